@@ -1,0 +1,430 @@
+package dev.aether.event;
+
+import dev.aether.InvalidInputException;
+import dev.aether.internal.Checks;
+import dev.aether.internal.JsonValues;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One fact in an actor's history: something that happened, at a given version of that actor.
+ *
+ * <p>An event is deeply immutable: its {@link #data()} and {@link #metadata()} are unmodifiable copies made
+ * when it is built, so changing the map it was built from, or trying to change what it returns, never
+ * changes history. Numbers in {@code data} are normalised: integral values are {@link Long}, others
+ * {@link Double}, exactly as every store reads them back. Build one with {@link #builder()}; derive a changed
+ * copy with {@link #toBuilder()} or the {@code with...} methods.
+ *
+ * <p>Invalid values are refused when the event is built with an {@link InvalidInputException} naming the
+ * field: a blank id, event type or actor id; a version below 1; an actor id longer than
+ * {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes; data that JSON cannot represent; blank metadata keys or null
+ * metadata values.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class Event {
+
+  /** The longest accepted actor id, in UTF-8 bytes. */
+  public static final int MAX_ACTOR_ID_BYTES = 2048;
+
+  private final String id;
+  private final String eventType;
+  private final String actorId;
+  private final String commandId;
+  private final long version;
+  private final Map<String, Object> data;
+  private final Map<String, String> metadata;
+  private final Instant timestamp;
+
+  private Event(Builder b) {
+    this.id = Checks.notBlank(b.id, "id");
+    this.eventType = Checks.notBlank(b.eventType, "eventType");
+    this.actorId = validActorId(b.actorId);
+    this.commandId = b.commandId;
+    this.version = Checks.positive(b.version, "version");
+    this.data = b.dataIsCopy ? castData(b.data) : JsonValues.copyObject(b.data, "data");
+    this.metadata = copyMetadata(b.metadata);
+    this.timestamp = Checks.notNull(b.timestamp, "timestamp");
+  }
+
+  /**
+   * Starts a new event with a fresh {@linkplain EventIds time-ordered id} and the current time.
+   *
+   * @return a builder; {@code eventType}, {@code actorId} and {@code version} must be set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts a builder holding every value of this event.
+   *
+   * @return a builder initialised from this event
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.eventType = eventType;
+    b.actorId = actorId;
+    b.commandId = commandId;
+    b.version = version;
+    b.data = data;
+    b.dataIsCopy = true;
+    b.metadata = new LinkedHashMap<>(metadata);
+    b.timestamp = timestamp;
+    return b;
+  }
+
+  /**
+   * Checks an actor id: not blank and at most {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes.
+   *
+   * @param actorId the id to check
+   * @return the id
+   * @throws InvalidInputException naming {@code actorId} when it is refused
+   */
+  public static String validActorId(String actorId) {
+    Checks.notBlank(actorId, "actorId");
+    if (actorId.length() > MAX_ACTOR_ID_BYTES / 3
+        && actorId.getBytes(StandardCharsets.UTF_8).length > MAX_ACTOR_ID_BYTES) {
+      throw new InvalidInputException("actorId", "longer than " + MAX_ACTOR_ID_BYTES + " UTF-8 bytes");
+    }
+    return actorId;
+  }
+
+  /** @return the unique id of this event, also used to de-duplicate retried writes */
+  public String id() {
+    return id;
+  }
+
+  /** @return the type of the event, for example {@code MoneyDeposited} */
+  public String eventType() {
+    return eventType;
+  }
+
+  /** @return the id of the actor whose history this event belongs to */
+  public String actorId() {
+    return actorId;
+  }
+
+  /** @return the id of the command that produced this event, when known */
+  public Optional<String> commandId() {
+    return Optional.ofNullable(commandId);
+  }
+
+  /** @return the actor's version after this event; at least 1 */
+  public long version() {
+    return version;
+  }
+
+  /** @return the payload: an unmodifiable JSON object with normalised numbers */
+  public Map<String, Object> data() {
+    return data;
+  }
+
+  /** @return the unmodifiable string metadata (correlation, causation, user and trace ids, ...) */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /**
+   * Looks up one metadata entry.
+   *
+   * @param key the metadata key
+   * @return its value, when present
+   */
+  public Optional<String> metadata(String key) {
+    return Optional.ofNullable(metadata.get(key));
+  }
+
+  /** @return when the event happened, with nanosecond precision kept by every store */
+  public Instant timestamp() {
+    return timestamp;
+  }
+
+  /** @return the {@value EventMetadata#CORRELATION_ID} metadata entry, when present */
+  public Optional<String> correlationId() {
+    return metadata(EventMetadata.CORRELATION_ID);
+  }
+
+  /** @return the {@value EventMetadata#CAUSATION_ID} metadata entry, when present */
+  public Optional<String> causationId() {
+    return metadata(EventMetadata.CAUSATION_ID);
+  }
+
+  /** @return the {@value EventMetadata#USER_ID} metadata entry, when present */
+  public Optional<String> userId() {
+    return metadata(EventMetadata.USER_ID);
+  }
+
+  /** @return the {@value EventMetadata#TRACE_ID} metadata entry, when present */
+  public Optional<String> traceId() {
+    return metadata(EventMetadata.TRACE_ID);
+  }
+
+  /** @return the {@value EventMetadata#SPAN_ID} metadata entry, when present */
+  public Optional<String> spanId() {
+    return metadata(EventMetadata.SPAN_ID);
+  }
+
+  /**
+   * Returns a copy of this event at another version.
+   *
+   * @param newVersion the version of the copy; at least 1
+   * @return the copy
+   */
+  public Event withVersion(long newVersion) {
+    return toBuilder().version(newVersion).build();
+  }
+
+  /**
+   * Returns a copy of this event with one metadata entry set.
+   *
+   * @param key the metadata key; not blank
+   * @param value the value; not null
+   * @return the copy
+   */
+  public Event withMetadata(String key, String value) {
+    return toBuilder().metadata(key, value).build();
+  }
+
+  /**
+   * Returns a copy of this event that carries the correlation, user and trace context of another: its
+   * correlation id, user id, trace id and span id (when present), and its id as the causation id. Typical use:
+   * an event caused by another event.
+   *
+   * @param cause the event that caused this one
+   * @return the copy
+   */
+  public Event withMetadataFrom(Event cause) {
+    Builder b = toBuilder();
+    for (String key : new String[] {
+        EventMetadata.CORRELATION_ID, EventMetadata.USER_ID, EventMetadata.TRACE_ID, EventMetadata.SPAN_ID}) {
+      cause.metadata(key).ifPresent(value -> b.metadata(key, value));
+    }
+    return b.metadata(EventMetadata.CAUSATION_ID, cause.id()).build();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Event e
+        && version == e.version
+        && id.equals(e.id)
+        && eventType.equals(e.eventType)
+        && actorId.equals(e.actorId)
+        && Objects.equals(commandId, e.commandId)
+        && data.equals(e.data)
+        && metadata.equals(e.metadata)
+        && timestamp.equals(e.timestamp);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, eventType, actorId, commandId, version, data, metadata, timestamp);
+  }
+
+  @Override
+  public String toString() {
+    return "Event[" + eventType + " " + actorId + " v" + version + " id=" + id + "]";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castData(Map<String, ?> alreadyCopied) {
+    return (Map<String, Object>) alreadyCopied;
+  }
+
+  private static Map<String, String> copyMetadata(Map<String, String> source) {
+    if (source == null || source.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    source.forEach((key, value) -> {
+      Checks.notBlank(key, "metadata key");
+      copy.put(key, Checks.notNull(value, "metadata." + key));
+    });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * Builds an {@link Event}. Not thread-safe; {@link #build()} validates every field.
+   */
+  public static final class Builder {
+    private String id = EventIds.newId();
+    private String eventType;
+    private String actorId;
+    private String commandId;
+    private long version;
+    private Map<String, ?> data = Map.of();
+    private boolean dataIsCopy;
+    private Map<String, String> metadata = new LinkedHashMap<>();
+    private Instant timestamp = Instant.now();
+
+    private Builder() {}
+
+    /**
+     * Sets the event id (by default a new time-ordered UUID).
+     *
+     * @param id the id; not blank
+     * @return this builder
+     */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /**
+     * Sets the event type.
+     *
+     * @param eventType the type, for example {@code MoneyDeposited}; not blank
+     * @return this builder
+     */
+    public Builder eventType(String eventType) {
+      this.eventType = eventType;
+      return this;
+    }
+
+    /**
+     * Sets the actor id.
+     *
+     * @param actorId the actor; not blank, at most {@value Event#MAX_ACTOR_ID_BYTES} UTF-8 bytes
+     * @return this builder
+     */
+    public Builder actorId(String actorId) {
+      this.actorId = actorId;
+      return this;
+    }
+
+    /**
+     * Sets the id of the command that produced the event.
+     *
+     * @param commandId the command id; {@code null} clears it
+     * @return this builder
+     */
+    public Builder commandId(String commandId) {
+      this.commandId = commandId;
+      return this;
+    }
+
+    /**
+     * Sets the version.
+     *
+     * @param version the actor's version after this event; at least 1
+     * @return this builder
+     */
+    public Builder version(long version) {
+      this.version = version;
+      return this;
+    }
+
+    /**
+     * Sets the payload. It is copied deeply when the event is built.
+     *
+     * @param data a JSON object: strings, booleans, numbers, nulls, lists and maps with string keys
+     * @return this builder
+     */
+    public Builder data(Map<String, ?> data) {
+      this.data = data;
+      this.dataIsCopy = false;
+      return this;
+    }
+
+    /**
+     * Replaces all metadata.
+     *
+     * @param metadata the entries; copied when the event is built
+     * @return this builder
+     */
+    public Builder metadata(Map<String, String> metadata) {
+      this.metadata = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
+      return this;
+    }
+
+    /**
+     * Sets one metadata entry.
+     *
+     * @param key the key; not blank
+     * @param value the value; not null
+     * @return this builder
+     */
+    public Builder metadata(String key, String value) {
+      Checks.notBlank(key, "metadata key");
+      metadata.put(key, Checks.notNull(value, "metadata." + key));
+      return this;
+    }
+
+    /**
+     * Sets the {@value EventMetadata#CORRELATION_ID} metadata entry.
+     *
+     * @param correlationId the id
+     * @return this builder
+     */
+    public Builder correlationId(String correlationId) {
+      return metadata(EventMetadata.CORRELATION_ID, correlationId);
+    }
+
+    /**
+     * Sets the {@value EventMetadata#CAUSATION_ID} metadata entry.
+     *
+     * @param causationId the id
+     * @return this builder
+     */
+    public Builder causationId(String causationId) {
+      return metadata(EventMetadata.CAUSATION_ID, causationId);
+    }
+
+    /**
+     * Sets the {@value EventMetadata#USER_ID} metadata entry.
+     *
+     * @param userId the id
+     * @return this builder
+     */
+    public Builder userId(String userId) {
+      return metadata(EventMetadata.USER_ID, userId);
+    }
+
+    /**
+     * Sets the {@value EventMetadata#TRACE_ID} metadata entry.
+     *
+     * @param traceId the id
+     * @return this builder
+     */
+    public Builder traceId(String traceId) {
+      return metadata(EventMetadata.TRACE_ID, traceId);
+    }
+
+    /**
+     * Sets the {@value EventMetadata#SPAN_ID} metadata entry.
+     *
+     * @param spanId the id
+     * @return this builder
+     */
+    public Builder spanId(String spanId) {
+      return metadata(EventMetadata.SPAN_ID, spanId);
+    }
+
+    /**
+     * Sets the time of the event (by default the time the builder was created).
+     *
+     * @param timestamp the time; not null
+     * @return this builder
+     */
+    public Builder timestamp(Instant timestamp) {
+      this.timestamp = timestamp;
+      return this;
+    }
+
+    /**
+     * Validates the values and builds the event.
+     *
+     * @return the immutable event
+     * @throws InvalidInputException naming the first refused field
+     */
+    public Event build() {
+      return new Event(this);
+    }
+  }
+}

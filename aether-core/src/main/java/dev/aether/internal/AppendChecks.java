@@ -1,0 +1,56 @@
+package dev.aether.internal;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import java.util.List;
+
+/**
+ * Argument checks of {@code EventStore.append}, shared by every store. Internal: not part of the public API.
+ */
+public final class AppendChecks {
+
+  private AppendChecks() {}
+
+  /**
+   * Checks a batch append's arguments.
+   *
+   * @param actorId the actor
+   * @param expectedVersion the expected current version
+   * @param events the batch
+   * @return the batch as an immutable list
+   * @throws InvalidInputException naming the first refused argument
+   */
+  public static List<Event> check(String actorId, long expectedVersion, List<Event> events) {
+    Event.validActorId(actorId);
+    Checks.notNegative(expectedVersion, "expectedVersion");
+    Checks.notNull(events, "events");
+    if (events.isEmpty()) {
+      throw new InvalidInputException("events", "must not be empty");
+    }
+    long previous = expectedVersion;
+    for (int i = 0; i < events.size(); i++) {
+      Event event = Checks.notNull(events.get(i), "events[" + i + "]");
+      if (!event.actorId().equals(actorId)) {
+        throw new InvalidInputException("events[" + i + "].actorId",
+            "must be \"" + actorId + "\", was \"" + event.actorId() + "\"");
+      }
+      if (event.version() <= previous) {
+        throw new InvalidInputException("events[" + i + "].version",
+            "must be greater than " + previous + ", was " + event.version());
+      }
+      previous = event.version();
+    }
+    return List.copyOf(events);
+  }
+
+  /**
+   * Checks the version bound of a read.
+   *
+   * @param actorId the actor
+   * @param fromVersion the first version wanted
+   */
+  public static void checkRead(String actorId, long fromVersion) {
+    Event.validActorId(actorId);
+    Checks.notNegative(fromVersion, "fromVersion");
+  }
+}

@@ -1,0 +1,180 @@
+package dev.aether.store;
+
+import dev.aether.event.ActorSnapshot;
+import dev.aether.event.Event;
+import dev.aether.internal.AppendChecks;
+import dev.aether.internal.Checks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link EventStore} and {@link SnapshotStore} held in memory: for tests, demos and single-process use.
+ * Nothing survives the process.
+ *
+ * <p>Thread-safe. Each actor's history is guarded by its own lock, so writers of different actors never
+ * wait for each other, and the check-and-append of one actor is atomic. {@link EventStored} notices are
+ * emitted under that lock, so an actor's notices arrive in version order. Events are immutable, so storing
+ * and returning them needs no copies.
+ */
+public final class InMemoryEventStore implements EventStore, SnapshotStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryEventStore.class);
+
+  private final ConcurrentMap<String, History> histories = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, ActorSnapshot> snapshots = new ConcurrentHashMap<>();
+  private final EventStoredListener listener;
+
+  private InMemoryEventStore(EventStoredListener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * Creates an empty store that emits no notices.
+   *
+   * @return the store
+   */
+  public static InMemoryEventStore create() {
+    return new InMemoryEventStore(EventStoredListener.NONE);
+  }
+
+  /**
+   * Creates an empty store that tells {@code listener} about every stored event.
+   *
+   * @param listener receives one {@link EventStored} per stored event
+   * @return the store
+   */
+  public static InMemoryEventStore withListener(EventStoredListener listener) {
+    return new InMemoryEventStore(Checks.notNull(listener, "listener"));
+  }
+
+  @Override
+  public void saveEvent(Event event) {
+    Checks.notNull(event, "event");
+    History history = history(event.actorId());
+    history.lock.lock();
+    try {
+      long current = history.latestVersion();
+      if (event.version() <= current) {
+        throw new VersionConflictException(event.actorId(), event.version(), current);
+      }
+      history.events.add(event);
+      notifyStored(event);
+    } finally {
+      history.lock.unlock();
+    }
+  }
+
+  @Override
+  public long append(String actorId, long expectedVersion, List<Event> events) {
+    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
+    History history = history(actorId);
+    history.lock.lock();
+    try {
+      long current = history.latestVersion();
+      if (current != expectedVersion) {
+        throw new VersionConflictException(actorId, batch.getFirst().version(), current);
+      }
+      history.events.addAll(batch);
+      batch.forEach(this::notifyStored);
+      return batch.getLast().version();
+    } finally {
+      history.lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Event> getEvents(String actorId, long fromVersion) {
+    AppendChecks.checkRead(actorId, fromVersion);
+    History history = histories.get(actorId);
+    if (history == null) {
+      return List.of();
+    }
+    history.lock.lock();
+    try {
+      return history.from(fromVersion);
+    } finally {
+      history.lock.unlock();
+    }
+  }
+
+  /** {@inheritDoc} An in-memory store holds decoded events only, so the result never has errors. */
+  @Override
+  public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
+    return new ReplayResult(getEvents(actorId, fromVersion), List.of());
+  }
+
+  @Override
+  public long getLatestVersion(String actorId) {
+    Event.validActorId(actorId);
+    History history = histories.get(actorId);
+    if (history == null) {
+      return 0;
+    }
+    history.lock.lock();
+    try {
+      return history.latestVersion();
+    } finally {
+      history.lock.unlock();
+    }
+  }
+
+  @Override
+  public void saveSnapshot(ActorSnapshot snapshot) {
+    Checks.notNull(snapshot, "snapshot");
+    snapshots.merge(snapshot.actorId(), snapshot,
+        (existing, candidate) -> candidate.version() >= existing.version() ? candidate : existing);
+  }
+
+  @Override
+  public Optional<ActorSnapshot> getLatestSnapshot(String actorId) {
+    Event.validActorId(actorId);
+    return Optional.ofNullable(snapshots.get(actorId));
+  }
+
+  private History history(String actorId) {
+    return histories.computeIfAbsent(actorId, id -> new History());
+  }
+
+  private void notifyStored(Event event) {
+    try {
+      listener.onEventStored(EventStored.of(event));
+    } catch (RuntimeException e) {
+      LOG.warn("EventStored listener failed for {} v{}", event.actorId(), event.version(), e);
+    }
+  }
+
+  /** One actor's events; {@code lock} guards {@code events}. */
+  private static final class History {
+    final ReentrantLock lock = new ReentrantLock();
+    final List<Event> events = new ArrayList<>();
+
+    long latestVersion() {
+      return events.isEmpty() ? 0 : events.getLast().version();
+    }
+
+    List<Event> from(long fromVersion) {
+      int start = firstIndexAtOrAbove(fromVersion);
+      return List.copyOf(events.subList(start, events.size()));
+    }
+
+    private int firstIndexAtOrAbove(long version) {
+      int low = 0;
+      int high = events.size();
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (events.get(mid).version() < version) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      return low;
+    }
+  }
+}

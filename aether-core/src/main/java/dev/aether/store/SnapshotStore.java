@@ -1,0 +1,28 @@
+package dev.aether.store;
+
+import dev.aether.event.ActorSnapshot;
+import java.util.Optional;
+
+/**
+ * Saved actor states, so that activation replays only the events after the latest snapshot.
+ *
+ * <p>{@link #getLatestSnapshot} returns the snapshot with the highest version ever saved for the actor:
+ * saving an older snapshot after a newer one never hides the newer one. Implementations are thread-safe.
+ */
+public interface SnapshotStore {
+
+  /**
+   * Saves a snapshot.
+   *
+   * @param snapshot the snapshot
+   */
+  void saveSnapshot(ActorSnapshot snapshot);
+
+  /**
+   * Reads the snapshot with the highest version.
+   *
+   * @param actorId the actor
+   * @return the snapshot, or empty when the actor has none
+   */
+  Optional<ActorSnapshot> getLatestSnapshot(String actorId);
+}
