@@ -1,0 +1,70 @@
+package dev.aether.testkit.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BinaryLocatorTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void envVariable_pointingNowhere_failsWithInstallCommand() {
+        Map<String, String> env = Map.of("AETHER_NATS_SERVER", dir.resolve("missing").toString());
+
+        assertThatThrownBy(() -> BinaryLocator.locate(Optional.empty(), env))
+                .isInstanceOf(NatsServerNotFoundException.class)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("AETHER_NATS_SERVER")
+                .hasMessageContaining("sudo apt-get install -y nats-server")
+                .hasMessageContaining("brew install nats-server")
+                .hasMessageContaining("./scripts/test");
+    }
+
+    @Test
+    void envVariable_winsOverPath() throws IOException {
+        Path fromEnv = executable(dir.resolve("env"));
+        Path onPath = executable(dir.resolve("path"));
+
+        Path found = BinaryLocator.locate(Optional.empty(),
+                Map.of("AETHER_NATS_SERVER", fromEnv.toString(), "PATH", onPath.getParent().toString()));
+
+        assertThat(found).isEqualTo(fromEnv);
+    }
+
+    @Test
+    void path_isSearchedInOrder() throws IOException {
+        Path first = executable(dir.resolve("a"));
+        executable(dir.resolve("b"));
+
+        Path found = BinaryLocator.locate(Optional.empty(),
+                Map.of("PATH", first.getParent() + ":" + dir.resolve("b")));
+
+        assertThat(found).isEqualTo(first);
+    }
+
+    @Test
+    void explicitPath_thatIsNotExecutable_isRefused() throws IOException {
+        Path plain = Files.createFile(dir.resolve("nats-server"));
+
+        assertThatThrownBy(() -> BinaryLocator.locate(Optional.of(plain), Map.of()))
+                .isInstanceOf(NatsServerNotFoundException.class)
+                .hasMessageContaining(plain.toString());
+    }
+
+    private static Path executable(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path file = Files.createFile(directory.resolve("nats-server"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+}
