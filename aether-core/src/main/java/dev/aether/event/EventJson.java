@@ -24,8 +24,9 @@ import java.util.Map;
  */
 public final class EventJson {
 
+  // Integers are read as Integer, Long or BigInteger and normalised by Event/ActorSnapshot (JsonValues), so
+  // that an integer beyond 64 bits is refused naming its path (data.x) instead of failing inside the parser.
   private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_LONG_FOR_INTS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
@@ -177,8 +178,8 @@ public final class EventJson {
 
   private static long number(Map<String, Object> map, String field) {
     Object value = map.get(field);
-    if (value instanceof Long l) {
-      return l;
+    if (value instanceof Long || value instanceof Integer) {
+      return ((Number) value).longValue();
     }
     if (value == null) {
       throw new InvalidInputException(field, "missing");

@@ -4,6 +4,7 @@ import dev.aether.InvalidInputException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ public final class JsonValues {
       case Character c -> String.valueOf(c);
       case Map<?, ?> map -> copyObject(map, path);
       case Collection<?> list -> copyList(list, path);
-      case Object[] array -> copyList(List.of(array), path);
+      case Object[] array -> copyList(Arrays.asList(array), path);
       default -> throw new InvalidInputException(path, "cannot be serialised as JSON: " + typeName(value));
     };
   }

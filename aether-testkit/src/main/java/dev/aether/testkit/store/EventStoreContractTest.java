@@ -1,0 +1,954 @@
+package dev.aether.testkit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.store.EventStore;
+import dev.aether.store.EventStored;
+import dev.aether.store.EventStoredListener;
+import dev.aether.store.ReplayResult;
+import dev.aether.store.VersionConflictException;
+import dev.aether.testkit.store.Race.Outcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link EventStore} must have, as an abstract JUnit 5 test class: each implementation's
+ * test class extends it and passes the identical tests.
+ *
+ * <h2>How to extend</h2>
+ * <pre>{@code
+ * class MyEventStoreContractTest extends EventStoreContractTest {
+ *   @Override
+ *   protected EventStore createStore(EventStoredListener listener) {
+ *     return MyEventStore.withListener(listener);
+ *   }
+ * }
+ * }</pre>
+ * Before each test the suite calls {@link #createStore(EventStoredListener)} once (some tests call it again
+ * for a second store) and after each test it closes every store it created. Every test writes to actor ids
+ * made fresh from a random UUID, so stores created by one subclass may share their backing storage (one
+ * stream, one server) across tests and test classes. JUnit runs this class's {@code @AfterEach} after those
+ * of the subclass: release what the stores depend on (a connection, a server) in {@code @AfterAll} or in an
+ * extension, not in {@code @AfterEach}. Subclasses may add implementation-specific tests using
+ * {@link #store()}, {@link #newActorId()} and {@link #event(String, long)}.
+ *
+ * <h2>What it checks</h2>
+ * Version rules (strictly increasing, gaps allowed, first version at least 1), conflicts that carry actor
+ * id, attempted and current version and store nothing, inclusive {@code fromVersion} reads, unknown actors,
+ * atomic batch appends and their argument checks, exact round trips of every event field (nanosecond
+ * timestamps, numbers as {@code Long}/{@code Double}, awkward text and actor ids), immutability, races of
+ * concurrent writers on virtual threads, and {@link EventStored} notices.
+ *
+ * <p>This file is longer than our usual limit because it is a specification: one short test per rule,
+ * grouped by topic, reads better in one place than spread over several classes.
+ */
+public abstract class EventStoreContractTest {
+
+  /** Writers in the race tests: enough to overlap on two cores, few enough for a real server. */
+  private static final int RACERS = 50;
+
+  private final List<EventStore> openStores = new ArrayList<>();
+  private EventStoredRecorder notices;
+  private EventStore store;
+
+  /**
+   * Creates a store for one test. Called at least once per test, before the test runs.
+   *
+   * <p>The store must report every event it stores to {@code listener}, as {@link EventStoredListener}
+   * describes: synchronously before the write returns, once per event, in version order, and never for a
+   * refused write. It may share backing storage with stores created earlier; the suite never reuses an actor
+   * id. The suite closes the store after the test.
+   *
+   * @param listener receives the store's {@link EventStored} notices
+   * @return a new store, ready to use
+   */
+  protected abstract EventStore createStore(EventStoredListener listener);
+
+  /**
+   * The store of the running test, created by {@link #createStore(EventStoredListener)}.
+   *
+   * @return the store
+   */
+  protected final EventStore store() {
+    return store;
+  }
+
+  /**
+   * Makes an actor id that no other test uses.
+   *
+   * @return a fresh random actor id
+   */
+  protected static String newActorId() {
+    return ContractData.newActorId();
+  }
+
+  /**
+   * Makes a simple event.
+   *
+   * @param actorId the actor
+   * @param version the version
+   * @return an event of type {@code ContractTested} whose data holds its version
+   */
+  protected static Event event(String actorId, long version) {
+    return Event.builder().eventType("ContractTested").actorId(actorId).version(version)
+        .data(Map.of("version", version)).build();
+  }
+
+  @BeforeEach
+  final void openTheStore() {
+    notices = EventStoredRecorder.create();
+    store = open(notices);
+  }
+
+  @AfterEach
+  final void closeTheStores() {
+    for (EventStore open : openStores) {
+      open.close();
+    }
+    openStores.clear();
+  }
+
+  // ---- version rules
+
+  @Test
+  void saveEvent_firstEventOfNewActor_isStoredAtItsVersion() {
+    // given
+    String actorId = newActorId();
+    Event first = event(actorId, 1);
+    // when
+    store.saveEvent(first);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactly(first);
+    assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+  }
+
+  @Test
+  void saveEvent_withStrictlyIncreasingVersions_storesAllInOrder() {
+    // given
+    String actorId = newActorId();
+    List<Event> events = events(actorId, 1, 2, 3);
+    // when
+    events.forEach(store::saveEvent);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(events);
+    assertThat(store.getLatestVersion(actorId)).isEqualTo(3);
+  }
+
+  @Test
+  void saveEvent_withGapsBetweenVersions_storesThem() {
+    // given
+    String actorId = newActorId();
+    List<Event> events = events(actorId, 1, 3, 5);
+    // when
+    events.forEach(store::saveEvent);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(events);
+    assertThat(store.getLatestVersion(actorId)).isEqualTo(5);
+  }
+
+  @Test
+  void saveEvent_firstVersionAboveOne_isStored() {
+    // given
+    String actorId = newActorId();
+    // when
+    store.saveEvent(event(actorId, 7));
+    // then
+    assertThat(store.getLatestVersion(actorId)).isEqualTo(7);
+  }
+
+  @Test
+  void event_withVersionZeroOrNegative_isRefusedBeforeReachingTheStore() {
+    // given
+    String actorId = newActorId();
+    // when / then: the first version is at least 1 because no event can carry a lower one
+    for (long version : new long[] {0, -1, Long.MIN_VALUE}) {
+      assertRefused(() -> store.saveEvent(event(actorId, version)), "version");
+    }
+    assertThat(store.getLatestVersion(actorId)).isZero();
+  }
+
+  // ---- conflicts
+
+  @Test
+  void saveEvent_withSameVersion_failsWithConflictAndStoresNothing() {
+    // given
+    String actorId = newActorId();
+    Event original = event(actorId, 1);
+    store.saveEvent(original);
+    // when / then
+    assertConflict(() -> store.saveEvent(event(actorId, 1)), actorId, 1, 1);
+    assertThat(store.getEvents(actorId, 0)).containsExactly(original);
+  }
+
+  @Test
+  void saveEvent_withStaleVersion_failsWithConflict() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2, 3);
+    // when / then
+    assertConflict(() -> store.saveEvent(event(actorId, 2)), actorId, 2, 3);
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+  }
+
+  @Test
+  void saveEvent_withVersionInsideAGap_failsWithConflict() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 5);
+    // when / then
+    assertConflict(() -> store.saveEvent(event(actorId, 3)), actorId, 3, 5);
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+  }
+
+  @Test
+  void saveEvent_afterAConflict_acceptsTheNextVersion() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1, 2);
+    assertConflict(() -> store.saveEvent(event(actorId, 2)), actorId, 2, 2);
+    // when
+    store.saveEvent(event(actorId, 3));
+    // then
+    assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void append_withStaleExpectedVersion_failsWithConflictAndStoresNoneOfTheBatch() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2);
+    // when / then
+    assertConflict(() -> store.append(actorId, 1, events(actorId, 2, 3)), actorId, 2, 2);
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+  }
+
+  @Test
+  void append_withExpectedVersionAheadOfTheStore_failsWithConflict() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1);
+    // when / then
+    assertConflict(() -> store.append(actorId, 3, events(actorId, 4, 5)), actorId, 4, 1);
+    assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+  }
+
+  @Test
+  void append_toNewActorWithNonZeroExpectedVersion_failsWithConflict() {
+    // given
+    String actorId = newActorId();
+    // when / then
+    assertConflict(() -> store.append(actorId, 2, events(actorId, 3)), actorId, 3, 0);
+    assertThat(store.getEvents(actorId, 0)).isEmpty();
+  }
+
+  // ---- reading
+
+  @Test
+  void getEvents_fromZero_returnsAllEventsInVersionOrder() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2, 3);
+    // when / then
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+  }
+
+  @Test
+  void getEvents_fromOne_returnsAllEvents() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2, 3);
+    // when / then
+    assertThat(store.getEvents(actorId, 1)).containsExactlyElementsOf(history);
+  }
+
+  @Test
+  void getEvents_fromAMiddleVersion_includesThatVersion() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2, 3, 4, 5);
+    // when / then
+    assertThat(store.getEvents(actorId, 3)).containsExactlyElementsOf(history.subList(2, 5));
+  }
+
+  @Test
+  void getEvents_fromTheLatestVersion_returnsOnlyTheLastEvent() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2, 3);
+    // when / then
+    assertThat(store.getEvents(actorId, 3)).containsExactly(history.get(2));
+  }
+
+  @Test
+  void getEvents_fromAVersionInsideAGap_startsAtTheNextStoredVersion() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1, 3, 5);
+    // when / then
+    assertThat(versions(store.getEvents(actorId, 2))).containsExactly(3L, 5L);
+  }
+
+  @Test
+  void getEvents_fromBeyondTheLatestVersion_isEmpty() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1, 2, 3);
+    // when / then
+    assertThat(store.getEvents(actorId, 4)).isEmpty();
+    assertThat(store.getEvents(actorId, Long.MAX_VALUE)).isEmpty();
+  }
+
+  @Test
+  void getEvents_withNegativeFromVersion_isRefusedNamingFromVersion() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1);
+    // when / then
+    assertRefused(() -> store.getEvents(actorId, -1), "fromVersion");
+  }
+
+  @Test
+  void getEvents_ofOneActor_neverIncludesAnotherActorsEvents() {
+    // given
+    String first = newActorId();
+    String second = newActorId();
+    Event first1 = event(first, 1);
+    Event second1 = event(second, 1);
+    Event first2 = event(first, 2);
+    // when
+    store.saveEvent(first1);
+    store.saveEvent(second1);
+    store.saveEvent(first2);
+    // then
+    assertThat(store.getEvents(first, 0)).containsExactly(first1, first2);
+    assertThat(store.getEvents(second, 0)).containsExactly(second1);
+    assertThat(store.getLatestVersion(second)).isEqualTo(1);
+  }
+
+  @Test
+  void getEventsWithErrors_onHealthyHistory_returnsTheSameEventsAsGetEventsAndNoErrors() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2, 4);
+    // when
+    ReplayResult all = store.getEventsWithErrors(actorId, 0);
+    ReplayResult fromTwo = store.getEventsWithErrors(actorId, 2);
+    // then
+    assertThat(all.events()).containsExactlyElementsOf(history);
+    assertThat(all.errors()).isEmpty();
+    assertThat(all.hasErrors()).isFalse();
+    assertThat(fromTwo.events()).containsExactlyElementsOf(history.subList(1, 3));
+    assertThat(fromTwo.hasErrors()).isFalse();
+  }
+
+  // ---- unknown actors and actor ids
+
+  @Test
+  void getEvents_ofUnknownActor_isEmpty() {
+    assertThat(store.getEvents(newActorId(), 0)).isEmpty();
+  }
+
+  @Test
+  void getLatestVersion_ofUnknownActor_isZero() {
+    assertThat(store.getLatestVersion(newActorId())).isZero();
+  }
+
+  @Test
+  void getEventsWithErrors_ofUnknownActor_isEmptyWithoutErrors() {
+    // when
+    ReplayResult result = store.getEventsWithErrors(newActorId(), 0);
+    // then
+    assertThat(result.events()).isEmpty();
+    assertThat(result.hasErrors()).isFalse();
+  }
+
+  @Test
+  void readsAndAppends_withBlankActorId_areRefusedNamingActorId() {
+    for (String blank : new String[] {"", " ", "\t"}) {
+      assertRefused(() -> store.getEvents(blank, 0), "actorId");
+      assertRefused(() -> store.getEventsWithErrors(blank, 0), "actorId");
+      assertRefused(() -> store.getLatestVersion(blank), "actorId");
+      assertRefused(() -> store.append(blank, 0, events(newActorId(), 1)), "actorId");
+    }
+  }
+
+  @Test
+  void reads_withActorIdLongerThanTheLimit_areRefusedNamingActorId() {
+    // given
+    String tooLong = ContractData.maxLengthActorId(newActorId(), 'a') + "b";
+    // when / then
+    assertRefused(() -> store.getEvents(tooLong, 0), "actorId");
+    assertRefused(() -> store.getLatestVersion(tooLong), "actorId");
+  }
+
+  @Test
+  void actorIds_thatDifferOnlyInSpecialCharacters_areKeptApart() {
+    // given
+    List<String> actorIds = ContractData.awkwardActorIds(newActorId());
+    List<Event> firstEvents = actorIds.stream().map(actorId -> event(actorId, 1)).toList();
+    // when
+    firstEvents.forEach(store::saveEvent);
+    // then
+    for (int i = 0; i < actorIds.size(); i++) {
+      assertThat(store.getEvents(actorIds.get(i), 0)).as(actorIds.get(i)).containsExactly(firstEvents.get(i));
+      assertThat(store.getLatestVersion(actorIds.get(i))).as(actorIds.get(i)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void actorIds_ofMaximumLength_areStoredAndKeptApart() {
+    // given
+    String prefix = newActorId();
+    Event first = event(ContractData.maxLengthActorId(prefix, 'a'), 1);
+    Event second = event(ContractData.maxLengthActorId(prefix, 'b'), 1);
+    // when
+    store.saveEvent(first);
+    store.saveEvent(second);
+    // then
+    assertThat(store.getEvents(first.actorId(), 0)).containsExactly(first);
+    assertThat(store.getEvents(second.actorId(), 0)).containsExactly(second);
+  }
+
+  // ---- batch append
+
+  @Test
+  void append_toNewActor_storesTheBatchInOrderAndReturnsTheLastVersion() {
+    // given
+    String actorId = newActorId();
+    List<Event> batch = events(actorId, 1, 2, 3);
+    // when
+    long latest = store.append(actorId, 0, batch);
+    // then
+    assertThat(latest).isEqualTo(3);
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(batch);
+    assertThat(store.getLatestVersion(actorId)).isEqualTo(3);
+  }
+
+  @Test
+  void append_withMatchingExpectedVersion_continuesTheHistory() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2);
+    List<Event> batch = events(actorId, 3, 4);
+    // when
+    long latest = store.append(actorId, 2, batch);
+    // then
+    assertThat(latest).isEqualTo(4);
+    assertThat(store.getEvents(actorId, 0)).containsExactly(history.get(0), history.get(1), batch.get(0),
+        batch.get(1));
+  }
+
+  @Test
+  void append_withGapsInTheBatch_returnsTheLastEventsVersion() {
+    // given
+    String actorId = newActorId();
+    // when
+    long latest = store.append(actorId, 0, events(actorId, 2, 5, 9));
+    // then
+    assertThat(latest).isEqualTo(9);
+    assertThat(versions(store.getEvents(actorId, 0))).containsExactly(2L, 5L, 9L);
+  }
+
+  @Test
+  void append_thenSaveEvent_continueOneHistory() {
+    // given
+    String actorId = newActorId();
+    store.append(actorId, 0, events(actorId, 1, 2));
+    // when
+    store.saveEvent(event(actorId, 3));
+    // then
+    assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void append_emptyBatch_isRefusedNamingEvents() {
+    // given
+    String actorId = newActorId();
+    // when / then
+    assertRefused(() -> store.append(actorId, 0, List.of()), "events");
+    assertThat(store.getLatestVersion(actorId)).isZero();
+  }
+
+  @Test
+  void append_withEventOfAnotherActor_isRefusedAndStoresNone() {
+    // given
+    String actorId = newActorId();
+    List<Event> batch = List.of(event(actorId, 1), event(newActorId(), 2));
+    // when / then
+    assertRefused(() -> store.append(actorId, 0, batch), "events[1].actorId");
+    assertThat(store.getEvents(actorId, 0)).isEmpty();
+    assertThat(store.getLatestVersion(batch.get(1).actorId())).isZero();
+  }
+
+  @Test
+  void append_withRepeatedVersion_isRefusedAndStoresNone() {
+    // given
+    String actorId = newActorId();
+    // when / then
+    assertRefused(() -> store.append(actorId, 0, events(actorId, 1, 1)), "events[1].version");
+    assertThat(store.getEvents(actorId, 0)).isEmpty();
+  }
+
+  @Test
+  void append_withDecreasingVersion_isRefusedAndStoresNone() {
+    // given
+    String actorId = newActorId();
+    // when / then
+    assertRefused(() -> store.append(actorId, 0, events(actorId, 1, 3, 2)), "events[2].version");
+    assertThat(store.getEvents(actorId, 0)).isEmpty();
+  }
+
+  @Test
+  void append_withFirstVersionNotAboveExpectedVersion_isRefusedAndStoresNone() {
+    // given
+    String actorId = newActorId();
+    List<Event> history = saved(actorId, 1, 2);
+    // when / then
+    assertRefused(() -> store.append(actorId, 2, events(actorId, 2, 3)), "events[0].version");
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+  }
+
+  @Test
+  void append_withNullEvent_isRefusedNamingIt() {
+    // given
+    String actorId = newActorId();
+    // when / then
+    assertRefused(() -> store.append(actorId, 0, Arrays.asList(event(actorId, 1), null)), "events[1]");
+    assertThat(store.getEvents(actorId, 0)).isEmpty();
+  }
+
+  @Test
+  void append_withNegativeExpectedVersion_isRefusedNamingExpectedVersion() {
+    // given
+    String actorId = newActorId();
+    // when / then
+    assertRefused(() -> store.append(actorId, -1, events(actorId, 1)), "expectedVersion");
+    assertThat(store.getEvents(actorId, 0)).isEmpty();
+  }
+
+  // ---- round trips
+
+  @Test
+  void saveEvent_roundTripsEveryFieldExactly() {
+    // given
+    String actorId = newActorId();
+    Event event = Event.builder()
+        .eventType("Round\u2011Tripped")
+        .actorId(actorId)
+        .commandId("command-" + ContractData.AWKWARD_TEXT)
+        .version(1)
+        .data(ContractData.richObject())
+        .correlationId("correlation-1").causationId("causation-1").userId("user-\u00E9")
+        .traceId("4bf92f3577b34da6a3ce929d0e0e4736").spanId("00f067aa0ba902b7")
+        .metadata("custom " + ContractData.AWKWARD_TEXT, ContractData.AWKWARD_TEXT)
+        .metadata("empty", "")
+        .timestamp(Instant.parse("2026-11-26T23:39:36.123456789Z"))
+        .build();
+    // when
+    store.saveEvent(event);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+  }
+
+  @Test
+  void saveEvent_withoutCommandIdOrMetadata_roundTripsTheirAbsence() {
+    // given
+    String actorId = newActorId();
+    Event event = event(actorId, 1);
+    // when
+    store.saveEvent(event);
+    // then
+    Event stored = store.getEvents(actorId, 0).getFirst();
+    assertThat(stored).isEqualTo(event);
+    assertThat(stored.commandId()).isEmpty();
+    assertThat(stored.metadata()).isEmpty();
+  }
+
+  @Test
+  void timestamps_roundTripWithNanosecondPrecision() {
+    // given
+    String actorId = newActorId();
+    List<Instant> timestamps = List.of(
+        Instant.parse("2026-11-26T23:39:36.123456789Z"),
+        Instant.parse("2026-11-26T23:39:36.000000001Z"),
+        Instant.parse("2026-11-26T23:39:36.100Z"),
+        Instant.parse("2026-11-26T23:39:36Z"),
+        Instant.parse("1969-12-31T23:59:59.999999999Z"),
+        Instant.EPOCH);
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < timestamps.size(); i++) {
+      events.add(event(actorId, i + 1).toBuilder().timestamp(timestamps.get(i)).build());
+    }
+    // when
+    store.append(actorId, 0, events);
+    // then
+    assertThat(store.getEvents(actorId, 0)).extracting(Event::timestamp).containsExactlyElementsOf(timestamps);
+  }
+
+  @Test
+  void data_numbersReadBackAsLongWhenIntegralAndDoubleOtherwise() {
+    // given
+    String actorId = newActorId();
+    store.saveEvent(event(actorId, 1).toBuilder().data(ContractData.numbersOfEveryJavaType()).build());
+    // when
+    Map<String, Object> data = store.getEvents(actorId, 0).getFirst().data();
+    // then: Map.equals compares Long 42 and Integer 42 as different, so the types are checked too
+    assertThat(data).isEqualTo(ContractData.numbersNormalised());
+  }
+
+  @Test
+  void data_ofALargePayload_roundTrips() {
+    // given: well below the 1 MB default message limit of NATS, far above any buffer size
+    String actorId = newActorId();
+    Event event = event(actorId, 1).toBuilder()
+        .data(Map.of("blob", "x\u00E9\u65E5".repeat(64 * 1024), "numbers", LongStream.range(0, 5000).boxed().toList()))
+        .build();
+    // when
+    store.saveEvent(event);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+  }
+
+  // ---- immutability
+
+  @Test
+  void getEvents_returnsAnUnmodifiableList() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1);
+    List<Event> events = store.getEvents(actorId, 0);
+    // when / then
+    assertThatThrownBy(() -> events.add(event(actorId, 2))).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> events.remove(0)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(store.getEvents(actorId, 0)).hasSize(1);
+  }
+
+  @Test
+  void getEventsWithErrors_returnsUnmodifiableLists() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1);
+    ReplayResult result = store.getEventsWithErrors(actorId, 0);
+    // when / then
+    assertThatThrownBy(() -> result.events().clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> result.errors().clear()).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void getEvents_returnsEventsWithDeeplyUnmodifiableDataAndMetadata() {
+    // given
+    String actorId = newActorId();
+    store.saveEvent(event(actorId, 1).toBuilder().data(ContractData.mutableObject()).correlationId("c").build());
+    Event stored = store.getEvents(actorId, 0).getFirst();
+    // when / then
+    assertThatThrownBy(() -> stored.data().put("added", 1L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ((List<Object>) stored.data().get("items")).add("c"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ((Map<String, Object>) stored.data().get("nested")).put("status", "changed"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> stored.metadata().put("userId", "u")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(store.getEvents(actorId, 0)).containsExactly(stored);
+  }
+
+  @Test
+  void saveEvent_thenMutatingTheSourceData_changesNothingStored() {
+    // given
+    String actorId = newActorId();
+    Map<String, Object> source = ContractData.mutableObject();
+    Map<String, String> metadata = new HashMap<>(Map.of("userId", "u1"));
+    store.saveEvent(event(actorId, 1).toBuilder().data(source).metadata(metadata).build());
+    // when
+    ContractData.mutate(source);
+    metadata.put("userId", "u2");
+    // then
+    Event stored = store.getEvents(actorId, 0).getFirst();
+    assertThat(stored.data()).isEqualTo(ContractData.mutableObject());
+    assertThat(stored.metadata()).containsExactly(Map.entry("userId", "u1"));
+  }
+
+  @Test
+  void getEvents_result_isNotChangedByLaterWrites() {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1);
+    List<Event> before = store.getEvents(actorId, 0);
+    // when
+    store.saveEvent(event(actorId, 2));
+    // then
+    assertThat(versions(before)).containsExactly(1L);
+  }
+
+  // ---- concurrency
+
+  @Test
+  void saveEvent_concurrentWritersOfTheSameVersion_exactlyOneSucceeds() throws InterruptedException {
+    // given
+    String actorId = newActorId();
+    saved(actorId, 1);
+    List<Event> candidates = LongStream.range(0, RACERS).mapToObj(i -> event(actorId, 2)).toList();
+    // when
+    List<Outcome<Void>> outcomes = Race.run(RACERS, i -> () -> {
+      store.saveEvent(candidates.get(i));
+      return null;
+    });
+    // then
+    List<Event> winners = winners(outcomes, candidates);
+    assertThat(winners).hasSize(1);
+    outcomes.stream().filter(o -> !o.succeeded())
+        .forEach(o -> assertConflictFields(o.failure(), actorId, 2, 2));
+    assertThat(store.getEvents(actorId, 2)).containsExactlyElementsOf(winners);
+    assertThat(notices.noticesOf(actorId)).extracting(EventStored::version).containsExactly(1L, 2L);
+    assertThat(notices.noticesOf(actorId).getLast()).isEqualTo(EventStored.of(winners.getFirst()));
+  }
+
+  @Test
+  void append_concurrentBatchesWithTheSameExpectedVersion_exactlyOneIsStoredWhole() throws InterruptedException {
+    // given
+    String actorId = newActorId();
+    List<List<Event>> batches = LongStream.range(0, RACERS).mapToObj(i -> events(actorId, 1, 2, 3)).toList();
+    // when
+    List<Outcome<Long>> outcomes = Race.run(RACERS, i -> () -> store.append(actorId, 0, batches.get(i)));
+    // then
+    List<Integer> winners = new ArrayList<>();
+    for (int i = 0; i < RACERS; i++) {
+      if (outcomes.get(i).succeeded()) {
+        winners.add(i);
+        assertThat(outcomes.get(i).value()).isEqualTo(3);
+      } else {
+        assertConflictFields(outcomes.get(i).failure(), actorId, 1, 3);
+      }
+    }
+    assertThat(winners).hasSize(1);
+    List<Event> winningBatch = batches.get(winners.getFirst());
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(winningBatch);
+    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(winningBatch));
+  }
+
+  @Test
+  void append_racingASingleWriteOfAVersionInsideTheBatch_isAllOrNothing() throws InterruptedException {
+    // given: per actor, one racer appends versions 1..3 while another saves version 2 alone
+    List<String> actorIds = LongStream.range(0, RACERS / 2).mapToObj(i -> newActorId()).toList();
+    List<List<Event>> batches = actorIds.stream().map(actorId -> events(actorId, 1, 2, 3)).toList();
+    List<Event> singles = actorIds.stream().map(actorId -> event(actorId, 2)).toList();
+    // when
+    List<Outcome<Void>> outcomes = Race.run(actorIds.size() * 2, i -> () -> {
+      if (i % 2 == 0) {
+        store.append(actorIds.get(i / 2), 0, batches.get(i / 2));
+      } else {
+        store.saveEvent(singles.get(i / 2));
+      }
+      return null;
+    });
+    // then: exactly one of the two wins, the loser gets a conflict, and a batch is never stored in part
+    for (int i = 0; i < actorIds.size(); i++) {
+      Outcome<Void> batch = outcomes.get(2 * i);
+      Outcome<Void> single = outcomes.get(2 * i + 1);
+      assertThat(batch.succeeded()).as("exactly one winner for %s", actorIds.get(i)).isNotEqualTo(single.succeeded());
+      Outcome<Void> loser = batch.succeeded() ? single : batch;
+      assertThat(loser.failure()).isInstanceOf(VersionConflictException.class);
+      List<Event> winner = batch.succeeded() ? batches.get(i) : List.of(singles.get(i));
+      assertThat(store.getEvents(actorIds.get(i), 0)).as(actorIds.get(i)).containsExactlyElementsOf(winner);
+    }
+  }
+
+  @Test
+  void saveEvent_concurrentWritersOfDifferentActors_allSucceed() throws InterruptedException {
+    // given
+    List<String> actorIds = LongStream.range(0, RACERS).mapToObj(i -> newActorId()).toList();
+    // when
+    List<Outcome<Void>> outcomes = Race.run(RACERS, i -> () -> {
+      for (long version = 1; version <= 5; version++) {
+        store.saveEvent(event(actorIds.get(i), version));
+      }
+      return null;
+    });
+    // then
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
+    for (String actorId : actorIds) {
+      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(notices.noticesOf(actorId)).extracting(EventStored::version).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+  }
+
+  @Test
+  void saveEvent_concurrentWritersThatRetryOnConflict_buildOneGaplessHistory() throws InterruptedException {
+    // given: the canonical loop: read the latest version, save the next, reload and retry on a conflict
+    String actorId = newActorId();
+    int writers = 8;
+    int eventsPerWriter = 8;
+    // when
+    List<Outcome<Void>> outcomes = Race.run(writers, writer -> () -> {
+      for (int sequence = 0; sequence < eventsPerWriter; sequence++) {
+        saveWithRetry(actorId, Map.of("writer", (long) writer, "sequence", (long) sequence));
+      }
+      return null;
+    });
+    // then
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
+    List<Event> history = store.getEvents(actorId, 0);
+    assertThat(versions(history)).containsExactlyElementsOf(
+        LongStream.rangeClosed(1, writers * eventsPerWriter).boxed().toList());
+    for (long writer = 0; writer < writers; writer++) {
+      long w = writer;
+      assertThat(history.stream().filter(e -> e.data().get("writer").equals(w)).map(e -> e.data().get("sequence")))
+          .as("events of writer %d", writer)
+          .containsExactlyElementsOf(LongStream.range(0, eventsPerWriter).boxed().toList());
+    }
+  }
+
+  // ---- EventStored notices
+
+  @Test
+  void saveEvent_emitsOneNoticeDescribingTheStoredEvent() {
+    // given
+    String actorId = newActorId();
+    Event event = event(actorId, 1).toBuilder().timestamp(Instant.parse("2026-11-26T23:39:36.123456789Z")).build();
+    // when
+    store.saveEvent(event);
+    // then
+    assertThat(notices.noticesOf(actorId))
+        .containsExactly(new EventStored(event.id(), actorId, 1, event.timestamp()));
+  }
+
+  @Test
+  void saveEvent_severalSaves_emitNoticesInVersionOrder() {
+    // given
+    String actorId = newActorId();
+    // when
+    List<Event> history = saved(actorId, 1, 2, 5);
+    // then
+    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(history));
+  }
+
+  @Test
+  void append_emitsOneNoticePerEventInVersionOrder() {
+    // given
+    String actorId = newActorId();
+    List<Event> batch = events(actorId, 1, 2, 3);
+    // when
+    store.append(actorId, 0, batch);
+    // then
+    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(batch));
+  }
+
+  @Test
+  void saveEvent_refusedByConflict_emitsNoNotice() {
+    // given
+    String actorId = newActorId();
+    Event original = event(actorId, 1);
+    store.saveEvent(original);
+    // when
+    assertConflict(() -> store.saveEvent(event(actorId, 1)), actorId, 1, 1);
+    // then
+    assertThat(notices.noticesOf(actorId)).containsExactly(EventStored.of(original));
+  }
+
+  @Test
+  void append_refusedBatches_emitNoNotice() {
+    // given
+    String actorId = newActorId();
+    // when
+    assertRefused(() -> store.append(actorId, 0, events(actorId, 1, 1)), "events[1].version");
+    assertRefused(() -> store.append(actorId, 0, List.of(event(actorId, 1), event(newActorId(), 2))),
+        "events[1].actorId");
+    assertConflict(() -> store.append(actorId, 1, events(actorId, 2, 3)), actorId, 2, 0);
+    // then
+    assertThat(notices.notices()).isEmpty();
+  }
+
+  @Test
+  void saveEvent_withAFailingListener_stillStoresTheEvent() {
+    // given
+    EventStore failingListenerStore = open(notice -> {
+      throw new IllegalStateException("listener failure for the contract test (expected in logs)");
+    });
+    String actorId = newActorId();
+    Event event = event(actorId, 1);
+    // when
+    failingListenerStore.saveEvent(event);
+    // then
+    assertThat(failingListenerStore.getEvents(actorId, 0)).containsExactly(event);
+  }
+
+  // ---- helpers
+
+  private EventStore open(EventStoredListener listener) {
+    EventStore created = createStore(listener);
+    openStores.add(created);
+    return created;
+  }
+
+  private static List<Event> events(String actorId, long... versions) {
+    return LongStream.of(versions).mapToObj(version -> event(actorId, version)).toList();
+  }
+
+  private List<Event> saved(String actorId, long... versions) {
+    List<Event> history = events(actorId, versions);
+    history.forEach(store::saveEvent);
+    return history;
+  }
+
+  private void saveWithRetry(String actorId, Map<String, Object> data) {
+    for (int attempt = 0; attempt < 10_000; attempt++) {
+      long next = store.getLatestVersion(actorId) + 1;
+      try {
+        store.saveEvent(event(actorId, next).toBuilder().data(data).build());
+        return;
+      } catch (VersionConflictException lostTheRace) {
+        // another writer stored this version first: reload and decide again
+      }
+    }
+    throw new AssertionError("no progress after 10000 attempts: does getLatestVersion return stale values?");
+  }
+
+  private static List<EventStored> noticesFor(List<Event> events) {
+    return events.stream().map(EventStored::of).toList();
+  }
+
+  private static List<Long> versions(List<Event> events) {
+    return events.stream().map(Event::version).toList();
+  }
+
+  private static <T> List<Event> winners(List<Outcome<T>> outcomes, List<Event> candidates) {
+    List<Event> winners = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (outcomes.get(i).succeeded()) {
+        winners.add(candidates.get(i));
+      }
+    }
+    return winners;
+  }
+
+  private static void assertRefused(ThrowingCallable call, String field) {
+    assertThatExceptionOfType(InvalidInputException.class).isThrownBy(call)
+        .extracting(InvalidInputException::field).isEqualTo(field);
+  }
+
+  private static void assertConflict(ThrowingCallable write, String actorId, long attempted, long current) {
+    assertThatExceptionOfType(VersionConflictException.class).isThrownBy(write)
+        .satisfies(conflict -> assertConflictFields(conflict, actorId, attempted, current));
+  }
+
+  private static void assertConflictFields(Throwable failure, String actorId, long attempted, long current) {
+    assertThat(failure).isInstanceOfSatisfying(VersionConflictException.class, conflict -> {
+      assertThat(conflict.actorId()).as("actorId").isEqualTo(actorId);
+      assertThat(conflict.attemptedVersion()).as("attemptedVersion").isEqualTo(attempted);
+      assertThat(conflict.currentVersion()).as("currentVersion").isEqualTo(current);
+      assertThat(conflict.isTransient()).as("transient").isFalse();
+    });
+  }
+}
