@@ -1,0 +1,94 @@
+package dev.aether.nats;
+
+import dev.aether.nats.StoreLayout.ActorAddress;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Actors' current positions: read from the server (the last message's headers, by direct get) and kept in
+ * a bounded cache of hints. A cached position is a true but possibly outdated fact, so it may save the read
+ * before an append; the server's expected-sequence check is the real fence.
+ *
+ * <p>Thread-safe: the cache is a concurrent map whose entries only move forward; when it outgrows
+ * {@link #MAX_CACHED} entries it is cleared (a miss costs one direct get).
+ */
+final class ActorPositions {
+
+  /** The most positions kept. */
+  static final int MAX_CACHED = 100_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActorPositions.class);
+
+  private final StreamReads reads;
+  private final Replayer replayer;
+  private final ConcurrentMap<String, Position> cache = new ConcurrentHashMap<>();
+
+  ActorPositions(StreamReads reads, Replayer replayer) {
+    this.reads = reads;
+    this.replayer = replayer;
+  }
+
+  /** The cached position of an actor, or {@code null}. */
+  Position cached(String actorId) {
+    return cache.get(actorId);
+  }
+
+  /**
+   * Reads an actor's position from the server and caches it.
+   *
+   * @param address the actor
+   * @return the position and the last message
+   */
+  Current read(ActorAddress address) {
+    Optional<StoredMessage> found = reads.last(address);
+    if (found.isEmpty()) {
+      return new Current(Position.NONE, Optional.empty());
+    }
+    StoredMessage last = found.get();
+    OptionalLong version = CommitCodec.version(last.headers(), CommitCodec.LAST_VERSION);
+    long current;
+    if (version.isPresent()) {
+      current = version.getAsLong();
+    } else {
+      LOG.warn("the last message (stream {} sequence {}) of actor \"{}\" has no version headers; "
+          + "replaying to find the actor's version", address.stream(), last.sequence(), address.actorId());
+      current = replayer.lastDecodableVersion(address, last.sequence());
+    }
+    Position position = new Position(current, last.sequence());
+    cache(address.actorId(), position);
+    return new Current(position, found);
+  }
+
+  /** Records the position a commit reached, keeping the later of it and the cached one. */
+  void advance(String actorId, Position position) {
+    bound();
+    cache.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
+  }
+
+  /**
+   * Records a position just read: the truth at that moment, so it replaces the cached one (which may be
+   * ahead of it only if the stream was recreated; a concurrent commit it hides costs one more read).
+   */
+  private void cache(String actorId, Position position) {
+    bound();
+    cache.put(actorId, position);
+  }
+
+  private void bound() {
+    if (cache.size() >= MAX_CACHED) {
+      cache.clear();
+    }
+  }
+
+  /**
+   * An actor's position as just read.
+   *
+   * @param position the position
+   * @param last the last message, when the actor has one
+   */
+  record Current(Position position, Optional<StoredMessage> last) {}
+}

@@ -1,0 +1,116 @@
+package dev.aether.nats;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The reversible, collision-free encoding of an actor id into one NATS subject token (also used as the
+ * snapshot KV key).
+ *
+ * <p>An id made only of {@code [A-Za-z0-9_-]} that does not start with {@value #MARKER} is its own token
+ * ("plain", readable in tools). Every other id becomes {@value #MARKER} followed by the unpadded base64url
+ * form of its UTF-8 bytes. Plain tokens never start with the marker and encoded ones always do, so the
+ * mapping is injective; tokens contain only {@code [A-Za-z0-9_-]}: no {@code .}, {@code *}, {@code >},
+ * whitespace or control characters, and they are valid KV keys. The longest token
+ * ({@value Event#MAX_ACTOR_ID_BYTES} UTF-8 bytes, not plain) has {@value #MAX_TOKEN_LENGTH} characters.
+ *
+ * <p>An id holding an unpaired UTF-16 surrogate has no UTF-8 form and is refused. Stateless and thread-safe.
+ */
+final class ActorTokens {
+
+  /** The first character of an encoded (non-plain) token. */
+  static final char MARKER = '_';
+
+  /** The length of the longest token: the marker plus the base64 of {@value Event#MAX_ACTOR_ID_BYTES} bytes. */
+  static final int MAX_TOKEN_LENGTH = 1 + (Event.MAX_ACTOR_ID_BYTES * 4 + 2) / 3;
+
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+  private ActorTokens() {}
+
+  /**
+   * Encodes an actor id.
+   *
+   * @param actorId a valid actor id
+   * @return its token
+   * @throws InvalidInputException naming {@code actorId} when it holds an unpaired surrogate
+   */
+  static String encode(String actorId) {
+    if (isPlain(actorId)) {
+      return actorId;
+    }
+    requireWellFormed(actorId);
+    return MARKER + ENCODER.encodeToString(actorId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Decodes a token made by {@link #encode(String)}.
+   *
+   * @param token the token
+   * @return the actor id
+   * @throws IllegalArgumentException when the string is not a token, or not the one {@link #encode} makes
+   */
+  static String decode(String token) {
+    if (token.isEmpty() || token.charAt(0) != MARKER) {
+      if (!isPlain(token)) {
+        throw new IllegalArgumentException("not an actor token: " + token);
+      }
+      return token;
+    }
+    String actorId;
+    try {
+      actorId = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(DECODER.decode(token.substring(1)))).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("actor token is not UTF-8: " + token, e);
+    }
+    if (!encode(actorId).equals(token)) {
+      // "_aQ" decodes to "i", whose token is "i": only the canonical token of an id is accepted
+      throw new IllegalArgumentException("not the canonical token of its actor id: " + token);
+    }
+    return actorId;
+  }
+
+  /**
+   * Tells whether an id is its own token.
+   *
+   * @param id the id
+   * @return whether it is non-empty, made of {@code [A-Za-z0-9_-]} and does not start with the marker
+   */
+  static boolean isPlain(String id) {
+    int length = id.length();
+    if (length == 0 || id.charAt(0) == MARKER) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (!isTokenChar(id.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  }
+
+  private static void requireWellFormed(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidInputException("actorId", "holds an unpaired UTF-16 surrogate at index " + i
+            + ", which has no UTF-8 form");
+      }
+    }
+  }
+}

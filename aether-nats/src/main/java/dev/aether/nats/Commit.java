@@ -1,0 +1,23 @@
+package dev.aether.nats;
+
+import dev.aether.event.Event;
+import java.util.List;
+
+/**
+ * One atomic write of one or more events of one actor, encoded as one JetStream message.
+ *
+ * @param actorId the actor
+ * @param events the events, in increasing version order (immutable)
+ * @param messageId the deterministic {@code Nats-Msg-Id}: the same commit always has the same id
+ * @param payload the JSON payload: the event object, or an array of event objects
+ */
+record Commit(String actorId, List<Event> events, String messageId, byte[] payload) {
+
+  long firstVersion() {
+    return events.getFirst().version();
+  }
+
+  long lastVersion() {
+    return events.getLast().version();
+  }
+}

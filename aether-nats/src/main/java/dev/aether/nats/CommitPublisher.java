@@ -1,0 +1,199 @@
+package dev.aether.nats;
+
+import dev.aether.InvalidInputException;
+import dev.aether.nats.ActorPositions.Current;
+import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.OutcomeUnknownException;
+import dev.aether.store.StoreUnavailableException;
+import dev.aether.store.VersionConflictException;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongPredicate;
+
+/**
+ * Publishes commits with optimistic concurrency enforced by the server, and resolves the answers that do
+ * not say plainly whether the commit is stored.
+ *
+ * <h2>Algorithm</h2>
+ * <ol>
+ *   <li>Take the actor's position from the cache, else read it (direct get of the last message).
+ *   <li>Check the version rule against it; when a cached position fails, read afresh and check again.
+ *       When a fresh position fails, the commit may already be stored (a retry after a lost
+ *       acknowledgement): it is ours when the last message carries our {@code Nats-Msg-Id}, or, when this
+ *       store lost that acknowledgement itself, when the message after the sequence it expected does.
+ *       Otherwise it is a {@link VersionConflictException} with the current version.
+ *   <li>Publish with {@code Nats-Expected-Last-Subject-Sequence} = the position's sequence and the commit's
+ *       deterministic {@code Nats-Msg-Id}. An acknowledgement, duplicate or not (the server's de-duplication
+ *       recognised a retry: nats-server 2.9 and 2.10 check it first), means stored.
+ *   <li>On 10071 (wrong last sequence): the commit is ours when the first message after the expected
+ *       sequence carries our id (servers that check the sequence before de-duplication, such as 2.11+,
+ *       answer a retry this way; looking at the next message rather than the last one stays right when a
+ *       third writer appended after us). Otherwise read the position afresh and go back to step 2.
+ * </ol>
+ * A publish without an acknowledgement in time is an {@link OutcomeUnknownException}; its expected
+ * sequence is remembered so that a retry by this store can recognise the commit.
+ *
+ * <p>Thread-safe and lock-free: concurrent commits of one actor race at the server, which accepts exactly
+ * one per expected sequence.
+ */
+final class CommitPublisher {
+
+  /** How often one commit is re-tried after a 10071 whose fresh position still accepts it. */
+  static final int MAX_ATTEMPTS = 64;
+  /** The most unresolved commits remembered. */
+  static final int MAX_UNRESOLVED = 10_000;
+
+  private final Connection connection;
+  private final JetStream js;
+  private final StreamReads reads;
+  private final ActorPositions positions;
+  private final ConcurrentMap<String, Long> unresolved = new ConcurrentHashMap<>();
+
+  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions) {
+    this.connection = connection;
+    this.js = js;
+    this.reads = reads;
+    this.positions = positions;
+  }
+
+  /**
+   * Stores a commit if the actor's current version satisfies a rule.
+   *
+   * @param address the actor
+   * @param commit the commit
+   * @param accepts tells whether the commit may follow a given current version
+   * @return the commit's position and how it was stored
+   * @throws VersionConflictException when the current version does not satisfy the rule
+   */
+  Result commit(ActorAddress address, Commit commit, LongPredicate accepts) {
+    Position position = positions.cached(address.actorId());
+    Optional<StoredMessage> last = Optional.empty();
+    boolean fresh = position == null;
+    if (fresh) {
+      Current current = positions.read(address);
+      position = current.position();
+      last = current.last();
+    }
+    for (int attempt = 1; ; attempt++) {
+      if (accepts.test(position.version())) {
+        Optional<Result> result = attempt(address, commit, position.sequence());
+        if (result.isPresent()) {
+          return result.get();
+        }
+      } else if (fresh) {
+        Position refused = position;
+        return alreadyStored(address, commit, last).orElseThrow(() -> conflict(commit, refused));
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw conflict(commit, positions.read(address).position());
+      }
+      Current current = positions.read(address);
+      position = current.position();
+      last = current.last();
+      fresh = true;
+    }
+  }
+
+  /**
+   * Publishes a commit once, expecting a given last sequence on the actor's subject, and resolves a 10071.
+   *
+   * @param address the actor
+   * @param commit the commit
+   * @param expectedSequence the sequence of the actor's last commit; 0 for a new actor
+   * @return the result; empty when the server refused the commit because another writer moved the subject
+   */
+  Optional<Result> attempt(ActorAddress address, Commit commit, long expectedSequence) {
+    Headers headers = CommitCodec.headers(commit, expectedSequence);
+    requireSendable(address, commit, headers);
+    try {
+      PublishAck ack = js.publish(address.subject(), headers, commit.payload());
+      return Optional.of(stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE) {
+        throw NatsFailures.ofPublish(address.actorId(), e);
+      }
+      return reads.next(address, expectedSequence + 1)
+          .filter(next -> commit.messageId().equals(next.messageId()))
+          .map(next -> stored(address, commit, next.sequence(), How.RESOLVED));
+    } catch (IOException | RuntimeException e) {
+      RuntimeException failure = NatsFailures.ofPublish(address.actorId(), e);
+      if (failure instanceof OutcomeUnknownException) {
+        remember(commit.messageId(), expectedSequence);
+      }
+      throw failure;
+    }
+  }
+
+  private Optional<Result> alreadyStored(ActorAddress address, Commit commit, Optional<StoredMessage> last) {
+    if (last.isPresent() && commit.messageId().equals(last.get().messageId())) {
+      return Optional.of(stored(address, commit, last.get().sequence(), How.RESOLVED));
+    }
+    Long expected = unresolved.get(commit.messageId());
+    if (expected == null) {
+      return Optional.empty();
+    }
+    return reads.next(address, expected + 1)
+        .filter(next -> commit.messageId().equals(next.messageId()))
+        .map(next -> stored(address, commit, next.sequence(), How.RESOLVED));
+  }
+
+  private Result stored(ActorAddress address, Commit commit, long sequence, How how) {
+    if (!unresolved.isEmpty()) {
+      unresolved.remove(commit.messageId());
+    }
+    Position position = new Position(commit.lastVersion(), sequence);
+    positions.advance(address.actorId(), position);
+    return new Result(position, how);
+  }
+
+  private void requireSendable(ActorAddress address, Commit commit, Headers headers) {
+    Connection.Status status = connection.getStatus();
+    if (status != Connection.Status.CONNECTED) {
+      throw new StoreUnavailableException("not connected to NATS (connection " + status + "): commit to actor \""
+          + address.actorId() + "\" was not sent, nothing was stored", null);
+    }
+    long size = (long) headers.serializedLength() + commit.payload().length;
+    long max = connection.getServerInfo().getMaxPayload();
+    if (max > 0 && size > max) {
+      throw new InvalidInputException("events", "the commit to actor \"" + address.actorId() + "\" is " + size
+          + " bytes with its headers, above the NATS server's max payload of " + max
+          + " bytes; nothing was stored");
+    }
+  }
+
+  private void remember(String messageId, long expectedSequence) {
+    if (unresolved.size() >= MAX_UNRESOLVED) {
+      unresolved.clear();
+    }
+    unresolved.put(messageId, expectedSequence);
+  }
+
+  private static VersionConflictException conflict(Commit commit, Position current) {
+    return new VersionConflictException(commit.actorId(), commit.firstVersion(), current.version());
+  }
+
+  /** How a commit came to be stored. */
+  enum How {
+    /** This publish stored it. */
+    STORED,
+    /** An earlier publish of the same commit had stored it; the server's de-duplication said so. */
+    DUPLICATE,
+    /** An earlier publish had stored it; found after a 10071 or a failed version check. */
+    RESOLVED
+  }
+
+  /**
+   * A stored commit.
+   *
+   * @param position the actor's position after the commit
+   * @param how how it was stored
+   */
+  record Result(Position position, How how) {}
+}

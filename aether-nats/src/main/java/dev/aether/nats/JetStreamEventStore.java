@@ -1,0 +1,347 @@
+package dev.aether.nats;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.ActorSnapshot;
+import dev.aether.event.Event;
+import dev.aether.internal.AppendChecks;
+import dev.aether.internal.Checks;
+import dev.aether.nats.CommitPublisher.Result;
+import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.EventStore;
+import dev.aether.store.EventStored;
+import dev.aether.store.EventStoredListener;
+import dev.aether.store.OutcomeUnknownException;
+import dev.aether.store.ReplayError;
+import dev.aether.store.ReplayResult;
+import dev.aether.store.SnapshotStore;
+import dev.aether.store.StoreUnavailableException;
+import dev.aether.store.VersionConflictException;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.KeyValueOptions;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link EventStore} and {@link SnapshotStore} on NATS JetStream, shared safely by any number of
+ * processes: the server enforces each actor's version order.
+ *
+ * <h2>Layout</h2>
+ * A namespace's events are spread over {@code partitions} streams by a stable hash of the actor id; each
+ * actor has one subject, {@code <prefix>.<namespace>.events.<partition>.<actorToken>}, and each commit
+ * ({@link #saveEvent} of one event, {@link #append} of several) is one message, so a batch is stored whole
+ * or not at all. Snapshots live in a KV bucket of the namespace. The streams and the bucket are created on
+ * first use and reused afterwards; an existing one that is incompatible or weaker than the configuration
+ * is refused with an {@link IncompatibleStreamException} and left unchanged.
+ *
+ * <h2>Errors</h2>
+ * <ul>
+ *   <li>{@link VersionConflictException}: another writer got there first (also across processes); nothing
+ *       stored.
+ *   <li>{@link OutcomeUnknownException}: the commit was sent but no acknowledgement came within the request
+ *       timeout. Retrying the same commit (same events) within the duplicate window stores it at most once
+ *       and succeeds if it was stored.
+ *   <li>{@link StoreUnavailableException}: the server cannot be reached, is disconnected or did not answer a
+ *       read; nothing stored.
+ *   <li>{@link InvalidInputException}: bad arguments, or a commit larger than the server's max payload;
+ *       nothing stored.
+ *   <li>{@link NatsAuthenticationException}, {@link JetStreamStoreException}: refused credentials, a
+ *       server-side refusal, or a closed store.
+ * </ul>
+ * No exception of the NATS client leaves the store.
+ *
+ * <h2>Notices</h2>
+ * After a successful commit the configured {@link EventStoredListener} is called on the writing thread,
+ * once per event in version order; never for a refused or failed commit. A listener failure is logged.
+ *
+ * <p>Thread-safe and lock-free. Create with {@link #connect(JetStreamConfig)} (the store owns its
+ * connection) or {@link #create(Connection, JetStreamConfig)} (the caller's connection, left open by
+ * {@link #close()}).
+ */
+public final class JetStreamEventStore implements EventStore, SnapshotStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventStore.class);
+  private static final int MAX_SNAPSHOT_HINTS = 100_000;
+
+  private final Connection connection;
+  private final boolean ownsConnection;
+  private final JetStreamConfig config;
+  private final StoreLayout layout;
+  private final ActorPositions positions;
+  private final CommitPublisher publisher;
+  private final Replayer replayer;
+  private final SnapshotBucket snapshots;
+  private final ConcurrentMap<String, Position> snapshotPositions = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private JetStreamEventStore(Connection connection, boolean ownsConnection, JetStreamConfig config,
+      JetStream js, JetStreamManagement jsm, KeyValue kv) {
+    this.connection = connection;
+    this.ownsConnection = ownsConnection;
+    this.config = config;
+    this.layout = StoreLayout.of(config);
+    StreamReads reads = new StreamReads(jsm);
+    this.replayer = new Replayer(js, reads, config.requestTimeout());
+    this.positions = new ActorPositions(reads, replayer);
+    this.publisher = new CommitPublisher(connection, js, reads, positions);
+    this.snapshots = new SnapshotBucket(kv, layout.bucketName());
+  }
+
+  /**
+   * Connects to the configured servers and opens a store that owns the connection.
+   *
+   * @param config the configuration
+   * @return the store, with its streams and bucket checked or created
+   * @throws StoreUnavailableException when no server can be reached in the connect timeout
+   * @throws NatsAuthenticationException when the server refuses the credentials
+   * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
+   */
+  public static JetStreamEventStore connect(JetStreamConfig config) {
+    Checks.notNull(config, "config");
+    Connection connection = NatsConnector.connect(config);
+    try {
+      return open(connection, true, config);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a store on a connection owned by the caller; {@link #close()} leaves it open. The configuration's
+   * servers, credentials, TLS and connect timeout are not used.
+   *
+   * @param connection an open connection
+   * @param config the configuration
+   * @return the store, with its streams and bucket checked or created
+   * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
+   * @throws StoreUnavailableException when the connection is closed or the server does not answer
+   */
+  public static JetStreamEventStore create(Connection connection, JetStreamConfig config) {
+    Checks.notNull(connection, "connection");
+    Checks.notNull(config, "config");
+    return open(connection, false, config);
+  }
+
+  private static JetStreamEventStore open(Connection connection, boolean owns, JetStreamConfig config) {
+    if (connection.getStatus() == Connection.Status.CLOSED) {
+      throw new StoreUnavailableException("the NATS connection is closed", null);
+    }
+    JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(config.requestTimeout()).build();
+    KeyValueOptions kvo = KeyValueOptions.builder().jetStreamOptions(jso).build();
+    StoreLayout layout = StoreLayout.of(config);
+    try {
+      JetStreamManagement jsm = connection.jetStreamManagement(jso);
+      new StreamProvisioner(connection, jsm, connection.keyValueManagement(kvo), config, layout).provision();
+      KeyValue kv = connection.keyValue(layout.bucketName(), kvo);
+      return new JetStreamEventStore(connection, owns, config, connection.jetStream(jso), jsm, kv);
+    } catch (IOException | RuntimeException e) {
+      throw NatsFailures.ofRequest("opening the JetStream event store", e);
+    }
+  }
+
+  /**
+   * The store's configuration.
+   *
+   * @return the configuration it was opened with
+   */
+  public JetStreamConfig config() {
+    return config;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws OutcomeUnknownException when no acknowledgement arrived in time; retry the same event
+   * @throws StoreUnavailableException when the server is not reachable; nothing was stored
+   * @throws InvalidInputException when the event is larger than the server's max payload
+   */
+  @Override
+  public void saveEvent(Event event) {
+    Checks.notNull(event, "event");
+    long version = event.version();
+    commit(event.actorId(), List.of(event), current -> current < version);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws OutcomeUnknownException when no acknowledgement arrived in time; retry the same batch
+   * @throws StoreUnavailableException when the server is not reachable; nothing was stored
+   */
+  @Override
+  public long append(String actorId, long expectedVersion, List<Event> events) {
+    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
+    return commit(actorId, batch, current -> current == expectedVersion).position().version();
+  }
+
+  /**
+   * {@inheritDoc} Undecodable records are skipped and logged; {@link #getEventsWithErrors} reports them.
+   *
+   * @throws StoreUnavailableException when the server does not answer in time
+   */
+  @Override
+  public List<Event> getEvents(String actorId, long fromVersion) {
+    ReplayResult result = replay(actorId, fromVersion);
+    for (ReplayError error : result.errors()) {
+      LOG.warn("skipping an undecodable record of actor \"{}\": {}", actorId, error.message());
+    }
+    return result.events();
+  }
+
+  /**
+   * {@inheritDoc} Each error's position is the record's stream sequence in the actor's partition stream.
+   *
+   * @throws StoreUnavailableException when the server does not answer in time
+   */
+  @Override
+  public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
+    return replay(actorId, fromVersion);
+  }
+
+  /**
+   * {@inheritDoc} Always asks the server (one direct get of the actor's last message).
+   *
+   * @throws StoreUnavailableException when the server does not answer in time
+   */
+  @Override
+  public long getLatestVersion(String actorId) {
+    Event.validActorId(actorId);
+    requireOpen("read the latest version");
+    return positions.read(layout.address(actorId)).position().version();
+  }
+
+  /**
+   * {@inheritDoc} The entry also records the stream sequence of the last commit the snapshot covers when it
+   * is known (the snapshot's version is the last version of the actor's latest commit), so that a replay
+   * after {@link #getLatestSnapshot} starts there instead of at the beginning of the stream.
+   *
+   * @throws StoreUnavailableException when the server does not answer in time
+   */
+  @Override
+  public void saveSnapshot(ActorSnapshot snapshot) {
+    Checks.notNull(snapshot, "snapshot");
+    requireOpen("save a snapshot");
+    ActorAddress address = layout.address(snapshot.actorId());
+    long sequence = coveredSequence(address, snapshot.version());
+    snapshots.save(address, snapshot, sequence);
+    rememberSnapshotPosition(snapshot.actorId(), new Position(snapshot.version(), sequence));
+  }
+
+  /**
+   * {@inheritDoc} An entry that cannot be decoded is logged and reported as absent.
+   *
+   * @throws StoreUnavailableException when the server does not answer in time
+   */
+  @Override
+  public Optional<ActorSnapshot> getLatestSnapshot(String actorId) {
+    Event.validActorId(actorId);
+    requireOpen("read a snapshot");
+    return snapshots.get(layout.address(actorId)).map(stored -> {
+      rememberSnapshotPosition(actorId, new Position(stored.snapshot().version(), stored.sequence()));
+      return stored.snapshot();
+    });
+  }
+
+  /** Closes the connection if the store owns it. Idempotent; later operations fail. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && ownsConnection) {
+      closeQuietly(connection);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JetStreamEventStore[namespace=" + config.namespace() + ", partitions=" + config.partitions() + "]";
+  }
+
+  /** The publisher, for tests of the commit resolution. */
+  CommitPublisher publisher() {
+    return publisher;
+  }
+
+  /** The layout, for tests that write to an actor's subject directly. */
+  StoreLayout layout() {
+    return layout;
+  }
+
+  private Result commit(String actorId, List<Event> events, LongPredicate accepts) {
+    requireOpen("write");
+    ActorAddress address = layout.address(actorId);
+    Result result = publisher.commit(address, CommitCodec.encode(address.actorId(), events), accepts);
+    notifyStored(events);
+    return result;
+  }
+
+  private ReplayResult replay(String actorId, long fromVersion) {
+    AppendChecks.checkRead(actorId, fromVersion);
+    requireOpen("read events");
+    Position snapshot = snapshotPositions.get(actorId);
+    long start = snapshot != null && snapshot.sequence() > 0 && snapshot.version() < fromVersion
+        ? snapshot.sequence() + 1 : 0;
+    return replayer.replay(layout.address(actorId), fromVersion, start);
+  }
+
+  private long coveredSequence(ActorAddress address, long version) {
+    Position cached = positions.cached(address.actorId());
+    if (cached != null && cached.version() == version) {
+      return cached.sequence();
+    }
+    Position current = positions.read(address).position();
+    return current.version() == version ? current.sequence() : 0;
+  }
+
+  private void rememberSnapshotPosition(String actorId, Position position) {
+    if (position.sequence() <= 0) {
+      return;
+    }
+    if (snapshotPositions.size() >= MAX_SNAPSHOT_HINTS) {
+      snapshotPositions.clear();
+    }
+    snapshotPositions.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
+  }
+
+  private void notifyStored(List<Event> events) {
+    EventStoredListener listener = config.eventStoredListener();
+    if (listener == EventStoredListener.NONE) {
+      return;
+    }
+    for (Event event : events) {
+      try {
+        listener.onEventStored(EventStored.of(event));
+      } catch (RuntimeException e) {
+        LOG.warn("EventStored listener failed for {} v{}", event.actorId(), event.version(), e);
+      }
+    }
+  }
+
+  private void requireOpen(String operation) {
+    if (closed.get()) {
+      throw new JetStreamStoreException("the JetStream event store is closed: cannot " + operation, 0, null);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.debug("closing the NATS connection failed", e);
+    }
+  }
+}

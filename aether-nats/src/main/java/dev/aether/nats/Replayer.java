@@ -1,0 +1,187 @@
+package dev.aether.nats;
+
+import dev.aether.NonTransientAetherException;
+import dev.aether.event.Event;
+import dev.aether.event.EventDecodingException;
+import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.ReplayError;
+import dev.aether.store.ReplayResult;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads an actor's history: the last message first (no events: done, without waiting for a consumer; it
+ * also gives the sequence where the replay ends), then an ordered push consumer filtered on the actor's
+ * subject from the start (or from a known sequence) until that sequence. Commits whose last version lies
+ * below the wanted version are skipped from their headers, without decoding. When the wanted versions all
+ * lie in the last commit, that message alone is decoded and no consumer is made.
+ *
+ * <p>A message that does not decode, lacks the version headers, belongs to another actor or does not
+ * continue the version order becomes a {@link ReplayError} carrying its stream sequence and bytes. A message
+ * whose version headers place it wholly before the wanted version is skipped without being checked.
+ *
+ * <p>Thread-safe; each replay uses its own subscription, always closed before returning.
+ */
+final class Replayer {
+
+  private final JetStream js;
+  private final StreamReads reads;
+  private final Duration timeout;
+
+  Replayer(JetStream js, StreamReads reads, Duration timeout) {
+    this.js = js;
+    this.reads = reads;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Replays an actor's events from a version on.
+   *
+   * @param address the actor
+   * @param fromVersion the first wanted version
+   * @param startSequence a stream sequence known to hold no wanted event before it, or 0
+   * @return the events and the undecodable records
+   */
+  ReplayResult replay(ActorAddress address, long fromVersion, long startSequence) {
+    Optional<StoredMessage> found = reads.last(address);
+    if (found.isEmpty()) {
+      return new ReplayResult(List.of(), List.of());
+    }
+    StoredMessage last = found.get();
+    OptionalLong lastFirst = CommitCodec.version(last.headers(), CommitCodec.FIRST_VERSION);
+    OptionalLong lastLast = CommitCodec.version(last.headers(), CommitCodec.LAST_VERSION);
+    if (lastFirst.isPresent() && lastLast.isPresent()) {
+      if (lastLast.getAsLong() < fromVersion) {
+        return new ReplayResult(List.of(), List.of());
+      }
+      if (lastFirst.getAsLong() <= fromVersion) {
+        Collector collector = new Collector(address.actorId(), fromVersion);
+        collector.accept(last.sequence(), last.headers(), last.data());
+        return collector.result();
+      }
+    }
+    return consume(address, fromVersion, startSequence, last.sequence());
+  }
+
+  /**
+   * The version of the last decodable event up to a sequence, for a subject whose last message has no
+   * valid version headers.
+   */
+  long lastDecodableVersion(ActorAddress address, long endSequence) {
+    List<Event> events = consume(address, 0, 0, endSequence).events();
+    return events.isEmpty() ? 0 : events.getLast().version();
+  }
+
+  private ReplayResult consume(ActorAddress address, long fromVersion, long startSequence, long endSequence) {
+    Collector collector = new Collector(address.actorId(), fromVersion);
+    if (startSequence > endSequence) {
+      return collector.result();
+    }
+    JetStreamSubscription subscription = subscribe(address, startSequence);
+    try {
+      long seen = Math.max(0, startSequence - 1);
+      while (seen < endSequence) {
+        Message message = subscription.nextMessage(timeout);
+        if (message == null) {
+          throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" from stream "
+              + address.stream() + " stalled: no message within " + timeout.toMillis()
+              + " ms after stream sequence " + seen + " (the history ends at " + endSequence + ")", null);
+        }
+        seen = message.metaData().streamSequence();
+        if (seen <= endSequence) {
+          collector.accept(seen, message.getHeaders(), message.getData());
+        }
+      }
+      return collector.result();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" interrupted", e);
+    } catch (IllegalStateException e) {
+      throw NatsFailures.ofRequest("replaying actor \"" + address.actorId() + "\"", e);
+    } finally {
+      unsubscribe(subscription);
+    }
+  }
+
+  private JetStreamSubscription subscribe(ActorAddress address, long startSequence) {
+    ConsumerConfiguration.Builder consumer = ConsumerConfiguration.builder();
+    if (startSequence > 1) {
+      consumer.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(startSequence);
+    } else {
+      consumer.deliverPolicy(DeliverPolicy.All);
+    }
+    PushSubscribeOptions options = PushSubscribeOptions.builder()
+        .stream(address.stream())
+        .ordered(true)
+        .configuration(consumer.build())
+        .build();
+    try {
+      return js.subscribe(address.subject(), options);
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      throw NatsFailures.ofRequest("starting a replay of actor \"" + address.actorId() + "\"", e);
+    }
+  }
+
+  private static void unsubscribe(JetStreamSubscription subscription) {
+    try {
+      subscription.unsubscribe();
+    } catch (RuntimeException e) {
+      // the connection is gone; the server removes the ephemeral consumer itself
+    }
+  }
+
+  /** Collects one replay's events and errors; confined to the replaying thread. */
+  private static final class Collector {
+    private final String actorId;
+    private final long fromVersion;
+    private final List<Event> events = new ArrayList<>();
+    private final List<ReplayError> errors = new ArrayList<>(0);
+    private long lastVersion;
+
+    Collector(String actorId, long fromVersion) {
+      this.actorId = actorId;
+      this.fromVersion = fromVersion;
+    }
+
+    void accept(long sequence, Headers headers, byte[] data) {
+      OptionalLong commitLast = CommitCodec.version(headers, CommitCodec.LAST_VERSION);
+      if (commitLast.isPresent() && commitLast.getAsLong() < fromVersion
+          && CommitCodec.version(headers, CommitCodec.FIRST_VERSION).isPresent()) {
+        lastVersion = Math.max(lastVersion, commitLast.getAsLong());
+        return;
+      }
+      try {
+        List<Event> commit = CommitCodec.decode(actorId, headers, data);
+        if (commit.getFirst().version() <= lastVersion) {
+          throw new EventDecodingException("versions do not increase: the commit starts at version "
+              + commit.getFirst().version() + " after version " + lastVersion, null);
+        }
+        lastVersion = commit.getLast().version();
+        for (Event event : commit) {
+          if (event.version() >= fromVersion) {
+            events.add(event);
+          }
+        }
+      } catch (NonTransientAetherException e) {
+        errors.add(new ReplayError(sequence, data, e));
+      }
+    }
+
+    ReplayResult result() {
+      return new ReplayResult(events, errors);
+    }
+  }
+}

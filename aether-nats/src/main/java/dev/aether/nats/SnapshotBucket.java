@@ -1,0 +1,143 @@
+package dev.aether.nats;
+
+import dev.aether.event.ActorSnapshot;
+import dev.aether.event.EventDecodingException;
+import dev.aether.event.EventJson;
+import dev.aether.nats.JsonSlices.SnapshotEntry;
+import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The namespace's snapshots in a KV bucket (history 1): key = actor token, value =
+ * {@code {"sequence":<n>,"snapshot":<snapshot JSON>}}, where {@code n} is the stream sequence of the last
+ * commit the snapshot covers (0 when unknown), so that activation can replay from {@code n + 1}.
+ *
+ * <p>Only a snapshot of at least the stored version replaces the stored one: read, then create or update
+ * with the read revision (compare-and-set), again after a concurrent change. An entry that does not decode
+ * is logged and treated as absent (the actor is then rebuilt by a full replay) and is replaced by the next
+ * save.
+ *
+ * <p>Thread-safe.
+ */
+final class SnapshotBucket {
+
+  /** How often a save is re-tried after losing a compare-and-set race. */
+  static final int MAX_ATTEMPTS = 32;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotBucket.class);
+
+  private final KeyValue kv;
+  private final String bucket;
+
+  SnapshotBucket(KeyValue kv, String bucket) {
+    this.kv = kv;
+    this.bucket = bucket;
+  }
+
+  /**
+   * Saves a snapshot unless a newer one is stored.
+   *
+   * @param address the actor
+   * @param snapshot the snapshot
+   * @param sequence the stream sequence of the last commit it covers, or 0
+   */
+  void save(ActorAddress address, ActorSnapshot snapshot, long sequence) {
+    byte[] value = entry(sequence, EventJson.snapshotToBytes(snapshot));
+    String what = "saving the snapshot of actor \"" + address.actorId() + "\" in bucket " + bucket;
+    try {
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (trySave(address.token(), snapshot.version(), value)) {
+          return;
+        }
+      }
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      throw NatsFailures.ofRequest(what, e);
+    }
+    throw new StoreUnavailableException(what + ": lost " + MAX_ATTEMPTS + " compare-and-set races in a row", null);
+  }
+
+  /**
+   * Reads an actor's snapshot.
+   *
+   * @param address the actor
+   * @return the snapshot and the sequence it covers; empty when there is none or it does not decode
+   */
+  Optional<Stored> get(ActorAddress address) {
+    KeyValueEntry entry;
+    try {
+      entry = kv.get(address.token());
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      throw NatsFailures.ofRequest("reading the snapshot of actor \"" + address.actorId() + "\"", e);
+    }
+    if (entry == null || entry.getValue() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(decode(address.actorId(), entry.getValue()));
+    } catch (EventDecodingException e) {
+      LOG.warn("ignoring the undecodable snapshot of actor \"{}\" (bucket {}, revision {}): {}",
+          address.actorId(), bucket, entry.getRevision(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** One attempt: true when saved or when a newer snapshot is stored, false after losing a race. */
+  private boolean trySave(String key, long version, byte[] value) throws IOException, JetStreamApiException {
+    KeyValueEntry existing = kv.get(key);
+    try {
+      if (existing == null || existing.getValue() == null) {
+        kv.create(key, value);
+      } else if (storedVersion(existing) <= version) {
+        kv.update(key, value, existing.getRevision());
+      }
+      return true;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.WRONG_LAST_SEQUENCE) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static long storedVersion(KeyValueEntry entry) {
+    try {
+      return EventJson.snapshotFromBytes(JsonSlices.snapshotEntry(entry.getValue()).snapshot()).version();
+    } catch (EventDecodingException e) {
+      return 0;
+    }
+  }
+
+  private static Stored decode(String actorId, byte[] value) {
+    SnapshotEntry entry = JsonSlices.snapshotEntry(value);
+    ActorSnapshot snapshot = EventJson.snapshotFromBytes(entry.snapshot());
+    if (!snapshot.actorId().equals(actorId)) {
+      throw new EventDecodingException("the snapshot belongs to actor \"" + snapshot.actorId() + "\"", null);
+    }
+    return new Stored(snapshot, entry.sequence());
+  }
+
+  private static byte[] entry(long sequence, byte[] snapshot) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(snapshot.length + 40);
+    out.writeBytes(("{\"sequence\":" + sequence + ",\"snapshot\":").getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(snapshot);
+    out.write('}');
+    return out.toByteArray();
+  }
+
+  /**
+   * A stored snapshot.
+   *
+   * @param snapshot the snapshot
+   * @param sequence the stream sequence of the last commit it covers; 0 when unknown
+   */
+  record Stored(ActorSnapshot snapshot, long sequence) {}
+}

@@ -1,0 +1,167 @@
+package dev.aether.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueStatus;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.ServerInfo;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the namespace's partition streams and snapshot bucket when they are missing, reuses them when
+ * they exist, and refuses them through {@link StreamRequirements} when they are weaker than or
+ * incompatible with the configuration. Nothing existing is ever changed.
+ *
+ * <p>After creating a stream it reads the stream's info again: the server's echo is what is checked, and
+ * reading it refreshes the NATS client's JVM-wide cache of the stream's direct-get flag.
+ *
+ * <p>Not thread-safe; used once, while a store is created.
+ */
+final class StreamProvisioner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamProvisioner.class);
+
+  private final Connection connection;
+  private final JetStreamManagement jsm;
+  private final KeyValueManagement kvm;
+  private final JetStreamConfig config;
+  private final StoreLayout layout;
+
+  StreamProvisioner(Connection connection, JetStreamManagement jsm, KeyValueManagement kvm,
+      JetStreamConfig config, StoreLayout layout) {
+    this.connection = connection;
+    this.jsm = jsm;
+    this.kvm = kvm;
+    this.config = config;
+    this.layout = layout;
+  }
+
+  /** Makes sure every stream and the bucket exist and are usable. */
+  void provision() {
+    ServerInfo server = connection.getServerInfo();
+    if (!server.isJetStreamAvailable()) {
+      throw new JetStreamStoreException("NATS server " + connection.getConnectedUrl() + " (" + server.getVersion()
+          + ") does not have JetStream enabled; start it with -js", 0, null);
+    }
+    if (config.storage() == JetStreamConfig.Storage.MEMORY && server.isOlderThanVersion("2.10.0")) {
+      LOG.warn("memory streams on nats-server {} look up an actor's last event in time proportional to the "
+          + "stream's size; use file storage or nats-server 2.10 or newer", server.getVersion());
+    }
+    for (int p = 0; p < layout.partitions(); p++) {
+      ensureEventStream(p);
+    }
+    ensureBucket();
+  }
+
+  private void ensureEventStream(int partition) {
+    String name = layout.streamName(partition);
+    StreamInfo info = streamInfo(name);
+    if (info == null) {
+      create(name, eventStream(partition));
+      info = streamInfo(name);
+      if (info == null) {
+        throw new JetStreamStoreException("stream " + name + " vanished right after it was created", 0, null);
+      }
+    }
+    StreamRequirements.checkEventStream(info.getConfiguration(), config, layout, partition);
+  }
+
+  private StreamConfiguration eventStream(int partition) {
+    StreamConfiguration.Builder stream = StreamConfiguration.builder()
+        .name(layout.streamName(partition))
+        .description(layout.description(partition))
+        .subjects(layout.streamSubject(partition))
+        .storageType(storageType())
+        .replicas(config.replicas())
+        .retentionPolicy(RetentionPolicy.Limits)
+        .discardPolicy(DiscardPolicy.Old)
+        .maxMessagesPerSubject(-1)
+        .duplicateWindow(config.duplicateWindow())
+        .allowDirect(true)
+        .denyDelete(true);
+    config.maxAge().ifPresent(stream::maxAge);
+    return stream.build();
+  }
+
+  private void create(String name, StreamConfiguration stream) {
+    try {
+      jsm.addStream(stream);
+      LOG.info("created stream {} for subjects {}", name, stream.getSubjects());
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != NatsFailures.STREAM_NAME_IN_USE) {
+        throw NatsFailures.ofRequest("creating stream " + name, e);
+      }
+      // created meanwhile by another store: check what it is
+    } catch (IOException | RuntimeException e) {
+      throw NatsFailures.ofRequest("creating stream " + name, e);
+    }
+  }
+
+  private StreamInfo streamInfo(String name) {
+    try {
+      return jsm.getStreamInfo(name);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.STREAM_NOT_FOUND) {
+        return null;
+      }
+      throw NatsFailures.ofRequest("reading the configuration of stream " + name, e);
+    } catch (IOException | RuntimeException e) {
+      throw NatsFailures.ofRequest("reading the configuration of stream " + name, e);
+    }
+  }
+
+  private void ensureBucket() {
+    String bucket = layout.bucketName();
+    if (bucketStatus(bucket) == null) {
+      KeyValueConfiguration kv = KeyValueConfiguration.builder()
+          .name(bucket)
+          .description("Aether snapshots of namespace " + layout.namespace())
+          .maxHistoryPerKey(1)
+          .storageType(storageType())
+          .replicas(config.replicas())
+          .build();
+      try {
+        kvm.create(kv);
+        LOG.info("created snapshot bucket {}", bucket);
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != NatsFailures.STREAM_NAME_IN_USE) {
+          throw NatsFailures.ofRequest("creating snapshot bucket " + bucket, e);
+        }
+      } catch (IOException | RuntimeException e) {
+        throw NatsFailures.ofRequest("creating snapshot bucket " + bucket, e);
+      }
+    }
+    KeyValueStatus status = bucketStatus(bucket);
+    if (status == null) {
+      throw new JetStreamStoreException("snapshot bucket " + bucket + " vanished right after it was created", 0,
+          null);
+    }
+    StreamRequirements.checkBucketStream(status.getBackingStreamInfo().getConfiguration(), config);
+  }
+
+  private KeyValueStatus bucketStatus(String bucket) {
+    try {
+      return kvm.getStatus(bucket);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.STREAM_NOT_FOUND) {
+        return null;
+      }
+      throw NatsFailures.ofRequest("reading snapshot bucket " + bucket, e);
+    } catch (IOException | RuntimeException e) {
+      throw NatsFailures.ofRequest("reading snapshot bucket " + bucket, e);
+    }
+  }
+
+  private StorageType storageType() {
+    return config.storage() == JetStreamConfig.Storage.FILE ? StorageType.File : StorageType.Memory;
+  }
+}

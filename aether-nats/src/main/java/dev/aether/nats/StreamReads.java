@@ -1,0 +1,72 @@
+package dev.aether.nats;
+
+import dev.aether.nats.StoreLayout.ActorAddress;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.MessageInfo;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Single-message reads of an actor's subject by direct get (the streams allow direct access): its last
+ * message, or the first one at or after a sequence. Errors are translated by {@link NatsFailures}.
+ * Thread-safe.
+ */
+final class StreamReads {
+
+  private static final byte[] EMPTY = new byte[0];
+
+  private final JetStreamManagement jsm;
+
+  StreamReads(JetStreamManagement jsm) {
+    this.jsm = jsm;
+  }
+
+  /**
+   * The last message on the actor's subject.
+   *
+   * @param address the actor
+   * @return the message; empty when the actor has none
+   */
+  Optional<StoredMessage> last(ActorAddress address) {
+    try {
+      return Optional.of(stored(jsm.getLastMessage(address.stream(), address.subject())));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
+        return Optional.empty();
+      }
+      throw NatsFailures.ofRequest(what("the last event", address), e);
+    } catch (IOException | RuntimeException e) {
+      throw NatsFailures.ofRequest(what("the last event", address), e);
+    }
+  }
+
+  /**
+   * The first message on the actor's subject at or after a stream sequence.
+   *
+   * @param address the actor
+   * @param sequence the first sequence to consider
+   * @return the message; empty when there is none
+   */
+  Optional<StoredMessage> next(ActorAddress address, long sequence) {
+    try {
+      return Optional.of(stored(jsm.getNextMessage(address.stream(), sequence, address.subject())));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
+        return Optional.empty();
+      }
+      throw NatsFailures.ofRequest(what("a commit", address), e);
+    } catch (IOException | RuntimeException e) {
+      throw NatsFailures.ofRequest(what("a commit", address), e);
+    }
+  }
+
+  private static StoredMessage stored(MessageInfo info) {
+    byte[] data = info.getData();
+    return new StoredMessage(info.getSeq(), info.getHeaders(), data == null ? EMPTY : data);
+  }
+
+  private static String what(String item, ActorAddress address) {
+    return "reading " + item + " of actor \"" + address.actorId() + "\" from stream " + address.stream();
+  }
+}

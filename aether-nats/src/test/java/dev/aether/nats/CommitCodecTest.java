@@ -1,0 +1,91 @@
+package dev.aether.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.aether.event.Event;
+import dev.aether.event.EventDecodingException;
+import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommitCodecTest {
+
+  private static Event event(String actorId, long version) {
+    return Event.builder().eventType("Tested").actorId(actorId).version(version).data(Map.of("v", version)).build();
+  }
+
+  private static Headers headers(Commit commit) {
+    return CommitCodec.headers(commit, 7);
+  }
+
+  @Test
+  void oneEvent_isItsJsonObject_andDecodesBack() {
+    Event event = event("a.1", 3);
+    Commit commit = CommitCodec.encode("a.1", List.of(event));
+    assertThat(new String(commit.payload(), StandardCharsets.UTF_8)).startsWith("{");
+    assertThat(CommitCodec.decode("a.1", headers(commit), commit.payload())).containsExactly(event);
+  }
+
+  @Test
+  void severalEvents_areAJsonArray_andDecodeBackInOrder() {
+    List<Event> events = List.of(event("a", 1), event("a", 2), event("a", 5));
+    Commit commit = CommitCodec.encode("a", events);
+    assertThat(new String(commit.payload(), StandardCharsets.UTF_8)).startsWith("[").endsWith("]");
+    assertThat(CommitCodec.decode("a", headers(commit), commit.payload())).containsExactlyElementsOf(events);
+  }
+
+  @Test
+  void headers_carryTheFenceTheIdAndTheVersionRange() {
+    Commit commit = CommitCodec.encode("a", List.of(event("a", 2), event("a", 4)));
+    Headers headers = CommitCodec.headers(commit, 41);
+    assertThat(headers.getFirst("Nats-Expected-Last-Subject-Sequence")).isEqualTo("41");
+    assertThat(headers.getFirst("Nats-Msg-Id")).isEqualTo(commit.messageId()).startsWith("4-");
+    assertThat(CommitCodec.version(headers, CommitCodec.FIRST_VERSION)).hasValue(2);
+    assertThat(CommitCodec.version(headers, CommitCodec.LAST_VERSION)).hasValue(4);
+  }
+
+  @Test
+  void messageId_isTheSameForTheSameCommit_andDiffersForOtherActorsOrEvents() {
+    Event e = event("a", 1);
+    String id = CommitCodec.encode("a", List.of(e)).messageId();
+    assertThat(CommitCodec.encode("a", List.of(e)).messageId()).isEqualTo(id);
+    assertThat(CommitCodec.encode("b", List.of(e.toBuilder().actorId("b").build())).messageId()).isNotEqualTo(id);
+    assertThat(CommitCodec.encode("a", List.of(event("a", 1))).messageId()).isNotEqualTo(id);
+    assertThat(id).matches("[0-9]+-[A-Za-z0-9_-]{22}");
+  }
+
+  @Test
+  void decode_refusesWhatAnAetherStoreNeverWrites() {
+    Commit commit = CommitCodec.encode("a", List.of(event("a", 1), event("a", 2)));
+    byte[] payload = commit.payload();
+    assertRefused("a", new Headers(), payload, "missing or invalid header Aether-First-Version");
+    assertRefused("b", headers(commit), payload, "belongs to actor");
+    Headers shifted = headers(commit).put(CommitCodec.LAST_VERSION, "3");
+    assertRefused("a", shifted, payload, "differ from the headers' range");
+    assertRefused("a", headers(commit), "not json".getBytes(StandardCharsets.UTF_8), "malformed JSON");
+    assertRefused("a", headers(commit), "[]".getBytes(StandardCharsets.UTF_8), "empty commit");
+    assertRefused("a", headers(commit), "[1]".getBytes(StandardCharsets.UTF_8), "expected END_ARRAY");
+    assertRefused("a", headers(commit), new byte[0], "empty message");
+    byte[] reversed = CommitCodec.encode("a", List.of(event("a", 2))).payload();
+    String twice = "[" + new String(reversed, StandardCharsets.UTF_8) + "," + new String(reversed,
+        StandardCharsets.UTF_8) + "]";
+    Headers sameVersion = headers(commit).put(CommitCodec.FIRST_VERSION, "2");
+    assertRefused("a", sameVersion, twice.getBytes(StandardCharsets.UTF_8), "versions do not increase");
+  }
+
+  @Test
+  void version_ignoresMissingZeroOrNonNumericHeaders() {
+    assertThat(CommitCodec.version(null, CommitCodec.LAST_VERSION)).isEmpty();
+    assertThat(CommitCodec.version(new Headers().put(CommitCodec.LAST_VERSION, "0"), CommitCodec.LAST_VERSION)).isEmpty();
+    assertThat(CommitCodec.version(new Headers().put(CommitCodec.LAST_VERSION, "x"), CommitCodec.LAST_VERSION)).isEmpty();
+  }
+
+  private static void assertRefused(String actorId, Headers headers, byte[] payload, String reason) {
+    assertThatExceptionOfType(EventDecodingException.class)
+        .isThrownBy(() -> CommitCodec.decode(actorId, headers, payload))
+        .withMessageContaining(reason);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.aether.nats;
+
+import static dev.aether.nats.NatsTestSupport.config;
+import static dev.aether.nats.NatsTestSupport.event;
+import static dev.aether.nats.NatsTestSupport.events;
+import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.versions;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.aether.event.Event;
+import dev.aether.store.VersionConflictException;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Writers in different processes (here: two stores on two connections) racing on one actor. */
+@NatsTest
+class JetStreamConcurrencyIT {
+
+  private static final int WRITERS = 50;
+
+  private JetStreamEventStore first;
+  private JetStreamEventStore second;
+
+  @BeforeEach
+  void open(NatsServer server) {
+    first = JetStreamEventStore.connect(config(server, "race").build());
+    second = JetStreamEventStore.connect(config(server, "race").build());
+  }
+
+  @AfterEach
+  void close() {
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void fiftyWriters_onTwoConnections_exactlyOneWinsEachVersion() throws InterruptedException {
+    // given
+    String actorId = newActorId();
+    for (long version = 1; version <= 3; version++) {
+      long v = version;
+      List<Event> attempt = IntStream.range(0, WRITERS).mapToObj(i -> event(actorId, v)).toList();
+      // when
+      List<Object> outcomes = race(i -> {
+        JetStreamEventStore store = i % 2 == 0 ? first : second;
+        store.saveEvent(attempt.get(i));
+        return attempt.get(i);
+      });
+      // then
+      List<Object> winners = outcomes.stream().filter(o -> o instanceof Event).toList();
+      assertThat(winners).as("winners of version %d", version).hasSize(1);
+      assertThat(outcomes).filteredOn(o -> !(o instanceof Event)).hasSize(WRITERS - 1)
+          .allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(VersionConflictException.class, c -> {
+            assertThat(c.attemptedVersion()).isEqualTo(v);
+            assertThat(c.currentVersion()).isEqualTo(v);
+          }));
+      assertThat(first.getEvents(actorId, version)).containsExactly((Event) winners.getFirst());
+    }
+    assertThat(versions(second.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void fiftyBatches_onTwoConnections_exactlyOneIsStoredWhole() throws InterruptedException {
+    // given
+    String actorId = newActorId();
+    List<List<Event>> batches = IntStream.range(0, WRITERS).mapToObj(i -> events(actorId, 1, 2, 3)).toList();
+    // when
+    List<Object> outcomes = race(i -> (i % 2 == 0 ? first : second).append(actorId, 0, batches.get(i)));
+    // then
+    List<Integer> winners = IntStream.range(0, WRITERS).filter(i -> outcomes.get(i) instanceof Long).boxed().toList();
+    assertThat(winners).hasSize(1);
+    assertThat(outcomes).filteredOn(o -> o instanceof VersionConflictException).hasSize(WRITERS - 1);
+    assertThat(second.getEvents(actorId, 0)).containsExactlyElementsOf(batches.get(winners.getFirst()));
+  }
+
+  @Test
+  void aStoreWithAnOutdatedCache_refusesStaleWritesAndAcceptsValidOnes() {
+    // given: the first store caches version 1, then the second store moves the actor to 2
+    String actorId = newActorId();
+    first.saveEvent(event(actorId, 1));
+    second.saveEvent(event(actorId, 2));
+    // when / then
+    assertThatExceptionOfType(VersionConflictException.class)
+        .isThrownBy(() -> first.append(actorId, 1, events(actorId, 2)))
+        .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
+    first.saveEvent(event(actorId, 3));
+    assertThat(first.append(actorId, 3, events(actorId, 4, 5))).isEqualTo(5);
+    second.saveEvent(event(actorId, 6));
+    assertThat(first.append(actorId, 6, events(actorId, 7))).isEqualTo(7);
+    assertThat(first.getLatestVersion(actorId)).isEqualTo(7);
+    assertThat(versions(second.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+  }
+
+  /** Runs {@link #WRITERS} writers on virtual threads from one start signal; returns each result or failure. */
+  private static List<Object> race(IntFunction<Object> writer) throws InterruptedException {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Object> outcomes = new ArrayList<>(java.util.Collections.nCopies(WRITERS, null));
+    ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < WRITERS; i++) {
+        int index = i;
+        executor.execute(() -> {
+          try {
+            start.await();
+            Object result = writer.apply(index);
+            synchronized (outcomes) {
+              outcomes.set(index, result);
+            }
+          } catch (VersionConflictException e) {
+            synchronized (outcomes) {
+              outcomes.set(index, e);
+            }
+          } catch (Throwable e) {
+            unexpected.add(e);
+          }
+        });
+      }
+      start.countDown();
+      executor.shutdown();
+      assertThat(executor.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(unexpected).isEmpty();
+    return outcomes;
+  }
+}

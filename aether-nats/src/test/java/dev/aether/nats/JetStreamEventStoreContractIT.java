@@ -1,0 +1,29 @@
+package dev.aether.nats;
+
+import dev.aether.store.EventStore;
+import dev.aether.store.EventStoredListener;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import dev.aether.testkit.store.EventStoreContractTest;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Runs the {@link EventStoreContractTest} against {@link JetStreamEventStore} on a real nats-server. */
+@NatsTest
+class JetStreamEventStoreContractIT extends EventStoreContractTest {
+
+  private static String url;
+
+  @BeforeAll
+  static void server(NatsServer server) {
+    url = server.url();
+  }
+
+  @Override
+  protected EventStore createStore(EventStoredListener listener) {
+    return JetStreamEventStore.connect(JetStreamConfig.builder()
+        .servers(url)
+        .namespace("contract")
+        .eventStoredListener(listener)
+        .build());
+  }
+}

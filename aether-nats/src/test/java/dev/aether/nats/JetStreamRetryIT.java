@@ -1,0 +1,106 @@
+package dev.aether.nats;
+
+import static dev.aether.nats.NatsTestSupport.config;
+import static dev.aether.nats.NatsTestSupport.event;
+import static dev.aether.nats.NatsTestSupport.events;
+import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.versions;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.event.Event;
+import dev.aether.nats.CommitPublisher.How;
+import dev.aether.nats.CommitPublisher.Result;
+import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A commit retried after its acknowledgement was lost is stored once, on both server behaviours.
+ *
+ * <p>The lost acknowledgement is simulated by publishing the same commit again with the same (now stale)
+ * expected sequence through the store's own publish path. On nats-server 2.9 and 2.10 the de-duplication
+ * check runs first and answers "duplicate". Servers that check the expected sequence first (2.11+) answer
+ * 10071 instead; to exercise that path on any server, the test lets the stream's duplicate window (100 ms
+ * here) pass, after which the server no longer recognises the id and answers 10071 too: the store must then
+ * find its own message after the expected sequence.
+ */
+@NatsTest
+class JetStreamRetryIT {
+
+  @Test
+  void aRetriedCommit_withinTheDuplicateWindow_isRecognisedAsADuplicate(NatsServer server) {
+    try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "retry").build())) {
+      // given: a commit that was stored, but whose acknowledgement the writer did not see
+      String actorId = newActorId();
+      List<Event> batch = events(actorId, 1, 2, 3);
+      store.append(actorId, 0, batch);
+      ActorAddress address = store.layout().address(actorId);
+      Commit sameCommit = CommitCodec.encode(actorId, batch);
+      // when: the writer publishes it again as it did the first time
+      Optional<Result> retried = store.publisher().attempt(address, sameCommit, 0);
+      // then
+      assertThat(retried).map(Result::how).contains(How.DUPLICATE);
+      assertThat(retried.get().position()).isEqualTo(new Position(3, retried.get().position().sequence()));
+      assertThat(store.append(actorId, 0, batch)).as("retry through the public API").isEqualTo(3);
+      assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(batch);
+    }
+  }
+
+  @Test
+  void aRetriedSaveEvent_isStoredOnce(NatsServer server) {
+    try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "retry").build())) {
+      String actorId = newActorId();
+      Event first = event(actorId, 1);
+      store.saveEvent(first);
+      store.saveEvent(first);
+      assertThat(store.getEvents(actorId, 0)).containsExactly(first);
+    }
+  }
+
+  @Test
+  void aRetriedCommit_answeredWithWrongLastSequence_isFoundByItsMessageId(NatsServer server) {
+    JetStreamConfig config = config(server, "retry-short-window").duplicateWindow(Duration.ofMillis(100)).build();
+    try (JetStreamEventStore store = JetStreamEventStore.connect(config);
+        JetStreamEventStore other = JetStreamEventStore.connect(config)) {
+      // given: our commit is stored, then another writer appends after it
+      String actorId = newActorId();
+      List<Event> ours = events(actorId, 1, 2);
+      store.append(actorId, 0, ours);
+      other.saveEvent(event(actorId, 3));
+      ActorAddress address = store.layout().address(actorId);
+      Commit sameCommit = CommitCodec.encode(actorId, ours);
+      // when: the retry comes after the duplicate window, so the server answers 10071 instead of "duplicate"
+      AtomicReference<Result> result = new AtomicReference<>();
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        result.set(store.publisher().attempt(address, sameCommit, 0).orElseThrow());
+        return result.get().how() == How.RESOLVED;
+      });
+      // then: recognised as ours although it is no longer the last message, and stored once
+      assertThat(result.get().position().version()).isEqualTo(2);
+      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+      assertThat(store.getEvents(actorId, 0).subList(0, 2)).containsExactlyElementsOf(ours);
+    }
+  }
+
+  @Test
+  void aCommitAnsweredWithWrongLastSequence_thatIsNotOurs_isAConflict(NatsServer server) {
+    try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "retry").build())) {
+      // given
+      String actorId = newActorId();
+      store.saveEvent(event(actorId, 1));
+      ActorAddress address = store.layout().address(actorId);
+      // when: another commit for version 1 expecting an empty subject
+      Optional<Result> result = store.publisher().attempt(address, CommitCodec.encode(actorId,
+          List.of(event(actorId, 1))), 0);
+      // then
+      assertThat(result).isEmpty();
+      assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+    }
+  }
+}
