@@ -78,6 +78,9 @@ public record JetStreamConfig(
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
   /** The default storage. */
   public static final Storage DEFAULT_STORAGE = Storage.FILE;
+  /** The namespace a store may not use, because its subjects would overlap the event bus subjects. */
+  public static final String RESERVED_NAMESPACE = "events";
+
   /** The longest namespace, in characters. */
   public static final int MAX_NAMESPACE_LENGTH = 64;
   /** The longest subject prefix, in characters. */
@@ -171,6 +174,10 @@ public record JetStreamConfig(
     if (namespace.length() > MAX_NAMESPACE_LENGTH || !NAMESPACE.matcher(namespace).matches()) {
       throw new InvalidInputException("namespace", "must be at most " + MAX_NAMESPACE_LENGTH
           + " characters of tokens of [A-Za-z0-9_-] separated by '.', was \"" + namespace + "\"");
+    }
+    if (RESERVED_NAMESPACE.equals(namespace)) {
+      throw new InvalidInputException("namespace", "\"" + RESERVED_NAMESPACE + "\" is reserved: its subjects"
+          + " <prefix>.events.events.<p>.> would overlap the event bus subjects <prefix>.events.>");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.aether.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aether.InvalidInputException;
 import dev.aether.store.EventStoredListener;
@@ -86,6 +87,15 @@ class JetStreamConfigTest {
     assertRefused(() -> b.storage(null), "storage");
     assertRefused(() -> b.eventStoredListener(null), "eventStoredListener");
     assertRefused(() -> b.credentials(null), "credentials");
+  }
+
+  @Test
+  void namespace_events_isRefusedBecauseItWouldOverlapTheBusSubjects() {
+    assertThatThrownBy(() -> JetStreamConfig.builder().namespace("events"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("reserved")
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("namespace");
+    assertThat(JetStreamConfig.builder().namespace("events.a").build().namespace()).isEqualTo("events.a");
   }
 
   @Test
