@@ -16,7 +16,8 @@ import java.util.Locale;
  *   <li>{@value #RECEIVED} (counter): events a subscriber's handler was called with and returned from;</li>
  *   <li>{@value #DROPPED} (counter): events dropped because a subscriber's queue was full;</li>
  *   <li>{@value #ERRORS} (counter, extra tag {@code kind}: {@code publish}, {@code subscribe},
- *       {@code handler}): refused publishes and subscriptions on a closed bus, and handler exceptions;</li>
+ *       {@code handler}): refused publishes and subscriptions on a closed bus, handler exceptions, and on a
+ *       remote bus sends and network messages that failed;</li>
  *   <li>{@value #ACTIVE_SUBSCRIPTIONS} (gauge): subscriptions currently active.</li>
  * </ul>
  * Invalid input (a malformed namespace, a null event) is refused before anything is counted.
@@ -41,7 +42,11 @@ public interface BusMetrics {
   enum ErrorKind {
     /** A publish refused because the bus was closed (or, on a remote bus, could not be sent). */
     PUBLISH,
-    /** A subscribe refused because the bus was closed (or a delivery thread could not be made). */
+    /**
+     * A subscribe refused because the bus was closed (or a delivery thread could not be made); on a remote
+     * bus also a network subscription that could not be made, or a message from the network that could not
+     * be read.
+     */
     SUBSCRIBE,
     /** A subscriber's handler threw. */
     HANDLER;

@@ -39,6 +39,8 @@ public interface EventBus extends AutoCloseable {
    * @param event the event
    * @throws InvalidInputException naming {@code namespace} or {@code event} when one is refused
    * @throws EventBusClosedException when the bus is closed
+   * @throws EventBusUnavailableException when a bus that spans processes delivered the event locally but
+   *     could not send it to the other processes
    */
   void publish(String namespace, Event event);
 
@@ -82,6 +84,8 @@ public interface EventBus extends AutoCloseable {
    * @throws InvalidInputException naming {@code pattern}, {@code filter}, {@code options} or
    *     {@code handler} when one is refused
    * @throws EventBusClosedException when the bus is closed
+   * @throws EventBusUnavailableException when a bus that spans processes could not register the
+   *     subscription with the network; nothing is subscribed then
    */
   Subscription subscribe(
       String pattern, SubscriptionFilter filter, SubscriptionOptions options, Consumer<Event> handler);

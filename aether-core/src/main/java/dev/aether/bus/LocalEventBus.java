@@ -92,6 +92,50 @@ public final class LocalEventBus implements EventBus {
     route(namespace, event, false);
   }
 
+  /**
+   * Like {@link #relay(String, Event)}, but delivers only to the subscriptions made with exactly
+   * {@code pattern} (equal text), not to every subscription whose pattern matches the namespace. For a
+   * cluster-wide bus that holds one network subscription per distinct local pattern: the network delivers a
+   * message once to each of its matching subscriptions, so relaying each copy to every matching local
+   * subscription would deliver the event several times to each.
+   *
+   * @param pattern the subscription pattern whose subscriptions get the event
+   * @param namespace the namespace it was published to; must match {@code pattern}
+   * @param event the event
+   * @throws InvalidInputException naming {@code pattern} when it is null, {@code namespace} when it is refused
+   *     or does not match the pattern, or {@code event} when it is null
+   * @throws EventBusClosedException when the bus is closed
+   */
+  public void relay(NamespacePattern pattern, String namespace, Event event) {
+    Checks.notNull(pattern, "pattern");
+    Namespaces.validateNamespace(namespace);
+    if (!pattern.matches(namespace)) {
+      throw new InvalidInputException("namespace", "\"" + namespace + "\" does not match pattern \"" + pattern
+          + "\"");
+    }
+    Checks.notNull(event, "event");
+    checkOpen(namespace);
+    registry.dispatch(pattern, namespace, event);
+  }
+
+  /**
+   * Counts a failure that happened outside this bus in its {@value BusMetrics#ERRORS} meter, for a bus that
+   * wraps this one and moves events over a network: a publish that reached the local subscribers but could
+   * not be sent ({@link BusMetrics.ErrorKind#PUBLISH}, keyed by namespace), or a message from the network that
+   * could not be read or a network subscription that could not be made ({@link BusMetrics.ErrorKind#SUBSCRIBE},
+   * keyed by subscription pattern). Works on a closed bus too.
+   *
+   * @param key a namespace or a subscription pattern, as {@link BusMetrics#errors(String, BusMetrics.ErrorKind)}
+   *     reads it
+   * @param kind the kind of failure
+   * @throws InvalidInputException naming {@code key} when it is null or blank, or {@code kind} when it is null
+   */
+  public void countError(String key, BusMetrics.ErrorKind kind) {
+    Checks.notBlank(key, "key");
+    Checks.notNull(kind, "kind");
+    metrics.errorCounter(key, kind).increment();
+  }
+
   @Override
   public Subscription subscribe(
       String pattern, SubscriptionFilter filter, SubscriptionOptions options, Consumer<Event> handler) {
@@ -140,14 +184,18 @@ public final class LocalEventBus implements EventBus {
   private void route(String namespace, Event event, boolean countPublished) {
     Namespaces.validateNamespace(namespace);
     Checks.notNull(event, "event");
-    if (closed) {
-      metrics.errorCounter(namespace, BusMetrics.ErrorKind.PUBLISH).increment();
-      throw new EventBusClosedException("publish to \"" + namespace + "\"");
-    }
+    checkOpen(namespace);
     if (countPublished) {
       metrics.publishedCounter(namespace).increment();
     }
     registry.dispatch(namespace, event);
+  }
+
+  private void checkOpen(String namespace) {
+    if (closed) {
+      metrics.errorCounter(namespace, BusMetrics.ErrorKind.PUBLISH).increment();
+      throw new EventBusClosedException("publish to \"" + namespace + "\"");
+    }
   }
 
   private LocalSubscription newSubscription(

@@ -87,14 +87,34 @@ final class SubscriptionRegistry {
 
   /** Offers an event published to {@code namespace} to every subscription whose pattern matches it. */
   void dispatch(String namespace, Event event) {
-    List<LocalSubscription> exactMatches = exact.get(namespace);
-    if (exactMatches != null) {
-      for (LocalSubscription subscription : exactMatches) {
+    dispatchExact(namespace, event);
+    for (LocalSubscription subscription : wildcard) {
+      if (subscription.pattern().matches(namespace)) {
         subscription.offer(event);
       }
     }
+  }
+
+  /**
+   * Offers an event published to {@code namespace} only to the subscriptions made with exactly
+   * {@code pattern}, which the caller has checked matches the namespace.
+   */
+  void dispatch(NamespacePattern pattern, String namespace, Event event) {
+    if (!pattern.isWildcard()) {
+      dispatchExact(namespace, event);
+      return;
+    }
     for (LocalSubscription subscription : wildcard) {
-      if (subscription.pattern().matches(namespace)) {
+      if (subscription.pattern().equals(pattern)) {
+        subscription.offer(event);
+      }
+    }
+  }
+
+  private void dispatchExact(String namespace, Event event) {
+    List<LocalSubscription> exactMatches = exact.get(namespace);
+    if (exactMatches != null) {
+      for (LocalSubscription subscription : exactMatches) {
         subscription.offer(event);
       }
     }

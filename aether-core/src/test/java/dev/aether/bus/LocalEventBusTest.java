@@ -1,11 +1,14 @@
 package dev.aether.bus;
 
 import static dev.aether.bus.TestEvents.event;
+import static dev.aether.bus.TestEvents.fence;
+import static dev.aether.bus.TestEvents.freshNamespace;
 import static dev.aether.bus.TestEvents.version;
 import static dev.aether.bus.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aether.InvalidInputException;
 import dev.aether.NonTransientAetherException;
 import dev.aether.event.Event;
 import java.time.Duration;
@@ -13,32 +16,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LocalEventBus}: the {@link EventBusContractTest} plus what is specific to the local bus (queues and
- * overflow policies, delivery threads, builder). Queues are filled deterministically with a {@link Gate}: a
- * handler that holds the delivery thread on its first event until the test opens it.
+ * What is specific to {@link LocalEventBus}: queues and overflow policies, delivery threads, relay, builder.
+ * The behaviour every bus shares is the contract suite {@code EventBusContractTest} in aether-testkit, run
+ * for this bus by the testkit's {@code LocalEventBusContractTest} (aether-core cannot depend on the testkit).
+ * Queues are filled deterministically with a {@link Gate}: a handler that holds the delivery thread on its
+ * first event until the test opens it.
  */
-class LocalEventBusTest extends EventBusContractTest {
+class LocalEventBusTest {
 
   private final List<Gate> gates = new ArrayList<>();
   private final List<LocalEventBus> extraBuses = new ArrayList<>();
+  private LocalEventBus bus;
+  private String root;
 
-  @Override
-  protected EventBus newBus() {
-    return LocalEventBus.create();
+  @BeforeEach
+  void openBus() {
+    bus = LocalEventBus.create();
+    root = freshNamespace();
   }
 
   @AfterEach
   void releaseEverything() {
     gates.forEach(Gate::open);
     extraBuses.forEach(LocalEventBus::close);
+    bus.close();
   }
 
   // ---- DROP_NEWEST ------------------------------------------------------------------------------------
@@ -374,7 +385,7 @@ class LocalEventBusTest extends EventBusContractTest {
 
   @Test
   void relay_deliversLikePublishButIsNotCountedAsPublished() {
-    LocalEventBus local = (LocalEventBus) bus;
+    LocalEventBus local = bus;
     Recorder exact = new Recorder();
     Recorder wildcard = new Recorder();
     bus.subscribe(root + ".orders", SubscriptionFilter.eventTypes("A"), exact);
@@ -391,12 +402,63 @@ class LocalEventBusTest extends EventBusContractTest {
 
   @Test
   void relay_refusesBadInputAndWorksOnlyWhileOpen() {
-    LocalEventBus local = (LocalEventBus) bus;
+    LocalEventBus local = bus;
 
     assertRefused(() -> local.relay("a..b", event("A")), "namespace");
     assertRefused(() -> local.relay(root, null), "event");
     bus.close();
     assertThatThrownBy(() -> local.relay(root, event("A"))).isInstanceOf(EventBusClosedException.class);
+  }
+
+  @Test
+  void relayToPattern_deliversOnlyToSubscriptionsWithThatPattern() {
+    Recorder exact = new Recorder();
+    Recorder star = new Recorder();
+    Recorder starToo = new Recorder();
+    Recorder rest = new Recorder();
+    bus.subscribe(root + ".orders", exact);
+    bus.subscribe(root + ".*", star);
+    bus.subscribe(root + ".*", SubscriptionFilter.eventTypes("A", TestEvents.FENCE), starToo);
+    bus.subscribe(root + ".>", rest);
+
+    bus.relay(NamespacePattern.parse(root + ".*"), root + ".orders", event("A"));
+    bus.relay(NamespacePattern.parse(root + ".*"), root + ".orders", event("B"));
+    bus.relay(NamespacePattern.parse(root + ".orders"), root + ".orders", fence());
+    bus.relay(NamespacePattern.parse(root + ".>"), root + ".orders", fence());
+    bus.relay(NamespacePattern.parse(root + ".*"), root + ".orders", fence());
+
+    assertThat(exact.awaitType(TestEvents.FENCE).types()).containsExactly(TestEvents.FENCE);
+    assertThat(rest.awaitType(TestEvents.FENCE).types()).containsExactly(TestEvents.FENCE);
+    assertThat(star.awaitType(TestEvents.FENCE).types()).containsExactly("A", "B", TestEvents.FENCE);
+    assertThat(starToo.awaitType(TestEvents.FENCE).types()).containsExactly("A", TestEvents.FENCE);
+    assertThat(bus.metrics().published(root + ".orders")).isZero();
+  }
+
+  @Test
+  void relayToPattern_refusesBadInputAndANamespaceOutsideThePattern() {
+    NamespacePattern star = NamespacePattern.parse(root + ".*");
+
+    assertRefused(() -> bus.relay(null, root + ".a", event("A")), "pattern");
+    assertRefused(() -> bus.relay(star, "a..b", event("A")), "namespace");
+    assertRefused(() -> bus.relay(star, root + ".a.b", event("A")), "namespace");
+    assertRefused(() -> bus.relay(star, root + ".a", null), "event");
+    bus.close();
+    assertThatThrownBy(() -> bus.relay(star, root + ".a", event("A"))).isInstanceOf(EventBusClosedException.class);
+    assertThat(bus.metrics().errors(root + ".a", BusMetrics.ErrorKind.PUBLISH)).isEqualTo(1);
+  }
+
+  @Test
+  void countError_addsToTheErrorMeterOfThatKeyAndKind_evenWhenClosed() {
+    bus.countError(root, BusMetrics.ErrorKind.PUBLISH);
+    bus.countError(root + ".>", BusMetrics.ErrorKind.SUBSCRIBE);
+    bus.close();
+    bus.countError(root + ".>", BusMetrics.ErrorKind.SUBSCRIBE);
+
+    assertThat(bus.metrics().errors(root, BusMetrics.ErrorKind.PUBLISH)).isEqualTo(1);
+    assertThat(bus.metrics().errors(root + ".>", BusMetrics.ErrorKind.SUBSCRIBE)).isEqualTo(2);
+    assertThat(bus.metrics().errors(root + ".>")).isEqualTo(2);
+    assertRefused(() -> bus.countError(" ", BusMetrics.ErrorKind.PUBLISH), "key");
+    assertRefused(() -> bus.countError(root, null), "kind");
   }
 
   // ---- builder ----------------------------------------------------------------------------------------
@@ -445,6 +507,22 @@ class LocalEventBusTest extends EventBusContractTest {
 
   private static SubscriptionOptions blocking(int capacity) {
     return SubscriptionOptions.builder().queueCapacity(capacity).overflowPolicy(OverflowPolicy.BLOCK).build();
+  }
+
+  private static void assertRefused(Runnable call, String field) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(field));
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("latch not released within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void joinQuietly(Thread thread) {
