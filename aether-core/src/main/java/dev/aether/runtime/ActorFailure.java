@@ -1,0 +1,59 @@
+package dev.aether.runtime;
+
+import dev.aether.TransientAetherException;
+import dev.aether.store.OutcomeUnknownException;
+import dev.aether.store.VersionConflictException;
+
+/**
+ * An internal failure of one actor (activation, catch-up) already classified as a {@link RejectionReason};
+ * also the table that classifies any other failure. Never escapes the runtime.
+ */
+final class ActorFailure extends RuntimeException {
+
+  final RejectionReason reason;
+
+  ActorFailure(RejectionReason reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  /**
+   * Classifies a failure of the store or of the behaviour.
+   *
+   * @param failure what was thrown
+   * @return the reason a command fails with
+   */
+  static RejectionReason reasonOf(Throwable failure) {
+    return switch (failure) {
+      case ActorFailure f -> f.reason;
+      case VersionConflictException c -> RejectionReason.CONFLICT;
+      case OutcomeUnknownException u -> RejectionReason.OUTCOME_UNKNOWN;
+      case TransientAetherException t -> RejectionReason.STORE_UNAVAILABLE;
+      default -> RejectionReason.STORE_FAILED;
+    };
+  }
+
+  /**
+   * Converts this failure to the public exception family: transient when retrying may help.
+   *
+   * @return the exception to report to a caller outside the runtime
+   */
+  RuntimeException toPublic() {
+    String message = reason + ": " + getMessage();
+    return reason.isTransient() ? new dev.aether.TransientAetherException(message, getCause())
+        : new dev.aether.NonTransientAetherException(message, getCause());
+  }
+
+  /**
+   * Describes a failure for a rejection message.
+   *
+   * @param failure what was thrown
+   * @return its class and message
+   */
+  static String describe(Throwable failure) {
+    if (failure instanceof ActorFailure) {
+      return failure.getMessage();
+    }
+    return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+  }
+}

@@ -1,0 +1,315 @@
+package dev.aether.runtime;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.internal.Checks;
+import dev.aether.internal.JsonValues;
+import dev.aether.runtime.Envelope.Apply;
+import dev.aether.runtime.Envelope.CommandEnvelope;
+import dev.aether.runtime.Envelope.Start;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VM of one actor: a lock-free mailbox drained by one task at a time on the runtime's executor, plus the
+ * actor's {@link ActorState}.
+ *
+ * <h2>Mailbox protocol</h2>
+ * {@code pending} counts the envelopes offered and not yet processed, or is {@link #CLOSED}. A sender
+ * increments it (refused when closed or full) <em>before</em> queueing; the sender that moves it from 0
+ * schedules a drain. The drain takes the queued commands in batches (group commit), processes them and
+ * subtracts their number; the drain that brings it back to 0 ends. So at most one drain runs, it owns the
+ * actor's state, and the counter's atomic updates give each drain a happens-before edge to the previous one.
+ * Stopping is one CAS from 0 to {@code CLOSED}: it succeeds only while nothing is queued or being processed,
+ * and once closed no sender can get in (it retries on a new VM).
+ *
+ * <h2>Memory</h2>
+ * An idle VM holds no thread and no lock: this object, its state holder, an empty queue and the actor's
+ * recent command ids. The LRU links ({@code lruPrev}, {@code lruNext}, {@code linked}, {@code lastUsed}) are
+ * guarded by the registry's lock.
+ *
+ * @param <S> the behaviour's state type
+ */
+final class ActorVM<S> implements VirtualMachine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActorVM.class);
+  private static final int CLOSED = Integer.MIN_VALUE;
+  private static final VarHandle PENDING;
+  private static final VarHandle STOPPED;
+  private static final VarHandle KNOWN_VERSION;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      PENDING = lookup.findVarHandle(ActorVM.class, "pending", int.class);
+      STOPPED = lookup.findVarHandle(ActorVM.class, "stopped", CompletableFuture.class);
+      KNOWN_VERSION = lookup.findVarHandle(ActorVM.class, "knownVersion", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** What {@link #offer} did. */
+  enum Offer { QUEUED, CLOSED, FULL }
+
+  private final ActorKey key;
+  private final long serial;
+  private final ActorState<S> actor;
+  private final ConcurrentLinkedQueue<Envelope> queue = new ConcurrentLinkedQueue<>();
+  private volatile int pending;
+  private volatile long knownVersion;
+  private volatile boolean stopRequested;
+  private volatile CompletableFuture<Void> stopped;
+
+  ActorVM<?> lruPrev;
+  ActorVM<?> lruNext;
+  boolean linked;
+  long lastUsed;
+
+  ActorVM(ActorKey key, long serial, AggregateContext<S> ctx) {
+    this.key = key;
+    this.serial = serial;
+    this.actor = new ActorState<>(ctx, key.streamId());
+  }
+
+  @Override
+  public String getId() {
+    return actor.streamId + "#" + serial;
+  }
+
+  @Override
+  public String getActorId() {
+    return key.actorId();
+  }
+
+  @Override
+  public ActorKey getKey() {
+    return key;
+  }
+
+  @Override
+  public Map<String, Object> getState() {
+    return JsonValues.copyObject(actor.ctx.behavior.stateToJson(actor.state), "state");
+  }
+
+  @Override
+  public long getVersion() {
+    return actor.version;
+  }
+
+  @Override
+  public boolean isActive() {
+    return actor.active && pending != CLOSED;
+  }
+
+  @Override
+  public CompletableFuture<Void> start() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (offer(new Start(done), false) == Offer.CLOSED) {
+      done.completeExceptionally(new IllegalStateException("VM " + getId() + " is stopped"));
+    }
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Boolean> processEvent(Event event) {
+    Checks.notNull(event, "event");
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    if (offer(new Apply(event, done), false) == Offer.CLOSED) {
+      done.completeExceptionally(new IllegalStateException("VM " + getId() + " is stopped"));
+    }
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Void> stop() {
+    CompletableFuture<Void> done = stopFuture();
+    stopRequested = true;
+    if (PENDING.compareAndSet(this, 0, CLOSED)) {
+      execute(this::finishStop);
+    }
+    return done;
+  }
+
+  /** @return whether a stop was requested (the VM will not take new LRU slots) */
+  boolean isStopRequested() {
+    return stopRequested;
+  }
+
+  /**
+   * Notes that the store holds a version of this actor, so the VM catches up before its next decision when
+   * it is behind.
+   *
+   * @param storedVersion a stored version
+   */
+  void noteStoredVersion(long storedVersion) {
+    long known = knownVersion;
+    while (storedVersion > known && !KNOWN_VERSION.weakCompareAndSet(this, known, storedVersion)) {
+      known = knownVersion;
+    }
+  }
+
+  /**
+   * Queues an envelope.
+   *
+   * @param envelope the envelope
+   * @param bounded whether the mailbox capacity applies (commands)
+   * @return whether it was queued, or why not
+   */
+  Offer offer(Envelope envelope, boolean bounded) {
+    int capacity = actor.ctx.rt.config.mailboxCapacity();
+    int before;
+    do {
+      before = pending;
+      if (before == CLOSED) {
+        return Offer.CLOSED;
+      }
+      if (bounded && before >= capacity) {
+        return Offer.FULL;
+      }
+    } while (!PENDING.compareAndSet(this, before, before + 1));
+    queue.offer(envelope);
+    if (before == 0) {
+      execute(this::drain);
+    }
+    return Offer.QUEUED;
+  }
+
+  private void drain() {
+    while (true) {
+      int taken = processNext();
+      int left = (int) PENDING.getAndAdd(this, -taken) - taken;
+      if (left == 0) {
+        if (stopRequested && PENDING.compareAndSet(this, 0, CLOSED)) {
+          finishStop();
+        }
+        return;
+      }
+    }
+  }
+
+  private int processNext() {
+    Envelope first = take();
+    if (!(first instanceof CommandEnvelope command)) {
+      processControl(first);
+      return 1;
+    }
+    List<CommandEnvelope> batch = new ArrayList<>();
+    batch.add(command);
+    int limit = actor.ctx.rt.config.groupCommitLimit();
+    while (batch.size() < limit && queue.peek() instanceof CommandEnvelope next) {
+      batch.add(next);
+      queue.poll();
+    }
+    processCommands(batch);
+    return batch.size();
+  }
+
+  private Envelope take() {
+    Envelope envelope = queue.poll();
+    while (envelope == null) {
+      Thread.onSpinWait(); // counted but not yet queued: the sender is between its two steps
+      envelope = queue.poll();
+    }
+    return envelope;
+  }
+
+  private void processCommands(List<CommandEnvelope> batch) {
+    actor.ctx.rt.registry.touch(this);
+    try {
+      ensureActive();
+      if (actor.stale || knownVersion > actor.version) {
+        actor.catchUp();
+      }
+      new GroupCommit<>(actor, key, batch).run();
+    } catch (RuntimeException e) {
+      if (!(e instanceof ActorFailure)) {
+        LOG.error("unexpected failure in the VM of {}", key, e);
+      }
+      RejectionReason reason = ActorFailure.reasonOf(e);
+      String message = ActorFailure.describe(e);
+      batch.forEach(c -> c.complete(CommandResult.Rejected.of(c.message().commandId(), reason, message)));
+    }
+  }
+
+  private void processControl(Envelope envelope) {
+    try {
+      switch (envelope) {
+        case Start s -> {
+          ensureActive();
+          s.done().complete(null);
+        }
+        case Apply a -> a.done().complete(applyStored(a.event()));
+        case CommandEnvelope c -> throw new IllegalStateException("commands are batched");
+      }
+    } catch (RuntimeException e) {
+      RuntimeException reported = e instanceof ActorFailure f ? f.toPublic() : e;
+      switch (envelope) {
+        case Start s -> s.done().completeExceptionally(reported);
+        case Apply a -> a.done().completeExceptionally(reported);
+        case CommandEnvelope c -> throw e;
+      }
+    }
+  }
+
+  private boolean applyStored(Event event) {
+    if (!event.actorId().equals(actor.streamId)) {
+      throw new InvalidInputException("event.actorId", "must be \"" + actor.streamId + "\", was \""
+          + event.actorId() + "\"");
+    }
+    ensureActive();
+    if (event.version() <= actor.version) {
+      return false;
+    }
+    actor.apply(event);
+    actor.snapshotIfDue();
+    return true;
+  }
+
+  private void ensureActive() {
+    if (!actor.active) {
+      actor.activate();
+    }
+  }
+
+  private void finishStop() {
+    try {
+      actor.snapshot();
+    } finally {
+      actor.ctx.rt.registry.remove(this);
+      stopFuture().complete(null);
+    }
+  }
+
+  private CompletableFuture<Void> stopFuture() {
+    CompletableFuture<Void> existing = stopped;
+    if (existing != null) {
+      return existing;
+    }
+    CompletableFuture<Void> created = new CompletableFuture<>();
+    Object witness = STOPPED.compareAndExchange(this, null, created);
+    return witness == null ? created : stopped;
+  }
+
+  private void execute(Runnable task) {
+    try {
+      actor.ctx.rt.executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.warn("executor refused work for {}; running it on the caller's thread", key);
+      task.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VirtualMachine[" + getId() + " v" + actor.version + (actor.active ? "" : " inactive") + "]";
+  }
+}

@@ -1,0 +1,208 @@
+package dev.aether.runtime;
+
+import dev.aether.event.EventIds;
+import dev.aether.event.EventMetadata;
+import dev.aether.internal.Checks;
+import dev.aether.internal.JsonValues;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A command addressed to one virtual actor: what {@link Runtime#sendMessage} routes to the actor's VM.
+ *
+ * <p>{@code commandId} makes the command idempotent: sending a command id the actor already applied returns
+ * the first outcome and stores nothing (see {@link CommandResult.Accepted#duplicate()}). The builder gives a
+ * fresh time-ordered id when none is set; set your own (for example the id of the HTTP request or of the
+ * upstream message) to make retries safe. {@code metadata} carries the correlation, causation, user and
+ * trace ids ({@link EventMetadata} keys) onto the events the command produces.
+ *
+ * @param target the actor
+ * @param command the command name, for example {@code Deposit}
+ * @param payload the command's fields as a JSON object (deep, unmodifiable copy; numbers normalised as in
+ *     events)
+ * @param commandId the command's unique id
+ * @param metadata string metadata (unmodifiable)
+ */
+public record RuntimeMessage(ActorKey target, String command, Map<String, Object> payload, String commandId,
+    Map<String, String> metadata) {
+
+  /**
+   * Validates and copies the values.
+   *
+   * @throws dev.aether.InvalidInputException naming the refused field
+   */
+  public RuntimeMessage {
+    Checks.notNull(target, "target");
+    Checks.notBlank(command, "command");
+    payload = JsonValues.copyObject(payload, "payload");
+    Checks.notBlank(commandId, "commandId");
+    metadata = copyMetadata(metadata);
+  }
+
+  /**
+   * Starts a message.
+   *
+   * @param aggregateType the actor's aggregate type
+   * @param actorId the actor's id
+   * @param command the command name
+   * @return a builder with an empty payload, a fresh command id and no metadata
+   */
+  public static Builder builder(String aggregateType, String actorId, String command) {
+    return new Builder(ActorKey.of(aggregateType, actorId), command);
+  }
+
+  /**
+   * Creates a message with a fresh command id and no metadata.
+   *
+   * @param aggregateType the actor's aggregate type
+   * @param actorId the actor's id
+   * @param command the command name
+   * @param payload the command's fields
+   * @return the message
+   */
+  public static RuntimeMessage of(String aggregateType, String actorId, String command, Map<String, ?> payload) {
+    return builder(aggregateType, actorId, command).payload(payload).build();
+  }
+
+  /** @return the actor's aggregate type */
+  public String aggregateType() {
+    return target.aggregateType();
+  }
+
+  /** @return the actor's id within its aggregate type */
+  public String actorId() {
+    return target.actorId();
+  }
+
+  /** @return the {@value EventMetadata#CORRELATION_ID} entry, when present */
+  public Optional<String> correlationId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.CORRELATION_ID));
+  }
+
+  /** @return the {@value EventMetadata#CAUSATION_ID} entry, when present */
+  public Optional<String> causationId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.CAUSATION_ID));
+  }
+
+  /** @return the {@value EventMetadata#USER_ID} entry, when present */
+  public Optional<String> userId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.USER_ID));
+  }
+
+  /** @return the {@value EventMetadata#TRACE_ID} entry, when present */
+  public Optional<String> traceId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.TRACE_ID));
+  }
+
+  private static Map<String, String> copyMetadata(Map<String, String> source) {
+    if (source == null || source.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    source.forEach((key, value) -> copy.put(Checks.notBlank(key, "metadata key"),
+        Checks.notNull(value, "metadata." + key)));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** Builds a {@link RuntimeMessage}. Not thread-safe; {@link #build()} validates every field. */
+  public static final class Builder {
+    private final ActorKey target;
+    private final String command;
+    private Map<String, ?> payload = Map.of();
+    private String commandId = EventIds.newId();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Builder(ActorKey target, String command) {
+      this.target = target;
+      this.command = command;
+    }
+
+    /**
+     * Sets the payload.
+     *
+     * @param payload the command's fields as a JSON object
+     * @return this builder
+     */
+    public Builder payload(Map<String, ?> payload) {
+      this.payload = payload;
+      return this;
+    }
+
+    /**
+     * Sets the command id (by default a fresh time-ordered UUID).
+     *
+     * @param commandId the id; not blank
+     * @return this builder
+     */
+    public Builder commandId(String commandId) {
+      this.commandId = commandId;
+      return this;
+    }
+
+    /**
+     * Sets one metadata entry.
+     *
+     * @param key the key; not blank
+     * @param value the value; not null
+     * @return this builder
+     */
+    public Builder metadata(String key, String value) {
+      metadata.put(Checks.notBlank(key, "metadata key"), Checks.notNull(value, "metadata." + key));
+      return this;
+    }
+
+    /**
+     * Sets the correlation id.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder correlationId(String id) {
+      return metadata(EventMetadata.CORRELATION_ID, id);
+    }
+
+    /**
+     * Sets the causation id: the id of the message or event that caused this command.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder causationId(String id) {
+      return metadata(EventMetadata.CAUSATION_ID, id);
+    }
+
+    /**
+     * Sets the user id.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder userId(String id) {
+      return metadata(EventMetadata.USER_ID, id);
+    }
+
+    /**
+     * Sets the trace id.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder traceId(String id) {
+      return metadata(EventMetadata.TRACE_ID, id);
+    }
+
+    /**
+     * Validates the values and builds the message.
+     *
+     * @return the message
+     * @throws dev.aether.InvalidInputException naming the first refused field
+     */
+    public RuntimeMessage build() {
+      @SuppressWarnings("unchecked") // copied deeply and checked by the record's constructor
+      Map<String, Object> values = (Map<String, Object>) payload;
+      return new RuntimeMessage(target, command, values, commandId, metadata);
+    }
+  }
+}

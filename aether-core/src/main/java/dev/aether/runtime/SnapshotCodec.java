@@ -1,0 +1,55 @@
+package dev.aether.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runtime's snapshot envelope: the behaviour's state plus the actor's recent command ids, so that
+ * idempotency survives passivation and restart. Form of {@code ActorSnapshot.state()}:
+ * <pre>{@code {"state": {...behaviour state...}, "recentCommands": [["cmd-1", 4, 5], ["cmd-2", 6, 5]]}}</pre>
+ * Each command is {@code [commandId, firstVersion, lastVersion]} ({@code lastVersion = firstVersion - 1}
+ * for a command without events). Stateless.
+ */
+final class SnapshotCodec {
+
+  static final String STATE = "state";
+  static final String RECENT_COMMANDS = "recentCommands";
+
+  private SnapshotCodec() {}
+
+  static Map<String, Object> encode(Map<String, Object> state, List<CommandWindow.Entry> commands) {
+    List<Object> recent = new ArrayList<>(commands.size());
+    for (CommandWindow.Entry e : commands) {
+      recent.add(List.of(e.commandId(), e.firstVersion(), e.lastVersion()));
+    }
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put(STATE, state);
+    envelope.put(RECENT_COMMANDS, recent);
+    return envelope;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> state(Map<String, Object> envelope) {
+    if (!(envelope.get(STATE) instanceof Map<?, ?> state)) {
+      throw new IllegalArgumentException("snapshot has no \"state\" object");
+    }
+    return (Map<String, Object>) state;
+  }
+
+  static List<CommandWindow.Entry> commands(Map<String, Object> envelope) {
+    if (!(envelope.get(RECENT_COMMANDS) instanceof List<?> list)) {
+      throw new IllegalArgumentException("snapshot has no \"recentCommands\" list");
+    }
+    List<CommandWindow.Entry> out = new ArrayList<>(list.size());
+    for (Object item : list) {
+      if (!(item instanceof List<?> t) || t.size() != 3 || !(t.get(0) instanceof String id)
+          || !(t.get(1) instanceof Long first) || !(t.get(2) instanceof Long last)) {
+        throw new IllegalArgumentException("bad recentCommands entry " + item);
+      }
+      out.add(new CommandWindow.Entry(id, first, last));
+    }
+    return out;
+  }
+}

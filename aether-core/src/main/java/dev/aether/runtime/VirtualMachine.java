@@ -1,0 +1,67 @@
+package dev.aether.runtime;
+
+import dev.aether.event.Event;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The in-memory incarnation of one virtual actor: its state and version, rebuilt from its snapshot and
+ * events, and its mailbox. A {@link Runtime} creates, routes to and passivates VMs; applications usually only
+ * read them ({@link Runtime#getActiveVMs()}).
+ *
+ * <p>Thread-safe. The getters may be called from any thread and see the state as of the last completed
+ * message. {@link #start()}, {@link #processEvent} and {@link #stop()} are queued in the VM's mailbox
+ * behind the commands already there, so they never interleave with a decision.
+ */
+public interface VirtualMachine {
+
+  /** @return this incarnation's id: the stream id and a per-runtime serial number ({@code Account/a-1#17}) */
+  String getId();
+
+  /** @return the actor's id within its aggregate type */
+  String getActorId();
+
+  /** @return the actor's identity */
+  ActorKey getKey();
+
+  /**
+   * Returns a read-only JSON view of the actor's state. For typed behaviours it is converted on each call.
+   *
+   * @return an unmodifiable JSON object; the initial state's view before activation
+   */
+  Map<String, Object> getState();
+
+  /** @return the version of the last event applied (0 for an actor without events or not yet activated) */
+  long getVersion();
+
+  /** @return whether the VM has loaded its snapshot and events and can decide */
+  boolean isActive();
+
+  /**
+   * Activates the VM if it is not active yet: loads the latest snapshot of a compatible schema and replays
+   * the events after it. Idempotent.
+   *
+   * @return completes when the VM is active; completes exceptionally with the store's or behaviour's failure
+   *     when activation fails (the VM stays inactive and retries on the next message), or with an
+   *     {@link IllegalStateException} when the VM was already stopped
+   */
+  CompletableFuture<Void> start();
+
+  /**
+   * Applies one event that is already stored, for example one delivered by an event bus.
+   *
+   * @param event an event of this actor
+   * @return completes with {@code true} when applied, {@code false} when refused because its version is not
+   *     above the VM's (it is already reflected); exceptionally when the event belongs to another actor
+   *     ({@link dev.aether.InvalidInputException}) or the behaviour cannot apply it
+   */
+  CompletableFuture<Boolean> processEvent(Event event);
+
+  /**
+   * Stops the VM once its mailbox is empty: writes a snapshot when the version moved since the last one,
+   * then removes the VM from its runtime. Messages that arrive later activate a new VM. Idempotent.
+   *
+   * @return completes when the VM is stopped (a failed snapshot write is logged, not reported)
+   */
+  CompletableFuture<Void> stop();
+}

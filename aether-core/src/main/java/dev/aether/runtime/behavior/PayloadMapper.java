@@ -1,0 +1,125 @@
+package dev.aether.runtime.behavior;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.aether.runtime.FieldError;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Maps JSON objects to and from records with Jackson.
+ *
+ * <p>Commands and snapshot states are read strictly: unknown fields, missing fields, nulls for primitives,
+ * strings for numbers and fractions for integers are refused, each as a {@link FieldError} naming the field.
+ * Events are read tolerantly (unknown fields ignored, missing ones default), so an event stored by an older
+ * or newer version of a record still replays. Thread-safe.
+ */
+final class PayloadMapper {
+
+  private static final Pattern MISSING = Pattern.compile("Missing (?:required )?creator property '([^']+)'");
+
+  private final ObjectMapper strict = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+  private final ObjectMapper tolerant = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  /** The outcome of a strict read: a value or the refused fields. */
+  record Read<T>(T value, List<FieldError> errors) {}
+
+  /**
+   * Reads a JSON object strictly.
+   *
+   * @param json the object
+   * @param type the record type
+   * @param root the path prefix of errors, for example {@code payload}
+   * @return the value, or the field errors
+   */
+  <T> Read<T> readStrict(Map<String, Object> json, Class<T> type, String root) {
+    try {
+      return new Read<>(strict.convertValue(json, type), List.of());
+    } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof JsonMappingException mapping) {
+        return new Read<>(null, List.of(fieldError(mapping, type, root)));
+      }
+      return new Read<>(null, List.of(new FieldError(root, e.getMessage())));
+    }
+  }
+
+  /**
+   * Reads a JSON object tolerantly.
+   *
+   * @param json the object
+   * @param type the record type
+   * @return the value
+   * @throws IllegalArgumentException when it cannot be read at all
+   */
+  <T> T readTolerant(Map<String, Object> json, Class<T> type) {
+    return tolerant.convertValue(json, type);
+  }
+
+  /**
+   * Writes a value as a JSON object.
+   *
+   * @param value a record or bean
+   * @return its fields
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> write(Object value) {
+    return strict.convertValue(value, Map.class);
+  }
+
+  private static FieldError fieldError(JsonMappingException e, Class<?> type, String root) {
+    String path = path(e, root);
+    return switch (e) {
+      case UnrecognizedPropertyException u -> new FieldError(path, "unknown field; " + type.getSimpleName()
+          + " has " + u.getKnownPropertyIds());
+      case InvalidNullException n -> new FieldError(path, "must not be null");
+      case InvalidFormatException f -> new FieldError(path, "cannot be read as " + simple(f.getTargetType())
+          + ": " + f.getValue());
+      case MismatchedInputException m when missing(m) != null ->
+          new FieldError(path.endsWith("." + missing(m)) ? path : path + "." + missing(m),
+              "required field is missing");
+      case MismatchedInputException m when String.valueOf(m.getOriginalMessage()).contains("`null`") ->
+          new FieldError(path, "must not be null");
+      case MismatchedInputException m -> new FieldError(path, "wrong type, expected "
+          + simple(m.getTargetType()));
+      default -> new FieldError(path, e.getOriginalMessage());
+    };
+  }
+
+  private static String missing(MismatchedInputException e) {
+    Matcher m = MISSING.matcher(String.valueOf(e.getOriginalMessage()));
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static String simple(Class<?> type) {
+    return type == null ? "another type" : type.getSimpleName();
+  }
+
+  private static String path(JsonMappingException e, String root) {
+    StringBuilder b = new StringBuilder(root);
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        b.append('.').append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        b.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return b.toString();
+  }
+}

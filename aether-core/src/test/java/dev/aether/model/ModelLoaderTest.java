@@ -1,0 +1,165 @@
+package dev.aether.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.aether.InvalidInputException;
+import dev.aether.runtime.ActorKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelLoaderTest {
+
+  static final String BANK = """
+      {
+        "name": "bank",
+        "version": "1",
+        "aggregates": [{
+          "name": "Account",
+          "state": [{"name": "balance", "type": "integer"}, {"name": "owner", "type": "string", "initial": "?"}],
+          "commands": [
+            {"name": "Deposit", "fields": [{"name": "amount", "type": "integer"}], "emits": ["Deposited"],
+             "guards": ["command.amount > 0"]},
+            {"name": "Withdraw", "fields": [{"name": "amount", "type": "integer"},
+                                            {"name": "note", "type": "string", "optional": true}],
+             "emits": ["Withdrawn"]}
+          ],
+          "events": [
+            {"name": "Deposited", "fields": [{"name": "amount", "type": "integer"}],
+             "apply": {"balance": "state.balance + event.amount"}},
+            {"name": "Withdrawn", "fields": [{"name": "amount", "type": "integer"}],
+             "apply": {"balance": "state.balance - event.amount"}}
+          ]
+        }, {
+          "name": "Notification",
+          "commands": [{"name": "Send", "fields": [{"name": "text", "type": "string"}], "emits": ["Sent"]}],
+          "events": [{"name": "Sent"}]
+        }],
+        "policies": [{"name": "notifyOnWithdrawal", "when": "Account.Withdrawn", "then": "Send",
+                      "target": "event.actorId"}],
+        "readModels": [{"name": "Balances", "from": ["Deposited", "Account.Withdrawn"], "key": "event.actorId",
+                        "fields": [{"name": "balance", "type": "integer"}]}]
+      }
+      """;
+
+  @Test
+  void validJson_isReadCompletely() {
+    Model model = ModelLoader.fromJson(BANK);
+
+    assertThat(model.name()).isEqualTo("bank");
+    AggregateDef account = model.aggregate("Account").orElseThrow();
+    assertThat(account.state()).extracting(StateFieldDef::initial).containsExactly(0L, "?");
+    assertThat(account.command("Withdraw").orElseThrow().fields())
+        .containsExactly(FieldDef.of("amount", "integer"), new FieldDef("note", "string", true));
+    assertThat(account.event("Deposited").orElseThrow().apply())
+        .containsEntry("balance", "state.balance + event.amount");
+    assertThat(model.policies()).singleElement().extracting(PolicyDef::condition).isEqualTo("");
+    assertThat(model.readModels().getFirst().from()).containsExactly("Deposited", "Account.Withdrawn");
+    assertThat(model.aggregate("Notification").orElseThrow().state()).isEmpty();
+    assertThat(model.validate()).isEmpty();
+  }
+
+  @Test
+  void structuralErrors_areAllReported_withPaths() {
+    String broken = """
+        {"name": "bank", "aggregates": [
+          {"name": "Account",
+           "state": [{"name": "balance", "type": "money"}, {"name": "open", "type": "boolean", "initial": "yes"}],
+           "commands": [{"name": "Withdraw", "emits": ["Withdrawn", "Vanished"], "guards": [" "]},
+                        {"name": "Withdraw"}],
+           "events": [{"name": "Withdrawn", "apply": {"saldo": "1"}}, {"fields": [{"name": "x", "type": "string"}]}]},
+          {"name": "Account"},
+          {"name": "Other/Type", "events": [{"name": "Withdrawn"}]}],
+         "policies": [{"name": "p", "when": "Withdrawn", "then": "Account.Close", "target": ""}],
+         "readModels": [{"name": "r", "from": [], "key": "k"}]}
+        """;
+
+    assertThatThrownBy(() -> ModelLoader.fromJson(broken)).isInstanceOfSatisfying(InvalidModelException.class, e ->
+        assertThat(e.errors()).extracting(ModelError::path, ModelError::id).containsExactlyInAnyOrder(
+            tuple("aggregates.Account.state.balance.type", ModelError.UNKNOWN_TYPE),
+            tuple("aggregates.Account.state.open.initial", ModelError.INVALID_VALUE),
+            tuple("aggregates.Account.commands.Withdraw.emits[1]",
+                ModelError.UNKNOWN_REFERENCE),
+            tuple("aggregates.Account.commands.Withdraw.guards[0]",
+                ModelError.MISSING_VALUE),
+            tuple("aggregates.Account.commands.Withdraw", ModelError.DUPLICATE_NAME),
+            tuple("aggregates.Account.events.Withdrawn.apply.saldo",
+                ModelError.UNKNOWN_REFERENCE),
+            tuple("aggregates.Account.events[1].name", ModelError.MISSING_VALUE),
+            tuple("aggregates.Account", ModelError.DUPLICATE_NAME),
+            tuple("aggregates.Other/Type", ModelError.INVALID_NAME),
+            tuple("policies.p.when", ModelError.AMBIGUOUS_REFERENCE),
+            tuple("policies.p.then", ModelError.UNKNOWN_REFERENCE),
+            tuple("policies.p.target", ModelError.MISSING_VALUE),
+            tuple("readModels.r.from", ModelError.MISSING_VALUE)));
+  }
+
+  @Test
+  void unknownKey_orWrongShape_isAParseError_withItsPath() {
+    assertThatThrownBy(() -> ModelLoader.fromJson("{\"name\": \"m\", \"agregates\": []}"))
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors()).singleElement()
+            .satisfies(err -> {
+              assertThat(err.id()).isEqualTo(ModelError.PARSE_ERROR);
+              assertThat(err.path()).isEqualTo("agregates");
+            }));
+    String wrongShape = "{\"name\": \"m\", \"aggregates\": [{\"name\": \"A\", \"commands\": 3}]}";
+    assertThatThrownBy(() -> ModelLoader.fromJson(wrongShape))
+        .isInstanceOfSatisfying(InvalidModelException.class,
+            e -> assertThat(e.errors().getFirst().path()).isEqualTo("aggregates[0].commands"));
+    assertThatThrownBy(() -> ModelLoader.fromJson("{\"name\": "))
+        .isInstanceOf(InvalidModelException.class);
+    assertThatThrownBy(() -> ModelLoader.fromJson(""))
+        .isInstanceOf(InvalidModelException.class);
+  }
+
+  @Test
+  void load_readsAFile_byItsExtension(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bank.json");
+    Files.writeString(json, BANK);
+    assertThat(ModelLoader.load(json).name()).isEqualTo("bank");
+  }
+
+  @Test
+  void yaml_isReadWhenTheYamlFormatIsPresent_andOtherwiseRefusedSayingWhatIsMissing(@TempDir Path dir)
+      throws Exception {
+    Path yaml = dir.resolve("m.yaml");
+    Files.writeString(yaml, "name: m\naggregates:\n  - name: A\n");
+    if (ModelLoader.yamlSupported()) {
+      assertThat(ModelLoader.load(yaml).aggregates()).extracting(AggregateDef::name).containsExactly("A");
+    } else {
+      assertThatThrownBy(() -> ModelLoader.load(yaml)).isInstanceOf(InvalidModelException.class)
+          .hasMessageContaining("jackson-dataformat-yaml");
+    }
+  }
+
+  @Test
+  void recordsTolerateAbsentLists_andStateFieldsDefaultTheirInitialValue() {
+    Model model = new Model("m", null, null, null, null);
+    assertThat(model.aggregates()).isEmpty();
+    assertThat(model.version()).isEmpty();
+    assertThat(new StateFieldDef("f", "list", null).initial()).isEqualTo(List.of());
+    assertThat(new StateFieldDef("f", "object", null).initial()).isEqualTo(Map.of());
+    assertThat(new Model(" ", "1", List.of(), List.of(), List.of()).validate())
+        .extracting(ModelError::path).containsExactly("name");
+  }
+
+  @Property(tries = 300)
+  void aggregateNameRule_isTheRuntimesRule(@ForAll @StringLength(max = 6) String name) {
+    boolean runtimeAccepts;
+    try {
+      ActorKey.validAggregateType(name);
+      runtimeAccepts = true;
+    } catch (InvalidInputException e) {
+      runtimeAccepts = false;
+    }
+    assertThat(ModelValidator.isAggregateName(name)).isEqualTo(runtimeAccepts);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.aether.runtime;
+
+import static dev.aether.runtime.Fixtures.accepted;
+import static dev.aether.runtime.Fixtures.join;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class IdempotencyTest {
+
+  private final TestStore store = new TestStore();
+  private Runtime runtime = started(Fixtures.runtime(store));
+
+  private static Runtime started(Runtime.Builder builder) {
+    Runtime r = builder.build();
+    r.start();
+    return r;
+  }
+
+  @AfterEach
+  void close() {
+    runtime.close();
+  }
+
+  @Test
+  void repeatedCommandId_returnsTheFirstOutcome_andStoresNothing() {
+    accepted(runtime.sendMessage(Bank.open("i1")));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i1", 10, "pay-1")));
+
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i1", 10, "pay-1")));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.newVersion()).isEqualTo(first.newVersion());
+    assertThat(again.events()).isEqualTo(first.events());
+    assertThat(store.events("Account/i1")).hasSize(2);
+    assertThat(state("i1")).containsEntry("balance", 10L);
+  }
+
+  @Test
+  void repeatedCommandId_withinOneBatch_isAppliedOnce() {
+    accepted(runtime.sendMessage(Bank.open("i2")));
+    CompletableFuture<CommandResult> a = runtime.sendMessage(Bank.deposit("i2", 5, "same"));
+    CompletableFuture<CommandResult> b = runtime.sendMessage(Bank.deposit("i2", 5, "same"));
+
+    CommandResult.Accepted ra = accepted(a);
+    CommandResult.Accepted rb = accepted(b);
+
+    assertThat(ra.newVersion()).isEqualTo(rb.newVersion());
+    assertThat(ra.duplicate() ^ rb.duplicate()).isTrue();
+    assertThat(store.events("Account/i2")).hasSize(2);
+  }
+
+  @Test
+  void repeatedCommandId_afterPassivation_returnsTheFirstOutcome() {
+    accepted(runtime.sendMessage(Bank.open("i3")));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i3", 7, "pay-3")));
+    assertThat(join(runtime.stopVM(ActorKey.of("Account", "i3")))).isTrue();
+    assertThat(store.savedSnapshots).isNotEmpty();
+
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i3", 7, "pay-3")));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.events()).isEqualTo(first.events());
+    assertThat(store.events("Account/i3")).hasSize(2);
+  }
+
+  @Test
+  void repeatedCommandId_afterRestart_withSnapshots_returnsTheFirstOutcome() {
+    accepted(runtime.sendMessage(Bank.open("i4")));
+    accepted(runtime.sendMessage(RuntimeMessage.builder("Account", "i4", "Touch").commandId("touch-1").build()));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i4", 9, "pay-4")));
+    runtime.close();
+
+    runtime = started(Fixtures.runtime(store));
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i4", 9, "pay-4")));
+    CommandResult.Accepted touchAgain = accepted(runtime.sendMessage(
+        RuntimeMessage.builder("Account", "i4", "Touch").commandId("touch-1").build()));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.events()).isEqualTo(first.events());
+    assertThat(touchAgain.duplicate()).isTrue();
+    assertThat(touchAgain.newVersion()).isEqualTo(1);
+    assertThat(store.events("Account/i4")).hasSize(2);
+  }
+
+  @Test
+  void repeatedCommandId_afterRestart_withoutSnapshots_isFoundInTheReplayedEvents() {
+    runtime.close();
+    runtime = started(Fixtures.runtime(store).withoutSnapshots());
+    accepted(runtime.sendMessage(Bank.open("i5")));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i5", 4, "pay-5")));
+    runtime.close();
+
+    runtime = started(Fixtures.runtime(store).withoutSnapshots());
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i5", 4, "pay-5")));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.newVersion()).isEqualTo(first.newVersion());
+    assertThat(store.events("Account/i5")).hasSize(2);
+    assertThat(store.savedSnapshots).isEmpty();
+  }
+
+  @Test
+  void rejectedCommand_isNotRemembered_soItCanSucceedLater() {
+    accepted(runtime.sendMessage(Bank.open("i6")));
+    RuntimeMessage withdraw = RuntimeMessage.builder("Account", "i6", "Withdraw").payload(Map.of("amount", 5))
+        .commandId("w-1").build();
+    assertThat(Fixtures.rejected(runtime.sendMessage(withdraw)).reason()).isEqualTo(RejectionReason.BUSINESS_RULE);
+    accepted(runtime.sendMessage(Bank.deposit("i6", 5)));
+
+    CommandResult.Accepted retried = accepted(runtime.sendMessage(withdraw));
+
+    assertThat(retried.duplicate()).isFalse();
+    assertThat(state("i6")).containsEntry("balance", 0L);
+  }
+
+  @Test
+  void window_isBounded_oldestIdsAreForgotten() {
+    runtime.close();
+    runtime = started(Fixtures.runtime(store).config(RuntimeConfig.builder().idempotencyWindow(3).build()));
+    accepted(runtime.sendMessage(Bank.open("i7")));
+    for (int i = 1; i <= 4; i++) {
+      accepted(runtime.sendMessage(Bank.deposit("i7", 1, "d-" + i)));
+    }
+
+    assertThat(accepted(runtime.sendMessage(Bank.deposit("i7", 1, "d-4"))).duplicate()).isTrue();
+    assertThat(accepted(runtime.sendMessage(Bank.deposit("i7", 1, "d-1"))).duplicate()).isFalse();
+  }
+
+  private Map<String, Object> state(String id) {
+    return runtime.registry().get(ActorKey.of("Account", id)).orElseThrow().getState();
+  }
+}
