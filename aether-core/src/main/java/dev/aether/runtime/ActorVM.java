@@ -225,11 +225,12 @@ final class ActorVM<S> implements VirtualMachine {
   private void processCommands(List<CommandEnvelope> batch) {
     actor.ctx.rt.registry.touch(this);
     try {
-      ensureActive();
+      boolean fresh = ensureActive();
       if (actor.stale || knownVersion > actor.version) {
         actor.catchUp();
+        fresh = true;
       }
-      new GroupCommit<>(actor, key, batch).run();
+      new GroupCommit<>(actor, key, batch).run(fresh);
     } catch (RuntimeException e) {
       if (!(e instanceof ActorFailure)) {
         LOG.error("unexpected failure in the VM of {}", key, e);
@@ -274,10 +275,13 @@ final class ActorVM<S> implements VirtualMachine {
     return true;
   }
 
-  private void ensureActive() {
-    if (!actor.active) {
-      actor.activate();
+  /** @return whether the actor was activated now (so its state was just read from the store) */
+  private boolean ensureActive() {
+    if (actor.active) {
+      return false;
     }
+    actor.activate();
+    return true;
   }
 
   private void finishStop() {

@@ -21,11 +21,15 @@ import java.util.Map;
  * <p>Each command is decided against the state left by the ones before it; a rejected command does not stop
  * the others. A command id seen before (in the actor's window or earlier in the batch) is answered with its
  * first outcome. On a version conflict the actor catches up from the store and the whole batch is decided
- * again, up to {@code conflictRetries} times. A batch with nothing to store but a business rejection checks
- * the store's latest version first and, when another writer moved the actor, catches up and decides again,
- * so no rejection rests on a stale state either. A failed write marks the actor stale, so the next batch catches
- * up first (an unknown outcome may have stored the events; their command ids then make a resent command a
- * duplicate).
+ * again, up to {@code conflictRetries} times; when they are used up, the actor is marked stale, so the next
+ * batch catches up before deciding (otherwise, with {@code conflictRetries = 0}, an actor behind another
+ * writer would conflict forever). A batch with nothing to store but an outcome that depends on the state (a
+ * business rejection, an acceptance without events) checks the store's latest version first, unless it was
+ * just caught up, and, when another writer moved the actor, catches up and decides again once, whatever
+ * {@code conflictRetries} is: so no such outcome rests on a stale state, and a command id that another writer
+ * already applied is answered as a duplicate instead of being decided again on the old state. A failed write
+ * marks the actor stale, so the next batch catches up first (an unknown outcome may have stored the events;
+ * their command ids then make a resent command a duplicate).
  *
  * <p>Used by one mailbox owner at a time; not thread-safe.
  *
@@ -43,43 +47,59 @@ final class GroupCommit<S> {
     this.batch = batch;
   }
 
-  /** Runs the batch to completion: every reply is complete afterwards. */
-  void run() {
-    int retries = actor.ctx.rt.config.conflictRetries();
-    for (int attempt = 0; ; attempt++) {
+  /**
+   * Runs the batch to completion: every reply is complete afterwards.
+   *
+   * @param fresh whether the actor's state was just read from the store (activated or caught up), so an
+   *     outcome without events needs no freshness check
+   */
+  void run(boolean fresh) {
+    int conflicts = 0;
+    boolean caughtUp = fresh;
+    while (true) {
       Plan<S> plan = decideAll();
-      if (plan.events.isEmpty()) {
-        if (plan.stateRejections > 0 && attempt < retries && isBehind(plan)) {
-          if (!catchUp(plan)) {
-            return;
-          }
-          continue;
-        }
+      if (plan.events.isEmpty() && (plan.stateOutcomes == 0 || caughtUp || !isBehind(plan))) {
         finish(plan);
         return;
       }
-      try {
-        actor.ctx.rt.store.append(actor.streamId, plan.baseVersion, plan.events);
-      } catch (VersionConflictException conflict) {
-        if (attempt >= retries) {
-          failPending(plan, RejectionReason.CONFLICT, conflictMessage(conflict, attempt));
+      if (!plan.events.isEmpty()) {
+        if (store(plan, conflicts)) {
           return;
         }
-        if (!catchUp(plan)) {
-          return;
-        }
-        continue;
-      } catch (RuntimeException failure) {
-        actor.stale = true;
-        failPending(plan, ActorFailure.reasonOf(failure), "storing the events failed: "
-            + ActorFailure.describe(failure));
+        conflicts++;
+      }
+      if (!catchUp(plan)) {
         return;
       }
-      actor.commit(plan.state, plan.version);
-      finish(plan);
-      actor.snapshotIfDue();
-      return;
+      caughtUp = true;
     }
+  }
+
+  /**
+   * Appends the plan's events and completes the batch, unless the append conflicts and may be retried.
+   *
+   * @return {@code false} after a conflict within the retries (catch up and decide again), else {@code true}
+   */
+  private boolean store(Plan<S> plan, int conflictsBefore) {
+    try {
+      actor.ctx.rt.store.append(actor.streamId, plan.baseVersion, plan.events);
+    } catch (VersionConflictException conflict) {
+      if (conflictsBefore < actor.ctx.rt.config.conflictRetries()) {
+        return false;
+      }
+      actor.stale = true; // behind another writer: catch up before the next decision, not after its conflict
+      failPending(plan, RejectionReason.CONFLICT, conflictMessage(conflict, conflictsBefore + 1));
+      return true;
+    } catch (RuntimeException failure) {
+      actor.stale = true;
+      failPending(plan, ActorFailure.reasonOf(failure), "storing the events failed: "
+          + ActorFailure.describe(failure));
+      return true;
+    }
+    actor.commit(plan.state, plan.version);
+    finish(plan);
+    actor.snapshotIfDue();
+    return true;
   }
 
   private Plan<S> decideAll() {
@@ -118,7 +138,7 @@ final class GroupCommit<S> {
     return switch (decision) {
       case Decision.Reject r -> {
         if (r.reason() == RejectionReason.BUSINESS_RULE) {
-          plan.stateRejections++;
+          plan.stateOutcomes++;
         }
         yield new Outcome.Done(new Rejected(message.commandId(), r.reason(), r.message(), r.fieldErrors()));
       }
@@ -140,6 +160,9 @@ final class GroupCommit<S> {
     } catch (RuntimeException | StackOverflowError e) {
       return failed(message, "the behaviour's events for " + message.command() + " cannot be applied: "
           + ActorFailure.describe(e));
+    }
+    if (events.isEmpty()) {
+      plan.stateOutcomes++; // accepted without events: nothing fences it against a stale state
     }
     int fromIndex = plan.events.size();
     plan.events.addAll(events);
@@ -174,8 +197,10 @@ final class GroupCommit<S> {
   }
 
   /**
-   * Tells whether another writer stored events after the plan's base version: a business rejection must not
-   * rest on a stale state (an accepted command is protected by the append's expected version instead).
+   * Tells whether another writer stored events after the plan's base version: an outcome without events (a
+   * business rejection, an acceptance that stores nothing, or the answer to a command id this actor has not
+   * seen yet although another writer applied it) must not rest on a stale state; commands with events are
+   * protected by the append's expected version instead.
    */
   private boolean isBehind(Plan<S> plan) {
     try {
@@ -196,9 +221,9 @@ final class GroupCommit<S> {
     }
   }
 
-  private String conflictMessage(VersionConflictException conflict, int attempts) {
+  private String conflictMessage(VersionConflictException conflict, int conflicts) {
     return "actor " + key + " was changed by another writer (store at v" + conflict.currentVersion()
-        + ", expected v" + (conflict.attemptedVersion() - 1) + ") " + (attempts + 1) + " time(s); gave up";
+        + ", expected v" + (conflict.attemptedVersion() - 1) + ") " + conflicts + " time(s); gave up";
   }
 
   private void failPending(Plan<S> plan, RejectionReason reason, String message) {
@@ -270,7 +295,8 @@ final class GroupCommit<S> {
     final List<Event> events = new ArrayList<>();
     S state;
     long version;
-    int stateRejections;
+    /** Outcomes that rest on the state without an append to fence them: business rejections, no-op acceptances. */
+    int stateOutcomes;
 
     Plan(S state, long version, int size) {
       this.state = state;

@@ -1,6 +1,8 @@
 package dev.aether.runtime;
 
 import dev.aether.InvalidInputException;
+import dev.aether.bus.EventStoredFeed;
+import dev.aether.bus.Subscription;
 import dev.aether.internal.Checks;
 import dev.aether.model.InvalidModelException;
 import dev.aether.model.Model;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process {@link Runtime}: behaviours by aggregate type, the VM registry, command routing with
- * timeouts, and the passivation sweep.
+ * timeouts, the passivation sweep, and the optional subscription to an EventStored feed (made when built,
+ * ended by {@link #close()}).
  *
  * <p>Thread-safe. {@code state} moves NEW to RUNNING to CLOSED; the behaviour map is concurrent; the sweep is
  * one self-rescheduling task, so it never overlaps itself.
@@ -46,6 +49,7 @@ final class LocalRuntime implements Runtime {
   private final SystemScheduler ownedScheduler;
   private volatile Model model;
   private volatile Scheduler.Cancellable sweep;
+  private volatile Subscription feed;
 
   private LocalRuntime(RuntimeServices rt, ExecutorService ownedExecutor, SystemScheduler ownedScheduler) {
     this.rt = rt;
@@ -63,7 +67,15 @@ final class LocalRuntime implements Runtime {
         b.executor == null ? ownedExecutor : b.executor, b.scheduler == null ? ownedScheduler : b.scheduler,
         new ActorRegistry(b.clock));
     LocalRuntime runtime = new LocalRuntime(rt, ownedExecutor, ownedScheduler);
-    b.behaviors.forEach(runtime::register);
+    try {
+      b.behaviors.forEach(runtime::register);
+      if (b.feedBus != null) {
+        runtime.feed = EventStoredFeed.subscribe(b.feedBus, b.feedNamespace, runtime::onEventStored);
+      }
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
     return runtime;
   }
 
@@ -223,6 +235,10 @@ final class LocalRuntime implements Runtime {
     Scheduler.Cancellable s = sweep;
     if (s != null) {
       s.cancel();
+    }
+    Subscription notices = feed;
+    if (notices != null) {
+      notices.unsubscribe();
     }
     List<CompletableFuture<Void>> stops = rt.registry.all().stream().map(this::passivate).toList();
     try {

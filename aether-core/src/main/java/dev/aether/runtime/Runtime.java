@@ -1,5 +1,8 @@
 package dev.aether.runtime;
 
+import dev.aether.bus.EventBus;
+import dev.aether.bus.EventStoredFeed;
+import dev.aether.bus.Namespaces;
 import dev.aether.internal.Checks;
 import dev.aether.model.InvalidModelException;
 import dev.aether.model.Model;
@@ -111,7 +114,9 @@ public interface Runtime extends AutoCloseable {
   /**
    * Tells the runtime that an event was stored, possibly by another writer (another node, a migration). An
    * active actor behind the stored version catches up from the store before its next decision. Cheap and
-   * non-blocking: wire it to the store's {@link dev.aether.store.EventStoredListener} or to an event bus.
+   * non-blocking: wire it to the store's {@link dev.aether.store.EventStoredListener} or to an event bus
+   * ({@link Builder#eventStoredFeed}). A notice at or below the actor's version (such as the notice of the
+   * actor's own commit) changes nothing.
    *
    * @param notice the stored event's notice; its actor id is the {@linkplain ActorKey#streamId() stream id}
    */
@@ -139,6 +144,8 @@ public interface Runtime extends AutoCloseable {
     Scheduler scheduler;
     ExecutorService executor;
     final List<Behavior<?>> behaviors = new ArrayList<>();
+    EventBus feedBus;
+    String feedNamespace;
 
     Builder() {}
 
@@ -224,6 +231,25 @@ public interface Runtime extends AutoCloseable {
     }
 
     /**
+     * Feeds the runtime the {@link EventStored} notices of a store namespace published on a bus by
+     * {@link EventStoredFeed#publisher} (on this node and on others), so that an active actor catches up with
+     * another writer's events before its next decision instead of after a conflict. The runtime subscribes
+     * when built and unsubscribes when closed; the bus stays the caller's. Without a feed, other writers are
+     * still noticed, through the conflict of the next append.
+     *
+     * @param bus the bus the notices travel on
+     * @param storeNamespace the namespace the stores' publishers were given (see
+     *     {@link EventStoredFeed#namespaceOf})
+     * @return this builder
+     * @throws dev.aether.InvalidInputException naming {@code bus} or {@code namespace} when refused
+     */
+    public Builder eventStoredFeed(EventBus bus, String storeNamespace) {
+      this.feedBus = Checks.notNull(bus, "bus");
+      this.feedNamespace = Namespaces.validateNamespace(storeNamespace);
+      return this;
+    }
+
+    /**
      * Registers a behaviour (same as {@link Runtime#register} after building).
      *
      * @param behavior the behaviour
@@ -240,6 +266,10 @@ public interface Runtime extends AutoCloseable {
      * @return the runtime
      * @throws dev.aether.InvalidInputException when the event store is missing or two behaviours share an
      *     aggregate type
+     * @throws dev.aether.bus.EventBusClosedException when the {@linkplain #eventStoredFeed feed}'s bus is
+     *     closed
+     * @throws dev.aether.bus.EventBusUnavailableException when the feed's bus cannot register the
+     *     subscription
      */
     public Runtime build() {
       Checks.notNull(eventStore, "eventStore");
