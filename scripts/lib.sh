@@ -1,0 +1,117 @@
+# shellcheck shell=bash
+# Shared set-up for the scripts in this folder. Source it, do not run it:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   aether_require_jdk     # exports JAVA_HOME (a JDK >= 21) and puts its bin/ first on PATH
+#   aether_require_maven   # checks that mvn exists
+#
+# After sourcing, AETHER_ROOT is the repository root.
+
+AETHER_MIN_JAVA=21
+AETHER_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export AETHER_ROOT
+
+aether_info() { printf '==> %s\n' "$*" >&2; }
+aether_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Prints the major version of a java binary: 8 for "1.8.0_412", 17 for "17.0.15", 21 for "21" or
+# "21-ea", 25 for "25.0.3". Prints nothing (and fails) when the binary does not run.
+aether_java_major() {
+  local java=$1 line version major
+  [ -x "$java" ] || return 1
+  line=$("$java" -version 2>&1 | grep -m1 -E 'version "[^"]+"') || return 1
+  version=${line#*version \"}
+  version=${version%%\"*}
+  case $version in
+    1.*) version=${version#1.} ;;
+  esac
+  major=${version%%[!0-9]*}
+  [ -n "$major" ] || return 1
+  printf '%s\n' "$major"
+}
+
+# True when a directory is a JDK (has java and javac) whose major version is >= AETHER_MIN_JAVA.
+aether_is_good_jdk() {
+  local home=$1 major
+  [ -n "$home" ] && [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 1
+  major=$(aether_java_major "$home/bin/java") || return 1
+  [ "$major" -ge "$AETHER_MIN_JAVA" ]
+}
+
+# Prints the newest good JDK under the given parent directories (e.g. /usr/lib/jvm).
+aether_newest_jdk_under() {
+  local parent dir major best="" best_major=0
+  for parent in "$@"; do
+    for dir in "$parent"/*; do
+      [ -d "$dir" ] || continue
+      [ -d "$dir/Contents/Home" ] && dir="$dir/Contents/Home"   # macOS bundle layout
+      aether_is_good_jdk "$dir" || continue
+      major=$(aether_java_major "$dir/bin/java")
+      if [ "$major" -gt "$best_major" ]; then
+        best=$dir
+        best_major=$major
+      fi
+    done
+  done
+  [ -n "$best" ] && printf '%s\n' "$best"
+}
+
+# Prints the home of the java found on PATH, when it is a good JDK (covers SDKMAN!, asdf, ...).
+aether_jdk_from_path() {
+  local java home
+  java=$(command -v java) || return 1
+  home=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.home = //p' | head -n1)
+  aether_is_good_jdk "$home" && printf '%s\n' "$home"
+}
+
+# Finds a JDK >= 21: JAVA_HOME, then the newest under /usr/lib/jvm (Linux) or java_home (macOS), then the
+# java on PATH. Exports JAVA_HOME and puts its bin/ first on PATH; stops with install hints otherwise.
+aether_require_jdk() {
+  local home=""
+  if aether_is_good_jdk "${JAVA_HOME:-}"; then
+    home=$JAVA_HOME
+  else
+    home=$(aether_newest_jdk_under /usr/lib/jvm /usr/java /opt/java) || home=""
+    if [ -z "$home" ] && [ -x /usr/libexec/java_home ]; then
+      home=$(/usr/libexec/java_home -v "$AETHER_MIN_JAVA+" 2>/dev/null) || home=""
+      aether_is_good_jdk "$home" || home=""
+    fi
+    [ -n "$home" ] || home=$(aether_jdk_from_path) || home=""
+  fi
+  if [ -z "$home" ]; then
+    local seen=""
+    [ -n "${JAVA_HOME:-}" ] && seen=" JAVA_HOME=$JAVA_HOME is not one."
+    command -v java >/dev/null 2>&1 && seen="$seen The java on PATH is version $(aether_java_major "$(command -v java)" || echo '?')."
+    aether_die "Aether needs a JDK $AETHER_MIN_JAVA or newer (java and javac), and none was found.$seen
+  Looked at: JAVA_HOME, /usr/lib/jvm/*, /usr/java/*, /opt/java/*, /usr/libexec/java_home (macOS), java on PATH.
+  Install one, for example:
+    Ubuntu 24.04+, Debian 13+:  sudo apt-get install -y openjdk-21-jdk
+    Debian 12 and others:      a Temurin JDK (https://adoptium.net/installation/linux)
+    macOS:                     brew install --cask temurin
+  or point JAVA_HOME at an installed JDK >= $AETHER_MIN_JAVA."
+  fi
+  JAVA_HOME=$home
+  PATH="$JAVA_HOME/bin:$PATH"
+  export JAVA_HOME PATH
+  # Maven's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build; silence that only.
+  if [ "$(aether_java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
+    case " ${MAVEN_OPTS:-} " in
+      *--sun-misc-unsafe-memory-access=*) ;;
+      *) MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow" ;;
+    esac
+    export MAVEN_OPTS
+  fi
+}
+
+# Stops with a clear message when Maven is missing.
+aether_require_maven() {
+  command -v mvn >/dev/null 2>&1 || aether_die "Aether builds with Apache Maven (3.8 or newer), and mvn is not on PATH.
+  Install it, for example:
+    Debian/Ubuntu:  sudo apt-get install -y maven
+    macOS:          brew install maven"
+}
+
+# Prints a space-free Java version summary of the selected JDK, e.g. "25.0.3+9-LTS".
+aether_java_version() {
+  "$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.runtime\.version = //p' | head -n1
+}
