@@ -1,65 +1,100 @@
 package dev.aether.examples.quickstart;
 
-import dev.aether.event.ActorSnapshot;
-import dev.aether.event.Event;
-import java.util.List;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
 import java.util.Map;
 
 /**
- * The state of one bank account, rebuilt by folding its events: the whole "runtime" of the quick start.
+ * The quick start's bank account as a virtual actor: its commands, its events and the state they fold into,
+ * wired into a {@link JavaBehavior}. The runtime activates an account when a command arrives (snapshot +
+ * replay), lets {@link #behavior()} decide, stores the events and passivates the account when idle.
  *
- * <p>{@link #apply(Event)} is the event handler (evolve): it never fails for a known event and never looks at
- * anything but the event, so replaying the same events always gives the same state.
- *
- * @param id the account (actor) id
- * @param owner the owner's name; empty before the account is opened
- * @param balance the balance in whole currency units
- * @param version the version of the last event applied; 0 for a new account
+ * <p>Rules: an account is opened once; deposits and withdrawals need an open account and a positive amount;
+ * a withdrawal above the balance is refused ("insufficient funds"), so a balance never goes negative.
  */
-record Account(String id, String owner, long balance, long version) {
+final class Account {
 
-  /** The state of an account that has no events yet. */
-  static Account empty(String id) {
-    return new Account(id, "", 0, 0);
-  }
+  /** The aggregate type: the accounts' events are stored under {@code Account/<id>}. */
+  static final String TYPE = "Account";
 
-  /** Rebuilds an account from its complete history. */
-  static Account replay(String id, List<Event> events) {
-    return empty(id).applyAll(events);
-  }
+  /**
+   * What an account remembers; written to snapshots.
+   *
+   * @param open whether the account was opened
+   * @param owner the owner's name; empty before opening
+   * @param balance the balance in whole currency units
+   */
+  record State(boolean open, String owner, long balance) {
+    static final State EMPTY = new State(false, "", 0);
 
-  /** Restores an account from a snapshot made by {@link #toSnapshot()}. */
-  static Account fromSnapshot(ActorSnapshot snapshot) {
-    Map<String, Object> state = snapshot.state();
-    return new Account(snapshot.actorId(), (String) state.get("owner"), (Long) state.get("balance"),
-        snapshot.version());
-  }
-
-  /** Applies events in order. */
-  Account applyAll(List<Event> events) {
-    Account account = this;
-    for (Event event : events) {
-      account = account.apply(event);
+    State withBalance(long newBalance) {
+      return new State(open, owner, newBalance);
     }
-    return account;
   }
 
-  /** Applies one event: the state after it. */
-  Account apply(Event event) {
-    return switch (event.eventType()) {
-      case BankEvents.OPENED -> new Account(id, (String) event.data().get("owner"), balance, event.version());
-      case BankEvents.DEPOSITED -> new Account(id, owner, balance + amount(event), event.version());
-      case BankEvents.WITHDRAWN -> new Account(id, owner, balance - amount(event), event.version());
-      default -> throw new IllegalArgumentException("unknown event type " + event.eventType());
-    };
+  /** Command: opens the account for an owner. */
+  record Open(String owner) {}
+
+  /** Command: puts money in. */
+  record Deposit(long amount) {}
+
+  /** Command: takes money out, if there is enough. */
+  record Withdraw(long amount) {}
+
+  /** Event: the account was opened. */
+  record AccountOpened(String owner) {}
+
+  /** Event: money was deposited. */
+  record MoneyDeposited(long amount) {}
+
+  /** Event: money was withdrawn. */
+  record MoneyWithdrawn(long amount) {}
+
+  private Account() {}
+
+  /** @return the behaviour to register on a runtime */
+  static JavaBehavior<State> behavior() {
+    return JavaBehavior.builder(TYPE, State.class, State.EMPTY)
+        .command("Open", Open.class, (state, open) -> state.open() ? Effect.reject("account is already open")
+            : open.owner().isBlank() ? Effect.reject("owner must not be blank")
+            : Effect.persist(new AccountOpened(open.owner())))
+        .command("Deposit", Deposit.class, (state, deposit) -> !state.open() ? Effect.reject("account is not open")
+            : deposit.amount() <= 0 ? Effect.reject("amount must be positive")
+            : Effect.persist(new MoneyDeposited(deposit.amount())))
+        .command("Withdraw", Withdraw.class, (state, withdraw) -> !state.open() ? Effect.reject("account is not open")
+            : withdraw.amount() <= 0 ? Effect.reject("amount must be positive")
+            : withdraw.amount() > state.balance() ? Effect.reject("insufficient funds: balance " + state.balance()
+                + ", asked " + withdraw.amount())
+            : Effect.persist(new MoneyWithdrawn(withdraw.amount())))
+        .event("AccountOpened", AccountOpened.class, (state, e) -> new State(true, e.owner(), state.balance()))
+        .event("MoneyDeposited", MoneyDeposited.class, (state, e) -> state.withBalance(state.balance() + e.amount()))
+        .event("MoneyWithdrawn", MoneyWithdrawn.class, (state, e) -> state.withBalance(state.balance() - e.amount()))
+        .build();
   }
 
-  /** The snapshot of this state. */
-  ActorSnapshot toSnapshot() {
-    return ActorSnapshot.of(id, version, Map.of("owner", owner, "balance", balance));
+  /** @return the actor key of an account */
+  static ActorKey key(String id) {
+    return ActorKey.of(TYPE, id);
   }
 
-  private static long amount(Event event) {
-    return (Long) event.data().get("amount");
+  /** @return the Open command; its id is {@code open-<id>}, so opening twice is recognised as a duplicate */
+  static RuntimeMessage open(String id, String owner) {
+    return message(id, "Open", Map.of("owner", owner), "open-" + id);
+  }
+
+  /** @return a Deposit command with the caller's command id */
+  static RuntimeMessage deposit(String id, long amount, String commandId) {
+    return message(id, "Deposit", Map.of("amount", amount), commandId);
+  }
+
+  /** @return a Withdraw command with the caller's command id */
+  static RuntimeMessage withdraw(String id, long amount, String commandId) {
+    return message(id, "Withdraw", Map.of("amount", amount), commandId);
+  }
+
+  private static RuntimeMessage message(String id, String command, Map<String, ?> payload, String commandId) {
+    return RuntimeMessage.builder(TYPE, id, command).payload(payload).commandId(commandId).build();
   }
 }

@@ -1,148 +1,158 @@
 package dev.aether.examples.quickstart;
 
-import dev.aether.event.ActorSnapshot;
-import dev.aether.event.Event;
-import dev.aether.store.EventStore;
+import dev.aether.AetherException;
+import dev.aether.nats.JetStreamConfig;
+import dev.aether.nats.JetStreamEventStore;
 import dev.aether.store.InMemoryEventStore;
-import dev.aether.store.SnapshotStore;
-import dev.aether.store.VersionConflictException;
+import dev.aether.store.StoreUnavailableException;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 
 /**
- * The quick start ({@code ./scripts/demo}): event sourcing by hand on the in-memory store.
+ * The quick start ({@code ./scripts/demo}): bank accounts as virtual actors on the Aether runtime, on the
+ * in-memory event store, or on NATS JetStream with {@code --nats nats://host:port}. The steps are
+ * {@link BankDemo}'s; the behaviour is {@link Account}'s.
  *
- * <p>Three bank accounts save events one by one, a second writer with a stale version is refused, one
- * account appends a batch in a single commit, a snapshot is taken, and finally every account is rebuilt by
- * replaying its events (and once from the snapshot plus the events after it). The folding is done by
- * {@link Account#apply}; the actor runtime will do this for you later.
+ * <p>Exit codes: 0 when every step behaved as printed, 1 when the store cannot be used or a step failed, 2
+ * for bad arguments.
  */
 public final class QuickStartDemo {
 
-  /** The accounts of the demo, in the order they are printed. */
-  static final List<String> ACCOUNTS = List.of("alice", "bob", "carol");
+  static final String USAGE = """
+      Usage: ./scripts/demo [--nats nats://host:port [--namespace NAME]]
+        (no option)        the demo on the in-memory event store
+        --nats URL         the same demo on NATS JetStream (a nats-server with JetStream on, e.g. -js)
+        --namespace NAME   the JetStream namespace to use (default: a fresh demo-<random> for each run);
+                           it must not hold the demo's accounts yet
+        -h, --help         this help""";
 
-  private final EventStore events;
-  private final SnapshotStore snapshots;
-  private final PrintStream out;
-
-  /**
-   * What the demo produced, for tests.
-   *
-   * @param replayed each account rebuilt from its full history
-   * @param conflict the conflict the stale writer got
-   * @param restored alice rebuilt from her snapshot plus the events after it
-   */
-  record Outcome(Map<String, Account> replayed, VersionConflictException conflict, Account restored) {}
-
-  QuickStartDemo(EventStore events, SnapshotStore snapshots, PrintStream out) {
-    this.events = events;
-    this.snapshots = snapshots;
-    this.out = out;
-  }
+  private QuickStartDemo() {}
 
   /**
-   * Runs the demo on a new in-memory store and prints what happens.
+   * Runs the demo and exits with its exit code.
    *
-   * @param args ignored
+   * @param args {@code [--nats URL [--namespace NAME]]}
    */
   public static void main(String[] args) {
-    try (InMemoryEventStore store = InMemoryEventStore.create()) {
-      new QuickStartDemo(store, store, System.out).run();
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
     }
   }
 
-  /** Runs every step in order. */
-  Outcome run() {
-    out.println("Aether quick start: three bank accounts on the in-memory event store");
-    saveEvents();
-    VersionConflictException conflict = staleWrite();
-    appendBatch();
-    takeSnapshot();
-    Map<String, Account> replayed = replayAll();
-    Account restored = restoreFromSnapshot(replayed.get("alice"));
-    return new Outcome(replayed, conflict, restored);
-  }
-
-  private void saveEvents() {
-    step(1, "saveEvent: open the accounts, deposit money");
-    save(BankEvents.opened("alice", 1, "Alice"));
-    save(BankEvents.opened("bob", 1, "Bob"));
-    save(BankEvents.opened("carol", 1, "Carol"));
-    save(BankEvents.deposited("alice", 2, 100));
-    save(BankEvents.deposited("bob", 2, 50));
-  }
-
-  private VersionConflictException staleWrite() {
-    long seen = events.getLatestVersion("alice");
-    step(2, "version conflict: writers A and B both read alice at v" + seen);
-    save(BankEvents.withdrawn("alice", seen + 1, 30), "  <- writer A");
+  /**
+   * Runs the demo.
+   *
+   * @param args the command-line arguments
+   * @param out where the demo prints
+   * @param err where errors go (one line each)
+   * @return the exit code: 0 success, 1 store or demo failure, 2 bad arguments
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Options options;
     try {
-      events.saveEvent(BankEvents.deposited("alice", seen + 1, 10));
-      throw new IllegalStateException("the store accepted a stale write");
-    } catch (VersionConflictException e) {
-      out.println("   writer B: refused, nothing stored: " + e.getMessage());
-      out.printf("   (actorId=%s, attemptedVersion=%d, currentVersion=%d)%n",
-          e.actorId(), e.attemptedVersion(), e.currentVersion());
-      return e;
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage() + " (--help shows the options)");
+      return 2;
+    }
+    if (options.help()) {
+      out.println(USAGE);
+      return 0;
+    }
+    try {
+      if (options.natsUrl() == null) {
+        try (InMemoryEventStore store = InMemoryEventStore.create()) {
+          out.println("Aether quick start: bank accounts as virtual actors, on the in-memory event store");
+          new BankDemo(store, store, out).run();
+        }
+        return 0;
+      }
+      return runOnJetStream(options, out, err);
+    } catch (BankDemo.DemoFailure | AetherException e) {
+      err.println("error: the demo failed: " + e.getMessage());
+      return 1;
     }
   }
 
-  private void appendBatch() {
-    long expected = events.getLatestVersion("carol");
-    step(3, "append: three events for carol in one atomic commit, expecting v" + expected);
-    long now = events.append("carol", expected, List.of(
-        BankEvents.deposited("carol", expected + 1, 200),
-        BankEvents.withdrawn("carol", expected + 2, 20),
-        BankEvents.deposited("carol", expected + 3, 5)));
-    out.printf("   carol v%d -> v%d (+200, -20, +5)%n", expected, now);
-  }
-
-  private void takeSnapshot() {
-    step(4, "snapshot: save alice's state, then one more event");
-    Account alice = Account.replay("alice", events.getEvents("alice", 1));
-    snapshots.saveSnapshot(alice.toSnapshot());
-    out.printf("   snapshot of alice at v%d, balance %d%n", alice.version(), alice.balance());
-    save(BankEvents.deposited("alice", alice.version() + 1, 25));
-  }
-
-  private Map<String, Account> replayAll() {
-    step(5, "replay: getEvents + fold, per account");
-    Map<String, Account> replayed = new LinkedHashMap<>();
-    for (String id : ACCOUNTS) {
-      List<Event> history = events.getEvents(id, 1);
-      Account account = Account.replay(id, history);
-      replayed.put(id, account);
-      out.printf("   %-6s %-6s balance %4d  version %d  (%d events)%n",
-          id, account.owner(), account.balance(), account.version(), history.size());
+  private static int runOnJetStream(Options options, PrintStream out, PrintStream err) {
+    String namespace = options.namespace() != null ? options.namespace()
+        : "demo-" + UUID.randomUUID().toString().substring(0, 8);
+    JetStreamConfig config;
+    try {
+      config = JetStreamConfig.builder().servers(options.natsUrl()).namespace(namespace).build();
+    } catch (AetherException e) {
+      err.println("error: " + e.getMessage() + " (--help shows the options)");
+      return 2;
     }
-    return replayed;
+    JetStreamEventStore store;
+    try {
+      store = JetStreamEventStore.connect(config);
+    } catch (StoreUnavailableException e) {
+      err.println("error: " + e.getMessage() + " (is a nats-server with JetStream, -js, running there?)");
+      return 1;
+    } catch (AetherException e) {
+      err.println("error: cannot open the JetStream event store at " + options.natsUrl() + ": " + e.getMessage());
+      return 1;
+    }
+    try (store) {
+      BankDemo demo = new BankDemo(store, store, out);
+      if (!demo.storeIsFresh()) {
+        err.println("error: namespace " + namespace + " already holds the demo's accounts; choose another"
+            + " --namespace, or leave it out for a fresh one");
+        return 1;
+      }
+      out.println("Aether quick start: bank accounts as virtual actors, on JetStream at " + options.natsUrl()
+          + " (namespace " + namespace + ")");
+      demo.run();
+      return 0;
+    }
   }
 
-  private Account restoreFromSnapshot(Account fullReplay) {
-    step(6, "snapshot + tail: alice from her snapshot plus the events after it");
-    ActorSnapshot snapshot = snapshots.getLatestSnapshot("alice").orElseThrow();
-    List<Event> tail = events.getEvents("alice", snapshot.version() + 1);
-    Account restored = Account.fromSnapshot(snapshot).applyAll(tail);
-    out.printf("   snapshot v%d + %d event(s) -> balance %d  version %d  (%s full replay)%n",
-        snapshot.version(), tail.size(), restored.balance(), restored.version(),
-        restored.equals(fullReplay) ? "same as" : "DIFFERENT FROM");
-    return restored;
-  }
+  /**
+   * The parsed command line.
+   *
+   * @param natsUrl the NATS server, or {@code null} for the in-memory store
+   * @param namespace the JetStream namespace, or {@code null} for a fresh one
+   * @param help whether the help was asked for
+   */
+  record Options(String natsUrl, String namespace, boolean help) {
 
-  private void save(Event event) {
-    save(event, "");
-  }
-
-  private void save(Event event, String note) {
-    events.saveEvent(event);
-    out.printf("   %-6s v%d %-15s %s%s%n", event.actorId(), event.version(), event.eventType(), event.data(), note);
-  }
-
-  private void step(int number, String title) {
-    out.println();
-    out.println(number + ". " + title);
+    static Options parse(String[] args) {
+      String nats = null;
+      String namespace = null;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        switch (name) {
+          case "-h", "--help" -> {
+            return new Options(null, null, true);
+          }
+          case "--nats", "--namespace" -> {
+            String value;
+            if (arg.contains("=")) {
+              value = arg.substring(arg.indexOf('=') + 1);
+            } else if (i + 1 < args.length) {
+              value = args[++i];
+            } else {
+              throw new IllegalArgumentException(name + " needs a value");
+            }
+            if (value.isBlank()) {
+              throw new IllegalArgumentException(name + " needs a value");
+            }
+            if (name.equals("--nats")) {
+              nats = value;
+            } else {
+              namespace = value;
+            }
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + arg);
+        }
+      }
+      if (namespace != null && nats == null) {
+        throw new IllegalArgumentException("--namespace needs --nats");
+      }
+      return new Options(nats, namespace, false);
+    }
   }
 }

@@ -2,78 +2,234 @@ package dev.aether.examples.quickstart;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.entry;
 
+import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
+import dev.aether.examples.quickstart.BankDemo.Summary;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.store.EventStore;
 import dev.aether.store.InMemoryEventStore;
+import dev.aether.store.ReplayResult;
+import dev.aether.store.SnapshotStore;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class QuickStartDemoTest {
 
-  private final InMemoryEventStore store = InMemoryEventStore.create();
+  /** What the demo must end with: 100 x 10 each, t-1 moves 250 from alice to bob, alice gets 100 more. */
+  private static final Map<String, Summary> EXPECTED = Map.of(
+      "alice", new Summary("Alice", 850, 103),
+      "bob", new Summary("Bob", 1250, 102),
+      "carol", new Summary("Carol", 1000, 101));
+
+  private final RecordingStore store = new RecordingStore();
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-  private QuickStartDemo.Outcome runDemo() {
-    return new QuickStartDemo(store, store, new PrintStream(printed, true, UTF_8)).run();
+  private BankDemo.Outcome runDemo() {
+    return new BankDemo(store, store, new PrintStream(printed, true, UTF_8)).run();
   }
 
-  private List<String> typesOf(String accountId) {
-    return store.getEvents(accountId, 1).stream().map(Event::eventType).toList();
-  }
-
-  @Test
-  void run_rebuildsEveryAccountFromItsEvents() {
-    QuickStartDemo.Outcome outcome = runDemo();
-
-    assertThat(outcome.replayed()).containsExactly(
-        entry("alice", new Account("alice", "Alice", 95, 4)),
-        entry("bob", new Account("bob", "Bob", 50, 2)),
-        entry("carol", new Account("carol", "Carol", 185, 4)));
+  private List<Event> history(String account) {
+    return store.getEvents("Account/" + account, 1);
   }
 
   @Test
-  void run_refusesTheStaleWriter_andStoresNothingForIt() {
-    QuickStartDemo.Outcome outcome = runDemo();
+  void run_newRuntimeRecoversTheExpectedBalances_equalToThoseBeforeTheRestart() {
+    BankDemo.Outcome outcome = runDemo();
 
-    assertThat(outcome.conflict()).isNotNull();
-    assertThat(outcome.conflict().actorId()).isEqualTo("alice");
-    assertThat(outcome.conflict().attemptedVersion()).isEqualTo(3);
-    assertThat(outcome.conflict().currentVersion()).isEqualTo(3);
-    assertThat(typesOf("alice")).containsExactly(
-        BankEvents.OPENED, BankEvents.DEPOSITED, BankEvents.WITHDRAWN, BankEvents.DEPOSITED);
+    assertThat(outcome.recovered()).isEqualTo(EXPECTED);
+    assertThat(outcome.before()).isEqualTo(EXPECTED);
+    EXPECTED.forEach((account, summary) ->
+        assertThat(store.getLatestVersion("Account/" + account)).isEqualTo(summary.version()));
   }
 
   @Test
-  void run_appendsCarolsBatchAfterHerOpening() {
+  void run_refusesTheTransferWithoutFunds_asABusinessRule_andStoresNothingForIt() {
+    BankDemo.Outcome outcome = runDemo();
+
+    assertThat(outcome.refusal().reason()).isEqualTo(RejectionReason.BUSINESS_RULE);
+    assertThat(outcome.refusal().isTransient()).isFalse();
+    assertThat(outcome.refusal().message()).isEqualTo("insufficient funds: balance 1000, asked 5000");
+    assertThat(outcome.refusal().commandId()).isEqualTo("t-2/withdraw");
+    assertThat(history("carol")).extracting(Event::eventType).doesNotContain("MoneyWithdrawn");
+    assertThat(history("alice")).noneMatch(e -> e.commandId().orElseThrow().startsWith("t-2/"));
+  }
+
+  @Test
+  void run_resentTransfer_isAnsweredAsDuplicate_withItsFirstOutcome_andStoredOnce() {
+    BankDemo.Outcome outcome = runDemo();
+
+    assertThat(outcome.resent()).hasSize(3).allSatisfy(resent -> {
+      assertThat(resent.duplicate()).isTrue();
+      assertThat(resent.newVersion()).isEqualTo(102);
+    });
+    assertThat(outcome.resent()).extracting(Accepted::commandId)
+        .containsExactly("t-1/withdraw", "t-1/deposit", "t-1/deposit");
+    assertThat(history("alice")).filteredOn(e -> e.commandId().orElseThrow().equals("t-1/withdraw"))
+        .singleElement().satisfies(e -> assertThat(e.version()).isEqualTo(102));
+    assertThat(history("bob")).filteredOn(e -> e.commandId().orElseThrow().equals("t-1/deposit"))
+        .singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(Map.of("amount", 250L)));
+  }
+
+  @Test
+  void run_storesEveryConcurrentDepositOnce_withGaplessVersions() {
     runDemo();
 
-    assertThat(store.getEvents("carol", 1)).extracting(Event::version).containsExactly(1L, 2L, 3L, 4L);
-    assertThat(typesOf("carol")).containsExactly(
-        BankEvents.OPENED, BankEvents.DEPOSITED, BankEvents.WITHDRAWN, BankEvents.DEPOSITED);
+    for (String account : BankDemo.ACCOUNTS) {
+      List<Event> history = history(account);
+      assertThat(history).extracting(Event::version)
+          .isEqualTo(LongStream.rangeClosed(1, history.size()).boxed().toList());
+      assertThat(history).filteredOn(e -> e.commandId().orElseThrow().startsWith("deposit-" + account + "-"))
+          .hasSize(BankDemo.THREADS * BankDemo.DEPOSITS_PER_THREAD + (account.equals("alice") ? 1 : 0));
+    }
   }
 
   @Test
-  void run_restoresAliceFromSnapshotPlusTail_likeAFullReplay() {
-    QuickStartDemo.Outcome outcome = runDemo();
+  void run_reactivatesFromSnapshots_afterPassivationAndRestart_neverReplayingTheWholeHistoryAgain() {
+    BankDemo.Outcome outcome = runDemo();
 
-    assertThat(store.getLatestSnapshot("alice")).hasValueSatisfying(snapshot -> {
-      assertThat(snapshot.version()).isEqualTo(3);
-      assertThat(snapshot.state()).containsEntry("balance", 70L);
-    });
-    assertThat(outcome.restored()).isEqualTo(new Account("alice", "Alice", 95, 4));
+    assertThat(outcome.snapshotVersion()).isEqualTo(102);
+    // alice: first activation at Open, after the stop (snapshot v102), in the new runtime (snapshot v103)
+    assertThat(store.replayedFrom("Account/alice")).containsExactly(1L, 103L, 104L);
+    assertThat(store.replayedFrom("Account/bob")).containsExactly(1L, 103L);
+    assertThat(store.replayedFrom("Account/carol")).containsExactly(1L, 102L);
   }
 
   @Test
-  void run_printsTheConflictAndTheRebuiltBalances() {
+  void run_printsTheStepsAndTheSummary() {
     runDemo();
 
     assertThat(printed.toString(UTF_8))
-        .contains("actorId=alice, attemptedVersion=3, currentVersion=3")
-        .contains("carol  Carol  balance  185  version 4")
-        .contains("same as full replay")
+        .contains("Withdraw rejected: BUSINESS_RULE (not transient: resending will not help)"
+            + " - insufficient funds: balance 1000, asked 5000")
+        .contains("t-1/withdraw -> accepted, duplicate=true, v102")
+        .contains("stopped Account/alice#1: snapshot written at v102; active actors: [bob, carol]")
+        .contains("runtime closed; latest snapshots: alice v103, bob v102, carol v101")
+        .contains("alice  Alice    850 v103  ->   850 v103  same")
+        .contains("bob    Bob     1250 v102  ->  1250 v102  same")
+        .contains("carol  Carol   1000 v101  ->  1000 v101  same")
+        .contains("Every balance recovered. Total 3100")
         .doesNotContain("DIFFERENT");
+  }
+
+  @Test
+  void storeIsFresh_isFalse_onceTheDemoRan() {
+    assertThat(new BankDemo(store, store, new PrintStream(printed, true, UTF_8)).storeIsFresh()).isTrue();
+    runDemo();
+
+    assertThat(new BankDemo(store, store, new PrintStream(printed, true, UTF_8)).storeIsFresh()).isFalse();
+  }
+
+  // --- the command line ---
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run main(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = QuickStartDemo.run(args, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+    return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+  }
+
+  @Test
+  void main_withoutArguments_runsOnTheInMemoryStore_andExitsZero() {
+    Run run = main();
+
+    assertThat(run.code()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out())
+        .startsWith("Aether quick start: bank accounts as virtual actors, on the in-memory event store")
+        .contains("carol  Carol   1000 v101  ->  1000 v101  same");
+  }
+
+  @Test
+  void main_withBadArguments_printsOneLine_andExitsTwo() {
+    for (String[] args : List.of(new String[] {"--frob"}, new String[] {"--nats"}, new String[] {"--namespace", "x"},
+        new String[] {"--nats", "http://localhost:4222"}, new String[] {"--nats=nats://127.0.0.1:4222",
+            "--namespace", "events"})) {
+      Run run = main(args);
+
+      assertThat(run.code()).as("%s", List.of(args)).isEqualTo(2);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).startsWith("error: ").hasLineCount(1);
+    }
+  }
+
+  @Test
+  void main_help_printsTheUsage() {
+    Run run = main("--help");
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).contains("--nats URL").contains("--namespace NAME");
+  }
+
+  @Test
+  void main_withAnUnreachableServer_printsOneLine_andExitsOne() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    } // closed: nothing listens there now
+
+    Run run = main("--nats", "nats://127.0.0.1:" + port);
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("error: cannot connect to NATS server [nats://127.0.0.1:" + port + "]")
+        .hasLineCount(1);
+  }
+
+  /** The in-memory store, recording from which version each actor's events are replayed. */
+  private static final class RecordingStore implements EventStore, SnapshotStore {
+    private final InMemoryEventStore delegate = InMemoryEventStore.create();
+    private final List<Map.Entry<String, Long>> replays = new CopyOnWriteArrayList<>();
+
+    List<Long> replayedFrom(String actorId) {
+      return replays.stream().filter(r -> r.getKey().equals(actorId)).map(Map.Entry::getValue).toList();
+    }
+
+    @Override
+    public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
+      replays.add(Map.entry(actorId, fromVersion));
+      return delegate.getEventsWithErrors(actorId, fromVersion);
+    }
+
+    @Override
+    public void saveEvent(Event event) {
+      delegate.saveEvent(event);
+    }
+
+    @Override
+    public long append(String actorId, long expectedVersion, List<Event> events) {
+      return delegate.append(actorId, expectedVersion, events);
+    }
+
+    @Override
+    public List<Event> getEvents(String actorId, long fromVersion) {
+      return delegate.getEvents(actorId, fromVersion);
+    }
+
+    @Override
+    public long getLatestVersion(String actorId) {
+      return delegate.getLatestVersion(actorId);
+    }
+
+    @Override
+    public void saveSnapshot(ActorSnapshot snapshot) {
+      delegate.saveSnapshot(snapshot);
+    }
+
+    @Override
+    public Optional<ActorSnapshot> getLatestSnapshot(String actorId) {
+      return delegate.getLatestSnapshot(actorId);
+    }
   }
 }
