@@ -21,7 +21,7 @@ public record ModelError(String id, String path, String message) {
   public static final String UNKNOWN_REFERENCE = "unknown-reference";
   /** An unqualified reference matches more than one element; qualify it as {@code Aggregate.Name}. */
   public static final String AMBIGUOUS_REFERENCE = "ambiguous-reference";
-  /** A field type is not one of {@link FieldDef#TYPES}. */
+  /** A field type is not one of the model's types (see {@link FieldDef}). */
   public static final String UNKNOWN_TYPE = "unknown-type";
   /** An initial value does not fit its field's type. */
   public static final String INVALID_VALUE = "invalid-value";
@@ -31,6 +31,16 @@ public record ModelError(String id, String path, String message) {
   public static final String NO_BEHAVIOR = "no-behavior";
   /** A command of the model is not handled by its aggregate's behaviour (reported by the runtime). */
   public static final String NO_HANDLER = "no-handler";
+  /** An expression is not well-formed CEL (reported by {@code aether-model}). */
+  public static final String EXPRESSION_SYNTAX = "expression-syntax";
+  /** An expression does not type-check against the declared fields (reported by {@code aether-model}). */
+  public static final String EXPRESSION_TYPE = "expression-type";
+  /** An expression's result type is not the one its place needs (reported by {@code aether-model}). */
+  public static final String EXPRESSION_RESULT_TYPE = "expression-result-type";
+  /** A warning: policies form a cycle (a command may trigger itself again through events). */
+  public static final String POLICY_CYCLE = "policy-cycle";
+  /** A warning or error about a model element that cannot be executed as written. */
+  public static final String NOT_EXECUTABLE = "not-executable";
 
   /** Refuses blank values. */
   public ModelError {

@@ -4,15 +4,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The structural checks of {@link Model#validate()}: one instance per validation, collecting every error.
  * Paths name elements by name ({@code aggregates.Account.commands.Withdraw}), or by index when the name is
- * missing ({@code aggregates[2]}). Not thread-safe; used once.
+ * missing ({@code aggregates[2]}). Expressions are only checked for presence here; {@code aether-model}
+ * compiles them. Not thread-safe; used once.
  */
 final class ModelValidator {
+
+  private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final Model model;
   private final List<ModelError> errors = new ArrayList<>();
@@ -40,7 +46,8 @@ final class ModelValidator {
       if (aggregate.name() != null && !aggregate.name().isBlank()) {
         checkAggregateName(aggregate.name(), path);
       }
-      checkState(aggregate, path);
+      checkState(aggregate.state(), path + ".state");
+      checkGuards(aggregate.invariants(), path + ".invariants");
       checkCommands(aggregate, path);
       checkEvents(aggregate, path);
     }
@@ -61,12 +68,18 @@ final class ModelValidator {
     return s.matches("[A-Za-z][A-Za-z0-9_.-]*");
   }
 
-  private void checkState(AggregateDef aggregate, String path) {
-    List<String> paths = names(aggregate.state(), StateFieldDef::name, path + ".state");
-    for (int i = 0; i < aggregate.state().size(); i++) {
-      StateFieldDef field = aggregate.state().get(i);
-      if (field != null && checkType(field.type(), paths.get(i))) {
-        checkInitial(field, paths.get(i));
+  private void checkState(List<StateFieldDef> fields, String listPath) {
+    List<String> paths = names(fields, StateFieldDef::name, listPath);
+    for (int i = 0; i < fields.size(); i++) {
+      StateFieldDef field = fields.get(i);
+      if (field == null) {
+        continue;
+      }
+      checkFieldName(field.name(), paths.get(i));
+      String type = checkType(field.type(), paths.get(i));
+      if (type != null && !ModelTypes.fits(type, field.initial())) {
+        error(ModelError.INVALID_VALUE, paths.get(i) + ".initial", "initial value " + field.initial()
+            + " is not a " + type);
       }
     }
   }
@@ -80,16 +93,41 @@ final class ModelValidator {
       }
       String at = paths.get(i);
       checkFields(command.fields(), at + ".fields");
+      checkGuards(command.guards(), at + ".guards");
       for (int e = 0; e < command.emits().size(); e++) {
-        String event = command.emits().get(e);
-        if (requireText(event, at + ".emits[" + e + "]") && aggregate.event(event).isEmpty()) {
-          error(ModelError.UNKNOWN_REFERENCE, at + ".emits[" + e + "]",
-              "aggregate " + aggregate.name() + " has no event " + event);
-        }
+        checkEmit(aggregate, command.emits().get(e), at + ".emits[" + e + "]");
       }
-      for (int g = 0; g < command.guards().size(); g++) {
-        requireText(command.guards().get(g), at + ".guards[" + g + "]");
+    }
+  }
+
+  private void checkEmit(AggregateDef aggregate, EmitDef emit, String at) {
+    if (emit == null) {
+      error(ModelError.MISSING_VALUE, at, "must not be null");
+      return;
+    }
+    if (!requireText(emit.event(), at + ".event")) {
+      return;
+    }
+    Optional<EventDef> event = aggregate.event(emit.event());
+    if (event.isEmpty()) {
+      error(ModelError.UNKNOWN_REFERENCE, at + ".event", "event " + emit.event() + " is emitted but not declared"
+          + " by aggregate " + aggregate.name());
+      return;
+    }
+    Set<String> fields = fieldNames(event.get().fields());
+    emit.data().forEach((field, expr) -> {
+      if (!fields.contains(field)) {
+        error(ModelError.UNKNOWN_REFERENCE, at + ".data." + field, "event " + emit.event() + " has no field "
+            + field + " (fields: " + fields + ")");
       }
+      requireText(expr, at + ".data." + field);
+    });
+  }
+
+  private void checkGuards(List<GuardDef> guards, String path) {
+    for (int g = 0; g < guards.size(); g++) {
+      GuardDef guard = guards.get(g);
+      requireText(guard == null ? null : guard.expr(), path + "[" + g + "]");
     }
   }
 
@@ -123,8 +161,19 @@ final class ModelValidator {
       }
       String at = paths.get(i);
       resolve(policy.when(), at + ".when", "event", AggregateDef::events, EventDef::name);
-      resolve(policy.then(), at + ".then", "command", AggregateDef::commands, CommandDef::name);
+      Optional<CommandDef> command =
+          resolve(policy.then(), at + ".then", "command", AggregateDef::commands, CommandDef::name);
       requireText(policy.target(), at + ".target");
+      command.ifPresent(c -> {
+        Set<String> fields = fieldNames(c.fields());
+        policy.data().forEach((field, expr) -> {
+          if (!fields.contains(field)) {
+            error(ModelError.UNKNOWN_REFERENCE, at + ".data." + field, "command " + policy.then()
+                + " has no field " + field + " (fields: " + fields + ")");
+          }
+          requireText(expr, at + ".data." + field);
+        });
+      });
     }
   }
 
@@ -136,49 +185,111 @@ final class ModelValidator {
         continue;
       }
       String at = paths.get(i);
-      if (readModel.from().isEmpty()) {
-        error(ModelError.MISSING_VALUE, at + ".from", "a read model needs at least one event");
+      checkState(readModel.fields(), at + ".fields");
+      if (readModel.on().isEmpty()) {
+        error(ModelError.MISSING_VALUE, at + ".on", "a read model needs at least one event");
       }
-      for (int e = 0; e < readModel.from().size(); e++) {
-        resolve(readModel.from().get(e), at + ".from[" + e + "]", "event", AggregateDef::events, EventDef::name);
+      Set<String> fields = new HashSet<>();
+      readModel.fields().stream().filter(f -> f != null && f.name() != null).forEach(f -> fields.add(f.name()));
+      for (int e = 0; e < readModel.on().size(); e++) {
+        checkProjection(readModel, readModel.on().get(e), at + ".on[" + e + "]", fields);
       }
-      requireText(readModel.key(), at + ".key");
-      checkFields(readModel.fields(), at + ".fields");
     }
+  }
+
+  private void checkProjection(ReadModelDef readModel, ProjectionDef on, String at, Set<String> fields) {
+    if (on == null) {
+      error(ModelError.MISSING_VALUE, at, "must not be null");
+      return;
+    }
+    resolve(on.event(), at + ".event", "event", AggregateDef::events, EventDef::name);
+    if (on.key().isBlank() && readModel.key().isBlank()) {
+      error(ModelError.MISSING_VALUE, at + ".key", "needs a key expression (here or as the read model's key)");
+    }
+    on.set().forEach((field, expr) -> {
+      if (!fields.contains(field)) {
+        error(ModelError.UNKNOWN_REFERENCE, at + ".set." + field, "read model " + readModel.name()
+            + " has no field " + field);
+      }
+      requireText(expr, at + ".set." + field);
+    });
   }
 
   private void checkFields(List<FieldDef> fields, String path) {
     List<String> paths = names(fields, FieldDef::name, path);
     for (int i = 0; i < fields.size(); i++) {
-      if (fields.get(i) != null) {
-        checkType(fields.get(i).type(), paths.get(i));
+      FieldDef field = fields.get(i);
+      if (field != null) {
+        checkFieldName(field.name(), paths.get(i));
+        String type = checkType(field.type(), paths.get(i));
+        if (type != null) {
+          checkConstraints(field, type, paths.get(i));
+        }
       }
     }
   }
 
+  private void checkConstraints(FieldDef field, String type, String path) {
+    boolean sized = type.equals("int") || type.equals("double") || type.equals("string") || type.startsWith("list<");
+    if ((field.min() != null || field.max() != null) && !sized) {
+      error(ModelError.INVALID_VALUE, path + (field.min() != null ? ".min" : ".max"),
+          "min/max apply to int, double, string (length) and list (size) fields, not " + type);
+    } else if (field.min() != null && field.max() != null
+        && field.min().doubleValue() > field.max().doubleValue()) {
+      error(ModelError.INVALID_VALUE, path + ".min", "min " + field.min() + " is above max " + field.max());
+    }
+    if (field.pattern() != null) {
+      if (!type.equals("string")) {
+        error(ModelError.INVALID_VALUE, path + ".pattern", "pattern applies to string fields, not " + type);
+      } else {
+        try {
+          Pattern.compile(field.pattern());
+        } catch (PatternSyntaxException e) {
+          error(ModelError.INVALID_VALUE, path + ".pattern", "not a regular expression: " + e.getDescription());
+        }
+      }
+    }
+    for (int v = 0; v < field.allowed().size(); v++) {
+      Object value = field.allowed().get(v);
+      boolean scalar = type.equals("string") || type.equals("int") || type.equals("double");
+      if (!scalar || value == null || !ModelTypes.fits(type, value)) {
+        error(ModelError.INVALID_VALUE, path + ".enum[" + v + "]", scalar ? "value " + value + " is not a " + type
+            : "enum applies to string, int and double fields, not " + type);
+      }
+    }
+  }
+
+  private static Set<String> fieldNames(List<FieldDef> fields) {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    fields.stream().filter(f -> f != null && f.name() != null).forEach(f -> names.add(f.name()));
+    return names;
+  }
+
   /** Resolves {@code Aggregate.Name} or a unique {@code Name} among every aggregate's elements. */
-  private <T> void resolve(String reference, String path, String kind, Function<AggregateDef, List<T>> elements,
-      Function<T, String> nameOf) {
+  private <T> Optional<T> resolve(String reference, String path, String kind,
+      Function<AggregateDef, List<T>> elements, Function<T, String> nameOf) {
     if (!requireText(reference, path)) {
-      return;
+      return Optional.empty();
     }
     int dot = reference.lastIndexOf('.');
     String aggregateName = dot < 0 ? null : reference.substring(0, dot);
     String name = reference.substring(dot + 1);
-    int matches = 0;
+    List<T> matches = new ArrayList<>();
     for (AggregateDef aggregate : model.aggregates()) {
       if (aggregate == null || (aggregateName != null && !aggregateName.equals(aggregate.name()))) {
         continue;
       }
-      matches += (int) elements.apply(aggregate).stream().filter(e -> e != null && name.equals(nameOf.apply(e)))
-          .count();
+      elements.apply(aggregate).stream().filter(e -> e != null && name.equals(nameOf.apply(e)))
+          .forEach(matches::add);
     }
-    if (matches == 0) {
+    if (matches.isEmpty()) {
       error(ModelError.UNKNOWN_REFERENCE, path, "no " + kind + " " + reference + " in the model");
-    } else if (matches > 1 && aggregateName == null) {
-      error(ModelError.AMBIGUOUS_REFERENCE, path, kind + " " + reference + " exists in " + matches
+    } else if (matches.size() > 1 && aggregateName == null) {
+      error(ModelError.AMBIGUOUS_REFERENCE, path, kind + " " + reference + " exists in " + matches.size()
           + " aggregates; write Aggregate." + reference);
+      return Optional.empty();
     }
+    return matches.stream().findFirst();
   }
 
   /**
@@ -203,33 +314,23 @@ final class ModelValidator {
     return paths;
   }
 
-  private boolean checkType(String type, String path) {
-    if (!requireText(type, path + ".type")) {
-      return false;
+  private void checkFieldName(String name, String path) {
+    if (name != null && !name.isBlank() && !FIELD_NAME.matcher(name).matches()) {
+      error(ModelError.INVALID_NAME, path, "field name " + name + " must be an identifier: letters, digits and"
+          + " '_', not starting with a digit");
     }
-    if (!FieldDef.TYPES.contains(type)) {
-      error(ModelError.UNKNOWN_TYPE, path + ".type", "unknown type " + type + "; use one of "
-          + new java.util.TreeSet<>(FieldDef.TYPES));
-      return false;
-    }
-    return true;
   }
 
-  private void checkInitial(StateFieldDef field, String path) {
-    Object v = field.initial();
-    boolean fits = switch (field.type()) {
-      case "string" -> v instanceof String;
-      case "integer" -> v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
-          || v instanceof java.math.BigInteger;
-      case "number" -> v instanceof Number;
-      case "boolean" -> v instanceof Boolean;
-      case "timestamp" -> v == null || v instanceof String;
-      case "object" -> v instanceof Map<?, ?>;
-      case "list" -> v instanceof List<?>;
-      default -> true;
-    };
-    if (!fits) {
-      error(ModelError.INVALID_VALUE, path + ".initial", "initial value " + v + " is not a " + field.type());
+  /** @return the canonical type, or {@code null} after reporting it */
+  private String checkType(String type, String path) {
+    if (!requireText(type, path + ".type")) {
+      return null;
+    }
+    try {
+      return ModelTypes.canonical(type);
+    } catch (IllegalArgumentException e) {
+      error(ModelError.UNKNOWN_TYPE, path + ".type", "unknown type " + type + ": " + e.getMessage());
+      return null;
     }
   }
 

@@ -3,18 +3,20 @@ package dev.aether.model;
 import java.util.List;
 
 /**
- * A read model: a projection of events into rows, one row per key.
+ * A read model: a projection of events into rows, one row per key, each row holding typed fields.
  *
  * @param name the read model name, unique in the model
- * @param from the events it is built from ({@code Aggregate.Event} or unique {@code Event} names)
- * @param key an expression (CEL) giving the row key of an event
- * @param fields the row's fields
+ * @param key the default CEL key expression (a string) for the events in {@code on} that give none;
+ *     empty when absent
+ * @param fields the row's fields, with types and initial values (a new row starts from them)
+ * @param on the events that update rows, each with its key and field updates
  */
-public record ReadModelDef(String name, List<String> from, String key, List<FieldDef> fields) {
+public record ReadModelDef(String name, String key, List<StateFieldDef> fields, List<ProjectionDef> on) {
 
-  /** Replaces absent lists with empty ones and copies them. */
+  /** Replaces absent values with empty ones and copies the lists. */
   public ReadModelDef {
-    from = Lists.copy(from);
+    key = key == null ? "" : key;
     fields = Lists.copy(fields);
+    on = Lists.copy(on);
   }
 }

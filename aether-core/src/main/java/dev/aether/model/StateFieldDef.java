@@ -1,31 +1,36 @@
 package dev.aether.model;
 
-import java.util.List;
-import java.util.Map;
-
 /**
- * A typed field of an aggregate's state, with the value it holds before any event.
+ * A typed field of an aggregate's state (or of a read model's row), with the value it holds before any
+ * event.
  *
  * @param name the field name
- * @param type one of {@link FieldDef#TYPES}
+ * @param type the type, as for {@link FieldDef}
  * @param initial the initial JSON value; when absent, the type's zero value ({@code ""}, {@code 0},
- *     {@code 0.0}, {@code false}, an empty object or list); {@code null} only for a timestamp or an unknown
- *     type
+ *     {@code 0.0}, {@code false}, an empty list or map); {@code null} for a timestamp (absent until set) or
+ *     an unknown type
  */
 public record StateFieldDef(String name, String type, Object initial) {
 
   /** Replaces an absent initial value with the type's zero value. */
   public StateFieldDef {
     if (initial == null && type != null) {
-      initial = switch (type) {
-        case "string" -> "";
-        case "integer" -> 0L;
-        case "number" -> 0.0;
-        case "boolean" -> false;
-        case "object" -> Map.of();
-        case "list" -> List.of();
-        default -> null;
-      };
+      try {
+        initial = ModelTypes.zero(ModelTypes.canonical(type));
+      } catch (IllegalArgumentException e) {
+        initial = null; // reported by Model.validate()
+      }
     }
+  }
+
+  /**
+   * Creates a field with the type's zero value.
+   *
+   * @param name the name
+   * @param type the type
+   * @return the field
+   */
+  public static StateFieldDef of(String name, String type) {
+    return new StateFieldDef(name, type, null);
   }
 }

@@ -4,7 +4,6 @@ import dev.aether.InvalidInputException;
 import dev.aether.bus.EventStoredFeed;
 import dev.aether.bus.Subscription;
 import dev.aether.internal.Checks;
-import dev.aether.model.InvalidModelException;
 import dev.aether.model.Model;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.Envelope.CommandEnvelope;
@@ -47,12 +46,14 @@ final class LocalRuntime implements Runtime {
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final ExecutorService ownedExecutor;
   private final SystemScheduler ownedScheduler;
-  private volatile Model model;
+  private final ModelSupport models;
   private volatile Scheduler.Cancellable sweep;
   private volatile Subscription feed;
 
-  private LocalRuntime(RuntimeServices rt, ExecutorService ownedExecutor, SystemScheduler ownedScheduler) {
+  private LocalRuntime(RuntimeServices rt, ExecutorService ownedExecutor, SystemScheduler ownedScheduler,
+      ModelSupport models) {
     this.rt = rt;
+    this.models = models;
     this.ownedExecutor = ownedExecutor;
     this.ownedScheduler = ownedScheduler;
   }
@@ -66,7 +67,8 @@ final class LocalRuntime implements Runtime {
     RuntimeServices rt = new RuntimeServices(b.eventStore, snapshots, b.config, b.clock,
         b.executor == null ? ownedExecutor : b.executor, b.scheduler == null ? ownedScheduler : b.scheduler,
         new ActorRegistry(b.clock));
-    LocalRuntime runtime = new LocalRuntime(rt, ownedExecutor, ownedScheduler);
+    LocalRuntime runtime = new LocalRuntime(rt, ownedExecutor, ownedScheduler,
+        new ModelSupport(b.modelEngine));
     try {
       b.behaviors.forEach(runtime::register);
       if (b.feedBus != null) {
@@ -98,25 +100,34 @@ final class LocalRuntime implements Runtime {
     Checks.notNull(behavior, "behavior");
     String type = ActorKey.validAggregateType(behavior.aggregateType());
     Checks.notNull(behavior.schema(), "behavior.schema");
-    if (aggregates.putIfAbsent(type, new AggregateContext<>(behavior, rt)) != null) {
+    AggregateContext<?> ctx = new AggregateContext<>(behavior, rt);
+    if (models.isModelDriven(type)) { // a Java behaviour takes precedence over the model's
+      aggregates.put(type, ctx);
+      models.javaReplaced(type);
+      passivateType(type);
+    } else if (aggregates.putIfAbsent(type, ctx) != null) {
       throw new InvalidInputException("behavior", "aggregate type " + type + " already has a behaviour");
     }
   }
 
   @Override
   public void loadModel(Model model) {
-    Checks.notNull(model, "model");
-    List<dev.aether.model.ModelError> errors = new ArrayList<>(model.validate());
-    errors.addAll(ModelCheck.against(model, aggregates));
-    if (!errors.isEmpty()) {
-      throw new InvalidModelException(errors);
-    }
-    this.model = model;
+    models.load(Checks.notNull(model, "model"), aggregates, rt, this::sendMessage, this::passivateType);
   }
 
   @Override
   public Optional<Model> model() {
-    return Optional.ofNullable(model);
+    return models.model();
+  }
+
+  @Override
+  public Optional<dev.aether.runtime.spi.ModelPlan> modelPlan() {
+    return models.plan();
+  }
+
+  private void passivateType(String aggregateType) {
+    rt.registry.all().stream().filter(vm -> vm.getKey().aggregateType().equals(aggregateType))
+        .forEach(this::passivate);
   }
 
   @Override
@@ -135,7 +146,11 @@ final class LocalRuntime implements Runtime {
       return rejected(commandId, RejectionReason.UNKNOWN_COMMAND, "aggregate type " + message.aggregateType()
           + " has no command " + message.command() + "; known: " + ctx.commandNames);
     }
-    return route(ctx, message);
+    Rejected refused = models.check(message);
+    if (refused != null) {
+      return CompletableFuture.completedFuture(refused);
+    }
+    return models.observe(message, route(ctx, message));
   }
 
   private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message) {
@@ -236,6 +251,7 @@ final class LocalRuntime implements Runtime {
     if (s != null) {
       s.cancel();
     }
+    models.close();
     Subscription notices = feed;
     if (notices != null) {
       notices.unsubscribe();

@@ -65,18 +65,26 @@ public interface Runtime extends AutoCloseable {
   void register(Behavior<?> behavior);
 
   /**
-   * Loads an EventStorming model: validates it, checks that every aggregate it declares has a registered
-   * behaviour (and, when the behaviour lists its commands, that it handles every command of the model), and
-   * keeps it as the runtime's model.
+   * Loads an EventStorming model: validates it and keeps it as the runtime's model. With a
+   * {@linkplain dev.aether.runtime.spi.ModelEngine model engine} ({@code aether-model} on the class path, or
+   * {@link Builder#modelEngine}) the engine compiles it: every aggregate without a Java behaviour runs as a
+   * model-driven behaviour, every command is checked against the model before it reaches an actor, and
+   * policies and read models react to accepted commands. Loading another model (a new version) replaces the
+   * previous plan; actors of model-driven aggregates are passivated and reactivate under the new behaviour.
+   * Without an engine, every aggregate of the model needs a registered behaviour (and a behaviour that lists
+   * its commands must handle every command of the model). Register Java behaviours before loading.
    *
    * @param model the model
    * @throws InvalidModelException listing every problem with its path, for example
-   *     {@code aggregates.Account: no behaviour registered}
+   *     {@code aggregates.Account: no behaviour registered}; the previous model stays loaded
    */
   void loadModel(Model model);
 
   /** @return the last model loaded */
   Optional<Model> model();
+
+  /** @return the model engine's plan for the last model loaded, when an engine compiled it */
+  Optional<dev.aether.runtime.spi.ModelPlan> modelPlan();
 
   /**
    * Sends a command to its actor.
@@ -146,6 +154,7 @@ public interface Runtime extends AutoCloseable {
     final List<Behavior<?>> behaviors = new ArrayList<>();
     EventBus feedBus;
     String feedNamespace;
+    dev.aether.runtime.spi.ModelEngine modelEngine;
 
     Builder() {}
 
@@ -246,6 +255,18 @@ public interface Runtime extends AutoCloseable {
     public Builder eventStoredFeed(EventBus bus, String storeNamespace) {
       this.feedBus = Checks.notNull(bus, "bus");
       this.feedNamespace = Namespaces.validateNamespace(storeNamespace);
+      return this;
+    }
+
+    /**
+     * Sets the engine that compiles models in {@link Runtime#loadModel} (default: the first
+     * {@link dev.aether.runtime.spi.ModelEngine} found by {@link java.util.ServiceLoader}, if any).
+     *
+     * @param engine the engine
+     * @return this builder
+     */
+    public Builder modelEngine(dev.aether.runtime.spi.ModelEngine engine) {
+      this.modelEngine = Checks.notNull(engine, "modelEngine");
       return this;
     }
 

@@ -25,7 +25,7 @@ class LoadModelTest {
   private static AggregateDef aggregate(String name, String... commands) {
     List<CommandDef> defs = java.util.Arrays.stream(commands)
         .map(c -> new CommandDef(c, List.of(), List.of(), List.of())).toList();
-    return new AggregateDef(name, List.of(), defs, List.of());
+    return new AggregateDef(name, List.of(), List.of(), defs, List.of());
   }
 
   @Test

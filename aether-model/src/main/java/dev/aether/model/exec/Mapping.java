@@ -1,0 +1,24 @@
+package dev.aether.model.exec;
+
+import dev.aether.model.expr.Bindings;
+import dev.aether.model.expr.CompiledExpression;
+import java.util.Map;
+
+/**
+ * How one target field gets its value: a compiled expression, or a copy of a same-named source field
+ * (absent when the source is absent). Immutable.
+ *
+ * @param field the target field
+ * @param expression the expression, or {@code null} for a copy
+ * @param source the record the copy reads ({@code cmd}, {@code event}), for a copy
+ */
+record Mapping(String field, CompiledExpression expression, String source) {
+
+  /** Puts the field's value into {@code out}, reading copies from {@code sourceValues}. */
+  void apply(Bindings bindings, Map<String, ?> sourceValues, Map<String, Object> out) {
+    Object value = expression != null ? expression.evaluate(bindings) : sourceValues.get(field);
+    if (value != null) {
+      out.put(field, value);
+    }
+  }
+}

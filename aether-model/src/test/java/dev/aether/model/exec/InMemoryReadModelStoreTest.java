@@ -1,0 +1,9 @@
+package dev.aether.model.exec;
+
+class InMemoryReadModelStoreTest extends ReadModelStoreContractTest {
+
+  @Override
+  protected ReadModelStore store() {
+    return InMemoryReadModelStore.create();
+  }
+}

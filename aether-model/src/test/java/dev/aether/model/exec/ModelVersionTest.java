@@ -1,0 +1,92 @@
+package dev.aether.model.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.model.InvalidModelException;
+import dev.aether.model.Model;
+import dev.aether.model.ModelLoader;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.store.InMemoryEventStore;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ModelVersionTest {
+
+  private final InMemoryEventStore store = InMemoryEventStore.create();
+  private final Runtime runtime = Runtime.builder().eventStore(store).build();
+
+  @AfterEach
+  void close() {
+    runtime.close();
+  }
+
+  /** Version 2 counts deposits in a new state field: its snapshots are not version 1's. */
+  private static Model v2() {
+    return ModelLoader.fromYaml(BankModel.yaml().replace("version: \"1\"", "version: \"2\"")
+        .replace("      - {name: balance, type: int}\n", "      - {name: balance, type: int}\n"
+            + "      - {name: deposits, type: int}\n")
+        .replace("apply: {balance: \"state.balance + event.amount\"}\n      - name: Withdrawn",
+            "apply: {balance: \"state.balance + event.amount\", deposits: \"state.deposits + 1\"}\n"
+                + "      - name: Withdrawn"));
+  }
+
+  private Map<String, Object> state(String actor) {
+    return runtime.createVM(ActorKey.of("Account", actor)).join().getState();
+  }
+
+  private void send(String command, Map<String, ?> payload) {
+    assertThat(runtime.sendMessage(RuntimeMessage.of("Account", "a", command, payload)).join().isAccepted())
+        .isTrue();
+  }
+
+  @Test
+  void newVersion_withAnotherStateSchema_ignoresOldSnapshots_andReplaysTheEvents() {
+    runtime.loadModel(BankModel.load());
+    runtime.start();
+    send("Open", Map.of("owner", "Ann", "initialDeposit", 10));
+    send("Deposit", Map.of("amount", 5));
+    runtime.stopVM(ActorKey.of("Account", "a")).join();
+    assertThat(store.getLatestSnapshot("Account/a")).isPresent();
+
+    runtime.loadModel(v2());
+
+    assertThat(state("a")).containsEntry("balance", 15L).containsEntry("deposits", 2L);
+    assertThat(runtime.model().orElseThrow().version()).isEqualTo("2");
+  }
+
+  @Test
+  void newVersion_withTheSameStateSchema_keepsUsingSnapshots() {
+    runtime.loadModel(BankModel.load());
+    runtime.start();
+    send("Open", Map.of("owner", "Ann", "initialDeposit", 10));
+    runtime.stopVM(ActorKey.of("Account", "a")).join();
+    String schema = store.getLatestSnapshot("Account/a").orElseThrow().schema();
+
+    runtime.loadModel(ModelLoader.fromYaml(BankModel.yaml().replace("insufficient funds", "not enough money")));
+
+    assertThat(runtime.sendMessage(RuntimeMessage.of("Account", "a", "Withdraw", Map.of("amount", 50))).join())
+        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.message()).isEqualTo("not enough money"));
+    assertThat(CompiledModel.compile(BankModel.load()).behavior("Account").orElseThrow().schema())
+        .isEqualTo(schema.substring(schema.indexOf("model:")));
+  }
+
+  @Test
+  void brokenNewVersion_isRefused_andThePreviousOneKeepsRunning() {
+    runtime.loadModel(BankModel.load());
+    runtime.start();
+    Model broken = new Model("bank", "3", BankModel.load().aggregates(), java.util.List.of(new dev.aether.model.PolicyDef(
+        "p", "Account.Deposited", "event.amount", "Account.Withdraw", "actorId", Map.of())), java.util.List.of());
+
+    assertThatThrownBy(() -> runtime.loadModel(broken)).isInstanceOfSatisfying(InvalidModelException.class,
+        e -> assertThat(e.errors()).extracting(dev.aether.model.ModelError::path)
+            .containsExactly("policies.p.condition"));
+
+    assertThat(runtime.model().orElseThrow().version()).isEqualTo("1");
+    send("Open", Map.of("owner", "Ann"));
+  }
+}

@@ -1,0 +1,91 @@
+package dev.aether.model.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.model.ModelLoader;
+import dev.aether.model.exec.AetherModelEngine;
+import dev.aether.model.exec.ModelExecution;
+import dev.aether.model.exec.ReadModel;
+import dev.aether.model.exec.ReadModelStore;
+import dev.aether.model.exec.ReadModelStoreContractTest;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.store.InMemoryEventStore;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@NatsTest
+class JetStreamReadModelStoreIT extends ReadModelStoreContractTest {
+
+  private Connection connection;
+
+  @BeforeEach
+  void connect(NatsServer server) throws Exception {
+    connection = Nats.connect(server.url());
+  }
+
+  @AfterEach
+  void disconnect() throws InterruptedException {
+    connection.close();
+  }
+
+  @Override
+  protected ReadModelStore store() {
+    return JetStreamReadModelStore.create(connection);
+  }
+
+  @Test
+  void replayedEvent_alreadyInTheRow_isNotAppliedTwice() {
+    JetStreamReadModelStore store = JetStreamReadModelStore.create(connection, "rm-replay");
+    store.put("r", "k", Map.of("n", 1L), "A/1", 5);
+
+    store.put("r", "k", Map.of("n", 2L), "A/1", 5); // stopped before the checkpoint, replayed
+
+    assertThat(store.get("r", "k")).contains(Map.of("n", 1L));
+    assertThat(store.applied("r", "k")).containsEntry("A/1", 5L);
+  }
+
+  @Test
+  void readModel_survivesARestart_inTheBucket_andCatchesUp() throws Exception {
+    InMemoryEventStore events = InMemoryEventStore.create();
+    String orders = new String(getClass().getResourceAsStream("/models/orders.yaml").readAllBytes(),
+        StandardCharsets.UTF_8);
+    try (Runtime runtime = runtime(events, orders)) {
+      runtime.sendMessage(RuntimeMessage.of("Inventory", "ABC-001", "Restock", Map.of("quantity", 4))).join();
+      await().atMost(Duration.ofSeconds(5)).until(() -> available(runtime).equals(Optional.of(4L)));
+    }
+    try (Runtime other = Runtime.builder().eventStore(events).build()) { // a process without the bucket
+      other.loadModel(ModelLoader.fromYaml(orders));
+      other.start();
+      other.sendMessage(RuntimeMessage.of("Inventory", "ABC-001", "Restock", Map.of("quantity", 3))).join();
+    }
+
+    try (Runtime restarted = runtime(events, orders)) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> available(restarted).equals(Optional.of(7L)));
+    }
+  }
+
+  private Runtime runtime(InMemoryEventStore events, String model) {
+    Runtime runtime = Runtime.builder().eventStore(events)
+        .modelEngine(AetherModelEngine.create(JetStreamReadModelStore.create(connection, "rm-restart"))).build();
+    runtime.loadModel(ModelLoader.fromYaml(model));
+    runtime.start();
+    return runtime;
+  }
+
+  private static Optional<Object> available(Runtime runtime) {
+    ReadModel levels = ModelExecution.of(runtime).orElseThrow().readModel("StockLevels").orElseThrow();
+    levels.idle().join();
+    return levels.get("ABC-001").map(r -> r.get("available"));
+  }
+}
