@@ -1,6 +1,8 @@
 package dev.aether.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,13 +22,21 @@ import java.util.Map;
  * fractional digits, so nanoseconds survive; on reading, any ISO-8601 offset is accepted. Integral numbers
  * in {@code data} read back as {@link Long}, others as {@link Double}.
  *
+ * <p>Events are written by {@link EventJsonWriter} and read by {@link EventJsonScanner} (the plain form this
+ * class writes) or else {@link EventJsonReader} (Jackson's streaming parser), which skip Jackson's data
+ * binding: they were most of the cost of an event store's appends and replays. Each falls back to the next,
+ * and finally to the general, map-based code below, for anything unusual; that code makes every error.
+ *
  * <p>Thread-safe.
  */
 public final class EventJson {
 
   // Integers are read as Integer, Long or BigInteger and normalised by Event/ActorSnapshot (JsonValues), so
   // that an integer beyond 64 bits is refused naming its path (data.x) instead of failing inside the parser.
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
+  // Buffers are pooled across threads: Jackson's default pool is per thread, which recycles nothing on
+  // virtual threads (each is new), so every call would allocate fresh buffers.
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
@@ -39,6 +49,12 @@ public final class EventJson {
    * @return UTF-8 JSON bytes
    */
   public static byte[] toBytes(Event event) {
+    byte[] fast = EventJsonWriter.write(event);
+    return fast != null ? fast : generalToBytes(event);
+  }
+
+  /** The general writer, through a map and Jackson's data binding; the fast path must equal it. */
+  static byte[] generalToBytes(Event event) {
     return write(toMap(event));
   }
 
@@ -60,6 +76,20 @@ public final class EventJson {
    * @throws EventDecodingException when the bytes are not a valid event; the message names the problem
    */
   public static Event fromBytes(byte[] json) {
+    if (json != null && json.length > 0) {
+      Event event = EventJsonScanner.read(json);
+      if (event == null) {
+        event = EventJsonReader.read(MAPPER.getFactory(), json);
+      }
+      if (event != null) {
+        return event;
+      }
+    }
+    return generalFromBytes(json);
+  }
+
+  /** The general reader, through a map; it makes every decoding error. The fast path must agree with it. */
+  static Event generalFromBytes(byte[] json) {
     Map<String, Object> map = read(json);
     try {
       Event.Builder b = Event.builder()

@@ -23,7 +23,9 @@ import java.util.function.LongPredicate;
  *
  * <h2>Algorithm</h2>
  * <ol>
- *   <li>Take the actor's position from the cache, else read it (direct get of the last message).
+ *   <li>Take the actor's position from the cache, else read it (direct get of the last message). A commit
+ *       that starts at version 1 without a cached position assumes the actor has no events (only then can
+ *       it be accepted) and skips the read: a wrong guess ends in step 4 like an outdated cache.
  *   <li>Check the version rule against it; when a cached position fails, read afresh and check again.
  *       When a fresh position fails, the commit may already be stored (a retry after a lost
  *       acknowledgement): it is ours when the last message carries our {@code Nats-Msg-Id}, or, when this
@@ -74,6 +76,11 @@ final class CommitPublisher {
    */
   Result commit(ActorAddress address, Commit commit, LongPredicate accepts) {
     Position position = positions.cached(address.actorId());
+    if (position == null && commit.firstVersion() == 1) {
+      // Only an actor without events accepts version 1: assume it is new instead of reading first. When it
+      // is not, the server answers 10071 and the commit is resolved or re-checked as after a stale cache.
+      position = Position.NONE;
+    }
     Optional<StoredMessage> last = Optional.empty();
     boolean fresh = position == null;
     if (fresh) {

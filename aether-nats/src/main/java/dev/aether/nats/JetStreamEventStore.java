@@ -274,6 +274,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     return publisher;
   }
 
+  /** The cached positions, for tests of what reads and writes leave in the cache. */
+  ActorPositions positions() {
+    return positions;
+  }
+
   /** The layout, for tests that write to an actor's subject directly. */
   StoreLayout layout() {
     return layout;
@@ -293,7 +298,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     Position snapshot = snapshotPositions.get(actorId);
     long start = snapshot != null && snapshot.sequence() > 0 && snapshot.version() < fromVersion
         ? snapshot.sequence() + 1 : 0;
-    return replayer.replay(layout.address(actorId), fromVersion, start);
+    return replayer.replay(layout.address(actorId), fromVersion, start, seen -> positions.advance(actorId, seen));
   }
 
   private long coveredSequence(ActorAddress address, long version) {

@@ -21,13 +21,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Reads an actor's history: the last message first (no events: done, without waiting for a consumer; it
  * also gives the sequence where the replay ends), then an ordered push consumer filtered on the actor's
  * subject from the start (or from a known sequence) until that sequence. Commits whose last version lies
  * below the wanted version are skipped from their headers, without decoding. When the wanted versions all
- * lie in the last commit, that message alone is decoded and no consumer is made.
+ * lie in the last commit, that message alone is decoded and no consumer is made. The last message's position
+ * is handed to the caller, which caches it for the next append.
  *
  * <p>A message that does not decode, lacks the version headers, belongs to another actor or does not
  * continue the version order becomes a {@link ReplayError} carrying its stream sequence and bytes. A message
@@ -53,9 +55,11 @@ final class Replayer {
    * @param address the actor
    * @param fromVersion the first wanted version
    * @param startSequence a stream sequence known to hold no wanted event before it, or 0
+   * @param lastSeen told the actor's position when its last message carries valid version headers (the
+   *     store caches it, so that the append that usually follows an activation needs no read)
    * @return the events and the undecodable records
    */
-  ReplayResult replay(ActorAddress address, long fromVersion, long startSequence) {
+  ReplayResult replay(ActorAddress address, long fromVersion, long startSequence, Consumer<Position> lastSeen) {
     Optional<StoredMessage> found = reads.last(address);
     if (found.isEmpty()) {
       return new ReplayResult(List.of(), List.of());
@@ -64,6 +68,7 @@ final class Replayer {
     OptionalLong lastFirst = CommitCodec.version(last.headers(), CommitCodec.FIRST_VERSION);
     OptionalLong lastLast = CommitCodec.version(last.headers(), CommitCodec.LAST_VERSION);
     if (lastFirst.isPresent() && lastLast.isPresent()) {
+      lastSeen.accept(new Position(lastLast.getAsLong(), last.sequence()));
       if (lastLast.getAsLong() < fromVersion) {
         return new ReplayResult(List.of(), List.of());
       }
@@ -157,14 +162,14 @@ final class Replayer {
     }
 
     void accept(long sequence, Headers headers, byte[] data) {
+      OptionalLong commitFirst = CommitCodec.version(headers, CommitCodec.FIRST_VERSION);
       OptionalLong commitLast = CommitCodec.version(headers, CommitCodec.LAST_VERSION);
-      if (commitLast.isPresent() && commitLast.getAsLong() < fromVersion
-          && CommitCodec.version(headers, CommitCodec.FIRST_VERSION).isPresent()) {
+      if (commitLast.isPresent() && commitLast.getAsLong() < fromVersion && commitFirst.isPresent()) {
         lastVersion = Math.max(lastVersion, commitLast.getAsLong());
         return;
       }
       try {
-        List<Event> commit = CommitCodec.decode(actorId, headers, data);
+        List<Event> commit = CommitCodec.decode(actorId, commitFirst, commitLast, data);
         if (commit.getFirst().version() <= lastVersion) {
           throw new EventDecodingException("versions do not increase: the commit starts at version "
               + commit.getFirst().version() + " after version " + lastVersion, null);

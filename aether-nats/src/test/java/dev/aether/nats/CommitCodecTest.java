@@ -83,6 +83,21 @@ class CommitCodecTest {
     assertThat(CommitCodec.version(new Headers().put(CommitCodec.LAST_VERSION, "x"), CommitCodec.LAST_VERSION)).isEmpty();
   }
 
+  @Test
+  void positive_readsThePositiveNumbersThatParseLongOfTheTrimmedValueReads() {
+    for (String value : List.of("1", "42", " 7 ", "+5", "007", "9223372036854775807", "0", "-1", "-0", "",
+        " ", "+", "1.5", "1e3", "12a", "9223372036854775808", "99999999999999999999", "\t3\t")) {
+      long expected;
+      try {
+        expected = Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        expected = -1;
+      }
+      long actual = CommitCodec.positive(value);
+      assertThat(actual > 0 ? actual : -1).as("\"%s\"", value).isEqualTo(expected > 0 ? expected : -1);
+    }
+  }
+
   private static void assertRefused(String actorId, Headers headers, byte[] payload, String reason) {
     assertThatExceptionOfType(EventDecodingException.class)
         .isThrownBy(() -> CommitCodec.decode(actorId, headers, payload))

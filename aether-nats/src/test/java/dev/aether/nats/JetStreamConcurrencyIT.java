@@ -104,6 +104,40 @@ class JetStreamConcurrencyIT {
     assertThat(versions(second.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
   }
 
+  @Test
+  void aFirstCommit_byAStoreThatNeverSawTheActor_onAnExistingActor_isAConflict() {
+    // given: the first store wrote versions 1..2; the second store has no position of the actor cached
+    String actorId = newActorId();
+    first.append(actorId, 0, events(actorId, 1, 2));
+    // when / then: a version-1 commit is published without a read (assumed new) and refused by the server
+    assertThatExceptionOfType(VersionConflictException.class)
+        .isThrownBy(() -> second.append(actorId, 0, events(actorId, 1)))
+        .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
+    assertThatExceptionOfType(VersionConflictException.class)
+        .isThrownBy(() -> second.saveEvent(event(actorId, 1)))
+        .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
+    assertThat(versions(first.getEvents(actorId, 0))).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aReplay_cachesTheActorsPosition_andAnOutdatedOneStillNeverAllowsAStaleWrite() {
+    // given: the first store wrote versions 1..3
+    String actorId = newActorId();
+    first.append(actorId, 0, events(actorId, 1, 2, 3));
+    // when: the second store replays the actor (as an activation does)
+    second.getEvents(actorId, 0);
+    // then: it knows the position without another read, and appends after it
+    assertThat(second.positions().cached(actorId)).satisfies(p -> assertThat(p.version()).isEqualTo(3));
+    assertThat(second.append(actorId, 3, events(actorId, 4))).isEqualTo(4);
+    // and when the first store moves on after a replay, the cached position is only a hint
+    second.getEvents(actorId, 0);
+    first.saveEvent(event(actorId, 5));
+    assertThatExceptionOfType(VersionConflictException.class)
+        .isThrownBy(() -> second.append(actorId, 4, events(actorId, 5)))
+        .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(5));
+    assertThat(versions(first.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
   /** Runs {@link #WRITERS} writers on virtual threads from one start signal; returns each result or failure. */
   private static List<Object> race(IntFunction<Object> writer) throws InterruptedException {
     CountDownLatch start = new CountDownLatch(1);

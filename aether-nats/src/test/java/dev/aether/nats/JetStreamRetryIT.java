@@ -89,6 +89,25 @@ class JetStreamRetryIT {
   }
 
   @Test
+  void aRetriedFirstCommit_byAStoreThatNeverSawTheActor_isFoundByItsMessageId(NatsServer server) {
+    JetStreamConfig config = config(server, "retry-short-window").duplicateWindow(Duration.ofMillis(100)).build();
+    try (JetStreamEventStore store = JetStreamEventStore.connect(config)) {
+      // given: the first commit of an actor is stored, but its writer died before seeing the acknowledgement
+      String actorId = newActorId();
+      List<Event> ours = events(actorId, 1, 2);
+      store.append(actorId, 0, ours);
+      // when: a new store (nothing cached, so it publishes without reading first) retries it after the
+      // duplicate window, so the server answers 10071
+      await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> true);
+      try (JetStreamEventStore restarted = JetStreamEventStore.connect(config)) {
+        // then: recognised as stored, and stored once
+        assertThat(restarted.append(actorId, 0, ours)).isEqualTo(2);
+        assertThat(restarted.getEvents(actorId, 0)).containsExactlyElementsOf(ours);
+      }
+    }
+  }
+
+  @Test
   void aCommitAnsweredWithWrongLastSequence_thatIsNotOurs_isAConflict(NatsServer server) {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "retry").build())) {
       // given

@@ -1,0 +1,232 @@
+package dev.aether.bench.nats;
+
+import dev.aether.bench.Benchmark;
+import dev.aether.event.Event;
+import dev.aether.event.EventJson;
+import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
+import io.nats.client.PublishOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Appends with optimistic concurrency, {@link #ACTORS} actors x {@link #EVENTS} events, one append in flight
+ * per actor. One operation is one event (one commit).
+ *
+ * <ul>
+ *   <li>Aether: one virtual thread per actor calls {@code store.append(actor, v - 1, [event v])} for
+ *       {@code v = 1..10}; the store's API is synchronous, so this is its natural pipelining.
+ *   <li>raw: per actor a chain of {@code js.publishAsync(subject, bytes, options)}, the next one started in
+ *       {@code whenComplete} of the previous acknowledgement, with {@code Nats-Msg-Id} = the event id and
+ *       {@code Nats-Expected-Last-Subject-Sequence} = the previous acknowledgement's sequence (0 first).
+ *       The payload is the store's own JSON of an equivalent event ({@link EventJson}), encoded before the run.
+ * </ul>
+ * The events are built before each run (untimed), on fresh actors; the store encodes them inside the run.
+ */
+final class PipelinedAppends {
+
+  static final int ACTORS = 1_000;
+  static final int EVENTS = 10;
+  private static final long TIMEOUT_SECONDS = 120;
+
+  private PipelinedAppends() {}
+
+  static Benchmark store(NatsBench bench) {
+    return new Benchmark() {
+      private List<List<Event>> actors;
+
+      @Override
+      public void setUp() {
+        bench.nextRun();
+        actors = events(bench, "pipe-store");
+      }
+
+      @Override
+      public long run() throws Exception {
+        CountDownLatch done = new CountDownLatch(ACTORS);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (List<Event> events : actors) {
+          Thread.ofVirtual().start(() -> {
+            try {
+              for (Event event : events) {
+                bench.store().append(event.actorId(), event.version() - 1, List.of(event));
+              }
+            } catch (RuntimeException e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              done.countDown();
+            }
+          });
+        }
+        await(done, failure);
+        return (long) ACTORS * EVENTS;
+      }
+
+      @Override
+      public void tearDown() {
+        for (List<Event> events : actors) {
+          Event last = events.getLast();
+          long latest = bench.store().getLatestVersion(last.actorId());
+          if (latest != last.version()) {
+            throw new IllegalStateException(last.actorId() + " is at v" + latest + ", expected v" + last.version());
+          }
+        }
+      }
+    };
+  }
+
+  static Benchmark raw(NatsBench bench) {
+    return new Benchmark() {
+      private List<String> subjects;
+      private List<Event> firstEvents;
+      private byte[][][] payloads;
+      private String[][] ids;
+      private AtomicLong acks;
+
+      @Override
+      public void setUp() {
+        bench.nextRun();
+        List<List<Event>> actors = events(bench, "pipe-raw");
+        subjects = new ArrayList<>(ACTORS);
+        firstEvents = new ArrayList<>(ACTORS);
+        payloads = new byte[ACTORS][EVENTS][];
+        ids = new String[ACTORS][EVENTS];
+        for (int a = 0; a < ACTORS; a++) {
+          List<Event> events = actors.get(a);
+          subjects.add(NatsBench.subject(events.getFirst().actorId()));
+          firstEvents.add(events.getFirst());
+          for (int e = 0; e < EVENTS; e++) {
+            payloads[a][e] = EventJson.toBytes(events.get(e));
+            ids[a][e] = events.get(e).id();
+          }
+        }
+        acks = new AtomicLong();
+      }
+
+      @Override
+      public long run() throws Exception {
+        CountDownLatch done = new CountDownLatch(ACTORS);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        JetStream js = bench.js();
+        for (int a = 0; a < ACTORS; a++) {
+          publish(js, a, 0, 0, done, failure);
+        }
+        await(done, failure);
+        if (acks.get() != (long) ACTORS * EVENTS) {
+          throw new IllegalStateException("raw: " + acks.get() + " acknowledgements, expected " + ACTORS * EVENTS);
+        }
+        return (long) ACTORS * EVENTS;
+      }
+
+      private void publish(JetStream js, int actor, int event, long expectedSequence, CountDownLatch done,
+          AtomicReference<Throwable> failure) {
+        PublishOptions options = PublishOptions.builder().messageId(ids[actor][event])
+            .expectedLastSubjectSequence(expectedSequence).build();
+        js.publishAsync(subjects.get(actor), payloads[actor][event], options)
+            .whenComplete((PublishAck ack, Throwable error) -> {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+                done.countDown();
+              } else if (ack.isDuplicate()) {
+                failure.compareAndSet(null, new IllegalStateException("duplicate ack " + ack));
+                done.countDown();
+              } else {
+                acks.incrementAndGet();
+                if (event + 1 < EVENTS) {
+                  publish(js, actor, event + 1, ack.getSeqno(), done, failure);
+                } else {
+                  done.countDown();
+                }
+              }
+            });
+      }
+    };
+  }
+
+  /**
+   * The second baseline: raw synchronous {@code js.publish} with the same options, from one virtual thread per
+   * actor, shaped like the store's own pipelining. Against it the store's overhead shows without the cost of
+   * a synchronous API on virtual threads (a park and a wake-up per append).
+   */
+  static Benchmark rawSynchronous(NatsBench bench) {
+    return new Benchmark() {
+      private List<String> subjects;
+      private byte[][][] payloads;
+      private String[][] ids;
+
+      @Override
+      public void setUp() {
+        bench.nextRun();
+        List<List<Event>> actors = events(bench, "pipe-rawsync");
+        subjects = new ArrayList<>(ACTORS);
+        payloads = new byte[ACTORS][EVENTS][];
+        ids = new String[ACTORS][EVENTS];
+        for (int a = 0; a < ACTORS; a++) {
+          List<Event> events = actors.get(a);
+          subjects.add(NatsBench.subject(events.getFirst().actorId()));
+          for (int e = 0; e < EVENTS; e++) {
+            payloads[a][e] = EventJson.toBytes(events.get(e));
+            ids[a][e] = events.get(e).id();
+          }
+        }
+      }
+
+      @Override
+      public long run() throws Exception {
+        CountDownLatch done = new CountDownLatch(ACTORS);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        JetStream js = bench.js();
+        for (int a = 0; a < ACTORS; a++) {
+          int actor = a;
+          Thread.ofVirtual().start(() -> {
+            try {
+              long sequence = 0;
+              for (int e = 0; e < EVENTS; e++) {
+                PublishOptions options = PublishOptions.builder().messageId(ids[actor][e])
+                    .expectedLastSubjectSequence(sequence).build();
+                PublishAck ack = js.publish(subjects.get(actor), payloads[actor][e], options);
+                if (ack.isDuplicate()) {
+                  throw new IllegalStateException("duplicate ack " + ack);
+                }
+                sequence = ack.getSeqno();
+              }
+            } catch (Exception | Error e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              done.countDown();
+            }
+          });
+        }
+        await(done, failure);
+        return (long) ACTORS * EVENTS;
+      }
+    };
+  }
+
+  /** {@link #EVENTS} events for each of {@link #ACTORS} fresh actors. */
+  private static List<List<Event>> events(NatsBench bench, String what) {
+    List<List<Event>> actors = new ArrayList<>(ACTORS);
+    for (int a = 0; a < ACTORS; a++) {
+      String actorId = bench.freshActor(what, a);
+      List<Event> events = new ArrayList<>(EVENTS);
+      for (int v = 1; v <= EVENTS; v++) {
+        events.add(NatsBench.event(actorId, v));
+      }
+      actors.add(List.copyOf(events));
+    }
+    return actors;
+  }
+
+  private static void await(CountDownLatch done, AtomicReference<Throwable> failure) throws Exception {
+    if (!done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("appends did not finish within " + TIMEOUT_SECONDS + " s");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("an append failed", failure.get());
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.aether.bench.runtime;
+
+import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
+import dev.aether.runtime.spi.Behavior;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The actor every case of {@link RuntimeSuite} drives: an account with a one-field state and one command,
+ * {@code Deposit}, that always emits one small {@code Deposited} event. Stateless helpers; thread-safe.
+ */
+final class Bank {
+
+  static final String TYPE = "Account";
+
+  /** The state. */
+  record Account(long balance) {}
+
+  /** The command. */
+  record Deposit(long amount) {}
+
+  /** The event. */
+  record Deposited(long amount) {}
+
+  private Bank() {}
+
+  static Behavior<Account> behavior() {
+    return JavaBehavior.builder(TYPE, Account.class, new Account(0))
+        .command("Deposit", Deposit.class, (s, c) -> Effect.persist(new Deposited(c.amount())))
+        .event("Deposited", Deposited.class, (s, e) -> new Account(s.balance() + e.amount()))
+        .build();
+  }
+
+  /**
+   * A runtime builder with the account registered. The suite loads no model, so it gives a model engine that
+   * refuses models instead of looking one up with {@code ServiceLoader} (the measured runtime does not
+   * depend on what else is on the class path).
+   */
+  static Runtime.Builder runtime() {
+    return Runtime.builder().behavior(behavior()).modelEngine((model, host) -> {
+      throw new UnsupportedOperationException("the runtime suite loads no model");
+    });
+  }
+
+  static RuntimeMessage deposit(String actorId) {
+    return RuntimeMessage.of(TYPE, actorId, "Deposit", Map.of("amount", 1));
+  }
+
+  /** The event the runtime writes for one deposit, built the same way (for raw payloads of equal size). */
+  static Event depositedEvent(String actorId, long version) {
+    String streamId = ActorKey.of(TYPE, actorId).streamId();
+    String commandId = dev.aether.event.EventIds.newId();
+    return Event.builder().eventType("Deposited").actorId(streamId).commandId(commandId).version(version)
+        .data(Map.of("amount", 1)).causationId(commandId).correlationId(commandId).timestamp(Instant.now())
+        .build();
+  }
+
+  /** Waits for every reply and fails unless each was accepted. */
+  static void requireAccepted(List<CompletableFuture<CommandResult>> replies) {
+    for (CompletableFuture<CommandResult> reply : replies) {
+      requireAccepted(reply.join());
+    }
+  }
+
+  static void requireAccepted(CommandResult result) {
+    if (!result.isAccepted()) {
+      throw new IllegalStateException("a benchmark command was refused: " + result);
+    }
+  }
+}
