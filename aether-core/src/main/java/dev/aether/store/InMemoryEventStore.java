@@ -5,6 +5,8 @@ import dev.aether.event.Event;
 import dev.aether.internal.AppendChecks;
 import dev.aether.internal.Checks;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -142,6 +144,9 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   }
 
   private void notifyStored(Event event) {
+    if (listener == EventStoredListener.NONE) {
+      return;
+    }
     try {
       listener.onEventStored(EventStored.of(event));
     } catch (RuntimeException e) {
@@ -160,7 +165,9 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
 
     List<Event> from(long fromVersion) {
       int start = firstIndexAtOrAbove(fromVersion);
-      return List.copyOf(events.subList(start, events.size()));
+      // One copy into an array the caller cannot reach; events are non-null and immutable.
+      Event[] copy = events.subList(start, events.size()).toArray(Event[]::new);
+      return Collections.unmodifiableList(Arrays.asList(copy));
     }
 
     private int firstIndexAtOrAbove(long version) {
