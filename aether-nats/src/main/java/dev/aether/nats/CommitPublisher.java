@@ -12,9 +12,17 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongPredicate;
 
 /**
@@ -41,6 +49,13 @@ import java.util.function.LongPredicate;
  * </ol>
  * A publish without an acknowledgement in time is an {@link OutcomeUnknownException}; its expected
  * sequence is remembered so that a retry by this store can recognise the commit.
+ *
+ * <h2>Asynchronous commits</h2>
+ * {@link #commitAsync} takes the same steps. When the cached position (or the version-1 guess) passes the
+ * rule it publishes with {@code publishAsync} and completes on the client's thread without blocking; every
+ * step that needs a blocking read (a cache miss, a refused rule, the resolution of a 10071) runs the
+ * synchronous algorithm on the caller-supplied executor. {@code publishAsync} futures ignore the request
+ * timeout, so the publisher applies it itself and answers {@link OutcomeUnknownException} when it passes.
  *
  * <p>Thread-safe and lock-free: concurrent commits of one actor race at the server, which accepts exactly
  * one per expected sequence.
@@ -75,12 +90,94 @@ final class CommitPublisher {
    * @throws VersionConflictException when the current version does not satisfy the rule
    */
   Result commit(ActorAddress address, Commit commit, LongPredicate accepts) {
+    return commit(address, commit, accepts, startingPosition(address, commit), 1);
+  }
+
+  /**
+   * Stores a commit like {@link #commit(ActorAddress, Commit, LongPredicate)} without blocking the caller.
+   *
+   * @param address the actor
+   * @param commit the commit
+   * @param accepts tells whether the commit may follow a given current version
+   * @param blocking runs the steps that block (reads, the resolution of a 10071)
+   * @param timeout how long to wait for the acknowledgement of a publish
+   * @return the result; failed with the exceptions {@link #commit(ActorAddress, Commit, LongPredicate)}
+   *     throws (possibly wrapped in a {@link CompletionException})
+   */
+  CompletableFuture<Result> commitAsync(ActorAddress address, Commit commit, LongPredicate accepts,
+      Executor blocking, Duration timeout) {
+    Position position = startingPosition(address, commit);
+    if (position == null || !accepts.test(position.version())) {
+      return CompletableFuture.supplyAsync(() -> commit(address, commit, accepts), blocking);
+    }
+    long expectedSequence = position.sequence();
+    Headers headers = CommitCodec.headers(commit, expectedSequence);
+    requireSendable(address, commit, headers);
+    CompletableFuture<PublishAck> ack;
+    try {
+      ack = js.publishAsync(address.subject(), headers, commit.payload());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(NatsFailures.ofPublish(address.actorId(), e));
+    }
+    return ack.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((PublishAck done, Throwable error) -> {
+      if (error == null) {
+        return CompletableFuture.completedFuture(
+            stored(address, commit, done.getSeqno(), done.isDuplicate() ? How.DUPLICATE : How.STORED));
+      }
+      Throwable cause = unwrap(error);
+      if (NatsFailures.isApiError(cause, NatsFailures.WRONG_LAST_SEQUENCE)) {
+        return CompletableFuture.supplyAsync(() -> reads.next(address, expectedSequence + 1)
+            .filter(next -> commit.messageId().equals(next.messageId()))
+            .map(next -> stored(address, commit, next.sequence(), How.RESOLVED))
+            .orElseGet(() -> commit(address, commit, accepts, null, 2)), blocking);
+      }
+      RuntimeException failure = ofAsyncPublish(address, cause);
+      if (failure instanceof OutcomeUnknownException) {
+        remember(commit.messageId(), expectedSequence);
+      }
+      return CompletableFuture.<Result>failedFuture(failure);
+    }).thenCompose(next -> next);
+  }
+
+  private static RuntimeException ofAsyncPublish(ActorAddress address, Throwable cause) {
+    String what = "commit to actor \"" + address.actorId() + "\"";
+    return switch (cause) {
+      case TimeoutException timeout -> new OutcomeUnknownException(address.actorId(), what
+          + " was sent but its acknowledgement did not arrive in time; it may or may not be stored."
+          + " Retrying the same commit is safe", timeout);
+      case CancellationException cancelled -> new OutcomeUnknownException(address.actorId(), what
+          + " was sent but the NATS client gave up waiting for its acknowledgement; it may or may not be"
+          + " stored. Retrying the same commit is safe", cancelled);
+      case Exception e -> NatsFailures.ofPublish(address.actorId(), e);
+      default -> new OutcomeUnknownException(address.actorId(), what + " failed: " + cause, cause);
+    };
+  }
+
+  /** Peels the wrappers jnats and {@link CompletableFuture} put around a publish failure. */
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && (cause instanceof CompletionException
+        || cause instanceof ExecutionException || cause.getClass() == RuntimeException.class)) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
+  private Position startingPosition(ActorAddress address, Commit commit) {
     Position position = positions.cached(address.actorId());
     if (position == null && commit.firstVersion() == 1) {
       // Only an actor without events accepts version 1: assume it is new instead of reading first. When it
       // is not, the server answers 10071 and the commit is resolved or re-checked as after a stale cache.
       position = Position.NONE;
     }
+    return position;
+  }
+
+  /** The algorithm's loop from a given position ({@code null}: read it first) and attempt number. */
+  private Result commit(ActorAddress address, Commit commit, LongPredicate accepts, Position start,
+      int firstAttempt) {
+    Position position = start;
     Optional<StoredMessage> last = Optional.empty();
     boolean fresh = position == null;
     if (fresh) {
@@ -88,7 +185,7 @@ final class CommitPublisher {
       position = current.position();
       last = current.last();
     }
-    for (int attempt = 1; ; attempt++) {
+    for (int attempt = firstAttempt; ; attempt++) {
       if (accepts.test(position.version())) {
         Optional<Result> result = attempt(address, commit, position.sequence());
         if (result.isPresent()) {

@@ -1,5 +1,6 @@
 package dev.aether.nats;
 
+import dev.aether.AetherException;
 import dev.aether.InvalidInputException;
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
@@ -26,7 +27,12 @@ import io.nats.client.KeyValueOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
@@ -62,8 +68,9 @@ import org.slf4j.LoggerFactory;
  * No exception of the NATS client leaves the store.
  *
  * <h2>Notices</h2>
- * After a successful commit the configured {@link EventStoredListener} is called on the writing thread,
- * once per event in version order; never for a refused or failed commit. A listener failure is logged.
+ * After a successful commit the configured {@link EventStoredListener} is called on the writing thread
+ * (for {@link #appendAsync}, the store's virtual thread that completes the future), once per event in
+ * version order; never for a refused or failed commit. A listener failure is logged.
  *
  * <p>Thread-safe and lock-free. Create with {@link #connect(JetStreamConfig)} (the store owns its
  * connection) or {@link #create(Connection, JetStreamConfig)} (the caller's connection, left open by
@@ -84,6 +91,9 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   private final SnapshotBucket snapshots;
   private final ConcurrentMap<String, Position> snapshotPositions = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Runs the blocking steps of {@link #appendAsync}: reads on a cache miss, the resolution of a 10071. */
+  private final ExecutorService blocking =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-jetstream-append-", 0).factory());
 
   private JetStreamEventStore(Connection connection, boolean ownsConnection, JetStreamConfig config,
       JetStream js, JetStreamManagement jsm, KeyValue kv) {
@@ -189,6 +199,76 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>When the actor's position is cached (after an earlier write or read of it through this store, or for
+   * a batch starting at version 1), the commit is published with {@code publishAsync} and nothing blocks;
+   * otherwise, and to resolve a refused publish (10071: our own commit after a lost acknowledgement, or a
+   * {@link VersionConflictException} with the current version), the synchronous algorithm of {@link #append}
+   * runs on a virtual thread owned by the store. The future then completes with the same outcome as
+   * {@link #append}: the new version (also for a duplicate acknowledgement of a retried batch),
+   * {@link VersionConflictException}, {@link OutcomeUnknownException} when no acknowledgement arrived
+   * within {@link JetStreamConfig#requestTimeout()} (retry the same batch), {@link StoreUnavailableException}
+   * when not connected, {@link InvalidInputException} for a commit above the server's max payload, or
+   * {@link JetStreamStoreException} for a closed store. No NATS client exception completes it.
+   *
+   * <p>The calling thread never waits for the server. The future, and the {@link EventStoredListener}
+   * notices before it, complete on a virtual thread owned by the store, never on the NATS client's threads,
+   * so callbacks may block without stalling the connection (once the store is closed, an outcome still
+   * pending completes on the thread that observed it). Chaining the next {@code appendAsync} in a callback
+   * is the intended use.
+   *
+   * @throws InvalidInputException when the arguments are invalid (synchronously)
+   */
+  @Override
+  public CompletableFuture<Long> appendAsync(String actorId, long expectedVersion, List<Event> events) {
+    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    try {
+      requireOpen("write");
+      ActorAddress address = layout.address(actorId);
+      Commit commit = CommitCodec.encode(address.actorId(), batch);
+      publisher.commitAsync(address, commit, current -> current == expectedVersion, blocking,
+          config.requestTimeout()).whenComplete((Result result, Throwable error) -> {
+            // Hand the outcome (notices and the caller's callbacks) to a virtual thread: never run caller
+            // code on jnats' thread, whose blocking (or merely the encoding of a chained append) would hold
+            // up every acknowledgement of the connection.
+            Runnable complete = () -> {
+              if (error != null) {
+                done.completeExceptionally(failure(error));
+              } else {
+                notifyStored(batch);
+                done.complete(result.position().version());
+              }
+            };
+            try {
+              blocking.execute(complete);
+            } catch (RejectedExecutionException closing) {
+              complete.run();
+            }
+          });
+    } catch (RuntimeException e) {
+      done.completeExceptionally(failure(e));
+    }
+    return done;
+  }
+
+  /** The Aether error behind a failure of an asynchronous append. */
+  private static RuntimeException failure(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return switch (cause) {
+      case RejectedExecutionException rejected ->
+          new JetStreamStoreException("the JetStream event store is closed: cannot write", 0, rejected);
+      case AetherException aether -> aether;
+      case Exception e -> NatsFailures.ofRequest("appending", e);
+      default -> new JetStreamStoreException("appending failed: " + cause, 0, cause);
+    };
+  }
+
+  /**
    * {@inheritDoc} Undecodable records are skipped and logged; {@link #getEventsWithErrors} reports them.
    *
    * @throws StoreUnavailableException when the server does not answer in time
@@ -259,8 +339,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   /** Closes the connection if the store owns it. Idempotent; later operations fail. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && ownsConnection) {
-      closeQuietly(connection);
+    if (closed.compareAndSet(false, true)) {
+      blocking.shutdown();
+      if (ownsConnection) {
+        closeQuietly(connection);
+      }
     }
   }
 

@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * per actor. One operation is one event (one commit).
  *
  * <ul>
- *   <li>Aether: one virtual thread per actor calls {@code store.append(actor, v - 1, [event v])} for
- *       {@code v = 1..10}; the store's API is synchronous, so this is its natural pipelining.
+ *   <li>Aether ({@link #storeAsync}): per actor a chain of {@code store.appendAsync(actor, v - 1, [event v])}
+ *       for {@code v = 1..10}, the next one started in {@code whenComplete} of the previous one, like raw.
+ *   <li>Aether, synchronous ({@link #store}): one virtual thread per actor calls
+ *       {@code store.append(actor, v - 1, [event v])}; a diagnostic row against raw synchronous publishes.
  *   <li>raw: per actor a chain of {@code js.publishAsync(subject, bytes, options)}, the next one started in
  *       {@code whenComplete} of the previous acknowledgement, with {@code Nats-Msg-Id} = the event id and
  *       {@code Nats-Expected-Last-Subject-Sequence} = the previous acknowledgement's sequence (0 first).
@@ -64,6 +66,55 @@ final class PipelinedAppends {
         }
         await(done, failure);
         return (long) ACTORS * EVENTS;
+      }
+
+      @Override
+      public void tearDown() {
+        for (List<Event> events : actors) {
+          Event last = events.getLast();
+          long latest = bench.store().getLatestVersion(last.actorId());
+          if (latest != last.version()) {
+            throw new IllegalStateException(last.actorId() + " is at v" + latest + ", expected v" + last.version());
+          }
+        }
+      }
+    };
+  }
+
+  static Benchmark storeAsync(NatsBench bench) {
+    return new Benchmark() {
+      private List<List<Event>> actors;
+
+      @Override
+      public void setUp() {
+        bench.nextRun();
+        actors = events(bench, "pipe-async");
+      }
+
+      @Override
+      public long run() throws Exception {
+        CountDownLatch done = new CountDownLatch(ACTORS);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (List<Event> events : actors) {
+          append(events, 0, done, failure);
+        }
+        await(done, failure);
+        return (long) ACTORS * EVENTS;
+      }
+
+      private void append(List<Event> events, int index, CountDownLatch done, AtomicReference<Throwable> failure) {
+        Event event = events.get(index);
+        bench.store().appendAsync(event.actorId(), event.version() - 1, List.of(event))
+            .whenComplete((Long version, Throwable error) -> {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+                done.countDown();
+              } else if (index + 1 < events.size()) {
+                append(events, index + 1, done, failure);
+              } else {
+                done.countDown();
+              }
+            });
       }
 
       @Override
