@@ -64,4 +64,21 @@ class EventIdsTest {
       assertThat(id.variant()).isEqualTo(2);
     });
   }
+
+  @Test
+  void newUuid_fromManyThreadsAcrossPoolRefills_isUnique() throws Exception {
+    // given: enough ids per thread to refill the shared random pool many times
+    long now = Instant.parse("2026-11-26T23:39:36.123Z").toEpochMilli();
+    int threads = 8;
+    int perThread = 5 * EventIds.POOL_BYTES;
+    Set<UUID> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // when
+    List<Thread> started = IntStream.range(0, threads).mapToObj(t -> Thread.ofPlatform().name("ids-" + t).start(
+        () -> IntStream.range(0, perThread).forEach(i -> ids.add(EventIds.newUuid(now))))).toList();
+    for (Thread thread : started) {
+      thread.join();
+    }
+    // then
+    assertThat(ids).hasSize(threads * perThread);
+  }
 }

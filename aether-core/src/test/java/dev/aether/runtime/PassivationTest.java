@@ -97,8 +97,35 @@ class PassivationTest {
       accepted(runtime.sendMessage(Bank.deposit("n", 1)));
     }
 
+    eventually().until(() -> store.savedSnapshots.size() == 2); // written off the actor's thread
     assertThat(store.savedSnapshots).extracting(ActorSnapshot::version).containsExactly(3L, 6L);
     assertThat(store.savedSnapshots.getLast().schema()).startsWith("aether.rt1:AccountState(");
+  }
+
+  @Test
+  void intervalSnapshot_doesNotHoldUpTheNextCommand_andStopWritesAfterIt() throws Exception {
+    // given: the snapshot store blocks until released
+    start(RuntimeConfig.builder().snapshotInterval(2));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    store.beforeSnapshot = id -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    accepted(runtime.sendMessage(Bank.open("snap")));
+    accepted(runtime.sendMessage(Bank.deposit("snap", 1))); // v2: a snapshot is due, its write blocks
+    // when
+    CommandResult.Accepted next = accepted(runtime.sendMessage(Bank.deposit("snap", 1)));
+    // then: the actor went on while the write waited
+    assertThat(next.newVersion()).isEqualTo(3);
+    assertThat(store.savedSnapshots).isEmpty();
+    // and when it stops, its final snapshot comes after the blocked one
+    java.util.concurrent.CompletableFuture<Boolean> stopped = runtime.stopVM(key("snap"));
+    release.countDown();
+    assertThat(join(stopped)).isTrue();
+    assertThat(store.savedSnapshots).extracting(ActorSnapshot::version).containsExactly(2L, 3L);
   }
 
   @Test

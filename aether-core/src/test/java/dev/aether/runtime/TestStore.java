@@ -29,6 +29,7 @@ final class TestStore implements EventStore, SnapshotStore {
   final AtomicInteger maxConcurrentReads = new AtomicInteger();
   volatile Consumer<String> beforeAppend = id -> {};
   volatile Consumer<String> beforeRead = id -> {};
+  volatile Consumer<String> beforeSnapshot = id -> {};
 
   TestStore() {
     this(InMemoryEventStore.create());
@@ -79,6 +80,7 @@ final class TestStore implements EventStore, SnapshotStore {
 
   @Override
   public void saveSnapshot(ActorSnapshot snapshot) {
+    beforeSnapshot.accept(snapshot.actorId());
     savedSnapshots.add(snapshot);
     inner.saveSnapshot(snapshot);
   }

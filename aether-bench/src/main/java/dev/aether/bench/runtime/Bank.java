@@ -63,6 +63,20 @@ final class Bank {
         .build();
   }
 
+  /**
+   * Deposit messages for {@code bursts} bursts: each burst sends {@code perActor} commands to each of
+   * {@code actors} actors {@code <prefix><n>}, round-robin (every actor once, then again).
+   */
+  static RuntimeMessage[][] spread(int bursts, int perActor, int actors, String prefix) {
+    RuntimeMessage[][] messages = new RuntimeMessage[bursts][perActor * actors];
+    for (int b = 0; b < bursts; b++) {
+      for (int i = 0; i < perActor * actors; i++) {
+        messages[b][i] = deposit(prefix + (i % actors));
+      }
+    }
+    return messages;
+  }
+
   /** Waits for every reply and fails unless each was accepted. */
   static void requireAccepted(List<CompletableFuture<CommandResult>> replies) {
     for (CompletableFuture<CommandResult> reply : replies) {

@@ -6,6 +6,7 @@ import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
+import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.InMemoryEventStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <ul>
  *   <li><b>throughput</b>: bursts of {@value #OUTSTANDING} outstanding commands over {@value #ACTORS} active
- *       actors (as the JetStream case);
+ *       actors, round-robin, messages built before the run (as the JetStream case);
  *   <li><b>latency</b>: {@value #SEQUENTIAL} commands one at a time (send, wait for the reply), rotating over
  *       the same actors; each command's latency is recorded, and each run's p50 / p99 kept for the notes;
  *   <li><b>heap</b>: {@value #IDLE_ACTORS} actors, each with one stored {@code Deposited} event, activated by
@@ -76,16 +77,32 @@ final class InMemory {
   }
 
   Benchmark throughput() {
-    return () -> {
-      Runtime rt = runtime();
-      for (int b = 0; b < BURSTS; b++) {
-        List<CompletableFuture<CommandResult>> replies = new ArrayList<>(OUTSTANDING);
-        for (int i = 0; i < OUTSTANDING; i++) {
-          replies.add(rt.sendMessage(Bank.deposit("mem-" + (i % ACTORS))));
-        }
-        Bank.requireAccepted(replies);
+    return new Benchmark() {
+      private RuntimeMessage[][] messages;
+
+      @Override
+      public void setUp() {
+        runtime();
+        messages = Bank.spread(BURSTS, OUTSTANDING / ACTORS, ACTORS, "mem-");
       }
-      return (long) BURSTS * OUTSTANDING;
+
+      @Override
+      public long run() {
+        Runtime rt = runtime();
+        for (RuntimeMessage[] burst : messages) {
+          List<CompletableFuture<CommandResult>> replies = new ArrayList<>(OUTSTANDING);
+          for (RuntimeMessage message : burst) {
+            replies.add(rt.sendMessage(message));
+          }
+          Bank.requireAccepted(replies);
+        }
+        return (long) BURSTS * OUTSTANDING;
+      }
+
+      @Override
+      public void tearDown() {
+        messages = null;
+      }
     };
   }
 

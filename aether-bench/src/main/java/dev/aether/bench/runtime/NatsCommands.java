@@ -7,6 +7,7 @@ import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
+import dev.aether.runtime.RuntimeMessage;
 import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
@@ -26,9 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <ul>
  *   <li><b>spread</b>: bursts of {@link #OUTSTANDING} commands, {@link #PER_ACTOR} to each of {@link #ACTORS}
- *       active actors, all sent before any reply is awaited; raw: the same number of events as one
- *       {@code publishAsync} chain per actor, one append in flight per actor (the next sent from the previous
- *       acknowledgement), fresh subjects each run;
+ *       active actors in round-robin order (actor 0..999, then again), all sent before any reply is
+ *       awaited; the messages are built before the run, as the raw payloads are; raw: the same number of
+ *       events as one {@code publishAsync} chain per actor, one append in flight per actor (the next sent from
+ *       the previous acknowledgement), fresh subjects each run;
  *   <li><b>hot actor</b>: {@link #SENDERS} virtual threads each sending a command and waiting for its reply,
  *       all to one actor; raw: synchronous publishes to one subject, each expecting the previous sequence.
  * </ul>
@@ -78,6 +80,8 @@ final class NatsCommands {
 
   Benchmark runtimeSpread() {
     return new Benchmark() {
+      private RuntimeMessage[][] messages;
+
       @Override
       public void setUp() {
         Runtime rt = runtime();
@@ -86,17 +90,16 @@ final class NatsCommands {
           active.add(rt.createVM(ActorKey.of(Bank.TYPE, "spread-" + a)));
         }
         active.forEach(CompletableFuture::join);
+        messages = Bank.spread(BURSTS, PER_ACTOR, ACTORS, "spread-");
       }
 
       @Override
       public long run() {
         Runtime rt = runtime();
-        for (int b = 0; b < BURSTS; b++) {
+        for (RuntimeMessage[] burst : messages) {
           List<CompletableFuture<CommandResult>> replies = new ArrayList<>(OUTSTANDING);
-          for (int i = 0; i < PER_ACTOR; i++) {
-            for (int a = 0; a < ACTORS; a++) {
-              replies.add(rt.sendMessage(Bank.deposit("spread-" + a)));
-            }
+          for (RuntimeMessage message : burst) {
+            replies.add(rt.sendMessage(message));
           }
           Bank.requireAccepted(replies);
         }
@@ -105,6 +108,7 @@ final class NatsCommands {
 
       @Override
       public void tearDown() throws Exception {
+        messages = null;
         long version = rig.throughputStore().getLatestVersion(ActorKey.of(Bank.TYPE, "spread-7").streamId());
         if (version % (BURSTS * PER_ACTOR) != 0 || version == 0) {
           throw new IllegalStateException("spread-7 is at version " + version);
@@ -163,7 +167,7 @@ final class NatsCommands {
           AtomicReference<Throwable> failure) {
         PublishOptions options = PublishOptions.builder().messageId(ids[actor][event])
             .expectedLastSubjectSequence(lastSequence[actor]).build();
-        js.publishAsync(subjects[actor], payloads[actor][event], options).whenComplete((PublishAck ack, Throwable e) -> {
+        js.publishAsync(subjects[actor], payloads[actor][event], options).whenComplete((ack, e) -> {
           if (e != null || ack.isDuplicate()) {
             failure.compareAndSet(null, e != null ? e : new IllegalStateException("duplicate " + ack));
             done.countDown();

@@ -70,7 +70,9 @@ public final class RuntimeSuite implements Suite {
         + " (group commit <= 64, snapshot every 100 versions) except a 60 s command timeout. Activation: a"
         + " passivated actor with a snapshot, `createVM(...).join()` one at a time, against raw `kv.get` +"
         + " `getLastMessage` of the same key and subject. In-memory cases have no raw equivalent. Ops/s of the"
-        + " activation cases are activations per second (one at a time), so their ratio is raw time / Aether time.";
+        + " activation cases are activations per second (one at a time), so their ratio is raw time / Aether time."
+        + " The hot-actor case has " + NatsCommands.HOT_WARMUP + " extra untimed runs before its first warm-up"
+        + " run (its steady state needs more JIT warm-up than the harness gives).";
   }
 
   @Override
@@ -126,7 +128,18 @@ public final class RuntimeSuite implements Suite {
         + " | <= %.0f bytes | %s |%n", bytes, HEAP_GOAL_BYTES, bytes <= HEAP_GOAL_BYTES ? "yes" : "**no**"));
     md.append("\nHow to read it:\n\n");
     md.append("- Activation goal: Aether time <= 2x raw time. The latency row's p50 / p99 are the medians over"
-        + " the measured runs of each run's percentiles (" + InMemory.SEQUENTIAL + " commands per run).\n");
+        + " the measured runs of each run's percentiles (" + fmt("%,d", InMemory.SEQUENTIAL) + " commands per run).\n");
+    md.append("- Ratios move a lot from run to run on this shared 2-core machine (see min / max above): the"
+        + " runtime is latency-bound (thread hand-offs, round trips), not CPU-bound, in the JetStream cases.\n");
+    md.append("- Spread: group commit only helps when an actor's commands queue while its previous commit is in"
+        + " flight. Round-robin sending spaces an actor's ten commands 1,000 sends apart, so commits hold fewer"
+        + " than ten commands (commit sizes are not measured here); the raw chain keeps exactly one append per"
+        + " actor in flight and needs no decisions, timers or virtual-thread hand-offs. This ratio moved between"
+        + " 0.8x and 1.3x across full runs of the suite on this machine.\n");
+    md.append("- Activation: both sides make the same two round trips (KV get of the snapshot, direct get of the"
+        + " last message); the runtime adds a hand-off to the actor's virtual thread and back, decoding the"
+        + " snapshot and the state. Independent of store size: the last message is found by subject, and nothing"
+        + " is replayed after a snapshot that covers it.\n");
     md.append("- Heap: the heap used after full GCs with the 1,000,000 VMs active, minus the same before"
         + " activating them (the store's events already in memory), divided by 1,000,000; median of the runs ("
         + fmt("%s", lastRuns(memory.bytesPerVm(), heap.subject().runs()).stream().map(b -> fmt("%.0f", b))
