@@ -1,5 +1,6 @@
 package dev.aether.bench.nats;
 
+import dev.aether.bench.QuietErrorListener;
 import dev.aether.event.Event;
 import dev.aether.event.EventJson;
 import dev.aether.nats.JetStreamConfig;

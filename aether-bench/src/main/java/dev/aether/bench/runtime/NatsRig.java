@@ -1,5 +1,6 @@
 package dev.aether.bench.runtime;
 
+import dev.aether.bench.QuietErrorListener;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.runtime.ActorKey;
