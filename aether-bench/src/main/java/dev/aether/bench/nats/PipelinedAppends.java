@@ -38,15 +38,7 @@ final class PipelinedAppends {
   private PipelinedAppends() {}
 
   static Benchmark store(NatsBench bench) {
-    return new Benchmark() {
-      private List<List<Event>> actors;
-
-      @Override
-      public void setUp() {
-        bench.nextRun();
-        actors = events(bench, "pipe-store");
-      }
-
+    return new StoreAppends(bench, "pipe-store") {
       @Override
       public long run() throws Exception {
         CountDownLatch done = new CountDownLatch(ACTORS);
@@ -67,30 +59,11 @@ final class PipelinedAppends {
         await(done, failure);
         return (long) ACTORS * EVENTS;
       }
-
-      @Override
-      public void tearDown() {
-        for (List<Event> events : actors) {
-          Event last = events.getLast();
-          long latest = bench.store().getLatestVersion(last.actorId());
-          if (latest != last.version()) {
-            throw new IllegalStateException(last.actorId() + " is at v" + latest + ", expected v" + last.version());
-          }
-        }
-      }
     };
   }
 
   static Benchmark storeAsync(NatsBench bench) {
-    return new Benchmark() {
-      private List<List<Event>> actors;
-
-      @Override
-      public void setUp() {
-        bench.nextRun();
-        actors = events(bench, "pipe-async");
-      }
-
+    return new StoreAppends(bench, "pipe-async") {
       @Override
       public long run() throws Exception {
         CountDownLatch done = new CountDownLatch(ACTORS);
@@ -116,18 +89,36 @@ final class PipelinedAppends {
               }
             });
       }
+    };
+  }
 
-      @Override
-      public void tearDown() {
-        for (List<Event> events : actors) {
-          Event last = events.getLast();
-          long latest = bench.store().getLatestVersion(last.actorId());
-          if (latest != last.version()) {
-            throw new IllegalStateException(last.actorId() + " is at v" + latest + ", expected v" + last.version());
-          }
+  /** The store side of the case: fresh actors per run, each checked at its last version after the run. */
+  private abstract static class StoreAppends implements Benchmark {
+    final NatsBench bench;
+    private final String prefix;
+    List<List<Event>> actors;
+
+    StoreAppends(NatsBench bench, String prefix) {
+      this.bench = bench;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public void setUp() {
+      bench.nextRun();
+      actors = events(bench, prefix);
+    }
+
+    @Override
+    public void tearDown() {
+      for (List<Event> events : actors) {
+        Event last = events.getLast();
+        long latest = bench.store().getLatestVersion(last.actorId());
+        if (latest != last.version()) {
+          throw new IllegalStateException(last.actorId() + " is at v" + latest + ", expected v" + last.version());
         }
       }
-    };
+    }
   }
 
   static Benchmark raw(NatsBench bench) {

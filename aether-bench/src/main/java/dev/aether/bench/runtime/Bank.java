@@ -9,6 +9,7 @@ import dev.aether.runtime.behavior.Effect;
 import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.runtime.spi.Behavior;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +76,24 @@ final class Bank {
       }
     }
     return messages;
+  }
+
+  /**
+   * Sends each burst of messages at once and waits until every reply of the burst is accepted.
+   *
+   * @return the number of commands sent
+   */
+  static long sendBursts(Runtime runtime, RuntimeMessage[][] bursts) {
+    long sent = 0;
+    for (RuntimeMessage[] burst : bursts) {
+      List<CompletableFuture<CommandResult>> replies = new ArrayList<>(burst.length);
+      for (RuntimeMessage message : burst) {
+        replies.add(runtime.sendMessage(message));
+      }
+      requireAccepted(replies);
+      sent += burst.length;
+    }
+    return sent;
   }
 
   /** Waits for every reply and fails unless each was accepted. */

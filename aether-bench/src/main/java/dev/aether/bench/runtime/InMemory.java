@@ -88,15 +88,7 @@ final class InMemory {
 
       @Override
       public long run() {
-        Runtime rt = runtime();
-        for (RuntimeMessage[] burst : messages) {
-          List<CompletableFuture<CommandResult>> replies = new ArrayList<>(OUTSTANDING);
-          for (RuntimeMessage message : burst) {
-            replies.add(rt.sendMessage(message));
-          }
-          Bank.requireAccepted(replies);
-        }
-        return (long) BURSTS * OUTSTANDING;
+        return Bank.sendBursts(runtime(), messages);
       }
 
       @Override

@@ -4,7 +4,6 @@ import dev.aether.bench.Benchmark;
 import dev.aether.event.Event;
 import dev.aether.event.EventJson;
 import dev.aether.runtime.ActorKey;
-import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
 import dev.aether.runtime.RuntimeMessage;
@@ -95,15 +94,7 @@ final class NatsCommands {
 
       @Override
       public long run() {
-        Runtime rt = runtime();
-        for (RuntimeMessage[] burst : messages) {
-          List<CompletableFuture<CommandResult>> replies = new ArrayList<>(OUTSTANDING);
-          for (RuntimeMessage message : burst) {
-            replies.add(rt.sendMessage(message));
-          }
-          Bank.requireAccepted(replies);
-        }
-        return (long) BURSTS * OUTSTANDING;
+        return Bank.sendBursts(runtime(), messages);
       }
 
       @Override
