@@ -182,7 +182,7 @@ class JetStreamFailureIT {
       store.saveEvent(event(actorId, 1));
       List<Event> batch = events(actorId, 2, 3);
       // when: the server is frozen (SIGSTOP): it keeps the connection but answers nothing
-      NatsTestSupport.signal(server, "STOP");
+      NatsTestSupport.freeze(server);
       try {
         assertThatExceptionOfType(OutcomeUnknownException.class)
             .isThrownBy(() -> store.append(actorId, 1, batch))
@@ -191,7 +191,7 @@ class JetStreamFailureIT {
               assertThat(e.isTransient()).isTrue();
             });
       } finally {
-        NatsTestSupport.signal(server, "CONT");
+        NatsTestSupport.thaw(server);
       }
       // then: the retry of the same commit succeeds, and the commit is stored exactly once
       assertThat(store.append(actorId, 1, batch)).isEqualTo(3);
@@ -210,11 +210,11 @@ class JetStreamFailureIT {
       String actorId = newActorId();
       store.saveEvent(event(actorId, 1));
       List<Event> batch = events(actorId, 2, 3);
-      NatsTestSupport.signal(server, "STOP");
+      NatsTestSupport.freeze(server);
       try {
         assertThatExceptionOfType(OutcomeUnknownException.class).isThrownBy(() -> store.append(actorId, 1, batch));
       } finally {
-        NatsTestSupport.signal(server, "CONT");
+        NatsTestSupport.thaw(server);
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> other.getLatestVersion(actorId) == 3);
       // and another writer appended after it
