@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -52,10 +53,11 @@ import java.util.function.LongPredicate;
  *
  * <h2>Asynchronous commits</h2>
  * {@link #commitAsync} takes the same steps. When the cached position (or the version-1 guess) passes the
- * rule it publishes with {@code publishAsync} and completes on the client's thread without blocking; every
- * step that needs a blocking read (a cache miss, a refused rule, the resolution of a 10071) runs the
- * synchronous algorithm on the caller-supplied executor. {@code publishAsync} futures ignore the request
- * timeout, so the publisher applies it itself and answers {@link OutcomeUnknownException} when it passes.
+ * rule it publishes with {@code publishAsync} and never blocks; the acknowledgement is settled on the
+ * store's {@link CommitCompletions} thread, which also fails a commit whose acknowledgement does not come
+ * within the timeout ({@code publishAsync} futures ignore the request timeout) with an
+ * {@link OutcomeUnknownException}. Every step that needs a blocking read (a cache miss, a refused rule,
+ * the resolution of a 10071) runs the synchronous algorithm on the caller-supplied executor.
  *
  * <p>Thread-safe and lock-free: concurrent commits of one actor race at the server, which accepts exactly
  * one per expected sequence.
@@ -71,13 +73,22 @@ final class CommitPublisher {
   private final JetStream js;
   private final StreamReads reads;
   private final ActorPositions positions;
+  private final Duration timeout;
+  private final CommitCompletions completions;
   private final ConcurrentMap<String, Long> unresolved = new ConcurrentHashMap<>();
 
-  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions) {
+  /**
+   * @param timeout how long an asynchronous commit waits for its acknowledgement
+   * @param completionThreadName the name of the thread that settles asynchronous commits
+   */
+  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions,
+      Duration timeout, String completionThreadName) {
     this.connection = connection;
     this.js = js;
     this.reads = reads;
     this.positions = positions;
+    this.timeout = timeout;
+    this.completions = new CommitCompletions(completionThreadName, timeout);
   }
 
   /**
@@ -100,15 +111,19 @@ final class CommitPublisher {
    * @param commit the commit
    * @param accepts tells whether the commit may follow a given current version
    * @param blocking runs the steps that block (reads, the resolution of a 10071)
-   * @param timeout how long to wait for the acknowledgement of a publish
-   * @return the result; failed with the exceptions {@link #commit(ActorAddress, Commit, LongPredicate)}
-   *     throws (possibly wrapped in a {@link CompletionException})
+   * @param outcome called once, with the result or with what {@link #commit(ActorAddress, Commit,
+   *     LongPredicate)} would throw (possibly wrapped in a {@link CompletionException}); on the completion
+   *     thread, or on {@code blocking} after a blocking step
+   * @throws InvalidInputException when the commit is above the server's max payload (nothing sent)
+   * @throws StoreUnavailableException when not connected (nothing sent)
+   * @throws java.util.concurrent.RejectedExecutionException when {@code blocking} is shut down
    */
-  CompletableFuture<Result> commitAsync(ActorAddress address, Commit commit, LongPredicate accepts,
-      Executor blocking, Duration timeout) {
+  void commitAsync(ActorAddress address, Commit commit, LongPredicate accepts, Executor blocking,
+      BiConsumer<Result, Throwable> outcome) {
     Position position = startingPosition(address, commit);
     if (position == null || !accepts.test(position.version())) {
-      return CompletableFuture.supplyAsync(() -> commit(address, commit, accepts), blocking);
+      CompletableFuture.supplyAsync(() -> commit(address, commit, accepts), blocking).whenComplete(outcome);
+      return;
     }
     long expectedSequence = position.sequence();
     Headers headers = CommitCodec.headers(commit, expectedSequence);
@@ -117,34 +132,86 @@ final class CommitPublisher {
     try {
       ack = js.publishAsync(address.subject(), headers, commit.payload());
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(NatsFailures.ofPublish(address.actorId(), e));
+      outcome.accept(null, NatsFailures.ofPublish(address.actorId(), e));
+      return;
     }
-    return ack.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((PublishAck done, Throwable error) -> {
+    AsyncCommit flight = new AsyncCommit(address, commit, accepts, expectedSequence, blocking, outcome);
+    completions.track(flight);
+    ack.whenComplete((PublishAck done, Throwable error) -> completions.deliver(flight, done, error));
+  }
+
+  /** The store's completion thread, which settles asynchronous commits. */
+  CommitCompletions completions() {
+    return completions;
+  }
+
+  /**
+   * An asynchronous commit between its publish and its outcome. A 10071 is resolved on the blocking
+   * executor; the deadline does not apply to that step, whose reads have timeouts of their own.
+   */
+  private final class AsyncCommit extends CommitCompletions.Flight {
+
+    private final ActorAddress address;
+    private final Commit commit;
+    private final LongPredicate accepts;
+    private final long expectedSequence;
+    private final Executor blocking;
+    private final BiConsumer<Result, Throwable> outcome;
+
+    AsyncCommit(ActorAddress address, Commit commit, LongPredicate accepts, long expectedSequence,
+        Executor blocking, BiConsumer<Result, Throwable> outcome) {
+      super(System.nanoTime() + timeout.toNanos());
+      this.address = address;
+      this.commit = commit;
+      this.accepts = accepts;
+      this.expectedSequence = expectedSequence;
+      this.blocking = blocking;
+      this.outcome = outcome;
+    }
+
+    @Override
+    void answer(PublishAck ack, Throwable error) {
       if (error == null) {
-        return CompletableFuture.completedFuture(
-            stored(address, commit, done.getSeqno(), done.isDuplicate() ? How.DUPLICATE : How.STORED));
+        outcome.accept(stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED),
+            null);
+        return;
       }
       Throwable cause = unwrap(error);
       if (NatsFailures.isApiError(cause, NatsFailures.WRONG_LAST_SEQUENCE)) {
-        return CompletableFuture.supplyAsync(() -> reads.next(address, expectedSequence + 1)
-            .filter(next -> commit.messageId().equals(next.messageId()))
-            .map(next -> stored(address, commit, next.sequence(), How.RESOLVED))
-            .orElseGet(() -> commit(address, commit, accepts, null, 2)), blocking);
+        try {
+          CompletableFuture.supplyAsync(() -> reads.next(address, expectedSequence + 1)
+                  .filter(next -> commit.messageId().equals(next.messageId()))
+                  .map(next -> stored(address, commit, next.sequence(), How.RESOLVED))
+                  .orElseGet(() -> commit(address, commit, accepts, null, 2)), blocking)
+              .whenComplete(outcome);
+        } catch (RejectedExecutionException closed) {
+          outcome.accept(null, closed);
+        }
+        return;
       }
       RuntimeException failure = ofAsyncPublish(address, cause);
       if (failure instanceof OutcomeUnknownException) {
         remember(commit.messageId(), expectedSequence);
       }
-      return CompletableFuture.<Result>failedFuture(failure);
-    }).thenCompose(next -> next);
+      outcome.accept(null, failure);
+    }
+
+    @Override
+    void expire(boolean closing) {
+      remember(commit.messageId(), expectedSequence);
+      String why = closing ? " before the store was closed" : " within " + timeout;
+      outcome.accept(null, new OutcomeUnknownException(address.actorId(), "commit to actor \""
+          + address.actorId() + "\" was sent but its acknowledgement did not arrive" + why
+          + "; it may or may not be stored. Retrying the same commit is safe", null));
+    }
   }
 
   private static RuntimeException ofAsyncPublish(ActorAddress address, Throwable cause) {
     String what = "commit to actor \"" + address.actorId() + "\"";
     return switch (cause) {
       case TimeoutException timeout -> new OutcomeUnknownException(address.actorId(), what
-          + " was sent but its acknowledgement did not arrive in time; it may or may not be stored."
-          + " Retrying the same commit is safe", timeout);
+          + " was sent but the NATS client timed out waiting for its acknowledgement; it may or may not be"
+          + " stored. Retrying the same commit is safe", timeout);
       case CancellationException cancelled -> new OutcomeUnknownException(address.actorId(), what
           + " was sent but the NATS client gave up waiting for its acknowledgement; it may or may not be"
           + " stored. Retrying the same commit is safe", cancelled);

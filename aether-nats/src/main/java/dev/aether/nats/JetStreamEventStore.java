@@ -29,10 +29,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
@@ -69,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Notices</h2>
  * After a successful commit the configured {@link EventStoredListener} is called on the writing thread
- * (for {@link #appendAsync}, the store's virtual thread that completes the future), once per event in
+ * (for {@link #appendAsync}, the store's thread that completes the future), once per event in
  * version order; never for a refused or failed commit. A listener failure is logged.
  *
  * <p>Thread-safe and lock-free. Create with {@link #connect(JetStreamConfig)} (the store owns its
@@ -104,7 +107,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     StreamReads reads = new StreamReads(jsm);
     this.replayer = new Replayer(js, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
-    this.publisher = new CommitPublisher(connection, js, reads, positions);
+    this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout(),
+        "aether-jetstream-completions-" + config.namespace());
     this.snapshots = new SnapshotBucket(kv, layout.bucketName());
   }
 
@@ -213,44 +217,85 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * {@link JetStreamStoreException} for a closed store. No NATS client exception completes it.
    *
    * <p>The calling thread never waits for the server. The future, and the {@link EventStoredListener}
-   * notices before it, complete on a virtual thread owned by the store, never on the NATS client's threads,
-   * so callbacks may block without stalling the connection (once the store is closed, an outcome still
-   * pending completes on the thread that observed it). Chaining the next {@code appendAsync} in a callback
-   * is the intended use.
+   * notices before it, complete on the store's completion thread (one per store, started by the first
+   * {@code appendAsync}), or on one of its virtual threads after a blocking step; never on the NATS client's
+   * threads, so a callback cannot stall the connection. Chaining the next {@code appendAsync} in a callback
+   * is the intended use. A callback that blocks delays the completion of the store's other asynchronous
+   * appends (not their sending): hand blocking work to an executor ({@code thenApplyAsync(fn, executor)}).
+   * A callback must not wait for another {@code appendAsync} of the same store: its outcome is settled on
+   * the thread that would wait, so {@code join()} and {@code get()} of the returned future (and of futures
+   * derived from it) throw {@link IllegalStateException} there instead of hanging. (A synchronous
+   * {@link #append} in a callback is fine.)
+   * {@link #close()} completes every append still waiting for its acknowledgement with an
+   * {@link OutcomeUnknownException}.
    *
    * @throws InvalidInputException when the arguments are invalid (synchronously)
    */
   @Override
   public CompletableFuture<Long> appendAsync(String actorId, long expectedVersion, List<Event> events) {
     List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
-    CompletableFuture<Long> done = new CompletableFuture<>();
+    CompletableFuture<Long> done = new AppendFuture<>(publisher.completions());
     try {
       requireOpen("write");
       ActorAddress address = layout.address(actorId);
       Commit commit = CommitCodec.encode(address.actorId(), batch);
       publisher.commitAsync(address, commit, current -> current == expectedVersion, blocking,
-          config.requestTimeout()).whenComplete((Result result, Throwable error) -> {
-            // Hand the outcome (notices and the caller's callbacks) to a virtual thread: never run caller
-            // code on jnats' thread, whose blocking (or merely the encoding of a chained append) would hold
-            // up every acknowledgement of the connection.
-            Runnable complete = () -> {
-              if (error != null) {
-                done.completeExceptionally(failure(error));
-              } else {
-                notifyStored(batch);
-                done.complete(result.position().version());
-              }
-            };
-            try {
-              blocking.execute(complete);
-            } catch (RejectedExecutionException closing) {
-              complete.run();
+          (Result result, Throwable error) -> {
+            if (error != null) {
+              done.completeExceptionally(failure(error));
+            } else {
+              notifyStored(batch);
+              done.complete(result.position().version());
             }
           });
     } catch (RuntimeException e) {
       done.completeExceptionally(failure(e));
     }
     return done;
+  }
+
+  /**
+   * The future of an {@link #appendAsync}: refuses to be waited for on the completion thread that settles it,
+   * where the wait would never end, and so do the futures derived from it.
+   */
+  private static final class AppendFuture<T> extends CompletableFuture<T> {
+
+    private final CommitCompletions completions;
+
+    AppendFuture(CommitCompletions completions) {
+      this.completions = completions;
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new AppendFuture<>(completions);
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+      refuseWaitOnCompletionThread();
+      return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+      refuseWaitOnCompletionThread();
+      return super.get(timeout, unit);
+    }
+
+    @Override
+    public T join() {
+      refuseWaitOnCompletionThread();
+      return super.join();
+    }
+
+    private void refuseWaitOnCompletionThread() {
+      if (!isDone() && completions.isCompletionThread()) {
+        throw new IllegalStateException("waiting for an appendAsync on the JetStream store's completion thread"
+            + " (in a callback of another appendAsync) would never end: that thread settles the append."
+            + " Chain with thenCompose, or move the work to an executor with thenApplyAsync(fn, executor)");
+      }
+    }
   }
 
   /** The Aether error behind a failure of an asynchronous append. */
@@ -336,10 +381,14 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     });
   }
 
-  /** Closes the connection if the store owns it. Idempotent; later operations fail. */
+  /**
+   * Closes the connection if the store owns it; asynchronous appends still waiting for their acknowledgement
+   * complete with an {@link OutcomeUnknownException}. Idempotent; later operations fail.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      publisher.completions().close();
       blocking.shutdown();
       if (ownsConnection) {
         closeQuietly(connection);

@@ -13,12 +13,14 @@ import dev.aether.event.Event;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.VersionConflictException;
 import dev.aether.testkit.nats.NatsServer;
+import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -40,13 +42,13 @@ class JetStreamAppendAsyncIT {
       store.saveEvent(event(actorId, 1));
       List<Event> batch = events(actorId, 2, 3);
       // when: the server is frozen (SIGSTOP)
-      NatsTestSupport.signal(server, "STOP");
+      NatsTestSupport.freeze(server);
       long started = System.nanoTime();
       Throwable failure;
       try {
         failure = failureOf(store.appendAsync(actorId, 1, batch));
       } finally {
-        NatsTestSupport.signal(server, "CONT");
+        NatsTestSupport.thaw(server);
       }
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       // then: an unknown outcome after about the request timeout, long before jnats' own cleanup (~8 s)
@@ -71,11 +73,11 @@ class JetStreamAppendAsyncIT {
       String actorId = newActorId();
       store.saveEvent(event(actorId, 1));
       List<Event> batch = events(actorId, 2, 3);
-      NatsTestSupport.signal(server, "STOP");
+      NatsTestSupport.freeze(server);
       try {
         assertThat(failureOf(store.appendAsync(actorId, 1, batch))).isInstanceOf(OutcomeUnknownException.class);
       } finally {
-        NatsTestSupport.signal(server, "CONT");
+        NatsTestSupport.thaw(server);
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> other.getLatestVersion(actorId) == 3);
       other.saveEvent(event(actorId, 4));
@@ -135,6 +137,124 @@ class JetStreamAppendAsyncIT {
       store.close();
       assertThat(failureOf(store.appendAsync(actorId, 0, events(actorId, 1))))
           .isInstanceOf(JetStreamStoreException.class).hasMessageContaining("closed");
+    }
+  }
+
+  @Test
+  void theFutureOfAnAsyncCommit_completesOnTheStoresCompletionThread_notOnANatsThread() {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "async-thread").build())) {
+      // given: the actor's position is cached, so the async path publishes without reading
+      String actorId = newActorId();
+      store.saveEvent(event(actorId, 1));
+      // when: a callback is attached while the acknowledgement cannot have arrived (server frozen)
+      CompletableFuture<String> completedOn;
+      NatsTestSupport.freeze(server);
+      try {
+        CompletableFuture<Long> future = store.appendAsync(actorId, 1, events(actorId, 2));
+        completedOn = future.thenApply(version -> Thread.currentThread().getName());
+        assertThat(future).isNotDone();
+      } finally {
+        NatsTestSupport.thaw(server);
+      }
+      // then: the callback runs on the store's completion thread
+      assertThat(completedOn.join()).isEqualTo("aether-jetstream-completions-async-thread");
+      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void aCallbackThatAppendsSynchronously_completes_andBothCommitsAreStored() throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "async-blocking-callback").build())) {
+      String actorId = newActorId();
+      store.saveEvent(event(actorId, 1));
+      // given: a callback, attached before the acknowledgement can arrive, that makes a blocking round trip
+      AtomicReference<String> callbackThread = new AtomicReference<>();
+      CompletableFuture<Long> chained;
+      NatsTestSupport.freeze(server);
+      try {
+        chained = store.appendAsync(actorId, 1, events(actorId, 2)).thenApply(version -> {
+          callbackThread.set(Thread.currentThread().getName());
+          return store.append(actorId, version, events(actorId, version + 1));
+        });
+      } finally {
+        NatsTestSupport.thaw(server);
+      }
+      // when / then: it completes well within the request timeout (no deadlock of the connection)
+      assertThat(chained.get(30, TimeUnit.SECONDS)).isEqualTo(3);
+      assertThat(callbackThread.get()).startsWith("aether-jetstream-completions-");
+      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+    }
+  }
+
+  @Test
+  void aCallbackThatWaitsForAnotherAsyncCommitOfTheStore_failsFast_insteadOfHangingTheCompletionThread()
+      throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "async-join-callback").build())) {
+      String actorId = newActorId();
+      String otherId = newActorId();
+      store.saveEvent(event(actorId, 1));
+      // given: a callback, attached before the acknowledgement can arrive, that joins a second appendAsync
+      CompletableFuture<Long> chained;
+      NatsTestSupport.freeze(server);
+      try {
+        chained = store.appendAsync(actorId, 1, events(actorId, 2))
+            .thenApply(version -> store.appendAsync(otherId, 0, events(otherId, 1)).join());
+      } finally {
+        NatsTestSupport.thaw(server);
+      }
+      // when / then: the join is refused with a message saying why, long before any timeout
+      Throwable failure = failureOf(chained);
+      assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessageContaining("completion thread");
+      // and the completion thread still settles later appends, including the one the callback started
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.getLatestVersion(otherId) == 1);
+      assertThat(store.appendAsync(actorId, 2, events(actorId, 3)).get(30, TimeUnit.SECONDS)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void closingTheStoreWhileAnAsyncCommitAwaitsItsAcknowledgement_failsItPromptlyWithUnknownOutcome() {
+    try (NatsServer server = NatsServer.builder().start()) {
+      Connection connection = NatsTestSupport.rawConnection(server);
+      try {
+        // given: a store on the caller's connection, with a long request timeout, and a cached position
+        JetStreamEventStore store = JetStreamEventStore.create(connection, config(server, "async-close")
+            .requestTimeout(Duration.ofSeconds(30)).build());
+        String actorId = newActorId();
+        store.saveEvent(event(actorId, 1));
+        List<Event> batch = events(actorId, 2);
+        Throwable failure;
+        long millis;
+        NatsTestSupport.freeze(server);
+        try {
+          CompletableFuture<Long> future = store.appendAsync(actorId, 1, batch);
+          assertThat(future).isNotDone();
+          // when: the store closes while the server is frozen
+          long started = System.nanoTime();
+          store.close();
+          failure = failureOf(future);
+          millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        } finally {
+          NatsTestSupport.thaw(server);
+        }
+        // then: an unknown outcome that names the close, long before the request timeout
+        assertThat(failure).isInstanceOfSatisfying(OutcomeUnknownException.class, e -> {
+          assertThat(e.actorId()).isEqualTo(actorId);
+          assertThat(e).hasMessageContaining("before the store was closed");
+        });
+        assertThat(millis).isLessThan(10_000L);
+        // and the commit, stored once the server thawed, is recognised by the retry on a new store
+        try (JetStreamEventStore reopened = JetStreamEventStore.create(connection, config(server, "async-close")
+            .build())) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> reopened.getLatestVersion(actorId) == 2);
+          assertThat(reopened.appendAsync(actorId, 1, batch).join()).isEqualTo(2);
+          assertThat(versions(reopened.getEvents(actorId, 0))).containsExactly(1L, 2L);
+        }
+      } finally {
+        NatsTestSupport.closeQuietly(connection);
+      }
     }
   }
 
