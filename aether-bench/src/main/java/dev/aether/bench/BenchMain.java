@@ -18,10 +18,12 @@ import java.util.function.Supplier;
  * {@code ./scripts/bench [suite...]}.
  *
  * <pre>
- * BenchMain [--warmup N] [--runs N] [--results FILE] [--command TEXT] [--commit TEXT] [--no-write] [suite...]
+ * BenchMain [--warmup N] [--runs N] [--results FILE] [--command TEXT] [--commit TEXT] [--no-write]
+ *           [--only TEXT] [suite...]
  * </pre>
  *
- * Without suite names every suite runs. To add a suite, implement {@link Suite} and register it in
+ * Without suite names every suite runs. {@code --only TEXT} runs only the cases whose name contains the text
+ * (for profiling one case) and writes nothing. To add a suite, implement {@link Suite} and register it in
  * {@link #SUITES}.
  */
 public final class BenchMain {
@@ -70,7 +72,9 @@ public final class BenchMain {
     CpuUse cpu = new CpuUse();
     List<Result> results = new ArrayList<>();
     for (Case benchmarkCase : suite.cases()) {
-      results.add(runner.measure(benchmarkCase));
+      if (options.only == null || benchmarkCase.name().contains(options.only)) {
+        results.add(runner.measure(benchmarkCase));
+      }
     }
     OptionalDouble others = cpu.outsideThisJvm();
     if (others.orElse(0) > BUSY_MACHINE) {
@@ -94,6 +98,7 @@ public final class BenchMain {
     String command = "BenchMain";
     String commit = "unknown";
     boolean write = true;
+    String only;
     final List<String> suites = new ArrayList<>();
 
     static Options parse(String[] args) {
@@ -106,6 +111,10 @@ public final class BenchMain {
           case "--command" -> options.command = value(args, ++i);
           case "--commit" -> options.commit = value(args, ++i);
           case "--no-write" -> options.write = false;
+          case "--only" -> {
+            options.only = value(args, ++i);
+            options.write = false;
+          }
           case "all" -> options.suites.addAll(SUITES.keySet());
           default -> options.suites.add(knownSuite(args[i]));
         }
@@ -127,7 +136,7 @@ public final class BenchMain {
       if (!SUITES.containsKey(id)) {
         throw new IllegalArgumentException("unknown suite or option \"" + id + "\"; suites: "
             + String.join(", ", SUITES.keySet()) + "; options: --warmup N --runs N --results FILE"
-            + " --command TEXT --commit TEXT --no-write");
+            + " --command TEXT --commit TEXT --no-write --only TEXT");
       }
       return id;
     }

@@ -1,6 +1,7 @@
 package dev.aether.bench;
 
 import java.util.LinkedHashMap;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class Report {
     md.append("## ").append(suite.id()).append(": ").append(suite.title()).append("\n\n");
     md.append(suite.description()).append("\n\n");
     md.append("Command: `").append(command).append("`\n\n");
-    factsTable(md, suite, machine, runner, runFacts);
+    factsTable(md, suite, results, machine, runner, runFacts);
     resultsTable(md, results);
     String notes = suite.notes(results);
     if (!notes.isBlank()) {
@@ -36,13 +37,16 @@ final class Report {
     return md.toString();
   }
 
-  private static void factsTable(StringBuilder md, Suite suite, MachineFacts machine, Runner runner,
-      Map<String, String> runFacts) {
+  private static void factsTable(StringBuilder md, Suite suite, List<Result> results, MachineFacts machine,
+      Runner runner, Map<String, String> runFacts) {
     Map<String, String> facts = new LinkedHashMap<>(machine.asMap());
     facts.putAll(suite.facts());
     facts.putAll(runFacts);
-    facts.put("runs", runner.warmupRuns() + " warm-up + " + runner.measuredRuns()
-        + " measured per benchmark, Aether and raw alternating");
+    IntSummaryStatistics rounds = results.stream().mapToInt(Result::warmupRounds).summaryStatistics();
+    String warmup = rounds.getMin() == rounds.getMax() ? String.valueOf(rounds.getMin())
+        : rounds.getMin() + "-" + rounds.getMax();
+    facts.put("runs", warmup + " warm-up (at least " + runner.warmupRuns() + ", more while the JIT compiler was"
+        + " busy) + " + runner.measuredRuns() + " measured per benchmark, Aether and raw alternating");
     md.append("| fact | value |\n|---|---|\n");
     facts.forEach((name, value) -> md.append("| ").append(name).append(" | ").append(value).append(" |\n"));
     md.append('\n');

@@ -9,8 +9,9 @@ import java.util.OptionalDouble;
  * @param benchmarkCase the case
  * @param subject the measurement of the Aether code
  * @param baseline the measurement of the raw baseline, when the case has one
+ * @param warmupRounds the warm-up rounds done before measuring
  */
-public record Result(Case benchmarkCase, Measurement subject, Optional<Measurement> baseline) {
+public record Result(Case benchmarkCase, Measurement subject, Optional<Measurement> baseline, int warmupRounds) {
 
   /**
    * The speed of the Aether code relative to the raw baseline: median throughput of the subject divided by

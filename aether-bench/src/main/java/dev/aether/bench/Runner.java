@@ -1,6 +1,8 @@
 package dev.aether.bench;
 
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +11,11 @@ import java.util.Optional;
  * Measures cases: warm-up runs first, then {@code measuredRuns} timed runs, the subject and its baseline
  * alternating run by run so that both see the same machine conditions.
  *
+ * <p>Warm-up lasts at least {@code warmupRuns} rounds (a round = one subject run and one baseline run) and
+ * goes on, up to {@value #MAX_WARMUP_ROUNDS} rounds, while the JIT compiler spent more than
+ * {@value #QUIET_JIT_PERCENT}% of the round's time compiling: on 2 cores a compiler thread still busy takes
+ * CPU from the code measured (it took a third of the client's CPU in the nats suite after two rounds).
+ *
  * <p>A full GC is requested before every timed run (outside the timing) so that garbage of one run is not
  * collected during the next. Not thread-safe; one runner measures one case at a time.
  */
@@ -16,6 +23,10 @@ public final class Runner {
 
   /** The fewest measured runs allowed: medians need at least three. */
   public static final int MIN_MEASURED_RUNS = 3;
+  /** The most warm-up rounds, however busy the JIT compiler stays. */
+  public static final int MAX_WARMUP_ROUNDS = 20;
+  /** Compilation time, in percent of a warm-up round's time, below which the JIT counts as quiet. */
+  public static final int QUIET_JIT_PERCENT = 5;
 
   private final int warmupRuns;
   private final int measuredRuns;
@@ -41,7 +52,7 @@ public final class Runner {
     this.log = log;
   }
 
-  /** @return the untimed runs done before measuring */
+  /** @return the fewest untimed rounds done before measuring */
   public int warmupRuns() {
     return warmupRuns;
   }
@@ -60,12 +71,21 @@ public final class Runner {
    */
   public Result measure(Case benchmarkCase) throws Exception {
     log.printf("  %s: warm-up%n", benchmarkCase.name());
-    for (int i = 0; i < warmupRuns; i++) {
+    int rounds = 0;
+    boolean jitBusy = true;
+    while (rounds < warmupRuns || (jitBusy && rounds < MAX_WARMUP_ROUNDS)) {
+      long compiling = compilationMillis();
+      long start = System.nanoTime();
       once(benchmarkCase.subject());
       if (benchmarkCase.baseline().isPresent()) {
         once(benchmarkCase.baseline().get());
       }
+      long roundMillis = (System.nanoTime() - start) / 1_000_000;
+      jitBusy = compiling >= 0 && (compilationMillis() - compiling) * 100 > roundMillis * QUIET_JIT_PERCENT;
+      rounds++;
     }
+    log.printf("  %s: %d warm-up rounds%s%n", benchmarkCase.name(), rounds,
+        jitBusy && rounds >= MAX_WARMUP_ROUNDS ? " (the JIT compiler was still busy)" : "");
     Timings subject = new Timings();
     Timings baseline = new Timings();
     for (int i = 0; i < measuredRuns; i++) {
@@ -75,9 +95,15 @@ public final class Runner {
       }
     }
     Result result = new Result(benchmarkCase, subject.toMeasurement(),
-        benchmarkCase.baseline().map(b -> baseline.toMeasurement()));
+        benchmarkCase.baseline().map(b -> baseline.toMeasurement()), rounds);
     log.printf("  %s: %s%n", benchmarkCase.name(), summary(result));
     return result;
+  }
+
+  /** The JIT compiler's total time so far, or -1 when the JVM does not tell. */
+  private static long compilationMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
   }
 
   private static Run once(Benchmark benchmark) throws Exception {
