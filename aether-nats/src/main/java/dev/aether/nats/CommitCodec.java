@@ -199,15 +199,14 @@ final class CommitCodec {
   }
 
   private static String messageId(String actorId, List<Event> events) {
-    MessageDigest digest = sha256();
-    digest.update(actorId.getBytes(StandardCharsets.UTF_8));
+    // The hashed bytes: the actor id, then per event a zero byte, its id, a zero byte and its version in
+    // decimal digits, all UTF-8; built as one string so that the digest is updated once.
+    StringBuilder input = new StringBuilder(actorId.length() + events.size() * 48).append(actorId);
     for (Event event : events) {
-      digest.update((byte) 0);
-      digest.update(event.id().getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update(Long.toString(event.version()).getBytes(StandardCharsets.US_ASCII));
+      input.append('\0').append(event.id()).append('\0').append(event.version());
     }
-    byte[] hash = digest.digest();
+    MessageDigest digest = sha256();
+    byte[] hash = digest.digest(input.toString().getBytes(StandardCharsets.UTF_8));
     byte[] prefix = new byte[HASH_BYTES];
     System.arraycopy(hash, 0, prefix, 0, HASH_BYTES);
     return events.getLast().version() + "-" + BASE64.encodeToString(prefix);

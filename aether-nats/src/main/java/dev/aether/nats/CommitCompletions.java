@@ -86,6 +86,7 @@ final class CommitCompletions implements AutoCloseable {
     }
     flight.ack = ack;
     flight.error = error;
+    flight.received(ack, error);
     answered.offer(flight);
     if (closed) {
       settleAnswered();
@@ -213,6 +214,17 @@ final class CommitCompletions implements AutoCloseable {
     final boolean claim() {
       return state == 0 && STATE.compareAndSet(this, 0, 1);
     }
+
+    /**
+     * Takes note of the answer to its publish on the thread that delivers it, before the commit is settled;
+     * for short, non-blocking work of the store that need not wait for the completion thread (such as
+     * recording the new position, true whether or not the commit has expired meanwhile). Does nothing by
+     * default.
+     *
+     * @param ack the acknowledgement, or {@code null} when {@code error} is set
+     * @param error the failure, or {@code null}
+     */
+    void received(PublishAck ack, Throwable error) {}
 
     /**
      * Settles the commit with the answer to its publish; called once, after a successful {@link #claim}.

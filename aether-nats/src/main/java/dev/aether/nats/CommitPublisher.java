@@ -157,6 +157,8 @@ final class CommitPublisher {
     private final long expectedSequence;
     private final Executor blocking;
     private final BiConsumer<Result, Throwable> outcome;
+    /** Set by {@link #received} before the flight is queued for settling, which publishes it. */
+    private Result stored;
 
     AsyncCommit(ActorAddress address, Commit commit, LongPredicate accepts, long expectedSequence,
         Executor blocking, BiConsumer<Result, Throwable> outcome) {
@@ -170,10 +172,17 @@ final class CommitPublisher {
     }
 
     @Override
+    void received(PublishAck ack, Throwable error) {
+      if (error == null) {
+        // on jnats' reply thread: advance the position cache there, off the completion thread
+        stored = stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED);
+      }
+    }
+
+    @Override
     void answer(PublishAck ack, Throwable error) {
       if (error == null) {
-        outcome.accept(stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED),
-            null);
+        outcome.accept(stored, null);
         return;
       }
       Throwable cause = unwrap(error);
