@@ -42,24 +42,28 @@ final class EventJsonScanner {
   private static final int REQUIRED = 1 << ID | 1 << EVENT_TYPE | 1 << ACTOR_ID | 1 << VERSION | 1 << TIMESTAMP;
 
   private final byte[] in;
+  /** An actor id the caller expects, shared by the event instead of a copy when it matches; or null. */
+  private final String expectedActorId;
   private int pos;
 
-  private EventJsonScanner(byte[] in) {
+  private EventJsonScanner(byte[] in, String expectedActorId) {
     this.in = in;
+    this.expectedActorId = expectedActorId;
   }
 
   /**
    * Reads an event of the plain form.
    *
    * @param json UTF-8 JSON bytes
+   * @param expectedActorId an actor id the event shares when its own is equal, or {@code null}
    * @return the event, or {@code null} when the document is not of the plain form or not a valid event
    */
-  static Event read(byte[] json) {
+  static Event read(byte[] json, String expectedActorId) {
     if (json.length > MAX_BYTES) {
       return null;
     }
     try {
-      return new EventJsonScanner(json).event();
+      return new EventJsonScanner(json, expectedActorId).event();
     } catch (RuntimeException e) {
       return null;
     }
@@ -120,7 +124,7 @@ final class EventJsonScanner {
     int bit = 1 << field;
     switch (field) {
       case ID, EVENT_TYPE, ACTOR_ID -> {
-        String text = string();
+        String text = field == ACTOR_ID ? actorId() : string();
         if (text == null) {
           return -1;
         }
@@ -267,6 +271,29 @@ final class EventJsonScanner {
       } while (skipTo(','));
     }
     return skipTo(']') ? Collections.unmodifiableList(list) : Invalid.VALUE;
+  }
+
+  /** Like {@link #string()}, but the expected actor id itself when the bytes spell it. */
+  private String actorId() {
+    int end = stringEnd();
+    if (end < 0) {
+      return null;
+    }
+    int start = pos;
+    pos = end + 1;
+    return spells(expectedActorId, start, end) ? expectedActorId : latin1(start, end);
+  }
+
+  private boolean spells(String text, int start, int end) {
+    if (text == null || text.length() != end - start) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) != (in[start + i] & 0xFF)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** An ASCII string without escapes or control characters, or {@code null}. */

@@ -57,11 +57,30 @@ class EventJsonFastPathTest {
     for (int i = 0; i < 2_000; i++) {
       byte[] json = EventJson.generalToBytes(randomEvent(random, true));
       // when
-      Event scanned = EventJsonScanner.read(json);
+      Event scanned = EventJsonScanner.read(json, null);
       // then
       assertThat(scanned).as(() -> new String(json, StandardCharsets.UTF_8)).isNotNull()
           .isEqualTo(EventJson.generalFromBytes(json));
       assertDeeplyUnmodifiable(scanned.data());
+    }
+  }
+
+  @Test
+  void fromBytes_withTheExpectedActorId_sharesThatString_andReadsEveryEventAsWithout() {
+    Random random = new Random(SEED + 5);
+    for (int i = 0; i < 500; i++) {
+      Event event = randomEvent(random, random.nextBoolean());
+      byte[] json = EventJson.generalToBytes(event);
+      String expected = new String(event.actorId().toCharArray());
+      // when
+      Event matching = EventJson.fromBytes(json, expected);
+      Event other = EventJson.fromBytes(json, expected + "x");
+      // then: the same event either way; the expected string itself only when it matches
+      assertThat(matching).isEqualTo(EventJson.fromBytes(json)).isEqualTo(other);
+      if (EventJsonScanner.read(json, null) != null) {
+        assertThat(matching.actorId()).isSameAs(expected);
+      }
+      assertThat(other.actorId()).isNotSameAs(expected).isEqualTo(expected);
     }
   }
 
@@ -73,7 +92,7 @@ class EventJsonFastPathTest {
     for (int i = 0; i < 10_000; i++) {
       byte[] json = mutate(EventJson.generalToBytes(randomEvent(random, random.nextBoolean())), random, alphabet);
       // when
-      Event scanned = EventJsonScanner.read(json);
+      Event scanned = EventJsonScanner.read(json, null);
       Event streamed = EventJsonReader.read(new com.fasterxml.jackson.core.JsonFactory(), json);
       // then: each fast reader either passes, or agrees with the general reader
       for (Event fast : java.util.Arrays.asList(scanned, streamed)) {

@@ -2,7 +2,6 @@ package dev.aether.nats;
 
 import dev.aether.nats.StoreLayout.ActorAddress;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -49,12 +48,12 @@ final class ActorPositions {
       return new Current(Position.NONE, Optional.empty());
     }
     StoredMessage last = found.get();
-    OptionalLong version = CommitCodec.version(last.headers(), CommitCodec.LAST_VERSION);
+    CommitCodec.Versions versions = CommitCodec.versions(last.headers());
     long current;
-    if (version.isPresent()) {
-      current = version.getAsLong();
+    if (versions != null) {
+      current = versions.last();
     } else {
-      LOG.warn("the last message (stream {} sequence {}) of actor \"{}\" has no version headers; "
+      LOG.warn("the last message (stream {} sequence {}) of actor \"{}\" has no valid version header; "
           + "replaying to find the actor's version", address.stream(), last.sequence(), address.actorId());
       current = replayer.lastDecodableVersion(address, last.sequence());
     }

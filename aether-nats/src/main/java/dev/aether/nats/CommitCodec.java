@@ -11,14 +11,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * The message format of a commit, written and read here only.
  *
  * <ul>
  *   <li>payload: the event's JSON ({@link EventJson}) for one event, a JSON array of them for more;
- *   <li>{@value #FIRST_VERSION} and {@value #LAST_VERSION}: the commit's version range, so that an actor's
+ *   <li>{@value #VERSIONS}: the commit's version range, {@code <first>-<last>}, or {@code <version>} for a
+ *       commit of one event (one header, read with one lookup in a replay), so that an actor's
  *       current version is read from the last message's headers alone;
  *   <li>{@value #MSG_ID}: {@code <lastVersion>-<hash>}, where the hash (SHA-256, 128 bits, base64url) covers
  *       the actor id and every event's id and version: a retried commit has the same id and is dropped by
@@ -29,8 +29,7 @@ import java.util.OptionalLong;
  */
 final class CommitCodec {
 
-  static final String FIRST_VERSION = "Aether-First-Version";
-  static final String LAST_VERSION = "Aether-Last-Version";
+  static final String VERSIONS = "Aether-Versions";
   static final String MSG_ID = "Nats-Msg-Id";
   static final String EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence";
 
@@ -57,16 +56,28 @@ final class CommitCodec {
     Headers headers = new Headers();
     headers.put(MSG_ID, commit.messageId());
     headers.put(EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(expectedLastSubjectSequence));
-    headers.put(FIRST_VERSION, Long.toString(commit.firstVersion()));
-    headers.put(LAST_VERSION, Long.toString(commit.lastVersion()));
+    long first = commit.firstVersion();
+    long last = commit.lastVersion();
+    headers.put(VERSIONS, first == last ? Long.toString(last) : first + "-" + last);
     return headers;
   }
 
-  /** Reads a positive version header; empty when it is missing or not a positive number. */
-  static OptionalLong version(Headers headers, String name) {
-    String value = headers == null ? null : headers.getFirst(name);
-    long version = value == null ? -1 : positive(value);
-    return version > 0 ? OptionalLong.of(version) : OptionalLong.empty();
+  /**
+   * Reads the {@value #VERSIONS} header.
+   *
+   * @param headers a message's headers, or {@code null}
+   * @return the range; {@code null} when the header is missing or is not one positive version or two in
+   *     increasing order
+   */
+  static Versions versions(Headers headers) {
+    String value = headers == null ? null : headers.getFirst(VERSIONS);
+    if (value == null) {
+      return null;
+    }
+    int dash = value.indexOf('-');
+    long first = positive(dash < 0 ? value : value.substring(0, dash));
+    long last = dash < 0 ? first : positive(value.substring(dash + 1));
+    return first > 0 && last >= first ? new Versions(first, last) : null;
   }
 
   /**
@@ -115,23 +126,24 @@ final class CommitCodec {
    * @throws EventDecodingException saying what is wrong
    */
   static List<Event> decode(String actorId, Headers headers, byte[] data) {
-    return decode(actorId, version(headers, FIRST_VERSION), version(headers, LAST_VERSION), data);
+    return decode(actorId, versions(headers), data);
   }
 
   /**
-   * Decodes a stored commit whose version headers were already read, and checks it against them.
+   * Decodes a stored commit whose version header was already read, and checks it against it.
    *
    * @param actorId the actor whose subject the message was on
-   * @param firstVersion the {@value #FIRST_VERSION} header, as {@link #version} read it
-   * @param lastVersion the {@value #LAST_VERSION} header, as {@link #version} read it
+   * @param versions the {@value #VERSIONS} header, as {@link #versions} read it ({@code null} when missing)
    * @param data the payload
    * @return the events, in version order
    * @throws EventDecodingException saying what is wrong
    */
-  static List<Event> decode(String actorId, OptionalLong firstVersion, OptionalLong lastVersion, byte[] data) {
-    long first = required(firstVersion, FIRST_VERSION);
-    long last = required(lastVersion, LAST_VERSION);
-    List<Event> events = parse(data);
+  static List<Event> decode(String actorId, Versions versions, byte[] data) {
+    if (versions == null) {
+      throw new EventDecodingException("missing or invalid header " + VERSIONS
+          + ": not a commit written by an Aether store", null);
+    }
+    List<Event> events = parse(actorId, data);
     long previous = 0;
     for (Event event : events) {
       if (!event.actorId().equals(actorId)) {
@@ -144,17 +156,18 @@ final class CommitCodec {
       }
       previous = event.version();
     }
-    if (events.getFirst().version() != first || events.getLast().version() != last) {
+    if (events.getFirst().version() != versions.first() || events.getLast().version() != versions.last()) {
       throw new EventDecodingException("the events' versions " + events.getFirst().version() + ".."
-          + events.getLast().version() + " differ from the headers' range " + first + ".." + last, null);
+          + events.getLast().version() + " differ from the header's range " + versions.first() + ".."
+          + versions.last(), null);
     }
     return events;
   }
 
-  private static List<Event> parse(byte[] data) {
+  private static List<Event> parse(String actorId, byte[] data) {
     int start = firstNonBlank(data);
     if (start < 0 || data[start] != '[') {
-      return List.of(EventJson.fromBytes(data));
+      return List.of(EventJson.fromBytes(data, actorId));
     }
     List<byte[]> objects = JsonSlices.arrayObjects(data);
     if (objects.isEmpty()) {
@@ -162,14 +175,9 @@ final class CommitCodec {
     }
     List<Event> events = new ArrayList<>(objects.size());
     for (byte[] object : objects) {
-      events.add(EventJson.fromBytes(object));
+      events.add(EventJson.fromBytes(object, actorId));
     }
     return events;
-  }
-
-  private static long required(OptionalLong version, String name) {
-    return version.orElseThrow(() -> new EventDecodingException(
-        "missing or invalid header " + name + ": not a commit written by an Aether store", null));
   }
 
   private static int firstNonBlank(byte[] data) {
@@ -231,4 +239,12 @@ final class CommitCodec {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
+
+  /**
+   * A commit's version range, from its {@value #VERSIONS} header.
+   *
+   * @param first the first event's version, positive
+   * @param last the last event's version, at least {@code first}
+   */
+  record Versions(long first, long last) {}
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -31,9 +30,9 @@ import java.util.function.Consumer;
  * lie in the last commit, that message alone is decoded and no consumer is made. The last message's position
  * is handed to the caller, which caches it for the next append.
  *
- * <p>A message that does not decode, lacks the version headers, belongs to another actor or does not
+ * <p>A message that does not decode, lacks the version header, belongs to another actor or does not
  * continue the version order becomes a {@link ReplayError} carrying its stream sequence and bytes. A message
- * whose version headers place it wholly before the wanted version is skipped without being checked.
+ * whose version header places it wholly before the wanted version is skipped without being checked.
  *
  * <p>Thread-safe; each replay uses its own subscription, always closed before returning.
  */
@@ -55,7 +54,7 @@ final class Replayer {
    * @param address the actor
    * @param fromVersion the first wanted version
    * @param startSequence a stream sequence known to hold no wanted event before it, or 0
-   * @param lastSeen told the actor's position when its last message carries valid version headers (the
+   * @param lastSeen told the actor's position when its last message carries a valid version header (the
    *     store caches it, so that the append that usually follows an activation needs no read)
    * @return the events and the undecodable records
    */
@@ -65,14 +64,13 @@ final class Replayer {
       return new ReplayResult(List.of(), List.of());
     }
     StoredMessage last = found.get();
-    OptionalLong lastFirst = CommitCodec.version(last.headers(), CommitCodec.FIRST_VERSION);
-    OptionalLong lastLast = CommitCodec.version(last.headers(), CommitCodec.LAST_VERSION);
-    if (lastFirst.isPresent() && lastLast.isPresent()) {
-      lastSeen.accept(new Position(lastLast.getAsLong(), last.sequence()));
-      if (lastLast.getAsLong() < fromVersion) {
+    CommitCodec.Versions lastVersions = CommitCodec.versions(last.headers());
+    if (lastVersions != null) {
+      lastSeen.accept(new Position(lastVersions.last(), last.sequence()));
+      if (lastVersions.last() < fromVersion) {
         return new ReplayResult(List.of(), List.of());
       }
-      if (lastFirst.getAsLong() <= fromVersion) {
+      if (lastVersions.first() <= fromVersion) {
         Collector collector = new Collector(address.actorId(), fromVersion);
         collector.accept(last.sequence(), last.headers(), last.data());
         return collector.result();
@@ -83,7 +81,7 @@ final class Replayer {
 
   /**
    * The version of the last decodable event up to a sequence, for a subject whose last message has no
-   * valid version headers.
+   * valid version header.
    */
   long lastDecodableVersion(ActorAddress address, long endSequence) {
     List<Event> events = consume(address, 0, 0, endSequence).events();
@@ -162,14 +160,13 @@ final class Replayer {
     }
 
     void accept(long sequence, Headers headers, byte[] data) {
-      OptionalLong commitFirst = CommitCodec.version(headers, CommitCodec.FIRST_VERSION);
-      OptionalLong commitLast = CommitCodec.version(headers, CommitCodec.LAST_VERSION);
-      if (commitLast.isPresent() && commitLast.getAsLong() < fromVersion && commitFirst.isPresent()) {
-        lastVersion = Math.max(lastVersion, commitLast.getAsLong());
+      CommitCodec.Versions versions = CommitCodec.versions(headers);
+      if (versions != null && versions.last() < fromVersion) {
+        lastVersion = Math.max(lastVersion, versions.last());
         return;
       }
       try {
-        List<Event> commit = CommitCodec.decode(actorId, commitFirst, commitLast, data);
+        List<Event> commit = CommitCodec.decode(actorId, versions, data);
         if (commit.getFirst().version() <= lastVersion) {
           throw new EventDecodingException("versions do not increase: the commit starts at version "
               + commit.getFirst().version() + " after version " + lastVersion, null);

@@ -43,8 +43,11 @@ class CommitCodecTest {
     Headers headers = CommitCodec.headers(commit, 41);
     assertThat(headers.getFirst("Nats-Expected-Last-Subject-Sequence")).isEqualTo("41");
     assertThat(headers.getFirst("Nats-Msg-Id")).isEqualTo(commit.messageId()).startsWith("4-");
-    assertThat(CommitCodec.version(headers, CommitCodec.FIRST_VERSION)).hasValue(2);
-    assertThat(CommitCodec.version(headers, CommitCodec.LAST_VERSION)).hasValue(4);
+    assertThat(headers.getFirst("Aether-Versions")).isEqualTo("2-4");
+    assertThat(CommitCodec.versions(headers)).isEqualTo(new CommitCodec.Versions(2, 4));
+    Headers single = CommitCodec.headers(CommitCodec.encode("a", List.of(event("a", 7))), 0);
+    assertThat(single.getFirst("Aether-Versions")).isEqualTo("7");
+    assertThat(CommitCodec.versions(single)).isEqualTo(new CommitCodec.Versions(7, 7));
   }
 
   @Test
@@ -61,10 +64,10 @@ class CommitCodecTest {
   void decode_refusesWhatAnAetherStoreNeverWrites() {
     Commit commit = CommitCodec.encode("a", List.of(event("a", 1), event("a", 2)));
     byte[] payload = commit.payload();
-    assertRefused("a", new Headers(), payload, "missing or invalid header Aether-First-Version");
+    assertRefused("a", new Headers(), payload, "missing or invalid header Aether-Versions");
     assertRefused("b", headers(commit), payload, "belongs to actor");
-    Headers shifted = headers(commit).put(CommitCodec.LAST_VERSION, "3");
-    assertRefused("a", shifted, payload, "differ from the headers' range");
+    Headers shifted = headers(commit).put(CommitCodec.VERSIONS, "1-3");
+    assertRefused("a", shifted, payload, "differ from the header's range");
     assertRefused("a", headers(commit), "not json".getBytes(StandardCharsets.UTF_8), "malformed JSON");
     assertRefused("a", headers(commit), "[]".getBytes(StandardCharsets.UTF_8), "empty commit");
     assertRefused("a", headers(commit), "[1]".getBytes(StandardCharsets.UTF_8), "expected END_ARRAY");
@@ -72,15 +75,19 @@ class CommitCodecTest {
     byte[] reversed = CommitCodec.encode("a", List.of(event("a", 2))).payload();
     String twice = "[" + new String(reversed, StandardCharsets.UTF_8) + "," + new String(reversed,
         StandardCharsets.UTF_8) + "]";
-    Headers sameVersion = headers(commit).put(CommitCodec.FIRST_VERSION, "2");
+    Headers sameVersion = headers(commit).put(CommitCodec.VERSIONS, "2");
     assertRefused("a", sameVersion, twice.getBytes(StandardCharsets.UTF_8), "versions do not increase");
   }
 
   @Test
-  void version_ignoresMissingZeroOrNonNumericHeaders() {
-    assertThat(CommitCodec.version(null, CommitCodec.LAST_VERSION)).isEmpty();
-    assertThat(CommitCodec.version(new Headers().put(CommitCodec.LAST_VERSION, "0"), CommitCodec.LAST_VERSION)).isEmpty();
-    assertThat(CommitCodec.version(new Headers().put(CommitCodec.LAST_VERSION, "x"), CommitCodec.LAST_VERSION)).isEmpty();
+  void versions_ignoresMissingZeroNonNumericOrDecreasingRanges() {
+    assertThat(CommitCodec.versions(null)).isNull();
+    assertThat(CommitCodec.versions(new Headers())).isNull();
+    for (String value : List.of("0", "x", "0-2", "3-2", "1-", "-1", "1-2-3", "1-x", "")) {
+      assertThat(CommitCodec.versions(new Headers().put(CommitCodec.VERSIONS, value))).as(value).isNull();
+    }
+    assertThat(CommitCodec.versions(new Headers().put(CommitCodec.VERSIONS, "3-3")))
+        .isEqualTo(new CommitCodec.Versions(3, 3));
   }
 
   @Test

@@ -152,7 +152,7 @@ class JetStreamLayoutIT {
       assertThat(result.errors()).hasSize(2);
       assertThat(result.errors().get(0).position()).isEqualTo(garbageSequence);
       assertThat(result.errors().get(0).rawData()).isEqualTo(garbage);
-      assertThat(result.errors().get(0).message()).contains("Aether-First-Version");
+      assertThat(result.errors().get(0).message()).contains("Aether-Versions");
       assertThat(result.errors().get(1).position()).isEqualTo(headerlessSequence);
       assertThat(result.errors().get(1).rawData()).isEqualTo(headerless);
       assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L);

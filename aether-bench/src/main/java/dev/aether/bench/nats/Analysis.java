@@ -29,7 +29,7 @@ final class Analysis {
         + "- **Sequential appends** (" + ratio(results, NatsStoreSuite.SEQUENTIAL) + "): a round trip per append"
         + " dwarfs the store's microseconds of work.\n"
         + "- **Replay** (" + ratio(results, NatsStoreSuite.REPLAY) + " of the raw time): raw only touches bytes;"
-        + " the store reads two version headers per commit and decodes every event into an `Event` (about"
+        + " the store reads the version header of each commit and decodes every event into an `Event` (about"
         + " 0.5 us each), which is the cost of the store: it doubles the replaying thread's CPU. The decode"
         + " competes with the nats-server and jnats' reader thread for the 2 cores, so this ratio, too, moves"
         + " with the load.\n"
