@@ -64,12 +64,8 @@ final class ActorPositions {
 
   /** Records the position a commit reached, keeping the later of it and the cached one. */
   void advance(String actorId, Position position) {
-    Position old = cache.putIfAbsent(actorId, position);
-    if (old == null) {
-      bound();
-    } else if (position.sequence() > old.sequence()) {
-      cache.merge(actorId, position, (current, fresh) -> fresh.sequence() >= current.sequence() ? fresh : current);
-    }
+    bound();
+    cache.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
   }
 
   /**

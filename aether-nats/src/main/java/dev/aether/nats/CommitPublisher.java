@@ -188,9 +188,7 @@ final class CommitPublisher {
       Throwable cause = unwrap(error);
       if (NatsFailures.isApiError(cause, NatsFailures.WRONG_LAST_SEQUENCE)) {
         try {
-          CompletableFuture.supplyAsync(() -> reads.next(address, expectedSequence + 1)
-                  .filter(next -> commit.messageId().equals(next.messageId()))
-                  .map(next -> stored(address, commit, next.sequence(), How.RESOLVED))
+          CompletableFuture.supplyAsync(() -> storedAfter(address, commit, expectedSequence)
                   .orElseGet(() -> commit(address, commit, accepts, null, 2)), blocking)
               .whenComplete(outcome);
         } catch (RejectedExecutionException closed) {
@@ -299,9 +297,7 @@ final class CommitPublisher {
       if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE) {
         throw NatsFailures.ofPublish(address.actorId(), e);
       }
-      return reads.next(address, expectedSequence + 1)
-          .filter(next -> commit.messageId().equals(next.messageId()))
-          .map(next -> stored(address, commit, next.sequence(), How.RESOLVED));
+      return storedAfter(address, commit, expectedSequence);
     } catch (IOException | RuntimeException e) {
       RuntimeException failure = NatsFailures.ofPublish(address.actorId(), e);
       if (failure instanceof OutcomeUnknownException) {
@@ -319,7 +315,15 @@ final class CommitPublisher {
     if (expected == null) {
       return Optional.empty();
     }
-    return reads.next(address, expected + 1)
+    return storedAfter(address, commit, expected);
+  }
+
+  /**
+   * The commit as resolved when the first message after an expected sequence carries its message id: it was
+   * stored by an earlier attempt whose acknowledgement was lost or refused.
+   */
+  private Optional<Result> storedAfter(ActorAddress address, Commit commit, long expectedSequence) {
+    return reads.next(address, expectedSequence + 1)
         .filter(next -> commit.messageId().equals(next.messageId()))
         .map(next -> stored(address, commit, next.sequence(), How.RESOLVED));
   }
