@@ -23,7 +23,10 @@ import java.util.Optional;
  * <p>Invalid values are refused when the event is built with an {@link InvalidInputException} naming the
  * field: a blank id, event type or actor id; a version below 1; an actor id longer than
  * {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes; data that JSON cannot represent; blank metadata keys or null
- * metadata values.
+ * metadata values; and anything beyond the {@link PayloadLimits} (by default {@link PayloadLimits#current()}):
+ * data nested too deeply, a string or key too long, an event whose JSON would be too large. The limits are
+ * checked here, once, without recursion, so an event that was built can always be encoded, stored and read
+ * back by every store.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -41,15 +44,40 @@ public final class Event {
   private final Map<String, String> metadata;
   private final Instant timestamp;
 
-  private Event(Builder b) {
-    this.id = Checks.notBlank(b.id, "id");
-    this.eventType = Checks.notBlank(b.eventType, "eventType");
+  /** Bytes of an event's JSON besides its field values: names, quotes, commas, version and timestamp. */
+  private static final int FIXED_JSON_BYTES = 160;
+
+  private Event(Builder b, JsonValues.Copier copier) {
+    this.id = copier.string(Checks.notBlank(b.id, "id"), "id");
+    this.eventType = copier.string(Checks.notBlank(b.eventType, "eventType"), "eventType");
     this.actorId = validActorId(b.actorId);
-    this.commandId = b.commandId;
+    this.commandId = b.commandId == null ? null : copier.string(b.commandId, "commandId");
     this.version = Checks.positive(b.version, "version");
-    this.data = b.dataIsCopy ? castData(b.data) : JsonValues.copyObject(b.data, "data");
-    this.metadata = copyMetadata(b.metadata);
+    this.data = b.dataIsCopy ? castData(b.data) : copier.copyObject(b.data, "data");
+    this.metadata = copyMetadata(b.metadata, copier);
     this.timestamp = Checks.notNull(b.timestamp, "timestamp");
+  }
+
+  /**
+   * Refuses an event whose JSON exceeds the size limit. Cheap unless the copier's upper bound exceeds it:
+   * then the event is encoded once to measure it exactly.
+   */
+  private static Event checkSize(Event event, JsonValues.Copier copier, boolean dataIsCopy, int maxBytes) {
+    if (maxBytes == Integer.MAX_VALUE) {
+      return event;
+    }
+    long bound = copier.sizeBound() + FIXED_JSON_BYTES + JsonValues.sizeBound(event.actorId)
+        + (dataIsCopy ? JsonValues.encodedSize(event.data) : 0);
+    if (bound <= maxBytes) {
+      return event;
+    }
+    int size = EventJson.toBytes(event).length;
+    if (size > maxBytes) {
+      String field = JsonValues.encodedSize(event.metadata) > JsonValues.encodedSize(event.data) ? "metadata" : "data";
+      throw new InvalidInputException(field, "the event's JSON would be " + size + " bytes, more than "
+          + maxBytes + " (limit " + PayloadLimits.MAX_BYTES_KEY + ")");
+    }
+    return event;
   }
 
   /**
@@ -237,7 +265,7 @@ public final class Event {
     return (Map<String, Object>) alreadyCopied;
   }
 
-  private static Map<String, String> copyMetadata(Map<String, String> source) {
+  private static Map<String, String> copyMetadata(Map<String, String> source, JsonValues.Copier copier) {
     if (source == null || source.isEmpty()) {
       return Map.of();
     }
@@ -246,6 +274,7 @@ public final class Event {
       Checks.notBlank(key, "metadata key");
       copy.put(key, Checks.notNull(value, "metadata." + key));
     });
+    copier.stringMap(copy, "metadata");
     return Collections.unmodifiableMap(copy);
   }
 
@@ -265,8 +294,20 @@ public final class Event {
     private boolean dataIsCopy;
     private Map<String, String> metadata = new LinkedHashMap<>();
     private Instant timestamp = Instant.now();
+    private PayloadLimits limits = PayloadLimits.current();
 
     private Builder() {}
+
+    /**
+     * Sets the limits that {@link #build()} checks (by default {@link PayloadLimits#current()}).
+     *
+     * @param limits the limits; not null
+     * @return this builder
+     */
+    public Builder limits(PayloadLimits limits) {
+      this.limits = Checks.notNull(limits, "limits");
+      return this;
+    }
 
     /**
      * Sets the event id (by default a new time-ordered UUID).
@@ -435,16 +476,19 @@ public final class Event {
     }
 
     /**
-     * Validates the values and builds the event.
+     * Validates the values and builds the event, checking the data, metadata, id, event type and command id
+     * against the {@linkplain #limits limits}. Data taken over from an event ({@link Event#toBuilder()})
+     * was checked when that event was built and is only measured again for the size limit.
      *
      * @return the immutable event
-     * @throws InvalidInputException naming the first refused field
+     * @throws InvalidInputException naming the first refused field; for a limit, also the limit
      */
     public Event build() {
       if (!idSet) {
         id(EventIds.newId());
       }
-      return new Event(this);
+      JsonValues.Copier copier = new JsonValues.Copier(limits);
+      return checkSize(new Event(this, copier), copier, dataIsCopy, limits.maxBytes());
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.aether.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,8 +37,16 @@ public final class EventJson {
   // that an integer beyond 64 bits is refused naming its path (data.x) instead of failing inside the parser.
   // Buffers are pooled across threads: Jackson's default pool is per thread, which recycles nothing on
   // virtual threads (each is new), so every call would allocate fresh buffers.
+  // Nesting is bounded at the depth ceiling (payload levels plus the event or snapshot object), so that no
+  // reader, Jackson's or ours, recurses deeper than that, and an event that Event.Builder accepted always
+  // reads back.
   private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build())
+          .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 1).build())
+          .streamWriteConstraints(StreamWriteConstraints.builder()
+              .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 1).build())
+          .build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
@@ -108,6 +118,7 @@ public final class EventJson {
     Map<String, Object> map = read(json);
     try {
       Event.Builder b = Event.builder()
+          .limits(PayloadLimits.CEILINGS)
           .id(string(map, "id", true))
           .eventType(string(map, "eventType", true))
           .actorId(string(map, "actorId", true))

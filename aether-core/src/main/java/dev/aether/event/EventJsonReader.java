@@ -51,7 +51,7 @@ final class EventJsonReader {
   private static final int REQUIRED = 1 | 2 | 4 | 16 | 128;
 
   private static Event fields(JsonParser parser) throws IOException {
-    Event.Builder builder = Event.builder();
+    Event.Builder builder = Event.builder().limits(PayloadLimits.CEILINGS);
     int seen = 0;
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {

@@ -73,7 +73,7 @@ final class EventJsonScanner {
     if (!skipTo('{')) {
       return null;
     }
-    Event.Builder builder = Event.builder();
+    Event.Builder builder = Event.builder().limits(PayloadLimits.CEILINGS);
     int seen = 0;
     if (!peekIs('}')) {
       do {

@@ -1,7 +1,9 @@
 package dev.aether.runtime;
 
 import dev.aether.event.EventIds;
+import dev.aether.InvalidInputException;
 import dev.aether.event.EventMetadata;
+import dev.aether.event.PayloadLimits;
 import dev.aether.internal.Checks;
 import dev.aether.internal.JsonValues;
 import java.util.Collections;
@@ -29,16 +31,41 @@ public record RuntimeMessage(ActorKey target, String command, Map<String, Object
     Map<String, String> metadata) {
 
   /**
-   * Validates and copies the values.
+   * Validates and copies the values, within the process's {@linkplain PayloadLimits#current() payload
+   * limits}: the payload nested at most {@code maxDepth} deep, every string (payload values and keys,
+   * metadata, command, command id) at most {@code maxStringLength} characters, payload and metadata JSON
+   * together at most {@code maxBytes}. Checked iteratively: no payload can overflow the caller's stack.
    *
-   * @throws dev.aether.InvalidInputException naming the refused field
+   * @throws dev.aether.InvalidInputException naming the refused field (for example {@code payload.lines[2]})
+   *     and, for a limit, the limit
    */
   public RuntimeMessage {
     Checks.notNull(target, "target");
-    Checks.notBlank(command, "command");
-    payload = JsonValues.copyObject(payload, "payload");
-    Checks.notBlank(commandId, "commandId");
-    metadata = copyMetadata(metadata);
+    PayloadLimits limits = PayloadLimits.current();
+    JsonValues.Copier copier = new JsonValues.Copier(limits);
+    copier.string(Checks.notBlank(command, "command"), "command");
+    payload = copier.copyObject(payload, "payload");
+    copier.string(Checks.notBlank(commandId, "commandId"), "commandId");
+    metadata = copyMetadata(metadata, copier);
+    checkSize(payload, metadata, copier.sizeBound(), limits.maxBytes());
+  }
+
+  /**
+   * Refuses a payload and metadata whose JSON together exceed the size limit; measures exactly only when the
+   * copier's upper bound exceeds it.
+   */
+  private static void checkSize(Map<String, Object> payload, Map<String, String> metadata, long bound,
+      int maxBytes) {
+    if (bound <= maxBytes) {
+      return;
+    }
+    long payloadSize = JsonValues.encodedSize(payload);
+    long metadataSize = JsonValues.encodedSize(metadata);
+    if (payloadSize + metadataSize > maxBytes) {
+      throw new InvalidInputException(metadataSize > payloadSize ? "metadata" : "payload",
+          "payload and metadata would be " + (payloadSize + metadataSize) + " bytes of JSON, more than "
+              + maxBytes + " (limit " + PayloadLimits.MAX_BYTES_KEY + ")");
+    }
   }
 
   /**
@@ -96,13 +123,14 @@ public record RuntimeMessage(ActorKey target, String command, Map<String, Object
     return Optional.ofNullable(metadata.get(EventMetadata.TRACE_ID));
   }
 
-  private static Map<String, String> copyMetadata(Map<String, String> source) {
+  private static Map<String, String> copyMetadata(Map<String, String> source, JsonValues.Copier copier) {
     if (source == null || source.isEmpty()) {
       return Map.of();
     }
     Map<String, String> copy = new LinkedHashMap<>();
     source.forEach((key, value) -> copy.put(Checks.notBlank(key, "metadata key"),
         Checks.notNull(value, "metadata." + key)));
+    copier.stringMap(copy, "metadata");
     return Collections.unmodifiableMap(copy);
   }
 
