@@ -38,12 +38,15 @@ public final class EventJson {
   // Buffers are pooled across threads: Jackson's default pool is per thread, which recycles nothing on
   // virtual threads (each is new), so every call would allocate fresh buffers.
   // Nesting is bounded at the depth ceiling (payload levels plus the event or snapshot object), so that no
-  // reader, Jackson's or ours, recurses deeper than that, and an event that Event.Builder accepted always
-  // reads back.
+  // reader, Jackson's or ours, recurses deeper than that. Names and strings are not limited here (Jackson's
+  // defaults refused keys above 50,000 characters that Event.Builder accepts): the document's own size bounds
+  // them, and an event that Event.Builder accepted must always read back.
   private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
           .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
           .streamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 1).build())
+              .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 1)
+              .maxNameLength(Integer.MAX_VALUE)
+              .maxStringLength(Integer.MAX_VALUE).build())
           .streamWriteConstraints(StreamWriteConstraints.builder()
               .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 1).build())
           .build())

@@ -18,7 +18,15 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Errors</h2>
  * Invalid arguments give an {@link InvalidInputException} naming the field; a stale write a
  * {@link VersionConflictException}; an unreachable store a {@link StoreUnavailableException}; a write whose
- * acknowledgement was lost an {@link OutcomeUnknownException} (retrying the same write is then safe).
+ * acknowledgement was lost an {@link OutcomeUnknownException} (retrying the same write is then safe); a
+ * history holding a record that cannot be decoded an {@link UnreadableHistoryException} from
+ * {@link #getEvents} (never a silently shortened history).
+ *
+ * <h2>Limits</h2>
+ * Every event a store accepts reads back equal from every store: events are checked against the
+ * {@link dev.aether.event.PayloadLimits} when they are built, so stores accept and refuse the same actor ids,
+ * event types and payloads. A store may still refuse a commit that is too large for its messages (an
+ * {@link InvalidInputException} naming the size and the limit).
  *
  * <p>Implementations are thread-safe. Returned events and lists are immutable.
  */
@@ -91,17 +99,26 @@ public interface EventStore extends AutoCloseable {
   }
 
   /**
-   * Reads an actor's events from a version on.
+   * Reads an actor's events from a version on: all of them, or an exception.
+   *
+   * <p>It never skips a stored record: when a record in the range cannot be decoded (written by something
+   * other than Aether, damaged, or breaking the version order), it throws an
+   * {@link UnreadableHistoryException} naming the actor and the record's position, and returns nothing.
+   * Use {@link #getEventsWithErrors} to read what can be read together with the errors. A store that holds
+   * decoded events only (in memory) never throws it.
    *
    * @param actorId the actor
    * @param fromVersion the first version wanted (inclusive); 0 or 1 reads everything
    * @return the events in version order; empty for an unknown actor
+   * @throws UnreadableHistoryException (non-transient) when a record in the range cannot be decoded
    */
   List<Event> getEvents(String actorId, long fromVersion);
 
   /**
-   * Reads an actor's events from a version on, reporting stored records that cannot be decoded instead of
-   * skipping them.
+   * Reads an actor's events from a version on, reporting stored records that cannot be decoded next to the
+   * readable events instead of failing: for activation (which fails the actor loudly on any error) and for
+   * tools that inspect or repair a history. Nothing is skipped silently: every undecodable record in the
+   * range is one {@link ReplayError}.
    *
    * @param actorId the actor
    * @param fromVersion the first version wanted (inclusive)

@@ -21,4 +21,18 @@ public record ReplayResult(List<Event> events, List<ReplayError> errors) {
   public boolean hasErrors() {
     return !errors.isEmpty();
   }
+
+  /**
+   * The events, when every record was decoded: what {@link EventStore#getEvents} returns.
+   *
+   * @param actorId the actor that was read, named in the error
+   * @return {@link #events()}
+   * @throws UnreadableHistoryException when {@link #errors()} is not empty
+   */
+  public List<Event> eventsOrThrow(String actorId) {
+    if (!errors.isEmpty()) {
+      throw new UnreadableHistoryException(actorId, errors);
+    }
+    return events;
+  }
 }

@@ -12,7 +12,6 @@ import dev.aether.store.EventStore;
 import dev.aether.store.EventStored;
 import dev.aether.store.EventStoredListener;
 import dev.aether.store.OutcomeUnknownException;
-import dev.aether.store.ReplayError;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.SnapshotStore;
 import dev.aether.store.StoreUnavailableException;
@@ -314,17 +313,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   }
 
   /**
-   * {@inheritDoc} Undecodable records are skipped and logged; {@link #getEventsWithErrors} reports them.
+   * {@inheritDoc} A record's position is its stream sequence in the actor's partition stream.
    *
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
   public List<Event> getEvents(String actorId, long fromVersion) {
-    ReplayResult result = replay(actorId, fromVersion);
-    for (ReplayError error : result.errors()) {
-      LOG.warn("skipping an undecodable record of actor \"{}\": {}", actorId, error.message());
-    }
-    return result.events();
+    return replay(actorId, fromVersion).eventsOrThrow(actorId);
   }
 
   /**

@@ -3,7 +3,9 @@ package dev.aether.nats;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.aether.event.EventDecodingException;
+import dev.aether.event.PayloadLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +17,14 @@ import java.util.List;
  */
 final class JsonSlices {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  // Names and strings as long as the document (Jackson's default refused keys above 50,000 characters, which
+  // events may hold: PayloadLimits); nesting as deep as a commit array of events at the depth ceiling.
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNameLength(Integer.MAX_VALUE)
+          .maxStringLength(Integer.MAX_VALUE)
+          .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 2).build())
+      .build();
 
   private JsonSlices() {}
 

@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.EventJson;
 import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.ReplayError;
+import dev.aether.store.UnreadableHistoryException;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import io.nats.client.Connection;
@@ -133,7 +135,7 @@ class JetStreamLayoutIT {
   }
 
   @Test
-  void aMalformedMessageOnAnActorsSubject_isReportedWithItsSequenceAndBytes_andSkippedByGetEvents()
+  void aMalformedMessageOnAnActorsSubject_isReportedWithItsSequenceAndBytes_andFailsGetEvents()
       throws Exception {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "malformed").build())) {
       // given: a healthy event, then records published straight to the actor's subject
@@ -155,7 +157,16 @@ class JetStreamLayoutIT {
       assertThat(result.errors().get(0).message()).contains("Aether-Versions");
       assertThat(result.errors().get(1).position()).isEqualTo(headerlessSequence);
       assertThat(result.errors().get(1).rawData()).isEqualTo(headerless);
-      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L);
+      // getEvents never skips a record (it used to return versions 1 and 2 and log a warning)
+      assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> store.getEvents(actorId, 0))
+          .satisfies(e -> {
+            assertThat(e.actorId()).isEqualTo(actorId);
+            assertThat(e.errors()).extracting(ReplayError::position).containsExactly(garbageSequence,
+                headerlessSequence);
+            assertThat(e.getMessage()).contains(actorId).contains("position " + garbageSequence);
+            assertThat(e.isTransient()).isFalse();
+          });
+      assertThat(versions(store.getEvents(actorId, 2))).containsExactly(2L);
       assertThat(store.getLatestVersion(actorId)).isEqualTo(2);
     }
   }
@@ -172,7 +183,9 @@ class JetStreamLayoutIT {
         assertThat(fresh.getLatestVersion(actorId)).isEqualTo(2);
         assertThat(fresh.append(actorId, 2, events(actorId, 3))).isEqualTo(3);
         assertThat(fresh.getEventsWithErrors(actorId, 0).errors()).hasSize(1);
-        assertThat(versions(fresh.getEvents(actorId, 2))).containsExactly(2L, 3L);
+        assertThat(versions(fresh.getEventsWithErrors(actorId, 2).events())).containsExactly(2L, 3L);
+        assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> fresh.getEvents(actorId, 2));
+        assertThat(versions(fresh.getEvents(actorId, 3))).containsExactly(3L);
       }
     }
   }

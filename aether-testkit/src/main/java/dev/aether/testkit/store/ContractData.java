@@ -71,6 +71,37 @@ final class ContractData {
     return object;
   }
 
+  /** {@code depth} objects nested in each other through the key {@code a}; the innermost holds a number. */
+  static Map<String, Object> nestedObjects(int depth) {
+    Map<String, Object> inner = new LinkedHashMap<>(Map.of("leaf", 1L));
+    for (int i = 1; i < depth; i++) {
+      Map<String, Object> outer = new LinkedHashMap<>();
+      outer.put("a", inner);
+      inner = outer;
+    }
+    return inner;
+  }
+
+  /** {@code depth} arrays nested in each other; the innermost holds a string. */
+  static List<Object> nestedLists(int depth) {
+    List<Object> inner = new ArrayList<>(List.of("leaf"));
+    for (int i = 1; i < depth; i++) {
+      List<Object> outer = new ArrayList<>();
+      outer.add(inner);
+      inner = outer;
+    }
+    return inner;
+  }
+
+  /** Keys that look like paths, wildcards or nothing: a store must keep them as they are. */
+  static Map<String, Object> pathLikeKeys() {
+    Map<String, Object> object = new LinkedHashMap<>();
+    for (String key : List.of("", " ", "a.b", "[0]", "data.items[1]", "*", ">", "\u0000", "\"", "\uD83D\uDE80")) {
+      object.put(key, key);
+    }
+    return object;
+  }
+
   /** A JSON object whose numbers have Java types that the store must normalise to Long or Double. */
   static Map<String, Object> numbersOfEveryJavaType() {
     Map<String, Object> numbers = new LinkedHashMap<>();

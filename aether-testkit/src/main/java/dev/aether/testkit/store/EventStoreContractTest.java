@@ -3,13 +3,18 @@ package dev.aether.testkit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.event.EventJson;
+import dev.aether.event.PayloadLimits;
 import dev.aether.store.EventStore;
 import dev.aether.store.EventStored;
 import dev.aether.store.EventStoredListener;
+import dev.aether.store.ReplayError;
 import dev.aether.store.ReplayResult;
+import dev.aether.store.UnreadableHistoryException;
 import dev.aether.store.VersionConflictException;
 import dev.aether.testkit.store.Race.Outcome;
 import java.time.Instant;
@@ -18,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +60,9 @@ import org.junit.jupiter.api.Test;
  * id, attempted and current version and store nothing, inclusive {@code fromVersion} reads, unknown actors,
  * atomic batch appends and their argument checks, exact round trips of every event field (nanosecond
  * timestamps, numbers as {@code Long}/{@code Double}, awkward text and actor ids), immutability, races of
- * concurrent writers on virtual threads, and {@link EventStored} notices.
+ * concurrent writers on virtual threads, {@link EventStored} notices, payloads at the
+ * {@link PayloadLimits} (and at the depth ceiling) read back equal, and undecodable records never skipped:
+ * {@code getEvents} throws {@link UnreadableHistoryException}, {@code getEventsWithErrors} reports them.
  *
  * <p>This file is longer than our usual limit because it is a specification: one short test per rule,
  * grouped by topic, reads better in one place than spread over several classes.
@@ -111,6 +119,23 @@ public abstract class EventStoreContractTest {
   protected static Event event(String actorId, long version) {
     return Event.builder().eventType("ContractTested").actorId(actorId).version(version)
         .data(Map.of("version", version)).build();
+  }
+
+  /**
+   * Stores, behind the store's back, a record of the actor that the store cannot decode (for example bytes
+   * that are not JSON), after the actor's existing events. The tests of undecodable records call it; they are
+   * switched off for a store that returns empty here.
+   *
+   * <p>The default returns empty: a store that keeps decoded events only (in memory) cannot hold such a
+   * record, so for it there is nothing to test.
+   *
+   * @param actorId the actor
+   * @param bytes the record's bytes
+   * @return the record's position, as {@link dev.aether.store.ReplayError#position()} will report it; empty
+   *     when the store cannot hold undecodable records
+   */
+  protected OptionalLong writeUndecodableRecord(String actorId, byte[] bytes) {
+    return OptionalLong.empty();
   }
 
   @BeforeEach
@@ -626,6 +651,95 @@ public abstract class EventStoreContractTest {
     store.saveEvent(event);
     // then
     assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+  }
+
+  // ---- payload limits: what can be built is stored and read back by every store
+
+  @Test
+  void data_nestedToTheDepthLimit_roundTrips() {
+    // given
+    String actorId = newActorId();
+    List<Event> events = List.of(
+        event(actorId, 1).toBuilder().data(ContractData.nestedObjects(PayloadLimits.DEFAULT_MAX_DEPTH)).build(),
+        event(actorId, 2).toBuilder()
+            .data(Map.of("lists", ContractData.nestedLists(PayloadLimits.DEFAULT_MAX_DEPTH - 1))).build());
+    // when
+    store.append(actorId, 0, events);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(events);
+  }
+
+  @Test
+  void data_nestedToTheDepthCeiling_underRaisedLimits_roundTrips() {
+    // given: a process may raise the depth limit up to the ceiling; every store must still read it back
+    String actorId = newActorId();
+    PayloadLimits deepest = PayloadLimits.builder().maxDepth(PayloadLimits.MAX_DEPTH_CEILING).build();
+    Event event = event(actorId, 1).toBuilder().limits(deepest)
+        .data(ContractData.nestedObjects(PayloadLimits.MAX_DEPTH_CEILING)).build();
+    // when
+    store.saveEvent(event);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+  }
+
+  @Test
+  void data_withStringsAndKeysOfTheMaximumLength_andPathLikeKeys_roundTrips() {
+    // given
+    String actorId = newActorId();
+    String longest = "k".repeat(PayloadLimits.DEFAULT_MAX_STRING_LENGTH);
+    Event event = event(actorId, 1).toBuilder()
+        .data(Map.of(longest, "v", "value", longest.replace('k', 'x'), "keys", ContractData.pathLikeKeys()))
+        .metadata("m".repeat(PayloadLimits.DEFAULT_MAX_STRING_LENGTH), "value")
+        .build();
+    Event small = event(actorId, 2).toBuilder().data(ContractData.pathLikeKeys()).build();
+    // when: a commit of two events, so a store that frames several events in one record is covered too
+    store.append(actorId, 0, List.of(event, small));
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactly(event, small);
+  }
+
+  @Test
+  void event_ofExactlyTheMaximumJsonSize_roundTrips() {
+    // given: an event whose JSON is exactly the size limit, in strings the length limit allows
+    String actorId = newActorId();
+    Event probe = event(actorId, 1).toBuilder().data(Map.of("a", "", "b", "", "c", "", "d", "")).build();
+    int room = PayloadLimits.DEFAULT_MAX_BYTES - EventJson.toBytes(probe).length;
+    int quarter = room / 4;
+    Event event = probe.toBuilder().data(Map.of("a", "x".repeat(quarter), "b", "x".repeat(quarter),
+        "c", "x".repeat(quarter), "d", "x".repeat(room - 3 * quarter))).build();
+    assertThat(EventJson.toBytes(event)).hasSize(PayloadLimits.DEFAULT_MAX_BYTES);
+    // when
+    store.saveEvent(event);
+    // then
+    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+  }
+
+  // ---- undecodable records: never skipped silently
+
+  @Test
+  void getEvents_withAnUndecodableRecord_throwsNamingTheActorAndPosition_andGetEventsWithErrorsReportsIt() {
+    // given
+    String actorId = newActorId();
+    Event first = saved(actorId, 1).getFirst();
+    byte[] garbage = "{not an event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OptionalLong position = writeUndecodableRecord(actorId, garbage);
+    // an in-memory store holds decoded events only: it has no undecodable records to report
+    assumeTrue(position.isPresent(), "the store cannot hold undecodable records");
+    Event second = saved(actorId, 2).getFirst();
+    // when / then
+    assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> store.getEvents(actorId, 0))
+        .satisfies(e -> {
+          assertThat(e.actorId()).isEqualTo(actorId);
+          assertThat(e.errors()).extracting(ReplayError::position).containsExactly(position.getAsLong());
+          assertThat(e.getMessage()).contains(actorId).contains("position " + position.getAsLong());
+          assertThat(e.isTransient()).isFalse();
+        });
+    ReplayResult result = store.getEventsWithErrors(actorId, 0);
+    assertThat(result.events()).containsExactly(first, second);
+    assertThat(result.errors()).singleElement().satisfies(error -> {
+      assertThat(error.position()).isEqualTo(position.getAsLong());
+      assertThat(error.rawData()).isEqualTo(garbage);
+    });
   }
 
   // ---- immutability
