@@ -22,7 +22,7 @@ import java.util.Optional;
  *
  * <p>Invalid values are refused when the event is built with an {@link InvalidInputException} naming the
  * field: a blank id, event type or actor id; a version below 1; an actor id longer than
- * {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes; data that JSON cannot represent; blank metadata keys or null
+ * {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes or holding an unpaired UTF-16 surrogate; data that JSON cannot represent; blank metadata keys or null
  * metadata values; and anything beyond the {@link PayloadLimits} (by default {@link PayloadLimits#current()}):
  * data nested too deeply, a string or key too long, an event whose JSON would be too large. The limits are
  * checked here, once, without recursion, so an event that was built can always be encoded, stored and read
@@ -109,7 +109,8 @@ public final class Event {
   }
 
   /**
-   * Checks an actor id: not blank and at most {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes.
+   * Checks an actor id: not blank, at most {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes, and without unpaired
+   * UTF-16 surrogates (they have no UTF-8 form, so no store could keep such an id as it is).
    *
    * @param actorId the id to check
    * @return the id
@@ -117,6 +118,16 @@ public final class Event {
    */
   public static String validActorId(String actorId) {
     Checks.notBlank(actorId, "actorId");
+    for (int i = 0, length = actorId.length(); i < length; i++) {
+      char c = actorId.charAt(i);
+      if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+        if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(actorId.charAt(i + 1))) {
+          throw new InvalidInputException("actorId", "holds an unpaired UTF-16 surrogate at index " + i
+              + ", which has no UTF-8 form");
+        }
+        i++;
+      }
+    }
     if (actorId.length() > MAX_ACTOR_ID_BYTES / 3
         && actorId.getBytes(StandardCharsets.UTF_8).length > MAX_ACTOR_ID_BYTES) {
       throw new InvalidInputException("actorId", "longer than " + MAX_ACTOR_ID_BYTES + " UTF-8 bytes");

@@ -714,6 +714,16 @@ public abstract class EventStoreContractTest {
     assertThat(store.getEvents(actorId, 0)).containsExactly(event);
   }
 
+  @Test
+  void actorIdWithAnUnpairedSurrogate_isRefusedByEveryStore() {
+    // regression: the JetStream store refused such ids (no UTF-8 form) while the in-memory store kept them
+    for (String id : List.of("a\uD83D", "\uDE80b", "x\uDE80\uD83Dy")) {
+      assertRefused(() -> store.getEvents(id, 0), "actorId");
+      assertRefused(() -> store.getLatestVersion(id), "actorId");
+      assertRefused(() -> event(id, 1), "actorId");
+    }
+  }
+
   // ---- undecodable records: never skipped silently
 
   @Test
