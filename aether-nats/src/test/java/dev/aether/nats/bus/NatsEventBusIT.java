@@ -16,6 +16,7 @@ import dev.aether.bus.Subscription;
 import dev.aether.bus.SubscriptionFilter;
 import dev.aether.event.Event;
 import dev.aether.event.EventJson;
+import dev.aether.event.PayloadLimits;
 import dev.aether.testkit.bus.EventRecorder;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
@@ -354,7 +355,9 @@ class NatsEventBusIT {
   void eventAboveTheServersMaxPayload_isRefusedBeforeAnythingIsDelivered() {
     EventRecorder onA = EventRecorder.create();
     a.subscribe(root, onA);
+    // built under raised payload limits (the defaults refuse it at build): the bus must still refuse it
     Event huge = Event.builder().eventType("Huge").actorId("h").version(1)
+        .limits(PayloadLimits.builder().maxStringLength(2 << 20).maxBytes(4 << 20).build())
         .data(Map.of("blob", "x".repeat(1024 * 1024 + 1))).build();
 
     assertThatThrownBy(() -> a.publish(root, huge))
