@@ -181,7 +181,7 @@ final class GroupCommit<S> {
       } catch (CommitTooLargeException tooLarge) {
         if (part.commands() == 1) {
           refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, tooLargeMessage(part.firstCommand(),
-              tooLarge.size(), tooLarge.limit()));
+              tooLarge.size(), tooLarge));
         }
         return Next.REDECIDE; // several commands: the limit shrank meanwhile; plan the parts again
       } catch (RuntimeException failure) {
@@ -251,7 +251,7 @@ final class GroupCommit<S> {
         current = null;
       }
       if (size > tooLarge.limit()) {
-        parts.add(new Part(i, i, p.fromIndex(), p.toIndex(), 1, tooLargeMessage(i, size, tooLarge.limit())));
+        parts.add(new Part(i, i, p.fromIndex(), p.toIndex(), 1, tooLargeMessage(i, size, tooLarge)));
         return parts;
       }
       current = current == null ? new Part(i, i, p.fromIndex(), p.toIndex(), 1, null)
@@ -275,9 +275,10 @@ final class GroupCommit<S> {
     return parts;
   }
 
-  private String tooLargeMessage(int command, long size, long limit) {
+  private String tooLargeMessage(int command, long size, CommitTooLargeException tooLarge) {
     return "the events of command " + commandId(command) + " take " + size + " bytes encoded, above the"
-        + " store's limit of " + limit + " bytes per commit; nothing was stored for it";
+        + " store's limit of " + tooLarge.limit() + " bytes per commit (" + tooLarge.limitDetail()
+        + "); nothing was stored for it";
   }
 
   private static boolean isTransient(RuntimeException failure) {

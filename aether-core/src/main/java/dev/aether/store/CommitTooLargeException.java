@@ -23,6 +23,7 @@ public class CommitTooLargeException extends InvalidInputException {
   private final String actorId;
   private final long limit;
   private final long[] eventSizes;
+  private final String limitDetail;
 
   /**
    * Creates the refusal of a commit.
@@ -39,6 +40,12 @@ public class CommitTooLargeException extends InvalidInputException {
     this.actorId = actorId;
     this.limit = limit;
     this.eventSizes = eventSizes.clone();
+    this.limitDetail = detail;
+  }
+
+  /** @return what limits the store's commits, for messages (for example the server's max payload) */
+  public String limitDetail() {
+    return limitDetail;
   }
 
   /** @return the actor written to */
