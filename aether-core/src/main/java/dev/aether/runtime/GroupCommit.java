@@ -147,9 +147,15 @@ final class GroupCommit<S> {
     } catch (CommitTooLargeException tooLarge) {
       return storeInParts(plan, packed(plan, tooLarge), conflictsBefore);
     } catch (RuntimeException failure) {
-      if (!isTransient(failure) && plan.pendingWithEvents() > 1) {
+      if (!isTransient(failure)) {
         isolate = true; // it may be one command's fault: find out which, one commit per command
-        return storeInParts(plan, singles(plan), conflictsBefore);
+        List<Part> singles = singles(plan);
+        if (singles.size() > 1) {
+          return storeInParts(plan, singles, conflictsBefore);
+        }
+        refuse(plan, singles.getFirst().firstCommand(), ActorFailure.reasonOf(failure), "storing the events of"
+            + " command " + commandId(singles.getFirst().firstCommand()) + " failed: " + ActorFailure.describe(failure));
+        return Next.REDECIDE; // the commands after it were decided on its events: decide them again without
       }
       actor.stale = true;
       failPending(plan, ActorFailure.reasonOf(failure), "storing the events failed: "

@@ -35,9 +35,12 @@ class GroupCommitSplitTest {
 
   record Written(String text) {}
 
+  record Noop() {}
+
   static JavaBehavior<DocState> doc() {
     return JavaBehavior.builder("Doc", DocState.class, new DocState(0, 0))
         .command("Write", Write.class, (s, c) -> Effect.persist(new Written(c.text())))
+        .command("Noop", Noop.class, (s, c) -> Effect.none())
         .event("Written", Written.class, (s, e) -> new DocState(s.writes() + 1, s.chars() + e.text().length()))
         .build();
   }
@@ -161,6 +164,24 @@ class GroupCommitSplitTest {
     assertThat(accepted(ok1).newVersion()).isEqualTo(2);
     assertThat(accepted(ok2).newVersion()).isEqualTo(3);
     assertThat(stored("poison")).extracting(e -> e.data().get("text")).containsExactly("first", "ok-1", "ok-2");
+  }
+
+  @Test
+  void aStoreFailureOfTheOnlyCommandWithEvents_doesNotRejectACommandWithoutEvents() throws Exception {
+    start();
+    CompletableFuture<CommandResult> first = holdFirst("noop");
+    store.beforeAppendEvents = events -> {
+      if (events.stream().anyMatch(e -> "poison".equals(e.data().get("text")))) {
+        throw new InvalidInputException("events", "the store refuses the poison event");
+      }
+    };
+    CompletableFuture<CommandResult> bad = runtime.sendMessage(write("noop", "poison"));
+    CompletableFuture<CommandResult> noop = runtime.sendMessage(RuntimeMessage.of("Doc", "noop", "Noop", Map.of()));
+    gate.countDown();
+
+    accepted(first);
+    assertThat(rejected(bad).message()).contains("poison");
+    assertThat(accepted(noop).newVersion()).isEqualTo(1);
   }
 
   private static void await(CountDownLatch latch) {
