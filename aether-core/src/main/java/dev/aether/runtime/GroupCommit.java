@@ -48,6 +48,10 @@ import java.util.Map;
  * discarded and rebuilt from the store's events alone (WARN naming the actor and both versions), and the
  * batch is decided again.
  *
+ * <p>About 600 lines: deciding, committing (whole or in parts) and answering one batch share its plan and
+ * the order of its replies; split apart they would pass that state around. A candidate for a split is the part
+ * planning ({@code packed}, {@code singles}, {@code storeInParts}) into a class of its own.
+ *
  * <p>Used by one mailbox owner at a time; not thread-safe.
  *
  * @param <S> the behaviour's state type
