@@ -1,6 +1,7 @@
 package dev.aether.runtime;
 
 import dev.aether.TransientAetherException;
+import dev.aether.store.CommitTooLargeException;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.VersionConflictException;
 
@@ -18,7 +19,9 @@ final class ActorFailure extends RuntimeException {
   }
 
   /**
-   * Classifies a failure of the store or of the behaviour.
+   * Classifies a failure of the store or of the runtime. Only the store's transient failures map to
+   * transient reasons; anything else (including an {@link Error} or an exception of unknown kind) is
+   * non-transient, so a cause that retrying cannot fix never invites endless retries.
    *
    * @param failure what was thrown
    * @return the reason a command fails with
@@ -26,6 +29,7 @@ final class ActorFailure extends RuntimeException {
   static RejectionReason reasonOf(Throwable failure) {
     return switch (failure) {
       case ActorFailure f -> f.reason;
+      case CommitTooLargeException t -> RejectionReason.TOO_LARGE;
       case VersionConflictException c -> RejectionReason.CONFLICT;
       case OutcomeUnknownException u -> RejectionReason.OUTCOME_UNKNOWN;
       case TransientAetherException t -> RejectionReason.STORE_UNAVAILABLE;

@@ -39,6 +39,8 @@ final class ActorState<S> {
   volatile boolean active;
   /** Set when the store may hold events this actor has not applied (a failed write): catch up first. */
   boolean stale;
+  /** The id of the event at {@code version} (null when unknown or none), recorded in snapshots. */
+  private String lastEventId;
   private CommandWindow window;
 
   ActorState(AggregateContext<S> ctx, String streamId) {
@@ -62,8 +64,11 @@ final class ActorState<S> {
     }
     try {
       reset();
-      loadSnapshot();
-      replayFrom(version + 1);
+      if (loadSnapshot()) {
+        replayAfterSnapshot();
+      } else {
+        replayFrom(1);
+      }
       active = true;
     } finally {
       ctx.rt.activations.release();
@@ -81,6 +86,25 @@ final class ActorState<S> {
   }
 
   /**
+   * Discards the state (and the snapshot it may come from) and rebuilds it from the store's events alone:
+   * for a VM found ahead of its store (the store's latest version below the VM's), which is never trusted.
+   * Logs a WARN naming the actor and both versions.
+   *
+   * @param storeVersion the store's latest version, as last seen
+   * @throws ActorFailure as {@link #activate()}; the actor is then inactive (the next message activates it)
+   */
+  void rebuildFromStore(long storeVersion) {
+    LOG.warn("actor {}: the VM is at v{} but the store's latest version is v{}; the VM's state (and the snapshot"
+        + " it may come from) is not trusted: rebuilding it from the store's events", streamId, version,
+        storeVersion);
+    active = false;
+    reset();
+    replayFrom(0);
+    stale = false;
+    active = true;
+  }
+
+  /**
    * Applies one stored event: evolves the state, remembers the event's command id and moves the version.
    *
    * @param event an event of this actor above its version
@@ -89,6 +113,7 @@ final class ActorState<S> {
     state = ctx.behavior.evolve(state, event);
     event.commandId().ifPresent(id -> window().record(id, event.version(), event.version(), windowCapacity()));
     version = event.version();
+    lastEventId = event.id();
   }
 
   /**
@@ -96,10 +121,12 @@ final class ActorState<S> {
    *
    * @param newState the state after the events
    * @param newVersion the version of the last stored event
+   * @param newLastEventId the id of the last stored event
    */
-  void commit(S newState, long newVersion) {
+  void commit(S newState, long newVersion, String newLastEventId) {
     state = newState;
     version = newVersion;
+    lastEventId = newLastEventId;
   }
 
   /**
@@ -164,7 +191,7 @@ final class ActorState<S> {
     }
     try {
       Map<String, Object> envelope = SnapshotCodec.encode(ctx.behavior.stateToJson(state),
-          window == null ? List.of() : window.entries());
+          window == null ? List.of() : window.entries(), lastEventId);
       ActorSnapshot snapshot = new ActorSnapshot(streamId, version, envelope, ctx.rt.clock.instant(),
           ctx.snapshotSchema);
       snapshotVersion = version;
@@ -191,21 +218,23 @@ final class ActorState<S> {
     version = 0;
     snapshotVersion = 0;
     savedVersion = 0;
+    lastEventId = null;
     if (window != null) {
       window.clear();
     }
   }
 
-  private void loadSnapshot() {
+  /** @return whether a snapshot was loaded (then {@code lastEventId} is the id it claims, or null) */
+  private boolean loadSnapshot() {
     Optional<ActorSnapshot> found = ctx.rt.snapshots.flatMap(s -> read(s::getLatestSnapshot));
     if (found.isEmpty()) {
-      return;
+      return false;
     }
     ActorSnapshot snapshot = found.get();
     if (!snapshot.schema().equals(ctx.snapshotSchema)) {
       LOG.info("ignoring snapshot of {} at v{}: schema \"{}\" is not \"{}\"; replaying all events", streamId,
           snapshot.version(), snapshot.schema(), ctx.snapshotSchema);
-      return;
+      return false;
     }
     try {
       S loaded = ctx.behavior.stateFromJson(SnapshotCodec.state(snapshot.state()));
@@ -215,10 +244,48 @@ final class ActorState<S> {
       version = snapshot.version();
       snapshotVersion = snapshot.version();
       savedVersion = snapshot.version();
+      lastEventId = SnapshotCodec.lastEventId(snapshot.state());
+      return snapshot.version() > 0;
     } catch (RuntimeException e) {
       LOG.warn("ignoring snapshot of {} at v{}: it does not fit the state ({}); replaying all events", streamId,
           snapshot.version(), e.toString());
       reset();
+      return false;
+    }
+  }
+
+  /**
+   * Replays after a loaded snapshot, which is trusted only when the store holds its event: the read starts
+   * at the snapshot's own version, whose event must be there (with the id the snapshot recorded, when it
+   * did). Otherwise (a snapshot ahead of the events, its event removed by a stream limit, a store rebuilt
+   * since) the snapshot is discarded with a WARN naming the actor and both versions, and every event is
+   * replayed.
+   */
+  private void replayAfterSnapshot() {
+    long claimed = version;
+    String claimedId = lastEventId;
+    List<Event> events = readFrom(claimed);
+    Event first = events.isEmpty() ? null : events.getFirst();
+    if (first != null && first.version() == claimed && (claimedId == null || claimedId.equals(first.id()))) {
+      lastEventId = first.id();
+      applyAll(events);
+      return;
+    }
+    String found = first == null ? "the store's latest version is v" + latestVersionForLog()
+        : first.version() != claimed ? "the store has no event v" + claimed + " (its events after v" + (claimed - 1)
+            + " are v" + first.version() + "..v" + events.getLast().version() + ")"
+        : "the store's event v" + claimed + " is " + first.id() + ", not " + claimedId;
+    LOG.warn("actor {}: ignoring its snapshot at v{}: {}; the snapshot is not trusted, replaying every event",
+        streamId, claimed, found);
+    reset();
+    replayFrom(0);
+  }
+
+  private String latestVersionForLog() {
+    try {
+      return Long.toString(ctx.rt.store.getLatestVersion(streamId));
+    } catch (RuntimeException e) {
+      return "unknown (" + e.getMessage() + ")";
     }
   }
 
@@ -232,6 +299,16 @@ final class ActorState<S> {
   }
 
   private void replayFrom(long fromVersion) {
+    applyAll(readFrom(fromVersion));
+  }
+
+  /**
+   * Reads the stored events from a version on; an undecodable record is never skipped.
+   *
+   * @throws ActorFailure when the store fails, or ({@link RejectionReason#STORE_FAILED}, logged) when a stored
+   *     record cannot be decoded: the message names the actor and the record's position
+   */
+  List<Event> readFrom(long fromVersion) {
     ReplayResult replay;
     try {
       replay = ctx.rt.store.getEventsWithErrors(streamId, fromVersion);
@@ -240,10 +317,30 @@ final class ActorState<S> {
           + ActorFailure.describe(e), e);
     }
     if (replay.hasErrors()) {
+      logUndecodable(streamId, replay);
       throw new ActorFailure(RejectionReason.STORE_FAILED, "the events of " + streamId
-          + " cannot all be decoded: " + replay.errors().getFirst().message(), null);
+          + " cannot all be decoded (" + replay.errors().size() + " record(s)): "
+          + replay.errors().getFirst().message(), replay.errors().getFirst().cause());
     }
-    for (Event event : replay.events()) {
+    return replay.events();
+  }
+
+  /**
+   * Logs every undecodable record of a replay (ERROR): the runtime never skips one silently.
+   *
+   * @param streamId the actor
+   * @param replay a replay with errors
+   */
+  static void logUndecodable(String streamId, ReplayResult replay) {
+    for (var error : replay.errors()) {
+      LOG.error("actor {}: the stored record at position {} cannot be decoded ({} bytes): {}; the actor's"
+          + " commands are rejected STORE_FAILED until the record is repaired", streamId, error.position(),
+          error.rawData().length, error.cause().toString());
+    }
+  }
+
+  private void applyAll(List<Event> events) {
+    for (Event event : events) {
       if (event.version() > version) {
         applyReplayed(event);
       }
@@ -253,7 +350,7 @@ final class ActorState<S> {
   private void applyReplayed(Event event) {
     try {
       apply(event);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       throw new ActorFailure(RejectionReason.BEHAVIOR_FAILED, "the behaviour of " + ctx.behavior.aggregateType()
           + " cannot apply " + event.eventType() + " v" + event.version() + " of " + streamId + ": "
           + ActorFailure.describe(e), e);

@@ -226,12 +226,19 @@ final class ActorVM<S> implements VirtualMachine {
     actor.ctx.rt.registry.touch(this);
     try {
       boolean fresh = ensureActive();
-      if (actor.stale || knownVersion > actor.version) {
+      long known = knownVersion;
+      if (actor.stale || known > actor.version) {
         actor.catchUp();
         fresh = true;
+        if (known > actor.version) {
+          // a notice claimed more than the store holds: forget it, or every batch would read the store again
+          KNOWN_VERSION.compareAndSet(this, known, actor.version);
+        }
       }
       new GroupCommit<>(actor, key, batch).run(fresh);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // also Errors (a StackOverflowError in a behaviour): an escaping throwable would end the drain without
+      // releasing the mailbox, and the actor would answer TIMEOUT for ever
       if (!(e instanceof ActorFailure)) {
         LOG.error("unexpected failure in the VM of {}", key, e);
       }
@@ -251,8 +258,8 @@ final class ActorVM<S> implements VirtualMachine {
         case Apply a -> a.done().complete(applyStored(a.event()));
         case CommandEnvelope c -> throw new IllegalStateException("commands are batched");
       }
-    } catch (RuntimeException e) {
-      RuntimeException reported = e instanceof ActorFailure f ? f.toPublic() : e;
+    } catch (RuntimeException | Error e) {
+      Throwable reported = e instanceof ActorFailure f ? f.toPublic() : e;
       switch (envelope) {
         case Start s -> s.done().completeExceptionally(reported);
         case Apply a -> a.done().completeExceptionally(reported);
@@ -261,16 +268,36 @@ final class ActorVM<S> implements VirtualMachine {
     }
   }
 
+  /**
+   * Applies an event the store holds: it must be the store's first event after the VM's version, with the
+   * same id (one read of the store), so a VM never claims a version the store does not have.
+   */
   private boolean applyStored(Event event) {
     if (!event.actorId().equals(actor.streamId)) {
       throw new InvalidInputException("event.actorId", "must be \"" + actor.streamId + "\", was \""
           + event.actorId() + "\"");
     }
     ensureActive();
-    if (event.version() <= actor.version) {
+    long version = actor.version;
+    if (event.version() <= version) {
       return false;
     }
-    actor.apply(event);
+    List<Event> stored = actor.readFrom(version + 1);
+    Event next = stored.isEmpty() ? null : stored.getFirst();
+    long nextVersion = next == null ? -1 : next.version();
+    if (next == null || next.version() > event.version()) {
+      throw new UnexpectedEventException(actor.streamId, version, event.version(), nextVersion, "event.version",
+          "the store holds no event v" + event.version() + " (processEvent applies stored events only)");
+    }
+    if (next.version() < event.version()) {
+      throw new UnexpectedEventException(actor.streamId, version, event.version(), nextVersion, "event.version",
+          "the event does not follow the VM's version (apply v" + nextVersion + " first)");
+    }
+    if (!next.id().equals(event.id())) {
+      throw new UnexpectedEventException(actor.streamId, version, event.version(), nextVersion, "event.id",
+          "the store holds another event at v" + nextVersion + " (" + next.id() + ", not " + event.id() + ")");
+    }
+    actor.apply(next);
     actor.snapshotIfDue();
     return true;
   }

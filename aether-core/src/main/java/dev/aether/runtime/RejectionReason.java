@@ -7,6 +7,10 @@ package dev.aether.runtime;
  * <p>Nothing was stored for any reason except {@link #TIMEOUT} and {@link #OUTCOME_UNKNOWN}, where the
  * command may or may not have been applied: resending it with the same {@code commandId} is safe, because
  * a command id that was applied returns its first outcome and stores nothing again.
+ *
+ * <p>A cause that retrying cannot fix (invalid input, a behaviour that throws, events too large, an
+ * undecodable stored event) is never reported with a transient reason, and each command is rejected for its
+ * own cause: a failure caused by one command of a group commit does not reject the others.
  */
 public enum RejectionReason {
   /** No behaviour is registered for the message's aggregate type. */
@@ -31,8 +35,17 @@ public enum RejectionReason {
   STORE_UNAVAILABLE(true),
   /** The store did not confirm the write: it may or may not have been stored. */
   OUTCOME_UNKNOWN(true),
-  /** The store failed in a way that retrying will not fix. */
-  STORE_FAILED(false);
+  /**
+   * The store failed in a way that retrying will not fix: a stored event that cannot be decoded (the message
+   * names the actor and the position), a refused write, events of an applied command no longer stored.
+   */
+  STORE_FAILED(false),
+  /**
+   * The command's own events are larger than the store accepts in one commit (the message gives their
+   * encoded size and the limit). Nothing was stored for it; the other commands of its group commit are
+   * decided and stored without it.
+   */
+  TOO_LARGE(false);
 
   private final boolean isTransient;
 

@@ -18,7 +18,10 @@ import java.util.Optional;
  * the first outcome and stores nothing (see {@link CommandResult.Accepted#duplicate()}). The builder gives a
  * fresh time-ordered id when none is set; set your own (for example the id of the HTTP request or of the
  * upstream message) to make retries safe. {@code metadata} carries the correlation, causation, user and
- * trace ids ({@link EventMetadata} keys) onto the events the command produces.
+ * trace ids ({@link EventMetadata} keys) onto the events the command produces, unchanged: every entry is
+ * copied to each event as given. Only what the message lacks is filled in: without a causation id the
+ * events' causation id is the command id, and without a correlation id their correlation id is the command
+ * id.
  *
  * @param target the actor
  * @param command the command name, for example {@code Deposit}

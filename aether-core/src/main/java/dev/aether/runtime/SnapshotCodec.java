@@ -8,18 +8,23 @@ import java.util.Map;
 /**
  * The runtime's snapshot envelope: the behaviour's state plus the actor's recent command ids, so that
  * idempotency survives passivation and restart. Form of {@code ActorSnapshot.state()}:
- * <pre>{@code {"state": {...behaviour state...}, "recentCommands": [["cmd-1", 4, 5], ["cmd-2", 6, 5]]}}</pre>
+ * <pre>{@code {"state": {...behaviour state...}, "recentCommands": [["cmd-1", 4, 5], ["cmd-2", 6, 5]],
+ *  "lastEventId": "0190..."}}</pre>
  * Each command is {@code [commandId, firstVersion, lastVersion]} ({@code lastVersion = firstVersion - 1}
- * for a command without events). Stateless.
+ * for a command without events). {@code lastEventId} is the id of the event at the snapshot's version, so
+ * that activation can check the store still holds that very event; absent in snapshots written before it
+ * existed (then only the version is checked). Stateless.
  */
 final class SnapshotCodec {
 
   static final String STATE = "state";
   static final String RECENT_COMMANDS = "recentCommands";
+  static final String LAST_EVENT_ID = "lastEventId";
 
   private SnapshotCodec() {}
 
-  static Map<String, Object> encode(Map<String, Object> state, List<CommandWindow.Entry> commands) {
+  static Map<String, Object> encode(Map<String, Object> state, List<CommandWindow.Entry> commands,
+      String lastEventId) {
     List<Object> recent = new ArrayList<>(commands.size());
     for (CommandWindow.Entry e : commands) {
       recent.add(List.of(e.commandId(), e.firstVersion(), e.lastVersion()));
@@ -27,6 +32,9 @@ final class SnapshotCodec {
     Map<String, Object> envelope = new LinkedHashMap<>();
     envelope.put(STATE, state);
     envelope.put(RECENT_COMMANDS, recent);
+    if (lastEventId != null) {
+      envelope.put(LAST_EVENT_ID, lastEventId);
+    }
     return envelope;
   }
 
@@ -36,6 +44,11 @@ final class SnapshotCodec {
       throw new IllegalArgumentException("snapshot has no \"state\" object");
     }
     return (Map<String, Object>) state;
+  }
+
+  /** @return the id of the snapshot's last event, or {@code null} when the snapshot does not record it */
+  static String lastEventId(Map<String, Object> envelope) {
+    return envelope.get(LAST_EVENT_ID) instanceof String id ? id : null;
   }
 
   static List<CommandWindow.Entry> commands(Map<String, Object> envelope) {

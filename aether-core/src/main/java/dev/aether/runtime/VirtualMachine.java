@@ -48,12 +48,25 @@ public interface VirtualMachine {
   CompletableFuture<Void> start();
 
   /**
-   * Applies one event that is already stored, for example one delivered by an event bus.
+   * Applies one event that <em>is stored</em>, for example one written by another writer and delivered by an
+   * event bus: a way to bring an active VM forward without waiting for its next command. It is not a way to
+   * write: an event the store does not hold is refused, so the VM never claims a version the store does not
+   * have (before this check, such an event left the actor answering {@code CONFLICT} for ever, and its stop
+   * snapshot carried the wrong version across restarts).
+   *
+   * <p>The event must be the store's first event after the VM's version, with the same id; the VM checks this
+   * with one read of the store (from its version on) and applies the stored event.
    *
    * @param event an event of this actor
-   * @return completes with {@code true} when applied, {@code false} when refused because its version is not
-   *     above the VM's (it is already reflected); exceptionally when the event belongs to another actor
-   *     ({@link dev.aether.InvalidInputException}) or the behaviour cannot apply it
+   * @return completes with {@code true} when applied, {@code false} when its version is not above the VM's
+   *     (already reflected: a redelivery); exceptionally with an {@link UnexpectedEventException} (an
+   *     {@link dev.aether.InvalidInputException} naming {@code event.version} or {@code event.id}, with the
+   *     VM's, the given and the expected version) when the store holds no event at its version, its version
+   *     skips the store's next event, or the store holds another event there; with an
+   *     {@link dev.aether.InvalidInputException} naming {@code event.actorId} when the event belongs to another
+   *     actor; with a {@link dev.aether.NonTransientAetherException} when the store's events cannot be decoded
+   *     or the behaviour cannot apply the event, or a {@link dev.aether.TransientAetherException} when the
+   *     store cannot be read. Nothing is applied in these cases.
    */
   CompletableFuture<Boolean> processEvent(Event event);
 

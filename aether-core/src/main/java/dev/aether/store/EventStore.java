@@ -37,6 +37,7 @@ public interface EventStore extends AutoCloseable {
    *
    * @param event the event; its {@code actorId} names the actor
    * @throws VersionConflictException when the actor already has this or a later version
+   * @throws CommitTooLargeException when the event does not fit in one commit ({@link #maxCommitBytes()})
    */
   void saveEvent(Event event);
 
@@ -52,6 +53,8 @@ public interface EventStore extends AutoCloseable {
    * @throws VersionConflictException when the actor's latest version is not {@code expectedVersion}
    * @throws InvalidInputException when the list is empty, an event belongs to another actor or the versions
    *     do not increase
+   * @throws CommitTooLargeException (an {@link InvalidInputException}) when the events do not fit in one
+   *     commit ({@link #maxCommitBytes()}); it carries each event's encoded size, so the caller can split
    */
   long append(String actorId, long expectedVersion, List<Event> events);
 
@@ -65,7 +68,7 @@ public interface EventStore extends AutoCloseable {
    * synchronously as an {@link InvalidInputException}, and no future is returned. Everything the store finds
    * while writing completes the future exceptionally with the exception {@link #append} would have thrown,
    * itself (not wrapped in a {@link java.util.concurrent.CompletionException}): {@link VersionConflictException},
-   * {@link OutcomeUnknownException}, {@link StoreUnavailableException}, an {@link InvalidInputException} for a
+   * {@link OutcomeUnknownException}, {@link StoreUnavailableException}, a {@link CommitTooLargeException} for a
    * commit the store refuses as too large, or an implementation's own error (for example a closed store).
    * {@link java.util.concurrent.Future#get} reports it as the cause of its {@code ExecutionException}.
    *
@@ -133,6 +136,19 @@ public interface EventStore extends AutoCloseable {
    * @return the latest stored version; 0 for an actor without events
    */
   long getLatestVersion(String actorId);
+
+  /**
+   * The most bytes of encoded events one commit ({@link #append}, {@link #saveEvent}) may hold, in the unit
+   * of {@link CommitTooLargeException#eventSizes()}: a list of events fits iff the sum of their sizes is at
+   * most this. A larger commit is refused with a {@link CommitTooLargeException} and stores nothing. The
+   * limit may change while the store runs (a server with another max payload after a reconnect): the
+   * exception carries the limit that applied.
+   *
+   * @return the limit; {@link Long#MAX_VALUE} when the store has none (the default)
+   */
+  default long maxCommitBytes() {
+    return Long.MAX_VALUE;
+  }
 
   /** Releases the store's resources. The default does nothing. */
   @Override

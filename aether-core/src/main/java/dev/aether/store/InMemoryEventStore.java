@@ -2,6 +2,7 @@ package dev.aether.store;
 
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
+import dev.aether.event.EventJson;
 import dev.aether.internal.AppendChecks;
 import dev.aether.internal.Checks;
 import java.util.ArrayList;
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * wait for each other, and the check-and-append of one actor is atomic. {@link EventStored} notices are
  * emitted under that lock, so an actor's notices arrive in version order. Events are immutable, so storing
  * and returning them needs no copies.
+ *
+ * <p>Commit size: unbounded by default. With {@link Builder#maxCommitBytes(long)} the store behaves like a
+ * store on a server with a message size limit: each event of a commit is measured as its JSON encoding
+ * ({@link EventJson}, one encoding per event, only when a limit is set) and a commit whose events take more
+ * than the limit is refused with a {@link CommitTooLargeException}, so code that must cope with the limit
+ * (the runtime's group commit) is tested without NATS.
  */
 public final class InMemoryEventStore implements EventStore, SnapshotStore {
 
@@ -31,9 +38,11 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   private final ConcurrentMap<String, History> histories = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ActorSnapshot> snapshots = new ConcurrentHashMap<>();
   private final EventStoredListener listener;
+  private final long maxCommitBytes;
 
-  private InMemoryEventStore(EventStoredListener listener) {
+  private InMemoryEventStore(EventStoredListener listener, long maxCommitBytes) {
     this.listener = listener;
+    this.maxCommitBytes = maxCommitBytes;
   }
 
   /**
@@ -42,7 +51,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
    * @return the store
    */
   public static InMemoryEventStore create() {
-    return new InMemoryEventStore(EventStoredListener.NONE);
+    return builder().build();
   }
 
   /**
@@ -52,12 +61,28 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
    * @return the store
    */
   public static InMemoryEventStore withListener(EventStoredListener listener) {
-    return new InMemoryEventStore(Checks.notNull(listener, "listener"));
+    return builder().listener(listener).build();
+  }
+
+  /**
+   * Starts a store configuration: no listener, no commit size limit.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@inheritDoc} {@link Long#MAX_VALUE} unless set with {@link Builder#maxCommitBytes(long)}. */
+  @Override
+  public long maxCommitBytes() {
+    return maxCommitBytes;
   }
 
   @Override
   public void saveEvent(Event event) {
     Checks.notNull(event, "event");
+    checkSize(event.actorId(), List.of(event));
     History history = history(event.actorId());
     history.lock.lock();
     try {
@@ -75,6 +100,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   @Override
   public long append(String actorId, long expectedVersion, List<Event> events) {
     List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
+    checkSize(actorId, batch);
     History history = history(actorId);
     history.lock.lock();
     try {
@@ -139,6 +165,22 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
     return Optional.ofNullable(snapshots.get(actorId));
   }
 
+  /** Measures each event's JSON encoding when a limit is set, and refuses a commit above it. */
+  private void checkSize(String actorId, List<Event> batch) {
+    if (maxCommitBytes == Long.MAX_VALUE) {
+      return;
+    }
+    long[] sizes = new long[batch.size()];
+    long total = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = EventJson.toBytes(batch.get(i)).length;
+      total += sizes[i];
+    }
+    if (total > maxCommitBytes) {
+      throw new CommitTooLargeException(actorId, sizes, maxCommitBytes, "the in-memory store's maxCommitBytes");
+    }
+  }
+
   private History history(String actorId) {
     return histories.computeIfAbsent(actorId, id -> new History());
   }
@@ -182,6 +224,47 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
         }
       }
       return low;
+    }
+  }
+
+  /** Configures an {@link InMemoryEventStore}. Not thread-safe; {@link #build()} may be called again. */
+  public static final class Builder {
+    private EventStoredListener listener = EventStoredListener.NONE;
+    private long maxCommitBytes = Long.MAX_VALUE;
+
+    private Builder() {}
+
+    /**
+     * Sets the listener told about every stored event.
+     *
+     * @param listener receives one {@link EventStored} per stored event
+     * @return this builder
+     * @throws dev.aether.InvalidInputException when {@code listener} is null
+     */
+    public Builder listener(EventStoredListener listener) {
+      this.listener = Checks.notNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Limits the JSON bytes of the events of one commit; a larger commit is refused with a
+     * {@link CommitTooLargeException}. Default: unlimited ({@link Long#MAX_VALUE}).
+     *
+     * @param maxCommitBytes the limit, positive
+     * @return this builder
+     * @throws dev.aether.InvalidInputException when not positive
+     */
+    public Builder maxCommitBytes(long maxCommitBytes) {
+      if (maxCommitBytes <= 0) {
+        throw new dev.aether.InvalidInputException("maxCommitBytes", "must be positive, was " + maxCommitBytes);
+      }
+      this.maxCommitBytes = maxCommitBytes;
+      return this;
+    }
+
+    /** @return a new empty store */
+    public InMemoryEventStore build() {
+      return new InMemoryEventStore(listener, maxCommitBytes);
     }
   }
 }

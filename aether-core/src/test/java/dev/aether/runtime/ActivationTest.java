@@ -56,7 +56,8 @@ class ActivationTest {
 
     accepted(runtime.sendMessage(Bank.deposit("s1", 1)));
 
-    assertThat(store.readsFrom).containsExactly(6L);
+    // from the snapshot's own version: its event is read back to check that the store holds it (issue 9)
+    assertThat(store.readsFrom).containsExactly(5L);
     assertThat(state("s1")).containsEntry("balance", 103L);
   }
 

@@ -75,7 +75,8 @@ class PassivationTest {
     CommandResult.Accepted r = accepted(runtime.sendMessage(Bank.withdraw("back", 8)));
 
     assertThat(r.newVersion()).isEqualTo(3);
-    assertThat(store.readsFrom).containsExactly(3L);
+    // from the snapshot's own version (v2): its event is read back to check that the store holds it (issue 9)
+    assertThat(store.readsFrom).containsExactly(2L);
   }
 
   @Test

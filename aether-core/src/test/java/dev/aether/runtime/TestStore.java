@@ -18,7 +18,12 @@ import java.util.function.Consumer;
  */
 final class TestStore implements EventStore, SnapshotStore {
 
-  final InMemoryEventStore inner;
+  /** The store behind; a test may replace it (a store that lost events, rebuilt elsewhere). */
+  volatile InMemoryEventStore inner;
+  /** Versions of stored events that read back as undecodable records (skipped by getEvents, as JetStream does). */
+  final java.util.Set<Long> undecodable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Called with each batch before it is appended; may throw to refuse it. */
+  volatile Consumer<List<Event>> beforeAppendEvents = events -> {};
   final AtomicInteger appendCalls = new AtomicInteger();
   final AtomicInteger latestVersionCalls = new AtomicInteger();
   final AtomicInteger commits = new AtomicInteger();
@@ -48,6 +53,7 @@ final class TestStore implements EventStore, SnapshotStore {
   public long append(String actorId, long expectedVersion, List<Event> events) {
     appendCalls.incrementAndGet();
     beforeAppend.accept(actorId);
+    beforeAppendEvents.accept(events);
     long version = inner.append(actorId, expectedVersion, events);
     commits.incrementAndGet();
     commitSizes.add(events.size());
@@ -56,7 +62,7 @@ final class TestStore implements EventStore, SnapshotStore {
 
   @Override
   public List<Event> getEvents(String actorId, long fromVersion) {
-    return inner.getEvents(actorId, fromVersion);
+    return inner.getEvents(actorId, fromVersion).stream().filter(e -> !undecodable.contains(e.version())).toList();
   }
 
   @Override
@@ -66,10 +72,24 @@ final class TestStore implements EventStore, SnapshotStore {
     try {
       readsFrom.add(fromVersion);
       beforeRead.accept(actorId);
-      return inner.getEventsWithErrors(actorId, fromVersion);
+      ReplayResult result = inner.getEventsWithErrors(actorId, fromVersion);
+      if (undecodable.isEmpty()) {
+        return result;
+      }
+      List<dev.aether.store.ReplayError> errors = result.events().stream()
+          .filter(e -> undecodable.contains(e.version()))
+          .map(e -> new dev.aether.store.ReplayError(1000 + e.version(), new byte[] {'{'},
+              new dev.aether.event.EventDecodingException("truncated record", null)))
+          .toList();
+      return new ReplayResult(getEvents(actorId, fromVersion), errors);
     } finally {
       concurrentReads.decrementAndGet();
     }
+  }
+
+  @Override
+  public long maxCommitBytes() {
+    return inner.maxCommitBytes();
   }
 
   @Override

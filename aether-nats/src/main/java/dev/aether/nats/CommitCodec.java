@@ -35,6 +35,13 @@ final class CommitCodec {
 
   private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
   private static final int HASH_BYTES = 16;
+  /** The framing of a commit beyond its events' sizes: the {@code [} of the array. */
+  static final int FRAMING_BYTES = 1;
+  /**
+   * The most bytes a commit's headers take: those of a commit with the longest possible values (versions and
+   * sequence of 19 digits). A message holds at most this plus {@link #FRAMING_BYTES} plus its events' sizes.
+   */
+  static final int MAX_HEADER_BYTES = maxHeaderBytes();
   /** Never updated: only cloned. */
   private static final MessageDigest SHA256 = newSha256();
 
@@ -48,7 +55,29 @@ final class CommitCodec {
    * @return the commit
    */
   static Commit encode(String actorId, List<Event> events) {
-    return new Commit(actorId, events, messageId(actorId, events), payload(events));
+    long[] sizes = new long[events.size()];
+    byte[] payload = payload(events, sizes);
+    return new Commit(actorId, events, messageId(actorId, events), payload, sizes);
+  }
+
+  /**
+   * The most commit bytes ({@link Commit#size()}) a message of at most {@code maxMessageBytes} bytes (headers
+   * included) can hold: a commit fits iff its size is at most this.
+   *
+   * @param maxMessageBytes the message size limit
+   * @return the limit for the events of one commit (0 or less when nothing fits)
+   */
+  static long commitLimit(long maxMessageBytes) {
+    return maxMessageBytes - MAX_HEADER_BYTES - FRAMING_BYTES;
+  }
+
+  private static int maxHeaderBytes() {
+    Headers headers = new Headers();
+    String version = Long.toString(Long.MAX_VALUE);
+    headers.put(MSG_ID, version + "-" + "x".repeat(BASE64.encodeToString(new byte[HASH_BYTES]).length()));
+    headers.put(EXPECTED_LAST_SUBJECT_SEQUENCE, version);
+    headers.put(VERSIONS, version + "-" + version);
+    return headers.serializedLength();
   }
 
   /** The headers of one publish attempt of a commit. */
@@ -190,9 +219,12 @@ final class CommitCodec {
     return -1;
   }
 
-  private static byte[] payload(List<Event> events) {
+  /** Encodes the payload, recording each event's commit bytes in {@code sizes} (its JSON plus one). */
+  private static byte[] payload(List<Event> events, long[] sizes) {
     if (events.size() == 1) {
-      return EventJson.toBytes(events.getFirst());
+      byte[] json = EventJson.toBytes(events.getFirst());
+      sizes[0] = json.length + 1L;
+      return json;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 256);
     out.write('[');
@@ -200,7 +232,9 @@ final class CommitCodec {
       if (i > 0) {
         out.write(',');
       }
-      out.writeBytes(EventJson.toBytes(events.get(i)));
+      byte[] json = EventJson.toBytes(events.get(i));
+      sizes[i] = json.length + 1L;
+      out.writeBytes(json);
     }
     out.write(']');
     return out.toByteArray();

@@ -1,8 +1,8 @@
 package dev.aether.nats;
 
-import dev.aether.InvalidInputException;
 import dev.aether.nats.ActorPositions.Current;
 import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.CommitTooLargeException;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.StoreUnavailableException;
 import dev.aether.store.VersionConflictException;
@@ -59,6 +59,15 @@ import java.util.function.LongPredicate;
  * {@link OutcomeUnknownException}. Every step that needs a blocking read (a cache miss, a refused rule,
  * the resolution of a 10071) runs the synchronous algorithm on the caller-supplied executor.
  *
+ * <h2>Size limit</h2>
+ * A commit must fit in one message: at most the server's max payload (read from the connection's server
+ * info at each commit, since a reconnect may reach another server) and the stream's max message size (read
+ * when the store opens, and again after the server refuses a message as too large, 10054), headers included.
+ * The limit on a commit's events is that less the most its headers and framing can take
+ * ({@link CommitCodec#commitLimit}); a commit whose events, as measured while encoding, exceed it is refused
+ * before sending with a {@link CommitTooLargeException} carrying each event's size, so the caller can split
+ * it without encoding anything.
+ *
  * <p>Thread-safe and lock-free: concurrent commits of one actor race at the server, which accepts exactly
  * one per expected sequence.
  */
@@ -76,6 +85,8 @@ final class CommitPublisher {
   private final Duration timeout;
   private final CommitCompletions completions;
   private final ConcurrentMap<String, Long> unresolved = new ConcurrentHashMap<>();
+  /** The max message size of each stream by name, as last read (0 or less: unlimited). */
+  private final ConcurrentMap<String, Long> streamMaxMessageSizes = new ConcurrentHashMap<>();
 
   /**
    * @param timeout how long an asynchronous commit waits for its acknowledgement
@@ -114,7 +125,8 @@ final class CommitPublisher {
    * @param outcome called once, with the result or with what {@link #commit(ActorAddress, Commit,
    *     LongPredicate)} would throw (possibly wrapped in a {@link CompletionException}); on the completion
    *     thread, or on {@code blocking} after a blocking step
-   * @throws InvalidInputException when the commit is above the server's max payload (nothing sent)
+   * @throws CommitTooLargeException when the commit is above the server's max payload or the stream's max message
+   *     size (nothing sent)
    * @throws StoreUnavailableException when not connected (nothing sent)
    * @throws java.util.concurrent.RejectedExecutionException when {@code blocking} is shut down
    */
@@ -127,7 +139,7 @@ final class CommitPublisher {
     }
     long expectedSequence = position.sequence();
     Headers headers = CommitCodec.headers(commit, expectedSequence);
-    requireSendable(address, commit, headers);
+    requireSendable(address, commit);
     CompletableFuture<PublishAck> ack;
     try {
       ack = js.publishAsync(address.subject(), headers, commit.payload());
@@ -289,11 +301,14 @@ final class CommitPublisher {
    */
   Optional<Result> attempt(ActorAddress address, Commit commit, long expectedSequence) {
     Headers headers = CommitCodec.headers(commit, expectedSequence);
-    requireSendable(address, commit, headers);
+    requireSendable(address, commit);
     try {
       PublishAck ack = js.publish(address.subject(), headers, commit.payload());
       return Optional.of(stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED));
     } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.MESSAGE_TOO_LARGE) {
+        throw tooLargeForStream(address, commit, e);
+      }
       if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE) {
         throw NatsFailures.ofPublish(address.actorId(), e);
       }
@@ -337,19 +352,65 @@ final class CommitPublisher {
     return new Result(position, how);
   }
 
-  private void requireSendable(ActorAddress address, Commit commit, Headers headers) {
+  private void requireSendable(ActorAddress address, Commit commit) {
     Connection.Status status = connection.getStatus();
     if (status != Connection.Status.CONNECTED) {
       throw new StoreUnavailableException("not connected to NATS (connection " + status + "): commit to actor \""
           + address.actorId() + "\" was not sent, nothing was stored", null);
     }
-    long size = (long) headers.serializedLength() + commit.payload().length;
-    long max = connection.getServerInfo().getMaxPayload();
-    if (max > 0 && size > max) {
-      throw new InvalidInputException("events", "the commit to actor \"" + address.actorId() + "\" is " + size
-          + " bytes with its headers, above the NATS server's max payload of " + max
-          + " bytes; nothing was stored");
+    long maxPayload = connection.getServerInfo().getMaxPayload();
+    long streamMax = streamMaxMessageSizes.getOrDefault(address.stream(), 0L);
+    boolean streamLimits = streamMax > 0 && (maxPayload <= 0 || streamMax < maxPayload);
+    long maxMessage = streamLimits ? streamMax : maxPayload;
+    if (maxMessage <= 0) {
+      return;
     }
+    long limit = CommitCodec.commitLimit(maxMessage);
+    if (commit.size() > limit) {
+      throw new CommitTooLargeException(address.actorId(), commit.eventSizes(), limit, (streamLimits
+          ? "stream " + address.stream() + "'s max message size of " + maxMessage
+          : "the NATS server's max payload of " + maxMessage) + " bytes, less up to "
+          + (maxMessage - limit) + " bytes of headers and framing");
+    }
+  }
+
+  /**
+   * Records a stream's max message size, which limits commits to its actors.
+   *
+   * @param stream the stream's name
+   * @param maxMessageSize its max message size; 0 or less for none
+   */
+  void streamMaxMessageSize(String stream, long maxMessageSize) {
+    streamMaxMessageSizes.put(stream, maxMessageSize);
+  }
+
+  /**
+   * The most bytes a commit to any of the store's streams may hold now.
+   *
+   * @return the smallest limit; {@link Long#MAX_VALUE} when nothing limits
+   */
+  long maxCommitBytes() {
+    long maxPayload = connection.getServerInfo().getMaxPayload();
+    long smallest = maxPayload > 0 ? maxPayload : Long.MAX_VALUE;
+    for (long streamMax : streamMaxMessageSizes.values()) {
+      if (streamMax > 0) {
+        smallest = Math.min(smallest, streamMax);
+      }
+    }
+    return smallest == Long.MAX_VALUE ? smallest : CommitCodec.commitLimit(smallest);
+  }
+
+  /** After a 10054: re-reads the stream's max message size, so this and later commits are measured against it. */
+  private RuntimeException tooLargeForStream(ActorAddress address, Commit commit, JetStreamApiException refused) {
+    try {
+      streamMaxMessageSize(address.stream(), reads.maxMessageSize(address.stream()));
+      requireSendable(address, commit);
+    } catch (CommitTooLargeException tooLarge) {
+      return tooLarge;
+    } catch (RuntimeException unreadable) {
+      refused.addSuppressed(unreadable);
+    }
+    return NatsFailures.ofPublish(address.actorId(), refused);
   }
 
   private void remember(String messageId, long expectedSequence) {

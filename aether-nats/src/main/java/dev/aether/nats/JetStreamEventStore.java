@@ -88,6 +88,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   private final JetStreamConfig config;
   private final StoreLayout layout;
   private final ActorPositions positions;
+  private final StreamReads reads;
   private final CommitPublisher publisher;
   private final Replayer replayer;
   private final SnapshotBucket snapshots;
@@ -104,6 +105,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     this.config = config;
     this.layout = StoreLayout.of(config);
     StreamReads reads = new StreamReads(jsm);
+    this.reads = reads;
     this.replayer = new Replayer(js, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
     this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout(),
@@ -160,7 +162,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
       JetStreamManagement jsm = connection.jetStreamManagement(jso);
       new StreamProvisioner(connection, jsm, connection.keyValueManagement(kvo), config, layout).provision();
       KeyValue kv = connection.keyValue(layout.bucketName(), kvo);
-      return new JetStreamEventStore(connection, owns, config, connection.jetStream(jso), jsm, kv);
+      JetStreamEventStore store = new JetStreamEventStore(connection, owns, config, connection.jetStream(jso), jsm,
+          kv);
+      store.readStreamLimits();
+      return store;
     } catch (IOException | RuntimeException e) {
       throw NatsFailures.ofRequest("opening the JetStream event store", e);
     }
@@ -313,6 +318,24 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   }
 
   /**
+   * {@inheritDoc} The smallest of the connected server's max payload and the streams' max message sizes (read
+   * when the store opened, and again after the server refused a message as too large), less the most a
+   * commit's headers and framing take; a commit's events are measured as their JSON plus one byte each.
+   */
+  @Override
+  public long maxCommitBytes() {
+    return publisher.maxCommitBytes();
+  }
+
+  /** Reads each stream's max message size, which limits the commits to its actors. */
+  private void readStreamLimits() {
+    for (int partition = 0; partition < layout.partitions(); partition++) {
+      String stream = layout.streamName(partition);
+      publisher.streamMaxMessageSize(stream, reads.maxMessageSize(stream));
+    }
+  }
+
+  /**
    * {@inheritDoc} A record's position is its stream sequence in the actor's partition stream.
    *
    * @throws StoreUnavailableException when the server does not answer in time
@@ -423,8 +446,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     AppendChecks.checkRead(actorId, fromVersion);
     requireOpen("read events");
     Position snapshot = snapshotPositions.get(actorId);
-    long start = snapshot != null && snapshot.sequence() > 0 && snapshot.version() < fromVersion
-        ? snapshot.sequence() + 1 : 0;
+    // the snapshot's commit ends at its version: a read from that version on starts at that commit (the
+    // runtime reads the snapshot's own event to check the store holds it), a read after it just after
+    long start = snapshot == null || snapshot.sequence() <= 0 || snapshot.version() > fromVersion ? 0
+        : snapshot.version() == fromVersion ? snapshot.sequence() : snapshot.sequence() + 1;
     return replayer.replay(layout.address(actorId), fromVersion, start, seen -> positions.advance(actorId, seen));
   }
 

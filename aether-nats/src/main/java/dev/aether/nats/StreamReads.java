@@ -61,6 +61,20 @@ final class StreamReads {
     }
   }
 
+  /**
+   * A stream's max message size.
+   *
+   * @param stream the stream's name
+   * @return its {@code max_msg_size}; 0 or less when it has none
+   */
+  long maxMessageSize(String stream) {
+    try {
+      return jsm.getStreamInfo(stream).getConfiguration().getMaxMsgSize();
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      throw NatsFailures.ofRequest("reading the configuration of stream " + stream, e);
+    }
+  }
+
   private static StoredMessage stored(MessageInfo info) {
     byte[] data = info.getData();
     return new StoredMessage(info.getSeq(), info.getHeaders(), data == null ? EMPTY : data);

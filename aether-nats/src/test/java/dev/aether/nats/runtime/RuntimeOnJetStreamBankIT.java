@@ -117,7 +117,9 @@ class RuntimeOnJetStreamBankIT {
       assertThat(Bank.balanceOf(second.createVM(Bank.key(account)).get(10, TimeUnit.SECONDS).getState()))
           .as("recovered balance of %s", account).isEqualTo(client.balances().get(account));
     }
-    assertThat(restarted.replayedEvents).as("nothing to replay after the snapshots").hasValue(0);
+    // nothing to replay after the snapshots: each activation reads only its snapshot's own event, to check that
+    // the store holds it (issue 9: a snapshot the store does not back is not trusted)
+    assertThat(restarted.replayedEvents).as("nothing to replay after the snapshots").hasValue(ACCOUNTS);
     // and: the latest command of every account is still recognised after the restart
     BankClient again = new BankClient(List.of(second));
     for (String account : accounts) {
