@@ -32,8 +32,10 @@ import java.util.TreeSet;
  * <p>Implementation notes: the text is first read into a tree by an iterative builder (no recursion, so
  * nesting depth costs no stack; the parser's own nesting limit applies) that reports each repeated key; the
  * tree is then bound to {@link Model}; each unknown key or value of the wrong shape is reported at the path
- * Jackson gives, removed from the tree, and the binding retried (a model is small; one retry per problem). Paths follow {@link ModelValidator}'s rule: a list element with a
- * name is named ({@code aggregates.Account}) unless an earlier element has the same name, else indexed
+ * Jackson gives, removed from the tree, and the binding retried (a model is small; one retry per problem).
+ * The structural check then says nothing more about a removed value (no "must not be null" after "expected a
+ * map"). Paths follow {@link ModelValidator}'s rule: a list element with a name is named
+ * ({@code aggregates.Account}) unless an earlier element has the same name, else indexed
  * ({@code aggregates[2]}). Not thread-safe; used once.
  */
 final class ModelReader {

@@ -14,8 +14,8 @@ import java.util.regex.PatternSyntaxException;
  * The structural checks of {@link Model#validate()}: one instance per validation, collecting every error.
  * Paths name elements by name ({@code aggregates.Account.commands.Withdraw}), or by index when the name is
  * missing or repeats an earlier element's ({@code aggregates[2]}); nothing stops the checks early: an
- * unresolved reference or a duplicate still has everything inside it checked. Expressions are only checked for presence here; {@code aether-model}
- * compiles them. Not thread-safe; used once.
+ * unresolved reference or a duplicate still has everything inside it checked. Expressions are only checked
+ * for presence here; {@code aether-model} compiles them. Not thread-safe; used once.
  */
 final class ModelValidator {
 

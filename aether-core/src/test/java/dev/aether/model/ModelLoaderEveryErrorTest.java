@@ -19,7 +19,8 @@ class ModelLoaderEveryErrorTest {
   void twoUnknownKeys_areBothReported_withTheirPaths() {
     String json = """
         {"name": "m", "agregates": [],
-         "aggregates": [{"name": "A", "comands": [], "events": [{"name": "E", "fields": [{"name": "x", "typ": "int"}]}]}]}
+         "aggregates": [{"name": "A", "comands": [],
+                         "events": [{"name": "E", "fields": [{"name": "x", "typ": "int"}]}]}]}
         """;
 
     assertThatThrownBy(() -> ModelLoader.fromJson(json)).isInstanceOfSatisfying(InvalidModelException.class,

@@ -7,6 +7,7 @@ import dev.aether.model.InvalidModelException;
 import dev.aether.model.ModelError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -60,7 +61,7 @@ class BrokenModelProperties {
         }
         case 1 -> lines.remove(i);
         case 2 -> lines.add(i, line);
-        default -> lines.add(i, line.replaceAll("\\S.*", java.util.regex.Matcher.quoteReplacement("- " + edit.value())));
+        default -> lines.add(i, line.replaceAll("\\S.*", Matcher.quoteReplacement("- " + edit.value())));
       }
     }
     return String.join("\n", lines);
