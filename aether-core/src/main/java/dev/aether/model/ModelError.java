@@ -15,7 +15,10 @@ public record ModelError(String id, String path, String message) {
   public static final String MISSING_VALUE = "missing-value";
   /** A name is not allowed (for example an aggregate type with a {@code /}). */
   public static final String INVALID_NAME = "invalid-name";
-  /** Two elements of one list share a name. */
+  /**
+   * Two elements of one list share a name (reported at the later one's own path, by index), or a map of the
+   * model text holds a key twice.
+   */
   public static final String DUPLICATE_NAME = "duplicate-name";
   /** A reference names nothing that exists. */
   public static final String UNKNOWN_REFERENCE = "unknown-reference";

@@ -13,8 +13,9 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The structural checks of {@link Model#validate()}: one instance per validation, collecting every error.
  * Paths name elements by name ({@code aggregates.Account.commands.Withdraw}), or by index when the name is
- * missing ({@code aggregates[2]}). Expressions are only checked for presence here; {@code aether-model}
- * compiles them. Not thread-safe; used once.
+ * missing or repeats an earlier element's ({@code aggregates[2]}); nothing stops the checks early: an
+ * unresolved reference or a duplicate still has everything inside it checked. Expressions are only checked
+ * for presence here; {@code aether-model} compiles them. Not thread-safe; used once.
  */
 final class ModelValidator {
 
@@ -105,18 +106,15 @@ final class ModelValidator {
       error(ModelError.MISSING_VALUE, at, "must not be null");
       return;
     }
-    if (!requireText(emit.event(), at + ".event")) {
-      return;
-    }
-    Optional<EventDef> event = aggregate.event(emit.event());
-    if (event.isEmpty()) {
+    Optional<EventDef> event = requireText(emit.event(), at + ".event") ? aggregate.event(emit.event())
+        : Optional.empty();
+    if (event.isEmpty() && emit.event() != null && !emit.event().isBlank()) {
       error(ModelError.UNKNOWN_REFERENCE, at + ".event", "event " + emit.event() + " is emitted but not declared"
           + " by aggregate " + aggregate.name());
-      return;
     }
-    Set<String> fields = fieldNames(event.get().fields());
+    Set<String> fields = event.map(e -> fieldNames(e.fields())).orElse(null);
     emit.data().forEach((field, expr) -> {
-      if (!fields.contains(field)) {
+      if (fields != null && !fields.contains(field)) {
         error(ModelError.UNKNOWN_REFERENCE, at + ".data." + field, "event " + emit.event() + " has no field "
             + field + " (fields: " + fields + ")");
       }
@@ -164,15 +162,13 @@ final class ModelValidator {
       Optional<CommandDef> command =
           resolve(policy.then(), at + ".then", "command", AggregateDef::commands, CommandDef::name);
       requireText(policy.target(), at + ".target");
-      command.ifPresent(c -> {
-        Set<String> fields = fieldNames(c.fields());
-        policy.data().forEach((field, expr) -> {
-          if (!fields.contains(field)) {
-            error(ModelError.UNKNOWN_REFERENCE, at + ".data." + field, "command " + policy.then()
-                + " has no field " + field + " (fields: " + fields + ")");
-          }
-          requireText(expr, at + ".data." + field);
-        });
+      Set<String> fields = command.map(c -> fieldNames(c.fields())).orElse(null);
+      policy.data().forEach((field, expr) -> {
+        if (fields != null && !fields.contains(field)) {
+          error(ModelError.UNKNOWN_REFERENCE, at + ".data." + field, "command " + policy.then()
+              + " has no field " + field + " (fields: " + fields + ")");
+        }
+        requireText(expr, at + ".data." + field);
       });
     }
   }
@@ -293,7 +289,10 @@ final class ModelValidator {
   }
 
   /**
-   * Computes each element's path and reports missing and duplicate names.
+   * Computes each element's path and reports missing and duplicate names. An element is named by its name
+   * when it has one that no earlier element of the list has; otherwise (no name, or a repeated one) by its
+   * index, so that a duplicate and everything inside it are reported at its own path
+   * ({@code aggregates.Account.commands[2]}), not at the first element's.
    *
    * @return the paths by position
    */
@@ -303,12 +302,17 @@ final class ModelValidator {
     for (int i = 0; i < elements.size(); i++) {
       T element = elements.get(i);
       String name = element == null ? null : nameOf.apply(element);
-      String path = name == null || name.isBlank() ? listPath + "[" + i + "]" : listPath + "." + name;
+      boolean named = name != null && !name.isBlank();
+      boolean first = named && seen.add(name);
+      String path = first ? listPath + "." + name : listPath + "[" + i + "]";
       paths.add(path);
       if (element == null) {
         error(ModelError.MISSING_VALUE, path, "must not be null");
-      } else if (requireText(name, path + ".name") && !seen.add(name)) {
-        error(ModelError.DUPLICATE_NAME, path, "the name " + name + " is used more than once in " + listPath);
+      } else if (!named) {
+        requireText(name, path + ".name");
+      } else if (!first) {
+        error(ModelError.DUPLICATE_NAME, path, "the name " + name + " is already used by " + listPath + "."
+            + name);
       }
     }
     return paths;

@@ -73,16 +73,16 @@ final class ModelSupport {
    */
   void load(Model next, ConcurrentMap<String, AggregateContext<?>> aggregates, RuntimeServices rt,
       Function<RuntimeMessage, CompletableFuture<CommandResult>> sender, Consumer<String> passivateType) {
-    List<ModelError> errors = new ArrayList<>(next.validate());
-    if (!errors.isEmpty()) {
-      throw new InvalidModelException(errors);
-    }
     lock.lock();
     try {
       if (engine == null) {
         engine = ServiceLoader.load(ModelEngine.class).findFirst().orElse(null);
       }
       if (engine == null) {
+        List<ModelError> errors = new ArrayList<>(next.validate());
+        if (!errors.isEmpty()) {
+          throw new InvalidModelException(errors);
+        }
         errors.addAll(ModelCheck.against(next, aggregates));
         if (!errors.isEmpty()) {
           throw new InvalidModelException(errors);

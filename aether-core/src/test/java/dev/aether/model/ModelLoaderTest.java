@@ -94,11 +94,11 @@ class ModelLoaderTest {
                 ModelError.UNKNOWN_REFERENCE),
             tuple("aggregates.Account.commands.Withdraw.guards[0]",
                 ModelError.MISSING_VALUE),
-            tuple("aggregates.Account.commands.Withdraw", ModelError.DUPLICATE_NAME),
+            tuple("aggregates.Account.commands[1]", ModelError.DUPLICATE_NAME), // the duplicate's own path
             tuple("aggregates.Account.events.Withdrawn.apply.saldo",
                 ModelError.UNKNOWN_REFERENCE),
             tuple("aggregates.Account.events[1].name", ModelError.MISSING_VALUE),
-            tuple("aggregates.Account", ModelError.DUPLICATE_NAME),
+            tuple("aggregates[1]", ModelError.DUPLICATE_NAME),
             tuple("aggregates.Other/Type", ModelError.INVALID_NAME),
             tuple("policies.p.when", ModelError.AMBIGUOUS_REFERENCE),
             tuple("policies.p.then", ModelError.UNKNOWN_REFERENCE),
@@ -117,7 +117,7 @@ class ModelLoaderTest {
     String wrongShape = "{\"name\": \"m\", \"aggregates\": [{\"name\": \"A\", \"commands\": 3}]}";
     assertThatThrownBy(() -> ModelLoader.fromJson(wrongShape))
         .isInstanceOfSatisfying(InvalidModelException.class,
-            e -> assertThat(e.errors().getFirst().path()).isEqualTo("aggregates[0].commands"));
+            e -> assertThat(e.errors().getFirst().path()).isEqualTo("aggregates.A.commands")); // named, as validate()
     assertThatThrownBy(() -> ModelLoader.fromJson("{\"name\": "))
         .isInstanceOf(InvalidModelException.class);
     assertThatThrownBy(() -> ModelLoader.fromJson(""))

@@ -14,9 +14,11 @@ import dev.aether.model.Model;
 public interface ModelEngine {
 
   /**
-   * Compiles a structurally valid model for one runtime.
+   * Validates and compiles a model for one runtime. The model is not validated before: the engine reports
+   * {@link Model#validate()}'s structural problems together with its own (expressions), in one exception, so
+   * that none hides another.
    *
-   * @param model the model; {@link Model#validate()} found no problem
+   * @param model the model, possibly broken
    * @param host what the runtime offers the plan
    * @return the executable plan
    * @throws dev.aether.model.InvalidModelException listing every problem with its path

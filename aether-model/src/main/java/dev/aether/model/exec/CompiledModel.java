@@ -5,11 +5,13 @@ import dev.aether.model.AggregateDef;
 import dev.aether.model.InvalidModelException;
 import dev.aether.model.Model;
 import dev.aether.model.ModelError;
+import dev.aether.model.ModelLoader;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.FieldError;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.spi.Behavior;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +25,15 @@ import java.util.Optional;
  * policies.
  *
  * <p>{@link #compile} refuses a broken model with an {@link InvalidModelException} listing every problem with
- * its path: the structural ones of {@link Model#validate()} first, then the expression errors
- * ({@code aggregates.Account.commands.Withdraw.guards[0]: undeclared reference 'cmd.amout' (cmd has amount)
- * at column 1 [unknown-reference]}), wrong result types, implicit copies that do not fit. Policy cycles are
- * {@linkplain #warnings() warnings}. Usually the runtime compiles a model itself ({@code Runtime.loadModel},
- * through {@link AetherModelEngine}); compile directly to check a model in a build or a test. Immutable and
+ * its path, none hidden behind another: the structural ones of {@link Model#validate()} first, then the
+ * expression errors ({@code aggregates.Account.commands.Withdraw.guards[0]: undeclared reference 'cmd.amout'
+ * (cmd has amount) at column 1 [unknown-reference]}), wrong result types, implicit copies that do not fit.
+ * Expressions are compiled even when the structure is broken, wherever their scope can be known (see the
+ * module README). {@link #load}, {@link #fromYaml} and {@link #fromJson} are the one-call validation of a
+ * model text: what {@link ModelLoader} reports (repeated keys, unknown keys, values of the wrong shape,
+ * structure) and every expression, in one exception. Policy cycles are {@linkplain #warnings() warnings}.
+ * Usually the runtime compiles a model itself ({@code Runtime.loadModel}, through
+ * {@link AetherModelEngine}); compile directly to check a model in a build or a test. Immutable and
  * thread-safe.
  */
 public final class CompiledModel {
@@ -68,17 +74,62 @@ public final class CompiledModel {
    */
   public static CompiledModel compile(Model model, Clock clock) {
     Checks.notNull(model, "model");
-    Checks.notNull(clock, "clock");
-    List<ModelError> errors = new ArrayList<>(model.validate());
-    if (!errors.isEmpty()) {
-      throw new InvalidModelException(errors);
+    return compile(model, Checks.notNull(clock, "clock"), model.validate());
+  }
+
+  /**
+   * Reads a model file ({@code .yaml}/{@code .yml} as YAML, anything else as JSON), checks its structure and
+   * compiles every expression: the whole validation in one call.
+   *
+   * @param file the file
+   * @return the compiled model; {@link #model()} is the model to give {@code Runtime.loadModel}
+   * @throws InvalidModelException listing every problem: repeated and unknown keys, values of the wrong
+   *     shape, structural errors and expression errors, each with its path
+   * @throws java.io.UncheckedIOException when the file cannot be read
+   */
+  public static CompiledModel load(Path file) {
+    return compile(ModelLoader.read(file));
+  }
+
+  /**
+   * Reads a model from YAML text, checks its structure and compiles every expression (see {@link #load}).
+   *
+   * @param yaml the YAML text
+   * @return the compiled model
+   * @throws InvalidModelException listing every problem with its path
+   */
+  public static CompiledModel fromYaml(String yaml) {
+    return compile(ModelLoader.readYaml(yaml));
+  }
+
+  /**
+   * Reads a model from JSON text, checks its structure and compiles every expression (see {@link #load}).
+   *
+   * @param json the JSON text
+   * @return the compiled model
+   * @throws InvalidModelException listing every problem with its path
+   */
+  public static CompiledModel fromJson(String json) {
+    return compile(ModelLoader.readJson(json));
+  }
+
+  private static CompiledModel compile(ModelLoader.Reading reading) {
+    if (reading.model().isEmpty()) {
+      throw new InvalidModelException(reading.errors());
     }
+    return compile(reading.model().get(), Clock.systemUTC(), reading.errors());
+  }
+
+  /** Compiles a model whose structural (and reading) problems are already known; adds the expression errors. */
+  private static CompiledModel compile(Model model, Clock clock, List<ModelError> known) {
+    List<ModelError> errors = new ArrayList<>(known);
     ModelCompiler compiler = new ModelCompiler(model, clock);
     Map<String, ModelBehavior> behaviors = compiler.behaviors();
     List<PolicyProgram> policies = compiler.policies();
     List<ReadModelProgram> readModels = compiler.readModels();
-    if (!compiler.errors().isEmpty()) {
-      throw new InvalidModelException(compiler.errors());
+    errors.addAll(compiler.errors());
+    if (!errors.isEmpty()) {
+      throw new InvalidModelException(errors);
     }
     return new CompiledModel(model, Map.copyOf(behaviors), policies, readModels,
         PolicyCycles.find(model.aggregates(), policies));

@@ -25,18 +25,40 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * Compiles a structurally valid model: builds the expression scopes (state, command, event records), compiles
- * and type-checks every CEL expression once, resolves implicit field copies, and collects every problem as a
+ * Compiles a model: builds the expression scopes (state, command, event records), compiles and type-checks
+ * every CEL expression once, resolves implicit field copies, and collects every problem as a
  * {@link ModelError} with its path. One instance per compilation; not thread-safe.
+ *
+ * <p>The model need not be structurally valid: the compiler runs next to {@link Model#validate()} so that
+ * expression errors are listed together with the structural ones, never hidden behind them. It skips what
+ * the structural check reports (null elements, missing names, unresolved references) and checks what it
+ * can around it: a field of unknown type is declared with a stand-in type and the scopes holding it report
+ * syntax and unknown names but no type errors; an unresolved event is an untyped {@code event} map; an
+ * expression whose target (a state, event, command or row field) is unknown is checked without its result
+ * type. Paths follow the structural check's rule: a list element is named by its name unless an earlier
+ * element has it, else by index ({@code aggregates.Account.commands[2]}). The built programs are used only
+ * when no error was found.
  */
 final class ModelCompiler {
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** Declared for a field whose type is unknown (already reported); its scope then reports no type errors. */
+  private static final FieldType STAND_IN = FieldType.STRING;
+  /** The {@code event} of a scope whose event could not be resolved (already reported). */
+  private static final FieldType UNKNOWN_RECORD = FieldType.mapOf(FieldType.STRING);
 
   private final Model model;
   private final Clock clock;
@@ -51,149 +73,217 @@ final class ModelCompiler {
     return errors;
   }
 
+  /** The fields of a record: their known types, the types to declare (with stand-ins), and whether all are known. */
+  private record Typed(Map<String, FieldType> known, Map<String, FieldType> declared, boolean complete) {}
+
+  /** A scope, and whether every type in it is known (otherwise type errors are not reported in it). */
+  private record Scope(ExpressionScope scope, boolean typed) {}
+
   Map<String, ModelBehavior> behaviors() {
     Map<String, ModelBehavior> behaviors = new LinkedHashMap<>();
-    for (AggregateDef aggregate : model.aggregates()) {
-      behaviors.put(aggregate.name(), behavior(aggregate));
+    List<String> paths = paths(model.aggregates(), AggregateDef::name, "aggregates");
+    for (int i = 0; i < model.aggregates().size(); i++) {
+      AggregateDef aggregate = model.aggregates().get(i);
+      if (aggregate != null) {
+        behaviors.put(aggregate.name(), behavior(aggregate, paths.get(i)));
+      }
     }
     return behaviors;
   }
 
-  private ModelBehavior behavior(AggregateDef aggregate) {
-    String path = "aggregates." + aggregate.name();
-    Map<String, FieldType> stateTypes = types(stateDefs(aggregate.state()), path + ".state");
+  private ModelBehavior behavior(AggregateDef aggregate, String path) {
+    Typed state = types(stateDefs(aggregate.state()), paths(aggregate.state(), StateFieldDef::name,
+        path + ".state"));
     Map<String, Object> initial = new LinkedHashMap<>();
-    aggregate.state().forEach(f -> initial.put(f.name(), initialValue(f)));
-    ExpressionScope invariantScope = scope(path + ".state", b -> b.record("state", stateTypes)
+    aggregate.state().stream().filter(f -> f != null && state.known().containsKey(f.name()))
+        .forEach(f -> initial.put(f.name(), initialValue(f)));
+    Scope invariantScope = scope(path + ".state", state.complete(), b -> b.record("state", state.declared())
         .variable("actorId", FieldType.STRING));
     List<Guard> invariants = guards(invariantScope, aggregate.invariants(), path + ".invariants");
     Map<String, CommandProgram> commands = new LinkedHashMap<>();
-    for (CommandDef command : aggregate.commands()) {
-      commands.put(command.name(), command(aggregate, command, stateTypes, path + ".commands." + command.name()));
+    List<String> commandPaths = paths(aggregate.commands(), CommandDef::name, path + ".commands");
+    for (int i = 0; i < aggregate.commands().size(); i++) {
+      CommandDef command = aggregate.commands().get(i);
+      if (command != null) {
+        CommandProgram program = command(aggregate, command, state, commandPaths.get(i));
+        putNamed(commands, command.name(), program);
+      }
     }
     Map<String, EventProgram> events = new LinkedHashMap<>();
-    for (EventDef event : aggregate.events()) {
-      events.put(event.name(), event(event, stateTypes, path + ".events." + event.name()));
+    List<String> eventPaths = paths(aggregate.events(), EventDef::name, path + ".events");
+    for (int i = 0; i < aggregate.events().size(); i++) {
+      EventDef event = aggregate.events().get(i);
+      if (event != null) {
+        putNamed(events, event.name(), event(event, state, eventPaths.get(i)));
+      }
     }
-    return new ModelBehavior(aggregate.name(), schema(stateTypes), initial, commands, events, invariantScope,
-        invariants, clock);
+    return new ModelBehavior(aggregate.name(), schema(state.known()), initial, commands, events,
+        invariantScope == null ? null : invariantScope.scope(), invariants, clock);
   }
 
-  private CommandProgram command(AggregateDef aggregate, CommandDef command, Map<String, FieldType> stateTypes,
-      String path) {
-    Map<String, FieldType> cmdTypes = types(command.fields(), path + ".fields");
-    ExpressionScope scope = scope(path, b -> b.record("state", stateTypes).record("cmd", cmdTypes)
-        .variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
+  private CommandProgram command(AggregateDef aggregate, CommandDef command, Typed state, String path) {
+    Typed cmd = types(command.fields(), paths(command.fields(), FieldDef::name, path + ".fields"));
+    Scope scope = scope(path, state.complete() && cmd.complete(), b -> b.record("state", state.declared())
+        .record("cmd", cmd.declared()).variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
     List<Guard> guards = guards(scope, command.guards(), path + ".guards");
     List<CommandProgram.Emission> emits = new ArrayList<>();
     for (int i = 0; i < command.emits().size(); i++) {
       EmitDef emit = command.emits().get(i);
       String at = path + ".emits[" + i + "]";
-      EventDef event = aggregate.event(emit.event()).orElseThrow();
-      CompiledExpression when = emit.when().isBlank() ? null
-          : compile(scope, emit.when(), FieldType.BOOL, at + ".when");
-      List<Mapping> data = mappings(scope, event.fields(), types(event.fields(), null), emit.data(), "cmd",
-          command.fields(), cmdTypes, at + ".data", "event " + event.name());
-      emits.add(new CommandProgram.Emission(event.name(), when, data));
+      if (emit == null) {
+        continue; // reported by Model.validate()
+      }
+      CompiledExpression when = compile(scope, emit.when(), FieldType.BOOL, at + ".when");
+      Optional<EventDef> event = emit.event() == null ? Optional.empty() : aggregate.event(emit.event());
+      if (event.isEmpty()) {
+        unchecked(scope, emit.data(), at + ".data"); // the event is not declared (reported)
+        continue;
+      }
+      Typed eventTypes = types(event.get().fields(), null);
+      List<Mapping> data = mappings(scope, event.get().fields(), eventTypes, emit.data(), "cmd",
+          command.fields(), cmd, at + ".data", "event " + event.get().name());
+      emits.add(new CommandProgram.Emission(event.get().name(), when, data));
     }
-    return new CommandProgram(command.name(), scope, new PayloadValidator(command.fields(), cmdTypes), guards,
-        emits);
+    List<FieldDef> checkable = command.fields().stream()
+        .filter(f -> f != null && cmd.known().containsKey(f.name()) && patternCompiles(f)).toList();
+    return new CommandProgram(command.name(), scope == null ? null : scope.scope(),
+        new PayloadValidator(checkable, cmd.known()), guards, emits);
   }
 
-  private EventProgram event(EventDef event, Map<String, FieldType> stateTypes, String path) {
-    Map<String, FieldType> eventTypes = types(event.fields(), path + ".fields");
-    ExpressionScope scope = scope(path, b -> b.record("state", stateTypes).record("event", eventTypes)
-        .variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
+  private EventProgram event(EventDef event, Typed state, String path) {
+    Typed eventTypes = types(event.fields(), paths(event.fields(), FieldDef::name, path + ".fields"));
+    Scope scope = scope(path, state.complete() && eventTypes.complete(), b -> b.record("state", state.declared())
+        .record("event", eventTypes.declared()).variable("actorId", FieldType.STRING)
+        .variable("now", FieldType.TIMESTAMP));
     Map<String, CompiledExpression> apply = new LinkedHashMap<>();
     event.apply().forEach((field, expr) ->
-        apply.put(field, compile(scope, expr, stateTypes.get(field), path + ".apply." + field)));
-    return new EventProgram(event.name(), scope, apply);
+        apply.put(field, compile(scope, expr, state.known().get(field), path + ".apply." + field)));
+    return new EventProgram(event.name(), scope == null ? null : scope.scope(), apply);
   }
 
   List<PolicyProgram> policies() {
     List<PolicyProgram> policies = new ArrayList<>();
-    for (PolicyDef policy : model.policies()) {
-      String path = "policies." + policy.name();
-      Ref<EventDef> when = resolveEvent(policy.when());
-      Ref<CommandDef> then = resolveCommand(policy.then());
-      Map<String, FieldType> eventTypes = types(when.element().fields(), null);
-      ExpressionScope scope = scope(path, b -> b.record("event", eventTypes)
-          .variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
-      CompiledExpression condition = policy.condition().isBlank() ? null
-          : compile(scope, policy.condition(), FieldType.BOOL, path + ".condition");
-      CompiledExpression target = compile(scope, policy.target(), FieldType.STRING, path + ".target");
-      List<Mapping> data = mappings(scope, then.element().fields(), types(then.element().fields(), null),
-          policy.data(), "event", when.element().fields(), eventTypes, path + ".data",
-          "command " + then.aggregate().name() + "." + then.element().name());
-      policies.add(new PolicyProgram(policy.name(), when.aggregate().name(), when.element().name(), scope,
-          condition, target, then.aggregate().name(), then.element().name(), data));
+    List<String> paths = paths(model.policies(), PolicyDef::name, "policies");
+    for (int i = 0; i < model.policies().size(); i++) {
+      PolicyDef policy = model.policies().get(i);
+      if (policy != null) {
+        policy(policy, paths.get(i)).ifPresent(policies::add);
+      }
     }
     return policies;
   }
 
+  private Optional<PolicyProgram> policy(PolicyDef policy, String path) {
+    Optional<Ref<EventDef>> when = resolveEvent(policy.when());
+    Optional<Ref<CommandDef>> then = resolveCommand(policy.then());
+    Typed eventTypes = when.map(w -> types(w.element().fields(), null)).orElse(null);
+    Scope scope = scope(path, eventTypes != null && eventTypes.complete(), b -> (eventTypes == null
+        ? b.variable("event", UNKNOWN_RECORD) : b.record("event", eventTypes.declared()))
+        .variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
+    CompiledExpression condition = compile(scope, policy.condition(), FieldType.BOOL, path + ".condition");
+    CompiledExpression target = compile(scope, policy.target(), FieldType.STRING, path + ".target");
+    if (when.isEmpty() || then.isEmpty()) {
+      Map<String, FieldType> targetTypes = then.map(t -> types(t.element().fields(), null).known()).orElse(Map.of());
+      policy.data().forEach((field, expr) -> compile(scope, expr, targetTypes.get(field), path + ".data." + field));
+      return Optional.empty();
+    }
+    CommandDef command = then.get().element();
+    List<Mapping> data = mappings(scope, command.fields(), types(command.fields(), null), policy.data(), "event",
+        when.get().element().fields(), eventTypes, path + ".data",
+        "command " + then.get().aggregate().name() + "." + command.name());
+    return Optional.of(new PolicyProgram(policy.name(), when.get().aggregate().name(), when.get().element().name(),
+        scope == null ? null : scope.scope(), condition, target, then.get().aggregate().name(), command.name(),
+        data));
+  }
+
   List<ReadModelProgram> readModels() {
     List<ReadModelProgram> programs = new ArrayList<>();
-    for (ReadModelDef rm : model.readModels()) {
-      String path = "readModels." + rm.name();
-      if (rm.name().startsWith("$")) {
-        error(ModelError.INVALID_NAME, path, "read-model names starting with '$' are reserved ("
-            + PolicyRunner.CHECKPOINTS + " holds the policies' checkpoints)");
+    List<String> paths = paths(model.readModels(), ReadModelDef::name, "readModels");
+    for (int i = 0; i < model.readModels().size(); i++) {
+      ReadModelDef rm = model.readModels().get(i);
+      if (rm != null) {
+        programs.add(readModel(rm, paths.get(i)));
       }
-      Map<String, FieldType> rowTypes = types(stateDefs(rm.fields()), path + ".fields");
-      Map<String, Object> initial = new LinkedHashMap<>();
-      rm.fields().forEach(f -> initial.put(f.name(), initialValue(f)));
-      Map<String, ReadModelProgram.Handler> handlers = new LinkedHashMap<>();
-      java.util.Set<String> aggregates = new java.util.LinkedHashSet<>();
-      for (int i = 0; i < rm.on().size(); i++) {
-        ProjectionDef on = rm.on().get(i);
-        String at = path + ".on[" + i + "]";
-        Ref<EventDef> event = resolveEvent(on.event());
-        Map<String, FieldType> eventTypes = types(event.element().fields(), null);
-        ExpressionScope scope = scope(at, b -> b.record("row", rowTypes).record("event", eventTypes)
-            .variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
-        CompiledExpression key = on.key().isBlank() ? compile(scope, rm.key(), FieldType.STRING, path + ".key")
-            : compile(scope, on.key(), FieldType.STRING, at + ".key");
-        Map<String, CompiledExpression> set = new LinkedHashMap<>();
-        on.set().forEach((field, expr) -> set.put(field, compile(scope, expr, rowTypes.get(field),
-            at + ".set." + field)));
-        String source = event.aggregate().name() + "." + event.element().name();
-        if (handlers.putIfAbsent(source, new ReadModelProgram.Handler(scope, key, set)) != null) {
-          error(ModelError.DUPLICATE_NAME, at + ".event", "read model " + rm.name() + " handles " + source
-              + " twice; merge the updates");
-        }
-        aggregates.add(event.aggregate().name());
-      }
-      programs.add(new ReadModelProgram(rm.name(), schema(rowTypes), initial, handlers, aggregates));
     }
     return programs;
   }
 
+  private ReadModelProgram readModel(ReadModelDef rm, String path) {
+    if (rm.name() != null && rm.name().startsWith("$")) {
+      error(ModelError.INVALID_NAME, path, "read-model names starting with '$' are reserved ("
+          + PolicyRunner.CHECKPOINTS + " holds the policies' checkpoints)");
+    }
+    Typed row = types(stateDefs(rm.fields()), paths(rm.fields(), StateFieldDef::name, path + ".fields"));
+    Map<String, Object> initial = new LinkedHashMap<>();
+    rm.fields().stream().filter(f -> f != null && row.known().containsKey(f.name()))
+        .forEach(f -> initial.put(f.name(), initialValue(f)));
+    Map<String, ReadModelProgram.Handler> handlers = new LinkedHashMap<>();
+    Set<String> aggregates = new LinkedHashSet<>();
+    for (int i = 0; i < rm.on().size(); i++) {
+      ProjectionDef on = rm.on().get(i);
+      String at = path + ".on[" + i + "]";
+      if (on == null) {
+        continue; // reported by Model.validate()
+      }
+      Optional<Ref<EventDef>> event = resolveEvent(on.event());
+      Typed eventTypes = event.map(e -> types(e.element().fields(), null)).orElse(null);
+      Scope scope = scope(at, row.complete() && eventTypes != null && eventTypes.complete(), b -> (eventTypes == null
+          ? b.record("row", row.declared()).variable("event", UNKNOWN_RECORD)
+          : b.record("row", row.declared()).record("event", eventTypes.declared()))
+          .variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
+      CompiledExpression key = on.key().isBlank() ? compile(scope, rm.key(), FieldType.STRING, path + ".key")
+          : compile(scope, on.key(), FieldType.STRING, at + ".key");
+      Map<String, CompiledExpression> set = new LinkedHashMap<>();
+      on.set().forEach((field, expr) -> set.put(field, compile(scope, expr, row.known().get(field),
+          at + ".set." + field)));
+      if (event.isEmpty()) {
+        continue;
+      }
+      String source = event.get().aggregate().name() + "." + event.get().element().name();
+      if (handlers.putIfAbsent(source, new ReadModelProgram.Handler(scope == null ? null : scope.scope(), key, set))
+          != null) {
+        error(ModelError.DUPLICATE_NAME, at + ".event", "read model " + rm.name() + " handles " + source
+            + " twice; merge the updates");
+      }
+      aggregates.add(event.get().aggregate().name());
+    }
+    return new ReadModelProgram(rm.name(), schema(row.known()), initial, handlers, aggregates);
+  }
+
   /**
    * The mappings of a target's fields: explicit expressions, else a copy of the same-named source field when
-   * its type fits, else (for a required target field) an error.
+   * its type fits, else (for a required target field) an error. Explicit mappings to fields the target does
+   * not have (reported by the structural check) are still compiled.
    */
-  private List<Mapping> mappings(ExpressionScope scope, List<FieldDef> targetFields,
-      Map<String, FieldType> targetTypes, Map<String, String> explicit, String sourceName,
-      List<FieldDef> sourceFields, Map<String, FieldType> sourceTypes, String path, String targetName) {
+  private List<Mapping> mappings(Scope scope, List<FieldDef> targetFields, Typed targetTypes,
+      Map<String, String> explicit, String sourceName, List<FieldDef> sourceFields, Typed sourceTypes, String path,
+      String targetName) {
     List<Mapping> mappings = new ArrayList<>();
+    Set<String> targets = new LinkedHashSet<>();
     for (FieldDef field : targetFields) {
+      if (field == null || field.name() == null || !targets.add(field.name())) {
+        continue; // reported by Model.validate()
+      }
       String at = path + "." + field.name();
-      FieldType type = targetTypes.get(field.name());
+      FieldType type = targetTypes.known().get(field.name());
       String expr = explicit.get(field.name());
       if (expr != null) {
         mappings.add(new Mapping(field.name(), compile(scope, expr, type, at), null));
         continue;
       }
-      Optional<FieldDef> source = sourceFields.stream().filter(s -> s.name().equals(field.name())).findFirst();
+      Optional<FieldDef> source = sourceFields.stream()
+          .filter(s -> s != null && field.name().equals(s.name())).findFirst();
+      FieldType sourceType = sourceTypes.known().get(field.name());
       if (source.isEmpty()) {
         if (!field.optional()) {
           error(ModelError.MISSING_VALUE, at, "required field " + field.name() + " of " + targetName
               + " has no mapping, and " + sourceName + " has no field of that name to copy");
         }
-      } else if (!type.equals(sourceTypes.get(field.name()))) {
+      } else if (type == null || sourceType == null) {
+        continue; // a type is unknown (reported): the copy cannot be checked
+      } else if (!type.equals(sourceType)) {
         error(ModelError.EXPRESSION_TYPE, at, "field " + field.name() + " of " + targetName + " is " + type
-            + " but " + sourceName + "." + field.name() + " is " + sourceTypes.get(field.name())
-            + "; map it explicitly");
+            + " but " + sourceName + "." + field.name() + " is " + sourceType + "; map it explicitly");
       } else if (source.get().optional() && !field.optional()) {
         error(ModelError.MISSING_VALUE, at, "required field " + field.name() + " of " + targetName
             + " would be copied from the optional " + sourceName + "." + field.name() + "; map it explicitly");
@@ -201,26 +291,51 @@ final class ModelCompiler {
         mappings.add(new Mapping(field.name(), null, sourceName));
       }
     }
+    explicit.forEach((field, expr) -> {
+      if (!targets.contains(field)) {
+        compile(scope, expr, null, path + "." + field);
+      }
+    });
     return mappings;
   }
 
-  private List<Guard> guards(ExpressionScope scope, List<GuardDef> defs, String path) {
+  /** Compiles expressions whose targets are unknown (reported): syntax, names and types, not the result type. */
+  private void unchecked(Scope scope, Map<String, String> expressions, String path) {
+    expressions.forEach((field, expr) -> compile(scope, expr, null, path + "." + field));
+  }
+
+  private List<Guard> guards(Scope scope, List<GuardDef> defs, String path) {
     List<Guard> guards = new ArrayList<>();
     for (int i = 0; i < defs.size(); i++) {
       GuardDef def = defs.get(i);
-      CompiledExpression expr = compile(scope, def.expr(), FieldType.BOOL, path + "[" + i + "]");
-      guards.add(new Guard(expr, def.messageOrDefault()));
+      if (def != null) {
+        CompiledExpression expr = compile(scope, def.expr(), FieldType.BOOL, path + "[" + i + "]");
+        guards.add(new Guard(expr, def.messageOrDefault()));
+      }
     }
     return guards;
   }
 
-  private CompiledExpression compile(ExpressionScope scope, String source, FieldType type, String path) {
-    if (scope == null || type == null) {
-      return null; // the scope or type was refused and reported already
+  /**
+   * Compiles one expression and records its errors.
+   *
+   * @param type the result type, or {@code null} when the target is unknown (then the result type is not
+   *     checked)
+   * @return the compiled expression, or {@code null} when it has errors, is absent (blank: reported by the
+   *     structural check, or an absent optional condition) or its scope could not be built
+   */
+  private CompiledExpression compile(Scope scope, String source, FieldType type, String path) {
+    if (scope == null || source == null || source.isBlank()) {
+      return null;
     }
-    Compilation compilation = ExpressionCompiler.create(scope).compile(source, type, path);
+    Compilation compilation = ExpressionCompiler.create(scope.scope()).compile(source,
+        type == null ? STAND_IN : type, path);
     for (ExpressionError e : compilation.errors()) {
-      error(e.id(), e.path(), e.messageWithPosition());
+      boolean resultType = e.id().equals(ModelError.EXPRESSION_RESULT_TYPE);
+      boolean typeError = resultType || e.id().equals(ModelError.EXPRESSION_TYPE);
+      if (!(type == null && resultType) && !(!scope.typed() && typeError)) {
+        error(e.id(), e.path(), e.messageWithPosition());
+      }
     }
     return compilation.compiled().orElse(null);
   }
@@ -229,34 +344,91 @@ final class ModelCompiler {
     ExpressionScope.Builder declare(ExpressionScope.Builder builder);
   }
 
-  private ExpressionScope scope(String path, ScopeSpec spec) {
+  private Scope scope(String path, boolean typed, ScopeSpec spec) {
     try {
-      return spec.declare(ExpressionScope.builder()).build();
+      return new Scope(spec.declare(ExpressionScope.builder()).build(), typed);
     } catch (InvalidInputException e) {
       error(ModelError.INVALID_NAME, path, e.getMessage());
       return null;
     }
   }
 
-  private Map<String, FieldType> types(List<FieldDef> fields, String path) {
-    Map<String, FieldType> types = new LinkedHashMap<>();
-    for (FieldDef f : fields) {
-      types.put(f.name(), FieldType.parse(f.type()));
-      if (path != null && !ExpressionScope.isValidName(f.name())) {
-        error(ModelError.INVALID_NAME, path + "." + f.name(), "'" + f.name() + "' is a CEL reserved word or type"
-            + " name; rename the field");
+  /**
+   * The types of a record's fields. Fields without a usable name are left out (reported by the structural
+   * check, or here for CEL reserved words when {@code paths} is given); a field of unknown type is declared
+   * with a stand-in type and makes the record incomplete.
+   *
+   * @param paths each field's path, to report reserved words; {@code null} when reported elsewhere
+   */
+  private Typed types(List<FieldDef> fields, List<String> paths) {
+    Map<String, FieldType> known = new LinkedHashMap<>();
+    Map<String, FieldType> declared = new LinkedHashMap<>();
+    boolean complete = true;
+    for (int i = 0; i < fields.size(); i++) {
+      FieldDef f = fields.get(i);
+      if (f == null || f.name() == null || !IDENTIFIER.matcher(f.name()).matches()) {
+        complete = false;
+        continue;
       }
+      if (!ExpressionScope.isValidName(f.name())) {
+        if (paths != null) {
+          error(ModelError.INVALID_NAME, paths.get(i), "'" + f.name() + "' is a CEL reserved word or type name;"
+              + " rename the field");
+        }
+        complete = false;
+        continue;
+      }
+      Optional<FieldType> type = parse(f.type());
+      type.ifPresent(t -> known.put(f.name(), t));
+      declared.put(f.name(), type.orElse(STAND_IN));
+      complete &= type.isPresent();
     }
-    return types;
+    return new Typed(known, declared, complete);
+  }
+
+  private static Optional<FieldType> parse(String type) {
+    try {
+      return type == null ? Optional.empty() : Optional.of(FieldType.parse(type));
+    } catch (InvalidInputException e) {
+      return Optional.empty(); // reported by Model.validate()
+    }
+  }
+
+  /** Same rule as the structural check: by name unless missing or used by an earlier element, else by index. */
+  private static <T> List<String> paths(List<T> elements, Function<T, String> nameOf, String listPath) {
+    List<String> paths = new ArrayList<>(elements.size());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < elements.size(); i++) {
+      T element = elements.get(i);
+      String name = element == null ? null : nameOf.apply(element);
+      boolean first = name != null && !name.isBlank() && seen.add(name);
+      paths.add(first ? listPath + "." + name : listPath + "[" + i + "]");
+    }
+    return paths;
+  }
+
+  /** Keeps the first element of a name; unnamed and later ones are reported by the structural check. */
+  private static <T> void putNamed(Map<String, T> map, String name, T value) {
+    if (name != null && !name.isBlank()) {
+      map.putIfAbsent(name, value);
+    }
+  }
+
+  private static boolean patternCompiles(FieldDef field) {
+    try {
+      return field.pattern() == null || Pattern.compile(field.pattern()) != null;
+    } catch (PatternSyntaxException e) {
+      return false; // reported by Model.validate()
+    }
   }
 
   private static List<FieldDef> stateDefs(List<StateFieldDef> state) {
-    return state.stream().map(f -> FieldDef.of(f.name(), f.type())).toList();
+    return state.stream().map(f -> f == null ? null : FieldDef.of(f.name(), f.type())).toList();
   }
 
   private static Object initialValue(StateFieldDef field) {
     Object value = field.initial() == null ? null : JsonValues.copyValue(field.initial(), field.name());
-    FieldType type = FieldType.parse(field.type());
+    FieldType type = parse(field.type()).orElse(null);
     return type == FieldType.DOUBLE && value instanceof Long l ? (Object) l.doubleValue() : value;
   }
 
@@ -279,28 +451,33 @@ final class ModelCompiler {
   /** A resolved reference: the element and the aggregate declaring it. */
   record Ref<T>(AggregateDef aggregate, T element) {}
 
-  Ref<EventDef> resolveEvent(String reference) {
+  /** @return the event, or empty when the reference is missing, unknown or ambiguous (reported) */
+  Optional<Ref<EventDef>> resolveEvent(String reference) {
     return resolve(reference, true);
   }
 
-  Ref<CommandDef> resolveCommand(String reference) {
+  /** @return the command, or empty when the reference is missing, unknown or ambiguous (reported) */
+  Optional<Ref<CommandDef>> resolveCommand(String reference) {
     return resolve(reference, false);
   }
 
   @SuppressWarnings("unchecked")
-  private <T> Ref<T> resolve(String reference, boolean event) {
+  private <T> Optional<Ref<T>> resolve(String reference, boolean event) {
+    if (reference == null || reference.isBlank()) {
+      return Optional.empty();
+    }
     int dot = reference.lastIndexOf('.');
     String aggregateName = dot < 0 ? null : reference.substring(0, dot);
     String name = reference.substring(dot + 1);
+    List<Ref<T>> found = new ArrayList<>();
     for (AggregateDef aggregate : model.aggregates()) {
-      if (aggregateName == null || aggregateName.equals(aggregate.name())) {
-        Optional<?> found = event ? aggregate.event(name) : aggregate.command(name);
-        if (found.isPresent()) {
-          return new Ref<>(aggregate, (T) found.get());
-        }
+      if (aggregate != null && (aggregateName == null || aggregateName.equals(aggregate.name()))) {
+        Optional<?> element = event ? aggregate.event(name) : aggregate.command(name);
+        element.ifPresent(e -> found.add(new Ref<>(aggregate, (T) e)));
       }
     }
-    throw new IllegalStateException("unresolved reference " + reference + " in a validated model");
+    return found.isEmpty() || (aggregateName == null && found.size() > 1) ? Optional.empty()
+        : Optional.of(found.getFirst());
   }
 
   private void error(String id, String path, String message) {

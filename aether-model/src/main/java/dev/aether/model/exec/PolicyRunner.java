@@ -197,7 +197,13 @@ final class PolicyRunner implements AutoCloseable {
     return true;
   }
 
-  private RuntimeMessage message(PolicyProgram p, Event event) {
+  /**
+   * The command a policy sends for an event, or {@code null} when its condition is false. Metadata: causation
+   * = the event's id; correlation = the event's correlation id, else (an event stored by another writer
+   * without one) the id of the command that produced the event, else the event's id, the same root the
+   * runtime gives a command's events when it has none; user and trace ids = the event's, when it has them.
+   */
+  static RuntimeMessage message(PolicyProgram p, Event event) {
     String streamId = event.actorId();
     Map<String, Object> variables = new HashMap<>(4);
     variables.put("event", event.data());
@@ -210,9 +216,12 @@ final class PolicyRunner implements AutoCloseable {
     String target = (String) p.target().evaluate(bindings);
     Map<String, Object> data = new LinkedHashMap<>();
     p.data().forEach(m -> m.apply(bindings, event.data(), data));
-    return RuntimeMessage.builder(p.targetAggregate(), target, p.command()).payload(data)
-        .commandId(commandId(p.name(), event.id())).causationId(event.id())
-        .correlationId(event.correlationId().orElse(event.id())).build();
+    RuntimeMessage.Builder message = RuntimeMessage.builder(p.targetAggregate(), target, p.command())
+        .payload(data).commandId(commandId(p.name(), event.id())).causationId(event.id())
+        .correlationId(event.correlationId().or(event::commandId).orElse(event.id()));
+    event.userId().ifPresent(message::userId);
+    event.traceId().ifPresent(message::traceId);
+    return message.build();
   }
 
   /** Waits for a reply; empty when the runner closes first. */

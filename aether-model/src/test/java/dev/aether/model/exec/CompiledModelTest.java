@@ -68,7 +68,7 @@ class CompiledModelTest {
   }
 
   @Test
-  void structuralErrors_comeFirst_andStopCompilation() {
+  void structuralErrors_comeFirst_andAreNotRepeatedByTheCompiler() {
     Model model = yaml(ACCOUNT.formatted("true", "cmd.amount", "1"));
     Model broken = new Model(model.name(), model.version(), java.util.List.of(new dev.aether.model.AggregateDef(
         "Account", model.aggregates().getFirst().state(), java.util.List.of(),

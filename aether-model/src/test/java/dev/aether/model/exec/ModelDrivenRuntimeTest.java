@@ -173,6 +173,72 @@ class ModelDrivenRuntimeTest {
     assertThat(state("b")).containsEntry("balance", 40L);
   }
 
+  /** Starts the bank model with a host that records the policies' commands; returns the transfer's debit. */
+  private Event transferWithMetadata(List<RuntimeMessage> policyCommands) {
+    runtime.close();
+    runtime = Runtime.builder().eventStore(store).modelEngine((model, host) ->
+        AetherModelEngine.create().plan(model, new RecordingHost(host, policyCommands))).build();
+    started();
+    send("a", "Open", Map.of("owner", "Ann", "initialDeposit", 100));
+    send("b", "Open", Map.of("owner", "Bob"));
+    CommandResult sent = runtime.sendMessage(RuntimeMessage.builder("Account", "a", "Transfer")
+        .payload(Map.of("to", "b", "amount", 40)).commandId("transfer-1").correlationId("corr-1").userId("ann")
+        .traceId("trace-9").build()).join();
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == 2);
+    return ((Accepted) sent).events().getFirst();
+  }
+
+  @Test
+  void policyCommand_carriesTheCausingEventsId_andItsCorrelationUserAndTraceIds() {
+    List<RuntimeMessage> policyCommands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Event debit = transferWithMetadata(policyCommands);
+
+    assertThat(debit.userId()).contains("ann");
+    assertThat(policyCommands).singleElement().satisfies(command -> {
+      assertThat(command.causationId()).contains(debit.id());
+      assertThat(command.correlationId()).contains("corr-1");
+      assertThat(command.userId()).contains("ann");
+      assertThat(command.traceId()).contains("trace-9");
+    });
+    Event credit = store.getEvents("Account/b", 2).getFirst();
+    assertThat(credit.correlationId()).contains("corr-1");
+    assertThat(credit.userId()).contains("ann");
+    assertThat(credit.traceId()).contains("trace-9");
+  }
+
+  /**
+   * End to end: the policy's events are caused by the triggering event. Needs the runtime to keep an
+   * explicit causation id of a message on its stored events (issue 9, section 4, first bullet).
+   */
+  @Test
+  void policyProducedEvents_areCausedByTheTriggeringEvent_endToEnd() {
+    Event debit = transferWithMetadata(new java.util.concurrent.CopyOnWriteArrayList<>());
+
+    Event credit = store.getEvents("Account/b", 2).getFirst();
+    assertThat(debit.causationId()).contains("transfer-1");
+    assertThat(credit.causationId()).contains(debit.id());
+    assertThat(credit.correlationId()).contains("corr-1");
+    assertThat(credit.userId()).contains("ann");
+    assertThat(credit.traceId()).contains("trace-9");
+  }
+
+  @Test
+  void policyCommand_forAnEventWithoutCorrelation_isCorrelatedToTheEventsCommand() {
+    PolicyProgram credit = CompiledModel.compile(BankModel.load()).policies().getFirst();
+    Event withCorrelation = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+        .commandId("cmd-1").correlationId("corr-1").data(Map.of("to", "b", "amount", 5)).build();
+    Event foreign = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+        .commandId("cmd-1").data(Map.of("to", "b", "amount", 5)).build();
+    Event bare = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+        .data(Map.of("to", "b", "amount", 5)).build();
+
+    assertThat(PolicyRunner.message(credit, withCorrelation).correlationId()).contains("corr-1");
+    assertThat(PolicyRunner.message(credit, foreign).correlationId()).contains("cmd-1");
+    assertThat(PolicyRunner.message(credit, bare).correlationId()).contains(bare.id());
+    assertThat(PolicyRunner.message(credit, bare).userId()).isEmpty();
+    assertThat(PolicyRunner.message(credit, bare).traceId()).isEmpty();
+  }
+
   @Test
   void resentTransfer_triggersThePolicyAgain_butTheCreditIsAppliedOnce() {
     started();
