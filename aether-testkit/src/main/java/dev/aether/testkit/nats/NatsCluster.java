@@ -251,6 +251,7 @@ public final class NatsCluster implements AutoCloseable {
         private int size = DEFAULT_SIZE;
         private Optional<String> name = Optional.empty();
         private Optional<Path> binary = Optional.empty();
+        private Optional<String> minimumVersion = Optional.empty();
         private String config = "";
         private Duration startTimeout = NatsServer.DEFAULT_START_TIMEOUT;
         private Duration formTimeout = DEFAULT_FORM_TIMEOUT;
@@ -291,6 +292,20 @@ public final class NatsCluster implements AutoCloseable {
          */
         public Builder binary(Path executable) {
             this.binary = Optional.of(executable);
+            return this;
+        }
+
+        /**
+         * Requires a nats-server of at least this version on every node, as
+         * {@link NatsServer.Builder#minimumVersion(String)}; for example {@code "2.9.21"} for replicated
+         * streams, which nats-server 2.9.10 corrupts.
+         *
+         * @param version for example {@code "2.9.21"}
+         * @return this builder
+         */
+        public Builder minimumVersion(String version) {
+            Versions.atLeast(version, version); // refuses what is not a version
+            this.minimumVersion = Optional.of(version);
             return this;
         }
 
@@ -382,6 +397,7 @@ public final class NatsCluster implements AutoCloseable {
                     .startTimeout(startTimeout)
                     .cluster(new ServerConfig.ClusterSection(clusterName, routePorts.get(index), peers));
             binary.ifPresent(node::binary);
+            minimumVersion.ifPresent(node::minimumVersion);
             return node.build();
         }
 
