@@ -104,12 +104,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     this.ownsConnection = ownsConnection;
     this.config = config;
     this.layout = StoreLayout.of(config);
-    StreamReads reads = new StreamReads(jsm);
-    this.replayer = new Replayer(js, reads, config.requestTimeout());
+    ReadRetry retry = ReadRetry.forRequestTimeout(config.requestTimeout());
+    StreamReads reads = new StreamReads(jsm, retry);
+    this.replayer = new Replayer(connection, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
     this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout(),
         "aether-jetstream-completions-" + config.namespace());
-    this.snapshots = new SnapshotBucket(kv, layout.bucketName());
+    this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
   }
 
   /**

@@ -43,6 +43,7 @@ public final class NatsCluster implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final int MAX_START_ATTEMPTS = 4;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final Pattern ROUTE_PEER = Pattern.compile("\"remote_id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern LEADER = Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"leader\"\\s*:\\s*\"([^\"]+)\"");
 
     private final String name;
@@ -213,9 +214,10 @@ public final class NatsCluster implements AutoCloseable {
             if (!health.ok()) {
                 return Optional.of(server.name() + " /healthz " + health.status() + " " + health.body());
             }
-            long routes = Monitor.intField(Monitor.get(server.monitorPort(), "/routez").body(), "num_routes");
-            if (routes != expectedRoutes) {
-                return Optional.of(server.name() + " has " + routes + " routes, expected " + expectedRoutes);
+            int peers = routedPeers(Monitor.get(server.monitorPort(), "/routez").body());
+            if (peers != expectedRoutes) {
+                return Optional.of(server.name() + " has routes to " + peers + " servers, expected "
+                        + expectedRoutes);
             }
             Matcher leader = LEADER.matcher(Monitor.get(server.monitorPort(), "/jsz").body());
             if (!leader.find() || !runningNames.contains(leader.group(1))) {
@@ -226,6 +228,19 @@ public final class NatsCluster implements AutoCloseable {
         } catch (IOException | NatsServerException e) {
             return Optional.of(server.name() + " monitoring failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Counts the servers a {@code /routez} answer has routes to. Not {@code num_routes}: nats-server 2.10+
+     * pools several routes per peer (3 by default, plus one per pinned account).
+     */
+    static int routedPeers(String routez) {
+        Set<String> peers = new HashSet<>();
+        Matcher peer = ROUTE_PEER.matcher(routez);
+        while (peer.find()) {
+            peers.add(peer.group(1));
+        }
+        return peers.size();
     }
 
     private static void closeAll(List<NatsServer> nodes) {
