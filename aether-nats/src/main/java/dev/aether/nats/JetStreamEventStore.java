@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #saveEvent} of one event, {@link #append} of several) is one message, so a batch is stored whole
  * or not at all. Snapshots live in a KV bucket of the namespace. The streams and the bucket are created on
  * first use and reused afterwards; an existing one that is incompatible or weaker than the configuration
- * is refused with an {@link IncompatibleStreamException} and left unchanged.
+ * is refused with an {@link IncompatibleStreamException} and left unchanged; settings that only weaken it
+ * are logged once as a warning. A server before 2.9.10, or before 2.9.21 for a stream of more than one
+ * replica, is refused with an {@link UnsupportedServerException} (see the module README's table of stream
+ * and server settings).
  *
  * <h2>Errors</h2>
  * <ul>
@@ -121,6 +124,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when no server can be reached in the connect timeout
    * @throws NatsAuthenticationException when the server refuses the credentials
    * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
    * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
    */
   public static JetStreamEventStore connect(JetStreamConfig config) {
@@ -142,6 +146,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @param config the configuration
    * @return the store, with its streams and bucket checked or created
    * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
    * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
    * @throws StoreUnavailableException when the connection is closed or the server does not answer
    */

@@ -81,7 +81,8 @@ final class ServerRequirements {
           + "replicated streams)", reported, server, ServerVersion.MINIMUM, ServerVersion.REPLICATION_FIX);
     } else if (version.get().isBefore(ServerVersion.MINIMUM)) {
       throw new UnsupportedServerException("NATS server " + server + " runs version " + version.get()
-          + "; the store supports " + ServerVersion.MINIMUM + " or newer: " + INSTALL_HINT, reported,
+          + "; the store supports " + ServerVersion.MINIMUM + " or newer (" + ServerVersion.REPLICATION_FIX
+          + " or newer for replicated streams; Debian trixie ships 2.10.27, which also runs on Debian 12)", reported,
           ServerVersion.MINIMUM.toString());
     }
   }
