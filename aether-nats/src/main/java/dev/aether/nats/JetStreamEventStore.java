@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #saveEvent} of one event, {@link #append} of several) is one message, so a batch is stored whole
  * or not at all. Snapshots live in a KV bucket of the namespace. The streams and the bucket are created on
  * first use and reused afterwards; an existing one that is incompatible or weaker than the configuration
- * is refused with an {@link IncompatibleStreamException} and left unchanged.
+ * is refused with an {@link IncompatibleStreamException} and left unchanged; settings that only weaken it
+ * are logged once as a warning. A server before 2.9.10, or before 2.9.21 for a stream of more than one
+ * replica, is refused with an {@link UnsupportedServerException} (see the module README's table of stream
+ * and server settings).
  *
  * <h2>Errors</h2>
  * <ul>
@@ -104,13 +107,14 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     this.ownsConnection = ownsConnection;
     this.config = config;
     this.layout = StoreLayout.of(config);
-    StreamReads reads = new StreamReads(jsm);
+    ReadRetry retry = ReadRetry.forRequestTimeout(config.requestTimeout());
+    StreamReads reads = new StreamReads(jsm, retry);
     this.reads = reads;
-    this.replayer = new Replayer(js, reads, config.requestTimeout());
+    this.replayer = new Replayer(connection, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
     this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout(),
         "aether-jetstream-completions-" + config.namespace());
-    this.snapshots = new SnapshotBucket(kv, layout.bucketName());
+    this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
   }
 
   /**
@@ -121,6 +125,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when no server can be reached in the connect timeout
    * @throws NatsAuthenticationException when the server refuses the credentials
    * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
    * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
    */
   public static JetStreamEventStore connect(JetStreamConfig config) {
@@ -142,6 +147,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @param config the configuration
    * @return the store, with its streams and bucket checked or created
    * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
    * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
    * @throws StoreUnavailableException when the connection is closed or the server does not answer
    */

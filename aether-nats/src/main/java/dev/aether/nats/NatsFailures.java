@@ -20,6 +20,9 @@ import java.io.IOException;
  *       <td>{@link OutcomeUnknownException}</td></tr>
  *   <tr><td>503 no responders, API error with HTTP code 503, connection closed</td>
  *       <td colspan="2">{@link StoreUnavailableException} (nothing was stored)</td></tr>
+ *   <tr><td>10077 with a full stream that discards new messages (maximum messages or bytes exceeded)</td>
+ *       <td colspan="2">{@link JetStreamStoreException} (retrying cannot help until the stream's limit is raised)
+ *       </td></tr>
  *   <tr><td>10054 message too large, payload above the server's max payload</td>
  *       <td colspan="2">{@link InvalidInputException} naming {@code events}</td></tr>
  *   <tr><td>other API error</td><td colspan="2">{@link JetStreamStoreException} with the API code</td></tr>
@@ -39,6 +42,11 @@ final class NatsFailures {
   static final int STREAM_NAME_IN_USE = 10058;
   /** API error: the message is larger than the stream's maximum message size. */
   static final int MESSAGE_TOO_LARGE = 10054;
+  /**
+   * API error: the stream could not store the message (HTTP code 503). Transient in general, but not when
+   * the stream is full and discards new messages ("maximum messages exceeded", "maximum bytes exceeded").
+   */
+  static final int STREAM_STORE_FAILED = 10077;
 
   private NatsFailures() {}
 
@@ -97,6 +105,11 @@ final class NatsFailures {
   }
 
   private static AetherException ofApiError(String what, JetStreamApiException api) {
+    if (isStreamFull(api)) {
+      return new JetStreamStoreException(what + " refused: the stream is full and discards new messages ("
+          + api.getMessage() + "); nothing was stored, and nothing will be until its limit is raised",
+          api.getApiErrorCode(), api);
+    }
     if (api.getErrorCode() == 503) {
       return new StoreUnavailableException(what + ": JetStream is unavailable: " + api.getMessage(), api);
     }
@@ -106,6 +119,12 @@ final class NatsFailures {
     }
     return new JetStreamStoreException(what + " refused by the NATS server: " + api.getMessage(),
         api.getApiErrorCode(), api);
+  }
+
+  private static boolean isStreamFull(JetStreamApiException api) {
+    String description = String.valueOf(api.getErrorDescription());
+    return api.getApiErrorCode() == STREAM_STORE_FAILED
+        && (description.contains("maximum messages") || description.contains("maximum bytes"));
   }
 
   static boolean isTimeout(IOException e) {

@@ -7,8 +7,10 @@ import dev.aether.nats.StoreLayout.ActorAddress;
 import dev.aether.store.ReplayError;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
@@ -21,11 +23,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads an actor's history: the last message first (no events: done, without waiting for a consumer; it
  * also gives the sequence where the replay ends), then an ordered push consumer filtered on the actor's
- * subject from the start (or from a known sequence) until that sequence. Commits whose last version lies
+ * subject from the start (or from a known sequence) until that sequence. When the consumer cannot be
+ * started within {@link #CONSUMER_START_TIMEOUT} (or the request timeout, if shorter) or stops delivering
+ * for the request timeout, the replay goes on from the last sequence it saw by direct gets, one commit at a
+ * time, each retried within the {@link ReadRetry} budget: on a replicated stream with one server lost, the
+ * server may place the consumer on the lost server (a third of the replays timed out that way on
+ * nats-server 2.10.27), while the remaining replicas still answer direct gets. Commits whose last version lies
  * below the wanted version are skipped from their headers, without decoding. When the wanted versions all
  * lie in the last commit, that message alone is decoded and no consumer is made. The last message's position
  * is handed to the caller, which caches it for the next append.
@@ -38,12 +47,27 @@ import java.util.function.Consumer;
  */
 final class Replayer {
 
+  /** The longest wait for the server to start a replay's consumer before reading by direct gets instead. */
+  static final Duration CONSUMER_START_TIMEOUT = Duration.ofSeconds(2);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
+
   private final JetStream js;
   private final StreamReads reads;
   private final Duration timeout;
 
-  Replayer(JetStream js, StreamReads reads, Duration timeout) {
-    this.js = js;
+  /**
+   * @param connection the store's connection
+   * @param reads direct gets, retried within their budget
+   * @param timeout the request timeout: the longest wait for the consumer's next message
+   */
+  Replayer(Connection connection, StreamReads reads, Duration timeout) {
+    Duration start = timeout.compareTo(CONSUMER_START_TIMEOUT) < 0 ? timeout : CONSUMER_START_TIMEOUT;
+    try {
+      this.js = connection.jetStream(JetStreamOptions.builder().requestTimeout(start).build());
+    } catch (IOException e) {
+      throw NatsFailures.ofRequest("opening the JetStream context of replays", e);
+    }
     this.reads = reads;
     this.timeout = timeout;
   }
@@ -93,22 +117,42 @@ final class Replayer {
     if (startSequence > endSequence) {
       return collector.result();
     }
-    JetStreamSubscription subscription = subscribe(address, startSequence);
+    Progress progress = new Progress(Math.max(0, startSequence - 1));
     try {
-      long seen = Math.max(0, startSequence - 1);
-      while (seen < endSequence) {
+      consumeWithConsumer(address, collector, progress, endSequence);
+    } catch (StoreUnavailableException | JetStreamStoreException e) {
+      LOG.info("replay of actor \"{}\" from stream {}: the consumer failed after sequence {} ({}); reading on by "
+          + "direct get", address.actorId(), address.stream(), progress.seen, e.getMessage());
+      consumeByDirectGet(address, collector, progress, endSequence);
+    }
+    return collector.result();
+  }
+
+  /** The last stream sequence a replay has handed to its collector; confined to the replaying thread. */
+  private static final class Progress {
+    long seen;
+
+    Progress(long seen) {
+      this.seen = seen;
+    }
+  }
+
+  private void consumeWithConsumer(ActorAddress address, Collector collector, Progress progress, long endSequence) {
+    JetStreamSubscription subscription = subscribe(address, progress.seen + 1);
+    try {
+      while (progress.seen < endSequence) {
         Message message = subscription.nextMessage(timeout);
         if (message == null) {
           throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" from stream "
               + address.stream() + " stalled: no message within " + timeout.toMillis()
-              + " ms after stream sequence " + seen + " (the history ends at " + endSequence + ")", null);
+              + " ms after stream sequence " + progress.seen + " (the history ends at " + endSequence + ")", null);
         }
-        seen = message.metaData().streamSequence();
-        if (seen <= endSequence) {
-          collector.accept(seen, message.getHeaders(), message.getData());
+        long sequence = message.metaData().streamSequence();
+        if (sequence > progress.seen && sequence <= endSequence) {
+          collector.accept(sequence, message.getHeaders(), message.getData());
         }
+        progress.seen = Math.max(progress.seen, sequence);
       }
-      return collector.result();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" interrupted", e);
@@ -116,6 +160,22 @@ final class Replayer {
       throw NatsFailures.ofRequest("replaying actor \"" + address.actorId() + "\"", e);
     } finally {
       unsubscribe(subscription);
+    }
+  }
+
+  /** Reads the commits after the progress up to the end sequence one by one, by direct get. */
+  private void consumeByDirectGet(ActorAddress address, Collector collector, Progress progress, long endSequence) {
+    while (progress.seen < endSequence) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" interrupted", null);
+      }
+      Optional<StoredMessage> next = reads.next(address, progress.seen + 1);
+      if (next.isEmpty() || next.get().sequence() > endSequence) {
+        return;
+      }
+      StoredMessage message = next.get();
+      collector.accept(message.sequence(), message.headers(), message.data());
+      progress.seen = message.sequence();
     }
   }
 

@@ -37,10 +37,16 @@ final class SnapshotBucket {
 
   private final KeyValue kv;
   private final String bucket;
+  private final ReadRetry retry;
 
-  SnapshotBucket(KeyValue kv, String bucket) {
+  /**
+   * @param retry how a read that failed transiently is retried (a replicated bucket's replicas stop
+   *     answering direct gets for about a second when its leader is lost)
+   */
+  SnapshotBucket(KeyValue kv, String bucket, ReadRetry retry) {
     this.kv = kv;
     this.bucket = bucket;
+    this.retry = retry;
   }
 
   /**
@@ -72,12 +78,14 @@ final class SnapshotBucket {
    * @return the snapshot and the sequence it covers; empty when there is none or it does not decode
    */
   Optional<Stored> get(ActorAddress address) {
-    KeyValueEntry entry;
-    try {
-      entry = kv.get(address.token());
-    } catch (IOException | JetStreamApiException | RuntimeException e) {
-      throw NatsFailures.ofRequest("reading the snapshot of actor \"" + address.actorId() + "\"", e);
-    }
+    String what = "reading the snapshot of actor \"" + address.actorId() + "\" from bucket " + bucket;
+    KeyValueEntry entry = retry.run(what, () -> {
+      try {
+        return kv.get(address.token());
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        throw NatsFailures.ofRequest(what, e);
+      }
+    });
     if (entry == null || entry.getValue() == null) {
       return Optional.empty();
     }

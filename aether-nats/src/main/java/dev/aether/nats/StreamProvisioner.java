@@ -13,28 +13,41 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the namespace's partition streams and snapshot bucket when they are missing, reuses them when
- * they exist, and refuses them through {@link StreamRequirements} when they are weaker than or
- * incompatible with the configuration. Nothing existing is ever changed.
+ * Checks the server ({@link ServerRequirements}), creates the namespace's partition streams and snapshot
+ * bucket when they are missing, reuses them when they exist, and refuses them through
+ * {@link StreamRequirements} when they are weaker than or incompatible with the configuration. Nothing
+ * existing is ever changed. A stream or bucket with more than one replica, to be created or existing, is
+ * refused on a server before {@link ServerVersion#REPLICATION_FIX}.
  *
  * <p>After creating a stream it reads the stream's info again: the server's echo is what is checked, and
  * reading it refreshes the NATS client's JVM-wide cache of the stream's direct-get flag.
  *
- * <p>Not thread-safe; used once, while a store is created.
+ * <p>Settings that only weaken the store are logged as one WARN each, once per process for each stream,
+ * setting and value (not again when another store opens the same stream).
+ *
+ * <p>Not thread-safe; used once, while a store is created. The set of settings already warned about is a
+ * concurrent set shared by all stores.
  */
 final class StreamProvisioner {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamProvisioner.class);
+  private static final int MAX_WARNED = 10_000;
+  private static final Set<StreamRequirements.Warning> WARNED = ConcurrentHashMap.newKeySet();
 
   private final Connection connection;
   private final JetStreamManagement jsm;
   private final KeyValueManagement kvm;
   private final JetStreamConfig config;
   private final StoreLayout layout;
+  private ServerRequirements server;
+  private long maxPayload;
 
   StreamProvisioner(Connection connection, JetStreamManagement jsm, KeyValueManagement kvm,
       JetStreamConfig config, StoreLayout layout) {
@@ -47,14 +60,13 @@ final class StreamProvisioner {
 
   /** Makes sure every stream and the bucket exist and are usable. */
   void provision() {
-    ServerInfo server = connection.getServerInfo();
-    if (!server.isJetStreamAvailable()) {
-      throw new JetStreamStoreException("NATS server " + connection.getConnectedUrl() + " (" + server.getVersion()
-          + ") does not have JetStream enabled; start it with -js", 0, null);
-    }
-    if (config.storage() == JetStreamConfig.Storage.MEMORY && server.isOlderThanVersion("2.10.0")) {
+    ServerInfo info = connection.getServerInfo();
+    server = ServerRequirements.check(info, connection.getConnectedUrl());
+    maxPayload = info.getMaxPayload();
+    if (config.storage() == JetStreamConfig.Storage.MEMORY
+        && server.version().filter(v -> v.isBefore(new ServerVersion(2, 10, 0, ""))).isPresent()) {
       LOG.warn("memory streams on nats-server {} look up an actor's last event in time proportional to the "
-          + "stream's size; use file storage or nats-server 2.10 or newer", server.getVersion());
+          + "stream's size; use file storage or nats-server 2.10 or newer", info.getVersion());
     }
     for (int p = 0; p < layout.partitions(); p++) {
       ensureEventStream(p);
@@ -66,28 +78,45 @@ final class StreamProvisioner {
     String name = layout.streamName(partition);
     StreamInfo info = streamInfo(name);
     if (info == null) {
-      create(name, eventStream(partition));
+      server.checkReplicas("stream " + name, config.replicas());
+      create(name, eventStream(config, layout, partition));
       info = streamInfo(name);
       if (info == null) {
         throw new JetStreamStoreException("stream " + name + " vanished right after it was created", 0, null);
       }
     }
-    StreamRequirements.checkEventStream(info.getConfiguration(), config, layout, partition);
+    StreamConfiguration existing = info.getConfiguration();
+    server.checkReplicas("stream " + name, existing.getReplicas());
+    warn(StreamRequirements.checkEventStream(existing, config, layout, partition, maxPayload));
   }
 
-  private StreamConfiguration eventStream(int partition) {
+  private static void warn(List<StreamRequirements.Warning> warnings) {
+    for (StreamRequirements.Warning warning : warnings) {
+      if (WARNED.size() >= MAX_WARNED) {
+        WARNED.clear();
+      }
+      if (WARNED.add(warning)) {
+        LOG.warn("stream {} is weaker than the store assumes: {} is {}: {}", warning.stream(), warning.field(),
+            warning.existing(), warning.consequence());
+      }
+    }
+  }
+
+  /** The event stream of a partition as the store creates it. */
+  static StreamConfiguration eventStream(JetStreamConfig config, StoreLayout layout, int partition) {
     StreamConfiguration.Builder stream = StreamConfiguration.builder()
         .name(layout.streamName(partition))
         .description(layout.description(partition))
         .subjects(layout.streamSubject(partition))
-        .storageType(storageType())
+        .storageType(storageType(config))
         .replicas(config.replicas())
         .retentionPolicy(RetentionPolicy.Limits)
         .discardPolicy(DiscardPolicy.Old)
         .maxMessagesPerSubject(-1)
         .duplicateWindow(config.duplicateWindow())
         .allowDirect(true)
-        .denyDelete(true);
+        .denyDelete(true)
+        .denyPurge(true);
     config.maxAge().ifPresent(stream::maxAge);
     return stream.build();
   }
@@ -122,11 +151,12 @@ final class StreamProvisioner {
   private void ensureBucket() {
     String bucket = layout.bucketName();
     if (bucketStatus(bucket) == null) {
+      server.checkReplicas("snapshot bucket " + bucket, config.replicas());
       KeyValueConfiguration kv = KeyValueConfiguration.builder()
           .name(bucket)
           .description("Aether snapshots of namespace " + layout.namespace())
           .maxHistoryPerKey(1)
-          .storageType(storageType())
+          .storageType(storageType(config))
           .replicas(config.replicas())
           .build();
       try {
@@ -145,7 +175,9 @@ final class StreamProvisioner {
       throw new JetStreamStoreException("snapshot bucket " + bucket + " vanished right after it was created", 0,
           null);
     }
-    StreamRequirements.checkBucketStream(status.getBackingStreamInfo().getConfiguration(), config);
+    StreamConfiguration existing = status.getBackingStreamInfo().getConfiguration();
+    server.checkReplicas("snapshot bucket " + bucket, existing.getReplicas());
+    warn(StreamRequirements.checkBucketStream(existing, config, maxPayload));
   }
 
   private KeyValueStatus bucketStatus(String bucket) {
@@ -161,7 +193,7 @@ final class StreamProvisioner {
     }
   }
 
-  private StorageType storageType() {
+  private static StorageType storageType(JetStreamConfig config) {
     return config.storage() == JetStreamConfig.Storage.FILE ? StorageType.File : StorageType.Memory;
   }
 }

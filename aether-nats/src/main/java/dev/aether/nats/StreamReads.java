@@ -9,17 +9,25 @@ import java.util.Optional;
 
 /**
  * Single-message reads of an actor's subject by direct get (the streams allow direct access): its last
- * message, or the first one at or after a sequence. Errors are translated by {@link NatsFailures}.
- * Thread-safe.
+ * message, or the first one at or after a sequence. Errors are translated by {@link NatsFailures}; a
+ * transient one is retried within the {@link ReadRetry} budget (a replicated stream's replicas stop
+ * answering direct gets for about a second when its leader is lost). Thread-safe.
  */
 final class StreamReads {
 
   private static final byte[] EMPTY = new byte[0];
 
   private final JetStreamManagement jsm;
+  private final ReadRetry retry;
 
-  StreamReads(JetStreamManagement jsm) {
+  StreamReads(JetStreamManagement jsm, ReadRetry retry) {
     this.jsm = jsm;
+    this.retry = retry;
+  }
+
+  /** The retry policy of reads. */
+  ReadRetry retry() {
+    return retry;
   }
 
   /**
@@ -29,6 +37,10 @@ final class StreamReads {
    * @return the message; empty when the actor has none
    */
   Optional<StoredMessage> last(ActorAddress address) {
+    return retry.run(what("the last event", address), () -> lastOnce(address));
+  }
+
+  private Optional<StoredMessage> lastOnce(ActorAddress address) {
     try {
       return Optional.of(stored(jsm.getLastMessage(address.stream(), address.subject())));
     } catch (JetStreamApiException e) {
@@ -49,6 +61,10 @@ final class StreamReads {
    * @return the message; empty when there is none
    */
   Optional<StoredMessage> next(ActorAddress address, long sequence) {
+    return retry.run(what("a commit", address), () -> nextOnce(address, sequence));
+  }
+
+  private Optional<StoredMessage> nextOnce(ActorAddress address, long sequence) {
     try {
       return Optional.of(stored(jsm.getNextMessage(address.stream(), sequence, address.subject())));
     } catch (JetStreamApiException e) {

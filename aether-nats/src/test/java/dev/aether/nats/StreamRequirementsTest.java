@@ -9,7 +9,11 @@ import io.nats.client.api.Mirror;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.PersistMode;
+import io.nats.client.api.Source;
+import io.nats.client.api.SubjectTransform;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +22,7 @@ class StreamRequirementsTest {
   private static final JetStreamConfig CONFIG = JetStreamConfig.builder().namespace("ns").partitions(2)
       .replicas(3).maxAge(Duration.ofDays(30)).build();
   private static final StoreLayout LAYOUT = StoreLayout.of(CONFIG);
+  private static final long MAX_PAYLOAD = 1 << 20;
 
   /** A stream exactly as the store creates it for partition 1. */
   private static StreamConfiguration.Builder good() {
@@ -31,7 +36,9 @@ class StreamRequirementsTest {
         .discardPolicy(DiscardPolicy.Old)
         .maxAge(Duration.ofDays(30))
         .duplicateWindow(Duration.ofMinutes(2))
-        .allowDirect(true);
+        .allowDirect(true)
+        .denyDelete(true)
+        .denyPurge(true);
   }
 
   @Test
@@ -71,7 +78,7 @@ class StreamRequirementsTest {
     String json = good().build().toJson();
     StreamConfiguration sealed = StreamConfiguration.instance("{\"sealed\":true," + json.substring(1));
     assertThatExceptionOfType(IncompatibleStreamException.class)
-        .isThrownBy(() -> StreamRequirements.checkEventStream(sealed, CONFIG, LAYOUT, 1))
+        .isThrownBy(() -> StreamRequirements.checkEventStream(sealed, CONFIG, LAYOUT, 1, MAX_PAYLOAD))
         .satisfies(e -> assertThat(e.field()).isEqualTo("sealed"));
   }
 
@@ -80,7 +87,7 @@ class StreamRequirementsTest {
     JetStreamConfig forever = CONFIG.toBuilder().keepForever().build();
     StreamConfiguration limited = good().maxAge(Duration.ofDays(30)).build();
     assertThatExceptionOfType(IncompatibleStreamException.class)
-        .isThrownBy(() -> StreamRequirements.checkEventStream(limited, forever, LAYOUT, 1))
+        .isThrownBy(() -> StreamRequirements.checkEventStream(limited, forever, LAYOUT, 1, MAX_PAYLOAD))
         .satisfies(e -> assertThat(e.wanted()).isEqualTo("unlimited"));
   }
 
@@ -88,8 +95,8 @@ class StreamRequirementsTest {
   void memoryStreams_areAcceptedWhenMemoryIsConfigured_fileStreamsAlways() {
     JetStreamConfig memory = CONFIG.toBuilder().storage(JetStreamConfig.Storage.MEMORY).build();
     assertThatCode(() -> StreamRequirements.checkEventStream(good().storageType(StorageType.Memory).build(), memory,
-        LAYOUT, 1)).doesNotThrowAnyException();
-    assertThatCode(() -> StreamRequirements.checkEventStream(good().build(), memory, LAYOUT, 1))
+        LAYOUT, 1, MAX_PAYLOAD)).doesNotThrowAnyException();
+    assertThatCode(() -> StreamRequirements.checkEventStream(good().build(), memory, LAYOUT, 1, MAX_PAYLOAD))
         .doesNotThrowAnyException();
   }
 
@@ -98,12 +105,72 @@ class StreamRequirementsTest {
     StreamConfiguration expiring = StreamConfiguration.builder().name("KV_b").subjects("$KV.b.>")
         .storageType(StorageType.File).replicas(3).maxAge(Duration.ofHours(1)).build();
     assertThatExceptionOfType(IncompatibleStreamException.class)
-        .isThrownBy(() -> StreamRequirements.checkBucketStream(expiring, CONFIG))
+        .isThrownBy(() -> StreamRequirements.checkBucketStream(expiring, CONFIG, MAX_PAYLOAD))
         .satisfies(e -> assertThat(e.field()).isEqualTo("maxAge"));
   }
 
-  private static void check(UnaryOperator<StreamConfiguration.Builder> change) {
-    StreamRequirements.checkEventStream(change.apply(good()).build(), CONFIG, LAYOUT, 1);
+  @Test
+  void settingsThatBreakTheStoreByThemselves_areRefused() {
+    assertRefused(b -> b.noAck(true), "noAck", "true");
+    assertRefused(b -> b.maxMsgSize(64 * 1024), "maxMsgSize", "65536");
+    assertRefused(b -> b.sources(Source.builder().sourceName("OTHER").build()), "sources", "OTHER");
+    assertRefused(b -> b.subjectTransform(SubjectTransform.builder().source(LAYOUT.streamSubject(1))
+        .destination("moved.>").build()), "subjectTransform", "moved.>");
+    assertRefused(b -> b.allowMessageCounter(true), "allowMsgCounter", "true");
+  }
+
+  @Test
+  void aMaxMessageSizeOfAtLeastTheMaxPayload_isAccepted() {
+    assertThat(check(b -> b.maxMsgSize(MAX_PAYLOAD))).isEmpty();
+    assertThat(check(b -> b.maxMsgSize(8 * MAX_PAYLOAD))).isEmpty();
+  }
+
+  @Test
+  void theStreamTheStoreCreates_warnsAboutNothing() {
+    assertThat(check(b -> b)).isEmpty();
+  }
+
+  @Test
+  void settingsThatOnlyWeakenTheStore_areWarnedAbout_oneWarningEach() {
+    assertWarned(b -> b.denyDelete(false), "denyDelete", "false", "deleted");
+    assertWarned(b -> b.denyPurge(false), "denyPurge", "false", "purged");
+    assertWarned(b -> b.allowRollup(true), "allowRollup", "true", "Nats-Rollup");
+    assertWarned(b -> b.discardPolicy(DiscardPolicy.New).maxMessages(1000), "maxMsgs", "1000 with discard new",
+        "every commit is refused");
+    assertWarned(b -> b.discardPolicy(DiscardPolicy.New).maxBytes(1 << 30), "maxBytes",
+        "1073741824 with discard new", "every commit is refused");
+    assertWarned(b -> b.maxConsumers(10), "maxConsumers", "10", "replays");
+    assertWarned(b -> b.allowMessageTtl(true), "allowMsgTtl", "true", "Nats-TTL");
+    assertWarned(b -> b.allowMessageSchedules(true), "allowMsgSchedules", "true", "scheduled");
+    assertWarned(b -> b.persistMode(PersistMode.Async), "persistMode", "async", "crash");
+  }
+
+  @Test
+  void theSnapshotBucket_refusesWhatBreaksSnapshots_andWarnsAboutLimits() {
+    StreamConfiguration.Builder bucket = StreamConfiguration.builder().name("KV_b").subjects("$KV.b.>")
+        .storageType(StorageType.File).replicas(3).maxMessagesPerSubject(1).allowRollup(true).denyDelete(true)
+        .discardPolicy(DiscardPolicy.New);
+    assertThat(StreamRequirements.checkBucketStream(bucket.build(), CONFIG, MAX_PAYLOAD)).isEmpty();
+    assertThatExceptionOfType(IncompatibleStreamException.class)
+        .isThrownBy(() -> StreamRequirements.checkBucketStream(bucket.noAck(true).build(), CONFIG, MAX_PAYLOAD))
+        .satisfies(e -> assertThat(e.field()).isEqualTo("noAck"));
+    bucket.noAck(false);
+    assertThat(StreamRequirements.checkBucketStream(bucket.maxMsgSize(1024).maxBytes(1 << 20).build(), CONFIG,
+        MAX_PAYLOAD)).extracting(StreamRequirements.Warning::field).containsExactly("maxMsgSize", "maxBytes");
+  }
+
+  private static List<StreamRequirements.Warning> check(UnaryOperator<StreamConfiguration.Builder> change) {
+    return StreamRequirements.checkEventStream(change.apply(good()).build(), CONFIG, LAYOUT, 1, MAX_PAYLOAD);
+  }
+
+  private static void assertWarned(UnaryOperator<StreamConfiguration.Builder> change, String field,
+      String existing, String consequence) {
+    assertThat(check(change)).singleElement().satisfies(w -> {
+      assertThat(w.stream()).isEqualTo(LAYOUT.streamName(1));
+      assertThat(w.field()).isEqualTo(field);
+      assertThat(w.existing()).isEqualTo(existing);
+      assertThat(w.consequence()).contains(consequence);
+    });
   }
 
   private static void assertRefused(UnaryOperator<StreamConfiguration.Builder> change, String field, String existing) {

@@ -43,6 +43,7 @@ public final class NatsCluster implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final int MAX_START_ATTEMPTS = 4;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final Pattern ROUTE_PEER = Pattern.compile("\"remote_id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern LEADER = Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"leader\"\\s*:\\s*\"([^\"]+)\"");
 
     private final String name;
@@ -213,9 +214,10 @@ public final class NatsCluster implements AutoCloseable {
             if (!health.ok()) {
                 return Optional.of(server.name() + " /healthz " + health.status() + " " + health.body());
             }
-            long routes = Monitor.intField(Monitor.get(server.monitorPort(), "/routez").body(), "num_routes");
-            if (routes != expectedRoutes) {
-                return Optional.of(server.name() + " has " + routes + " routes, expected " + expectedRoutes);
+            int peers = routedPeers(Monitor.get(server.monitorPort(), "/routez").body());
+            if (peers != expectedRoutes) {
+                return Optional.of(server.name() + " has routes to " + peers + " servers, expected "
+                        + expectedRoutes);
             }
             Matcher leader = LEADER.matcher(Monitor.get(server.monitorPort(), "/jsz").body());
             if (!leader.find() || !runningNames.contains(leader.group(1))) {
@@ -226,6 +228,19 @@ public final class NatsCluster implements AutoCloseable {
         } catch (IOException | NatsServerException e) {
             return Optional.of(server.name() + " monitoring failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Counts the servers a {@code /routez} answer has routes to. Not {@code num_routes}: nats-server 2.10+
+     * pools several routes per peer (3 by default, plus one per pinned account).
+     */
+    static int routedPeers(String routez) {
+        Set<String> peers = new HashSet<>();
+        Matcher peer = ROUTE_PEER.matcher(routez);
+        while (peer.find()) {
+            peers.add(peer.group(1));
+        }
+        return peers.size();
     }
 
     private static void closeAll(List<NatsServer> nodes) {
@@ -251,6 +266,7 @@ public final class NatsCluster implements AutoCloseable {
         private int size = DEFAULT_SIZE;
         private Optional<String> name = Optional.empty();
         private Optional<Path> binary = Optional.empty();
+        private Optional<String> minimumVersion = Optional.empty();
         private String config = "";
         private Duration startTimeout = NatsServer.DEFAULT_START_TIMEOUT;
         private Duration formTimeout = DEFAULT_FORM_TIMEOUT;
@@ -291,6 +307,20 @@ public final class NatsCluster implements AutoCloseable {
          */
         public Builder binary(Path executable) {
             this.binary = Optional.of(executable);
+            return this;
+        }
+
+        /**
+         * Requires a nats-server of at least this version on every node, as
+         * {@link NatsServer.Builder#minimumVersion(String)}; for example {@code "2.9.21"} for replicated
+         * streams, which nats-server 2.9.10 corrupts.
+         *
+         * @param version for example {@code "2.9.21"}
+         * @return this builder
+         */
+        public Builder minimumVersion(String version) {
+            Versions.atLeast(version, version); // refuses what is not a version
+            this.minimumVersion = Optional.of(version);
             return this;
         }
 
@@ -382,6 +412,7 @@ public final class NatsCluster implements AutoCloseable {
                     .startTimeout(startTimeout)
                     .cluster(new ServerConfig.ClusterSection(clusterName, routePorts.get(index), peers));
             binary.ifPresent(node::binary);
+            minimumVersion.ifPresent(node::minimumVersion);
             return node.build();
         }
 

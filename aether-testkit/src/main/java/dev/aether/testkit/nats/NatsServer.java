@@ -387,6 +387,7 @@ public final class NatsServer implements AutoCloseable {
     public static final class Builder {
 
         private Optional<Path> binary = Optional.empty();
+        private Optional<String> minimumVersion = Optional.empty();
         private boolean jetStream = true;
         private Optional<Path> storeDir = Optional.empty();
         private int port;
@@ -409,6 +410,23 @@ public final class NatsServer implements AutoCloseable {
          */
         public Builder binary(Path executable) {
             this.binary = Optional.of(executable);
+            return this;
+        }
+
+        /**
+         * Requires a nats-server of at least this version, for tests that need a newer server than the
+         * default one (replicated streams need 2.9.21). The binary is then the one given by
+         * {@link #binary(Path)}, which must have that version, or the first of {@code AETHER_NATS_SERVER},
+         * {@code AETHER_NATS_SERVER_NEW} and the usual search that has it. {@code ./scripts/test} always
+         * provides {@code AETHER_NATS_SERVER_NEW}. Without such a binary {@link #build()} fails (never
+         * skips) with {@link NatsServerNotFoundException} naming what it found.
+         *
+         * @param version for example {@code "2.9.21"}
+         * @return this builder
+         */
+        public Builder minimumVersion(String version) {
+            Versions.atLeast(version, version); // refuses what is not a version
+            this.minimumVersion = Optional.of(version);
             return this;
         }
 
@@ -523,11 +541,11 @@ public final class NatsServer implements AutoCloseable {
          * Creates the server (its work directory and ports), not started yet.
          *
          * @return the server
-         * @throws NatsServerNotFoundException when no nats-server binary is found
+         * @throws NatsServerNotFoundException when no nats-server binary (of the minimum version) is found
          * @throws IllegalArgumentException    when the client and monitoring ports are equal
          */
         public NatsServer build() {
-            Path executable = BinaryLocator.locate(binary);
+            Path executable = BinaryLocator.locate(binary, minimumVersion);
             if (port != 0 && port == monitorPort) {
                 throw new IllegalArgumentException("client and monitoring port are both " + port);
             }

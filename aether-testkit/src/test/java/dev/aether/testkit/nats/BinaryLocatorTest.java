@@ -61,6 +61,56 @@ class BinaryLocatorTest {
                 .hasMessageContaining(plain.toString());
     }
 
+    @Test
+    void minimumVersion_takesTheDefaultServer_whenItIsNewEnough() throws IOException {
+        Path old = executable(dir.resolve("old"));
+        Path fresh = executable(dir.resolve("new"));
+        Map<Path, String> versions = Map.of(old, "2.9.10", fresh, "2.10.27");
+
+        Path found = BinaryLocator.locate(Optional.empty(), Optional.of("2.9.21"),
+                Map.of("AETHER_NATS_SERVER", fresh.toString(), "AETHER_NATS_SERVER_NEW", old.toString()),
+                versions::get);
+
+        assertThat(found).isEqualTo(fresh);
+    }
+
+    @Test
+    void minimumVersion_takesTheNewerServer_whenTheDefaultIsTooOld() throws IOException {
+        Path old = executable(dir.resolve("old"));
+        Path fresh = executable(dir.resolve("new"));
+        Map<Path, String> versions = Map.of(old, "2.9.10", fresh, "2.10.27");
+
+        Path found = BinaryLocator.locate(Optional.empty(), Optional.of("2.9.21"),
+                Map.of("AETHER_NATS_SERVER", old.toString(), "AETHER_NATS_SERVER_NEW", fresh.toString()),
+                versions::get);
+
+        assertThat(found).isEqualTo(fresh);
+    }
+
+    @Test
+    void minimumVersion_withoutAnyServerThatNew_failsNamingWhatItFound() throws IOException {
+        Path old = executable(dir.resolve("old"));
+
+        assertThatThrownBy(() -> BinaryLocator.locate(Optional.empty(), Optional.of("2.9.21"),
+                Map.of("AETHER_NATS_SERVER", old.toString(), "PATH", dir.resolve("nothing").toString()),
+                path -> "2.9.10"))
+                .isInstanceOf(NatsServerNotFoundException.class)
+                .hasMessageContaining("needs nats-server 2.9.21 or newer")
+                .hasMessageContaining("AETHER_NATS_SERVER=" + old + " (2.9.10)")
+                .hasMessageContaining("AETHER_NATS_SERVER_NEW")
+                .hasMessageContaining("./scripts/test");
+    }
+
+    @Test
+    void minimumVersion_refusesAnExplicitBinaryThatIsTooOld() throws IOException {
+        Path old = executable(dir.resolve("old"));
+
+        assertThatThrownBy(() -> BinaryLocator.locate(Optional.of(old), Optional.of("2.9.21"), Map.of(),
+                path -> "2.9.10"))
+                .isInstanceOf(NatsServerNotFoundException.class)
+                .hasMessageContaining(old + " is version 2.9.10; this fixture needs 2.9.21 or newer");
+    }
+
     private static Path executable(Path directory) throws IOException {
         Files.createDirectories(directory);
         Path file = Files.createFile(directory.resolve("nats-server"));

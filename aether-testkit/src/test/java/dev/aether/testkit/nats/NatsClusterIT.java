@@ -77,6 +77,6 @@ class NatsClusterIT {
     }
 
     private static long routes(NatsServer node) {
-        return Monitor.intField(node.monitor("/routez"), "num_routes");
+        return NatsCluster.routedPeers(node.monitor("/routez"));
     }
 }
