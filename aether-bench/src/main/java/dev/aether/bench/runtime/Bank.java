@@ -40,15 +40,9 @@ final class Bank {
         .build();
   }
 
-  /**
-   * A runtime builder with the account registered. The suite loads no model, so it gives a model engine that
-   * refuses models instead of looking one up with {@code ServiceLoader} (the measured runtime does not
-   * depend on what else is on the class path).
-   */
+  /** A runtime builder with the account registered (the suite loads no model). */
   static Runtime.Builder runtime() {
-    return Runtime.builder().behavior(behavior()).modelEngine((model, host) -> {
-      throw new UnsupportedOperationException("the runtime suite loads no model");
-    });
+    return Runtime.builder().behavior(behavior());
   }
 
   static RuntimeMessage deposit(String actorId) {

@@ -2,9 +2,9 @@ package dev.aether.model.exec;
 
 import dev.aether.internal.Checks;
 import dev.aether.model.AggregateDef;
-import dev.aether.model.InvalidModelException;
+import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
-import dev.aether.model.ModelError;
+import dev.aether.runtime.ModelError;
 import dev.aether.model.ModelLoader;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.FieldError;

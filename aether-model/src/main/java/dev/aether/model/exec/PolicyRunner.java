@@ -1,5 +1,6 @@
 package dev.aether.model.exec;
 
+import dev.aether.store.ReadModelStore;
 import dev.aether.event.Event;
 import dev.aether.model.expr.Bindings;
 import dev.aether.runtime.CommandResult;
