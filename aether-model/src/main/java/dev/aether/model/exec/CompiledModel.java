@@ -32,7 +32,7 @@ import java.util.Optional;
  * module README). {@link #load}, {@link #fromYaml} and {@link #fromJson} are the one-call validation of a
  * model text: what {@link ModelLoader} reports (repeated keys, unknown keys, values of the wrong shape,
  * structure) and every expression, in one exception. Policy cycles are {@linkplain #warnings() warnings}.
- * Usually the runtime compiles a model itself ({@code Runtime.loadModel}, through
+ * Usually the runtime has a model compile itself ({@code Runtime.loadModel}, through
  * {@link AetherModelEngine}); compile directly to check a model in a build or a test. Immutable and
  * thread-safe.
  */
