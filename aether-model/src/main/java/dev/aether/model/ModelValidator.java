@@ -334,7 +334,7 @@ final class ModelValidator {
     try {
       return ModelTypes.canonical(type);
     } catch (IllegalArgumentException e) {
-      error(ModelError.UNKNOWN_TYPE, path + ".type", "unknown type " + type + ": " + e.getMessage());
+      error(ModelError.UNKNOWN_TYPE, path + ".type", e.getMessage());
       return null;
     }
   }
