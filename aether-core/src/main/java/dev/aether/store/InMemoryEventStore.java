@@ -106,7 +106,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
     try {
       long current = history.latestVersion();
       if (current != expectedVersion) {
-        throw new VersionConflictException(actorId, batch.getFirst().version(), current);
+        throw new VersionConflictException(actorId, batch.getFirst().version(), expectedVersion, current);
       }
       history.events.addAll(batch);
       batch.forEach(this::notifyStored);

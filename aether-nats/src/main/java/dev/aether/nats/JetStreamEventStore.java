@@ -209,7 +209,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   @Override
   public long append(String actorId, long expectedVersion, List<Event> events) {
     List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
-    return commit(actorId, batch, current -> current == expectedVersion).position().version();
+    try {
+      return commit(actorId, batch, current -> current == expectedVersion).position().version();
+    } catch (VersionConflictException conflict) {
+      throw conflict.withExpectedVersion(expectedVersion);
+    }
   }
 
   /**
@@ -252,7 +256,9 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
       publisher.commitAsync(address, commit, current -> current == expectedVersion, blocking,
           (Result result, Throwable error) -> {
             if (error != null) {
-              done.completeExceptionally(failure(error));
+              RuntimeException failure = failure(error);
+              done.completeExceptionally(failure instanceof VersionConflictException conflict
+                  ? conflict.withExpectedVersion(expectedVersion) : failure);
             } else {
               notifyStored(batch);
               done.complete(result.position().version());

@@ -437,8 +437,10 @@ final class GroupCommit<S> {
   }
 
   private String conflictMessage(VersionConflictException conflict, int conflicts) {
-    return "actor " + key + " was changed by another writer (store at v" + conflict.currentVersion()
-        + ", expected v" + (conflict.attemptedVersion() - 1) + ") " + conflicts + " time(s); gave up";
+    String expected = conflict.expectedVersion().isPresent()
+        ? ", expected v" + conflict.expectedVersion().getAsLong() : "";
+    return "actor " + key + " was changed by another writer (store at v" + conflict.currentVersion() + expected
+        + ") " + conflicts + " time(s); gave up";
   }
 
   /** Rejects the plan's commands not yet stored with one shared cause, and completes every reply. */

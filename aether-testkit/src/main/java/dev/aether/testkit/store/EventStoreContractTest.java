@@ -263,6 +263,8 @@ public abstract class EventStoreContractTest {
     List<Event> history = saved(actorId, 1, 2);
     // when / then
     assertConflict(() -> store.append(actorId, 1, events(actorId, 2, 3)), actorId, 2, 2);
+    assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> store.append(actorId, 1,
+        events(actorId, 5))).satisfies(c -> assertThat(c.expectedVersion()).as("expectedVersion").hasValue(1));
     assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
   }
 
@@ -1117,6 +1119,7 @@ public abstract class EventStoreContractTest {
     // then
     assertConflictFields(asyncFailure(stale), actorId, 2, 2);
     assertConflictFields(asyncFailure(ahead), actorId, 6, 2);
+    assertThat(((VersionConflictException) asyncFailure(ahead)).expectedVersion()).as("expectedVersion").hasValue(5);
     assertThat(store.getEvents(actorId, 0)).extracting(Event::version).containsExactly(1L, 2L);
   }
 
