@@ -16,9 +16,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Properties of the one streaming codec of {@link EventJson}, held to the map-based codec it replaced
- * ({@link MapBasedEventJson}, Jackson's data binding): byte-identical output, the same events read back, the
- * same refusals with the same messages, and round trips.
+ * Properties of {@link EventJson}'s streaming codec and of the scanner in front of its parser, held to the
+ * map-based codec they replaced ({@link MapBasedEventJson}, Jackson's data binding): byte-identical output, the
+ * same events read back, the same refusals with the same messages, and round trips.
  */
 class EventJsonCodecTest {
 
@@ -67,6 +67,39 @@ class EventJsonCodecTest {
           .isEqualTo(MapBasedEventJson.fromBytes(json));
       assertDeeplyUnmodifiable(read.data());
     }
+  }
+
+  @Test
+  void scanner_ofManyPlainEvents_readsWhatTheMapBasedReaderReads() {
+    Random random = new Random(SEED + 7);
+    for (int i = 0; i < 2_000; i++) {
+      byte[] json = MapBasedEventJson.toBytes(randomEvent(random, true));
+      // when
+      Event scanned = EventJsonScanner.read(json, null);
+      // then: the plain form never needs the parser
+      assertThat(scanned).as(() -> new String(json, StandardCharsets.UTF_8)).isNotNull()
+          .isEqualTo(MapBasedEventJson.fromBytes(json));
+      assertDeeplyUnmodifiable(scanned.data());
+    }
+  }
+
+  @Test
+  void scanner_ofMutatedDocuments_neverAcceptsWhatTheMapBasedReaderRefusesNorReadsOtherwise() {
+    Random random = new Random(SEED + 8);
+    byte[] alphabet = "{}[]\":,.-+eE0129 \t\n\\nultrfas\u00e9x".getBytes(StandardCharsets.UTF_8);
+    int accepted = 0;
+    for (int i = 0; i < 10_000; i++) {
+      byte[] json = mutate(MapBasedEventJson.toBytes(randomEvent(random, random.nextBoolean())), random, alphabet);
+      // when
+      Event scanned = EventJsonScanner.read(json, null);
+      // then: it passes (null: the parser decides), or reads what the map-based reader reads
+      if (scanned != null) {
+        accepted++;
+        assertThat(scanned).as(() -> new String(json, StandardCharsets.UTF_8))
+            .isEqualTo(MapBasedEventJson.fromBytes(json));
+      }
+    }
+    assertThat(accepted).as("mutations the scanner took").isGreaterThan(100);
   }
 
   @Test
