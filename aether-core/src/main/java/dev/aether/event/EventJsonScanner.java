@@ -1,5 +1,6 @@
 package dev.aether.event;
 
+import dev.aether.internal.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -12,8 +13,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The fastest path of {@link EventJson#fromBytes}: a hand-written scanner for the plain form this package
- * writes, which is most of what any store reads back. It takes a strict subset of JSON: ASCII strings
+ * The fast path of {@link EventJson#fromBytes}: a hand-written scanner for the plain form this package
+ * writes, which is most of what any store reads back. Kept in issue 10 because replays measured about 10%
+ * faster with it than with the streaming reader alone ({@code aether-bench/RESULTS.md}, "Codec choice"). It takes a strict subset of JSON: ASCII strings
  * without escapes, numbers that fit a {@code long} or a finite {@code double}, at most {@link #MAX_DEPTH}
  * levels, only the event's own fields each at most once, at most {@link #MAX_BYTES} bytes. For anything else
  * it gives up with {@code null} and {@link EventJsonReader} (Jackson's streaming parser) decides, so it never
@@ -181,7 +183,7 @@ final class EventJsonScanner {
     }
     int start = pos;
     pos = end + 1;
-    Instant instant = EventJsonReader.canonicalInstant(new Ascii(in, start, end));
+    Instant instant = Timestamps.canonical(new Ascii(in, start, end));
     if (instant == null) {
       try {
         instant = Instant.parse(latin1(start, end));

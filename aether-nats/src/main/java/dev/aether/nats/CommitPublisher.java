@@ -75,8 +75,6 @@ final class CommitPublisher {
 
   /** How often one commit is re-tried after a 10071 whose fresh position still accepts it. */
   static final int MAX_ATTEMPTS = 64;
-  /** The most unresolved commits remembered. */
-  static final int MAX_UNRESOLVED = 10_000;
 
   private final Connection connection;
   private final JetStream js;
@@ -84,7 +82,7 @@ final class CommitPublisher {
   private final ActorPositions positions;
   private final Duration timeout;
   private final CommitCompletions completions;
-  private final ConcurrentMap<String, Long> unresolved = new ConcurrentHashMap<>();
+  private final UnresolvedCommits unresolved = new UnresolvedCommits();
   /** The max message size of each stream by name, as last read (0 or less: unlimited). */
   private final ConcurrentMap<String, Long> streamMaxMessageSizes = new ConcurrentHashMap<>();
 
@@ -326,7 +324,7 @@ final class CommitPublisher {
     if (last.isPresent() && commit.messageId().equals(last.get().messageId())) {
       return Optional.of(stored(address, commit, last.get().sequence(), How.RESOLVED));
     }
-    Long expected = unresolved.get(commit.messageId());
+    Long expected = unresolved.expectedSequence(commit.messageId());
     if (expected == null) {
       return Optional.empty();
     }
@@ -344,9 +342,7 @@ final class CommitPublisher {
   }
 
   private Result stored(ActorAddress address, Commit commit, long sequence, How how) {
-    if (!unresolved.isEmpty()) {
-      unresolved.remove(commit.messageId());
-    }
+    unresolved.resolved(commit.messageId());
     Position position = new Position(commit.lastVersion(), sequence);
     positions.advance(address.actorId(), position);
     return new Result(position, how);
@@ -414,10 +410,7 @@ final class CommitPublisher {
   }
 
   private void remember(String messageId, long expectedSequence) {
-    if (unresolved.size() >= MAX_UNRESOLVED) {
-      unresolved.clear();
-    }
-    unresolved.put(messageId, expectedSequence);
+    unresolved.remember(messageId, expectedSequence);
   }
 
   private static VersionConflictException conflict(Commit commit, Position current) {

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -95,7 +94,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   private final CommitPublisher publisher;
   private final Replayer replayer;
   private final SnapshotBucket snapshots;
-  private final ConcurrentMap<String, Position> snapshotPositions = new ConcurrentHashMap<>();
+  /** The last snapshot read or saved per actor, a hint bounded like the positions ({@link BoundedMaps}). */
+  private final ConcurrentMap<String, Position> snapshotPositions = BoundedMaps.create(MAX_SNAPSHOT_HINTS);
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Runs the blocking steps of {@link #appendAsync}: reads on a cache miss, the resolution of a 10071. */
   private final ExecutorService blocking =
@@ -477,9 +477,6 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   private void rememberSnapshotPosition(String actorId, Position position) {
     if (position.sequence() <= 0) {
       return;
-    }
-    if (snapshotPositions.size() >= MAX_SNAPSHOT_HINTS) {
-      snapshotPositions.clear();
     }
     snapshotPositions.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
   }

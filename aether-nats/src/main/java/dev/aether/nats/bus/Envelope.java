@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.aether.event.Event;
 import dev.aether.event.EventDecodingException;
 import dev.aether.event.EventJson;
+import dev.aether.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -26,7 +27,8 @@ import java.util.Arrays;
  */
 record Envelope(String nodeId, String namespace, byte[] eventJson) {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /** The shared factory: no limit on names and strings, so an envelope holds any event {@code Event} accepts. */
+  private static final JsonFactory FACTORY = Json.factory();
   private static final byte[] NODE_ID = ascii("{\"node_id\":\"");
   private static final byte[] NAMESPACE_ID = ascii("\",\"namespace_id\":\"");
   private static final byte[] EVENT = ascii("\",\"event\":");
