@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * // every node: the store announces its commits, the runtime listens to everyone's
- * JetStreamEventStore store = JetStreamEventStore.connect(JetStreamConfig.builder().namespace("shop")
- *     .eventStoredListener(EventStoredFeed.publisher(bus, "shop")).build());
+ * JetStreamEventStore store = JetStreamEventStore.connect(JetStreamConfig.builder().namespace("shop").build(),
+ *     EventStoredFeed.publisher(bus, "shop"));
  * Runtime runtime = Runtime.builder().eventStore(store).eventStoredFeed(bus, "shop").behavior(...).build();
  * }</pre>
  *

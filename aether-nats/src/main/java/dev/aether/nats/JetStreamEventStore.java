@@ -72,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * No exception of the NATS client leaves the store.
  *
  * <h2>Notices</h2>
- * After a successful commit the configured {@link EventStoredListener} is called on the writing thread
+ * After a successful commit the store's {@link EventStoredListener} (given to {@link #connect(JetStreamConfig,
+ * EventStoredListener)} or {@link #create(Connection, JetStreamConfig, EventStoredListener)}; none by default)
+ * is called on the writing thread
  * (for {@link #appendAsync}, the store's thread that completes the future), once per event in
  * version order; never for a refused or failed commit. A listener failure is logged.
  *
@@ -88,6 +90,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   private final Connection connection;
   private final boolean ownsConnection;
   private final JetStreamConfig config;
+  private final EventStoredListener listener;
   private final StoreLayout layout;
   private final ActorPositions positions;
   private final StreamReads reads;
@@ -102,10 +105,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-jetstream-append-", 0).factory());
 
   private JetStreamEventStore(Connection connection, boolean ownsConnection, JetStreamConfig config,
-      JetStream js, JetStreamManagement jsm, KeyValue kv) {
+      EventStoredListener listener, JetStream js, JetStreamManagement jsm, KeyValue kv) {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.config = config;
+    this.listener = listener;
     this.layout = StoreLayout.of(config);
     ReadRetry retry = ReadRetry.forRequestTimeout(config.requestTimeout());
     StreamReads reads = new StreamReads(jsm, retry);
@@ -129,10 +133,29 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
    */
   public static JetStreamEventStore connect(JetStreamConfig config) {
+    return connect(config, EventStoredListener.NONE);
+  }
+
+  /**
+   * Connects to the configured servers and opens a store that owns the connection and tells a listener about
+   * every stored event (see "Notices" above).
+   *
+   * @param config the configuration
+   * @param listener a thread-safe, quick listener, for example {@code EventStoredFeed.publisher(bus, ns)}
+   * @return the store, with its streams and bucket checked or created
+   * @throws InvalidInputException naming {@code config} or {@code eventStoredListener} when it is null
+   * @throws StoreUnavailableException when no server can be reached in the connect timeout
+   * @throws NatsAuthenticationException when the server refuses the credentials
+   * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
+   * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
+   */
+  public static JetStreamEventStore connect(JetStreamConfig config, EventStoredListener listener) {
     Checks.notNull(config, "config");
+    Checks.notNull(listener, "eventStoredListener");
     Connection connection = NatsConnector.connect(config);
     try {
-      return open(connection, true, config);
+      return open(connection, true, config, listener);
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
@@ -152,12 +175,35 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when the connection is closed or the server does not answer
    */
   public static JetStreamEventStore create(Connection connection, JetStreamConfig config) {
-    Checks.notNull(connection, "connection");
-    Checks.notNull(config, "config");
-    return open(connection, false, config);
+    return create(connection, config, EventStoredListener.NONE);
   }
 
-  private static JetStreamEventStore open(Connection connection, boolean owns, JetStreamConfig config) {
+  /**
+   * Opens a store on a connection owned by the caller, telling a listener about every stored event (see
+   * "Notices" above); {@link #close()} leaves the connection open. The configuration's servers, credentials,
+   * TLS and connect timeout are not used.
+   *
+   * @param connection an open connection
+   * @param config the configuration
+   * @param listener a thread-safe, quick listener, for example {@code EventStoredFeed.publisher(bus, ns)}
+   * @return the store, with its streams and bucket checked or created
+   * @throws InvalidInputException naming {@code connection}, {@code config} or {@code eventStoredListener}
+   *     when it is null
+   * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
+   * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
+   * @throws StoreUnavailableException when the connection is closed or the server does not answer
+   */
+  public static JetStreamEventStore create(Connection connection, JetStreamConfig config,
+      EventStoredListener listener) {
+    Checks.notNull(connection, "connection");
+    Checks.notNull(config, "config");
+    Checks.notNull(listener, "eventStoredListener");
+    return open(connection, false, config, listener);
+  }
+
+  private static JetStreamEventStore open(Connection connection, boolean owns, JetStreamConfig config,
+      EventStoredListener listener) {
     if (connection.getStatus() == Connection.Status.CLOSED) {
       throw new StoreUnavailableException("the NATS connection is closed", null);
     }
@@ -168,8 +214,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
       JetStreamManagement jsm = connection.jetStreamManagement(jso);
       new StreamProvisioner(connection, jsm, connection.keyValueManagement(kvo), config, layout).provision();
       KeyValue kv = connection.keyValue(layout.bucketName(), kvo);
-      JetStreamEventStore store = new JetStreamEventStore(connection, owns, config, connection.jetStream(jso), jsm,
-          kv);
+      JetStreamEventStore store = new JetStreamEventStore(connection, owns, config, listener,
+          connection.jetStream(jso), jsm, kv);
       store.readStreamLimits();
       return store;
     } catch (IOException | RuntimeException e) {
@@ -482,7 +528,6 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   }
 
   private void notifyStored(List<Event> events) {
-    EventStoredListener listener = config.eventStoredListener();
     if (listener == EventStoredListener.NONE) {
       return;
     }

@@ -46,7 +46,6 @@ class JetStreamEventStoreContractIT extends EventStoreContractTest {
     return JetStreamEventStore.connect(JetStreamConfig.builder()
         .servers(url)
         .namespace("contract")
-        .eventStoredListener(listener)
-        .build());
+        .build(), listener);
   }
 }
