@@ -21,7 +21,7 @@ import net.jqwik.api.Provide;
  */
 class CommandJsonProperties {
 
-  @Property(tries = 500)
+  @Property(tries = 200)
   void message_roundTrips(@ForAll("messages") RuntimeMessage message) {
     // when
     byte[] json = CommandJson.messageToBytes(message);
@@ -32,7 +32,7 @@ class CommandJsonProperties {
     assertThat(CommandJson.messageToBytes(read)).isEqualTo(json);
   }
 
-  @Property(tries = 500)
+  @Property(tries = 200)
   void result_roundTrips(@ForAll("results") CommandResult result) {
     // when
     byte[] json = CommandJson.resultToBytes(result);
@@ -81,8 +81,8 @@ class CommandJsonProperties {
         Arbitraries.of(true, false).map(Object.class::cast),
         Arbitraries.just((Object) null));
     Arbitrary<Object> values = Arbitraries.recursive(() -> leaf, inner -> Arbitraries.oneOf(
-        Arbitraries.maps(Arbitraries.strings().all().ofMaxLength(8), inner).ofMaxSize(4).map(Object.class::cast),
-        inner.list().ofMaxSize(4).map(Object.class::cast)), 0, 6);
+        Arbitraries.maps(Arbitraries.strings().all().ofMaxLength(8), inner).ofMaxSize(3).map(Object.class::cast),
+        inner.list().ofMaxSize(3).map(Object.class::cast)), 0, 4);
     return Arbitraries.maps(Arbitraries.strings().all().ofMaxLength(8), values).ofMaxSize(5);
   }
 
