@@ -9,6 +9,7 @@ import dev.aether.runtime.Envelope.CommandEnvelope;
 import dev.aether.runtime.Envelope.Start;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -227,8 +228,38 @@ final class ActorVM<S> implements VirtualMachine {
       batch.add(next);
       queue.poll();
     }
-    processCommands(batch);
-    return batch.size();
+    int taken = batch.size();
+    if (answerExpired(batch)) {
+      processCommands(batch);
+    }
+    return taken;
+  }
+
+  /**
+   * Answers TIMEOUT to the commands of the batch whose deadline has passed, without deciding them, and removes
+   * them. Reads the clock once, and only when a command of the batch has a deadline.
+   *
+   * @return whether commands are left to decide
+   */
+  private boolean answerExpired(List<CommandEnvelope> batch) {
+    Instant now = null;
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      CommandEnvelope command = batch.get(i);
+      Instant deadline = command.message().deadlineOrNull();
+      if (deadline == null) {
+        continue;
+      }
+      if (now == null) {
+        now = actor.ctx.rt.clock.instant();
+      }
+      if (!now.isBefore(deadline)) {
+        command.complete(CommandResult.Rejected.of(command.message().commandId(), RejectionReason.TIMEOUT,
+            "the message's deadline " + deadline + " passed while the command was queued; it was not decided:"
+            + " nothing was stored"));
+        batch.remove(i);
+      }
+    }
+    return !batch.isEmpty();
   }
 
   private Envelope take() {

@@ -14,6 +14,7 @@ import dev.aether.store.EventStored;
 import dev.aether.store.InMemoryReadModelStore;
 import dev.aether.store.SnapshotStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,10 +169,10 @@ final class LocalRuntime implements Runtime {
 
   private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message) {
     CompletableFuture<CommandResult> reply = new CompletableFuture<>();
-    Duration timeout = rt.config.commandTimeout();
-    Scheduler.Cancellable timer = rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(),
-        RejectionReason.TIMEOUT, "no outcome within " + timeout + "; the command may still be applied: resend"
-        + " it with the same commandId to learn its outcome")), timeout);
+    Scheduler.Cancellable timer = startTimer(message, reply);
+    if (timer == null) {
+      return reply; // the deadline had passed: answered, nothing activated
+    }
     CommandEnvelope envelope = new CommandEnvelope(message, reply, timer);
     while (true) {
       ActorVM<?> vm = vmOf(ctx, message.target());
@@ -194,6 +195,40 @@ final class LocalRuntime implements Runtime {
         }
       }
     }
+  }
+
+  /**
+   * Schedules the reply's TIMEOUT at the command timeout or, when the message's deadline comes earlier, at
+   * the deadline. Without a deadline this reads no clock and allocates nothing beyond the timer.
+   *
+   * @return the timer; {@code null} when the deadline has passed already and the reply is answered
+   */
+  private Scheduler.Cancellable startTimer(RuntimeMessage message, CompletableFuture<CommandResult> reply) {
+    Duration timeout = rt.config.commandTimeout();
+    Instant deadline = message.deadlineOrNull();
+    if (deadline == null) {
+      return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(),
+          RejectionReason.TIMEOUT, "no outcome within " + timeout + "; the command may still be applied: resend"
+          + " it with the same commandId to learn its outcome")), timeout);
+    }
+    Instant now = rt.clock.instant();
+    Duration left = Duration.between(now, deadline);
+    if (left.compareTo(timeout) >= 0) {
+      return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(),
+          RejectionReason.TIMEOUT, "no outcome within " + timeout + " (before the message's deadline "
+          + deadline + "); the command may still be applied: resend it with the same commandId to learn its"
+          + " outcome")), timeout);
+    }
+    if (left.isNegative() || left.isZero()) {
+      reply.complete(Rejected.of(message.commandId(), RejectionReason.TIMEOUT, "the message's deadline "
+          + deadline + " had passed when it was routed (now " + now + "); it was not decided: nothing was"
+          + " stored"));
+      return null;
+    }
+    return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(), RejectionReason.TIMEOUT,
+        "no outcome by the message's deadline " + deadline + " (before the command timeout " + timeout + ");"
+        + " the command may still be applied if it was being decided: resend it with the same commandId to"
+        + " learn its outcome")), left);
   }
 
   @Override

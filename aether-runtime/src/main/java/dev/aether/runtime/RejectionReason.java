@@ -5,8 +5,9 @@ package dev.aether.runtime;
  * command (same {@code commandId}) may succeed.
  *
  * <p>Nothing was stored for any reason except {@link #TIMEOUT} and {@link #OUTCOME_UNKNOWN}, where the
- * command may or may not have been applied: resending it with the same {@code commandId} is safe, because
- * a command id that was applied returns its first outcome and stores nothing again.
+ * command may or may not have been applied (a {@code TIMEOUT} for a passed deadline may say that it was not):
+ * resending it with the same {@code commandId} is safe, because a command id that was applied returns its
+ * first outcome and stores nothing again.
  *
  * <p>A cause that retrying cannot fix (invalid input, a behaviour that throws, events too large, an
  * undecodable stored event) is never reported with a transient reason, and each command is rejected for its
@@ -25,7 +26,14 @@ public enum RejectionReason {
   BEHAVIOR_FAILED(false),
   /** Other writers kept changing the actor; the runtime caught up and retried, and gave up. */
   CONFLICT(true),
-  /** No outcome within the command timeout; the command may still be applied later. */
+  /**
+   * No outcome within the command timeout, or by the message's {@linkplain RuntimeMessage#deadline()
+   * deadline} when that came first; the command may still be applied later, when it was being decided at
+   * that moment (a command whose reply has timed out is not decided any more, nor one whose deadline has
+   * passed when it is taken from the mailbox). When the message says the deadline had passed before the command was routed, or passed while it waited
+   * in the actor's mailbox, the command was not decided: nothing was stored for it (and nothing was
+   * activated for a deadline passed before routing).
+   */
   TIMEOUT(true),
   /** The actor's mailbox is full. */
   OVERLOADED(true),

@@ -6,13 +6,18 @@ import dev.aether.event.EventMetadata;
 import dev.aether.event.PayloadLimits;
 import dev.aether.internal.Checks;
 import dev.aether.internal.JsonValues;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A command addressed to one virtual actor: what {@link Runtime#sendMessage} routes to the actor's VM.
+ * Built with {@link #builder}, {@link #of} or read from its wire form ({@link CommandJson#messageFromBytes});
+ * every way in validates the same, within the process's payload limits. Immutable and thread-safe; two
+ * messages are equal when all their values are.
  *
  * <p>{@code commandId} makes the command idempotent: sending a command id the actor already applied returns
  * the first outcome and stores nothing (see {@link CommandResult.Accepted#duplicate()}). The builder gives a
@@ -23,15 +28,22 @@ import java.util.Optional;
  * events' causation id is the command id, and without a correlation id their correlation id is the command
  * id.
  *
- * @param target the actor
- * @param command the command name, for example {@code Deposit}
- * @param payload the command's fields as a JSON object (deep, unmodifiable copy; numbers normalised as in
- *     events)
- * @param commandId the command's unique id
- * @param metadata string metadata (unmodifiable)
+ * <p><b>Deadline.</b> A message may carry the instant after which its sender no longer waits for the
+ * outcome ({@link Builder#deadline}), so that the runtime that owns the actor, perhaps on another node, does
+ * not work for a caller that has given up. The runtime answers {@link RejectionReason#TIMEOUT} at the
+ * earlier of its command timeout and the deadline; a message whose deadline has passed when it is routed,
+ * or passes while it waits in the actor's mailbox, is answered {@code TIMEOUT} without being decided, so
+ * nothing is stored for it. Deadlines are compared with the runtime's clock: across nodes they assume
+ * clocks synchronised well within the timeouts used.
  */
-public record RuntimeMessage(ActorKey target, String command, Map<String, Object> payload, String commandId,
-    Map<String, String> metadata) {
+public final class RuntimeMessage {
+
+  private final ActorKey target;
+  private final String command;
+  private final Map<String, Object> payload;
+  private final String commandId;
+  private final Map<String, String> metadata;
+  private final Instant deadline;
 
   /**
    * Validates and copies the values, within the process's {@linkplain PayloadLimits#current() payload
@@ -42,15 +54,17 @@ public record RuntimeMessage(ActorKey target, String command, Map<String, Object
    * @throws dev.aether.InvalidInputException naming the refused field (for example {@code payload.lines[2]})
    *     and, for a limit, the limit
    */
-  public RuntimeMessage {
-    Checks.notNull(target, "target");
+  private RuntimeMessage(ActorKey target, String command, Map<String, ?> payload, String commandId,
+      Map<String, String> metadata, Instant deadline) {
+    this.target = Checks.notNull(target, "target");
     PayloadLimits limits = PayloadLimits.current();
     JsonValues.Copier copier = new JsonValues.Copier(limits);
-    copier.string(Checks.notBlank(command, "command"), "command");
-    payload = copier.copyObject(payload, "payload");
-    copier.string(Checks.notBlank(commandId, "commandId"), "commandId");
-    metadata = copyMetadata(metadata, copier);
-    checkSize(payload, metadata, copier.sizeBound(), limits.maxBytes());
+    this.command = copier.string(Checks.notBlank(command, "command"), "command");
+    this.payload = copier.copyObject(payload, "payload");
+    this.commandId = copier.string(Checks.notBlank(commandId, "commandId"), "commandId");
+    this.metadata = copyMetadata(metadata, copier);
+    this.deadline = deadline;
+    checkSize(this.payload, this.metadata, copier.sizeBound(), limits.maxBytes());
   }
 
   /**
@@ -96,6 +110,45 @@ public record RuntimeMessage(ActorKey target, String command, Map<String, Object
     return builder(aggregateType, actorId, command).payload(payload).build();
   }
 
+  /** @return the actor */
+  public ActorKey target() {
+    return target;
+  }
+
+  /** @return the command name, for example {@code Deposit} */
+  public String command() {
+    return command;
+  }
+
+  /** @return the command's fields as a JSON object (deep, unmodifiable copy; numbers normalised as in events) */
+  public Map<String, Object> payload() {
+    return payload;
+  }
+
+  /** @return the command's unique id */
+  public String commandId() {
+    return commandId;
+  }
+
+  /** @return string metadata (unmodifiable, in the order given) */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /**
+   * The instant after which the sender no longer waits for the outcome (see the class doc).
+   *
+   * @return the deadline, when one was set
+   */
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  /** The deadline or {@code null}: for the runtime's hot path, which must not allocate when there is none. */
+  Instant deadlineOrNull() {
+    return deadline;
+  }
+
   /** @return the actor's aggregate type */
   public String aggregateType() {
     return target.aggregateType();
@@ -126,6 +179,32 @@ public record RuntimeMessage(ActorKey target, String command, Map<String, Object
     return Optional.ofNullable(metadata.get(EventMetadata.TRACE_ID));
   }
 
+  /**
+   * Compares all values, the deadline included.
+   *
+   * @param other the object to compare with
+   * @return whether {@code other} is a message with equal values
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RuntimeMessage m && target.equals(m.target) && command.equals(m.command)
+        && payload.equals(m.payload) && commandId.equals(m.commandId) && metadata.equals(m.metadata)
+        && Objects.equals(deadline, m.deadline);
+  }
+
+  /** @return a hash of all values */
+  @Override
+  public int hashCode() {
+    return Objects.hash(target, command, payload, commandId, metadata, deadline);
+  }
+
+  /** @return the values, for logs (the payload included) */
+  @Override
+  public String toString() {
+    return "RuntimeMessage[target=" + target + ", command=" + command + ", payload=" + payload + ", commandId="
+        + commandId + ", metadata=" + metadata + (deadline == null ? "" : ", deadline=" + deadline) + "]";
+  }
+
   private static Map<String, String> copyMetadata(Map<String, String> source, JsonValues.Copier copier) {
     if (source == null || source.isEmpty()) {
       return Map.of();
@@ -144,6 +223,7 @@ public record RuntimeMessage(ActorKey target, String command, Map<String, Object
     private Map<String, ?> payload = Map.of();
     private String commandId = EventIds.newId();
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private Instant deadline;
 
     private Builder(ActorKey target, String command) {
       this.target = target;
@@ -225,15 +305,28 @@ public record RuntimeMessage(ActorKey target, String command, Map<String, Object
     }
 
     /**
+     * Sets the deadline: the instant after which the sender no longer waits for the outcome (by default none).
+     * The runtime answers {@link RejectionReason#TIMEOUT} at the earlier of its command timeout and the
+     * deadline, and does not decide a command still queued then (see {@link RuntimeMessage}). For a
+     * timeout relative to now, pass {@code clock.instant().plus(timeout)}.
+     *
+     * @param deadline the deadline; not null
+     * @return this builder
+     * @throws dev.aether.InvalidInputException naming {@code deadline} when it is null
+     */
+    public Builder deadline(Instant deadline) {
+      this.deadline = Checks.notNull(deadline, "deadline");
+      return this;
+    }
+
+    /**
      * Validates the values and builds the message.
      *
      * @return the message
      * @throws dev.aether.InvalidInputException naming the first refused field
      */
     public RuntimeMessage build() {
-      @SuppressWarnings("unchecked") // copied deeply and checked by the record's constructor
-      Map<String, Object> values = (Map<String, Object>) payload;
-      return new RuntimeMessage(target, command, values, commandId, metadata);
+      return new RuntimeMessage(target, command, payload, commandId, metadata, deadline);
     }
   }
 }
