@@ -132,7 +132,17 @@ final class ActorVM<S> implements VirtualMachine {
 
   @Override
   public CompletableFuture<Void> stop() {
-    CompletableFuture<Void> done = stopFuture();
+    return stop(Passivation.STOP);
+  }
+
+  /**
+   * Stops the VM as {@link #stop()} does; the first stop request counts a passivation with its cause.
+   *
+   * @param cause why the VM stops
+   * @return completes once stopped
+   */
+  CompletableFuture<Void> stop(Passivation cause) {
+    CompletableFuture<Void> done = stopFuture(cause);
     stopRequested = true;
     if (PENDING.compareAndSet(this, 0, CLOSED)) {
       execute(this::finishStop);
@@ -149,7 +159,7 @@ final class ActorVM<S> implements VirtualMachine {
    */
   CompletableFuture<Void> handOff() {
     draining = true;
-    return stop();
+    return stop(Passivation.DRAIN);
   }
 
   /** @return whether a stop was requested (the VM will not take new LRU slots) */
@@ -227,6 +237,7 @@ final class ActorVM<S> implements VirtualMachine {
       batch.add(next);
       queue.poll();
     }
+    actor.ctx.meters.batchTaken(batch.size(), pending);
     processCommands(batch);
     return batch.size();
   }
@@ -334,17 +345,21 @@ final class ActorVM<S> implements VirtualMachine {
       actor.snapshot();
     } finally {
       actor.ctx.rt.registry.remove(this);
-      stopFuture().complete(null);
+      stopFuture(null).complete(null);
     }
   }
 
-  private CompletableFuture<Void> stopFuture() {
+  /** @param cause counted when this call creates the future (the first stop request); null: not counted */
+  private CompletableFuture<Void> stopFuture(Passivation cause) {
     CompletableFuture<Void> existing = stopped;
     if (existing != null) {
       return existing;
     }
     CompletableFuture<Void> created = new CompletableFuture<>();
     Object witness = STOPPED.compareAndExchange(this, null, created);
+    if (witness == null && cause != null) {
+      actor.ctx.meters.passivated(cause);
+    }
     return witness == null ? created : stopped;
   }
 
