@@ -30,10 +30,15 @@ import org.slf4j.LoggerFactory;
  * ({@link EventJson}, one encoding per event, only when a limit is set) and a commit whose events take more
  * than the limit is refused with a {@link CommitTooLargeException}, so code that must cope with the limit
  * (the runtime's group commit) is tested without NATS.
+ *
+ * <p>{@link #health()} is always {@link StoreHealth.Status#CONNECTED}: there is nothing to lose touch with.
  */
-public final class InMemoryEventStore implements EventStore, SnapshotStore {
+public final class InMemoryEventStore implements EventStore, SnapshotStore, HealthReporting {
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryEventStore.class);
+
+  private static final StoreHealth HEALTHY =
+      new StoreHealth(StoreHealth.Status.CONNECTED, "in-memory", Optional.empty());
 
   private final ConcurrentMap<String, History> histories = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ActorSnapshot> snapshots = new ConcurrentHashMap<>();
@@ -197,6 +202,16 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   }
 
   /** One actor's events; {@code lock} guards {@code events}. */
+  /**
+   * {@inheritDoc}
+   *
+   * @return always {@link StoreHealth.Status#CONNECTED}, server {@code in-memory}, no error
+   */
+  @Override
+  public StoreHealth health() {
+    return HEALTHY;
+  }
+
   private static final class History {
     final ReentrantLock lock = new ReentrantLock();
     final List<Event> events = new ArrayList<>();

@@ -11,11 +11,15 @@ import dev.aether.nats.StoreLayout.ActorAddress;
 import dev.aether.store.EventStore;
 import dev.aether.store.EventStored;
 import dev.aether.store.EventStoredListener;
+import dev.aether.store.HealthReporting;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.SnapshotStore;
+import dev.aether.store.StoreHealth;
 import dev.aether.store.StoreUnavailableException;
 import dev.aether.store.VersionConflictException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -78,11 +82,16 @@ import org.slf4j.LoggerFactory;
  * (for {@link #appendAsync}, the store's thread that completes the future), once per event in
  * version order; never for a refused or failed commit. A listener failure is logged.
  *
+ * <h2>Health and meters</h2>
+ * {@link #health()} reads the connection's status, URL and last error locally (for a health endpoint);
+ * {@link #bindTo(MeterRegistry)} publishes them as {@code aether.store.connection.state} (gauge per state)
+ * and {@code aether.store.reconnects} (see the module README, "Metrics").
+ *
  * <p>Thread-safe and lock-free. Create with {@link #connect(JetStreamConfig)} (the store owns its
  * connection) or {@link #create(Connection, JetStreamConfig)} (the caller's connection, left open by
  * {@link #close()}).
  */
-public final class JetStreamEventStore implements EventStore, SnapshotStore {
+public final class JetStreamEventStore implements EventStore, SnapshotStore, HealthReporting, MeterBinder {
 
   private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventStore.class);
   private static final int MAX_SNAPSHOT_HINTS = 100_000;
@@ -230,6 +239,33 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    */
   public JetStreamConfig config() {
     return config;
+  }
+
+  /**
+   * The health of the store's connection, read locally (no request): {@code CONNECTED}; {@code RECONNECTING}
+   * while the connection is down and retrying (writes are refused as unavailable meanwhile); {@code CLOSED}
+   * once the store or its connection is closed. Never throws.
+   *
+   * @return the health, with the connected URL (or the configured servers while not connected) and the last
+   *     error the connection reported
+   */
+  @Override
+  public StoreHealth health() {
+    return ConnectionHealth.of(connection, closed.get(), config.servers());
+  }
+
+  /**
+   * Registers the store's connection meters in a registry, tagged {@code store=jetstream} and
+   * {@code namespace}: {@code aether.store.connection.state} (a gauge per {@code state}, 1 for the current
+   * one) and {@code aether.store.reconnects} (a function counter). The gauges read {@link #health()}; nothing
+   * is measured on the store's hot path. Call once per registry.
+   *
+   * @param registry the registry; the caller keeps owning it
+   * @throws InvalidInputException naming {@code registry} when it is null
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    ConnectionHealth.bind(Checks.notNull(registry, "registry"), this, connection, config.namespace());
   }
 
   /**

@@ -62,6 +62,7 @@ final class ActorState<S> {
       Thread.currentThread().interrupt();
       throw new ActorFailure(RejectionReason.NOT_RUNNING, "interrupted while waiting to activate", e);
     }
+    long started = ctx.meters.activationStarted();
     try {
       reset();
       if (loadSnapshot()) {
@@ -71,6 +72,7 @@ final class ActorState<S> {
       }
       active = true;
     } finally {
+      ctx.meters.activated(started, active);
       ctx.rt.activations.release();
     }
   }
@@ -207,6 +209,7 @@ final class ActorState<S> {
     try {
       ctx.rt.snapshots.orElseThrow().saveSnapshot(snapshot);
       savedVersion = snapshot.version();
+      ctx.meters.snapshotWritten();
     } catch (RuntimeException e) {
       LOG.warn("snapshot of {} at v{} failed; the actor will replay more events on activation", streamId,
           snapshot.version(), e);

@@ -133,7 +133,17 @@ final class ActorVM<S> implements VirtualMachine {
 
   @Override
   public CompletableFuture<Void> stop() {
-    CompletableFuture<Void> done = stopFuture();
+    return stop(Passivation.STOP);
+  }
+
+  /**
+   * Stops the VM as {@link #stop()} does; the first stop request counts a passivation with its cause.
+   *
+   * @param cause why the VM stops
+   * @return completes once stopped
+   */
+  CompletableFuture<Void> stop(Passivation cause) {
+    CompletableFuture<Void> done = stopFuture(cause);
     stopRequested = true;
     if (PENDING.compareAndSet(this, 0, CLOSED)) {
       execute(this::finishStop);
@@ -150,7 +160,7 @@ final class ActorVM<S> implements VirtualMachine {
    */
   CompletableFuture<Void> handOff() {
     draining = true;
-    return stop();
+    return stop(Passivation.DRAIN);
   }
 
   /** @return whether a stop was requested (the VM will not take new LRU slots) */
@@ -229,6 +239,7 @@ final class ActorVM<S> implements VirtualMachine {
       queue.poll();
     }
     int taken = batch.size();
+    actor.ctx.meters.batchTaken(taken, pending);
     if (answerExpired(batch)) {
       processCommands(batch);
     }
@@ -365,17 +376,21 @@ final class ActorVM<S> implements VirtualMachine {
       actor.snapshot();
     } finally {
       actor.ctx.rt.registry.remove(this);
-      stopFuture().complete(null);
+      stopFuture(null).complete(null);
     }
   }
 
-  private CompletableFuture<Void> stopFuture() {
+  /** @param cause counted when this call creates the future (the first stop request); null: not counted */
+  private CompletableFuture<Void> stopFuture(Passivation cause) {
     CompletableFuture<Void> existing = stopped;
     if (existing != null) {
       return existing;
     }
     CompletableFuture<Void> created = new CompletableFuture<>();
     Object witness = STOPPED.compareAndExchange(this, null, created);
+    if (witness == null && cause != null) {
+      actor.ctx.meters.passivated(cause);
+    }
     return witness == null ? created : stopped;
   }
 

@@ -4,8 +4,8 @@ import dev.aether.runtime.spi.Behavior;
 import java.util.Set;
 
 /**
- * What the VMs of one aggregate type share: the behaviour, its snapshot schema tag and command names, and the
- * runtime's services. Immutable.
+ * What the VMs of one aggregate type share: the behaviour, its snapshot schema tag and command names, its
+ * meters, and the runtime's services. Immutable.
  *
  * @param <S> the behaviour's state type
  */
@@ -18,12 +18,14 @@ final class AggregateContext<S> {
   final RuntimeServices rt;
   final String snapshotSchema;
   final Set<String> commandNames;
+  final AggregateMetrics meters;
 
   AggregateContext(Behavior<S> behavior, RuntimeServices rt) {
     this.behavior = behavior;
     this.rt = rt;
     this.snapshotSchema = SNAPSHOT_FORMAT + behavior.schema();
     this.commandNames = Set.copyOf(behavior.commandNames());
+    this.meters = rt.metrics.aggregate(behavior.aggregateType());
   }
 
   /**

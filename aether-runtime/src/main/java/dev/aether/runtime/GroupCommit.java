@@ -224,6 +224,7 @@ final class GroupCommit<S> {
   }
 
   private Next conflicted(Plan<S> plan, VersionConflictException conflict, int conflictsBefore) {
+    actor.ctx.meters.conflict();
     if (conflict.currentVersion() < actor.version) {
       plan.storeVersion = conflict.currentVersion();
       return Next.AHEAD;

@@ -74,7 +74,7 @@ final class LocalRuntime implements Runtime {
         : Optional.ofNullable(b.eventStore instanceof SnapshotStore s ? s : null);
     RuntimeServices rt = new RuntimeServices(b.eventStore, snapshots, b.config, b.clock,
         b.executor == null ? ownedExecutor : b.executor, b.scheduler == null ? ownedScheduler : b.scheduler,
-        new ActorRegistry(b.clock));
+        new ActorRegistry(b.clock), b.meterRegistry);
     LocalRuntime runtime = new LocalRuntime(rt, ownedExecutor, ownedScheduler,
         new ModelSupport(b.readModelStore == null ? InMemoryReadModelStore.create() : b.readModelStore),
         b.reactionGateway, b.placement);
@@ -142,6 +142,11 @@ final class LocalRuntime implements Runtime {
 
   @Override
   public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
+    long sent = rt.metrics.commandSent();
+    return rt.metrics.commandReplied(sent, send(message), message);
+  }
+
+  private CompletableFuture<CommandResult> send(RuntimeMessage message) {
     Checks.notNull(message, "message");
     String commandId = message.commandId();
     if (state.get() != RUNNING) {
@@ -341,19 +346,24 @@ final class LocalRuntime implements Runtime {
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }
+    rt.metrics.close();
   }
 
   private ActorVM<?> vmOf(AggregateContext<?> ctx, ActorKey key) {
     List<ActorVM<?>> evicted = new ArrayList<>(0);
     ActorVM<?> vm = rt.registry.getOrCreate(key, serial -> new ActorVM<>(key, serial, ctx),
         rt.config.maxActiveVMs(), evicted);
-    evicted.forEach(this::passivate);
+    evicted.forEach(lru -> passivate(lru, Passivation.LRU));
     return vm;
   }
 
   private CompletableFuture<Void> passivate(ActorVM<?> vm) {
+    return passivate(vm, Passivation.STOP);
+  }
+
+  private CompletableFuture<Void> passivate(ActorVM<?> vm, Passivation cause) {
     rt.registry.unlink(vm);
-    return vm.stop();
+    return vm.stop(cause);
   }
 
   private void scheduleSweep() {
@@ -367,7 +377,7 @@ final class LocalRuntime implements Runtime {
     }
     try {
       long cutoff = rt.clock.millis() - rt.config.idleTimeout().toMillis();
-      rt.registry.takeIdle(cutoff).forEach(ActorVM::stop);
+      rt.registry.takeIdle(cutoff).forEach(vm -> vm.stop(Passivation.IDLE));
     } catch (RuntimeException e) {
       LOG.warn("passivation sweep failed", e);
     } finally {

@@ -9,6 +9,7 @@ import dev.aether.store.EventStore;
 import dev.aether.store.ReadModelStore;
 import dev.aether.store.EventStored;
 import dev.aether.store.SnapshotStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,7 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
     CommandGateway reactionGateway;
     ReadModelStore readModelStore;
     ActorPlacement placement = ActorPlacement.EVERYWHERE;
+    MeterRegistry meterRegistry;
 
     Builder() {}
 
@@ -222,6 +224,20 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
      */
     public Builder placement(ActorPlacement placement) {
       this.placement = Checks.notNull(placement, "placement");
+      return this;
+    }
+
+    /**
+     * Publishes the runtime's meters ({@code aether.runtime.*}: active VMs, activations, commands by outcome
+     * and reason, command latency, group-commit size, mailbox depth, conflicts, snapshots, passivations; see
+     * the module README, "Metrics") to a registry. By default none are kept, at no cost to the hot path.
+     * {@link Runtime#close()} removes the active-VM gauge; the other meters stay in the registry.
+     *
+     * @param registry the registry; the caller keeps owning it
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Checks.notNull(registry, "meterRegistry");
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.aether.runtime;
 
 import dev.aether.store.EventStore;
 import dev.aether.store.SnapshotStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -9,7 +10,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * What every VM of one runtime shares: stores, configuration, time, threads, the activation limit and the
- * registry. Immutable holder; each member is thread-safe.
+ * registry, the metrics. Immutable holder; each member is thread-safe.
  */
 final class RuntimeServices {
 
@@ -21,9 +22,10 @@ final class RuntimeServices {
   final Scheduler scheduler;
   final Semaphore activations;
   final ActorRegistry registry;
+  final RuntimeMetrics metrics;
 
   RuntimeServices(EventStore store, Optional<SnapshotStore> snapshots, RuntimeConfig config, Clock clock,
-      Executor executor, Scheduler scheduler, ActorRegistry registry) {
+      Executor executor, Scheduler scheduler, ActorRegistry registry, MeterRegistry meterRegistry) {
     this.store = store;
     this.snapshots = snapshots;
     this.config = config;
@@ -32,5 +34,6 @@ final class RuntimeServices {
     this.scheduler = scheduler;
     this.activations = new Semaphore(config.maxConcurrentActivations());
     this.registry = registry;
+    this.metrics = RuntimeMetrics.of(meterRegistry, registry);
   }
 }
