@@ -1,7 +1,7 @@
 package dev.aether.bus;
 
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.store.EventStored;
 import dev.aether.store.EventStoredListener;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.aether.bus;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 
 /**
  * A parsed NATS-style pattern over dot-separated names: a namespace pattern such as {@code prod.*}, or an

@@ -2,7 +2,7 @@ package dev.aether.bus;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

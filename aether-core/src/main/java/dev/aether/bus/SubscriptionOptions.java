@@ -1,7 +1,7 @@
 package dev.aether.bus;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

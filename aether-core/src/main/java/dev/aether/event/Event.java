@@ -1,8 +1,8 @@
 package dev.aether.event;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
-import dev.aether.internal.JsonValues;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * fractional digits, so nanoseconds survive; on reading, any ISO-8601 offset is accepted. Integral numbers
  * in {@code data} read back as {@link Long}, others as {@link Double}.
  *
- * <p>One codec: Jackson's streaming generator and parser on the shared factory ({@code dev.aether.internal.Json},
+ * <p>One codec: Jackson's streaming generator and parser on the shared factory ({@code dev.aether.support.Json},
  * buffers pooled across virtual threads), no data binding; decoding applies {@link PayloadLimits#CEILINGS}, so
  * whatever any process accepted reads back everywhere. In front of the parser, a hand-written scanner
  * ({@code EventJsonScanner}) reads the plain form this class writes and hands anything else to the parser;

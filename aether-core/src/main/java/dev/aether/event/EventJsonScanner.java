@@ -1,6 +1,6 @@
 package dev.aether.event;
 
-import dev.aether.internal.Timestamps;
+import dev.aether.support.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;

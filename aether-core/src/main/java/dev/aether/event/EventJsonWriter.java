@@ -3,7 +3,7 @@ package dev.aether.event;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Json;
+import dev.aether.support.Json;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

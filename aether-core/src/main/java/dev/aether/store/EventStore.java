@@ -2,7 +2,7 @@ package dev.aether.store;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.internal.AppendChecks;
+import dev.aether.support.AppendChecks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

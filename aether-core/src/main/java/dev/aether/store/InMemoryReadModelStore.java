@@ -1,6 +1,6 @@
 package dev.aether.store;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import dev.aether.internal.Json;
-import dev.aether.internal.Timestamps;
+import dev.aether.support.Json;
+import dev.aether.support.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.aether.nats;
 
 import dev.aether.InvalidInputException;
 import dev.aether.config.ConfigKeys;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.aether.event.EventDecodingException;
-import dev.aether.internal.Json;
+import dev.aether.support.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

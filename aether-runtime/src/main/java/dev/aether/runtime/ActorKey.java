@@ -2,7 +2,7 @@ package dev.aether.runtime;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -2,11 +2,11 @@ package dev.aether.runtime;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
-import dev.aether.internal.JsonValues;
-import dev.aether.runtime.Envelope.Apply;
-import dev.aether.runtime.Envelope.CommandEnvelope;
-import dev.aether.runtime.Envelope.Start;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
+import dev.aether.runtime.MailboxItem.Apply;
+import dev.aether.runtime.MailboxItem.QueuedCommand;
+import dev.aether.runtime.MailboxItem.Start;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * actor's {@link ActorState}.
  *
  * <h2>Mailbox protocol</h2>
- * {@code pending} counts the envelopes offered and not yet processed, or is {@link #CLOSED}. A sender
+ * {@code pending} counts the mailbox items offered and not yet processed, or is {@link #CLOSED}. A sender
  * increments it (refused when closed or full) <em>before</em> queueing; the sender that moves it from 0
  * schedules a drain. The drain takes the queued commands in batches (group commit), processes them and
  * subtracts their number; the drain that brings it back to 0 ends. So at most one drain runs, it owns the
@@ -64,7 +64,7 @@ final class ActorVM<S> implements VirtualMachine {
   private final ActorKey key;
   private final long serial;
   private final ActorState<S> actor;
-  private final ConcurrentLinkedQueue<Envelope> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<MailboxItem> queue = new ConcurrentLinkedQueue<>();
   private volatile int pending;
   private volatile long knownVersion;
   private volatile boolean stopRequested;
@@ -182,13 +182,13 @@ final class ActorVM<S> implements VirtualMachine {
   }
 
   /**
-   * Queues an envelope.
+   * Queues a mailbox item.
    *
-   * @param envelope the envelope
+   * @param item the command or control request
    * @param bounded whether the mailbox capacity applies (commands)
    * @return whether it was queued, or why not
    */
-  Offer offer(Envelope envelope, boolean bounded) {
+  Offer offer(MailboxItem item, boolean bounded) {
     int capacity = actor.ctx.rt.config.mailboxCapacity();
     int before;
     do {
@@ -200,7 +200,7 @@ final class ActorVM<S> implements VirtualMachine {
         return Offer.FULL;
       }
     } while (!PENDING.compareAndSet(this, before, before + 1));
-    queue.offer(envelope);
+    queue.offer(item);
     if (before == 0) {
       execute(this::drain);
     }
@@ -221,8 +221,8 @@ final class ActorVM<S> implements VirtualMachine {
   }
 
   private int processNext() {
-    Envelope first = take();
-    if (!(first instanceof CommandEnvelope command)) {
+    MailboxItem first = take();
+    if (!(first instanceof QueuedCommand command)) {
       processControl(first);
       return 1;
     }
@@ -231,10 +231,10 @@ final class ActorVM<S> implements VirtualMachine {
           "actor " + key + " moved away from this node while the command was queued; resend it to its owner"));
       return 1;
     }
-    List<CommandEnvelope> batch = new ArrayList<>();
+    List<QueuedCommand> batch = new ArrayList<>();
     batch.add(command);
     int limit = actor.ctx.rt.config.groupCommitLimit();
-    while (batch.size() < limit && queue.peek() instanceof CommandEnvelope next) {
+    while (batch.size() < limit && queue.peek() instanceof QueuedCommand next) {
       batch.add(next);
       queue.poll();
     }
@@ -252,10 +252,10 @@ final class ActorVM<S> implements VirtualMachine {
    *
    * @return whether commands are left to decide
    */
-  private boolean answerExpired(List<CommandEnvelope> batch) {
+  private boolean answerExpired(List<QueuedCommand> batch) {
     Instant now = null;
     for (int i = batch.size() - 1; i >= 0; i--) {
-      CommandEnvelope command = batch.get(i);
+      QueuedCommand command = batch.get(i);
       Instant deadline = command.message().deadlineOrNull();
       if (deadline == null) {
         continue;
@@ -273,16 +273,16 @@ final class ActorVM<S> implements VirtualMachine {
     return !batch.isEmpty();
   }
 
-  private Envelope take() {
-    Envelope envelope = queue.poll();
-    while (envelope == null) {
+  private MailboxItem take() {
+    MailboxItem item = queue.poll();
+    while (item == null) {
       Thread.onSpinWait(); // counted but not yet queued: the sender is between its two steps
-      envelope = queue.poll();
+      item = queue.poll();
     }
-    return envelope;
+    return item;
   }
 
-  private void processCommands(List<CommandEnvelope> batch) {
+  private void processCommands(List<QueuedCommand> batch) {
     actor.ctx.rt.registry.touch(this);
     try {
       boolean fresh = ensureActive();
@@ -308,22 +308,22 @@ final class ActorVM<S> implements VirtualMachine {
     }
   }
 
-  private void processControl(Envelope envelope) {
+  private void processControl(MailboxItem item) {
     try {
-      switch (envelope) {
+      switch (item) {
         case Start s -> {
           ensureActive();
           s.done().complete(null);
         }
         case Apply a -> a.done().complete(applyStored(a.event()));
-        case CommandEnvelope c -> throw new IllegalStateException("commands are batched");
+        case QueuedCommand c -> throw new IllegalStateException("commands are batched");
       }
     } catch (RuntimeException | Error e) {
       Throwable reported = e instanceof ActorFailure f ? f.toPublic() : e;
-      switch (envelope) {
+      switch (item) {
         case Start s -> s.done().completeExceptionally(reported);
         case Apply a -> a.done().completeExceptionally(reported);
-        case CommandEnvelope c -> throw e;
+        case QueuedCommand c -> throw e;
       }
     }
   }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.aether.event.PayloadLimits;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 
 /**
  * The one JSON form of {@link RuntimeMessage} and {@link CommandResult}: what a cluster's routing sends

@@ -8,7 +8,7 @@ import dev.aether.event.Event;
 import dev.aether.event.EventDecodingException;
 import dev.aether.event.EventJson;
 import dev.aether.event.PayloadLimits;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

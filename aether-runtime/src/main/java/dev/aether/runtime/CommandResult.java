@@ -1,7 +1,7 @@
 package dev.aether.runtime;
 
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.aether.runtime;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 
 /**
  * One refused field of a command payload.

@@ -4,7 +4,7 @@ import dev.aether.event.Event;
 import dev.aether.event.EventMetadata;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.CommandResult.Rejected;
-import dev.aether.runtime.Envelope.CommandEnvelope;
+import dev.aether.runtime.MailboxItem.QueuedCommand;
 import dev.aether.runtime.spi.Command;
 import dev.aether.runtime.spi.Decision;
 import dev.aether.runtime.spi.NewEvent;
@@ -60,11 +60,11 @@ final class GroupCommit<S> {
 
   private final ActorState<S> actor;
   private final ActorKey key;
-  private final List<CommandEnvelope> batch;
+  private final List<QueuedCommand> batch;
   /** Set after a non-transient failure of a commit of several commands: from then on one commit per command. */
   private boolean isolate;
 
-  GroupCommit(ActorState<S> actor, ActorKey key, List<CommandEnvelope> batch) {
+  GroupCommit(ActorState<S> actor, ActorKey key, List<QueuedCommand> batch) {
     this.actor = actor;
     this.key = key;
     this.batch = batch;
@@ -299,13 +299,13 @@ final class GroupCommit<S> {
   private Plan<S> decideAll() {
     Plan<S> plan = new Plan<>(actor.state, actor.version, batch.size());
     Map<String, Integer> seen = new HashMap<>();
-    for (CommandEnvelope envelope : batch) {
+    for (QueuedCommand envelope : batch) {
       plan.outcomes.add(outcomeOf(envelope, plan, seen));
     }
     return plan;
   }
 
-  private Outcome outcomeOf(CommandEnvelope envelope, Plan<S> plan, Map<String, Integer> seen) {
+  private Outcome outcomeOf(QueuedCommand envelope, Plan<S> plan, Map<String, Integer> seen) {
     if (envelope.isAbandoned()) {
       return Outcome.SKIPPED;
     }

@@ -3,12 +3,12 @@ package dev.aether.runtime;
 import dev.aether.InvalidInputException;
 import dev.aether.bus.EventStoredFeed;
 import dev.aether.bus.Subscription;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.runtime.spi.DomainModel;
 import dev.aether.runtime.spi.ModelPlan;
 import java.util.Collection;
 import dev.aether.runtime.CommandResult.Rejected;
-import dev.aether.runtime.Envelope.CommandEnvelope;
+import dev.aether.runtime.MailboxItem.QueuedCommand;
 import dev.aether.runtime.spi.Behavior;
 import dev.aether.store.EventStored;
 import dev.aether.store.InMemoryReadModelStore;
@@ -178,22 +178,22 @@ final class LocalRuntime implements Runtime {
     if (timer == null) {
       return reply; // the deadline had passed: answered, nothing activated
     }
-    CommandEnvelope envelope = new CommandEnvelope(message, reply, timer);
+    QueuedCommand queued = new QueuedCommand(message, reply, timer);
     while (true) {
       ActorVM<?> vm = vmOf(ctx, message.target());
-      switch (vm.offer(envelope, true)) {
+      switch (vm.offer(queued, true)) {
         case QUEUED -> {
           return reply;
         }
         case FULL -> {
-          envelope.complete(Rejected.of(message.commandId(), RejectionReason.OVERLOADED, "the mailbox of "
+          queued.complete(Rejected.of(message.commandId(), RejectionReason.OVERLOADED, "the mailbox of "
               + message.target() + " holds " + rt.config.mailboxCapacity() + " commands"));
           return reply;
         }
         case CLOSED -> {
           rt.registry.remove(vm);
           if (state.get() != RUNNING) {
-            envelope.complete(Rejected.of(message.commandId(), RejectionReason.NOT_RUNNING, "the runtime is "
+            queued.complete(Rejected.of(message.commandId(), RejectionReason.NOT_RUNNING, "the runtime is "
                 + stateName()));
             return reply;
           }

@@ -1,6 +1,6 @@
 package dev.aether.runtime;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 
 /**
  * One problem found in a {@link Model}.

@@ -3,7 +3,7 @@ package dev.aether.runtime;
 import dev.aether.bus.EventBus;
 import dev.aether.bus.EventStoredFeed;
 import dev.aether.bus.Namespaces;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.runtime.spi.Behavior;
 import dev.aether.store.EventStore;
 import dev.aether.store.ReadModelStore;

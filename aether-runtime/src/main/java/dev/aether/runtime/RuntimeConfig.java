@@ -2,7 +2,7 @@ package dev.aether.runtime;
 
 import dev.aether.InvalidInputException;
 import dev.aether.config.ConfigKeys;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

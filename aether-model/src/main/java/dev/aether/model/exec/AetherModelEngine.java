@@ -1,6 +1,6 @@
 package dev.aether.model.exec;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.model.Model;
 import dev.aether.runtime.spi.ModelHost;
 import dev.aether.runtime.spi.ModelPlan;

@@ -1,6 +1,6 @@
 package dev.aether.model.exec;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.model.AggregateDef;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;

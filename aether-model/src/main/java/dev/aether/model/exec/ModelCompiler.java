@@ -1,7 +1,7 @@
 package dev.aether.model.exec;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.JsonValues;
+import dev.aether.support.JsonValues;
 import dev.aether.model.AggregateDef;
 import dev.aether.model.CommandDef;
 import dev.aether.model.EmitDef;

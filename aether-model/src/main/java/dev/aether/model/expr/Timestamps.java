@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * Reads ISO-8601 timestamps in expressions with Aether's one timestamp parser
- * ({@code dev.aether.internal.Timestamps}, aether-core, shared with the event codec): the form Aether writes
+ * ({@code dev.aether.support.Timestamps}, aether-core, shared with the event codec): the form Aether writes
  * is read by hand, anything else by {@link Instant#parse}.
  */
 final class Timestamps {
@@ -17,6 +17,6 @@ final class Timestamps {
    * @throws java.time.format.DateTimeParseException when the text is not an ISO-8601 instant
    */
   static Instant parse(String text) {
-    return dev.aether.internal.Timestamps.parse(text);
+    return dev.aether.support.Timestamps.parse(text);
   }
 }

@@ -1,6 +1,6 @@
 package dev.aether.runtime.behavior;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.util.List;
 
 /**

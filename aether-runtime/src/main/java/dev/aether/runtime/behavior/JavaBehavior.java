@@ -2,7 +2,7 @@ package dev.aether.runtime.behavior;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.FieldError;
 import dev.aether.runtime.spi.Behavior;

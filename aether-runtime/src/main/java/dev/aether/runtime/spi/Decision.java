@@ -1,6 +1,6 @@
 package dev.aether.runtime.spi;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.runtime.FieldError;
 import dev.aether.runtime.RejectionReason;
 import java.util.List;

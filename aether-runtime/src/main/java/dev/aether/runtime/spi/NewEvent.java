@@ -1,7 +1,7 @@
 package dev.aether.runtime.spi;
 
-import dev.aether.internal.Checks;
-import dev.aether.internal.JsonValues;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
 import java.util.Map;
 
 /**

@@ -1,10 +1,11 @@
-package dev.aether.internal;
+package dev.aether.support;
 
 import dev.aether.InvalidInputException;
 
 /**
  * Argument checks shared by Aether's modules; each failure is an {@link InvalidInputException} naming the
- * field. Internal: not part of the public API.
+ * field. A helper for store, bus and runtime
+ * implementations (see the package).
  */
 public final class Checks {
 

@@ -1,4 +1,4 @@
-package dev.aether.internal;
+package dev.aether.support;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -8,8 +8,8 @@ import dev.aether.event.PayloadLimits;
 
 /**
  * The one Jackson {@link JsonFactory} for Aether's stored and transmitted JSON: the event codec
- * ({@code EventJson}), and the stores and buses that cut or wrap event JSON (aether-nats). Internal: not part
- * of the public API.
+ * ({@code EventJson}), and the stores and buses that cut or wrap event JSON (aether-nats). A helper for store, bus
+ * and runtime implementations (see the package).
  *
  * <p>Set up for virtual threads and for what Aether stores:
  * <ul>

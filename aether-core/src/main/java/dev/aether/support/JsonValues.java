@@ -1,4 +1,4 @@
-package dev.aether.internal;
+package dev.aether.support;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.PayloadLimits;
@@ -20,7 +20,8 @@ import java.util.Map;
  * represent (other object types, non-string keys, NaN, infinities, integers beyond 64 bits) is refused with an
  * {@link InvalidInputException} naming the path of the value, and so is anything beyond the
  * {@link PayloadLimits} given: nesting deeper than {@code maxDepth}, a string or key longer than
- * {@code maxStringLength}. Internal: not part of the public API.
+ * {@code maxStringLength}. A helper for store, bus and runtime
+ * implementations (see the package).
  *
  * <p>Implementation: a {@link Copier} walks the value with an explicit stack of iterators, never recursing,
  * so no input (however deep, or containing itself) can overflow the thread's stack: the depth limit stops it.

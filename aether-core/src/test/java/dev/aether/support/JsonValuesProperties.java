@@ -1,4 +1,4 @@
-package dev.aether.internal;
+package dev.aether.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The bus envelope's JSON, without a server. */
-class EnvelopeTest {
+class BusMessageTest {
 
   @Test
   void decode_ofAnEventWithAKeyLongerThanJacksonsDefaultNameLimit_readsTheEvent() {
@@ -18,7 +18,7 @@ class EnvelopeTest {
     Event event = Event.builder().eventType("Happened").actorId("actor-1").version(1)
         .data(Map.of(key, "v", "nested", Map.of(key, 1L))).build();
     // when
-    Envelope envelope = Envelope.decode(Envelope.encode("node-1", "ns", event));
+    BusMessage envelope = BusMessage.decode(BusMessage.encode("node-1", "ns", event));
     // then
     assertThat(envelope.nodeId()).isEqualTo("node-1");
     assertThat(envelope.namespace()).isEqualTo("ns");
@@ -35,6 +35,6 @@ class EnvelopeTest {
     Event event = Event.builder().limits(PayloadLimits.CEILINGS).eventType("Happened").actorId("actor-1")
         .version(1).data(deep).build();
     // when / then
-    assertThat(Envelope.decode(Envelope.encode("node-1", "ns", event)).event()).isEqualTo(event);
+    assertThat(BusMessage.decode(BusMessage.encode("node-1", "ns", event)).event()).isEqualTo(event);
   }
 }

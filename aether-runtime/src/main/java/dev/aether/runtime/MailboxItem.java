@@ -4,7 +4,7 @@ import dev.aether.event.Event;
 import java.util.concurrent.CompletableFuture;
 
 /** One item of a VM's mailbox: a command, or a control request queued behind the commands. */
-sealed interface Envelope {
+sealed interface MailboxItem {
 
   /**
    * A command and its reply.
@@ -13,8 +13,8 @@ sealed interface Envelope {
    * @param reply completed with the outcome
    * @param timer the command's timeout, cancelled once the reply is complete
    */
-  record CommandEnvelope(RuntimeMessage message, CompletableFuture<CommandResult> reply,
-      Scheduler.Cancellable timer) implements Envelope {
+  record QueuedCommand(RuntimeMessage message, CompletableFuture<CommandResult> reply,
+      Scheduler.Cancellable timer) implements MailboxItem {
 
     /**
      * Completes the reply (unless it timed out already) and cancels the timeout.
@@ -37,7 +37,7 @@ sealed interface Envelope {
    *
    * @param done completed once active
    */
-  record Start(CompletableFuture<Void> done) implements Envelope {}
+  record Start(CompletableFuture<Void> done) implements MailboxItem {}
 
   /**
    * Apply an already stored event.
@@ -45,5 +45,5 @@ sealed interface Envelope {
    * @param event the event
    * @param done completed with whether it was applied
    */
-  record Apply(Event event, CompletableFuture<Boolean> done) implements Envelope {}
+  record Apply(Event event, CompletableFuture<Boolean> done) implements MailboxItem {}
 }

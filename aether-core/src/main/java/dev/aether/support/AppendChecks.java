@@ -1,11 +1,12 @@
-package dev.aether.internal;
+package dev.aether.support;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
 import java.util.List;
 
 /**
- * Argument checks of {@code EventStore.append}, shared by every store. Internal: not part of the public API.
+ * Argument checks of {@code EventStore.append}, shared by every store. A helper for store, bus and runtime
+ * implementations (see the package).
  */
 public final class AppendChecks {
 

@@ -1,4 +1,4 @@
-package dev.aether.internal;
+package dev.aether.support;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -9,7 +9,8 @@ import java.time.LocalDate;
  * Aether writes ({@link Instant#toString()} for years 0000 to 9999: {@code 2024-01-15T08:30:00Z}, optionally
  * with 1 to 9 fractional digits) is read by hand, many times faster than {@link Instant#parse}; anything else
  * (offsets such as {@code +02:00}, lower-case separators, signed years, malformed text) goes to
- * {@link Instant#parse}, which accepts or refuses it. Internal: not part of the public API.
+ * {@link Instant#parse}, which accepts or refuses it. A helper for store, bus and runtime
+ * implementations (see the package).
  *
  * <p>Stateless and thread-safe.
  */

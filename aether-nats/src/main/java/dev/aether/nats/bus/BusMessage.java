@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.aether.event.Event;
 import dev.aether.event.EventDecodingException;
 import dev.aether.event.EventJson;
-import dev.aether.internal.Json;
+import dev.aether.support.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ import java.util.Arrays;
  * @param namespace the namespace the event was published to
  * @param eventJson the event's JSON bytes
  */
-record Envelope(String nodeId, String namespace, byte[] eventJson) {
+record BusMessage(String nodeId, String namespace, byte[] eventJson) {
 
   /** The shared factory: no limit on names and strings, so an envelope holds any event {@code Event} accepts. */
   private static final JsonFactory FACTORY = Json.factory();
@@ -58,7 +58,7 @@ record Envelope(String nodeId, String namespace, byte[] eventJson) {
    *     {@code node_id} or {@code namespace_id} missing, blank or not a string, or {@code event} missing or
    *     not an object
    */
-  static Envelope decode(byte[] json) {
+  static BusMessage decode(byte[] json) {
     if (json == null || json.length == 0) {
       throw new EventDecodingException("empty message: no envelope", null);
     }
@@ -79,7 +79,7 @@ record Envelope(String nodeId, String namespace, byte[] eventJson) {
     return EventJson.fromBytes(eventJson);
   }
 
-  private static Envelope read(JsonParser parser, byte[] json) throws IOException {
+  private static BusMessage read(JsonParser parser, byte[] json) throws IOException {
     expect(parser.nextToken() == JsonToken.START_OBJECT, "expected a JSON object");
     String nodeId = null;
     String namespace = null;
@@ -98,7 +98,7 @@ record Envelope(String nodeId, String namespace, byte[] eventJson) {
     expect(nodeId != null, "missing \"node_id\"");
     expect(namespace != null, "missing \"namespace_id\"");
     expect(event != null, "missing \"event\"");
-    return new Envelope(nodeId, namespace, event);
+    return new BusMessage(nodeId, namespace, event);
   }
 
   private static String text(JsonParser parser, JsonToken value, String field) throws IOException {
@@ -128,7 +128,7 @@ record Envelope(String nodeId, String namespace, byte[] eventJson) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Envelope e && nodeId.equals(e.nodeId) && namespace.equals(e.namespace)
+    return o instanceof BusMessage e && nodeId.equals(e.nodeId) && namespace.equals(e.namespace)
         && Arrays.equals(eventJson, e.eventJson);
   }
 
@@ -139,6 +139,6 @@ record Envelope(String nodeId, String namespace, byte[] eventJson) {
 
   @Override
   public String toString() {
-    return "Envelope[node " + nodeId + ", namespace " + namespace + ", " + eventJson.length + " event bytes]";
+    return "BusMessage[node " + nodeId + ", namespace " + namespace + ", " + eventJson.length + " event bytes]";
   }
 }
