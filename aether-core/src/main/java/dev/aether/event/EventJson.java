@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The JSON form of {@link Event} and {@link ActorSnapshot}, shared by every store and bus.
  *
- * <p>Field names are the upstream ones: {@code id, eventType, actorId, commandId, version, data, metadata,
- * timestamp} (snapshots: {@code actorId, version, state, timestamp, schema}). {@code commandId} is left out
+ * <p>Field names are the upstream ones: {@code id, eventType, streamId, commandId, version, data, metadata,
+ * timestamp} (snapshots: {@code streamId, version, state, timestamp, schema}). {@code commandId} is left out
  * when absent and {@code metadata} when empty. Timestamps are ISO-8601 strings in UTC with up to nine
  * fractional digits, so nanoseconds survive; on reading, any ISO-8601 offset is accepted. Integral numbers
  * in {@code data} read back as {@link Long}, others as {@link Double}.
@@ -55,24 +55,24 @@ public final class EventJson {
   }
 
   /**
-   * Reads an event like {@link #fromBytes(byte[])}; when its actor id equals {@code expectedActorId}, the
+   * Reads an event like {@link #fromBytes(byte[])}; when its stream id equals {@code expectedStreamId}, the
    * event holds that very string instead of a copy. A replay of one actor reads thousands of events with the
-   * same actor id: this saves a string per event and makes the caller's check of the actor id an identity
+   * same stream id: this saves a string per event and makes the caller's check of the stream id an identity
    * comparison. An event of another actor is read as usual.
    *
    * @param json UTF-8 JSON bytes
-   * @param expectedActorId the actor id the event is expected to have; {@code null} for none
+   * @param expectedStreamId the stream id the event is expected to have; {@code null} for none
    * @return the event
    * @throws EventDecodingException when the bytes are not a valid event; the message names the problem
    */
-  public static Event fromBytes(byte[] json, String expectedActorId) {
+  public static Event fromBytes(byte[] json, String expectedStreamId) {
     if (json != null) {
-      Event plain = EventJsonScanner.read(json, expectedActorId);
+      Event plain = EventJsonScanner.read(json, expectedStreamId);
       if (plain != null) {
         return plain;
       }
     }
-    return EventJsonReader.event(json, expectedActorId);
+    return EventJsonReader.event(json, expectedStreamId);
   }
 
   /**

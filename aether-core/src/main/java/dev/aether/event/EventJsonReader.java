@@ -44,12 +44,12 @@ final class EventJsonReader {
    * Reads an event.
    *
    * @param json UTF-8 JSON bytes
-   * @param expectedActorId an actor id the event shares (the same string) when its own is equal, or null
+   * @param expectedStreamId an stream id the event shares (the same string) when its own is equal, or null
    * @return the event
    * @throws EventDecodingException when the bytes are not a valid event
    */
-  static Event event(byte[] json, String expectedActorId) {
-    EventFields fields = new EventFields(expectedActorId);
+  static Event event(byte[] json, String expectedStreamId) {
+    EventFields fields = new EventFields(expectedStreamId);
     try (JsonParser parser = open(json)) {
       JsonToken token;
       while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
@@ -199,10 +199,10 @@ final class EventJsonReader {
    */
   private static final class EventFields {
 
-    private final String expectedActorId;
+    private final String expectedStreamId;
     private Object id;
     private Object eventType;
-    private Object actorId;
+    private Object streamId;
     private Object commandId;
     private Object version;
     private Object data;
@@ -211,15 +211,15 @@ final class EventJsonReader {
     private Object metadata;
     private Object timestamp;
 
-    EventFields(String expectedActorId) {
-      this.expectedActorId = expectedActorId;
+    EventFields(String expectedStreamId) {
+      this.expectedStreamId = expectedStreamId;
     }
 
     void read(String name, JsonParser parser, JsonToken token) throws IOException {
       switch (name) {
         case "id" -> id = string(parser, token);
         case "eventType" -> eventType = string(parser, token);
-        case "actorId" -> actorId = token == JsonToken.VALUE_STRING ? actorId(parser) : string(parser, token);
+        case "actorId" -> streamId = token == JsonToken.VALUE_STRING ? streamId(parser) : string(parser, token);
         case "commandId" -> commandId = string(parser, token);
         case "version" -> version = new Values(false).read(parser, token);
         case "data" -> {
@@ -233,9 +233,9 @@ final class EventJsonReader {
       }
     }
 
-    /** The actor id: the expected string itself when the JSON spells it, so a replay shares one string. */
-    private String actorId(JsonParser parser) throws IOException {
-      String expected = expectedActorId;
+    /** The stream id: the expected string itself when the JSON spells it, so a replay shares one string. */
+    private String streamId(JsonParser parser) throws IOException {
+      String expected = expectedStreamId;
       int length = parser.getTextLength();
       if (expected != null && expected.length() == length) {
         char[] chars = parser.getTextCharacters();
@@ -257,7 +257,7 @@ final class EventJsonReader {
           .limits(PayloadLimits.CEILINGS)
           .id(requiredString("id", id))
           .eventType(requiredString("eventType", eventType))
-          .actorId(requiredString("actorId", actorId))
+          .streamId(requiredString("actorId", streamId))
           .commandId(optionalString("commandId", commandId))
           .version(number("version", version));
       Map<String, Object> payload = object("data", data);
@@ -280,7 +280,7 @@ final class EventJsonReader {
   /** A snapshot's fields as read, each the last value given; checked by {@link #build}. Not thread-safe. */
   private static final class SnapshotFields {
 
-    private Object actorId;
+    private Object streamId;
     private Object version;
     private Object state;
     private Object timestamp;
@@ -288,7 +288,7 @@ final class EventJsonReader {
 
     void read(String name, JsonParser parser, JsonToken token) throws IOException {
       switch (name) {
-        case "actorId" -> actorId = string(parser, token);
+        case "actorId" -> streamId = string(parser, token);
         case "version" -> version = new Values(false).read(parser, token);
         case "state" -> state = new Values(true).read(parser, token);
         case "timestamp" -> timestamp = timestamp(parser, token);
@@ -300,7 +300,7 @@ final class EventJsonReader {
     /** Checks the fields in the map-based reader's order; the snapshot copies and checks its state. */
     ActorSnapshot build() {
       String tag = optionalString("schema", schema);
-      return new ActorSnapshot(requiredString("actorId", actorId), number("version", version),
+      return new ActorSnapshot(requiredString("actorId", streamId), number("version", version),
           object("state", state), instant("timestamp", timestamp), tag == null ? "" : tag);
     }
   }

@@ -38,7 +38,7 @@ final class EventJsonWriter {
         g.writeStartObject();
         g.writeStringField("id", event.id());
         g.writeStringField("eventType", event.eventType());
-        g.writeStringField("actorId", event.actorId());
+        g.writeStringField("actorId", event.streamId());
         if (event.commandId().isPresent()) {
           g.writeStringField("commandId", event.commandId().get());
         }
@@ -69,7 +69,7 @@ final class EventJsonWriter {
     try {
       try (JsonGenerator g = Json.factory().createGenerator(out)) {
         g.writeStartObject();
-        g.writeStringField("actorId", snapshot.actorId());
+        g.writeStringField("actorId", snapshot.streamId());
         g.writeNumberField("version", snapshot.version());
         g.writeFieldName("state");
         object(g, snapshot.state());

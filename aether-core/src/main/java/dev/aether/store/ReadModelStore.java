@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Where read models keep their rows and checkpoints. A checkpoint is per read model and per source stream
- * (an actor's {@code <aggregateType>/<actorId>}): the version of the last event of that stream the read model
+ * (an actor's {@code <aggregateType>/<streamId>}): the version of the last event of that stream the read model
  * has applied. {@link #put} stores a row and advances the checkpoint together, so a projection that restarts
  * resumes exactly after the last event it applied.
  *

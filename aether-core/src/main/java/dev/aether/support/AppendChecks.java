@@ -15,14 +15,14 @@ public final class AppendChecks {
   /**
    * Checks a batch append's arguments.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param expectedVersion the expected current version
    * @param events the batch
    * @return the batch as an immutable list
    * @throws InvalidInputException naming the first refused argument
    */
-  public static List<Event> check(String actorId, long expectedVersion, List<Event> events) {
-    Event.validActorId(actorId);
+  public static List<Event> check(String streamId, long expectedVersion, List<Event> events) {
+    Event.validStreamId(streamId);
     Checks.notNegative(expectedVersion, "expectedVersion");
     Checks.notNull(events, "events");
     if (events.isEmpty()) {
@@ -31,9 +31,9 @@ public final class AppendChecks {
     long previous = expectedVersion;
     for (int i = 0; i < events.size(); i++) {
       Event event = Checks.notNull(events.get(i), "events[" + i + "]");
-      if (!event.actorId().equals(actorId)) {
-        throw new InvalidInputException("events[" + i + "].actorId",
-            "must be \"" + actorId + "\", was \"" + event.actorId() + "\"");
+      if (!event.streamId().equals(streamId)) {
+        throw new InvalidInputException("events[" + i + "].streamId",
+            "must be \"" + streamId + "\", was \"" + event.streamId() + "\"");
       }
       if (event.version() <= previous) {
         throw new InvalidInputException("events[" + i + "].version",
@@ -47,11 +47,11 @@ public final class AppendChecks {
   /**
    * Checks the version bound of a read.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param fromVersion the first version wanted
    */
-  public static void checkRead(String actorId, long fromVersion) {
-    Event.validActorId(actorId);
+  public static void checkRead(String streamId, long fromVersion) {
+    Event.validStreamId(streamId);
     Checks.notNegative(fromVersion, "fromVersion");
   }
 }

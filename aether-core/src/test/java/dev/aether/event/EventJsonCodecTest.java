@@ -107,7 +107,7 @@ class EventJsonCodecTest {
     Random random = new Random(SEED + 6);
     for (int i = 0; i < 1_000; i++) {
       Event source = randomEvent(random, random.nextBoolean());
-      ActorSnapshot snapshot = new ActorSnapshot(source.actorId(), source.version(), source.data(),
+      ActorSnapshot snapshot = new ActorSnapshot(source.streamId(), source.version(), source.data(),
           source.timestamp(), source.eventType());
       // when
       byte[] written = EventJson.snapshotToBytes(snapshot);
@@ -125,19 +125,19 @@ class EventJsonCodecTest {
   }
 
   @Test
-  void fromBytes_withTheExpectedActorId_sharesThatString_andReadsEveryEventAsWithout() {
+  void fromBytes_withTheExpectedStreamId_sharesThatString_andReadsEveryEventAsWithout() {
     Random random = new Random(SEED + 5);
     for (int i = 0; i < 500; i++) {
       Event event = randomEvent(random, random.nextBoolean());
       byte[] json = MapBasedEventJson.toBytes(event);
-      String expected = new String(event.actorId().toCharArray());
+      String expected = new String(event.streamId().toCharArray());
       // when
       Event matching = EventJson.fromBytes(json, expected);
       Event other = EventJson.fromBytes(json, expected + "x");
       // then: the same event either way; the expected string itself only when it matches
       assertThat(matching).isEqualTo(EventJson.fromBytes(json)).isEqualTo(other);
-      assertThat(matching.actorId()).isSameAs(expected);
-      assertThat(other.actorId()).isNotSameAs(expected).isEqualTo(expected);
+      assertThat(matching.streamId()).isSameAs(expected);
+      assertThat(other.streamId()).isNotSameAs(expected).isEqualTo(expected);
     }
   }
 
@@ -174,7 +174,7 @@ class EventJsonCodecTest {
       instants.add(Instant.ofEpochSecond(second, nano));
     }
     for (Instant instant : instants) {
-      Event event = Event.builder().eventType("T").actorId("a").version(1).timestamp(instant).build();
+      Event event = Event.builder().eventType("T").streamId("a").version(1).timestamp(instant).build();
       String json = new String(EventJson.toBytes(event), StandardCharsets.UTF_8);
       assertThat(json).endsWith(",\"timestamp\":\"" + instant + "\"}");
       assertThat(Timestamps.canonical(instant.toString())).isEqualTo(instant);
@@ -211,19 +211,19 @@ class EventJsonCodecTest {
   void fromBytes_ofUnusualButValidJson_readsWhatTheGeneralReaderReads() {
     for (String json : List.of(
         // duplicate fields: the last one wins
-        "{\"id\":\"e-1\",\"id\":\"e-2\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,"
+        "{\"id\":\"e-1\",\"id\":\"e-2\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"k\":1,\"k\":[2]},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"k\":1,\"k\":[2]},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
         // offsets, lower-case separators, leap seconds: Instant.parse
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,"
             + "\"timestamp\":\"2026-01-02T03:04:05+01:00\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02t03:04:05z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02t03:04:05z\"}",
         // nulls, unknown fields with any content, whitespace
-        " {\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"commandId\":null,\"version\":7,\"data\":null,"
+        " {\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"commandId\":null,\"version\":7,\"data\":null,"
             + "\"metadata\":null,\"x\":{\"y\":[1e999,18446744073709551616]},\"timestamp\":\"2026-01-02T03:04:05Z\"} ",
         // numbers of every JSON form
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"a\":-0,\"b\":-0.0,\"c\":1E2,"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"a\":-0,\"b\":-0.0,\"c\":1E2,"
             + "\"d\":9223372036854775807,\"e\":-9223372036854775808,\"f\":[true,false,null,{}],\"g\":0.1},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}")) {
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
@@ -234,20 +234,20 @@ class EventJsonCodecTest {
   @Test
   void fromBytes_ofInvalidEvents_failsExactlyAsTheGeneralReader() {
     for (String json : List.of("", "   ", "[1,2]", "null", "{\"id\":", "{}",
-        "{\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1.0,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"n\":1e999},"
+        "{\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"timestamp\":\"2026-01-02T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1.0,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"n\":1e999},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"n\":[18446744073709551616]},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"n\":[18446744073709551616]},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"metadata\":{\" \":\"v\"},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"metadata\":{\" \":\"v\"},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"metadata\":{\"k\":1},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"metadata\":{\"k\":1},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"timestamp\":\"2026-02-30T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"timestamp\":\"2026-02-30T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}{}")) {
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
       assertSameOutcome(json, () -> EventJson.fromBytes(bytes), () -> MapBasedEventJson.fromBytes(bytes));
@@ -260,7 +260,7 @@ class EventJsonCodecTest {
     // the shared factory allows two levels around a payload (commit arrays, envelopes): the codec itself
     // refuses a payload deeper than the ceiling, as Event.Builder does
     int depth = PayloadLimits.MAX_DEPTH_CEILING + 1;
-    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":"
+    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":"
         + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth) + ",\"timestamp\":\"2026-01-01T00:00:00Z\"}";
     assertThat(catchThrowable(() -> EventJson.fromJson(json))).isInstanceOf(EventDecodingException.class)
         .hasMessageStartingWith("not a valid event").hasMessageContaining("data" + ".a".repeat(10))
@@ -270,7 +270,7 @@ class EventJsonCodecTest {
   @Test
   void fromBytes_ofAHundredThousandLevels_isMalformedWithoutOverflowingTheStack() {
     int depth = 100_000;
-    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":"
+    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":"
         + "[".repeat(depth) + "]".repeat(depth) + ",\"timestamp\":\"2026-01-01T00:00:00Z\"}";
     assertThat(catchThrowable(() -> EventJson.fromJson(json))).isInstanceOf(EventDecodingException.class)
         .hasMessageStartingWith("malformed JSON");
@@ -313,7 +313,7 @@ class EventJsonCodecTest {
   }
 
   private static Event.Builder valid() {
-    return Event.builder().eventType("Happened").actorId("actor-1").version(1);
+    return Event.builder().eventType("Happened").streamId("actor-1").version(1);
   }
 
   /** Mutates one to three bytes: replaced, inserted or deleted, from an alphabet of JSON-significant bytes. */
@@ -352,7 +352,7 @@ class EventJsonCodecTest {
 
   private static Event randomEvent(Random random, boolean plain) {
     Event.Builder builder = Event.builder().eventType(text(random, plain))
-        .actorId("actor-" + text(random, plain).strip() + "x")
+        .streamId("actor-" + text(random, plain).strip() + "x")
         .version(plain ? 1 + random.nextInt(1_000_000) : 1 + (random.nextLong() >>> 2))
         .data(object(random, 3, plain))
         .timestamp(Instant.ofEpochSecond(FIRST_SECOND + (long) (random.nextDouble() * (LAST_SECOND - FIRST_SECOND)),

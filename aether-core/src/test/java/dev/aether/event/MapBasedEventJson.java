@@ -38,7 +38,7 @@ final class MapBasedEventJson {
     Map<String, Object> map = new LinkedHashMap<>(12);
     map.put("id", event.id());
     map.put("eventType", event.eventType());
-    map.put("actorId", event.actorId());
+    map.put("actorId", event.streamId());
     event.commandId().ifPresent(c -> map.put("commandId", c));
     map.put("version", event.version());
     map.put("data", event.data());
@@ -56,7 +56,7 @@ final class MapBasedEventJson {
           .limits(PayloadLimits.CEILINGS)
           .id(string(map, "id", true))
           .eventType(string(map, "eventType", true))
-          .actorId(string(map, "actorId", true))
+          .streamId(string(map, "actorId", true))
           .commandId(string(map, "commandId", false))
           .version(number(map, "version"))
           .data(object(map, "data"))
@@ -73,7 +73,7 @@ final class MapBasedEventJson {
 
   static byte[] snapshotToBytes(ActorSnapshot snapshot) {
     Map<String, Object> map = new LinkedHashMap<>();
-    map.put("actorId", snapshot.actorId());
+    map.put("actorId", snapshot.streamId());
     map.put("version", snapshot.version());
     map.put("state", snapshot.state());
     map.put("timestamp", snapshot.timestamp().toString());

@@ -32,8 +32,8 @@ final class ActorPositions {
   }
 
   /** The cached position of an actor, or {@code null}. */
-  Position cached(String actorId) {
-    return cache.get(actorId);
+  Position cached(String streamId) {
+    return cache.get(streamId);
   }
 
   /**
@@ -54,25 +54,25 @@ final class ActorPositions {
       current = versions.last();
     } else {
       LOG.warn("the last message (stream {} sequence {}) of actor \"{}\" has no valid version header; "
-          + "replaying to find the actor's version", address.stream(), last.sequence(), address.actorId());
+          + "replaying to find the actor's version", address.stream(), last.sequence(), address.streamId());
       current = replayer.lastDecodableVersion(address, last.sequence());
     }
     Position position = new Position(current, last.sequence());
-    cache(address.actorId(), position);
+    cache(address.streamId(), position);
     return new Current(position, found);
   }
 
   /** Records the position a commit reached, keeping the later of it and the cached one. */
-  void advance(String actorId, Position position) {
-    cache.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
+  void advance(String streamId, Position position) {
+    cache.merge(streamId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
   }
 
   /**
    * Records a position just read: the truth at that moment, so it replaces the cached one (which may be
    * ahead of it only if the stream was recreated; a concurrent commit it hides costs one more read).
    */
-  private void cache(String actorId, Position position) {
-    cache.put(actorId, position);
+  private void cache(String streamId, Position position) {
+    cache.put(streamId, position);
   }
 
   /** The number of cached positions (for tests). */

@@ -142,7 +142,7 @@ final class CommitPublisher {
     try {
       ack = js.publishAsync(address.subject(), headers, commit.payload());
     } catch (RuntimeException e) {
-      outcome.accept(null, NatsFailures.ofPublish(address.actorId(), e));
+      outcome.accept(null, NatsFailures.ofPublish(address.streamId(), e));
       return;
     }
     AsyncCommit flight = new AsyncCommit(address, commit, accepts, expectedSequence, blocking, outcome);
@@ -217,23 +217,23 @@ final class CommitPublisher {
     void expire(boolean closing) {
       remember(commit.messageId(), expectedSequence);
       String why = closing ? " before the store was closed" : " within " + timeout;
-      outcome.accept(null, new OutcomeUnknownException(address.actorId(), "commit to actor \""
-          + address.actorId() + "\" was sent but its acknowledgement did not arrive" + why
+      outcome.accept(null, new OutcomeUnknownException(address.streamId(), "commit to actor \""
+          + address.streamId() + "\" was sent but its acknowledgement did not arrive" + why
           + "; it may or may not be stored. Retrying the same commit is safe", null));
     }
   }
 
   private static RuntimeException ofAsyncPublish(ActorAddress address, Throwable cause) {
-    String what = "commit to actor \"" + address.actorId() + "\"";
+    String what = "commit to actor \"" + address.streamId() + "\"";
     return switch (cause) {
-      case TimeoutException timeout -> new OutcomeUnknownException(address.actorId(), what
+      case TimeoutException timeout -> new OutcomeUnknownException(address.streamId(), what
           + " was sent but the NATS client timed out waiting for its acknowledgement; it may or may not be"
           + " stored. Retrying the same commit is safe", timeout);
-      case CancellationException cancelled -> new OutcomeUnknownException(address.actorId(), what
+      case CancellationException cancelled -> new OutcomeUnknownException(address.streamId(), what
           + " was sent but the NATS client gave up waiting for its acknowledgement; it may or may not be"
           + " stored. Retrying the same commit is safe", cancelled);
-      case Exception e -> NatsFailures.ofPublish(address.actorId(), e);
-      default -> new OutcomeUnknownException(address.actorId(), what + " failed: " + cause, cause);
+      case Exception e -> NatsFailures.ofPublish(address.streamId(), e);
+      default -> new OutcomeUnknownException(address.streamId(), what + " failed: " + cause, cause);
     };
   }
 
@@ -249,7 +249,7 @@ final class CommitPublisher {
 
   /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
   private Position startingPosition(ActorAddress address, Commit commit) {
-    Position position = positions.cached(address.actorId());
+    Position position = positions.cached(address.streamId());
     if (position == null && commit.firstVersion() == 1) {
       // Only an actor without events accepts version 1: assume it is new instead of reading first. When it
       // is not, the server answers 10071 and the commit is resolved or re-checked as after a stale cache.
@@ -308,11 +308,11 @@ final class CommitPublisher {
         throw tooLargeForStream(address, commit, e);
       }
       if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE) {
-        throw NatsFailures.ofPublish(address.actorId(), e);
+        throw NatsFailures.ofPublish(address.streamId(), e);
       }
       return storedAfter(address, commit, expectedSequence);
     } catch (IOException | RuntimeException e) {
-      RuntimeException failure = NatsFailures.ofPublish(address.actorId(), e);
+      RuntimeException failure = NatsFailures.ofPublish(address.streamId(), e);
       if (failure instanceof OutcomeUnknownException) {
         remember(commit.messageId(), expectedSequence);
       }
@@ -344,7 +344,7 @@ final class CommitPublisher {
   private Result stored(ActorAddress address, Commit commit, long sequence, How how) {
     unresolved.resolved(commit.messageId());
     Position position = new Position(commit.lastVersion(), sequence);
-    positions.advance(address.actorId(), position);
+    positions.advance(address.streamId(), position);
     return new Result(position, how);
   }
 
@@ -352,7 +352,7 @@ final class CommitPublisher {
     Connection.Status status = connection.getStatus();
     if (status != Connection.Status.CONNECTED) {
       throw new StoreUnavailableException("not connected to NATS (connection " + status + "): commit to actor \""
-          + address.actorId() + "\" was not sent, nothing was stored", null);
+          + address.streamId() + "\" was not sent, nothing was stored", null);
     }
     long maxPayload = connection.getServerInfo().getMaxPayload();
     long streamMax = streamMaxMessageSizes.getOrDefault(address.stream(), 0L);
@@ -363,7 +363,7 @@ final class CommitPublisher {
     }
     long limit = CommitCodec.commitLimit(maxMessage);
     if (commit.size() > limit) {
-      throw new CommitTooLargeException(address.actorId(), commit.eventSizes(), limit, (streamLimits
+      throw new CommitTooLargeException(address.streamId(), commit.eventSizes(), limit, (streamLimits
           ? "stream " + address.stream() + "'s max message size of " + maxMessage
           : "the NATS server's max payload of " + maxMessage) + " bytes, less up to "
           + (maxMessage - limit) + " bytes of headers and framing");
@@ -406,7 +406,7 @@ final class CommitPublisher {
     } catch (RuntimeException unreadable) {
       refused.addSuppressed(unreadable);
     }
-    return NatsFailures.ofPublish(address.actorId(), refused);
+    return NatsFailures.ofPublish(address.streamId(), refused);
   }
 
   private void remember(String messageId, long expectedSequence) {
@@ -414,7 +414,7 @@ final class CommitPublisher {
   }
 
   private static VersionConflictException conflict(Commit commit, Position current) {
-    return new VersionConflictException(commit.actorId(), commit.firstVersion(), current.version());
+    return new VersionConflictException(commit.streamId(), commit.firstVersion(), current.version());
   }
 
   /** How a commit came to be stored. */

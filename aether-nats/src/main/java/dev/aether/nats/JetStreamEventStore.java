@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * processes: the server enforces each actor's version order.
  *
  * <h2>Layout</h2>
- * A namespace's events are spread over {@code partitions} streams by a stable hash of the actor id; each
+ * A namespace's events are spread over {@code partitions} streams by a stable hash of the stream id; each
  * actor has one subject, {@code <prefix>.<namespace>.events.<partition>.<actorToken>}, and each commit
  * ({@link #saveEvent} of one event, {@link #append} of several) is one message, so a batch is stored whole
  * or not at all. Snapshots live in a KV bucket of the namespace. The streams and the bucket are created on
@@ -279,7 +279,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
   public void saveEvent(Event event) {
     Checks.notNull(event, "event");
     long version = event.version();
-    commit(event.actorId(), List.of(event), current -> current < version);
+    commit(event.streamId(), List.of(event), current -> current < version);
   }
 
   /**
@@ -289,10 +289,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
    * @throws StoreUnavailableException when the server is not reachable; nothing was stored
    */
   @Override
-  public long append(String actorId, long expectedVersion, List<Event> events) {
-    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
+  public long append(String streamId, long expectedVersion, List<Event> events) {
+    List<Event> batch = AppendChecks.check(streamId, expectedVersion, events);
     try {
-      return commit(actorId, batch, current -> current == expectedVersion).position().version();
+      return commit(streamId, batch, current -> current == expectedVersion).position().version();
     } catch (VersionConflictException conflict) {
       throw conflict.withExpectedVersion(expectedVersion);
     }
@@ -328,13 +328,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
    * @throws InvalidInputException when the arguments are invalid (synchronously)
    */
   @Override
-  public CompletableFuture<Long> appendAsync(String actorId, long expectedVersion, List<Event> events) {
-    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
+  public CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
+    List<Event> batch = AppendChecks.check(streamId, expectedVersion, events);
     CompletableFuture<Long> done = new AppendFuture<>(publisher.completions());
     try {
       requireOpen("write");
-      ActorAddress address = layout.address(actorId);
-      Commit commit = CommitCodec.encode(address.actorId(), batch);
+      ActorAddress address = layout.address(streamId);
+      Commit commit = CommitCodec.encode(address.streamId(), batch);
       publisher.commitAsync(address, commit, current -> current == expectedVersion, blocking,
           (Result result, Throwable error) -> {
             if (error != null) {
@@ -435,8 +435,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public List<Event> getEvents(String actorId, long fromVersion) {
-    return replay(actorId, fromVersion).eventsOrThrow(actorId);
+  public List<Event> getEvents(String streamId, long fromVersion) {
+    return replay(streamId, fromVersion).eventsOrThrow(streamId);
   }
 
   /**
@@ -445,8 +445,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
-    return replay(actorId, fromVersion);
+  public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
+    return replay(streamId, fromVersion);
   }
 
   /**
@@ -455,10 +455,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public long getLatestVersion(String actorId) {
-    Event.validActorId(actorId);
+  public long getLatestVersion(String streamId) {
+    Event.validStreamId(streamId);
     requireOpen("read the latest version");
-    return positions.read(layout.address(actorId)).position().version();
+    return positions.read(layout.address(streamId)).position().version();
   }
 
   /**
@@ -472,10 +472,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
   public void saveSnapshot(ActorSnapshot snapshot) {
     Checks.notNull(snapshot, "snapshot");
     requireOpen("save a snapshot");
-    ActorAddress address = layout.address(snapshot.actorId());
+    ActorAddress address = layout.address(snapshot.streamId());
     long sequence = coveredSequence(address, snapshot.version());
     snapshots.save(address, snapshot, sequence);
-    rememberSnapshotPosition(snapshot.actorId(), new Position(snapshot.version(), sequence));
+    rememberSnapshotPosition(snapshot.streamId(), new Position(snapshot.version(), sequence));
   }
 
   /**
@@ -484,11 +484,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public Optional<ActorSnapshot> getLatestSnapshot(String actorId) {
-    Event.validActorId(actorId);
+  public Optional<ActorSnapshot> getLatestSnapshot(String streamId) {
+    Event.validStreamId(streamId);
     requireOpen("read a snapshot");
-    return snapshots.get(layout.address(actorId)).map(stored -> {
-      rememberSnapshotPosition(actorId, new Position(stored.snapshot().version(), stored.sequence()));
+    return snapshots.get(layout.address(streamId)).map(stored -> {
+      rememberSnapshotPosition(streamId, new Position(stored.snapshot().version(), stored.sequence()));
       return stored.snapshot();
     });
   }
@@ -528,27 +528,27 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
     return layout;
   }
 
-  private Result commit(String actorId, List<Event> events, LongPredicate accepts) {
+  private Result commit(String streamId, List<Event> events, LongPredicate accepts) {
     requireOpen("write");
-    ActorAddress address = layout.address(actorId);
-    Result result = publisher.commit(address, CommitCodec.encode(address.actorId(), events), accepts);
+    ActorAddress address = layout.address(streamId);
+    Result result = publisher.commit(address, CommitCodec.encode(address.streamId(), events), accepts);
     notifyStored(events);
     return result;
   }
 
-  private ReplayResult replay(String actorId, long fromVersion) {
-    AppendChecks.checkRead(actorId, fromVersion);
+  private ReplayResult replay(String streamId, long fromVersion) {
+    AppendChecks.checkRead(streamId, fromVersion);
     requireOpen("read events");
-    Position snapshot = snapshotPositions.get(actorId);
+    Position snapshot = snapshotPositions.get(streamId);
     // the snapshot's commit ends at its version: a read from that version on starts at that commit (the
     // runtime reads the snapshot's own event to check the store holds it), a read after it just after
     long start = snapshot == null || snapshot.sequence() <= 0 || snapshot.version() > fromVersion ? 0
         : snapshot.version() == fromVersion ? snapshot.sequence() : snapshot.sequence() + 1;
-    return replayer.replay(layout.address(actorId), fromVersion, start, seen -> positions.advance(actorId, seen));
+    return replayer.replay(layout.address(streamId), fromVersion, start, seen -> positions.advance(streamId, seen));
   }
 
   private long coveredSequence(ActorAddress address, long version) {
-    Position cached = positions.cached(address.actorId());
+    Position cached = positions.cached(address.streamId());
     if (cached != null && cached.version() == version) {
       return cached.sequence();
     }
@@ -556,11 +556,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
     return current.version() == version ? current.sequence() : 0;
   }
 
-  private void rememberSnapshotPosition(String actorId, Position position) {
+  private void rememberSnapshotPosition(String streamId, Position position) {
     if (position.sequence() <= 0) {
       return;
     }
-    snapshotPositions.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
+    snapshotPositions.merge(streamId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
   }
 
   private void notifyStored(List<Event> events) {
@@ -571,7 +571,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
       try {
         listener.onEventStored(EventStored.of(event));
       } catch (RuntimeException e) {
-        LOG.warn("EventStored listener failed for {} v{}", event.actorId(), event.version(), e);
+        LOG.warn("EventStored listener failed for {} v{}", event.streamId(), event.version(), e);
       }
     }
   }

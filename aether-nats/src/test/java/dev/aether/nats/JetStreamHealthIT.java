@@ -2,7 +2,7 @@ package dev.aether.nats;
 
 import static dev.aether.nats.NatsTestSupport.config;
 import static dev.aether.nats.NatsTestSupport.event;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static dev.aether.nats.NatsTestSupport.rawConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,9 +58,9 @@ class JetStreamHealthIT {
       server.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> store.health().status() == StoreHealth.Status.CONNECTED);
       assertThat(reconnects()).isEqualTo(1);
-      String actorId = newActorId();
-      store.saveEvent(event(actorId, 1));
-      assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+      String streamId = newStreamId();
+      store.saveEvent(event(streamId, 1));
+      assertThat(store.getLatestVersion(streamId)).isEqualTo(1);
 
       store.close();
       assertThat(store.health().status()).isEqualTo(StoreHealth.Status.CLOSED);

@@ -31,9 +31,9 @@ public record ActorKey(String aggregateType, String actorId) {
     validAggregateType(aggregateType);
     Checks.notBlank(actorId, "actorId");
     int bytes = aggregateType.length() + 1 + actorId.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > Event.MAX_ACTOR_ID_BYTES) {
+    if (bytes > Event.MAX_STREAM_ID_BYTES) {
       throw new InvalidInputException("actorId", "the stream id " + aggregateType + SEPARATOR + "<actorId> is "
-          + bytes + " UTF-8 bytes, more than " + Event.MAX_ACTOR_ID_BYTES);
+          + bytes + " UTF-8 bytes, more than " + Event.MAX_STREAM_ID_BYTES);
     }
   }
 

@@ -333,9 +333,9 @@ final class ActorVM<S> implements VirtualMachine {
    * same id (one read of the store), so a VM never claims a version the store does not have.
    */
   private boolean applyStored(Event event) {
-    if (!event.actorId().equals(actor.streamId)) {
-      throw new InvalidInputException("event.actorId", "must be \"" + actor.streamId + "\", was \""
-          + event.actorId() + "\"");
+    if (!event.streamId().equals(actor.streamId)) {
+      throw new InvalidInputException("event.streamId", "must be \"" + actor.streamId + "\", was \""
+          + event.streamId() + "\"");
     }
     ensureActive();
     long version = actor.version;

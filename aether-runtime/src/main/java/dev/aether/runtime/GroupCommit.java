@@ -374,7 +374,7 @@ final class GroupCommit<S> {
   private Event toEvent(RuntimeMessage message, NewEvent newEvent, long version) {
     Event.Builder b = Event.builder()
         .eventType(newEvent.eventType())
-        .actorId(actor.streamId)
+        .streamId(actor.streamId)
         .commandId(message.commandId())
         .version(version)
         .data(newEvent.data())

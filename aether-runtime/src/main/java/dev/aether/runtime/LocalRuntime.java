@@ -303,7 +303,7 @@ final class LocalRuntime implements Runtime {
     if (notice == null) {
       return;
     }
-    ActorVM<?> vm = rt.registry.find(notice.actorId());
+    ActorVM<?> vm = rt.registry.find(notice.streamId());
     if (vm != null) {
       vm.noteStoredVersion(notice.version());
     }

@@ -35,8 +35,8 @@ class ActorKeyTest {
 
   @Test
   void streamIdLongerThanTheStoreAllows_isRefused() {
-    String longest = "x".repeat(Event.MAX_ACTOR_ID_BYTES - "Account/".length());
-    assertThat(ActorKey.of("Account", longest).streamId()).hasSize(Event.MAX_ACTOR_ID_BYTES);
+    String longest = "x".repeat(Event.MAX_STREAM_ID_BYTES - "Account/".length());
+    assertThat(ActorKey.of("Account", longest).streamId()).hasSize(Event.MAX_STREAM_ID_BYTES);
     assertThatThrownBy(() -> ActorKey.of("Account", longest + "x"))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("actorId"))
         .hasMessageContaining("2048");

@@ -101,7 +101,7 @@ class CommandJsonProperties {
             .ofMaxLength(6), Arbitraries.longs().between(1, 1000), payloads(), text(1, 8),
         Arbitraries.longs().between(0, 4_000_000_000L), Arbitraries.integers().between(0, 999_999_999))
         .as((type, version, data, commandId, second, nanos) -> Event.builder().eventType("E" + type)
-            .actorId("Account/acc-" + version).version(version).data(data).commandId(commandId)
+            .streamId("Account/acc-" + version).version(version).data(data).commandId(commandId)
             .correlationId("c-" + version).timestamp(Instant.ofEpochSecond(second, nanos)).build());
     return event.list().ofMaxSize(3);
   }

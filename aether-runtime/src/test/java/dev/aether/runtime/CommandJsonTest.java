@@ -62,7 +62,7 @@ class CommandJsonTest {
 
   @Test
   void result_accepted_isWrittenWithTheDocumentedFieldNames_andEventsInEventJsonForm() {
-    Event event = Event.builder().eventType("Deposited").actorId("Account/acc-42").version(7)
+    Event event = Event.builder().eventType("Deposited").streamId("Account/acc-42").version(7)
         .data(Map.of("amount", 100)).commandId("c-1").timestamp(Instant.parse("2026-01-01T00:00:01Z")).build();
 
     String json = text(CommandJson.resultToBytes(new CommandResult.Accepted("c-1", 7, List.of(event), false)));

@@ -172,7 +172,7 @@ class ConflictTest {
   }
 
   private static Event foreign(String actorId, long version, String type, long amount, String commandId) {
-    return Event.builder().eventType(type).actorId(actorId).version(version).data(Map.of("amount", amount))
+    return Event.builder().eventType(type).streamId(actorId).version(version).data(Map.of("amount", amount))
         .commandId(commandId).build();
   }
 

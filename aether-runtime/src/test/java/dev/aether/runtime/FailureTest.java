@@ -128,7 +128,7 @@ class FailureTest {
     assertThat(r.isTransient()).isTrue();
     // the write did land after all (the acknowledgement was what got lost)
     store.inner.append("Account/u2", 1, List.of(dev.aether.event.Event.builder().eventType("Deposited")
-        .actorId("Account/u2").version(2).commandId("pay-u2").data(java.util.Map.of("amount", 6)).build()));
+        .streamId("Account/u2").version(2).commandId("pay-u2").data(java.util.Map.of("amount", 6)).build()));
 
     CommandResult.Accepted resent = accepted(runtime.sendMessage(Bank.deposit("u2", 6, "pay-u2")));
 

@@ -155,7 +155,7 @@ class PassivationTest {
     runtime.close();
 
     assertThat(runtime.getActiveVMs()).isEmpty();
-    assertThat(store.savedSnapshots).extracting(ActorSnapshot::actorId)
+    assertThat(store.savedSnapshots).extracting(ActorSnapshot::streamId)
         .containsExactlyInAnyOrder("Account/x", "Account/y");
   }
 

@@ -91,7 +91,7 @@ class PlacementTest {
     assertThat(queued).allSatisfy(f -> assertThat(rejected(f).reason()).isEqualTo(RejectionReason.NOT_OWNER));
     assertThat(store.getLatestVersion(Bank.stream("d"))).isEqualTo(2);
     assertThat(store.savedSnapshots).anySatisfy(s -> {
-      assertThat(s.actorId()).isEqualTo(Bank.stream("d"));
+      assertThat(s.streamId()).isEqualTo(Bank.stream("d"));
       assertThat(s.version()).isEqualTo(2);
     });
     assertThat(runtime.getActiveVMs()).isEmpty();

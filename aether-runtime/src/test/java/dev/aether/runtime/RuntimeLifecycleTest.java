@@ -43,7 +43,7 @@ class RuntimeLifecycleTest {
     assertThat(deposited.duplicate()).isFalse();
     assertThat(deposited.events()).singleElement().satisfies(e -> {
       assertThat(e.eventType()).isEqualTo("Deposited");
-      assertThat(e.actorId()).isEqualTo("Account/a1");
+      assertThat(e.streamId()).isEqualTo("Account/a1");
       assertThat(e.version()).isEqualTo(2);
       assertThat(e.data()).isEqualTo(Map.of("amount", 70L));
     });

@@ -50,7 +50,7 @@ class StuckActorTest {
   }
 
   private static Event deposited(String id, long version, long amount) {
-    return Event.builder().eventType("Deposited").actorId(Bank.stream(id)).version(version)
+    return Event.builder().eventType("Deposited").streamId(Bank.stream(id)).version(version)
         .data(Map.of("amount", amount)).build();
   }
 

@@ -100,7 +100,7 @@ final class TestStore implements EventStore, SnapshotStore {
 
   @Override
   public void saveSnapshot(ActorSnapshot snapshot) {
-    beforeSnapshot.accept(snapshot.actorId());
+    beforeSnapshot.accept(snapshot.streamId());
     savedSnapshots.add(snapshot);
     inner.saveSnapshot(snapshot);
   }
@@ -114,7 +114,7 @@ final class TestStore implements EventStore, SnapshotStore {
   long foreignAppend(String actorId, String eventType, java.util.Map<String, ?> data) {
     long version = inner.getLatestVersion(actorId) + 1;
     return inner.append(actorId, version - 1,
-        List.of(Event.builder().eventType(eventType).actorId(actorId).version(version).data(data).build()));
+        List.of(Event.builder().eventType(eventType).streamId(actorId).version(version).data(data).build()));
   }
 
   List<Event> events(String actorId) {

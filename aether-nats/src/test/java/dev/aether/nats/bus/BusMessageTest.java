@@ -15,7 +15,7 @@ class BusMessageTest {
     // regression: the envelope's own parser had Jackson's default limits, refusing names above 50,000
     // characters, so such an event (accepted by Event.Builder) was dropped as malformed by every receiver
     String key = "k".repeat(60_000);
-    Event event = Event.builder().eventType("Happened").actorId("actor-1").version(1)
+    Event event = Event.builder().eventType("Happened").streamId("actor-1").version(1)
         .data(Map.of(key, "v", "nested", Map.of(key, 1L))).build();
     // when
     BusMessage envelope = BusMessage.decode(BusMessage.encode("node-1", "ns", event));
@@ -32,7 +32,7 @@ class BusMessageTest {
     for (int i = 1; i < PayloadLimits.MAX_DEPTH_CEILING; i++) {
       deep = Map.of("a", deep);
     }
-    Event event = Event.builder().limits(PayloadLimits.CEILINGS).eventType("Happened").actorId("actor-1")
+    Event event = Event.builder().limits(PayloadLimits.CEILINGS).eventType("Happened").streamId("actor-1")
         .version(1).data(deep).build();
     // when / then
     assertThat(BusMessage.decode(BusMessage.encode("node-1", "ns", event)).event()).isEqualTo(event);

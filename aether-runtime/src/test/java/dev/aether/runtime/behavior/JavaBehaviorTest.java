@@ -99,9 +99,9 @@ class JavaBehaviorTest {
 
   @Test
   void events_areReadTolerantly_soOldAndNewShapesReplay() {
-    Event withExtraField = Event.builder().eventType("LinesAdded").actorId("Cart/c1").version(1)
+    Event withExtraField = Event.builder().eventType("LinesAdded").streamId("Cart/c1").version(1)
         .data(Map.of("skus", List.of("A"), "total", 3, "addedBy", "bob")).build();
-    Event withMissingField = Event.builder().eventType("LinesAdded").actorId("Cart/c1").version(2)
+    Event withMissingField = Event.builder().eventType("LinesAdded").streamId("Cart/c1").version(2)
         .data(Map.of("skus", List.of("B"))).build();
 
     Cart state = cart.evolve(cart.evolve(cart.initialState(), withExtraField), withMissingField);
@@ -111,7 +111,7 @@ class JavaBehaviorTest {
 
   @Test
   void unknownEventType_failsReplay_unlessIgnoredOnPurpose() {
-    Event retired = Event.builder().eventType("Retired").actorId("Cart/c1").version(1).build();
+    Event retired = Event.builder().eventType("Retired").streamId("Cart/c1").version(1).build();
     assertThatThrownBy(() -> cart.evolve(cart.initialState(), retired)).hasMessageContaining("Retired");
 
     JavaBehavior<Cart> lenient = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
