@@ -19,10 +19,10 @@ class ModuleDependenciesTest {
       "dev.aether.bus..", "dev.aether.support.."};
   private static JavaClasses main;
 
+  /** Main classes only, from target/classes (mvn test) or from the modules' jars (mvn verify). */
   @BeforeAll
   static void importMainClasses() {
     main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
         .importPackages("dev.aether");
   }
 
