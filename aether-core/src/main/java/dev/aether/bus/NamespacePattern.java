@@ -22,10 +22,10 @@ import dev.aether.support.Checks;
  *       {@link SubscriptionFilter#actorPattern()}. Actor ids are free text, so a literal token may hold any
  *       character except whitespace and control characters, but tokens must still be non-empty and
  *       {@code *}/{@code >} must still be whole tokens ({@code order-*} is refused: it is not a prefix
- *       pattern). An stream id is split on {@code '.'} like a namespace; an stream id without dots is one token,
- *       so {@code *} matches every dot-free stream id and {@code >} matches every stream id. An stream id with an
+ *       pattern). A stream id is split on {@code '.'} like a namespace; a stream id without dots is one token,
+ *       so {@code *} matches every dot-free stream id and {@code >} matches every stream id. A stream id with an
  *       empty token (such as {@code a..b}) can still be matched: {@code *} and {@code >} match empty tokens
- *       too. A {@code *} or {@code >} character inside an stream id is an ordinary character of its token.</li>
+ *       too. A {@code *} or {@code >} character inside a stream id is an ordinary character of its token.</li>
  * </ul>
  *
  * <p>Two patterns are equal when their text is equal. Immutable and thread-safe; {@link #matches(String)}
@@ -70,7 +70,7 @@ public final class NamespacePattern {
    * Tells whether a name matches this pattern. The name is not validated: it is split on {@code '.'} and
    * compared token by token.
    *
-   * @param name a namespace or an stream id
+   * @param name a namespace or a stream id
    * @return {@code true} when the name matches
    * @throws InvalidInputException naming {@code name} when it is null
    */

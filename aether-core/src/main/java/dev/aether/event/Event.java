@@ -21,7 +21,7 @@ import java.util.Optional;
  * copy with {@link #toBuilder()} or the {@code with...} methods.
  *
  * <p>Invalid values are refused when the event is built with an {@link InvalidInputException} naming the
- * field: a blank id, event type or stream id; a version below 1; an stream id longer than
+ * field: a blank id, event type or stream id; a version below 1; a stream id longer than
  * {@value #MAX_STREAM_ID_BYTES} UTF-8 bytes or holding an unpaired UTF-16 surrogate; data that JSON cannot represent; blank metadata keys or null
  * metadata values; and anything beyond the {@link PayloadLimits} (by default {@link PayloadLimits#current()}):
  * data nested too deeply, a string or key too long, an event whose JSON would be too large. The limits are
@@ -117,7 +117,7 @@ public final class Event {
   }
 
   /**
-   * Checks an stream id: not blank, at most {@value #MAX_STREAM_ID_BYTES} UTF-8 bytes, and without unpaired
+   * Checks a stream id: not blank, at most {@value #MAX_STREAM_ID_BYTES} UTF-8 bytes, and without unpaired
    * UTF-16 surrogates (they have no UTF-8 form, so no store could keep such an id as it is).
    *
    * @param streamId the id to check

@@ -44,7 +44,7 @@ final class EventJsonReader {
    * Reads an event.
    *
    * @param json UTF-8 JSON bytes
-   * @param expectedStreamId an stream id the event shares (the same string) when its own is equal, or null
+   * @param expectedStreamId a stream id the event shares (the same string) when its own is equal, or null
    * @return the event
    * @throws EventDecodingException when the bytes are not a valid event
    */
@@ -62,7 +62,7 @@ final class EventJsonReader {
     try {
       return fields.build();
     } catch (InvalidInputException e) {
-      throw new EventDecodingException("not a valid event: " + e.getMessage(), e);
+      throw new EventDecodingException("not a valid event: " + inJsonTerms(e), e);
     }
   }
 
@@ -87,8 +87,17 @@ final class EventJsonReader {
     try {
       return fields.build();
     } catch (InvalidInputException e) {
-      throw new EventDecodingException("not a valid snapshot: " + e.getMessage(), e);
+      throw new EventDecodingException("not a valid snapshot: " + inJsonTerms(e), e);
     }
+  }
+
+  /**
+   * The refusal in the document's own names: the JSON spells the stream id {@code actorId} (the upstream name),
+   * the builders {@code streamId}; every other field has the same name in both.
+   */
+  private static String inJsonTerms(InvalidInputException e) {
+    String message = e.getMessage();
+    return e.field().equals("streamId") ? "actorId" + message.substring("streamId".length()) : message;
   }
 
   /** Opens a parser positioned on the document's START_OBJECT; any other document is refused, naming it. */

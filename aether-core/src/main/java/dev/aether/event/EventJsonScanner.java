@@ -44,7 +44,7 @@ final class EventJsonScanner {
   private static final int REQUIRED = 1 << ID | 1 << EVENT_TYPE | 1 << STREAM_ID | 1 << VERSION | 1 << TIMESTAMP;
 
   private final byte[] in;
-  /** An stream id the caller expects, shared by the event instead of a copy when it matches; or null. */
+  /** A stream id the caller expects, shared by the event instead of a copy when it matches; or null. */
   private final String expectedStreamId;
   private int pos;
 
@@ -57,7 +57,7 @@ final class EventJsonScanner {
    * Reads an event of the plain form.
    *
    * @param json UTF-8 JSON bytes
-   * @param expectedStreamId an stream id the event shares when its own is equal, or {@code null}
+   * @param expectedStreamId a stream id the event shares when its own is equal, or {@code null}
    * @return the event, or {@code null} when the document is not of the plain form or not a valid event
    */
   static Event read(byte[] json, String expectedStreamId) {

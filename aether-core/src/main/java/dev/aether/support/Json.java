@@ -18,9 +18,10 @@ import dev.aether.event.PayloadLimits;
  *       virtual threads (each one new) recycles nothing and allocates fresh buffers on every call. The
  *       bounded pool was chosen over the concurrent-deque pool (unbounded) and the lock-free pool
  *       (deprecated in Jackson 2.18).
- *   <li>Nesting up to {@link #MAX_NESTING} = the payload depth ceiling plus two enclosing levels (an event
- *       in a commit array or a bus envelope; a snapshot's state in its snapshot in a KV entry), so that no
- *       reader recurses deeper than that; the event codec refuses a payload beyond the ceiling itself.
+ *   <li>Nesting up to {@link #MAX_NESTING} = the payload depth ceiling plus three enclosing levels (an event
+ *       in a commit array or a bus message; a snapshot's state in its snapshot in a KV entry; an event's data
+ *       in the events array of a command result, aether-runtime's {@code CommandJson}), so that no reader
+ *       recurses deeper than that; the codecs refuse a payload beyond the ceiling themselves.
  *   <li>No limit on names and strings (Jackson's default refused keys above 50,000 characters, which an
  *       event may hold: {@link PayloadLimits}); the document's size bounds them, and an event that
  *       {@code Event.Builder} accepted must always read back.
@@ -30,8 +31,8 @@ import dev.aether.event.PayloadLimits;
  */
 public final class Json {
 
-  /** The deepest nesting read or written: the payload ceiling, the event or snapshot object, and one wrapper. */
-  public static final int MAX_NESTING = PayloadLimits.MAX_DEPTH_CEILING + 2;
+  /** The deepest nesting read or written: the payload ceiling, the event or snapshot object, two wrappers. */
+  public static final int MAX_NESTING = PayloadLimits.MAX_DEPTH_CEILING + 3;
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .recyclerPool(JsonRecyclerPools.sharedBoundedPool())

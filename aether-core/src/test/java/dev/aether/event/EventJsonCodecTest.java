@@ -211,19 +211,19 @@ class EventJsonCodecTest {
   void fromBytes_ofUnusualButValidJson_readsWhatTheGeneralReaderReads() {
     for (String json : List.of(
         // duplicate fields: the last one wins
-        "{\"id\":\"e-1\",\"id\":\"e-2\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,"
+        "{\"id\":\"e-1\",\"id\":\"e-2\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"k\":1,\"k\":[2]},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"k\":1,\"k\":[2]},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
         // offsets, lower-case separators, leap seconds: Instant.parse
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,"
             + "\"timestamp\":\"2026-01-02T03:04:05+01:00\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02t03:04:05z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02t03:04:05z\"}",
         // nulls, unknown fields with any content, whitespace
-        " {\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"commandId\":null,\"version\":7,\"data\":null,"
+        " {\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"commandId\":null,\"version\":7,\"data\":null,"
             + "\"metadata\":null,\"x\":{\"y\":[1e999,18446744073709551616]},\"timestamp\":\"2026-01-02T03:04:05Z\"} ",
         // numbers of every JSON form
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"a\":-0,\"b\":-0.0,\"c\":1E2,"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"a\":-0,\"b\":-0.0,\"c\":1E2,"
             + "\"d\":9223372036854775807,\"e\":-9223372036854775808,\"f\":[true,false,null,{}],\"g\":0.1},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}")) {
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
@@ -234,20 +234,20 @@ class EventJsonCodecTest {
   @Test
   void fromBytes_ofInvalidEvents_failsExactlyAsTheGeneralReader() {
     for (String json : List.of("", "   ", "[1,2]", "null", "{\"id\":", "{}",
-        "{\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1.0,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"n\":1e999},"
+        "{\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"timestamp\":\"2026-01-02T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1.0,\"timestamp\":\"2026-01-02T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"n\":1e999},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":{\"n\":[18446744073709551616]},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":{\"n\":[18446744073709551616]},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"metadata\":{\" \":\"v\"},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"metadata\":{\" \":\"v\"},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"metadata\":{\"k\":1},"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"metadata\":{\"k\":1},"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"timestamp\":\"2026-02-30T03:04:05Z\"}",
-        "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,"
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"timestamp\":\"2026-02-30T03:04:05Z\"}",
+        "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,"
             + "\"timestamp\":\"2026-01-02T03:04:05Z\"}{}")) {
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
       assertSameOutcome(json, () -> EventJson.fromBytes(bytes), () -> MapBasedEventJson.fromBytes(bytes));
@@ -260,7 +260,7 @@ class EventJsonCodecTest {
     // the shared factory allows two levels around a payload (commit arrays, envelopes): the codec itself
     // refuses a payload deeper than the ceiling, as Event.Builder does
     int depth = PayloadLimits.MAX_DEPTH_CEILING + 1;
-    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":"
+    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":"
         + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth) + ",\"timestamp\":\"2026-01-01T00:00:00Z\"}";
     assertThat(catchThrowable(() -> EventJson.fromJson(json))).isInstanceOf(EventDecodingException.class)
         .hasMessageStartingWith("not a valid event").hasMessageContaining("data" + ".a".repeat(10))
@@ -270,7 +270,7 @@ class EventJsonCodecTest {
   @Test
   void fromBytes_ofAHundredThousandLevels_isMalformedWithoutOverflowingTheStack() {
     int depth = 100_000;
-    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":"
+    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":"
         + "[".repeat(depth) + "]".repeat(depth) + ",\"timestamp\":\"2026-01-01T00:00:00Z\"}";
     assertThat(catchThrowable(() -> EventJson.fromJson(json))).isInstanceOf(EventDecodingException.class)
         .hasMessageStartingWith("malformed JSON");

@@ -137,7 +137,7 @@ class EventJsonTest {
   @Test
   void fromJson_readsIntegralNumbersAsLongAndOthersAsDouble() {
     // given: JSON as another implementation (Go) would write it
-    String json = "{\"id\":\"e-1\",\"eventType\":\"Priced\",\"streamId\":\"a-1\",\"version\":1,"
+    String json = "{\"id\":\"e-1\",\"eventType\":\"Priced\",\"actorId\":\"a-1\",\"version\":1,"
         + "\"data\":{\"small\":1,\"large\":9007199254740993,\"max\":9223372036854775807,\"price\":9.99,"
         + "\"whole\":1.0,\"exponent\":1e3,\"negative\":-0.5,\"list\":[1,2.5]},"
         + "\"timestamp\":\"2026-01-02T03:04:05Z\"}";
@@ -159,7 +159,7 @@ class EventJsonTest {
   @Test
   void fromJson_withUnknownFieldsOrNullOptionals_ignoresThem() {
     // given: a newer writer added a field; a Go writer may send null metadata and data
-    String json = "{\"id\":\"e-1\",\"eventType\":\"T\",\"streamId\":\"a-1\",\"version\":3,\"data\":null,"
+    String json = "{\"id\":\"e-1\",\"eventType\":\"T\",\"actorId\":\"a-1\",\"version\":3,\"data\":null,"
         + "\"metadata\":null,\"commandId\":null,\"timestamp\":\"2026-01-02T03:04:05Z\",\"schemaVersion\":2}";
     // when
     Event event = EventJson.fromJson(json);
@@ -230,7 +230,7 @@ class EventJsonTest {
   @Test
   void fromBytes_withIntegerBeyondSixtyFourBits_failsNamingItsPath() {
     // regression: the parser refused it as "malformed JSON" without saying where the value was
-    String json = "{\"id\":\"e\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,"
+    String json = "{\"id\":\"e\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,"
         + "\"data\":{\"items\":[1,18446744073709551616]},\"timestamp\":\"2026-01-02T03:04:05Z\"}";
     assertDecodingFails(json).withMessageContaining("data.items[1]").withMessageContaining("64 bits");
     assertDecodingFails(validJsonWith("version", new BigInteger("18446744073709551616")))

@@ -69,7 +69,7 @@ class EventLimitsTest {
   void fromBytes_ofAnEventNestedBeyondTheCeiling_isADecodingError() {
     int depth = PayloadLimits.MAX_DEPTH_CEILING + 1;
     String deep = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
-    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"streamId\":\"a\",\"version\":1,\"data\":" + deep
+    String json = "{\"id\":\"i\",\"eventType\":\"T\",\"actorId\":\"a\",\"version\":1,\"data\":" + deep
         + ",\"timestamp\":\"2026-01-01T00:00:00Z\"}";
     assertThatExceptionOfType(EventDecodingException.class).isThrownBy(() -> EventJson.fromJson(json));
   }

@@ -67,7 +67,7 @@ final class MapBasedEventJson {
       }
       return b.build();
     } catch (InvalidInputException e) {
-      throw new EventDecodingException("not a valid event: " + e.getMessage(), e);
+      throw new EventDecodingException("not a valid event: " + jsonNames(e), e);
     }
   }
 
@@ -88,7 +88,7 @@ final class MapBasedEventJson {
       return new ActorSnapshot(string(map, "actorId", true), number(map, "version"), object(map, "state"),
           instant(map, "timestamp"), schema == null ? "" : schema);
     } catch (InvalidInputException e) {
-      throw new EventDecodingException("not a valid snapshot: " + e.getMessage(), e);
+      throw new EventDecodingException("not a valid snapshot: " + jsonNames(e), e);
     }
   }
 
@@ -168,5 +168,10 @@ final class MapBasedEventJson {
   private static String abbreviate(Object value) {
     String text = String.valueOf(value);
     return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+
+  /** The document's names: its {@code actorId} is the builders' {@code streamId}. */
+  private static String jsonNames(InvalidInputException e) {
+    return e.getMessage().replaceFirst("^streamId:", "actorId:");
   }
 }

@@ -50,7 +50,7 @@ class SnapshotJsonTest {
   @Test
   void snapshotFromBytes_withoutSchema_readsAnEmptySchema() {
     // given: written before the schema tag existed (upstream has none)
-    String json = "{\"streamId\":\"a-1\",\"version\":3,\"state\":{\"n\":1,\"x\":0.5},"
+    String json = "{\"actorId\":\"a-1\",\"version\":3,\"state\":{\"n\":1,\"x\":0.5},"
         + "\"timestamp\":\"2026-01-02T03:04:05.123456789+01:00\"}";
     // when
     ActorSnapshot snapshot = EventJson.snapshotFromBytes(json.getBytes(StandardCharsets.UTF_8));
@@ -66,13 +66,13 @@ class SnapshotJsonTest {
     assertFails("[]").withMessageContaining("expected a JSON object");
     assertFails("{\"version\":1,\"state\":{},\"timestamp\":\"2026-01-02T03:04:05Z\"}")
         .withMessageContaining("not a valid snapshot").withMessageContaining("actorId");
-    assertFails("{\"streamId\":\"a\",\"version\":0,\"state\":{},\"timestamp\":\"2026-01-02T03:04:05Z\"}")
+    assertFails("{\"actorId\":\"a\",\"version\":0,\"state\":{},\"timestamp\":\"2026-01-02T03:04:05Z\"}")
         .withMessageContaining("version");
-    assertFails("{\"streamId\":\"a\",\"version\":1,\"state\":[],\"timestamp\":\"2026-01-02T03:04:05Z\"}")
+    assertFails("{\"actorId\":\"a\",\"version\":1,\"state\":[],\"timestamp\":\"2026-01-02T03:04:05Z\"}")
         .withMessageContaining("state");
-    assertFails("{\"streamId\":\"a\",\"version\":1,\"state\":{},\"timestamp\":\"soon\"}")
+    assertFails("{\"actorId\":\"a\",\"version\":1,\"state\":{},\"timestamp\":\"soon\"}")
         .withMessageContaining("timestamp");
-    assertFails("{\"streamId\":\"a\",\"version\":1,\"state\":{},\"timestamp\":\"2026-01-02T03:04:05Z\",\"schema\":2}")
+    assertFails("{\"actorId\":\"a\",\"version\":1,\"state\":{},\"timestamp\":\"2026-01-02T03:04:05Z\",\"schema\":2}")
         .withMessageContaining("schema");
   }
 

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The reversible, collision-free encoding of an stream id into one NATS subject token (also used as the
+ * The reversible, collision-free encoding of a stream id into one NATS subject token (also used as the
  * snapshot KV key).
  *
  * <p>An id made only of {@code [A-Za-z0-9_-]} that does not start with {@value #MARKER} is its own token
@@ -35,7 +35,7 @@ final class ActorTokens {
   private ActorTokens() {}
 
   /**
-   * Encodes an stream id.
+   * Encodes a stream id.
    *
    * @param streamId a valid stream id
    * @return its token

@@ -62,7 +62,7 @@ final class StoreLayout {
     return token.toString();
   }
 
-  /** The stable partition of an stream id: FNV-1a over its UTF-8 bytes, unsigned, modulo {@code count}. */
+  /** The stable partition of a stream id: FNV-1a over its UTF-8 bytes, unsigned, modulo {@code count}. */
   static int partition(String streamId, int count) {
     if (count == 1) {
       return 0;

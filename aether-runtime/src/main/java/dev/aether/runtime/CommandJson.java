@@ -1,10 +1,5 @@
 package dev.aether.runtime;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteConstraints;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.aether.event.PayloadLimits;
 import dev.aether.support.Checks;
 
@@ -53,21 +48,6 @@ import dev.aether.support.Checks;
  * <p>Thread-safe and stateless; buffers are pooled across threads (virtual threads included).
  */
 public final class CommandJson {
-
-  /**
-   * Nesting is bounded by the deepest accepted document: a result, its events array, an event and its data
-   * at the depth ceiling. Names and strings are bounded by the document (and a message's by its limits).
-   */
-  static final JsonFactory FACTORY = JsonFactory.builder()
-      .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 3)
-          .maxNameLength(Integer.MAX_VALUE)
-          .maxStringLength(Integer.MAX_VALUE).build())
-      .streamWriteConstraints(StreamWriteConstraints.builder()
-          .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 3).build())
-      .build();
 
   private CommandJson() {}
 

@@ -3,12 +3,15 @@ package dev.aether.runtime;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
 import dev.aether.event.EventDecodingException;
 import dev.aether.event.EventJson;
 import dev.aether.event.PayloadLimits;
 import dev.aether.support.Checks;
+import dev.aether.support.Json;
+import dev.aether.support.Timestamps;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -56,13 +59,20 @@ final class CommandJsonReader {
     return read(json, CommandJsonReader::resultFields);
   }
 
+  /** A parser of the shared factory that refuses a field given twice (a message must mean one thing). */
+  private static JsonParser strictParser(byte[] json) throws IOException {
+    JsonParser parser = Json.factory().createParser(json);
+    parser.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+    return parser;
+  }
+
   private static <T> T read(byte[] json, Fields<T> fields) {
     if (json == null || json.length == 0) {
       throw new InvalidInputException(DOCUMENT, "empty: expected a JSON object");
     }
     CommandJsonReader reader;
     try {
-      reader = new CommandJsonReader(json, CommandJson.FACTORY.createParser(json));
+      reader = new CommandJsonReader(json, strictParser(json));
     } catch (IOException e) {
       throw new InvalidInputException(DOCUMENT, "cannot be read: " + e.getMessage(), e);
     }
@@ -289,7 +299,7 @@ final class CommandJsonReader {
 
   private Instant instant(String text) {
     try {
-      return Instant.parse(text);
+      return Timestamps.parse(text);
     } catch (DateTimeParseException e) {
       throw new InvalidInputException(path(), "not an ISO-8601 instant: \"" + text + "\"", e);
     }

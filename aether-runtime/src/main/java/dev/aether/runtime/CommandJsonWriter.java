@@ -6,6 +6,7 @@ import dev.aether.event.Event;
 import dev.aether.event.EventJson;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.support.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -84,7 +85,7 @@ final class CommandJsonWriter {
 
   private static byte[] document(Body body) {
     try (ByteArrayBuilder out = new ByteArrayBuilder(256)) {
-      try (JsonGenerator g = CommandJson.FACTORY.createGenerator(out)) {
+      try (JsonGenerator g = Json.factory().createGenerator(out)) {
         g.writeStartObject();
         body.write(g);
         g.writeEndObject();

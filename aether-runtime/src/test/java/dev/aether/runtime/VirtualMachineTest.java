@@ -80,7 +80,7 @@ class VirtualMachineTest {
 
     assertThatThrownBy(() -> vm.processEvent(deposited("other", 1, 1)).get())
         .isInstanceOf(ExecutionException.class).cause()
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("event.actorId"));
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("event.streamId"));
   }
 
   @Test

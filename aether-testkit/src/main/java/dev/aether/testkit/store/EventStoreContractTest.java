@@ -101,7 +101,7 @@ public abstract class EventStoreContractTest {
   }
 
   /**
-   * Makes an stream id that no other test uses.
+   * Makes a stream id that no other test uses.
    *
    * @return a fresh random stream id
    */

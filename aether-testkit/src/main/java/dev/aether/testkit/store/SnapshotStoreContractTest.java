@@ -51,7 +51,7 @@ public abstract class SnapshotStoreContractTest {
   /**
    * Creates a store for one test. Called once before each test.
    *
-   * <p>It may share backing storage with stores created earlier; the suite never reuses an stream id.
+   * <p>It may share backing storage with stores created earlier; the suite never reuses a stream id.
    *
    * @return a new store, ready to use
    */
@@ -80,7 +80,7 @@ public abstract class SnapshotStoreContractTest {
   }
 
   /**
-   * Makes an stream id that no other test uses.
+   * Makes a stream id that no other test uses.
    *
    * @return a fresh random stream id
    */
