@@ -2,9 +2,7 @@ package dev.aether.store;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.support.AppendChecks;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The append-only history of every actor in one namespace: the event-sourcing storage SPI.
@@ -57,49 +55,6 @@ public interface EventStore extends AutoCloseable {
    *     commit ({@link #maxCommitBytes()}); it carries each event's encoded size, so the caller can split
    */
   long append(String streamId, long expectedVersion, List<Event> events);
-
-  /**
-   * {@link #append} without blocking the caller: the same batch rule, the same result and the same errors,
-   * delivered through a future.
-   *
-   * <h3>Errors</h3>
-   * Invalid arguments (an {@code streamId}, {@code expectedVersion} or {@code events} that {@link #append}
-   * would refuse before writing: empty list, event of another actor, versions not increasing) are thrown
-   * synchronously as an {@link InvalidInputException}, and no future is returned. Everything the store finds
-   * while writing completes the future exceptionally with the exception {@link #append} would have thrown,
-   * itself (not wrapped in a {@link java.util.concurrent.CompletionException}): {@link VersionConflictException},
-   * {@link OutcomeUnknownException}, {@link StoreUnavailableException}, a {@link CommitTooLargeException} for a
-   * commit the store refuses as too large, or an implementation's own error (for example a closed store).
-   * {@link java.util.concurrent.Future#get} reports it as the cause of its {@code ExecutionException}.
-   *
-   * <h3>Threads</h3>
-   * Thread-safe, like every method of the store; concurrent appends of one actor race exactly as with
-   * {@link #append} (exactly one per expected version succeeds). Stored events are reported to the store's
-   * {@link EventStoredListener} before the future completes, on the thread that completes it. Which thread
-   * completes the future is the implementation's and documented by it: it may be the caller's (an already
-   * completed future) or an internal thread of the store. Unless the implementation promises otherwise,
-   * callbacks attached to the future should be short and should hand blocking work to an executor of the
-   * caller's ({@code thenApplyAsync(fn, executor)} and the like). The call itself does not wait for the
-   * store, except in this default.
-   *
-   * <p>The default runs {@link #append} on the calling thread and returns a completed or failed future; it
-   * blocks the caller for the duration of the write. Stores with an asynchronous client override it.
-   *
-   * @param streamId the stream (one actor's history)
-   * @param expectedVersion the version the caller last saw; 0 for an actor without events
-   * @param events one or more events of {@code streamId}, with strictly increasing versions above
-   *     {@code expectedVersion}
-   * @return a future of the actor's new latest version (the last event's version)
-   * @throws InvalidInputException when the arguments are invalid, as for {@link #append}
-   */
-  default CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
-    AppendChecks.check(streamId, expectedVersion, events);
-    try {
-      return CompletableFuture.completedFuture(append(streamId, expectedVersion, events));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
 
   /**
    * Reads an actor's events from a version on: all of them, or an exception.

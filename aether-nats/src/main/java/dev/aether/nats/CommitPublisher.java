@@ -12,18 +12,9 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -51,14 +42,6 @@ import java.util.function.LongPredicate;
  * A publish without an acknowledgement in time is an {@link OutcomeUnknownException}; its expected
  * sequence is remembered so that a retry by this store can recognise the commit.
  *
- * <h2>Asynchronous commits</h2>
- * {@link #commitAsync} takes the same steps. When the cached position (or the version-1 guess) passes the
- * rule it publishes with {@code publishAsync} and never blocks; the acknowledgement is settled on the
- * store's {@link CommitCompletions} thread, which also fails a commit whose acknowledgement does not come
- * within the timeout ({@code publishAsync} futures ignore the request timeout) with an
- * {@link OutcomeUnknownException}. Every step that needs a blocking read (a cache miss, a refused rule,
- * the resolution of a 10071) runs the synchronous algorithm on the caller-supplied executor.
- *
  * <h2>Size limit</h2>
  * A commit must fit in one message: at most the server's max payload (read from the connection's server
  * info at each commit, since a reconnect may reach another server) and the stream's max message size (read
@@ -80,24 +63,15 @@ final class CommitPublisher {
   private final JetStream js;
   private final StreamReads reads;
   private final ActorPositions positions;
-  private final Duration timeout;
-  private final CommitCompletions completions;
   private final UnresolvedCommits unresolved = new UnresolvedCommits();
   /** The max message size of each stream by name, as last read (0 or less: unlimited). */
   private final ConcurrentMap<String, Long> streamMaxMessageSizes = new ConcurrentHashMap<>();
 
-  /**
-   * @param timeout how long an asynchronous commit waits for its acknowledgement
-   * @param completionThreadName the name of the thread that settles asynchronous commits
-   */
-  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions,
-      Duration timeout, String completionThreadName) {
+  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions) {
     this.connection = connection;
     this.js = js;
     this.reads = reads;
     this.positions = positions;
-    this.timeout = timeout;
-    this.completions = new CommitCompletions(completionThreadName, timeout);
   }
 
   /**
@@ -110,158 +84,7 @@ final class CommitPublisher {
    * @throws VersionConflictException when the current version does not satisfy the rule
    */
   Result commit(ActorAddress address, Commit commit, LongPredicate accepts) {
-    return commit(address, commit, accepts, startingPosition(address, commit), 1);
-  }
-
-  /**
-   * Stores a commit like {@link #commit(ActorAddress, Commit, LongPredicate)} without blocking the caller.
-   *
-   * @param address the actor
-   * @param commit the commit
-   * @param accepts tells whether the commit may follow a given current version
-   * @param blocking runs the steps that block (reads, the resolution of a 10071)
-   * @param outcome called once, with the result or with what {@link #commit(ActorAddress, Commit,
-   *     LongPredicate)} would throw (possibly wrapped in a {@link CompletionException}); on the completion
-   *     thread, or on {@code blocking} after a blocking step
-   * @throws CommitTooLargeException when the commit is above the server's max payload or the stream's max message
-   *     size (nothing sent)
-   * @throws StoreUnavailableException when not connected (nothing sent)
-   * @throws java.util.concurrent.RejectedExecutionException when {@code blocking} is shut down
-   */
-  void commitAsync(ActorAddress address, Commit commit, LongPredicate accepts, Executor blocking,
-      BiConsumer<Result, Throwable> outcome) {
     Position position = startingPosition(address, commit);
-    if (position == null || !accepts.test(position.version())) {
-      CompletableFuture.supplyAsync(() -> commit(address, commit, accepts), blocking).whenComplete(outcome);
-      return;
-    }
-    long expectedSequence = position.sequence();
-    Headers headers = CommitCodec.headers(commit, expectedSequence);
-    requireSendable(address, commit);
-    CompletableFuture<PublishAck> ack;
-    try {
-      ack = js.publishAsync(address.subject(), headers, commit.payload());
-    } catch (RuntimeException e) {
-      outcome.accept(null, NatsFailures.ofPublish(address.streamId(), e));
-      return;
-    }
-    AsyncCommit flight = new AsyncCommit(address, commit, accepts, expectedSequence, blocking, outcome);
-    completions.track(flight);
-    ack.whenComplete((PublishAck done, Throwable error) -> completions.deliver(flight, done, error));
-  }
-
-  /** The store's completion thread, which settles asynchronous commits. */
-  CommitCompletions completions() {
-    return completions;
-  }
-
-  /**
-   * An asynchronous commit between its publish and its outcome. A 10071 is resolved on the blocking
-   * executor; the deadline does not apply to that step, whose reads have timeouts of their own.
-   */
-  private final class AsyncCommit extends CommitCompletions.Flight {
-
-    private final ActorAddress address;
-    private final Commit commit;
-    private final LongPredicate accepts;
-    private final long expectedSequence;
-    private final Executor blocking;
-    private final BiConsumer<Result, Throwable> outcome;
-    /** Set by {@link #received} before the flight is queued for settling, which publishes it. */
-    private Result stored;
-
-    AsyncCommit(ActorAddress address, Commit commit, LongPredicate accepts, long expectedSequence,
-        Executor blocking, BiConsumer<Result, Throwable> outcome) {
-      super(System.nanoTime() + timeout.toNanos());
-      this.address = address;
-      this.commit = commit;
-      this.accepts = accepts;
-      this.expectedSequence = expectedSequence;
-      this.blocking = blocking;
-      this.outcome = outcome;
-    }
-
-    @Override
-    void received(PublishAck ack, Throwable error) {
-      if (error == null) {
-        // on jnats' reply thread: advance the position cache there, off the completion thread
-        stored = stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED);
-      }
-    }
-
-    @Override
-    void answer(PublishAck ack, Throwable error) {
-      if (error == null) {
-        outcome.accept(stored, null);
-        return;
-      }
-      Throwable cause = unwrap(error);
-      if (NatsFailures.isApiError(cause, NatsFailures.WRONG_LAST_SEQUENCE)) {
-        try {
-          CompletableFuture.supplyAsync(() -> storedAfter(address, commit, expectedSequence)
-                  .orElseGet(() -> commit(address, commit, accepts, null, 2)), blocking)
-              .whenComplete(outcome);
-        } catch (RejectedExecutionException closed) {
-          outcome.accept(null, closed);
-        }
-        return;
-      }
-      RuntimeException failure = ofAsyncPublish(address, cause);
-      if (failure instanceof OutcomeUnknownException) {
-        remember(commit.messageId(), expectedSequence);
-      }
-      outcome.accept(null, failure);
-    }
-
-    @Override
-    void expire(boolean closing) {
-      remember(commit.messageId(), expectedSequence);
-      String why = closing ? " before the store was closed" : " within " + timeout;
-      outcome.accept(null, new OutcomeUnknownException(address.streamId(), "commit to actor \""
-          + address.streamId() + "\" was sent but its acknowledgement did not arrive" + why
-          + "; it may or may not be stored. Retrying the same commit is safe", null));
-    }
-  }
-
-  private static RuntimeException ofAsyncPublish(ActorAddress address, Throwable cause) {
-    String what = "commit to actor \"" + address.streamId() + "\"";
-    return switch (cause) {
-      case TimeoutException timeout -> new OutcomeUnknownException(address.streamId(), what
-          + " was sent but the NATS client timed out waiting for its acknowledgement; it may or may not be"
-          + " stored. Retrying the same commit is safe", timeout);
-      case CancellationException cancelled -> new OutcomeUnknownException(address.streamId(), what
-          + " was sent but the NATS client gave up waiting for its acknowledgement; it may or may not be"
-          + " stored. Retrying the same commit is safe", cancelled);
-      case Exception e -> NatsFailures.ofPublish(address.streamId(), e);
-      default -> new OutcomeUnknownException(address.streamId(), what + " failed: " + cause, cause);
-    };
-  }
-
-  /** Peels the wrappers jnats and {@link CompletableFuture} put around a publish failure. */
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while (cause.getCause() != null && (cause instanceof CompletionException
-        || cause instanceof ExecutionException || cause.getClass() == RuntimeException.class)) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
-
-  /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
-  private Position startingPosition(ActorAddress address, Commit commit) {
-    Position position = positions.cached(address.streamId());
-    if (position == null && commit.firstVersion() == 1) {
-      // Only an actor without events accepts version 1: assume it is new instead of reading first. When it
-      // is not, the server answers 10071 and the commit is resolved or re-checked as after a stale cache.
-      position = Position.NONE;
-    }
-    return position;
-  }
-
-  /** The algorithm's loop from a given position ({@code null}: read it first) and attempt number. */
-  private Result commit(ActorAddress address, Commit commit, LongPredicate accepts, Position start,
-      int firstAttempt) {
-    Position position = start;
     Optional<StoredMessage> last = Optional.empty();
     boolean fresh = position == null;
     if (fresh) {
@@ -269,7 +92,7 @@ final class CommitPublisher {
       position = current.position();
       last = current.last();
     }
-    for (int attempt = firstAttempt; ; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       if (accepts.test(position.version())) {
         Optional<Result> result = attempt(address, commit, position.sequence());
         if (result.isPresent()) {
@@ -287,6 +110,17 @@ final class CommitPublisher {
       last = current.last();
       fresh = true;
     }
+  }
+
+  /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
+  private Position startingPosition(ActorAddress address, Commit commit) {
+    Position position = positions.cached(address.streamId());
+    if (position == null && commit.firstVersion() == 1) {
+      // Only an actor without events accepts version 1: assume it is new instead of reading first. When it
+      // is not, the server answers 10071 and the commit is resolved or re-checked as after a stale cache.
+      position = Position.NONE;
+    }
+    return position;
   }
 
   /**

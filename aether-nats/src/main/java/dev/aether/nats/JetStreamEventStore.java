@@ -1,6 +1,5 @@
 package dev.aether.nats;
 
-import dev.aether.AetherException;
 import dev.aether.InvalidInputException;
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
@@ -30,15 +29,7 @@ import io.nats.client.KeyValueOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
@@ -78,9 +69,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Notices</h2>
  * After a successful commit the store's {@link EventStoredListener} (given to {@link #connect(JetStreamConfig,
  * EventStoredListener)} or {@link #create(Connection, JetStreamConfig, EventStoredListener)}; none by default)
- * is called on the writing thread
- * (for {@link #appendAsync}, the store's thread that completes the future), once per event in
- * version order; never for a refused or failed commit. A listener failure is logged.
+ * is called on the writing thread, once per event in version order; never for a refused or failed commit.
+ * A listener failure is logged.
  *
  * <h2>Health and meters</h2>
  * {@link #health()} reads the connection's status, URL and last error locally (for a health endpoint);
@@ -109,9 +99,6 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
   /** The last snapshot read or saved per actor, a hint bounded like the positions ({@link BoundedMaps}). */
   private final ConcurrentMap<String, Position> snapshotPositions = BoundedMaps.create(MAX_SNAPSHOT_HINTS);
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Runs the blocking steps of {@link #appendAsync}: reads on a cache miss, the resolution of a 10071. */
-  private final ExecutorService blocking =
-      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-jetstream-append-", 0).factory());
 
   private JetStreamEventStore(Connection connection, boolean ownsConnection, JetStreamConfig config,
       EventStoredListener listener, JetStream js, JetStreamManagement jsm, KeyValue kv) {
@@ -125,8 +112,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
     this.reads = reads;
     this.replayer = new Replayer(connection, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
-    this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout(),
-        "aether-jetstream-completions-" + config.namespace());
+    this.publisher = new CommitPublisher(connection, js, reads, positions);
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
   }
 
@@ -299,119 +285,6 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
   }
 
   /**
-   * {@inheritDoc}
-   *
-   * <p>When the actor's position is cached (after an earlier write or read of it through this store, or for
-   * a batch starting at version 1), the commit is published with {@code publishAsync} and nothing blocks;
-   * otherwise, and to resolve a refused publish (10071: our own commit after a lost acknowledgement, or a
-   * {@link VersionConflictException} with the current version), the synchronous algorithm of {@link #append}
-   * runs on a virtual thread owned by the store. The future then completes with the same outcome as
-   * {@link #append}: the new version (also for a duplicate acknowledgement of a retried batch),
-   * {@link VersionConflictException}, {@link OutcomeUnknownException} when no acknowledgement arrived
-   * within {@link JetStreamConfig#requestTimeout()} (retry the same batch), {@link StoreUnavailableException}
-   * when not connected, {@link InvalidInputException} for a commit above the server's max payload, or
-   * {@link JetStreamStoreException} for a closed store. No NATS client exception completes it.
-   *
-   * <p>The calling thread never waits for the server. The future, and the {@link EventStoredListener}
-   * notices before it, complete on the store's completion thread (one per store, started by the first
-   * {@code appendAsync}), or on one of its virtual threads after a blocking step; never on the NATS client's
-   * threads, so a callback cannot stall the connection. Chaining the next {@code appendAsync} in a callback
-   * is the intended use. A callback that blocks delays the completion of the store's other asynchronous
-   * appends (not their sending): hand blocking work to an executor ({@code thenApplyAsync(fn, executor)}).
-   * A callback must not wait for another {@code appendAsync} of the same store: its outcome is settled on
-   * the thread that would wait, so {@code join()} and {@code get()} of the returned future (and of futures
-   * derived from it) throw {@link IllegalStateException} there instead of hanging. (A synchronous
-   * {@link #append} in a callback is fine.)
-   * {@link #close()} completes every append still waiting for its acknowledgement with an
-   * {@link OutcomeUnknownException}.
-   *
-   * @throws InvalidInputException when the arguments are invalid (synchronously)
-   */
-  @Override
-  public CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
-    List<Event> batch = AppendChecks.check(streamId, expectedVersion, events);
-    CompletableFuture<Long> done = new AppendFuture<>(publisher.completions());
-    try {
-      requireOpen("write");
-      ActorAddress address = layout.address(streamId);
-      Commit commit = CommitCodec.encode(address.streamId(), batch);
-      publisher.commitAsync(address, commit, current -> current == expectedVersion, blocking,
-          (Result result, Throwable error) -> {
-            if (error != null) {
-              RuntimeException failure = failure(error);
-              done.completeExceptionally(failure instanceof VersionConflictException conflict
-                  ? conflict.withExpectedVersion(expectedVersion) : failure);
-            } else {
-              notifyStored(batch);
-              done.complete(result.position().version());
-            }
-          });
-    } catch (RuntimeException e) {
-      done.completeExceptionally(failure(e));
-    }
-    return done;
-  }
-
-  /**
-   * The future of an {@link #appendAsync}: refuses to be waited for on the completion thread that settles it,
-   * where the wait would never end, and so do the futures derived from it.
-   */
-  private static final class AppendFuture<T> extends CompletableFuture<T> {
-
-    private final CommitCompletions completions;
-
-    AppendFuture(CommitCompletions completions) {
-      this.completions = completions;
-    }
-
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-      return new AppendFuture<>(completions);
-    }
-
-    @Override
-    public T get() throws InterruptedException, ExecutionException {
-      refuseWaitOnCompletionThread();
-      return super.get();
-    }
-
-    @Override
-    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-      refuseWaitOnCompletionThread();
-      return super.get(timeout, unit);
-    }
-
-    @Override
-    public T join() {
-      refuseWaitOnCompletionThread();
-      return super.join();
-    }
-
-    private void refuseWaitOnCompletionThread() {
-      if (!isDone() && completions.isCompletionThread()) {
-        throw new IllegalStateException("waiting for an appendAsync on the JetStream store's completion thread"
-            + " (in a callback of another appendAsync) would never end: that thread settles the append."
-            + " Chain with thenCompose, or move the work to an executor with thenApplyAsync(fn, executor)");
-      }
-    }
-  }
-
-  /** The Aether error behind a failure of an asynchronous append. */
-  private static RuntimeException failure(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return switch (cause) {
-      case RejectedExecutionException rejected ->
-          new JetStreamStoreException("the JetStream event store is closed: cannot write", 0, rejected);
-      case AetherException aether -> aether;
-      case Exception e -> NatsFailures.ofRequest("appending", e);
-      default -> new JetStreamStoreException("appending failed: " + cause, 0, cause);
-    };
-  }
-
-  /**
    * {@inheritDoc} The smallest of the connected server's max payload and the streams' max message sizes (read
    * when the store opened, and again after the server refused a message as too large), less the most a
    * commit's headers and framing take; a commit's events are measured as their JSON plus one byte each.
@@ -493,15 +366,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
     });
   }
 
-  /**
-   * Closes the connection if the store owns it; asynchronous appends still waiting for their acknowledgement
-   * complete with an {@link OutcomeUnknownException}. Idempotent; later operations fail.
-   */
+  /** Closes the connection if the store owns it. Idempotent; later operations fail. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      publisher.completions().close();
-      blocking.shutdown();
       if (ownsConnection) {
         closeQuietly(connection);
       }

@@ -50,10 +50,6 @@ final class NatsFailures {
 
   private NatsFailures() {}
 
-  static boolean isApiError(Throwable e, int apiErrorCode) {
-    return e instanceof JetStreamApiException api && api.getApiErrorCode() == apiErrorCode;
-  }
-
   /**
    * Translates the failure of a request that stores nothing: a read or a management request.
    *

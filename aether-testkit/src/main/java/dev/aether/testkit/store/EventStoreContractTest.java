@@ -24,10 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.LongStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -71,8 +67,6 @@ public abstract class EventStoreContractTest {
 
   /** Writers in the race tests: enough to overlap on two cores, few enough for a real server. */
   private static final int RACERS = 50;
-  /** How long a test waits for an asynchronous append. */
-  private static final long ASYNC_TIMEOUT_SECONDS = 60;
 
   private final List<EventStore> openStores = new ArrayList<>();
   private EventStoredRecorder notices;
@@ -1063,147 +1057,6 @@ public abstract class EventStoreContractTest {
       }
     }
     return winners;
-  }
-
-  // ---- appendAsync
-
-  @Test
-  void appendAsync_onNewActor_completesWithTheNewVersionAndStoresTheBatch() {
-    // given
-    String streamId = newStreamId();
-    List<Event> batch = events(streamId, 1, 2, 3);
-    // when
-    long version = awaitAsync(store.appendAsync(streamId, 0, batch));
-    // then
-    assertThat(version).isEqualTo(3);
-    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(batch);
-    assertThat(store.getLatestVersion(streamId)).isEqualTo(3);
-  }
-
-  @Test
-  void appendAsync_chainedFromItsOwnCompletion_buildsTheHistory() {
-    // given
-    String streamId = newStreamId();
-    // when
-    CompletableFuture<Long> chain = store.appendAsync(streamId, 0, events(streamId, 1));
-    for (long v = 2; v <= 5; v++) {
-      long version = v;
-      chain = chain.thenCompose(previous -> store.appendAsync(streamId, previous, events(streamId, version)));
-    }
-    // then
-    assertThat(awaitAsync(chain)).isEqualTo(5);
-    assertThat(store.getEvents(streamId, 0)).extracting(Event::version).containsExactly(1L, 2L, 3L, 4L, 5L);
-  }
-
-  @Test
-  void appendAsync_afterAConflict_acceptsTheCurrentVersion() {
-    // given
-    String streamId = newStreamId();
-    store.append(streamId, 0, events(streamId, 1, 2));
-    asyncFailure(store.appendAsync(streamId, 0, events(streamId, 1)));
-    // when
-    long version = awaitAsync(store.appendAsync(streamId, 2, events(streamId, 3)));
-    // then
-    assertThat(version).isEqualTo(3);
-    assertThat(store.getEvents(streamId, 0)).extracting(Event::version).containsExactly(1L, 2L, 3L);
-  }
-
-  @Test
-  void appendAsync_withStaleExpectedVersion_completesWithAConflictCarryingItsFields() {
-    // given
-    String streamId = newStreamId();
-    store.append(streamId, 0, events(streamId, 1, 2));
-    // when
-    CompletableFuture<Long> stale = store.appendAsync(streamId, 1, events(streamId, 2, 3));
-    CompletableFuture<Long> ahead = store.appendAsync(streamId, 5, events(streamId, 6));
-    // then
-    assertConflictFields(asyncFailure(stale), streamId, 2, 2);
-    assertConflictFields(asyncFailure(ahead), streamId, 6, 2);
-    assertThat(((VersionConflictException) asyncFailure(ahead)).expectedVersion()).as("expectedVersion").hasValue(5);
-    assertThat(store.getEvents(streamId, 0)).extracting(Event::version).containsExactly(1L, 2L);
-  }
-
-  @Test
-  void appendAsync_withInvalidArguments_throwsSynchronouslyNamingTheField() {
-    String streamId = newStreamId();
-    assertRefused(() -> store.appendAsync(streamId, 0, List.of()), "events");
-    assertRefused(() -> store.appendAsync(streamId, 0, events(streamId, 1, 1)), "events[1].version");
-    assertRefused(() -> store.appendAsync(streamId, 0, List.of(event(streamId, 1), event(newStreamId(), 2))),
-        "events[1].streamId");
-    assertRefused(() -> store.appendAsync(streamId, -1, events(streamId, 1)), "expectedVersion");
-    assertRefused(() -> store.appendAsync(" ", 0, events(streamId, 1)), "streamId");
-    assertThat(store.getLatestVersion(streamId)).isZero();
-    assertThat(notices.notices()).isEmpty();
-  }
-
-  @Test
-  void appendAsync_concurrentBatchesWithTheSameExpectedVersion_exactlyOneSucceeds() throws InterruptedException {
-    // given
-    String streamId = newStreamId();
-    List<List<Event>> batches = LongStream.range(0, RACERS).mapToObj(i -> events(streamId, 1, 2)).toList();
-    // when
-    List<Outcome<Long>> outcomes =
-        Race.run(RACERS, i -> () -> awaitAsync(store.appendAsync(streamId, 0, batches.get(i))));
-    // then
-    List<Integer> winners = new ArrayList<>();
-    for (int i = 0; i < RACERS; i++) {
-      if (outcomes.get(i).succeeded()) {
-        winners.add(i);
-        assertThat(outcomes.get(i).value()).isEqualTo(2);
-      } else {
-        assertConflictFields(outcomes.get(i).failure(), streamId, 1, 2);
-      }
-    }
-    assertThat(winners).hasSize(1);
-    List<Event> winningBatch = batches.get(winners.getFirst());
-    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(winningBatch);
-    assertThat(notices.noticesOf(streamId)).containsExactlyElementsOf(noticesFor(winningBatch));
-  }
-
-  @Test
-  void appendAsync_emitsOneNoticePerEventBeforeTheFutureCompletes_andNoneWhenRefused() {
-    // given
-    String streamId = newStreamId();
-    List<Event> batch = events(streamId, 1, 2, 3);
-    // when
-    List<EventStored> seenOnCompletion = awaitAsync(
-        store.appendAsync(streamId, 0, batch).thenApply(version -> notices.noticesOf(streamId)));
-    asyncFailure(store.appendAsync(streamId, 1, events(streamId, 2)));
-    // then
-    assertThat(seenOnCompletion).containsExactlyElementsOf(noticesFor(batch));
-    assertThat(notices.noticesOf(streamId)).containsExactlyElementsOf(noticesFor(batch));
-  }
-
-  /** Waits for an asynchronous append, rethrowing its failure as itself. */
-  private static <T> T awaitAsync(CompletableFuture<T> future) {
-    try {
-      return future.get(ASYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw new AssertionError("the future failed with a checked exception", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the future did not complete within " + ASYNC_TIMEOUT_SECONDS + " s", e);
-    }
-  }
-
-  /** The failure an asynchronous append completed with; fails the test when it succeeded. */
-  private static Throwable asyncFailure(CompletableFuture<?> future) {
-    try {
-      Object value = future.get(ASYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      throw new AssertionError("expected the future to fail, it completed with " + value);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the future did not complete within " + ASYNC_TIMEOUT_SECONDS + " s", e);
-    }
   }
 
   private static void assertRefused(ThrowingCallable call, String field) {

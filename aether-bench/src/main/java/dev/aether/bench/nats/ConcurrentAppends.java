@@ -10,32 +10,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Appends with optimistic concurrency, {@link #ACTORS} actors x {@link #EVENTS} events, one append in flight
- * per actor. One operation is one event (one commit).
+ * Appends with optimistic concurrency, {@link #ACTORS} actors x {@link #EVENTS} events, one synchronous append
+ * in flight per actor, each actor on its own virtual thread. One operation is one event (one commit).
  *
  * <ul>
- *   <li>Aether ({@link #storeAsync}): per actor a chain of {@code store.appendAsync(actor, v - 1, [event v])}
- *       for {@code v = 1..10}, the next one started in {@code whenComplete} of the previous one, like raw.
- *   <li>Aether, synchronous ({@link #store}): one virtual thread per actor calls
- *       {@code store.append(actor, v - 1, [event v])}; a diagnostic row against raw synchronous publishes.
- *   <li>raw: per actor a chain of {@code js.publishAsync(subject, bytes, options)}, the next one started in
- *       {@code whenComplete} of the previous acknowledgement, with {@code Nats-Msg-Id} = the event id and
- *       {@code Nats-Expected-Last-Subject-Sequence} = the previous acknowledgement's sequence (0 first).
- *       The payload is the store's own JSON of an equivalent event ({@link EventJson}), encoded before the run.
+ *   <li>Aether ({@link #store}): one virtual thread per actor calls {@code store.append(actor, v - 1, [event v])}
+ *       for {@code v = 1..10}.
+ *   <li>raw ({@link #rawSynchronous}): one virtual thread per actor calls synchronous
+ *       {@code js.publish(subject, bytes, options)} with {@code Nats-Msg-Id} = the event id and
+ *       {@code Nats-Expected-Last-Subject-Sequence} = the previous acknowledgement's sequence (0 first). The
+ *       payload is the store's own JSON of an equivalent event ({@link EventJson}), encoded before the run.
  * </ul>
  * The events are built before each run (untimed), on fresh actors; the store encodes them inside the run.
+ * (Until issue 10 this class also chained the store's {@code appendAsync} against raw {@code publishAsync};
+ * both went with {@code appendAsync}.)
  */
-final class PipelinedAppends {
+final class ConcurrentAppends {
 
   static final int ACTORS = 1_000;
   static final int EVENTS = 10;
   private static final long TIMEOUT_SECONDS = 120;
 
-  private PipelinedAppends() {}
+  private ConcurrentAppends() {}
 
   static Benchmark store(NatsBench bench) {
     return new StoreAppends(bench, "pipe-store") {
@@ -58,36 +57,6 @@ final class PipelinedAppends {
         }
         await(done, failure);
         return (long) ACTORS * EVENTS;
-      }
-    };
-  }
-
-  static Benchmark storeAsync(NatsBench bench) {
-    return new StoreAppends(bench, "pipe-async") {
-      @Override
-      public long run() throws Exception {
-        CountDownLatch done = new CountDownLatch(ACTORS);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (List<Event> events : actors) {
-          append(events, 0, done, failure);
-        }
-        await(done, failure);
-        return (long) ACTORS * EVENTS;
-      }
-
-      private void append(List<Event> events, int index, CountDownLatch done, AtomicReference<Throwable> failure) {
-        Event event = events.get(index);
-        bench.store().appendAsync(event.actorId(), event.version() - 1, List.of(event))
-            .whenComplete((Long version, Throwable error) -> {
-              if (error != null) {
-                failure.compareAndSet(null, error);
-                done.countDown();
-              } else if (index + 1 < events.size()) {
-                append(events, index + 1, done, failure);
-              } else {
-                done.countDown();
-              }
-            });
       }
     };
   }
@@ -121,78 +90,10 @@ final class PipelinedAppends {
     }
   }
 
-  static Benchmark raw(NatsBench bench) {
-    return new Benchmark() {
-      private List<String> subjects;
-      private List<Event> firstEvents;
-      private byte[][][] payloads;
-      private String[][] ids;
-      private AtomicLong acks;
-
-      @Override
-      public void setUp() {
-        bench.nextRun();
-        List<List<Event>> actors = events(bench, "pipe-raw");
-        subjects = new ArrayList<>(ACTORS);
-        firstEvents = new ArrayList<>(ACTORS);
-        payloads = new byte[ACTORS][EVENTS][];
-        ids = new String[ACTORS][EVENTS];
-        for (int a = 0; a < ACTORS; a++) {
-          List<Event> events = actors.get(a);
-          subjects.add(NatsBench.subject(events.getFirst().actorId()));
-          firstEvents.add(events.getFirst());
-          for (int e = 0; e < EVENTS; e++) {
-            payloads[a][e] = EventJson.toBytes(events.get(e));
-            ids[a][e] = events.get(e).id();
-          }
-        }
-        acks = new AtomicLong();
-      }
-
-      @Override
-      public long run() throws Exception {
-        CountDownLatch done = new CountDownLatch(ACTORS);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        JetStream js = bench.js();
-        for (int a = 0; a < ACTORS; a++) {
-          publish(js, a, 0, 0, done, failure);
-        }
-        await(done, failure);
-        if (acks.get() != (long) ACTORS * EVENTS) {
-          throw new IllegalStateException("raw: " + acks.get() + " acknowledgements, expected " + ACTORS * EVENTS);
-        }
-        return (long) ACTORS * EVENTS;
-      }
-
-      private void publish(JetStream js, int actor, int event, long expectedSequence, CountDownLatch done,
-          AtomicReference<Throwable> failure) {
-        PublishOptions options = PublishOptions.builder().messageId(ids[actor][event])
-            .expectedLastSubjectSequence(expectedSequence).build();
-        js.publishAsync(subjects.get(actor), payloads[actor][event], options)
-            .whenComplete((PublishAck ack, Throwable error) -> {
-              if (error != null) {
-                failure.compareAndSet(null, error);
-                done.countDown();
-              } else if (ack.isDuplicate()) {
-                failure.compareAndSet(null, new IllegalStateException("duplicate ack " + ack));
-                done.countDown();
-              } else {
-                acks.incrementAndGet();
-                if (event + 1 < EVENTS) {
-                  publish(js, actor, event + 1, ack.getSeqno(), done, failure);
-                } else {
-                  done.countDown();
-                }
-              }
-            });
-      }
-    };
-  }
-
   /**
-   * The second baseline: raw synchronous {@code js.publish} with the same options, from one virtual thread per
-   * actor, shaped like the store's own pipelining. Against it the store's overhead shows without the cost of
-   * a synchronous API on virtual threads (a park and a wake-up per append).
+   * The baseline: raw synchronous {@code js.publish} with the same options, from one virtual thread per actor,
+   * shaped like the store's side. Against it the store's overhead shows without the cost of a synchronous API
+   * on virtual threads (a park and a wake-up per append), which both sides pay.
    */
   static Benchmark rawSynchronous(NatsBench bench) {
     return new Benchmark() {
