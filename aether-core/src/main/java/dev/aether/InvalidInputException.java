@@ -14,7 +14,7 @@ public class InvalidInputException extends NonTransientAetherException {
   /**
    * Creates a refusal of one field.
    *
-   * @param field the path of the refused field, for example {@code actorId}
+   * @param field the path of the refused field, for example {@code streamId}
    * @param problem what is wrong, for example {@code must not be blank}
    */
   public InvalidInputException(String field, String problem) {
@@ -36,7 +36,7 @@ public class InvalidInputException extends NonTransientAetherException {
   /**
    * The path of the refused field.
    *
-   * @return a dotted path such as {@code actorId} or {@code data.amount}
+   * @return a dotted path such as {@code streamId} or {@code data.amount}
    */
   public String field() {
     return field;

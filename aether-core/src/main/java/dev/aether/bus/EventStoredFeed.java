@@ -1,7 +1,7 @@
 package dev.aether.bus;
 
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.store.EventStored;
 import dev.aether.store.EventStoredListener;
 import java.util.Map;
@@ -14,20 +14,20 @@ import org.slf4j.LoggerFactory;
  * Carries a store's {@link EventStored} notices over an {@link EventBus}, so that every process sharing the
  * store learns what the others wrote: one side is an {@link EventStoredListener} that publishes each notice,
  * the other a subscription that hands each notice to a consumer, typically
- * {@link dev.aether.runtime.Runtime#onEventStored} (or simply {@code Runtime.Builder.eventStoredFeed(bus,
+ * {@code dev.aether.runtime.Runtime.onEventStored} (or simply {@code Runtime.Builder.eventStoredFeed(bus,
  * namespace)}).
  *
  * <pre>{@code
  * // every node: the store announces its commits, the runtime listens to everyone's
- * JetStreamEventStore store = JetStreamEventStore.connect(JetStreamConfig.builder().namespace("shop")
- *     .eventStoredListener(EventStoredFeed.publisher(bus, "shop")).build());
+ * JetStreamEventStore store = JetStreamEventStore.connect(JetStreamConfig.builder().namespace("shop").build(),
+ *     EventStoredFeed.publisher(bus, "shop"));
  * Runtime runtime = Runtime.builder().eventStore(store).eventStoredFeed(bus, "shop").behavior(...).build();
  * }</pre>
  *
  * <h2>Wire form</h2>
  * The notices of store namespace {@code N} travel on bus namespace {@code N.stored}
  * ({@link #namespaceOf}), apart from the application's own events of {@code N}. Each notice is an
- * {@link Event} of type {@value EventStored#EVENT_TYPE} whose actor id, version and timestamp are the stored
+ * {@link Event} of type {@value EventStored#EVENT_TYPE} whose stream id, version and timestamp are the stored
  * event's, whose data is {@code {"eventId": <the stored event's id>}}, and whose own id is fresh (so it is never
  * mistaken for the stored event).
  *
@@ -67,13 +67,13 @@ public final class EventStoredFeed {
    *
    * @param notice the notice
    * @return an event of type {@value EventStored#EVENT_TYPE}
-   * @throws dev.aether.InvalidInputException when the notice has a blank id or actor id or a version below 1
+   * @throws dev.aether.InvalidInputException when the notice has a blank id or stream id or a version below 1
    */
   public static Event toEvent(EventStored notice) {
     Checks.notNull(notice, "notice");
     return Event.builder()
         .eventType(EventStored.EVENT_TYPE)
-        .actorId(notice.actorId())
+        .streamId(notice.streamId())
         .version(notice.version())
         .data(Map.of(EVENT_ID, Checks.notBlank(notice.eventId(), "eventId")))
         .timestamp(notice.timestamp())
@@ -92,7 +92,7 @@ public final class EventStoredFeed {
         || !(event.data().get(EVENT_ID) instanceof String eventId) || eventId.isBlank()) {
       return Optional.empty();
     }
-    return Optional.of(new EventStored(eventId, event.actorId(), event.version(), event.timestamp()));
+    return Optional.of(new EventStored(eventId, event.streamId(), event.version(), event.timestamp()));
   }
 
   /**
@@ -110,7 +110,7 @@ public final class EventStoredFeed {
       try {
         bus.publish(namespace, toEvent(notice));
       } catch (EventBusClosedException e) {
-        LOG.debug("not publishing the notice of {} v{}: the bus is closed", notice.actorId(), notice.version());
+        LOG.debug("not publishing the notice of {} v{}: the bus is closed", notice.streamId(), notice.version());
       }
     };
   }

@@ -1,6 +1,6 @@
 package dev.aether.bus;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

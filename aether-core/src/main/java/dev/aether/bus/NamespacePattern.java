@@ -1,7 +1,7 @@
 package dev.aether.bus;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 
 /**
  * A parsed NATS-style pattern over dot-separated names: a namespace pattern such as {@code prod.*}, or an
@@ -18,14 +18,14 @@ import dev.aether.internal.Checks;
  * <ul>
  *   <li>{@link #parse(String)}: a namespace pattern, under the rules of {@link Namespaces} (tokens of
  *       {@code [A-Za-z0-9_-]}, or a whole-token wildcard).</li>
- *   <li>{@link #parseActorPattern(String)}: a pattern over actor ids, used by
+ *   <li>{@link #parseActorPattern(String)}: a pattern over stream ids, used by
  *       {@link SubscriptionFilter#actorPattern()}. Actor ids are free text, so a literal token may hold any
  *       character except whitespace and control characters, but tokens must still be non-empty and
  *       {@code *}/{@code >} must still be whole tokens ({@code order-*} is refused: it is not a prefix
- *       pattern). An actor id is split on {@code '.'} like a namespace; an actor id without dots is one token,
- *       so {@code *} matches every dot-free actor id and {@code >} matches every actor id. An actor id with an
+ *       pattern). A stream id is split on {@code '.'} like a namespace; a stream id without dots is one token,
+ *       so {@code *} matches every dot-free stream id and {@code >} matches every stream id. A stream id with an
  *       empty token (such as {@code a..b}) can still be matched: {@code *} and {@code >} match empty tokens
- *       too. A {@code *} or {@code >} character inside an actor id is an ordinary character of its token.</li>
+ *       too. A {@code *} or {@code >} character inside a stream id is an ordinary character of its token.</li>
  * </ul>
  *
  * <p>Two patterns are equal when their text is equal. Immutable and thread-safe; {@link #matches(String)}
@@ -55,7 +55,7 @@ public final class NamespacePattern {
   }
 
   /**
-   * Parses a pattern over actor ids (see the class documentation for the rules).
+   * Parses a pattern over stream ids (see the class documentation for the rules).
    *
    * @param actorPattern the pattern, for example {@code order.*}, {@code order.>} or {@code order-42}
    * @return the parsed pattern
@@ -70,7 +70,7 @@ public final class NamespacePattern {
    * Tells whether a name matches this pattern. The name is not validated: it is split on {@code '.'} and
    * compared token by token.
    *
-   * @param name a namespace or an actor id
+   * @param name a namespace or a stream id
    * @return {@code true} when the name matches
    * @throws InvalidInputException naming {@code name} when it is null
    */

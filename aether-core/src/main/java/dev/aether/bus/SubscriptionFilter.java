@@ -2,7 +2,7 @@ package dev.aether.bus;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -12,9 +12,9 @@ import java.util.Set;
 
 /**
  * Which events a subscription wants, applied after its namespace pattern: an event passes when its type is
- * one of {@link #eventTypes()} (an empty set lets every type pass) <b>and</b> its actor id matches
+ * one of {@link #eventTypes()} (an empty set lets every type pass) <b>and</b> its stream id matches
  * {@link #actorPattern()} (an absent pattern lets every actor pass). The actor pattern uses the NATS-style
- * matcher of {@link NamespacePattern}, on actor ids split at {@code '.'}; see
+ * matcher of {@link NamespacePattern}, on stream ids split at {@code '.'}; see
  * {@link NamespacePattern#parseActorPattern(String)} for its rules.
  *
  * <p>A bus applies the filter when an event is published, before the event takes a place in the
@@ -25,7 +25,7 @@ import java.util.Set;
  * thread-safe.
  *
  * @param eventTypes the accepted event types; empty accepts every type; each not blank
- * @param actorPattern the pattern actor ids must match; absent accepts every actor
+ * @param actorPattern the pattern stream ids must match; absent accepts every actor
  */
 public record SubscriptionFilter(Set<String> eventTypes, Optional<NamespacePattern> actorPattern) {
 
@@ -64,7 +64,7 @@ public record SubscriptionFilter(Set<String> eventTypes, Optional<NamespacePatte
   }
 
   /**
-   * A filter that lets events pass whose actor id matches a pattern, whatever their type.
+   * A filter that lets events pass whose stream id matches a pattern, whatever their type.
    *
    * @param actorPattern the pattern, for example {@code order.*} (see
    *     {@link NamespacePattern#parseActorPattern(String)})
@@ -88,7 +88,7 @@ public record SubscriptionFilter(Set<String> eventTypes, Optional<NamespacePatte
   }
 
   /**
-   * Returns a copy of this filter that requires actor ids to match the given pattern.
+   * Returns a copy of this filter that requires stream ids to match the given pattern.
    *
    * @param pattern the actor pattern (see {@link NamespacePattern#parseActorPattern(String)})
    * @return the copy
@@ -108,7 +108,7 @@ public record SubscriptionFilter(Set<String> eventTypes, Optional<NamespacePatte
   public boolean matches(Event event) {
     Checks.notNull(event, "event");
     return (eventTypes.isEmpty() || eventTypes.contains(event.eventType()))
-        && (actorPattern.isEmpty() || actorPattern.get().matches(event.actorId()));
+        && (actorPattern.isEmpty() || actorPattern.get().matches(event.streamId()));
   }
 
   /**

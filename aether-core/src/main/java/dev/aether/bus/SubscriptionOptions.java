@@ -1,8 +1,9 @@
 package dev.aether.bus;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -11,37 +12,55 @@ import java.util.OptionalInt;
  * how long a {@link OverflowPolicy#BLOCK blocked} publisher waits. An absent capacity or policy means "the
  * bus default" (see {@link LocalEventBus.Builder}); an absent block timeout means "wait without bound".
  *
- * <p>Build with {@link #builder()}, or use {@link #defaults()}. Immutable and thread-safe.
+ * <p>Build with {@link #builder()}, or use {@link #defaults()}; there is no public constructor, so an option
+ * can be added without breaking a caller. These are choices of the code that subscribes, so they have no
+ * configuration keys; the bus-wide defaults are the bus builder's.
  *
- * @param queueCapacity how many events may wait in the subscription's queue; absent for the bus default;
- *     when present, &gt; 0
- * @param overflowPolicy what to do when the queue is full; absent for the bus default
- * @param blockTimeout how long a publisher waits for room before the event is dropped and counted; only with
- *     {@code overflowPolicy} {@link OverflowPolicy#BLOCK} set explicitly; when present, &gt; 0; absent waits
- *     without bound
+ * <p>Immutable and thread-safe; equal when all options are equal.
  */
-public record SubscriptionOptions(
-    OptionalInt queueCapacity, Optional<OverflowPolicy> overflowPolicy, Optional<Duration> blockTimeout) {
+public final class SubscriptionOptions {
 
-  private static final SubscriptionOptions DEFAULTS =
-      new SubscriptionOptions(OptionalInt.empty(), Optional.empty(), Optional.empty());
+  private static final SubscriptionOptions DEFAULTS = new SubscriptionOptions(0, null, null);
+
+  /** The queue capacity, or 0 for the bus default. */
+  private final int queueCapacity;
+  /** The overflow policy, or null for the bus default. */
+  private final OverflowPolicy overflowPolicy;
+  /** The block timeout, or null for no bound. */
+  private final Duration blockTimeout;
+
+  private SubscriptionOptions(int queueCapacity, OverflowPolicy overflowPolicy, Duration blockTimeout) {
+    this.queueCapacity = queueCapacity;
+    this.overflowPolicy = overflowPolicy;
+    this.blockTimeout = blockTimeout;
+  }
 
   /**
-   * Validates the components.
+   * How many events may wait in the subscription's queue.
    *
-   * @throws InvalidInputException naming {@code queueCapacity}, {@code overflowPolicy} or
-   *     {@code blockTimeout} when a component is null or out of range, or {@code blockTimeout} when it is set
-   *     without {@link OverflowPolicy#BLOCK}
+   * @return the capacity, &gt; 0; empty for the bus default
    */
-  public SubscriptionOptions {
-    Checks.notNull(queueCapacity, "queueCapacity");
-    Checks.notNull(overflowPolicy, "overflowPolicy");
-    Checks.notNull(blockTimeout, "blockTimeout");
-    queueCapacity.ifPresent(capacity -> Checks.positive(capacity, "queueCapacity"));
-    blockTimeout.ifPresent(SubscriptionOptions::checkTimeout);
-    if (blockTimeout.isPresent() && overflowPolicy.orElse(null) != OverflowPolicy.BLOCK) {
-      throw new InvalidInputException("blockTimeout", "only applies with overflowPolicy BLOCK; set it explicitly");
-    }
+  public OptionalInt queueCapacity() {
+    return queueCapacity == 0 ? OptionalInt.empty() : OptionalInt.of(queueCapacity);
+  }
+
+  /**
+   * What to do when the queue is full.
+   *
+   * @return the policy; empty for the bus default
+   */
+  public Optional<OverflowPolicy> overflowPolicy() {
+    return Optional.ofNullable(overflowPolicy);
+  }
+
+  /**
+   * How long a publisher waits for room before the event is dropped and counted; only with
+   * {@link OverflowPolicy#BLOCK} set explicitly.
+   *
+   * @return the timeout, &gt; 0; empty to wait without bound
+   */
+  public Optional<Duration> blockTimeout() {
+    return Optional.ofNullable(blockTimeout);
   }
 
   /**
@@ -62,6 +81,36 @@ public record SubscriptionOptions(
     return new Builder();
   }
 
+  /**
+   * Starts a builder holding these options.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.queueCapacity = queueCapacity;
+    b.overflowPolicy = overflowPolicy;
+    b.blockTimeout = blockTimeout;
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SubscriptionOptions other && queueCapacity == other.queueCapacity
+        && overflowPolicy == other.overflowPolicy && Objects.equals(blockTimeout, other.blockTimeout);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(queueCapacity, overflowPolicy, blockTimeout);
+  }
+
+  @Override
+  public String toString() {
+    return "SubscriptionOptions[queueCapacity=" + queueCapacity() + ", overflowPolicy=" + overflowPolicy()
+        + ", blockTimeout=" + blockTimeout() + "]";
+  }
+
   private static void checkTimeout(Duration timeout) {
     if (timeout.isZero() || timeout.isNegative()) {
       throw new InvalidInputException("blockTimeout", "must be > 0, was " + timeout);
@@ -73,9 +122,9 @@ public record SubscriptionOptions(
    * timeout comes with {@link OverflowPolicy#BLOCK}. Not thread-safe.
    */
   public static final class Builder {
-    private OptionalInt queueCapacity = OptionalInt.empty();
-    private Optional<OverflowPolicy> overflowPolicy = Optional.empty();
-    private Optional<Duration> blockTimeout = Optional.empty();
+    private int queueCapacity;
+    private OverflowPolicy overflowPolicy;
+    private Duration blockTimeout;
 
     private Builder() {}
 
@@ -88,7 +137,7 @@ public record SubscriptionOptions(
      */
     public Builder queueCapacity(int capacity) {
       Checks.positive(capacity, "queueCapacity");
-      this.queueCapacity = OptionalInt.of(capacity);
+      this.queueCapacity = capacity;
       return this;
     }
 
@@ -100,7 +149,7 @@ public record SubscriptionOptions(
      * @throws InvalidInputException naming {@code overflowPolicy} when it is null
      */
     public Builder overflowPolicy(OverflowPolicy policy) {
-      this.overflowPolicy = Optional.of(Checks.notNull(policy, "overflowPolicy"));
+      this.overflowPolicy = Checks.notNull(policy, "overflowPolicy");
       return this;
     }
 
@@ -114,7 +163,7 @@ public record SubscriptionOptions(
      */
     public Builder blockTimeout(Duration timeout) {
       checkTimeout(Checks.notNull(timeout, "blockTimeout"));
-      this.blockTimeout = Optional.of(timeout);
+      this.blockTimeout = timeout;
       return this;
     }
 
@@ -126,6 +175,9 @@ public record SubscriptionOptions(
      *     {@link OverflowPolicy#BLOCK}
      */
     public SubscriptionOptions build() {
+      if (blockTimeout != null && overflowPolicy != OverflowPolicy.BLOCK) {
+        throw new InvalidInputException("blockTimeout", "only applies with overflowPolicy BLOCK; set it explicitly");
+      }
       return new SubscriptionOptions(queueCapacity, overflowPolicy, blockTimeout);
     }
   }

@@ -1,8 +1,8 @@
 package dev.aether.event;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
-import dev.aether.internal.JsonValues;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
 import java.time.Instant;
 import java.util.Map;
 
@@ -13,19 +13,19 @@ import java.util.Map;
  * it); a reader whose schema differs ignores the snapshot and replays from the beginning instead. The state
  * is deep-copied and unmodifiable, with numbers normalised as in {@link Event#data()}.
  *
- * @param actorId the actor; not blank
+ * @param streamId the stream (one actor's history); not blank
  * @param version the last event version reflected in {@code state}; at least 1
  * @param state the actor's state as a JSON object
  * @param timestamp when the snapshot was taken
  * @param schema the state's schema tag; may be empty, never null
  * @throws InvalidInputException naming the refused field
  */
-public record ActorSnapshot(String actorId, long version, Map<String, Object> state, Instant timestamp,
+public record ActorSnapshot(String streamId, long version, Map<String, Object> state, Instant timestamp,
     String schema) {
 
   /** Validates every field and copies {@code state} deeply. */
   public ActorSnapshot {
-    Event.validActorId(actorId);
+    Event.validStreamId(streamId);
     Checks.positive(version, "version");
     state = JsonValues.copyObject(state, "state");
     Checks.notNull(timestamp, "timestamp");
@@ -35,15 +35,15 @@ public record ActorSnapshot(String actorId, long version, Map<String, Object> st
   /**
    * Creates a snapshot taken now with an empty schema tag.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param version the last event version reflected in {@code state}
    * @param state the state
    * @return the snapshot
    */
-  public static ActorSnapshot of(String actorId, long version, Map<String, ?> state) {
+  public static ActorSnapshot of(String streamId, long version, Map<String, ?> state) {
     @SuppressWarnings("unchecked") // copied deeply by the canonical constructor
     Map<String, Object> values = (Map<String, Object>) state;
-    return new ActorSnapshot(actorId, version, values, Instant.now(), "");
+    return new ActorSnapshot(streamId, version, values, Instant.now(), "");
   }
 
   /**
@@ -53,6 +53,17 @@ public record ActorSnapshot(String actorId, long version, Map<String, Object> st
    * @return the copy
    */
   public ActorSnapshot withSchema(String newSchema) {
-    return new ActorSnapshot(actorId, version, state, timestamp, newSchema);
+    return new ActorSnapshot(streamId, version, state, timestamp, newSchema);
+  }
+
+  /**
+   * The stream id under its name before issue 10.
+   *
+   * @return {@link #streamId()}
+   * @deprecated use {@link #streamId()}
+   */
+  @Deprecated(since = "0.10")
+  public String actorId() {
+    return streamId;
   }
 }

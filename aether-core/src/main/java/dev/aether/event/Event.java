@@ -1,8 +1,8 @@
 package dev.aether.event;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
-import dev.aether.internal.JsonValues;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
@@ -21,8 +21,8 @@ import java.util.Optional;
  * copy with {@link #toBuilder()} or the {@code with...} methods.
  *
  * <p>Invalid values are refused when the event is built with an {@link InvalidInputException} naming the
- * field: a blank id, event type or actor id; a version below 1; an actor id longer than
- * {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes or holding an unpaired UTF-16 surrogate; data that JSON cannot represent; blank metadata keys or null
+ * field: a blank id, event type or stream id; a version below 1; a stream id longer than
+ * {@value #MAX_STREAM_ID_BYTES} UTF-8 bytes or holding an unpaired UTF-16 surrogate; data that JSON cannot represent; blank metadata keys or null
  * metadata values; and anything beyond the {@link PayloadLimits} (by default {@link PayloadLimits#current()}):
  * data nested too deeply, a string or key too long, an event whose JSON would be too large. The limits are
  * checked here, once, without recursion, so an event that was built can always be encoded, stored and read
@@ -32,12 +32,20 @@ import java.util.Optional;
  */
 public final class Event {
 
-  /** The longest accepted actor id, in UTF-8 bytes. */
-  public static final int MAX_ACTOR_ID_BYTES = 2048;
+  /** The longest accepted stream id, in UTF-8 bytes. */
+  public static final int MAX_STREAM_ID_BYTES = 2048;
+
+  /**
+   * The longest accepted stream id under its name before issue 10.
+   *
+   * @deprecated use {@link #MAX_STREAM_ID_BYTES}
+   */
+  @Deprecated(since = "0.10")
+  public static final int MAX_ACTOR_ID_BYTES = MAX_STREAM_ID_BYTES;
 
   private final String id;
   private final String eventType;
-  private final String actorId;
+  private final String streamId;
   private final String commandId;
   private final long version;
   private final Map<String, Object> data;
@@ -50,7 +58,7 @@ public final class Event {
   private Event(Builder b, JsonValues.Copier copier) {
     this.id = copier.string(Checks.notBlank(b.id, "id"), "id");
     this.eventType = copier.string(Checks.notBlank(b.eventType, "eventType"), "eventType");
-    this.actorId = validActorId(b.actorId);
+    this.streamId = validStreamId(b.streamId);
     this.commandId = b.commandId == null ? null : copier.string(b.commandId, "commandId");
     this.version = Checks.positive(b.version, "version");
     this.data = b.dataIsCopy ? castData(b.data) : copier.copyObject(b.data, "data");
@@ -66,7 +74,7 @@ public final class Event {
     if (maxBytes == Integer.MAX_VALUE) {
       return event;
     }
-    long bound = copier.sizeBound() + FIXED_JSON_BYTES + JsonValues.sizeBound(event.actorId)
+    long bound = copier.sizeBound() + FIXED_JSON_BYTES + JsonValues.sizeBound(event.streamId)
         + (dataIsCopy ? JsonValues.encodedSize(event.data) : 0);
     if (bound <= maxBytes) {
       return event;
@@ -83,7 +91,7 @@ public final class Event {
   /**
    * Starts a new event with a fresh {@linkplain EventIds time-ordered id} and the current time.
    *
-   * @return a builder; {@code eventType}, {@code actorId} and {@code version} must be set
+   * @return a builder; {@code eventType}, {@code streamId} and {@code version} must be set
    */
   public static Builder builder() {
     return new Builder();
@@ -98,7 +106,7 @@ public final class Event {
     Builder b = new Builder();
     b.id(id);
     b.eventType = eventType;
-    b.actorId = actorId;
+    b.streamId = streamId;
     b.commandId = commandId;
     b.version = version;
     b.data = data;
@@ -109,30 +117,30 @@ public final class Event {
   }
 
   /**
-   * Checks an actor id: not blank, at most {@value #MAX_ACTOR_ID_BYTES} UTF-8 bytes, and without unpaired
+   * Checks a stream id: not blank, at most {@value #MAX_STREAM_ID_BYTES} UTF-8 bytes, and without unpaired
    * UTF-16 surrogates (they have no UTF-8 form, so no store could keep such an id as it is).
    *
-   * @param actorId the id to check
+   * @param streamId the id to check
    * @return the id
-   * @throws InvalidInputException naming {@code actorId} when it is refused
+   * @throws InvalidInputException naming {@code streamId} when it is refused
    */
-  public static String validActorId(String actorId) {
-    Checks.notBlank(actorId, "actorId");
-    for (int i = 0, length = actorId.length(); i < length; i++) {
-      char c = actorId.charAt(i);
+  public static String validStreamId(String streamId) {
+    Checks.notBlank(streamId, "streamId");
+    for (int i = 0, length = streamId.length(); i < length; i++) {
+      char c = streamId.charAt(i);
       if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
-        if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(actorId.charAt(i + 1))) {
-          throw new InvalidInputException("actorId", "holds an unpaired UTF-16 surrogate at index " + i
+        if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(streamId.charAt(i + 1))) {
+          throw new InvalidInputException("streamId", "holds an unpaired UTF-16 surrogate at index " + i
               + ", which has no UTF-8 form");
         }
         i++;
       }
     }
-    if (actorId.length() > MAX_ACTOR_ID_BYTES / 3
-        && actorId.getBytes(StandardCharsets.UTF_8).length > MAX_ACTOR_ID_BYTES) {
-      throw new InvalidInputException("actorId", "longer than " + MAX_ACTOR_ID_BYTES + " UTF-8 bytes");
+    if (streamId.length() > MAX_STREAM_ID_BYTES / 3
+        && streamId.getBytes(StandardCharsets.UTF_8).length > MAX_STREAM_ID_BYTES) {
+      throw new InvalidInputException("streamId", "longer than " + MAX_STREAM_ID_BYTES + " UTF-8 bytes");
     }
-    return actorId;
+    return streamId;
   }
 
   /** @return the unique id of this event, also used to de-duplicate retried writes */
@@ -145,9 +153,25 @@ public final class Event {
     return eventType;
   }
 
-  /** @return the id of the actor whose history this event belongs to */
+  /**
+   * The id of the stream (one actor's history) this event belongs to: {@code <aggregateType>/<actorId>} for
+   * the runtime's actors. In the stored JSON this field keeps its upstream name, {@code actorId}.
+   *
+   * @return the stream id
+   */
+  public String streamId() {
+    return streamId;
+  }
+
+  /**
+   * The stream id under its name before issue 10 (it was called the actor id, although it names the stream).
+   *
+   * @return {@link #streamId()}
+   * @deprecated use {@link #streamId()}; kept for callers written before the rename
+   */
+  @Deprecated(since = "0.10")
   public String actorId() {
-    return actorId;
+    return streamId;
   }
 
   /** @return the id of the command that produced this event, when known */
@@ -254,7 +278,7 @@ public final class Event {
         && version == e.version
         && id.equals(e.id)
         && eventType.equals(e.eventType)
-        && actorId.equals(e.actorId)
+        && streamId.equals(e.streamId)
         && Objects.equals(commandId, e.commandId)
         && data.equals(e.data)
         && metadata.equals(e.metadata)
@@ -263,12 +287,12 @@ public final class Event {
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, eventType, actorId, commandId, version, data, metadata, timestamp);
+    return Objects.hash(id, eventType, streamId, commandId, version, data, metadata, timestamp);
   }
 
   @Override
   public String toString() {
-    return "Event[" + eventType + " " + actorId + " v" + version + " id=" + id + "]";
+    return "Event[" + eventType + " " + streamId + " v" + version + " id=" + id + "]";
   }
 
   @SuppressWarnings("unchecked")
@@ -298,7 +322,7 @@ public final class Event {
     private String id;
     private boolean idSet;
     private String eventType;
-    private String actorId;
+    private String streamId;
     private String commandId;
     private long version;
     private Map<String, ?> data = Map.of();
@@ -344,14 +368,26 @@ public final class Event {
     }
 
     /**
-     * Sets the actor id.
+     * Sets the stream id.
      *
-     * @param actorId the actor; not blank, at most {@value Event#MAX_ACTOR_ID_BYTES} UTF-8 bytes
+     * @param streamId the stream (one actor's history); not blank, at most {@value Event#MAX_STREAM_ID_BYTES} UTF-8 bytes
      * @return this builder
      */
-    public Builder actorId(String actorId) {
-      this.actorId = actorId;
+    public Builder streamId(String streamId) {
+      this.streamId = streamId;
       return this;
+    }
+
+    /**
+     * Sets the stream id under its name before issue 10.
+     *
+     * @param streamId the stream id
+     * @return this builder
+     * @deprecated use {@link #streamId(String)}
+     */
+    @Deprecated(since = "0.10")
+    public Builder actorId(String streamId) {
+      return streamId(streamId);
     }
 
     /**

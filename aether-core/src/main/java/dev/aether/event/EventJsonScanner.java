@@ -1,5 +1,6 @@
 package dev.aether.event;
 
+import dev.aether.support.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -12,8 +13,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The fastest path of {@link EventJson#fromBytes}: a hand-written scanner for the plain form this package
- * writes, which is most of what any store reads back. It takes a strict subset of JSON: ASCII strings
+ * The fast path of {@link EventJson#fromBytes}: a hand-written scanner for the plain form this package
+ * writes, which is most of what any store reads back. Kept in issue 10 because replays measured about 10%
+ * faster with it than with the streaming reader alone ({@code aether-bench/RESULTS.md}, "Codec choice"). It takes a strict subset of JSON: ASCII strings
  * without escapes, numbers that fit a {@code long} or a finite {@code double}, at most {@link #MAX_DEPTH}
  * levels, only the event's own fields each at most once, at most {@link #MAX_BYTES} bytes. For anything else
  * it gives up with {@code null} and {@link EventJsonReader} (Jackson's streaming parser) decides, so it never
@@ -30,7 +32,7 @@ final class EventJsonScanner {
   private static final int MAX_NUMBER_CHARS = 64;
   private static final int ID = 0;
   private static final int EVENT_TYPE = 1;
-  private static final int ACTOR_ID = 2;
+  private static final int STREAM_ID = 2;
   private static final int COMMAND_ID = 3;
   private static final int VERSION = 4;
   private static final int DATA = 5;
@@ -39,31 +41,31 @@ final class EventJsonScanner {
   /** The event's fields, by index; field {@code i} has the bit {@code 1 << i}. */
   private static final byte[][] FIELDS = Stream.of("id", "eventType", "actorId", "commandId", "version", "data",
       "metadata", "timestamp").map(name -> name.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
-  private static final int REQUIRED = 1 << ID | 1 << EVENT_TYPE | 1 << ACTOR_ID | 1 << VERSION | 1 << TIMESTAMP;
+  private static final int REQUIRED = 1 << ID | 1 << EVENT_TYPE | 1 << STREAM_ID | 1 << VERSION | 1 << TIMESTAMP;
 
   private final byte[] in;
-  /** An actor id the caller expects, shared by the event instead of a copy when it matches; or null. */
-  private final String expectedActorId;
+  /** A stream id the caller expects, shared by the event instead of a copy when it matches; or null. */
+  private final String expectedStreamId;
   private int pos;
 
-  private EventJsonScanner(byte[] in, String expectedActorId) {
+  private EventJsonScanner(byte[] in, String expectedStreamId) {
     this.in = in;
-    this.expectedActorId = expectedActorId;
+    this.expectedStreamId = expectedStreamId;
   }
 
   /**
    * Reads an event of the plain form.
    *
    * @param json UTF-8 JSON bytes
-   * @param expectedActorId an actor id the event shares when its own is equal, or {@code null}
+   * @param expectedStreamId a stream id the event shares when its own is equal, or {@code null}
    * @return the event, or {@code null} when the document is not of the plain form or not a valid event
    */
-  static Event read(byte[] json, String expectedActorId) {
+  static Event read(byte[] json, String expectedStreamId) {
     if (json.length > MAX_BYTES) {
       return null;
     }
     try {
-      return new EventJsonScanner(json, expectedActorId).event();
+      return new EventJsonScanner(json, expectedStreamId).event();
     } catch (RuntimeException e) {
       return null;
     }
@@ -123,15 +125,15 @@ final class EventJsonScanner {
   private int field(int field, Event.Builder builder) {
     int bit = 1 << field;
     switch (field) {
-      case ID, EVENT_TYPE, ACTOR_ID -> {
-        String text = field == ACTOR_ID ? actorId() : string();
+      case ID, EVENT_TYPE, STREAM_ID -> {
+        String text = field == STREAM_ID ? streamId() : string();
         if (text == null) {
           return -1;
         }
         return switch (field) {
           case ID -> bit(builder.id(text), bit);
           case EVENT_TYPE -> bit(builder.eventType(text), bit);
-          default -> bit(builder.actorId(text), bit);
+          default -> bit(builder.streamId(text), bit);
         };
       }
       case TIMESTAMP -> {
@@ -181,7 +183,7 @@ final class EventJsonScanner {
     }
     int start = pos;
     pos = end + 1;
-    Instant instant = EventJsonReader.canonicalInstant(new Ascii(in, start, end));
+    Instant instant = Timestamps.canonical(new Ascii(in, start, end));
     if (instant == null) {
       try {
         instant = Instant.parse(latin1(start, end));
@@ -273,15 +275,15 @@ final class EventJsonScanner {
     return skipTo(']') ? Collections.unmodifiableList(list) : Invalid.VALUE;
   }
 
-  /** Like {@link #string()}, but the expected actor id itself when the bytes spell it. */
-  private String actorId() {
+  /** Like {@link #string()}, but the expected stream id itself when the bytes spell it. */
+  private String streamId() {
     int end = stringEnd();
     if (end < 0) {
       return null;
     }
     int start = pos;
     pos = end + 1;
-    return spells(expectedActorId, start, end) ? expectedActorId : latin1(start, end);
+    return spells(expectedStreamId, start, end) ? expectedStreamId : latin1(start, end);
   }
 
   private boolean spells(String text, int start, int end) {

@@ -1,7 +1,10 @@
 package dev.aether.event;
 
 import dev.aether.InvalidInputException;
+import dev.aether.config.ConfigKeys;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The limits on user data that Aether accepts: how deeply a JSON payload may nest, how long one string may
@@ -27,16 +30,15 @@ import java.util.Map;
  * one NATS message (default {@code max_payload} 1 MiB = 1,048,576 bytes, headers included), so an event's JSON
  * is held to 1,000,000 bytes, leaving room for the commit's headers. A string may take a quarter of that.
  *
- * <p>The limits of a process are {@link #current()}: the defaults, overridden by the system properties above,
- * read once. {@link Event.Builder#limits} sets others for one event. Decoding stored JSON applies
- * {@link #CEILINGS} instead, so that whatever any process accepted reads back everywhere. Raising a limit
- * above what the store's messages can hold only moves the refusal to the store.
+ * <p>The limits of a process are {@link #current()}: the defaults, overridden by the system properties above
+ * (the keys of {@link #fromMap}), read once. {@link Event.Builder#limits} sets others for one event. Decoding
+ * stored JSON applies {@link #CEILINGS} instead, so that whatever any process accepted reads back everywhere.
+ * Raising a limit above what the store's messages can hold only moves the refusal to the store.
  *
- * @param maxDepth the deepest nesting; 1 to {@value #MAX_DEPTH_CEILING}
- * @param maxStringLength the longest string in UTF-16 characters; at least 1
- * @param maxBytes the largest JSON in UTF-8 bytes; at least 64
+ * <p>Built only by {@link #builder()} or {@link #fromMap}; no public constructor, so a limit can be added
+ * without breaking a caller. Immutable and thread-safe; equal when all limits are equal.
  */
-public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
+public final class PayloadLimits {
 
   /** Default {@link #maxDepth()}. */
   public static final int DEFAULT_MAX_DEPTH = 64;
@@ -52,12 +54,25 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
   /** The smallest {@link #maxBytes()}: room for an event's own fields. */
   public static final int MIN_MAX_BYTES = 64;
 
-  /** System property (and map key) of {@link #maxDepth()}. */
-  public static final String MAX_DEPTH_KEY = "aether.payload.maxDepth";
-  /** System property (and map key) of {@link #maxStringLength()}. */
-  public static final String MAX_STRING_LENGTH_KEY = "aether.payload.maxStringLength";
-  /** System property (and map key) of {@link #maxBytes()}. */
-  public static final String MAX_BYTES_KEY = "aether.payload.maxBytes";
+  /** The prefix of the keys of {@link #fromMap}: {@value}. */
+  public static final String PREFIX = "aether.payload.";
+  /**
+   * System property (and map key) of {@link #maxDepth()}. Formerly {@code aether.payload.maxDepth}: the old
+   * name is now refused as an unknown key.
+   */
+  public static final String MAX_DEPTH_KEY = PREFIX + "max-depth";
+  /**
+   * System property (and map key) of {@link #maxStringLength()}. Formerly
+   * {@code aether.payload.maxStringLength}: the old name is now refused as an unknown key.
+   */
+  public static final String MAX_STRING_LENGTH_KEY = PREFIX + "max-string-length";
+  /**
+   * System property (and map key) of {@link #maxBytes()}. Formerly {@code aether.payload.maxBytes}: the old
+   * name is now refused as an unknown key.
+   */
+  public static final String MAX_BYTES_KEY = PREFIX + "max-bytes";
+
+  private static final Set<String> KEY_NAMES = Set.of("max-depth", "max-string-length", "max-bytes");
 
   /** The built-in defaults. */
   public static final PayloadLimits DEFAULTS =
@@ -66,15 +81,41 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
   public static final PayloadLimits CEILINGS =
       new PayloadLimits(MAX_DEPTH_CEILING, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
+  private final int maxDepth;
+  private final int maxStringLength;
+  private final int maxBytes;
+
+  private PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
+    this.maxDepth = maxDepth;
+    this.maxStringLength = maxStringLength;
+    this.maxBytes = maxBytes;
+  }
+
   /**
-   * Validates the ranges.
+   * The deepest nesting of objects and arrays in a payload, the payload itself counting as 1.
    *
-   * @throws InvalidInputException naming the setting out of range
+   * @return 1 to {@value #MAX_DEPTH_CEILING}
    */
-  public PayloadLimits {
-    range(maxDepth, 1, MAX_DEPTH_CEILING, "maxDepth");
-    range(maxStringLength, 1, Integer.MAX_VALUE, "maxStringLength");
-    range(maxBytes, MIN_MAX_BYTES, Integer.MAX_VALUE, "maxBytes");
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  /**
+   * The longest string, in UTF-16 characters.
+   *
+   * @return at least 1
+   */
+  public int maxStringLength() {
+    return maxStringLength;
+  }
+
+  /**
+   * The largest JSON, in UTF-8 bytes.
+   *
+   * @return at least {@value #MIN_MAX_BYTES}
+   */
+  public int maxBytes() {
+    return maxBytes;
   }
 
   /**
@@ -83,7 +124,8 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
    * call.
    *
    * @return the limits
-   * @throws InvalidInputException naming the property when one is not a number in range
+   * @throws InvalidInputException naming the property when one is not a number in range, or when a system
+   *     property under {@value #PREFIX} is not one of the three (such as the old {@code aether.payload.maxDepth})
    */
   public static PayloadLimits current() {
     return Current.LIMITS;
@@ -91,17 +133,16 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
 
   /**
    * Reads limits from a string map with the keys {@value #MAX_DEPTH_KEY}, {@value #MAX_STRING_LENGTH_KEY}
-   * and {@value #MAX_BYTES_KEY}; a missing key keeps its default, other keys are ignored.
+   * and {@value #MAX_BYTES_KEY} (integers, see {@link ConfigKeys}); a missing key keeps its default, keys
+   * outside {@value #PREFIX} are ignored.
    *
-   * @param settings the settings, for example {@code System.getProperties()}
+   * @param settings the settings, for example {@code ConfigKeys.fromProperties(System.getProperties())}
    * @return the limits
-   * @throws InvalidInputException naming the key whose value is not a number in range
+   * @throws InvalidInputException naming the key whose value is not a number in range, or a key under
+   *     {@value #PREFIX} that is not one of the three
    */
-  public static PayloadLimits fromMap(Map<?, ?> settings) {
-    return new PayloadLimits(
-        number(settings, MAX_DEPTH_KEY, DEFAULT_MAX_DEPTH),
-        number(settings, MAX_STRING_LENGTH_KEY, DEFAULT_MAX_STRING_LENGTH),
-        number(settings, MAX_BYTES_KEY, DEFAULT_MAX_BYTES));
+  public static PayloadLimits fromMap(Map<String, String> settings) {
+    return builder().apply(settings).build();
   }
 
   /** @return a builder holding the defaults */
@@ -114,30 +155,36 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
     return new Builder(this);
   }
 
-  private static int number(Map<?, ?> settings, String key, int fallback) {
-    Object value = settings.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.toString().trim().replace("_", ""));
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(key, "not a number: \"" + value + "\"", e);
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PayloadLimits other && maxDepth == other.maxDepth
+        && maxStringLength == other.maxStringLength && maxBytes == other.maxBytes;
   }
 
-  private static void range(int value, int min, int max, String field) {
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxDepth, maxStringLength, maxBytes);
+  }
+
+  @Override
+  public String toString() {
+    return "PayloadLimits[maxDepth=" + maxDepth + ", maxStringLength=" + maxStringLength + ", maxBytes="
+        + maxBytes + "]";
+  }
+
+  private static int range(int value, int min, int max, String field) {
     if (value < min || value > max) {
       throw new InvalidInputException(field, "must be between " + min + " and " + max + ", was " + value);
     }
+    return value;
   }
 
   /** Holds the process's limits, read at first use. */
   private static final class Current {
-    static final PayloadLimits LIMITS = fromMap(System.getProperties());
+    static final PayloadLimits LIMITS = fromMap(ConfigKeys.fromProperties(System.getProperties()));
   }
 
-  /** Builds {@link PayloadLimits}. Not thread-safe; {@link #build()} validates. */
+  /** Builds {@link PayloadLimits}. Each setter checks its range at once. Not thread-safe. */
   public static final class Builder {
     private int maxDepth;
     private int maxStringLength;
@@ -154,10 +201,10 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
      *
      * @param maxDepth 1 to {@value PayloadLimits#MAX_DEPTH_CEILING}
      * @return this builder
+     * @throws InvalidInputException naming {@code maxDepth} when out of range
      */
     public Builder maxDepth(int maxDepth) {
-      range(maxDepth, 1, MAX_DEPTH_CEILING, "maxDepth");
-      this.maxDepth = maxDepth;
+      this.maxDepth = range(maxDepth, 1, MAX_DEPTH_CEILING, "maxDepth");
       return this;
     }
 
@@ -166,10 +213,10 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
      *
      * @param maxStringLength at least 1
      * @return this builder
+     * @throws InvalidInputException naming {@code maxStringLength} when out of range
      */
     public Builder maxStringLength(int maxStringLength) {
-      range(maxStringLength, 1, Integer.MAX_VALUE, "maxStringLength");
-      this.maxStringLength = maxStringLength;
+      this.maxStringLength = range(maxStringLength, 1, Integer.MAX_VALUE, "maxStringLength");
       return this;
     }
 
@@ -178,10 +225,25 @@ public record PayloadLimits(int maxDepth, int maxStringLength, int maxBytes) {
      *
      * @param maxBytes at least {@value PayloadLimits#MIN_MAX_BYTES}
      * @return this builder
+     * @throws InvalidInputException naming {@code maxBytes} when out of range
      */
     public Builder maxBytes(int maxBytes) {
-      range(maxBytes, MIN_MAX_BYTES, Integer.MAX_VALUE, "maxBytes");
-      this.maxBytes = maxBytes;
+      this.maxBytes = range(maxBytes, MIN_MAX_BYTES, Integer.MAX_VALUE, "maxBytes");
+      return this;
+    }
+
+    /**
+     * Sets the limits a string map holds under {@value PayloadLimits#PREFIX}; see {@link PayloadLimits#fromMap}.
+     *
+     * @param settings the settings; keys of other prefixes are ignored
+     * @return this builder
+     * @throws InvalidInputException naming the key that is unknown, not an integer or out of range
+     */
+    public Builder apply(Map<String, String> settings) {
+      ConfigKeys.of(settings, PREFIX, KEY_NAMES)
+          .integer("max-depth", this::maxDepth)
+          .integer("max-string-length", this::maxStringLength)
+          .integer("max-bytes", this::maxBytes);
       return this;
     }
 

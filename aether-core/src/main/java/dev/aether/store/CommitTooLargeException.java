@@ -20,7 +20,7 @@ import java.util.stream.LongStream;
  */
 public class CommitTooLargeException extends InvalidInputException {
 
-  private final String actorId;
+  private final String streamId;
   private final long limit;
   private final long[] eventSizes;
   private final String limitDetail;
@@ -28,16 +28,16 @@ public class CommitTooLargeException extends InvalidInputException {
   /**
    * Creates the refusal of a commit.
    *
-   * @param actorId the actor written to
+   * @param streamId the stream (one actor's history) written to
    * @param eventSizes the commit bytes of each event of the refused commit, in commit order
    * @param limit the most commit bytes one commit may hold
    * @param detail what limits the store (for example {@code "the NATS server's max payload of 65536 bytes"})
    */
-  public CommitTooLargeException(String actorId, long[] eventSizes, long limit, String detail) {
-    super("events", "the commit to actor \"" + actorId + "\" takes " + LongStream.of(eventSizes).sum()
+  public CommitTooLargeException(String streamId, long[] eventSizes, long limit, String detail) {
+    super("events", "the commit to actor \"" + streamId + "\" takes " + LongStream.of(eventSizes).sum()
         + " bytes for " + eventSizes.length + " event(s), above the store's limit of " + limit
         + " bytes per commit (" + detail + "); nothing was stored");
-    this.actorId = actorId;
+    this.streamId = streamId;
     this.limit = limit;
     this.eventSizes = eventSizes.clone();
     this.limitDetail = detail;
@@ -49,8 +49,19 @@ public class CommitTooLargeException extends InvalidInputException {
   }
 
   /** @return the actor written to */
+  public String streamId() {
+    return streamId;
+  }
+
+  /**
+   * The stream id under its name before issue 10.
+   *
+   * @return {@link #streamId()}
+   * @deprecated use {@link #streamId()}
+   */
+  @Deprecated(since = "0.10")
   public String actorId() {
-    return actorId;
+    return streamId;
   }
 
   /** @return the commit bytes of the refused commit (the sum of {@link #eventSizes()}) */

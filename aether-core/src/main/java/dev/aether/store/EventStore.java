@@ -2,9 +2,7 @@ package dev.aether.store;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
-import dev.aether.internal.AppendChecks;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The append-only history of every actor in one namespace: the event-sourcing storage SPI.
@@ -24,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Limits</h2>
  * Every event a store accepts reads back equal from every store: events are checked against the
- * {@link dev.aether.event.PayloadLimits} when they are built, so stores accept and refuse the same actor ids,
+ * {@link dev.aether.event.PayloadLimits} when they are built, so stores accept and refuse the same stream ids,
  * event types and payloads. A store may still refuse a commit that is too large for its messages (an
  * {@link InvalidInputException} naming the size and the limit).
  *
@@ -35,7 +33,7 @@ public interface EventStore extends AutoCloseable {
   /**
    * Stores one event if its version is above the actor's latest version.
    *
-   * @param event the event; its {@code actorId} names the actor
+   * @param event the event; its {@code streamId} names the actor
    * @throws VersionConflictException when the actor already has this or a later version
    * @throws CommitTooLargeException when the event does not fit in one commit ({@link #maxCommitBytes()})
    */
@@ -45,9 +43,9 @@ public interface EventStore extends AutoCloseable {
    * Stores a batch of events of one actor atomically: all of them or none, and only if the actor's latest
    * version is exactly {@code expectedVersion}.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param expectedVersion the version the caller last saw; 0 for an actor without events
-   * @param events one or more events of {@code actorId}, with strictly increasing versions above
+   * @param events one or more events of {@code streamId}, with strictly increasing versions above
    *     {@code expectedVersion}
    * @return the actor's new latest version (the last event's version)
    * @throws VersionConflictException when the actor's latest version is not {@code expectedVersion}
@@ -56,50 +54,7 @@ public interface EventStore extends AutoCloseable {
    * @throws CommitTooLargeException (an {@link InvalidInputException}) when the events do not fit in one
    *     commit ({@link #maxCommitBytes()}); it carries each event's encoded size, so the caller can split
    */
-  long append(String actorId, long expectedVersion, List<Event> events);
-
-  /**
-   * {@link #append} without blocking the caller: the same batch rule, the same result and the same errors,
-   * delivered through a future.
-   *
-   * <h3>Errors</h3>
-   * Invalid arguments (an {@code actorId}, {@code expectedVersion} or {@code events} that {@link #append}
-   * would refuse before writing: empty list, event of another actor, versions not increasing) are thrown
-   * synchronously as an {@link InvalidInputException}, and no future is returned. Everything the store finds
-   * while writing completes the future exceptionally with the exception {@link #append} would have thrown,
-   * itself (not wrapped in a {@link java.util.concurrent.CompletionException}): {@link VersionConflictException},
-   * {@link OutcomeUnknownException}, {@link StoreUnavailableException}, a {@link CommitTooLargeException} for a
-   * commit the store refuses as too large, or an implementation's own error (for example a closed store).
-   * {@link java.util.concurrent.Future#get} reports it as the cause of its {@code ExecutionException}.
-   *
-   * <h3>Threads</h3>
-   * Thread-safe, like every method of the store; concurrent appends of one actor race exactly as with
-   * {@link #append} (exactly one per expected version succeeds). Stored events are reported to the store's
-   * {@link EventStoredListener} before the future completes, on the thread that completes it. Which thread
-   * completes the future is the implementation's and documented by it: it may be the caller's (an already
-   * completed future) or an internal thread of the store. Unless the implementation promises otherwise,
-   * callbacks attached to the future should be short and should hand blocking work to an executor of the
-   * caller's ({@code thenApplyAsync(fn, executor)} and the like). The call itself does not wait for the
-   * store, except in this default.
-   *
-   * <p>The default runs {@link #append} on the calling thread and returns a completed or failed future; it
-   * blocks the caller for the duration of the write. Stores with an asynchronous client override it.
-   *
-   * @param actorId the actor
-   * @param expectedVersion the version the caller last saw; 0 for an actor without events
-   * @param events one or more events of {@code actorId}, with strictly increasing versions above
-   *     {@code expectedVersion}
-   * @return a future of the actor's new latest version (the last event's version)
-   * @throws InvalidInputException when the arguments are invalid, as for {@link #append}
-   */
-  default CompletableFuture<Long> appendAsync(String actorId, long expectedVersion, List<Event> events) {
-    AppendChecks.check(actorId, expectedVersion, events);
-    try {
-      return CompletableFuture.completedFuture(append(actorId, expectedVersion, events));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
+  long append(String streamId, long expectedVersion, List<Event> events);
 
   /**
    * Reads an actor's events from a version on: all of them, or an exception.
@@ -110,12 +65,12 @@ public interface EventStore extends AutoCloseable {
    * Use {@link #getEventsWithErrors} to read what can be read together with the errors. A store that holds
    * decoded events only (in memory) never throws it.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param fromVersion the first version wanted (inclusive); 0 or 1 reads everything
    * @return the events in version order; empty for an unknown actor
    * @throws UnreadableHistoryException (non-transient) when a record in the range cannot be decoded
    */
-  List<Event> getEvents(String actorId, long fromVersion);
+  List<Event> getEvents(String streamId, long fromVersion);
 
   /**
    * Reads an actor's events from a version on, reporting stored records that cannot be decoded next to the
@@ -123,19 +78,19 @@ public interface EventStore extends AutoCloseable {
    * tools that inspect or repair a history. Nothing is skipped silently: every undecodable record in the
    * range is one {@link ReplayError}.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param fromVersion the first version wanted (inclusive)
    * @return the decodable events and one error per undecodable record
    */
-  ReplayResult getEventsWithErrors(String actorId, long fromVersion);
+  ReplayResult getEventsWithErrors(String streamId, long fromVersion);
 
   /**
    * Reads an actor's latest version.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @return the latest stored version; 0 for an actor without events
    */
-  long getLatestVersion(String actorId);
+  long getLatestVersion(String streamId);
 
   /**
    * The most bytes of encoded events one commit ({@link #append}, {@link #saveEvent}) may hold, in the unit

@@ -3,8 +3,8 @@ package dev.aether.store;
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
 import dev.aether.event.EventJson;
-import dev.aether.internal.AppendChecks;
-import dev.aether.internal.Checks;
+import dev.aether.support.AppendChecks;
+import dev.aether.support.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,10 +30,15 @@ import org.slf4j.LoggerFactory;
  * ({@link EventJson}, one encoding per event, only when a limit is set) and a commit whose events take more
  * than the limit is refused with a {@link CommitTooLargeException}, so code that must cope with the limit
  * (the runtime's group commit) is tested without NATS.
+ *
+ * <p>{@link #health()} is always {@link StoreHealth.Status#CONNECTED}: there is nothing to lose touch with.
  */
-public final class InMemoryEventStore implements EventStore, SnapshotStore {
+public final class InMemoryEventStore implements EventStore, SnapshotStore, HealthReporting {
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryEventStore.class);
+
+  private static final StoreHealth HEALTHY =
+      new StoreHealth(StoreHealth.Status.CONNECTED, "in-memory", Optional.empty());
 
   private final ConcurrentMap<String, History> histories = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ActorSnapshot> snapshots = new ConcurrentHashMap<>();
@@ -82,13 +87,13 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   @Override
   public void saveEvent(Event event) {
     Checks.notNull(event, "event");
-    checkSize(event.actorId(), List.of(event));
-    History history = history(event.actorId());
+    checkSize(event.streamId(), List.of(event));
+    History history = history(event.streamId());
     history.lock.lock();
     try {
       long current = history.latestVersion();
       if (event.version() <= current) {
-        throw new VersionConflictException(event.actorId(), event.version(), current);
+        throw new VersionConflictException(event.streamId(), event.version(), current);
       }
       history.events.add(event);
       notifyStored(event);
@@ -98,15 +103,15 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   }
 
   @Override
-  public long append(String actorId, long expectedVersion, List<Event> events) {
-    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
-    checkSize(actorId, batch);
-    History history = history(actorId);
+  public long append(String streamId, long expectedVersion, List<Event> events) {
+    List<Event> batch = AppendChecks.check(streamId, expectedVersion, events);
+    checkSize(streamId, batch);
+    History history = history(streamId);
     history.lock.lock();
     try {
       long current = history.latestVersion();
       if (current != expectedVersion) {
-        throw new VersionConflictException(actorId, batch.getFirst().version(), current);
+        throw new VersionConflictException(streamId, batch.getFirst().version(), expectedVersion, current);
       }
       history.events.addAll(batch);
       batch.forEach(this::notifyStored);
@@ -117,9 +122,9 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   }
 
   @Override
-  public List<Event> getEvents(String actorId, long fromVersion) {
-    AppendChecks.checkRead(actorId, fromVersion);
-    History history = histories.get(actorId);
+  public List<Event> getEvents(String streamId, long fromVersion) {
+    AppendChecks.checkRead(streamId, fromVersion);
+    History history = histories.get(streamId);
     if (history == null) {
       return List.of();
     }
@@ -133,14 +138,14 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
 
   /** {@inheritDoc} An in-memory store holds decoded events only, so the result never has errors. */
   @Override
-  public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
-    return new ReplayResult(getEvents(actorId, fromVersion), List.of());
+  public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
+    return new ReplayResult(getEvents(streamId, fromVersion), List.of());
   }
 
   @Override
-  public long getLatestVersion(String actorId) {
-    Event.validActorId(actorId);
-    History history = histories.get(actorId);
+  public long getLatestVersion(String streamId) {
+    Event.validStreamId(streamId);
+    History history = histories.get(streamId);
     if (history == null) {
       return 0;
     }
@@ -155,18 +160,18 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
   @Override
   public void saveSnapshot(ActorSnapshot snapshot) {
     Checks.notNull(snapshot, "snapshot");
-    snapshots.merge(snapshot.actorId(), snapshot,
+    snapshots.merge(snapshot.streamId(), snapshot,
         (existing, candidate) -> candidate.version() >= existing.version() ? candidate : existing);
   }
 
   @Override
-  public Optional<ActorSnapshot> getLatestSnapshot(String actorId) {
-    Event.validActorId(actorId);
-    return Optional.ofNullable(snapshots.get(actorId));
+  public Optional<ActorSnapshot> getLatestSnapshot(String streamId) {
+    Event.validStreamId(streamId);
+    return Optional.ofNullable(snapshots.get(streamId));
   }
 
   /** Measures each event's JSON encoding when a limit is set, and refuses a commit above it. */
-  private void checkSize(String actorId, List<Event> batch) {
+  private void checkSize(String streamId, List<Event> batch) {
     if (maxCommitBytes == Long.MAX_VALUE) {
       return;
     }
@@ -177,12 +182,12 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
       total += sizes[i];
     }
     if (total > maxCommitBytes) {
-      throw new CommitTooLargeException(actorId, sizes, maxCommitBytes, "the in-memory store's maxCommitBytes");
+      throw new CommitTooLargeException(streamId, sizes, maxCommitBytes, "the in-memory store's maxCommitBytes");
     }
   }
 
-  private History history(String actorId) {
-    return histories.computeIfAbsent(actorId, id -> new History());
+  private History history(String streamId) {
+    return histories.computeIfAbsent(streamId, id -> new History());
   }
 
   private void notifyStored(Event event) {
@@ -192,11 +197,21 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore {
     try {
       listener.onEventStored(EventStored.of(event));
     } catch (RuntimeException e) {
-      LOG.warn("EventStored listener failed for {} v{}", event.actorId(), event.version(), e);
+      LOG.warn("EventStored listener failed for {} v{}", event.streamId(), event.version(), e);
     }
   }
 
   /** One actor's events; {@code lock} guards {@code events}. */
+  /**
+   * {@inheritDoc}
+   *
+   * @return always {@link StoreHealth.Status#CONNECTED}, server {@code in-memory}, no error
+   */
+  @Override
+  public StoreHealth health() {
+    return HEALTHY;
+  }
+
   private static final class History {
     final ReentrantLock lock = new ReentrantLock();
     final List<Event> events = new ArrayList<>();

@@ -9,22 +9,33 @@ import dev.aether.TransientAetherException;
  */
 public class OutcomeUnknownException extends TransientAetherException {
 
-  private final String actorId;
+  private final String streamId;
 
   /**
    * Creates an unknown-outcome failure.
    *
-   * @param actorId the actor written to
+   * @param streamId the stream (one actor's history) written to
    * @param message what happened
    * @param cause the underlying failure, or {@code null}
    */
-  public OutcomeUnknownException(String actorId, String message, Throwable cause) {
+  public OutcomeUnknownException(String streamId, String message, Throwable cause) {
     super(message, cause);
-    this.actorId = actorId;
+    this.streamId = streamId;
   }
 
   /** @return the actor written to */
+  public String streamId() {
+    return streamId;
+  }
+
+  /**
+   * The stream id under its name before issue 10.
+   *
+   * @return {@link #streamId()}
+   * @deprecated use {@link #streamId()}
+   */
+  @Deprecated(since = "0.10")
   public String actorId() {
-    return actorId;
+    return streamId;
   }
 }

@@ -25,13 +25,13 @@ public record ReplayResult(List<Event> events, List<ReplayError> errors) {
   /**
    * The events, when every record was decoded: what {@link EventStore#getEvents} returns.
    *
-   * @param actorId the actor that was read, named in the error
+   * @param streamId the stream (one actor's history) that was read, named in the error
    * @return {@link #events()}
    * @throws UnreadableHistoryException when {@link #errors()} is not empty
    */
-  public List<Event> eventsOrThrow(String actorId) {
+  public List<Event> eventsOrThrow(String streamId) {
     if (!errors.isEmpty()) {
-      throw new UnreadableHistoryException(actorId, errors);
+      throw new UnreadableHistoryException(streamId, errors);
     }
     return events;
   }

@@ -21,8 +21,8 @@ public interface SnapshotStore {
   /**
    * Reads the snapshot with the highest version.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @return the snapshot, or empty when the actor has none
    */
-  Optional<ActorSnapshot> getLatestSnapshot(String actorId);
+  Optional<ActorSnapshot> getLatestSnapshot(String streamId);
 }

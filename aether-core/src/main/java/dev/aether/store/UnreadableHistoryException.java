@@ -11,24 +11,35 @@ import java.util.List;
  */
 public class UnreadableHistoryException extends EventDecodingException {
 
-  private final String actorId;
+  private final String streamId;
   private final transient List<ReplayError> errors;
 
   /**
    * Creates the failure of one read.
    *
-   * @param actorId the actor whose history was read
+   * @param streamId the stream (one actor's history) whose history was read
    * @param errors the undecodable records, in store order; at least one
    */
-  public UnreadableHistoryException(String actorId, List<ReplayError> errors) {
-    super(message(actorId, errors), errors.getFirst().cause());
-    this.actorId = actorId;
+  public UnreadableHistoryException(String streamId, List<ReplayError> errors) {
+    super(message(streamId, errors), errors.getFirst().cause());
+    this.streamId = streamId;
     this.errors = List.copyOf(errors);
   }
 
   /** @return the actor whose history holds the undecodable records */
+  public String streamId() {
+    return streamId;
+  }
+
+  /**
+   * The stream id under its name before issue 10.
+   *
+   * @return {@link #streamId()}
+   * @deprecated use {@link #streamId()}
+   */
+  @Deprecated(since = "0.10")
   public String actorId() {
-    return actorId;
+    return streamId;
   }
 
   /** @return the undecodable records, in store order, with their positions, bytes and causes */
@@ -36,9 +47,9 @@ public class UnreadableHistoryException extends EventDecodingException {
     return errors;
   }
 
-  private static String message(String actorId, List<ReplayError> errors) {
+  private static String message(String streamId, List<ReplayError> errors) {
     ReplayError first = errors.getFirst();
-    return "the history of actor \"" + actorId + "\" holds " + errors.size() + " undecodable record"
+    return "the history of actor \"" + streamId + "\" holds " + errors.size() + " undecodable record"
         + (errors.size() == 1 ? "" : "s") + ", the first at position " + first.position() + ": "
         + first.cause().getMessage() + " (getEventsWithErrors returns the readable events and every error)";
   }

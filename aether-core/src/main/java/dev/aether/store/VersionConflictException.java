@@ -10,33 +10,81 @@ import dev.aether.NonTransientAetherException;
  */
 public class VersionConflictException extends NonTransientAetherException {
 
-  private final String actorId;
+  private final String streamId;
   private final long attemptedVersion;
+  private final long expectedVersion;
   private final long currentVersion;
 
   /**
-   * Creates a conflict.
+   * Creates the conflict of a single-event write ({@link EventStore#saveEvent}), which expects no particular
+   * version, only one below the attempted version.
    *
-   * @param actorId the actor written to
-   * @param attemptedVersion the (first) version the write tried to store
+   * @param streamId the stream (one actor's history) written to
+   * @param attemptedVersion the version the write tried to store
    * @param currentVersion the actor's latest stored version when the write was refused
    */
-  public VersionConflictException(String actorId, long attemptedVersion, long currentVersion) {
-    super("version conflict: actor \"" + actorId + "\" has version " + currentVersion
-        + ", cannot save version " + attemptedVersion, null);
-    this.actorId = actorId;
+  public VersionConflictException(String streamId, long attemptedVersion, long currentVersion) {
+    this(streamId, attemptedVersion, -1, currentVersion);
+  }
+
+  /**
+   * Creates the conflict of a batch append ({@link EventStore#append}).
+   *
+   * @param streamId the stream (one actor's history) written to
+   * @param attemptedVersion the first version the write tried to store
+   * @param expectedVersion the version the writer expected the actor to be at
+   * @param currentVersion the actor's latest stored version when the write was refused
+   */
+  public VersionConflictException(String streamId, long attemptedVersion, long expectedVersion,
+      long currentVersion) {
+    super("version conflict: actor \"" + streamId + "\" has version " + currentVersion
+        + (expectedVersion < 0 ? "" : ", expected " + expectedVersion) + ": cannot save version "
+        + attemptedVersion, null);
+    this.streamId = streamId;
     this.attemptedVersion = attemptedVersion;
+    this.expectedVersion = expectedVersion;
     this.currentVersion = currentVersion;
   }
 
-  /** @return the actor written to */
-  public String actorId() {
-    return actorId;
+  /**
+   * The same conflict, naming the version the writer expected (for a store whose write path learns it late).
+   *
+   * @param expected the expected version of the append
+   * @return a new exception with the same actor, attempted and current versions
+   */
+  public VersionConflictException withExpectedVersion(long expected) {
+    return new VersionConflictException(streamId, attemptedVersion, expected, currentVersion);
   }
 
-  /** @return the (first) version the refused write tried to store */
+  /** @return the actor written to (its stream id) */
+  public String streamId() {
+    return streamId;
+  }
+
+  /**
+   * The stream id under its name before issue 10.
+   *
+   * @return {@link #streamId()}
+   * @deprecated use {@link #streamId()}
+   */
+  @Deprecated(since = "0.10")
+  public String actorId() {
+    return streamId;
+  }
+
+  /** @return the (first) version the write tried to store */
   public long attemptedVersion() {
     return attemptedVersion;
+  }
+
+  /**
+   * The version the writer expected the actor to be at: the {@code expectedVersion} of an
+   * {@link EventStore#append}; empty for {@link EventStore#saveEvent}, which only needs a lower version.
+   *
+   * @return the expected version, when the write named one
+   */
+  public java.util.OptionalLong expectedVersion() {
+    return expectedVersion < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(expectedVersion);
   }
 
   /** @return the actor's latest stored version when the write was refused */

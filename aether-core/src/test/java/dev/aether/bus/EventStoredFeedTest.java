@@ -48,7 +48,7 @@ class EventStoredFeedTest {
     Event event = EventStoredFeed.toEvent(notice);
 
     assertThat(event.eventType()).isEqualTo(EventStored.EVENT_TYPE);
-    assertThat(event.actorId()).isEqualTo("Account/a.1");
+    assertThat(event.streamId()).isEqualTo("Account/a.1");
     assertThat(event.version()).isEqualTo(7);
     assertThat(event.timestamp()).isEqualTo(notice.timestamp());
     assertThat(event.data()).isEqualTo(Map.of("eventId", "evt-1"));
@@ -71,7 +71,7 @@ class EventStoredFeedTest {
     events.append("Account/b", 0, List.of(stored("Account/b", 1)));
 
     eventually().until(() -> received.size() == 3);
-    assertThat(received).extracting(EventStored::actorId, EventStored::version)
+    assertThat(received).extracting(EventStored::streamId, EventStored::version)
         .containsExactly(tuple("Account/a", 1L),
             tuple("Account/a", 2L),
             tuple("Account/b", 1L));
@@ -113,7 +113,7 @@ class EventStoredFeedTest {
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("namespace"));
   }
 
-  private static Event stored(String actorId, long version) {
-    return Event.builder().eventType("Deposited").actorId(actorId).version(version).build();
+  private static Event stored(String streamId, long version) {
+    return Event.builder().eventType("Deposited").streamId(streamId).version(version).build();
   }
 }

@@ -350,7 +350,7 @@ class LocalEventBusTest {
     recorder.awaitCount(400);
     assertThat(maxInHandler.get()).isEqualTo(1);
     for (String actor : List.of("p1", "p2")) {
-      assertThat(recorder.events().stream().filter(e -> e.actorId().equals(actor)).map(Event::version))
+      assertThat(recorder.events().stream().filter(e -> e.streamId().equals(actor)).map(Event::version))
           .isEqualTo(LongStream.rangeClosed(1, 200).boxed().toList());
     }
   }

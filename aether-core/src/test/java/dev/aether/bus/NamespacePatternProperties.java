@@ -55,7 +55,7 @@ class NamespacePatternProperties {
 
   /** Actor ids: any text over an alphabet that includes dots and wildcard characters; may be empty. */
   @Provide
-  Arbitrary<String> actorIds() {
+  Arbitrary<String> streamIds() {
     return Arbitraries.strings().withChars("ab.*>-@").ofMinLength(0).ofMaxLength(10);
   }
 
@@ -180,12 +180,12 @@ class NamespacePatternProperties {
   }
 
   @Property
-  void actorPatterns_agreeWithTheReferenceOnAnyActorId(
-      @ForAll("actorPatterns") List<String> pattern, @ForAll("actorIds") String actorId) {
+  void actorPatterns_agreeWithTheReferenceOnAnyStreamId(
+      @ForAll("actorPatterns") List<String> pattern, @ForAll("streamIds") String streamId) {
     String p = String.join(".", pattern);
-    assertThat(NamespacePattern.parseActorPattern(p).matches(actorId))
-        .as("%s ~ %s", p, actorId)
-        .isEqualTo(referenceMatch(pattern, tokens(actorId)));
+    assertThat(NamespacePattern.parseActorPattern(p).matches(streamId))
+        .as("%s ~ %s", p, streamId)
+        .isEqualTo(referenceMatch(pattern, tokens(streamId)));
   }
 
   /** Breaks a valid pattern in one of the ways the rules forbid. */

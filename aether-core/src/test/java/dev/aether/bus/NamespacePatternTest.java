@@ -90,8 +90,8 @@ class NamespacePatternTest {
       "a.*,            a.*,                 true",
       "a.*,            a.b,                 true",
   })
-  void actorPatterns_matchActorIdsSplitOnDots(String pattern, String actorId, boolean expected) {
-    assertThat(NamespacePattern.parseActorPattern(pattern).matches(actorId)).isEqualTo(expected);
+  void actorPatterns_matchStreamIdsSplitOnDots(String pattern, String streamId, boolean expected) {
+    assertThat(NamespacePattern.parseActorPattern(pattern).matches(streamId)).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\" -> {1}")

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aether.InvalidInputException;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class SubscriptionOptionsTest {
@@ -41,9 +39,23 @@ class SubscriptionOptionsTest {
     assertRefused(() -> SubscriptionOptions.builder().blockTimeout(null), "blockTimeout");
     assertRefused(() -> SubscriptionOptions.builder().blockTimeout(Duration.ZERO), "blockTimeout");
     assertRefused(() -> SubscriptionOptions.builder().blockTimeout(Duration.ofMillis(-1)), "blockTimeout");
-    assertRefused(() -> new SubscriptionOptions(OptionalInt.of(0), Optional.empty(), Optional.empty()),
-        "queueCapacity");
-    assertRefused(() -> new SubscriptionOptions(null, Optional.empty(), Optional.empty()), "queueCapacity");
+  }
+
+  @Test
+  void options_haveNoPublicConstructor_soAnOptionCanBeAddedWithoutBreakingCallers() {
+    assertThat(SubscriptionOptions.class.getConstructors()).isEmpty();
+    assertThat(SubscriptionOptions.class.isRecord()).isFalse();
+  }
+
+  @Test
+  void toBuilder_roundTrips_andEqualityIsByValue() {
+    SubscriptionOptions options = SubscriptionOptions.builder().queueCapacity(8)
+        .overflowPolicy(OverflowPolicy.BLOCK).blockTimeout(Duration.ofSeconds(2)).build();
+
+    assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+    assertThat(SubscriptionOptions.defaults().toBuilder().build()).isEqualTo(SubscriptionOptions.defaults());
+    assertThat(options).isNotEqualTo(options.toBuilder().queueCapacity(9).build());
+    assertThat(options.toString()).contains("queueCapacity=OptionalInt[8]", "BLOCK", "PT2S");
   }
 
   @Test

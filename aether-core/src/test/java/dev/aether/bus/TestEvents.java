@@ -15,12 +15,12 @@ final class TestEvents {
     return event(type, "actor-1", 1);
   }
 
-  static Event event(String type, String actorId) {
-    return event(type, actorId, 1);
+  static Event event(String type, String streamId) {
+    return event(type, streamId, 1);
   }
 
-  static Event event(String type, String actorId, long version) {
-    return Event.builder().eventType(type).actorId(actorId).version(version).build();
+  static Event event(String type, String streamId, long version) {
+    return Event.builder().eventType(type).streamId(streamId).version(version).build();
   }
 
   static Event version(long version) {

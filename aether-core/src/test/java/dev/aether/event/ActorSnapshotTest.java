@@ -25,7 +25,7 @@ class ActorSnapshotTest {
     // when
     ActorSnapshot snapshot = ActorSnapshot.of("actor-1", 3, Map.of("balance", 10));
     // then
-    assertThat(snapshot.actorId()).isEqualTo("actor-1");
+    assertThat(snapshot.streamId()).isEqualTo("actor-1");
     assertThat(snapshot.version()).isEqualTo(3);
     assertThat(snapshot.schema()).isEmpty();
     assertThat(snapshot.timestamp()).isAfterOrEqualTo(before).isBeforeOrEqualTo(Instant.now());
@@ -33,10 +33,10 @@ class ActorSnapshotTest {
 
   @Test
   void create_withInvalidFields_isRefusedNamingTheField() {
-    assertRefused(() -> new ActorSnapshot(" ", 1, Map.of(), TAKEN, ""), "actorId");
-    assertRefused(() -> new ActorSnapshot(null, 1, Map.of(), TAKEN, ""), "actorId");
-    assertRefused(() -> new ActorSnapshot("a".repeat(Event.MAX_ACTOR_ID_BYTES + 1), 1, Map.of(), TAKEN, ""),
-        "actorId");
+    assertRefused(() -> new ActorSnapshot(" ", 1, Map.of(), TAKEN, ""), "streamId");
+    assertRefused(() -> new ActorSnapshot(null, 1, Map.of(), TAKEN, ""), "streamId");
+    assertRefused(() -> new ActorSnapshot("a".repeat(Event.MAX_STREAM_ID_BYTES + 1), 1, Map.of(), TAKEN, ""),
+        "streamId");
     assertRefused(() -> new ActorSnapshot("actor-1", 0, Map.of(), TAKEN, ""), "version");
     assertRefused(() -> new ActorSnapshot("actor-1", -1, Map.of(), TAKEN, ""), "version");
     assertRefused(() -> new ActorSnapshot("actor-1", 1, Map.of(), null, ""), "timestamp");

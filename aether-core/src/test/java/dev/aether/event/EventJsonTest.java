@@ -72,7 +72,7 @@ class EventJsonTest {
   @Test
   void roundTrip_keepsUnicodeAndControlCharactersEverywhere() {
     // given
-    Event event = valid().eventType("Type " + AWKWARD_TEXT).actorId("actor " + AWKWARD_TEXT)
+    Event event = valid().eventType("Type " + AWKWARD_TEXT).streamId("actor " + AWKWARD_TEXT)
         .commandId("cmd " + AWKWARD_TEXT).data(Map.of("text", AWKWARD_TEXT, AWKWARD_TEXT, "as key"))
         .metadata("key " + AWKWARD_TEXT, AWKWARD_TEXT).build();
     // when / then
@@ -243,7 +243,7 @@ class EventJsonTest {
   }
 
   private static Event.Builder valid() {
-    return Event.builder().eventType("Happened").actorId("actor-1").version(1);
+    return Event.builder().eventType("Happened").streamId("actor-1").version(1);
   }
 
   private static Event roundTrip(Event event) {

@@ -26,7 +26,7 @@ class EventLimitsTest {
     // regression: such an event was accepted, stored on JetStream and could then never be decoded
     InvalidInputException refused = refused(valid().data(nestedObjects(1_000)));
     assertThat(refused.field()).isEqualTo("data" + ".a".repeat(DEPTH));
-    assertThat(refused.getMessage()).contains(Integer.toString(DEPTH)).contains("aether.payload.maxDepth");
+    assertThat(refused.getMessage()).contains(Integer.toString(DEPTH)).contains("aether.payload.max-depth");
   }
 
   @Test
@@ -81,7 +81,7 @@ class EventLimitsTest {
     String tooLong = "x".repeat(PayloadLimits.DEFAULT_MAX_STRING_LENGTH + 1);
     InvalidInputException refused = refused(valid().data(Map.of("items", List.of("ok", tooLong))));
     assertThat(refused.field()).isEqualTo("data.items[1]");
-    assertThat(refused.getMessage()).contains("aether.payload.maxStringLength");
+    assertThat(refused.getMessage()).contains("aether.payload.max-string-length");
   }
 
   @Test
@@ -125,7 +125,7 @@ class EventLimitsTest {
     // then
     assertThat(refused.field()).isEqualTo("data");
     assertThat(refused.getMessage()).contains(Integer.toString(PayloadLimits.DEFAULT_MAX_BYTES))
-        .contains("aether.payload.maxBytes");
+        .contains("aether.payload.max-bytes");
   }
 
   @Test
@@ -158,7 +158,7 @@ class EventLimitsTest {
   // ---- helpers
 
   private static Event.Builder valid() {
-    return Event.builder().eventType("Tested").actorId("actor-1").version(1);
+    return Event.builder().eventType("Tested").streamId("actor-1").version(1);
   }
 
   private static InvalidInputException refused(Event.Builder builder) {

@@ -56,10 +56,10 @@ class EventTest {
   }
 
   @Test
-  void build_withNullOrBlankActorId_isRefusedNamingActorId() {
-    assertRefused(() -> valid().actorId(null).build(), "actorId");
-    assertRefused(() -> valid().actorId("").build(), "actorId");
-    assertRefused(() -> valid().actorId("\n").build(), "actorId");
+  void build_withNullOrBlankStreamId_isRefusedNamingStreamId() {
+    assertRefused(() -> valid().streamId(null).build(), "streamId");
+    assertRefused(() -> valid().streamId("").build(), "streamId");
+    assertRefused(() -> valid().streamId("\n").build(), "streamId");
   }
 
   @Test
@@ -71,7 +71,7 @@ class EventTest {
 
   @Test
   void build_withoutVersion_isRefusedNamingVersion() {
-    assertRefused(() -> Event.builder().eventType("Happened").actorId("actor-1").build(), "version");
+    assertRefused(() -> Event.builder().eventType("Happened").streamId("actor-1").build(), "version");
   }
 
   @Test
@@ -80,23 +80,23 @@ class EventTest {
   }
 
   @Test
-  void build_withActorIdOfExactlyTheMaximumBytes_isAccepted() {
+  void build_withStreamIdOfExactlyTheMaximumBytes_isAccepted() {
     // given: 682 three-byte characters and two one-byte characters are 2048 UTF-8 bytes
-    String ascii = "a".repeat(Event.MAX_ACTOR_ID_BYTES);
+    String ascii = "a".repeat(Event.MAX_STREAM_ID_BYTES);
     String multiByte = "\u65E5".repeat(682) + "ab";
     // when / then
-    assertThat(valid().actorId(ascii).build().actorId()).isEqualTo(ascii);
-    assertThat(valid().actorId(multiByte).build().actorId()).isEqualTo(multiByte);
+    assertThat(valid().streamId(ascii).build().streamId()).isEqualTo(ascii);
+    assertThat(valid().streamId(multiByte).build().streamId()).isEqualTo(multiByte);
   }
 
   @Test
-  void build_withActorIdLongerThanTheMaximumBytes_isRefusedNamingActorId() {
+  void build_withStreamIdLongerThanTheMaximumBytes_isRefusedNamingStreamId() {
     // given: 683 three-byte characters are only 683 chars but 2049 UTF-8 bytes
-    String ascii = "a".repeat(Event.MAX_ACTOR_ID_BYTES + 1);
+    String ascii = "a".repeat(Event.MAX_STREAM_ID_BYTES + 1);
     String multiByte = "\u65E5".repeat(683);
     // when / then
-    assertRefused(() -> valid().actorId(ascii).build(), "actorId");
-    assertRefused(() -> valid().actorId(multiByte).build(), "actorId");
+    assertRefused(() -> valid().streamId(ascii).build(), "streamId");
+    assertRefused(() -> valid().streamId(multiByte).build(), "streamId");
   }
 
   // ---- data that JSON cannot represent
@@ -312,7 +312,7 @@ class EventTest {
     // given
     Event cause = valid().correlationId("corr").userId("user").traceId("trace").spanId("span")
         .causationId("cause-of-cause").metadata("tenant", "acme").build();
-    Event caused = valid().actorId("actor-2").metadata("own", "kept").build();
+    Event caused = valid().streamId("actor-2").metadata("own", "kept").build();
     // when
     Event result = caused.withMetadataFrom(cause);
     // then
@@ -321,7 +321,7 @@ class EventTest {
         Map.entry(EventMetadata.TRACE_ID, "trace"), Map.entry(EventMetadata.SPAN_ID, "span"),
         Map.entry(EventMetadata.CAUSATION_ID, cause.id()));
     assertThat(result.id()).isEqualTo(caused.id());
-    assertThat(result.actorId()).isEqualTo("actor-2");
+    assertThat(result.streamId()).isEqualTo("actor-2");
   }
 
   @Test
@@ -369,7 +369,7 @@ class EventTest {
     assertThat(event).isEqualTo(event.toBuilder().build());
     assertThat(event).isNotEqualTo(event.toBuilder().id("other").build());
     assertThat(event).isNotEqualTo(event.toBuilder().eventType("Other").build());
-    assertThat(event).isNotEqualTo(event.toBuilder().actorId("other").build());
+    assertThat(event).isNotEqualTo(event.toBuilder().streamId("other").build());
     assertThat(event).isNotEqualTo(event.toBuilder().commandId(null).build());
     assertThat(event).isNotEqualTo(event.toBuilder().version(2).build());
     assertThat(event).isNotEqualTo(event.toBuilder().data(Map.of("n", 2L)).build());
@@ -378,7 +378,7 @@ class EventTest {
   }
 
   private static Event.Builder valid() {
-    return Event.builder().eventType("Happened").actorId("actor-1").version(1);
+    return Event.builder().eventType("Happened").streamId("actor-1").version(1);
   }
 
   private static Map<String, Object> mutableData() {

@@ -2,7 +2,6 @@ package dev.aether.nats;
 
 import dev.aether.nats.StoreLayout.ActorAddress;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * a bounded cache of hints. A cached position is a true but possibly outdated fact, so it may save the read
  * before an append; the server's expected-sequence check is the real fence.
  *
- * <p>Thread-safe: the cache is a concurrent map whose entries only move forward; when it outgrows
- * {@link #MAX_CACHED} entries it is cleared (a miss costs one direct get).
+ * <p>Thread-safe: the cache is a concurrent map whose entries only move forward, bounded at
+ * {@link #MAX_CACHED} entries ({@link BoundedMaps}: a full cache evicts single entries, keeping the actors in
+ * use; a miss costs one direct get).
  */
 final class ActorPositions {
 
@@ -24,7 +24,7 @@ final class ActorPositions {
 
   private final StreamReads reads;
   private final Replayer replayer;
-  private final ConcurrentMap<String, Position> cache = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Position> cache = BoundedMaps.create(MAX_CACHED);
 
   ActorPositions(StreamReads reads, Replayer replayer) {
     this.reads = reads;
@@ -32,8 +32,8 @@ final class ActorPositions {
   }
 
   /** The cached position of an actor, or {@code null}. */
-  Position cached(String actorId) {
-    return cache.get(actorId);
+  Position cached(String streamId) {
+    return cache.get(streamId);
   }
 
   /**
@@ -54,33 +54,30 @@ final class ActorPositions {
       current = versions.last();
     } else {
       LOG.warn("the last message (stream {} sequence {}) of actor \"{}\" has no valid version header; "
-          + "replaying to find the actor's version", address.stream(), last.sequence(), address.actorId());
+          + "replaying to find the actor's version", address.stream(), last.sequence(), address.streamId());
       current = replayer.lastDecodableVersion(address, last.sequence());
     }
     Position position = new Position(current, last.sequence());
-    cache(address.actorId(), position);
+    cache(address.streamId(), position);
     return new Current(position, found);
   }
 
   /** Records the position a commit reached, keeping the later of it and the cached one. */
-  void advance(String actorId, Position position) {
-    bound();
-    cache.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
+  void advance(String streamId, Position position) {
+    cache.merge(streamId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
   }
 
   /**
    * Records a position just read: the truth at that moment, so it replaces the cached one (which may be
    * ahead of it only if the stream was recreated; a concurrent commit it hides costs one more read).
    */
-  private void cache(String actorId, Position position) {
-    bound();
-    cache.put(actorId, position);
+  private void cache(String streamId, Position position) {
+    cache.put(streamId, position);
   }
 
-  private void bound() {
-    if (cache.size() >= MAX_CACHED) {
-      cache.clear();
-    }
+  /** The number of cached positions (for tests). */
+  int cachedCount() {
+    return cache.size();
   }
 
   /**

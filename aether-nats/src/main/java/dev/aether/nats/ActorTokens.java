@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The reversible, collision-free encoding of an actor id into one NATS subject token (also used as the
+ * The reversible, collision-free encoding of a stream id into one NATS subject token (also used as the
  * snapshot KV key).
  *
  * <p>An id made only of {@code [A-Za-z0-9_-]} that does not start with {@value #MARKER} is its own token
@@ -17,7 +17,7 @@ import java.util.Base64;
  * form of its UTF-8 bytes. Plain tokens never start with the marker and encoded ones always do, so the
  * mapping is injective; tokens contain only {@code [A-Za-z0-9_-]}: no {@code .}, {@code *}, {@code >},
  * whitespace or control characters, and they are valid KV keys. The longest token
- * ({@value Event#MAX_ACTOR_ID_BYTES} UTF-8 bytes, not plain) has {@value #MAX_TOKEN_LENGTH} characters.
+ * ({@value Event#MAX_STREAM_ID_BYTES} UTF-8 bytes, not plain) has {@value #MAX_TOKEN_LENGTH} characters.
  *
  * <p>An id holding an unpaired UTF-16 surrogate has no UTF-8 form and is refused. Stateless and thread-safe.
  */
@@ -26,8 +26,8 @@ final class ActorTokens {
   /** The first character of an encoded (non-plain) token. */
   static final char MARKER = '_';
 
-  /** The length of the longest token: the marker plus the base64 of {@value Event#MAX_ACTOR_ID_BYTES} bytes. */
-  static final int MAX_TOKEN_LENGTH = 1 + (Event.MAX_ACTOR_ID_BYTES * 4 + 2) / 3;
+  /** The length of the longest token: the marker plus the base64 of {@value Event#MAX_STREAM_ID_BYTES} bytes. */
+  static final int MAX_TOKEN_LENGTH = 1 + (Event.MAX_STREAM_ID_BYTES * 4 + 2) / 3;
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -35,25 +35,25 @@ final class ActorTokens {
   private ActorTokens() {}
 
   /**
-   * Encodes an actor id.
+   * Encodes a stream id.
    *
-   * @param actorId a valid actor id
+   * @param streamId a valid stream id
    * @return its token
-   * @throws InvalidInputException naming {@code actorId} when it holds an unpaired surrogate
+   * @throws InvalidInputException naming {@code streamId} when it holds an unpaired surrogate
    */
-  static String encode(String actorId) {
-    if (isPlain(actorId)) {
-      return actorId;
+  static String encode(String streamId) {
+    if (isPlain(streamId)) {
+      return streamId;
     }
-    requireWellFormed(actorId);
-    return MARKER + ENCODER.encodeToString(actorId.getBytes(StandardCharsets.UTF_8));
+    requireWellFormed(streamId);
+    return MARKER + ENCODER.encodeToString(streamId.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
    * Decodes a token made by {@link #encode(String)}.
    *
    * @param token the token
-   * @return the actor id
+   * @return the stream id
    * @throws IllegalArgumentException when the string is not a token, or not the one {@link #encode} makes
    */
   static String decode(String token) {
@@ -63,20 +63,20 @@ final class ActorTokens {
       }
       return token;
     }
-    String actorId;
+    String streamId;
     try {
-      actorId = StandardCharsets.UTF_8.newDecoder()
+      streamId = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(DECODER.decode(token.substring(1)))).toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("actor token is not UTF-8: " + token, e);
     }
-    if (!encode(actorId).equals(token)) {
+    if (!encode(streamId).equals(token)) {
       // "_aQ" decodes to "i", whose token is "i": only the canonical token of an id is accepted
-      throw new IllegalArgumentException("not the canonical token of its actor id: " + token);
+      throw new IllegalArgumentException("not the canonical token of its stream id: " + token);
     }
-    return actorId;
+    return streamId;
   }
 
   /**
@@ -108,7 +108,7 @@ final class ActorTokens {
       if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new InvalidInputException("actorId", "holds an unpaired UTF-16 surrogate at index " + i
+        throw new InvalidInputException("streamId", "holds an unpaired UTF-16 surrogate at index " + i
             + ", which has no UTF-8 form");
       }
     }

@@ -21,7 +21,7 @@ import java.util.List;
  *       commit of one event (one header, read with one lookup in a replay), so that an actor's
  *       current version is read from the last message's headers alone;
  *   <li>{@value #MSG_ID}: {@code <lastVersion>-<hash>}, where the hash (SHA-256, 128 bits, base64url) covers
- *       the actor id and every event's id and version: a retried commit has the same id and is dropped by
+ *       the stream id and every event's id and version: a retried commit has the same id and is dropped by
  *       the server's de-duplication; commits of different actors never share one;
  *   <li>{@value #EXPECTED_LAST_SUBJECT_SEQUENCE}: the optimistic-concurrency fence checked by the server.
  * </ul>
@@ -50,14 +50,14 @@ final class CommitCodec {
   /**
    * Encodes a checked batch.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param events one or more events of the actor in increasing version order
    * @return the commit
    */
-  static Commit encode(String actorId, List<Event> events) {
+  static Commit encode(String streamId, List<Event> events) {
     long[] sizes = new long[events.size()];
     byte[] payload = payload(events, sizes);
-    return new Commit(actorId, events, messageId(actorId, events), payload, sizes);
+    return new Commit(streamId, events, messageId(streamId, events), payload, sizes);
   }
 
   /**
@@ -148,36 +148,36 @@ final class CommitCodec {
   /**
    * Decodes a stored commit and checks it against its headers.
    *
-   * @param actorId the actor whose subject the message was on
+   * @param streamId the stream (one actor's history) whose subject the message was on
    * @param headers the message headers
    * @param data the payload
    * @return the events, in version order
    * @throws EventDecodingException saying what is wrong
    */
-  static List<Event> decode(String actorId, Headers headers, byte[] data) {
-    return decode(actorId, versions(headers), data);
+  static List<Event> decode(String streamId, Headers headers, byte[] data) {
+    return decode(streamId, versions(headers), data);
   }
 
   /**
    * Decodes a stored commit whose version header was already read, and checks it against it.
    *
-   * @param actorId the actor whose subject the message was on
+   * @param streamId the stream (one actor's history) whose subject the message was on
    * @param versions the {@value #VERSIONS} header, as {@link #versions} read it ({@code null} when missing)
    * @param data the payload
    * @return the events, in version order
    * @throws EventDecodingException saying what is wrong
    */
-  static List<Event> decode(String actorId, Versions versions, byte[] data) {
+  static List<Event> decode(String streamId, Versions versions, byte[] data) {
     if (versions == null) {
       throw new EventDecodingException("missing or invalid header " + VERSIONS
           + ": not a commit written by an Aether store", null);
     }
-    List<Event> events = parse(actorId, data);
+    List<Event> events = parse(streamId, data);
     long previous = 0;
     for (Event event : events) {
-      if (!event.actorId().equals(actorId)) {
-        throw new EventDecodingException("event " + event.id() + " belongs to actor \"" + event.actorId()
-            + "\", not to the subject's actor \"" + actorId + "\"", null);
+      if (!event.streamId().equals(streamId)) {
+        throw new EventDecodingException("event " + event.id() + " belongs to actor \"" + event.streamId()
+            + "\", not to the subject's actor \"" + streamId + "\"", null);
       }
       if (event.version() <= previous) {
         throw new EventDecodingException("versions do not increase within the commit: " + event.version()
@@ -193,10 +193,10 @@ final class CommitCodec {
     return events;
   }
 
-  private static List<Event> parse(String actorId, byte[] data) {
+  private static List<Event> parse(String streamId, byte[] data) {
     int start = firstNonBlank(data);
     if (start < 0 || data[start] != '[') {
-      return List.of(EventJson.fromBytes(data, actorId));
+      return List.of(EventJson.fromBytes(data, streamId));
     }
     List<byte[]> objects = JsonSlices.arrayObjects(data);
     if (objects.isEmpty()) {
@@ -204,7 +204,7 @@ final class CommitCodec {
     }
     List<Event> events = new ArrayList<>(objects.size());
     for (byte[] object : objects) {
-      events.add(EventJson.fromBytes(object, actorId));
+      events.add(EventJson.fromBytes(object, streamId));
     }
     return events;
   }
@@ -240,10 +240,10 @@ final class CommitCodec {
     return out.toByteArray();
   }
 
-  private static String messageId(String actorId, List<Event> events) {
-    // The hashed bytes: the actor id, then per event a zero byte, its id, a zero byte and its version in
+  private static String messageId(String streamId, List<Event> events) {
+    // The hashed bytes: the stream id, then per event a zero byte, its id, a zero byte and its version in
     // decimal digits, all UTF-8; built as one string so that the digest is updated once.
-    StringBuilder input = new StringBuilder(actorId.length() + events.size() * 48).append(actorId);
+    StringBuilder input = new StringBuilder(streamId.length() + events.size() * 48).append(streamId);
     for (Event event : events) {
       input.append('\0').append(event.id()).append('\0').append(event.version());
     }

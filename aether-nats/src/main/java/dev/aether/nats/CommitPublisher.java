@@ -12,18 +12,9 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -51,14 +42,6 @@ import java.util.function.LongPredicate;
  * A publish without an acknowledgement in time is an {@link OutcomeUnknownException}; its expected
  * sequence is remembered so that a retry by this store can recognise the commit.
  *
- * <h2>Asynchronous commits</h2>
- * {@link #commitAsync} takes the same steps. When the cached position (or the version-1 guess) passes the
- * rule it publishes with {@code publishAsync} and never blocks; the acknowledgement is settled on the
- * store's {@link CommitCompletions} thread, which also fails a commit whose acknowledgement does not come
- * within the timeout ({@code publishAsync} futures ignore the request timeout) with an
- * {@link OutcomeUnknownException}. Every step that needs a blocking read (a cache miss, a refused rule,
- * the resolution of a 10071) runs the synchronous algorithm on the caller-supplied executor.
- *
  * <h2>Size limit</h2>
  * A commit must fit in one message: at most the server's max payload (read from the connection's server
  * info at each commit, since a reconnect may reach another server) and the stream's max message size (read
@@ -75,31 +58,20 @@ final class CommitPublisher {
 
   /** How often one commit is re-tried after a 10071 whose fresh position still accepts it. */
   static final int MAX_ATTEMPTS = 64;
-  /** The most unresolved commits remembered. */
-  static final int MAX_UNRESOLVED = 10_000;
 
   private final Connection connection;
   private final JetStream js;
   private final StreamReads reads;
   private final ActorPositions positions;
-  private final Duration timeout;
-  private final CommitCompletions completions;
-  private final ConcurrentMap<String, Long> unresolved = new ConcurrentHashMap<>();
+  private final UnresolvedCommits unresolved = new UnresolvedCommits();
   /** The max message size of each stream by name, as last read (0 or less: unlimited). */
   private final ConcurrentMap<String, Long> streamMaxMessageSizes = new ConcurrentHashMap<>();
 
-  /**
-   * @param timeout how long an asynchronous commit waits for its acknowledgement
-   * @param completionThreadName the name of the thread that settles asynchronous commits
-   */
-  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions,
-      Duration timeout, String completionThreadName) {
+  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions) {
     this.connection = connection;
     this.js = js;
     this.reads = reads;
     this.positions = positions;
-    this.timeout = timeout;
-    this.completions = new CommitCompletions(completionThreadName, timeout);
   }
 
   /**
@@ -112,158 +84,7 @@ final class CommitPublisher {
    * @throws VersionConflictException when the current version does not satisfy the rule
    */
   Result commit(ActorAddress address, Commit commit, LongPredicate accepts) {
-    return commit(address, commit, accepts, startingPosition(address, commit), 1);
-  }
-
-  /**
-   * Stores a commit like {@link #commit(ActorAddress, Commit, LongPredicate)} without blocking the caller.
-   *
-   * @param address the actor
-   * @param commit the commit
-   * @param accepts tells whether the commit may follow a given current version
-   * @param blocking runs the steps that block (reads, the resolution of a 10071)
-   * @param outcome called once, with the result or with what {@link #commit(ActorAddress, Commit,
-   *     LongPredicate)} would throw (possibly wrapped in a {@link CompletionException}); on the completion
-   *     thread, or on {@code blocking} after a blocking step
-   * @throws CommitTooLargeException when the commit is above the server's max payload or the stream's max message
-   *     size (nothing sent)
-   * @throws StoreUnavailableException when not connected (nothing sent)
-   * @throws java.util.concurrent.RejectedExecutionException when {@code blocking} is shut down
-   */
-  void commitAsync(ActorAddress address, Commit commit, LongPredicate accepts, Executor blocking,
-      BiConsumer<Result, Throwable> outcome) {
     Position position = startingPosition(address, commit);
-    if (position == null || !accepts.test(position.version())) {
-      CompletableFuture.supplyAsync(() -> commit(address, commit, accepts), blocking).whenComplete(outcome);
-      return;
-    }
-    long expectedSequence = position.sequence();
-    Headers headers = CommitCodec.headers(commit, expectedSequence);
-    requireSendable(address, commit);
-    CompletableFuture<PublishAck> ack;
-    try {
-      ack = js.publishAsync(address.subject(), headers, commit.payload());
-    } catch (RuntimeException e) {
-      outcome.accept(null, NatsFailures.ofPublish(address.actorId(), e));
-      return;
-    }
-    AsyncCommit flight = new AsyncCommit(address, commit, accepts, expectedSequence, blocking, outcome);
-    completions.track(flight);
-    ack.whenComplete((PublishAck done, Throwable error) -> completions.deliver(flight, done, error));
-  }
-
-  /** The store's completion thread, which settles asynchronous commits. */
-  CommitCompletions completions() {
-    return completions;
-  }
-
-  /**
-   * An asynchronous commit between its publish and its outcome. A 10071 is resolved on the blocking
-   * executor; the deadline does not apply to that step, whose reads have timeouts of their own.
-   */
-  private final class AsyncCommit extends CommitCompletions.Flight {
-
-    private final ActorAddress address;
-    private final Commit commit;
-    private final LongPredicate accepts;
-    private final long expectedSequence;
-    private final Executor blocking;
-    private final BiConsumer<Result, Throwable> outcome;
-    /** Set by {@link #received} before the flight is queued for settling, which publishes it. */
-    private Result stored;
-
-    AsyncCommit(ActorAddress address, Commit commit, LongPredicate accepts, long expectedSequence,
-        Executor blocking, BiConsumer<Result, Throwable> outcome) {
-      super(System.nanoTime() + timeout.toNanos());
-      this.address = address;
-      this.commit = commit;
-      this.accepts = accepts;
-      this.expectedSequence = expectedSequence;
-      this.blocking = blocking;
-      this.outcome = outcome;
-    }
-
-    @Override
-    void received(PublishAck ack, Throwable error) {
-      if (error == null) {
-        // on jnats' reply thread: advance the position cache there, off the completion thread
-        stored = stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED);
-      }
-    }
-
-    @Override
-    void answer(PublishAck ack, Throwable error) {
-      if (error == null) {
-        outcome.accept(stored, null);
-        return;
-      }
-      Throwable cause = unwrap(error);
-      if (NatsFailures.isApiError(cause, NatsFailures.WRONG_LAST_SEQUENCE)) {
-        try {
-          CompletableFuture.supplyAsync(() -> storedAfter(address, commit, expectedSequence)
-                  .orElseGet(() -> commit(address, commit, accepts, null, 2)), blocking)
-              .whenComplete(outcome);
-        } catch (RejectedExecutionException closed) {
-          outcome.accept(null, closed);
-        }
-        return;
-      }
-      RuntimeException failure = ofAsyncPublish(address, cause);
-      if (failure instanceof OutcomeUnknownException) {
-        remember(commit.messageId(), expectedSequence);
-      }
-      outcome.accept(null, failure);
-    }
-
-    @Override
-    void expire(boolean closing) {
-      remember(commit.messageId(), expectedSequence);
-      String why = closing ? " before the store was closed" : " within " + timeout;
-      outcome.accept(null, new OutcomeUnknownException(address.actorId(), "commit to actor \""
-          + address.actorId() + "\" was sent but its acknowledgement did not arrive" + why
-          + "; it may or may not be stored. Retrying the same commit is safe", null));
-    }
-  }
-
-  private static RuntimeException ofAsyncPublish(ActorAddress address, Throwable cause) {
-    String what = "commit to actor \"" + address.actorId() + "\"";
-    return switch (cause) {
-      case TimeoutException timeout -> new OutcomeUnknownException(address.actorId(), what
-          + " was sent but the NATS client timed out waiting for its acknowledgement; it may or may not be"
-          + " stored. Retrying the same commit is safe", timeout);
-      case CancellationException cancelled -> new OutcomeUnknownException(address.actorId(), what
-          + " was sent but the NATS client gave up waiting for its acknowledgement; it may or may not be"
-          + " stored. Retrying the same commit is safe", cancelled);
-      case Exception e -> NatsFailures.ofPublish(address.actorId(), e);
-      default -> new OutcomeUnknownException(address.actorId(), what + " failed: " + cause, cause);
-    };
-  }
-
-  /** Peels the wrappers jnats and {@link CompletableFuture} put around a publish failure. */
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while (cause.getCause() != null && (cause instanceof CompletionException
-        || cause instanceof ExecutionException || cause.getClass() == RuntimeException.class)) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
-
-  /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
-  private Position startingPosition(ActorAddress address, Commit commit) {
-    Position position = positions.cached(address.actorId());
-    if (position == null && commit.firstVersion() == 1) {
-      // Only an actor without events accepts version 1: assume it is new instead of reading first. When it
-      // is not, the server answers 10071 and the commit is resolved or re-checked as after a stale cache.
-      position = Position.NONE;
-    }
-    return position;
-  }
-
-  /** The algorithm's loop from a given position ({@code null}: read it first) and attempt number. */
-  private Result commit(ActorAddress address, Commit commit, LongPredicate accepts, Position start,
-      int firstAttempt) {
-    Position position = start;
     Optional<StoredMessage> last = Optional.empty();
     boolean fresh = position == null;
     if (fresh) {
@@ -271,7 +92,7 @@ final class CommitPublisher {
       position = current.position();
       last = current.last();
     }
-    for (int attempt = firstAttempt; ; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       if (accepts.test(position.version())) {
         Optional<Result> result = attempt(address, commit, position.sequence());
         if (result.isPresent()) {
@@ -289,6 +110,17 @@ final class CommitPublisher {
       last = current.last();
       fresh = true;
     }
+  }
+
+  /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
+  private Position startingPosition(ActorAddress address, Commit commit) {
+    Position position = positions.cached(address.streamId());
+    if (position == null && commit.firstVersion() == 1) {
+      // Only an actor without events accepts version 1: assume it is new instead of reading first. When it
+      // is not, the server answers 10071 and the commit is resolved or re-checked as after a stale cache.
+      position = Position.NONE;
+    }
+    return position;
   }
 
   /**
@@ -310,11 +142,11 @@ final class CommitPublisher {
         throw tooLargeForStream(address, commit, e);
       }
       if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE) {
-        throw NatsFailures.ofPublish(address.actorId(), e);
+        throw NatsFailures.ofPublish(address.streamId(), e);
       }
       return storedAfter(address, commit, expectedSequence);
     } catch (IOException | RuntimeException e) {
-      RuntimeException failure = NatsFailures.ofPublish(address.actorId(), e);
+      RuntimeException failure = NatsFailures.ofPublish(address.streamId(), e);
       if (failure instanceof OutcomeUnknownException) {
         remember(commit.messageId(), expectedSequence);
       }
@@ -326,7 +158,7 @@ final class CommitPublisher {
     if (last.isPresent() && commit.messageId().equals(last.get().messageId())) {
       return Optional.of(stored(address, commit, last.get().sequence(), How.RESOLVED));
     }
-    Long expected = unresolved.get(commit.messageId());
+    Long expected = unresolved.expectedSequence(commit.messageId());
     if (expected == null) {
       return Optional.empty();
     }
@@ -344,11 +176,9 @@ final class CommitPublisher {
   }
 
   private Result stored(ActorAddress address, Commit commit, long sequence, How how) {
-    if (!unresolved.isEmpty()) {
-      unresolved.remove(commit.messageId());
-    }
+    unresolved.resolved(commit.messageId());
     Position position = new Position(commit.lastVersion(), sequence);
-    positions.advance(address.actorId(), position);
+    positions.advance(address.streamId(), position);
     return new Result(position, how);
   }
 
@@ -356,7 +186,7 @@ final class CommitPublisher {
     Connection.Status status = connection.getStatus();
     if (status != Connection.Status.CONNECTED) {
       throw new StoreUnavailableException("not connected to NATS (connection " + status + "): commit to actor \""
-          + address.actorId() + "\" was not sent, nothing was stored", null);
+          + address.streamId() + "\" was not sent, nothing was stored", null);
     }
     long maxPayload = connection.getServerInfo().getMaxPayload();
     long streamMax = streamMaxMessageSizes.getOrDefault(address.stream(), 0L);
@@ -367,7 +197,7 @@ final class CommitPublisher {
     }
     long limit = CommitCodec.commitLimit(maxMessage);
     if (commit.size() > limit) {
-      throw new CommitTooLargeException(address.actorId(), commit.eventSizes(), limit, (streamLimits
+      throw new CommitTooLargeException(address.streamId(), commit.eventSizes(), limit, (streamLimits
           ? "stream " + address.stream() + "'s max message size of " + maxMessage
           : "the NATS server's max payload of " + maxMessage) + " bytes, less up to "
           + (maxMessage - limit) + " bytes of headers and framing");
@@ -410,18 +240,15 @@ final class CommitPublisher {
     } catch (RuntimeException unreadable) {
       refused.addSuppressed(unreadable);
     }
-    return NatsFailures.ofPublish(address.actorId(), refused);
+    return NatsFailures.ofPublish(address.streamId(), refused);
   }
 
   private void remember(String messageId, long expectedSequence) {
-    if (unresolved.size() >= MAX_UNRESOLVED) {
-      unresolved.clear();
-    }
-    unresolved.put(messageId, expectedSequence);
+    unresolved.remember(messageId, expectedSequence);
   }
 
   private static VersionConflictException conflict(Commit commit, Position current) {
-    return new VersionConflictException(commit.actorId(), commit.firstVersion(), current.version());
+    return new VersionConflictException(commit.streamId(), commit.firstVersion(), current.version());
   }
 
   /** How a commit came to be stored. */

@@ -1,60 +1,42 @@
 package dev.aether.nats;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
-import dev.aether.store.EventStoredListener;
+import dev.aether.config.ConfigKeys;
+import dev.aether.support.Checks;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
  * The configuration of a {@link JetStreamEventStore}: where the servers are, how to authenticate, and the
- * layout and durability of the streams. Build one with {@link #builder()}; every value has a safe default.
+ * layout and durability of the streams. Build one with {@link #builder()}, or read one from a string map with
+ * {@link #fromMap} (keys under {@value #PREFIX}, documented in the module README); every value has a safe
+ * default. There is no public constructor, so a setting can be added without breaking a caller.
  *
  * <p>Every setter of the builder checks its value and {@link Builder#build()} checks the rules between
- * values; a bad value is refused with an {@link InvalidInputException} naming it, never repaired. The
- * canonical constructor runs the same checks, so no invalid configuration can exist.
+ * values; a bad value is refused with an {@link InvalidInputException} naming it, never repaired.
  *
  * <p>{@code namespace}, {@code subjectPrefix} and {@code partitions} fix where events live: a store
  * configured differently does not see them. {@code replicas}, {@code maxAge}, {@code duplicateWindow} and
  * {@code storage} are the durability the store demands of existing streams (see {@link JetStreamEventStore}).
+ * The store's {@link dev.aether.store.EventStoredListener} is not configuration: it is given to
+ * {@link JetStreamEventStore#connect(JetStreamConfig, dev.aether.store.EventStoredListener)}.
  *
- * <p>Immutable and thread-safe (the listener must be thread-safe itself).
- *
- * @param servers the server URLs, {@code nats://host:port} or {@code tls://host:port}
- * @param credentials how to authenticate
- * @param tls whether to connect with TLS even to {@code nats://} URLs
- * @param sslContext the TLS context to use; empty means the JVM default (requires {@code tls})
- * @param namespace the namespace: tokens of {@code [A-Za-z0-9_-]} separated by dots
- * @param subjectPrefix the first subject token, {@code [A-Za-z0-9-]}
- * @param partitions the number of event streams of the namespace, 1 to {@value #MAX_PARTITIONS}
- * @param replicas the stream replicas, 1 to {@value #MAX_REPLICAS}
- * @param maxAge how long events are kept; empty means forever
- * @param duplicateWindow how long the server remembers a commit's id to drop a retried duplicate
- * @param connectTimeout how long connecting may take
- * @param requestTimeout how long the store waits for any server answer, including a publish acknowledgement
- * @param storage where the server keeps the streams
- * @param eventStoredListener receives one notice per stored event
+ * <p>Immutable and thread-safe; equal when all settings are equal (the TLS context by identity). The
+ * {@code toString()} never shows a password or token.
  */
-public record JetStreamConfig(
-    List<String> servers,
-    NatsCredentials credentials,
-    boolean tls,
-    Optional<SSLContext> sslContext,
-    String namespace,
-    String subjectPrefix,
-    int partitions,
-    int replicas,
-    Optional<Duration> maxAge,
-    Duration duplicateWindow,
-    Duration connectTimeout,
-    Duration requestTimeout,
-    Storage storage,
-    EventStoredListener eventStoredListener) {
+public final class JetStreamConfig {
+
+  /** The prefix of the keys of {@link #fromMap}: {@value}. */
+  public static final String PREFIX = "aether.nats.";
 
   /** The default server: a local nats-server on the standard port. */
   public static final String DEFAULT_SERVER = "nats://127.0.0.1:4222";
@@ -100,28 +82,42 @@ public record JetStreamConfig(
     MEMORY
   }
 
-  /** Validates every value and the rules between them; copies {@code servers}. */
-  public JetStreamConfig {
-    servers = checkServers(servers);
-    Checks.notNull(credentials, "credentials");
-    Checks.notNull(sslContext, "sslContext");
-    checkNamespace(namespace);
-    checkSubjectPrefix(subjectPrefix);
-    checkRange(partitions, 1, MAX_PARTITIONS, "partitions");
-    checkRange(replicas, 1, MAX_REPLICAS, "replicas");
-    Checks.notNull(maxAge, "maxAge").ifPresent(age -> checkPositive(age, "maxAge"));
-    checkPositive(duplicateWindow, "duplicateWindow");
-    checkPositive(connectTimeout, "connectTimeout");
-    checkPositive(requestTimeout, "requestTimeout");
-    Checks.notNull(storage, "storage");
-    Checks.notNull(eventStoredListener, "eventStoredListener");
-    if (sslContext.isPresent() && !tls) {
-      throw new InvalidInputException("tls", "must be true when an sslContext is given");
-    }
-    if (maxAge.isPresent() && duplicateWindow.compareTo(maxAge.get()) > 0) {
-      throw new InvalidInputException("duplicateWindow",
-          "must not be longer than maxAge (" + maxAge.get() + "), was " + duplicateWindow);
-    }
+  private static final Set<String> KEY_NAMES = Set.of("servers", "user", "password", "token", "creds-file", "tls",
+      "namespace", "subject-prefix", "partitions", "replicas", "max-age", "duplicate-window", "connect-timeout",
+      "request-timeout", "storage");
+  private static final Set<String> CREDENTIAL_NAMES = Set.of("user", "token", "creds-file");
+  private static final String FOREVER = "forever";
+
+  private final List<String> servers;
+  private final NatsCredentials credentials;
+  private final boolean tls;
+  /** The TLS context, or null for the JVM default. */
+  private final SSLContext sslContext;
+  private final String namespace;
+  private final String subjectPrefix;
+  private final int partitions;
+  private final int replicas;
+  /** How long events are kept, or null for forever. */
+  private final Duration maxAge;
+  private final Duration duplicateWindow;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final Storage storage;
+
+  private JetStreamConfig(Builder b) {
+    servers = b.servers;
+    credentials = b.credentials;
+    tls = b.tls;
+    sslContext = b.sslContext;
+    namespace = b.namespace;
+    subjectPrefix = b.subjectPrefix;
+    partitions = b.partitions;
+    replicas = b.replicas;
+    maxAge = b.maxAge;
+    duplicateWindow = b.duplicateWindow;
+    connectTimeout = b.connectTimeout;
+    requestTimeout = b.requestTimeout;
+    storage = b.storage;
   }
 
   /**
@@ -134,12 +130,117 @@ public record JetStreamConfig(
   }
 
   /**
+   * Reads a configuration from a string map: the defaults, overridden by the keys under {@value #PREFIX}
+   * (see the module README and {@link ConfigKeys} for the value forms); keys of other prefixes are ignored.
+   * A TLS context cannot be given this way ({@code tls=true} uses the JVM default).
+   *
+   * @param settings the settings, for example read from YAML, environment and flags
+   * @return the configuration
+   * @throws InvalidInputException naming the key that is unknown under {@value #PREFIX}, cannot be parsed,
+   *     is out of range, or breaks a rule between settings
+   */
+  public static JetStreamConfig fromMap(Map<String, String> settings) {
+    Builder builder = builder();
+    return builder.apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES)).build(builder::build);
+  }
+
+  /**
    * Starts a builder holding every value of this configuration.
    *
    * @return a new builder
    */
   public Builder toBuilder() {
     return new Builder(this);
+  }
+
+  /** @return the server URLs, {@code nats://host:port} or {@code tls://host:port}; at least one */
+  public List<String> servers() {
+    return servers;
+  }
+
+  /** @return how to authenticate */
+  public NatsCredentials credentials() {
+    return credentials;
+  }
+
+  /** @return whether to connect with TLS even to {@code nats://} URLs */
+  public boolean tls() {
+    return tls;
+  }
+
+  /** @return the TLS context to use; empty means the JVM default (and always empty without {@link #tls()}) */
+  public Optional<SSLContext> sslContext() {
+    return Optional.ofNullable(sslContext);
+  }
+
+  /** @return the namespace: tokens of {@code [A-Za-z0-9_-]} separated by dots */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** @return the first subject token, {@code [A-Za-z0-9-]} */
+  public String subjectPrefix() {
+    return subjectPrefix;
+  }
+
+  /** @return the number of event streams of the namespace, 1 to {@value #MAX_PARTITIONS} */
+  public int partitions() {
+    return partitions;
+  }
+
+  /** @return the stream replicas, 1 to {@value #MAX_REPLICAS} */
+  public int replicas() {
+    return replicas;
+  }
+
+  /** @return how long events are kept; empty means forever */
+  public Optional<Duration> maxAge() {
+    return Optional.ofNullable(maxAge);
+  }
+
+  /** @return how long the server remembers a commit's id to drop a retried duplicate */
+  public Duration duplicateWindow() {
+    return duplicateWindow;
+  }
+
+  /** @return how long connecting may take */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** @return how long the store waits for any server answer, including a publish acknowledgement */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** @return where the server keeps the streams */
+  public Storage storage() {
+    return storage;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JetStreamConfig c && servers.equals(c.servers) && credentials.equals(c.credentials)
+        && tls == c.tls && sslContext == c.sslContext && namespace.equals(c.namespace)
+        && subjectPrefix.equals(c.subjectPrefix) && partitions == c.partitions && replicas == c.replicas
+        && Objects.equals(maxAge, c.maxAge) && duplicateWindow.equals(c.duplicateWindow)
+        && connectTimeout.equals(c.connectTimeout) && requestTimeout.equals(c.requestTimeout)
+        && storage == c.storage;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(servers, credentials, tls, sslContext, namespace, subjectPrefix, partitions, replicas,
+        maxAge, duplicateWindow, connectTimeout, requestTimeout, storage);
+  }
+
+  @Override
+  public String toString() {
+    return "JetStreamConfig[servers=" + servers + ", credentials=" + credentials + ", tls=" + tls
+        + ", sslContext=" + sslContext() + ", namespace=" + namespace + ", subjectPrefix=" + subjectPrefix
+        + ", partitions=" + partitions + ", replicas=" + replicas + ", maxAge=" + maxAge()
+        + ", duplicateWindow=" + duplicateWindow + ", connectTimeout=" + connectTimeout + ", requestTimeout="
+        + requestTimeout + ", storage=" + storage + "]";
   }
 
   private static List<String> checkServers(List<String> servers) {
@@ -211,17 +312,16 @@ public record JetStreamConfig(
     private List<String> servers = List.of(DEFAULT_SERVER);
     private NatsCredentials credentials = NatsCredentials.none();
     private boolean tls;
-    private Optional<SSLContext> sslContext = Optional.empty();
+    private SSLContext sslContext;
     private String namespace = DEFAULT_NAMESPACE;
     private String subjectPrefix = DEFAULT_SUBJECT_PREFIX;
     private int partitions = DEFAULT_PARTITIONS;
     private int replicas = DEFAULT_REPLICAS;
-    private Optional<Duration> maxAge = Optional.empty();
+    private Duration maxAge;
     private Duration duplicateWindow = DEFAULT_DUPLICATE_WINDOW;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Storage storage = DEFAULT_STORAGE;
-    private EventStoredListener eventStoredListener = EventStoredListener.NONE;
 
     private Builder() {}
 
@@ -239,7 +339,6 @@ public record JetStreamConfig(
       connectTimeout = c.connectTimeout;
       requestTimeout = c.requestTimeout;
       storage = c.storage;
-      eventStoredListener = c.eventStoredListener;
     }
 
     /**
@@ -286,7 +385,7 @@ public record JetStreamConfig(
     public Builder tls(boolean enabled) {
       this.tls = enabled;
       if (!enabled) {
-        this.sslContext = Optional.empty();
+        this.sslContext = null;
       }
       return this;
     }
@@ -298,7 +397,7 @@ public record JetStreamConfig(
      * @return this builder
      */
     public Builder sslContext(SSLContext context) {
-      this.sslContext = Optional.of(Checks.notNull(context, "sslContext"));
+      this.sslContext = Checks.notNull(context, "sslContext");
       this.tls = true;
       return this;
     }
@@ -363,7 +462,7 @@ public record JetStreamConfig(
      * @return this builder
      */
     public Builder maxAge(Duration maxAge) {
-      this.maxAge = Optional.of(checkPositive(maxAge, "maxAge"));
+      this.maxAge = checkPositive(maxAge, "maxAge");
       return this;
     }
 
@@ -373,7 +472,7 @@ public record JetStreamConfig(
      * @return this builder
      */
     public Builder keepForever() {
-      this.maxAge = Optional.empty();
+      this.maxAge = null;
       return this;
     }
 
@@ -424,14 +523,54 @@ public record JetStreamConfig(
     }
 
     /**
-     * Sets the listener told about every stored event (default: none).
+     * Sets every setting a string map holds under {@value JetStreamConfig#PREFIX}; the others keep their
+     * values. See {@link JetStreamConfig#fromMap} and the module README for the keys.
      *
-     * @param listener a thread-safe, quick listener
+     * @param settings the settings; keys of other prefixes are ignored
      * @return this builder
+     * @throws InvalidInputException naming the key that is unknown, cannot be parsed or is refused, or
+     *     naming a credentials key that conflicts with another
      */
-    public Builder eventStoredListener(EventStoredListener listener) {
-      this.eventStoredListener = Checks.notNull(listener, "eventStoredListener");
+    public Builder apply(Map<String, String> settings) {
+      apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES));
       return this;
+    }
+
+    private ConfigKeys apply(ConfigKeys keys) {
+      keys.list("servers", this::servers)
+          .bool("tls", this::tls)
+          .string("namespace", this::namespace)
+          .string("subject-prefix", this::subjectPrefix)
+          .integer("partitions", this::partitions)
+          .integer("replicas", this::replicas)
+          .duration("duplicate-window", this::duplicateWindow)
+          .duration("connect-timeout", this::connectTimeout)
+          .duration("request-timeout", this::requestTimeout)
+          .enumeration("storage", Storage.class, this::storage);
+      if (keys.raw("max-age").map(v -> v.trim().equalsIgnoreCase(FOREVER)).orElse(false)) {
+        keepForever();
+      } else {
+        keys.duration("max-age", this::maxAge);
+      }
+      applyCredentials(keys);
+      return keys;
+    }
+
+    private void applyCredentials(ConfigKeys keys) {
+      List<String> given = CREDENTIAL_NAMES.stream().filter(n -> keys.raw(n).isPresent()).sorted().toList();
+      if (given.size() > 1) {
+        throw new InvalidInputException(keys.key(given.get(1)),
+            "only one of " + keys.key(given.get(0)) + " and " + keys.key(given.get(1)) + " may be set");
+      }
+      boolean user = keys.raw("user").isPresent();
+      if (user != keys.raw("password").isPresent()) {
+        throw new InvalidInputException(keys.key(user ? "password" : "user"),
+            "must be set together with " + keys.key(user ? "user" : "password"));
+      }
+      String password = keys.raw("password").orElse(null);
+      keys.value("user", name -> NatsCredentials.userPassword(name, password), this::credentials)
+          .value("token", NatsCredentials::token, this::credentials)
+          .value("creds-file", file -> NatsCredentials.credsFile(Path.of(file.trim())), this::credentials);
     }
 
     /**
@@ -441,8 +580,11 @@ public record JetStreamConfig(
      * @throws InvalidInputException when {@code duplicateWindow} is longer than {@code maxAge}
      */
     public JetStreamConfig build() {
-      return new JetStreamConfig(servers, credentials, tls, sslContext, namespace, subjectPrefix, partitions,
-          replicas, maxAge, duplicateWindow, connectTimeout, requestTimeout, storage, eventStoredListener);
+      if (maxAge != null && duplicateWindow.compareTo(maxAge) > 0) {
+        throw new InvalidInputException("duplicateWindow",
+            "must not be longer than maxAge (" + maxAge + "), was " + duplicateWindow);
+      }
+      return new JetStreamConfig(this);
     }
   }
 }

@@ -1,21 +1,24 @@
 package dev.aether.nats;
 
-import dev.aether.AetherException;
 import dev.aether.InvalidInputException;
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
-import dev.aether.internal.AppendChecks;
-import dev.aether.internal.Checks;
+import dev.aether.support.AppendChecks;
+import dev.aether.support.Checks;
 import dev.aether.nats.CommitPublisher.Result;
 import dev.aether.nats.StoreLayout.ActorAddress;
 import dev.aether.store.EventStore;
 import dev.aether.store.EventStored;
 import dev.aether.store.EventStoredListener;
+import dev.aether.store.HealthReporting;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.SnapshotStore;
+import dev.aether.store.StoreHealth;
 import dev.aether.store.StoreUnavailableException;
 import dev.aether.store.VersionConflictException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -26,16 +29,7 @@ import io.nats.client.KeyValueOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
@@ -46,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * processes: the server enforces each actor's version order.
  *
  * <h2>Layout</h2>
- * A namespace's events are spread over {@code partitions} streams by a stable hash of the actor id; each
+ * A namespace's events are spread over {@code partitions} streams by a stable hash of the stream id; each
  * actor has one subject, {@code <prefix>.<namespace>.events.<partition>.<actorToken>}, and each commit
  * ({@link #saveEvent} of one event, {@link #append} of several) is one message, so a batch is stored whole
  * or not at all. Snapshots live in a KV bucket of the namespace. The streams and the bucket are created on
@@ -73,15 +67,21 @@ import org.slf4j.LoggerFactory;
  * No exception of the NATS client leaves the store.
  *
  * <h2>Notices</h2>
- * After a successful commit the configured {@link EventStoredListener} is called on the writing thread
- * (for {@link #appendAsync}, the store's thread that completes the future), once per event in
- * version order; never for a refused or failed commit. A listener failure is logged.
+ * After a successful commit the store's {@link EventStoredListener} (given to {@link #connect(JetStreamConfig,
+ * EventStoredListener)} or {@link #create(Connection, JetStreamConfig, EventStoredListener)}; none by default)
+ * is called on the writing thread, once per event in version order; never for a refused or failed commit.
+ * A listener failure is logged.
+ *
+ * <h2>Health and meters</h2>
+ * {@link #health()} reads the connection's status, URL and last error locally (for a health endpoint);
+ * {@link #bindTo(MeterRegistry)} publishes them as {@code aether.store.connection.state} (gauge per state)
+ * and {@code aether.store.reconnects} (see the module README, "Metrics").
  *
  * <p>Thread-safe and lock-free. Create with {@link #connect(JetStreamConfig)} (the store owns its
  * connection) or {@link #create(Connection, JetStreamConfig)} (the caller's connection, left open by
  * {@link #close()}).
  */
-public final class JetStreamEventStore implements EventStore, SnapshotStore {
+public final class JetStreamEventStore implements EventStore, SnapshotStore, HealthReporting, MeterBinder {
 
   private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventStore.class);
   private static final int MAX_SNAPSHOT_HINTS = 100_000;
@@ -89,31 +89,30 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   private final Connection connection;
   private final boolean ownsConnection;
   private final JetStreamConfig config;
+  private final EventStoredListener listener;
   private final StoreLayout layout;
   private final ActorPositions positions;
   private final StreamReads reads;
   private final CommitPublisher publisher;
   private final Replayer replayer;
   private final SnapshotBucket snapshots;
-  private final ConcurrentMap<String, Position> snapshotPositions = new ConcurrentHashMap<>();
+  /** The last snapshot read or saved per actor, a hint bounded like the positions ({@link BoundedMaps}). */
+  private final ConcurrentMap<String, Position> snapshotPositions = BoundedMaps.create(MAX_SNAPSHOT_HINTS);
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Runs the blocking steps of {@link #appendAsync}: reads on a cache miss, the resolution of a 10071. */
-  private final ExecutorService blocking =
-      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-jetstream-append-", 0).factory());
 
   private JetStreamEventStore(Connection connection, boolean ownsConnection, JetStreamConfig config,
-      JetStream js, JetStreamManagement jsm, KeyValue kv) {
+      EventStoredListener listener, JetStream js, JetStreamManagement jsm, KeyValue kv) {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.config = config;
+    this.listener = listener;
     this.layout = StoreLayout.of(config);
     ReadRetry retry = ReadRetry.forRequestTimeout(config.requestTimeout());
     StreamReads reads = new StreamReads(jsm, retry);
     this.reads = reads;
     this.replayer = new Replayer(connection, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
-    this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout(),
-        "aether-jetstream-completions-" + config.namespace());
+    this.publisher = new CommitPublisher(connection, js, reads, positions);
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
   }
 
@@ -129,10 +128,29 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
    */
   public static JetStreamEventStore connect(JetStreamConfig config) {
+    return connect(config, EventStoredListener.NONE);
+  }
+
+  /**
+   * Connects to the configured servers and opens a store that owns the connection and tells a listener about
+   * every stored event (see "Notices" above).
+   *
+   * @param config the configuration
+   * @param listener a thread-safe, quick listener, for example {@code EventStoredFeed.publisher(bus, ns)}
+   * @return the store, with its streams and bucket checked or created
+   * @throws InvalidInputException naming {@code config} or {@code eventStoredListener} when it is null
+   * @throws StoreUnavailableException when no server can be reached in the connect timeout
+   * @throws NatsAuthenticationException when the server refuses the credentials
+   * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
+   * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
+   */
+  public static JetStreamEventStore connect(JetStreamConfig config, EventStoredListener listener) {
     Checks.notNull(config, "config");
+    Checks.notNull(listener, "eventStoredListener");
     Connection connection = NatsConnector.connect(config);
     try {
-      return open(connection, true, config);
+      return open(connection, true, config, listener);
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
@@ -152,12 +170,35 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when the connection is closed or the server does not answer
    */
   public static JetStreamEventStore create(Connection connection, JetStreamConfig config) {
-    Checks.notNull(connection, "connection");
-    Checks.notNull(config, "config");
-    return open(connection, false, config);
+    return create(connection, config, EventStoredListener.NONE);
   }
 
-  private static JetStreamEventStore open(Connection connection, boolean owns, JetStreamConfig config) {
+  /**
+   * Opens a store on a connection owned by the caller, telling a listener about every stored event (see
+   * "Notices" above); {@link #close()} leaves the connection open. The configuration's servers, credentials,
+   * TLS and connect timeout are not used.
+   *
+   * @param connection an open connection
+   * @param config the configuration
+   * @param listener a thread-safe, quick listener, for example {@code EventStoredFeed.publisher(bus, ns)}
+   * @return the store, with its streams and bucket checked or created
+   * @throws InvalidInputException naming {@code connection}, {@code config} or {@code eventStoredListener}
+   *     when it is null
+   * @throws IncompatibleStreamException when an existing stream or bucket is incompatible or weaker
+   * @throws UnsupportedServerException when the server is older than 2.9.10, or than 2.9.21 for replicas
+   * @throws JetStreamStoreException when JetStream is not enabled or refuses to create a stream
+   * @throws StoreUnavailableException when the connection is closed or the server does not answer
+   */
+  public static JetStreamEventStore create(Connection connection, JetStreamConfig config,
+      EventStoredListener listener) {
+    Checks.notNull(connection, "connection");
+    Checks.notNull(config, "config");
+    Checks.notNull(listener, "eventStoredListener");
+    return open(connection, false, config, listener);
+  }
+
+  private static JetStreamEventStore open(Connection connection, boolean owns, JetStreamConfig config,
+      EventStoredListener listener) {
     if (connection.getStatus() == Connection.Status.CLOSED) {
       throw new StoreUnavailableException("the NATS connection is closed", null);
     }
@@ -168,8 +209,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
       JetStreamManagement jsm = connection.jetStreamManagement(jso);
       new StreamProvisioner(connection, jsm, connection.keyValueManagement(kvo), config, layout).provision();
       KeyValue kv = connection.keyValue(layout.bucketName(), kvo);
-      JetStreamEventStore store = new JetStreamEventStore(connection, owns, config, connection.jetStream(jso), jsm,
-          kv);
+      JetStreamEventStore store = new JetStreamEventStore(connection, owns, config, listener,
+          connection.jetStream(jso), jsm, kv);
       store.readStreamLimits();
       return store;
     } catch (IOException | RuntimeException e) {
@@ -187,6 +228,33 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   }
 
   /**
+   * The health of the store's connection, read locally (no request): {@code CONNECTED}; {@code RECONNECTING}
+   * while the connection is down and retrying (writes are refused as unavailable meanwhile); {@code CLOSED}
+   * once the store or its connection is closed. Never throws.
+   *
+   * @return the health, with the connected URL (or the configured servers while not connected) and the last
+   *     error the connection reported
+   */
+  @Override
+  public StoreHealth health() {
+    return ConnectionHealth.of(connection, closed.get(), config.servers());
+  }
+
+  /**
+   * Registers the store's connection meters in a registry, tagged {@code store=jetstream} and
+   * {@code namespace}: {@code aether.store.connection.state} (a gauge per {@code state}, 1 for the current
+   * one) and {@code aether.store.reconnects} (a function counter). The gauges read {@link #health()}; nothing
+   * is measured on the store's hot path. Call once per registry.
+   *
+   * @param registry the registry; the caller keeps owning it
+   * @throws InvalidInputException naming {@code registry} when it is null
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    ConnectionHealth.bind(Checks.notNull(registry, "registry"), this, connection, config.namespace());
+  }
+
+  /**
    * {@inheritDoc}
    *
    * @throws OutcomeUnknownException when no acknowledgement arrived in time; retry the same event
@@ -197,7 +265,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   public void saveEvent(Event event) {
     Checks.notNull(event, "event");
     long version = event.version();
-    commit(event.actorId(), List.of(event), current -> current < version);
+    commit(event.streamId(), List.of(event), current -> current < version);
   }
 
   /**
@@ -207,120 +275,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when the server is not reachable; nothing was stored
    */
   @Override
-  public long append(String actorId, long expectedVersion, List<Event> events) {
-    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
-    return commit(actorId, batch, current -> current == expectedVersion).position().version();
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>When the actor's position is cached (after an earlier write or read of it through this store, or for
-   * a batch starting at version 1), the commit is published with {@code publishAsync} and nothing blocks;
-   * otherwise, and to resolve a refused publish (10071: our own commit after a lost acknowledgement, or a
-   * {@link VersionConflictException} with the current version), the synchronous algorithm of {@link #append}
-   * runs on a virtual thread owned by the store. The future then completes with the same outcome as
-   * {@link #append}: the new version (also for a duplicate acknowledgement of a retried batch),
-   * {@link VersionConflictException}, {@link OutcomeUnknownException} when no acknowledgement arrived
-   * within {@link JetStreamConfig#requestTimeout()} (retry the same batch), {@link StoreUnavailableException}
-   * when not connected, {@link InvalidInputException} for a commit above the server's max payload, or
-   * {@link JetStreamStoreException} for a closed store. No NATS client exception completes it.
-   *
-   * <p>The calling thread never waits for the server. The future, and the {@link EventStoredListener}
-   * notices before it, complete on the store's completion thread (one per store, started by the first
-   * {@code appendAsync}), or on one of its virtual threads after a blocking step; never on the NATS client's
-   * threads, so a callback cannot stall the connection. Chaining the next {@code appendAsync} in a callback
-   * is the intended use. A callback that blocks delays the completion of the store's other asynchronous
-   * appends (not their sending): hand blocking work to an executor ({@code thenApplyAsync(fn, executor)}).
-   * A callback must not wait for another {@code appendAsync} of the same store: its outcome is settled on
-   * the thread that would wait, so {@code join()} and {@code get()} of the returned future (and of futures
-   * derived from it) throw {@link IllegalStateException} there instead of hanging. (A synchronous
-   * {@link #append} in a callback is fine.)
-   * {@link #close()} completes every append still waiting for its acknowledgement with an
-   * {@link OutcomeUnknownException}.
-   *
-   * @throws InvalidInputException when the arguments are invalid (synchronously)
-   */
-  @Override
-  public CompletableFuture<Long> appendAsync(String actorId, long expectedVersion, List<Event> events) {
-    List<Event> batch = AppendChecks.check(actorId, expectedVersion, events);
-    CompletableFuture<Long> done = new AppendFuture<>(publisher.completions());
+  public long append(String streamId, long expectedVersion, List<Event> events) {
+    List<Event> batch = AppendChecks.check(streamId, expectedVersion, events);
     try {
-      requireOpen("write");
-      ActorAddress address = layout.address(actorId);
-      Commit commit = CommitCodec.encode(address.actorId(), batch);
-      publisher.commitAsync(address, commit, current -> current == expectedVersion, blocking,
-          (Result result, Throwable error) -> {
-            if (error != null) {
-              done.completeExceptionally(failure(error));
-            } else {
-              notifyStored(batch);
-              done.complete(result.position().version());
-            }
-          });
-    } catch (RuntimeException e) {
-      done.completeExceptionally(failure(e));
+      return commit(streamId, batch, current -> current == expectedVersion).position().version();
+    } catch (VersionConflictException conflict) {
+      throw conflict.withExpectedVersion(expectedVersion);
     }
-    return done;
-  }
-
-  /**
-   * The future of an {@link #appendAsync}: refuses to be waited for on the completion thread that settles it,
-   * where the wait would never end, and so do the futures derived from it.
-   */
-  private static final class AppendFuture<T> extends CompletableFuture<T> {
-
-    private final CommitCompletions completions;
-
-    AppendFuture(CommitCompletions completions) {
-      this.completions = completions;
-    }
-
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-      return new AppendFuture<>(completions);
-    }
-
-    @Override
-    public T get() throws InterruptedException, ExecutionException {
-      refuseWaitOnCompletionThread();
-      return super.get();
-    }
-
-    @Override
-    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-      refuseWaitOnCompletionThread();
-      return super.get(timeout, unit);
-    }
-
-    @Override
-    public T join() {
-      refuseWaitOnCompletionThread();
-      return super.join();
-    }
-
-    private void refuseWaitOnCompletionThread() {
-      if (!isDone() && completions.isCompletionThread()) {
-        throw new IllegalStateException("waiting for an appendAsync on the JetStream store's completion thread"
-            + " (in a callback of another appendAsync) would never end: that thread settles the append."
-            + " Chain with thenCompose, or move the work to an executor with thenApplyAsync(fn, executor)");
-      }
-    }
-  }
-
-  /** The Aether error behind a failure of an asynchronous append. */
-  private static RuntimeException failure(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return switch (cause) {
-      case RejectedExecutionException rejected ->
-          new JetStreamStoreException("the JetStream event store is closed: cannot write", 0, rejected);
-      case AetherException aether -> aether;
-      case Exception e -> NatsFailures.ofRequest("appending", e);
-      default -> new JetStreamStoreException("appending failed: " + cause, 0, cause);
-    };
   }
 
   /**
@@ -347,8 +308,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public List<Event> getEvents(String actorId, long fromVersion) {
-    return replay(actorId, fromVersion).eventsOrThrow(actorId);
+  public List<Event> getEvents(String streamId, long fromVersion) {
+    return replay(streamId, fromVersion).eventsOrThrow(streamId);
   }
 
   /**
@@ -357,8 +318,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
-    return replay(actorId, fromVersion);
+  public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
+    return replay(streamId, fromVersion);
   }
 
   /**
@@ -367,10 +328,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public long getLatestVersion(String actorId) {
-    Event.validActorId(actorId);
+  public long getLatestVersion(String streamId) {
+    Event.validStreamId(streamId);
     requireOpen("read the latest version");
-    return positions.read(layout.address(actorId)).position().version();
+    return positions.read(layout.address(streamId)).position().version();
   }
 
   /**
@@ -384,10 +345,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
   public void saveSnapshot(ActorSnapshot snapshot) {
     Checks.notNull(snapshot, "snapshot");
     requireOpen("save a snapshot");
-    ActorAddress address = layout.address(snapshot.actorId());
+    ActorAddress address = layout.address(snapshot.streamId());
     long sequence = coveredSequence(address, snapshot.version());
     snapshots.save(address, snapshot, sequence);
-    rememberSnapshotPosition(snapshot.actorId(), new Position(snapshot.version(), sequence));
+    rememberSnapshotPosition(snapshot.streamId(), new Position(snapshot.version(), sequence));
   }
 
   /**
@@ -396,24 +357,19 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
    * @throws StoreUnavailableException when the server does not answer in time
    */
   @Override
-  public Optional<ActorSnapshot> getLatestSnapshot(String actorId) {
-    Event.validActorId(actorId);
+  public Optional<ActorSnapshot> getLatestSnapshot(String streamId) {
+    Event.validStreamId(streamId);
     requireOpen("read a snapshot");
-    return snapshots.get(layout.address(actorId)).map(stored -> {
-      rememberSnapshotPosition(actorId, new Position(stored.snapshot().version(), stored.sequence()));
+    return snapshots.get(layout.address(streamId)).map(stored -> {
+      rememberSnapshotPosition(streamId, new Position(stored.snapshot().version(), stored.sequence()));
       return stored.snapshot();
     });
   }
 
-  /**
-   * Closes the connection if the store owns it; asynchronous appends still waiting for their acknowledgement
-   * complete with an {@link OutcomeUnknownException}. Idempotent; later operations fail.
-   */
+  /** Closes the connection if the store owns it. Idempotent; later operations fail. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      publisher.completions().close();
-      blocking.shutdown();
       if (ownsConnection) {
         closeQuietly(connection);
       }
@@ -440,27 +396,27 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     return layout;
   }
 
-  private Result commit(String actorId, List<Event> events, LongPredicate accepts) {
+  private Result commit(String streamId, List<Event> events, LongPredicate accepts) {
     requireOpen("write");
-    ActorAddress address = layout.address(actorId);
-    Result result = publisher.commit(address, CommitCodec.encode(address.actorId(), events), accepts);
+    ActorAddress address = layout.address(streamId);
+    Result result = publisher.commit(address, CommitCodec.encode(address.streamId(), events), accepts);
     notifyStored(events);
     return result;
   }
 
-  private ReplayResult replay(String actorId, long fromVersion) {
-    AppendChecks.checkRead(actorId, fromVersion);
+  private ReplayResult replay(String streamId, long fromVersion) {
+    AppendChecks.checkRead(streamId, fromVersion);
     requireOpen("read events");
-    Position snapshot = snapshotPositions.get(actorId);
+    Position snapshot = snapshotPositions.get(streamId);
     // the snapshot's commit ends at its version: a read from that version on starts at that commit (the
     // runtime reads the snapshot's own event to check the store holds it), a read after it just after
     long start = snapshot == null || snapshot.sequence() <= 0 || snapshot.version() > fromVersion ? 0
         : snapshot.version() == fromVersion ? snapshot.sequence() : snapshot.sequence() + 1;
-    return replayer.replay(layout.address(actorId), fromVersion, start, seen -> positions.advance(actorId, seen));
+    return replayer.replay(layout.address(streamId), fromVersion, start, seen -> positions.advance(streamId, seen));
   }
 
   private long coveredSequence(ActorAddress address, long version) {
-    Position cached = positions.cached(address.actorId());
+    Position cached = positions.cached(address.streamId());
     if (cached != null && cached.version() == version) {
       return cached.sequence();
     }
@@ -468,18 +424,14 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
     return current.version() == version ? current.sequence() : 0;
   }
 
-  private void rememberSnapshotPosition(String actorId, Position position) {
+  private void rememberSnapshotPosition(String streamId, Position position) {
     if (position.sequence() <= 0) {
       return;
     }
-    if (snapshotPositions.size() >= MAX_SNAPSHOT_HINTS) {
-      snapshotPositions.clear();
-    }
-    snapshotPositions.merge(actorId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
+    snapshotPositions.merge(streamId, position, (old, fresh) -> fresh.sequence() >= old.sequence() ? fresh : old);
   }
 
   private void notifyStored(List<Event> events) {
-    EventStoredListener listener = config.eventStoredListener();
     if (listener == EventStoredListener.NONE) {
       return;
     }
@@ -487,7 +439,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore {
       try {
         listener.onEventStored(EventStored.of(event));
       } catch (RuntimeException e) {
-        LOG.warn("EventStored listener failed for {} v{}", event.actorId(), event.version(), e);
+        LOG.warn("EventStored listener failed for {} v{}", event.streamId(), event.version(), e);
       }
     }
   }

@@ -3,9 +3,8 @@ package dev.aether.nats;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.aether.event.EventDecodingException;
-import dev.aether.event.PayloadLimits;
+import dev.aether.support.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,14 +16,10 @@ import java.util.List;
  */
 final class JsonSlices {
 
-  // Names and strings as long as the document (Jackson's default refused keys above 50,000 characters, which
-  // events may hold: PayloadLimits); nesting as deep as a commit array of events at the depth ceiling.
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNameLength(Integer.MAX_VALUE)
-          .maxStringLength(Integer.MAX_VALUE)
-          .maxNestingDepth(PayloadLimits.MAX_DEPTH_CEILING + 2).build())
-      .build();
+  // The one shared factory (aether-core): names and strings as long as the document (Jackson's default refused
+  // keys above 50,000 characters, which events may hold: PayloadLimits), nesting as deep as a commit array of
+  // events at the depth ceiling, buffers pooled across virtual threads.
+  private static final JsonFactory FACTORY = Json.factory();
 
   private JsonSlices() {}
 

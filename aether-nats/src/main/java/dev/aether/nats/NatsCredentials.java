@@ -1,7 +1,7 @@
 package dev.aether.nats;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.nio.file.Path;
 
 /**

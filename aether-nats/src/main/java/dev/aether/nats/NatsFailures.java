@@ -50,10 +50,6 @@ final class NatsFailures {
 
   private NatsFailures() {}
 
-  static boolean isApiError(Throwable e, int apiErrorCode) {
-    return e instanceof JetStreamApiException api && api.getApiErrorCode() == apiErrorCode;
-  }
-
   /**
    * Translates the failure of a request that stores nothing: a read or a management request.
    *
@@ -77,25 +73,25 @@ final class NatsFailures {
   /**
    * Translates the failure of a publish whose 10071 case was already handled.
    *
-   * @param actorId the actor written to
+   * @param streamId the stream (one actor's history) written to
    * @param e the failure
    * @return the Aether error to throw
    */
-  static AetherException ofPublish(String actorId, Exception e) {
-    String what = "commit to actor \"" + actorId + "\"";
+  static AetherException ofPublish(String streamId, Exception e) {
+    String what = "commit to actor \"" + streamId + "\"";
     return switch (e) {
-      case IOException io when isTimeout(io) -> new OutcomeUnknownException(actorId, what
+      case IOException io when isTimeout(io) -> new OutcomeUnknownException(streamId, what
           + " was sent but its acknowledgement did not arrive in time; it may or may not be stored."
           + " Retrying the same commit is safe", e);
       case IOException io when io.getCause() instanceof InterruptedException -> new OutcomeUnknownException(
-          actorId, what + " was interrupted while waiting for its acknowledgement; it may or may not be stored",
+          streamId, what + " was interrupted while waiting for its acknowledgement; it may or may not be stored",
           io);
       case RequestFailureException rfe when rfe.getReason() == RequestFailureReason.CONNECTION_CLOSING ->
-          new OutcomeUnknownException(actorId, what + " was sent but the connection closed before its "
+          new OutcomeUnknownException(streamId, what + " was sent but the connection closed before its "
               + "acknowledgement; it may or may not be stored. Retrying the same commit is safe", e);
       case InterruptedException ie -> {
         Thread.currentThread().interrupt();
-        yield new OutcomeUnknownException(actorId, what + " was interrupted while waiting for its "
+        yield new OutcomeUnknownException(streamId, what + " was interrupted while waiting for its "
             + "acknowledgement; it may or may not be stored", ie);
       }
       case IllegalArgumentException tooLarge -> new InvalidInputException("events", what + " refused: "

@@ -95,7 +95,7 @@ final class Replayer {
         return new ReplayResult(List.of(), List.of());
       }
       if (lastVersions.first() <= fromVersion) {
-        Collector collector = new Collector(address.actorId(), fromVersion);
+        Collector collector = new Collector(address.streamId(), fromVersion);
         collector.accept(last.sequence(), last.headers(), last.data());
         return collector.result();
       }
@@ -113,7 +113,7 @@ final class Replayer {
   }
 
   private ReplayResult consume(ActorAddress address, long fromVersion, long startSequence, long endSequence) {
-    Collector collector = new Collector(address.actorId(), fromVersion);
+    Collector collector = new Collector(address.streamId(), fromVersion);
     if (startSequence > endSequence) {
       return collector.result();
     }
@@ -122,7 +122,7 @@ final class Replayer {
       consumeWithConsumer(address, collector, progress, endSequence);
     } catch (StoreUnavailableException | JetStreamStoreException e) {
       LOG.info("replay of actor \"{}\" from stream {}: the consumer failed after sequence {} ({}); reading on by "
-          + "direct get", address.actorId(), address.stream(), progress.seen, e.getMessage());
+          + "direct get", address.streamId(), address.stream(), progress.seen, e.getMessage());
       consumeByDirectGet(address, collector, progress, endSequence);
     }
     return collector.result();
@@ -143,7 +143,7 @@ final class Replayer {
       while (progress.seen < endSequence) {
         Message message = subscription.nextMessage(timeout);
         if (message == null) {
-          throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" from stream "
+          throw new StoreUnavailableException("replay of actor \"" + address.streamId() + "\" from stream "
               + address.stream() + " stalled: no message within " + timeout.toMillis()
               + " ms after stream sequence " + progress.seen + " (the history ends at " + endSequence + ")", null);
         }
@@ -155,9 +155,9 @@ final class Replayer {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" interrupted", e);
+      throw new StoreUnavailableException("replay of actor \"" + address.streamId() + "\" interrupted", e);
     } catch (IllegalStateException e) {
-      throw NatsFailures.ofRequest("replaying actor \"" + address.actorId() + "\"", e);
+      throw NatsFailures.ofRequest("replaying actor \"" + address.streamId() + "\"", e);
     } finally {
       unsubscribe(subscription);
     }
@@ -167,7 +167,7 @@ final class Replayer {
   private void consumeByDirectGet(ActorAddress address, Collector collector, Progress progress, long endSequence) {
     while (progress.seen < endSequence) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new StoreUnavailableException("replay of actor \"" + address.actorId() + "\" interrupted", null);
+        throw new StoreUnavailableException("replay of actor \"" + address.streamId() + "\" interrupted", null);
       }
       Optional<StoredMessage> next = reads.next(address, progress.seen + 1);
       if (next.isEmpty() || next.get().sequence() > endSequence) {
@@ -194,7 +194,7 @@ final class Replayer {
     try {
       return js.subscribe(address.subject(), options);
     } catch (IOException | JetStreamApiException | RuntimeException e) {
-      throw NatsFailures.ofRequest("starting a replay of actor \"" + address.actorId() + "\"", e);
+      throw NatsFailures.ofRequest("starting a replay of actor \"" + address.streamId() + "\"", e);
     }
   }
 
@@ -208,14 +208,14 @@ final class Replayer {
 
   /** Collects one replay's events and errors; confined to the replaying thread. */
   private static final class Collector {
-    private final String actorId;
+    private final String streamId;
     private final long fromVersion;
     private final List<Event> events = new ArrayList<>();
     private final List<ReplayError> errors = new ArrayList<>(0);
     private long lastVersion;
 
-    Collector(String actorId, long fromVersion) {
-      this.actorId = actorId;
+    Collector(String streamId, long fromVersion) {
+      this.streamId = streamId;
       this.fromVersion = fromVersion;
     }
 
@@ -226,7 +226,7 @@ final class Replayer {
         return;
       }
       try {
-        List<Event> commit = CommitCodec.decode(actorId, versions, data);
+        List<Event> commit = CommitCodec.decode(streamId, versions, data);
         if (commit.getFirst().version() <= lastVersion) {
           throw new EventDecodingException("versions do not increase: the commit starts at version "
               + commit.getFirst().version() + " after version " + lastVersion, null);

@@ -7,25 +7,36 @@ import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.support.Status;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes the NATS client's asynchronous errors and connection events to SLF4J instead of
  * {@code java.util.logging}. Errors the store reports to its caller anyway (a timeout, a refused
- * connection) are logged at debug level only. Stateless and thread-safe.
+ * connection) are logged at debug level only. It remembers the last error or exception, for
+ * {@link JetStreamEventStore#health()}. Thread-safe (one volatile field).
  */
 final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.aether.nats.client");
 
+  private volatile String lastError;
+
+  /** @return the last server error or client exception reported, if any */
+  Optional<String> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
   @Override
   public void errorOccurred(Connection conn, String error) {
+    lastError = "server error: " + error;
     LOG.warn("NATS server error: {}", error);
   }
 
   @Override
   public void exceptionOccurred(Connection conn, Exception exp) {
+    lastError = exp.toString();
     LOG.debug("NATS client exception: {}", exp.toString());
   }
 

@@ -58,7 +58,7 @@ final class SnapshotBucket {
    */
   void save(ActorAddress address, ActorSnapshot snapshot, long sequence) {
     byte[] value = entry(sequence, EventJson.snapshotToBytes(snapshot));
-    String what = "saving the snapshot of actor \"" + address.actorId() + "\" in bucket " + bucket;
+    String what = "saving the snapshot of actor \"" + address.streamId() + "\" in bucket " + bucket;
     try {
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         if (trySave(address.token(), snapshot.version(), value)) {
@@ -78,7 +78,7 @@ final class SnapshotBucket {
    * @return the snapshot and the sequence it covers; empty when there is none or it does not decode
    */
   Optional<Stored> get(ActorAddress address) {
-    String what = "reading the snapshot of actor \"" + address.actorId() + "\" from bucket " + bucket;
+    String what = "reading the snapshot of actor \"" + address.streamId() + "\" from bucket " + bucket;
     KeyValueEntry entry = retry.run(what, () -> {
       try {
         return kv.get(address.token());
@@ -90,10 +90,10 @@ final class SnapshotBucket {
       return Optional.empty();
     }
     try {
-      return Optional.of(decode(address.actorId(), entry.getValue()));
+      return Optional.of(decode(address.streamId(), entry.getValue()));
     } catch (EventDecodingException e) {
       LOG.warn("ignoring the undecodable snapshot of actor \"{}\" (bucket {}, revision {}): {}",
-          address.actorId(), bucket, entry.getRevision(), e.getMessage());
+          address.streamId(), bucket, entry.getRevision(), e.getMessage());
       return Optional.empty();
     }
   }
@@ -124,11 +124,11 @@ final class SnapshotBucket {
     }
   }
 
-  private static Stored decode(String actorId, byte[] value) {
+  private static Stored decode(String streamId, byte[] value) {
     SnapshotEntry entry = JsonSlices.snapshotEntry(value);
     ActorSnapshot snapshot = EventJson.snapshotFromBytes(entry.snapshot());
-    if (!snapshot.actorId().equals(actorId)) {
-      throw new EventDecodingException("the snapshot belongs to actor \"" + snapshot.actorId() + "\"", null);
+    if (!snapshot.streamId().equals(streamId)) {
+      throw new EventDecodingException("the snapshot belongs to actor \"" + snapshot.streamId() + "\"", null);
     }
     return new Stored(snapshot, entry.sequence());
   }

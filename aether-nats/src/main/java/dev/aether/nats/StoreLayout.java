@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * <p>{@code <ns>} is the namespace with {@code _} written as {@code __} and {@code .} as {@code _d}: one
  * subject token and a stream-name fragment, injective ({@code "a.b"} and {@code "a_b"} never meet). The
  * prefix has no {@code _}, so stream names of different prefixes and namespaces never collide either.
- * {@code <p>} is the FNV-1a (32-bit) hash of the actor id's UTF-8 bytes, unsigned, modulo the partition
+ * {@code <p>} is the FNV-1a (32-bit) hash of the stream id's UTF-8 bytes, unsigned, modulo the partition
  * count: stable across JVMs and languages. Immutable and thread-safe.
  */
 final class StoreLayout {
@@ -62,13 +62,13 @@ final class StoreLayout {
     return token.toString();
   }
 
-  /** The stable partition of an actor id: FNV-1a over its UTF-8 bytes, unsigned, modulo {@code count}. */
-  static int partition(String actorId, int count) {
+  /** The stable partition of a stream id: FNV-1a over its UTF-8 bytes, unsigned, modulo {@code count}. */
+  static int partition(String streamId, int count) {
     if (count == 1) {
       return 0;
     }
     int hash = 0x811c9dc5;
-    for (byte b : actorId.getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : streamId.getBytes(StandardCharsets.UTF_8)) {
       hash ^= b & 0xff;
       hash *= 0x01000193;
     }
@@ -78,13 +78,13 @@ final class StoreLayout {
   /**
    * Places one actor.
    *
-   * @param actorId a valid actor id
+   * @param streamId a valid stream id
    * @return its token, partition stream and subject
    */
-  ActorAddress address(String actorId) {
-    String token = ActorTokens.encode(actorId);
-    int p = partition(actorId, partitions);
-    return new ActorAddress(actorId, token, streamNames[p], subjectStems[p] + token);
+  ActorAddress address(String streamId) {
+    String token = ActorTokens.encode(streamId);
+    int p = partition(streamId, partitions);
+    return new ActorAddress(streamId, token, streamNames[p], subjectStems[p] + token);
   }
 
   int partitions() {
@@ -124,10 +124,10 @@ final class StoreLayout {
   /**
    * Where one actor's events live.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param token its subject token and snapshot key
    * @param stream its partition stream
    * @param subject its subject
    */
-  record ActorAddress(String actorId, String token, String stream, String subject) {}
+  record ActorAddress(String streamId, String token, String stream, String subject) {}
 }

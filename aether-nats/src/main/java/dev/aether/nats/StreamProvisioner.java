@@ -13,9 +13,9 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,8 @@ final class StreamProvisioner {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamProvisioner.class);
   private static final int MAX_WARNED = 10_000;
-  private static final Set<StreamRequirements.Warning> WARNED = ConcurrentHashMap.newKeySet();
+  private static final Set<StreamRequirements.Warning> WARNED =
+      Collections.newSetFromMap(BoundedMaps.create(MAX_WARNED));
 
   private final Connection connection;
   private final JetStreamManagement jsm;
@@ -92,9 +93,6 @@ final class StreamProvisioner {
 
   private static void warn(List<StreamRequirements.Warning> warnings) {
     for (StreamRequirements.Warning warning : warnings) {
-      if (WARNED.size() >= MAX_WARNED) {
-        WARNED.clear();
-      }
       if (WARNED.add(warning)) {
         LOG.warn("stream {} is weaker than the store assumes: {} is {}: {}", warning.stream(), warning.field(),
             warning.existing(), warning.consequence());

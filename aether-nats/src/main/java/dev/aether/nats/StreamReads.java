@@ -97,6 +97,6 @@ final class StreamReads {
   }
 
   private static String what(String item, ActorAddress address) {
-    return "reading " + item + " of actor \"" + address.actorId() + "\" from stream " + address.stream();
+    return "reading " + item + " of actor \"" + address.streamId() + "\" from stream " + address.stream();
   }
 }

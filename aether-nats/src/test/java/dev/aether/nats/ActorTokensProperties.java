@@ -25,13 +25,13 @@ class ActorTokensProperties {
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]+");
 
   @Property(tries = 2000)
-  void decode_ofEncode_returnsTheActorId(@ForAll("actorIds") String actorId) {
-    assertThat(ActorTokens.decode(ActorTokens.encode(actorId))).isEqualTo(actorId);
+  void decode_ofEncode_returnsTheStreamId(@ForAll("streamIds") String streamId) {
+    assertThat(ActorTokens.decode(ActorTokens.encode(streamId))).isEqualTo(streamId);
   }
 
   @Property(tries = 2000)
-  void encode_isOneValidSubjectTokenOfBoundedLength(@ForAll("actorIds") String actorId) {
-    String token = ActorTokens.encode(actorId);
+  void encode_isOneValidSubjectTokenOfBoundedLength(@ForAll("streamIds") String streamId) {
+    String token = ActorTokens.encode(streamId);
     assertThat(token).matches(TOKEN).hasSizeLessThanOrEqualTo(ActorTokens.MAX_TOKEN_LENGTH);
   }
 
@@ -51,8 +51,8 @@ class ActorTokensProperties {
   }
 
   @Property(tries = 300)
-  void encode_ofReadableIds_keepsThemAsTheyAre(@ForAll("readableIds") String actorId) {
-    assertThat(ActorTokens.encode(actorId)).isEqualTo(actorId);
+  void encode_ofReadableIds_keepsThemAsTheyAre(@ForAll("readableIds") String streamId) {
+    assertThat(ActorTokens.encode(streamId)).isEqualTo(streamId);
   }
 
   @Example
@@ -63,17 +63,17 @@ class ActorTokensProperties {
   }
 
   @Example
-  void encode_ofTheLongestActorId_staysWithinTheBound() {
-    String longest = "\u65E5".repeat(Event.MAX_ACTOR_ID_BYTES / 3) + "xy";
-    assertThat(longest.getBytes(StandardCharsets.UTF_8)).hasSize(Event.MAX_ACTOR_ID_BYTES);
+  void encode_ofTheLongestStreamId_staysWithinTheBound() {
+    String longest = "\u65E5".repeat(Event.MAX_STREAM_ID_BYTES / 3) + "xy";
+    assertThat(longest.getBytes(StandardCharsets.UTF_8)).hasSize(Event.MAX_STREAM_ID_BYTES);
     assertThat(ActorTokens.encode(longest)).hasSize(ActorTokens.MAX_TOKEN_LENGTH);
   }
 
   @Example
-  void encode_ofAnUnpairedSurrogate_isRefusedNamingActorId() {
+  void encode_ofAnUnpairedSurrogate_isRefusedNamingStreamId() {
     for (String id : List.of("a\uD800", "\uDC00b", "x\uD83Dy")) {
       assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> ActorTokens.encode(id))
-          .extracting(InvalidInputException::field).isEqualTo("actorId");
+          .extracting(InvalidInputException::field).isEqualTo("streamId");
     }
   }
 
@@ -88,7 +88,7 @@ class ActorTokensProperties {
   }
 
   @Provide
-  Arbitrary<String> actorIds() {
+  Arbitrary<String> streamIds() {
     return Arbitraries.oneOf(
         readableIds(),
         nearIds(),
@@ -97,7 +97,7 @@ class ActorTokensProperties {
             .filter(ActorTokensProperties::wellFormed),
         Arbitraries.strings().withCharRange(' ', '~').ofLength(1024),
         Arbitraries.strings().withCharRange('\u0400', '\u04FF').ofMinLength(1000).ofMaxLength(1024))
-        .filter(id -> !id.isBlank() && id.getBytes(StandardCharsets.UTF_8).length <= Event.MAX_ACTOR_ID_BYTES);
+        .filter(id -> !id.isBlank() && id.getBytes(StandardCharsets.UTF_8).length <= Event.MAX_STREAM_ID_BYTES);
   }
 
   /** Short ids over a tiny alphabet full of escape-prone characters: pairs are often near each other. */

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class CommitCodecTest {
 
-  private static Event event(String actorId, long version) {
-    return Event.builder().eventType("Tested").actorId(actorId).version(version).data(Map.of("v", version)).build();
+  private static Event event(String streamId, long version) {
+    return Event.builder().eventType("Tested").streamId(streamId).version(version).data(Map.of("v", version)).build();
   }
 
   private static Headers headers(Commit commit) {
@@ -55,7 +55,7 @@ class CommitCodecTest {
     Event e = event("a", 1);
     String id = CommitCodec.encode("a", List.of(e)).messageId();
     assertThat(CommitCodec.encode("a", List.of(e)).messageId()).isEqualTo(id);
-    assertThat(CommitCodec.encode("b", List.of(e.toBuilder().actorId("b").build())).messageId()).isNotEqualTo(id);
+    assertThat(CommitCodec.encode("b", List.of(e.toBuilder().streamId("b").build())).messageId()).isNotEqualTo(id);
     assertThat(CommitCodec.encode("a", List.of(event("a", 1))).messageId()).isNotEqualTo(id);
     assertThat(id).matches("[0-9]+-[A-Za-z0-9_-]{22}");
   }
@@ -105,9 +105,9 @@ class CommitCodecTest {
     }
   }
 
-  private static void assertRefused(String actorId, Headers headers, byte[] payload, String reason) {
+  private static void assertRefused(String streamId, Headers headers, byte[] payload, String reason) {
     assertThatExceptionOfType(EventDecodingException.class)
-        .isThrownBy(() -> CommitCodec.decode(actorId, headers, payload))
+        .isThrownBy(() -> CommitCodec.decode(streamId, headers, payload))
         .withMessageContaining(reason);
   }
 }

@@ -3,7 +3,7 @@ package dev.aether.nats;
 import static dev.aether.nats.NatsTestSupport.config;
 import static dev.aether.nats.NatsTestSupport.event;
 import static dev.aether.nats.NatsTestSupport.events;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static dev.aether.nats.NatsTestSupport.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -49,10 +49,10 @@ class JetStreamConcurrencyIT {
   @Test
   void fiftyWriters_onTwoConnections_exactlyOneWinsEachVersion() throws InterruptedException {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     for (long version = 1; version <= 3; version++) {
       long v = version;
-      List<Event> attempt = IntStream.range(0, WRITERS).mapToObj(i -> event(actorId, v)).toList();
+      List<Event> attempt = IntStream.range(0, WRITERS).mapToObj(i -> event(streamId, v)).toList();
       // when
       List<Object> outcomes = race(i -> {
         JetStreamEventStore store = i % 2 == 0 ? first : second;
@@ -67,75 +67,75 @@ class JetStreamConcurrencyIT {
             assertThat(c.attemptedVersion()).isEqualTo(v);
             assertThat(c.currentVersion()).isEqualTo(v);
           }));
-      assertThat(first.getEvents(actorId, version)).containsExactly((Event) winners.getFirst());
+      assertThat(first.getEvents(streamId, version)).containsExactly((Event) winners.getFirst());
     }
-    assertThat(versions(second.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+    assertThat(versions(second.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L);
   }
 
   @Test
   void fiftyBatches_onTwoConnections_exactlyOneIsStoredWhole() throws InterruptedException {
     // given
-    String actorId = newActorId();
-    List<List<Event>> batches = IntStream.range(0, WRITERS).mapToObj(i -> events(actorId, 1, 2, 3)).toList();
+    String streamId = newStreamId();
+    List<List<Event>> batches = IntStream.range(0, WRITERS).mapToObj(i -> events(streamId, 1, 2, 3)).toList();
     // when
-    List<Object> outcomes = race(i -> (i % 2 == 0 ? first : second).append(actorId, 0, batches.get(i)));
+    List<Object> outcomes = race(i -> (i % 2 == 0 ? first : second).append(streamId, 0, batches.get(i)));
     // then
     List<Integer> winners = IntStream.range(0, WRITERS).filter(i -> outcomes.get(i) instanceof Long).boxed().toList();
     assertThat(winners).hasSize(1);
     assertThat(outcomes).filteredOn(o -> o instanceof VersionConflictException).hasSize(WRITERS - 1);
-    assertThat(second.getEvents(actorId, 0)).containsExactlyElementsOf(batches.get(winners.getFirst()));
+    assertThat(second.getEvents(streamId, 0)).containsExactlyElementsOf(batches.get(winners.getFirst()));
   }
 
   @Test
   void aStoreWithAnOutdatedCache_refusesStaleWritesAndAcceptsValidOnes() {
     // given: the first store caches version 1, then the second store moves the actor to 2
-    String actorId = newActorId();
-    first.saveEvent(event(actorId, 1));
-    second.saveEvent(event(actorId, 2));
+    String streamId = newStreamId();
+    first.saveEvent(event(streamId, 1));
+    second.saveEvent(event(streamId, 2));
     // when / then
     assertThatExceptionOfType(VersionConflictException.class)
-        .isThrownBy(() -> first.append(actorId, 1, events(actorId, 2)))
+        .isThrownBy(() -> first.append(streamId, 1, events(streamId, 2)))
         .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
-    first.saveEvent(event(actorId, 3));
-    assertThat(first.append(actorId, 3, events(actorId, 4, 5))).isEqualTo(5);
-    second.saveEvent(event(actorId, 6));
-    assertThat(first.append(actorId, 6, events(actorId, 7))).isEqualTo(7);
-    assertThat(first.getLatestVersion(actorId)).isEqualTo(7);
-    assertThat(versions(second.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    first.saveEvent(event(streamId, 3));
+    assertThat(first.append(streamId, 3, events(streamId, 4, 5))).isEqualTo(5);
+    second.saveEvent(event(streamId, 6));
+    assertThat(first.append(streamId, 6, events(streamId, 7))).isEqualTo(7);
+    assertThat(first.getLatestVersion(streamId)).isEqualTo(7);
+    assertThat(versions(second.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
   }
 
   @Test
   void aFirstCommit_byAStoreThatNeverSawTheActor_onAnExistingActor_isAConflict() {
     // given: the first store wrote versions 1..2; the second store has no position of the actor cached
-    String actorId = newActorId();
-    first.append(actorId, 0, events(actorId, 1, 2));
+    String streamId = newStreamId();
+    first.append(streamId, 0, events(streamId, 1, 2));
     // when / then: a version-1 commit is published without a read (assumed new) and refused by the server
     assertThatExceptionOfType(VersionConflictException.class)
-        .isThrownBy(() -> second.append(actorId, 0, events(actorId, 1)))
+        .isThrownBy(() -> second.append(streamId, 0, events(streamId, 1)))
         .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
     assertThatExceptionOfType(VersionConflictException.class)
-        .isThrownBy(() -> second.saveEvent(event(actorId, 1)))
+        .isThrownBy(() -> second.saveEvent(event(streamId, 1)))
         .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
-    assertThat(versions(first.getEvents(actorId, 0))).containsExactly(1L, 2L);
+    assertThat(versions(first.getEvents(streamId, 0))).containsExactly(1L, 2L);
   }
 
   @Test
   void aReplay_cachesTheActorsPosition_andAnOutdatedOneStillNeverAllowsAStaleWrite() {
     // given: the first store wrote versions 1..3
-    String actorId = newActorId();
-    first.append(actorId, 0, events(actorId, 1, 2, 3));
+    String streamId = newStreamId();
+    first.append(streamId, 0, events(streamId, 1, 2, 3));
     // when: the second store replays the actor (as an activation does)
-    second.getEvents(actorId, 0);
+    second.getEvents(streamId, 0);
     // then: it knows the position without another read, and appends after it
-    assertThat(second.positions().cached(actorId)).satisfies(p -> assertThat(p.version()).isEqualTo(3));
-    assertThat(second.append(actorId, 3, events(actorId, 4))).isEqualTo(4);
+    assertThat(second.positions().cached(streamId)).satisfies(p -> assertThat(p.version()).isEqualTo(3));
+    assertThat(second.append(streamId, 3, events(streamId, 4))).isEqualTo(4);
     // and when the first store moves on after a replay, the cached position is only a hint
-    second.getEvents(actorId, 0);
-    first.saveEvent(event(actorId, 5));
+    second.getEvents(streamId, 0);
+    first.saveEvent(event(streamId, 5));
     assertThatExceptionOfType(VersionConflictException.class)
-        .isThrownBy(() -> second.append(actorId, 4, events(actorId, 5)))
+        .isThrownBy(() -> second.append(streamId, 4, events(streamId, 5)))
         .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(5));
-    assertThat(versions(first.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(versions(first.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
   /** Runs {@link #WRITERS} writers on virtual threads from one start signal; returns each result or failure. */

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aether.InvalidInputException;
-import dev.aether.store.EventStoredListener;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,6 @@ class JetStreamConfigTest {
     assertThat(config.connectTimeout()).isEqualTo(JetStreamConfig.DEFAULT_CONNECT_TIMEOUT);
     assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.storage()).isEqualTo(JetStreamConfig.Storage.FILE);
-    assertThat(config.eventStoredListener()).isSameAs(EventStoredListener.NONE);
   }
 
   @Test
@@ -85,7 +84,7 @@ class JetStreamConfigTest {
     assertRefused(() -> b.connectTimeout(null), "connectTimeout");
     assertRefused(() -> b.requestTimeout(Duration.ZERO), "requestTimeout");
     assertRefused(() -> b.storage(null), "storage");
-    assertRefused(() -> b.eventStoredListener(null), "eventStoredListener");
+    assertRefused(() -> JetStreamEventStore.connect(b.build(), null), "eventStoredListener");
     assertRefused(() -> b.credentials(null), "credentials");
   }
 
@@ -106,12 +105,9 @@ class JetStreamConfigTest {
   }
 
   @Test
-  void constructor_refusesAnSslContextWithoutTls() throws NoSuchAlgorithmException {
-    JetStreamConfig valid = JetStreamConfig.builder().build();
+  void anSslContextWithoutTls_cannotBeBuilt() throws NoSuchAlgorithmException {
     SSLContext ssl = SSLContext.getDefault();
-    assertRefused(() -> new JetStreamConfig(valid.servers(), valid.credentials(), false, Optional.of(ssl),
-        valid.namespace(), valid.subjectPrefix(), 1, 1, Optional.empty(), valid.duplicateWindow(),
-        valid.connectTimeout(), valid.requestTimeout(), valid.storage(), valid.eventStoredListener()), "tls");
+    assertThat(JetStreamConfig.class.getConstructors()).isEmpty();
     assertThat(JetStreamConfig.builder().sslContext(ssl).tls(false).build().sslContext()).isEmpty();
   }
 
@@ -126,6 +122,113 @@ class JetStreamConfigTest {
     assertThat(JetStreamConfig.builder().credentials(NatsCredentials.token("t0ken")).build().toString())
         .doesNotContain("t0ken");
     assertThat(NatsCredentials.credsFile(Path.of("/x.creds"))).isEqualTo(NatsCredentials.credsFile(Path.of("/x.creds")));
+  }
+
+  @Test
+  void emptyMap_givesTheBuilderDefaults() {
+    assertThat(JetStreamConfig.fromMap(Map.of())).isEqualTo(JetStreamConfig.builder().build())
+        .hasSameHashCodeAs(JetStreamConfig.builder().build());
+  }
+
+  @Test
+  void fromMap_readsEveryKey_andIgnoresOtherPrefixes() {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("aether.nats.servers", "nats://a:4222, tls://b:4443");
+    settings.put("aether.nats.user", "alice");
+    settings.put("aether.nats.password", "s3cret");
+    settings.put("aether.nats.tls", "true");
+    settings.put("aether.nats.namespace", "tenant-1.orders_eu");
+    settings.put("aether.nats.subject-prefix", "Acme-2");
+    settings.put("aether.nats.partitions", "16");
+    settings.put("aether.nats.replicas", "3");
+    settings.put("aether.nats.max-age", "365d");
+    settings.put("aether.nats.duplicate-window", "10m");
+    settings.put("aether.nats.connect-timeout", "100ms");
+    settings.put("aether.nats.request-timeout", "PT0.3S");
+    settings.put("aether.nats.storage", "memory");
+    settings.put("aether.runtime.idle-timeout", "not read here");
+    settings.put("aether.natsx.servers", "x");
+
+    assertThat(JetStreamConfig.fromMap(settings)).isEqualTo(JetStreamConfig.builder()
+        .servers("nats://a:4222", "tls://b:4443")
+        .credentials(NatsCredentials.userPassword("alice", "s3cret"))
+        .tls(true)
+        .namespace("tenant-1.orders_eu")
+        .subjectPrefix("Acme-2")
+        .partitions(16)
+        .replicas(3)
+        .maxAge(Duration.ofDays(365))
+        .duplicateWindow(Duration.ofMinutes(10))
+        .connectTimeout(Duration.ofMillis(100))
+        .requestTimeout(Duration.ofMillis(300))
+        .storage(JetStreamConfig.Storage.MEMORY)
+        .build());
+  }
+
+  @Test
+  void fromMap_readsTheOtherCredentialsAndKeepForever() {
+    assertThat(JetStreamConfig.fromMap(Map.of("aether.nats.token", "t0ken")).credentials())
+        .isEqualTo(NatsCredentials.token("t0ken"));
+    assertThat(JetStreamConfig.fromMap(Map.of("aether.nats.creds-file", "/etc/aether/app.creds")).credentials())
+        .isEqualTo(NatsCredentials.credsFile(Path.of("/etc/aether/app.creds")));
+    assertThat(JetStreamConfig.fromMap(Map.of("aether.nats.max-age", "forever")).maxAge()).isEmpty();
+    assertThat(JetStreamConfig.builder().maxAge(Duration.ofDays(1)).apply(Map.of("aether.nats.max-age", "Forever"))
+        .build().maxAge()).isEmpty();
+  }
+
+  @Test
+  void fromMap_refusesEachBadValueNamingTheKey() {
+    refusedKey("aether.nats.servers", "http://x:80");
+    refusedKey("aether.nats.servers", "nats://a:1,,nats://b:2");
+    refusedKey("aether.nats.tls", "yes");
+    refusedKey("aether.nats.namespace", "events");
+    refusedKey("aether.nats.namespace", "a b");
+    refusedKey("aether.nats.subject-prefix", "a_b");
+    refusedKey("aether.nats.partitions", "1025");
+    refusedKey("aether.nats.partitions", "two");
+    refusedKey("aether.nats.replicas", "0");
+    refusedKey("aether.nats.max-age", "0s");
+    refusedKey("aether.nats.max-age", "never");
+    refusedKey("aether.nats.duplicate-window", "2");
+    refusedKey("aether.nats.connect-timeout", "-1s");
+    refusedKey("aether.nats.request-timeout", "PT0S");
+    refusedKey("aether.nats.storage", "disk");
+    refusedKey("aether.nats.token", " ");
+    refusedKey("aether.nats.url", "nats://a:4222");
+    refusedKey("aether.nats.requestTimeout", "5s");
+  }
+
+  @Test
+  void fromMap_refusesCredentialsThatDoNotGoTogether() {
+    refusedKeys("aether.nats.password", Map.of("aether.nats.user", "alice"));
+    refusedKeys("aether.nats.user", Map.of("aether.nats.password", "s3cret"));
+    refusedKeys("aether.nats.user", Map.of("aether.nats.user", " ", "aether.nats.password", "p"));
+    refusedKeys("aether.nats.user", Map.of("aether.nats.token", "t", "aether.nats.user", "u",
+        "aether.nats.password", "p"));
+    refusedKeys("aether.nats.token", Map.of("aether.nats.token", "t", "aether.nats.creds-file", "/x.creds"));
+  }
+
+  @Test
+  void fromMap_namesTheKeyWhenARuleBetweenSettingsIsBroken() {
+    refusedKeys("aether.nats.duplicate-window", Map.of("aether.nats.max-age", "1m"));
+  }
+
+  @Test
+  void config_hasNoPublicConstructor_andPrintsNoSecrets() {
+    assertThat(JetStreamConfig.class.getConstructors()).isEmpty();
+    assertThat(JetStreamConfig.class.isRecord()).isFalse();
+    assertThat(JetStreamConfig.fromMap(Map.of("aether.nats.user", "alice", "aether.nats.password", "s3cret"))
+        .toString()).contains("alice").doesNotContain("s3cret");
+  }
+
+  private static void refusedKey(String key, String value) {
+    refusedKeys(key, Map.of(key, value));
+  }
+
+  private static void refusedKeys(String key, Map<String, String> settings) {
+    assertThatExceptionOfType(InvalidInputException.class).as(settings.toString())
+        .isThrownBy(() -> JetStreamConfig.fromMap(settings))
+        .extracting(InvalidInputException::field).isEqualTo(key);
   }
 
   private static void assertRefused(ThrowingCallable call, String field) {

@@ -32,8 +32,8 @@ class JetStreamEventStoreContractIT extends EventStoreContractTest {
 
   /** Publishes the bytes straight to the actor's subject, without the store's headers. */
   @Override
-  protected OptionalLong writeUndecodableRecord(String actorId, byte[] bytes) {
-    String subject = ((JetStreamEventStore) store()).layout().address(actorId).subject();
+  protected OptionalLong writeUndecodableRecord(String streamId, byte[] bytes) {
+    String subject = ((JetStreamEventStore) store()).layout().address(streamId).subject();
     try {
       return OptionalLong.of(raw.jetStream().publish(subject, bytes).getSeqno());
     } catch (IOException | JetStreamApiException e) {
@@ -46,7 +46,6 @@ class JetStreamEventStoreContractIT extends EventStoreContractTest {
     return JetStreamEventStore.connect(JetStreamConfig.builder()
         .servers(url)
         .namespace("contract")
-        .eventStoredListener(listener)
-        .build());
+        .build(), listener);
   }
 }

@@ -3,7 +3,7 @@ package dev.aether.nats;
 import static dev.aether.nats.NatsTestSupport.config;
 import static dev.aether.nats.NatsTestSupport.event;
 import static dev.aether.nats.NatsTestSupport.events;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static dev.aether.nats.NatsTestSupport.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -74,9 +74,9 @@ class JetStreamFailureIT {
           .isThrownBy(() -> JetStreamEventStore.connect(config.credentials(NatsCredentials.none()).build()));
       try (JetStreamEventStore store = JetStreamEventStore.connect(config.credentials(
           NatsCredentials.userPassword("alice", "s3cret")).build())) {
-        String actorId = newActorId();
-        store.saveEvent(event(actorId, 1));
-        assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+        String streamId = newStreamId();
+        store.saveEvent(event(streamId, 1));
+        assertThat(store.getLatestVersion(streamId)).isEqualTo(1);
       }
     }
   }
@@ -108,7 +108,7 @@ class JetStreamFailureIT {
       Path userFile = credsFile(dir.resolve("user.creds"), user);
       try (JetStreamEventStore store = JetStreamEventStore.connect(
           config.credentials(NatsCredentials.credsFile(userFile)).build())) {
-        assertThat(store.getLatestVersion(newActorId())).isZero();
+        assertThat(store.getLatestVersion(newStreamId())).isZero();
       }
     }
   }
@@ -128,7 +128,7 @@ class JetStreamFailureIT {
           .withMessageNotContaining("nope");
       try (JetStreamEventStore store = JetStreamEventStore.connect(
           config.credentials(NatsCredentials.token("t0k3n")).build())) {
-        assertThat(store.getLatestVersion(newActorId())).isZero();
+        assertThat(store.getLatestVersion(newStreamId())).isZero();
       }
     }
   }
@@ -158,18 +158,18 @@ class JetStreamFailureIT {
     try (NatsServer server = NatsServer.builder().config("max_payload: 65536").start();
         JetStreamEventStore store = JetStreamEventStore.connect(config(server, "payload").build())) {
       // given
-      String actorId = newActorId();
-      Event tooLarge = event(actorId, 1).toBuilder().data(Map.of("blob", "x".repeat(70_000))).build();
+      String streamId = newStreamId();
+      Event tooLarge = event(streamId, 1).toBuilder().data(Map.of("blob", "x".repeat(70_000))).build();
       // when / then
       assertThatExceptionOfType(InvalidInputException.class)
           .isThrownBy(() -> store.saveEvent(tooLarge))
           .withMessageContaining("65536")
           .satisfies(e -> assertThat(e.field()).isEqualTo("events"));
       assertThatExceptionOfType(InvalidInputException.class)
-          .isThrownBy(() -> store.append(actorId, 0, List.of(event(actorId, 1), tooLarge.withVersion(2))));
-      assertThat(store.getLatestVersion(actorId)).isZero();
-      store.saveEvent(event(actorId, 1));
-      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L);
+          .isThrownBy(() -> store.append(streamId, 0, List.of(event(streamId, 1), tooLarge.withVersion(2))));
+      assertThat(store.getLatestVersion(streamId)).isZero();
+      store.saveEvent(event(streamId, 1));
+      assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L);
     }
   }
 
@@ -179,25 +179,25 @@ class JetStreamFailureIT {
         JetStreamEventStore store = JetStreamEventStore.connect(config(server, "no-ack")
             .requestTimeout(Duration.ofMillis(500)).build())) {
       // given
-      String actorId = newActorId();
-      store.saveEvent(event(actorId, 1));
-      List<Event> batch = events(actorId, 2, 3);
+      String streamId = newStreamId();
+      store.saveEvent(event(streamId, 1));
+      List<Event> batch = events(streamId, 2, 3);
       // when: the server is frozen (SIGSTOP): it keeps the connection but answers nothing
       NatsTestSupport.freeze(server);
       try {
         assertThatExceptionOfType(OutcomeUnknownException.class)
-            .isThrownBy(() -> store.append(actorId, 1, batch))
+            .isThrownBy(() -> store.append(streamId, 1, batch))
             .satisfies(e -> {
-              assertThat(e.actorId()).isEqualTo(actorId);
+              assertThat(e.streamId()).isEqualTo(streamId);
               assertThat(e.isTransient()).isTrue();
             });
       } finally {
         NatsTestSupport.thaw(server);
       }
       // then: the retry of the same commit succeeds, and the commit is stored exactly once
-      assertThat(store.append(actorId, 1, batch)).isEqualTo(3);
-      assertThat(store.getEvents(actorId, 0).subList(1, 3)).containsExactlyElementsOf(batch);
-      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+      assertThat(store.append(streamId, 1, batch)).isEqualTo(3);
+      assertThat(store.getEvents(streamId, 0).subList(1, 3)).containsExactlyElementsOf(batch);
+      assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L);
     }
   }
 
@@ -208,23 +208,23 @@ class JetStreamFailureIT {
             .requestTimeout(Duration.ofMillis(500)).build());
         JetStreamEventStore other = JetStreamEventStore.connect(config(server, "no-ack").build())) {
       // given: a commit whose acknowledgement was lost, stored once the server thawed
-      String actorId = newActorId();
-      store.saveEvent(event(actorId, 1));
-      List<Event> batch = events(actorId, 2, 3);
+      String streamId = newStreamId();
+      store.saveEvent(event(streamId, 1));
+      List<Event> batch = events(streamId, 2, 3);
       NatsTestSupport.freeze(server);
       try {
-        assertThatExceptionOfType(OutcomeUnknownException.class).isThrownBy(() -> store.append(actorId, 1, batch));
+        assertThatExceptionOfType(OutcomeUnknownException.class).isThrownBy(() -> store.append(streamId, 1, batch));
       } finally {
         NatsTestSupport.thaw(server);
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> other.getLatestVersion(actorId) == 3);
+      await().atMost(Duration.ofSeconds(10)).until(() -> other.getLatestVersion(streamId) == 3);
       // and another writer appended after it
-      other.saveEvent(event(actorId, 4));
+      other.saveEvent(event(streamId, 4));
       // when: the writer retries the commit it lost track of
-      long version = store.append(actorId, 1, batch);
+      long version = store.append(streamId, 1, batch);
       // then: it is recognised (it is no longer the last message), nothing is stored twice
       assertThat(version).isEqualTo(3);
-      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L);
+      assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L, 4L);
     }
   }
 
@@ -232,11 +232,11 @@ class JetStreamFailureIT {
   void aServerRestart_onTheSameStore_losesNoAcknowledgedEvent() {
     try (NatsServer server = NatsServer.builder().start()) {
       JetStreamConfig config = config(server, "restart").build();
-      List<String> actors = List.of(newActorId(), newActorId(), newActorId());
+      List<String> actors = List.of(newStreamId(), newStreamId(), newStreamId());
       try (JetStreamEventStore store = JetStreamEventStore.connect(config)) {
-        for (String actorId : actors) {
-          store.append(actorId, 0, events(actorId, 1, 2, 3));
-          store.saveEvent(event(actorId, 4));
+        for (String streamId : actors) {
+          store.append(streamId, 0, events(streamId, 1, 2, 3));
+          store.saveEvent(event(streamId, 4));
         }
         // when
         server.restart();
@@ -263,15 +263,15 @@ class JetStreamFailureIT {
       int writers = 4;
       List<String> actors = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
-        actors.add(newActorId());
+        actors.add(newStreamId());
       }
       Map<String, List<Long>> acknowledged = new ConcurrentHashMap<>();
       Map<String, FailedAppend> failed = new ConcurrentHashMap<>();
       ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
       AtomicBoolean stop = new AtomicBoolean();
       try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (String actorId : actors) {
-          executor.execute(() -> appendUntilStopped(store, actorId, stop, acknowledged, failed, failures));
+        for (String streamId : actors) {
+          executor.execute(() -> appendUntilStopped(store, streamId, stop, acknowledged, failed, failures));
         }
         // when: the server is killed while they write
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() == writers);
@@ -289,38 +289,38 @@ class JetStreamFailureIT {
       server.start();
       await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StoreUnavailableException.class)
           .until(() -> store.getLatestVersion(actors.getFirst()) >= 3);
-      for (String actorId : actors) {
-        List<Long> stored = versions(store.getEvents(actorId, 0));
-        assertThat(stored).as("history of %s", actorId).startsWith(acknowledged.get(actorId).toArray(Long[]::new));
+      for (String streamId : actors) {
+        List<Long> stored = versions(store.getEvents(streamId, 0));
+        assertThat(stored).as("history of %s", streamId).startsWith(acknowledged.get(streamId).toArray(Long[]::new));
         assertThat(stored.size() % 3).as("whole batches only").isZero();
         assertThat(stored).as("no gap, no duplicate").isEqualTo(LongStream.rangeClosed(1, stored.size()).boxed().toList());
       }
       // and retrying each failed commit as it was stores it exactly once
-      for (String actorId : actors) {
-        FailedAppend retry = failed.get(actorId);
-        assertThat(store.append(actorId, retry.expectedVersion(), retry.batch())).isEqualTo(retry.expectedVersion() + 3);
-        assertThat(versions(store.getEvents(actorId, 0)))
+      for (String streamId : actors) {
+        FailedAppend retry = failed.get(streamId);
+        assertThat(store.append(streamId, retry.expectedVersion(), retry.batch())).isEqualTo(retry.expectedVersion() + 3);
+        assertThat(versions(store.getEvents(streamId, 0)))
             .isEqualTo(LongStream.rangeClosed(1, retry.expectedVersion() + 3).boxed().toList());
-        assertThat(store.getEvents(actorId, retry.expectedVersion() + 1)).containsExactlyElementsOf(retry.batch());
+        assertThat(store.getEvents(streamId, retry.expectedVersion() + 1)).containsExactlyElementsOf(retry.batch());
       }
     }
   }
 
   /** Appends batches of three until stopped; records acknowledged versions and the first failure. */
-  private static void appendUntilStopped(JetStreamEventStore store, String actorId, AtomicBoolean stop,
+  private static void appendUntilStopped(JetStreamEventStore store, String streamId, AtomicBoolean stop,
       Map<String, List<Long>> acknowledged, Map<String, FailedAppend> failed, ConcurrentLinkedQueue<Throwable> failures) {
     List<Long> mine = new ArrayList<>();
     long version = 0;
     while (!stop.get()) {
-      List<Event> batch = events(actorId, version + 1, version + 2, version + 3);
+      List<Event> batch = events(streamId, version + 1, version + 2, version + 3);
       try {
-        version = store.append(actorId, version, batch);
+        version = store.append(streamId, version, batch);
         mine.add(version - 2);
         mine.add(version - 1);
         mine.add(version);
-        acknowledged.put(actorId, List.copyOf(mine));
+        acknowledged.put(streamId, List.copyOf(mine));
       } catch (RuntimeException e) {
-        failed.put(actorId, new FailedAppend(version, batch));
+        failed.put(streamId, new FailedAppend(version, batch));
         failures.add(e);
         return;
       }

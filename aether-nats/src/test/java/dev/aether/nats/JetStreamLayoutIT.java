@@ -3,7 +3,7 @@ package dev.aether.nats;
 import static dev.aether.nats.NatsTestSupport.config;
 import static dev.aether.nats.NatsTestSupport.event;
 import static dev.aether.nats.NatsTestSupport.events;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static dev.aether.nats.NatsTestSupport.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -55,17 +55,17 @@ class JetStreamLayoutIT {
   void aNewStore_reusesTheExistingStreamsAndSeesTheirEvents() throws Exception {
     // given
     JetStreamConfig config = config(server, "reuse").partitions(2).build();
-    String actorId = newActorId();
+    String streamId = newStreamId();
     try (JetStreamEventStore store = JetStreamEventStore.connect(config)) {
-      store.append(actorId, 0, events(actorId, 1, 2));
+      store.append(streamId, 0, events(streamId, 1, 2));
     }
     Set<String> streams = new HashSet<>(jsm.getStreamNames());
     long created = jsm.getStreamInfo("aether_reuse_EVENTS_0").getCreateTime().toInstant().toEpochMilli();
     // when
     try (JetStreamEventStore reopened = JetStreamEventStore.connect(config)) {
       // then
-      assertThat(versions(reopened.getEvents(actorId, 0))).containsExactly(1L, 2L);
-      reopened.saveEvent(event(actorId, 3));
+      assertThat(versions(reopened.getEvents(streamId, 0))).containsExactly(1L, 2L);
+      reopened.saveEvent(event(streamId, 3));
     }
     assertThat(new HashSet<>(jsm.getStreamNames())).isEqualTo(streams)
         .contains("aether_reuse_EVENTS_0", "aether_reuse_EVENTS_1", "KV_aether_reuse_SNAPSHOTS");
@@ -75,21 +75,21 @@ class JetStreamLayoutIT {
   @Test
   void storesOfDifferentNamespaces_neverSeeEachOthersEventsOrSnapshots() {
     // given: namespaces whose naive escapings would collide
-    String actorId = newActorId();
+    String streamId = newStreamId();
     try (JetStreamEventStore dotted = JetStreamEventStore.connect(config(server, "a.b").build());
         JetStreamEventStore underscored = JetStreamEventStore.connect(config(server, "a_b").build());
         JetStreamEventStore other = JetStreamEventStore.connect(config(server, "a").build())) {
       // when
-      dotted.append(actorId, 0, events(actorId, 1, 2));
-      underscored.saveEvent(event(actorId, 7));
-      dotted.saveSnapshot(ActorSnapshot.of(actorId, 2, Map.of("ns", "a.b")));
+      dotted.append(streamId, 0, events(streamId, 1, 2));
+      underscored.saveEvent(event(streamId, 7));
+      dotted.saveSnapshot(ActorSnapshot.of(streamId, 2, Map.of("ns", "a.b")));
       // then
-      assertThat(versions(dotted.getEvents(actorId, 0))).containsExactly(1L, 2L);
-      assertThat(versions(underscored.getEvents(actorId, 0))).containsExactly(7L);
-      assertThat(other.getEvents(actorId, 0)).isEmpty();
-      assertThat(other.getLatestVersion(actorId)).isZero();
-      assertThat(underscored.getLatestSnapshot(actorId)).isEmpty();
-      assertThat(dotted.getLatestSnapshot(actorId)).map(ActorSnapshot::state).contains(Map.of("ns", "a.b"));
+      assertThat(versions(dotted.getEvents(streamId, 0))).containsExactly(1L, 2L);
+      assertThat(versions(underscored.getEvents(streamId, 0))).containsExactly(7L);
+      assertThat(other.getEvents(streamId, 0)).isEmpty();
+      assertThat(other.getLatestVersion(streamId)).isZero();
+      assertThat(underscored.getLatestSnapshot(streamId)).isEmpty();
+      assertThat(dotted.getLatestSnapshot(streamId)).map(ActorSnapshot::state).contains(Map.of("ns", "a.b"));
     }
   }
 
@@ -139,17 +139,17 @@ class JetStreamLayoutIT {
       throws Exception {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "malformed").build())) {
       // given: a healthy event, then records published straight to the actor's subject
-      String actorId = newActorId();
-      store.saveEvent(event(actorId, 1));
-      ActorAddress address = store.layout().address(actorId);
+      String streamId = newStreamId();
+      store.saveEvent(event(streamId, 1));
+      ActorAddress address = store.layout().address(streamId);
       byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
       long garbageSequence = raw.jetStream().publish(address.subject(), garbage).getSeqno();
-      byte[] headerless = EventJson.toBytes(event(actorId, 2));
+      byte[] headerless = EventJson.toBytes(event(streamId, 2));
       long headerlessSequence = raw.jetStream().publish(address.subject(), headerless).getSeqno();
       // when: the store writes on after them
-      store.saveEvent(event(actorId, 2));
+      store.saveEvent(event(streamId, 2));
       // then
-      var result = store.getEventsWithErrors(actorId, 0);
+      var result = store.getEventsWithErrors(streamId, 0);
       assertThat(versions(result.events())).containsExactly(1L, 2L);
       assertThat(result.errors()).hasSize(2);
       assertThat(result.errors().get(0).position()).isEqualTo(garbageSequence);
@@ -158,16 +158,16 @@ class JetStreamLayoutIT {
       assertThat(result.errors().get(1).position()).isEqualTo(headerlessSequence);
       assertThat(result.errors().get(1).rawData()).isEqualTo(headerless);
       // getEvents never skips a record (it used to return versions 1 and 2 and log a warning)
-      assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> store.getEvents(actorId, 0))
+      assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> store.getEvents(streamId, 0))
           .satisfies(e -> {
-            assertThat(e.actorId()).isEqualTo(actorId);
+            assertThat(e.streamId()).isEqualTo(streamId);
             assertThat(e.errors()).extracting(ReplayError::position).containsExactly(garbageSequence,
                 headerlessSequence);
-            assertThat(e.getMessage()).contains(actorId).contains("position " + garbageSequence);
+            assertThat(e.getMessage()).contains(streamId).contains("position " + garbageSequence);
             assertThat(e.isTransient()).isFalse();
           });
-      assertThat(versions(store.getEvents(actorId, 2))).containsExactly(2L);
-      assertThat(store.getLatestVersion(actorId)).isEqualTo(2);
+      assertThat(versions(store.getEvents(streamId, 2))).containsExactly(2L);
+      assertThat(store.getLatestVersion(streamId)).isEqualTo(2);
     }
   }
 
@@ -175,17 +175,17 @@ class JetStreamLayoutIT {
   void aMalformedLastMessage_stillLetsTheActorBeReadAndContinued() throws Exception {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "malformed").build())) {
       // given
-      String actorId = newActorId();
-      store.append(actorId, 0, events(actorId, 1, 2));
-      raw.jetStream().publish(store.layout().address(actorId).subject(), new byte[] {1, 2, 3});
+      String streamId = newStreamId();
+      store.append(streamId, 0, events(streamId, 1, 2));
+      raw.jetStream().publish(store.layout().address(streamId).subject(), new byte[] {1, 2, 3});
       // when / then: the version comes from the last decodable commit
       try (JetStreamEventStore fresh = JetStreamEventStore.connect(config(server, "malformed").build())) {
-        assertThat(fresh.getLatestVersion(actorId)).isEqualTo(2);
-        assertThat(fresh.append(actorId, 2, events(actorId, 3))).isEqualTo(3);
-        assertThat(fresh.getEventsWithErrors(actorId, 0).errors()).hasSize(1);
-        assertThat(versions(fresh.getEventsWithErrors(actorId, 2).events())).containsExactly(2L, 3L);
-        assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> fresh.getEvents(actorId, 2));
-        assertThat(versions(fresh.getEvents(actorId, 3))).containsExactly(3L);
+        assertThat(fresh.getLatestVersion(streamId)).isEqualTo(2);
+        assertThat(fresh.append(streamId, 2, events(streamId, 3))).isEqualTo(3);
+        assertThat(fresh.getEventsWithErrors(streamId, 0).errors()).hasSize(1);
+        assertThat(versions(fresh.getEventsWithErrors(streamId, 2).events())).containsExactly(2L, 3L);
+        assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> fresh.getEvents(streamId, 2));
+        assertThat(versions(fresh.getEvents(streamId, 3))).containsExactly(3L);
       }
     }
   }
@@ -194,9 +194,9 @@ class JetStreamLayoutIT {
   void actorsAreSpreadOverThePartitionStreams_eachOnItsOwnSubject() throws Exception {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "spread").partitions(4).build())) {
       // given
-      List<String> actorIds = IntStream.range(0, 40).mapToObj(i -> "actor." + i + " *>").toList();
+      List<String> streamIds = IntStream.range(0, 40).mapToObj(i -> "actor." + i + " *>").toList();
       // when
-      actorIds.forEach(actorId -> store.saveEvent(event(actorId, 1)));
+      streamIds.forEach(streamId -> store.saveEvent(event(streamId, 1)));
       // then
       Set<String> seenSubjects = new HashSet<>();
       for (int p = 0; p < 4; p++) {
@@ -208,9 +208,9 @@ class JetStreamLayoutIT {
         seenSubjects.addAll(subjects);
       }
       Set<String> expected = new HashSet<>();
-      actorIds.forEach(actorId -> expected.add(store.layout().address(actorId).subject()));
+      streamIds.forEach(streamId -> expected.add(store.layout().address(streamId).subject()));
       assertThat(seenSubjects).isEqualTo(expected);
-      actorIds.forEach(actorId -> assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L));
+      streamIds.forEach(streamId -> assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L));
     }
   }
 
@@ -218,20 +218,20 @@ class JetStreamLayoutIT {
   void aSnapshotRecordsTheSequenceItCovers_andAReplayAfterItReadsOnlyWhatFollows() throws Exception {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "snap").build())) {
       // given
-      String actorId = newActorId();
-      store.append(actorId, 0, events(actorId, 1, 2, 3));
-      store.saveSnapshot(ActorSnapshot.of(actorId, 3, Map.of("sum", 6)));
-      store.append(actorId, 3, events(actorId, 4, 5));
+      String streamId = newStreamId();
+      store.append(streamId, 0, events(streamId, 1, 2, 3));
+      store.saveSnapshot(ActorSnapshot.of(streamId, 3, Map.of("sum", 6)));
+      store.append(streamId, 3, events(streamId, 4, 5));
       // when
       try (JetStreamEventStore activating = JetStreamEventStore.connect(config(server, "snap").build())) {
-        ActorSnapshot snapshot = activating.getLatestSnapshot(actorId).orElseThrow();
+        ActorSnapshot snapshot = activating.getLatestSnapshot(streamId).orElseThrow();
         // then
-        assertThat(versions(activating.getEvents(actorId, snapshot.version() + 1))).containsExactly(4L, 5L);
-        assertThat(versions(activating.getEvents(actorId, 2))).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(versions(activating.getEvents(streamId, snapshot.version() + 1))).containsExactly(4L, 5L);
+        assertThat(versions(activating.getEvents(streamId, 2))).containsExactly(2L, 3L, 4L, 5L);
       }
       String entry = new String(raw.keyValue("aether_snap_SNAPSHOTS")
-          .get(store.layout().address(actorId).token()).getValue(), StandardCharsets.UTF_8);
-      long covered = jsm.getLastMessage("aether_snap_EVENTS_0", store.layout().address(actorId).subject()).getSeq() - 1;
+          .get(store.layout().address(streamId).token()).getValue(), StandardCharsets.UTF_8);
+      long covered = jsm.getLastMessage("aether_snap_EVENTS_0", store.layout().address(streamId).subject()).getSeq() - 1;
       assertThat(entry).startsWith("{\"sequence\":" + covered + ",\"snapshot\":{");
     }
   }
@@ -240,16 +240,16 @@ class JetStreamLayoutIT {
   void aStoreOnACallersConnection_leavesItOpen_andAClosedStoreRefusesWork() {
     // given
     JetStreamEventStore store = JetStreamEventStore.create(raw, config(server, "owned").build());
-    String actorId = newActorId();
-    store.saveEvent(event(actorId, 1));
+    String streamId = newStreamId();
+    store.saveEvent(event(streamId, 1));
     // when
     store.close();
     store.close();
     // then
     assertThat(raw.getStatus()).isEqualTo(Connection.Status.CONNECTED);
-    assertThatExceptionOfType(JetStreamStoreException.class).isThrownBy(() -> store.getEvents(actorId, 0))
+    assertThatExceptionOfType(JetStreamStoreException.class).isThrownBy(() -> store.getEvents(streamId, 0))
         .withMessageContaining("closed");
-    assertThatExceptionOfType(JetStreamStoreException.class).isThrownBy(() -> store.saveEvent(event(actorId, 2)));
+    assertThatExceptionOfType(JetStreamStoreException.class).isThrownBy(() -> store.saveEvent(event(streamId, 2)));
   }
 
   /** Pre-creates the store's first stream with one setting changed, then opens a store on it. */

@@ -27,7 +27,6 @@ class JetStreamPartitionedContractIT extends EventStoreContractTest {
         .servers(url)
         .namespace("tenant_1.orders")
         .partitions(3)
-        .eventStoredListener(listener)
-        .build());
+        .build(), listener);
   }
 }

@@ -47,17 +47,17 @@ class JetStreamReplicatedFailoverIT {
 
   @Test
   void twoWritersOnDifferentServers_neverBothStoreACommitAfterTheSameOne(NatsCluster cluster) throws Exception {
-    String actorId = "contended";
+    String streamId = "contended";
     try (JetStreamEventStore a = store(cluster, 0, "two-writers");
         JetStreamEventStore b = store(cluster, 1, "two-writers");
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (long version = 1; version <= 20; version++) {
         long v = version;
-        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> tryAppend(a, actorId, v), threads);
-        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> tryAppend(b, actorId, v), threads);
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> tryAppend(a, streamId, v), threads);
+        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> tryAppend(b, streamId, v), threads);
         assertThat(List.of(first.join(), second.join())).as("version %d", v).containsOnlyOnce(true);
       }
-      ReplayResult replay = a.getEventsWithErrors(actorId, 1);
+      ReplayResult replay = a.getEventsWithErrors(streamId, 1);
       assertThat(replay.errors()).isEmpty();
       assertThat(versions(replay.events())).isEqualTo(LongStream.rangeClosed(1, 20).boxed().toList());
     }
@@ -79,12 +79,12 @@ class JetStreamReplicatedFailoverIT {
     List<String> actors = new ArrayList<>();
     try (JetStreamEventStore writer = store(cluster, 0, namespace)) {
       for (int i = 0; i < ACTORS; i++) {
-        String actorId = "actor-" + i;
-        actors.add(actorId);
+        String streamId = "actor-" + i;
+        actors.add(streamId);
         for (long v = 1; v <= COMMITS; v++) {
-          writer.append(actorId, v - 1, List.of(event(actorId, v)));
+          writer.append(streamId, v - 1, List.of(event(streamId, v)));
         }
-        writer.saveSnapshot(new ActorSnapshot(actorId, 2, Map.of("at", 2L), Instant.now(), ""));
+        writer.saveSnapshot(new ActorSnapshot(streamId, 2, Map.of("at", 2L), Instant.now(), ""));
       }
     }
     int leader = indexOf(cluster, streamLeader(cluster, StoreLayout.of(config(cluster, 0, namespace)).streamName(0)));
@@ -93,11 +93,11 @@ class JetStreamReplicatedFailoverIT {
     try (JetStreamEventStore reader = store(cluster, client, namespace)) {
       cluster.server(victim).kill();
       for (int round = 0; round < ROUNDS; round++) {
-        for (String actorId : actors) {
-          assertThat(timed(() -> versions(reader.getEvents(actorId, 1))))
+        for (String streamId : actors) {
+          assertThat(timed(() -> versions(reader.getEvents(streamId, 1))))
               .isEqualTo(LongStream.rangeClosed(1, COMMITS).boxed().toList());
-          assertThat(timed(() -> reader.getLatestVersion(actorId))).isEqualTo(COMMITS);
-          assertThat(timed(() -> reader.getLatestSnapshot(actorId))).hasValueSatisfying(
+          assertThat(timed(() -> reader.getLatestVersion(streamId))).isEqualTo(COMMITS);
+          assertThat(timed(() -> reader.getLatestSnapshot(streamId))).hasValueSatisfying(
               snapshot -> assertThat(snapshot.version()).isEqualTo(2));
         }
       }
@@ -116,9 +116,9 @@ class JetStreamReplicatedFailoverIT {
     }
   }
 
-  private static boolean tryAppend(JetStreamEventStore store, String actorId, long version) {
+  private static boolean tryAppend(JetStreamEventStore store, String streamId, long version) {
     try {
-      store.append(actorId, version - 1, List.of(event(actorId, version)));
+      store.append(streamId, version - 1, List.of(event(streamId, version)));
       return true;
     } catch (VersionConflictException e) {
       return false;

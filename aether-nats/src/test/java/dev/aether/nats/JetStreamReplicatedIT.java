@@ -1,7 +1,7 @@
 package dev.aether.nats;
 
 import static dev.aether.nats.NatsTestSupport.events;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -80,9 +80,9 @@ class JetStreamReplicatedIT {
 
   private static void assertStoreWorks(JetStreamConfig config) {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config)) {
-      String actorId = newActorId();
-      store.append(actorId, 0, events(actorId, 1, 2));
-      assertThat(store.getEvents(actorId, 1)).hasSize(2);
+      String streamId = newStreamId();
+      store.append(streamId, 0, events(streamId, 1, 2));
+      assertThat(store.getEvents(streamId, 1)).hasSize(2);
     }
   }
 

@@ -3,7 +3,7 @@ package dev.aether.nats;
 import static dev.aether.nats.NatsTestSupport.config;
 import static dev.aether.nats.NatsTestSupport.event;
 import static dev.aether.nats.NatsTestSupport.events;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static dev.aether.nats.NatsTestSupport.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,29 +37,29 @@ class JetStreamRetryIT {
   void aRetriedCommit_withinTheDuplicateWindow_isRecognisedAsADuplicate(NatsServer server) {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "retry").build())) {
       // given: a commit that was stored, but whose acknowledgement the writer did not see
-      String actorId = newActorId();
-      List<Event> batch = events(actorId, 1, 2, 3);
-      store.append(actorId, 0, batch);
-      ActorAddress address = store.layout().address(actorId);
-      Commit sameCommit = CommitCodec.encode(actorId, batch);
+      String streamId = newStreamId();
+      List<Event> batch = events(streamId, 1, 2, 3);
+      store.append(streamId, 0, batch);
+      ActorAddress address = store.layout().address(streamId);
+      Commit sameCommit = CommitCodec.encode(streamId, batch);
       // when: the writer publishes it again as it did the first time
       Optional<Result> retried = store.publisher().attempt(address, sameCommit, 0);
       // then
       assertThat(retried).map(Result::how).contains(How.DUPLICATE);
       assertThat(retried.get().position()).isEqualTo(new Position(3, retried.get().position().sequence()));
-      assertThat(store.append(actorId, 0, batch)).as("retry through the public API").isEqualTo(3);
-      assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(batch);
+      assertThat(store.append(streamId, 0, batch)).as("retry through the public API").isEqualTo(3);
+      assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(batch);
     }
   }
 
   @Test
   void aRetriedSaveEvent_isStoredOnce(NatsServer server) {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "retry").build())) {
-      String actorId = newActorId();
-      Event first = event(actorId, 1);
+      String streamId = newStreamId();
+      Event first = event(streamId, 1);
       store.saveEvent(first);
       store.saveEvent(first);
-      assertThat(store.getEvents(actorId, 0)).containsExactly(first);
+      assertThat(store.getEvents(streamId, 0)).containsExactly(first);
     }
   }
 
@@ -69,12 +69,12 @@ class JetStreamRetryIT {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config);
         JetStreamEventStore other = JetStreamEventStore.connect(config)) {
       // given: our commit is stored, then another writer appends after it
-      String actorId = newActorId();
-      List<Event> ours = events(actorId, 1, 2);
-      store.append(actorId, 0, ours);
-      other.saveEvent(event(actorId, 3));
-      ActorAddress address = store.layout().address(actorId);
-      Commit sameCommit = CommitCodec.encode(actorId, ours);
+      String streamId = newStreamId();
+      List<Event> ours = events(streamId, 1, 2);
+      store.append(streamId, 0, ours);
+      other.saveEvent(event(streamId, 3));
+      ActorAddress address = store.layout().address(streamId);
+      Commit sameCommit = CommitCodec.encode(streamId, ours);
       // when: the retry comes after the duplicate window, so the server answers 10071 instead of "duplicate"
       AtomicReference<Result> result = new AtomicReference<>();
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -83,8 +83,8 @@ class JetStreamRetryIT {
       });
       // then: recognised as ours although it is no longer the last message, and stored once
       assertThat(result.get().position().version()).isEqualTo(2);
-      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
-      assertThat(store.getEvents(actorId, 0).subList(0, 2)).containsExactlyElementsOf(ours);
+      assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L);
+      assertThat(store.getEvents(streamId, 0).subList(0, 2)).containsExactlyElementsOf(ours);
     }
   }
 
@@ -93,16 +93,16 @@ class JetStreamRetryIT {
     JetStreamConfig config = config(server, "retry-short-window").duplicateWindow(Duration.ofMillis(100)).build();
     try (JetStreamEventStore store = JetStreamEventStore.connect(config)) {
       // given: the first commit of an actor is stored, but its writer died before seeing the acknowledgement
-      String actorId = newActorId();
-      List<Event> ours = events(actorId, 1, 2);
-      store.append(actorId, 0, ours);
+      String streamId = newStreamId();
+      List<Event> ours = events(streamId, 1, 2);
+      store.append(streamId, 0, ours);
       // when: a new store (nothing cached, so it publishes without reading first) retries it after the
       // duplicate window, so the server answers 10071
       await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> true);
       try (JetStreamEventStore restarted = JetStreamEventStore.connect(config)) {
         // then: recognised as stored, and stored once
-        assertThat(restarted.append(actorId, 0, ours)).isEqualTo(2);
-        assertThat(restarted.getEvents(actorId, 0)).containsExactlyElementsOf(ours);
+        assertThat(restarted.append(streamId, 0, ours)).isEqualTo(2);
+        assertThat(restarted.getEvents(streamId, 0)).containsExactlyElementsOf(ours);
       }
     }
   }
@@ -111,15 +111,15 @@ class JetStreamRetryIT {
   void aCommitAnsweredWithWrongLastSequence_thatIsNotOurs_isAConflict(NatsServer server) {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "retry").build())) {
       // given
-      String actorId = newActorId();
-      store.saveEvent(event(actorId, 1));
-      ActorAddress address = store.layout().address(actorId);
+      String streamId = newStreamId();
+      store.saveEvent(event(streamId, 1));
+      ActorAddress address = store.layout().address(streamId);
       // when: another commit for version 1 expecting an empty subject
-      Optional<Result> result = store.publisher().attempt(address, CommitCodec.encode(actorId,
-          List.of(event(actorId, 1))), 0);
+      Optional<Result> result = store.publisher().attempt(address, CommitCodec.encode(streamId,
+          List.of(event(streamId, 1))), 0);
       // then
       assertThat(result).isEmpty();
-      assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+      assertThat(store.getLatestVersion(streamId)).isEqualTo(1);
     }
   }
 }

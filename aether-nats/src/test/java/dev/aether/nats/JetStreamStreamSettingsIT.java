@@ -2,7 +2,7 @@ package dev.aether.nats;
 
 import static dev.aether.nats.NatsTestSupport.config;
 import static dev.aether.nats.NatsTestSupport.events;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -126,14 +126,14 @@ class JetStreamStreamSettingsIT {
     assertWarnedOnce("set-discard-new", b -> b.discardPolicy(DiscardPolicy.New).maxMessages(4), "maxMsgs");
     // the two stores opened above wrote one commit each: room for two more
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "set-discard-new").build())) {
-      String actorId = newActorId();
-      store.append(actorId, 0, events(actorId, 1));
-      store.append(actorId, 1, events(actorId, 2));
+      String streamId = newStreamId();
+      store.append(streamId, 0, events(streamId, 1));
+      store.append(streamId, 1, events(streamId, 2));
       assertThatExceptionOfType(JetStreamStoreException.class)
-          .isThrownBy(() -> store.append(actorId, 2, events(actorId, 3)))
+          .isThrownBy(() -> store.append(streamId, 2, events(streamId, 3)))
           .satisfies(e -> assertThat(e.isTransient()).isFalse())
           .withMessageContaining("maximum messages");
-      assertThat(store.getLatestVersion(actorId)).isEqualTo(2);
+      assertThat(store.getLatestVersion(streamId)).isEqualTo(2);
     }
   }
 
@@ -213,9 +213,9 @@ class JetStreamStreamSettingsIT {
 
   private static void openAndWrite(String namespace) {
     try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, namespace).build())) {
-      String actorId = newActorId();
-      store.append(actorId, 0, events(actorId, 1));
-      assertThat(store.getEvents(actorId, 1)).hasSize(1);
+      String streamId = newStreamId();
+      store.append(streamId, 0, events(streamId, 1));
+      assertThat(store.getEvents(streamId, 1)).hasSize(1);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.aether.nats;
 
 import static dev.aether.nats.NatsTestSupport.event;
-import static dev.aether.nats.NatsTestSupport.newActorId;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,9 +37,9 @@ class JetStreamTlsIT {
           .connectTimeout(Duration.ofSeconds(2));
       // when / then
       try (JetStreamEventStore store = JetStreamEventStore.connect(config.sslContext(trusting(cert)).build())) {
-        String actorId = newActorId();
-        store.saveEvent(event(actorId, 1));
-        assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+        String streamId = newStreamId();
+        store.saveEvent(event(streamId, 1));
+        assertThat(store.getLatestVersion(streamId)).isEqualTo(1);
       }
       assertThatExceptionOfType(AetherException.class)
           .isThrownBy(() -> JetStreamEventStore.connect(config.tls(false).build()))

@@ -28,16 +28,16 @@ final class NatsTestSupport {
     return JetStreamConfig.builder().servers(server.url()).namespace(namespace);
   }
 
-  static String newActorId() {
+  static String newStreamId() {
     return "it-" + UUID.randomUUID();
   }
 
-  static Event event(String actorId, long version) {
-    return Event.builder().eventType("Tested").actorId(actorId).version(version).data(Map.of("v", version)).build();
+  static Event event(String streamId, long version) {
+    return Event.builder().eventType("Tested").streamId(streamId).version(version).data(Map.of("v", version)).build();
   }
 
-  static List<Event> events(String actorId, long... versions) {
-    return LongStream.of(versions).mapToObj(v -> event(actorId, v)).toList();
+  static List<Event> events(String streamId, long... versions) {
+    return LongStream.of(versions).mapToObj(v -> event(streamId, v)).toList();
   }
 
   static List<Long> versions(List<Event> events) {

@@ -29,7 +29,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Whatever one store accepts, every store accepts and reads back equal: generated actor ids (unicode, dots,
+ * Whatever one store accepts, every store accepts and reads back equal: generated stream ids (unicode, dots,
  * wildcards, whitespace, unpaired surrogates, ids at and beyond the byte limit), event types and JSON trees
  * (at and beyond the depth, string-length and size limits) go through the in-memory store and a
  * {@link JetStreamEventStore} on a real nats-server. Both must make the same decision (the same exception
@@ -71,47 +71,47 @@ class StoreAgreementProperties {
   }
 
   @Property(tries = 250, shrinking = ShrinkingMode.OFF, afterFailure = AfterFailureMode.RANDOM_SEED)
-  void bothStores_decideAlike_andReadBackEqual(@ForAll("actorIds") String actorId,
+  void bothStores_decideAlike_andReadBackEqual(@ForAll("streamIds") String streamId,
       @ForAll("eventTypes") String eventType, @ForAll("payloads") Map<String, Object> data,
       @ForAll boolean asBatch) {
     // given: an event, if it can be built at all
-    long version = versions.getOrDefault(actorId, 0L) + 1;
+    long version = versions.getOrDefault(streamId, 0L) + 1;
     Event event;
     try {
-      event = Event.builder().actorId(actorId).eventType(eventType).version(version).data(data).build();
+      event = Event.builder().streamId(streamId).eventType(eventType).version(version).data(data).build();
     } catch (InvalidInputException refused) {
       // refused at the door: also by both stores' reads of this id, if the id was the reason
-      assertSameDecision(() -> memory.getLatestVersion(actorId), () -> jetStream.getLatestVersion(actorId));
+      assertSameDecision(() -> memory.getLatestVersion(streamId), () -> jetStream.getLatestVersion(streamId));
       return;
     }
     List<Event> batch = asBatch
         ? List.of(event, event.toBuilder().id(event.id() + "-2").version(version + 1).data(Map.of("n", 2)).build())
         : List.of(event);
     // when
-    RuntimeException inMemory = outcome(() -> write(memory, actorId, version - 1, batch));
-    RuntimeException onJetStream = outcome(() -> write(jetStream, actorId, version - 1, batch));
+    RuntimeException inMemory = outcome(() -> write(memory, streamId, version - 1, batch));
+    RuntimeException onJetStream = outcome(() -> write(jetStream, streamId, version - 1, batch));
     // then
     assertThat(type(onJetStream)).as("JetStream: %s; in memory: %s", onJetStream, inMemory).isEqualTo(type(inMemory));
     if (inMemory != null) {
       return;
     }
-    versions.put(actorId, batch.getLast().version());
-    assertThat(jetStream.getEvents(actorId, version)).isEqualTo(batch).isEqualTo(memory.getEvents(actorId, version));
-    List<Event> history = memory.getEvents(actorId, 0);
-    assertThat(jetStream.getEvents(actorId, 0)).isEqualTo(history);
+    versions.put(streamId, batch.getLast().version());
+    assertThat(jetStream.getEvents(streamId, version)).isEqualTo(batch).isEqualTo(memory.getEvents(streamId, version));
+    List<Event> history = memory.getEvents(streamId, 0);
+    assertThat(jetStream.getEvents(streamId, 0)).isEqualTo(history);
     try (JetStreamEventStore fresh = JetStreamEventStore.create(raw, NatsTestSupport.config(server, "agree").build())) {
-      ReplayResult replay = fresh.getEventsWithErrors(actorId, 0);
+      ReplayResult replay = fresh.getEventsWithErrors(streamId, 0);
       assertThat(replay.errors()).isEmpty();
       assertThat(replay.events()).isEqualTo(history);
-      assertThat(fresh.getLatestVersion(actorId)).isEqualTo(batch.getLast().version());
+      assertThat(fresh.getLatestVersion(streamId)).isEqualTo(batch.getLast().version());
     }
   }
 
-  private static void write(EventStore store, String actorId, long expected, List<Event> batch) {
+  private static void write(EventStore store, String streamId, long expected, List<Event> batch) {
     if (batch.size() == 1) {
       store.saveEvent(batch.getFirst());
     } else {
-      store.append(actorId, expected, batch);
+      store.append(streamId, expected, batch);
     }
   }
 
@@ -139,7 +139,7 @@ class StoreAgreementProperties {
   // ---- generators
 
   @Provide
-  Arbitrary<String> actorIds() {
+  Arbitrary<String> streamIds() {
     Arbitrary<String> plain = Arbitraries.strings().alpha().numeric().withChars("-_").ofMinLength(1).ofMaxLength(20);
     Arbitrary<String> awkward = Arbitraries.strings().withChars(".*> \t\n/\\%_-\u00E9\u65E5\u0000\u007F")
         .alpha().ofMinLength(0).ofMaxLength(12);

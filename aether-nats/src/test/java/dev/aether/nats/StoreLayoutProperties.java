@@ -37,9 +37,9 @@ class StoreLayoutProperties {
   }
 
   @Property(tries = 300)
-  void partition_isStableAndInRange(@ForAll("ids") String actorId, @ForAll @IntRange(min = 1, max = 1024) int count) {
-    int partition = StoreLayout.partition(actorId, count);
-    assertThat(partition).isBetween(0, count - 1).isEqualTo(StoreLayout.partition(actorId, count));
+  void partition_isStableAndInRange(@ForAll("ids") String streamId, @ForAll @IntRange(min = 1, max = 1024) int count) {
+    int partition = StoreLayout.partition(streamId, count);
+    assertThat(partition).isBetween(0, count - 1).isEqualTo(StoreLayout.partition(streamId, count));
   }
 
   @Example

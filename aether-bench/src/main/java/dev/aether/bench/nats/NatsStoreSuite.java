@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * {@code JetStreamEventStore} against bare jnats doing the same work on the same nats-server, in the same
- * run: pipelined and sequential appends with optimistic concurrency, a replay of 10,000 events, and the
+ * run: concurrent and sequential appends with optimistic concurrency, a replay of 10,000 events, and the
  * current-version lookup. The suite starts its own nats-server (testkit fixture, file storage, fresh
  * temporary directory) and stops it in {@link #close()}; it never uses a server left running.
  *
@@ -17,15 +17,13 @@ import java.util.Map;
  */
 public final class NatsStoreSuite implements Suite {
 
-  static final String PIPELINED = "append with OCC, 1,000 actors x 10 events, one append in flight per actor";
-  static final String PIPELINED_SYNC = "same, Aether = synchronous append, raw = synchronous publish, on 1,000 virtual threads (diagnostic)";
+  static final String CONCURRENT = "append with OCC, 1,000 actors x 10 events, synchronous, a virtual thread per actor";
   static final String SEQUENTIAL = "append with OCC, sequential, one actor";
   static final String REPLAY = "replay of one actor with 10,000 events";
   static final String LATEST = "current version of one actor";
 
   private static final List<Goal> GOALS = List.of(
-      Goal.throughput(PIPELINED, "events/s", 0.9),
-      Goal.throughput(PIPELINED_SYNC, "events/s", Double.NaN),
+      Goal.throughput(CONCURRENT, "events/s", Double.NaN),
       Goal.throughput(SEQUENTIAL, "events/s", 0.9),
       Goal.time(REPLAY, 1.2),
       Goal.time(LATEST, Double.NaN));
@@ -64,13 +62,10 @@ public final class NatsStoreSuite implements Suite {
         + " equivalent event (encoded before the run), `Nats-Msg-Id` and"
         + " `Nats-Expected-Last-Subject-Sequence`; the store encodes, checks and hashes inside the run. Every"
         + " run writes to fresh actors. Raw replay reads bytes only; the store decodes every event.\n\n"
-        + "- **" + PIPELINED + "**: Aether = per actor a chain of `appendAsync(actor, v-1, [event])` for"
-        + " v = 1..10, continued in `whenComplete`; raw = per actor a chain of `publishAsync` with expected last"
-        + " subject sequence = the previous ack's sequence, continued in `whenComplete`.\n"
-        + "- **" + PIPELINED_SYNC + "**: Aether = 1,000 virtual threads, each calling the"
-        + " synchronous `append(actor, v-1, [event])`, against raw synchronous `js.publish` with the same"
-        + " options from one virtual thread per actor: the store's own cost, without the cost of a synchronous"
-        + " API on virtual threads.\n"
+        + "- **" + CONCURRENT + "**: Aether = 1,000 virtual threads, each calling the"
+        + " synchronous `append(actor, v-1, [event])` for v = 1..10, against raw synchronous `js.publish` with"
+        + " expected last subject sequence = the previous ack's sequence, from one virtual thread per actor: the"
+        + " store's own cost, without the cost of a synchronous API on virtual threads.\n"
         + "- **" + SEQUENTIAL + "**: 2,000 appends on the benchmark thread; raw = synchronous `js.publish` with"
         + " the expected sequence.\n"
         + "- **" + REPLAY + "** (one commit per event, written once by the store): Aether = `getEvents(actor, 1)`"
@@ -92,9 +87,7 @@ public final class NatsStoreSuite implements Suite {
   @Override
   public List<Case> cases() {
     return List.of(
-        Case.compared(PIPELINED, "1 event", PipelinedAppends.storeAsync(bench), PipelinedAppends.raw(bench)),
-        Case.compared(PIPELINED_SYNC, "1 event", PipelinedAppends.store(bench),
-            PipelinedAppends.rawSynchronous(bench)),
+        Case.compared(CONCURRENT, "1 event", ConcurrentAppends.store(bench), ConcurrentAppends.rawSynchronous(bench)),
         Case.compared(SEQUENTIAL, "1 event", SequentialAppends.store(bench), SequentialAppends.raw(bench)),
         Case.compared(REPLAY, "1 replay", reads.storeReplay(), reads.rawReplay()),
         Case.compared(LATEST, "1 lookup", reads.storeLatest(), reads.rawLatest()));

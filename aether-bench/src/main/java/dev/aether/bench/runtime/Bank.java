@@ -40,15 +40,9 @@ final class Bank {
         .build();
   }
 
-  /**
-   * A runtime builder with the account registered. The suite loads no model, so it gives a model engine that
-   * refuses models instead of looking one up with {@code ServiceLoader} (the measured runtime does not
-   * depend on what else is on the class path).
-   */
+  /** A runtime builder with the account registered (the suite loads no model). */
   static Runtime.Builder runtime() {
-    return Runtime.builder().behavior(behavior()).modelEngine((model, host) -> {
-      throw new UnsupportedOperationException("the runtime suite loads no model");
-    });
+    return Runtime.builder().behavior(behavior());
   }
 
   static RuntimeMessage deposit(String actorId) {
@@ -59,7 +53,7 @@ final class Bank {
   static Event depositedEvent(String actorId, long version) {
     String streamId = ActorKey.of(TYPE, actorId).streamId();
     String commandId = dev.aether.event.EventIds.newId();
-    return Event.builder().eventType("Deposited").actorId(streamId).commandId(commandId).version(version)
+    return Event.builder().eventType("Deposited").streamId(streamId).commandId(commandId).version(version)
         .data(Map.of("amount", 1)).causationId(commandId).correlationId(commandId).timestamp(Instant.now())
         .build();
   }

@@ -2,10 +2,9 @@ package dev.aether.examples.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aether.model.exec.AetherModelEngine;
 import dev.aether.model.exec.ModelExecution;
 import dev.aether.model.exec.ReadModel;
-import dev.aether.model.nats.JetStreamReadModelStore;
+import dev.aether.nats.JetStreamReadModelStore;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.runtime.Runtime;
@@ -69,7 +68,7 @@ class ExampleModelsOnJetStreamIT {
 
   private Runtime runtime(JetStreamEventStore store, Connection connection, String bucket) {
     Runtime runtime = Runtime.builder().eventStore(store).config(CHURNING)
-        .modelEngine(AetherModelEngine.create(JetStreamReadModelStore.create(connection, bucket))).build();
+        .readModelStore(JetStreamReadModelStore.create(connection, bucket)).build();
     runtime.loadModel(ExampleModels.orders());
     runtime.start();
     return runtime;

@@ -1,51 +1,33 @@
 package dev.aether.model.exec;
 
+import dev.aether.support.Checks;
 import dev.aether.model.Model;
-import dev.aether.runtime.spi.ModelEngine;
 import dev.aether.runtime.spi.ModelHost;
 import dev.aether.runtime.spi.ModelPlan;
 
 /**
- * The {@link ModelEngine} of {@code aether-model}, registered with {@link java.util.ServiceLoader}: with
- * {@code aether-model} on the class path, {@code Runtime.loadModel(model)} compiles the model
- * ({@link CompiledModel#compile}), runs every aggregate without a Java behaviour as a model-driven behaviour,
- * checks every command against the model before it reaches an actor, runs the policies and projects the read
- * models into a {@link ReadModelStore}. Stateless and
- * thread-safe.
+ * Compiles an EventStorming {@link Model} into the plan a runtime executes ({@link Model#plan} calls it, so
+ * {@code runtime.loadModel(model)} needs nothing else): the model is validated and its expressions compiled
+ * ({@link CompiledModel#compile}), every aggregate without a Java behaviour runs as a model-driven
+ * behaviour, every command is checked against the model before it reaches an actor, the policies run and
+ * the read models are projected into the runtime's {@linkplain ModelHost#readModelStore() read-model store}.
+ * Stateless and thread-safe.
  */
-public final class AetherModelEngine implements ModelEngine {
+public final class AetherModelEngine {
 
-  private final ReadModelStore readModels;
-
-  /**
-   * Creates the engine with read models in memory, kept as long as the engine. Public only because
-   * {@link java.util.ServiceLoader} needs it; use {@link #create()}.
-   */
-  public AetherModelEngine() {
-    this.readModels = InMemoryReadModelStore.create();
-  }
-
-  private AetherModelEngine(ReadModelStore readModels) {
-    this.readModels = readModels;
-  }
-
-  /** @return an engine with read models in memory, kept as long as the engine */
-  public static AetherModelEngine create() {
-    return new AetherModelEngine();
-  }
+  private AetherModelEngine() {}
 
   /**
-   * Creates an engine with the given read-model store; give it to {@code Runtime.Builder.modelEngine}.
+   * Compiles a model for one runtime.
    *
-   * @param readModels where read models keep rows and checkpoints
-   * @return the engine
+   * @param model the model, not yet validated
+   * @param host what the runtime offers the plan
+   * @return the plan
+   * @throws dev.aether.runtime.InvalidModelException listing every structural and expression error
    */
-  public static AetherModelEngine create(ReadModelStore readModels) {
-    return new AetherModelEngine(dev.aether.internal.Checks.notNull(readModels, "readModels"));
-  }
-
-  @Override
-  public ModelPlan plan(Model model, ModelHost host) {
-    return new RuntimeModelPlan(CompiledModel.compile(model, host.clock()), host, readModels);
+  public static ModelPlan plan(Model model, ModelHost host) {
+    Checks.notNull(model, "model");
+    Checks.notNull(host, "host");
+    return new RuntimeModelPlan(CompiledModel.compile(model, host.clock()), host, host.readModelStore());
   }
 }

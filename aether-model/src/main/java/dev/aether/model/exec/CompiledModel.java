@@ -1,10 +1,10 @@
 package dev.aether.model.exec;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.model.AggregateDef;
-import dev.aether.model.InvalidModelException;
+import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
-import dev.aether.model.ModelError;
+import dev.aether.runtime.ModelError;
 import dev.aether.model.ModelLoader;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.FieldError;
@@ -32,7 +32,7 @@ import java.util.Optional;
  * module README). {@link #load}, {@link #fromYaml} and {@link #fromJson} are the one-call validation of a
  * model text: what {@link ModelLoader} reports (repeated keys, unknown keys, values of the wrong shape,
  * structure) and every expression, in one exception. Policy cycles are {@linkplain #warnings() warnings}.
- * Usually the runtime compiles a model itself ({@code Runtime.loadModel}, through
+ * Usually the runtime has a model compile itself ({@code Runtime.loadModel}, through
  * {@link AetherModelEngine}); compile directly to check a model in a build or a test. Immutable and
  * thread-safe.
  */

@@ -1,7 +1,7 @@
 package dev.aether.model.exec;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.JsonValues;
+import dev.aether.support.JsonValues;
 import dev.aether.model.AggregateDef;
 import dev.aether.model.CommandDef;
 import dev.aether.model.EmitDef;
@@ -9,7 +9,7 @@ import dev.aether.model.EventDef;
 import dev.aether.model.FieldDef;
 import dev.aether.model.GuardDef;
 import dev.aether.model.Model;
-import dev.aether.model.ModelError;
+import dev.aether.runtime.ModelError;
 import dev.aether.model.PolicyDef;
 import dev.aether.model.ProjectionDef;
 import dev.aether.model.ReadModelDef;

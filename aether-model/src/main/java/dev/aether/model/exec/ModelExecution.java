@@ -1,6 +1,6 @@
 package dev.aether.model.exec;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.aether.runtime.Runtime;
 import java.util.Optional;
 
@@ -14,7 +14,7 @@ public interface ModelExecution {
    * The model execution of a runtime.
    *
    * @param runtime the runtime
-   * @return its model execution, when it loaded a model through {@link AetherModelEngine}
+   * @return its model execution, when it loaded an EventStorming model
    */
   static Optional<ModelExecution> of(Runtime runtime) {
     return Checks.notNull(runtime, "runtime").modelPlan().filter(ModelExecution.class::isInstance)

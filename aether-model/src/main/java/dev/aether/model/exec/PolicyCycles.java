@@ -3,7 +3,7 @@ package dev.aether.model.exec;
 import dev.aether.model.AggregateDef;
 import dev.aether.model.CommandDef;
 import dev.aether.model.EmitDef;
-import dev.aether.model.ModelError;
+import dev.aether.runtime.ModelError;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.aether.model.exec;
 
+import dev.aether.store.ReadModelStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

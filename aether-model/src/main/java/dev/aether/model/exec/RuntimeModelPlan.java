@@ -1,6 +1,7 @@
 package dev.aether.model.exec;
 
-import dev.aether.model.ModelError;
+import dev.aether.store.ReadModelStore;
+import dev.aether.runtime.ModelError;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.spi.Behavior;

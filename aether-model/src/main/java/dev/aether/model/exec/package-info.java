@@ -1,7 +1,7 @@
 /**
  * Executing an EventStorming {@link dev.aether.model.Model}: {@link dev.aether.model.exec.CompiledModel}
  * compiles every CEL expression once and collects every error with its path; the
- * {@link dev.aether.model.exec.AetherModelEngine} plugs the compiled model into the core runtime
- * ({@code Runtime.loadModel}) as model-driven behaviours, a command check and policies.
+ * {@link dev.aether.model.exec.AetherModelEngine} turns the compiled model into the plan the runtime runs
+ * ({@code Runtime.loadModel}): model-driven behaviours, a command check, policies and read models.
  */
 package dev.aether.model.exec;

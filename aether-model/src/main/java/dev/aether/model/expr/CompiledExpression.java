@@ -1,7 +1,7 @@
 package dev.aether.model.expr;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.Program;

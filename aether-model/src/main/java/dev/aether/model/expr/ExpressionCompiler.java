@@ -1,6 +1,6 @@
 package dev.aether.model.expr;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationException;

@@ -1,6 +1,6 @@
 package dev.aether.model.expr;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 
 /**
  * One problem found while compiling an expression of the model.

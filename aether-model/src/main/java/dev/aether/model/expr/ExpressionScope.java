@@ -1,7 +1,7 @@
 package dev.aether.model.expr;
 
 import dev.aether.InvalidInputException;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.aether.model.expr;
 
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 
 /**
  * The type of a model field and of an expression's result: one of the scalars {@code string}, {@code int},

@@ -3,8 +3,8 @@ package dev.aether.model.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.aether.model.InvalidModelException;
-import dev.aether.model.ModelError;
+import dev.aether.runtime.InvalidModelException;
+import dev.aether.runtime.ModelError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.aether.model.InvalidModelException;
+import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
-import dev.aether.model.ModelError;
+import dev.aether.runtime.ModelError;
 import dev.aether.model.ModelLoader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

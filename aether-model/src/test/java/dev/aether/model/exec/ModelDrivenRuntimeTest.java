@@ -1,5 +1,6 @@
 package dev.aether.model.exec;
 
+import dev.aether.store.InMemoryReadModelStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -147,8 +148,7 @@ class ModelDrivenRuntimeTest {
   void transfer_isCreditedByThePolicy_withCausationCorrelationAndADeterministicCommandId() {
     List<RuntimeMessage> policyCommands = new java.util.concurrent.CopyOnWriteArrayList<>();
     runtime.close();
-    runtime = Runtime.builder().eventStore(store).modelEngine((model, host) ->
-        AetherModelEngine.create().plan(model, new RecordingHost(host, policyCommands))).build();
+    runtime = Runtime.builder().eventStore(store).reactionGateway(recording(policyCommands)).build();
     started();
     send("a", "Open", Map.of("owner", "Ann", "initialDeposit", 100));
     send("b", "Open", Map.of("owner", "Bob"));
@@ -176,8 +176,7 @@ class ModelDrivenRuntimeTest {
   /** Starts the bank model with a host that records the policies' commands; returns the transfer's debit. */
   private Event transferWithMetadata(List<RuntimeMessage> policyCommands) {
     runtime.close();
-    runtime = Runtime.builder().eventStore(store).modelEngine((model, host) ->
-        AetherModelEngine.create().plan(model, new RecordingHost(host, policyCommands))).build();
+    runtime = Runtime.builder().eventStore(store).reactionGateway(recording(policyCommands)).build();
     started();
     send("a", "Open", Map.of("owner", "Ann", "initialDeposit", 100));
     send("b", "Open", Map.of("owner", "Bob"));
@@ -225,11 +224,11 @@ class ModelDrivenRuntimeTest {
   @Test
   void policyCommand_forAnEventWithoutCorrelation_isCorrelatedToTheEventsCommand() {
     PolicyProgram credit = CompiledModel.compile(BankModel.load()).policies().getFirst();
-    Event withCorrelation = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+    Event withCorrelation = Event.builder().streamId("Account/a").eventType("TransferSent").version(1)
         .commandId("cmd-1").correlationId("corr-1").data(Map.of("to", "b", "amount", 5)).build();
-    Event foreign = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+    Event foreign = Event.builder().streamId("Account/a").eventType("TransferSent").version(1)
         .commandId("cmd-1").data(Map.of("to", "b", "amount", 5)).build();
-    Event bare = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+    Event bare = Event.builder().streamId("Account/a").eventType("TransferSent").version(1)
         .data(Map.of("to", "b", "amount", 5)).build();
 
     assertThat(PolicyRunner.message(credit, withCorrelation).correlationId()).contains("corr-1");
@@ -264,14 +263,10 @@ class ModelDrivenRuntimeTest {
     InMemoryReadModelStore checkpoints = InMemoryReadModelStore.create();
     List<RuntimeMessage> stalled = new java.util.concurrent.CopyOnWriteArrayList<>();
     runtime.close();
-    runtime = Runtime.builder().eventStore(store).modelEngine((model, host) -> AetherModelEngine.create(checkpoints)
-        .plan(model, new RecordingHost(host, stalled) {
-          @Override
-          public java.util.concurrent.CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
-            stalled.add(message);
-            return new java.util.concurrent.CompletableFuture<>(); // the process stops before the reply
-          }
-        })).build();
+    runtime = Runtime.builder().eventStore(store).readModelStore(checkpoints).reactionGateway(message -> {
+      stalled.add(message);
+      return new java.util.concurrent.CompletableFuture<>(); // the process stops before the reply
+    }).build();
     started();
     send("a", "Open", Map.of("owner", "Ann", "initialDeposit", 100));
     send("b", "Open", Map.of("owner", "Bob"));
@@ -280,7 +275,7 @@ class ModelDrivenRuntimeTest {
     runtime.close();
     assertThat(store.getLatestVersion("Account/b")).isEqualTo(1);
 
-    runtime = Runtime.builder().eventStore(store).modelEngine(AetherModelEngine.create(checkpoints)).build();
+    runtime = Runtime.builder().eventStore(store).readModelStore(checkpoints).build();
     started();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == 2);
@@ -309,35 +304,12 @@ class ModelDrivenRuntimeTest {
   }
 
   /** Passes everything through and records the commands policies send. */
-  static class RecordingHost implements dev.aether.runtime.spi.ModelHost {
-    private final dev.aether.runtime.spi.ModelHost host;
-    private final List<RuntimeMessage> sent;
-
-    RecordingHost(dev.aether.runtime.spi.ModelHost host, List<RuntimeMessage> sent) {
-      this.host = host;
-      this.sent = sent;
-    }
-
-    @Override
-    public boolean hasJavaBehavior(String aggregateType) {
-      return host.hasJavaBehavior(aggregateType);
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
+  /** A reaction gateway that records the policies' commands and sends them to this test's runtime. */
+  private dev.aether.runtime.CommandGateway recording(List<RuntimeMessage> sent) {
+    return message -> {
       sent.add(message);
-      return host.sendMessage(message);
-    }
-
-    @Override
-    public dev.aether.store.EventStore eventStore() {
-      return host.eventStore();
-    }
-
-    @Override
-    public java.time.Clock clock() {
-      return host.clock();
-    }
+      return runtime.sendMessage(message);
+    };
   }
 
   record Deposit(long amount) {}

@@ -6,9 +6,9 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.aether.model.InvalidModelException;
+import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
-import dev.aether.model.ModelError;
+import dev.aether.runtime.ModelError;
 import dev.aether.model.ModelLoader;
 import dev.aether.runtime.Runtime;
 import dev.aether.store.InMemoryEventStore;

@@ -3,7 +3,7 @@ package dev.aether.model.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aether.model.InvalidModelException;
+import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
 import dev.aether.model.ModelLoader;
 import dev.aether.runtime.ActorKey;
@@ -83,7 +83,7 @@ class ModelVersionTest {
         "p", "Account.Deposited", "event.amount", "Account.Withdraw", "actorId", Map.of())), java.util.List.of());
 
     assertThatThrownBy(() -> runtime.loadModel(broken)).isInstanceOfSatisfying(InvalidModelException.class,
-        e -> assertThat(e.errors()).extracting(dev.aether.model.ModelError::path)
+        e -> assertThat(e.errors()).extracting(dev.aether.runtime.ModelError::path)
             .containsExactly("policies.p.condition"));
 
     assertThat(runtime.model().orElseThrow().version()).isEqualTo("1");

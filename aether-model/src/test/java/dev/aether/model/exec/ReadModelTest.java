@@ -1,5 +1,6 @@
 package dev.aether.model.exec;
 
+import dev.aether.store.InMemoryReadModelStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +20,7 @@ class ReadModelTest {
   private Runtime runtime = runtime();
 
   private Runtime runtime() {
-    Runtime r = Runtime.builder().eventStore(store).modelEngine(AetherModelEngine.create(readModels)).build();
+    Runtime r = Runtime.builder().eventStore(store).readModelStore(readModels).build();
     r.loadModel(BankModel.orders());
     r.start();
     return r;
@@ -65,7 +66,7 @@ class ReadModelTest {
     assertThat(row(readModel("StockLevels"), "ABC-001")).containsEntry("available", 5L);
     runtime.close();
     // written while no projection ran: another process, say
-    Runtime plain = Runtime.builder().eventStore(store).modelEngine(AetherModelEngine.create()).build();
+    Runtime plain = Runtime.builder().eventStore(store).build();
     plain.loadModel(BankModel.orders());
     plain.start();
     plain.sendMessage(RuntimeMessage.of("Inventory", "ABC-001", "Restock", Map.of("quantity", 7))).join();

@@ -13,7 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Core's structural type check ({@code Model.validate()}) and the CEL layer's {@code FieldType} agree. */
+/** The structural check ({@code Model.validate()}) refuses exactly the type strings {@code FieldType} refuses. */
 class TypeGrammarTest {
 
   @Provide

@@ -1,14 +1,14 @@
 package dev.aether.model.nats;
 
+import dev.aether.nats.JetStreamReadModelStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.aether.model.ModelLoader;
-import dev.aether.model.exec.AetherModelEngine;
 import dev.aether.model.exec.ModelExecution;
 import dev.aether.model.exec.ReadModel;
-import dev.aether.model.exec.ReadModelStore;
-import dev.aether.model.exec.ReadModelStoreContractTest;
+import dev.aether.store.ReadModelStore;
+import dev.aether.testkit.store.ReadModelStoreContractTest;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.InMemoryEventStore;
@@ -77,7 +77,7 @@ class JetStreamReadModelStoreIT extends ReadModelStoreContractTest {
 
   private Runtime runtime(InMemoryEventStore events, String model) {
     Runtime runtime = Runtime.builder().eventStore(events)
-        .modelEngine(AetherModelEngine.create(JetStreamReadModelStore.create(connection, "rm-restart"))).build();
+        .readModelStore(JetStreamReadModelStore.create(connection, "rm-restart")).build();
     runtime.loadModel(ModelLoader.fromYaml(model));
     runtime.start();
     return runtime;

@@ -13,7 +13,7 @@ import dev.aether.bus.Subscription;
 import dev.aether.bus.SubscriptionFilter;
 import dev.aether.bus.SubscriptionOptions;
 import dev.aether.event.Event;
-import dev.aether.internal.Checks;
+import dev.aether.support.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -143,7 +143,7 @@ public final class NatsEventBus implements EventBus {
   public void publish(String namespace, Event event) {
     Namespaces.validateNamespace(namespace);
     Checks.notNull(event, "event");
-    byte[] envelope = Envelope.encode(nodeId, namespace, event);
+    byte[] envelope = BusMessage.encode(nodeId, namespace, event);
     checkSize(envelope);
     local.publish(namespace, event);
     try {
@@ -251,7 +251,7 @@ public final class NatsEventBus implements EventBus {
     }
     NamespacePattern pattern = interest.pattern();
     try {
-      Envelope envelope = Envelope.decode(message.getData());
+      BusMessage envelope = BusMessage.decode(message.getData());
       if (envelope.nodeId().equals(nodeId)) {
         return;
       }
@@ -266,7 +266,7 @@ public final class NatsEventBus implements EventBus {
     }
   }
 
-  private String namespaceOf(String subject, Envelope envelope) {
+  private String namespaceOf(String subject, BusMessage envelope) {
     String namespace = subject.substring(subjectPrefix.length() + 1);
     if (!namespace.equals(envelope.namespace())) {
       throw new InvalidInputException("namespace_id", "\"" + envelope.namespace()

@@ -173,7 +173,7 @@ class NatsEventBusIT {
     a.publish(root, event(FENCE, "order.fence"));
 
     assertThat(placed.awaitType(FENCE).types()).containsExactly("OrderPlaced", "OrderPlaced", FENCE);
-    assertThat(orders.awaitType(FENCE).events()).extracting(Event::actorId)
+    assertThat(orders.awaitType(FENCE).events()).extracting(Event::streamId)
         .containsExactly("order.1", "order.1", "order.fence");
   }
 
@@ -189,7 +189,7 @@ class NatsEventBusIT {
     data.put("negative", -7);
     data.put("list", List.of(1, 2.5));
     data.put("nested", Map.of("count", 1));
-    Event sent = Event.builder().eventType("Numbers").actorId("n-1").version(3).data(data).build();
+    Event sent = Event.builder().eventType("Numbers").streamId("n-1").version(3).data(data).build();
 
     a.publish(root, sent);
 
@@ -356,7 +356,7 @@ class NatsEventBusIT {
     EventRecorder onA = EventRecorder.create();
     a.subscribe(root, onA);
     // built under raised payload limits (the defaults refuse it at build): the bus must still refuse it
-    Event huge = Event.builder().eventType("Huge").actorId("h").version(1)
+    Event huge = Event.builder().eventType("Huge").streamId("h").version(1)
         .limits(PayloadLimits.builder().maxStringLength(2 << 20).maxBytes(4 << 20).build())
         .data(Map.of("blob", "x".repeat(1024 * 1024 + 1))).build();
 

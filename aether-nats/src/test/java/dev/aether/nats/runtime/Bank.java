@@ -73,7 +73,7 @@ final class Bank {
 
   /** The command that produced a stored event, rebuilt from it (to resend it). */
   static RuntimeMessage commandOf(Event event) {
-    String account = ActorKey.fromStreamId(event.actorId()).actorId();
+    String account = ActorKey.fromStreamId(event.streamId()).actorId();
     long amount = (Long) event.data().get("amount");
     String commandId = event.commandId().orElseThrow();
     return switch (event.eventType()) {

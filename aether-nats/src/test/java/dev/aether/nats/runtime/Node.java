@@ -6,6 +6,7 @@ import dev.aether.nats.JetStreamEventStore;
 import dev.aether.nats.bus.NatsEventBus;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
+import dev.aether.store.EventStoredListener;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -36,9 +37,8 @@ final class Node implements AutoCloseable {
     Connection connection = connect(url);
     NatsEventBus bus = NatsEventBus.create(connection);
     String namespace = config.namespace();
-    JetStreamConfig storeConfig = feed
-        ? config.toBuilder().eventStoredListener(EventStoredFeed.publisher(bus, namespace)).build() : config;
-    CountingStore store = new CountingStore(JetStreamEventStore.create(connection, storeConfig));
+    EventStoredListener listener = feed ? EventStoredFeed.publisher(bus, namespace) : EventStoredListener.NONE;
+    CountingStore store = new CountingStore(JetStreamEventStore.create(connection, config, listener));
     Runtime.Builder builder = Runtime.builder().eventStore(store).behavior(Bank.behavior()).config(runtimeConfig);
     Runtime runtime = (feed ? builder.eventStoredFeed(bus, namespace) : builder).build();
     runtime.start();

@@ -122,7 +122,7 @@ class RuntimeOnJetStreamHardeningIT {
         JetStreamEventStore store = JetStreamEventStore.connect(config(server))) {
       List<Event> events = new ArrayList<>();
       for (int v = 1; v <= 8; v++) {
-        events.add(Event.builder().eventType("Written").actorId("Doc/d-2").version(v)
+        events.add(Event.builder().eventType("Written").streamId("Doc/d-2").version(v)
             .data(Map.of("text", "x".repeat(1_500))).build());
       }
       assertThatThrownBy(() -> store.append("Doc/d-2", 0, events))
@@ -165,7 +165,7 @@ class RuntimeOnJetStreamHardeningIT {
         assertThat(join(runtime.sendMessage(Bank.open("acc")))).isInstanceOf(Accepted.class);
         assertThat(join(runtime.sendMessage(Bank.deposit("acc", 30, "dep-1")))).isInstanceOf(Accepted.class);
         VirtualMachine vm = runtime.createVM(Bank.key("acc")).get(10, TimeUnit.SECONDS);
-        Event neverStored = Event.builder().eventType("Deposited").actorId(Bank.stream("acc")).version(3)
+        Event neverStored = Event.builder().eventType("Deposited").streamId(Bank.stream("acc")).version(3)
             .data(Map.of("amount", 1_000)).build();
         assertThatThrownBy(() -> vm.processEvent(neverStored).get(10, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class).cause().isInstanceOf(UnexpectedEventException.class);
@@ -174,7 +174,7 @@ class RuntimeOnJetStreamHardeningIT {
       }
       // a snapshot claiming v50 while the store is at v3 (written directly, as a stream limit or a bug would)
       ActorSnapshot real = store.getLatestSnapshot(Bank.stream("acc")).orElseThrow();
-      store.saveSnapshot(new ActorSnapshot(real.actorId(), 50, real.state(), Instant.now(), real.schema()));
+      store.saveSnapshot(new ActorSnapshot(real.streamId(), 50, real.state(), Instant.now(), real.schema()));
       try (Runtime runtime = Runtime.builder().eventStore(store).behavior(Bank.behavior()).build()) {
         runtime.start();
         assertThat(join(runtime.sendMessage(Bank.deposit("acc", 1, "dep-3"))))

@@ -31,23 +31,23 @@ public final class BusEvents {
    * An event of version 1.
    *
    * @param type the event type
-   * @param actorId the actor id
+   * @param streamId the stream id
    * @return the event
    */
-  public static Event event(String type, String actorId) {
-    return event(type, actorId, 1);
+  public static Event event(String type, String streamId) {
+    return event(type, streamId, 1);
   }
 
   /**
    * An event.
    *
    * @param type the event type
-   * @param actorId the actor id
+   * @param streamId the stream id
    * @param version the version, &gt; 0
    * @return the event
    */
-  public static Event event(String type, String actorId, long version) {
-    return Event.builder().eventType(type).actorId(actorId).version(version).build();
+  public static Event event(String type, String streamId, long version) {
+    return Event.builder().eventType(type).streamId(streamId).version(version).build();
   }
 
   /**

@@ -304,7 +304,7 @@ public abstract class EventBusContractTest {
     publisher.publish(root, event(FENCE, "order.fence"));
 
     assertThat(recorder.awaitType(FENCE).events())
-        .extracting(e -> e.eventType() + "@" + e.actorId())
+        .extracting(e -> e.eventType() + "@" + e.streamId())
         .containsExactly("OrderPlaced@order.1", FENCE + "@order.fence");
   }
 
@@ -607,7 +607,7 @@ public abstract class EventBusContractTest {
     data.put("text", "caf\u00e9 \u65e5\u672c \"quoted\" \\ \n");
     data.put("nothing", null);
     data.put("nested", nested);
-    return Event.builder().eventType("OrderPlaced").actorId("order.42").commandId("cmd-1").version(7)
+    return Event.builder().eventType("OrderPlaced").streamId("order.42").commandId("cmd-1").version(7)
         .data(data).correlationId("corr-1").metadata("custom", "x")
         .timestamp(Instant.parse("2026-11-26T10:15:30.123456789Z")).build();
   }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Values shared by the store contract suites: awkward actor ids and payloads. */
+/** Values shared by the store contract suites: awkward stream ids and payloads. */
 final class ContractData {
 
   /** Text that stresses encodings: emoji, CJK, right-to-left, JSON control characters, quotes. */
@@ -21,8 +21,8 @@ final class ContractData {
 
   private ContractData() {}
 
-  /** @return a fresh actor id that no earlier test used */
-  static String newActorId() {
+  /** @return a fresh stream id that no earlier test used */
+  static String newStreamId() {
     return "contract-" + UUID.randomUUID();
   }
 
@@ -30,21 +30,21 @@ final class ContractData {
    * Actor ids that a naive subject or key encoding would merge or misroute: NATS wildcards and separators,
    * whitespace, control characters, escape-like sequences, case differences and non-ASCII text.
    */
-  static List<String> awkwardActorIds(String base) {
+  static List<String> awkwardStreamIds(String base) {
     return List.of(base, base + ".1", base + ".*", base + ".>", base + "*", base + ">", base + " 1",
         base + "\t1", base + "\u00071", base + "/1", base + "\\1", base + "%2E1", base + "_2E1", base + "-CASE",
         base + "-case", base + "-\u00FC\u65E5\u05E9\uD83D\uDE80");
   }
 
   /**
-   * An actor id of exactly {@link Event#MAX_ACTOR_ID_BYTES} UTF-8 bytes, mostly three-byte characters, that
+   * An stream id of exactly {@link Event#MAX_STREAM_ID_BYTES} UTF-8 bytes, mostly three-byte characters, that
    * ends in {@code last}; two such ids differ only in their last character.
    */
-  static String maxLengthActorId(String prefix, char last) {
-    int remaining = Event.MAX_ACTOR_ID_BYTES - prefix.getBytes(StandardCharsets.UTF_8).length - 1;
+  static String maxLengthStreamId(String prefix, char last) {
+    int remaining = Event.MAX_STREAM_ID_BYTES - prefix.getBytes(StandardCharsets.UTF_8).length - 1;
     String id = prefix + "\u65E5".repeat(remaining / 3) + "x".repeat(remaining % 3) + last;
-    if (id.getBytes(StandardCharsets.UTF_8).length != Event.MAX_ACTOR_ID_BYTES) {
-      throw new IllegalStateException("test data bug: actor id is not " + Event.MAX_ACTOR_ID_BYTES + " bytes");
+    if (id.getBytes(StandardCharsets.UTF_8).length != Event.MAX_STREAM_ID_BYTES) {
+      throw new IllegalStateException("test data bug: stream id is not " + Event.MAX_STREAM_ID_BYTES + " bytes");
     }
     return id;
   }

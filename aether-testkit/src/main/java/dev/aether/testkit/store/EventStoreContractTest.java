@@ -24,10 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.LongStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -48,18 +44,18 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  * Before each test the suite calls {@link #createStore(EventStoredListener)} once (some tests call it again
- * for a second store) and after each test it closes every store it created. Every test writes to actor ids
+ * for a second store) and after each test it closes every store it created. Every test writes to stream ids
  * made fresh from a random UUID, so stores created by one subclass may share their backing storage (one
  * stream, one server) across tests and test classes. JUnit runs this class's {@code @AfterEach} after those
  * of the subclass: release what the stores depend on (a connection, a server) in {@code @AfterAll} or in an
  * extension, not in {@code @AfterEach}. Subclasses may add implementation-specific tests using
- * {@link #store()}, {@link #newActorId()} and {@link #event(String, long)}.
+ * {@link #store()}, {@link #newStreamId()} and {@link #event(String, long)}.
  *
  * <h2>What it checks</h2>
  * Version rules (strictly increasing, gaps allowed, first version at least 1), conflicts that carry actor
  * id, attempted and current version and store nothing, inclusive {@code fromVersion} reads, unknown actors,
  * atomic batch appends and their argument checks, exact round trips of every event field (nanosecond
- * timestamps, numbers as {@code Long}/{@code Double}, awkward text and actor ids), immutability, races of
+ * timestamps, numbers as {@code Long}/{@code Double}, awkward text and stream ids), immutability, races of
  * concurrent writers on virtual threads, {@link EventStored} notices, payloads at the
  * {@link PayloadLimits} (and at the depth ceiling) read back equal, and undecodable records never skipped:
  * {@code getEvents} throws {@link UnreadableHistoryException}, {@code getEventsWithErrors} reports them.
@@ -71,8 +67,6 @@ public abstract class EventStoreContractTest {
 
   /** Writers in the race tests: enough to overlap on two cores, few enough for a real server. */
   private static final int RACERS = 50;
-  /** How long a test waits for an asynchronous append. */
-  private static final long ASYNC_TIMEOUT_SECONDS = 60;
 
   private final List<EventStore> openStores = new ArrayList<>();
   private EventStoredRecorder notices;
@@ -101,23 +95,23 @@ public abstract class EventStoreContractTest {
   }
 
   /**
-   * Makes an actor id that no other test uses.
+   * Makes a stream id that no other test uses.
    *
-   * @return a fresh random actor id
+   * @return a fresh random stream id
    */
-  protected static String newActorId() {
-    return ContractData.newActorId();
+  protected static String newStreamId() {
+    return ContractData.newStreamId();
   }
 
   /**
    * Makes a simple event.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param version the version
    * @return an event of type {@code ContractTested} whose data holds its version
    */
-  protected static Event event(String actorId, long version) {
-    return Event.builder().eventType("ContractTested").actorId(actorId).version(version)
+  protected static Event event(String streamId, long version) {
+    return Event.builder().eventType("ContractTested").streamId(streamId).version(version)
         .data(Map.of("version", version)).build();
   }
 
@@ -129,12 +123,12 @@ public abstract class EventStoreContractTest {
    * <p>The default returns empty: a store that keeps decoded events only (in memory) cannot hold such a
    * record, so for it there is nothing to test.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param bytes the record's bytes
    * @return the record's position, as {@link dev.aether.store.ReplayError#position()} will report it; empty
    *     when the store cannot hold undecodable records
    */
-  protected OptionalLong writeUndecodableRecord(String actorId, byte[] bytes) {
+  protected OptionalLong writeUndecodableRecord(String streamId, byte[] bytes) {
     return OptionalLong.empty();
   }
 
@@ -157,58 +151,58 @@ public abstract class EventStoreContractTest {
   @Test
   void saveEvent_firstEventOfNewActor_isStoredAtItsVersion() {
     // given
-    String actorId = newActorId();
-    Event first = event(actorId, 1);
+    String streamId = newStreamId();
+    Event first = event(streamId, 1);
     // when
     store.saveEvent(first);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactly(first);
-    assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(first);
+    assertThat(store.getLatestVersion(streamId)).isEqualTo(1);
   }
 
   @Test
   void saveEvent_withStrictlyIncreasingVersions_storesAllInOrder() {
     // given
-    String actorId = newActorId();
-    List<Event> events = events(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    List<Event> events = events(streamId, 1, 2, 3);
     // when
     events.forEach(store::saveEvent);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(events);
-    assertThat(store.getLatestVersion(actorId)).isEqualTo(3);
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(events);
+    assertThat(store.getLatestVersion(streamId)).isEqualTo(3);
   }
 
   @Test
   void saveEvent_withGapsBetweenVersions_storesThem() {
     // given
-    String actorId = newActorId();
-    List<Event> events = events(actorId, 1, 3, 5);
+    String streamId = newStreamId();
+    List<Event> events = events(streamId, 1, 3, 5);
     // when
     events.forEach(store::saveEvent);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(events);
-    assertThat(store.getLatestVersion(actorId)).isEqualTo(5);
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(events);
+    assertThat(store.getLatestVersion(streamId)).isEqualTo(5);
   }
 
   @Test
   void saveEvent_firstVersionAboveOne_isStored() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when
-    store.saveEvent(event(actorId, 7));
+    store.saveEvent(event(streamId, 7));
     // then
-    assertThat(store.getLatestVersion(actorId)).isEqualTo(7);
+    assertThat(store.getLatestVersion(streamId)).isEqualTo(7);
   }
 
   @Test
   void event_withVersionZeroOrNegative_isRefusedBeforeReachingTheStore() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when / then: the first version is at least 1 because no event can carry a lower one
     for (long version : new long[] {0, -1, Long.MIN_VALUE}) {
-      assertRefused(() -> store.saveEvent(event(actorId, version)), "version");
+      assertRefused(() -> store.saveEvent(event(streamId, version)), "version");
     }
-    assertThat(store.getLatestVersion(actorId)).isZero();
+    assertThat(store.getLatestVersion(streamId)).isZero();
   }
 
   // ---- conflicts
@@ -216,73 +210,75 @@ public abstract class EventStoreContractTest {
   @Test
   void saveEvent_withSameVersion_failsWithConflictAndStoresNothing() {
     // given
-    String actorId = newActorId();
-    Event original = event(actorId, 1);
+    String streamId = newStreamId();
+    Event original = event(streamId, 1);
     store.saveEvent(original);
     // when / then
-    assertConflict(() -> store.saveEvent(event(actorId, 1)), actorId, 1, 1);
-    assertThat(store.getEvents(actorId, 0)).containsExactly(original);
+    assertConflict(() -> store.saveEvent(event(streamId, 1)), streamId, 1, 1);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(original);
   }
 
   @Test
   void saveEvent_withStaleVersion_failsWithConflict() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2, 3);
     // when / then
-    assertConflict(() -> store.saveEvent(event(actorId, 2)), actorId, 2, 3);
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+    assertConflict(() -> store.saveEvent(event(streamId, 2)), streamId, 2, 3);
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(history);
   }
 
   @Test
   void saveEvent_withVersionInsideAGap_failsWithConflict() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 5);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 5);
     // when / then
-    assertConflict(() -> store.saveEvent(event(actorId, 3)), actorId, 3, 5);
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+    assertConflict(() -> store.saveEvent(event(streamId, 3)), streamId, 3, 5);
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(history);
   }
 
   @Test
   void saveEvent_afterAConflict_acceptsTheNextVersion() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1, 2);
-    assertConflict(() -> store.saveEvent(event(actorId, 2)), actorId, 2, 2);
+    String streamId = newStreamId();
+    saved(streamId, 1, 2);
+    assertConflict(() -> store.saveEvent(event(streamId, 2)), streamId, 2, 2);
     // when
-    store.saveEvent(event(actorId, 3));
+    store.saveEvent(event(streamId, 3));
     // then
-    assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+    assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L);
   }
 
   @Test
   void append_withStaleExpectedVersion_failsWithConflictAndStoresNoneOfTheBatch() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2);
     // when / then
-    assertConflict(() -> store.append(actorId, 1, events(actorId, 2, 3)), actorId, 2, 2);
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+    assertConflict(() -> store.append(streamId, 1, events(streamId, 2, 3)), streamId, 2, 2);
+    assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> store.append(streamId, 1,
+        events(streamId, 5))).satisfies(c -> assertThat(c.expectedVersion()).as("expectedVersion").hasValue(1));
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(history);
   }
 
   @Test
   void append_withExpectedVersionAheadOfTheStore_failsWithConflict() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1);
+    String streamId = newStreamId();
+    saved(streamId, 1);
     // when / then
-    assertConflict(() -> store.append(actorId, 3, events(actorId, 4, 5)), actorId, 4, 1);
-    assertThat(store.getLatestVersion(actorId)).isEqualTo(1);
+    assertConflict(() -> store.append(streamId, 3, events(streamId, 4, 5)), streamId, 4, 1);
+    assertThat(store.getLatestVersion(streamId)).isEqualTo(1);
   }
 
   @Test
   void append_toNewActorWithNonZeroExpectedVersion_failsWithConflict() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when / then
-    assertConflict(() -> store.append(actorId, 2, events(actorId, 3)), actorId, 3, 0);
-    assertThat(store.getEvents(actorId, 0)).isEmpty();
+    assertConflict(() -> store.append(streamId, 2, events(streamId, 3)), streamId, 3, 0);
+    assertThat(store.getEvents(streamId, 0)).isEmpty();
   }
 
   // ---- reading
@@ -290,72 +286,72 @@ public abstract class EventStoreContractTest {
   @Test
   void getEvents_fromZero_returnsAllEventsInVersionOrder() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2, 3);
     // when / then
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(history);
   }
 
   @Test
   void getEvents_fromOne_returnsAllEvents() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2, 3);
     // when / then
-    assertThat(store.getEvents(actorId, 1)).containsExactlyElementsOf(history);
+    assertThat(store.getEvents(streamId, 1)).containsExactlyElementsOf(history);
   }
 
   @Test
   void getEvents_fromAMiddleVersion_includesThatVersion() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2, 3, 4, 5);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2, 3, 4, 5);
     // when / then
-    assertThat(store.getEvents(actorId, 3)).containsExactlyElementsOf(history.subList(2, 5));
+    assertThat(store.getEvents(streamId, 3)).containsExactlyElementsOf(history.subList(2, 5));
   }
 
   @Test
   void getEvents_fromTheLatestVersion_returnsOnlyTheLastEvent() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2, 3);
     // when / then
-    assertThat(store.getEvents(actorId, 3)).containsExactly(history.get(2));
+    assertThat(store.getEvents(streamId, 3)).containsExactly(history.get(2));
   }
 
   @Test
   void getEvents_fromAVersionInsideAGap_startsAtTheNextStoredVersion() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1, 3, 5);
+    String streamId = newStreamId();
+    saved(streamId, 1, 3, 5);
     // when / then
-    assertThat(versions(store.getEvents(actorId, 2))).containsExactly(3L, 5L);
+    assertThat(versions(store.getEvents(streamId, 2))).containsExactly(3L, 5L);
   }
 
   @Test
   void getEvents_fromBeyondTheLatestVersion_isEmpty() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    saved(streamId, 1, 2, 3);
     // when / then
-    assertThat(store.getEvents(actorId, 4)).isEmpty();
-    assertThat(store.getEvents(actorId, Long.MAX_VALUE)).isEmpty();
+    assertThat(store.getEvents(streamId, 4)).isEmpty();
+    assertThat(store.getEvents(streamId, Long.MAX_VALUE)).isEmpty();
   }
 
   @Test
   void getEvents_withNegativeFromVersion_isRefusedNamingFromVersion() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1);
+    String streamId = newStreamId();
+    saved(streamId, 1);
     // when / then
-    assertRefused(() -> store.getEvents(actorId, -1), "fromVersion");
+    assertRefused(() -> store.getEvents(streamId, -1), "fromVersion");
   }
 
   @Test
   void getEvents_ofOneActor_neverIncludesAnotherActorsEvents() {
     // given
-    String first = newActorId();
-    String second = newActorId();
+    String first = newStreamId();
+    String second = newStreamId();
     Event first1 = event(first, 1);
     Event second1 = event(second, 1);
     Event first2 = event(first, 2);
@@ -372,11 +368,11 @@ public abstract class EventStoreContractTest {
   @Test
   void getEventsWithErrors_onHealthyHistory_returnsTheSameEventsAsGetEventsAndNoErrors() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2, 4);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2, 4);
     // when
-    ReplayResult all = store.getEventsWithErrors(actorId, 0);
-    ReplayResult fromTwo = store.getEventsWithErrors(actorId, 2);
+    ReplayResult all = store.getEventsWithErrors(streamId, 0);
+    ReplayResult fromTwo = store.getEventsWithErrors(streamId, 2);
     // then
     assertThat(all.events()).containsExactlyElementsOf(history);
     assertThat(all.errors()).isEmpty();
@@ -385,72 +381,72 @@ public abstract class EventStoreContractTest {
     assertThat(fromTwo.hasErrors()).isFalse();
   }
 
-  // ---- unknown actors and actor ids
+  // ---- unknown actors and stream ids
 
   @Test
   void getEvents_ofUnknownActor_isEmpty() {
-    assertThat(store.getEvents(newActorId(), 0)).isEmpty();
+    assertThat(store.getEvents(newStreamId(), 0)).isEmpty();
   }
 
   @Test
   void getLatestVersion_ofUnknownActor_isZero() {
-    assertThat(store.getLatestVersion(newActorId())).isZero();
+    assertThat(store.getLatestVersion(newStreamId())).isZero();
   }
 
   @Test
   void getEventsWithErrors_ofUnknownActor_isEmptyWithoutErrors() {
     // when
-    ReplayResult result = store.getEventsWithErrors(newActorId(), 0);
+    ReplayResult result = store.getEventsWithErrors(newStreamId(), 0);
     // then
     assertThat(result.events()).isEmpty();
     assertThat(result.hasErrors()).isFalse();
   }
 
   @Test
-  void readsAndAppends_withBlankActorId_areRefusedNamingActorId() {
+  void readsAndAppends_withBlankStreamId_areRefusedNamingStreamId() {
     for (String blank : new String[] {"", " ", "\t"}) {
-      assertRefused(() -> store.getEvents(blank, 0), "actorId");
-      assertRefused(() -> store.getEventsWithErrors(blank, 0), "actorId");
-      assertRefused(() -> store.getLatestVersion(blank), "actorId");
-      assertRefused(() -> store.append(blank, 0, events(newActorId(), 1)), "actorId");
+      assertRefused(() -> store.getEvents(blank, 0), "streamId");
+      assertRefused(() -> store.getEventsWithErrors(blank, 0), "streamId");
+      assertRefused(() -> store.getLatestVersion(blank), "streamId");
+      assertRefused(() -> store.append(blank, 0, events(newStreamId(), 1)), "streamId");
     }
   }
 
   @Test
-  void reads_withActorIdLongerThanTheLimit_areRefusedNamingActorId() {
+  void reads_withStreamIdLongerThanTheLimit_areRefusedNamingStreamId() {
     // given
-    String tooLong = ContractData.maxLengthActorId(newActorId(), 'a') + "b";
+    String tooLong = ContractData.maxLengthStreamId(newStreamId(), 'a') + "b";
     // when / then
-    assertRefused(() -> store.getEvents(tooLong, 0), "actorId");
-    assertRefused(() -> store.getLatestVersion(tooLong), "actorId");
+    assertRefused(() -> store.getEvents(tooLong, 0), "streamId");
+    assertRefused(() -> store.getLatestVersion(tooLong), "streamId");
   }
 
   @Test
-  void actorIds_thatDifferOnlyInSpecialCharacters_areKeptApart() {
+  void streamIds_thatDifferOnlyInSpecialCharacters_areKeptApart() {
     // given
-    List<String> actorIds = ContractData.awkwardActorIds(newActorId());
-    List<Event> firstEvents = actorIds.stream().map(actorId -> event(actorId, 1)).toList();
+    List<String> streamIds = ContractData.awkwardStreamIds(newStreamId());
+    List<Event> firstEvents = streamIds.stream().map(streamId -> event(streamId, 1)).toList();
     // when
     firstEvents.forEach(store::saveEvent);
     // then
-    for (int i = 0; i < actorIds.size(); i++) {
-      assertThat(store.getEvents(actorIds.get(i), 0)).as(actorIds.get(i)).containsExactly(firstEvents.get(i));
-      assertThat(store.getLatestVersion(actorIds.get(i))).as(actorIds.get(i)).isEqualTo(1);
+    for (int i = 0; i < streamIds.size(); i++) {
+      assertThat(store.getEvents(streamIds.get(i), 0)).as(streamIds.get(i)).containsExactly(firstEvents.get(i));
+      assertThat(store.getLatestVersion(streamIds.get(i))).as(streamIds.get(i)).isEqualTo(1);
     }
   }
 
   @Test
-  void actorIds_ofMaximumLength_areStoredAndKeptApart() {
+  void streamIds_ofMaximumLength_areStoredAndKeptApart() {
     // given
-    String prefix = newActorId();
-    Event first = event(ContractData.maxLengthActorId(prefix, 'a'), 1);
-    Event second = event(ContractData.maxLengthActorId(prefix, 'b'), 1);
+    String prefix = newStreamId();
+    Event first = event(ContractData.maxLengthStreamId(prefix, 'a'), 1);
+    Event second = event(ContractData.maxLengthStreamId(prefix, 'b'), 1);
     // when
     store.saveEvent(first);
     store.saveEvent(second);
     // then
-    assertThat(store.getEvents(first.actorId(), 0)).containsExactly(first);
-    assertThat(store.getEvents(second.actorId(), 0)).containsExactly(second);
+    assertThat(store.getEvents(first.streamId(), 0)).containsExactly(first);
+    assertThat(store.getEvents(second.streamId(), 0)).containsExactly(second);
   }
 
   // ---- batch append
@@ -458,116 +454,116 @@ public abstract class EventStoreContractTest {
   @Test
   void append_toNewActor_storesTheBatchInOrderAndReturnsTheLastVersion() {
     // given
-    String actorId = newActorId();
-    List<Event> batch = events(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    List<Event> batch = events(streamId, 1, 2, 3);
     // when
-    long latest = store.append(actorId, 0, batch);
+    long latest = store.append(streamId, 0, batch);
     // then
     assertThat(latest).isEqualTo(3);
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(batch);
-    assertThat(store.getLatestVersion(actorId)).isEqualTo(3);
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(batch);
+    assertThat(store.getLatestVersion(streamId)).isEqualTo(3);
   }
 
   @Test
   void append_withMatchingExpectedVersion_continuesTheHistory() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2);
-    List<Event> batch = events(actorId, 3, 4);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2);
+    List<Event> batch = events(streamId, 3, 4);
     // when
-    long latest = store.append(actorId, 2, batch);
+    long latest = store.append(streamId, 2, batch);
     // then
     assertThat(latest).isEqualTo(4);
-    assertThat(store.getEvents(actorId, 0)).containsExactly(history.get(0), history.get(1), batch.get(0),
+    assertThat(store.getEvents(streamId, 0)).containsExactly(history.get(0), history.get(1), batch.get(0),
         batch.get(1));
   }
 
   @Test
   void append_withGapsInTheBatch_returnsTheLastEventsVersion() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when
-    long latest = store.append(actorId, 0, events(actorId, 2, 5, 9));
+    long latest = store.append(streamId, 0, events(streamId, 2, 5, 9));
     // then
     assertThat(latest).isEqualTo(9);
-    assertThat(versions(store.getEvents(actorId, 0))).containsExactly(2L, 5L, 9L);
+    assertThat(versions(store.getEvents(streamId, 0))).containsExactly(2L, 5L, 9L);
   }
 
   @Test
   void append_thenSaveEvent_continueOneHistory() {
     // given
-    String actorId = newActorId();
-    store.append(actorId, 0, events(actorId, 1, 2));
+    String streamId = newStreamId();
+    store.append(streamId, 0, events(streamId, 1, 2));
     // when
-    store.saveEvent(event(actorId, 3));
+    store.saveEvent(event(streamId, 3));
     // then
-    assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L);
+    assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L);
   }
 
   @Test
   void append_emptyBatch_isRefusedNamingEvents() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when / then
-    assertRefused(() -> store.append(actorId, 0, List.of()), "events");
-    assertThat(store.getLatestVersion(actorId)).isZero();
+    assertRefused(() -> store.append(streamId, 0, List.of()), "events");
+    assertThat(store.getLatestVersion(streamId)).isZero();
   }
 
   @Test
   void append_withEventOfAnotherActor_isRefusedAndStoresNone() {
     // given
-    String actorId = newActorId();
-    List<Event> batch = List.of(event(actorId, 1), event(newActorId(), 2));
+    String streamId = newStreamId();
+    List<Event> batch = List.of(event(streamId, 1), event(newStreamId(), 2));
     // when / then
-    assertRefused(() -> store.append(actorId, 0, batch), "events[1].actorId");
-    assertThat(store.getEvents(actorId, 0)).isEmpty();
-    assertThat(store.getLatestVersion(batch.get(1).actorId())).isZero();
+    assertRefused(() -> store.append(streamId, 0, batch), "events[1].streamId");
+    assertThat(store.getEvents(streamId, 0)).isEmpty();
+    assertThat(store.getLatestVersion(batch.get(1).streamId())).isZero();
   }
 
   @Test
   void append_withRepeatedVersion_isRefusedAndStoresNone() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when / then
-    assertRefused(() -> store.append(actorId, 0, events(actorId, 1, 1)), "events[1].version");
-    assertThat(store.getEvents(actorId, 0)).isEmpty();
+    assertRefused(() -> store.append(streamId, 0, events(streamId, 1, 1)), "events[1].version");
+    assertThat(store.getEvents(streamId, 0)).isEmpty();
   }
 
   @Test
   void append_withDecreasingVersion_isRefusedAndStoresNone() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when / then
-    assertRefused(() -> store.append(actorId, 0, events(actorId, 1, 3, 2)), "events[2].version");
-    assertThat(store.getEvents(actorId, 0)).isEmpty();
+    assertRefused(() -> store.append(streamId, 0, events(streamId, 1, 3, 2)), "events[2].version");
+    assertThat(store.getEvents(streamId, 0)).isEmpty();
   }
 
   @Test
   void append_withFirstVersionNotAboveExpectedVersion_isRefusedAndStoresNone() {
     // given
-    String actorId = newActorId();
-    List<Event> history = saved(actorId, 1, 2);
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2);
     // when / then
-    assertRefused(() -> store.append(actorId, 2, events(actorId, 2, 3)), "events[0].version");
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(history);
+    assertRefused(() -> store.append(streamId, 2, events(streamId, 2, 3)), "events[0].version");
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(history);
   }
 
   @Test
   void append_withNullEvent_isRefusedNamingIt() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when / then
-    assertRefused(() -> store.append(actorId, 0, Arrays.asList(event(actorId, 1), null)), "events[1]");
-    assertThat(store.getEvents(actorId, 0)).isEmpty();
+    assertRefused(() -> store.append(streamId, 0, Arrays.asList(event(streamId, 1), null)), "events[1]");
+    assertThat(store.getEvents(streamId, 0)).isEmpty();
   }
 
   @Test
   void append_withNegativeExpectedVersion_isRefusedNamingExpectedVersion() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when / then
-    assertRefused(() -> store.append(actorId, -1, events(actorId, 1)), "expectedVersion");
-    assertThat(store.getEvents(actorId, 0)).isEmpty();
+    assertRefused(() -> store.append(streamId, -1, events(streamId, 1)), "expectedVersion");
+    assertThat(store.getEvents(streamId, 0)).isEmpty();
   }
 
   // ---- round trips
@@ -575,10 +571,10 @@ public abstract class EventStoreContractTest {
   @Test
   void saveEvent_roundTripsEveryFieldExactly() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     Event event = Event.builder()
         .eventType("Round\u2011Tripped")
-        .actorId(actorId)
+        .streamId(streamId)
         .commandId("command-" + ContractData.AWKWARD_TEXT)
         .version(1)
         .data(ContractData.richObject())
@@ -591,18 +587,18 @@ public abstract class EventStoreContractTest {
     // when
     store.saveEvent(event);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(event);
   }
 
   @Test
   void saveEvent_withoutCommandIdOrMetadata_roundTripsTheirAbsence() {
     // given
-    String actorId = newActorId();
-    Event event = event(actorId, 1);
+    String streamId = newStreamId();
+    Event event = event(streamId, 1);
     // when
     store.saveEvent(event);
     // then
-    Event stored = store.getEvents(actorId, 0).getFirst();
+    Event stored = store.getEvents(streamId, 0).getFirst();
     assertThat(stored).isEqualTo(event);
     assertThat(stored.commandId()).isEmpty();
     assertThat(stored.metadata()).isEmpty();
@@ -611,7 +607,7 @@ public abstract class EventStoreContractTest {
   @Test
   void timestamps_roundTripWithNanosecondPrecision() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     List<Instant> timestamps = List.of(
         Instant.parse("2026-11-26T23:39:36.123456789Z"),
         Instant.parse("2026-11-26T23:39:36.000000001Z"),
@@ -621,21 +617,21 @@ public abstract class EventStoreContractTest {
         Instant.EPOCH);
     List<Event> events = new ArrayList<>();
     for (int i = 0; i < timestamps.size(); i++) {
-      events.add(event(actorId, i + 1).toBuilder().timestamp(timestamps.get(i)).build());
+      events.add(event(streamId, i + 1).toBuilder().timestamp(timestamps.get(i)).build());
     }
     // when
-    store.append(actorId, 0, events);
+    store.append(streamId, 0, events);
     // then
-    assertThat(store.getEvents(actorId, 0)).extracting(Event::timestamp).containsExactlyElementsOf(timestamps);
+    assertThat(store.getEvents(streamId, 0)).extracting(Event::timestamp).containsExactlyElementsOf(timestamps);
   }
 
   @Test
   void data_numbersReadBackAsLongWhenIntegralAndDoubleOtherwise() {
     // given
-    String actorId = newActorId();
-    store.saveEvent(event(actorId, 1).toBuilder().data(ContractData.numbersOfEveryJavaType()).build());
+    String streamId = newStreamId();
+    store.saveEvent(event(streamId, 1).toBuilder().data(ContractData.numbersOfEveryJavaType()).build());
     // when
-    Map<String, Object> data = store.getEvents(actorId, 0).getFirst().data();
+    Map<String, Object> data = store.getEvents(streamId, 0).getFirst().data();
     // then: Map.equals compares Long 42 and Integer 42 as different, so the types are checked too
     assertThat(data).isEqualTo(ContractData.numbersNormalised());
   }
@@ -643,14 +639,14 @@ public abstract class EventStoreContractTest {
   @Test
   void data_ofALargePayload_roundTrips() {
     // given: well below the 1 MB default message limit of NATS, far above any buffer size
-    String actorId = newActorId();
-    Event event = event(actorId, 1).toBuilder()
+    String streamId = newStreamId();
+    Event event = event(streamId, 1).toBuilder()
         .data(Map.of("blob", "x\u00E9\u65E5".repeat(64 * 1024), "numbers", LongStream.range(0, 5000).boxed().toList()))
         .build();
     // when
     store.saveEvent(event);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(event);
   }
 
   // ---- payload limits: what can be built is stored and read back by every store
@@ -658,51 +654,51 @@ public abstract class EventStoreContractTest {
   @Test
   void data_nestedToTheDepthLimit_roundTrips() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     List<Event> events = List.of(
-        event(actorId, 1).toBuilder().data(ContractData.nestedObjects(PayloadLimits.DEFAULT_MAX_DEPTH)).build(),
-        event(actorId, 2).toBuilder()
+        event(streamId, 1).toBuilder().data(ContractData.nestedObjects(PayloadLimits.DEFAULT_MAX_DEPTH)).build(),
+        event(streamId, 2).toBuilder()
             .data(Map.of("lists", ContractData.nestedLists(PayloadLimits.DEFAULT_MAX_DEPTH - 1))).build());
     // when
-    store.append(actorId, 0, events);
+    store.append(streamId, 0, events);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(events);
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(events);
   }
 
   @Test
   void data_nestedToTheDepthCeiling_underRaisedLimits_roundTrips() {
     // given: a process may raise the depth limit up to the ceiling; every store must still read it back
-    String actorId = newActorId();
+    String streamId = newStreamId();
     PayloadLimits deepest = PayloadLimits.builder().maxDepth(PayloadLimits.MAX_DEPTH_CEILING).build();
-    Event event = event(actorId, 1).toBuilder().limits(deepest)
+    Event event = event(streamId, 1).toBuilder().limits(deepest)
         .data(ContractData.nestedObjects(PayloadLimits.MAX_DEPTH_CEILING)).build();
     // when
     store.saveEvent(event);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(event);
   }
 
   @Test
   void data_withStringsAndKeysOfTheMaximumLength_andPathLikeKeys_roundTrips() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     String longest = "k".repeat(PayloadLimits.DEFAULT_MAX_STRING_LENGTH);
-    Event event = event(actorId, 1).toBuilder()
+    Event event = event(streamId, 1).toBuilder()
         .data(Map.of(longest, "v", "value", longest.replace('k', 'x'), "keys", ContractData.pathLikeKeys()))
         .metadata("m".repeat(PayloadLimits.DEFAULT_MAX_STRING_LENGTH), "value")
         .build();
-    Event small = event(actorId, 2).toBuilder().data(ContractData.pathLikeKeys()).build();
+    Event small = event(streamId, 2).toBuilder().data(ContractData.pathLikeKeys()).build();
     // when: a commit of two events, so a store that frames several events in one record is covered too
-    store.append(actorId, 0, List.of(event, small));
+    store.append(streamId, 0, List.of(event, small));
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactly(event, small);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(event, small);
   }
 
   @Test
   void event_ofExactlyTheMaximumJsonSize_roundTrips() {
     // given: an event whose JSON is exactly the size limit, in strings the length limit allows
-    String actorId = newActorId();
-    Event probe = event(actorId, 1).toBuilder().data(Map.of("a", "", "b", "", "c", "", "d", "")).build();
+    String streamId = newStreamId();
+    Event probe = event(streamId, 1).toBuilder().data(Map.of("a", "", "b", "", "c", "", "d", "")).build();
     int room = PayloadLimits.DEFAULT_MAX_BYTES - EventJson.toBytes(probe).length;
     int quarter = room / 4;
     Event event = probe.toBuilder().data(Map.of("a", "x".repeat(quarter), "b", "x".repeat(quarter),
@@ -711,16 +707,16 @@ public abstract class EventStoreContractTest {
     // when
     store.saveEvent(event);
     // then
-    assertThat(store.getEvents(actorId, 0)).containsExactly(event);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(event);
   }
 
   @Test
-  void actorIdWithAnUnpairedSurrogate_isRefusedByEveryStore() {
+  void streamIdWithAnUnpairedSurrogate_isRefusedByEveryStore() {
     // regression: the JetStream store refused such ids (no UTF-8 form) while the in-memory store kept them
     for (String id : List.of("a\uD83D", "\uDE80b", "x\uDE80\uD83Dy")) {
-      assertRefused(() -> store.getEvents(id, 0), "actorId");
-      assertRefused(() -> store.getLatestVersion(id), "actorId");
-      assertRefused(() -> event(id, 1), "actorId");
+      assertRefused(() -> store.getEvents(id, 0), "streamId");
+      assertRefused(() -> store.getLatestVersion(id), "streamId");
+      assertRefused(() -> event(id, 1), "streamId");
     }
   }
 
@@ -729,22 +725,22 @@ public abstract class EventStoreContractTest {
   @Test
   void getEvents_withAnUndecodableRecord_throwsNamingTheActorAndPosition_andGetEventsWithErrorsReportsIt() {
     // given
-    String actorId = newActorId();
-    Event first = saved(actorId, 1).getFirst();
+    String streamId = newStreamId();
+    Event first = saved(streamId, 1).getFirst();
     byte[] garbage = "{not an event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    OptionalLong position = writeUndecodableRecord(actorId, garbage);
+    OptionalLong position = writeUndecodableRecord(streamId, garbage);
     // an in-memory store holds decoded events only: it has no undecodable records to report
     assumeTrue(position.isPresent(), "the store cannot hold undecodable records");
-    Event second = saved(actorId, 2).getFirst();
+    Event second = saved(streamId, 2).getFirst();
     // when / then
-    assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> store.getEvents(actorId, 0))
+    assertThatExceptionOfType(UnreadableHistoryException.class).isThrownBy(() -> store.getEvents(streamId, 0))
         .satisfies(e -> {
-          assertThat(e.actorId()).isEqualTo(actorId);
+          assertThat(e.streamId()).isEqualTo(streamId);
           assertThat(e.errors()).extracting(ReplayError::position).containsExactly(position.getAsLong());
-          assertThat(e.getMessage()).contains(actorId).contains("position " + position.getAsLong());
+          assertThat(e.getMessage()).contains(streamId).contains("position " + position.getAsLong());
           assertThat(e.isTransient()).isFalse();
         });
-    ReplayResult result = store.getEventsWithErrors(actorId, 0);
+    ReplayResult result = store.getEventsWithErrors(streamId, 0);
     assertThat(result.events()).containsExactly(first, second);
     assertThat(result.errors()).singleElement().satisfies(error -> {
       assertThat(error.position()).isEqualTo(position.getAsLong());
@@ -757,21 +753,21 @@ public abstract class EventStoreContractTest {
   @Test
   void getEvents_returnsAnUnmodifiableList() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1);
-    List<Event> events = store.getEvents(actorId, 0);
+    String streamId = newStreamId();
+    saved(streamId, 1);
+    List<Event> events = store.getEvents(streamId, 0);
     // when / then
-    assertThatThrownBy(() -> events.add(event(actorId, 2))).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> events.add(event(streamId, 2))).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> events.remove(0)).isInstanceOf(UnsupportedOperationException.class);
-    assertThat(store.getEvents(actorId, 0)).hasSize(1);
+    assertThat(store.getEvents(streamId, 0)).hasSize(1);
   }
 
   @Test
   void getEventsWithErrors_returnsUnmodifiableLists() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1);
-    ReplayResult result = store.getEventsWithErrors(actorId, 0);
+    String streamId = newStreamId();
+    saved(streamId, 1);
+    ReplayResult result = store.getEventsWithErrors(streamId, 0);
     // when / then
     assertThatThrownBy(() -> result.events().clear()).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> result.errors().clear()).isInstanceOf(UnsupportedOperationException.class);
@@ -781,9 +777,9 @@ public abstract class EventStoreContractTest {
   @SuppressWarnings("unchecked")
   void getEvents_returnsEventsWithDeeplyUnmodifiableDataAndMetadata() {
     // given
-    String actorId = newActorId();
-    store.saveEvent(event(actorId, 1).toBuilder().data(ContractData.mutableObject()).correlationId("c").build());
-    Event stored = store.getEvents(actorId, 0).getFirst();
+    String streamId = newStreamId();
+    store.saveEvent(event(streamId, 1).toBuilder().data(ContractData.mutableObject()).correlationId("c").build());
+    Event stored = store.getEvents(streamId, 0).getFirst();
     // when / then
     assertThatThrownBy(() -> stored.data().put("added", 1L)).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> ((List<Object>) stored.data().get("items")).add("c"))
@@ -791,21 +787,21 @@ public abstract class EventStoreContractTest {
     assertThatThrownBy(() -> ((Map<String, Object>) stored.data().get("nested")).put("status", "changed"))
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> stored.metadata().put("userId", "u")).isInstanceOf(UnsupportedOperationException.class);
-    assertThat(store.getEvents(actorId, 0)).containsExactly(stored);
+    assertThat(store.getEvents(streamId, 0)).containsExactly(stored);
   }
 
   @Test
   void saveEvent_thenMutatingTheSourceData_changesNothingStored() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     Map<String, Object> source = ContractData.mutableObject();
     Map<String, String> metadata = new HashMap<>(Map.of("userId", "u1"));
-    store.saveEvent(event(actorId, 1).toBuilder().data(source).metadata(metadata).build());
+    store.saveEvent(event(streamId, 1).toBuilder().data(source).metadata(metadata).build());
     // when
     ContractData.mutate(source);
     metadata.put("userId", "u2");
     // then
-    Event stored = store.getEvents(actorId, 0).getFirst();
+    Event stored = store.getEvents(streamId, 0).getFirst();
     assertThat(stored.data()).isEqualTo(ContractData.mutableObject());
     assertThat(stored.metadata()).containsExactly(Map.entry("userId", "u1"));
   }
@@ -813,11 +809,11 @@ public abstract class EventStoreContractTest {
   @Test
   void getEvents_result_isNotChangedByLaterWrites() {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1);
-    List<Event> before = store.getEvents(actorId, 0);
+    String streamId = newStreamId();
+    saved(streamId, 1);
+    List<Event> before = store.getEvents(streamId, 0);
     // when
-    store.saveEvent(event(actorId, 2));
+    store.saveEvent(event(streamId, 2));
     // then
     assertThat(versions(before)).containsExactly(1L);
   }
@@ -827,9 +823,9 @@ public abstract class EventStoreContractTest {
   @Test
   void saveEvent_concurrentWritersOfTheSameVersion_exactlyOneSucceeds() throws InterruptedException {
     // given
-    String actorId = newActorId();
-    saved(actorId, 1);
-    List<Event> candidates = LongStream.range(0, RACERS).mapToObj(i -> event(actorId, 2)).toList();
+    String streamId = newStreamId();
+    saved(streamId, 1);
+    List<Event> candidates = LongStream.range(0, RACERS).mapToObj(i -> event(streamId, 2)).toList();
     // when
     List<Outcome<Void>> outcomes = Race.run(RACERS, i -> () -> {
       store.saveEvent(candidates.get(i));
@@ -839,19 +835,19 @@ public abstract class EventStoreContractTest {
     List<Event> winners = winners(outcomes, candidates);
     assertThat(winners).hasSize(1);
     outcomes.stream().filter(o -> !o.succeeded())
-        .forEach(o -> assertConflictFields(o.failure(), actorId, 2, 2));
-    assertThat(store.getEvents(actorId, 2)).containsExactlyElementsOf(winners);
-    assertThat(notices.noticesOf(actorId)).extracting(EventStored::version).containsExactly(1L, 2L);
-    assertThat(notices.noticesOf(actorId).getLast()).isEqualTo(EventStored.of(winners.getFirst()));
+        .forEach(o -> assertConflictFields(o.failure(), streamId, 2, 2));
+    assertThat(store.getEvents(streamId, 2)).containsExactlyElementsOf(winners);
+    assertThat(notices.noticesOf(streamId)).extracting(EventStored::version).containsExactly(1L, 2L);
+    assertThat(notices.noticesOf(streamId).getLast()).isEqualTo(EventStored.of(winners.getFirst()));
   }
 
   @Test
   void append_concurrentBatchesWithTheSameExpectedVersion_exactlyOneIsStoredWhole() throws InterruptedException {
     // given
-    String actorId = newActorId();
-    List<List<Event>> batches = LongStream.range(0, RACERS).mapToObj(i -> events(actorId, 1, 2, 3)).toList();
+    String streamId = newStreamId();
+    List<List<Event>> batches = LongStream.range(0, RACERS).mapToObj(i -> events(streamId, 1, 2, 3)).toList();
     // when
-    List<Outcome<Long>> outcomes = Race.run(RACERS, i -> () -> store.append(actorId, 0, batches.get(i)));
+    List<Outcome<Long>> outcomes = Race.run(RACERS, i -> () -> store.append(streamId, 0, batches.get(i)));
     // then
     List<Integer> winners = new ArrayList<>();
     for (int i = 0; i < RACERS; i++) {
@@ -859,77 +855,77 @@ public abstract class EventStoreContractTest {
         winners.add(i);
         assertThat(outcomes.get(i).value()).isEqualTo(3);
       } else {
-        assertConflictFields(outcomes.get(i).failure(), actorId, 1, 3);
+        assertConflictFields(outcomes.get(i).failure(), streamId, 1, 3);
       }
     }
     assertThat(winners).hasSize(1);
     List<Event> winningBatch = batches.get(winners.getFirst());
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(winningBatch);
-    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(winningBatch));
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(winningBatch);
+    assertThat(notices.noticesOf(streamId)).containsExactlyElementsOf(noticesFor(winningBatch));
   }
 
   @Test
   void append_racingASingleWriteOfAVersionInsideTheBatch_isAllOrNothing() throws InterruptedException {
     // given: per actor, one racer appends versions 1..3 while another saves version 2 alone
-    List<String> actorIds = LongStream.range(0, RACERS / 2).mapToObj(i -> newActorId()).toList();
-    List<List<Event>> batches = actorIds.stream().map(actorId -> events(actorId, 1, 2, 3)).toList();
-    List<Event> singles = actorIds.stream().map(actorId -> event(actorId, 2)).toList();
+    List<String> streamIds = LongStream.range(0, RACERS / 2).mapToObj(i -> newStreamId()).toList();
+    List<List<Event>> batches = streamIds.stream().map(streamId -> events(streamId, 1, 2, 3)).toList();
+    List<Event> singles = streamIds.stream().map(streamId -> event(streamId, 2)).toList();
     // when
-    List<Outcome<Void>> outcomes = Race.run(actorIds.size() * 2, i -> () -> {
+    List<Outcome<Void>> outcomes = Race.run(streamIds.size() * 2, i -> () -> {
       if (i % 2 == 0) {
-        store.append(actorIds.get(i / 2), 0, batches.get(i / 2));
+        store.append(streamIds.get(i / 2), 0, batches.get(i / 2));
       } else {
         store.saveEvent(singles.get(i / 2));
       }
       return null;
     });
     // then: exactly one of the two wins, the loser gets a conflict, and a batch is never stored in part
-    for (int i = 0; i < actorIds.size(); i++) {
+    for (int i = 0; i < streamIds.size(); i++) {
       Outcome<Void> batch = outcomes.get(2 * i);
       Outcome<Void> single = outcomes.get(2 * i + 1);
-      assertThat(batch.succeeded()).as("exactly one winner for %s", actorIds.get(i)).isNotEqualTo(single.succeeded());
+      assertThat(batch.succeeded()).as("exactly one winner for %s", streamIds.get(i)).isNotEqualTo(single.succeeded());
       Outcome<Void> loser = batch.succeeded() ? single : batch;
       assertThat(loser.failure()).isInstanceOf(VersionConflictException.class);
       List<Event> winner = batch.succeeded() ? batches.get(i) : List.of(singles.get(i));
-      assertThat(store.getEvents(actorIds.get(i), 0)).as(actorIds.get(i)).containsExactlyElementsOf(winner);
+      assertThat(store.getEvents(streamIds.get(i), 0)).as(streamIds.get(i)).containsExactlyElementsOf(winner);
     }
   }
 
   @Test
   void saveEvent_concurrentWritersOfDifferentActors_allSucceed() throws InterruptedException {
     // given
-    List<String> actorIds = LongStream.range(0, RACERS).mapToObj(i -> newActorId()).toList();
+    List<String> streamIds = LongStream.range(0, RACERS).mapToObj(i -> newStreamId()).toList();
     // when
     List<Outcome<Void>> outcomes = Race.run(RACERS, i -> () -> {
       for (long version = 1; version <= 5; version++) {
-        store.saveEvent(event(actorIds.get(i), version));
+        store.saveEvent(event(streamIds.get(i), version));
       }
       return null;
     });
     // then
     assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
-    for (String actorId : actorIds) {
-      assertThat(versions(store.getEvents(actorId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L);
-      assertThat(notices.noticesOf(actorId)).extracting(EventStored::version).containsExactly(1L, 2L, 3L, 4L, 5L);
+    for (String streamId : streamIds) {
+      assertThat(versions(store.getEvents(streamId, 0))).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(notices.noticesOf(streamId)).extracting(EventStored::version).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
   }
 
   @Test
   void saveEvent_concurrentWritersThatRetryOnConflict_buildOneGaplessHistory() throws InterruptedException {
     // given: the canonical loop: read the latest version, save the next, reload and retry on a conflict
-    String actorId = newActorId();
+    String streamId = newStreamId();
     int writers = 8;
     int eventsPerWriter = 8;
     // when
     List<Outcome<Void>> outcomes = Race.run(writers, writer -> () -> {
       for (int sequence = 0; sequence < eventsPerWriter; sequence++) {
-        saveWithRetry(actorId, Map.of("writer", (long) writer, "sequence", (long) sequence));
+        saveWithRetry(streamId, Map.of("writer", (long) writer, "sequence", (long) sequence));
       }
       return null;
     });
     // then
     assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
-    List<Event> history = store.getEvents(actorId, 0);
+    List<Event> history = store.getEvents(streamId, 0);
     assertThat(versions(history)).containsExactlyElementsOf(
         LongStream.rangeClosed(1, writers * eventsPerWriter).boxed().toList());
     for (long writer = 0; writer < writers; writer++) {
@@ -945,57 +941,57 @@ public abstract class EventStoreContractTest {
   @Test
   void saveEvent_emitsOneNoticeDescribingTheStoredEvent() {
     // given
-    String actorId = newActorId();
-    Event event = event(actorId, 1).toBuilder().timestamp(Instant.parse("2026-11-26T23:39:36.123456789Z")).build();
+    String streamId = newStreamId();
+    Event event = event(streamId, 1).toBuilder().timestamp(Instant.parse("2026-11-26T23:39:36.123456789Z")).build();
     // when
     store.saveEvent(event);
     // then
-    assertThat(notices.noticesOf(actorId))
-        .containsExactly(new EventStored(event.id(), actorId, 1, event.timestamp()));
+    assertThat(notices.noticesOf(streamId))
+        .containsExactly(new EventStored(event.id(), streamId, 1, event.timestamp()));
   }
 
   @Test
   void saveEvent_severalSaves_emitNoticesInVersionOrder() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when
-    List<Event> history = saved(actorId, 1, 2, 5);
+    List<Event> history = saved(streamId, 1, 2, 5);
     // then
-    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(history));
+    assertThat(notices.noticesOf(streamId)).containsExactlyElementsOf(noticesFor(history));
   }
 
   @Test
   void append_emitsOneNoticePerEventInVersionOrder() {
     // given
-    String actorId = newActorId();
-    List<Event> batch = events(actorId, 1, 2, 3);
+    String streamId = newStreamId();
+    List<Event> batch = events(streamId, 1, 2, 3);
     // when
-    store.append(actorId, 0, batch);
+    store.append(streamId, 0, batch);
     // then
-    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(batch));
+    assertThat(notices.noticesOf(streamId)).containsExactlyElementsOf(noticesFor(batch));
   }
 
   @Test
   void saveEvent_refusedByConflict_emitsNoNotice() {
     // given
-    String actorId = newActorId();
-    Event original = event(actorId, 1);
+    String streamId = newStreamId();
+    Event original = event(streamId, 1);
     store.saveEvent(original);
     // when
-    assertConflict(() -> store.saveEvent(event(actorId, 1)), actorId, 1, 1);
+    assertConflict(() -> store.saveEvent(event(streamId, 1)), streamId, 1, 1);
     // then
-    assertThat(notices.noticesOf(actorId)).containsExactly(EventStored.of(original));
+    assertThat(notices.noticesOf(streamId)).containsExactly(EventStored.of(original));
   }
 
   @Test
   void append_refusedBatches_emitNoNotice() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     // when
-    assertRefused(() -> store.append(actorId, 0, events(actorId, 1, 1)), "events[1].version");
-    assertRefused(() -> store.append(actorId, 0, List.of(event(actorId, 1), event(newActorId(), 2))),
-        "events[1].actorId");
-    assertConflict(() -> store.append(actorId, 1, events(actorId, 2, 3)), actorId, 2, 0);
+    assertRefused(() -> store.append(streamId, 0, events(streamId, 1, 1)), "events[1].version");
+    assertRefused(() -> store.append(streamId, 0, List.of(event(streamId, 1), event(newStreamId(), 2))),
+        "events[1].streamId");
+    assertConflict(() -> store.append(streamId, 1, events(streamId, 2, 3)), streamId, 2, 0);
     // then
     assertThat(notices.notices()).isEmpty();
   }
@@ -1006,12 +1002,12 @@ public abstract class EventStoreContractTest {
     EventStore failingListenerStore = open(notice -> {
       throw new IllegalStateException("listener failure for the contract test (expected in logs)");
     });
-    String actorId = newActorId();
-    Event event = event(actorId, 1);
+    String streamId = newStreamId();
+    Event event = event(streamId, 1);
     // when
     failingListenerStore.saveEvent(event);
     // then
-    assertThat(failingListenerStore.getEvents(actorId, 0)).containsExactly(event);
+    assertThat(failingListenerStore.getEvents(streamId, 0)).containsExactly(event);
   }
 
   // ---- helpers
@@ -1022,21 +1018,21 @@ public abstract class EventStoreContractTest {
     return created;
   }
 
-  private static List<Event> events(String actorId, long... versions) {
-    return LongStream.of(versions).mapToObj(version -> event(actorId, version)).toList();
+  private static List<Event> events(String streamId, long... versions) {
+    return LongStream.of(versions).mapToObj(version -> event(streamId, version)).toList();
   }
 
-  private List<Event> saved(String actorId, long... versions) {
-    List<Event> history = events(actorId, versions);
+  private List<Event> saved(String streamId, long... versions) {
+    List<Event> history = events(streamId, versions);
     history.forEach(store::saveEvent);
     return history;
   }
 
-  private void saveWithRetry(String actorId, Map<String, Object> data) {
+  private void saveWithRetry(String streamId, Map<String, Object> data) {
     for (int attempt = 0; attempt < 10_000; attempt++) {
-      long next = store.getLatestVersion(actorId) + 1;
+      long next = store.getLatestVersion(streamId) + 1;
       try {
-        store.saveEvent(event(actorId, next).toBuilder().data(data).build());
+        store.saveEvent(event(streamId, next).toBuilder().data(data).build());
         return;
       } catch (VersionConflictException lostTheRace) {
         // another writer stored this version first: reload and decide again
@@ -1063,159 +1059,19 @@ public abstract class EventStoreContractTest {
     return winners;
   }
 
-  // ---- appendAsync
-
-  @Test
-  void appendAsync_onNewActor_completesWithTheNewVersionAndStoresTheBatch() {
-    // given
-    String actorId = newActorId();
-    List<Event> batch = events(actorId, 1, 2, 3);
-    // when
-    long version = awaitAsync(store.appendAsync(actorId, 0, batch));
-    // then
-    assertThat(version).isEqualTo(3);
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(batch);
-    assertThat(store.getLatestVersion(actorId)).isEqualTo(3);
-  }
-
-  @Test
-  void appendAsync_chainedFromItsOwnCompletion_buildsTheHistory() {
-    // given
-    String actorId = newActorId();
-    // when
-    CompletableFuture<Long> chain = store.appendAsync(actorId, 0, events(actorId, 1));
-    for (long v = 2; v <= 5; v++) {
-      long version = v;
-      chain = chain.thenCompose(previous -> store.appendAsync(actorId, previous, events(actorId, version)));
-    }
-    // then
-    assertThat(awaitAsync(chain)).isEqualTo(5);
-    assertThat(store.getEvents(actorId, 0)).extracting(Event::version).containsExactly(1L, 2L, 3L, 4L, 5L);
-  }
-
-  @Test
-  void appendAsync_afterAConflict_acceptsTheCurrentVersion() {
-    // given
-    String actorId = newActorId();
-    store.append(actorId, 0, events(actorId, 1, 2));
-    asyncFailure(store.appendAsync(actorId, 0, events(actorId, 1)));
-    // when
-    long version = awaitAsync(store.appendAsync(actorId, 2, events(actorId, 3)));
-    // then
-    assertThat(version).isEqualTo(3);
-    assertThat(store.getEvents(actorId, 0)).extracting(Event::version).containsExactly(1L, 2L, 3L);
-  }
-
-  @Test
-  void appendAsync_withStaleExpectedVersion_completesWithAConflictCarryingItsFields() {
-    // given
-    String actorId = newActorId();
-    store.append(actorId, 0, events(actorId, 1, 2));
-    // when
-    CompletableFuture<Long> stale = store.appendAsync(actorId, 1, events(actorId, 2, 3));
-    CompletableFuture<Long> ahead = store.appendAsync(actorId, 5, events(actorId, 6));
-    // then
-    assertConflictFields(asyncFailure(stale), actorId, 2, 2);
-    assertConflictFields(asyncFailure(ahead), actorId, 6, 2);
-    assertThat(store.getEvents(actorId, 0)).extracting(Event::version).containsExactly(1L, 2L);
-  }
-
-  @Test
-  void appendAsync_withInvalidArguments_throwsSynchronouslyNamingTheField() {
-    String actorId = newActorId();
-    assertRefused(() -> store.appendAsync(actorId, 0, List.of()), "events");
-    assertRefused(() -> store.appendAsync(actorId, 0, events(actorId, 1, 1)), "events[1].version");
-    assertRefused(() -> store.appendAsync(actorId, 0, List.of(event(actorId, 1), event(newActorId(), 2))),
-        "events[1].actorId");
-    assertRefused(() -> store.appendAsync(actorId, -1, events(actorId, 1)), "expectedVersion");
-    assertRefused(() -> store.appendAsync(" ", 0, events(actorId, 1)), "actorId");
-    assertThat(store.getLatestVersion(actorId)).isZero();
-    assertThat(notices.notices()).isEmpty();
-  }
-
-  @Test
-  void appendAsync_concurrentBatchesWithTheSameExpectedVersion_exactlyOneSucceeds() throws InterruptedException {
-    // given
-    String actorId = newActorId();
-    List<List<Event>> batches = LongStream.range(0, RACERS).mapToObj(i -> events(actorId, 1, 2)).toList();
-    // when
-    List<Outcome<Long>> outcomes =
-        Race.run(RACERS, i -> () -> awaitAsync(store.appendAsync(actorId, 0, batches.get(i))));
-    // then
-    List<Integer> winners = new ArrayList<>();
-    for (int i = 0; i < RACERS; i++) {
-      if (outcomes.get(i).succeeded()) {
-        winners.add(i);
-        assertThat(outcomes.get(i).value()).isEqualTo(2);
-      } else {
-        assertConflictFields(outcomes.get(i).failure(), actorId, 1, 2);
-      }
-    }
-    assertThat(winners).hasSize(1);
-    List<Event> winningBatch = batches.get(winners.getFirst());
-    assertThat(store.getEvents(actorId, 0)).containsExactlyElementsOf(winningBatch);
-    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(winningBatch));
-  }
-
-  @Test
-  void appendAsync_emitsOneNoticePerEventBeforeTheFutureCompletes_andNoneWhenRefused() {
-    // given
-    String actorId = newActorId();
-    List<Event> batch = events(actorId, 1, 2, 3);
-    // when
-    List<EventStored> seenOnCompletion = awaitAsync(
-        store.appendAsync(actorId, 0, batch).thenApply(version -> notices.noticesOf(actorId)));
-    asyncFailure(store.appendAsync(actorId, 1, events(actorId, 2)));
-    // then
-    assertThat(seenOnCompletion).containsExactlyElementsOf(noticesFor(batch));
-    assertThat(notices.noticesOf(actorId)).containsExactlyElementsOf(noticesFor(batch));
-  }
-
-  /** Waits for an asynchronous append, rethrowing its failure as itself. */
-  private static <T> T awaitAsync(CompletableFuture<T> future) {
-    try {
-      return future.get(ASYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw new AssertionError("the future failed with a checked exception", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the future did not complete within " + ASYNC_TIMEOUT_SECONDS + " s", e);
-    }
-  }
-
-  /** The failure an asynchronous append completed with; fails the test when it succeeded. */
-  private static Throwable asyncFailure(CompletableFuture<?> future) {
-    try {
-      Object value = future.get(ASYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      throw new AssertionError("expected the future to fail, it completed with " + value);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the future did not complete within " + ASYNC_TIMEOUT_SECONDS + " s", e);
-    }
-  }
-
   private static void assertRefused(ThrowingCallable call, String field) {
     assertThatExceptionOfType(InvalidInputException.class).isThrownBy(call)
         .extracting(InvalidInputException::field).isEqualTo(field);
   }
 
-  private static void assertConflict(ThrowingCallable write, String actorId, long attempted, long current) {
+  private static void assertConflict(ThrowingCallable write, String streamId, long attempted, long current) {
     assertThatExceptionOfType(VersionConflictException.class).isThrownBy(write)
-        .satisfies(conflict -> assertConflictFields(conflict, actorId, attempted, current));
+        .satisfies(conflict -> assertConflictFields(conflict, streamId, attempted, current));
   }
 
-  private static void assertConflictFields(Throwable failure, String actorId, long attempted, long current) {
+  private static void assertConflictFields(Throwable failure, String streamId, long attempted, long current) {
     assertThat(failure).isInstanceOfSatisfying(VersionConflictException.class, conflict -> {
-      assertThat(conflict.actorId()).as("actorId").isEqualTo(actorId);
+      assertThat(conflict.streamId()).as("streamId").isEqualTo(streamId);
       assertThat(conflict.attemptedVersion()).as("attemptedVersion").isEqualTo(attempted);
       assertThat(conflict.currentVersion()).as("currentVersion").isEqualTo(current);
       assertThat(conflict.isTransient()).as("transient").isFalse();

@@ -42,10 +42,10 @@ public final class EventStoredRecorder implements EventStoredListener {
   /**
    * Returns the notices about one actor.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @return an unmodifiable copy, in the order the notices arrived
    */
-  public List<EventStored> noticesOf(String actorId) {
-    return notices.stream().filter(notice -> notice.actorId().equals(actorId)).toList();
+  public List<EventStored> noticesOf(String streamId) {
+    return notices.stream().filter(notice -> notice.streamId().equals(streamId)).toList();
   }
 }

@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  * Before each test the suite calls {@link #createStore()}; after it, {@link #closeStore(SnapshotStore)}.
- * Every test uses actor ids made fresh from a random UUID, so stores may share their backing storage (one
+ * Every test uses stream ids made fresh from a random UUID, so stores may share their backing storage (one
  * bucket, one server) across tests. JUnit runs this class's {@code @AfterEach} after those of the subclass:
  * release what the store depends on in {@code @AfterAll} or in an extension.
  *
  * <h2>What it checks</h2>
- * Save and read back exactly (nanosecond timestamps, schema tag, awkward text and actor ids), the latest
+ * Save and read back exactly (nanosecond timestamps, schema tag, awkward text and stream ids), the latest
  * snapshot is the one with the highest version whatever the order of saves (also under concurrent saves),
  * absent snapshots, independence of actors, deep immutability and number normalisation of the state.
  */
@@ -51,7 +51,7 @@ public abstract class SnapshotStoreContractTest {
   /**
    * Creates a store for one test. Called once before each test.
    *
-   * <p>It may share backing storage with stores created earlier; the suite never reuses an actor id.
+   * <p>It may share backing storage with stores created earlier; the suite never reuses a stream id.
    *
    * @return a new store, ready to use
    */
@@ -80,23 +80,23 @@ public abstract class SnapshotStoreContractTest {
   }
 
   /**
-   * Makes an actor id that no other test uses.
+   * Makes a stream id that no other test uses.
    *
-   * @return a fresh random actor id
+   * @return a fresh random stream id
    */
-  protected static String newActorId() {
-    return ContractData.newActorId();
+  protected static String newStreamId() {
+    return ContractData.newStreamId();
   }
 
   /**
    * Makes a simple snapshot.
    *
-   * @param actorId the actor
+   * @param streamId the stream (one actor's history)
    * @param version the version it reflects
    * @return a snapshot with schema {@code contract/v1} whose state holds its version
    */
-  protected static ActorSnapshot snapshot(String actorId, long version) {
-    return new ActorSnapshot(actorId, version, Map.of("version", version), Instant.now(), "contract/v1");
+  protected static ActorSnapshot snapshot(String streamId, long version) {
+    return new ActorSnapshot(streamId, version, Map.of("version", version), Instant.now(), "contract/v1");
   }
 
   @BeforeEach
@@ -113,28 +113,28 @@ public abstract class SnapshotStoreContractTest {
 
   @Test
   void getLatestSnapshot_ofActorWithoutSnapshot_isEmpty() {
-    assertThat(store.getLatestSnapshot(newActorId())).isEmpty();
+    assertThat(store.getLatestSnapshot(newStreamId())).isEmpty();
   }
 
   @Test
   void saveSnapshot_thenGetLatest_returnsAnEqualSnapshot() {
     // given
-    ActorSnapshot saved = new ActorSnapshot(newActorId(), 42, ContractData.richObject(),
+    ActorSnapshot saved = new ActorSnapshot(newStreamId(), 42, ContractData.richObject(),
         Instant.parse("2026-11-26T23:39:36.123456789Z"), "orders.Account/v3 " + ContractData.AWKWARD_TEXT);
     // when
     store.saveSnapshot(saved);
     // then
-    assertThat(store.getLatestSnapshot(saved.actorId())).contains(saved);
+    assertThat(store.getLatestSnapshot(saved.streamId())).contains(saved);
   }
 
   @Test
   void saveSnapshot_withEmptySchemaAndState_roundTripsThem() {
     // given
-    ActorSnapshot saved = new ActorSnapshot(newActorId(), 1, Map.of(), Instant.EPOCH, "");
+    ActorSnapshot saved = new ActorSnapshot(newStreamId(), 1, Map.of(), Instant.EPOCH, "");
     // when
     store.saveSnapshot(saved);
     // then
-    assertThat(store.getLatestSnapshot(saved.actorId())).contains(saved);
+    assertThat(store.getLatestSnapshot(saved.streamId())).contains(saved);
   }
 
   @Test
@@ -142,15 +142,15 @@ public abstract class SnapshotStoreContractTest {
     // given
     List<Instant> timestamps = List.of(Instant.parse("2026-11-26T23:39:36.000000001Z"),
         Instant.parse("1969-12-31T23:59:59.999999999Z"), Instant.parse("2026-11-26T23:39:36Z"));
-    List<String> actorIds = new ArrayList<>();
+    List<String> streamIds = new ArrayList<>();
     // when
     for (Instant timestamp : timestamps) {
-      String actorId = newActorId();
-      actorIds.add(actorId);
-      store.saveSnapshot(new ActorSnapshot(actorId, 1, Map.of(), timestamp, ""));
+      String streamId = newStreamId();
+      streamIds.add(streamId);
+      store.saveSnapshot(new ActorSnapshot(streamId, 1, Map.of(), timestamp, ""));
     }
     // then
-    assertThat(actorIds).extracting(actorId -> latest(actorId).timestamp()).containsExactlyElementsOf(timestamps);
+    assertThat(streamIds).extracting(streamId -> latest(streamId).timestamp()).containsExactlyElementsOf(timestamps);
   }
 
   // ---- latest by version
@@ -158,33 +158,33 @@ public abstract class SnapshotStoreContractTest {
   @Test
   void saveSnapshot_newerAfterOlder_replacesIt() {
     // given
-    String actorId = newActorId();
-    store.saveSnapshot(snapshot(actorId, 3));
-    ActorSnapshot newer = snapshot(actorId, 5);
+    String streamId = newStreamId();
+    store.saveSnapshot(snapshot(streamId, 3));
+    ActorSnapshot newer = snapshot(streamId, 5);
     // when
     store.saveSnapshot(newer);
     // then
-    assertThat(store.getLatestSnapshot(actorId)).contains(newer);
+    assertThat(store.getLatestSnapshot(streamId)).contains(newer);
   }
 
   @Test
   void saveSnapshot_olderAfterNewer_keepsTheNewer() {
     // given
-    String actorId = newActorId();
-    ActorSnapshot newer = snapshot(actorId, 5);
+    String streamId = newStreamId();
+    ActorSnapshot newer = snapshot(streamId, 5);
     store.saveSnapshot(newer);
     // when
-    store.saveSnapshot(snapshot(actorId, 3));
+    store.saveSnapshot(snapshot(streamId, 3));
     // then
-    assertThat(store.getLatestSnapshot(actorId)).contains(newer);
+    assertThat(store.getLatestSnapshot(streamId)).contains(newer);
   }
 
   @Test
   void saveSnapshot_concurrentSavesOfManyVersions_keepTheHighest() throws InterruptedException {
     // given: versions 1..50 saved at once, in shuffled order
-    String actorId = newActorId();
+    String streamId = newStreamId();
     List<ActorSnapshot> snapshots = new ArrayList<>(
-        LongStream.rangeClosed(1, RACERS).mapToObj(version -> snapshot(actorId, version)).toList());
+        LongStream.rangeClosed(1, RACERS).mapToObj(version -> snapshot(streamId, version)).toList());
     Collections.shuffle(snapshots);
     // when
     List<Outcome<Void>> outcomes = Race.run(RACERS, i -> () -> {
@@ -193,7 +193,7 @@ public abstract class SnapshotStoreContractTest {
     });
     // then
     assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
-    assertThat(latest(actorId).version()).isEqualTo(RACERS);
+    assertThat(latest(streamId).version()).isEqualTo(RACERS);
   }
 
   // ---- actors
@@ -201,8 +201,8 @@ public abstract class SnapshotStoreContractTest {
   @Test
   void snapshots_ofDifferentActors_areIndependent() {
     // given
-    String first = newActorId();
-    String second = newActorId();
+    String first = newStreamId();
+    String second = newStreamId();
     ActorSnapshot firstSnapshot = snapshot(first, 9);
     ActorSnapshot secondSnapshot = snapshot(second, 2);
     // when
@@ -211,44 +211,44 @@ public abstract class SnapshotStoreContractTest {
     // then
     assertThat(store.getLatestSnapshot(first)).contains(firstSnapshot);
     assertThat(store.getLatestSnapshot(second)).contains(secondSnapshot);
-    assertThat(store.getLatestSnapshot(newActorId())).isEmpty();
+    assertThat(store.getLatestSnapshot(newStreamId())).isEmpty();
   }
 
   @Test
-  void snapshots_ofActorIdsThatDifferOnlyInSpecialCharacters_areKeptApart() {
+  void snapshots_ofStreamIdsThatDifferOnlyInSpecialCharacters_areKeptApart() {
     // given
-    List<String> actorIds = ContractData.awkwardActorIds(newActorId());
+    List<String> streamIds = ContractData.awkwardStreamIds(newStreamId());
     List<ActorSnapshot> saved = new ArrayList<>();
-    for (int i = 0; i < actorIds.size(); i++) {
-      saved.add(snapshot(actorIds.get(i), i + 1));
+    for (int i = 0; i < streamIds.size(); i++) {
+      saved.add(snapshot(streamIds.get(i), i + 1));
     }
     // when
     saved.forEach(store::saveSnapshot);
     // then
     for (ActorSnapshot snapshot : saved) {
-      assertThat(store.getLatestSnapshot(snapshot.actorId())).as(snapshot.actorId()).contains(snapshot);
+      assertThat(store.getLatestSnapshot(snapshot.streamId())).as(snapshot.streamId()).contains(snapshot);
     }
   }
 
   @Test
-  void snapshots_ofMaximumLengthActorIds_areKeptApart() {
+  void snapshots_ofMaximumLengthStreamIds_areKeptApart() {
     // given
-    String prefix = newActorId();
-    ActorSnapshot first = snapshot(ContractData.maxLengthActorId(prefix, 'a'), 1);
-    ActorSnapshot second = snapshot(ContractData.maxLengthActorId(prefix, 'b'), 2);
+    String prefix = newStreamId();
+    ActorSnapshot first = snapshot(ContractData.maxLengthStreamId(prefix, 'a'), 1);
+    ActorSnapshot second = snapshot(ContractData.maxLengthStreamId(prefix, 'b'), 2);
     // when
     store.saveSnapshot(first);
     store.saveSnapshot(second);
     // then
-    assertThat(store.getLatestSnapshot(first.actorId())).contains(first);
-    assertThat(store.getLatestSnapshot(second.actorId())).contains(second);
+    assertThat(store.getLatestSnapshot(first.streamId())).contains(first);
+    assertThat(store.getLatestSnapshot(second.streamId())).contains(second);
   }
 
   @Test
-  void getLatestSnapshot_withBlankActorId_isRefusedNamingActorId() {
+  void getLatestSnapshot_withBlankStreamId_isRefusedNamingStreamId() {
     for (String blank : new String[] {"", " "}) {
       assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> store.getLatestSnapshot(blank))
-          .extracting(InvalidInputException::field).isEqualTo("actorId");
+          .extracting(InvalidInputException::field).isEqualTo("streamId");
     }
   }
 
@@ -258,25 +258,25 @@ public abstract class SnapshotStoreContractTest {
   @SuppressWarnings("unchecked")
   void state_readBack_isDeeplyUnmodifiable() {
     // given
-    String actorId = newActorId();
-    store.saveSnapshot(new ActorSnapshot(actorId, 1, ContractData.mutableObject(), Instant.now(), ""));
-    Map<String, Object> state = latest(actorId).state();
+    String streamId = newStreamId();
+    store.saveSnapshot(new ActorSnapshot(streamId, 1, ContractData.mutableObject(), Instant.now(), ""));
+    Map<String, Object> state = latest(streamId).state();
     // when / then
     assertThatThrownBy(() -> state.put("added", 1L)).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> ((List<Object>) state.get("items")).add("c"))
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> ((Map<String, Object>) state.get("nested")).put("status", "changed"))
         .isInstanceOf(UnsupportedOperationException.class);
-    assertThat(latest(actorId).state()).isEqualTo(ContractData.mutableObject());
+    assertThat(latest(streamId).state()).isEqualTo(ContractData.mutableObject());
   }
 
   @Test
   void state_numbersReadBackAsLongWhenIntegralAndDoubleOtherwise() {
     // given
-    String actorId = newActorId();
-    store.saveSnapshot(ActorSnapshot.of(actorId, 1, ContractData.numbersOfEveryJavaType()));
+    String streamId = newStreamId();
+    store.saveSnapshot(ActorSnapshot.of(streamId, 1, ContractData.numbersOfEveryJavaType()));
     // when
-    Map<String, Object> state = latest(actorId).state();
+    Map<String, Object> state = latest(streamId).state();
     // then: Map.equals compares Long 42 and Integer 42 as different, so the types are checked too
     assertThat(state).isEqualTo(ContractData.numbersNormalised());
   }
@@ -284,18 +284,18 @@ public abstract class SnapshotStoreContractTest {
   @Test
   void saveSnapshot_thenMutatingTheSourceState_changesNothingStored() {
     // given
-    String actorId = newActorId();
+    String streamId = newStreamId();
     Map<String, Object> source = ContractData.mutableObject();
-    store.saveSnapshot(ActorSnapshot.of(actorId, 1, source));
+    store.saveSnapshot(ActorSnapshot.of(streamId, 1, source));
     // when
     ContractData.mutate(source);
     // then
-    assertThat(latest(actorId).state()).isEqualTo(ContractData.mutableObject());
+    assertThat(latest(streamId).state()).isEqualTo(ContractData.mutableObject());
   }
 
-  private ActorSnapshot latest(String actorId) {
-    Optional<ActorSnapshot> latest = store.getLatestSnapshot(actorId);
-    assertThat(latest).as("latest snapshot of %s", actorId).isPresent();
+  private ActorSnapshot latest(String streamId) {
+    Optional<ActorSnapshot> latest = store.getLatestSnapshot(streamId);
+    assertThat(latest).as("latest snapshot of %s", streamId).isPresent();
     return latest.orElseThrow();
   }
 }

@@ -1,0 +1,83 @@
+package dev.aether.store;
+
+import dev.aether.support.Checks;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A {@link ReadModelStore} in memory: rows and checkpoints live as long as this object (share one instance
+ * between runtimes to keep them across a restart in one process). Thread-safe (concurrent maps; rows are
+ * stored as unmodifiable copies).
+ */
+public final class InMemoryReadModelStore implements ReadModelStore {
+
+  /** The data of one read model. */
+  private static final class Data {
+    final ConcurrentMap<String, Map<String, Object>> rows = new ConcurrentHashMap<>();
+    final ConcurrentMap<String, Long> checkpoints = new ConcurrentHashMap<>();
+    volatile String schema;
+  }
+
+  private final ConcurrentMap<String, Data> models = new ConcurrentHashMap<>();
+
+  private InMemoryReadModelStore() {}
+
+  /** @return an empty store */
+  public static InMemoryReadModelStore create() {
+    return new InMemoryReadModelStore();
+  }
+
+  private Data data(String readModel) {
+    return models.computeIfAbsent(Checks.notNull(readModel, "readModel"), k -> new Data());
+  }
+
+  @Override
+  public Optional<Map<String, Object>> get(String readModel, String key) {
+    return Optional.ofNullable(data(readModel).rows.get(key));
+  }
+
+  @Override
+  public Map<String, Map<String, Object>> rows(String readModel) {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(data(readModel).rows));
+  }
+
+  @Override
+  public long checkpoint(String readModel, String streamId) {
+    return data(readModel).checkpoints.getOrDefault(streamId, 0L);
+  }
+
+  @Override
+  public Set<String> streams(String readModel) {
+    return Set.copyOf(data(readModel).checkpoints.keySet());
+  }
+
+  @Override
+  public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
+    Data data = data(readModel);
+    data.rows.put(Checks.notNull(key, "key"), Collections.unmodifiableMap(new LinkedHashMap<>(row)));
+    data.checkpoints.put(streamId, version);
+  }
+
+  @Override
+  public void advance(String readModel, String streamId, long version) {
+    data(readModel).checkpoints.put(Checks.notNull(streamId, "streamId"), version);
+  }
+
+  @Override
+  public Optional<String> schema(String readModel) {
+    return Optional.ofNullable(data(readModel).schema);
+  }
+
+  @Override
+  public void reset(String readModel, String schema) {
+    Data data = data(readModel);
+    data.rows.clear();
+    data.checkpoints.replaceAll((stream, version) -> 0L);
+    data.schema = schema;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.aether.store;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where read models keep their rows and checkpoints. A checkpoint is per read model and per source stream
+ * (an actor's {@code <aggregateType>/<streamId>}): the version of the last event of that stream the read model
+ * has applied. {@link #put} stores a row and advances the checkpoint together, so a projection that restarts
+ * resumes exactly after the last event it applied.
+ *
+ * <p>Implementations: {@link InMemoryReadModelStore}; a JetStream KV one belongs next to the NATS stores.
+ * Each read model is written by one projector thread at a time; implementations must be safe for concurrent
+ * readers.
+ */
+public interface ReadModelStore {
+
+  /**
+   * Reads a row.
+   *
+   * @param readModel the read model name
+   * @param key the row key
+   * @return the row, when present
+   */
+  Optional<Map<String, Object>> get(String readModel, String key);
+
+  /**
+   * Lists the rows of a read model.
+   *
+   * @param readModel the read model name
+   * @return key to row (a snapshot; unmodifiable)
+   */
+  Map<String, Map<String, Object>> rows(String readModel);
+
+  /**
+   * The checkpoint of one source stream.
+   *
+   * @param readModel the read model name
+   * @param streamId the source stream
+   * @return the version of the last applied event of the stream, 0 when none
+   */
+  long checkpoint(String readModel, String streamId);
+
+  /**
+   * The source streams the read model has checkpoints for.
+   *
+   * @param readModel the read model name
+   * @return the stream ids (a snapshot)
+   */
+  Set<String> streams(String readModel);
+
+  /**
+   * Stores a row and advances the checkpoint of the stream whose event produced it.
+   *
+   * @param readModel the read model name
+   * @param key the row key
+   * @param row the new row
+   * @param streamId the source stream of the applied event
+   * @param version the applied event's version
+   */
+  void put(String readModel, String key, Map<String, Object> row, String streamId, long version);
+
+  /**
+   * Advances a stream's checkpoint without changing a row (an event the read model does not use, or one that
+   * could not be applied); with version 0, registers the stream.
+   *
+   * @param readModel the read model name
+   * @param streamId the source stream
+   * @param version the handled event's version
+   */
+  void advance(String readModel, String streamId, long version);
+
+  /**
+   * The schema tag the rows were written under.
+   *
+   * @param readModel the read model name
+   * @return the tag, when rows were written
+   */
+  Optional<String> schema(String readModel);
+
+  /**
+   * Removes every row and checkpoint of a read model (keeping the list of known streams, so a rebuild can
+   * replay them) and records the schema tag new rows are written under.
+   *
+   * @param readModel the read model name
+   * @param schema the new schema tag
+   */
+  void reset(String readModel, String schema);
+}

@@ -1,0 +1,73 @@
+package dev.aether.support;
+
+import dev.aether.InvalidInputException;
+
+/**
+ * Argument checks shared by Aether's modules; each failure is an {@link InvalidInputException} naming the
+ * field. A helper for store, bus and runtime
+ * implementations (see the package).
+ */
+public final class Checks {
+
+  private Checks() {}
+
+  /**
+   * Refuses a null, empty or whitespace-only string.
+   *
+   * @param value the value to check
+   * @param field the field name used in the error
+   * @return the value
+   */
+  public static String notBlank(String value, String field) {
+    if (value == null) {
+      throw new InvalidInputException(field, "must not be null");
+    }
+    if (value.isBlank()) {
+      throw new InvalidInputException(field, "must not be blank");
+    }
+    return value;
+  }
+
+  /**
+   * Refuses a null value.
+   *
+   * @param value the value to check
+   * @param field the field name used in the error
+   * @param <T> the value's type
+   * @return the value
+   */
+  public static <T> T notNull(T value, String field) {
+    if (value == null) {
+      throw new InvalidInputException(field, "must not be null");
+    }
+    return value;
+  }
+
+  /**
+   * Refuses a value that is zero or negative.
+   *
+   * @param value the value to check
+   * @param field the field name used in the error
+   * @return the value
+   */
+  public static long positive(long value, String field) {
+    if (value <= 0) {
+      throw new InvalidInputException(field, "must be > 0, was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Refuses a negative value.
+   *
+   * @param value the value to check
+   * @param field the field name used in the error
+   * @return the value
+   */
+  public static long notNegative(long value, String field) {
+    if (value < 0) {
+      throw new InvalidInputException(field, "must be >= 0, was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.aether.support;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import dev.aether.event.PayloadLimits;
+
+/**
+ * The one Jackson {@link JsonFactory} for Aether's stored and transmitted JSON: the event codec
+ * ({@code EventJson}), and the stores and buses that cut or wrap event JSON (aether-nats). A helper for store, bus
+ * and runtime implementations (see the package).
+ *
+ * <p>Set up for virtual threads and for what Aether stores:
+ * <ul>
+ *   <li>Buffers are recycled through a pool shared by all threads ({@link JsonRecyclerPools#sharedBoundedPool()},
+ *       at most 100 buffer sets). Jackson's default keeps them per thread in a {@code ThreadLocal}, which on
+ *       virtual threads (each one new) recycles nothing and allocates fresh buffers on every call. The
+ *       bounded pool was chosen over the concurrent-deque pool (unbounded) and the lock-free pool
+ *       (deprecated in Jackson 2.18).
+ *   <li>Nesting up to {@link #MAX_NESTING} = the payload depth ceiling plus three enclosing levels (an event
+ *       in a commit array or a bus message; a snapshot's state in its snapshot in a KV entry; an event's data
+ *       in the events array of a command result, aether-runtime's {@code CommandJson}), so that no reader
+ *       recurses deeper than that; the codecs refuse a payload beyond the ceiling themselves.
+ *   <li>No limit on names and strings (Jackson's default refused keys above 50,000 characters, which an
+ *       event may hold: {@link PayloadLimits}); the document's size bounds them, and an event that
+ *       {@code Event.Builder} accepted must always read back.
+ * </ul>
+ *
+ * <p>Thread-safe; do not reconfigure the factory.
+ */
+public final class Json {
+
+  /** The deepest nesting read or written: the payload ceiling, the event or snapshot object, two wrappers. */
+  public static final int MAX_NESTING = PayloadLimits.MAX_DEPTH_CEILING + 3;
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_NESTING)
+          .maxNameLength(Integer.MAX_VALUE)
+          .maxStringLength(Integer.MAX_VALUE).build())
+      .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+      .build();
+
+  private Json() {}
+
+  /**
+   * The shared factory.
+   *
+   * @return the factory; thread-safe, not to be reconfigured
+   */
+  public static JsonFactory factory() {
+    return FACTORY;
+  }
+}

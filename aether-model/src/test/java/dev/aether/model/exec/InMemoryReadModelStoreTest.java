@@ -1,9 +1,0 @@
-package dev.aether.model.exec;
-
-class InMemoryReadModelStoreTest extends ReadModelStoreContractTest {
-
-  @Override
-  protected ReadModelStore store() {
-    return InMemoryReadModelStore.create();
-  }
-}

@@ -1,0 +1,265 @@
+package dev.aether.nats;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
+import dev.aether.store.ReadModelStore;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link ReadModelStore} in a JetStream key-value bucket (file storage, one value per key), so read models
+ * survive a restart of the process and of the server.
+ *
+ * <p>Keys (every name base64url-encoded, so any read-model name, row key or stream id is a valid KV key):
+ * {@code <rm>.row.<key>} holds {@code {"row": {...}, "applied": {"<streamId>": <version>, ...}}},
+ * {@code <rm>.cp.<streamId>} the stream's checkpoint, {@code <rm>.schema} the row schema tag. A row carries
+ * the version of the last event of each stream applied to it, written in the same KV put as the row; so when
+ * the process stops between a row write and its checkpoint write, the replayed event is recognised and not
+ * applied twice (the checkpoint is then only a resume position).
+ *
+ * <p>Failures of the server surface as {@link StoreUnavailableException}. Thread-safe (the KV client is).
+ */
+public final class JetStreamReadModelStore implements ReadModelStore {
+
+  /** The default bucket name. */
+  public static final String DEFAULT_BUCKET = "aether-readmodels";
+
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+  private final KeyValue kv;
+
+  private JetStreamReadModelStore(KeyValue kv) {
+    this.kv = kv;
+  }
+
+  /**
+   * Opens (and creates when missing) the bucket {@value #DEFAULT_BUCKET}.
+   *
+   * @param connection a connection the caller keeps owning
+   * @return the store
+   * @throws StoreUnavailableException when the bucket cannot be created or opened
+   */
+  public static JetStreamReadModelStore create(Connection connection) {
+    return create(connection, DEFAULT_BUCKET);
+  }
+
+  /**
+   * Opens (and creates when missing) a bucket.
+   *
+   * @param connection a connection the caller keeps owning
+   * @param bucket the bucket name ({@code [A-Za-z0-9_-]+})
+   * @return the store
+   * @throws StoreUnavailableException when the bucket cannot be created or opened
+   */
+  public static JetStreamReadModelStore create(Connection connection, String bucket) {
+    Checks.notNull(connection, "connection");
+    if (!Checks.notBlank(bucket, "bucket").matches("[A-Za-z0-9_-]+")) {
+      throw new dev.aether.InvalidInputException("bucket", "must match [A-Za-z0-9_-]+, was " + bucket);
+    }
+    try {
+      var kvm = connection.keyValueManagement();
+      if (!kvm.getBucketNames().contains(bucket)) {
+        try {
+          kvm.create(KeyValueConfiguration.builder().name(bucket).description("Aether read models")
+              .maxHistoryPerKey(1).storageType(StorageType.File).build());
+        } catch (JetStreamApiException e) {
+          if (!kvm.getBucketNames().contains(bucket)) {
+            throw e; // not just a concurrent creation
+          }
+        }
+      }
+      return new JetStreamReadModelStore(connection.keyValue(bucket));
+    } catch (IOException | JetStreamApiException e) {
+      throw new StoreUnavailableException("cannot open read-model bucket " + bucket + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String token(String text) {
+    return "k" + B64.encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String untoken(String token) {
+    return new String(B64D.decode(token.substring(1)), StandardCharsets.UTF_8);
+  }
+
+  private static String rowKey(String readModel, String key) {
+    return token(readModel) + ".row." + token(key);
+  }
+
+  private static String checkpointKey(String readModel, String streamId) {
+    return token(readModel) + ".cp." + token(streamId);
+  }
+
+  @Override
+  public Optional<Map<String, Object>> get(String readModel, String key) {
+    return entry(rowKey(readModel, key)).map(JetStreamReadModelStore::row);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> row(Map<String, Object> entry) {
+    return Collections.unmodifiableMap((Map<String, Object>) entry.getOrDefault("row", Map.of()));
+  }
+
+  @Override
+  public Map<String, Map<String, Object>> rows(String readModel) {
+    String prefix = token(readModel) + ".row.";
+    Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+    for (String key : keys()) {
+      if (key.startsWith(prefix)) {
+        entry(key).ifPresent(e -> rows.put(untoken(key.substring(prefix.length())), row(e)));
+      }
+    }
+    return Collections.unmodifiableMap(rows);
+  }
+
+  @Override
+  public long checkpoint(String readModel, String streamId) {
+    return text(checkpointKey(readModel, streamId)).map(Long::parseLong).orElse(0L);
+  }
+
+  @Override
+  public Set<String> streams(String readModel) {
+    String prefix = token(readModel) + ".cp.";
+    Set<String> streams = new HashSet<>();
+    keys().stream().filter(k -> k.startsWith(prefix)).forEach(k -> streams.add(untoken(k.substring(prefix.length()))));
+    return Set.copyOf(streams);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
+    String rowKey = rowKey(readModel, key);
+    Map<String, Object> existing = entry(rowKey).orElse(Map.of());
+    Map<String, Object> applied = new LinkedHashMap<>((Map<String, Object>) existing.getOrDefault("applied",
+        Map.of()));
+    if (((Number) applied.getOrDefault(streamId, 0L)).longValue() < version) {
+      applied.put(streamId, version);
+      write(rowKey, json(Map.of("row", JsonValues.copyObject(row, "row"), "applied", applied)));
+    }
+    advance(readModel, streamId, version);
+  }
+
+  @Override
+  public void advance(String readModel, String streamId, long version) {
+    write(checkpointKey(readModel, streamId), Long.toString(version).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public Optional<String> schema(String readModel) {
+    return text(token(readModel) + ".schema");
+  }
+
+  @Override
+  public void reset(String readModel, String schema) {
+    String rows = token(readModel) + ".row.";
+    String checkpoints = token(readModel) + ".cp.";
+    for (String key : keys()) {
+      if (key.startsWith(rows)) {
+        purge(key);
+      } else if (key.startsWith(checkpoints)) {
+        write(key, "0".getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    write(token(readModel) + ".schema", schema.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The stored row entry with the per-stream versions applied to it (for tests and tools).
+   *
+   * @param readModel the read model name
+   * @param key the row key
+   * @return stream id to the version of its last event applied to the row
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Long> applied(String readModel, String key) {
+    Map<String, Long> applied = new LinkedHashMap<>();
+    entry(rowKey(readModel, key)).ifPresent(e -> ((Map<String, Object>) e.getOrDefault("applied", Map.of()))
+        .forEach((stream, v) -> applied.put(stream, ((Number) v).longValue())));
+    return applied;
+  }
+
+  private Optional<Map<String, Object>> entry(String key) {
+    return bytes(key).map(b -> {
+      try {
+        return JSON.readValue(b, MAP);
+      } catch (IOException e) {
+        throw new IllegalStateException("read-model entry " + key + " is not JSON", e);
+      }
+    });
+  }
+
+  private Optional<String> text(String key) {
+    return bytes(key).map(b -> new String(b, StandardCharsets.UTF_8));
+  }
+
+  private Optional<byte[]> bytes(String key) {
+    try {
+      KeyValueEntry entry = kv.get(key);
+      return entry == null || entry.getValue() == null ? Optional.empty() : Optional.of(entry.getValue());
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable("reading " + key, e);
+    }
+  }
+
+  private List<String> keys() {
+    try {
+      return kv.keys();
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable("listing keys", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("listing keys", e);
+    }
+  }
+
+  private void write(String key, byte[] value) {
+    try {
+      kv.put(key, value);
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable("writing " + key, e);
+    }
+  }
+
+  private void purge(String key) {
+    try {
+      kv.purge(key);
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable("purging " + key, e);
+    }
+  }
+
+  private static byte[] json(Map<String, Object> value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a read-model row", e);
+    }
+  }
+
+  private static StoreUnavailableException unavailable(String what, Exception e) {
+    return new StoreUnavailableException("read-model bucket: " + what + " failed: " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.aether.runtime;
+
+/**
+ * The placement seam (the Java form of upstream's {@code SetVMProvider}): decides whether an actor may be
+ * activated and run on this node. The local runtime asks it before it routes each command to an actor and
+ * before {@link RuntimeManagement#createVM} activates one; a refusal is answered with the transient
+ * {@link RejectionReason#NOT_OWNER} and never activates the actor. The default, {@link #EVERYWHERE}, allows
+ * every actor (one node); a cluster sets one that allows the actors of the shards this node owns.
+ *
+ * <p>Called on the senders' threads for every command: implementations are thread-safe, quick and
+ * non-blocking (a lookup in a map the cluster keeps current).
+ */
+@FunctionalInterface
+public interface ActorPlacement {
+
+  /** Allows every actor: the placement of a runtime that is not part of a cluster. */
+  ActorPlacement EVERYWHERE = key -> true;
+
+  /**
+   * Tells whether an actor may be activated and run here.
+   *
+   * @param key the actor
+   * @return {@code true} to allow it
+   */
+  boolean allows(ActorKey key);
+}

@@ -1,0 +1,410 @@
+package dev.aether.runtime;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
+import dev.aether.runtime.MailboxItem.Apply;
+import dev.aether.runtime.MailboxItem.QueuedCommand;
+import dev.aether.runtime.MailboxItem.Start;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VM of one actor: a lock-free mailbox drained by one task at a time on the runtime's executor, plus the
+ * actor's {@link ActorState}.
+ *
+ * <h2>Mailbox protocol</h2>
+ * {@code pending} counts the mailbox items offered and not yet processed, or is {@link #CLOSED}. A sender
+ * increments it (refused when closed or full) <em>before</em> queueing; the sender that moves it from 0
+ * schedules a drain. The drain takes the queued commands in batches (group commit), processes them and
+ * subtracts their number; the drain that brings it back to 0 ends. So at most one drain runs, it owns the
+ * actor's state, and the counter's atomic updates give each drain a happens-before edge to the previous one.
+ * Stopping is one CAS from 0 to {@code CLOSED}: it succeeds only while nothing is queued or being processed,
+ * and once closed no sender can get in (it retries on a new VM).
+ *
+ * <h2>Memory</h2>
+ * An idle VM holds no thread and no lock: this object, its state holder, an empty queue and the actor's
+ * recent command ids. The LRU links ({@code lruPrev}, {@code lruNext}, {@code linked}, {@code lastUsed}) are
+ * guarded by the registry's lock.
+ *
+ * @param <S> the behaviour's state type
+ */
+final class ActorVM<S> implements VirtualMachine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActorVM.class);
+  private static final int CLOSED = Integer.MIN_VALUE;
+  private static final VarHandle PENDING;
+  private static final VarHandle STOPPED;
+  private static final VarHandle KNOWN_VERSION;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      PENDING = lookup.findVarHandle(ActorVM.class, "pending", int.class);
+      STOPPED = lookup.findVarHandle(ActorVM.class, "stopped", CompletableFuture.class);
+      KNOWN_VERSION = lookup.findVarHandle(ActorVM.class, "knownVersion", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** What {@link #offer} did. */
+  enum Offer { QUEUED, CLOSED, FULL }
+
+  private final ActorKey key;
+  private final long serial;
+  private final ActorState<S> actor;
+  private final ConcurrentLinkedQueue<MailboxItem> queue = new ConcurrentLinkedQueue<>();
+  private volatile int pending;
+  private volatile long knownVersion;
+  private volatile boolean stopRequested;
+  private volatile boolean draining;
+  private volatile CompletableFuture<Void> stopped;
+
+  ActorVM<?> lruPrev;
+  ActorVM<?> lruNext;
+  boolean linked;
+  long lastUsed;
+
+  ActorVM(ActorKey key, long serial, AggregateContext<S> ctx) {
+    this.key = key;
+    this.serial = serial;
+    this.actor = new ActorState<>(ctx, key.streamId());
+  }
+
+  @Override
+  public String getId() {
+    return actor.streamId + "#" + serial;
+  }
+
+  @Override
+  public String getActorId() {
+    return key.actorId();
+  }
+
+  @Override
+  public ActorKey getKey() {
+    return key;
+  }
+
+  @Override
+  public Map<String, Object> getState() {
+    return JsonValues.copyObject(actor.ctx.behavior.stateToJson(actor.state), "state");
+  }
+
+  @Override
+  public long getVersion() {
+    return actor.version;
+  }
+
+  @Override
+  public boolean isActive() {
+    return actor.active && pending != CLOSED;
+  }
+
+  @Override
+  public CompletableFuture<Void> start() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (offer(new Start(done), false) == Offer.CLOSED) {
+      done.completeExceptionally(new IllegalStateException("VM " + getId() + " is stopped"));
+    }
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Boolean> processEvent(Event event) {
+    Checks.notNull(event, "event");
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    if (offer(new Apply(event, done), false) == Offer.CLOSED) {
+      done.completeExceptionally(new IllegalStateException("VM " + getId() + " is stopped"));
+    }
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Void> stop() {
+    return stop(Passivation.STOP);
+  }
+
+  /**
+   * Stops the VM as {@link #stop()} does; the first stop request counts a passivation with its cause.
+   *
+   * @param cause why the VM stops
+   * @return completes once stopped
+   */
+  CompletableFuture<Void> stop(Passivation cause) {
+    CompletableFuture<Void> done = stopFuture(cause);
+    stopRequested = true;
+    if (PENDING.compareAndSet(this, 0, CLOSED)) {
+      execute(this::finishStop);
+    }
+    return done;
+  }
+
+  /**
+   * Stops the VM for a handoff: the batch being decided now is committed, every command still queued (or
+   * queued before the VM closes) is answered {@link RejectionReason#NOT_OWNER} without being decided, then the
+   * VM writes its snapshot and stops.
+   *
+   * @return completes once stopped
+   */
+  CompletableFuture<Void> handOff() {
+    draining = true;
+    return stop(Passivation.DRAIN);
+  }
+
+  /** @return whether a stop was requested (the VM will not take new LRU slots) */
+  boolean isStopRequested() {
+    return stopRequested;
+  }
+
+  /**
+   * Notes that the store holds a version of this actor, so the VM catches up before its next decision when
+   * it is behind.
+   *
+   * @param storedVersion a stored version
+   */
+  void noteStoredVersion(long storedVersion) {
+    long known = knownVersion;
+    while (storedVersion > known && !KNOWN_VERSION.weakCompareAndSet(this, known, storedVersion)) {
+      known = knownVersion;
+    }
+  }
+
+  /**
+   * Queues a mailbox item.
+   *
+   * @param item the command or control request
+   * @param bounded whether the mailbox capacity applies (commands)
+   * @return whether it was queued, or why not
+   */
+  Offer offer(MailboxItem item, boolean bounded) {
+    int capacity = actor.ctx.rt.config.mailboxCapacity();
+    int before;
+    do {
+      before = pending;
+      if (before == CLOSED) {
+        return Offer.CLOSED;
+      }
+      if (bounded && before >= capacity) {
+        return Offer.FULL;
+      }
+    } while (!PENDING.compareAndSet(this, before, before + 1));
+    queue.offer(item);
+    if (before == 0) {
+      execute(this::drain);
+    }
+    return Offer.QUEUED;
+  }
+
+  private void drain() {
+    while (true) {
+      int taken = processNext();
+      int left = (int) PENDING.getAndAdd(this, -taken) - taken;
+      if (left == 0) {
+        if (stopRequested && PENDING.compareAndSet(this, 0, CLOSED)) {
+          finishStop();
+        }
+        return;
+      }
+    }
+  }
+
+  private int processNext() {
+    MailboxItem first = take();
+    if (!(first instanceof QueuedCommand command)) {
+      processControl(first);
+      return 1;
+    }
+    if (draining) {
+      command.complete(CommandResult.Rejected.of(command.message().commandId(), RejectionReason.NOT_OWNER,
+          "actor " + key + " moved away from this node while the command was queued; resend it to its owner"));
+      return 1;
+    }
+    List<QueuedCommand> batch = new ArrayList<>();
+    batch.add(command);
+    int limit = actor.ctx.rt.config.groupCommitLimit();
+    while (batch.size() < limit && queue.peek() instanceof QueuedCommand next) {
+      batch.add(next);
+      queue.poll();
+    }
+    int taken = batch.size();
+    actor.ctx.meters.batchTaken(taken, pending);
+    if (answerExpired(batch)) {
+      processCommands(batch);
+    }
+    return taken;
+  }
+
+  /**
+   * Answers TIMEOUT to the commands of the batch whose deadline has passed, without deciding them, and removes
+   * them. Reads the clock once, and only when a command of the batch has a deadline.
+   *
+   * @return whether commands are left to decide
+   */
+  private boolean answerExpired(List<QueuedCommand> batch) {
+    Instant now = null;
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      QueuedCommand command = batch.get(i);
+      Instant deadline = command.message().deadlineOrNull();
+      if (deadline == null) {
+        continue;
+      }
+      if (now == null) {
+        now = actor.ctx.rt.clock.instant();
+      }
+      if (!now.isBefore(deadline)) {
+        command.complete(CommandResult.Rejected.of(command.message().commandId(), RejectionReason.TIMEOUT,
+            "the message's deadline " + deadline + " passed while the command was queued; it was not decided:"
+            + " nothing was stored"));
+        batch.remove(i);
+      }
+    }
+    return !batch.isEmpty();
+  }
+
+  private MailboxItem take() {
+    MailboxItem item = queue.poll();
+    while (item == null) {
+      Thread.onSpinWait(); // counted but not yet queued: the sender is between its two steps
+      item = queue.poll();
+    }
+    return item;
+  }
+
+  private void processCommands(List<QueuedCommand> batch) {
+    actor.ctx.rt.registry.touch(this);
+    try {
+      boolean fresh = ensureActive();
+      long known = knownVersion;
+      if (actor.stale || known > actor.version) {
+        actor.catchUp();
+        fresh = true;
+        if (known > actor.version) {
+          // a notice claimed more than the store holds: forget it, or every batch would read the store again
+          KNOWN_VERSION.compareAndSet(this, known, actor.version);
+        }
+      }
+      new GroupCommit<>(actor, key, batch).run(fresh);
+    } catch (RuntimeException | Error e) {
+      // also Errors (a StackOverflowError in a behaviour): an escaping throwable would end the drain without
+      // releasing the mailbox, and the actor would answer TIMEOUT for ever
+      if (!(e instanceof ActorFailure)) {
+        LOG.error("unexpected failure in the VM of {}", key, e);
+      }
+      RejectionReason reason = ActorFailure.reasonOf(e);
+      String message = ActorFailure.describe(e);
+      batch.forEach(c -> c.complete(CommandResult.Rejected.of(c.message().commandId(), reason, message)));
+    }
+  }
+
+  private void processControl(MailboxItem item) {
+    try {
+      switch (item) {
+        case Start s -> {
+          ensureActive();
+          s.done().complete(null);
+        }
+        case Apply a -> a.done().complete(applyStored(a.event()));
+        case QueuedCommand c -> throw new IllegalStateException("commands are batched");
+      }
+    } catch (RuntimeException | Error e) {
+      Throwable reported = e instanceof ActorFailure f ? f.toPublic() : e;
+      switch (item) {
+        case Start s -> s.done().completeExceptionally(reported);
+        case Apply a -> a.done().completeExceptionally(reported);
+        case QueuedCommand c -> throw e;
+      }
+    }
+  }
+
+  /**
+   * Applies an event the store holds: it must be the store's first event after the VM's version, with the
+   * same id (one read of the store), so a VM never claims a version the store does not have.
+   */
+  private boolean applyStored(Event event) {
+    if (!event.streamId().equals(actor.streamId)) {
+      throw new InvalidInputException("event.streamId", "must be \"" + actor.streamId + "\", was \""
+          + event.streamId() + "\"");
+    }
+    ensureActive();
+    long version = actor.version;
+    if (event.version() <= version) {
+      return false;
+    }
+    List<Event> stored = actor.readFrom(version + 1);
+    Event next = stored.isEmpty() ? null : stored.getFirst();
+    long nextVersion = next == null ? -1 : next.version();
+    if (next == null || next.version() > event.version()) {
+      throw new UnexpectedEventException(actor.streamId, version, event.version(), nextVersion, "event.version",
+          "the store holds no event v" + event.version() + " (processEvent applies stored events only)");
+    }
+    if (next.version() < event.version()) {
+      throw new UnexpectedEventException(actor.streamId, version, event.version(), nextVersion, "event.version",
+          "the event does not follow the VM's version (apply v" + nextVersion + " first)");
+    }
+    if (!next.id().equals(event.id())) {
+      throw new UnexpectedEventException(actor.streamId, version, event.version(), nextVersion, "event.id",
+          "the store holds another event at v" + nextVersion + " (" + next.id() + ", not " + event.id() + ")");
+    }
+    actor.apply(next);
+    actor.snapshotIfDue();
+    return true;
+  }
+
+  /** @return whether the actor was activated now (so its state was just read from the store) */
+  private boolean ensureActive() {
+    if (actor.active) {
+      return false;
+    }
+    actor.activate();
+    return true;
+  }
+
+  private void finishStop() {
+    try {
+      actor.snapshot();
+    } finally {
+      actor.ctx.rt.registry.remove(this);
+      stopFuture(null).complete(null);
+    }
+  }
+
+  /** @param cause counted when this call creates the future (the first stop request); null: not counted */
+  private CompletableFuture<Void> stopFuture(Passivation cause) {
+    CompletableFuture<Void> existing = stopped;
+    if (existing != null) {
+      return existing;
+    }
+    CompletableFuture<Void> created = new CompletableFuture<>();
+    Object witness = STOPPED.compareAndExchange(this, null, created);
+    if (witness == null && cause != null) {
+      actor.ctx.meters.passivated(cause);
+    }
+    return witness == null ? created : stopped;
+  }
+
+  private void execute(Runnable task) {
+    try {
+      actor.ctx.rt.executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.warn("executor refused work for {}; running it on the caller's thread", key);
+      task.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VirtualMachine[" + getId() + " v" + actor.version + (actor.active ? "" : " inactive") + "]";
+  }
+}

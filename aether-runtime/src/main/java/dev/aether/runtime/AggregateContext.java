@@ -1,0 +1,40 @@
+package dev.aether.runtime;
+
+import dev.aether.runtime.spi.Behavior;
+import java.util.Set;
+
+/**
+ * What the VMs of one aggregate type share: the behaviour, its snapshot schema tag and command names, its
+ * meters, and the runtime's services. Immutable.
+ *
+ * @param <S> the behaviour's state type
+ */
+final class AggregateContext<S> {
+
+  /** Prefix of snapshot schema tags: the version of the runtime's snapshot envelope. */
+  static final String SNAPSHOT_FORMAT = "aether.rt1:";
+
+  final Behavior<S> behavior;
+  final RuntimeServices rt;
+  final String snapshotSchema;
+  final Set<String> commandNames;
+  final AggregateMetrics meters;
+
+  AggregateContext(Behavior<S> behavior, RuntimeServices rt) {
+    this.behavior = behavior;
+    this.rt = rt;
+    this.snapshotSchema = SNAPSHOT_FORMAT + behavior.schema();
+    this.commandNames = Set.copyOf(behavior.commandNames());
+    this.meters = rt.metrics.aggregate(behavior.aggregateType());
+  }
+
+  /**
+   * Tells whether the behaviour certainly does not handle a command.
+   *
+   * @param command the command name
+   * @return {@code true} when the behaviour lists its commands and this is not one of them
+   */
+  boolean refuses(String command) {
+    return !commandNames.isEmpty() && !commandNames.contains(command);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.aether.runtime;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.aether.event.Event;
+import dev.aether.event.EventJson;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.support.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes {@link CommandJson}'s form with Jackson's streaming generator. Values come from validated messages
+ * and results (JSON types only, depth within the limits), so writing them recurses safely. Events are
+ * written by {@link EventJson}, as raw JSON values. Stateless and thread-safe.
+ */
+final class CommandJsonWriter {
+
+  private CommandJsonWriter() {}
+
+  /** The body of one document, written between its braces. */
+  @FunctionalInterface
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  static byte[] message(RuntimeMessage m) {
+    return document(g -> {
+      g.writeStringField("aggregateType", m.aggregateType());
+      g.writeStringField("actorId", m.actorId());
+      g.writeStringField("command", m.command());
+      g.writeStringField("commandId", m.commandId());
+      g.writeFieldName("payload");
+      value(g, m.payload());
+      if (!m.metadata().isEmpty()) {
+        g.writeFieldName("metadata");
+        value(g, m.metadata());
+      }
+      Instant deadline = m.deadlineOrNull();
+      if (deadline != null) {
+        g.writeStringField("deadline", deadline.toString());
+      }
+    });
+  }
+
+  static byte[] result(CommandResult result) {
+    return document(g -> {
+      switch (result) {
+        case Accepted a -> accepted(g, a);
+        case Rejected r -> rejected(g, r);
+      }
+    });
+  }
+
+  private static void accepted(JsonGenerator g, Accepted a) throws IOException {
+    g.writeStringField("type", "accepted");
+    g.writeStringField("commandId", a.commandId());
+    g.writeNumberField("newVersion", a.newVersion());
+    g.writeBooleanField("duplicate", a.duplicate());
+    g.writeArrayFieldStart("events");
+    for (Event event : a.events()) {
+      g.writeRawValue(EventJson.toJson(event));
+    }
+    g.writeEndArray();
+  }
+
+  private static void rejected(JsonGenerator g, Rejected r) throws IOException {
+    g.writeStringField("type", "rejected");
+    g.writeStringField("commandId", r.commandId());
+    g.writeStringField("reason", r.reason().name());
+    g.writeStringField("message", r.message());
+    g.writeArrayFieldStart("fieldErrors");
+    for (FieldError error : r.fieldErrors()) {
+      g.writeStartObject();
+      g.writeStringField("path", error.path());
+      g.writeStringField("problem", error.problem());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static byte[] document(Body body) {
+    try (ByteArrayBuilder out = new ByteArrayBuilder(256)) {
+      try (JsonGenerator g = Json.factory().createGenerator(out)) {
+        g.writeStartObject();
+        body.write(g);
+        g.writeEndObject();
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory failed", e); // not expected: no I/O
+    }
+  }
+
+  /** Writes a JSON value as copied by {@code JsonValues}: maps, lists, strings, longs, doubles, booleans, nulls. */
+  private static void value(JsonGenerator g, Object value) throws IOException {
+    switch (value) {
+      case null -> g.writeNull();
+      case String s -> g.writeString(s);
+      case Long l -> g.writeNumber(l);
+      case Double d -> g.writeNumber(d);
+      case Boolean b -> g.writeBoolean(b);
+      case Map<?, ?> map -> {
+        g.writeStartObject();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          g.writeFieldName((String) entry.getKey());
+          value(g, entry.getValue());
+        }
+        g.writeEndObject();
+      }
+      case List<?> list -> {
+        g.writeStartArray();
+        for (Object element : list) {
+          value(g, element);
+        }
+        g.writeEndArray();
+      }
+      default -> throw new IllegalStateException("not a copied JSON value: " + value.getClass().getName());
+    }
+  }
+}

@@ -1,0 +1,605 @@
+package dev.aether.runtime;
+
+import dev.aether.event.Event;
+import dev.aether.event.EventMetadata;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.MailboxItem.QueuedCommand;
+import dev.aether.runtime.spi.Command;
+import dev.aether.runtime.spi.Decision;
+import dev.aether.runtime.spi.NewEvent;
+import dev.aether.AetherException;
+import dev.aether.store.CommitTooLargeException;
+import dev.aether.store.ReplayResult;
+import dev.aether.store.VersionConflictException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides a batch of queued commands of one active actor in order, stores all their events in one commit and
+ * completes each reply after the commit.
+ *
+ * <p>Each command is decided against the state left by the ones before it; a rejected command does not stop
+ * the others. A command id seen before (in the actor's window or earlier in the batch) is answered with its
+ * first outcome. On a version conflict the actor catches up from the store and the whole batch is decided
+ * again, up to {@code conflictRetries} times; when they are used up, the actor is marked stale, so the next
+ * batch catches up before deciding (otherwise, with {@code conflictRetries = 0}, an actor behind another
+ * writer would conflict forever). A batch with nothing to store but an outcome that depends on the state (a
+ * business rejection, an acceptance without events) checks the store's latest version first, unless it was
+ * just caught up, and, when another writer moved the actor, catches up and decides again once, whatever
+ * {@code conflictRetries} is: so no such outcome rests on a stale state, and a command id that another writer
+ * already applied is answered as a duplicate instead of being decided again on the old state. A failed write
+ * marks the actor stale, so the next batch catches up first (an unknown outcome may have stored the events;
+ * their command ids then make a resent command a duplicate).
+ *
+ * <p>A command never gets another command's error. A commit the store refuses as too large
+ * ({@link CommitTooLargeException}) is split at command boundaries, using the per-event sizes the store
+ * measured while encoding (no encoding here): the parts are appended in order, each command's reply completes
+ * after its part, and only a command whose own events exceed the limit is refused ({@link
+ * RejectionReason#TOO_LARGE}, naming its size and the limit); the commands after it are decided again on the
+ * state without it. Any other non-transient failure of a commit of several commands switches the batch to
+ * one commit per command, so the failure stays with the command that causes it. A transient failure (the
+ * store unreachable, an unknown outcome) is shared by the commands of the failed commit.
+ *
+ * <p>A VM ahead of its store (a conflict or a freshness check reporting a latest version below the VM's:
+ * events lost by a stream limit, a snapshot ahead of the events) is never trusted: the actor's state is
+ * discarded and rebuilt from the store's events alone (WARN naming the actor and both versions), and the
+ * batch is decided again.
+ *
+ * <p>About 600 lines: deciding, committing (whole or in parts) and answering one batch share its plan and
+ * the order of its replies; split apart they would pass that state around. A candidate for a split is the part
+ * planning ({@code packed}, {@code singles}, {@code storeInParts}) into a class of its own.
+ *
+ * <p>Used by one mailbox owner at a time; not thread-safe.
+ *
+ * @param <S> the behaviour's state type
+ */
+final class GroupCommit<S> {
+
+  private final ActorState<S> actor;
+  private final ActorKey key;
+  private final List<QueuedCommand> batch;
+  /** Set after a non-transient failure of a commit of several commands: from then on one commit per command. */
+  private boolean isolate;
+
+  GroupCommit(ActorState<S> actor, ActorKey key, List<QueuedCommand> batch) {
+    this.actor = actor;
+    this.key = key;
+    this.batch = batch;
+  }
+
+  /** What to do after an attempt. */
+  private enum Next {
+    /** Every reply is complete. */
+    DONE,
+    /** Another writer stored events: catch up and decide again (counts against {@code conflictRetries}). */
+    CONFLICT,
+    /** Another writer stored events (freshness check): catch up and decide again once. */
+    BEHIND,
+    /** The store holds less than the VM: rebuild the state from the store and decide again. */
+    AHEAD,
+    /** Part of the batch is settled and the state is current: decide the rest again. */
+    REDECIDE
+  }
+
+  /**
+   * Runs the batch to completion: every reply is complete afterwards.
+   *
+   * @param fresh whether the actor's state was just read from the store (activated or caught up), so an
+   *     outcome without events needs no freshness check
+   */
+  void run(boolean fresh) {
+    int conflicts = 0;
+    boolean caughtUp = fresh;
+    int maxRounds = batch.size() + actor.ctx.rt.config.conflictRetries() + 4;
+    for (int round = 1; ; round++) {
+      Plan<S> plan = decideAll();
+      Next next;
+      if (plan.events.isEmpty()) {
+        next = plan.stateOutcomes == 0 || caughtUp ? Next.DONE : freshness(plan);
+        if (next == Next.DONE) {
+          finish(plan);
+        }
+      } else {
+        next = store(plan, conflicts);
+      }
+      if (next == Next.DONE) {
+        return;
+      }
+      if (round >= maxRounds) {
+        actor.stale = true;
+        failPending(plan, RejectionReason.STORE_FAILED, "actor " + key + ": no stable outcome after " + round
+            + " attempts (the store kept refusing or moving); nothing more was stored");
+        return;
+      }
+      switch (next) {
+        case CONFLICT, BEHIND -> {
+          if (next == Next.CONFLICT) {
+            conflicts++;
+          }
+          if (!recover(plan, false)) {
+            return;
+          }
+          caughtUp = true;
+        }
+        case AHEAD -> {
+          if (!recover(plan, true)) {
+            return;
+          }
+          caughtUp = true;
+        }
+        case REDECIDE, DONE -> { }
+      }
+    }
+  }
+
+  /**
+   * Appends the plan's events and completes the batch, unless the append conflicts and may be retried.
+   *
+   * @return what to do next
+   */
+  private Next store(Plan<S> plan, int conflictsBefore) {
+    if (isolate && plan.pendingWithEvents() > 1) {
+      return storeInParts(plan, singles(plan), conflictsBefore);
+    }
+    try {
+      actor.ctx.rt.store.append(actor.streamId, plan.baseVersion, plan.events);
+    } catch (VersionConflictException conflict) {
+      return conflicted(plan, conflict, conflictsBefore);
+    } catch (CommitTooLargeException tooLarge) {
+      return storeInParts(plan, packed(plan, tooLarge), conflictsBefore);
+    } catch (RuntimeException failure) {
+      if (!isTransient(failure)) {
+        isolate = true; // it may be one command's fault: find out which, one commit per command
+        List<Part> singles = singles(plan);
+        if (singles.size() > 1) {
+          return storeInParts(plan, singles, conflictsBefore);
+        }
+        refuse(plan, singles.getFirst().firstCommand(), ActorFailure.reasonOf(failure), "storing the events of"
+            + " command " + commandId(singles.getFirst().firstCommand()) + " failed: " + ActorFailure.describe(failure));
+        return Next.REDECIDE; // the commands after it were decided on its events: decide them again without
+      }
+      actor.stale = true;
+      failPending(plan, ActorFailure.reasonOf(failure), "storing the events failed: "
+          + ActorFailure.describe(failure));
+      return Next.DONE;
+    }
+    actor.commit(plan.state, plan.version, plan.events.getLast().id());
+    finish(plan);
+    actor.snapshotIfDue();
+    return Next.DONE;
+  }
+
+  /**
+   * Appends the plan's commands in several commits, in order. Stops at a command refused on its own (too
+   * large, or a non-transient failure of its own commit): the commands before it are settled, it is
+   * rejected, and the rest is decided again on the state without it.
+   */
+  private Next storeInParts(Plan<S> plan, List<Part> parts, int conflictsBefore) {
+    for (Part part : parts) {
+      if (part.refusal() != null) {
+        refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, part.refusal());
+        return Next.REDECIDE;
+      }
+      try {
+        actor.ctx.rt.store.append(actor.streamId, actor.version,
+            plan.events.subList(part.fromEvent(), part.toEvent()));
+      } catch (VersionConflictException conflict) {
+        return conflicted(plan, conflict, conflictsBefore);
+      } catch (CommitTooLargeException tooLarge) {
+        if (part.commands() == 1) {
+          refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, tooLargeMessage(part.firstCommand(),
+              tooLarge.size(), tooLarge));
+        }
+        return Next.REDECIDE; // several commands: the limit shrank meanwhile; plan the parts again
+      } catch (RuntimeException failure) {
+        if (isTransient(failure)) {
+          actor.stale = true;
+          failPending(plan, ActorFailure.reasonOf(failure), "storing the events failed: "
+              + ActorFailure.describe(failure));
+          return Next.DONE;
+        }
+        isolate = true;
+        if (part.commands() == 1) {
+          refuse(plan, part.firstCommand(), ActorFailure.reasonOf(failure), "storing the events of command "
+              + commandId(part.firstCommand()) + " failed: " + ActorFailure.describe(failure));
+        }
+        return Next.REDECIDE;
+      }
+      commitPart(plan, part);
+    }
+    finish(plan);
+    actor.snapshotIfDue();
+    return Next.DONE;
+  }
+
+  /** Moves the actor past a stored part and answers the commands up to its last one. */
+  @SuppressWarnings("unchecked") // the plan's own states
+  private void commitPart(Plan<S> plan, Part part) {
+    Outcome.Pending last = (Outcome.Pending) plan.outcomes.get(part.lastCommand());
+    actor.commit((S) last.state(), last.lastVersion(), plan.events.get(part.toEvent() - 1).id());
+    completeUpTo(plan, part.lastCommand());
+  }
+
+  private Next conflicted(Plan<S> plan, VersionConflictException conflict, int conflictsBefore) {
+    actor.ctx.meters.conflict();
+    if (conflict.currentVersion() < actor.version) {
+      plan.storeVersion = conflict.currentVersion();
+      return Next.AHEAD;
+    }
+    if (conflictsBefore < actor.ctx.rt.config.conflictRetries()) {
+      return Next.CONFLICT;
+    }
+    actor.stale = true; // behind another writer: catch up before the next decision, not after its conflict
+    failPending(plan, RejectionReason.CONFLICT, conflictMessage(conflict, conflictsBefore + 1));
+    return Next.DONE;
+  }
+
+  /**
+   * The parts of a commit the store refused as too large: consecutive commands packed while their events'
+   * sizes (measured by the store) fit the limit; a command whose own events exceed it ends the list as a
+   * refused part.
+   */
+  private List<Part> packed(Plan<S> plan, CommitTooLargeException tooLarge) {
+    if (tooLarge.eventSizes().size() != plan.events.size()) {
+      return singles(plan); // the store did not report one size per event: fall back to one commit per command
+    }
+    List<Part> parts = new ArrayList<>();
+    Part current = null;
+    long currentSize = 0;
+    for (int i = 0; i < plan.outcomes.size(); i++) {
+      if (!(plan.outcomes.get(i) instanceof Outcome.Pending p) || p.toIndex() == p.fromIndex()) {
+        continue;
+      }
+      long size = 0;
+      for (int e = p.fromIndex(); e < p.toIndex(); e++) {
+        size += tooLarge.eventSize(e);
+      }
+      if (current != null && currentSize + size > tooLarge.limit()) {
+        parts.add(current);
+        current = null;
+      }
+      if (size > tooLarge.limit()) {
+        parts.add(new Part(i, i, p.fromIndex(), p.toIndex(), 1, tooLargeMessage(i, size, tooLarge)));
+        return parts;
+      }
+      current = current == null ? new Part(i, i, p.fromIndex(), p.toIndex(), 1, null)
+          : new Part(current.firstCommand(), i, current.fromEvent(), p.toIndex(), current.commands() + 1, null);
+      currentSize += size;
+    }
+    if (current != null) {
+      parts.add(current);
+    }
+    return parts;
+  }
+
+  /** One part per command with events. */
+  private List<Part> singles(Plan<S> plan) {
+    List<Part> parts = new ArrayList<>();
+    for (int i = 0; i < plan.outcomes.size(); i++) {
+      if (plan.outcomes.get(i) instanceof Outcome.Pending p && p.toIndex() > p.fromIndex()) {
+        parts.add(new Part(i, i, p.fromIndex(), p.toIndex(), 1, null));
+      }
+    }
+    return parts;
+  }
+
+  private String tooLargeMessage(int command, long size, CommitTooLargeException tooLarge) {
+    return "the events of command " + commandId(command) + " take " + size + " bytes encoded, above the"
+        + " store's limit of " + tooLarge.limit() + " bytes per commit (" + tooLarge.limitDetail()
+        + "); nothing was stored for it";
+  }
+
+  private static boolean isTransient(RuntimeException failure) {
+    return failure instanceof AetherException aether && aether.isTransient();
+  }
+
+  private Plan<S> decideAll() {
+    Plan<S> plan = new Plan<>(actor.state, actor.version, batch.size());
+    Map<String, Integer> seen = new HashMap<>();
+    for (QueuedCommand envelope : batch) {
+      plan.outcomes.add(outcomeOf(envelope, plan, seen));
+    }
+    return plan;
+  }
+
+  private Outcome outcomeOf(QueuedCommand envelope, Plan<S> plan, Map<String, Integer> seen) {
+    if (envelope.isAbandoned()) {
+      return Outcome.SKIPPED;
+    }
+    String commandId = envelope.message().commandId();
+    Integer earlier = seen.putIfAbsent(commandId, plan.outcomes.size());
+    if (earlier != null) {
+      return new Outcome.SameAs(earlier);
+    }
+    CommandWindow.Entry remembered = actor.recall(commandId);
+    if (remembered != null) {
+      return new Outcome.Duplicate(remembered);
+    }
+    return decide(envelope.message(), plan);
+  }
+
+  private Outcome decide(RuntimeMessage message, Plan<S> plan) {
+    Decision decision;
+    try {
+      decision = actor.ctx.behavior.decide(plan.state, toCommand(message));
+    } catch (RuntimeException | Error e) {
+      return failed(message, "the behaviour threw while deciding " + message.command() + ": "
+          + ActorFailure.describe(e));
+    }
+    return switch (decision) {
+      case Decision.Reject r -> {
+        if (r.reason() == RejectionReason.BUSINESS_RULE) {
+          plan.stateOutcomes++;
+        }
+        yield new Outcome.Done(new Rejected(message.commandId(), r.reason(), r.message(), r.fieldErrors()));
+      }
+      case Decision.Emit e -> emit(message, e.events(), plan);
+      case null -> failed(message, "the behaviour returned no decision for " + message.command());
+    };
+  }
+
+  private Outcome emit(RuntimeMessage message, List<NewEvent> newEvents, Plan<S> plan) {
+    S state = plan.state;
+    long version = plan.version;
+    List<Event> events = new ArrayList<>(newEvents.size());
+    try {
+      for (NewEvent newEvent : newEvents) {
+        Event event = toEvent(message, newEvent, ++version);
+        state = actor.ctx.behavior.evolve(state, event);
+        events.add(event);
+      }
+    } catch (RuntimeException | Error e) {
+      return failed(message, "the behaviour's events for " + message.command() + " cannot be applied: "
+          + ActorFailure.describe(e));
+    }
+    if (events.isEmpty()) {
+      plan.stateOutcomes++; // accepted without events: nothing fences it against a stale state
+    }
+    int fromIndex = plan.events.size();
+    plan.events.addAll(events);
+    Outcome.Pending pending = new Outcome.Pending(plan.version + 1, version, fromIndex, plan.events.size(), state);
+    plan.state = state;
+    plan.version = version;
+    return pending;
+  }
+
+  /**
+   * The event of a decision: the message's metadata as given (an explicit causation, correlation, user or
+   * trace id reaches the event unchanged); only what the message lacks is filled in: the causation and the
+   * correlation id default to the command id.
+   */
+  private Event toEvent(RuntimeMessage message, NewEvent newEvent, long version) {
+    Event.Builder b = Event.builder()
+        .eventType(newEvent.eventType())
+        .streamId(actor.streamId)
+        .commandId(message.commandId())
+        .version(version)
+        .data(newEvent.data())
+        .metadata(message.metadata())
+        .timestamp(actor.ctx.rt.clock.instant());
+    if (!message.metadata().containsKey(EventMetadata.CAUSATION_ID)) {
+      b.causationId(message.commandId());
+    }
+    if (!message.metadata().containsKey(EventMetadata.CORRELATION_ID)) {
+      b.correlationId(message.commandId());
+    }
+    return b.build();
+  }
+
+  private Command toCommand(RuntimeMessage m) {
+    return new Command(key, m.command(), m.payload(), m.commandId(), m.metadata());
+  }
+
+  private static Outcome failed(RuntimeMessage message, String why) {
+    return new Outcome.Done(Rejected.of(message.commandId(), RejectionReason.BEHAVIOR_FAILED, why));
+  }
+
+  /**
+   * Compares the store's latest version with the plan's base: an outcome without events (a business
+   * rejection, an acceptance that stores nothing, or the answer to a command id this actor has not seen yet
+   * although another writer applied it) must not rest on a stale state, nor on a state the store does not
+   * have; commands with events are protected by the append's expected version instead.
+   */
+  private Next freshness(Plan<S> plan) {
+    long latest;
+    try {
+      latest = actor.ctx.rt.store.getLatestVersion(actor.streamId);
+    } catch (RuntimeException e) {
+      return Next.DONE; // cannot tell: the outcome stands on the state we have
+    }
+    if (latest < plan.baseVersion) {
+      plan.storeVersion = latest;
+      return Next.AHEAD;
+    }
+    return latest > plan.baseVersion ? Next.BEHIND : Next.DONE;
+  }
+
+  /**
+   * Catches up from the store, or, when the VM is ahead of it, rebuilds the state from the store alone.
+   *
+   * @return whether the batch can be decided again; otherwise its pending commands were rejected
+   */
+  private boolean recover(Plan<S> plan, boolean ahead) {
+    try {
+      if (ahead) {
+        actor.rebuildFromStore(plan.storeVersion);
+      } else {
+        actor.catchUp();
+      }
+      return true;
+    } catch (ActorFailure failure) {
+      actor.stale = true;
+      failPending(plan, failure.reason, failure.getMessage());
+      return false;
+    }
+  }
+
+  private String conflictMessage(VersionConflictException conflict, int conflicts) {
+    String expected = conflict.expectedVersion().isPresent()
+        ? ", expected v" + conflict.expectedVersion().getAsLong() : "";
+    return "actor " + key + " was changed by another writer (store at v" + conflict.currentVersion() + expected
+        + ") " + conflicts + " time(s); gave up";
+  }
+
+  /** Rejects the plan's commands not yet stored with one shared cause, and completes every reply. */
+  private void failPending(Plan<S> plan, RejectionReason reason, String message) {
+    for (int i = plan.completed; i < batch.size(); i++) {
+      if (plan.outcomes.get(i) instanceof Outcome.Pending) {
+        plan.outcomes.set(i, new Outcome.Done(Rejected.of(commandId(i), reason, message)));
+      }
+    }
+    finish(plan);
+  }
+
+  /** Answers the commands before {@code index}, then rejects the command at {@code index} on its own. */
+  private void refuse(Plan<S> plan, int index, RejectionReason reason, String message) {
+    completeUpTo(plan, index - 1);
+    Rejected rejected = Rejected.of(commandId(index), reason, message);
+    plan.outcomes.set(index, new Outcome.Done(rejected));
+    completeUpTo(plan, index);
+  }
+
+  private void finish(Plan<S> plan) {
+    completeUpTo(plan, batch.size() - 1);
+  }
+
+  /** Completes the replies of the commands up to {@code lastIndex} not completed yet, in batch order. */
+  private void completeUpTo(Plan<S> plan, int lastIndex) {
+    for (int i = plan.completed; i <= lastIndex; i++) {
+      plan.results[i] = resultOf(plan, i);
+      if (plan.results[i] != null) {
+        batch.get(i).complete(plan.results[i]);
+      }
+    }
+    plan.completed = Math.max(plan.completed, lastIndex + 1);
+  }
+
+  private CommandResult resultOf(Plan<S> plan, int i) {
+    String commandId = commandId(i);
+    return switch (plan.outcomes.get(i)) {
+      case Outcome.Done d -> d.result();
+      case Outcome.Pending p -> {
+        actor.remember(commandId, p.firstVersion(), p.lastVersion());
+        yield new Accepted(commandId, p.lastVersion(), plan.events.subList(p.fromIndex(), p.toIndex()), false);
+      }
+      case Outcome.Duplicate d -> duplicate(commandId, d.entry());
+      case Outcome.SameAs s -> asDuplicate(plan.results[s.index()]);
+      case Outcome.Skipped k -> null;
+    };
+  }
+
+  /**
+   * The first outcome of a command id applied before, with its events read back from the store. Events the
+   * store cannot decode, or no longer holds, are never dropped silently: the command is then rejected as
+   * {@link RejectionReason#STORE_FAILED} naming the actor and the position.
+   */
+  private CommandResult duplicate(String commandId, CommandWindow.Entry entry) {
+    if (!entry.hasEvents()) {
+      return new Accepted(commandId, entry.lastVersion(), List.of(), true);
+    }
+    String what = "command " + commandId + " was applied before (v" + entry.firstVersion() + "..v"
+        + entry.lastVersion() + " of " + actor.streamId + "), but its events ";
+    ReplayResult replay;
+    try {
+      replay = actor.ctx.rt.store.getEventsWithErrors(actor.streamId, entry.firstVersion());
+    } catch (RuntimeException e) {
+      return Rejected.of(commandId, ActorFailure.reasonOf(e), what + "cannot be read: " + ActorFailure.describe(e));
+    }
+    if (replay.hasErrors()) {
+      ActorState.logUndecodable(actor.streamId, replay);
+      return Rejected.of(commandId, RejectionReason.STORE_FAILED, what + "cannot all be decoded: "
+          + replay.errors().getFirst().message());
+    }
+    List<Event> events = replay.events().stream().filter(e -> e.version() <= entry.lastVersion()).toList();
+    if (events.isEmpty() || events.getFirst().version() != entry.firstVersion()
+        || events.getLast().version() != entry.lastVersion()) {
+      return Rejected.of(commandId, RejectionReason.STORE_FAILED, what + "are no longer all in the store");
+    }
+    return new Accepted(commandId, entry.lastVersion(), events, true);
+  }
+
+  private static CommandResult asDuplicate(CommandResult first) {
+    if (first instanceof Accepted a) {
+      return new Accepted(a.commandId(), a.newVersion(), a.events(), true);
+    }
+    return first;
+  }
+
+  private String commandId(int i) {
+    return batch.get(i).message().commandId();
+  }
+
+  /**
+   * Consecutive commands of a plan stored as one commit.
+   *
+   * @param firstCommand the batch index of its first command with events
+   * @param lastCommand the batch index of its last command with events
+   * @param fromEvent the plan's index of its first event
+   * @param toEvent the plan's index after its last event
+   * @param commands how many commands with events it holds
+   * @param refusal when the part is one command too large on its own, why it is refused; else {@code null}
+   */
+  private record Part(int firstCommand, int lastCommand, int fromEvent, int toEvent, int commands,
+      String refusal) {}
+
+  /** The decisions of one attempt: outcomes by batch position, the events to store, the resulting state. */
+  private static final class Plan<S> {
+    final long baseVersion;
+    final List<Outcome> outcomes;
+    final List<Event> events = new ArrayList<>();
+    final CommandResult[] results;
+    S state;
+    long version;
+    /** Outcomes that rest on the state without an append to fence them: business rejections, no-op acceptances. */
+    int stateOutcomes;
+    /** The batch index up to which replies are complete (exclusive). */
+    int completed;
+    /** The store's latest version when it was found below the VM's. */
+    long storeVersion;
+
+    Plan(S state, long version, int size) {
+      this.state = state;
+      this.version = version;
+      this.baseVersion = version;
+      this.outcomes = new ArrayList<>(size);
+      this.results = new CommandResult[size];
+    }
+
+    int pendingWithEvents() {
+      int n = 0;
+      for (Outcome outcome : outcomes) {
+        if (outcome instanceof Outcome.Pending p && p.toIndex() > p.fromIndex()) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  /** What one command of the batch comes to. */
+  private sealed interface Outcome {
+    Outcome SKIPPED = new Skipped();
+
+    /** Already answered (timed out, or settled by an earlier part of this batch): not decided. */
+    record Skipped() implements Outcome {}
+
+    /** Final without storing anything (a rejection), or settled by a stored part. */
+    record Done(CommandResult result) implements Outcome {}
+
+    /**
+     * Accepted once the commit succeeds; its events are {@code events[fromIndex, toIndex)}; {@code state} is
+     * the actor's state after them.
+     */
+    record Pending(long firstVersion, long lastVersion, int fromIndex, int toIndex, Object state)
+        implements Outcome {}
+
+    /** Applied before (in the actor's window). */
+    record Duplicate(CommandWindow.Entry entry) implements Outcome {}
+
+    /** The same command id as an earlier position of this batch. */
+    record SameAs(int index) implements Outcome {}
+  }
+}

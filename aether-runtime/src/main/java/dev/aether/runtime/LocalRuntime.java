@@ -1,0 +1,402 @@
+package dev.aether.runtime;
+
+import dev.aether.InvalidInputException;
+import dev.aether.bus.EventStoredFeed;
+import dev.aether.bus.Subscription;
+import dev.aether.support.Checks;
+import dev.aether.runtime.spi.DomainModel;
+import dev.aether.runtime.spi.ModelPlan;
+import java.util.Collection;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.MailboxItem.QueuedCommand;
+import dev.aether.runtime.spi.Behavior;
+import dev.aether.store.EventStored;
+import dev.aether.store.InMemoryReadModelStore;
+import dev.aether.store.SnapshotStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process {@link Runtime}: behaviours by aggregate type, the VM registry, command routing with
+ * timeouts, the passivation sweep, and the optional subscription to an EventStored feed (made when built,
+ * ended by {@link #close()}).
+ *
+ * <p>Thread-safe. {@code state} moves NEW to RUNNING to CLOSED; the behaviour map is concurrent; the sweep is
+ * one self-rescheduling task, so it never overlaps itself.
+ */
+final class LocalRuntime implements Runtime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final int NEW = 0;
+  private static final int RUNNING = 1;
+  private static final int CLOSED = 2;
+
+  private final RuntimeServices rt;
+  private final ConcurrentMap<String, AggregateContext<?>> aggregates = new ConcurrentHashMap<>();
+  private final AtomicInteger state = new AtomicInteger(NEW);
+  private final ExecutorService ownedExecutor;
+  private final SystemScheduler ownedScheduler;
+  private final ModelSupport models;
+  private final CommandGateway reactionGateway;
+  private volatile ActorPlacement placement;
+  private volatile Scheduler.Cancellable sweep;
+  private volatile Subscription feed;
+
+  private LocalRuntime(RuntimeServices rt, ExecutorService ownedExecutor, SystemScheduler ownedScheduler,
+      ModelSupport models, CommandGateway reactionGateway, ActorPlacement placement) {
+    this.rt = rt;
+    this.models = models;
+    this.reactionGateway = reactionGateway;
+    this.placement = placement;
+    this.ownedExecutor = ownedExecutor;
+    this.ownedScheduler = ownedScheduler;
+  }
+
+  static LocalRuntime create(Runtime.Builder b) {
+    ExecutorService ownedExecutor = b.executor == null
+        ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-vm-", 0).factory()) : null;
+    SystemScheduler ownedScheduler = b.scheduler == null ? new SystemScheduler() : null;
+    Optional<SnapshotStore> snapshots = b.snapshotStoreSet ? Optional.ofNullable(b.snapshotStore)
+        : Optional.ofNullable(b.eventStore instanceof SnapshotStore s ? s : null);
+    RuntimeServices rt = new RuntimeServices(b.eventStore, snapshots, b.config, b.clock,
+        b.executor == null ? ownedExecutor : b.executor, b.scheduler == null ? ownedScheduler : b.scheduler,
+        new ActorRegistry(b.clock), b.meterRegistry);
+    LocalRuntime runtime = new LocalRuntime(rt, ownedExecutor, ownedScheduler,
+        new ModelSupport(b.readModelStore == null ? InMemoryReadModelStore.create() : b.readModelStore),
+        b.reactionGateway, b.placement);
+    try {
+      b.behaviors.forEach(runtime::register);
+      if (b.feedBus != null) {
+        runtime.feed = EventStoredFeed.subscribe(b.feedBus, b.feedNamespace, runtime::onEventStored);
+      }
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    return runtime;
+  }
+
+  @Override
+  public void start() {
+    if (state.compareAndSet(NEW, RUNNING)) {
+      scheduleSweep();
+    } else if (state.get() == CLOSED) {
+      throw new IllegalStateException("the runtime is closed");
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return state.get() == RUNNING;
+  }
+
+  @Override
+  public void register(Behavior<?> behavior) {
+    Checks.notNull(behavior, "behavior");
+    String type = ActorKey.validAggregateType(behavior.aggregateType());
+    Checks.notNull(behavior.schema(), "behavior.schema");
+    AggregateContext<?> ctx = new AggregateContext<>(behavior, rt);
+    if (models.isModelDriven(type)) { // a Java behaviour takes precedence over the model's
+      aggregates.put(type, ctx);
+      models.javaReplaced(type);
+      passivateType(type);
+    } else if (aggregates.putIfAbsent(type, ctx) != null) {
+      throw new InvalidInputException("behavior", "aggregate type " + type + " already has a behaviour");
+    }
+  }
+
+  @Override
+  public void loadModel(DomainModel model) {
+    models.load(Checks.notNull(model, "model"), aggregates, rt, reactionGateway == null ? this : reactionGateway,
+        this::passivateType);
+  }
+
+  @Override
+  public Optional<DomainModel> model() {
+    return models.model();
+  }
+
+  @Override
+  public Optional<ModelPlan> modelPlan() {
+    return models.plan();
+  }
+
+  private void passivateType(String aggregateType) {
+    rt.registry.all().stream().filter(vm -> vm.getKey().aggregateType().equals(aggregateType))
+        .forEach(this::passivate);
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
+    long sent = rt.metrics.commandSent();
+    return rt.metrics.commandReplied(sent, send(message), message);
+  }
+
+  private CompletableFuture<CommandResult> send(RuntimeMessage message) {
+    Checks.notNull(message, "message");
+    String commandId = message.commandId();
+    if (state.get() != RUNNING) {
+      return rejected(commandId, RejectionReason.NOT_RUNNING, "the runtime is " + stateName());
+    }
+    AggregateContext<?> ctx = aggregates.get(message.aggregateType());
+    if (ctx == null) {
+      return rejected(commandId, RejectionReason.UNKNOWN_AGGREGATE, "no behaviour is registered for aggregate"
+          + " type " + message.aggregateType() + "; known: " + aggregates.keySet());
+    }
+    if (ctx.refuses(message.command())) {
+      return rejected(commandId, RejectionReason.UNKNOWN_COMMAND, "aggregate type " + message.aggregateType()
+          + " has no command " + message.command() + "; known: " + ctx.commandNames);
+    }
+    Rejected refused = models.check(message);
+    if (refused != null) {
+      return CompletableFuture.completedFuture(refused);
+    }
+    if (!placement.allows(message.target())) {
+      return rejected(commandId, RejectionReason.NOT_OWNER, "actor " + message.target()
+          + " is not placed on this node; resend the command to its owner");
+    }
+    return models.observe(message, route(ctx, message));
+  }
+
+  private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message) {
+    CompletableFuture<CommandResult> reply = new CompletableFuture<>();
+    Scheduler.Cancellable timer = startTimer(message, reply);
+    if (timer == null) {
+      return reply; // the deadline had passed: answered, nothing activated
+    }
+    QueuedCommand queued = new QueuedCommand(message, reply, timer);
+    while (true) {
+      ActorVM<?> vm = vmOf(ctx, message.target());
+      switch (vm.offer(queued, true)) {
+        case QUEUED -> {
+          return reply;
+        }
+        case FULL -> {
+          queued.complete(Rejected.of(message.commandId(), RejectionReason.OVERLOADED, "the mailbox of "
+              + message.target() + " holds " + rt.config.mailboxCapacity() + " commands"));
+          return reply;
+        }
+        case CLOSED -> {
+          rt.registry.remove(vm);
+          if (state.get() != RUNNING) {
+            queued.complete(Rejected.of(message.commandId(), RejectionReason.NOT_RUNNING, "the runtime is "
+                + stateName()));
+            return reply;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Schedules the reply's TIMEOUT at the command timeout or, when the message's deadline comes earlier, at
+   * the deadline. Without a deadline this reads no clock and allocates nothing beyond the timer.
+   *
+   * @return the timer; {@code null} when the deadline has passed already and the reply is answered
+   */
+  private Scheduler.Cancellable startTimer(RuntimeMessage message, CompletableFuture<CommandResult> reply) {
+    Duration timeout = rt.config.commandTimeout();
+    Instant deadline = message.deadlineOrNull();
+    if (deadline == null) {
+      return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(),
+          RejectionReason.TIMEOUT, "no outcome within " + timeout + "; the command may still be applied: resend"
+          + " it with the same commandId to learn its outcome")), timeout);
+    }
+    Instant now = rt.clock.instant();
+    Duration left = Duration.between(now, deadline);
+    if (left.compareTo(timeout) >= 0) {
+      return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(),
+          RejectionReason.TIMEOUT, "no outcome within " + timeout + " (before the message's deadline "
+          + deadline + "); the command may still be applied: resend it with the same commandId to learn its"
+          + " outcome")), timeout);
+    }
+    if (left.isNegative() || left.isZero()) {
+      reply.complete(Rejected.of(message.commandId(), RejectionReason.TIMEOUT, "the message's deadline "
+          + deadline + " had passed when it was routed (now " + now + "); it was not decided: nothing was"
+          + " stored"));
+      return null;
+    }
+    return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(), RejectionReason.TIMEOUT,
+        "no outcome by the message's deadline " + deadline + " (before the command timeout " + timeout + ");"
+        + " the command may still be applied if it was being decided: resend it with the same commandId to"
+        + " learn its outcome")), left);
+  }
+
+  @Override
+  public Map<ActorKey, VirtualMachine> getActiveVMs() {
+    return rt.registry.snapshot();
+  }
+
+  @Override
+  public VMRegistry registry() {
+    return rt.registry;
+  }
+
+  @Override
+  public CompletableFuture<VirtualMachine> createVM(ActorKey key) {
+    Checks.notNull(key, "key");
+    AggregateContext<?> ctx = aggregates.get(key.aggregateType());
+    if (ctx == null) {
+      return CompletableFuture.failedFuture(new InvalidInputException("key.aggregateType",
+          "no behaviour is registered for aggregate type " + key.aggregateType()));
+    }
+    if (state.get() == CLOSED) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the runtime is closed"));
+    }
+    ActorVM<?> vm = vmOf(ctx, key);
+    return vm.start().<VirtualMachine>thenApply(ok -> vm).exceptionallyCompose(failure ->
+        unwrap(failure) instanceof IllegalStateException && state.get() != CLOSED
+            ? createVM(key) // stopped meanwhile: activate a new incarnation
+            : CompletableFuture.failedFuture(unwrap(failure)));
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+  }
+
+  @Override
+  public CompletableFuture<Boolean> stopVM(ActorKey key) {
+    Checks.notNull(key, "key");
+    ActorVM<?> vm = rt.registry.find(key.streamId());
+    if (vm == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return passivate(vm).thenApply(done -> true);
+  }
+
+  @Override
+  public CompletableFuture<Void> drain(Collection<ActorKey> keys) {
+    Checks.notNull(keys, "keys");
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (ActorKey key : keys) {
+      ActorVM<?> vm = rt.registry.find(Checks.notNull(key, "keys[]").streamId());
+      if (vm != null) {
+        rt.registry.unlink(vm);
+        stops.add(vm.handOff());
+      }
+    }
+    return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public void setPlacement(ActorPlacement placement) {
+    this.placement = Checks.notNull(placement, "placement");
+  }
+
+  @Override
+  public void onEventStored(EventStored notice) {
+    if (notice == null) {
+      return;
+    }
+    ActorVM<?> vm = rt.registry.find(notice.streamId());
+    if (vm != null) {
+      vm.noteStoredVersion(notice.version());
+    }
+  }
+
+  @Override
+  public RuntimeConfig config() {
+    return rt.config;
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(CLOSED) == CLOSED) {
+      return;
+    }
+    Scheduler.Cancellable s = sweep;
+    if (s != null) {
+      s.cancel();
+    }
+    models.close();
+    Subscription notices = feed;
+    if (notices != null) {
+      notices.unsubscribe();
+    }
+    List<CompletableFuture<Void>> stops = rt.registry.all().stream().map(this::passivate).toList();
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+          .get(rt.config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("{} actors did not stop within {}", stops.stream().filter(f -> !f.isDone()).count(),
+          rt.config.commandTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.warn("stopping the actors failed", e);
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    if (ownedScheduler != null) {
+      ownedScheduler.close();
+    }
+    rt.metrics.close();
+  }
+
+  private ActorVM<?> vmOf(AggregateContext<?> ctx, ActorKey key) {
+    List<ActorVM<?>> evicted = new ArrayList<>(0);
+    ActorVM<?> vm = rt.registry.getOrCreate(key, serial -> new ActorVM<>(key, serial, ctx),
+        rt.config.maxActiveVMs(), evicted);
+    evicted.forEach(lru -> passivate(lru, Passivation.LRU));
+    return vm;
+  }
+
+  private CompletableFuture<Void> passivate(ActorVM<?> vm) {
+    return passivate(vm, Passivation.STOP);
+  }
+
+  private CompletableFuture<Void> passivate(ActorVM<?> vm, Passivation cause) {
+    rt.registry.unlink(vm);
+    return vm.stop(cause);
+  }
+
+  private void scheduleSweep() {
+    Duration period = rt.config.idleTimeout().dividedBy(2);
+    sweep = rt.scheduler.schedule(this::sweepIdle, period.isZero() ? Duration.ofMillis(1) : period);
+  }
+
+  private void sweepIdle() {
+    if (state.get() != RUNNING) {
+      return;
+    }
+    try {
+      long cutoff = rt.clock.millis() - rt.config.idleTimeout().toMillis();
+      rt.registry.takeIdle(cutoff).forEach(vm -> vm.stop(Passivation.IDLE));
+    } catch (RuntimeException e) {
+      LOG.warn("passivation sweep failed", e);
+    } finally {
+      if (state.get() == RUNNING) {
+        scheduleSweep();
+      }
+    }
+  }
+
+  private String stateName() {
+    return switch (state.get()) {
+      case NEW -> "not started";
+      case RUNNING -> "running";
+      default -> "closed";
+    };
+  }
+
+  private static CompletableFuture<CommandResult> rejected(String commandId, RejectionReason reason,
+      String message) {
+    return CompletableFuture.completedFuture(Rejected.of(commandId, reason, message));
+  }
+}

@@ -1,0 +1,103 @@
+package dev.aether.runtime;
+
+import dev.aether.runtime.spi.Behavior;
+import dev.aether.runtime.spi.DomainModel;
+import dev.aether.runtime.spi.ModelPlan;
+import dev.aether.store.EventStored;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The management face of a local runtime, apart from its {@linkplain CommandGateway data face} (as nats.java
+ * separates {@code KeyValueManagement} from {@code KeyValue}): behaviours and models, the active virtual
+ * machines, their activation and passivation, and where actors may run. Operators, the node server and the
+ * cluster use it; application code sends commands through a {@link CommandGateway}.
+ *
+ * <p>Thread-safe.
+ */
+public interface RuntimeManagement {
+
+  /**
+   * Registers the behaviour of one aggregate type. Allowed before and after the runtime starts.
+   *
+   * @param behavior the behaviour
+   * @throws dev.aether.InvalidInputException naming {@code behavior} when its aggregate type already has one
+   */
+  void register(Behavior<?> behavior);
+
+  /**
+   * Loads a domain model (an EventStorming model of {@code aether-model}): the model compiles itself for this
+   * runtime, every aggregate without a Java behaviour runs as a model-driven behaviour, every command is
+   * checked against the model before it reaches an actor, and policies and read models react to accepted
+   * commands. Loading another model (a new version) replaces the previous plan; actors of model-driven
+   * aggregates are passivated and reactivate under the new behaviour. Register Java behaviours first.
+   *
+   * @param model the model
+   * @throws InvalidModelException listing every problem with its path, for example
+   *     {@code aggregates.Account: no behaviour registered}; the previous model stays loaded
+   */
+  void loadModel(DomainModel model);
+
+  /** @return the last model loaded */
+  Optional<DomainModel> model();
+
+  /** @return the plan of the last model loaded */
+  Optional<ModelPlan> modelPlan();
+
+  /** @return a copy of the active VMs by actor */
+  Map<ActorKey, VirtualMachine> getActiveVMs();
+
+  /** @return the live registry of active VMs */
+  VMRegistry registry();
+
+  /**
+   * Activates an actor without sending it a command (for example to warm it up before it moves here), or
+   * returns its active VM. Not subject to the {@linkplain #setPlacement placement}: the caller decides.
+   *
+   * @param key the actor
+   * @return completes with the active VM; exceptionally with {@link dev.aether.InvalidInputException} for an
+   *     unknown aggregate type, or with the activation's failure
+   */
+  CompletableFuture<VirtualMachine> createVM(ActorKey key);
+
+  /**
+   * Stops an actor's VM once its mailbox is empty, writing a snapshot when its version moved.
+   *
+   * @param key the actor
+   * @return completes with {@code true} once stopped, or at once with {@code false} when it was not active
+   */
+  CompletableFuture<Boolean> stopVM(ActorKey key);
+
+  /**
+   * Drains actors that move away (a cluster's handoff): each active VM finishes the commit in flight, answers
+   * the commands still queued with the transient {@link RejectionReason#NOT_OWNER} (their senders resend to
+   * the new owner), writes its snapshot and stops. Set a {@linkplain #setPlacement placement} that refuses
+   * these actors first, so that no new command activates them again.
+   *
+   * @param keys the actors; inactive ones are skipped
+   * @return completes once every one of them has stopped and written its snapshot
+   */
+  CompletableFuture<Void> drain(Collection<ActorKey> keys);
+
+  /**
+   * Sets the placement seam: which actors may be activated and run here (default
+   * {@link ActorPlacement#EVERYWHERE}). The cluster sets it when this runtime becomes a node.
+   *
+   * @param placement the placement
+   */
+  void setPlacement(ActorPlacement placement);
+
+  /**
+   * Tells the runtime that an event was stored, possibly by another writer (another node, a migration). An
+   * active actor behind the stored version catches up from the store before its next decision. Cheap and
+   * non-blocking. A notice at or below the actor's version changes nothing.
+   *
+   * @param notice the stored event's notice; its actor id is the {@linkplain ActorKey#streamId() stream id}
+   */
+  void onEventStored(EventStored notice);
+
+  /** @return the configuration */
+  RuntimeConfig config();
+}

@@ -1,0 +1,332 @@
+package dev.aether.runtime;
+
+import dev.aether.event.EventIds;
+import dev.aether.InvalidInputException;
+import dev.aether.event.EventMetadata;
+import dev.aether.event.PayloadLimits;
+import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A command addressed to one virtual actor: what {@link Runtime#sendMessage} routes to the actor's VM.
+ * Built with {@link #builder}, {@link #of} or read from its wire form ({@link CommandJson#messageFromBytes});
+ * every way in validates the same, within the process's payload limits. Immutable and thread-safe; two
+ * messages are equal when all their values are.
+ *
+ * <p>{@code commandId} makes the command idempotent: sending a command id the actor already applied returns
+ * the first outcome and stores nothing (see {@link CommandResult.Accepted#duplicate()}). The builder gives a
+ * fresh time-ordered id when none is set; set your own (for example the id of the HTTP request or of the
+ * upstream message) to make retries safe. {@code metadata} carries the correlation, causation, user and
+ * trace ids ({@link EventMetadata} keys) onto the events the command produces, unchanged: every entry is
+ * copied to each event as given. Only what the message lacks is filled in: without a causation id the
+ * events' causation id is the command id, and without a correlation id their correlation id is the command
+ * id.
+ *
+ * <p><b>Deadline.</b> A message may carry the instant after which its sender no longer waits for the
+ * outcome ({@link Builder#deadline}), so that the runtime that owns the actor, perhaps on another node, does
+ * not work for a caller that has given up. The runtime answers {@link RejectionReason#TIMEOUT} at the
+ * earlier of its command timeout and the deadline; a message whose deadline has passed when it is routed,
+ * or passes while it waits in the actor's mailbox, is answered {@code TIMEOUT} without being decided, so
+ * nothing is stored for it. Deadlines are compared with the runtime's clock: across nodes they assume
+ * clocks synchronised well within the timeouts used.
+ */
+public final class RuntimeMessage {
+
+  private final ActorKey target;
+  private final String command;
+  private final Map<String, Object> payload;
+  private final String commandId;
+  private final Map<String, String> metadata;
+  private final Instant deadline;
+
+  /**
+   * Validates and copies the values, within the process's {@linkplain PayloadLimits#current() payload
+   * limits}: the payload nested at most {@code maxDepth} deep, every string (payload values and keys,
+   * metadata, command, command id) at most {@code maxStringLength} characters, payload and metadata JSON
+   * together at most {@code maxBytes}. Checked iteratively: no payload can overflow the caller's stack.
+   *
+   * @throws dev.aether.InvalidInputException naming the refused field (for example {@code payload.lines[2]})
+   *     and, for a limit, the limit
+   */
+  private RuntimeMessage(ActorKey target, String command, Map<String, ?> payload, String commandId,
+      Map<String, String> metadata, Instant deadline) {
+    this.target = Checks.notNull(target, "target");
+    PayloadLimits limits = PayloadLimits.current();
+    JsonValues.Copier copier = new JsonValues.Copier(limits);
+    this.command = copier.string(Checks.notBlank(command, "command"), "command");
+    this.payload = copier.copyObject(payload, "payload");
+    this.commandId = copier.string(Checks.notBlank(commandId, "commandId"), "commandId");
+    this.metadata = copyMetadata(metadata, copier);
+    this.deadline = deadline;
+    checkSize(this.payload, this.metadata, copier.sizeBound(), limits.maxBytes());
+  }
+
+  /**
+   * Refuses a payload and metadata whose JSON together exceed the size limit; measures exactly only when the
+   * copier's upper bound exceeds it.
+   */
+  private static void checkSize(Map<String, Object> payload, Map<String, String> metadata, long bound,
+      int maxBytes) {
+    if (bound <= maxBytes) {
+      return;
+    }
+    long payloadSize = JsonValues.encodedSize(payload);
+    long metadataSize = JsonValues.encodedSize(metadata);
+    if (payloadSize + metadataSize > maxBytes) {
+      throw new InvalidInputException(metadataSize > payloadSize ? "metadata" : "payload",
+          "payload and metadata would be " + (payloadSize + metadataSize) + " bytes of JSON, more than "
+              + maxBytes + " (limit " + PayloadLimits.MAX_BYTES_KEY + ")");
+    }
+  }
+
+  /**
+   * Starts a message.
+   *
+   * @param aggregateType the actor's aggregate type
+   * @param actorId the actor's id
+   * @param command the command name
+   * @return a builder with an empty payload, a fresh command id and no metadata
+   */
+  public static Builder builder(String aggregateType, String actorId, String command) {
+    return new Builder(ActorKey.of(aggregateType, actorId), command);
+  }
+
+  /**
+   * Creates a message with a fresh command id and no metadata.
+   *
+   * @param aggregateType the actor's aggregate type
+   * @param actorId the actor's id
+   * @param command the command name
+   * @param payload the command's fields
+   * @return the message
+   */
+  public static RuntimeMessage of(String aggregateType, String actorId, String command, Map<String, ?> payload) {
+    return builder(aggregateType, actorId, command).payload(payload).build();
+  }
+
+  /** @return the actor */
+  public ActorKey target() {
+    return target;
+  }
+
+  /** @return the command name, for example {@code Deposit} */
+  public String command() {
+    return command;
+  }
+
+  /** @return the command's fields as a JSON object (deep, unmodifiable copy; numbers normalised as in events) */
+  public Map<String, Object> payload() {
+    return payload;
+  }
+
+  /** @return the command's unique id */
+  public String commandId() {
+    return commandId;
+  }
+
+  /** @return string metadata (unmodifiable, in the order given) */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /**
+   * The instant after which the sender no longer waits for the outcome (see the class doc).
+   *
+   * @return the deadline, when one was set
+   */
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  /** The deadline or {@code null}: for the runtime's hot path, which must not allocate when there is none. */
+  Instant deadlineOrNull() {
+    return deadline;
+  }
+
+  /** @return the actor's aggregate type */
+  public String aggregateType() {
+    return target.aggregateType();
+  }
+
+  /** @return the actor's id within its aggregate type */
+  public String actorId() {
+    return target.actorId();
+  }
+
+  /** @return the {@value EventMetadata#CORRELATION_ID} entry, when present */
+  public Optional<String> correlationId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.CORRELATION_ID));
+  }
+
+  /** @return the {@value EventMetadata#CAUSATION_ID} entry, when present */
+  public Optional<String> causationId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.CAUSATION_ID));
+  }
+
+  /** @return the {@value EventMetadata#USER_ID} entry, when present */
+  public Optional<String> userId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.USER_ID));
+  }
+
+  /** @return the {@value EventMetadata#TRACE_ID} entry, when present */
+  public Optional<String> traceId() {
+    return Optional.ofNullable(metadata.get(EventMetadata.TRACE_ID));
+  }
+
+  /**
+   * Compares all values, the deadline included.
+   *
+   * @param other the object to compare with
+   * @return whether {@code other} is a message with equal values
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RuntimeMessage m && target.equals(m.target) && command.equals(m.command)
+        && payload.equals(m.payload) && commandId.equals(m.commandId) && metadata.equals(m.metadata)
+        && Objects.equals(deadline, m.deadline);
+  }
+
+  /** @return a hash of all values */
+  @Override
+  public int hashCode() {
+    return Objects.hash(target, command, payload, commandId, metadata, deadline);
+  }
+
+  /** @return the values, for logs (the payload included) */
+  @Override
+  public String toString() {
+    return "RuntimeMessage[target=" + target + ", command=" + command + ", payload=" + payload + ", commandId="
+        + commandId + ", metadata=" + metadata + (deadline == null ? "" : ", deadline=" + deadline) + "]";
+  }
+
+  private static Map<String, String> copyMetadata(Map<String, String> source, JsonValues.Copier copier) {
+    if (source == null || source.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    source.forEach((key, value) -> copy.put(Checks.notBlank(key, "metadata key"),
+        Checks.notNull(value, "metadata." + key)));
+    copier.stringMap(copy, "metadata");
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** Builds a {@link RuntimeMessage}. Not thread-safe; {@link #build()} validates every field. */
+  public static final class Builder {
+    private final ActorKey target;
+    private final String command;
+    private Map<String, ?> payload = Map.of();
+    private String commandId = EventIds.newId();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private Instant deadline;
+
+    private Builder(ActorKey target, String command) {
+      this.target = target;
+      this.command = command;
+    }
+
+    /**
+     * Sets the payload.
+     *
+     * @param payload the command's fields as a JSON object
+     * @return this builder
+     */
+    public Builder payload(Map<String, ?> payload) {
+      this.payload = payload;
+      return this;
+    }
+
+    /**
+     * Sets the command id (by default a fresh time-ordered UUID).
+     *
+     * @param commandId the id; not blank
+     * @return this builder
+     */
+    public Builder commandId(String commandId) {
+      this.commandId = commandId;
+      return this;
+    }
+
+    /**
+     * Sets one metadata entry.
+     *
+     * @param key the key; not blank
+     * @param value the value; not null
+     * @return this builder
+     */
+    public Builder metadata(String key, String value) {
+      metadata.put(Checks.notBlank(key, "metadata key"), Checks.notNull(value, "metadata." + key));
+      return this;
+    }
+
+    /**
+     * Sets the correlation id.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder correlationId(String id) {
+      return metadata(EventMetadata.CORRELATION_ID, id);
+    }
+
+    /**
+     * Sets the causation id: the id of the message or event that caused this command.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder causationId(String id) {
+      return metadata(EventMetadata.CAUSATION_ID, id);
+    }
+
+    /**
+     * Sets the user id.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder userId(String id) {
+      return metadata(EventMetadata.USER_ID, id);
+    }
+
+    /**
+     * Sets the trace id.
+     *
+     * @param id the id
+     * @return this builder
+     */
+    public Builder traceId(String id) {
+      return metadata(EventMetadata.TRACE_ID, id);
+    }
+
+    /**
+     * Sets the deadline: the instant after which the sender no longer waits for the outcome (by default none).
+     * The runtime answers {@link RejectionReason#TIMEOUT} at the earlier of its command timeout and the
+     * deadline, and does not decide a command still queued then (see {@link RuntimeMessage}). For a
+     * timeout relative to now, pass {@code clock.instant().plus(timeout)}.
+     *
+     * @param deadline the deadline; not null
+     * @return this builder
+     * @throws dev.aether.InvalidInputException naming {@code deadline} when it is null
+     */
+    public Builder deadline(Instant deadline) {
+      this.deadline = Checks.notNull(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * Validates the values and builds the message.
+     *
+     * @return the message
+     * @throws dev.aether.InvalidInputException naming the first refused field
+     */
+    public RuntimeMessage build() {
+      return new RuntimeMessage(target, command, payload, commandId, metadata, deadline);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.aether.runtime;
+
+import dev.aether.store.EventStore;
+import dev.aether.store.SnapshotStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+
+/**
+ * What every VM of one runtime shares: stores, configuration, time, threads, the activation limit and the
+ * registry, the metrics. Immutable holder; each member is thread-safe.
+ */
+final class RuntimeServices {
+
+  final EventStore store;
+  final Optional<SnapshotStore> snapshots;
+  final RuntimeConfig config;
+  final Clock clock;
+  final Executor executor;
+  final Scheduler scheduler;
+  final Semaphore activations;
+  final ActorRegistry registry;
+  final RuntimeMetrics metrics;
+
+  RuntimeServices(EventStore store, Optional<SnapshotStore> snapshots, RuntimeConfig config, Clock clock,
+      Executor executor, Scheduler scheduler, ActorRegistry registry, MeterRegistry meterRegistry) {
+    this.store = store;
+    this.snapshots = snapshots;
+    this.config = config;
+    this.clock = clock;
+    this.executor = executor;
+    this.scheduler = scheduler;
+    this.activations = new Semaphore(config.maxConcurrentActivations());
+    this.registry = registry;
+    this.metrics = RuntimeMetrics.of(meterRegistry, registry);
+  }
+}

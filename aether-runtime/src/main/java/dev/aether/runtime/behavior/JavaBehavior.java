@@ -1,0 +1,294 @@
+package dev.aether.runtime.behavior;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.support.Checks;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.FieldError;
+import dev.aether.runtime.spi.Behavior;
+import dev.aether.runtime.spi.Command;
+import dev.aether.runtime.spi.Decision;
+import dev.aether.runtime.spi.NewEvent;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * A {@link Behavior} written in Java with typed records: an empty state, one handler per command and one per
+ * event, in the style of Pekko's {@code EventSourcedBehavior}.
+ *
+ * <pre>{@code
+ * record Account(long balance) {}
+ * record Deposit(long amount) {}
+ * record Deposited(long amount) {}
+ *
+ * Behavior<Account> account = JavaBehavior.builder("Account", Account.class, new Account(0))
+ *     .command("Deposit", Deposit.class, (state, cmd) -> cmd.amount() <= 0
+ *         ? Effect.reject("amount must be positive")
+ *         : Effect.persist(new Deposited(cmd.amount())))
+ *     .event("Deposited", Deposited.class, (state, evt) -> new Account(state.balance() + evt.amount()))
+ *     .build();
+ * }</pre>
+ *
+ * <h2>Mapping</h2>
+ * A command's payload is mapped to its record with Jackson, strictly: an unknown field, a missing field, a
+ * null for a primitive, a string for a number or a fraction for an integer rejects the command as
+ * {@code INVALID_PAYLOAD} with a {@link FieldError} naming the field ({@code payload.amount}). Event records
+ * are written to event data with Jackson and read back tolerantly (unknown fields ignored, missing ones
+ * default), so stored events keep replaying when a record gains or loses a field. The state is written to
+ * snapshots with Jackson and read back strictly; a snapshot that does not fit is ignored (full replay).
+ * Records should use JSON-friendly component types (numbers, strings, booleans, lists, maps, records).
+ *
+ * <h2>Snapshot schema</h2>
+ * By default the schema tag is derived from the state record's components ({@code Account(balance:long)}),
+ * so changing the state's shape invalidates old snapshots by itself; {@link Builder#schema} sets it by hand.
+ *
+ * <p>Immutable and thread-safe when the handlers are pure.
+ *
+ * @param <S> the state type
+ */
+public final class JavaBehavior<S> implements Behavior<S> {
+
+  private final String aggregateType;
+  private final String schema;
+  private final Class<S> stateType;
+  private final S emptyState;
+  private final Map<String, CommandBinding<S, ?>> commands;
+  private final Map<String, EventBinding<S, ?>> eventsByName;
+  private final Map<Class<?>, String> eventNames;
+  private final boolean ignoreUnknownEvents;
+  private final PayloadMapper mapper = new PayloadMapper();
+
+  private JavaBehavior(Builder<S> b) {
+    this.aggregateType = b.aggregateType;
+    this.schema = b.schema != null ? b.schema : defaultSchema(b.stateType);
+    this.stateType = b.stateType;
+    this.emptyState = b.emptyState;
+    this.commands = Map.copyOf(b.commands);
+    this.eventsByName = Map.copyOf(b.events);
+    Map<Class<?>, String> names = new LinkedHashMap<>();
+    b.events.forEach((name, binding) -> names.put(binding.type(), name));
+    this.eventNames = Map.copyOf(names);
+    this.ignoreUnknownEvents = b.ignoreUnknownEvents;
+  }
+
+  /**
+   * Starts a behaviour.
+   *
+   * @param aggregateType the aggregate type, for example {@code Account}
+   * @param stateType the state record's class
+   * @param emptyState the state of an actor without events
+   * @param <S> the state type
+   * @return a builder
+   * @throws InvalidInputException naming the refused argument
+   */
+  public static <S> Builder<S> builder(String aggregateType, Class<S> stateType, S emptyState) {
+    return new Builder<>(aggregateType, stateType, emptyState);
+  }
+
+  @Override
+  public String aggregateType() {
+    return aggregateType;
+  }
+
+  @Override
+  public String schema() {
+    return schema;
+  }
+
+  @Override
+  public S initialState() {
+    return emptyState;
+  }
+
+  @Override
+  public Set<String> commandNames() {
+    return commands.keySet();
+  }
+
+  @Override
+  public Decision decide(S state, Command command) {
+    CommandBinding<S, ?> binding = commands.get(command.name());
+    if (binding == null) {
+      return Decision.unknownCommand("aggregate type " + aggregateType + " has no command " + command.name()
+          + "; known: " + commands.keySet());
+    }
+    return decide(binding, state, command);
+  }
+
+  @Override
+  public S evolve(S state, Event event) {
+    EventBinding<S, ?> binding = eventsByName.get(event.eventType());
+    if (binding == null) {
+      if (ignoreUnknownEvents) {
+        return state;
+      }
+      throw new IllegalArgumentException("aggregate type " + aggregateType + " has no event handler for "
+          + event.eventType() + "; known: " + eventsByName.keySet());
+    }
+    return evolve(binding, state, event);
+  }
+
+  @Override
+  public Map<String, Object> stateToJson(S state) {
+    return mapper.write(state);
+  }
+
+  @Override
+  public S stateFromJson(Map<String, Object> json) {
+    PayloadMapper.Read<S> read = mapper.readStrict(json, stateType, "state");
+    if (!read.errors().isEmpty()) {
+      throw new IllegalArgumentException("snapshot state does not fit " + stateType.getSimpleName() + ": "
+          + read.errors());
+    }
+    return read.value();
+  }
+
+  @Override
+  public String toString() {
+    return "JavaBehavior[" + aggregateType + ", schema " + schema + ", commands " + commands.keySet() + "]";
+  }
+
+  private <C> Decision decide(CommandBinding<S, C> binding, S state, Command command) {
+    PayloadMapper.Read<C> read = mapper.readStrict(command.payload(), binding.type(), "payload");
+    if (!read.errors().isEmpty()) {
+      return Decision.invalidPayload(read.errors());
+    }
+    Effect effect = binding.handler().handle(state, read.value());
+    return switch (effect) {
+      case Effect.Reject r -> Decision.reject(r.message());
+      case Effect.Persist p -> Decision.emit(toNewEvents(p.events()));
+      case null -> throw new IllegalStateException("the handler of " + command.name() + " returned null");
+    };
+  }
+
+  private List<NewEvent> toNewEvents(List<?> records) {
+    List<NewEvent> out = new ArrayList<>(records.size());
+    for (Object record : records) {
+      String name = eventNames.get(record.getClass());
+      if (name == null) {
+        throw new IllegalStateException("event class " + record.getClass().getName() + " is not registered;"
+            + " add .event(\"Name\", " + record.getClass().getSimpleName() + ".class, handler)");
+      }
+      out.add(new NewEvent(name, mapper.write(record)));
+    }
+    return out;
+  }
+
+  private <E> S evolve(EventBinding<S, E> binding, S state, Event event) {
+    E typed = mapper.readTolerant(event.data(), binding.type());
+    return Checks.notNull(binding.handler().apply(state, typed), "state after " + event.eventType());
+  }
+
+  private static String defaultSchema(Class<?> type) {
+    if (!type.isRecord()) {
+      return type.getName();
+    }
+    StringJoiner parts = new StringJoiner(",", type.getSimpleName() + "(", ")");
+    for (RecordComponent c : type.getRecordComponents()) {
+      parts.add(c.getName() + ":" + c.getGenericType().getTypeName().replaceAll("[a-z0-9_]+\\.", ""));
+    }
+    return parts.toString();
+  }
+
+  private record CommandBinding<S, C>(Class<C> type, CommandHandler<S, C> handler) {}
+
+  private record EventBinding<S, E>(Class<E> type, EventHandler<S, E> handler) {}
+
+  /**
+   * Builds a {@link JavaBehavior}. Not thread-safe. Each method refuses a bad argument at once with an
+   * {@link InvalidInputException} naming it.
+   *
+   * @param <S> the state type
+   */
+  public static final class Builder<S> {
+    private final String aggregateType;
+    private final Class<S> stateType;
+    private final S emptyState;
+    private final Map<String, CommandBinding<S, ?>> commands = new LinkedHashMap<>();
+    private final Map<String, EventBinding<S, ?>> events = new LinkedHashMap<>();
+    private String schema;
+    private boolean ignoreUnknownEvents;
+
+    private Builder(String aggregateType, Class<S> stateType, S emptyState) {
+      this.aggregateType = ActorKey.validAggregateType(aggregateType);
+      this.stateType = Checks.notNull(stateType, "stateType");
+      this.emptyState = Checks.notNull(emptyState, "emptyState");
+    }
+
+    /**
+     * Handles a command.
+     *
+     * @param name the command name; unique in this behaviour
+     * @param type the command record's class
+     * @param handler decides the command
+     * @param <C> the command type
+     * @return this builder
+     */
+    public <C> Builder<S> command(String name, Class<C> type, CommandHandler<S, C> handler) {
+      Checks.notBlank(name, "name");
+      if (commands.putIfAbsent(name, new CommandBinding<>(Checks.notNull(type, "type"),
+          Checks.notNull(handler, "handler"))) != null) {
+        throw new InvalidInputException("name", "command " + name + " is already handled");
+      }
+      return this;
+    }
+
+    /**
+     * Handles an event; its record class is also how handlers' events are named when stored.
+     *
+     * @param name the event type; unique in this behaviour
+     * @param type the event record's class; used by one event only
+     * @param handler folds the event into the state
+     * @param <E> the event type
+     * @return this builder
+     */
+    public <E> Builder<S> event(String name, Class<E> type, EventHandler<S, E> handler) {
+      Checks.notBlank(name, "name");
+      Checks.notNull(type, "type");
+      if (events.values().stream().anyMatch(b -> b.type().equals(type))) {
+        throw new InvalidInputException("type", type.getName() + " is already the record of another event");
+      }
+      if (events.putIfAbsent(name, new EventBinding<>(type, Checks.notNull(handler, "handler"))) != null) {
+        throw new InvalidInputException("name", "event " + name + " is already handled");
+      }
+      return this;
+    }
+
+    /**
+     * Sets the snapshot schema tag (by default derived from the state record's components). Change it when
+     * old snapshots must be ignored.
+     *
+     * @param tag the tag; not blank
+     * @return this builder
+     */
+    public Builder<S> schema(String tag) {
+      this.schema = Checks.notBlank(tag, "schema");
+      return this;
+    }
+
+    /**
+     * Skips stored events of types without a handler during replay, instead of failing the activation (the
+     * default). Use it when an event type was retired on purpose.
+     *
+     * @return this builder
+     */
+    public Builder<S> ignoreUnknownEvents() {
+      this.ignoreUnknownEvents = true;
+      return this;
+    }
+
+    /**
+     * Builds the behaviour.
+     *
+     * @return the behaviour
+     */
+    public JavaBehavior<S> build() {
+      return new JavaBehavior<>(this);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.aether.runtime.spi;
+
+import dev.aether.runtime.ModelError;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.RuntimeMessage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A model compiled by a {@link ModelEngine} for one runtime: the behaviours it runs, the check every command
+ * passes before it reaches an actor, and the reaction to accepted commands (policies, read models).
+ *
+ * <p>The runtime calls {@link #check} on the sender's thread, and {@link #onAccepted} on the actor's thread
+ * after the commit and before the sender's future completes: both must be quick and must not block (hand
+ * work off to another thread). Thread-safe.
+ */
+public interface ModelPlan extends AutoCloseable {
+
+  /**
+   * The model-driven behaviours, one per aggregate of the model without a Java behaviour.
+   *
+   * @return the behaviours
+   */
+  List<Behavior<?>> behaviors();
+
+  /**
+   * Problems that do not stop the model from loading, for example policy cycles.
+   *
+   * @return the warnings (paths and stable ids as for errors)
+   */
+  List<ModelError> warnings();
+
+  /**
+   * Checks a command against the model before it reaches its actor: aggregate and command known, payload
+   * fields present, typed and within their constraints.
+   *
+   * @param message the command
+   * @return a rejection ({@code UNKNOWN_COMMAND} or {@code INVALID_PAYLOAD} with field errors), or empty
+   *     when the command may proceed (also for aggregates the model does not declare)
+   */
+  Optional<CommandResult.Rejected> check(RuntimeMessage message);
+
+  /**
+   * Reacts to a command that was accepted with events (also to a duplicate's remembered outcome, so a
+   * resent command triggers its policies again; policy commands are idempotent).
+   *
+   * @param message the command
+   * @param result its outcome, with at least one event
+   */
+  void onAccepted(RuntimeMessage message, CommandResult.Accepted result);
+
+  /** Stops the plan's background work (policy deliveries, projections). Idempotent. */
+  @Override
+  void close();
+}

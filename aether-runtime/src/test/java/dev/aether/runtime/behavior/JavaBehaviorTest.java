@@ -1,0 +1,149 @@
+package dev.aether.runtime.behavior;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.FieldError;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.runtime.spi.Command;
+import dev.aether.runtime.spi.Decision;
+import dev.aether.runtime.spi.NewEvent;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JavaBehaviorTest {
+
+  record Cart(List<String> items, long total) {}
+
+  record Line(String sku, int quantity) {}
+
+  record AddLines(List<Line> lines, boolean gift) {}
+
+  record LinesAdded(List<String> skus, long total) {}
+
+  record Unregistered(int x) {}
+
+  private final JavaBehavior<Cart> cart = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+      .command("AddLines", AddLines.class, (s, c) -> c.lines().isEmpty() ? Effect.reject("no lines")
+          : Effect.persist(new LinesAdded(c.lines().stream().map(Line::sku).toList(), c.lines().size())))
+      .command("Bad", AddLines.class, (s, c) -> Effect.persist(new Unregistered(1)))
+      .event("LinesAdded", LinesAdded.class, (s, e) -> new Cart(e.skus(), s.total() + e.total()))
+      .build();
+
+  private Decision decide(String command, Map<String, Object> payload) {
+    return cart.decide(cart.initialState(), new Command(ActorKey.of("Cart", "c1"), command, payload, "id", Map.of()));
+  }
+
+  private List<FieldError> errors(Map<String, Object> payload) {
+    Decision d = decide("AddLines", payload);
+    assertThat(d).isInstanceOf(Decision.Reject.class);
+    Decision.Reject r = (Decision.Reject) d;
+    assertThat(r.reason()).isEqualTo(RejectionReason.INVALID_PAYLOAD);
+    return r.fieldErrors();
+  }
+
+  @Test
+  void command_isMappedToItsRecord_andEventsToData() {
+    Decision d = decide("AddLines", Map.of("lines", List.of(Map.of("sku", "A", "quantity", 2L)), "gift", true));
+
+    assertThat(d).isEqualTo(Decision.emit(NewEvent.of("LinesAdded", Map.of("skus", List.of("A"), "total", 1L))));
+  }
+
+  @Test
+  void payloadErrors_nameTheField() {
+    assertThat(errors(Map.of("lines", List.of(), "gift", true, "colour", "red")))
+        .singleElement().satisfies(e -> {
+          assertThat(e.path()).isEqualTo("payload.colour");
+          assertThat(e.problem()).contains("unknown field").contains("lines").contains("gift");
+        });
+    assertThat(errors(Map.of("lines", List.of()))).extracting(FieldError::path).containsExactly("payload.gift");
+    assertThat(errors(Map.of("lines", List.of(Map.of("sku", "A", "quantity", "two")), "gift", true)))
+        .extracting(FieldError::path).containsExactly("payload.lines[0].quantity");
+    assertThat(errors(Map.of("lines", List.of(Map.of("sku", "A", "quantity", 1.5)), "gift", true)))
+        .extracting(FieldError::path).containsExactly("payload.lines[0].quantity");
+    Map<String, Object> nullGift = new HashMap<>(Map.of("lines", List.of()));
+    nullGift.put("gift", null);
+    assertThat(errors(nullGift)).singleElement().satisfies(e -> {
+      assertThat(e.path()).isEqualTo("payload.gift");
+      assertThat(e.problem()).contains("null");
+    });
+    assertThat(errors(Map.of("lines", "A", "gift", true))).extracting(FieldError::path)
+        .containsExactly("payload.lines");
+  }
+
+  @Test
+  void unknownCommand_isAnUnknownCommandDecision() {
+    Decision d = decide("Checkout", Map.of());
+    assertThat(d).isInstanceOfSatisfying(Decision.Reject.class, r -> {
+      assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_COMMAND);
+      assertThat(r.message()).contains("Checkout").contains("AddLines");
+    });
+    assertThat(cart.commandNames()).containsExactlyInAnyOrder("AddLines", "Bad");
+  }
+
+  @Test
+  void businessRejection_isABusinessRuleDecision() {
+    assertThat(decide("AddLines", Map.of("lines", List.of(), "gift", false))).isEqualTo(Decision.reject("no lines"));
+  }
+
+  @Test
+  void unregisteredEventRecord_failsTheDecision_sayingWhatToRegister() {
+    assertThatThrownBy(() -> decide("Bad", Map.of("lines", List.of(), "gift", false)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("Unregistered").hasMessageContaining(".event(");
+  }
+
+  @Test
+  void events_areReadTolerantly_soOldAndNewShapesReplay() {
+    Event withExtraField = Event.builder().eventType("LinesAdded").streamId("Cart/c1").version(1)
+        .data(Map.of("skus", List.of("A"), "total", 3, "addedBy", "bob")).build();
+    Event withMissingField = Event.builder().eventType("LinesAdded").streamId("Cart/c1").version(2)
+        .data(Map.of("skus", List.of("B"))).build();
+
+    Cart state = cart.evolve(cart.evolve(cart.initialState(), withExtraField), withMissingField);
+
+    assertThat(state).isEqualTo(new Cart(List.of("B"), 3));
+  }
+
+  @Test
+  void unknownEventType_failsReplay_unlessIgnoredOnPurpose() {
+    Event retired = Event.builder().eventType("Retired").streamId("Cart/c1").version(1).build();
+    assertThatThrownBy(() -> cart.evolve(cart.initialState(), retired)).hasMessageContaining("Retired");
+
+    JavaBehavior<Cart> lenient = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .ignoreUnknownEvents().build();
+    assertThat(lenient.evolve(lenient.initialState(), retired)).isEqualTo(lenient.initialState());
+  }
+
+  @Test
+  void state_roundTripsThroughJson_andAStateThatDoesNotFitIsRefused() {
+    Cart state = new Cart(List.of("A", "B"), 7);
+    assertThat(cart.stateFromJson(cart.stateToJson(state))).isEqualTo(state);
+    assertThatThrownBy(() -> cart.stateFromJson(Map.of("items", List.of(), "total", 1, "extra", true)))
+        .hasMessageContaining("state.extra");
+  }
+
+  @Test
+  void schema_isDerivedFromTheStateRecord_orSetByHand() {
+    assertThat(cart.schema()).isEqualTo("Cart(items:List<String>,total:long)");
+    assertThat(JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0)).schema("cart-v2").build().schema())
+        .isEqualTo("cart-v2");
+  }
+
+  @Test
+  void builder_refusesDuplicatesAndBadNames() {
+    var b = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .command("Add", AddLines.class, (s, c) -> Effect.none())
+        .event("Added", LinesAdded.class, (s, e) -> s);
+    assertThatThrownBy(() -> b.command("Add", AddLines.class, (s, c) -> Effect.none()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("Add");
+    assertThatThrownBy(() -> b.event("Added2", LinesAdded.class, (s, e) -> s))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("LinesAdded");
+    assertThatThrownBy(() -> JavaBehavior.builder("Cart/x", Cart.class, new Cart(List.of(), 0)))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("aggregateType"));
+  }
+}
