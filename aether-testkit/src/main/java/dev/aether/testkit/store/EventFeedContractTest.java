@@ -462,7 +462,8 @@ public abstract class EventFeedContractTest {
     assertThat(deliveredEvents(lost)).containsExactlyElementsOf(commit);
     assertThat(deliveredEvents(again)).containsExactlyElementsOf(commit);
     assertThat(lost).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
-    assertThat(again).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(2));
+    // 2, or more on a machine so slow that a redelivery timed out too before a member took it
+    assertThat(again).allSatisfy(d -> assertThat(d.attempt()).isGreaterThanOrEqualTo(2));
     assertThat(survivor.poll(10, Duration.ofMillis(200))).isEmpty();
   }
 
@@ -478,7 +479,9 @@ public abstract class EventFeedContractTest {
     second.getFirst().ack();
 
     assertThat(deliveredEvents(first)).isEqualTo(deliveredEvents(second)).isEqualTo(commit);
-    assertThat(second.getFirst().attempt()).isEqualTo(2);
+    assertThat(first.getFirst().attempt()).isEqualTo(1);
+    // 2, or more on a machine so slow that a redelivery timed out too before the member took it
+    assertThat(second.getFirst().attempt()).isGreaterThanOrEqualTo(2);
   }
 
   @Test
