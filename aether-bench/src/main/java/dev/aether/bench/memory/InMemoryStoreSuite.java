@@ -85,7 +85,7 @@ public final class InMemoryStoreSuite implements Suite {
       @Override
       public long run() {
         for (Event event : events) {
-          map.computeIfAbsent(event.actorId(), id -> new ArrayList<>()).add(event);
+          map.computeIfAbsent(event.streamId(), id -> new ArrayList<>()).add(event);
         }
         return events.size();
       }
@@ -98,7 +98,7 @@ public final class InMemoryStoreSuite implements Suite {
       public long run() {
         for (List<Event> commit : commits) {
           Event first = commit.getFirst();
-          store.append(first.actorId(), first.version() - 1, commit);
+          store.append(first.streamId(), first.version() - 1, commit);
         }
         return commits.size();
       }
@@ -115,7 +115,7 @@ public final class InMemoryStoreSuite implements Suite {
       @Override
       public long run() {
         for (List<Event> commit : commits) {
-          map.computeIfAbsent(commit.getFirst().actorId(), id -> new ArrayList<>()).addAll(commit);
+          map.computeIfAbsent(commit.getFirst().streamId(), id -> new ArrayList<>()).addAll(commit);
         }
         return commits.size();
       }
@@ -123,7 +123,7 @@ public final class InMemoryStoreSuite implements Suite {
   }
 
   private Benchmark read() {
-    String actorId = history.getFirst().actorId();
+    String actorId = history.getFirst().streamId();
     return new StoreBenchmark() {
       @Override
       public void setUp() {
@@ -143,7 +143,7 @@ public final class InMemoryStoreSuite implements Suite {
   }
 
   private Benchmark rawRead() {
-    String actorId = history.getFirst().actorId();
+    String actorId = history.getFirst().streamId();
     return new RawBenchmark() {
       @Override
       public void setUp() {
@@ -204,7 +204,7 @@ public final class InMemoryStoreSuite implements Suite {
   }
 
   private static Event event(String actorId, long version, long amount) {
-    return Event.builder().eventType("MoneyDeposited").actorId(actorId).version(version)
+    return Event.builder().eventType("MoneyDeposited").streamId(actorId).version(version)
         .data(Map.of("amount", amount)).build();
   }
 
@@ -218,9 +218,9 @@ public final class InMemoryStoreSuite implements Suite {
     }
 
     void expectLatest(Event last) {
-      long latest = store.getLatestVersion(last.actorId());
+      long latest = store.getLatestVersion(last.streamId());
       if (latest != last.version()) {
-        throw new IllegalStateException(last.actorId() + " is at v" + latest + ", expected v" + last.version());
+        throw new IllegalStateException(last.streamId() + " is at v" + latest + ", expected v" + last.version());
       }
     }
   }

@@ -240,7 +240,7 @@ public final class ModelSuite implements Suite {
     }
 
     private static dev.aether.event.Event event(dev.aether.runtime.spi.NewEvent e, long version) {
-      return dev.aether.event.Event.builder().id("e").eventType(e.eventType()).actorId("Account/acc-1")
+      return dev.aether.event.Event.builder().id("e").eventType(e.eventType()).streamId("Account/acc-1")
           .version(version).data(e.data()).timestamp(java.time.Instant.EPOCH).build();
     }
   }

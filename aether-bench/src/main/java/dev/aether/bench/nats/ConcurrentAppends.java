@@ -46,7 +46,7 @@ final class ConcurrentAppends {
           Thread.ofVirtual().start(() -> {
             try {
               for (Event event : events) {
-                bench.store().append(event.actorId(), event.version() - 1, List.of(event));
+                bench.store().append(event.streamId(), event.version() - 1, List.of(event));
               }
             } catch (RuntimeException e) {
               failure.compareAndSet(null, e);
@@ -82,9 +82,9 @@ final class ConcurrentAppends {
     public void tearDown() {
       for (List<Event> events : actors) {
         Event last = events.getLast();
-        long latest = bench.store().getLatestVersion(last.actorId());
+        long latest = bench.store().getLatestVersion(last.streamId());
         if (latest != last.version()) {
-          throw new IllegalStateException(last.actorId() + " is at v" + latest + ", expected v" + last.version());
+          throw new IllegalStateException(last.streamId() + " is at v" + latest + ", expected v" + last.version());
         }
       }
     }
@@ -110,7 +110,7 @@ final class ConcurrentAppends {
         ids = new String[ACTORS][EVENTS];
         for (int a = 0; a < ACTORS; a++) {
           List<Event> events = actors.get(a);
-          subjects.add(NatsBench.subject(events.getFirst().actorId()));
+          subjects.add(NatsBench.subject(events.getFirst().streamId()));
           for (int e = 0; e < EVENTS; e++) {
             payloads[a][e] = EventJson.toBytes(events.get(e));
             ids[a][e] = events.get(e).id();

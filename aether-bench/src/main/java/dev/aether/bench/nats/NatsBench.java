@@ -109,7 +109,7 @@ final class NatsBench implements AutoCloseable {
 
   /** One event like the runtime writes: a small {@code data} object. */
   static Event event(String actorId, long version) {
-    return Event.builder().eventType("MoneyDeposited").actorId(actorId).version(version)
+    return Event.builder().eventType("MoneyDeposited").streamId(actorId).version(version)
         .data(Map.of("amount", version * 10, "currency", "EUR")).build();
   }
 
@@ -117,7 +117,7 @@ final class NatsBench implements AutoCloseable {
   void checkLayout(String actorId, long version) throws Exception {
     byte[] data = jsm.getLastMessage(STREAM, subject(actorId)).getData();
     Event event = EventJson.fromBytes(data);
-    if (!event.actorId().equals(actorId) || event.version() != version) {
+    if (!event.streamId().equals(actorId) || event.version() != version) {
       throw new IllegalStateException("the store's layout is not the documented one: " + event);
     }
   }

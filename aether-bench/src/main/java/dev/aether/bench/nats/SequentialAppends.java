@@ -39,14 +39,14 @@ final class SequentialAppends {
       @Override
       public long run() {
         for (Event event : events) {
-          bench.store().append(event.actorId(), event.version() - 1, List.of(event));
+          bench.store().append(event.streamId(), event.version() - 1, List.of(event));
         }
         return EVENTS;
       }
 
       @Override
       public void tearDown() throws Exception {
-        bench.checkLayout(events.getLast().actorId(), EVENTS);
+        bench.checkLayout(events.getLast().streamId(), EVENTS);
       }
     };
   }
@@ -61,7 +61,7 @@ final class SequentialAppends {
       public void setUp() {
         bench.nextRun();
         List<Event> events = events(bench.freshActor("seq-raw", 0));
-        subject = NatsBench.subject(events.getFirst().actorId());
+        subject = NatsBench.subject(events.getFirst().streamId());
         payloads = new byte[EVENTS][];
         ids = new String[EVENTS];
         for (int i = 0; i < EVENTS; i++) {

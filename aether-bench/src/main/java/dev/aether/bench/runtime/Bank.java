@@ -53,7 +53,7 @@ final class Bank {
   static Event depositedEvent(String actorId, long version) {
     String streamId = ActorKey.of(TYPE, actorId).streamId();
     String commandId = dev.aether.event.EventIds.newId();
-    return Event.builder().eventType("Deposited").actorId(streamId).commandId(commandId).version(version)
+    return Event.builder().eventType("Deposited").streamId(streamId).commandId(commandId).version(version)
         .data(Map.of("amount", 1)).causationId(commandId).correlationId(commandId).timestamp(Instant.now())
         .build();
   }

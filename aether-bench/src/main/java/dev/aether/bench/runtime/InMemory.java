@@ -126,7 +126,7 @@ final class InMemory {
           idleStore = InMemoryEventStore.create();
           for (int a = 0; a < IDLE_ACTORS; a++) {
             Event event = Bank.depositedEvent("idle-" + a, 1);
-            idleStore.append(event.actorId(), 0, List.of(event));
+            idleStore.append(event.streamId(), 0, List.of(event));
           }
         }
         idle = Bank.runtime().eventStore(idleStore).withoutSnapshots()

@@ -25,24 +25,24 @@ public final class ReadmeExample {
 
     // One event at a time: each version must be above the actor's latest one.
     store.saveEvent(Event.builder()
-        .eventType("AccountOpened").actorId("account-42").version(1)
+        .eventType("AccountOpened").streamId("account-42").version(1)
         .data(Map.of("owner", "Ada"))
         .build());
 
     // Several events in one atomic commit, only if the actor is still at version 1.
     long version = store.append("account-42", 1, List.of(
-        Event.builder().eventType("MoneyDeposited").actorId("account-42").version(2)
+        Event.builder().eventType("MoneyDeposited").streamId("account-42").version(2)
             .data(Map.of("amount", 100)).build(),
-        Event.builder().eventType("MoneyWithdrawn").actorId("account-42").version(3)
+        Event.builder().eventType("MoneyWithdrawn").streamId("account-42").version(3)
             .data(Map.of("amount", 30)).build()));
     System.out.println("account-42 is at version " + version);
 
     // A writer that still believes the account is at version 1 is refused; nothing is stored.
     try {
-      store.saveEvent(Event.builder().eventType("MoneyDeposited").actorId("account-42").version(2)
+      store.saveEvent(Event.builder().eventType("MoneyDeposited").streamId("account-42").version(2)
           .data(Map.of("amount", 5)).build());
     } catch (VersionConflictException e) {
-      System.out.println(e.actorId() + ": attempted v" + e.attemptedVersion()
+      System.out.println(e.streamId() + ": attempted v" + e.attemptedVersion()
           + ", current v" + e.currentVersion());
     }
 

@@ -118,7 +118,7 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
 
   @Override
   public Map<String, Object> evolve(Map<String, Object> state, Event event) {
-    String streamId = event.actorId();
+    String streamId = event.streamId();
     String actorId = streamId.substring(streamId.indexOf('/') + 1);
     return apply(state, event.eventType(), event.data(), actorId, event.timestamp());
   }

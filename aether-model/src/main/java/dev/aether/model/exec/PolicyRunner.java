@@ -127,14 +127,14 @@ final class PolicyRunner implements AutoCloseable {
   }
 
   private void handle(Event event) {
-    long checkpoint = checkpoints.checkpoint(CHECKPOINTS, event.actorId());
+    long checkpoint = checkpoints.checkpoint(CHECKPOINTS, event.streamId());
     if (closed || event.version() <= checkpoint) {
       return;
     }
     if (event.version() > checkpoint + 1) {
-      catchUp(event.actorId(), event.version());
+      catchUp(event.streamId(), event.version());
     } else if (checkpoint == 0) {
-      checkpoints.advance(CHECKPOINTS, event.actorId(), 0); // known before delivery
+      checkpoints.advance(CHECKPOINTS, event.streamId(), 0); // known before delivery
     }
     deliverAll(event);
   }
@@ -150,7 +150,7 @@ final class PolicyRunner implements AutoCloseable {
 
   /** @return {@code false} when the runner closed before every policy was done (no checkpoint written) */
   private boolean deliverAll(Event event) {
-    String streamId = event.actorId();
+    String streamId = event.streamId();
     List<PolicyProgram> policies = byEvent.get(streamId.substring(0, Math.max(streamId.indexOf('/'), 0)) + "."
         + event.eventType());
     if (policies != null) {
@@ -205,7 +205,7 @@ final class PolicyRunner implements AutoCloseable {
    * runtime gives a command's events when it has none; user and trace ids = the event's, when it has them.
    */
   static RuntimeMessage message(PolicyProgram p, Event event) {
-    String streamId = event.actorId();
+    String streamId = event.streamId();
     Map<String, Object> variables = new HashMap<>(4);
     variables.put("event", event.data());
     variables.put("actorId", streamId.substring(streamId.indexOf('/') + 1));

@@ -79,12 +79,12 @@ final class Projector implements ReadModel, AutoCloseable {
   }
 
   private void project(Event event) {
-    long checkpoint = store.checkpoint(program.name(), event.actorId());
+    long checkpoint = store.checkpoint(program.name(), event.streamId());
     if (event.version() <= checkpoint) {
       return;
     }
     if (event.version() > checkpoint + 1) {
-      catchUp(event.actorId(), event.version());
+      catchUp(event.streamId(), event.version());
     }
     apply(event);
   }
@@ -101,7 +101,7 @@ final class Projector implements ReadModel, AutoCloseable {
   }
 
   private void apply(Event event) {
-    String streamId = event.actorId();
+    String streamId = event.streamId();
     int slash = streamId.indexOf('/');
     ReadModelProgram.Handler handler = program.handlers().get(streamId.substring(0, Math.max(slash, 0)) + "."
         + event.eventType());

@@ -108,7 +108,7 @@ class ModelBehaviorProperties {
       if (decision instanceof Decision.Emit emit) {
         List<Event> stored = events.computeIfAbsent(step.actor(), k -> new ArrayList<>());
         for (NewEvent e : emit.events()) {
-          Event event = Event.builder().eventType(e.eventType()).actorId("Account/" + step.actor())
+          Event event = Event.builder().eventType(e.eventType()).streamId("Account/" + step.actor())
               .version(stored.size() + 1).data(e.data()).timestamp(Instant.EPOCH).build();
           stored.add(event);
           state = behavior.evolve(state, event);

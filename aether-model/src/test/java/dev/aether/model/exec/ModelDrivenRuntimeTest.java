@@ -224,11 +224,11 @@ class ModelDrivenRuntimeTest {
   @Test
   void policyCommand_forAnEventWithoutCorrelation_isCorrelatedToTheEventsCommand() {
     PolicyProgram credit = CompiledModel.compile(BankModel.load()).policies().getFirst();
-    Event withCorrelation = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+    Event withCorrelation = Event.builder().streamId("Account/a").eventType("TransferSent").version(1)
         .commandId("cmd-1").correlationId("corr-1").data(Map.of("to", "b", "amount", 5)).build();
-    Event foreign = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+    Event foreign = Event.builder().streamId("Account/a").eventType("TransferSent").version(1)
         .commandId("cmd-1").data(Map.of("to", "b", "amount", 5)).build();
-    Event bare = Event.builder().actorId("Account/a").eventType("TransferSent").version(1)
+    Event bare = Event.builder().streamId("Account/a").eventType("TransferSent").version(1)
         .data(Map.of("to", "b", "amount", 5)).build();
 
     assertThat(PolicyRunner.message(credit, withCorrelation).correlationId()).contains("corr-1");
