@@ -267,7 +267,9 @@ final class PolicyRunner implements AutoCloseable {
           inHand.addAndGet(batch.size());
           for (FeedDelivery delivery : batch) {
             try {
-              if (!closed) {
+              if (closed) {
+                delivery.nak(Duration.ZERO); // not started: handed out again at once
+              } else {
                 handle(delivery);
               }
             } finally {
@@ -309,7 +311,8 @@ final class PolicyRunner implements AutoCloseable {
       }
       Optional<CommandResult> result = await(gateway.sendMessage(message));
       if (result.isEmpty()) {
-        return; // closing: not acknowledged, so delivered again (here or elsewhere)
+        delivery.nak(Duration.ZERO); // closing: handed out again at once, here after a restart or elsewhere
+        return;
       }
       switch (result.get()) {
         case CommandResult.Accepted accepted -> {
