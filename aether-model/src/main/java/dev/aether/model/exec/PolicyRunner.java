@@ -309,7 +309,13 @@ final class PolicyRunner implements AutoCloseable {
         delivery.ack();
         return;
       }
-      Optional<CommandResult> result = await(gateway.sendMessage(message));
+      Optional<CommandResult> result;
+      try {
+        result = await(gateway.sendMessage(message));
+      } catch (RuntimeException e) { // a gateway that throws instead of answering: retried like a transient cause
+        retryOrDeadLetter(delivery, "the gateway failed: " + e);
+        return;
+      }
       if (result.isEmpty()) {
         delivery.nak(Duration.ZERO); // closing: handed out again at once, here after a restart or elsewhere
         return;
@@ -319,12 +325,20 @@ final class PolicyRunner implements AutoCloseable {
           (accepted.duplicate() ? meters.duplicate : meters.accepted).increment();
           delivery.ack();
         }
-        case CommandResult.Rejected r when r.isTransient() && delivery.attempt() < MAX_ATTEMPTS -> {
-          meters.retried.increment();
-          delivery.nak(Duration.ofMillis(Math.min(2000, 10L << Math.min(delivery.attempt() - 1, 8))));
-        }
+        case CommandResult.Rejected r when r.isTransient() -> retryOrDeadLetter(delivery,
+            r.reason() + ": " + r.message());
         case CommandResult.Rejected r -> deadLetter(delivery, r.reason() + ": " + r.message());
       }
+    }
+
+    /** Delivers again after a back-off (10 ms doubling to 2 s), or dead-letters the last attempt. */
+    private void retryOrDeadLetter(FeedDelivery delivery, String error) {
+      if (delivery.attempt() >= MAX_ATTEMPTS) {
+        deadLetter(delivery, error);
+        return;
+      }
+      meters.retried.increment();
+      delivery.nak(Duration.ofMillis(Math.min(2000, 10L << Math.min(delivery.attempt() - 1, 8))));
     }
 
     private void deadLetter(FeedDelivery delivery, String error) {

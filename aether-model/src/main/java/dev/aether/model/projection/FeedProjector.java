@@ -215,16 +215,9 @@ final class FeedProjector<V> implements RunningProjection<V> {
     store.advance(projection.name(), event.streamId(), event.version());
   }
 
-  /** Completes the waiters the position reached, reports the catch-up, wakes the callers of the awaits. */
+  /** Reports the catch-up, completes the waiters the position reached, wakes the callers of the awaits. */
   private void settle() {
     FeedPosition now = position;
-    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-      Waiter w = it.next();
-      if (now.covers(w.target())) {
-        it.remove();
-        w.done().complete(null);
-      }
-    }
     CatchUp current = catchUp;
     if (current != null) {
       long elapsed = System.nanoTime() - current.startNanos();
@@ -243,6 +236,13 @@ final class FeedProjector<V> implements RunningProjection<V> {
         LOG.info("projection {}: {} {}/{} commits, {} events/s, ETA {}", projection.name(),
             current.rebuild() ? "rebuilding" : "catching up", done, total, Math.round(rate),
             p.eta().map(Duration::toString).orElse("-"));
+      }
+    }
+    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (now.covers(w.target())) {
+        it.remove();
+        w.done().complete(null);
       }
     }
     synchronized (progressed) {
