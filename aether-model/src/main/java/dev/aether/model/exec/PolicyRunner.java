@@ -1,6 +1,7 @@
 package dev.aether.model.exec;
 
 import dev.aether.InvalidInputException;
+import dev.aether.config.ConfigKeys;
 import dev.aether.event.Event;
 import dev.aether.model.expr.Bindings;
 import dev.aether.runtime.CommandGateway;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * Runs a model's policies from the event feed: every writer's events, at least once. Each policy is a durable
  * shared group of the feed ({@link #group}): every process that runs the model joins it, each event goes to one
  * member at a time, and an event a member took but did not acknowledge (it crashed, or closed) goes to another
- * after the ack timeout. A new group starts at the beginning of the feed.
+ * after the ack timeout. A new group starts at the beginning of the feed. The groups' options (ack timeout,
+ * commits in flight) are read from the system properties {@code aether.feed.*} when the model is loaded.
  *
  * <p>Per delivery, on the policy's virtual thread ({@code aether-policy-<name>}): an event the policy does not
  * react to, or whose condition is false, is acknowledged at once; otherwise the command (deterministic id
@@ -83,10 +85,11 @@ final class PolicyRunner implements AutoCloseable {
     this.store = store;
     this.clock = clock;
     this.registry = registry;
+    // read when the model is loaded, so a test or an operator can set them as system properties
+    SharedFeedOptions options = SharedFeedOptions.fromMap(ConfigKeys.fromProperties(System.getProperties()));
     for (PolicyProgram p : policies) {
       byName.put(p.name(), p);
-      workers.add(new Worker(p, feed.openShared(group(modelName, p.name()), FeedStart.beginning(),
-          SharedFeedOptions.builder().build())));
+      workers.add(new Worker(p, feed.openShared(group(modelName, p.name()), FeedStart.beginning(), options)));
     }
     workers.forEach(Worker::start);
   }
