@@ -16,6 +16,11 @@ public final class FeedChecks {
   /** Group names: also valid NATS durable consumer names (no {@code .}, wildcards, whitespace or separators). */
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_-]{1," + SharedFeedOptions.MAX_GROUP_LENGTH + "}");
 
+  /** The longest wait a poll honours, about 73 years: a deadline {@code nanoTime() + wait} never overflows. */
+  public static final long MAX_WAIT_NANOS = Long.MAX_VALUE >> 2;
+
+  private static final Duration MAX_WAIT = Duration.ofNanos(MAX_WAIT_NANOS);
+
   private FeedChecks() {}
 
   /**
@@ -23,7 +28,8 @@ public final class FeedChecks {
    *
    * @param max the most entries wanted: positive
    * @param wait the longest wait: not null, not negative
-   * @return {@code wait} in nanoseconds, saturated at {@link Long#MAX_VALUE}
+   * @return {@code wait} in nanoseconds, at most {@link #MAX_WAIT_NANOS} (so that adding it to
+   *     {@link System#nanoTime()} cannot overflow)
    */
   public static long poll(int max, Duration wait) {
     if (max <= 0) {
@@ -33,11 +39,7 @@ public final class FeedChecks {
     if (wait.isNegative()) {
       throw new InvalidInputException("wait", "must not be negative, was " + wait);
     }
-    try {
-      return wait.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
+    return wait.compareTo(MAX_WAIT) >= 0 ? MAX_WAIT_NANOS : wait.toNanos();
   }
 
   /**
