@@ -32,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * (the runtime's group commit) is tested without NATS.
  *
  * <p>{@link #health()} is always {@link StoreHealth.Status#CONNECTED}: there is nothing to lose touch with.
+ *
+ * <p><b>Feed</b> ({@link EventFeed}): one partition, 0, holding every commit in the order it was stored
+ * (numbered 1, 2, 3, ... as it is stored, under the stream's lock, so a stream's commits keep their version
+ * order), hence a global order across streams. Polls wait on a condition, never by polling. Shared groups live
+ * as long as the store; their ack timeouts run on {@link System#nanoTime()}.
  */
-public final class InMemoryEventStore implements EventStore, SnapshotStore, HealthReporting {
+public final class InMemoryEventStore implements EventStore, SnapshotStore, EventFeed, HealthReporting {
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryEventStore.class);
 
@@ -42,6 +47,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Heal
 
   private final ConcurrentMap<String, History> histories = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ActorSnapshot> snapshots = new ConcurrentHashMap<>();
+  private final InMemoryFeed feed = new InMemoryFeed();
   private final EventStoredListener listener;
   private final long maxCommitBytes;
 
@@ -96,6 +102,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Heal
         throw new VersionConflictException(event.streamId(), event.version(), current);
       }
       history.events.add(event);
+      feed.append(List.of(event));
       notifyStored(event);
     } finally {
       history.lock.unlock();
@@ -114,6 +121,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Heal
         throw new VersionConflictException(streamId, batch.getFirst().version(), expectedVersion, current);
       }
       history.events.addAll(batch);
+      feed.append(batch);
       batch.forEach(this::notifyStored);
       return batch.getLast().version();
     } finally {
@@ -155,6 +163,29 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Heal
     } finally {
       history.lock.unlock();
     }
+  }
+
+  /**
+   * {@inheritDoc} The in-memory store has one partition, 0; its commits are numbered 1, 2, 3, ... in the order
+   * they were stored, so a reader sees every stream's events in one global order.
+   */
+  @Override
+  public FeedReader openFeed(FeedStart start) {
+    return feed.open(start);
+  }
+
+  /** {@inheritDoc} Partition 0 at the number of commits stored so far. */
+  @Override
+  public FeedPosition head() {
+    return feed.head();
+  }
+
+  /**
+   * {@inheritDoc} The group lives as long as this store; its ack timeout counts on {@link System#nanoTime()}.
+   */
+  @Override
+  public SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options) {
+    return feed.openShared(group, startIfNew, options);
   }
 
   @Override

@@ -8,11 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link ReadModelStore} in memory: rows and checkpoints live as long as this object (share one instance
  * between runtimes to keep them across a restart in one process). Thread-safe (concurrent maps; rows are
- * stored as unmodifiable copies).
+ * stored as unmodifiable copies; a row and its stream's checkpoint change in one atomic step per stream;
+ * checkpoints and the feed position only move forward).
  */
 public final class InMemoryReadModelStore implements ReadModelStore {
 
@@ -21,6 +23,7 @@ public final class InMemoryReadModelStore implements ReadModelStore {
     final ConcurrentMap<String, Map<String, Object>> rows = new ConcurrentHashMap<>();
     final ConcurrentMap<String, Long> checkpoints = new ConcurrentHashMap<>();
     volatile String schema;
+    final AtomicReference<FeedPosition> position = new AtomicReference<>();
   }
 
   private final ConcurrentMap<String, Data> models = new ConcurrentHashMap<>();
@@ -59,13 +62,20 @@ public final class InMemoryReadModelStore implements ReadModelStore {
   @Override
   public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
     Data data = data(readModel);
-    data.rows.put(Checks.notNull(key, "key"), Collections.unmodifiableMap(new LinkedHashMap<>(row)));
-    data.checkpoints.put(streamId, version);
+    Checks.notNull(key, "key");
+    Map<String, Object> copy = Collections.unmodifiableMap(new LinkedHashMap<>(row));
+    data.checkpoints.compute(Checks.notNull(streamId, "streamId"), (stream, checkpoint) -> {
+      if (checkpoint != null && checkpoint >= version) {
+        return checkpoint; // applied already
+      }
+      data.rows.put(key, copy);
+      return version;
+    });
   }
 
   @Override
   public void advance(String readModel, String streamId, long version) {
-    data(readModel).checkpoints.put(Checks.notNull(streamId, "streamId"), version);
+    data(readModel).checkpoints.merge(Checks.notNull(streamId, "streamId"), version, Math::max);
   }
 
   @Override
@@ -78,6 +88,30 @@ public final class InMemoryReadModelStore implements ReadModelStore {
     Data data = data(readModel);
     data.rows.clear();
     data.checkpoints.replaceAll((stream, version) -> 0L);
+    data.position.set(null);
     data.schema = schema;
+  }
+
+  @Override
+  public void write(String readModel, String key, Map<String, Object> row) {
+    data(readModel).rows.put(Checks.notNull(key, "key"),
+        Collections.unmodifiableMap(new LinkedHashMap<>(Checks.notNull(row, "row"))));
+  }
+
+  @Override
+  public void remove(String readModel, String key) {
+    data(readModel).rows.remove(Checks.notNull(key, "key"));
+  }
+
+  @Override
+  public Optional<FeedPosition> feedPosition(String readModel) {
+    return Optional.ofNullable(data(readModel).position.get());
+  }
+
+  @Override
+  public void saveFeedPosition(String readModel, FeedPosition position) {
+    Checks.notNull(position, "position");
+    data(readModel).position.accumulateAndGet(position,
+        (saved, next) -> saved == null || next.covers(saved) ? next : saved);
   }
 }

@@ -6,9 +6,12 @@ import java.util.Set;
 
 /**
  * Where read models keep their rows and checkpoints. A checkpoint is per read model and per source stream
- * (an actor's {@code <aggregateType>/<streamId>}): the version of the last event of that stream the read model
- * has applied. {@link #put} stores a row and advances the checkpoint together, so a projection that restarts
- * resumes exactly after the last event it applied.
+ * ({@code <aggregateType>/<actorId>}): the version of the last event of that stream the read model has applied.
+ * {@link #put} stores a row and advances the checkpoint together, so a projection that restarts resumes
+ * exactly after the last event it applied. A read model fed by an {@link EventFeed} also keeps its
+ * {@linkplain #feedPosition feed position}, saved after the rows it covers: after a crash between the two the
+ * reader starts a little early, and the per-stream checkpoints make the repeated events no-ops (updates are
+ * idempotent by position, not written in one transaction with the position).
  *
  * <p>Implementations: {@link InMemoryReadModelStore}; a JetStream KV one belongs next to the NATS stores.
  * Each read model is written by one projector thread at a time; implementations must be safe for concurrent
@@ -81,10 +84,46 @@ public interface ReadModelStore {
 
   /**
    * Removes every row and checkpoint of a read model (keeping the list of known streams, so a rebuild can
-   * replay them) and records the schema tag new rows are written under.
+   * replay them), forgets its feed position, and records the schema tag new rows are written under.
    *
    * @param readModel the read model name
    * @param schema the new schema tag
    */
   void reset(String readModel, String schema);
+
+  /**
+   * Writes a row that no event's checkpoint guards (records kept next to read models, such as the dead
+   * letters of policies), replacing any row under the key.
+   *
+   * @param readModel the read model name
+   * @param key the row key
+   * @param row the row
+   */
+  void write(String readModel, String key, Map<String, Object> row);
+
+  /**
+   * Removes a row; nothing happens when there is none. Checkpoints are not touched.
+   *
+   * @param readModel the read model name
+   * @param key the row key
+   */
+  void remove(String readModel, String key);
+
+  /**
+   * Where the read model's feed reader stands: every event up to it has been applied (or skipped).
+   *
+   * @param readModel the read model name
+   * @return the saved position; empty before the first save and after {@link #reset}
+   */
+  Optional<FeedPosition> feedPosition(String readModel);
+
+  /**
+   * Saves the read model's feed position, after the rows of the events up to it are written. A position that
+   * does not {@linkplain FeedPosition#covers cover} the saved one is ignored, so the position never moves back
+   * (a late writer cannot undo a newer one).
+   *
+   * @param readModel the read model name
+   * @param position the position after the last applied event
+   */
+  void saveFeedPosition(String readModel, FeedPosition position);
 }

@@ -7,12 +7,18 @@ import dev.aether.support.AppendChecks;
 import dev.aether.support.Checks;
 import dev.aether.nats.CommitPublisher.Result;
 import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
 import dev.aether.store.EventStored;
 import dev.aether.store.EventStoredListener;
+import dev.aether.store.FeedPosition;
+import dev.aether.store.FeedReader;
+import dev.aether.store.FeedStart;
 import dev.aether.store.HealthReporting;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.ReplayResult;
+import dev.aether.store.SharedFeed;
+import dev.aether.store.SharedFeedOptions;
 import dev.aether.store.SnapshotStore;
 import dev.aether.store.StoreHealth;
 import dev.aether.store.StoreUnavailableException;
@@ -72,6 +78,13 @@ import org.slf4j.LoggerFactory;
  * is called on the writing thread, once per event in version order; never for a refused or failed commit.
  * A listener failure is logged.
  *
+ * <h2>Feed</h2>
+ * {@link #openFeed} reads every partition stream with one ordered consumer each (nothing kept on the server:
+ * the reader's {@link FeedPosition} is the caller's checkpoint); {@link #openShared} makes or joins a durable
+ * pull consumer per partition stream named after the group. A position's partitions are the partition
+ * streams, its sequences their stream sequences. Closing the store closes the readers and members it opened
+ * (not the groups' durable consumers). See the module README, "Event feed".
+ *
  * <h2>Health and meters</h2>
  * {@link #health()} reads the connection's status, URL and last error locally (for a health endpoint);
  * {@link #bindTo(MeterRegistry)} publishes them as {@code aether.store.connection.state} (gauge per state)
@@ -81,7 +94,7 @@ import org.slf4j.LoggerFactory;
  * connection) or {@link #create(Connection, JetStreamConfig)} (the caller's connection, left open by
  * {@link #close()}).
  */
-public final class JetStreamEventStore implements EventStore, SnapshotStore, HealthReporting, MeterBinder {
+public final class JetStreamEventStore implements EventStore, SnapshotStore, EventFeed, HealthReporting, MeterBinder {
 
   private static final Logger LOG = LoggerFactory.getLogger(JetStreamEventStore.class);
   private static final int MAX_SNAPSHOT_HINTS = 100_000;
@@ -96,12 +109,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
   private final CommitPublisher publisher;
   private final Replayer replayer;
   private final SnapshotBucket snapshots;
+  private final JetStreamFeeds feeds;
   /** The last snapshot read or saved per actor, a hint bounded like the positions ({@link BoundedMaps}). */
   private final ConcurrentMap<String, Position> snapshotPositions = BoundedMaps.create(MAX_SNAPSHOT_HINTS);
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JetStreamEventStore(Connection connection, boolean ownsConnection, JetStreamConfig config,
-      EventStoredListener listener, JetStream js, JetStreamManagement jsm, KeyValue kv) {
+      EventStoredListener listener, JetStreamOptions jso, JetStream js, JetStreamManagement jsm, KeyValue kv) {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.config = config;
@@ -114,6 +128,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
     this.positions = new ActorPositions(reads, replayer);
     this.publisher = new CommitPublisher(connection, js, reads, positions);
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
+    this.feeds = new JetStreamFeeds(connection, jso, jsm, js, layout, retry, config.requestTimeout());
   }
 
   /**
@@ -209,7 +224,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
       JetStreamManagement jsm = connection.jetStreamManagement(jso);
       new StreamProvisioner(connection, jsm, connection.keyValueManagement(kvo), config, layout).provision();
       KeyValue kv = connection.keyValue(layout.bucketName(), kvo);
-      JetStreamEventStore store = new JetStreamEventStore(connection, owns, config, listener,
+      JetStreamEventStore store = new JetStreamEventStore(connection, owns, config, listener, jso,
           connection.jetStream(jso), jsm, kv);
       store.readStreamLimits();
       return store;
@@ -366,10 +381,53 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Hea
     });
   }
 
-  /** Closes the connection if the store owns it. Idempotent; later operations fail. */
+  /**
+   * {@inheritDoc} Each partition stream is read by an ordered consumer (jnats' simplified API, an ephemeral
+   * pull consumer recreated by the client after a gap or reconnect) from the commit after the start position in
+   * that partition; {@link FeedStart#now()} reads the streams' last sequences first and starts after them.
+   *
+   * @throws dev.aether.store.FeedClosedException when the store is closed
+   * @throws StoreUnavailableException when the server does not answer
+   */
+  @Override
+  public FeedReader openFeed(FeedStart start) {
+    return feeds.open(start);
+  }
+
+  /**
+   * {@inheritDoc} Each partition stream's last sequence (one stream info request per partition).
+   *
+   * @throws StoreUnavailableException when the server does not answer in time
+   */
+  @Override
+  public FeedPosition head() {
+    requireOpen("read the feed's head");
+    return feeds.head();
+  }
+
+  /**
+   * {@inheritDoc} The group is a durable pull consumer named {@code group} on every partition stream (explicit
+   * ack, ack wait = the ack timeout, max ack pending = the in-flight bound per partition); it survives the store,
+   * the process and server restarts. See the module README, "Event feed".
+   *
+   * @throws InvalidInputException naming {@code group} also when a stream has a consumer of that name that is
+   *     not a shared feed's
+   * @throws dev.aether.store.FeedClosedException when the store is closed
+   * @throws StoreUnavailableException when the server does not answer
+   */
+  @Override
+  public SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options) {
+    return feeds.openShared(group, startIfNew, options);
+  }
+
+  /**
+   * Closes the feed readers and shared feed members opened by this store, then the connection if the store
+   * owns it. Idempotent; later operations fail.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      feeds.close();
       if (ownsConnection) {
         closeQuietly(connection);
       }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.aether.support.Checks;
 import dev.aether.support.JsonValues;
+import dev.aether.store.FeedPosition;
 import dev.aether.store.ReadModelStore;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link ReadModelStore} in a JetStream key-value bucket (file storage, one value per key), so read models
@@ -34,7 +36,12 @@ import java.util.Set;
  * {@code <rm>.cp.<streamId>} the stream's checkpoint, {@code <rm>.schema} the row schema tag. A row carries
  * the version of the last event of each stream applied to it, written in the same KV put as the row; so when
  * the process stops between a row write and its checkpoint write, the replayed event is recognised and not
- * applied twice (the checkpoint is then only a resume position).
+ * applied twice (the checkpoint is then only a resume position). {@code <rm>.position} holds the feed position.
+ *
+ * <p>Every write of a row, a checkpoint or a position is a compare-and-set (KV create, or update by the
+ * revision read), never last-writer-wins: two processes projecting the same read model cannot undo each
+ * other's update; a checkpoint and a position only move forward. A lost race is computed again on the fresh
+ * value.
  *
  * <p>Failures of the server surface as {@link StoreUnavailableException}. Thread-safe (the KV client is).
  */
@@ -48,6 +55,10 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+  /** The server's answer to a create or update that lost the race: "wrong last sequence". */
+  private static final int WRONG_LAST_SEQUENCE = 10071;
+  private static final int CAS_ATTEMPTS = 100;
 
   private final KeyValue kv;
 
@@ -109,6 +120,10 @@ public final class JetStreamReadModelStore implements ReadModelStore {
     return token(readModel) + ".row." + token(key);
   }
 
+  private static String positionKey(String readModel) {
+    return token(readModel) + ".position";
+  }
+
   private static String checkpointKey(String readModel, String streamId) {
     return token(readModel) + ".cp." + token(streamId);
   }
@@ -151,20 +166,49 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   @Override
   @SuppressWarnings("unchecked")
   public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
-    String rowKey = rowKey(readModel, key);
-    Map<String, Object> existing = entry(rowKey).orElse(Map.of());
-    Map<String, Object> applied = new LinkedHashMap<>((Map<String, Object>) existing.getOrDefault("applied",
-        Map.of()));
-    if (((Number) applied.getOrDefault(streamId, 0L)).longValue() < version) {
+    Map<String, Object> copy = JsonValues.copyObject(row, "row");
+    compareAndSet(rowKey(readModel, key), current -> {
+      Map<String, Object> existing = current == null ? Map.of() : parse(current, key);
+      Map<String, Object> applied = new LinkedHashMap<>((Map<String, Object>) existing.getOrDefault("applied",
+          Map.of()));
+      if (((Number) applied.getOrDefault(streamId, 0L)).longValue() >= version) {
+        return null; // applied already: the same update again, or an older one after a newer
+      }
       applied.put(streamId, version);
-      write(rowKey, json(Map.of("row", JsonValues.copyObject(row, "row"), "applied", applied)));
-    }
+      return json(Map.of("row", copy, "applied", applied));
+    });
     advance(readModel, streamId, version);
   }
 
   @Override
   public void advance(String readModel, String streamId, long version) {
-    write(checkpointKey(readModel, streamId), Long.toString(version).getBytes(StandardCharsets.UTF_8));
+    byte[] value = Long.toString(version).getBytes(StandardCharsets.UTF_8);
+    compareAndSet(checkpointKey(readModel, streamId), current ->
+        current != null && Long.parseLong(new String(current, StandardCharsets.UTF_8)) >= version ? null : value);
+  }
+
+  @Override
+  public void write(String readModel, String key, Map<String, Object> row) {
+    write(rowKey(readModel, Checks.notNull(key, "key")),
+        json(Map.of("row", JsonValues.copyObject(Checks.notNull(row, "row"), "row"), "applied", Map.of())));
+  }
+
+  @Override
+  public void remove(String readModel, String key) {
+    purge(rowKey(readModel, Checks.notNull(key, "key")));
+  }
+
+  @Override
+  public Optional<FeedPosition> feedPosition(String readModel) {
+    return text(positionKey(readModel)).map(FeedPosition::parse);
+  }
+
+  @Override
+  public void saveFeedPosition(String readModel, FeedPosition position) {
+    byte[] value = Checks.notNull(position, "position").toString().getBytes(StandardCharsets.UTF_8);
+    compareAndSet(positionKey(readModel), current ->
+        current == null || position.covers(FeedPosition.parse(new String(current, StandardCharsets.UTF_8)))
+            ? value : null);
   }
 
   @Override
@@ -183,6 +227,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
         write(key, "0".getBytes(StandardCharsets.UTF_8));
       }
     }
+    purge(positionKey(readModel));
     write(token(readModel) + ".schema", schema.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -202,13 +247,45 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   private Optional<Map<String, Object>> entry(String key) {
-    return bytes(key).map(b -> {
+    return bytes(key).map(b -> parse(b, key));
+  }
+
+  private static Map<String, Object> parse(byte[] json, String key) {
+    try {
+      return JSON.readValue(json, MAP);
+    } catch (IOException e) {
+      throw new IllegalStateException("read-model entry " + key + " is not JSON", e);
+    }
+  }
+
+  /**
+   * Writes a key only if nobody wrote it since it was read (KV create, or update by revision): {@code change}
+   * computes the new value from the current one ({@code null} when absent), or returns {@code null} to write
+   * nothing. A lost race is computed again on the fresh value, up to {@value #CAS_ATTEMPTS} times.
+   */
+  private void compareAndSet(String key, UnaryOperator<byte[]> change) {
+    for (int attempt = 1; ; attempt++) {
       try {
-        return JSON.readValue(b, MAP);
+        KeyValueEntry entry = kv.get(key);
+        byte[] current = entry == null ? null : entry.getValue();
+        byte[] next = change.apply(current);
+        if (next == null) {
+          return;
+        }
+        if (entry == null) {
+          kv.create(key, next);
+        } else {
+          kv.update(key, next, entry.getRevision());
+        }
+        return;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE || attempt == CAS_ATTEMPTS) {
+          throw unavailable("writing " + key + (attempt > 1 ? " (" + attempt + " writers' races)" : ""), e);
+        }
       } catch (IOException e) {
-        throw new IllegalStateException("read-model entry " + key + " is not JSON", e);
+        throw unavailable("writing " + key, e);
       }
-    });
+    }
   }
 
   private Optional<String> text(String key) {

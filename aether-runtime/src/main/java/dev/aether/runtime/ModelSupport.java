@@ -7,6 +7,7 @@ import dev.aether.runtime.spi.ModelHost;
 import dev.aether.runtime.spi.ModelPlan;
 import dev.aether.store.EventStore;
 import dev.aether.store.ReadModelStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,6 +139,11 @@ final class ModelSupport {
       @Override
       public Clock clock() {
         return rt.clock;
+      }
+
+      @Override
+      public Optional<MeterRegistry> meterRegistry() {
+        return Optional.ofNullable(rt.meterRegistry);
       }
     };
   }

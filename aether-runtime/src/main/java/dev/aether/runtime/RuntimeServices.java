@@ -23,6 +23,8 @@ final class RuntimeServices {
   final Semaphore activations;
   final ActorRegistry registry;
   final RuntimeMetrics metrics;
+  /** The registry given to the builder, or null: for what the runtime hosts (a model's reactions). */
+  final MeterRegistry meterRegistry;
 
   RuntimeServices(EventStore store, Optional<SnapshotStore> snapshots, RuntimeConfig config, Clock clock,
       Executor executor, Scheduler scheduler, ActorRegistry registry, MeterRegistry meterRegistry) {
@@ -35,5 +37,6 @@ final class RuntimeServices {
     this.activations = new Semaphore(config.maxConcurrentActivations());
     this.registry = registry;
     this.metrics = RuntimeMetrics.of(meterRegistry, registry);
+    this.meterRegistry = meterRegistry;
   }
 }

@@ -2,11 +2,14 @@ package dev.aether.model.exec;
 
 import dev.aether.support.Checks;
 import dev.aether.runtime.Runtime;
+import dev.aether.runtime.CommandResult;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The model a runtime executes, as {@code aether-model} runs it: the compiled model and the state of its
- * policies. Obtain it with {@link #of(Runtime)} after {@code runtime.loadModel(model)}. Thread-safe.
+ * The model a runtime executes, as {@code aether-model} runs it: the compiled model, its read models and the
+ * state of its policies (pending work, dead letters). Obtain it with {@link #of(Runtime)} after {@code runtime.loadModel(model)}. Thread-safe.
  */
 public interface ModelExecution {
 
@@ -36,7 +39,14 @@ public interface ModelExecution {
   /** @return the compiled model */
   CompiledModel compiled();
 
-  /** @return policy deliveries started and not yet finished (accepted, refused or given up) */
+  /**
+   * Policy work this process has not finished: deliveries in hand, plus one per policy that has not yet
+   * seen the end of the feed. Zero means every event stored before the call has been handed out to the
+   * policies' groups and this process is done with its share (another process of the group may still hold
+   * some).
+   *
+   * @return the count
+   */
   long pendingPolicyDeliveries();
 
   /**
@@ -47,6 +57,25 @@ public interface ModelExecution {
    */
   Optional<ReadModel> readModel(String name);
 
-  /** @return policy deliveries that ended without their command being accepted (see the log) */
+  /** @return policy deliveries of this process that ended in a dead letter (see the log) */
   long failedPolicyDeliveries();
+
+  /**
+   * The policies' dead letters, of every process (kept in the runtime's read-model store), oldest first.
+   *
+   * @return the records
+   */
+  List<DeadLetter> deadLetters();
+
+  /**
+   * Delivers a dead letter's event to its policy once more. The record is removed when the command is
+   * accepted (or the policy's condition no longer holds); otherwise it stays, with one more attempt and the
+   * new error.
+   *
+   * @param id the record's id ({@link DeadLetter#id()})
+   * @return the command's outcome; empty when the policy no longer sends a command for the event
+   * @throws dev.aether.InvalidInputException naming {@code id} when there is no such record, its policy is
+   *     not in the loaded model, or its event is no longer stored
+   */
+  CompletableFuture<Optional<CommandResult>> replayDeadLetter(String id);
 }

@@ -1,27 +1,38 @@
 package dev.aether.model.exec;
 
-import dev.aether.store.ReadModelStore;
+import dev.aether.InvalidInputException;
+import dev.aether.config.ConfigKeys;
 import dev.aether.event.Event;
 import dev.aether.model.expr.Bindings;
+import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
-import dev.aether.runtime.spi.ModelHost;
+import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
+import dev.aether.store.FeedDelivery;
+import dev.aether.store.FeedPosition;
+import dev.aether.store.FeedStart;
+import dev.aether.store.ReadModelStore;
+import dev.aether.store.SharedFeed;
+import dev.aether.store.SharedFeedOptions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,173 +40,168 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs policies from stored events, at least once, with checkpoints. Every event of a source aggregate's
- * stream passes through one thread ({@code aether-policy}, virtual), in the order handed in, like a read
- * model's projector: an event at or below the stream's checkpoint is skipped, one above {@code checkpoint + 1}
- * first catches up the missing events from the event store. For each event, every policy on it evaluates
- * condition, target and data and sends its command through the runtime with a deterministic command id
- * ({@link #commandId}), {@code causationId} = the event's id and the event's {@code correlationId}; the
- * checkpoint advances once every policy of the event is done. So an event whose delivery was cut short
- * (the runtime closed, the process stopped) is delivered again when the runner next starts on the same
- * checkpoint store, and the deterministic id makes the runtime apply it once.
+ * Runs a model's policies from the event feed: every writer's events, at least once. Each policy is a durable
+ * shared group of the feed ({@link #group}): every process that runs the model joins it, each event goes to one
+ * member at a time, and an event a member took but did not acknowledge (it crashed, or closed) goes to another
+ * after the ack timeout. A new group starts at the beginning of the feed. The groups' options (ack timeout,
+ * commits in flight) are read from the system properties {@code aether.feed.*} when the model is loaded.
  *
- * <p>A transient rejection is retried with backoff (10 ms doubling to 2 s, {@value #MAX_ATTEMPTS} attempts);
- * a non-transient one (a guard, an invalid payload) or the last failed attempt is logged and counted, and the
- * event counts as handled. Deliveries are sequential, so a target that keeps refusing delays the policies
- * behind it (ordered, head-of-line). Checkpoints live in the {@link ReadModelStore} under the name
- * {@value #CHECKPOINTS}; a stream is registered there (checkpoint 0) before its first event is delivered, so
- * a restart finds it.
+ * <p>Per delivery, on the policy's virtual thread ({@code aether-policy-<name>}): an event the policy does not
+ * react to, or whose condition is false, is acknowledged at once; otherwise the command (deterministic id
+ * {@link #commandId}, so a redelivery is answered as a duplicate, never applied twice; metadata from the event)
+ * goes through the reaction gateway. Accepted (also as a duplicate): acknowledged. A transient rejection:
+ * delivered again after a back-off (10 ms doubling to 2 s), up to {@value #MAX_ATTEMPTS} deliveries. A
+ * non-transient rejection, an expression that fails, or the last attempt: a {@link DeadLetter} is written and
+ * the event acknowledged. Order: a redelivery may come after later events (see {@link SharedFeed}).
  *
- * <p>Thread-safe: all deliveries and checkpoint writes happen on the runner's thread; counters are atomic;
- * {@code closed} is volatile.
+ * <p>Thread-safe: each policy's deliveries run on its own thread; counters are atomic.
  */
 final class PolicyRunner implements AutoCloseable {
 
   static final int MAX_ATTEMPTS = 30;
-  /** The checkpoint namespace of policies in the read-model store. */
-  static final String CHECKPOINTS = "$policies";
+  /** Where dead letters are kept in the read-model store. */
+  static final String DEAD_LETTERS = "$dead-letters";
   private static final Logger LOG = LoggerFactory.getLogger(PolicyRunner.class);
+  private static final int BATCH = 32;
+  private static final Duration POLL_WAIT = Duration.ofMillis(250);
+  private static final int MAX_GROUP_PREFIX = 40;
 
-  private final Map<String, List<PolicyProgram>> byEvent = new HashMap<>();
-  private final Set<String> aggregates = new HashSet<>();
-  private final ModelHost host;
-  private final ReadModelStore checkpoints;
+  private final Map<String, PolicyProgram> byName = new LinkedHashMap<>();
+  private final List<Worker> workers = new ArrayList<>();
+  private final CommandGateway gateway;
+  private final EventFeed feed;
   private final EventStore events;
-  private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(Thread.ofVirtual().name("aether-policy").factory());
-  private final AtomicLong pending = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
+  private final ReadModelStore store;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final AtomicLong deadLettered = new AtomicLong();
   private volatile boolean closed;
 
-  PolicyRunner(List<PolicyProgram> policies, ModelHost host, ReadModelStore checkpoints) {
-    this.host = host;
-    this.checkpoints = checkpoints;
-    this.events = host.eventStore();
+  PolicyRunner(String modelName, List<PolicyProgram> policies, CommandGateway gateway, EventFeed feed,
+      EventStore events, ReadModelStore store, Clock clock, MeterRegistry registry) {
+    this.gateway = gateway;
+    this.feed = feed;
+    this.events = events;
+    this.store = store;
+    this.clock = clock;
+    this.registry = registry;
+    // read when the model is loaded, so a test or an operator can set them as system properties
+    SharedFeedOptions options = SharedFeedOptions.fromMap(ConfigKeys.fromProperties(System.getProperties()));
     for (PolicyProgram p : policies) {
-      byEvent.computeIfAbsent(p.sourceAggregate() + "." + p.event(), k -> new ArrayList<>()).add(p);
-      aggregates.add(p.sourceAggregate());
+      byName.put(p.name(), p);
+      workers.add(new Worker(p, feed.openShared(group(modelName, p.name()), FeedStart.beginning(), options)));
     }
-    if (!aggregates.isEmpty()) {
-      submit(1, this::resume);
-    }
+    workers.forEach(Worker::start);
   }
 
-  /** Hands the events of an accepted command to the runner; returns at once. */
-  void onAccepted(String aggregateType, List<Event> stored) {
-    if (!closed && aggregates.contains(aggregateType)) {
-      submit(stored.size(), () -> stored.forEach(this::handle));
+  /**
+   * The name of a policy's shared group: {@code policy-<model>-<policy>}, with characters a group name cannot
+   * hold replaced, and a hash of both names appended when that changed anything or the name is too long (so
+   * two policies never share a group).
+   */
+  static String group(String modelName, String policyName) {
+    String plain = "policy-" + modelName + "-" + policyName;
+    String safe = plain.replaceAll("[^A-Za-z0-9_-]", "_");
+    if (safe.equals(plain) && safe.length() <= SharedFeedOptions.MAX_GROUP_LENGTH) {
+      return safe;
     }
+    return safe.substring(0, Math.min(safe.length(), MAX_GROUP_PREFIX)) + "-" + hash(modelName + "|" + policyName);
   }
 
-  private void submit(int count, Runnable task) {
-    pending.addAndGet(count);
+  private static String hash(String text) {
     try {
-      thread.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          LOG.warn("policy delivery failed", e);
-        } finally {
-          pending.addAndGet(-count);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      pending.addAndGet(-count); // closed
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
   }
 
-  /** @return events handed to the runner (plus the start-up catch-up) and not yet handled */
+  /**
+   * Deliveries this process holds and has not finished, plus one per policy that has not yet seen the feed's
+   * head: zero means every event stored before this call was handed out and this process is done with its
+   * share.
+   */
   long pending() {
-    return pending.get();
+    FeedPosition head = feed.head();
+    long pending = 0;
+    for (Worker w : workers) {
+      pending += w.inHand.get() + (w.seen.covers(head) ? 0 : 1);
+    }
+    return pending;
   }
 
-  /** @return deliveries that ended without the command being accepted */
+  /** @return deliveries that ended in a dead letter, in this process */
   long failed() {
-    return failed.get();
+    return deadLettered.get();
+  }
+
+  /** @return the dead letters of every process (they are kept in the read-model store) */
+  List<DeadLetter> deadLetters() {
+    List<DeadLetter> letters = new ArrayList<>();
+    store.rows(DEAD_LETTERS).forEach((id, row) -> letters.add(deadLetter(id, row)));
+    letters.sort(java.util.Comparator.comparing(DeadLetter::failedAt).thenComparing(DeadLetter::id));
+    return letters;
+  }
+
+  /**
+   * Delivers a dead letter's event to its policy again, once; the record goes when the command is accepted
+   * (or the policy no longer sends one), else it is updated with the new error.
+   *
+   * @return the command's outcome, or empty when the policy's condition is now false
+   */
+  CompletableFuture<Optional<CommandResult>> replay(String id) {
+    Map<String, Object> row = store.get(DEAD_LETTERS, dev.aether.support.Checks.notBlank(id, "id"))
+        .orElseThrow(() -> new InvalidInputException("id", "no dead letter \"" + id + "\""));
+    DeadLetter letter = deadLetter(id, row);
+    PolicyProgram policy = byName.get(letter.policy());
+    if (policy == null) {
+      throw new InvalidInputException("id", "dead letter " + id + " is of policy " + letter.policy()
+          + ", which the loaded model does not have");
+    }
+    Event event = events.getEvents(letter.streamId(), letter.version()).stream()
+        .filter(e -> e.id().equals(letter.eventId())).findFirst()
+        .orElseThrow(() -> new InvalidInputException("id", "the event of dead letter " + id
+            + " is no longer in the store"));
+    RuntimeMessage message = message(policy, event);
+    if (message == null) {
+      store.remove(DEAD_LETTERS, id);
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return gateway.sendMessage(message).thenApply(result -> {
+      if (result instanceof CommandResult.Accepted) {
+        store.remove(DEAD_LETTERS, id);
+      } else if (result instanceof CommandResult.Rejected r) {
+        writeDeadLetter(policy, event, letter.attempts() + 1, r.reason() + ": " + r.message());
+      }
+      return Optional.of(result);
+    });
+  }
+
+  private void writeDeadLetter(PolicyProgram p, Event event, long attempts, String error) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("policy", p.name());
+    row.put("eventId", event.id());
+    row.put("eventType", event.eventType());
+    row.put("streamId", event.streamId());
+    row.put("version", event.version());
+    row.put("attempts", attempts);
+    row.put("lastError", error);
+    row.put("failedAt", clock.instant().toString());
+    store.write(DEAD_LETTERS, p.name() + "|" + event.id(), row);
+  }
+
+  private static DeadLetter deadLetter(String id, Map<String, Object> row) {
+    return new DeadLetter(id, (String) row.get("policy"), (String) row.get("eventId"),
+        (String) row.get("eventType"), (String) row.get("streamId"), ((Number) row.get("version")).longValue(),
+        ((Number) row.get("attempts")).longValue(), (String) row.get("lastError"),
+        Instant.parse((String) row.get("failedAt")));
   }
 
   /** The command id of a policy's reaction to an event: a name-based UUID of both, the same every time. */
   static String commandId(String policy, String eventId) {
     return UUID.nameUUIDFromBytes(("aether.policy|" + policy + "|" + eventId).getBytes(StandardCharsets.UTF_8))
         .toString();
-  }
-
-  private void resume() {
-    for (String stream : checkpoints.streams(CHECKPOINTS)) {
-      catchUp(stream, Long.MAX_VALUE);
-    }
-  }
-
-  private void handle(Event event) {
-    long checkpoint = checkpoints.checkpoint(CHECKPOINTS, event.streamId());
-    if (closed || event.version() <= checkpoint) {
-      return;
-    }
-    if (event.version() > checkpoint + 1) {
-      catchUp(event.streamId(), event.version());
-    } else if (checkpoint == 0) {
-      checkpoints.advance(CHECKPOINTS, event.streamId(), 0); // known before delivery
-    }
-    deliverAll(event);
-  }
-
-  private void catchUp(String streamId, long before) {
-    long checkpoint = checkpoints.checkpoint(CHECKPOINTS, streamId);
-    for (Event e : events.getEvents(streamId, checkpoint + 1)) {
-      if (e.version() >= before || !deliverAll(e)) {
-        return;
-      }
-    }
-  }
-
-  /** @return {@code false} when the runner closed before every policy was done (no checkpoint written) */
-  private boolean deliverAll(Event event) {
-    String streamId = event.streamId();
-    List<PolicyProgram> policies = byEvent.get(streamId.substring(0, Math.max(streamId.indexOf('/'), 0)) + "."
-        + event.eventType());
-    if (policies != null) {
-      for (PolicyProgram p : policies) {
-        if (!deliver(p, event)) {
-          return false;
-        }
-      }
-    }
-    checkpoints.advance(CHECKPOINTS, streamId, event.version());
-    return true;
-  }
-
-  /** @return {@code false} when the runner closed before the delivery ended */
-  private boolean deliver(PolicyProgram p, Event event) {
-    RuntimeMessage message;
-    try {
-      message = message(p, event);
-    } catch (RuntimeException e) {
-      LOG.warn("policy {} failed on event {} ({}): {}", p.name(), event.id(), event.eventType(), e.getMessage());
-      failed.incrementAndGet();
-      return true;
-    }
-    if (message == null) {
-      return true; // condition false
-    }
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      Optional<CommandResult> result = await(host.sendMessage(message));
-      if (result.isEmpty()) {
-        return false;
-      }
-      if (result.get() instanceof CommandResult.Rejected r && r.isTransient() && attempt < MAX_ATTEMPTS) {
-        if (!sleep(Math.min(2000, 10L << Math.min(attempt - 1, 8)))) {
-          return false;
-        }
-      } else {
-        if (result.get() instanceof CommandResult.Rejected r) {
-          LOG.warn("policy {}: {} to {} refused ({}): {}", p.name(), message.command(), message.target(),
-              r.reason(), r.message());
-          failed.incrementAndGet();
-        }
-        return true;
-      }
-    }
-    return true;
   }
 
   /**
@@ -225,6 +231,141 @@ final class PolicyRunner implements AutoCloseable {
     return message.build();
   }
 
+  /** One policy's member of its shared group, on its own virtual thread. */
+  private final class Worker {
+
+    final PolicyProgram policy;
+    final SharedFeed shared;
+    final AtomicLong inHand = new AtomicLong();
+    final Thread thread;
+    final Meters meters;
+    /** A position every event up to which was handed out (to some member) and, if to this one, finished. */
+    volatile FeedPosition seen = FeedPosition.START;
+
+    Worker(PolicyProgram policy, SharedFeed shared) {
+      this.policy = policy;
+      this.shared = shared;
+      this.thread = Thread.ofVirtual().name("aether-policy-" + policy.name()).unstarted(this::run);
+      this.meters = new Meters(registry, policy.name());
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    private void run() {
+      FeedPosition headBefore = null;
+      long pauseMillis = 100;
+      while (!closed) {
+        try {
+          List<FeedDelivery> batch = shared.poll(BATCH, POLL_WAIT);
+          if (batch.isEmpty()) {
+            if (headBefore != null) {
+              seen = headBefore; // nothing left that was stored before the previous poll
+            }
+            headBefore = feed.head();
+            continue;
+          }
+          headBefore = null;
+          inHand.addAndGet(batch.size());
+          for (FeedDelivery delivery : batch) {
+            try {
+              if (closed) {
+                delivery.nak(Duration.ZERO); // not started: handed out again at once
+              } else {
+                handle(delivery);
+              }
+            } finally {
+              inHand.decrementAndGet();
+            }
+          }
+          pauseMillis = 100;
+        } catch (RuntimeException e) {
+          if (closed) {
+            break;
+          }
+          LOG.warn("policy {}: {}; polling again in {} ms", policy.name(), e.toString(), pauseMillis);
+          sleep(pauseMillis);
+          pauseMillis = Math.min(10_000, pauseMillis * 2);
+        }
+      }
+    }
+
+    private void handle(FeedDelivery delivery) {
+      Event event = delivery.entry().event();
+      String streamId = event.streamId();
+      int slash = streamId.indexOf('/');
+      if (slash < 0 || !streamId.substring(0, slash).equals(policy.sourceAggregate())
+          || !event.eventType().equals(policy.event())) {
+        delivery.ack();
+        return;
+      }
+      RuntimeMessage message;
+      try {
+        message = message(policy, event);
+      } catch (RuntimeException e) {
+        deadLetter(delivery, "the policy's expressions failed: " + e.getMessage());
+        return;
+      }
+      if (message == null) {
+        meters.skipped.increment();
+        delivery.ack();
+        return;
+      }
+      Optional<CommandResult> result;
+      try {
+        result = await(gateway.sendMessage(message));
+      } catch (RuntimeException e) { // a gateway that throws instead of answering: retried like a transient cause
+        retryOrDeadLetter(delivery, "the gateway failed: " + e);
+        return;
+      }
+      if (result.isEmpty()) {
+        delivery.nak(Duration.ZERO); // closing: handed out again at once, here after a restart or elsewhere
+        return;
+      }
+      switch (result.get()) {
+        case CommandResult.Accepted accepted -> {
+          (accepted.duplicate() ? meters.duplicate : meters.accepted).increment();
+          delivery.ack();
+        }
+        case CommandResult.Rejected r when r.isTransient() -> retryOrDeadLetter(delivery,
+            r.reason() + ": " + r.message());
+        case CommandResult.Rejected r -> deadLetter(delivery, r.reason() + ": " + r.message());
+      }
+    }
+
+    /** Delivers again after a back-off (10 ms doubling to 2 s), or dead-letters the last attempt. */
+    private void retryOrDeadLetter(FeedDelivery delivery, String error) {
+      if (delivery.attempt() >= MAX_ATTEMPTS) {
+        deadLetter(delivery, error);
+        return;
+      }
+      meters.retried.increment();
+      delivery.nak(Duration.ofMillis(Math.min(2000, 10L << Math.min(delivery.attempt() - 1, 8))));
+    }
+
+    private void deadLetter(FeedDelivery delivery, String error) {
+      Event event = delivery.entry().event();
+      writeDeadLetter(policy, event, delivery.attempt(), error);
+      deadLettered.incrementAndGet();
+      meters.deadLettered.increment();
+      LOG.warn("policy {}: event {} ({} v{}) dead-lettered after {} attempt(s): {}", policy.name(), event.id(),
+          event.streamId(), event.version(), delivery.attempt(), error);
+      delivery.ack();
+    }
+
+    void stop() {
+      try {
+        if (!thread.join(Duration.ofSeconds(2))) {
+          thread.interrupt();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      shared.close();
+    }
+  }
+
   /** Waits for a reply; empty when the runner closes first. */
   private Optional<CommandResult> await(CompletableFuture<CommandResult> reply) {
     while (true) {
@@ -238,29 +379,49 @@ final class PolicyRunner implements AutoCloseable {
         Thread.currentThread().interrupt();
         return Optional.empty();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("the runtime's reply failed", e.getCause());
+        throw new IllegalStateException("the gateway's reply failed", e.getCause());
       }
     }
   }
 
-  private boolean sleep(long millis) {
+  private void sleep(long millis) {
     try {
       Thread.sleep(millis);
-      return !closed;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+    }
+  }
+
+  /**
+   * A policy's meters: {@code aether.policy.deliveries}, tags {@code policy} and {@code outcome}; counted but
+   * published nowhere without a registry.
+   */
+  private static final class Meters {
+    final Counter accepted;
+    final Counter duplicate;
+    final Counter skipped;
+    final Counter retried;
+    final Counter deadLettered;
+
+    Meters(MeterRegistry registry, String policy) {
+      MeterRegistry r = registry == null ? new io.micrometer.core.instrument.composite.CompositeMeterRegistry()
+          : registry;
+      accepted = counter(r, policy, "accepted");
+      duplicate = counter(r, policy, "duplicate");
+      skipped = counter(r, policy, "condition-false");
+      retried = counter(r, policy, "retried");
+      deadLettered = counter(r, policy, "dead-lettered");
+    }
+
+    private static Counter counter(MeterRegistry registry, String policy, String outcome) {
+      return Counter.builder("aether.policy.deliveries").tag("policy", policy).tag("outcome", outcome)
+          .description("policy deliveries by outcome").register(registry);
     }
   }
 
   @Override
   public void close() {
     closed = true;
-    thread.shutdownNow();
-    try {
-      thread.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    workers.forEach(Worker::stop);
   }
 }

@@ -1,6 +1,9 @@
 package dev.aether.model.exec;
 
+import dev.aether.InvalidInputException;
+import dev.aether.store.EventFeed;
 import dev.aether.store.ReadModelStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.aether.runtime.ModelError;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
@@ -12,10 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link ModelPlan} of a {@link CompiledModel} in one runtime: model-driven behaviours for the aggregates
- * without Java ones, the payload check, and the policy runner. Thread-safe (delegates to immutable or
+ * without Java ones, the payload check, the policy runner and the read models (both on the host's event feed). Thread-safe (delegates to immutable or
  * thread-safe parts).
  */
 final class RuntimeModelPlan implements ModelPlan, ModelExecution {
@@ -23,14 +27,29 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
   private final CompiledModel model;
   private final List<Behavior<?>> behaviors = new ArrayList<>();
   private final PolicyRunner policies;
-  private final Map<String, Projector> projectors = new LinkedHashMap<>();
+  private final Map<String, ModelReadModel> readModels = new LinkedHashMap<>();
 
-  RuntimeModelPlan(CompiledModel model, ModelHost host, ReadModelStore readModels) {
+  RuntimeModelPlan(CompiledModel model, ModelHost host, ReadModelStore store) {
     this.model = model;
     model.aggregates().stream().filter(a -> !host.hasJavaBehavior(a.name()))
         .forEach(a -> behaviors.add(model.behavior(a.name()).orElseThrow()));
-    this.policies = new PolicyRunner(model.policies(), host, readModels);
-    model.readModels().forEach(p -> projectors.put(p.name(), new Projector(p, readModels, host.eventStore())));
+    boolean reacts = !model.policies().isEmpty() || !model.readModels().isEmpty();
+    EventFeed feed = host.eventFeed().orElse(null);
+    if (reacts && feed == null) {
+      throw new IllegalStateException("model " + model.model().name() + " has policies or read models, which run"
+          + " from the event feed, but the event store (" + host.eventStore().getClass().getName()
+          + ") does not implement " + EventFeed.class.getName());
+    }
+    MeterRegistry registry = host.meterRegistry().orElse(null);
+    this.policies = model.policies().isEmpty() ? null : new PolicyRunner(model.model().name(), model.policies(),
+        host::sendMessage, feed, host.eventStore(), store, host.clock(), registry);
+    try {
+      model.readModels().forEach(p -> readModels.put(p.name(),
+          new ModelReadModel(ModelReadModel.projection(p).start(feed, store, registry))));
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   @Override
@@ -50,9 +69,7 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
 
   @Override
   public void onAccepted(RuntimeMessage message, CommandResult.Accepted result) {
-    // duplicates too: runners skip events at or below their checkpoints, and deliver those they missed
-    policies.onAccepted(message.aggregateType(), result.events());
-    projectors.values().forEach(p -> p.onEvents(message.aggregateType(), result.events()));
+    // nothing to do: policies and read models read every writer's events from the feed
   }
 
   @Override
@@ -62,22 +79,37 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
 
   @Override
   public long pendingPolicyDeliveries() {
-    return policies.pending();
+    return policies == null ? 0 : policies.pending();
   }
 
   @Override
   public long failedPolicyDeliveries() {
-    return policies.failed();
+    return policies == null ? 0 : policies.failed();
+  }
+
+  @Override
+  public List<DeadLetter> deadLetters() {
+    return policies == null ? List.of() : policies.deadLetters();
+  }
+
+  @Override
+  public CompletableFuture<Optional<CommandResult>> replayDeadLetter(String id) {
+    if (policies == null) {
+      throw new InvalidInputException("id", "the model has no policies, so no dead letter \"" + id + "\"");
+    }
+    return policies.replay(id);
   }
 
   @Override
   public Optional<ReadModel> readModel(String name) {
-    return Optional.ofNullable(projectors.get(name));
+    return Optional.ofNullable(readModels.get(name));
   }
 
   @Override
   public void close() {
-    projectors.values().forEach(Projector::close);
-    policies.close();
+    readModels.values().forEach(ModelReadModel::close);
+    if (policies != null) {
+      policies.close();
+    }
   }
 }

@@ -56,6 +56,30 @@ class JetStreamReadModelStoreIT extends ReadModelStoreContractTest {
   }
 
   @Test
+  void concurrentWriters_ofOneRow_keepEveryStreamsAppliedVersion() throws Exception {
+    // regression: put was last-writer-wins, so two projectors writing one row lost each other's applied version
+    JetStreamReadModelStore store = JetStreamReadModelStore.create(connection, "rm-cas");
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      for (int w = 0; w < 4; w++) {
+        String stream = "A/" + w;
+        done.add(pool.submit(() -> {
+          for (long v = 1; v <= 20; v++) {
+            store.put("r", "shared", Map.of("v", v), stream, v);
+          }
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    }
+
+    assertThat(store.applied("r", "shared"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("A/0", 20L, "A/1", 20L, "A/2", 20L, "A/3", 20L));
+  }
+
+  @Test
   void readModel_survivesARestart_inTheBucket_andCatchesUp() throws Exception {
     InMemoryEventStore events = InMemoryEventStore.create();
     String orders = new String(getClass().getResourceAsStream("/models/orders.yaml").readAllBytes(),

@@ -2,14 +2,18 @@ package dev.aether.runtime.spi;
 
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
 import dev.aether.store.ReadModelStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * What a runtime offers a {@link ModelPlan}: which aggregates have Java behaviours, a way to send commands
- * (for policies), the event store (for catching up read models), the read-model store and the clock. Thread-safe.
+ * (for policies), the event store and its feed (for policies and read models), the read-model store, the clock
+ * and the meter registry. Thread-safe.
  */
 public interface ModelHost {
 
@@ -38,4 +42,19 @@ public interface ModelHost {
 
   /** @return the runtime's clock */
   Clock clock();
+
+  /**
+   * The feed of every writer's events that reactions (policies, read models) consume: the event store itself
+   * when it implements {@link EventFeed} (the in-memory and JetStream stores do).
+   *
+   * @return the feed, or empty when the event store offers none
+   */
+  default Optional<EventFeed> eventFeed() {
+    return eventStore() instanceof EventFeed feed ? Optional.of(feed) : Optional.empty();
+  }
+
+  /** @return the registry the runtime publishes its meters to, when one was given to its builder */
+  default Optional<MeterRegistry> meterRegistry() {
+    return Optional.empty();
+  }
 }

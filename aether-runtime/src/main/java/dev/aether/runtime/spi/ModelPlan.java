@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A model compiled by a {@link ModelEngine} for one runtime: the behaviours it runs, the check every command
+ * A model planned by a {@link DomainModel} for one runtime: the behaviours it runs, the check every command
  * passes before it reaches an actor, and the reaction to accepted commands (policies, read models).
  *
  * <p>The runtime calls {@link #check} on the sender's thread, and {@link #onAccepted} on the actor's thread

@@ -1,7 +1,16 @@
 package dev.aether.testkit.store;
 
-import dev.aether.store.ReadModelStore;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.store.FeedPosition;
+import dev.aether.store.ReadModelStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import java.util.Map;
 import java.util.UUID;
@@ -64,5 +73,93 @@ public abstract class ReadModelStoreContractTest {
     assertThat(s().checkpoint(rm, "A/1")).isZero();
     assertThat(s().streams(rm)).containsExactly("A/1");
     assertThat(s().schema(rm)).contains("s2");
+  }
+
+  @Test
+  void put_ofAVersionAppliedAlready_changesNothing() {
+    s().put(rm, "k", Map.of("n", 2L), "A/1", 2);
+
+    s().put(rm, "k", Map.of("n", 99L), "A/1", 2); // the same event again (a redelivery)
+    s().put(rm, "k", Map.of("n", 98L), "A/1", 1); // an older one
+
+    assertThat(s().get(rm, "k")).contains(Map.of("n", 2L));
+    assertThat(s().checkpoint(rm, "A/1")).isEqualTo(2);
+  }
+
+  @Test
+  void advance_neverMovesACheckpointBack() {
+    s().advance(rm, "A/1", 5);
+    s().advance(rm, "A/1", 3);
+    s().advance(rm, "A/1", 0);
+
+    assertThat(s().checkpoint(rm, "A/1")).isEqualTo(5);
+  }
+
+  @Test
+  void write_replacesTheRow_withoutACheckpoint() {
+    s().write(rm, "dl", Map.of("attempts", 1L));
+    s().write(rm, "dl", Map.of("attempts", 2L));
+
+    assertThat(s().get(rm, "dl")).contains(Map.of("attempts", 2L));
+    assertThat(s().streams(rm)).isEmpty();
+  }
+
+  @Test
+  void remove_dropsOneRow_andKeepsTheCheckpoints() {
+    s().put(rm, "k1", Map.of("n", 1L), "A/1", 1);
+    s().put(rm, "k2", Map.of("n", 2L), "A/1", 2);
+
+    s().remove(rm, "k1");
+    s().remove(rm, "absent");
+
+    assertThat(s().rows(rm)).containsOnlyKeys("k2");
+    assertThat(s().checkpoint(rm, "A/1")).isEqualTo(2);
+  }
+
+  @Test
+  void feedPosition_isSaved_neverMovesBack_andIsForgottenByReset() {
+    assertThat(s().feedPosition(rm)).isEmpty();
+    FeedPosition early = FeedPosition.START.with(0, 3);
+    FeedPosition later = early.with(1, 7, 2);
+
+    s().saveFeedPosition(rm, later);
+    s().saveFeedPosition(rm, early); // a late writer of an older position
+
+    assertThat(s().feedPosition(rm)).contains(later);
+    s().reset(rm, "s");
+    assertThat(s().feedPosition(rm)).isEmpty();
+  }
+
+  @Test
+  void concurrentWriters_ofOneRow_loseNoUpdate() throws Exception {
+    int writers = 4;
+    int each = 25;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        String stream = "A/" + w;
+        done.add(pool.submit(() -> {
+          for (int v = 1; v <= each; v++) {
+            s().put(rm, "shared", Map.of("last", (long) v), stream, v);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    for (int w = 0; w < writers; w++) {
+      assertThat(s().checkpoint(rm, "A/" + w)).as("checkpoint of A/" + w).isEqualTo(each);
+    }
+    assertThat(s().get(rm, "shared")).isPresent();
+  }
+
+  @Test
+  void badArguments_areRefusedNamingThem() {
+    assertThatThrownBy(() -> s().saveFeedPosition(rm, null)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("position");
+    assertThatThrownBy(() -> s().remove(rm, null)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("key");
   }
 }

@@ -1,0 +1,393 @@
+package dev.aether.model.projection;
+
+import dev.aether.event.Event;
+import dev.aether.store.EventFeed;
+import dev.aether.store.FeedEntry;
+import dev.aether.store.FeedPosition;
+import dev.aether.store.FeedReader;
+import dev.aether.store.FeedStart;
+import dev.aether.store.ReadModelStore;
+import dev.aether.support.Checks;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link Projection} from an {@link EventFeed} on one virtual thread ({@code aether-projection-<name>}).
+ *
+ * <p>At start: a stored schema tag other than the projection's resets the rows; the reader then resumes
+ * after the saved feed position (from the beginning when none). For each event of a handled aggregate type:
+ * an event at or below its stream's checkpoint is a repetition and is skipped; otherwise its handler updates
+ * the row and the checkpoint advances with it ({@link ReadModelStore#put}). After each batch the feed position
+ * is saved. Position and rows are not written in one transaction: a crash between them makes the reader start
+ * a little early, and the checkpoints turn the repeated events into no-ops (idempotent by position).
+ *
+ * <p>A failure of the store or the feed (server down) closes the reader and reopens it from the saved position
+ * after a pause (1 s doubling to 30 s); nothing is skipped. A handler that throws skips its event (counted,
+ * logged). Thread-safe: state changes happen on the projector's thread; the rest is volatile or atomic.
+ */
+final class FeedProjector<V> implements RunningProjection<V> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FeedProjector.class);
+  private static final int BATCH = 512;
+  private static final Duration POLL_WAIT = Duration.ofMillis(200);
+  private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+
+  /** A caller of {@link #idle()} or {@link #rebuild()} waiting for a position. */
+  private record Waiter(FeedPosition target, CompletableFuture<Void> done) {}
+
+  /** A catch-up (after a start, or a rebuild) that is being reported. */
+  private record CatchUp(FeedPosition target, long startCommits, long startHandled, long startNanos,
+      boolean rebuild) {}
+
+  private final Projection<V> projection;
+  private final EventFeed feed;
+  private final ReadModelStore store;
+  private final ProjectionMeters meters;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<CompletableFuture<Void>> rebuildRequest = new AtomicReference<>();
+  private final AtomicLong handled = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final Object progressed = new Object();
+  private volatile FeedPosition position = FeedPosition.START;
+  private volatile boolean closed;
+  private volatile CatchUp catchUp;
+  private volatile double rate;
+  private long lastReport;
+
+  private FeedProjector(Projection<V> projection, EventFeed feed, ReadModelStore store, ProjectionMeters meters) {
+    this.projection = projection;
+    this.feed = feed;
+    this.store = store;
+    this.meters = meters;
+    this.thread = Thread.ofVirtual().name("aether-projection-" + projection.name()).unstarted(this::run);
+  }
+
+  static <V> FeedProjector<V> start(Projection<V> projection, EventFeed feed, ReadModelStore store,
+      ProjectionMeters meters) {
+    FeedProjector<V> projector = new FeedProjector<>(projection, feed, store, meters);
+    projector.thread.start();
+    return projector;
+  }
+
+  private void run() {
+    FeedReader reader = null;
+    long pauseMillis = 1000;
+    while (!closed) {
+      try {
+        if (reader == null) {
+          reader = open();
+        }
+        CompletableFuture<Void> rebuild = rebuildRequest.getAndSet(null);
+        if (rebuild != null) {
+          reader.close();
+          reader = null;
+          store.reset(projection.name(), projection.schema());
+          position = FeedPosition.START;
+          reader = feed.openFeed(FeedStart.beginning());
+          beginCatchUp(true, rebuild);
+        }
+        List<FeedEntry> entries = reader.poll(BATCH, POLL_WAIT);
+        for (FeedEntry entry : entries) {
+          apply(entry.event());
+        }
+        if (!entries.isEmpty()) {
+          position = reader.position();
+          store.saveFeedPosition(projection.name(), position);
+        }
+        settle();
+        pauseMillis = 1000;
+      } catch (RuntimeException e) {
+        if (closed) {
+          break;
+        }
+        LOG.warn("projection {}: {}; resuming from its saved position in {} ms", projection.name(), e.toString(),
+            pauseMillis);
+        closeQuietly(reader);
+        reader = null;
+        sleep(pauseMillis);
+        pauseMillis = Math.min(30_000, pauseMillis * 2);
+      }
+    }
+    closeQuietly(reader);
+    RuntimeException stopped = new IllegalStateException("projection " + projection.name() + " is closed");
+    waiters.forEach(w -> w.done().completeExceptionally(stopped));
+    CompletableFuture<Void> rebuild = rebuildRequest.getAndSet(null);
+    if (rebuild != null) {
+      rebuild.completeExceptionally(stopped);
+    }
+  }
+
+  /** Resets rows written under another schema, and opens a reader after the saved position. */
+  private FeedReader open() {
+    if (!store.schema(projection.name()).equals(Optional.of(projection.schema()))) {
+      store.reset(projection.name(), projection.schema());
+    }
+    Optional<FeedPosition> saved = store.feedPosition(projection.name());
+    position = saved.orElse(FeedPosition.START);
+    FeedReader reader = feed.openFeed(saved.map(FeedStart::after).orElse(FeedStart.beginning()));
+    beginCatchUp(false, null);
+    return reader;
+  }
+
+  private void beginCatchUp(boolean rebuild, CompletableFuture<Void> done) {
+    FeedPosition head = feed.head();
+    if (done != null) {
+      waiters.add(new Waiter(head, done));
+    }
+    if (position.covers(head)) {
+      catchUp = null;
+      return;
+    }
+    catchUp = new CatchUp(head, ProjectionProgress.commits(position), handled.get(), System.nanoTime(), rebuild);
+    lastReport = System.nanoTime();
+    LOG.info("projection {}: {} from {} to {} ({} commits)", projection.name(),
+        rebuild ? "rebuilding" : "catching up", position, head,
+        ProjectionProgress.commits(head) - ProjectionProgress.commits(position));
+  }
+
+  private void apply(Event event) {
+    handled.incrementAndGet();
+    String streamId = event.streamId();
+    int slash = streamId.indexOf('/');
+    if (slash < 0 || !projection.aggregates().contains(streamId.substring(0, slash))) {
+      return;
+    }
+    String name = projection.name();
+    if (event.version() <= store.checkpoint(name, streamId)) {
+      meters.repeated();
+      return;
+    }
+    Projection.Route<V, ?> route = projection.route(streamId.substring(0, slash), event.eventType());
+    if (route == null) {
+      store.advance(name, streamId, event.version());
+      return;
+    }
+    update(route, event);
+  }
+
+  private <E> void update(Projection.Route<V, E> route, Event event) {
+    String name = projection.name();
+    String key;
+    E data;
+    try {
+      data = ViewCodec.read(event.data(), route.dataType());
+      key = Checks.notBlank(route.key().key(data, event), "key");
+    } catch (RuntimeException e) {
+      skip(event, e);
+      return;
+    }
+    V view = store.get(name, key).map(row -> ViewCodec.read(row, projection.viewType()))
+        .orElseGet(projection::initialView);
+    V next;
+    Map<String, Object> row;
+    try {
+      next = route.handler().apply(view, data, event);
+      row = next == null ? null : new LinkedHashMap<>(ViewCodec.write(next));
+    } catch (RuntimeException e) {
+      skip(event, e);
+      return;
+    }
+    if (row == null) {
+      store.remove(name, key);
+      store.advance(name, event.streamId(), event.version());
+    } else {
+      store.put(name, key, row, event.streamId(), event.version());
+    }
+    meters.applied();
+  }
+
+  private void skip(Event event, RuntimeException e) {
+    failures.incrementAndGet();
+    meters.failed();
+    LOG.warn("projection {}: event {} ({} v{}, {}) not applied: {}", projection.name(), event.id(),
+        event.streamId(), event.version(), event.eventType(), e.toString());
+    store.advance(projection.name(), event.streamId(), event.version());
+  }
+
+  /** Reports the catch-up, completes the waiters the position reached, wakes the callers of the awaits. */
+  private void settle() {
+    FeedPosition now = position;
+    CatchUp current = catchUp;
+    if (current != null) {
+      long elapsed = System.nanoTime() - current.startNanos();
+      rate = (handled.get() - current.startHandled()) / Math.max(1e-9, elapsed / 1e9);
+      if (now.covers(current.target())) {
+        catchUp = null;
+        meters.progress(0, 1);
+        LOG.info("projection {}: {} done in {} ms, {} events/s", projection.name(),
+            current.rebuild() ? "rebuild" : "catch-up", elapsed / 1_000_000, Math.round(rate));
+      } else if (System.nanoTime() - lastReport >= REPORT_EVERY_NANOS) {
+        lastReport = System.nanoTime();
+        ProjectionProgress p = progress();
+        long total = ProjectionProgress.commits(current.target()) - current.startCommits();
+        long done = ProjectionProgress.commits(now) - current.startCommits();
+        meters.progress(p.commitsBehind(), total == 0 ? 1 : (double) done / total);
+        LOG.info("projection {}: {} {}/{} commits, {} events/s, ETA {}", projection.name(),
+            current.rebuild() ? "rebuilding" : "catching up", done, total, Math.round(rate),
+            p.eta().map(Duration::toString).orElse("-"));
+      }
+    }
+    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (now.covers(w.target())) {
+        it.remove();
+        w.done().complete(null);
+      }
+    }
+    synchronized (progressed) {
+      progressed.notifyAll();
+    }
+  }
+
+  @Override
+  public String name() {
+    return projection.name();
+  }
+
+  @Override
+  public Optional<V> get(String key) {
+    return store.get(projection.name(), Checks.notNull(key, "key"))
+        .map(row -> ViewCodec.read(row, projection.viewType()));
+  }
+
+  @Override
+  public Map<String, V> rows() {
+    Map<String, V> views = new LinkedHashMap<>();
+    store.rows(projection.name()).forEach((key, row) -> views.put(key, ViewCodec.read(row, projection.viewType())));
+    return views;
+  }
+
+  @Override
+  public boolean awaitCaughtUp(String streamId, long version, Duration timeout) {
+    Checks.notBlank(streamId, "streamId");
+    Checks.notNull(timeout, "timeout");
+    int slash = streamId.indexOf('/');
+    if (slash < 0 || !projection.aggregates().contains(streamId.substring(0, slash))) {
+      return true;
+    }
+    return awaitTrue(() -> store.checkpoint(projection.name(), streamId) >= version, timeout);
+  }
+
+  @Override
+  public boolean awaitPosition(FeedPosition target, Duration timeout) {
+    Checks.notNull(target, "position");
+    Checks.notNull(timeout, "timeout");
+    return awaitTrue(() -> position.covers(target), timeout);
+  }
+
+  private boolean awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || closed) {
+        return condition.getAsBoolean();
+      }
+      synchronized (progressed) {
+        try {
+          progressed.wait(Math.max(1, Math.min(left / 1_000_000, 100)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<Void> idle() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    FeedPosition head = feed.head();
+    if (position.covers(head)) {
+      done.complete(null);
+    } else if (closed) {
+      done.completeExceptionally(new IllegalStateException("projection " + projection.name() + " is closed"));
+    } else {
+      waiters.add(new Waiter(head, done));
+    }
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Void> rebuild() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("projection " + projection.name() + " is closed"));
+      return done;
+    }
+    CompletableFuture<Void> earlier = rebuildRequest.getAndSet(done);
+    if (earlier != null) {
+      done.whenComplete((v, e) -> earlier.complete(null)); // one rebuild serves both callers
+    }
+    return done;
+  }
+
+  @Override
+  public ProjectionProgress progress() {
+    FeedPosition now = position;
+    long behind = Math.max(0, ProjectionProgress.commits(feed.head()) - ProjectionProgress.commits(now));
+    CatchUp current = catchUp;
+    Optional<Duration> eta = Optional.empty();
+    if (current != null && rate > 0) {
+      long doneCommits = ProjectionProgress.commits(now) - current.startCommits();
+      long doneEvents = handled.get() - current.startHandled();
+      double eventsPerCommit = doneCommits > 0 ? (double) doneEvents / doneCommits : 1;
+      eta = Optional.of(Duration.ofMillis(Math.round(behind * eventsPerCommit / rate * 1000)));
+    }
+    return new ProjectionProgress(now, handled.get(), behind, rate, eta, current != null && current.rebuild());
+  }
+
+  @Override
+  public long failures() {
+    return failures.get();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!thread.join(Duration.ofSeconds(2))) {
+        LOG.warn("projection {}: still busy at close; it resumes from its saved position", projection.name());
+        thread.interrupt();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(FeedReader reader) {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing a feed reader failed", e);
+      }
+    }
+  }
+
+  private void sleep(long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    while (!closed && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(Math.min(100, millis));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package dev.aether.model.projection;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.store.EventFeed;
+import dev.aether.store.ReadModelStore;
+import dev.aether.support.Checks;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A projection written in Java: one handler per event type over a typed view, kept in a {@link ReadModelStore}
+ * as rows by key, fed by an {@link EventFeed} (every writer's events, at least once, from a stored position).
+ *
+ * <pre>{@code
+ * record Balance(long amount) {}
+ * record Deposited(long amount) {}
+ *
+ * Projection<Balance> balances = Projection.builder("balances", Balance.class)
+ *     .initialView(() -> new Balance(0))
+ *     .on("Account", "Deposited", Deposited.class, (view, e, event) -> new Balance(view.amount() + e.amount()))
+ *     .build();
+ * try (RunningProjection<Balance> running = balances.start(store, readModels)) {
+ *   running.awaitCaughtUp("Account/acc-42", 3, Duration.ofSeconds(5));
+ *   Optional<Balance> balance = running.get("acc-42");
+ * }
+ * }</pre>
+ *
+ * <p>Views are stored as JSON objects (Jackson data binding: records and beans with a JSON-object form).
+ * Delivery is at least once and exactly-once in effect: each row remembers, per source stream, the version of
+ * the last event applied, so a redelivered event changes nothing. A handler that throws skips its event
+ * (counted in {@link RunningProjection#failures()}, logged); returning {@code null} removes the row.
+ *
+ * <p>Immutable and thread-safe; handlers run on the projection's one thread, one event at a time.
+ *
+ * @param <V> the view type
+ */
+public final class Projection<V> {
+
+  /**
+   * Computes the row key of an event.
+   *
+   * @param <E> the event data type
+   */
+  @FunctionalInterface
+  public interface KeyOf<E> {
+    /**
+     * @param data the event's data
+     * @param event the stored event (stream id, version, metadata)
+     * @return the key of the row the event updates; not blank
+     */
+    String key(E data, Event event);
+  }
+
+  /**
+   * Applies one event to a view.
+   *
+   * @param <V> the view type
+   * @param <E> the event data type
+   */
+  @FunctionalInterface
+  public interface Handler<V, E> {
+    /**
+     * @param view the row's current view, or the initial view for a new row
+     * @param data the event's data
+     * @param event the stored event
+     * @return the new view, or {@code null} to remove the row
+     */
+    V apply(V view, E data, Event event);
+  }
+
+  /** One handler with its key function and data type. */
+  record Route<V, E>(Class<E> dataType, KeyOf<E> key, Handler<V, E> handler) {}
+
+  private final String name;
+  private final String schema;
+  private final Class<V> viewType;
+  private final Supplier<V> initialView;
+  private final Map<String, Route<V, ?>> routes;
+  private final Set<String> aggregates;
+
+  private Projection(Builder<V> b) {
+    this.name = b.name;
+    this.schema = b.schema;
+    this.viewType = b.viewType;
+    this.initialView = b.initialView;
+    this.routes = Map.copyOf(b.routes);
+    this.aggregates = Set.copyOf(b.routes.keySet().stream().map(k -> k.substring(0, k.indexOf(' '))).toList());
+  }
+
+  /**
+   * Starts a projection definition.
+   *
+   * @param name the projection's name: its rows, checkpoints and position in the read-model store; not blank
+   * @param viewType the type of a row's view
+   * @param <V> the view type
+   * @return a builder
+   * @throws InvalidInputException naming {@code name} or {@code viewType}
+   */
+  public static <V> Builder<V> builder(String name, Class<V> viewType) {
+    return new Builder<>(Checks.notBlank(name, "name"), Checks.notNull(viewType, "viewType"));
+  }
+
+  /** @return the projection's name */
+  public String name() {
+    return name;
+  }
+
+  /** @return the schema tag; rows written under another tag are dropped and rebuilt at start */
+  public String schema() {
+    return schema;
+  }
+
+  /** @return the view type */
+  public Class<V> viewType() {
+    return viewType;
+  }
+
+  /** @return the aggregate types whose events the projection handles */
+  public Set<String> aggregates() {
+    return aggregates;
+  }
+
+  V initialView() {
+    return initialView.get();
+  }
+
+  /** @return the route of an event, or null when the projection does not handle it */
+  Route<V, ?> route(String aggregateType, String eventType) {
+    return routes.get(aggregateType + " " + eventType);
+  }
+
+  /**
+   * Starts projecting: resumes after the position saved in {@code store} (from the beginning the first time,
+   * or when the schema tag changed), on one virtual thread, until closed.
+   *
+   * @param feed the events (the event store, when it implements {@link EventFeed})
+   * @param store where rows, checkpoints and the position are kept
+   * @return the running projection
+   * @throws InvalidInputException naming a null argument
+   */
+  public RunningProjection<V> start(EventFeed feed, ReadModelStore store) {
+    return start(feed, store, null);
+  }
+
+  /**
+   * Starts projecting, publishing meters ({@code aether.projection.*}, tagged with the projection's name).
+   *
+   * @param feed the events
+   * @param store where rows, checkpoints and the position are kept
+   * @param registry where meters go; {@code null} for none
+   * @return the running projection
+   * @throws InvalidInputException naming a null argument
+   */
+  public RunningProjection<V> start(EventFeed feed, ReadModelStore store, MeterRegistry registry) {
+    return FeedProjector.start(this, Checks.notNull(feed, "feed"), Checks.notNull(store, "store"),
+        registry == null ? ProjectionMeters.NONE : new ProjectionMeters(registry, name));
+  }
+
+  /**
+   * Builds a {@link Projection}. Not thread-safe.
+   *
+   * @param <V> the view type
+   */
+  public static final class Builder<V> {
+
+    private final String name;
+    private final Class<V> viewType;
+    private String schema = "1";
+    private Supplier<V> initialView;
+    private final Map<String, Route<V, ?>> routes = new LinkedHashMap<>();
+
+    private Builder(String name, Class<V> viewType) {
+      this.name = name;
+      this.viewType = viewType;
+    }
+
+    /**
+     * Sets the schema tag (default {@code "1"}); change it when the view's shape or the handlers change, and
+     * the rows are rebuilt from the beginning at the next start.
+     *
+     * @param schema the tag; not blank
+     * @return this builder
+     */
+    public Builder<V> schema(String schema) {
+      this.schema = Checks.notBlank(schema, "schema");
+      return this;
+    }
+
+    /**
+     * Sets the view a handler gets for a key without a row.
+     *
+     * @param initialView supplies a new initial view each time; it must not return {@code null}
+     * @return this builder
+     */
+    public Builder<V> initialView(Supplier<V> initialView) {
+      this.initialView = Checks.notNull(initialView, "initialView");
+      return this;
+    }
+
+    /**
+     * Handles one event type of one aggregate type, in the row named by the actor id (the stream id without
+     * its aggregate type: {@code acc-42} for {@code Account/acc-42}).
+     *
+     * @param aggregateType the aggregate type
+     * @param eventType the event type
+     * @param dataType the type the event's data is read as (a record, a bean, or {@code Map})
+     * @param handler applies the event
+     * @param <E> the data type
+     * @return this builder
+     */
+    public <E> Builder<V> on(String aggregateType, String eventType, Class<E> dataType, Handler<V, E> handler) {
+      return on(aggregateType, eventType, dataType, (data, event) -> actorIdOf(event), handler);
+    }
+
+    /**
+     * Handles one event type of one aggregate type, in the row its key function names.
+     *
+     * @param aggregateType the aggregate type
+     * @param eventType the event type
+     * @param dataType the type the event's data is read as
+     * @param key computes the row key
+     * @param handler applies the event
+     * @param <E> the data type
+     * @return this builder
+     * @throws InvalidInputException naming the argument that is missing, or {@code eventType} when the event
+     *     type of this aggregate has a handler already
+     */
+    public <E> Builder<V> on(String aggregateType, String eventType, Class<E> dataType, KeyOf<E> key,
+        Handler<V, E> handler) {
+      Checks.notBlank(aggregateType, "aggregateType");
+      Checks.notBlank(eventType, "eventType");
+      if (aggregateType.contains(" ") || aggregateType.contains("/")) {
+        throw new InvalidInputException("aggregateType", "must not contain a space or '/', was \"" + aggregateType
+            + "\"");
+      }
+      Route<V, E> route = new Route<>(Checks.notNull(dataType, "dataType"), Checks.notNull(key, "key"),
+          Checks.notNull(handler, "handler"));
+      if (routes.putIfAbsent(aggregateType + " " + eventType, route) != null) {
+        throw new InvalidInputException("eventType", aggregateType + "." + eventType + " has a handler already");
+      }
+      return this;
+    }
+
+    /**
+     * Builds the projection.
+     *
+     * @return the projection
+     * @throws InvalidInputException naming {@code initialView} when it was not set, or {@code on} when no
+     *     handler was added
+     */
+    public Projection<V> build() {
+      if (initialView == null) {
+        throw new InvalidInputException("initialView", "is required: the view of a key without a row");
+      }
+      if (routes.isEmpty()) {
+        throw new InvalidInputException("on", "a projection needs at least one event handler");
+      }
+      return new Projection<>(this);
+    }
+  }
+
+  /** @return the actor id of an event's stream: the part after the aggregate type */
+  static String actorIdOf(Event event) {
+    String streamId = event.streamId();
+    return streamId.substring(streamId.indexOf('/') + 1);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.aether.model.projection;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A projection's meters, tagged {@code projection=<name>}: {@code aether.projection.events} (counter, tag
+ * {@code outcome} = {@code applied} | {@code repeated} | {@code failed}), {@code aether.projection.lag} (gauge:
+ * commits behind the feed's head, sampled at each progress report), {@code aether.projection.rebuild.progress}
+ * (gauge: 0..1 while a catch-up or rebuild runs, 1 when caught up). {@link #NONE} records nothing.
+ */
+class ProjectionMeters {
+
+  static final ProjectionMeters NONE = new ProjectionMeters();
+
+  private final Counter applied;
+  private final Counter repeated;
+  private final Counter failed;
+  private final AtomicLong lag = new AtomicLong();
+  private final AtomicLong progressPerMille = new AtomicLong(1000);
+
+  private ProjectionMeters() {
+    applied = null;
+    repeated = null;
+    failed = null;
+  }
+
+  ProjectionMeters(MeterRegistry registry, String projection) {
+    applied = counter(registry, projection, "applied");
+    repeated = counter(registry, projection, "repeated");
+    failed = counter(registry, projection, "failed");
+    Gauge.builder("aether.projection.lag", lag, AtomicLong::get).tag("projection", projection)
+        .description("commits stored and not yet handled").baseUnit("commits").register(registry);
+    Gauge.builder("aether.projection.rebuild.progress", progressPerMille, v -> v.get() / 1000.0)
+        .tag("projection", projection).description("share of the current catch-up or rebuild done")
+        .register(registry);
+  }
+
+  private static Counter counter(MeterRegistry registry, String projection, String outcome) {
+    return Counter.builder("aether.projection.events").tag("projection", projection).tag("outcome", outcome)
+        .description("events handled by the projection").register(registry);
+  }
+
+  void applied() {
+    if (applied != null) {
+      applied.increment();
+    }
+  }
+
+  void repeated() {
+    if (repeated != null) {
+      repeated.increment();
+    }
+  }
+
+  void failed() {
+    if (failed != null) {
+      failed.increment();
+    }
+  }
+
+  void progress(long commitsBehind, double share) {
+    lag.set(commitsBehind);
+    progressPerMille.set(Math.round(Math.min(1, Math.max(0, share)) * 1000));
+  }
+}

@@ -1,0 +1,198 @@
+package dev.aether.model.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.model.ModelLoader;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.store.InMemoryEventStore;
+import dev.aether.store.InMemoryReadModelStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Policies on the event feed: every writer's events, dead letters and their replay, redelivery as duplicate. */
+class FeedPoliciesTest {
+
+  /** The bank, whose policy credits a transfer with a Deposit: refused while the target is not open. */
+  private static final String STRICT_BANK = """
+      name: strict-bank
+      version: "1"
+      aggregates:
+        - name: Account
+          state:
+            - {name: open, type: bool}
+            - {name: balance, type: int}
+          commands:
+            - name: Open
+              emits: [Opened]
+            - name: Deposit
+              fields: [{name: amount, type: int, min: 1}]
+              guards: [{expr: state.open, message: "the account is not open"}]
+              emits: [Deposited]
+            - name: Transfer
+              fields: [{name: to, type: string}, {name: amount, type: int, min: 1}]
+              emits: [TransferSent]
+          events:
+            - name: Opened
+              apply: {open: "true"}
+            - name: Deposited
+              fields: [{name: amount, type: int}]
+              apply: {balance: "state.balance + event.amount"}
+            - name: TransferSent
+              fields: [{name: to, type: string}, {name: amount, type: int}]
+              apply: {balance: "state.balance - event.amount"}
+      policies:
+        - name: credit
+          when: Account.TransferSent
+          then: Account.Deposit
+          target: event.to
+          data: {amount: event.amount}
+      """;
+
+  private final InMemoryEventStore store = InMemoryEventStore.create();
+  private final InMemoryReadModelStore readModels = InMemoryReadModelStore.create();
+  private final List<Runtime> runtimes = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() {
+    runtimes.forEach(Runtime::close);
+  }
+
+  private Runtime runtime(Runtime.Builder builder) {
+    Runtime runtime = builder.build();
+    runtimes.add(runtime);
+    runtime.loadModel(ModelLoader.fromYaml(STRICT_BANK));
+    runtime.start();
+    return runtime;
+  }
+
+  private Runtime runtime() {
+    return runtime(Runtime.builder().eventStore(store).readModelStore(readModels));
+  }
+
+  private static CommandResult send(Runtime runtime, String actor, String command, Map<String, ?> payload) {
+    return runtime.sendMessage(RuntimeMessage.of("Account", actor, command, payload)).join();
+  }
+
+  private static ModelExecution execution(Runtime runtime) {
+    return ModelExecution.of(runtime).orElseThrow();
+  }
+
+  @Test
+  void anotherWritersEvent_triggersThePolicy() {
+    Runtime reacting = runtime();
+    send(reacting, "b", "Open", Map.of());
+    // another process (a migration, another node) writes the event straight into the store
+    store.append("Account/a", 0, List.of(Event.builder().eventType("TransferSent").streamId("Account/a")
+        .version(1).data(Map.of("to", "b", "amount", 25)).build()));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == 2);
+    Event credit = store.getEvents("Account/b", 2).getFirst();
+    assertThat(credit.eventType()).isEqualTo("Deposited");
+    assertThat(credit.data()).containsEntry("amount", 25L);
+    assertThat(credit.commandId()).contains(ModelExecution.policyCommandId("credit",
+        store.getEvents("Account/a", 1).getFirst().id()));
+  }
+
+  @Test
+  void twoRuntimes_shareThePolicy_everyCreditAppliedOnce() {
+    Runtime one = runtime();
+    Runtime two = runtime();
+    send(one, "b", "Open", Map.of());
+    for (int i = 0; i < 20; i++) {
+      send(i % 2 == 0 ? one : two, "a" + i, "Transfer", Map.of("to", "b", "amount", 1));
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.getLatestVersion("Account/b") == 21);
+    await().atMost(Duration.ofSeconds(5)).until(() -> execution(one).pendingPolicyDeliveries() == 0
+        && execution(two).pendingPolicyDeliveries() == 0);
+    assertThat(store.getLatestVersion("Account/b")).isEqualTo(21); // 20 credits, none twice
+  }
+
+  @Test
+  void aDeliveryThatCannotSucceed_becomesADeadLetter_whichReplaysOnceFixed() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(readModels)
+        .meterRegistry(registry));
+    send(runtime, "a", "Transfer", Map.of("to", "closed", "amount", 7)); // "closed" is not open: refused
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> execution(runtime).deadLetters().size() == 1);
+    DeadLetter letter = execution(runtime).deadLetters().getFirst();
+    Event sent = store.getEvents("Account/a", 1).getFirst();
+    assertThat(letter.policy()).isEqualTo("credit");
+    assertThat(letter.eventId()).isEqualTo(sent.id());
+    assertThat(letter.streamId()).isEqualTo("Account/a");
+    assertThat(letter.version()).isEqualTo(1);
+    assertThat(letter.attempts()).isEqualTo(1);
+    assertThat(letter.lastError()).contains("BUSINESS_RULE").contains("not open");
+    assertThat(execution(runtime).failedPolicyDeliveries()).isEqualTo(1);
+    assertThat(registry.get("aether.policy.deliveries").tag("policy", "credit").tag("outcome", "dead-lettered")
+        .counter().count()).isEqualTo(1);
+
+    CommandResult stillRefused = execution(runtime).replayDeadLetter(letter.id()).join().orElseThrow();
+    assertThat(stillRefused.isAccepted()).isFalse();
+    assertThat(execution(runtime).deadLetters()).singleElement()
+        .satisfies(l -> assertThat(l.attempts()).isEqualTo(2));
+
+    send(runtime, "closed", "Open", Map.of());
+    Optional<CommandResult> replayed = execution(runtime).replayDeadLetter(letter.id()).join();
+
+    assertThat(replayed).get().isInstanceOf(Accepted.class);
+    assertThat(execution(runtime).deadLetters()).isEmpty();
+    assertThat(store.getEvents("Account/closed", 2).getFirst().data()).containsEntry("amount", 7L);
+    assertThatThrownBy(() -> execution(runtime).replayDeadLetter(letter.id()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("id"));
+  }
+
+  @Test
+  void redeliveryAfterACrashBetweenHandlingAndAcknowledging_isAnsweredAsADuplicate_notASecondEvent() {
+    CompletableFuture<Void> handled = new CompletableFuture<>();
+    CompletableFuture<Runtime> firstRuntime = new CompletableFuture<>();
+    Runtime first = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
+        message -> {
+          firstRuntime.join().sendMessage(message).join(); // the command is applied...
+          handled.complete(null);
+          return new CompletableFuture<>(); // ...and the process stops before it acknowledges the event
+        }));
+    firstRuntime.complete(first);
+    send(first, "b", "Open", Map.of());
+    send(first, "a", "Transfer", Map.of("to", "b", "amount", 3));
+    handled.join();
+    assertThat(store.getLatestVersion("Account/b")).isEqualTo(2);
+    first.close();
+
+    List<CommandResult> answers = new CopyOnWriteArrayList<>();
+    CompletableFuture<Runtime> second = new CompletableFuture<>();
+    second.complete(runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(message ->
+        second.join().sendMessage(message).thenApply(result -> {
+          answers.add(result);
+          return result;
+        }))));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !answers.isEmpty());
+    assertThat(answers.getFirst()).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.duplicate()).isTrue());
+    assertThat(store.getLatestVersion("Account/b")).isEqualTo(2);
+  }
+
+  @Test
+  void groupNames_areValid_andDistinct_forAnyModelAndPolicyName() {
+    assertThat(PolicyRunner.group("bank", "credit")).isEqualTo("policy-bank-credit");
+    String odd = PolicyRunner.group("my.bank v2", "crédit");
+    assertThat(odd).matches("[A-Za-z0-9_-]{1,64}");
+    assertThat(odd).isNotEqualTo(PolicyRunner.group("my_bank v2", "crédit"));
+    assertThat(PolicyRunner.group("m".repeat(80), "p")).hasSizeLessThanOrEqualTo(64);
+  }
+}

@@ -1,0 +1,283 @@
+package dev.aether.model.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.store.FeedPosition;
+import dev.aether.store.InMemoryEventStore;
+import dev.aether.store.InMemoryReadModelStore;
+import dev.aether.store.ReadModelStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Java projections on the in-memory store's feed: typed views, resume, repeats, rebuild, waits, errors. */
+class ProjectionTest {
+
+  record Balance(long amount, long deposits) {}
+
+  record Deposited(long amount) {}
+
+  record Withdrawn(long amount) {}
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  private final InMemoryEventStore events = InMemoryEventStore.create();
+  private final InMemoryReadModelStore views = InMemoryReadModelStore.create();
+  private final AtomicInteger handled = new AtomicInteger();
+  private final List<RunningProjection<?>> running = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    running.forEach(RunningProjection::close);
+  }
+
+  private Projection<Balance> balances(String schema) {
+    return Projection.builder("balances", Balance.class).schema(schema)
+        .initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> {
+          handled.incrementAndGet();
+          return new Balance(view.amount() + e.amount(), view.deposits() + 1);
+        })
+        .on("Account", "Withdrawn", Withdrawn.class, (view, e, event) -> {
+          handled.incrementAndGet();
+          return new Balance(view.amount() - e.amount(), view.deposits());
+        })
+        .on("Account", "Closed", Map.class, (view, e, event) -> null)
+        .build();
+  }
+
+  private <V> RunningProjection<V> start(Projection<V> projection, ReadModelStore store) {
+    RunningProjection<V> r = projection.start(events, store);
+    running.add(r);
+    return r;
+  }
+
+  private long append(String stream, String type, Map<String, Object> data) {
+    long version = events.getLatestVersion(stream) + 1;
+    return events.append(stream, version - 1, List.of(Event.builder().eventType(type).streamId(stream)
+        .version(version).data(data).build()));
+  }
+
+  @Test
+  void eventsOfAnyWriter_becomeTypedViews_keyedByActorId() {
+    append("Account/a", "Deposited", Map.of("amount", 100));
+    RunningProjection<Balance> balances = start(balances("1"), views);
+    append("Account/a", "Withdrawn", Map.of("amount", 30));
+    long version = append("Account/b", "Deposited", Map.of("amount", 5));
+    append("Other/x", "Deposited", Map.of("amount", 999)); // another aggregate type: not handled
+
+    assertThat(balances.awaitCaughtUp("Account/b", version, WAIT)).isTrue();
+    balances.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(balances.get("a")).contains(new Balance(70, 1));
+    assertThat(balances.rows()).containsOnlyKeys("a", "b");
+    assertThat(balances.get("x")).isEmpty();
+  }
+
+  @Test
+  void restart_resumesAfterTheSavedPosition_withoutHandlingAnEventTwice() {
+    append("Account/a", "Deposited", Map.of("amount", 10));
+    RunningProjection<Balance> first = start(balances("1"), views);
+    first.idle().orTimeout(5, TimeUnit.SECONDS).join();
+    first.close();
+    append("Account/a", "Deposited", Map.of("amount", 20)); // written while the projection is down
+
+    RunningProjection<Balance> second = start(balances("1"), views);
+    second.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(second.get("a")).contains(new Balance(30, 2));
+    assertThat(handled).hasValue(2);
+    assertThat(views.feedPosition("balances")).contains(events.head());
+  }
+
+  @Test
+  void crashBetweenRowsAndPosition_repeatsEvents_whichChangeNothing() {
+    // a store that loses every position save: as if the process died after writing rows, before the position
+    ReadModelStore forgetful = new PositionLosingStore(views);
+    append("Account/a", "Deposited", Map.of("amount", 10));
+    append("Account/a", "Deposited", Map.of("amount", 20));
+    RunningProjection<Balance> first = start(balances("1"), forgetful);
+    assertThat(first.awaitCaughtUp("Account/a", 2, WAIT)).isTrue();
+    first.close();
+
+    RunningProjection<Balance> second = start(balances("1"), forgetful); // reads the feed from the beginning
+    assertThat(second.awaitPosition(events.head(), WAIT)).isTrue();
+
+    assertThat(second.get("a")).contains(new Balance(30, 2));
+    assertThat(handled).hasValue(2); // the repeated events never reached a handler
+  }
+
+  @Test
+  void rebuild_fromZero_givesTheSameViews_andReportsProgress() {
+    for (int i = 1; i <= 200; i++) {
+      append("Account/" + (i % 7), "Deposited", Map.of("amount", i));
+    }
+    RunningProjection<Balance> balances = start(balances("1"), views);
+    balances.idle().orTimeout(5, TimeUnit.SECONDS).join();
+    Map<String, Balance> before = balances.rows();
+
+    balances.rebuild().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(balances.rows()).isEqualTo(before);
+    assertThat(handled).hasValue(400);
+    ProjectionProgress progress = balances.progress();
+    assertThat(progress.commitsBehind()).isZero();
+    assertThat(progress.position()).isEqualTo(events.head());
+    assertThat(progress.eventsHandled()).isEqualTo(400);
+    assertThat(progress.rebuilding()).isFalse();
+  }
+
+  @Test
+  void aChangedSchema_rebuildsAtStart() {
+    append("Account/a", "Deposited", Map.of("amount", 10));
+    RunningProjection<Balance> v1 = start(balances("1"), views);
+    v1.idle().orTimeout(5, TimeUnit.SECONDS).join();
+    v1.close();
+
+    RunningProjection<Balance> v2 = start(balances("2"), views);
+    v2.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(v2.get("a")).contains(new Balance(10, 1));
+    assertThat(handled).hasValue(2); // projected again under the new schema
+    assertThat(views.schema("balances")).contains("2");
+  }
+
+  @Test
+  void aHandlerThatThrows_skipsItsEventOnly_andAViewOfNullRemovesTheRow() {
+    Projection<Balance> fragile = Projection.builder("fragile", Balance.class)
+        .initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> {
+          if (e.amount() == 13) {
+            throw new IllegalStateException("unlucky");
+          }
+          return new Balance(view.amount() + e.amount(), view.deposits() + 1);
+        })
+        .on("Account", "Closed", Map.class, (view, e, event) -> null)
+        .build();
+    append("Account/a", "Deposited", Map.of("amount", 13));
+    append("Account/a", "Deposited", Map.of("amount", 2));
+    append("Account/b", "Deposited", Map.of("amount", 1));
+    append("Account/b", "Closed", Map.of());
+    RunningProjection<Balance> r = start(fragile, views);
+    r.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(r.failures()).isEqualTo(1);
+    assertThat(r.get("a")).contains(new Balance(2, 1));
+    assertThat(r.get("b")).isEmpty();
+  }
+
+  @Test
+  void awaitCaughtUp_isTrueAtOnceForAnotherAggregate_andFalseWhenTheVersionNeverComes() {
+    RunningProjection<Balance> balances = start(balances("1"), views);
+
+    assertThat(balances.awaitCaughtUp("Other/x", 99, Duration.ZERO)).isTrue();
+    assertThat(balances.awaitCaughtUp("Account/none", 1, Duration.ofMillis(300))).isFalse();
+    assertThat(balances.awaitPosition(FeedPosition.START, Duration.ZERO)).isTrue();
+  }
+
+  @Test
+  void meters_countTheOutcomes() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    append("Account/a", "Deposited", Map.of("amount", 1));
+    RunningProjection<Balance> r = balances("1").start(events, views, registry);
+    running.add(r);
+    r.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(registry.get("aether.projection.events").tag("projection", "balances").tag("outcome", "applied")
+        .counter().count()).isEqualTo(1);
+    assertThat(registry.get("aether.projection.rebuild.progress").gauge().value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void builder_refusesWhatCannotWork_namingTheField() {
+    assertRefused(() -> Projection.builder(" ", Balance.class), "name");
+    assertRefused(() -> Projection.builder("p", Balance.class).build(), "initialView");
+    assertRefused(() -> Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0)).build(), "on");
+    assertRefused(() -> Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Map.class, (v, e, ev) -> v)
+        .on("Account", "Deposited", Map.class, (v, e, ev) -> v), "eventType");
+    assertRefused(() -> Projection.builder("p", Balance.class).on("Acc/ount", "E", Map.class, (v, e, ev) -> v),
+        "aggregateType");
+    assertRefused(() -> balances("1").start(null, views), "feed");
+    assertRefused(() -> balances("1").start(events, null), "store");
+  }
+
+  private static void assertRefused(Runnable call, String field) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidInputException.class,
+        e -> assertThat(e.field()).isEqualTo(field));
+  }
+
+  /** Delegates everything but the position saves, which it drops. */
+  private record PositionLosingStore(ReadModelStore delegate) implements ReadModelStore {
+    @Override
+    public Optional<Map<String, Object>> get(String readModel, String key) {
+      return delegate.get(readModel, key);
+    }
+
+    @Override
+    public Map<String, Map<String, Object>> rows(String readModel) {
+      return delegate.rows(readModel);
+    }
+
+    @Override
+    public long checkpoint(String readModel, String streamId) {
+      return delegate.checkpoint(readModel, streamId);
+    }
+
+    @Override
+    public Set<String> streams(String readModel) {
+      return delegate.streams(readModel);
+    }
+
+    @Override
+    public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
+      delegate.put(readModel, key, row, streamId, version);
+    }
+
+    @Override
+    public void advance(String readModel, String streamId, long version) {
+      delegate.advance(readModel, streamId, version);
+    }
+
+    @Override
+    public Optional<String> schema(String readModel) {
+      return delegate.schema(readModel);
+    }
+
+    @Override
+    public void reset(String readModel, String schema) {
+      delegate.reset(readModel, schema);
+    }
+
+    @Override
+    public void write(String readModel, String key, Map<String, Object> row) {
+      delegate.write(readModel, key, row);
+    }
+
+    @Override
+    public void remove(String readModel, String key) {
+      delegate.remove(readModel, key);
+    }
+
+    @Override
+    public Optional<FeedPosition> feedPosition(String readModel) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void saveFeedPosition(String readModel, FeedPosition position) {
+      // lost
+    }
+  }
+}

@@ -1,0 +1,369 @@
+package dev.aether.nats;
+
+import dev.aether.event.Event;
+import dev.aether.store.FeedClosedException;
+import dev.aether.store.FeedDelivery;
+import dev.aether.store.FeedEntry;
+import dev.aether.store.FeedPosition;
+import dev.aether.store.ReplayError;
+import dev.aether.store.SharedFeed;
+import dev.aether.store.StoreUnavailableException;
+import dev.aether.store.UnreadableFeedRecordException;
+import dev.aether.support.FeedChecks;
+import io.nats.client.JetStreamStatusException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a shared group on JetStream: per partition stream a pull subscription bound to the group's
+ * durable consumer (explicit ack, ack wait = the ack timeout, max ack pending = the in-flight bound; made by
+ * {@link JetStreamFeeds}), read by one virtual thread per partition.
+ *
+ * <p><b>Pulls on demand.</b> A member asks the server for commits only while a {@link #poll} waits with
+ * nothing buffered: each partition's thread then pulls one commit with an expiry of the poll's remaining wait
+ * (at least {@value #MIN_PULL_MILLIS} ms, at most {@value #MAX_PULL_MILLIS} ms per request), and once one came,
+ * what is available at once ({@code no_wait}), up to the poll's {@code max}. So a member that does not poll
+ * holds no deliveries (their ack timers would run out unhandled), except what arrives for a poll that already
+ * returned (at most one pull's worth per partition), which the next poll returns first. With several
+ * partitions a poll returns as soon as any partition delivered.
+ *
+ * <p><b>Acknowledgement.</b> The events of one message (commit) share a {@link Round}: the message is acked
+ * ({@code ackSync}) when all of them are, nakked ({@code nakWithDelay}) at the first nak; an event already
+ * handled at a partial start position is never handed out, and a commit with nothing left is acked at once.
+ *
+ * <p>Thread-safety: {@link #lock} guards {@link #items}, {@link #ready}, {@link #demand} and
+ * {@link #demandDeadline}; {@link #changed} wakes the poll (an item came, close) and the partition threads
+ * (demand, close). No I/O happens under the lock.
+ */
+final class JetStreamSharedFeed implements SharedFeed {
+
+  static final long MIN_PULL_MILLIS = 10;
+  static final long MAX_PULL_MILLIS = 5_000;
+  private static final Duration NO_WAIT_READ = Duration.ofSeconds(1);
+  private static final int MAX_BATCH = 256;
+  private static final Logger LOG = LoggerFactory.getLogger(JetStreamSharedFeed.class);
+
+  private final String group;
+  private final StoreLayout layout;
+  private final Duration requestTimeout;
+  private final List<JetStreamSubscription> subscriptions;
+  private final long[] skipSequence;
+  private final int[] skipThrough;
+  private final Runnable onClose;
+  private final List<Thread> threads = new ArrayList<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<FeedItem> items = new ArrayDeque<>();
+  private final ArrayDeque<FeedDelivery> ready = new ArrayDeque<>();
+  private int demand;
+  private long demandDeadline;
+  private volatile boolean closed;
+
+  /**
+   * Starts the member's partition threads.
+   *
+   * @param group the group's name
+   * @param layout the store's layout
+   * @param requestTimeout the store's request timeout (acks wait this long for the server)
+   * @param subscriptions one bound pull subscription per partition, in partition order
+   * @param start where the group started when new: events inside a partly delivered commit are skipped
+   * @param onClose told once when the member closes
+   */
+  JetStreamSharedFeed(String group, StoreLayout layout, Duration requestTimeout,
+      List<JetStreamSubscription> subscriptions, FeedPosition start, Runnable onClose) {
+    this.group = group;
+    this.layout = layout;
+    this.requestTimeout = requestTimeout;
+    this.subscriptions = List.copyOf(subscriptions);
+    this.onClose = onClose;
+    this.skipSequence = new long[subscriptions.size()];
+    this.skipThrough = new int[subscriptions.size()];
+    for (int p = 0; p < subscriptions.size(); p++) {
+      skipSequence[p] = start.eventIndex(p).isPresent() ? start.sequence(p) : 0;
+      skipThrough[p] = start.eventIndex(p).orElse(-1);
+      int partition = p;
+      threads.add(Thread.ofVirtual().name("aether-feed-" + group + "-" + layout.streamName(p))
+          .start(() -> run(partition, this.subscriptions.get(partition))));
+    }
+  }
+
+  @Override
+  public String group() {
+    return group;
+  }
+
+  @Override
+  public List<FeedDelivery> poll(int max, Duration wait) {
+    long nanos = FeedChecks.poll(max, wait);
+    long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+    lock.lock();
+    try {
+      while (true) {
+        requireOpen();
+        List<FeedDelivery> out = take(max);
+        if (!out.isEmpty()) {
+          return out;
+        }
+        long now = System.nanoTime();
+        demand = max;
+        demandDeadline = Math.max(deadline, now + TimeUnit.MILLISECONDS.toNanos(MIN_PULL_MILLIS));
+        changed.signalAll();
+        long left = deadline - now;
+        if (left <= 0) {
+          return List.of();
+        }
+        try {
+          changed.awaitNanos(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return List.of();
+        }
+      }
+    } finally {
+      demand = 0;
+      lock.unlock();
+    }
+  }
+
+  /** Turns queued items into deliveries and takes up to {@code max}; the caller holds the lock. */
+  private List<FeedDelivery> take(int max) {
+    while (ready.size() < max && !items.isEmpty()) {
+      FeedItem item = items.peek();
+      switch (item) {
+        case FeedItem.Commit commit -> {
+          items.poll();
+          expand(commit);
+        }
+        case FeedItem.Unreadable unreadable -> {
+          if (!ready.isEmpty()) {
+            return drain(max);
+          }
+          items.poll();
+          throw new UnreadableFeedRecordException(unreadable.partition(),
+              new ReplayError(unreadable.sequence(), unreadable.data(), unreadable.cause()),
+              FeedPosition.START.with(unreadable.partition(), unreadable.sequence()));
+        }
+        case FeedItem.Failed failed -> {
+          if (!ready.isEmpty()) {
+            return drain(max);
+          }
+          throw failed.error();
+        }
+        case FeedItem.Closed c -> throw closedError();
+      }
+    }
+    return drain(max);
+  }
+
+  private List<FeedDelivery> drain(int max) {
+    List<FeedDelivery> out = new ArrayList<>(Math.min(max, ready.size()));
+    while (out.size() < max && !ready.isEmpty()) {
+      out.add(ready.poll());
+    }
+    return out;
+  }
+
+  private void expand(FeedItem.Commit commit) {
+    int p = commit.partition();
+    List<Event> events = commit.events();
+    int from = commit.sequence() == skipSequence[p] ? skipThrough[p] + 1 : 0;
+    if (from >= events.size()) {
+      Round.ackQuietly(commit.message());
+      return;
+    }
+    int attempt = (int) Math.min(Integer.MAX_VALUE, commit.message().metaData().deliveredCount());
+    Round round = new Round(commit.message(), events.size() - from, requestTimeout);
+    for (int i = from; i < events.size(); i++) {
+      FeedPosition at = i == events.size() - 1 ? FeedPosition.START.with(p, commit.sequence())
+          : FeedPosition.START.with(p, commit.sequence(), i);
+      ready.add(new Delivery(new FeedEntry(events.get(i), p, at), attempt, round));
+    }
+  }
+
+  /** The thread of one partition: pulls while a poll wants deliveries. */
+  private void run(int partition, JetStreamSubscription subscription) {
+    try {
+      while (!closed) {
+        long[] want = awaitDemand();
+        if (want == null) {
+          return;
+        }
+        pull(partition, subscription, (int) want[0], want[1]);
+      }
+    } catch (JetStreamStatusException | StoreUnavailableException e) {
+      if (!closed) {
+        LOG.warn("shared feed {} on stream {} failed", group, layout.streamName(partition), e);
+        add(new FeedItem.Failed(new StoreUnavailableException("the shared feed \"" + group + "\" on stream "
+            + layout.streamName(partition) + " failed: " + e.getMessage() + "; open the member again", e)));
+      }
+    } catch (InterruptedException | IllegalStateException e) {
+      // closing: the subscription is gone
+    }
+  }
+
+  /** Waits for a poll's demand; returns {max, expiry nanos}, or null when closed. */
+  private long[] awaitDemand() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closed && demand == 0) {
+        changed.await(1, TimeUnit.SECONDS);
+      }
+      if (closed) {
+        return null;
+      }
+      long expiry = demandDeadline - System.nanoTime();
+      expiry = Math.max(TimeUnit.MILLISECONDS.toNanos(MIN_PULL_MILLIS), Math.min(expiry,
+          TimeUnit.MILLISECONDS.toNanos(MAX_PULL_MILLIS)));
+      return new long[] {Math.min(demand, MAX_BATCH), expiry};
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void pull(int partition, JetStreamSubscription subscription, int max, long expiryNanos)
+      throws InterruptedException {
+    Duration expiry = Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(expiryNanos)));
+    subscription.pullExpiresIn(1, expiry);
+    Message first = subscription.nextMessage(expiry.plus(requestTimeout));
+    if (first == null) {
+      return;
+    }
+    add(FeedItem.decode(layout, partition, first));
+    if (max > 1 && !closed) {
+      subscription.pullNoWait(max - 1);
+      Message next;
+      while ((next = subscription.nextMessage(NO_WAIT_READ)) != null) {
+        add(FeedItem.decode(layout, partition, next));
+      }
+    }
+  }
+
+  private void add(FeedItem item) {
+    lock.lock();
+    try {
+      items.add(item);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lock.lock();
+    try {
+      items.clear();
+      ready.clear();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    for (JetStreamSubscription subscription : subscriptions) {
+      try {
+        subscription.unsubscribe();
+      } catch (RuntimeException e) {
+        LOG.debug("unsubscribing a shared feed failed", e);
+      }
+    }
+    threads.forEach(Thread::interrupt);
+    onClose.run();
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw closedError();
+    }
+  }
+
+  private FeedClosedException closedError() {
+    return new FeedClosedException("the member of shared feed \"" + group
+        + "\" is closed (by its owner or its store): cannot poll");
+  }
+
+  /** The events of one delivery of one commit, settled together. */
+  static final class Round {
+    private final Message message;
+    private final AtomicInteger remaining;
+    private final AtomicBoolean nakked = new AtomicBoolean();
+    private final Duration timeout;
+
+    Round(Message message, int events, Duration timeout) {
+      this.message = message;
+      this.remaining = new AtomicInteger(events);
+      this.timeout = timeout;
+    }
+
+    void acked() {
+      if (remaining.decrementAndGet() == 0 && !nakked.get()) {
+        try {
+          message.ackSync(timeout);
+        } catch (Exception e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          throw new StoreUnavailableException("the acknowledgement of commit " + message.metaData().streamSequence()
+              + " of stream " + message.metaData().getStream() + " was not confirmed: " + e.getMessage()
+              + " (the commit may be delivered again)", e);
+        }
+      }
+    }
+
+    void nak(Duration delay) {
+      if (nakked.compareAndSet(false, true)) {
+        try {
+          if (delay.isZero()) {
+            message.nak();
+          } else {
+            message.nakWithDelay(delay);
+          }
+        } catch (RuntimeException e) {
+          LOG.debug("a nak was not sent; the commit comes back after the ack timeout", e);
+        }
+      }
+    }
+
+    static void ackQuietly(Message message) {
+      try {
+        message.ack();
+      } catch (RuntimeException e) {
+        LOG.debug("an ack was not sent; the commit comes back after the ack timeout", e);
+      }
+    }
+  }
+
+  private record Delivery(FeedEntry entry, int attempt, Round round, AtomicBoolean settled) implements FeedDelivery {
+    Delivery(FeedEntry entry, int attempt, Round round) {
+      this(entry, attempt, round, new AtomicBoolean());
+    }
+
+    @Override
+    public void ack() {
+      if (settled.compareAndSet(false, true)) {
+        round.acked();
+      }
+    }
+
+    @Override
+    public void nak(Duration delay) {
+      FeedChecks.delay(delay);
+      if (settled.compareAndSet(false, true)) {
+        round.nak(delay);
+      }
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.aether.nats;
+
+import static dev.aether.nats.NatsTestSupport.config;
+import static dev.aether.nats.NatsTestSupport.event;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.store.FeedClosedException;
+import dev.aether.store.FeedDelivery;
+import dev.aether.store.FeedEntry;
+import dev.aether.store.FeedReader;
+import dev.aether.store.FeedStart;
+import dev.aether.store.SharedFeed;
+import dev.aether.store.SharedFeedOptions;
+import dev.aether.store.StoreUnavailableException;
+import dev.aether.store.UnreadableFeedRecordException;
+import dev.aether.testkit.nats.NatsServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the event feed does on JetStream beyond the contract suite: the durable consumers of shared groups,
+ * what survives a store and a server restart, refusing a consumer name taken by something else, closing with
+ * the store, and undecodable records in a shared group. Each test starts the server it needs.
+ */
+@Tag("nats")
+class JetStreamFeedIT {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @Test
+  void sharedGroup_isADurablePullConsumerPerPartitionStream_withTheGroupsOptions() throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "groups").partitions(2).build());
+        Connection raw = NatsTestSupport.rawConnection(server)) {
+      SharedFeedOptions options = SharedFeedOptions.builder().ackTimeout(Duration.ofSeconds(7)).maxInFlight(5).build();
+      store.openShared("orders-policy", FeedStart.beginning(), options).close();
+      JetStreamManagement jsm = raw.jetStreamManagement();
+
+      for (int p = 0; p < 2; p++) {
+        ConsumerConfiguration consumer = jsm.getConsumerInfo(store.layout().streamName(p), "orders-policy")
+            .getConsumerConfiguration();
+        assertThat(consumer.getDurable()).isEqualTo("orders-policy");
+        assertThat(consumer.getDeliverSubject()).isNull();
+        assertThat(consumer.getAckPolicy()).isEqualTo(AckPolicy.Explicit);
+        assertThat(consumer.getAckWait()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(consumer.getMaxAckPending()).isEqualTo(5);
+        assertThat(consumer.getFilterSubject()).isEqualTo(store.layout().streamSubject(p));
+      }
+
+      // a later member with other options sets them
+      store.openShared("orders-policy", FeedStart.beginning(), options.toBuilder().ackTimeout(Duration.ofSeconds(9))
+          .build()).close();
+      ConsumerInfo updated = jsm.getConsumerInfo(store.layout().streamName(1), "orders-policy");
+      assertThat(updated.getConsumerConfiguration().getAckWait()).isEqualTo(Duration.ofSeconds(9));
+    }
+  }
+
+  @Test
+  void sharedGroup_keepsItsProgress_acrossStoresAndAServerRestart() {
+    try (NatsServer server = NatsServer.builder().start()) {
+      JetStreamConfig config = config(server, "durable").build();
+      String streamId = newStreamId();
+      Event third = event(streamId, 3);
+      try (JetStreamEventStore first = JetStreamEventStore.connect(config)) {
+        first.saveEvent(event(streamId, 1));
+        first.saveEvent(event(streamId, 2));
+        first.saveEvent(third);
+        SharedFeed member = first.openShared("billing", FeedStart.beginning(), SharedFeedOptions.DEFAULTS);
+        List<FeedDelivery> handled = deliveries(member, 2);
+        handled.forEach(FeedDelivery::ack);
+        assertThat(handled).extracting(d -> d.entry().event().version()).containsExactly(1L, 2L);
+      }
+
+      server.restart();
+
+      try (JetStreamEventStore second = JetStreamEventStore.connect(config)) {
+        SharedFeed member = second.openShared("billing", FeedStart.now(), SharedFeedOptions.DEFAULTS);
+        List<FeedDelivery> rest = deliveries(member, 1);
+        rest.forEach(FeedDelivery::ack);
+        assertThat(rest).extracting(d -> d.entry().event()).containsExactly(third);
+        assertThat(member.poll(10, Duration.ofMillis(300))).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void reader_goesOnAcrossAServerRestart_withoutGapOrDuplicate() {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "restart").partitions(2).build())) {
+      List<String> streams = List.of(newStreamId(), newStreamId(), newStreamId());
+      FeedReader reader = store.openFeed(FeedStart.beginning());
+      streams.forEach(id -> store.saveEvent(event(id, 1)));
+      assertThat(read(reader, 3)).hasSize(3);
+
+      server.restart();
+      for (String id : streams) {
+        await().atMost(PATIENCE).ignoreExceptionsInstanceOf(StoreUnavailableException.class)
+            .until(() -> {
+              store.saveEvent(event(id, 2));
+              return true;
+            });
+      }
+
+      List<FeedEntry> after = read(reader, 3);
+      assertThat(after).extracting(e -> e.event().version()).containsOnly(2L);
+      assertThat(after).extracting(e -> e.event().streamId()).containsExactlyInAnyOrderElementsOf(streams);
+      assertThat(reader.poll(10, Duration.ofMillis(300))).isEmpty();
+      assertThat(reader.position()).isEqualTo(store.head());
+    }
+  }
+
+  @Test
+  void aConsumerOfTheGroupsNameThatIsNotASharedFeeds_isRefused_namingGroup() throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "taken").build());
+        Connection raw = NatsTestSupport.rawConnection(server)) {
+      raw.jetStreamManagement().addOrUpdateConsumer(store.layout().streamName(0), ConsumerConfiguration.builder()
+          .durable("pushy").deliverSubject("somewhere").ackPolicy(AckPolicy.None).build());
+
+      assertThatThrownBy(() -> store.openShared("pushy", FeedStart.beginning(), SharedFeedOptions.DEFAULTS))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("group"))
+          .hasMessageContaining("pushy");
+    }
+  }
+
+  @Test
+  void closingTheStore_closesItsReadersAndMembers() {
+    try (NatsServer server = NatsServer.builder().start()) {
+      JetStreamEventStore store = JetStreamEventStore.connect(config(server, "closing").build());
+      FeedReader reader = store.openFeed(FeedStart.beginning());
+      SharedFeed member = store.openShared("closing", FeedStart.beginning(), SharedFeedOptions.DEFAULTS);
+
+      store.close();
+
+      assertThatThrownBy(() -> reader.poll(1, Duration.ZERO)).isInstanceOf(FeedClosedException.class);
+      assertThatThrownBy(() -> member.poll(1, Duration.ZERO)).isInstanceOf(FeedClosedException.class);
+      assertThatThrownBy(() -> store.openFeed(FeedStart.beginning())).isInstanceOf(FeedClosedException.class);
+    }
+  }
+
+  @Test
+  void sharedGroup_anUndecodableRecord_failsAPoll_andComesBackUnacknowledged() throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "damaged").build());
+        Connection raw = NatsTestSupport.rawConnection(server)) {
+      String streamId = newStreamId();
+      store.saveEvent(event(streamId, 1));
+      long sequence = raw.jetStream().publish(store.layout().address(streamId).subject(),
+          "not json".getBytes(StandardCharsets.UTF_8)).getSeqno();
+      SharedFeed member = store.openShared("damaged", FeedStart.beginning(),
+          SharedFeedOptions.builder().ackTimeout(Duration.ofSeconds(1)).build());
+
+      deliveries(member, 1).forEach(FeedDelivery::ack);
+      UnreadableFeedRecordException first = failure(member);
+      UnreadableFeedRecordException again = failure(member);
+
+      assertThat(first.error().position()).isEqualTo(sequence);
+      assertThat(again.error().position()).isEqualTo(sequence);
+      assertThat(first.error().rawData()).isEqualTo("not json".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static List<FeedDelivery> deliveries(SharedFeed member, int count) {
+    List<FeedDelivery> out = new ArrayList<>();
+    await().atMost(PATIENCE).until(() -> {
+      out.addAll(member.poll(count - out.size(), Duration.ofMillis(200)));
+      return out.size() >= count;
+    });
+    return out;
+  }
+
+  private static List<FeedEntry> read(FeedReader reader, int count) {
+    List<FeedEntry> out = new ArrayList<>();
+    await().atMost(PATIENCE).until(() -> {
+      out.addAll(reader.poll(count - out.size(), Duration.ofMillis(200)));
+      return out.size() >= count;
+    });
+    return out;
+  }
+
+  private static UnreadableFeedRecordException failure(SharedFeed member) {
+    UnreadableFeedRecordException[] caught = new UnreadableFeedRecordException[1];
+    await().atMost(PATIENCE).until(() -> {
+      try {
+        assertThat(member.poll(10, Duration.ofMillis(200))).isEmpty();
+        return false;
+      } catch (UnreadableFeedRecordException e) {
+        caught[0] = e;
+        return true;
+      }
+    });
+    return caught[0];
+  }
+}
