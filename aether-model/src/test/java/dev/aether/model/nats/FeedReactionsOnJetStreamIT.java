@@ -12,7 +12,11 @@ import dev.aether.model.projection.RunningProjection;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.nats.JetStreamReadModelStore;
+import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.store.InMemoryReadModelStore;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
@@ -35,8 +39,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reactions on JetStream read every writer's events from the feed: a policy and a read model in one process
- * react to events another process wrote, across the loss of their connection (a kill, as the server sees it)
+ * Reactions on JetStream read every writer's events from the feed: a policy and a read model in one runtime
+ * react to events another runtime (its own connection and store, no model) wrote, across the loss of their connection (a kill, as the server sees it)
  * and a restart, each credit applied once and the read model equal to a fold of the log.
  */
 @NatsTest
@@ -100,13 +104,31 @@ class FeedReactionsOnJetStreamIT {
     return new Member(connection, store, runtime);
   }
 
-  /** Another process's transfers, written straight into the store: {@code count} events, amounts 1, 2, ... */
-  private static void writeTransfers(JetStreamEventStore writer, int from, int count) {
+  record Transfer(String to, long amount) {}
+
+  record TransferSent(String to, long amount) {}
+
+  /**
+   * The writing process: its own connection and store, and a runtime whose Java behaviour (no model, so no
+   * policy and no read model of its own) turns {@code Transfer} into {@code TransferSent}.
+   */
+  private Runtime writerRuntime(JetStreamEventStore store) {
+    JavaBehavior<Long> sources = JavaBehavior.builder("Account", Long.class, 0L)
+        .command("Transfer", Transfer.class, (sent, c) -> Effect.persist(new TransferSent(c.to(), c.amount())))
+        .event("TransferSent", TransferSent.class, (sent, e) -> sent + e.amount())
+        .build();
+    Runtime runtime = Runtime.builder().eventStore(store).behavior(sources).build();
+    runtime.start();
+    open.add(runtime);
+    return runtime;
+  }
+
+  /** Transfers sent through the writing runtime: {@code count} commands, amounts from + 1, from + 2, ... */
+  private static void writeTransfers(Runtime writer, int from, int count) {
     for (int i = from; i < from + count; i++) {
-      String source = "Account/s" + (i % 10);
-      long version = writer.getLatestVersion(source) + 1;
-      writer.append(source, version - 1, List.of(Event.builder().eventType("TransferSent").streamId(source)
-          .version(version).data(Map.of("to", "t" + (i % 3), "amount", i + 1)).build()));
+      CommandResult result = writer.sendMessage(RuntimeMessage.of("Account", "s" + (i % 10), "Transfer",
+          Map.of("to", "t" + (i % 3), "amount", i + 1))).join();
+      assertThat(result.isAccepted()).as("transfer %s", i).isTrue();
     }
   }
 
@@ -123,12 +145,13 @@ class FeedReactionsOnJetStreamIT {
       throws Exception {
     JetStreamEventStore writer = JetStreamEventStore.connect(config);
     open.add(writer);
+    Runtime writing = writerRuntime(writer);
     Member first = member(server);
-    writeTransfers(writer, 0, 150);
+    writeTransfers(writing, 0, 150);
     await().atMost(Duration.ofSeconds(30)).until(() -> credits(writer) >= 20);
 
     first.connection().close(); // killed mid-stream: nothing acknowledged from now on
-    writeTransfers(writer, 150, 150);
+    writeTransfers(writing, 150, 150);
     Member second = member(server);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> credits(writer) == 300);
