@@ -3,6 +3,7 @@ package dev.aether.bench;
 import dev.aether.bench.memory.InMemoryStoreSuite;
 import dev.aether.bench.model.ModelSuite;
 import dev.aether.bench.nats.NatsStoreSuite;
+import dev.aether.bench.peers.PeersSuite;
 import dev.aether.bench.runtime.RuntimeSuite;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ public final class BenchMain {
     SUITES.put("nats", NatsStoreSuite::new);
     SUITES.put("model", ModelSuite::new);
     SUITES.put("runtime", RuntimeSuite::new);
+    SUITES.put("peers", PeersSuite::new);
   }
 
   /** The share of the machine's CPU used by other processes above which a suite's numbers are flagged. */
