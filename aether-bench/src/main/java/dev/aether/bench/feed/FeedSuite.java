@@ -182,7 +182,7 @@ public final class FeedSuite implements Suite {
       - **Policy with 100 outstanding**: `JetStreamSharedFeed.pull` asks for 1 message, then `pullNoWait(max - \
       1)` and reads until `nextMessage(1 s)` returns null. A no_wait pull the server fills completely ends \
       without a status message (checked with bare jnats against this nats-server: 31 of 31 delivered, then \
-      `nextMessage` waits the full 1 s; a partly filled one ends at once with a 404). So whenever 32 or more \
+      `nextMessage` waits the full 1 s; a partly filled one ends at once with a status message). So whenever 32 or more \
       events wait, each batch of 32 costs a 1 s stall: the policy group drains about 32 events/s (16 transfers/s \
       here, each transfer is two events in the stream), and the 100 lanes wait about 100 / 16 = 6 s per \
       transfer. One at a time the backlog never reaches 32 and the stall never happens. The raw consumer \
