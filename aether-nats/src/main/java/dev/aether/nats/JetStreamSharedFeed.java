@@ -241,9 +241,15 @@ final class JetStreamSharedFeed implements SharedFeed {
     }
     add(FeedItem.decode(layout, partition, first));
     if (max > 1 && !closed) {
+      // a no-wait request ends with a status message only when the server has fewer messages than asked for;
+      // one it fills completely ends with its last message, so stop counting there rather than wait for a
+      // status that never comes (that wait stalled a backlog at one request per NO_WAIT_READ)
       subscription.pullNoWait(max - 1);
-      Message next;
-      while ((next = subscription.nextMessage(NO_WAIT_READ)) != null) {
+      for (int received = 0; received < max - 1; received++) {
+        Message next = subscription.nextMessage(NO_WAIT_READ);
+        if (next == null) {
+          break;
+        }
         add(FeedItem.decode(layout, partition, next));
       }
     }

@@ -15,18 +15,36 @@ import java.util.Locale;
  * @param unit the unit of a throughput, e.g. {@code events/s}
  * @param limit the goal
  */
-record Goal(String caseName, boolean throughput, String unit, double limit) {
+public record Goal(String caseName, boolean throughput, String unit, double limit) {
 
-  static Goal throughput(String caseName, String unit, double atLeast) {
+  /**
+   * A throughput goal.
+   *
+   * @param caseName the case
+   * @param unit the unit of the throughput, e.g. {@code events/s}
+   * @param atLeast the lowest Aether / raw throughput ratio that meets it; {@code NaN} for none
+   * @return the goal
+   */
+  public static Goal throughput(String caseName, String unit, double atLeast) {
     return new Goal(caseName, true, unit, atLeast);
   }
 
-  static Goal time(String caseName, double atMost) {
+  /**
+   * A time goal.
+   *
+   * @param caseName the case
+   * @param atMost the highest Aether / raw time ratio that meets it; {@code NaN} for none
+   * @return the goal
+   */
+  public static Goal time(String caseName, double atMost) {
     return new Goal(caseName, false, "", atMost);
   }
 
-  /** The ratio of the medians, in this goal's direction. */
-  double ratio(Result result) {
+  /**
+   * @param result the case's result, with a baseline
+   * @return the ratio of the medians, in this goal's direction
+   */
+  public double ratio(Result result) {
     Measurement aether = result.subject();
     Measurement raw = result.baseline().orElseThrow();
     return throughput
@@ -34,8 +52,11 @@ record Goal(String caseName, boolean throughput, String unit, double limit) {
         : aether.medianNanosPerOp() / raw.medianNanosPerOp();
   }
 
-  /** The median of the per-run ratios, each Aether run against the raw run measured right after it. */
-  double paired(Result result) {
+  /**
+   * @param result the case's result, with a baseline
+   * @return the median of the per-run ratios, each Aether run against the raw run measured right after it
+   */
+  public double paired(Result result) {
     List<Long> aether = result.subject().runNanos();
     List<Long> raw = result.baseline().orElseThrow().runNanos();
     double[] ratios = new double[Math.min(aether.size(), raw.size())];
@@ -48,12 +69,20 @@ record Goal(String caseName, boolean throughput, String unit, double limit) {
     return ratios.length % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
   }
 
-  boolean met(Result result) {
+  /**
+   * @param result the case's result, with a baseline
+   * @return whether the goal is met (false when none is set)
+   */
+  public boolean met(Result result) {
     double ratio = ratio(result);
     return throughput ? ratio >= limit : ratio <= limit;
   }
 
-  String row(Result result) {
+  /**
+   * @param result the case's result, with a baseline
+   * @return the goal-table row: case, raw and Aether medians, ratio, paired ratio, goal, met
+   */
+  public String row(Result result) {
     String goal = Double.isNaN(limit) ? "none set" : (throughput ? ">= " : "<= ") + fmt("%.2f", limit) + "x";
     String met = Double.isNaN(limit) ? "-" : met(result) ? "yes" : "**no**";
     String kind = throughput ? " throughput" : " time";
