@@ -1,5 +1,6 @@
 package dev.aether.bench.nats;
 
+import dev.aether.bench.ServerCpu;
 import dev.aether.bench.QuietErrorListener;
 import dev.aether.event.Event;
 import dev.aether.event.EventJson;
@@ -13,11 +14,8 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,9 +45,7 @@ final class NatsBench implements AutoCloseable {
   private final JetStream js;
   private final JetStreamManagement jsm;
   private final AtomicInteger runs = new AtomicInteger();
-  private final long serverPid;
-  private final long startNanos = System.nanoTime();
-  private final long startServerTicks;
+  private final ServerCpu serverCpu;
 
   private NatsBench(NatsServer server, JetStreamEventStore store, Connection raw) throws IOException {
     this.server = server;
@@ -57,8 +53,7 @@ final class NatsBench implements AutoCloseable {
     this.raw = raw;
     this.js = raw.jetStream();
     this.jsm = raw.jetStreamManagement();
-    this.serverPid = serverPid(server);
-    this.startServerTicks = serverTicks();
+    this.serverCpu = new ServerCpu(server);
   }
 
   /** Starts a server, opens the store and the raw connection. */
@@ -132,38 +127,8 @@ final class NatsBench implements AutoCloseable {
         + " replica, allow_direct=" + stream.getAllowDirect() + ", duplicate window "
         + stream.getDuplicateWindow().toSeconds() + " s; shared by store and raw");
     facts.put("jnats", Nats.CLIENT_VERSION + ", one connection for the store and one for raw");
-    facts.put("CPU used by nats-server during the suite", serverCpu());
+    facts.put("CPU used by nats-server during the suite", serverCpu.describe());
     return facts;
-  }
-
-  private String serverCpu() {
-    long ticks = serverTicks();
-    if (ticks < 0 || startServerTicks < 0) {
-      return "unknown";
-    }
-    double seconds = (ticks - startServerTicks) / 100.0;
-    double elapsed = (System.nanoTime() - startNanos) / 1e9;
-    int cores = Runtime.getRuntime().availableProcessors();
-    return String.format(Locale.ROOT, "%.0f%% of %d cores (counted in the CPU used outside this JVM)",
-        100 * seconds / (elapsed * cores), cores);
-  }
-
-  /** utime + stime of the server process, in clock ticks (USER_HZ, 100 on Linux), or -1. */
-  private long serverTicks() {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(serverPid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
-
-  private static long serverPid(NatsServer server) {
-    String workDir = server.logFile().getParent().toString();
-    return ProcessHandle.current().descendants()
-        .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(workDir)).orElse(false))
-        .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
   }
 
   @Override
