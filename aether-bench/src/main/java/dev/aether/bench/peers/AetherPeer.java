@@ -1,5 +1,6 @@
 package dev.aether.bench.peers;
 
+import dev.aether.bench.Heap;
 import static dev.aether.bench.peers.Workload.ACTORS;
 import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
@@ -83,7 +84,7 @@ final class AetherPeer implements Benchmark {
     }
     activations.forEach(CompletableFuture::join);
     Workload.awaitQuietJit();
-    before = metered ? Workload.usedAfterGc() : 0;
+    before = metered ? Heap.usedAfterGc() : 0;
   }
 
   @Override
@@ -113,7 +114,7 @@ final class AetherPeer implements Benchmark {
       }
       if (metered) {
         Workload.awaitTimers(runEnd);
-        costs.add(cost.withKept(Workload.usedAfterGc() - before));
+        costs.add(cost.withKept(Heap.usedAfterGc() - before));
       }
     } finally {
       runtime.close();

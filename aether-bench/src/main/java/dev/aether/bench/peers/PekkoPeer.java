@@ -1,5 +1,6 @@
 package dev.aether.bench.peers;
 
+import dev.aether.bench.Heap;
 import static dev.aether.bench.peers.Workload.ACTORS;
 import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
@@ -100,7 +101,7 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
     }
     requireBalances(0); // every entity has recovered (from nothing)
     Workload.awaitQuietJit();
-    before = metered ? Workload.usedAfterGc() : 0;
+    before = metered ? Heap.usedAfterGc() : 0;
   }
 
   @Override
@@ -124,7 +125,7 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
   public void tearDown() {
     if (metered) {
       Workload.awaitTimers(runEnd);
-      costs.add(cost.withKept(Workload.usedAfterGc() - before));
+      costs.add(cost.withKept(Heap.usedAfterGc() - before));
     }
     requireBalances(PER_ACTOR); // after the measurement: its asks' timers are not the run's
     List<CompletableFuture<?>> pending = new ArrayList<>(ACTORS);

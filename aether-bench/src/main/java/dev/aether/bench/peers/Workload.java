@@ -4,7 +4,6 @@ import dev.aether.runtime.RuntimeConfig;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -186,20 +185,5 @@ final class Workload {
       quietTicks = now == last ? quietTicks + 1 : 0;
       last = now;
     }
-  }
-
-  /** Heap in use after full collections (several, until it stops shrinking). */
-  static long usedAfterGc() {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      long now = memory.getHeapMemoryUsage().getUsed();
-      if (now >= used) {
-        return now;
-      }
-      used = now;
-    }
-    return used;
   }
 }

@@ -1,5 +1,6 @@
 package dev.aether.bench.runtime;
 
+import dev.aether.bench.Heap;
 import dev.aether.bench.Benchmark;
 import dev.aether.event.Event;
 import dev.aether.runtime.ActorKey;
@@ -8,8 +9,6 @@ import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.InMemoryEventStore;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,7 +132,7 @@ final class InMemory {
             .config(RuntimeConfig.builder().maxActiveVMs(2 * IDLE_ACTORS).idleTimeout(Duration.ofHours(1))
                 .build()).build();
         idle.start();
-        before = usedAfterGc();
+        before = Heap.usedAfterGc();
       }
 
       @Override
@@ -155,7 +154,7 @@ final class InMemory {
         if (idle.registry().size() != IDLE_ACTORS) {
           throw new IllegalStateException(idle.registry().size() + " active VMs, expected " + IDLE_ACTORS);
         }
-        long after = usedAfterGc();
+        long after = Heap.usedAfterGc();
         bytesPerVm.add((after - before) / (double) IDLE_ACTORS);
         if (idle.registry().get(ActorKey.of(Bank.TYPE, "idle-" + IDLE_ACTORS / 2)).orElseThrow().getVersion() != 1) {
           throw new IllegalStateException("an actor was not replayed");
@@ -164,20 +163,5 @@ final class InMemory {
         idle = null;
       }
     };
-  }
-
-  /** Heap in use after full collections (several, until it stops shrinking). */
-  static long usedAfterGc() {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      long now = memory.getHeapMemoryUsage().getUsed();
-      if (now >= used) {
-        return now;
-      }
-      used = now;
-    }
-    return used;
   }
 }
