@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.aether.InvalidInputException;
 import dev.aether.support.Json;
+import dev.aether.support.JsonValues;
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes {@link EventJson}'s form with Jackson's streaming {@link JsonGenerator} on the shared factory
@@ -44,10 +43,10 @@ final class EventJsonWriter {
         }
         g.writeNumberField("version", event.version());
         g.writeFieldName("data");
-        object(g, event.data());
+        JsonValues.write(g, event.data());
         if (!event.metadata().isEmpty()) {
           g.writeFieldName("metadata");
-          object(g, event.metadata());
+          JsonValues.write(g, event.metadata());
         }
         g.writeStringField("timestamp", event.timestamp().toString());
         g.writeEndObject();
@@ -72,7 +71,7 @@ final class EventJsonWriter {
         g.writeStringField("actorId", snapshot.streamId());
         g.writeNumberField("version", snapshot.version());
         g.writeFieldName("state");
-        object(g, snapshot.state());
+        JsonValues.write(g, snapshot.state());
         g.writeStringField("timestamp", snapshot.timestamp().toString());
         g.writeStringField("schema", snapshot.schema());
         g.writeEndObject();
@@ -80,36 +79,6 @@ final class EventJsonWriter {
       return out.toByteArray();
     } catch (IOException e) {
       throw unwritable(e);
-    }
-  }
-
-  private static void object(JsonGenerator g, Map<String, ?> map) throws IOException {
-    g.writeStartObject();
-    for (Map.Entry<String, ?> entry : map.entrySet()) {
-      g.writeFieldName(entry.getKey());
-      value(g, entry.getValue());
-    }
-    g.writeEndObject();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void value(JsonGenerator g, Object value) throws IOException {
-    switch (value) {
-      case null -> g.writeNull();
-      case String s -> g.writeString(s);
-      case Long l -> g.writeNumber(l);
-      case Double d -> g.writeNumber(d);
-      case Boolean b -> g.writeBoolean(b);
-      case Map<?, ?> map -> object(g, (Map<String, ?>) map);
-      case List<?> list -> {
-        g.writeStartArray();
-        for (int i = 0, size = list.size(); i < size; i++) {
-          value(g, list.get(i));
-        }
-        g.writeEndArray();
-      }
-      // Unreachable for values JsonValues copied; named rather than guessed at.
-      default -> throw new IOException("not a JSON value: " + value.getClass().getName());
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.aether.support;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.aether.InvalidInputException;
 import dev.aether.event.PayloadLimits;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -58,6 +60,42 @@ public final class JsonValues {
    */
   public static Object copyValue(Object value, String path) {
     return new Copier(PayloadLimits.CEILINGS).copyValue(value, path);
+  }
+
+  /**
+   * Writes a copied value as JSON, the one writer of copied values (events, snapshots, the runtime's wire form).
+   * Recursive, for values a {@link Copier} made (their depth is bounded).
+   *
+   * @param g the generator
+   * @param value a value made by {@link Copier} (maps with string keys, lists, strings, longs, doubles,
+   *     booleans, nulls)
+   * @throws IOException from the generator, or naming the type of a value that is none of these
+   */
+  public static void write(JsonGenerator g, Object value) throws IOException {
+    switch (value) {
+      case null -> g.writeNull();
+      case String s -> g.writeString(s);
+      case Long l -> g.writeNumber(l);
+      case Double d -> g.writeNumber(d);
+      case Boolean b -> g.writeBoolean(b);
+      case Map<?, ?> map -> {
+        g.writeStartObject();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          g.writeFieldName((String) entry.getKey());
+          write(g, entry.getValue());
+        }
+        g.writeEndObject();
+      }
+      case List<?> list -> {
+        g.writeStartArray();
+        for (int i = 0, size = list.size(); i < size; i++) {
+          write(g, list.get(i));
+        }
+        g.writeEndArray();
+      }
+      // Unreachable for values a Copier made; named rather than guessed at.
+      default -> throw new IOException("not a JSON value: " + value.getClass().getName());
+    }
   }
 
   /**

@@ -7,11 +7,10 @@ import dev.aether.event.EventJson;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.support.Json;
+import dev.aether.support.JsonValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes {@link CommandJson}'s form with Jackson's streaming generator. Values come from validated messages
@@ -35,10 +34,10 @@ final class CommandJsonWriter {
       g.writeStringField("command", m.command());
       g.writeStringField("commandId", m.commandId());
       g.writeFieldName("payload");
-      value(g, m.payload());
+      JsonValues.write(g, m.payload());
       if (!m.metadata().isEmpty()) {
         g.writeFieldName("metadata");
-        value(g, m.metadata());
+        JsonValues.write(g, m.metadata());
       }
       Instant deadline = m.deadlineOrNull();
       if (deadline != null) {
@@ -93,33 +92,6 @@ final class CommandJsonWriter {
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException("writing JSON to memory failed", e); // not expected: no I/O
-    }
-  }
-
-  /** Writes a JSON value as copied by {@code JsonValues}: maps, lists, strings, longs, doubles, booleans, nulls. */
-  private static void value(JsonGenerator g, Object value) throws IOException {
-    switch (value) {
-      case null -> g.writeNull();
-      case String s -> g.writeString(s);
-      case Long l -> g.writeNumber(l);
-      case Double d -> g.writeNumber(d);
-      case Boolean b -> g.writeBoolean(b);
-      case Map<?, ?> map -> {
-        g.writeStartObject();
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-          g.writeFieldName((String) entry.getKey());
-          value(g, entry.getValue());
-        }
-        g.writeEndObject();
-      }
-      case List<?> list -> {
-        g.writeStartArray();
-        for (Object element : list) {
-          value(g, element);
-        }
-        g.writeEndArray();
-      }
-      default -> throw new IllegalStateException("not a copied JSON value: " + value.getClass().getName());
     }
   }
 }
