@@ -167,6 +167,95 @@ public final class JsonValues {
   }
 
   /**
+   * Whether a map is an immutable JSON object made by this package ({@link ObjectBuilder}, {@link Copier},
+   * {@link RecordCodec}) in its compact form, which a holder may keep without a copy.
+   *
+   * @param map any map, or null
+   * @return true when it is such an object
+   */
+  public static boolean isImmutableObject(Map<?, ?> map) {
+    return map instanceof FrozenObject;
+  }
+
+  /**
+   * Builds an immutable JSON object from values that are already immutable and normalised (what a
+   * {@link Copier} or a JSON reader makes): a small object in the compact form that copies recognise and
+   * keep, a larger one as an unmodifiable insertion-ordered map. Not thread-safe: one builder per object.
+   */
+  public static final class ObjectBuilder {
+
+    private String[] keys;
+    private Object[] values;
+    private int size;
+    private Map<String, Object> large;
+
+    /** Creates a builder for an object of a few entries. */
+    public ObjectBuilder() {
+      this(4);
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @param expectedSize how many entries the object will likely have
+     */
+    public ObjectBuilder(int expectedSize) {
+      int capacity = Math.max(1, Math.min(expectedSize, FrozenObject.MAX_ENTRIES));
+      keys = new String[capacity];
+      values = new Object[capacity];
+    }
+
+    /**
+     * Adds an entry, unless the key is there already.
+     *
+     * @param key the key; not null
+     * @param value an immutable, normalised JSON value
+     * @return false when the object already has the key (nothing is changed)
+     */
+    public boolean add(String key, Object value) {
+      if (large != null) {
+        if (large.containsKey(key)) {
+          return false;
+        }
+        large.put(key, value);
+        return true;
+      }
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          return false;
+        }
+      }
+      if (size == FrozenObject.MAX_ENTRIES) {
+        large = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+          large.put(keys[i], values[i]);
+        }
+        large.put(key, value);
+        return true;
+      }
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, Math.min(FrozenObject.MAX_ENTRIES, size * 2));
+        values = Arrays.copyOf(values, keys.length);
+      }
+      keys[size] = key;
+      values[size++] = value;
+      return true;
+    }
+
+    /** @return the object; the builder must not be used afterwards */
+    public Map<String, Object> build() {
+      if (large != null) {
+        return Collections.unmodifiableMap(large);
+      }
+      if (size == 0) {
+        return Map.of();
+      }
+      return new FrozenObject(size == keys.length ? keys : Arrays.copyOf(keys, size),
+          size == values.length ? values : Arrays.copyOf(values, size));
+    }
+  }
+
+  /**
    * Copies JSON values within limits, iteratively, and adds up an upper bound of their JSON size. One copier
    * may copy several values (for example an event's data, then its metadata); {@link #sizeBound()} covers them
    * all. Not thread-safe: one copier per thread and build.
@@ -218,6 +307,9 @@ public final class JsonValues {
         return Map.of();
       }
       rootPath = path;
+      if (map instanceof FrozenObject frozen && frozen.flat()) {
+        return checked(frozen);
+      }
       return (Map<String, Object>) copyContainer(map);
     }
 
@@ -275,6 +367,36 @@ public final class JsonValues {
       }
     }
 
+    /**
+     * Checks a flat frozen object (immutable, its values normalised scalars) against the limits and counts it,
+     * without copying it: what a copy would check, at the same paths.
+     */
+    private FrozenObject checked(FrozenObject frozen) {
+      depth = 1;
+      ensureStack();
+      sizeBound += 2;
+      for (int i = 0; i < frozen.size(); i++) {
+        String key = frozen.key(i);
+        keys[0] = key;
+        if (key.length() > maxStringLength) {
+          throw new InvalidInputException(path(0), tooLong("key", key.length()));
+        }
+        sizeBound += JsonValues.sizeBound(key) + 2;
+        scalar(frozen.value(i));
+      }
+      depth = 0;
+      return frozen;
+    }
+
+    private void ensureStack() {
+      if (iterators == null) {
+        iterators = new Iterator<?>[INITIAL_DEPTH];
+        targets = new Object[INITIAL_DEPTH];
+        keys = new String[INITIAL_DEPTH];
+        indices = new int[INITIAL_DEPTH];
+      }
+    }
+
     private Object copyContainer(Object root) {
       depth = 0;
       push(root);
@@ -325,12 +447,8 @@ public final class JsonValues {
     }
 
     private void push(Object container) {
-      if (iterators == null) {
-        iterators = new Iterator<?>[INITIAL_DEPTH];
-        targets = new Object[INITIAL_DEPTH];
-        keys = new String[INITIAL_DEPTH];
-        indices = new int[INITIAL_DEPTH];
-      } else if (depth == iterators.length) {
+      ensureStack();
+      if (depth == iterators.length) {
         int grown = Math.min(maxDepth, depth * 2);
         iterators = Arrays.copyOf(iterators, grown);
         targets = Arrays.copyOf(targets, grown);
@@ -343,7 +461,7 @@ public final class JsonValues {
       switch (container) {
         case Map<?, ?> map -> {
           iterators[depth] = map.entrySet().iterator();
-          targets[depth] = new LinkedHashMap<String, Object>(Math.max(4, (int) (map.size() / 0.75f) + 1));
+          targets[depth] = new ObjectBuilder(map.size());
         }
         case Collection<?> list -> {
           iterators[depth] = list.iterator();
@@ -363,7 +481,7 @@ public final class JsonValues {
       if (targets[level] instanceof List<?> list) {
         ((List<Object>) list).add(value);
       } else {
-        ((Map<String, Object>) targets[level]).put(keys[level], value);
+        ((ObjectBuilder) targets[level]).add(keys[level], value);
       }
     }
 
@@ -372,8 +490,7 @@ public final class JsonValues {
       if (target instanceof List<?> list) {
         return list.isEmpty() ? List.of() : Collections.unmodifiableList((List<Object>) list);
       }
-      Map<String, Object> map = (Map<String, Object>) target;
-      return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(map);
+      return ((ObjectBuilder) target).build();
     }
 
     /** A scalar's immutable, normalised form, or {@link #CONTAINER} for an object or array. */

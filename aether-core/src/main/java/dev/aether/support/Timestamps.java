@@ -76,8 +76,15 @@ public final class Timestamps {
     return value;
   }
 
-  /** Nanoseconds of 1 to 9 fractional digits {@code s[from, to)}, or -1. */
-  private static int fraction(CharSequence s, int from, int to) {
+  /**
+   * Nanoseconds of the fractional digits of a canonical timestamp.
+   *
+   * @param s the text
+   * @param from the first digit's index
+   * @param to the index after the last digit
+   * @return the nanoseconds of 1 to 9 ASCII digits {@code s[from, to)}; -1 for anything else
+   */
+  public static int fraction(CharSequence s, int from, int to) {
     int count = to - from;
     if (count < 1 || count > 9) {
       return -1;
