@@ -5,7 +5,6 @@ import dev.aether.support.Checks;
 import dev.aether.support.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -111,8 +110,9 @@ public final class Event {
     b.version = version;
     b.data = data;
     b.dataIsCopy = true;
-    b.metadata = new LinkedHashMap<>(metadata);
-    b.timestamp = timestamp;
+    b.metadata = metadata;
+    b.metadataShared = true;
+    b.timestamp(timestamp);
     return b;
   }
 
@@ -300,17 +300,28 @@ public final class Event {
     return (Map<String, Object>) alreadyCopied;
   }
 
+  /**
+   * Checks the metadata and makes it immutable: an immutable object ({@code toBuilder}, a JSON reader) is kept,
+   * anything else copied into one.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static Map<String, String> copyMetadata(Map<String, String> source, JsonValues.Copier copier) {
     if (source == null || source.isEmpty()) {
       return Map.of();
     }
-    Map<String, String> copy = new LinkedHashMap<>();
-    source.forEach((key, value) -> {
-      Checks.notBlank(key, "metadata key");
-      copy.put(key, Checks.notNull(value, "metadata." + key));
-    });
-    copier.stringMap(copy, "metadata");
-    return Collections.unmodifiableMap(copy);
+    for (Map.Entry<String, String> entry : source.entrySet()) {
+      String key = Checks.notBlank(entry.getKey(), "metadata key");
+      if (entry.getValue() == null) {
+        throw new InvalidInputException("metadata." + key, "must not be null");
+      }
+    }
+    copier.stringMap(source, "metadata");
+    if (JsonValues.isImmutableObject(source)) {
+      return source;
+    }
+    JsonValues.ObjectBuilder copy = new JsonValues.ObjectBuilder(source.size());
+    source.forEach(copy::add);
+    return (Map) copy.build();
   }
 
   /**
@@ -327,8 +338,12 @@ public final class Event {
     private long version;
     private Map<String, ?> data = Map.of();
     private boolean dataIsCopy;
-    private Map<String, String> metadata = new LinkedHashMap<>();
-    private Instant timestamp = Instant.now();
+    // null: none; shared: an immutable map (of the event this builder came from), copied before a change
+    private Map<String, String> metadata;
+    private boolean metadataShared;
+    // Like the id, the default time is taken by the first build(): decoding sets the stored one.
+    private Instant timestamp;
+    private boolean timestampSet;
     private PayloadLimits limits = PayloadLimits.current();
 
     private Builder() {}
@@ -444,7 +459,9 @@ public final class Event {
      * @return this builder
      */
     public Builder metadata(Map<String, String> metadata) {
-      this.metadata = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
+      boolean immutable = JsonValues.isImmutableObject(metadata);
+      this.metadata = metadata == null || metadata.isEmpty() ? null : immutable ? metadata : new LinkedHashMap<>(metadata);
+      this.metadataShared = immutable;
       return this;
     }
 
@@ -457,7 +474,12 @@ public final class Event {
      */
     public Builder metadata(String key, String value) {
       Checks.notBlank(key, "metadata key");
-      metadata.put(key, Checks.notNull(value, "metadata." + key));
+      Checks.notNull(value, "metadata." + key);
+      if (metadata == null || metadataShared) {
+        metadata = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
+        metadataShared = false;
+      }
+      metadata.put(key, value);
       return this;
     }
 
@@ -512,13 +534,14 @@ public final class Event {
     }
 
     /**
-     * Sets the time of the event (by default the time the builder was created).
+     * Sets the time of the event (by default the time it is first built).
      *
      * @param timestamp the time; not null
      * @return this builder
      */
     public Builder timestamp(Instant timestamp) {
       this.timestamp = timestamp;
+      this.timestampSet = true;
       return this;
     }
 
@@ -533,6 +556,9 @@ public final class Event {
     public Event build() {
       if (!idSet) {
         id(EventIds.newId());
+      }
+      if (!timestampSet) {
+        timestamp(Instant.now());
       }
       JsonValues.Copier copier = new JsonValues.Copier(limits);
       return checkSize(new Event(this, copier), copier, dataIsCopy, limits.maxBytes());

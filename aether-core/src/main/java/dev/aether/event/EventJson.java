@@ -1,6 +1,8 @@
 package dev.aether.event;
 
+import dev.aether.support.Checks;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The JSON form of {@link Event} and {@link ActorSnapshot}, shared by every store and bus.
@@ -73,6 +75,22 @@ public final class EventJson {
       }
     }
     return EventJsonReader.event(json, expectedStreamId);
+  }
+
+  /**
+   * Reads a JSON array of events, such as a store's commit of several events, sharing
+   * {@code expectedStreamId} as {@link #fromBytes(byte[], String)} does. The plain form this class writes is
+   * read in one pass; anything else object by object with the parser.
+   *
+   * @param json UTF-8 JSON bytes of an array of event objects
+   * @param expectedStreamId the stream id the events are expected to have; {@code null} for none
+   * @return the events, in order; empty for an empty array
+   * @throws EventDecodingException when the bytes are not such an array; the message names the problem
+   */
+  public static List<Event> arrayFromBytes(byte[] json, String expectedStreamId) {
+    Checks.notNull(json, "json");
+    List<Event> plain = EventJsonScanner.readArray(json, expectedStreamId);
+    return plain != null ? plain : EventJsonReader.events(json, expectedStreamId);
   }
 
   /**

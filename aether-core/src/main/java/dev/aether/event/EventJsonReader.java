@@ -67,6 +67,41 @@ final class EventJsonReader {
   }
 
   /**
+   * Reads a JSON array of events: cuts it into the byte ranges of its objects without building a tree, then
+   * reads each as {@link EventJson#fromBytes(byte[], String)} would.
+   *
+   * @param json UTF-8 JSON bytes of an array of objects
+   * @param expectedStreamId a stream id the events share when their own is equal, or null
+   * @return the events, in order (empty for an empty array)
+   * @throws EventDecodingException when the bytes are not an array of valid events
+   */
+  static List<Event> events(byte[] json, String expectedStreamId) {
+    List<Event> events = new ArrayList<>();
+    try (JsonParser parser = Json.factory().createParser(json)) {
+      expect(parser.nextToken(), JsonToken.START_ARRAY);
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        parser.skipChildren();
+        int end = (int) parser.currentLocation().getByteOffset();
+        events.add(EventJson.fromBytes(Arrays.copyOfRange(json, start, end), expectedStreamId));
+      }
+      expect(token, JsonToken.END_ARRAY);
+      expect(parser.nextToken(), null);
+      return events;
+    } catch (IOException e) {
+      throw new EventDecodingException("malformed JSON array: " + e.getMessage(), e);
+    }
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) {
+    if (actual != expected) {
+      throw new EventDecodingException("expected " + (expected == null ? "end of input" : expected)
+          + ", found " + (actual == null ? "end of input" : actual), null);
+    }
+  }
+
+  /**
    * Reads a snapshot.
    *
    * @param json UTF-8 JSON bytes

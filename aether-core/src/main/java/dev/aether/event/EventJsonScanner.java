@@ -1,5 +1,6 @@
 package dev.aether.event;
 
+import dev.aether.support.JsonValues;
 import dev.aether.support.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -7,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -43,14 +43,40 @@ final class EventJsonScanner {
       "metadata", "timestamp").map(name -> name.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
   private static final int REQUIRED = 1 << ID | 1 << EVENT_TYPE | 1 << STREAM_ID | 1 << VERSION | 1 << TIMESTAMP;
 
+  /** The longest string {@link #name()} caches. */
+  private static final int MAX_CACHED_NAME = 48;
+  /** The longest string value {@link #shortValue()} caches. */
+  private static final int MAX_CACHED_VALUE = 8;
+  /** Recently read names, by a hash of their bytes (a power of two). */
+  private static final CachedName[] NAMES = new CachedName[1024];
+
+  /** A cached name with its bytes. */
+  private record CachedName(String name, byte[] bytes) {}
+
   private final byte[] in;
   /** A stream id the caller expects, shared by the event instead of a copy when it matches; or null. */
   private final String expectedStreamId;
+  /** Its bytes, compared with the input's in one call; null when it is not ASCII (then it never matches). */
+  private final byte[] expectedStreamIdBytes;
   private int pos;
+  /** Where the last canonical timestamp parsed starts in {@link #in} (-1: none yet), and its epoch second. */
+  private int secondStart = -1;
+  private long second;
 
   private EventJsonScanner(byte[] in, String expectedStreamId) {
     this.in = in;
     this.expectedStreamId = expectedStreamId;
+    this.expectedStreamIdBytes = expectedStreamId == null ? null : latin1Bytes(expectedStreamId);
+  }
+
+  /** A string's bytes when it is all Latin-1 (one byte per character, as the scanner's strings are), else null. */
+  private static byte[] latin1Bytes(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 0x7F) {
+        return null;
+      }
+    }
+    return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -71,7 +97,47 @@ final class EventJsonScanner {
     }
   }
 
+  /**
+   * Reads a JSON array of events of the plain form (a commit of several events), in one pass.
+   *
+   * @param json UTF-8 JSON bytes
+   * @param expectedStreamId a stream id the events share when their own is equal, or {@code null}
+   * @return the events, or {@code null} when the array is empty, or any part is not of the plain form or not a
+   *     valid event
+   */
+  static List<Event> readArray(byte[] json, String expectedStreamId) {
+    if (json.length > MAX_BYTES) {
+      return null;
+    }
+    try {
+      return new EventJsonScanner(json, expectedStreamId).events();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private List<Event> events() {
+    if (!skipTo('[')) {
+      return null;
+    }
+    List<Event> events = new ArrayList<>();
+    do {
+      Event event = object();
+      if (event == null) {
+        return null;
+      }
+      events.add(event);
+    } while (skipTo(','));
+    return skipTo(']') && atEnd() ? events : null;
+  }
+
   private Event event() {
+    Event event = object();
+    return event != null && atEnd() ? event : null;
+  }
+
+  /** Reads one event object from the current position, leaving the position after its closing brace. */
+  private Event object() {
     if (!skipTo('{')) {
       return null;
     }
@@ -90,15 +156,15 @@ final class EventJsonScanner {
         seen |= bit;
       } while (skipTo(','));
     }
-    if (!skipTo('}') || !atEnd() || (seen & REQUIRED) != REQUIRED) {
+    if (!skipTo('}') || (seen & REQUIRED) != REQUIRED) {
       return null;
     }
     return builder.build();
   }
 
   /**
-   * Reads a field name and returns its index in {@link #FIELDS}, comparing bytes (no string is made), or -1
-   * for another name.
+   * Reads a field name and returns its index in {@link #FIELDS}, comparing bytes (no string is made) with the
+   * one field its length and first byte point to, or -1 for another name.
    */
   private int fieldName() {
     if (!skipTo('"')) {
@@ -113,12 +179,15 @@ final class EventJsonScanner {
     }
     int length = pos - start;
     pos++;
-    for (int f = 0; f < FIELDS.length; f++) {
-      if (FIELDS[f].length == length && Arrays.equals(FIELDS[f], 0, length, in, start, pos - 1)) {
-        return f;
-      }
-    }
-    return -1;
+    int candidate = switch (length) {
+      case 2 -> ID;
+      case 4 -> DATA;
+      case 7 -> in[start] == 'a' ? STREAM_ID : VERSION;
+      case 8 -> METADATA;
+      case 9 -> in[start] == 'e' ? EVENT_TYPE : in[start] == 'c' ? COMMAND_ID : TIMESTAMP;
+      default -> -1;
+    };
+    return candidate >= 0 && regionIs(FIELDS[candidate], start, length) ? candidate : -1;
   }
 
   /** Reads one field's value into the builder; returns the field's bit, or -1 when it cannot. */
@@ -126,7 +195,11 @@ final class EventJsonScanner {
     int bit = 1 << field;
     switch (field) {
       case ID, EVENT_TYPE, STREAM_ID -> {
-        String text = field == STREAM_ID ? streamId() : string();
+        String text = switch (field) {
+          case STREAM_ID -> streamId();
+          case EVENT_TYPE -> name();
+          default -> string();
+        };
         if (text == null) {
           return -1;
         }
@@ -170,6 +243,11 @@ final class EventJsonScanner {
     return bit;
   }
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Map<String, String> stringMap(Map<String, Object> onlyStrings) {
+    return (Map) onlyStrings;
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> cast(Object map) {
     return (Map<String, Object>) map;
@@ -183,7 +261,14 @@ final class EventJsonScanner {
     }
     int start = pos;
     pos = end + 1;
-    Instant instant = Timestamps.canonical(new Ascii(in, start, end));
+    Instant instant = sameSecond(start, end);
+    if (instant == null) {
+      instant = Timestamps.canonical(new Ascii(in, start, end));
+      if (instant != null) {
+        secondStart = start;
+        second = instant.getEpochSecond();
+      }
+    }
     if (instant == null) {
       try {
         instant = Instant.parse(latin1(start, end));
@@ -195,6 +280,25 @@ final class EventJsonScanner {
     return true;
   }
 
+  /**
+   * The events of a commit were mostly written within one second: a canonical timestamp whose first 19
+   * characters ({@code yyyy-MM-ddTHH:mm:ss}) are those of the last one parsed takes its second and only parses
+   * the fraction; null otherwise.
+   */
+  private Instant sameSecond(int start, int end) {
+    int n = end - start;
+    if (secondStart < 0 || n < 20 || n > 30 || in[end - 1] != 'Z' || (n > 20 && in[start + 19] != '.')) {
+      return null;
+    }
+    for (int i = 0; i < 19; i++) {
+      if (in[start + i] != in[secondStart + i]) {
+        return null;
+      }
+    }
+    int nanos = n == 20 ? 0 : Timestamps.fraction(new Ascii(in, start, end), 20, n - 1);
+    return nanos < 0 ? null : Instant.ofEpochSecond(second, nanos);
+  }
+
   private boolean metadata(Event.Builder builder) {
     if (literal("null")) {
       builder.metadata(Map.of());
@@ -203,17 +307,17 @@ final class EventJsonScanner {
     if (!skipTo('{')) {
       return false;
     }
-    Map<String, String> metadata = new LinkedHashMap<>();
+    JsonValues.ObjectBuilder metadata = new JsonValues.ObjectBuilder();
     if (!peekIs('}')) {
       do {
-        String key = string();
+        String key = name();
         String value = key != null && skipTo(':') ? string() : null;
-        if (value == null || metadata.put(key, value) != null) {
+        if (value == null || !metadata.add(key, value)) {
           return false;
         }
       } while (skipTo(','));
     }
-    builder.metadata(metadata);
+    builder.metadata(stringMap(metadata.build()));
     return skipTo('}');
   }
 
@@ -226,7 +330,7 @@ final class EventJsonScanner {
     byte b = in[pos];
     return switch (b) {
       case '"' -> {
-        String text = string();
+        String text = shortValue();
         yield text == null ? Invalid.VALUE : text;
       }
       case '{' -> object(depth);
@@ -240,24 +344,23 @@ final class EventJsonScanner {
 
   private Object object(int depth) {
     pos++;
-    Map<String, Object> map = new LinkedHashMap<>();
+    JsonValues.ObjectBuilder object = new JsonValues.ObjectBuilder();
     if (!peekIs('}')) {
       do {
-        String key = string();
+        String key = name();
         if (key == null || !skipTo(':')) {
           return Invalid.VALUE;
         }
         Object value = value(depth + 1);
-        if (value == Invalid.VALUE || map.containsKey(key)) {
+        if (value == Invalid.VALUE || !object.add(key, value)) {
           return Invalid.VALUE;
         }
-        map.put(key, value);
       } while (skipTo(','));
     }
     if (!skipTo('}')) {
       return Invalid.VALUE;
     }
-    return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(map);
+    return object.build();
   }
 
   private Object array(int depth) {
@@ -283,19 +386,68 @@ final class EventJsonScanner {
     }
     int start = pos;
     pos = end + 1;
-    return spells(expectedStreamId, start, end) ? expectedStreamId : latin1(start, end);
+    return spells(expectedStreamIdBytes, start, end) ? expectedStreamId : latin1(start, end);
   }
 
-  private boolean spells(String text, int start, int end) {
-    if (text == null || text.length() != end - start) {
+  private boolean spells(byte[] text, int start, int end) {
+    return text != null && regionIs(text, start, end - start);
+  }
+
+  /** Whether {@code in[start, start + length)} holds the bytes of {@code text}: a plain loop, as names are short. */
+  private boolean regionIs(byte[] text, int start, int length) {
+    if (text.length != length) {
       return false;
     }
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) != (in[start + i] & 0xFF)) {
+    for (int i = 0; i < length; i++) {
+      if (text[i] != in[start + i]) {
         return false;
       }
     }
     return true;
+  }
+
+
+  /**
+   * Like {@link #string()}, for strings that repeat across events (event types, keys): a short one is taken
+   * from a small cache shared by all scanners when the bytes spell it, so decoded events share one string
+   * instead of holding a copy each. The cache is a racy array of immutable strings: a miss only costs a copy.
+   */
+  private String name() {
+    return cached(MAX_CACHED_NAME, true);
+  }
+
+  /**
+   * Like {@link #string()}; a string value of at most {@value #MAX_CACHED_VALUE} characters (codes, currencies,
+   * states: values that repeat) is shared through the same cache, not interned.
+   */
+  private String shortValue() {
+    return cached(MAX_CACHED_VALUE, false);
+  }
+
+  private String cached(int maxLength, boolean intern) {
+    int end = stringEnd();
+    if (end < 0) {
+      return null;
+    }
+    int start = pos;
+    pos = end + 1;
+    if (end - start > maxLength) {
+      return latin1(start, end);
+    }
+    int hash = 0;
+    for (int i = start; i < end; i++) {
+      hash = 31 * hash + in[i];
+    }
+    int slot = (hash ^ (hash >>> 16)) & (NAMES.length - 1);
+    CachedName cached = NAMES[slot];
+    if (cached != null && spells(cached.bytes(), start, end)) {
+      return cached.name();
+    }
+    // Interned: the record components and field names a reader compares keys with are interned literals, so
+    // lookups by them mostly succeed on identity.
+    String name = intern ? latin1(start, end).intern() : latin1(start, end);
+    NAMES[slot] = new CachedName(name, Arrays.copyOfRange(in, start, end));
+    return name;
   }
 
   /** An ASCII string without escapes or control characters, or {@code null}. */
@@ -317,7 +469,16 @@ final class EventJsonScanner {
     if (!skipTo('"')) {
       return -1;
     }
-    for (int i = pos; i < in.length; i++) {
+    int i = pos;
+    // Eight bytes at a time: stop at the first word holding a quote, a backslash, a control character or a
+    // byte of 0x80 and above, then look at its bytes one by one.
+    for (int last = in.length - Long.BYTES; i <= last; i += Long.BYTES) {
+      long word = (long) LONGS.get(in, i);
+      if (special(word) != 0) {
+        break;
+      }
+    }
+    for (; i < in.length; i++) {
       byte b = in[i];
       if (b == '"') {
         return i;
@@ -328,6 +489,22 @@ final class EventJsonScanner {
     }
     return -1;
   }
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Non-zero when a byte of the word is a quote, a backslash, below 0x20 or 0x80 and above (each such byte's
+   * high bit set, possibly with false positives above the first, which the byte loop then sorts out).
+   */
+  private static long special(long word) {
+    long quote = word ^ (ONES * '"');
+    long backslash = word ^ (ONES * '\\');
+    return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (word - ONES * 0x20) | word) & HIGHS;
+  }
+
 
   private String latin1(int start, int end) {
     return new String(in, start, end - start, StandardCharsets.ISO_8859_1);

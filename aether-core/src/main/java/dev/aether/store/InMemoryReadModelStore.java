@@ -1,6 +1,7 @@
 package dev.aether.store;
 
 import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,11 @@ public final class InMemoryReadModelStore implements ReadModelStore {
     final AtomicReference<FeedPosition> position = new AtomicReference<>();
   }
 
+  /** A read model's data under the very name string last asked for. */
+  private record Named(String name, Data data) {}
+
   private final ConcurrentMap<String, Data> models = new ConcurrentHashMap<>();
+  private volatile Named last;
 
   private InMemoryReadModelStore() {}
 
@@ -36,7 +41,13 @@ public final class InMemoryReadModelStore implements ReadModelStore {
   }
 
   private Data data(String readModel) {
-    return models.computeIfAbsent(Checks.notNull(readModel, "readModel"), k -> new Data());
+    Named last = this.last;
+    if (last != null && last.name() == readModel) {
+      return last.data(); // a projector calls several times per event with the same name
+    }
+    Data data = models.computeIfAbsent(Checks.notNull(readModel, "readModel"), k -> new Data());
+    this.last = new Named(readModel, data);
+    return data;
   }
 
   @Override
@@ -63,7 +74,7 @@ public final class InMemoryReadModelStore implements ReadModelStore {
   public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
     Data data = data(readModel);
     Checks.notNull(key, "key");
-    Map<String, Object> copy = Collections.unmodifiableMap(new LinkedHashMap<>(row));
+    Map<String, Object> copy = immutable(row);
     data.checkpoints.compute(Checks.notNull(streamId, "streamId"), (stream, checkpoint) -> {
       if (checkpoint != null && checkpoint >= version) {
         return checkpoint; // applied already
@@ -94,8 +105,12 @@ public final class InMemoryReadModelStore implements ReadModelStore {
 
   @Override
   public void write(String readModel, String key, Map<String, Object> row) {
-    data(readModel).rows.put(Checks.notNull(key, "key"),
-        Collections.unmodifiableMap(new LinkedHashMap<>(Checks.notNull(row, "row"))));
+    data(readModel).rows.put(Checks.notNull(key, "key"), immutable(Checks.notNull(row, "row")));
+  }
+
+  /** The row as kept: an immutable object as it is, anything else as an unmodifiable copy. */
+  private static Map<String, Object> immutable(Map<String, Object> row) {
+    return JsonValues.isImmutableObject(row) ? row : Collections.unmodifiableMap(new LinkedHashMap<>(row));
   }
 
   @Override

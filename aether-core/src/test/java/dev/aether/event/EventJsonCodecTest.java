@@ -103,6 +103,35 @@ class EventJsonCodecTest {
   }
 
   @Test
+  void arrayFromBytes_ofManyCommits_readsWhatTheObjectsReadOneByOne() {
+    Random random = new Random(SEED + 9);
+    byte[] alphabet = "{}[]\":,.-+eE0129 \t\n\\nultrfas\u00e9x".getBytes(StandardCharsets.UTF_8);
+    int scanned = 0;
+    for (int i = 0; i < 3_000; i++) {
+      boolean plain = random.nextBoolean();
+      List<Event> events = new ArrayList<>();
+      StringBuilder json = new StringBuilder("[");
+      for (int n = 1 + random.nextInt(4), k = 0; k < n; k++) {
+        Event event = randomEvent(random, plain);
+        events.add(event);
+        json.append(k > 0 ? (random.nextBoolean() ? "," : " ,\n") : "").append(EventJson.toJson(event));
+      }
+      byte[] bytes = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
+      // when / then: the events written, through the one-pass scanner when they are all of the plain form
+      assertThat(EventJson.arrayFromBytes(bytes, null)).isEqualTo(events);
+      if (plain) {
+        assertThat(EventJsonScanner.readArray(bytes, null)).as(json.toString()).isEqualTo(events);
+        scanned++;
+      }
+      // and a mutated array reads, or fails, as the parser's slicing of it does
+      byte[] mutated = mutate(bytes, random, alphabet);
+      assertSameOutcome(new String(mutated, StandardCharsets.UTF_8), () -> EventJson.arrayFromBytes(mutated, null),
+          () -> EventJsonReader.events(mutated, null));
+    }
+    assertThat(scanned).isGreaterThan(1_000);
+  }
+
+  @Test
   void snapshots_ofManyStates_areWrittenAndReadAsTheMapBasedCodecDoes() {
     Random random = new Random(SEED + 6);
     for (int i = 0; i < 1_000; i++) {

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -198,13 +197,9 @@ final class CommitCodec {
     if (start < 0 || data[start] != '[') {
       return List.of(EventJson.fromBytes(data, streamId));
     }
-    List<byte[]> objects = JsonSlices.arrayObjects(data);
-    if (objects.isEmpty()) {
+    List<Event> events = EventJson.arrayFromBytes(data, streamId);
+    if (events.isEmpty()) {
       throw new EventDecodingException("empty commit: the array holds no event", null);
-    }
-    List<Event> events = new ArrayList<>(objects.size());
-    for (byte[] object : objects) {
-      events.add(EventJson.fromBytes(object, streamId));
     }
     return events;
   }

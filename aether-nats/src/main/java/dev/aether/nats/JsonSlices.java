@@ -6,13 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.aether.event.EventDecodingException;
 import dev.aether.support.Json;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Cuts stored JSON into the byte ranges of its parts without building a tree, so that each part can be
- * decoded by {@link dev.aether.event.EventJson} as it was written. Stateless and thread-safe.
+ * Cuts a stored snapshot entry into its parts without building a tree, so that the snapshot can be decoded
+ * by {@link dev.aether.event.EventJson} as it was written. Stateless and thread-safe.
  */
 final class JsonSlices {
 
@@ -22,29 +20,6 @@ final class JsonSlices {
   private static final JsonFactory FACTORY = Json.factory();
 
   private JsonSlices() {}
-
-  /**
-   * The objects of a JSON array.
-   *
-   * @param json a JSON array of objects
-   * @return each object's bytes, in order
-   * @throws EventDecodingException when the bytes are not an array of objects
-   */
-  static List<byte[]> arrayObjects(byte[] json) {
-    try (JsonParser parser = FACTORY.createParser(json)) {
-      expect(parser.nextToken(), JsonToken.START_ARRAY);
-      List<byte[]> objects = new ArrayList<>();
-      JsonToken token;
-      while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
-        objects.add(slice(parser, json));
-      }
-      expect(token, JsonToken.END_ARRAY);
-      expect(parser.nextToken(), null);
-      return objects;
-    } catch (IOException e) {
-      throw new EventDecodingException("malformed JSON array: " + e.getMessage(), e);
-    }
-  }
 
   /**
    * A snapshot entry: {@code {"sequence":<n>,"snapshot":{...}}}.
