@@ -159,8 +159,8 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private void apply(Event event) {
     handled.incrementAndGet();
     String streamId = event.streamId();
-    int slash = streamId.indexOf('/');
-    if (slash < 0 || !projection.aggregates().contains(streamId.substring(0, slash))) {
+    Map<String, Projection.Route<V, ?>> routes = projection.routes(streamId);
+    if (routes == null) {
       return;
     }
     String name = projection.name();
@@ -168,7 +168,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
       meters.repeated();
       return;
     }
-    Projection.Route<V, ?> route = projection.route(streamId.substring(0, slash), event.eventType());
+    Projection.Route<V, ?> route = routes.get(event.eventType());
     if (route == null) {
       store.advance(name, streamId, event.version());
       return;
@@ -193,7 +193,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
     Map<String, Object> row;
     try {
       next = route.handler().apply(view, data, event);
-      row = next == null ? null : new LinkedHashMap<>(ViewCodec.write(next));
+      row = next == null ? null : ViewCodec.write(next);
     } catch (RuntimeException e) {
       skip(event, e);
       return;
@@ -272,8 +272,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
   public boolean awaitCaughtUp(String streamId, long version, Duration timeout) {
     Checks.notBlank(streamId, "streamId");
     Checks.notNull(timeout, "timeout");
-    int slash = streamId.indexOf('/');
-    if (slash < 0 || !projection.aggregates().contains(streamId.substring(0, slash))) {
+    if (projection.routes(streamId) == null) {
       return true;
     }
     return awaitTrue(() -> store.checkpoint(projection.name(), streamId) >= version, timeout);

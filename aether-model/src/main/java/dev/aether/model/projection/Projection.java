@@ -79,7 +79,8 @@ public final class Projection<V> {
   private final String schema;
   private final Class<V> viewType;
   private final Supplier<V> initialView;
-  private final Map<String, Route<V, ?>> routes;
+  /** Per aggregate type, its routes by event type. */
+  private final Map<String, Map<String, Route<V, ?>>> routes;
   private final Set<String> aggregates;
 
   private Projection(Builder<V> b) {
@@ -87,8 +88,13 @@ public final class Projection<V> {
     this.schema = b.schema;
     this.viewType = b.viewType;
     this.initialView = b.initialView;
-    this.routes = Map.copyOf(b.routes);
-    this.aggregates = Set.copyOf(b.routes.keySet().stream().map(k -> k.substring(0, k.indexOf(' '))).toList());
+    Map<String, Map<String, Route<V, ?>>> byAggregate = new LinkedHashMap<>();
+    b.routes.forEach((key, route) -> byAggregate
+        .computeIfAbsent(key.substring(0, key.indexOf(' ')), k -> new LinkedHashMap<>())
+        .put(key.substring(key.indexOf(' ') + 1), route));
+    byAggregate.replaceAll((aggregate, byType) -> Map.copyOf(byType));
+    this.routes = Map.copyOf(byAggregate);
+    this.aggregates = Set.copyOf(byAggregate.keySet());
   }
 
   /**
@@ -128,9 +134,21 @@ public final class Projection<V> {
     return initialView.get();
   }
 
-  /** @return the route of an event, or null when the projection does not handle it */
-  Route<V, ?> route(String aggregateType, String eventType) {
-    return routes.get(aggregateType + " " + eventType);
+  /**
+   * The routes of a stream's events, found without cutting the stream id: the aggregate types are few.
+   *
+   * @param streamId {@code <aggregateType>/<id>}
+   * @return the routes by event type, or null when the projection handles no event of the stream
+   */
+  Map<String, Route<V, ?>> routes(String streamId) {
+    for (Map.Entry<String, Map<String, Route<V, ?>>> entry : routes.entrySet()) {
+      String aggregate = entry.getKey();
+      if (streamId.length() > aggregate.length() && streamId.charAt(aggregate.length()) == '/'
+          && streamId.startsWith(aggregate)) {
+        return entry.getValue();
+      }
+    }
+    return null;
   }
 
   /**

@@ -10,13 +10,16 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.aether.runtime.FieldError;
+import dev.aether.support.RecordCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Maps JSON objects to and from records with Jackson.
+ * Maps JSON objects to and from records: plain records with their {@link RecordCodec} (no data binding on the
+ * hot path), anything else, and every input the codec does not take exactly, with Jackson, which then decides
+ * and words the error, so that both paths give the same values and errors.
  *
  * <p>Commands and snapshot states are read strictly: unknown fields, missing fields, nulls for primitives,
  * strings for numbers and fractions for integers are refused, each as a {@link FieldError} naming the field.
@@ -50,6 +53,10 @@ final class PayloadMapper {
    * @return the value, or the field errors
    */
   <T> Read<T> readStrict(Map<String, Object> json, Class<T> type, String root) {
+    T plain = plain(json, type, false);
+    if (plain != null) {
+      return new Read<>(plain, List.of());
+    }
     try {
       return new Read<>(strict.convertValue(json, type), List.of());
     } catch (IllegalArgumentException e) {
@@ -69,7 +76,14 @@ final class PayloadMapper {
    * @throws IllegalArgumentException when it cannot be read at all
    */
   <T> T readTolerant(Map<String, Object> json, Class<T> type) {
-    return tolerant.convertValue(json, type);
+    T plain = plain(json, type, true);
+    return plain != null ? plain : tolerant.convertValue(json, type);
+  }
+
+  /** A plain record read by its codec, or null when Jackson must decide (and word any error). */
+  private static <T> T plain(Map<String, Object> json, Class<T> type, boolean ignoreUnknown) {
+    RecordCodec<T> codec = RecordCodec.of(type).orElse(null);
+    return codec == null ? null : codec.read(json, ignoreUnknown);
   }
 
   /**
@@ -78,9 +92,11 @@ final class PayloadMapper {
    * @param value a record or bean
    * @return its fields
    */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   Map<String, Object> write(Object value) {
-    return strict.convertValue(value, Map.class);
+    RecordCodec codec = RecordCodec.of(value.getClass()).orElse(null);
+    Map<String, Object> plain = codec == null ? null : codec.write(value);
+    return plain != null ? plain : strict.convertValue(value, Map.class);
   }
 
   private static FieldError fieldError(JsonMappingException e, Class<?> type, String root) {
