@@ -20,6 +20,8 @@ final class RuntimeServices {
   final Clock clock;
   final Executor executor;
   final Scheduler scheduler;
+  /** The pending replies' timeouts, turned by {@code scheduler}. */
+  final ReplyTimeouts timeouts;
   final Semaphore activations;
   final ActorRegistry registry;
   final RuntimeMetrics metrics;
@@ -34,6 +36,7 @@ final class RuntimeServices {
     this.clock = clock;
     this.executor = executor;
     this.scheduler = scheduler;
+    this.timeouts = new ReplyTimeouts(clock, scheduler);
     this.activations = new Semaphore(config.maxConcurrentActivations());
     this.registry = registry;
     this.metrics = RuntimeMetrics.of(meterRegistry, registry);
