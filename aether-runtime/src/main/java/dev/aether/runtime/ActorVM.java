@@ -20,18 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The VM of one actor: a lock-free mailbox drained by one task at a time on the runtime's executor, plus the
- * actor's {@link ActorState}.
+ * The VM of one actor: a lock-free mailbox drained one turn at a time by the runtime's {@link DrainDispatcher},
+ * plus the actor's {@link ActorState}.
  *
  * <h2>Mailbox protocol</h2>
  * {@code pending} counts the mailbox items offered and not yet processed, or is {@link #CLOSED}. A sender
  * increments it (refused when closed or full) <em>before</em> queueing; the sender that moves it from 0
- * schedules a drain. A drain that finds the queue empty while {@code pending} still counts an item (its sender
- * is between the two steps) does not spin: it sets {@code senderOwes}, looks at the queue once more and, when
- * still empty, ends; the sender, after queueing, sees the flag and schedules the drain itself (one CAS decides
- * which of the two goes on). The drain takes the queued commands in batches (group commit), processes them and
- * subtracts their number; the drain that brings it back to 0 ends. So at most one drain runs, it owns the
- * actor's state, and the counter's atomic updates give each drain a happens-before edge to the previous one.
+ * schedules the VM on the {@link DrainDispatcher}, whose workers run it one turn (one batch) at a time until
+ * a turn brings {@code pending} back to 0. So at most one turn runs at a time, it owns the actor's state, and
+ * the counter's atomic updates give each turn a happens-before edge to the previous one. A turn that finds the
+ * queue empty while {@code pending} still counts an item (its sender is between the two steps) does not spin:
+ * it sets {@code senderOwes}, looks at the queue once more and, when still empty, releases the VM; the sender,
+ * after queueing, sees the flag and schedules the VM itself (one CAS decides which of the two goes on).
  * Stopping is one CAS from 0 to {@code CLOSED}: it succeeds only while nothing is queued or being processed,
  * and once closed no sender can get in (it retries on a new VM).
  *
@@ -238,25 +238,30 @@ final class ActorVM<S> implements VirtualMachine {
   void enqueue(MailboxItem item, int before) {
     queue.offer(item);
     if (before == 0 || (senderOwes && SENDER_OWES.compareAndSet(this, true, false))) {
-      execute(this::drain);
+      actor.ctx.rt.dispatcher.schedule(this);
     }
   }
 
-  private void drain() {
-    while (true) {
-      MailboxItem first = queue.poll();
-      if (first == null && (first = awaitSender()) == null) {
-        return; // the sender still to queue its counted item drains on
-      }
-      int taken = processNext(first);
-      int left = (int) PENDING.getAndAdd(this, -taken) - taken;
-      if (left == 0) {
-        if (stopRequested && PENDING.compareAndSet(this, 0, CLOSED)) {
-          finishStop();
-        }
-        return;
-      }
+  /**
+   * Runs one turn of the mailbox (one batch, or one control item) on the calling worker.
+   *
+   * @return whether the mailbox has more work (the caller runs another turn, now or later); otherwise the
+   *     mailbox is released (empty, stopped, or handed to a sender still queueing)
+   */
+  boolean runTurn() {
+    MailboxItem first = queue.poll();
+    if (first == null && (first = awaitSender()) == null) {
+      return false; // the sender still to queue its counted item schedules the VM
     }
+    int taken = processNext(first);
+    int left = (int) PENDING.getAndAdd(this, -taken) - taken;
+    if (left == 0) {
+      if (stopRequested && PENDING.compareAndSet(this, 0, CLOSED)) {
+        finishStop();
+      }
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -19,6 +19,8 @@ final class RuntimeServices {
   final RuntimeConfig config;
   final Clock clock;
   final Executor executor;
+  /** Runs the mailboxes on {@code executor}. */
+  final DrainDispatcher dispatcher;
   final Scheduler scheduler;
   /** The pending replies' timeouts, turned by {@code scheduler}. */
   final ReplyTimeouts timeouts;
@@ -35,6 +37,7 @@ final class RuntimeServices {
     this.config = config;
     this.clock = clock;
     this.executor = executor;
+    this.dispatcher = new DrainDispatcher(executor);
     this.scheduler = scheduler;
     this.timeouts = new ReplyTimeouts(clock, scheduler);
     this.activations = new Semaphore(config.maxConcurrentActivations());
