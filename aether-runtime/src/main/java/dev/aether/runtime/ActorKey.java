@@ -30,7 +30,9 @@ public record ActorKey(String aggregateType, String actorId) {
   public ActorKey {
     validAggregateType(aggregateType);
     Checks.notBlank(actorId, "actorId");
-    int bytes = aggregateType.length() + 1 + actorId.getBytes(StandardCharsets.UTF_8).length;
+    // a char is at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): encode only ids that may be too long
+    int bytes = aggregateType.length() + 1 + (actorId.length() * 3 + aggregateType.length() + 1
+        <= Event.MAX_STREAM_ID_BYTES ? actorId.length() : actorId.getBytes(StandardCharsets.UTF_8).length);
     if (bytes > Event.MAX_STREAM_ID_BYTES) {
       throw new InvalidInputException("actorId", "the stream id " + aggregateType + SEPARATOR + "<actorId> is "
           + bytes + " UTF-8 bytes, more than " + Event.MAX_STREAM_ID_BYTES);

@@ -192,8 +192,7 @@ final class ActorState<S> {
       return null;
     }
     try {
-      Map<String, Object> envelope = SnapshotCodec.encode(ctx.behavior.stateToJson(state),
-          window == null ? List.of() : window.entries(), lastEventId);
+      Map<String, Object> envelope = SnapshotCodec.encode(ctx.behavior.stateToJson(state), window, lastEventId);
       ActorSnapshot snapshot = new ActorSnapshot(streamId, version, envelope, ctx.rt.clock.instant(),
           ctx.snapshotSchema);
       snapshotVersion = version;

@@ -20,15 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The VM of one actor: a lock-free mailbox drained by one task at a time on the runtime's executor, plus the
- * actor's {@link ActorState}.
+ * The VM of one actor: a lock-free mailbox drained one turn at a time by the runtime's {@link DrainDispatcher},
+ * plus the actor's {@link ActorState}.
  *
  * <h2>Mailbox protocol</h2>
  * {@code pending} counts the mailbox items offered and not yet processed, or is {@link #CLOSED}. A sender
  * increments it (refused when closed or full) <em>before</em> queueing; the sender that moves it from 0
- * schedules a drain. The drain takes the queued commands in batches (group commit), processes them and
- * subtracts their number; the drain that brings it back to 0 ends. So at most one drain runs, it owns the
- * actor's state, and the counter's atomic updates give each drain a happens-before edge to the previous one.
+ * schedules the VM on the {@link DrainDispatcher}, whose workers run it one turn (one batch) at a time until
+ * a turn brings {@code pending} back to 0. So at most one turn runs at a time, it owns the actor's state, and
+ * the counter's atomic updates give each turn a happens-before edge to the previous one. A turn that finds the
+ * queue empty while {@code pending} still counts an item (its sender is between the two steps) does not spin:
+ * it sets {@code senderOwes}, looks at the queue once more and, when still empty, releases the VM; the sender,
+ * after queueing, sees the flag and schedules the VM itself (one CAS decides which of the two goes on).
  * Stopping is one CAS from 0 to {@code CLOSED}: it succeeds only while nothing is queued or being processed,
  * and once closed no sender can get in (it retries on a new VM).
  *
@@ -46,6 +49,7 @@ final class ActorVM<S> implements VirtualMachine {
   private static final VarHandle PENDING;
   private static final VarHandle STOPPED;
   private static final VarHandle KNOWN_VERSION;
+  private static final VarHandle SENDER_OWES;
 
   static {
     try {
@@ -53,6 +57,7 @@ final class ActorVM<S> implements VirtualMachine {
       PENDING = lookup.findVarHandle(ActorVM.class, "pending", int.class);
       STOPPED = lookup.findVarHandle(ActorVM.class, "stopped", CompletableFuture.class);
       KNOWN_VERSION = lookup.findVarHandle(ActorVM.class, "knownVersion", long.class);
+      SENDER_OWES = lookup.findVarHandle(ActorVM.class, "senderOwes", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -66,6 +71,8 @@ final class ActorVM<S> implements VirtualMachine {
   private final ActorState<S> actor;
   private final ConcurrentLinkedQueue<MailboxItem> queue = new ConcurrentLinkedQueue<>();
   private volatile int pending;
+  /** Set by a drain that found the queue empty while {@code pending} counted an item: its sender drains. */
+  private volatile boolean senderOwes;
   private volatile long knownVersion;
   private volatile boolean stopRequested;
   private volatile boolean draining;
@@ -189,39 +196,90 @@ final class ActorVM<S> implements VirtualMachine {
    * @return whether it was queued, or why not
    */
   Offer offer(MailboxItem item, boolean bounded) {
+    int before = count(bounded);
+    if (before < 0) {
+      return before == REFUSED_CLOSED ? Offer.CLOSED : Offer.FULL;
+    }
+    enqueue(item, before);
+    return Offer.QUEUED;
+  }
+
+  private static final int REFUSED_CLOSED = -1;
+  private static final int REFUSED_FULL = -2;
+
+  /**
+   * The sender's first step: counts an item in {@code pending}.
+   *
+   * @param bounded whether the mailbox capacity applies
+   * @return the count before, or {@link #REFUSED_CLOSED} / {@link #REFUSED_FULL}
+   */
+  int count(boolean bounded) {
     int capacity = actor.ctx.rt.config.mailboxCapacity();
     int before;
     do {
       before = pending;
       if (before == CLOSED) {
-        return Offer.CLOSED;
+        return REFUSED_CLOSED;
       }
       if (bounded && before >= capacity) {
-        return Offer.FULL;
+        return REFUSED_FULL;
       }
     } while (!PENDING.compareAndSet(this, before, before + 1));
+    return before;
+  }
+
+  /**
+   * The sender's second step: queues the counted item, and starts a drain when the mailbox was empty or a
+   * drain handed it over while the item was counted but not queued.
+   *
+   * @param item the item counted by {@link #count}
+   * @param before what {@link #count} returned
+   */
+  void enqueue(MailboxItem item, int before) {
     queue.offer(item);
-    if (before == 0) {
-      execute(this::drain);
+    if (before == 0 || (senderOwes && SENDER_OWES.compareAndSet(this, true, false))) {
+      actor.ctx.rt.dispatcher.schedule(this);
     }
-    return Offer.QUEUED;
   }
 
-  private void drain() {
-    while (true) {
-      int taken = processNext();
-      int left = (int) PENDING.getAndAdd(this, -taken) - taken;
-      if (left == 0) {
-        if (stopRequested && PENDING.compareAndSet(this, 0, CLOSED)) {
-          finishStop();
-        }
-        return;
+  /**
+   * Runs one turn of the mailbox (one batch, or one control item) on the calling worker.
+   *
+   * @return whether the mailbox has more work (the caller runs another turn, now or later); otherwise the
+   *     mailbox is released (empty, stopped, or handed to a sender still queueing)
+   */
+  boolean runTurn() {
+    MailboxItem first = queue.poll();
+    if (first == null && (first = awaitSender()) == null) {
+      return false; // the sender still to queue its counted item schedules the VM
+    }
+    int taken = processNext(first);
+    int left = (int) PENDING.getAndAdd(this, -taken) - taken;
+    if (left == 0) {
+      if (stopRequested && PENDING.compareAndSet(this, 0, CLOSED)) {
+        finishStop();
       }
+      return false;
     }
+    return true;
   }
 
-  private int processNext() {
-    MailboxItem first = take();
+  /**
+   * The queue is empty although {@code pending} counts an item: a sender is between counting and queueing.
+   * Instead of spinning, the drain hands the mailbox to that sender (Dekker: the drain sets the flag, then
+   * looks at the queue; the sender queues, then looks at the flag), or takes the item if it arrived meanwhile.
+   *
+   * @return the item, or {@code null} when the sender now owes the drain
+   */
+  private MailboxItem awaitSender() {
+    senderOwes = true;
+    if (queue.peek() == null || !SENDER_OWES.compareAndSet(this, true, false)) {
+      return null;
+    }
+    return queue.poll();
+  }
+
+  private int processNext(MailboxItem first) {
     if (!(first instanceof QueuedCommand command)) {
       processControl(first);
       return 1;
@@ -271,15 +329,6 @@ final class ActorVM<S> implements VirtualMachine {
       }
     }
     return !batch.isEmpty();
-  }
-
-  private MailboxItem take() {
-    MailboxItem item = queue.poll();
-    while (item == null) {
-      Thread.onSpinWait(); // counted but not yet queued: the sender is between its two steps
-      item = queue.poll();
-    }
-    return item;
   }
 
   private void processCommands(List<QueuedCommand> batch) {

@@ -87,6 +87,21 @@ final class CommandWindow {
     return out;
   }
 
+  /**
+   * The entries in the snapshot envelope's form, oldest first: {@code [commandId, firstVersion, lastVersion]}
+   * each, built straight from the arrays (no {@link Entry} per element).
+   *
+   * @return an unmodifiable list of unmodifiable three-element lists
+   */
+  List<Object> tuples() {
+    Object[] out = new Object[size];
+    for (int i = 0; i < size; i++) {
+      int at = index(i);
+      out[i] = List.of(ids[at], first[at], last[at]);
+    }
+    return List.of(out);
+  }
+
   /** @return how many ids are remembered */
   int size() {
     return size;

@@ -13,9 +13,7 @@ import dev.aether.store.CommitTooLargeException;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.VersionConflictException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Decides a batch of queued commands of one active actor in order, stores all their events in one commit and
@@ -298,20 +296,20 @@ final class GroupCommit<S> {
 
   private Plan<S> decideAll() {
     Plan<S> plan = new Plan<>(actor.state, actor.version, batch.size());
-    Map<String, Integer> seen = new HashMap<>();
+    SeenIds seen = batch.size() > 1 ? new SeenIds(batch.size()) : null;
     for (QueuedCommand envelope : batch) {
       plan.outcomes.add(outcomeOf(envelope, plan, seen));
     }
     return plan;
   }
 
-  private Outcome outcomeOf(QueuedCommand envelope, Plan<S> plan, Map<String, Integer> seen) {
+  private Outcome outcomeOf(QueuedCommand envelope, Plan<S> plan, SeenIds seen) {
     if (envelope.isAbandoned()) {
       return Outcome.SKIPPED;
     }
     String commandId = envelope.message().commandId();
-    Integer earlier = seen.putIfAbsent(commandId, plan.outcomes.size());
-    if (earlier != null) {
+    int earlier = seen == null ? -1 : seen.putIfAbsent(commandId, plan.outcomes.size());
+    if (earlier >= 0) {
       return new Outcome.SameAs(earlier);
     }
     CommandWindow.Entry remembered = actor.recall(commandId);
@@ -530,6 +528,35 @@ final class GroupCommit<S> {
 
   private String commandId(int i) {
     return batch.get(i).message().commandId();
+  }
+
+  /**
+   * The command ids decided so far in one attempt, by batch position: an open-addressing table of positions
+   * (one int array, no boxing, no entry objects; the ids' hash codes are cached by {@code String}), replacing a
+   * {@code HashMap<String, Integer>} per attempt. Only for batches of two or more commands.
+   */
+  private final class SeenIds {
+    private final int[] table;
+
+    SeenIds(int commands) {
+      table = new int[Integer.highestOneBit(commands * 2 - 1) << 1]; // a power of two >= 2 * commands
+    }
+
+    /** @return the position of an earlier command with this id, or -1 after remembering {@code position} */
+    int putIfAbsent(String commandId, int position) {
+      int mask = table.length - 1;
+      int h = commandId.hashCode();
+      for (int i = (h ^ (h >>> 16)) & mask; ; i = (i + 1) & mask) {
+        int stored = table[i];
+        if (stored == 0) {
+          table[i] = position + 1;
+          return -1;
+        }
+        if (commandId(stored - 1).equals(commandId)) {
+          return stored - 1;
+        }
+      }
+    }
   }
 
   /**

@@ -174,11 +174,10 @@ final class LocalRuntime implements Runtime {
 
   private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message) {
     CompletableFuture<CommandResult> reply = new CompletableFuture<>();
-    Scheduler.Cancellable timer = startTimer(message, reply);
-    if (timer == null) {
+    QueuedCommand queued = withTimeout(message, reply);
+    if (queued == null) {
       return reply; // the deadline had passed: answered, nothing activated
     }
-    QueuedCommand queued = new QueuedCommand(message, reply, timer);
     while (true) {
       ActorVM<?> vm = vmOf(ctx, message.target());
       switch (vm.offer(queued, true)) {
@@ -203,26 +202,25 @@ final class LocalRuntime implements Runtime {
   }
 
   /**
-   * Schedules the reply's TIMEOUT at the command timeout or, when the message's deadline comes earlier, at
-   * the deadline. Without a deadline this reads no clock and allocates nothing beyond the timer.
+   * Registers the reply's TIMEOUT at the command timeout or, when the message's deadline comes earlier, at
+   * the deadline ({@link ReplyTimeouts}: no timer object, one clock read).
    *
-   * @return the timer; {@code null} when the deadline has passed already and the reply is answered
+   * @return the queued command; {@code null} when the deadline has passed already and the reply is answered
    */
-  private Scheduler.Cancellable startTimer(RuntimeMessage message, CompletableFuture<CommandResult> reply) {
+  private QueuedCommand withTimeout(RuntimeMessage message, CompletableFuture<CommandResult> reply) {
     Duration timeout = rt.config.commandTimeout();
     Instant deadline = message.deadlineOrNull();
     if (deadline == null) {
-      return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(),
-          RejectionReason.TIMEOUT, "no outcome within " + timeout + "; the command may still be applied: resend"
-          + " it with the same commandId to learn its outcome")), timeout);
+      QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.TIMEOUT);
+      rt.timeouts.register(queued, rt.clock.millis() + ceilMillis(timeout));
+      return queued;
     }
     Instant now = rt.clock.instant();
     Duration left = Duration.between(now, deadline);
     if (left.compareTo(timeout) >= 0) {
-      return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(),
-          RejectionReason.TIMEOUT, "no outcome within " + timeout + " (before the message's deadline "
-          + deadline + "); the command may still be applied: resend it with the same commandId to learn its"
-          + " outcome")), timeout);
+      QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.TIMEOUT_BEFORE_DEADLINE);
+      rt.timeouts.register(queued, now.toEpochMilli() + ceilMillis(timeout));
+      return queued;
     }
     if (left.isNegative() || left.isZero()) {
       reply.complete(Rejected.of(message.commandId(), RejectionReason.TIMEOUT, "the message's deadline "
@@ -230,10 +228,15 @@ final class LocalRuntime implements Runtime {
           + " stored"));
       return null;
     }
-    return rt.scheduler.schedule(() -> reply.complete(Rejected.of(message.commandId(), RejectionReason.TIMEOUT,
-        "no outcome by the message's deadline " + deadline + " (before the command timeout " + timeout + ");"
-        + " the command may still be applied if it was being decided: resend it with the same commandId to"
-        + " learn its outcome")), left);
+    QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.DEADLINE);
+    rt.timeouts.register(queued, deadline.toEpochMilli() + (deadline.getNano() % 1_000_000 == 0 ? 0 : 1));
+    return queued;
+  }
+
+  /** @return the duration in milliseconds, rounded up (a timeout never fires early) */
+  private static long ceilMillis(Duration d) {
+    long millis = d.toMillis();
+    return d.minusMillis(millis).isZero() ? millis : millis + 1;
   }
 
   @Override
@@ -343,6 +346,7 @@ final class LocalRuntime implements Runtime {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    rt.timeouts.close(); // what is still pending now gets its TIMEOUT: no reply is left open
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }

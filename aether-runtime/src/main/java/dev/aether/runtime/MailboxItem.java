@@ -1,34 +1,84 @@
 package dev.aether.runtime;
 
 import dev.aether.event.Event;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** One item of a VM's mailbox: a command, or a control request queued behind the commands. */
 sealed interface MailboxItem {
 
   /**
-   * A command and its reply.
-   *
-   * @param message the command
-   * @param reply completed with the outcome
-   * @param timer the command's timeout, cancelled once the reply is complete
+   * A command and its reply; also the reply's entry in the runtime's {@link ReplyTimeouts} (no timer object
+   * per command). The TIMEOUT message is built only when the timeout fires.
    */
-  record QueuedCommand(RuntimeMessage message, CompletableFuture<CommandResult> reply,
-      Scheduler.Cancellable timer) implements MailboxItem {
+  final class QueuedCommand extends ReplyTimeouts.Entry implements MailboxItem {
+
+    /** Why the timeout fires: the command timeout alone, the command timeout before a deadline, the deadline. */
+    enum Limit { TIMEOUT, TIMEOUT_BEFORE_DEADLINE, DEADLINE }
+
+    private final RuntimeMessage message;
+    private final CompletableFuture<CommandResult> reply;
+    private final Duration timeout;
+    private final Limit limit;
 
     /**
-     * Completes the reply (unless it timed out already) and cancels the timeout.
+     * @param message the command
+     * @param reply completed with the outcome
+     * @param timeout the command timeout
+     * @param limit which limit the timeout is, for its message
+     */
+    QueuedCommand(RuntimeMessage message, CompletableFuture<CommandResult> reply, Duration timeout, Limit limit) {
+      this.message = message;
+      this.reply = reply;
+      this.timeout = timeout;
+      this.limit = limit;
+    }
+
+    /** @return the command */
+    RuntimeMessage message() {
+      return message;
+    }
+
+    /** @return the reply */
+    CompletableFuture<CommandResult> reply() {
+      return reply;
+    }
+
+    /**
+     * Completes the reply (unless it timed out already) and withdraws its timeout.
      *
      * @param result the outcome
      */
     void complete(CommandResult result) {
       reply.complete(result);
-      timer.cancel();
+      cancel();
     }
 
     /** @return whether the reply is complete already (timed out): the command need not be decided */
     boolean isAbandoned() {
       return reply.isDone();
+    }
+
+    @Override
+    void expire() {
+      String text = switch (limit) {
+        case TIMEOUT -> "no outcome within " + timeout + "; the command may still be applied: resend it with the"
+            + " same commandId to learn its outcome";
+        case TIMEOUT_BEFORE_DEADLINE -> "no outcome within " + timeout + " (before the message's deadline "
+            + message.deadlineOrNull() + "); the command may still be applied: resend it with the same commandId"
+            + " to learn its outcome";
+        case DEADLINE -> "no outcome by the message's deadline " + message.deadlineOrNull() + " (before the"
+            + " command timeout " + timeout + "); the command may still be applied if it was being decided:"
+            + " resend it with the same commandId to learn its outcome";
+      };
+      reply.complete(CommandResult.Rejected.of(message.commandId(), RejectionReason.TIMEOUT, text));
+    }
+
+    @Override
+    void expireOnClose() {
+      reply.complete(CommandResult.Rejected.of(message.commandId(), RejectionReason.TIMEOUT, "the runtime closed"
+          + " before the command had an outcome; the command may still be applied: resend it with the same"
+          + " commandId (to a running runtime) to learn its outcome"));
     }
   }
 

@@ -161,10 +161,12 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
     }
 
     /**
-     * Sets the executor that runs the actors' mailboxes (default: one virtual thread per busy actor, named
-     * {@code aether-vm-<n>}, shut down by {@link Runtime#close()}). A given executor is not shut down.
+     * Sets the executor that runs the actors' mailboxes (default: a new virtual thread per task, named
+     * {@code aether-vm-<n>}, shut down by {@link Runtime#close()}). Its tasks are reused mailbox workers, each
+     * running ready actors one batch at a time, and snapshot writes. A given executor is not shut down.
      *
-     * @param executor the executor; it should start a new (virtual) thread per task
+     * @param executor the executor; it should start a new (virtual) thread per task (a worker that blocks in
+     *     the store is then replaced by a spare one, so a blocked actor does not hold up the others)
      * @return this builder
      */
     public Builder executor(ExecutorService executor) {

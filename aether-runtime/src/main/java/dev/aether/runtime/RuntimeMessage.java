@@ -210,10 +210,17 @@ public final class RuntimeMessage {
       return Map.of();
     }
     Map<String, String> copy = new LinkedHashMap<>();
-    source.forEach((key, value) -> copy.put(Checks.notBlank(key, "metadata key"),
-        Checks.notNull(value, "metadata." + key)));
+    source.forEach((key, value) -> copy.put(Checks.notBlank(key, "metadata key"), metadataValue(key, value)));
     copier.stringMap(copy, "metadata");
     return Collections.unmodifiableMap(copy);
+  }
+
+  /** @return the value; the error's path ({@code metadata.<key>}) is built only when it is null */
+  private static String metadataValue(String key, String value) {
+    if (value == null) {
+      throw new InvalidInputException("metadata." + key, "must not be null");
+    }
+    return value;
   }
 
   /** Builds a {@link RuntimeMessage}. Not thread-safe; {@link #build()} validates every field. */
@@ -260,7 +267,7 @@ public final class RuntimeMessage {
      * @return this builder
      */
     public Builder metadata(String key, String value) {
-      metadata.put(Checks.notBlank(key, "metadata key"), Checks.notNull(value, "metadata." + key));
+      metadata.put(Checks.notBlank(key, "metadata key"), metadataValue(key, value));
       return this;
     }
 

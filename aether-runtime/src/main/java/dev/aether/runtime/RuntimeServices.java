@@ -19,7 +19,11 @@ final class RuntimeServices {
   final RuntimeConfig config;
   final Clock clock;
   final Executor executor;
+  /** Runs the mailboxes on {@code executor}. */
+  final DrainDispatcher dispatcher;
   final Scheduler scheduler;
+  /** The pending replies' timeouts, turned by {@code scheduler}. */
+  final ReplyTimeouts timeouts;
   final Semaphore activations;
   final ActorRegistry registry;
   final RuntimeMetrics metrics;
@@ -33,7 +37,9 @@ final class RuntimeServices {
     this.config = config;
     this.clock = clock;
     this.executor = executor;
+    this.dispatcher = new DrainDispatcher(executor);
     this.scheduler = scheduler;
+    this.timeouts = new ReplyTimeouts(clock, scheduler);
     this.activations = new Semaphore(config.maxConcurrentActivations());
     this.registry = registry;
     this.metrics = RuntimeMetrics.of(meterRegistry, registry);

@@ -23,15 +23,18 @@ final class SnapshotCodec {
 
   private SnapshotCodec() {}
 
-  static Map<String, Object> encode(Map<String, Object> state, List<CommandWindow.Entry> commands,
-      String lastEventId) {
-    List<Object> recent = new ArrayList<>(commands.size());
-    for (CommandWindow.Entry e : commands) {
-      recent.add(List.of(e.commandId(), e.firstVersion(), e.lastVersion()));
-    }
-    Map<String, Object> envelope = new LinkedHashMap<>();
+  /**
+   * Builds the envelope.
+   *
+   * @param state the behaviour's state JSON
+   * @param commands the actor's window, or {@code null} when it has none
+   * @param lastEventId the id of the event at the snapshot's version, or {@code null}
+   * @return the envelope
+   */
+  static Map<String, Object> encode(Map<String, Object> state, CommandWindow commands, String lastEventId) {
+    Map<String, Object> envelope = new LinkedHashMap<>(4);
     envelope.put(STATE, state);
-    envelope.put(RECENT_COMMANDS, recent);
+    envelope.put(RECENT_COMMANDS, commands == null ? List.of() : commands.tuples());
     if (lastEventId != null) {
       envelope.put(LAST_EVENT_ID, lastEventId);
     }

@@ -63,6 +63,24 @@ class FailureTest {
   }
 
   @Test
+  void close_whileACommandIsStuckInTheStore_completesEveryPendingReply() {
+    start(RuntimeConfig.builder().commandTimeout(Duration.ofMillis(500)));
+    accepted(runtime.sendMessage(Bank.open("t8")));
+    holdNextAppend();
+    CompletableFuture<CommandResult> stuck = runtime.sendMessage(Bank.deposit("t8", 1));
+    await(appendStarted);
+    CompletableFuture<CommandResult> queued = runtime.sendMessage(Bank.deposit("t8", 2));
+
+    runtime.close(); // the manual clock never reaches the timeouts; the append stays held past close's wait
+
+    for (CompletableFuture<CommandResult> reply : List.of(stuck, queued)) {
+      CommandResult.Rejected r = rejected(reply);
+      assertThat(r.reason()).isEqualTo(RejectionReason.TIMEOUT);
+      assertThat(r.message()).contains("the runtime closed before the command had an outcome", "may still be applied");
+    }
+  }
+
+  @Test
   void timedOutCommand_stillQueued_isNotDecided() {
     start(RuntimeConfig.builder().commandTimeout(Duration.ofSeconds(5)));
     accepted(runtime.sendMessage(Bank.open("t2")));

@@ -4,8 +4,11 @@ import static dev.aether.runtime.Fixtures.accepted;
 import static dev.aether.runtime.Fixtures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,44 @@ class IdempotencyTest {
     assertThat(ra.newVersion()).isEqualTo(rb.newVersion());
     assertThat(ra.duplicate() ^ rb.duplicate()).isTrue();
     assertThat(store.events("Account/i2")).hasSize(2);
+  }
+
+  @Test
+  void repeatedCommandIds_inOneBatch_withEqualHashCodes_areAppliedOnceEach() throws Exception {
+    assertThat("Aa".hashCode()).as("the ids collide").isEqualTo("BB".hashCode());
+    accepted(runtime.sendMessage(Bank.open("i9")));
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.beforeAppend = id -> {
+      store.beforeAppend = x -> {};
+      held.countDown();
+      awaitQuietly(release);
+    };
+    CompletableFuture<CommandResult> first = runtime.sendMessage(Bank.deposit("i9", 1, "first"));
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<CommandResult>> batch = List.of("Aa", "BB", "Aa", "BB", "Cc", "Aa").stream()
+        .map(id -> runtime.sendMessage(Bank.deposit("i9", 10, id))).toList(); // queued behind the held commit
+    release.countDown();
+
+    accepted(first);
+    List<CommandResult.Accepted> results = batch.stream().map(Fixtures::accepted).toList();
+
+    assertThat(results).extracting(CommandResult.Accepted::duplicate)
+        .containsExactly(false, false, true, true, false, true);
+    assertThat(results.get(2).newVersion()).isEqualTo(results.get(0).newVersion());
+    assertThat(results.get(3).newVersion()).isEqualTo(results.get(1).newVersion());
+    assertThat(results.get(5).events()).isEqualTo(results.get(0).events());
+    assertThat(store.events("Account/i9")).extracting(e -> e.commandId().orElseThrow())
+        .hasSize(5).endsWith("first", "Aa", "BB", "Cc");
+    assertThat(state("i9")).containsEntry("balance", 31L);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

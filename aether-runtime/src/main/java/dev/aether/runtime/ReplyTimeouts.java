@@ -1,0 +1,333 @@
+package dev.aether.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command timeouts of one runtime: a hashed timing wheel with a resolution of {@value #RESOLUTION_MILLIS}
+ * ms, turned by one task on the runtime's {@link Scheduler} that runs only while replies are pending.
+ *
+ * <h2>Cost</h2>
+ * Before this, every command scheduled a task on a {@code ScheduledThreadPoolExecutor} and cancelled it on
+ * reply: one lock and a heap of outstanding timers shared by every sender and every actor. Here a sender
+ * pushes its entry (the queued command itself, no allocation) on a lock-free stack, and completing a reply is
+ * one CAS (plus one push when the tick has already filed the entry); the tick thread alone files entries into
+ * the wheel's slots and unlinks completed ones (intrusive doubly linked lists, O(1) each). A reply completed
+ * before the next tick never reaches a slot.
+ *
+ * <h2>Semantics</h2>
+ * An entry's deadline is a clock instant in milliseconds; it expires at the first tick at or after it. Ticks
+ * fall on multiples of the resolution of {@link Clock#millis()}, so a timeout fires at its deadline rounded up
+ * to the resolution: never early, at most {@value #RESOLUTION_MILLIS} ms late (plus the scheduler's own
+ * lateness). An entry is expired at most once and only while its reply is pending ({@link Entry#cancel()}
+ * and the tick's expiry race through one CAS; the reply future itself completes once). A completed entry is
+ * unlinked at the next tick, so nothing is retained longer than one tick after completion. {@link #close()}
+ * expires every entry still pending with its {@link Entry#expireOnClose()} outcome.
+ *
+ * <p>Thread-safe: {@link #register} and {@link Entry#cancel()} from any thread; the slots, the links and
+ * {@code lastTick} are guarded by {@code lock}, held by the tick (and by {@link #close()}), never by senders.
+ */
+final class ReplyTimeouts {
+
+  /** The wheel's tick, in milliseconds of the runtime's clock. */
+  static final long RESOLUTION_MILLIS = 10;
+  private static final int SLOTS = 512;
+  private static final Logger LOG = LoggerFactory.getLogger(ReplyTimeouts.class);
+  private static final VarHandle INCOMING;
+  private static final VarHandle CANCELLED;
+  private static final VarHandle ARMED;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      INCOMING = lookup.findVarHandle(ReplyTimeouts.class, "incoming", Entry.class);
+      CANCELLED = lookup.findVarHandle(ReplyTimeouts.class, "cancelled", Entry.class);
+      ARMED = lookup.findVarHandle(ReplyTimeouts.class, "armed", boolean.class);
+      STATE = lookup.findVarHandle(Entry.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * A reply with a deadline. {@code state} moves NEW (registered) to FILED (in a slot, tick thread) to DONE
+   * (completed) or EXPIRED; NEW may go to DONE directly (completed before the tick saw it).
+   */
+  abstract static class Entry {
+    private static final int NEW = 0;
+    private static final int FILED = 1;
+    private static final int DONE = 2;
+    private static final int EXPIRED = 3;
+
+    private volatile int state;
+    private ReplyTimeouts owner;
+    private long tick;
+    /** Link of the incoming or the cancelled stack (one at a time). */
+    private Entry stackNext;
+    private Entry prev;
+    private Entry next;
+
+    /** Completes the reply with its timeout outcome (the message is built only now). */
+    abstract void expire();
+
+    /** Completes the reply because the runtime closed before it had an outcome. */
+    abstract void expireOnClose();
+
+    /** Marks the reply complete: it will not expire, and leaves the wheel at the next tick. */
+    final void cancel() {
+      while (true) {
+        int s = state;
+        if (s == NEW) {
+          if (STATE.compareAndSet(this, NEW, DONE)) {
+            return;
+          }
+        } else if (s == FILED) {
+          if (STATE.compareAndSet(this, FILED, DONE)) {
+            owner.pushCancelled(this);
+            return;
+          }
+        } else {
+          return;
+        }
+      }
+    }
+  }
+
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Entry[] slots = new Entry[SLOTS];
+  private volatile Entry incoming;
+  private volatile Entry cancelled;
+  private volatile boolean armed;
+  private volatile boolean closed;
+  private long lastTick;
+  private int filed;
+
+  ReplyTimeouts(Clock clock, Scheduler scheduler) {
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.lastTick = clock.millis() / RESOLUTION_MILLIS;
+  }
+
+  /**
+   * Registers a pending reply.
+   *
+   * @param entry a new entry, registered once
+   * @param deadlineMillis when it expires, in the clock's milliseconds
+   */
+  void register(Entry entry, long deadlineMillis) {
+    entry.owner = this;
+    entry.tick = Math.ceilDiv(deadlineMillis, RESOLUTION_MILLIS);
+    Entry head;
+    do {
+      head = incoming;
+      entry.stackNext = head;
+    } while (!INCOMING.compareAndSet(this, head, entry));
+    if (closed) {
+      sweepClosed();
+    } else if (!armed && ARMED.compareAndSet(this, false, true)) {
+      scheduleTick();
+    }
+  }
+
+  /** Expires every pending entry ({@link Entry#expireOnClose()}) and stops the ticks. */
+  void close() {
+    closed = true;
+    sweepClosed();
+  }
+
+  /** @return entries filed in the slots (completed ones count until the next tick); for tests */
+  int filed() {
+    lock.lock();
+    try {
+      return filed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void pushCancelled(Entry entry) {
+    Entry head;
+    do {
+      head = cancelled;
+      entry.stackNext = head;
+    } while (!CANCELLED.compareAndSet(this, head, entry));
+  }
+
+  private void scheduleTick() {
+    long now = clock.millis();
+    long next = (Math.floorDiv(now, RESOLUTION_MILLIS) + 1) * RESOLUTION_MILLIS;
+    scheduler.schedule(this::tick, Duration.ofMillis(next - now));
+  }
+
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    boolean more = true;
+    Entry expired = null;
+    lock.lock();
+    try {
+      long now = Math.floorDiv(clock.millis(), RESOLUTION_MILLIS);
+      expired = fileIncoming(now, null);
+      unlinkCancelled();
+      expired = expireUpTo(now, expired);
+      more = filed > 0 || incoming != null;
+    } catch (RuntimeException | Error e) {
+      LOG.warn("the command timeout tick failed", e);
+    } finally {
+      lock.unlock();
+    }
+    expireAll(expired, false); // outside the lock: a reply's callbacks run here
+    if (!more) {
+      armed = false;
+      more = incoming != null && ARMED.compareAndSet(this, false, true);
+    }
+    if (more && !closed) {
+      scheduleTick();
+    }
+  }
+
+  /**
+   * Files the registered entries into their slots and drops the completed ones.
+   *
+   * @return the overdue entries, chained before {@code expired}
+   */
+  private Entry fileIncoming(long now, Entry expired) {
+    Entry e = (Entry) INCOMING.getAndSet(this, null);
+    while (e != null) {
+      Entry after = e.stackNext;
+      e.stackNext = null;
+      if (e.tick <= now) {
+        if (STATE.compareAndSet(e, Entry.NEW, Entry.EXPIRED)) {
+          e.stackNext = expired;
+          expired = e;
+        }
+      } else if (STATE.compareAndSet(e, Entry.NEW, Entry.FILED)) {
+        link(e);
+      }
+      e = after;
+    }
+    return expired;
+  }
+
+  private void unlinkCancelled() {
+    Entry e = (Entry) CANCELLED.getAndSet(this, null);
+    while (e != null) {
+      Entry after = e.stackNext;
+      e.stackNext = null;
+      unlink(e);
+      e = after;
+    }
+  }
+
+  /**
+   * Takes the filed entries due by tick {@code now} out of the wheel: each slot once, even after a long pause.
+   *
+   * @return them, chained before {@code expired}
+   */
+  private Entry expireUpTo(long now, Entry expired) {
+    long from = Math.max(lastTick + 1, now - SLOTS + 1);
+    for (long t = from; t <= now; t++) {
+      Entry e = slots[(int) Math.floorMod(t, SLOTS)];
+      while (e != null) {
+        Entry after = e.next;
+        if (e.tick <= now && STATE.compareAndSet(e, Entry.FILED, Entry.EXPIRED)) {
+          unlink(e);
+          e.stackNext = expired;
+          expired = e;
+        }
+        e = after;
+      }
+    }
+    lastTick = Math.max(lastTick, now);
+    return expired;
+  }
+
+  private void sweepClosed() {
+    Entry expired = null;
+    lock.lock();
+    try {
+      Entry e = (Entry) INCOMING.getAndSet(this, null);
+      while (e != null) {
+        Entry after = e.stackNext;
+        if (STATE.compareAndSet(e, Entry.NEW, Entry.EXPIRED)) {
+          e.stackNext = expired;
+          expired = e;
+        } else {
+          e.stackNext = null;
+        }
+        e = after;
+      }
+      unlinkCancelled();
+      for (int i = 0; i < SLOTS; i++) {
+        while (slots[i] != null) {
+          Entry head = slots[i];
+          unlink(head);
+          if (STATE.compareAndSet(head, Entry.FILED, Entry.EXPIRED)) {
+            head.stackNext = expired;
+            expired = head;
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    expireAll(expired, true);
+  }
+
+  private static void expireAll(Entry chain, boolean onClose) {
+    Entry e = chain;
+    while (e != null) {
+      Entry after = e.stackNext;
+      e.stackNext = null;
+      try {
+        if (onClose) {
+          e.expireOnClose();
+        } else {
+          e.expire();
+        }
+      } catch (RuntimeException | Error failure) {
+        LOG.warn("completing a timed-out reply failed", failure); // a callback of the reply threw
+      }
+      e = after;
+    }
+  }
+
+  private void link(Entry e) {
+    int slot = (int) Math.floorMod(e.tick, SLOTS);
+    Entry head = slots[slot];
+    e.prev = null;
+    e.next = head;
+    if (head != null) {
+      head.prev = e;
+    }
+    slots[slot] = e;
+    filed++;
+  }
+
+  private void unlink(Entry e) {
+    int slot = (int) Math.floorMod(e.tick, SLOTS);
+    if (e.prev == null) {
+      if (slots[slot] != e) {
+        return; // not linked (already unlinked)
+      }
+      slots[slot] = e.next;
+    } else {
+      e.prev.next = e.next;
+    }
+    if (e.next != null) {
+      e.next.prev = e.prev;
+    }
+    e.prev = null;
+    e.next = null;
+    filed--;
+  }
+}

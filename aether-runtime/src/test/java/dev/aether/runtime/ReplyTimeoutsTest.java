@@ -1,0 +1,174 @@
+package dev.aether.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The timing wheel of command timeouts, driven by a manual clock and scheduler: an entry expires at its
+ * deadline rounded up to the resolution (never before), at most once, never after completion, and leaves
+ * nothing behind.
+ */
+class ReplyTimeoutsTest {
+
+  private final ManualTime time = new ManualTime();
+  private final ReplyTimeouts timeouts = new ReplyTimeouts(time, time);
+
+  /** An entry that counts its expiries and, like a reply, completes once. */
+  private static final class Probe extends ReplyTimeouts.Entry {
+    final CompletableFuture<String> reply = new CompletableFuture<>();
+    final AtomicInteger expiries = new AtomicInteger();
+
+    @Override
+    void expire() {
+      expiries.incrementAndGet();
+      reply.complete("timeout");
+    }
+
+    @Override
+    void expireOnClose() {
+      expiries.incrementAndGet();
+      reply.complete("closed");
+    }
+
+    void complete() {
+      reply.complete("done");
+      cancel();
+    }
+  }
+
+  private Probe register(long inMillis) {
+    Probe probe = new Probe();
+    timeouts.register(probe, time.millis() + inMillis);
+    return probe;
+  }
+
+  @Test
+  void entry_expiresAtItsDeadline_notBefore() {
+    Probe probe = register(2_000);
+
+    time.advance(Duration.ofMillis(1_999));
+    assertThat(probe.reply).as("before the deadline").isNotDone();
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(probe.reply).isCompletedWithValue("timeout");
+    assertThat(probe.expiries).hasValue(1);
+  }
+
+  @Test
+  void deadlineBetweenTicks_expiresAtTheNextTick() {
+    Probe probe = register(25);
+
+    time.advance(Duration.ofMillis(29));
+    assertThat(probe.reply).as("never early, rounded up to the resolution").isNotDone();
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(probe.reply).isCompletedWithValue("timeout");
+  }
+
+  @Test
+  void deadlineBeyondOneTurnOfTheWheel_doesNotExpireEarly() {
+    Probe probe = register(3_600_000);
+
+    time.advance(Duration.ofMillis(3_599_999));
+    assertThat(probe.reply).isNotDone();
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(probe.reply).isCompletedWithValue("timeout");
+  }
+
+  @Test
+  void completedBeforeTheTick_neverExpires_andNoTickStaysScheduled() {
+    Probe probe = register(100);
+    probe.complete();
+
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(probe.reply).isCompletedWithValue("done");
+    assertThat(probe.expiries).hasValue(0);
+    assertThat(timeouts.filed()).isZero();
+    assertThat(time.pendingTasks()).as("an idle wheel holds no tick").isZero();
+  }
+
+  @Test
+  void completedAfterBeingFiled_leavesTheWheelAtTheNextTick() {
+    Probe probe = register(5_000);
+    time.advance(Duration.ofMillis(10));
+    assertThat(timeouts.filed()).isEqualTo(1);
+
+    probe.complete();
+    time.advance(Duration.ofMillis(10));
+
+    assertThat(timeouts.filed()).as("no reference kept after completion").isZero();
+    time.advance(Duration.ofSeconds(10));
+    assertThat(probe.expiries).hasValue(0);
+    assertThat(time.pendingTasks()).isZero();
+  }
+
+  @Test
+  void manyEntries_eachExpiresOnce_atItsOwnDeadline() {
+    List<Probe> probes = new ArrayList<>();
+    for (int i = 1; i <= 1_000; i++) {
+      probes.add(register(i * 7L));
+    }
+
+    for (int i = 1; i <= 1_000; i++) {
+      time.advance(Duration.ofMillis(7));
+      long now = i * 7L;
+      for (int p = 0; p < probes.size(); p++) {
+        long deadline = (p + 1) * 7L;
+        boolean due = Math.ceilDiv(deadline, ReplyTimeouts.RESOLUTION_MILLIS) * ReplyTimeouts.RESOLUTION_MILLIS <= now;
+        assertThat(probes.get(p).reply.isDone()).as("probe %d at %d ms", p, now).isEqualTo(due);
+      }
+    }
+    assertThat(probes).allSatisfy(p -> assertThat(p.expiries).hasValue(1));
+    assertThat(timeouts.filed()).isZero();
+  }
+
+  @Test
+  void completionRacingTheTick_completesEachReplyOnce() throws Exception {
+    List<Probe> probes = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      probes.add(register(1 + i % 50));
+    }
+    Thread completer = Thread.ofPlatform().start(() -> probes.forEach(Probe::complete));
+    for (int i = 0; i < 10; i++) {
+      time.advance(Duration.ofMillis(10));
+    }
+    completer.join();
+    time.advance(Duration.ofMillis(100));
+
+    for (Probe probe : probes) {
+      assertThat(probe.reply).isDone();
+      assertThat(probe.expiries.get()).as("expired at most once").isLessThanOrEqualTo(1);
+      if ("timeout".equals(probe.reply.getNow(null))) {
+        assertThat(probe.expiries).hasValue(1);
+      }
+    }
+    assertThat(timeouts.filed()).isZero();
+  }
+
+  @Test
+  void close_expiresEveryPendingEntry_andOneRegisteredAfterwardsAtOnce() {
+    Probe filed = register(5_000);
+    time.advance(Duration.ofMillis(10));
+    Probe incoming = register(5_000);
+    Probe done = register(5_000);
+    done.complete();
+
+    timeouts.close();
+    Probe late = register(5_000);
+
+    assertThat(filed.reply).isCompletedWithValue("closed");
+    assertThat(incoming.reply).isCompletedWithValue("closed");
+    assertThat(late.reply).isCompletedWithValue("closed");
+    assertThat(done.reply).isCompletedWithValue("done");
+    assertThat(done.expiries).hasValue(0);
+    assertThat(timeouts.filed()).isZero();
+  }
+}
