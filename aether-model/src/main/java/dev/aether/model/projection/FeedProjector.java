@@ -9,6 +9,7 @@ import dev.aether.store.FeedStart;
 import dev.aether.store.ReadModelStore;
 import dev.aether.support.Checks;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,12 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private static final Duration POLL_WAIT = Duration.ofMillis(200);
   private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
 
+  /** A row this projector wrote, with the view it wrote it from. */
+  private record Written<V>(Map<String, Object> row, V view) {}
+
+  /** How many written views {@link #views} keeps. */
+  private static final int VIEW_CACHE = 16_384;
+
   /** A caller of {@link #idle()} or {@link #rebuild()} waiting for a position. */
   private record Waiter(FeedPosition target, CompletableFuture<Void> done) {}
 
@@ -55,6 +62,8 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private final ProjectionMeters meters;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  /** Views by key, of the rows this projector last wrote; only its own thread uses it. */
+  private final Map<String, Written<V>> views = new HashMap<>();
   private final AtomicReference<CompletableFuture<Void>> rebuildRequest = new AtomicReference<>();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -93,6 +102,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
           reader.close();
           reader = null;
           store.reset(projection.name(), projection.schema());
+          views.clear();
           position = FeedPosition.START;
           reader = feed.openFeed(FeedStart.beginning());
           beginCatchUp(true, rebuild);
@@ -132,6 +142,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private FeedReader open() {
     if (!store.schema(projection.name()).equals(Optional.of(projection.schema()))) {
       store.reset(projection.name(), projection.schema());
+      views.clear();
     }
     Optional<FeedPosition> saved = store.feedPosition(projection.name());
     position = saved.orElse(FeedPosition.START);
@@ -187,8 +198,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
       skip(event, e);
       return;
     }
-    V view = store.get(name, key).map(row -> ViewCodec.read(row, projection.viewType()))
-        .orElseGet(projection::initialView);
+    V view = view(key, store.get(name, key).orElse(null));
     V next;
     Map<String, Object> row;
     try {
@@ -201,10 +211,31 @@ final class FeedProjector<V> implements RunningProjection<V> {
     if (row == null) {
       store.remove(name, key);
       store.advance(name, event.streamId(), event.version());
+      views.remove(key);
     } else {
       store.put(name, key, row, event.streamId(), event.version());
+      remember(key, row, next);
     }
     meters.applied();
+  }
+
+  /**
+   * The view of a row: the one this projector last wrote when the store still holds that very row object (a
+   * store that keeps what it is given, such as the in-memory one; rows are immutable), else read from the row.
+   */
+  private V view(String key, Map<String, Object> row) {
+    if (row == null) {
+      return projection.initialView();
+    }
+    Written<V> written = views.get(key);
+    return written != null && written.row() == row ? written.view() : ViewCodec.read(row, projection.viewType());
+  }
+
+  private void remember(String key, Map<String, Object> row, V view) {
+    if (views.size() >= VIEW_CACHE && !views.containsKey(key)) {
+      views.clear(); // bounded: a large read model only loses the shortcut
+    }
+    views.put(key, new Written<>(row, view));
   }
 
   private void skip(Event event, RuntimeException e) {
