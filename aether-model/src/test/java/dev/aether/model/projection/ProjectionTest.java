@@ -86,6 +86,19 @@ class ProjectionTest {
   }
 
   @Test
+  void aRowChangedInTheStoreByAnother_isWhatTheNextEventUpdates() {
+    RunningProjection<Balance> balances = start(balances("1"), views);
+    long version = append("Account/a", "Deposited", Map.of("amount", 10));
+    assertThat(balances.awaitCaughtUp("Account/a", version, WAIT)).isTrue();
+    // when: the row is replaced behind the projector's back (an operator's repair), then an event comes
+    views.write("balances", "a", Map.of("amount", 500, "deposits", 7));
+    version = append("Account/a", "Deposited", Map.of("amount", 1));
+    assertThat(balances.awaitCaughtUp("Account/a", version, WAIT)).isTrue();
+    // then: the event updated the row the store holds, not the view the projector wrote before
+    assertThat(balances.get("a")).contains(new Balance(501, 8));
+  }
+
+  @Test
   void restart_resumesAfterTheSavedPosition_withoutHandlingAnEventTwice() {
     append("Account/a", "Deposited", Map.of("amount", 10));
     RunningProjection<Balance> first = start(balances("1"), views);
