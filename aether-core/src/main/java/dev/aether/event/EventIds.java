@@ -1,28 +1,28 @@
 package dev.aether.event;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Generates event ids: RFC 9562 version 7 UUIDs, whose leading 48 bits are the Unix time in milliseconds, so
- * ids sort roughly by creation time. Thread-safe.
+ * ids sort roughly by creation time. Thread-safe and lock-free.
  *
- * <p>The random bits come from a {@link SecureRandom}, read {@value #POOL_BYTES} bytes at a time into a pool
- * guarded by {@code LOCK} (held only to copy ten bytes, or to refill the pool). Drawing each id's bits with
- * two {@code nextLong()} calls cost four synchronized {@code SecureRandom} calls per id, which was the largest
- * single cost of a command through the runtime (one id for the command, one per event; JFR profile of
- * {@code ./scripts/bench runtime}).
+ * <p>The 74 other bits must make ids unique, across threads, restarts and nodes; they need not be secret (an
+ * event id is no credential). They are {@code mix(salt + n * gamma)}: {@code n} counts the ids this process
+ * made, {@code salt} is 64 bits drawn once per process from {@link SecureRandom}, and {@code mix} is
+ * SplitMix64's finaliser, a bijection. So one process never repeats its 64 bits (distinct {@code n}, odd
+ * {@code gamma}), and two processes repeat each other's only if their counters overlap on the same cycle of
+ * 2^64 values, which for processes making {@code a} and {@code b} ids has a probability of about
+ * {@code (a + b) / 2^64} (10^-7 for a trillion ids), and then only within the same millisecond. Drawing from
+ * {@code SecureRandom} per id (a lock and a pool refill) cost more than the rest of the id, and bought only
+ * unpredictability nobody relies on. {@code aether-core/README.md} ("Event ids") records the decision.
  */
 public final class EventIds {
 
-  static final int POOL_BYTES = 4096;
-  private static final int ID_BYTES = 10;
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final ReentrantLock LOCK = new ReentrantLock();
-  private static final byte[] POOL = new byte[POOL_BYTES];
-  private static int next = POOL_BYTES;
+  private static final long GAMMA = 0x9E3779B97F4A7C15L;
+  private static final long SALT = new SecureRandom().nextLong();
+  private static final AtomicLong COUNT = new AtomicLong();
 
   private EventIds() {}
 
@@ -32,29 +32,21 @@ public final class EventIds {
    * @return a version 7 UUID string such as {@code 0193a1c4-5b2e-7c3d-9f00-1a2b3c4d5e6f}
    */
   public static String newId() {
-    return newUuid(Clock.systemUTC().millis()).toString();
+    return newUuid(System.currentTimeMillis()).toString();
   }
 
   static UUID newUuid(long epochMillis) {
-    long randA;
-    long randB;
-    LOCK.lock();
-    try {
-      if (next + ID_BYTES > POOL_BYTES) {
-        RANDOM.nextBytes(POOL);
-        next = 0;
-      }
-      randA = (POOL[next] & 0xFFL) << 8 | (POOL[next + 1] & 0xFFL);
-      randB = 0;
-      for (int i = 2; i < ID_BYTES; i++) {
-        randB = randB << 8 | (POOL[next + i] & 0xFFL);
-      }
-      next += ID_BYTES;
-    } finally {
-      LOCK.unlock();
-    }
-    long msb = (epochMillis << 16) | 0x7000L | (randA & 0x0FFFL);
-    long lsb = (randB & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    long random = mix(SALT + COUNT.getAndIncrement() * GAMMA);
+    long randA = random >>> 52; // the top 12 bits; the low 62 go to rand_b: together all 64
+    long msb = (epochMillis << 16) | 0x7000L | randA;
+    long lsb = (random & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(msb, lsb);
+  }
+
+  /** SplitMix64's finaliser: a bijection of 64-bit values that spreads every input bit. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }
