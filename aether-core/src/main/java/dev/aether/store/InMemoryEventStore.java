@@ -5,7 +5,6 @@ import dev.aether.event.Event;
 import dev.aether.event.EventJson;
 import dev.aether.support.AppendChecks;
 import dev.aether.support.Checks;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -48,6 +47,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
   private final ConcurrentMap<String, History> histories = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ActorSnapshot> snapshots = new ConcurrentHashMap<>();
   private final InMemoryFeed feed = new InMemoryFeed();
+  private final CompactEvents compact = new CompactEvents();
   private final EventStoredListener listener;
   private final long maxCommitBytes;
 
@@ -101,8 +101,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
       if (event.version() <= current) {
         throw new VersionConflictException(event.streamId(), event.version(), current);
       }
-      history.events.add(event);
-      feed.append(List.of(event));
+      feed.append(history.add(List.of(event), compact));
       notifyStored(event);
     } finally {
       history.lock.unlock();
@@ -120,8 +119,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
       if (current != expectedVersion) {
         throw new VersionConflictException(streamId, batch.getFirst().version(), expectedVersion, current);
       }
-      history.events.addAll(batch);
-      feed.append(batch);
+      feed.append(history.add(batch, compact));
       batch.forEach(this::notifyStored);
       return batch.getLast().version();
     } finally {
@@ -138,7 +136,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     }
     history.lock.lock();
     try {
-      return history.from(fromVersion);
+      return history.from(fromVersion, compact);
     } finally {
       history.lock.unlock();
     }
@@ -218,7 +216,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
   }
 
   private History history(String streamId) {
-    return histories.computeIfAbsent(streamId, id -> new History());
+    return histories.computeIfAbsent(streamId, History::new);
   }
 
   private void notifyStored(Event event) {
@@ -232,7 +230,6 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     }
   }
 
-  /** One actor's events; {@code lock} guards {@code events}. */
   /**
    * {@inheritDoc}
    *
@@ -243,27 +240,63 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     return HEALTHY;
   }
 
+  /**
+   * One stream's events, each kept compactly ({@link CompactEvents}). Appends happen under {@code lock}; the
+   * array and the count are published so that a commit's events can be read back without it (the feed reads
+   * commits while holding its own lock, which appends take after this one).
+   */
   private static final class History {
     final ReentrantLock lock = new ReentrantLock();
-    final List<Event> events = new ArrayList<>();
+    final String streamId;
+    private volatile byte[][] events = new byte[4][];
+    private volatile int size;
 
-    long latestVersion() {
-      return events.isEmpty() ? 0 : events.getLast().version();
+    History(String streamId) {
+      this.streamId = streamId;
     }
 
-    List<Event> from(long fromVersion) {
-      int start = firstIndexAtOrAbove(fromVersion);
-      // One copy into an array the caller cannot reach; events are non-null and immutable.
-      Event[] copy = events.subList(start, events.size()).toArray(Event[]::new);
-      return Collections.unmodifiableList(Arrays.asList(copy));
+    long latestVersion() {
+      int n = size;
+      return n == 0 ? 0 : CompactEvents.version(events[n - 1]);
+    }
+
+    /** Appends a checked batch (under {@code lock}) and returns it as a commit of the feed. */
+    InMemoryFeed.StoredCommit add(List<Event> batch, CompactEvents compact) {
+      int from = size;
+      byte[][] array = events;
+      if (from + batch.size() > array.length) {
+        array = Arrays.copyOf(array, Math.max(array.length * 2, from + batch.size()));
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        array[from + i] = compact.encode(batch.get(i));
+      }
+      events = array;
+      size = from + batch.size(); // publishes the events written above
+      int count = batch.size();
+      return () -> read(from, from + count, compact);
+    }
+
+    /** The events at indexes {@code [from, to)}, all of which are published. */
+    private List<Event> read(int from, int to, CompactEvents compact) {
+      byte[][] array = events;
+      Event[] out = new Event[to - from];
+      for (int i = from; i < to; i++) {
+        out[i - from] = compact.decode(array[i], streamId);
+      }
+      return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
+    List<Event> from(long fromVersion, CompactEvents compact) {
+      return read(firstIndexAtOrAbove(fromVersion), size, compact);
     }
 
     private int firstIndexAtOrAbove(long version) {
+      byte[][] array = events;
       int low = 0;
-      int high = events.size();
+      int high = size;
       while (low < high) {
         int mid = (low + high) >>> 1;
-        if (events.get(mid).version() < version) {
+        if (CompactEvents.version(array[mid]) < version) {
           low = mid + 1;
         } else {
           high = mid;

@@ -30,14 +30,21 @@ final class InMemoryFeed {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   /** Commit {@code s} is at index {@code s - 1}. */
-  private final List<List<Event>> commits = new ArrayList<>();
+  private final List<StoredCommit> commits = new ArrayList<>();
   private final Map<String, Group> groups = new HashMap<>();
 
+  /** A stored commit, read back on demand (the store keeps its events compactly). */
+  interface StoredCommit {
+
+    /** @return the commit's events, in version order */
+    List<Event> events();
+  }
+
   /** Appends one commit (called by the store under the stream's lock) and wakes the waiting polls. */
-  void append(List<Event> events) {
+  void append(StoredCommit commit) {
     lock.lock();
     try {
-      commits.add(events);
+      commits.add(commit);
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -157,7 +164,7 @@ final class InMemoryFeed {
     private List<FeedEntry> collect(int max) {
       List<FeedEntry> out = new ArrayList<>(Math.min(max, 256));
       while (out.size() < max && cursor.next <= commits.size()) {
-        List<Event> commit = commits.get((int) (cursor.next - 1));
+        List<Event> commit = commits.get((int) (cursor.next - 1)).events();
         for (int i = cursor.skipThrough + 1; i < commit.size() && out.size() < max; i++) {
           cursor.position = after(cursor.position, cursor.next, i, commit.size());
           out.add(new FeedEntry(commit.get(i), 0, cursor.position));
@@ -355,7 +362,7 @@ final class InMemoryFeed {
 
     /** Adds one round of a commit's deliveries to the buffer; false when the start skipped all its events. */
     private boolean deliver(long sequence, Pending p, long now) {
-      List<Event> commit = commits.get((int) (sequence - 1));
+      List<Event> commit = commits.get((int) (sequence - 1)).events();
       int from = sequence == group.skipSequence ? group.skipThrough + 1 : 0;
       if (from >= commit.size()) {
         return false;
