@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * goal is a heap per stored event no larger than Apache Pekko's in-memory journal). Decoding gives an event
  * equal to the one encoded.
  *
- * <p>Layout: the version (8 bytes, first, so that a history is searched without decoding), a flag byte, the id
+ * <p>Layout: the version (first, so that a history is searched without decoding the rest), a flag byte, the id
  * (16 bytes for a canonical lower-case UUID, else a string), the event type (a name), the command id (likewise,
  * when present), the timestamp (seconds and nanoseconds, variable-length), the metadata (nothing when it is
  * exactly the runtime's default, causation and correlation ids equal to the command id; else its entries), and
- * the data as a tagged binary JSON value. Names (event types and object keys) up to {@value #MAX_NAME_LENGTH}
+ * the data's entries as tagged binary JSON values. Numbers are variable-length (seven bits a byte; zig-zag for
+ * signed ones), the nanoseconds four bytes. Names (event types and object keys) up to {@value #MAX_NAME_LENGTH}
  * characters go through a dictionary of this instance (at most {@value #MAX_NAMES} names; later ones are
  * written inline), so decoded events share one string per name. Strings are kept exactly: one byte a character
  * when all are below 0x80, else two.
@@ -63,7 +64,7 @@ final class CompactEvents {
    */
   byte[] encode(Event event) {
     Out out = new Out();
-    out.fixedLong(event.version());
+    out.unsigned(event.version());
     String commandId = event.commandId().orElse(null);
     long[] id = uuid(event.id());
     long[] command = commandId == null ? null : uuid(commandId);
@@ -76,7 +77,7 @@ final class CompactEvents {
       idOrString(out, command, commandId);
     }
     out.varLong(event.timestamp().getEpochSecond());
-    out.varInt(event.timestamp().getNano());
+    out.fixedInt(event.timestamp().getNano());
     if (!defaultMetadata) {
       out.varInt(event.metadata().size());
       for (Map.Entry<String, String> entry : event.metadata().entrySet()) {
@@ -84,7 +85,7 @@ final class CompactEvents {
         string(out, entry.getValue());
       }
     }
-    value(out, event.data());
+    entries(out, event.data()); // the data is always an object: no tag
     return out.toArray();
   }
 
@@ -95,11 +96,7 @@ final class CompactEvents {
    * @return the version
    */
   static long version(byte[] encoded) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = v << 8 | (encoded[i] & 0xFF);
-    }
-    return v;
+    return new In(encoded).unsigned();
   }
 
   /**
@@ -112,12 +109,12 @@ final class CompactEvents {
   @SuppressWarnings("unchecked")
   Event decode(byte[] encoded, String streamId) {
     In in = new In(encoded);
-    long version = in.fixedLong();
+    long version = in.unsigned();
     int flags = in.read();
     String id = (flags & ID_UUID) != 0 ? in.uuid() : in.string();
     String eventType = readName(in);
     String commandId = (flags & HAS_COMMAND) == 0 ? null : (flags & COMMAND_UUID) != 0 ? in.uuid() : in.string();
-    Instant timestamp = Instant.ofEpochSecond(in.varLong(), in.varInt());
+    Instant timestamp = Instant.ofEpochSecond(in.varLong(), in.fixedInt());
     Event.Builder builder = Event.builder().limits(PayloadLimits.CEILINGS).id(id).eventType(eventType)
         .streamId(streamId).commandId(commandId).version(version).timestamp(timestamp);
     if ((flags & DEFAULT_METADATA) != 0) {
@@ -127,7 +124,7 @@ final class CompactEvents {
         builder.metadata(readName(in), in.string());
       }
     }
-    return builder.data((Map<String, Object>) readValue(in)).build();
+    return builder.data(readEntries(in)).build();
   }
 
   private static boolean isDefaultMetadata(Map<String, String> metadata, String commandId) {
@@ -223,11 +220,7 @@ final class CompactEvents {
       }
       case Map<?, ?> map -> {
         out.write(OBJECT);
-        out.varInt(map.size());
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-          name(out, (String) entry.getKey());
-          value(out, entry.getValue());
-        }
+        entries(out, map);
       }
       case List<?> list -> {
         out.write(ARRAY);
@@ -240,6 +233,23 @@ final class CompactEvents {
     }
   }
 
+  private void entries(Out out, Map<?, ?> map) {
+    out.varInt(map.size());
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      name(out, (String) entry.getKey());
+      value(out, entry.getValue());
+    }
+  }
+
+  private Map<String, Object> readEntries(In in) {
+    int n = in.varInt();
+    JsonValues.ObjectBuilder object = new JsonValues.ObjectBuilder(n);
+    for (int i = 0; i < n; i++) {
+      object.add(readName(in), readValue(in));
+    }
+    return object.build();
+  }
+
   private Object readValue(In in) {
     int tag = in.read();
     return switch (tag) {
@@ -250,14 +260,7 @@ final class CompactEvents {
       case DOUBLE -> Double.longBitsToDouble(in.fixedLong());
       case STRING -> in.string();
       case UUID_STRING -> in.uuid();
-      case OBJECT -> {
-        int n = in.varInt();
-        JsonValues.ObjectBuilder object = new JsonValues.ObjectBuilder(n);
-        for (int i = 0; i < n; i++) {
-          object.add(readName(in), readValue(in));
-        }
-        yield object.build();
-      }
+      case OBJECT -> readEntries(in);
       case ARRAY -> {
         int n = in.varInt();
         List<Object> list = new ArrayList<>(n);
@@ -319,17 +322,27 @@ final class CompactEvents {
     }
 
     void varInt(int v) {
-      varLong(v & 0xFFFFFFFFL);
+      unsigned(v & 0xFFFFFFFFL);
+    }
+
+    void fixedInt(int v) {
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        write(v >>> shift);
+      }
+    }
+
+    /** A non-negative number, seven bits a byte. */
+    void unsigned(long v) {
+      while ((v & ~0x7FL) != 0) {
+        write((int) ((v & 0x7F) | 0x80));
+        v >>>= 7;
+      }
+      write((int) v);
     }
 
     /** Zig-zag, then seven bits a byte. */
     void varLong(long v) {
-      long z = (v << 1) ^ (v >> 63);
-      while ((z & ~0x7FL) != 0) {
-        write((int) ((z & 0x7F) | 0x80));
-        z >>>= 7;
-      }
-      write((int) z);
+      unsigned((v << 1) ^ (v >> 63));
     }
 
     void ascii(String s) {
@@ -368,18 +381,27 @@ final class CompactEvents {
     }
 
     int varInt() {
-      return (int) varLong();
+      return (int) unsigned();
     }
 
-    long varLong() {
-      long z = 0;
+    int fixedInt() {
+      return read() << 24 | read() << 16 | read() << 8 | read();
+    }
+
+    long unsigned() {
+      long v = 0;
       int shift = 0;
       int b;
       do {
         b = read();
-        z |= (long) (b & 0x7F) << shift;
+        v |= (long) (b & 0x7F) << shift;
         shift += 7;
       } while ((b & 0x80) != 0);
+      return v;
+    }
+
+    long varLong() {
+      long z = unsigned();
       return (z >>> 1) ^ -(z & 1);
     }
 

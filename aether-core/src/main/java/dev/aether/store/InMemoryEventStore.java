@@ -265,7 +265,7 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
       int from = size;
       byte[][] array = events;
       if (from + batch.size() > array.length) {
-        array = Arrays.copyOf(array, Math.max(array.length * 2, from + batch.size()));
+        array = Arrays.copyOf(array, Math.max(array.length + (array.length >> 1), from + batch.size()));
       }
       for (int i = 0; i < batch.size(); i++) {
         array[from + i] = compact.encode(batch.get(i));
