@@ -38,7 +38,9 @@ final class InMemoryNotes {
         + " garbage collections taking " + Stats.medianMinMax("%,.0f ms", values(runs, RunCost::gcMillis))
         + " (the collectors' own count), JIT compilation " + Stats.medianMinMax("%,.0f ms",
         values(runs, RunCost::jitMillis)) + "; all inside the timed region (the harness's full GC before a run"
-        + " only clears the previous run's garbage).\n";
+        + " only clears the previous run's garbage)."
+        + (Stats.median(values(runs, RunCost::collections)) < 1 ? " **The median run had no collection: runs are"
+        + " too short for this allocation rate, so the throughput leaves GC out.**" : "") + "\n";
   }
 
   /**
