@@ -1,6 +1,9 @@
 package dev.aether.bench.peers;
 
 import dev.aether.bench.Heap;
+import dev.aether.bench.Jit;
+import dev.aether.bench.Meter;
+import dev.aether.bench.RunCost;
 import static dev.aether.bench.peers.Workload.ACTORS;
 import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
@@ -39,18 +42,18 @@ final class AetherPeer implements Benchmark {
   /** The event. */
   record Deposited(long amount) {}
 
-  private final List<Workload.RunCost> costs = new ArrayList<>();
+  private final List<Workload.PeerCost> costs = new ArrayList<>();
   private final String[] actorIds = new String[ACTORS];
   private int runNumber;
   private InMemoryEventStore store;
   private Runtime runtime;
   private long before;
-  private Workload.RunCost cost;
+  private RunCost cost;
   private long runEnd;
   private boolean metered = true;
 
   /** @return each run's costs, in run order (warm-up runs first) */
-  List<Workload.RunCost> costs() {
+  List<Workload.PeerCost> costs() {
     return costs;
   }
 
@@ -83,13 +86,13 @@ final class AetherPeer implements Benchmark {
       activations.add(runtime.createVM(ActorKey.of(TYPE, actorIds[a])));
     }
     activations.forEach(CompletableFuture::join);
-    Workload.awaitQuietJit();
+    Jit.awaitQuiet();
     before = metered ? Heap.usedAfterGc() : 0;
   }
 
   @Override
   public long run() {
-    Workload.Meter meter = new Workload.Meter();
+    Meter meter = Meter.start();
     Workload.Window window = new Workload.Window();
     for (int i = 0; i < COMMANDS; i++) {
       window.acquire();
@@ -114,7 +117,7 @@ final class AetherPeer implements Benchmark {
       }
       if (metered) {
         Workload.awaitTimers(runEnd);
-        costs.add(cost.withKept(Heap.usedAfterGc() - before));
+        costs.add(new Workload.PeerCost(cost, Heap.usedAfterGc() - before));
       }
     } finally {
       runtime.close();

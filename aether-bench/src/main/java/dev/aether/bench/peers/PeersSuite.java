@@ -8,6 +8,7 @@ import dev.aether.bench.Benchmark;
 import dev.aether.bench.Case;
 import dev.aether.bench.Measurement;
 import dev.aether.bench.Result;
+import dev.aether.bench.Stats;
 import dev.aether.bench.Suite;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -129,15 +130,15 @@ public final class PeersSuite implements Suite {
     Result result = results.stream().filter(r -> r.benchmarkCase().name().equals(CASE)).findFirst().orElseThrow();
     Measurement a = result.subject();
     Measurement p = result.baseline().orElseThrow();
-    List<Workload.RunCost> aCosts = lastRuns(aether.costs(), a.runs());
-    List<Workload.RunCost> pCosts = lastRuns(pekko.costs(), p.runs());
+    List<Workload.PeerCost> aCosts = lastRuns(aether.costs(), a.runs());
+    List<Workload.PeerCost> pCosts = lastRuns(pekko.costs(), p.runs());
     List<Double> paired = new ArrayList<>();
     for (int i = 0; i < Math.min(a.runs(), p.runs()); i++) {
       paired.add((double) p.runNanos().get(i) / a.runNanos().get(i)); // equal work: time ratio = throughput ratio
     }
-    double ratio = median(paired);
-    double aKept = median(aCosts, Workload.RunCost::keptPerEvent);
-    double pKept = median(pCosts, Workload.RunCost::keptPerEvent);
+    double ratio = Stats.median(paired);
+    double aKept = median(aCosts, Workload.PeerCost::keptPerEvent);
+    double pKept = median(pCosts, Workload.PeerCost::keptPerEvent);
     StringBuilder md = new StringBuilder();
     md.append("Per side, over the measured runs: median (min - max).\n\n");
     md.append("| per run | Aether | Pekko | Aether / Pekko |\n|---|--:|--:|--:|\n");
@@ -145,14 +146,15 @@ public final class PeersSuite implements Suite {
         a.medianOpsPerSecond(), a.minOpsPerSecond(), a.maxOpsPerSecond(), p.medianOpsPerSecond(),
         p.minOpsPerSecond(), p.maxOpsPerSecond(), result.ratio().orElseThrow(), list(paired, "%.2f")));
     row(md, "CPU per command (process CPU / commands)", "%.1f us", aCosts, pCosts,
-        Workload.RunCost::cpuMicrosPerCommand);
+        Workload.PeerCost::cpuMicrosPerCommand);
     row(md, "bytes allocated per command (all threads)", "%,.0f B", aCosts, pCosts,
-        Workload.RunCost::allocatedPerCommand);
-    row(md, "garbage collections in the timed region", "%.0f", aCosts, pCosts, c -> c.collections());
-    row(md, "GC time in the timed region (collectors' own count)", "%,.0f ms", aCosts, pCosts, c -> c.gcMillis());
-    row(md, "JIT compilation time in the timed region", "%,.0f ms", aCosts, pCosts, c -> c.jitMillis());
+        Workload.PeerCost::allocatedPerCommand);
+    row(md, "garbage collections in the timed region", "%.0f", aCosts, pCosts, c -> c.run().collections());
+    row(md, "GC time in the timed region (collectors' own count)", "%,.0f ms", aCosts, pCosts,
+        c -> c.run().gcMillis());
+    row(md, "JIT compilation time in the timed region", "%,.0f ms", aCosts, pCosts, c -> c.run().jitMillis());
     row(md, "heap kept per stored event (after full GC)", "%,.0f B", aCosts, pCosts,
-        Workload.RunCost::keptPerEvent);
+        Workload.PeerCost::keptPerEvent);
     md.append("\nGoals (issue 12):\n\n| goal | Aether | Pekko | value | goal | met |\n|---|--:|--:|--:|--:|---|\n");
     md.append(fmt("| Aether / Pekko commands/s, median of the paired per-run ratios | %,.0f /s | %,.0f /s | %.2fx"
         + " | >= %.1fx | %s |%n", a.medianOpsPerSecond(), p.medianOpsPerSecond(), ratio, THROUGHPUT_GOAL,
@@ -182,8 +184,8 @@ public final class PeersSuite implements Suite {
     return md.toString();
   }
 
-  private static void row(StringBuilder md, String name, String format, List<Workload.RunCost> a,
-      List<Workload.RunCost> p, ToDoubleFunction<Workload.RunCost> value) {
+  private static void row(StringBuilder md, String name, String format, List<Workload.PeerCost> a,
+      List<Workload.PeerCost> p, ToDoubleFunction<Workload.PeerCost> value) {
     double am = median(a, value);
     double pm = median(p, value);
     md.append("| ").append(name).append(" | ").append(spread(format, a, value)).append(" | ")
@@ -191,20 +193,17 @@ public final class PeersSuite implements Suite {
         .append(pm == 0 ? "-" : fmt("%.2fx", am / pm)).append(" |\n");
   }
 
-  private static String spread(String format, List<Workload.RunCost> costs, ToDoubleFunction<Workload.RunCost> value) {
-    double[] values = costs.stream().mapToDouble(value).sorted().toArray();
-    return "**" + fmt(format, median(costs, value)) + "** (" + fmt(format, values[0]) + " - "
-        + fmt(format, values[values.length - 1]) + ")";
+  private static String spread(String format, List<Workload.PeerCost> costs,
+      ToDoubleFunction<Workload.PeerCost> value) {
+    return Stats.medianMinMax(format, values(costs, value));
   }
 
-  private static double median(List<Workload.RunCost> costs, ToDoubleFunction<Workload.RunCost> value) {
-    return median(costs.stream().map(value::applyAsDouble).toList());
+  private static double median(List<Workload.PeerCost> costs, ToDoubleFunction<Workload.PeerCost> value) {
+    return Stats.median(values(costs, value));
   }
 
-  private static double median(List<Double> values) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  private static List<Double> values(List<Workload.PeerCost> costs, ToDoubleFunction<Workload.PeerCost> value) {
+    return costs.stream().map(value::applyAsDouble).toList();
   }
 
   private static String list(List<Double> values, String format) {

@@ -1,6 +1,9 @@
 package dev.aether.bench.peers;
 
 import dev.aether.bench.Heap;
+import dev.aether.bench.Jit;
+import dev.aether.bench.Meter;
+import dev.aether.bench.RunCost;
 import static dev.aether.bench.peers.Workload.ACTORS;
 import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
@@ -47,7 +50,7 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
       pekko.persistence.snapshot-store.plugin = "pekko.persistence.no-snapshot-store"
       """;
 
-  private final List<Workload.RunCost> costs = new ArrayList<>();
+  private final List<Workload.PeerCost> costs = new ArrayList<>();
   private final ActorSystem<SpawnProtocol.Command> system;
   private final Scheduler scheduler;
   private final org.apache.pekko.actor.ActorRef journal;
@@ -56,7 +59,7 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
   private final String[] persistenceIds = new String[ACTORS];
   private int runNumber;
   private long before;
-  private Workload.RunCost cost;
+  private RunCost cost;
   private long runEnd;
   private boolean metered = true;
 
@@ -70,7 +73,7 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
   }
 
   /** @return each run's costs, in run order (warm-up runs first) */
-  List<Workload.RunCost> costs() {
+  List<Workload.PeerCost> costs() {
     return costs;
   }
 
@@ -100,13 +103,13 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
       entities[a] = spawned.get(a).join();
     }
     requireBalances(0); // every entity has recovered (from nothing)
-    Workload.awaitQuietJit();
+    Jit.awaitQuiet();
     before = metered ? Heap.usedAfterGc() : 0;
   }
 
   @Override
   public long run() {
-    Workload.Meter meter = new Workload.Meter();
+    Meter meter = Meter.start();
     Workload.Window window = new Workload.Window();
     for (int i = 0; i < COMMANDS; i++) {
       window.acquire();
@@ -125,7 +128,7 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
   public void tearDown() {
     if (metered) {
       Workload.awaitTimers(runEnd);
-      costs.add(cost.withKept(Heap.usedAfterGc() - before));
+      costs.add(new Workload.PeerCost(cost, Heap.usedAfterGc() - before));
     }
     requireBalances(PER_ACTOR); // after the measurement: its asks' timers are not the run's
     List<CompletableFuture<?>> pending = new ArrayList<>(ACTORS);

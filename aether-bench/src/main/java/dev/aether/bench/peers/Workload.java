@@ -1,9 +1,7 @@
 package dev.aether.bench.peers;
 
+import dev.aether.bench.RunCost;
 import dev.aether.runtime.RuntimeConfig;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,10 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The peer workload (issue 12) and what both sides share to drive and meter it: {@value #COMMANDS}
- * {@code Deposit} commands, round-robin over {@value #ACTORS} accounts, each persisting one {@code Deposited}
- * event, with at most {@value #OUTSTANDING} commands outstanding ({@link Window}). Stateless constants and
- * helpers; thread-safe.
+ * The peer workload (issue 12) and what both sides share to drive it: {@value #COMMANDS} {@code Deposit}
+ * commands, round-robin over {@value #ACTORS} accounts, each persisting one {@code Deposited} event, with at
+ * most {@value #OUTSTANDING} commands outstanding ({@link Window}); a run's cost ({@link PeerCost}) is read by
+ * the shared {@link dev.aether.bench.Meter}. Stateless constants and helpers; thread-safe.
  */
 final class Workload {
 
@@ -71,85 +69,23 @@ final class Workload {
   }
 
   /**
-   * What one measured run cost besides its time.
+   * What one measured run cost besides its time: the {@link RunCost} of {@code run()} and the heap it kept.
    *
-   * @param cpuNanos process CPU time (all threads: application, JIT, GC) during {@code run()}
-   * @param allocatedBytes bytes allocated in the heap by all threads during {@code run()}
-   * @param collections garbage collections (young and full) during {@code run()}
-   * @param gcMillis their accumulated time as the collectors report it
-   * @param jitMillis time the JIT compilers spent compiling during {@code run()} (near 0 in steady state)
+   * @param run what {@code run()} cost, read by a {@link dev.aether.bench.Meter}
    * @param keptBytes heap used after full GCs once the run's events are stored, minus the same before
    */
-  record RunCost(long cpuNanos, long allocatedBytes, long collections, long gcMillis, long jitMillis,
-      long keptBytes) {
-
-    /**
-     * @param keptBytes the heap kept, measured after the run
-     * @return this cost with {@code keptBytes}
-     */
-    RunCost withKept(long keptBytes) {
-      return new RunCost(cpuNanos, allocatedBytes, collections, gcMillis, jitMillis, keptBytes);
-    }
+  record PeerCost(RunCost run, long keptBytes) {
 
     double cpuMicrosPerCommand() {
-      return cpuNanos / 1e3 / COMMANDS;
+      return run.cpuMicrosPer(COMMANDS);
     }
 
     double allocatedPerCommand() {
-      return (double) allocatedBytes / COMMANDS;
+      return run.allocatedPer(COMMANDS);
     }
 
     double keptPerEvent() {
       return (double) keptBytes / COMMANDS;
-    }
-  }
-
-  /**
-   * Reads the process CPU time, the JVM's allocation counter and the collectors' counters at the start of
-   * {@code run()} and again at its end. Not thread-safe; one per run.
-   */
-  static final class Meter {
-    private final long cpu = processCpuNanos();
-    private final long allocated = allocatedBytes();
-    private final long[] gc = gc();
-    private final long jit = jitMillis();
-
-    /** @return the deltas since construction, with {@code keptBytes} still unknown (0) */
-    RunCost stop() {
-      long[] gcNow = gc();
-      return new RunCost(processCpuNanos() - cpu, allocatedBytes() - allocated, gcNow[0] - gc[0],
-          gcNow[1] - gc[1], jitMillis() - jit, 0);
-    }
-
-    private static long jitMillis() {
-      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-      return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
-    }
-
-    private static long processCpuNanos() {
-      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-        return os.getProcessCpuTime();
-      }
-      throw new IllegalStateException("this JVM does not report its process CPU time");
-    }
-
-    /** All heap bytes allocated by all threads since the JVM started, including threads that ended. */
-    private static long allocatedBytes() {
-      if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
-          && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
-        return threads.getTotalThreadAllocatedBytes();
-      }
-      throw new IllegalStateException("this JVM does not count allocated bytes");
-    }
-
-    private static long[] gc() {
-      long count = 0;
-      long millis = 0;
-      for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-        count += Math.max(0, collector.getCollectionCount());
-        millis += Math.max(0, collector.getCollectionTime());
-      }
-      return new long[] {count, millis};
     }
   }
 
@@ -163,27 +99,6 @@ final class Workload {
     long wait = runEndNanos + TIMEOUT.toNanos() + 500_000_000L - System.nanoTime();
     if (wait > 0) {
       LockSupport.parkNanos(wait);
-    }
-  }
-
-  /**
-   * Waits (at most 5 s, untimed) until the JIT compilers have compiled nothing for 200 ms: code that the
-   * set-up made hot (building a runtime, spawning entities) is otherwise compiled from the queue during the
-   * timed run, on one of the machine's two cores.
-   */
-  static void awaitQuietJit() {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-      return;
-    }
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    long last = jit.getTotalCompilationTime();
-    int quietTicks = 0;
-    while (quietTicks < 4 && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(50_000_000L);
-      long now = jit.getTotalCompilationTime();
-      quietTicks = now == last ? quietTicks + 1 : 0;
-      last = now;
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * The actor every case of {@link RuntimeSuite} drives: an account with a one-field state and one command,
@@ -80,14 +81,24 @@ final class Bank {
   static long sendBursts(Runtime runtime, RuntimeMessage[][] bursts) {
     long sent = 0;
     for (RuntimeMessage[] burst : bursts) {
-      List<CompletableFuture<CommandResult>> replies = new ArrayList<>(burst.length);
-      for (RuntimeMessage message : burst) {
-        replies.add(runtime.sendMessage(message));
-      }
-      requireAccepted(replies);
-      sent += burst.length;
+      sent += sendBurst(runtime, burst.length, i -> burst[i]);
     }
     return sent;
+  }
+
+  /**
+   * Sends {@code size} messages at once, message {@code i} made by {@code message} when it is sent, and waits
+   * until every reply is accepted.
+   *
+   * @return the number of commands sent
+   */
+  static long sendBurst(Runtime runtime, int size, IntFunction<RuntimeMessage> message) {
+    List<CompletableFuture<CommandResult>> replies = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      replies.add(runtime.sendMessage(message.apply(i)));
+    }
+    requireAccepted(replies);
+    return size;
   }
 
   /** Waits for every reply and fails unless each was accepted. */

@@ -2,12 +2,13 @@ package dev.aether.bench.runtime;
 
 import dev.aether.bench.Heap;
 import dev.aether.bench.Benchmark;
+import dev.aether.bench.Meter;
+import dev.aether.bench.RunCost;
 import dev.aether.event.Event;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
-import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.InMemoryEventStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,13 +17,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The runtime on {@link InMemoryEventStore}: no raw baseline exists, so these cases stand alone.
+ * The runtime on {@link InMemoryEventStore}: no raw baseline exists, so these cases stand alone. The throughput
+ * case is {@link InMemoryThroughput}; this class holds the others.
  *
  * <ul>
- *   <li><b>throughput</b>: bursts of {@value #OUTSTANDING} outstanding commands over {@value #ACTORS} active
- *       actors, round-robin, messages built before the run (as the JetStream case);
  *   <li><b>latency</b>: {@value #SEQUENTIAL} commands one at a time (send, wait for the reply), rotating over
- *       the same actors; each command's latency is recorded, and each run's p50 / p99 kept for the notes;
+ *       {@value #ACTORS} actors of one runtime that lives for the whole suite; each message is built just
+ *       before its send and each command's latency (send to reply) is recorded; each run's p50 / p99 and its
+ *       {@link RunCost} (collections in the run) are kept for the notes;
  *   <li><b>heap</b>: {@value #IDLE_ACTORS} actors, each with one stored {@code Deposited} event, activated by
  *       {@code createVM} (replay of that event: state {@code Account(1)}, one remembered command id); after
  *       the run, heap used after full GCs minus the same before the run, divided by the actors: bytes per
@@ -34,13 +36,12 @@ import java.util.concurrent.CompletableFuture;
 final class InMemory {
 
   static final int ACTORS = 1_000;
-  static final int OUTSTANDING = 10_000;
-  static final int BURSTS = 10;
   static final int SEQUENTIAL = 20_000;
   static final int IDLE_ACTORS = 1_000_000;
   private static final int ACTIVATION_WINDOW = 10_000;
 
   private final List<long[]> latencyRuns = new ArrayList<>();
+  private final List<RunCost> latencyCosts = new ArrayList<>();
   private final List<Double> bytesPerVm = new ArrayList<>();
   private Runtime runtime;
   private InMemoryEventStore idleStore;
@@ -48,6 +49,11 @@ final class InMemory {
   /** @return per run: {p50, p99} in nanoseconds, in run order (warm-up runs first) */
   List<long[]> latencyRuns() {
     return latencyRuns;
+  }
+
+  /** @return what each latency run cost (its collections), in run order (warm-up runs first) */
+  List<RunCost> latencyCosts() {
+    return latencyCosts;
   }
 
   /** @return bytes per active idle VM, per run in run order (warm-up runs first) */
@@ -75,42 +81,30 @@ final class InMemory {
     return runtime;
   }
 
-  Benchmark throughput() {
+  Benchmark latency() {
     return new Benchmark() {
-      private RuntimeMessage[][] messages;
-
       @Override
       public void setUp() {
-        runtime();
-        messages = Bank.spread(BURSTS, OUTSTANDING / ACTORS, ACTORS, "mem-");
+        runtime(); // its first call builds the runtime and activates the actors: never in a timed region
       }
 
       @Override
       public long run() {
-        return Bank.sendBursts(runtime(), messages);
+        Runtime rt = runtime();
+        long[] nanos = new long[SEQUENTIAL];
+        Meter meter = Meter.start();
+        for (int i = 0; i < SEQUENTIAL; i++) {
+          var message = Bank.deposit("mem-" + (i % ACTORS));
+          long start = System.nanoTime();
+          CommandResult result = rt.sendMessage(message).join();
+          nanos[i] = System.nanoTime() - start;
+          Bank.requireAccepted(result);
+        }
+        latencyCosts.add(meter.stop());
+        Arrays.sort(nanos);
+        latencyRuns.add(new long[] {nanos[SEQUENTIAL / 2], nanos[(int) (SEQUENTIAL * 0.99)]});
+        return SEQUENTIAL;
       }
-
-      @Override
-      public void tearDown() {
-        messages = null;
-      }
-    };
-  }
-
-  Benchmark latency() {
-    return () -> {
-      Runtime rt = runtime();
-      long[] nanos = new long[SEQUENTIAL];
-      for (int i = 0; i < SEQUENTIAL; i++) {
-        var message = Bank.deposit("mem-" + (i % ACTORS));
-        long start = System.nanoTime();
-        CommandResult result = rt.sendMessage(message).join();
-        nanos[i] = System.nanoTime() - start;
-        Bank.requireAccepted(result);
-      }
-      Arrays.sort(nanos);
-      latencyRuns.add(new long[] {nanos[SEQUENTIAL / 2], nanos[(int) (SEQUENTIAL * 0.99)]});
-      return SEQUENTIAL;
     };
   }
 
