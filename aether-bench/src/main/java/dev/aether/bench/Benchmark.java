@@ -31,4 +31,15 @@ public interface Benchmark {
    * @throws Exception when the run did not do its work; the whole suite stops
    */
   default void tearDown() throws Exception {}
+
+  /**
+   * Whether the runner requests a full GC before each timed run (outside the timing), so that no garbage of
+   * one run is collected in the next. A benchmark whose steady state includes collecting earlier garbage
+   * answers false.
+   *
+   * @return true by default
+   */
+  default boolean collectBeforeRun() {
+    return true;
+  }
 }

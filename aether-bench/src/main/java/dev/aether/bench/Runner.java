@@ -17,7 +17,7 @@ import java.util.Optional;
  * CPU from the code measured (it took a third of the client's CPU in the nats suite after two rounds).
  *
  * <p>A full GC is requested before every timed run (outside the timing) so that garbage of one run is not
- * collected during the next. Not thread-safe; one runner measures one case at a time.
+ * collected during the next, unless the benchmark says otherwise ({@link Benchmark#collectBeforeRun()}). Not thread-safe; one runner measures one case at a time.
  */
 public final class Runner {
 
@@ -108,7 +108,9 @@ public final class Runner {
 
   private static Run once(Benchmark benchmark) throws Exception {
     benchmark.setUp();
-    System.gc();
+    if (benchmark.collectBeforeRun()) {
+      System.gc();
+    }
     long start = System.nanoTime();
     long ops = benchmark.run();
     long nanos = System.nanoTime() - start;

@@ -42,7 +42,9 @@ final class AetherPeer implements Benchmark {
   /** The event. */
   record Deposited(long amount) {}
 
-  private final List<Workload.PeerCost> costs = new ArrayList<>();
+  private final List<RunCost> costs = new ArrayList<>();
+  private final List<Long> kept = new ArrayList<>();
+  private boolean measuringKept;
   private final String[] actorIds = new String[ACTORS];
   private int runNumber;
   private InMemoryEventStore store;
@@ -53,9 +55,30 @@ final class AetherPeer implements Benchmark {
   private boolean metered = true;
 
   /** @return each run's costs, in run order (warm-up runs first) */
-  List<Workload.PeerCost> costs() {
+  List<RunCost> costs() {
     return costs;
   }
+  /** @return the heap kept by each run measured with {@link #measuringKept(boolean)} on, in bytes */
+  List<Long> kept() {
+    return kept;
+  }
+
+  /**
+   * Turns the heap measurement on or off. On, a run forces full GCs before and after (untimed) and records the
+   * heap it kept instead of its costs; off, nothing forces a collection, so that timed runs collect the earlier
+   * runs' garbage as a long-running process does.
+   *
+   * @param on whether runs measure the heap they keep
+   */
+  void measuringKept(boolean on) {
+    this.measuringKept = on;
+  }
+
+  @Override
+  public boolean collectBeforeRun() {
+    return false;
+  }
+
 
   static Behavior<Account> behavior() {
     return JavaBehavior.builder(TYPE, Account.class, new Account(0))
@@ -87,7 +110,7 @@ final class AetherPeer implements Benchmark {
     }
     activations.forEach(CompletableFuture::join);
     Jit.awaitQuiet();
-    before = metered ? Heap.usedAfterGc() : 0;
+    before = measuringKept ? Heap.usedAfterGc() : 0;
   }
 
   @Override
@@ -116,8 +139,12 @@ final class AetherPeer implements Benchmark {
         }
       }
       if (metered) {
+        if (measuringKept) {
         Workload.awaitTimers(runEnd);
-        costs.add(new Workload.PeerCost(cost, Heap.usedAfterGc() - before));
+        kept.add(Heap.usedAfterGc() - before);
+      } else {
+        costs.add(cost);
+      }
       }
     } finally {
       runtime.close();

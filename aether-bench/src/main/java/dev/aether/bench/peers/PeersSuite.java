@@ -8,6 +8,7 @@ import dev.aether.bench.Benchmark;
 import dev.aether.bench.Case;
 import dev.aether.bench.Measurement;
 import dev.aether.bench.Result;
+import dev.aether.bench.RunCost;
 import dev.aether.bench.Stats;
 import dev.aether.bench.Suite;
 import java.lang.management.GarbageCollectorMXBean;
@@ -38,6 +39,8 @@ public final class PeersSuite implements Suite {
    * so without these rounds measured runs still compiled (up to 0.8 s of JIT time in a timed region).
    */
   static final int PREWARM_ROUNDS = 12;
+  /** Untimed runs per side that measure the heap kept per stored event, after the timed runs. */
+  static final int KEPT_RUNS = 3;
 
   private final AetherPeer aether = new AetherPeer();
   private final PekkoPeer pekko = new PekkoPeer();
@@ -105,6 +108,11 @@ public final class PeersSuite implements Suite {
       public void tearDown() throws Exception {
         first.tearDown();
       }
+
+      @Override
+      public boolean collectBeforeRun() {
+        return first.collectBeforeRun();
+      }
     };
   }
 
@@ -130,15 +138,16 @@ public final class PeersSuite implements Suite {
     Result result = results.stream().filter(r -> r.benchmarkCase().name().equals(CASE)).findFirst().orElseThrow();
     Measurement a = result.subject();
     Measurement p = result.baseline().orElseThrow();
-    List<Workload.PeerCost> aCosts = lastRuns(aether.costs(), a.runs());
-    List<Workload.PeerCost> pCosts = lastRuns(pekko.costs(), p.runs());
+    List<RunCost> aCosts = lastRuns(aether.costs(), a.runs());
+    List<RunCost> pCosts = lastRuns(pekko.costs(), p.runs());
+    measureKept();
     List<Double> paired = new ArrayList<>();
     for (int i = 0; i < Math.min(a.runs(), p.runs()); i++) {
       paired.add((double) p.runNanos().get(i) / a.runNanos().get(i)); // equal work: time ratio = throughput ratio
     }
     double ratio = Stats.median(paired);
-    double aKept = median(aCosts, Workload.PeerCost::keptPerEvent);
-    double pKept = median(pCosts, Workload.PeerCost::keptPerEvent);
+    double aKept = Stats.median(perEvent(aether.kept()));
+    double pKept = Stats.median(perEvent(pekko.kept()));
     StringBuilder md = new StringBuilder();
     md.append("Per side, over the measured runs: median (min - max).\n\n");
     md.append("| per run | Aether | Pekko | Aether / Pekko |\n|---|--:|--:|--:|\n");
@@ -146,15 +155,16 @@ public final class PeersSuite implements Suite {
         a.medianOpsPerSecond(), a.minOpsPerSecond(), a.maxOpsPerSecond(), p.medianOpsPerSecond(),
         p.minOpsPerSecond(), p.maxOpsPerSecond(), result.ratio().orElseThrow(), list(paired, "%.2f")));
     row(md, "CPU per command (process CPU / commands)", "%.1f us", aCosts, pCosts,
-        Workload.PeerCost::cpuMicrosPerCommand);
+        c -> c.cpuMicrosPer(Workload.COMMANDS));
     row(md, "bytes allocated per command (all threads)", "%,.0f B", aCosts, pCosts,
-        Workload.PeerCost::allocatedPerCommand);
-    row(md, "garbage collections in the timed region", "%.0f", aCosts, pCosts, c -> c.run().collections());
+        c -> c.allocatedPer(Workload.COMMANDS));
+    row(md, "garbage collections in the timed region", "%.0f", aCosts, pCosts, RunCost::collections);
     row(md, "GC time in the timed region (collectors' own count)", "%,.0f ms", aCosts, pCosts,
-        c -> c.run().gcMillis());
-    row(md, "JIT compilation time in the timed region", "%,.0f ms", aCosts, pCosts, c -> c.run().jitMillis());
-    row(md, "heap kept per stored event (after full GC)", "%,.0f B", aCosts, pCosts,
-        Workload.PeerCost::keptPerEvent);
+        RunCost::gcMillis);
+    row(md, "JIT compilation time in the timed region", "%,.0f ms", aCosts, pCosts, RunCost::jitMillis);
+    md.append(fmt("| heap kept per stored event (after full GC; %d separate runs each) | **%,.0f B** (%s) | **%,.0f B** (%s)"
+        + " | %.2fx |%n", KEPT_RUNS, aKept, list(perEvent(aether.kept()), "%,.0f"), pKept,
+        list(perEvent(pekko.kept()), "%,.0f"), aKept / pKept));
     md.append("\nGoals (issue 12):\n\n| goal | Aether | Pekko | value | goal | met |\n|---|--:|--:|--:|--:|---|\n");
     md.append(fmt("| Aether / Pekko commands/s, median of the paired per-run ratios | %,.0f /s | %,.0f /s | %.2fx"
         + " | >= %.1fx | %s |%n", a.medianOpsPerSecond(), p.medianOpsPerSecond(), ratio, THROUGHPUT_GOAL,
@@ -167,16 +177,20 @@ public final class PeersSuite implements Suite {
 
         - Commands/s: the harness's timing of `run()` (send all commands, wait for every reply); the paired
           ratio of run i is Pekko's run time / Aether's run time of round i (equal work), and the goal uses their
-          median. The harness requests a full GC before each run, outside the timing; every collection the run
-          causes happens inside it (see the GC rows).
+          median. Nothing forces a collection between the timed runs (unlike the other suites): each run starts
+          with the garbage of the runs before it, as a long-running process does, and the collections that
+          garbage and its own allocation cause fall inside the timing (see the GC rows). A forced full GC before
+          each run would empty the young generation, and a run that allocates less than it (Aether's did) would
+          never collect.
         - CPU per command: `com.sun.management.OperatingSystemMXBean.getProcessCpuTime()` over `run()` (all
           threads of the JVM: senders, actors, GC and JIT; the JIT row shows how little compiling is left) / commands.
         - Bytes allocated per command: `com.sun.management.ThreadMXBean.getTotalThreadAllocatedBytes()` over
           `run()` (every thread's heap allocations, including threads that ended during the run; virtual
           threads' allocations count on their carriers) / commands.
-        - Heap kept per stored event: heap used after full GCs (repeated until it stops shrinking) with the run's
-          events stored and its actors still active, minus the same after the actors were activated and before
-          the run, / events; measured once the 5 s reply timeout of the last command has passed (untimed), since
+        - Heap kept per stored event: measured in separate untimed runs after the timed ones (so that their full
+          GCs do not empty the timed runs' heap), alternating sides: heap used after full GCs (repeated until it
+          stops shrinking) with the run's events stored and its actors still active, minus the same after the
+          actors were activated and before the run, / events; measured once the 5 s reply timeout of the last command has passed (untimed), since
           both sides schedule a timer per command and a cancelled timer may stay queued until its deadline. It counts all that a run leaves behind: the stored events, and for Aether also the
           idempotency windows (100 command ids per actor) and the snapshots (every 100 versions); Pekko writes
           no snapshots by default.
@@ -184,8 +198,8 @@ public final class PeersSuite implements Suite {
     return md.toString();
   }
 
-  private static void row(StringBuilder md, String name, String format, List<Workload.PeerCost> a,
-      List<Workload.PeerCost> p, ToDoubleFunction<Workload.PeerCost> value) {
+  private static void row(StringBuilder md, String name, String format, List<RunCost> a,
+      List<RunCost> p, ToDoubleFunction<RunCost> value) {
     double am = median(a, value);
     double pm = median(p, value);
     md.append("| ").append(name).append(" | ").append(spread(format, a, value)).append(" | ")
@@ -193,21 +207,48 @@ public final class PeersSuite implements Suite {
         .append(pm == 0 ? "-" : fmt("%.2fx", am / pm)).append(" |\n");
   }
 
-  private static String spread(String format, List<Workload.PeerCost> costs,
-      ToDoubleFunction<Workload.PeerCost> value) {
+  private static String spread(String format, List<RunCost> costs,
+      ToDoubleFunction<RunCost> value) {
     return Stats.medianMinMax(format, values(costs, value));
   }
 
-  private static double median(List<Workload.PeerCost> costs, ToDoubleFunction<Workload.PeerCost> value) {
+  private static double median(List<RunCost> costs, ToDoubleFunction<RunCost> value) {
     return Stats.median(values(costs, value));
   }
 
-  private static List<Double> values(List<Workload.PeerCost> costs, ToDoubleFunction<Workload.PeerCost> value) {
+  private static List<Double> values(List<RunCost> costs, ToDoubleFunction<RunCost> value) {
     return costs.stream().map(value::applyAsDouble).toList();
   }
 
   private static String list(List<Double> values, String format) {
     return values.stream().map(v -> fmt(format, v)).collect(Collectors.joining(", "));
+  }
+
+  /** Runs {@value #KEPT_RUNS} untimed rounds per side (alternating) that measure the heap kept, once. */
+  private void measureKept() {
+    if (!aether.kept().isEmpty()) {
+      return;
+    }
+    aether.measuringKept(true);
+    pekko.measuringKept(true);
+    try {
+      for (int i = 0; i < KEPT_RUNS; i++) {
+        for (Benchmark side : List.<Benchmark>of(aether, pekko)) {
+          side.setUp();
+          side.run();
+          side.tearDown();
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("measuring the heap kept failed", e);
+    } finally {
+      aether.measuringKept(false);
+      pekko.measuringKept(false);
+    }
+  }
+
+  private static List<Double> perEvent(List<Long> keptBytes) {
+    return keptBytes.stream().map(bytes -> (double) bytes / Workload.COMMANDS).toList();
   }
 
   private static <T> List<T> lastRuns(List<T> all, int runs) {

@@ -50,7 +50,9 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
       pekko.persistence.snapshot-store.plugin = "pekko.persistence.no-snapshot-store"
       """;
 
-  private final List<Workload.PeerCost> costs = new ArrayList<>();
+  private final List<RunCost> costs = new ArrayList<>();
+  private final List<Long> kept = new ArrayList<>();
+  private boolean measuringKept;
   private final ActorSystem<SpawnProtocol.Command> system;
   private final Scheduler scheduler;
   private final org.apache.pekko.actor.ActorRef journal;
@@ -73,9 +75,30 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
   }
 
   /** @return each run's costs, in run order (warm-up runs first) */
-  List<Workload.PeerCost> costs() {
+  List<RunCost> costs() {
     return costs;
   }
+  /** @return the heap kept by each run measured with {@link #measuringKept(boolean)} on, in bytes */
+  List<Long> kept() {
+    return kept;
+  }
+
+  /**
+   * Turns the heap measurement on or off. On, a run forces full GCs before and after (untimed) and records the
+   * heap it kept instead of its costs; off, nothing forces a collection, so that timed runs collect the earlier
+   * runs' garbage as a long-running process does.
+   *
+   * @param on whether runs measure the heap they keep
+   */
+  void measuringKept(boolean on) {
+    this.measuringKept = on;
+  }
+
+  @Override
+  public boolean collectBeforeRun() {
+    return false;
+  }
+
 
   /**
    * Turns the per-run costs on or off: the suite's untimed pre-warm runs skip the timer wait and the heap
@@ -104,7 +127,7 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
     }
     requireBalances(0); // every entity has recovered (from nothing)
     Jit.awaitQuiet();
-    before = metered ? Heap.usedAfterGc() : 0;
+    before = measuringKept ? Heap.usedAfterGc() : 0;
   }
 
   @Override
@@ -127,8 +150,12 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
   @Override
   public void tearDown() {
     if (metered) {
-      Workload.awaitTimers(runEnd);
-      costs.add(new Workload.PeerCost(cost, Heap.usedAfterGc() - before));
+      if (measuringKept) {
+        Workload.awaitTimers(runEnd);
+        kept.add(Heap.usedAfterGc() - before);
+      } else {
+        costs.add(cost);
+      }
     }
     requireBalances(PER_ACTOR); // after the measurement: its asks' timers are not the run's
     List<CompletableFuture<?>> pending = new ArrayList<>(ACTORS);

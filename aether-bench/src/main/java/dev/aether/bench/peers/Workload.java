@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The peer workload (issue 12) and what both sides share to drive it: {@value #COMMANDS} {@code Deposit}
  * commands, round-robin over {@value #ACTORS} accounts, each persisting one {@code Deposited} event, with at
- * most {@value #OUTSTANDING} commands outstanding ({@link Window}); a run's cost ({@link PeerCost}) is read by
+ * most {@value #OUTSTANDING} commands outstanding ({@link Window}); a run's cost ({@link dev.aether.bench.RunCost}) is read by
  * the shared {@link dev.aether.bench.Meter}. Stateless constants and helpers; thread-safe.
  */
 final class Workload {
@@ -65,27 +65,6 @@ final class Workload {
         throw new IllegalStateException(failures.get() + " commands were not accepted; the first: "
             + firstFailure.get());
       }
-    }
-  }
-
-  /**
-   * What one measured run cost besides its time: the {@link RunCost} of {@code run()} and the heap it kept.
-   *
-   * @param run what {@code run()} cost, read by a {@link dev.aether.bench.Meter}
-   * @param keptBytes heap used after full GCs once the run's events are stored, minus the same before
-   */
-  record PeerCost(RunCost run, long keptBytes) {
-
-    double cpuMicrosPerCommand() {
-      return run.cpuMicrosPer(COMMANDS);
-    }
-
-    double allocatedPerCommand() {
-      return run.allocatedPer(COMMANDS);
-    }
-
-    double keptPerEvent() {
-      return (double) keptBytes / COMMANDS;
     }
   }
 
