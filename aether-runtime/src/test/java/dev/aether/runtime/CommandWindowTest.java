@@ -140,6 +140,34 @@ class CommandWindowTest {
   }
 
   @Test
+  void idDifferingFromAUuidOnlyWhereItsHyphensAre_withTheSameHashCode_isAnotherId() {
+    // the hex digits, hence the halves, are the same; three hyphens are other characters, chosen so that the
+    // hash code is too
+    String other = UUID_A.substring(0, 13) + "." + UUID_A.substring(14, 18) + "\u9419" + UUID_A.substring(19, 23)
+        + "\u4dd8" + UUID_A.substring(24);
+    CommandWindow w = new CommandWindow();
+    w.record(UUID_A, 1, 1, 10);
+
+    assertThat(other.hashCode()).isEqualTo(UUID_A.hashCode());
+    assertThat(w.find(other)).isNull();
+  }
+
+  @Test
+  void largerCapacity_afterWrapAround_keepsTheEntriesInOrder() {
+    CommandWindow w = new CommandWindow();
+    for (int i = 1; i <= 5; i++) {
+      w.record(i % 2 == 0 ? "id-" + i : new UUID(0, i).toString(), i, i, 3);
+    }
+
+    w.record("id-6", 6, 6, 10);
+
+    assertThat(w.entries()).containsExactly(new CommandWindow.Entry(new UUID(0, 3).toString(), 3, 3),
+        new CommandWindow.Entry("id-4", 4, 4), new CommandWindow.Entry(new UUID(0, 5).toString(), 5, 5),
+        new CommandWindow.Entry("id-6", 6, 6));
+    assertThat(w.find(new UUID(0, 3).toString())).isEqualTo(new CommandWindow.Entry(new UUID(0, 3).toString(), 3, 3));
+  }
+
+  @Test
   void replayedEventsOfOneUuidCommand_extendItsEntry_butAnUppercaseVariantDoesNot() {
     CommandWindow w = new CommandWindow();
     w.record(UUID_A, 1, 1, 10);

@@ -8,6 +8,7 @@ import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -214,7 +215,7 @@ class IdempotencyTest {
     CommandResult.Accepted touchAgain = accepted(runtime.sendMessage(
         RuntimeMessage.builder("Account", "i9", "Touch").commandId(payId + "-t").build()));
     CommandResult.Accepted upper = accepted(runtime.sendMessage(Bank.deposit("i9", 1,
-        payId.toUpperCase(java.util.Locale.ROOT))));
+        payId.toUpperCase(Locale.ROOT))));
 
     assertThat(again.duplicate()).isTrue();
     assertThat(again.events()).isEqualTo(first.events());
