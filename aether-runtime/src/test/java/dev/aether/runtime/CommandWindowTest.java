@@ -94,7 +94,9 @@ class CommandWindowTest {
   void uuidLikeIdsThatAreNotCanonical_areKeptAndFoundAsGiven() {
     List<String> ids = List.of("1-1-1-1-1", "0190a3c45d6e7f809a1b2c3d4e5f6a7b", "{" + UUID_A + "}",
         "0190a3c4-5d6e-7f80-9a1b-2c3d4e5f6a7g", "0190a3c4-5d6e-7f80-9a1b+2c3d4e5f6a7b",
-        "0190A3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b", "0190a3c4-5d6e-7f80-9a1b-2c3d4e5f6a7\u00e9", UUID_A + " ", "");
+        "0190A3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b", "0190a3c4-5d6e-7f80-9a1b-2c3d4e5f6a7\u00e9", UUID_A + " ", "",
+        "0190a3c4_5d6e-7f80-9a1b-2c3d4e5f6a7b", "0190a3c4-5d6e_7f80-9a1b-2c3d4e5f6a7b",
+        "0190a3c4-5d6e-7f80_9a1b-2c3d4e5f6a7b", "0190a3c4-5d6e-7f80-9a1b_2c3d4e5f6a7b");
     CommandWindow w = new CommandWindow();
     for (int i = 0; i < ids.size(); i++) {
       w.record(ids.get(i), i + 1, i + 1, 20);
