@@ -3,17 +3,28 @@ package dev.aether.runtime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The recent command ids of one actor, each with the version range of the events it produced: what makes a
  * repeated command id return its first outcome.
  *
  * <p>Bounded: at capacity the oldest id is forgotten. Small when the actor is idle: the arrays start at two
- * entries and grow to the capacity. Lookups scan newest first (the window is small, and a repeated id is
- * usually recent) over an array of the ids' hash codes, so a miss (the usual case: every new command is
- * looked up) reads one small int array instead of dereferencing up to {@code capacity} strings; this scan was
- * the largest cost of deciding a command in the JFR profile of {@code ./scripts/bench runtime}. Not
- * thread-safe: only the actor's mailbox owner touches it.
+ * entries and grow to the capacity. Not thread-safe: only the actor's mailbox owner touches it.
+ *
+ * <p>Implementation notes. A ring of parallel arrays, one slot per entry. An id in canonical UUID form
+ * ({@link #isCanonicalUuid}: 36 characters, 8-4-4-4-12 lowercase hex digits, what {@link UUID#toString()} and
+ * the runtime's generated ids give) is kept as its two 64-bit halves in {@code high}/{@code low}, any other id
+ * as its string in {@code texts}, whose slot is then null for a UUID. A UUID string costs 80 bytes of heap
+ * (object and array), its halves 16: with the default window of 100 that is 8 KB less per actor (about 27 B
+ * per stored event on {@code ./scripts/bench peers}, issue 12). Only canonical ids are compacted, so the string
+ * formatted back from the halves is identical to the one recorded, and an id matches exactly the ids that
+ * {@link String#equals} would match (an uppercase UUID is a text id of its own). {@code texts} and the halves
+ * are allocated on first use, so a window of UUIDs only holds no string array. Lookups scan newest first (the
+ * window is small, and a repeated id is usually recent) over an array of the ids' {@link String#hashCode()}s,
+ * so a miss (the usual case: every new command is looked up) reads one small int array and neither
+ * dereferences a string nor parses the id; this scan was the largest cost of deciding a command in the JFR
+ * profile of {@code ./scripts/bench runtime}. Only an equal hash code compares the id itself.
  */
 final class CommandWindow {
 
@@ -31,7 +42,22 @@ final class CommandWindow {
     }
   }
 
-  private String[] ids = new String[2];
+  private static final int UUID_LENGTH = 36;
+  /** The value of each ASCII character as a lowercase hex digit, -1 for the others (table, not branches). */
+  private static final byte[] HEX_DIGITS = new byte[128];
+
+  static {
+    Arrays.fill(HEX_DIGITS, (byte) -1);
+    for (int d = 0; d < 16; d++) {
+      HEX_DIGITS[Character.forDigit(d, 16)] = (byte) d;
+    }
+  }
+
+  /** The text ids; null in a slot whose id is a UUID, and null as a whole until the first text id. */
+  private String[] texts;
+  /** The UUID ids' high and low halves; null until the first UUID id. */
+  private long[] high;
+  private long[] low;
   private int[] hashes = new int[2];
   private long[] first = new long[2];
   private long[] last = new long[2];
@@ -42,15 +68,15 @@ final class CommandWindow {
    * Finds a command id.
    *
    * @param commandId the id
-   * @return its entry, or {@code null} when not remembered
+   * @return its entry (with {@code commandId} as its id), or {@code null} when not remembered
    */
   Entry find(String commandId) {
     int hash = commandId.hashCode();
     int[] h = hashes;
     int at = size == 0 ? 0 : index(size - 1);
     for (int n = 0; n < size; n++) {
-      if (h[at] == hash && ids[at].equals(commandId)) {
-        return new Entry(ids[at], first[at], last[at]);
+      if (h[at] == hash && idEquals(at, commandId)) {
+        return new Entry(commandId, first[at], last[at]);
       }
       at = at == 0 ? h.length - 1 : at - 1;
     }
@@ -69,7 +95,8 @@ final class CommandWindow {
   void record(String commandId, long firstVersion, long lastVersion, int capacity) {
     if (size > 0) {
       int newest = index(size - 1);
-      if (ids[newest].equals(commandId) && first[newest] <= last[newest] && firstVersion > last[newest]) {
+      if (first[newest] <= last[newest] && firstVersion > last[newest] && hashes[newest] == commandId.hashCode()
+          && idEquals(newest, commandId)) {
         last[newest] = lastVersion;
         return;
       }
@@ -81,25 +108,63 @@ final class CommandWindow {
   List<Entry> entries() {
     List<Entry> out = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      int at = index(i);
-      out.add(new Entry(ids[at], first[at], last[at]));
+      out.add(new Entry(idAt(i), firstAt(i), lastAt(i)));
     }
     return out;
   }
 
   /**
-   * The entries in the snapshot envelope's form, oldest first: {@code [commandId, firstVersion, lastVersion]}
-   * each, built straight from the arrays (no {@link Entry} per element).
+   * The id of an entry, as recorded.
    *
-   * @return an unmodifiable list of unmodifiable three-element lists
+   * @param i the entry's position, 0 for the oldest
+   * @return its id (a UUID formatted back from its halves)
    */
-  List<Object> tuples() {
-    Object[] out = new Object[size];
-    for (int i = 0; i < size; i++) {
-      int at = index(i);
-      out[i] = List.of(ids[at], first[at], last[at]);
-    }
-    return List.of(out);
+  String idAt(int i) {
+    int at = index(i);
+    String text = textIn(at);
+    return text != null ? text : new UUID(high[at], low[at]).toString();
+  }
+
+  /**
+   * The id of an entry when it is not a UUID.
+   *
+   * @param i the entry's position, 0 for the oldest
+   * @return its id, or {@code null} when it is a canonical UUID (then see {@link #highAt} and {@link #lowAt})
+   */
+  String textAt(int i) {
+    return textIn(index(i));
+  }
+
+  /**
+   * @param i the position of an entry whose {@link #textAt} is null, 0 for the oldest
+   * @return the high 64 bits of its UUID
+   */
+  long highAt(int i) {
+    return high[index(i)];
+  }
+
+  /**
+   * @param i the position of an entry whose {@link #textAt} is null, 0 for the oldest
+   * @return the low 64 bits of its UUID
+   */
+  long lowAt(int i) {
+    return low[index(i)];
+  }
+
+  /**
+   * @param i an entry's position, 0 for the oldest
+   * @return the version of its first event
+   */
+  long firstAt(int i) {
+    return first[index(i)];
+  }
+
+  /**
+   * @param i an entry's position, 0 for the oldest
+   * @return the version of its last event ({@code firstAt(i) - 1} for none)
+   */
+  long lastAt(int i) {
+    return last[index(i)];
   }
 
   /** @return how many ids are remembered */
@@ -109,24 +174,26 @@ final class CommandWindow {
 
   /** Forgets every id. */
   void clear() {
-    Arrays.fill(ids, null);
+    if (texts != null) {
+      Arrays.fill(texts, null);
+    }
     head = 0;
     size = 0;
   }
 
   private void add(String commandId, long firstVersion, long lastVersion, int capacity) {
-    if (size == ids.length && size < capacity) {
+    if (size == hashes.length && size < capacity) {
       grow(Math.min(capacity, size * 2));
     }
     int at;
-    if (size < ids.length) {
+    if (size < hashes.length) {
       at = index(size);
       size++;
     } else {
       at = head;
-      head = (head + 1) % ids.length;
+      head = (head + 1) % hashes.length;
     }
-    ids[at] = commandId;
+    putId(at, commandId);
     hashes[at] = commandId.hashCode();
     first[at] = firstVersion;
     last[at] = lastVersion;
@@ -135,32 +202,139 @@ final class CommandWindow {
     }
   }
 
+  private void putId(int at, String commandId) {
+    if (putUuid(at, commandId)) {
+      if (texts != null) {
+        texts[at] = null;
+      }
+    } else {
+      if (texts == null) {
+        texts = new String[hashes.length];
+      }
+      texts[at] = commandId;
+    }
+  }
+
+  /** @return whether the id is a canonical UUID, now kept in {@code high[at]}, {@code low[at]} (one pass) */
+  private boolean putUuid(int at, String id) {
+    if (!hyphenated(id)) {
+      return false;
+    }
+    long g0 = hex(id, 0, 8);
+    long g1 = hex(id, 9, 13);
+    long g2 = hex(id, 14, 18);
+    long g3 = hex(id, 19, 23);
+    long g4 = hex(id, 24, 36);
+    if ((g0 | g1 | g2 | g3 | g4) < 0) {
+      return false;
+    }
+    if (high == null) {
+      high = new long[hashes.length];
+      low = new long[hashes.length];
+    }
+    high[at] = g0 << 32 | g1 << 16 | g2;
+    low[at] = g3 << 48 | g4;
+    return true;
+  }
+
+  /** @return whether the id in a slot equals {@code id} (as {@link String#equals} of the recorded id would) */
+  private boolean idEquals(int at, String id) {
+    String text = textIn(at);
+    if (text != null) {
+      return text.equals(id);
+    }
+    return isCanonicalUuid(id) && uuidHigh(id) == high[at] && uuidLow(id) == low[at];
+  }
+
+  private String textIn(int at) {
+    return texts == null ? null : texts[at];
+  }
+
   private void dropOldest() {
-    ids[head] = null;
-    head = (head + 1) % ids.length;
+    if (texts != null) {
+      texts[head] = null;
+    }
+    head = (head + 1) % hashes.length;
     size--;
   }
 
   private void grow(int newLength) {
-    String[] newIds = new String[newLength];
-    int[] newHashes = new int[newLength];
-    long[] newFirst = new long[newLength];
-    long[] newLast = new long[newLength];
-    for (int i = 0; i < size; i++) {
-      int at = index(i);
-      newIds[i] = ids[at];
-      newHashes[i] = hashes[at];
-      newFirst[i] = first[at];
-      newLast[i] = last[at];
-    }
-    ids = newIds;
-    hashes = newHashes;
-    first = newFirst;
-    last = newLast;
+    int length = hashes.length;
+    texts = texts == null ? null : unrolled(texts, new String[newLength], length);
+    high = high == null ? null : unrolled(high, new long[newLength], length);
+    low = low == null ? null : unrolled(low, new long[newLength], length);
+    hashes = unrolled(hashes, new int[newLength], length);
+    first = unrolled(first, new long[newLength], length);
+    last = unrolled(last, new long[newLength], length);
     head = 0;
   }
 
+  /**
+   * @return {@code to}, holding the entries of the ring array {@code from} (of {@code length} slots), oldest
+   *     first from index 0
+   */
+  private <A> A unrolled(A from, A to, int length) {
+    int tail = Math.min(size, length - head);
+    System.arraycopy(from, head, to, 0, tail);
+    System.arraycopy(from, 0, to, tail, size - tail);
+    return to;
+  }
+
   private int index(int i) {
-    return (head + i) % ids.length;
+    return (head + i) % hashes.length;
+  }
+
+  /**
+   * Whether an id is a UUID in canonical form: 36 characters, hyphens at 8, 13, 18 and 23, lowercase hex
+   * digits elsewhere (any version or variant). Only such ids are kept as two longs.
+   *
+   * @param id the id
+   * @return whether {@code new UUID(uuidHigh(id), uuidLow(id)).toString()} equals {@code id}
+   */
+  static boolean isCanonicalUuid(String id) {
+    return hyphenated(id)
+        && (hex(id, 0, 8) | hex(id, 9, 13) | hex(id, 14, 18) | hex(id, 19, 23) | hex(id, 24, 36)) >= 0;
+  }
+
+  /**
+   * @param uuid an id for which {@link #isCanonicalUuid} holds
+   * @return its most significant 64 bits
+   */
+  static long uuidHigh(String uuid) {
+    return hex(uuid, 0, 8) << 32 | hex(uuid, 9, 13) << 16 | hex(uuid, 14, 18);
+  }
+
+  /**
+   * @param uuid an id for which {@link #isCanonicalUuid} holds
+   * @return its least significant 64 bits
+   */
+  static long uuidLow(String uuid) {
+    return hex(uuid, 19, 23) << 48 | hex(uuid, 24, 36);
+  }
+
+  private static boolean hyphenated(String id) {
+    return id.length() == UUID_LENGTH && id.charAt(8) == '-' && id.charAt(13) == '-' && id.charAt(18) == '-'
+        && id.charAt(23) == '-';
+  }
+
+  /**
+   * @return the value of the lowercase hex digits in {@code [from, to)} (at most 12, so never negative), or -1
+   *     when a character there is not one; the digits are validated and read through a table, without a
+   *     branch on each (a branch on digit or letter mispredicts on random ids: 4x slower)
+   */
+  private static long hex(String s, int from, int to) {
+    long bits = 0;
+    int all = 0;
+    for (int i = from; i < to; i++) {
+      int d = digit(s.charAt(i));
+      all |= d;
+      bits = bits << 4 | d & 0xf;
+    }
+    return all < 0 ? -1 : bits;
+  }
+
+  /** @return the value of a lowercase hex digit, or -1 */
+  private static int digit(char c) {
+    return c < HEX_DIGITS.length ? HEX_DIGITS[c] : -1;
   }
 }

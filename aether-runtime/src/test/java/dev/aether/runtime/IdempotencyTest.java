@@ -4,8 +4,13 @@ import static dev.aether.runtime.Fixtures.accepted;
 import static dev.aether.runtime.Fixtures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aether.event.ActorSnapshot;
+import dev.aether.event.Event;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +174,54 @@ class IdempotencyTest {
 
     assertThat(accepted(runtime.sendMessage(Bank.deposit("i7", 1, "d-4"))).duplicate()).isTrue();
     assertThat(accepted(runtime.sendMessage(Bank.deposit("i7", 1, "d-1"))).duplicate()).isFalse();
+  }
+
+  @Test
+  void repeatedCommandIds_afterActivation_fromASnapshotInTheFormerTupleForm_returnTheFirstOutcomes() {
+    runtime.close();
+    runtime = started(Fixtures.runtime(store).withoutSnapshots());
+    String payId = UUID.randomUUID().toString();
+    accepted(runtime.sendMessage(Bank.open("i8")));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i8", 8, payId)));
+    runtime.close();
+    Event last = store.events("Account/i8").getLast();
+    Map<String, Object> envelope = Map.of("state", Map.of("open", true, "owner", "owner-of-i8", "balance", 8L),
+        "recentCommands", List.of(List.of(payId, 2L, 2L), List.of("touch-8", 3L, 2L)), "lastEventId", last.id());
+    store.inner.saveSnapshot(new ActorSnapshot("Account/i8", 2, envelope, Instant.now(),
+        "aether.rt1:" + Bank.behavior().schema()));
+
+    runtime = started(Fixtures.runtime(store));
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i8", 8, payId)));
+    CommandResult.Accepted touchAgain = accepted(runtime.sendMessage(
+        RuntimeMessage.builder("Account", "i8", "Touch").commandId("touch-8").build()));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.events()).isEqualTo(first.events());
+    assertThat(touchAgain.duplicate()).as("remembered only by the snapshot").isTrue();
+    assertThat(store.events("Account/i8")).hasSize(2);
+  }
+
+  @Test
+  void repeatedUuidAndTextIds_afterRestart_withSnapshots_returnTheFirstOutcomes_andUppercaseIsAnotherId() {
+    String payId = UUID.randomUUID().toString();
+    accepted(runtime.sendMessage(Bank.open("i9")));
+    accepted(runtime.sendMessage(RuntimeMessage.builder("Account", "i9", "Touch").commandId(payId + "-t").build()));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i9", 9, payId)));
+    runtime.close();
+    assertThat(store.savedSnapshots).isNotEmpty();
+
+    runtime = started(Fixtures.runtime(store));
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i9", 9, payId)));
+    CommandResult.Accepted touchAgain = accepted(runtime.sendMessage(
+        RuntimeMessage.builder("Account", "i9", "Touch").commandId(payId + "-t").build()));
+    CommandResult.Accepted upper = accepted(runtime.sendMessage(Bank.deposit("i9", 1,
+        payId.toUpperCase(Locale.ROOT))));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.events()).isEqualTo(first.events());
+    assertThat(touchAgain.duplicate()).isTrue();
+    assertThat(upper.duplicate()).isFalse();
+    assertThat(state("i9")).containsEntry("balance", 10L);
   }
 
   private Map<String, Object> state(String id) {
