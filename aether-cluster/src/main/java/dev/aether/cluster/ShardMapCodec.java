@@ -84,7 +84,8 @@ final class ShardMapCodec {
     }
     long format = number(json, FORMAT);
     if (format != ShardMap.FORMAT) {
-      throw fault(Problem.UNSUPPORTED_FORMAT, FORMAT, "this version reads format " + ShardMap.FORMAT + ", was " + format);
+      throw fault(Problem.UNSUPPORTED_FORMAT, FORMAT,
+          "this version reads format " + ShardMap.FORMAT + ", was " + format);
     }
     Fields fields = new Fields();
     Set<String> seen = new HashSet<>();
@@ -221,7 +222,8 @@ final class ShardMapCodec {
             e.field().equals("virtualNodes") ? VIRTUAL_NODES : LOAD_CAP, e.getMessage(), e);
       }
       if (owners.length != shards) {
-        throw fault(Problem.INCONSISTENT, OWNERS, "must hold one owner per shard (" + shards + "), holds " + owners.length);
+        throw fault(Problem.INCONSISTENT, OWNERS,
+            "must hold one owner per shard (" + shards + "), holds " + owners.length);
       }
       for (int s = 0; s < owners.length; s++) {
         if (owners[s] < ShardMap.NONE || owners[s] >= nodes.length) {

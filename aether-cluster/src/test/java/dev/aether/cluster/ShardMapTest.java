@@ -91,7 +91,8 @@ class ShardMapTest {
   void decode_refusesEachMalformedInput_withItsProblemAndField() {
     String nodes = "\"nodes\":[\"a\",\"b\"]";
     String owners = "\"owners\":[0,1,-1,1]";
-    String good = "{\"format\":1,\"epoch\":3,\"shards\":4,\"virtualNodes\":150,\"loadCapPercent\":110," + nodes + "," + owners + "}";
+    String good = "{\"format\":1,\"epoch\":3,\"shards\":4,\"virtualNodes\":150,\"loadCapPercent\":110,"
+        + nodes + "," + owners + "}";
     assertThat(ShardMap.decode(bytes(good)).owner(2)).isEmpty();
 
     refused("", Problem.MALFORMED, "$");
@@ -100,7 +101,8 @@ class ShardMapTest {
     refused(good + "x", Problem.MALFORMED, "$");
     refused(good + "{}", Problem.MALFORMED, "$");
     refused(good.replace("{\"format\":1,", "{\"format\":2,"), Problem.UNSUPPORTED_FORMAT, "format");
-    refused(good.replace("{\"format\":1,\"epoch\":3,", "{\"epoch\":3,\"format\":1,"), Problem.UNSUPPORTED_FORMAT, "format");
+    refused(good.replace("{\"format\":1,\"epoch\":3,", "{\"epoch\":3,\"format\":1,"),
+        Problem.UNSUPPORTED_FORMAT, "format");
     refused(good.replace("\"format\":1", "\"format\":\"1\""), Problem.MALFORMED, "format");
     refused(good.replace("\"epoch\":3,", ""), Problem.MISSING_FIELD, "epoch");
     refused(good.replace("," + owners, ""), Problem.MISSING_FIELD, "owners");
@@ -127,7 +129,8 @@ class ShardMapTest {
     refused(good.replace(owners, "\"owners\":[0,1,\"a\",1]"), Problem.MALFORMED, "owners[2]");
     refused(good.replace(owners, "\"owners\":[0,1,4294967296,1]"), Problem.MALFORMED, "owners[2]");
     assertThatThrownBy(() -> ShardMap.decode(new byte[ShardMap.MAX_ENCODED_BYTES + 1]))
-        .isInstanceOfSatisfying(ShardMapFormatException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TOO_LARGE));
+        .isInstanceOfSatisfying(ShardMapFormatException.class,
+            e -> assertThat(e.problem()).isEqualTo(Problem.TOO_LARGE));
     assertThatThrownBy(() -> ShardMap.decode(null)).isInstanceOf(InvalidInputException.class);
   }
 

@@ -44,7 +44,8 @@ class StoreLayoutProperties {
   }
 
   @Property(tries = 500)
-  void partition_isTheSharedStreamHashBucket(@ForAll String streamId, @ForAll @IntRange(min = 1, max = 1024) int count) {
+  void partition_isTheSharedStreamHashBucket(@ForAll String streamId,
+      @ForAll @IntRange(min = 1, max = 1024) int count) {
     assertThat(StoreLayout.partition(streamId, count)).isEqualTo(StreamHash.bucket(streamId, count));
   }
 
