@@ -1,6 +1,6 @@
 package dev.aether.nats;
 
-import java.nio.charset.StandardCharsets;
+import dev.aether.support.StreamHash;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * subject token and a stream-name fragment, injective ({@code "a.b"} and {@code "a_b"} never meet). The
  * prefix has no {@code _}, so stream names of different prefixes and namespaces never collide either.
  * {@code <p>} is the FNV-1a (32-bit) hash of the stream id's UTF-8 bytes, unsigned, modulo the partition
- * count: stable across JVMs and languages. Immutable and thread-safe.
+ * count ({@link StreamHash}): stable across JVMs and languages, and the cluster's shard hash. Immutable and
+ * thread-safe.
  */
 final class StoreLayout {
 
@@ -62,17 +63,12 @@ final class StoreLayout {
     return token.toString();
   }
 
-  /** The stable partition of a stream id: FNV-1a over its UTF-8 bytes, unsigned, modulo {@code count}. */
+  /**
+   * The stable partition of a stream id: {@link StreamHash#bucket} (FNV-1a over its UTF-8 bytes, unsigned,
+   * modulo {@code count}), the same hash the cluster uses for shards.
+   */
   static int partition(String streamId, int count) {
-    if (count == 1) {
-      return 0;
-    }
-    int hash = 0x811c9dc5;
-    for (byte b : streamId.getBytes(StandardCharsets.UTF_8)) {
-      hash ^= b & 0xff;
-      hash *= 0x01000193;
-    }
-    return Integer.remainderUnsigned(hash, count);
+    return count == 1 ? 0 : StreamHash.bucket(streamId, count);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.aether.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aether.support.StreamHash;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,12 @@ class StoreLayoutProperties {
   void partition_isStableAndInRange(@ForAll("ids") String streamId, @ForAll @IntRange(min = 1, max = 1024) int count) {
     int partition = StoreLayout.partition(streamId, count);
     assertThat(partition).isBetween(0, count - 1).isEqualTo(StoreLayout.partition(streamId, count));
+  }
+
+  @Property(tries = 500)
+  void partition_isTheSharedStreamHashBucket(@ForAll String streamId,
+      @ForAll @IntRange(min = 1, max = 1024) int count) {
+    assertThat(StoreLayout.partition(streamId, count)).isEqualTo(StreamHash.bucket(streamId, count));
   }
 
   @Example
