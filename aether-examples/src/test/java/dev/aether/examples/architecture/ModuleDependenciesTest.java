@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module table of the README, checked on the compiled main classes of every module (this module
- * depends on all of them): dependencies only point down (core, then runtime, then model; nats on core only),
+ * depends on all of them): dependencies only point down (core, then runtime, then model; nats on core only; cluster on runtime and nats),
  * and no module uses a package another module keeps to itself.
  */
 class ModuleDependenciesTest {
@@ -30,14 +30,14 @@ class ModuleDependenciesTest {
   void core_dependsOnNoOtherModule() {
     noClasses().that().resideInAnyPackage(CORE).should().dependOnClassesThat()
         .resideInAnyPackage("dev.aether.runtime..", "dev.aether.model..", "dev.aether.nats..",
-            "dev.aether.testkit..", "dev.aether.examples..")
+            "dev.aether.cluster..", "dev.aether.testkit..", "dev.aether.examples..")
         .check(main);
   }
 
   @Test
   void runtime_dependsOnCoreOnly() {
     noClasses().that().resideInAPackage("dev.aether.runtime..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.aether.model..", "dev.aether.nats..", "dev.aether.testkit..",
+        .resideInAnyPackage("dev.aether.model..", "dev.aether.nats..", "dev.aether.cluster..", "dev.aether.testkit..",
             "dev.aether.examples..")
         .check(main);
   }
@@ -45,7 +45,7 @@ class ModuleDependenciesTest {
   @Test
   void nats_dependsOnCoreOnly() {
     noClasses().that().resideInAPackage("dev.aether.nats..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.aether.runtime..", "dev.aether.model..", "dev.aether.testkit..",
+        .resideInAnyPackage("dev.aether.runtime..", "dev.aether.model..", "dev.aether.cluster..", "dev.aether.testkit..",
             "dev.aether.examples..")
         .check(main);
   }
@@ -53,7 +53,15 @@ class ModuleDependenciesTest {
   @Test
   void model_dependsOnRuntimeAndCoreOnly() {
     noClasses().that().resideInAPackage("dev.aether.model..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.aether.nats..", "dev.aether.testkit..", "dev.aether.examples..")
+        .resideInAnyPackage("dev.aether.nats..", "dev.aether.cluster..", "dev.aether.testkit..",
+            "dev.aether.examples..")
+        .check(main);
+  }
+
+  @Test
+  void cluster_dependsOnRuntimeNatsAndCoreOnly() {
+    noClasses().that().resideInAPackage("dev.aether.cluster..").should().dependOnClassesThat()
+        .resideInAnyPackage("dev.aether.model..", "dev.aether.testkit..", "dev.aether.examples..")
         .check(main);
   }
 
