@@ -158,27 +158,26 @@ public final class FeedSuite implements Suite {
    * 100,000 events, 16-30 rounds each, at commit c40564d); stable findings, not numbers of this run.
    */
   static final String ANALYSIS = """
-      Where the time goes (profiles outside the suite, at commit c40564d; JFR execution samples and process CPU \
-      time of a probe running the same projection, the feed reader alone and the raw consumer on the same \
-      100,000 events, 16-30 rounds each, on this 2-core machine while others ran tests):
+      Where the time went, and what issue 11 changed (JFR execution samples and process CPU time of a probe \
+      running the same projection and the raw consumer on the same 100,000 events, on this 2-core machine while \
+      others ran builds; the suite measured 0.38x at c40564d, 0.75x at 61009cf):
 
-      - **Catch-up is CPU-bound in two pipelined threads.** The reader's consumer thread (jnats, then \
-      `FeedItem.decode` of each commit) hands decoded commits to the projection thread (handlers and read-model \
-      store). Samples: projection thread 60%, consumer/decode thread 32%, jnats I/O threads 5%. Process CPU per \
-      100,000 events (median): raw consumer 40 ms, feed reader alone (decode, hand-off, entries) 200 ms, \
-      projection with `Map` view and data (no Jackson) 230 ms, the typed projection measured here 250 ms; raw \
-      reads bytes only, so the store spends about 1.6 us per event more before any handler runs.
-      - **Projection thread** (typed view): Jackson `convertValue` 62% of its samples (three conversions per \
-      event in `ViewCodec`: event data -> `Deposited`, row -> `Balance`, `Balance` -> row map; half of that is \
-      per-call overhead: deserialization context, root deserializer lookup, `TokenBuffer`), \
-      `InMemoryReadModelStore` 18% (row get 5.5%, `put` with its row copy and checkpoint compute 5.3%, \
-      per-event checkpoint lookup 3.9%, other 3.1%), the projector's own work (aggregate set lookup, stream id \
-      substring, `LinkedHashMap` copy of the row) about 12%, the reader's `poll` (queue, entries) 2%.
-      - **Decode thread** (feed reader alone): `EventJsonScanner` 37%, Jackson's pass over each event's data \
-      object (`JsonSlices`) 24%, jnats 12%, timestamp parsing 5%, `Instant.now()` in `Event.Builder` (a default \
-      timestamp the decoded one replaces) 2%.
-      - **`FeedPosition` copies per entry**: under 1% of the samples; with one partition each copy is arrays of \
-      one element.
+      - **Catch-up is CPU-bound in two pipelined threads**, the reader's consumer thread (jnats, then \
+      `FeedItem.decode` of each commit) and the projection thread (handlers and read-model store), next to the \
+      jnats I/O thread that both sides have. At c40564d the process spent about 2.5 us of CPU per event against \
+      the raw consumer's 0.4 us; at 61009cf about 1.5-2 us. Raw reads bytes only, so most of what remains is \
+      decoding every event into an immutable `Event` (about 0.33 us of thread CPU per event of this suite) and \
+      applying it.
+      - **Projection thread**: Jackson `convertValue` was 62% of its samples (three conversions per event in \
+      `ViewCodec`); plain records now go through `RecordCodec` (aether-core), the rows are the codec's immutable \
+      objects that the in-memory store keeps without a copy, and the projector reuses the view it wrote while the \
+      store still holds that very row object (no conversion back). Routes are found without cutting the stream \
+      id or concatenating keys. What is left: the record constructor and accessor calls, the store's checkpoint \
+      and row maps, and a `FeedPosition` per entry.
+      - **Decode thread**: Jackson's pass over each commit to cut it into events (`JsonSlices`, 24%) is gone: \
+      the scanner reads a commit's array in one pass. Names (keys, event types) and short values come from a \
+      small shared cache, strings are scanned eight bytes at a time, one timestamp parse serves the events of \
+      the same second, and `Event.Builder` no longer takes `Instant.now()` or a metadata map it then replaces.
       - **Policy with 100 outstanding** (fixed after the first runs of this suite): `JetStreamSharedFeed.pull` \
       asked for 1 message, then `pullNoWait(max - 1)`, and read until `nextMessage(1 s)` returned null. A no_wait \
       pull the server fills completely ends without a status message (checked with bare jnats against this \
