@@ -160,7 +160,9 @@ public final class FeedSuite implements Suite {
   static final String ANALYSIS = """
       Where the time went, and what issue 11 changed (JFR execution samples and process CPU time of a probe \
       running the same projection and the raw consumer on the same 100,000 events, on this 2-core machine while \
-      others ran builds; the suite measured 0.38x at c40564d, 0.75x at 61009cf):
+      others ran builds; the suite measured 0.38x at c40564d; 0.75x (paired 0.78x) at 61009cf and \
+      0.55x (paired 0.62x) at e157f0a, with the same 26% of the CPU used outside the JVM, the raw consumer at \
+      1.06M and 1.27M events/s):
 
       - **Catch-up is CPU-bound in two pipelined threads**, the reader's consumer thread (jnats, then \
       `FeedItem.decode` of each commit) and the projection thread (handlers and read-model store), next to the \

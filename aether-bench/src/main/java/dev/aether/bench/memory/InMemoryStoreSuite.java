@@ -30,7 +30,7 @@ public final class InMemoryStoreSuite implements Suite {
   /** Events in the history that the getEvents case reads. */
   static final int HISTORY = 10_000;
   /**
-   * Reads of that history per run: 2,000 (was 50,000 while the store kept `Event` objects and a read copied
+   * Reads of that history per run: 2,000 (was 50,000 while the store kept {@code Event} objects and a read copied
    * references; since issue 12 it decodes each event from its compact form, about 80 ns, so 50,000 reads took
    * 40 s a run).
    */
