@@ -3,6 +3,7 @@ package dev.aether.store;
 import dev.aether.event.Event;
 import dev.aether.event.EventMetadata;
 import dev.aether.event.PayloadLimits;
+import dev.aether.support.CanonicalUuids;
 import dev.aether.support.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,15 +53,7 @@ final class CompactEvents {
   private static final int OBJECT = 6;
   private static final int ARRAY = 7;
   private static final int UUID_STRING = 8;
-  /** The value of each lower-case hex digit by its character; -1 for every other ASCII character. */
-  private static final byte[] HEX = new byte[128];
 
-  static {
-    Arrays.fill(HEX, (byte) -1);
-    for (int i = 0; i < 16; i++) {
-      HEX["0123456789abcdef".charAt(i)] = (byte) i;
-    }
-  }
 
   private final ConcurrentHashMap<String, Integer> nameIndex = new ConcurrentHashMap<>();
   private final AtomicReferenceArray<String> names = new AtomicReferenceArray<>(MAX_NAMES);
@@ -282,42 +275,11 @@ final class CompactEvents {
     };
   }
 
-  /**
-   * The two halves of a canonical lower-case UUID string (the form {@link UUID#toString()} writes, so that
-   * formatting them gives the same string), else null.
-   */
+  /** The two halves of a canonical lower-case UUID string ({@link CanonicalUuids}), else null. */
   static long[] uuid(String s) {
-    if (s.length() != 36 || s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-'
-        || s.charAt(23) != '-') {
-      return null;
-    }
-    long a = hex(s, 0, 8);
-    long b = hex(s, 9, 13);
-    long c = hex(s, 14, 18);
-    long d = hex(s, 19, 23);
-    long e = hex(s, 24, 36);
-    if ((a | b | c | d | e) < 0) {
-      return null;
-    }
-    return new long[] {a << 32 | b << 16 | c, d << 48 | e};
+    UUID uuid = CanonicalUuids.parse(s);
+    return uuid == null ? null : new long[] {uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()};
   }
-
-  /**
-   * The value of lower-case hex digits {@code s[from, to)} (at most 15), or a negative number when one is not:
-   * a table lookup per digit, no branch on the digit's value (random ids made a branch per digit mispredict).
-   */
-  private static long hex(String s, int from, int to) {
-    long value = 0;
-    long invalid = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      int d = c < 128 ? HEX[c] : -1;
-      invalid |= d;
-      value = value << 4 | (d & 0xF);
-    }
-    return invalid < 0 ? -1 : value;
-  }
-
 
   /** A growing byte buffer. */
   private static final class Out {

@@ -1,5 +1,6 @@
 package dev.aether.runtime;
 
+import dev.aether.support.CanonicalUuids;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.UUID;
  * entries and grow to the capacity. Not thread-safe: only the actor's mailbox owner touches it.
  *
  * <p>Implementation notes. A ring of parallel arrays, one slot per entry. An id in canonical UUID form
- * ({@link #isCanonicalUuid}: 36 characters, 8-4-4-4-12 lowercase hex digits, what {@link UUID#toString()} and
+ * ({@link CanonicalUuids}: 36 characters, 8-4-4-4-12 lowercase hex digits, what {@link UUID#toString()} and
  * the runtime's generated ids give) is kept as its two 64-bit halves in {@code high}/{@code low}, any other id
  * as its string in {@code texts}, whose slot is then null for a UUID. A UUID string costs 80 bytes of heap
  * (object and array), its halves 16: with the default window of 100 that is 8 KB less per actor (about 27 B
@@ -42,16 +43,6 @@ final class CommandWindow {
     }
   }
 
-  private static final int UUID_LENGTH = 36;
-  /** The value of each ASCII character as a lowercase hex digit, -1 for the others (table, not branches). */
-  private static final byte[] HEX_DIGITS = new byte[128];
-
-  static {
-    Arrays.fill(HEX_DIGITS, (byte) -1);
-    for (int d = 0; d < 16; d++) {
-      HEX_DIGITS[Character.forDigit(d, 16)] = (byte) d;
-    }
-  }
 
   /** The text ids; null in a slot whose id is a UUID, and null as a whole until the first text id. */
   private String[] texts;
@@ -215,25 +206,18 @@ final class CommandWindow {
     }
   }
 
-  /** @return whether the id is a canonical UUID, now kept in {@code high[at]}, {@code low[at]} (one pass) */
+  /** @return whether the id is a canonical UUID ({@link CanonicalUuids}), now kept in {@code high[at]}, {@code low[at]} */
   private boolean putUuid(int at, String id) {
-    if (!hyphenated(id)) {
-      return false;
-    }
-    long g0 = hex(id, 0, 8);
-    long g1 = hex(id, 9, 13);
-    long g2 = hex(id, 14, 18);
-    long g3 = hex(id, 19, 23);
-    long g4 = hex(id, 24, 36);
-    if ((g0 | g1 | g2 | g3 | g4) < 0) {
+    UUID uuid = CanonicalUuids.parse(id);
+    if (uuid == null) {
       return false;
     }
     if (high == null) {
       high = new long[hashes.length];
       low = new long[hashes.length];
     }
-    high[at] = g0 << 32 | g1 << 16 | g2;
-    low[at] = g3 << 48 | g4;
+    high[at] = uuid.getMostSignificantBits();
+    low[at] = uuid.getLeastSignificantBits();
     return true;
   }
 
@@ -243,7 +227,8 @@ final class CommandWindow {
     if (text != null) {
       return text.equals(id);
     }
-    return isCanonicalUuid(id) && uuidHigh(id) == high[at] && uuidLow(id) == low[at];
+    UUID uuid = CanonicalUuids.parse(id);
+    return uuid != null && uuid.getMostSignificantBits() == high[at] && uuid.getLeastSignificantBits() == low[at];
   }
 
   private String textIn(int at) {
@@ -282,59 +267,5 @@ final class CommandWindow {
 
   private int index(int i) {
     return (head + i) % hashes.length;
-  }
-
-  /**
-   * Whether an id is a UUID in canonical form: 36 characters, hyphens at 8, 13, 18 and 23, lowercase hex
-   * digits elsewhere (any version or variant). Only such ids are kept as two longs.
-   *
-   * @param id the id
-   * @return whether {@code new UUID(uuidHigh(id), uuidLow(id)).toString()} equals {@code id}
-   */
-  static boolean isCanonicalUuid(String id) {
-    return hyphenated(id)
-        && (hex(id, 0, 8) | hex(id, 9, 13) | hex(id, 14, 18) | hex(id, 19, 23) | hex(id, 24, 36)) >= 0;
-  }
-
-  /**
-   * @param uuid an id for which {@link #isCanonicalUuid} holds
-   * @return its most significant 64 bits
-   */
-  static long uuidHigh(String uuid) {
-    return hex(uuid, 0, 8) << 32 | hex(uuid, 9, 13) << 16 | hex(uuid, 14, 18);
-  }
-
-  /**
-   * @param uuid an id for which {@link #isCanonicalUuid} holds
-   * @return its least significant 64 bits
-   */
-  static long uuidLow(String uuid) {
-    return hex(uuid, 19, 23) << 48 | hex(uuid, 24, 36);
-  }
-
-  private static boolean hyphenated(String id) {
-    return id.length() == UUID_LENGTH && id.charAt(8) == '-' && id.charAt(13) == '-' && id.charAt(18) == '-'
-        && id.charAt(23) == '-';
-  }
-
-  /**
-   * @return the value of the lowercase hex digits in {@code [from, to)} (at most 12, so never negative), or -1
-   *     when a character there is not one; the digits are validated and read through a table, without a
-   *     branch on each (a branch on digit or letter mispredicts on random ids: 4x slower)
-   */
-  private static long hex(String s, int from, int to) {
-    long bits = 0;
-    int all = 0;
-    for (int i = from; i < to; i++) {
-      int d = digit(s.charAt(i));
-      all |= d;
-      bits = bits << 4 | d & 0xf;
-    }
-    return all < 0 ? -1 : bits;
-  }
-
-  /** @return the value of a lowercase hex digit, or -1 */
-  private static int digit(char c) {
-    return c < HEX_DIGITS.length ? HEX_DIGITS[c] : -1;
   }
 }
