@@ -1,14 +1,10 @@
 package dev.aether.bench.peers;
 
-import dev.aether.bench.Heap;
 import dev.aether.bench.Jit;
-import dev.aether.bench.Meter;
-import dev.aether.bench.RunCost;
 import static dev.aether.bench.peers.Workload.ACTORS;
 import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
 
-import dev.aether.bench.Benchmark;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
@@ -29,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link RuntimeMessage} built when it is sent, through the {@link Workload.Window}. Used by one thread at a
  * time.
  */
-final class AetherPeer implements Benchmark {
+final class AetherPeer extends PeerSide {
 
   static final String TYPE = "Account";
 
@@ -42,42 +38,17 @@ final class AetherPeer implements Benchmark {
   /** The event. */
   record Deposited(long amount) {}
 
-  private final List<RunCost> costs = new ArrayList<>();
-  private final List<Long> kept = new ArrayList<>();
-  private boolean measuringKept;
   private final String[] actorIds = new String[ACTORS];
   private int runNumber;
   private InMemoryEventStore store;
   private Runtime runtime;
-  private long before;
-  private RunCost cost;
-  private long runEnd;
-  private boolean metered = true;
 
-  /** @return each run's costs, in run order (warm-up runs first) */
-  List<RunCost> costs() {
-    return costs;
-  }
-  /** @return the heap kept by each run measured with {@link #measuringKept(boolean)} on, in bytes */
-  List<Long> kept() {
-    return kept;
-  }
 
-  /**
-   * Turns the heap measurement on or off. On, a run forces full GCs before and after (untimed) and records the
-   * heap it kept instead of its costs; off, nothing forces a collection, so that timed runs collect the earlier
-   * runs' garbage as a long-running process does.
-   *
-   * @param on whether runs measure the heap they keep
-   */
-  void measuringKept(boolean on) {
-    this.measuringKept = on;
-  }
 
-  @Override
-  public boolean collectBeforeRun() {
-    return false;
-  }
+
+
+
+
 
 
   static Behavior<Account> behavior() {
@@ -87,15 +58,7 @@ final class AetherPeer implements Benchmark {
         .build();
   }
 
-  /**
-   * Turns the per-run costs on or off: the suite's untimed pre-warm runs skip the timer wait and the heap
-   * measurement and record nothing.
-   *
-   * @param metered whether runs record their costs
-   */
-  void metered(boolean metered) {
-    this.metered = metered;
-  }
+
 
   @Override
   public void setUp() {
@@ -110,12 +73,11 @@ final class AetherPeer implements Benchmark {
     }
     activations.forEach(CompletableFuture::join);
     Jit.awaitQuiet();
-    before = measuringKept ? Heap.usedAfterGc() : 0;
+    startMeasuring();
   }
 
   @Override
-  public long run() {
-    Meter meter = Meter.start();
+  void drive() {
     Workload.Window window = new Workload.Window();
     for (int i = 0; i < COMMANDS; i++) {
       window.acquire();
@@ -124,9 +86,6 @@ final class AetherPeer implements Benchmark {
               result != null ? result : failure));
     }
     window.awaitAll();
-    cost = meter.stop();
-    runEnd = System.nanoTime();
-    return COMMANDS;
   }
 
   @Override
@@ -138,14 +97,7 @@ final class AetherPeer implements Benchmark {
           throw new IllegalStateException(actorId + " is at version " + version + ", expected " + PER_ACTOR);
         }
       }
-      if (metered) {
-        if (measuringKept) {
-        Workload.awaitTimers(runEnd);
-        kept.add(Heap.usedAfterGc() - before);
-      } else {
-        costs.add(cost);
-      }
-      }
+      finishMeasuring();
     } finally {
       runtime.close();
       runtime = null;

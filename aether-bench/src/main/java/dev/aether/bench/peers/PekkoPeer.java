@@ -1,16 +1,12 @@
 package dev.aether.bench.peers;
 
-import dev.aether.bench.Heap;
 import dev.aether.bench.Jit;
-import dev.aether.bench.Meter;
-import dev.aether.bench.RunCost;
 import static dev.aether.bench.peers.Workload.ACTORS;
 import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.aether.bench.Benchmark;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +35,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
  * run (untimed) the entities stop and their events are deleted from the journal, so runs do not pile up
  * events. Used by one thread at a time.
  */
-final class PekkoPeer implements Benchmark, AutoCloseable {
+final class PekkoPeer extends PeerSide implements AutoCloseable {
 
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -50,9 +46,6 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
       pekko.persistence.snapshot-store.plugin = "pekko.persistence.no-snapshot-store"
       """;
 
-  private final List<RunCost> costs = new ArrayList<>();
-  private final List<Long> kept = new ArrayList<>();
-  private boolean measuringKept;
   private final ActorSystem<SpawnProtocol.Command> system;
   private final Scheduler scheduler;
   private final org.apache.pekko.actor.ActorRef journal;
@@ -60,10 +53,6 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
   private final ActorRef<PekkoAccount.Command>[] entities = new ActorRef[ACTORS];
   private final String[] persistenceIds = new String[ACTORS];
   private int runNumber;
-  private long before;
-  private RunCost cost;
-  private long runEnd;
-  private boolean metered = true;
 
   /** Starts the actor system. */
   PekkoPeer() {
@@ -74,41 +63,15 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
     journal = Persistence.get(Adapter.toClassic(system)).journalFor("", ConfigFactory.empty());
   }
 
-  /** @return each run's costs, in run order (warm-up runs first) */
-  List<RunCost> costs() {
-    return costs;
-  }
-  /** @return the heap kept by each run measured with {@link #measuringKept(boolean)} on, in bytes */
-  List<Long> kept() {
-    return kept;
-  }
-
-  /**
-   * Turns the heap measurement on or off. On, a run forces full GCs before and after (untimed) and records the
-   * heap it kept instead of its costs; off, nothing forces a collection, so that timed runs collect the earlier
-   * runs' garbage as a long-running process does.
-   *
-   * @param on whether runs measure the heap they keep
-   */
-  void measuringKept(boolean on) {
-    this.measuringKept = on;
-  }
-
-  @Override
-  public boolean collectBeforeRun() {
-    return false;
-  }
 
 
-  /**
-   * Turns the per-run costs on or off: the suite's untimed pre-warm runs skip the timer wait and the heap
-   * measurement and record nothing.
-   *
-   * @param metered whether runs record their costs
-   */
-  void metered(boolean metered) {
-    this.metered = metered;
-  }
+
+
+
+
+
+
+
 
   @Override
   public void setUp() {
@@ -127,12 +90,11 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
     }
     requireBalances(0); // every entity has recovered (from nothing)
     Jit.awaitQuiet();
-    before = measuringKept ? Heap.usedAfterGc() : 0;
+    startMeasuring();
   }
 
   @Override
-  public long run() {
-    Meter meter = Meter.start();
+  void drive() {
     Workload.Window window = new Workload.Window();
     for (int i = 0; i < COMMANDS; i++) {
       window.acquire();
@@ -142,21 +104,11 @@ final class PekkoPeer implements Benchmark, AutoCloseable {
               reply != null ? reply : failure));
     }
     window.awaitAll();
-    cost = meter.stop();
-    runEnd = System.nanoTime();
-    return COMMANDS;
   }
 
   @Override
   public void tearDown() {
-    if (metered) {
-      if (measuringKept) {
-        Workload.awaitTimers(runEnd);
-        kept.add(Heap.usedAfterGc() - before);
-      } else {
-        costs.add(cost);
-      }
-    }
+    finishMeasuring();
     requireBalances(PER_ACTOR); // after the measurement: its asks' timers are not the run's
     List<CompletableFuture<?>> pending = new ArrayList<>(ACTORS);
     for (ActorRef<PekkoAccount.Command> entity : entities) {
