@@ -213,17 +213,30 @@ public final class JsonValues {
      * @return false when the object already has the key (nothing is changed)
      */
     public boolean add(String key, Object value) {
+      if (contains(key)) {
+        return false;
+      }
+      append(key, value);
+      return true;
+    }
+
+    private boolean contains(String key) {
       if (large != null) {
-        if (large.containsKey(key)) {
-          return false;
-        }
-        large.put(key, value);
-        return true;
+        return large.containsKey(key);
       }
       for (int i = 0; i < size; i++) {
         if (keys[i].equals(key)) {
-          return false;
+          return true;
         }
+      }
+      return false;
+    }
+
+    /** Adds an entry whose key is not there (the caller knows: its source is a map). */
+    private void append(String key, Object value) {
+      if (large != null) {
+        large.put(key, value);
+        return;
       }
       if (size == FrozenObject.MAX_ENTRIES) {
         large = new LinkedHashMap<>();
@@ -231,7 +244,7 @@ public final class JsonValues {
           large.put(keys[i], values[i]);
         }
         large.put(key, value);
-        return true;
+        return;
       }
       if (size == keys.length) {
         keys = Arrays.copyOf(keys, Math.min(FrozenObject.MAX_ENTRIES, size * 2));
@@ -239,7 +252,6 @@ public final class JsonValues {
       }
       keys[size] = key;
       values[size++] = value;
-      return true;
     }
 
     /** @return the object; the builder must not be used afterwards */
@@ -481,7 +493,7 @@ public final class JsonValues {
       if (targets[level] instanceof List<?> list) {
         ((List<Object>) list).add(value);
       } else {
-        ((ObjectBuilder) targets[level]).add(keys[level], value);
+        ((ObjectBuilder) targets[level]).append(keys[level], value); // a map's keys are distinct
       }
     }
 
