@@ -2,7 +2,6 @@ package dev.aether.bench.peers;
 
 import dev.aether.bench.Jit;
 import static dev.aether.bench.peers.Workload.ACTORS;
-import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
 
 import dev.aether.runtime.ActorKey;
@@ -77,15 +76,10 @@ final class AetherPeer extends PeerSide {
   }
 
   @Override
-  void drive() {
-    Workload.Window window = new Workload.Window();
-    for (int i = 0; i < COMMANDS; i++) {
-      window.acquire();
-      runtime.sendMessage(RuntimeMessage.of(TYPE, actorIds[i % ACTORS], "Deposit", Map.of("amount", 1)))
-          .whenComplete((result, failure) -> window.done(result != null && result.isAccepted(),
-              result != null ? result : failure));
-    }
-    window.awaitAll();
+  void send(int i, Workload.Window window) {
+    runtime.sendMessage(RuntimeMessage.of(TYPE, actorIds[i % ACTORS], "Deposit", Map.of("amount", 1)))
+        .whenComplete((result, failure) -> window.done(result != null && result.isAccepted(),
+            result != null ? result : failure));
   }
 
   @Override

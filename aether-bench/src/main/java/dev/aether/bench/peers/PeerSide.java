@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * What both sides of the peer workload measure the same way: each timed run's cost ({@link RunCost}), or, in
- * separate untimed runs, the heap a run keeps; and no forced GC before a timed run. A side drives the
- * workload in {@link #drive()} and calls {@link #startMeasuring()} at the end of its set-up and
+ * separate untimed runs, the heap a run keeps; and no forced GC before a timed run. A side sends one
+ * command in {@link #send} and calls {@link #startMeasuring()} at the end of its set-up and
  * {@link #finishMeasuring()} in its tear-down. Not thread-safe: the suite's thread only.
  */
 abstract class PeerSide implements Benchmark {
@@ -23,13 +23,24 @@ abstract class PeerSide implements Benchmark {
   private RunCost cost;
   private long runEnd;
 
-  /** Sends the workload's commands and waits for every reply; timed. */
-  abstract void drive();
+  /**
+   * Sends the {@code i}-th command of a run, asynchronously; its reply must end in {@link Workload.Window#done}.
+   *
+   * @param i the command's number in the run, 0-based
+   * @param window the run's window of outstanding commands
+   */
+  abstract void send(int i, Workload.Window window);
 
+  /** Sends the workload's commands, at most {@value Workload#OUTSTANDING} outstanding, and waits for every reply. */
   @Override
   public final long run() {
     Meter meter = Meter.start();
-    drive();
+    Workload.Window window = new Workload.Window();
+    for (int i = 0; i < Workload.COMMANDS; i++) {
+      window.acquire();
+      send(i, window);
+    }
+    window.awaitAll();
     cost = meter.stop();
     runEnd = System.nanoTime();
     return Workload.COMMANDS;

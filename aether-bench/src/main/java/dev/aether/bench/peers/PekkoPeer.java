@@ -2,7 +2,6 @@ package dev.aether.bench.peers;
 
 import dev.aether.bench.Jit;
 import static dev.aether.bench.peers.Workload.ACTORS;
-import static dev.aether.bench.peers.Workload.COMMANDS;
 import static dev.aether.bench.peers.Workload.PER_ACTOR;
 
 import com.typesafe.config.Config;
@@ -94,16 +93,11 @@ final class PekkoPeer extends PeerSide implements AutoCloseable {
   }
 
   @Override
-  void drive() {
-    Workload.Window window = new Workload.Window();
-    for (int i = 0; i < COMMANDS; i++) {
-      window.acquire();
-      AskPattern.<PekkoAccount.Command, StatusReply<Done>>ask(entities[i % ACTORS],
-              replyTo -> new PekkoAccount.Deposit(1, replyTo), Workload.TIMEOUT, scheduler)
-          .whenComplete((reply, failure) -> window.done(reply != null && reply.isSuccess(),
-              reply != null ? reply : failure));
-    }
-    window.awaitAll();
+  void send(int i, Workload.Window window) {
+    AskPattern.<PekkoAccount.Command, StatusReply<Done>>ask(entities[i % ACTORS],
+            replyTo -> new PekkoAccount.Deposit(1, replyTo), Workload.TIMEOUT, scheduler)
+        .whenComplete((reply, failure) -> window.done(reply != null && reply.isSuccess(),
+            reply != null ? reply : failure));
   }
 
   @Override
