@@ -258,6 +258,10 @@ final class JetStreamSharedFeed implements SharedFeed {
   private void add(FeedItem item) {
     lock.lock();
     try {
+      if (closed) {
+        handBack(item); // pulled while closing: to another member now, not after the ack timeout
+        return;
+      }
       items.add(item);
       changed.signalAll();
     } finally {
@@ -270,9 +274,13 @@ final class JetStreamSharedFeed implements SharedFeed {
     if (closed) {
       return;
     }
-    closed = true;
+    List<FeedItem> pulled;
+    List<FeedDelivery> notHandedOut;
     lock.lock();
     try {
+      closed = true;
+      pulled = new ArrayList<>(items);
+      notHandedOut = new ArrayList<>(ready);
       items.clear();
       ready.clear();
       changed.signalAll();
@@ -287,7 +295,19 @@ final class JetStreamSharedFeed implements SharedFeed {
       }
     }
     threads.forEach(Thread::interrupt);
+    // what this member pulled but no poll took goes back to the group at once (a nak), so a closing member
+    // (a node leaving, a runtime stopping) delays nobody by the ack timeout; deliveries a poll took are
+    // settled by their taker. After the unsubscribe: a nak before it could be redelivered
+    // to this member's own pull still waiting on the server, and be lost with the subscription
+    pulled.forEach(JetStreamSharedFeed::handBack);
+    notHandedOut.forEach(d -> ((Delivery) d).round().nak(Duration.ZERO));
     onClose.run();
+  }
+
+  private static void handBack(FeedItem item) {
+    if (item instanceof FeedItem.Commit commit) {
+      Round.nakQuietly(commit.message());
+    }
   }
 
   private void requireOpen() {
@@ -340,6 +360,14 @@ final class JetStreamSharedFeed implements SharedFeed {
         } catch (RuntimeException e) {
           LOG.debug("a nak was not sent; the commit comes back after the ack timeout", e);
         }
+      }
+    }
+
+    static void nakQuietly(Message message) {
+      try {
+        message.nak();
+      } catch (RuntimeException e) {
+        LOG.debug("a nak was not sent; the commit comes back after the ack timeout", e);
       }
     }
 

@@ -174,6 +174,30 @@ class JetStreamFeedIT {
     }
   }
 
+  @Test
+  void sharedGroup_aClosingMember_handsBackAtOnceWhatItPulledButNoPollTook() {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "handback").build())) {
+      String streamId = newStreamId();
+      store.append(streamId, 0, List.of(event(streamId, 1), event(streamId, 2), event(streamId, 3)));
+      SharedFeedOptions slow = SharedFeedOptions.builder().ackTimeout(Duration.ofMinutes(2)).build();
+      SharedFeed first = store.openShared("handback", FeedStart.beginning(), slow);
+      assertThat(deliveries(first, 1)).hasSize(1); // taken, never settled; the commit's other two wait in the member
+
+      first.close();
+      SharedFeed second = store.openShared("handback", FeedStart.beginning(), slow);
+
+      List<FeedDelivery> again = new ArrayList<>();
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (again.size() < 3 && System.nanoTime() < until) {
+        again.addAll(second.poll(3 - again.size(), Duration.ofMillis(200)));
+      }
+      assertThat(again).as("the commit, handed back long before the two-minute ack timeout")
+          .extracting(d -> d.entry().event().version()).containsExactly(1L, 2L, 3L);
+      second.close();
+    }
+  }
+
   private static List<FeedDelivery> deliveries(SharedFeed member, int count) {
     List<FeedDelivery> out = new ArrayList<>();
     await().atMost(PATIENCE).until(() -> {
