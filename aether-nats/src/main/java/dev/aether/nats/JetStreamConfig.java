@@ -178,6 +178,17 @@ public final class JetStreamConfig {
     return namespace;
   }
 
+  /**
+   * The namespace as one subject token and stream or bucket name fragment ({@code _} doubled, {@code .} as
+   * {@code _d}), as the store's stream names use it; other NATS resources of the namespace (the cluster's KV
+   * buckets and subjects) use the same token.
+   *
+   * @return the token
+   */
+  public String namespaceToken() {
+    return StoreLayout.namespaceToken(namespace);
+  }
+
   /** @return the first subject token, {@code [A-Za-z0-9-]} */
   public String subjectPrefix() {
     return subjectPrefix;

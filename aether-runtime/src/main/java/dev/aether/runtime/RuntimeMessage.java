@@ -67,6 +67,28 @@ public final class RuntimeMessage {
     checkSize(this.payload, this.metadata, copier.sizeBound(), limits.maxBytes());
   }
 
+  /** A copy of a validated message with another deadline: nothing to check again. */
+  private RuntimeMessage(RuntimeMessage message, Instant deadline) {
+    this.target = message.target;
+    this.command = message.command;
+    this.payload = message.payload;
+    this.commandId = message.commandId;
+    this.metadata = message.metadata;
+    this.deadline = deadline;
+  }
+
+  /**
+   * The same message (same command id) with a deadline: what a gateway that forwards a message sends, so the
+   * node deciding it keeps the sender's time budget.
+   *
+   * @param deadline the new deadline
+   * @return a message equal to this one but for the deadline
+   * @throws dev.aether.InvalidInputException naming {@code deadline} when null
+   */
+  public RuntimeMessage withDeadline(Instant deadline) {
+    return new RuntimeMessage(this, Checks.notNull(deadline, "deadline"));
+  }
+
   /**
    * Refuses a payload and metadata whose JSON together exceed the size limit; measures exactly only when the
    * copier's upper bound exceeds it.
