@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Who owns which shard: the cluster's shard map, one value in one KV key, written only by compare-and-set and
@@ -234,6 +235,43 @@ public final class ShardMap {
       }
     }
     return Collections.unmodifiableList(moves);
+  }
+
+  /** The owner of a shard without allocating: a node id, or null for none. The shard must be in range. */
+  String ownerId(int shard) {
+    int owner = owners[shard];
+    return owner == NONE ? null : nodes[owner];
+  }
+
+  /**
+   * A step towards {@code target}: this map with some of the moves to it applied and the epoch one higher
+   * (a warm handoff moves shards in bounded batches, each batch one map update). The members are the target's
+   * plus every node that still owns a shard.
+   *
+   * @param target the map the moves lead to (same shard count and placement)
+   * @param moves some of {@code movesTo(target)}
+   * @return the next map
+   */
+  ShardMap step(ShardMap target, Collection<ShardMove> moves) {
+    String[] owner = new String[owners.length];
+    for (int s = 0; s < owners.length; s++) {
+      owner[s] = ownerId(s);
+    }
+    for (ShardMove move : moves) {
+      owner[move.shard()] = move.to().orElse(null);
+    }
+    TreeSet<String> members = new TreeSet<>(Arrays.asList(target.nodes));
+    for (String node : owner) {
+      if (node != null) {
+        members.add(node);
+      }
+    }
+    String[] table = members.toArray(String[]::new);
+    int[] next = new int[owners.length];
+    for (int s = 0; s < owners.length; s++) {
+      next[s] = owner[s] == null ? NONE : Arrays.binarySearch(table, owner[s]);
+    }
+    return new ShardMap(shards, placement, Math.addExact(epoch, 1), table, next);
   }
 
   String[] nodesArray() {

@@ -1,0 +1,127 @@
+package dev.aether.cluster;
+
+import dev.aether.InvalidInputException;
+import dev.aether.nats.JetStreamConfig;
+import dev.aether.runtime.CommandGateway;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.RuntimeConfig;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.support.Checks;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A thin client of a cluster, not a node: it watches the shard map read-only and sends each command straight
+ * to the node that owns its actor's shard (one hop), following {@code MOVED} and retrying with the same
+ * command id within the deadline exactly as a node's {@link DistributedRuntime} does. It runs no actors and
+ * holds no lease. Clients in other languages can do the same (the map is JSON in KV, the shard is FNV-1a of
+ * the stream id, the wire is documented in the module README), or send to {@code <prefix>.<ns>.cmd}, which any
+ * node forwards.
+ *
+ * <pre>{@code
+ * try (AetherClient client = AetherClient.builder(connection, storeConfig).build()) {
+ *   CommandResult r = client.sendMessage(RuntimeMessage.of("Account", "acc-42", "Deposit", Map.of("amount", 5)))
+ *       .join();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the watch; the connection stays the caller's.
+ */
+public final class AetherClient implements CommandGateway, AutoCloseable {
+
+  private final MapView maps;
+  private final Router router;
+
+  private AetherClient(Builder b) {
+    ClusterNames names = ClusterNames.of(b.store);
+    this.maps = new MapView(ClusterKv.openMapBucket(b.connection, names), (previous, next) -> {}).start();
+    this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout);
+  }
+
+  /**
+   * Starts building a client.
+   *
+   * @param connection the NATS connection to use (stays the caller's)
+   * @param store the cluster's store configuration (its namespace and subject prefix)
+   * @return a builder
+   * @throws InvalidInputException naming {@code connection} or {@code store} when null
+   */
+  public static Builder builder(Connection connection, JetStreamConfig store) {
+    return new Builder(Checks.notNull(connection, "connection"), Checks.notNull(store, "store"));
+  }
+
+  /**
+   * Sends a command to the node that owns its actor.
+   *
+   * @param message the command
+   * @return completes with the owner's outcome; never exceptionally ({@code TIMEOUT} when no owner answered by
+   *     the deadline, saying whether an attempt may have been applied)
+   * @throws InvalidInputException naming {@code message} when null
+   */
+  @Override
+  public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
+    return router.sendMessage(message);
+  }
+
+  /** @return the newest shard map seen; empty before the cluster has one */
+  public Optional<ShardMap> map() {
+    return Optional.ofNullable(maps.map());
+  }
+
+  @Override
+  public void close() {
+    router.close();
+    maps.close();
+  }
+
+  /** Builds an {@link AetherClient}. Not thread-safe. */
+  public static final class Builder {
+
+    private final Connection connection;
+    private final JetStreamConfig store;
+    private Duration commandTimeout = RuntimeConfig.DEFAULT_COMMAND_TIMEOUT;
+    private int maxHops = ClusterConfig.DEFAULT_MAX_HOPS;
+
+    private Builder(Connection connection, JetStreamConfig store) {
+      this.connection = connection;
+      this.store = store;
+    }
+
+    /**
+     * @param timeout the budget of a message without a deadline, positive (default 5 s)
+     * @return this builder
+     * @throws InvalidInputException naming {@code commandTimeout}
+     */
+    public Builder commandTimeout(Duration timeout) {
+      Checks.notNull(timeout, "commandTimeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new InvalidInputException("commandTimeout", "must be positive, was " + timeout);
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * @param hops redirects one attempt follows, 1 to 16 (default 3)
+     * @return this builder
+     * @throws InvalidInputException naming {@code maxHops}
+     */
+    public Builder maxHops(int hops) {
+      this.maxHops = ClusterConfig.builder(store).maxHops(hops).build().maxHops();
+      return this;
+    }
+
+    /**
+     * Opens the map watch.
+     *
+     * @return the client
+     * @throws dev.aether.store.StoreUnavailableException when the cluster's bucket cannot be opened (no node
+     *     ever ran in this namespace, or NATS cannot be reached)
+     */
+    public AetherClient build() {
+      return new AetherClient(this);
+    }
+  }
+}

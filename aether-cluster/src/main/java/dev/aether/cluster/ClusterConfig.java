@@ -1,0 +1,301 @@
+package dev.aether.cluster;
+
+import dev.aether.InvalidInputException;
+import dev.aether.nats.JetStreamConfig;
+import dev.aether.support.Checks;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How one node takes part in a cluster: its id, the lease timings, the shard count and placement used when it
+ * creates the cluster, and the handoff and routing bounds. The namespace, subject prefix, replicas and storage
+ * come from the store's {@link JetStreamConfig}, so a node's cluster resources always belong to the namespace
+ * of its events: the KV buckets {@code <prefix>_<ns>_CLUSTER} (the shard map, key {@code map}) and
+ * {@code <prefix>_<ns>_LEASES} (keys {@code node.<id>} and {@code leader}), and the subjects
+ * {@code <prefix>.<ns>.node.<id>.cmd} / {@code .ctl}, {@code <prefix>.<ns>.cmd} and
+ * {@code <prefix>.<ns>.cluster.status} ({@code <ns>} = {@link JetStreamConfig#namespaceToken()}).
+ *
+ * <p>Built by {@link #builder(JetStreamConfig)}; every setting has a validated default. An immutable value;
+ * thread-safe.
+ */
+public final class ClusterConfig {
+
+  /** Lease renewal interval by default. */
+  public static final Duration DEFAULT_LEASE_INTERVAL = Duration.ofMillis(500);
+  /** How long without a renewal before a node is declared dead, by default. */
+  public static final Duration DEFAULT_DEAD_AFTER = Duration.ofMillis(1500);
+  /** The fewest milliseconds between renewals. */
+  public static final Duration MIN_LEASE_INTERVAL = Duration.ofMillis(50);
+  /** Shards moved in one warm handoff step, by default. */
+  public static final int DEFAULT_HANDOFF_BATCH = 128;
+  /** Actors a new owner warms up per handoff step, by default (the old owner's most recently used). */
+  public static final int DEFAULT_WARMUP_ACTORS = 1_000;
+  /** How long a handoff step waits for its new owners to warm up, by default. */
+  public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofSeconds(5);
+  /** How many {@code MOVED} answers a command follows, by default. */
+  public static final int DEFAULT_MAX_HOPS = 3;
+  /** How long a graceful leave waits for its shards to be handed off, by default. */
+  public static final Duration DEFAULT_LEAVE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final JetStreamConfig store;
+  private final String nodeId;
+  private final Duration leaseInterval;
+  private final Duration deadAfter;
+  private final Shards shards;
+  private final PlacementConfig placement;
+  private final int handoffBatch;
+  private final int warmupActors;
+  private final Duration warmupTimeout;
+  private final int maxHops;
+  private final Duration leaveTimeout;
+
+  private ClusterConfig(Builder b) {
+    store = b.store;
+    nodeId = b.nodeId;
+    leaseInterval = b.leaseInterval;
+    deadAfter = b.deadAfter;
+    shards = b.shards;
+    placement = b.placement;
+    handoffBatch = b.handoffBatch;
+    warmupActors = b.warmupActors;
+    warmupTimeout = b.warmupTimeout;
+    maxHops = b.maxHops;
+    leaveTimeout = b.leaveTimeout;
+  }
+
+  /**
+   * A builder with the defaults and a random node id ({@code node-} and 8 hex digits).
+   *
+   * @param store the store's configuration (namespace, subject prefix, replicas, storage)
+   * @return a new builder
+   * @throws InvalidInputException naming {@code store} when null
+   */
+  public static Builder builder(JetStreamConfig store) {
+    return new Builder(Checks.notNull(store, "store"));
+  }
+
+  /** @return a builder starting from this configuration */
+  public Builder toBuilder() {
+    return new Builder(store).nodeId(nodeId).leaseInterval(leaseInterval).deadAfter(deadAfter).shards(shards)
+        .placement(placement).handoffBatch(handoffBatch).warmupActors(warmupActors).warmupTimeout(warmupTimeout)
+        .maxHops(maxHops).leaveTimeout(leaveTimeout);
+  }
+
+  /** @return the store's configuration: namespace, subject prefix, replicas and storage of the buckets */
+  public JetStreamConfig store() {
+    return store;
+  }
+
+  /** @return this node's id: 1 to 64 characters of {@code [A-Za-z0-9_-]}, unique in the cluster */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** @return how often the node renews its lease (and the leader its leadership) */
+  public Duration leaseInterval() {
+    return leaseInterval;
+  }
+
+  /**
+   * How long a node may go without renewing its lease before the leader declares it dead and hands its
+   * shards to others; the lease bucket keeps a key twice this long (its max age).
+   *
+   * @return at least two lease intervals
+   */
+  public Duration deadAfter() {
+    return deadAfter;
+  }
+
+  /** @return the shard count a node creating the cluster writes into the map (later nodes check it) */
+  public Shards shards() {
+    return shards;
+  }
+
+  /** @return the placement a node creating the cluster writes into the map */
+  public PlacementConfig placement() {
+    return placement;
+  }
+
+  /** @return the most shards one warm handoff step moves */
+  public int handoffBatch() {
+    return handoffBatch;
+  }
+
+  /** @return the most actors a new owner warms up per step (0: cold moves) */
+  public int warmupActors() {
+    return warmupActors;
+  }
+
+  /** @return how long a handoff step waits for warm-ups before it switches anyway */
+  public Duration warmupTimeout() {
+    return warmupTimeout;
+  }
+
+  /** @return how many {@code MOVED} redirects one attempt follows */
+  public int maxHops() {
+    return maxHops;
+  }
+
+  /** @return how long {@link ClusterNode#leave()} waits for the shards to move */
+  public Duration leaveTimeout() {
+    return leaveTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterConfig[namespace=" + store.namespace() + ", nodeId=" + nodeId + ", leaseInterval="
+        + leaseInterval + ", deadAfter=" + deadAfter + ", shards=" + shards.count() + ", placement=" + placement
+        + ", handoffBatch=" + handoffBatch + ", warmupActors=" + warmupActors + ", warmupTimeout=" + warmupTimeout
+        + ", maxHops=" + maxHops + ", leaveTimeout=" + leaveTimeout + "]";
+  }
+
+  /** Builds a {@link ClusterConfig}; each setter checks its value. Not thread-safe. */
+  public static final class Builder {
+
+    private final JetStreamConfig store;
+    private String nodeId = "node-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    private Duration leaseInterval = DEFAULT_LEASE_INTERVAL;
+    private Duration deadAfter = DEFAULT_DEAD_AFTER;
+    private Shards shards = Shards.defaults();
+    private PlacementConfig placement = PlacementConfig.defaults();
+    private int handoffBatch = DEFAULT_HANDOFF_BATCH;
+    private int warmupActors = DEFAULT_WARMUP_ACTORS;
+    private Duration warmupTimeout = DEFAULT_WARMUP_TIMEOUT;
+    private int maxHops = DEFAULT_MAX_HOPS;
+    private Duration leaveTimeout = DEFAULT_LEAVE_TIMEOUT;
+
+    private Builder(JetStreamConfig store) {
+      this.store = store;
+    }
+
+    /**
+     * @param nodeId 1 to 64 characters of {@code [A-Za-z0-9_-]}
+     * @return this builder
+     * @throws InvalidInputException naming {@code nodeId}
+     */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = NodeIds.check(nodeId, "nodeId");
+      return this;
+    }
+
+    /**
+     * @param interval how often to renew the lease, at least {@link #MIN_LEASE_INTERVAL}
+     * @return this builder
+     * @throws InvalidInputException naming {@code leaseInterval}
+     */
+    public Builder leaseInterval(Duration interval) {
+      Checks.notNull(interval, "leaseInterval");
+      if (interval.compareTo(MIN_LEASE_INTERVAL) < 0) {
+        throw new InvalidInputException("leaseInterval", "must be at least " + MIN_LEASE_INTERVAL.toMillis()
+            + " ms, was " + interval.toMillis() + " ms");
+      }
+      this.leaseInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param deadAfter how long without renewal before a node is dead; at least two lease intervals (checked
+     *     by {@link #build()})
+     * @return this builder
+     * @throws InvalidInputException naming {@code deadAfter} when null
+     */
+    public Builder deadAfter(Duration deadAfter) {
+      this.deadAfter = Checks.notNull(deadAfter, "deadAfter");
+      return this;
+    }
+
+    /**
+     * @param shards the shard count when this node creates the cluster
+     * @return this builder
+     * @throws InvalidInputException naming {@code shards} when null
+     */
+    public Builder shards(Shards shards) {
+      this.shards = Checks.notNull(shards, "shards");
+      return this;
+    }
+
+    /**
+     * @param placement the placement when this node creates the cluster
+     * @return this builder
+     * @throws InvalidInputException naming {@code placement} when null
+     */
+    public Builder placement(PlacementConfig placement) {
+      this.placement = Checks.notNull(placement, "placement");
+      return this;
+    }
+
+    /**
+     * @param shardsPerStep the most shards per handoff step, 1 or more
+     * @return this builder
+     * @throws InvalidInputException naming {@code handoffBatch}
+     */
+    public Builder handoffBatch(int shardsPerStep) {
+      this.handoffBatch = (int) Checks.positive(shardsPerStep, "handoffBatch");
+      return this;
+    }
+
+    /**
+     * @param actors the most actors warmed up per handoff step, 0 for cold moves
+     * @return this builder
+     * @throws InvalidInputException naming {@code warmupActors} when negative
+     */
+    public Builder warmupActors(int actors) {
+      this.warmupActors = (int) Checks.notNegative(actors, "warmupActors");
+      return this;
+    }
+
+    /**
+     * @param timeout how long a step waits for warm-ups, positive
+     * @return this builder
+     * @throws InvalidInputException naming {@code warmupTimeout}
+     */
+    public Builder warmupTimeout(Duration timeout) {
+      this.warmupTimeout = positive(timeout, "warmupTimeout");
+      return this;
+    }
+
+    /**
+     * @param hops how many redirects one attempt follows, 1 to 16
+     * @return this builder
+     * @throws InvalidInputException naming {@code maxHops}
+     */
+    public Builder maxHops(int hops) {
+      if (hops < 1 || hops > 16) {
+        throw new InvalidInputException("maxHops", "must be 1 to 16, was " + hops);
+      }
+      this.maxHops = hops;
+      return this;
+    }
+
+    /**
+     * @param timeout how long a graceful leave waits for its handoff, positive
+     * @return this builder
+     * @throws InvalidInputException naming {@code leaveTimeout}
+     */
+    public Builder leaveTimeout(Duration timeout) {
+      this.leaveTimeout = positive(timeout, "leaveTimeout");
+      return this;
+    }
+
+    /**
+     * @return the configuration
+     * @throws InvalidInputException naming {@code deadAfter} when it is shorter than two lease intervals
+     */
+    public ClusterConfig build() {
+      if (deadAfter.compareTo(leaseInterval.multipliedBy(2)) < 0) {
+        throw new InvalidInputException("deadAfter", "must be at least two lease intervals ("
+            + leaseInterval.multipliedBy(2).toMillis() + " ms), was " + deadAfter.toMillis() + " ms");
+      }
+      return new ClusterConfig(this);
+    }
+
+    private static Duration positive(Duration value, String field) {
+      Checks.notNull(value, field);
+      if (value.isZero() || value.isNegative()) {
+        throw new InvalidInputException(field, "must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.aether.cluster;
+
+import dev.aether.nats.JetStreamConfig;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * The cluster's two KV buckets, with every write conditional: the shard map is created once and then only
+ * updated at the revision it was read at; a lease is created (join, leadership) and renewed at its revision.
+ * A lost race answers "empty", never an exception; a server that cannot be reached is a
+ * {@link StoreUnavailableException}. Thread-safe (jnats' {@link KeyValue} is).
+ */
+final class ClusterKv {
+
+  /** JetStream's "wrong last sequence": a create on a present key, or an update at a stale revision. */
+  private static final int WRONG_LAST_SEQUENCE = 10071;
+
+  private final KeyValue cluster;
+  private final KeyValue leases;
+
+  private ClusterKv(KeyValue cluster, KeyValue leases) {
+    this.cluster = cluster;
+    this.leases = leases;
+  }
+
+  /**
+   * Opens the buckets, creating them when absent: the cluster bucket without expiry, the lease bucket with
+   * a max age of twice {@code deadAfter} (a lease not renewed goes away by itself, also the leader's).
+   */
+  static ClusterKv open(Connection connection, JetStreamConfig store, ClusterNames names, Duration deadAfter) {
+    try {
+      KeyValueManagement kvm = connection.keyValueManagement();
+      StorageType storage = store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File;
+      ensure(kvm, KeyValueConfiguration.builder().name(names.clusterBucket()).description("Aether cluster: shard map")
+          .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).build());
+      ensure(kvm, KeyValueConfiguration.builder().name(names.leaseBucket()).description("Aether cluster: leases")
+          .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).ttl(deadAfter.multipliedBy(2))
+          .build());
+      return new ClusterKv(connection.keyValue(names.clusterBucket()), connection.keyValue(names.leaseBucket()));
+    } catch (IOException | JetStreamApiException e) {
+      throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "
+          + names.leaseBucket() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens the cluster bucket only, to read and watch the map (a client); fails when it does not exist. */
+  static KeyValue openMapBucket(Connection connection, ClusterNames names) {
+    try {
+      return connection.keyValue(names.clusterBucket());
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot open the cluster bucket " + names.clusterBucket() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void ensure(KeyValueManagement kvm, KeyValueConfiguration config)
+      throws IOException, JetStreamApiException {
+    if (kvm.getBucketNames().contains(config.getBucketName())) {
+      return;
+    }
+    try {
+      kvm.create(config);
+    } catch (JetStreamApiException e) {
+      if (!kvm.getBucketNames().contains(config.getBucketName())) {
+        throw e; // not a concurrent creation by another node
+      }
+    }
+  }
+
+  KeyValue mapBucket() {
+    return cluster;
+  }
+
+  KeyValue leaseBucket() {
+    return leases;
+  }
+
+  /** The map entry, or null when the cluster has no map yet. */
+  static KeyValueEntry readMap(KeyValue cluster) {
+    return get(cluster, ClusterNames.MAP_KEY);
+  }
+
+  /** Writes the first map; empty when another node wrote one first. */
+  OptionalLong createMap(byte[] map) {
+    return create(cluster, ClusterNames.MAP_KEY, map);
+  }
+
+  /** Replaces the map read at {@code revision}; empty when it changed since. */
+  OptionalLong updateMap(byte[] map, long revision) {
+    return update(cluster, ClusterNames.MAP_KEY, map, revision);
+  }
+
+  KeyValueEntry readLease(String key) {
+    return get(leases, key);
+  }
+
+  OptionalLong createLease(String key, byte[] value) {
+    return create(leases, key, value);
+  }
+
+  OptionalLong updateLease(String key, byte[] value, long revision) {
+    return update(leases, key, value, revision);
+  }
+
+  /** Deletes a lease when it is still at {@code revision} (a graceful leave; leadership handed back). */
+  void deleteLease(String key, long revision) {
+    try {
+      leases.delete(key, revision);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+        throw unavailable("delete " + key, e);
+      }
+    } catch (IOException e) {
+      throw unavailable("delete " + key, e);
+    }
+  }
+
+  private static KeyValueEntry get(KeyValue kv, String key) {
+    try {
+      return kv.get(key);
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable("read " + key, e);
+    }
+  }
+
+  private static OptionalLong create(KeyValue kv, String key, byte[] value) {
+    try {
+      return OptionalLong.of(kv.create(key, value));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+        return OptionalLong.empty();
+      }
+      throw unavailable("create " + key, e);
+    } catch (IOException e) {
+      throw unavailable("create " + key, e);
+    }
+  }
+
+  private static OptionalLong update(KeyValue kv, String key, byte[] value, long revision) {
+    try {
+      return OptionalLong.of(kv.update(key, value, revision));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+        return OptionalLong.empty();
+      }
+      throw unavailable("update " + key, e);
+    } catch (IOException e) {
+      throw unavailable("update " + key, e);
+    }
+  }
+
+  private static StoreUnavailableException unavailable(String what, Exception e) {
+    return new StoreUnavailableException("cluster KV: cannot " + what + ": " + e.getMessage(), e);
+  }
+}

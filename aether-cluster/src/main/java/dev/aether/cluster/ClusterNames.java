@@ -1,0 +1,46 @@
+package dev.aether.cluster;
+
+import dev.aether.nats.JetStreamConfig;
+
+/**
+ * The NATS names of one namespace's cluster (documented in the module README and {@link ClusterConfig}):
+ * KV buckets, their keys, and the subjects nodes and clients use. Immutable.
+ */
+record ClusterNames(String clusterBucket, String leaseBucket, String subjectStem) {
+
+  static final String MAP_KEY = "map";
+  static final String LEADER_KEY = "leader";
+  static final String NODE_KEY_PREFIX = "node.";
+  /** The queue group of the nodes' {@link #anyNodeCommands()} subscription. */
+  static final String NODE_QUEUE = "aether-nodes";
+
+  static ClusterNames of(JetStreamConfig store) {
+    String ns = store.namespaceToken();
+    String prefix = store.subjectPrefix();
+    return new ClusterNames(prefix + "_" + ns + "_CLUSTER", prefix + "_" + ns + "_LEASES", prefix + "." + ns);
+  }
+
+  static String nodeKey(String nodeId) {
+    return NODE_KEY_PREFIX + nodeId;
+  }
+
+  /** Commands routed to one node by the map (requests carry the {@link Wire} headers). */
+  String nodeCommands(String nodeId) {
+    return subjectStem + ".node." + nodeId + ".cmd";
+  }
+
+  /** Control requests to one node (warm-up, hot set, ping). */
+  String nodeControl(String nodeId) {
+    return subjectStem + ".node." + nodeId + ".ctl";
+  }
+
+  /** Commands any node takes and forwards to the owner: for clients in any language. */
+  String anyNodeCommands() {
+    return subjectStem + ".cmd";
+  }
+
+  /** The status endpoint, answered by any node. */
+  String status() {
+    return subjectStem + ".cluster.status";
+  }
+}

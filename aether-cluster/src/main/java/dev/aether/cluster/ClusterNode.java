@@ -1,0 +1,418 @@
+package dev.aether.cluster;
+
+import dev.aether.AetherException;
+import dev.aether.InvalidInputException;
+import dev.aether.cluster.ControlJson.LeaderLease;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandGateway;
+import dev.aether.runtime.Runtime;
+import dev.aether.support.Checks;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of a cluster: a local {@link Runtime} whose actors are the ones of the shards this node owns, and
+ * the cluster work around it, all on NATS. It holds a lease in KV (renewed every
+ * {@link ClusterConfig#leaseInterval()}), watches every lease and the shard map, may lead (then it plans
+ * placement and hands shards over warm), serves the commands routed to it and answers {@code MOVED} for shards
+ * it does not own, and routes its own commands through {@link #gateway()}. The runtime's placement seam is set
+ * so that no actor of a shard owned elsewhere is activated here.
+ *
+ * <pre>{@code
+ * ClusterConfig config = ClusterConfig.builder(storeConfig).nodeId("node-1").build();
+ * try (ClusterNode node = ClusterNode.builder(config).connection(connection)
+ *     .runtime(gateway -> Runtime.builder().eventStore(store).reactionGateway(gateway).behavior(account).build())
+ *     .start()) {
+ *   node.gateway().sendMessage(RuntimeMessage.of("Account", "acc-42", "Deposit", Map.of("amount", 5))).join();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} leaves gracefully: the node marks its lease leaving, the leader hands its shards to the
+ * others (warm), then it stops serving, drains its actors, closes its runtime and deletes its lease. The NATS
+ * connection stays the caller's. Thread-safe.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+  private final ClusterConfig config;
+  private final String self;
+  private final Connection connection;
+  private final ClusterNames names;
+  private final DistributedRuntime gateway;
+  private final AtomicBoolean leaving = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Semaphore planSignal = new Semaphore(0);
+  private volatile boolean running;
+  private volatile IntPredicate forcedOwnership = shard -> false;
+  private ClusterKv kv;
+  private Membership membership;
+  private Leadership leadership;
+  private MapView maps;
+  private Router router;
+  private Planner planner;
+  private NodeEndpoints endpoints;
+  private Runtime runtime;
+  private Thread leaseThread;
+  private Thread plannerThread;
+
+  private ClusterNode(ClusterConfig config, Connection connection) {
+    this.config = config;
+    this.self = config.nodeId();
+    this.connection = connection;
+    this.names = ClusterNames.of(config.store());
+    this.gateway = new DistributedRuntime(self);
+  }
+
+  /**
+   * Starts building a node.
+   *
+   * @param config the node's configuration
+   * @return a builder
+   * @throws InvalidInputException naming {@code config} when null
+   */
+  public static Builder builder(ClusterConfig config) {
+    return new Builder(Checks.notNull(config, "config"));
+  }
+
+  private void start(Function<CommandGateway, Runtime> runtimeFactory) {
+    kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
+    membership = new Membership(kv, config);
+    leadership = new Leadership(kv, self);
+    maps = new MapView(kv.mapBucket(), this::onMapChanged);
+    runtime = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
+    runtime.setPlacement(this::allows);
+    if (!runtime.isRunning()) {
+      runtime.start();
+    }
+    router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout());
+    gateway.bind(router);
+    planner = new Planner(kv, maps, membership, config, connection, names);
+    endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status);
+    maps.start();
+    endpoints.start();
+    membership.watch();
+    membership.join();
+    running = true;
+    leaseThread = Thread.ofVirtual().name("aether-cluster-lease-" + self).start(this::leaseLoop);
+    plannerThread = Thread.ofVirtual().name("aether-cluster-planner-" + self).start(this::plannerLoop);
+    planSignal.release();
+    LOG.info("cluster: node {} joined {} (incarnation {})", self, config.store().namespace(), membership.incarnation());
+  }
+
+  private void leaseLoop() {
+    while (running) {
+      membership.renew();
+      leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
+      if (leadership.leading()) {
+        planSignal.release();
+      }
+      if (!pause(config.leaseInterval())) {
+        return;
+      }
+    }
+  }
+
+  private void plannerLoop() {
+    while (running) {
+      try {
+        planSignal.tryAcquire(config.leaseInterval().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      planSignal.drainPermits();
+      if (!leadership.leading() || !membership.selfFresh()) {
+        planner.reset();
+        continue;
+      }
+      try {
+        while (running && leadership.leading() && planner.step()) {
+          // each step is one map update; go on while there are moves
+        }
+      } catch (AetherException | IllegalStateException e) {
+        LOG.warn("cluster: planning on {} failed, trying again: {}", self, e.getMessage());
+        planner.reset();
+      }
+    }
+  }
+
+  private static boolean pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** The placement seam: this node runs an actor when it owns the actor's shard. */
+  private boolean allows(ActorKey key) {
+    ShardMap map = maps.map();
+    return map != null && owns(map, map.shards().shardOf(key.streamId()));
+  }
+
+  private boolean owns(int shard) {
+    ShardMap map = maps.map();
+    return map != null && owns(map, shard);
+  }
+
+  private boolean owns(ShardMap map, int shard) {
+    return (self.equals(map.ownerId(shard)) && membership.selfFresh() && !stopped.get())
+        || forcedOwnership.test(shard);
+  }
+
+  /** When shards move away, their actors here finish the commit in flight and answer the rest NOT_OWNER. */
+  private void onMapChanged(ShardMap previous, ShardMap next) {
+    if (previous == null || runtime == null) {
+      return;
+    }
+    List<ActorKey> leaving = new ArrayList<>();
+    for (ActorKey key : runtime.registry().snapshot().keySet()) {
+      int shard = next.shards().shardOf(key.streamId());
+      if (self.equals(previous.ownerId(shard)) && !self.equals(next.ownerId(shard))
+          && !forcedOwnership.test(shard)) {
+        leaving.add(key);
+      }
+    }
+    if (!leaving.isEmpty()) {
+      LOG.debug("cluster: node {} drains {} actors for map epoch {}", self, leaving.size(), next.epoch());
+      runtime.drain(leaving);
+    }
+  }
+
+  /** @return this node's id */
+  public String nodeId() {
+    return self;
+  }
+
+  /** @return the command gateway that routes every command to its owner (give it to policies and clients) */
+  public DistributedRuntime gateway() {
+    return gateway;
+  }
+
+  /** @return the local runtime (its management face: active VMs, models) */
+  public Runtime runtime() {
+    return runtime;
+  }
+
+  /** @return the newest shard map this node has seen; empty before the cluster has one */
+  public Optional<ShardMap> map() {
+    return Optional.ofNullable(maps.map());
+  }
+
+  /** @return whether this node leads the cluster now */
+  public boolean isLeader() {
+    return leadership.leading();
+  }
+
+  /**
+   * The cluster as this node sees it now.
+   *
+   * @return the status (also answered as JSON on {@code <prefix>.<ns>.cluster.status})
+   */
+  public ClusterStatus status() {
+    ShardMap map = maps.map();
+    Map<String, Integer> loads = map == null ? Map.of() : map.loads();
+    Map<String, Membership.Seen> seen = membership.seen();
+    TreeSet<String> ids = new TreeSet<>(seen.keySet());
+    ids.addAll(loads.keySet());
+    List<ClusterStatus.Node> nodes = new ArrayList<>();
+    for (String id : ids) {
+      Membership.Seen s = seen.get(id);
+      nodes.add(new ClusterStatus.Node(id, s == null ? null : s.lease().incarnation(),
+          s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0)));
+    }
+    Optional<LeaderLease> leader = membership.leader();
+    int moves = leadership.leading() ? planner.pendingMoves() : leader.map(LeaderLease::pendingMoves).orElse(0);
+    int unowned = 0;
+    for (int s = 0; map != null && s < map.shards().count(); s++) {
+      unowned += map.ownerId(s) == null ? 1 : 0;
+    }
+    return new ClusterStatus(self, map == null ? -1 : map.epoch(), map == null ? 0 : map.shards().count(),
+        leader.map(LeaderLease::node).orElse(null), nodes, moves, unowned);
+  }
+
+  /**
+   * Leaves the cluster gracefully: marks the lease leaving, waits (at most {@link ClusterConfig#leaveTimeout()})
+   * until the leader has handed this node's shards to the others, warm, or until no other node is active to
+   * take them; then stops serving, drains and closes the runtime and deletes the lease. Idempotent.
+   */
+  public void leave() {
+    if (!leaving.compareAndSet(false, true) || !running) {
+      return;
+    }
+    membership.markLeaving();
+    leadership.resign();
+    long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      ShardMap map = maps.map();
+      boolean othersActive = membership.activeNodes().stream().anyMatch(n -> !n.equals(self));
+      if (map == null || map.shardsOf(self).isEmpty() || !othersActive) {
+        break;
+      }
+      if (!pause(config.leaseInterval().dividedBy(5))) {
+        break;
+      }
+    }
+    ShardMap map = maps.map();
+    if (map != null && !map.shardsOf(self).isEmpty()) {
+      LOG.warn("cluster: node {} leaves still owning {} shards (no other active node took them in {})", self,
+          map.shardsOf(self).size(), config.leaveTimeout());
+    }
+    stop(true);
+  }
+
+  /** Leaves gracefully ({@link #leave()}). */
+  @Override
+  public void close() {
+    leave();
+    stop(true);
+  }
+
+  /** Stops everything; a graceful stop also deletes the lease (a crash leaves it to expire). */
+  private void stop(boolean graceful) {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    running = false;
+    if (leaseThread != null) {
+      leaseThread.interrupt();
+      plannerThread.interrupt();
+    }
+    if (endpoints != null) {
+      endpoints.close();
+    }
+    if (runtime != null) {
+      try {
+        runtime.drain(runtime.registry().snapshot().keySet()).get(config.leaveTimeout().toMillis(),
+            TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("cluster: node {} could not drain its actors: {}", self, e.toString());
+      }
+      runtime.close();
+    }
+    if (router != null) {
+      router.close();
+    }
+    if (maps != null) {
+      maps.close();
+    }
+    if (membership != null) {
+      if (graceful) {
+        leadership.resign();
+        membership.deleteLease();
+      }
+      membership.close();
+    }
+    LOG.info("cluster: node {} {}", self, graceful ? "left" : "stopped without leaving");
+  }
+
+  /** Test hook: stops like a crash (no handoff, the lease left to expire). */
+  void crash() {
+    leaving.set(true);
+    stop(false);
+  }
+
+  /**
+   * Test hook: makes this node also serve the shards the predicate accepts, whoever owns them in the map (two
+   * owners at once: the store must keep each actor's log linear).
+   */
+  void forceOwnership(IntPredicate shards) {
+    this.forcedOwnership = Checks.notNull(shards, "shards");
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterNode[" + self + ", namespace=" + config.store().namespace() + "]";
+  }
+
+  /** Builds and starts a {@link ClusterNode}. Not thread-safe. */
+  public static final class Builder {
+
+    private final ClusterConfig config;
+    private Connection connection;
+    private Function<CommandGateway, Runtime> runtimeFactory;
+
+    private Builder(ClusterConfig config) {
+      this.config = config;
+    }
+
+    /**
+     * @param connection the NATS connection for the cluster's KV, watches and requests (stays the caller's;
+     *     the event store may use another)
+     * @return this builder
+     * @throws InvalidInputException naming {@code connection} when null
+     */
+    public Builder connection(Connection connection) {
+      this.connection = Checks.notNull(connection, "connection");
+      return this;
+    }
+
+    /**
+     * The node's runtime, built from the node's gateway (pass it to {@code Runtime.Builder.reactionGateway}
+     * so that policy commands are routed to their owners). The node starts the runtime if it is not running,
+     * sets its placement, and closes it when the node closes.
+     *
+     * @param factory builds the runtime from the cluster's gateway
+     * @return this builder
+     * @throws InvalidInputException naming {@code runtime} when null
+     */
+    public Builder runtime(Function<CommandGateway, Runtime> factory) {
+      this.runtimeFactory = Checks.notNull(factory, "runtime");
+      return this;
+    }
+
+    /**
+     * The node's runtime, already built (its policies, if any, then send through the runtime it was built
+     * with; prefer {@link #runtime(Function)}).
+     *
+     * @param runtime the runtime
+     * @return this builder
+     * @throws InvalidInputException naming {@code runtime} when null
+     */
+    public Builder runtime(Runtime runtime) {
+      Checks.notNull(runtime, "runtime");
+      this.runtimeFactory = gateway -> runtime;
+      return this;
+    }
+
+    /**
+     * Joins the cluster: opens (or creates) the KV buckets, starts the runtime and the endpoints, creates the
+     * lease and starts renewing it. The first node creates the shard map with the configured shard count;
+     * later nodes take the count the map has.
+     *
+     * @return the running node
+     * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, or {@code nodeId}
+     *     when a live node holds the id
+     * @throws dev.aether.store.StoreUnavailableException when NATS cannot be reached
+     */
+    public ClusterNode start() {
+      if (connection == null) {
+        throw new InvalidInputException("connection", "must be set");
+      }
+      if (runtimeFactory == null) {
+        throw new InvalidInputException("runtime", "must be set");
+      }
+      ClusterNode node = new ClusterNode(config, connection);
+      try {
+        node.start(runtimeFactory);
+      } catch (RuntimeException e) {
+        node.stop(false);
+        throw e;
+      }
+      return node;
+    }
+  }
+}

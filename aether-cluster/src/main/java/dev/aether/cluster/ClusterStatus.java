@@ -1,0 +1,36 @@
+package dev.aether.cluster;
+
+import java.util.List;
+
+/**
+ * A moment's view of the cluster as one node sees it: the map's epoch, the leader, every node with its shard
+ * count, and the moves the leader's plan has left. {@link ClusterNode#status()} returns it and every node
+ * answers it as JSON on {@code <prefix>.<ns>.cluster.status} (the record's fields as JSON fields).
+ *
+ * @param reportedBy the node that answered
+ * @param epoch the shard map's epoch (-1 before the cluster has a map)
+ * @param shards the shard count (0 before the cluster has a map)
+ * @param leader the leading node's id, or null while there is none
+ * @param nodes every node with a lease or shards, by id
+ * @param movesInProgress the shards the leader's plan has still to move (0 when placement is settled)
+ * @param unownedShards the shards no node owns
+ */
+public record ClusterStatus(String reportedBy, long epoch, int shards, String leader, List<Node> nodes,
+    int movesInProgress, int unownedShards) {
+
+  /** Copies the node list. */
+  public ClusterStatus {
+    nodes = List.copyOf(nodes);
+  }
+
+  /**
+   * One node.
+   *
+   * @param id the node id
+   * @param incarnation the incarnation of its lease (null for a map member without a lease)
+   * @param state {@code ACTIVE}, {@code LEAVING}, or {@code GONE} (in the map, no lease)
+   * @param alive whether its lease was renewed within the dead-after time, as the reporting node saw it
+   * @param shards how many shards it owns in the map
+   */
+  public record Node(String id, String incarnation, String state, boolean alive, int shards) {}
+}

@@ -1,0 +1,85 @@
+package dev.aether.cluster;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aether.InvalidInputException;
+import dev.aether.support.Json;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The JSON of the cluster's small control values (leases, control requests, status): records bound with one
+ * shared mapper. Unknown fields are skipped (a newer node may add some); a value that cannot be read is an
+ * {@link InvalidInputException} naming the record. The shard map has its own strict codec. Thread-safe.
+ */
+final class ControlJson {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper(Json.factory())
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+  private ControlJson() {}
+
+  static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  static <T> T read(byte[] bytes, Class<T> type) {
+    try {
+      T value = MAPPER.readValue(bytes, type);
+      if (value == null) {
+        throw new InvalidInputException(type.getSimpleName(), "is null");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new InvalidInputException(type.getSimpleName(), "cannot be read: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+  }
+
+  /** A node's lease, the value of {@code node.<id>}. */
+  record Lease(String node, String incarnation, State state) {
+    Lease {
+      NodeIds.check(node, "node");
+      if (incarnation == null || incarnation.isBlank() || state == null) {
+        throw new InvalidInputException("lease", "needs an incarnation and a state");
+      }
+    }
+  }
+
+  /** A node's lifecycle in its lease. */
+  enum State {
+    /** Takes part in placement. */
+    ACTIVE,
+    /** Leaving gracefully: the leader moves its shards away, then it deletes its lease. */
+    LEAVING
+  }
+
+  /** The leader's lease, the value of {@code leader}: who leads and how many moves its plan has left. */
+  record LeaderLease(String node, String incarnation, int pendingMoves) {
+    LeaderLease {
+      NodeIds.check(node, "node");
+    }
+  }
+
+  /** One shard to warm up on the node asked, and its current owner. */
+  record WarmMove(int shard, String from) {}
+
+  /** Leader to new owner: warm up these shards' hot actors before the switch. */
+  record WarmRequest(List<WarmMove> moves) {}
+
+  /** New owner to old owner: the most recently used actors of these shards, at most {@code limit}. */
+  record HotRequest(List<Integer> shards, int limit) {}
+
+  /** The answer to a {@link HotRequest}: stream ids, most recently used first. */
+  record HotSet(List<String> streams) {}
+
+  /** The answer to a {@link WarmRequest}. */
+  record Warmed(int actors) {}
+
+  /** A control request: exactly one of the fields is set. */
+  record Control(WarmRequest warm, HotRequest hot) {}
+}

@@ -1,0 +1,249 @@
+package dev.aether.cluster;
+
+import dev.aether.InvalidInputException;
+import dev.aether.cluster.ControlJson.LeaderLease;
+import dev.aether.cluster.ControlJson.Lease;
+import dev.aether.cluster.ControlJson.State;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's lease and what it sees of everyone's. The node's lease {@code node.<id>} is created on join and
+ * renewed by compare-and-set at its revision; a renewal that finds the key gone or changed (it expired while
+ * the node was paused, or another took it) means this incarnation is over: the node joins again with a new
+ * incarnation. Every lease is watched: the time each key was last written is the node's liveness, because
+ * nats-server 2.9 sends no watch event when a key expires (a node is dead when nothing was seen of it for
+ * {@code deadAfter}). A node whose own renewal is older than {@code deadAfter} knows it may have been replaced
+ * and stops serving its shards ({@link #selfFresh()}), as an optimisation only: the store fences anyway.
+ *
+ * <p>{@link #renew()} and {@link #join()} run on the node's lease thread; the watch updates the seen leases
+ * on jnats' thread; the queries are safe from any thread.
+ */
+final class Membership implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+
+  /** A lease as last seen: its value, revision and when it was written (as far as this node saw). */
+  record Seen(Lease lease, long revision, long seenNanos) {}
+
+  private final ClusterKv kv;
+  private final String self;
+  private final String key;
+  private final long deadAfterNanos;
+  private final Duration deadAfter;
+  private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+  private volatile LeaderLease leader;
+  private volatile String incarnation;
+  private volatile State state = State.ACTIVE;
+  private volatile long lastRenewedNanos;
+  private long revision;
+  private NatsKeyValueWatchSubscription watch;
+
+  Membership(ClusterKv kv, ClusterConfig config) {
+    this.kv = kv;
+    this.self = config.nodeId();
+    this.key = ClusterNames.nodeKey(self);
+    this.deadAfter = config.deadAfter();
+    this.deadAfterNanos = config.deadAfter().toNanos();
+  }
+
+  /** Starts watching every lease (the current ones first). */
+  void watch() {
+    try {
+      watch = kv.leaseBucket().watchAll(new KeyValueWatcher() {
+        @Override
+        public void watch(KeyValueEntry entry) {
+          onLease(entry);
+        }
+
+        @Override
+        public void endOfData() {}
+      });
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new StoreUnavailableException("cannot watch the cluster's leases: " + e.getMessage(), e);
+    }
+  }
+
+  private void onLease(KeyValueEntry entry) {
+    boolean gone = entry.getOperation() != KeyValueOperation.PUT;
+    if (ClusterNames.LEADER_KEY.equals(entry.getKey())) {
+      leader = gone ? null : readOrNull(entry, LeaderLease.class);
+      return;
+    }
+    if (!entry.getKey().startsWith(ClusterNames.NODE_KEY_PREFIX)) {
+      return;
+    }
+    String node = entry.getKey().substring(ClusterNames.NODE_KEY_PREFIX.length());
+    Lease lease = gone ? null : readOrNull(entry, Lease.class);
+    if (lease == null) {
+      seen.remove(node);
+    } else {
+      seen.put(node, new Seen(lease, entry.getRevision(), System.nanoTime()));
+    }
+  }
+
+  private static <T> T readOrNull(KeyValueEntry entry, Class<T> type) {
+    try {
+      return ControlJson.read(entry.getValue(), type);
+    } catch (InvalidInputException e) {
+      LOG.warn("cluster: ignoring the unreadable lease {}: {}", entry.getKey(), e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Creates this node's lease with a new incarnation. A lease of the same id left by a crashed process is taken
+   * over once it has not been renewed for {@code deadAfter}; one still being renewed means another live node
+   * has this id.
+   *
+   * @throws InvalidInputException naming {@code nodeId} when a live node holds the id
+   */
+  void join() {
+    incarnation = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    for (int attempt = 0; attempt < 5; attempt++) {
+      OptionalLong created = kv.createLease(key, value());
+      if (created.isPresent()) {
+        renewed(created.getAsLong());
+        return;
+      }
+      KeyValueEntry held = kv.readLease(key);
+      if (held == null) {
+        continue;
+      }
+      sleep(deadAfter);
+      KeyValueEntry later = kv.readLease(key);
+      if (later != null && later.getRevision() != held.getRevision()) {
+        throw new InvalidInputException("nodeId", "'" + self + "' is held by a live node (its lease "
+            + ClusterNames.nodeKey(self) + " is being renewed): give every node its own id");
+      }
+      OptionalLong taken = later == null ? kv.createLease(key, value()) : kv.updateLease(key, value(), later.getRevision());
+      if (taken.isPresent()) {
+        LOG.info("cluster: node {} took over the lease of its previous, silent incarnation", self);
+        renewed(taken.getAsLong());
+        return;
+      }
+    }
+    throw new StoreUnavailableException("cluster: cannot create the lease " + key + " (it keeps changing)", null);
+  }
+
+  /**
+   * Renews the lease; when it was lost, joins again as a new incarnation.
+   *
+   * @return whether the lease is held now
+   */
+  boolean renew() {
+    try {
+      OptionalLong next = kv.updateLease(key, value(), revision);
+      if (next.isPresent()) {
+        renewed(next.getAsLong());
+        return true;
+      }
+      LOG.warn("cluster: node {} lost its lease (incarnation {}): it expired or was taken; joining again",
+          self, incarnation);
+      join();
+      return true;
+    } catch (StoreUnavailableException e) {
+      LOG.debug("cluster: cannot renew the lease of {}: {}", self, e.getMessage());
+      return false;
+    }
+  }
+
+  private void renewed(long newRevision) {
+    revision = newRevision;
+    lastRenewedNanos = System.nanoTime();
+  }
+
+  private byte[] value() {
+    return ControlJson.write(new Lease(self, incarnation, state));
+  }
+
+  /** Marks the lease {@code LEAVING} (the leader then moves this node's shards away). */
+  void markLeaving() {
+    state = State.LEAVING;
+    renew();
+  }
+
+  /** Whether this node renewed its lease within {@code deadAfter}: else it may have been replaced. */
+  boolean selfFresh() {
+    return System.nanoTime() - lastRenewedNanos < deadAfterNanos;
+  }
+
+  String incarnation() {
+    return incarnation;
+  }
+
+  /** The nodes that take part in placement: seen alive within {@code deadAfter} and not leaving. */
+  List<String> activeNodes() {
+    List<String> active = new ArrayList<>();
+    long now = System.nanoTime();
+    seen.forEach((node, s) -> {
+      if (s.lease().state() == State.ACTIVE && now - s.seenNanos() <= deadAfterNanos) {
+        active.add(node);
+      }
+    });
+    return active;
+  }
+
+  /** Whether a node was seen renewing within {@code deadAfter} (leaving or not). */
+  boolean alive(String node) {
+    Seen s = seen.get(node);
+    return s != null && System.nanoTime() - s.seenNanos() <= deadAfterNanos;
+  }
+
+  /** @return every lease seen (alive or not), by node */
+  Map<String, Seen> seen() {
+    return Map.copyOf(seen);
+  }
+
+  /** @return the leader's lease as last seen */
+  Optional<LeaderLease> leader() {
+    return Optional.ofNullable(leader);
+  }
+
+  /** Deletes the lease (a graceful leave) and stops watching. */
+  @Override
+  public void close() {
+    try {
+      if (watch != null) {
+        watch.unsubscribe();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("cluster: unsubscribing the lease watch: {}", e.getMessage());
+    }
+  }
+
+  /** Deletes this node's lease at its revision: the node has left. */
+  void deleteLease() {
+    try {
+      kv.deleteLease(key, revision);
+    } catch (StoreUnavailableException e) {
+      LOG.warn("cluster: cannot delete the lease of {} (it expires by itself): {}", self, e.getMessage());
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted while joining the cluster", e);
+    }
+  }
+}

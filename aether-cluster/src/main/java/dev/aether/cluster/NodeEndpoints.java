@@ -1,0 +1,242 @@
+package dev.aether.cluster;
+
+import dev.aether.AetherException;
+import dev.aether.InvalidInputException;
+import dev.aether.cluster.ControlJson.Control;
+import dev.aether.cluster.ControlJson.HotRequest;
+import dev.aether.cluster.ControlJson.HotSet;
+import dev.aether.cluster.ControlJson.WarmMove;
+import dev.aether.cluster.ControlJson.WarmRequest;
+import dev.aether.cluster.ControlJson.Warmed;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandGateway;
+import dev.aether.runtime.CommandJson;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's NATS endpoints, on one dispatcher: routed commands ({@code node.<id>.cmd}: served when this node
+ * owns the shard at an epoch at least the sender's, else {@code MOVED}), control ({@code node.<id>.ctl}: warm
+ * up shards that are about to move here; the most recently used actors of some shards), commands from
+ * clients in any language ({@code <prefix>.<ns>.cmd}, a queue group of all nodes: forwarded through the
+ * distributed runtime), and the status ({@code cluster.status}, any node answers). Thread-safe.
+ */
+final class NodeEndpoints implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeEndpoints.class);
+
+  private final Connection connection;
+  private final ClusterNames names;
+  private final String self;
+  private final MapView maps;
+  private final IntPredicate owns;
+  private final Runtime runtime;
+  private final CommandGateway cluster;
+  private final Supplier<ClusterStatus> status;
+  private final ClusterConfig config;
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private Dispatcher dispatcher;
+
+  NodeEndpoints(Connection connection, ClusterNames names, ClusterConfig config, MapView maps, IntPredicate owns,
+      Runtime runtime, CommandGateway cluster, Supplier<ClusterStatus> status) {
+    this.connection = connection;
+    this.names = names;
+    this.self = config.nodeId();
+    this.config = config;
+    this.maps = maps;
+    this.owns = owns;
+    this.runtime = runtime;
+    this.cluster = cluster;
+    this.status = status;
+  }
+
+  void start() {
+    dispatcher = connection.createDispatcher();
+    dispatcher.subscribe(names.nodeCommands(self), this::onRoutedCommand);
+    dispatcher.subscribe(names.nodeControl(self), m -> workers.execute(() -> onControl(m)));
+    dispatcher.subscribe(names.anyNodeCommands(), ClusterNames.NODE_QUEUE, this::onAnyNodeCommand);
+    dispatcher.subscribe(names.status(), ClusterNames.NODE_QUEUE, this::onStatus);
+  }
+
+  /** Stops taking requests: senders then meet no responders and go to the map's next owner. */
+  @Override
+  public void close() {
+    if (dispatcher != null) {
+      connection.closeDispatcher(dispatcher);
+      dispatcher = null;
+    }
+    workers.shutdown();
+  }
+
+  private void onRoutedCommand(Message request) {
+    long epoch = Wire.longHeader(request, Wire.EPOCH, -1);
+    ShardMap map = maps.map();
+    if (map == null || epoch > map.epoch()) {
+      workers.execute(() -> { // the sender saw a newer map: read it before deciding who owns the shard
+        try {
+          maps.refresh();
+        } catch (AetherException e) {
+          LOG.debug("cluster: cannot read the shard map: {}", e.getMessage());
+        }
+        serve(request);
+      });
+    } else {
+      serve(request);
+    }
+  }
+
+  private void serve(Message request) {
+    ShardMap map = maps.map();
+    int shard = (int) Wire.longHeader(request, Wire.SHARD, -1);
+    if (map == null || shard < 0 || shard >= map.shards().count()) {
+      moved(request, map, shard);
+      return;
+    }
+    RuntimeMessage message;
+    try {
+      message = CommandJson.messageFromBytes(request.getData());
+    } catch (InvalidInputException e) {
+      badRequest(request, e);
+      return;
+    }
+    if (map.shards().shardOf(message.target().streamId()) != shard || !owns.test(shard)) {
+      moved(request, map, map.shards().shardOf(message.target().streamId()));
+      return;
+    }
+    runtime.sendMessage(message).whenComplete((result, failure) -> {
+      if (result instanceof Rejected r && r.reason() == RejectionReason.NOT_OWNER) {
+        moved(request, maps.map(), shard); // drained while queued: the sender follows the map
+      } else {
+        reply(request, null, result != null ? CommandJson.resultToBytes(result)
+            : CommandJson.resultToBytes(Rejected.of(message.commandId(), RejectionReason.BEHAVIOR_FAILED,
+                String.valueOf(failure))));
+      }
+    });
+  }
+
+  private void moved(Message request, ShardMap map, int shard) {
+    Headers headers = new Headers().put(Wire.STATUS, Wire.MOVED)
+        .put(Wire.EPOCH, Long.toString(map == null ? -1 : map.epoch()));
+    String owner = map == null || shard < 0 || shard >= map.shards().count() ? null : map.ownerId(shard);
+    if (owner != null && !owner.equals(self)) {
+      headers.put(Wire.OWNER, owner);
+    }
+    reply(request, headers, new byte[0]);
+  }
+
+  private void badRequest(Message request, InvalidInputException e) {
+    reply(request, new Headers().put(Wire.STATUS, Wire.BAD_REQUEST).put(Wire.ERROR_FIELD, e.field()),
+        e.getMessage().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void reply(Message request, Headers headers, byte[] body) {
+    if (request.getReplyTo() == null) {
+      return;
+    }
+    try {
+      connection.publish(request.getReplyTo(), headers, body);
+    } catch (RuntimeException e) {
+      LOG.debug("cluster: cannot answer {}: {}", request.getSubject(), e.getMessage());
+    }
+  }
+
+  private void onAnyNodeCommand(Message request) {
+    RuntimeMessage message;
+    try {
+      message = CommandJson.messageFromBytes(request.getData());
+    } catch (InvalidInputException e) {
+      badRequest(request, e);
+      return;
+    }
+    cluster.sendMessage(message).thenAccept(result -> reply(request, null, CommandJson.resultToBytes(result)));
+  }
+
+  private void onStatus(Message request) {
+    workers.execute(() -> reply(request, null, ControlJson.write(status.get())));
+  }
+
+  private void onControl(Message request) {
+    try {
+      Control control = ControlJson.read(request.getData(), Control.class);
+      if (control.hot() != null) {
+        reply(request, null, ControlJson.write(hotSet(control.hot())));
+      } else if (control.warm() != null) {
+        reply(request, null, ControlJson.write(warmUp(control.warm())));
+      } else {
+        throw new InvalidInputException("Control", "names no operation");
+      }
+    } catch (InvalidInputException e) {
+      badRequest(request, e);
+    }
+  }
+
+  /** The most recently used active actors of some shards, most recent first. */
+  private HotSet hotSet(HotRequest request) {
+    ShardMap map = maps.map();
+    Set<Integer> shards = new HashSet<>(request.shards());
+    List<ActorKey> lru = new ArrayList<>(runtime.registry().snapshot().keySet()); // least recently used first
+    List<String> hot = new ArrayList<>();
+    for (int i = lru.size() - 1; i >= 0 && hot.size() < request.limit() && map != null; i--) {
+      String stream = lru.get(i).streamId();
+      if (shards.contains(map.shards().shardOf(stream))) {
+        hot.add(stream);
+      }
+    }
+    return new HotSet(hot);
+  }
+
+  /** Activates the hot actors of shards about to move here, asking each old owner for them. */
+  private Warmed warmUp(WarmRequest request) {
+    Map<String, List<Integer>> byOldOwner = new LinkedHashMap<>();
+    for (WarmMove move : request.moves()) {
+      byOldOwner.computeIfAbsent(move.from(), n -> new ArrayList<>()).add(move.shard());
+    }
+    Duration budget = config.warmupTimeout();
+    long deadline = System.nanoTime() + budget.toNanos();
+    List<CompletableFuture<?>> activations = new ArrayList<>();
+    int perOwner = Math.max(1, config.warmupActors() / Math.max(1, byOldOwner.size()));
+    byOldOwner.forEach((owner, shards) -> {
+      try {
+        Message answer = connection.requestWithTimeout(names.nodeControl(owner),
+                ControlJson.write(new Control(null, new HotRequest(shards, perOwner))), budget)
+            .orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS).join();
+        for (String stream : ControlJson.read(answer.getData(), HotSet.class).streams()) {
+          activations.add(runtime.createVM(ActorKey.fromStreamId(stream)));
+        }
+      } catch (RuntimeException e) {
+        LOG.info("cluster: no hot set from {} ({}); its shards move cold", owner, e.toString());
+      }
+    });
+    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    try {
+      CompletableFuture.allOf(activations.toArray(CompletableFuture[]::new)).orTimeout(left, TimeUnit.MILLISECONDS)
+          .join();
+    } catch (RuntimeException e) {
+      LOG.info("cluster: warm-up of {} actors not finished in time: {}", activations.size(), e.toString());
+    }
+    return new Warmed((int) activations.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count());
+  }
+}

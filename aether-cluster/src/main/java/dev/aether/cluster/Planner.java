@@ -1,0 +1,150 @@
+package dev.aether.cluster;
+
+import dev.aether.cluster.ControlJson.Control;
+import dev.aether.cluster.ControlJson.WarmMove;
+import dev.aether.cluster.ControlJson.WarmRequest;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's placement work, one step at a time: from the active members it plans the target map
+ * ({@link ShardMap#next}, kept while the members stay the same) and moves towards it. The shards of nodes not
+ * seen alive move at once (cold: their actors activate on their next command). The shards of live nodes
+ * (leaving, or shedding load to a joiner) move in batches of at most {@code handoffBatch}: the new owners first
+ * warm up the old owners' most recently used actors of the batch (bounded, within {@code warmupTimeout}), then
+ * one compare-and-set of the map switches the batch. A failed compare-and-set (another leader, a concurrent
+ * write) drops the plan; the next step plans again from the map in KV. Not thread-safe: the node's planner
+ * thread only.
+ */
+final class Planner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+
+  private final ClusterKv kv;
+  private final MapView maps;
+  private final Membership membership;
+  private final ClusterConfig config;
+  private final Connection connection;
+  private final ClusterNames names;
+  private ShardMap target;
+  private Set<String> targetMembers = Set.of();
+  private volatile int pendingMoves;
+
+  Planner(ClusterKv kv, MapView maps, Membership membership, ClusterConfig config, Connection connection,
+      ClusterNames names) {
+    this.kv = kv;
+    this.maps = maps;
+    this.membership = membership;
+    this.config = config;
+    this.connection = connection;
+    this.names = names;
+  }
+
+  /** @return the moves the current plan has left (0 when placement is settled or this node does not lead) */
+  int pendingMoves() {
+    return pendingMoves;
+  }
+
+  /** Forgets the plan (this node stopped leading). */
+  void reset() {
+    target = null;
+    pendingMoves = 0;
+  }
+
+  /**
+   * Takes one step.
+   *
+   * @return whether the map changed (another step may follow at once)
+   */
+  boolean step() {
+    Set<String> members = new TreeSet<>(membership.activeNodes());
+    MapView.Versioned held = maps.current();
+    if (members.isEmpty()) {
+      pendingMoves = 0;
+      return false;
+    }
+    if (held == null) {
+      ShardMap first = ShardMap.create(config.shards(), config.placement()).next(members);
+      OptionalLong revision = kv.createMap(first.encode());
+      if (revision.isPresent()) {
+        LOG.info("cluster: created the shard map ({} shards) for {}", first.shards().count(), members);
+        maps.offer(first, revision.getAsLong());
+        return true;
+      }
+      maps.refresh();
+      return false;
+    }
+    ShardMap current = held.map();
+    if (target == null || !members.equals(targetMembers)) {
+      target = current.next(members);
+      targetMembers = members;
+    }
+    List<ShardMove> moves = current.movesTo(target);
+    pendingMoves = moves.size();
+    if (moves.isEmpty()) {
+      return false;
+    }
+    List<ShardMove> batch = new ArrayList<>();
+    List<ShardMove> warm = new ArrayList<>();
+    for (ShardMove move : moves) {
+      boolean fromLive = move.from().isPresent() && membership.alive(move.from().get());
+      if (!fromLive) {
+        batch.add(move);
+      } else if (warm.size() < config.handoffBatch()) {
+        warm.add(move);
+      }
+    }
+    if (!warm.isEmpty() && config.warmupActors() > 0) {
+      warmUp(warm);
+    }
+    batch.addAll(warm);
+    ShardMap next = current.step(target, batch);
+    OptionalLong revision = kv.updateMap(next.encode(), held.revision());
+    if (revision.isEmpty()) {
+      LOG.info("cluster: the shard map changed under the plan (epoch {}); planning again", current.epoch());
+      target = null;
+      maps.refresh();
+      return false;
+    }
+    maps.offer(next, revision.getAsLong());
+    pendingMoves = moves.size() - batch.size();
+    LOG.info("cluster: map epoch {}: moved {} shards ({} warm), {} left, members {}", next.epoch(), batch.size(),
+        warm.size(), pendingMoves, members);
+    return true;
+  }
+
+  /** Asks each new owner to warm up its shards of the batch, and waits for all within the warm-up timeout. */
+  private void warmUp(List<ShardMove> warm) {
+    Map<String, List<WarmMove>> byNewOwner = new LinkedHashMap<>();
+    for (ShardMove move : warm) {
+      byNewOwner.computeIfAbsent(move.to().orElseThrow(), n -> new ArrayList<>())
+          .add(new WarmMove(move.shard(), move.from().orElseThrow()));
+    }
+    Duration timeout = config.warmupTimeout();
+    List<CompletableFuture<?>> replies = new ArrayList<>();
+    byNewOwner.forEach((node, moves) -> replies.add(connection.requestWithTimeout(names.nodeControl(node),
+            ControlJson.write(new Control(new WarmRequest(moves), null)), timeout)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(failure -> {
+          LOG.info("cluster: warm-up on {} did not finish ({}); switching anyway", node, failure.toString());
+          return null;
+        })));
+    try {
+      CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).join();
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("warm-up interrupted: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.aether.cluster;
+
+import dev.aether.InvalidInputException;
+import dev.aether.runtime.CommandGateway;
+import dev.aether.runtime.CommandJson;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each command to the node that owns its shard, by the newest map this process has: to the local
+ * runtime when that is this node, else one NATS request with the {@link Wire} headers. An owner that does not
+ * own the shard any more answers {@code MOVED}, which is followed at once (at most {@code maxHops} times, the
+ * map read again when the answer names a newer epoch); no responders, a timeout or a shard without owner
+ * read the map again and retry after a back-off of 10 ms doubling to 1 s. Every retry sends the same command
+ * id, so a command that was applied before its answer was lost is answered as a duplicate. All within the
+ * message's deadline (or the default timeout from the first send): past it the outcome is
+ * {@link RejectionReason#TIMEOUT}, saying whether an attempt may have been applied. Never completes
+ * exceptionally. Thread-safe.
+ */
+final class Router implements CommandGateway, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final long FIRST_BACKOFF_MS = 10;
+  private static final long MAX_BACKOFF_MS = 1_000;
+  /** Waited past the deadline for the owner's own TIMEOUT answer before answering TIMEOUT here. */
+  private static final long GRACE_MS = 250;
+
+  private final Connection connection;
+  private final ClusterNames names;
+  private final MapView maps;
+  private final String self;
+  private final CommandGateway local;
+  private final int maxHops;
+  private final Duration defaultTimeout;
+  private final ExecutorService refreshers = Executors.newVirtualThreadPerTaskExecutor();
+
+  /**
+   * @param self this node's id, or null for a client that is not a node
+   * @param local the local runtime, or null for a client
+   */
+  Router(Connection connection, ClusterNames names, MapView maps, String self, CommandGateway local, int maxHops,
+      Duration defaultTimeout) {
+    this.connection = connection;
+    this.names = names;
+    this.maps = maps;
+    this.self = self;
+    this.local = local;
+    this.maxHops = maxHops;
+    this.defaultTimeout = defaultTimeout;
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
+    if (message == null) {
+      throw new InvalidInputException("message", "must not be null");
+    }
+    Instant deadline = message.deadline().orElseGet(() -> Instant.now().plus(defaultTimeout));
+    Attempt attempt = new Attempt(message.deadline().isPresent() ? message : message.withDeadline(deadline),
+        deadline);
+    route(attempt, null);
+    return attempt.result;
+  }
+
+  /** One command on its way: its budget, hops and back-off, and what went wrong last. */
+  private static final class Attempt {
+    final RuntimeMessage message;
+    final Instant deadline;
+    final CompletableFuture<CommandResult> result = new CompletableFuture<>();
+    byte[] body;
+    int hops;
+    long backoffMs = FIRST_BACKOFF_MS;
+    boolean mayHaveApplied;
+    String problem = "not sent yet";
+
+    Attempt(RuntimeMessage message, Instant deadline) {
+      this.message = message;
+      this.deadline = deadline;
+    }
+
+    long remainingMs() {
+      return Duration.between(Instant.now(), deadline).toMillis();
+    }
+  }
+
+  private void route(Attempt a, String redirectedTo) {
+    try {
+      if (a.remainingMs() <= 0) {
+        timedOut(a);
+        return;
+      }
+      MapView.Versioned held = maps.current();
+      if (held == null) {
+        retryLater(a, "the cluster has no shard map yet");
+        return;
+      }
+      ShardMap map = held.map();
+      int shard = map.shards().shardOf(a.message.target().streamId());
+      String owner = redirectedTo != null ? redirectedTo : map.ownerId(shard);
+      if (owner == null) {
+        retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch());
+      } else if (owner.equals(self) && local != null) {
+        local.sendMessage(a.message).whenComplete((r, failure) -> fromLocal(a, r, failure));
+      } else {
+        remote(a, owner, shard, map.epoch());
+      }
+    } catch (RuntimeException e) {
+      a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.STORE_UNAVAILABLE,
+          "cannot route the command: " + e));
+    }
+  }
+
+  private void fromLocal(Attempt a, CommandResult r, Throwable failure) {
+    if (failure != null) {
+      a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.BEHAVIOR_FAILED, String.valueOf(failure)));
+    } else if (r instanceof Rejected rejected && rejected.reason() == RejectionReason.NOT_OWNER) {
+      retryLater(a, rejected.message()); // the shard moves away: the next map sends it to the new owner
+    } else {
+      a.result.complete(r);
+    }
+  }
+
+  private void remote(Attempt a, String owner, int shard, long epoch) {
+    if (a.body == null) {
+      a.body = CommandJson.messageToBytes(a.message);
+    }
+    Headers headers = new Headers().put(Wire.SHARD, Integer.toString(shard)).put(Wire.EPOCH, Long.toString(epoch))
+        .put(Wire.COMMAND_ID, a.message.commandId())
+        .put(Wire.DEADLINE, Long.toString(a.deadline.toEpochMilli()));
+    Message request = NatsMessage.builder().subject(names.nodeCommands(owner)).headers(headers).data(a.body).build();
+    long timeoutMs = Math.max(1, a.remainingMs()) + GRACE_MS;
+    connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .whenComplete((reply, failure) -> fromRemote(a, owner, epoch, reply, failure));
+  }
+
+  private void fromRemote(Attempt a, String owner, long epoch, Message reply, Throwable failure) {
+    try {
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+          a.mayHaveApplied = true;
+          retryLater(a, "node " + owner + " did not answer in time");
+        } else if (cause instanceof CancellationException) {
+          retryLater(a, "node " + owner + " has no responders (not running)");
+        } else {
+          retryLater(a, "the request to node " + owner + " failed: " + cause);
+        }
+        return;
+      }
+      String status = Wire.header(reply, Wire.STATUS);
+      if (Wire.MOVED.equals(status)) {
+        long theirs = Wire.longHeader(reply, Wire.EPOCH, -1);
+        String next = Wire.header(reply, Wire.OWNER);
+        a.problem = "node " + owner + " answered MOVED (its map epoch " + theirs + ", ours " + epoch + ")";
+        if (next != null && !next.equals(owner) && ++a.hops <= maxHops) {
+          if (theirs > epoch) {
+            refreshers.execute(this::refreshQuietly);
+          }
+          route(a, next);
+        } else {
+          retryLater(a, a.problem);
+        }
+      } else if (Wire.BAD_REQUEST.equals(status)) {
+        a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.INVALID_PAYLOAD, "node " + owner
+            + " refused the message at " + Wire.header(reply, Wire.ERROR_FIELD) + ": "
+            + new String(reply.getData(), java.nio.charset.StandardCharsets.UTF_8)));
+      } else {
+        a.result.complete(CommandJson.resultFromBytes(reply.getData()));
+      }
+    } catch (RuntimeException e) {
+      a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.OUTCOME_UNKNOWN,
+          "the answer of node " + owner + " cannot be read: " + e.getMessage()));
+    }
+  }
+
+  private void retryLater(Attempt a, String problem) {
+    a.problem = problem;
+    a.hops = 0;
+    long delay = Math.min(a.backoffMs, a.remainingMs());
+    if (delay <= 0) {
+      timedOut(a);
+      return;
+    }
+    a.backoffMs = Math.min(a.backoffMs * 2, MAX_BACKOFF_MS);
+    Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, refreshers);
+    later.execute(() -> {
+      refreshQuietly();
+      route(a, null);
+    });
+  }
+
+  private void timedOut(Attempt a) {
+    a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.TIMEOUT, "no outcome by the deadline "
+        + a.deadline + ": " + a.problem + (a.mayHaveApplied
+            ? "; an attempt may have been applied: resend with the same command id to learn its outcome"
+            : "; it was not applied")));
+  }
+
+  private void refreshQuietly() {
+    try {
+      maps.refresh();
+    } catch (StoreUnavailableException e) {
+      LOG.debug("cluster: cannot read the shard map: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    refreshers.shutdown();
+  }
+}

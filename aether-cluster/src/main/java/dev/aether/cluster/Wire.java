@@ -1,0 +1,45 @@
+package dev.aether.cluster;
+
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+
+/**
+ * The headers of a routed command and of its answer (the body is {@link dev.aether.runtime.CommandJson}'s
+ * message, and result). A request to {@code <prefix>.<ns>.node.<id>.cmd} carries {@value #SHARD},
+ * {@value #EPOCH} (the sender's map), {@value #COMMAND_ID} and {@value #DEADLINE} (epoch milliseconds); the
+ * answer is a result, or has {@value #STATUS} {@value #MOVED} with {@value #OWNER} (absent when no node owns
+ * the shard) and {@value #EPOCH} of the owner's map, or {@value #BAD_REQUEST} with {@value #ERROR_FIELD} and
+ * the error text as body. Stateless.
+ */
+final class Wire {
+
+  static final String SHARD = "Aether-Shard";
+  static final String EPOCH = "Aether-Map-Epoch";
+  static final String COMMAND_ID = "Aether-Command-Id";
+  static final String DEADLINE = "Aether-Deadline";
+  static final String STATUS = "Aether-Status";
+  static final String OWNER = "Aether-Owner";
+  static final String ERROR_FIELD = "Aether-Error-Field";
+  static final String MOVED = "MOVED";
+  static final String BAD_REQUEST = "BAD_REQUEST";
+
+  private Wire() {}
+
+  static String header(Message message, String name) {
+    Headers headers = message.getHeaders();
+    return headers == null ? null : headers.getFirst(name);
+  }
+
+  /** A header's long value; {@code fallback} when absent or not a number. */
+  static long longHeader(Message message, String name, long fallback) {
+    String value = header(message, name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+}
