@@ -1,0 +1,224 @@
+package dev.aether.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandJson;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where commands go: through any node, a thin client or the any-language subject they reach the shard's owner
+ * (and are activated only there); an owner asked with a stale map answers MOVED and the sender follows it; two
+ * nodes forced to own one shard keep its log linear; a crashed node's shards, and a crashed leader's work, go
+ * to the others.
+ */
+@NatsTest
+class ClusterRoutingIT {
+
+  private ClusterFixture cluster;
+
+  @BeforeEach
+  void cluster(NatsServer server) {
+    cluster = new ClusterFixture(server.url());
+    cluster.start("n1");
+    cluster.start("n2");
+    cluster.start("n3");
+    cluster.awaitSettled("n1", "n2", "n3");
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  private static RuntimeMessage open(String account) {
+    return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
+        .build();
+  }
+
+  private static RuntimeMessage deposit(String account, long amount) {
+    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
+  }
+
+  private String ownerOf(String account) {
+    return cluster.node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
+  }
+
+  @Test
+  void aCommandThroughAnyNode_aClient_orTheAnyNodeSubject_reachesTheOwner_andRunsOnlyThere() throws Exception {
+    Connection raw = cluster.connect();
+    try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store).build()) {
+      for (int i = 0; i < 30; i++) {
+        String account = "route-" + i;
+        ClusterNode via = cluster.running().get(i % 3);
+        assertThat(via.gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+        assertThat(client.sendMessage(deposit(account, 5)).join()).isInstanceOf(Accepted.class);
+        Message reply = raw.request(cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken() + ".cmd",
+            CommandJson.messageToBytes(deposit(account, 7)), Duration.ofSeconds(10));
+        CommandResult viaSubject = CommandJson.resultFromBytes(reply.getData());
+        assertThat(viaSubject).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(4));
+        String owner = ownerOf(account);
+        for (ClusterNode node : cluster.running()) {
+          assertThat(node.runtime().registry().get(ActorKey.of("Account", account)).isPresent())
+              .as("%s active on %s (owner %s)", account, node.nodeId(), owner)
+              .isEqualTo(node.nodeId().equals(owner));
+        }
+      }
+    }
+  }
+
+  @Test
+  void theAnyNodeSubject_refusesAMalformedMessage_namingTheField() throws Exception {
+    Message reply = cluster.connect().request(cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken()
+        + ".cmd", "{\"aggregateType\":\"Account\",\"actorId\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+        Duration.ofSeconds(10));
+    assertThat(Wire.header(reply, Wire.STATUS)).isEqualTo(Wire.BAD_REQUEST);
+    assertThat(Wire.header(reply, Wire.ERROR_FIELD)).isEqualTo("command");
+  }
+
+  @Test
+  void aNodeThatDoesNotOwnTheShard_answersMoved_andAStaleSenderFollowsIt() throws Exception {
+    String account = "stale-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+    String owner = ownerOf(account);
+    String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
+        .orElseThrow();
+    ShardMap current = cluster.node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    Connection connection = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+
+    Message moved = connection.request(NatsMessage.builder().subject(names.nodeCommands(other))
+        .headers(new Headers().put(Wire.SHARD, Integer.toString(shard)).put(Wire.EPOCH, Long.toString(current.epoch())))
+        .data(CommandJson.messageToBytes(deposit(account, 1))).build(), Duration.ofSeconds(10));
+    assertThat(Wire.header(moved, Wire.STATUS)).isEqualTo(Wire.MOVED);
+    assertThat(Wire.header(moved, Wire.OWNER)).isEqualTo(owner);
+
+    ShardMap stale = current.step(current, List.of(new ShardMove(shard, java.util.Optional.of(owner),
+        java.util.Optional.of(other))));
+    MapView frozen = new MapView(ClusterKv.openMapBucket(connection, names), (a, b) -> {});
+    frozen.offer(stale, Long.MAX_VALUE); // never replaced by the watch: the sender keeps believing `other` owns it
+    try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10))) {
+      CommandResult result = router.sendMessage(deposit(account, 1)).join();
+      assertThat(result).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(3));
+    }
+    assertThat(cluster.node(other).runtime().registry().get(ActorKey.of("Account", account))).isEmpty();
+  }
+
+  @Test
+  void twoNodesForcedToOwnOneShard_keepItsLogLinear_andConverge() throws Exception {
+    String account = "double-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+    String owner = ownerOf(account);
+    String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
+        .orElseThrow();
+    int shard = cluster.node(owner).map().orElseThrow().shards().shardOf("Account/" + account);
+    cluster.node(other).forceOwnership(s -> s == shard);
+    Runtime first = cluster.node(owner).runtime();
+    Runtime second = cluster.node(other).runtime();
+
+    List<RuntimeMessage> sent = new ArrayList<>();
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      RuntimeMessage m = deposit(account, 1);
+      sent.add(m);
+      Runtime target = i % 2 == 0 ? first : second;
+      done.add(CompletableFuture.runAsync(() -> untilAccepted(target, m)));
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+
+    List<Event> log = cluster.reader().getEvents("Account/" + account, 0);
+    assertThat(log).hasSize(2 + 100);
+    for (int i = 0; i < log.size(); i++) {
+      assertThat(log.get(i).version()).isEqualTo(i + 1);
+    }
+    assertThat(log.stream().skip(1).map(e -> e.commandId().orElseThrow()).distinct().count()).isEqualTo(101);
+    assertThat(log.stream().map(e -> e.commandId().orElseThrow()).toList())
+        .containsAll(sent.stream().map(RuntimeMessage::commandId).toList());
+    Accepted a = (Accepted) untilAccepted(first, deposit(account, 1));
+    Accepted b = (Accepted) untilAccepted(second, deposit(account, 1));
+    assertThat(a.newVersion()).isEqualTo(103);
+    assertThat(b.newVersion()).isEqualTo(104);
+    assertThat(second.registry().get(ActorKey.of("Account", account)).orElseThrow().getState().get("balance"))
+        .isEqualTo(100L + 100 + 2);
+  }
+
+  private static CommandResult untilAccepted(Runtime runtime, RuntimeMessage message) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      CommandResult r = runtime.sendMessage(message).join();
+      if (!(r instanceof Rejected rejected && rejected.isTransient())) {
+        return r;
+      }
+    }
+    throw new AssertionError("still transient after 50 attempts: " + message);
+  }
+
+  @Test
+  void aCrashedNodesShards_goToTheOthers_andItsActorsAnswerThere() {
+    List<String> accounts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      accounts.add("crash-" + i);
+      assertThat(cluster.node("n1").gateway().sendMessage(open("crash-" + i)).join()).isInstanceOf(Accepted.class);
+    }
+    String leader = cluster.node("n1").status().leader();
+    String victim = leader.equals("n3") ? "n2" : "n3";
+    ClusterNode crashed = cluster.node(victim);
+    cluster.forget(victim);
+    crashed.crash();
+    List<String> left = cluster.running().stream().map(ClusterNode::nodeId).toList();
+    cluster.awaitSettled(left.toArray(String[]::new));
+    for (String account : accounts) {
+      assertThat(cluster.node(left.get(0)).gateway().sendMessage(deposit(account, 1)).join())
+          .as(account).isInstanceOf(Accepted.class);
+    }
+
+    ClusterNode oldLeader = cluster.node(leader);
+    cluster.forget(leader);
+    oldLeader.crash();
+    String survivor = cluster.running().get(0).nodeId();
+    await().atMost(Duration.ofSeconds(20)).until(() -> survivor.equals(cluster.node(survivor).status().leader()));
+    cluster.awaitSettled(survivor);
+    for (String account : accounts) {
+      assertThat(cluster.node(survivor).gateway().sendMessage(deposit(account, 1)).join())
+          .as(account).isInstanceOf(Accepted.class);
+    }
+  }
+
+  @Test
+  void theStatus_isAnsweredByAnyNode_asJson() throws Exception {
+    Message reply = cluster.connect().request(cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken()
+        + ".cluster.status", new byte[0], Duration.ofSeconds(10));
+    ClusterStatus status = ControlJson.read(reply.getData(), ClusterStatus.class);
+    assertThat(status.shards()).isEqualTo(1024);
+    assertThat(status.unownedShards()).isZero();
+    assertThat(status.leader()).isIn("n1", "n2", "n3");
+    assertThat(status.nodes()).extracting(ClusterStatus.Node::id).containsExactly("n1", "n2", "n3");
+    assertThat(status.nodes()).allSatisfy(n -> {
+      assertThat(n.state()).isEqualTo("ACTIVE");
+      assertThat(n.alive()).isTrue();
+      assertThat(n.shards()).isBetween(300, 376);
+    });
+    assertThat(status.nodes().stream().mapToInt(ClusterStatus.Node::shards).sum()).isEqualTo(1024);
+  }
+}
