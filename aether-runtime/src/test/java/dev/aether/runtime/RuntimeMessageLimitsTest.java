@@ -2,8 +2,10 @@ package dev.aether.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aether.InvalidInputException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,5 +66,23 @@ class RuntimeMessageLimitsTest {
       inner = outer;
     }
     return inner;
+  }
+
+  @Test
+  void withDeadline_keepsEverythingButTheDeadline_andRefusesNull() {
+    RuntimeMessage message = RuntimeMessage.builder("Account", "a-1", "Deposit").payload(Map.of("amount", 5))
+        .correlationId("c-1").build();
+    Instant deadline = Instant.parse("2030-01-01T00:00:00Z");
+
+    RuntimeMessage routed = message.withDeadline(deadline);
+
+    assertThat(routed.deadline()).contains(deadline);
+    assertThat(routed.commandId()).isEqualTo(message.commandId());
+    assertThat(routed.payload()).isEqualTo(message.payload());
+    assertThat(routed.metadata()).isEqualTo(message.metadata());
+    assertThat(routed.target()).isEqualTo(message.target());
+    assertThat(message.deadline()).isEmpty();
+    assertThatThrownBy(() -> message.withDeadline(null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("deadline");
   }
 }

@@ -1,0 +1,158 @@
+package dev.aether.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.event.Event;
+import dev.aether.nats.JetStreamEventStore;
+import dev.aether.runtime.CommandGateway;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.runtime.RuntimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The bank workload of the cluster tests: accounts opened with a deposit, clients sending transfers (credited by
+ * the model's policy) through gateways the test chooses, each command resent with the same id while its outcome
+ * is transient, and the checks of the log afterwards: nothing failed, every acknowledged command in exactly
+ * one commit, versions 1..n per actor, money conserved, every actor answering.
+ */
+final class BankWorkload {
+
+  static final long OPENING = 1_000;
+
+  /** A client's record of one command: its id, actor, final outcome and how many sends it took. */
+  record Sent(String commandId, String account, CommandResult outcome, int attempts) {}
+
+  private final List<String> accounts = new ArrayList<>();
+  private final Supplier<CommandGateway> gateways;
+  private final Queue<Sent> sent = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean load = new AtomicBoolean();
+  private final List<Thread> clients = new ArrayList<>();
+
+  BankWorkload(String prefix, int accounts, Supplier<CommandGateway> gateways) {
+    for (int i = 0; i < accounts; i++) {
+      this.accounts.add(prefix + "-" + i);
+    }
+    this.gateways = gateways;
+  }
+
+  void openAccounts() {
+    for (String account : accounts) {
+      sent.add(sendUntilDone(RuntimeMessage.builder("Account", account, "Open")
+          .payload(Map.of("owner", account, "initialDeposit", OPENING)).build()));
+    }
+  }
+
+  void startTransfers(int clientCount) {
+    load.set(true);
+    for (int c = 0; c < clientCount; c++) {
+      clients.add(Thread.ofVirtual().start(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (load.get()) {
+          String from = accounts.get(random.nextInt(accounts.size()));
+          String to = accounts.get(random.nextInt(accounts.size()));
+          if (!from.equals(to)) {
+            sent.add(sendUntilDone(RuntimeMessage.builder("Account", from, "Transfer")
+                .payload(Map.of("to", to, "amount", 1 + random.nextInt(20))).build()));
+          }
+        }
+      }));
+    }
+  }
+
+  void stopTransfers() throws InterruptedException {
+    load.set(false);
+    for (Thread t : clients) {
+      t.join();
+    }
+    clients.clear();
+  }
+
+  /** Sends, and resends the same command (same id) through any gateway while the outcome is transient. */
+  Sent sendUntilDone(RuntimeMessage message) {
+    Instant giveUp = Instant.now().plusSeconds(30);
+    int attempts = 0;
+    while (true) {
+      attempts++;
+      CommandResult r = gateways.get().sendMessage(message).join();
+      if (!(r instanceof Rejected rejected && rejected.isTransient()) || Instant.now().isAfter(giveUp)) {
+        return new Sent(message.commandId(), message.actorId(), r, attempts);
+      }
+    }
+  }
+
+  /** Every check of the log; then one more deposit to every account, which must be accepted. */
+  void check(JetStreamEventStore reader) {
+    List<Sent> failed = sent.stream().filter(s -> !(s.outcome() instanceof Accepted)
+        && !(s.outcome() instanceof Rejected r && r.reason() == RejectionReason.BUSINESS_RULE)).toList();
+    assertThat(failed).as("commands that did not end accepted or refused by a business rule").isEmpty();
+    assertThat(sent.stream().filter(s -> s.outcome() instanceof Accepted).count())
+        .as("accepted commands").isGreaterThan(accounts.size() + 50L);
+
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertThat(totalMoney(reader)).as("money once every transfer is credited").isEqualTo(accounts.size() * OPENING));
+
+    Map<String, Integer> commitsPerCommand = new HashMap<>();
+    for (String account : accounts) {
+      List<Event> events = reader.getEvents("Account/" + account, 0);
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(events.get(i).version()).as("version %d of %s", i + 1, account).isEqualTo(i + 1);
+      }
+      events.stream().map(e -> e.commandId().orElseThrow() + "@" + account).distinct()
+          .forEach(id -> commitsPerCommand.merge(id, 1, Integer::sum));
+    }
+    Map<String, Long> versionsPerCommand = new HashMap<>();
+    for (String account : accounts) {
+      for (Event e : reader.getEvents("Account/" + account, 0)) {
+        versionsPerCommand.merge(e.commandId().orElseThrow() + "@" + account, 1L, Long::sum);
+      }
+    }
+    for (Sent s : sent) {
+      if (s.outcome() instanceof Accepted a) {
+        String key = s.commandId() + "@" + s.account();
+        assertThat(commitsPerCommand.get(key)).as("commits of acknowledged command %s", key).isEqualTo(1);
+        assertThat(versionsPerCommand.get(key)).as("events of %s", key)
+            .isEqualTo(a.duplicate() ? versionsPerCommand.get(key) : (long) a.events().size());
+      }
+    }
+    for (String account : accounts) {
+      CommandResult r = sendUntilDone(RuntimeMessage.builder("Account", account, "Deposit")
+          .payload(Map.of("amount", 1)).build()).outcome();
+      assertThat(r).as("%s answers after the cluster settled", account).isInstanceOf(Accepted.class);
+    }
+  }
+
+  String summary() {
+    return sent.size() + " commands, " + sent.stream().filter(s -> s.attempts() > 1).count() + " resent, most sends "
+        + sent.stream().mapToInt(Sent::attempts).max().orElse(0);
+  }
+
+  /** The money on all accounts by a fold of their logs (balances change only by the model's events). */
+  private long totalMoney(JetStreamEventStore reader) {
+    long total = 0;
+    for (String account : accounts) {
+      for (Event e : reader.getEvents("Account/" + account, 0)) {
+        long value = e.data().get("amount") instanceof Number n ? n.longValue() : 0;
+        total += switch (e.eventType()) {
+          case "Deposited", "TransferReceived" -> value;
+          case "Withdrawn", "TransferSent" -> -value;
+          default -> 0;
+        };
+      }
+    }
+    return total;
+  }
+}
