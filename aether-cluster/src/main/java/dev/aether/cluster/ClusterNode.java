@@ -1,6 +1,5 @@
 package dev.aether.cluster;
 
-import dev.aether.AetherException;
 import dev.aether.InvalidInputException;
 import dev.aether.cluster.ControlJson.LeaderLease;
 import dev.aether.runtime.ActorKey;
@@ -114,10 +113,14 @@ public final class ClusterNode implements AutoCloseable {
 
   private void leaseLoop() {
     while (running) {
-      membership.renew();
-      leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
-      if (leadership.leading()) {
-        planSignal.release();
+      try {
+        membership.renew();
+        leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
+        if (leadership.leading()) {
+          planSignal.release();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("cluster: lease work of {} failed, trying again: {}", self, e.toString());
       }
       if (!pause(config.leaseInterval())) {
         return;
@@ -141,8 +144,8 @@ public final class ClusterNode implements AutoCloseable {
         while (running && leadership.leading() && planner.step()) {
           // each step is one map update; go on while there are moves
         }
-      } catch (AetherException | IllegalStateException e) {
-        LOG.warn("cluster: planning on {} failed, trying again: {}", self, e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.warn("cluster: planning on {} failed, trying again: {}", self, e.toString());
         planner.reset();
       }
     }
@@ -267,9 +270,13 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     ShardMap map = maps.map();
-    if (map != null && !map.shardsOf(self).isEmpty()) {
-      LOG.warn("cluster: node {} leaves still owning {} shards (no other active node took them in {})", self,
-          map.shardsOf(self).size(), config.leaveTimeout());
+    int owned = map == null ? 0 : map.shardsOf(self).size();
+    if (owned > 0 && membership.activeNodes().stream().allMatch(self::equals)) {
+      LOG.info("cluster: node {} leaves as the last active node; its {} shards wait in the map for the next node",
+          self, owned);
+    } else if (owned > 0) {
+      LOG.warn("cluster: node {} leaves still owning {} shards (not handed off within {})", self, owned,
+          config.leaveTimeout());
     }
     stop(true);
   }

@@ -162,6 +162,9 @@ final class Membership implements AutoCloseable {
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: cannot renew the lease of {}: {}", self, e.getMessage());
       return false;
+    } catch (InvalidInputException e) {
+      LOG.error("cluster: node {} cannot join again: {}; it serves nothing until it can", self, e.getMessage());
+      return false;
     }
   }
 
