@@ -396,6 +396,19 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
+     * Registers the node's runtime with the cluster, under the seed's name ({@code SetVMProvider}): the same as
+     * {@link #runtime(Runtime)}. The node then sets the runtime's placement seam, so the runtime activates only
+     * actors of the shards this node owns.
+     *
+     * @param runtime the runtime that provides this node's virtual machines
+     * @return this builder
+     * @throws InvalidInputException naming {@code runtime} when null
+     */
+    public Builder setVMProvider(Runtime runtime) {
+      return runtime(runtime);
+    }
+
+    /**
      * Joins the cluster: opens (or creates) the KV buckets, starts the runtime and the endpoints, creates the
      * lease and starts renewing it. The first node creates the shard map with the configured shard count;
      * later nodes take the count the map has.

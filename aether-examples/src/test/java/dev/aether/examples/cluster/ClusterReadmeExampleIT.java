@@ -1,6 +1,7 @@
 package dev.aether.examples.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.aether.cluster.AetherClient;
 import dev.aether.cluster.ClusterConfig;
@@ -17,6 +18,7 @@ import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,22 @@ class ClusterReadmeExampleIT {
               Map.of("amount", 5))).join();
           assertThat(viaClient).isInstanceOfSatisfying(CommandResult.Accepted.class,
               a -> assertThat(a.newVersion()).isEqualTo(2));
+        }
+
+        // a second node registers a runtime it built itself, under the seed's name
+        Runtime second = Runtime.builder().eventStore(events).behavior(account).build();
+        try (Connection other = Nats.connect(url);
+            ClusterNode node2 = ClusterNode.builder(ClusterConfig.builder(store).nodeId("node-2").build())
+                .connection(other).setVMProvider(second).start()) {
+          await().atMost(Duration.ofSeconds(30))
+              .until(() -> node.status().nodes().stream().allMatch(n -> n.shards() > 0)
+                  && node.status().movesInProgress() == 0 && node.status().nodes().size() == 2);
+          for (int i = 0; i < 20; i++) {
+            assertThat(node2.gateway().sendMessage(RuntimeMessage.of("Account", "acc-" + i, "Deposit",
+                Map.of("amount", 1))).join()).isInstanceOf(CommandResult.Accepted.class);
+          }
+          assertThat(second.getActiveVMs()).isNotEmpty()
+              .allSatisfy((key, vm) -> assertThat(node2.map().orElseThrow().ownerOf(key.streamId())).contains("node-2"));
         }
       }
     }
