@@ -93,6 +93,7 @@ public final class ClusterNode implements AutoCloseable {
     maps = new MapView(kv.mapBucket(), this::onMapChanged);
     runtime = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
     runtime.setPlacement(this::allows);
+    runtime.setReactionPlacement(this::runsReaction);
     if (!runtime.isRunning()) {
       runtime.start();
     }
@@ -164,6 +165,12 @@ public final class ClusterNode implements AutoCloseable {
   private boolean allows(ActorKey key) {
     ShardMap map = maps.map();
     return map != null && owns(map, map.shards().shardOf(key.streamId()));
+  }
+
+  /** A reaction that runs once per cluster (a read model on a shared store) runs on the owner of its name's shard. */
+  private boolean runsReaction(String reaction) {
+    ShardMap map = maps.map();
+    return map != null && owns(map, map.shards().shardOf(reaction));
   }
 
   private boolean owns(int shard) {

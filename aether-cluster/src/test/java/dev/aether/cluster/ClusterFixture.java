@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,15 +51,24 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   ClusterNode start(String nodeId, UnaryOperator<ClusterConfig.Builder> settings) {
+    return start(nodeId, settings, bankModel(), (builder, events) -> builder);
+  }
+
+  /**
+   * Starts a node running {@code model}, with what {@code runtimeSettings} adds to its runtime builder (given the
+   * node's event connection, for example for a read-model store on it).
+   */
+  ClusterNode start(String nodeId, UnaryOperator<ClusterConfig.Builder> settings, String model,
+      BiFunction<Runtime.Builder, Connection, Runtime.Builder> runtimeSettings) {
     Connection cluster = connect();
     Connection events = connect();
     JetStreamEventStore eventStore = JetStreamEventStore.create(events, store);
     ClusterNode node = ClusterNode.builder(settings.apply(ClusterConfig.builder(store).nodeId(nodeId)).build())
         .connection(cluster)
         .runtime(gateway -> {
-          Runtime runtime = Runtime.builder().eventStore(eventStore).reactionGateway(gateway)
-              .config(RuntimeConfig.builder().commandTimeout(Duration.ofSeconds(10)).build()).build();
-          runtime.loadModel(ModelLoader.fromYaml(bankModel()));
+          Runtime runtime = runtimeSettings.apply(Runtime.builder().eventStore(eventStore).reactionGateway(gateway)
+              .config(RuntimeConfig.builder().commandTimeout(Duration.ofSeconds(10)).build()), events).build();
+          runtime.loadModel(ModelLoader.fromYaml(model));
           return runtime;
         })
         .start();

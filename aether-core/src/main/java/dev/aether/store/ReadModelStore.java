@@ -83,6 +83,17 @@ public interface ReadModelStore {
   Optional<String> schema(String readModel);
 
   /**
+   * Tells whether other processes read and write the same rows (a store on a server, such as aether-nats'
+   * {@code JetStreamReadModelStore}), rather than this process alone. A read model on a shared store runs in one
+   * process of a cluster at a time; one on a process-local store runs in every process (each its own copy).
+   *
+   * @return {@code false} by default (process-local)
+   */
+  default boolean isShared() {
+    return false;
+  }
+
+  /**
    * Removes every row and checkpoint of a read model (keeping the list of known streams, so a rebuild can
    * replay them), forgets its feed position, and records the schema tag new rows are written under.
    *

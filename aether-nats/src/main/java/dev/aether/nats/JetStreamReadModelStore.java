@@ -128,6 +128,12 @@ public final class JetStreamReadModelStore implements ReadModelStore {
     return token(readModel) + ".cp." + token(streamId);
   }
 
+  /** @return {@code true}: every process on the bucket reads and writes the same rows */
+  @Override
+  public boolean isShared() {
+    return true;
+  }
+
   @Override
   public Optional<Map<String, Object>> get(String readModel, String key) {
     return entry(rowKey(readModel, key)).map(JetStreamReadModelStore::row);

@@ -302,6 +302,11 @@ final class LocalRuntime implements Runtime {
   }
 
   @Override
+  public void setReactionPlacement(ReactionPlacement placement) {
+    models.setReactionPlacement(Checks.notNull(placement, "placement"));
+  }
+
+  @Override
   public void onEventStored(EventStored notice) {
     if (notice == null) {
       return;

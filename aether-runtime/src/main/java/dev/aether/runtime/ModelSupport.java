@@ -39,9 +39,14 @@ final class ModelSupport {
   private volatile DomainModel model;
   private volatile ModelPlan plan;
   private final ReadModelStore readModels;
+  private volatile ReactionPlacement reactionPlacement = ReactionPlacement.EVERYWHERE;
 
   ModelSupport(ReadModelStore readModels) {
     this.readModels = readModels;
+  }
+
+  void setReactionPlacement(ReactionPlacement placement) {
+    this.reactionPlacement = placement;
   }
 
   Optional<DomainModel> model() {
@@ -144,6 +149,11 @@ final class ModelSupport {
       @Override
       public Optional<MeterRegistry> meterRegistry() {
         return Optional.ofNullable(rt.meterRegistry);
+      }
+
+      @Override
+      public ReactionPlacement reactionPlacement() {
+        return reaction -> reactionPlacement.runsHere(reaction); // the current one, also after a later set
       }
     };
   }

@@ -90,6 +90,16 @@ public interface RuntimeManagement {
   void setPlacement(ActorPlacement placement);
 
   /**
+   * Sets where reactions that run once per cluster run (default {@link ReactionPlacement#EVERYWHERE}): the
+   * model's read models on a shared read-model store ask it. The cluster sets it when this runtime becomes a
+   * node; it applies at once to the loaded model and to later ones.
+   *
+   * @param placement the reaction placement
+   * @throws dev.aether.InvalidInputException naming {@code placement} when null
+   */
+  void setReactionPlacement(ReactionPlacement placement);
+
+  /**
    * Tells the runtime that an event was stored, possibly by another writer (another node, a migration). An
    * active actor behind the stored version catches up from the store before its next decision. Cheap and
    * non-blocking. A notice at or below the actor's version changes nothing.

@@ -112,6 +112,8 @@ class PlacementTest {
         .hasMessageContaining("placement");
     assertThatThrownBy(() -> runtime.drain(null)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("keys");
+    assertThatThrownBy(() -> runtime.setReactionPlacement(null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("placement");
   }
 
   private static void await(CountDownLatch latch) {

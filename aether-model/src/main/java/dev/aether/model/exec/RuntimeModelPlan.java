@@ -6,6 +6,7 @@ import dev.aether.store.ReadModelStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.aether.runtime.ModelError;
 import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.ReactionPlacement;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.spi.Behavior;
 import dev.aether.runtime.spi.ModelHost;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@link ModelPlan} of a {@link CompiledModel} in one runtime: model-driven behaviours for the aggregates
@@ -44,8 +46,13 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
     this.policies = model.policies().isEmpty() ? null : new PolicyRunner(model.model().name(), model.policies(),
         host::sendMessage, feed, host.eventStore(), store, host.clock(), registry);
     try {
-      model.readModels().forEach(p -> readModels.put(p.name(),
-          new ModelReadModel(ModelReadModel.projection(p).start(feed, store, registry))));
+      ReactionPlacement placement = host.reactionPlacement();
+      model.readModels().forEach(p -> {
+        String reaction = "readModel/" + p.name();
+        BooleanSupplier runsHere = store.isShared() ? () -> placement.runsHere(reaction) : () -> true;
+        readModels.put(p.name(), new ModelReadModel(ModelReadModel.projection(p).start(feed, store, registry,
+            runsHere)));
+      });
     } catch (RuntimeException e) {
       close();
       throw e;

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failure of the store or the feed (server down) closes the reader and reopens it from the saved position
  * after a pause (1 s doubling to 30 s); nothing is skipped. A handler that throws skips its event (counted,
- * logged). Thread-safe: state changes happen on the projector's thread; the rest is volatile or atomic.
+ * logged). A projection started with a "runs here" condition (a read model on a store shared by a cluster's
+ * nodes) reads the feed only while it holds; otherwise it stands by, following the position the running process
+ * saves, and checks again every 250 ms. Thread-safe: state changes happen on the projector's thread; the rest is volatile or atomic.
  */
 final class FeedProjector<V> implements RunningProjection<V> {
 
@@ -42,6 +45,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private static final int BATCH = 512;
   private static final Duration POLL_WAIT = Duration.ofMillis(200);
   private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+  private static final long STANDBY_CHECK_MILLIS = 250;
 
   /** A row this projector wrote, with the view it wrote it from. */
   private record Written<V>(Map<String, Object> row, V view) {}
@@ -60,6 +64,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private final EventFeed feed;
   private final ReadModelStore store;
   private final ProjectionMeters meters;
+  private final BooleanSupplier runsHere;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
   /** Views by key, of the rows this projector last wrote; only its own thread uses it. */
@@ -74,17 +79,19 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private volatile double rate;
   private long lastReport;
 
-  private FeedProjector(Projection<V> projection, EventFeed feed, ReadModelStore store, ProjectionMeters meters) {
+  private FeedProjector(Projection<V> projection, EventFeed feed, ReadModelStore store, ProjectionMeters meters,
+      BooleanSupplier runsHere) {
     this.projection = projection;
     this.feed = feed;
     this.store = store;
     this.meters = meters;
+    this.runsHere = runsHere;
     this.thread = Thread.ofVirtual().name("aether-projection-" + projection.name()).unstarted(this::run);
   }
 
   static <V> FeedProjector<V> start(Projection<V> projection, EventFeed feed, ReadModelStore store,
-      ProjectionMeters meters) {
-    FeedProjector<V> projector = new FeedProjector<>(projection, feed, store, meters);
+      ProjectionMeters meters, BooleanSupplier runsHere) {
+    FeedProjector<V> projector = new FeedProjector<>(projection, feed, store, meters, runsHere);
     projector.thread.start();
     return projector;
   }
@@ -94,6 +101,16 @@ final class FeedProjector<V> implements RunningProjection<V> {
     long pauseMillis = 1000;
     while (!closed) {
       try {
+        if (!runsHere.getAsBoolean()) {
+          if (reader != null) {
+            LOG.info("projection {}: standing by, it runs elsewhere now", projection.name());
+            closeQuietly(reader);
+            reader = null;
+            views.clear();
+          }
+          standBy();
+          continue;
+        }
         if (reader == null) {
           reader = open();
         }
@@ -139,6 +156,20 @@ final class FeedProjector<V> implements RunningProjection<V> {
   }
 
   /** Resets rows written under another schema, and opens a reader after the saved position. */
+  /**
+   * While another process runs the projection on the shared store: follows its saved position (so waiters on
+   * a position complete here too) and checks again after {@link #STANDBY_CHECK_MILLIS}.
+   */
+  private void standBy() {
+    store.feedPosition(projection.name()).ifPresent(saved -> {
+      if (saved.covers(position)) {
+        position = saved;
+      }
+    });
+    settle();
+    sleep(STANDBY_CHECK_MILLIS);
+  }
+
   private FeedReader open() {
     if (!store.schema(projection.name()).equals(Optional.of(projection.schema()))) {
       store.reset(projection.name(), projection.schema());

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -174,8 +175,30 @@ public final class Projection<V> {
    * @throws InvalidInputException naming a null argument
    */
   public RunningProjection<V> start(EventFeed feed, ReadModelStore store, MeterRegistry registry) {
+    return start(feed, store, registry, () -> true);
+  }
+
+  /**
+   * Starts projecting only while {@code runsHere} holds, for a projection on a store shared by several
+   * processes that should run it one at a time (a cluster runs it on one node; see
+   * {@code dev.aether.runtime.ReactionPlacement}): while it does not hold, the projection reads nothing and
+   * follows the position the running process saves (its rows stay readable through {@code get} and
+   * {@code rows}, {@code awaitCaughtUp} and {@code idle} wait for the running process); it is asked again every
+   * 250 ms and after each batch. A moment of overlap when it moves is harmless: each row applies an event at
+   * most once (idempotent by position). A {@code rebuild} runs where the projection runs.
+   *
+   * @param feed the events
+   * @param store where rows, checkpoints and the position are kept
+   * @param registry where meters go; {@code null} for none
+   * @param runsHere whether this process runs the projection now; quick and non-blocking
+   * @return the running projection
+   * @throws InvalidInputException naming a null argument
+   */
+  public RunningProjection<V> start(EventFeed feed, ReadModelStore store, MeterRegistry registry,
+      BooleanSupplier runsHere) {
     return FeedProjector.start(this, Checks.notNull(feed, "feed"), Checks.notNull(store, "store"),
-        registry == null ? ProjectionMeters.NONE : new ProjectionMeters(registry, name));
+        registry == null ? ProjectionMeters.NONE : new ProjectionMeters(registry, name),
+        Checks.notNull(runsHere, "runsHere"));
   }
 
   /**

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.store.EventFeed;
 import dev.aether.store.FeedPosition;
+import dev.aether.store.FeedReader;
+import dev.aether.store.FeedStart;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.InMemoryReadModelStore;
 import dev.aether.store.ReadModelStore;
+import dev.aether.store.SharedFeed;
+import dev.aether.store.SharedFeedOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +118,50 @@ class ProjectionTest {
     assertThat(second.get("a")).contains(new Balance(30, 2));
     assertThat(handled).hasValue(2);
     assertThat(views.feedPosition("balances")).contains(events.head());
+  }
+
+  @Test
+  void twoProcessesOnOneStore_onlyTheOneThatRunsItReads_andTheOtherTakesOverWhereItStopped() throws Exception {
+    AtomicBoolean firstRuns = new AtomicBoolean(true);
+    AtomicInteger secondReads = new AtomicInteger();
+    EventFeed countingFeed = new EventFeed() { // the second process's feed: counts the readers it opens
+      @Override
+      public FeedReader openFeed(FeedStart start) {
+        secondReads.incrementAndGet();
+        return events.openFeed(start);
+      }
+
+      @Override
+      public FeedPosition head() {
+        return events.head();
+      }
+
+      @Override
+      public SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options) {
+        return events.openShared(group, startIfNew, options);
+      }
+    };
+    RunningProjection<Balance> first = balances("1").start(events, views, null, firstRuns::get);
+    RunningProjection<Balance> second = balances("1").start(countingFeed, views, null, () -> !firstRuns.get());
+    running.add(first);
+    running.add(second);
+    append("Account/a", "Deposited", Map.of("amount", 10));
+    long v2 = append("Account/a", "Deposited", Map.of("amount", 5));
+
+    assertThat(second.awaitCaughtUp("Account/a", v2, WAIT)).as("the standby sees the rows the runner wrote").isTrue();
+    second.idle().orTimeout(5, TimeUnit.SECONDS).join(); // the standby follows the runner's saved position
+    assertThat(handled).hasValue(2);
+    assertThat(secondReads).as("readers the standby opened").hasValue(0);
+
+    firstRuns.set(false); // the projection moves to the second process
+    long v3 = append("Account/a", "Deposited", Map.of("amount", 1));
+    assertThat(second.awaitCaughtUp("Account/a", v3, WAIT)).isTrue();
+    second.idle().orTimeout(5, TimeUnit.SECONDS).join();
+    Thread.sleep(600); // both checked where they run at least twice since the move
+
+    assertThat(second.get("a")).contains(new Balance(16, 3));
+    assertThat(handled).as("each event handled once, by whichever process ran the projection").hasValue(3);
+    assertThat(secondReads).as("the second process reads once it runs the projection").hasValue(1);
   }
 
   @Test

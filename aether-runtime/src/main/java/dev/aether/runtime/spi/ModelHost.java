@@ -1,6 +1,7 @@
 package dev.aether.runtime.spi;
 
 import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.ReactionPlacement;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
@@ -51,6 +52,17 @@ public interface ModelHost {
    */
   default Optional<EventFeed> eventFeed() {
     return eventStore() instanceof EventFeed feed ? Optional.of(feed) : Optional.empty();
+  }
+
+  /**
+   * Where reactions that run once per cluster run: read models on a shared store ask it, by name
+   * ({@code readModel/<name>}), whether to run here now. Ask it again over time: the answer changes as nodes
+   * join and leave.
+   *
+   * @return the runtime's current reaction placement ({@link ReactionPlacement#EVERYWHERE} unless a cluster set one)
+   */
+  default ReactionPlacement reactionPlacement() {
+    return ReactionPlacement.EVERYWHERE;
   }
 
   /** @return the registry the runtime publishes its meters to, when one was given to its builder */

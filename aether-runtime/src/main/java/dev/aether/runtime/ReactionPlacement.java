@@ -1,0 +1,29 @@
+package dev.aether.runtime;
+
+/**
+ * Where the reactions that must run once per cluster run: asked, by name, whether this process should run
+ * one now. A model's read model on a <em>shared</em> read-model store (one that every node reads, such as
+ * aether-nats' {@code JetStreamReadModelStore}) runs only where this says so, and stands by elsewhere (its
+ * rows stay readable there); asked again while running, so a reaction moves when the answer changes (a node
+ * joins or leaves). Read models on a node-local store run on every node (each node's own copy), and policies
+ * share their events through the feed's shared groups instead, so neither asks.
+ *
+ * <p>The default, {@link #EVERYWHERE}, runs every reaction here (one process); a cluster sets one that runs
+ * each reaction on the owner of the reaction's shard. A moment of overlap while a reaction moves is harmless:
+ * a shared store applies each event at most once per row (idempotent by position). Implementations are
+ * thread-safe, quick and non-blocking.
+ */
+@FunctionalInterface
+public interface ReactionPlacement {
+
+  /** Runs every reaction here. */
+  ReactionPlacement EVERYWHERE = reaction -> true;
+
+  /**
+   * Tells whether this process should run a reaction now.
+   *
+   * @param reaction the reaction's name ({@code readModel/<name>} for a model's read model)
+   * @return {@code true} to run it here
+   */
+  boolean runsHere(String reaction);
+}
