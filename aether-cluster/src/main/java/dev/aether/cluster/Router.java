@@ -132,7 +132,15 @@ final class Router implements CommandGateway, AutoCloseable {
     if (failure != null) {
       a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.BEHAVIOR_FAILED, String.valueOf(failure)));
     } else if (r instanceof Rejected rejected && rejected.reason() == RejectionReason.NOT_OWNER) {
-      retryLater(a, rejected.message()); // the shard moves away: the next map sends it to the new owner
+      // the shard moved away while the command waited here: straight to the new owner when the map names one
+      // (a handoff adds no back-off), else wait for the map
+      ShardMap map = maps.map();
+      String owner = map == null ? null : map.ownerId(map.shards().shardOf(a.message.target().streamId()));
+      if (owner != null && !owner.equals(self) && ++a.hops <= maxHops) {
+        route(a, owner);
+      } else {
+        retryLater(a, rejected.message());
+      }
     } else {
       a.result.complete(r);
     }
