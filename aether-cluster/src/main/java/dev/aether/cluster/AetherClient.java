@@ -7,6 +7,7 @@ import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeConfig;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.support.Checks;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,7 +38,8 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
   private AetherClient(Builder b) {
     ClusterNames names = ClusterNames.of(b.store);
     this.maps = new MapView(ClusterKv.openMapBucket(b.connection, names), (previous, next) -> {}).start();
-    this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout);
+    this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout,
+        b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null));
   }
 
   /**
@@ -83,6 +85,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     private final JetStreamConfig store;
     private Duration commandTimeout = RuntimeConfig.DEFAULT_COMMAND_TIMEOUT;
     private int maxHops = ClusterConfig.DEFAULT_MAX_HOPS;
+    private MeterRegistry meterRegistry;
 
     private Builder(Connection connection, JetStreamConfig store) {
       this.connection = connection;
@@ -110,6 +113,19 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
      */
     public Builder maxHops(int hops) {
       this.maxHops = ClusterConfig.builder(store).maxHops(hops).build().maxHops();
+      return this;
+    }
+
+    /**
+     * Publishes the client's routing meters ({@code aether.cluster.commands}, {@code .moved}, {@code .retries},
+     * {@code .timeouts}, tagged {@code node=client}).
+     *
+     * @param registry where the meters go
+     * @return this builder
+     * @throws InvalidInputException naming {@code meterRegistry} when null
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Checks.notNull(registry, "meterRegistry");
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.support.Checks;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
   private final ClusterConfig config;
+  private final MeterRegistry meterRegistry;
   private final String self;
   private final Connection connection;
   private final ClusterNames names;
@@ -67,8 +69,9 @@ public final class ClusterNode implements AutoCloseable {
   private Thread leaseThread;
   private Thread plannerThread;
 
-  private ClusterNode(ClusterConfig config, Connection connection) {
+  private ClusterNode(ClusterConfig config, Connection connection, MeterRegistry meterRegistry) {
     this.config = config;
+    this.meterRegistry = meterRegistry;
     this.self = config.nodeId();
     this.connection = connection;
     this.names = ClusterNames.of(config.store());
@@ -97,7 +100,8 @@ public final class ClusterNode implements AutoCloseable {
     if (!runtime.isRunning()) {
       runtime.start();
     }
-    router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout());
+    router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
+        meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self));
     gateway.bind(router);
     planner = new Planner(kv, maps, membership, config, connection, names);
     endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status);
@@ -109,6 +113,9 @@ public final class ClusterNode implements AutoCloseable {
     leaseThread = Thread.ofVirtual().name("aether-cluster-lease-" + self).start(this::leaseLoop);
     plannerThread = Thread.ofVirtual().name("aether-cluster-planner-" + self).start(this::plannerLoop);
     planSignal.release();
+    if (meterRegistry != null) {
+      ClusterMeters.nodeGauges(meterRegistry, this);
+    }
     LOG.info("cluster: node {} joined {} (incarnation {})", self, config.store().namespace(), membership.incarnation());
   }
 
@@ -358,9 +365,23 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterConfig config;
     private Connection connection;
     private Function<CommandGateway, Runtime> runtimeFactory;
+    private MeterRegistry meterRegistry;
 
     private Builder(ClusterConfig config) {
       this.config = config;
+    }
+
+    /**
+     * Publishes the node's cluster meters ({@code aether.cluster.*}: commands routed locally and remotely,
+     * {@code MOVED} followed, retries, timeouts; shards owned, map epoch, leadership, moves left).
+     *
+     * @param registry where the meters go
+     * @return this builder
+     * @throws InvalidInputException naming {@code meterRegistry} when null
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Checks.notNull(registry, "meterRegistry");
+      return this;
     }
 
     /**
@@ -432,7 +453,7 @@ public final class ClusterNode implements AutoCloseable {
       if (runtimeFactory == null) {
         throw new InvalidInputException("runtime", "must be set");
       }
-      ClusterNode node = new ClusterNode(config, connection);
+      ClusterNode node = new ClusterNode(config, connection, meterRegistry);
       try {
         node.start(runtimeFactory);
       } catch (RuntimeException e) {

@@ -51,6 +51,7 @@ final class Router implements CommandGateway, AutoCloseable {
   private final CommandGateway local;
   private final int maxHops;
   private final Duration defaultTimeout;
+  private final ClusterMeters meters;
   private final ExecutorService refreshers = Executors.newVirtualThreadPerTaskExecutor();
 
   /**
@@ -58,7 +59,7 @@ final class Router implements CommandGateway, AutoCloseable {
    * @param local the local runtime, or null for a client
    */
   Router(Connection connection, ClusterNames names, MapView maps, String self, CommandGateway local, int maxHops,
-      Duration defaultTimeout) {
+      Duration defaultTimeout, ClusterMeters meters) {
     this.connection = connection;
     this.names = names;
     this.maps = maps;
@@ -66,6 +67,7 @@ final class Router implements CommandGateway, AutoCloseable {
     this.local = local;
     this.maxHops = maxHops;
     this.defaultTimeout = defaultTimeout;
+    this.meters = meters;
   }
 
   @Override
@@ -118,6 +120,7 @@ final class Router implements CommandGateway, AutoCloseable {
       if (owner == null) {
         retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch());
       } else if (owner.equals(self) && local != null) {
+        meters.routedLocal();
         local.sendMessage(a.message).whenComplete((r, failure) -> fromLocal(a, r, failure));
       } else {
         remote(a, owner, shard, map.epoch());
@@ -147,6 +150,7 @@ final class Router implements CommandGateway, AutoCloseable {
   }
 
   private void remote(Attempt a, String owner, int shard, long epoch) {
+    meters.routedRemote();
     if (a.body == null) {
       a.body = CommandJson.messageToBytes(a.message);
     }
@@ -179,6 +183,7 @@ final class Router implements CommandGateway, AutoCloseable {
         String next = Wire.header(reply, Wire.OWNER);
         a.problem = "node " + owner + " answered MOVED (its map epoch " + theirs + ", ours " + epoch + ")";
         if (next != null && !next.equals(owner) && ++a.hops <= maxHops) {
+          meters.followedMoved();
           if (theirs > epoch) {
             refreshers.execute(this::refreshQuietly);
           }
@@ -208,6 +213,7 @@ final class Router implements CommandGateway, AutoCloseable {
       return;
     }
     a.backoffMs = Math.min(a.backoffMs * 2, MAX_BACKOFF_MS);
+    meters.retried();
     Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, refreshers);
     later.execute(() -> {
       refreshQuietly();
@@ -216,6 +222,7 @@ final class Router implements CommandGateway, AutoCloseable {
   }
 
   private void timedOut(Attempt a) {
+    meters.timedOut();
     a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.TIMEOUT, "no outcome by the deadline "
         + a.deadline + ": " + a.problem + (a.mayHaveApplied
             ? "; an attempt may have been applied: resend with the same command id to learn its outcome"

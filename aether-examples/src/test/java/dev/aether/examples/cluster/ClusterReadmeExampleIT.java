@@ -16,11 +16,13 @@ import dev.aether.runtime.behavior.Effect;
 import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The example at the top of aether-cluster/README.md, as written there (the server URL from the fixture). */
@@ -64,9 +66,10 @@ class ClusterReadmeExampleIT {
 
         // a second node registers a runtime it built itself, under the seed's name
         Runtime second = Runtime.builder().eventStore(events).behavior(account).build();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Connection other = Nats.connect(url);
             ClusterNode node2 = ClusterNode.builder(ClusterConfig.builder(store).nodeId("node-2").build())
-                .connection(other).setVMProvider(second).start()) {
+                .connection(other).setVMProvider(second).meterRegistry(meters).start()) {
           await().atMost(Duration.ofSeconds(30))
               .until(() -> node.status().nodes().stream().allMatch(n -> n.shards() > 0)
                   && node.status().movesInProgress() == 0 && node.status().nodes().size() == 2);
@@ -76,6 +79,14 @@ class ClusterReadmeExampleIT {
           }
           assertThat(second.getActiveVMs()).isNotEmpty()
               .allSatisfy((key, vm) -> assertThat(node2.map().orElseThrow().ownerOf(key.streamId())).contains("node-2"));
+          double local = meters.get("aether.cluster.commands").tag("route", "local").counter().count();
+          double remote = meters.get("aether.cluster.commands").tag("route", "remote").counter().count();
+          assertThat(local + remote).isEqualTo(20);
+          long ownedBySecond = IntStream.range(0, 20).filter(i -> node2.map().orElseThrow()
+              .ownerOf("Account/acc-" + i).orElseThrow().equals("node-2")).count();
+          assertThat(local).isEqualTo(ownedBySecond);
+          assertThat(meters.get("aether.cluster.shards").gauge().value())
+              .isEqualTo(node2.map().orElseThrow().shardsOf("node-2").size()).isPositive();
         }
       }
     }
