@@ -31,6 +31,8 @@ public final class ClusterConfig {
   public static final int DEFAULT_HANDOFF_BATCH = 128;
   /** Actors a new owner warms up per handoff step, by default (the old owner's most recently used). */
   public static final int DEFAULT_WARMUP_ACTORS = 1_000;
+  /** Warm-up activations a new owner runs at once, by default. */
+  public static final int DEFAULT_WARMUP_CONCURRENCY = 4;
   /** How long a handoff step waits for its new owners to warm up, by default. */
   public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofSeconds(5);
   /** How many {@code MOVED} answers a command follows, by default. */
@@ -46,6 +48,7 @@ public final class ClusterConfig {
   private final PlacementConfig placement;
   private final int handoffBatch;
   private final int warmupActors;
+  private final int warmupConcurrency;
   private final Duration warmupTimeout;
   private final int maxHops;
   private final Duration leaveTimeout;
@@ -59,6 +62,7 @@ public final class ClusterConfig {
     placement = b.placement;
     handoffBatch = b.handoffBatch;
     warmupActors = b.warmupActors;
+    warmupConcurrency = b.warmupConcurrency;
     warmupTimeout = b.warmupTimeout;
     maxHops = b.maxHops;
     leaveTimeout = b.leaveTimeout;
@@ -78,7 +82,7 @@ public final class ClusterConfig {
   /** @return a builder starting from this configuration */
   public Builder toBuilder() {
     return new Builder(store).nodeId(nodeId).leaseInterval(leaseInterval).deadAfter(deadAfter).shards(shards)
-        .placement(placement).handoffBatch(handoffBatch).warmupActors(warmupActors).warmupTimeout(warmupTimeout)
+        .placement(placement).handoffBatch(handoffBatch).warmupActors(warmupActors).warmupConcurrency(warmupConcurrency).warmupTimeout(warmupTimeout)
         .maxHops(maxHops).leaveTimeout(leaveTimeout);
   }
 
@@ -127,6 +131,16 @@ public final class ClusterConfig {
     return warmupActors;
   }
 
+  /**
+   * How many warm-up activations a new owner runs at once: few, because a warm-up is background work and a
+   * burst of replays on the shared server would hold up every node's commits.
+   *
+   * @return 1 or more
+   */
+  public int warmupConcurrency() {
+    return warmupConcurrency;
+  }
+
   /** @return how long a handoff step waits for warm-ups before it switches anyway */
   public Duration warmupTimeout() {
     return warmupTimeout;
@@ -146,7 +160,7 @@ public final class ClusterConfig {
   public String toString() {
     return "ClusterConfig[namespace=" + store.namespace() + ", nodeId=" + nodeId + ", leaseInterval="
         + leaseInterval + ", deadAfter=" + deadAfter + ", shards=" + shards.count() + ", placement=" + placement
-        + ", handoffBatch=" + handoffBatch + ", warmupActors=" + warmupActors + ", warmupTimeout=" + warmupTimeout
+        + ", handoffBatch=" + handoffBatch + ", warmupActors=" + warmupActors + ", warmupConcurrency=" + warmupConcurrency + ", warmupTimeout=" + warmupTimeout
         + ", maxHops=" + maxHops + ", leaveTimeout=" + leaveTimeout + "]";
   }
 
@@ -161,6 +175,7 @@ public final class ClusterConfig {
     private PlacementConfig placement = PlacementConfig.defaults();
     private int handoffBatch = DEFAULT_HANDOFF_BATCH;
     private int warmupActors = DEFAULT_WARMUP_ACTORS;
+    private int warmupConcurrency = DEFAULT_WARMUP_CONCURRENCY;
     private Duration warmupTimeout = DEFAULT_WARMUP_TIMEOUT;
     private int maxHops = DEFAULT_MAX_HOPS;
     private Duration leaveTimeout = DEFAULT_LEAVE_TIMEOUT;
@@ -242,6 +257,16 @@ public final class ClusterConfig {
      */
     public Builder warmupActors(int actors) {
       this.warmupActors = (int) Checks.notNegative(actors, "warmupActors");
+      return this;
+    }
+
+    /**
+     * @param activations warm-up activations run at once by a new owner, 1 or more
+     * @return this builder
+     * @throws InvalidInputException naming {@code warmupConcurrency}
+     */
+    public Builder warmupConcurrency(int activations) {
+      this.warmupConcurrency = (int) Checks.positive(activations, "warmupConcurrency");
       return this;
     }
 

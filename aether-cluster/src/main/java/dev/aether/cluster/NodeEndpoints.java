@@ -31,7 +31,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -216,27 +218,54 @@ final class NodeEndpoints implements AutoCloseable {
     }
     Duration budget = config.warmupTimeout();
     long deadline = System.nanoTime() + budget.toNanos();
-    List<CompletableFuture<?>> activations = new ArrayList<>();
+    List<String> hot = new ArrayList<>();
     int perOwner = Math.max(1, config.warmupActors() / Math.max(1, byOldOwner.size()));
     byOldOwner.forEach((owner, shards) -> {
       try {
         Message answer = connection.requestWithTimeout(names.nodeControl(owner),
                 ControlJson.write(new Control(null, new HotRequest(shards, perOwner))), budget)
             .orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS).join();
-        for (String stream : ControlJson.read(answer.getData(), HotSet.class).streams()) {
-          activations.add(runtime.createVM(ActorKey.fromStreamId(stream)));
-        }
+        hot.addAll(ControlJson.read(answer.getData(), HotSet.class).streams());
       } catch (RuntimeException e) {
         LOG.info("cluster: no hot set from {} ({}); its shards move cold", owner, e.toString());
       }
     });
-    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    return new Warmed(activate(hot, deadline));
+  }
+
+  /**
+   * Activates actors, at most {@code warmupConcurrency} at a time (a warm-up is background work: a burst of
+   * replays would hold up every node's commits on the shared server), starting none after the deadline.
+   *
+   * @return how many were activated by the deadline
+   */
+  private int activate(List<String> streams, long deadline) {
+    Semaphore slots = new Semaphore(config.warmupConcurrency());
+    AtomicInteger activated = new AtomicInteger();
     try {
-      CompletableFuture.allOf(activations.toArray(CompletableFuture[]::new)).orTimeout(left, TimeUnit.MILLISECONDS)
-          .join();
-    } catch (RuntimeException e) {
-      LOG.info("cluster: warm-up of {} actors not finished in time: {}", activations.size(), e.toString());
+      for (String stream : streams) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+          break;
+        }
+        runtime.createVM(ActorKey.fromStreamId(stream)).whenComplete((vm, failure) -> {
+          if (failure == null) {
+            activated.incrementAndGet();
+          }
+          slots.release();
+        });
+      }
+      long left = deadline - System.nanoTime();
+      if (left > 0 && slots.tryAcquire(config.warmupConcurrency(), left, TimeUnit.NANOSECONDS)) {
+        slots.release(config.warmupConcurrency());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    return new Warmed((int) activations.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count());
+    if (activated.get() < streams.size()) {
+      LOG.info("cluster: warmed up {} of {} actors within {}", activated.get(), streams.size(),
+          config.warmupTimeout());
+    }
+    return activated.get();
   }
 }

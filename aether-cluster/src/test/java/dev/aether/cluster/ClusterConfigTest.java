@@ -23,6 +23,7 @@ class ClusterConfigTest {
     assertThat(config.placement()).isEqualTo(PlacementConfig.defaults());
     assertThat(config.handoffBatch()).isEqualTo(128);
     assertThat(config.maxHops()).isEqualTo(3);
+    assertThat(config.warmupConcurrency()).isEqualTo(4);
     assertThat(config.nodeId()).matches("node-[0-9a-f]{8}");
     assertThat(ClusterConfig.builder(STORE).build().nodeId()).isNotEqualTo(config.nodeId());
     assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
@@ -52,6 +53,7 @@ class ClusterConfigTest {
         .build(), "deadAfter");
     assertField(() -> b.handoffBatch(0), "handoffBatch");
     assertField(() -> b.warmupActors(-1), "warmupActors");
+    assertField(() -> b.warmupConcurrency(0), "warmupConcurrency");
     assertField(() -> b.warmupTimeout(Duration.ZERO), "warmupTimeout");
     assertField(() -> b.maxHops(0), "maxHops");
     assertField(() -> b.maxHops(17), "maxHops");
