@@ -40,6 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * #STEADY_MS} ms of steady state on 4 nodes ("before leave"); then {@code n4} leaves ({@code close()}: marks
  * its lease leaving, waits until its shards are handed over warm, stops) and the leave window lasts until the
  * cluster is settled on 3 nodes plus {@value #TAIL_MS} ms. Then the load stops and every command is awaited.
+ * Each run also keeps apart the latencies of the commands to actors of the shards the joiner owned once the
+ * join had settled (those move twice), to tell a moving shard's cost from a cluster-wide one.
  */
 final class JoinUnderLoad implements Benchmark {
 
