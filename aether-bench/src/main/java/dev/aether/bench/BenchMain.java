@@ -1,5 +1,6 @@
 package dev.aether.bench;
 
+import dev.aether.bench.cluster.ClusterSuite;
 import dev.aether.bench.feed.FeedSuite;
 import dev.aether.bench.memory.InMemoryStoreSuite;
 import dev.aether.bench.model.ModelSuite;
@@ -40,6 +41,7 @@ public final class BenchMain {
     SUITES.put("runtime", RuntimeSuite::new);
     SUITES.put("peers", PeersSuite::new);
     SUITES.put("feed", FeedSuite::new);
+    SUITES.put("cluster", ClusterSuite::new);
   }
 
   /** The share of the machine's CPU used by other processes above which a suite's numbers are flagged. */

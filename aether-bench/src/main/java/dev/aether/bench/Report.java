@@ -72,8 +72,12 @@ final class Report {
   }
 
   private static String range(Measurement m) {
-    return String.format(Locale.ROOT, "%,.0f / **%,.0f** / %,.0f",
-        m.minOpsPerSecond(), m.medianOpsPerSecond(), m.maxOpsPerSecond());
+    return rate(m.minOpsPerSecond()) + " / **" + rate(m.medianOpsPerSecond()) + "** / " + rate(m.maxOpsPerSecond());
+  }
+
+  /** Ops/s without decimals, or with three below 10 (a run of one multi-second operation, e.g. a node joining). */
+  private static String rate(double opsPerSecond) {
+    return String.format(Locale.ROOT, opsPerSecond < 10 ? "%.3f" : "%,.0f", opsPerSecond);
   }
 
   private static String nanos(Measurement m) {
