@@ -50,6 +50,16 @@ final class EventJsonScanner {
   /** Recently read names, by a hash of their bytes (a power of two). */
   private static final CachedName[] NAMES = new CachedName[1024];
 
+  /**
+   * The second ({@code yyyy-MM-ddTHH:mm:ss}, 19 bytes) of the canonical timestamp any scanner parsed last, with
+   * its epoch second: events read one after another were mostly written within the same second, also across
+   * commits. A racy field of an immutable record: a stale or missing one only costs a full parse.
+   */
+  private static LastSecond lastSecond;
+
+  /** A canonical timestamp's first 19 bytes and their epoch second. */
+  private record LastSecond(byte[] text, long epochSecond) {}
+
   /** A cached name with its bytes. */
   private record CachedName(String name, byte[] bytes) {}
 
@@ -136,8 +146,81 @@ final class EventJsonScanner {
     return event != null && atEnd() ? event : null;
   }
 
-  /** Reads one event object from the current position, leaving the position after its closing brace. */
+  /**
+   * The writer's fields in its order, each with the separator before it: {@link EventJsonWriter} writes
+   * {@code {"id":..,"eventType":..,"actorId":..[,"commandId":..],"version":..,"data":..[,"metadata":..],
+   * "timestamp":..}} without blanks, which {@link #writerOrder()} reads without looking field names up.
+   */
+  private static final byte[] OPEN_ID = ascii("{\"id\":");
+  private static final byte[] NEXT_EVENT_TYPE = ascii(",\"eventType\":");
+  private static final byte[] NEXT_STREAM_ID = ascii(",\"actorId\":");
+  private static final byte[] NEXT_COMMAND_ID = ascii(",\"commandId\":");
+  private static final byte[] NEXT_VERSION = ascii(",\"version\":");
+  private static final byte[] NEXT_DATA = ascii(",\"data\":");
+  private static final byte[] NEXT_METADATA = ascii(",\"metadata\":");
+  private static final byte[] NEXT_TIMESTAMP = ascii(",\"timestamp\":");
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Reads one event object from the current position, leaving the position after its closing brace: in the
+   * writer's field order when it is in it ({@link #writerOrder()}), else field by field in any order.
+   */
   private Event object() {
+    int start = pos;
+    Event event = writerOrder();
+    if (event != null) {
+      return event;
+    }
+    pos = start;
+    return anyOrder();
+  }
+
+  /**
+   * Reads an event object whose fields come exactly as the writer writes them (order, no blanks), with the same
+   * value readers as {@link #anyOrder()}, so it gives the very event that would; null (position anywhere) for
+   * any other object, which {@link #anyOrder()} then reads from the start. Each field comes at most once and the
+   * required ones always, by construction.
+   */
+  private Event writerOrder() {
+    if (!literalAt(OPEN_ID)) {
+      return null;
+    }
+    Event.Builder builder = Event.builder().limits(PayloadLimits.CEILINGS);
+    if (field(ID, builder) < 0 || !literalAt(NEXT_EVENT_TYPE) || field(EVENT_TYPE, builder) < 0
+        || !literalAt(NEXT_STREAM_ID) || field(STREAM_ID, builder) < 0) {
+      return null;
+    }
+    if (literalAt(NEXT_COMMAND_ID) && field(COMMAND_ID, builder) < 0) {
+      return null;
+    }
+    if (!literalAt(NEXT_VERSION) || field(VERSION, builder) < 0 || !literalAt(NEXT_DATA)
+        || field(DATA, builder) < 0) {
+      return null;
+    }
+    if (literalAt(NEXT_METADATA) && field(METADATA, builder) < 0) {
+      return null;
+    }
+    if (!literalAt(NEXT_TIMESTAMP) || field(TIMESTAMP, builder) < 0 || pos >= in.length || in[pos] != '}') {
+      return null;
+    }
+    pos++;
+    return builder.build();
+  }
+
+  /** Consumes {@code text} when the input holds it at the current position, without blanks. */
+  private boolean literalAt(byte[] text) {
+    if (pos + text.length > in.length || !regionIs(text, pos, text.length)) {
+      return false;
+    }
+    pos += text.length;
+    return true;
+  }
+
+  /** Reads one event object with its fields in any order. */
+  private Event anyOrder() {
     if (!skipTo('{')) {
       return null;
     }
@@ -267,6 +350,7 @@ final class EventJsonScanner {
       if (instant != null) {
         secondStart = start;
         second = instant.getEpochSecond();
+        lastSecond = new LastSecond(Arrays.copyOfRange(in, start, start + SECOND_CHARS), second);
       }
     }
     if (instant == null) {
@@ -287,16 +371,48 @@ final class EventJsonScanner {
    */
   private Instant sameSecond(int start, int end) {
     int n = end - start;
-    if (secondStart < 0 || n < 20 || n > 30 || in[end - 1] != 'Z' || (n > 20 && in[start + 19] != '.')) {
+    if (n < 20 || n > 30 || in[end - 1] != 'Z' || (n > 20 && in[start + 19] != '.')) {
       return null;
     }
-    for (int i = 0; i < 19; i++) {
-      if (in[start + i] != in[secondStart + i]) {
+    if (secondStart < 0 || !sameSecondText(in, secondStart, start)) {
+      LastSecond last = lastSecond;
+      if (last == null || !sameSecondText(last.text(), 0, start)) {
         return null;
       }
+      secondStart = start;
+      second = last.epochSecond();
     }
-    int nanos = n == 20 ? 0 : Timestamps.fraction(new Ascii(in, start, end), 20, n - 1);
+    int nanos = n == 20 ? 0 : fraction(start + 20, end - 1);
     return nanos < 0 ? null : Instant.ofEpochSecond(second, nanos);
+  }
+
+  private static final int SECOND_CHARS = 19;
+
+  /** Whether {@code in[start, start + 19)} equals {@code text[from, from + 19)}: three overlapping words. */
+  private boolean sameSecondText(byte[] text, int from, int start) {
+    return (long) LONGS.get(text, from) == (long) LONGS.get(in, start)
+        && (long) LONGS.get(text, from + 8) == (long) LONGS.get(in, start + 8)
+        && (long) LONGS.get(text, from + 11) == (long) LONGS.get(in, start + 11);
+  }
+
+  /** {@link Timestamps#fraction} on the bytes {@code in[from, to)}: 1 to 9 digits as nanoseconds, else -1. */
+  private int fraction(int from, int to) {
+    int count = to - from;
+    if (count < 1 || count > 9) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      int digit = in[i] - '0';
+      if (digit < 0 || digit > 9) {
+        return -1;
+      }
+      value = value * 10 + digit;
+    }
+    for (int i = count; i < 9; i++) {
+      value *= 10;
+    }
+    return value;
   }
 
   private boolean metadata(Event.Builder builder) {
@@ -393,17 +509,29 @@ final class EventJsonScanner {
     return text != null && regionIs(text, start, end - start);
   }
 
-  /** Whether {@code in[start, start + length)} holds the bytes of {@code text}: a plain loop, as names are short. */
+  /**
+   * Whether {@code in[start, start + length)} holds the bytes of {@code text}: eight bytes at a time, then the
+   * last eight (overlapping) or, for a text shorter than eight, byte by byte.
+   */
   private boolean regionIs(byte[] text, int start, int length) {
     if (text.length != length) {
       return false;
     }
-    for (int i = 0; i < length; i++) {
-      if (text[i] != in[start + i]) {
+    if (length < Long.BYTES) {
+      for (int i = 0; i < length; i++) {
+        if (text[i] != in[start + i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    for (int i = 0; i < length - Long.BYTES; i += Long.BYTES) {
+      if ((long) LONGS.get(text, i) != (long) LONGS.get(in, start + i)) {
         return false;
       }
     }
-    return true;
+    int last = length - Long.BYTES;
+    return (long) LONGS.get(text, last) == (long) LONGS.get(in, start + last);
   }
 
 
@@ -434,11 +562,16 @@ final class EventJsonScanner {
     if (end - start > maxLength) {
       return latin1(start, end);
     }
-    int hash = 0;
-    for (int i = start; i < end; i++) {
-      hash = 31 * hash + in[i];
+    long h = end - start;
+    int i = start;
+    for (; i <= end - Long.BYTES; i += Long.BYTES) {
+      h = h * 0x9E3779B97F4A7C15L + (long) LONGS.get(in, i);
     }
-    int slot = (hash ^ (hash >>> 16)) & (NAMES.length - 1);
+    for (; i < end; i++) {
+      h = h * 31 + in[i];
+    }
+    h *= 0x9E3779B97F4A7C15L;
+    int slot = (int) (h >>> 54) & (NAMES.length - 1);
     CachedName cached = NAMES[slot];
     if (cached != null && spells(cached.bytes(), start, end)) {
       return cached.name();
@@ -607,6 +740,10 @@ final class EventJsonScanner {
 
   /** Skips blanks; consumes {@code c} and returns true when it comes next. */
   private boolean skipTo(char c) {
+    if (pos < in.length && in[pos] == c) {
+      pos++; // the plain form has no blanks: the usual case
+      return true;
+    }
     skipBlanks();
     if (pos < in.length && in[pos] == c) {
       pos++;
@@ -616,6 +753,9 @@ final class EventJsonScanner {
   }
 
   private boolean peekIs(char c) {
+    if (pos < in.length && in[pos] == c) {
+      return true;
+    }
     skipBlanks();
     return pos < in.length && in[pos] == c;
   }

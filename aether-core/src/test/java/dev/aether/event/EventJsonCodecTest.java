@@ -103,6 +103,104 @@ class EventJsonCodecTest {
   }
 
   @Test
+  void scanner_readsTheWritersFieldOrder_asItReadsTheSameFieldsInAnyOtherOrder() {
+    Random random = new Random(SEED + 10);
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (int i = 0; i < 2_000; i++) {
+      Event event = randomEvent(random, true);
+      byte[] writers = EventJson.toBytes(event);
+      // the same fields in another order (the writer's order read field by field, without the order's shortcut)
+      List<Map.Entry<String, Object>> fields = new ArrayList<>(readTree(mapper, writers).entrySet());
+      java.util.Collections.rotate(fields, 1 + random.nextInt(fields.size() - 1));
+      Map<String, Object> reordered = new LinkedHashMap<>();
+      fields.forEach(f -> reordered.put(f.getKey(), f.getValue()));
+      byte[] other = writeTree(mapper, reordered);
+      // when
+      Event fast = EventJsonScanner.read(writers, null);
+      Event any = EventJsonScanner.read(other, null);
+      // then: the same event, the one that was written, and what the map-based reader reads
+      assertThat(fast).as(() -> new String(writers, StandardCharsets.UTF_8)).isEqualTo(event)
+          .isEqualTo(any).isEqualTo(MapBasedEventJson.fromBytes(writers));
+      assertDeeplyUnmodifiable(fast.data());
+    }
+  }
+
+  @Test
+  void scanner_ofWritersOrderWithOneFieldBroken_refusesWhatTheGeneralReaderRefuses_withTheSameError() {
+    Random random = new Random(SEED + 11);
+    String[] breaks = {"\"id\":\"  \"", "\"version\":0", "\"version\":-3", "\"eventType\":\"\"",
+        "\"timestamp\":\"2024-13-01T00:00:00Z\"", "\"timestamp\":\"2024-01-01T00:00:00.12a4Z\"",
+        "\"data\":[1]", "\"actorId\":7"};
+    for (int i = 0; i < 400; i++) {
+      String json = EventJson.toJson(simpleEvent(random));
+      String broken = breaks[i % breaks.length];
+      String field = broken.substring(0, broken.indexOf(':') + 1);
+      int at = json.indexOf(field);
+      int end = field.equals("\"version\":") ? json.indexOf(',', at) : json.indexOf(",\"", at + field.length() + 1);
+      String mutated = json.substring(0, at) + broken + (end < 0 ? "}" : json.substring(end));
+      byte[] bytes = mutated.getBytes(StandardCharsets.UTF_8);
+      // when / then: the scanner passes it on, and the codec fails as the general reader does
+      assertThat(EventJsonScanner.read(bytes, null)).as(mutated).isNull();
+      assertSameOutcome(mutated, () -> EventJson.fromBytes(bytes), () -> EventJsonReader.event(bytes, null));
+      assertThat(catchThrowable(() -> EventJson.fromBytes(bytes))).as(mutated).isInstanceOf(EventDecodingException.class);
+    }
+  }
+
+  @Test
+  void timestamps_ofOneSecondAcrossDocuments_readAsInstantParsesThem() {
+    // the scanner keeps the second of the timestamp it parsed last, across documents and threads
+    String[] times = {"2024-01-15T08:30:00.5Z", "2024-01-15T08:30:00Z", "2024-01-15T08:30:00.123456789Z",
+        "2024-01-15T08:30:00.000000001Z", "2024-01-15T08:30:01Z", "2024-01-15T08:30:00.25Z",
+        "2023-01-15T08:30:00.25Z", "2024-01-15T08:30:00.250Z"};
+    for (int round = 0; round < 3; round++) {
+      for (String time : times) {
+        Event event = Event.builder().eventType("T").streamId("s").version(1).timestamp(Instant.parse(time)).build();
+        String json = EventJson.toJson(event).replaceAll("\"timestamp\":\"[^\"]*\"", "\"timestamp\":\"" + time + "\"");
+        // when
+        Event read = EventJson.fromBytes(json.getBytes(StandardCharsets.UTF_8));
+        // then
+        assertThat(read.timestamp()).as(time).isEqualTo(Instant.parse(time));
+      }
+    }
+    // a document of the same second whose fraction is not digits is refused as before
+    String bad = EventJson.toJson(Event.builder().eventType("T").streamId("s").version(1)
+        .timestamp(Instant.parse("2024-01-15T08:30:00.5Z")).build()).replace("08:30:00.500Z", "08:30:00.5xZ");
+    assertThat(catchThrowable(() -> EventJson.fromBytes(bad.getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(EventDecodingException.class).hasMessageContaining("timestamp");
+  }
+
+  /** An event of the plain form whose texts hold no comma or quote and whose data has one field. */
+  private static Event simpleEvent(Random random) {
+    Event.Builder builder = Event.builder().eventType("Type" + random.nextInt(5)).streamId("Acc/a-" + random.nextInt(99))
+        .version(1 + random.nextInt(1_000)).data(Map.of("a", (long) random.nextInt(1_000)))
+        .timestamp(Instant.ofEpochSecond(1_700_000_000L + random.nextInt(1_000), random.nextInt(1_000_000_000)));
+    if (random.nextBoolean()) {
+      builder.commandId("c" + random.nextInt(1_000));
+    }
+    if (random.nextBoolean()) {
+      builder.correlationId("r" + random.nextInt(1_000));
+    }
+    return builder.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readTree(com.fasterxml.jackson.databind.ObjectMapper mapper, byte[] json) {
+    try {
+      return mapper.readValue(json, LinkedHashMap.class);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] writeTree(com.fasterxml.jackson.databind.ObjectMapper mapper, Map<String, Object> tree) {
+    try {
+      return mapper.writeValueAsBytes(tree);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void arrayFromBytes_ofManyCommits_readsWhatTheObjectsReadOneByOne() {
     Random random = new Random(SEED + 9);
     byte[] alphabet = "{}[]\":,.-+eE0129 \t\n\\nultrfas\u00e9x".getBytes(StandardCharsets.UTF_8);

@@ -19,7 +19,8 @@ import java.util.Base64;
  * whitespace or control characters, and they are valid KV keys. The longest token
  * ({@value Event#MAX_STREAM_ID_BYTES} UTF-8 bytes, not plain) has {@value #MAX_TOKEN_LENGTH} characters.
  *
- * <p>An id holding an unpaired UTF-16 surrogate has no UTF-8 form and is refused. Stateless and thread-safe.
+ * <p>An id holding an unpaired UTF-16 surrogate has no UTF-8 form and is refused. Thread-safe (a small racy
+ * cache of decoded tokens, see {@link #decode}).
  */
 final class ActorTokens {
 
@@ -57,6 +58,29 @@ final class ActorTokens {
    * @throws IllegalArgumentException when the string is not a token, or not the one {@link #encode} makes
    */
   static String decode(String token) {
+    int slot = token.hashCode() & (DECODED.length - 1);
+    Decoded cached = DECODED[slot];
+    if (cached != null && cached.token().equals(token)) {
+      return cached.streamId();
+    }
+    String streamId = decodeUncached(token);
+    DECODED[slot] = new Decoded(token, streamId);
+    return streamId;
+  }
+
+  /**
+   * Recently decoded tokens, by hash (a power of two): a feed reads an actor's commits one after another, and
+   * decoding a token (base64, UTF-8, the canonical check) cost more than reading the commit's header. A racy
+   * array of immutable pairs shared by all threads: a miss only costs a decode. Only tokens that decoded are
+   * kept, so an invalid one is refused every time. The events of an actor's commits then also share one
+   * stream id string.
+   */
+  private static final Decoded[] DECODED = new Decoded[4096];
+
+  /** A token and the stream id it decodes to. */
+  private record Decoded(String token, String streamId) {}
+
+  private static String decodeUncached(String token) {
     if (token.isEmpty() || token.charAt(0) != MARKER) {
       if (!isPlain(token)) {
         throw new IllegalArgumentException("not an actor token: " + token);

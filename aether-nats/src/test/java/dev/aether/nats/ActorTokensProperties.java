@@ -62,6 +62,27 @@ class ActorTokensProperties {
     }
   }
 
+  @Property(tries = 1000)
+  void decode_again_givesTheSameStreamId_evenAfterTokensOfTheSameCacheSlot(@ForAll("streamIds") String streamId) {
+    String token = ActorTokens.encode(streamId);
+    // "Aa" and "BB" have the same hash code, so they share a slot of the decoded-token cache
+    assertThat(ActorTokens.decode(new String(token))).isEqualTo(streamId);
+    assertThat(ActorTokens.decode("Aa")).isEqualTo("Aa");
+    assertThat(ActorTokens.decode("BB")).isEqualTo("BB");
+    assertThat(ActorTokens.decode(new String(token))).isEqualTo(streamId);
+  }
+
+  @Example
+  void decode_ofAnInvalidToken_isRefusedEveryTime_notOnlyTheFirst() {
+    String valid = ActorTokens.encode("a/b");
+    for (String bad : List.of("_aQ", "a.b", "", "_!!", valid + "=")) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(ActorTokens.decode(valid)).isEqualTo("a/b");
+        assertThatExceptionOfType(IllegalArgumentException.class).as(bad).isThrownBy(() -> ActorTokens.decode(bad));
+      }
+    }
+  }
+
   @Example
   void encode_ofTheLongestStreamId_staysWithinTheBound() {
     String longest = "\u65E5".repeat(Event.MAX_STREAM_ID_BYTES / 3) + "xy";

@@ -78,6 +78,15 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private volatile CatchUp catchUp;
   private volatile double rate;
   private long lastReport;
+  /**
+   * The stream of the last event this thread handled in the current batch (the very string), and that
+   * stream's checkpoint in the store after it: the events of a commit come one after another and share
+   * their stream id, so the next one needs no checkpoint read. Valid because a read model has one writer at
+   * a time (its projector, see {@link ReadModelStore}); cleared before each batch, so a failure, reopen or
+   * reset never leaves a stale value behind.
+   */
+  private String lastStream;
+  private long lastCheckpoint;
 
   private FeedProjector(Projection<V> projection, EventFeed feed, ReadModelStore store, ProjectionMeters meters,
       BooleanSupplier runsHere) {
@@ -125,6 +134,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
           beginCatchUp(true, rebuild);
         }
         List<FeedEntry> entries = reader.poll(BATCH, POLL_WAIT);
+        lastStream = null;
         for (FeedEntry entry : entries) {
           apply(entry.event());
         }
@@ -206,16 +216,23 @@ final class FeedProjector<V> implements RunningProjection<V> {
       return;
     }
     String name = projection.name();
-    if (event.version() <= store.checkpoint(name, streamId)) {
+    long checkpoint = streamId == lastStream ? lastCheckpoint : store.checkpoint(name, streamId);
+    lastStream = null;
+    if (event.version() <= checkpoint) {
       meters.repeated();
+      lastStream = streamId;
+      lastCheckpoint = checkpoint;
       return;
     }
     Projection.Route<V, ?> route = routes.get(event.eventType());
     if (route == null) {
       store.advance(name, streamId, event.version());
-      return;
+    } else {
+      update(route, event);
     }
-    update(route, event);
+    // every way through update (row written, removed, or the event skipped) leaves the checkpoint here
+    lastStream = streamId;
+    lastCheckpoint = event.version();
   }
 
   private <E> void update(Projection.Route<V, E> route, Event event) {

@@ -182,6 +182,77 @@ class ProjectionTest {
   }
 
   @Test
+  void aCommitOfSeveralEvents_repeatedInOneBatch_appliesEachEventOnce_whateverEachOneDoes() {
+    // one commit whose events share one stream id string: applied, not routed, failing, removing, applied
+    String stream = "Account/a";
+    events.append(stream, 0, List.of(event(stream, 1, "Deposited", 10), event(stream, 2, "Renamed", 0),
+        event(stream, 3, "Deposited", -1), event(stream, 4, "Closed", 0), event(stream, 5, "Deposited", 7),
+        event(stream, 6, "Deposited", 2)));
+    events.append("Account/b", 0, List.of(event("Account/b", 1, "Deposited", 4)));
+    Projection<Balance> projection = Projection.builder("balances", Balance.class)
+        .initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> {
+          handled.incrementAndGet();
+          if (e.amount() < 0) {
+            throw new IllegalArgumentException("negative");
+          }
+          return new Balance(view.amount() + e.amount(), view.deposits() + 1);
+        })
+        .on("Account", "Closed", Map.class, (view, e, event) -> null)
+        .build();
+    // a feed that hands every batch twice in a row, as a reader that starts early repeats events
+    dev.aether.store.EventFeed repeating = new dev.aether.store.EventFeed() {
+      @Override
+      public dev.aether.store.FeedReader openFeed(dev.aether.store.FeedStart start) {
+        dev.aether.store.FeedReader reader = events.openFeed(start);
+        return new dev.aether.store.FeedReader() {
+          @Override
+          public List<dev.aether.store.FeedEntry> poll(int max, Duration wait) {
+            List<dev.aether.store.FeedEntry> entries = new ArrayList<>(reader.poll(max / 2, wait));
+            entries.addAll(List.copyOf(entries));
+            return entries;
+          }
+
+          @Override
+          public FeedPosition position() {
+            return reader.position();
+          }
+
+          @Override
+          public void close() {
+            reader.close();
+          }
+        };
+      }
+
+      @Override
+      public FeedPosition head() {
+        return events.head();
+      }
+
+      @Override
+      public dev.aether.store.SharedFeed openShared(String group, dev.aether.store.FeedStart startIfNew,
+          dev.aether.store.SharedFeedOptions options) {
+        return events.openShared(group, startIfNew, options);
+      }
+    };
+    RunningProjection<Balance> balances = projection.start(repeating, views);
+    running.add(balances);
+    balances.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(balances.get("a")).contains(new Balance(9, 2)); // removed at version 4, then 7 and 2
+    assertThat(balances.get("b")).contains(new Balance(4, 1));
+    assertThat(handled).hasValue(5); // versions 1, 3 (which failed), 5, 6 of a and 1 of b: once each
+    assertThat(balances.failures()).isEqualTo(1);
+    assertThat(views.checkpoint("balances", stream)).isEqualTo(6);
+    assertThat(views.checkpoint("balances", "Account/b")).isEqualTo(1);
+  }
+
+  private static Event event(String stream, long version, String type, long amount) {
+    return Event.builder().eventType(type).streamId(stream).version(version).data(Map.of("amount", amount)).build();
+  }
+
+  @Test
   void rebuild_fromZero_givesTheSameViews_andReportsProgress() {
     for (int i = 1; i <= 200; i++) {
       append("Account/" + (i % 7), "Deposited", Map.of("amount", i));
