@@ -110,8 +110,10 @@ public final class ClusterNode implements AutoCloseable {
     membership.watch();
     membership.join();
     running = true;
-    leaseThread = Thread.ofVirtual().name("aether-cluster-lease-" + self).start(this::leaseLoop);
-    plannerThread = Thread.ofVirtual().name("aether-cluster-planner-" + self).start(this::plannerLoop);
+    // platform threads: a renewal must not wait for a carrier thread that busy actors hold (a lease lost under
+    // load was measured with virtual threads on 2 cores)
+    leaseThread = Thread.ofPlatform().daemon().name("aether-cluster-lease-" + self).start(this::leaseLoop);
+    plannerThread = Thread.ofPlatform().daemon().name("aether-cluster-planner-" + self).start(this::plannerLoop);
     planSignal.release();
     if (meterRegistry != null) {
       ClusterMeters.nodeGauges(meterRegistry, this);
