@@ -39,7 +39,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     ClusterNames names = ClusterNames.of(b.store);
     this.maps = new MapView(ClusterKv.openMapBucket(b.connection, names), (previous, next) -> {}).start();
     this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout,
-        b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null));
+        ClusterConfig.DEFAULT_DEAD_AFTER.plus(ClusterConfig.DEFAULT_LEASE_INTERVAL), b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null));
   }
 
   /**
@@ -112,7 +112,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
      * @throws InvalidInputException naming {@code maxHops}
      */
     public Builder maxHops(int hops) {
-      this.maxHops = ClusterConfig.builder(store).maxHops(hops).build().maxHops();
+      this.maxHops = ClusterConfig.checkHops(hops);
       return this;
     }
 

@@ -156,6 +156,13 @@ public final class ClusterConfig {
     return leaveTimeout;
   }
 
+  static int checkHops(int hops) {
+    if (hops < 1 || hops > 16) {
+      throw new InvalidInputException("maxHops", "must be 1 to 16, was " + hops);
+    }
+    return hops;
+  }
+
   @Override
   public String toString() {
     return "ClusterConfig[namespace=" + store.namespace() + ", nodeId=" + nodeId + ", leaseInterval="
@@ -286,10 +293,7 @@ public final class ClusterConfig {
      * @throws InvalidInputException naming {@code maxHops}
      */
     public Builder maxHops(int hops) {
-      if (hops < 1 || hops > 16) {
-        throw new InvalidInputException("maxHops", "must be 1 to 16, was " + hops);
-      }
-      this.maxHops = hops;
+      this.maxHops = checkHops(hops);
       return this;
     }
 

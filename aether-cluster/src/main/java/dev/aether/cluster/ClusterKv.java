@@ -12,6 +12,8 @@ import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's two KV buckets, with every write conditional: the shard map is created once and then only
@@ -20,6 +22,8 @@ import java.util.OptionalLong;
  * {@link StoreUnavailableException}. Thread-safe (jnats' {@link KeyValue} is).
  */
 final class ClusterKv {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterKv.class);
 
   /** JetStream's "wrong last sequence": a create on a present key, or an update at a stale revision. */
   private static final int WRONG_LAST_SEQUENCE = 10071;
@@ -45,6 +49,12 @@ final class ClusterKv {
       ensure(kvm, KeyValueConfiguration.builder().name(names.leaseBucket()).description("Aether cluster: leases")
           .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).ttl(deadAfter.multipliedBy(2))
           .build());
+      Duration ttl = kvm.getStatus(names.leaseBucket()).getTtl();
+      if (ttl != null && !ttl.equals(deadAfter.multipliedBy(2))) {
+        LOG.warn("cluster: the lease bucket {} keeps keys {} ms, this node's dead-after is {} ms (expects {} ms):"
+            + " give every node the same lease timings", names.leaseBucket(), ttl.toMillis(), deadAfter.toMillis(),
+            deadAfter.multipliedBy(2).toMillis());
+      }
       return new ClusterKv(connection.keyValue(names.clusterBucket()), connection.keyValue(names.leaseBucket()));
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "

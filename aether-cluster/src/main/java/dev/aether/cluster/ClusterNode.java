@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  /** How long a node that gained a reaction's shard waits before it runs the reaction. */
+  static final Duration REACTION_GRACE = Duration.ofSeconds(1);
 
   private final ClusterConfig config;
   private final MeterRegistry meterRegistry;
@@ -55,6 +59,8 @@ public final class ClusterNode implements AutoCloseable {
   private final DistributedRuntime gateway;
   private final AtomicBoolean leaving = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> left = new CompletableFuture<>();
   private final Semaphore planSignal = new Semaphore(0);
   private volatile boolean running;
   private volatile IntPredicate forcedOwnership = shard -> false;
@@ -101,14 +107,14 @@ public final class ClusterNode implements AutoCloseable {
       runtime.start();
     }
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
-        meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self));
+        config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self));
     gateway.bind(router);
     planner = new Planner(kv, maps, membership, config, connection, names);
     endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status);
     maps.start();
-    endpoints.start();
     membership.watch();
-    membership.join();
+    membership.join(); // before serving: a node whose id a live node holds never answers on that id's subjects
+    endpoints.start();
     running = true;
     // platform threads: a renewal must not wait for a carrier thread that busy actors hold (a lease lost under
     // load was measured with virtual threads on 2 cores)
@@ -125,6 +131,12 @@ public final class ClusterNode implements AutoCloseable {
     while (running) {
       try {
         membership.renew();
+        membership.forgetExpired();
+        if (membership.fenced()) {
+          LOG.error("cluster: node {} lost its id to another live node; it stops serving and leaves nothing", self);
+          Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(false));
+          return;
+        }
         leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
         if (leadership.leading()) {
           planSignal.release();
@@ -146,7 +158,7 @@ public final class ClusterNode implements AutoCloseable {
         return;
       }
       planSignal.drainPermits();
-      if (!leadership.leading() || !membership.selfFresh()) {
+      if (!leadership.leading() || !membership.selfFresh() || !membership.seesMembership()) {
         planner.reset();
         continue;
       }
@@ -176,10 +188,19 @@ public final class ClusterNode implements AutoCloseable {
     return map != null && owns(map, map.shards().shardOf(key.streamId()));
   }
 
-  /** A reaction that runs once per cluster (a read model on a shared store) runs on the owner of its name's shard. */
+  /**
+   * A reaction that runs once per cluster (a read model on a shared store) runs on the owner of its name's
+   * shard, from {@link #REACTION_GRACE} after this node first saw itself own it: the previous owner stops before
+   * its next event once it sees the new map, so the two do not run at once.
+   */
   private boolean runsReaction(String reaction) {
     ShardMap map = maps.map();
-    return map != null && owns(map, map.shards().shardOf(reaction));
+    if (map == null || !owns(map, map.shards().shardOf(reaction))) {
+      reactionsOwnedSince.remove(reaction);
+      return false;
+    }
+    long now = System.nanoTime();
+    return now - reactionsOwnedSince.computeIfAbsent(reaction, r -> now) >= REACTION_GRACE.toNanos();
   }
 
   private boolean owns(int shard) {
@@ -193,15 +214,18 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** When shards move away, their actors here finish the commit in flight and answer the rest NOT_OWNER. */
+  /**
+   * Drains every active actor of a shard the new map does not give this node: the shards that moved away, and
+   * also actors warmed up for a move that did not happen, or active before the node started.
+   */
   private void onMapChanged(ShardMap previous, ShardMap next) {
-    if (previous == null || runtime == null) {
+    if (runtime == null) {
       return;
     }
     List<ActorKey> leaving = new ArrayList<>();
     for (ActorKey key : runtime.registry().snapshot().keySet()) {
       int shard = next.shards().shardOf(key.streamId());
-      if (self.equals(previous.ownerId(shard)) && !self.equals(next.ownerId(shard))
-          && !forcedOwnership.test(shard)) {
+      if (!self.equals(next.ownerId(shard)) && !forcedOwnership.test(shard)) {
         leaving.add(key);
       }
     }
@@ -269,11 +293,23 @@ public final class ClusterNode implements AutoCloseable {
    * take them; then stops serving, drains and closes the runtime and deletes the lease. Idempotent.
    */
   public void leave() {
-    if (!leaving.compareAndSet(false, true) || !running) {
+    if (!leaving.compareAndSet(false, true)) {
+      left.join(); // another caller leaves: wait for it
       return;
     }
-    membership.markLeaving();
-    leadership.resign();
+    try {
+      if (running) {
+        handOff();
+      }
+      stop(true);
+    } finally {
+      left.complete(null);
+    }
+  }
+
+  /** Marks the lease leaving and waits until the shards moved (or nobody can take them). */
+  private void handOff() {
+    membership.markLeaving(); // the lease thread writes it and resigns the leadership at its next tick
     long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
     while (System.nanoTime() < deadline) {
       ShardMap map = maps.map();
@@ -294,28 +330,30 @@ public final class ClusterNode implements AutoCloseable {
       LOG.warn("cluster: node {} leaves still owning {} shards (not handed off within {})", self, owned,
           config.leaveTimeout());
     }
-    stop(true);
   }
 
-  /** Leaves gracefully ({@link #leave()}). */
+  /** Leaves gracefully ({@link #leave()}); idempotent, and a second caller waits for the first. */
   @Override
   public void close() {
     leave();
-    stop(true);
   }
 
   /** Stops everything; a graceful stop also deletes the lease (a crash leaves it to expire). */
   private void stop(boolean graceful) {
     if (!stopped.compareAndSet(false, true)) {
+      left.join(); // stopping on another thread: wait for it
       return;
     }
     running = false;
+    gateway.bind(null);
     if (leaseThread != null) {
       leaseThread.interrupt();
       plannerThread.interrupt();
+      joinQuietly(leaseThread, config.leaseInterval().multipliedBy(4));
+      joinQuietly(plannerThread, config.warmupTimeout().plusSeconds(1)); // a warm-up in hand ends by its timeout
     }
     if (endpoints != null) {
-      endpoints.close();
+      endpoints.close(); // answers what it has already taken
     }
     if (runtime != null) {
       try {
@@ -340,6 +378,18 @@ public final class ClusterNode implements AutoCloseable {
       membership.close();
     }
     LOG.info("cluster: node {} {}", self, graceful ? "left" : "stopped without leaving");
+    left.complete(null);
+  }
+
+  private static void joinQuietly(Thread thread, Duration timeout) {
+    if (thread == Thread.currentThread()) {
+      return;
+    }
+    try {
+      thread.join(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Test hook: stops like a crash (no handoff, the lease left to expire). */
@@ -412,8 +462,10 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * The node's runtime, already built (its policies, if any, then send through the runtime it was built
-     * with; prefer {@link #runtime(Function)}).
+     * The node's runtime, already built. Its policies, if any, send through the runtime it was built with, which
+     * refuses commands for other nodes' actors ({@code NOT_OWNER}): their deliveries are retried by other
+     * members and may end as dead letters. A runtime with policies is built with {@link #runtime(Function)},
+     * which hands it the node's gateway.
      *
      * @param runtime the runtime
      * @return this builder

@@ -27,7 +27,10 @@ public final class DistributedRuntime implements CommandGateway {
     this.nodeId = nodeId;
   }
 
-  /** Connects the gateway to its router once the node's runtime exists (the runtime is built with it). */
+  /**
+   * Connects the gateway to its router once the node's runtime exists (the runtime is built with it), or
+   * disconnects it ({@code null}) when the node stops.
+   */
   void bind(CommandGateway router) {
     this.router = router;
   }
@@ -38,7 +41,7 @@ public final class DistributedRuntime implements CommandGateway {
    * @param message the command
    * @return completes with the owner's outcome; never exceptionally: a command that reaches no owner by its
    *     deadline is {@link dev.aether.runtime.RejectionReason#TIMEOUT}, saying whether an attempt may have
-   *     been applied, and one sent before the node started is {@code NOT_RUNNING}
+   *     been applied; one sent before the node started or after it stopped is {@code NOT_RUNNING}
    * @throws dev.aether.InvalidInputException naming {@code message} when null
    */
   @Override
@@ -47,7 +50,7 @@ public final class DistributedRuntime implements CommandGateway {
     CommandGateway bound = router;
     if (bound == null) {
       return CompletableFuture.completedFuture(CommandResult.Rejected.of(message.commandId(),
-          RejectionReason.NOT_RUNNING, "the cluster node " + nodeId + " is not started yet"));
+          RejectionReason.NOT_RUNNING, "the cluster node " + nodeId + " is not running"));
     }
     return bound.sendMessage(message);
   }

@@ -50,7 +50,10 @@ final class Membership implements AutoCloseable {
   private volatile String incarnation;
   private volatile State state = State.ACTIVE;
   private volatile long lastRenewedNanos;
-  private long revision;
+  private volatile boolean fenced;
+  private volatile boolean renewedOnce;
+  private volatile boolean caughtUp;
+  private volatile long revision;
   private NatsKeyValueWatchSubscription watch;
 
   Membership(ClusterKv kv, ClusterConfig config) {
@@ -71,7 +74,9 @@ final class Membership implements AutoCloseable {
         }
 
         @Override
-        public void endOfData() {}
+        public void endOfData() {
+          caughtUp = true;
+        }
       });
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
@@ -95,7 +100,9 @@ final class Membership implements AutoCloseable {
     if (lease == null) {
       seen.remove(node);
     } else {
-      seen.put(node, new Seen(lease, entry.getRevision(), System.nanoTime()));
+      // the same revision again (a watch restarted after a reconnect) is no sign of life
+      seen.compute(node, (n, before) -> before != null && before.revision() == entry.getRevision() ? before
+          : new Seen(lease, entry.getRevision(), System.nanoTime()));
     }
   }
 
@@ -144,48 +151,77 @@ final class Membership implements AutoCloseable {
   }
 
   /**
-   * Renews the lease; when it was lost, joins again as a new incarnation.
-   *
-   * @return whether the lease is held now
+   * Renews the lease; when it was lost (expired while this node was paused), joins again as a new incarnation;
+   * when another live node holds the id now, the node is {@link #fenced()}.
    */
-  boolean renew() {
+  void renew() {
     try {
       OptionalLong next = kv.updateLease(key, value(), revision);
+      if (next.isEmpty()) { // our own earlier write whose answer was lost moved the revision on: adopt it
+        KeyValueEntry held = kv.readLease(key);
+        Lease lease = held == null ? null : readOrNull(held, Lease.class);
+        if (lease != null && lease.incarnation().equals(incarnation)) {
+          next = kv.updateLease(key, value(), held.getRevision());
+        }
+      }
       if (next.isPresent()) {
         renewed(next.getAsLong());
-        return true;
+        return;
       }
       LOG.warn("cluster: node {} lost its lease (incarnation {}): it expired or was taken; joining again",
           self, incarnation);
       join();
-      return true;
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: cannot renew the lease of {}: {}", self, e.getMessage());
-      return false;
     } catch (InvalidInputException e) {
-      LOG.error("cluster: node {} cannot join again: {}; it serves nothing until it can", self, e.getMessage());
-      return false;
+      LOG.error("cluster: node {} cannot join again: {}", self, e.getMessage());
+      fenced = true;
     }
+  }
+
+  /**
+   * Whether this node sees the membership well enough to plan: the watch has delivered every lease that existed
+   * when it started, and it has delivered this node's own latest renewal (a stalled watch, or a partitioned
+   * node, would otherwise take live nodes for dead).
+   */
+  boolean seesMembership() {
+    Seen own = seen.get(self);
+    return caughtUp && own != null && own.revision() == revision
+        && System.nanoTime() - own.seenNanos() <= deadAfterNanos;
+  }
+
+  /** Forgets leases not written for four times the dead-after time (their keys expired long ago). */
+  void forgetExpired() {
+    long now = System.nanoTime();
+    seen.values().removeIf(s -> now - s.seenNanos() > 4 * deadAfterNanos);
+  }
+
+  /** Whether another live node took this node's id (this node must stop). */
+  boolean fenced() {
+    return fenced;
   }
 
   private void renewed(long newRevision) {
     revision = newRevision;
     lastRenewedNanos = System.nanoTime();
+    renewedOnce = true;
   }
 
   private byte[] value() {
     return ControlJson.write(new Lease(self, incarnation, state));
   }
 
-  /** Marks the lease {@code LEAVING} (the leader then moves this node's shards away). */
+  /**
+   * Marks the lease {@code LEAVING} from its next renewal on (the leader then moves this node's shards away); the
+   * lease thread writes it, so renewals stay on one thread.
+   */
   void markLeaving() {
     state = State.LEAVING;
-    renew();
   }
 
   /** Whether this node renewed its lease within {@code deadAfter}: else it may have been replaced. */
   boolean selfFresh() {
-    return System.nanoTime() - lastRenewedNanos < deadAfterNanos;
+    return renewedOnce && System.nanoTime() - lastRenewedNanos < deadAfterNanos;
   }
 
   String incarnation() {
@@ -220,7 +256,7 @@ final class Membership implements AutoCloseable {
     return Optional.ofNullable(leader);
   }
 
-  /** Deletes the lease (a graceful leave) and stops watching. */
+  /** Stops watching the leases. */
   @Override
   public void close() {
     try {

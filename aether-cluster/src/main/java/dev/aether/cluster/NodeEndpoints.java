@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 final class NodeEndpoints implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeEndpoints.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
   private final Connection connection;
   private final ClusterNames names;
@@ -59,7 +60,8 @@ final class NodeEndpoints implements AutoCloseable {
   private final CommandGateway cluster;
   private final Supplier<ClusterStatus> status;
   private final ClusterConfig config;
-  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService workers =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-endpoint-", 0).factory());
   private Dispatcher dispatcher;
 
   NodeEndpoints(Connection connection, ClusterNames names, ClusterConfig config, MapView maps, IntPredicate owns,
@@ -83,11 +85,22 @@ final class NodeEndpoints implements AutoCloseable {
     dispatcher.subscribe(names.status(), ClusterNames.NODE_QUEUE, this::onStatus);
   }
 
-  /** Stops taking requests: senders then meet no responders and go to the map's next owner. */
+  /**
+   * Stops taking requests (senders then meet no responders and go to the map's next owner) and answers those
+   * already taken: the dispatcher drains (waits up to {@link #DRAIN_TIMEOUT} for its queue) rather than drop them.
+   */
   @Override
   public void close() {
     if (dispatcher != null) {
-      connection.closeDispatcher(dispatcher);
+      try {
+        dispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        LOG.debug("cluster: draining the endpoints of {}: {}", self, e.toString());
+        connection.closeDispatcher(dispatcher);
+      }
       dispatcher = null;
     }
     workers.shutdown();

@@ -108,6 +108,10 @@ final class Planner {
     }
     if (!warm.isEmpty() && config.warmupActors() > 0) {
       warmUp(warm);
+      if (!members.equals(new TreeSet<>(membership.activeNodes()))) {
+        target = null; // a node came or went during the warm-up: plan again rather than move to a dead node
+        return true;
+      }
     }
     batch.addAll(warm);
     ShardMap next = current.step(target, batch);

@@ -17,9 +17,9 @@ import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -51,15 +51,22 @@ final class Router implements CommandGateway, AutoCloseable {
   private final CommandGateway local;
   private final int maxHops;
   private final Duration defaultTimeout;
+  private final long attemptTimeoutMs;
   private final ClusterMeters meters;
-  private final ExecutorService refreshers = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile boolean closed;
+  private final ExecutorService refreshers =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-route-", 0).factory());
 
   /**
    * @param self this node's id, or null for a client that is not a node
    * @param local the local runtime, or null for a client
    */
+  /**
+   * @param attemptTimeout how long one request waits for its answer before the map is read again and the
+   *     command resent (same id): about the time a dead owner takes to be replaced
+   */
   Router(Connection connection, ClusterNames names, MapView maps, String self, CommandGateway local, int maxHops,
-      Duration defaultTimeout, ClusterMeters meters) {
+      Duration defaultTimeout, Duration attemptTimeout, ClusterMeters meters) {
     this.connection = connection;
     this.names = names;
     this.maps = maps;
@@ -67,6 +74,7 @@ final class Router implements CommandGateway, AutoCloseable {
     this.local = local;
     this.maxHops = maxHops;
     this.defaultTimeout = defaultTimeout;
+    this.attemptTimeoutMs = attemptTimeout.toMillis();
     this.meters = meters;
   }
 
@@ -91,6 +99,7 @@ final class Router implements CommandGateway, AutoCloseable {
     int hops;
     long backoffMs = FIRST_BACKOFF_MS;
     boolean mayHaveApplied;
+    long epochSeen = -1;
     String problem = "not sent yet";
 
     Attempt(RuntimeMessage message, Instant deadline) {
@@ -105,6 +114,11 @@ final class Router implements CommandGateway, AutoCloseable {
 
   private void route(Attempt a, String redirectedTo) {
     try {
+      if (closed) {
+        a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.NOT_RUNNING, "the gateway is closed"
+            + (a.mayHaveApplied ? "; an attempt may have been applied: resend with the same command id" : "")));
+        return;
+      }
       if (a.remainingMs() <= 0) {
         timedOut(a);
         return;
@@ -149,7 +163,8 @@ final class Router implements CommandGateway, AutoCloseable {
     }
   }
 
-  private void remote(Attempt a, String owner, int shard, long epoch) {
+  private void remote(Attempt a, String owner, int shard, long mapEpoch) {
+    long epoch = Math.max(mapEpoch, a.epochSeen); // a redirect carries the epoch that named the new owner
     meters.routedRemote();
     if (a.body == null) {
       a.body = CommandJson.messageToBytes(a.message);
@@ -158,7 +173,10 @@ final class Router implements CommandGateway, AutoCloseable {
         .put(Wire.COMMAND_ID, a.message.commandId())
         .put(Wire.DEADLINE, Long.toString(a.deadline.toEpochMilli()));
     Message request = NatsMessage.builder().subject(names.nodeCommands(owner)).headers(headers).data(a.body).build();
-    long timeoutMs = Math.max(1, a.remainingMs()) + GRACE_MS;
+    // the owner answers TIMEOUT itself at the deadline; an owner that does not answer within the attempt
+    // timeout (paused, lost) is given up on: read the map, resend
+    long remaining = a.remainingMs();
+    long timeoutMs = remaining <= attemptTimeoutMs ? Math.max(1, remaining) + GRACE_MS : attemptTimeoutMs;
     connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .whenComplete((reply, failure) -> fromRemote(a, owner, epoch, reply, failure));
   }
@@ -180,11 +198,12 @@ final class Router implements CommandGateway, AutoCloseable {
       String status = Wire.header(reply, Wire.STATUS);
       if (Wire.MOVED.equals(status)) {
         long theirs = Wire.longHeader(reply, Wire.EPOCH, -1);
+        a.epochSeen = Math.max(a.epochSeen, theirs);
         String next = Wire.header(reply, Wire.OWNER);
         a.problem = "node " + owner + " answered MOVED (its map epoch " + theirs + ", ours " + epoch + ")";
         if (next != null && !next.equals(owner) && ++a.hops <= maxHops) {
           meters.followedMoved();
-          if (theirs > epoch) {
+          if (theirs > epoch && !closed) {
             refreshers.execute(this::refreshQuietly);
           }
           route(a, next);
@@ -214,10 +233,15 @@ final class Router implements CommandGateway, AutoCloseable {
     }
     a.backoffMs = Math.min(a.backoffMs * 2, MAX_BACKOFF_MS);
     meters.retried();
-    Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, refreshers);
-    later.execute(() -> {
-      refreshQuietly();
-      route(a, null);
+    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
+      try {
+        refreshers.execute(() -> {
+          refreshQuietly();
+          route(a, null);
+        });
+      } catch (RejectedExecutionException e) { // closed meanwhile: route() answers NOT_RUNNING
+        route(a, null);
+      }
     });
   }
 
@@ -237,8 +261,10 @@ final class Router implements CommandGateway, AutoCloseable {
     }
   }
 
+  /** Answers {@code NOT_RUNNING} to commands that would be sent again from now on; stops the map reads. */
   @Override
   public void close() {
+    closed = true;
     refreshers.shutdown();
   }
 }

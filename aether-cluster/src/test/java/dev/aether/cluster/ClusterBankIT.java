@@ -58,6 +58,6 @@ class ClusterBankIT {
 
     bank.stopTransfers();
     System.out.println("ClusterBankIT: " + bank.summary());
-    bank.check(cluster.reader());
+    bank.check(cluster.reader(), true);
   }
 }

@@ -93,7 +93,7 @@ class ClusterReadModelIT {
     Thread.sleep(1_000);
     bank.stopTransfers();
     JetStreamEventStore reader = cluster.reader();
-    bank.check(reader);
+    bank.check(reader, true);
 
     Map<String, Long> expected = new HashMap<>();
     long received = 0;

@@ -125,7 +125,7 @@ class ClusterRoutingIT {
     MapView frozen = new MapView(ClusterKv.openMapBucket(connection, names), (a, b) -> {});
     frozen.offer(stale, Long.MAX_VALUE); // never replaced by the watch: the sender keeps believing `other` owns it
     try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10),
-        ClusterMeters.NONE)) {
+        Duration.ofSeconds(2), ClusterMeters.NONE)) {
       CommandResult result = router.sendMessage(deposit(account, 1)).join();
       assertThat(result).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(3));
     }

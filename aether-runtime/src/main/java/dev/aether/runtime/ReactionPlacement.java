@@ -9,8 +9,11 @@ package dev.aether.runtime;
  * share their events through the feed's shared groups instead, so neither asks.
  *
  * <p>The default, {@link #EVERYWHERE}, runs every reaction here (one process); a cluster sets one that runs
- * each reaction on the owner of the reaction's shard. A moment of overlap while a reaction moves is harmless:
- * a shared store applies each event at most once per row (idempotent by position). Implementations are
+ * each reaction on the owner of the reaction's shard, and starts it on a new owner a grace time after the move
+ * while the previous one stops before its next event, so the two do not run at once. Should they (a process
+ * stalled longer than the grace): an event both handle is still applied once per row (the store's per-stream
+ * checkpoints), but a row that folds several streams can lose one of two updates made at the same moment (the
+ * store does not yet check that a row is unchanged since the handler read it). Implementations are
  * thread-safe, quick and non-blocking.
  */
 @FunctionalInterface

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>A failure of the store or the feed (server down) closes the reader and reopens it from the saved position
  * after a pause (1 s doubling to 30 s); nothing is skipped. A handler that throws skips its event (counted,
  * logged). A projection started with a "runs here" condition (a read model on a store shared by a cluster's
- * nodes) reads the feed only while it holds; otherwise it stands by, following the position the running process
+ * nodes) reads the feed only while it holds (asked before each event); otherwise it stands by, following the position the running process
  * saves, and checks again every 250 ms. Thread-safe: state changes happen on the projector's thread; the rest is volatile or atomic.
  */
 final class FeedProjector<V> implements RunningProjection<V> {
@@ -135,10 +135,15 @@ final class FeedProjector<V> implements RunningProjection<V> {
         }
         List<FeedEntry> entries = reader.poll(BATCH, POLL_WAIT);
         lastStream = null;
+        boolean movedAway = false;
         for (FeedEntry entry : entries) {
+          if (!runsHere.getAsBoolean()) { // moved to another process mid-batch: stop at once, save no position
+            movedAway = true;
+            break;
+          }
           apply(entry.event());
         }
-        if (!entries.isEmpty()) {
+        if (!entries.isEmpty() && !movedAway) {
           position = reader.position();
           store.saveFeedPosition(projection.name(), position);
         }

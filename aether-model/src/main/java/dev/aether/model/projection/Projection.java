@@ -184,8 +184,11 @@ public final class Projection<V> {
    * {@code dev.aether.runtime.ReactionPlacement}): while it does not hold, the projection reads nothing and
    * follows the position the running process saves (its rows stay readable through {@code get} and
    * {@code rows}, {@code awaitCaughtUp} and {@code idle} wait for the running process); it is asked again every
-   * 250 ms and after each batch. A moment of overlap when it moves is harmless: each row applies an event at
-   * most once (idempotent by position). A {@code rebuild} runs where the projection runs.
+   * 250 ms while standing by and before each event while running, so it stops before its next event once the
+   * condition turns. An event two processes both handle is still applied once per row (per-stream checkpoints),
+   * but a row folding several streams could lose one of two simultaneous updates: keep the condition from
+   * holding in two processes at once (a cluster starts it on a new node a grace time after the move). A
+   * {@code rebuild} runs where the projection runs.
    *
    * @param feed the events
    * @param store where rows, checkpoints and the position are kept
