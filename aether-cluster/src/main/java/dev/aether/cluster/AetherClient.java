@@ -67,11 +67,16 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     return router.sendMessage(message);
   }
 
-  /** @return the newest shard map seen; empty before the cluster has one */
+  /**
+   * The newest shard map this client has seen.
+   *
+   * @return the map; empty before the cluster has one
+   */
   public Optional<ShardMap> map() {
     return Optional.ofNullable(maps.map());
   }
 
+  /** Stops the map watch; commands still being resent are answered {@code NOT_RUNNING}. Idempotent. */
   @Override
   public void close() {
     router.close();

@@ -111,7 +111,7 @@ public final class ClusterConfig {
     return deadAfter;
   }
 
-  /** @return the shard count a node creating the cluster writes into the map (later nodes check it) */
+  /** @return the shard count a node creating the cluster writes into the map (later nodes take the map's) */
   public Shards shards() {
     return shards;
   }

@@ -29,7 +29,7 @@ record ClusterNames(String clusterBucket, String leaseBucket, String subjectStem
     return subjectStem + ".node." + nodeId + ".cmd";
   }
 
-  /** Control requests to one node (warm-up, hot set, ping). */
+  /** Control requests to one node (warm-up, hot set). */
   String nodeControl(String nodeId) {
     return subjectStem + ".node." + nodeId + ".ctl";
   }

@@ -235,27 +235,48 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** @return this node's id */
+  /**
+   * This node's id.
+   *
+   * @return the id from its configuration
+   */
   public String nodeId() {
     return self;
   }
 
-  /** @return the command gateway that routes every command to its owner (give it to policies and clients) */
+  /**
+   * The gateway that routes every command to the owner of its actor's shard; give it to policies and clients.
+   *
+   * @return the node's distributed runtime (the same object for the node's life)
+   */
   public DistributedRuntime gateway() {
     return gateway;
   }
 
-  /** @return the local runtime (its management face: active VMs, models) */
+  /**
+   * The node's local runtime, for its management face (active VMs, models, read models); send commands through
+   * {@link #gateway()}, which reaches actors of other nodes too.
+   *
+   * @return the runtime
+   */
   public Runtime runtime() {
     return runtime;
   }
 
-  /** @return the newest shard map this node has seen; empty before the cluster has one */
+  /**
+   * The newest shard map this node has seen.
+   *
+   * @return the map; empty before the cluster has one
+   */
   public Optional<ShardMap> map() {
     return Optional.ofNullable(maps.map());
   }
 
-  /** @return whether this node leads the cluster now */
+  /**
+   * Tells whether this node leads the cluster now (plans placement and detects failures).
+   *
+   * @return {@code true} while it holds the leader key
+   */
   public boolean isLeader() {
     return leadership.leading();
   }

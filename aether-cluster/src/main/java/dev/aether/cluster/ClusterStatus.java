@@ -28,7 +28,8 @@ public record ClusterStatus(String reportedBy, long epoch, int shards, String le
    *
    * @param id the node id
    * @param incarnation the incarnation of its lease (null for a map member without a lease)
-   * @param state {@code ACTIVE}, {@code LEAVING}, or {@code GONE} (in the map, no lease)
+   * @param state {@code ACTIVE} or {@code LEAVING} as its lease last said, or {@code GONE} (in the map, no lease
+   *     seen for four times the dead-after time)
    * @param alive whether its lease was renewed within the dead-after time, as the reporting node saw it
    * @param shards how many shards it owns in the map
    */

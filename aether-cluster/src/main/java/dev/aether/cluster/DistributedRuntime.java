@@ -55,7 +55,11 @@ public final class DistributedRuntime implements CommandGateway {
     return bound.sendMessage(message);
   }
 
-  /** @return the id of the node this gateway belongs to */
+  /**
+   * The node this gateway belongs to.
+   *
+   * @return its node id
+   */
   public String nodeId() {
     return nodeId;
   }

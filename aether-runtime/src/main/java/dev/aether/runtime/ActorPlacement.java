@@ -2,8 +2,9 @@ package dev.aether.runtime;
 
 /**
  * The placement seam (the Java form of upstream's {@code SetVMProvider}): decides whether an actor may be
- * activated and run on this node. The local runtime asks it before it routes each command to an actor and
- * before {@link RuntimeManagement#createVM} activates one; a refusal is answered with the transient
+ * activated and run on this node. The local runtime asks it before it routes each command to an actor
+ * ({@link RuntimeManagement#createVM} is not subject to it: the cluster warms up actors about to move here); a
+ * refusal is answered with the transient
  * {@link RejectionReason#NOT_OWNER} and never activates the actor. The default, {@link #EVERYWHERE}, allows
  * every actor (one node); a cluster sets one that allows the actors of the shards this node owns.
  *
