@@ -259,7 +259,8 @@ final class ClusterRig implements AutoCloseable {
     facts.put("cluster", "all nodes in this JVM on one nats-server; ClusterConfig defaults (" + defaults.shards()
         .count() + " shards, lease every " + defaults.leaseInterval().toMillis() + " ms, dead after "
         + defaults.deadAfter().toMillis() + " ms, handoff batch " + defaults.handoffBatch() + " shards, warm-up of"
-        + " up to " + defaults.warmupActors() + " actors within " + defaults.warmupTimeout().toSeconds() + " s, "
+        + " up to " + defaults.warmupActors() + " actors, " + defaults.warmupConcurrency() + " at a time, within "
+        + defaults.warmupTimeout().toSeconds() + " s, "
         + defaults.maxHops() + " hops); runtimes: defaults except a " + COMMAND_TIMEOUT.toSeconds()
         + " s command timeout");
     facts.put("CPU used by nats-server during the suite", serverCpu.describe());
