@@ -65,6 +65,43 @@ public interface ReadModelStore {
   void put(String readModel, String key, Map<String, Object> row, String streamId, long version);
 
   /**
+   * Stores a row as {@link #put} does, but only while the stored row is still {@code base}, the row the caller
+   * computed it from: a compare-and-set on the row, so two writers of one read model (a projection moving
+   * between the nodes of a cluster) never lose each other's updates of a row that folds several streams.
+   *
+   * <p>The default writes unconditionally with {@link #put}: right for a store only one process writes, with
+   * one writer per read model. A store other processes write ({@link #isShared()}) overrides it.
+   *
+   * @param readModel the read model name
+   * @param key the row key
+   * @param base the row as {@link #get} returned it when the new row was computed, or {@code null} for none
+   * @param row the new row
+   * @param streamId the source stream of the applied event
+   * @param version the applied event's version
+   * @return {@code false} when the stored row is no longer {@code base} (nothing written: read it again and
+   *     compute again); {@code true} when written, or when the stream's event was applied already
+   */
+  default boolean putIfUnchanged(String readModel, String key, Map<String, Object> base, Map<String, Object> row,
+      String streamId, long version) {
+    put(readModel, key, row, streamId, version);
+    return true;
+  }
+
+  /**
+   * Removes a row as {@link #remove} does, but only while it is still {@code base} (see
+   * {@link #putIfUnchanged}); the default removes unconditionally.
+   *
+   * @param readModel the read model name
+   * @param key the row key
+   * @param base the row as {@link #get} returned it, or {@code null} for none
+   * @return {@code false} when the stored row is no longer {@code base} (nothing removed)
+   */
+  default boolean removeIfUnchanged(String readModel, String key, Map<String, Object> base) {
+    remove(readModel, key);
+    return true;
+  }
+
+  /**
    * Advances a stream's checkpoint without changing a row (an event the read model does not use, or one that
    * could not be applied); with version 0, registers the stream.
    *

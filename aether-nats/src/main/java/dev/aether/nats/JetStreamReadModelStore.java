@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -184,6 +185,57 @@ public final class JetStreamReadModelStore implements ReadModelStore {
       return json(Map.of("row", copy, "applied", applied));
     });
     advance(readModel, streamId, version);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public boolean putIfUnchanged(String readModel, String key, Map<String, Object> base, Map<String, Object> row,
+      String streamId, long version) {
+    Map<String, Object> copy = JsonValues.copyObject(Checks.notNull(row, "row"), "row");
+    boolean[] changed = {false};
+    compareAndSet(rowKey(readModel, key), current -> {
+      Map<String, Object> existing = current == null ? null : parse(current, key);
+      Object stored = existing == null ? null : existing.get("row");
+      Map<String, Object> applied = new LinkedHashMap<>(existing == null ? Map.of()
+          : (Map<String, Object>) existing.getOrDefault("applied", Map.of()));
+      if (((Number) applied.getOrDefault(streamId, 0L)).longValue() >= version) {
+        return null; // applied already
+      }
+      changed[0] = !Objects.equals(stored, base);
+      if (changed[0]) {
+        return null; // another writer changed the row since it was read: the caller computes again
+      }
+      applied.put(streamId, version);
+      return json(Map.of("row", copy, "applied", applied));
+    });
+    if (changed[0]) {
+      return false;
+    }
+    advance(readModel, streamId, version);
+    return true;
+  }
+
+  @Override
+  public boolean removeIfUnchanged(String readModel, String key, Map<String, Object> base) {
+    String rowKey = rowKey(readModel, Checks.notNull(key, "key"));
+    try {
+      KeyValueEntry entry = kv.get(rowKey);
+      Object stored = entry == null ? null : parse(entry.getValue(), key).get("row");
+      if (!Objects.equals(stored, base)) {
+        return false;
+      }
+      if (entry != null) {
+        kv.delete(rowKey, entry.getRevision()); // conditional: fails if the row changed since
+      }
+      return true;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+        return false;
+      }
+      throw unavailable("removing " + rowKey, e);
+    } catch (IOException e) {
+      throw unavailable("removing " + rowKey, e);
+    }
   }
 
   @Override

@@ -11,9 +11,9 @@ package dev.aether.runtime;
  * <p>The default, {@link #EVERYWHERE}, runs every reaction here (one process); a cluster sets one that runs
  * each reaction on the owner of the reaction's shard, and starts it on a new owner a grace time after the move
  * while the previous one stops before its next event, so the two do not run at once. Should they (a process
- * stalled longer than the grace): an event both handle is still applied once per row (the store's per-stream
- * checkpoints), but a row that folds several streams can lose one of two updates made at the same moment (the
- * store does not yet check that a row is unchanged since the handler read it). Implementations are
+ * stalled longer than the grace), nothing is lost or doubled: an event both handle is applied once (per-stream
+ * checkpoints), and rows are written by compare-and-set on the row the handler read
+ * ({@code ReadModelStore.putIfUnchanged}), so neither overwrites the other's update. Implementations are
  * thread-safe, quick and non-blocking.
  */
 @FunctionalInterface

@@ -46,6 +46,8 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private static final Duration POLL_WAIT = Duration.ofMillis(200);
   private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
   private static final long STANDBY_CHECK_MILLIS = 250;
+  /** Attempts to apply one event to a row that another writer keeps changing before the projector gives up. */
+  private static final int MAX_ROW_RACES = 20;
 
   /** A row this projector wrote, with the view it wrote it from. */
   private record Written<V>(Map<String, Object> row, V view) {}
@@ -251,25 +253,42 @@ final class FeedProjector<V> implements RunningProjection<V> {
       skip(event, e);
       return;
     }
-    V view = view(key, store.get(name, key).orElse(null));
-    V next;
-    Map<String, Object> row;
-    try {
-      next = route.handler().apply(view, data, event);
-      row = next == null ? null : ViewCodec.write(next);
-    } catch (RuntimeException e) {
-      skip(event, e);
-      return;
-    }
-    if (row == null) {
-      store.remove(name, key);
-      store.advance(name, event.streamId(), event.version());
+    for (int attempt = 1; ; attempt++) {
+      Map<String, Object> base = store.get(name, key).orElse(null);
+      V view = view(key, base);
+      V next;
+      Map<String, Object> row;
+      try {
+        next = route.handler().apply(view, data, event);
+        row = next == null ? null : ViewCodec.write(next);
+      } catch (RuntimeException e) {
+        skip(event, e);
+        return;
+      }
+      // compare-and-set on the row read: another writer of this read model (a moment of overlap while it moves
+      // between processes) cannot have its update of the row overwritten
+      boolean written = row == null ? store.removeIfUnchanged(name, key, base)
+          : store.putIfUnchanged(name, key, base, row, event.streamId(), event.version());
+      if (written) {
+        if (row == null) {
+          store.advance(name, event.streamId(), event.version());
+          views.remove(key);
+        } else {
+          remember(key, row, next);
+        }
+        meters.applied();
+        return;
+      }
       views.remove(key);
-    } else {
-      store.put(name, key, row, event.streamId(), event.version());
-      remember(key, row, next);
+      if (event.version() <= store.checkpoint(name, event.streamId())) {
+        meters.repeated(); // the other writer applied this very event
+        return;
+      }
+      if (attempt == MAX_ROW_RACES) {
+        throw new IllegalStateException("projection " + name + ": row " + key + " kept changing under "
+            + attempt + " attempts to apply " + event.streamId() + " v" + event.version());
+      }
     }
-    meters.applied();
   }
 
   /**

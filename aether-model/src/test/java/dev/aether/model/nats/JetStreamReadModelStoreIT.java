@@ -56,6 +56,34 @@ class JetStreamReadModelStoreIT extends ReadModelStoreContractTest {
   }
 
   @Test
+  void putIfUnchanged_writesOnlyOverTheRowItWasComputedFrom() {
+    JetStreamReadModelStore store = JetStreamReadModelStore.create(connection, "rm-base");
+    assertThat(store.putIfUnchanged("r", "sum", null, Map.of("total", 5L), "A/1", 1)).isTrue();
+    Map<String, Object> read = store.get("r", "sum").orElseThrow();
+    // another writer folds another stream into the row after it was read
+    assertThat(store.putIfUnchanged("r", "sum", read, Map.of("total", 8L), "B/1", 1)).isTrue();
+
+    // the stale writer's update, computed from the row before B's: refused, nothing lost
+    assertThat(store.putIfUnchanged("r", "sum", read, Map.of("total", 12L), "A/1", 2)).isFalse();
+    assertThat(store.get("r", "sum")).contains(Map.of("total", 8L));
+    assertThat(store.checkpoint("r", "A/1")).isEqualTo(1);
+    // computed again from the current row: written
+    assertThat(store.putIfUnchanged("r", "sum", store.get("r", "sum").orElseThrow(), Map.of("total", 15L), "A/1", 2))
+        .isTrue();
+    assertThat(store.get("r", "sum")).contains(Map.of("total", 15L));
+    assertThat(store.checkpoint("r", "A/1")).isEqualTo(2);
+    // an event applied already: nothing to do, reported as done
+    assertThat(store.putIfUnchanged("r", "sum", read, Map.of("total", 99L), "A/1", 2)).isTrue();
+    assertThat(store.get("r", "sum")).contains(Map.of("total", 15L));
+
+    assertThat(store.removeIfUnchanged("r", "sum", read)).isFalse();
+    assertThat(store.get("r", "sum")).isPresent();
+    assertThat(store.removeIfUnchanged("r", "sum", store.get("r", "sum").orElseThrow())).isTrue();
+    assertThat(store.get("r", "sum")).isEmpty();
+    assertThat(store.removeIfUnchanged("r", "sum", null)).isTrue();
+  }
+
+  @Test
   void concurrentWriters_ofOneRow_keepEveryStreamsAppliedVersion() throws Exception {
     // regression: put was last-writer-wins, so two projectors writing one row lost each other's applied version
     JetStreamReadModelStore store = JetStreamReadModelStore.create(connection, "rm-cas");
