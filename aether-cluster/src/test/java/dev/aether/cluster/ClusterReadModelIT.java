@@ -83,7 +83,8 @@ class ClusterReadModelIT {
     BankWorkload bank = new BankWorkload("rm", 30, this::anyNode);
     bank.openAccounts();
     bank.startTransfers(3);
-    Thread.sleep(1_500);
+    await().atMost(Duration.ofSeconds(30)).until(() -> meters.keySet().stream().anyMatch(n -> readOn(n) > 0));
+    Thread.sleep(500);
     String runner = meters.keySet().stream().max((a, b) -> Double.compare(readOn(a), readOn(b))).orElseThrow();
     ClusterNode leaving = cluster.node(runner);
     cluster.forget(runner);

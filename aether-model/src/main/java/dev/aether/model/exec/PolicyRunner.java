@@ -312,6 +312,11 @@ final class PolicyRunner implements AutoCloseable {
         delivery.ack();
         return;
       }
+      if (delivery.attempt() > 1 && appliedBefore(message)) {
+        meters.duplicate.increment(); // applied by a member that stopped before acknowledging
+        delivery.ack();
+        return;
+      }
       Optional<CommandResult> result;
       try {
         result = await(gateway.sendMessage(message));
@@ -331,6 +336,23 @@ final class PolicyRunner implements AutoCloseable {
         case CommandResult.Rejected r when r.isTransient() -> retryOrDeadLetter(delivery,
             r.reason() + ": " + r.message());
         case CommandResult.Rejected r -> deadLetter(delivery, r.reason() + ": " + r.message());
+      }
+    }
+
+    /**
+     * Whether the target's log already holds the command (its deterministic id): a redelivery after a member
+     * applied it and stopped before acknowledging. The runtime answers such a command as a duplicate only while
+     * its id is among the actor's last commands (the idempotency window); a redelivery that comes after more
+     * commands than that (an ack timeout later, on a busy actor) would be applied twice without this look at the
+     * log. Only redeliveries pay the read; a store that cannot be read now lets the command go through the
+     * gateway, whose window still catches the recent ones.
+     */
+    private boolean appliedBefore(RuntimeMessage message) {
+      try {
+        Optional<String> id = Optional.of(message.commandId());
+        return events.getEvents(message.target().streamId(), 0).stream().anyMatch(e -> e.commandId().equals(id));
+      } catch (RuntimeException e) {
+        return false;
       }
     }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -158,7 +159,7 @@ class FeedPoliciesTest {
   }
 
   @Test
-  void redeliveryAfterACrashBetweenHandlingAndAcknowledging_isAnsweredAsADuplicate_notASecondEvent() {
+  void redeliveryAfterACrashBetweenHandlingAndAcknowledging_isRecognisedFromTheLog_notASecondEvent() {
     CompletableFuture<Void> handled = new CompletableFuture<>();
     CompletableFuture<Runtime> firstRuntime = new CompletableFuture<>();
     Runtime first = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
@@ -175,16 +176,54 @@ class FeedPoliciesTest {
     first.close();
 
     List<CommandResult> answers = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CompletableFuture<Runtime> second = new CompletableFuture<>();
-    second.complete(runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(message ->
-        second.join().sendMessage(message).thenApply(result -> {
+    second.complete(runtime(Runtime.builder().eventStore(store).readModelStore(readModels).meterRegistry(registry)
+        .reactionGateway(message -> second.join().sendMessage(message).thenApply(result -> {
           answers.add(result);
           return result;
         }))));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> !answers.isEmpty());
-    assertThat(answers.getFirst()).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.duplicate()).isTrue());
+    // the redelivery (attempt 2) finds the credit's command id in b's log: acknowledged as a duplicate, not sent
+    await().atMost(Duration.ofSeconds(5)).until(() -> duplicates(registry) == 1);
+    assertThat(answers).isEmpty();
     assertThat(store.getLatestVersion("Account/b")).isEqualTo(2);
+  }
+
+  @Test
+  void redeliveryAfterMoreCommandsThanTheIdempotencyWindow_isNotAppliedAgain() {
+    CompletableFuture<Void> handled = new CompletableFuture<>();
+    CompletableFuture<Runtime> firstRuntime = new CompletableFuture<>();
+    Runtime first = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
+        message -> {
+          firstRuntime.join().sendMessage(message).join(); // the credit is applied...
+          handled.complete(null);
+          return new CompletableFuture<>(); // ...and the process stops before it acknowledges the event
+        }));
+    firstRuntime.complete(first);
+    send(first, "b", "Open", Map.of());
+    send(first, "a", "Transfer", Map.of("to", "b", "amount", 3));
+    handled.join();
+    first.close();
+    // meanwhile 150 other commands reach b: the credit's id leaves the actor's window of 100 recent ids
+    long version = store.getLatestVersion("Account/b");
+    for (int i = 1; i <= 150; i++) {
+      store.append("Account/b", version, List.of(Event.builder().eventType("Deposited").streamId("Account/b")
+          .version(++version).data(Map.of("amount", 1)).commandId(UUID.randomUUID().toString()).build()));
+    }
+    long before = version;
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Runtime second = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).meterRegistry(registry));
+    await().atMost(Duration.ofSeconds(5)).until(() -> duplicates(registry) == 1);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> execution(second).pendingPolicyDeliveries() == 0);
+    assertThat(store.getLatestVersion("Account/b")).as("the credit applied once").isEqualTo(before);
+  }
+
+  private static double duplicates(SimpleMeterRegistry registry) {
+    var counter = registry.find("aether.policy.deliveries").tag("outcome", "duplicate").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test
