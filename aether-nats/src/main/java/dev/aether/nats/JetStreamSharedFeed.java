@@ -263,6 +263,11 @@ final class JetStreamSharedFeed implements SharedFeed {
         return;
       }
       items.add(item);
+      // the demand is met for now: no partition thread pulls again until a poll asks again. A pull sent after
+      // the poll already had what it wanted stays waiting on the server after this member closes; the suspected
+      // cause (not reproduced outside CI) of a commit delivered again with attempt 1 after its redelivery was
+      // acknowledged (EventFeedContractTest.shared_aMemberThatClosesWithoutAcknowledging_…, 2 CI runs)
+      demand = 0;
       changed.signalAll();
     } finally {
       lock.unlock();
