@@ -9,7 +9,6 @@ import dev.aether.store.EventStore;
 import dev.aether.store.ReadModelStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
