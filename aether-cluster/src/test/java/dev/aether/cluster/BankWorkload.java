@@ -73,6 +73,12 @@ final class BankWorkload {
     }
   }
 
+  /** Waits until the clients finished {@code commands} more commands (the load ran through what happened). */
+  void awaitMoreCompleted(int commands) {
+    int target = sent.size() + commands;
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sent.size() >= target);
+  }
+
   void stopTransfers() throws InterruptedException {
     load.set(false);
     for (Thread t : clients) {

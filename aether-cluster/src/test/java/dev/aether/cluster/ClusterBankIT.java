@@ -45,16 +45,16 @@ class ClusterBankIT {
     BankWorkload bank = new BankWorkload("acc", 40, this::anyNode);
     bank.openAccounts();
     bank.startTransfers(4);
-    Thread.sleep(1_000);
+    bank.awaitMoreCompleted(200);
 
     cluster.start("n4");
     cluster.awaitSettled("n1", "n2", "n3", "n4");
-    Thread.sleep(1_000);
+    bank.awaitMoreCompleted(200);
     ClusterNode leaving = cluster.node("n4");
     cluster.forget("n4");
     leaving.leave();
     cluster.awaitSettled("n1", "n2", "n3");
-    Thread.sleep(500);
+    bank.awaitMoreCompleted(100);
 
     bank.stopTransfers();
     System.out.println("ClusterBankIT: " + bank.summary());

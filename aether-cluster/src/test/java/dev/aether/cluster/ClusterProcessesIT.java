@@ -75,18 +75,18 @@ class ClusterProcessesIT {
 
     Process graceful = nodeProcess("p3");
     cluster.awaitSettled("n1", "n2", "p3");
-    Thread.sleep(1_000);
+    bank.awaitMoreCompleted(200);
     graceful.destroy(); // SIGTERM: the shutdown hook leaves gracefully
     assertThat(graceful.waitFor(60, TimeUnit.SECONDS)).isTrue();
     cluster.awaitSettled("n1", "n2");
 
     Process crashing = nodeProcess("p4");
     cluster.awaitSettled("n1", "n2", "p4");
-    Thread.sleep(1_000);
+    bank.awaitMoreCompleted(200);
     crashing.destroyForcibly(); // kill -9
     assertThat(crashing.waitFor(60, TimeUnit.SECONDS)).isTrue();
     cluster.awaitSettled("n1", "n2");
-    Thread.sleep(500);
+    bank.awaitMoreCompleted(100);
 
     bank.stopTransfers();
     System.out.println("ClusterProcessesIT: " + bank.summary());

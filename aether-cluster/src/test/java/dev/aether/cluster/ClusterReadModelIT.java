@@ -84,14 +84,14 @@ class ClusterReadModelIT {
     bank.openAccounts();
     bank.startTransfers(3);
     await().atMost(Duration.ofSeconds(30)).until(() -> meters.keySet().stream().anyMatch(n -> readOn(n) > 0));
-    Thread.sleep(500);
+    bank.awaitMoreCompleted(100);
     String runner = meters.keySet().stream().max((a, b) -> Double.compare(readOn(a), readOn(b))).orElseThrow();
     ClusterNode leaving = cluster.node(runner);
     cluster.forget(runner);
     leaving.leave();
     List<String> left = cluster.running().stream().map(ClusterNode::nodeId).toList();
     cluster.awaitSettled(left.toArray(String[]::new));
-    Thread.sleep(1_000);
+    bank.awaitMoreCompleted(200);
     bank.stopTransfers();
     JetStreamEventStore reader = cluster.reader();
     bank.check(reader, true);

@@ -2,10 +2,12 @@ package dev.aether.model.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
 import dev.aether.store.EventFeed;
+import dev.aether.store.FeedEntry;
 import dev.aether.store.FeedPosition;
 import dev.aether.store.FeedReader;
 import dev.aether.store.FeedStart;
@@ -120,29 +122,52 @@ class ProjectionTest {
     assertThat(views.feedPosition("balances")).contains(events.head());
   }
 
+  /** A process's view of the feed: counts the readers it opens and closes. */
+  private final class CountingFeed implements EventFeed {
+    final AtomicInteger opened = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
+
+    @Override
+    public FeedReader openFeed(FeedStart start) {
+      opened.incrementAndGet();
+      FeedReader reader = events.openFeed(start);
+      return new FeedReader() {
+        @Override
+        public List<FeedEntry> poll(int max, Duration wait) {
+          return reader.poll(max, wait);
+        }
+
+        @Override
+        public FeedPosition position() {
+          return reader.position();
+        }
+
+        @Override
+        public void close() {
+          closed.incrementAndGet();
+          reader.close();
+        }
+      };
+    }
+
+    @Override
+    public FeedPosition head() {
+      return events.head();
+    }
+
+    @Override
+    public SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options) {
+      return events.openShared(group, startIfNew, options);
+    }
+  }
+
   @Test
-  void twoProcessesOnOneStore_onlyTheOneThatRunsItReads_andTheOtherTakesOverWhereItStopped() throws Exception {
+  void twoProcessesOnOneStore_onlyTheOneThatRunsItReads_andTheOtherTakesOverWhereItStopped() {
     AtomicBoolean firstRuns = new AtomicBoolean(true);
-    AtomicInteger secondReads = new AtomicInteger();
-    EventFeed countingFeed = new EventFeed() { // the second process's feed: counts the readers it opens
-      @Override
-      public FeedReader openFeed(FeedStart start) {
-        secondReads.incrementAndGet();
-        return events.openFeed(start);
-      }
-
-      @Override
-      public FeedPosition head() {
-        return events.head();
-      }
-
-      @Override
-      public SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options) {
-        return events.openShared(group, startIfNew, options);
-      }
-    };
-    RunningProjection<Balance> first = balances("1").start(events, views, null, firstRuns::get);
-    RunningProjection<Balance> second = balances("1").start(countingFeed, views, null, () -> !firstRuns.get());
+    CountingFeed firstFeed = new CountingFeed();
+    CountingFeed secondFeed = new CountingFeed();
+    RunningProjection<Balance> first = balances("1").start(firstFeed, views, null, firstRuns::get);
+    RunningProjection<Balance> second = balances("1").start(secondFeed, views, null, () -> !firstRuns.get());
     running.add(first);
     running.add(second);
     append("Account/a", "Deposited", Map.of("amount", 10));
@@ -151,17 +176,18 @@ class ProjectionTest {
     assertThat(second.awaitCaughtUp("Account/a", v2, WAIT)).as("the standby sees the rows the runner wrote").isTrue();
     second.idle().orTimeout(5, TimeUnit.SECONDS).join(); // the standby follows the runner's saved position
     assertThat(handled).hasValue(2);
-    assertThat(secondReads).as("readers the standby opened").hasValue(0);
+    assertThat(secondFeed.opened).as("readers the standby opened").hasValue(0);
 
     firstRuns.set(false); // the projection moves to the second process
     long v3 = append("Account/a", "Deposited", Map.of("amount", 1));
     assertThat(second.awaitCaughtUp("Account/a", v3, WAIT)).isTrue();
     second.idle().orTimeout(5, TimeUnit.SECONDS).join();
-    Thread.sleep(600); // both checked where they run at least twice since the move
+    // the first process stands by once it closed its reader: from then on it cannot handle anything
+    await().atMost(WAIT).until(() -> firstFeed.closed.get() == 1);
 
     assertThat(second.get("a")).contains(new Balance(16, 3));
     assertThat(handled).as("each event handled once, by whichever process ran the projection").hasValue(3);
-    assertThat(secondReads).as("the second process reads once it runs the projection").hasValue(1);
+    assertThat(secondFeed.opened).as("the second process reads once it runs the projection").hasValue(1);
   }
 
   @Test
