@@ -8,10 +8,13 @@ import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +134,47 @@ final class ClusterKv {
       }
     } catch (IOException e) {
       throw unavailable("delete " + key, e);
+    }
+  }
+
+  /**
+   * Watches one key of a bucket, or all of them ({@code key} null): the current values first, then
+   * {@code caughtUp}, then every change, on jnats' thread.
+   *
+   * @param what what is watched, for the error
+   * @throws StoreUnavailableException when the watch cannot be started
+   */
+  static NatsKeyValueWatchSubscription watch(KeyValue kv, String key, Consumer<KeyValueEntry> onEntry,
+      Runnable caughtUp, String what) {
+    KeyValueWatcher watcher = new KeyValueWatcher() {
+      @Override
+      public void watch(KeyValueEntry entry) {
+        onEntry.accept(entry);
+      }
+
+      @Override
+      public void endOfData() {
+        caughtUp.run();
+      }
+    };
+    try {
+      return key == null ? kv.watchAll(watcher) : kv.watch(key, watcher);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new StoreUnavailableException("cannot watch " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops a watch started by {@link #watch}; null and failures are ignored (closing anyway). */
+  static void unwatch(NatsKeyValueWatchSubscription watch, String what) {
+    try {
+      if (watch != null) {
+        watch.unsubscribe();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("cluster: unsubscribing {}: {}", what, e.getMessage());
     }
   }
 

@@ -4,7 +4,6 @@ import dev.aether.store.StoreUnavailableException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -41,22 +40,7 @@ final class MapView implements AutoCloseable {
   /** Reads the map and starts watching it. */
   MapView start() {
     refresh();
-    try {
-      watch = bucket.watch(ClusterNames.MAP_KEY, new KeyValueWatcher() {
-        @Override
-        public void watch(KeyValueEntry entry) {
-          offer(entry);
-        }
-
-        @Override
-        public void endOfData() {}
-      });
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new StoreUnavailableException("cannot watch the cluster's shard map: " + e.getMessage(), e);
-    }
+    watch = ClusterKv.watch(bucket, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
     return this;
   }
 
@@ -124,12 +108,6 @@ final class MapView implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      if (watch != null) {
-        watch.unsubscribe();
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("cluster: unsubscribing the map watch: {}", e.getMessage());
-    }
+    ClusterKv.unwatch(watch, "the map watch");
   }
 }

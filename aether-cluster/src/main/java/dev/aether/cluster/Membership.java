@@ -7,7 +7,6 @@ import dev.aether.cluster.ControlJson.State;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,24 +65,7 @@ final class Membership implements AutoCloseable {
 
   /** Starts watching every lease (the current ones first). */
   void watch() {
-    try {
-      watch = kv.leaseBucket().watchAll(new KeyValueWatcher() {
-        @Override
-        public void watch(KeyValueEntry entry) {
-          onLease(entry);
-        }
-
-        @Override
-        public void endOfData() {
-          caughtUp = true;
-        }
-      });
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new StoreUnavailableException("cannot watch the cluster's leases: " + e.getMessage(), e);
-    }
+    watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
   }
 
   private void onLease(KeyValueEntry entry) {
@@ -259,13 +241,7 @@ final class Membership implements AutoCloseable {
   /** Stops watching the leases. */
   @Override
   public void close() {
-    try {
-      if (watch != null) {
-        watch.unsubscribe();
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("cluster: unsubscribing the lease watch: {}", e.getMessage());
-    }
+    ClusterKv.unwatch(watch, "the lease watch");
   }
 
   /** Deletes this node's lease at its revision: the node has left. */

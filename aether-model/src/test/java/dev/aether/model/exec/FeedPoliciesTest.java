@@ -158,13 +158,16 @@ class FeedPoliciesTest {
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("id"));
   }
 
-  @Test
-  void redeliveryAfterACrashBetweenHandlingAndAcknowledging_isRecognisedFromTheLog_notASecondEvent() {
+  /**
+   * A runtime whose policy credits b for a transfer from a (the credit is applied) and then stops before it
+   * acknowledges the event, as a process that crashes between handling and acknowledging.
+   */
+  private void creditAppliedByAMemberThatStopsBeforeAcknowledging() {
     CompletableFuture<Void> handled = new CompletableFuture<>();
     CompletableFuture<Runtime> firstRuntime = new CompletableFuture<>();
     Runtime first = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
         message -> {
-          firstRuntime.join().sendMessage(message).join(); // the command is applied...
+          firstRuntime.join().sendMessage(message).join(); // the credit is applied...
           handled.complete(null);
           return new CompletableFuture<>(); // ...and the process stops before it acknowledges the event
         }));
@@ -172,8 +175,13 @@ class FeedPoliciesTest {
     send(first, "b", "Open", Map.of());
     send(first, "a", "Transfer", Map.of("to", "b", "amount", 3));
     handled.join();
-    assertThat(store.getLatestVersion("Account/b")).isEqualTo(2);
     first.close();
+  }
+
+  @Test
+  void redeliveryAfterACrashBetweenHandlingAndAcknowledging_isRecognisedFromTheLog_notASecondEvent() {
+    creditAppliedByAMemberThatStopsBeforeAcknowledging();
+    assertThat(store.getLatestVersion("Account/b")).isEqualTo(2);
 
     List<CommandResult> answers = new CopyOnWriteArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -192,19 +200,7 @@ class FeedPoliciesTest {
 
   @Test
   void redeliveryAfterMoreCommandsThanTheIdempotencyWindow_isNotAppliedAgain() {
-    CompletableFuture<Void> handled = new CompletableFuture<>();
-    CompletableFuture<Runtime> firstRuntime = new CompletableFuture<>();
-    Runtime first = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
-        message -> {
-          firstRuntime.join().sendMessage(message).join(); // the credit is applied...
-          handled.complete(null);
-          return new CompletableFuture<>(); // ...and the process stops before it acknowledges the event
-        }));
-    firstRuntime.complete(first);
-    send(first, "b", "Open", Map.of());
-    send(first, "a", "Transfer", Map.of("to", "b", "amount", 3));
-    handled.join();
-    first.close();
+    creditAppliedByAMemberThatStopsBeforeAcknowledging();
     // meanwhile 150 other commands reach b: the credit's id leaves the actor's window of 100 recent ids
     long version = store.getLatestVersion("Account/b");
     for (int i = 1; i <= 150; i++) {
