@@ -1,0 +1,196 @@
+package dev.aether.server.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code aether} command line, the runnable jar's main class: {@code serve} runs a node, the other
+ * commands talk to a running node over its HTTP API ({@code send}, {@code state}, {@code events},
+ * {@code tail}, {@code model load}, {@code cluster status}) or work alone ({@code model validate}).
+ *
+ * <p>Every command has {@code --help} and {@code --version}; {@code --url} (default
+ * {@value #DEFAULT_URL}, or {@code AETHER_URL}) and {@code --token} ({@code AETHER_TOKEN}) may be given
+ * before or after the command. Results are JSON pretty-printed on stdout; errors are {@code error: ...}
+ * lines on stderr, never a stack trace; the exit codes are listed under every {@code --help} and in the
+ * README (0 ok, 1 the node answered an error or the model is invalid, 2 usage, 3 node unreachable,
+ * 4 rejected, 5 no outcome within the deadline).
+ */
+@Command(name = "aether",
+    description = "Runs an Aether node, and talks to one over its HTTP API.",
+    subcommands = {SendCommand.class, StateCommand.class, EventsCommand.class, TailCommand.class,
+        ModelCommand.class, ClusterCommand.class})
+public final class AetherCli implements Callable<Integer> {
+
+  /** The node the client commands talk to when neither {@code --url} nor {@code AETHER_URL} is given. */
+  public static final String DEFAULT_URL = "http://127.0.0.1:8080";
+
+  private static final int HELP_WIDTH = 100;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
+      description = "The node's HTTP address (env AETHER_URL; default " + DEFAULT_URL + ").")
+  private String url;
+
+  @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+      description = "Bearer token, when the node requires one (env AETHER_TOKEN).")
+  private String token;
+
+  private Console console;
+
+  /** Created by picocli only. */
+  AetherCli() {}
+
+  /**
+   * Runs the command line and exits with its exit code.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    System.exit(run(args, System.getenv(), out, err));
+  }
+
+  /** Runs one command line with the given environment and streams; returns the exit code. */
+  static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    AetherCli root = new AetherCli();
+    root.console = new Console(out, err);
+    CommandLine cli = new CommandLine(root);
+    configure(cli, env);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(AetherCli::usageError);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> failed(e, root.console));
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /** @return the console of this run (for the subcommands) */
+  Console console() {
+    return console;
+  }
+
+  /** @return a client of the node named by --url / AETHER_URL, with the token if any */
+  NodeClient client() {
+    return new NodeClient(nodeUrl(url), Optional.ofNullable(token).filter(t -> !t.isBlank()));
+  }
+
+  /** @return the root command of the command that {@code spec} describes */
+  static AetherCli root(CommandSpec spec) {
+    return (AetherCli) spec.root().userObject();
+  }
+
+  static URI nodeUrl(String text) {
+    try {
+      URI uri = new URI(text);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+          || uri.getQuery() != null || uri.getFragment() != null) {
+        throw new UsageException("--url " + text + " is not an http:// or https:// address of a node");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new UsageException("--url " + text + " is not a URL: " + e.getReason());
+    }
+  }
+
+  /** Help and version options, exit codes and environment defaults on every command. */
+  private static void configure(CommandLine line, Map<String, String> env) {
+    CommandSpec spec = line.getCommandSpec();
+    spec.mixinStandardHelpOptions(true);
+    spec.versionProvider(new Version());
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (String entry : ExitCodes.HELP) {
+      int colon = entry.indexOf(':');
+      codes.put(entry.substring(0, colon), entry.substring(colon + 1));
+    }
+    spec.usageMessage().width(HELP_WIDTH).exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    line.setDefaultValueProvider(arg -> switch (arg instanceof CommandLine.Model.OptionSpec o ? o.longestName()
+        : "") {
+      case "--url" -> envValue(env, "AETHER_URL").orElse(DEFAULT_URL);
+      case "--token" -> envValue(env, "AETHER_TOKEN").orElse(null);
+      default -> arg.defaultValue();
+    });
+    line.getSubcommands().values().forEach(sub -> configure(sub, env));
+  }
+
+  private static Optional<String> envValue(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+  }
+
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine line = e.getCommandLine();
+    PrintWriter err = line.getErr();
+    err.println("error: " + e.getMessage());
+    err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help'.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  private static int failed(Exception e, Console console) {
+    switch (e) {
+      case UsageException u -> {
+        console.error(u.getMessage());
+        return ExitCodes.USAGE;
+      }
+      case NodeUnreachableException u -> {
+        console.error(u.getMessage());
+        return ExitCodes.UNREACHABLE;
+      }
+      default -> {
+        console.error(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        return ExitCodes.FAILED;
+      }
+    }
+  }
+
+  /** The version of the running jar (from its Maven metadata) and of the JVM. */
+  static final class Version implements IVersionProvider {
+
+    @Override
+    public String[] getVersion() {
+      return new String[] {"aether " + jarVersion(),
+          "JVM " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+    }
+
+    static String jarVersion() {
+      try (InputStream in = AetherCli.class.getResourceAsStream(
+          "/META-INF/maven/dev.aether/aether-server/pom.properties")) {
+        if (in == null) {
+          return "(development build: classes, not the jar)";
+        }
+        Properties p = new Properties();
+        p.load(in);
+        return p.getProperty("version", "(unknown version)");
+      } catch (IOException e) {
+        return "(unknown version)";
+      }
+    }
+  }
+}

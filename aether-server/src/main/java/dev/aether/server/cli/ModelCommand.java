@@ -1,0 +1,124 @@
+package dev.aether.server.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aether.model.AggregateDef;
+import dev.aether.model.Model;
+import dev.aether.model.exec.CompiledModel;
+import dev.aether.runtime.InvalidModelException;
+import dev.aether.runtime.ModelError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aether model validate FILE} (local, no node: reads the model, checks its structure and compiles
+ * every expression, printing every error with its path) and {@code aether model load FILE}
+ * ({@code PUT /v1/model} on the node).
+ */
+@Command(name = "model", description = "Model commands: validate a model file, load one into a node.",
+    subcommands = {ModelCommand.Validate.class, ModelCommand.Load.class})
+final class ModelCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /** {@code aether model validate FILE}. */
+  @Command(name = "validate", description = {"Checks a model file (YAML or JSON) without a node: its "
+      + "structure and every CEL expression.",
+      "Prints a summary on success; otherwise one 'error:' line per problem with its path, and exit code 1."})
+  static final class Validate implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The model file (.yaml/.yml as YAML, else JSON).")
+    private Path file;
+
+    @Override
+    public Integer call() {
+      Console console = AetherCli.root(spec).console();
+      requireFile(file);
+      CompiledModel compiled;
+      try {
+        compiled = CompiledModel.load(file);
+      } catch (InvalidModelException e) {
+        for (ModelError error : e.errors()) {
+          console.error(file + ": " + error);
+        }
+        console.error(file + ": invalid model (" + e.errors().size() + " problem"
+            + (e.errors().size() == 1 ? ")" : "s)"));
+        return ExitCodes.FAILED;
+      } catch (UncheckedIOException e) {
+        throw new UsageException("cannot read " + file + ": " + NodeClient.describe(e.getCause()));
+      }
+      compiled.warnings().forEach(w -> console.warning(file + ": " + w));
+      console.json(summary(compiled));
+      return ExitCodes.OK;
+    }
+
+    private static ObjectNode summary(CompiledModel compiled) {
+      Model model = compiled.model();
+      ObjectNode node = Console.JSON.createObjectNode();
+      node.put("valid", true).put("name", model.name()).put("version", model.version());
+      ArrayNode aggregates = node.putArray("aggregates");
+      for (AggregateDef a : model.aggregates()) {
+        ArrayNode commands = aggregates.addObject().put("name", a.name()).putArray("commands");
+        a.commands().forEach(c -> commands.add(c.name()));
+      }
+      ArrayNode policies = node.putArray("policies");
+      model.policies().forEach(p -> policies.add(p.name()));
+      ArrayNode readModels = node.putArray("readModels");
+      model.readModels().forEach(r -> readModels.add(r.name()));
+      node.put("warnings", compiled.warnings().size());
+      return node;
+    }
+  }
+
+  /** {@code aether model load FILE}. */
+  @Command(name = "load", description = {"Loads a model file (YAML or JSON) into the node (PUT /v1/model).",
+      "The node validates it first; a refused model leaves the running one in place and every error is "
+          + "printed with its path."})
+  static final class Load implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The model file (.yaml/.yml as YAML, else JSON).")
+    private Path file;
+
+    @Override
+    public Integer call() {
+      AetherCli root = AetherCli.root(spec);
+      requireFile(file);
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw new UsageException("cannot read " + file + ": " + NodeClient.describe(e));
+      }
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      String type = name.endsWith(".yaml") || name.endsWith(".yml") ? "application/yaml" : "application/json";
+      return root.console().answer(root.client().put(NodeClient.path("model"), text, type));
+    }
+  }
+
+  private static void requireFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException(file + ": no such file");
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.aether.server.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aether send TYPE ID COMMAND [JSON]}: sends one command to an actor
+ * ({@code POST /v1/actors/{type}/{id}/commands/{command}}) and prints the outcome. The idempotency key is
+ * generated here when {@code --key} is absent, so that an error without an outcome can name the key to
+ * resend with.
+ */
+@Command(name = "send", description = {"Sends a command to an actor and prints the outcome "
+    + "(commandId, version, events, duplicate).",
+    "Example: aether send Account acc-1 Deposit '{\"amount\": 100}'"})
+final class SendCommand implements Callable<Integer> {
+
+  private static final Pattern TIMEOUT = Pattern.compile("([1-9][0-9]{0,8})(ms|s|m)");
+  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+  @Spec
+  private CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TYPE", description = "The aggregate type, e.g. Account.")
+  private String type;
+
+  @Parameters(index = "1", paramLabel = "ID", description = "The actor id, e.g. acc-1.")
+  private String id;
+
+  @Parameters(index = "2", paramLabel = "COMMAND", description = "The command, e.g. Deposit.")
+  private String command;
+
+  @Parameters(index = "3", arity = "0..1", paramLabel = "JSON",
+      description = "The payload, a JSON object (default {}).")
+  private String json;
+
+  @Option(names = {"-d", "--data"}, paramLabel = "JSON|@FILE|@-",
+      description = "The payload instead of JSON: text, @FILE to read a file, @- to read stdin.")
+  private String data;
+
+  @Option(names = "--key", paramLabel = "KEY",
+      description = "Idempotency key (the command id): resending with the same key stores the command once. "
+          + "Generated when absent, and printed.")
+  private String key;
+
+  @Option(names = "--timeout", paramLabel = "DURATION",
+      description = "How long the node may take to give an outcome, e.g. 5s, 500ms, 1m (X-Aether-Timeout).")
+  private String timeout;
+
+  @Option(names = "--correlation-id", paramLabel = "ID", description = "Correlation id (X-Correlation-Id).")
+  private String correlationId;
+
+  @Override
+  public Integer call() {
+    AetherCli root = AetherCli.root(spec);
+    String payload = payload();
+    Duration wait = timeout == null ? DEFAULT_WAIT : parseTimeout(timeout);
+    String commandId = key != null ? key : UUID.randomUUID().toString();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Idempotency-Key", commandId);
+    if (timeout != null) {
+      headers.put("X-Aether-Timeout", timeout);
+    }
+    if (correlationId != null) {
+      headers.put("X-Correlation-Id", correlationId);
+    }
+    NodeClient client = root.client();
+    String resend = "; resend with --key " + commandId;
+    NodeClient.Answer answer;
+    try {
+      answer = client.post(NodeClient.path("actors", type, id, "commands", command), payload, headers,
+          wait.plusSeconds(5));
+    } catch (NodeUnreachableException e) {
+      throw e.withHint("; the outcome is unknown" + resend);
+    }
+    if (answer.status() == 504) {
+      root.console().failure(answer, resend);
+      return ExitCodes.OUTCOME_UNKNOWN;
+    }
+    return root.console().answer(answer);
+  }
+
+  /** The payload text, checked to be one JSON object. */
+  private String payload() {
+    if (json != null && data != null) {
+      throw new UsageException("give the payload once: as the JSON argument or with --data, not both");
+    }
+    String text = data != null ? read(data) : json != null ? json : "{}";
+    try {
+      if (!Console.JSON.readTree(text).isObject()) {
+        throw new UsageException("the payload must be a JSON object ({...}), not " + text.strip());
+      }
+    } catch (JsonProcessingException e) {
+      throw new UsageException("the payload is not JSON: " + e.getOriginalMessage()
+          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+    return text;
+  }
+
+  private String read(String value) {
+    if (!value.startsWith("@")) {
+      return value;
+    }
+    String file = value.substring(1);
+    try {
+      if (file.equals("-")) {
+        InputStream in = System.in;
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      throw new UsageException("cannot read the payload file " + file + ": " + NodeClient.describe(e));
+    }
+  }
+
+  /** Parses {@code 500ms}, {@code 5s}, {@code 1m}. */
+  static Duration parseTimeout(String text) {
+    Matcher m = TIMEOUT.matcher(text);
+    if (!m.matches()) {
+      throw new UsageException("--timeout " + text + " is not a duration like 500ms, 5s or 1m");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      default -> Duration.ofMinutes(n);
+    };
+  }
+}

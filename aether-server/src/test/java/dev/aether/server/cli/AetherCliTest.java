@@ -1,0 +1,225 @@
+package dev.aether.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line without a node: help, version, usage errors, an unreachable node, model validation. */
+class AetherCliTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void help_onEveryCommand_listsTheExitCodes() {
+    for (String[] args : new String[][] {{"--help"}, {"send", "--help"}, {"state", "--help"},
+        {"events", "--help"}, {"tail", "--help"}, {"model", "validate", "--help"}, {"model", "load", "--help"},
+        {"cluster", "status", "--help"}}) {
+      CliRun run = CliRun.of(args);
+      assertThat(run.code()).as(String.join(" ", args)).isZero();
+      assertThat(run.out()).as(String.join(" ", args))
+          .contains("Exit codes:", "3   node unreachable", "--url", "--version");
+    }
+  }
+
+  @Test
+  void version_printsTheVersionAndTheJvm() {
+    CliRun run = CliRun.of("--version");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("aether ").contains("JVM " + System.getProperty("java.version"));
+  }
+
+  @Test
+  void noCommand_printsUsage_exit2() {
+    CliRun run = CliRun.of();
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("Usage: aether", "send", "model");
+  }
+
+  @Test
+  void unknownOption_isOneErrorLineAndAHint_exit2() {
+    CliRun run = CliRun.of("state", "Account", "a", "--bogus");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: Unknown option: '--bogus'")
+        .contains("Try 'aether state --help'.").doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void missingArgument_exit2() {
+    CliRun run = CliRun.of("send", "Account", "a");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: Missing required parameter: 'COMMAND'");
+  }
+
+  @Test
+  void send_payloadNotJson_exit2_beforeAnyRequest() {
+    CliRun run = CliRun.of("--url", "http://127.0.0.1:1", "send", "Account", "a", "Deposit", "{amount: 1}");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: the payload is not JSON: ").contains("line 1, column 2");
+  }
+
+  @Test
+  void send_payloadNotAnObject_exit2() {
+    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "[1]");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: the payload must be a JSON object ({...}), not [1]\n");
+  }
+
+  @Test
+  void send_payloadTwice_exit2() {
+    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "{}", "-d", "{}");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("give the payload once");
+  }
+
+  @Test
+  void send_payloadFileMissing_exit2() {
+    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + dir.resolve("none.json"));
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: cannot read the payload file ").contains("none.json");
+  }
+
+  @Test
+  void send_badTimeout_exit2() {
+    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "5 seconds");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: --timeout 5 seconds is not a duration like 500ms, 5s or 1m\n");
+  }
+
+  @Test
+  void badUrl_exit2() {
+    CliRun run = CliRun.of("--url", "localhost:8080", "state", "Account", "a");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: --url localhost:8080 is not an http:// or https:// address of a node\n");
+  }
+
+  @Test
+  void unreachableNode_namesTheUrl_exit3_urlBeforeOrAfterTheCommand() throws IOException {
+    String url = "http://127.0.0.1:" + closedPort();
+    for (String[] args : new String[][] {{"--url", url, "state", "Account", "a"},
+        {"state", "Account", "a", "--url", url}, {"cluster", "status", "--url", url},
+        {"--url", url, "model", "load", modelFile().toString()}, {"events", "Account", "a", "--url", url},
+        {"tail", "Account", "a", "--url", url}}) {
+      CliRun run = CliRun.of(args);
+      assertThat(run.code()).as(String.join(" ", args)).isEqualTo(3);
+      assertThat(run.err()).as(String.join(" ", args))
+          .isEqualTo("error: cannot reach the node at " + url + " (connection refused)\n");
+      assertThat(run.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void unreachableNode_onSend_namesTheKeyToResendWith() throws IOException {
+    String url = "http://127.0.0.1:" + closedPort();
+    CliRun run = CliRun.of("--url", url, "send", "Account", "a", "Deposit", "{}", "--key", "k-1");
+    assertThat(run.code()).isEqualTo(3);
+    assertThat(run.err()).isEqualTo("error: cannot reach the node at " + url
+        + " (connection refused; the outcome is unknown; resend with --key k-1)\n");
+  }
+
+  @Test
+  void urlAndToken_fromTheEnvironment_flagWins() throws IOException {
+    String url = "http://127.0.0.1:" + closedPort();
+    CliRun fromEnv = CliRun.withEnv(Map.of("AETHER_URL", url), "state", "Account", "a");
+    assertThat(fromEnv.err()).contains("cannot reach the node at " + url + " ");
+    String other = "http://127.0.0.1:" + closedPort() + "/";
+    CliRun flag = CliRun.withEnv(Map.of("AETHER_URL", url), "state", "Account", "a", "--url", other);
+    assertThat(flag.err()).contains("cannot reach the node at " + other + " ");
+  }
+
+  @Test
+  void defaultUrl_isLoopback8080() {
+    CliRun help = CliRun.of("state", "--help");
+    assertThat(help.out()).contains("default http://127.0.0.1:8080");
+  }
+
+  @Test
+  void modelValidate_aValidModel_printsASummary_exit0() throws IOException {
+    CliRun run = CliRun.of("model", "validate", modelFile().toString());
+    assertThat(run.code()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(Console.JSON.readTree(run.out()).toString()).isEqualTo("{\"valid\":true,\"name\":\"bank\","
+        + "\"version\":\"1\",\"aggregates\":[{\"name\":\"Account\",\"commands\":[\"Open\",\"Deposit\"]}],"
+        + "\"policies\":[],\"readModels\":[],\"warnings\":0}");
+  }
+
+  @Test
+  void modelValidate_everyErrorWithItsPath_exit1() throws IOException {
+    Path file = dir.resolve("broken.yaml");
+    Files.writeString(file, """
+        name: bank
+        version: "1"
+        aggregates:
+          - name: Account
+            state:
+              - {name: balance, type: int}
+            comands: []
+            commands:
+              - name: Deposit
+                fields: [{name: amount, type: int}]
+                guards: ["cmd.amout > 0"]
+                emits: [Deposited]
+            events:
+              - name: Deposited
+                fields: [{name: amount, type: money}]
+                apply: {balance: "state.balance + event.amount"}
+        """);
+    CliRun run = CliRun.of("model", "validate", file.toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines()).allMatch(l -> l.startsWith("error: " + file + ": "))
+        .anyMatch(l -> l.contains("aggregates.Account.comands") && l.endsWith("[parse-error]"))
+        .anyMatch(l -> l.contains("aggregates.Account.commands.Deposit.guards[0]") && l.contains("amout"))
+        .anyMatch(l -> l.contains("aggregates.Account.events.Deposited.fields") && l.endsWith("[unknown-type]"))
+        .last().asString().endsWith("invalid model (" + (run.err().lines().count() - 1) + " problems)");
+  }
+
+  @Test
+  void modelValidate_noSuchFile_exit2() {
+    Path missing = dir.resolve("missing.yaml");
+    CliRun run = CliRun.of("model", "validate", missing.toString());
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\n");
+  }
+
+  @Test
+  void modelWithoutSubcommand_printsUsage_exit2() {
+    CliRun run = CliRun.of("model");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("validate", "load");
+  }
+
+  private Path modelFile() throws IOException {
+    Path file = dir.resolve("small.yaml");
+    Files.writeString(file, """
+        name: bank
+        version: "1"
+        aggregates:
+          - name: Account
+            state: [{name: balance, type: int}]
+            commands:
+              - {name: Open, emits: [Opened]}
+              - name: Deposit
+                fields: [{name: amount, type: int, min: 1}]
+                emits: [Deposited]
+            events:
+              - {name: Opened}
+              - name: Deposited
+                fields: [{name: amount, type: int}]
+                apply: {balance: "state.balance + event.amount"}
+        """);
+    return file;
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
