@@ -4,6 +4,7 @@
 #   . "$(dirname "$0")/lib.sh"
 #   aether_require_jdk     # exports JAVA_HOME (a JDK >= 21) and puts its bin/ first on PATH
 #   aether_require_maven   # checks that mvn exists
+#   aether_find_nats_server / aether_install_nats_server   # nats-server: where it is; apt-get or brew
 #
 # After sourcing, AETHER_ROOT is the repository root.
 
@@ -114,4 +115,53 @@ aether_require_maven() {
 # Prints a space-free Java version summary of the selected JDK, e.g. "25.0.3+9-LTS".
 aether_java_version() {
   "$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.runtime\.version = //p' | head -n1
+}
+
+# Prints the path of an installed nats-server, also where it is not on PATH (Debian puts it in /usr/sbin).
+aether_find_nats_server() {
+  local candidate
+  if candidate=$(command -v nats-server 2>/dev/null); then
+    printf '%s\n' "$candidate"
+    return 0
+  fi
+  for candidate in /usr/sbin/nats-server /usr/local/sbin/nats-server /usr/local/bin/nats-server \
+      /opt/homebrew/bin/nats-server "${HOME:-/nonexistent}/go/bin/nats-server"; do
+    if [ -x "$candidate" ]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Runs a command as root: directly when we are root, else through sudo without a password prompt.
+aether_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo -n "$@"
+  else
+    return 1
+  fi
+}
+
+# Installs nats-server: apt-get on Debian/Ubuntu (as root or with passwordless sudo), brew on macOS. Fails
+# (after saying why) when neither can.
+aether_install_nats_server() {
+  if command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ] && ! { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+      aether_info "cannot install nats-server: not root and no passwordless sudo"
+      return 1
+    fi
+    aether_info "installing nats-server with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    aether_as_root apt-get update -qq || aether_info "apt-get update failed; trying the install anyway"
+    aether_as_root apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends nats-server </dev/null
+  elif command -v brew >/dev/null 2>&1; then
+    aether_info "installing nats-server with brew"
+    HOMEBREW_NO_AUTO_UPDATE=1 brew install nats-server </dev/null
+  else
+    aether_info "cannot install nats-server: neither apt-get nor brew is available"
+    return 1
+  fi
 }
