@@ -1,0 +1,189 @@
+package dev.aether.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aether.InvalidInputException;
+import dev.aether.config.ConfigKeys;
+import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.VirtualMachine;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The actor resource, {@code /v1/actors/{type}/{id}}: commands, state and event history. The event stream
+ * (SSE) is {@link EventStreamService}'s.
+ */
+final class ActorService implements HttpService {
+
+  static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
+  static final HeaderName CORRELATION_ID = HeaderNames.create("X-Correlation-Id");
+  static final HeaderName TIMEOUT = HeaderNames.create("X-Aether-Timeout");
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+
+  private final NodeServices node;
+
+  ActorService(NodeServices node) {
+    this.node = node;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post("/{type}/{id}/commands/{command}", this::command)
+        .get("/{type}/{id}/events", this::events)
+        .get("/{type}/{id}", this::state);
+  }
+
+  private void command(ServerRequest req, ServerResponse res) {
+    ActorKey key = key(req);
+    String command = req.path().pathParameters().get("command");
+    byte[] body = Bodies.read(req, node.config().maxBodyBytes());
+    Map<String, Object> payload = Json.readObject(body, "payload");
+    String commandId = req.headers().first(IDEMPOTENCY_KEY).orElseGet(() -> UUID.randomUUID().toString());
+    Duration timeout = timeout(req);
+    RuntimeMessage.Builder message = RuntimeMessage.builder(key.aggregateType(), key.actorId(), command)
+        .payload(payload).deadline(Instant.now().plus(timeout));
+    withField("Idempotency-Key", () -> message.commandId(commandId));
+    req.headers().first(CORRELATION_ID).ifPresent(id -> withField("X-Correlation-Id", () -> message.correlationId(id)));
+    CommandResult result = send(message.build(), timeout);
+    res.header(IDEMPOTENCY_KEY, commandId);
+    switch (result) {
+      case CommandResult.Accepted accepted -> {
+        ObjectNode out = Json.object().put("commandId", accepted.commandId()).put("version", accepted.newVersion());
+        ArrayNode events = out.putArray("events");
+        accepted.events().forEach(e -> events.add(Json.event(e)));
+        out.put("duplicate", accepted.duplicate());
+        Json.send(res, 200, out);
+      }
+      case CommandResult.Rejected rejected -> throw ErrorTable.of(rejected);
+    }
+  }
+
+  private CommandResult send(RuntimeMessage message, Duration timeout) {
+    try {
+      // The gateway answers TIMEOUT itself at the deadline; the margin only guards against a lost answer.
+      return node.gateway().sendMessage(message).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(504, "TIMEOUT", "no outcome within " + timeout + "; resend with the same "
+          + "Idempotency-Key (" + message.commandId() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "NOT_RUNNING", "the node is stopping");
+    } catch (ExecutionException e) {
+      throw ErrorTable.of(e.getCause());
+    }
+  }
+
+  private Duration timeout(ServerRequest req) {
+    return req.headers().first(TIMEOUT).map(text -> {
+      Duration d;
+      try {
+        d = ConfigKeys.parseDuration(text);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("X-Aether-Timeout", "\"" + text + "\" is not a duration (like 5s or 500ms)");
+      }
+      if (d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
+        throw ApiException.badRequest("X-Aether-Timeout", "must be more than 0 and at most 1h");
+      }
+      return d;
+    }).orElse(node.config().commandTimeout());
+  }
+
+  private void state(ServerRequest req, ServerResponse res) {
+    ActorKey key = key(req);
+    requireKnownType(key.aggregateType());
+    ObjectNode out = Json.object();
+    if (node.cluster().isPresent()) {
+      ActorStates.Folded folded = ActorStates.fold(node, key);
+      out.set("state", Json.MAPPER.valueToTree(folded.state()));
+      out.put("version", folded.version());
+    } else {
+      VirtualMachine vm = join(node.runtime().createVM(key));
+      out.set("state", Json.MAPPER.valueToTree(vm.getState()));
+      out.put("version", vm.getVersion());
+    }
+    Json.send(res, 200, out);
+  }
+
+  private void events(ServerRequest req, ServerResponse res) {
+    ActorKey key = key(req);
+    requireKnownType(key.aggregateType());
+    long from = number(req, "from", 1, 1, Long.MAX_VALUE);
+    int limit = (int) number(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    List<Event> events = node.store().getEventsWithErrors(key.streamId(), from).eventsOrThrow(key.streamId());
+    ObjectNode out = Json.object();
+    ArrayNode array = out.putArray("events");
+    long next = from;
+    for (Event e : events.subList(0, Math.min(limit, events.size()))) {
+      array.add(Json.event(e));
+      next = e.version() + 1;
+    }
+    out.put("next", next);
+    Json.send(res, 200, out);
+  }
+
+  static long number(ServerRequest req, String name, long fallback, long min, long max) {
+    return req.query().first(name).map(text -> {
+      try {
+        long value = Long.parseLong(text.strip());
+        if (value < min || value > max) {
+          throw ApiException.badRequest(name, "must be in " + min + ".." + max);
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest(name, "\"" + text + "\" is not a number");
+      }
+    }).orElse(fallback);
+  }
+
+  static ActorKey key(ServerRequest req) {
+    String type = req.path().pathParameters().get("type");
+    String id = req.path().pathParameters().get("id");
+    try {
+      return ActorKey.of(type, id);
+    } catch (InvalidInputException e) {
+      throw ErrorTable.of(e);
+    }
+  }
+
+  void requireKnownType(String type) {
+    boolean known = node.runtime().model().map(m -> m.commandsByAggregate().containsKey(type)).orElse(false);
+    if (!known) {
+      throw ApiException.notFound("UNKNOWN_AGGREGATE", "no aggregate type " + type + " in the loaded model");
+    }
+  }
+
+  private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "NOT_RUNNING", "the node is stopping");
+    } catch (ExecutionException e) {
+      throw ErrorTable.of(e.getCause());
+    }
+  }
+
+  private static void withField(String field, Runnable set) {
+    try {
+      set.run();
+    } catch (InvalidInputException e) {
+      throw ApiException.badRequest(field, e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip());
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package dev.aether.server;
+
+import dev.aether.cluster.ClusterConfig;
+import dev.aether.cluster.ClusterNode;
+import dev.aether.model.exec.CompiledModel;
+import dev.aether.nats.JetStreamConfig;
+import dev.aether.nats.JetStreamEventStore;
+import dev.aether.nats.JetStreamReadModelStore;
+import dev.aether.runtime.CommandGateway;
+import dev.aether.runtime.InvalidModelException;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeConfig;
+import dev.aether.store.EventStore;
+import dev.aether.store.HealthReporting;
+import dev.aether.store.InMemoryEventStore;
+import dev.aether.store.InMemoryReadModelStore;
+import dev.aether.store.ReadModelStore;
+import io.helidon.webserver.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nats.client.Connection;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Aether node: the stores (JetStream on the configured or the embedded nats-server, or memory), the
+ * runtime with the configured model (or a {@link ClusterNode} of aether-cluster), and the HTTP API. Embeddable:
+ * {@code try (AetherNode node = AetherNode.start(config)) { node.uri(); }}.
+ *
+ * <p>{@link #close()} is graceful: the HTTP server stops taking requests (and finishes those in hand), the
+ * runtime (or cluster node) drains, the stores and the NATS connection close, and the embedded nats-server is
+ * stopped last. Thread-safe.
+ */
+public final class AetherNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AetherNode.class);
+
+  private final NodeConfig config;
+  private final NodeServices services;
+  private final WebServer server;
+  private final Deque<AutoCloseable> resources;
+
+  private AetherNode(NodeConfig config, NodeServices services, WebServer server, Deque<AutoCloseable> resources) {
+    this.config = config;
+    this.services = services;
+    this.server = server;
+    this.resources = resources;
+  }
+
+  /**
+   * Starts a node with the process environment (for {@code AETHER_NATS_SERVER} and {@code PATH}).
+   *
+   * @param config the configuration
+   * @return the running node
+   * @throws NodeStartException when a part cannot start (no nats-server, a model with errors, a taken port);
+   *     whatever had started is stopped again
+   */
+  public static AetherNode start(NodeConfig config) {
+    return start(config, System.getenv());
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @param config the configuration
+   * @param env the environment used to find nats-server for the embedded default
+   * @return the running node
+   * @throws NodeStartException when a part cannot start; whatever had started is stopped again
+   */
+  public static AetherNode start(NodeConfig config, Map<String, String> env) {
+    Deque<AutoCloseable> resources = new ArrayDeque<>(); // closed in reverse order of creation
+    try {
+      NodeServices services = startServices(config, env, resources);
+      WebServer server = HttpApi.server(config, services).start();
+      resources.push(server::stop);
+      services.markServing();
+      AetherNode node = new AetherNode(config, services, server, resources);
+      LOG.info("Aether node {} serving {} ({})", config.nodeId(), node.uri(), services.storeDescription());
+      return node;
+    } catch (RuntimeException e) {
+      closeAll(resources);
+      if (e instanceof NodeStartException || e instanceof InvalidConfigException) {
+        throw e;
+      }
+      throw new NodeStartException("the node could not start: " + message(e), e);
+    }
+  }
+
+  private static NodeServices startServices(NodeConfig config, Map<String, String> env,
+      Deque<AutoCloseable> resources) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Meters.bindJvm(registry);
+    resources.push(registry::close);
+    StreamSignals signals = new StreamSignals();
+    resources.push(signals::close);
+    Optional<CompiledModel> model = config.model().map(AetherNode::loadModel);
+    RuntimeConfig runtimeConfig = RuntimeConfig.builder().apply(config.runtimeSettings())
+        .commandTimeout(config.commandTimeout()).build();
+    if (config.store() == StoreKind.MEMORY) {
+      LOG.warn("store=memory: NOTHING IS DURABLE - every event is lost when this node stops. "
+          + "Use the default (embedded nats-server) or --nats URL to keep data.");
+      EventStore store = InMemoryEventStore.withListener(signals);
+      Runtime runtime = runtime(store, InMemoryReadModelStore.create(), runtimeConfig, registry, model, null);
+      resources.push(runtime::close);
+      runtime.start();
+      return new NodeServices(config, runtime, runtime, store, Optional.empty(), registry, signals, "memory");
+    }
+    String url = config.natsUrl().orElseGet(() -> {
+      EmbeddedNats nats = EmbeddedNats.start(config.dataDir(), env);
+      resources.push(nats);
+      return nats.url();
+    });
+    JetStreamConfig storeConfig = JetStreamConfig.builder().apply(config.natsSettings()).servers(url.split(","))
+        .namespace(config.namespace()).requestTimeout(config.commandTimeout()).build();
+    Connection connection = NatsConnections.connect(storeConfig);
+    resources.push(connection::close);
+    JetStreamEventStore store = JetStreamEventStore.create(connection, storeConfig, signals);
+    resources.push(store::close);
+    store.bindTo(registry);
+    ReadModelStore readModels = JetStreamReadModelStore.create(connection, readModelBucket(config.namespace()));
+    String description = "nats " + url + (config.natsUrl().isEmpty() ? " (embedded)" : "");
+    if (config.cluster()) {
+      ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).nodeId(config.nodeId()).build();
+      ClusterNode node = ClusterNode.builder(clusterConfig).connection(connection).meterRegistry(registry)
+          .runtime((Function<CommandGateway, Runtime>) gateway ->
+              runtime(store, readModels, runtimeConfig, registry, model, gateway))
+          .start();
+      resources.push(node::close);
+      return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node), registry,
+          signals, description + ", cluster node " + config.nodeId());
+    }
+    Runtime runtime = runtime(store, readModels, runtimeConfig, registry, model, null);
+    resources.push(runtime::close);
+    runtime.start();
+    return new NodeServices(config, runtime, runtime, store, Optional.empty(), registry, signals, description);
+  }
+
+  private static Runtime runtime(EventStore store, ReadModelStore readModels, RuntimeConfig config,
+      PrometheusMeterRegistry registry, Optional<CompiledModel> model, CommandGateway reactionGateway) {
+    Runtime.Builder builder = Runtime.builder().eventStore(store).readModelStore(readModels).config(config)
+        .meterRegistry(registry);
+    if (reactionGateway != null) {
+      builder.reactionGateway(reactionGateway);
+    }
+    Runtime runtime = builder.build();
+    model.ifPresent(m -> runtime.loadModel(m.model()));
+    return runtime;
+  }
+
+  private static CompiledModel loadModel(java.nio.file.Path file) {
+    try {
+      return CompiledModel.load(file);
+    } catch (InvalidModelException e) {
+      throw new NodeStartException("model " + file + " has errors: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new NodeStartException("cannot load model " + file + ": " + message(e), e);
+    }
+  }
+
+  /** The read-model bucket of a namespace: {@code aether-readmodels-<namespace with . as _>}. */
+  static String readModelBucket(String namespace) {
+    return JetStreamReadModelStore.DEFAULT_BUCKET + "-" + namespace.replace('.', '_');
+  }
+
+  /**
+   * The address the HTTP API is bound to (with the actual port when {@code http.port} was 0).
+   *
+   * @return {@code http://host:port}
+   */
+  public URI uri() {
+    String host = config.httpHost().contains(":") ? "[" + config.httpHost() + "]" : config.httpHost();
+    return URI.create("http://" + host + ":" + server.port());
+  }
+
+  /**
+   * The configuration the node runs with.
+   *
+   * @return the configuration
+   */
+  public NodeConfig config() {
+    return config;
+  }
+
+  /**
+   * The node's command gateway (the cluster's when clustered): the same path as the HTTP API's commands.
+   *
+   * @return the gateway
+   */
+  public CommandGateway gateway() {
+    return services.gateway();
+  }
+
+  /**
+   * Whether the node is ready: serving, its store reachable and a model loaded (what {@code /health/ready}
+   * answers).
+   *
+   * @return true when ready
+   */
+  public boolean isReady() {
+    return services.ready().ready();
+  }
+
+  /**
+   * Whether the node is live: started and not closed (what {@code /health/live} answers).
+   *
+   * @return true when live
+   */
+  public boolean isLive() {
+    return services.isLive();
+  }
+
+  /** Stops the node gracefully (HTTP, runtime, stores, embedded nats-server last); idempotent. */
+  @Override
+  public void close() {
+    if (services.markClosed()) {
+      LOG.info("Aether node {} stopping", config.nodeId());
+      closeAll(resources);
+    }
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("while stopping the node: {}", message(e));
+      }
+    }
+  }
+
+  static String message(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** @return whether the store reports itself reachable (always for memory) */
+  static boolean storeHealthy(EventStore store) {
+    return !(store instanceof HealthReporting reporting) || reporting.health().isHealthy();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.aether.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Request bodies read within {@code http.max-body-bytes}: a larger one is answered 413 before it is buffered. */
+final class Bodies {
+
+  private Bodies() {}
+
+  static byte[] read(ServerRequest req, long max) {
+    long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(-1L);
+    if (declared > max) {
+      throw tooLarge(declared, max);
+    }
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) {
+        throw tooLarge(-1, max);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ApiException tooLarge(long size, long max) {
+    return new ApiException(413, "BODY_TOO_LARGE", "the request body" + (size >= 0 ? " (" + size + " bytes)" : "")
+        + " is larger than http.max-body-bytes = " + max);
+  }
+}

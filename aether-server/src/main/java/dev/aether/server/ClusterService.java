@@ -1,0 +1,40 @@
+package dev.aether.server;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster resource, {@code GET /v1/cluster}: aether-cluster's {@code ClusterStatus} (nodes, leader, shards,
+ * epoch) when clustered; the single node otherwise, in the same shape ({@code clustered: false}, epoch 0).
+ */
+final class ClusterService implements HttpService {
+
+  private final NodeServices node;
+
+  ClusterService(NodeServices node) {
+    this.node = node;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/", this::status);
+  }
+
+  private void status(ServerRequest req, ServerResponse res) {
+    if (node.cluster().isPresent()) {
+      var status = node.cluster().get().status();
+      var out = Json.MAPPER.valueToTree(status);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) out).put("clustered", true);
+      Json.send(res, 200, out);
+      return;
+    }
+    String id = node.config().nodeId();
+    Json.send(res, 200, Map.of("clustered", false, "reportedBy", id, "epoch", 0, "shards", 0, "leader", id,
+        "nodes", List.of(Map.of("id", id, "state", "ACTIVE", "alive", true, "shards", 0)),
+        "movesInProgress", 0, "unownedShards", 0));
+  }
+}

@@ -1,0 +1,195 @@
+package dev.aether.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nats-server a node starts and supervises when no {@code nats.url} is configured: JetStream on, listening
+ * on a free loopback port, its store under {@code <data-dir>/nats} (so data survives a restart of the node), its
+ * log in {@code <data-dir>/nats/nats-server.log}. A server that exits while the node runs is started again on
+ * the same port (the node's connection reconnects). {@link #close()} stops it (SIGTERM, then SIGKILL after
+ * 10 s).
+ *
+ * <p>Thread-safe: {@code lock} guards {@code process} and {@code closing}; starting waits for the port outside
+ * any lock only in {@link #start}, before the object is shared.
+ */
+final class EmbeddedNats implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedNats.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Path binary;
+  private final Path dir;
+  private final int port;
+  private final ReentrantLock lock = new ReentrantLock();
+  private Process process;
+  private boolean closing;
+
+  private EmbeddedNats(Path binary, Path dir, int port) {
+    this.binary = binary;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /**
+   * Finds the binary, writes the configuration and starts the server; returns once it accepts clients.
+   *
+   * @throws NodeStartException when no binary is found or the server does not come up (with its log's tail)
+   */
+  static EmbeddedNats start(Path dataDir, Map<String, String> env) {
+    Path binary = NatsBinary.locate(env);
+    Path dir = dataDir.toAbsolutePath().resolve("nats");
+    try {
+      Files.createDirectories(dir.resolve("store"));
+    } catch (IOException e) {
+      throw new NodeStartException("cannot create the embedded nats-server's directory " + dir + ": " + e, e);
+    }
+    EmbeddedNats nats = new EmbeddedNats(binary, dir, freePort());
+    nats.lock.lock();
+    try {
+      nats.launch();
+    } finally {
+      nats.lock.unlock();
+    }
+    return nats;
+  }
+
+  /** @return the client URL, {@code nats://127.0.0.1:<port>} */
+  String url() {
+    return "nats://127.0.0.1:" + port;
+  }
+
+  /** @return the directory holding the configuration, store and log */
+  Path directory() {
+    return dir;
+  }
+
+  /** Runs with {@code lock} held. */
+  private void launch() {
+    Path conf = dir.resolve("nats-server.conf");
+    String text = "# written by the Aether node at each start\n"
+        + "server_name: aether-embedded\n"
+        + "listen: 127.0.0.1:" + port + "\n"
+        + "jetstream {\n  store_dir: \"" + dir.resolve("store").toString().replace("\\", "/") + "\"\n}\n";
+    Path log = dir.resolve("nats-server.log");
+    try {
+      Files.writeString(conf, text);
+      process = new ProcessBuilder(List.of(binary.toString(), "-c", conf.toString()))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new NodeStartException("cannot start " + binary + ": " + e.getMessage(), e);
+    }
+    awaitReady(process, log);
+    Process started = process;
+    started.onExit().thenRun(() -> restartIfUnexpected(started));
+    LOG.info("embedded nats-server {} on {} (store {})", binary, url(), dir.resolve("store"));
+  }
+
+  private void awaitReady(Process p, Path log) {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new NodeStartException("the embedded nats-server exited with " + p.exitValue() + "; log "
+            + log + ": " + tail(log), null);
+      }
+      if (sendsInfo()) {
+        return;
+      }
+      try {
+        Thread.sleep(10); // polling a child process's port: there is no signal to wait on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+        throw new NodeStartException("interrupted while starting the embedded nats-server", e);
+      }
+    }
+    p.destroyForcibly();
+    throw new NodeStartException("the embedded nats-server did not accept clients within " + START_TIMEOUT
+        + "; log " + log + ": " + tail(log), null);
+  }
+
+  private boolean sendsInfo() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      socket.setSoTimeout(500);
+      InputStream in = socket.getInputStream();
+      byte[] head = in.readNBytes(4);
+      return new String(head, StandardCharsets.US_ASCII).equals("INFO");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void restartIfUnexpected(Process exited) {
+    lock.lock();
+    try {
+      if (closing || exited != process) {
+        return;
+      }
+      LOG.error("the embedded nats-server exited unexpectedly (code {}); starting it again on {}",
+          exited.exitValue(), url());
+      launch();
+    } catch (RuntimeException e) {
+      LOG.error("the embedded nats-server could not be started again: {}", e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the server: SIGTERM, then SIGKILL after 10 s. Idempotent. */
+  @Override
+  public void close() {
+    Process p;
+    lock.lock();
+    try {
+      closing = true;
+      p = process;
+    } finally {
+      lock.unlock();
+    }
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new NodeStartException("no free loopback port for the embedded nats-server: " + e, e);
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+}

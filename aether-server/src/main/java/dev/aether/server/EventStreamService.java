@@ -1,0 +1,94 @@
+package dev.aether.server;
+
+import dev.aether.event.Event;
+import dev.aether.event.EventJson;
+import dev.aether.runtime.ActorKey;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * An actor's events as Server-Sent Events, {@code GET /v1/actors/{type}/{id}/events/stream}: each event once,
+ * in version order, {@code id:} = its version, {@code event:} = its type, {@code data:} = the event JSON. Starts
+ * after {@code Last-Event-ID} (a reconnecting client resumes where it stopped), else at {@code ?from=N}
+ * (default 1). Waits for this node's commits (a signal from its store) and reads the store again at least every
+ * {@value #POLL_MILLIS} ms (other writers); a comment is sent on each idle wait, so a gone client is noticed.
+ * The stream ends when the client goes or the node closes. Runs on the request's virtual thread.
+ */
+final class EventStreamService implements HttpService {
+
+  static final long POLL_MILLIS = 1_000;
+  static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+
+  private final NodeServices node;
+  private final ActorService actors;
+
+  EventStreamService(NodeServices node, ActorService actors) {
+    this.node = node;
+    this.actors = actors;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/{type}/{id}/events/stream", this::stream);
+  }
+
+  private void stream(ServerRequest req, ServerResponse res) {
+    ActorKey key = ActorService.key(req);
+    actors.requireKnownType(key.aggregateType());
+    long next = req.headers().first(LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
+        .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));
+    StreamSignals signals = node.signals();
+    SseSink sink = res.sink(SseSink.TYPE);
+    try {
+      while (!signals.isClosed()) {
+        long seen = signals.generation();
+        List<Event> events = node.store().getEventsWithErrors(key.streamId(), next).eventsOrThrow(key.streamId());
+        for (Event e : events) {
+          sink.emit(SseEvent.builder().id(Long.toString(e.version())).name(e.eventType()).data(EventJson.toJson(e))
+              .build());
+          next = e.version() + 1;
+        }
+        if (events.isEmpty()) {
+          sink.emit(SseEvent.builder().comment("waiting").build());
+        }
+        if (!signals.awaitChange(seen, Duration.ofMillis(POLL_MILLIS))) {
+          return;
+        }
+      }
+    } catch (UncheckedIOException e) {
+      // the client went away
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(sink);
+    }
+  }
+
+  private static void closeQuietly(SseSink sink) {
+    try {
+      sink.close();
+    } catch (RuntimeException e) {
+      // the connection is gone already
+    }
+  }
+
+  private static long lastEventId(String text) {
+    try {
+      long id = Long.parseLong(text.strip());
+      if (id < 0) {
+        throw ApiException.badRequest("Last-Event-ID", "must not be negative");
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Last-Event-ID", "\"" + text + "\" is not an event version");
+    }
+  }
+}

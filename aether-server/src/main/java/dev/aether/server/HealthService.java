@@ -1,0 +1,41 @@
+package dev.aether.server;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+
+/**
+ * Health, {@code /health/live} (the node started and is not closing) and {@code /health/ready} (also: store
+ * reachable, model loaded); 200 {@code {"status":"UP"}} or 503 {@code {"status":"DOWN", "checks": ...}}. Open
+ * without the bearer token (probes of orchestrators carry none; nothing secret is in the answer).
+ */
+final class HealthService implements HttpService {
+
+  private final NodeServices node;
+
+  HealthService(NodeServices node) {
+    this.node = node;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/live", this::live).get("/ready", this::ready);
+  }
+
+  private void live(ServerRequest req, ServerResponse res) {
+    boolean live = node.isLive();
+    Json.send(res, live ? 200 : 503, Map.of("status", live ? "UP" : "DOWN"));
+  }
+
+  private void ready(ServerRequest req, ServerResponse res) {
+    NodeServices.Readiness r = node.ready();
+    Json.send(res, r.ready() ? 200 : 503, Map.of("status", r.ready() ? "UP" : "DOWN", "checks",
+        Map.of("serving", up(r.serving()), "store", up(r.store()), "model", up(r.model()))));
+  }
+
+  private static String up(boolean ok) {
+    return ok ? "UP" : "DOWN";
+  }
+}

@@ -1,0 +1,85 @@
+package dev.aether.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The node's HTTP server: Helidon SE 4 (a virtual thread per request), one service per resource, the bearer
+ * token filter, and one error handler that writes every failure through {@link ErrorTable} as JSON. A route
+ * that does not exist is {@code 404 NOT_FOUND} in the same JSON form.
+ */
+final class HttpApi {
+
+  private HttpApi() {}
+
+  static WebServer server(NodeConfig config, NodeServices node) {
+    return WebServer.builder()
+        .host(config.httpHost())
+        .port(config.httpPort())
+        .shutdownGracePeriod(Duration.ofSeconds(5))
+        .routing(routing -> routing(routing, config, node))
+        .build();
+  }
+
+  static void routing(HttpRouting.Builder routing, NodeConfig config, NodeServices node) {
+    config.authToken().ifPresent(token -> routing.addFilter(
+        (chain, req, res) -> authenticate(token.getBytes(StandardCharsets.UTF_8), chain, req, res)));
+    ActorService actors = new ActorService(node);
+    routing.register("/v1/actors", actors, new EventStreamService(node, actors))
+        .register("/v1/readmodels", new ReadModelService(node))
+        .register("/v1/model", new ModelService(node))
+        .register("/v1/cluster", new ClusterService(node))
+        .register("/health", new HealthService(node))
+        .register("/metrics", new MetricsService(node))
+        .register("/openapi.json", new OpenApiService())
+        .any((req, res) -> Json.send(res, 404, error(new ApiException(404, "NOT_FOUND",
+            "no route " + req.prologue().method().text() + " " + req.path().path()))))
+        .error(Throwable.class, HttpApi::fail);
+  }
+
+  private static void fail(ServerRequest req, ServerResponse res, Throwable e) {
+    ApiException api = ErrorTable.of(e);
+    if (!res.isSent()) {
+      Json.send(res, api.status(), error(api));
+    }
+  }
+
+  static java.util.Map<String, Object> error(ApiException e) {
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("error", e.code());
+    body.put("message", e.getMessage());
+    if (!e.fields().isEmpty()) {
+      body.put("fields", e.fields());
+    }
+    return body;
+  }
+
+  /** Requires {@code Authorization: Bearer <token>} on everything but {@code /health}; constant-time compare. */
+  private static void authenticate(byte[] token, FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    String path = req.path().path();
+    if (path.equals("/health") || path.startsWith("/health/")) {
+      chain.proceed();
+      return;
+    }
+    Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+    byte[] given = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(h -> h.substring(7).strip().getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+    if (MessageDigest.isEqual(given, token)) {
+      chain.proceed();
+      return;
+    }
+    res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+    Json.send(res, 401, error(new ApiException(401, "UNAUTHORIZED", header.isEmpty()
+        ? "this node requires Authorization: Bearer <token>" : "the bearer token is wrong")));
+  }
+}

@@ -1,0 +1,97 @@
+package dev.aether.server;
+
+import dev.aether.model.AggregateDef;
+import dev.aether.model.CommandDef;
+import dev.aether.model.Model;
+import dev.aether.model.PolicyDef;
+import dev.aether.model.ReadModelDef;
+import dev.aether.model.exec.CompiledModel;
+import dev.aether.runtime.InvalidModelException;
+import dev.aether.runtime.ModelError;
+import dev.aether.runtime.spi.DomainModel;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The model resource, {@code /v1/model}: {@code GET} describes the loaded model (name, version, aggregates with
+ * their commands, policies, read models); {@code PUT} validates a model (YAML for {@code application/yaml},
+ * {@code application/x-yaml} or {@code text/yaml}; JSON for {@code application/json}) and loads it, or answers
+ * 400 {@code INVALID_MODEL} with every error and its path in {@code fields} (the running model stays). On a
+ * cluster node the model is loaded on this node only.
+ */
+final class ModelService implements HttpService {
+
+  private final NodeServices node;
+
+  ModelService(NodeServices node) {
+    this.node = node;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/", this::get).put("/", this::put);
+  }
+
+  private void get(ServerRequest req, ServerResponse res) {
+    DomainModel model = node.runtime().model().orElseThrow(() -> ApiException.notFound("NO_MODEL",
+        "no model is loaded (PUT /v1/model, or start the node with --model FILE)"));
+    Json.send(res, 200, describe(model, List.of()));
+  }
+
+  private void put(ServerRequest req, ServerResponse res) {
+    String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+    String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
+    CompiledModel compiled;
+    try {
+      if (type.startsWith("application/json")) {
+        compiled = CompiledModel.fromJson(text);
+      } else if (type.startsWith("application/yaml") || type.startsWith("application/x-yaml")
+          || type.startsWith("text/yaml")) {
+        compiled = CompiledModel.fromYaml(text);
+      } else {
+        throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the model as application/json or "
+            + "application/yaml (Content-Type was \"" + type + "\")");
+      }
+      node.runtime().loadModel(compiled.model());
+    } catch (InvalidModelException e) {
+      throw invalid(e);
+    }
+    Json.send(res, 200, describe(compiled.model(), compiled.warnings()));
+  }
+
+  private static ApiException invalid(InvalidModelException e) {
+    List<ApiException.Field> fields = e.errors().stream()
+        .map(err -> new ApiException.Field(err.path(), err.id() + ": " + err.message())).toList();
+    return new ApiException(400, "INVALID_MODEL", "the model has " + fields.size() + " error(s); the running "
+        + "model is unchanged", fields);
+  }
+
+  private static Map<String, Object> describe(DomainModel domain, List<ModelError> warnings) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", domain.name());
+    out.put("version", domain.version());
+    if (domain instanceof Model model) {
+      Map<String, Object> aggregates = new LinkedHashMap<>();
+      for (AggregateDef a : model.aggregates()) {
+        aggregates.put(a.name(), Map.of("commands", a.commands().stream().map(CommandDef::name).toList(),
+            "state", a.state().stream().map(f -> f.name()).toList()));
+      }
+      out.put("aggregates", aggregates);
+      out.put("policies", model.policies().stream().map(PolicyDef::name).toList());
+      out.put("readModels", model.readModels().stream().map(ReadModelDef::name).toList());
+    } else {
+      out.put("aggregates", domain.commandsByAggregate());
+    }
+    out.put("warnings", warnings.stream().map(w -> Map.of("id", w.id(), "path", w.path(), "message", w.message()))
+        .toList());
+    return out;
+  }
+}

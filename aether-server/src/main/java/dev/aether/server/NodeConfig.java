@@ -1,0 +1,437 @@
+package dev.aether.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The configuration of one Aether node: an immutable value built by {@link #builder()} (each setter checks its
+ * range, {@link Builder#build()} the rules between keys) or read from a YAML file, {@code AETHER_*} environment
+ * variables and command-line flags by {@link #resolve(Optional, Map, Map)} (precedence flags &gt; environment
+ * &gt; file &gt; defaults). Every key is in {@link #KEYS} and in the table of aether-server's README.
+ *
+ * <p>Thread-safe (immutable).
+ */
+public final class NodeConfig {
+
+  /** Key: the model file loaded at start (YAML or JSON). */
+  public static final String MODEL = "model";
+  /** Key: the NATS server URL(s), comma-separated; absent = the embedded nats-server. */
+  public static final String NATS_URL = "nats.url";
+  /** Key: NATS user (with {@link #NATS_PASSWORD}). */
+  public static final String NATS_USER = "nats.user";
+  /** Key: NATS password (with {@link #NATS_USER}). */
+  public static final String NATS_PASSWORD = "nats.password";
+  /** Key: NATS token. */
+  public static final String NATS_TOKEN = "nats.token";
+  /** Key: a NATS {@code .creds} file (JWT + NKey). */
+  public static final String NATS_CREDS_FILE = "nats.creds-file";
+  /** Key: TLS to NATS even for {@code nats://} URLs. */
+  public static final String NATS_TLS = "nats.tls";
+  /** Key: {@code nats} or {@code memory}. */
+  public static final String STORE = "store";
+  /** Key: the HTTP listen address. */
+  public static final String HTTP_HOST = "http.host";
+  /** Key: the HTTP port; 0 = a free port. */
+  public static final String HTTP_PORT = "http.port";
+  /** Key: the store namespace (streams, buckets). */
+  public static final String NAMESPACE = "namespace";
+  /** Key: this node's id (unique in a cluster). */
+  public static final String NODE_ID = "node-id";
+  /** Key: the node's data directory (the embedded nats-server's store is in {@code <data-dir>/nats}). */
+  public static final String DATA_DIR = "data-dir";
+  /** Key: the bearer token every API request must carry; absent = no authentication. */
+  public static final String AUTH_TOKEN = "auth.token";
+  /** Key: the largest request body accepted (413 above it). */
+  public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
+  /** Key: the default deadline of a command (and the runtime's command timeout). */
+  public static final String COMMAND_TIMEOUT = "command.timeout";
+  /** Key: run as a cluster node of aether-cluster instead of a single runtime. */
+  public static final String CLUSTER = "cluster";
+
+  /** Prefix of the runtime settings passed through to aether-runtime ({@code runtime.mailbox-capacity}). */
+  public static final String RUNTIME = "runtime.";
+
+  static final String RUNTIME_PREFIX = "aether.runtime.";
+
+  /** Every key, in the order of the documented table. */
+  public static final List<String> KEYS = List.of(MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
+      NATS_CREDS_FILE, NATS_TLS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
+      HTTP_MAX_BODY_BYTES, COMMAND_TIMEOUT, CLUSTER);
+
+  /** Default {@value #HTTP_HOST}: loopback only. */
+  public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+  /** Default {@value #HTTP_PORT}. */
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  /** Default {@value #NAMESPACE}. */
+  public static final String DEFAULT_NAMESPACE = "default";
+  /** Default {@value #NODE_ID}. */
+  public static final String DEFAULT_NODE_ID = "node-1";
+  /** Default {@value #DATA_DIR}, relative to the working directory. */
+  public static final Path DEFAULT_DATA_DIR = Path.of(".aether");
+  /** Default {@value #HTTP_MAX_BODY_BYTES}: 1 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 1_048_576;
+  /** Default {@value #COMMAND_TIMEOUT}. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Optional<Path> model;
+  private final Optional<String> natsUrl;
+  private final Map<String, String> natsSettings;
+  private final StoreKind store;
+  private final String httpHost;
+  private final int httpPort;
+  private final String namespace;
+  private final String nodeId;
+  private final Path dataDir;
+  private final Optional<String> authToken;
+  private final long maxBodyBytes;
+  private final Duration commandTimeout;
+  private final boolean cluster;
+  private final Map<String, String> runtimeSettings;
+
+  private NodeConfig(Builder b) {
+    this.model = Optional.ofNullable(b.model);
+    this.natsUrl = Optional.ofNullable(b.natsUrl);
+    this.natsSettings = Map.copyOf(b.natsSettings);
+    this.store = b.store;
+    this.httpHost = b.httpHost;
+    this.httpPort = b.httpPort;
+    this.namespace = b.namespace;
+    this.nodeId = b.nodeId;
+    this.dataDir = b.dataDir;
+    this.authToken = Optional.ofNullable(b.authToken);
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.commandTimeout = b.commandTimeout;
+    this.cluster = b.cluster;
+    this.runtimeSettings = Map.copyOf(b.runtimeSettings);
+  }
+
+  /**
+   * A builder with every default.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads the configuration from a YAML file, environment variables and flags; precedence flags &gt;
+   * environment &gt; file &gt; defaults.
+   *
+   * @param file the YAML file ({@code --config}), if any; keys nested ({@code http: {port: 8080}}) or dotted
+   * @param env the environment; {@code AETHER_<KEY>} with {@code .} and {@code -} as {@code _}, upper case
+   *     ({@code AETHER_HTTP_PORT}); other variables are ignored
+   * @param flags values by key name ({@code http.port})
+   * @return the validated configuration
+   * @throws InvalidConfigException naming the key and the source of the first bad value, an unknown key in
+   *     the file or flags, or a file that cannot be read
+   */
+  public static NodeConfig resolve(Optional<Path> file, Map<String, String> env, Map<String, String> flags) {
+    return NodeConfigReader.resolve(file, env, flags);
+  }
+
+  /**
+   * The environment variable of a key.
+   *
+   * @param key a key of {@link #KEYS}
+   * @return {@code AETHER_} and the key in upper case with {@code .} and {@code -} as {@code _}
+   */
+  public static String envName(String key) {
+    return "AETHER_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** @return the model file loaded at start, if any */
+  public Optional<Path> model() {
+    return model;
+  }
+
+  /** @return the NATS URL(s); empty = the embedded nats-server (with {@link StoreKind#NATS}) */
+  public Optional<String> natsUrl() {
+    return natsUrl;
+  }
+
+  /**
+   * The NATS connection settings other than the URL, as aether-nats' {@code JetStreamConfig} keys
+   * ({@code aether.nats.user}, ...).
+   *
+   * @return an unmodifiable map, empty when none is set
+   */
+  public Map<String, String> natsSettings() {
+    return natsSettings;
+  }
+
+  /** @return where events are kept */
+  public StoreKind store() {
+    return store;
+  }
+
+  /** @return the HTTP listen address */
+  public String httpHost() {
+    return httpHost;
+  }
+
+  /** @return the HTTP port (0 = a free port, see {@link AetherNode#uri()}) */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** @return the store namespace */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** @return this node's id */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** @return the data directory */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** @return the bearer token the API requires, if any */
+  public Optional<String> authToken() {
+    return authToken;
+  }
+
+  /** @return the largest request body accepted, in bytes */
+  public long maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** @return the default deadline of a command */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /** @return whether the node runs as a cluster node */
+  public boolean cluster() {
+    return cluster;
+  }
+
+  /**
+   * The runtime settings ({@code runtime.<name>} keys of the file and flags), as aether-runtime's
+   * {@code RuntimeConfig} keys ({@code aether.runtime.mailbox-capacity}).
+   *
+   * @return an unmodifiable map, empty when none is set
+   */
+  public Map<String, String> runtimeSettings() {
+    return runtimeSettings;
+  }
+
+  /** Secrets are not printed. */
+  @Override
+  public String toString() {
+    return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + ", nats=" + natsUrl.orElse("embedded")
+        + ", store=" + store + ", http=" + httpHost + ":" + httpPort + ", namespace=" + namespace
+        + ", node-id=" + nodeId + ", data-dir=" + dataDir + ", auth=" + (authToken.isPresent() ? "token" : "none")
+        + ", max-body-bytes=" + maxBodyBytes + ", command.timeout=" + commandTimeout + ", cluster=" + cluster + "]";
+  }
+
+  /** Builds a {@link NodeConfig}; each setter refuses a bad value at once. Not thread-safe. */
+  public static final class Builder {
+
+    private Path model;
+    private String natsUrl;
+    private final Map<String, String> natsSettings = new TreeMap<>();
+    private StoreKind store = StoreKind.NATS;
+    private String httpHost = DEFAULT_HTTP_HOST;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private String namespace = DEFAULT_NAMESPACE;
+    private String nodeId = DEFAULT_NODE_ID;
+    private Path dataDir = DEFAULT_DATA_DIR;
+    private String authToken;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private boolean cluster;
+    private final Map<String, String> runtimeSettings = new TreeMap<>();
+
+    private Builder() {}
+
+    /**
+     * Sets one of aether-runtime's settings (its {@code RuntimeConfig} table), such as
+     * {@code mailbox-capacity}; checked by {@code RuntimeConfig} at {@link #build()}.
+     *
+     * @param name the name after {@code aether.runtime.} ({@code mailbox-capacity})
+     * @param value its value
+     * @return this builder
+     */
+    public Builder runtimeSetting(String name, String value) {
+      runtimeSettings.put(RUNTIME_PREFIX + name, Objects.requireNonNull(value, name));
+      return this;
+    }
+
+    /**
+     * @param file the model file loaded at start
+     * @return this builder
+     */
+    public Builder model(Path file) {
+      this.model = Objects.requireNonNull(file, MODEL);
+      return this;
+    }
+
+    /**
+     * @param url one or more comma-separated {@code nats://} or {@code tls://} URLs
+     * @return this builder
+     * @throws IllegalArgumentException when a URL has another scheme
+     */
+    public Builder natsUrl(String url) {
+      for (String one : url.split(",")) {
+        String u = one.strip();
+        if (!(u.startsWith("nats://") || u.startsWith("tls://")) || u.length() < 8) {
+          throw new IllegalArgumentException("\"" + url + "\" is not a nats:// or tls:// URL");
+        }
+      }
+      this.natsUrl = url.strip();
+      return this;
+    }
+
+    /**
+     * Sets a NATS connection setting other than the URL.
+     *
+     * @param key one of {@link #NATS_USER}, {@link #NATS_PASSWORD}, {@link #NATS_TOKEN},
+     *     {@link #NATS_CREDS_FILE}, {@link #NATS_TLS}
+     * @param value its value (checked by aether-nats' {@code JetStreamConfig} at {@link #build()})
+     * @return this builder
+     */
+    public Builder natsSetting(String key, String value) {
+      if (!List.of(NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS_FILE, NATS_TLS).contains(key)) {
+        throw new IllegalArgumentException("not a NATS connection setting: " + key);
+      }
+      natsSettings.put("aether." + key, Objects.requireNonNull(value, key));
+      return this;
+    }
+
+    /**
+     * @param kind where events are kept
+     * @return this builder
+     */
+    public Builder store(StoreKind kind) {
+      this.store = Objects.requireNonNull(kind, STORE);
+      return this;
+    }
+
+    /**
+     * @param host the HTTP listen address (not blank)
+     * @return this builder
+     */
+    public Builder httpHost(String host) {
+      if (host == null || host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("\"" + host + "\" is not a host name or address");
+      }
+      this.httpHost = host;
+      return this;
+    }
+
+    /**
+     * @param port 0..65535 (0 = a free port)
+     * @return this builder
+     */
+    public Builder httpPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException(port + " is not a port (0..65535; 0 = a free port)");
+      }
+      this.httpPort = port;
+      return this;
+    }
+
+    /**
+     * @param namespace the store namespace (checked by aether-nats' rules at {@link #build()})
+     * @return this builder
+     */
+    public Builder namespace(String namespace) {
+      this.namespace = Objects.requireNonNull(namespace, NAMESPACE);
+      return this;
+    }
+
+    /**
+     * @param nodeId {@code [A-Za-z0-9_-]}, 1..64 characters
+     * @return this builder
+     */
+    public Builder nodeId(String nodeId) {
+      if (nodeId == null || !nodeId.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new IllegalArgumentException("\"" + nodeId + "\" is not a node id ([A-Za-z0-9_-], 1..64 characters)");
+      }
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /**
+     * @param dir the data directory
+     * @return this builder
+     */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, DATA_DIR);
+      return this;
+    }
+
+    /**
+     * @param token the bearer token (at least 16 characters, no white space)
+     * @return this builder
+     */
+    public Builder authToken(String token) {
+      if (token == null || token.length() < 16 || token.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("a token must have at least 16 characters and no white space");
+      }
+      this.authToken = token;
+      return this;
+    }
+
+    /**
+     * @param bytes 1 KiB .. 64 MiB
+     * @return this builder
+     */
+    public Builder maxBodyBytes(long bytes) {
+      if (bytes < 1024 || bytes > 64L * 1024 * 1024) {
+        throw new IllegalArgumentException(bytes + " is out of range (1024..67108864 bytes)");
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @param timeout more than zero, at most one hour
+     * @return this builder
+     */
+    public Builder commandTimeout(Duration timeout) {
+      if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(timeout + " is out of range (more than 0, at most 1h)");
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * @param cluster whether to run as a cluster node
+     * @return this builder
+     */
+    public Builder cluster(boolean cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    /**
+     * Checks the rules between keys and builds.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException when {@code cluster} is set with {@code store=memory}, or NATS settings
+     *     are given with {@code store=memory}
+     */
+    public NodeConfig build() {
+      if (cluster && store == StoreKind.MEMORY) {
+        throw new IllegalArgumentException("cluster: a cluster needs store=nats, not memory");
+      }
+      if (store == StoreKind.MEMORY && natsUrl != null) {
+        throw new IllegalArgumentException("store: memory takes no nats.url (" + natsUrl + ")");
+      }
+      dev.aether.runtime.RuntimeConfig.fromMap(runtimeSettings); // throws InvalidInputException naming the key
+      return new NodeConfig(this);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.aether.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.aether.config.ConfigKeys;
+import dev.aether.nats.JetStreamConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a {@link NodeConfig} from its three sources. Each value is kept with its source, so that an error says
+ * where the bad value came from: the file's path, the environment variable, or {@code the command line (key)}.
+ */
+final class NodeConfigReader {
+
+  private record Value(String text, String source) {}
+
+  private NodeConfigReader() {}
+
+  static NodeConfig resolve(Optional<Path> file, Map<String, String> env, Map<String, String> flags) {
+    Map<String, Value> values = new LinkedHashMap<>();
+    file.ifPresent(path -> readFile(path).forEach((k, v) -> values.put(k, new Value(v, path.toString()))));
+    for (String key : NodeConfig.KEYS) {
+      String name = NodeConfig.envName(key);
+      String value = env.get(name);
+      if (value != null) {
+        values.put(key, new Value(value, name));
+      }
+    }
+    flags.forEach((key, value) -> {
+      if (!NodeConfig.KEYS.contains(key) && !key.startsWith(NodeConfig.RUNTIME)) {
+        throw new InvalidConfigException(key, "unknown key", "the command line");
+      }
+      values.put(key, new Value(value, "the command line (" + key + ")"));
+    });
+    return build(values);
+  }
+
+  private static NodeConfig build(Map<String, Value> values) {
+    NodeConfig.Builder builder = NodeConfig.builder();
+    values.forEach((key, value) -> apply(builder, key, value));
+    checkNats(values);
+    checkRuntime(values);
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      String key = e.getMessage().startsWith("cluster") ? NodeConfig.CLUSTER : NodeConfig.STORE;
+      Value value = values.getOrDefault(key, new Value("", "default"));
+      String problem = e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip();
+      throw new InvalidConfigException(key, problem, value.source());
+    }
+  }
+
+  private static void apply(NodeConfig.Builder b, String key, Value value) {
+    String text = value.text().strip();
+    try {
+      switch (key) {
+        case NodeConfig.MODEL -> b.model(Path.of(nonEmpty(text)));
+        case NodeConfig.NATS_URL -> b.natsUrl(nonEmpty(text));
+        case NodeConfig.NATS_USER, NodeConfig.NATS_PASSWORD, NodeConfig.NATS_TOKEN, NodeConfig.NATS_CREDS_FILE,
+            NodeConfig.NATS_TLS -> b.natsSetting(key, nonEmpty(text));
+        case NodeConfig.STORE -> b.store(store(text));
+        case NodeConfig.HTTP_HOST -> b.httpHost(text);
+        case NodeConfig.HTTP_PORT -> b.httpPort(port(text));
+        case NodeConfig.NAMESPACE -> b.namespace(text);
+        case NodeConfig.NODE_ID -> b.nodeId(text);
+        case NodeConfig.DATA_DIR -> b.dataDir(Path.of(nonEmpty(text)));
+        case NodeConfig.AUTH_TOKEN -> b.authToken(value.text());
+        case NodeConfig.HTTP_MAX_BODY_BYTES -> b.maxBodyBytes(ConfigKeys.parseInt(text));
+        case NodeConfig.COMMAND_TIMEOUT -> b.commandTimeout(ConfigKeys.parseDuration(text));
+        case NodeConfig.CLUSTER -> b.cluster(ConfigKeys.parseBoolean(text));
+        default -> b.runtimeSetting(key.substring(NodeConfig.RUNTIME.length()), text);
+      }
+    } catch (IllegalArgumentException e) {
+      String shown = key.equals(NodeConfig.AUTH_TOKEN) || key.equals(NodeConfig.NATS_PASSWORD)
+          || key.equals(NodeConfig.NATS_TOKEN) ? "" : "\"" + value.text() + "\": ";
+      throw new InvalidConfigException(key, shown + e.getMessage(), value.source());
+    }
+  }
+
+  /** The namespace and the NATS settings are checked by aether-nats' own rules ({@code JetStreamConfig}). */
+  private static void checkNats(Map<String, Value> values) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String key : new String[] {NodeConfig.NAMESPACE, NodeConfig.NATS_USER, NodeConfig.NATS_PASSWORD,
+        NodeConfig.NATS_TOKEN, NodeConfig.NATS_CREDS_FILE, NodeConfig.NATS_TLS}) {
+      Value value = values.get(key);
+      if (value != null) {
+        settings.put(natsKey(key), value.text().strip());
+      }
+    }
+    try {
+      JetStreamConfig.fromMap(settings);
+    } catch (dev.aether.InvalidInputException e) {
+      String key = e.field().startsWith("aether.nats.") ? ourKey(e.field()) : NodeConfig.NAMESPACE;
+      Value value = values.getOrDefault(key, new Value("", "default"));
+      String problem = e.getMessage().startsWith(e.field() + ": ")
+          ? e.getMessage().substring(e.field().length() + 2) : e.getMessage();
+      throw new InvalidConfigException(key, problem, value.source());
+    }
+  }
+
+  /** The runtime settings are checked by aether-runtime's own rules ({@code RuntimeConfig}). */
+  private static void checkRuntime(Map<String, Value> values) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    values.forEach((key, value) -> {
+      if (key.startsWith(NodeConfig.RUNTIME)) {
+        settings.put("aether." + key, value.text().strip());
+      }
+    });
+    try {
+      dev.aether.runtime.RuntimeConfig.fromMap(settings);
+    } catch (dev.aether.InvalidInputException e) {
+      String key = e.field().startsWith("aether.") ? e.field().substring("aether.".length()) : e.field();
+      Value value = values.getOrDefault(key, new Value("", "default"));
+      String problem = e.getMessage().startsWith(e.field() + ": ")
+          ? e.getMessage().substring(e.field().length() + 2) : e.getMessage();
+      throw new InvalidConfigException(key, problem, value.source());
+    }
+  }
+
+  private static String natsKey(String key) {
+    return key.equals(NodeConfig.NAMESPACE) ? "aether.nats.namespace" : "aether." + key;
+  }
+
+  private static String ourKey(String natsKey) {
+    String name = natsKey.substring("aether.nats.".length());
+    return name.equals("namespace") ? NodeConfig.NAMESPACE : "nats." + name;
+  }
+
+  private static String nonEmpty(String text) {
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return text;
+  }
+
+  private static StoreKind store(String text) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "nats" -> StoreKind.NATS;
+      case "memory" -> StoreKind.MEMORY;
+      default -> throw new IllegalArgumentException("is not a store (nats or memory)");
+    };
+  }
+
+  private static int port(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("is not a port (0..65535; 0 = a free port)");
+    }
+  }
+
+  /** Reads the YAML file into dotted keys; unknown keys and non-scalar leaves are errors. */
+  private static Map<String, String> readFile(Path path) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(path));
+    } catch (NoSuchFileException e) {
+      throw new InvalidConfigException("config", "no such file: " + path, "--config");
+    } catch (IOException e) {
+      throw new InvalidConfigException("config", "cannot read " + path + ": " + firstLine(e.getMessage()),
+          "--config");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return out;
+    }
+    if (!root.isObject()) {
+      throw new InvalidConfigException("config", "the file must hold a map of keys", path.toString());
+    }
+    flatten("", root, out, path);
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path path) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue().isObject()) {
+        flatten(key, e.getValue(), out, path);
+      } else if (!NodeConfig.KEYS.contains(key) && !key.startsWith(NodeConfig.RUNTIME)) {
+        throw new InvalidConfigException(key, "unknown key (known: " + String.join(", ", NodeConfig.KEYS) + ")",
+            path.toString());
+      } else if (e.getValue().isContainerNode() || e.getValue().isNull()) {
+        throw new InvalidConfigException(key, "must be a single value", path.toString());
+      } else {
+        out.put(key, e.getValue().asText());
+      }
+    }
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+}

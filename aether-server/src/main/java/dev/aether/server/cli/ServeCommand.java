@@ -1,0 +1,221 @@
+package dev.aether.server.cli;
+
+import dev.aether.model.AggregateDef;
+import dev.aether.model.CommandDef;
+import dev.aether.model.FieldDef;
+import dev.aether.model.Model;
+import dev.aether.model.exec.CompiledModel;
+import dev.aether.server.AetherNode;
+import dev.aether.server.InvalidConfigException;
+import dev.aether.server.NodeConfig;
+import dev.aether.server.NodeStartException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aether serve}: starts a node ({@link AetherNode}) from the configuration file, the {@code AETHER_*}
+ * environment and the flags (flags &gt; environment &gt; file &gt; defaults), prints its URL and a first
+ * {@code curl}, and runs until SIGTERM or SIGINT, which close it gracefully. Exit codes: 0 stopped normally,
+ * 2 a configuration or usage error (one line naming the key), 1 the node failed to start or run.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Start an Aether node: the HTTP API on the embedded nats-server (default), a NATS server "
+        + "(--nats) or memory (--store memory).",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped normally (SIGTERM/SIGINT)", "1:the node failed to start or run",
+        "2:configuration or usage error (the message names the key)"},
+    footer = {"%nEvery key can also come from --config FILE (YAML) or AETHER_<KEY> (AETHER_HTTP_PORT, "
+        + "AETHER_NATS_URL, ...); see aether-server/README.md."})
+public final class ServeCommand implements Callable<Integer> {
+
+  /** Exit code: stopped normally. */
+  public static final int OK = 0;
+  /** Exit code: the node failed. */
+  public static final int FAILED = 1;
+  /** Exit code: a configuration or usage error. */
+  public static final int CONFIG_ERROR = 2;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "FILE", description = "model file (YAML or JSON) loaded at start")
+  Path model;
+
+  @Option(names = "--nats", paramLabel = "URL", description = "NATS server URL(s); default: an embedded "
+      + "nats-server with its data in <data-dir>/nats")
+  String nats;
+
+  @Option(names = "--http", paramLabel = "HOST:PORT", description = "HTTP address (default 127.0.0.1:8080; "
+      + "port 0 = a free port)")
+  String http;
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "store namespace (default: default)")
+  String namespace;
+
+  @Option(names = "--node-id", paramLabel = "ID", description = "node id (default: node-1)")
+  String nodeId;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
+  Path config;
+
+  @Option(names = "--store", paramLabel = "nats|memory", description = "nats (default) or memory (nothing "
+      + "durable)")
+  String store;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default .aether)")
+  String dataDir;
+
+  private final Map<String, String> env;
+  private final CountDownLatch stop;
+
+  /** Creates the command with the process environment, stopped by SIGTERM/SIGINT. */
+  public ServeCommand() {
+    this(System.getenv(), null);
+  }
+
+  /**
+   * Creates the command with a given environment and, for tests and embedding, a latch that stops the node
+   * when counted down (instead of a signal).
+   */
+  ServeCommand(Map<String, String> env, CountDownLatch stop) {
+    this.env = env;
+    this.stop = stop;
+  }
+
+  /**
+   * Resolves the configuration, starts the node and blocks until it is stopped.
+   *
+   * @return the exit code: {@value #OK}, {@value #FAILED} or {@value #CONFIG_ERROR}
+   */
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    NodeConfig nodeConfig;
+    try {
+      nodeConfig = NodeConfig.resolve(Optional.ofNullable(config), env, flags());
+    } catch (InvalidConfigException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return CONFIG_ERROR;
+    }
+    AetherNode node;
+    try {
+      node = AetherNode.start(nodeConfig, env);
+    } catch (InvalidConfigException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return CONFIG_ERROR;
+    } catch (NodeStartException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return FAILED;
+    }
+    CountDownLatch stopped = stop != null ? stop : new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "aether-serve-shutdown");
+    if (stop == null) {
+      java.lang.Runtime.getRuntime().addShutdownHook(hook);
+    }
+    out.println("Aether node " + nodeConfig.nodeId() + " listening on " + node.uri());
+    firstCurl(nodeConfig, node).ifPresent(curl -> out.println("Try: " + curl));
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stop != null) {
+      node.close();
+    }
+    return OK;
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    put(flags, NodeConfig.MODEL, model == null ? null : model.toString());
+    put(flags, NodeConfig.NATS_URL, nats);
+    put(flags, NodeConfig.NAMESPACE, namespace);
+    put(flags, NodeConfig.NODE_ID, nodeId);
+    put(flags, NodeConfig.STORE, store);
+    put(flags, NodeConfig.DATA_DIR, dataDir);
+    if (http != null) {
+      int colon = http.lastIndexOf(':');
+      if (colon < 0) {
+        throw new InvalidConfigException(NodeConfig.HTTP_PORT, "\"" + http + "\" is not HOST:PORT", "--http");
+      }
+      String host = http.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      if (!host.isEmpty()) {
+        flags.put(NodeConfig.HTTP_HOST, host);
+      }
+      flags.put(NodeConfig.HTTP_PORT, http.substring(colon + 1));
+    }
+    return flags;
+  }
+
+  private static void put(Map<String, String> flags, String key, String value) {
+    if (value != null) {
+      flags.put(key, value);
+    }
+  }
+
+  /** A curl sending the first command of the first aggregate of the model, with sample values. */
+  static Optional<String> firstCurl(NodeConfig config, AetherNode node) {
+    Optional<Model> model = config.model().flatMap(ServeCommand::readQuietly);
+    if (model.isEmpty() || model.get().aggregates().isEmpty()) {
+      return Optional.of("curl " + node.uri() + "/v1/model");
+    }
+    AggregateDef aggregate = model.get().aggregates().get(0);
+    if (aggregate.commands().isEmpty()) {
+      return Optional.of("curl " + node.uri() + "/v1/model");
+    }
+    CommandDef command = aggregate.commands().get(0);
+    StringJoiner payload = new StringJoiner(", ", "{", "}");
+    for (FieldDef field : command.fields()) {
+      if (!field.optional()) {
+        payload.add("\"" + field.name() + "\": " + sample(field));
+      }
+    }
+    String auth = config.authToken().isPresent() ? " -H 'Authorization: Bearer $AETHER_TOKEN'" : "";
+    return Optional.of("curl -X POST " + node.uri() + "/v1/actors/" + aggregate.name() + "/" + "first-1"
+        + "/commands/" + command.name() + " -H 'Content-Type: application/json'" + auth + " -d '" + payload + "'");
+  }
+
+  private static Optional<Model> readQuietly(Path file) {
+    try {
+      return Optional.of(CompiledModel.load(file).model());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String sample(FieldDef field) {
+    if (!field.allowed().isEmpty()) {
+      Object first = field.allowed().get(0);
+      return first instanceof String s ? "\"" + s + "\"" : String.valueOf(first);
+    }
+    String type = field.type().strip();
+    return switch (type) {
+      case "int", "integer" -> field.min() != null ? String.valueOf(Math.max(1, field.min().longValue())) : "1";
+      case "double", "number" -> "1.5";
+      case "bool", "boolean" -> "true";
+      case "timestamp" -> "\"2026-01-01T00:00:00Z\"";
+      default -> type.startsWith("list") ? "[]" : type.startsWith("map") ? "{}" : "\"text\"";
+    };
+  }
+}
