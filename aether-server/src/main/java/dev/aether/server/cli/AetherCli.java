@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "aether",
     description = "Runs an Aether node, and talks to one over its HTTP API.",
-    subcommands = {SendCommand.class, StateCommand.class, EventsCommand.class, TailCommand.class,
+    subcommands = {ServeCommand.class, SendCommand.class, StateCommand.class, EventsCommand.class, TailCommand.class,
         ModelCommand.class, ClusterCommand.class})
 public final class AetherCli implements Callable<Integer> {
 
@@ -75,6 +75,7 @@ public final class AetherCli implements Callable<Integer> {
     AetherCli root = new AetherCli();
     root.console = new Console(out, err);
     CommandLine cli = new CommandLine(root);
+    cli.setExpandAtFiles(false); // "-d @file" is ours: picocli would otherwise expand it into arguments
     configure(cli, env);
     cli.setOut(out);
     cli.setErr(err);
@@ -130,7 +131,10 @@ public final class AetherCli implements Callable<Integer> {
       int colon = entry.indexOf(':');
       codes.put(entry.substring(0, colon), entry.substring(colon + 1));
     }
-    spec.usageMessage().width(HELP_WIDTH).exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    spec.usageMessage().width(HELP_WIDTH);
+    if (spec.usageMessage().exitCodeList().isEmpty()) {
+      spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    }
     line.setDefaultValueProvider(arg -> switch (arg instanceof CommandLine.Model.OptionSpec o ? o.longestName()
         : "") {
       case "--url" -> envValue(env, "AETHER_URL").orElse(DEFAULT_URL);

@@ -1,0 +1,269 @@
+package dev.aether.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aether.server.AetherNode;
+import dev.aether.server.NodeConfig;
+import dev.aether.server.StoreKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every client command against a real node (part A's {@link AetherNode}, in this JVM, the HTTP API on a real
+ * socket, in-memory stores): outputs, error lines and exit codes.
+ */
+class CliAgainstNodeTest {
+
+  static final Path BANK = Path.of("../examples/bank.yaml");
+
+  @TempDir
+  static Path dir;
+
+  static AetherNode node;
+  static String url;
+
+  @BeforeAll
+  static void startNode() {
+    node = AetherNode.start(NodeConfig.builder().store(StoreKind.MEMORY).model(BANK).httpPort(0)
+        .dataDir(dir.resolve("data")).build(), Map.of());
+    url = node.uri().toString();
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @Test
+  void send_accepted_printsTheOutcome_exit0() throws IOException {
+    String id = fresh();
+    CliRun run = cli("send", "Account", id, "Open", "{\"owner\": \"Ada\", \"initialDeposit\": 10}");
+    assertThat(run.code()).isZero();
+    assertThat(run.err()).isEmpty();
+    JsonNode outcome = Console.JSON.readTree(run.out());
+    assertThat(outcome.get("version").asLong()).isEqualTo(2);
+    assertThat(outcome.get("duplicate").asBoolean()).isFalse();
+    assertThat(outcome.get("events")).extracting(e -> e.get("eventType").asText())
+        .containsExactly("Opened", "Deposited");
+    assertThat(run.out()).contains("\n  \"version\" : 2,");   // pretty-printed
+  }
+
+  @Test
+  void send_sameKeyTwice_storesOnce_secondIsADuplicate() throws IOException {
+    String id = open();
+    CliRun first = cli("send", "Account", id, "Deposit", "{\"amount\": 5}", "--key", "dep-" + id);
+    CliRun second = cli("send", "Account", id, "Deposit", "{\"amount\": 5}", "--key", "dep-" + id);
+    assertThat(first.code()).isZero();
+    assertThat(second.code()).isZero();
+    JsonNode again = Console.JSON.readTree(second.out());
+    assertThat(again.get("commandId").asText()).isEqualTo("dep-" + id);
+    assertThat(again.get("duplicate").asBoolean()).isTrue();
+    assertThat(state(id).get("version").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void send_payloadFromAFile_andTimeoutAndCorrelation() throws IOException {
+    String id = open();
+    Path payload = dir.resolve("deposit.json");
+    Files.writeString(payload, "{\"amount\": 7}");
+    CliRun run = cli("send", "Account", id, "Deposit", "-d", "@" + payload, "--timeout", "5s",
+        "--correlation-id", "corr-1");
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode event = Console.JSON.readTree(run.out()).get("events").get(0);
+    assertThat(event.get("data").get("amount").asLong()).isEqualTo(7);
+    assertThat(event.get("metadata").get("correlationId").asText()).isEqualTo("corr-1");
+  }
+
+  @Test
+  void send_businessRuleRejection_exit4_oneErrorLine() {
+    String id = open();
+    CliRun run = cli("send", "Account", id, "Withdraw", "{\"amount\": 1000}");
+    assertThat(run.code()).isEqualTo(4);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("error: insufficient funds [BUSINESS_RULE, HTTP 409]\n");
+  }
+
+  @Test
+  void send_invalidPayload_exit1_withTheFieldErrors() {
+    String id = open();
+    CliRun run = cli("send", "Account", id, "Deposit", "{\"amount\": -5, \"note\": \"x\"}");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err().lines().toList()).first().asString().startsWith("error: ")
+        .endsWith("[INVALID_PAYLOAD, HTTP 400]");
+    assertThat(run.err()).contains("\n  payload.amount: ", "\n  payload.note: ").doesNotContain("Exception");
+  }
+
+  @Test
+  void send_unknownTypeOrCommand_exit1_404() {
+    CliRun type = cli("send", "Nope", "a", "Open", "{}");
+    assertThat(type.code()).isEqualTo(1);
+    assertThat(type.err()).startsWith("error: ").contains("HTTP 404]").contains("Nope");
+    CliRun command = cli("send", "Account", "a", "Close", "{}");
+    assertThat(command.code()).isEqualTo(1);
+    assertThat(command.err()).startsWith("error: ").contains("HTTP 404]").contains("Close");
+  }
+
+  @Test
+  void state_printsStateAndVersion_exit0() throws IOException {
+    String id = open();
+    CliRun run = cli("state", "Account", id);
+    assertThat(run.code()).isZero();
+    assertThat(Console.JSON.readTree(run.out())).isEqualTo(Console.JSON.readTree(
+        "{\"state\": {\"open\": true, \"owner\": \"Ada\", \"balance\": 0}, \"version\": 1}"));
+  }
+
+  @Test
+  void state_ofAnIdWithSpacesQuestionMarkAndHash_isEncoded() throws IOException {
+    String id = "a b?c#d%" + UUID.randomUUID();
+    CliRun sent = cli("send", "Account", id, "Open", "{\"owner\": \"Ada\"}");
+    assertThat(sent.code()).as(sent.err()).isZero();
+    assertThat(state(id).get("state").get("owner").asText()).isEqualTo("Ada");
+  }
+
+  @Test
+  void events_fromAndLimit_pageThroughTheLog() throws IOException {
+    String id = fresh();
+    cli("send", "Account", id, "Open", "{\"owner\": \"Ada\", \"initialDeposit\": 10}");
+    cli("send", "Account", id, "Deposit", "{\"amount\": 1}");
+    CliRun run = cli("events", "Account", id, "--from", "2", "--limit", "1");
+    assertThat(run.code()).isZero();
+    JsonNode page = Console.JSON.readTree(run.out());
+    assertThat(page.get("events")).extracting(e -> e.get("version").asLong()).containsExactly(2L);
+    assertThat(page.get("next").asLong()).isEqualTo(3);
+    CliRun all = cli("events", "Account", id);
+    assertThat(Console.JSON.readTree(all.out()).get("events")).hasSize(3);
+  }
+
+  @Test
+  void events_badFrom_exit2() {
+    CliRun run = cli("events", "Account", "a", "--from", "0");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: --from must be 1 or more, not 0\n");
+  }
+
+  @Test
+  void tail_printsStoredAndNewEvents_oneJsonLineEach_inOrder() throws Exception {
+    String id = fresh();
+    cli("send", "Account", id, "Open", "{\"owner\": \"Ada\", \"initialDeposit\": 10}");
+    CompletableFuture<CliRun> tail = CompletableFuture.supplyAsync(() -> cli("tail", "Account", id, "-n", "4"));
+    cli("send", "Account", id, "Deposit", "{\"amount\": 1}");
+    cli("send", "Account", id, "Deposit", "{\"amount\": 2}");
+    CliRun run = tail.get(60, TimeUnit.SECONDS);
+    assertThat(run.code()).isZero();
+    assertThat(run.out().lines().map(CliAgainstNodeTest::version)).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void tail_from_startsAtThatVersion() throws Exception {
+    String id = fresh();
+    cli("send", "Account", id, "Open", "{\"owner\": \"Ada\", \"initialDeposit\": 10}");
+    cli("send", "Account", id, "Deposit", "{\"amount\": 1}");
+    CliRun run = CompletableFuture.supplyAsync(() -> cli("tail", "Account", id, "--from", "2", "-n", "2"))
+        .get(60, TimeUnit.SECONDS);
+    assertThat(run.code()).isZero();
+    assertThat(run.out().lines().map(CliAgainstNodeTest::version)).containsExactly(2L, 3L);
+  }
+
+  @Test
+  void tail_unknownType_exit1() {
+    CliRun run = cli("tail", "Nope", "a");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).startsWith("error: ").contains("HTTP 404]");
+  }
+
+  @Test
+  void modelLoad_valid_exit0_invalid_exit1_everyErrorWithItsPath() throws IOException {
+    CliRun ok = cli("model", "load", BANK.toString());
+    assertThat(ok.code()).isZero();
+    assertThat(Console.JSON.readTree(ok.out()).get("name").asText()).isEqualTo("bank");
+
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, Files.readString(BANK).replace("state.balance >= cmd.amount", "state.balanse >= 1")
+        .replace("type: bool", "type: boolish"));
+    CliRun refused = cli("model", "load", broken.toString());
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err().lines().toList()).first().asString().startsWith("error: ").endsWith("HTTP 400]");
+    assertThat(refused.err()).contains("  aggregates.Account.commands.Withdraw.guards[1]: ",
+        "  aggregates.Account.commands.Transfer.guards[2]: ", "  aggregates.Account.state.open.type: ");
+    assertThat(cli("send", "Account", open(), "Deposit", "{\"amount\": 1}").code())
+        .as("the running model stays").isZero();
+  }
+
+  @Test
+  void modelLoad_json_isSentAsJson() throws IOException {
+    Path json = dir.resolve("bank.json");
+    Files.writeString(json, Console.JSON.writeValueAsString(
+        new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(BANK.toFile())));
+    CliRun ok = cli("model", "load", json.toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+  }
+
+  @Test
+  void clusterStatus_single_node_exit0() throws IOException {
+    CliRun run = cli("cluster", "status");
+    assertThat(run.code()).isZero();
+    assertThat(Console.JSON.readTree(run.out()).toString()).contains("node-1");
+  }
+
+  @Test
+  void notAnAetherNode_answerIsReportedWithItsStatus() {
+    CliRun run = CliRun.of("--url", url + "/nothing-here", "state", "Account", "a");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).startsWith("error: ").contains("HTTP 404");
+  }
+
+  @Test
+  void token_requiredByTheNode_missing401_flagOrEnvPasses(@TempDir Path data) {
+    try (AetherNode secured = AetherNode.start(NodeConfig.builder().store(StoreKind.MEMORY).model(BANK)
+        .httpPort(0).dataDir(data).authToken("s3cret-token-0123456789").build(), Map.of())) {
+      String at = secured.uri().toString();
+      CliRun none = CliRun.of("--url", at, "cluster", "status");
+      assertThat(none.code()).isEqualTo(1);
+      assertThat(none.err()).startsWith("error: ").contains("HTTP 401]");
+      assertThat(CliRun.of("--url", at, "--token", "s3cret-token-0123456789", "cluster", "status").code()).isZero();
+      assertThat(CliRun.withEnv(Map.of("AETHER_TOKEN", "s3cret-token-0123456789"), "--url", at, "cluster",
+          "status").code()).isZero();
+      assertThat(CliRun.of("--url", at, "--token", "wrong", "state", "Account", "a").code()).isEqualTo(1);
+    }
+  }
+
+  private static long version(String line) {
+    try {
+      return Console.JSON.readTree(line).get("version").asLong();
+    } catch (IOException e) {
+      throw new AssertionError("not one JSON event per line: " + line, e);
+    }
+  }
+
+  private static CliRun cli(String... args) {
+    return CliRun.withEnv(Map.of("AETHER_URL", url), args);
+  }
+
+  private static String fresh() {
+    return "acc-" + UUID.randomUUID();
+  }
+
+  private static String open() {
+    String id = fresh();
+    CliRun run = cli("send", "Account", id, "Open", "{\"owner\": \"Ada\"}");
+    assertThat(run.code()).as(run.err()).isZero();
+    return id;
+  }
+
+  private static JsonNode state(String id) throws IOException {
+    CliRun run = cli("state", "Account", id);
+    assertThat(run.code()).as(run.err()).isZero();
+    return Console.JSON.readTree(run.out());
+  }
+}
