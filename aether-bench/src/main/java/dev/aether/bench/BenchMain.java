@@ -7,6 +7,7 @@ import dev.aether.bench.model.ModelSuite;
 import dev.aether.bench.nats.NatsStoreSuite;
 import dev.aether.bench.peers.PeersSuite;
 import dev.aether.bench.runtime.RuntimeSuite;
+import dev.aether.bench.server.ServerSuite;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class BenchMain {
     SUITES.put("peers", PeersSuite::new);
     SUITES.put("feed", FeedSuite::new);
     SUITES.put("cluster", ClusterSuite::new);
+    SUITES.put("server", ServerSuite::new);
   }
 
   /** The share of the machine's CPU used by other processes above which a suite's numbers are flagged. */

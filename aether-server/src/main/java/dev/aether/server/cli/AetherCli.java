@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -141,6 +142,10 @@ public final class AetherCli implements Callable<Integer> {
       case "--token" -> envValue(env, "AETHER_TOKEN").orElse(null);
       default -> arg.defaultValue();
     });
+    if (spec.userObject() instanceof ServeCommand) {
+      // --url and --token address a node over HTTP; serve is the node (its settings are its own flags)
+      List.copyOf(spec.options()).stream().filter(CommandLine.Model.OptionSpec::inherited).forEach(spec::remove);
+    }
     line.getSubcommands().values().forEach(sub -> configure(sub, env));
   }
 

@@ -29,6 +29,14 @@ class AetherCliTest {
   }
 
   @Test
+  void serveHelp_hasItsOwnExitCodes_andNoClientOptions() {
+    CliRun run = CliRun.of("serve", "--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).contains("Usage: aether serve", "--model", "--nats", "Exit codes:", "2   configuration")
+        .doesNotContain("--url", "--token", "node unreachable");
+  }
+
+  @Test
   void version_printsTheVersionAndTheJvm() {
     CliRun run = CliRun.of("--version");
     assertThat(run.code()).isZero();

@@ -1,0 +1,88 @@
+package dev.aether.bench.server;
+
+import dev.aether.bench.Benchmark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Deposits sent by {@code clients} concurrent clients, each one command at a time (closed loop), to its own
+ * accounts, either over HTTP or through the node's gateway in process; every command's latency is recorded.
+ * One run sends {@code clients * perClient} commands and checks each answer; tear-down checks an account's
+ * version moved by exactly its share.
+ */
+final class Commands implements Benchmark {
+
+  /** How a client sends one deposit. */
+  interface Sender {
+    void deposit(String account) throws Exception;
+  }
+
+  private final ServerRig rig;
+  private final Percentiles percentiles;
+  private final String name;
+  private final int clients;
+  private final int perClient;
+  private final Sender sender;
+  private long before;
+
+  Commands(ServerRig rig, Percentiles percentiles, String name, int clients, int perClient, Sender sender) {
+    this.rig = rig;
+    this.percentiles = percentiles;
+    this.name = name;
+    this.clients = clients;
+    this.perClient = perClient;
+    this.sender = sender;
+  }
+
+  @Override
+  public void setUp() throws Exception {
+    before = rig.version(account(0, 0));
+  }
+
+  @Override
+  public long run() throws Exception {
+    long[] nanos = new long[clients * perClient];
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        done.add(threads.submit(() -> {
+          for (int i = 0; i < perClient; i++) {
+            long start = System.nanoTime();
+            sender.deposit(account(client, i));
+            nanos[client * perClient + i] = System.nanoTime() - start;
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    percentiles.record(name, nanos);
+    return nanos.length;
+  }
+
+  @Override
+  public void tearDown() throws Exception {
+    int accountsPerClient = accountsPerClient();
+    long expected = before + (perClient + accountsPerClient - 1) / accountsPerClient;
+    long after = rig.version(account(0, 0));
+    if (after != expected) {
+      throw new IllegalStateException(account(0, 0) + " is at version " + after + ", expected " + expected);
+    }
+  }
+
+  /** Client c's i-th command goes to one of its own accounts, in turn. */
+  private String account(int client, int i) {
+    int per = accountsPerClient();
+    return rig.accounts().get(client * per + i % per);
+  }
+
+  private int accountsPerClient() {
+    return Math.max(1, rig.accounts().size() / clients);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.aether.bench.server;
+
+import dev.aether.runtime.CommandGateway;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.server.AetherNode;
+import dev.aether.server.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One Aether node as {@code aether serve} runs it on the embedded default (its own nats-server with
+ * JetStream, data in a temporary directory, HTTP on a free loopback port) with a bank model, its accounts
+ * opened; an HTTP/1.1 client (keep-alive) of its API and its in-process gateway, so that both sides of a case
+ * send the same commands to the same node. {@link #close()} stops the node and deletes the directory.
+ */
+final class ServerRig implements AutoCloseable {
+
+  static final String TYPE = "Account";
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  static final String MODEL = """
+      name: bank
+      version: "1"
+      aggregates:
+        - name: Account
+          state:
+            - {name: open, type: bool}
+            - {name: balance, type: int}
+          commands:
+            - name: Open
+              fields: [{name: owner, type: string, min: 1, max: 64}]
+              guards: [{expr: "!state.open", message: "the account is already open"}]
+              emits: [Opened]
+            - name: Deposit
+              fields: [{name: amount, type: int, min: 1, max: 1000000}]
+              guards: [{expr: state.open, message: "the account is not open"}]
+              emits: [Deposited]
+          events:
+            - name: Opened
+              fields: [{name: owner, type: string}]
+              apply: {open: "true"}
+            - name: Deposited
+              fields: [{name: amount, type: int}]
+              apply: {balance: "state.balance + event.amount"}
+      """;
+
+  private final Path dir;
+  private final AetherNode node;
+  private final HttpClient http;
+  private final List<String> accounts = new ArrayList<>();
+
+  private ServerRig(Path dir, AetherNode node) {
+    this.dir = dir;
+    this.node = node;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** Starts the node and opens {@code accounts} accounts through its gateway. */
+  static ServerRig start(int accounts) throws IOException {
+    Path dir = Files.createTempDirectory("aether-bench-server");
+    Path model = dir.resolve("bank.yaml");
+    Files.writeString(model, MODEL);
+    AetherNode node = AetherNode.start(NodeConfig.builder().model(model).httpPort(0)
+        .dataDir(dir.resolve("data")).namespace("bench" + Long.toHexString(System.nanoTime())).build());
+    ServerRig rig = new ServerRig(dir, node);
+    try {
+      rig.open(accounts);
+    } catch (RuntimeException e) {
+      rig.close();
+      throw e;
+    }
+    return rig;
+  }
+
+  private void open(int count) {
+    List<CompletableFuture<CommandResult>> opened = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = "acc-" + i;
+      accounts.add(id);
+      opened.add(node.gateway().sendMessage(RuntimeMessage.of(TYPE, id, "Open", Map.of("owner", "bench"))));
+    }
+    opened.forEach(f -> requireAccepted(f.join()));
+  }
+
+  List<String> accounts() {
+    return accounts;
+  }
+
+  CommandGateway gateway() {
+    return node.gateway();
+  }
+
+  URI uri() {
+    return node.uri();
+  }
+
+  /** Deposits 1 into an account in process and waits for the outcome. */
+  void depositInProcess(String account) throws Exception {
+    requireAccepted(node.gateway().sendMessage(RuntimeMessage.of(TYPE, account, "Deposit", Map.of("amount", 1)))
+        .get(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  /** Deposits 1 into an account over HTTP (a fresh Idempotency-Key) and checks the answer. */
+  void depositOverHttp(String account) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(uri().resolve("/v1/actors/" + TYPE + "/" + account
+            + "/commands/Deposit"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+        .timeout(COMMAND_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{\"amount\":1}")).build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200 || !response.body().contains("\"duplicate\":false")) {
+      throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  /** @return an account's version, read through the gateway's store (HTTP GET) */
+  long version(String account) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri().resolve("/v1/actors/" + TYPE + "/"
+        + account)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+    }
+    String body = response.body();
+    int at = body.lastIndexOf("\"version\":");
+    return Long.parseLong(body.substring(at + "\"version\":".length()).replaceAll("[^0-9].*$", "").strip());
+  }
+
+  static void requireAccepted(CommandResult result) {
+    if (!(result instanceof CommandResult.Accepted accepted) || accepted.duplicate()) {
+      throw new IllegalStateException("not accepted: " + result);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      node.close();
+    } finally {
+      http.close();
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete " + dir, e);
+      }
+    }
+  }
+}

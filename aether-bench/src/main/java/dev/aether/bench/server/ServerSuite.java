@@ -1,0 +1,141 @@
+package dev.aether.bench.server;
+
+import static dev.aether.bench.server.Percentiles.median;
+import static dev.aether.bench.server.Percentiles.ms;
+import static dev.aether.bench.server.Percentiles.spread;
+
+import dev.aether.bench.Case;
+import dev.aether.bench.Result;
+import dev.aether.bench.Suite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code server} suite (issue 15, "Performance"): commands through a node's HTTP API against the same
+ * commands through its in-process gateway ({@code sendMessage}), on one node in this JVM as
+ * {@code aether serve} runs it on the embedded default ({@link ServerRig}).
+ *
+ * <p>Goal (issue 15): HTTP commands/s with 64 concurrent keep-alive clients at least 0.5x the in-process
+ * rate. The one-at-a-time case gives the p50/p99 of one command over HTTP.
+ */
+public final class ServerSuite implements Suite {
+
+  static final int CLIENTS = 64;
+  static final int PER_CLIENT = 40;
+  static final int SEQUENTIAL = 400;
+  static final int ACCOUNTS = 1024;
+  static final double GOAL = 0.5;
+  static final String CONCURRENT = CLIENTS + " concurrent clients, Deposit (one command each at a time)";
+  static final String ONE = "one command at a time, Deposit";
+  private static final String HTTP = "http ";
+  private static final String LOCAL = "in-process ";
+
+  private final ServerRig rig;
+  private final Percentiles percentiles = new Percentiles();
+
+  /**
+   * Starts the node (its nats-server, HTTP on a free port) and opens the accounts.
+   *
+   * @throws IllegalStateException when the node cannot start
+   */
+  public ServerSuite() {
+    try {
+      rig = ServerRig.start(ACCOUNTS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the server suite's node", e);
+    }
+  }
+
+  @Override
+  public String id() {
+    return "server";
+  }
+
+  @Override
+  public String title() {
+    return "Server: commands over HTTP vs in process";
+  }
+
+  @Override
+  public String description() {
+    return "One `AetherNode` (aether-server) in this JVM, started as `aether serve` starts it on the embedded"
+        + " default: its own nats-server (JetStream, file storage, a temporary data directory), HTTP on a"
+        + " loopback port, a bank model (`Open`, `Deposit` with a guard; model-driven behaviour), "
+        + String.format(Locale.ROOT, "%,d", ACCOUNTS) + " accounts opened before the runs. \"Aether\" columns:"
+        + " `POST /v1/actors/Account/{id}/commands/Deposit` with a fresh `Idempotency-Key`, from"
+        + " `java.net.http.HttpClient` (HTTP/1.1, keep-alive: one pooled connection per concurrent client),"
+        + " each answer checked (200, not a duplicate). \"Raw\" columns: the same deposits through the same"
+        + " node's gateway in process (`gateway().sendMessage(RuntimeMessage.of(...)).get()`): the HTTP layer"
+        + " is the difference. Both sides alternate run by run; the clients (virtual threads) run in the same"
+        + " JVM as the node, on the same cores.\n\n"
+        + "- **" + CONCURRENT + "**: " + CLIENTS + " clients x " + PER_CLIENT + " deposits per run, client c"
+        + " rotating over its own " + ACCOUNTS / CLIENTS + " accounts, closed loop.\n"
+        + "- **" + ONE + "**: " + SEQUENTIAL + " deposits per run from one client, to a different account each"
+        + " time; latency = the caller's wait per command.";
+  }
+
+  @Override
+  public Map<String, String> facts() {
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("node", rig.uri().toString());
+    facts.put("nats-server", System.getenv().getOrDefault("AETHER_NATS_SERVER", "from PATH"));
+    return facts;
+  }
+
+  @Override
+  public List<Case> cases() {
+    return List.of(
+        Case.compared(CONCURRENT, "1 command",
+            new Commands(rig, percentiles, HTTP + CONCURRENT, CLIENTS, PER_CLIENT, rig::depositOverHttp),
+            new Commands(rig, percentiles, LOCAL + CONCURRENT, CLIENTS, PER_CLIENT, rig::depositInProcess)),
+        Case.compared(ONE, "1 command",
+            new Commands(rig, percentiles, HTTP + ONE, 1, SEQUENTIAL, rig::depositOverHttp),
+            new Commands(rig, percentiles, LOCAL + ONE, 1, SEQUENTIAL, rig::depositInProcess)));
+  }
+
+  @Override
+  public String notes(List<Result> results) {
+    StringBuilder md = new StringBuilder();
+    for (Result r : results) {
+      if (r.benchmarkCase().name().equals(CONCURRENT)) {
+        double ratio = r.ratio().orElse(Double.NaN);
+        md.append(String.format(Locale.ROOT, "Goal (issue 15): HTTP commands/s with %d concurrent clients >= %.1fx"
+            + " the in-process rate: **%.2fx**, %s.%n%n", CLIENTS, GOAL, ratio, ratio >= GOAL ? "met" : "not met"));
+      }
+    }
+    md.append("Latency per command; each figure the median over the measured runs of that run's percentile,"
+        + " [min - max] over the runs.\n\n| case | side | p50 | p99 | p50 HTTP / in-process |\n"
+        + "|---|---|--:|--:|--:|\n");
+    for (Result r : results) {
+      String name = r.benchmarkCase().name();
+      int runs = r.subject().runs();
+      List<Double> httpP50 = percentiles.perRun(HTTP + name, runs, 0.5);
+      List<Double> localP50 = percentiles.perRun(LOCAL + name, runs, 0.5);
+      md.append("| ").append(name).append(" | HTTP | ").append(spread(httpP50)).append(" | ")
+          .append(spread(percentiles.perRun(HTTP + name, runs, 0.99))).append(" | ")
+          .append(String.format(Locale.ROOT, "%.2fx", median(httpP50) / median(localP50))).append(" |\n");
+      md.append("| ").append(name).append(" | in process | ").append(spread(localP50)).append(" | ")
+          .append(spread(percentiles.perRun(LOCAL + name, runs, 0.99))).append(" | |\n");
+    }
+    for (Result r : results) {
+      if (r.benchmarkCase().name().equals(ONE)) {
+        int runs = r.subject().runs();
+        md.append(String.format(Locale.ROOT, "%nOne command over HTTP: p50 %s, p99 %s (in process: p50 %s, p99 %s).%n",
+            ms(median(percentiles.perRun(HTTP + ONE, runs, 0.5))),
+            ms(median(percentiles.perRun(HTTP + ONE, runs, 0.99))),
+            ms(median(percentiles.perRun(LOCAL + ONE, runs, 0.5))),
+            ms(median(percentiles.perRun(LOCAL + ONE, runs, 0.99)))));
+      }
+    }
+    return md.toString();
+  }
+
+  @Override
+  public void close() {
+    rig.close();
+  }
+}
