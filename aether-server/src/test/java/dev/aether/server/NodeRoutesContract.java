@@ -104,6 +104,12 @@ abstract class NodeRoutesContract {
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.json().get("error").asText()).isEqualTo("INVALID_JSON");
     assertThat(a.body()).doesNotContain("Exception").doesNotContain("jackson");
+    Api.Answer duplicate = api.command("Account", id(), "Open", "{\"owner\":\"a\",\"owner\":\"b\"}");
+    assertThat(duplicate.status()).isEqualTo(400);
+    assertThat(duplicate.json().get("message").asText()).contains("Duplicate field 'owner'");
+    Api.Answer array = api.command("Account", id(), "Open", "[1]");
+    assertThat(array.status()).isEqualTo(400);
+    assertThat(array.json().get("fields").get(0).get("field").asText()).isEqualTo("payload");
   }
 
   @Test
