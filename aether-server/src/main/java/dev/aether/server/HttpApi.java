@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
@@ -31,18 +32,25 @@ final class HttpApi {
         .build();
   }
 
+  /** A service and the path it is registered under. */
+  record Mount(String prefix, HttpService service) {}
+
+  /** Every resource's service, one per resource; the OpenAPI test reads the routes they register. */
+  static java.util.List<Mount> mounts(NodeServices node) {
+    ActorService actors = new ActorService(node);
+    return java.util.List.of(new Mount("/v1/actors", actors), new Mount("/v1/actors", new EventStreamService(node, actors)),
+        new Mount("/v1/readmodels", new ReadModelService(node)), new Mount("/v1/model", new ModelService(node)),
+        new Mount("/v1/cluster", new ClusterService(node)), new Mount("/health", new HealthService(node)),
+        new Mount("/metrics", new MetricsService(node)), new Mount("/openapi.json", new OpenApiService()));
+  }
+
   static void routing(HttpRouting.Builder routing, NodeConfig config, NodeServices node) {
     config.authToken().ifPresent(token -> routing.addFilter(
         (chain, req, res) -> authenticate(token.getBytes(StandardCharsets.UTF_8), chain, req, res)));
-    ActorService actors = new ActorService(node);
-    routing.register("/v1/actors", actors, new EventStreamService(node, actors))
-        .register("/v1/readmodels", new ReadModelService(node))
-        .register("/v1/model", new ModelService(node))
-        .register("/v1/cluster", new ClusterService(node))
-        .register("/health", new HealthService(node))
-        .register("/metrics", new MetricsService(node))
-        .register("/openapi.json", new OpenApiService())
-        .any((req, res) -> Json.send(res, 404, error(new ApiException(404, "NOT_FOUND",
+    for (Mount mount : mounts(node)) {
+      routing.register(mount.prefix(), mount.service());
+    }
+    routing.any((req, res) -> Json.send(res, 404, error(new ApiException(404, "NOT_FOUND",
             "no route " + req.prologue().method().text() + " " + req.path().path()))))
         .error(Throwable.class, HttpApi::fail);
   }

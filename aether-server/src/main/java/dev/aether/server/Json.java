@@ -27,7 +27,25 @@ final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
 
+  /** The body reader of one set of payload limits (rebuilt only when the limits change). */
+  private record Reader(PayloadLimits limits, ObjectMapper mapper) {}
+
+  private static volatile Reader reader;
+
   private Json() {}
+
+  private static ObjectMapper reader(PayloadLimits limits) {
+    Reader current = reader;
+    if (current == null || !current.limits().equals(limits)) {
+      JsonMapper mapper = JsonMapper.builder(MAPPER.getFactory().copy().setStreamReadConstraints(
+          StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth() + 1)
+              .maxStringLength(limits.maxStringLength()).build()))
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      current = new Reader(limits, mapper);
+      reader = current;
+    }
+    return current.mapper();
+  }
 
   /** Writes a JSON answer. */
   static void send(ServerResponse res, int status, Object body) {
@@ -65,10 +83,7 @@ final class Json {
       return Map.of();
     }
     PayloadLimits limits = PayloadLimits.current();
-    JsonMapper mapper = JsonMapper.builder(MAPPER.getFactory().copy().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth() + 1)
-            .maxStringLength(limits.maxStringLength()).build()))
-        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
+    ObjectMapper mapper = reader(limits);
     Object value;
     try {
       value = mapper.readValue(body, Object.class);

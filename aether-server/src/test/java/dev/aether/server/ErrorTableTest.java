@@ -1,0 +1,44 @@
+package dev.aether.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aether.InvalidInputException;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.FieldError;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.store.StoreUnavailableException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ErrorTableTest {
+
+  @Test
+  void everyRejectionReason_hasAStatus_transientOnesNeverA4xxButOverloadedOrConflict() {
+    for (RejectionReason reason : RejectionReason.values()) {
+      int status = ErrorTable.status(reason);
+      assertThat(status).as(reason.name()).isBetween(400, 599);
+      if (reason.isTransient() && status < 500) {
+        assertThat(reason).isIn(RejectionReason.OVERLOADED, RejectionReason.CONFLICT);
+      }
+    }
+  }
+
+  @Test
+  void rejected_keepsReasonMessageAndFields() {
+    ApiException e = ErrorTable.of(new CommandResult.Rejected("c1", RejectionReason.INVALID_PAYLOAD, "bad",
+        List.of(new FieldError("payload.amount", "must be at least 1"))));
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.code()).isEqualTo("INVALID_PAYLOAD");
+    assertThat(e.fields()).containsExactly(new ApiException.Field("payload.amount", "must be at least 1"));
+  }
+
+  @Test
+  void exceptions_mappedWithoutClassNames() {
+    assertThat(ErrorTable.of(new InvalidInputException("actorId", "must not be blank")).fields())
+        .containsExactly(new ApiException.Field("actorId", "must not be blank"));
+    assertThat(ErrorTable.of(new StoreUnavailableException("down", null)).status()).isEqualTo(503);
+    ApiException unexpected = ErrorTable.of(new IllegalStateException("secret internals"));
+    assertThat(unexpected.status()).isEqualTo(500);
+    assertThat(unexpected.getMessage()).doesNotContain("secret").doesNotContain("IllegalState");
+  }
+}

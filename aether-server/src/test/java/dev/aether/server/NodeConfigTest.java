@@ -1,0 +1,167 @@
+package dev.aether.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+
+  @TempDir
+  Path dir;
+
+  private Path file(String yaml) throws IOException {
+    Path file = dir.resolve("aether.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private static InvalidConfigException refused(Optional<Path> file, Map<String, String> env,
+      Map<String, String> flags) {
+    try {
+      NodeConfig.resolve(file, env, flags);
+    } catch (InvalidConfigException e) {
+      return e;
+    }
+    throw new AssertionError("accepted");
+  }
+
+  @Test
+  void defaults_whenNothingIsGiven() {
+    NodeConfig config = NodeConfig.resolve(Optional.empty(), Map.of(), Map.of());
+    assertThat(config.store()).isEqualTo(StoreKind.NATS);
+    assertThat(config.natsUrl()).isEmpty();
+    assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of(".aether"));
+    assertThat(config.commandTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.maxBodyBytes()).isEqualTo(1_048_576);
+    assertThat(config.cluster()).isFalse();
+    assertThat(config.authToken()).isEmpty();
+  }
+
+  @Test
+  void precedence_flagsOverEnvOverFile() throws IOException {
+    Path file = file("http:\n  port: 1111\n  host: 0.0.0.0\nnamespace: fromfile\nnode-id: file-node\n");
+    Map<String, String> env = Map.of("AETHER_HTTP_PORT", "2222", "AETHER_NAMESPACE", "fromenv",
+        "AETHER_URL", "ignored: the CLI's, not a node key");
+    NodeConfig config = NodeConfig.resolve(Optional.of(file), env, Map.of("http.port", "3333"));
+    assertThat(config.httpPort()).isEqualTo(3333);
+    assertThat(config.namespace()).isEqualTo("fromenv");
+    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.nodeId()).isEqualTo("file-node");
+  }
+
+  @Test
+  void everyKey_readFromTheFile_dottedOrNested() throws IOException {
+    Path file = file("""
+        model: bank.yaml
+        nats.url: nats://10.0.0.1:4222
+        store: nats
+        http: {host: localhost, port: 0, max-body-bytes: 4096}
+        namespace: shop
+        node-id: n-2
+        data-dir: /tmp/x
+        auth: {token: abcdefghijklmnopq}
+        command.timeout: 750ms
+        cluster: true
+        runtime: {mailbox-capacity: 700}
+        """);
+    NodeConfig config = NodeConfig.resolve(Optional.of(file), Map.of(), Map.of());
+    assertThat(config.model()).contains(Path.of("bank.yaml"));
+    assertThat(config.natsUrl()).contains("nats://10.0.0.1:4222");
+    assertThat(config.httpPort()).isZero();
+    assertThat(config.maxBodyBytes()).isEqualTo(4096);
+    assertThat(config.authToken()).contains("abcdefghijklmnopq");
+    assertThat(config.commandTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(config.cluster()).isTrue();
+    assertThat(config.runtimeSettings()).containsEntry("aether.runtime.mailbox-capacity", "700");
+  }
+
+  @Test
+  void badPort_fromEnv_namesKeyValueAndVariable() {
+    InvalidConfigException e = refused(Optional.empty(), Map.of("AETHER_HTTP_PORT", "abc"), Map.of());
+    assertThat(e.key()).isEqualTo("http.port");
+    assertThat(e.source()).isEqualTo("AETHER_HTTP_PORT");
+    assertThat(e.getMessage()).isEqualTo("http.port: \"abc\": is not a port (0..65535; 0 = a free port) "
+        + "(from AETHER_HTTP_PORT)");
+  }
+
+  @Test
+  void badValues_eachNamedWithItsSource() throws IOException {
+    assertThat(refused(Optional.empty(), Map.of(), Map.of("store", "disk")).getMessage())
+        .startsWith("store: \"disk\"").endsWith("(from the command line (store))");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_COMMAND_TIMEOUT", "soon"), Map.of()).key())
+        .isEqualTo("command.timeout");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_NATS_URL", "http://x"), Map.of()).key())
+        .isEqualTo("nats.url");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_HTTP_PORT", "70000"), Map.of()).key())
+        .isEqualTo("http.port");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_CLUSTER", "yes"), Map.of()).key()).isEqualTo("cluster");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_HTTP_MAX_BODY_BYTES", "10"), Map.of()).key())
+        .isEqualTo("http.max-body-bytes");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_NODE_ID", "a b"), Map.of()).key()).isEqualTo("node-id");
+    InvalidConfigException token = refused(Optional.empty(), Map.of("AETHER_AUTH_TOKEN", "short"), Map.of());
+    assertThat(token.key()).isEqualTo("auth.token");
+    assertThat(token.getMessage()).doesNotContain("short");
+    Path file = file("namespace: \"bad namespace!\"\n");
+    InvalidConfigException ns = refused(Optional.of(file), Map.of(), Map.of());
+    assertThat(ns.key()).isEqualTo("namespace");
+    assertThat(ns.source()).isEqualTo(file.toString());
+    assertThat(refused(Optional.empty(), Map.of(), Map.of("runtime.mailbox-capacity", "0")).key())
+        .isEqualTo("runtime.mailbox-capacity");
+  }
+
+  @Test
+  void unknownKeyInTheFile_isRefused() throws IOException {
+    Path file = file("http:\n  prot: 8080\n");
+    InvalidConfigException e = refused(Optional.of(file), Map.of(), Map.of());
+    assertThat(e.key()).isEqualTo("http.prot");
+    assertThat(e.getMessage()).contains("unknown key");
+    assertThat(refused(Optional.empty(), Map.of(), Map.of("htp.port", "1")).key()).isEqualTo("htp.port");
+  }
+
+  @Test
+  void missingOrMalformedFile_isRefused() throws IOException {
+    assertThat(refused(Optional.of(dir.resolve("none.yaml")), Map.of(), Map.of()).getMessage())
+        .contains("no such file");
+    assertThat(refused(Optional.of(file("http: [1, 2\n")), Map.of(), Map.of()).key()).isEqualTo("config");
+    assertThat(refused(Optional.of(file("- 1\n")), Map.of(), Map.of()).getMessage()).contains("map of keys");
+  }
+
+  @Test
+  void crossKeyRules_clusterOrNatsUrlWithMemory_refused() {
+    InvalidConfigException cluster = refused(Optional.empty(), Map.of("AETHER_STORE", "memory"),
+        Map.of("cluster", "true"));
+    assertThat(cluster.key()).isEqualTo("cluster");
+    InvalidConfigException nats = refused(Optional.empty(), Map.of("AETHER_NATS_URL", "nats://h:1"),
+        Map.of("store", "memory"));
+    assertThat(nats.key()).isEqualTo("store");
+  }
+
+  @Test
+  void natsCredentials_passedThroughAndChecked() {
+    NodeConfig config = NodeConfig.resolve(Optional.empty(), Map.of("AETHER_NATS_USER", "u",
+        "AETHER_NATS_PASSWORD", "p", "AETHER_NATS_TLS", "true"), Map.of());
+    assertThat(config.natsSettings()).containsEntry("aether.nats.user", "u").containsEntry("aether.nats.tls", "true");
+    assertThat(config.toString()).doesNotContain("p,").doesNotContain("password");
+    InvalidConfigException alone = refused(Optional.empty(), Map.of("AETHER_NATS_USER", "u"), Map.of());
+    assertThat(alone.key()).startsWith("nats.");
+  }
+
+  @Test
+  void builder_refusesBadValuesAtOnce() {
+    assertThatThrownBy(() -> NodeConfig.builder().httpPort(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NodeConfig.builder().commandTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NodeConfig.builder().store(StoreKind.MEMORY).cluster(true).build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.aether.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsServerExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The failure statuses produced by real failures: 503, 504, 429; and a node restarted on its data directory. */
+@Tag("nats")
+class NodeFailuresIT {
+
+  @RegisterExtension
+  static NatsServerExtension nats = NatsServerExtension.perMethod();
+
+  @TempDir
+  Path dir;
+
+  private AetherNode start(NatsServer server, NodeConfig.Builder builder) {
+    return AetherNode.start(builder.httpPort(0).model(TestModels.bank(dir)).natsUrl(server.url())
+        .dataDir(dir).build());
+  }
+
+  @Test
+  void storeDown_503_andNotReady(NatsServer server) {
+    try (AetherNode node = start(server, NodeConfig.builder())) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "a", "Open", "{\"owner\":\"ann\"}").status()).isEqualTo(200);
+      server.stop();
+      await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/health/ready").status() == 503);
+      assertThat(api.get("/health/ready").json().get("checks").get("store").asText()).isEqualTo("DOWN");
+      assertThat(api.get("/health/live").status()).isEqualTo(200);
+      Api.Answer a = api.command("Account", "a", "Deposit", "{\"amount\":1}");
+      assertThat(a.status()).as(a.toString()).isEqualTo(503);
+      assertThat(a.json().get("error").asText()).isEqualTo("STORE_UNAVAILABLE");
+    }
+  }
+
+  @Test
+  void noOutcomeWithinTheDeadline_504_thenTheResendIsAnsweredOnce(NatsServer server) {
+    try (AetherNode node = start(server, NodeConfig.builder())) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "b", "Open", "{\"owner\":\"ann\"}").status()).isEqualTo(200);
+      ProcessHandle process = Processes.natsServerUnder(server.logFile().getParent());
+      Processes.signal(process, "STOP");
+      Api.Answer late;
+      try {
+        late = api.command("Account", "b", "Deposit", "{\"amount\":3}", "X-Aether-Timeout", "300ms",
+            "Idempotency-Key", "dep-b");
+      } finally {
+        Processes.signal(process, "CONT");
+      }
+      assertThat(late.status()).as(late.toString()).isEqualTo(504);
+      assertThat(late.json().get("error").asText()).isEqualTo("TIMEOUT");
+      assertThat(late.header("Idempotency-Key")).contains("dep-b");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Api.Answer resend = api.command("Account", "b", "Deposit", "{\"amount\":3}", "Idempotency-Key", "dep-b");
+        assertThat(resend.status()).as(resend.toString()).isEqualTo(200);
+      });
+      assertThat(api.get("/v1/actors/Account/b").json().get("state").get("balance").asLong()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void fullMailbox_429Overloaded(NatsServer server) {
+    NodeConfig.Builder builder = NodeConfig.builder().runtimeSetting("mailbox-capacity", "1")
+        .runtimeSetting("group-commit-limit", "1");
+    try (AetherNode node = start(server, builder)) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "c", "Open", "{\"owner\":\"ann\"}").status()).isEqualTo(200);
+      ProcessHandle process = Processes.natsServerUnder(server.logFile().getParent());
+      Processes.signal(process, "STOP");
+      List<Integer> statuses = new ArrayList<>();
+      try {
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          sent.add(api.client().sendAsync(api.request("/v1/actors/Account/c/commands/Deposit",
+                  "Content-Type", "application/json", "X-Aether-Timeout", "2s")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"amount\":1}")).build(),
+              HttpResponse.BodyHandlers.ofString()));
+        }
+        // the first is in the blocked append, the second fills the mailbox of one: the others are refused at once
+        await().atMost(Duration.ofSeconds(20)).until(() -> sent.stream().filter(CompletableFuture::isDone).count() >= 3);
+        sent.stream().filter(CompletableFuture::isDone).forEach(f -> statuses.add(f.join().statusCode()));
+        String body = sent.stream().filter(CompletableFuture::isDone).map(f -> f.join().body())
+            .filter(b -> b.contains("OVERLOADED")).findFirst().orElse("");
+        assertThat(body).contains("\"error\":\"OVERLOADED\"");
+      } finally {
+        Processes.signal(process, "CONT");
+      }
+      assertThat(statuses).contains(429);
+    }
+  }
+
+  @Test
+  void restartedOnTheSameDataDirectory_servesTheSameState(@TempDir Path data) {
+    NodeConfig config = NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)).dataDir(data).build();
+    try (AetherNode node = AetherNode.start(config)) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "d", "Open", "{\"owner\":\"ann\",\"initialDeposit\":70}").status())
+          .isEqualTo(200);
+      assertThat(api.command("Account", "d", "Withdraw", "{\"amount\":20}", "Idempotency-Key", "w-1").status())
+          .isEqualTo(200);
+    }
+    assertThat(Files.isDirectory(data.resolve("nats").resolve("store"))).isTrue();
+    try (AetherNode node = AetherNode.start(config)) {
+      Api api = new Api(node.uri());
+      Api.Answer state = api.get("/v1/actors/Account/d");
+      assertThat(state.json().get("state").get("balance").asLong()).isEqualTo(50);
+      assertThat(state.json().get("version").asLong()).isEqualTo(3);
+      Api.Answer resent = api.command("Account", "d", "Withdraw", "{\"amount\":20}", "Idempotency-Key", "w-1");
+      assertThat(resent.json().get("duplicate").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void embeddedDefault_withoutANatsServer_saysWhatToSet() {
+    NodeConfig config = NodeConfig.builder().httpPort(0).dataDir(dir).build();
+    assertThatThrownBy(() -> AetherNode.start(config, Map.of("AETHER_NATS_SERVER", "/nonexistent/nats-server")))
+        .isInstanceOf(NodeStartException.class)
+        .hasMessageContaining("AETHER_NATS_SERVER")
+        .hasMessageContaining("--store memory");
+  }
+
+  @Test
+  void modelWithErrors_refusedAtStart_withPaths() throws Exception {
+    Path model = dir.resolve("broken.yaml");
+    Files.writeString(model, TestModels.bankYaml().replace("emits: [Withdrawn]", "emits: [Withdrawnn]"));
+    NodeConfig config = NodeConfig.builder().httpPort(0).store(StoreKind.MEMORY).model(model).build();
+    assertThatThrownBy(() -> AetherNode.start(config)).isInstanceOf(NodeStartException.class)
+        .hasMessageContaining("aggregates.Account.commands.Withdraw.emits");
+  }
+}

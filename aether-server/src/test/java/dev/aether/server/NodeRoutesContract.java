@@ -1,0 +1,252 @@
+package dev.aether.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every route of the HTTP API on a real socket, run by each store setting (embedded nats-server, external
+ * nats-server, memory): one node per class, fresh actor ids per test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class NodeRoutesContract {
+
+  AetherNode node;
+  Api api;
+
+  /** The store settings of the subclass (store kind, NATS URL, data directory). */
+  abstract NodeConfig.Builder store(NodeConfig.Builder builder, Path dir);
+
+  @BeforeAll
+  void startNode(@TempDir Path dir) {
+    NodeConfig config = store(NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)), dir).build();
+    node = AetherNode.start(config);
+    api = new Api(node.uri());
+  }
+
+  @AfterAll
+  void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  static String id() {
+    return "acc-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  Api.Answer open(String id, int deposit) {
+    Api.Answer a = api.command("Account", id, "Open", "{\"owner\":\"ann\",\"initialDeposit\":" + deposit + "}");
+    assertThat(a.status()).as(a.toString()).isEqualTo(200);
+    return a;
+  }
+
+  @Test
+  void command_accepted_answersVersionEventsAndGeneratedKey() {
+    Api.Answer a = open(id(), 100);
+    JsonNode body = a.json();
+    assertThat(body.get("version").asLong()).isEqualTo(2);
+    assertThat(body.get("duplicate").asBoolean()).isFalse();
+    assertThat(body.get("events")).hasSize(2);
+    assertThat(body.get("events").get(0).get("eventType").asText()).isEqualTo("Opened");
+    assertThat(a.header("Idempotency-Key")).contains(body.get("commandId").asText());
+    assertThat(body.get("commandId").asText()).hasSize(36);
+  }
+
+  @Test
+  void command_sameIdempotencyKeyTwice_storesOnce() {
+    String id = id();
+    open(id, 0);
+    Api.Answer first = api.command("Account", id, "Deposit", "{\"amount\":5}", "Idempotency-Key", "dep-1");
+    Api.Answer second = api.command("Account", id, "Deposit", "{\"amount\":5}", "Idempotency-Key", "dep-1");
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(first.json().get("duplicate").asBoolean()).isFalse();
+    assertThat(second.json().get("duplicate").asBoolean()).isTrue();
+    assertThat(second.json().get("version")).isEqualTo(first.json().get("version"));
+    assertThat(second.header("Idempotency-Key")).contains("dep-1");
+    JsonNode state = api.get("/v1/actors/Account/" + id).json();
+    assertThat(state.get("state").get("balance").asLong()).isEqualTo(5);
+    assertThat(api.get("/v1/actors/Account/" + id + "/events").json().get("events")).hasSize(2);
+  }
+
+  @Test
+  void command_correlationId_reachesTheEvents() {
+    String id = id();
+    Api.Answer a = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "X-Correlation-Id", "corr-7");
+    assertThat(a.json().get("events").get(0).get("metadata").get("correlationId").asText()).isEqualTo("corr-7");
+  }
+
+  @Test
+  void command_invalidPayload_400WithFields() {
+    Api.Answer a = api.command("Account", id(), "Open", "{\"owner\":\"\",\"extra\":1}");
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.json().get("error").asText()).isEqualTo("INVALID_PAYLOAD");
+    List<String> fields = new ArrayList<>();
+    a.json().get("fields").forEach(f -> fields.add(f.get("field").asText()));
+    assertThat(fields).contains("payload.owner", "payload.extra");
+  }
+
+  @Test
+  void command_malformedJson_400() {
+    Api.Answer a = api.command("Account", id(), "Open", "{\"owner\":");
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.json().get("error").asText()).isEqualTo("INVALID_JSON");
+    assertThat(a.body()).doesNotContain("Exception").doesNotContain("jackson");
+    Api.Answer duplicate = api.command("Account", id(), "Open", "{\"owner\":\"a\",\"owner\":\"b\"}");
+    assertThat(duplicate.status()).isEqualTo(400);
+    assertThat(duplicate.json().get("message").asText()).contains("Duplicate field 'owner'");
+    Api.Answer array = api.command("Account", id(), "Open", "[1]");
+    assertThat(array.status()).isEqualTo(400);
+    assertThat(array.json().get("fields").get(0).get("field").asText()).isEqualTo("payload");
+  }
+
+  @Test
+  void command_badTimeoutHeader_400NamingTheHeader() {
+    Api.Answer a = api.command("Account", id(), "Open", "{\"owner\":\"a\"}", "X-Aether-Timeout", "soon");
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.json().get("fields").get(0).get("field").asText()).isEqualTo("X-Aether-Timeout");
+  }
+
+  @Test
+  void command_unknownTypeOrCommand_404() {
+    Api.Answer type = api.command("Nope", id(), "Open", "{}");
+    Api.Answer command = api.command("Account", id(), "Fly", "{}");
+    assertThat(type.status()).isEqualTo(404);
+    assertThat(type.json().get("error").asText()).isEqualTo("UNKNOWN_AGGREGATE");
+    assertThat(command.status()).isEqualTo(404);
+    assertThat(command.json().get("error").asText()).isEqualTo("UNKNOWN_COMMAND");
+  }
+
+  @Test
+  void command_businessRule_409WithReason() {
+    String id = id();
+    open(id, 10);
+    Api.Answer a = api.command("Account", id, "Withdraw", "{\"amount\":50}");
+    assertThat(a.status()).isEqualTo(409);
+    assertThat(a.json().get("error").asText()).isEqualTo("BUSINESS_RULE");
+    assertThat(a.json().get("message").asText()).contains("insufficient funds");
+  }
+
+  @Test
+  void command_bodyOverTheLimit_413() {
+    String big = "{\"owner\":\"" + "x".repeat((int) NodeConfig.DEFAULT_MAX_BODY_BYTES) + "\"}";
+    Api.Answer a = api.command("Account", id(), "Open", big);
+    assertThat(a.status()).isEqualTo(413);
+    assertThat(a.json().get("error").asText()).isEqualTo("BODY_TOO_LARGE");
+  }
+
+  @Test
+  void state_answersStateAndVersion() {
+    String id = id();
+    open(id, 30);
+    JsonNode state = api.get("/v1/actors/Account/" + id).json();
+    assertThat(state.get("version").asLong()).isEqualTo(2);
+    assertThat(state.get("state").get("owner").asText()).isEqualTo("ann");
+    assertThat(state.get("state").get("balance").asLong()).isEqualTo(30);
+    assertThat(api.get("/v1/actors/Nope/" + id).status()).isEqualTo(404);
+  }
+
+  @Test
+  void events_pagedWithFromAndLimit() {
+    String id = id();
+    open(id, 1);
+    for (int i = 0; i < 3; i++) {
+      api.command("Account", id, "Deposit", "{\"amount\":1}");
+    }
+    JsonNode page = api.get("/v1/actors/Account/" + id + "/events?from=2&limit=2").json();
+    assertThat(page.get("events")).hasSize(2);
+    assertThat(page.get("events").get(0).get("version").asLong()).isEqualTo(2);
+    assertThat(page.get("next").asLong()).isEqualTo(4);
+    JsonNode rest = api.get("/v1/actors/Account/" + id + "/events?from=4").json();
+    assertThat(rest.get("events")).hasSize(2);
+    assertThat(rest.get("next").asLong()).isEqualTo(6);
+    assertThat(api.get("/v1/actors/Account/" + id + "/events?from=x").status()).isEqualTo(400);
+  }
+
+  @Test
+  void eventStream_inOrder_andResumedFromLastEventId() {
+    String id = id();
+    open(id, 1);
+    String path = "/v1/actors/Account/" + id + "/events/stream";
+    Thread writer = Thread.ofVirtual().start(() -> {
+      for (int i = 0; i < 3; i++) {
+        api.command("Account", id, "Deposit", "{\"amount\":1}");
+      }
+    });
+    List<Sse.Event> events = Sse.first(api.client(), api.request(path).GET().build(), 5);
+    assertThat(events).extracting(Sse.Event::id).containsExactly("1", "2", "3", "4", "5");
+    assertThat(events.get(0).name()).isEqualTo("Opened");
+    assertThat(events.get(4).data()).contains("\"version\":5");
+    List<Sse.Event> resumed = Sse.first(api.client(),
+        api.request(path, "Last-Event-ID", "3").GET().build(), 2);
+    assertThat(resumed).extracting(Sse.Event::id).containsExactly("4", "5");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !writer.isAlive());
+  }
+
+  @Test
+  void readModel_rowAfterCommands() {
+    String id = id();
+    open(id, 40);
+    api.command("Account", id, "Withdraw", "{\"amount\":15}");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Api.Answer row = api.get("/v1/readmodels/Balances/" + id);
+      assertThat(row.status()).as(row.toString()).isEqualTo(200);
+      assertThat(row.json().get("row").get("balance").asLong()).isEqualTo(25);
+    });
+    assertThat(api.get("/v1/readmodels/Nope/" + id).json().get("error").asText()).isEqualTo("UNKNOWN_READ_MODEL");
+    assertThat(api.get("/v1/readmodels/Balances/nobody").status()).isEqualTo(404);
+  }
+
+  @Test
+  void model_getDescribes_putValidatesWithPaths() {
+    JsonNode model = api.get("/v1/model").json();
+    assertThat(model.get("name").asText()).isEqualTo("bank");
+    assertThat(model.get("aggregates").get("Account").get("commands").toString()).contains("Deposit");
+    Api.Answer broken = api.put("/v1/model", "application/yaml", TestModels.bankYaml()
+        .replace("state.balance >= cmd.amount", "state.balanse >= cmd.amount")
+        .replace("emits: [Withdrawn]", "emits: [Withdrawnn]"));
+    assertThat(broken.status()).as(broken.toString()).isEqualTo(400);
+    assertThat(broken.json().get("error").asText()).isEqualTo("INVALID_MODEL");
+    List<String> paths = new ArrayList<>();
+    broken.json().get("fields").forEach(f -> paths.add(f.get("field").asText()));
+    assertThat(paths).anyMatch(p -> p.startsWith("aggregates.Account.commands.Withdraw.guards"))
+        .anyMatch(p -> p.startsWith("aggregates.Account.commands.Withdraw.emits"));
+    Api.Answer loaded = api.put("/v1/model", "application/yaml", TestModels.bankYaml());
+    assertThat(loaded.status()).as(loaded.toString()).isEqualTo(200);
+    Api.Answer json = api.put("/v1/model", "application/json", TestModels.bankJson());
+    assertThat(json.status()).as(json.toString()).isEqualTo(200);
+    Api.Answer badJson = api.put("/v1/model", "application/json", "{\"name\": \"x\", \"aggregates\": 5}");
+    assertThat(badJson.status()).as(badJson.toString()).isEqualTo(400);
+    assertThat(badJson.json().get("fields").get(0).get("field").asText()).isEqualTo("aggregates");
+    assertThat(api.put("/v1/model", "text/plain", "x").status()).isEqualTo(415);
+  }
+
+  @Test
+  void cluster_health_metrics_openapi_andUnknownRoutes() {
+    JsonNode cluster = api.get("/v1/cluster").json();
+    assertThat(cluster.get("nodes")).isNotEmpty();
+    assertThat(api.get("/health/live").status()).isEqualTo(200);
+    Api.Answer ready = api.get("/health/ready");
+    assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+    open(id(), 1);
+    Api.Answer metrics = api.get("/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body()).contains("aether_runtime_commands_total").contains("jvm_memory_used_bytes");
+    assertThat(api.get("/openapi.json").json().get("openapi").asText()).startsWith("3.");
+    Api.Answer unknown = api.get("/v2/nothing");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("error").asText()).isEqualTo("NOT_FOUND");
+  }
+}

@@ -1,0 +1,88 @@
+package dev.aether.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private CommandLine cli(Map<String, String> env, CountDownLatch stop) {
+    return new CommandLine(new ServeCommand(env, stop)).setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true));
+  }
+
+  private Path model() throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    try (var in = getClass().getResourceAsStream("/dev/aether/server/bank.yaml")) {
+      Files.write(file, in.readAllBytes());
+    }
+    return file;
+  }
+
+  @Test
+  void badPort_exit2_oneLineNamingTheKey() {
+    int code = cli(Map.of(), new CountDownLatch(1)).execute("--http", "127.0.0.1:abc", "--store", "memory");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo(
+        "error: http.port: \"abc\": is not a port (0..65535; 0 = a free port) (from the command line (http.port))");
+  }
+
+  @Test
+  void badEnvironmentValue_exit2_namingTheVariable() {
+    int code = cli(Map.of("AETHER_STORE", "disk"), new CountDownLatch(1)).execute();
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("store").contains("AETHER_STORE").doesNotContain("Exception");
+  }
+
+  @Test
+  void noNatsServerForTheEmbeddedDefault_exit1_sayingWhatToDo() {
+    int code = cli(Map.of("AETHER_NATS_SERVER", "/nonexistent/nats-server"), new CountDownLatch(1))
+        .execute("--http", "127.0.0.1:0", "--data-dir", dir.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: nats-server not found").contains("AETHER_NATS_SERVER");
+  }
+
+  @Test
+  void serve_printsUrlAndAFirstCurlThatWorks_thenStopsWith0() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CommandLine cli = cli(Map.of(), stop);
+    String modelPath = model().toString();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--store", "memory",
+        "--http", "127.0.0.1:0", "--model", modelPath));
+    await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("Try: "));
+    Matcher url = Pattern.compile("listening on (http://\\S+)").matcher(out.toString());
+    assertThat(url.find()).as(out.toString()).isTrue();
+    Matcher curl = Pattern.compile("curl -X POST (\\S+) .* -d '(.*)'").matcher(out.toString());
+    assertThat(curl.find()).as(out.toString()).isTrue();
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(curl.group(1)))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(curl.group(2))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(curl.group(1)).startsWith(url.group(1) + "/v1/actors/Account/");
+    stop.countDown();
+    assertThat(exit.get()).isEqualTo(0);
+  }
+}
