@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -64,6 +65,7 @@ final class ServerRig implements AutoCloseable {
   private final AetherNode node;
   private final HttpClient http;
   private final List<String> accounts = new ArrayList<>();
+  private final List<RawHttpConnection> raw = new CopyOnWriteArrayList<>();
 
   private ServerRig(Path dir, AetherNode node) {
     this.dir = dir;
@@ -133,6 +135,19 @@ final class ServerRig implements AutoCloseable {
     }
   }
 
+  /** @return a new kept-alive raw connection's deposit sender; the rig closes the connection */
+  Commands.Sender rawConnection() throws IOException {
+    RawHttpConnection connection = new RawHttpConnection(uri());
+    raw.add(connection);
+    return account -> {
+      RawHttpConnection.Answer answer = connection.post("/v1/actors/" + TYPE + "/" + account + "/commands/Deposit",
+          UUID.randomUUID().toString(), "{\"amount\":1}");
+      if (answer.status() != 200 || !answer.body().contains("\"duplicate\":false")) {
+        throw new IllegalStateException("HTTP " + answer.status() + ": " + answer.body());
+      }
+    };
+  }
+
   /** @return an account's version, read through the gateway's store (HTTP GET) */
   long version(String account) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri().resolve("/v1/actors/" + TYPE + "/"
@@ -153,6 +168,13 @@ final class ServerRig implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      for (RawHttpConnection connection : raw) {
+        connection.close();
+      }
+    } catch (IOException e) {
+      // the node closes them too
+    }
     try {
       node.close();
     } finally {
