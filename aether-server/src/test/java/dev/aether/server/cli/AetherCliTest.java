@@ -2,8 +2,11 @@ package dev.aether.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -129,6 +132,30 @@ class AetherCliTest {
     assertThat(run.code()).isEqualTo(3);
     assertThat(run.err()).isEqualTo("error: cannot reach the node at " + url
         + " (connection refused; the outcome is unknown; resend with --key k-1)\n");
+  }
+
+  @Test
+  void send_noOutcomeWithinTheDeadline504_exit5_namesTheKeyToResendWith() throws IOException {
+    // The node's 504 is produced for real in the server's NodeFailuresIT (a paused nats-server); here a
+    // socket that answers as the node does checks what the CLI makes of it.
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = ("{\"error\":\"TIMEOUT\",\"message\":\"no outcome within PT0.3S\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(504, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      CliRun run = CliRun.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "send", "Account", "a",
+          "Deposit", "{}", "--key", "k-504");
+      assertThat(run.code()).isEqualTo(5);
+      assertThat(run.err()).isEqualTo("error: no outcome within PT0.3S [TIMEOUT, HTTP 504]; resend with --key k-504\n");
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test
