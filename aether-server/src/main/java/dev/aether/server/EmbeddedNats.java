@@ -138,8 +138,8 @@ final class EmbeddedNats implements AutoCloseable {
   private void restartIfUnexpected(Process exited) {
     lock.lock();
     try {
-      if (closing || exited != process) {
-        return;
+      if (closing || exited != process || jvmShuttingDown()) {
+        return; // a Ctrl-C reaches the whole process group: the server stops with the JVM, not started again
       }
       LOG.error("the embedded nats-server exited unexpectedly (code {}); starting it again on {}",
           exited.exitValue(), url());
@@ -148,6 +148,27 @@ final class EmbeddedNats implements AutoCloseable {
       LOG.error("the embedded nats-server could not be started again: {}", e.getMessage());
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** From now on an exit of the server is expected (the node is closing): it is not started again. */
+  void expectExit() {
+    lock.lock();
+    try {
+      closing = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean jvmShuttingDown() {
+    Thread probe = new Thread(() -> { });
+    try {
+      java.lang.Runtime.getRuntime().addShutdownHook(probe);
+      java.lang.Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
     }
   }
 

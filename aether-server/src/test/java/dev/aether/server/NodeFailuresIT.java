@@ -127,6 +127,27 @@ class NodeFailuresIT {
   }
 
   @Test
+  void embeddedNatsServerKilled_isStartedAgain_andKeepsTheData(@TempDir Path data) {
+    NodeConfig config = NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)).dataDir(data).build();
+    try (AetherNode node = AetherNode.start(config)) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "e", "Open", "{\"owner\":\"ann\",\"initialDeposit\":5}").status())
+          .isEqualTo(200);
+      ProcessHandle first = Processes.natsServerUnder(data);
+      Processes.signal(first, "KILL");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Api.Answer deposit = api.command("Account", "e", "Deposit", "{\"amount\":1}", "Idempotency-Key", "dep-e");
+        assertThat(deposit.status()).as(deposit.toString()).isEqualTo(200);
+      });
+      assertThat(Processes.natsServerUnder(data).pid()).isNotEqualTo(first.pid());
+      assertThat(api.get("/v1/actors/Account/e").json().get("state").get("balance").asLong()).isEqualTo(6);
+    }
+    assertThat(ProcessHandle.current().descendants().filter(p -> p.info().arguments()
+        .map(a -> String.join(" ", a).contains(data.toString())).orElse(false)).filter(ProcessHandle::isAlive))
+        .as("the embedded nats-server is stopped with the node").isEmpty();
+  }
+
+  @Test
   void embeddedDefault_withoutANatsServer_saysWhatToSet() {
     NodeConfig config = NodeConfig.builder().httpPort(0).dataDir(dir).build();
     assertThatThrownBy(() -> AetherNode.start(config, Map.of("AETHER_NATS_SERVER", "/nonexistent/nats-server")))
