@@ -148,6 +148,19 @@ class NodeFailuresIT {
   }
 
   @Test
+  void secondNodeOnTheSameDataDirectory_refused_untilTheFirstStops(@TempDir Path data) {
+    NodeConfig config = NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)).dataDir(data).build();
+    try (AetherNode first = AetherNode.start(config)) {
+      assertThatThrownBy(() -> AetherNode.start(config)).isInstanceOf(NodeStartException.class)
+          .hasMessageContaining("is in use by another running node");
+      assertThat(new Api(first.uri()).get("/health/ready").status()).isEqualTo(200);
+    }
+    try (AetherNode again = AetherNode.start(config)) {
+      assertThat(again.isReady()).isTrue();
+    }
+  }
+
+  @Test
   void embeddedDefault_withoutANatsServer_saysWhatToSet() {
     NodeConfig config = NodeConfig.builder().httpPort(0).dataDir(dir).build();
     assertThatThrownBy(() -> AetherNode.start(config, Map.of("AETHER_NATS_SERVER", "/nonexistent/nats-server")))
