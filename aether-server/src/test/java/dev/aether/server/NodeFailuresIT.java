@@ -93,7 +93,8 @@ class NodeFailuresIT {
               HttpResponse.BodyHandlers.ofString()));
         }
         // the first is in the blocked append, the second fills the mailbox of one: the others are refused at once
-        await().atMost(Duration.ofSeconds(20)).until(() -> sent.stream().filter(CompletableFuture::isDone).count() >= 3);
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> sent.stream().filter(CompletableFuture::isDone).count() >= 3);
         sent.stream().filter(CompletableFuture::isDone).forEach(f -> statuses.add(f.join().statusCode()));
         String body = sent.stream().filter(CompletableFuture::isDone).map(f -> f.join().body())
             .filter(b -> b.contains("OVERLOADED")).findFirst().orElse("");
