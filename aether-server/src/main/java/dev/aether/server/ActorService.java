@@ -63,13 +63,8 @@ final class ActorService implements HttpService {
     CommandResult result = send(message.build(), timeout);
     res.header(IDEMPOTENCY_KEY, commandId);
     switch (result) {
-      case CommandResult.Accepted accepted -> {
-        ObjectNode out = Json.object().put("commandId", accepted.commandId()).put("version", accepted.newVersion());
-        ArrayNode events = out.putArray("events");
-        accepted.events().forEach(e -> events.add(Json.event(e)));
-        out.put("duplicate", accepted.duplicate());
-        Json.send(res, 200, out);
-      }
+      case CommandResult.Accepted accepted -> res.status(200).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
+          .send(Json.accepted(accepted));
       case CommandResult.Rejected rejected -> throw ErrorTable.of(rejected);
     }
   }

@@ -21,7 +21,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -76,9 +78,12 @@ public final class AetherNode implements AutoCloseable {
   public static AetherNode start(NodeConfig config, Map<String, String> env) {
     Deque<AutoCloseable> resources = new ArrayDeque<>(); // closed in reverse order of creation
     try {
-      NodeServices services = startServices(config, env, resources);
+      List<EmbeddedNats> embedded = new ArrayList<>(1);
+      NodeServices services = startServices(config, env, resources, embedded);
       WebServer server = HttpApi.server(config, services).start();
       resources.push(server::stop);
+      resources.push(services.signals()::close); // event streams end before the server waits for requests
+      embedded.forEach(nats -> resources.push(nats::expectExit)); // first thing on close: no restart from now
       services.markServing();
       AetherNode node = new AetherNode(config, services, server, resources);
       LOG.info("Aether node {} serving {} ({})", config.nodeId(), node.uri(), services.storeDescription());
@@ -93,7 +98,7 @@ public final class AetherNode implements AutoCloseable {
   }
 
   private static NodeServices startServices(NodeConfig config, Map<String, String> env,
-      Deque<AutoCloseable> resources) {
+      Deque<AutoCloseable> resources, List<EmbeddedNats> embedded) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Meters.bindJvm(registry);
     resources.push(registry::close);
@@ -114,6 +119,7 @@ public final class AetherNode implements AutoCloseable {
     String url = config.natsUrl().orElseGet(() -> {
       EmbeddedNats nats = EmbeddedNats.start(config.dataDir(), env);
       resources.push(nats);
+      embedded.add(nats);
       return nats.url();
     });
     JetStreamConfig storeConfig = JetStreamConfig.builder().apply(config.natsSettings()).servers(url.split(","))

@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,25 +26,30 @@ import org.slf4j.LoggerFactory;
  * the same port (the node's connection reconnects). {@link #close()} stops it (SIGTERM, then SIGKILL after
  * 10 s).
  *
- * <p>Thread-safe: {@code lock} guards {@code process} and {@code closing}; starting waits for the port outside
- * any lock only in {@link #start}, before the object is shared.
+ * <p>One node per data directory: {@code <data-dir>/nats/node.lock} is locked while the server runs (a second
+ * node on the directory fails to start, naming it). A port taken between choosing and binding is retried.
+ *
+ * <p>Thread-safe: {@code lock} guards {@code process}, {@code port} and {@code closing}.
  */
 final class EmbeddedNats implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedNats.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+  private static final int PORT_ATTEMPTS = 3;
+
   private final Path binary;
   private final Path dir;
-  private final int port;
+  private final FileLock dirLock;
   private final ReentrantLock lock = new ReentrantLock();
+  private int port; // guarded by lock after start
   private Process process;
   private boolean closing;
 
-  private EmbeddedNats(Path binary, Path dir, int port) {
+  private EmbeddedNats(Path binary, Path dir, FileLock dirLock) {
     this.binary = binary;
     this.dir = dir;
-    this.port = port;
+    this.dirLock = dirLock;
   }
 
   /**
@@ -57,14 +65,52 @@ final class EmbeddedNats implements AutoCloseable {
     } catch (IOException e) {
       throw new NodeStartException("cannot create the embedded nats-server's directory " + dir + ": " + e, e);
     }
-    EmbeddedNats nats = new EmbeddedNats(binary, dir, freePort());
+    EmbeddedNats nats = new EmbeddedNats(binary, dir, lockDirectory(dir));
     nats.lock.lock();
     try {
-      nats.launch();
+      for (int attempt = 1; ; attempt++) {
+        nats.port = freePort();
+        try {
+          nats.launch();
+          return nats;
+        } catch (NodeStartException e) {
+          if (attempt == PORT_ATTEMPTS || !e.getMessage().contains("address already in use")) {
+            nats.releaseDirectory();
+            throw e;
+          }
+          LOG.info("port {} was taken meanwhile; trying another", nats.port);
+        }
+      }
     } finally {
       nats.lock.unlock();
     }
-    return nats;
+  }
+
+  /** One node per data directory: two nats-servers on one store directory would corrupt it. */
+  private static FileLock lockDirectory(Path dir) {
+    try {
+      FileChannel channel = FileChannel.open(dir.resolve("node.lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      FileLock fileLock = channel.tryLock();
+      if (fileLock == null) {
+        channel.close();
+        throw new NodeStartException("the data directory " + dir.getParent() + " is in use by another running "
+            + "node; give this one another --data-dir", null);
+      }
+      return fileLock;
+    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+      throw new NodeStartException("the data directory " + dir.getParent() + " is in use by another running node "
+          + "(" + AetherNode.message(e) + "); give this one another --data-dir", e);
+    }
+  }
+
+  private void releaseDirectory() {
+    try {
+      dirLock.release();
+      dirLock.channel().close();
+    } catch (IOException e) {
+      LOG.warn("cannot release the lock of {}: {}", dir, e.getMessage());
+    }
   }
 
   /** @return the client URL, {@code nats://127.0.0.1:<port>} */
@@ -138,8 +184,8 @@ final class EmbeddedNats implements AutoCloseable {
   private void restartIfUnexpected(Process exited) {
     lock.lock();
     try {
-      if (closing || exited != process) {
-        return;
+      if (closing || exited != process || jvmShuttingDown()) {
+        return; // a Ctrl-C reaches the whole process group: the server stops with the JVM, not started again
       }
       LOG.error("the embedded nats-server exited unexpectedly (code {}); starting it again on {}",
           exited.exitValue(), url());
@@ -148,6 +194,27 @@ final class EmbeddedNats implements AutoCloseable {
       LOG.error("the embedded nats-server could not be started again: {}", e.getMessage());
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** From now on an exit of the server is expected (the node is closing): it is not started again. */
+  void expectExit() {
+    lock.lock();
+    try {
+      closing = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean jvmShuttingDown() {
+    Thread probe = new Thread(() -> { });
+    try {
+      java.lang.Runtime.getRuntime().addShutdownHook(probe);
+      java.lang.Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
     }
   }
 
@@ -163,6 +230,7 @@ final class EmbeddedNats implements AutoCloseable {
       lock.unlock();
     }
     if (p == null || !p.isAlive()) {
+      releaseIfHeld();
       return;
     }
     p.destroy();
@@ -173,6 +241,13 @@ final class EmbeddedNats implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
+    }
+    releaseIfHeld();
+  }
+
+  private void releaseIfHeld() {
+    if (dirLock.isValid()) {
+      releaseDirectory();
     }
   }
 

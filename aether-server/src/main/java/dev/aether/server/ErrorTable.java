@@ -60,14 +60,20 @@ final class ErrorTable {
       case InvalidInputException invalid -> new ApiException(400, "INVALID_INPUT", invalid.getMessage(),
           List.of(new ApiException.Field(invalid.field(), problem(invalid))));
       case StoreUnavailableException unavailable -> new ApiException(503, "STORE_UNAVAILABLE",
-          "the store is unavailable: " + AetherNode.message(unavailable));
+          "the store is unavailable" + detail(unavailable));
       case TransientAetherException transientFailure -> new ApiException(503, "UNAVAILABLE",
-          AetherNode.message(transientFailure));
+          "temporarily unavailable" + detail(transientFailure));
       default -> {
         LOG.error("unexpected failure of a request", e);
         yield new ApiException(500, "INTERNAL", "internal error (logged by the node)");
       }
     };
+  }
+
+  /** The exception's own message (never its class name), or nothing. */
+  private static String detail(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? "" : ": " + message;
   }
 
   private static String problem(InvalidInputException e) {

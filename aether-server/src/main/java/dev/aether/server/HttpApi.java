@@ -38,10 +38,15 @@ final class HttpApi {
   /** Every resource's service, one per resource; the OpenAPI test reads the routes they register. */
   static java.util.List<Mount> mounts(NodeServices node) {
     ActorService actors = new ActorService(node);
-    return java.util.List.of(new Mount("/v1/actors", actors), new Mount("/v1/actors", new EventStreamService(node, actors)),
-        new Mount("/v1/readmodels", new ReadModelService(node)), new Mount("/v1/model", new ModelService(node)),
-        new Mount("/v1/cluster", new ClusterService(node)), new Mount("/health", new HealthService(node)),
-        new Mount("/metrics", new MetricsService(node)), new Mount("/openapi.json", new OpenApiService()));
+    return java.util.List.of(
+        new Mount("/v1/actors", actors),
+        new Mount("/v1/actors", new EventStreamService(node, actors)),
+        new Mount("/v1/readmodels", new ReadModelService(node)),
+        new Mount("/v1/model", new ModelService(node)),
+        new Mount("/v1/cluster", new ClusterService(node)),
+        new Mount("/health", new HealthService(node)),
+        new Mount("/metrics", new MetricsService(node)),
+        new Mount("/openapi.json", new OpenApiService()));
   }
 
   static void routing(HttpRouting.Builder routing, NodeConfig config, NodeServices node) {

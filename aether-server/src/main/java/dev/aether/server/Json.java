@@ -58,6 +58,29 @@ final class Json {
     res.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(bytes);
   }
 
+  /**
+   * The answer to an accepted command, {@code {"commandId","version","events":[...],"duplicate"}}, the events
+   * copied in the core's event form as the core writes them (no tree in between: this is the hot path).
+   */
+  static byte[] accepted(dev.aether.runtime.CommandResult.Accepted accepted) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + 256 * accepted.events().size());
+    try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("commandId", accepted.commandId());
+      g.writeNumberField("version", accepted.newVersion());
+      g.writeArrayFieldStart("events");
+      for (Event e : accepted.events()) {
+        g.writeRawValue(new String(EventJson.toBytes(e), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      g.writeEndArray();
+      g.writeBooleanField("duplicate", accepted.duplicate());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /** An event as a JSON tree, in the core's event form. */
   static JsonNode event(Event event) {
     try {

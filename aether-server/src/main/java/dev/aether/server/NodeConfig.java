@@ -145,12 +145,20 @@ public final class NodeConfig {
     return "AETHER_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  /** @return the model file loaded at start, if any */
+  /**
+   * Returns the model file loaded at start, if any.
+   *
+   * @return the model file loaded at start, if any
+   */
   public Optional<Path> model() {
     return model;
   }
 
-  /** @return the NATS URL(s); empty = the embedded nats-server (with {@link StoreKind#NATS}) */
+  /**
+   * Returns the NATS URL(s); empty = the embedded nats-server (with {@link StoreKind#NATS}).
+   *
+   * @return the NATS URL(s); empty = the embedded nats-server (with {@link StoreKind#NATS})
+   */
   public Optional<String> natsUrl() {
     return natsUrl;
   }
@@ -165,52 +173,92 @@ public final class NodeConfig {
     return natsSettings;
   }
 
-  /** @return where events are kept */
+  /**
+   * Returns where events are kept.
+   *
+   * @return where events are kept
+   */
   public StoreKind store() {
     return store;
   }
 
-  /** @return the HTTP listen address */
+  /**
+   * Returns the HTTP listen address.
+   *
+   * @return the HTTP listen address
+   */
   public String httpHost() {
     return httpHost;
   }
 
-  /** @return the HTTP port (0 = a free port, see {@link AetherNode#uri()}) */
+  /**
+   * Returns the HTTP port (0 = a free port, see {@link AetherNode#uri()}).
+   *
+   * @return the HTTP port (0 = a free port, see {@link AetherNode#uri()})
+   */
   public int httpPort() {
     return httpPort;
   }
 
-  /** @return the store namespace */
+  /**
+   * Returns the store namespace.
+   *
+   * @return the store namespace
+   */
   public String namespace() {
     return namespace;
   }
 
-  /** @return this node's id */
+  /**
+   * Returns this node's id.
+   *
+   * @return this node's id
+   */
   public String nodeId() {
     return nodeId;
   }
 
-  /** @return the data directory */
+  /**
+   * Returns the data directory.
+   *
+   * @return the data directory
+   */
   public Path dataDir() {
     return dataDir;
   }
 
-  /** @return the bearer token the API requires, if any */
+  /**
+   * Returns the bearer token the API requires, if any.
+   *
+   * @return the bearer token the API requires, if any
+   */
   public Optional<String> authToken() {
     return authToken;
   }
 
-  /** @return the largest request body accepted, in bytes */
+  /**
+   * Returns the largest request body accepted, in bytes.
+   *
+   * @return the largest request body accepted, in bytes
+   */
   public long maxBodyBytes() {
     return maxBodyBytes;
   }
 
-  /** @return the default deadline of a command */
+  /**
+   * Returns the default deadline of a command.
+   *
+   * @return the default deadline of a command
+   */
   public Duration commandTimeout() {
     return commandTimeout;
   }
 
-  /** @return whether the node runs as a cluster node */
+  /**
+   * Returns whether the node runs as a cluster node.
+   *
+   * @return whether the node runs as a cluster node
+   */
   public boolean cluster() {
     return cluster;
   }
@@ -268,6 +316,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code model}; a bad value is refused at once.
+     *
      * @param file the model file loaded at start
      * @return this builder
      */
@@ -277,6 +327,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code nats.url}; a bad value is refused at once.
+     *
      * @param url one or more comma-separated {@code nats://} or {@code tls://} URLs
      * @return this builder
      * @throws IllegalArgumentException when a URL has another scheme
@@ -309,6 +361,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code store}; a bad value is refused at once.
+     *
      * @param kind where events are kept
      * @return this builder
      */
@@ -318,6 +372,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code http.host}; a bad value is refused at once.
+     *
      * @param host the HTTP listen address (not blank)
      * @return this builder
      */
@@ -330,6 +386,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code http.port}; a bad value is refused at once.
+     *
      * @param port 0..65535 (0 = a free port)
      * @return this builder
      */
@@ -342,6 +400,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code namespace}; a bad value is refused at once.
+     *
      * @param namespace the store namespace (checked by aether-nats' rules at {@link #build()})
      * @return this builder
      */
@@ -351,6 +411,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code node-id}; a bad value is refused at once.
+     *
      * @param nodeId {@code [A-Za-z0-9_-]}, 1..64 characters
      * @return this builder
      */
@@ -363,6 +425,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code data-dir}; a bad value is refused at once.
+     *
      * @param dir the data directory
      * @return this builder
      */
@@ -372,6 +436,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code auth.token}; a bad value is refused at once.
+     *
      * @param token the bearer token (at least 16 characters, no white space)
      * @return this builder
      */
@@ -384,6 +450,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code http.max-body-bytes}; a bad value is refused at once.
+     *
      * @param bytes 1 KiB .. 64 MiB
      * @return this builder
      */
@@ -396,6 +464,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code command.timeout}; a bad value is refused at once.
+     *
      * @param timeout more than zero, at most one hour
      * @return this builder
      */
@@ -408,6 +478,8 @@ public final class NodeConfig {
     }
 
     /**
+     * Sets {@code cluster}; a bad value is refused at once.
+     *
      * @param cluster whether to run as a cluster node
      * @return this builder
      */

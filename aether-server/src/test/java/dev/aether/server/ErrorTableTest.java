@@ -37,6 +37,8 @@ class ErrorTableTest {
     assertThat(ErrorTable.of(new InvalidInputException("actorId", "must not be blank")).fields())
         .containsExactly(new ApiException.Field("actorId", "must not be blank"));
     assertThat(ErrorTable.of(new StoreUnavailableException("down", null)).status()).isEqualTo(503);
+    assertThat(ErrorTable.of(new StoreUnavailableException(null, null)).getMessage())
+        .isEqualTo("the store is unavailable");
     ApiException unexpected = ErrorTable.of(new IllegalStateException("secret internals"));
     assertThat(unexpected.status()).isEqualTo(500);
     assertThat(unexpected.getMessage()).doesNotContain("secret").doesNotContain("IllegalState");

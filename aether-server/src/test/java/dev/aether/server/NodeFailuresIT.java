@@ -93,7 +93,8 @@ class NodeFailuresIT {
               HttpResponse.BodyHandlers.ofString()));
         }
         // the first is in the blocked append, the second fills the mailbox of one: the others are refused at once
-        await().atMost(Duration.ofSeconds(20)).until(() -> sent.stream().filter(CompletableFuture::isDone).count() >= 3);
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> sent.stream().filter(CompletableFuture::isDone).count() >= 3);
         sent.stream().filter(CompletableFuture::isDone).forEach(f -> statuses.add(f.join().statusCode()));
         String body = sent.stream().filter(CompletableFuture::isDone).map(f -> f.join().body())
             .filter(b -> b.contains("OVERLOADED")).findFirst().orElse("");
@@ -123,6 +124,40 @@ class NodeFailuresIT {
       assertThat(state.json().get("version").asLong()).isEqualTo(3);
       Api.Answer resent = api.command("Account", "d", "Withdraw", "{\"amount\":20}", "Idempotency-Key", "w-1");
       assertThat(resent.json().get("duplicate").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void embeddedNatsServerKilled_isStartedAgain_andKeepsTheData(@TempDir Path data) {
+    NodeConfig config = NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)).dataDir(data).build();
+    try (AetherNode node = AetherNode.start(config)) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "e", "Open", "{\"owner\":\"ann\",\"initialDeposit\":5}").status())
+          .isEqualTo(200);
+      ProcessHandle first = Processes.natsServerUnder(data);
+      Processes.signal(first, "KILL");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Api.Answer deposit = api.command("Account", "e", "Deposit", "{\"amount\":1}", "Idempotency-Key", "dep-e");
+        assertThat(deposit.status()).as(deposit.toString()).isEqualTo(200);
+      });
+      assertThat(Processes.natsServerUnder(data).pid()).isNotEqualTo(first.pid());
+      assertThat(api.get("/v1/actors/Account/e").json().get("state").get("balance").asLong()).isEqualTo(6);
+    }
+    assertThat(ProcessHandle.current().descendants().filter(p -> p.info().arguments()
+        .map(a -> String.join(" ", a).contains(data.toString())).orElse(false)).filter(ProcessHandle::isAlive))
+        .as("the embedded nats-server is stopped with the node").isEmpty();
+  }
+
+  @Test
+  void secondNodeOnTheSameDataDirectory_refused_untilTheFirstStops(@TempDir Path data) {
+    NodeConfig config = NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)).dataDir(data).build();
+    try (AetherNode first = AetherNode.start(config)) {
+      assertThatThrownBy(() -> AetherNode.start(config)).isInstanceOf(NodeStartException.class)
+          .hasMessageContaining("is in use by another running node");
+      assertThat(new Api(first.uri()).get("/health/ready").status()).isEqualTo(200);
+    }
+    try (AetherNode again = AetherNode.start(config)) {
+      assertThat(again.isReady()).isTrue();
     }
   }
 

@@ -23,7 +23,8 @@ class OpenApiRoutesTest {
     JsonNode paths = Api.JSON.readTree(OpenApiService.load()).get("paths");
     for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> path = it.next();
-      path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey()));
+      path.getValue().fieldNames()
+          .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey()));
     }
     assertThat(registered()).isEqualTo(documented);
   }
