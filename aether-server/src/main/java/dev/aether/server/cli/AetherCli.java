@@ -48,7 +48,7 @@ public final class AetherCli implements Callable<Integer> {
   private CommandSpec spec;
 
   @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
-      description = "The node's HTTP address (env AETHER_URL; default " + DEFAULT_URL + ").")
+      description = "The node's address (env AETHER_URL, default " + DEFAULT_URL + ").")
   private String url;
 
   @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
