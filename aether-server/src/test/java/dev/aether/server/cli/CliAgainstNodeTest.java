@@ -1,14 +1,18 @@
 package dev.aether.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aether.server.AetherNode;
 import dev.aether.server.NodeConfig;
 import dev.aether.server.StoreKind;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -172,6 +176,24 @@ class CliAgainstNodeTest {
         .get(60, TimeUnit.SECONDS);
     assertThat(run.code()).isZero();
     assertThat(run.out().lines().map(CliAgainstNodeTest::version)).containsExactly(2L, 3L);
+  }
+
+  @Test
+  void tail_theNodeGoesAway_exit3_namingTheUrl(@TempDir Path data) throws Exception {
+    AetherNode leaving = AetherNode.start(NodeConfig.builder().store(StoreKind.MEMORY).model(BANK).httpPort(0)
+        .dataDir(data).build(), Map.of());
+    String at = leaving.uri().toString();
+    String id = fresh();
+    assertThat(CliRun.of("--url", at, "send", "Account", id, "Open", "{\"owner\": \"Ada\"}").code()).isZero();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CompletableFuture<Integer> tail = CompletableFuture.supplyAsync(() -> AetherCli.run(
+        new String[] {"--url", at, "tail", "Account", id}, Map.of(), new PrintWriter(out, true),
+        new PrintWriter(err, true)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> out.toString().contains("\"Opened\""));
+    leaving.close();
+    assertThat(tail.get(60, TimeUnit.SECONDS)).isEqualTo(3);
+    assertThat(err.toString()).startsWith("error: cannot reach the node at " + at + " (");
   }
 
   @Test
