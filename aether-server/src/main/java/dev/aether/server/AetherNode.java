@@ -82,6 +82,10 @@ public final class AetherNode implements AutoCloseable {
       NodeServices services = startServices(config, env, resources, embedded);
       WebServer server = HttpApi.server(config, services).start();
       resources.push(server::stop);
+      if (!server.isRunning() || server.port() <= 0) { // Helidon logs a failed bind and starts nothing
+        throw new NodeStartException("cannot listen on " + config.httpHost() + ":" + config.httpPort()
+            + " (the port is taken, or the host is not an address of this machine); see http.host, http.port", null);
+      }
       resources.push(services.signals()::close); // event streams end before the server waits for requests
       embedded.forEach(nats -> resources.push(nats::expectExit)); // first thing on close: no restart from now
       services.markServing();

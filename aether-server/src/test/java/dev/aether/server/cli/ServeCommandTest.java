@@ -18,9 +18,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@Timeout(120) // a node that did not stop would otherwise hold the build
 class ServeCommandTest {
 
   @TempDir
@@ -63,6 +65,17 @@ class ServeCommandTest {
         .execute("--http", "127.0.0.1:0", "--data-dir", dir.toString());
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).startsWith("error: nats-server not found").contains("AETHER_NATS_SERVER");
+  }
+
+  @Test
+  void httpPortTaken_exit1_oneLine() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int code = cli(Map.of(), new CountDownLatch(1)).execute("--store", "memory", "--http",
+          "127.0.0.1:" + taken.getLocalPort());
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString().strip()).startsWith("error: cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .doesNotContain("\n");
+    }
   }
 
   @Test
