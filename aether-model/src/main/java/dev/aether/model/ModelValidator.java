@@ -38,6 +38,9 @@ final class ModelValidator {
   }
 
   private void checkAggregates() {
+    if (model.aggregates().isEmpty()) { // nothing to run: loaded, it would only passivate the running model's actors
+      error(ModelError.MISSING_VALUE, "aggregates", "a model needs at least one aggregate");
+    }
     List<String> paths = names(model.aggregates(), AggregateDef::name, "aggregates");
     for (int i = 0; i < model.aggregates().size(); i++) {
       AggregateDef aggregate = model.aggregates().get(i);

@@ -79,7 +79,7 @@ class ModelLoaderEveryErrorTest {
 
   @Test
   void duplicateJsonKeys_areReportedToo() {
-    assertThatThrownBy(() -> ModelLoader.fromJson("{\"name\": \"m\", \"name\": \"n\"}"))
+    assertThatThrownBy(() -> ModelLoader.fromJson("{\"name\": \"m\", \"name\": \"n\", \"aggregates\": [{\"name\": \"A\"}]}"))
         .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors()).singleElement()
             .satisfies(err -> {
               assertThat(err.path()).isEqualTo("name");

@@ -111,11 +111,10 @@ class ModelLoaderTest {
   @Test
   void unknownKey_orWrongShape_isAParseError_withItsPath() {
     assertThatThrownBy(() -> ModelLoader.fromJson("{\"name\": \"m\", \"agregates\": []}"))
-        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors()).singleElement()
-            .satisfies(err -> {
-              assertThat(err.id()).isEqualTo(ModelError.PARSE_ERROR);
-              assertThat(err.path()).isEqualTo("agregates");
-            }));
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors())
+            .extracting(ModelError::id, ModelError::path)
+            .containsExactly(tuple(ModelError.PARSE_ERROR, "agregates"), // the typo, and so no aggregate at all
+                tuple(ModelError.MISSING_VALUE, "aggregates")));
     String wrongShape = "{\"name\": \"m\", \"aggregates\": [{\"name\": \"A\", \"commands\": 3}]}";
     assertThatThrownBy(() -> ModelLoader.fromJson(wrongShape))
         .isInstanceOfSatisfying(InvalidModelException.class,
@@ -156,7 +155,7 @@ class ModelLoaderTest {
     assertThat(StateFieldDef.of("f", "int").initial()).isEqualTo(0L);
     assertThat(StateFieldDef.of("f", "timestamp").initial()).isNull();
     assertThat(new Model(" ", "1", List.of(), List.of(), List.of()).validate())
-        .extracting(ModelError::path).containsExactly("name");
+        .extracting(ModelError::path).containsExactly("name", "aggregates");
   }
 
   @Test
