@@ -103,6 +103,7 @@ class JetStreamReplicatedFailoverIT {
       }
     } finally {
       cluster.server(victim).restart();
+      cluster.awaitHealthy(); // the next test places replicated streams on every server: all must be back
     }
   }
 
