@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -66,6 +67,8 @@ public final class AetherCli implements Callable<Integer> {
    * @param args the arguments
    */
   public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger(); // Helidon's java.util.logging lines join the node's log
+    SLF4JBridgeHandler.install();
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     System.exit(run(args, System.getenv(), out, err));
