@@ -39,6 +39,14 @@ record ClusterNames(String clusterBucket, String leaseBucket, String subjectStem
     return subjectStem + ".cmd";
   }
 
+  /**
+   * Suspicions from senders that are not nodes (a thin client met "no responders" on a node's subject): the
+   * body is the suspected node's id; one node of the queue group probes it.
+   */
+  String suspect() {
+    return subjectStem + ".cluster.suspect";
+  }
+
   /** The status endpoint, answered by any node. */
   String status() {
     return subjectStem + ".cluster.status";

@@ -62,7 +62,9 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
   private final Semaphore planSignal = new Semaphore(0);
+  private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
+  private volatile boolean frozen;
   private volatile IntPredicate forcedOwnership = shard -> false;
   private ClusterKv kv;
   private Membership membership;
@@ -70,6 +72,7 @@ public final class ClusterNode implements AutoCloseable {
   private MapView maps;
   private Router router;
   private Planner planner;
+  private FailureDetector detector;
   private NodeEndpoints endpoints;
   private Runtime runtime;
   private Thread leaseThread;
@@ -98,8 +101,14 @@ public final class ClusterNode implements AutoCloseable {
   private void start(Function<CommandGateway, Runtime> runtimeFactory) {
     kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
     membership = new Membership(kv, config);
-    leadership = new Leadership(kv, self);
+    leadership = new Leadership(kv, membership, self);
     maps = new MapView(kv.mapBucket(), this::onMapChanged);
+    detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2));
+    membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
+      leaseSignal.release();
+      planSignal.release();
+    });
+    membership.beforeRejoin(this::refreshMapQuietly);
     runtime = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
     runtime.setPlacement(this::allows);
     runtime.setReactionPlacement(this::runsReaction);
@@ -107,10 +116,12 @@ public final class ClusterNode implements AutoCloseable {
       runtime.start();
     }
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
-        config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self));
+        config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self),
+        detector::suspect);
     gateway.bind(router);
     planner = new Planner(kv, maps, membership, config, connection, names);
-    endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status);
+    endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status,
+        detector::suspect, () -> membership.incarnation());
     maps.start();
     membership.watch();
     membership.join(); // before serving: a node whose id a live node holds never answers on that id's subjects
@@ -127,26 +138,53 @@ public final class ClusterNode implements AutoCloseable {
     LOG.info("cluster: node {} joined {} (incarnation {})", self, config.store().namespace(), membership.incarnation());
   }
 
+  /**
+   * Renews the lease every lease interval, probes the nodes whose renewals are late, and keeps or seeks the
+   * leadership; woken early (without renewing) when the lease watch shows a lease deleted or the leader key
+   * gone, so that a dead leader is replaced at once.
+   */
   private void leaseLoop() {
+    long nextRenewal = System.nanoTime();
+    long interval = config.leaseInterval().toNanos();
     while (running) {
       try {
-        membership.renew();
-        membership.forgetExpired();
-        if (membership.fenced()) {
-          LOG.error("cluster: node {} lost its id to another live node; it stops serving and leaves nothing", self);
-          Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(false));
-          return;
+        if (!frozen && System.nanoTime() - nextRenewal >= 0) {
+          nextRenewal = System.nanoTime() + interval;
+          membership.renew();
+          membership.forgetExpired();
+          if (membership.fenced()) {
+            LOG.error("cluster: node {} lost its id to another live node; it stops serving and leaves nothing", self);
+            Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(false));
+            return;
+          }
+          // a node that missed two renewals is probed: a crash is confirmed long before deadAfter
+          membership.late(config.leaseInterval().multipliedBy(2)).forEach(detector::suspect);
         }
-        leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
-        if (leadership.leading()) {
-          planSignal.release();
+        if (!frozen) {
+          leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
+          if (leadership.leading()) {
+            planSignal.release();
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn("cluster: lease work of {} failed, trying again: {}", self, e.toString());
       }
-      if (!pause(config.leaseInterval())) {
+      try {
+        long wait = Math.max(0, nextRenewal - System.nanoTime());
+        if (leaseSignal.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+          leaseSignal.drainPermits();
+        }
+      } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  private void refreshMapQuietly() {
+    try {
+      maps.refresh();
+    } catch (RuntimeException e) {
+      LOG.debug("cluster: cannot read the shard map: {}", e.getMessage());
     }
   }
 
@@ -158,6 +196,9 @@ public final class ClusterNode implements AutoCloseable {
         return;
       }
       planSignal.drainPermits();
+      if (frozen) {
+        continue;
+      }
       if (!leadership.leading() || !membership.selfFresh() || !membership.seesMembership()) {
         planner.reset();
         continue;
@@ -374,7 +415,11 @@ public final class ClusterNode implements AutoCloseable {
       joinQuietly(plannerThread, config.warmupTimeout().plusSeconds(1)); // a warm-up in hand ends by its timeout
     }
     if (endpoints != null) {
+      endpoints.freeze(false);
       endpoints.close(); // answers what it has already taken
+    }
+    if (detector != null) {
+      detector.close();
     }
     if (runtime != null) {
       try {
@@ -417,6 +462,35 @@ public final class ClusterNode implements AutoCloseable {
   void crash() {
     leaving.set(true);
     stop(false);
+  }
+
+  /**
+   * Test hook: freezes the node as a stopped process would be (SIGSTOP, a long GC pause): no lease renewal, no
+   * leadership or planning, no endpoint answers (the server keeps its subscriptions and queues requests), no map
+   * updates seen. Its runtime and actors stay as they were.
+   */
+  void freeze() {
+    frozen = true;
+    maps.hold(true);
+    endpoints.freeze(true);
+  }
+
+  /** Test hook: ends {@link #freeze()}: everything goes on from where it stopped, as after SIGCONT. */
+  void thaw() {
+    maps.hold(false);
+    endpoints.freeze(false);
+    frozen = false;
+    leaseSignal.release();
+  }
+
+  /** @return the node's failure detector (tests probe through it) */
+  FailureDetector detector() {
+    return detector;
+  }
+
+  /** @return the node's current incarnation (a new one after it lost its lease) */
+  String incarnation() {
+    return membership.incarnation();
   }
 
   /**

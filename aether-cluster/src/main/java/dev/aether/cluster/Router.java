@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ final class Router implements CommandGateway, AutoCloseable {
   private final Duration defaultTimeout;
   private final long attemptTimeoutMs;
   private final ClusterMeters meters;
+  private final Consumer<String> suspicions;
   private volatile boolean closed;
   private final ExecutorService refreshers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-route-", 0).factory());
@@ -61,12 +64,22 @@ final class Router implements CommandGateway, AutoCloseable {
    * @param self this node's id, or null for a client that is not a node
    * @param local the local runtime, or null for a client
    */
+  /** A router that reports no suspicions (a sender with a frozen map in tests). */
+  Router(Connection connection, ClusterNames names, MapView maps, String self, CommandGateway local, int maxHops,
+      Duration defaultTimeout, Duration attemptTimeout, ClusterMeters meters) {
+    this(connection, names, maps, self, local, maxHops, defaultTimeout, attemptTimeout, meters, node -> {});
+  }
+
   /**
    * @param attemptTimeout how long one request waits for its answer before the map is read again and the
    *     command resent (same id): about the time a dead owner takes to be replaced
+   * @param suspicions told the id of an owner whose command subject had no responders (a crash hint: the
+   *     node's failure detector, or a message to the nodes from a client); must not block
    */
   Router(Connection connection, ClusterNames names, MapView maps, String self, CommandGateway local, int maxHops,
-      Duration defaultTimeout, Duration attemptTimeout, ClusterMeters meters) {
+      Duration defaultTimeout, Duration attemptTimeout, ClusterMeters meters,
+      Consumer<String> suspicions) {
+    this.suspicions = suspicions;
     this.connection = connection;
     this.names = names;
     this.maps = maps;
@@ -100,6 +113,7 @@ final class Router implements CommandGateway, AutoCloseable {
     long backoffMs = FIRST_BACKOFF_MS;
     boolean mayHaveApplied;
     long epochSeen = -1;
+    long routedEpoch = -1;
     String problem = "not sent yet";
 
     Attempt(RuntimeMessage message, Instant deadline) {
@@ -125,14 +139,15 @@ final class Router implements CommandGateway, AutoCloseable {
       }
       MapView.Versioned held = maps.current();
       if (held == null) {
-        retryLater(a, "the cluster has no shard map yet");
+        retryLater(a, "the cluster has no shard map yet", true);
         return;
       }
       ShardMap map = held.map();
+      a.routedEpoch = map.epoch();
       int shard = map.shards().shardOf(a.message.target().streamId());
       String owner = redirectedTo != null ? redirectedTo : map.ownerId(shard);
       if (owner == null) {
-        retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch());
+        retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch(), true);
       } else if (owner.equals(self) && local != null) {
         meters.routedLocal();
         local.sendMessage(a.message).whenComplete((r, failure) -> fromLocal(a, r, failure));
@@ -189,7 +204,8 @@ final class Router implements CommandGateway, AutoCloseable {
           a.mayHaveApplied = true;
           retryLater(a, "node " + owner + " did not answer in time");
         } else if (cause instanceof CancellationException) {
-          retryLater(a, "node " + owner + " has no responders (not running)");
+          suspect(owner);
+          retryLater(a, "node " + owner + " has no responders (not running)", true);
         } else {
           retryLater(a, "the request to node " + owner + " failed: " + cause);
         }
@@ -223,7 +239,23 @@ final class Router implements CommandGateway, AutoCloseable {
     }
   }
 
+  private void suspect(String owner) {
+    try {
+      suspicions.accept(owner);
+    } catch (RuntimeException e) {
+      LOG.debug("cluster: cannot report {} as suspect: {}", owner, e.toString());
+    }
+  }
+
   private void retryLater(Attempt a, String problem) {
+    retryLater(a, problem, false);
+  }
+
+  /**
+   * Resends after the back-off; with {@code untilMapChange}, also as soon as a newer map is seen (the wait is
+   * for the map: a dead owner's shards moving, the first map), whichever comes first.
+   */
+  private void retryLater(Attempt a, String problem, boolean untilMapChange) {
     a.problem = problem;
     a.hops = 0;
     long delay = Math.min(a.backoffMs, a.remainingMs());
@@ -233,16 +265,32 @@ final class Router implements CommandGateway, AutoCloseable {
     }
     a.backoffMs = Math.min(a.backoffMs * 2, MAX_BACKOFF_MS);
     meters.retried();
-    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
-      try {
-        refreshers.execute(() -> {
-          refreshQuietly();
-          route(a, null);
-        });
-      } catch (RejectedExecutionException e) { // closed meanwhile: route() answers NOT_RUNNING
-        route(a, null);
+    AtomicBoolean once = new AtomicBoolean();
+    CompletableFuture<Void> mapChange = untilMapChange ? maps.nextChange() : null;
+    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> resend(a, once, true));
+    if (mapChange != null) {
+      mapChange.thenRun(() -> resend(a, once, false));
+      MapView.Versioned now = maps.current();
+      if (now != null && now.map().epoch() > a.routedEpoch) {
+        resend(a, once, false); // the map changed since this attempt was routed
       }
-    });
+    }
+  }
+
+  private void resend(Attempt a, AtomicBoolean once, boolean readMap) {
+    if (!once.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      refreshers.execute(() -> {
+        if (readMap) {
+          refreshQuietly();
+        }
+        route(a, null);
+      });
+    } catch (RejectedExecutionException e) { // closed meanwhile: route() answers NOT_RUNNING
+      route(a, null);
+    }
   }
 
   private void timedOut(Attempt a) {
