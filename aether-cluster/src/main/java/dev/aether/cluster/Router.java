@@ -14,6 +14,7 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,6 +58,9 @@ final class Router implements CommandGateway, AutoCloseable {
   private final ClusterMeters meters;
   private final Consumer<String> suspicions;
   private volatile boolean closed;
+  /** Requests waiting for their answer, by the node asked. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<InFlight>> inFlight =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService refreshers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-route-", 0).factory());
 
@@ -89,6 +93,53 @@ final class Router implements CommandGateway, AutoCloseable {
     this.defaultTimeout = defaultTimeout;
     this.attemptTimeoutMs = attemptTimeout.toMillis();
     this.meters = meters;
+    watchMap();
+  }
+
+  /** One request in flight: the attempt and the send it belongs to. */
+  private record InFlight(Attempt attempt, int send) {}
+
+  private void watchMap() {
+    maps.nextChange().thenRun(() -> {
+      if (!closed) {
+        ShardMap map = maps.map();
+        if (map != null) {
+          abandonRequestsToNodesWithoutShards(map);
+        }
+        watchMap();
+      }
+    });
+  }
+
+  /**
+   * A new map that gives a node no shard at all (it was found dead, or left): requests still waiting for that
+   * node's answer are resent now, to the new owners, instead of after the attempt timeout (a crashed owner
+   * swallowed them, a paused one holds them). The same command id: an answer that comes anyway is ignored, and a
+   * paused node that wakes up answers {@code MOVED} or is fenced by the store.
+   */
+  private void abandonRequestsToNodesWithoutShards(ShardMap map) {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> loads = map.loads();
+    inFlight.forEach((node, requests) -> {
+      if (loads.getOrDefault(node, 0) > 0) {
+        return;
+      }
+      for (InFlight request : requests) {
+        Attempt a = request.attempt();
+        if (a.sends.compareAndSet(request.send(), request.send() + 1)) {
+          requests.remove(request);
+          a.mayHaveApplied = true;
+          a.problem = "node " + node + " owns no shard any more (map epoch " + map.epoch() + ")";
+          try {
+            refreshers.execute(() -> route(a, null));
+          } catch (RejectedExecutionException e) {
+            route(a, null); // closed: answers NOT_RUNNING
+          }
+        }
+      }
+    });
   }
 
   @Override
@@ -114,6 +165,8 @@ final class Router implements CommandGateway, AutoCloseable {
     boolean mayHaveApplied;
     long epochSeen = -1;
     long routedEpoch = -1;
+    /** Incremented by each send and by the one that takes its outcome (answer, or abandoning it). */
+    final java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
     String problem = "not sent yet";
 
     Attempt(RuntimeMessage message, Instant deadline) {
@@ -192,8 +245,18 @@ final class Router implements CommandGateway, AutoCloseable {
     // timeout (paused, lost) is given up on: read the map, resend
     long remaining = a.remainingMs();
     long timeoutMs = remaining <= attemptTimeoutMs ? Math.max(1, remaining) + GRACE_MS : attemptTimeoutMs;
+    int send = a.sends.incrementAndGet();
+    InFlight waiting = new InFlight(a, send);
+    java.util.Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
+        n -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+    toOwner.add(waiting);
     connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .whenComplete((reply, failure) -> fromRemote(a, owner, epoch, reply, failure));
+        .whenComplete((reply, failure) -> {
+          toOwner.remove(waiting);
+          if (a.sends.compareAndSet(send, send + 1)) { // not abandoned for a newer map meanwhile
+            fromRemote(a, owner, epoch, reply, failure);
+          }
+        });
   }
 
   private void fromRemote(Attempt a, String owner, long epoch, Message reply, Throwable failure) {

@@ -118,7 +118,8 @@ public final class ClusterSuite implements Suite {
         + " suite's JVM keeps " + Failover.SENDERS + " senders busy, one deposit at a time each (deadline "
         + Failover.DEADLINE.toSeconds() + " s), on " + Failover.SENDERS + " actors of the victim (a node that does"
         + " not lead), active there. The victim is killed (`kill -9`) or stopped (`kill -STOP`); a sample = from"
-        + " just before the signal to the first accepted command sent after it. The killed node is started again"
+        + " just before the signal to the first accepted command sent after the signal was delivered (after"
+        + " `destroyForcibly()` or `kill -STOP` returned). The killed node is started again"
         + " (same id), the stopped one continued (`kill -CONT`: it joins again as a new incarnation), and the run"
         + " waits until the three nodes are settled again. One run = " + Failover.PER_RUN + " failovers; ops/s ="
         + " failovers per second including those restarts (no raw equivalent).";

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #SENDERS} senders busy, one command at a time each, on {@value #SENDERS} actors the victim owns
  * (active there). Then the victim, a node that does not lead, is killed ({@code kill -9}) or stopped
  * ({@code SIGSTOP}); the sample is the time from just before the signal to the first accepted command that was
- * sent after it (one of the victim's actors answering on its new owner). Then the killed node is started again
+ * sent after the signal was delivered (after {@code destroyForcibly} or {@code kill -STOP} returned): one of the
+ * victim's actors answering on its new owner. Then the killed node is started again
  * with the same id (the stopped one is continued with {@code SIGCONT}, and joins again as a new incarnation),
  * and the run waits until the three nodes own shards again, settled. One run = {@value #PER_RUN} failovers
  * (its time includes the restarts; the samples are what counts). Commands are sent with a 20 s deadline; one
@@ -164,13 +165,13 @@ final class Failover implements Benchmark {
       throw new IllegalStateException("the senders did not get going");
     }
     Process process = processes.get(victim);
-    signalAt.set(System.nanoTime());
-    long t0 = signalAt.get();
+    long t0 = System.nanoTime(); // samples run from before the signal; they count commands sent after it landed
     if (mode == Mode.KILL) {
       process.destroyForcibly();
     } else {
-      signal("-STOP", process.pid());
+      signal("-STOP", process.pid()); // delivered when kill(1) returns
     }
+    signalAt.set(System.nanoTime());
     boolean ok = recovered.await(60, TimeUnit.SECONDS);
     stop.set(true);
     if (mode == Mode.STOP) {
