@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +74,8 @@ public final class ClusterNode implements AutoCloseable {
   private Router router;
   private Planner planner;
   private FailureDetector detector;
+  private RememberedActors remembered;
+  private Thread rememberThread;
   private NodeEndpoints endpoints;
   private Runtime runtime;
   private Thread leaseThread;
@@ -120,6 +123,9 @@ public final class ClusterNode implements AutoCloseable {
         detector::suspect);
     gateway.bind(router);
     planner = new Planner(kv, maps, membership, config, connection, names);
+    if (!config.rememberActors().isEmpty()) {
+      remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps);
+    }
     endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status,
         detector::suspect, () -> membership.incarnation());
     maps.start();
@@ -132,6 +138,9 @@ public final class ClusterNode implements AutoCloseable {
     leaseThread = Thread.ofPlatform().daemon().name("aether-cluster-lease-" + self).start(this::leaseLoop);
     plannerThread = Thread.ofPlatform().daemon().name("aether-cluster-planner-" + self).start(this::plannerLoop);
     planSignal.release();
+    if (remembered != null) {
+      rememberThread = Thread.ofVirtual().name("aether-cluster-remember-" + self).start(this::rememberLoop);
+    }
     if (meterRegistry != null) {
       ClusterMeters.nodeGauges(meterRegistry, this);
     }
@@ -176,6 +185,29 @@ public final class ClusterNode implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         return;
+      }
+    }
+  }
+
+  /**
+   * Activates the remembered actors of the shards the node owns once it serves, then records the active
+   * remembered actors once a second (until the node leaves: a leave's drain is no passivation).
+   */
+  private void rememberLoop() {
+    ShardMap first = maps.map();
+    if (first != null) {
+      remembered.activate(Set.copyOf(first.shardsOf(self)));
+    }
+    while (running && !leaving.get()) {
+      if (!pause(Duration.ofSeconds(1))) {
+        return;
+      }
+      if (running && !leaving.get() && !frozen) {
+        try {
+          remembered.sync();
+        } catch (RuntimeException e) {
+          LOG.debug("cluster: recording remembered actors of {}: {}", self, e.toString());
+        }
       }
     }
   }
@@ -273,6 +305,15 @@ public final class ClusterNode implements AutoCloseable {
     if (!leaving.isEmpty()) {
       LOG.debug("cluster: node {} drains {} actors for map epoch {}", self, leaving.size(), next.epoch());
       runtime.drain(leaving);
+    }
+    if (remembered != null && running) {
+      Set<Integer> gained = new java.util.HashSet<>(next.shardsOf(self));
+      if (previous != null) {
+        gained.removeAll(previous.shardsOf(self));
+      }
+      if (!gained.isEmpty()) {
+        Thread.ofVirtual().name("aether-cluster-remembered-" + self).start(() -> remembered.activate(gained));
+      }
     }
   }
 
@@ -408,6 +449,10 @@ public final class ClusterNode implements AutoCloseable {
     }
     running = false;
     gateway.bind(null);
+    if (rememberThread != null) {
+      rememberThread.interrupt();
+      joinQuietly(rememberThread, Duration.ofSeconds(5)); // no record after this: the drain below is no passivation
+    }
     if (leaseThread != null) {
       leaseThread.interrupt();
       plannerThread.interrupt();
