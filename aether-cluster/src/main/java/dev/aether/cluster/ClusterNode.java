@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,8 +167,9 @@ public final class ClusterNode implements AutoCloseable {
             Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(false));
             return;
           }
-          // a node that missed two renewals is probed: a crash is confirmed long before deadAfter
-          membership.late(config.leaseInterval().multipliedBy(2)).forEach(detector::suspect);
+          // a node whose renewal is half an interval late is probed: a crash without traffic is confirmed long
+          // before deadAfter (a slow node answers, or its ping times out: no proof)
+          membership.late(config.leaseInterval().multipliedBy(3).dividedBy(2)).forEach(detector::suspect);
         }
         if (!frozen) {
           leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
@@ -307,7 +309,7 @@ public final class ClusterNode implements AutoCloseable {
       runtime.drain(leaving);
     }
     if (remembered != null && running) {
-      Set<Integer> gained = new java.util.HashSet<>(next.shardsOf(self));
+      Set<Integer> gained = new HashSet<>(next.shardsOf(self));
       if (previous != null) {
         gained.removeAll(previous.shardsOf(self));
       }

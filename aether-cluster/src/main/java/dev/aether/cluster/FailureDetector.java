@@ -3,6 +3,7 @@ package dev.aether.cluster;
 import dev.aether.cluster.ControlJson.Control;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
+import io.nats.client.api.KeyValueEntry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -112,7 +113,7 @@ final class FailureDetector implements AutoCloseable {
 
   private Verdict probe(String node) {
     String key = ClusterNames.nodeKey(node);
-    io.nats.client.api.KeyValueEntry lease = kv.readLease(key);
+    KeyValueEntry lease = kv.readLease(key);
     if (lease == null) {
       return Verdict.GONE;
     }

@@ -284,15 +284,15 @@ final class Membership implements AutoCloseable {
   }
 
   /**
-   * The other nodes whose last renewal seen is older than {@code late} but which are not dead yet: candidates
-   * for a probe (a crashed node is then confirmed long before {@code deadAfter}).
+   * The other nodes whose last renewal seen is older than {@code late} and whose lease is still held: candidates
+   * for a probe (a crashed node is then confirmed before {@code deadAfter}, and one past it has its lease
+   * deleted at once rather than at the leader's next step).
    */
   List<String> late(Duration late) {
     List<String> nodes = new ArrayList<>();
     long now = System.nanoTime();
     seen.forEach((node, s) -> {
-      long age = now - s.seenNanos();
-      if (!node.equals(self) && age > late.toNanos() && age <= deadAfterNanos) {
+      if (!node.equals(self) && now - s.seenNanos() > late.toNanos()) {
         nodes.add(node);
       }
     });

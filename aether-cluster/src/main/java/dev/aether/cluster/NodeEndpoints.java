@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * owns the shard at an epoch at least the sender's, else {@code MOVED}), control ({@code node.<id>.ctl}: warm
  * up shards that are about to move here; the most recently used actors of some shards), commands from
  * clients in any language ({@code <prefix>.<ns>.cmd}, a queue group of all nodes: forwarded through the
- * distributed runtime), and the status ({@code cluster.status}, any node answers). Thread-safe.
+ * distributed runtime), the status ({@code cluster.status}, any node answers), liveness pings on the control
+ * subject (answered with the node's incarnation) and suspicions from clients ({@code cluster.suspect}, a queue
+ * group: handed to the failure detector). Thread-safe.
  */
 final class NodeEndpoints implements AutoCloseable {
 

@@ -1,5 +1,6 @@
 package dev.aether.cluster;
 
+import dev.aether.nats.JetStreamConfig;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.Runtime;
 import dev.aether.store.StoreUnavailableException;
@@ -9,7 +10,6 @@ import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
-import dev.aether.nats.JetStreamConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

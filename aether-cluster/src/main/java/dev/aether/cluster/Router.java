@@ -15,15 +15,18 @@ import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * message's deadline (or the default timeout from the first send): past it the outcome is
  * {@link RejectionReason#TIMEOUT}, saying whether an attempt may have been applied. Never completes
  * exceptionally. Thread-safe.
+ *
+ * <p>Failures (issue 14): "no responders" on an owner's subject is reported as a suspicion (the node's failure
+ * detector probes it); a sender waiting for the map (no responders, no owner) resends as soon as a newer map is
+ * seen; a request unanswered for 250 ms makes its node suspect too; and a new map that gives a node no shard
+ * at all resends the requests still waiting for that node's
+ * answer at once (a crashed owner swallowed them, a paused one holds them), ignoring any later answer.
  */
 final class Router implements CommandGateway, AutoCloseable {
 
@@ -59,8 +68,8 @@ final class Router implements CommandGateway, AutoCloseable {
   private final Consumer<String> suspicions;
   private volatile boolean closed;
   /** Requests waiting for their answer, by the node asked. */
-  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<InFlight>> inFlight =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Set<InFlight>> inFlight =
+      new ConcurrentHashMap<>();
   private final ExecutorService refreshers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-route-", 0).factory());
 
@@ -94,10 +103,37 @@ final class Router implements CommandGateway, AutoCloseable {
     this.attemptTimeoutMs = attemptTimeout.toMillis();
     this.meters = meters;
     watchMap();
+    Thread.ofVirtual().name("aether-cluster-route-sweep").start(this::sweepSlowRequests);
   }
 
   /** One request in flight: the attempt and the send it belongs to. */
-  private record InFlight(Attempt attempt, int send) {}
+  private record InFlight(Attempt attempt, int send, long sentNanos) {}
+
+  /** A request unanswered this long makes its node suspect (a crashed owner swallowed what it had taken). */
+  static final long SUSPECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /**
+   * Every 100 ms: each node with a request unanswered for {@link #SUSPECT_AFTER_NANOS} is reported as a suspect
+   * (once per sweep). The probe tells a crash (no responders) from a slow or paused node (proves nothing).
+   */
+  private void sweepSlowRequests() {
+    while (!closed) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      inFlight.forEach((node, requests) -> {
+        for (InFlight request : requests) {
+          if (now - request.sentNanos() > SUSPECT_AFTER_NANOS) {
+            suspect(node);
+            return;
+          }
+        }
+      });
+    }
+  }
 
   private void watchMap() {
     maps.nextChange().thenRun(() -> {
@@ -166,7 +202,7 @@ final class Router implements CommandGateway, AutoCloseable {
     long epochSeen = -1;
     long routedEpoch = -1;
     /** Incremented by each send and by the one that takes its outcome (answer, or abandoning it). */
-    final java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger sends = new AtomicInteger();
     String problem = "not sent yet";
 
     Attempt(RuntimeMessage message, Instant deadline) {
@@ -246,9 +282,9 @@ final class Router implements CommandGateway, AutoCloseable {
     long remaining = a.remainingMs();
     long timeoutMs = remaining <= attemptTimeoutMs ? Math.max(1, remaining) + GRACE_MS : attemptTimeoutMs;
     int send = a.sends.incrementAndGet();
-    InFlight waiting = new InFlight(a, send);
-    java.util.Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
-        n -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+    InFlight waiting = new InFlight(a, send, System.nanoTime());
+    Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
+        n -> ConcurrentHashMap.newKeySet());
     toOwner.add(waiting);
     connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .whenComplete((reply, failure) -> {
