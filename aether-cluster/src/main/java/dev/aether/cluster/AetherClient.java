@@ -9,6 +9,7 @@ import dev.aether.runtime.RuntimeMessage;
 import dev.aether.support.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,8 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     ClusterNames names = ClusterNames.of(b.store);
     this.maps = new MapView(ClusterKv.openMapBucket(b.connection, names), (previous, next) -> {}).start();
     this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout,
-        ClusterConfig.DEFAULT_DEAD_AFTER.plus(ClusterConfig.DEFAULT_LEASE_INTERVAL), b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null));
+        ClusterConfig.DEFAULT_DEAD_AFTER.plus(ClusterConfig.DEFAULT_LEASE_INTERVAL), b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
+        node -> b.connection.publish(names.suspect(), node.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**

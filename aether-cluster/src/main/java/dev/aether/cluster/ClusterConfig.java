@@ -5,6 +5,7 @@ import dev.aether.nats.JetStreamConfig;
 import dev.aether.support.Checks;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -52,6 +53,7 @@ public final class ClusterConfig {
   private final Duration warmupTimeout;
   private final int maxHops;
   private final Duration leaveTimeout;
+  private final Set<String> rememberActors;
 
   private ClusterConfig(Builder b) {
     store = b.store;
@@ -66,6 +68,7 @@ public final class ClusterConfig {
     warmupTimeout = b.warmupTimeout;
     maxHops = b.maxHops;
     leaveTimeout = b.leaveTimeout;
+    rememberActors = Set.copyOf(b.rememberActors);
   }
 
   /**
@@ -83,7 +86,18 @@ public final class ClusterConfig {
   public Builder toBuilder() {
     return new Builder(store).nodeId(nodeId).leaseInterval(leaseInterval).deadAfter(deadAfter).shards(shards)
         .placement(placement).handoffBatch(handoffBatch).warmupActors(warmupActors).warmupConcurrency(warmupConcurrency).warmupTimeout(warmupTimeout)
-        .maxHops(maxHops).leaveTimeout(leaveTimeout);
+        .maxHops(maxHops).leaveTimeout(leaveTimeout).rememberActors(rememberActors.toArray(String[]::new));
+  }
+
+  /**
+   * The aggregate types whose active actors are remembered: their owner records them in the KV bucket
+   * {@code <prefix>_<ns>_REMEMBER} while they are active, and a new owner of their shard (after a crash, a
+   * handoff or a full cluster restart) activates them without waiting for a message.
+   *
+   * @return the types (empty: none, the default)
+   */
+  public Set<String> rememberActors() {
+    return rememberActors;
   }
 
   /** @return the store's configuration: namespace, subject prefix, replicas and storage of the buckets */
@@ -168,7 +182,7 @@ public final class ClusterConfig {
     return "ClusterConfig[namespace=" + store.namespace() + ", nodeId=" + nodeId + ", leaseInterval="
         + leaseInterval + ", deadAfter=" + deadAfter + ", shards=" + shards.count() + ", placement=" + placement
         + ", handoffBatch=" + handoffBatch + ", warmupActors=" + warmupActors + ", warmupConcurrency=" + warmupConcurrency + ", warmupTimeout=" + warmupTimeout
-        + ", maxHops=" + maxHops + ", leaveTimeout=" + leaveTimeout + "]";
+        + ", maxHops=" + maxHops + ", leaveTimeout=" + leaveTimeout + ", rememberActors=" + rememberActors + "]";
   }
 
   /** Builds a {@link ClusterConfig}; each setter checks its value. Not thread-safe. */
@@ -186,6 +200,7 @@ public final class ClusterConfig {
     private Duration warmupTimeout = DEFAULT_WARMUP_TIMEOUT;
     private int maxHops = DEFAULT_MAX_HOPS;
     private Duration leaveTimeout = DEFAULT_LEAVE_TIMEOUT;
+    private Set<String> rememberActors = Set.of();
 
     private Builder(JetStreamConfig store) {
       this.store = store;
@@ -304,6 +319,31 @@ public final class ClusterConfig {
      */
     public Builder leaveTimeout(Duration timeout) {
       this.leaveTimeout = positive(timeout, "leaveTimeout");
+      return this;
+    }
+
+    /**
+     * Remembers the active actors of these aggregate types (opt-in per type): their owner records them in KV
+     * on activation and removes them on passivation, and a new owner of their shard activates them without
+     * waiting for a message, after a crash as after a full cluster restart. Replaces earlier calls; none (the
+     * default) remembers nothing.
+     *
+     * @param aggregateTypes the aggregate types, each non-blank
+     * @return this builder
+     * @throws InvalidInputException naming {@code rememberActors} (or the element) when null or blank
+     */
+    public Builder rememberActors(String... aggregateTypes) {
+      Checks.notNull(aggregateTypes, "rememberActors");
+      Set<String> types = new java.util.TreeSet<>();
+      for (int i = 0; i < aggregateTypes.length; i++) {
+        String type = aggregateTypes[i];
+        if (type == null || type.isBlank()) {
+          throw new InvalidInputException("rememberActors[" + i + "]", "must be an aggregate type, was "
+              + (type == null ? "null" : "blank"));
+        }
+        types.add(type);
+      }
+      this.rememberActors = types;
       return this;
     }
 

@@ -126,12 +126,25 @@ final class ClusterKv {
 
   /** Deletes a lease when it is still at {@code revision} (a graceful leave; leadership handed back). */
   void deleteLease(String key, long revision) {
+    deleteLeaseIf(key, revision);
+  }
+
+  /**
+   * Deletes a lease when it is still at {@code revision}: a node confirmed dead, a dead leader's key. The watch
+   * of every node sees the deletion at once (unlike an expiry, which nats-server 2.9 does not announce).
+   *
+   * @return whether it was deleted; false when it was written since (renewed: alive) or is gone
+   * @throws StoreUnavailableException when the server cannot be reached
+   */
+  boolean deleteLeaseIf(String key, long revision) {
     try {
       leases.delete(key, revision);
+      return true;
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
         throw unavailable("delete " + key, e);
       }
+      return false;
     } catch (IOException e) {
       throw unavailable("delete " + key, e);
     }

@@ -6,7 +6,7 @@ import dev.aether.nats.JetStreamConfig;
  * The NATS names of one namespace's cluster (documented in the module README and {@link ClusterConfig}):
  * KV buckets, their keys, and the subjects nodes and clients use. Immutable.
  */
-record ClusterNames(String clusterBucket, String leaseBucket, String subjectStem) {
+record ClusterNames(String clusterBucket, String leaseBucket, String rememberBucket, String subjectStem) {
 
   static final String MAP_KEY = "map";
   static final String LEADER_KEY = "leader";
@@ -17,7 +17,8 @@ record ClusterNames(String clusterBucket, String leaseBucket, String subjectStem
   static ClusterNames of(JetStreamConfig store) {
     String ns = store.namespaceToken();
     String prefix = store.subjectPrefix();
-    return new ClusterNames(prefix + "_" + ns + "_CLUSTER", prefix + "_" + ns + "_LEASES", prefix + "." + ns);
+    return new ClusterNames(prefix + "_" + ns + "_CLUSTER", prefix + "_" + ns + "_LEASES",
+        prefix + "_" + ns + "_REMEMBER", prefix + "." + ns);
   }
 
   static String nodeKey(String nodeId) {
@@ -37,6 +38,14 @@ record ClusterNames(String clusterBucket, String leaseBucket, String subjectStem
   /** Commands any node takes and forwards to the owner: for clients in any language. */
   String anyNodeCommands() {
     return subjectStem + ".cmd";
+  }
+
+  /**
+   * Suspicions from senders that are not nodes (a thin client met "no responders" on a node's subject): the
+   * body is the suspected node's id; one node of the queue group probes it.
+   */
+  String suspect() {
+    return subjectStem + ".cluster.suspect";
   }
 
   /** The status endpoint, answered by any node. */

@@ -10,9 +10,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +64,9 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
   private final Semaphore planSignal = new Semaphore(0);
+  private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
+  private volatile boolean frozen;
   private volatile IntPredicate forcedOwnership = shard -> false;
   private ClusterKv kv;
   private Membership membership;
@@ -70,6 +74,9 @@ public final class ClusterNode implements AutoCloseable {
   private MapView maps;
   private Router router;
   private Planner planner;
+  private FailureDetector detector;
+  private RememberedActors remembered;
+  private Thread rememberThread;
   private NodeEndpoints endpoints;
   private Runtime runtime;
   private Thread leaseThread;
@@ -98,8 +105,14 @@ public final class ClusterNode implements AutoCloseable {
   private void start(Function<CommandGateway, Runtime> runtimeFactory) {
     kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
     membership = new Membership(kv, config);
-    leadership = new Leadership(kv, self);
+    leadership = new Leadership(kv, membership, self);
     maps = new MapView(kv.mapBucket(), this::onMapChanged);
+    detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2));
+    membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
+      leaseSignal.release();
+      planSignal.release();
+    });
+    membership.beforeRejoin(this::refreshMapQuietly);
     runtime = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
     runtime.setPlacement(this::allows);
     runtime.setReactionPlacement(this::runsReaction);
@@ -107,10 +120,15 @@ public final class ClusterNode implements AutoCloseable {
       runtime.start();
     }
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
-        config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self));
+        config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self),
+        detector::suspect);
     gateway.bind(router);
     planner = new Planner(kv, maps, membership, config, connection, names);
-    endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status);
+    if (!config.rememberActors().isEmpty()) {
+      remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps);
+    }
+    endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status,
+        detector::suspect, () -> membership.incarnation());
     maps.start();
     membership.watch();
     membership.join(); // before serving: a node whose id a live node holds never answers on that id's subjects
@@ -121,32 +139,86 @@ public final class ClusterNode implements AutoCloseable {
     leaseThread = Thread.ofPlatform().daemon().name("aether-cluster-lease-" + self).start(this::leaseLoop);
     plannerThread = Thread.ofPlatform().daemon().name("aether-cluster-planner-" + self).start(this::plannerLoop);
     planSignal.release();
+    if (remembered != null) {
+      rememberThread = Thread.ofVirtual().name("aether-cluster-remember-" + self).start(this::rememberLoop);
+    }
     if (meterRegistry != null) {
       ClusterMeters.nodeGauges(meterRegistry, this);
     }
     LOG.info("cluster: node {} joined {} (incarnation {})", self, config.store().namespace(), membership.incarnation());
   }
 
+  /**
+   * Renews the lease every lease interval, probes the nodes whose renewals are late, and keeps or seeks the
+   * leadership; woken early (without renewing) when the lease watch shows a lease deleted or the leader key
+   * gone, so that a dead leader is replaced at once.
+   */
   private void leaseLoop() {
+    long nextRenewal = System.nanoTime();
+    long interval = config.leaseInterval().toNanos();
     while (running) {
       try {
-        membership.renew();
-        membership.forgetExpired();
-        if (membership.fenced()) {
-          LOG.error("cluster: node {} lost its id to another live node; it stops serving and leaves nothing", self);
-          Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(false));
-          return;
+        if (!frozen && System.nanoTime() - nextRenewal >= 0) {
+          nextRenewal = System.nanoTime() + interval;
+          membership.renew();
+          membership.forgetExpired();
+          if (membership.fenced()) {
+            LOG.error("cluster: node {} lost its id to another live node; it stops serving and leaves nothing", self);
+            Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(false));
+            return;
+          }
+          // a node whose renewal is half an interval late is probed: a crash without traffic is confirmed long
+          // before deadAfter (a slow node answers, or its ping times out: no proof)
+          membership.late(config.leaseInterval().multipliedBy(3).dividedBy(2)).forEach(detector::suspect);
         }
-        leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
-        if (leadership.leading()) {
-          planSignal.release();
+        if (!frozen) {
+          leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
+          if (leadership.leading()) {
+            planSignal.release();
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn("cluster: lease work of {} failed, trying again: {}", self, e.toString());
       }
-      if (!pause(config.leaseInterval())) {
+      try {
+        long wait = Math.max(0, nextRenewal - System.nanoTime());
+        if (leaseSignal.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+          leaseSignal.drainPermits();
+        }
+      } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /**
+   * Activates the remembered actors of the shards the node owns once it serves, then records the active
+   * remembered actors once a second (until the node leaves: a leave's drain is no passivation).
+   */
+  private void rememberLoop() {
+    ShardMap first = maps.map();
+    if (first != null) {
+      remembered.activate(Set.copyOf(first.shardsOf(self)));
+    }
+    while (running && !leaving.get()) {
+      if (!pause(Duration.ofSeconds(1))) {
+        return;
+      }
+      if (running && !leaving.get() && !frozen) {
+        try {
+          remembered.sync();
+        } catch (RuntimeException e) {
+          LOG.debug("cluster: recording remembered actors of {}: {}", self, e.toString());
+        }
+      }
+    }
+  }
+
+  private void refreshMapQuietly() {
+    try {
+      maps.refresh();
+    } catch (RuntimeException e) {
+      LOG.debug("cluster: cannot read the shard map: {}", e.getMessage());
     }
   }
 
@@ -158,6 +230,9 @@ public final class ClusterNode implements AutoCloseable {
         return;
       }
       planSignal.drainPermits();
+      if (frozen) {
+        continue;
+      }
       if (!leadership.leading() || !membership.selfFresh() || !membership.seesMembership()) {
         planner.reset();
         continue;
@@ -232,6 +307,15 @@ public final class ClusterNode implements AutoCloseable {
     if (!leaving.isEmpty()) {
       LOG.debug("cluster: node {} drains {} actors for map epoch {}", self, leaving.size(), next.epoch());
       runtime.drain(leaving);
+    }
+    if (remembered != null && running) {
+      Set<Integer> gained = new HashSet<>(next.shardsOf(self));
+      if (previous != null) {
+        gained.removeAll(previous.shardsOf(self));
+      }
+      if (!gained.isEmpty()) {
+        Thread.ofVirtual().name("aether-cluster-remembered-" + self).start(() -> remembered.activate(gained));
+      }
     }
   }
 
@@ -367,6 +451,10 @@ public final class ClusterNode implements AutoCloseable {
     }
     running = false;
     gateway.bind(null);
+    if (rememberThread != null) {
+      rememberThread.interrupt();
+      joinQuietly(rememberThread, Duration.ofSeconds(5)); // no record after this: the drain below is no passivation
+    }
     if (leaseThread != null) {
       leaseThread.interrupt();
       plannerThread.interrupt();
@@ -374,7 +462,11 @@ public final class ClusterNode implements AutoCloseable {
       joinQuietly(plannerThread, config.warmupTimeout().plusSeconds(1)); // a warm-up in hand ends by its timeout
     }
     if (endpoints != null) {
+      endpoints.freeze(false);
       endpoints.close(); // answers what it has already taken
+    }
+    if (detector != null) {
+      detector.close();
     }
     if (runtime != null) {
       try {
@@ -417,6 +509,35 @@ public final class ClusterNode implements AutoCloseable {
   void crash() {
     leaving.set(true);
     stop(false);
+  }
+
+  /**
+   * Test hook: freezes the node as a stopped process would be (SIGSTOP, a long GC pause): no lease renewal, no
+   * leadership or planning, no endpoint answers (the server keeps its subscriptions and queues requests), no map
+   * updates seen. Its runtime and actors stay as they were.
+   */
+  void freeze() {
+    frozen = true;
+    maps.hold(true);
+    endpoints.freeze(true);
+  }
+
+  /** Test hook: ends {@link #freeze()}: everything goes on from where it stopped, as after SIGCONT. */
+  void thaw() {
+    maps.hold(false);
+    endpoints.freeze(false);
+    frozen = false;
+    leaseSignal.release();
+  }
+
+  /** @return the node's failure detector (tests probe through it) */
+  FailureDetector detector() {
+    return detector;
+  }
+
+  /** @return the node's current incarnation (a new one after it lost its lease) */
+  String incarnation() {
+    return membership.incarnation();
   }
 
   /**

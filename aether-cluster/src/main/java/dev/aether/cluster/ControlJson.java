@@ -80,6 +80,25 @@ final class ControlJson {
   /** The answer to a {@link WarmRequest}. */
   record Warmed(int actors) {}
 
+  /** A liveness probe of a suspected node (failure detection): answered at once with a {@link Pong}. */
+  record Ping(String from) {}
+
+  /** The answer to a {@link Ping}: the node and its current incarnation. */
+  record Pong(String node, String incarnation) {}
+
   /** A control request: exactly one of the fields is set. */
-  record Control(WarmRequest warm, HotRequest hot) {}
+  record Control(WarmRequest warm, HotRequest hot, Ping ping) {
+
+    static Control warm(WarmRequest request) {
+      return new Control(request, null, null);
+    }
+
+    static Control hot(HotRequest request) {
+      return new Control(null, request, null);
+    }
+
+    static Control ping(String from) {
+      return new Control(null, null, new Ping(from));
+    }
+  }
 }

@@ -8,22 +8,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leader election on the lease bucket's {@code leader} key: a node leads when its {@code create} of the key
- * succeeds and for as long as its renewals by compare-and-set at the revision it wrote succeed. A leader that
- * dies stops renewing and its key expires with the bucket's max age (twice {@code deadAfter}); then the next
- * {@code create} wins. No wait before leading: two leaders for a moment only race on the map's
- * compare-and-set, which one of them loses. Runs on the node's lease thread only.
+ * succeeds and for as long as its renewals by compare-and-set at the revision it wrote succeed. The other
+ * nodes watch the key (through {@link Membership}) instead of trying to create it every interval: they try only
+ * when it is gone, or when the node it names is dead (its node lease deleted by the failure detector, not
+ * renewed within {@code deadAfter}, or held by another incarnation); then a candidate deletes the key by
+ * compare-and-set at the revision it saw and creates it. So a crashed leader is replaced as soon as its node is
+ * known dead, not when its key expires with the bucket's max age (twice {@code deadAfter}, the fallback). No
+ * wait before leading: two leaders for a moment only race on the map's compare-and-set, which one of them
+ * loses. Runs on the node's lease thread only.
  */
 final class Leadership {
 
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
   private final ClusterKv kv;
+  private final Membership membership;
   private final String self;
   private volatile boolean leading;
   private long revision;
 
-  Leadership(ClusterKv kv, String self) {
+  Leadership(ClusterKv kv, Membership membership, String self) {
     this.kv = kv;
+    this.membership = membership;
     this.self = self;
   }
 
@@ -39,6 +45,9 @@ final class Leadership {
       if (!mayLead) {
         resign();
         return;
+      }
+      if (!leading && !vacant()) {
+        return; // a live leader holds the key: keep watching it
       }
       byte[] value = ControlJson.write(new LeaderLease(self, incarnation, pendingMoves));
       OptionalLong next = leading ? kv.updateLease(ClusterNames.LEADER_KEY, value, revision)
@@ -56,6 +65,26 @@ final class Leadership {
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: leadership tick of {}: {}", self, e.getMessage());
     }
+  }
+
+  /**
+   * Whether a candidate may try to take the key: nobody holds it (as the watch shows), or its holder is dead,
+   * in which case the key is deleted first, by compare-and-set at the revision seen (a leader that renewed
+   * meanwhile keeps it).
+   */
+  private boolean vacant() {
+    LeaderLease held = membership.leader().orElse(null);
+    if (held == null) {
+      return true;
+    }
+    if (!membership.leaderDead(held)) {
+      return false;
+    }
+    long seen = membership.leaderRevision();
+    if (kv.deleteLeaseIf(ClusterNames.LEADER_KEY, seen)) {
+      LOG.info("cluster: node {} removed the leader key of dead node {} (revision {})", self, held.node(), seen);
+    }
+    return true;
   }
 
   /** Hands leadership back at once (a leaving or closing node) by deleting the key at its revision. */

@@ -5,6 +5,7 @@ import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ final class MapView implements AutoCloseable {
   private final BiConsumer<ShardMap, ShardMap> listener;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Versioned current;
+  private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
+  private volatile boolean frozen;
   private NatsKeyValueWatchSubscription watch;
 
   MapView(KeyValue bucket, BiConsumer<ShardMap, ShardMap> listener) {
@@ -69,12 +72,31 @@ final class MapView implements AutoCloseable {
     return current;
   }
 
+  /**
+   * A future that completes (on the thread that saw it) when the next newer map is taken: a sender waiting for
+   * a dead owner's shards to move resends at once instead of at its next back-off.
+   */
+  CompletableFuture<Void> nextChange() {
+    return changed;
+  }
+
+  /**
+   * Test hook: while held, maps seen by the watch are dropped, as a frozen process would not see them; after
+   * release the next read or watch event brings the newest map.
+   */
+  void hold(boolean hold) {
+    this.frozen = hold;
+  }
+
   /** Takes a map this process wrote itself (the leader), without waiting for the watch. */
   void offer(ShardMap map, long revision) {
     accept(new Versioned(map, revision));
   }
 
   private void offer(KeyValueEntry entry) {
+    if (frozen) {
+      return;
+    }
     if (entry.getOperation() != KeyValueOperation.PUT) {
       LOG.warn("cluster: the shard map was deleted from {}; keeping the map of epoch {}", entry.getBucket(),
           current == null ? "none" : current.map().epoch());
@@ -101,6 +123,9 @@ final class MapView implements AutoCloseable {
       }
       current = next;
       listener.accept(held == null ? null : held.map(), next.map());
+      CompletableFuture<Void> waiting = changed;
+      changed = new CompletableFuture<>();
+      waiting.complete(null); // dependents only hand work to other threads
     } finally {
       lock.unlock();
     }

@@ -46,6 +46,9 @@ final class Membership implements AutoCloseable {
   private final Duration deadAfter;
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private volatile LeaderLease leader;
+  private volatile long leaderRevision;
+  private volatile Runnable onChange = () -> {};
+  private volatile Runnable beforeRejoin = () -> {};
   private volatile String incarnation;
   private volatile State state = State.ACTIVE;
   private volatile long lastRenewedNanos;
@@ -68,10 +71,32 @@ final class Membership implements AutoCloseable {
     watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
   }
 
+  /**
+   * Sets what runs when the watch shows a lease deleted (a node left or was confirmed dead) or the leader key
+   * gone or changed hands: the node wakes its leadership and planning at once instead of at the next interval.
+   * Called on jnats' thread: must be quick.
+   */
+  void onChange(Runnable listener) {
+    this.onChange = listener;
+  }
+
+  /**
+   * Sets what runs when a renewal finds this node's lease gone or taken, before it joins again: the node reads
+   * the shard map first, so that the new incarnation never serves by a map older than its replacement.
+   */
+  void beforeRejoin(Runnable action) {
+    this.beforeRejoin = action;
+  }
+
   private void onLease(KeyValueEntry entry) {
     boolean gone = entry.getOperation() != KeyValueOperation.PUT;
     if (ClusterNames.LEADER_KEY.equals(entry.getKey())) {
+      LeaderLease before = leader;
       leader = gone ? null : readOrNull(entry, LeaderLease.class);
+      leaderRevision = entry.getRevision();
+      if (leader == null || before == null || !before.node().equals(leader.node())) {
+        onChange.run();
+      }
       return;
     }
     if (!entry.getKey().startsWith(ClusterNames.NODE_KEY_PREFIX)) {
@@ -80,7 +105,9 @@ final class Membership implements AutoCloseable {
     String node = entry.getKey().substring(ClusterNames.NODE_KEY_PREFIX.length());
     Lease lease = gone ? null : readOrNull(entry, Lease.class);
     if (lease == null) {
-      seen.remove(node);
+      if (seen.remove(node) != null) {
+        onChange.run();
+      }
     } else {
       // the same revision again (a watch restarted after a reconnect) is no sign of life
       seen.compute(node, (n, before) -> before != null && before.revision() == entry.getRevision() ? before
@@ -150,8 +177,9 @@ final class Membership implements AutoCloseable {
         renewed(next.getAsLong());
         return;
       }
-      LOG.warn("cluster: node {} lost its lease (incarnation {}): it expired or was taken; joining again",
-          self, incarnation);
+      LOG.warn("cluster: node {} lost its lease (incarnation {}): it expired, was taken or was deleted by a node"
+          + " that found it dead; joining again", self, incarnation);
+      beforeRejoin.run();
       join();
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: cannot renew the lease of {}: {}", self, e.getMessage());
@@ -236,6 +264,54 @@ final class Membership implements AutoCloseable {
   /** @return the leader's lease as last seen */
   Optional<LeaderLease> leader() {
     return Optional.ofNullable(leader);
+  }
+
+  /** @return the revision of the leader key as last seen (its compare-and-set token) */
+  long leaderRevision() {
+    return leaderRevision;
+  }
+
+  /**
+   * Whether the node named in the leader key is gone: its node lease was deleted or not renewed within
+   * {@code deadAfter}, or it now runs another incarnation than the one that took the key.
+   */
+  boolean leaderDead(LeaderLease lease) {
+    if (!caughtUp) {
+      return false; // the watch may not have shown the leader's node lease yet
+    }
+    Seen s = seen.get(lease.node());
+    return s == null || !alive(lease.node()) || !s.lease().incarnation().equals(lease.incarnation());
+  }
+
+  /**
+   * The other nodes whose last renewal seen is older than {@code late} and whose lease is still held: candidates
+   * for a probe (a crashed node is then confirmed before {@code deadAfter}, and one past it has its lease
+   * deleted at once rather than at the leader's next step).
+   */
+  List<String> late(Duration late) {
+    List<String> nodes = new ArrayList<>();
+    long now = System.nanoTime();
+    seen.forEach((node, s) -> {
+      if (!node.equals(self) && now - s.seenNanos() > late.toNanos()) {
+        nodes.add(node);
+      }
+    });
+    return nodes;
+  }
+
+  /** @return the lease of a node as last seen, with its revision; empty when none is held */
+  Optional<Seen> seen(String node) {
+    return Optional.ofNullable(seen.get(node));
+  }
+
+  /**
+   * Forgets a node whose lease this node just deleted at {@code revision} (confirmed dead), without waiting for
+   * the watch to show the deletion.
+   */
+  void forget(String node, long revision) {
+    if (seen.computeIfPresent(node, (n, s) -> s.revision() == revision ? null : s) == null) {
+      onChange.run();
+    }
   }
 
   /** Stops watching the leases. */

@@ -5,6 +5,7 @@ import dev.aether.InvalidInputException;
 import dev.aether.cluster.ControlJson.Control;
 import dev.aether.cluster.ControlJson.HotRequest;
 import dev.aether.cluster.ControlJson.HotSet;
+import dev.aether.cluster.ControlJson.Pong;
 import dev.aether.cluster.ControlJson.WarmMove;
 import dev.aether.cluster.ControlJson.WarmRequest;
 import dev.aether.cluster.ControlJson.Warmed;
@@ -32,6 +33,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * owns the shard at an epoch at least the sender's, else {@code MOVED}), control ({@code node.<id>.ctl}: warm
  * up shards that are about to move here; the most recently used actors of some shards), commands from
  * clients in any language ({@code <prefix>.<ns>.cmd}, a queue group of all nodes: forwarded through the
- * distributed runtime), and the status ({@code cluster.status}, any node answers). Thread-safe.
+ * distributed runtime), the status ({@code cluster.status}, any node answers), liveness pings on the control
+ * subject (answered with the node's incarnation) and suspicions from clients ({@code cluster.suspect}, a queue
+ * group: handed to the failure detector). Thread-safe.
  */
 final class NodeEndpoints implements AutoCloseable {
 
@@ -58,12 +64,24 @@ final class NodeEndpoints implements AutoCloseable {
   private final CommandGateway cluster;
   private final Supplier<ClusterStatus> status;
   private final ClusterConfig config;
+  private final Consumer<String> suspicions;
+  private final Supplier<String> incarnation;
+  private final ReentrantLock gateLock = new ReentrantLock();
+  private final Condition thawed = gateLock.newCondition();
+  private volatile boolean frozen;
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-endpoint-", 0).factory());
   private Dispatcher dispatcher;
 
+  /**
+   * @param suspicions told the node a client found without responders (probed by the failure detector)
+   * @param incarnation this node's current incarnation, for the answer to a ping
+   */
   NodeEndpoints(Connection connection, ClusterNames names, ClusterConfig config, MapView maps, IntPredicate owns,
-      Runtime runtime, CommandGateway cluster, Supplier<ClusterStatus> status) {
+      Runtime runtime, CommandGateway cluster, Supplier<ClusterStatus> status, Consumer<String> suspicions,
+      Supplier<String> incarnation) {
+    this.suspicions = suspicions;
+    this.incarnation = incarnation;
     this.connection = connection;
     this.names = names;
     this.self = config.nodeId();
@@ -77,10 +95,59 @@ final class NodeEndpoints implements AutoCloseable {
 
   void start() {
     dispatcher = connection.createDispatcher();
-    dispatcher.subscribe(names.nodeCommands(self), this::onRoutedCommand);
-    dispatcher.subscribe(names.nodeControl(self), m -> workers.execute(() -> onControl(m)));
-    dispatcher.subscribe(names.anyNodeCommands(), ClusterNames.NODE_QUEUE, this::onAnyNodeCommand);
-    dispatcher.subscribe(names.status(), ClusterNames.NODE_QUEUE, this::onStatus);
+    dispatcher.subscribe(names.nodeCommands(self), m -> {
+      awaitThaw();
+      onRoutedCommand(m);
+    });
+    dispatcher.subscribe(names.nodeControl(self), m -> {
+      awaitThaw();
+      workers.execute(() -> onControl(m));
+    });
+    dispatcher.subscribe(names.anyNodeCommands(), ClusterNames.NODE_QUEUE, m -> {
+      awaitThaw();
+      onAnyNodeCommand(m);
+    });
+    dispatcher.subscribe(names.status(), ClusterNames.NODE_QUEUE, m -> {
+      awaitThaw();
+      onStatus(m);
+    });
+    dispatcher.subscribe(names.suspect(), ClusterNames.NODE_QUEUE, m -> {
+      awaitThaw();
+      String node = new String(m.getData(), StandardCharsets.UTF_8);
+      if (NodeIds.valid(node)) {
+        suspicions.accept(node);
+      }
+    });
+  }
+
+  /**
+   * Test hook: while frozen, the dispatcher thread stops at its next message (the server keeps the
+   * subscriptions and queues what comes, as for a stopped process); thawing goes on in order.
+   */
+  void freeze(boolean freeze) {
+    gateLock.lock();
+    try {
+      frozen = freeze;
+      if (!freeze) {
+        thawed.signalAll();
+      }
+    } finally {
+      gateLock.unlock();
+    }
+  }
+
+  private void awaitThaw() {
+    if (!frozen) {
+      return;
+    }
+    gateLock.lock();
+    try {
+      while (frozen) {
+        thawed.awaitUninterruptibly();
+      }
+    } finally {
+      gateLock.unlock();
+    }
   }
 
   /**
@@ -194,7 +261,9 @@ final class NodeEndpoints implements AutoCloseable {
   private void onControl(Message request) {
     try {
       Control control = ControlJson.read(request.getData(), Control.class);
-      if (control.hot() != null) {
+      if (control.ping() != null) {
+        reply(request, null, ControlJson.write(new Pong(self, incarnation.get())));
+      } else if (control.hot() != null) {
         reply(request, null, ControlJson.write(hotSet(control.hot())));
       } else if (control.warm() != null) {
         reply(request, null, ControlJson.write(warmUp(control.warm())));
@@ -234,7 +303,7 @@ final class NodeEndpoints implements AutoCloseable {
     byOldOwner.forEach((owner, shards) -> {
       try {
         Message answer = connection.requestWithTimeout(names.nodeControl(owner),
-                ControlJson.write(new Control(null, new HotRequest(shards, perOwner))), budget)
+                ControlJson.write(Control.hot(new HotRequest(shards, perOwner))), budget)
             .orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS).join();
         hot.addAll(ControlJson.read(answer.getData(), HotSet.class).streams());
       } catch (RuntimeException e) {

@@ -32,6 +32,19 @@ final class NodeIds {
     return id;
   }
 
+  /** Whether an id keeps the rule (for input that is dropped, not refused, when it does not). */
+  static boolean valid(String id) {
+    if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      if (!allowed(id.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The members as a sorted array of distinct checked ids; a duplicate is refused, not merged. */
   static String[] sorted(Collection<String> members, String field) {
     if (members == null) {

@@ -123,10 +123,38 @@ final class Planner {
       return false;
     }
     maps.offer(next, revision.getAsLong());
+    endIncarnations(batch);
     pendingMoves = moves.size() - batch.size();
     LOG.info("cluster: map epoch {}: moved {} shards ({} warm), {} left, members {}", next.epoch(), batch.size(),
         warm.size(), pendingMoves, members);
     return true;
+  }
+
+  /**
+   * Deletes the leases of the dead nodes whose shards just moved cold, at the revision last seen (a renewal
+   * since keeps it): a node that was only paused finds its lease gone at its next renewal and joins again as a
+   * new incarnation, instead of renewing its old one as if it had kept its shards; and a restarted node of the
+   * same id can join at once.
+   */
+  private void endIncarnations(List<ShardMove> batch) {
+    Set<String> dead = new TreeSet<>();
+    for (ShardMove move : batch) {
+      move.from().filter(n -> !membership.alive(n)).ifPresent(dead::add);
+    }
+    for (String node : dead) {
+      membership.seen(node).ifPresent(s -> {
+        try {
+          if (kv.deleteLeaseIf(ClusterNames.nodeKey(node), s.revision())) {
+            LOG.info("cluster: ended incarnation {} of dead node {} (lease revision {})", s.lease().incarnation(),
+                node, s.revision());
+            membership.forget(node, s.revision());
+          }
+        } catch (StoreUnavailableException e) {
+          LOG.debug("cluster: cannot delete the lease of dead node {} (it expires by itself): {}", node,
+              e.getMessage());
+        }
+      });
+    }
   }
 
   /** Asks each new owner to warm up its shards of the batch, and waits for all within the warm-up timeout. */
@@ -139,7 +167,7 @@ final class Planner {
     Duration timeout = config.warmupTimeout();
     List<CompletableFuture<?>> replies = new ArrayList<>();
     byNewOwner.forEach((node, moves) -> replies.add(connection.requestWithTimeout(names.nodeControl(node),
-            ControlJson.write(new Control(new WarmRequest(moves), null)), timeout)
+            ControlJson.write(Control.warm(new WarmRequest(moves))), timeout)
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(failure -> {
           LOG.info("cluster: warm-up on {} did not finish ({}); switching anyway", node, failure.toString());

@@ -14,14 +14,20 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * message's deadline (or the default timeout from the first send): past it the outcome is
  * {@link RejectionReason#TIMEOUT}, saying whether an attempt may have been applied. Never completes
  * exceptionally. Thread-safe.
+ *
+ * <p>Failures (issue 14): "no responders" on an owner's subject is reported as a suspicion (the node's failure
+ * detector probes it); a sender waiting for the map (no responders, no owner) resends as soon as a newer map is
+ * seen; a request unanswered for 250 ms makes its node suspect too; and a new map that gives a node no shard
+ * at all resends the requests still waiting for that node's
+ * answer at once (a crashed owner swallowed them, a paused one holds them), ignoring any later answer.
  */
 final class Router implements CommandGateway, AutoCloseable {
 
@@ -53,7 +65,11 @@ final class Router implements CommandGateway, AutoCloseable {
   private final Duration defaultTimeout;
   private final long attemptTimeoutMs;
   private final ClusterMeters meters;
+  private final Consumer<String> suspicions;
   private volatile boolean closed;
+  /** Requests waiting for their answer, by the node asked. */
+  private final ConcurrentHashMap<String, Set<InFlight>> inFlight =
+      new ConcurrentHashMap<>();
   private final ExecutorService refreshers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-route-", 0).factory());
 
@@ -61,12 +77,22 @@ final class Router implements CommandGateway, AutoCloseable {
    * @param self this node's id, or null for a client that is not a node
    * @param local the local runtime, or null for a client
    */
+  /** A router that reports no suspicions (a sender with a frozen map in tests). */
+  Router(Connection connection, ClusterNames names, MapView maps, String self, CommandGateway local, int maxHops,
+      Duration defaultTimeout, Duration attemptTimeout, ClusterMeters meters) {
+    this(connection, names, maps, self, local, maxHops, defaultTimeout, attemptTimeout, meters, node -> {});
+  }
+
   /**
    * @param attemptTimeout how long one request waits for its answer before the map is read again and the
    *     command resent (same id): about the time a dead owner takes to be replaced
+   * @param suspicions told the id of an owner whose command subject had no responders (a crash hint: the
+   *     node's failure detector, or a message to the nodes from a client); must not block
    */
   Router(Connection connection, ClusterNames names, MapView maps, String self, CommandGateway local, int maxHops,
-      Duration defaultTimeout, Duration attemptTimeout, ClusterMeters meters) {
+      Duration defaultTimeout, Duration attemptTimeout, ClusterMeters meters,
+      Consumer<String> suspicions) {
+    this.suspicions = suspicions;
     this.connection = connection;
     this.names = names;
     this.maps = maps;
@@ -76,6 +102,80 @@ final class Router implements CommandGateway, AutoCloseable {
     this.defaultTimeout = defaultTimeout;
     this.attemptTimeoutMs = attemptTimeout.toMillis();
     this.meters = meters;
+    watchMap();
+    Thread.ofVirtual().name("aether-cluster-route-sweep").start(this::sweepSlowRequests);
+  }
+
+  /** One request in flight: the attempt and the send it belongs to. */
+  private record InFlight(Attempt attempt, int send, long sentNanos) {}
+
+  /** A request unanswered this long makes its node suspect (a crashed owner swallowed what it had taken). */
+  static final long SUSPECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /**
+   * Every 100 ms: each node with a request unanswered for {@link #SUSPECT_AFTER_NANOS} is reported as a suspect
+   * (once per sweep). The probe tells a crash (no responders) from a slow or paused node (proves nothing).
+   */
+  private void sweepSlowRequests() {
+    while (!closed) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      inFlight.forEach((node, requests) -> {
+        for (InFlight request : requests) {
+          if (now - request.sentNanos() > SUSPECT_AFTER_NANOS) {
+            suspect(node);
+            return;
+          }
+        }
+      });
+    }
+  }
+
+  private void watchMap() {
+    maps.nextChange().thenRun(() -> {
+      if (!closed) {
+        ShardMap map = maps.map();
+        if (map != null) {
+          abandonRequestsToNodesWithoutShards(map);
+        }
+        watchMap();
+      }
+    });
+  }
+
+  /**
+   * A new map that gives a node no shard at all (it was found dead, or left): requests still waiting for that
+   * node's answer are resent now, to the new owners, instead of after the attempt timeout (a crashed owner
+   * swallowed them, a paused one holds them). The same command id: an answer that comes anyway is ignored, and a
+   * paused node that wakes up answers {@code MOVED} or is fenced by the store.
+   */
+  private void abandonRequestsToNodesWithoutShards(ShardMap map) {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> loads = map.loads();
+    inFlight.forEach((node, requests) -> {
+      if (loads.getOrDefault(node, 0) > 0) {
+        return;
+      }
+      for (InFlight request : requests) {
+        Attempt a = request.attempt();
+        if (a.sends.compareAndSet(request.send(), request.send() + 1)) {
+          requests.remove(request);
+          a.mayHaveApplied = true;
+          a.problem = "node " + node + " owns no shard any more (map epoch " + map.epoch() + ")";
+          try {
+            refreshers.execute(() -> route(a, null));
+          } catch (RejectedExecutionException e) {
+            route(a, null); // closed: answers NOT_RUNNING
+          }
+        }
+      }
+    });
   }
 
   @Override
@@ -100,6 +200,9 @@ final class Router implements CommandGateway, AutoCloseable {
     long backoffMs = FIRST_BACKOFF_MS;
     boolean mayHaveApplied;
     long epochSeen = -1;
+    long routedEpoch = -1;
+    /** Incremented by each send and by the one that takes its outcome (answer, or abandoning it). */
+    final AtomicInteger sends = new AtomicInteger();
     String problem = "not sent yet";
 
     Attempt(RuntimeMessage message, Instant deadline) {
@@ -125,14 +228,15 @@ final class Router implements CommandGateway, AutoCloseable {
       }
       MapView.Versioned held = maps.current();
       if (held == null) {
-        retryLater(a, "the cluster has no shard map yet");
+        retryLater(a, "the cluster has no shard map yet", true);
         return;
       }
       ShardMap map = held.map();
+      a.routedEpoch = map.epoch();
       int shard = map.shards().shardOf(a.message.target().streamId());
       String owner = redirectedTo != null ? redirectedTo : map.ownerId(shard);
       if (owner == null) {
-        retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch());
+        retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch(), true);
       } else if (owner.equals(self) && local != null) {
         meters.routedLocal();
         local.sendMessage(a.message).whenComplete((r, failure) -> fromLocal(a, r, failure));
@@ -177,8 +281,18 @@ final class Router implements CommandGateway, AutoCloseable {
     // timeout (paused, lost) is given up on: read the map, resend
     long remaining = a.remainingMs();
     long timeoutMs = remaining <= attemptTimeoutMs ? Math.max(1, remaining) + GRACE_MS : attemptTimeoutMs;
+    int send = a.sends.incrementAndGet();
+    InFlight waiting = new InFlight(a, send, System.nanoTime());
+    Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
+        n -> ConcurrentHashMap.newKeySet());
+    toOwner.add(waiting);
     connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .whenComplete((reply, failure) -> fromRemote(a, owner, epoch, reply, failure));
+        .whenComplete((reply, failure) -> {
+          toOwner.remove(waiting);
+          if (a.sends.compareAndSet(send, send + 1)) { // not abandoned for a newer map meanwhile
+            fromRemote(a, owner, epoch, reply, failure);
+          }
+        });
   }
 
   private void fromRemote(Attempt a, String owner, long epoch, Message reply, Throwable failure) {
@@ -189,7 +303,8 @@ final class Router implements CommandGateway, AutoCloseable {
           a.mayHaveApplied = true;
           retryLater(a, "node " + owner + " did not answer in time");
         } else if (cause instanceof CancellationException) {
-          retryLater(a, "node " + owner + " has no responders (not running)");
+          suspect(owner);
+          retryLater(a, "node " + owner + " has no responders (not running)", true);
         } else {
           retryLater(a, "the request to node " + owner + " failed: " + cause);
         }
@@ -223,7 +338,23 @@ final class Router implements CommandGateway, AutoCloseable {
     }
   }
 
+  private void suspect(String owner) {
+    try {
+      suspicions.accept(owner);
+    } catch (RuntimeException e) {
+      LOG.debug("cluster: cannot report {} as suspect: {}", owner, e.toString());
+    }
+  }
+
   private void retryLater(Attempt a, String problem) {
+    retryLater(a, problem, false);
+  }
+
+  /**
+   * Resends after the back-off; with {@code untilMapChange}, also as soon as a newer map is seen (the wait is
+   * for the map: a dead owner's shards moving, the first map), whichever comes first.
+   */
+  private void retryLater(Attempt a, String problem, boolean untilMapChange) {
     a.problem = problem;
     a.hops = 0;
     long delay = Math.min(a.backoffMs, a.remainingMs());
@@ -233,16 +364,32 @@ final class Router implements CommandGateway, AutoCloseable {
     }
     a.backoffMs = Math.min(a.backoffMs * 2, MAX_BACKOFF_MS);
     meters.retried();
-    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
-      try {
-        refreshers.execute(() -> {
-          refreshQuietly();
-          route(a, null);
-        });
-      } catch (RejectedExecutionException e) { // closed meanwhile: route() answers NOT_RUNNING
-        route(a, null);
+    AtomicBoolean once = new AtomicBoolean();
+    CompletableFuture<Void> mapChange = untilMapChange ? maps.nextChange() : null;
+    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> resend(a, once, true));
+    if (mapChange != null) {
+      mapChange.thenRun(() -> resend(a, once, false));
+      MapView.Versioned now = maps.current();
+      if (now != null && now.map().epoch() > a.routedEpoch) {
+        resend(a, once, false); // the map changed since this attempt was routed
       }
-    });
+    }
+  }
+
+  private void resend(Attempt a, AtomicBoolean once, boolean readMap) {
+    if (!once.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      refreshers.execute(() -> {
+        if (readMap) {
+          refreshQuietly();
+        }
+        route(a, null);
+      });
+    } catch (RejectedExecutionException e) { // closed meanwhile: route() answers NOT_RUNNING
+      route(a, null);
+    }
   }
 
   private void timedOut(Attempt a) {

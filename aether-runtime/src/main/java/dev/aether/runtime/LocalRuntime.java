@@ -180,6 +180,14 @@ final class LocalRuntime implements Runtime {
     }
     while (true) {
       ActorVM<?> vm = vmOf(ctx, message.target());
+      if (!placement.allows(message.target())) {
+        // the actor moved away after the check in sendMessage: its drain may have run before this VM was
+        // (re-)created here, so drain it now rather than serve it on the old owner
+        drain(List.of(message.target()));
+        queued.complete(Rejected.of(message.commandId(), RejectionReason.NOT_OWNER, "actor " + message.target()
+            + " was moved from this node while the command was routed; resend the command to its owner"));
+        return reply;
+      }
       switch (vm.offer(queued, true)) {
         case QUEUED -> {
           return reply;

@@ -33,6 +33,8 @@ public final class ClusterSuite implements Suite {
   static final String SPREAD_3 = "3 nodes: 10,000 outstanding commands over 1,000 actors";
   static final String SPREAD_1 = "1 node: 10,000 outstanding commands over 1,000 actors";
   static final String JOIN = "a 4th node joins, then leaves, under " + JoinUnderLoad.RATE + " commands/s";
+  static final String FAILOVER_KILL = "failover: kill -9 of an owner (3 node processes)";
+  static final String FAILOVER_STOP = "failover: SIGSTOP of an owner (3 node processes)";
   static final double LATENCY_GOAL = 1.3;
   static final double ADDED_P99_GOAL_MS = 50;
   private static final String AETHER = "aether ";
@@ -43,6 +45,8 @@ public final class ClusterSuite implements Suite {
   private final CrossNode cross;
   private final Spread spreadCases;
   private final JoinUnderLoad join;
+  private final Failover killed;
+  private final Failover stopped;
 
   /**
    * Starts the suite's nats-server and both clusters, and primes the cross-node case.
@@ -60,6 +64,8 @@ public final class ClusterSuite implements Suite {
       cross.prime();
       spreadCases = new Spread(rig, latencies);
       join = new JoinUnderLoad(rig);
+      killed = new Failover(rig, Failover.Mode.KILL); // starts its node processes in its first setUp
+      stopped = new Failover(rig, Failover.Mode.STOP);
     } catch (Exception e) {
       rig.close();
       throw new IllegalStateException("cannot set up the cluster suite: " + e.getMessage(), e);
@@ -106,7 +112,17 @@ public final class ClusterSuite implements Suite {
         + JoinUnderLoad.TAIL_MS + " ms, " + JoinUnderLoad.STEADY_MS + " ms steady on 4 nodes, `n4.close()`"
         + " (graceful leave) and the leave window runs until 3 nodes are settled + " + JoinUnderLoad.TAIL_MS
         + " ms. A command counts in the phase it was first sent in; its latency runs to its final outcome; it"
-        + " fails when that is not accepted. Ops/s of this row = cycles per second (no raw equivalent).";
+        + " fails when that is not accepted. Ops/s of this row = cycles per second (no raw equivalent).\n"
+        + "- **" + FAILOVER_KILL + "** and **" + FAILOVER_STOP + "** (issue 14): three nodes, each its own JVM"
+        + " (`FailoverNodeMain`, ClusterConfig defaults), in a namespace of their own; an `AetherClient` in the"
+        + " suite's JVM keeps " + Failover.SENDERS + " senders busy, one deposit at a time each (deadline "
+        + Failover.DEADLINE.toSeconds() + " s), on " + Failover.SENDERS + " actors of the victim (a node that does"
+        + " not lead), active there. The victim is killed (`kill -9`) or stopped (`kill -STOP`); a sample = from"
+        + " just before the signal to the first accepted command sent after the signal was delivered (after"
+        + " `destroyForcibly()` or `kill -STOP` returned). The killed node is started again"
+        + " (same id), the stopped one continued (`kill -CONT`: it joins again as a new incarnation), and the run"
+        + " waits until the three nodes are settled again. One run = " + Failover.PER_RUN + " failovers; ops/s ="
+        + " failovers per second including those restarts (no raw equivalent).";
   }
 
   @Override
@@ -126,7 +142,9 @@ public final class ClusterSuite implements Suite {
             spreadCases.raw(RAW + SPREAD_3)),
         Case.compared(SPREAD_1, "1 command", spreadCases.aether(AETHER + SPREAD_1, ClusterRig.SOLO),
             spreadCases.raw(RAW + SPREAD_1)),
-        Case.alone(JOIN, "1 join + leave cycle", join));
+        Case.alone(JOIN, "1 join + leave cycle", join),
+        Case.alone(FAILOVER_KILL, "1 failover", killed),
+        Case.alone(FAILOVER_STOP, "1 failover", stopped));
   }
 
   @Override
@@ -224,7 +242,42 @@ public final class ClusterSuite implements Suite {
         md.append("\nFirst failures: ").append(String.join("; ", failures)).append('\n');
       }
     }
+    failoverNotes(md, results);
     return md.append('\n').append(ANALYSIS).toString();
+  }
+
+  /** The failover goals (issue 14): p50 and p99 of the measured runs' samples, per mode. */
+  private void failoverNotes(StringBuilder md, List<Result> results) {
+    Result kill = find(results, FAILOVER_KILL);
+    Result stop = find(results, FAILOVER_STOP);
+    if (kill == null && stop == null) {
+      return;
+    }
+    md.append("\nFailover goals (issue 14): time from the signal to the first accepted command for one of the"
+        + " victim's actors, over the measured runs' failovers (percentiles of all samples together):\n\n"
+        + "| case | failovers | p50 | p99 | max | goal | met | commands not accepted (all runs) |\n"
+        + "|---|--:|--:|--:|--:|---|---|--:|\n");
+    if (kill != null) {
+      failoverRow(md, "kill -9", killed, kill, 500, 2_000);
+    }
+    if (stop != null) {
+      failoverRow(md, "SIGSTOP", stopped, stop, Double.NaN, 3_000);
+    }
+  }
+
+  private static void failoverRow(StringBuilder md, String what, Failover failover, Result result, double p50GoalMs,
+      double p99GoalMs) {
+    List<Long> all = failover.samples();
+    long[] measured = all.subList(Math.max(0, all.size() - result.subject().runs() * Failover.PER_RUN), all.size())
+        .stream().mapToLong(Long::longValue).sorted().toArray();
+    double p50 = Latencies.percentile(measured, 0.5);
+    double p99 = Latencies.percentile(measured, 0.99);
+    boolean met = (Double.isNaN(p50GoalMs) || p50 / 1e6 <= p50GoalMs) && p99 / 1e6 <= p99GoalMs;
+    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %d of %d |%n", what,
+        measured.length, ms(p50), ms(p99), ms(measured.length == 0 ? Double.NaN : measured[measured.length - 1]),
+        (Double.isNaN(p50GoalMs) ? "" : String.format(Locale.ROOT, "p50 <= %.1f s, ", p50GoalMs / 1000))
+            + String.format(Locale.ROOT, "p99 <= %.0f s", p99GoalMs / 1000), met ? "yes" : "**no**",
+        failover.failed(), failover.sent()));
   }
 
   /**
@@ -287,6 +340,8 @@ public final class ClusterSuite implements Suite {
   @Override
   public void close() {
     try {
+      killed.close();
+      stopped.close();
       cross.close();
     } finally {
       rig.close();

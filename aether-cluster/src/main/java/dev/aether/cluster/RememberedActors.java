@@ -1,0 +1,184 @@
+package dev.aether.cluster;
+
+import dev.aether.nats.JetStreamConfig;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.Runtime;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembered actors (opt-in per aggregate type, {@link ClusterConfig#rememberActors()}): the owner records the
+ * active actors of those types in the KV bucket {@code <prefix>_<ns>_REMEMBER}, key {@code s<shard>.<base64url
+ * of the stream id>}, value the stream id, written rarely: when it first sees one active, and deleted when one
+ * was passivated while the node still owns its shard (an actor that left with its shard, by a handoff, a crash
+ * or the node's leave, stays recorded for its next owner). A node that gains shards (a new map, its first map
+ * after a start) activates the recorded actors of those shards, {@code warmupConcurrency} at a time, without
+ * waiting for a message: after a crash and after a full cluster restart.
+ *
+ * <p>The runtime has no activation callback: {@link #sync()} compares the active actors with what was recorded,
+ * once a second (only when some type is remembered). Thread-safe: {@link #sync()} on one thread,
+ * {@link #activate} on others.
+ */
+final class RememberedActors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RememberedActors.class);
+  private static final Base64.Encoder KEY = Base64.getUrlEncoder().withoutPadding();
+
+  private final KeyValue bucket;
+  private final Set<String> types;
+  private final Runtime runtime;
+  private final IntPredicate owns;
+  private final MapView maps;
+  private final int concurrency;
+  private final Set<String> recorded = new HashSet<>();
+
+  private RememberedActors(KeyValue bucket, Set<String> types, Runtime runtime, IntPredicate owns, MapView maps,
+      int concurrency) {
+    this.bucket = bucket;
+    this.types = types;
+    this.runtime = runtime;
+    this.owns = owns;
+    this.maps = maps;
+    this.concurrency = concurrency;
+  }
+
+  /**
+   * Opens (or creates) the bucket.
+   *
+   * @param owns whether this node owns a shard now (and serves it)
+   * @throws StoreUnavailableException when the server cannot be reached
+   */
+  static RememberedActors open(Connection connection, JetStreamConfig store, ClusterNames names, ClusterConfig config,
+      Runtime runtime, IntPredicate owns, MapView maps) {
+    try {
+      KeyValueManagement kvm = connection.keyValueManagement();
+      if (!kvm.getBucketNames().contains(names.rememberBucket())) {
+        try {
+          kvm.create(KeyValueConfiguration.builder().name(names.rememberBucket())
+              .description("Aether cluster: remembered actors").maxHistoryPerKey(1)
+              .storageType(store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File)
+              .replicas(store.replicas()).build());
+        } catch (JetStreamApiException e) {
+          if (!kvm.getBucketNames().contains(names.rememberBucket())) {
+            throw e;
+          }
+        }
+      }
+      return new RememberedActors(connection.keyValue(names.rememberBucket()), config.rememberActors(), runtime, owns,
+          maps, config.warmupConcurrency());
+    } catch (IOException | JetStreamApiException e) {
+      throw new StoreUnavailableException("cannot open the bucket " + names.rememberBucket() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  static String key(int shard, String streamId) {
+    return "s" + shard + "." + KEY.encodeToString(streamId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Records the remembered actors active now that were not recorded, and forgets those that are no longer
+   * active although this node still owns their shard (passivated).
+   */
+  void sync() {
+    ShardMap map = maps.map();
+    if (map == null) {
+      return;
+    }
+    Set<String> active = new HashSet<>();
+    for (ActorKey key : runtime.registry().snapshot().keySet()) {
+      if (types.contains(key.aggregateType())) {
+        active.add(key.streamId());
+      }
+    }
+    try {
+      for (String stream : active) {
+        if (!recorded.contains(stream)) {
+          bucket.put(key(map.shards().shardOf(stream), stream), stream.getBytes(StandardCharsets.UTF_8));
+          recorded.add(stream);
+        }
+      }
+      for (String stream : new ArrayList<>(recorded)) {
+        if (!active.contains(stream)) {
+          int shard = map.shards().shardOf(stream);
+          if (owns.test(shard)) { // passivated here: forget it; moved away with its shard: its next owner keeps it
+            bucket.delete(key(shard, stream));
+          }
+          recorded.remove(stream);
+        }
+      }
+    } catch (IOException | JetStreamApiException e) {
+      LOG.debug("cluster: cannot record remembered actors (next time): {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Activates the remembered actors of shards this node just gained, at most {@code warmupConcurrency} at a
+   * time, each only while this node still owns its shard. Runs on the caller's thread until done.
+   *
+   * @param gained the shards this node owns now and did not before
+   */
+  void activate(Set<Integer> gained) {
+    if (gained.isEmpty()) {
+      return;
+    }
+    List<String> streams = new ArrayList<>();
+    try {
+      for (String key : bucket.keys()) {
+        int dot = key.indexOf('.');
+        if (key.startsWith("s") && dot > 1 && gained.contains(Integer.parseInt(key.substring(1, dot)))) {
+          streams.add(new String(Base64.getUrlDecoder().decode(key.substring(dot + 1)), StandardCharsets.UTF_8));
+        }
+      }
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      LOG.warn("cluster: cannot list the remembered actors of {} gained shards: {}", gained.size(), e.toString());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    Semaphore slots = new Semaphore(concurrency);
+    int started = 0;
+    for (String stream : streams) {
+      ShardMap map = maps.map();
+      if (map == null || !owns.test(map.shards().shardOf(stream))) {
+        continue;
+      }
+      try {
+        if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      started++;
+      runtime.createVM(ActorKey.fromStreamId(stream)).whenComplete((vm, failure) -> {
+        slots.release();
+        if (failure != null) {
+          LOG.info("cluster: cannot activate the remembered actor {}: {}", stream, failure.toString());
+        }
+      });
+    }
+    if (started > 0) {
+      LOG.info("cluster: activating {} remembered actors of {} gained shards", started, gained.size());
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.aether.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.event.ActorSnapshot;
+import dev.aether.event.Event;
+import dev.aether.nats.JetStreamEventStore;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import io.nats.client.KeyValue;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node frozen (as by SIGSTOP or a long GC pause: no renewals, no answers, no map updates seen) while it owns
+ * an active actor, with the default lease timings: the others find it dead after {@code deadAfter}, its shards
+ * move and the actor goes on at its new owner, which ends the frozen node's incarnation. When the node thaws it
+ * believes for a moment it still owns the actor; it joins again as a new incarnation, learns the new map, drops
+ * the stale actor, and nothing it held in memory is written over the newer history (the stale actor's snapshot
+ * on its stop is older than the stored one and refused).
+ */
+@NatsTest
+class PausedNodeIT {
+
+  private ClusterFixture cluster;
+
+  @BeforeEach
+  void cluster(NatsServer server) {
+    cluster = new ClusterFixture(server.url());
+    cluster.start("n1");
+    cluster.start("n2");
+    cluster.start("n3");
+    cluster.awaitSettled("n1", "n2", "n3");
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  private static RuntimeMessage open(String account) {
+    return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
+        .build();
+  }
+
+  private static RuntimeMessage deposit(String account) {
+    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", 1))
+        .deadline(Instant.now().plusSeconds(30)).build();
+  }
+
+  @Test
+  void aThawedNode_rejoinsAsANewIncarnation_dropsItsStaleActor_andWritesNothingOverTheNewerHistory()
+      throws Exception {
+    String leader = cluster.node("n1").status().leader();
+    String paused = leader.equals("n3") ? "n2" : "n3";
+    String sender = leader.equals("n1") ? (paused.equals("n2") ? "n3" : "n2") : "n1";
+    ClusterNode frozen = cluster.node(paused);
+    ShardMap map = frozen.map().orElseThrow();
+    String account = null;
+    for (int i = 0; account == null; i++) {
+      if (paused.equals(map.ownerOf("Account/pause-" + i).orElseThrow())) {
+        account = "pause-" + i;
+      }
+    }
+    ActorKey key = ActorKey.of("Account", account);
+    assertThat(cluster.node(sender).gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+    long staleVersion = ((Accepted) cluster.node(sender).gateway().sendMessage(deposit(account)).join()).newVersion();
+    assertThat(frozen.runtime().getActiveVMs()).containsKey(key);
+    String incarnation = frozen.incarnation();
+
+    frozen.freeze();
+    long newVersion = staleVersion;
+    for (int i = 0; i < 5; i++) { // the first waits until the frozen owner is found dead and its shards moved
+      newVersion = ((Accepted) cluster.node(sender).gateway().sendMessage(deposit(account)).join()).newVersion();
+    }
+    assertThat(newVersion).isEqualTo(staleVersion + 5);
+    String newOwner = cluster.node(sender).map().orElseThrow().ownerOf(key.streamId()).orElseThrow();
+    assertThat(newOwner).isNotEqualTo(paused);
+    KeyValue leases = cluster.connect().keyValue(ClusterNames.of(cluster.store).leaseBucket());
+    await().atMost(Duration.ofSeconds(20)).until(() -> leases.get(ClusterNames.nodeKey(paused)) == null);
+    cluster.node(newOwner).runtime().stopVM(key).join(); // writes the snapshot of the newest version
+    JetStreamEventStore store = cluster.reader();
+    assertThat(store.getLatestSnapshot(key.streamId())).map(ActorSnapshot::version).contains(newVersion);
+    assertThat(frozen.runtime().getActiveVMs()).as("still held by the frozen node").containsKey(key);
+
+    frozen.thaw();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !frozen.incarnation().equals(incarnation));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !frozen.runtime().getActiveVMs().containsKey(key)
+        && frozen.map().orElseThrow().epoch() == cluster.node(sender).map().orElseThrow().epoch());
+    assertThat(frozen.map().orElseThrow().ownerOf(key.streamId())).contains(newOwner);
+    assertThat(store.getLatestSnapshot(key.streamId())).map(ActorSnapshot::version)
+        .as("the stale actor's snapshot of v%d was not written over v%d", staleVersion, newVersion)
+        .contains(newVersion);
+    assertThat(cluster.node(sender).gateway().sendMessage(deposit(account)).join()).isInstanceOf(Accepted.class);
+    List<Event> log = store.getEvents(key.streamId(), 1);
+    assertThat(log.stream().map(Event::version).toList()).containsExactlyElementsOf(
+        LongStream.rangeClosed(1, newVersion + 1).boxed().toList());
+  }
+}
