@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module table of the README, checked on the compiled main classes of every module (this module
- * depends on all of them): dependencies only point down (core, then runtime, then model; nats on core only; cluster on runtime and nats),
+ * depends on all of them): dependencies only point down (core, then runtime, then model; nats on core only; cluster on runtime and nats; nothing on the server),
  * and no module uses a package another module keeps to itself.
  */
 class ModuleDependenciesTest {
@@ -30,7 +30,7 @@ class ModuleDependenciesTest {
   void core_dependsOnNoOtherModule() {
     noClasses().that().resideInAnyPackage(CORE).should().dependOnClassesThat()
         .resideInAnyPackage("dev.aether.runtime..", "dev.aether.model..", "dev.aether.nats..",
-            "dev.aether.cluster..", "dev.aether.testkit..", "dev.aether.examples..")
+            "dev.aether.cluster..", "dev.aether.testkit..", "dev.aether.server..", "dev.aether.examples..")
         .check(main);
   }
 
@@ -38,7 +38,7 @@ class ModuleDependenciesTest {
   void runtime_dependsOnCoreOnly() {
     noClasses().that().resideInAPackage("dev.aether.runtime..").should().dependOnClassesThat()
         .resideInAnyPackage("dev.aether.model..", "dev.aether.nats..", "dev.aether.cluster..", "dev.aether.testkit..",
-            "dev.aether.examples..")
+            "dev.aether.server..", "dev.aether.examples..")
         .check(main);
   }
 
@@ -46,7 +46,7 @@ class ModuleDependenciesTest {
   void nats_dependsOnCoreOnly() {
     noClasses().that().resideInAPackage("dev.aether.nats..").should().dependOnClassesThat()
         .resideInAnyPackage("dev.aether.runtime..", "dev.aether.model..", "dev.aether.cluster..", "dev.aether.testkit..",
-            "dev.aether.examples..")
+            "dev.aether.server..", "dev.aether.examples..")
         .check(main);
   }
 
@@ -54,14 +54,14 @@ class ModuleDependenciesTest {
   void model_dependsOnRuntimeAndCoreOnly() {
     noClasses().that().resideInAPackage("dev.aether.model..").should().dependOnClassesThat()
         .resideInAnyPackage("dev.aether.nats..", "dev.aether.cluster..", "dev.aether.testkit..",
-            "dev.aether.examples..")
+            "dev.aether.server..", "dev.aether.examples..")
         .check(main);
   }
 
   @Test
   void cluster_dependsOnRuntimeNatsAndCoreOnly() {
     noClasses().that().resideInAPackage("dev.aether.cluster..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.aether.model..", "dev.aether.testkit..", "dev.aether.examples..")
+        .resideInAnyPackage("dev.aether.model..", "dev.aether.testkit..", "dev.aether.server..", "dev.aether.examples..")
         .check(main);
   }
 
