@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -37,7 +38,7 @@ final class ClusterFixture implements AutoCloseable {
   final JetStreamConfig store;
   private final String url;
   private final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>(); // processes start on several threads
   private final Map<String, List<Connection>> connections = new LinkedHashMap<>();
 
   ClusterFixture(String url) {
