@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +98,14 @@ final class ClusterFixture implements AutoCloseable {
    * sending is lost), then its threads stop as in a crash; the test forgets it.
    */
   void crash(String nodeId) {
+    closeConnections(nodeId);
+    ClusterNode crashed = nodes.remove(nodeId);
+    open.remove(crashed); // a crashed node is not closed again (it has no goodbye to say)
+    crashed.crash();
+  }
+
+  /** Closes an in-JVM node's connections (cluster and events) under it, without stopping the node. */
+  void closeConnections(String nodeId) {
     for (Connection c : connections.remove(nodeId)) {
       try {
         c.close();
@@ -106,7 +113,6 @@ final class ClusterFixture implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    nodes.remove(nodeId).crash();
   }
 
   /**
