@@ -43,6 +43,8 @@ public final class ClusterSuite implements Suite {
   private final CrossNode cross;
   private final Spread spreadCases;
   private final JoinUnderLoad join;
+  private final RollingRestart rolling;
+  private final NatsLoss natsLoss;
 
   /**
    * Starts the suite's nats-server and both clusters, and primes the cross-node case.
@@ -60,6 +62,8 @@ public final class ClusterSuite implements Suite {
       cross.prime();
       spreadCases = new Spread(rig, latencies);
       join = new JoinUnderLoad(rig);
+      rolling = new RollingRestart(rig);
+      natsLoss = new NatsLoss();
     } catch (Exception e) {
       rig.close();
       throw new IllegalStateException("cannot set up the cluster suite: " + e.getMessage(), e);
@@ -106,7 +110,8 @@ public final class ClusterSuite implements Suite {
         + JoinUnderLoad.TAIL_MS + " ms, " + JoinUnderLoad.STEADY_MS + " ms steady on 4 nodes, `n4.close()`"
         + " (graceful leave) and the leave window runs until 3 nodes are settled + " + JoinUnderLoad.TAIL_MS
         + " ms. A command counts in the phase it was first sent in; its latency runs to its final outcome; it"
-        + " fails when that is not accepted. Ops/s of this row = cycles per second (no raw equivalent).";
+        + " fails when that is not accepted. Ops/s of this row = cycles per second (no raw equivalent).\n"
+        + FaultNotes.description();
   }
 
   @Override
@@ -126,7 +131,9 @@ public final class ClusterSuite implements Suite {
             spreadCases.raw(RAW + SPREAD_3)),
         Case.compared(SPREAD_1, "1 command", spreadCases.aether(AETHER + SPREAD_1, ClusterRig.SOLO),
             spreadCases.raw(RAW + SPREAD_1)),
-        Case.alone(JOIN, "1 join + leave cycle", join));
+        Case.alone(JOIN, "1 join + leave cycle", join),
+        Case.alone(FaultNotes.ROLLING, "1 rolling restart", rolling),
+        Case.alone(FaultNotes.NATS_LOSS, "1 server loss", natsLoss));
   }
 
   @Override
@@ -224,6 +231,7 @@ public final class ClusterSuite implements Suite {
         md.append("\nFirst failures: ").append(String.join("; ", failures)).append('\n');
       }
     }
+    md.append(FaultNotes.notes(results, rolling, natsLoss));
     return md.append('\n').append(ANALYSIS).toString();
   }
 
