@@ -8,6 +8,7 @@ import dev.aether.cluster.ClusterNode;
 import dev.aether.cluster.ClusterStatus;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
+import dev.aether.nats.JetStreamStoreException;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
@@ -74,7 +75,7 @@ final class NatsLoss implements Benchmark {
     nodes = new ArrayList<>();
     gateways.clear();
     for (String id : List.of("n1", "n2", "n3")) {
-      nodes.add(startNode(id));
+      nodes.add(id.equals("n1") ? startFirstNode() : startNode(id));
       gateways.add(nodes.getLast().gateway());
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -147,6 +148,24 @@ final class NatsLoss implements Benchmark {
   private static long firstAcceptedAfter(FaultLoad load, long kill) {
     return load.snapshot().stream().filter(s -> s.start >= kill && s.outcome.isDone() && s.accepted())
         .mapToLong(s -> s.end).min().orElse(-1);
+  }
+
+  /**
+   * Starts n1, which creates the replicated stream: a JetStream cluster that has just formed may still answer
+   * "no suitable peers for placement" (10005) for a while; tried again for up to 30 s.
+   */
+  private ClusterNode startFirstNode() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return startNode("n1");
+      } catch (JetStreamStoreException e) {
+        if (!String.valueOf(e.getMessage()).contains("10005") || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 
   private ClusterNode startNode(String id) throws Exception {
