@@ -194,7 +194,7 @@ final class ClusterKv {
   private static KeyValueEntry get(KeyValue kv, String key) {
     try {
       return kv.get(key);
-    } catch (IOException | JetStreamApiException e) {
+    } catch (IOException | JetStreamApiException | IllegalStateException e) { // ISE: the connection is closed
       throw unavailable("read " + key, e);
     }
   }
@@ -207,7 +207,7 @@ final class ClusterKv {
         return OptionalLong.empty();
       }
       throw unavailable("create " + key, e);
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) {
       throw unavailable("create " + key, e);
     }
   }
@@ -220,7 +220,7 @@ final class ClusterKv {
         return OptionalLong.empty();
       }
       throw unavailable("update " + key, e);
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) {
       throw unavailable("update " + key, e);
     }
   }

@@ -164,11 +164,20 @@ final class NodeEndpoints implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         LOG.debug("cluster: draining the endpoints of {}: {}", self, e.toString());
-        connection.closeDispatcher(dispatcher);
+        closeDispatcher();
       }
       dispatcher = null;
     }
     workers.shutdown();
+  }
+
+  /** Closes the dispatcher; on a closed connection (closed first by its owner, or a crash) there is none left. */
+  private void closeDispatcher() {
+    try {
+      connection.closeDispatcher(dispatcher);
+    } catch (IllegalStateException closed) {
+      LOG.debug("cluster: the connection of {} is closed already: {}", self, closed.getMessage());
+    }
   }
 
   private void onRoutedCommand(Message request) {

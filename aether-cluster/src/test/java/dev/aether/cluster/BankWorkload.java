@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.aether.event.Event;
+import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.CommandResult;
@@ -11,6 +12,7 @@ import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
+import io.nats.client.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,14 +35,25 @@ final class BankWorkload {
 
   static final long OPENING = 1_000;
 
-  /** A client's record of one command: its id, actor, final outcome and how many sends it took. */
-  record Sent(String commandId, String account, CommandResult outcome, int attempts) {}
+  /**
+   * A client's log entry for one command: its id, actor, final outcome, how many sends it took, when it was first
+   * sent (epoch ms), how long until its final outcome (ns), and the reasons of the transient outcomes before it.
+   */
+  record Sent(String commandId, String account, CommandResult outcome, int attempts, long sentAtMillis,
+      long latencyNanos, List<RejectionReason> transients) {
+
+    /** @return the version the command's final outcome reported (0 when it was not accepted) */
+    long version() {
+      return outcome instanceof Accepted a ? a.newVersion() : 0;
+    }
+  }
 
   private final List<String> accounts = new ArrayList<>();
   private final Supplier<CommandGateway> gateways;
   private final Queue<Sent> sent = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean load = new AtomicBoolean();
   private final List<Thread> clients = new ArrayList<>();
+  private volatile Duration resendFor = Duration.ofSeconds(30);
 
   BankWorkload(String prefix, int accounts, Supplier<CommandGateway> gateways) {
     for (int i = 0; i < accounts; i++) {
@@ -89,15 +102,72 @@ final class BankWorkload {
 
   /** Sends, and resends the same command (same id) through any gateway while the outcome is transient. */
   Sent sendUntilDone(RuntimeMessage message) {
-    Instant giveUp = Instant.now().plusSeconds(30);
+    long sentAt = System.currentTimeMillis();
+    long start = System.nanoTime();
+    Instant giveUp = Instant.now().plus(resendFor);
+    List<RejectionReason> transients = new ArrayList<>();
     int attempts = 0;
     while (true) {
       attempts++;
       CommandResult r = gateways.get().sendMessage(message).join();
       if (!(r instanceof Rejected rejected && rejected.isTransient()) || Instant.now().isAfter(giveUp)) {
-        return new Sent(message.commandId(), message.actorId(), r, attempts);
+        return new Sent(message.commandId(), message.actorId(), r, attempts, sentAt, System.nanoTime() - start,
+            List.copyOf(transients));
       }
+      transients.add(rejected.reason());
     }
+  }
+
+  /**
+   * Sets how long a client resends a command whose outcome is transient (default 30 s), for scenarios whose
+   * outage may last longer.
+   */
+  BankWorkload resendFor(Duration duration) {
+    this.resendFor = duration;
+    return this;
+  }
+
+  /** @return the client log so far: every command's entry, in completion order */
+  List<Sent> log() {
+    return List.copyOf(sent);
+  }
+
+  /** @return the account ids ({@code Account} actor ids) */
+  List<String> accounts() {
+    return List.copyOf(accounts);
+  }
+
+  /**
+   * The fault suite's checks (see {@link LogChecker}): nothing failed (and, after planned moves only, nothing
+   * resent), then, on the log read straight from JetStream: money conserved once the policy credited everything,
+   * versions 1..n per actor, every command id in exactly one commit of its actor, every acknowledged command
+   * stored once with its events and version, no event from a command answered as rejected; then every account
+   * answers and the state its runtime decides on equals the fold of its log; and the map history's epochs.
+   *
+   * @param maps the shard maps watched during the run, or null when not watched
+   */
+  void verify(Connection raw, JetStreamConfig store, MapHistory maps, boolean plannedMovesOnly) {
+    checkOutcomes(plannedMovesOnly);
+    CommitLog log = new CommitLog(raw, store);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        assertThat(LogChecker.money(log.refresh())).as("money once every transfer is credited")
+            .isEqualTo(accounts.size() * OPENING));
+    LogChecker.checkHistory(log, List.copyOf(sent));
+    LogChecker.checkState(log, accounts, m -> sendUntilDone(m).outcome());
+    if (maps != null) {
+      maps.check(1);
+    }
+  }
+
+  private void checkOutcomes(boolean plannedMovesOnly) {
+    if (plannedMovesOnly) {
+      assertThat(sent.stream().filter(s -> s.attempts() > 1).toList()).as("commands a client had to resend").isEmpty();
+    }
+    List<Sent> failed = sent.stream().filter(s -> !(s.outcome() instanceof Accepted)
+        && !(s.outcome() instanceof Rejected r && r.reason() == RejectionReason.BUSINESS_RULE)).toList();
+    assertThat(failed).as("commands that did not end accepted or refused by a business rule").isEmpty();
+    assertThat(sent.stream().filter(s -> s.outcome() instanceof Accepted).count())
+        .as("accepted commands").isGreaterThan(accounts.size() + 50L);
   }
 
   /**
@@ -107,14 +177,7 @@ final class BankWorkload {
    *     even need a resend (the gateway's own retries hide every move)
    */
   void check(JetStreamEventStore reader, boolean plannedMovesOnly) {
-    if (plannedMovesOnly) {
-      assertThat(sent.stream().filter(s -> s.attempts() > 1).toList()).as("commands a client had to resend").isEmpty();
-    }
-    List<Sent> failed = sent.stream().filter(s -> !(s.outcome() instanceof Accepted)
-        && !(s.outcome() instanceof Rejected r && r.reason() == RejectionReason.BUSINESS_RULE)).toList();
-    assertThat(failed).as("commands that did not end accepted or refused by a business rule").isEmpty();
-    assertThat(sent.stream().filter(s -> s.outcome() instanceof Accepted).count())
-        .as("accepted commands").isGreaterThan(accounts.size() + 50L);
+    checkOutcomes(plannedMovesOnly);
 
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
         assertThat(totalMoney(reader)).as("money once every transfer is credited").isEqualTo(accounts.size() * OPENING));
@@ -150,8 +213,10 @@ final class BankWorkload {
   }
 
   String summary() {
+    Map<RejectionReason, Long> transients = new java.util.TreeMap<>();
+    sent.forEach(s -> s.transients().forEach(r -> transients.merge(r, 1L, Long::sum)));
     return sent.size() + " commands, " + sent.stream().filter(s -> s.attempts() > 1).count() + " resent, most sends "
-        + sent.stream().mapToInt(Sent::attempts).max().orElse(0);
+        + sent.stream().mapToInt(Sent::attempts).max().orElse(0) + ", transient outcomes resent " + transients;
   }
 
   /** The money on all accounts by a fold of their logs (balances change only by the model's events). */

@@ -7,35 +7,48 @@ import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
+import dev.aether.testkit.process.JvmProcess;
 import io.nats.client.Connection;
+import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * In-JVM cluster nodes on one nats-server, each with its own connection (cluster work) and its own event store
- * connection, running the bank model (accounts, transfers through a policy). Closes what it opened.
+ * In-JVM cluster nodes on one nats-server (or a NATS cluster: then {@code url} lists its servers), each with its own
+ * connection (cluster work) and its own event store connection, running the bank model (accounts, transfers
+ * through a policy), and node processes ({@link NodeMain} in a {@link JvmProcess}) on the same namespace. Faults:
+ * {@link #crash} (an in-JVM node closes its connections without a goodbye and stops), and a process's own
+ * {@code kill()}, {@code pause()} (SIGSTOP: frozen), {@code terminate(deadline)} (SIGTERM: graceful leave). Closes
+ * and kills what it opened.
  */
 final class ClusterFixture implements AutoCloseable {
 
   final JetStreamConfig store;
   private final String url;
   private final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>(); // processes start on several threads
+  private final Map<String, List<Connection>> connections = new LinkedHashMap<>();
 
   ClusterFixture(String url) {
+    this(url, 1);
+  }
+
+  /** A fixture whose streams and buckets have {@code replicas} replicas (more than 1 needs a NATS cluster). */
+  ClusterFixture(String url, int replicas) {
     this.url = url;
-    this.store = JetStreamConfig.builder().servers(url).namespace("cl-" + UUID.randomUUID().toString().substring(0, 8))
-        .build();
+    this.store = JetStreamConfig.builder().servers(url.split(",")).namespace("cl-" + UUID.randomUUID().toString().substring(0, 8))
+        .replicas(replicas).build();
   }
 
   static String bankModel() {
@@ -73,15 +86,84 @@ final class ClusterFixture implements AutoCloseable {
         })
         .start();
     nodes.put(nodeId, node);
+    connections.put(nodeId, List.of(cluster, events));
     open.add(events);
     open.add(cluster);
     open.add(node);
     return node;
   }
 
+  /**
+   * Crashes an in-JVM node: its connections close without a goodbye (no lease deleted, no handoff, what it was
+   * sending is lost), then its threads stop as in a crash; the test forgets it.
+   */
+  void crash(String nodeId) {
+    closeConnections(nodeId);
+    ClusterNode crashed = nodes.remove(nodeId);
+    open.remove(crashed); // a crashed node is not closed again (it has no goodbye to say)
+    crashed.crash();
+  }
+
+  /** Closes an in-JVM node's connections (cluster and events) under it, without stopping the node. */
+  void closeConnections(String nodeId) {
+    for (Connection c : connections.remove(nodeId)) {
+      try {
+        c.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Starts a node as its own JVM ({@link NodeMain}) on this fixture's servers and namespace; returns once it
+   * joined. Its shutdown hook leaves gracefully on SIGTERM.
+   */
+  JvmProcess startProcess(String nodeId) {
+    JvmProcess process = JvmProcess.builder(NodeMain.class.getName()).name(nodeId)
+        .args(url, store.namespace(), nodeId, Integer.toString(store.replicas()))
+        .jvmArgs("-Xmx256m", "-XX:TieredStopAtLevel=1").readyLine("READY " + nodeId).start();
+    open.add(process);
+    return process;
+  }
+
+  /** Starts watching the shard map's KV key (after the first node created the bucket); closed with the fixture. */
+  MapHistory watchMaps() {
+    MapHistory history = new MapHistory(connect(), store);
+    open.add(history);
+    return history;
+  }
+
+  /** Asks any node for the cluster's status over NATS ({@code <p>.<ns>.cluster.status}). */
+  ClusterStatus status(Connection connection) {
+    try {
+      Message reply = connection.request(ClusterNames.of(store).status(), new byte[0], Duration.ofSeconds(5));
+      if (reply == null) {
+        throw new IllegalStateException("no answer from the status endpoint");
+      }
+      return ControlJson.read(reply.getData(), ClusterStatus.class);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Waits until the status (asked over NATS, so any node, in-JVM or process, may answer) places every shard on
+   * exactly the given nodes with no move pending and a leader.
+   */
+  void awaitSettledVia(Connection connection, String... ids) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+      ClusterStatus s = status(connection);
+      return s.unownedShards() == 0 && s.movesInProgress() == 0 && s.leader() != null
+          && s.nodes().stream().filter(n -> n.shards() > 0).map(ClusterStatus.Node::id).sorted().toList()
+              .equals(List.of(ids).stream().sorted().toList());
+    });
+  }
+
   Connection connect() {
     try {
-      Connection c = Nats.connect(url);
+      Connection c = Nats.connect(new Options.Builder().servers(url.split(",")).build());
       open.add(c);
       return c;
     } catch (IOException e) {

@@ -7,12 +7,14 @@ import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * A bank node as its own process, for the tests that run nodes in separate JVMs: {@code NodeMain <url>
- * <namespace> <nodeId>}. Prints {@code READY <nodeId>} once it has joined; SIGTERM leaves gracefully (the
+ * <namespace> <nodeId> [replicas]} ({@code url} may list several servers, comma-separated; replicas of the
+ * namespace's streams and buckets, default 1). Prints {@code READY <nodeId>} once it has joined; SIGTERM leaves gracefully (the
  * shutdown hook closes the node); {@code kill -9} is a crash.
  */
 public final class NodeMain {
@@ -20,9 +22,11 @@ public final class NodeMain {
   private NodeMain() {}
 
   public static void main(String[] args) throws Exception {
-    JetStreamConfig store = JetStreamConfig.builder().servers(args[0]).namespace(args[1]).build();
-    Connection cluster = Nats.connect(args[0]);
-    Connection events = Nats.connect(args[0]);
+    int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    JetStreamConfig store = JetStreamConfig.builder().servers(args[0].split(",")).namespace(args[1]).replicas(replicas).build();
+    Options options = new Options.Builder().servers(args[0].split(",")).build();
+    Connection cluster = Nats.connect(options);
+    Connection events = Nats.connect(options);
     JetStreamEventStore eventStore = JetStreamEventStore.create(events, store);
     ClusterNode node = ClusterNode.builder(ClusterConfig.builder(store).nodeId(args[2]).build())
         .connection(cluster)

@@ -47,6 +47,8 @@ public final class ClusterSuite implements Suite {
   private final JoinUnderLoad join;
   private final Failover killed;
   private final Failover stopped;
+  private final RollingRestart rolling;
+  private final NatsLoss natsLoss;
 
   /**
    * Starts the suite's nats-server and both clusters, and primes the cross-node case.
@@ -66,6 +68,8 @@ public final class ClusterSuite implements Suite {
       join = new JoinUnderLoad(rig);
       killed = new Failover(rig, Failover.Mode.KILL); // starts its node processes in its first setUp
       stopped = new Failover(rig, Failover.Mode.STOP);
+      rolling = new RollingRestart(rig);
+      natsLoss = new NatsLoss();
     } catch (Exception e) {
       rig.close();
       throw new IllegalStateException("cannot set up the cluster suite: " + e.getMessage(), e);
@@ -122,7 +126,9 @@ public final class ClusterSuite implements Suite {
         + " `destroyForcibly()` or `kill -STOP` returned). The killed node is started again"
         + " (same id), the stopped one continued (`kill -CONT`: it joins again as a new incarnation), and the run"
         + " waits until the three nodes are settled again. One run = " + Failover.PER_RUN + " failovers; ops/s ="
-        + " failovers per second including those restarts (no raw equivalent).";
+        + " failovers per second including those restarts (no raw equivalent)."
+        + "\n"
+        + FaultNotes.description();
   }
 
   @Override
@@ -144,7 +150,9 @@ public final class ClusterSuite implements Suite {
             spreadCases.raw(RAW + SPREAD_1)),
         Case.alone(JOIN, "1 join + leave cycle", join),
         Case.alone(FAILOVER_KILL, "1 failover", killed),
-        Case.alone(FAILOVER_STOP, "1 failover", stopped));
+        Case.alone(FAILOVER_STOP, "1 failover", stopped),
+        Case.alone(FaultNotes.ROLLING, "1 rolling restart", rolling),
+        Case.alone(FaultNotes.NATS_LOSS, "1 server loss", natsLoss));
   }
 
   @Override
@@ -243,6 +251,7 @@ public final class ClusterSuite implements Suite {
       }
     }
     failoverNotes(md, results);
+    md.append(FaultNotes.notes(results, rolling, natsLoss));
     return md.append('\n').append(ANALYSIS).toString();
   }
 

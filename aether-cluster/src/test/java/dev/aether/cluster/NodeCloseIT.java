@@ -1,0 +1,66 @@
+package dev.aether.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import dev.aether.testkit.process.JvmProcess;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node whose NATS connections were closed under it (a crash of the fixture, or an application that closed the
+ * connection before the node, or jnats giving up reconnecting), found by the fault suite: it still stops
+ * ({@code NodeEndpoints.close} threw "Connection is Closed", left the runtime running and made every later
+ * {@code close()} wait forever), and a command in flight is answered (the router's retry read the map, jnats threw
+ * {@code IllegalStateException} past {@code ClusterKv}, the retry never ran and the caller waited forever).
+ */
+@NatsTest
+class NodeCloseIT {
+
+  private ClusterFixture cluster;
+
+  @BeforeEach
+  void cluster(NatsServer server) {
+    cluster = new ClusterFixture(server.url());
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  @Test
+  void stop_afterItsConnectionsWereClosed_doesNotThrow_andALaterCloseReturns() {
+    ClusterNode node = cluster.start("n1");
+    cluster.awaitSettled("n1");
+    assertThatCode(() -> cluster.crash("n1")).doesNotThrowAnyException(); // connections closed, then stopped
+    assertThatCode(node::close).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aCommandInFlightWhenTheNodesConnectionCloses_isAnswered_notLeftWaiting() {
+    ClusterNode n1 = cluster.start("n1");
+    JvmProcess p2 = cluster.startProcess("p2");
+    cluster.awaitSettled("n1", "p2");
+    String account = IntStream.range(0, 1_000).mapToObj(i -> "acc-" + i)
+        .filter(a -> n1.map().orElseThrow().ownerOf("Account/" + a).orElseThrow().equals("p2")).findFirst()
+        .orElseThrow();
+    p2.pause(); // the owner answers nothing: the request stays in flight
+    CompletableFuture<CommandResult> inFlight = n1.gateway().sendMessage(RuntimeMessage.builder("Account", account,
+        "Open").payload(Map.of("owner", account)).build());
+    cluster.closeConnections("n1"); // the retry reads the map on a closed connection
+
+    assertThat(inFlight).as("the command's outcome").succeedsWithin(Duration.ofSeconds(60))
+        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.isTransient()).isTrue());
+  }
+}

@@ -1,0 +1,78 @@
+package dev.aether.cluster;
+
+import dev.aether.runtime.CommandGateway;
+import dev.aether.testkit.nats.NatsCluster;
+import dev.aether.testkit.nats.NatsClusterExtension;
+import dev.aether.testkit.nats.NatsServer;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Fault suite, loss of one NATS server: three in-JVM nodes on a 3-server NATS cluster (a server with the fix for
+ * replicated streams, 2.9.21+: {@code ./scripts/test} provides 2.10.27), the namespace's streams and buckets with
+ * 3 replicas, under the bank load; the server leading the event stream is killed ({@code kill -9}). Reads and
+ * writes continue (transient outcomes while the stream leader moves, resent by the clients), nothing
+ * acknowledged is lost, and the log read straight from JetStream keeps every invariant.
+ */
+@Tag("nats")
+class ReplicatedNatsLossIT {
+
+  @RegisterExtension
+  static final NatsClusterExtension NATS = NatsClusterExtension.perMethod()
+      .withCluster(b -> b.minimumVersion("2.9.21"));
+
+  private ClusterFixture cluster;
+
+  @AfterEach
+  void close() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private CommandGateway anyNode() {
+    List<ClusterNode> nodes = cluster.running();
+    return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size())).gateway();
+  }
+
+  @Test
+  void theEventStreamsLeaderServerKilledUnderLoad_writesContinue_nothingAcknowledgedLost(NatsCluster nats)
+      throws Exception {
+    cluster = new ClusterFixture(nats.url(), 3);
+    cluster.start("n1");
+    MapHistory maps = cluster.watchMaps();
+    cluster.start("n2");
+    cluster.start("n3");
+    cluster.awaitSettled("n1", "n2", "n3");
+    BankWorkload bank = new BankWorkload("lose", 40, this::anyNode).resendFor(Duration.ofSeconds(60));
+    bank.openAccounts();
+    bank.startTransfers(4);
+    bank.awaitMoreCompleted(200);
+
+    Connection connection = cluster.connect();
+    NatsServer leader = streamLeader(nats, connection);
+    leader.kill();
+
+    bank.awaitMoreCompleted(300);
+    cluster.awaitSettled("n1", "n2", "n3");
+    bank.awaitMoreCompleted(100);
+    bank.stopTransfers();
+    System.out.println("ReplicatedNatsLossIT: killed " + leader.name() + ", " + bank.summary() + ", "
+        + maps.maps().size() + " maps");
+    bank.verify(connection, cluster.store, maps, false);
+  }
+
+  /** The server that leads the namespace's event stream (its first partition). */
+  private NatsServer streamLeader(NatsCluster nats, Connection connection) throws Exception {
+    String stream = cluster.store.subjectPrefix() + "_" + cluster.store.namespaceToken() + "_EVENTS_0";
+    String name = connection.jetStreamManagement().getStreamInfo(stream).getClusterInfo().getLeader();
+    return nats.servers().stream().filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no server named " + name + " in " + nats));
+  }
+}
