@@ -2,9 +2,9 @@ package dev.aether.server.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -18,11 +18,8 @@ final class EventsCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TYPE", description = "The aggregate type, e.g. Account.")
-  private String type;
-
-  @Parameters(index = "1", paramLabel = "ID", description = "The actor id, e.g. acc-1.")
-  private String id;
+  @Mixin
+  private ActorArgs actor;
 
   @Option(names = "--from", paramLabel = "N", defaultValue = "1",
       description = "The first version to print (default ${DEFAULT-VALUE}).")
@@ -42,6 +39,6 @@ final class EventsCommand implements Callable<Integer> {
     }
     AetherCli root = AetherCli.root(spec);
     String query = "?from=" + from + (limit == null ? "" : "&limit=" + limit);
-    return root.console().answer(root.client().get(NodeClient.path("actors", type, id, "events") + query));
+    return root.console().answer(root.client().get(actor.path("events") + query));
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,11 +37,8 @@ final class SendCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TYPE", description = "The aggregate type, e.g. Account.")
-  private String type;
-
-  @Parameters(index = "1", paramLabel = "ID", description = "The actor id, e.g. acc-1.")
-  private String id;
+  @Mixin
+  private ActorArgs actor;
 
   @Parameters(index = "2", paramLabel = "COMMAND", description = "The command, e.g. Deposit.")
   private String command;
@@ -83,7 +81,7 @@ final class SendCommand implements Callable<Integer> {
     String resend = "; resend with --key " + commandId;
     NodeClient.Answer answer;
     try {
-      answer = client.post(NodeClient.path("actors", type, id, "commands", command), payload, headers,
+      answer = client.post(actor.path("commands", command), payload, headers,
           wait.plusSeconds(5));
     } catch (NodeUnreachableException e) {
       throw e.withHint("; the outcome is unknown" + resend);

@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -26,11 +26,8 @@ final class TailCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TYPE", description = "The aggregate type, e.g. Account.")
-  private String type;
-
-  @Parameters(index = "1", paramLabel = "ID", description = "The actor id, e.g. acc-1.")
-  private String id;
+  @Mixin
+  private ActorArgs actor;
 
   @Option(names = "--from", paramLabel = "N",
       description = "The first version to print (default: the node's, the actor's first event).")
@@ -56,7 +53,7 @@ final class TailCommand implements Callable<Integer> {
       long before = printed.get();
       Optional<NodeClient.Answer> refused;
       try {
-        refused = client.stream(NodeClient.path("actors", type, id, "events", "stream"), last, event -> {
+        refused = client.stream(actor.path("events", "stream"), last, event -> {
           if (!event.data().isEmpty() && (count == null || printed.get() < count)) {
             print(root.console(), event.data());
             printed.incrementAndGet();

@@ -1,0 +1,26 @@
+package dev.aether.server.cli;
+
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code TYPE ID} parameters that name an actor, first on the command line of every actor command
+ * ({@code send}, {@code state}, {@code events}, {@code tail}); a picocli mixin.
+ */
+final class ActorArgs {
+
+  @Parameters(index = "0", paramLabel = "TYPE", description = "The aggregate type, e.g. Account.")
+  private String type;
+
+  @Parameters(index = "1", paramLabel = "ID", description = "The actor id, e.g. acc-1.")
+  private String id;
+
+  /** The node's path of this actor with more segments after it, each encoded ({@code /v1/actors/T/I/...}). */
+  String path(String... more) {
+    String[] segments = new String[more.length + 3];
+    segments[0] = "actors";
+    segments[1] = type;
+    segments[2] = id;
+    System.arraycopy(more, 0, segments, 3, more.length);
+    return NodeClient.path(segments);
+  }
+}
