@@ -54,7 +54,7 @@ sealed interface FeedItem {
    * @return the item
    */
   static FeedItem decode(StoreLayout layout, int partition, Message message) {
-    long sequence = message.metaData().streamSequence();
+    long sequence = AckSubjects.streamSequence(message);
     byte[] data = message.getData() == null ? new byte[0] : message.getData();
     try {
       String stem = layout.streamSubject(partition);

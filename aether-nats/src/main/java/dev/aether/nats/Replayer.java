@@ -147,7 +147,7 @@ final class Replayer {
               + address.stream() + " stalled: no message within " + timeout.toMillis()
               + " ms after stream sequence " + progress.seen + " (the history ends at " + endSequence + ")", null);
         }
-        long sequence = message.metaData().streamSequence();
+        long sequence = AckSubjects.streamSequence(message);
         if (sequence > progress.seen && sequence <= endSequence) {
           collector.accept(sequence, message.getHeaders(), message.getData());
         }
