@@ -1,10 +1,7 @@
 package dev.aether.cluster;
 
-import dev.aether.runtime.CommandGateway;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,18 +28,13 @@ class ClusterBankIT {
     cluster.close();
   }
 
-  private CommandGateway anyNode() {
-    List<ClusterNode> nodes = cluster.running();
-    return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size())).gateway();
-  }
-
   @Test
   void joinAndLeaveUnderLoad_noCommandFails_eachStoredOnce_moneyConserved() throws Exception {
     cluster.start("n1");
     cluster.start("n2");
     cluster.start("n3");
     cluster.awaitSettled("n1", "n2", "n3");
-    BankWorkload bank = new BankWorkload("acc", 40, this::anyNode);
+    BankWorkload bank = new BankWorkload("acc", 40, cluster::anyGateway);
     bank.openAccounts();
     bank.startTransfers(4);
     bank.awaitMoreCompleted(200);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.aether.model.ModelLoader;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
+import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
 import dev.aether.testkit.process.JvmProcess;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -185,6 +187,12 @@ final class ClusterFixture implements AutoCloseable {
 
   List<ClusterNode> running() {
     return List.copyOf(nodes.values());
+  }
+
+  /** The gateway of a running in-JVM node picked at random: a client that may talk to any node. */
+  CommandGateway anyGateway() {
+    List<ClusterNode> running = running();
+    return running.get(ThreadLocalRandom.current().nextInt(running.size())).gateway();
   }
 
   void forget(String id) {

@@ -2,13 +2,10 @@ package dev.aether.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aether.runtime.CommandGateway;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import dev.aether.testkit.process.JvmProcess;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,11 +30,6 @@ class ClusterNodeFaultsIT {
     cluster.close();
   }
 
-  private CommandGateway anyInJvmNode() {
-    List<ClusterNode> nodes = cluster.running();
-    return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size())).gateway();
-  }
-
   @Test
   void pausedThenResumedThenKilledProcess_andACrashedNode_noCommandFails_logKeepsEveryInvariant() throws Exception {
     cluster.start("n1");
@@ -45,7 +37,7 @@ class ClusterNodeFaultsIT {
     cluster.start("n2");
     JvmProcess p3 = cluster.startProcess("p3");
     cluster.awaitSettled("n1", "n2", "p3");
-    BankWorkload bank = new BankWorkload("faults", 40, this::anyInJvmNode).resendFor(Duration.ofSeconds(60));
+    BankWorkload bank = new BankWorkload("faults", 40, cluster::anyGateway).resendFor(Duration.ofSeconds(60));
     bank.openAccounts();
     bank.startTransfers(4);
     bank.awaitMoreCompleted(100);

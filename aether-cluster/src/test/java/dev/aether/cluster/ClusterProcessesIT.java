@@ -2,7 +2,6 @@ package dev.aether.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aether.runtime.CommandGateway;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import java.io.BufferedReader;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,17 +57,12 @@ class ClusterProcessesIT {
     return process;
   }
 
-  private CommandGateway anyInJvmNode() {
-    List<ClusterNode> nodes = cluster.running();
-    return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size())).gateway();
-  }
-
   @Test
   void nodesInOtherJvms_joinUnderLoad_leaveOnSigterm_andAreReplacedAfterKill9() throws Exception {
     cluster.start("n1");
     cluster.start("n2");
     cluster.awaitSettled("n1", "n2");
-    BankWorkload bank = new BankWorkload("proc", 40, this::anyInJvmNode);
+    BankWorkload bank = new BankWorkload("proc", 40, cluster::anyGateway);
     bank.openAccounts();
     bank.startTransfers(4);
 

@@ -7,7 +7,6 @@ import dev.aether.event.Event;
 import dev.aether.model.exec.ModelExecution;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.nats.JetStreamReadModelStore;
-import dev.aether.runtime.CommandGateway;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,11 +61,6 @@ class ClusterReadModelIT {
         .readModelStore(JetStreamReadModelStore.create(events, bucket)).meterRegistry(registry));
   }
 
-  private CommandGateway anyNode() {
-    List<ClusterNode> nodes = cluster.running();
-    return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size())).gateway();
-  }
-
   /** Events the read model took from the feed on one node (applied, or skipped as already applied). */
   private double readOn(String node) {
     return meters.get(node).find("aether.projection.events").tag("projection", "Received").counters().stream()
@@ -80,7 +73,7 @@ class ClusterReadModelIT {
     node("n2");
     node("n3");
     cluster.awaitSettled("n1", "n2", "n3");
-    BankWorkload bank = new BankWorkload("rm", 30, this::anyNode);
+    BankWorkload bank = new BankWorkload("rm", 30, cluster::anyGateway);
     bank.openAccounts();
     bank.startTransfers(3);
     await().atMost(Duration.ofSeconds(30)).until(() -> meters.keySet().stream().anyMatch(n -> readOn(n) > 0));

@@ -1,11 +1,8 @@
 package dev.aether.cluster;
 
-import dev.aether.runtime.CommandGateway;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsServerExtension;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,11 +29,6 @@ class NatsServerRestartIT {
     }
   }
 
-  private CommandGateway anyNode() {
-    List<ClusterNode> nodes = cluster.running();
-    return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size())).gateway();
-  }
-
   @Test
   void serverRestartedUnderLoad_writesResume_nothingAcknowledgedLost(NatsServer server) throws Exception {
     cluster = new ClusterFixture(server.url());
@@ -45,7 +37,7 @@ class NatsServerRestartIT {
     cluster.start("n2");
     cluster.start("n3");
     cluster.awaitSettled("n1", "n2", "n3");
-    BankWorkload bank = new BankWorkload("restart", 40, this::anyNode).resendFor(Duration.ofSeconds(60));
+    BankWorkload bank = new BankWorkload("restart", 40, cluster::anyGateway).resendFor(Duration.ofSeconds(60));
     bank.openAccounts();
     bank.startTransfers(4);
     bank.awaitMoreCompleted(200);

@@ -1,13 +1,10 @@
 package dev.aether.cluster;
 
-import dev.aether.runtime.CommandGateway;
 import dev.aether.testkit.nats.NatsCluster;
 import dev.aether.testkit.nats.NatsClusterExtension;
 import dev.aether.testkit.nats.NatsServer;
 import io.nats.client.Connection;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,11 +33,6 @@ class ReplicatedNatsLossIT {
     }
   }
 
-  private CommandGateway anyNode() {
-    List<ClusterNode> nodes = cluster.running();
-    return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size())).gateway();
-  }
-
   @Test
   void theEventStreamsLeaderServerKilledUnderLoad_writesContinue_nothingAcknowledgedLost(NatsCluster nats)
       throws Exception {
@@ -50,7 +42,7 @@ class ReplicatedNatsLossIT {
     cluster.start("n2");
     cluster.start("n3");
     cluster.awaitSettled("n1", "n2", "n3");
-    BankWorkload bank = new BankWorkload("lose", 40, this::anyNode).resendFor(Duration.ofSeconds(60));
+    BankWorkload bank = new BankWorkload("lose", 40, cluster::anyGateway).resendFor(Duration.ofSeconds(60));
     bank.openAccounts();
     bank.startTransfers(4);
     bank.awaitMoreCompleted(200);
