@@ -215,7 +215,8 @@ final class NodeEndpoints implements AutoCloseable {
       moved(request, map, map.shards().shardOf(message.target().streamId()));
       return;
     }
-    runtime.sendMessage(message).whenComplete((result, failure) -> {
+    // relayed: the reply may complete on the store's acknowledgement thread; all this callback does is answer
+    runtime.sendMessageToRelay(message).whenComplete((result, failure) -> {
       if (result instanceof Rejected r && r.reason() == RejectionReason.NOT_OWNER) {
         moved(request, maps.map(), shard); // drained while queued: the sender follows the map
       } else {

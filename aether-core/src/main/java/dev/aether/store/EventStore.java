@@ -3,6 +3,7 @@ package dev.aether.store;
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The append-only history of every actor in one namespace: the event-sourcing storage SPI.
@@ -55,6 +56,30 @@ public interface EventStore extends AutoCloseable {
    *     commit ({@link #maxCommitBytes()}); it carries each event's encoded size, so the caller can split
    */
   long append(String streamId, long expectedVersion, List<Event> events);
+
+  /**
+   * Stores a batch of events of one actor as {@link #append} does, completing a future instead of returning:
+   * the same checks, the same outcome, the same exceptions (as the future's failure, never thrown).
+   *
+   * <p>For a caller that waits anyway but wants to act as soon as the commit is acknowledged (the runtime
+   * answers its commands from the acknowledgement). A store may do part of the work on the calling thread,
+   * blocking as {@link #append} does (reading the actor's position, resolving an ambiguous answer), and may
+   * complete the future on a thread of its own (a network client's): callbacks on the future must be short and
+   * must never block, least of all on this store. The default calls {@link #append} on the calling thread.
+   *
+   * @param streamId the stream (one actor's history)
+   * @param expectedVersion the version the caller last saw; 0 for an actor without events
+   * @param events one or more events of {@code streamId}, with strictly increasing versions above
+   *     {@code expectedVersion}
+   * @return completes with the actor's new latest version, or fails with what {@link #append} would throw
+   */
+  default CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
+    try {
+      return CompletableFuture.completedFuture(append(streamId, expectedVersion, events));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * Reads an actor's events from a version on: all of them, or an exception.

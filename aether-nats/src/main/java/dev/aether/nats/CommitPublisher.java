@@ -12,7 +12,14 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongPredicate;
@@ -51,6 +58,12 @@ import java.util.function.LongPredicate;
  * before sending with a {@link CommitTooLargeException} carrying each event's size, so the caller can split
  * it without encoding anything.
  *
+ * <h2>Asynchronous commits</h2>
+ * {@link #commitAsync} publishes with {@code publishAsync} when the cached position accepts the commit, and
+ * completes from the acknowledgement on the connection's thread (step 3's plain acknowledgement is all that
+ * happens there); anything else (a position to read, a 10071, an error, no acknowledgement in time) runs the
+ * same steps on a thread where blocking is harmless.
+ *
  * <p>Thread-safe and lock-free: concurrent commits of one actor race at the server, which accepts exactly
  * one per expected sequence.
  */
@@ -66,8 +79,18 @@ final class CommitPublisher {
   private final UnresolvedCommits unresolved = new UnresolvedCommits();
   /** The max message size of each stream by name, as last read (0 or less: unlimited). */
   private final ConcurrentMap<String, Long> streamMaxMessageSizes = new ConcurrentHashMap<>();
+  private final long ackTimeoutMillis;
+  /** Runs what an asynchronous commit must not do on the connection's thread: reads, retries (rare). */
+  private final Executor resolver =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-commit-resolve-", 0).factory());
 
-  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions) {
+  /**
+   * @param ackTimeout how long {@link #commitAsync} waits for an acknowledgement (as the synchronous publish
+   *     does: the store's request timeout)
+   */
+  CommitPublisher(Connection connection, JetStream js, StreamReads reads, ActorPositions positions,
+      Duration ackTimeout) {
+    this.ackTimeoutMillis = Math.max(1, ackTimeout.toMillis());
     this.connection = connection;
     this.js = js;
     this.reads = reads;
@@ -85,14 +108,20 @@ final class CommitPublisher {
    */
   Result commit(ActorAddress address, Commit commit, LongPredicate accepts) {
     Position position = startingPosition(address, commit);
-    Optional<StoredMessage> last = Optional.empty();
-    boolean fresh = position == null;
-    if (fresh) {
+    if (position == null) {
       Current current = positions.read(address);
-      position = current.position();
-      last = current.last();
+      return commitFrom(address, commit, accepts, current.position(), current.last(), true, 1);
     }
-    for (int attempt = 1; ; attempt++) {
+    return commitFrom(address, commit, accepts, position, Optional.empty(), false, 1);
+  }
+
+  /** The algorithm from step 2 on, at a given attempt; {@code fresh}: the position was just read. */
+  private Result commitFrom(ActorAddress address, Commit commit, LongPredicate accepts, Position start,
+      Optional<StoredMessage> lastRead, boolean freshRead, int firstAttempt) {
+    Position position = start;
+    Optional<StoredMessage> last = lastRead;
+    boolean fresh = freshRead;
+    for (int attempt = firstAttempt; ; attempt++) {
       if (accepts.test(position.version())) {
         Optional<Result> result = attempt(address, commit, position.sequence());
         if (result.isPresent()) {
@@ -110,6 +139,108 @@ final class CommitPublisher {
       last = current.last();
       fresh = true;
     }
+  }
+
+  /**
+   * Stores a commit as {@link #commit} does, completing a future from the publish's acknowledgement: when the
+   * cached position (or the version-1 guess) accepts the commit, it is published with {@code publishAsync} and
+   * an acknowledgement completes the future on the connection's thread, with no other work there. Everything
+   * else runs where it blocks harmlessly: a position to read, on the calling thread (all of {@link #commit}); an
+   * answer that is not a plain acknowledgement (10071, an API error, no acknowledgement within the ack timeout),
+   * resolved on a virtual thread of its own as {@link #attempt} resolves it, then the algorithm goes on there.
+   *
+   * @param address the actor
+   * @param commit the commit
+   * @param accepts tells whether the commit may follow a given current version
+   * @return completes with the commit's position and how it was stored, or fails with what {@link #commit}
+   *     throws
+   */
+  CompletableFuture<Result> commitAsync(ActorAddress address, Commit commit, LongPredicate accepts) {
+    Position position = startingPosition(address, commit);
+    if (position == null || !accepts.test(position.version())) {
+      try {
+        return CompletableFuture.completedFuture(commit(address, commit, accepts));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    long expectedSequence = position.sequence();
+    CompletableFuture<PublishAck> acknowledged;
+    try {
+      requireSendable(address, commit);
+      acknowledged = js.publishAsync(address.subject(), CommitCodec.headers(commit, expectedSequence),
+          commit.payload());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(publishFailure(address, commit, expectedSequence, e));
+    }
+    CompletableFuture<Result> done = new CompletableFuture<>();
+    acknowledged.orTimeout(ackTimeoutMillis, TimeUnit.MILLISECONDS).whenComplete((ack, failure) -> {
+      if (failure == null) {
+        done.complete(stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED));
+        return;
+      }
+      resolver.execute(() -> {
+        try {
+          done.complete(afterFailedPublish(address, commit, accepts, expectedSequence, unwrap(failure)));
+        } catch (RuntimeException | Error e) {
+          done.completeExceptionally(e);
+        }
+      });
+    });
+    return done;
+  }
+
+  /**
+   * Resolves a publish of {@link #commitAsync} that was not plainly acknowledged, as {@link #attempt} does,
+   * then goes on with the algorithm. Blocks: runs on a resolver thread.
+   */
+  private Result afterFailedPublish(ActorAddress address, Commit commit, LongPredicate accepts,
+      long expectedSequence, Throwable failure) {
+    if (failure instanceof JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.MESSAGE_TOO_LARGE) {
+        throw tooLargeForStream(address, commit, e);
+      }
+      if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE) {
+        throw NatsFailures.ofPublish(address.streamId(), e);
+      }
+      Optional<Result> ours = storedAfter(address, commit, expectedSequence);
+      if (ours.isPresent()) {
+        return ours.get();
+      }
+      Current current = positions.read(address);
+      return commitFrom(address, commit, accepts, current.position(), current.last(), true, 2);
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    throw publishFailure(address, commit, expectedSequence, failure instanceof Exception e ? e
+        : new IllegalStateException(failure));
+  }
+
+  /** A failed publish in Aether's terms; an unknown outcome is remembered for a retry to recognise. */
+  private RuntimeException publishFailure(ActorAddress address, Commit commit, long expectedSequence, Exception e) {
+    RuntimeException failure = NatsFailures.ofPublish(address.streamId(), e);
+    if (failure instanceof OutcomeUnknownException) {
+      remember(commit.messageId(), expectedSequence);
+    }
+    return failure;
+  }
+
+  /**
+   * The failure of an asynchronous publish as the synchronous one throws it: without the future's wrappers,
+   * and without the {@code RuntimeException} in which jnats wraps the {@code IOException} or {@code
+   * JetStreamApiException} of its acknowledgement.
+   */
+  static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t.getClass() == RuntimeException.class
+        && (t.getCause() instanceof IOException || t.getCause() instanceof JetStreamApiException)) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
@@ -146,11 +277,7 @@ final class CommitPublisher {
       }
       return storedAfter(address, commit, expectedSequence);
     } catch (IOException | RuntimeException e) {
-      RuntimeException failure = NatsFailures.ofPublish(address.streamId(), e);
-      if (failure instanceof OutcomeUnknownException) {
-        remember(commit.messageId(), expectedSequence);
-      }
-      throw failure;
+      throw publishFailure(address, commit, expectedSequence, e);
     }
   }
 

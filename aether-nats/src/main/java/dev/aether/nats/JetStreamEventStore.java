@@ -35,6 +35,7 @@ import io.nats.client.KeyValueOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
@@ -126,7 +127,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     this.reads = reads;
     this.replayer = new Replayer(connection, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
-    this.publisher = new CommitPublisher(connection, js, reads, positions);
+    this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout());
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
     this.feeds = new JetStreamFeeds(connection, jso, jsm, js, layout, retry, config.requestTimeout());
   }
@@ -297,6 +298,42 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     } catch (VersionConflictException conflict) {
       throw conflict.withExpectedVersion(expectedVersion);
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>When the actor's cached position accepts the commit (the runtime's normal case), the commit is published
+   * asynchronously and the future completes on the NATS connection's thread as soon as the acknowledgement
+   * arrives (the listener is told first, as by {@link #append}); a position to read is read on the calling
+   * thread, and an answer other than a plain acknowledgement is resolved on a thread of the store's, exactly as
+   * {@link #append} resolves it. Failures: those of {@link #append}.
+   */
+  @Override
+  public CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
+    List<Event> batch;
+    ActorAddress address;
+    Commit commit;
+    try {
+      batch = AppendChecks.check(streamId, expectedVersion, events);
+      requireOpen("write");
+      address = layout.address(streamId);
+      commit = CommitCodec.encode(address.streamId(), batch);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Long> appended = new CompletableFuture<>();
+    publisher.commitAsync(address, commit, current -> current == expectedVersion).whenComplete((result, failure) -> {
+      if (failure == null) {
+        notifyStored(batch);
+        appended.complete(result.position().version());
+      } else {
+        Throwable cause = CommitPublisher.unwrap(failure);
+        appended.completeExceptionally(cause instanceof VersionConflictException conflict
+            ? conflict.withExpectedVersion(expectedVersion) : cause);
+      }
+    });
+    return appended;
   }
 
   /**

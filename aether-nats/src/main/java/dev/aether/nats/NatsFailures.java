@@ -8,6 +8,8 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.RequestFailureException;
 import io.nats.client.RequestFailureReason;
 import java.io.IOException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one table that turns NATS client failures into Aether's errors, so that no {@code io.nats}
@@ -16,7 +18,7 @@ import java.io.IOException;
  * <table>
  *   <caption>Translation</caption>
  *   <tr><th>NATS failure</th><th>read or management request</th><th>publish of a commit</th></tr>
- *   <tr><td>no answer in time</td><td>{@link StoreUnavailableException}</td>
+ *   <tr><td>no answer in time (also an asynchronous publish's future timed out or cancelled)</td><td>{@link StoreUnavailableException}</td>
  *       <td>{@link OutcomeUnknownException}</td></tr>
  *   <tr><td>503 no responders, API error with HTTP code 503, connection closed</td>
  *       <td colspan="2">{@link StoreUnavailableException} (nothing was stored)</td></tr>
@@ -94,10 +96,17 @@ final class NatsFailures {
         yield new OutcomeUnknownException(streamId, what + " was interrupted while waiting for its "
             + "acknowledgement; it may or may not be stored", ie);
       }
+      case TimeoutException late -> noAcknowledgement(streamId, what, e);
+      case CancellationException cancelled -> noAcknowledgement(streamId, what, e);
       case IllegalArgumentException tooLarge -> new InvalidInputException("events", what + " refused: "
           + tooLarge.getMessage() + "; nothing was stored", e);
       default -> ofRequest(what, e);
     };
+  }
+
+  private static OutcomeUnknownException noAcknowledgement(String streamId, String what, Exception e) {
+    return new OutcomeUnknownException(streamId, what + " was sent but its acknowledgement did not arrive in"
+        + " time; it may or may not be stored. Retrying the same commit is safe", e);
   }
 
   private static AetherException ofApiError(String what, JetStreamApiException api) {

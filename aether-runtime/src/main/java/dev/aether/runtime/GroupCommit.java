@@ -14,6 +14,9 @@ import dev.aether.store.ReplayResult;
 import dev.aether.store.VersionConflictException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Decides a batch of queued commands of one active actor in order, stores all their events in one commit and
@@ -142,31 +145,100 @@ final class GroupCommit<S> {
     if (isolate && plan.pendingWithEvents() > 1) {
       return storeInParts(plan, singles(plan), conflictsBefore);
     }
+    boolean relay = answersOnAcknowledgement(plan);
+    CompletableFuture<Long> stored;
     try {
-      actor.ctx.rt.store.append(actor.streamId, plan.baseVersion, plan.events);
-    } catch (VersionConflictException conflict) {
-      return conflicted(plan, conflict, conflictsBefore);
-    } catch (CommitTooLargeException tooLarge) {
-      return storeInParts(plan, packed(plan, tooLarge), conflictsBefore);
+      stored = actor.ctx.rt.store.appendAsync(actor.streamId, plan.baseVersion, plan.events);
     } catch (RuntimeException failure) {
-      if (!isTransient(failure)) {
-        isolate = true; // it may be one command's fault: find out which, one commit per command
-        List<Part> singles = singles(plan);
-        if (singles.size() > 1) {
-          return storeInParts(plan, singles, conflictsBefore);
-        }
-        refuse(plan, singles.getFirst().firstCommand(), ActorFailure.reasonOf(failure), "storing the events of"
-            + " command " + commandId(singles.getFirst().firstCommand()) + " failed: " + ActorFailure.describe(failure));
-        return Next.REDECIDE; // the commands after it were decided on its events: decide them again without
-      }
-      actor.stale = true;
-      failPending(plan, ActorFailure.reasonOf(failure), "storing the events failed: "
-          + ActorFailure.describe(failure));
-      return Next.DONE;
+      stored = CompletableFuture.failedFuture(failure); // a store that throws instead of failing the future
     }
+    CompletableFuture<Long> appended = stored;
+    if (relay) {
+      // on the acknowledgement's thread, while this one waits for it: the VM's state first, then the replies,
+      // so whoever sees a reply sees the state after it (read-your-writes); nothing in it blocks
+      appended = appended.whenComplete((version, failure) -> {
+        if (failure == null) {
+          commitAndAnswer(plan);
+        }
+      });
+    }
+    Throwable failed = awaitAppend(appended);
+    if (failed != null) {
+      if (stored.isDone() && !stored.isCompletedExceptionally()) {
+        throw unchecked(failed); // stored, but answering failed: as when the replies fail after a synchronous append
+      }
+      return failedAppend(plan, unchecked(failed), conflictsBefore);
+    }
+    if (!relay) {
+      commitAndAnswer(plan);
+    }
+    actor.snapshotIfDue();
+    return Next.DONE;
+  }
+
+  /** After the plan's one commit is stored: the VM moves past it, then every reply of the batch completes. */
+  private void commitAndAnswer(Plan<S> plan) {
     actor.commit(plan.state, plan.version, plan.events.getLast().id());
     finish(plan);
-    actor.snapshotIfDue();
+  }
+
+  /**
+   * Whether the batch's replies may complete on the store's acknowledgement thread: every command's caller
+   * only relays its reply ({@link Runtime#sendMessageToRelay}), and no reply needs a read of the store (a
+   * duplicate's events), which must not run on that thread.
+   */
+  private boolean answersOnAcknowledgement(Plan<S> plan) {
+    for (int i = 0; i < batch.size(); i++) {
+      if (!batch.get(i).relay() || plan.outcomes.get(i) instanceof Outcome.Duplicate) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Waits for an append; @return its failure without the future's wrapper, or {@code null} when stored */
+  private static Throwable awaitAppend(CompletableFuture<Long> appended) {
+    try {
+      appended.join();
+      return null;
+    } catch (CompletionException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    } catch (CancellationException e) {
+      return e;
+    }
+  }
+
+  private static RuntimeException unchecked(Throwable failure) {
+    if (failure instanceof RuntimeException r) {
+      return r;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException("the event store failed with a checked exception: " + failure, failure);
+  }
+
+  /** The plan's one commit failed: resolve as the failure says (conflict, too large, isolate, or fail). */
+  private Next failedAppend(Plan<S> plan, RuntimeException failure, int conflictsBefore) {
+    if (failure instanceof VersionConflictException conflict) {
+      return conflicted(plan, conflict, conflictsBefore);
+    }
+    if (failure instanceof CommitTooLargeException tooLarge) {
+      return storeInParts(plan, packed(plan, tooLarge), conflictsBefore);
+    }
+    if (!isTransient(failure)) {
+      isolate = true; // it may be one command's fault: find out which, one commit per command
+      List<Part> singles = singles(plan);
+      if (singles.size() > 1) {
+        return storeInParts(plan, singles, conflictsBefore);
+      }
+      refuse(plan, singles.getFirst().firstCommand(), ActorFailure.reasonOf(failure), "storing the events of"
+          + " command " + commandId(singles.getFirst().firstCommand()) + " failed: " + ActorFailure.describe(failure));
+      return Next.REDECIDE; // the commands after it were decided on its events: decide them again without
+    }
+    actor.stale = true;
+    failPending(plan, ActorFailure.reasonOf(failure), "storing the events failed: "
+        + ActorFailure.describe(failure));
     return Next.DONE;
   }
 

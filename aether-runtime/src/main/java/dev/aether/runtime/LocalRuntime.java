@@ -143,10 +143,16 @@ final class LocalRuntime implements Runtime {
   @Override
   public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
     long sent = rt.metrics.commandSent();
-    return rt.metrics.commandReplied(sent, send(message), message);
+    return rt.metrics.commandReplied(sent, send(message, false), message);
   }
 
-  private CompletableFuture<CommandResult> send(RuntimeMessage message) {
+  @Override
+  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message) {
+    long sent = rt.metrics.commandSent();
+    return rt.metrics.commandReplied(sent, send(message, true), message);
+  }
+
+  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay) {
     Checks.notNull(message, "message");
     String commandId = message.commandId();
     if (state.get() != RUNNING) {
@@ -169,12 +175,12 @@ final class LocalRuntime implements Runtime {
       return rejected(commandId, RejectionReason.NOT_OWNER, "actor " + message.target()
           + " is not placed on this node; resend the command to its owner");
     }
-    return models.observe(message, route(ctx, message));
+    return models.observe(message, route(ctx, message, relay));
   }
 
-  private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message) {
+  private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message, boolean relay) {
     CompletableFuture<CommandResult> reply = new CompletableFuture<>();
-    QueuedCommand queued = withTimeout(message, reply);
+    QueuedCommand queued = withTimeout(message, reply, relay);
     if (queued == null) {
       return reply; // the deadline had passed: answered, nothing activated
     }
@@ -215,18 +221,18 @@ final class LocalRuntime implements Runtime {
    *
    * @return the queued command; {@code null} when the deadline has passed already and the reply is answered
    */
-  private QueuedCommand withTimeout(RuntimeMessage message, CompletableFuture<CommandResult> reply) {
+  private QueuedCommand withTimeout(RuntimeMessage message, CompletableFuture<CommandResult> reply, boolean relay) {
     Duration timeout = rt.config.commandTimeout();
     Instant deadline = message.deadlineOrNull();
     if (deadline == null) {
-      QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.TIMEOUT);
+      QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.TIMEOUT, relay);
       rt.timeouts.register(queued, rt.clock.millis() + ceilMillis(timeout));
       return queued;
     }
     Instant now = rt.clock.instant();
     Duration left = Duration.between(now, deadline);
     if (left.compareTo(timeout) >= 0) {
-      QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.TIMEOUT_BEFORE_DEADLINE);
+      QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.TIMEOUT_BEFORE_DEADLINE, relay);
       rt.timeouts.register(queued, now.toEpochMilli() + ceilMillis(timeout));
       return queued;
     }
@@ -236,7 +242,7 @@ final class LocalRuntime implements Runtime {
           + " stored"));
       return null;
     }
-    QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.DEADLINE);
+    QueuedCommand queued = new QueuedCommand(message, reply, timeout, QueuedCommand.Limit.DEADLINE, relay);
     rt.timeouts.register(queued, deadline.toEpochMilli() + (deadline.getNano() % 1_000_000 == 0 ? 0 : 1));
     return queued;
   }

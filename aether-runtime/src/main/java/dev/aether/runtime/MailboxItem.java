@@ -20,14 +20,19 @@ sealed interface MailboxItem {
     private final CompletableFuture<CommandResult> reply;
     private final Duration timeout;
     private final Limit limit;
+    private final boolean relay;
 
     /**
      * @param message the command
      * @param reply completed with the outcome
      * @param timeout the command timeout
      * @param limit which limit the timeout is, for its message
+     * @param relay whether the reply's callbacks only relay it and never block ({@link Runtime#sendMessageToRelay}),
+     *     so it may complete on the store's acknowledgement thread
      */
-    QueuedCommand(RuntimeMessage message, CompletableFuture<CommandResult> reply, Duration timeout, Limit limit) {
+    QueuedCommand(RuntimeMessage message, CompletableFuture<CommandResult> reply, Duration timeout, Limit limit,
+        boolean relay) {
+      this.relay = relay;
       this.message = message;
       this.reply = reply;
       this.timeout = timeout;
@@ -37,6 +42,11 @@ sealed interface MailboxItem {
     /** @return the command */
     RuntimeMessage message() {
       return message;
+    }
+
+    /** @return whether the reply may complete on the store's acknowledgement thread */
+    boolean relay() {
+      return relay;
     }
 
     /** @return the reply */

@@ -1,0 +1,175 @@
+package dev.aether.runtime;
+
+import static dev.aether.runtime.Fixtures.accepted;
+import static dev.aether.runtime.Fixtures.eventually;
+import static dev.aether.runtime.Fixtures.rejected;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aether.event.Event;
+import dev.aether.store.EventStore;
+import dev.aether.store.InMemoryEventStore;
+import dev.aether.store.OutcomeUnknownException;
+import dev.aether.store.ReplayResult;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Runtime#sendMessageToRelay}: the reply completes from the store's acknowledgement (here: the test
+ * thread completing {@link EventStore#appendAsync}'s future), with the VM's state already past the command;
+ * {@link Runtime#sendMessage} keeps completing on the actor's thread; a failed acknowledgement is handled as a
+ * failed synchronous append is.
+ */
+class RelayReplyTest {
+
+  private static final ActorKey KEY = ActorKey.of(Bank.TYPE, "relay");
+
+  private final AcknowledgingStore store = new AcknowledgingStore();
+  private final Runtime runtime = Runtime.builder().eventStore(store).behavior(Bank.behavior()).build();
+
+  @AfterEach
+  void close() {
+    store.holding = false;
+    store.acknowledgeAll();
+    runtime.close();
+  }
+
+  @Test
+  void aRelayedReply_completesOnTheAcknowledgingThread_withTheVmAlreadyPastTheCommand() {
+    runtime.start();
+    accepted(runtime.sendMessage(Bank.open("relay")));
+    store.holding = true;
+    CompletableFuture<CommandResult> reply = runtime.sendMessageToRelay(Bank.deposit("relay", 5));
+    AtomicReference<Thread> answeredOn = new AtomicReference<>();
+    AtomicReference<Long> versionSeen = new AtomicReference<>();
+    AtomicReference<Map<String, Object>> stateSeen = new AtomicReference<>();
+    reply.whenComplete((result, failure) -> {
+      answeredOn.set(Thread.currentThread());
+      VirtualMachine vm = runtime.registry().get(KEY).orElseThrow();
+      versionSeen.set(vm.getVersion());
+      stateSeen.set(vm.getState());
+    });
+    eventually().until(() -> store.held.size() == 1);
+    assertThat(reply).isNotDone();
+
+    store.acknowledgeAll(); // the "acknowledgement", on this thread
+
+    assertThat(reply).as("answered from the acknowledgement itself").isDone();
+    assertThat(answeredOn.get()).isSameAs(Thread.currentThread());
+    assertThat(accepted(reply).newVersion()).isEqualTo(2);
+    assertThat(versionSeen.get()).as("the VM's version seen by the reply's callback").isEqualTo(2);
+    assertThat(stateSeen.get()).containsEntry("balance", 5L);
+    // the next command is decided on the committed state
+    store.holding = false;
+    assertThat(accepted(runtime.sendMessage(Bank.deposit("relay", 7))).newVersion()).isEqualTo(3);
+    assertThat(runtime.registry().get(KEY).orElseThrow().getState()).containsEntry("balance", 12L);
+  }
+
+  @Test
+  void aPlainReply_completesOnTheActorsThread_notOnTheAcknowledgingOne() {
+    runtime.start();
+    accepted(runtime.sendMessage(Bank.open("relay")));
+    store.holding = true;
+    CompletableFuture<CommandResult> reply = runtime.sendMessage(Bank.deposit("relay", 5));
+    AtomicReference<Thread> answeredOn = new AtomicReference<>();
+    reply.whenComplete((result, failure) -> answeredOn.set(Thread.currentThread()));
+    eventually().until(() -> store.held.size() == 1);
+
+    store.acknowledgeAll();
+
+    assertThat(accepted(reply).newVersion()).isEqualTo(2);
+    assertThat(answeredOn.get()).isNotSameAs(Thread.currentThread());
+    assertThat(answeredOn.get().isVirtual()).as("the actor's worker").isTrue();
+  }
+
+  @Test
+  void aRelayedCommand_whoseAcknowledgementFails_isAnsweredAsAnUnknownOutcome_andAResendIsADuplicate() {
+    runtime.start();
+    accepted(runtime.sendMessage(Bank.open("relay")));
+    store.holding = true;
+    RuntimeMessage deposit = Bank.deposit("relay", 5, "relay-deposit-1");
+    CompletableFuture<CommandResult> reply = runtime.sendMessageToRelay(deposit);
+    eventually().until(() -> store.held.size() == 1);
+
+    // the commit was stored, but the writer learns nothing (a lost acknowledgement)
+    store.failAll(new OutcomeUnknownException(Bank.stream("relay"), "no acknowledgement in time", null));
+
+    CommandResult.Rejected unknown = rejected(reply);
+    assertThat(unknown.reason().isTransient()).as(unknown.reason() + " is transient").isTrue();
+    store.holding = false;
+    CommandResult.Accepted resent = accepted(runtime.sendMessageToRelay(deposit));
+    assertThat(resent.duplicate()).isTrue();
+    assertThat(resent.newVersion()).isEqualTo(2);
+    assertThat(store.inner.getEvents(Bank.stream("relay"), 0)).extracting(Event::version).containsExactly(1L, 2L);
+    assertThat(accepted(runtime.sendMessage(Bank.deposit("relay", 1))).newVersion()).isEqualTo(3);
+  }
+
+  /**
+   * An in-memory store whose {@link #appendAsync} stores at once and, while {@link #holding}, completes its
+   * future only when the test acknowledges it.
+   */
+  private static final class AcknowledgingStore implements EventStore {
+    final InMemoryEventStore inner = InMemoryEventStore.create();
+    final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
+    volatile boolean holding;
+
+    record Held(CompletableFuture<Long> future, long version) {}
+
+    @Override
+    public CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
+      long version;
+      try {
+        version = inner.append(streamId, expectedVersion, events);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      if (!holding) {
+        return CompletableFuture.completedFuture(version);
+      }
+      CompletableFuture<Long> future = new CompletableFuture<>();
+      held.add(new Held(future, version));
+      return future;
+    }
+
+    void acknowledgeAll() {
+      for (Held h; (h = held.poll()) != null; ) {
+        h.future().complete(h.version());
+      }
+    }
+
+    void failAll(RuntimeException failure) {
+      for (Held h; (h = held.poll()) != null; ) {
+        h.future().completeExceptionally(failure);
+      }
+    }
+
+    @Override
+    public void saveEvent(Event event) {
+      inner.saveEvent(event);
+    }
+
+    @Override
+    public long append(String streamId, long expectedVersion, List<Event> events) {
+      return inner.append(streamId, expectedVersion, events);
+    }
+
+    @Override
+    public List<Event> getEvents(String streamId, long fromVersion) {
+      return inner.getEvents(streamId, fromVersion);
+    }
+
+    @Override
+    public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
+      return inner.getEventsWithErrors(streamId, fromVersion);
+    }
+
+    @Override
+    public long getLatestVersion(String streamId) {
+      return inner.getLatestVersion(streamId);
+    }
+  }
+}
