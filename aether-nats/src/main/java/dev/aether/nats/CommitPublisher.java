@@ -165,9 +165,13 @@ final class CommitPublisher {
       }
     }
     long expectedSequence = position.sequence();
+    try {
+      requireSendable(address, commit); // refused before sending: nothing was stored
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<PublishAck> acknowledged;
     try {
-      requireSendable(address, commit);
       acknowledged = js.publishAsync(address.subject(), CommitCodec.headers(commit, expectedSequence),
           commit.payload());
     } catch (RuntimeException e) {
