@@ -35,6 +35,13 @@ import java.util.concurrent.CompletionException;
  * marks the actor stale, so the next batch catches up first (an unknown outcome may have stored the events;
  * their command ids then make a resent command a duplicate).
  *
+ * <p>The one commit of a batch goes through {@link dev.aether.store.EventStore#appendAsync} and the caller's
+ * thread waits for it. When every command of the batch only has its reply relayed ({@link
+ * Runtime#sendMessageToRelay}) and no reply needs a read of the store (a duplicate's events), the thread that
+ * completes the append (the store's acknowledgement thread) moves the actor past the commit and then completes
+ * the replies, so whoever sees a reply sees the committed state; the waiting thread then takes the snapshot if
+ * due. Every failure of that append is handled by the waiting thread, as below.
+ *
  * <p>A command never gets another command's error. A commit the store refuses as too large
  * ({@link CommitTooLargeException}) is split at command boundaries, using the per-event sizes the store
  * measured while encoding (no encoding here): the parts are appended in order, each command's reply completes
