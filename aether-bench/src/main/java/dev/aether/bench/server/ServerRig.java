@@ -70,7 +70,9 @@ final class ServerRig implements AutoCloseable {
   private ServerRig(Path dir, AetherNode node) {
     this.dir = dir;
     this.node = node;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    // The exchange's tasks run on the client's selector thread instead of a hop to its default cached thread
+    // pool: measured ~85 us less CPU per command here (227 vs 312 us, same-JVM alternation, 64 clients).
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run)
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
@@ -158,6 +160,33 @@ final class ServerRig implements AutoCloseable {
     String body = response.body();
     int at = body.lastIndexOf("\"version\":");
     return Long.parseLong(body.substring(at + "\"version\":".length()).replaceAll("[^0-9].*$", "").strip());
+  }
+
+  /**
+   * @return the runtime's group commits so far, {count, sum of sizes}, from the node's {@code /metrics}
+   *     ({@code aether.runtime.group.commit.size}); {0, 0} when not there
+   */
+  long[] groupCommits() {
+    try {
+      String text = http.send(HttpRequest.newBuilder(uri().resolve("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      long[] countAndSum = new long[2];
+      for (String line : text.split("\n")) {
+        if (line.startsWith("aether_runtime_group_commit_size")) {
+          int at = line.startsWith("_count", line.indexOf('{') - 6) ? 0 : line.startsWith("_sum", line.indexOf('{') - 4)
+              ? 1 : -1;
+          if (at >= 0) {
+            countAndSum[at] += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      }
+      return countAndSum;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   static void requireAccepted(CommandResult result) {
