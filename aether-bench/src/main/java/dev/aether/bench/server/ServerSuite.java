@@ -163,8 +163,45 @@ public final class ServerSuite implements Suite {
             ms(median(percentiles.perRun(LOCAL + name, runs, 0.99)))));
       }
     }
-    return md.toString();
+    return md.append('\n').append(ANALYSIS).toString();
   }
+
+  /**
+   * Where an HTTP command's cost goes, from profiles taken outside the suite (JFR execution samples, perf with
+   * kernel stacks, and a probe alternating clients and server options in one JVM); stable findings, not
+   * numbers of this run.
+   */
+  static final String ANALYSIS = """
+      Where the time went (issue 15's last step; JFR and perf profiles of the 64-client cases, a probe that \
+      alternates clients, server options and the in-process side in one JVM, 4 s rounds; 2 cores shared with \
+      other agents' builds and benchmarks, 20-60% of the CPU used outside the JVM):
+
+      - **Not batching.** Each client sends to its own accounts one command at a time, so every group commit \
+      holds one command on both sides (table above): HTTP does not shrink the runtime's batches. It costs CPU: \
+      at ee9c1df (22% of the CPU used outside the JVM) this JVM spent 51-66 us per command in process, 184 us \
+      over HTTP with the raw-socket client and 266 us with java.net.http; the nats-server 35-43 us in process, \
+      43 us and 70 us over HTTP (it is starved of the shared cores and reads fewer publishes per wake-up).
+      - **Where the HTTP microseconds go.** perf puts about a third of the process's CPU in the kernel: the \
+      loopback TCP write (it runs the receiver's network stack in the sender's context) and read, epoll, and \
+      futex waits and wakes of the carrier threads (about 13%) as the client's and the connection's virtual \
+      threads park on their sockets once per request each, which a method call in process does not do. \
+      Helidon's request parsing, routing (the path pattern's regex and per-service parameters, about 3% of all \
+      samples) and response writing, and our handler (JSON payload parse, the answer) are about 15% of the \
+      JVM's samples; java.net.http's selector thread and its executor hops about 19%.
+      - **Changed:** the accepted answer is written straight to bytes (the events' bytes copied once into an \
+      exact-size array, no generator and no String round trip of the events: 3.1% of the samples before); \
+      java.net.http runs with `executor(Runnable::run)` (227 vs 312 us of CPU per command, about 30% more \
+      commands/s; a virtual-thread executor measured 255 us); the raw-socket client writes a request in one \
+      write (it wrote head and body separately: two segments, two wake-ups) and scans its answer in one buffer \
+      instead of a call per byte.
+      - **Tried and not kept:** Helidon's `useNio(false)` (socket streams instead of channels) and its HTTP/1 \
+      packet-log listeners off plus no `Connection: keep-alive` header: no difference beyond the noise. \
+      Request validation off (prologue, path, headers, host) measured about 7% less JVM CPU per command in one \
+      alternation; left on, as it is the server's check of untrusted input.
+      - **Left, outside this module:** `RuntimeMessage` copies the parsed payload map (a parse and a copy per \
+      command; an API taking the JSON bytes would save one), and the answer serialises the events again that \
+      the store already serialised for its publish.
+      """;
 
   private static String cpuRow(String name, String side, List<CpuPerCommand.Run> runs) {
     return String.format(Locale.ROOT, "| %s | %s | %.1f us | %.1f us | %.2f |%n", name, side,
