@@ -206,7 +206,9 @@ public final class ServerSuite implements Suite {
       nats-server 55-63 us, against 51-70 us and 31-43 us in process: 0.36x, 0.43x and 0.42x. What is left \
       is the exchange itself on both ends (socket calls, a park and a wake-up per request on each side, \
       Helidon's parse and write), not a client library; at 0.5x the HTTP side may use at most about twice the \
-      in-process CPU per command, about 75 us less than now.
+      in-process CPU per command, about 75 us less than now. The same-run difference (HTTP minus in process, \
+      this JVM's CPU per command) moved from 133 us (raw socket) and 200 us (java.net.http) at ee9c1df to \
+      78-137 us and 121-157 us in three runs at 6697c4e-40d1ad7 (27-46% of the CPU used outside the JVM).
       - **Tried and not kept:** Helidon's `useNio(false)` (socket streams instead of channels) and its HTTP/1 \
       packet-log listeners off plus no `Connection: keep-alive` header: no difference beyond the noise. \
       Request validation off (prologue, path, headers, host) measured about 7% less JVM CPU per command in one \
