@@ -11,7 +11,8 @@ import java.util.concurrent.Future;
  * Deposits sent by {@code clients} concurrent clients, each one command at a time (closed loop), to its own
  * accounts, either over HTTP or through the node's gateway in process; every command's latency is recorded.
  * One run sends {@code clients * perClient} commands and checks each answer; tear-down checks an account's
- * version moved by exactly its share.
+ * version moved by exactly its share. The CPU the run used per command (this JVM, the nats-server) and the
+ * runtime's commands per group commit are kept in {@link CpuPerCommand}.
  */
 final class Commands implements Benchmark {
 
@@ -27,6 +28,7 @@ final class Commands implements Benchmark {
 
   private final ServerRig rig;
   private final Percentiles percentiles;
+  private final CpuPerCommand cpu;
   private final String name;
   private final int clients;
   private final int perClient;
@@ -34,9 +36,11 @@ final class Commands implements Benchmark {
   private Sender[] senders;
   private long before;
 
-  Commands(ServerRig rig, Percentiles percentiles, String name, int clients, int perClient, Senders factory) {
+  Commands(ServerRig rig, Percentiles percentiles, CpuPerCommand cpu, String name, int clients, int perClient,
+      Senders factory) {
     this.rig = rig;
     this.percentiles = percentiles;
+    this.cpu = cpu;
     this.name = name;
     this.clients = clients;
     this.perClient = perClient;
@@ -57,6 +61,7 @@ final class Commands implements Benchmark {
   @Override
   public long run() throws Exception {
     long[] nanos = new long[clients * perClient];
+    CpuPerCommand.Start started = cpu.start();
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> done = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
@@ -74,6 +79,7 @@ final class Commands implements Benchmark {
         f.get();
       }
     }
+    cpu.record(name, started, nanos.length);
     percentiles.record(name, nanos);
     return nanos.length;
   }

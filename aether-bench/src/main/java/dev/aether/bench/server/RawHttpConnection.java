@@ -1,6 +1,5 @@
 package dev.aether.bench.server;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * One keep-alive HTTP/1.1 connection written by hand on a socket: a request is a few header lines and the
  * body; the answer is read by its {@code Content-Length} (or chunks). The leanest client possible, so that the
- * suite's "raw socket" row measures the node rather than a client library sharing its cores. One thread at a
+ * suite's "raw socket" row measures the node rather than a client library sharing its cores: a request is one
+ * write, the answer is read into one buffer (one read call per answer, not one per byte). One thread at a
  * time.
  */
 final class RawHttpConnection implements AutoCloseable {
@@ -23,6 +24,9 @@ final class RawHttpConnection implements AutoCloseable {
   private final OutputStream out;
   private final InputStream in;
   private final String host;
+  private final byte[] buffer = new byte[16 * 1024];
+  private int position;
+  private int limit;
 
   RawHttpConnection(URI uri) throws IOException {
     socket = new Socket();
@@ -30,7 +34,7 @@ final class RawHttpConnection implements AutoCloseable {
     socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
     socket.setSoTimeout((int) ServerRig.COMMAND_TIMEOUT.toMillis());
     out = socket.getOutputStream();
-    in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+    in = socket.getInputStream();
     host = uri.getHost() + ":" + uri.getPort();
   }
 
@@ -41,8 +45,9 @@ final class RawHttpConnection implements AutoCloseable {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
         + "Idempotency-Key: " + idempotencyKey + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-    out.write(head.getBytes(StandardCharsets.US_ASCII));
-    out.write(body);
+    byte[] request = Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), head.length() + body.length);
+    System.arraycopy(body, 0, request, head.length(), body.length);
+    out.write(request); // one write: head and body in one segment, as a client with a buffered stream sends it
     out.flush();
     return read();
   }
@@ -63,29 +68,56 @@ final class RawHttpConnection implements AutoCloseable {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if (chunked) {
       for (int size = Integer.parseInt(line().strip(), 16); size > 0; size = Integer.parseInt(line().strip(), 16)) {
-        body.write(in.readNBytes(size));
+        bytes(size, body);
         line();
       }
       line();
     } else if (length >= 0) {
-      body.write(in.readNBytes((int) length));
+      bytes((int) length, body);
     } else {
       throw new IOException("an answer without Content-Length or chunks cannot be read on a kept-alive connection");
     }
     return new Answer(code, body.toString(StandardCharsets.UTF_8));
   }
 
+  /** A line of the head, without its CR LF, scanned in the buffer (no call per byte). */
   private String line() throws IOException {
-    StringBuilder b = new StringBuilder();
-    for (int c = in.read(); c != '\n'; c = in.read()) {
-      if (c < 0) {
-        throw new IOException("the node closed the connection");
+    StringBuilder partial = null;
+    while (true) {
+      for (int i = position; i < limit; i++) {
+        if (buffer[i] == '\n') {
+          String line = new String(buffer, position, (i > position && buffer[i - 1] == '\r' ? i - 1 : i) - position,
+              StandardCharsets.ISO_8859_1);
+          position = i + 1;
+          return partial == null ? line : partial.append(line).toString().replace("\r", "");
+        }
       }
-      if (c != '\r') {
-        b.append((char) c);
-      }
+      partial = (partial == null ? new StringBuilder() : partial)
+          .append(new String(buffer, position, limit - position, StandardCharsets.ISO_8859_1));
+      fill();
     }
-    return b.toString();
+  }
+
+  /** Copies {@code count} bytes of the body: those already buffered, then the rest from the socket. */
+  private void bytes(int count, ByteArrayOutputStream body) throws IOException {
+    while (count > 0) {
+      if (position == limit) {
+        fill();
+      }
+      int n = Math.min(count, limit - position);
+      body.write(buffer, position, n);
+      position += n;
+      count -= n;
+    }
+  }
+
+  private void fill() throws IOException {
+    int n = in.read(buffer);
+    if (n < 0) {
+      throw new IOException("the node closed the connection");
+    }
+    position = 0;
+    limit = n;
   }
 
   @Override

@@ -5,6 +5,11 @@ import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.server.AetherNode;
 import dev.aether.server.NodeConfig;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,6 +39,7 @@ final class ServerRig implements AutoCloseable {
 
   static final String TYPE = "Account";
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
   private static final int OPEN_BATCH = 64;
   static final String MODEL = """
       name: bank
@@ -64,14 +70,19 @@ final class ServerRig implements AutoCloseable {
   private final Path dir;
   private final AetherNode node;
   private final HttpClient http;
+  private final WebClient webClient;
   private final List<String> accounts = new ArrayList<>();
   private final List<RawHttpConnection> raw = new CopyOnWriteArrayList<>();
 
   private ServerRig(Path dir, AetherNode node) {
     this.dir = dir;
     this.node = node;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    // The exchange's tasks run on the client's selector thread instead of a hop to its default cached thread
+    // pool: measured ~85 us less CPU per command here (227 vs 312 us, same-JVM alternation, 64 clients).
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run)
         .connectTimeout(Duration.ofSeconds(10)).build();
+    // Helidon's client, blocking on the caller's (virtual) thread; idle kept-alive connections are pooled
+    this.webClient = WebClient.builder().baseUri(node.uri()).build();
   }
 
   /** Starts the node and opens {@code accounts} accounts through its gateway. */
@@ -135,6 +146,18 @@ final class ServerRig implements AutoCloseable {
     }
   }
 
+  /** Deposits 1 into an account over HTTP with Helidon's WebClient (a fresh Idempotency-Key), checks the answer. */
+  void depositOverWebClient(String account) {
+    try (HttpClientResponse response = webClient.post("/v1/actors/" + TYPE + "/" + account + "/commands/Deposit")
+        .header(IDEMPOTENCY_KEY, UUID.randomUUID().toString()).contentType(MediaTypes.APPLICATION_JSON)
+        .submit("{\"amount\":1}")) {
+      String body = response.as(String.class);
+      if (response.status().code() != 200 || !body.contains("\"duplicate\":false")) {
+        throw new IllegalStateException("HTTP " + response.status().code() + ": " + body);
+      }
+    }
+  }
+
   /** @return a new kept-alive raw connection's deposit sender; the rig closes the connection */
   Commands.Sender rawConnection() throws IOException {
     RawHttpConnection connection = new RawHttpConnection(uri());
@@ -158,6 +181,33 @@ final class ServerRig implements AutoCloseable {
     String body = response.body();
     int at = body.lastIndexOf("\"version\":");
     return Long.parseLong(body.substring(at + "\"version\":".length()).replaceAll("[^0-9].*$", "").strip());
+  }
+
+  /**
+   * @return the runtime's group commits so far, {count, sum of sizes}, from the node's {@code /metrics}
+   *     ({@code aether.runtime.group.commit.size}); {0, 0} when not there
+   */
+  long[] groupCommits() {
+    try {
+      String text = http.send(HttpRequest.newBuilder(uri().resolve("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      long[] countAndSum = new long[2];
+      for (String line : text.split("\n")) {
+        if (line.startsWith("aether_runtime_group_commit_size")) {
+          int at = line.startsWith("_count", line.indexOf('{') - 6) ? 0 : line.startsWith("_sum", line.indexOf('{') - 4)
+              ? 1 : -1;
+          if (at >= 0) {
+            countAndSum[at] += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      }
+      return countAndSum;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   static void requireAccepted(CommandResult result) {

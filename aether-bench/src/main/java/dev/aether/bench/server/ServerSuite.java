@@ -33,11 +33,13 @@ public final class ServerSuite implements Suite {
   static final String ONE = "one command at a time, Deposit";
   static final String RAW_SOCKET = CONCURRENT + ", raw-socket HTTP client";
   static final String ONE_RAW = ONE + ", raw-socket HTTP client";
+  static final String WEB_CLIENT = CONCURRENT + ", Helidon WebClient";
   private static final String HTTP = "http ";
   private static final String LOCAL = "in-process ";
 
   private final ServerRig rig;
   private final Percentiles percentiles = new Percentiles();
+  private final CpuPerCommand cpu;
 
   /**
    * Starts the node (its nats-server, HTTP on a free port) and opens the accounts.
@@ -50,6 +52,7 @@ public final class ServerSuite implements Suite {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the server suite's node", e);
     }
+    cpu = new CpuPerCommand(rig::groupCommits);
   }
 
   @Override
@@ -69,7 +72,9 @@ public final class ServerSuite implements Suite {
         + " loopback port, a bank model (`Open`, `Deposit` with a guard; model-driven behaviour), "
         + String.format(Locale.ROOT, "%,d", ACCOUNTS) + " accounts opened before the runs. \"Aether\" columns:"
         + " `POST /v1/actors/Account/{id}/commands/Deposit` with a fresh `Idempotency-Key`, from"
-        + " `java.net.http.HttpClient` (HTTP/1.1, keep-alive: one pooled connection per concurrent client),"
+        + " `java.net.http.HttpClient` (HTTP/1.1, keep-alive: one pooled connection per concurrent client;"
+        + " `executor(Runnable::run)`, so that an exchange's tasks run on the client's selector thread instead of"
+        + " a hop to its default thread pool: 227 vs 312 us of CPU per command measured here, the node unchanged),"
         + " each answer checked (200, not a duplicate). \"Raw\" columns: the same deposits through the same"
         + " node's gateway in process (`gateway().sendMessage(RuntimeMessage.of(...)).get()`): the HTTP layer"
         + " is the difference. Both sides alternate run by run; the clients (virtual threads) run in the same"
@@ -80,8 +85,15 @@ public final class ServerSuite implements Suite {
         + " time; latency = the caller's wait per command.\n"
         + "- **..., raw-socket HTTP client**: the same, each client with its own kept-alive socket on which the"
         + " request is written by hand (request line, `Host`, `Content-Type`, `Idempotency-Key`,"
-        + " `Content-Length`) and the answer read by its `Content-Length`: the leanest client, so that the row"
-        + " shows the node's HTTP cost rather than a client library's, which shares the node's cores here.";
+        + " `Content-Length`) in one write and the answer read into one buffer by its `Content-Length`: the"
+        + " leanest client, so that the row shows the node's HTTP cost rather than a client library's, which"
+        + " shares the node's cores here.\n"
+        + "- **..., Helidon WebClient**: the same with Helidon's own HTTP client (`helidon-webclient`, the"
+        + " server's family: blocking on the caller's virtual thread, kept-alive connections pooled), a"
+        + " mainstream Java client without java.net.http's selector thread.\n\n"
+        + "The CPU table below splits each side's cost per command into this JVM's CPU (clients and node) and the"
+        + " nats-server's (both read around every run), with the runtime's commands per group commit (from"
+        + " `/metrics`, read outside the runs).";
   }
 
   @Override
@@ -96,14 +108,16 @@ public final class ServerSuite implements Suite {
   public List<Case> cases() {
     Commands.Senders jdk = c -> rig::depositOverHttp;
     Commands.Senders raw = c -> rig.rawConnection();
+    Commands.Senders helidon = c -> rig::depositOverWebClient;
     return List.of(pair(CONCURRENT, CLIENTS, PER_CLIENT, jdk), pair(RAW_SOCKET, CLIENTS, PER_CLIENT, raw),
-        pair(ONE, 1, SEQUENTIAL, jdk), pair(ONE_RAW, 1, SEQUENTIAL, raw));
+        pair(WEB_CLIENT, CLIENTS, PER_CLIENT, helidon), pair(ONE, 1, SEQUENTIAL, jdk),
+        pair(ONE_RAW, 1, SEQUENTIAL, raw));
   }
 
   /** A case: the deposits over HTTP by {@code http}'s clients against the same deposits in process. */
   private Case pair(String name, int clients, int perClient, Commands.Senders http) {
-    return Case.compared(name, "1 command", new Commands(rig, percentiles, HTTP + name, clients, perClient, http),
-        new Commands(rig, percentiles, LOCAL + name, clients, perClient, c -> rig::depositInProcess));
+    return Case.compared(name, "1 command", new Commands(rig, percentiles, cpu, HTTP + name, clients, perClient, http),
+        new Commands(rig, percentiles, cpu, LOCAL + name, clients, perClient, c -> rig::depositInProcess));
   }
 
   @Override
@@ -111,11 +125,11 @@ public final class ServerSuite implements Suite {
     StringBuilder md = new StringBuilder();
     for (Result r : results) {
       String name = r.benchmarkCase().name();
-      if (name.equals(CONCURRENT) || name.equals(RAW_SOCKET)) {
+      if (name.equals(CONCURRENT) || name.equals(RAW_SOCKET) || name.equals(WEB_CLIENT)) {
         double ratio = r.ratio().orElse(Double.NaN);
         md.append(String.format(Locale.ROOT, "Goal (issue 15): HTTP commands/s with %d concurrent clients >= %.1fx"
-            + " the in-process rate, %s: **%.2fx**, %s.%n%n", CLIENTS, GOAL,
-            name.equals(CONCURRENT) ? "java.net.http clients" : "raw-socket clients", ratio,
+            + " the in-process rate, %s: **%.2fx**, %s.%n%n", CLIENTS, GOAL, name.equals(CONCURRENT)
+            ? "java.net.http clients" : name.equals(RAW_SOCKET) ? "raw-socket clients" : "Helidon WebClient", ratio,
             ratio >= GOAL ? "met" : "not met"));
       }
     }
@@ -133,6 +147,17 @@ public final class ServerSuite implements Suite {
       md.append("| ").append(name).append(" | in process | ").append(spread(localP50)).append(" | ")
           .append(spread(percentiles.perRun(LOCAL + name, runs, 0.99))).append(" | |\n");
     }
+    md.append("\nCPU per command, the median over the measured runs: this JVM's (clients and node) and the"
+        + " nats-server's, both counted by the kernel in 10 ms ticks (about 4 us per command in a 64-client run,"
+        + " 25 us in a one-at-a-time run); commands per group commit from the runtime's metrics.\n\n"
+        + "| case | side | JVM CPU per command | nats-server CPU per command | commands per group commit |\n"
+        + "|---|---|--:|--:|--:|\n");
+    for (Result r : results) {
+      String name = r.benchmarkCase().name();
+      int runs = r.subject().runs();
+      md.append(cpuRow(name, "HTTP", cpu.perRun(HTTP + name, runs)))
+          .append(cpuRow(name, "in process", cpu.perRun(LOCAL + name, runs)));
+    }
     for (Result r : results) {
       String name = r.benchmarkCase().name();
       if (name.equals(ONE) || name.equals(ONE_RAW)) {
@@ -145,7 +170,59 @@ public final class ServerSuite implements Suite {
             ms(median(percentiles.perRun(LOCAL + name, runs, 0.99)))));
       }
     }
-    return md.toString();
+    return md.append('\n').append(ANALYSIS).toString();
+  }
+
+  /**
+   * Where an HTTP command's cost goes, from profiles taken outside the suite (JFR execution samples, perf with
+   * kernel stacks, and a probe alternating clients and server options in one JVM); stable findings, not
+   * numbers of this run.
+   */
+  static final String ANALYSIS = """
+      Where the time went (issue 15's last step; JFR and perf profiles of the 64-client cases, a probe that \
+      alternates clients, server options and the in-process side in one JVM, 4 s rounds; 2 cores shared with \
+      other agents' builds and benchmarks, 20-60% of the CPU used outside the JVM):
+
+      - **Not batching.** Each client sends to its own accounts one command at a time, so every group commit \
+      holds one command on both sides (table above): HTTP does not shrink the runtime's batches. It costs CPU: \
+      at ee9c1df (22% of the CPU used outside the JVM) this JVM spent 51-66 us per command in process, 184 us \
+      over HTTP with the raw-socket client and 266 us with java.net.http; the nats-server 35-43 us in process, \
+      43 us and 70 us over HTTP (it is starved of the shared cores and reads fewer publishes per wake-up).
+      - **Where the HTTP microseconds go.** perf puts about a third of the process's CPU in the kernel: the \
+      loopback TCP write (it runs the receiver's network stack in the sender's context) and read, epoll, and \
+      futex waits and wakes of the carrier threads (about 13%) as the client's and the connection's virtual \
+      threads park on their sockets once per request each, which a method call in process does not do. \
+      Helidon's request parsing, routing (the path pattern's regex and per-service parameters, about 3% of all \
+      samples) and response writing, and our handler (JSON payload parse, the answer) are about 15% of the \
+      JVM's samples; java.net.http's selector thread and its executor hops about 19%.
+      - **Changed:** the accepted answer is written straight to bytes (the events' bytes copied once into an \
+      exact-size array, no generator and no String round trip of the events: 3.1% of the samples before); \
+      java.net.http runs with `executor(Runnable::run)` (227 vs 312 us of CPU per command, about 30% more \
+      commands/s; a virtual-thread executor measured 255 us); the raw-socket client writes a request in one \
+      write (it wrote head and body separately: two segments, two wake-ups) and scans its answer in one buffer \
+      instead of a call per byte.
+      - **Three clients, one cost.** At 6697c4e (27% of the CPU used outside the JVM) java.net.http, \
+      Helidon's WebClient and the raw socket spent 223, 227 and 207 us of this JVM's CPU per command and the \
+      nats-server 55-63 us, against 51-70 us and 31-43 us in process: 0.36x, 0.43x and 0.42x. What is left \
+      is the exchange itself on both ends (socket calls, a park and a wake-up per request on each side, \
+      Helidon's parse and write), not a client library; at 0.5x the HTTP side may use at most about twice the \
+      in-process CPU per command, about 75 us less than now. The same-run difference (HTTP minus in process, \
+      this JVM's CPU per command) moved from 133 us (raw socket) and 200 us (java.net.http) at ee9c1df to \
+      78-137 us and 121-157 us in three runs at 6697c4e-40d1ad7 (27-46% of the CPU used outside the JVM).
+      - **Tried and not kept:** Helidon's `useNio(false)` (socket streams instead of channels) and its HTTP/1 \
+      packet-log listeners off plus no `Connection: keep-alive` header: no difference beyond the noise. \
+      Request validation off (prologue, path, headers, host) measured about 7% less JVM CPU per command in one \
+      alternation; left on, as it is the server's check of untrusted input.
+      - **Left, outside this module:** `RuntimeMessage` copies the parsed payload map (a parse and a copy per \
+      command; an API taking the JSON bytes would save one), and the answer serialises the events again that \
+      the store already serialised for its publish.
+      """;
+
+  private static String cpuRow(String name, String side, List<CpuPerCommand.Run> runs) {
+    return String.format(Locale.ROOT, "| %s | %s | %.1f us | %.1f us | %.2f |%n", name, side,
+        median(runs.stream().map(CpuPerCommand.Run::jvm).toList()) / 1e3,
+        median(runs.stream().map(CpuPerCommand.Run::nats).toList()) / 1e3,
+        median(runs.stream().map(CpuPerCommand.Run::perCommit).toList()));
   }
 
   @Override
