@@ -44,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * throws; so do later ones). A consumer that fails for good queues the failure, which the poll that reaches
  * it throws.
  *
- * <p>Thread-safety: {@link #poll} and {@link #position()} are for one thread at a time (the polling thread
+ * <p>{@link #pollEvents} hands out the decoded commits' events without a {@link FeedEntry} and a
+ * {@link FeedPosition} per event (one position per commit): most of the allocation of {@link #poll} in a
+ * projection's catch-up.
+ *
+ * <p>Thread-safety: {@link #poll}, {@link #pollEvents} and {@link #position()} are for one thread at a time (the polling thread
  * owns {@link #head}, {@link #headIndex} and {@link #position}); {@link #close()} may be called from any
  * thread: it queues {@link FeedItem.Closed} to wake a waiting poll, stops the consumers and ends the threads.
  */
@@ -153,10 +157,26 @@ final class JetStreamFeedReader implements FeedReader {
 
   @Override
   public List<FeedEntry> poll(int max, Duration wait) {
+    return take(max, wait, this::emitEntries);
+  }
+
+  @Override
+  public List<Event> pollEvents(int max, Duration wait) {
+    return take(max, wait, this::emitEvents);
+  }
+
+  /** Moves the head commit's events from {@link #headIndex} on into a batch of at most {@code max} items. */
+  @FunctionalInterface
+  private interface Emitter<T> {
+    void emit(FeedItem.Commit commit, int max, List<T> out);
+  }
+
+  /** The loop of {@link #poll} and {@link #pollEvents}: queued commits, emitted until {@code max} items. */
+  private <T> List<T> take(int max, Duration wait, Emitter<T> emitter) {
     long nanos = FeedChecks.poll(max, wait);
     requireOpen();
     long deadline = System.nanoTime() + nanos;
-    List<FeedEntry> out = new ArrayList<>(Math.min(max, 256));
+    List<T> out = new ArrayList<>(Math.min(max, 256));
     while (out.size() < max) {
       FeedItem item = head != null ? head : next(out.isEmpty() ? deadline - System.nanoTime() : 0);
       if (item == null) {
@@ -167,7 +187,10 @@ final class JetStreamFeedReader implements FeedReader {
       }
       head = item;
       switch (item) {
-        case FeedItem.Commit commit -> emit(commit, max, out);
+        case FeedItem.Commit commit -> {
+          skipDelivered(commit);
+          emitter.emit(commit, max, out);
+        }
         case FeedItem.Unreadable unreadable -> {
           if (out.isEmpty()) {
             throw unreadable(unreadable);
@@ -196,14 +219,19 @@ final class JetStreamFeedReader implements FeedReader {
     }
   }
 
-  /** Emits the head commit's events from {@link #headIndex} on, up to {@code max} entries in all. */
-  private void emit(FeedItem.Commit commit, int max, List<FeedEntry> out) {
+  /** At the start of the commit the reader was opened inside of: skips its events delivered before. */
+  private void skipDelivered(FeedItem.Commit commit) {
     int p = commit.partition();
-    List<Event> events = commit.events();
     if (headIndex == 0 && commit.sequence() == skipSequence[p]) {
       headIndex = skipThrough[p] + 1;
       skipSequence[p] = 0;
     }
+  }
+
+  /** Emits the head commit's events as entries, each with the reader's position after it. */
+  private void emitEntries(FeedItem.Commit commit, int max, List<FeedEntry> out) {
+    int p = commit.partition();
+    List<Event> events = commit.events();
     FeedPosition at = position;
     while (headIndex < events.size() && out.size() < max) {
       int i = headIndex++;
@@ -211,7 +239,26 @@ final class JetStreamFeedReader implements FeedReader {
       out.add(new FeedEntry(events.get(i), p, at));
     }
     position = at;
-    if (headIndex >= events.size()) {
+    endOfCommit(events.size());
+  }
+
+  /** Emits the head commit's events without entries: one position per commit, not one per event. */
+  private void emitEvents(FeedItem.Commit commit, int max, List<Event> out) {
+    List<Event> events = commit.events();
+    int from = headIndex;
+    int to = Math.min(events.size(), from + max - out.size());
+    if (to > from) {
+      out.addAll(from == 0 && to == events.size() ? events : events.subList(from, to));
+      headIndex = to;
+      position = to == events.size() ? position.with(commit.partition(), commit.sequence())
+          : position.with(commit.partition(), commit.sequence(), to - 1);
+    }
+    endOfCommit(events.size());
+  }
+
+  /** Drops the head once all of its events are out. */
+  private void endOfCommit(int size) {
+    if (headIndex >= size) {
       head = null;
       headIndex = 0;
     }
