@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * the row and the checkpoint advances with it ({@link ReadModelStore#put}). Consecutive events of one stream
  * that update one row (the events of a commit, mostly) are folded: the handlers run one after another on the
  * view in memory and the row is written once, with the checkpoint at the last of them, so a row and its
- * checkpoint still change in one write. After each batch the feed position is saved. Position and rows are not written in one transaction: a crash between them makes the reader start
- * a little early, and the checkpoints turn the repeated events into no-ops (idempotent by position).
+ * checkpoint still change in one write. After each batch the feed position is saved. Position and rows are
+ * not written in one transaction: a crash between them makes the reader start a little early, and the
+ * checkpoints turn the repeated events into no-ops (idempotent by position).
  *
  * <p>A failure of the store or the feed (server down) closes the reader and reopens it from the saved position
  * after a pause (1 s doubling to 30 s); nothing is skipped. A handler that throws skips its event (counted,
