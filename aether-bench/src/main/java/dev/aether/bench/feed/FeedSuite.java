@@ -216,7 +216,11 @@ public final class FeedSuite implements Suite {
       consumer thread when 16 or more items are queued, else the polling thread when it takes the message. \
       Exploratory runs of the suite (5 measured each, 16-18% of the CPU used outside the JVM): 0.71x (paired \
       0.82x) before, 0.75x (0.82x) after (1), 0.83x (0.75x) after (2), 0.83x (0.84x) after (3) with Aether at \
-      1.16M events/s. What is left on the Aether side per event: the scan (id string, timestamp, data values), \
+      1.16M events/s; with more of the machine busy the margin is not there yet: 0.79x (paired 0.77x) in the run \
+      below with 38%, and 0.53x (paired 0.51x, Aether 320k-1.03M events/s across its runs) in one run with 41% \
+      of the CPU used outside the JVM. The Aether side's own threads (consumer and projection) used about 62-69 \
+      ms of CPU per run in a probe against 78-91 ms before, next to the jnats I/O thread's 22 ms that both sides \
+      have (raw's consumer thread: 18 ms). What is left on the Aether side per event: the scan (id string, timestamp, data values), \
       the `Event` and its builder, the record codec; lazily decoded data (parsed when a handler reads it) would \
       move the data part off the consumer thread but was not needed.
       - **Policy with 100 outstanding** (fixed after the first runs of this suite): `JetStreamSharedFeed.pull` \
