@@ -63,7 +63,23 @@ final class EventJsonScanner {
   /** A cached name with its bytes. */
   private record CachedName(String name, byte[] bytes) {}
 
+  /**
+   * The keys of the data objects last read per event type (by the type's hash), shared by all scanners: the
+   * data of one event type has the same keys in the same order, which {@link #dataInShape} compares as bytes
+   * instead of hashing and looking each key up, and the objects share one key array. A racy array of
+   * immutable records, like {@link #NAMES}: a miss only costs the general path.
+   */
+  private static final Shape[] SHAPES = new Shape[64];
+
+  /**
+   * A data object's shape: its event type, an object of that shape, and per key the bytes the writer puts
+   * before its value ({@code "key":}).
+   */
+  private record Shape(String eventType, Map<String, Object> object, byte[][] keys) {}
+
   private final byte[] in;
+  /** The event type of the event being read, once read (the writer puts it before the data); else null. */
+  private String eventType;
   /** A stream id the caller expects, shared by the event instead of a copy when it matches; or null. */
   private final String expectedStreamId;
   /** Its bytes, compared with the input's in one call; null when it is not ASCII (then it never matches). */
@@ -73,10 +89,33 @@ final class EventJsonScanner {
   private int secondStart = -1;
   private long second;
 
+  /**
+   * The expected stream id as the writer writes it, quotes included, when that is its plain form (ASCII without
+   * quotes, backslashes or control characters, which the writer would escape); else null.
+   */
+  private final byte[] expectedStreamIdQuoted;
+  /** The event type this scanner read last, and its bytes with quotes. */
+  private String lastType;
+  private byte[] lastTypeQuoted;
+
   private EventJsonScanner(byte[] in, String expectedStreamId) {
     this.in = in;
     this.expectedStreamId = expectedStreamId;
     this.expectedStreamIdBytes = expectedStreamId == null ? null : latin1Bytes(expectedStreamId);
+    this.expectedStreamIdQuoted = plainQuoted(expectedStreamId);
+  }
+
+  private static byte[] plainQuoted(String text) {
+    if (text == null) {
+      return null;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+        return null;
+      }
+    }
+    return ascii("\"" + text + "\"");
   }
 
   /** A string's bytes when it is all Latin-1 (one byte per character, as the scanner's strings are), else null. */
@@ -169,12 +208,14 @@ final class EventJsonScanner {
    * writer's field order when it is in it ({@link #writerOrder()}), else field by field in any order.
    */
   private Event object() {
+    eventType = null;
     int start = pos;
     Event event = writerOrder();
     if (event != null) {
       return event;
     }
     pos = start;
+    eventType = null;
     return anyOrder();
   }
 
@@ -280,7 +321,7 @@ final class EventJsonScanner {
       case ID, EVENT_TYPE, STREAM_ID -> {
         String text = switch (field) {
           case STREAM_ID -> streamId();
-          case EVENT_TYPE -> name();
+          case EVENT_TYPE -> typeName();
           default -> string();
         };
         if (text == null) {
@@ -288,7 +329,10 @@ final class EventJsonScanner {
         }
         return switch (field) {
           case ID -> bit(builder.id(text), bit);
-          case EVENT_TYPE -> bit(builder.eventType(text), bit);
+          case EVENT_TYPE -> {
+            eventType = text;
+            yield bit(builder.eventType(text), bit);
+          }
           default -> bit(builder.streamId(text), bit);
         };
       }
@@ -310,7 +354,7 @@ final class EventJsonScanner {
         if (literal("null")) {
           return bit(builder.data(Map.of()), bit);
         }
-        Object data = value(1);
+        Object data = data();
         return data instanceof Map<?, ?> ? bit(builder.normalisedData(cast(data)), bit) : -1;
       }
       case METADATA -> {
@@ -437,6 +481,71 @@ final class EventJsonScanner {
     return skipTo('}');
   }
 
+  /**
+   * An event's data object: in the shape last seen for its event type when it has that shape
+   * ({@link #dataInShape}), else by the general reader, whose object then becomes the type's shape. Both read
+   * each value with {@link #value}, so they give equal objects.
+   */
+  private Object data() {
+    skipBlanks();
+    int start = pos;
+    String type = eventType;
+    Shape shape = type == null ? null : SHAPES[type.hashCode() & (SHAPES.length - 1)];
+    if (shape != null && shape.eventType().equals(type)) {
+      Object data = dataInShape(shape.keys(), shape.object());
+      if (data != null) {
+        return data;
+      }
+      pos = start;
+    }
+    Object data = value(1);
+    if (type != null && data instanceof Map<?, ?> map && JsonValues.isImmutableObject(map)) {
+      SHAPES[type.hashCode() & (SHAPES.length - 1)] = shapeOf(type, cast(map));
+    }
+    return data;
+  }
+
+  private static Shape shapeOf(String eventType, Map<String, Object> object) {
+    byte[][] keys = new byte[object.size()][];
+    int i = 0;
+    for (String key : object.keySet()) {
+      keys[i++] = ascii("\"" + key + "\":");
+    }
+    return new Shape(eventType, object, keys);
+  }
+
+  /**
+   * Reads an object whose keys are exactly {@code keys}, in that order, written without blanks; null (position
+   * anywhere) for anything else, which the general reader then reads from the start.
+   */
+  private Object dataInShape(byte[][] keys, Map<String, Object> shape) {
+    if (!peekByte('{')) {
+      return null;
+    }
+    pos++;
+    Object[] values = new Object[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      if (i > 0 && !literalAt(COMMA)) {
+        return null;
+      }
+      if (!literalAt(keys[i])) {
+        return null;
+      }
+      Object value = value(2);
+      if (value == Invalid.VALUE) {
+        return null;
+      }
+      values[i] = value;
+    }
+    if (!peekByte('}')) {
+      return null;
+    }
+    pos++;
+    return JsonValues.withValuesOf(shape, values);
+  }
+
+  private static final byte[] COMMA = ascii(",");
+
   /** A JSON value at a nesting depth, or {@link Invalid#VALUE}. */
   private Object value(int depth) {
     skipBlanks();
@@ -494,8 +603,27 @@ final class EventJsonScanner {
     return skipTo(']') ? Collections.unmodifiableList(list) : Invalid.VALUE;
   }
 
+  /**
+   * Like {@link #name()}, but first compared with the event type this scanner read last, quotes included
+   * (the events of a commit mostly share their type): no scan for the end, no hash.
+   */
+  private String typeName() {
+    if (lastTypeQuoted != null && literalAt(lastTypeQuoted)) {
+      return lastType;
+    }
+    String type = name();
+    if (type != null) {
+      lastType = type;
+      lastTypeQuoted = ascii("\"" + type + "\"");
+    }
+    return type;
+  }
+
   /** Like {@link #string()}, but the expected stream id itself when the bytes spell it. */
   private String streamId() {
+    if (expectedStreamIdQuoted != null && literalAt(expectedStreamIdQuoted)) {
+      return expectedStreamId;
+    }
     int end = stringEnd();
     if (end < 0) {
       return null;

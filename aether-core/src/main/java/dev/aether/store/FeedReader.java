@@ -1,6 +1,8 @@
 package dev.aether.store;
 
+import dev.aether.event.Event;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,8 +32,32 @@ public interface FeedReader extends AutoCloseable {
   List<FeedEntry> poll(int max, Duration wait);
 
   /**
-   * The position after the last entry returned by {@link #poll}: where the reader was opened, until the
-   * first entry.
+   * Returns the events {@link #poll} would return, without a position per event: for a reader that only
+   * needs the position after the whole batch ({@link #position()}), such as a projection that saves it once
+   * per batch. A store's reader may override it to skip building a {@link FeedEntry} and a
+   * {@link FeedPosition} per event; the default maps {@link #poll}.
+   *
+   * @param max the most events to return, positive
+   * @param wait the longest wait for the first event; zero returns what is available at once
+   * @return 1 to {@code max} events in feed order, or an empty list when none came within {@code wait}; then
+   *     {@link #position()} is the position after the last of them, as after {@link #poll}
+   * @throws dev.aether.InvalidInputException as {@link #poll} does
+   * @throws UnreadableFeedRecordException as {@link #poll} does
+   * @throws FeedClosedException as {@link #poll} does
+   * @throws StoreUnavailableException as {@link #poll} does
+   */
+  default List<Event> pollEvents(int max, Duration wait) {
+    List<FeedEntry> entries = poll(max, wait);
+    List<Event> events = new ArrayList<>(entries.size());
+    for (FeedEntry entry : entries) {
+      events.add(entry.event());
+    }
+    return events;
+  }
+
+  /**
+   * The position after the last entry returned by {@link #poll} (or event returned by {@link #pollEvents}):
+   * where the reader was opened, until the first entry.
    *
    * @return the position; store it to resume later with {@link FeedStart#after(FeedPosition)}
    */

@@ -49,6 +49,11 @@ final class FrozenObject extends AbstractMap<String, Object> {
     return true;
   }
 
+  /** An object with these keys (the very array) and other values, handed over. */
+  FrozenObject withValues(Object[] newValues) {
+    return new FrozenObject(keys, newValues);
+  }
+
   String key(int i) {
     return keys[i];
   }

@@ -178,6 +178,19 @@ public final class JsonValues {
   }
 
   /**
+   * An immutable JSON object with the keys of another, in the same order, and new values: for a reader that
+   * meets objects of one shape again and again (the data of one event type), so that they share one key array.
+   *
+   * @param shape an object built by {@link ObjectBuilder} or this method
+   * @param values one immutable, normalised JSON value per key of {@code shape}, in its key order; the array is
+   *     handed over (the caller never changes it afterwards)
+   * @return the object; {@code null} when {@code shape} is not of the compact form or has another size
+   */
+  public static Map<String, Object> withValuesOf(Map<String, Object> shape, Object[] values) {
+    return shape instanceof FrozenObject frozen && frozen.size() == values.length ? frozen.withValues(values) : null;
+  }
+
+  /**
    * Builds an immutable JSON object from values that are already immutable and normalised (what a
    * {@link Copier} or a JSON reader makes): a small object in the compact form that copies recognise and
    * keep, a larger one as an unmodifiable insertion-ordered map. Not thread-safe: one builder per object.

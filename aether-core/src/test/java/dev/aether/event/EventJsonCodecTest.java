@@ -103,6 +103,40 @@ class EventJsonCodecTest {
   }
 
   @Test
+  void scanner_ofDataInTheShapeOfItsTypesLastData_orNearlySo_readsWhatTheMapBasedReaderReads() {
+    // data of a few event types, mostly with the keys of the type's last data in the same order (the shortcut),
+    // sometimes reordered, with a key more or less, or with nested values; a quarter of them mutated
+    Random random = new Random(SEED + 12);
+    byte[] alphabet = "{}[]\":,.-+eE0129 \t\n\\nultrfas\u00e9x".getBytes(StandardCharsets.UTF_8);
+    int shaped = 0;
+    for (int i = 0; i < 20_000; i++) {
+      List<String> keys = new ArrayList<>(List.of("amount", "currency", "note"));
+      switch (random.nextInt(8)) {
+        case 0 -> java.util.Collections.swap(keys, 0, 2);
+        case 1 -> keys.add("extra");
+        case 2 -> keys.remove(1);
+        default -> shaped++;
+      }
+      Map<String, Object> data = new LinkedHashMap<>();
+      keys.forEach(key -> data.put(key, value(random, 2, true)));
+      byte[] written = MapBasedEventJson.toBytes(valid().eventType("Shaped" + random.nextInt(3)).data(data).build());
+      byte[] json = random.nextInt(4) == 0 ? mutate(written, random, alphabet) : written;
+      // when
+      Event scanned = EventJsonScanner.read(json, null);
+      // then
+      if (json == written) {
+        assertThat(scanned).as(() -> new String(json, StandardCharsets.UTF_8)).isNotNull();
+      }
+      if (scanned != null) {
+        assertThat(scanned).as(() -> new String(json, StandardCharsets.UTF_8))
+            .isEqualTo(MapBasedEventJson.fromBytes(json));
+        assertDeeplyUnmodifiable(scanned.data());
+      }
+    }
+    assertThat(shaped).isGreaterThan(10_000);
+  }
+
+  @Test
   void scanner_readsTheWritersFieldOrder_asItReadsTheSameFieldsInAnyOtherOrder() {
     Random random = new Random(SEED + 10);
     com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -227,6 +261,39 @@ class EventJsonCodecTest {
           () -> EventJsonReader.events(mutated, null));
     }
     assertThat(scanned).isGreaterThan(1_000);
+  }
+
+  @Test
+  void arrayFromBytes_ofCommitsSharingTypeAndStream_withTheExpectedStreamId_readsWhatTheParserReads() {
+    // the scanner compares an event's type with the one before it and the stream id with the expected one as
+    // bytes; stream ids the writer escapes (quote, backslash, control, non-ASCII) must not take that shortcut
+    Random random = new Random(SEED + 13);
+    byte[] alphabet = "{}[]\":,.-+eE0129 \t\n\\nultrfas\u00e9x".getBytes(StandardCharsets.UTF_8);
+    String[] streams = {"Account/a-1", "Acc/\"q\"", "Acc/b\\s", "Acc/t\tab", "Acc/\u00e9t\u00e9", "Acc/x"};
+    String[] types = {"Deposited", "DepositedX", "Deposite", "Withdrawn"};
+    for (int i = 0; i < 3_000; i++) {
+      String stream = streams[random.nextInt(streams.length)];
+      List<Event> events = new ArrayList<>();
+      StringBuilder json = new StringBuilder("[");
+      for (int n = 1 + random.nextInt(5), k = 0; k < n; k++) {
+        String type = random.nextInt(4) == 0 ? types[random.nextInt(types.length)] : types[0];
+        Event event = valid().eventType(type).streamId(stream).version(k + 1L)
+            .data(Map.of("amount", (long) random.nextInt(100))).build();
+        events.add(event);
+        json.append(k > 0 ? "," : "").append(EventJson.toJson(event));
+      }
+      byte[] bytes = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
+      String expected = random.nextInt(5) == 0 ? stream + "x" : new String(stream.toCharArray());
+      // when / then
+      List<Event> read = EventJson.arrayFromBytes(bytes, expected);
+      assertThat(read).as(json.toString()).isEqualTo(events);
+      if (expected.equals(stream)) {
+        assertThat(read).allSatisfy(event -> assertThat(event.streamId()).isSameAs(expected));
+      }
+      byte[] mutated = mutate(bytes, random, alphabet);
+      assertSameOutcome(new String(mutated, StandardCharsets.UTF_8),
+          () -> EventJson.arrayFromBytes(mutated, expected), () -> EventJsonReader.events(mutated, expected));
+    }
   }
 
   @Test

@@ -124,6 +124,32 @@ class JetStreamFeedIT {
   }
 
   @Test
+  void reader_whoeverDecodesACommit_givesTheSameEventsInOrder_andStopsAtAnUndecodableRecord() throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "ahead").build());
+        Connection raw = NatsTestSupport.rawConnection(server)) {
+      String streamId = newStreamId();
+      int commits = 3 * JetStreamFeedReader.DECODE_AHEAD;
+      for (long v = 1; v <= commits; v++) {
+        store.saveEvent(event(streamId, v));
+      }
+      long sequence = raw.jetStream().publish(store.layout().address(streamId).subject(),
+          "not json".getBytes(StandardCharsets.UTF_8)).getSeqno();
+      JetStreamFeedReader reader = (JetStreamFeedReader) store.openFeed(FeedStart.beginning());
+      // every message queued before the first poll: the first ones for the polling thread to decode, the
+      // later ones (the undecodable record too) decoded by the consumer thread
+      await().atMost(PATIENCE).until(() -> reader.queued() == commits + 1);
+
+      List<FeedEntry> entries = reader.poll(commits, Duration.ZERO);
+
+      assertThat(entries).extracting(e -> e.event().version())
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, commits).boxed().toList());
+      assertThatThrownBy(() -> reader.poll(1, Duration.ZERO)).isInstanceOfSatisfying(
+          UnreadableFeedRecordException.class, e -> assertThat(e.error().position()).isEqualTo(sequence));
+    }
+  }
+
+  @Test
   void aConsumerOfTheGroupsNameThatIsNotASharedFeeds_isRefused_namingGroup() throws Exception {
     try (NatsServer server = NatsServer.builder().start();
         JetStreamEventStore store = JetStreamEventStore.connect(config(server, "taken").build());

@@ -174,8 +174,8 @@ public final class FeedSuite implements Suite {
       `ViewCodec`); plain records now go through `RecordCodec` (aether-core), the rows are the codec's immutable \
       objects that the in-memory store keeps without a copy, and the projector reuses the view it wrote while the \
       store still holds that very row object (no conversion back). Routes are found without cutting the stream \
-      id or concatenating keys. What is left: the record constructor and accessor calls, the store's checkpoint \
-      and row maps, and a `FeedPosition` per entry.
+      id or concatenating keys. What is left: the record constructor and accessor calls, and the store's \
+      checkpoint and row maps (once per commit since the fold below).
       - **Decode thread**: Jackson's pass over each commit to cut it into events (`JsonSlices`, 24%) is gone: \
       the scanner reads a commit's array in one pass. Names (keys, event types) and short values come from a \
       small shared cache, strings are scanned eight bytes at a time, one timestamp parse serves the events of \
@@ -199,6 +199,30 @@ public final class FeedSuite implements Suite {
       one `FeedPosition` per entry and the store's row and checkpoint maps. Lazily decoded entries were not \
       needed for the goal and would not remove the scan: an unreadable record must still be refused when the \
       poll reaches it.
+      - **The margin (after issue 11; the suite had measured 0.58-0.67x in later runs at 4adbe01, Aether \
+      700k-960k events/s, raw 1.17-1.43M)**: JFR samples of the suite itself (other agents' builds running, load \
+      average 4-7 on the 2 cores) gave the reader's consumer thread 1.7x the projection thread's samples, 3.5x \
+      once the projector was cheaper: decode was 68% of it, jnats 30% (the same work as the raw consumer's). On \
+      a shared machine each runnable thread gets a share of a core, so that one thread set the pace. Changed, \
+      each measured alone: (1) the projector folds consecutive events of one stream that update one row and \
+      writes the row once with its checkpoint at the last of them (one `put` per commit instead of per event, \
+      still one write for row and checkpoint), and reads batches with `FeedReader.pollEvents` (no `FeedEntry` \
+      and `FeedPosition` per event; one position per commit): the projector fed by the in-memory feed went from \
+      320 to 230 ns per event (best of 40 rounds), the Aether side's allocation from 1,330 to 1,050 bytes per \
+      event (raw 528); (2) the scanner reads an event's data in the shape of its type's last data (keys \
+      compared as bytes, one shared key array) and compares the event type with the previous one and the \
+      stream id with the expected one as bytes: decode of the 10,000 commits went from about 250 to 195 ns \
+      per event (best of 40); (3) the reader decodes each commit on whichever thread has less to do: the \
+      consumer thread when 16 or more items are queued, else the polling thread when it takes the message. \
+      Exploratory runs of the suite (5 measured each, 16-18% of the CPU used outside the JVM): 0.71x (paired \
+      0.82x) before, 0.75x (0.82x) after (1), 0.83x (0.75x) after (2), 0.83x (0.84x) after (3) with Aether at \
+      1.16M events/s; with more of the machine busy the margin is not there yet: 0.79x (paired 0.77x) in the run \
+      below with 38%, and 0.53x (paired 0.51x, Aether 320k-1.03M events/s across its runs) in one run with 41% \
+      of the CPU used outside the JVM. The Aether side's own threads (consumer and projection) used about 62-69 \
+      ms of CPU per run in a probe against 78-91 ms before, next to the jnats I/O thread's 22 ms that both sides \
+      have (raw's consumer thread: 18 ms). What is left on the Aether side per event: the scan (id string, timestamp, data values), \
+      the `Event` and its builder, the record codec; lazily decoded data (parsed when a handler reads it) would \
+      move the data part off the consumer thread but was not needed.
       - **Policy with 100 outstanding** (fixed after the first runs of this suite): `JetStreamSharedFeed.pull` \
       asked for 1 message, then `pullNoWait(max - 1)`, and read until `nextMessage(1 s)` returned null. A no_wait \
       pull the server fills completely ends without a status message (checked with bare jnats against this \

@@ -2,7 +2,6 @@ package dev.aether.model.projection;
 
 import dev.aether.event.Event;
 import dev.aether.store.EventFeed;
-import dev.aether.store.FeedEntry;
 import dev.aether.store.FeedPosition;
 import dev.aether.store.FeedReader;
 import dev.aether.store.FeedStart;
@@ -29,15 +28,21 @@ import org.slf4j.LoggerFactory;
  * <p>At start: a stored schema tag other than the projection's resets the rows; the reader then resumes
  * after the saved feed position (from the beginning when none). For each event of a handled aggregate type:
  * an event at or below its stream's checkpoint is a repetition and is skipped; otherwise its handler updates
- * the row and the checkpoint advances with it ({@link ReadModelStore#put}). After each batch the feed position
- * is saved. Position and rows are not written in one transaction: a crash between them makes the reader start
- * a little early, and the checkpoints turn the repeated events into no-ops (idempotent by position).
+ * the row and the checkpoint advances with it ({@link ReadModelStore#put}). Consecutive events of one stream
+ * that update one row (the events of a commit, mostly) are folded: the handlers run one after another on the
+ * view in memory and the row is written once, with the checkpoint at the last of them, so a row and its
+ * checkpoint still change in one write. After each batch the feed position is saved. Position and rows are
+ * not written in one transaction: a crash between them makes the reader start a little early, and the
+ * checkpoints turn the repeated events into no-ops (idempotent by position).
  *
  * <p>A failure of the store or the feed (server down) closes the reader and reopens it from the saved position
  * after a pause (1 s doubling to 30 s); nothing is skipped. A handler that throws skips its event (counted,
  * logged). A projection started with a "runs here" condition (a read model on a store shared by a cluster's
  * nodes) reads the feed only while it holds (asked before each event); otherwise it stands by, following the position the running process
  * saves, and checks again every 250 ms. Thread-safe: state changes happen on the projector's thread; the rest is volatile or atomic.
+ *
+ * <p>Longer than our usual limit: the fold, its per-event fallback and the catch-up reporting all work on the
+ * state of the one projector thread, which stays in one place rather than being shared between classes.
  */
 final class FeedProjector<V> implements RunningProjection<V> {
 
@@ -89,6 +94,22 @@ final class FeedProjector<V> implements RunningProjection<V> {
    */
   private String lastStream;
   private long lastCheckpoint;
+  /**
+   * The fold of the current batch (only this thread): consecutive events of one stream that update one row
+   * are applied to the view in memory and the row is written once, with the stream's checkpoint at the last
+   * of them ({@link #flush}), which keeps a row and its checkpoint in one write. {@code pendingKey} null: no
+   * fold. {@code pendingView} null: the row is to be removed. {@code pendingBase}: the row as read at the
+   * fold's start, the compare-and-set base. {@code pendingFrom}..{@code pendingTo}: the fold's events in the
+   * batch.
+   */
+  private String pendingKey;
+  private Map<String, Object> pendingBase;
+  private V pendingView;
+  private String pendingStream;
+  private long pendingVersion;
+  private int pendingFrom;
+  private int pendingTo;
+  private int pendingApplied;
 
   private FeedProjector(Projection<V> projection, EventFeed feed, ReadModelStore store, ProjectionMeters meters,
       BooleanSupplier runsHere) {
@@ -135,17 +156,9 @@ final class FeedProjector<V> implements RunningProjection<V> {
           reader = feed.openFeed(FeedStart.beginning());
           beginCatchUp(true, rebuild);
         }
-        List<FeedEntry> entries = reader.poll(BATCH, POLL_WAIT);
-        lastStream = null;
-        boolean movedAway = false;
-        for (FeedEntry entry : entries) {
-          if (!runsHere.getAsBoolean()) { // moved to another process mid-batch: stop at once, save no position
-            movedAway = true;
-            break;
-          }
-          apply(entry.event());
-        }
-        if (!entries.isEmpty() && !movedAway) {
+        List<Event> batch = reader.pollEvents(BATCH, POLL_WAIT);
+        boolean movedAway = applyBatch(batch);
+        if (!batch.isEmpty() && !movedAway) {
           position = reader.position();
           store.saveFeedPosition(projection.name(), position);
         }
@@ -215,12 +228,40 @@ final class FeedProjector<V> implements RunningProjection<V> {
         ProjectionProgress.commits(head) - ProjectionProgress.commits(position));
   }
 
-  private void apply(Event event) {
-    handled.incrementAndGet();
+  /**
+   * Applies a batch in feed order; the rows of a run of events of one stream that share a key are written
+   * once, at the end of the run ({@link #flush}).
+   *
+   * @return whether the projection moved to another process mid-batch (then it stopped at once)
+   */
+  private boolean applyBatch(List<Event> batch) {
+    lastStream = null;
+    int i = 0;
+    try {
+      for (; i < batch.size(); i++) {
+        if (!runsHere.getAsBoolean()) { // moved to another process mid-batch: stop at once, save no position
+          flush(batch);
+          return true;
+        }
+        apply(batch, i);
+      }
+      flush(batch);
+      return false;
+    } finally {
+      pendingKey = null; // after a failure the reader reopens at the saved position: nothing folded is kept
+      handled.addAndGet(i);
+    }
+  }
+
+  private void apply(List<Event> batch, int index) {
+    Event event = batch.get(index);
     String streamId = event.streamId();
     Map<String, Projection.Route<V, ?>> routes = projection.routes(streamId);
     if (routes == null) {
       return;
+    }
+    if (pendingKey != null && streamId != pendingStream) {
+      flush(batch); // one stream per fold: its write carries that stream's checkpoint
     }
     String name = projection.name();
     long checkpoint = streamId == lastStream ? lastCheckpoint : store.checkpoint(name, streamId);
@@ -233,15 +274,127 @@ final class FeedProjector<V> implements RunningProjection<V> {
     }
     Projection.Route<V, ?> route = routes.get(event.eventType());
     if (route == null) {
-      store.advance(name, streamId, event.version());
+      if (pendingKey != null) {
+        pendingVersion = event.version(); // the fold's write advances the checkpoint past it
+        pendingTo = index;
+      } else {
+        store.advance(name, streamId, event.version());
+      }
     } else {
-      update(route, event);
+      fold(route, batch, index);
     }
-    // every way through update (row written, removed, or the event skipped) leaves the checkpoint here
+    // every way through fold (folded, or the event skipped after a flush) leaves the checkpoint here
     lastStream = streamId;
     lastCheckpoint = event.version();
   }
 
+  /** Applies an event to the fold of its row, flushing first when the fold is another row's. */
+  private <E> void fold(Projection.Route<V, E> route, List<Event> batch, int index) {
+    Event event = batch.get(index);
+    E data;
+    String key;
+    try {
+      data = ViewCodec.read(event.data(), route.dataType());
+      key = Checks.notBlank(route.key().key(data, event), "key");
+    } catch (RuntimeException e) {
+      flush(batch);
+      skip(event, e);
+      return;
+    }
+    if (pendingKey != null && !pendingKey.equals(key)) {
+      flush(batch);
+    }
+    boolean fresh = pendingKey == null;
+    Map<String, Object> base = fresh ? store.get(projection.name(), key).orElse(null) : pendingBase;
+    V view = fresh ? view(key, base) : pendingView == null ? projection.initialView() : pendingView;
+    V next;
+    try {
+      next = route.handler().apply(view, data, event);
+    } catch (RuntimeException e) {
+      flush(batch);
+      skip(event, e);
+      return;
+    }
+    if (fresh) {
+      pendingKey = key;
+      pendingBase = base;
+      pendingStream = event.streamId();
+      pendingFrom = index;
+      pendingApplied = 0;
+    }
+    pendingView = next;
+    pendingVersion = event.version();
+    pendingTo = index;
+    pendingApplied++;
+  }
+
+  /**
+   * Writes the folded row with its stream's checkpoint at the fold's last event, in one {@link
+   * ReadModelStore#putIfUnchanged} (or removes it and advances the checkpoint, when the last handler returned
+   * null), against the row read at the fold's start. When another writer changed that row meanwhile, or the
+   * view cannot be written as a row, the fold's events are applied again one at a time ({@link #applyOne}),
+   * which reads the row again or skips the event whose view cannot be written. A failure of the store
+   * propagates (nothing of the fold is kept; the reader reopens at the saved position).
+   */
+  private void flush(List<Event> batch) {
+    String key = pendingKey;
+    if (key == null) {
+      return;
+    }
+    pendingKey = null;
+    String name = projection.name();
+    Map<String, Object> row;
+    try {
+      row = pendingView == null ? null : ViewCodec.write(pendingView);
+    } catch (RuntimeException e) {
+      applyAgain(batch, key);
+      return;
+    }
+    boolean written = row == null ? store.removeIfUnchanged(name, key, pendingBase)
+        : store.putIfUnchanged(name, key, pendingBase, row, pendingStream, pendingVersion);
+    if (!written) {
+      applyAgain(batch, key);
+      return;
+    }
+    if (row == null) {
+      store.advance(name, pendingStream, pendingVersion);
+      views.remove(key);
+    } else {
+      remember(key, row, pendingView);
+    }
+    meters.applied(pendingApplied);
+  }
+
+  /** The slow path of a fold that could not be written: its events one at a time, each read and written. */
+  private void applyAgain(List<Event> batch, String key) {
+    views.remove(key);
+    lastStream = null;
+    for (int i = pendingFrom; i <= pendingTo; i++) {
+      applyOne(batch.get(i));
+    }
+  }
+
+  /** Applies one event on its own: checkpoint, row and write, with the row's compare-and-set retries. */
+  private void applyOne(Event event) {
+    String streamId = event.streamId();
+    Map<String, Projection.Route<V, ?>> routes = projection.routes(streamId);
+    if (routes == null) {
+      return;
+    }
+    String name = projection.name();
+    if (event.version() <= store.checkpoint(name, streamId)) {
+      meters.repeated();
+      return;
+    }
+    Projection.Route<V, ?> route = routes.get(event.eventType());
+    if (route == null) {
+      store.advance(name, streamId, event.version());
+    } else {
+      update(route, event);
+    }
+  }
+
+  /** One event's row update, read and written with compare-and-set, retried while another writer races. */
   private <E> void update(Projection.Route<V, E> route, Event event) {
     String name = projection.name();
     String key;

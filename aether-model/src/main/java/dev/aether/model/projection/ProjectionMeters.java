@@ -44,8 +44,12 @@ class ProjectionMeters {
   }
 
   void applied() {
+    applied(1);
+  }
+
+  void applied(int events) {
     if (applied != null) {
-      applied.increment();
+      applied.increment(events);
     }
   }
 

@@ -278,6 +278,147 @@ class ProjectionTest {
     return Event.builder().eventType(type).streamId(stream).version(version).data(Map.of("amount", amount)).build();
   }
 
+  record Entry(String account, long amount) {}
+
+  @Test
+  void aCommitUpdatingSeveralRows_isFoldedPerRun_eachRunWrittenOnceWithItsCheckpoint() {
+    // one commit of a ledger whose events update the rows of two accounts: runs a,a,(not routed) b,b a
+    String ledger = "Ledger/l1";
+    events.append(ledger, 0, List.of(entry(ledger, 1, "a", 1), entry(ledger, 2, "a", 2),
+        Event.builder().eventType("Noted").streamId(ledger).version(3).build(), entry(ledger, 4, "b", 4),
+        entry(ledger, 5, "b", 8), entry(ledger, 6, "a", 16)));
+    RacingStore store = new RacingStore(views, false);
+    Projection<Balance> byAccount = Projection.builder("accounts", Balance.class)
+        .initialView(() -> new Balance(0, 0))
+        .on("Ledger", "Entered", Entry.class, (e, event) -> e.account(),
+            (view, e, event) -> new Balance(view.amount() + e.amount(), view.deposits() + 1))
+        .build();
+
+    RunningProjection<Balance> running = start(byAccount, store);
+    running.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(running.get("a")).contains(new Balance(19, 3));
+    assertThat(running.get("b")).contains(new Balance(12, 2));
+    assertThat(views.checkpoint("accounts", ledger)).isEqualTo(6);
+    assertThat(store.puts).as("one write per run of a row: a (v1-3), b (v4-5), a (v6)")
+        .containsExactly("a@3", "b@5", "a@6");
+  }
+
+  @Test
+  void aFoldWhoseRowAnotherWriterChanged_isAppliedAgainEventByEvent_onTheirRow() {
+    events.append("Account/a", 0, List.of(event("Account/a", 1, "Deposited", 10),
+        event("Account/a", 2, "Deposited", 20), event("Account/a", 3, "Deposited", 30)));
+    RacingStore store = new RacingStore(views, true); // another writer changes row a before the first write
+
+    RunningProjection<Balance> balances = start(balances("1"), store);
+    balances.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(balances.get("a")).contains(new Balance(560, 10)); // 500 and 7 deposits of theirs, then ours
+    assertThat(views.checkpoint("balances", "Account/a")).isEqualTo(3);
+    assertThat(store.puts).as("the fold was refused, then each event written on its own")
+        .containsExactly("a@1", "a@2", "a@3");
+  }
+
+  private static Event entry(String stream, long version, String account, long amount) {
+    return Event.builder().eventType("Entered").streamId(stream).version(version)
+        .data(Map.of("account", account, "amount", amount)).build();
+  }
+
+  /**
+   * A shared store with compare-and-set on rows over an in-memory one, recording each write as
+   * {@code key@version}; with {@code race}, another writer replaces the row just before the first write.
+   */
+  private static final class RacingStore implements ReadModelStore {
+    final List<String> puts = new ArrayList<>();
+    private final InMemoryReadModelStore delegate;
+    private boolean race;
+
+    RacingStore(InMemoryReadModelStore delegate, boolean race) {
+      this.delegate = delegate;
+      this.race = race;
+    }
+
+    @Override
+    public boolean isShared() {
+      return true;
+    }
+
+    @Override
+    public boolean putIfUnchanged(String readModel, String key, Map<String, Object> base, Map<String, Object> row,
+        String streamId, long version) {
+      if (race) {
+        race = false;
+        delegate.write(readModel, key, Map.of("amount", 500, "deposits", 7));
+      }
+      if (!java.util.Objects.equals(delegate.get(readModel, key).orElse(null), base)) {
+        return false;
+      }
+      put(readModel, key, row, streamId, version);
+      return true;
+    }
+
+    @Override
+    public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
+      puts.add(key + "@" + version);
+      delegate.put(readModel, key, row, streamId, version);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> get(String readModel, String key) {
+      return delegate.get(readModel, key);
+    }
+
+    @Override
+    public Map<String, Map<String, Object>> rows(String readModel) {
+      return delegate.rows(readModel);
+    }
+
+    @Override
+    public long checkpoint(String readModel, String streamId) {
+      return delegate.checkpoint(readModel, streamId);
+    }
+
+    @Override
+    public Set<String> streams(String readModel) {
+      return delegate.streams(readModel);
+    }
+
+    @Override
+    public void advance(String readModel, String streamId, long version) {
+      delegate.advance(readModel, streamId, version);
+    }
+
+    @Override
+    public Optional<String> schema(String readModel) {
+      return delegate.schema(readModel);
+    }
+
+    @Override
+    public void reset(String readModel, String schema) {
+      delegate.reset(readModel, schema);
+    }
+
+    @Override
+    public void write(String readModel, String key, Map<String, Object> row) {
+      delegate.write(readModel, key, row);
+    }
+
+    @Override
+    public void remove(String readModel, String key) {
+      delegate.remove(readModel, key);
+    }
+
+    @Override
+    public Optional<FeedPosition> feedPosition(String readModel) {
+      return delegate.feedPosition(readModel);
+    }
+
+    @Override
+    public void saveFeedPosition(String readModel, FeedPosition position) {
+      delegate.saveFeedPosition(readModel, position);
+    }
+  }
+
   @Test
   void rebuild_fromZero_givesTheSameViews_andReportsProgress() {
     for (int i = 1; i <= 200; i++) {

@@ -62,7 +62,8 @@ import org.junit.jupiter.api.Test;
  * From the beginning: every event of every stream, each stream in version order, each stream in one
  * partition; positions that advance and end at {@link EventFeed#head()}; resuming after every position
  * (including positions inside a multi-event commit, and positions read back from their text) with no gap and
- * no duplicate; from now: only later events; a second writer's events; a poll that waits for an event stored
+ * no duplicate; {@link FeedReader#pollEvents} giving the same events and positions as {@link FeedReader#poll};
+ * from now: only later events; a second writer's events; a poll that waits for an event stored
  * meanwhile; a closed reader; shared groups: one commit in flight handed to one member at a time, two members
  * splitting a log with each event acknowledged once, a crashed member's deliveries coming back to another
  * (attempt 2), nak, strict order with one commit in flight, groups that outlive their members; bad arguments
@@ -200,6 +201,51 @@ public abstract class EventFeedContractTest {
     assertThat(reader.position().eventIndex(first.getFirst().partition())).isEmpty();
     assertThat(first.getLast().position().eventIndex(first.getLast().partition())).hasValue(first.size() - 1);
     assertThat(events(first, rest)).containsExactlyElementsOf(commit);
+  }
+
+  @Test
+  void pollEvents_givesTheEventsOfPoll_andAfterEachCallThePositionPollWouldGive() {
+    writeInterleaved(3, 3);
+    FeedPosition head = feed().head();
+    Map<String, FeedEntry> entryOf = new HashMap<>();
+    readUntilCovers(open(FeedStart.beginning()), head).forEach(entry -> entryOf.put(entry.event().id(), entry));
+    FeedReader reader = open(FeedStart.beginning());
+
+    List<Event> events = new ArrayList<>();
+    FeedPosition expected = FeedPosition.START;
+    long deadline = deadline();
+    while (events.size() < entryOf.size()) {
+      if (System.nanoTime() - deadline > 0) {
+        fail("only " + events.size() + " of " + entryOf.size() + " events within " + PATIENCE);
+      }
+      List<Event> some = reader.pollEvents(2, POLL_WAIT); // 2: commits of 3 are split across calls
+      assertThat(some).hasSizeLessThanOrEqualTo(2);
+      for (Event event : some) {
+        FeedEntry entry = entryOf.get(event.id());
+        assertThat(entry).as("event %s was read by poll", event.id()).isNotNull();
+        assertThat(event).isEqualTo(entry.event());
+        expected = movedTo(expected, own(entry));
+      }
+      events.addAll(some);
+      assertThat(reader.position()).as("after %s events", events.size()).isEqualTo(expected);
+    }
+
+    assertThat(byStreamOf(events)).isEqualTo(byStream(List.copyOf(entryOf.values()).stream()
+        .sorted(java.util.Comparator.comparingLong((FeedEntry e) -> e.event().version())).toList()));
+    assertThat(reader.position()).isEqualTo(head);
+  }
+
+  /** A position with the partition of {@code mark} (a one-partition position) moved to it. */
+  private static FeedPosition movedTo(FeedPosition position, FeedPosition mark) {
+    int p = mark.partitions().getFirst();
+    return mark.eventIndex(p).isPresent() ? position.with(p, mark.sequence(p), mark.eventIndex(p).getAsInt())
+        : position.with(p, mark.sequence(p));
+  }
+
+  private static Map<String, List<Event>> byStreamOf(List<Event> events) {
+    Map<String, List<Event>> byStream = new HashMap<>();
+    events.forEach(event -> byStream.computeIfAbsent(event.streamId(), s -> new ArrayList<>()).add(event));
+    return byStream;
   }
 
   // ---- plain reader: resuming
