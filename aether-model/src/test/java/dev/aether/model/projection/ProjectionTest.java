@@ -328,13 +328,12 @@ class ProjectionTest {
    * A shared store with compare-and-set on rows over an in-memory one, recording each write as
    * {@code key@version}; with {@code race}, another writer replaces the row just before the first write.
    */
-  private static final class RacingStore implements ReadModelStore {
+  private static final class RacingStore extends ForwardingStore {
     final List<String> puts = new ArrayList<>();
-    private final InMemoryReadModelStore delegate;
     private boolean race;
 
     RacingStore(InMemoryReadModelStore delegate, boolean race) {
-      this.delegate = delegate;
+      super(delegate);
       this.race = race;
     }
 
@@ -360,62 +359,7 @@ class ProjectionTest {
     @Override
     public void put(String readModel, String key, Map<String, Object> row, String streamId, long version) {
       puts.add(key + "@" + version);
-      delegate.put(readModel, key, row, streamId, version);
-    }
-
-    @Override
-    public Optional<Map<String, Object>> get(String readModel, String key) {
-      return delegate.get(readModel, key);
-    }
-
-    @Override
-    public Map<String, Map<String, Object>> rows(String readModel) {
-      return delegate.rows(readModel);
-    }
-
-    @Override
-    public long checkpoint(String readModel, String streamId) {
-      return delegate.checkpoint(readModel, streamId);
-    }
-
-    @Override
-    public Set<String> streams(String readModel) {
-      return delegate.streams(readModel);
-    }
-
-    @Override
-    public void advance(String readModel, String streamId, long version) {
-      delegate.advance(readModel, streamId, version);
-    }
-
-    @Override
-    public Optional<String> schema(String readModel) {
-      return delegate.schema(readModel);
-    }
-
-    @Override
-    public void reset(String readModel, String schema) {
-      delegate.reset(readModel, schema);
-    }
-
-    @Override
-    public void write(String readModel, String key, Map<String, Object> row) {
-      delegate.write(readModel, key, row);
-    }
-
-    @Override
-    public void remove(String readModel, String key) {
-      delegate.remove(readModel, key);
-    }
-
-    @Override
-    public Optional<FeedPosition> feedPosition(String readModel) {
-      return delegate.feedPosition(readModel);
-    }
-
-    @Override
-    public void saveFeedPosition(String readModel, FeedPosition position) {
-      delegate.saveFeedPosition(readModel, position);
+      super.put(readModel, key, row, streamId, version);
     }
   }
 
@@ -520,7 +464,30 @@ class ProjectionTest {
   }
 
   /** Delegates everything but the position saves, which it drops. */
-  private record PositionLosingStore(ReadModelStore delegate) implements ReadModelStore {
+  private static final class PositionLosingStore extends ForwardingStore {
+    PositionLosingStore(ReadModelStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public Optional<FeedPosition> feedPosition(String readModel) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void saveFeedPosition(String readModel, FeedPosition position) {
+      // lost
+    }
+  }
+
+  /** Passes every call to another store; the test stores above change only what they are about. */
+  private abstract static class ForwardingStore implements ReadModelStore {
+    final ReadModelStore delegate;
+
+    ForwardingStore(ReadModelStore delegate) {
+      this.delegate = delegate;
+    }
+
     @Override
     public Optional<Map<String, Object>> get(String readModel, String key) {
       return delegate.get(readModel, key);
@@ -573,12 +540,12 @@ class ProjectionTest {
 
     @Override
     public Optional<FeedPosition> feedPosition(String readModel) {
-      return Optional.empty();
+      return delegate.feedPosition(readModel);
     }
 
     @Override
     public void saveFeedPosition(String readModel, FeedPosition position) {
-      // lost
+      delegate.saveFeedPosition(readModel, position);
     }
   }
 }
