@@ -216,9 +216,12 @@ public final class FeedSuite implements Suite {
       consumer thread when 16 or more items are queued, else the polling thread when it takes the message. \
       Exploratory runs of the suite (5 measured each, 16-18% of the CPU used outside the JVM): 0.71x (paired \
       0.82x) before, 0.75x (0.82x) after (1), 0.83x (0.75x) after (2), 0.83x (0.84x) after (3) with Aether at \
-      1.16M events/s; with more of the machine busy the margin is not there yet: 0.79x (paired 0.77x) in the run \
-      below with 38%, and 0.53x (paired 0.51x, Aether 320k-1.03M events/s across its runs) in one run with 41% \
-      of the CPU used outside the JVM. The Aether side's own threads (consumer and projection) used about 62-69 \
+      1.16M events/s; with more of the machine busy, 0.79x (paired 0.77x) with 38% and 0.53x (paired 0.51x, \
+      Aether 320k-1.03M events/s across its runs) with 41% of the CPU used outside the JVM. On main after the \
+      merge (819ba96, no other agent running, 15-27% of the CPU outside the JVM, most of it the nats-server), six \
+      runs of the suite measured 0.57x, 0.79x, 0.78x, 0.71x, 0.80x and 0.77x (the run below): median 0.78x, one \
+      run in six below the goal, its five Aether runs all slow (505k-753k events/s) against a normal raw side, \
+      not explained. The Aether side's own threads (consumer and projection) used about 62-69 \
       ms of CPU per run in a probe against 78-91 ms before, next to the jnats I/O thread's 22 ms that both sides \
       have (raw's consumer thread: 18 ms). What is left on the Aether side per event: the scan (id string, timestamp, data values), \
       the `Event` and its builder, the record codec; lazily decoded data (parsed when a handler reads it) would \
