@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,10 @@ final class ActorService implements HttpService {
   static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
   static final HeaderName CORRELATION_ID = HeaderNames.create("X-Correlation-Id");
   static final HeaderName TIMEOUT = HeaderNames.create("X-Aether-Timeout");
+  /** Where {@link HttpApi} mounts this service and {@link EventStreamService}. */
+  static final String PREFIX = "/v1/actors";
+  /** In {@link #actorPath}'s tail: any one segment. */
+  static final String ANY = "*";
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
 
@@ -44,14 +49,20 @@ final class ActorService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.post("/{type}/{id}/commands/{command}", this::command)
-        .get("/{type}/{id}/events", this::events)
-        .get("/{type}/{id}", this::state);
+    // {id:.+}: an id holding a "/" (sent as %2F) is decoded into several segments before routes are matched
+    rules.post("/{type}/{id:.+}/commands/{command}", this::command)
+        .get("/{type}/{id:.+}/events", this::events)
+        .get("/{type}/{id:.+}", this::state);
   }
 
   private void command(ServerRequest req, ServerResponse res) {
-    ActorKey key = key(req);
-    String command = req.path().pathParameters().get("command");
+    Optional<List<String>> path = actorPath(req, "commands", ANY);
+    if (path.isEmpty()) {
+      res.next(); // an id holding "/commands/" that another route's path only seemed to end with
+      return;
+    }
+    ActorKey key = key(path.get());
+    String command = path.get().get(3);
     byte[] body = Bodies.read(req, node.config().maxBodyBytes());
     Map<String, Object> payload = Json.readObject(body, "payload");
     String commandId = req.headers().first(IDEMPOTENCY_KEY).orElseGet(() -> UUID.randomUUID().toString());
@@ -100,7 +111,12 @@ final class ActorService implements HttpService {
   }
 
   private void state(ServerRequest req, ServerResponse res) {
-    ActorKey key = key(req);
+    Optional<List<String>> path = actorPath(req);
+    if (path.isEmpty()) {
+      res.next(); // .../events or .../events/stream of an id without "/"
+      return;
+    }
+    ActorKey key = key(path.get());
     requireKnownType(key.aggregateType());
     ObjectNode out = Json.object();
     if (node.cluster().isPresent()) {
@@ -116,7 +132,12 @@ final class ActorService implements HttpService {
   }
 
   private void events(ServerRequest req, ServerResponse res) {
-    ActorKey key = key(req);
+    Optional<List<String>> path = actorPath(req, "events");
+    if (path.isEmpty()) {
+      res.next(); // the state of an id ending with "/events"
+      return;
+    }
+    ActorKey key = key(path.get());
     requireKnownType(key.aggregateType());
     long from = number(req, "from", 1, 1, Long.MAX_VALUE);
     int limit = (int) number(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
@@ -146,11 +167,27 @@ final class ActorService implements HttpService {
     }).orElse(fallback);
   }
 
-  static ActorKey key(ServerRequest req) {
-    String type = req.path().pathParameters().get("type");
-    String id = req.path().pathParameters().get("id");
+  /**
+   * The segments of a request's path after {@value #PREFIX} when they are a type, an id and then exactly
+   * {@code tail} ({@link #ANY} matches any one segment), each decoded on its own (an id may hold a {@code /}).
+   *
+   * @return the segments, or empty when the path is another route's
+   */
+  static Optional<List<String>> actorPath(ServerRequest req, String... tail) {
+    return RawPath.segments(req, PREFIX, 2 + tail.length).filter(segments -> {
+      for (int i = 0; i < tail.length; i++) {
+        if (!tail[i].equals(ANY) && !tail[i].equals(segments.get(2 + i))) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  /** The actor named by {@link #actorPath}'s first two segments. */
+  static ActorKey key(List<String> path) {
     try {
-      return ActorKey.of(type, id);
+      return ActorKey.of(path.get(0), path.get(1));
     } catch (InvalidInputException e) {
       throw ErrorTable.of(e);
     }

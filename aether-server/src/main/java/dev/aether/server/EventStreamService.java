@@ -13,6 +13,7 @@ import io.helidon.webserver.sse.SseSink;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An actor's events as Server-Sent Events, {@code GET /v1/actors/{type}/{id}/events/stream}: each event once,
@@ -37,11 +38,16 @@ final class EventStreamService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/{type}/{id}/events/stream", this::stream);
+    rules.get("/{type}/{id:.+}/events/stream", this::stream); // {id:.+}: see ActorService.routing
   }
 
   private void stream(ServerRequest req, ServerResponse res) {
-    ActorKey key = ActorService.key(req);
+    Optional<List<String>> path = ActorService.actorPath(req, "events", "stream");
+    if (path.isEmpty()) {
+      res.next(); // no other route: a 404
+      return;
+    }
+    ActorKey key = ActorService.key(path.get());
     actors.requireKnownType(key.aggregateType());
     long next = req.headers().first(LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
         .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));

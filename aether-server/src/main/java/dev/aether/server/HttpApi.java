@@ -39,9 +39,9 @@ final class HttpApi {
   static java.util.List<Mount> mounts(NodeServices node) {
     ActorService actors = new ActorService(node);
     return java.util.List.of(
-        new Mount("/v1/actors", actors),
-        new Mount("/v1/actors", new EventStreamService(node, actors)),
-        new Mount("/v1/readmodels", new ReadModelService(node)),
+        new Mount(ActorService.PREFIX, actors),
+        new Mount(ActorService.PREFIX, new EventStreamService(node, actors)),
+        new Mount(ReadModelService.PREFIX, new ReadModelService(node)),
         new Mount("/v1/model", new ModelService(node)),
         new Mount("/v1/cluster", new ClusterService(node)),
         new Mount("/health", new HealthService(node)),

@@ -6,10 +6,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The read-model resource, {@code GET /v1/readmodels/{name}/{key}}: one row of a model's read model. */
 final class ReadModelService implements HttpService {
+
+  /** Where {@link HttpApi} mounts this service. */
+  static final String PREFIX = "/v1/readmodels";
 
   private final NodeServices node;
 
@@ -19,12 +24,17 @@ final class ReadModelService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/{name}/{key}", this::row);
+    rules.get("/{name}/{key:.+}", this::row); // {key:.+}: a key holding "/" (sent as %2F), as ActorService's ids
   }
 
   private void row(ServerRequest req, ServerResponse res) {
-    String name = req.path().pathParameters().get("name");
-    String key = req.path().pathParameters().get("key");
+    Optional<List<String>> path = RawPath.segments(req, PREFIX, 2);
+    if (path.isEmpty()) {
+      res.next(); // no other route: a 404
+      return;
+    }
+    String name = path.get().get(0);
+    String key = path.get().get(1);
     ReadModel readModel = ModelExecution.of(node.runtime()).flatMap(m -> m.readModel(name))
         .orElseThrow(() -> ApiException.notFound("UNKNOWN_READ_MODEL", "no read model " + name
             + " in the loaded model"));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,6 +209,34 @@ abstract class NodeRoutesContract {
     });
     assertThat(api.get("/v1/readmodels/Nope/" + id).json().get("error").asText()).isEqualTo("UNKNOWN_READ_MODEL");
     assertThat(api.get("/v1/readmodels/Balances/nobody").status()).isEqualTo(404);
+  }
+
+  @Test
+  void idsHoldingSlashes_areOneSegment_onEveryActorAndReadModelRoute() {
+    String id = "eu/" + id() + "/events"; // a "/" (sent as %2F), and a tail that another route's path ends with
+    String actor = "/v1/actors/Account/" + segment(id);
+    Api.Answer opened = api.post(actor + "/commands/Open", "{\"owner\":\"ann\",\"initialDeposit\":5}");
+    assertThat(opened.status()).as(opened.toString()).isEqualTo(200);
+    assertThat(api.post(actor + "/commands/Deposit", "{\"amount\":2}").status()).isEqualTo(200);
+
+    JsonNode state = api.get(actor).json();
+    assertThat(state.get("version").asLong()).isEqualTo(3);
+    assertThat(state.get("state").get("balance").asLong()).isEqualTo(7);
+    assertThat(api.get(actor + "/events").json().get("events")).hasSize(3);
+    assertThat(Sse.first(api.client(), api.request(actor + "/events/stream").GET().build(), 3))
+        .extracting(Sse.Event::id).containsExactly("1", "2", "3");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Api.Answer row = api.get("/v1/readmodels/Balances/" + segment(id));
+      assertThat(row.status()).as(row.toString()).isEqualTo(200);
+      assertThat(row.json().get("key").asText()).isEqualTo(id);
+    });
+    // the decoded path "Account/eu/<x>/events" is not the events of actor "eu/<x>"
+    assertThat(api.get("/v1/actors/Account/" + id).status()).isEqualTo(404);
+  }
+
+  /** One path segment, percent-encoded as a client encodes it ({@code /} as {@code %2F}). */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Test
