@@ -30,7 +30,6 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
 import java.io.IOException;
 import java.util.List;
