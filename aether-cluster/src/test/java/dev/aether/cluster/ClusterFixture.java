@@ -2,6 +2,7 @@ package dev.aether.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.aether.runtime.RuntimeMessage;
 import dev.aether.model.ModelLoader;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
@@ -197,6 +198,20 @@ final class ClusterFixture implements AutoCloseable {
 
   void forget(String id) {
     nodes.remove(id);
+  }
+
+  /** Starts nodes with the default settings and waits until the map places every shard on exactly them. */
+  void startSettled(String... ids) {
+    for (String id : ids) {
+      start(id);
+    }
+    awaitSettled(ids);
+  }
+
+  /** The bank model's {@code Open} of an account with an initial deposit of 100. */
+  static RuntimeMessage openAccount(String account) {
+    return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
+        .build();
   }
 
   /** Waits until the map places every shard on exactly the given nodes and no move is pending. */

@@ -1,5 +1,6 @@
 package dev.aether.cluster;
 
+import static dev.aether.cluster.ClusterFixture.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,20 +43,12 @@ class ClusterRoutingIT {
   @BeforeEach
   void cluster(NatsServer server) {
     cluster = new ClusterFixture(server.url());
-    cluster.start("n1");
-    cluster.start("n2");
-    cluster.start("n3");
-    cluster.awaitSettled("n1", "n2", "n3");
+    cluster.startSettled("n1", "n2", "n3");
   }
 
   @AfterEach
   void close() {
     cluster.close();
-  }
-
-  private static RuntimeMessage open(String account) {
-    return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
-        .build();
   }
 
   private static RuntimeMessage deposit(String account, long amount) {
@@ -74,7 +67,7 @@ class ClusterRoutingIT {
       for (int i = 0; i < 30; i++) {
         String account = "route-" + i;
         ClusterNode via = cluster.running().get(i % 3);
-        assertThat(via.gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+        assertThat(via.gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
         assertThat(client.sendMessage(deposit(account, 5)).join()).isInstanceOf(Accepted.class);
         Message reply = raw.request(cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken() + ".cmd",
             CommandJson.messageToBytes(deposit(account, 7)), Duration.ofSeconds(10));
@@ -105,7 +98,7 @@ class ClusterRoutingIT {
   @Test
   void aNodeThatDoesNotOwnTheShard_answersMoved_andAStaleSenderFollowsIt() throws Exception {
     String account = "stale-1";
-    assertThat(cluster.node("n1").gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     String owner = ownerOf(account);
     String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
         .orElseThrow();
@@ -135,7 +128,7 @@ class ClusterRoutingIT {
   @Test
   void twoNodesForcedToOwnOneShard_keepItsLogLinear_andConverge() throws Exception {
     String account = "double-1";
-    assertThat(cluster.node("n1").gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     String owner = ownerOf(account);
     String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
         .orElseThrow();
@@ -185,7 +178,8 @@ class ClusterRoutingIT {
     List<String> accounts = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       accounts.add("crash-" + i);
-      assertThat(cluster.node("n1").gateway().sendMessage(open("crash-" + i)).join()).isInstanceOf(Accepted.class);
+      assertThat(cluster.node("n1").gateway().sendMessage(openAccount("crash-" + i)).join())
+          .isInstanceOf(Accepted.class);
     }
     String leader = cluster.node("n1").status().leader();
     String victim = leader.equals("n3") ? "n2" : "n3";

@@ -1,5 +1,6 @@
 package dev.aether.cluster;
 
+import static dev.aether.cluster.ClusterFixture.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,11 +51,6 @@ class FailoverIT {
     cluster.close();
   }
 
-  private static RuntimeMessage open(String account) {
-    return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
-        .build();
-  }
-
   private static RuntimeMessage deposit(String account, long amount, Duration within) {
     return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount))
         .deadline(Instant.now().plus(within)).build();
@@ -70,7 +66,7 @@ class FailoverIT {
     for (int i = 0; ; i++) {
       String account = "fo-" + node + "-" + i;
       if (node.equals(map.ownerOf("Account/" + account).orElseThrow())) {
-        assertThat(any(node).gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+        assertThat(any(node).gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
         return account;
       }
     }

@@ -1,5 +1,6 @@
 package dev.aether.cluster;
 
+import static dev.aether.cluster.ClusterFixture.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,20 +38,12 @@ class PausedNodeIT {
   @BeforeEach
   void cluster(NatsServer server) {
     cluster = new ClusterFixture(server.url());
-    cluster.start("n1");
-    cluster.start("n2");
-    cluster.start("n3");
-    cluster.awaitSettled("n1", "n2", "n3");
+    cluster.startSettled("n1", "n2", "n3");
   }
 
   @AfterEach
   void close() {
     cluster.close();
-  }
-
-  private static RuntimeMessage open(String account) {
-    return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
-        .build();
   }
 
   private static RuntimeMessage deposit(String account) {
@@ -73,7 +66,7 @@ class PausedNodeIT {
       }
     }
     ActorKey key = ActorKey.of("Account", account);
-    assertThat(cluster.node(sender).gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+    assertThat(cluster.node(sender).gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     long staleVersion = ((Accepted) cluster.node(sender).gateway().sendMessage(deposit(account)).join()).newVersion();
     assertThat(frozen.runtime().getActiveVMs()).containsKey(key);
     String incarnation = frozen.incarnation();

@@ -1,18 +1,17 @@
 package dev.aether.cluster;
 
+import static dev.aether.cluster.ClusterFixture.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult.Accepted;
-import dev.aether.runtime.RuntimeMessage;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import io.nats.client.KeyValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +38,6 @@ class RememberedActorsIT {
   @AfterEach
   void close() {
     cluster.close();
-  }
-
-  private static RuntimeMessage open(String account) {
-    return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
-        .build();
   }
 
   private KeyValue bucket() throws Exception {
@@ -77,7 +71,7 @@ class RememberedActorsIT {
       }
     }
     for (String account : accounts) {
-      assertThat(cluster.node(leader).gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+      assertThat(cluster.node(leader).gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     }
     KeyValue bucket = bucket();
     await().atMost(BOUND).until(() -> accounts.stream().allMatch(a -> recordedQuietly(bucket, map, a)));
@@ -99,9 +93,9 @@ class RememberedActorsIT {
     cluster.awaitSettled("n1", "n2");
     List<String> accounts = List.of("full-1", "full-2", "full-3", "full-4", "full-5", "full-6");
     for (String account : accounts) {
-      assertThat(cluster.node("n1").gateway().sendMessage(open(account)).join()).isInstanceOf(Accepted.class);
+      assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     }
-    assertThat(cluster.node("n1").gateway().sendMessage(open("passive")).join()).isInstanceOf(Accepted.class);
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount("passive")).join()).isInstanceOf(Accepted.class);
     ShardMap map = cluster.node("n1").map().orElseThrow();
     KeyValue bucket = bucket();
     await().atMost(BOUND).until(() -> accounts.stream().allMatch(a -> recordedQuietly(bucket, map, a))
