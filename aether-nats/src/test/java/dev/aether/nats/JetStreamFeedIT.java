@@ -21,6 +21,9 @@ import dev.aether.store.UnreadableFeedRecordException;
 import dev.aether.testkit.nats.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
@@ -221,6 +224,40 @@ class JetStreamFeedIT {
       assertThat(again).as("the commit, handed back long before the two-minute ack timeout")
           .extracting(d -> d.entry().event().version()).containsExactly(1L, 2L, 3L);
       second.close();
+    }
+  }
+
+  /**
+   * nats-server before 2.10.15 (nats-server#5305): a redelivery that meets only a pull request without a
+   * subscriber moves the consumer back by one, and once that commit is redelivered and acknowledged it comes
+   * once more as new (attempt 1). Newer servers do not repeat it; the member must hand out nothing either way.
+   */
+  @Test
+  void sharedGroup_doesNotHandOutAgain_aCommitTheServerRepeatsAfterItWasAcknowledged() throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "repeat").partitions(1).build());
+        Connection raw = NatsTestSupport.rawConnection(server)) {
+      store.saveEvent(event(newStreamId(), 1));
+      SharedFeed member = store.openShared("repeat", FeedStart.beginning(),
+          SharedFeedOptions.builder().ackTimeout(Duration.ofSeconds(1)).maxInFlight(1).build());
+      PullSubscribeOptions bind = PullSubscribeOptions.bind(store.layout().streamName(0), "repeat");
+      JetStreamSubscription other = raw.jetStream().subscribe(store.layout().streamSubject(0), bind);
+      other.pull(1);
+      Message firstDelivery = other.nextMessage(PATIENCE);
+      JetStreamSubscription gone = raw.jetStream().subscribe(store.layout().streamSubject(0), bind);
+      gone.pullExpiresIn(1, PATIENCE); // waits on the server: max in flight is reached
+      raw.flush(PATIENCE);
+      gone.unsubscribe();
+      raw.flush(PATIENCE);
+      // the redelivery meets the request without a subscriber first
+      raw.request(firstDelivery.getReplyTo(), "-NAK".getBytes(StandardCharsets.US_ASCII), PATIENCE);
+
+      List<FeedDelivery> redelivered = deliveries(member, 1);
+      redelivered.getFirst().ack();
+
+      assertThat(redelivered.getFirst().attempt()).isGreaterThanOrEqualTo(2);
+      assertThat(member.poll(10, Duration.ofSeconds(1))).isEmpty();
+      member.close();
     }
   }
 
