@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * commit the snapshot covers (0 when unknown), so that activation can replay from {@code n + 1}.
  *
  * <p>Only a snapshot of at least the stored version replaces the stored one: read, then create or update
- * with the read revision (compare-and-set), again after a concurrent change. An entry that does not decode
+ * with the read revision (compare-and-set), again after a concurrent change. The revision and version this
+ * store last read or wrote for a key are remembered ({@link #MAX_KNOWN} keys), so the next save of that actor is
+ * one update with that revision, without the read (nor decoding the stored snapshot); when another writer
+ * changed the key meanwhile, the update is refused and the save reads as above. An entry that does not decode
  * is logged and treated as absent (the actor is then rebuilt by a full replay) and is replaced by the next
  * save.
  *
@@ -33,11 +37,15 @@ final class SnapshotBucket {
   /** How often a save is re-tried after losing a compare-and-set race. */
   static final int MAX_ATTEMPTS = 32;
 
+  /** How many keys' last known revision and version are remembered. */
+  static final int MAX_KNOWN = 100_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotBucket.class);
 
   private final KeyValue kv;
   private final String bucket;
   private final ReadRetry retry;
+  private final ConcurrentMap<String, Known> known = BoundedMaps.create(MAX_KNOWN);
 
   /**
    * @param retry how a read that failed transiently is retried (a replicated bucket's replicas stop
@@ -90,7 +98,9 @@ final class SnapshotBucket {
       return Optional.empty();
     }
     try {
-      return Optional.of(decode(address.streamId(), entry.getValue()));
+      Stored stored = decode(address.streamId(), entry.getValue());
+      known.put(address.token(), new Known(entry.getRevision(), stored.snapshot().version()));
+      return Optional.of(stored);
     } catch (EventDecodingException e) {
       LOG.warn("ignoring the undecodable snapshot of actor \"{}\" (bucket {}, revision {}): {}",
           address.streamId(), bucket, entry.getRevision(), e.getMessage());
@@ -100,20 +110,49 @@ final class SnapshotBucket {
 
   /** One attempt: true when saved or when a newer snapshot is stored, false after losing a race. */
   private boolean trySave(String key, long version, byte[] value) throws IOException, JetStreamApiException {
-    KeyValueEntry existing = kv.get(key);
-    try {
-      if (existing == null || existing.getValue() == null) {
-        kv.create(key, value);
-      } else if (storedVersion(existing) <= version) {
-        kv.update(key, value, existing.getRevision());
+    Known last = known.get(key);
+    if (last != null) {
+      if (last.version() > version) {
+        return true; // the bucket only ever holds a newer one than what this store saw
       }
+      if (updated(key, value, last.revision(), version)) {
+        return true;
+      }
+    }
+    KeyValueEntry existing = kv.get(key);
+    if (existing == null || existing.getValue() == null) {
+      try {
+        known.put(key, new Known(kv.create(key, value), version));
+        return true;
+      } catch (JetStreamApiException e) {
+        return lostRace(key, e);
+      }
+    }
+    long stored = storedVersion(existing);
+    if (stored > version) {
+      known.put(key, new Known(existing.getRevision(), stored));
+      return true;
+    }
+    return updated(key, value, existing.getRevision(), version);
+  }
+
+  /** Updates the key if it is still at {@code revision}; false (forgetting the key) when it is not. */
+  private boolean updated(String key, byte[] value, long revision, long version)
+      throws IOException, JetStreamApiException {
+    try {
+      known.put(key, new Known(kv.update(key, value, revision), version));
       return true;
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NatsFailures.WRONG_LAST_SEQUENCE) {
-        return false;
-      }
+      return lostRace(key, e);
+    }
+  }
+
+  private boolean lostRace(String key, JetStreamApiException e) throws JetStreamApiException {
+    if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE) {
       throw e;
     }
+    known.remove(key);
+    return false;
   }
 
   private static long storedVersion(KeyValueEntry entry) {
@@ -148,4 +187,7 @@ final class SnapshotBucket {
    * @param sequence the stream sequence of the last commit it covers; 0 when unknown
    */
   record Stored(ActorSnapshot snapshot, long sequence) {}
+
+  /** A key's revision and the version of the snapshot it holds, as this store last read or wrote them. */
+  private record Known(long revision, long version) {}
 }

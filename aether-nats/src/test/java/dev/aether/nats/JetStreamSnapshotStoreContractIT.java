@@ -1,12 +1,19 @@
 package dev.aether.nats;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aether.event.ActorSnapshot;
 import dev.aether.store.SnapshotStore;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import dev.aether.testkit.store.SnapshotStoreContractTest;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
-/** Runs the {@link SnapshotStoreContractTest} against {@link JetStreamEventStore} on a real nats-server. */
+/**
+ * Runs the {@link SnapshotStoreContractTest} against {@link JetStreamEventStore} on a real nats-server, and
+ * checks two stores saving one actor's snapshots in turn (each remembers the revision it wrote last).
+ */
 @NatsTest
 class JetStreamSnapshotStoreContractIT extends SnapshotStoreContractTest {
 
@@ -20,5 +27,25 @@ class JetStreamSnapshotStoreContractIT extends SnapshotStoreContractTest {
   @Override
   protected SnapshotStore createStore() {
     return JetStreamEventStore.connect(JetStreamConfig.builder().servers(url).namespace("snapshots").build());
+  }
+
+  @Test
+  void twoStoresSavingInTurn_keepTheNewest_whateverRevisionEachSawLast() {
+    String streamId = newStreamId();
+    try (JetStreamEventStore first = (JetStreamEventStore) createStore();
+        JetStreamEventStore second = (JetStreamEventStore) createStore()) {
+      first.saveSnapshot(snapshot(streamId, 1));
+      second.saveSnapshot(snapshot(streamId, 5));
+
+      first.saveSnapshot(snapshot(streamId, 3)); // its revision is stale and the stored one is newer
+      assertThat(second.getLatestSnapshot(streamId)).map(ActorSnapshot::version).contains(5L);
+
+      first.saveSnapshot(snapshot(streamId, 7));
+      assertThat(second.getLatestSnapshot(streamId)).map(ActorSnapshot::version).contains(7L);
+
+      second.saveSnapshot(snapshot(streamId, 9)); // its revision (from the read) is the stored one's
+      first.saveSnapshot(snapshot(streamId, 8));
+      assertThat(first.getLatestSnapshot(streamId)).map(ActorSnapshot::version).contains(9L);
+    }
   }
 }
