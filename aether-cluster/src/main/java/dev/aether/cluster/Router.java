@@ -8,6 +8,7 @@ import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.StoreUnavailableException;
+import dev.aether.support.TimeoutWheel;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -286,7 +287,7 @@ final class Router implements CommandGateway, AutoCloseable {
     Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
         n -> ConcurrentHashMap.newKeySet());
     toOwner.add(waiting);
-    connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+    TimeoutWheel.shared().within(connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)), timeoutMs)
         .whenComplete((reply, failure) -> {
           toOwner.remove(waiting);
           if (a.sends.compareAndSet(send, send + 1)) { // not abandoned for a newer map meanwhile

@@ -6,6 +6,7 @@ import dev.aether.store.CommitTooLargeException;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.StoreUnavailableException;
 import dev.aether.store.VersionConflictException;
+import dev.aether.support.TimeoutWheel;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongPredicate;
@@ -178,7 +178,7 @@ final class CommitPublisher {
       return CompletableFuture.failedFuture(publishFailure(address, commit, expectedSequence, e));
     }
     CompletableFuture<Result> done = new CompletableFuture<>();
-    acknowledged.orTimeout(ackTimeoutMillis, TimeUnit.MILLISECONDS).whenComplete((ack, failure) -> {
+    TimeoutWheel.shared().within(acknowledged, ackTimeoutMillis).whenComplete((ack, failure) -> {
       if (failure == null) {
         done.complete(stored(address, commit, ack.getSeqno(), ack.isDuplicate() ? How.DUPLICATE : How.STORED));
         return;

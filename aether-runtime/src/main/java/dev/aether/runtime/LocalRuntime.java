@@ -217,7 +217,7 @@ final class LocalRuntime implements Runtime {
 
   /**
    * Registers the reply's TIMEOUT at the command timeout or, when the message's deadline comes earlier, at
-   * the deadline ({@link ReplyTimeouts}: no timer object, one clock read).
+   * the deadline ({@link dev.aether.support.TimeoutWheel}: no timer object, one clock read).
    *
    * @return the queued command; {@code null} when the deadline has passed already and the reply is answered
    */

@@ -1,6 +1,7 @@
 package dev.aether.runtime;
 
 import dev.aether.event.Event;
+import dev.aether.support.TimeoutWheel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -8,10 +9,10 @@ import java.util.concurrent.CompletableFuture;
 sealed interface MailboxItem {
 
   /**
-   * A command and its reply; also the reply's entry in the runtime's {@link ReplyTimeouts} (no timer object
+   * A command and its reply; also the reply's entry in the runtime's {@link TimeoutWheel} (no timer object
    * per command). The TIMEOUT message is built only when the timeout fires.
    */
-  final class QueuedCommand extends ReplyTimeouts.Entry implements MailboxItem {
+  final class QueuedCommand extends TimeoutWheel.Entry implements MailboxItem {
 
     /** Why the timeout fires: the command timeout alone, the command timeout before a deadline, the deadline. */
     enum Limit { TIMEOUT, TIMEOUT_BEFORE_DEADLINE, DEADLINE }
@@ -70,7 +71,7 @@ sealed interface MailboxItem {
     }
 
     @Override
-    void expire() {
+    protected void expire() {
       String text = switch (limit) {
         case TIMEOUT -> "no outcome within " + timeout + "; the command may still be applied: resend it with the"
             + " same commandId to learn its outcome";
@@ -85,7 +86,7 @@ sealed interface MailboxItem {
     }
 
     @Override
-    void expireOnClose() {
+    protected void expireOnClose() {
       reply.complete(CommandResult.Rejected.of(message.commandId(), RejectionReason.TIMEOUT, "the runtime closed"
           + " before the command had an outcome; the command may still be applied: resend it with the same"
           + " commandId (to a running runtime) to learn its outcome"));

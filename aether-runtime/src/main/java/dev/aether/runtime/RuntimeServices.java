@@ -2,6 +2,7 @@ package dev.aether.runtime;
 
 import dev.aether.store.EventStore;
 import dev.aether.store.SnapshotStore;
+import dev.aether.support.TimeoutWheel;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
@@ -23,7 +24,7 @@ final class RuntimeServices {
   final DrainDispatcher dispatcher;
   final Scheduler scheduler;
   /** The pending replies' timeouts, turned by {@code scheduler}. */
-  final ReplyTimeouts timeouts;
+  final TimeoutWheel timeouts;
   final Semaphore activations;
   final ActorRegistry registry;
   final RuntimeMetrics metrics;
@@ -39,7 +40,7 @@ final class RuntimeServices {
     this.executor = executor;
     this.dispatcher = new DrainDispatcher(executor);
     this.scheduler = scheduler;
-    this.timeouts = new ReplyTimeouts(clock, scheduler);
+    this.timeouts = new TimeoutWheel(clock, scheduler::schedule);
     this.activations = new Semaphore(config.maxConcurrentActivations());
     this.registry = registry;
     this.metrics = RuntimeMetrics.of(meterRegistry, registry);

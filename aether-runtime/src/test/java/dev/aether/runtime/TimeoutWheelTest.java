@@ -2,6 +2,7 @@ package dev.aether.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aether.support.TimeoutWheel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,24 +15,24 @@ import org.junit.jupiter.api.Test;
  * deadline rounded up to the resolution (never before), at most once, never after completion, and leaves
  * nothing behind.
  */
-class ReplyTimeoutsTest {
+class TimeoutWheelTest {
 
   private final ManualTime time = new ManualTime();
-  private final ReplyTimeouts timeouts = new ReplyTimeouts(time, time);
+  private final TimeoutWheel timeouts = new TimeoutWheel(time, time::schedule);
 
   /** An entry that counts its expiries and, like a reply, completes once. */
-  private static final class Probe extends ReplyTimeouts.Entry {
+  private static final class Probe extends TimeoutWheel.Entry {
     final CompletableFuture<String> reply = new CompletableFuture<>();
     final AtomicInteger expiries = new AtomicInteger();
 
     @Override
-    void expire() {
+    protected void expire() {
       expiries.incrementAndGet();
       reply.complete("timeout");
     }
 
     @Override
-    void expireOnClose() {
+    protected void expireOnClose() {
       expiries.incrementAndGet();
       reply.complete("closed");
     }
@@ -122,7 +123,7 @@ class ReplyTimeoutsTest {
       long now = i * 7L;
       for (int p = 0; p < probes.size(); p++) {
         long deadline = (p + 1) * 7L;
-        boolean due = Math.ceilDiv(deadline, ReplyTimeouts.RESOLUTION_MILLIS) * ReplyTimeouts.RESOLUTION_MILLIS <= now;
+        boolean due = Math.ceilDiv(deadline, TimeoutWheel.RESOLUTION_MILLIS) * TimeoutWheel.RESOLUTION_MILLIS <= now;
         assertThat(probes.get(p).reply.isDone()).as("probe %d at %d ms", p, now).isEqualTo(due);
       }
     }

@@ -1,43 +1,52 @@
-package dev.aether.runtime;
+package dev.aether.support;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command timeouts of one runtime: a hashed timing wheel with a resolution of {@value #RESOLUTION_MILLIS}
- * ms, turned by one task on the runtime's {@link Scheduler} that runs only while replies are pending.
+ * Timeouts for many pending replies at a low cost per reply: a hashed timing wheel with a resolution of
+ * {@value #RESOLUTION_MILLIS} ms, turned by one task that is scheduled only while replies are pending. The
+ * runtime's command deadlines use one per runtime; the store's acknowledgements and the cluster's requests
+ * share {@link #shared()}.
  *
  * <h2>Cost</h2>
- * Before this, every command scheduled a task on a {@code ScheduledThreadPoolExecutor} and cancelled it on
- * reply: one lock and a heap of outstanding timers shared by every sender and every actor. Here a sender
- * pushes its entry (the queued command itself, no allocation) on a lock-free stack, and completing a reply is
- * one CAS (plus one push when the tick has already filed the entry); the tick thread alone files entries into
- * the wheel's slots and unlinks completed ones (intrusive doubly linked lists, O(1) each). A reply completed
- * before the next tick never reaches a slot.
+ * A timer per reply ({@code CompletableFuture.orTimeout}, a {@code ScheduledThreadPoolExecutor} task) takes
+ * a lock to schedule and to cancel, and wakes the timer thread whenever its queue was empty: with one reply
+ * outstanding at a time, two wake-ups per reply. Here a sender pushes its entry on a lock-free stack, and
+ * completing a reply is one CAS (plus one push when the tick has already filed the entry); the tick thread
+ * alone files entries into the wheel's slots and unlinks completed ones (intrusive doubly linked lists, O(1)
+ * each), at most once per resolution. A reply completed before the next tick never reaches a slot.
  *
  * <h2>Semantics</h2>
  * An entry's deadline is a clock instant in milliseconds; it expires at the first tick at or after it. Ticks
  * fall on multiples of the resolution of {@link Clock#millis()}, so a timeout fires at its deadline rounded up
  * to the resolution: never early, at most {@value #RESOLUTION_MILLIS} ms late (plus the scheduler's own
  * lateness). An entry is expired at most once and only while its reply is pending ({@link Entry#cancel()}
- * and the tick's expiry race through one CAS; the reply future itself completes once). A completed entry is
+ * and the tick's expiry race through one CAS; the reply itself completes once). A completed entry is
  * unlinked at the next tick, so nothing is retained longer than one tick after completion. {@link #close()}
  * expires every entry still pending with its {@link Entry#expireOnClose()} outcome.
  *
- * <p>Thread-safe: {@link #register} and {@link Entry#cancel()} from any thread; the slots, the links and
- * {@code lastTick} are guarded by {@code lock}, held by the tick (and by {@link #close()}), never by senders.
+ * <p>Thread-safe: {@link #register}, {@link #within} and {@link Entry#cancel()} from any thread; the slots, the
+ * links and {@code lastTick} are guarded by {@code lock}, held by the tick (and by {@link #close()}), never by
+ * senders.
  */
-final class ReplyTimeouts {
+public final class TimeoutWheel {
 
   /** The wheel's tick, in milliseconds of the runtime's clock. */
-  static final long RESOLUTION_MILLIS = 10;
+  public static final long RESOLUTION_MILLIS = 10;
   private static final int SLOTS = 512;
-  private static final Logger LOG = LoggerFactory.getLogger(ReplyTimeouts.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TimeoutWheel.class);
   private static final VarHandle INCOMING;
   private static final VarHandle CANCELLED;
   private static final VarHandle ARMED;
@@ -46,9 +55,9 @@ final class ReplyTimeouts {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      INCOMING = lookup.findVarHandle(ReplyTimeouts.class, "incoming", Entry.class);
-      CANCELLED = lookup.findVarHandle(ReplyTimeouts.class, "cancelled", Entry.class);
-      ARMED = lookup.findVarHandle(ReplyTimeouts.class, "armed", boolean.class);
+      INCOMING = lookup.findVarHandle(TimeoutWheel.class, "incoming", Entry.class);
+      CANCELLED = lookup.findVarHandle(TimeoutWheel.class, "cancelled", Entry.class);
+      ARMED = lookup.findVarHandle(TimeoutWheel.class, "armed", boolean.class);
       STATE = lookup.findVarHandle(Entry.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -59,28 +68,31 @@ final class ReplyTimeouts {
    * A reply with a deadline. {@code state} moves NEW (registered) to FILED (in a slot, tick thread) to DONE
    * (completed) or EXPIRED; NEW may go to DONE directly (completed before the tick saw it).
    */
-  abstract static class Entry {
+  public abstract static class Entry {
     private static final int NEW = 0;
     private static final int FILED = 1;
     private static final int DONE = 2;
     private static final int EXPIRED = 3;
 
     private volatile int state;
-    private ReplyTimeouts owner;
+    private TimeoutWheel owner;
     private long tick;
     /** Link of the incoming or the cancelled stack (one at a time). */
     private Entry stackNext;
     private Entry prev;
     private Entry next;
 
-    /** Completes the reply with its timeout outcome (the message is built only now). */
-    abstract void expire();
+    /** Creates an entry, to be registered once. */
+    protected Entry() {}
 
-    /** Completes the reply because the runtime closed before it had an outcome. */
-    abstract void expireOnClose();
+    /** Completes the reply with its timeout outcome (the message is built only now); runs on the tick. */
+    protected abstract void expire();
+
+    /** Completes the reply because the wheel closed before it had an outcome. */
+    protected abstract void expireOnClose();
 
     /** Marks the reply complete: it will not expire, and leaves the wheel at the next tick. */
-    final void cancel() {
+    public final void cancel() {
       while (true) {
         int s = state;
         if (s == NEW) {
@@ -99,8 +111,21 @@ final class ReplyTimeouts {
     }
   }
 
+  /** How the wheel schedules its next tick: once, after a delay (on a thread that may run the expiries). */
+  @FunctionalInterface
+  public interface Ticks {
+
+    /**
+     * Runs a task once after a delay.
+     *
+     * @param tick the task
+     * @param delay zero or more
+     */
+    void schedule(Runnable tick, Duration delay);
+  }
+
   private final Clock clock;
-  private final Scheduler scheduler;
+  private final Ticks scheduler;
   private final ReentrantLock lock = new ReentrantLock();
   private final Entry[] slots = new Entry[SLOTS];
   private volatile Entry incoming;
@@ -110,7 +135,13 @@ final class ReplyTimeouts {
   private long lastTick;
   private int filed;
 
-  ReplyTimeouts(Clock clock, Scheduler scheduler) {
+  /**
+   * Creates a wheel.
+   *
+   * @param clock the clock of the deadlines
+   * @param scheduler schedules the ticks (the runtime's scheduler; a daemon thread for {@link #shared()})
+   */
+  public TimeoutWheel(Clock clock, Ticks scheduler) {
     this.clock = clock;
     this.scheduler = scheduler;
     this.lastTick = clock.millis() / RESOLUTION_MILLIS;
@@ -122,7 +153,7 @@ final class ReplyTimeouts {
    * @param entry a new entry, registered once
    * @param deadlineMillis when it expires, in the clock's milliseconds
    */
-  void register(Entry entry, long deadlineMillis) {
+  public void register(Entry entry, long deadlineMillis) {
     entry.owner = this;
     entry.tick = Math.ceilDiv(deadlineMillis, RESOLUTION_MILLIS);
     Entry head;
@@ -137,14 +168,48 @@ final class ReplyTimeouts {
     }
   }
 
+  /**
+   * The process's wheel on the system clock, for timeouts that belong to no runtime (a store's
+   * acknowledgements, a cluster's requests); its ticks run on one daemon thread, started on first use, that
+   * also completes the timed-out futures (their callbacks must not block). Never closed.
+   *
+   * @return the shared wheel
+   */
+  public static TimeoutWheel shared() {
+    return Shared.WHEEL;
+  }
+
+  /**
+   * Fails {@code future} with a {@link TimeoutException} if it is not complete {@code timeoutMillis} after now
+   * (rounded up to the resolution), like {@link CompletableFuture#orTimeout} without a timer per future.
+   *
+   * @param future the future; completing it (any way) cancels the timeout
+   * @param timeoutMillis how long it may take, at least 1
+   * @param <T> its type
+   * @return {@code future}
+   * @throws IllegalArgumentException when {@code timeoutMillis} is less than 1
+   */
+  public <T> CompletableFuture<T> within(CompletableFuture<T> future, long timeoutMillis) {
+    if (timeoutMillis < 1) {
+      throw new IllegalArgumentException("timeoutMillis must be at least 1, was " + timeoutMillis);
+    }
+    if (future.isDone()) {
+      return future;
+    }
+    FutureTimeout entry = new FutureTimeout(future, timeoutMillis);
+    register(entry, clock.millis() + timeoutMillis);
+    future.whenComplete(entry);
+    return future;
+  }
+
   /** Expires every pending entry ({@link Entry#expireOnClose()}) and stops the ticks. */
-  void close() {
+  public void close() {
     closed = true;
     sweepClosed();
   }
 
   /** @return entries filed in the slots (completed ones count until the next tick); for tests */
-  int filed() {
+  public int filed() {
     lock.lock();
     try {
       return filed;
@@ -181,7 +246,7 @@ final class ReplyTimeouts {
       expired = expireUpTo(now, expired);
       more = filed > 0 || incoming != null;
     } catch (RuntimeException | Error e) {
-      LOG.warn("the command timeout tick failed", e);
+      LOG.warn("the timeout tick failed", e);
     } finally {
       lock.unlock();
     }
@@ -329,5 +394,41 @@ final class ReplyTimeouts {
     e.prev = null;
     e.next = null;
     filed--;
+  }
+  /** The timeout of one future of {@link #within}: cancelled when the future completes. */
+  private static final class FutureTimeout extends Entry implements BiConsumer<Object, Throwable> {
+    private final CompletableFuture<?> future;
+    private final long timeoutMillis;
+
+    FutureTimeout(CompletableFuture<?> future, long timeoutMillis) {
+      this.future = future;
+      this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void accept(Object result, Throwable failure) {
+      cancel();
+    }
+
+    @Override
+    protected void expire() {
+      future.completeExceptionally(new TimeoutException("no outcome within " + timeoutMillis + " ms"));
+    }
+
+    @Override
+    protected void expireOnClose() {
+      expire();
+    }
+  }
+
+  /** The holder of {@link #shared()}: created on first use. */
+  private static final class Shared {
+    private static final ScheduledExecutorService TICKS = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "aether-timeouts");
+      thread.setDaemon(true);
+      return thread;
+    });
+    static final TimeoutWheel WHEEL = new TimeoutWheel(Clock.systemUTC(),
+        (tick, delay) -> TICKS.schedule(tick, delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 }
