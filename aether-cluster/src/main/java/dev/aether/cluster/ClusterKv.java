@@ -1,6 +1,7 @@
 package dev.aether.cluster;
 
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.nats.PlacementRetry;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -47,9 +48,10 @@ final class ClusterKv {
     try {
       KeyValueManagement kvm = connection.keyValueManagement();
       StorageType storage = store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File;
-      ensure(kvm, KeyValueConfiguration.builder().name(names.clusterBucket()).description("Aether cluster: shard map")
+      Duration placement = store.requestTimeout().multipliedBy(2);
+      ensure(kvm, placement, KeyValueConfiguration.builder().name(names.clusterBucket()).description("Aether cluster: shard map")
           .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).build());
-      ensure(kvm, KeyValueConfiguration.builder().name(names.leaseBucket()).description("Aether cluster: leases")
+      ensure(kvm, placement, KeyValueConfiguration.builder().name(names.leaseBucket()).description("Aether cluster: leases")
           .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).ttl(deadAfter.multipliedBy(2))
           .build());
       Duration ttl = kvm.getStatus(names.leaseBucket()).getTtl();
@@ -75,13 +77,13 @@ final class ClusterKv {
     }
   }
 
-  private static void ensure(KeyValueManagement kvm, KeyValueConfiguration config)
+  private static void ensure(KeyValueManagement kvm, Duration placement, KeyValueConfiguration config)
       throws IOException, JetStreamApiException {
     if (kvm.getBucketNames().contains(config.getBucketName())) {
       return;
     }
     try {
-      kvm.create(config);
+      PlacementRetry.create("bucket " + config.getBucketName(), placement, () -> kvm.create(config));
     } catch (JetStreamApiException e) {
       if (!kvm.getBucketNames().contains(config.getBucketName())) {
         throw e; // not a concurrent creation by another node

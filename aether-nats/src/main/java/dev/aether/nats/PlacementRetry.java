@@ -1,0 +1,74 @@
+package dev.aether.nats;
+
+import io.nats.client.JetStreamApiException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates a JetStream stream or KV bucket, trying again while a NATS cluster cannot place it yet: right after
+ * the cluster formed or a server came back, the meta leader answers "no suitable peers for placement, peer
+ * offline" ({@value #NO_SUITABLE_PEERS}) until it has heard from enough servers (seen for a second or more on
+ * nats-server 2.10.27). Used by the event store, the read-model store and the cluster's buckets.
+ *
+ * <p>Pauses 50 ms, then twice as long each time, at most 1 s, until the budget is spent; then the last
+ * refusal is thrown as it came. Any other failure is thrown at once. Stateless and thread-safe.
+ */
+public final class PlacementRetry {
+
+  /** JetStream's API error code for "no suitable peers for placement". */
+  public static final int NO_SUITABLE_PEERS = 10005;
+
+  private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementRetry.class);
+
+  private PlacementRetry() {}
+
+  /** A creation request to the server. */
+  @FunctionalInterface
+  public interface Creation {
+
+    /**
+     * Sends the request.
+     *
+     * @throws IOException when the server cannot be asked
+     * @throws JetStreamApiException when the server refuses
+     */
+    void create() throws IOException, JetStreamApiException;
+  }
+
+  /**
+   * Runs a creation, again while the server refuses it with {@value #NO_SUITABLE_PEERS}, for at most
+   * {@code budget}.
+   *
+   * @param what what is created, for the log, e.g. {@code stream S}
+   * @param budget how long after the first attempt another may start
+   * @param creation the request
+   * @throws IOException as the creation throws it
+   * @throws JetStreamApiException as the creation throws it; a placement refusal once the budget is spent or
+   *     the thread is interrupted
+   */
+  public static void create(String what, Duration budget, Creation creation)
+      throws IOException, JetStreamApiException {
+    long deadline = System.nanoTime() + budget.toNanos();
+    long pause = FIRST_PAUSE_NANOS;
+    while (true) {
+      try {
+        creation.create();
+        return;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != NO_SUITABLE_PEERS || System.nanoTime() + pause - deadline > 0
+            || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        LOG.info("creating {}: the NATS cluster cannot place it yet ({}); trying again", what, e.getMessage());
+        LockSupport.parkNanos(pause);
+        pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+      }
+    }
+  }
+}
