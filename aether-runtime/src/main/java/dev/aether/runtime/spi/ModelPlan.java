@@ -10,9 +10,11 @@ import java.util.Optional;
  * A model planned by a {@link DomainModel} for one runtime: the behaviours it runs, the check every command
  * passes before it reaches an actor, and the reaction to accepted commands (policies, read models).
  *
- * <p>The runtime calls {@link #check} on the sender's thread, and {@link #onAccepted} on the actor's thread
- * after the commit and before the sender's future completes: both must be quick and must not block (hand
- * work off to another thread). Thread-safe.
+ * <p>The runtime calls {@link #check} on the sender's thread, and {@link #onAccepted} on the thread that
+ * completes the reply, after the commit and before the sender's future completes: the actor's thread, or for a
+ * command relayed from another node ({@code Runtime.sendMessageToRelay}) the store's thread that received the
+ * commit's acknowledgement. Both must be quick and must not block (hand work off to another thread): a blocked
+ * acknowledgement thread holds up every commit of the store. Thread-safe.
  */
 public interface ModelPlan extends AutoCloseable {
 
