@@ -1,6 +1,8 @@
 package dev.aether.event;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.aether.support.Checks;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -33,6 +35,18 @@ public final class EventJson {
    */
   public static byte[] toBytes(Event event) {
     return EventJsonWriter.event(event);
+  }
+
+  /**
+   * Writes an event as the next value of a generator of {@code dev.aether.support.Json}'s factory, as
+   * {@link #toBytes} writes it: for an event inside a larger document, without bytes of its own.
+   *
+   * @param generator the generator
+   * @param event the event
+   * @throws IOException as the generator throws it
+   */
+  public static void write(JsonGenerator generator, Event event) throws IOException {
+    EventJsonWriter.event(generator, event);
   }
 
   /**

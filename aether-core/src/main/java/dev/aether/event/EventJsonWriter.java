@@ -34,27 +34,38 @@ final class EventJsonWriter {
     ByteArrayBuilder out = new ByteArrayBuilder(256);
     try {
       try (JsonGenerator g = Json.factory().createGenerator(out)) {
-        g.writeStartObject();
-        g.writeStringField("id", event.id());
-        g.writeStringField("eventType", event.eventType());
-        g.writeStringField("actorId", event.streamId());
-        if (event.commandId().isPresent()) {
-          g.writeStringField("commandId", event.commandId().get());
-        }
-        g.writeNumberField("version", event.version());
-        g.writeFieldName("data");
-        JsonValues.write(g, event.data());
-        if (!event.metadata().isEmpty()) {
-          g.writeFieldName("metadata");
-          JsonValues.write(g, event.metadata());
-        }
-        g.writeStringField("timestamp", event.timestamp().toString());
-        g.writeEndObject();
+        event(g, event);
       }
       return out.toByteArray();
     } catch (IOException e) {
       throw unwritable(e);
     }
+  }
+
+  /**
+   * Writes an event as the next value of a generator.
+   *
+   * @param g the generator
+   * @param event the event
+   * @throws IOException as the generator throws it
+   */
+  static void event(JsonGenerator g, Event event) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", event.id());
+    g.writeStringField("eventType", event.eventType());
+    g.writeStringField("actorId", event.streamId());
+    if (event.commandId().isPresent()) {
+      g.writeStringField("commandId", event.commandId().get());
+    }
+    g.writeNumberField("version", event.version());
+    g.writeFieldName("data");
+    JsonValues.write(g, event.data());
+    if (!event.metadata().isEmpty()) {
+      g.writeFieldName("metadata");
+      JsonValues.write(g, event.metadata());
+    }
+    g.writeStringField("timestamp", event.timestamp().toString());
+    g.writeEndObject();
   }
 
   /**

@@ -3,8 +3,11 @@ package dev.aether.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aether.support.Json;
+import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -55,6 +58,26 @@ class EventJsonTest {
     assertThat(json.get("version").isIntegralNumber()).isTrue();
     assertThat(json.get("version").asLong()).isEqualTo(12);
     assertThat(json.get("timestamp").asText()).isEqualTo("2026-11-26T23:39:36.123456789Z");
+  }
+
+  @Test
+  void write_insideADocument_writesTheSameBytesAsToBytes() throws Exception {
+    // given
+    Event event = valid().commandId("cmd-1").correlationId("corr").data(Map.of("text", AWKWARD_TEXT)).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // when
+    try (JsonGenerator g = Json.factory().createGenerator(out)) {
+      g.writeStartArray();
+      EventJson.write(g, event);
+      g.writeEndArray();
+    }
+    // then
+    byte[] alone = EventJson.toBytes(event);
+    byte[] expected = new byte[alone.length + 2];
+    expected[0] = '[';
+    System.arraycopy(alone, 0, expected, 1, alone.length);
+    expected[expected.length - 1] = ']';
+    assertThat(out.toByteArray()).isEqualTo(expected);
   }
 
   // ---- round trips

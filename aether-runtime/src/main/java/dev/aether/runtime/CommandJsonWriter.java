@@ -62,7 +62,7 @@ final class CommandJsonWriter {
     g.writeBooleanField("duplicate", a.duplicate());
     g.writeArrayFieldStart("events");
     for (Event event : a.events()) {
-      g.writeRawValue(EventJson.toJson(event));
+      EventJson.write(g, event);
     }
     g.writeEndArray();
   }
