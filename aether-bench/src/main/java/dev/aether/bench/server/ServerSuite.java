@@ -34,6 +34,7 @@ public final class ServerSuite implements Suite {
   static final String RAW_SOCKET = CONCURRENT + ", raw-socket HTTP client";
   static final String ONE_RAW = ONE + ", raw-socket HTTP client";
   static final String WEB_CLIENT = CONCURRENT + ", Helidon WebClient";
+  static final String HTTP2 = CONCURRENT + ", java.net.http default client (HTTP/2, h2c)";
   private static final String HTTP = "http ";
   private static final String LOCAL = "in-process ";
 
@@ -109,7 +110,14 @@ public final class ServerSuite implements Suite {
     Commands.Senders jdk = c -> rig::depositOverHttp;
     Commands.Senders raw = c -> rig.rawConnection();
     Commands.Senders helidon = c -> rig::depositOverWebClient;
-    return List.of(pair(CONCURRENT, CLIENTS, PER_CLIENT, jdk), pair(RAW_SOCKET, CLIENTS, PER_CLIENT, raw),
+    Commands.Senders h2 = c -> {
+      if (c == 0) {
+        rig.upgradeToHttp2();
+      }
+      return rig::depositOverHttp2;
+    };
+    return List.of(pair(CONCURRENT, CLIENTS, PER_CLIENT, jdk), pair(HTTP2, CLIENTS, PER_CLIENT, h2),
+        pair(RAW_SOCKET, CLIENTS, PER_CLIENT, raw),
         pair(WEB_CLIENT, CLIENTS, PER_CLIENT, helidon), pair(ONE, 1, SEQUENTIAL, jdk),
         pair(ONE_RAW, 1, SEQUENTIAL, raw));
   }
@@ -125,11 +133,11 @@ public final class ServerSuite implements Suite {
     StringBuilder md = new StringBuilder();
     for (Result r : results) {
       String name = r.benchmarkCase().name();
-      if (name.equals(CONCURRENT) || name.equals(RAW_SOCKET) || name.equals(WEB_CLIENT)) {
+      if (name.equals(CONCURRENT) || name.equals(HTTP2) || name.equals(RAW_SOCKET) || name.equals(WEB_CLIENT)) {
         double ratio = r.ratio().orElse(Double.NaN);
         md.append(String.format(Locale.ROOT, "Goal (issue 15): HTTP commands/s with %d concurrent clients >= %.1fx"
             + " the in-process rate, %s: **%.2fx**, %s.%n%n", CLIENTS, GOAL, name.equals(CONCURRENT)
-            ? "java.net.http clients" : name.equals(RAW_SOCKET) ? "raw-socket clients" : "Helidon WebClient", ratio,
+            ? "java.net.http clients" : name.equals(HTTP2) ? "java.net.http over HTTP/2" : name.equals(RAW_SOCKET) ? "raw-socket clients" : "Helidon WebClient", ratio,
             ratio >= GOAL ? "met" : "not met"));
       }
     }
