@@ -91,7 +91,12 @@ public final class ServerSuite implements Suite {
         + " shares the node's cores here.\n"
         + "- **..., Helidon WebClient**: the same with Helidon's own HTTP client (`helidon-webclient`, the"
         + " server's family: blocking on the caller's virtual thread, kept-alive connections pooled), a"
-        + " mainstream Java client without java.net.http's selector thread.\n\n"
+        + " mainstream Java client without java.net.http's selector thread.\n"
+        + "- **..., java.net.http default client (HTTP/2, h2c)**: the same with one shared"
+        + " `HttpClient.newHttpClient()` as a user writes it (version HTTP_2, its default executor): it asks for the"
+        + " h2c upgrade only on a request without a body, so one `GET /health/ready` first moves its connection to"
+        + " HTTP/2, and all " + CLIENTS + " clients' commands are then streams on that ONE connection (each answer"
+        + " checked to be HTTP/2).\n\n"
         + "The CPU table below splits each side's cost per command into this JVM's CPU (clients and node) and the"
         + " nats-server's (both read around every run), with the runtime's commands per group commit (from"
         + " `/metrics`, read outside the runs).";
@@ -221,6 +226,19 @@ public final class ServerSuite implements Suite {
       packet-log listeners off plus no `Connection: keep-alive` header: no difference beyond the noise. \
       Request validation off (prologue, path, headers, host) measured about 7% less JVM CPU per command in one \
       alternation; left on, as it is the server's check of untrusted input.
+      - **HTTP/2 (h2c).** The node serves HTTP/2 next to HTTP/1.1 (`helidon-webserver-http2`). Its first \
+      measurement was 0.15x with a p50 of 44 ms: Nagle's algorithm (Helidon's default) held the second write of \
+      each answer (HEADERS, then DATA) until the client's delayed ACK, about 40 ms; the node's connections now \
+      have `tcpNoDelay`. Then, in two suite runs (21% and 53% of the CPU used outside the JVM): 7,758 and 6,178 \
+      commands/s against 5,787 and 4,350 for java.net.http over HTTP/1.1 in the same runs (+34%, +42%), 191 \
+      and 211 us of this JVM's CPU per command against 262 and 219 us; 0.43x and 0.37x of the in-process rate, \
+      which swings with the machine's load. A probe alternating both in one JVM: 6,100-7,600 against \
+      5,200-7,500 commands/s, 180-230 against 190-250 us. JFR of the HTTP/2 row: java.net.http 24% of the \
+      samples (it allocates a 16 KiB header buffer per request: 26% of the bytes allocated; and hops each \
+      answer to its default executor: with `executor(Runnable::run)` about 8,000 commands/s and 180 us in the \
+      probe), the runtime, store and NATS client 29%, Helidon 16% (HTTP/2 frames and HPACK 6%), our handler 2%, \
+      the rest the JDK's virtual-thread scheduling and buffers. Not kept: Helidon's async writes \
+      (`writeQueueLength` 32, with and without `smartAsyncWrites`), no gain beyond the noise.
       - **Left, outside this module:** `RuntimeMessage` copies the parsed payload map (a parse and a copy per \
       command; an API taking the JSON bytes would save one), and the answer serialises the events again that \
       the store already serialised for its publish.
