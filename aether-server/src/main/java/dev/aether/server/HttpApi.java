@@ -16,9 +16,9 @@ import java.util.Optional;
 
 /**
  * The node's HTTP server: Helidon SE 4 (a virtual thread per request; HTTP/1.1 and HTTP/2 on one port, h2c
- * upgrade or prior knowledge, with {@code helidon-webserver-http2} on the class path), one service per resource, the bearer
- * token filter, and one error handler that writes every failure through {@link ErrorTable} as JSON. A route
- * that does not exist is {@code 404 NOT_FOUND} in the same JSON form.
+ * upgrade or prior knowledge, with {@code helidon-webserver-http2} on the class path), one service per resource,
+ * the bearer token filter, and one error handler that writes every failure through {@link ErrorTable} as JSON. A
+ * route that does not exist is {@code 404 NOT_FOUND} in the same JSON form.
  */
 final class HttpApi {
 
