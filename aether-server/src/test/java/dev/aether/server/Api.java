@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A small java.net.http client for the node's API in tests. */
+/**
+ * A small java.net.http client for the node's API in tests, on one HTTP version: HTTP/1.1, or HTTP/2 (h2c: the
+ * client's connection is upgraded by a first {@code GET /health/live}, as java.net.http asks for the upgrade
+ * only on a request without a body). Every answer is checked to have come in that version.
+ */
 final class Api {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -41,15 +45,35 @@ final class Api {
   }
 
   private final URI base;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient.Version version;
+  private final HttpClient client;
   private final List<String> defaultHeaders = new ArrayList<>();
 
+  /** An HTTP/1.1 client. */
   Api(URI base) {
-    this.base = base;
+    this(base, HttpClient.Version.HTTP_1_1);
   }
 
+  /** A client of {@code version}; for HTTP/2 its connection is upgraded (h2c) here. */
+  Api(URI base, HttpClient.Version version) {
+    this(base, version, HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build());
+    if (version == HttpClient.Version.HTTP_2) {
+      Answer upgrade = get("/health/live");
+      if (upgrade.status() != 200) {
+        throw new AssertionError("the h2c upgrade request answered " + upgrade);
+      }
+    }
+  }
+
+  private Api(URI base, HttpClient.Version version, HttpClient client) {
+    this.base = base;
+    this.version = version;
+    this.client = client;
+  }
+
+  /** The same client (and connection) with one more header on every request. */
   Api withHeader(String name, String value) {
-    Api api = new Api(base);
+    Api api = new Api(base, version, client);
     api.defaultHeaders.addAll(defaultHeaders);
     api.defaultHeaders.add(name);
     api.defaultHeaders.add(value);
@@ -92,6 +116,10 @@ final class Api {
   Answer send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.version() != version) {
+        throw new AssertionError("answered over " + r.version() + " instead of " + version + ": " + r.statusCode()
+            + " " + r.body());
+      }
       return new Answer(r.statusCode(), r.headers().map(), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

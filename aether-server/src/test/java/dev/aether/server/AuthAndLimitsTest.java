@@ -2,13 +2,17 @@ package dev.aether.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bearer token (401 without or with a wrong one, health open) and the body limit, on a memory node. */
+/**
+ * The bearer token (401 without or with a wrong one, health open) and the body limit, on a memory node, over
+ * HTTP/1.1 ({@link AuthAndLimitsHttp2Test}: the same over HTTP/2).
+ */
 class AuthAndLimitsTest {
 
   static final String TOKEN = "s3cret-token-0123456789";
@@ -19,11 +23,16 @@ class AuthAndLimitsTest {
   AetherNode node;
   Api anonymous;
 
+  /** The HTTP version every request is sent and answered in. */
+  HttpClient.Version version() {
+    return HttpClient.Version.HTTP_1_1;
+  }
+
   @BeforeEach
   void start() {
     node = AetherNode.start(NodeConfig.builder().httpPort(0).store(StoreKind.MEMORY).model(TestModels.bank(dir))
         .authToken(TOKEN).maxBodyBytes(2048).build());
-    anonymous = new Api(node.uri());
+    anonymous = new Api(node.uri(), version());
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +31,16 @@ abstract class NodeRoutesContract {
   /** The store settings of the subclass (store kind, NATS URL, data directory). */
   abstract NodeConfig.Builder store(NodeConfig.Builder builder, Path dir);
 
+  /** The HTTP version every request of the class is sent and answered in. */
+  HttpClient.Version version() {
+    return HttpClient.Version.HTTP_1_1;
+  }
+
   @BeforeAll
   void startNode(@TempDir Path dir) {
     NodeConfig config = store(NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)), dir).build();
     node = AetherNode.start(config);
-    api = new Api(node.uri());
+    api = new Api(node.uri(), version());
   }
 
   @AfterAll

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads Server-Sent Events from a node in tests: the first n events of a stream, then closes it. */
+/**
+ * Reads Server-Sent Events from a node in tests: the first n events of a stream (answered in the client's
+ * HTTP version), then closes it.
+ */
 final class Sse {
 
   record Event(String id, String name, String data) {}
@@ -22,6 +25,9 @@ final class Sse {
   static List<Event> first(HttpClient client, HttpRequest request, int n) {
     try {
       HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.version() != client.version()) {
+        throw new AssertionError("SSE answered over " + response.version() + " instead of " + client.version());
+      }
       if (response.statusCode() != 200) {
         throw new AssertionError("SSE answered " + response.statusCode() + ": "
             + new String(response.body().readAllBytes(), StandardCharsets.UTF_8));

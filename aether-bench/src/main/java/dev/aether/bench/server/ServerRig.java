@@ -70,6 +70,7 @@ final class ServerRig implements AutoCloseable {
   private final Path dir;
   private final AetherNode node;
   private final HttpClient http;
+  private final HttpClient http2;
   private final WebClient webClient;
   private final List<String> accounts = new ArrayList<>();
   private final List<RawHttpConnection> raw = new CopyOnWriteArrayList<>();
@@ -81,6 +82,10 @@ final class ServerRig implements AutoCloseable {
     // pool: measured ~85 us less CPU per command here (227 vs 312 us, same-JVM alternation, 64 clients).
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run)
         .connectTimeout(Duration.ofSeconds(10)).build();
+    // java.net.http as a user writes it: its default version is HTTP_2, which over http:// asks for an h2c
+    // upgrade on a request without a body (never on a POST), so that one GET first moves it to ONE HTTP/2
+    // connection that every client's requests share (streams); see upgradeToHttp2()
+    this.http2 = HttpClient.newHttpClient();
     // Helidon's client, blocking on the caller's (virtual) thread; idle kept-alive connections are pooled
     this.webClient = WebClient.builder().baseUri(node.uri()).build();
   }
@@ -143,6 +148,33 @@ final class ServerRig implements AutoCloseable {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200 || !response.body().contains("\"duplicate\":false")) {
       throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  /**
+   * Sends {@code GET /health/ready} on the default (HTTP/2) client, the h2c upgrade of its connection, once
+   * before its clients start, as a user's readiness check would.
+   *
+   * @throws IllegalStateException when the node answers other than 200 over HTTP/2
+   */
+  void upgradeToHttp2() throws Exception {
+    HttpResponse<String> response = http2.send(HttpRequest.newBuilder(uri().resolve("/health/ready")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200 || response.version() != HttpClient.Version.HTTP_2) {
+      throw new IllegalStateException("no h2c upgrade: " + response.version() + " " + response.statusCode());
+    }
+  }
+
+  /** Deposits 1 into an account over HTTP/2 (the default client, one shared connection) and checks the answer. */
+  void depositOverHttp2(String account) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(uri().resolve("/v1/actors/" + TYPE + "/" + account
+            + "/commands/Deposit"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+        .timeout(COMMAND_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{\"amount\":1}")).build();
+    HttpResponse<String> response = http2.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200 || response.version() != HttpClient.Version.HTTP_2
+        || !response.body().contains("\"duplicate\":false")) {
+      throw new IllegalStateException(response.version() + " " + response.statusCode() + ": " + response.body());
     }
   }
 
@@ -229,6 +261,7 @@ final class ServerRig implements AutoCloseable {
       node.close();
     } finally {
       http.close();
+      http2.close();
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {
