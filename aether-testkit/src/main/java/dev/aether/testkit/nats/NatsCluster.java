@@ -44,11 +44,6 @@ public final class NatsCluster implements AutoCloseable {
     private static final int MAX_START_ATTEMPTS = 4;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final Pattern ROUTE_PEER = Pattern.compile("\"remote_id\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern META_REPLICAS =
-            Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"replicas\"\\s*:\\s*\\[(.*?)\\]", Pattern.DOTALL);
-    private static final Pattern PEER = Pattern.compile("\\{[^{}]*\\}");
-    private static final Pattern PEER_NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern OFFLINE = Pattern.compile("\"offline\"\\s*:\\s*true");
     private static final Pattern LEADER = Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"leader\"\\s*:\\s*\"([^\"]+)\"");
 
     private final String name;
@@ -208,44 +203,7 @@ public final class NatsCluster implements AutoCloseable {
                 return problem;
             }
         }
-        if (leaders.size() > 1) {
-            return Optional.of("nodes disagree on the meta leader: " + leaders);
-        }
-        String leader = leaders.iterator().next();
-        return running.stream().filter(server -> server.name().equals(leader)).findFirst()
-                .flatMap(server -> peersProblem(server, names));
-    }
-
-    /**
-     * Checks that the meta leader counts every other running node as an online peer: right after a start or a
-     * restart it may not have heard from one yet, and then places no replicated stream ("no suitable peers for
-     * placement, peer offline").
-     */
-    private static Optional<String> peersProblem(NatsServer leader, List<String> runningNames) {
-        try {
-            String jsz = Monitor.get(leader.monitorPort(), "/jsz").body();
-            Matcher replicas = META_REPLICAS.matcher(jsz);
-            String listed = replicas.find() ? replicas.group(1) : "";
-            Set<String> online = new HashSet<>();
-            Matcher peer = PEER.matcher(listed);
-            while (peer.find()) {
-                if (!OFFLINE.matcher(peer.group()).find()) {
-                    Matcher name = PEER_NAME.matcher(peer.group());
-                    if (name.find()) {
-                        online.add(name.group(1));
-                    }
-                }
-            }
-            for (String name : runningNames) {
-                if (!name.equals(leader.name()) && !online.contains(name)) {
-                    return Optional.of("the meta leader " + leader.name() + " does not count " + name
-                            + " as an online peer yet");
-                }
-            }
-            return Optional.empty();
-        } catch (IOException | NatsServerException e) {
-            return Optional.of(leader.name() + " monitoring failed: " + e.getMessage());
-        }
+        return leaders.size() > 1 ? Optional.of("nodes disagree on the meta leader: " + leaders) : Optional.empty();
     }
 
     /** Checks one node: healthy, routed to every other running node, following a running meta leader. */
