@@ -187,11 +187,11 @@ public final class AetherNode implements AutoCloseable {
     String host = config.httpHost().contains(":") ? "[" + config.httpHost() + "]" : config.httpHost();
     return URI.create("http://" + host + ":" + server.port());
   }
+
   /** The HTTP server's configuration as Helidon built it (tests read its socket options). */
   io.helidon.webserver.WebServerConfig httpConfig() {
     return server.prototype();
   }
-
 
   /**
    * The configuration the node runs with.
