@@ -141,11 +141,7 @@ final class ServerRig implements AutoCloseable {
 
   /** Deposits 1 into an account over HTTP (a fresh Idempotency-Key) and checks the answer. */
   void depositOverHttp(String account) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(uri().resolve("/v1/actors/" + TYPE + "/" + account
-            + "/commands/Deposit"))
-        .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-        .timeout(COMMAND_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{\"amount\":1}")).build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.send(depositRequest(account), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200 || !response.body().contains("\"duplicate\":false")) {
       throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
     }
@@ -167,15 +163,18 @@ final class ServerRig implements AutoCloseable {
 
   /** Deposits 1 into an account over HTTP/2 (the default client, one shared connection) and checks the answer. */
   void depositOverHttp2(String account) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(uri().resolve("/v1/actors/" + TYPE + "/" + account
-            + "/commands/Deposit"))
-        .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-        .timeout(COMMAND_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{\"amount\":1}")).build();
-    HttpResponse<String> response = http2.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http2.send(depositRequest(account), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200 || response.version() != HttpClient.Version.HTTP_2
         || !response.body().contains("\"duplicate\":false")) {
       throw new IllegalStateException(response.version() + " " + response.statusCode() + ": " + response.body());
     }
+  }
+
+  /** A deposit of 1 into an account with a fresh {@code Idempotency-Key}. */
+  private HttpRequest depositRequest(String account) {
+    return HttpRequest.newBuilder(uri().resolve("/v1/actors/" + TYPE + "/" + account + "/commands/Deposit"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+        .timeout(COMMAND_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{\"amount\":1}")).build();
   }
 
   /** Deposits 1 into an account over HTTP with Helidon's WebClient (a fresh Idempotency-Key), checks the answer. */
