@@ -48,7 +48,7 @@ final class ClusterKv {
     try {
       KeyValueManagement kvm = connection.keyValueManagement();
       StorageType storage = store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File;
-      Duration placement = store.requestTimeout().multipliedBy(2);
+      Duration placement = PlacementRetry.budget(store.requestTimeout());
       ensure(kvm, placement, KeyValueConfiguration.builder().name(names.clusterBucket()).description("Aether cluster: shard map")
           .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).build());
       ensure(kvm, placement, KeyValueConfiguration.builder().name(names.leaseBucket()).description("Aether cluster: leases")

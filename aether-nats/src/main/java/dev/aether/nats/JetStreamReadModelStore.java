@@ -17,7 +17,6 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
@@ -52,8 +51,6 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   /** The default bucket name. */
   public static final String DEFAULT_BUCKET = "aether-readmodels";
 
-  /** How long creating the bucket waits for a forming NATS cluster: the event store's default budget. */
-  private static final Duration PLACEMENT_BUDGET = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -100,7 +97,8 @@ public final class JetStreamReadModelStore implements ReadModelStore {
         try {
           KeyValueConfiguration config = KeyValueConfiguration.builder().name(bucket).description("Aether read models")
               .maxHistoryPerKey(1).storageType(StorageType.File).build();
-          PlacementRetry.create("read-model bucket " + bucket, PLACEMENT_BUDGET, () -> kvm.create(config));
+          PlacementRetry.create("read-model bucket " + bucket,
+              PlacementRetry.budget(JetStreamConfig.DEFAULT_REQUEST_TIMEOUT), () -> kvm.create(config));
         } catch (JetStreamApiException e) {
           if (!kvm.getBucketNames().contains(bucket)) {
             throw e; // not just a concurrent creation

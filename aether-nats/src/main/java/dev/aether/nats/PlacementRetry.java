@@ -28,6 +28,16 @@ public final class PlacementRetry {
 
   private PlacementRetry() {}
 
+  /**
+   * The budget of a store with a request timeout: twice that timeout, as a read's ({@code ReadRetry}).
+   *
+   * @param requestTimeout the store's request timeout
+   * @return how long a creation may be tried again
+   */
+  public static Duration budget(Duration requestTimeout) {
+    return requestTimeout.multipliedBy(2);
+  }
+
   /** A creation request to the server. */
   @FunctionalInterface
   public interface Creation {

@@ -13,7 +13,6 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -92,11 +91,6 @@ final class StreamProvisioner {
     warn(StreamRequirements.checkEventStream(existing, config, layout, partition, maxPayload));
   }
 
-  /** How long a creation waits for a forming cluster to place it: the read budget, twice the request timeout. */
-  private Duration placementBudget() {
-    return ReadRetry.forRequestTimeout(config.requestTimeout()).budget();
-  }
-
   private static void warn(List<StreamRequirements.Warning> warnings) {
     for (StreamRequirements.Warning warning : warnings) {
       if (WARNED.add(warning)) {
@@ -127,7 +121,8 @@ final class StreamProvisioner {
 
   private void create(String name, StreamConfiguration stream) {
     try {
-      PlacementRetry.create("stream " + name, placementBudget(), () -> jsm.addStream(stream));
+      PlacementRetry.create("stream " + name, PlacementRetry.budget(config.requestTimeout()),
+          () -> jsm.addStream(stream));
       LOG.info("created stream {} for subjects {}", name, stream.getSubjects());
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() != NatsFailures.STREAM_NAME_IN_USE) {
@@ -164,7 +159,8 @@ final class StreamProvisioner {
           .replicas(config.replicas())
           .build();
       try {
-        PlacementRetry.create("snapshot bucket " + bucket, placementBudget(), () -> kvm.create(kv));
+        PlacementRetry.create("snapshot bucket " + bucket,
+            PlacementRetry.budget(config.requestTimeout()), () -> kvm.create(kv));
         LOG.info("created snapshot bucket {}", bucket);
       } catch (JetStreamApiException e) {
         if (e.getApiErrorCode() != NatsFailures.STREAM_NAME_IN_USE) {
