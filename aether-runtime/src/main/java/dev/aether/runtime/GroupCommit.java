@@ -49,7 +49,9 @@ import java.util.concurrent.CompletionException;
  * RejectionReason#TOO_LARGE}, naming its size and the limit); the commands after it are decided again on the
  * state without it. Any other non-transient failure of a commit of several commands switches the batch to
  * one commit per command, so the failure stays with the command that causes it. A transient failure (the
- * store unreachable, an unknown outcome) is shared by the commands of the failed commit.
+ * store unreachable, an unknown outcome) is shared by the commands of the failed commit and by the batch's
+ * business rejections: they were decided on a state the store did not confirm (after events of earlier
+ * commands that were not stored, or on a stale base), so they are not final. So is a failed freshness read.
  *
  * <p>A VM ahead of its store (a conflict or a freshness check reporting a latest version below the VM's:
  * events lost by a stream limit, a snapshot ahead of the events) is never trusted: the actor's state is
@@ -485,7 +487,13 @@ final class GroupCommit<S> {
     try {
       latest = actor.ctx.rt.store.getLatestVersion(actor.streamId);
     } catch (RuntimeException e) {
-      return Next.DONE; // cannot tell: the outcome stands on the state we have
+      // cannot tell: another writer may have applied these very commands (a resend after an unknown outcome)
+      // or changed the state they were refused on, so the outcomes must not stand on the state we have
+      actor.stale = true;
+      failPending(plan, ActorFailure.reasonOf(e), "actor " + key + ": the outcome could not be confirmed on the"
+          + " latest stored state (reading the store's latest version failed: " + ActorFailure.describe(e)
+          + "); nothing was stored, resend with the same command id");
+      return Next.DONE;
     }
     if (latest < plan.baseVersion) {
       plan.storeVersion = latest;
@@ -521,10 +529,18 @@ final class GroupCommit<S> {
         + ") " + conflicts + " time(s); gave up";
   }
 
-  /** Rejects the plan's commands not yet stored with one shared cause, and completes every reply. */
+  /**
+   * Rejects with one shared cause every outcome of the plan not answered yet that rests on its state: the
+   * commands not yet stored, and the business rejections, decided on a state that is now unconfirmed (the
+   * events of earlier commands of the batch that were not stored, or a base the store did not confirm). The
+   * other outcomes stand (a duplicate, a rejection of the payload). Completes every reply.
+   */
   private void failPending(Plan<S> plan, RejectionReason reason, String message) {
     for (int i = plan.completed; i < batch.size(); i++) {
-      if (plan.outcomes.get(i) instanceof Outcome.Pending) {
+      Outcome outcome = plan.outcomes.get(i);
+      boolean restsOnState = outcome instanceof Outcome.Pending
+          || outcome instanceof Outcome.Done(Rejected r) && r.reason() == RejectionReason.BUSINESS_RULE;
+      if (restsOnState) {
         plan.outcomes.set(i, new Outcome.Done(Rejected.of(commandId(i), reason, message)));
       }
     }

@@ -68,6 +68,11 @@ final class Bank {
     return RuntimeMessage.of(TYPE, id, "Withdraw", Map.of("amount", amount));
   }
 
+  static RuntimeMessage withdraw(String id, long amount, String commandId) {
+    return RuntimeMessage.builder(TYPE, id, "Withdraw").payload(Map.of("amount", amount)).commandId(commandId)
+        .build();
+  }
+
   static String stream(String id) {
     return TYPE + "/" + id;
   }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aether.event.Event;
 import dev.aether.store.EventStored;
 import dev.aether.store.InMemoryEventStore;
+import dev.aether.store.StoreUnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -112,6 +113,37 @@ class ConflictTest {
     assertThat(r.newVersion()).isEqualTo(4);
     assertThat(store.events("Account/c7")).hasSize(4);
     assertThat(state("c7")).containsEntry("balance", 30L);
+  }
+
+  @Test
+  void resentCommand_appliedByAnotherWriter_whileTheStoreCannotBeRead_isAnsweredUnavailable_notRejected() {
+    // regression (a cluster node whose connection closed under it): when the freshness read failed, the
+    // rejection stood on the stale state, so a resent command another writer had applied was answered with a
+    // final business rejection (insufficient funds) although its events were stored
+    start(RuntimeConfig.defaults());
+    accepted(runtime.sendMessage(Bank.open("c8")));
+    accepted(runtime.sendMessage(Bank.deposit("c8", 50)));
+    store.inner.append("Account/c8", 2, List.of(
+        foreign("Account/c8", 3, "Deposited", 100, "other-deposit"),
+        foreign("Account/c8", 4, "Withdrawn", 120, "w-1")));
+    store.beforeLatestVersion = id -> {
+      throw new StoreUnavailableException("connection closed", null);
+    };
+    RuntimeMessage resent = RuntimeMessage.builder("Account", "c8", "Withdraw")
+        .payload(Map.of("amount", 120)).commandId("w-1").build();
+
+    CommandResult.Rejected unconfirmed = rejected(runtime.sendMessage(resent));
+
+    assertThat(unconfirmed.reason()).isEqualTo(RejectionReason.STORE_UNAVAILABLE);
+    assertThat(unconfirmed.isTransient()).isTrue();
+    assertThat(unconfirmed.message()).contains("Account/c8").contains("connection closed");
+
+    store.beforeLatestVersion = id -> {};
+    CommandResult.Accepted r = accepted(runtime.sendMessage(resent));
+
+    assertThat(r.duplicate()).isTrue();
+    assertThat(r.newVersion()).isEqualTo(4);
+    assertThat(store.events("Account/c8")).hasSize(4);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static dev.aether.runtime.Fixtures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aether.event.Event;
+import dev.aether.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +110,36 @@ class GroupCommitTest {
     assertThat(store.commitSizes).containsExactly(1, 2);
     assertThat(runtime.registry().get(ActorKey.of("Account", "mixed")).orElseThrow().getState())
         .containsEntry("balance", 0L);
+  }
+
+  @Test
+  void rejection_decidedAfterTheEventsOfAFailedCommit_isAnsweredWithTheFailure_notAsABusinessRule() throws Exception {
+    // regression: a failed commit rejected only the commands with events, so a command of the same batch
+    // refused on the state after them (events never stored) kept a final "insufficient funds"
+    start(64);
+    accepted(runtime.sendMessage(Bank.open("unstored")));
+    accepted(runtime.sendMessage(Bank.deposit("unstored", 10)));
+    holdNextAppend();
+    CompletableFuture<CommandResult> first = runtime.sendMessage(Bank.deposit("unstored", 1));
+    await(appendStarted);
+    CompletableFuture<CommandResult> debit = runtime.sendMessage(Bank.withdraw("unstored", 8, "debit"));
+    CompletableFuture<CommandResult> refused = runtime.sendMessage(Bank.withdraw("unstored", 8, "refused"));
+    AtomicInteger appends = new AtomicInteger();
+    store.beforeAppendEvents = events -> {
+      if (appends.incrementAndGet() == 2) {
+        throw new StoreUnavailableException("store down", null);
+      }
+    };
+    gate.countDown();
+
+    accepted(first);
+    assertThat(Fixtures.rejected(debit).reason()).isEqualTo(RejectionReason.STORE_UNAVAILABLE);
+    CommandResult.Rejected unconfirmed = Fixtures.rejected(refused);
+    assertThat(unconfirmed.reason()).isEqualTo(RejectionReason.STORE_UNAVAILABLE);
+    assertThat(unconfirmed.isTransient()).isTrue();
+    assertThat(store.events("Account/unstored")).hasSize(3);
+
+    assertThat(accepted(runtime.sendMessage(Bank.withdraw("unstored", 8, "refused"))).newVersion()).isEqualTo(4);
   }
 
   @Test

@@ -34,6 +34,8 @@ final class TestStore implements EventStore, SnapshotStore {
   final AtomicInteger maxConcurrentReads = new AtomicInteger();
   volatile Consumer<String> beforeAppend = id -> {};
   volatile Consumer<String> beforeRead = id -> {};
+  /** Called before each read of an actor's latest version; may throw to fail it. */
+  volatile Consumer<String> beforeLatestVersion = id -> {};
   volatile Consumer<String> beforeSnapshot = id -> {};
 
   TestStore() {
@@ -95,6 +97,7 @@ final class TestStore implements EventStore, SnapshotStore {
   @Override
   public long getLatestVersion(String actorId) {
     latestVersionCalls.incrementAndGet();
+    beforeLatestVersion.accept(actorId);
     return inner.getLatestVersion(actorId);
   }
 
