@@ -13,6 +13,7 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.nats.client.support.NatsRequestCompletableFuture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -244,9 +245,11 @@ final class Router implements CommandGateway, AutoCloseable {
       } else {
         remote(a, owner, shard, map.epoch());
       }
-    } catch (RuntimeException e) {
-      a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.STORE_UNAVAILABLE,
-          "cannot route the command: " + e));
+    } catch (RuntimeException e) { // nothing sent this time (the connection closed, say); an earlier send may have been applied
+      a.result.complete(a.mayHaveApplied
+          ? Rejected.of(a.message.commandId(), RejectionReason.OUTCOME_UNKNOWN, "cannot route the command again ("
+              + e + ") after " + a.problem + "; an attempt may have been applied: resend with the same command id")
+          : Rejected.of(a.message.commandId(), RejectionReason.STORE_UNAVAILABLE, "cannot route the command: " + e));
     }
   }
 
@@ -287,22 +290,26 @@ final class Router implements CommandGateway, AutoCloseable {
     Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
         n -> ConcurrentHashMap.newKeySet());
     toOwner.add(waiting);
-    TimeoutWheel.shared().within(connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs)), timeoutMs)
-        .whenComplete((reply, failure) -> {
-          toOwner.remove(waiting);
-          if (a.sends.compareAndSet(send, send + 1)) { // not abandoned for a newer map meanwhile
-            fromRemote(a, owner, epoch, reply, failure);
-          }
-        });
+    CompletableFuture<Message> sent = connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs));
+    TimeoutWheel.shared().within(sent, timeoutMs).whenComplete((reply, failure) -> {
+      toOwner.remove(waiting);
+      if (a.sends.compareAndSet(send, send + 1)) { // not abandoned for a newer map meanwhile
+        fromRemote(a, owner, epoch, reply, failure, sent);
+      }
+    });
   }
 
-  private void fromRemote(Attempt a, String owner, long epoch, Message reply, Throwable failure) {
+  private void fromRemote(Attempt a, String owner, long epoch, Message reply, Throwable failure,
+      CompletableFuture<Message> sent) {
     try {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof TimeoutException) {
           a.mayHaveApplied = true;
           retryLater(a, "node " + owner + " did not answer in time");
+        } else if (sent instanceof NatsRequestCompletableFuture request && request.wasCancelledClosing()) {
+          a.mayHaveApplied = true; // this connection closed while waiting: the owner may have taken it
+          retryLater(a, "the connection closed while waiting for the answer of node " + owner);
         } else if (cause instanceof CancellationException) {
           suspect(owner);
           retryLater(a, "node " + owner + " has no responders (not running)", true);

@@ -10,6 +10,7 @@ import dev.aether.runtime.CommandJson;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.testkit.nats.NatsServer;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,40 @@ class ClusterRoutingIT {
       assertThat(result).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(3));
     }
     assertThat(cluster.node(other).runtime().registry().get(ActorKey.of("Account", account))).isEmpty();
+  }
+
+  @Test
+  void aSenderWhoseConnectionClosesWhileTheOwnerHasTheCommand_answersOutcomeUnknown_notNothingStored()
+      throws Exception {
+    // regression: the closed connection's cancelled request was taken for "no responders", and the resend
+    // that could not be sent was answered STORE_UNAVAILABLE ("nothing stored") although the owner had it
+    String account = "closing-1";
+    ShardMap current = cluster.node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    String owner = current.ownerId(shard);
+    ShardMap toGhost = current.step(current, List.of(new ShardMove(shard, java.util.Optional.of(owner),
+        java.util.Optional.of("ghost"))));
+    Connection connection = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+    CountDownLatch taken = new CountDownLatch(1);
+    Connection ghost = cluster.connect();
+    ghost.createDispatcher(m -> taken.countDown()).subscribe(names.nodeCommands("ghost")); // takes, never answers
+    ghost.flush(Duration.ofSeconds(5));
+    MapView frozen = new MapView(ClusterKv.openMapBucket(connection, names), (a, b) -> {});
+    frozen.offer(toGhost, Long.MAX_VALUE);
+    try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10),
+        Duration.ofSeconds(5), ClusterMeters.NONE)) {
+      CompletableFuture<CommandResult> answer = router.sendMessage(deposit(account, 1));
+      assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
+      connection.close();
+
+      CommandResult result = answer.get(10, TimeUnit.SECONDS);
+
+      assertThat(result).isInstanceOfSatisfying(Rejected.class, r -> {
+        assertThat(r.reason()).isEqualTo(RejectionReason.OUTCOME_UNKNOWN);
+        assertThat(r.message()).contains("may have been applied");
+      });
+    }
   }
 
   @Test
