@@ -139,6 +139,18 @@ final class CommitCodec {
     return number < 0 ? -1 : number;
   }
 
+  /**
+   * The {@value #EXPECTED_LAST_SUBJECT_SEQUENCE} a stored commit was published with: the stream sequence of the
+   * actor's previous commit, 0 for its first.
+   *
+   * @param headers the message headers, or {@code null}
+   * @return the sequence; -1 when the header is absent or not a number
+   */
+  static long expectedLastSubjectSequence(Headers headers) {
+    String value = headers == null ? null : headers.getFirst(EXPECTED_LAST_SUBJECT_SEQUENCE);
+    return value == null ? -1 : positive(value);
+  }
+
   /** The message id a stored message carries, or {@code null}. */
   static String messageId(Headers headers) {
     return headers == null ? null : headers.getFirst(MSG_ID);

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads an actor's history: the last message first (no events: done, without waiting for a consumer; it
- * also gives the sequence where the replay ends), then an ordered push consumer filtered on the actor's
- * subject from the start (or from a known sequence) until that sequence. When the consumer cannot be
+ * also gives the sequence where the replay ends); a tail of fewer than {@link #WALK_BACK_VERSIONS} versions
+ * by following each commit's predecessor back by direct gets; else an ordered push consumer filtered on the
+ * actor's subject from the start (or from a known sequence) until that sequence. When the consumer cannot be
  * started within {@link #CONSUMER_START_TIMEOUT} (or the request timeout, if shorter) or stops delivering
  * for the request timeout, the replay goes on from the last sequence it saw by direct gets, one commit at a
  * time, each retried within the {@link ReadRetry} budget: on a replicated stream with one server lost, the
@@ -46,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; each replay uses its own subscription, always closed before returning.
  */
 final class Replayer {
+
+  /**
+   * Replays of fewer versions than this, counted back from the last one, follow the commits back by direct
+   * gets (at most one get per version) instead of starting a consumer.
+   */
+  static final int WALK_BACK_VERSIONS = 32;
 
   /** The longest wait for the server to start a replay's consumer before reading by direct gets instead. */
   static final Duration CONSUMER_START_TIMEOUT = Duration.ofSeconds(2);
@@ -94,13 +101,52 @@ final class Replayer {
       if (lastVersions.last() < fromVersion) {
         return new ReplayResult(List.of(), List.of());
       }
-      if (lastVersions.first() <= fromVersion) {
-        Collector collector = new Collector(address.streamId(), fromVersion);
-        collector.accept(last.sequence(), last.headers(), last.data());
-        return collector.result();
+      if (lastVersions.first() <= fromVersion || lastVersions.last() - fromVersion < WALK_BACK_VERSIONS) {
+        List<StoredMessage> tail = walkBack(address, last, lastVersions, fromVersion);
+        if (tail != null) {
+          Collector collector = new Collector(address.streamId(), fromVersion);
+          for (StoredMessage commit : tail.reversed()) {
+            collector.accept(commit.sequence(), commit.headers(), commit.data());
+          }
+          return collector.result();
+        }
       }
     }
     return consume(address, fromVersion, startSequence, last.sequence());
+  }
+
+  /**
+   * The commits from the last one back to the one that holds a version, by direct gets: each commit names
+   * its predecessor on the subject (the {@code Nats-Expected-Last-Subject-Sequence} it was stored with), so
+   * a short tail costs one get per commit instead of a consumer (whose creation goes through the server's
+   * serial JetStream API and, filtered from the stream's start, scans the stream: under a burst of reads, as
+   * resent commands whose answers need their events, creations queued past their timeout).
+   *
+   * @return the commits, newest first, the last one holding {@code fromVersion}; {@code null} when the chain
+   *     cannot be followed (a commit without the headers, versions that do not join, a predecessor missing),
+   *     so that the caller reads with a consumer and reports what it finds there
+   */
+  private List<StoredMessage> walkBack(ActorAddress address, StoredMessage last, CommitCodec.Versions lastVersions,
+      long fromVersion) {
+    List<StoredMessage> commits = new ArrayList<>();
+    commits.add(last);
+    StoredMessage commit = last;
+    CommitCodec.Versions versions = lastVersions;
+    while (versions.first() > fromVersion) {
+      long previous = CommitCodec.expectedLastSubjectSequence(commit.headers());
+      if (previous <= 0 || previous >= commit.sequence()) {
+        return null;
+      }
+      Optional<StoredMessage> found = reads.at(address, previous);
+      CommitCodec.Versions before = found.map(m -> CommitCodec.versions(m.headers())).orElse(null);
+      if (before == null || before.last() != versions.first() - 1) {
+        return null;
+      }
+      commit = found.get();
+      versions = before;
+      commits.add(commit);
+    }
+    return commits;
   }
 
   /**

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Single-message reads of an actor's subject by direct get (the streams allow direct access): its last
- * message, or the first one at or after a sequence. Errors are translated by {@link NatsFailures}; a
+ * message, the first one at or after a sequence, or the one at a sequence. Errors are translated by {@link NatsFailures}; a
  * transient one is retried within the {@link ReadRetry} budget (a replicated stream's replicas stop
  * answering direct gets for about a second when its leader is lost). Thread-safe.
  */
@@ -67,6 +67,31 @@ final class StreamReads {
   private Optional<StoredMessage> nextOnce(ActorAddress address, long sequence) {
     try {
       return Optional.of(stored(jsm.getNextMessage(address.stream(), sequence, address.subject())));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
+        return Optional.empty();
+      }
+      throw NatsFailures.ofRequest(what("a commit", address), e);
+    } catch (IOException | RuntimeException e) {
+      throw NatsFailures.ofRequest(what("a commit", address), e);
+    }
+  }
+
+  /**
+   * The message at a stream sequence, when it is on the actor's subject.
+   *
+   * @param address the actor
+   * @param sequence the stream sequence
+   * @return the message; empty when there is none at that sequence or it belongs to another subject
+   */
+  Optional<StoredMessage> at(ActorAddress address, long sequence) {
+    return retry.run(what("a commit", address), () -> atOnce(address, sequence));
+  }
+
+  private Optional<StoredMessage> atOnce(ActorAddress address, long sequence) {
+    try {
+      MessageInfo info = jsm.getMessage(address.stream(), sequence);
+      return address.subject().equals(info.getSubject()) ? Optional.of(stored(info)) : Optional.empty();
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
         return Optional.empty();

@@ -1,0 +1,100 @@
+package dev.aether.nats;
+
+import static dev.aether.nats.NatsTestSupport.config;
+import static dev.aether.nats.NatsTestSupport.events;
+import static dev.aether.nats.NatsTestSupport.newStreamId;
+import static dev.aether.nats.NatsTestSupport.versions;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import io.nats.client.Connection;
+import io.nats.client.Subscription;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a history is read: a short tail by following each commit's predecessor back with direct gets, a long
+ * one with a consumer. Consumer creations are counted on the JetStream API subject they are requested on.
+ */
+@NatsTest
+class JetStreamReplayIT {
+
+  private static NatsServer server;
+  private static Connection raw;
+  private Subscription consumerCreations;
+
+  @BeforeAll
+  static void connect(NatsServer natsServer) {
+    server = natsServer;
+    raw = NatsTestSupport.rawConnection(server);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    NatsTestSupport.closeQuietly(raw);
+  }
+
+  @BeforeEach
+  void watchConsumerCreations() throws Exception {
+    consumerCreations = raw.subscribe("$JS.API.CONSUMER.CREATE.>");
+    raw.flush(Duration.ofSeconds(5));
+  }
+
+  private long consumersCreated() throws Exception {
+    raw.flush(Duration.ofSeconds(5)); // every request the server took before this is delivered before its PONG
+    long created = consumerCreations.getPendingMessageCount();
+    consumerCreations.unsubscribe();
+    return created;
+  }
+
+  /** Appends one commit per event up to {@code commits} versions, then one commit of three events. */
+  private static long writeHistory(JetStreamEventStore store, String streamId, int commits) {
+    for (long v = 1; v <= commits; v++) {
+      store.append(streamId, v - 1, events(streamId, v));
+    }
+    return store.append(streamId, commits, events(streamId, commits + 1, commits + 2, commits + 3));
+  }
+
+  private static List<Long> range(long from, long to) {
+    return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  @Test
+  void aShortTail_isReadBackCommitByCommit_withoutAConsumer() throws Exception {
+    String streamId = newStreamId();
+    JetStreamConfig config = config(server, "walk").build();
+    try (JetStreamEventStore writer = JetStreamEventStore.connect(config)) {
+      writeHistory(writer, streamId, 20);
+    }
+    consumerCreations.unsubscribe();
+    watchConsumerCreations();
+
+    try (JetStreamEventStore reader = JetStreamEventStore.connect(config)) { // no cached position
+      assertThat(versions(reader.getEvents(streamId, 5))).containsExactlyElementsOf(range(5, 23));
+      assertThat(versions(reader.getEventsWithErrors(streamId, 22).events())).containsExactly(22L, 23L);
+      assertThat(versions(reader.getEvents(streamId, 21))).containsExactly(21L, 22L, 23L);
+      assertThat(reader.getEventsWithErrors(streamId, 1).errors()).isEmpty();
+    }
+
+    assertThat(consumersCreated()).isZero();
+  }
+
+  @Test
+  void aTailOfMoreVersions_isReadWithAConsumer() throws Exception {
+    String streamId = newStreamId();
+    try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "walk").build())) {
+      writeHistory(store, streamId, Replayer.WALK_BACK_VERSIONS + 5);
+      long last = Replayer.WALK_BACK_VERSIONS + 8;
+
+      assertThat(versions(store.getEvents(streamId, 1))).containsExactlyElementsOf(range(1, last));
+    }
+
+    assertThat(consumersCreated()).isEqualTo(1);
+  }
+}
