@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * on a free loopback port, its store under {@code <data-dir>/nats} (so data survives a restart of the node), its
  * log in {@code <data-dir>/nats/nats-server.log}. A server that exits while the node runs is started again on
  * the same port (the node's connection reconnects). {@link #close()} stops it (SIGTERM, then SIGKILL after
- * 10 s).
+ * 10 s). It runs in a session of its own ({@link #command}), so a Ctrl-C stops the node first, then the node it.
  *
  * <p>One node per data directory: {@code <data-dir>/nats/node.lock} is locked while the server runs (a second
  * node on the directory fails to start, naming it). A port taken between choosing and binding is retried.
@@ -133,7 +133,7 @@ final class EmbeddedNats implements AutoCloseable {
     Path log = dir.resolve("nats-server.log");
     try {
       Files.writeString(conf, text);
-      process = new ProcessBuilder(List.of(binary.toString(), "-c", conf.toString()))
+      process = new ProcessBuilder(command(binary, conf))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
@@ -144,6 +144,22 @@ final class EmbeddedNats implements AutoCloseable {
     Process started = process;
     started.onExit().thenRun(() -> restartIfUnexpected(started));
     LOG.info("embedded nats-server {} on {} (store {})", binary, url(), dir.resolve("store"));
+  }
+
+  /**
+   * The server's command line: in a session of its own where {@code setsid} exists, so that a Ctrl-C in the
+   * node's terminal (SIGINT to the whole foreground process group) reaches only the node, which then stops its
+   * actors (their stop snapshots need the server) before it stops the server. Without it both stopped at once
+   * and every stop snapshot failed after a timeout. Ignoring SIGINT in the child is no way: nats-server (Go)
+   * handles it again.
+   */
+  static List<String> command(Path binary, Path conf) {
+    for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
+      if (Files.isExecutable(Path.of(setsid))) {
+        return List.of(setsid, binary.toString(), "-c", conf.toString());
+      }
+    }
+    return List.of(binary.toString(), "-c", conf.toString());
   }
 
   private void awaitReady(Process p, Path log) {
@@ -185,7 +201,7 @@ final class EmbeddedNats implements AutoCloseable {
     lock.lock();
     try {
       if (closing || exited != process || jvmShuttingDown()) {
-        return; // a Ctrl-C reaches the whole process group: the server stops with the JVM, not started again
+        return; // the JVM is going down (a signal; where setsid is missing, a Ctrl-C also stops the server)
       }
       LOG.error("the embedded nats-server exited unexpectedly (code {}); starting it again on {}",
           exited.exitValue(), url());
