@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * 10 s). It runs in a session of its own ({@link #command}), so a Ctrl-C stops the node first, then the node it.
  *
  * <p>One node per data directory: {@code <data-dir>/nats/node.lock} is locked while the server runs (a second
- * node on the directory fails to start, naming it). A port taken between choosing and binding is retried.
+ * node on the directory fails to start, naming it). A server that a killed node left running (its process id
+ * in {@code <data-dir>/nats/nats-server.pid}) is stopped before a new one starts. A port taken between choosing and binding is retried.
  *
  * <p>Thread-safe: {@code lock} guards {@code process}, {@code port} and {@code closing}.
  */
@@ -37,6 +39,8 @@ final class EmbeddedNats implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
   private static final int PORT_ATTEMPTS = 3;
+  /** The running server's process id, for the next node on the directory to stop a server left running. */
+  static final String PID_FILE = "nats-server.pid";
 
   private final Path binary;
   private final Path dir;
@@ -66,6 +70,12 @@ final class EmbeddedNats implements AutoCloseable {
       throw new NodeStartException("cannot create the embedded nats-server's directory " + dir + ": " + e, e);
     }
     EmbeddedNats nats = new EmbeddedNats(binary, dir, lockDirectory(dir));
+    try {
+      stopLeftover(dir);
+    } catch (RuntimeException e) {
+      nats.releaseDirectory();
+      throw e;
+    }
     nats.lock.lock();
     try {
       for (int attempt = 1; ; attempt++) {
@@ -101,6 +111,48 @@ final class EmbeddedNats implements AutoCloseable {
     } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
       throw new NodeStartException("the data directory " + dir.getParent() + " is in use by another running node "
           + "(" + AetherNode.message(e) + "); give this one another --data-dir", e);
+    }
+  }
+
+  /**
+   * Stops the server a node left running when it died without stopping it (kill -9, a crash: the server is
+   * not in its process group and outlives it), named by {@value #PID_FILE}. Runs with the directory's lock
+   * held, so no live node owns that server; two servers on one store directory would corrupt it.
+   */
+  private static void stopLeftover(Path dir) {
+    Path pidFile = dir.resolve(PID_FILE);
+    Optional<ProcessHandle> leftover;
+    try {
+      leftover = Files.exists(pidFile) ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+          : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      LOG.warn("cannot read {} ({}); not looking for a nats-server left running", pidFile, e.getMessage());
+      return;
+    }
+    leftover = leftover.filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("nats-server")
+        && String.join(" ", p.info().arguments().orElse(new String[0])).contains(dir.toString()));
+    if (leftover.isEmpty()) {
+      return;
+    }
+    ProcessHandle server = leftover.get();
+    LOG.warn("a nats-server left running on {} by a node that did not stop it (pid {}): stopping it first",
+        dir, server.pid());
+    server.destroy();
+    if (!exited(server, 10) && !(server.destroyForcibly() && exited(server, 5))) {
+      throw new NodeStartException("the nats-server left running on " + dir + " (pid " + server.pid()
+          + ") does not stop; stop it, then start the node again", null);
+    }
+  }
+
+  private static boolean exited(ProcessHandle process, long seconds) {
+    try {
+      process.onExit().get(seconds, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      return !process.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
     }
   }
 
@@ -141,6 +193,12 @@ final class EmbeddedNats implements AutoCloseable {
       throw new NodeStartException("cannot start " + binary + ": " + e.getMessage(), e);
     }
     awaitReady(process, log);
+    try {
+      Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()));
+    } catch (IOException e) {
+      LOG.warn("cannot write {}: {} (a node killed with this server running would leave it running)",
+          dir.resolve(PID_FILE), e.getMessage());
+    }
     Process started = process;
     started.onExit().thenRun(() -> restartIfUnexpected(started));
     LOG.info("embedded nats-server {} on {} (store {})", binary, url(), dir.resolve("store"));

@@ -1,0 +1,137 @@
+package dev.aether.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node process on the embedded default and the signals it gets: the README's "Ctrl-C stops the node" (a
+ * SIGINT to the node's whole process group, as a terminal sends it, stops the node cleanly: its actors' stop
+ * snapshots reach the embedded nats-server, which it stops last), and {@code kill -9} (the embedded server
+ * outlives the node; the next node on the directory stops it before starting its own). Each node runs in a
+ * session of its own ({@code setsid}), so that a group signal reaches it and its children only, as in a
+ * terminal.
+ */
+@Tag("nats")
+class NodeSignalsIT {
+
+  private static final Duration LIMIT = Duration.ofMinutes(2);
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+  @TempDir
+  Path work;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Process node;
+
+  @BeforeEach
+  void layout() throws IOException {
+    assumeThat(Path.of("/usr/bin/setsid")).as("a process group of its own needs setsid").isExecutable();
+    Files.createDirectories(work.resolve("examples"));
+    Files.copy(Path.of("../examples/bank.yaml"), work.resolve("examples/bank.yaml"));
+    Path script = work.resolve("aether");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.writeString(script, "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path")
+        + "' " + AetherCli.class.getName() + " \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @AfterEach
+  void stop() {
+    if (node != null) {
+      node.descendants().forEach(ProcessHandle::destroyForcibly);
+      node.destroyForcibly();
+    }
+    embeddedServers().forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** Starts {@code aether serve} in a session of its own; returns its URL once it serves. */
+  private String serve(String output) throws Exception {
+    Path out = work.resolve(output);
+    node = new ProcessBuilder("/usr/bin/setsid", "./aether", "serve", "--model", "examples/bank.yaml",
+        "--http", "127.0.0.1:0").directory(work.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+    await().atMost(LIMIT).until(() -> !node.isAlive() || Files.readString(out).contains("Try: "));
+    Matcher url = LISTENING.matcher(Files.readString(out));
+    assertThat(url.find()).as(Files.readString(out)).isTrue();
+    return url.group(1);
+  }
+
+  private HttpResponse<String> send(String url, String account, String command, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url + "/v1/actors/Account/" + account + "/commands/"
+        + command)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The nats-servers running on this test's data directory, whoever started them. */
+  private List<ProcessHandle> embeddedServers() {
+    String marker = work.toAbsolutePath().toString();
+    return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("nats-server"))
+        .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(marker)).toList();
+  }
+
+  private static void signal(String signal, String target) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, "--", target).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal + " " + target)
+        .isTrue();
+  }
+
+  @Test
+  void ctrlC_stopsTheNodeFirst_soItsActorsStopSnapshotsAreStored_thenTheEmbeddedServer() throws Exception {
+    String url = serve("serve.out");
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> opened = send(url, "ctrl-" + i, "Open", "{\"owner\": \"Ada\"}");
+      assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+    }
+    List<ProcessHandle> servers = embeddedServers();
+    assertThat(servers).as("the embedded nats-server").hasSize(1);
+
+    signal("INT", "-" + node.pid()); // the whole process group, as a terminal's Ctrl-C
+
+    assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the node stops").isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !servers.getFirst().isAlive());
+    assertThat(Files.readString(work.resolve("serve.out"))).as("the node's output")
+        .doesNotContain("snapshot of Account/ctrl-").doesNotContain("Exception");
+  }
+
+  @Test
+  void aServerLeftRunningByAKilledNode_isStoppedByTheNextNode_beforeItStartsItsOwn() throws Exception {
+    String url = serve("first.out");
+    assertThat(send(url, "killed-1", "Open", "{\"owner\": \"Ada\", \"initialDeposit\": 5}").statusCode())
+        .isEqualTo(200);
+    List<ProcessHandle> servers = embeddedServers();
+    assertThat(servers).hasSize(1);
+
+    signal("KILL", Long.toString(node.pid()));
+    assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(servers.getFirst().isAlive()).as("the embedded server outlives a killed node").isTrue();
+
+    String again = serve("second.out");
+
+    assertThat(servers.getFirst().isAlive()).as("the left-over server was stopped").isFalse();
+    assertThat(embeddedServers()).as("one server on the directory").hasSize(1)
+        .noneMatch(p -> p.pid() == servers.getFirst().pid());
+    assertThat(Files.readString(work.resolve("second.out"))).contains("left running");
+    HttpResponse<String> state = http.send(HttpRequest.newBuilder(URI.create(again + "/v1/actors/Account/killed-1"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(state.body()).contains("\"balance\":5");
+  }
+}
