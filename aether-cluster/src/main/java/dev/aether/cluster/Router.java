@@ -245,7 +245,8 @@ final class Router implements CommandGateway, AutoCloseable {
       } else {
         remote(a, owner, shard, map.epoch());
       }
-    } catch (RuntimeException e) { // nothing sent this time (the connection closed, say); an earlier send may have been applied
+    } catch (RuntimeException e) {
+      // nothing sent this time (the connection closed, say); an earlier send may have been applied
       a.result.complete(a.mayHaveApplied
           ? Rejected.of(a.message.commandId(), RejectionReason.OUTCOME_UNKNOWN, "cannot route the command again ("
               + e + ") after " + a.problem + "; an attempt may have been applied: resend with the same command id")

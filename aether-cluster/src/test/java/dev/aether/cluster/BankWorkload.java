@@ -215,8 +215,18 @@ final class BankWorkload {
   String summary() {
     Map<RejectionReason, Long> transients = new java.util.TreeMap<>();
     sent.forEach(s -> s.transients().forEach(r -> transients.merge(r, 1L, Long::sum)));
-    return sent.size() + " commands, " + sent.stream().filter(s -> s.attempts() > 1).count() + " resent, most sends "
-        + sent.stream().mapToInt(Sent::attempts).max().orElse(0) + ", transient outcomes resent " + transients;
+    long[] millis = sent.stream().mapToLong(s -> s.latencyNanos() / 1_000_000).sorted().toArray();
+    Map<String, Long> outcomes = new java.util.TreeMap<>();
+    sent.forEach(s -> outcomes.merge(s.outcome() instanceof Rejected r ? r.reason().name() : "ACCEPTED", 1L,
+        Long::sum));
+    return sent.size() + " commands " + outcomes + ", " + sent.stream().filter(s -> s.attempts() > 1).count()
+        + " resent, most sends " + sent.stream().mapToInt(Sent::attempts).max().orElse(0)
+        + ", transient outcomes resent " + transients + ", latency ms p50/p99/max " + percentile(millis, 0.5) + "/"
+        + percentile(millis, 0.99) + "/" + percentile(millis, 1.0);
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   }
 
   /** The money on all accounts by a fold of their logs (balances change only by the model's events). */

@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /**
  * Single-message reads of an actor's subject by direct get (the streams allow direct access): its last
- * message, the first one at or after a sequence, or the one at a sequence. Errors are translated by {@link NatsFailures}; a
- * transient one is retried within the {@link ReadRetry} budget (a replicated stream's replicas stop
- * answering direct gets for about a second when its leader is lost). Thread-safe.
+ * message, the first one at or after a sequence, or the one at a sequence. Errors are translated by
+ * {@link NatsFailures}; a transient one is retried within the {@link ReadRetry} budget (a replicated stream's
+ * replicas stop answering direct gets for about a second when its leader is lost). Thread-safe.
  */
 final class StreamReads {
 

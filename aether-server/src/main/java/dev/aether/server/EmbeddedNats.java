@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One node per data directory: {@code <data-dir>/nats/node.lock} is locked while the server runs (a second
  * node on the directory fails to start, naming it). A server that a killed node left running (its process id
- * in {@code <data-dir>/nats/nats-server.pid}) is stopped before a new one starts. A port taken between choosing and binding is retried.
+ * in {@code <data-dir>/nats/nats-server.pid}) is stopped before a new one starts. A port taken between
+ * choosing and binding is retried.
  *
  * <p>Thread-safe: {@code lock} guards {@code process}, {@code port} and {@code closing}.
  */
