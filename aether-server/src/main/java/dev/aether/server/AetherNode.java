@@ -118,7 +118,8 @@ public final class AetherNode implements AutoCloseable {
       Runtime runtime = runtime(store, InMemoryReadModelStore.create(), runtimeConfig, registry, model, null);
       resources.push(runtime::close);
       runtime.start();
-      return new NodeServices(config, runtime, runtime, store, Optional.empty(), registry, signals, "memory");
+      return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), registry,
+          signals, "memory");
     }
     String url = config.natsUrl().orElseGet(() -> {
       EmbeddedNats nats = EmbeddedNats.start(config.dataDir(), env);
@@ -142,13 +143,17 @@ public final class AetherNode implements AutoCloseable {
               runtime(store, readModels, runtimeConfig, registry, model, gateway))
           .start();
       resources.push(node::close);
-      return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node), registry,
-          signals, description + ", cluster node " + config.nodeId());
+      ClusterModel clusterModel = ClusterModel.open(connection, config.namespace(), node.runtime(),
+          config.commandTimeout());
+      resources.push(clusterModel);
+      return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
+          Optional.of(clusterModel), registry, signals, description + ", cluster node " + config.nodeId());
     }
     Runtime runtime = runtime(store, readModels, runtimeConfig, registry, model, null);
     resources.push(runtime::close);
     runtime.start();
-    return new NodeServices(config, runtime, runtime, store, Optional.empty(), registry, signals, description);
+    return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), registry,
+        signals, description);
   }
 
   private static Runtime runtime(EventStore store, ReadModelStore readModels, RuntimeConfig config,

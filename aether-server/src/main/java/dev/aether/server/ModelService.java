@@ -25,7 +25,8 @@ import java.util.Map;
  * their commands, policies, read models); {@code PUT} validates a model (YAML for {@code application/yaml},
  * {@code application/x-yaml} or {@code text/yaml}; JSON for {@code application/json}) and loads it, or answers
  * 400 {@code INVALID_MODEL} with every error and its path in {@code fields} (the running model stays). On a
- * cluster node the model is loaded on this node only.
+ * cluster node it becomes the cluster's model ({@link ClusterModel}): every node loads it; the answer comes once
+ * this node has.
  */
 final class ModelService implements HttpService {
 
@@ -50,8 +51,9 @@ final class ModelService implements HttpService {
     String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
     String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
     CompiledModel compiled;
+    boolean json = type.startsWith("application/json");
     try {
-      if (type.startsWith("application/json")) {
+      if (json) {
         compiled = CompiledModel.fromJson(text);
       } else if (type.startsWith("application/yaml") || type.startsWith("application/x-yaml")
           || type.startsWith("text/yaml")) {
@@ -60,7 +62,11 @@ final class ModelService implements HttpService {
         throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the model as application/json or "
             + "application/yaml (Content-Type was \"" + type + "\")");
       }
-      node.runtime().loadModel(compiled.model());
+      if (node.clusterModel().isPresent()) {
+        node.clusterModel().get().publish(json ? "json" : "yaml", text, node.config().commandTimeout());
+      } else {
+        node.runtime().loadModel(compiled.model());
+      }
     } catch (InvalidModelException e) {
       throw invalid(e);
     }

@@ -33,19 +33,21 @@ final class NodeServices {
   private final Runtime runtime;
   private final EventStore store;
   private final Optional<ClusterNode> cluster;
+  private final Optional<ClusterModel> clusterModel;
   private final PrometheusMeterRegistry registry;
   private final StreamSignals signals;
   private final String storeDescription;
   private final AtomicInteger state = new AtomicInteger(STARTING);
 
   NodeServices(NodeConfig config, CommandGateway gateway, Runtime runtime, EventStore store,
-      Optional<ClusterNode> cluster, PrometheusMeterRegistry registry, StreamSignals signals,
-      String storeDescription) {
+      Optional<ClusterNode> cluster, Optional<ClusterModel> clusterModel, PrometheusMeterRegistry registry,
+      StreamSignals signals, String storeDescription) {
     this.config = config;
     this.gateway = gateway;
     this.runtime = runtime;
     this.store = store;
     this.cluster = cluster;
+    this.clusterModel = clusterModel;
     this.registry = registry;
     this.signals = signals;
     this.storeDescription = storeDescription;
@@ -69,6 +71,11 @@ final class NodeServices {
 
   Optional<ClusterNode> cluster() {
     return cluster;
+  }
+
+  /** @return the cluster's model key, when clustered */
+  Optional<ClusterModel> clusterModel() {
+    return clusterModel;
   }
 
   PrometheusMeterRegistry registry() {

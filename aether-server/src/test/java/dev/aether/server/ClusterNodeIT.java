@@ -49,4 +49,37 @@ class ClusterNodeIT {
       assertThat(apiB.get("/health/ready").status()).isEqualTo(200);
     }
   }
+
+  @Test
+  void aModelPutOnOneNode_isTheClustersModel_everyNodeAndEveryLaterNodeDecidesWithIt(NatsServer server) {
+    String smallDeposits = TestModels.bankYaml().replace("version: \"1\"", "version: \"2\"")
+        .replace("{name: amount, type: int, min: 1, max: 1000000}", "{name: amount, type: int, min: 1, max: 10}");
+    assertThat(smallDeposits).isNotEqualTo(TestModels.bankYaml());
+    try (AetherNode a = node(server, "n-a"); AetherNode b = node(server, "n-b")) {
+      Api apiA = new Api(a.uri());
+      Api apiB = new Api(b.uri());
+      assertThat(apiA.command("Account", "m-1", "Open", "{\"owner\":\"o\"}").status()).isEqualTo(200);
+      assertThat(apiA.command("Account", "m-1", "Deposit", "{\"amount\":50}").status()).isEqualTo(200);
+
+      Api.Answer broken = apiB.put("/v1/model", "application/yaml", smallDeposits.replace("state.open", "state.nope"));
+      assertThat(broken.status()).isEqualTo(400);
+      assertThat(apiA.get("/v1/model").json().get("version").asText()).as("a refused model is nobody's").isEqualTo("1");
+
+      Api.Answer put = apiB.put("/v1/model", "application/yaml", smallDeposits);
+      assertThat(put.status()).as(put.toString()).isEqualTo(200);
+      assertThat(apiB.get("/v1/model").json().get("version").asText()).isEqualTo("2");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(apiA.get("/v1/model").json().get("version").asText()).isEqualTo("2"));
+      for (Api api : new Api[] {apiA, apiB}) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> // whichever node owns m-1 decides with v2
+            assertThat(api.command("Account", "m-1", "Deposit", "{\"amount\":50}").status()).isEqualTo(400));
+        assertThat(api.command("Account", "m-1", "Deposit", "{\"amount\":5}").status()).isEqualTo(200);
+      }
+
+      try (AetherNode c = node(server, "n-c")) { // started with the bank model file (version 1)
+        assertThat(new Api(c.uri()).get("/v1/model").json().get("version").asText())
+            .as("a node that joins later runs the cluster's model, not its older file").isEqualTo("2");
+      }
+    }
+  }
 }

@@ -1,0 +1,185 @@
+package dev.aether.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aether.model.exec.CompiledModel;
+import dev.aether.nats.PlacementRetry;
+import dev.aether.runtime.InvalidModelException;
+import dev.aether.runtime.Runtime;
+import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.StorageType;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model of a cluster of nodes: one KV key that {@code PUT /v1/model} on any node writes, and that every
+ * node watches and loads, so that the nodes decide with the same model. A node started with {@code --model}
+ * runs that file until the cluster has a model set this way; from then on the cluster's model replaces it (at
+ * start too: the newest decision wins, and a node that joins later does not bring an older model back).
+ *
+ * <p>The value is {@code {"format": "yaml" | "json", "text": <the model as sent>}}; the bucket, {@code
+ * aether-model-<namespace>} ({@code .} as {@code _}), keeps the last 5 models. A node that cannot compile the
+ * cluster's model (an older node that lacks a feature the model uses) logs it at ERROR and keeps its model.
+ *
+ * <p>Thread-safe: the watcher runs on the connection's dispatcher; {@code applied} is guarded by this object.
+ */
+final class ClusterModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterModel.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String KEY = "model";
+
+  private final KeyValue kv;
+  private final Runtime runtime;
+  private final CountDownLatch initial = new CountDownLatch(1);
+  private long applied; // the newest revision this node has loaded (or refused)
+  private NatsKeyValueWatchSubscription watch;
+
+  private ClusterModel(KeyValue kv, Runtime runtime) {
+    this.kv = kv;
+    this.runtime = runtime;
+  }
+
+  /**
+   * Opens (creating it when absent) the namespace's model bucket and loads the cluster's model into the
+   * runtime, when it has one, before returning; then follows its changes.
+   *
+   * @param connection the node's connection
+   * @param namespace the store namespace
+   * @param runtime the node's runtime
+   * @param timeout how long to wait for the bucket and its current value
+   * @throws StoreUnavailableException when the bucket cannot be opened or read in time
+   */
+  static ClusterModel open(Connection connection, String namespace, Runtime runtime, Duration timeout) {
+    String bucket = "aether-model-" + namespace.replace('.', '_');
+    try {
+      var kvm = connection.keyValueManagement();
+      if (!kvm.getBucketNames().contains(bucket)) {
+        KeyValueConfiguration config = KeyValueConfiguration.builder().name(bucket)
+            .description("Aether: the cluster's model").maxHistoryPerKey(5).storageType(StorageType.File).build();
+        try {
+          PlacementRetry.create("model bucket " + bucket, PlacementRetry.budget(timeout), () -> kvm.create(config));
+        } catch (JetStreamApiException e) {
+          if (!kvm.getBucketNames().contains(bucket)) {
+            throw e; // not just another node creating it at the same time
+          }
+        }
+      }
+      ClusterModel model = new ClusterModel(connection.keyValue(bucket), runtime);
+      model.watch = model.kv.watch(KEY, model.new Watcher());
+      if (!model.initial.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        model.close();
+        throw new StoreUnavailableException("the cluster's model (bucket " + bucket + ") was not read within "
+            + timeout, null);
+      }
+      return model;
+    } catch (IOException | JetStreamApiException e) {
+      throw new StoreUnavailableException("cannot open the cluster's model bucket " + bucket + ": " + e.getMessage(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted while reading the cluster's model", e);
+    }
+  }
+
+  /**
+   * Makes a model the cluster's: writes it, then waits until this node has loaded it (the other nodes load it
+   * as they see it, within moments).
+   *
+   * @param format {@code yaml} or {@code json}: how {@code text} is written
+   * @param text the model, already validated by the caller
+   * @param timeout how long to wait for this node to load it
+   * @throws StoreUnavailableException when it cannot be written, or this node did not load it in time
+   */
+  void publish(String format, String text, Duration timeout) {
+    Map<String, String> value = new LinkedHashMap<>();
+    value.put("format", format);
+    value.put("text", text);
+    long revision;
+    try {
+      revision = kv.put(KEY, JSON.writeValueAsBytes(value));
+    } catch (IOException | JetStreamApiException e) {
+      throw new StoreUnavailableException("cannot write the cluster's model: " + e.getMessage(), e);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (applied < revision) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new StoreUnavailableException("the cluster's model was written (revision " + revision + ") but this"
+              + " node did not load it within " + timeout, null);
+        }
+        try {
+          wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreUnavailableException("interrupted while loading the cluster's model", e);
+        }
+      }
+    }
+  }
+
+  private void load(KeyValueEntry entry) {
+    if (entry.getOperation() == KeyValueOperation.PUT) {
+      try {
+        JsonNode value = JSON.readTree(entry.getValue());
+        String text = value.path("text").asText();
+        CompiledModel compiled = "json".equals(value.path("format").asText()) ? CompiledModel.fromJson(text)
+            : CompiledModel.fromYaml(text);
+        runtime.loadModel(compiled.model());
+        LOG.info("loaded the cluster's model {} version {} (revision {})", compiled.model().name(),
+            compiled.model().version(), entry.getRevision());
+      } catch (InvalidModelException e) {
+        LOG.error("the cluster's model (revision {}) has errors on this node; it keeps the model it runs: {}",
+            entry.getRevision(), e.getMessage());
+      } catch (IOException | RuntimeException e) {
+        LOG.error("the cluster's model (revision {}) cannot be read on this node; it keeps the model it runs: {}",
+            entry.getRevision(), e.toString());
+      }
+    }
+    synchronized (this) {
+      applied = Math.max(applied, entry.getRevision());
+      notifyAll();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (watch != null) {
+      try {
+        watch.unsubscribe();
+      } catch (RuntimeException e) {
+        LOG.debug("closing the model watch: {}", e.toString()); // the connection is closing too
+      }
+    }
+  }
+
+  /** Loads each new value; the first call of {@code endOfData} ends the wait of {@link #open}. */
+  private final class Watcher implements KeyValueWatcher {
+
+    @Override
+    public void watch(KeyValueEntry entry) {
+      load(entry);
+    }
+
+    @Override
+    public void endOfData() {
+      initial.countDown();
+    }
+  }
+}
