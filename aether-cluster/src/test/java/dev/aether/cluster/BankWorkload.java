@@ -89,7 +89,9 @@ final class BankWorkload {
   /** Waits until the clients finished {@code commands} more commands (the load ran through what happened). */
   void awaitMoreCompleted(int commands) {
     int target = sent.size() + commands;
+    long start = System.nanoTime();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sent.size() >= target);
+    System.out.println(commands + " more commands completed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
   }
 
   void stopTransfers() throws InterruptedException {

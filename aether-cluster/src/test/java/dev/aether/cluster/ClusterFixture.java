@@ -217,6 +217,7 @@ final class ClusterFixture implements AutoCloseable {
   /** Waits until the map places every shard on exactly the given nodes and no move is pending. */
   void awaitSettled(String... ids) {
     ClusterNode any = nodes.get(ids[0]);
+    long start = System.nanoTime();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
       ClusterStatus s = any.status();
       return s.unownedShards() == 0 && s.movesInProgress() == 0 && s.leader() != null
@@ -224,6 +225,8 @@ final class ClusterFixture implements AutoCloseable {
               .equals(List.of(ids).stream().sorted().toList())
           && running().stream().allMatch(n -> n.map().map(m -> m.epoch() == s.epoch()).orElse(false));
     });
+    System.out.println("cluster settled on " + List.of(ids) + " in " + (System.nanoTime() - start) / 1_000_000
+        + " ms"); // the phases' durations explain a run's command count
   }
 
   @Override
