@@ -117,6 +117,10 @@ final class BankWorkload {
             List.copyOf(transients));
       }
       transients.add(rejected.reason());
+      // a gateway that answers at once (a crashed in-JVM node's: NOT_RUNNING) would make this loop spin without
+      // ever parking, and a few such loops hold every carrier thread: the nodes' own virtual threads (the
+      // crashed node's drain, deadlines) then starve for tens of seconds
+      Thread.yield();
     }
   }
 
