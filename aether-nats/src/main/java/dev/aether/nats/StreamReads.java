@@ -6,6 +6,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.api.MessageInfo;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Single-message reads of an actor's subject by direct get (the streams allow direct access): its last
@@ -37,20 +38,8 @@ final class StreamReads {
    * @return the message; empty when the actor has none
    */
   Optional<StoredMessage> last(ActorAddress address) {
-    return retry.run(what("the last event", address), () -> lastOnce(address));
-  }
-
-  private Optional<StoredMessage> lastOnce(ActorAddress address) {
-    try {
-      return Optional.of(stored(jsm.getLastMessage(address.stream(), address.subject())));
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
-        return Optional.empty();
-      }
-      throw NatsFailures.ofRequest(what("the last event", address), e);
-    } catch (IOException | RuntimeException e) {
-      throw NatsFailures.ofRequest(what("the last event", address), e);
-    }
+    return read(what("the last event", address), () -> jsm.getLastMessage(address.stream(), address.subject()),
+        info -> true);
   }
 
   /**
@@ -61,20 +50,8 @@ final class StreamReads {
    * @return the message; empty when there is none
    */
   Optional<StoredMessage> next(ActorAddress address, long sequence) {
-    return retry.run(what("a commit", address), () -> nextOnce(address, sequence));
-  }
-
-  private Optional<StoredMessage> nextOnce(ActorAddress address, long sequence) {
-    try {
-      return Optional.of(stored(jsm.getNextMessage(address.stream(), sequence, address.subject())));
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
-        return Optional.empty();
-      }
-      throw NatsFailures.ofRequest(what("a commit", address), e);
-    } catch (IOException | RuntimeException e) {
-      throw NatsFailures.ofRequest(what("a commit", address), e);
-    }
+    return read(what("a commit", address), () -> jsm.getNextMessage(address.stream(), sequence, address.subject()),
+        info -> true);
   }
 
   /**
@@ -85,21 +62,34 @@ final class StreamReads {
    * @return the message; empty when there is none at that sequence or it belongs to another subject
    */
   Optional<StoredMessage> at(ActorAddress address, long sequence) {
-    return retry.run(what("a commit", address), () -> atOnce(address, sequence));
+    return read(what("a commit", address), () -> jsm.getMessage(address.stream(), sequence),
+        info -> address.subject().equals(info.getSubject()));
   }
 
-  private Optional<StoredMessage> atOnce(ActorAddress address, long sequence) {
-    try {
-      MessageInfo info = jsm.getMessage(address.stream(), sequence);
-      return address.subject().equals(info.getSubject()) ? Optional.of(stored(info)) : Optional.empty();
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
-        return Optional.empty();
+  /** A direct get of the server's API. */
+  @FunctionalInterface
+  private interface DirectGet {
+    MessageInfo get() throws IOException, JetStreamApiException;
+  }
+
+  /**
+   * One direct get, retried on a transient failure within the budget; no message (or one that does not
+   * belong) is empty.
+   */
+  private Optional<StoredMessage> read(String what, DirectGet get, Predicate<MessageInfo> belongs) {
+    return retry.run(what, () -> {
+      try {
+        MessageInfo info = get.get();
+        return belongs.test(info) ? Optional.of(stored(info)) : Optional.empty();
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == NatsFailures.NO_MESSAGE_FOUND) {
+          return Optional.empty();
+        }
+        throw NatsFailures.ofRequest(what, e);
+      } catch (IOException | RuntimeException e) {
+        throw NatsFailures.ofRequest(what, e);
       }
-      throw NatsFailures.ofRequest(what("a commit", address), e);
-    } catch (IOException | RuntimeException e) {
-      throw NatsFailures.ofRequest(what("a commit", address), e);
-    }
+    });
   }
 
   /**
