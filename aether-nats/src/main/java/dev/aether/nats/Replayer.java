@@ -132,7 +132,7 @@ final class Replayer {
     commits.add(last);
     StoredMessage commit = last;
     CommitCodec.Versions versions = lastVersions;
-    while (versions.first() > fromVersion) {
+    while (versions.first() > Math.max(fromVersion, 1)) { // versions start at 1: from 0 is from 1
       long previous = CommitCodec.expectedLastSubjectSequence(commit.headers());
       if (previous <= 0 || previous >= commit.sequence()) {
         return null;

@@ -81,6 +81,13 @@ class JetStreamReplayIT {
       assertThat(versions(reader.getEvents(streamId, 21))).containsExactly(21L, 22L, 23L);
       assertThat(reader.getEventsWithErrors(streamId, 1).errors()).isEmpty();
     }
+    String young = newStreamId();
+    try (JetStreamEventStore writer = JetStreamEventStore.connect(config)) {
+      writeHistory(writer, young, 3);
+    }
+    try (JetStreamEventStore reader = JetStreamEventStore.connect(config)) {
+      assertThat(versions(reader.getEvents(young, 0))).as("from 0 is from 1").containsExactlyElementsOf(range(1, 6));
+    }
 
     assertThat(consumersCreated()).isZero();
   }
