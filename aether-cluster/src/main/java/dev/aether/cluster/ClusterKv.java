@@ -49,11 +49,12 @@ final class ClusterKv {
       KeyValueManagement kvm = connection.keyValueManagement();
       StorageType storage = store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File;
       Duration placement = PlacementRetry.budget(store.requestTimeout());
-      ensure(kvm, placement, KeyValueConfiguration.builder().name(names.clusterBucket()).description("Aether cluster: shard map")
-          .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).build());
-      ensure(kvm, placement, KeyValueConfiguration.builder().name(names.leaseBucket()).description("Aether cluster: leases")
-          .maxHistoryPerKey(1).storageType(storage).replicas(store.replicas()).ttl(deadAfter.multipliedBy(2))
-          .build());
+      PlacementRetry.ensureBucket(kvm, KeyValueConfiguration.builder().name(names.clusterBucket())
+          .description("Aether cluster: shard map").maxHistoryPerKey(1).storageType(storage).replicas(store.replicas())
+          .build(), placement);
+      PlacementRetry.ensureBucket(kvm, KeyValueConfiguration.builder().name(names.leaseBucket())
+          .description("Aether cluster: leases").maxHistoryPerKey(1).storageType(storage).replicas(store.replicas())
+          .ttl(deadAfter.multipliedBy(2)).build(), placement);
       Duration ttl = kvm.getStatus(names.leaseBucket()).getTtl();
       if (ttl != null && !ttl.equals(deadAfter.multipliedBy(2))) {
         LOG.warn("cluster: the lease bucket {} keeps keys {} ms, this node's dead-after is {} ms (expects {} ms):"
@@ -74,20 +75,6 @@ final class ClusterKv {
     } catch (IOException e) {
       throw new StoreUnavailableException("cannot open the cluster bucket " + names.clusterBucket() + ": "
           + e.getMessage(), e);
-    }
-  }
-
-  private static void ensure(KeyValueManagement kvm, Duration placement, KeyValueConfiguration config)
-      throws IOException, JetStreamApiException {
-    if (kvm.getBucketNames().contains(config.getBucketName())) {
-      return;
-    }
-    try {
-      PlacementRetry.create("bucket " + config.getBucketName(), placement, () -> kvm.create(config));
-    } catch (JetStreamApiException e) {
-      if (!kvm.getBucketNames().contains(config.getBucketName())) {
-        throw e; // not a concurrent creation by another node
-      }
     }
   }
 

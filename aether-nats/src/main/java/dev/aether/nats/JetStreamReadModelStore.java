@@ -92,19 +92,9 @@ public final class JetStreamReadModelStore implements ReadModelStore {
       throw new dev.aether.InvalidInputException("bucket", "must match [A-Za-z0-9_-]+, was " + bucket);
     }
     try {
-      var kvm = connection.keyValueManagement();
-      if (!kvm.getBucketNames().contains(bucket)) {
-        try {
-          KeyValueConfiguration config = KeyValueConfiguration.builder().name(bucket).description("Aether read models")
-              .maxHistoryPerKey(1).storageType(StorageType.File).build();
-          PlacementRetry.create("read-model bucket " + bucket,
-              PlacementRetry.budget(JetStreamConfig.DEFAULT_REQUEST_TIMEOUT), () -> kvm.create(config));
-        } catch (JetStreamApiException e) {
-          if (!kvm.getBucketNames().contains(bucket)) {
-            throw e; // not just a concurrent creation
-          }
-        }
-      }
+      PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
+          .description("Aether read models").maxHistoryPerKey(1).storageType(StorageType.File).build(),
+          PlacementRetry.budget(JetStreamConfig.DEFAULT_REQUEST_TIMEOUT));
       return new JetStreamReadModelStore(connection.keyValue(bucket));
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open read-model bucket " + bucket + ": " + e.getMessage(), e);

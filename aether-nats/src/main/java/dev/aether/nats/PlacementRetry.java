@@ -1,6 +1,8 @@
 package dev.aether.nats;
 
 import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,34 @@ public final class PlacementRetry {
    */
   public static Duration budget(Duration requestTimeout) {
     return requestTimeout.multipliedBy(2);
+  }
+
+  /**
+   * Creates a KV bucket unless it exists, as {@link #create} does; a creation that fails because another
+   * process created the bucket at the same moment is no failure.
+   *
+   * @param kvm the connection's KV management
+   * @param bucket the bucket's configuration
+   * @param budget how long after the first attempt another may start
+   * @return whether this call created the bucket
+   * @throws IOException as the requests throw it
+   * @throws JetStreamApiException as the creation throws it, unless the bucket exists afterwards
+   */
+  public static boolean ensureBucket(KeyValueManagement kvm, KeyValueConfiguration bucket, Duration budget)
+      throws IOException, JetStreamApiException {
+    String name = bucket.getBucketName();
+    if (kvm.getBucketNames().contains(name)) {
+      return false;
+    }
+    try {
+      create("bucket " + name, budget, () -> kvm.create(bucket));
+      return true;
+    } catch (JetStreamApiException e) {
+      if (!kvm.getBucketNames().contains(name)) {
+        throw e; // not a concurrent creation by another process
+      }
+      return false;
+    }
   }
 
   /** A creation request to the server. */

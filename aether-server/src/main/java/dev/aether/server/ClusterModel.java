@@ -67,18 +67,9 @@ final class ClusterModel implements AutoCloseable {
   static ClusterModel open(Connection connection, String namespace, Runtime runtime, Duration timeout) {
     String bucket = "aether-model-" + namespace.replace('.', '_');
     try {
-      var kvm = connection.keyValueManagement();
-      if (!kvm.getBucketNames().contains(bucket)) {
-        KeyValueConfiguration config = KeyValueConfiguration.builder().name(bucket)
-            .description("Aether: the cluster's model").maxHistoryPerKey(5).storageType(StorageType.File).build();
-        try {
-          PlacementRetry.create("model bucket " + bucket, PlacementRetry.budget(timeout), () -> kvm.create(config));
-        } catch (JetStreamApiException e) {
-          if (!kvm.getBucketNames().contains(bucket)) {
-            throw e; // not just another node creating it at the same time
-          }
-        }
-      }
+      PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
+          .description("Aether: the cluster's model").maxHistoryPerKey(5).storageType(StorageType.File).build(),
+          PlacementRetry.budget(timeout));
       ClusterModel model = new ClusterModel(connection.keyValue(bucket), runtime);
       model.watch = model.kv.watch(KEY, model.new Watcher());
       if (!model.initial.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
