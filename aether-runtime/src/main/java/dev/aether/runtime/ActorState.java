@@ -152,14 +152,19 @@ final class ActorState<S> {
     return window == null ? null : window.find(commandId);
   }
 
+  /** @return whether the snapshot interval has passed since the last snapshot */
+  boolean snapshotDue() {
+    int interval = ctx.rt.config.snapshotInterval();
+    return interval > 0 && version - snapshotVersion >= interval;
+  }
+
   /**
    * Writes a snapshot when the version moved by at least the snapshot interval. The state is captured now; the
    * write runs on the executor after the previous one (in version order), so the actor's next batch does not
    * wait for the snapshot store (two round trips on JetStream, which halved a hot actor's throughput).
    */
   void snapshotIfDue() {
-    int interval = ctx.rt.config.snapshotInterval();
-    if (interval > 0 && version - snapshotVersion >= interval) {
+    if (snapshotDue()) {
       ActorSnapshot snapshot = capture();
       if (snapshot != null) {
         saving = saving.exceptionally(e -> null).thenRunAsync(() -> save(snapshot), ctx.rt.executor);

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides a batch of queued commands of one active actor in order, stores all their events in one commit and
@@ -37,10 +41,13 @@ import java.util.concurrent.CompletionException;
  *
  * <p>The one commit of a batch goes through {@link dev.aether.store.EventStore#appendAsync} and the caller's
  * thread waits for it. When every command of the batch only has its reply relayed ({@link
- * Runtime#sendMessageToRelay}) and no reply needs a read of the store (a duplicate's events), the thread that
- * completes the append (the store's acknowledgement thread) moves the actor past the commit and then completes
- * the replies, so whoever sees a reply sees the committed state; the waiting thread then takes the snapshot if
- * due. Every failure of that append is handled by the waiting thread, as below.
+ * Runtime#sendMessageToRelay}) and no reply needs a read of the store (a duplicate's events), nobody waits:
+ * {@link #run} answers {@link Progress#WAITING} and the thread that completes the append (the store's
+ * acknowledgement thread) moves the actor past the commit and then completes the replies, so whoever sees a
+ * reply sees the committed state; a snapshot due, and every failure of that append (handled as below), go on
+ * on the runtime's executor. Then {@code settled} ends the mailbox turn. Such a batch may also be run by a
+ * thread that must not block at all ({@code here}): it goes as far as sending its commit, or, when it would
+ * need a blocking step first, stops before answering anything ({@link Progress#BLOCKS}).
  *
  * <p>A command never gets another command's error. A commit the store refuses as too large
  * ({@link CommitTooLargeException}) is split at command boundaries, using the per-event sizes the store
@@ -62,22 +69,37 @@ import java.util.concurrent.CompletionException;
  * the order of its replies; split apart they would pass that state around. A candidate for a split is the part
  * planning ({@code packed}, {@code singles}, {@code storeInParts}) into a class of its own.
  *
- * <p>Used by one mailbox owner at a time; not thread-safe.
+ * <p>Used by one mailbox owner at a time (the thread running the turn, then the one its acknowledgement
+ * continues on); not thread-safe.
  *
  * @param <S> the behaviour's state type
  */
 final class GroupCommit<S> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
   private final ActorState<S> actor;
   private final ActorKey key;
   private final List<QueuedCommand> batch;
+  private final Runnable settled;
   /** Set after a non-transient failure of a commit of several commands: from then on one commit per command. */
   private boolean isolate;
+  /** The attempt being made, from 1. */
+  private int round;
+  /** Conflicts met so far (they count against {@code conflictRetries}). */
+  private int conflicts;
+  /** Whether the state was read from the store for this batch (activated or caught up). */
+  private boolean caughtUp;
 
-  GroupCommit(ActorState<S> actor, ActorKey key, List<QueuedCommand> batch) {
+  /**
+   * @param settled runs once every reply is complete when {@link #run} answered {@link Progress#WAITING}; it
+   *     ends the batch's mailbox turn
+   */
+  GroupCommit(ActorState<S> actor, ActorKey key, List<QueuedCommand> batch, Runnable settled) {
     this.actor = actor;
     this.key = key;
     this.batch = batch;
+    this.settled = settled;
   }
 
   /** What to do after an attempt. */
@@ -91,38 +113,90 @@ final class GroupCommit<S> {
     /** The store holds less than the VM: rebuild the state from the store and decide again. */
     AHEAD,
     /** Part of the batch is settled and the state is current: decide the rest again. */
-    REDECIDE
+    REDECIDE,
+    /** The commit is sent and its acknowledgement will go on with the batch. */
+    WAITING
+  }
+
+  /** How far {@link #run} got. */
+  enum Progress {
+    /** Every reply is complete. */
+    DONE,
+    /**
+     * The batch waits for its commit's acknowledgement; what is left runs from it (on the acknowledging thread
+     * when the commit is stored, on the runtime's executor otherwise), and then {@code settled} runs.
+     */
+    WAITING,
+    /**
+     * Only when run {@code here}: the batch needs a step that may block before its commit (a freshness read, a
+     * duplicate's events, a reply that must not complete on the acknowledging thread); nothing was answered or
+     * stored: run the batch again on a thread where blocking is harmless.
+     */
+    BLOCKS
   }
 
   /**
-   * Runs the batch to completion: every reply is complete afterwards.
+   * Decides the batch and goes on until every reply is complete or its commit is waited for.
    *
    * @param fresh whether the actor's state was just read from the store (activated or caught up), so an
    *     outcome without events needs no freshness check
+   * @param here whether the calling thread must not block (a relay sender's thread, see {@link
+   *     Runtime#sendMessageToRelay(RuntimeMessage, boolean)}): then the batch goes only as far as sending its
+   *     commit, and answers {@link Progress#BLOCKS} when it would need more
+   * @return how far it got; after {@link Progress#WAITING}, {@code settled} runs once every reply is complete
    */
-  void run(boolean fresh) {
-    int conflicts = 0;
-    boolean caughtUp = fresh;
+  Progress run(boolean fresh, boolean here) {
+    caughtUp = fresh;
+    round = 1;
+    Plan<S> plan = decideAll();
+    if (here && blocksBeforeCommit(plan)) {
+      return Progress.BLOCKS;
+    }
+    return proceed(plan, attempt(plan));
+  }
+
+  /**
+   * Whether sending a plan's commit needs a step that may block before, or the replies a thread that may block:
+   * a reply that must not complete on the acknowledging thread, a duplicate's events to read, an outcome
+   * without events to confirm on the store's latest version.
+   */
+  private boolean blocksBeforeCommit(Plan<S> plan) {
+    return isolate || !answersOnAcknowledgement(plan)
+        || plan.events.isEmpty() && plan.stateOutcomes > 0 && !caughtUp;
+  }
+
+  /** One attempt of a decided plan: answers it, checks its freshness, or stores it. */
+  private Next attempt(Plan<S> plan) {
+    if (!plan.events.isEmpty()) {
+      return store(plan, conflicts);
+    }
+    Next next = plan.stateOutcomes == 0 || caughtUp ? Next.DONE : freshness(plan);
+    if (next == Next.DONE) {
+      finish(plan);
+    }
+    return next;
+  }
+
+  /** Goes on from an attempt's result, deciding again as it says, until the replies are complete or waited for. */
+  private Progress proceed(Plan<S> attempted, Next result) {
+    Plan<S> plan = attempted;
+    Next next = result;
     int maxRounds = batch.size() + actor.ctx.rt.config.conflictRetries() + 4;
-    for (int round = 1; ; round++) {
-      Plan<S> plan = decideAll();
-      Next next;
-      if (plan.events.isEmpty()) {
-        next = plan.stateOutcomes == 0 || caughtUp ? Next.DONE : freshness(plan);
-        if (next == Next.DONE) {
-          finish(plan);
+    while (true) {
+      switch (next) {
+        case DONE -> {
+          return Progress.DONE;
         }
-      } else {
-        next = store(plan, conflicts);
-      }
-      if (next == Next.DONE) {
-        return;
+        case WAITING -> {
+          return Progress.WAITING;
+        }
+        default -> { }
       }
       if (round >= maxRounds) {
         actor.stale = true;
         failPending(plan, RejectionReason.STORE_FAILED, "actor " + key + ": no stable outcome after " + round
             + " attempts (the store kept refusing or moving); nothing more was stored");
-        return;
+        return Progress.DONE;
       }
       switch (next) {
         case CONFLICT, BEHIND -> {
@@ -130,23 +204,28 @@ final class GroupCommit<S> {
             conflicts++;
           }
           if (!recover(plan, false)) {
-            return;
+            return Progress.DONE;
           }
           caughtUp = true;
         }
         case AHEAD -> {
           if (!recover(plan, true)) {
-            return;
+            return Progress.DONE;
           }
           caughtUp = true;
         }
-        case REDECIDE, DONE -> { }
+        case REDECIDE, DONE, WAITING -> { }
       }
+      round++;
+      plan = decideAll();
+      next = attempt(plan);
     }
   }
 
   /**
-   * Appends the plan's events and completes the batch, unless the append conflicts and may be retried.
+   * Appends the plan's events and completes the batch, unless the append conflicts and may be retried. When
+   * every reply may complete on the acknowledging thread, the append is not waited for: it goes on in {@link
+   * #acknowledged}.
    *
    * @return what to do next
    */
@@ -154,35 +233,86 @@ final class GroupCommit<S> {
     if (isolate && plan.pendingWithEvents() > 1) {
       return storeInParts(plan, singles(plan), conflictsBefore);
     }
-    boolean relay = answersOnAcknowledgement(plan);
     CompletableFuture<Long> stored;
     try {
       stored = actor.ctx.rt.store.appendAsync(actor.streamId, plan.baseVersion, plan.events);
     } catch (RuntimeException failure) {
       stored = CompletableFuture.failedFuture(failure); // a store that throws instead of failing the future
     }
-    CompletableFuture<Long> appended = stored;
-    if (relay) {
-      // on the acknowledgement's thread, while this one waits for it: the VM's state first, then the replies,
-      // so whoever sees a reply sees the state after it (read-your-writes); nothing in it blocks
-      appended = appended.whenComplete((version, failure) -> {
-        if (failure == null) {
-          commitAndAnswer(plan);
-        }
-      });
+    if (answersOnAcknowledgement(plan)) {
+      stored.whenComplete((version, failure) -> acknowledged(plan, failure));
+      return Next.WAITING;
     }
-    Throwable failed = awaitAppend(appended);
+    Throwable failed = awaitAppend(stored);
     if (failed != null) {
-      if (stored.isDone() && !stored.isCompletedExceptionally()) {
-        throw unchecked(failed); // stored, but answering failed: as when the replies fail after a synchronous append
-      }
       return failedAppend(plan, unchecked(failed), conflictsBefore);
     }
-    if (!relay) {
-      commitAndAnswer(plan);
-    }
+    commitAndAnswer(plan);
     actor.snapshotIfDue();
     return Next.DONE;
+  }
+
+  /**
+   * The batch's commit was answered: stored, the VM moves past it and the replies complete right here (on the
+   * acknowledging thread: whoever sees a reply sees the committed state); failed, the failure is resolved on the
+   * runtime's executor (it may catch up from the store and decide again). Then {@code settled} runs.
+   */
+  private void acknowledged(Plan<S> plan, Throwable failure) {
+    if (failure != null) {
+      Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+      execute(() -> settle(() -> proceed(plan, failedAppend(plan, unchecked(cause), conflicts))));
+      return;
+    }
+    settle(() -> {
+      commitAndAnswer(plan);
+      if (actor.snapshotDue()) {
+        execute(() -> settle(() -> {
+          actor.snapshotIfDue(); // encodes the state: not on the acknowledging thread
+          return Progress.DONE;
+        }));
+        return Progress.WAITING;
+      }
+      return Progress.DONE;
+    });
+  }
+
+  /** Runs what is left of a batch that waited for its commit; once every reply is complete, runs {@code settled}. */
+  private void settle(Supplier<Progress> rest) {
+    Progress progress;
+    try {
+      progress = rest.get();
+    } catch (RuntimeException | Error e) {
+      failBatch(key, batch, e);
+      progress = Progress.DONE;
+    }
+    if (progress == Progress.DONE) {
+      settled.run();
+    }
+  }
+
+  private void execute(Runnable task) {
+    try {
+      actor.ctx.rt.executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // the runtime is closing: finish here rather than leave the replies and the mailbox
+    }
+  }
+
+  /**
+   * Answers every command of a batch not answered yet with an unexpected failure (a failure of the store or
+   * of a behaviour that escaped the batch's own handling): logged unless it is an {@link ActorFailure}.
+   *
+   * @param key the actor
+   * @param batch the batch
+   * @param e the failure
+   */
+  static void failBatch(ActorKey key, List<QueuedCommand> batch, Throwable e) {
+    if (!(e instanceof ActorFailure)) {
+      LOG.error("unexpected failure in the VM of {}", key, e);
+    }
+    RejectionReason reason = ActorFailure.reasonOf(e);
+    String message = ActorFailure.describe(e);
+    batch.forEach(c -> c.complete(CommandResult.Rejected.of(c.message().commandId(), reason, message)));
   }
 
   /** After the plan's one commit is stored: the VM moves past it, then every reply of the batch completes. */

@@ -143,16 +143,16 @@ final class LocalRuntime implements Runtime {
   @Override
   public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
     long sent = rt.metrics.commandSent();
-    return rt.metrics.commandReplied(sent, send(message, false), message);
+    return rt.metrics.commandReplied(sent, send(message, false, false), message);
   }
 
   @Override
-  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message) {
+  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message, boolean decideHere) {
     long sent = rt.metrics.commandSent();
-    return rt.metrics.commandReplied(sent, send(message, true), message);
+    return rt.metrics.commandReplied(sent, send(message, true, decideHere), message);
   }
 
-  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay) {
+  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay, boolean here) {
     Checks.notNull(message, "message");
     String commandId = message.commandId();
     if (state.get() != RUNNING) {
@@ -175,10 +175,11 @@ final class LocalRuntime implements Runtime {
       return rejected(commandId, RejectionReason.NOT_OWNER, "actor " + message.target()
           + " is not placed on this node; resend the command to its owner");
     }
-    return models.observe(message, route(ctx, message, relay));
+    return models.observe(message, route(ctx, message, relay, here));
   }
 
-  private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message, boolean relay) {
+  private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message, boolean relay,
+      boolean here) {
     CompletableFuture<CommandResult> reply = new CompletableFuture<>();
     QueuedCommand queued = withTimeout(message, reply, relay);
     if (queued == null) {
@@ -194,7 +195,7 @@ final class LocalRuntime implements Runtime {
             + " was moved from this node while the command was routed; resend the command to its owner"));
         return reply;
       }
-      switch (vm.offer(queued, true)) {
+      switch (vm.offer(queued, true, here)) {
         case QUEUED -> {
           return reply;
         }

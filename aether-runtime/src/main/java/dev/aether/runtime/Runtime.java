@@ -59,20 +59,14 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
   void start();
 
   /**
-   * Sends a command as {@link #sendMessage} does, for a caller that only relays the outcome (a node answering a
-   * NATS request): its non-async callbacks on the reply are short and never block. The reply may then complete
-   * on the event store's acknowledgement thread (a NATS client thread) as soon as the commit is acknowledged,
-   * without waiting for the actor's thread to resume (one thread hand-off less per command). Everything else
-   * is as for {@link #sendMessage}: the same outcome, and read-your-writes (the actor's state, version and
-   * idempotency window include the command before its reply completes). Callbacks that may block (on a store,
-   * on another command) belong on {@link #sendMessage}: on this thread they would hold up, or deadlock, the
-   * store's connection.
+   * Sends a command as {@link #sendMessageToRelay(RuntimeMessage, boolean)} does, without deciding it on the
+   * calling thread.
    *
    * @param message the command
-   * @return completes with the outcome; never exceptionally. The default calls {@link #sendMessage}
+   * @return completes with the outcome; never exceptionally
    */
   default CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message) {
-    return sendMessage(message);
+    return sendMessageToRelay(message, false);
   }
 
   /** @return whether the runtime is started and not closed */
