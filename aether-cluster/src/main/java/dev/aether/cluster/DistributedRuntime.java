@@ -6,6 +6,7 @@ import dev.aether.support.Checks;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The command gateway of a cluster node: a command for an actor of a shard this node owns goes to the local
@@ -46,13 +47,33 @@ public final class DistributedRuntime implements CommandGateway {
    */
   @Override
   public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
+    return send(message, router -> router.sendMessage(message));
+  }
+
+  /**
+   * Sends a command as {@link #sendMessage} does, for a caller that only relays the outcome; a command for an
+   * actor of this node goes to its runtime's {@code sendMessageToRelay} (see {@link
+   * CommandGateway#sendMessageToRelay}).
+   *
+   * @param message the command
+   * @param decideHere whether a local actor may decide the command on the calling thread
+   * @return completes with the owner's outcome, as {@link #sendMessage}'s
+   * @throws dev.aether.InvalidInputException naming {@code message} when null
+   */
+  @Override
+  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message, boolean decideHere) {
+    return send(message, router -> router.sendMessageToRelay(message, decideHere));
+  }
+
+  private CompletableFuture<CommandResult> send(RuntimeMessage message,
+      Function<CommandGateway, CompletableFuture<CommandResult>> how) {
     Checks.notNull(message, "message");
     CommandGateway bound = router;
     if (bound == null) {
       return CompletableFuture.completedFuture(CommandResult.Rejected.of(message.commandId(),
           RejectionReason.NOT_RUNNING, "the cluster node " + nodeId + " is not running"));
     }
-    return bound.sendMessage(message);
+    return how.apply(bound);
   }
 
   /**

@@ -182,13 +182,23 @@ final class Router implements CommandGateway, AutoCloseable {
 
   @Override
   public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
+    return send(message, false, false);
+  }
+
+  /** {@inheritDoc} A command to a local actor goes to the local runtime's {@code sendMessageToRelay}. */
+  @Override
+  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message, boolean decideHere) {
+    return send(message, true, decideHere);
+  }
+
+  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay, boolean here) {
     if (message == null) {
       throw new InvalidInputException("message", "must not be null");
     }
     Instant deadline = message.deadline().orElseGet(() -> Instant.now().plus(defaultTimeout));
     Attempt attempt = new Attempt(message.deadline().isPresent() ? message : message.withDeadline(deadline),
-        deadline);
-    route(attempt, null);
+        deadline, relay);
+    route(attempt, null, here);
     return attempt.result;
   }
 
@@ -196,6 +206,8 @@ final class Router implements CommandGateway, AutoCloseable {
   private static final class Attempt {
     final RuntimeMessage message;
     final Instant deadline;
+    /** Whether the sender only relays the outcome (a local actor's reply may complete on the store's thread). */
+    final boolean relay;
     final CompletableFuture<CommandResult> result = new CompletableFuture<>();
     byte[] body;
     int hops;
@@ -207,9 +219,10 @@ final class Router implements CommandGateway, AutoCloseable {
     final AtomicInteger sends = new AtomicInteger();
     String problem = "not sent yet";
 
-    Attempt(RuntimeMessage message, Instant deadline) {
+    Attempt(RuntimeMessage message, Instant deadline, boolean relay) {
       this.message = message;
       this.deadline = deadline;
+      this.relay = relay;
     }
 
     long remainingMs() {
@@ -218,6 +231,11 @@ final class Router implements CommandGateway, AutoCloseable {
   }
 
   private void route(Attempt a, String redirectedTo) {
+    route(a, redirectedTo, false);
+  }
+
+  /** @param here whether a local actor may decide on this thread (the sender's, on the first route only) */
+  private void route(Attempt a, String redirectedTo, boolean here) {
     try {
       if (closed) {
         a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.NOT_RUNNING, "the gateway is closed"
@@ -241,7 +259,8 @@ final class Router implements CommandGateway, AutoCloseable {
         retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch(), true);
       } else if (owner.equals(self) && local != null) {
         meters.routedLocal();
-        local.sendMessage(a.message).whenComplete((r, failure) -> fromLocal(a, r, failure));
+        (a.relay ? local.sendMessageToRelay(a.message, here) : local.sendMessage(a.message))
+            .whenComplete((r, failure) -> fromLocal(a, r, failure));
       } else {
         remote(a, owner, shard, map.epoch());
       }
