@@ -90,6 +90,31 @@ class ClusterRoutingIT {
   }
 
   @Test
+  void aRelayedCommand_decidedHereOrRouted_hasTheSameOutcome_onTheOwnerAndThroughEveryOtherNode() {
+    for (int i = 0; i < 12; i++) {
+      String account = "relay-" + i;
+      String owner = ownerOf(account);
+      CommandResult opened = cluster.node(owner).gateway().sendMessageToRelay(openAccount(account), true).join();
+      assertThat(opened).isInstanceOf(Accepted.class);
+      long version = ((Accepted) opened).newVersion();
+      long balance = (Long) cluster.node(owner).runtime().registry().get(ActorKey.of("Account", account))
+          .orElseThrow().getState().get("balance");
+      for (ClusterNode via : cluster.running()) { // the owner's gateway decides here; the others route to it
+        RuntimeMessage deposit = deposit(account, 5);
+        CommandResult result = via.gateway().sendMessageToRelay(deposit, true).join();
+        assertThat(result).as(via.nodeId() + " -> " + owner).isInstanceOf(Accepted.class);
+        assertThat(((Accepted) result).newVersion()).isEqualTo(++version);
+        Accepted resent = (Accepted) via.gateway().sendMessageToRelay(deposit, true).join();
+        assertThat(resent.duplicate()).as("the same command id again").isTrue();
+        assertThat(resent.newVersion()).isEqualTo(version);
+      }
+      Runtime owning = cluster.node(owner).runtime();
+      assertThat(owning.registry().get(ActorKey.of("Account", account)).orElseThrow().getState())
+          .containsEntry("balance", balance + 5L * cluster.running().size());
+    }
+  }
+
+  @Test
   void theAnyNodeSubject_refusesAMalformedMessage_namingTheField() throws Exception {
     Message reply = cluster.connect().request(cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken()
         + ".cmd", "{\"aggregateType\":\"Account\",\"actorId\":\"a\"}".getBytes(StandardCharsets.UTF_8),
