@@ -56,13 +56,12 @@ public final class DistributedRuntime implements CommandGateway {
    * CommandGateway#sendMessageToRelay}).
    *
    * @param message the command
-   * @param decideHere whether a local actor may decide the command on the calling thread
    * @return completes with the owner's outcome, as {@link #sendMessage}'s
    * @throws dev.aether.InvalidInputException naming {@code message} when null
    */
   @Override
-  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message, boolean decideHere) {
-    return send(message, router -> router.sendMessageToRelay(message, decideHere));
+  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message) {
+    return send(message, router -> router.sendMessageToRelay(message));
   }
 
   private CompletableFuture<CommandResult> send(RuntimeMessage message,

@@ -215,11 +215,8 @@ final class NodeEndpoints implements AutoCloseable {
       moved(request, map, map.shards().shardOf(message.target().streamId()));
       return;
     }
-    // relayed: the reply may complete on the store's acknowledgement thread; all this callback does is answer.
-    // With no other request waiting for this thread, the runtime may decide the command right here (no hand-off)
-    Dispatcher current = dispatcher;
-    boolean idle = current != null && current.getPendingMessageCount() == 0;
-    runtime.sendMessageToRelay(message, idle).whenComplete((result, failure) -> {
+    // relayed: the reply may complete on the store's acknowledgement thread; all this callback does is answer
+    runtime.sendMessageToRelay(message).whenComplete((result, failure) -> {
       if (result instanceof Rejected r && r.reason() == RejectionReason.NOT_OWNER) {
         moved(request, maps.map(), shard); // drained while queued: the sender follows the map
       } else {

@@ -182,23 +182,23 @@ final class Router implements CommandGateway, AutoCloseable {
 
   @Override
   public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
-    return send(message, false, false);
+    return send(message, false);
   }
 
   /** {@inheritDoc} A command to a local actor goes to the local runtime's {@code sendMessageToRelay}. */
   @Override
-  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message, boolean decideHere) {
-    return send(message, true, decideHere);
+  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message) {
+    return send(message, true);
   }
 
-  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay, boolean here) {
+  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay) {
     if (message == null) {
       throw new InvalidInputException("message", "must not be null");
     }
     Instant deadline = message.deadline().orElseGet(() -> Instant.now().plus(defaultTimeout));
     Attempt attempt = new Attempt(message.deadline().isPresent() ? message : message.withDeadline(deadline),
         deadline, relay);
-    route(attempt, null, here);
+    route(attempt, null);
     return attempt.result;
   }
 
@@ -231,11 +231,6 @@ final class Router implements CommandGateway, AutoCloseable {
   }
 
   private void route(Attempt a, String redirectedTo) {
-    route(a, redirectedTo, false);
-  }
-
-  /** @param here whether a local actor may decide on this thread (the sender's, on the first route only) */
-  private void route(Attempt a, String redirectedTo, boolean here) {
     try {
       if (closed) {
         a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.NOT_RUNNING, "the gateway is closed"
@@ -259,7 +254,7 @@ final class Router implements CommandGateway, AutoCloseable {
         retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch(), true);
       } else if (owner.equals(self) && local != null) {
         meters.routedLocal();
-        (a.relay ? local.sendMessageToRelay(a.message, here) : local.sendMessage(a.message))
+        (a.relay ? local.sendMessageToRelay(a.message) : local.sendMessage(a.message))
             .whenComplete((r, failure) -> fromLocal(a, r, failure));
       } else {
         remote(a, owner, shard, map.epoch());

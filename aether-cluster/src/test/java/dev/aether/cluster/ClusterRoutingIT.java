@@ -90,21 +90,21 @@ class ClusterRoutingIT {
   }
 
   @Test
-  void aRelayedCommand_decidedHereOrRouted_hasTheSameOutcome_onTheOwnerAndThroughEveryOtherNode() {
+  void aRelayedCommand_onTheOwnerOrRouted_hasTheSameOutcome_andAResendIsADuplicate() {
     for (int i = 0; i < 12; i++) {
       String account = "relay-" + i;
       String owner = ownerOf(account);
-      CommandResult opened = cluster.node(owner).gateway().sendMessageToRelay(openAccount(account), true).join();
+      CommandResult opened = cluster.node(owner).gateway().sendMessageToRelay(openAccount(account)).join();
       assertThat(opened).isInstanceOf(Accepted.class);
       long version = ((Accepted) opened).newVersion();
       long balance = (Long) cluster.node(owner).runtime().registry().get(ActorKey.of("Account", account))
           .orElseThrow().getState().get("balance");
-      for (ClusterNode via : cluster.running()) { // the owner's gateway decides here; the others route to it
+      for (ClusterNode via : cluster.running()) { // the owner's local runtime answers; the others route to it
         RuntimeMessage deposit = deposit(account, 5);
-        CommandResult result = via.gateway().sendMessageToRelay(deposit, true).join();
+        CommandResult result = via.gateway().sendMessageToRelay(deposit).join();
         assertThat(result).as(via.nodeId() + " -> " + owner).isInstanceOf(Accepted.class);
         assertThat(((Accepted) result).newVersion()).isEqualTo(++version);
-        Accepted resent = (Accepted) via.gateway().sendMessageToRelay(deposit, true).join();
+        Accepted resent = (Accepted) via.gateway().sendMessageToRelay(deposit).join();
         assertThat(resent.duplicate()).as("the same command id again").isTrue();
         assertThat(resent.newVersion()).isEqualTo(version);
       }

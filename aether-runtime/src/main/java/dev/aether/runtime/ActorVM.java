@@ -35,15 +35,11 @@ import org.slf4j.LoggerFactory;
  * Stopping is one CAS from 0 to {@code CLOSED}: it succeeds only while nothing is queued or being processed,
  * and once closed no sender can get in (it retries on a new VM).
  *
- * <p>A turn may end off the thread that started it: a batch whose replies are all relayed does not wait for
- * its commit's acknowledgement ({@link GroupCommit.Progress#WAITING}); the acknowledgement finishes the batch
- * and ends the turn (releases its items, then schedules the VM when more are queued), and the worker goes on
- * with other VMs meanwhile. And a relayed command whose sender allows it ({@link
- * Runtime#sendMessageToRelay(RuntimeMessage, boolean)}) starts its turn on the sender's thread when it finds
- * the mailbox empty (its count moved {@code pending} from 0, so the mailbox is the sender's) and the actor
- * current: that thread decides and sends the commit without waiting, and passes a batch that would block to
- * the executor. Either way {@code pending} still counts the turn's items until the turn ends, so no other turn
- * starts meanwhile and a stop waits for it.
+ * <p>A turn may end off its worker: a batch whose replies are all relayed ({@link
+ * CommandGateway#sendMessageToRelay}) does not wait for its commit's acknowledgement ({@link
+ * GroupCommit.Progress#WAITING}); the acknowledgement finishes the batch and ends the turn (releases its items,
+ * then schedules the VM when more are queued), and the worker goes on with other VMs meanwhile. {@code pending}
+ * still counts the turn's items until the turn ends, so no other turn starts meanwhile and a stop waits for it.
  *
  * <h2>Memory</h2>
  * An idle VM holds no thread and no lock: this object, its state holder, an empty queue and the actor's
@@ -180,11 +176,6 @@ final class ActorVM<S> implements VirtualMachine {
     return stop(Passivation.DRAIN);
   }
 
-  /** @return whether no mailbox item is queued or being processed (a turn has released the mailbox) */
-  boolean isIdle() {
-    return pending == 0;
-  }
-
   /** @return whether a stop was requested (the VM will not take new LRU slots) */
   boolean isStopRequested() {
     return stopRequested;
@@ -211,41 +202,12 @@ final class ActorVM<S> implements VirtualMachine {
    * @return whether it was queued, or why not
    */
   Offer offer(MailboxItem item, boolean bounded) {
-    return offer(item, bounded, false);
-  }
-
-  /**
-   * Queues a mailbox item; when {@code here}, the mailbox is idle and the actor current (active, not stale, not
-   * behind a version the store holds), the item's turn starts on the calling thread, which goes as far as
-   * sending its commit (see {@link GroupCommit.Progress}): a thread hand-off less per command. A turn that
-   * would block goes on on the runtime's executor.
-   *
-   * @param item the command or control request
-   * @param bounded whether the mailbox capacity applies (commands)
-   * @param here whether the item's turn may start on the calling thread (a relayed command whose sender lets
-   *     the runtime decide it there)
-   * @return whether it was queued, or why not
-   */
-  Offer offer(MailboxItem item, boolean bounded, boolean here) {
     int before = count(bounded);
     if (before < 0) {
       return before == REFUSED_CLOSED ? Offer.CLOSED : Offer.FULL;
     }
-    if (here && before == 0 && !draining && isCurrent()) {
-      queue.offer(item); // the mailbox was empty and is now this thread's: its turn runs here
-      int taken = processNext(queue.poll(), true);
-      if (taken != DETACHED && release(taken, false)) {
-        actor.ctx.rt.dispatcher.schedule(this);
-      }
-    } else {
-      enqueue(item, before);
-    }
+    enqueue(item, before);
     return Offer.QUEUED;
-  }
-
-  /** Whether the actor can decide without reading the store first. Only for the mailbox's owner. */
-  private boolean isCurrent() {
-    return actor.active && !actor.stale && knownVersion <= actor.version;
   }
 
   private static final int REFUSED_CLOSED = -1;
@@ -297,7 +259,7 @@ final class ActorVM<S> implements VirtualMachine {
     if (first == null && (first = awaitSender()) == null) {
       return false; // the sender still to queue its counted item schedules the VM
     }
-    int taken = processNext(first, false);
+    int taken = processNext(first);
     return taken != DETACHED && release(taken, true);
   }
 
@@ -323,7 +285,7 @@ final class ActorVM<S> implements VirtualMachine {
     return false;
   }
 
-  /** Ends a turn that went on off its worker (from its commit's acknowledgement, or on a task of its own). */
+  /** Ends a turn that went on off its worker (from its commit's acknowledgement). */
   private void endDetachedTurn(int taken) {
     if (release(taken, false)) {
       actor.ctx.rt.dispatcher.schedule(this);
@@ -345,16 +307,15 @@ final class ActorVM<S> implements VirtualMachine {
     return queue.poll();
   }
 
-  /** What {@link #processNext} answers for a turn that goes on off the calling thread and ends itself. */
+  /** What {@link #processNext} answers for a turn that goes on off its worker and ends itself. */
   private static final int DETACHED = -1;
 
   /**
    * Processes the next item, with the commands queued behind it when it is a command.
    *
-   * @param here whether the calling thread must not block (see {@link #offer(MailboxItem, boolean, boolean)})
    * @return the items taken, or {@link #DETACHED}
    */
-  private int processNext(MailboxItem first, boolean here) {
+  private int processNext(MailboxItem first) {
     if (!(first instanceof QueuedCommand command)) {
       processControl(first);
       return 1;
@@ -373,7 +334,7 @@ final class ActorVM<S> implements VirtualMachine {
     }
     int taken = batch.size();
     actor.ctx.meters.batchTaken(taken, pending);
-    if (answerExpired(batch) && !processCommands(batch, taken, here)) {
+    if (answerExpired(batch) && !processCommands(batch, taken)) {
       return DETACHED;
     }
     return taken;
@@ -409,16 +370,13 @@ final class ActorVM<S> implements VirtualMachine {
   /**
    * Decides and commits a batch.
    *
-   * @param taken the items of the turn (ended with them when the batch goes on elsewhere)
-   * @param here whether this thread must not block: the batch then goes elsewhere when it would
-   * @return whether every reply is complete; otherwise the batch goes on off this thread and ends the turn
+   * @param taken the items of the turn (ended with them when the batch goes on off this thread)
+   * @return whether every reply is complete; otherwise the batch waits for its commit's acknowledgement, which
+   *     ends the turn
    */
-  private boolean processCommands(List<QueuedCommand> batch, int taken, boolean here) {
+  private boolean processCommands(List<QueuedCommand> batch, int taken) {
     actor.ctx.rt.registry.touch(this);
     try {
-      if (here && !isCurrent()) {
-        return detach(batch, taken);
-      }
       boolean fresh = ensureActive();
       long known = knownVersion;
       if (actor.stale || known > actor.version) {
@@ -430,27 +388,13 @@ final class ActorVM<S> implements VirtualMachine {
         }
       }
       GroupCommit<S> commit = new GroupCommit<>(actor, key, batch, () -> endDetachedTurn(taken));
-      return switch (commit.run(fresh, here)) {
-        case DONE -> true;
-        case WAITING -> false;
-        case BLOCKS -> detach(batch, taken);
-      };
+      return commit.run(fresh) == GroupCommit.Progress.DONE;
     } catch (RuntimeException | Error e) {
       // also Errors (a StackOverflowError in a behaviour): an escaping throwable would end the drain without
       // releasing the mailbox, and the actor would answer TIMEOUT for ever
       GroupCommit.failBatch(key, batch, e);
       return true;
     }
-  }
-
-  /** Runs a batch that must not run on the calling thread on the runtime's executor; @return false */
-  private boolean detach(List<QueuedCommand> batch, int taken) {
-    execute(() -> {
-      if (processCommands(batch, taken, false)) {
-        endDetachedTurn(taken);
-      }
-    });
-    return false;
   }
 
   private void processControl(MailboxItem item) {

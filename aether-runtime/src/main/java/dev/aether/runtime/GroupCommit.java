@@ -41,13 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The one commit of a batch goes through {@link dev.aether.store.EventStore#appendAsync} and the caller's
  * thread waits for it. When every command of the batch only has its reply relayed ({@link
- * Runtime#sendMessageToRelay}) and no reply needs a read of the store (a duplicate's events), nobody waits:
+ * CommandGateway#sendMessageToRelay}) and no reply needs a read of the store (a duplicate's events), nobody waits:
  * {@link #run} answers {@link Progress#WAITING} and the thread that completes the append (the store's
  * acknowledgement thread) moves the actor past the commit and then completes the replies, so whoever sees a
  * reply sees the committed state; a snapshot due, and every failure of that append (handled as below), go on
- * on the runtime's executor. Then {@code settled} ends the mailbox turn. Such a batch may also be run by a
- * thread that must not block at all ({@code here}): it goes as far as sending its commit, or, when it would
- * need a blocking step first, stops before answering anything ({@link Progress#BLOCKS}).
+ * on the runtime's executor. Then {@code settled} ends the mailbox turn.
  *
  * <p>A command never gets another command's error. A commit the store refuses as too large
  * ({@link CommitTooLargeException}) is split at command boundaries, using the per-event sizes the store
@@ -126,13 +124,7 @@ final class GroupCommit<S> {
      * The batch waits for its commit's acknowledgement; what is left runs from it (on the acknowledging thread
      * when the commit is stored, on the runtime's executor otherwise), and then {@code settled} runs.
      */
-    WAITING,
-    /**
-     * Only when run {@code here}: the batch needs a step that may block before its commit (a freshness read, a
-     * duplicate's events, a reply that must not complete on the acknowledging thread); nothing was answered or
-     * stored: run the batch again on a thread where blocking is harmless.
-     */
-    BLOCKS
+    WAITING
   }
 
   /**
@@ -140,29 +132,13 @@ final class GroupCommit<S> {
    *
    * @param fresh whether the actor's state was just read from the store (activated or caught up), so an
    *     outcome without events needs no freshness check
-   * @param here whether the calling thread must not block (a relay sender's thread, see {@link
-   *     Runtime#sendMessageToRelay(RuntimeMessage, boolean)}): then the batch goes only as far as sending its
-   *     commit, and answers {@link Progress#BLOCKS} when it would need more
    * @return how far it got; after {@link Progress#WAITING}, {@code settled} runs once every reply is complete
    */
-  Progress run(boolean fresh, boolean here) {
+  Progress run(boolean fresh) {
     caughtUp = fresh;
     round = 1;
     Plan<S> plan = decideAll();
-    if (here && blocksBeforeCommit(plan)) {
-      return Progress.BLOCKS;
-    }
     return proceed(plan, attempt(plan));
-  }
-
-  /**
-   * Whether sending a plan's commit needs a step that may block before, or the replies a thread that may block:
-   * a reply that must not complete on the acknowledging thread, a duplicate's events to read, an outcome
-   * without events to confirm on the store's latest version.
-   */
-  private boolean blocksBeforeCommit(Plan<S> plan) {
-    return isolate || !answersOnAcknowledgement(plan)
-        || plan.events.isEmpty() && plan.stateOutcomes > 0 && !caughtUp;
   }
 
   /** One attempt of a decided plan: answers it, checks its freshness, or stores it. */
@@ -323,7 +299,7 @@ final class GroupCommit<S> {
 
   /**
    * Whether the batch's replies may complete on the store's acknowledgement thread: every command's caller
-   * only relays its reply ({@link Runtime#sendMessageToRelay}), and no reply needs a read of the store (a
+   * only relays its reply ({@link CommandGateway#sendMessageToRelay}), and no reply needs a read of the store (a
    * duplicate's events), which must not run on that thread.
    */
   private boolean answersOnAcknowledgement(Plan<S> plan) {

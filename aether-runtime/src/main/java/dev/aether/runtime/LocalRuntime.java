@@ -143,16 +143,16 @@ final class LocalRuntime implements Runtime {
   @Override
   public CompletableFuture<CommandResult> sendMessage(RuntimeMessage message) {
     long sent = rt.metrics.commandSent();
-    return rt.metrics.commandReplied(sent, send(message, false, false), message);
+    return rt.metrics.commandReplied(sent, send(message, false), message);
   }
 
   @Override
-  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message, boolean decideHere) {
+  public CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message) {
     long sent = rt.metrics.commandSent();
-    return rt.metrics.commandReplied(sent, send(message, true, decideHere), message);
+    return rt.metrics.commandReplied(sent, send(message, true), message);
   }
 
-  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay, boolean here) {
+  private CompletableFuture<CommandResult> send(RuntimeMessage message, boolean relay) {
     Checks.notNull(message, "message");
     String commandId = message.commandId();
     if (state.get() != RUNNING) {
@@ -175,11 +175,10 @@ final class LocalRuntime implements Runtime {
       return rejected(commandId, RejectionReason.NOT_OWNER, "actor " + message.target()
           + " is not placed on this node; resend the command to its owner");
     }
-    return models.observe(message, route(ctx, message, relay, here));
+    return models.observe(message, route(ctx, message, relay));
   }
 
-  private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message, boolean relay,
-      boolean here) {
+  private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message, boolean relay) {
     CompletableFuture<CommandResult> reply = new CompletableFuture<>();
     QueuedCommand queued = withTimeout(message, reply, relay);
     if (queued == null) {
@@ -195,7 +194,7 @@ final class LocalRuntime implements Runtime {
             + " was moved from this node while the command was routed; resend the command to its owner"));
         return reply;
       }
-      switch (vm.offer(queued, true, here)) {
+      switch (vm.offer(queued, true)) {
         case QUEUED -> {
           return reply;
         }

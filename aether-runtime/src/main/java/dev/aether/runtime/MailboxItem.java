@@ -28,7 +28,7 @@ sealed interface MailboxItem {
      * @param reply completed with the outcome
      * @param timeout the command timeout
      * @param limit which limit the timeout is, for its message
-     * @param relay whether the reply's callbacks only relay it and never block ({@link Runtime#sendMessageToRelay}),
+     * @param relay whether the reply's callbacks only relay it and never block ({@link CommandGateway#sendMessageToRelay}),
      *     so it may complete on the store's acknowledgement thread
      */
     QueuedCommand(RuntimeMessage message, CompletableFuture<CommandResult> reply, Duration timeout, Limit limit,

@@ -58,17 +58,6 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
    */
   void start();
 
-  /**
-   * Sends a command as {@link #sendMessageToRelay(RuntimeMessage, boolean)} does, without deciding it on the
-   * calling thread.
-   *
-   * @param message the command
-   * @return completes with the outcome; never exceptionally
-   */
-  default CompletableFuture<CommandResult> sendMessageToRelay(RuntimeMessage message) {
-    return sendMessageToRelay(message, false);
-  }
-
   /** @return whether the runtime is started and not closed */
   boolean isRunning();
 

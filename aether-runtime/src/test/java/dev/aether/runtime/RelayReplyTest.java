@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,9 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Runtime#sendMessageToRelay}: the reply completes from the store's acknowledgement (here: the test
- * thread completing {@link EventStore#appendAsync}'s future), with the VM's state already past the command;
- * {@link Runtime#sendMessage} keeps completing on the actor's thread; a failed acknowledgement is handled as a
- * failed synchronous append is.
+ * thread completing {@link EventStore#appendAsync}'s future), with the VM's state already past the command, and
+ * the actor's worker does not wait for it; {@link Runtime#sendMessage} keeps completing on the actor's thread; a
+ * failed acknowledgement is handled as a failed synchronous append is.
  */
 class RelayReplyTest {
 
@@ -114,83 +113,6 @@ class RelayReplyTest {
   }
 
   @Test
-  void decidedHere_onAnIdleCurrentActor_theCommitIsSentBeforeTheCallReturns_andTheAnswerComesFromTheAcknowledgement() {
-    runtime.start();
-    accepted(runtime.sendMessage(Bank.open("relay")));
-    awaitIdle(); // the reply comes before the turn releases the mailbox
-    store.appendedOn.clear();
-    store.holding = true;
-
-    CompletableFuture<CommandResult> reply = runtime.sendMessageToRelay(Bank.deposit("relay", 5), true);
-
-    assertThat(store.held).as("decided and sent on this thread, no hand-off").hasSize(1);
-    assertThat(store.appendedOn).containsExactly(Thread.currentThread());
-    assertThat(reply).isNotDone();
-    store.acknowledgeAll();
-    assertThat(accepted(reply).newVersion()).isEqualTo(2);
-    // the turn ended with the acknowledgement: the next command is decided here as well, on the new state
-    awaitIdle();
-    CompletableFuture<CommandResult> next = runtime.sendMessageToRelay(Bank.deposit("relay", 7), true);
-    assertThat(store.held).hasSize(1);
-    store.acknowledgeAll();
-    assertThat(accepted(next).newVersion()).isEqualTo(3);
-    assertThat(store.appendedOn).containsOnly(Thread.currentThread());
-    assertThat(runtime.registry().get(KEY).orElseThrow().getState()).containsEntry("balance", 12L);
-  }
-
-  @Test
-  void decidedHere_behindACommitInFlight_theCommandQueues_andTheActorsWorkerDecidesItAfterTheAcknowledgement() {
-    runtime.start();
-    accepted(runtime.sendMessage(Bank.open("relay")));
-    awaitIdle(); // the reply comes before the turn releases the mailbox
-    store.appendedOn.clear();
-    store.holding = true;
-    CompletableFuture<CommandResult> first = runtime.sendMessageToRelay(Bank.deposit("relay", 5), true);
-
-    CompletableFuture<CommandResult> second = runtime.sendMessageToRelay(Bank.deposit("relay", 7), true);
-
-    assertThat(store.held).as("the mailbox is busy until the first commit's acknowledgement").hasSize(1);
-    store.acknowledgeAll();
-    eventually().until(() -> store.held.size() == 1);
-    assertThat(store.appendedOn.get(1)).as("the second turn, on the actor's worker").isNotSameAs(Thread.currentThread());
-    store.acknowledgeAll();
-    assertThat(accepted(first).newVersion()).isEqualTo(2);
-    assertThat(accepted(second).newVersion()).isEqualTo(3);
-  }
-
-  @Test
-  void decidedHere_onAPassivatedActor_activatesOnTheRuntimesThreads_notOnTheCallers() {
-    runtime.start();
-    accepted(runtime.sendMessage(Bank.open("relay")));
-    awaitIdle(); // the reply comes before the turn releases the mailbox
-    runtime.registry().get(KEY).orElseThrow().stop().join();
-    eventually().until(() -> runtime.registry().get(KEY).isEmpty());
-    store.appendedOn.clear();
-
-    CommandResult.Accepted deposit = accepted(runtime.sendMessageToRelay(Bank.deposit("relay", 5), true));
-
-    assertThat(deposit.newVersion()).isEqualTo(2);
-    assertThat(store.appendedOn).hasSize(1).doesNotContain(Thread.currentThread());
-  }
-
-  @Test
-  void decidedHere_aRefusalIsConfirmedOnTheStoresLatestVersion_offTheCallersThread() {
-    runtime.start();
-    accepted(runtime.sendMessage(Bank.open("relay")));
-    awaitIdle(); // the reply comes before the turn releases the mailbox
-    // another writer deposits: this runtime's VM does not know (its state says the balance is 0)
-    store.inner.append(Bank.stream("relay"), 1, List.of(Event.builder().eventType("Deposited")
-        .streamId(Bank.stream("relay")).version(2).data(Map.of("amount", 50L)).build()));
-    store.latestVersionReadOn.clear();
-
-    CommandResult.Accepted withdrawal = accepted(runtime.sendMessageToRelay(Bank.withdraw("relay", 30), true));
-
-    assertThat(withdrawal.newVersion()).as("decided again on the caught-up state").isEqualTo(3);
-    assertThat(store.latestVersionReadOn).isNotEmpty().doesNotContain(Thread.currentThread());
-    assertThat(store.appendedOn.getLast()).isNotSameAs(Thread.currentThread());
-  }
-
-  @Test
   void aRelayedBatch_doesNotHoldItsWorker_whileItsCommitWaitsForTheAcknowledgement() {
     ExecutorService oneThread = Executors.newSingleThreadExecutor();
     try (Runtime single = Runtime.builder().eventStore(store).behavior(Bank.behavior()).executor(oneThread).build()) {
@@ -214,46 +136,57 @@ class RelayReplyTest {
   }
 
   @Test
-  void decidedHere_aFailedAcknowledgement_isResolvedOnTheRuntimesThreads_andAResendIsADuplicate() {
+  void aCommandQueuedBehindARelayedCommit_isDecidedOnceTheAcknowledgementEndsTheTurn() {
     runtime.start();
     accepted(runtime.sendMessage(Bank.open("relay")));
-    awaitIdle(); // the reply comes before the turn releases the mailbox
     store.holding = true;
-    RuntimeMessage deposit = Bank.deposit("relay", 5, "relay-deposit-here");
-    CompletableFuture<CommandResult> reply = runtime.sendMessageToRelay(deposit, true);
-    assertThat(store.held).hasSize(1);
+    CompletableFuture<CommandResult> first = runtime.sendMessageToRelay(Bank.deposit("relay", 5));
+    eventually().until(() -> store.held.size() == 1);
 
-    store.failAll(new OutcomeUnknownException(Bank.stream("relay"), "no acknowledgement in time", null));
+    CompletableFuture<CommandResult> second = runtime.sendMessageToRelay(Bank.deposit("relay", 7));
+    assertThat(store.held).as("one turn at a time: the second waits for the first's acknowledgement").hasSize(1);
 
-    assertThat(rejected(reply).reason().isTransient()).isTrue();
-    store.holding = false;
-    awaitIdle();
-    CommandResult.Accepted resent = accepted(runtime.sendMessageToRelay(deposit, true));
-    assertThat(resent.duplicate()).isTrue();
-    assertThat(resent.newVersion()).isEqualTo(2);
-    assertThat(store.inner.getEvents(Bank.stream("relay"), 0)).extracting(Event::version).containsExactly(1L, 2L);
+    store.acknowledgeNext(); // only the first: the second's commit may be sent from within this call
+    eventually().until(() -> store.held.size() == 1); // the second, in a turn of its own
+    store.acknowledgeNext();
+    assertThat(accepted(first).newVersion()).isEqualTo(2);
+    assertThat(accepted(second).newVersion()).isEqualTo(3);
+    assertThat(runtime.registry().get(KEY).orElseThrow().getState()).containsEntry("balance", 12L);
   }
 
-  private void awaitIdle() {
-    eventually().until(() -> runtime.registry().get(KEY).map(vm -> ((ActorVM<?>) vm).isIdle()).orElse(true));
+  @Test
+  void aStop_waitsForTheRelayedCommitInFlight_thenStoresItsSnapshot() {
+    runtime.start();
+    accepted(runtime.sendMessage(Bank.open("relay")));
+    store.holding = true;
+    CompletableFuture<CommandResult> deposit = runtime.sendMessageToRelay(Bank.deposit("relay", 5));
+    eventually().until(() -> store.held.size() == 1);
+
+    CompletableFuture<Void> stopped = runtime.registry().get(KEY).orElseThrow().stop();
+    assertThat(stopped).as("the turn still holds the mailbox").isNotDone();
+
+    store.acknowledgeAll();
+    stopped.join();
+    assertThat(accepted(deposit).newVersion()).isEqualTo(2);
+    eventually().until(() -> runtime.registry().get(KEY).isEmpty());
+    store.holding = false;
+    assertThat(accepted(runtime.sendMessage(Bank.deposit("relay", 1))).newVersion()).isEqualTo(3);
+    assertThat(runtime.registry().get(KEY).orElseThrow().getState()).containsEntry("balance", 6L);
   }
 
   /**
    * An in-memory store whose {@link #appendAsync} stores at once and, while {@link #holding}, completes its
-   * future only when the test acknowledges it; it notes the threads that append and read the latest version.
+   * future only when the test acknowledges it.
    */
   private static final class AcknowledgingStore implements EventStore {
     final InMemoryEventStore inner = InMemoryEventStore.create();
     final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
-    final List<Thread> appendedOn = new CopyOnWriteArrayList<>();
-    final List<Thread> latestVersionReadOn = new CopyOnWriteArrayList<>();
     volatile boolean holding;
 
     record Held(CompletableFuture<Long> future, long version) {}
 
     @Override
     public CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
-      appendedOn.add(Thread.currentThread());
       long version;
       try {
         version = inner.append(streamId, expectedVersion, events);
@@ -266,6 +199,11 @@ class RelayReplyTest {
       CompletableFuture<Long> future = new CompletableFuture<>();
       held.add(new Held(future, version));
       return future;
+    }
+
+    void acknowledgeNext() {
+      Held h = held.poll();
+      h.future().complete(h.version());
     }
 
     void acknowledgeAll() {
@@ -302,7 +240,6 @@ class RelayReplyTest {
 
     @Override
     public long getLatestVersion(String streamId) {
-      latestVersionReadOn.add(Thread.currentThread());
       return inner.getLatestVersion(streamId);
     }
   }

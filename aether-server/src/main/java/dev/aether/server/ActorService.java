@@ -83,8 +83,8 @@ final class ActorService implements HttpService {
   private CommandResult send(RuntimeMessage message, Duration timeout) {
     try {
       // The gateway answers TIMEOUT itself at the deadline; the margin only guards against a lost answer. This
-      // request's own (virtual) thread waits and only relays the outcome: the command may be decided right here
-      return node.gateway().sendMessageToRelay(message, true).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      // request's own thread waits and only relays the outcome: it may complete on the store's acknowledgement
+      return node.gateway().sendMessageToRelay(message).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new ApiException(504, "TIMEOUT", "no outcome within " + timeout + "; resend with the same "
           + "Idempotency-Key (" + message.commandId() + ")");
