@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The VM of one actor: a lock-free mailbox drained one turn at a time by the runtime's {@link DrainDispatcher},
@@ -50,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ActorVM<S> implements VirtualMachine {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ActorVM.class);
   private static final int CLOSED = Integer.MIN_VALUE;
   private static final VarHandle PENDING;
   private static final VarHandle STOPPED;
@@ -484,12 +480,7 @@ final class ActorVM<S> implements VirtualMachine {
   }
 
   private void execute(Runnable task) {
-    try {
-      actor.ctx.rt.executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      LOG.warn("executor refused work for {}; running it on the caller's thread", key);
-      task.run();
-    }
+    actor.ctx.rt.execute(task, key);
   }
 
   @Override

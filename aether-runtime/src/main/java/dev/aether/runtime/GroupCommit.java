@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -267,11 +266,7 @@ final class GroupCommit<S> {
   }
 
   private void execute(Runnable task) {
-    try {
-      actor.ctx.rt.executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run(); // the runtime is closing: finish here rather than leave the replies and the mailbox
-    }
+    actor.ctx.rt.execute(task, key);
   }
 
   /**

@@ -7,13 +7,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every VM of one runtime shares: stores, configuration, time, threads, the activation limit and the
  * registry, the metrics. Immutable holder; each member is thread-safe.
  */
 final class RuntimeServices {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RuntimeServices.class);
 
   final EventStore store;
   final Optional<SnapshotStore> snapshots;
@@ -45,5 +50,21 @@ final class RuntimeServices {
     this.registry = registry;
     this.metrics = RuntimeMetrics.of(meterRegistry, registry);
     this.meterRegistry = meterRegistry;
+  }
+
+  /**
+   * Runs a VM's task on the executor; when the executor refuses it (shut down while the runtime closes), on
+   * the calling thread, so that no reply and no mailbox is left behind.
+   *
+   * @param task the task
+   * @param key the actor, for the warning
+   */
+  void execute(Runnable task, ActorKey key) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.warn("executor refused work for {}; running it on the caller's thread", key);
+      task.run();
+    }
   }
 }
