@@ -143,7 +143,7 @@ final class GroupCommit<S> {
   /** One attempt of a decided plan: answers it, checks its freshness, or stores it. */
   private Next attempt(Plan<S> plan) {
     if (!plan.events.isEmpty()) {
-      return store(plan, conflicts);
+      return store(plan);
     }
     Next next = plan.stateOutcomes == 0 || caughtUp ? Next.DONE : freshness(plan);
     if (next == Next.DONE) {
@@ -204,9 +204,9 @@ final class GroupCommit<S> {
    *
    * @return what to do next
    */
-  private Next store(Plan<S> plan, int conflictsBefore) {
+  private Next store(Plan<S> plan) {
     if (isolate && plan.pendingWithEvents() > 1) {
-      return storeInParts(plan, singles(plan), conflictsBefore);
+      return storeInParts(plan, singles(plan));
     }
     CompletableFuture<Long> stored;
     try {
@@ -220,7 +220,7 @@ final class GroupCommit<S> {
     }
     Throwable failed = awaitAppend(stored);
     if (failed != null) {
-      return failedAppend(plan, unchecked(failed), conflictsBefore);
+      return failedAppend(plan, unchecked(failed));
     }
     commitAndAnswer(plan);
     actor.snapshotIfDue();
@@ -235,7 +235,7 @@ final class GroupCommit<S> {
   private void acknowledged(Plan<S> plan, Throwable failure) {
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-      execute(() -> settle(() -> proceed(plan, failedAppend(plan, unchecked(cause), conflicts))));
+      execute(() -> settle(() -> proceed(plan, failedAppend(plan, unchecked(cause)))));
       return;
     }
     settle(() -> {
@@ -329,18 +329,18 @@ final class GroupCommit<S> {
   }
 
   /** The plan's one commit failed: resolve as the failure says (conflict, too large, isolate, or fail). */
-  private Next failedAppend(Plan<S> plan, RuntimeException failure, int conflictsBefore) {
+  private Next failedAppend(Plan<S> plan, RuntimeException failure) {
     if (failure instanceof VersionConflictException conflict) {
-      return conflicted(plan, conflict, conflictsBefore);
+      return conflicted(plan, conflict);
     }
     if (failure instanceof CommitTooLargeException tooLarge) {
-      return storeInParts(plan, packed(plan, tooLarge), conflictsBefore);
+      return storeInParts(plan, packed(plan, tooLarge));
     }
     if (!isTransient(failure)) {
       isolate = true; // it may be one command's fault: find out which, one commit per command
       List<Part> singles = singles(plan);
       if (singles.size() > 1) {
-        return storeInParts(plan, singles, conflictsBefore);
+        return storeInParts(plan, singles);
       }
       refuse(plan, singles.getFirst().firstCommand(), ActorFailure.reasonOf(failure), "storing the events of"
           + " command " + commandId(singles.getFirst().firstCommand()) + " failed: " + ActorFailure.describe(failure));
@@ -357,7 +357,7 @@ final class GroupCommit<S> {
    * large, or a non-transient failure of its own commit): the commands before it are settled, it is
    * rejected, and the rest is decided again on the state without it.
    */
-  private Next storeInParts(Plan<S> plan, List<Part> parts, int conflictsBefore) {
+  private Next storeInParts(Plan<S> plan, List<Part> parts) {
     for (Part part : parts) {
       if (part.refusal() != null) {
         refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, part.refusal());
@@ -367,7 +367,7 @@ final class GroupCommit<S> {
         actor.ctx.rt.store.append(actor.streamId, actor.version,
             plan.events.subList(part.fromEvent(), part.toEvent()));
       } catch (VersionConflictException conflict) {
-        return conflicted(plan, conflict, conflictsBefore);
+        return conflicted(plan, conflict);
       } catch (CommitTooLargeException tooLarge) {
         if (part.commands() == 1) {
           refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, tooLargeMessage(part.firstCommand(),
@@ -403,17 +403,17 @@ final class GroupCommit<S> {
     completeUpTo(plan, part.lastCommand());
   }
 
-  private Next conflicted(Plan<S> plan, VersionConflictException conflict, int conflictsBefore) {
+  private Next conflicted(Plan<S> plan, VersionConflictException conflict) {
     actor.ctx.meters.conflict();
     if (conflict.currentVersion() < actor.version) {
       plan.storeVersion = conflict.currentVersion();
       return Next.AHEAD;
     }
-    if (conflictsBefore < actor.ctx.rt.config.conflictRetries()) {
+    if (conflicts < actor.ctx.rt.config.conflictRetries()) {
       return Next.CONFLICT;
     }
     actor.stale = true; // behind another writer: catch up before the next decision, not after its conflict
-    failPending(plan, RejectionReason.CONFLICT, conflictMessage(conflict, conflictsBefore + 1));
+    failPending(plan, RejectionReason.CONFLICT, conflictMessage(conflict, conflicts + 1));
     return Next.DONE;
   }
 
