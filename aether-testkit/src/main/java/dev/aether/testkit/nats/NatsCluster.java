@@ -22,14 +22,15 @@ import java.util.regex.Pattern;
  *     connect(cluster.url());            // all three client URLs, comma-separated
  *     cluster.server(0).kill();          // crash a node
  *     cluster.server(0).restart();       // same ports, name and store
- *     cluster.awaitHealthy();            // routes back and a JetStream meta leader known
+ *     cluster.awaitHealthy();            // routes back, one meta leader that counts every node as a peer
  * }
  * }</pre>
  *
  * <p>Each node is a {@link NatsServer} with its own store directory, a distinct server name and the
  * same cluster name; nodes route to each other on free 127.0.0.1 cluster ports. {@link Builder#start()}
  * returns once {@link #awaitHealthy()} holds: every node healthy, routed to all the others, and
- * following one JetStream meta leader.
+ * following one JetStream meta leader that lists every other node as an online peer, so that a stream with
+ * as many replicas as there are nodes can be placed.
  *
  * <p>Thread-safety: the node list never changes; each node guards its own lifecycle.
  */
@@ -45,6 +46,11 @@ public final class NatsCluster implements AutoCloseable {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final Pattern ROUTE_PEER = Pattern.compile("\"remote_id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern LEADER = Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"leader\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern META_REPLICAS =
+            Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^\\[]*?\"replicas\"\\s*:\\s*\\[([^\\]]*)\\]");
+    private static final Pattern PEER = Pattern.compile("\\{[^}]*\\}");
+    private static final Pattern PEER_NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern PEER_OFFLINE = Pattern.compile("\"offline\"\\s*:\\s*true");
 
     private final String name;
     private final List<NatsServer> servers;
@@ -126,7 +132,9 @@ public final class NatsCluster implements AutoCloseable {
     /**
      * Waits, up to the form timeout, until every running node answers {@code /healthz} with 200, has a
      * route to every other running node, and follows the same JetStream meta leader, which is a running
-     * node. Call it after stopping, killing or restarting a node.
+     * node and lists every other running node as an online peer of the meta group: the peers a stream's
+     * replicas are placed on (until it does, creating a stream with a replica on every node is refused
+     * with "no suitable peers for placement"). Call it after stopping, killing or restarting a node.
      *
      * @throws NatsServerException when the cluster is not healthy in time; the message says which node
      *                             is not and why
@@ -219,15 +227,45 @@ public final class NatsCluster implements AutoCloseable {
                 return Optional.of(server.name() + " has routes to " + peers + " servers, expected "
                         + expectedRoutes);
             }
-            Matcher leader = LEADER.matcher(Monitor.get(server.monitorPort(), "/jsz").body());
+            String jsz = Monitor.get(server.monitorPort(), "/jsz").body();
+            Matcher leader = LEADER.matcher(jsz);
             if (!leader.find() || !runningNames.contains(leader.group(1))) {
                 return Optional.of(server.name() + " follows no running meta leader");
             }
             leaders.add(leader.group(1));
+            if (leader.group(1).equals(server.name())) {
+                Set<String> missing = new HashSet<>(runningNames);
+                missing.remove(server.name());
+                missing.removeAll(onlineMetaPeers(jsz));
+                if (!missing.isEmpty()) {
+                    return Optional.of("meta leader " + server.name() + " does not list " + missing
+                            + " as online peers");
+                }
+            }
             return Optional.empty();
         } catch (IOException | NatsServerException e) {
             return Optional.of(server.name() + " monitoring failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * The names of the peers a meta leader's {@code /jsz} answer lists under {@code meta_cluster.replicas}
+     * without marking them offline (the leader itself is not among them). Empty when the answer has no such
+     * list, as a follower's has not.
+     */
+    static Set<String> onlineMetaPeers(String jsz) {
+        Matcher replicas = META_REPLICAS.matcher(jsz);
+        Set<String> online = new HashSet<>();
+        if (replicas.find()) {
+            Matcher peer = PEER.matcher(replicas.group(1));
+            while (peer.find()) {
+                Matcher name = PEER_NAME.matcher(peer.group());
+                if (name.find() && !PEER_OFFLINE.matcher(peer.group()).find()) {
+                    online.add(name.group(1));
+                }
+            }
+        }
+        return online;
     }
 
     /**

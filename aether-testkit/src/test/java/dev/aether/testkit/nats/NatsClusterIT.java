@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,6 +24,7 @@ class NatsClusterIT {
         }
         assertThat(cluster.metaLeader()).hasValueSatisfying(leader ->
                 assertThat(cluster.servers()).extracting(NatsServer::name).contains(leader));
+        assertThat(onlinePeersOfTheMetaLeader(cluster)).hasSize(2);
     }
 
     @Test
@@ -44,6 +46,7 @@ class NatsClusterIT {
 
         assertThat(node.port()).isEqualTo(port);
         assertThat(cluster.servers()).allSatisfy(n -> assertThat(routes(n)).isEqualTo(2));
+        assertThat(onlinePeersOfTheMetaLeader(cluster)).hasSize(2);
     }
 
     @Test
@@ -62,6 +65,7 @@ class NatsClusterIT {
 
         assertThat(leaderNode.isRunning()).isTrue();
         assertThat(routes(leaderNode)).isEqualTo(2);
+        assertThat(onlinePeersOfTheMetaLeader(cluster)).contains(leader);
     }
 
     @Test
@@ -74,6 +78,13 @@ class NatsClusterIT {
 
         assertThat(cluster.servers()).noneMatch(NatsServer::isRunning);
         assertThat(stores).allSatisfy(store -> assertThat(store).doesNotExist());
+    }
+
+    /** The peers the meta leader would place a stream's replicas on, itself excluded. */
+    private static Set<String> onlinePeersOfTheMetaLeader(NatsCluster cluster) {
+        String leader = cluster.metaLeader().orElseThrow();
+        NatsServer node = cluster.servers().stream().filter(n -> n.name().equals(leader)).findFirst().orElseThrow();
+        return NatsCluster.onlineMetaPeers(node.monitor("/jsz"));
     }
 
     private static long routes(NatsServer node) {

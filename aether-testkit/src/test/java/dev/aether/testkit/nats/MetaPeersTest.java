@@ -1,0 +1,52 @@
+package dev.aether.testkit.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Reading a meta leader's peers from its {@code /jsz} answer, as nats-server 2.10 prints it. */
+class MetaPeersTest {
+
+    private static final String LEADER_JSZ = """
+            {
+              "server_id": "NDX",
+              "meta_cluster": {
+                "name": "c",
+                "leader": "n2",
+                "peer": "44jzkV9D",
+                "replicas": [
+                  {
+                    "name": "n1",
+                    "current": true,
+                    "active": 178749855,
+                    "peer": "fjFyEjc1"
+                  },
+                  {
+                    "name": "n3",
+                    "current": false,
+                    "offline": true,
+                    "active": 0,
+                    "peer": "BXScrY9i"
+                  },
+                  {"name":"n4","current":true,"active":1,"peer":"Zq"}
+                ],
+                "cluster_size": 4,
+                "pending": 0
+              }
+            }
+            """;
+
+    @Test
+    void theLeadersListedPeers_areOnline_unlessMarkedOffline() {
+        assertThat(NatsCluster.onlineMetaPeers(LEADER_JSZ)).containsExactlyInAnyOrder("n1", "n4");
+    }
+
+    @Test
+    void aFollowersAnswer_listsNoPeers() {
+        String follower = """
+                {"server_id":"NDY","meta_cluster":{"name":"c","leader":"n2","peer":"44jzkV9D","cluster_size":3}}
+                """;
+
+        assertThat(NatsCluster.onlineMetaPeers(follower)).isEmpty();
+    }
+}
