@@ -316,7 +316,13 @@ final class ActorVM<S> implements VirtualMachine {
       processControl(first);
       return 1;
     }
-    if (draining) {
+    if (draining || !actor.ctx.rt.placement.allows(key)) {
+      // not decided here: a drain's queue, or a node that lost the actor's shard without a drain (paused past
+      // its lease): the new owner may have answered these commands already, and a write of ours would
+      // only be fenced by the store if the new owner wrote too
+      if (!draining) {
+        actor.stale = true; // another node may write before this one serves the actor again
+      }
       command.complete(CommandResult.Rejected.of(command.message().commandId(), RejectionReason.NOT_OWNER,
           "actor " + key + " moved away from this node while the command was queued; resend it to its owner"));
       return 1;

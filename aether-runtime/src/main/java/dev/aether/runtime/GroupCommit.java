@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code conflictRetries} is: so no such outcome rests on a stale state, and a command id that another writer
  * already applied is answered as a duplicate instead of being decided again on the old state. A failed write
  * marks the actor stale, so the next batch catches up first (an unknown outcome may have stored the events;
- * their command ids then make a resent command a duplicate).
+ * their command ids then make a resent command a duplicate). Before deciding again (after a conflict, a stale
+ * freshness check or a partly stored batch) it asks the runtime's placement once more: when the actor's shard
+ * moved away meanwhile, the commands not settled yet are answered {@link RejectionReason#NOT_OWNER} instead.
  *
  * <p>The one commit of a batch goes through {@link dev.aether.store.EventStore#appendAsync} and the caller's
  * thread waits for it. When every command of the batch only has its reply relayed ({@link
@@ -190,6 +192,14 @@ final class GroupCommit<S> {
           caughtUp = true;
         }
         case REDECIDE, DONE, WAITING -> { }
+      }
+      if (!actor.ctx.rt.placement.allows(key)) {
+        // the shard moved away while this batch waited on the store: deciding again here could apply a
+        // command that its new owner has answered already
+        actor.stale = true;
+        failPending(plan, RejectionReason.NOT_OWNER, "actor " + key + " moved away from this node while the"
+            + " command was decided; nothing was stored for it: resend it to its owner");
+        return Progress.DONE;
       }
       round++;
       plan = decideAll();

@@ -52,16 +52,14 @@ final class LocalRuntime implements Runtime {
   private final SystemScheduler ownedScheduler;
   private final ModelSupport models;
   private final CommandGateway reactionGateway;
-  private volatile ActorPlacement placement;
   private volatile Scheduler.Cancellable sweep;
   private volatile Subscription feed;
 
   private LocalRuntime(RuntimeServices rt, ExecutorService ownedExecutor, SystemScheduler ownedScheduler,
-      ModelSupport models, CommandGateway reactionGateway, ActorPlacement placement) {
+      ModelSupport models, CommandGateway reactionGateway) {
     this.rt = rt;
     this.models = models;
     this.reactionGateway = reactionGateway;
-    this.placement = placement;
     this.ownedExecutor = ownedExecutor;
     this.ownedScheduler = ownedScheduler;
   }
@@ -74,10 +72,10 @@ final class LocalRuntime implements Runtime {
         : Optional.ofNullable(b.eventStore instanceof SnapshotStore s ? s : null);
     RuntimeServices rt = new RuntimeServices(b.eventStore, snapshots, b.config, b.clock,
         b.executor == null ? ownedExecutor : b.executor, b.scheduler == null ? ownedScheduler : b.scheduler,
-        new ActorRegistry(b.clock), b.meterRegistry);
+        new ActorRegistry(b.clock), b.meterRegistry, b.placement);
     LocalRuntime runtime = new LocalRuntime(rt, ownedExecutor, ownedScheduler,
         new ModelSupport(b.readModelStore == null ? InMemoryReadModelStore.create() : b.readModelStore),
-        b.reactionGateway, b.placement);
+        b.reactionGateway);
     try {
       b.behaviors.forEach(runtime::register);
       if (b.feedBus != null) {
@@ -171,7 +169,7 @@ final class LocalRuntime implements Runtime {
     if (refused != null) {
       return CompletableFuture.completedFuture(refused);
     }
-    if (!placement.allows(message.target())) {
+    if (!rt.placement.allows(message.target())) {
       return rejected(commandId, RejectionReason.NOT_OWNER, "actor " + message.target()
           + " is not placed on this node; resend the command to its owner");
     }
@@ -186,7 +184,7 @@ final class LocalRuntime implements Runtime {
     }
     while (true) {
       ActorVM<?> vm = vmOf(ctx, message.target());
-      if (!placement.allows(message.target())) {
+      if (!rt.placement.allows(message.target())) {
         // the actor moved away after the check in sendMessage: its drain may have run before this VM was
         // (re-)created here, so drain it now rather than serve it on the old owner
         drain(List.of(message.target()));
@@ -312,7 +310,7 @@ final class LocalRuntime implements Runtime {
 
   @Override
   public void setPlacement(ActorPlacement placement) {
-    this.placement = Checks.notNull(placement, "placement");
+    rt.placement = Checks.notNull(placement, "placement");
   }
 
   @Override

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every VM of one runtime shares: stores, configuration, time, threads, the activation limit and the
- * registry, the metrics. Immutable holder; each member is thread-safe.
+ * registry, the metrics, the placement. A holder whose members are thread-safe; all final but the placement,
+ * which the cluster sets once the node joins (a volatile read per batch).
  */
 final class RuntimeServices {
 
@@ -35,9 +36,16 @@ final class RuntimeServices {
   final RuntimeMetrics metrics;
   /** The registry given to the builder, or null: for what the runtime hosts (a model's reactions). */
   final MeterRegistry meterRegistry;
+  /**
+   * Whether an actor runs on this node: checked when a command is routed to its actor, and again before each
+   * decision (a batch, and each decision again after a conflict), so that a node that lost an actor's shard
+   * without draining it (paused past its lease, then resumed) does not decide the commands still queued.
+   */
+  volatile ActorPlacement placement;
 
   RuntimeServices(EventStore store, Optional<SnapshotStore> snapshots, RuntimeConfig config, Clock clock,
-      Executor executor, Scheduler scheduler, ActorRegistry registry, MeterRegistry meterRegistry) {
+      Executor executor, Scheduler scheduler, ActorRegistry registry, MeterRegistry meterRegistry,
+      ActorPlacement placement) {
     this.store = store;
     this.snapshots = snapshots;
     this.config = config;
@@ -50,6 +58,7 @@ final class RuntimeServices {
     this.registry = registry;
     this.metrics = RuntimeMetrics.of(meterRegistry, registry);
     this.meterRegistry = meterRegistry;
+    this.placement = placement;
   }
 
   /**

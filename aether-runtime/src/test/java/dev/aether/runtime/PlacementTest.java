@@ -99,6 +99,53 @@ class PlacementTest {
   }
 
   @Test
+  void commandsQueuedWhenThePlacementStopsAllowingTheActor_areNotDecided_evenWithoutADrain() throws Exception {
+    // a node paused past its lease: its shard went to another node while commands waited in the mailbox, and
+    // no drain ran here; once it runs again, deciding them could apply a command its new owner already answered
+    runtime.start();
+    accepted(runtime.sendMessage(Bank.open("q")));
+    CountDownLatch appending = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.beforeAppend = id -> {
+      store.beforeAppend = x -> {};
+      appending.countDown();
+      await(release);
+    };
+    CompletableFuture<CommandResult> inFlight = runtime.sendMessage(Bank.deposit("q", 1));
+    assertThat(appending.await(10, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<CommandResult>> queued = List.of(runtime.sendMessage(Bank.deposit("q", 2)),
+        runtime.sendMessage(Bank.withdraw("q", 1_000)));
+    elsewhere.add("q");
+    release.countDown();
+
+    assertThat(accepted(inFlight).newVersion()).isEqualTo(2);
+    assertThat(queued).allSatisfy(f -> assertThat(rejected(f).reason()).isEqualTo(RejectionReason.NOT_OWNER));
+    assertThat(store.getLatestVersion(Bank.stream("q"))).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchThatConflictsAfterThePlacementStoppedAllowingTheActor_isNotDecidedAgain() {
+    // the new owner wrote while this node's commit was on its way: catching up and deciding again here could
+    // apply a command that the new owner answered (a rejection writes nothing that would fence this node)
+    runtime.start();
+    accepted(runtime.sendMessage(Bank.open("r")));
+    store.beforeAppend = id -> {
+      store.beforeAppend = x -> {};
+      store.foreignAppend(id, "Deposited", java.util.Map.of("amount", 100));
+      elsewhere.add("r");
+    };
+
+    CommandResult.Rejected refused = rejected(runtime.sendMessage(Bank.deposit("r", 5)));
+
+    assertThat(refused.reason()).isEqualTo(RejectionReason.NOT_OWNER);
+    assertThat(refused.message()).contains("nothing was stored");
+    assertThat(store.getLatestVersion(Bank.stream("r"))).as("only the other writer's deposit").isEqualTo(2);
+    elsewhere.remove("r");
+    assertThat(accepted(runtime.sendMessage(Bank.deposit("r", 5))).newVersion())
+        .as("served here again, the actor caught up first").isEqualTo(3);
+  }
+
+  @Test
   void runtimeIsACommandGateway_forCodeThatOnlySendsCommands() {
     runtime.start();
     CommandGateway gateway = runtime;
