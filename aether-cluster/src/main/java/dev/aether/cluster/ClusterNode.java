@@ -283,8 +283,15 @@ public final class ClusterNode implements AutoCloseable {
     return map != null && owns(map, shard);
   }
 
+  /**
+   * Whether this node serves a shard: the map names it, its own lease is fresh, and its cluster connection is
+   * connected. Without that connection the node can neither renew nor answer, and the others declare it dead
+   * as soon as a probe meets no responders (about 50 ms, long before {@code deadAfter}), while its store's
+   * connection may still write: a node cut off from the cluster decides nothing more.
+   */
   private boolean owns(ShardMap map, int shard) {
-    return (self.equals(map.ownerId(shard)) && membership.selfFresh() && !stopped.get())
+    return (self.equals(map.ownerId(shard)) && membership.selfFresh() && !stopped.get()
+        && connection.getStatus() == Connection.Status.CONNECTED)
         || forcedOwnership.test(shard);
   }
 

@@ -107,6 +107,11 @@ final class ClusterFixture implements AutoCloseable {
     crashed.crash();
   }
 
+  /** Closes an in-JVM node's cluster connection under it; its store's connection stays open. */
+  void closeClusterConnection(String nodeId) throws InterruptedException {
+    connections.get(nodeId).getFirst().close();
+  }
+
   /** Closes an in-JVM node's connections (cluster and events) under it, without stopping the node. */
   void closeConnections(String nodeId) {
     for (Connection c : connections.remove(nodeId)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
@@ -45,6 +46,28 @@ class NodeCloseIT {
     cluster.awaitSettled("n1");
     assertThatCode(() -> cluster.crash("n1")).doesNotThrowAnyException(); // connections closed, then stopped
     assertThatCode(node::close).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aNodeCutOffFromTheCluster_decidesNothingMore_thoughItsStoreStillWrites() throws Exception {
+    // the others declare it dead at the first probe that meets no responders (about 50 ms), long before its own
+    // lease would go stale; deciding on, it could store a command that the new owner has just rejected
+    ClusterNode n1 = cluster.start("n1");
+    cluster.awaitSettled("n1");
+    long opened = accepted(n1.runtime().sendMessage(ClusterFixture.openAccount("cut-off"))).newVersion();
+
+    cluster.closeClusterConnection("n1");
+    CommandResult later = n1.runtime().sendMessage(RuntimeMessage.builder("Account", "cut-off", "Deposit")
+        .payload(Map.of("amount", 5)).build()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(later).isInstanceOfSatisfying(Rejected.class,
+        r -> assertThat(r.reason()).isEqualTo(RejectionReason.NOT_OWNER));
+    assertThat(cluster.reader().getLatestVersion("Account/cut-off")).as("only the open is stored").isEqualTo(opened);
+  }
+
+  private static CommandResult.Accepted accepted(CompletableFuture<CommandResult> result) {
+    assertThat(result).succeedsWithin(Duration.ofSeconds(30)).isInstanceOf(CommandResult.Accepted.class);
+    return (CommandResult.Accepted) result.join();
   }
 
   @Test
