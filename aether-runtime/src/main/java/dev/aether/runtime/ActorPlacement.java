@@ -6,9 +6,9 @@ package dev.aether.runtime;
  * ({@link RuntimeManagement#createVM} is not subject to it: the cluster warms up actors about to move here), and
  * again before an active actor decides a batch of queued commands, or decides one again after a conflict: a
  * refusal is answered with the transient {@link RejectionReason#NOT_OWNER}; nothing is decided or stored and
- * the actor is never activated for it. So a node that loses a shard without draining it (paused past its lease
- * while commands waited in the mailbox) does not decide them once it runs again, when their new owner may
- * have answered them already. The default, {@link #EVERYWHERE}, allows
+ * the actor is never activated for it. So a node that loses a shard without draining it (paused past its lease,
+ * or cut off from the cluster, while commands waited in the mailbox) does not decide them, when their new
+ * owner may have answered them already. The default, {@link #EVERYWHERE}, allows
  * every actor (one node); a cluster sets one that allows the actors of the shards this node owns.
  *
  * <p>Called on the senders' threads for every command and on the actors' threads for every batch:

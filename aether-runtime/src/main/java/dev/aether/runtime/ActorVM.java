@@ -318,8 +318,8 @@ final class ActorVM<S> implements VirtualMachine {
     }
     if (draining || !actor.ctx.rt.placement.allows(key)) {
       // not decided here: a drain's queue, or a node that lost the actor's shard without a drain (paused past
-      // its lease): the new owner may have answered these commands already, and a write of ours would
-      // only be fenced by the store if the new owner wrote too
+      // its lease, cut off from the cluster): the new owner may have answered these commands already, and a
+      // write of ours would only be fenced by the store if the new owner wrote too
       if (!draining) {
         actor.stale = true; // another node may write before this one serves the actor again
       }

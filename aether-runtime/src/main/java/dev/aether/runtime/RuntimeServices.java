@@ -39,7 +39,8 @@ final class RuntimeServices {
   /**
    * Whether an actor runs on this node: checked when a command is routed to its actor, and again before each
    * decision (a batch, and each decision again after a conflict), so that a node that lost an actor's shard
-   * without draining it (paused past its lease, then resumed) does not decide the commands still queued.
+   * without draining it (paused past its lease, or cut off from the cluster) does not decide the commands
+   * still queued.
    */
   volatile ActorPlacement placement;
 
