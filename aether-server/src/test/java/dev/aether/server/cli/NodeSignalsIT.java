@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -36,6 +37,8 @@ class NodeSignalsIT {
 
   private static final Duration LIMIT = Duration.ofMinutes(2);
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+  /** Whether this machine's {@code env} can reset a signal to its default (GNU coreutils 8.31+). */
+  private static final boolean RESETS_SIGINT = resetsSigint();
 
   @TempDir
   Path work;
@@ -66,8 +69,15 @@ class NodeSignalsIT {
   /** Starts {@code aether serve} in a session of its own; returns its URL once it serves. */
   private String serve(String output) throws Exception {
     Path out = work.resolve(output);
-    node = new ProcessBuilder("/usr/bin/setsid", "./aether", "serve", "--model", "examples/bank.yaml",
-        "--http", "127.0.0.1:0").directory(work.toFile()).redirectErrorStream(true)
+    List<String> command = new ArrayList<>();
+    if (RESETS_SIGINT) {
+      // as a terminal starts it: a test JVM started in the background of a script ignores SIGINT, and a JVM
+      // whose SIGINT is ignored at start never handles it (a user's node started so is stopped with SIGTERM)
+      command.addAll(List.of("/usr/bin/env", "--default-signal=INT"));
+    }
+    command.addAll(List.of("/usr/bin/setsid", "./aether", "serve", "--model", "examples/bank.yaml", "--http",
+        "127.0.0.1:0"));
+    node = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(out.toFile()).start();
     await().atMost(LIMIT).until(() -> !node.isAlive() || Files.readString(out).contains("Try: "));
     Matcher url = LISTENING.matcher(Files.readString(out));
@@ -86,6 +96,18 @@ class NodeSignalsIT {
     String marker = work.toAbsolutePath().toString();
     return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("nats-server"))
         .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(marker)).toList();
+  }
+
+  private static boolean resetsSigint() {
+    try {
+      Process env = new ProcessBuilder("/usr/bin/env", "--default-signal=INT", "true").start();
+      return env.waitFor(10, TimeUnit.SECONDS) && env.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static void signal(String signal, String target) throws Exception {
