@@ -70,12 +70,8 @@ class PlacementTest {
   void drain_commitsTheBatchInFlight_answersQueuedCommandsNotOwner_andSnapshots() throws Exception {
     runtime.start();
     accepted(runtime.sendMessage(Bank.open("d")));
-    CountDownLatch appending = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    store.beforeAppend = id -> {
-      appending.countDown();
-      await(release);
-    };
+    CountDownLatch appending = holdNextAppend(release);
     CompletableFuture<CommandResult> inFlight = runtime.sendMessage(Bank.deposit("d", 1));
     assertThat(appending.await(10, TimeUnit.SECONDS)).isTrue();
     List<CompletableFuture<CommandResult>> queued = List.of(runtime.sendMessage(Bank.deposit("d", 2)),
@@ -100,17 +96,12 @@ class PlacementTest {
 
   @Test
   void commandsQueuedWhenThePlacementStopsAllowingTheActor_areNotDecided_evenWithoutADrain() throws Exception {
-    // a node paused past its lease: its shard went to another node while commands waited in the mailbox, and
-    // no drain ran here; once it runs again, deciding them could apply a command its new owner already answered
+    // a node paused past its lease or cut off from the cluster: its shard went to another node while commands
+    // waited in the mailbox and no drain ran here; deciding them could apply a command its new owner answered
     runtime.start();
     accepted(runtime.sendMessage(Bank.open("q")));
-    CountDownLatch appending = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    store.beforeAppend = id -> {
-      store.beforeAppend = x -> {};
-      appending.countDown();
-      await(release);
-    };
+    CountDownLatch appending = holdNextAppend(release);
     CompletableFuture<CommandResult> inFlight = runtime.sendMessage(Bank.deposit("q", 1));
     assertThat(appending.await(10, TimeUnit.SECONDS)).isTrue();
     List<CompletableFuture<CommandResult>> queued = List.of(runtime.sendMessage(Bank.deposit("q", 2)),
@@ -161,6 +152,17 @@ class PlacementTest {
         .hasMessageContaining("keys");
     assertThatThrownBy(() -> runtime.setReactionPlacement(null)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("placement");
+  }
+
+  /** Holds the next append until {@code release} opens; the latch returned opens once the append is held. */
+  private CountDownLatch holdNextAppend(CountDownLatch release) {
+    CountDownLatch appending = new CountDownLatch(1);
+    store.beforeAppend = id -> {
+      store.beforeAppend = x -> {};
+      appending.countDown();
+      await(release);
+    };
+    return appending;
   }
 
   private static void await(CountDownLatch latch) {
