@@ -165,3 +165,57 @@ aether_install_nats_server() {
     return 1
   fi
 }
+
+# Exports AETHER_NATS_SERVER (the binary the integration tests and the benchmarks start), installing
+# nats-server if needed.
+aether_require_nats_server() {
+  if [ -n "${AETHER_NATS_SERVER:-}" ]; then
+    [ -x "$AETHER_NATS_SERVER" ] || aether_die "AETHER_NATS_SERVER=$AETHER_NATS_SERVER is not an executable file."
+  else
+    AETHER_NATS_SERVER=$(aether_find_nats_server) || {
+      aether_install_nats_server || true
+      AETHER_NATS_SERVER=$(aether_find_nats_server) || aether_die "nats-server (2.9 or newer) is needed, and it could not be installed.
+  Install it, then run this script again:
+    Debian/Ubuntu:  sudo apt-get install -y nats-server
+    macOS:          brew install nats-server
+    elsewhere:      https://docs.nats.io/running-a-nats-service/introduction/installation
+  or set AETHER_NATS_SERVER=/path/to/nats-server, or skip the tests that need it: ./scripts/test -DexcludedGroups=nats"
+    }
+  fi
+  export AETHER_NATS_SERVER
+  aether_info "nats-server: $AETHER_NATS_SERVER ($("$AETHER_NATS_SERVER" --version 2>&1 | head -n1))"
+}
+
+# The oldest nats-server that replicated streams may use (2.9.10 corrupts them with two writers).
+AETHER_REPLICATION_MIN_VERSION=2.9.21
+
+# Prints a binary's version without the leading v, e.g. "2.9.10".
+aether_nats_server_version() {
+  "$1" --version 2>&1 | sed -n 's/^nats-server: v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n1
+}
+
+# True when version $1 >= version $2 (dotted numbers).
+aether_version_at_least() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -t. -k1,1n -k2,2n -k3,3n | head -n1)" = "$2" ]
+}
+
+# Exports AETHER_NATS_SERVER_NEW (a nats-server >= AETHER_REPLICATION_MIN_VERSION, for the tests and the
+# benchmark cases with replicated streams), fetching it if needed; call aether_require_nats_server first.
+aether_require_new_nats_server() {
+  if [ -n "${AETHER_NATS_SERVER_NEW:-}" ]; then
+    [ -x "$AETHER_NATS_SERVER_NEW" ] || aether_die "AETHER_NATS_SERVER_NEW=$AETHER_NATS_SERVER_NEW is not an executable file."
+  elif aether_version_at_least "$(aether_nats_server_version "$AETHER_NATS_SERVER")" "$AETHER_REPLICATION_MIN_VERSION"; then
+    AETHER_NATS_SERVER_NEW=$AETHER_NATS_SERVER
+  else
+    AETHER_NATS_SERVER_NEW=$("$AETHER_ROOT/scripts/fetch-nats-server" 2.10) || aether_die "replicated streams
+  need nats-server $AETHER_REPLICATION_MIN_VERSION or newer, and scripts/fetch-nats-server could not fetch one (see above).
+  Set AETHER_NATS_SERVER_NEW=/path/to/nats-server (>= $AETHER_REPLICATION_MIN_VERSION), or skip every nats-server test:
+  ./scripts/test -DexcludedGroups=nats"
+  fi
+  local found
+  found=$(aether_nats_server_version "$AETHER_NATS_SERVER_NEW")
+  aether_version_at_least "$found" "$AETHER_REPLICATION_MIN_VERSION" || aether_die "AETHER_NATS_SERVER_NEW=$AETHER_NATS_SERVER_NEW is version
+  ${found:-unknown}; replicated streams need $AETHER_REPLICATION_MIN_VERSION or newer."
+  export AETHER_NATS_SERVER_NEW
+  aether_info "newer nats-server: $AETHER_NATS_SERVER_NEW (v$found)"
+}
