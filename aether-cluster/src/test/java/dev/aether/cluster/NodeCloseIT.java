@@ -13,6 +13,7 @@ import dev.aether.testkit.process.JvmProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +59,7 @@ class NodeCloseIT {
 
     cluster.closeClusterConnection("n1");
     CommandResult later = n1.runtime().sendMessage(RuntimeMessage.builder("Account", "cut-off", "Deposit")
-        .payload(Map.of("amount", 5)).build()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        .payload(Map.of("amount", 5)).build()).get(30, TimeUnit.SECONDS);
 
     assertThat(later).isInstanceOfSatisfying(Rejected.class,
         r -> assertThat(r.reason()).isEqualTo(RejectionReason.NOT_OWNER));

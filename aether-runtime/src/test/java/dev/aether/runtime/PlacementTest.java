@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aether.InvalidInputException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,7 +123,7 @@ class PlacementTest {
     accepted(runtime.sendMessage(Bank.open("r")));
     store.beforeAppend = id -> {
       store.beforeAppend = x -> {};
-      store.foreignAppend(id, "Deposited", java.util.Map.of("amount", 100));
+      store.foreignAppend(id, "Deposited", Map.of("amount", 100));
       elsewhere.add("r");
     };
 
