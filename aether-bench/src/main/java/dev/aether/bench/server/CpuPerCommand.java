@@ -1,5 +1,6 @@
 package dev.aether.bench.server;
 
+import dev.aether.bench.ContextSwitches;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -14,18 +15,21 @@ import java.util.function.Supplier;
  * CPU time per command, per benchmark and run: this JVM's (clients and node together, from the process CPU
  * time) and the embedded nats-server's (utime + stime from {@code /proc/<pid>/stat}, so only known on Linux).
  * Since both sides of a case share one JVM and one nats-server, the difference between them is what the HTTP
- * path costs (the JVM's figure includes the HTTP clients). Thread-safe.
+ * path costs (the JVM's figure includes the HTTP clients). The same for the context switches of both
+ * processes' threads ({@link ContextSwitches}). Thread-safe.
  */
 final class CpuPerCommand {
 
   /**
-   * One run's CPU: nanoseconds per command in this JVM and in the nats-server (NaN when unknown), and the
-   * runtime's commands per group commit.
+   * One run's CPU: nanoseconds per command in this JVM and in the nats-server (NaN when unknown), their
+   * threads' context switches per command (NaN when unknown), and the runtime's commands per group commit.
    */
-  record Run(double jvm, double nats, double perCommit) {}
+  record Run(double jvm, double nats, double jvmSwitches, double natsSwitches, double perCommit) {}
 
-  /** A reading at the start of a run; {@code commits} is the runtime's {count, sum} of group commit sizes. */
-  record Start(long jvmNanos, long natsTicks, long[] commits) {}
+  /**
+   * A reading at the start of a run; {@code commits} is the runtime's {count, sum} of group commit sizes.
+   */
+  record Start(long jvmNanos, long natsTicks, long jvmSwitches, long natsSwitches, long[] commits) {}
 
   private static final double NANOS_PER_TICK = 1e9 / 100; // USER_HZ is 100 on Linux
   private final Map<String, List<Run>> runs = new ConcurrentHashMap<>();
@@ -46,18 +50,23 @@ final class CpuPerCommand {
 
   Start start() {
     long[] commits = groupCommits.get();
-    return new Start(jvmNanos(), natsTicks(), commits);
+    return new Start(jvmNanos(), natsTicks(), ContextSwitches.of(ProcessHandle.current().pid()),
+        ContextSwitches.of(natsPid), commits);
   }
 
   /** Keeps a run's CPU per command since {@code start}. */
   void record(String benchmark, Start start, int commands) {
     long jvm = jvmNanos();
     long nats = natsTicks();
+    long jvmSwitches = ContextSwitches.of(ProcessHandle.current().pid());
+    long natsSwitches = ContextSwitches.of(natsPid);
     long[] commits = groupCommits.get();
     long count = commits[0] - start.commits()[0];
     runs.computeIfAbsent(benchmark, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
         .add(new Run(jvm < 0 || start.jvmNanos() < 0 ? Double.NaN : (double) (jvm - start.jvmNanos()) / commands,
             nats < 0 || start.natsTicks() < 0 ? Double.NaN : (nats - start.natsTicks()) * NANOS_PER_TICK / commands,
+            perCommand(jvmSwitches, start.jvmSwitches(), commands),
+            perCommand(natsSwitches, start.natsSwitches(), commands),
             count > 0 ? (double) (commits[1] - start.commits()[1]) / count : Double.NaN));
   }
 
@@ -65,6 +74,10 @@ final class CpuPerCommand {
   List<Run> perRun(String benchmark, int count) {
     List<Run> all = runs.getOrDefault(benchmark, List.of());
     return List.copyOf(all.subList(Math.max(0, all.size() - count), all.size()));
+  }
+
+  private static double perCommand(long now, long then, int commands) {
+    return now < 0 || then < 0 ? Double.NaN : (double) (now - then) / commands;
   }
 
   private static long jvmNanos() {

@@ -161,9 +161,12 @@ public final class ServerSuite implements Suite {
     }
     md.append("\nCPU per command, the median over the measured runs: this JVM's (clients and node) and the"
         + " nats-server's, both counted by the kernel in 10 ms ticks (about 4 us per command in a 64-client run,"
-        + " 25 us in a one-at-a-time run); commands per group commit from the runtime's metrics.\n\n"
-        + "| case | side | JVM CPU per command | nats-server CPU per command | commands per group commit |\n"
-        + "|---|---|--:|--:|--:|\n");
+        + " 25 us in a one-at-a-time run); the context switches of their threads per command (voluntary and"
+        + " involuntary, from /proc: a thread that parks and is woken counts one; threads that ended during a run"
+        + " are not counted); commands per group commit from the runtime's metrics.\n\n"
+        + "| case | side | JVM CPU per command | nats-server CPU per command | JVM context switches per command"
+        + " | nats-server context switches per command | commands per group commit |\n"
+        + "|---|---|--:|--:|--:|--:|--:|\n");
     for (Result r : results) {
       String name = r.benchmarkCase().name();
       int runs = r.subject().runs();
@@ -258,9 +261,11 @@ public final class ServerSuite implements Suite {
   }
 
   private static String cpuRow(String name, String side, List<CpuPerCommand.Run> runs) {
-    return String.format(Locale.ROOT, "| %s | %s | %.1f us | %.1f us | %.2f |%n", name, side,
+    return String.format(Locale.ROOT, "| %s | %s | %.1f us | %.1f us | %.1f | %.1f | %.2f |%n", name, side,
         median(runs.stream().map(CpuPerCommand.Run::jvm).toList()) / 1e3,
         median(runs.stream().map(CpuPerCommand.Run::nats).toList()) / 1e3,
+        median(runs.stream().map(CpuPerCommand.Run::jvmSwitches).toList()),
+        median(runs.stream().map(CpuPerCommand.Run::natsSwitches).toList()),
         median(runs.stream().map(CpuPerCommand.Run::perCommit).toList()));
   }
 
