@@ -2,6 +2,7 @@ package dev.aether.store;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.support.AppendChecks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -108,6 +109,33 @@ public interface EventStore extends AutoCloseable {
    * @return the decodable events and one error per undecodable record
    */
   ReplayResult getEventsWithErrors(String streamId, long fromVersion);
+
+  /**
+   * Reads the events of a version range of an actor, reporting undecodable records next to the readable
+   * events as {@link #getEventsWithErrors(String, long)} does: for a page of a history or one command's events,
+   * without reading the history after the range (nor, where the store can avoid it, before it).
+   *
+   * <p>The default reads from {@code fromVersion} on and keeps the range: right for every store, and all a
+   * store that reads from memory needs. A store that reads over the network overrides it.
+   *
+   * @param streamId the stream (one actor's history)
+   * @param fromVersion the first version wanted (inclusive)
+   * @param toVersion the last version wanted (inclusive), at least {@code fromVersion}; {@link Long#MAX_VALUE}
+   *     for the rest of the history
+   * @return the decodable events with versions in the range, in version order (fewer when the history ends
+   *     before {@code toVersion}), and one error per undecodable record the read met: at least those between the
+   *     commit that holds {@code fromVersion} and the one that holds {@code toVersion}
+   * @throws InvalidInputException naming the argument when the stream id or a bound is invalid
+   *     ({@code toVersion} below {@code fromVersion} included)
+   */
+  default ReplayResult getEventsWithErrors(String streamId, long fromVersion, long toVersion) {
+    AppendChecks.checkRead(streamId, fromVersion, toVersion);
+    ReplayResult all = getEventsWithErrors(streamId, fromVersion);
+    if (all.events().isEmpty() || all.events().getLast().version() <= toVersion) {
+      return all;
+    }
+    return new ReplayResult(all.events().stream().filter(e -> e.version() <= toVersion).toList(), all.errors());
+  }
 
   /**
    * Reads an actor's latest version.

@@ -54,4 +54,20 @@ public final class AppendChecks {
     Event.validStreamId(streamId);
     Checks.notNegative(fromVersion, "fromVersion");
   }
+
+  /**
+   * Checks the version bounds of a read of a range.
+   *
+   * @param streamId the stream (one actor's history)
+   * @param fromVersion the first version wanted
+   * @param toVersion the last version wanted
+   * @throws InvalidInputException naming the first refused argument ({@code toVersion} below {@code
+   *     fromVersion} included)
+   */
+  public static void checkRead(String streamId, long fromVersion, long toVersion) {
+    checkRead(streamId, fromVersion);
+    if (toVersion < fromVersion) {
+      throw new InvalidInputException("toVersion", "must be >= fromVersion (" + fromVersion + "), was " + toVersion);
+    }
+  }
 }

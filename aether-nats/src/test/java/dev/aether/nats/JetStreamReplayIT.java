@@ -104,4 +104,72 @@ class JetStreamReplayIT {
 
     assertThat(consumersCreated()).isEqualTo(1);
   }
+
+  @Test
+  void aShortRangeFarFromTheTail_isFoundByBisection_andReadByDirectGets_withoutAConsumer() throws Exception {
+    // given: 300 commits of the actor, each after one of another actor, so the stream holds 600 messages
+    String streamId = newStreamId();
+    String neighbour = newStreamId();
+    JetStreamConfig config = config(server, "range").build();
+    try (JetStreamEventStore writer = JetStreamEventStore.connect(config)) {
+      for (long v = 1; v <= 300; v++) {
+        writer.append(streamId, v - 1, events(streamId, v));
+        writer.append(neighbour, v - 1, events(neighbour, v));
+      }
+    }
+    consumerCreations.unsubscribe();
+    watchConsumerCreations();
+    Subscription directGets = raw.subscribe("$JS.API.DIRECT.GET.>");
+    raw.flush(Duration.ofSeconds(5));
+
+    // when
+    List<Long> page;
+    List<Long> one;
+    try (JetStreamEventStore reader = JetStreamEventStore.connect(config)) {
+      page = versions(reader.getEventsWithErrors(streamId, 101, 110).events());
+      one = versions(reader.getEventsWithErrors(streamId, 7, 7).events());
+    }
+
+    // then: per read, the last message, the actor's first commit, about log2(600) = 10 bisection gets and one
+    // get per commit of the range (a walk back from version 300 would take 190 and 293)
+    assertThat(page).containsExactlyElementsOf(range(101, 110));
+    assertThat(one).containsExactly(7L);
+    assertThat(consumersCreated()).isZero();
+    raw.flush(Duration.ofSeconds(5));
+    assertThat(directGets.getPendingMessageCount()).isBetween(2L * 2 + 10 + 1, 2L * (2 + 11) + 10 + 1);
+  }
+
+  @Test
+  void aRangeAtTheStart_needsNoSearch() throws Exception {
+    String streamId = newStreamId();
+    JetStreamConfig config = config(server, "range").build();
+    try (JetStreamEventStore writer = JetStreamEventStore.connect(config)) {
+      writeHistory(writer, streamId, 300);
+    }
+    Subscription directGets = raw.subscribe("$JS.API.DIRECT.GET.>");
+    raw.flush(Duration.ofSeconds(5));
+
+    try (JetStreamEventStore reader = JetStreamEventStore.connect(config)) {
+      assertThat(versions(reader.getEventsWithErrors(streamId, 1, 5).events())).containsExactlyElementsOf(range(1, 5));
+    }
+
+    raw.flush(Duration.ofSeconds(5));
+    assertThat(directGets.getPendingMessageCount()).as("the last message, then versions 1 to 5").isEqualTo(1 + 5);
+    assertThat(consumersCreated()).isZero();
+  }
+
+  @Test
+  void aLongRangeFarFromTheTail_isReadWithAConsumerThatStopsAtItsEnd() throws Exception {
+    String streamId = newStreamId();
+    try (JetStreamEventStore store = JetStreamEventStore.connect(config(server, "range").build())) {
+      writeHistory(store, streamId, 200);
+
+      assertThat(versions(store.getEventsWithErrors(streamId, 20, 119).events()))
+          .containsExactlyElementsOf(range(20, 119));
+      assertThat(versions(store.getEventsWithErrors(streamId, 150, 202).events()))
+          .containsExactlyElementsOf(range(150, 202));
+    }
+
+    assertThat(consumersCreated()).isEqualTo(2);
+  }
 }

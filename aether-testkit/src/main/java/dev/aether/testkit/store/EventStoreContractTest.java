@@ -381,6 +381,103 @@ public abstract class EventStoreContractTest {
     assertThat(fromTwo.hasErrors()).isFalse();
   }
 
+  // ---- ranges: a page of a history, one command's events
+
+  @Test
+  void getEventsWithErrors_ofARange_returnsExactlyItsVersions_wherever_itLies() {
+    // given: 80 commits, each followed by another actor's, so that the actor's commits are not adjacent
+    String streamId = newStreamId();
+    String neighbour = newStreamId();
+    List<Event> history = new ArrayList<>();
+    for (long v = 1; v <= 80; v++) {
+      history.addAll(saved(streamId, v));
+      saved(neighbour, v);
+    }
+    // when / then
+    assertThat(store.getEventsWithErrors(streamId, 1, 5).events()).containsExactlyElementsOf(history.subList(0, 5));
+    assertThat(store.getEventsWithErrors(streamId, 0, 2).events()).containsExactlyElementsOf(history.subList(0, 2));
+    assertThat(store.getEventsWithErrors(streamId, 23, 23).events()).containsExactly(history.get(22));
+    assertThat(store.getEventsWithErrors(streamId, 40, 46).events())
+        .containsExactlyElementsOf(history.subList(39, 46));
+    assertThat(store.getEventsWithErrors(streamId, 76, 80).events())
+        .containsExactlyElementsOf(history.subList(75, 80));
+    assertThat(store.getEventsWithErrors(streamId, 78, Long.MAX_VALUE).events())
+        .containsExactlyElementsOf(history.subList(77, 80));
+    assertThat(store.getEventsWithErrors(streamId, 60, 200).events())
+        .containsExactlyElementsOf(history.subList(59, 80));
+    assertThat(store.getEventsWithErrors(streamId, 81, 90).events()).isEmpty();
+    assertThat(store.getEventsWithErrors(streamId, 10, 12).hasErrors()).isFalse();
+  }
+
+  @Test
+  void getEventsWithErrors_ofARangeInsideBatches_keepsOnlyTheRangesEvents() {
+    // given: 20 commits of 3 events each (versions 1-3, 4-6, .., 58-60)
+    String streamId = newStreamId();
+    List<Event> history = new ArrayList<>();
+    for (long first = 1; first <= 58; first += 3) {
+      List<Event> batch = events(streamId, first, first + 1, first + 2);
+      store.append(streamId, first - 1, batch);
+      history.addAll(batch);
+    }
+    // when / then
+    assertThat(versions(store.getEventsWithErrors(streamId, 5, 8).events())).containsExactly(5L, 6L, 7L, 8L);
+    assertThat(store.getEventsWithErrors(streamId, 14, 14).events()).containsExactly(history.get(13));
+    assertThat(store.getEventsWithErrors(streamId, 2, 2).events()).containsExactly(history.get(1));
+    assertThat(versions(store.getEventsWithErrors(streamId, 59, 70).events())).containsExactly(59L, 60L);
+  }
+
+  @Test
+  void getEventsWithErrors_ofARangeOverAGap_returnsTheStoredVersionsInIt() {
+    // given
+    String streamId = newStreamId();
+    saved(streamId, 1, 3, 5, 7);
+    // when / then
+    assertThat(versions(store.getEventsWithErrors(streamId, 2, 5).events())).containsExactly(3L, 5L);
+    assertThat(store.getEventsWithErrors(streamId, 4, 4).events()).isEmpty();
+  }
+
+  @Test
+  void getEventsWithErrors_ofARangeOfAnUnknownActor_isEmpty() {
+    // when
+    ReplayResult result = store.getEventsWithErrors(newStreamId(), 1, 10);
+    // then
+    assertThat(result.events()).isEmpty();
+    assertThat(result.hasErrors()).isFalse();
+  }
+
+  @Test
+  void getEventsWithErrors_ofARange_withBadBounds_isRefusedNamingTheBound() {
+    // given
+    String streamId = newStreamId();
+    saved(streamId, 1, 2, 3);
+    // when / then
+    assertRefused(() -> store.getEventsWithErrors(streamId, 3, 2), "toVersion");
+    assertRefused(() -> store.getEventsWithErrors(streamId, -1, 2), "fromVersion");
+    assertRefused(() -> store.getEventsWithErrors(" ", 1, 2), "streamId");
+  }
+
+  @Test
+  void getEventsWithErrors_ofARangeHoldingAnUndecodableRecord_reportsIt() {
+    // given: 40 events, a record the store cannot decode, 40 more
+    String streamId = newStreamId();
+    List<Event> before = new ArrayList<>();
+    for (long v = 1; v <= 40; v++) {
+      before.addAll(saved(streamId, v));
+    }
+    byte[] garbage = "{not an event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OptionalLong position = writeUndecodableRecord(streamId, garbage);
+    assumeTrue(position.isPresent(), "the store cannot hold undecodable records");
+    List<Event> after = new ArrayList<>();
+    for (long v = 41; v <= 80; v++) {
+      after.addAll(saved(streamId, v));
+    }
+    // when
+    ReplayResult result = store.getEventsWithErrors(streamId, 38, 43);
+    // then
+    assertThat(versions(result.events())).containsExactly(38L, 39L, 40L, 41L, 42L, 43L);
+    assertThat(result.errors()).extracting(ReplayError::position).containsExactly(position.getAsLong());
+  }
+
   // ---- unknown actors and stream ids
 
   @Test
