@@ -708,7 +708,7 @@ final class GroupCommit<S> {
         + entry.lastVersion() + " of " + actor.streamId + "), but its events ";
     ReplayResult replay;
     try {
-      replay = actor.ctx.rt.store.getEventsWithErrors(actor.streamId, entry.firstVersion());
+      replay = actor.ctx.rt.store.getEventsWithErrors(actor.streamId, entry.firstVersion(), entry.lastVersion());
     } catch (RuntimeException e) {
       return Rejected.of(commandId, ActorFailure.reasonOf(e), what + "cannot be read: " + ActorFailure.describe(e));
     }
@@ -717,7 +717,7 @@ final class GroupCommit<S> {
       return Rejected.of(commandId, RejectionReason.STORE_FAILED, what + "cannot all be decoded: "
           + replay.errors().getFirst().message());
     }
-    List<Event> events = replay.events().stream().filter(e -> e.version() <= entry.lastVersion()).toList();
+    List<Event> events = replay.events();
     if (events.isEmpty() || events.getFirst().version() != entry.firstVersion()
         || events.getLast().version() != entry.lastVersion()) {
       return Rejected.of(commandId, RejectionReason.STORE_FAILED, what + "are no longer all in the store");

@@ -48,6 +48,21 @@ class IdempotencyTest {
   }
 
   @Test
+  void repeatedCommandId_readsBackOnlyTheFirstOutcomesEvents_notTheHistoryAfterThem() {
+    accepted(runtime.sendMessage(Bank.open("i10")));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i10", 10, "pay-10")));
+    for (int i = 0; i < 5; i++) {
+      accepted(runtime.sendMessage(Bank.deposit("i10", 1, "later-" + i)));
+    }
+
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i10", 10, "pay-10")));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.events()).isEqualTo(first.events());
+    assertThat(store.rangeReads).containsExactly(List.of(first.newVersion(), first.newVersion()));
+  }
+
+  @Test
   void repeatedCommandId_withinOneBatch_isAppliedOnce() {
     accepted(runtime.sendMessage(Bank.open("i2")));
     CompletableFuture<CommandResult> a = runtime.sendMessage(Bank.deposit("i2", 5, "same"));

@@ -29,6 +29,8 @@ final class TestStore implements EventStore, SnapshotStore {
   final AtomicInteger commits = new AtomicInteger();
   final List<Integer> commitSizes = new CopyOnWriteArrayList<>();
   final List<Long> readsFrom = new CopyOnWriteArrayList<>();
+  /** The {from, to} of each read of a version range. */
+  final List<List<Long>> rangeReads = new CopyOnWriteArrayList<>();
   final List<ActorSnapshot> savedSnapshots = new CopyOnWriteArrayList<>();
   final AtomicInteger concurrentReads = new AtomicInteger();
   final AtomicInteger maxConcurrentReads = new AtomicInteger();
@@ -87,6 +89,12 @@ final class TestStore implements EventStore, SnapshotStore {
     } finally {
       concurrentReads.decrementAndGet();
     }
+  }
+
+  @Override
+  public ReplayResult getEventsWithErrors(String actorId, long fromVersion, long toVersion) {
+    rangeReads.add(List.of(fromVersion, toVersion));
+    return EventStore.super.getEventsWithErrors(actorId, fromVersion, toVersion);
   }
 
   @Override

@@ -184,6 +184,27 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void events_pagedThroughALongerHistory_returnEachVersionOnce_andTheLastPossibleFromIsAnEmptyPage() {
+    String id = id();
+    open(id, 1); // versions 1 (opened) and 2 (deposited)
+    for (int i = 0; i < 58; i++) {
+      api.command("Account", id, "Deposit", "{\"amount\":1}");
+    }
+    java.util.List<Long> seen = new java.util.ArrayList<>();
+    long from = 1;
+    for (int page = 0; page < 3; page++) {
+      JsonNode body = api.get("/v1/actors/Account/" + id + "/events?from=" + from + "&limit=25").json();
+      body.get("events").forEach(e -> seen.add(e.get("version").asLong()));
+      from = body.get("next").asLong();
+    }
+    assertThat(seen).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 60).boxed().toList());
+    assertThat(from).isEqualTo(61);
+    JsonNode last = api.get("/v1/actors/Account/" + id + "/events?from=" + Long.MAX_VALUE + "&limit=1000").json();
+    assertThat(last.get("events")).isEmpty();
+    assertThat(last.get("next").asLong()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void eventStream_inOrder_andResumedFromLastEventId() {
     String id = id();
     open(id, 1);

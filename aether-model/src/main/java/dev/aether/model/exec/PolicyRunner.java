@@ -159,7 +159,8 @@ final class PolicyRunner implements AutoCloseable {
       throw new InvalidInputException("id", "dead letter " + id + " is of policy " + letter.policy()
           + ", which the loaded model does not have");
     }
-    Event event = events.getEvents(letter.streamId(), letter.version()).stream()
+    Event event = events.getEventsWithErrors(letter.streamId(), letter.version(), letter.version())
+        .eventsOrThrow(letter.streamId()).stream()
         .filter(e -> e.id().equals(letter.eventId())).findFirst()
         .orElseThrow(() -> new InvalidInputException("id", "the event of dead letter " + id
             + " is no longer in the store"));
