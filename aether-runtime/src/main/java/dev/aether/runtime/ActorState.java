@@ -56,24 +56,47 @@ final class ActorState<S> {
    *     apply an event; the actor then stays inactive
    */
   void activate() {
+    acquireActivation();
+    long started = ctx.meters.activationStarted();
+    try {
+      load();
+      active = true;
+    } finally {
+      ctx.meters.activated(started, active);
+      ctx.rt.activations.release();
+    }
+  }
+
+  /**
+   * Loads the state as {@link #activate()} does, for a read of it ({@link RuntimeManagement#readState}): within
+   * the activation limit, but neither counted as an activation nor marking this state active.
+   *
+   * @throws ActorFailure as {@link #activate()}
+   */
+  void fold() {
+    acquireActivation();
+    try {
+      load();
+    } finally {
+      ctx.rt.activations.release();
+    }
+  }
+
+  private void acquireActivation() {
     try {
       ctx.rt.activations.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ActorFailure(RejectionReason.NOT_RUNNING, "interrupted while waiting to activate", e);
     }
-    long started = ctx.meters.activationStarted();
-    try {
-      reset();
-      if (loadSnapshot()) {
-        replayAfterSnapshot();
-      } else {
-        replayFrom(1);
-      }
-      active = true;
-    } finally {
-      ctx.meters.activated(started, active);
-      ctx.rt.activations.release();
+  }
+
+  private void load() {
+    reset();
+    if (loadSnapshot()) {
+      replayAfterSnapshot();
+    } else {
+      replayFrom(1);
     }
   }
 

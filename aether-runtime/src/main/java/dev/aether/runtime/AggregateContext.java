@@ -37,4 +37,22 @@ final class AggregateContext<S> {
   boolean refuses(String command) {
     return !commandNames.isEmpty() && !commandNames.contains(command);
   }
+
+  /**
+   * Folds an actor's state from the store (snapshot and the events after it) into a detached state that no
+   * VM holds.
+   *
+   * @param key the actor, of this aggregate type
+   * @return the state and its version
+   * @throws RuntimeException the read's failure, in its public form
+   */
+  StoredState readState(ActorKey key) {
+    ActorState<S> folded = new ActorState<>(this, key.streamId());
+    try {
+      folded.fold();
+    } catch (ActorFailure failure) {
+      throw failure.toPublic();
+    }
+    return new StoredState(key, behavior.stateToJson(folded.state), folded.version);
+  }
 }

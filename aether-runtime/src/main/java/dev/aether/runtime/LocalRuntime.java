@@ -263,20 +263,50 @@ final class LocalRuntime implements Runtime {
 
   @Override
   public CompletableFuture<VirtualMachine> createVM(ActorKey key) {
-    Checks.notNull(key, "key");
-    AggregateContext<?> ctx = aggregates.get(key.aggregateType());
-    if (ctx == null) {
-      return CompletableFuture.failedFuture(new InvalidInputException("key.aggregateType",
-          "no behaviour is registered for aggregate type " + key.aggregateType()));
-    }
-    if (state.get() == CLOSED) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the runtime is closed"));
+    AggregateContext<?> ctx;
+    try {
+      ctx = openContext(key);
+    } catch (InvalidInputException | IllegalStateException e) {
+      return CompletableFuture.failedFuture(e);
     }
     ActorVM<?> vm = vmOf(ctx, key);
     return vm.start().<VirtualMachine>thenApply(ok -> vm).exceptionallyCompose(failure ->
         unwrap(failure) instanceof IllegalStateException && state.get() != CLOSED
             ? createVM(key) // stopped meanwhile: activate a new incarnation
             : CompletableFuture.failedFuture(unwrap(failure)));
+  }
+
+  @Override
+  public CompletableFuture<StoredState> readState(ActorKey key) {
+    AggregateContext<?> ctx;
+    try {
+      ctx = openContext(key);
+    } catch (InvalidInputException | IllegalStateException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<StoredState> read = new CompletableFuture<>();
+    rt.execute(() -> {
+      try {
+        read.complete(ctx.readState(key));
+      } catch (RuntimeException | Error e) {
+        read.completeExceptionally(e);
+      }
+    }, key);
+    return read;
+  }
+
+  /** The context of an actor's aggregate type, while the runtime is not closed. */
+  private AggregateContext<?> openContext(ActorKey key) {
+    Checks.notNull(key, "key");
+    AggregateContext<?> ctx = aggregates.get(key.aggregateType());
+    if (ctx == null) {
+      throw new InvalidInputException("key.aggregateType",
+          "no behaviour is registered for aggregate type " + key.aggregateType());
+    }
+    if (state.get() == CLOSED) {
+      throw new IllegalStateException("the runtime is closed");
+    }
+    return ctx;
   }
 
   private static Throwable unwrap(Throwable failure) {

@@ -63,6 +63,23 @@ public interface RuntimeManagement {
   CompletableFuture<VirtualMachine> createVM(ActorKey key);
 
   /**
+   * Reads an actor's current state from the store without activating it here: its latest compatible snapshot
+   * and the events after it, folded with its behaviour as an activation does (so the read costs at most the
+   * snapshot interval's events, not the whole history), and nothing is kept afterwards. For a node that does
+   * not host the actor, as in a cluster, where an activated VM would not see the owner's commits. Counted
+   * against the runtime's limit of concurrent activations; not counted as an activation. An active VM of the
+   * actor here is neither used nor changed.
+   *
+   * @param key the actor
+   * @return completes with the state and its version; exceptionally with {@link dev.aether.InvalidInputException}
+   *     naming {@code key.aggregateType} for an unknown aggregate type, with an {@link IllegalStateException}
+   *     once the runtime is closed, or with the read's failure (a {@link dev.aether.TransientAetherException}
+   *     when the store is unavailable, a {@link dev.aether.NonTransientAetherException} when a stored record
+   *     cannot be decoded or the behaviour cannot apply an event), naming the actor
+   */
+  CompletableFuture<StoredState> readState(ActorKey key);
+
+  /**
    * Stops an actor's VM once its mailbox is empty, writing a snapshot when its version moved.
    *
    * @param key the actor

@@ -8,6 +8,7 @@ import dev.aether.event.Event;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.StoredState;
 import dev.aether.runtime.VirtualMachine;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -121,9 +122,11 @@ final class ActorService implements HttpService {
     requireKnownType(key.aggregateType());
     ObjectNode out = Json.object();
     if (node.cluster().isPresent()) {
-      ActorStates.Folded folded = ActorStates.fold(node, key);
-      out.set("state", Json.MAPPER.valueToTree(folded.state()));
-      out.put("version", folded.version());
+      // the actor may live on another node: read the store (its snapshot and the events after it), not a VM
+      // here that the owner's commits would not update
+      StoredState read = join(node.runtime().readState(key));
+      out.set("state", Json.MAPPER.valueToTree(read.state()));
+      out.put("version", read.version());
     } else {
       VirtualMachine vm = join(node.runtime().createVM(key));
       out.set("state", Json.MAPPER.valueToTree(vm.getState()));
