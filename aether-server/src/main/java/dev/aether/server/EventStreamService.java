@@ -19,13 +19,16 @@ import java.util.Optional;
  * An actor's events as Server-Sent Events, {@code GET /v1/actors/{type}/{id}/events/stream}: each event once,
  * in version order, {@code id:} = its version, {@code event:} = its type, {@code data:} = the event JSON. Starts
  * after {@code Last-Event-ID} (a reconnecting client resumes where it stopped), else at {@code ?from=N}
- * (default 1). Waits for this node's commits (a signal from its store) and reads the store again at least every
+ * (default 1); a long history is read and sent {@value #PAGE} events at a time. Once caught up, waits for this
+ * node's commits (a signal from its store) and reads the store again at least every
  * {@value #POLL_MILLIS} ms (other writers); a comment is sent on each idle wait, so a gone client is noticed.
  * The stream ends when the client goes or the node closes. Runs on the request's virtual thread.
  */
 final class EventStreamService implements HttpService {
 
   static final long POLL_MILLIS = 1_000;
+  /** Events read from the store at a time: a long history is sent page by page, never held whole. */
+  static final int PAGE = 500;
   static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
 
   private final NodeServices node;
@@ -56,15 +59,18 @@ final class EventStreamService implements HttpService {
     try {
       while (!signals.isClosed()) {
         long seen = signals.generation();
-        List<Event> events = node.store().getEventsWithErrors(key.streamId(), next).eventsOrThrow(key.streamId());
+        long to = next > Long.MAX_VALUE - PAGE ? Long.MAX_VALUE : next + PAGE - 1;
+        List<Event> events = node.store().getEventsWithErrors(key.streamId(), next, to)
+            .eventsOrThrow(key.streamId());
         for (Event e : events) {
           sink.emit(SseEvent.builder().id(Long.toString(e.version())).name(e.eventType()).data(EventJson.toJson(e))
               .build());
           next = e.version() + 1;
         }
-        if (events.isEmpty()) {
-          sink.emit(SseEvent.builder().comment("waiting").build());
+        if (!events.isEmpty()) {
+          continue; // a long history goes out page by page, without waiting between pages
         }
+        sink.emit(SseEvent.builder().comment("waiting").build());
         if (!signals.awaitChange(seen, Duration.ofMillis(POLL_MILLIS))) {
           return;
         }
