@@ -148,6 +148,22 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     return new ReplayResult(getEvents(streamId, fromVersion), List.of());
   }
 
+  /** {@inheritDoc} Decodes the range's events only; never has errors. */
+  @Override
+  public ReplayResult getEventsWithErrors(String streamId, long fromVersion, long toVersion) {
+    AppendChecks.checkRead(streamId, fromVersion, toVersion);
+    History history = histories.get(streamId);
+    if (history == null) {
+      return new ReplayResult(List.of(), List.of());
+    }
+    history.lock.lock();
+    try {
+      return new ReplayResult(history.range(fromVersion, toVersion, compact), List.of());
+    } finally {
+      history.lock.unlock();
+    }
+  }
+
   @Override
   public long getLatestVersion(String streamId) {
     Event.validStreamId(streamId);
@@ -288,6 +304,12 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
 
     List<Event> from(long fromVersion, CompactEvents compact) {
       return read(firstIndexAtOrAbove(fromVersion), size, compact);
+    }
+
+    /** The events with versions in [fromVersion, toVersion], decoding no other. */
+    List<Event> range(long fromVersion, long toVersion, CompactEvents compact) {
+      int end = toVersion == Long.MAX_VALUE ? size : firstIndexAtOrAbove(toVersion + 1);
+      return read(firstIndexAtOrAbove(fromVersion), end, compact);
     }
 
     private int firstIndexAtOrAbove(long version) {
