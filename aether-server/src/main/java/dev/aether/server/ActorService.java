@@ -145,8 +145,7 @@ final class ActorService implements HttpService {
     requireKnownType(key.aggregateType());
     long from = number(req, "from", 1, 1, Long.MAX_VALUE);
     int limit = (int) number(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    long to = from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1; // versions have no gaps
-    List<Event> events = node.store().getEventsWithErrors(key.streamId(), from, to).eventsOrThrow(key.streamId());
+    List<Event> events = EventPages.page(node.store(), key.streamId(), from, limit);
     ObjectNode out = Json.object();
     ArrayNode array = out.putArray("events");
     long next = from;

@@ -59,9 +59,7 @@ final class EventStreamService implements HttpService {
     try {
       while (!signals.isClosed()) {
         long seen = signals.generation();
-        long to = next > Long.MAX_VALUE - PAGE ? Long.MAX_VALUE : next + PAGE - 1;
-        List<Event> events = node.store().getEventsWithErrors(key.streamId(), next, to)
-            .eventsOrThrow(key.streamId());
+        List<Event> events = EventPages.page(node.store(), key.streamId(), next, PAGE);
         for (Event e : events) {
           sink.emit(SseEvent.builder().id(Long.toString(e.version())).name(e.eventType()).data(EventJson.toJson(e))
               .build());
