@@ -12,6 +12,7 @@ import dev.aether.bench.Suite;
 import dev.aether.bench.cluster.JoinUnderLoad.Cycle;
 import dev.aether.bench.cluster.JoinUnderLoad.Phase;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -178,6 +179,18 @@ public final class ClusterSuite implements Suite {
         md.append(String.format(Locale.ROOT, "| cross-node p%.0f | %s | %s | %.2fx | %.2fx | <= %.1fx | %s |%n",
             q * 100, spread(r), spread(a), ratio, median(paired), LATENCY_GOAL,
             ratio <= LATENCY_GOAL ? "yes" : "**no**"));
+      }
+      md.append("\nCost per cross-node command, the median over the measured runs [min - max]: this JVM's CPU (both"
+          + " sides' nodes or connections and the caller are in it; the nats-server is not) and its threads' context"
+          + " switches (from /proc; a park and a wake-up count one).\n\n"
+          + "| side | JVM CPU per command | context switches per command |\n|---|--:|--:|\n");
+      for (String side : new String[] {AETHER, RAW}) {
+        List<double[]> costs = latencies.lastCosts(side + CROSS, runs);
+        List<Double> cpu = costs.stream().map(c -> c[0]).toList();
+        List<Double> switches = costs.stream().map(c -> c[1]).toList();
+        md.append(String.format(Locale.ROOT, "| %s | %.0f us [%.0f - %.0f] | %.1f [%.1f - %.1f] |%n",
+            side.equals(AETHER) ? "Aether" : "raw", median(cpu), Collections.min(cpu), Collections.max(cpu),
+            median(switches), Collections.min(switches), Collections.max(switches)));
       }
     }
     md.append("\nLatencies of the throughput cases (per command, as above; \"all\" = the percentile of every"

@@ -103,6 +103,7 @@ final class CrossNode {
       @Override
       public long run() throws Exception {
         var gateway = rig.node(FROM).node().gateway();
+        Latencies.Cost cost = Latencies.Cost.now();
         long[] nanos = new long[COMMANDS];
         for (int i = 0; i < COMMANDS; i++) {
           long start = System.nanoTime();
@@ -111,6 +112,7 @@ final class CrossNode {
           nanos[i] = System.nanoTime() - start;
           Deposits.requireAccepted(result);
         }
+        latencies.recordCost(name, cost, COMMANDS);
         latencies.record(name, nanos);
         return COMMANDS;
       }
@@ -157,6 +159,7 @@ final class CrossNode {
 
       @Override
       public long run() throws Exception {
+        Latencies.Cost cost = Latencies.Cost.now();
         long[] nanos = new long[COMMANDS];
         for (int i = 0; i < COMMANDS; i++) {
           long start = System.nanoTime();
@@ -168,6 +171,7 @@ final class CrossNode {
                 + new String(reply.getData(), StandardCharsets.UTF_8));
           }
         }
+        latencies.recordCost(name, cost, COMMANDS);
         latencies.record(name, nanos);
         return COMMANDS;
       }

@@ -1,5 +1,7 @@
 package dev.aether.bench.cluster;
 
+import dev.aether.bench.ContextSwitches;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,11 +17,44 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Latencies {
 
   private final Map<String, List<long[]>> runs = new ConcurrentHashMap<>();
+  private final Map<String, List<double[]>> costs = new ConcurrentHashMap<>();
 
   /** Keeps one run's latencies (nanoseconds; the array is sorted in place). */
   void record(String benchmark, long[] nanos) {
     Arrays.sort(nanos);
     runs.computeIfAbsent(benchmark, k -> new ArrayList<>()).add(nanos);
+  }
+
+  /**
+   * Keeps one run's cost per operation: this JVM's CPU in microseconds and its threads' context switches.
+   *
+   * @param benchmark the benchmark
+   * @param start the reading taken before the run
+   * @param ops the run's operations
+   */
+  void recordCost(String benchmark, Cost start, int ops) {
+    Cost end = Cost.now();
+    costs.computeIfAbsent(benchmark, k -> new ArrayList<>()).add(new double[] {
+        (end.cpuNanos() - start.cpuNanos()) / 1e3 / ops,
+        end.switches() < 0 || start.switches() < 0 ? Double.NaN : (double) (end.switches() - start.switches()) / ops});
+  }
+
+  /** @return per measured run ({@code count} last), the {cpu us, context switches} per operation */
+  List<double[]> lastCosts(String benchmark, int count) {
+    List<double[]> all = costs.getOrDefault(benchmark, List.of());
+    return all.subList(Math.max(0, all.size() - count), all.size());
+  }
+
+  /**
+   * A reading of this JVM's process CPU time and of its threads' context switches ({@link ContextSwitches}; -1
+   * when unknown).
+   */
+  record Cost(long cpuNanos, long switches) {
+    static Cost now() {
+      long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime() : 0;
+      return new Cost(cpu, ContextSwitches.of(ProcessHandle.current().pid()));
+    }
   }
 
   /** @return the last {@code count} runs of a benchmark (its measured runs), each sorted */
