@@ -1,7 +1,7 @@
 package dev.aether.bench.cluster;
 
 import dev.aether.bench.ContextSwitches;
-import java.lang.management.ManagementFactory;
+import dev.aether.bench.Meter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,10 +33,10 @@ final class Latencies {
    * @param ops the run's operations
    */
   void recordCost(String benchmark, Cost start, int ops) {
-    Cost end = Cost.now();
-    costs.computeIfAbsent(benchmark, k -> new ArrayList<>()).add(new double[] {
-        (end.cpuNanos() - start.cpuNanos()) / 1e3 / ops,
-        end.switches() < 0 || start.switches() < 0 ? Double.NaN : (double) (end.switches() - start.switches()) / ops});
+    long cpu = start.meter().stop().cpuNanos();
+    long switches = ContextSwitches.of(ProcessHandle.current().pid());
+    costs.computeIfAbsent(benchmark, k -> new ArrayList<>()).add(new double[] {cpu / 1e3 / ops,
+        switches < 0 || start.switches() < 0 ? Double.NaN : (double) (switches - start.switches()) / ops});
   }
 
   /** @return per measured run ({@code count} last), the {cpu us, context switches} per operation */
@@ -46,14 +46,12 @@ final class Latencies {
   }
 
   /**
-   * A reading of this JVM's process CPU time and of its threads' context switches ({@link ContextSwitches}; -1
-   * when unknown).
+   * The start of a run's cost reading: a {@link Meter} (this JVM's process CPU) and its threads' context switches
+   * ({@link ContextSwitches}; -1 when unknown).
    */
-  record Cost(long cpuNanos, long switches) {
+  record Cost(Meter meter, long switches) {
     static Cost now() {
-      long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-          ? os.getProcessCpuTime() : 0;
-      return new Cost(cpu, ContextSwitches.of(ProcessHandle.current().pid()));
+      return new Cost(Meter.start(), ContextSwitches.of(ProcessHandle.current().pid()));
     }
   }
 
