@@ -14,9 +14,10 @@ final class EventPages {
   private EventPages() {}
 
   /**
-   * Reads up to {@code limit} stored events from a version on: the range {@code [from, from + limit - 1]}, and
-   * past it only when the page came out short while the history goes on, which happens only for versions stored
-   * apart ({@code saveEvent} allows gaps; the runtime never leaves one).
+   * Reads up to {@code limit} stored events from a version on: nothing more than the latest version when the
+   * history ends before {@code from}, else the range {@code [from, from + limit - 1]}, and past it only when the
+   * page came out short while the history goes on, which happens only for versions stored apart ({@code
+   * saveEvent} allows gaps; the runtime never leaves one).
    *
    * @param store the store
    * @param streamId the actor
@@ -26,9 +27,13 @@ final class EventPages {
    * @throws dev.aether.store.UnreadableHistoryException when a record read cannot be decoded
    */
   static List<Event> page(EventStore store, String streamId, long from, int limit) {
+    long latest = store.getLatestVersion(streamId);
+    if (latest < from) {
+      return List.of(); // the usual answer to a caught-up stream's poll: one read of the latest version
+    }
     long to = from > Long.MAX_VALUE - limit ? Long.MAX_VALUE : from + limit - 1;
     List<Event> events = store.getEventsWithErrors(streamId, from, to).eventsOrThrow(streamId);
-    if (events.size() == limit || to == Long.MAX_VALUE || store.getLatestVersion(streamId) <= to) {
+    if (events.size() == limit || to >= latest) {
       return events;
     }
     List<Event> after = store.getEventsWithErrors(streamId, to + 1).eventsOrThrow(streamId);
