@@ -22,13 +22,20 @@ class DrainDispatcherTest {
   @Test
   void busyActor_givesWayAfterEachBatch_evenOnOneThread() throws Exception {
     ExecutorService single = Executors.newSingleThreadExecutor();
+    CountDownLatch executorHeld = new CountDownLatch(1);
     CountDownLatch executorFree = new CountDownLatch(1);
     try (Runtime runtime = Fixtures.runtime(new TestStore()).executor(single)
         .config(RuntimeConfig.builder().groupCommitLimit(1).build()).build()) {
       runtime.start();
       accepted(runtime.sendMessage(Bank.open("busy")));
       accepted(runtime.sendMessage(Bank.open("other")));
-      single.execute(() -> await(executorFree)); // hold the only thread while both mailboxes fill
+      single.execute(() -> {
+        executorHeld.countDown();
+        await(executorFree);
+      });
+      // hold the only thread while both mailboxes fill: until then a worker still on it (the one that answered
+      // the open) could take the busy mailbox and drain it alone before the other actor's command is sent
+      assertThat(executorHeld.await(10, TimeUnit.SECONDS)).isTrue();
       List<CompletableFuture<CommandResult>> busy = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         busy.add(runtime.sendMessage(Bank.deposit("busy", 1)));
