@@ -40,6 +40,8 @@ public final class ClusterSuite implements Suite {
   static final double ADDED_P99_GOAL_MS = 50;
   private static final String AETHER = "aether ";
   private static final String RAW = "raw ";
+  /** A cross-node command slower than this many times its run's median counts as one that met a stall. */
+  private static final double SLOW_FACTOR = 2.5;
 
   private final ClusterRig rig;
   private final Latencies latencies = new Latencies();
@@ -182,15 +184,26 @@ public final class ClusterSuite implements Suite {
       }
       md.append("\nCost per cross-node command, the median over the measured runs [min - max]: this JVM's CPU (both"
           + " sides' nodes or connections and the caller are in it; the nats-server is not) and its threads' context"
-          + " switches (from /proc; a park and a wake-up count one).\n\n"
-          + "| side | JVM CPU per command | context switches per command |\n|---|--:|--:|\n");
+          + " switches (from /proc; a park and a wake-up count one); the commands slower than "
+          + SLOW_FACTOR + "x their run's median, as a share of the run's commands and per second of its time (a"
+          + " run's p99 is its 10th slowest command, so this share against 1% decides whether the p99 is a"
+          + " command that met such a stall).\n\n"
+          + "| side | JVM CPU per command | context switches per command | commands > " + SLOW_FACTOR
+          + "x the median | the same per second |\n|---|--:|--:|--:|--:|\n");
       for (String side : new String[] {AETHER, RAW}) {
         List<double[]> costs = latencies.lastCosts(side + CROSS, runs);
         List<Double> cpu = costs.stream().map(c -> c[0]).toList();
         List<Double> switches = costs.stream().map(c -> c[1]).toList();
-        md.append(String.format(Locale.ROOT, "| %s | %.0f us [%.0f - %.0f] | %.1f [%.1f - %.1f] |%n",
+        List<double[]> slow = (side.equals(AETHER) ? aether : raw).stream()
+            .map(r -> Latencies.slowCommands(r, SLOW_FACTOR)).toList();
+        List<Double> share = slow.stream().map(x -> x[0] * 100).toList();
+        List<Double> rate = slow.stream().map(x -> x[1]).toList();
+        md.append(String.format(Locale.ROOT,
+            "| %s | %.0f us [%.0f - %.0f] | %.1f [%.1f - %.1f] | %.1f%% [%.1f - %.1f] | %.0f/s [%.0f - %.0f] |%n",
             side.equals(AETHER) ? "Aether" : "raw", median(cpu), Collections.min(cpu), Collections.max(cpu),
-            median(switches), Collections.min(switches), Collections.max(switches)));
+            median(switches), Collections.min(switches), Collections.max(switches), median(share),
+            Collections.min(share), Collections.max(share), median(rate), Collections.min(rate),
+            Collections.max(rate)));
       }
     }
     md.append("\nLatencies of the throughput cases (per command, as above; \"all\" = the percentile of every"

@@ -71,6 +71,19 @@ final class Latencies {
     return runs.stream().map(r -> (double) percentile(r, quantile)).toList();
   }
 
+  /**
+   * The commands of one sorted run slower than {@code factor} times its median, counted per command and per
+   * second of the run's time (the sum of its latencies, one command at a time).
+   *
+   * @return {share of the run's commands, per second}
+   */
+  static double[] slowCommands(long[] sorted, double factor) {
+    long limit = (long) (percentile(sorted, 0.5) * factor);
+    long slow = Arrays.stream(sorted).filter(n -> n > limit).count();
+    double seconds = Arrays.stream(sorted).sum() / 1e9;
+    return new double[] {sorted.length == 0 ? 0 : (double) slow / sorted.length, seconds > 0 ? slow / seconds : 0};
+  }
+
   /** @return the median of values (the mean of the middle two for an even count), NaN when empty */
   static double median(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
