@@ -108,15 +108,19 @@ final class Router implements CommandGateway, AutoCloseable {
     Thread.ofVirtual().name("aether-cluster-route-sweep").start(this::sweepSlowRequests);
   }
 
-  /** One request in flight: the attempt and the send it belongs to. */
-  private record InFlight(Attempt attempt, int send, long sentNanos) {}
+  /** One request in flight: the attempt, the send it belongs to, and the shard and map epoch it was sent by. */
+  private record InFlight(Attempt attempt, int send, int shard, long epoch, long sentNanos) {}
 
   /** A request unanswered this long makes its node suspect (a crashed owner swallowed what it had taken). */
   static final long SUSPECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   /**
    * Every 100 ms: each node with a request unanswered for {@link #SUSPECT_AFTER_NANOS} is reported as a suspect
-   * (once per sweep). The probe tells a crash (no responders) from a slow or paused node (proves nothing).
+   * (once per sweep), and such a request whose shard a map newer than the one it was sent by gives to another
+   * node is resent to it now.
+   * The probe tells a crash (no responders) from a slow or paused node (proves nothing); the resend covers a
+   * request sent to a crashed owner just after the map that moved its shards was seen, which no later map
+   * change would resend before the attempt timeout.
    */
   private void sweepSlowRequests() {
     while (!closed) {
@@ -126,11 +130,21 @@ final class Router implements CommandGateway, AutoCloseable {
         return;
       }
       long now = System.nanoTime();
+      ShardMap map = maps.map();
       inFlight.forEach((node, requests) -> {
+        boolean suspected = false;
         for (InFlight request : requests) {
-          if (now - request.sentNanos() > SUSPECT_AFTER_NANOS) {
+          if (now - request.sentNanos() <= SUSPECT_AFTER_NANOS) {
+            continue;
+          }
+          if (!suspected) {
             suspect(node);
-            return;
+            suspected = true;
+          }
+          String owner = map == null || map.epoch() <= request.epoch() ? null : map.ownerId(request.shard());
+          if (owner != null && !owner.equals(node)) {
+            abandon(node, requests, request, "node " + node + " did not answer, and map epoch " + map.epoch()
+                + " gives shard " + request.shard() + " to node " + owner);
           }
         }
       });
@@ -165,19 +179,27 @@ final class Router implements CommandGateway, AutoCloseable {
         return;
       }
       for (InFlight request : requests) {
-        Attempt a = request.attempt();
-        if (a.sends.compareAndSet(request.send(), request.send() + 1)) {
-          requests.remove(request);
-          a.mayHaveApplied = true;
-          a.problem = "node " + node + " owns no shard any more (map epoch " + map.epoch() + ")";
-          try {
-            refreshers.execute(() -> route(a, null));
-          } catch (RejectedExecutionException e) {
-            route(a, null); // closed: answers NOT_RUNNING
-          }
-        }
+        abandon(node, requests, request, "node " + node + " owns no shard any more (map epoch " + map.epoch() + ")");
       }
     });
+  }
+
+  /**
+   * Gives up waiting for one request and resends its command by the newest map, unless its answer came
+   * meanwhile. The same command id: an answer that comes anyway is ignored.
+   */
+  private void abandon(String node, Set<InFlight> requests, InFlight request, String problem) {
+    Attempt a = request.attempt();
+    if (a.sends.compareAndSet(request.send(), request.send() + 1)) {
+      requests.remove(request);
+      a.mayHaveApplied = true;
+      a.problem = problem;
+      try {
+        refreshers.execute(() -> route(a, null));
+      } catch (RejectedExecutionException e) {
+        route(a, null); // closed: answers NOT_RUNNING
+      }
+    }
   }
 
   @Override
@@ -301,7 +323,7 @@ final class Router implements CommandGateway, AutoCloseable {
     long remaining = a.remainingMs();
     long timeoutMs = remaining <= attemptTimeoutMs ? Math.max(1, remaining) + GRACE_MS : attemptTimeoutMs;
     int send = a.sends.incrementAndGet();
-    InFlight waiting = new InFlight(a, send, System.nanoTime());
+    InFlight waiting = new InFlight(a, send, shard, epoch, System.nanoTime());
     Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
         n -> ConcurrentHashMap.newKeySet());
     toOwner.add(waiting);

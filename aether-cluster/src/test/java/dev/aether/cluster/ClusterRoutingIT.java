@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -184,6 +185,43 @@ class ClusterRoutingIT {
         assertThat(r.reason()).isEqualTo(RejectionReason.OUTCOME_UNKNOWN);
         assertThat(r.message()).contains("may have been applied");
       });
+    }
+  }
+
+  @Test
+  void aRequestTheOwnerNeverAnswers_isResentOnceANewerMapMovesItsShard_thoughThatOwnerKeepsOtherShards()
+      throws Exception {
+    // regression: only a map giving the silent node no shard at all resent its requests; a crashed owner whose
+    // shards had moved before the request was registered kept it waiting the whole attempt timeout (2 s)
+    String account = "silent-1";
+    CommandResult opened = cluster.node("n1").gateway().sendMessage(openAccount(account)).join();
+    assertThat(opened).isInstanceOf(Accepted.class);
+    ShardMap current = cluster.node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    int kept = (shard + 1) % current.shards().count();
+    String owner = current.ownerId(shard);
+    ShardMap toGhost = current.step(current, List.of(
+        new ShardMove(shard, Optional.of(owner), Optional.of("ghost")),
+        new ShardMove(kept, Optional.of(current.ownerId(kept)), Optional.of("ghost"))));
+    Connection connection = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+    CountDownLatch taken = new CountDownLatch(1);
+    Connection ghost = cluster.connect();
+    ghost.createDispatcher(m -> taken.countDown()).subscribe(names.nodeCommands("ghost")); // takes, never answers
+    ghost.flush(Duration.ofSeconds(5));
+    MapView maps = new MapView(ClusterKv.openMapBucket(connection, names), (a, b) -> {});
+    maps.offer(toGhost, Long.MAX_VALUE - 1); // never replaced by the watch
+    try (Router router = new Router(connection, names, maps, null, null, 3, Duration.ofSeconds(60),
+        Duration.ofSeconds(60), ClusterMeters.NONE)) {
+      CompletableFuture<CommandResult> answer = router.sendMessage(deposit(account, 1));
+      assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
+      maps.offer(toGhost.step(toGhost, List.of(new ShardMove(shard, Optional.of("ghost"), Optional.of(owner)))),
+          Long.MAX_VALUE);
+
+      CommandResult result = answer.get(20, TimeUnit.SECONDS); // well within the attempt timeout of 60 s
+
+      assertThat(result).isInstanceOfSatisfying(Accepted.class,
+          a -> assertThat(a.newVersion()).isEqualTo(((Accepted) opened).newVersion() + 1));
     }
   }
 
