@@ -59,6 +59,15 @@ class ClusterRoutingIT {
     return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
   }
 
+  /** Starts node "ghost", which takes the commands routed to it and never answers; counts the first one. */
+  private CountDownLatch silentGhost(ClusterNames names) throws Exception {
+    CountDownLatch taken = new CountDownLatch(1);
+    Connection ghost = cluster.connect();
+    ghost.createDispatcher(m -> taken.countDown()).subscribe(names.nodeCommands("ghost"));
+    ghost.flush(Duration.ofSeconds(5));
+    return taken;
+  }
+
   private String ownerOf(String account) {
     return cluster.node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
   }
@@ -167,10 +176,7 @@ class ClusterRoutingIT {
         java.util.Optional.of("ghost"))));
     Connection connection = cluster.connect();
     ClusterNames names = ClusterNames.of(cluster.store);
-    CountDownLatch taken = new CountDownLatch(1);
-    Connection ghost = cluster.connect();
-    ghost.createDispatcher(m -> taken.countDown()).subscribe(names.nodeCommands("ghost")); // takes, never answers
-    ghost.flush(Duration.ofSeconds(5));
+    CountDownLatch taken = silentGhost(names);
     MapView frozen = new MapView(ClusterKv.openMapBucket(connection, names), (a, b) -> {});
     frozen.offer(toGhost, Long.MAX_VALUE);
     try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10),
@@ -205,10 +211,7 @@ class ClusterRoutingIT {
         new ShardMove(kept, Optional.of(current.ownerId(kept)), Optional.of("ghost"))));
     Connection connection = cluster.connect();
     ClusterNames names = ClusterNames.of(cluster.store);
-    CountDownLatch taken = new CountDownLatch(1);
-    Connection ghost = cluster.connect();
-    ghost.createDispatcher(m -> taken.countDown()).subscribe(names.nodeCommands("ghost")); // takes, never answers
-    ghost.flush(Duration.ofSeconds(5));
+    CountDownLatch taken = silentGhost(names);
     MapView maps = new MapView(ClusterKv.openMapBucket(connection, names), (a, b) -> {});
     maps.offer(toGhost, Long.MAX_VALUE - 1); // never replaced by the watch
     try (Router router = new Router(connection, names, maps, null, null, 3, Duration.ofSeconds(60),
