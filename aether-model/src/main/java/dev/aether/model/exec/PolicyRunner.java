@@ -65,6 +65,13 @@ final class PolicyRunner implements AutoCloseable {
   private static final int BATCH = 32;
   private static final Duration POLL_WAIT = Duration.ofMillis(250);
   private static final int MAX_GROUP_PREFIX = 40;
+  /** Events read per page when a redelivery looks for its command in the target's log. */
+  static final int LOOK_BACK_PAGE = 128;
+  /**
+   * How much older than the source event a target's event may be and still be the policy's command: twice the
+   * difference allowed between two nodes' clocks (the event and the command were timed by different nodes).
+   */
+  static final Duration CLOCK_SKEW_MARGIN = Duration.ofMinutes(1);
 
   private final Map<String, PolicyProgram> byName = new LinkedHashMap<>();
   private final List<Worker> workers = new ArrayList<>();
@@ -313,7 +320,7 @@ final class PolicyRunner implements AutoCloseable {
         delivery.ack();
         return;
       }
-      if (delivery.attempt() > 1 && appliedBefore(message)) {
+      if (delivery.attempt() > 1 && appliedBefore(message, event.timestamp())) {
         meters.duplicate.increment(); // applied by a member that stopped before acknowledging
         delivery.ack();
         return;
@@ -345,13 +352,30 @@ final class PolicyRunner implements AutoCloseable {
      * applied it and stopped before acknowledging. The runtime answers such a command as a duplicate only while
      * its id is among the actor's last commands (the idempotency window); a redelivery that comes after more
      * commands than that (an ack timeout later, on a busy actor) would be applied twice without this look at the
-     * log. Only redeliveries pay the read; a store that cannot be read now lets the command go through the
+     * log. Only redeliveries pay the read, and only of the target's recent history: pages of {@value
+     * #LOOK_BACK_PAGE} events from the newest back, until the command or an event older than the source event by
+     * {@link #CLOCK_SKEW_MARGIN} (the command cannot have been applied before the policy saw its event, so a long
+     * history costs a redelivery nothing). A store that cannot be read now lets the command go through the
      * gateway, whose window still catches the recent ones.
      */
-    private boolean appliedBefore(RuntimeMessage message) {
+    private boolean appliedBefore(RuntimeMessage message, Instant sourceEventTime) {
+      String streamId = message.target().streamId();
+      Optional<String> id = Optional.of(message.commandId());
+      Instant oldest = sourceEventTime.minus(CLOCK_SKEW_MARGIN);
       try {
-        Optional<String> id = Optional.of(message.commandId());
-        return events.getEvents(message.target().streamId(), 0).stream().anyMatch(e -> e.commandId().equals(id));
+        for (long to = events.getLatestVersion(streamId); to > 0; to -= LOOK_BACK_PAGE) {
+          List<Event> page = events.getEventsWithErrors(streamId, Math.max(1, to - LOOK_BACK_PAGE + 1), to)
+              .events(); // an undecodable record cannot be the command's: read past it
+          for (Event e : page.reversed()) {
+            if (e.commandId().equals(id)) {
+              return true;
+            }
+            if (e.timestamp().isBefore(oldest)) {
+              return false;
+            }
+          }
+        }
+        return false;
       } catch (RuntimeException e) {
         return false;
       }

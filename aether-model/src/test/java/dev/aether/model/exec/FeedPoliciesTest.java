@@ -11,16 +11,28 @@ import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.store.EventFeed;
+import dev.aether.store.EventStore;
+import dev.aether.store.FeedPosition;
+import dev.aether.store.FeedReader;
+import dev.aether.store.FeedStart;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.InMemoryReadModelStore;
+import dev.aether.store.ReplayResult;
+import dev.aether.store.SharedFeed;
+import dev.aether.store.SharedFeedOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -215,6 +227,131 @@ class FeedPoliciesTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> execution(second).pendingPolicyDeliveries() == 0);
     assertThat(store.getLatestVersion("Account/b")).as("the credit applied once").isEqualTo(before);
+  }
+
+  @Test
+  void aRedeliveryLooksOnlyAtTheTargetsRecentEvents_notItsWholeHistory() {
+    long old = oldHistory("Account/b", 2_000);
+    creditAppliedByAMemberThatStopsBeforeAcknowledging();
+    assertThat(store.getLatestVersion("Account/b")).isEqualTo(old + 2); // the helper's Open, then the credit
+
+    ReadCountingStore counting = new ReadCountingStore(store);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    runtime(Runtime.builder().eventStore(counting).readModelStore(readModels).meterRegistry(registry));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> duplicates(registry) == 1);
+    assertThat(store.getLatestVersion("Account/b")).isEqualTo(old + 2);
+    assertThat(counting.pagesRead("Account/b")).as("pages the look-back read").isEqualTo(1);
+    assertThat(counting.eventsRead("Account/b")).as("one page from the newest, found there")
+        .isEqualTo(PolicyRunner.LOOK_BACK_PAGE);
+  }
+
+  @Test
+  void aRedeliveryOfACommandNeverApplied_stopsLookingAtEventsOlderThanItsSource_andAppliesIt() {
+    long old = oldHistory("Account/b", 2_000);
+    CompletableFuture<Void> handed = new CompletableFuture<>();
+    Runtime first = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
+        message -> {
+          handed.complete(null);
+          return new CompletableFuture<>(); // the member stops before it sends the credit at all
+        }));
+    send(first, "a", "Transfer", Map.of("to", "b", "amount", 3));
+    handed.join();
+    first.close();
+
+    ReadCountingStore counting = new ReadCountingStore(store);
+    Runtime second = runtime(Runtime.builder().eventStore(counting).readModelStore(readModels));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == old + 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> execution(second).pendingPolicyDeliveries() == 0);
+    assertThat(store.getLatestVersion("Account/b")).as("the credit applied once").isEqualTo(old + 1);
+    // one page, whose newest event is from before the transfer (b's activation for the credit reads the
+    // history too, but from a version on, not by pages)
+    assertThat(counting.pagesRead("Account/b")).as("pages the look-back read").isEqualTo(1);
+  }
+
+  /** Opens an account and gives it {@code deposits} deposits, all an hour old; returns its version. */
+  private long oldHistory(String streamId, int deposits) {
+    Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
+    List<Event> history = new ArrayList<>();
+    history.add(Event.builder().eventType("Opened").streamId(streamId).version(1).timestamp(anHourAgo)
+        .data(Map.of()).commandId(UUID.randomUUID().toString()).build());
+    for (int i = 2; i <= deposits + 1; i++) {
+      history.add(Event.builder().eventType("Deposited").streamId(streamId).version(i).timestamp(anHourAgo)
+          .data(Map.of("amount", 1)).commandId(UUID.randomUUID().toString()).build());
+    }
+    long version = 0;
+    for (int from = 0; from < history.size(); from += 100) {
+      version = store.append(streamId, version, history.subList(from, Math.min(history.size(), from + 100)));
+    }
+    return version;
+  }
+
+  /** The shared in-memory store, counting the ranged reads (pages) of each stream and the events they return. */
+  private static final class ReadCountingStore implements EventStore, EventFeed {
+    private final InMemoryEventStore store;
+    private final Map<String, AtomicLong> pages = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
+
+    ReadCountingStore(InMemoryEventStore store) {
+      this.store = store;
+    }
+
+    long pagesRead(String streamId) {
+      return pages.getOrDefault(streamId, new AtomicLong()).get();
+    }
+
+    long eventsRead(String streamId) {
+      return events.getOrDefault(streamId, new AtomicLong()).get();
+    }
+
+    @Override
+    public ReplayResult getEventsWithErrors(String streamId, long fromVersion, long toVersion) {
+      ReplayResult page = store.getEventsWithErrors(streamId, fromVersion, toVersion);
+      pages.computeIfAbsent(streamId, k -> new AtomicLong()).incrementAndGet();
+      events.computeIfAbsent(streamId, k -> new AtomicLong()).addAndGet(page.events().size());
+      return page;
+    }
+
+    @Override
+    public void saveEvent(Event event) {
+      store.saveEvent(event);
+    }
+
+    @Override
+    public long append(String streamId, long expectedVersion, List<Event> events) {
+      return store.append(streamId, expectedVersion, events);
+    }
+
+    @Override
+    public List<Event> getEvents(String streamId, long fromVersion) {
+      return store.getEvents(streamId, fromVersion);
+    }
+
+    @Override
+    public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
+      return store.getEventsWithErrors(streamId, fromVersion);
+    }
+
+    @Override
+    public long getLatestVersion(String streamId) {
+      return store.getLatestVersion(streamId);
+    }
+
+    @Override
+    public FeedReader openFeed(FeedStart start) {
+      return store.openFeed(start);
+    }
+
+    @Override
+    public FeedPosition head() {
+      return store.head();
+    }
+
+    @Override
+    public SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options) {
+      return store.openShared(group, startIfNew, options);
+    }
   }
 
   private static double duplicates(SimpleMeterRegistry registry) {
