@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * with the read revision (compare-and-set), again after a concurrent change. The revision and version this
  * store last read or wrote for a key are remembered ({@link #MAX_KNOWN} keys), so the next save of that actor is
  * one update with that revision, without the read (nor decoding the stored snapshot); when another writer
- * changed the key meanwhile, the update is refused and the save reads as above. An entry that does not decode
+ * changed the key meanwhile, the update is refused and the save reads as above. A read that found no snapshot
+ * is remembered too, so an actor's first save is one create, also without the read. An entry that does not decode
  * is logged and treated as absent (the actor is then rebuilt by a full replay) and is replaced by the next
  * save.
  *
@@ -46,6 +47,8 @@ final class SnapshotBucket {
   private final String bucket;
   private final ReadRetry retry;
   private final ConcurrentMap<String, Known> known = BoundedMaps.create(MAX_KNOWN);
+  /** What {@link #known} holds for a key this store read and found no snapshot under. */
+  private static final Known ABSENT = new Known(0, 0);
 
   /**
    * @param retry how a read that failed transiently is retried (a replicated bucket's replicas stop
@@ -95,6 +98,7 @@ final class SnapshotBucket {
       }
     });
     if (entry == null || entry.getValue() == null) {
+      known.put(address.token(), ABSENT);
       return Optional.empty();
     }
     try {
@@ -115,18 +119,13 @@ final class SnapshotBucket {
       if (last.version() > version) {
         return true; // the bucket only ever holds a newer one than what this store saw
       }
-      if (updated(key, value, last.revision(), version)) {
+      if (last == ABSENT ? created(key, value, version) : updated(key, value, last.revision(), version)) {
         return true;
       }
     }
     KeyValueEntry existing = kv.get(key);
     if (existing == null || existing.getValue() == null) {
-      try {
-        known.put(key, new Known(kv.create(key, value), version));
-        return true;
-      } catch (JetStreamApiException e) {
-        return lostRace(key, e);
-      }
+      return created(key, value, version);
     }
     long stored = storedVersion(existing);
     if (stored > version) {
@@ -134,6 +133,16 @@ final class SnapshotBucket {
       return true;
     }
     return updated(key, value, existing.getRevision(), version);
+  }
+
+  /** Creates the key (also over a deleted one); false (forgetting the key) when another writer created it. */
+  private boolean created(String key, byte[] value, long version) throws IOException, JetStreamApiException {
+    try {
+      known.put(key, new Known(kv.create(key, value), version));
+      return true;
+    } catch (JetStreamApiException e) {
+      return lostRace(key, e);
+    }
   }
 
   /** Updates the key if it is still at {@code revision}; false (forgetting the key) when it is not. */
