@@ -140,6 +140,29 @@ class JetStreamReplayIT {
   }
 
   @Test
+  void pagesOfWalkBackLength_readBackFromTheNewest_needNoConsumer() throws Exception {
+    // what a policy redelivery reads when it looks for its command in a long history (aether-model)
+    String streamId = newStreamId();
+    JetStreamConfig config = config(server, "range").build();
+    long last;
+    try (JetStreamEventStore writer = JetStreamEventStore.connect(config)) {
+      last = writeHistory(writer, streamId, 300);
+    }
+    consumerCreations.unsubscribe();
+    watchConsumerCreations();
+    int page = Replayer.WALK_BACK_VERSIONS;
+
+    try (JetStreamEventStore reader = JetStreamEventStore.connect(config)) { // no cached position
+      for (long to = last; to > last - 3L * page; to -= page) {
+        assertThat(versions(reader.getEventsWithErrors(streamId, to - page + 1, to).events()))
+            .containsExactlyElementsOf(range(to - page + 1, to));
+      }
+    }
+
+    assertThat(consumersCreated()).isZero();
+  }
+
+  @Test
   void aRangeAtTheStart_needsNoSearch() throws Exception {
     String streamId = newStreamId();
     JetStreamConfig config = config(server, "range").build();

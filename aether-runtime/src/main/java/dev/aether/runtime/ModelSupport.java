@@ -111,6 +111,7 @@ final class ModelSupport {
     ModelPlan previous = plan;
     plan = nextPlan;
     model = next;
+    nextPlan.start(); // its policies run only now that its behaviours are installed
     if (previous != null) {
       previous.close();
     }

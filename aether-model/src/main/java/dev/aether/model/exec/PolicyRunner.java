@@ -65,8 +65,12 @@ final class PolicyRunner implements AutoCloseable {
   private static final int BATCH = 32;
   private static final Duration POLL_WAIT = Duration.ofMillis(250);
   private static final int MAX_GROUP_PREFIX = 40;
-  /** Events read per page when a redelivery looks for its command in the target's log. */
-  static final int LOOK_BACK_PAGE = 128;
+  /**
+   * Events read per page when a redelivery looks for its command in the target's log: a range that short is
+   * one the JetStream store reads by direct gets (the newest 32 versions by following the commits back, an
+   * older page from its first commit, found by bisection), never by a consumer from the history's start.
+   */
+  static final int LOOK_BACK_PAGE = 32;
   /**
    * How much older than the source event a target's event may be and still be the policy's command: twice the
    * difference allowed between two nodes' clocks (the event and the command were timed by different nodes).
@@ -98,6 +102,10 @@ final class PolicyRunner implements AutoCloseable {
       byName.put(p.name(), p);
       workers.add(new Worker(p, feed.openShared(group(modelName, p.name()), FeedStart.beginning(), options)));
     }
+  }
+
+  /** Starts taking deliveries (one virtual thread per policy); once, after the model's plan is installed. */
+  void start() {
     workers.forEach(Worker::start);
   }
 

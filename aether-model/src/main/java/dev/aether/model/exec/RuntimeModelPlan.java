@@ -113,6 +113,13 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
   }
 
   @Override
+  public void start() {
+    if (policies != null) {
+      policies.start();
+    }
+  }
+
+  @Override
   public void close() {
     readModels.values().forEach(ModelReadModel::close);
     if (policies != null) {

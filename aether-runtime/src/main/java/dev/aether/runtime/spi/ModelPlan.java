@@ -51,6 +51,14 @@ public interface ModelPlan extends AutoCloseable {
    */
   void onAccepted(RuntimeMessage message, CommandResult.Accepted result);
 
+  /**
+   * Starts the plan's policy deliveries, once the runtime has installed the plan's behaviours: a policy that
+   * ran before could send commands to aggregate types the runtime does not run yet (refused as unknown, then
+   * dead-lettered), or react for a model that is then refused. Called once per installed plan; a plan that is
+   * refused is closed without being started. The default does nothing.
+   */
+  default void start() {}
+
   /** Stops the plan's background work (policy deliveries, projections). Idempotent. */
   @Override
   void close();
