@@ -92,6 +92,7 @@ final class LocalRuntime implements Runtime {
   public void start() {
     if (state.compareAndSet(NEW, RUNNING)) {
       scheduleSweep();
+      models.runtimeStarted();
     } else if (state.get() == CLOSED) {
       throw new IllegalStateException("the runtime is closed");
     }

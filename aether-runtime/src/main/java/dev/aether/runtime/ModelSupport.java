@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * The runtime's side of model execution: compiles a {@link DomainModel} into its plan, installs the plan's
  * model-driven behaviours, and gives {@link LocalRuntime} the plan's command check and acceptance hook.
  *
- * <p>Thread-safe: {@code lock} serialises loads; {@code model} and {@code plan} are volatile and read without
- * the lock on the hot path; {@code modelDriven} is a concurrent set of the aggregate types the plan runs.
+ * <p>A plan's policies start ({@link ModelPlan#start}) once its behaviours are installed and the runtime runs:
+ * at the load into a running runtime, else when the runtime starts.
+ *
+ * <p>Thread-safe: {@code lock} serialises loads and the start; {@code model} and {@code plan} are volatile and
+ * read without the lock on the hot path; {@code modelDriven} is a concurrent set of the aggregate types the plan
+ * runs.
  */
 final class ModelSupport {
 
@@ -39,6 +43,8 @@ final class ModelSupport {
   private volatile ModelPlan plan;
   private final ReadModelStore readModels;
   private volatile ReactionPlacement reactionPlacement = ReactionPlacement.EVERYWHERE;
+  /** Whether the runtime runs; guarded by {@code lock}. */
+  private boolean running;
 
   ModelSupport(ReadModelStore readModels) {
     this.readModels = readModels;
@@ -63,6 +69,21 @@ final class ModelSupport {
   /** Forgets that an aggregate type is model-driven (a Java behaviour replaced it). */
   void javaReplaced(String aggregateType) {
     modelDriven.remove(aggregateType);
+  }
+
+  /** The runtime now runs: starts the installed plan's policies, if any. Idempotent. */
+  void runtimeStarted() {
+    lock.lock();
+    try {
+      if (!running) {
+        running = true;
+        if (plan != null) {
+          plan.start();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -111,7 +132,9 @@ final class ModelSupport {
     ModelPlan previous = plan;
     plan = nextPlan;
     model = next;
-    nextPlan.start(); // its policies run only now that its behaviours are installed
+    if (running) {
+      nextPlan.start(); // its policies run only now that its behaviours are installed
+    }
     if (previous != null) {
       previous.close();
     }

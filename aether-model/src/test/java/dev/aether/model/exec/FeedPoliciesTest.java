@@ -260,13 +260,7 @@ class FeedPoliciesTest {
     first.close();
 
     ReadCountingStore counting = new ReadCountingStore(store);
-    // started before the model (its policies) is loaded: a credit sent before start would be refused NOT_RUNNING
-    // and retried, and each retry looks back again (loaded into a running runtime, the policies start only once
-    // the model's behaviours run: see aModelLoadedIntoARunningRuntime_...)
-    Runtime second = Runtime.builder().eventStore(counting).readModelStore(readModels).build();
-    runtimes.add(second);
-    second.start();
-    second.loadModel(ModelLoader.fromYaml(STRICT_BANK));
+    Runtime second = runtime(Runtime.builder().eventStore(counting).readModelStore(readModels));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == old + 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> execution(second).pendingPolicyDeliveries() == 0);
@@ -300,6 +294,28 @@ class FeedPoliciesTest {
           .satisfies(credit -> assertThat(credit.data()).containsEntry("amount", 4L));
       running.close();
     }
+  }
+
+  @Test
+  void aModelLoadedBeforeStart_runsItsPoliciesOnlyOnceTheRuntimeRuns() {
+    store.append("Account/b", 0, List.of(Event.builder().eventType("Opened").streamId("Account/b").version(1)
+        .data(Map.of()).build()));
+    store.append("Account/a", 0, List.of(Event.builder().eventType("TransferSent").streamId("Account/a")
+        .version(1).data(Map.of("to", "b", "amount", 4)).build()));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Runtime later = Runtime.builder().eventStore(store).readModelStore(readModels).meterRegistry(registry).build();
+    runtimes.add(later);
+    later.loadModel(ModelLoader.fromYaml(STRICT_BANK));
+
+    // not started: the policy takes no delivery (before, its credit was refused NOT_RUNNING and retried, and
+    // 30 refusals in a row made it a dead letter)
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> deliveries(registry) == 0);
+    assertThat(execution(later).pendingPolicyDeliveries()).as("the waiting event, not seen yet").isEqualTo(1);
+
+    later.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == 2);
+    assertThat(execution(later).deadLetters()).isEmpty();
   }
 
   /** Opens an account and gives it {@code deposits} deposits, all an hour old; returns its version. */
@@ -384,6 +400,11 @@ class FeedPoliciesTest {
     public SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options) {
       return store.openShared(group, startIfNew, options);
     }
+  }
+
+  /** Deliveries the policies finished, whatever their outcome. */
+  private static double deliveries(SimpleMeterRegistry registry) {
+    return registry.find("aether.policy.deliveries").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   private static double duplicates(SimpleMeterRegistry registry) {

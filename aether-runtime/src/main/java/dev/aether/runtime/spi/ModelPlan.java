@@ -52,10 +52,11 @@ public interface ModelPlan extends AutoCloseable {
   void onAccepted(RuntimeMessage message, CommandResult.Accepted result);
 
   /**
-   * Starts the plan's policy deliveries, once the runtime has installed the plan's behaviours: a policy that
-   * ran before could send commands to aggregate types the runtime does not run yet (refused as unknown, then
-   * dead-lettered), or react for a model that is then refused. Called once per installed plan; a plan that is
-   * refused is closed without being started. The default does nothing.
+   * Starts the plan's policy deliveries, once the runtime has installed the plan's behaviours and runs: a policy
+   * that ran before could send commands to aggregate types the runtime does not run yet (refused as unknown,
+   * then dead-lettered), to a runtime not yet started (refused, retried), or react for a model that is then
+   * refused. Called at most once per plan, by the runtime: at the load into a running runtime, else when it
+   * starts; a refused plan is closed without being started. The default does nothing.
    */
   default void start() {}
 
