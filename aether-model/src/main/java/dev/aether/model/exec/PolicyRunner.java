@@ -104,7 +104,7 @@ final class PolicyRunner implements AutoCloseable {
     }
   }
 
-  /** Starts taking deliveries (one virtual thread per policy); once, after the model's plan is installed. */
+  /** Starts taking deliveries (one virtual thread per policy); once, when the runtime runs the model's plan. */
   void start() {
     workers.forEach(Worker::start);
   }
@@ -411,7 +411,9 @@ final class PolicyRunner implements AutoCloseable {
 
     void stop() {
       try {
-        if (!thread.join(Duration.ofSeconds(2))) {
+        // a plan closed before it started (a refused model, a runtime never started) has no thread to wait for;
+        // one started after `closed` was set ends at once
+        if (thread.getState() != Thread.State.NEW && !thread.join(Duration.ofSeconds(2))) {
           thread.interrupt();
         }
       } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.aether.model.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -9,8 +10,11 @@ import dev.aether.event.Event;
 import dev.aether.model.ModelLoader;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.InvalidModelException;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
 import dev.aether.store.FeedPosition;
@@ -317,6 +321,37 @@ class FeedPoliciesTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == 2);
     assertThat(execution(later).deadLetters()).isEmpty();
   }
+
+  @Test
+  void aModelWithPoliciesRefusedAtLoad_neverRunsThem_andIsRefusedForItsOwnReason() {
+    store.append("Account/a", 0, List.of(Event.builder().eventType("TransferSent").streamId("Account/a")
+        .version(1).data(Map.of("to", "b", "amount", 4)).build()));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Runtime running = Runtime.builder().eventStore(store).readModelStore(readModels).meterRegistry(registry)
+        .behavior(JavaBehavior.builder("Account", Opened.class, new Opened())
+            .command("Open", Opened.class, (state, command) -> Effect.persist(new Opened()))
+            .event("Opened", Opened.class, (state, event) -> state).build()) // handles Open only
+        .build();
+    runtimes.add(running);
+    running.start();
+
+    assertThatThrownBy(() -> running.loadModel(ModelLoader.fromYaml(STRICT_BANK)))
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors())
+            .anySatisfy(error -> assertThat(error.path()).isEqualTo("aggregates.Account.commands.Deposit")));
+    assertThat(running.model()).isEmpty();
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> deliveries(registry) == 0);
+  }
+
+  @Test
+  void aRuntimeClosedBeforeItStarted_closesItsModelsPoliciesQuietly() {
+    Runtime never = Runtime.builder().eventStore(store).readModelStore(readModels).build();
+    never.loadModel(ModelLoader.fromYaml(STRICT_BANK));
+
+    assertThatCode(never::close).doesNotThrowAnyException();
+  }
+
+  /** A state and an event with nothing in them, for a behaviour that handles one command. */
+  record Opened() {}
 
   /** Opens an account and gives it {@code deposits} deposits, all an hour old; returns its version. */
   private long oldHistory(String streamId, int deposits) {
