@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The runtime's side of model execution: compiles a {@link DomainModel} into its plan, installs the plan's
  * model-driven behaviours, and gives {@link LocalRuntime} the plan's command check and acceptance hook.
  *
- * <p>A plan's policies start ({@link ModelPlan#start}) once its behaviours are installed and the runtime runs:
+ * <p>A plan's reactions start ({@link ModelPlan#start}) once its behaviours are installed and the runtime runs:
  * at the load into a running runtime, else when the runtime starts.
  *
  * <p>Thread-safe: {@code lock} serialises loads and the start; {@code model} and {@code plan} are volatile and
@@ -71,7 +71,7 @@ final class ModelSupport {
     modelDriven.remove(aggregateType);
   }
 
-  /** The runtime now runs: starts the installed plan's policies, if any. Idempotent. */
+  /** The runtime now runs: starts the installed plan's reactions, if any. Idempotent. */
   void runtimeStarted() {
     lock.lock();
     try {
@@ -133,7 +133,7 @@ final class ModelSupport {
     plan = nextPlan;
     model = next;
     if (running) {
-      nextPlan.start(); // its policies run only now that its behaviours are installed
+      nextPlan.start(); // its reactions run only now that its behaviours are installed
     }
     if (previous != null) {
       previous.close();

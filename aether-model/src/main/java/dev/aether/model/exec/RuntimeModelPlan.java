@@ -30,6 +30,8 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
   private final List<Behavior<?>> behaviors = new ArrayList<>();
   private final PolicyRunner policies;
   private final Map<String, ModelReadModel> readModels = new LinkedHashMap<>();
+  /** Whether the runtime runs this plan: its read models project and its policies take deliveries. */
+  private volatile boolean started;
 
   RuntimeModelPlan(CompiledModel model, ModelHost host, ReadModelStore store) {
     this.model = model;
@@ -49,7 +51,9 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
       ReactionPlacement placement = host.reactionPlacement();
       model.readModels().forEach(p -> {
         String reaction = "readModel/" + p.name();
-        BooleanSupplier runsHere = store.isShared() ? () -> placement.runsHere(reaction) : () -> true;
+        // standing by until the runtime runs this plan (start): a refused plan's projections write nothing
+        BooleanSupplier runsHere = store.isShared()
+            ? () -> started && placement.runsHere(reaction) : () -> started;
         readModels.put(p.name(), new ModelReadModel(ModelReadModel.projection(p).start(feed, store, registry,
             runsHere)));
       });
@@ -114,6 +118,7 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
 
   @Override
   public void start() {
+    started = true;
     if (policies != null) {
       policies.start();
     }

@@ -61,6 +61,26 @@ class ReadModelTest {
   }
 
   @Test
+  void aReadModel_projectsOnlyOnceTheRuntimeRuns() {
+    send("Inventory", "ABC-001", "Restock", Map.of("quantity", 5));
+    InMemoryReadModelStore fresh = InMemoryReadModelStore.create();
+    Runtime later = Runtime.builder().eventStore(store).readModelStore(fresh).build();
+    try {
+      later.loadModel(BankModel.orders());
+
+      // loaded, not started: the model's projections stand by and write nothing
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+          .until(() -> fresh.checkpoint("StockLevels", "Inventory/ABC-001") == 0);
+
+      later.start();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> fresh.checkpoint("StockLevels", "Inventory/ABC-001") == 1);
+    } finally {
+      later.close();
+    }
+  }
+
+  @Test
   void projection_resumesFromItsCheckpoint_afterARestart_andCatchesUpMissedEvents() {
     send("Inventory", "ABC-001", "Restock", Map.of("quantity", 5));
     assertThat(row(readModel("StockLevels"), "ABC-001")).containsEntry("available", 5L);

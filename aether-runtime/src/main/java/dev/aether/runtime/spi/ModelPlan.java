@@ -52,11 +52,12 @@ public interface ModelPlan extends AutoCloseable {
   void onAccepted(RuntimeMessage message, CommandResult.Accepted result);
 
   /**
-   * Starts the plan's policy deliveries, once the runtime has installed the plan's behaviours and runs: a policy
-   * that ran before could send commands to aggregate types the runtime does not run yet (refused as unknown,
-   * then dead-lettered), to a runtime not yet started (refused, retried), or react for a model that is then
-   * refused. Called at most once per plan, by the runtime: at the load into a running runtime, else when it
-   * starts; a refused plan is closed without being started. The default does nothing.
+   * Starts the plan's reactions (policy deliveries, read-model projections), once the runtime has installed the
+   * plan's behaviours and runs: a policy that ran before could send commands to aggregate types the runtime does
+   * not run yet (refused as unknown, then dead-lettered) or to a runtime not yet started (refused, retried), and
+   * a refused model's reactions would act or write rows. Called at most once per plan, by the runtime: at the
+   * load into a running runtime, else when it starts; a refused plan is closed without being started. The
+   * default does nothing.
    */
   default void start() {}
 
