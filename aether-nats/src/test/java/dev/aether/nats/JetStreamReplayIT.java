@@ -140,7 +140,7 @@ class JetStreamReplayIT {
   }
 
   @Test
-  void pagesOfWalkBackLength_readBackFromTheNewest_needNoConsumer() throws Exception {
+  void pagesOfAPolicyLookBack_readBackFromTheNewest_needNoConsumer() throws Exception {
     // what a policy redelivery reads when it looks for its command in a long history (aether-model)
     String streamId = newStreamId();
     JetStreamConfig config = config(server, "range").build();
@@ -150,7 +150,7 @@ class JetStreamReplayIT {
     }
     consumerCreations.unsubscribe();
     watchConsumerCreations();
-    int page = Replayer.WALK_BACK_VERSIONS;
+    int page = 32; // aether-model's PolicyRunner.LOOK_BACK_PAGE: the store must keep reading such pages by gets
 
     try (JetStreamEventStore reader = JetStreamEventStore.connect(config)) { // no cached position
       for (long to = last; to > last - 3L * page; to -= page) {
