@@ -107,6 +107,11 @@ final class ModelReadModel implements ReadModel {
   }
 
   @Override
+  public void checkRunsHere() {
+    running.checkRunsHere();
+  }
+
+  @Override
   public void close() {
     running.close();
   }

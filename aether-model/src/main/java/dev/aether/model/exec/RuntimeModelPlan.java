@@ -119,6 +119,7 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
   @Override
   public void start() {
     started = true;
+    readModels.values().forEach(ReadModel::checkRunsHere); // project now, not at the next stand-by check
     if (policies != null) {
       policies.start();
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * after a pause (1 s doubling to 30 s); nothing is skipped. A handler that throws skips its event (counted,
  * logged). A projection started with a "runs here" condition (a read model on a store shared by a cluster's
  * nodes) reads the feed only while it holds (asked before each event); otherwise it stands by, following the position the running process
- * saves, and checks again every 250 ms. Thread-safe: state changes happen on the projector's thread; the rest is volatile or atomic.
+ * saves, and checks again every 250 ms (at once on {@link #checkRunsHere()}). Thread-safe: state changes happen on the projector's thread; the rest is volatile or atomic.
  *
  * <p>Longer than our usual limit: the fold, its per-event fallback and the catch-up reporting all work on the
  * state of the one projector thread, which stays in one place rather than being shared between classes.
@@ -50,7 +51,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private static final int BATCH = 512;
   private static final Duration POLL_WAIT = Duration.ofMillis(200);
   private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
-  private static final long STANDBY_CHECK_MILLIS = 250;
+  private static final Duration STANDBY_CHECK = Duration.ofMillis(250);
   /** Attempts to apply one event to a row that another writer keeps changing before the projector gives up. */
   private static final int MAX_ROW_RACES = 20;
 
@@ -72,6 +73,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private final ReadModelStore store;
   private final ProjectionMeters meters;
   private final BooleanSupplier runsHere;
+  private final long standByCheckNanos;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
   /** Views by key, of the rows this projector last wrote; only its own thread uses it. */
@@ -82,6 +84,8 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private final Object progressed = new Object();
   private volatile FeedPosition position = FeedPosition.START;
   private volatile boolean closed;
+  /** Set by {@link #checkRunsHere()}: ends the stand-by wait at once. */
+  private volatile boolean recheck;
   private volatile CatchUp catchUp;
   private volatile double rate;
   private long lastReport;
@@ -112,18 +116,25 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private int pendingApplied;
 
   private FeedProjector(Projection<V> projection, EventFeed feed, ReadModelStore store, ProjectionMeters meters,
-      BooleanSupplier runsHere) {
+      BooleanSupplier runsHere, Duration standByCheck) {
     this.projection = projection;
     this.feed = feed;
     this.store = store;
     this.meters = meters;
     this.runsHere = runsHere;
+    this.standByCheckNanos = standByCheck.toNanos();
     this.thread = Thread.ofVirtual().name("aether-projection-" + projection.name()).unstarted(this::run);
   }
 
   static <V> FeedProjector<V> start(Projection<V> projection, EventFeed feed, ReadModelStore store,
       ProjectionMeters meters, BooleanSupplier runsHere) {
-    FeedProjector<V> projector = new FeedProjector<>(projection, feed, store, meters, runsHere);
+    return start(projection, feed, store, meters, runsHere, STANDBY_CHECK);
+  }
+
+  /** {@link #start} with another stand-by check interval (tests). */
+  static <V> FeedProjector<V> start(Projection<V> projection, EventFeed feed, ReadModelStore store,
+      ProjectionMeters meters, BooleanSupplier runsHere, Duration standByCheck) {
+    FeedProjector<V> projector = new FeedProjector<>(projection, feed, store, meters, runsHere, standByCheck);
     projector.thread.start();
     return projector;
   }
@@ -188,7 +199,8 @@ final class FeedProjector<V> implements RunningProjection<V> {
   /** Resets rows written under another schema, and opens a reader after the saved position. */
   /**
    * While another process runs the projection on the shared store: follows its saved position (so waiters on
-   * a position complete here too) and checks again after {@link #STANDBY_CHECK_MILLIS}.
+   * a position complete here too) and checks again after {@link #STANDBY_CHECK}, or at once on
+   * {@link #checkRunsHere()}.
    */
   private void standBy() {
     store.feedPosition(projection.name()).ifPresent(saved -> {
@@ -197,7 +209,18 @@ final class FeedProjector<V> implements RunningProjection<V> {
       }
     });
     settle();
-    sleep(STANDBY_CHECK_MILLIS);
+    long deadline = System.nanoTime() + standByCheckNanos;
+    long left;
+    while (!recheck && !closed && (left = deadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, left); // checkRunsHere unparks
+    }
+    recheck = false;
+  }
+
+  @Override
+  public void checkRunsHere() {
+    recheck = true;
+    LockSupport.unpark(thread);
   }
 
   private FeedReader open() {
@@ -614,6 +637,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
       return;
     }
     closed = true;
+    LockSupport.unpark(thread);
     try {
       if (!thread.join(Duration.ofSeconds(2))) {
         LOG.warn("projection {}: still busy at close; it resumes from its saved position", projection.name());

@@ -184,7 +184,8 @@ public final class Projection<V> {
    * {@code dev.aether.runtime.ReactionPlacement}): while it does not hold, the projection reads nothing and
    * follows the position the running process saves (its rows stay readable through {@code get} and
    * {@code rows}, {@code awaitCaughtUp} and {@code idle} wait for the running process); it is asked again every
-   * 250 ms while standing by and before each event while running, so it stops before its next event once the
+   * 250 ms while standing by (at once on {@link RunningProjection#checkRunsHere()}) and before each event while
+   * running, so it stops before its next event once the
    * condition turns. Should two processes run it at once, an event both handle is applied once (per-stream
    * checkpoints) and each row write is a compare-and-set on the row the handler read
    * ({@link ReadModelStore#putIfUnchanged}: a refused write reads the row again and handles the event again), so

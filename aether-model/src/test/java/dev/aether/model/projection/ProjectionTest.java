@@ -191,6 +191,28 @@ class ProjectionTest {
   }
 
   @Test
+  void checkRunsHere_startsAStandingByProjection_withoutWaitingForItsNextCheck() {
+    AtomicBoolean runsHere = new AtomicBoolean(false);
+    AtomicInteger asked = new AtomicInteger();
+    long version = append("Account/a", "Deposited", Map.of("amount", 10));
+    // a stand-by check of an hour: only checkRunsHere can start it within the test
+    RunningProjection<Balance> standingBy = FeedProjector.start(balances("1"), events, views,
+        ProjectionMeters.NONE, () -> {
+          asked.incrementAndGet();
+          return runsHere.get();
+        }, Duration.ofHours(1));
+    running.add(standingBy);
+    await().atMost(WAIT).until(() -> asked.get() >= 1); // it stands by
+    assertThat(standingBy.awaitCaughtUp("Account/a", version, Duration.ofMillis(300))).isFalse();
+
+    runsHere.set(true);
+    standingBy.checkRunsHere();
+
+    assertThat(standingBy.awaitCaughtUp("Account/a", version, WAIT)).isTrue();
+    assertThat(standingBy.get("a")).contains(new Balance(10, 1));
+  }
+
+  @Test
   void crashBetweenRowsAndPosition_repeatsEvents_whichChangeNothing() {
     // a store that loses every position save: as if the process died after writing rows, before the position
     ReadModelStore forgetful = new PositionLosingStore(views);
