@@ -16,40 +16,50 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Timeouts for many pending replies at a low cost per reply: a hashed timing wheel with a resolution of
- * {@value #RESOLUTION_MILLIS} ms, turned by one task that is scheduled only while replies are pending. The
- * runtime's command deadlines use one per runtime; the store's acknowledgements and the cluster's requests
- * share {@link #shared()}.
+ * {@value #RESOLUTION_MILLIS} ms, turned by one task that is scheduled only while replies are pending, and
+ * then only when an entry falls due or every {@value #DRAIN_MILLIS} ms, whichever comes first. The runtime's
+ * command deadlines use one per runtime; the store's acknowledgements and the cluster's requests share
+ * {@link #shared()}.
  *
  * <h2>Cost</h2>
  * A timer per reply ({@code CompletableFuture.orTimeout}, a {@code ScheduledThreadPoolExecutor} task) takes
  * a lock to schedule and to cancel, and wakes the timer thread whenever its queue was empty: with one reply
- * outstanding at a time, two wake-ups per reply. Here a sender pushes its entry on a lock-free stack, and
- * completing a reply is one CAS (plus one push when the tick has already filed the entry); the tick thread
- * alone files entries into the wheel's slots and unlinks completed ones (intrusive doubly linked lists, O(1)
- * each), at most once per resolution. A reply completed before the next tick never reaches a slot.
+ * outstanding at a time, two wake-ups per reply. Here a sender pushes its entry on a lock-free stack and
+ * compares its deadline with the next scheduled tick (one volatile read; it schedules an earlier tick only
+ * when its deadline comes first), and completing a reply is one CAS (plus one push when the tick has already
+ * filed the entry); the tick thread alone files entries into the wheel's slots and unlinks completed ones
+ * (intrusive doubly linked lists, O(1) each). A reply completed before the next tick never reaches a slot.
+ * Replies that complete long before their deadlines (the usual case: seconds of timeout, milliseconds of
+ * reply) cost a tick every {@value #DRAIN_MILLIS} ms, not every {@value #RESOLUTION_MILLIS} ms.
  *
  * <h2>Semantics</h2>
  * An entry's deadline is a clock instant in milliseconds; it expires at the first tick at or after it. Ticks
- * fall on multiples of the resolution of {@link Clock#millis()}, so a timeout fires at its deadline rounded up
- * to the resolution: never early, at most {@value #RESOLUTION_MILLIS} ms late (plus the scheduler's own
- * lateness). An entry is expired at most once and only while its reply is pending ({@link Entry#cancel()}
- * and the tick's expiry race through one CAS; the reply itself completes once). A completed entry is
- * unlinked at the next tick, so nothing is retained longer than one tick after completion. {@link #close()}
- * expires every entry still pending with its {@link Entry#expireOnClose()} outcome.
+ * fall on multiples of the resolution of {@link Clock#millis()}, and a tick is scheduled at every pending
+ * entry's deadline rounded up to the resolution, so a timeout fires then: never early, at most
+ * {@value #RESOLUTION_MILLIS} ms late (plus the scheduler's own lateness). An entry is expired at most once
+ * and only while its reply is pending ({@link Entry#cancel()} and the tick's expiry race through one CAS; the
+ * reply itself completes once). A completed entry is dropped or unlinked at the next tick, so nothing is
+ * retained longer than {@value #DRAIN_MILLIS} ms after completion. {@link #close()} expires every entry still
+ * pending with its {@link Entry#expireOnClose()} outcome.
  *
  * <p>Thread-safe: {@link #register}, {@link #within} and {@link Entry#cancel()} from any thread; the slots, the
  * links and {@code lastTick} are guarded by {@code lock}, held by the tick (and by {@link #close()}), never by
- * senders.
+ * senders. One tick is scheduled at a time ({@code arm}): a sender that needs an earlier one replaces it by
+ * compare-and-set, and a replaced tick does nothing when it runs.
  */
 public final class TimeoutWheel {
 
   /** The wheel's tick, in milliseconds of the runtime's clock. */
   public static final long RESOLUTION_MILLIS = 10;
+  /** The longest time between two ticks while entries are pending (so the longest a completed one is kept). */
+  public static final long DRAIN_MILLIS = 100;
+  private static final long DRAIN_TICKS = DRAIN_MILLIS / RESOLUTION_MILLIS;
+  private static final long NONE = Long.MAX_VALUE;
   private static final int SLOTS = 512;
   private static final Logger LOG = LoggerFactory.getLogger(TimeoutWheel.class);
   private static final VarHandle INCOMING;
   private static final VarHandle CANCELLED;
-  private static final VarHandle ARMED;
+  private static final VarHandle ARM;
   private static final VarHandle STATE;
 
   static {
@@ -57,7 +67,7 @@ public final class TimeoutWheel {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       INCOMING = lookup.findVarHandle(TimeoutWheel.class, "incoming", Entry.class);
       CANCELLED = lookup.findVarHandle(TimeoutWheel.class, "cancelled", Entry.class);
-      ARMED = lookup.findVarHandle(TimeoutWheel.class, "armed", boolean.class);
+      ARM = lookup.findVarHandle(TimeoutWheel.class, "arm", Arm.class);
       STATE = lookup.findVarHandle(Entry.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -124,13 +134,17 @@ public final class TimeoutWheel {
     void schedule(Runnable tick, Duration delay);
   }
 
+  /** A scheduled tick, by identity: only the one in {@code arm} when it runs does the work. */
+  private record Arm(long tick) {}
+
   private final Clock clock;
   private final Ticks scheduler;
   private final ReentrantLock lock = new ReentrantLock();
   private final Entry[] slots = new Entry[SLOTS];
   private volatile Entry incoming;
   private volatile Entry cancelled;
-  private volatile boolean armed;
+  /** The tick scheduled next; {@code null} when none is (no entry pending). */
+  private volatile Arm arm;
   private volatile boolean closed;
   private long lastTick;
   private int filed;
@@ -163,8 +177,8 @@ public final class TimeoutWheel {
     } while (!INCOMING.compareAndSet(this, head, entry));
     if (closed) {
       sweepClosed();
-    } else if (!armed && ARMED.compareAndSet(this, false, true)) {
-      scheduleTick();
+    } else {
+      armBy(entry.tick);
     }
   }
 
@@ -226,38 +240,96 @@ public final class TimeoutWheel {
     } while (!CANCELLED.compareAndSet(this, head, entry));
   }
 
-  private void scheduleTick() {
-    long now = clock.millis();
-    long next = (Math.floorDiv(now, RESOLUTION_MILLIS) + 1) * RESOLUTION_MILLIS;
-    scheduler.schedule(this::tick, Duration.ofMillis(next - now));
+  /**
+   * Makes sure a tick is scheduled at or before {@code tick}: nothing to do when one is (the usual case, one
+   * volatile read); else schedules one there, or within {@link #DRAIN_TICKS} when none was scheduled.
+   */
+  private void armBy(long tick) {
+    while (true) {
+      Arm current = arm;
+      long target = current == null ? Math.min(tick, Math.floorDiv(clock.millis(), RESOLUTION_MILLIS) + DRAIN_TICKS)
+          : tick;
+      if (current != null && current.tick() <= target) {
+        return;
+      }
+      Arm earlier = new Arm(target);
+      if (ARM.compareAndSet(this, current, earlier)) {
+        schedule(earlier);
+        return;
+      }
+    }
   }
 
-  private void tick() {
-    if (closed) {
-      return;
+  private void schedule(Arm next) {
+    long delay = next.tick() * RESOLUTION_MILLIS - clock.millis();
+    scheduler.schedule(() -> tick(next), Duration.ofMillis(Math.max(0, delay)));
+  }
+
+  private void tick(Arm mine) {
+    if (closed || arm != mine) {
+      return; // replaced by an earlier tick, which took over
     }
-    boolean more = true;
     Entry expired = null;
+    long next = NONE;
     lock.lock();
     try {
       long now = Math.floorDiv(clock.millis(), RESOLUTION_MILLIS);
-      expired = fileIncoming(now, null);
-      unlinkCancelled();
-      expired = expireUpTo(now, expired);
-      more = filed > 0 || incoming != null;
-    } catch (RuntimeException | Error e) {
-      LOG.warn("the timeout tick failed", e);
+      try {
+        expired = fileIncoming(now, null);
+        unlinkCancelled();
+        expired = expireUpTo(now, expired);
+        if (filed > 0 || incoming != null) {
+          next = Math.min(now + DRAIN_TICKS, nextFiledDue(now));
+        }
+      } catch (RuntimeException | Error e) {
+        LOG.warn("the timeout tick failed", e);
+        next = now + 1;
+      }
     } finally {
       lock.unlock();
     }
     expireAll(expired, false); // outside the lock: a reply's callbacks run here
-    if (!more) {
-      armed = false;
-      more = incoming != null && ARMED.compareAndSet(this, false, true);
+    Arm following = next == NONE ? null : new Arm(next);
+    if (closed || !ARM.compareAndSet(this, mine, following)) {
+      return; // a sender scheduled an earlier tick meanwhile: that one goes on
     }
-    if (more && !closed) {
-      scheduleTick();
+    if (following != null) {
+      schedule(following);
     }
+    // senders that registered while this tick ran compared their deadlines with it, not with the next one
+    long due;
+    lock.lock();
+    try {
+      due = earliestIncoming();
+    } finally {
+      lock.unlock();
+    }
+    if (due != NONE) {
+      armBy(due);
+    }
+  }
+
+  /** The first tick within the drain interval after {@code now} at which a filed entry falls due, or NONE. */
+  private long nextFiledDue(long now) {
+    for (long t = now + 1; t < now + DRAIN_TICKS; t++) {
+      for (Entry e = slots[(int) Math.floorMod(t, SLOTS)]; e != null; e = e.next) {
+        if (e.tick == t) {
+          return t;
+        }
+      }
+    }
+    return NONE;
+  }
+
+  /** The earliest deadline tick of the registered entries not yet filed and still pending, or NONE. */
+  private long earliestIncoming() {
+    long earliest = NONE;
+    for (Entry e = incoming; e != null; e = e.stackNext) {
+      if (e.state == Entry.NEW) {
+        earliest = Math.min(earliest, e.tick);
+      }
+    }
+    return earliest;
   }
 
   /**

@@ -36,12 +36,12 @@ class TimeoutWheelWithinTest {
 
   @Test
   void aFutureCompletedInTime_keepsItsResult_andLeavesTheWheel() {
-    CompletableFuture<String> future = wheel.within(new CompletableFuture<>(), 100);
-    advanceAndTick(10); // filed in its slot
+    CompletableFuture<String> future = wheel.within(new CompletableFuture<>(), 1_000);
+    advanceAndTick(TimeoutWheel.DRAIN_MILLIS); // filed in its slot
     assertThat(wheel.filed()).isEqualTo(1);
 
     future.complete("done");
-    advanceAndTick(200);
+    advanceAndTick(2_000);
 
     assertThat(future).isCompletedWithValue("done");
     assertThat(wheel.filed()).isZero();

@@ -99,11 +99,11 @@ class TimeoutWheelTest {
   @Test
   void completedAfterBeingFiled_leavesTheWheelAtTheNextTick() {
     Probe probe = register(5_000);
-    time.advance(Duration.ofMillis(10));
+    time.advance(Duration.ofMillis(TimeoutWheel.DRAIN_MILLIS));
     assertThat(timeouts.filed()).isEqualTo(1);
 
     probe.complete();
-    time.advance(Duration.ofMillis(10));
+    time.advance(Duration.ofMillis(TimeoutWheel.DRAIN_MILLIS));
 
     assertThat(timeouts.filed()).as("no reference kept after completion").isZero();
     time.advance(Duration.ofSeconds(10));
@@ -155,9 +155,59 @@ class TimeoutWheelTest {
   }
 
   @Test
+  void pendingEntriesFarFromTheirDeadlines_costATickPerDrainInterval_notPerResolution() {
+    AtomicInteger ticks = new AtomicInteger();
+    TimeoutWheel counted = new TimeoutWheel(time, (tick, delay) -> time.schedule(() -> {
+      ticks.incrementAndGet();
+      tick.run();
+    }, delay));
+    Probe inFlight = null;
+    for (int ms = 0; ms < 1_000; ms++) { // one reply at a time, each answered within a millisecond
+      if (inFlight != null) {
+        inFlight.complete();
+      }
+      inFlight = new Probe();
+      counted.register(inFlight, time.millis() + 30_000);
+      time.advance(Duration.ofMillis(1));
+    }
+
+    assertThat(ticks.get()).as("ticks in one second").isBetween(9, 11);
+    assertThat(inFlight.reply).isNotDone();
+  }
+
+  @Test
+  void anEarlyDeadline_registeredWhileALaterTickIsScheduled_expiresOnTime() {
+    Probe late = register(5_000); // schedules a tick a drain interval away
+    Probe early = register(25);
+
+    time.advance(Duration.ofMillis(29));
+    assertThat(early.reply).isNotDone();
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(early.reply).isCompletedWithValue("timeout");
+    assertThat(late.reply).isNotDone();
+    time.advance(Duration.ofMillis(4_970));
+    assertThat(late.reply).isCompletedWithValue("timeout");
+  }
+
+  @Test
+  void aDeadlineWithinTheDrainInterval_ofAFiledEntry_isTickedAtItsDeadline() {
+    Probe first = register(150);
+    time.advance(Duration.ofMillis(TimeoutWheel.DRAIN_MILLIS)); // filed; due in 50 ms, before the next drain tick
+    assertThat(timeouts.filed()).isEqualTo(1);
+
+    time.advance(Duration.ofMillis(49));
+    assertThat(first.reply).isNotDone();
+    time.advance(Duration.ofMillis(1));
+
+    assertThat(first.reply).isCompletedWithValue("timeout");
+    assertThat(time.pendingTasks()).as("nothing pending, no tick").isZero();
+  }
+
+  @Test
   void close_expiresEveryPendingEntry_andOneRegisteredAfterwardsAtOnce() {
     Probe filed = register(5_000);
-    time.advance(Duration.ofMillis(10));
+    time.advance(Duration.ofMillis(TimeoutWheel.DRAIN_MILLIS));
     Probe incoming = register(5_000);
     Probe done = register(5_000);
     done.complete();
