@@ -59,6 +59,33 @@ public interface EventStore extends AutoCloseable {
   long append(String streamId, long expectedVersion, List<Event> events);
 
   /**
+   * Fences an actor's history at a version: afterwards, every write of the actor that was decided on a read of
+   * its history made before the fence fails with a {@link VersionConflictException} and stores nothing (the
+   * writer reads the history again, which makes it aware of the fence, and decides again). For an outcome that
+   * stores nothing (a rejection) on a node that has just taken an actor over from another one: once the fence
+   * is written, a write the other node decided earlier and sends late (it was paused, or cut off, between its
+   * decision and its publish) can no longer land after the outcome was answered. A fence adds no event and no
+   * version; readers skip it.
+   *
+   * <p>The default, for a store with one writer per actor (one process), only checks the version.
+   *
+   * @param streamId the stream (one actor's history)
+   * @param version the version the caller's state rests on; 0 for an actor without events
+   * @throws VersionConflictException when the actor's latest version is not {@code version} (catch up and
+   *     decide again): nothing was written
+   * @throws StoreUnavailableException when the store cannot be reached (then it is not known whether a fence
+   *     was written: the outcome must not be answered)
+   * @throws InvalidInputException naming the argument when the stream id or the version is invalid
+   */
+  default void fence(String streamId, long version) {
+    AppendChecks.checkFence(streamId, version);
+    long latest = getLatestVersion(streamId);
+    if (latest != version) {
+      throw new VersionConflictException(streamId, version + 1, version, latest);
+    }
+  }
+
+  /**
    * Stores a batch of events of one actor as {@link #append} does, completing a future instead of returning:
    * the same checks, the same outcome, the same exceptions (as the future's failure, never thrown).
    *

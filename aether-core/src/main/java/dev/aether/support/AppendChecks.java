@@ -70,4 +70,16 @@ public final class AppendChecks {
       throw new InvalidInputException("toVersion", "must be >= fromVersion (" + fromVersion + "), was " + toVersion);
     }
   }
+
+  /**
+   * Checks the arguments of a fence.
+   *
+   * @param streamId the stream (one actor's history)
+   * @param version the version fenced at
+   * @throws InvalidInputException naming the refused argument
+   */
+  public static void checkFence(String streamId, long version) {
+    Event.validStreamId(streamId);
+    Checks.notNegative(version, "version");
+  }
 }

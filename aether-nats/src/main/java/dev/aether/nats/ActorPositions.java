@@ -57,8 +57,12 @@ final class ActorPositions {
           + "replaying to find the actor's version", address.stream(), last.sequence(), address.streamId());
       current = replayer.lastDecodableVersion(address, last.sequence());
     }
-    Position position = new Position(current, last.sequence());
-    cache(address.streamId(), position);
+    Position position = new Position(current, last.sequence(), versions != null && versions.isFence());
+    if (!position.fence()) {
+      // a fence's position is cached only from a read of the history (a replay) or from this store's own fence:
+      // a commit starting from it would pass over a fence its writer may not have read
+      cache(address.streamId(), position);
+    }
     return new Current(position, found);
   }
 

@@ -24,11 +24,16 @@ import java.util.List;
  *       the server's de-duplication; commits of different actors never share one;
  *   <li>{@value #EXPECTED_LAST_SUBJECT_SEQUENCE}: the optimistic-concurrency fence checked by the server.
  * </ul>
+ * A <b>fence</b> ({@link JetStreamEventStore#fence}) is a message on the actor's subject without payload or
+ * {@value #VERSIONS}, with {@value #FENCE} = the actor's version and {@value #EXPECTED_LAST_SUBJECT_SEQUENCE};
+ * it reads as a commit of no events ({@link Versions#isFence()}).
  * Stateless and thread-safe.
  */
 final class CommitCodec {
 
   static final String VERSIONS = "Aether-Versions";
+  /** The header of a fence: the actor's version it was written at (a fence has no events). */
+  static final String FENCE = "Aether-Fence";
   static final String MSG_ID = "Nats-Msg-Id";
   static final String EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence";
 
@@ -100,7 +105,8 @@ final class CommitCodec {
   static Versions versions(Headers headers) {
     String value = headers == null ? null : headers.getFirst(VERSIONS);
     if (value == null) {
-      return null;
+      long fenced = fenceVersion(headers);
+      return fenced < 0 ? null : new Versions(fenced + 1, fenced); // no events after the version
     }
     int dash = value.indexOf('-');
     long first = positive(dash < 0 ? value : value.substring(0, dash));
@@ -137,6 +143,29 @@ final class CommitCodec {
       number = number * 10 + (c - '0');
     }
     return number < 0 ? -1 : number;
+  }
+
+  /**
+   * The headers of a fence (see {@link JetStreamEventStore#fence}): {@value #FENCE} = the actor's version, and
+   * the expected last subject sequence that makes the server refuse it once anything else was stored since.
+   */
+  static Headers fenceHeaders(long version, long expectedLastSubjectSequence) {
+    Headers headers = new Headers();
+    headers.put(FENCE, Long.toString(version));
+    headers.put(EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(expectedLastSubjectSequence));
+    return headers;
+  }
+
+  /** @return whether a stored message is a fence */
+  static boolean isFence(StoredMessage message) {
+    Versions versions = versions(message.headers());
+    return versions != null && versions.isFence();
+  }
+
+  /** The version a fence was written at; -1 when the headers are not a fence's. */
+  private static long fenceVersion(Headers headers) {
+    String value = headers == null ? null : headers.getFirst(FENCE);
+    return value == null ? -1 : positive(value);
   }
 
   /**
@@ -182,6 +211,9 @@ final class CommitCodec {
     if (versions == null) {
       throw new EventDecodingException("missing or invalid header " + VERSIONS
           + ": not a commit written by an Aether store", null);
+    }
+    if (versions.isFence()) {
+      return List.of();
     }
     List<Event> events = parse(streamId, data);
     long previous = 0;
@@ -282,10 +314,18 @@ final class CommitCodec {
   }
 
   /**
-   * A commit's version range, from its {@value #VERSIONS} header.
+   * A commit's version range, from its {@value #VERSIONS} header; for a fence, the empty range after the
+   * version it was written at ({@code first = last + 1}), so that readers that follow versions (the walk back,
+   * the bisection, positions) pass over it as over a commit without events.
    *
    * @param first the first event's version, positive
-   * @param last the last event's version, at least {@code first}
+   * @param last the last event's version, at least {@code first}; {@code first - 1} for a fence
    */
-  record Versions(long first, long last) {}
+  record Versions(long first, long last) {
+
+    /** @return whether this is a fence's empty range */
+    boolean isFence() {
+      return first > last;
+    }
+  }
 }

@@ -110,19 +110,32 @@ final class CommitPublisher {
     Position position = startingPosition(address, commit);
     if (position == null) {
       Current current = positions.read(address);
-      return commitFrom(address, commit, accepts, current.position(), current.last(), true, 1);
+      return commitFrom(address, commit, accepts, current.position(), current.last(), true, 1, UNKNOWN_BASIS);
     }
-    return commitFrom(address, commit, accepts, position, Optional.empty(), false, 1);
+    return commitFrom(address, commit, accepts, position, Optional.empty(), false, 1, position.sequence());
   }
 
-  /** The algorithm from step 2 on, at a given attempt; {@code fresh}: the position was just read. */
+  /** The basis of a commit whose writer's read of the history is not known here (no cached position). */
+  private static final long UNKNOWN_BASIS = -1;
+
+  /**
+   * The algorithm from step 2 on, at a given attempt; {@code fresh}: the position was just read.
+   *
+   * @param basis the last sequence of the actor's subject the writer is known to have read (the cached position
+   *     the commit started from), or {@link #UNKNOWN_BASIS}: a fence found after it refuses the commit
+   */
   private Result commitFrom(ActorAddress address, Commit commit, LongPredicate accepts, Position start,
-      Optional<StoredMessage> lastRead, boolean freshRead, int firstAttempt) {
+      Optional<StoredMessage> lastRead, boolean freshRead, int firstAttempt, long basis) {
     Position position = start;
     Optional<StoredMessage> last = lastRead;
     boolean fresh = freshRead;
     for (int attempt = firstAttempt; ; attempt++) {
       if (accepts.test(position.version())) {
+        if (fresh && last.isPresent() && CommitCodec.isFence(last.get()) && last.get().sequence() > basis) {
+          // fenced after this writer read the history: its decision may rest on what the fencing writer has
+          // answered differently since; it reads the history again (which caches the fence) and decides again
+          throw conflict(commit, position);
+        }
         Optional<Result> result = attempt(address, commit, position.sequence());
         if (result.isPresent()) {
           return result.get();
@@ -212,7 +225,7 @@ final class CommitPublisher {
         return ours.get();
       }
       Current current = positions.read(address);
-      return commitFrom(address, commit, accepts, current.position(), current.last(), true, 2);
+      return commitFrom(address, commit, accepts, current.position(), current.last(), true, 2, expectedSequence);
     }
     if (failure instanceof Error error) {
       throw error;
@@ -245,6 +258,50 @@ final class CommitPublisher {
       t = t.getCause();
     }
     return t;
+  }
+
+  /**
+   * Writes a fence on the actor's subject at a version (see {@link JetStreamEventStore#fence}), expecting the
+   * subject's last sequence as cached (or read) at that version: a commit stored since makes the server
+   * refuse it. A fence another writer stored at the same version meanwhile does as well as this one.
+   *
+   * @param address the actor
+   * @param version the version the caller's state rests on
+   * @return the actor's position after the fence
+   * @throws VersionConflictException when the actor is not at {@code version}
+   */
+  Position fence(ActorAddress address, long version) {
+    Position position = positions.cached(address.streamId());
+    if (position == null || position.version() != version) {
+      position = positions.read(address).position();
+    }
+    for (int attempt = 1; ; attempt++) {
+      if (position.version() != version) {
+        throw new VersionConflictException(address.streamId(), version + 1, version, position.version());
+      }
+      requireConnected(address, "fence");
+      try {
+        PublishAck ack = js.publish(address.subject(), CommitCodec.fenceHeaders(version, position.sequence()),
+            new byte[0]);
+        Position fenced = new Position(version, ack.getSeqno(), true);
+        positions.advance(address.streamId(), fenced);
+        return fenced;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != NatsFailures.WRONG_LAST_SEQUENCE || attempt >= MAX_ATTEMPTS) {
+          throw NatsFailures.ofPublish(address.streamId(), e);
+        }
+        Current current = positions.read(address);
+        position = current.position();
+        if (position.version() == version && current.last().filter(CommitCodec::isFence).isPresent()) {
+          // fenced at this version by another writer since the position was cached: only fences came after what
+          // the caller read, so its state is as current as that fence, which does as well as its own
+          positions.advance(address.streamId(), position);
+          return position;
+        }
+      } catch (IOException | RuntimeException e) {
+        throw NatsFailures.ofPublish(address.streamId(), e);
+      }
+    }
   }
 
   /** The cached position, the version-1 guess, or {@code null} when the position must be read. */
@@ -313,12 +370,16 @@ final class CommitPublisher {
     return new Result(position, how);
   }
 
-  private void requireSendable(ActorAddress address, Commit commit) {
+  private void requireConnected(ActorAddress address, String what) {
     Connection.Status status = connection.getStatus();
     if (status != Connection.Status.CONNECTED) {
-      throw new StoreUnavailableException("not connected to NATS (connection " + status + "): commit to actor \""
-          + address.streamId() + "\" was not sent, nothing was stored", null);
+      throw new StoreUnavailableException("not connected to NATS (connection " + status + "): " + what
+          + " to actor \"" + address.streamId() + "\" was not sent, nothing was stored", null);
     }
+  }
+
+  private void requireSendable(ActorAddress address, Commit commit) {
+    requireConnected(address, "commit");
     long maxPayload = connection.getServerInfo().getMaxPayload();
     long streamMax = streamMaxMessageSizes.getOrDefault(address.stream(), 0L);
     boolean streamLimits = streamMax > 0 && (maxPayload <= 0 || streamMax < maxPayload);

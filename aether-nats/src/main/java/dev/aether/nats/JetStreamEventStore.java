@@ -302,6 +302,27 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   /**
    * {@inheritDoc}
    *
+   * <p>A fence is a message without events on the actor's subject ({@code Aether-Fence}: the version), published
+   * expecting the subject's last sequence as this store last saw it at {@code version}, so nothing stored since
+   * can be passed over. A commit refuses to follow a fence stored after the position it started from (this
+   * store's cached position of the actor: its last commit's, or the end of its last read of the history), and
+   * a commit without a cached position refuses to follow any fence: a {@link VersionConflictException} at the
+   * same version, after which the writer's read of the history (a catch-up) caches the fence's position and the
+   * commit decided again goes through. Replays, reads, positions and feeds pass over fences.
+   *
+   * @throws StoreUnavailableException when the server is not reachable or does not answer in time (a fence may
+   *     have been stored; writing another is harmless)
+   */
+  @Override
+  public void fence(String streamId, long version) {
+    AppendChecks.checkFence(streamId, version);
+    requireOpen("fence");
+    publisher.fence(layout.address(streamId), version);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * <p>When the actor's cached position accepts the commit (the runtime's normal case), the commit is published
    * asynchronously and the future completes on the NATS connection's thread as soon as the acknowledgement
    * arrives (the listener is told first, as by {@link #append}); a position to read is read on the calling
@@ -526,11 +547,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
 
   private long coveredSequence(ActorAddress address, long version) {
     Position cached = positions.cached(address.streamId());
-    if (cached != null && cached.version() == version) {
+    if (cached != null && cached.version() == version && !cached.fence()) {
       return cached.sequence();
     }
     Position current = positions.read(address).position();
-    return current.version() == version ? current.sequence() : 0;
+    return current.version() == version && !current.fence() ? current.sequence() : 0; // 0: not known
   }
 
   private void rememberSnapshotPosition(String streamId, Position position) {

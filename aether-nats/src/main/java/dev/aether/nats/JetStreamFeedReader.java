@@ -251,7 +251,7 @@ final class JetStreamFeedReader implements FeedReader {
   private void emitEntries(FeedItem.Commit commit, int max, List<FeedEntry> out) {
     int p = commit.partition();
     List<Event> events = commit.events();
-    FeedPosition at = position;
+    FeedPosition at = events.isEmpty() ? position.with(p, commit.sequence()) : position; // a fence: passed over
     while (headIndex < events.size() && out.size() < max) {
       int i = headIndex++;
       at = i == events.size() - 1 ? at.with(p, commit.sequence()) : at.with(p, commit.sequence(), i);
@@ -266,7 +266,9 @@ final class JetStreamFeedReader implements FeedReader {
     List<Event> events = commit.events();
     int from = headIndex;
     int to = Math.min(events.size(), from + max - out.size());
-    if (to > from) {
+    if (events.isEmpty()) {
+      position = position.with(commit.partition(), commit.sequence()); // a fence: passed over
+    } else if (to > from) {
       out.addAll(from == 0 && to == events.size() ? events : events.subList(from, to));
       headIndex = to;
       position = to == events.size() ? position.with(commit.partition(), commit.sequence())

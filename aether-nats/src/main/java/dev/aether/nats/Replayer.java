@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #locate}) and read from there by direct gets.
  * The last message's position is handed to the caller, which caches it for the next append.
  *
+ * <p>A fence ({@link CommitCodec#isFence}) reads as a commit without events: skipped, and followed back
+ * like a commit; as the last message it gives the position handed to the caller.
+ *
  * <p>A message that does not decode, lacks the version header, belongs to another actor or does not
  * continue the version order becomes a {@link ReplayError} carrying its stream sequence and bytes. A message
  * whose version header places it wholly before the wanted version is skipped without being checked.
@@ -104,7 +107,7 @@ final class Replayer {
     StoredMessage last = found.get();
     CommitCodec.Versions lastVersions = CommitCodec.versions(last.headers());
     if (lastVersions != null) {
-      lastSeen.accept(new Position(lastVersions.last(), last.sequence()));
+      lastSeen.accept(new Position(lastVersions.last(), last.sequence(), lastVersions.isFence()));
       if (lastVersions.last() < fromVersion) {
         return new ReplayResult(List.of(), List.of());
       }
@@ -355,6 +358,9 @@ final class Replayer {
       }
       try {
         List<Event> commit = CommitCodec.decode(streamId, versions, data);
+        if (commit.isEmpty()) {
+          return; // a fence: no events
+        }
         if (commit.getFirst().version() <= lastVersion) {
           throw new EventDecodingException("versions do not increase: the commit starts at version "
               + commit.getFirst().version() + " after version " + lastVersion, null);

@@ -58,7 +58,8 @@ import org.junit.jupiter.api.Test;
  * timestamps, numbers as {@code Long}/{@code Double}, awkward text and stream ids), immutability, races of
  * concurrent writers on virtual threads, {@link EventStored} notices, payloads at the
  * {@link PayloadLimits} (and at the depth ceiling) read back equal, and undecodable records never skipped:
- * {@code getEvents} throws {@link UnreadableHistoryException}, {@code getEventsWithErrors} reports them.
+ * {@code getEvents} throws {@link UnreadableHistoryException}, {@code getEventsWithErrors} reports them; a
+ * fence at the latest version changes no history and one at another version is a conflict.
  *
  * <p>This file is longer than our usual limit because it is a specification: one short test per rule,
  * grouped by topic, reads better in one place than spread over several classes.
@@ -279,6 +280,46 @@ public abstract class EventStoreContractTest {
     // when / then
     assertConflict(() -> store.append(streamId, 2, events(streamId, 3)), streamId, 3, 0);
     assertThat(store.getEvents(streamId, 0)).isEmpty();
+  }
+
+  // ---- fences
+
+  @Test
+  void fence_atTheLatestVersion_changesNoHistory_andTheFencingWriterWritesOn() {
+    // given
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2);
+    // when
+    store.getEvents(streamId, 0);
+    store.fence(streamId, 2);
+    store.fence(streamId, 2);
+    // then
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(history);
+    assertThat(store.getLatestVersion(streamId)).isEqualTo(2);
+    assertThat(store.append(streamId, 2, events(streamId, 3))).isEqualTo(3);
+    store.fence(newStreamId(), 0); // an actor without events
+  }
+
+  @Test
+  void fence_atAnotherVersion_failsWithConflict_andWritesNothing() {
+    // given
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2);
+    // when / then
+    assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> store.fence(streamId, 1))
+        .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
+    assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> store.fence(streamId, 3))
+        .satisfies(c -> assertThat(c.currentVersion()).isEqualTo(2));
+    assertThat(store.getEvents(streamId, 0)).containsExactlyElementsOf(history);
+    assertThat(store.append(streamId, 2, events(streamId, 3))).isEqualTo(3);
+  }
+
+  @Test
+  void fence_withInvalidArguments_isRefusedNamingThem() {
+    assertThatThrownBy(() -> store.fence(newStreamId(), -1)).isInstanceOfSatisfying(InvalidInputException.class,
+        e -> assertThat(e.field()).isEqualTo("version"));
+    assertThatThrownBy(() -> store.fence("", 0)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> store.fence(null, 0)).isInstanceOf(InvalidInputException.class);
   }
 
   // ---- reading
