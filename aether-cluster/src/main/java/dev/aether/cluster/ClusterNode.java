@@ -3,6 +3,7 @@ package dev.aether.cluster;
 import dev.aether.InvalidInputException;
 import dev.aether.cluster.ControlJson.LeaderLease;
 import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.ActorPlacement;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.support.Checks;
@@ -114,7 +115,17 @@ public final class ClusterNode implements AutoCloseable {
     });
     membership.beforeRejoin(this::refreshMapQuietly);
     runtime = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
-    runtime.setPlacement(this::allows);
+    runtime.setPlacement(new ActorPlacement() {
+      @Override
+      public boolean allows(ActorKey key) {
+        return ClusterNode.this.allows(key);
+      }
+
+      @Override
+      public boolean fencesOutcomes() {
+        return true; // another node may have run the actor until just before: see the module README
+      }
+    });
     runtime.setReactionPlacement(this::runsReaction);
     if (!runtime.isRunning()) {
       runtime.start();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.aether.event.Event;
 import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.CommandJson;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Accepted;
@@ -59,6 +60,11 @@ class ClusterRoutingIT {
     return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
   }
 
+  private static RuntimeMessage withdraw(String account, String commandId) {
+    return RuntimeMessage.builder("Account", account, "Withdraw").payload(Map.of("amount", 500)).commandId(commandId)
+        .build();
+  }
+
   /** Starts node "ghost", which takes the commands routed to it and never answers; counts the first one. */
   private CountDownLatch silentGhost(ClusterNames names) throws Exception {
     CountDownLatch taken = new CountDownLatch(1);
@@ -97,6 +103,29 @@ class ClusterRoutingIT {
     assertThat(meters.get("aether.cluster.commands").tag("route", "remote").tag("node", "client").counter().count())
         .as("the client's sends, each straight to the owner").isEqualTo(30);
     assertThat(meters.get("aether.cluster.moved").counter().count()).isZero();
+  }
+
+  @Test
+  void aRejectionBeforeAnyWrite_fencesTheActorsHistory_once_andAWriteMakesFencesUnneeded() {
+    String account = "fence-0";
+    CommandGateway owner = cluster.node(ownerOf(account)).gateway();
+    CommitLog log = new CommitLog(cluster.connect(), cluster.store);
+    // the first outcome of the activation stores nothing: the node fences before answering (aether-cluster
+    // README, "What the store does not fence")
+    assertThat(owner.sendMessage(withdraw(account, "first")).join()).isInstanceOfSatisfying(Rejected.class,
+        r -> assertThat(r.message()).contains("not open"));
+    assertThat(log.refresh().fences()).isEqualTo(1);
+    assertThat(owner.sendMessage(withdraw(account, "again")).join()).isInstanceOf(Rejected.class);
+    assertThat(log.refresh().fences()).as("one fence per activation").isEqualTo(1);
+
+    // after a write of its own, a rejection needs no fence: the write's sequence refuses any older decision
+    assertThat(owner.sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
+    assertThat(owner.sendMessage(withdraw(account, "too-much")).join()).isInstanceOfSatisfying(Rejected.class,
+        r -> assertThat(r.message()).contains("insufficient funds"));
+    assertThat(log.refresh().fences()).isEqualTo(1);
+    assertThat(log.byActor().get("Account/" + account)).hasSize(1);
+    assertThat(cluster.reader().getEvents("Account/" + account, 0)).extracting(Event::eventType)
+        .containsExactly("Opened", "Deposited");
   }
 
   @Test

@@ -23,6 +23,8 @@ import java.util.Map;
 final class CommitLog {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The header of a fence message, as aether-nats writes it. */
+  private static final String FENCE = "Aether-Fence";
 
   /** One stored event: the actor (stream id), its command id, type, version and {@code data.amount} (0 if none). */
   record Stored(String streamId, String commandId, String type, long version, long amount) {}
@@ -45,6 +47,7 @@ final class CommitLog {
   private final List<String> streams = new ArrayList<>();
   private final Map<String, Long> readUpTo = new LinkedHashMap<>();
   private final List<Commit> commits = new ArrayList<>();
+  private int fences;
 
   CommitLog(Connection connection, JetStreamConfig store) {
     try {
@@ -65,7 +68,12 @@ final class CommitLog {
       for (String stream : streams) {
         long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
         for (long seq = readUpTo.get(stream) + 1; seq <= last; seq++) {
-          commits.add(decode(stream, jsm.getMessage(stream, seq)));
+          MessageInfo message = jsm.getMessage(stream, seq);
+          if (message.getHeaders() != null && message.getHeaders().getFirst(FENCE) != null) {
+            fences++; // a fence (EventStore.fence): no events
+          } else {
+            commits.add(decode(stream, message));
+          }
         }
         readUpTo.put(stream, last);
       }
@@ -75,6 +83,11 @@ final class CommitLog {
     } catch (JetStreamApiException e) {
       throw new IllegalStateException("reading the log: " + e.getMessage(), e);
     }
+  }
+
+  /** @return the fences read so far (messages without events that new owners wrote before a rejection) */
+  int fences() {
+    return fences;
   }
 
   /** @return every commit read so far, in stream order */

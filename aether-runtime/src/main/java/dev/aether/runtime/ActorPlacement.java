@@ -27,4 +27,18 @@ public interface ActorPlacement {
    * @return {@code true} to allow it
    */
   boolean allows(ActorKey key);
+
+  /**
+   * Tells whether an outcome that stores nothing (a business rejection, an acceptance without events) must
+   * first fence the actor's history ({@link dev.aether.store.EventStore#fence}) when the actor has neither
+   * written nor fenced since it last read its history: so that a write another process decided on an older
+   * state (a previous owner paused or cut off between its decision and its publish) cannot land after the
+   * outcome was answered. {@code true} where another process may have run the actor until just before (a
+   * cluster); the default, {@code false}, for one process.
+   *
+   * @return whether such outcomes fence first
+   */
+  default boolean fencesOutcomes() {
+    return false;
+  }
 }

@@ -39,6 +39,12 @@ final class ActorState<S> {
   volatile boolean active;
   /** Set when the store may hold events this actor has not applied (a failed write): catch up first. */
   boolean stale;
+  /**
+   * Whether this VM wrote or fenced the actor's history since it last read it: then a write another process
+   * decided on an older read fails the store's check, and an outcome that stores nothing needs no fence
+   * ({@link ActorPlacement#fencesOutcomes()}). Only the mailbox owner touches it.
+   */
+  boolean fenced;
   /** The id of the event at {@code version} (null when unknown or none), recorded in snapshots. */
   private String lastEventId;
   private CommandWindow window;
@@ -93,6 +99,7 @@ final class ActorState<S> {
 
   private void load() {
     reset();
+    fenced = false;
     if (loadSnapshot()) {
       replayAfterSnapshot();
     } else {
@@ -108,6 +115,7 @@ final class ActorState<S> {
   void catchUp() {
     replayFrom(version + 1);
     stale = false;
+    fenced = false;
   }
 
   /**
@@ -126,6 +134,7 @@ final class ActorState<S> {
     reset();
     replayFrom(0);
     stale = false;
+    fenced = false;
     active = true;
   }
 
@@ -149,6 +158,7 @@ final class ActorState<S> {
    * @param newLastEventId the id of the last stored event
    */
   void commit(S newState, long newVersion, String newLastEventId) {
+    fenced = true; // the commit's own sequence is the check every older decision now fails
     state = newState;
     version = newVersion;
     lastEventId = newLastEventId;

@@ -147,11 +147,44 @@ final class GroupCommit<S> {
     if (!plan.events.isEmpty()) {
       return store(plan);
     }
-    Next next = plan.stateOutcomes == 0 || caughtUp ? Next.DONE : freshness(plan);
+    Next next;
+    if (plan.stateOutcomes == 0) {
+      next = Next.DONE;
+    } else if (!actor.fenced && actor.ctx.rt.placement.fencesOutcomes()) {
+      next = fence(plan);
+    } else {
+      next = caughtUp ? Next.DONE : freshness(plan);
+    }
     if (next == Next.DONE) {
       finish(plan);
     }
     return next;
+  }
+
+  /**
+   * Fences the actor's history at the plan's base version before its outcomes that store nothing are answered
+   * ({@link ActorPlacement#fencesOutcomes()}): a write another process decided earlier can no longer land after
+   * them. The fence also checks freshness: it is refused when the actor moved.
+   */
+  private Next fence(Plan<S> plan) {
+    try {
+      actor.ctx.rt.store.fence(actor.streamId, plan.baseVersion);
+      actor.fenced = true;
+      return Next.DONE;
+    } catch (VersionConflictException conflict) {
+      actor.ctx.meters.conflict();
+      if (conflict.currentVersion() < plan.baseVersion) {
+        plan.storeVersion = conflict.currentVersion();
+        return Next.AHEAD;
+      }
+      return Next.BEHIND;
+    } catch (RuntimeException e) {
+      actor.stale = true;
+      failPending(plan, ActorFailure.reasonOf(e), "actor " + key + ": the outcome could not be confirmed (fencing"
+          + " the actor's history against earlier writers failed: " + ActorFailure.describe(e) + "); nothing"
+          + " was stored, resend with the same command id");
+      return Next.DONE;
+    }
   }
 
   /** Goes on from an attempt's result, deciding again as it says, until the replies are complete or waited for. */
@@ -418,6 +451,16 @@ final class GroupCommit<S> {
     if (conflict.currentVersion() < actor.version) {
       plan.storeVersion = conflict.currentVersion();
       return Next.AHEAD;
+    }
+    if (conflict.currentVersion() == actor.version && actor.ctx.rt.placement.fencesOutcomes()) {
+      // refused at the version this VM has: the history was fenced since this VM read it, by another node that
+      // answered commands of this actor meanwhile (EventStore.fence). Deciding again here would make this node a
+      // second owner of the actor; its owner decides (NOT_OWNER: the sender follows the map; should that still
+      // name this node, the resend finds the actor stale and reads the history first)
+      actor.stale = true;
+      failPending(plan, RejectionReason.NOT_OWNER, "actor " + key + " was answered by another node since this"
+          + " node read it (the other node fenced its history); nothing was stored: resend it to its owner");
+      return Next.DONE;
     }
     if (conflicts < actor.ctx.rt.config.conflictRetries()) {
       return Next.CONFLICT;

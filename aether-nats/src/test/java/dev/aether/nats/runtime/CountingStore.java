@@ -66,6 +66,14 @@ final class CountingStore implements EventStore, SnapshotStore, AutoCloseable {
     return result;
   }
 
+  final AtomicInteger fences = new AtomicInteger();
+
+  @Override
+  public void fence(String actorId, long version) {
+    fences.incrementAndGet();
+    inner.fence(actorId, version);
+  }
+
   @Override
   public long getLatestVersion(String actorId) {
     latestVersionCalls.incrementAndGet();
