@@ -166,6 +166,10 @@ final class ModelValidator {
       Optional<CommandDef> command =
           resolve(policy.then(), at + ".then", "command", AggregateDef::commands, CommandDef::name);
       requireText(policy.target(), at + ".target");
+      if (!PolicyDef.FROM_BEGINNING.equals(policy.start()) && !PolicyDef.FROM_NOW.equals(policy.start())) {
+        error(ModelError.INVALID_VALUE, at + ".start", "must be \"" + PolicyDef.FROM_BEGINNING + "\" or \""
+            + PolicyDef.FROM_NOW + "\", was \"" + policy.start() + "\"");
+      }
       Set<String> fields = command.map(c -> fieldNames(c.fields())).orElse(null);
       policy.data().forEach((field, expr) -> {
         if (fields != null && !fields.contains(field)) {

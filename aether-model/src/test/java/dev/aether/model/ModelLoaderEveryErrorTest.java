@@ -56,6 +56,27 @@ class ModelLoaderEveryErrorTest {
   }
 
   @Test
+  void aPolicyStartOtherThanBeginningOrNow_isReportedAtItsPath() {
+    String yaml = """
+        name: m
+        aggregates:
+          - name: A
+            commands: [{name: C, emits: [E]}]
+            events: [{name: E}]
+        policies:
+          - {name: p, when: E, then: C, target: actorId, start: later}
+          - {name: q, when: E, then: C, target: actorId, start: now}
+        """;
+
+    assertThatThrownBy(() -> ModelLoader.fromYaml(yaml)).isInstanceOfSatisfying(InvalidModelException.class,
+        errors(list -> assertThat(list).singleElement().satisfies(e -> {
+          assertThat(e.path()).isEqualTo("policies.p.start");
+          assertThat(e.id()).isEqualTo(ModelError.INVALID_VALUE);
+          assertThat(e.message()).contains("\"beginning\"").contains("\"now\"").contains("later");
+        })));
+  }
+
+  @Test
   void duplicateYamlKeys_areReported_atTheirPaths_everyOne() {
     String yaml = """
         name: m

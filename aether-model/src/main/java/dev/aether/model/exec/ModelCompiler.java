@@ -193,7 +193,7 @@ final class ModelCompiler {
         "command " + then.get().aggregate().name() + "." + command.name());
     return Optional.of(new PolicyProgram(policy.name(), when.get().aggregate().name(), when.get().element().name(),
         scope == null ? null : scope.scope(), condition, target, then.get().aggregate().name(), command.name(),
-        data));
+        data, policy.startsNow()));
   }
 
   List<ReadModelProgram> readModels() {

@@ -100,7 +100,8 @@ final class PolicyRunner implements AutoCloseable {
     SharedFeedOptions options = SharedFeedOptions.fromMap(ConfigKeys.fromProperties(System.getProperties()));
     for (PolicyProgram p : policies) {
       byName.put(p.name(), p);
-      workers.add(new Worker(p, feed.openShared(group(modelName, p.name()), FeedStart.beginning(), options)));
+      FeedStart startIfNew = p.startsNow() ? FeedStart.now() : FeedStart.beginning();
+      workers.add(new Worker(p, feed.openShared(group(modelName, p.name()), startIfNew, options)));
     }
   }
 

@@ -125,6 +125,43 @@ class FeedPoliciesTest {
   }
 
   @Test
+  void aPolicyThatStartsNow_ignoresEarlierEvents_reactsToLaterOnes_andLaterRunsGoOnWhereItStopped() {
+    String startingNow = STRICT_BANK.replace("data: {amount: event.amount}",
+        "data: {amount: event.amount}\n    start: now");
+    // stored before the policy ever ran: b is open, and a transfer of 5 to it
+    store.append("Account/b", 0, List.of(Event.builder().eventType("Opened").streamId("Account/b").version(1)
+        .build()));
+    store.append("Account/a", 0, List.of(transferToB("Account/a", 5)));
+
+    Runtime first = Runtime.builder().eventStore(store).readModelStore(readModels).build();
+    runtimes.add(first);
+    first.loadModel(ModelLoader.fromYaml(startingNow));
+    first.start();
+    send(first, "c", "Transfer", Map.of("to", "b", "amount", 7));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> execution(first).pendingPolicyDeliveries() == 0);
+    assertThat(store.getEvents("Account/b", 2)).extracting(e -> e.data().get("amount")).containsExactly(7L);
+
+    // stored while no process runs the policy: the next run goes on from the group's position, not from "now"
+    first.close();
+    store.append("Account/d", 0, List.of(transferToB("Account/d", 11)));
+    Runtime second = Runtime.builder().eventStore(store).readModelStore(readModels).build();
+    runtimes.add(second);
+    second.loadModel(ModelLoader.fromYaml(startingNow));
+    second.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.getLatestVersion("Account/b") == 3);
+    await().atMost(Duration.ofSeconds(5)).until(() -> execution(second).pendingPolicyDeliveries() == 0);
+    assertThat(store.getEvents("Account/b", 2)).extracting(e -> e.data().get("amount")).containsExactly(7L, 11L);
+  }
+
+  private static Event transferToB(String streamId, long amount) {
+    return Event.builder().eventType("TransferSent").streamId(streamId).version(1)
+        .data(Map.of("to", "b", "amount", amount)).build();
+  }
+
+  @Test
   void twoRuntimes_shareThePolicy_everyCreditAppliedOnce() {
     Runtime one = runtime();
     Runtime two = runtime();
