@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * business rejection, an acceptance without events) checks the store's latest version first, unless it was
  * just caught up, and, when another writer moved the actor, catches up and decides again once, whatever
  * {@code conflictRetries} is: so no such outcome rests on a stale state, and a command id that another writer
- * already applied is answered as a duplicate instead of being decided again on the old state. A failed write
+ * already applied is answered as a duplicate instead of being decided again on the old state. Under a placement
+ * that {@linkplain ActorPlacement#fencesOutcomes() fences outcomes} (a cluster), an actor that has neither
+ * written nor fenced since it last read its history fences it instead (which checks freshness too), so that no
+ * write another node decided earlier lands after the outcome; and a commit refused at the actor's own version
+ * (another node's fence) answers {@link RejectionReason#NOT_OWNER} rather than deciding again. A failed write
  * marks the actor stale, so the next batch catches up first (an unknown outcome may have stored the events;
  * their command ids then make a resent command a duplicate). Before deciding again (after a conflict, a stale
  * freshness check or a partly stored batch) it asks the runtime's placement once more: when the actor's shard

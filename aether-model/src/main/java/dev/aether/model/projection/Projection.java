@@ -185,11 +185,10 @@ public final class Projection<V> {
    * follows the position the running process saves (its rows stay readable through {@code get} and
    * {@code rows}, {@code awaitCaughtUp} and {@code idle} wait for the running process); it is asked again every
    * 250 ms while standing by (at once on {@link RunningProjection#checkRunsHere()}) and before each event while
-   * running, so it stops before its next event once the
-   * condition turns. Should two processes run it at once, an event both handle is applied once (per-stream
-   * checkpoints) and each row write is a compare-and-set on the row the handler read
-   * ({@link ReadModelStore#putIfUnchanged}: a refused write reads the row again and handles the event again), so
-   * no update is lost. A {@code rebuild} runs where the projection runs.
+   * running, so it stops before its next event once the condition turns. Should two processes run it at once,
+   * an event both handle is applied once (per-stream checkpoints) and each row write is a compare-and-set on the
+   * row the handler read ({@link ReadModelStore#putIfUnchanged}: a refused write reads the row again and handles
+   * the event again), so no update is lost. A {@code rebuild} runs where the projection runs.
    *
    * @param feed the events
    * @param store where rows, checkpoints and the position are kept

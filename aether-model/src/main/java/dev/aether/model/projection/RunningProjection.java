@@ -75,9 +75,9 @@ public interface RunningProjection<V> extends AutoCloseable {
    * Asks the projection's runs-here condition again now, rather than at its next stand-by check (every 250 ms):
    * call it when the condition may just have turned true (a runtime that starts, a placement that moved the
    * projection here). Does nothing for a projection that runs, or one started without a condition. Thread-safe
-   * and non-blocking.
+   * and non-blocking. The default does nothing (a projection that never stands by).
    */
-  void checkRunsHere();
+  default void checkRunsHere() {}
 
   /** Stops projecting (the rows stay); waits up to 2 s for the batch in hand. Idempotent. */
   @Override
