@@ -67,7 +67,8 @@ public interface EventStore extends AutoCloseable {
    * decision and its publish) can no longer land after the outcome was answered. A fence adds no event and no
    * version; readers skip it.
    *
-   * <p>The default, for a store with one writer per actor (one process), only checks the version.
+   * <p>The default, for a store with one writer per actor (one process), only checks the version. A store that
+   * decorates another (metrics, tracing) must delegate this method, or a cluster on it loses the fence.
    *
    * @param streamId the stream (one actor's history)
    * @param version the version the caller's state rests on; 0 for an actor without events
