@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aether.event.Event;
 import dev.aether.store.EventStore;
+import dev.aether.store.ForwardingEventStore;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.OutcomeUnknownException;
-import dev.aether.store.ReplayResult;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -178,12 +178,21 @@ class RelayReplyTest {
    * An in-memory store whose {@link #appendAsync} stores at once and, while {@link #holding}, completes its
    * future only when the test acknowledges it.
    */
-  private static final class AcknowledgingStore implements EventStore {
-    final InMemoryEventStore inner = InMemoryEventStore.create();
+  private static final class AcknowledgingStore extends ForwardingEventStore {
+    final InMemoryEventStore inner;
     final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
     volatile boolean holding;
 
     record Held(CompletableFuture<Long> future, long version) {}
+
+    AcknowledgingStore() {
+      this(InMemoryEventStore.create());
+    }
+
+    private AcknowledgingStore(InMemoryEventStore inner) {
+      super(inner);
+      this.inner = inner;
+    }
 
     @Override
     public CompletableFuture<Long> appendAsync(String streamId, long expectedVersion, List<Event> events) {
@@ -216,31 +225,6 @@ class RelayReplyTest {
       for (Held h; (h = held.poll()) != null; ) {
         h.future().completeExceptionally(failure);
       }
-    }
-
-    @Override
-    public void saveEvent(Event event) {
-      inner.saveEvent(event);
-    }
-
-    @Override
-    public long append(String streamId, long expectedVersion, List<Event> events) {
-      return inner.append(streamId, expectedVersion, events);
-    }
-
-    @Override
-    public List<Event> getEvents(String streamId, long fromVersion) {
-      return inner.getEvents(streamId, fromVersion);
-    }
-
-    @Override
-    public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
-      return inner.getEventsWithErrors(streamId, fromVersion);
-    }
-
-    @Override
-    public long getLatestVersion(String streamId) {
-      return inner.getLatestVersion(streamId);
     }
   }
 }

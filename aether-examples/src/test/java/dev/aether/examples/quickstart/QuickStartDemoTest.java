@@ -8,7 +8,7 @@ import dev.aether.event.Event;
 import dev.aether.examples.quickstart.BankDemo.Summary;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.RejectionReason;
-import dev.aether.store.EventStore;
+import dev.aether.store.ForwardingEventStore;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.SnapshotStore;
@@ -190,10 +190,13 @@ class QuickStartDemoTest {
         .hasLineCount(1);
   }
 
-  /** The in-memory store, recording from which version each actor's events are replayed. */
-  private static final class RecordingStore implements EventStore, SnapshotStore {
-    private final InMemoryEventStore delegate = InMemoryEventStore.create();
+  /** The in-memory store, recording from which version each actor's events are read (replays and range reads). */
+  private static final class RecordingStore extends ForwardingEventStore implements SnapshotStore {
     private final List<Map.Entry<String, Long>> replays = new CopyOnWriteArrayList<>();
+
+    RecordingStore() {
+      super(InMemoryEventStore.create());
+    }
 
     List<Long> replayedFrom(String actorId) {
       return replays.stream().filter(r -> r.getKey().equals(actorId)).map(Map.Entry::getValue).toList();
@@ -202,37 +205,23 @@ class QuickStartDemoTest {
     @Override
     public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
       replays.add(Map.entry(actorId, fromVersion));
-      return delegate.getEventsWithErrors(actorId, fromVersion);
+      return super.getEventsWithErrors(actorId, fromVersion);
     }
 
     @Override
-    public void saveEvent(Event event) {
-      delegate.saveEvent(event);
-    }
-
-    @Override
-    public long append(String actorId, long expectedVersion, List<Event> events) {
-      return delegate.append(actorId, expectedVersion, events);
-    }
-
-    @Override
-    public List<Event> getEvents(String actorId, long fromVersion) {
-      return delegate.getEvents(actorId, fromVersion);
-    }
-
-    @Override
-    public long getLatestVersion(String actorId) {
-      return delegate.getLatestVersion(actorId);
+    public ReplayResult getEventsWithErrors(String actorId, long fromVersion, long toVersion) {
+      replays.add(Map.entry(actorId, fromVersion)); // a range read: a duplicate's own events
+      return super.getEventsWithErrors(actorId, fromVersion, toVersion);
     }
 
     @Override
     public void saveSnapshot(ActorSnapshot snapshot) {
-      delegate.saveSnapshot(snapshot);
+      ((SnapshotStore) delegate()).saveSnapshot(snapshot);
     }
 
     @Override
     public Optional<ActorSnapshot> getLatestSnapshot(String actorId) {
-      return delegate.getLatestSnapshot(actorId);
+      return ((SnapshotStore) delegate()).getLatestSnapshot(actorId);
     }
   }
 }

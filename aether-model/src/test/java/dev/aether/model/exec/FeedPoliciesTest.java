@@ -16,10 +16,10 @@ import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.behavior.Effect;
 import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.store.EventFeed;
-import dev.aether.store.EventStore;
 import dev.aether.store.FeedPosition;
 import dev.aether.store.FeedReader;
 import dev.aether.store.FeedStart;
+import dev.aether.store.ForwardingEventStore;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.InMemoryReadModelStore;
 import dev.aether.store.ReplayResult;
@@ -408,12 +408,13 @@ class FeedPoliciesTest {
   }
 
   /** The shared in-memory store, counting the ranged reads (pages) of each stream and the events they return. */
-  private static final class ReadCountingStore implements EventStore, EventFeed {
+  private static final class ReadCountingStore extends ForwardingEventStore implements EventFeed {
     private final InMemoryEventStore store;
     private final Map<String, AtomicLong> pages = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
 
     ReadCountingStore(InMemoryEventStore store) {
+      super(store);
       this.store = store;
     }
 
@@ -427,35 +428,10 @@ class FeedPoliciesTest {
 
     @Override
     public ReplayResult getEventsWithErrors(String streamId, long fromVersion, long toVersion) {
-      ReplayResult page = store.getEventsWithErrors(streamId, fromVersion, toVersion);
+      ReplayResult page = super.getEventsWithErrors(streamId, fromVersion, toVersion);
       pages.computeIfAbsent(streamId, k -> new AtomicLong()).incrementAndGet();
       events.computeIfAbsent(streamId, k -> new AtomicLong()).addAndGet(page.events().size());
       return page;
-    }
-
-    @Override
-    public void saveEvent(Event event) {
-      store.saveEvent(event);
-    }
-
-    @Override
-    public long append(String streamId, long expectedVersion, List<Event> events) {
-      return store.append(streamId, expectedVersion, events);
-    }
-
-    @Override
-    public List<Event> getEvents(String streamId, long fromVersion) {
-      return store.getEvents(streamId, fromVersion);
-    }
-
-    @Override
-    public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
-      return store.getEventsWithErrors(streamId, fromVersion);
-    }
-
-    @Override
-    public long getLatestVersion(String streamId) {
-      return store.getLatestVersion(streamId);
     }
 
     @Override
