@@ -9,6 +9,7 @@ import dev.aether.runtime.spi.Command;
 import dev.aether.runtime.spi.Decision;
 import dev.aether.runtime.spi.NewEvent;
 import dev.aether.AetherException;
+import dev.aether.TransientAetherException;
 import dev.aether.store.CommitTooLargeException;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.VersionConflictException;
@@ -183,10 +184,13 @@ final class GroupCommit<S> {
       }
       return Next.BEHIND;
     } catch (RuntimeException e) {
+      // the command stored nothing whatever became of the fence (an unknown outcome included): not OUTCOME_UNKNOWN
       actor.stale = true;
-      failPending(plan, ActorFailure.reasonOf(e), "actor " + key + ": the outcome could not be confirmed (fencing"
-          + " the actor's history against earlier writers failed: " + ActorFailure.describe(e) + "); nothing"
-          + " was stored, resend with the same command id");
+      RejectionReason reason = e instanceof TransientAetherException ? RejectionReason.STORE_UNAVAILABLE
+          : ActorFailure.reasonOf(e);
+      failPending(plan, reason, "actor " + key + ": the outcome could not be confirmed (fencing the actor's"
+          + " history against earlier writers failed: " + ActorFailure.describe(e) + "); nothing was stored,"
+          + " resend with the same command id");
       return Next.DONE;
     }
   }
