@@ -115,17 +115,8 @@ public final class ClusterNode implements AutoCloseable {
     });
     membership.beforeRejoin(this::refreshMapQuietly);
     runtime = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
-    runtime.setPlacement(new ActorPlacement() {
-      @Override
-      public boolean allows(ActorKey key) {
-        return ClusterNode.this.allows(key);
-      }
-
-      @Override
-      public boolean fencesOutcomes() {
-        return true; // another node may have run the actor until just before: see the module README
-      }
-    });
+    // another node may have run an actor until just before: its outcomes that store nothing are fenced (README)
+    runtime.setPlacement(ActorPlacement.fencing(this::allows));
     runtime.setReactionPlacement(this::runsReaction);
     if (!runtime.isRunning()) {
       runtime.start();

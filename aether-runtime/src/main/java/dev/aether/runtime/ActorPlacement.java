@@ -21,6 +21,27 @@ public interface ActorPlacement {
   ActorPlacement EVERYWHERE = key -> true;
 
   /**
+   * A placement for a process that shares its actors' histories with other processes that may run them (a
+   * cluster node): allows what {@code allows} allows, and {@linkplain #fencesOutcomes() fences outcomes}.
+   *
+   * @param allows which actors may run here
+   * @return the placement
+   */
+  static ActorPlacement fencing(ActorPlacement allows) {
+    return new ActorPlacement() {
+      @Override
+      public boolean allows(ActorKey key) {
+        return allows.allows(key);
+      }
+
+      @Override
+      public boolean fencesOutcomes() {
+        return true;
+      }
+    };
+  }
+
+  /**
    * Tells whether an actor may be activated and run here.
    *
    * @param key the actor

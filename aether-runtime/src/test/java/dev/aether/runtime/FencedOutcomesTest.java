@@ -23,17 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class FencedOutcomesTest {
 
-  private static final ActorPlacement FENCING = new ActorPlacement() {
-    @Override
-    public boolean allows(ActorKey key) {
-      return true;
-    }
-
-    @Override
-    public boolean fencesOutcomes() {
-      return true;
-    }
-  };
+  private static final ActorPlacement FENCING = ActorPlacement.fencing(ActorPlacement.EVERYWHERE);
 
   private final InMemoryEventStore memory = InMemoryEventStore.create();
   /** Each fence asked for, as {@code stream@version}. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aether.event.Event;
 import dev.aether.nats.JetStreamConfig;
-import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.ActorPlacement;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Accepted;
@@ -33,17 +32,7 @@ import org.junit.jupiter.api.Test;
 class RuntimeOnJetStreamFencedOutcomesIT {
 
   /** A cluster's kind of placement: every actor allowed here, outcomes that store nothing fenced first. */
-  private static final ActorPlacement FENCING = new ActorPlacement() {
-    @Override
-    public boolean allows(ActorKey key) {
-      return true;
-    }
-
-    @Override
-    public boolean fencesOutcomes() {
-      return true;
-    }
-  };
+  private static final ActorPlacement FENCING = ActorPlacement.fencing(ActorPlacement.EVERYWHERE);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private String url;
