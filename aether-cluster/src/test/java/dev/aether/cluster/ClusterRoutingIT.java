@@ -111,7 +111,7 @@ class ClusterRoutingIT {
     CommandGateway owner = cluster.node(ownerOf(account)).gateway();
     CommitLog log = new CommitLog(cluster.connect(), cluster.store);
     // the first outcome of the activation stores nothing: the node fences before answering (aether-cluster
-    // README, "What the store does not fence")
+    // README, "An outcome that stores nothing is fenced first")
     assertThat(owner.sendMessage(withdraw(account, "first")).join()).isInstanceOfSatisfying(Rejected.class,
         r -> assertThat(r.message()).contains("not open"));
     assertThat(log.refresh().fences()).isEqualTo(1);

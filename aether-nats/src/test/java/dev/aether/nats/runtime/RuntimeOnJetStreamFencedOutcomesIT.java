@@ -23,10 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hole the fence closes (aether-cluster README, "What the store does not fence"): an old owner decides a
- * command and is held between its decision and its publish (paused, cut off) while a new owner answers a
- * rejection that the old owner's write would have changed. Two runtimes on two connections both run the
- * account; the old one's append is held by a hook until the new one has answered.
+ * The hole the fence closes (aether-cluster README, "An outcome that stores nothing is fenced first"): an old
+ * owner decides a command and is held between its decision and its publish (paused, cut off) while a new owner
+ * answers a rejection that the old owner's write would have changed. Two runtimes on two connections both run
+ * the account; the old one's append is held by a hook until the new one has answered.
  */
 @NatsTest
 class RuntimeOnJetStreamFencedOutcomesIT {
