@@ -61,11 +61,11 @@ public interface EventStore extends AutoCloseable {
   /**
    * Fences an actor's history at a version: afterwards, every write of the actor that was decided on a read of
    * its history made before the fence fails with a {@link VersionConflictException} and stores nothing (the
-   * writer reads the history again, which makes it aware of the fence, and decides again). For an outcome that
-   * stores nothing (a rejection) on a node that has just taken an actor over from another one: once the fence
-   * is written, a write the other node decided earlier and sends late (it was paused, or cut off, between its
-   * decision and its publish) can no longer land after the outcome was answered. A fence adds no event and no
-   * version; readers skip it.
+   * writer reads the history again with {@link #getEventsForWriter}, which makes it aware of the fence, and
+   * decides again). For an outcome that stores nothing (a rejection) on a node that has just taken an actor
+   * over from another one: once the fence is written, a write the other node decided earlier and sends late (it
+   * was paused, or cut off, between its decision and its publish) can no longer land after the outcome was
+   * answered. A fence adds no event and no version; readers skip it.
    *
    * <p>The default, for a store with one writer per actor (one process), only checks the version. A store that
    * decorates another (metrics, tracing) must delegate this method, or a cluster on it loses the fence.
@@ -137,6 +137,26 @@ public interface EventStore extends AutoCloseable {
    * @return the decodable events and one error per undecodable record
    */
   ReplayResult getEventsWithErrors(String streamId, long fromVersion);
+
+  /**
+   * Reads an actor's events from a version on, as {@link #getEventsWithErrors(String, long)} does, for the
+   * actor's writer: the caller decides on what it read and appends after it (the runtime's activation and its
+   * catch-up after a conflict). A store that {@link #fence fences} lets the writer's next append follow the
+   * fences this read passed over, and nothing else does: an append decided on an older read is refused even
+   * when something else in the process (a page of the history, a policy's look-back) read the actor since,
+   * through {@link #getEvents}, {@link #getEventsWithErrors(String, long)} or the range read.
+   *
+   * <p>The default calls {@link #getEventsWithErrors(String, long)}: right for a store without fences of its own.
+   * A store that decorates another must delegate this method, or its writers, once another node fenced them,
+   * are refused for good.
+   *
+   * @param streamId the stream (one actor's history)
+   * @param fromVersion the first version wanted (inclusive)
+   * @return the decodable events and one error per undecodable record
+   */
+  default ReplayResult getEventsForWriter(String streamId, long fromVersion) {
+    return getEventsWithErrors(streamId, fromVersion);
+  }
 
   /**
    * Reads the events of a version range of an actor, reporting undecodable records next to the readable

@@ -9,11 +9,11 @@ import java.util.concurrent.CompletableFuture;
  * An {@link EventStore} that passes every call to another one: the base of a decorator (metrics, tracing, a
  * test's counting store) that overrides only the calls it adds to. Every method of {@link EventStore} is
  * forwarded, those with a default included ({@link #fence}, {@link #appendAsync}, the range read,
- * {@link #maxCommitBytes}, {@link #close}), so a decorator keeps the delegate's own behaviour there (its
- * fences, its asynchronous commits, its range reads), where a class implementing {@link EventStore} directly
- * falls back to the interface's defaults: a cluster on a decorator that does not forward {@code fence} loses
- * the fence without a sign. {@code ForwardingEventStoreTest} checks that every method of the interface is
- * forwarded here.
+ * {@link #getEventsForWriter}, {@link #maxCommitBytes}, {@link #close}), so a decorator keeps the delegate's own
+ * behaviour there (its fences and its writers' reads, its asynchronous commits, its range reads), where a class
+ * implementing {@link EventStore} directly falls back to the interface's defaults: a cluster on a decorator that
+ * does not forward {@code fence} loses the fence without a sign. {@code ForwardingEventStoreTest} checks that
+ * every method of the interface is forwarded here.
  *
  * <p>A decorator of a store that is also an {@link EventFeed} or a {@link SnapshotStore} implements those
  * interfaces itself and forwards them to {@link #delegate()}.
@@ -67,6 +67,11 @@ public abstract class ForwardingEventStore implements EventStore {
   @Override
   public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
     return delegate.getEventsWithErrors(streamId, fromVersion);
+  }
+
+  @Override
+  public ReplayResult getEventsForWriter(String streamId, long fromVersion) {
+    return delegate.getEventsForWriter(streamId, fromVersion);
   }
 
   @Override

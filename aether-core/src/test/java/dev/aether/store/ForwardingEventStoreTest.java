@@ -33,7 +33,7 @@ class ForwardingEventStoreTest {
           case "append", "getLatestVersion", "maxCommitBytes" -> 7L;
           case "appendAsync" -> CompletableFuture.completedFuture(7L);
           case "getEvents" -> List.of();
-          case "getEventsWithErrors" -> new ReplayResult(List.of(), List.of());
+          case "getEventsWithErrors", "getEventsForWriter" -> new ReplayResult(List.of(), List.of());
           default -> null;
         };
       });
@@ -62,6 +62,7 @@ class ForwardingEventStoreTest {
     assertThat(forwarding.getEvents("A/1", 2)).isEmpty();
     assertThat(forwarding.getEventsWithErrors("A/1", 2).events()).isEmpty();
     assertThat(forwarding.getEventsWithErrors("A/1", 2, 5).events()).isEmpty();
+    assertThat(forwarding.getEventsForWriter("A/1", 3).events()).isEmpty();
     assertThat(forwarding.getLatestVersion("A/1")).isEqualTo(7);
     assertThat(forwarding.maxCommitBytes()).isEqualTo(7);
     forwarding.close();
@@ -74,6 +75,7 @@ class ForwardingEventStoreTest {
         List.of("getEvents", "A/1", 2L),
         List.of("getEventsWithErrors", "A/1", 2L),
         List.of("getEventsWithErrors", "A/1", 2L, 5L),
+        List.of("getEventsForWriter", "A/1", 3L),
         List.of("getLatestVersion", "A/1"),
         List.of("maxCommitBytes"),
         List.of("close"));

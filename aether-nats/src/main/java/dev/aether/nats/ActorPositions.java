@@ -59,7 +59,7 @@ final class ActorPositions {
     }
     Position position = new Position(current, last.sequence(), versions != null && versions.isFence());
     if (!position.fence()) {
-      // a fence's position is cached only from a read of the history (a replay) or from this store's own fence:
+      // a fence's position is cached only from the writer's read of the history or from this store's own fence:
       // a commit starting from it would pass over a fence its writer may not have read
       cache(address.streamId(), position);
     }

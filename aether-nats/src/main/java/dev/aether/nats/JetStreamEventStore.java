@@ -305,10 +305,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
    * <p>A fence is a message without events on the actor's subject ({@code Aether-Fence}: the version), published
    * expecting the subject's last sequence as this store last saw it at {@code version}, so nothing stored since
    * can be passed over. A commit refuses to follow a fence stored after the position it started from (this
-   * store's cached position of the actor: its last commit's, or the end of its last read of the history), and
+   * store's cached position of the actor: its last commit's, or the end of its writer's last read), and
    * a commit without a cached position refuses to follow any fence: a {@link VersionConflictException} at the
-   * same version, after which the writer's read of the history (a catch-up) caches the fence's position and the
-   * commit decided again goes through. Replays, reads, positions and feeds pass over fences.
+   * same version, after which the writer's read of the history ({@link #getEventsForWriter}: a catch-up) caches
+   * the fence's position and the commit decided again goes through; no other read does. Replays, reads, positions
+   * and feeds pass over fences.
    *
    * @throws StoreUnavailableException when the server is not reachable or does not answer in time (a fence may
    *     have been stored; writing another is harmless)
@@ -381,7 +382,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
    */
   @Override
   public List<Event> getEvents(String streamId, long fromVersion) {
-    return replay(streamId, fromVersion, Long.MAX_VALUE).eventsOrThrow(streamId);
+    return replay(streamId, fromVersion, Long.MAX_VALUE, false).eventsOrThrow(streamId);
   }
 
   /**
@@ -391,7 +392,18 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
    */
   @Override
   public ReplayResult getEventsWithErrors(String streamId, long fromVersion) {
-    return replay(streamId, fromVersion, Long.MAX_VALUE);
+    return replay(streamId, fromVersion, Long.MAX_VALUE, false);
+  }
+
+  /**
+   * {@inheritDoc} The only read after which the actor's next commit may follow a fence: the fence's position is
+   * cached from this read (the position a commit starts from), never from another.
+   *
+   * @throws StoreUnavailableException when the server does not answer in time
+   */
+  @Override
+  public ReplayResult getEventsForWriter(String streamId, long fromVersion) {
+    return replay(streamId, fromVersion, Long.MAX_VALUE, true);
   }
 
   /**
@@ -405,7 +417,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   @Override
   public ReplayResult getEventsWithErrors(String streamId, long fromVersion, long toVersion) {
     AppendChecks.checkRead(streamId, fromVersion, toVersion);
-    return replay(streamId, fromVersion, toVersion);
+    return replay(streamId, fromVersion, toVersion, false);
   }
 
   /**
@@ -533,7 +545,12 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     return result;
   }
 
-  private ReplayResult replay(String streamId, long fromVersion, long toVersion) {
+  /**
+   * @param writer whether the caller is the actor's writer ({@link #getEventsForWriter}): only then is a fence's
+   *     position cached (a commit from it passes the fence); any read caches a commit's position, which passes
+   *     no fence stored after it
+   */
+  private ReplayResult replay(String streamId, long fromVersion, long toVersion, boolean writer) {
     AppendChecks.checkRead(streamId, fromVersion);
     requireOpen("read events");
     Position snapshot = snapshotPositions.get(streamId);
@@ -542,7 +559,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     long start = snapshot == null || snapshot.sequence() <= 0 || snapshot.version() > fromVersion ? 0
         : snapshot.version() == fromVersion ? snapshot.sequence() : snapshot.sequence() + 1;
     return replayer.replay(layout.address(streamId), fromVersion, toVersion, start,
-        seen -> positions.advance(streamId, seen));
+        seen -> {
+          if (writer || !seen.fence()) {
+            positions.advance(streamId, seen);
+          }
+        });
   }
 
   private long coveredSequence(ActorAddress address, long version) {

@@ -78,8 +78,15 @@ class JetStreamFenceIT {
     assertThatThrownBy(() -> oldOwner.appendAsync(id, 1, events(id, 2)).join())
         .isInstanceOf(CompletionException.class).hasCauseInstanceOf(VersionConflictException.class);
     assertThat(versions(newOwner.getEvents(id, 0))).containsExactly(1L);
+    // nor do other reads in the old owner's process make its write pass (a page of the history, a policy's
+    // look-back, a version check): they are not its writer's read
+    assertThat(versions(oldOwner.getEvents(id, 0))).containsExactly(1L);
+    assertThat(oldOwner.getEventsWithErrors(id, 2).events()).isEmpty();
+    assertThat(versions(oldOwner.getEventsWithErrors(id, 1, 1).events())).containsExactly(1L);
+    assertThat(oldOwner.getLatestVersion(id)).isEqualTo(1);
+    assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> oldOwner.append(id, 1, events(id, 2)));
     // a writer that read the history since (a catch-up) goes through
-    assertThat(oldOwner.getEvents(id, 2)).isEmpty();
+    assertThat(oldOwner.getEventsForWriter(id, 2).events()).isEmpty();
     assertThat(oldOwner.append(id, 1, events(id, 2))).isEqualTo(2);
     // and so does the fencing writer, whose own fence is its position
     assertThat(newOwner.append(id, 2, events(id, 3))).isEqualTo(3);
@@ -100,8 +107,10 @@ class JetStreamFenceIT {
     assertThatExceptionOfType(VersionConflictException.class)
         .isThrownBy(() -> other.append(fresh, 0, events(fresh, 1)));
 
-    assertThat(other.getEvents(id, 2)).isEmpty();
-    assertThat(other.getEvents(fresh, 1)).isEmpty();
+    assertThat(other.getEvents(id, 2)).isEmpty(); // not the writer's read: still refused
+    assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> other.append(id, 1, events(id, 2)));
+    assertThat(other.getEventsForWriter(id, 2).events()).isEmpty();
+    assertThat(other.getEventsForWriter(fresh, 1).events()).isEmpty();
     other.append(id, 1, events(id, 2));
     other.append(fresh, 0, events(fresh, 1));
     assertThat(versions(fencing.getEvents(id, 0))).containsExactly(1L, 2L);
@@ -113,7 +122,7 @@ class JetStreamFenceIT {
     JetStreamEventStore first = store();
     JetStreamEventStore second = store();
     String id = newStreamId();
-    second.getEvents(id, 0); // second's position: no events
+    second.getEventsForWriter(id, 0); // second's position: no events
     first.append(id, 0, events(id, 1, 2));
     long lastSequence = lastMessage(id).getSeq();
 
@@ -133,8 +142,8 @@ class JetStreamFenceIT {
     JetStreamEventStore writer = store();
     String id = newStreamId();
     writer.append(id, 0, events(id, 1));
-    first.getEvents(id, 0);
-    second.getEvents(id, 0);
+    first.getEventsForWriter(id, 0);
+    second.getEventsForWriter(id, 0);
 
     first.fence(id, 1);
     second.fence(id, 1); // its cached position is older than first's fence: another fence at v1 does as well

@@ -351,7 +351,7 @@ final class ActorState<S> {
   List<Event> readFrom(long fromVersion) {
     ReplayResult replay;
     try {
-      replay = ctx.rt.store.getEventsWithErrors(streamId, fromVersion);
+      replay = ctx.rt.store.getEventsForWriter(streamId, fromVersion);
     } catch (RuntimeException e) {
       throw new ActorFailure(ActorFailure.reasonOf(e), "cannot read the events of " + streamId + ": "
           + ActorFailure.describe(e), e);

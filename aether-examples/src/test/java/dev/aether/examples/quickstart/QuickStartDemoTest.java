@@ -190,7 +190,10 @@ class QuickStartDemoTest {
         .hasLineCount(1);
   }
 
-  /** The in-memory store, recording from which version each actor's events are read (replays and range reads). */
+  /**
+   * The in-memory store, recording from which version each actor's events are read (the runtime's replays, other
+   * reads and range reads).
+   */
   private static final class RecordingStore extends ForwardingEventStore implements SnapshotStore {
     private final List<Map.Entry<String, Long>> replays = new CopyOnWriteArrayList<>();
 
@@ -206,6 +209,12 @@ class QuickStartDemoTest {
     public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
       replays.add(Map.entry(actorId, fromVersion));
       return super.getEventsWithErrors(actorId, fromVersion);
+    }
+
+    @Override
+    public ReplayResult getEventsForWriter(String actorId, long fromVersion) {
+      replays.add(Map.entry(actorId, fromVersion)); // an activation or a catch-up
+      return super.getEventsForWriter(actorId, fromVersion);
     }
 
     @Override

@@ -61,7 +61,16 @@ final class CountingStore implements EventStore, SnapshotStore, AutoCloseable {
   @Override
   public ReplayResult getEventsWithErrors(String actorId, long fromVersion) {
     replaysFrom.add(fromVersion);
-    ReplayResult result = inner.getEventsWithErrors(actorId, fromVersion);
+    return counted(inner.getEventsWithErrors(actorId, fromVersion));
+  }
+
+  @Override
+  public ReplayResult getEventsForWriter(String actorId, long fromVersion) {
+    replaysFrom.add(fromVersion);
+    return counted(inner.getEventsForWriter(actorId, fromVersion));
+  }
+
+  private ReplayResult counted(ReplayResult result) {
     replayedEvents.addAndGet(result.events().size());
     return result;
   }

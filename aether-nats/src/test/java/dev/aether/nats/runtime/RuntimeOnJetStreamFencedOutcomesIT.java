@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,31 @@ class RuntimeOnJetStreamFencedOutcomesIT {
     assertThat(commandIds(history)).containsExactly("open-acc", "credit", "spend");
     assertThat(Bank.balanceOf(history)).isEqualTo(50);
     assertThat(race.newOwner.store.fences).as("one fence per activation, none after a write").hasValue(1);
+
+    // the old owner, given the actor back, reads the history it was fenced from and writes on it
+    assertThat(race.oldOwner.runtime.sendMessage(Bank.deposit("acc", 5, "back")).get(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(4));
+    assertThat(Bank.balanceOf(race.newOwner.store.getEvents(Bank.stream("acc"), 0))).isEqualTo(55);
+  }
+
+  @Test
+  void withFencing_readsOfTheHistoryInTheOldOwnersProcess_duringItsHold_doNotLetItsLateCreditPass() throws Exception {
+    // while the old owner's actor is held, something else in its process reads the actor's history after the
+    // new owner's fence (a page of the history over HTTP, a policy's look-back): not the actor's own read
+    Race race = race(FENCING, oldOwnersStore -> {
+      assertThat(oldOwnersStore.getEvents(Bank.stream("acc"), 0)).hasSize(1);
+      assertThat(oldOwnersStore.getEventsWithErrors(Bank.stream("acc"), 1, 1).events()).hasSize(1);
+      assertThat(oldOwnersStore.getLatestVersion(Bank.stream("acc"))).isEqualTo(1);
+    });
+
+    assertThat(race.spend).isInstanceOf(Rejected.class);
+    assertThat(race.credit).isInstanceOfSatisfying(Rejected.class,
+        r -> assertThat(r.reason()).isEqualTo(RejectionReason.NOT_OWNER));
+    assertThat(commandIds(race.newOwner.store.getEvents(Bank.stream("acc"), 0))).containsExactly("open-acc");
+
+    // the old owner, given the actor back, reads the history up to the fence (its own read) and writes after it
+    assertThat(race.oldOwner.runtime.sendMessage(Bank.deposit("acc", 100, "credit")).get(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(2));
   }
 
   @Test
@@ -84,10 +110,18 @@ class RuntimeOnJetStreamFencedOutcomesIT {
     assertThat(race.newOwner.store.fences).hasValue(0);
   }
 
-  /** The outcomes of one race: the old owner's credit (held before its publish) and the new owner's spend. */
-  private record Race(Node newOwner, CommandResult credit, CommandResult spend) {}
+  /** The nodes and outcomes of one race: the old owner's credit (held before its publish), the new owner's spend. */
+  private record Race(Node oldOwner, Node newOwner, CommandResult credit, CommandResult spend) {}
 
   private Race race(ActorPlacement placement) throws Exception {
+    return race(placement, oldOwnersStore -> {});
+  }
+
+  /**
+   * @param duringHold what the old owner's process does with its store after the new owner answered, before the
+   *     old owner's held publish goes on
+   */
+  private Race race(ActorPlacement placement, Consumer<CountingStore> duringHold) throws Exception {
     Node oldOwner = node(placement);
     Node newOwner = node(placement);
     assertThat(oldOwner.runtime.sendMessage(Bank.open("acc")).get(10, TimeUnit.SECONDS)).isInstanceOf(Accepted.class);
@@ -104,8 +138,9 @@ class RuntimeOnJetStreamFencedOutcomesIT {
     assertThat(decided.await(10, TimeUnit.SECONDS)).as("the old owner decided the credit").isTrue();
 
     CommandResult spend = newOwner.runtime.sendMessage(Bank.withdraw("acc", 50, "spend")).get(10, TimeUnit.SECONDS);
+    duringHold.accept(oldOwner.store);
     release.countDown();
-    return new Race(newOwner, credit.get(10, TimeUnit.SECONDS), spend);
+    return new Race(oldOwner, newOwner, credit.get(10, TimeUnit.SECONDS), spend);
   }
 
   private Node node(ActorPlacement placement) {

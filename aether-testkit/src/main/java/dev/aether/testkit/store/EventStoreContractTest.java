@@ -58,8 +58,9 @@ import org.junit.jupiter.api.Test;
  * timestamps, numbers as {@code Long}/{@code Double}, awkward text and stream ids), immutability, races of
  * concurrent writers on virtual threads, {@link EventStored} notices, payloads at the
  * {@link PayloadLimits} (and at the depth ceiling) read back equal, and undecodable records never skipped:
- * {@code getEvents} throws {@link UnreadableHistoryException}, {@code getEventsWithErrors} reports them; a
- * fence at the latest version changes no history and one at another version is a conflict.
+ * {@code getEvents} throws {@link UnreadableHistoryException}, {@code getEventsWithErrors} and
+ * {@code getEventsForWriter} report them; a fence at the latest version changes no history and one at another
+ * version is a conflict.
  *
  * <p>This file is longer than our usual limit because it is a specification: one short test per rule,
  * grouped by topic, reads better in one place than spread over several classes.
@@ -420,6 +421,24 @@ public abstract class EventStoreContractTest {
     assertThat(all.hasErrors()).isFalse();
     assertThat(fromTwo.events()).containsExactlyElementsOf(history.subList(1, 3));
     assertThat(fromTwo.hasErrors()).isFalse();
+  }
+
+  @Test
+  void getEventsForWriter_readsWhatGetEventsWithErrorsReads() {
+    // given
+    String streamId = newStreamId();
+    List<Event> history = saved(streamId, 1, 2, 4);
+    store.fence(streamId, 4);
+    // when
+    ReplayResult all = store.getEventsForWriter(streamId, 0);
+    ReplayResult fromThree = store.getEventsForWriter(streamId, 3);
+    // then
+    assertThat(all.events()).containsExactlyElementsOf(history);
+    assertThat(all.hasErrors()).isFalse();
+    assertThat(fromThree.events()).containsExactly(history.get(2));
+    assertThat(store.getEventsForWriter(streamId, 5).events()).isEmpty();
+    assertThat(store.getEventsForWriter(newStreamId(), 0).events()).isEmpty();
+    assertThat(store.append(streamId, 4, events(streamId, 5))).isEqualTo(5); // after the writer's read
   }
 
   // ---- ranges: a page of a history, one command's events
@@ -878,12 +897,13 @@ public abstract class EventStoreContractTest {
           assertThat(e.getMessage()).contains(streamId).contains("position " + position.getAsLong());
           assertThat(e.isTransient()).isFalse();
         });
-    ReplayResult result = store.getEventsWithErrors(streamId, 0);
-    assertThat(result.events()).containsExactly(first, second);
-    assertThat(result.errors()).singleElement().satisfies(error -> {
-      assertThat(error.position()).isEqualTo(position.getAsLong());
-      assertThat(error.rawData()).isEqualTo(garbage);
-    });
+    for (ReplayResult result : List.of(store.getEventsWithErrors(streamId, 0), store.getEventsForWriter(streamId, 0))) {
+      assertThat(result.events()).containsExactly(first, second);
+      assertThat(result.errors()).singleElement().satisfies(error -> {
+        assertThat(error.position()).isEqualTo(position.getAsLong());
+        assertThat(error.rawData()).isEqualTo(garbage);
+      });
+    }
   }
 
   // ---- immutability
