@@ -121,6 +121,7 @@ public final class ClusterNode implements AutoCloseable {
     if (!runtime.isRunning()) {
       runtime.start();
     }
+    membership.reportActiveActors(this::activeActors);
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
         config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self),
         detector::suspect);
@@ -388,8 +389,10 @@ public final class ClusterNode implements AutoCloseable {
     List<ClusterStatus.Node> nodes = new ArrayList<>();
     for (String id : ids) {
       Membership.Seen s = seen.get(id);
+      Integer reported = s == null ? null : s.lease().activeActors();
       nodes.add(new ClusterStatus.Node(id, s == null ? null : s.lease().incarnation(),
-          s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0)));
+          s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0),
+          id.equals(self) ? activeActors() : reported == null ? -1 : reported));
     }
     Optional<LeaderLease> leader = membership.leader();
     int moves = leadership.leading() ? planner.pendingMoves() : leader.map(LeaderLease::pendingMoves).orElse(0);
@@ -399,6 +402,11 @@ public final class ClusterNode implements AutoCloseable {
     }
     return new ClusterStatus(self, map == null ? -1 : map.epoch(), map == null ? 0 : map.shards().count(),
         leader.map(LeaderLease::node).orElse(null), nodes, moves, unowned);
+  }
+
+  /** This node's active actors now. */
+  private int activeActors() {
+    return runtime.registry().size();
   }
 
   /**

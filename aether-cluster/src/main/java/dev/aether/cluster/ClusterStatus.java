@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A moment's view of the cluster as one node sees it: the map's epoch, the leader, every node with its shard
- * count, and the moves the leader's plan has left. {@link ClusterNode#status()} returns it and every node
+ * and active actor counts, and the moves the leader's plan has left. {@link ClusterNode#status()} returns it and every node
  * answers it as JSON on {@code <prefix>.<ns>.cluster.status} (the record's fields as JSON fields).
  *
  * @param reportedBy the node that answered
@@ -32,6 +32,9 @@ public record ClusterStatus(String reportedBy, long epoch, int shards, String le
    *     seen for four times the dead-after time)
    * @param alive whether its lease was renewed within the dead-after time, as the reporting node saw it
    * @param shards how many shards it owns in the map
+   * @param activeActors its active (activated, not yet passivated) actors: the reporting node's own count now,
+   *     another node's as of its last lease renewal (at most a lease interval old); -1 when unknown (no lease,
+   *     or a node that does not report it)
    */
-  public record Node(String id, String incarnation, String state, boolean alive, int shards) {}
+  public record Node(String id, String incarnation, String state, boolean alive, int shards, int activeActors) {}
 }

@@ -40,12 +40,20 @@ final class ControlJson {
     }
   }
 
-  /** A node's lease, the value of {@code node.<id>}. */
-  record Lease(String node, String incarnation, State state) {
+  /**
+   * A node's lease, the value of {@code node.<id>}.
+   *
+   * @param activeActors the node's active actors at this renewal; null when not reported (a node of an earlier
+   *     version, or one whose runtime is not running yet)
+   */
+  record Lease(String node, String incarnation, State state, Integer activeActors) {
     Lease {
       NodeIds.check(node, "node");
       if (incarnation == null || incarnation.isBlank() || state == null) {
         throw new InvalidInputException("lease", "needs an incarnation and a state");
+      }
+      if (activeActors != null && activeActors < 0) {
+        throw new InvalidInputException("lease.activeActors", "must be at least 0, was " + activeActors);
       }
     }
   }

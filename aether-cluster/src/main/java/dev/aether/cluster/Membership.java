@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ final class Membership implements AutoCloseable {
   private volatile String incarnation;
   private volatile State state = State.ACTIVE;
   private volatile long lastRenewedNanos;
+  private volatile IntSupplier activeActors = () -> -1;
   private volatile boolean fenced;
   private volatile boolean renewedOnce;
   private volatile boolean caughtUp;
@@ -218,7 +220,15 @@ final class Membership implements AutoCloseable {
   }
 
   private byte[] value() {
-    return ControlJson.write(new Lease(self, incarnation, state));
+    int active = activeActors.getAsInt();
+    return ControlJson.write(new Lease(self, incarnation, state, active < 0 ? null : active));
+  }
+
+  /**
+   * Sets what each renewal reports as this node's active actors (read on the lease thread; negative: none).
+   */
+  void reportActiveActors(IntSupplier count) {
+    this.activeActors = count;
   }
 
   /**

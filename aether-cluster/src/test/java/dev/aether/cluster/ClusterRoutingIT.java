@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -334,6 +335,28 @@ class ClusterRoutingIT {
     for (String account : accounts) {
       assertThat(cluster.node(survivor).gateway().sendMessage(deposit(account, 1)).join())
           .as(account).isInstanceOf(Accepted.class);
+    }
+  }
+
+  @Test
+  void theStatus_countsEachNodesActiveActors_fromItsLeaseRenewals() throws Exception {
+    assertThat(cluster.node("n1").status().nodes()).allSatisfy(n -> assertThat(n.activeActors()).isZero());
+    Map<String, Integer> expected = new TreeMap<>(Map.of("n1", 0, "n2", 0, "n3", 0));
+    for (int i = 0; i < 12; i++) {
+      String account = "counted-" + i;
+      assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
+      expected.merge(ownerOf(account), 1, Integer::sum);
+    }
+    String subject = cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken() + ".cluster.status";
+    try (Connection raw = cluster.connect()) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        for (ClusterStatus status : List.of(cluster.node("n1").status(), cluster.node("n3").status(),
+            ControlJson.read(raw.request(subject, new byte[0], Duration.ofSeconds(5)).getData(), ClusterStatus.class))) {
+          Map<String, Integer> reported = new TreeMap<>();
+          status.nodes().forEach(n -> reported.put(n.id(), n.activeActors()));
+          assertThat(reported).as("as %s reports them", status.reportedBy()).isEqualTo(expected);
+        }
+      });
     }
   }
 

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The cluster resource, {@code GET /v1/cluster}: aether-cluster's {@code ClusterStatus} (nodes, leader, shards,
- * epoch) when clustered; the single node otherwise, in the same shape ({@code clustered: false}, epoch 0).
+ * The cluster resource, {@code GET /v1/cluster}: aether-cluster's {@code ClusterStatus} (nodes with their shards
+ * and active actors, leader, epoch) when clustered; the single node otherwise, in the same shape ({@code clustered: false}, epoch 0).
  */
 final class ClusterService implements HttpService {
 
@@ -34,7 +34,8 @@ final class ClusterService implements HttpService {
     }
     String id = node.config().nodeId();
     Json.send(res, 200, Map.of("clustered", false, "reportedBy", id, "epoch", 0, "shards", 0, "leader", id,
-        "nodes", List.of(Map.of("id", id, "state", "ACTIVE", "alive", true, "shards", 0)),
+        "nodes", List.of(Map.of("id", id, "state", "ACTIVE", "alive", true, "shards", 0, "activeActors",
+            node.runtime().registry().size())),
         "movesInProgress", 0, "unownedShards", 0));
   }
 }

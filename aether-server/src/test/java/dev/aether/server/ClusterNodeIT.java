@@ -46,6 +46,9 @@ class ClusterNodeIT {
         assertThat(viaA.get("state").get("balance").asLong()).isEqualTo(i);
         assertThat(viaA.get("version").asLong()).isEqualTo(2);
       }
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(apiB.get("/v1/cluster").json()
+          .get("nodes").findValues("activeActors").stream().mapToInt(JsonNode::asInt).sum())
+          .as("the ten accounts, each active on its owner").isEqualTo(10));
       assertThat(apiB.get("/health/ready").status()).isEqualTo(200);
     }
   }

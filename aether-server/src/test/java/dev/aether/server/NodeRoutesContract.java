@@ -294,10 +294,14 @@ abstract class NodeRoutesContract {
   void cluster_health_metrics_openapi_andUnknownRoutes() {
     JsonNode cluster = api.get("/v1/cluster").json();
     assertThat(cluster.get("nodes")).isNotEmpty();
+    int active = cluster.get("nodes").get(0).get("activeActors").asInt(-1);
+    assertThat(active).isNotNegative();
     assertThat(api.get("/health/live").status()).isEqualTo(200);
     Api.Answer ready = api.get("/health/ready");
     assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
     open(id(), 1);
+    assertThat(api.get("/v1/cluster").json().get("nodes").get(0).get("activeActors").asInt())
+        .as("the account just opened is active").isGreaterThan(active);
     Api.Answer metrics = api.get("/metrics");
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body()).contains("aether_runtime_commands_total").contains("jvm_memory_used_bytes");

@@ -1,0 +1,43 @@
+package dev.aether.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.cluster.ControlJson.Lease;
+import dev.aether.cluster.ControlJson.State;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The leases' JSON: what a node of another version writes must still be read, and a bad value is named. */
+class ControlJsonTest {
+
+  private static Lease read(String json) {
+    return ControlJson.read(json.getBytes(StandardCharsets.UTF_8), Lease.class);
+  }
+
+  @Test
+  void aLease_roundTrips_withItsActiveActors() {
+    Lease lease = new Lease("n1", "i-1", State.ACTIVE, 42);
+
+    assertThat(ControlJson.read(ControlJson.write(lease), Lease.class)).isEqualTo(lease);
+  }
+
+  @Test
+  void aLeaseOfANodeThatDoesNotReportActors_reads_withoutACount() {
+    assertThat(read("{\"node\":\"n1\",\"incarnation\":\"i-1\",\"state\":\"LEAVING\"}"))
+        .isEqualTo(new Lease("n1", "i-1", State.LEAVING, null));
+    assertThat(read("{\"node\":\"n1\",\"incarnation\":\"i-1\",\"state\":\"ACTIVE\",\"later\":true}").activeActors())
+        .as("a field a newer node adds is skipped").isNull();
+  }
+
+  @Test
+  void aLeaseWithANegativeCount_orWithoutAnIncarnation_isRefused_namingWhy() {
+    assertThatThrownBy(() -> read("{\"node\":\"n1\",\"incarnation\":\"i-1\",\"state\":\"ACTIVE\",\"activeActors\":-1}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("activeActors");
+    assertThatThrownBy(() -> new Lease("n1", "i-1", State.ACTIVE, -3)).isInstanceOfSatisfying(
+        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("lease.activeActors"));
+    assertThatThrownBy(() -> read("{\"node\":\"n1\",\"state\":\"ACTIVE\"}")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("incarnation");
+  }
+}
