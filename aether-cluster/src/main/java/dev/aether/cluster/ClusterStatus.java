@@ -3,9 +3,9 @@ package dev.aether.cluster;
 import java.util.List;
 
 /**
- * A moment's view of the cluster as one node sees it: the map's epoch, the leader, every node with its shard
- * and active actor counts, and the moves the leader's plan has left. {@link ClusterNode#status()} returns it and every node
- * answers it as JSON on {@code <prefix>.<ns>.cluster.status} (the record's fields as JSON fields).
+ * A moment's view of the cluster as one node sees it: the map's epoch, the leader, every node with its shard and
+ * active actor counts, and the moves the leader's plan has left. {@link ClusterNode#status()} returns it and
+ * every node answers it as JSON on {@code <prefix>.<ns>.cluster.status} (the record's fields as JSON fields).
  *
  * @param reportedBy the node that answered
  * @param epoch the shard map's epoch (-1 before the cluster has a map)

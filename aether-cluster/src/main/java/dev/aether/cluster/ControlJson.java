@@ -44,7 +44,7 @@ final class ControlJson {
    * A node's lease, the value of {@code node.<id>}.
    *
    * @param activeActors the node's active actors at this renewal; null when not reported (a node of an earlier
-   *     version, or one whose runtime is not running yet)
+   *     version); a negative count reads as not reported (a figure for the status, not a reason to ignore the lease)
    */
   record Lease(String node, String incarnation, State state, Integer activeActors) {
     Lease {
@@ -53,7 +53,7 @@ final class ControlJson {
         throw new InvalidInputException("lease", "needs an incarnation and a state");
       }
       if (activeActors != null && activeActors < 0) {
-        throw new InvalidInputException("lease.activeActors", "must be at least 0, was " + activeActors);
+        activeActors = null;
       }
     }
   }

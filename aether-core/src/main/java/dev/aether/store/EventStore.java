@@ -142,9 +142,10 @@ public interface EventStore extends AutoCloseable {
    * Reads an actor's events from a version on, as {@link #getEventsWithErrors(String, long)} does, for the
    * actor's writer: the caller decides on what it read and appends after it (the runtime's activation and its
    * catch-up after a conflict). A store that {@link #fence fences} lets the writer's next append follow the
-   * fences this read passed over, and nothing else does: an append decided on an older read is refused even
-   * when something else in the process (a page of the history, a policy's look-back) read the actor since,
-   * through {@link #getEvents}, {@link #getEventsWithErrors(String, long)} or the range read.
+   * fences this read passed over, and no other read does (a writer's own fence aside): an append decided on an
+   * older read is refused even when something else in the process (a page of the history, a policy's
+   * look-back) read the actor since, through {@link #getEvents}, {@link #getEventsWithErrors(String, long)} or
+   * the range read.
    *
    * <p>The default calls {@link #getEventsWithErrors(String, long)}: right for a store without fences of its own.
    * A store that decorates another must delegate this method, or its writers, once another node fenced them,

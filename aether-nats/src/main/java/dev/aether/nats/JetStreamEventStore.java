@@ -396,8 +396,9 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   }
 
   /**
-   * {@inheritDoc} The only read after which the actor's next commit may follow a fence: the fence's position is
-   * cached from this read (the position a commit starts from), never from another.
+   * {@inheritDoc} The only read after which the actor's next commit may follow another writer's fence: the
+   * fence's position is cached from this read (the position a commit starts from), never from another read (a
+   * fence this store wrote itself is cached by {@link #fence}).
    *
    * @throws StoreUnavailableException when the server does not answer in time
    */

@@ -2,6 +2,7 @@ package dev.aether.runtime;
 
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
+import dev.aether.store.EventStore;
 import dev.aether.store.ReplayResult;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +49,30 @@ final class ActorState<S> {
   /** The id of the event at {@code version} (null when unknown or none), recorded in snapshots. */
   private String lastEventId;
   private CommandWindow window;
+  /**
+   * Whether this is the state of a VM, which writes after what it reads: only then is a read of the history the
+   * writer's own ({@link EventStore#getEventsForWriter}), after which its commits may follow another node's fence.
+   */
+  private final boolean writer;
 
+  /** The state of a VM of the actor. */
   ActorState(AggregateContext<S> ctx, String streamId) {
+    this(ctx, streamId, true);
+  }
+
+  private ActorState(AggregateContext<S> ctx, String streamId, boolean writer) {
     this.ctx = ctx;
     this.streamId = streamId;
     this.state = ctx.behavior.initialState();
+    this.writer = writer;
+  }
+
+  /**
+   * A state that no VM holds, folded for a read ({@link RuntimeManagement#readState}) and written after by
+   * nobody: its reads of the history are not a writer's, so they let no commit of this process pass a fence.
+   */
+  static <S> ActorState<S> detached(AggregateContext<S> ctx, String streamId) {
+    return new ActorState<>(ctx, streamId, false);
   }
 
   /**
@@ -74,8 +94,9 @@ final class ActorState<S> {
   }
 
   /**
-   * Loads the state as {@link #activate()} does, for a read of it ({@link RuntimeManagement#readState}): within
-   * the activation limit, but neither counted as an activation nor marking this state active.
+   * Loads a {@link #detached} state as {@link #activate()} does, for a read of it ({@link
+   * RuntimeManagement#readState}): within the activation limit, but neither counted as an activation nor marking
+   * this state active.
    *
    * @throws ActorFailure as {@link #activate()}
    */
@@ -351,7 +372,8 @@ final class ActorState<S> {
   List<Event> readFrom(long fromVersion) {
     ReplayResult replay;
     try {
-      replay = ctx.rt.store.getEventsForWriter(streamId, fromVersion);
+      replay = writer ? ctx.rt.store.getEventsForWriter(streamId, fromVersion)
+          : ctx.rt.store.getEventsWithErrors(streamId, fromVersion);
     } catch (RuntimeException e) {
       throw new ActorFailure(ActorFailure.reasonOf(e), "cannot read the events of " + streamId + ": "
           + ActorFailure.describe(e), e);

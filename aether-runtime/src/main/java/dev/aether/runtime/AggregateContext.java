@@ -47,7 +47,7 @@ final class AggregateContext<S> {
    * @throws RuntimeException the read's failure, in its public form
    */
   StoredState readState(ActorKey key) {
-    ActorState<S> folded = new ActorState<>(this, key.streamId());
+    ActorState<S> folded = ActorState.detached(this, key.streamId());
     try {
       folded.fold();
     } catch (ActorFailure failure) {

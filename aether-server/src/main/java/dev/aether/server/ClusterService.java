@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The cluster resource, {@code GET /v1/cluster}: aether-cluster's {@code ClusterStatus} (nodes with their shards
- * and active actors, leader, epoch) when clustered; the single node otherwise, in the same shape ({@code clustered: false}, epoch 0).
+ * and active actors, leader, epoch) when clustered; the single node otherwise, in the same shape ({@code
+ * clustered: false}, epoch 0).
  */
 final class ClusterService implements HttpService {
 

@@ -81,8 +81,10 @@ class RuntimeOnJetStreamFencedOutcomesIT {
   @Test
   void withFencing_readsOfTheHistoryInTheOldOwnersProcess_duringItsHold_doNotLetItsLateCreditPass() throws Exception {
     // while the old owner's actor is held, something else in its process reads the actor's history after the
-    // new owner's fence (a page of the history over HTTP, a policy's look-back): not the actor's own read
-    Race race = race(FENCING, oldOwnersStore -> {
+    // new owner's fence (its state or a page of its history over HTTP, a policy's look-back): not the actor's own
+    Race race = race(FENCING, oldOwner -> {
+      assertThat(await(oldOwner.runtime.readState(Bank.key("acc"))).version()).isEqualTo(1);
+      CountingStore oldOwnersStore = oldOwner.store;
       assertThat(oldOwnersStore.getEvents(Bank.stream("acc"), 0)).hasSize(1);
       assertThat(oldOwnersStore.getEventsWithErrors(Bank.stream("acc"), 1, 1).events()).hasSize(1);
       assertThat(oldOwnersStore.getLatestVersion(Bank.stream("acc"))).isEqualTo(1);
@@ -114,14 +116,14 @@ class RuntimeOnJetStreamFencedOutcomesIT {
   private record Race(Node oldOwner, Node newOwner, CommandResult credit, CommandResult spend) {}
 
   private Race race(ActorPlacement placement) throws Exception {
-    return race(placement, oldOwnersStore -> {});
+    return race(placement, oldOwner -> {});
   }
 
   /**
-   * @param duringHold what the old owner's process does with its store after the new owner answered, before the
-   *     old owner's held publish goes on
+   * @param duringHold what else the old owner's process does after the new owner answered, before the old owner's
+   *     held publish goes on
    */
-  private Race race(ActorPlacement placement, Consumer<CountingStore> duringHold) throws Exception {
+  private Race race(ActorPlacement placement, Consumer<Node> duringHold) throws Exception {
     Node oldOwner = node(placement);
     Node newOwner = node(placement);
     assertThat(oldOwner.runtime.sendMessage(Bank.open("acc")).get(10, TimeUnit.SECONDS)).isInstanceOf(Accepted.class);
@@ -138,7 +140,7 @@ class RuntimeOnJetStreamFencedOutcomesIT {
     assertThat(decided.await(10, TimeUnit.SECONDS)).as("the old owner decided the credit").isTrue();
 
     CommandResult spend = newOwner.runtime.sendMessage(Bank.withdraw("acc", 50, "spend")).get(10, TimeUnit.SECONDS);
-    duringHold.accept(oldOwner.store);
+    duringHold.accept(oldOwner);
     release.countDown();
     return new Race(oldOwner, newOwner, credit.get(10, TimeUnit.SECONDS), spend);
   }
@@ -148,6 +150,14 @@ class RuntimeOnJetStreamFencedOutcomesIT {
     resources.add(node);
     node.runtime.setPlacement(placement);
     return node;
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static void await(CountDownLatch latch) {

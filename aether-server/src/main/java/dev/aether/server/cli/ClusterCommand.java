@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code aether cluster status}: the nodes, leader, shards and epoch ({@code GET /v1/cluster}). */
+/** {@code aether cluster status}: the nodes (shards, active actors), leader and epoch ({@code GET /v1/cluster}). */
 @Command(name = "cluster", description = "Cluster commands.", subcommands = ClusterCommand.Status.class)
 final class ClusterCommand implements Callable<Integer> {
 
@@ -19,8 +19,8 @@ final class ClusterCommand implements Callable<Integer> {
   }
 
   /** {@code aether cluster status}. */
-  @Command(name = "status", description = "Prints the cluster's nodes, leader, shards and epoch (the single "
-      + "node when not clustered).")
+  @Command(name = "status", description = "Prints the cluster's nodes (shards, active actors), leader and epoch"
+      + " (the single node when not clustered).")
   static final class Status implements Callable<Integer> {
 
     @Spec

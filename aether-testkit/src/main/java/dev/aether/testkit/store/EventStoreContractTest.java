@@ -441,6 +441,21 @@ public abstract class EventStoreContractTest {
     assertThat(store.append(streamId, 4, events(streamId, 5))).isEqualTo(5); // after the writer's read
   }
 
+  @Test
+  void getEventsForWriter_letsTheWriterAppendAfterAFenceOfAnotherStore() {
+    // given: another store on the same backing storage (another node) fences the actor
+    String streamId = newStreamId();
+    saved(streamId, 1);
+    EventStore otherNode = open(notice -> {});
+    assumeTrue(otherNode.getLatestVersion(streamId) == 1, "the stores share no backing storage");
+    otherNode.fence(streamId, 1);
+    // when: this store's writer reads the history for writing (a decorator must forward this read)
+    assertThat(store.getEventsForWriter(streamId, 2).events()).isEmpty();
+    // then: its next append follows the fence
+    assertThat(store.append(streamId, 1, events(streamId, 2))).isEqualTo(2);
+    assertThat(otherNode.getLatestVersion(streamId)).isEqualTo(2);
+  }
+
   // ---- ranges: a page of a history, one command's events
 
   @Test
