@@ -44,7 +44,8 @@ final class ControlJson {
    * A node's lease, the value of {@code node.<id>}.
    *
    * @param activeActors the node's active actors at this renewal; null when not reported (a node of an earlier
-   *     version); a negative count reads as not reported (a figure for the status, not a reason to ignore the lease)
+   *     version); a negative count reads as not reported (a figure for the status, not a reason to ignore the
+   *     lease)
    */
   record Lease(String node, String incarnation, State state, Integer activeActors) {
     Lease {

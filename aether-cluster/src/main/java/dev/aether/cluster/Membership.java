@@ -220,8 +220,7 @@ final class Membership implements AutoCloseable {
   }
 
   private byte[] value() {
-    int active = activeActors.getAsInt();
-    return ControlJson.write(new Lease(self, incarnation, state, active < 0 ? null : active));
+    return ControlJson.write(new Lease(self, incarnation, state, activeActors.getAsInt())); // negative: none
   }
 
   /**

@@ -350,8 +350,9 @@ class ClusterRoutingIT {
     String subject = cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken() + ".cluster.status";
     try (Connection raw = cluster.connect()) {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        Message overNats = raw.request(subject, new byte[0], Duration.ofSeconds(5));
         for (ClusterStatus status : List.of(cluster.node("n1").status(), cluster.node("n3").status(),
-            ControlJson.read(raw.request(subject, new byte[0], Duration.ofSeconds(5)).getData(), ClusterStatus.class))) {
+            ControlJson.read(overNats.getData(), ClusterStatus.class))) {
           Map<String, Integer> reported = new TreeMap<>();
           status.nodes().forEach(n -> reported.put(n.id(), n.activeActors()));
           assertThat(reported).as("as %s reports them", status.reportedBy()).isEqualTo(expected);
