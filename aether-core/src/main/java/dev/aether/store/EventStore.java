@@ -128,9 +128,9 @@ public interface EventStore extends AutoCloseable {
 
   /**
    * Reads an actor's events from a version on, reporting stored records that cannot be decoded next to the
-   * readable events instead of failing: for activation (which fails the actor loudly on any error) and for
-   * tools that inspect or repair a history. Nothing is skipped silently: every undecodable record in the
-   * range is one {@link ReplayError}.
+   * readable events instead of failing: for a read of an actor's state (which fails loudly on any error; an
+   * activation reads the same way through {@link #getEventsForWriter}) and for tools that inspect or repair a
+   * history. Nothing is skipped silently: every undecodable record in the range is one {@link ReplayError}.
    *
    * @param streamId the stream (one actor's history)
    * @param fromVersion the first version wanted (inclusive)
