@@ -121,7 +121,7 @@ public final class ClusterNode implements AutoCloseable {
     if (!runtime.isRunning()) {
       runtime.start();
     }
-    membership.reportActiveActors(this::activeActors);
+    membership.report(() -> new Membership.Report(activeActors(), model()));
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
         config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self),
         detector::suspect);
@@ -390,9 +390,10 @@ public final class ClusterNode implements AutoCloseable {
     for (String id : ids) {
       Membership.Seen s = seen.get(id);
       Integer reported = s == null ? null : s.lease().activeActors();
+      boolean me = id.equals(self);
       nodes.add(new ClusterStatus.Node(id, s == null ? null : s.lease().incarnation(),
           s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0),
-          id.equals(self) ? activeActors() : reported == null ? -1 : reported));
+          me ? activeActors() : reported == null ? -1 : reported, me ? model() : s == null ? null : s.lease().model()));
     }
     Optional<LeaderLease> leader = membership.leader();
     int moves = leadership.leading() ? planner.pendingMoves() : leader.map(LeaderLease::pendingMoves).orElse(0);
@@ -407,6 +408,11 @@ public final class ClusterNode implements AutoCloseable {
   /** This node's active actors now. */
   private int activeActors() {
     return runtime.registry().size();
+  }
+
+  /** The model this node's runtime runs now, {@code name@version}, or null. */
+  private String model() {
+    return runtime.model().map(m -> m.name() + "@" + m.version()).orElse(null);
   }
 
   /**

@@ -35,6 +35,10 @@ public record ClusterStatus(String reportedBy, long epoch, int shards, String le
    * @param activeActors its active (activated, not yet passivated) actors: the reporting node's own count now,
    *     another node's as of its last lease renewal (at most a lease interval old); -1 when unknown (no lease,
    *     or a node that does not report it)
+   * @param model the EventStorming model it runs, as {@code name@version} (the reporting node's now, another
+   *     node's as of its last lease renewal): nodes that disagree show here, e.g. one that could not compile a
+   *     model put to the cluster; null when it runs none (behaviours in Java only) or does not report it
    */
-  public record Node(String id, String incarnation, String state, boolean alive, int shards, int activeActors) {}
+  public record Node(String id, String incarnation, String state, boolean alive, int shards, int activeActors,
+      String model) {}
 }

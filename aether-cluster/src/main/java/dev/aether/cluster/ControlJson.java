@@ -46,8 +46,9 @@ final class ControlJson {
    * @param activeActors the node's active actors at this renewal; null when not reported (a node of an earlier
    *     version); a negative count reads as not reported (a figure for the status, not a reason to ignore the
    *     lease)
+   * @param model the model the node runs, {@code name@version}; null when it runs none or does not report it
    */
-  record Lease(String node, String incarnation, State state, Integer activeActors) {
+  record Lease(String node, String incarnation, State state, Integer activeActors, String model) {
     Lease {
       NodeIds.check(node, "node");
       if (incarnation == null || incarnation.isBlank() || state == null) {

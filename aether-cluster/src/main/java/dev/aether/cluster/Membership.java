@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ final class Membership implements AutoCloseable {
   private volatile String incarnation;
   private volatile State state = State.ACTIVE;
   private volatile long lastRenewedNanos;
-  private volatile IntSupplier activeActors = () -> -1;
+  private volatile Supplier<Report> report = () -> Report.NONE;
   private volatile boolean fenced;
   private volatile boolean renewedOnce;
   private volatile boolean caughtUp;
@@ -220,14 +220,23 @@ final class Membership implements AutoCloseable {
   }
 
   private byte[] value() {
-    return ControlJson.write(new Lease(self, incarnation, state, activeActors.getAsInt())); // negative: none
+    Report now = report.get();
+    return ControlJson.write(new Lease(self, incarnation, state, now.activeActors(), now.model()));
+  }
+
+  /** Sets what each renewal reports of this node for the status (read on the lease thread). */
+  void report(Supplier<Report> what) {
+    this.report = what;
   }
 
   /**
-   * Sets what each renewal reports as this node's active actors (read on the lease thread; negative: none).
+   * What a lease reports of its node for the status.
+   *
+   * @param activeActors its active actors (negative: not reported)
+   * @param model the model it runs, {@code name@version} (null: none)
    */
-  void reportActiveActors(IntSupplier count) {
-    this.activeActors = count;
+  record Report(int activeActors, String model) {
+    static final Report NONE = new Report(-1, null);
   }
 
   /**

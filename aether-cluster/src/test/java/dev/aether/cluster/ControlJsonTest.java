@@ -17,16 +17,16 @@ class ControlJsonTest {
   }
 
   @Test
-  void aLease_roundTrips_withItsActiveActors() {
-    Lease lease = new Lease("n1", "i-1", State.ACTIVE, 42);
+  void aLease_roundTrips_withItsActiveActorsAndModel() {
+    Lease lease = new Lease("n1", "i-1", State.ACTIVE, 42, "bank@3");
 
     assertThat(ControlJson.read(ControlJson.write(lease), Lease.class)).isEqualTo(lease);
   }
 
   @Test
-  void aLeaseOfANodeThatDoesNotReportActors_reads_withoutACount() {
+  void aLeaseOfANodeThatDoesNotReportActorsOrModel_reads_withoutThem() {
     assertThat(read("{\"node\":\"n1\",\"incarnation\":\"i-1\",\"state\":\"LEAVING\"}"))
-        .isEqualTo(new Lease("n1", "i-1", State.LEAVING, null));
+        .isEqualTo(new Lease("n1", "i-1", State.LEAVING, null, null));
     assertThat(read("{\"node\":\"n1\",\"incarnation\":\"i-1\",\"state\":\"ACTIVE\",\"later\":true}").activeActors())
         .as("a field a newer node adds is skipped").isNull();
   }
@@ -34,7 +34,7 @@ class ControlJsonTest {
   @Test
   void aLeaseWithANegativeCount_stillReads_withoutACount() {
     assertThat(read("{\"node\":\"n1\",\"incarnation\":\"i-1\",\"state\":\"ACTIVE\",\"activeActors\":-1}"))
-        .isEqualTo(new Lease("n1", "i-1", State.ACTIVE, null));
+        .isEqualTo(new Lease("n1", "i-1", State.ACTIVE, null, null));
   }
 
   @Test

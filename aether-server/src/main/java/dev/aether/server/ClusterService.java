@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,9 +35,10 @@ final class ClusterService implements HttpService {
       return;
     }
     String id = node.config().nodeId();
+    Map<String, Object> self = new LinkedHashMap<>(Map.of("id", id, "state", "ACTIVE", "alive", true, "shards", 0,
+        "activeActors", node.runtime().registry().size()));
+    self.put("model", node.runtime().model().map(m -> m.name() + "@" + m.version()).orElse(null));
     Json.send(res, 200, Map.of("clustered", false, "reportedBy", id, "epoch", 0, "shards", 0, "leader", id,
-        "nodes", List.of(Map.of("id", id, "state", "ACTIVE", "alive", true, "shards", 0, "activeActors",
-            node.runtime().registry().size())),
-        "movesInProgress", 0, "unownedShards", 0));
+        "nodes", List.of(self), "movesInProgress", 0, "unownedShards", 0));
   }
 }

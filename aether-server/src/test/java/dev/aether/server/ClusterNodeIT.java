@@ -18,14 +18,15 @@ class ClusterNodeIT {
   @TempDir
   Path dir;
 
-  private AetherNode node(NatsServer server, String id) {
-    return AetherNode.start(NodeConfig.builder().cluster(true).nodeId(id).natsUrl(server.url()).namespace("clu")
+  /** A node of the test's own cluster (a namespace per test: a model put by one test is not the next one's). */
+  private AetherNode node(NatsServer server, String namespace, String id) {
+    return AetherNode.start(NodeConfig.builder().cluster(true).nodeId(id).natsUrl(server.url()).namespace(namespace)
         .httpPort(0).model(TestModels.bank(dir)).dataDir(dir).build());
   }
 
   @Test
   void twoNodes_commandsThroughEither_stateAndStatusFromEither(NatsServer server) {
-    try (AetherNode a = node(server, "n-a"); AetherNode b = node(server, "n-b")) {
+    try (AetherNode a = node(server, "clu-a", "n-a"); AetherNode b = node(server, "clu-a", "n-b")) {
       Api apiA = new Api(a.uri());
       Api apiB = new Api(b.uri());
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -50,6 +51,15 @@ class ClusterNodeIT {
           .get("nodes").findValues("activeActors").stream().mapToInt(JsonNode::asInt).sum())
           .as("the ten accounts, each active on its owner").isEqualTo(10));
       assertThat(apiB.get("/health/ready").status()).isEqualTo(200);
+
+      // each node reports the model it runs; a model put through one node reaches both, as the status shows
+      assertThat(apiB.get("/v1/cluster").json().get("nodes").findValuesAsText("model"))
+          .containsExactly("bank@1", "bank@1");
+      Api.Answer put = apiA.put("/v1/model", "application/yaml",
+          TestModels.bankYaml().replace("version: \"1\"", "version: \"2\""));
+      assertThat(put.status()).as(put.toString()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(apiB.get("/v1/cluster").json()
+          .get("nodes").findValuesAsText("model")).containsExactly("bank@2", "bank@2"));
     }
   }
 
@@ -58,7 +68,7 @@ class ClusterNodeIT {
     String smallDeposits = TestModels.bankYaml().replace("version: \"1\"", "version: \"2\"")
         .replace("{name: amount, type: int, min: 1, max: 1000000}", "{name: amount, type: int, min: 1, max: 10}");
     assertThat(smallDeposits).isNotEqualTo(TestModels.bankYaml());
-    try (AetherNode a = node(server, "n-a"); AetherNode b = node(server, "n-b")) {
+    try (AetherNode a = node(server, "clu-b", "n-a"); AetherNode b = node(server, "clu-b", "n-b")) {
       Api apiA = new Api(a.uri());
       Api apiB = new Api(b.uri());
       assertThat(apiA.command("Account", "m-1", "Open", "{\"owner\":\"o\"}").status()).isEqualTo(200);
@@ -79,7 +89,7 @@ class ClusterNodeIT {
         assertThat(api.command("Account", "m-1", "Deposit", "{\"amount\":5}").status()).isEqualTo(200);
       }
 
-      try (AetherNode c = node(server, "n-c")) { // started with the bank model file (version 1)
+      try (AetherNode c = node(server, "clu-b", "n-c")) { // started with the bank model file (version 1)
         assertThat(new Api(c.uri()).get("/v1/model").json().get("version").asText())
             .as("a node that joins later runs the cluster's model, not its older file").isEqualTo("2");
       }

@@ -294,6 +294,7 @@ abstract class NodeRoutesContract {
   void cluster_health_metrics_openapi_andUnknownRoutes() {
     JsonNode cluster = api.get("/v1/cluster").json();
     assertThat(cluster.get("nodes")).isNotEmpty();
+    assertThat(cluster.get("nodes").get(0).get("model").asText()).isEqualTo("bank@1");
     int active = cluster.get("nodes").get(0).get("activeActors").asInt(-1);
     assertThat(active).isNotNegative();
     assertThat(api.get("/health/live").status()).isEqualTo(200);
