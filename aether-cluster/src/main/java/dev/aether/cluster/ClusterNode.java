@@ -389,11 +389,18 @@ public final class ClusterNode implements AutoCloseable {
     List<ClusterStatus.Node> nodes = new ArrayList<>();
     for (String id : ids) {
       Membership.Seen s = seen.get(id);
-      Integer reported = s == null ? null : s.lease().activeActors();
-      boolean me = id.equals(self);
+      int actors = -1;
+      String model = null;
+      if (id.equals(self)) { // this node's own figures now, not as of its last renewal
+        actors = activeActors();
+        model = model();
+      } else if (s != null) {
+        actors = s.lease().activeActors() == null ? -1 : s.lease().activeActors();
+        model = s.lease().model();
+      }
       nodes.add(new ClusterStatus.Node(id, s == null ? null : s.lease().incarnation(),
-          s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0),
-          me ? activeActors() : reported == null ? -1 : reported, me ? model() : s == null ? null : s.lease().model()));
+          s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0), actors,
+          model));
     }
     Optional<LeaderLease> leader = membership.leader();
     int moves = leadership.leading() ? planner.pendingMoves() : leader.map(LeaderLease::pendingMoves).orElse(0);
