@@ -1,19 +1,16 @@
 package dev.aether.runtime;
 
 import dev.aether.event.Event;
-import dev.aether.event.EventMetadata;
+import dev.aether.runtime.BatchPlan.Outcome;
+import dev.aether.runtime.BatchPlan.Part;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.MailboxItem.QueuedCommand;
-import dev.aether.runtime.spi.Command;
-import dev.aether.runtime.spi.Decision;
-import dev.aether.runtime.spi.NewEvent;
 import dev.aether.AetherException;
 import dev.aether.TransientAetherException;
 import dev.aether.store.CommitTooLargeException;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.VersionConflictException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides a batch of queued commands of one active actor in order, stores all their events in one commit and
- * completes each reply after the commit.
+ * Has a batch of queued commands of one active actor decided in order ({@link BatchDecider}), stores all their
+ * events in one commit and completes each reply after the commit.
  *
  * <p>Each command is decided against the state left by the ones before it; a rejected command does not stop
  * the others. A command id seen before (in the actor's window or earlier in the batch) is answered with its
@@ -69,9 +66,8 @@ import org.slf4j.LoggerFactory;
  * discarded and rebuilt from the store's events alone (WARN naming the actor and both versions), and the
  * batch is decided again.
  *
- * <p>About 600 lines: deciding, committing (whole or in parts) and answering one batch share its plan and
- * the order of its replies; split apart they would pass that state around. A candidate for a split is the part
- * planning ({@code packed}, {@code singles}, {@code storeInParts}) into a class of its own.
+ * <p>Committing (whole or in parts) and answering stay in this class: they share the plan's order of replies;
+ * deciding is {@link BatchDecider}'s, the plan and its parts {@link BatchPlan}'s.
  *
  * <p>Used by one mailbox owner at a time (the thread running the turn, then the one its acknowledgement
  * continues on); not thread-safe.
@@ -86,6 +82,7 @@ final class GroupCommit<S> {
   private final ActorKey key;
   private final List<QueuedCommand> batch;
   private final Runnable settled;
+  private final BatchDecider<S> decider;
   /** Set after a non-transient failure of a commit of several commands: from then on one commit per command. */
   private boolean isolate;
   /** The attempt being made, from 1. */
@@ -104,6 +101,7 @@ final class GroupCommit<S> {
     this.key = key;
     this.batch = batch;
     this.settled = settled;
+    this.decider = new BatchDecider<>(actor, key, batch);
   }
 
   /** What to do after an attempt. */
@@ -143,12 +141,12 @@ final class GroupCommit<S> {
   Progress run(boolean fresh) {
     caughtUp = fresh;
     round = 1;
-    Plan<S> plan = decideAll();
+    BatchPlan<S> plan = decider.decideAll();
     return proceed(plan, attempt(plan));
   }
 
   /** One attempt of a decided plan: answers it, checks its freshness, or stores it. */
-  private Next attempt(Plan<S> plan) {
+  private Next attempt(BatchPlan<S> plan) {
     if (!plan.events.isEmpty()) {
       return store(plan);
     }
@@ -171,7 +169,7 @@ final class GroupCommit<S> {
    * ({@link ActorPlacement#fencesOutcomes()}): a write another process decided earlier can no longer land after
    * them. The fence also checks freshness: it is refused when the actor moved.
    */
-  private Next fence(Plan<S> plan) {
+  private Next fence(BatchPlan<S> plan) {
     try {
       actor.ctx.rt.store.fence(actor.streamId, plan.baseVersion);
       actor.fenced = true;
@@ -196,8 +194,8 @@ final class GroupCommit<S> {
   }
 
   /** Goes on from an attempt's result, deciding again as it says, until the replies are complete or waited for. */
-  private Progress proceed(Plan<S> attempted, Next result) {
-    Plan<S> plan = attempted;
+  private Progress proceed(BatchPlan<S> attempted, Next result) {
+    BatchPlan<S> plan = attempted;
     Next next = result;
     int maxRounds = batch.size() + actor.ctx.rt.config.conflictRetries() + 4;
     while (true) {
@@ -243,7 +241,7 @@ final class GroupCommit<S> {
         return Progress.DONE;
       }
       round++;
-      plan = decideAll();
+      plan = decider.decideAll();
       next = attempt(plan);
     }
   }
@@ -255,9 +253,9 @@ final class GroupCommit<S> {
    *
    * @return what to do next
    */
-  private Next store(Plan<S> plan) {
+  private Next store(BatchPlan<S> plan) {
     if (isolate && plan.pendingWithEvents() > 1) {
-      return storeInParts(plan, singles(plan));
+      return storeInParts(plan, plan.singles());
     }
     CompletableFuture<Long> stored;
     try {
@@ -283,7 +281,7 @@ final class GroupCommit<S> {
    * acknowledging thread: whoever sees a reply sees the committed state); failed, the failure is resolved on the
    * runtime's executor (it may catch up from the store and decide again). Then {@code settled} runs.
    */
-  private void acknowledged(Plan<S> plan, Throwable failure) {
+  private void acknowledged(BatchPlan<S> plan, Throwable failure) {
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
       execute(() -> settle(() -> proceed(plan, failedAppend(plan, unchecked(cause)))));
@@ -338,7 +336,7 @@ final class GroupCommit<S> {
   }
 
   /** After the plan's one commit is stored: the VM moves past it, then every reply of the batch completes. */
-  private void commitAndAnswer(Plan<S> plan) {
+  private void commitAndAnswer(BatchPlan<S> plan) {
     actor.commit(plan.state, plan.version, plan.events.getLast().id());
     finish(plan);
   }
@@ -348,7 +346,7 @@ final class GroupCommit<S> {
    * only relays its reply ({@link CommandGateway#sendMessageToRelay}), and no reply needs a read of the store (a
    * duplicate's events), which must not run on that thread.
    */
-  private boolean answersOnAcknowledgement(Plan<S> plan) {
+  private boolean answersOnAcknowledgement(BatchPlan<S> plan) {
     for (int i = 0; i < batch.size(); i++) {
       if (!batch.get(i).relay() || plan.outcomes.get(i) instanceof Outcome.Duplicate) {
         return false;
@@ -380,21 +378,22 @@ final class GroupCommit<S> {
   }
 
   /** The plan's one commit failed: resolve as the failure says (conflict, too large, isolate, or fail). */
-  private Next failedAppend(Plan<S> plan, RuntimeException failure) {
+  private Next failedAppend(BatchPlan<S> plan, RuntimeException failure) {
     if (failure instanceof VersionConflictException conflict) {
       return conflicted(plan, conflict);
     }
     if (failure instanceof CommitTooLargeException tooLarge) {
-      return storeInParts(plan, packed(plan, tooLarge));
+      return storeInParts(plan, plan.packed(tooLarge));
     }
     if (!isTransient(failure)) {
       isolate = true; // it may be one command's fault: find out which, one commit per command
-      List<Part> singles = singles(plan);
+      List<Part> singles = plan.singles();
       if (singles.size() > 1) {
         return storeInParts(plan, singles);
       }
-      refuse(plan, singles.getFirst().firstCommand(), ActorFailure.reasonOf(failure), "storing the events of"
-          + " command " + commandId(singles.getFirst().firstCommand()) + " failed: " + ActorFailure.describe(failure));
+      int only = singles.getFirst().firstCommand();
+      refuse(plan, only, ActorFailure.reasonOf(failure), "storing the events of command " + plan.commandId(only)
+          + " failed: " + ActorFailure.describe(failure));
       return Next.REDECIDE; // the commands after it were decided on its events: decide them again without
     }
     actor.stale = true;
@@ -408,7 +407,7 @@ final class GroupCommit<S> {
    * large, or a non-transient failure of its own commit): the commands before it are settled, it is
    * rejected, and the rest is decided again on the state without it.
    */
-  private Next storeInParts(Plan<S> plan, List<Part> parts) {
+  private Next storeInParts(BatchPlan<S> plan, List<Part> parts) {
     for (Part part : parts) {
       if (part.refusal() != null) {
         refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, part.refusal());
@@ -421,7 +420,7 @@ final class GroupCommit<S> {
         return conflicted(plan, conflict);
       } catch (CommitTooLargeException tooLarge) {
         if (part.commands() == 1) {
-          refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, tooLargeMessage(part.firstCommand(),
+          refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, plan.tooLargeMessage(part.firstCommand(),
               tooLarge.size(), tooLarge));
         }
         return Next.REDECIDE; // several commands: the limit shrank meanwhile; plan the parts again
@@ -435,7 +434,7 @@ final class GroupCommit<S> {
         isolate = true;
         if (part.commands() == 1) {
           refuse(plan, part.firstCommand(), ActorFailure.reasonOf(failure), "storing the events of command "
-              + commandId(part.firstCommand()) + " failed: " + ActorFailure.describe(failure));
+              + plan.commandId(part.firstCommand()) + " failed: " + ActorFailure.describe(failure));
         }
         return Next.REDECIDE;
       }
@@ -448,13 +447,13 @@ final class GroupCommit<S> {
 
   /** Moves the actor past a stored part and answers the commands up to its last one. */
   @SuppressWarnings("unchecked") // the plan's own states
-  private void commitPart(Plan<S> plan, Part part) {
+  private void commitPart(BatchPlan<S> plan, Part part) {
     Outcome.Pending last = (Outcome.Pending) plan.outcomes.get(part.lastCommand());
     actor.commit((S) last.state(), last.lastVersion(), plan.events.get(part.toEvent() - 1).id());
     completeUpTo(plan, part.lastCommand());
   }
 
-  private Next conflicted(Plan<S> plan, VersionConflictException conflict) {
+  private Next conflicted(BatchPlan<S> plan, VersionConflictException conflict) {
     actor.ctx.meters.conflict();
     if (conflict.currentVersion() < actor.version) {
       plan.storeVersion = conflict.currentVersion();
@@ -478,164 +477,8 @@ final class GroupCommit<S> {
     return Next.DONE;
   }
 
-  /**
-   * The parts of a commit the store refused as too large: consecutive commands packed while their events'
-   * sizes (measured by the store) fit the limit; a command whose own events exceed it ends the list as a
-   * refused part.
-   */
-  private List<Part> packed(Plan<S> plan, CommitTooLargeException tooLarge) {
-    if (tooLarge.eventSizes().size() != plan.events.size()) {
-      return singles(plan); // the store did not report one size per event: fall back to one commit per command
-    }
-    List<Part> parts = new ArrayList<>();
-    Part current = null;
-    long currentSize = 0;
-    for (int i = 0; i < plan.outcomes.size(); i++) {
-      if (!(plan.outcomes.get(i) instanceof Outcome.Pending p) || p.toIndex() == p.fromIndex()) {
-        continue;
-      }
-      long size = 0;
-      for (int e = p.fromIndex(); e < p.toIndex(); e++) {
-        size += tooLarge.eventSize(e);
-      }
-      if (current != null && currentSize + size > tooLarge.limit()) {
-        parts.add(current);
-        current = null;
-      }
-      if (size > tooLarge.limit()) {
-        parts.add(new Part(i, i, p.fromIndex(), p.toIndex(), 1, tooLargeMessage(i, size, tooLarge)));
-        return parts;
-      }
-      current = current == null ? new Part(i, i, p.fromIndex(), p.toIndex(), 1, null)
-          : new Part(current.firstCommand(), i, current.fromEvent(), p.toIndex(), current.commands() + 1, null);
-      currentSize += size;
-    }
-    if (current != null) {
-      parts.add(current);
-    }
-    return parts;
-  }
-
-  /** One part per command with events. */
-  private List<Part> singles(Plan<S> plan) {
-    List<Part> parts = new ArrayList<>();
-    for (int i = 0; i < plan.outcomes.size(); i++) {
-      if (plan.outcomes.get(i) instanceof Outcome.Pending p && p.toIndex() > p.fromIndex()) {
-        parts.add(new Part(i, i, p.fromIndex(), p.toIndex(), 1, null));
-      }
-    }
-    return parts;
-  }
-
-  private String tooLargeMessage(int command, long size, CommitTooLargeException tooLarge) {
-    return "the events of command " + commandId(command) + " take " + size + " bytes encoded, above the"
-        + " store's limit of " + tooLarge.limit() + " bytes per commit (" + tooLarge.limitDetail()
-        + "); nothing was stored for it";
-  }
-
   private static boolean isTransient(RuntimeException failure) {
     return failure instanceof AetherException aether && aether.isTransient();
-  }
-
-  private Plan<S> decideAll() {
-    Plan<S> plan = new Plan<>(actor.state, actor.version, batch.size());
-    SeenIds seen = batch.size() > 1 ? new SeenIds(batch.size()) : null;
-    for (QueuedCommand envelope : batch) {
-      plan.outcomes.add(outcomeOf(envelope, plan, seen));
-    }
-    return plan;
-  }
-
-  private Outcome outcomeOf(QueuedCommand envelope, Plan<S> plan, SeenIds seen) {
-    if (envelope.isAbandoned()) {
-      return Outcome.SKIPPED;
-    }
-    String commandId = envelope.message().commandId();
-    int earlier = seen == null ? -1 : seen.putIfAbsent(commandId, plan.outcomes.size());
-    if (earlier >= 0) {
-      return new Outcome.SameAs(earlier);
-    }
-    CommandWindow.Entry remembered = actor.recall(commandId);
-    if (remembered != null) {
-      return new Outcome.Duplicate(remembered);
-    }
-    return decide(envelope.message(), plan);
-  }
-
-  private Outcome decide(RuntimeMessage message, Plan<S> plan) {
-    Decision decision;
-    try {
-      decision = actor.ctx.behavior.decide(plan.state, toCommand(message));
-    } catch (RuntimeException | Error e) {
-      return failed(message, "the behaviour threw while deciding " + message.command() + ": "
-          + ActorFailure.describe(e));
-    }
-    return switch (decision) {
-      case Decision.Reject r -> {
-        if (r.reason() == RejectionReason.BUSINESS_RULE) {
-          plan.stateOutcomes++;
-        }
-        yield new Outcome.Done(new Rejected(message.commandId(), r.reason(), r.message(), r.fieldErrors()));
-      }
-      case Decision.Emit e -> emit(message, e.events(), plan);
-      case null -> failed(message, "the behaviour returned no decision for " + message.command());
-    };
-  }
-
-  private Outcome emit(RuntimeMessage message, List<NewEvent> newEvents, Plan<S> plan) {
-    S state = plan.state;
-    long version = plan.version;
-    List<Event> events = new ArrayList<>(newEvents.size());
-    try {
-      for (NewEvent newEvent : newEvents) {
-        Event event = toEvent(message, newEvent, ++version);
-        state = actor.ctx.behavior.evolve(state, event);
-        events.add(event);
-      }
-    } catch (RuntimeException | Error e) {
-      return failed(message, "the behaviour's events for " + message.command() + " cannot be applied: "
-          + ActorFailure.describe(e));
-    }
-    if (events.isEmpty()) {
-      plan.stateOutcomes++; // accepted without events: nothing fences it against a stale state
-    }
-    int fromIndex = plan.events.size();
-    plan.events.addAll(events);
-    Outcome.Pending pending = new Outcome.Pending(plan.version + 1, version, fromIndex, plan.events.size(), state);
-    plan.state = state;
-    plan.version = version;
-    return pending;
-  }
-
-  /**
-   * The event of a decision: the message's metadata as given (an explicit causation, correlation, user or
-   * trace id reaches the event unchanged); only what the message lacks is filled in: the causation and the
-   * correlation id default to the command id.
-   */
-  private Event toEvent(RuntimeMessage message, NewEvent newEvent, long version) {
-    Event.Builder b = Event.builder()
-        .eventType(newEvent.eventType())
-        .streamId(actor.streamId)
-        .commandId(message.commandId())
-        .version(version)
-        .data(newEvent.data())
-        .metadata(message.metadata())
-        .timestamp(actor.ctx.rt.clock.instant());
-    if (!message.metadata().containsKey(EventMetadata.CAUSATION_ID)) {
-      b.causationId(message.commandId());
-    }
-    if (!message.metadata().containsKey(EventMetadata.CORRELATION_ID)) {
-      b.correlationId(message.commandId());
-    }
-    return b.build();
-  }
-
-  private Command toCommand(RuntimeMessage m) {
-    return new Command(key, m.command(), m.payload(), m.commandId(), m.metadata());
-  }
-
-  private static Outcome failed(RuntimeMessage message, String why) {
-    return new Outcome.Done(Rejected.of(message.commandId(), RejectionReason.BEHAVIOR_FAILED, why));
   }
 
   /**
@@ -644,7 +487,7 @@ final class GroupCommit<S> {
    * although another writer applied it) must not rest on a stale state, nor on a state the store does not
    * have; commands with events are protected by the append's expected version instead.
    */
-  private Next freshness(Plan<S> plan) {
+  private Next freshness(BatchPlan<S> plan) {
     long latest;
     try {
       latest = actor.ctx.rt.store.getLatestVersion(actor.streamId);
@@ -669,7 +512,7 @@ final class GroupCommit<S> {
    *
    * @return whether the batch can be decided again; otherwise its pending commands were rejected
    */
-  private boolean recover(Plan<S> plan, boolean ahead) {
+  private boolean recover(BatchPlan<S> plan, boolean ahead) {
     try {
       if (ahead) {
         actor.rebuildFromStore(plan.storeVersion);
@@ -697,32 +540,32 @@ final class GroupCommit<S> {
    * events of earlier commands of the batch that were not stored, or a base the store did not confirm). The
    * other outcomes stand (a duplicate, a rejection of the payload). Completes every reply.
    */
-  private void failPending(Plan<S> plan, RejectionReason reason, String message) {
+  private void failPending(BatchPlan<S> plan, RejectionReason reason, String message) {
     for (int i = plan.completed; i < batch.size(); i++) {
       Outcome outcome = plan.outcomes.get(i);
       boolean restsOnState = outcome instanceof Outcome.Pending
           || outcome instanceof Outcome.Done(Rejected r) && r.reason() == RejectionReason.BUSINESS_RULE;
       if (restsOnState) {
-        plan.outcomes.set(i, new Outcome.Done(Rejected.of(commandId(i), reason, message)));
+        plan.outcomes.set(i, new Outcome.Done(Rejected.of(plan.commandId(i), reason, message)));
       }
     }
     finish(plan);
   }
 
   /** Answers the commands before {@code index}, then rejects the command at {@code index} on its own. */
-  private void refuse(Plan<S> plan, int index, RejectionReason reason, String message) {
+  private void refuse(BatchPlan<S> plan, int index, RejectionReason reason, String message) {
     completeUpTo(plan, index - 1);
-    Rejected rejected = Rejected.of(commandId(index), reason, message);
+    Rejected rejected = Rejected.of(plan.commandId(index), reason, message);
     plan.outcomes.set(index, new Outcome.Done(rejected));
     completeUpTo(plan, index);
   }
 
-  private void finish(Plan<S> plan) {
+  private void finish(BatchPlan<S> plan) {
     completeUpTo(plan, batch.size() - 1);
   }
 
   /** Completes the replies of the commands up to {@code lastIndex} not completed yet, in batch order. */
-  private void completeUpTo(Plan<S> plan, int lastIndex) {
+  private void completeUpTo(BatchPlan<S> plan, int lastIndex) {
     for (int i = plan.completed; i <= lastIndex; i++) {
       plan.results[i] = resultOf(plan, i);
       if (plan.results[i] != null) {
@@ -732,8 +575,8 @@ final class GroupCommit<S> {
     plan.completed = Math.max(plan.completed, lastIndex + 1);
   }
 
-  private CommandResult resultOf(Plan<S> plan, int i) {
-    String commandId = commandId(i);
+  private CommandResult resultOf(BatchPlan<S> plan, int i) {
+    String commandId = plan.commandId(i);
     return switch (plan.outcomes.get(i)) {
       case Outcome.Done d -> d.result();
       case Outcome.Pending p -> {
@@ -781,109 +624,5 @@ final class GroupCommit<S> {
       return new Accepted(a.commandId(), a.newVersion(), a.events(), true);
     }
     return first;
-  }
-
-  private String commandId(int i) {
-    return batch.get(i).message().commandId();
-  }
-
-  /**
-   * The command ids decided so far in one attempt, by batch position: an open-addressing table of positions
-   * (one int array, no boxing, no entry objects; the ids' hash codes are cached by {@code String}), replacing a
-   * {@code HashMap<String, Integer>} per attempt. Only for batches of two or more commands.
-   */
-  private final class SeenIds {
-    private final int[] table;
-
-    SeenIds(int commands) {
-      table = new int[Integer.highestOneBit(commands * 2 - 1) << 1]; // a power of two >= 2 * commands
-    }
-
-    /** @return the position of an earlier command with this id, or -1 after remembering {@code position} */
-    int putIfAbsent(String commandId, int position) {
-      int mask = table.length - 1;
-      int h = commandId.hashCode();
-      for (int i = (h ^ (h >>> 16)) & mask; ; i = (i + 1) & mask) {
-        int stored = table[i];
-        if (stored == 0) {
-          table[i] = position + 1;
-          return -1;
-        }
-        if (commandId(stored - 1).equals(commandId)) {
-          return stored - 1;
-        }
-      }
-    }
-  }
-
-  /**
-   * Consecutive commands of a plan stored as one commit.
-   *
-   * @param firstCommand the batch index of its first command with events
-   * @param lastCommand the batch index of its last command with events
-   * @param fromEvent the plan's index of its first event
-   * @param toEvent the plan's index after its last event
-   * @param commands how many commands with events it holds
-   * @param refusal when the part is one command too large on its own, why it is refused; else {@code null}
-   */
-  private record Part(int firstCommand, int lastCommand, int fromEvent, int toEvent, int commands,
-      String refusal) {}
-
-  /** The decisions of one attempt: outcomes by batch position, the events to store, the resulting state. */
-  private static final class Plan<S> {
-    final long baseVersion;
-    final List<Outcome> outcomes;
-    final List<Event> events = new ArrayList<>();
-    final CommandResult[] results;
-    S state;
-    long version;
-    /** Outcomes that rest on the state without an append to fence them: business rejections, no-op acceptances. */
-    int stateOutcomes;
-    /** The batch index up to which replies are complete (exclusive). */
-    int completed;
-    /** The store's latest version when it was found below the VM's. */
-    long storeVersion;
-
-    Plan(S state, long version, int size) {
-      this.state = state;
-      this.version = version;
-      this.baseVersion = version;
-      this.outcomes = new ArrayList<>(size);
-      this.results = new CommandResult[size];
-    }
-
-    int pendingWithEvents() {
-      int n = 0;
-      for (Outcome outcome : outcomes) {
-        if (outcome instanceof Outcome.Pending p && p.toIndex() > p.fromIndex()) {
-          n++;
-        }
-      }
-      return n;
-    }
-  }
-
-  /** What one command of the batch comes to. */
-  private sealed interface Outcome {
-    Outcome SKIPPED = new Skipped();
-
-    /** Already answered (timed out, or settled by an earlier part of this batch): not decided. */
-    record Skipped() implements Outcome {}
-
-    /** Final without storing anything (a rejection), or settled by a stored part. */
-    record Done(CommandResult result) implements Outcome {}
-
-    /**
-     * Accepted once the commit succeeds; its events are {@code events[fromIndex, toIndex)}; {@code state} is
-     * the actor's state after them.
-     */
-    record Pending(long firstVersion, long lastVersion, int fromIndex, int toIndex, Object state)
-        implements Outcome {}
-
-    /** Applied before (in the actor's window). */
-    record Duplicate(CommandWindow.Entry entry) implements Outcome {}
-
-    /** The same command id as an earlier position of this batch. */
-    record SameAs(int index) implements Outcome {}
   }
 }
