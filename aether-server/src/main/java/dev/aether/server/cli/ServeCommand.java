@@ -125,6 +125,11 @@ public final class ServeCommand implements Callable<Integer> {
     Thread hook = new Thread(() -> {
       node.close();
       stopped.countDown();
+      out.flush();
+      err.flush();
+      // a JVM stopped by a signal exits with 128 + the signal (130, 143) once its hooks ran; the node stopped
+      // cleanly, which this command reports as 0, as service managers (systemd, Docker) read it
+      java.lang.Runtime.getRuntime().halt(OK);
     }, "aether-serve-shutdown");
     if (stop == null) {
       java.lang.Runtime.getRuntime().addShutdownHook(hook);

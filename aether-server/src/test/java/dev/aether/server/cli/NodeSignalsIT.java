@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node process on the embedded default and the signals it gets: the README's "Ctrl-C stops the node" (a
  * SIGINT to the node's whole process group, as a terminal sends it, stops the node cleanly: its actors' stop
- * snapshots reach the embedded nats-server, which it stops last), and {@code kill -9} (the embedded server
+ * snapshots reach the embedded nats-server, which it stops last; exit code 0), SIGTERM (the same, as a service
+ * manager stops it), and {@code kill -9} (the embedded server
  * outlives the node; the next node on the directory stops it before starting its own). Each node runs in a
  * session of its own ({@code setsid}), so that a group signal reaches it and its children only, as in a
  * terminal.
@@ -129,9 +130,31 @@ class NodeSignalsIT {
     signal("INT", "-" + node.pid()); // the whole process group, as a terminal's Ctrl-C
 
     assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the node stops").isTrue();
+    assertThat(node.exitValue()).as("stopped normally: exit code 0 (--help)").isZero();
     await().atMost(Duration.ofSeconds(30)).until(() -> !servers.getFirst().isAlive());
     assertThat(Files.readString(work.resolve("serve.out"))).as("the node's output")
         .doesNotContain("snapshot of Account/ctrl-").doesNotContain("Exception");
+  }
+
+  @Test
+  void sigterm_stopsTheNodeCleanly_withExitCode0_andItsAccountsSurviveTheRestart() throws Exception {
+    String url = serve("term.out");
+    assertThat(send(url, "term-1", "Open", "{\"owner\": \"Ada\", \"initialDeposit\": 7}").statusCode())
+        .isEqualTo(200);
+    List<ProcessHandle> servers = embeddedServers();
+    assertThat(servers).hasSize(1);
+
+    signal("TERM", Long.toString(node.pid())); // the node alone, as a service manager (systemd, docker stop) does
+
+    assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the node stops").isTrue();
+    assertThat(node.exitValue()).as("stopped normally: exit code 0 (--help), not 143").isZero();
+    assertThat(servers.getFirst().isAlive()).as("the node stopped its embedded nats-server").isFalse();
+    assertThat(Files.readString(work.resolve("term.out"))).as("the node's output").doesNotContain("Exception")
+        .doesNotContain("left running");
+    String again = serve("term-again.out");
+    HttpResponse<String> state = http.send(HttpRequest.newBuilder(URI.create(again + "/v1/actors/Account/term-1"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(state.body()).contains("\"balance\":7");
   }
 
   @Test
