@@ -62,7 +62,7 @@ final class ClusterKv {
             deadAfter.multipliedBy(2).toMillis());
       }
       return new ClusterKv(connection.keyValue(names.clusterBucket()), connection.keyValue(names.leaseBucket()));
-    } catch (IOException | JetStreamApiException e) {
+    } catch (IOException | JetStreamApiException | IllegalStateException e) { // ISE: the connection is closed
       throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "
           + names.leaseBucket() + ": " + e.getMessage(), e);
     }
@@ -72,7 +72,7 @@ final class ClusterKv {
   static KeyValue openMapBucket(Connection connection, ClusterNames names) {
     try {
       return connection.keyValue(names.clusterBucket());
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) { // ISE: the connection is closed
       throw new StoreUnavailableException("cannot open the cluster bucket " + names.clusterBucket() + ": "
           + e.getMessage(), e);
     }
@@ -134,7 +134,7 @@ final class ClusterKv {
         throw unavailable("delete " + key, e);
       }
       return false;
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) { // ISE: the connection is closed
       throw unavailable("delete " + key, e);
     }
   }

@@ -479,49 +479,52 @@ public final class ClusterNode implements AutoCloseable {
       left.join(); // stopping on another thread: wait for it
       return;
     }
-    running = false;
-    gateway.bind(null);
-    if (rememberThread != null) {
-      rememberThread.interrupt();
-      joinQuietly(rememberThread, Duration.ofSeconds(5)); // no record after this: the drain below is no passivation
-    }
-    if (leaseThread != null) {
-      leaseThread.interrupt();
-      plannerThread.interrupt();
-      joinQuietly(leaseThread, config.leaseInterval().multipliedBy(4));
-      joinQuietly(plannerThread, config.warmupTimeout().plusSeconds(1)); // a warm-up in hand ends by its timeout
-    }
-    if (endpoints != null) {
-      endpoints.freeze(false);
-      endpoints.close(); // answers what it has already taken
-    }
-    if (detector != null) {
-      detector.close();
-    }
-    if (runtime != null) {
-      try {
-        runtime.drain(runtime.registry().snapshot().keySet()).get(config.leaveTimeout().toMillis(),
-            TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        LOG.warn("cluster: node {} could not drain its actors: {}", self, e.toString());
+    try {
+      running = false;
+      gateway.bind(null);
+      if (rememberThread != null) {
+        rememberThread.interrupt();
+        joinQuietly(rememberThread, Duration.ofSeconds(5)); // no record after this: the drain below is no passivation
       }
-      runtime.close();
-    }
-    if (router != null) {
-      router.close();
-    }
-    if (maps != null) {
-      maps.close();
-    }
-    if (membership != null) {
-      if (graceful) {
-        leadership.resign();
-        membership.deleteLease();
+      if (leaseThread != null) {
+        leaseThread.interrupt();
+        plannerThread.interrupt();
+        joinQuietly(leaseThread, config.leaseInterval().multipliedBy(4));
+        joinQuietly(plannerThread, config.warmupTimeout().plusSeconds(1)); // a warm-up in hand ends by its timeout
       }
-      membership.close();
+      if (endpoints != null) {
+        endpoints.freeze(false);
+        endpoints.close(); // answers what it has already taken
+      }
+      if (detector != null) {
+        detector.close();
+      }
+      if (runtime != null) {
+        try {
+          runtime.drain(runtime.registry().snapshot().keySet()).get(config.leaveTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          LOG.warn("cluster: node {} could not drain its actors: {}", self, e.toString());
+        }
+        runtime.close();
+      }
+      if (router != null) {
+        router.close();
+      }
+      if (maps != null) {
+        maps.close();
+      }
+      if (membership != null) {
+        if (graceful) {
+          leadership.resign();
+          membership.deleteLease();
+        }
+        membership.close();
+      }
+      LOG.info("cluster: node {} {}", self, graceful ? "left" : "stopped without leaving");
+    } finally {
+      left.complete(null); // whatever failed above: a later close() must not wait forever
     }
-    LOG.info("cluster: node {} {}", self, graceful ? "left" : "stopped without leaving");
-    left.complete(null);
   }
 
   private static void joinQuietly(Thread thread, Duration timeout) {
