@@ -2,6 +2,7 @@ package dev.aether.cluster;
 
 import dev.aether.InvalidInputException;
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.runtime.ActorKey;
 import dev.aether.support.Checks;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -328,20 +329,21 @@ public final class ClusterConfig {
      * waiting for a message, after a crash as after a full cluster restart. Replaces earlier calls; none (the
      * default) remembers nothing.
      *
-     * @param aggregateTypes the aggregate types, each non-blank
+     * @param aggregateTypes the aggregate types, each a valid one ({@link ActorKey#validAggregateType})
      * @return this builder
-     * @throws InvalidInputException naming {@code rememberActors} (or the element) when null or blank
+     * @throws InvalidInputException naming {@code rememberActors} (or the element) when null, blank or not an
+     *     aggregate type
      */
     public Builder rememberActors(String... aggregateTypes) {
       Checks.notNull(aggregateTypes, "rememberActors");
       Set<String> types = new java.util.TreeSet<>();
       for (int i = 0; i < aggregateTypes.length; i++) {
-        String type = aggregateTypes[i];
-        if (type == null || type.isBlank()) {
-          throw new InvalidInputException("rememberActors[" + i + "]", "must be an aggregate type, was "
-              + (type == null ? "null" : "blank"));
+        try {
+          types.add(ActorKey.validAggregateType(aggregateTypes[i]));
+        } catch (InvalidInputException e) {
+          throw new InvalidInputException("rememberActors[" + i + "]", "must be an aggregate type ("
+              + e.getMessage() + ")", e);
         }
-        types.add(type);
       }
       this.rememberActors = types;
       return this;

@@ -23,10 +23,16 @@ class RememberActorsConfigTest {
   }
 
   @Test
-  void aNullOrBlankType_isRefusedNamingItsIndex() {
+  void aNullBlankOrInvalidType_isRefusedNamingItsIndex() {
     assertThatThrownBy(() -> ClusterConfig.builder(store).rememberActors("Account", " "))
         .isInstanceOf(InvalidInputException.class).extracting(e -> ((InvalidInputException) e).field())
         .isEqualTo("rememberActors[1]");
+    assertThatThrownBy(() -> ClusterConfig.builder(store).rememberActors("Account", null))
+        .isInstanceOf(InvalidInputException.class).extracting(e -> ((InvalidInputException) e).field())
+        .isEqualTo("rememberActors[1]");
+    assertThatThrownBy(() -> ClusterConfig.builder(store).rememberActors("bad/type")) // no actor can have it
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("bad/type")
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("rememberActors[0]");
     assertThatThrownBy(() -> ClusterConfig.builder(store).rememberActors((String[]) null))
         .isInstanceOf(InvalidInputException.class).extracting(e -> ((InvalidInputException) e).field())
         .isEqualTo("rememberActors");
