@@ -1,11 +1,14 @@
 package dev.aether.cluster;
 
 import dev.aether.InvalidInputException;
+import dev.aether.config.ConfigKeys;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.runtime.ActorKey;
 import dev.aether.support.Checks;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -18,10 +21,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code <prefix>.<ns>.node.<id>.cmd} / {@code .ctl}, {@code <prefix>.<ns>.cmd} and
  * {@code <prefix>.<ns>.cluster.status} ({@code <ns>} = {@link JetStreamConfig#namespaceToken()}).
  *
- * <p>Built by {@link #builder(JetStreamConfig)}; every setting has a validated default. An immutable value;
- * thread-safe.
+ * <p>Built by {@link #builder(JetStreamConfig)}; every setting has a validated default. Also read from a
+ * string map ({@link #fromMap}, {@link Builder#apply}) under {@value #PREFIX}: {@code node-id},
+ * {@code lease-interval}, {@code dead-after}, {@code shards}, {@code virtual-nodes}, {@code load-cap-percent},
+ * {@code handoff-batch}, {@code warmup-actors}, {@code warmup-concurrency}, {@code warmup-timeout},
+ * {@code max-hops}, {@code leave-timeout}, {@code remember-actors} (a comma-separated list); durations as
+ * {@code 500ms}, {@code 3s} or {@code PT3S}. An immutable value; thread-safe.
  */
 public final class ClusterConfig {
+
+  /** The prefix of the keys of {@link #fromMap}: {@value}. */
+  public static final String PREFIX = "aether.cluster.";
 
   /** Lease renewal interval by default. */
   public static final Duration DEFAULT_LEASE_INTERVAL = Duration.ofMillis(500);
@@ -41,6 +51,10 @@ public final class ClusterConfig {
   public static final int DEFAULT_MAX_HOPS = 3;
   /** How long a graceful leave waits for its shards to be handed off, by default. */
   public static final Duration DEFAULT_LEAVE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Set<String> KEY_NAMES = Set.of("node-id", "lease-interval", "dead-after", "shards",
+      "virtual-nodes", "load-cap-percent", "handoff-batch", "warmup-actors", "warmup-concurrency", "warmup-timeout",
+      "max-hops", "leave-timeout", "remember-actors");
 
   private final JetStreamConfig store;
   private final String nodeId;
@@ -81,6 +95,21 @@ public final class ClusterConfig {
    */
   public static Builder builder(JetStreamConfig store) {
     return new Builder(Checks.notNull(store, "store"));
+  }
+
+  /**
+   * Reads a configuration from a string map: the defaults, overridden by the keys under {@value #PREFIX} (see
+   * the class comment); keys of other prefixes are ignored.
+   *
+   * @param store the store's configuration
+   * @param settings the settings, for example read from YAML, environment and flags
+   * @return the configuration
+   * @throws InvalidInputException naming {@code store} when null, or naming the key that is unknown under
+   *     {@value #PREFIX}, cannot be parsed, is out of range, or breaks a rule between settings
+   */
+  public static ClusterConfig fromMap(JetStreamConfig store, Map<String, String> settings) {
+    Builder builder = builder(store);
+    return builder.apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES)).build(builder::build);
   }
 
   /** @return a builder starting from this configuration */
@@ -347,6 +376,37 @@ public final class ClusterConfig {
       }
       this.rememberActors = types;
       return this;
+    }
+
+    /**
+     * Sets what the keys under {@value #PREFIX} of a string map say (see the class comment); keys of other
+     * prefixes are ignored, the settings not named keep their values.
+     *
+     * @param settings the settings
+     * @return this builder
+     * @throws InvalidInputException naming {@code settings} when null, or naming the key that is unknown under
+     *     {@value #PREFIX}, cannot be parsed or is out of range
+     */
+    public Builder apply(Map<String, String> settings) {
+      apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES));
+      return this;
+    }
+
+    private ConfigKeys apply(ConfigKeys keys) {
+      return keys
+          .string("node-id", this::nodeId)
+          .duration("lease-interval", this::leaseInterval)
+          .duration("dead-after", this::deadAfter)
+          .integer("shards", count -> shards(new Shards(count)))
+          .integer("virtual-nodes", n -> placement(placement.toBuilder().virtualNodes(n).build()))
+          .integer("load-cap-percent", percent -> placement(placement.toBuilder().loadCapPercent(percent).build()))
+          .integer("handoff-batch", this::handoffBatch)
+          .integer("warmup-actors", this::warmupActors)
+          .integer("warmup-concurrency", this::warmupConcurrency)
+          .duration("warmup-timeout", this::warmupTimeout)
+          .integer("max-hops", this::maxHops)
+          .duration("leave-timeout", this::leaveTimeout)
+          .list("remember-actors", types -> rememberActors(types.toArray(String[]::new)));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.aether.nats.JetStreamConfig;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClusterConfigTest {
@@ -89,5 +90,48 @@ class ClusterConfigTest {
     assertThat(half.members()).containsExactly("a", "b", "c");
     assertThat(half.movesTo(three)).hasSize(moves.size() - 1);
     assertThat(ShardMap.decode(half.encode())).isEqualTo(half);
+  }
+
+  @Test
+  void fromMap_readsEveryKeyUnderItsPrefix_andIgnoresOtherPrefixes() {
+    ClusterConfig config = ClusterConfig.fromMap(STORE, Map.ofEntries(Map.entry("aether.cluster.node-id", "n7"),
+        Map.entry("aether.cluster.lease-interval", "200ms"), Map.entry("aether.cluster.dead-after", "1s"),
+        Map.entry("aether.cluster.shards", "64"), Map.entry("aether.cluster.virtual-nodes", "100"),
+        Map.entry("aether.cluster.load-cap-percent", "120"), Map.entry("aether.cluster.handoff-batch", "16"),
+        Map.entry("aether.cluster.warmup-actors", "10"), Map.entry("aether.cluster.warmup-concurrency", "2"),
+        Map.entry("aether.cluster.warmup-timeout", "PT2S"), Map.entry("aether.cluster.max-hops", "5"),
+        Map.entry("aether.cluster.leave-timeout", "10s"), Map.entry("aether.cluster.remember-actors", "Account, Order"),
+        Map.entry("aether.runtime.bogus", "ignored")));
+    assertThat(config.nodeId()).isEqualTo("n7");
+    assertThat(config.leaseInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.deadAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.shards().count()).isEqualTo(64);
+    assertThat(config.placement()).isEqualTo(PlacementConfig.builder().virtualNodes(100).loadCapPercent(120).build());
+    assertThat(config.handoffBatch()).isEqualTo(16);
+    assertThat(config.warmupActors()).isEqualTo(10);
+    assertThat(config.warmupConcurrency()).isEqualTo(2);
+    assertThat(config.warmupTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.maxHops()).isEqualTo(5);
+    assertThat(config.leaveTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.rememberActors()).containsExactlyInAnyOrder("Account", "Order");
+    assertThat(ClusterConfig.fromMap(STORE, Map.of()).toBuilder().nodeId("x").build().toString())
+        .isEqualTo(ClusterConfig.builder(STORE).nodeId("x").build().toString());
+  }
+
+  @Test
+  void fromMap_refusesABadValue_namingItsKey() {
+    assertRefused(Map.of("aether.cluster.bogus", "1"), "aether.cluster.bogus");
+    assertRefused(Map.of("aether.cluster.shards", "100"), "aether.cluster.shards");
+    assertRefused(Map.of("aether.cluster.lease-interval", "soon"), "aether.cluster.lease-interval");
+    assertRefused(Map.of("aether.cluster.lease-interval", "10ms"), "aether.cluster.lease-interval");
+    assertRefused(Map.of("aether.cluster.dead-after", "600ms"), "aether.cluster.dead-after"); // < 2 x 500 ms
+    assertRefused(Map.of("aether.cluster.load-cap-percent", "90"), "aether.cluster.load-cap-percent");
+    assertRefused(Map.of("aether.cluster.remember-actors", "Account,bad/type"), "aether.cluster.remember-actors");
+    assertRefused(Map.of("aether.cluster.node-id", "a b"), "aether.cluster.node-id");
+  }
+
+  private static void assertRefused(Map<String, String> settings, String key) {
+    assertThatThrownBy(() -> ClusterConfig.fromMap(STORE, settings)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).as(settings.toString()).isEqualTo(key);
   }
 }

@@ -137,7 +137,8 @@ public final class AetherNode implements AutoCloseable {
     ReadModelStore readModels = JetStreamReadModelStore.create(connection, readModelBucket(config.namespace()));
     String description = "nats " + url + (config.natsUrl().isEmpty() ? " (embedded)" : "");
     if (config.cluster()) {
-      ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).nodeId(config.nodeId()).build();
+      ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).apply(config.clusterSettings())
+          .nodeId(config.nodeId()).build();
       ClusterNode node = ClusterNode.builder(clusterConfig).connection(connection).meterRegistry(registry)
           .runtime((Function<CommandGateway, Runtime>) gateway ->
               runtime(store, readModels, runtimeConfig, registry, model, gateway))

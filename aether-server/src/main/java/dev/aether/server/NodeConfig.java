@@ -1,5 +1,8 @@
 package dev.aether.server;
 
+import dev.aether.cluster.ClusterConfig;
+import dev.aether.nats.JetStreamConfig;
+import dev.aether.runtime.RuntimeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +61,14 @@ public final class NodeConfig {
 
   static final String RUNTIME_PREFIX = "aether.runtime.";
 
+  /**
+   * Prefix of the cluster settings passed through to aether-cluster ({@code cluster.dead-after}); they need
+   * {@code cluster=true}.
+   */
+  public static final String CLUSTER_SETTING = "cluster.";
+
+  static final String CLUSTER_PREFIX = "aether.cluster.";
+
   /** Every key, in the order of the documented table. */
   public static final List<String> KEYS = List.of(MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
       NATS_CREDS_FILE, NATS_TLS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
@@ -92,6 +103,7 @@ public final class NodeConfig {
   private final Duration commandTimeout;
   private final boolean cluster;
   private final Map<String, String> runtimeSettings;
+  private final Map<String, String> clusterSettings;
 
   private NodeConfig(Builder b) {
     this.model = Optional.ofNullable(b.model);
@@ -108,6 +120,7 @@ public final class NodeConfig {
     this.commandTimeout = b.commandTimeout;
     this.cluster = b.cluster;
     this.runtimeSettings = Map.copyOf(b.runtimeSettings);
+    this.clusterSettings = Map.copyOf(b.clusterSettings);
   }
 
   /**
@@ -273,6 +286,16 @@ public final class NodeConfig {
     return runtimeSettings;
   }
 
+  /**
+   * The cluster settings ({@code cluster.<name>} keys of the file and flags), as aether-cluster's
+   * {@code ClusterConfig} keys ({@code aether.cluster.dead-after}); the node id is {@link #nodeId()}.
+   *
+   * @return an unmodifiable map, empty when none is set
+   */
+  public Map<String, String> clusterSettings() {
+    return clusterSettings;
+  }
+
   /** Secrets are not printed. */
   @Override
   public String toString() {
@@ -299,6 +322,7 @@ public final class NodeConfig {
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private boolean cluster;
     private final Map<String, String> runtimeSettings = new TreeMap<>();
+    private final Map<String, String> clusterSettings = new TreeMap<>();
 
     private Builder() {}
 
@@ -312,6 +336,23 @@ public final class NodeConfig {
      */
     public Builder runtimeSetting(String name, String value) {
       runtimeSettings.put(RUNTIME_PREFIX + name, Objects.requireNonNull(value, name));
+      return this;
+    }
+
+    /**
+     * Sets one of aether-cluster's settings (its {@code ClusterConfig} keys), such as {@code dead-after};
+     * checked by {@code ClusterConfig} at {@link #build()}, which also requires {@code cluster=true}.
+     *
+     * @param name the name after {@code aether.cluster.} ({@code dead-after}); not {@code node-id}
+     * @param value its value
+     * @return this builder
+     * @throws IllegalArgumentException for {@code node-id}, which is the node's own key
+     */
+    public Builder clusterSetting(String name, String value) {
+      if (name.equals("node-id")) {
+        throw new IllegalArgumentException("is set by the key node-id");
+      }
+      clusterSettings.put(CLUSTER_PREFIX + name, Objects.requireNonNull(value, name));
       return this;
     }
 
@@ -492,17 +533,24 @@ public final class NodeConfig {
      * Checks the rules between keys and builds.
      *
      * @return the configuration
-     * @throws IllegalArgumentException when {@code cluster} is set with {@code store=memory}, or NATS settings
-     *     are given with {@code store=memory}
+     * @throws IllegalArgumentException when {@code cluster} is set with {@code store=memory}, cluster settings
+     *     without {@code cluster}, or NATS settings with {@code store=memory}
+     * @throws dev.aether.InvalidInputException naming the runtime's or the cluster's key it refuses
      */
     public NodeConfig build() {
       if (cluster && store == StoreKind.MEMORY) {
         throw new IllegalArgumentException("cluster: a cluster needs store=nats, not memory");
       }
+      if (!cluster && !clusterSettings.isEmpty()) {
+        throw new IllegalArgumentException("cluster: the settings " + clusterSettings.keySet().stream()
+            .map(k -> CLUSTER_SETTING + k.substring(CLUSTER_PREFIX.length())).toList()
+            + " apply to a cluster node only: set cluster=true (cluster.enabled in a file's cluster map)");
+      }
       if (store == StoreKind.MEMORY && natsUrl != null) {
         throw new IllegalArgumentException("store: memory takes no nats.url (" + natsUrl + ")");
       }
-      dev.aether.runtime.RuntimeConfig.fromMap(runtimeSettings); // throws InvalidInputException naming the key
+      RuntimeConfig.fromMap(runtimeSettings); // throws InvalidInputException naming the key
+      ClusterConfig.fromMap(JetStreamConfig.builder().build(), clusterSettings); // the same
       return new NodeConfig(this);
     }
   }

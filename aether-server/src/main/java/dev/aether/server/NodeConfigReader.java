@@ -3,17 +3,22 @@ package dev.aether.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.aether.cluster.ClusterConfig;
 import dev.aether.config.ConfigKeys;
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.runtime.RuntimeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads a {@link NodeConfig} from its three sources. Each value is kept with its source, so that an error says
@@ -22,6 +27,9 @@ import java.util.Optional;
 final class NodeConfigReader {
 
   private record Value(String text, String source) {}
+
+  /** A file's {@code cluster.enabled}: the key {@code cluster} written inside a {@code cluster:} map. */
+  private static final String CLUSTER_ENABLED = NodeConfig.CLUSTER + ".enabled";
 
   private NodeConfigReader() {}
 
@@ -36,7 +44,7 @@ final class NodeConfigReader {
       }
     }
     flags.forEach((key, value) -> {
-      if (!NodeConfig.KEYS.contains(key) && !key.startsWith(NodeConfig.RUNTIME)) {
+      if (!known(key)) {
         throw new InvalidConfigException(key, "unknown key", "the command line");
       }
       values.put(key, new Value(value, "the command line (" + key + ")"));
@@ -48,7 +56,9 @@ final class NodeConfigReader {
     NodeConfig.Builder builder = NodeConfig.builder();
     values.forEach((key, value) -> apply(builder, key, value));
     checkNats(values);
-    checkRuntime(values);
+    checkPassedThrough(values, NodeConfig.RUNTIME, RuntimeConfig::fromMap);
+    checkPassedThrough(values, NodeConfig.CLUSTER_SETTING,
+        settings -> ClusterConfig.fromMap(JetStreamConfig.builder().build(), settings));
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
@@ -77,7 +87,13 @@ final class NodeConfigReader {
         case NodeConfig.HTTP_MAX_BODY_BYTES -> b.maxBodyBytes(ConfigKeys.parseInt(text));
         case NodeConfig.COMMAND_TIMEOUT -> b.commandTimeout(ConfigKeys.parseDuration(text));
         case NodeConfig.CLUSTER -> b.cluster(ConfigKeys.parseBoolean(text));
-        default -> b.runtimeSetting(key.substring(NodeConfig.RUNTIME.length()), text);
+        default -> {
+          if (key.startsWith(NodeConfig.RUNTIME)) {
+            b.runtimeSetting(key.substring(NodeConfig.RUNTIME.length()), text);
+          } else {
+            b.clusterSetting(key.substring(NodeConfig.CLUSTER_SETTING.length()), text);
+          }
+        }
       }
     } catch (IllegalArgumentException e) {
       String shown = key.equals(NodeConfig.AUTH_TOKEN) || key.equals(NodeConfig.NATS_PASSWORD)
@@ -107,16 +123,21 @@ final class NodeConfigReader {
     }
   }
 
-  /** The runtime settings are checked by aether-runtime's own rules ({@code RuntimeConfig}). */
-  private static void checkRuntime(Map<String, Value> values) {
+  /**
+   * The runtime's and the cluster's settings ({@code runtime.<name>}, {@code cluster.<name>}) are checked by
+   * their modules' own rules ({@code RuntimeConfig}, {@code ClusterConfig}); a refusal names our key and its
+   * source.
+   */
+  private static void checkPassedThrough(Map<String, Value> values, String prefix,
+      Consumer<Map<String, String>> check) {
     Map<String, String> settings = new LinkedHashMap<>();
     values.forEach((key, value) -> {
-      if (key.startsWith(NodeConfig.RUNTIME)) {
+      if (key.startsWith(prefix)) {
         settings.put("aether." + key, value.text().strip());
       }
     });
     try {
-      dev.aether.runtime.RuntimeConfig.fromMap(settings);
+      check.accept(settings);
     } catch (dev.aether.InvalidInputException e) {
       String key = e.field().startsWith("aether.") ? e.field().substring("aether.".length()) : e.field();
       Value value = values.getOrDefault(key, new Value("", "default"));
@@ -184,17 +205,38 @@ final class NodeConfigReader {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (key.equals(CLUSTER_ENABLED)) {
+        key = NodeConfig.CLUSTER; // cluster: {enabled: true, dead-after: 3s}, as "cluster: true" cannot sit beside it
+      }
       if (e.getValue().isObject()) {
         flatten(key, e.getValue(), out, path);
-      } else if (!NodeConfig.KEYS.contains(key) && !key.startsWith(NodeConfig.RUNTIME)) {
-        throw new InvalidConfigException(key, "unknown key (known: " + String.join(", ", NodeConfig.KEYS) + ")",
-            path.toString());
+      } else if (!known(key)) {
+        throw new InvalidConfigException(key, "unknown key (known: " + String.join(", ", NodeConfig.KEYS)
+            + ", runtime.<name>, cluster.<name>)", path.toString());
+      } else if (e.getValue().isArray() && scalars(e.getValue())) {
+        List<String> items = new ArrayList<>();
+        e.getValue().forEach(item -> items.add(item.asText()));
+        out.put(key, String.join(",", items)); // a list, as cluster.remember-actors: [Account, Order]
       } else if (e.getValue().isContainerNode() || e.getValue().isNull()) {
         throw new InvalidConfigException(key, "must be a single value", path.toString());
       } else {
         out.put(key, e.getValue().asText());
       }
     }
+  }
+
+  private static boolean known(String key) {
+    return NodeConfig.KEYS.contains(key) || key.startsWith(NodeConfig.RUNTIME)
+        || key.startsWith(NodeConfig.CLUSTER_SETTING);
+  }
+
+  private static boolean scalars(JsonNode array) {
+    for (JsonNode item : array) {
+      if (!item.isValueNode() || item.isNull()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String firstLine(String message) {

@@ -64,6 +64,20 @@ class ClusterNodeIT {
   }
 
   @Test
+  void clusterSettings_reachTheClusterNode(NatsServer server) {
+    try (AetherNode a = AetherNode.start(NodeConfig.builder().cluster(true).nodeId("n-s").natsUrl(server.url())
+        .namespace("clu-s").httpPort(0).dataDir(dir).clusterSetting("shards", "64")
+        .clusterSetting("lease-interval", "200ms").clusterSetting("dead-after", "1s").build())) {
+      Api api = new Api(a.uri());
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode status = api.get("/v1/cluster").json();
+        assertThat(status.get("shards").asInt()).as("the cluster this node created").isEqualTo(64);
+        assertThat(status.get("nodes").findValues("shards").stream().mapToInt(JsonNode::asInt).sum()).isEqualTo(64);
+      });
+    }
+  }
+
+  @Test
   void aModelPutOnOneNode_isTheClustersModel_everyNodeAndEveryLaterNodeDecidesWithIt(NatsServer server) {
     String smallDeposits = TestModels.bankYaml().replace("version: \"1\"", "version: \"2\"")
         .replace("{name: amount, type: int, min: 1, max: 1000000}", "{name: amount, type: int, min: 1, max: 10}");

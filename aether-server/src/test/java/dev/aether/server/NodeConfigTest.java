@@ -86,6 +86,46 @@ class NodeConfigTest {
   }
 
   @Test
+  void clusterSettings_fromAClusterMapInTheFile_orDottedFlags_reachClusterConfig() throws IOException {
+    Path file = file("""
+        cluster:
+          enabled: true
+          dead-after: 3s
+          lease-interval: 1s
+          shards: 256
+          remember-actors: [Account, Order]
+        """);
+    NodeConfig config = NodeConfig.resolve(Optional.of(file), Map.of(), Map.of("cluster.max-hops", "5"));
+    assertThat(config.cluster()).isTrue();
+    assertThat(config.clusterSettings()).containsOnly(Map.entry("aether.cluster.dead-after", "3s"),
+        Map.entry("aether.cluster.lease-interval", "1s"), Map.entry("aether.cluster.shards", "256"),
+        Map.entry("aether.cluster.remember-actors", "Account,Order"), Map.entry("aether.cluster.max-hops", "5"));
+    dev.aether.cluster.ClusterConfig cluster = dev.aether.cluster.ClusterConfig.builder(
+        dev.aether.nats.JetStreamConfig.builder().build()).apply(config.clusterSettings()).build();
+    assertThat(cluster.deadAfter()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(cluster.shards().count()).isEqualTo(256);
+    assertThat(cluster.rememberActors()).containsExactlyInAnyOrder("Account", "Order");
+    assertThat(cluster.maxHops()).isEqualTo(5);
+  }
+
+  @Test
+  void clusterSettings_badOrWithoutCluster_refusedNamingTheKey() throws IOException {
+    Path file = file("cluster: {enabled: true, shards: 100}\n");
+    InvalidConfigException shards = refused(Optional.of(file), Map.of(), Map.of());
+    assertThat(shards.key()).isEqualTo("cluster.shards");
+    assertThat(shards.source()).isEqualTo(file.toString());
+    assertThat(refused(Optional.empty(), Map.of("AETHER_CLUSTER", "true"), Map.of("cluster.dead-after", "600ms"))
+        .key()).as("below two lease intervals").isEqualTo("cluster.dead-after");
+    assertThat(refused(Optional.empty(), Map.of(), Map.of("cluster", "true", "cluster.bogus", "1")).key())
+        .isEqualTo("cluster.bogus");
+    assertThat(refused(Optional.empty(), Map.of(), Map.of("cluster", "true", "cluster.node-id", "n2")).key())
+        .as("the node's own key is node-id").isEqualTo("cluster.node-id");
+    InvalidConfigException alone = refused(Optional.empty(), Map.of(), Map.of("cluster.dead-after", "3s"));
+    assertThat(alone.key()).isEqualTo("cluster");
+    assertThat(alone.getMessage()).contains("cluster.dead-after").contains("cluster=true");
+  }
+
+  @Test
   void badPort_fromEnv_namesKeyValueAndVariable() {
     InvalidConfigException e = refused(Optional.empty(), Map.of("AETHER_HTTP_PORT", "abc"), Map.of());
     assertThat(e.key()).isEqualTo("http.port");

@@ -68,6 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
   Path config;
 
+  @Option(names = "--cluster", description = "run as a cluster node: nodes on the same NATS and namespace, each"
+      + " with its own --node-id, share the actors")
+  boolean cluster;
+
   @Option(names = "--store", paramLabel = "nats|memory", description = "nats (default) or memory (nothing "
       + "durable)")
   String store;
@@ -156,6 +160,9 @@ public final class ServeCommand implements Callable<Integer> {
     put(flags, NodeConfig.NODE_ID, nodeId);
     put(flags, NodeConfig.STORE, store);
     put(flags, NodeConfig.DATA_DIR, dataDir);
+    if (cluster) {
+      flags.put(NodeConfig.CLUSTER, "true");
+    }
     if (http != null) {
       int colon = http.lastIndexOf(':');
       if (colon < 0) {
