@@ -1,5 +1,6 @@
 package dev.aether.server;
 
+import dev.aether.InvalidInputException;
 import dev.aether.cluster.ClusterConfig;
 import dev.aether.cluster.ClusterNode;
 import dev.aether.model.exec.CompiledModel;
@@ -96,6 +97,11 @@ public final class AetherNode implements AutoCloseable {
       closeAll(resources);
       if (e instanceof NodeStartException || e instanceof InvalidConfigException) {
         throw e;
+      }
+      if (e instanceof InvalidInputException refused && refused.field().equals("nodeId")) {
+        // the cluster refused the id (another live node holds it): a setting to change, named by its key
+        throw new InvalidConfigException(NodeConfig.NODE_ID, refused.getMessage().substring("nodeId: ".length()),
+            "the running cluster");
       }
       throw new NodeStartException("the node could not start: " + message(e), e);
     }

@@ -73,7 +73,7 @@ final class NodeConfigReader {
     String text = value.text().strip();
     try {
       switch (key) {
-        case NodeConfig.MODEL -> b.model(Path.of(nonEmpty(text)));
+        case NodeConfig.MODEL -> b.model(existingFile(nonEmpty(text)));
         case NodeConfig.NATS_URL -> b.natsUrl(nonEmpty(text));
         case NodeConfig.NATS_USER, NodeConfig.NATS_PASSWORD, NodeConfig.NATS_TOKEN, NodeConfig.NATS_CREDS_FILE,
             NodeConfig.NATS_TLS -> b.natsSetting(key, nonEmpty(text));
@@ -161,6 +161,14 @@ final class NodeConfigReader {
       throw new IllegalArgumentException("must not be empty");
     }
     return text;
+  }
+
+  private static Path existingFile(String text) {
+    Path file = Path.of(text);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(Files.isDirectory(file) ? "is a directory, not a model file" : "no such file");
+    }
+    return file;
   }
 
   private static StoreKind store(String text) {

@@ -1,6 +1,7 @@
 package dev.aether.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,6 +61,18 @@ class ClusterNodeIT {
       assertThat(put.status()).as(put.toString()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(apiB.get("/v1/cluster").json()
           .get("nodes").findValuesAsText("model")).containsExactly("bank@2", "bank@2"));
+    }
+  }
+
+  @Test
+  void aSecondNodeWithALiveNodesId_isRefusedNamingTheKey(NatsServer server) {
+    try (AetherNode a = node(server, "clu-d", "n-same")) {
+      assertThat(a.isLive()).isTrue();
+      assertThatThrownBy(() -> node(server, "clu-d", "n-same").close()).isInstanceOfSatisfying(
+          InvalidConfigException.class, e -> {
+            assertThat(e.key()).isEqualTo("node-id");
+            assertThat(e.getMessage()).contains("'n-same' is held by a live node");
+          });
     }
   }
 

@@ -61,8 +61,9 @@ class NodeConfigTest {
 
   @Test
   void everyKey_readFromTheFile_dottedOrNested() throws IOException {
+    Path model = Files.writeString(dir.resolve("bank.yaml"), "the file must exist; it is read at start\n");
     Path file = file("""
-        model: bank.yaml
+        model: %s
         nats.url: nats://10.0.0.1:4222
         store: nats
         http: {host: localhost, port: 0, max-body-bytes: 4096}
@@ -73,9 +74,9 @@ class NodeConfigTest {
         command.timeout: 750ms
         cluster: true
         runtime: {mailbox-capacity: 700}
-        """);
+        """.formatted(model));
     NodeConfig config = NodeConfig.resolve(Optional.of(file), Map.of(), Map.of());
-    assertThat(config.model()).contains(Path.of("bank.yaml"));
+    assertThat(config.model()).contains(model);
     assertThat(config.natsUrl()).contains("nats://10.0.0.1:4222");
     assertThat(config.httpPort()).isZero();
     assertThat(config.maxBodyBytes()).isEqualTo(4096);
@@ -157,6 +158,16 @@ class NodeConfigTest {
     assertThat(ns.source()).isEqualTo(file.toString());
     assertThat(refused(Optional.empty(), Map.of(), Map.of("runtime.mailbox-capacity", "0")).key())
         .isEqualTo("runtime.mailbox-capacity");
+  }
+
+  @Test
+  void aModelFileThatIsNotThere_isASettingRefused_namingTheKeyAndItsSource() {
+    InvalidConfigException missing = refused(Optional.empty(), Map.of(), Map.of("model", "/nonexistent/bank.yaml"));
+    assertThat(missing.key()).isEqualTo("model");
+    assertThat(missing.getMessage()).isEqualTo("model: \"/nonexistent/bank.yaml\": no such file (from the command line"
+        + " (model))");
+    InvalidConfigException directory = refused(Optional.empty(), Map.of("AETHER_MODEL", dir.toString()), Map.of());
+    assertThat(directory.getMessage()).contains("is a directory").endsWith("(from AETHER_MODEL)");
   }
 
   @Test

@@ -103,7 +103,7 @@ final class NodeClient {
       if (Thread.currentThread().isInterrupted()) {
         return Optional.empty();
       }
-      throw new NodeUnreachableException(base, "the event stream broke: " + describe(e));
+      throw new NodeUnreachableException(base, "the event stream broke: " + describe(e), true);
     }
   }
 
@@ -124,10 +124,23 @@ final class NodeClient {
       return http.send(request, handler);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new NodeUnreachableException(base, "interrupted");
+      throw new NodeUnreachableException(base, "interrupted", true);
     } catch (IOException e) {
-      throw new NodeUnreachableException(base, describe(e));
+      throw new NodeUnreachableException(base, describe(e), !neverConnected(e));
     }
+  }
+
+  /** Whether no connection was made (refused, or none in time), so the request never left this process. */
+  static boolean neverConnected(IOException e) {
+    if (e instanceof HttpConnectTimeoutException) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A short cause for people: "connection refused", "connect timed out after 5s", else the JDK's text. */

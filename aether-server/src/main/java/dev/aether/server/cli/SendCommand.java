@@ -84,7 +84,8 @@ final class SendCommand implements Callable<Integer> {
       answer = client.post(actor.path("commands", command), payload, headers,
           wait.plusSeconds(5));
     } catch (NodeUnreachableException e) {
-      throw e.withHint("; the outcome is unknown" + resend);
+      throw e.withHint(e.requestSent() ? "; the outcome is unknown" + resend
+          : "; nothing was sent, so nothing was applied");
     }
     if (answer.status() == 504) {
       root.console().failure(answer, resend);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,12 +128,32 @@ class AetherCliTest {
   }
 
   @Test
-  void unreachableNode_onSend_namesTheKeyToResendWith() throws IOException {
+  void unreachableNode_onSend_saysNothingWasSent() throws IOException {
     String url = "http://127.0.0.1:" + closedPort();
     CliRun run = CliRun.of("--url", url, "send", "Account", "a", "Deposit", "{}", "--key", "k-1");
     assertThat(run.code()).isEqualTo(3);
     assertThat(run.err()).isEqualTo("error: cannot reach the node at " + url
-        + " (connection refused; the outcome is unknown; resend with --key k-1)\n");
+        + " (connection refused; nothing was sent, so nothing was applied)\n");
+  }
+
+  @Test
+  void aConnectionThatBreaksAfterTheRequest_onSend_theOutcomeIsUnknown_namesTheKeyToResendWith() throws Exception {
+    try (ServerSocket node = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> { // takes the request, then the connection breaks without an answer
+        for (int i = 0; i < 2; i++) { // the client may try a second connection
+          try (Socket s = node.accept()) {
+            s.getInputStream().read(new byte[8192]);
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      String url = "http://127.0.0.1:" + node.getLocalPort();
+      CliRun run = CliRun.of("--url", url, "send", "Account", "a", "Deposit", "{}", "--key", "k-2");
+      assertThat(run.code()).isEqualTo(3);
+      assertThat(run.err()).startsWith("error: cannot reach the node at " + url)
+          .endsWith("; the outcome is unknown; resend with --key k-2)\n");
+    }
   }
 
   @Test
