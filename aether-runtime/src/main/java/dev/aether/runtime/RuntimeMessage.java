@@ -125,7 +125,7 @@ public final class RuntimeMessage {
    * @param aggregateType the actor's aggregate type
    * @param actorId the actor's id
    * @param command the command name
-   * @param payload the command's fields
+   * @param payload the command's fields; {@code null} is the same as an empty map (a command without fields)
    * @return the message
    */
   public static RuntimeMessage of(String aggregateType, String actorId, String command, Map<String, ?> payload) {
@@ -262,7 +262,7 @@ public final class RuntimeMessage {
     /**
      * Sets the payload.
      *
-     * @param payload the command's fields as a JSON object
+     * @param payload the command's fields as a JSON object; {@code null} (the default) is an empty one
      * @return this builder
      */
     public Builder payload(Map<String, ?> payload) {

@@ -69,6 +69,12 @@ class RuntimeMessageLimitsTest {
   }
 
   @Test
+  void aNullPayload_isACommandWithoutFields() {
+    assertThat(RuntimeMessage.of("Account", "a-1", "Close", null).payload()).isEmpty();
+    assertThat(RuntimeMessage.builder("Account", "a-1", "Close").build().payload()).isEmpty();
+  }
+
+  @Test
   void withDeadline_keepsEverythingButTheDeadline_andRefusesNull() {
     RuntimeMessage message = RuntimeMessage.builder("Account", "a-1", "Deposit").payload(Map.of("amount", 5))
         .correlationId("c-1").build();
