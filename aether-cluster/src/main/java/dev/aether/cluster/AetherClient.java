@@ -38,7 +38,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
 
   private AetherClient(Builder b) {
     ClusterNames names = ClusterNames.of(b.store);
-    this.maps = new MapView(ClusterKv.openMapBucket(b.connection, names), (previous, next) -> {}).start();
+    this.maps = new MapView(() -> ClusterKv.findMapBucket(b.connection, names), (previous, next) -> {}).start();
     this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout,
         ClusterConfig.DEFAULT_DEAD_AFTER.plus(ClusterConfig.DEFAULT_LEASE_INTERVAL), b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
         node -> b.connection.publish(names.suspect(), node.getBytes(StandardCharsets.UTF_8)));
@@ -137,11 +137,12 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     }
 
     /**
-     * Opens the map watch.
+     * Reads the shard map and watches it. A client may start before any node of its namespace: its commands
+     * then wait (retrying within their deadline) until a first node has created the cluster, and are answered
+     * {@code TIMEOUT} ("it was not applied") when none has by their deadline.
      *
      * @return the client
-     * @throws dev.aether.store.StoreUnavailableException when the cluster's bucket cannot be opened (no node
-     *     ever ran in this namespace, or NATS cannot be reached)
+     * @throws dev.aether.store.StoreUnavailableException when NATS cannot be reached
      */
     public AetherClient build() {
       return new AetherClient(this);

@@ -31,6 +31,7 @@ final class ClusterKv {
 
   /** JetStream's "wrong last sequence": a create on a present key, or an update at a stale revision. */
   private static final int WRONG_LAST_SEQUENCE = 10071;
+  private static final int STREAM_NOT_FOUND = 10059;
 
   private final KeyValue cluster;
   private final KeyValue leases;
@@ -68,13 +69,23 @@ final class ClusterKv {
     }
   }
 
-  /** Opens the cluster bucket only, to read and watch the map (a client); fails when it does not exist. */
-  static KeyValue openMapBucket(Connection connection, ClusterNames names) {
+  /**
+   * Opens the cluster bucket only, to read and watch the map (a client).
+   *
+   * @return the bucket, or null when it does not exist yet (no node has started in this namespace)
+   * @throws StoreUnavailableException when the server cannot be reached
+   */
+  static KeyValue findMapBucket(Connection connection, ClusterNames names) {
     try {
+      connection.keyValueManagement().getStatus(names.clusterBucket()); // "stream not found" before any node
       return connection.keyValue(names.clusterBucket());
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+        return null;
+      }
+      throw unavailable("open the cluster bucket " + names.clusterBucket(), e);
     } catch (IOException | IllegalStateException e) { // ISE: the connection is closed
-      throw new StoreUnavailableException("cannot open the cluster bucket " + names.clusterBucket() + ": "
-          + e.getMessage(), e);
+      throw unavailable("open the cluster bucket " + names.clusterBucket(), e);
     }
   }
 

@@ -8,6 +8,7 @@ import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The newest shard map this process has seen, kept current by a KV watch of the {@code map} key and by reads
  * on demand ({@link #refresh()}: a request that names a newer epoch, a {@code MOVED}, a failed send). Only a
  * map at a higher revision replaces the one held, so a late watch event never brings an older map back; a
- * value that does not decode is logged and the last good map kept.
+ * value that does not decode is logged and the last good map kept. A client's view may start before the
+ * cluster exists ({@link #MapView(Supplier, BiConsumer)}): it has no map until a read finds the bucket a first
+ * node created, and watches it from then on.
  *
  * <p>Thread-safe. The listener is called with (previous, new), one change at a time, in revision order, on
  * the thread that saw the change: it must be quick.
@@ -27,24 +30,59 @@ final class MapView implements AutoCloseable {
   /** A map and the KV revision it was read at (the compare-and-set token of the next write). */
   record Versioned(ShardMap map, long revision) {}
 
-  private final KeyValue bucket;
+  /** Opens the bucket: null while it does not exist; throws StoreUnavailableException when NATS is unreachable. */
+  private final Supplier<KeyValue> opener;
   private final BiConsumer<ShardMap, ShardMap> listener;
   private final ReentrantLock lock = new ReentrantLock();
+  /** Guards opening the bucket and starting its watch (not {@link #lock}: the watch's first values take it). */
+  private final ReentrantLock opening = new ReentrantLock();
+  private volatile KeyValue bucket;
   private volatile Versioned current;
   private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
   private volatile boolean frozen;
+  private volatile boolean closed;
   private NatsKeyValueWatchSubscription watch;
 
+  /** A view of a bucket that exists (a node's: it created the bucket). */
   MapView(KeyValue bucket, BiConsumer<ShardMap, ShardMap> listener) {
-    this.bucket = bucket;
+    this(() -> bucket, listener);
+  }
+
+  /**
+   * A view of a bucket that may not exist yet (a client's): each read tries to open it until it does.
+   *
+   * @param opener opens the bucket; null while it does not exist
+   */
+  MapView(Supplier<KeyValue> opener, BiConsumer<ShardMap, ShardMap> listener) {
+    this.opener = opener;
     this.listener = listener;
   }
 
-  /** Reads the map and starts watching it. */
+  /** Reads the map and starts watching it (once the bucket exists). */
   MapView start() {
     refresh();
-    watch = ClusterKv.watch(bucket, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
     return this;
+  }
+
+  /** @return the bucket, opened and watched on first use; null while it does not exist */
+  private KeyValue bucket() {
+    KeyValue open = bucket;
+    if (open != null) {
+      return open;
+    }
+    opening.lock();
+    try {
+      if (bucket == null && !closed) {
+        KeyValue found = opener.get();
+        if (found != null) {
+          watch = ClusterKv.watch(found, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
+          bucket = found;
+        }
+      }
+      return bucket;
+    } finally {
+      opening.unlock();
+    }
   }
 
   /** @return the newest map seen with its revision, or null before the cluster has one */
@@ -65,7 +103,8 @@ final class MapView implements AutoCloseable {
    * @throws StoreUnavailableException when the server cannot be reached
    */
   Versioned refresh() {
-    KeyValueEntry entry = ClusterKv.readMap(bucket);
+    KeyValue open = bucket();
+    KeyValueEntry entry = open == null ? null : ClusterKv.readMap(open);
     if (entry != null) {
       offer(entry);
     }
@@ -133,6 +172,12 @@ final class MapView implements AutoCloseable {
 
   @Override
   public void close() {
-    ClusterKv.unwatch(watch, "the map watch");
+    opening.lock();
+    try {
+      closed = true;
+      ClusterKv.unwatch(watch, "the map watch");
+    } finally {
+      opening.unlock();
+    }
   }
 }
