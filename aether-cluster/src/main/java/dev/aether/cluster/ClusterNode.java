@@ -123,8 +123,8 @@ public final class ClusterNode implements AutoCloseable {
     }
     membership.report(() -> new Membership.Report(activeActors(), model()));
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
-        config.deadAfter().plus(config.leaseInterval()), meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self),
-        detector::suspect);
+        config.deadAfter().plus(config.leaseInterval()),
+        meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self), detector::suspect);
     gateway.bind(router);
     planner = new Planner(kv, maps, membership, config, connection, names);
     if (!config.rememberActors().isEmpty()) {
@@ -538,16 +538,16 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** Test hook: stops like a crash (no handoff, the lease left to expire). */
+  /** Stops like a crash (no handoff, the lease left to expire): {@link ClusterFaults#crash}. */
   void crash() {
     leaving.set(true);
     stop(false);
   }
 
   /**
-   * Test hook: freezes the node as a stopped process would be (SIGSTOP, a long GC pause): no lease renewal, no
-   * leadership or planning, no endpoint answers (the server keeps its subscriptions and queues requests), no map
-   * updates seen. Its runtime and actors stay as they were.
+   * Freezes the node ({@link ClusterFaults#freeze}) as a stopped process would be (SIGSTOP, a long GC pause):
+   * no lease renewal, no leadership or planning, no endpoint answers (the server keeps its subscriptions and
+   * queues requests), no map updates seen. Its runtime and actors stay as they were.
    */
   void freeze() {
     frozen = true;
@@ -555,7 +555,7 @@ public final class ClusterNode implements AutoCloseable {
     endpoints.freeze(true);
   }
 
-  /** Test hook: ends {@link #freeze()}: everything goes on from where it stopped, as after SIGCONT. */
+  /** Ends {@link #freeze()} ({@link ClusterFaults#thaw}): everything goes on from where it stopped (SIGCONT). */
   void thaw() {
     maps.hold(false);
     endpoints.freeze(false);
@@ -574,8 +574,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Test hook: makes this node also serve the shards the predicate accepts, whoever owns them in the map (two
-   * owners at once: the store must keep each actor's log linear).
+   * Makes this node also serve the shards the predicate accepts ({@link ClusterFaults#forceOwnership}), whoever
+   * owns them in the map (two owners at once: the store must keep each actor's log linear).
    */
   void forceOwnership(IntPredicate shards) {
     this.forcedOwnership = Checks.notNull(shards, "shards");

@@ -266,7 +266,7 @@ class ClusterRoutingIT {
     String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
         .orElseThrow();
     int shard = cluster.node(owner).map().orElseThrow().shards().shardOf("Account/" + account);
-    cluster.node(other).forceOwnership(s -> s == shard);
+    ClusterFaults.forceOwnership(cluster.node(other), s -> s == shard);
     Runtime first = cluster.node(owner).runtime();
     Runtime second = cluster.node(other).runtime();
 
@@ -318,7 +318,7 @@ class ClusterRoutingIT {
     String victim = leader.equals("n3") ? "n2" : "n3";
     ClusterNode crashed = cluster.node(victim);
     cluster.forget(victim);
-    crashed.crash();
+    ClusterFaults.crash(crashed);
     List<String> left = cluster.running().stream().map(ClusterNode::nodeId).toList();
     cluster.awaitSettled(left.toArray(String[]::new));
     for (String account : accounts) {

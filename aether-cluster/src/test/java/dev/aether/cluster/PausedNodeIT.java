@@ -72,7 +72,7 @@ class PausedNodeIT {
     assertThat(frozen.runtime().getActiveVMs()).containsKey(key);
     String incarnation = frozen.incarnation();
 
-    frozen.freeze();
+    ClusterFaults.freeze(frozen);
     long newVersion = staleVersion;
     for (int i = 0; i < 5; i++) { // the first waits until the frozen owner is found dead and its shards moved
       newVersion = ((Accepted) cluster.node(sender).gateway().sendMessage(deposit(account)).join()).newVersion();
@@ -87,7 +87,7 @@ class PausedNodeIT {
     assertThat(store.getLatestSnapshot(key.streamId())).map(ActorSnapshot::version).contains(newVersion);
     assertThat(frozen.runtime().getActiveVMs()).as("still held by the frozen node").containsKey(key);
 
-    frozen.thaw();
+    ClusterFaults.thaw(frozen);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> !frozen.incarnation().equals(incarnation));
     // the stale actor is dropped and the thawed node follows the current map; as a rejoining node it may be

@@ -92,6 +92,11 @@ class NodeSignalsIT {
         .build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private String state(String url, String account) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url + "/v1/actors/Account/" + account)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   /** The nats-servers running on this test's data directory, whoever started them. */
   private List<ProcessHandle> embeddedServers() {
     String marker = work.toAbsolutePath().toString();
@@ -151,10 +156,7 @@ class NodeSignalsIT {
     assertThat(servers.getFirst().isAlive()).as("the node stopped its embedded nats-server").isFalse();
     assertThat(Files.readString(work.resolve("term.out"))).as("the node's output").doesNotContain("Exception")
         .doesNotContain("left running");
-    String again = serve("term-again.out");
-    HttpResponse<String> state = http.send(HttpRequest.newBuilder(URI.create(again + "/v1/actors/Account/term-1"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(state.body()).contains("\"balance\":7");
+    assertThat(state(serve("term-again.out"), "term-1")).contains("\"balance\":7");
   }
 
   @Test
@@ -175,8 +177,6 @@ class NodeSignalsIT {
     assertThat(embeddedServers()).as("one server on the directory").hasSize(1)
         .noneMatch(p -> p.pid() == servers.getFirst().pid());
     assertThat(Files.readString(work.resolve("second.out"))).contains("left running");
-    HttpResponse<String> state = http.send(HttpRequest.newBuilder(URI.create(again + "/v1/actors/Account/killed-1"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(state.body()).contains("\"balance\":5");
+    assertThat(state(again, "killed-1")).contains("\"balance\":5");
   }
 }
