@@ -1,6 +1,9 @@
 package dev.aether.server;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
@@ -12,6 +15,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,8 +36,41 @@ final class HttpApi {
         // An HTTP/2 answer is several writes (HEADERS, DATA frames): with Nagle's algorithm on (Helidon's default)
         // the second waits for the client's delayed ACK, about 40 ms on Linux, per answer.
         .connectionOptions(socket -> socket.tcpNoDelay(true))
+        .directHandlers(handlers -> handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, HttpApi::unreadable))
         .routing(routing -> routing(routing, config, node))
         .build();
+  }
+
+  /**
+   * A request Helidon refuses before any route sees it (a malformed escape in the path, a header too large): the
+   * same JSON error as every other answer, {@code INVALID_INPUT} naming {@code path} or {@code request}, instead
+   * of Helidon's empty 400. The connection is closed, as Helidon does for such a request.
+   */
+  private static DirectHandler.TransportResponse unreadable(DirectHandler.TransportRequest req,
+      DirectHandler.EventType type, Status status, ServerResponseHeaders headers, String message) {
+    ApiException refused = pathProblem(req.path()).orElseGet(() -> {
+      String why = message == null || message.isBlank()
+          ? "the request cannot be read (its request line or headers are malformed or too large)" : message;
+      return new ApiException(status.code(), "INVALID_INPUT", "request: " + why,
+          List.of(new ApiException.Field("request", why)));
+    });
+    return DirectHandler.TransportResponse.builder().status(status).headers(headers)
+        .header(HeaderNames.CONTENT_TYPE, "application/json").keepAlive(false).entity(Json.bytes(error(refused)))
+        .build();
+  }
+
+  /** The refusal of a path's malformed escape, when that is what is wrong with it. */
+  private static Optional<ApiException> pathProblem(String rawPath) {
+    String path = rawPath == null ? "" : rawPath;
+    int query = path.indexOf('?');
+    for (String segment : (query < 0 ? path : path.substring(0, query)).split("/")) {
+      try {
+        RawPath.decode(segment);
+      } catch (ApiException refused) {
+        return Optional.of(refused);
+      }
+    }
+    return Optional.empty();
   }
 
   /** A service and the path it is registered under. */

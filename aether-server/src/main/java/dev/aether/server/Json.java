@@ -58,13 +58,16 @@ final class Json {
 
   /** Writes a JSON answer. */
   static void send(ServerResponse res, int status, Object body) {
-    byte[] bytes;
+    res.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(bytes(body));
+  }
+
+  /** The JSON of an answer's body. */
+  static byte[] bytes(Object body) {
     try {
-      bytes = MAPPER.writeValueAsBytes(body);
+      return MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
-    res.status(status).header(HeaderValues.CONTENT_TYPE_JSON).send(bytes);
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.aether.server;
 
 import io.helidon.webserver.http.ServerRequest;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,15 +47,36 @@ final class RawPath {
     return Optional.of(segments);
   }
 
-  /** Percent-decodes one segment as UTF-8; a {@code +} stays a plus sign (it means a space only in queries). */
+  /**
+   * Percent-decodes one segment as UTF-8; a {@code +} stays a plus sign (it means a space only in queries).
+   * Bytes that are not UTF-8 are refused, not replaced: two different paths must never name one actor.
+   *
+   * @throws ApiException (400, field {@code path}) on a malformed escape or bytes that are not UTF-8
+   */
   static String decode(String segment) {
     if (segment.indexOf('%') < 0) {
       return segment;
     }
+    ByteBuffer bytes = ByteBuffer.allocate(segment.length() * 3);
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c != '%') {
+        bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+        continue;
+      }
+      int high = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
+      int low = high < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
+      if (low < 0) {
+        throw ApiException.badRequest("path", "malformed percent escape in path segment \"" + segment + "\"");
+      }
+      bytes.put((byte) (high << 4 | low));
+      i += 2;
+    }
     try {
-      return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("path", "malformed percent escape in path segment \"" + segment + "\"");
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.flip()).toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest("path", "path segment \"" + segment + "\" is not UTF-8 once decoded");
     }
   }
 }

@@ -2,6 +2,10 @@ package dev.aether.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -30,5 +34,38 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
 
     assertThat(events).extracting(e -> Long.parseLong(e.id()))
         .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+  }
+
+  @Test
+  void aPathEscapeThatIsNotUtf8_is400NamingThePath_notAnotherActor() {
+    Api.Answer latin1 = api.get("/v1/actors/Account/x%E9");
+    assertThat(latin1.status()).isEqualTo(400);
+    assertThat(latin1.json().get("error").asText()).isEqualTo("INVALID_INPUT");
+    assertThat(latin1.json().get("fields").get(0).get("field").asText()).isEqualTo("path");
+    assertThat(api.command("Account", "y%FF", "Open", "{\"owner\":\"o\"}").status()).isEqualTo(400);
+    assertThat(api.get("/v1/readmodels/Balances/z%C3").status()).isEqualTo(400);
+    assertThat(api.get("/v1/actors/Account/caf%C3%A9").status()).as("UTF-8 is fine").isEqualTo(200);
+  }
+
+  @Test
+  void aRequestTheServerCannotRead_isAnsweredWithTheSameJsonError() throws Exception {
+    // java.net.URI refuses these, so the requests go over a socket as a careless client would send them
+    String badEscape = rawExchange("GET /v1/actors/Account/a%ZZ HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(badEscape).startsWith("HTTP/1.1 400").contains("application/json")
+        .contains("\"error\":\"INVALID_INPUT\"").contains("\"field\":\"path\"").contains("a%ZZ");
+    String hugeHeader = rawExchange("GET /v1/actors/Account/a HTTP/1.1\r\nHost: x\r\nIdempotency-Key: "
+        + "k".repeat(20_000) + "\r\n\r\n");
+    assertThat(hugeHeader).startsWith("HTTP/1.1 400").contains("\"error\":\"INVALID_INPUT\"")
+        .contains("\"field\":\"request\"");
+  }
+
+  private String rawExchange(String request) throws IOException {
+    URI uri = api.uri("/");
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }

@@ -25,4 +25,16 @@ class RawPathTest {
       });
     }
   }
+
+  @Test
+  void decode_bytesThatAreNotUtf8_400NamingThePath_neverAReplacementCharacter() {
+    for (String bad : new String[] {"x%E9", "%FF", "a%C3", "%ED%A0%80"}) {
+      assertThatThrownBy(() -> RawPath.decode(bad)).as(bad).isInstanceOfSatisfying(ApiException.class, e -> {
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.fields()).extracting(ApiException.Field::field).containsExactly("path");
+      });
+    }
+    assertThat(RawPath.decode("%EF%BF%BD")).as("the replacement character itself, sent as UTF-8").isEqualTo("\uFFFD");
+    assertThat(RawPath.decode("%F0%9F%98%80x")).isEqualTo("\uD83D\uDE00x");
+  }
 }
