@@ -43,9 +43,8 @@ final class ActorFailure extends RuntimeException {
    * @return the exception to report to a caller outside the runtime
    */
   RuntimeException toPublic() {
-    String message = reason + ": " + getMessage();
-    return reason.isTransient() ? new dev.aether.TransientAetherException(message, getCause())
-        : new dev.aether.NonTransientAetherException(message, getCause());
+    return reason.isTransient() ? new dev.aether.TransientAetherException(reason + ": " + getMessage(), getCause())
+        : new ActorFailedException(reason, getMessage(), getCause());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.aether.server;
 
 import dev.aether.InvalidInputException;
 import dev.aether.TransientAetherException;
+import dev.aether.runtime.ActorFailedException;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.store.StoreUnavailableException;
@@ -57,6 +58,12 @@ final class ErrorTable {
   static ApiException of(Throwable e) {
     return switch (e) {
       case ApiException api -> api;
+      case ActorFailedException failed -> {
+        // the actor cannot be read (a behaviour that cannot apply its history, an undecodable record): the
+        // same answer as a command to it gets, not a bug of the node
+        LOG.warn("cannot read an actor: {}", failed.getMessage());
+        yield new ApiException(status(failed.reason()), failed.reason().name(), failed.problem());
+      }
       case InvalidInputException invalid -> new ApiException(400, "INVALID_INPUT", invalid.getMessage(),
           List.of(new ApiException.Field(invalid.field(), problem(invalid))));
       case StoreUnavailableException unavailable -> new ApiException(503, "STORE_UNAVAILABLE",

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model resource, {@code /v1/model}: {@code GET} describes the loaded model (name, version, aggregates with
@@ -29,6 +31,8 @@ import java.util.Map;
  * this node has.
  */
 final class ModelService implements HttpService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
 
   private final NodeServices node;
 
@@ -51,6 +55,7 @@ final class ModelService implements HttpService {
     String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
     String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
     CompiledModel compiled;
+    List<ModelError> warnings;
     boolean json = type.startsWith("application/json");
     try {
       if (json) {
@@ -62,6 +67,8 @@ final class ModelService implements HttpService {
         throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the model as application/json or "
             + "application/yaml (Content-Type was \"" + type + "\")");
       }
+      warnings = node.runtime().model().filter(Model.class::isInstance)
+          .map(previous -> compiled.warningsReplacing((Model) previous)).orElse(compiled.warnings());
       if (node.clusterModel().isPresent()) {
         node.clusterModel().get().publish(json ? "json" : "yaml", text, node.config().commandTimeout());
       } else {
@@ -70,7 +77,9 @@ final class ModelService implements HttpService {
     } catch (InvalidModelException e) {
       throw invalid(e);
     }
-    Json.send(res, 200, describe(compiled.model(), compiled.warnings()));
+    warnings.forEach(w -> LOG.warn("model {} {}: {} at {}: {}", compiled.model().name(), compiled.model().version(),
+        w.id(), w.path(), w.message()));
+    Json.send(res, 200, describe(compiled.model(), warnings));
   }
 
   private static ApiException invalid(InvalidModelException e) {

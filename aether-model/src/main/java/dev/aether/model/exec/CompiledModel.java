@@ -2,6 +2,7 @@ package dev.aether.model.exec;
 
 import dev.aether.support.Checks;
 import dev.aether.model.AggregateDef;
+import dev.aether.model.EventDef;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
 import dev.aether.runtime.ModelError;
@@ -143,6 +144,40 @@ public final class CompiledModel {
   /** @return problems that do not stop execution, such as policy cycles (id {@code policy-cycle}) */
   public List<ModelError> warnings() {
     return warnings;
+  }
+
+  /**
+   * The warnings of loading this model in place of {@code previous}: {@link #warnings()}, and what the change
+   * takes away from stored histories: an aggregate no longer declared (id {@code aggregate-removed}: its actors
+   * can no longer be reached) and an event no longer declared (id {@code event-removed}: an actor whose history
+   * holds it can be neither activated nor read, {@code BEHAVIOR_FAILED}, until the event is declared again).
+   *
+   * @param previous the model running now
+   * @return the warnings, this model's own first
+   */
+  public List<ModelError> warningsReplacing(Model previous) {
+    List<ModelError> out = new ArrayList<>(warnings);
+    for (AggregateDef before : previous.aggregates()) {
+      if (before == null || before.name() == null) {
+        continue;
+      }
+      Optional<AggregateDef> after = model.aggregates().stream()
+          .filter(a -> a != null && before.name().equals(a.name())).findFirst();
+      if (after.isEmpty()) {
+        out.add(new ModelError("aggregate-removed", "aggregates." + before.name(), "aggregate " + before.name()
+            + " of model " + previous.name() + " " + previous.version() + " is no longer declared: its actors can"
+            + " no longer be reached"));
+        continue;
+      }
+      for (EventDef event : before.events()) {
+        if (event != null && event.name() != null && after.get().event(event.name()).isEmpty()) {
+          out.add(new ModelError("event-removed", "aggregates." + before.name() + ".events", "event "
+              + event.name() + " is no longer declared: an actor of " + before.name() + " whose history holds it"
+              + " can be neither activated nor read (BEHAVIOR_FAILED) until it is declared again"));
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**

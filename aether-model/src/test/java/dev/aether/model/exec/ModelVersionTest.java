@@ -89,4 +89,34 @@ class ModelVersionTest {
     assertThat(runtime.model().orElseThrow().version()).isEqualTo("1");
     send("Open", Map.of("owner", "Ann"));
   }
+
+  @Test
+  void warningsReplacing_namesTheAggregatesAndEventsTheNewVersionNoLongerDeclares() {
+    Model v1 = BankModel.load();
+    assertThat(CompiledModel.compile(v1).warningsReplacing(v1)).as("the same model").isEqualTo(
+        CompiledModel.compile(v1).warnings());
+    assertThat(CompiledModel.compile(v2()).warningsReplacing(v1)).extracting(w -> w.id())
+        .doesNotContain("event-removed", "aggregate-removed");
+
+    String withoutWithdrawn = BankModel.yaml().replace("version: \"1\"", "version: \"3\"")
+        .replaceAll("(?s)      - name: Withdraw\n.*?emits: \\[Withdrawn\\]\n", "")
+        .replaceAll("(?s)      - name: Withdrawn\n.*?\n(      - name: )", "$1");
+    assertThat(withoutWithdrawn).doesNotContain("Withdrawn");
+    assertThat(CompiledModel.fromYaml(withoutWithdrawn).warningsReplacing(v1))
+        .filteredOn(w -> w.id().equals("event-removed")).singleElement().satisfies(w -> {
+          assertThat(w.path()).isEqualTo("aggregates.Account.events");
+          assertThat(w.message()).contains("Withdrawn").contains("BEHAVIOR_FAILED");
+        });
+
+    Model withLedger = ModelLoader.fromYaml(BankModel.yaml().replace("\npolicies:", "\n"
+        + "  - name: Ledger\n"
+        + "    state: [{name: n, type: int}]\n"
+        + "    commands: [{name: Add, emits: [Added]}]\n"
+        + "    events: [{name: Added, apply: {n: \"state.n + 1\"}}]\n"
+        + "policies:"));
+    assertThat(withLedger.aggregates()).hasSize(v1.aggregates().size() + 1);
+    assertThat(CompiledModel.compile(v1).warningsReplacing(withLedger))
+        .filteredOn(w -> w.id().equals("aggregate-removed")).singleElement()
+        .satisfies(w -> assertThat(w.path()).isEqualTo("aggregates.Ledger"));
+  }
 }
