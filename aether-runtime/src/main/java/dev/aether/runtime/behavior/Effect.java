@@ -1,12 +1,15 @@
 package dev.aether.runtime.behavior;
 
+import dev.aether.InvalidInputException;
+import dev.aether.runtime.FieldError;
 import dev.aether.support.Checks;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * What a typed command handler of a {@link JavaBehavior} decided: {@link #persist persist} events (records
- * registered with {@link JavaBehavior.Builder#event}), {@link #reject reject} the command, or do
- * {@link #none() nothing}.
+ * registered with {@link JavaBehavior.Builder#event}), {@link #reject reject} the command for a business rule,
+ * refuse its fields ({@link #invalid}), or do {@link #none() nothing}. Immutable values.
  */
 public sealed interface Effect {
 
@@ -17,7 +20,7 @@ public sealed interface Effect {
    * @return the effect
    */
   static Effect persist(Object... events) {
-    return new Persist(List.of(events));
+    return new Persist(Arrays.asList(Checks.notNull(events, "events")));
   }
 
   /**
@@ -51,15 +54,32 @@ public sealed interface Effect {
   }
 
   /**
+   * Refuses the command because of its fields, as a payload that breaks the command's declared fields is; the
+   * caller gets {@link dev.aether.runtime.RejectionReason#INVALID_PAYLOAD} with these errors (over HTTP: 400,
+   * {@code fields} naming each path), for rules the record's types cannot say (an end date before a start date).
+   *
+   * @param errors the fields and what is wrong with each, at least one
+   * @return the effect
+   * @throws dev.aether.InvalidInputException naming {@code errors} when null or empty
+   */
+  static Effect invalid(FieldError... errors) {
+    return new Invalid(Arrays.asList(Checks.notNull(errors, "errors")));
+  }
+
+  /**
    * Store events.
    *
    * @param events the event records (unmodifiable copy)
    */
   record Persist(List<?> events) implements Effect {
 
-    /** Copies the list; refuses nulls. */
+    /** Copies the list; refuses a null list or event, naming it. */
     public Persist {
-      events = List.copyOf(Checks.notNull(events, "events"));
+      Checks.notNull(events, "events");
+      for (int i = 0; i < events.size(); i++) {
+        Checks.notNull(events.get(i), "events[" + i + "]");
+      }
+      events = List.copyOf(events);
     }
   }
 
@@ -73,6 +93,26 @@ public sealed interface Effect {
     /** Refuses a blank message. */
     public Reject {
       Checks.notBlank(message, "message");
+    }
+  }
+
+  /**
+   * Refuse the command's fields.
+   *
+   * @param errors the field errors (unmodifiable copy, at least one)
+   */
+  record Invalid(List<FieldError> errors) implements Effect {
+
+    /** Copies the list; refuses an empty list or a null error, naming it. */
+    public Invalid {
+      Checks.notNull(errors, "errors");
+      if (errors.isEmpty()) {
+        throw new InvalidInputException("errors", "must name at least one field");
+      }
+      for (int i = 0; i < errors.size(); i++) {
+        Checks.notNull(errors.get(i), "errors[" + i + "]");
+      }
+      errors = List.copyOf(errors);
     }
   }
 }

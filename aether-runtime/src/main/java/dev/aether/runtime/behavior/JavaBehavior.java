@@ -161,6 +161,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
     Effect effect = binding.handler().handle(state, read.value());
     return switch (effect) {
       case Effect.Reject r -> Decision.reject(r.message());
+      case Effect.Invalid i -> Decision.invalidPayload(i.errors());
       case Effect.Persist p -> Decision.emit(toNewEvents(p.events()));
       case null -> throw new IllegalStateException("the handler of " + command.name() + " returned null");
     };

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.aether.runtime.FieldError;
 import dev.aether.support.RecordCodec;
 import java.util.List;
@@ -22,7 +25,9 @@ import java.util.regex.Pattern;
  * and words the error, so that both paths give the same values and errors.
  *
  * <p>Commands and snapshot states are read strictly: unknown fields, missing fields, nulls for primitives,
- * strings for numbers and fractions for integers are refused, each as a {@link FieldError} naming the field.
+ * strings for numbers, numbers or booleans for strings and fractions for integers are refused, each as a
+ * {@link FieldError} naming the field (an explicit {@code null} for a component of a reference type is a
+ * value: the handler gets {@code null}).
  * Events are read tolerantly (unknown fields ignored, missing ones default), so an event stored by an older
  * or newer version of a record still replays. Thread-safe.
  */
@@ -36,6 +41,9 @@ final class PayloadMapper {
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer,
+          CoercionAction.Fail).setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)) // a number is no string either
       .build();
   private final ObjectMapper tolerant = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -32,6 +32,9 @@ class JavaBehaviorTest {
       .command("AddLines", AddLines.class, (s, c) -> c.lines().isEmpty() ? Effect.reject("no lines")
           : Effect.persist(new LinesAdded(c.lines().stream().map(Line::sku).toList(), c.lines().size())))
       .command("Bad", AddLines.class, (s, c) -> Effect.persist(new Unregistered(1)))
+      .command("Wrap", AddLines.class, (s, c) -> c.gift() && c.lines().size() > 1
+          ? Effect.invalid(new FieldError("payload.gift", "only one line can be gift-wrapped"))
+          : Effect.none())
       .event("LinesAdded", LinesAdded.class, (s, e) -> new Cart(e.skus(), s.total() + e.total()))
       .build();
 
@@ -77,13 +80,47 @@ class JavaBehaviorTest {
   }
 
   @Test
+  void invalidEffect_isAnInvalidPayloadDecision_withTheHandlersFieldErrors() {
+    Decision d = decide("Wrap", Map.of("lines", List.of(Map.of("sku", "A", "quantity", 1L),
+        Map.of("sku", "B", "quantity", 1L)), "gift", true));
+    assertThat(d).isInstanceOfSatisfying(Decision.Reject.class, r -> {
+      assertThat(r.reason()).isEqualTo(RejectionReason.INVALID_PAYLOAD);
+      assertThat(r.fieldErrors()).containsExactly(new FieldError("payload.gift", "only one line can be gift-wrapped"));
+    });
+    assertThatThrownBy(Effect::invalid).isInstanceOf(InvalidInputException.class).hasMessageContaining("errors");
+  }
+
+  @Test
+  void aNullEvent_isRefusedNamingItsPosition_notANullPointer() {
+    assertThatThrownBy(() -> Effect.persist((Object) null)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("events[0]");
+    assertThatThrownBy(() -> Effect.persist(new Line("a", 1), null)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("events[1]");
+    assertThatThrownBy(() -> Effect.persist((Object[]) null)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("events");
+  }
+
+  @Test
+  void aNumberOrABooleanForAString_isRefusedNamingTheField() {
+    assertThat(errors(Map.of("lines", List.of(Map.of("sku", 5L, "quantity", 1L)), "gift", true)))
+        .singleElement().satisfies(e -> {
+          assertThat(e.path()).isEqualTo("payload.lines[0].sku");
+          assertThat(e.problem()).contains("String");
+        });
+    assertThat(errors(Map.of("lines", List.of(Map.of("sku", true, "quantity", 1L)), "gift", true)))
+        .extracting(FieldError::path).containsExactly("payload.lines[0].sku");
+    assertThat(errors(Map.of("lines", List.of(Map.of("sku", 1.5, "quantity", 1L)), "gift", true)))
+        .extracting(FieldError::path).containsExactly("payload.lines[0].sku");
+  }
+
+  @Test
   void unknownCommand_isAnUnknownCommandDecision() {
     Decision d = decide("Checkout", Map.of());
     assertThat(d).isInstanceOfSatisfying(Decision.Reject.class, r -> {
       assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_COMMAND);
       assertThat(r.message()).contains("Checkout").contains("AddLines");
     });
-    assertThat(cart.commandNames()).containsExactlyInAnyOrder("AddLines", "Bad");
+    assertThat(cart.commandNames()).containsExactlyInAnyOrder("AddLines", "Bad", "Wrap");
   }
 
   @Test
