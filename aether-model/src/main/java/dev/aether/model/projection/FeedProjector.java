@@ -645,6 +645,8 @@ final class FeedProjector<V> implements RunningProjection<V> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      meters.close();
     }
   }
 

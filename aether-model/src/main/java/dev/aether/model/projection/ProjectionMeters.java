@@ -3,6 +3,7 @@ package dev.aether.model.projection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,22 +21,48 @@ class ProjectionMeters {
   private final Counter failed;
   private final AtomicLong lag = new AtomicLong();
   private final AtomicLong progressPerMille = new AtomicLong(1000);
+  private final MeterRegistry registry;
+  private final List<Gauge> gauges;
 
   private ProjectionMeters() {
     applied = null;
     repeated = null;
     failed = null;
+    registry = null;
+    gauges = List.of();
   }
 
   ProjectionMeters(MeterRegistry registry, String projection) {
+    this.registry = registry;
     applied = counter(registry, projection, "applied");
     repeated = counter(registry, projection, "repeated");
     failed = counter(registry, projection, "failed");
-    Gauge.builder("aether.projection.lag", lag, AtomicLong::get).tag("projection", projection)
-        .description("commits stored and not yet handled").baseUnit("commits").register(registry);
-    Gauge.builder("aether.projection.rebuild.progress", progressPerMille, v -> v.get() / 1000.0)
-        .tag("projection", projection).description("share of the current catch-up or rebuild done")
-        .register(registry);
+    gauges = List.of(
+        gauge(registry, projection, Gauge.builder("aether.projection.lag", lag, AtomicLong::get)
+            .description("commits stored and not yet handled").baseUnit("commits")),
+        gauge(registry, projection, Gauge.builder("aether.projection.rebuild.progress", progressPerMille,
+            v -> v.get() / 1000.0).description("share of the current catch-up or rebuild done")));
+  }
+
+  /**
+   * Registers a projection's gauge in place of one of the same id: the projection of a model loaded again starts
+   * before the one it replaces stops, and a registry answers a registration with the gauge it already has of that
+   * id, which would go on sampling the stopped projection. So whatever the first registration returns is removed,
+   * and the second registers this one.
+   */
+  private static Gauge gauge(MeterRegistry registry, String projection, Gauge.Builder<?> builder) {
+    builder.tag("projection", projection);
+    registry.remove(builder.register(registry));
+    return builder.register(registry);
+  }
+
+  /** Removes this projection's gauges unless another projection of its name replaced them; counters stay. */
+  void close() {
+    for (Gauge gauge : gauges) {
+      if (registry.find(gauge.getId().getName()).tags(gauge.getId().getTags()).gauge() == gauge) {
+        registry.remove(gauge);
+      }
+    }
   }
 
   private static Counter counter(MeterRegistry registry, String projection, String outcome) {
