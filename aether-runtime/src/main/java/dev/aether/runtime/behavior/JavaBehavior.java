@@ -170,14 +170,23 @@ public final class JavaBehavior<S> implements Behavior<S> {
   private List<NewEvent> toNewEvents(List<?> records) {
     List<NewEvent> out = new ArrayList<>(records.size());
     for (Object record : records) {
-      String name = eventNames.get(record.getClass());
-      if (name == null) {
-        throw new IllegalStateException("event class " + record.getClass().getName() + " is not registered;"
-            + " add .event(\"Name\", " + record.getClass().getSimpleName() + ".class, handler)");
-      }
-      out.add(new NewEvent(name, mapper.write(record)));
+      out.add(toNewEvent(record));
     }
     return out;
+  }
+
+  /**
+   * The event an event record is stored as: its registered name and its fields.
+   *
+   * @throws IllegalStateException when the record's class is not registered with {@code .event(...)}
+   */
+  NewEvent toNewEvent(Object record) {
+    String name = eventNames.get(record.getClass());
+    if (name == null) {
+      throw new IllegalStateException("event class " + record.getClass().getName() + " is not registered;"
+          + " add .event(\"Name\", " + record.getClass().getSimpleName() + ".class, handler)");
+    }
+    return new NewEvent(name, mapper.write(record));
   }
 
   private <E> S evolve(EventBinding<S, E> binding, S state, Event event) {

@@ -1,0 +1,305 @@
+package dev.aether.runtime.behavior;
+
+import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.spi.Behavior;
+import dev.aether.runtime.spi.NewEvent;
+import dev.aether.store.InMemoryEventStore;
+import dev.aether.support.Checks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Given / when / then tests of one aggregate's behaviour, without NATS: what Axon's {@code AggregateTestFixture}
+ * and Akka's {@code EventSourcedBehaviorTestKit} offer. Each scenario stores its given events for a fresh actor,
+ * sends the command through a real {@link Runtime} on an {@link InMemoryEventStore} (the same path as in
+ * production: payload mapping, decision, events, idempotency, snapshots), and checks the outcome:
+ *
+ * <pre>{@code
+ * try (BehaviorFixture<Account> account = BehaviorFixture.of(accountBehavior)) {
+ *   account.given(new Opened("Ada"), new Deposited(100))
+ *       .when("Withdraw", Map.of("amount", 30))
+ *       .expectEvents(new Withdrawn(30))
+ *       .expectState(state -> assertEquals(70, state.balance()));
+ *   account.given(new Opened("Ada"))
+ *       .when("Withdraw", Map.of("amount", 30))
+ *       .expectRejected(RejectionReason.BUSINESS_RULE, "insufficient funds")
+ *       .expectNoEvents();
+ * }
+ * }</pre>
+ *
+ * <p>Events, given or expected, are the behaviour's event records (a {@link JavaBehavior}'s registered classes)
+ * or {@link NewEvent}s (any behaviour). A failed expectation throws {@link AssertionError} saying what was
+ * expected and what happened, so it works with any test framework. A fixture runs one runtime: close it after
+ * the tests. Thread-safe as the runtime is; scenarios of one fixture never share an actor.
+ *
+ * @param <S> the behaviour's state type
+ */
+public final class BehaviorFixture<S> implements AutoCloseable {
+
+  private final Behavior<S> behavior;
+  private final InMemoryEventStore store = InMemoryEventStore.create();
+  private final Runtime runtime;
+  private final AtomicLong actors = new AtomicLong();
+
+  private BehaviorFixture(Behavior<S> behavior) {
+    this.behavior = behavior;
+    this.runtime = Runtime.builder().eventStore(store).behavior(behavior).build();
+    runtime.start();
+  }
+
+  /**
+   * A fixture of one behaviour.
+   *
+   * @param behavior the aggregate's behaviour
+   * @param <S> its state type
+   * @return the fixture, running
+   * @throws dev.aether.InvalidInputException naming {@code behavior} when null
+   */
+  public static <S> BehaviorFixture<S> of(Behavior<S> behavior) {
+    return new BehaviorFixture<>(Checks.notNull(behavior, "behavior"));
+  }
+
+  /**
+   * Starts a scenario: a fresh actor whose history is these events, in order (versions 1..n).
+   *
+   * @param events event records of the behaviour, or {@link NewEvent}s; none for a new actor
+   * @return the scenario, ready for {@link Given#when}
+   * @throws dev.aether.InvalidInputException naming {@code events[i]} when one is null or is no event
+   * @throws IllegalStateException when a record's class is not one of the behaviour's events
+   */
+  public Given given(Object... events) {
+    Checks.notNull(events, "events");
+    ActorKey actor = ActorKey.of(behavior.aggregateType(), "fixture-" + actors.incrementAndGet());
+    List<Event> history = new ArrayList<>(events.length);
+    for (int i = 0; i < events.length; i++) {
+      NewEvent event = toNewEvent(Checks.notNull(events[i], "events[" + i + "]"));
+      history.add(Event.builder().eventType(event.eventType()).streamId(actor.streamId()).version(i + 1L)
+          .data(event.data()).commandId("given-" + (i + 1)).build());
+    }
+    if (!history.isEmpty()) {
+      store.append(actor.streamId(), 0, history);
+    }
+    return new Given(actor);
+  }
+
+  /** Stops the fixture's runtime. */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  private NewEvent toNewEvent(Object event) {
+    if (event instanceof NewEvent newEvent) {
+      return newEvent;
+    }
+    if (behavior instanceof JavaBehavior<?> java) {
+      return java.toNewEvent(event);
+    }
+    throw new IllegalStateException("a " + event.getClass().getName() + " is no event of " + behavior
+        + ": give NewEvent.of(type, data) for a behaviour that is not a JavaBehavior");
+  }
+
+  private S stateOf(ActorKey actor) {
+    return behavior.stateFromJson(runtime.createVM(actor).join().getState());
+  }
+
+  /** A scenario's actor, its history stored. */
+  public final class Given {
+
+    private final ActorKey actor;
+
+    private Given(ActorKey actor) {
+      this.actor = actor;
+    }
+
+    /**
+     * Sends a command to the scenario's actor and waits for its outcome.
+     *
+     * @param command the command's name
+     * @param payload its fields, as a client would send them ({@code null}: none)
+     * @return the outcome, to check
+     * @throws dev.aether.InvalidInputException naming the refused field of the message
+     */
+    public Then when(String command, Map<String, ?> payload) {
+      return send(RuntimeMessage.builder(actor.aggregateType(), actor.actorId(), command).payload(payload));
+    }
+
+    /**
+     * Sends a command with this command id (to test what a resend is answered) and waits for its outcome.
+     *
+     * @param command the command's name
+     * @param payload its fields ({@code null}: none)
+     * @param commandId the command id
+     * @return the outcome, to check
+     * @throws dev.aether.InvalidInputException naming the refused field of the message
+     */
+    public Then when(String command, Map<String, ?> payload, String commandId) {
+      return send(RuntimeMessage.builder(actor.aggregateType(), actor.actorId(), command).payload(payload)
+          .commandId(commandId));
+    }
+
+    private Then send(RuntimeMessage.Builder message) {
+      return new Then(this, runtime.sendMessage(message.build()).join());
+    }
+
+    /** @return the actor's state now (after the given events and the commands sent so far) */
+    public S state() {
+      return stateOf(actor);
+    }
+  }
+
+  /** The outcome of one command of a scenario, and its checks; each check returns this, to chain. */
+  public final class Then {
+
+    private final Given given;
+    private final CommandResult result;
+
+    private Then(Given given, CommandResult result) {
+      this.given = given;
+      this.result = result;
+    }
+
+    /** @return the command's outcome */
+    public CommandResult result() {
+      return result;
+    }
+
+    /** @return the events the command stored (none when it was rejected) */
+    public List<NewEvent> events() {
+      return result instanceof Accepted accepted
+          ? accepted.events().stream().map(e -> new NewEvent(e.eventType(), e.data())).toList() : List.of();
+    }
+
+    /**
+     * Checks that the command was accepted and stored exactly these events, in order.
+     *
+     * @param expected event records of the behaviour, or {@link NewEvent}s
+     * @return this
+     * @throws AssertionError when it was rejected or stored other events
+     */
+    public Then expectEvents(Object... expected) {
+      Checks.notNull(expected, "expected");
+      List<NewEvent> wanted = new ArrayList<>(expected.length);
+      for (int i = 0; i < expected.length; i++) {
+        wanted.add(toNewEvent(Checks.notNull(expected[i], "expected[" + i + "]")));
+      }
+      if (!(result instanceof Accepted)) {
+        throw new AssertionError("expected the events " + wanted + ", but the command was " + result);
+      }
+      if (!events().equals(wanted)) {
+        throw new AssertionError("expected the events " + wanted + ", but the command stored " + events());
+      }
+      return this;
+    }
+
+    /**
+     * Checks that the command stored nothing (accepted without events, or rejected).
+     *
+     * @return this
+     * @throws AssertionError when it stored events
+     */
+    public Then expectNoEvents() {
+      if (!events().isEmpty()) {
+        throw new AssertionError("expected no events, but the command stored " + events());
+      }
+      return this;
+    }
+
+    /**
+     * Checks that the command was rejected for this reason.
+     *
+     * @param reason the reason
+     * @return this
+     * @throws AssertionError when it was accepted or rejected for another reason
+     */
+    public Then expectRejected(RejectionReason reason) {
+      if (!(result instanceof Rejected rejected) || rejected.reason() != reason) {
+        throw new AssertionError("expected a rejection " + reason + ", but the command was " + result);
+      }
+      return this;
+    }
+
+    /**
+     * Checks that the command was rejected for this reason, with a message containing {@code messagePart}.
+     *
+     * @param reason the reason
+     * @param messagePart a part of the rejection's message
+     * @return this
+     * @throws AssertionError when it was accepted, or rejected for another reason or with another message
+     */
+    public Then expectRejected(RejectionReason reason, String messagePart) {
+      expectRejected(reason);
+      if (!((Rejected) result).message().contains(messagePart)) {
+        throw new AssertionError("expected a rejection message containing \"" + messagePart + "\", but it was \""
+            + ((Rejected) result).message() + "\"");
+      }
+      return this;
+    }
+
+    /**
+     * Checks that the command's payload was refused naming this field ({@link RejectionReason#INVALID_PAYLOAD}).
+     *
+     * @param path the field's path, such as {@code payload.amount}
+     * @return this
+     * @throws AssertionError when it was not refused for that field
+     */
+    public Then expectFieldError(String path) {
+      expectRejected(RejectionReason.INVALID_PAYLOAD);
+      if (((Rejected) result).fieldErrors().stream().noneMatch(f -> f.path().equals(path))) {
+        throw new AssertionError("expected a field error at " + path + ", but the errors were "
+            + ((Rejected) result).fieldErrors());
+      }
+      return this;
+    }
+
+    /**
+     * Checks the actor's state after the command (as the runtime holds it: rebuilt the same way after a
+     * restart).
+     *
+     * @param check assertions on the state; whatever it throws fails the test
+     * @return this
+     */
+    public Then expectState(Consumer<? super S> check) {
+      check.accept(given.state());
+      return this;
+    }
+
+    /**
+     * Sends the scenario's next command to the same actor.
+     *
+     * @param command the command's name
+     * @param payload its fields ({@code null}: none)
+     * @return the next outcome
+     */
+    public Then andWhen(String command, Map<String, ?> payload) {
+      return given.when(command, payload);
+    }
+
+    /**
+     * Sends the scenario's next command to the same actor with this command id.
+     *
+     * @param command the command's name
+     * @param payload its fields ({@code null}: none)
+     * @param commandId the command id
+     * @return the next outcome
+     */
+    public Then andWhen(String command, Map<String, ?> payload, String commandId) {
+      return given.when(command, payload, commandId);
+    }
+
+    /** @return the actor's state now */
+    public S state() {
+      return given.state();
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.aether.runtime.behavior;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.RejectionReason;
+import dev.aether.runtime.spi.NewEvent;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BehaviorFixtureTest {
+
+  record Account(boolean open, long balance) {}
+
+  record Open() {}
+
+  record Withdraw(long amount) {}
+
+  record Opened() {}
+
+  record Deposited(long amount) {}
+
+  record Withdrawn(long amount) {}
+
+  record Unregistered(int x) {}
+
+  private final BehaviorFixture<Account> account = BehaviorFixture.of(JavaBehavior.builder("Account",
+          Account.class, new Account(false, 0))
+      .command("Open", Open.class, (s, c) -> s.open() ? Effect.reject("already open") : Effect.persist(new Opened()))
+      .command("Withdraw", Withdraw.class, (s, c) -> !s.open() ? Effect.reject("not open")
+          : c.amount() > s.balance() ? Effect.reject("insufficient funds") : Effect.persist(new Withdrawn(c.amount())))
+      .event("Opened", Opened.class, (s, e) -> new Account(true, s.balance()))
+      .event("Deposited", Deposited.class, (s, e) -> new Account(s.open(), s.balance() + e.amount()))
+      .event("Withdrawn", Withdrawn.class, (s, e) -> new Account(s.open(), s.balance() - e.amount()))
+      .build());
+
+  @AfterEach
+  void close() {
+    account.close();
+  }
+
+  @Test
+  void givenEvents_whenACommand_thenItsEventsAndState() {
+    account.given(new Opened(), new Deposited(100))
+        .when("Withdraw", Map.of("amount", 30))
+        .expectEvents(new Withdrawn(30))
+        .expectState(s -> assertThat(s.balance()).isEqualTo(70))
+        .andWhen("Withdraw", Map.of("amount", 70))
+        .expectEvents(NewEvent.of("Withdrawn", Map.of("amount", 70)))
+        .expectState(s -> assertThat(s).isEqualTo(new Account(true, 0)));
+    account.given().when("Open", Map.of()).expectEvents(new Opened());
+  }
+
+  @Test
+  void rejectionsAndFieldErrors_areChecked_andStoreNothing() {
+    account.given(new Opened(), new Deposited(10))
+        .when("Withdraw", Map.of("amount", 30))
+        .expectRejected(RejectionReason.BUSINESS_RULE, "insufficient funds")
+        .expectNoEvents()
+        .expectState(s -> assertThat(s.balance()).isEqualTo(10));
+    account.given(new Opened())
+        .when("Withdraw", Map.of("amount", "thirty"))
+        .expectFieldError("payload.amount");
+    account.given().when("Close", Map.of()).expectRejected(RejectionReason.UNKNOWN_COMMAND);
+  }
+
+  @Test
+  void aResendWithTheSameCommandId_isAnsweredAsADuplicate() {
+    BehaviorFixture<Account>.Then first = account.given(new Opened(), new Deposited(100))
+        .when("Withdraw", Map.of("amount", 30), "w-1");
+    BehaviorFixture<Account>.Then again = first.andWhen("Withdraw", Map.of("amount", 30), "w-1");
+    assertThat(again.result()).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.duplicate()).isTrue());
+    again.expectState(s -> assertThat(s.balance()).isEqualTo(70));
+  }
+
+  @Test
+  void aFailedExpectation_saysWhatWasExpectedAndWhatHappened() {
+    BehaviorFixture<Account>.Then rejected = account.given().when("Withdraw", Map.of("amount", 1));
+    assertThatThrownBy(() -> rejected.expectEvents(new Withdrawn(1))).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Withdrawn").hasMessageContaining("not open");
+    assertThatThrownBy(() -> rejected.expectRejected(RejectionReason.BUSINESS_RULE, "funds"))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("not open");
+    assertThatThrownBy(() -> rejected.expectFieldError("payload.amount")).isInstanceOf(AssertionError.class);
+
+    BehaviorFixture<Account>.Then accepted = account.given(new Opened(), new Deposited(5))
+        .when("Withdraw", Map.of("amount", 5));
+    assertThatThrownBy(() -> accepted.expectEvents(new Withdrawn(4))).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("amount=4").hasMessageContaining("amount=5");
+    assertThatThrownBy(accepted::expectNoEvents).isInstanceOf(AssertionError.class);
+    assertThatThrownBy(() -> accepted.expectRejected(RejectionReason.BUSINESS_RULE))
+        .isInstanceOf(AssertionError.class);
+  }
+
+  @Test
+  void badGivenEvents_areRefusedNamingThem() {
+    assertThatThrownBy(() -> account.given(new Opened(), null)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("events[1]");
+    assertThatThrownBy(() -> account.given(new Unregistered(1))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Unregistered").hasMessageContaining(".event(");
+  }
+
+  record Balance(long balance) {}
+
+  record Deposit(long amount) {}
+
+  /** The module README's example, as written there (with its {@code Account} named {@code Balance} here). */
+  @Test
+  void theReadmeExample() {
+    JavaBehavior<Balance> account = JavaBehavior.builder("Account", Balance.class, new Balance(0))
+        .command("Deposit", Deposit.class, (s, c) -> c.amount() <= 0 ? Effect.reject("amount must be positive")
+            : Effect.persist(new Deposited(c.amount())))
+        .event("Deposited", Deposited.class, (s, e) -> new Balance(s.balance() + e.amount()))
+        .build();
+    try (BehaviorFixture<Balance> fixture = BehaviorFixture.of(account)) {
+      fixture.given(new Deposited(100))
+          .when("Deposit", Map.of("amount", 20))
+          .expectEvents(new Deposited(20))
+          .expectState(s -> assertThat(s.balance()).isEqualTo(120));
+      fixture.given().when("Deposit", Map.of("amount", 0)).expectRejected(RejectionReason.BUSINESS_RULE)
+          .expectNoEvents();
+    }
+  }
+}
