@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aether.InvalidInputException;
 import dev.aether.config.ConfigKeys;
 import dev.aether.event.Event;
+import dev.aether.event.EventMetadata;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
@@ -70,9 +71,14 @@ final class ActorService implements HttpService {
     Duration timeout = timeout(req);
     RuntimeMessage.Builder message = RuntimeMessage.builder(key.aggregateType(), key.actorId(), command)
         .payload(payload).deadline(Instant.now().plus(timeout));
-    withField("Idempotency-Key", () -> message.commandId(commandId));
-    req.headers().first(CORRELATION_ID).ifPresent(id -> withField("X-Correlation-Id", () -> message.correlationId(id)));
-    CommandResult result = send(message.build(), timeout);
+    message.commandId(commandId);
+    req.headers().first(CORRELATION_ID).ifPresent(id -> {
+      if (id.isBlank()) {
+        throw ApiException.badRequest("X-Correlation-Id", "must not be blank (leave the header out instead)");
+      }
+      message.correlationId(id);
+    });
+    CommandResult result = send(build(message), timeout);
     res.header(IDEMPOTENCY_KEY, commandId);
     switch (result) {
       case CommandResult.Accepted accepted -> res.status(200).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
@@ -215,11 +221,20 @@ final class ActorService implements HttpService {
     }
   }
 
-  private static void withField(String field, Runnable set) {
+  /** Builds the message; a refused command id or correlation id is named by its header. */
+  private static RuntimeMessage build(RuntimeMessage.Builder message) {
     try {
-      set.run();
+      return message.build();
     } catch (InvalidInputException e) {
-      throw ApiException.badRequest(field, e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip());
+      String header = switch (e.field()) {
+        case "commandId" -> "Idempotency-Key";
+        case "metadata." + EventMetadata.CORRELATION_ID -> "X-Correlation-Id";
+        default -> null;
+      };
+      if (header == null) {
+        throw e;
+      }
+      throw ApiException.badRequest(header, e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip());
     }
   }
 }

@@ -90,6 +90,18 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void command_blankIdempotencyKeyOrCorrelationId_is400NamingTheHeader() {
+    String id = id();
+    Api.Answer key = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "Idempotency-Key", "");
+    assertThat(key.status()).as(key.toString()).isEqualTo(400);
+    assertThat(key.json().get("fields").get(0).get("field").asText()).isEqualTo("Idempotency-Key");
+    Api.Answer correlation = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "X-Correlation-Id", "");
+    assertThat(correlation.status()).as(correlation.toString()).isEqualTo(400);
+    assertThat(correlation.json().get("fields").get(0).get("field").asText()).isEqualTo("X-Correlation-Id");
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).as("nothing stored").isZero();
+  }
+
+  @Test
   void command_correlationId_reachesTheEvents() {
     String id = id();
     Api.Answer a = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "X-Correlation-Id", "corr-7");
