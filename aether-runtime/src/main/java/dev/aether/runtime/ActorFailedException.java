@@ -10,7 +10,7 @@ import dev.aether.NonTransientAetherException;
  * message names the actor. (A transient cause, the store unreachable, is a
  * {@link dev.aether.TransientAetherException} instead.) Immutable.
  */
-public class ActorFailedException extends NonTransientAetherException {
+public final class ActorFailedException extends NonTransientAetherException {
 
   private final RejectionReason reason;
   private final String problem;
@@ -21,9 +21,14 @@ public class ActorFailedException extends NonTransientAetherException {
    * @param reason why, as a command's rejection would say it; non-transient
    * @param message what failed, naming the actor
    * @param cause the underlying failure, or {@code null}
+   * @throws IllegalArgumentException when the reason is transient (that is a {@link
+   *     dev.aether.TransientAetherException})
    */
   public ActorFailedException(RejectionReason reason, String message, Throwable cause) {
     super(reason + ": " + message, cause);
+    if (reason.isTransient()) {
+      throw new IllegalArgumentException(reason + " is transient: not an ActorFailedException");
+    }
     this.reason = reason;
     this.problem = message;
   }

@@ -70,7 +70,7 @@ final class BatchDecider<S> {
     }
     return switch (decision) {
       case Decision.Reject r -> {
-        if (r.reason() == RejectionReason.BUSINESS_RULE) {
+        if (BatchPlan.restsOnState(r.reason())) {
           plan.stateOutcomes++;
         }
         yield new Outcome.Done(new Rejected(message.commandId(), r.reason(), r.message(), r.fieldErrors()));

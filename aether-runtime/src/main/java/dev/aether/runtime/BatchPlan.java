@@ -27,7 +27,10 @@ final class BatchPlan<S> {
   S state;
   /** The version after the events decided so far. */
   long version;
-  /** Outcomes that rest on the state without an append to fence them: business rejections, no-op acceptances. */
+  /**
+   * Outcomes that rest on the state without an append to fence them: rejections that {@linkplain #restsOnState
+   * rest on the state}, no-op acceptances.
+   */
   int stateOutcomes;
   /** The batch index up to which replies are complete (exclusive). */
   int completed;
@@ -45,6 +48,15 @@ final class BatchPlan<S> {
 
   String commandId(int i) {
     return batch.get(i).message().commandId();
+  }
+
+  /**
+   * Whether a behaviour's rejection rests on the actor's state, so that it must not be answered on a state the
+   * store did not confirm: a business rule, and a refusal of fields, which a handler may decide on the state
+   * too ({@code Effect.invalid}). (An unknown command or a failed behaviour does not.)
+   */
+  static boolean restsOnState(RejectionReason reason) {
+    return reason == RejectionReason.BUSINESS_RULE || reason == RejectionReason.INVALID_PAYLOAD;
   }
 
   /** How many commands will store events when the plan is committed. */

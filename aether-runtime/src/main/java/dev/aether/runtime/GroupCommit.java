@@ -23,24 +23,24 @@ import org.slf4j.LoggerFactory;
  * Has a batch of queued commands of one active actor decided in order ({@link BatchDecider}), stores all their
  * events in one commit and completes each reply after the commit.
  *
- * <p>Each command is decided against the state left by the ones before it; a rejected command does not stop
- * the others. A command id seen before (in the actor's window or earlier in the batch) is answered with its
- * first outcome. On a version conflict the actor catches up from the store and the whole batch is decided
- * again, up to {@code conflictRetries} times; when they are used up, the actor is marked stale, so the next
- * batch catches up before deciding (otherwise, with {@code conflictRetries = 0}, an actor behind another
- * writer would conflict forever). A batch with nothing to store but an outcome that depends on the state (a
- * business rejection, an acceptance without events) checks the store's latest version first, unless it was
- * just caught up, and, when another writer moved the actor, catches up and decides again once, whatever
- * {@code conflictRetries} is: so no such outcome rests on a stale state, and a command id that another writer
- * already applied is answered as a duplicate instead of being decided again on the old state. Under a placement
- * that {@linkplain ActorPlacement#fencesOutcomes() fences outcomes} (a cluster), an actor that has neither
- * written nor fenced since it last read its history fences it instead (which checks freshness too), so that no
- * write another node decided earlier lands after the outcome; and a commit refused at the actor's own version
- * (another node's fence) answers {@link RejectionReason#NOT_OWNER} rather than deciding again. A failed write
- * marks the actor stale, so the next batch catches up first (an unknown outcome may have stored the events;
- * their command ids then make a resent command a duplicate). Before deciding again (after a conflict, a stale
- * freshness check or a partly stored batch) it asks the runtime's placement once more: when the actor's shard
- * moved away meanwhile, the commands not settled yet are answered {@link RejectionReason#NOT_OWNER} instead.
+ * <p>Each command is decided against the state left by the ones before it; a rejected command does not stop the others.
+ * A command id seen before (in the actor's window or earlier in the batch) is answered with its first outcome. On a
+ * version conflict the actor catches up from the store and the whole batch is decided again, up to {@code
+ * conflictRetries} times; when they are used up, the actor is marked stale, so the next batch catches up before
+ * deciding (otherwise, with {@code conflictRetries = 0}, an actor behind another writer would conflict forever). A
+ * batch with nothing to store but an outcome that depends on the state (a business rejection or a refusal of fields, an
+ * acceptance without events) checks the store's latest version first, unless it was just caught up, and, when another
+ * writer moved the actor, catches up and decides again once, whatever {@code conflictRetries} is: so no such outcome
+ * rests on a stale state, and a command id that another writer already applied is answered as a duplicate instead of
+ * being decided again on the old state. Under a placement that {@linkplain ActorPlacement#fencesOutcomes() fences
+ * outcomes} (a cluster), an actor that has neither written nor fenced since it last read its history fences it instead
+ * (which checks freshness too), so that no write another node decided earlier lands after the outcome; and a commit
+ * refused at the actor's own version (another node's fence) answers {@link RejectionReason#NOT_OWNER} rather than
+ * deciding again. A failed write marks the actor stale, so the next batch catches up first (an unknown outcome may have
+ * stored the events; their command ids then make a resent command a duplicate). Before deciding again (after a
+ * conflict, a stale freshness check or a partly stored batch) it asks the runtime's placement once more: when the
+ * actor's shard moved away meanwhile, the commands not settled yet are answered {@link RejectionReason#NOT_OWNER}
+ * instead.
  *
  * <p>The one commit of a batch goes through {@link dev.aether.store.EventStore#appendAsync} and the caller's
  * thread waits for it. When every command of the batch only has its reply relayed ({@link
@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * state without it. Any other non-transient failure of a commit of several commands switches the batch to
  * one commit per command, so the failure stays with the command that causes it. A transient failure (the
  * store unreachable, an unknown outcome) is shared by the commands of the failed commit and by the batch's
- * business rejections: they were decided on a state the store did not confirm (after events of earlier
+ * rejections that rest on the state: they were decided on a state the store did not confirm (after events of earlier
  * commands that were not stored, or on a stale base), so they are not final. So is a failed freshness read.
  *
  * <p>A VM ahead of its store (a conflict or a freshness check reporting a latest version below the VM's:
@@ -536,15 +536,16 @@ final class GroupCommit<S> {
 
   /**
    * Rejects with one shared cause every outcome of the plan not answered yet that rests on its state: the
-   * commands not yet stored, and the business rejections, decided on a state that is now unconfirmed (the
-   * events of earlier commands of the batch that were not stored, or a base the store did not confirm). The
-   * other outcomes stand (a duplicate, a rejection of the payload). Completes every reply.
+   * commands not yet stored, and the rejections that {@linkplain BatchPlan#restsOnState rest on the state},
+   * decided on a state that is now unconfirmed (the events of earlier commands of the batch that were not
+   * stored, or a base the store did not confirm). The other outcomes stand (a duplicate, an unknown command).
+   * Completes every reply.
    */
   private void failPending(BatchPlan<S> plan, RejectionReason reason, String message) {
     for (int i = plan.completed; i < batch.size(); i++) {
       Outcome outcome = plan.outcomes.get(i);
       boolean restsOnState = outcome instanceof Outcome.Pending
-          || outcome instanceof Outcome.Done(Rejected r) && r.reason() == RejectionReason.BUSINESS_RULE;
+          || outcome instanceof Outcome.Done(Rejected r) && BatchPlan.restsOnState(r.reason());
       if (restsOnState) {
         plan.outcomes.set(i, new Outcome.Done(Rejected.of(plan.commandId(i), reason, message)));
       }

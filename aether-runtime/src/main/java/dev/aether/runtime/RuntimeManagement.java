@@ -74,8 +74,8 @@ public interface RuntimeManagement {
    * @return completes with the state and its version; exceptionally with {@link dev.aether.InvalidInputException}
    *     naming {@code key.aggregateType} for an unknown aggregate type, with an {@link IllegalStateException}
    *     once the runtime is closed, or with the read's failure (a {@link dev.aether.TransientAetherException}
-   *     when the store is unavailable, a {@link dev.aether.NonTransientAetherException} when a stored record
-   *     cannot be decoded or the behaviour cannot apply an event), naming the actor
+   *     when the store is unavailable, an {@link ActorFailedException} with the reason its commands get when
+   *     a stored record cannot be decoded or the behaviour cannot apply an event), naming the actor
    */
   CompletableFuture<StoredState> readState(ActorKey key);
 

@@ -64,8 +64,8 @@ public interface VirtualMachine {
    *     VM's, the given and the expected version) when the store holds no event at its version, its version
    *     skips the store's next event, or the store holds another event there; with an
    *     {@link dev.aether.InvalidInputException} naming {@code event.actorId} when the event belongs to another
-   *     actor; with a {@link dev.aether.NonTransientAetherException} when the store's events cannot be decoded
-   *     or the behaviour cannot apply the event, or a {@link dev.aether.TransientAetherException} when the
+   *     actor; with an {@link ActorFailedException} when the store's events cannot be decoded or the
+   *     behaviour cannot apply the event, or a {@link dev.aether.TransientAetherException} when the
    *     store cannot be read. Nothing is applied in these cases.
    */
   CompletableFuture<Boolean> processEvent(Event event);

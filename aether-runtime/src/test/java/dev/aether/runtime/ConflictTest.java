@@ -5,6 +5,8 @@ import static dev.aether.runtime.Fixtures.rejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aether.event.Event;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.store.EventStored;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.StoreUnavailableException;
@@ -41,6 +43,38 @@ class ConflictTest {
     assertThat(r.newVersion()).isEqualTo(3);
     assertThat(store.appendCalls.get() - appendsBefore).isEqualTo(1);
     assertThat(state("c1")).containsEntry("balance", 40L);
+  }
+
+  record Wallet(long balance) {}
+
+  record Spend(long amount) {}
+
+  record Spent(long amount) {}
+
+  record Funded(long amount) {}
+
+  @Test
+  void aFieldRefusalOnAStaleState_isDecidedAgainOnTheLatestStoredState() {
+    // a handler's Effect.invalid may rest on the state, as a business rule does: it is not answered on a state
+    // another writer has moved
+    runtime = Runtime.builder().eventStore(store).behavior(JavaBehavior.builder("Wallet", Wallet.class,
+            new Wallet(0))
+        .command("Spend", Spend.class, (s, c) -> c.amount() > s.balance()
+            ? Effect.invalid(new FieldError("payload.amount", "more than the balance of " + s.balance()))
+            : Effect.persist(new Spent(c.amount())))
+        .event("Spent", Spent.class, (s, e) -> new Wallet(s.balance() - e.amount()))
+        .event("Funded", Funded.class, (s, e) -> new Wallet(s.balance() + e.amount()))
+        .build()).build();
+    runtime.start();
+    store.foreignAppend("Wallet/w1", "Funded", Map.of("amount", 10));
+    assertThat(rejected(runtime.sendMessage(RuntimeMessage.of("Wallet", "w1", "Spend", Map.of("amount", 50))))
+        .reason()).isEqualTo(RejectionReason.INVALID_PAYLOAD); // the VM is active now, at v1
+    store.foreignAppend("Wallet/w1", "Funded", Map.of("amount", 100));
+
+    CommandResult.Accepted r = accepted(runtime.sendMessage(RuntimeMessage.of("Wallet", "w1", "Spend",
+        Map.of("amount", 50))));
+
+    assertThat(r.newVersion()).isEqualTo(3);
   }
 
   @Test

@@ -77,7 +77,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
    * @throws dev.aether.InvalidInputException naming {@code events[i]} when one is null or is no event
    * @throws IllegalStateException when a record's class is not one of the behaviour's events
    */
-  public Given given(Object... events) {
+  public Given<S> given(Object... events) {
     Checks.notNull(events, "events");
     ActorKey actor = ActorKey.of(behavior.aggregateType(), "fixture-" + actors.incrementAndGet());
     List<Event> history = new ArrayList<>(events.length);
@@ -89,7 +89,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
     if (!history.isEmpty()) {
       store.append(actor.streamId(), 0, history);
     }
-    return new Given(actor);
+    return new Given<>(this, actor);
   }
 
   /** Stops the fixture's runtime. */
@@ -113,12 +113,18 @@ public final class BehaviorFixture<S> implements AutoCloseable {
     return behavior.stateFromJson(runtime.createVM(actor).join().getState());
   }
 
-  /** A scenario's actor, its history stored. */
-  public final class Given {
+  /**
+   * A scenario's actor, its history stored.
+   *
+   * @param <S> the behaviour's state type
+   */
+  public static final class Given<S> {
 
+    private final BehaviorFixture<S> fixture;
     private final ActorKey actor;
 
-    private Given(ActorKey actor) {
+    private Given(BehaviorFixture<S> fixture, ActorKey actor) {
+      this.fixture = fixture;
       this.actor = actor;
     }
 
@@ -130,7 +136,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return the outcome, to check
      * @throws dev.aether.InvalidInputException naming the refused field of the message
      */
-    public Then when(String command, Map<String, ?> payload) {
+    public Then<S> when(String command, Map<String, ?> payload) {
       return send(RuntimeMessage.builder(actor.aggregateType(), actor.actorId(), command).payload(payload));
     }
 
@@ -143,28 +149,32 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return the outcome, to check
      * @throws dev.aether.InvalidInputException naming the refused field of the message
      */
-    public Then when(String command, Map<String, ?> payload, String commandId) {
+    public Then<S> when(String command, Map<String, ?> payload, String commandId) {
       return send(RuntimeMessage.builder(actor.aggregateType(), actor.actorId(), command).payload(payload)
           .commandId(commandId));
     }
 
-    private Then send(RuntimeMessage.Builder message) {
-      return new Then(this, runtime.sendMessage(message.build()).join());
+    private Then<S> send(RuntimeMessage.Builder message) {
+      return new Then<>(this, fixture.runtime.sendMessage(message.build()).join());
     }
 
     /** @return the actor's state now (after the given events and the commands sent so far) */
     public S state() {
-      return stateOf(actor);
+      return fixture.stateOf(actor);
     }
   }
 
-  /** The outcome of one command of a scenario, and its checks; each check returns this, to chain. */
-  public final class Then {
+  /**
+   * The outcome of one command of a scenario, and its checks; each check returns this, to chain.
+   *
+   * @param <S> the behaviour's state type
+   */
+  public static final class Then<S> {
 
-    private final Given given;
+    private final Given<S> given;
     private final CommandResult result;
 
-    private Then(Given given, CommandResult result) {
+    private Then(Given<S> given, CommandResult result) {
       this.given = given;
       this.result = result;
     }
@@ -187,11 +197,11 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return this
      * @throws AssertionError when it was rejected or stored other events
      */
-    public Then expectEvents(Object... expected) {
+    public Then<S> expectEvents(Object... expected) {
       Checks.notNull(expected, "expected");
       List<NewEvent> wanted = new ArrayList<>(expected.length);
       for (int i = 0; i < expected.length; i++) {
-        wanted.add(toNewEvent(Checks.notNull(expected[i], "expected[" + i + "]")));
+        wanted.add(given.fixture.toNewEvent(Checks.notNull(expected[i], "expected[" + i + "]")));
       }
       if (!(result instanceof Accepted)) {
         throw new AssertionError("expected the events " + wanted + ", but the command was " + result);
@@ -208,7 +218,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return this
      * @throws AssertionError when it stored events
      */
-    public Then expectNoEvents() {
+    public Then<S> expectNoEvents() {
       if (!events().isEmpty()) {
         throw new AssertionError("expected no events, but the command stored " + events());
       }
@@ -222,7 +232,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return this
      * @throws AssertionError when it was accepted or rejected for another reason
      */
-    public Then expectRejected(RejectionReason reason) {
+    public Then<S> expectRejected(RejectionReason reason) {
       if (!(result instanceof Rejected rejected) || rejected.reason() != reason) {
         throw new AssertionError("expected a rejection " + reason + ", but the command was " + result);
       }
@@ -237,7 +247,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return this
      * @throws AssertionError when it was accepted, or rejected for another reason or with another message
      */
-    public Then expectRejected(RejectionReason reason, String messagePart) {
+    public Then<S> expectRejected(RejectionReason reason, String messagePart) {
       expectRejected(reason);
       if (!((Rejected) result).message().contains(messagePart)) {
         throw new AssertionError("expected a rejection message containing \"" + messagePart + "\", but it was \""
@@ -253,7 +263,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return this
      * @throws AssertionError when it was not refused for that field
      */
-    public Then expectFieldError(String path) {
+    public Then<S> expectFieldError(String path) {
       expectRejected(RejectionReason.INVALID_PAYLOAD);
       if (((Rejected) result).fieldErrors().stream().noneMatch(f -> f.path().equals(path))) {
         throw new AssertionError("expected a field error at " + path + ", but the errors were "
@@ -263,13 +273,13 @@ public final class BehaviorFixture<S> implements AutoCloseable {
     }
 
     /**
-     * Checks the actor's state after the command (as the runtime holds it: rebuilt the same way after a
-     * restart).
+     * Checks the actor's state now: after this command, and after any sent since ({@link #andWhen}), as the
+     * runtime holds it (rebuilt the same way after a restart).
      *
      * @param check assertions on the state; whatever it throws fails the test
      * @return this
      */
-    public Then expectState(Consumer<? super S> check) {
+    public Then<S> expectState(Consumer<? super S> check) {
       check.accept(given.state());
       return this;
     }
@@ -281,7 +291,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @param payload its fields ({@code null}: none)
      * @return the next outcome
      */
-    public Then andWhen(String command, Map<String, ?> payload) {
+    public Then<S> andWhen(String command, Map<String, ?> payload) {
       return given.when(command, payload);
     }
 
@@ -293,11 +303,11 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @param commandId the command id
      * @return the next outcome
      */
-    public Then andWhen(String command, Map<String, ?> payload, String commandId) {
+    public Then<S> andWhen(String command, Map<String, ?> payload, String commandId) {
       return given.when(command, payload, commandId);
     }
 
-    /** @return the actor's state now */
+    /** @return the actor's state now (after this command, and any sent since) */
     public S state() {
       return given.state();
     }

@@ -69,23 +69,23 @@ class BehaviorFixtureTest {
 
   @Test
   void aResendWithTheSameCommandId_isAnsweredAsADuplicate() {
-    BehaviorFixture<Account>.Then first = account.given(new Opened(), new Deposited(100))
+    BehaviorFixture.Then<Account> first = account.given(new Opened(), new Deposited(100))
         .when("Withdraw", Map.of("amount", 30), "w-1");
-    BehaviorFixture<Account>.Then again = first.andWhen("Withdraw", Map.of("amount", 30), "w-1");
+    BehaviorFixture.Then<Account> again = first.andWhen("Withdraw", Map.of("amount", 30), "w-1");
     assertThat(again.result()).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.duplicate()).isTrue());
     again.expectState(s -> assertThat(s.balance()).isEqualTo(70));
   }
 
   @Test
   void aFailedExpectation_saysWhatWasExpectedAndWhatHappened() {
-    BehaviorFixture<Account>.Then rejected = account.given().when("Withdraw", Map.of("amount", 1));
+    BehaviorFixture.Then<Account> rejected = account.given().when("Withdraw", Map.of("amount", 1));
     assertThatThrownBy(() -> rejected.expectEvents(new Withdrawn(1))).isInstanceOf(AssertionError.class)
         .hasMessageContaining("Withdrawn").hasMessageContaining("not open");
     assertThatThrownBy(() -> rejected.expectRejected(RejectionReason.BUSINESS_RULE, "funds"))
         .isInstanceOf(AssertionError.class).hasMessageContaining("not open");
     assertThatThrownBy(() -> rejected.expectFieldError("payload.amount")).isInstanceOf(AssertionError.class);
 
-    BehaviorFixture<Account>.Then accepted = account.given(new Opened(), new Deposited(5))
+    BehaviorFixture.Then<Account> accepted = account.given(new Opened(), new Deposited(5))
         .when("Withdraw", Map.of("amount", 5));
     assertThatThrownBy(() -> accepted.expectEvents(new Withdrawn(4))).isInstanceOf(AssertionError.class)
         .hasMessageContaining("amount=4").hasMessageContaining("amount=5");
