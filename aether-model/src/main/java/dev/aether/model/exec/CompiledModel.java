@@ -150,7 +150,8 @@ public final class CompiledModel {
    * The warnings of loading this model in place of {@code previous}: {@link #warnings()}, and what the change
    * takes away from stored histories: an aggregate no longer declared (id {@code aggregate-removed}: its actors
    * can no longer be reached) and an event no longer declared (id {@code event-removed}: an actor whose history
-   * holds it can be neither activated nor read, {@code BEHAVIOR_FAILED}, until the event is declared again).
+   * holds it fails, {@code BEHAVIOR_FAILED}, whenever that history is replayed past it, until the event is
+   * declared again).
    *
    * @param previous the model running now
    * @return the warnings, this model's own first
@@ -173,7 +174,8 @@ public final class CompiledModel {
         if (event != null && event.name() != null && after.get().event(event.name()).isEmpty()) {
           out.add(new ModelError("event-removed", "aggregates." + before.name() + ".events", "event "
               + event.name() + " is no longer declared: an actor of " + before.name() + " whose history holds it"
-              + " can be neither activated nor read (BEHAVIOR_FAILED) until it is declared again"));
+              + " fails (BEHAVIOR_FAILED) whenever that history is replayed past it (no snapshot fitting this"
+              + " model's state, a rebuild) until it is declared again"));
         }
       }
     }

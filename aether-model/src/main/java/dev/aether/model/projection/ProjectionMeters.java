@@ -16,6 +16,9 @@ class ProjectionMeters {
 
   static final ProjectionMeters NONE = new ProjectionMeters();
 
+  /** Guards replacing and removing gauges, in every registry (rare: a projection's start and close). */
+  private static final Object GAUGES = new Object();
+
   private final Counter applied;
   private final Counter repeated;
   private final Counter failed;
@@ -52,15 +55,19 @@ class ProjectionMeters {
    */
   private static Gauge gauge(MeterRegistry registry, String projection, Gauge.Builder<?> builder) {
     builder.tag("projection", projection);
-    registry.remove(builder.register(registry));
-    return builder.register(registry);
+    synchronized (GAUGES) {
+      registry.remove(builder.register(registry));
+      return builder.register(registry);
+    }
   }
 
   /** Removes this projection's gauges unless another projection of its name replaced them; counters stay. */
   void close() {
-    for (Gauge gauge : gauges) {
-      if (registry.find(gauge.getId().getName()).tags(gauge.getId().getTags()).gauge() == gauge) {
-        registry.remove(gauge);
+    synchronized (GAUGES) { // a registry removes by id: the check and the removal must not straddle a replacement
+      for (Gauge gauge : gauges) {
+        if (registry.find(gauge.getId().getName()).tags(gauge.getId().getTags()).gauge() == gauge) {
+          registry.remove(gauge);
+        }
       }
     }
   }
