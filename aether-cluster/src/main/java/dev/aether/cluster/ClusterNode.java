@@ -492,12 +492,15 @@ public final class ClusterNode implements AutoCloseable {
         joinQuietly(leaseThread, config.leaseInterval().multipliedBy(4));
         joinQuietly(plannerThread, config.warmupTimeout().plusSeconds(1)); // a warm-up in hand ends by its timeout
       }
+      // each step on its own: one that fails (a connection closed under the node) must not keep the others
       if (endpoints != null) {
-        endpoints.freeze(false);
-        endpoints.close(); // answers what it has already taken
+        quietly("stop its endpoints", () -> {
+          endpoints.freeze(false);
+          endpoints.close(); // answers what it has already taken
+        });
       }
       if (detector != null) {
-        detector.close();
+        quietly("stop its failure detector", detector::close);
       }
       if (runtime != null) {
         try {
@@ -506,24 +509,33 @@ public final class ClusterNode implements AutoCloseable {
         } catch (Exception e) {
           LOG.warn("cluster: node {} could not drain its actors: {}", self, e.toString());
         }
-        runtime.close();
+        quietly("close its runtime", runtime::close);
       }
       if (router != null) {
-        router.close();
+        quietly("close its router", router::close);
       }
       if (maps != null) {
-        maps.close();
+        quietly("stop its map watch", maps::close);
       }
       if (membership != null) {
         if (graceful) {
-          leadership.resign();
-          membership.deleteLease();
+          quietly("resign its leadership", leadership::resign);
+          quietly("delete its lease", membership::deleteLease);
         }
-        membership.close();
+        quietly("stop its lease watch", membership::close);
       }
       LOG.info("cluster: node {} {}", self, graceful ? "left" : "stopped without leaving");
     } finally {
       left.complete(null); // whatever failed above: a later close() must not wait forever
+    }
+  }
+
+  /** Runs one step of a stop; a failure is logged and the stop goes on. */
+  private void quietly(String step, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("cluster: node {} could not {}: {}", self, step, e.toString());
     }
   }
 

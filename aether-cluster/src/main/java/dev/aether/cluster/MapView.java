@@ -103,6 +103,9 @@ final class MapView implements AutoCloseable {
    * @throws StoreUnavailableException when the server cannot be reached
    */
   Versioned refresh() {
+    if (closed) {
+      return current;
+    }
     KeyValue open = bucket();
     KeyValueEntry entry = open == null ? null : ClusterKv.readMap(open);
     if (entry != null) {
