@@ -48,6 +48,7 @@ public final class AetherNode implements AutoCloseable {
   private final NodeServices services;
   private final WebServer server;
   private final Deque<AutoCloseable> resources;
+  private volatile boolean closedCleanly;
 
   private AetherNode(NodeConfig config, NodeServices services, WebServer server, Deque<AutoCloseable> resources) {
     this.config = config;
@@ -247,19 +248,33 @@ public final class AetherNode implements AutoCloseable {
   public void close() {
     if (services.markClosed()) {
       LOG.info("Aether node {} stopping", config.nodeId());
-      closeAll(resources);
+      closedCleanly = closeAll(resources);
     }
   }
 
-  private static void closeAll(Deque<AutoCloseable> resources) {
+  /**
+   * Whether {@link #close()} stopped every part without a failure (each failure is logged as a WARN); false
+   * before it was closed.
+   *
+   * @return whether the node closed cleanly
+   */
+  public boolean closedCleanly() {
+    return closedCleanly;
+  }
+
+  /** Closes each resource, in order, whatever the others do; @return whether none of them failed */
+  private static boolean closeAll(Deque<AutoCloseable> resources) {
+    boolean clean = true;
     while (!resources.isEmpty()) {
       AutoCloseable resource = resources.pop();
       try {
         resource.close();
       } catch (Exception e) {
         LOG.warn("while stopping the node: {}", message(e));
+        clean = false;
       }
     }
+    return clean;
   }
 
   static String message(Throwable e) {

@@ -61,7 +61,7 @@ final class ErrorTable {
       case ActorFailedException failed -> {
         // the actor cannot be read (a behaviour that cannot apply its history, an undecodable record): the
         // same answer as a command to it gets, not a bug of the node
-        LOG.warn("cannot read an actor: {}", failed.getMessage());
+        LOG.debug("cannot read an actor: {}", failed.getMessage()); // each command to it says so too
         yield new ApiException(status(failed.reason()), failed.reason().name(), failed.problem());
       }
       case InvalidInputException invalid -> new ApiException(400, "INVALID_INPUT", invalid.getMessage(),

@@ -33,6 +33,7 @@ final class HttpApi {
         .host(config.httpHost())
         .port(config.httpPort())
         .shutdownGracePeriod(Duration.ofSeconds(5))
+        .shutdownHook(false) // the node stops it, first of all, when it closes (AetherNode.close)
         // An HTTP/2 answer is several writes (HEADERS, DATA frames): with Nagle's algorithm on (Helidon's default)
         // the second waits for the client's delayed ACK, about 40 ms on Linux, per answer.
         .connectionOptions(socket -> socket.tcpNoDelay(true))
@@ -48,12 +49,10 @@ final class HttpApi {
    */
   private static DirectHandler.TransportResponse unreadable(DirectHandler.TransportRequest req,
       DirectHandler.EventType type, Status status, ServerResponseHeaders headers, String message) {
-    ApiException refused = pathProblem(req.path()).orElseGet(() -> {
-      String why = message == null || message.isBlank()
-          ? "the request cannot be read (its request line or headers are malformed or too large)" : message;
-      return new ApiException(status.code(), "INVALID_INPUT", "request: " + why,
-          List.of(new ApiException.Field("request", why)));
-    });
+    // Helidon's own message is not echoed: for some failures it is an exception's text, not meant for clients
+    String why = "the request cannot be read (its request line or headers are malformed or too large)";
+    ApiException refused = pathProblem(req.path()).orElseGet(() -> new ApiException(status.code(), "INVALID_INPUT",
+        "request: " + why, List.of(new ApiException.Field("request", why))));
     return DirectHandler.TransportResponse.builder().status(status).headers(headers)
         .header(HeaderNames.CONTENT_TYPE, "application/json").keepAlive(false).entity(Json.bytes(error(refused)))
         .build();

@@ -77,8 +77,9 @@ final class ModelService implements HttpService {
     } catch (InvalidModelException e) {
       throw invalid(e);
     }
-    warnings.forEach(w -> LOG.warn("model {} {}: {} at {}: {}", compiled.model().name(), compiled.model().version(),
-        w.id(), w.path(), w.message()));
+    warnings.stream().filter(w -> !compiled.warnings().contains(w)) // the runtime logs the model's own at load
+        .forEach(w -> LOG.warn("model {} {}: {} at {}: {}", compiled.model().name(), compiled.model().version(),
+            w.id(), w.path(), w.message()));
     Json.send(res, 200, describe(compiled.model(), warnings));
   }
 

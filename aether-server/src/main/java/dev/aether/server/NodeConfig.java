@@ -67,8 +67,6 @@ public final class NodeConfig {
    */
   public static final String CLUSTER_SETTING = "cluster.";
 
-  static final String CLUSTER_PREFIX = "aether.cluster.";
-
   /** Every key, in the order of the documented table. */
   public static final List<String> KEYS = List.of(MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
       NATS_CREDS_FILE, NATS_TLS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
@@ -352,7 +350,7 @@ public final class NodeConfig {
       if (name.equals("node-id")) {
         throw new IllegalArgumentException("is set by the key node-id");
       }
-      clusterSettings.put(CLUSTER_PREFIX + name, Objects.requireNonNull(value, name));
+      clusterSettings.put(ClusterConfig.PREFIX + name, Objects.requireNonNull(value, name));
       return this;
     }
 
@@ -543,7 +541,7 @@ public final class NodeConfig {
       }
       if (!cluster && !clusterSettings.isEmpty()) {
         throw new IllegalArgumentException("cluster: the settings " + clusterSettings.keySet().stream()
-            .map(k -> CLUSTER_SETTING + k.substring(CLUSTER_PREFIX.length())).toList()
+            .map(k -> CLUSTER_SETTING + k.substring(ClusterConfig.PREFIX.length())).toList()
             + " apply to a cluster node only: set cluster=true (cluster.enabled in a file's cluster map)");
       }
       if (store == StoreKind.MEMORY && natsUrl != null) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +28,9 @@ import java.util.function.Consumer;
 final class NodeConfigReader {
 
   private record Value(String text, String source) {}
+
+  /** The keys whose value is a list: in a file, a YAML list or comma-separated text. */
+  private static final Set<String> LIST_KEYS = Set.of(NodeConfig.CLUSTER_SETTING + "remember-actors");
 
   /** A file's {@code cluster.enabled}: the key {@code cluster} written inside a {@code cluster:} map. */
   private static final String CLUSTER_ENABLED = NodeConfig.CLUSTER + ".enabled";
@@ -221,10 +225,8 @@ final class NodeConfigReader {
       } else if (!known(key)) {
         throw new InvalidConfigException(key, "unknown key (known: " + String.join(", ", NodeConfig.KEYS)
             + ", runtime.<name>, cluster.<name>)", path.toString());
-      } else if (e.getValue().isArray() && scalars(e.getValue())) {
-        List<String> items = new ArrayList<>();
-        e.getValue().forEach(item -> items.add(item.asText()));
-        out.put(key, String.join(",", items)); // a list, as cluster.remember-actors: [Account, Order]
+      } else if (e.getValue().isArray() && LIST_KEYS.contains(key)) {
+        out.put(key, list(key, e.getValue(), path));
       } else if (e.getValue().isContainerNode() || e.getValue().isNull()) {
         throw new InvalidConfigException(key, "must be a single value", path.toString());
       } else {
@@ -238,13 +240,17 @@ final class NodeConfigReader {
         || key.startsWith(NodeConfig.CLUSTER_SETTING);
   }
 
-  private static boolean scalars(JsonNode array) {
+  /** A list key's YAML list as the comma-separated text the key also takes ({@code [Account, Order]}). */
+  private static String list(String key, JsonNode array, Path path) {
+    List<String> items = new ArrayList<>();
     for (JsonNode item : array) {
-      if (!item.isValueNode() || item.isNull()) {
-        return false;
+      if (!item.isValueNode() || item.isNull() || item.asText().contains(",")) {
+        throw new InvalidConfigException(key, "each item of the list must be a single value without a comma",
+            path.toString());
       }
+      items.add(item.asText());
     }
-    return true;
+    return String.join(",", items);
   }
 
   private static String firstLine(String message) {

@@ -121,6 +121,10 @@ class NodeConfigTest {
         .isEqualTo("cluster.bogus");
     assertThat(refused(Optional.empty(), Map.of(), Map.of("cluster", "true", "cluster.node-id", "n2")).key())
         .as("the node's own key is node-id").isEqualTo("cluster.node-id");
+    assertThat(refused(Optional.of(file("http: {port: [1, 2]}\n")), Map.of(), Map.of()).key())
+        .as("a list for a key that takes one value").isEqualTo("http.port");
+    assertThat(refused(Optional.of(file("cluster: {enabled: true, remember-actors: [\"A,B\"]}\n")), Map.of(),
+        Map.of()).key()).as("an item holding the separator").isEqualTo("cluster.remember-actors");
     InvalidConfigException alone = refused(Optional.empty(), Map.of(), Map.of("cluster.dead-after", "3s"));
     assertThat(alone.key()).isEqualTo("cluster");
     assertThat(alone.getMessage()).contains("cluster.dead-after").contains("cluster=true");

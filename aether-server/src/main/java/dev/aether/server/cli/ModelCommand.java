@@ -57,7 +57,8 @@ final class ModelCommand implements Callable<Integer> {
         compiled = CompiledModel.load(file);
       } catch (InvalidModelException e) {
         for (ModelError error : e.errors()) {
-          console.error(file + ": " + error);
+          // one line each, as --help says: a YAML parser's message spans several (the line, a caret under it)
+          console.error(file + ": " + error.toString().strip().replaceAll("\\s*\\R\\s*", " | "));
         }
         console.error(file + ": invalid model (" + e.errors().size() + " problem"
             + (e.errors().size() == 1 ? ")" : "s)"));

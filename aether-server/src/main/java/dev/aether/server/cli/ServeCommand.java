@@ -26,13 +26,13 @@ import picocli.CommandLine.Spec;
  * {@code aether serve}: starts a node ({@link AetherNode}) from the configuration file, the {@code AETHER_*}
  * environment and the flags (flags &gt; environment &gt; file &gt; defaults), prints its URL and a first
  * {@code curl}, and runs until SIGTERM or SIGINT, which close it gracefully. Exit codes: 0 stopped normally,
- * 2 a configuration or usage error (one line naming the key), 1 the node failed to start or run.
+ * 2 a configuration or usage error (one line naming the key), 1 the node failed to start, run or stop cleanly.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Start an Aether node: the HTTP API on the embedded nats-server (default), a NATS server "
         + "(--nats) or memory (--store memory).",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped normally (SIGTERM/SIGINT)", "1:the node failed to start or run",
+    exitCodeList = {"0:stopped normally (SIGTERM/SIGINT)", "1:the node failed to start, run or stop cleanly (logged)",
         "2:configuration or usage error (the message names the key)"},
     footer = {"%nEvery key can also come from --config FILE (YAML) or AETHER_<KEY> (AETHER_HTTP_PORT, "
         + "AETHER_NATS_URL, ...); see aether-server/README.md."})
@@ -131,9 +131,11 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
       out.flush();
       err.flush();
-      // a JVM stopped by a signal exits with 128 + the signal (130, 143) once its hooks ran; the node stopped
-      // cleanly, which this command reports as 0, as service managers (systemd, Docker) read it
-      java.lang.Runtime.getRuntime().halt(OK);
+      // A JVM stopped by a signal exits with 128 + the signal (130, 143) once its hooks ran. This command says
+      // how the node stopped instead, as service managers (systemd, Docker) read it: 0 when every part closed
+      // cleanly, 1 when one failed (logged). The node has stopped its HTTP server itself (Helidon's own hook
+      // is off), so nothing of it is cut short; only this command calls System.exit in this process.
+      java.lang.Runtime.getRuntime().halt(node.closedCleanly() ? OK : FAILED);
     }, "aether-serve-shutdown");
     if (stop == null) {
       java.lang.Runtime.getRuntime().addShutdownHook(hook);

@@ -238,6 +238,16 @@ class AetherCliTest {
   }
 
   @Test
+  void modelValidate_notYaml_oneErrorLinePerProblem() throws IOException {
+    Path file = dir.resolve("not-yaml.yaml");
+    Files.writeString(file, "name: bank\naggregates: [\n  - {name: Account\n");
+    CliRun run = CliRun.of("model", "validate", file.toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err().lines()).as(run.err()).hasSize(2).allMatch(l -> l.startsWith("error: " + file + ": "))
+        .first().asString().contains("[parse-error]");
+  }
+
+  @Test
   void modelValidate_noSuchFile_exit2() {
     Path missing = dir.resolve("missing.yaml");
     CliRun run = CliRun.of("model", "validate", missing.toString());
