@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The node's HTTP server: Helidon SE 4 (a virtual thread per request; HTTP/1.1 and HTTP/2 on one port, h2c
@@ -95,9 +96,22 @@ final class HttpApi {
     for (Mount mount : mounts(node)) {
       routing.register(mount.prefix(), mount.service());
     }
-    routing.any((req, res) -> Json.send(res, 404, error(new ApiException(404, "NOT_FOUND",
-            "no route " + req.prologue().method().text() + " " + req.path().path()))))
+    AllowedMethods allowed = AllowedMethods.fromOpenApi();
+    routing.any((req, res) -> noRoute(allowed, req, res))
         .error(Throwable.class, HttpApi::fail);
+  }
+
+  /** No route took the request: 405 with {@code Allow} when its path is a route of other methods, else 404. */
+  private static void noRoute(AllowedMethods allowed, ServerRequest req, ServerResponse res) {
+    String method = req.prologue().method().text();
+    Set<String> methods = allowed.of(req.path().absolute().rawPath());
+    if (methods.isEmpty() || methods.contains(method)) {
+      Json.send(res, 404, error(new ApiException(404, "NOT_FOUND", "no route " + method + " " + req.path().path())));
+      return;
+    }
+    res.header(HeaderNames.ALLOW, String.join(", ", methods));
+    Json.send(res, 405, error(new ApiException(405, "METHOD_NOT_ALLOWED", method + " is not a method of "
+        + req.path().path() + " (it takes " + String.join(", ", methods) + ")")));
   }
 
   private static void fail(ServerRequest req, ServerResponse res, Throwable e) {

@@ -59,6 +59,22 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
         .contains("\"field\":\"request\"");
   }
 
+  @Test
+  void aRouteAskedWithAnotherMethod_is405WithAllow_andAPathOfNoRoute404() {
+    Api.Answer delete = api.send(api.request("/v1/actors/Account/acc-1").DELETE());
+    assertThat(delete.status()).isEqualTo(405);
+    assertThat(delete.header("Allow")).contains("GET");
+    assertThat(delete.json().get("error").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+    Api.Answer postModel = api.post("/v1/model", "{}");
+    assertThat(postModel.status()).isEqualTo(405);
+    assertThat(postModel.header("Allow")).contains("GET, PUT");
+    Api.Answer getCommand = api.get("/v1/actors/Account/eu%2F1/commands/Open");
+    assertThat(getCommand.status()).isEqualTo(405);
+    assertThat(getCommand.header("Allow")).contains("POST");
+    assertThat(api.get("/v1/nothing/here").status()).isEqualTo(404);
+    assertThat(api.get("/v1/nothing/here").json().get("error").asText()).isEqualTo("NOT_FOUND");
+  }
+
   private String rawExchange(String request) throws IOException {
     URI uri = api.uri("/");
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
