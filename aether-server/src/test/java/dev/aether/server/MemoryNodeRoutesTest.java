@@ -75,6 +75,18 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(api.get("/v1/nothing/here").json().get("error").asText()).isEqualTo("NOT_FOUND");
   }
 
+  @Test
+  void anUnknownQueryParameter_is400NamingIt() {
+    String id = id();
+    open(id, 1);
+    Api.Answer typo = api.get("/v1/actors/Account/" + id + "/events?frm=2");
+    assertThat(typo.status()).isEqualTo(400);
+    assertThat(typo.json().get("fields").get(0).get("field").asText()).isEqualTo("frm");
+    assertThat(typo.json().get("message").asText()).contains("from, limit");
+    assertThat(api.get("/v1/actors/Account/" + id + "/events?from=2&limit=1").json().get("events")).hasSize(1);
+    assertThat(api.get("/v1/actors/Account/" + id + "/events/stream?form=1").status()).isEqualTo(400);
+  }
+
   private String rawExchange(String request) throws IOException {
     URI uri = api.uri("/");
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
