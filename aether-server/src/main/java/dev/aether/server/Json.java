@@ -1,6 +1,8 @@
 package dev.aether.server;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -17,6 +19,8 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -139,11 +143,17 @@ final class Json {
     PayloadLimits limits = PayloadLimits.current();
     ObjectMapper mapper = reader(limits);
     Object value;
-    try {
-      value = mapper.readValue(body, Object.class);
-    } catch (StreamConstraintsException e) {
-      throw ApiException.badRequest(field, "exceeds the payload limits (depth " + limits.maxDepth()
-          + ", string length " + limits.maxStringLength() + ")");
+    try (JsonParser parser = mapper.createParser(body)) {
+      try {
+        value = mapper.readValue(parser, Object.class);
+      } catch (StreamConstraintsException e) {
+        // named where the reader stopped, as the Java API names it: the string (payload.lines[2].sku), or the
+        // top field a too deep value sits in (payload.lines)
+        boolean tooDeep = String.valueOf(e.getOriginalMessage()).contains("depth");
+        throw ApiException.badRequest(path(field, parser.getParsingContext(), tooDeep ? 1 : Integer.MAX_VALUE),
+            "exceeds the payload limits (depth " + limits.maxDepth() + ", string length " + limits.maxStringLength()
+                + ")");
+      }
     } catch (IOException e) {
       throw new ApiException(400, "INVALID_JSON", field + " is not valid JSON: " + firstLine(e),
           List.of(new ApiException.Field(field, "not valid JSON")));
@@ -152,6 +162,26 @@ final class Json {
       throw ApiException.badRequest(field, "must be a JSON object");
     }
     return (Map<String, Object>) map;
+  }
+
+  /**
+   * The path of the value a parser is in, below {@code root} ({@code payload.lines[2].sku}), cut after
+   * {@code depth} steps.
+   */
+  private static String path(String root, JsonStreamContext context, int depth) {
+    Deque<String> steps = new ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        steps.push("." + c.getCurrentName());
+      } else if (c.inArray()) {
+        steps.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+      }
+    }
+    StringBuilder path = new StringBuilder(root);
+    for (int i = 0; i < depth && !steps.isEmpty(); i++) {
+      path.append(steps.pop());
+    }
+    return path.toString();
   }
 
   private static String firstLine(IOException e) {

@@ -87,7 +87,8 @@ class AuthAndLimitsTest {
     String deep = "{\"owner\":" + "[".repeat(300) + "]".repeat(300) + "}";
     Api.Answer a = right.command("Account", "a", "Open", deep);
     assertThat(a.status()).isEqualTo(400);
-    assertThat(a.json().get("fields").get(0).get("field").asText()).isEqualTo("payload");
+    assertThat(a.json().get("fields").get(0).get("field").asText()).as("the top field it sits in")
+        .isEqualTo("payload.owner");
     assertThat(a.body()).doesNotContain("at dev.").doesNotContain("Exception");
   }
 }

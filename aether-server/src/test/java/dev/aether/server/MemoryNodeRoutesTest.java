@@ -87,6 +87,15 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(api.get("/v1/actors/Account/" + id + "/events/stream?form=1").status()).isEqualTo(400);
   }
 
+  @Test
+  void aStringLongerThanTheCoreLimit_400_namingItsField() {
+    String tooLong = "{\"owner\": \"Ada\", \"notes\": [\"short\", \"" + "x".repeat(300_000) + "\"]}";
+    Api.Answer a = api.command("Account", "a", "Open", tooLong);
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.json().get("fields").get(0).get("field").asText()).isEqualTo("payload.notes[1]");
+    assertThat(a.json().get("message").asText()).contains("string length");
+  }
+
   private String rawExchange(String request) throws IOException {
     URI uri = api.uri("/");
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
