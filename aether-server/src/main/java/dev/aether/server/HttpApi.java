@@ -23,7 +23,8 @@ import java.util.Set;
  * The node's HTTP server: Helidon SE 4 (a virtual thread per request; HTTP/1.1 and HTTP/2 on one port, h2c
  * upgrade or prior knowledge, with {@code helidon-webserver-http2} on the class path), one service per resource,
  * the bearer token filter, and one error handler that writes every failure through {@link ErrorTable} as JSON. A
- * route that does not exist is {@code 404 NOT_FOUND} in the same JSON form.
+ * route that does not exist is {@code 404 NOT_FOUND} in the same JSON form, a route asked with another method
+ * {@code 405 METHOD_NOT_ALLOWED} with {@code Allow}, and a request Helidon cannot read {@code 400 INVALID_INPUT}.
  */
 final class HttpApi {
 
