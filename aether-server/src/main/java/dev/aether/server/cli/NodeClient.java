@@ -132,15 +132,7 @@ final class NodeClient {
 
   /** Whether no connection was made (refused, or none in time), so the request never left this process. */
   static boolean neverConnected(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return true;
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException) {
-        return true;
-      }
-    }
-    return false;
+    return e instanceof HttpConnectTimeoutException || refused(e);
   }
 
   /** A short cause for people: "connection refused", "connect timed out after 5s", else the JDK's text. */
@@ -151,13 +143,23 @@ final class NodeClient {
     if (e instanceof HttpTimeoutException) {
       return "no answer in time";
     }
+    if (refused(e)) {
+      return "connection refused";
+    }
     Throwable t = e;
     while (t.getCause() != null && t.getMessage() == null) {
       t = t.getCause();
     }
-    if (e instanceof ConnectException || t instanceof ConnectException) {
-      return "connection refused";
-    }
     return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+
+  /** Whether the connection was refused: a {@link ConnectException} anywhere in the causes. */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 }
