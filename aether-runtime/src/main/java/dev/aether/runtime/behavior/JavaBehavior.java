@@ -176,12 +176,16 @@ public final class JavaBehavior<S> implements Behavior<S> {
   }
 
   /**
-   * The event an event record is stored as: its registered name and its fields.
+   * The event an event record is stored as: its registered name and its fields, as a handler's
+   * {@code Effect.persist(record)} stores it (test fixtures use it to write a given history). Thread-safe.
    *
+   * @param record an instance of a class registered with {@code .event(...)}
+   * @return the event's type and data
+   * @throws dev.aether.InvalidInputException naming {@code record} when null
    * @throws IllegalStateException when the record's class is not registered with {@code .event(...)}
    */
-  NewEvent toNewEvent(Object record) {
-    String name = eventNames.get(record.getClass());
+  public NewEvent toNewEvent(Object record) {
+    String name = eventNames.get(Checks.notNull(record, "record").getClass());
     if (name == null) {
       throw new IllegalStateException("event class " + record.getClass().getName() + " is not registered;"
           + " add .event(\"Name\", " + record.getClass().getSimpleName() + ".class, handler)");

@@ -51,6 +51,16 @@ class JavaBehaviorTest {
   }
 
   @Test
+  void toNewEvent_givesAnEventRecordsNameAndFields_andRefusesWhatIsNoRegisteredEvent() {
+    assertThat(cart.toNewEvent(new LinesAdded(List.of("A"), 3)))
+        .isEqualTo(NewEvent.of("LinesAdded", Map.of("skus", List.of("A"), "total", 3L)));
+    assertThatThrownBy(() -> cart.toNewEvent(new Unregistered(1)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("Unregistered");
+    assertThatThrownBy(() -> cart.toNewEvent(null))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("record");
+  }
+
+  @Test
   void command_isMappedToItsRecord_andEventsToData() {
     Decision d = decide("AddLines", Map.of("lines", List.of(Map.of("sku", "A", "quantity", 2L)), "gift", true));
 

@@ -1,4 +1,4 @@
-package dev.aether.runtime.behavior;
+package dev.aether.testkit.behavior;
 
 import dev.aether.event.Event;
 import dev.aether.runtime.ActorKey;
@@ -8,6 +8,7 @@ import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.runtime.spi.Behavior;
 import dev.aether.runtime.spi.NewEvent;
 import dev.aether.store.InMemoryEventStore;

@@ -1,4 +1,4 @@
-package dev.aether.runtime.behavior;
+package dev.aether.testkit.behavior;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aether.InvalidInputException;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.RejectionReason;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.runtime.spi.NewEvent;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
