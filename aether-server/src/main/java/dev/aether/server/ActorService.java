@@ -149,7 +149,6 @@ final class ActorService implements HttpService {
     }
     ActorKey key = key(path.get());
     requireKnownType(key.aggregateType());
-    onlyParameters(req, "from", "limit");
     long from = number(req, "from", 1, 1, Long.MAX_VALUE);
     int limit = (int) number(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     List<Event> events = EventPages.page(node.store(), key.streamId(), from, limit);
@@ -162,21 +161,6 @@ final class ActorService implements HttpService {
     }
     out.put("next", next);
     Json.send(res, 200, out);
-  }
-
-  /**
-   * Refuses a query parameter the route does not take (a typo such as {@code ?frm=2} would otherwise be
-   * ignored silently).
-   *
-   * @throws ApiException (400) naming the parameter and the known ones
-   */
-  static void onlyParameters(ServerRequest req, String... known) {
-    for (String name : req.query().names()) {
-      if (!List.of(known).contains(name)) {
-        throw ApiException.badRequest(name, "unknown query parameter (this route takes "
-            + (known.length == 0 ? "none" : String.join(", ", known)) + ")");
-      }
-    }
   }
 
   static long number(ServerRequest req, String name, long fallback, long min, long max) {

@@ -52,7 +52,6 @@ final class EventStreamService implements HttpService {
     }
     ActorKey key = ActorService.key(path.get());
     actors.requireKnownType(key.aggregateType());
-    ActorService.onlyParameters(req, "from");
     long next = req.headers().first(LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
         .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));
     StreamSignals signals = node.signals();

@@ -94,18 +94,36 @@ final class HttpApi {
   static void routing(HttpRouting.Builder routing, NodeConfig config, NodeServices node) {
     config.authToken().ifPresent(token -> routing.addFilter(
         (chain, req, res) -> authenticate(token.getBytes(StandardCharsets.UTF_8), chain, req, res)));
+    ApiRoutes routes = ApiRoutes.fromOpenApi();
+    routing.addFilter((chain, req, res) -> refuseUnknownQuery(routes, chain, req, res));
     for (Mount mount : mounts(node)) {
       routing.register(mount.prefix(), mount.service());
     }
-    AllowedMethods allowed = AllowedMethods.fromOpenApi();
-    routing.any((req, res) -> noRoute(allowed, req, res))
+    routing.any((req, res) -> noRoute(routes, req, res))
         .error(Throwable.class, HttpApi::fail);
   }
 
+  /** A query parameter the operation does not take is refused (400 naming it) before the route runs. */
+  private static void refuseUnknownQuery(ApiRoutes routes, FilterChain chain, RoutingRequest req,
+      RoutingResponse res) {
+    Set<String> names = req.query().names();
+    if (!names.isEmpty()) {
+      Optional<Set<String>> known = routes.queryParameters(req.prologue().method().text(),
+          req.path().absolute().rawPath());
+      Optional<String> unknown = known.flatMap(k -> names.stream().filter(n -> !k.contains(n)).sorted().findFirst());
+      if (unknown.isPresent()) {
+        Json.send(res, 400, error(ApiException.badRequest(unknown.get(), "unknown query parameter (this route takes "
+            + (known.get().isEmpty() ? "none" : String.join(", ", known.get())) + ")")));
+        return;
+      }
+    }
+    chain.proceed();
+  }
+
   /** No route took the request: 405 with {@code Allow} when its path is a route of other methods, else 404. */
-  private static void noRoute(AllowedMethods allowed, ServerRequest req, ServerResponse res) {
+  private static void noRoute(ApiRoutes routes, ServerRequest req, ServerResponse res) {
     String method = req.prologue().method().text();
-    Set<String> methods = allowed.of(req.path().absolute().rawPath());
+    Set<String> methods = routes.methods(req.path().absolute().rawPath());
     if (methods.isEmpty() || methods.contains(method)) {
       Json.send(res, 404, error(new ApiException(404, "NOT_FOUND", "no route " + method + " " + req.path().path())));
       return;

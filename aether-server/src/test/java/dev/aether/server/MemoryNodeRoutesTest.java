@@ -88,6 +88,25 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void anUnknownQueryParameter_isRefusedOnEveryRoute_beforeTheCommandIsSent() {
+    String id = id();
+    open(id, 1);
+    long version = api.get("/v1/actors/Account/" + id).json().get("version").asLong();
+    Api.Answer command = api.post("/v1/actors/Account/" + id + "/commands/Deposit?dryRun=true", "{\"amount\": 5}");
+    assertThat(command.status()).isEqualTo(400);
+    assertThat(command.json().get("fields").get(0).get("field").asText()).isEqualTo("dryRun");
+    assertThat(command.json().get("message").asText()).contains("takes none");
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).isEqualTo(version);
+    for (String path : List.of("/v1/actors/Account/" + id + "?v=2", "/v1/model?format=yaml", "/v1/cluster?x",
+        "/health/ready?verbose=1", "/metrics?name=x")) {
+      Api.Answer answer = api.get(path);
+      assertThat(answer.status()).as(path).isEqualTo(400);
+      assertThat(answer.json().get("error").asText()).as(path).isEqualTo("INVALID_INPUT");
+    }
+    assertThat(api.get("/v1/nothing?x=1").status()).isEqualTo(404);
+  }
+
+  @Test
   void aStringLongerThanTheCoreLimit_400_namingItsField() {
     String tooLong = "{\"owner\": \"Ada\", \"notes\": [\"short\", \"" + "x".repeat(300_000) + "\"]}";
     Api.Answer a = api.command("Account", "a", "Open", tooLong);

@@ -1,0 +1,109 @@
+package dev.aether.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The routes of the API as the OpenAPI document ({@link OpenApiService}) declares them, which a test keeps
+ * equal to the routes the services register: the methods each path takes (a request for a route with another
+ * method is answered {@code 405} with an {@code Allow} header instead of {@code 404}) and the query parameters
+ * each operation takes (any other is refused, so a typo such as {@code ?frm=2} is not ignored silently). A path
+ * template's parameter matches one encoded segment (an id holding {@code %2F} stays one). Immutable;
+ * thread-safe.
+ */
+final class ApiRoutes {
+
+  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+
+  /** One path: its pattern and, per method (upper case), the query parameters the operation takes. */
+  private record Route(Pattern path, Map<String, Set<String>> queryByMethod) {}
+
+  private final List<Route> routes;
+
+  private ApiRoutes(List<Route> routes) {
+    this.routes = List.copyOf(routes);
+  }
+
+  /** The routes of the module's OpenAPI document. */
+  static ApiRoutes fromOpenApi() {
+    JsonNode paths;
+    try {
+      paths = Json.MAPPER.readTree(OpenApiService.load()).path("paths");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Route> routes = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> path = it.next();
+      Map<String, Set<String>> queryByMethod = new HashMap<>();
+      path.getValue().fields().forEachRemaining(operation -> {
+        if (METHODS.contains(operation.getKey())) {
+          Set<String> query = new LinkedHashSet<>();
+          for (JsonNode parameter : operation.getValue().path("parameters")) {
+            if (parameter.path("in").asText().equals("query")) {
+              query.add(parameter.path("name").asText());
+            }
+          }
+          queryByMethod.put(operation.getKey().toUpperCase(Locale.ROOT), Collections.unmodifiableSet(query));
+        }
+      });
+      routes.add(new Route(template(path.getKey()), Map.copyOf(queryByMethod)));
+    }
+    return new ApiRoutes(routes);
+  }
+
+  /**
+   * The methods of the route a raw (still encoded) path is, if any.
+   *
+   * @param rawPath the request's path as sent, without the query
+   * @return the methods, sorted; empty when no route has this path
+   */
+  Set<String> methods(String rawPath) {
+    Set<String> methods = new TreeSet<>();
+    for (Route route : routes) {
+      if (route.path().matcher(rawPath).matches()) {
+        methods.addAll(route.queryByMethod().keySet());
+      }
+    }
+    return methods;
+  }
+
+  /**
+   * The query parameters of an operation, if the API has it.
+   *
+   * @param method the request's method (upper case)
+   * @param rawPath the request's path as sent, without the query
+   * @return the parameters' names, in the document's order; empty when no route is this method and path
+   */
+  Optional<Set<String>> queryParameters(String method, String rawPath) {
+    for (Route route : routes) {
+      Set<String> query = route.queryByMethod().get(method);
+      if (query != null && route.path().matcher(rawPath).matches()) {
+        return Optional.of(query);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code /v1/actors/{type}/{id}} as a pattern of encoded segments. */
+  private static Pattern template(String path) {
+    StringBuilder regex = new StringBuilder();
+    for (String part : path.split("(?=\\{)|(?<=\\})")) {
+      regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));
+    }
+    return Pattern.compile(regex.toString());
+  }
+}
