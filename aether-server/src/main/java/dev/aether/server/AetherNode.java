@@ -141,7 +141,7 @@ public final class AetherNode implements AutoCloseable {
     JetStreamEventStore store = JetStreamEventStore.create(connection, storeConfig, signals);
     resources.push(store::close);
     store.bindTo(registry);
-    ReadModelStore readModels = JetStreamReadModelStore.create(connection, readModelBucket(config.namespace()));
+    ReadModelStore readModels = JetStreamReadModelStore.create(connection, bucket(storeConfig, "readmodels"));
     String description = "nats " + url + (config.natsUrl().isEmpty() ? " (embedded)" : "");
     if (config.cluster()) {
       ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).apply(config.clusterSettings())
@@ -151,7 +151,7 @@ public final class AetherNode implements AutoCloseable {
               runtime(store, readModels, runtimeConfig, registry, model, gateway))
           .start();
       resources.push(node::close);
-      ClusterModel clusterModel = ClusterModel.open(connection, config.namespace(), node.runtime(),
+      ClusterModel clusterModel = ClusterModel.open(connection, bucket(storeConfig, "model"), node.runtime(),
           config.commandTimeout());
       resources.push(clusterModel);
       return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
@@ -186,9 +186,13 @@ public final class AetherNode implements AutoCloseable {
     }
   }
 
-  /** The read-model bucket of a namespace: {@code aether-readmodels-<namespace with . as _>}. */
-  static String readModelBucket(String namespace) {
-    return JetStreamReadModelStore.DEFAULT_BUCKET + "-" + namespace.replace('.', '_');
+  /**
+   * A KV bucket of the node's namespace: {@code <subject prefix>-<kind>-<namespace token>}
+   * ({@code aether-readmodels-default}), the token escaping {@code _} and {@code .} as the streams' names do, so
+   * that namespaces such as {@code my.bank} and {@code my_bank} never share one.
+   */
+  static String bucket(JetStreamConfig store, String kind) {
+    return store.subjectPrefix() + "-" + kind + "-" + store.namespaceToken();
   }
 
   /**

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * start too: the newest decision wins, and a node that joins later does not bring an older model back).
  *
  * <p>The value is {@code {"format": "yaml" | "json", "text": <the model as sent>}}; the bucket, {@code
- * aether-model-<namespace>} ({@code .} as {@code _}), keeps the last 5 models. A node that cannot compile the
+ * aether-model-<namespace token>} ({@code _} as {@code __}, {@code .} as {@code _d}), keeps the last 5 models. A node that cannot compile the
  * cluster's model (an older node that lacks a feature the model uses) logs it at ERROR and keeps its model.
  *
  * <p>Thread-safe: the watcher runs on the connection's dispatcher; {@code applied} is guarded by this object.
@@ -59,13 +59,12 @@ final class ClusterModel implements AutoCloseable {
    * runtime, when it has one, before returning; then follows its changes.
    *
    * @param connection the node's connection
-   * @param namespace the store namespace
+   * @param bucket the namespace's model bucket ({@code aether-model-<namespace token>})
    * @param runtime the node's runtime
    * @param timeout how long to wait for the bucket and its current value
    * @throws StoreUnavailableException when the bucket cannot be opened or read in time
    */
-  static ClusterModel open(Connection connection, String namespace, Runtime runtime, Duration timeout) {
-    String bucket = "aether-model-" + namespace.replace('.', '_');
+  static ClusterModel open(Connection connection, String bucket, Runtime runtime, Duration timeout) {
     try {
       PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
           .description("Aether: the cluster's model").maxHistoryPerKey(5).storageType(StorageType.File).build(),

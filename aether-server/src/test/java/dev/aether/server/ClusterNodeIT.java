@@ -91,6 +91,25 @@ class ClusterNodeIT {
   }
 
   @Test
+  void namespacesThatDifferOnlyByDotAndUnderscore_shareNeitherTheModelNorTheReadModels(NatsServer server) {
+    try (AetherNode dotted = node(server, "iso.bank", "n-x"); AetherNode underscored = node(server, "iso_bank", "n-y")) {
+      Api x = new Api(dotted.uri());
+      Api y = new Api(underscored.uri());
+      Api.Answer put = y.put("/v1/model", "application/yaml",
+          TestModels.bankYaml().replace("version: \"1\"", "version: \"7\""));
+      assertThat(put.status()).as(put.toString()).isEqualTo(200);
+      assertThat(y.command("Account", "iso-1", "Open", "{\"owner\":\"o\",\"initialDeposit\":5}").status())
+          .isEqualTo(200);
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(y.get("/v1/readmodels/Balances/iso-1").status()).isEqualTo(200));
+
+      assertThat(x.get("/v1/model").json().get("version").asText()).as("the other namespace's model").isEqualTo("1");
+      assertThat(x.get("/v1/readmodels/Balances/iso-1").status()).as("the other namespace's row").isEqualTo(404);
+      assertThat(x.get("/v1/actors/Account/iso-1").json().get("version").asLong()).isZero();
+    }
+  }
+
+  @Test
   void aModelPutOnOneNode_isTheClustersModel_everyNodeAndEveryLaterNodeDecidesWithIt(NatsServer server) {
     String smallDeposits = TestModels.bankYaml().replace("version: \"1\"", "version: \"2\"")
         .replace("{name: amount, type: int, min: 1, max: 1000000}", "{name: amount, type: int, min: 1, max: 10}");
