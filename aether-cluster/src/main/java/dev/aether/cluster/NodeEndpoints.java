@@ -199,11 +199,17 @@ final class NodeEndpoints implements AutoCloseable {
 
   private void serve(Message request) {
     ShardMap map = maps.map();
-    int shard = (int) Wire.longHeader(request, Wire.SHARD, -1);
-    if (map == null || shard < 0 || shard >= map.shards().count()) {
-      moved(request, map, shard);
+    if (map == null) {
+      moved(request, null, -1);
       return;
     }
+    long shardHeader = Wire.longHeader(request, Wire.SHARD, -1);
+    if (shardHeader < 0 || shardHeader >= map.shards().count()) {
+      badRequest(request, new InvalidInputException(Wire.SHARD, "must be the actor's shard, 0.."
+          + (map.shards().count() - 1) + " (a client without the shard map sends to <prefix>.<ns>.cmd instead)"));
+      return;
+    }
+    int shard = (int) shardHeader;
     RuntimeMessage message;
     try {
       message = CommandJson.messageFromBytes(request.getData());

@@ -9,7 +9,7 @@ import io.nats.client.impl.Headers;
  * {@value #EPOCH} (the sender's map), {@value #COMMAND_ID} and {@value #DEADLINE} (epoch milliseconds); the
  * answer is a result, or has {@value #STATUS} {@value #MOVED} with {@value #OWNER} (absent when no node owns
  * the shard) and {@value #EPOCH} of the owner's map, or {@value #BAD_REQUEST} with {@value #ERROR_FIELD} and
- * the error text as body. Stateless.
+ * the error text as body (a malformed message, or a {@value #SHARD} absent or out of the map's range). Stateless.
  */
 final class Wire {
 

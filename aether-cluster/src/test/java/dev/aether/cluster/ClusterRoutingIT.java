@@ -164,6 +164,31 @@ class ClusterRoutingIT {
   }
 
   @Test
+  void aNodesSubject_refusesACommandWithoutAValidShardHeader_namingIt_andStoresNothing() throws Exception {
+    String account = "no-shard-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
+    String owner = ownerOf(account);
+    long version = cluster.node(owner).runtime().registry().get(ActorKey.of("Account", account)).orElseThrow()
+        .getVersion();
+    Connection connection = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+    int count = cluster.node("n1").map().orElseThrow().shards().count();
+    for (String shard : new String[] {null, "xx", "-1", Long.toString(1L << 32), Integer.toString(count)}) {
+      Headers headers = new Headers();
+      if (shard != null) {
+        headers.put(Wire.SHARD, shard);
+      }
+      Message reply = connection.request(NatsMessage.builder().subject(names.nodeCommands(owner)).headers(headers)
+          .data(CommandJson.messageToBytes(deposit(account, 1))).build(), Duration.ofSeconds(10));
+      assertThat(Wire.header(reply, Wire.STATUS)).as("shard " + shard).isEqualTo(Wire.BAD_REQUEST);
+      assertThat(Wire.header(reply, Wire.ERROR_FIELD)).isEqualTo(Wire.SHARD);
+      assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).contains("0.." + (count - 1), ".cmd");
+    }
+    assertThat(cluster.node(owner).runtime().registry().get(ActorKey.of("Account", account)).orElseThrow()
+        .getVersion()).as("no deposit stored").isEqualTo(version);
+  }
+
+  @Test
   void aNodeThatDoesNotOwnTheShard_answersMoved_andAStaleSenderFollowsIt() throws Exception {
     String account = "stale-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
