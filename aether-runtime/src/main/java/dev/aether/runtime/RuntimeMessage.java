@@ -22,7 +22,8 @@ import java.util.Optional;
  * <p>{@code commandId} makes the command idempotent: sending a command id the actor already applied returns
  * the first outcome and stores nothing (see {@link CommandResult.Accepted#duplicate()}). The builder gives a
  * fresh time-ordered id when none is set; set your own (for example the id of the HTTP request or of the
- * upstream message) to make retries safe. {@code metadata} carries the correlation, causation, user and
+ * upstream message) to make retries safe; at most {@value #MAX_COMMAND_ID_LENGTH} characters (each actor remembers
+ * its recent ids, in its snapshots too). {@code metadata} carries the correlation, causation, user and
  * trace ids ({@link EventMetadata} keys) onto the events the command produces, unchanged: every entry is
  * copied to each event as given. Only what the message lacks is filled in: without a causation id the
  * events' causation id is the command id, and without a correlation id their correlation id is the command
@@ -34,9 +35,16 @@ import java.util.Optional;
  * earlier of its command timeout and the deadline; a message whose deadline has passed when it is routed,
  * or passes while it waits in the actor's mailbox, is answered {@code TIMEOUT} without being decided, so
  * nothing is stored for it. Deadlines are compared with the runtime's clock: across nodes they assume
- * clocks synchronised well within the timeouts used.
+ * clocks synchronised well within the timeouts used. A deadline lies within the years 0000 to 9999 (what
+ * ISO-8601's four-digit years can write).
  */
 public final class RuntimeMessage {
+
+  /** The longest command id, in characters (Stripe's idempotency keys stop at 255). */
+  public static final int MAX_COMMAND_ID_LENGTH = 256;
+
+  private static final Instant MIN_DEADLINE = Instant.parse("0000-01-01T00:00:00Z");
+  private static final Instant MAX_DEADLINE = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
   private final ActorKey target;
   private final String command;
@@ -62,8 +70,12 @@ public final class RuntimeMessage {
     this.command = copier.string(Checks.notBlank(command, "command"), "command");
     this.payload = copier.copyObject(payload, "payload");
     this.commandId = copier.string(Checks.notBlank(commandId, "commandId"), "commandId");
+    if (commandId.length() > MAX_COMMAND_ID_LENGTH) {
+      throw new InvalidInputException("commandId", "must be at most " + MAX_COMMAND_ID_LENGTH + " characters, has "
+          + commandId.length());
+    }
     this.metadata = copyMetadata(metadata, copier);
-    this.deadline = deadline;
+    this.deadline = deadline == null ? null : checkDeadline(deadline);
     checkSize(this.payload, this.metadata, copier.sizeBound(), limits.maxBytes());
   }
 
@@ -83,10 +95,18 @@ public final class RuntimeMessage {
    *
    * @param deadline the new deadline
    * @return a message equal to this one but for the deadline
-   * @throws dev.aether.InvalidInputException naming {@code deadline} when null
+   * @throws dev.aether.InvalidInputException naming {@code deadline} when null or not within the years 0000 to
+   *     9999
    */
   public RuntimeMessage withDeadline(Instant deadline) {
-    return new RuntimeMessage(this, Checks.notNull(deadline, "deadline"));
+    return new RuntimeMessage(this, checkDeadline(Checks.notNull(deadline, "deadline")));
+  }
+
+  private static Instant checkDeadline(Instant deadline) {
+    if (deadline.isBefore(MIN_DEADLINE) || deadline.isAfter(MAX_DEADLINE)) {
+      throw new InvalidInputException("deadline", "must lie within the years 0000 to 9999, was " + deadline);
+    }
+    return deadline;
   }
 
   /**
@@ -273,7 +293,8 @@ public final class RuntimeMessage {
     /**
      * Sets the command id (by default a fresh time-ordered UUID).
      *
-     * @param commandId the id; not blank
+     * @param commandId the id; not blank, at most {@value RuntimeMessage#MAX_COMMAND_ID_LENGTH} characters (checked
+     *     by {@link #build})
      * @return this builder
      */
     public Builder commandId(String commandId) {
@@ -339,7 +360,7 @@ public final class RuntimeMessage {
      * deadline, and does not decide a command still queued then (see {@link RuntimeMessage}). For a
      * timeout relative to now, pass {@code clock.instant().plus(timeout)}.
      *
-     * @param deadline the deadline; not null
+     * @param deadline the deadline; not null, within the years 0000 to 9999 (checked by {@link #build})
      * @return this builder
      * @throws dev.aether.InvalidInputException naming {@code deadline} when it is null
      */

@@ -111,6 +111,11 @@ class CommandJsonTest {
         .isEqualTo("metadata.correlationId: expected a string, found an object");
     assertThat(messageError(MESSAGE.replace("\"2026-01-01T00:00:05Z\"", "\"tomorrow\"")))
         .isEqualTo("deadline: not an ISO-8601 instant: \"tomorrow\"");
+    // regression: a deadline a billion years ahead overflowed epoch milliseconds in the router (STORE_UNAVAILABLE)
+    assertThat(messageError(MESSAGE.replace("\"2026-01-01T00:00:05Z\"", "\"+1000000000-01-01T00:00:00Z\"")))
+        .startsWith("deadline: must lie within the years 0000 to 9999");
+    assertThat(messageError(MESSAGE.replace("\"c-1\"", "\"" + "k".repeat(257) + "\"")))
+        .isEqualTo("commandId: must be at most 256 characters, has 257");
     assertThat(resultError("{\"type\":\"accepted\",\"commandId\":\"c\",\"newVersion\":\"7\"}"))
         .isEqualTo("newVersion: expected an integer, found a string");
     assertThat(resultError("{\"type\":\"accepted\",\"commandId\":\"c\",\"newVersion\":99999999999999999999}"))

@@ -41,6 +41,23 @@ class RuntimeMessageLimitsTest {
   }
 
   @Test
+  void aCommandIdUpTo256Characters_andADeadlineWithinTheYears0To9999_areTaken_longerOrFurtherAreRefused() {
+    RuntimeMessage.Builder message = RuntimeMessage.builder("Account", "a-1", "Deposit");
+    assertThat(message.commandId("k".repeat(256)).deadline(Instant.parse("9999-12-31T23:59:59Z")).build().commandId())
+        .hasSize(256);
+    assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> message.commandId("k".repeat(257)).build())
+        .extracting(InvalidInputException::field).isEqualTo("commandId");
+    message.commandId("c-1");
+    for (Instant far : new Instant[] {Instant.parse("+10000-01-01T00:00:00Z"), Instant.MAX, Instant.MIN}) {
+      assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> message.deadline(far).build())
+          .extracting(InvalidInputException::field).isEqualTo("deadline");
+    }
+    RuntimeMessage built = message.deadline(Instant.parse("2026-01-01T00:00:00Z")).build();
+    assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> built.withDeadline(Instant.MAX))
+        .extracting(InvalidInputException::field).isEqualTo("deadline");
+  }
+
+  @Test
   void build_withAPayloadAboveTheSizeLimit_isRefusedNamingThePayload() {
     Map<String, Object> payload = new HashMap<>();
     for (int i = 0; i < 5; i++) {
