@@ -267,6 +267,12 @@ final class NodeEndpoints implements AutoCloseable {
       badRequest(request, e);
       return;
     }
+    ActorKey target = message.target();
+    if (runtime.model().filter(m -> m.isInternal(target.aggregateType(), message.command())).isPresent()) {
+      badRequest(request, new InvalidInputException("command", target.aggregateType() + "." + message.command()
+          + " is internal: only the domain (the model's policies) sends it"));
+      return;
+    }
     cluster.sendMessage(message).thenAccept(result -> reply(request, null, CommandJson.resultToBytes(result)));
   }
 

@@ -23,6 +23,7 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +162,21 @@ class ClusterRoutingIT {
         Duration.ofSeconds(10));
     assertThat(Wire.header(reply, Wire.STATUS)).isEqualTo(Wire.BAD_REQUEST);
     assertThat(Wire.header(reply, Wire.ERROR_FIELD)).isEqualTo("command");
+  }
+
+  @Test
+  void theAnyNodeSubject_refusesAnInternalCommand_whichTheGatewayStillTakes() throws Exception {
+    String account = "internal-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
+    RuntimeMessage credit = RuntimeMessage.builder("Account", account, "ReceiveTransfer")
+        .payload(Map.of("from", "nobody", "amount", 1_000_000)).build();
+    Message reply = cluster.connect().request(cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken()
+        + ".cmd", CommandJson.messageToBytes(credit), Duration.ofSeconds(10));
+    assertThat(Wire.header(reply, Wire.STATUS)).isEqualTo(Wire.BAD_REQUEST);
+    assertThat(Wire.header(reply, Wire.ERROR_FIELD)).isEqualTo("command");
+    assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).contains("Account.ReceiveTransfer is internal");
+    assertThat(cluster.node("n2").gateway().sendMessage(credit.withDeadline(Instant.now().plusSeconds(10))).join())
+        .as("the domain's own gateway (a policy's path)").isInstanceOf(Accepted.class);
   }
 
   @Test

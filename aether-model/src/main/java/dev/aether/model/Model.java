@@ -71,6 +71,12 @@ public record Model(String name, String version, List<AggregateDef> aggregates, 
     return commands;
   }
 
+  @Override
+  public boolean isInternal(String aggregateType, String command) {
+    return aggregate(aggregateType).stream().flatMap(a -> a.commands().stream())
+        .anyMatch(c -> c != null && c.internal() && command.equals(c.name()));
+  }
+
   /**
    * {@inheritDoc} Validates the structure and compiles every expression ({@link AetherModelEngine}).
    */

@@ -74,6 +74,28 @@ class ModelLoaderTest {
   }
 
   @Test
+  void internal_marksACommandOnlyTheDomainSends_andMustBeABoolean() {
+    String yaml = """
+        name: m
+        aggregates:
+          - name: Account
+            commands:
+              - {name: Deposit, emits: [Deposited]}
+              - {name: Credit, internal: true, emits: [Deposited]}
+            events: [{name: Deposited}]
+        """;
+    Model model = ModelLoader.fromYaml(yaml);
+    assertThat(model.aggregate("Account").orElseThrow().command("Credit").orElseThrow().internal()).isTrue();
+    assertThat(model.isInternal("Account", "Credit")).isTrue();
+    assertThat(model.isInternal("Account", "Deposit")).isFalse();
+    assertThat(model.isInternal("Account", "Nope")).isFalse();
+    assertThat(model.isInternal("Other", "Credit")).isFalse();
+    assertThatThrownBy(() -> ModelLoader.fromYaml(yaml.replace("internal: true", "internal: maybe")))
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors())
+            .extracting(ModelError::path).contains("aggregates.Account.commands.Credit.internal"));
+  }
+
+  @Test
   void structuralErrors_areAllReported_withPaths() {
     String broken = """
         {"name": "bank", "aggregates": [

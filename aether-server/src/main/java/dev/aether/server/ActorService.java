@@ -65,6 +65,10 @@ final class ActorService implements HttpService {
     }
     ActorKey key = key(path.get());
     String command = path.get().get(3);
+    if (node.runtime().model().filter(m -> m.isInternal(key.aggregateType(), command)).isPresent()) {
+      throw new ApiException(403, "INTERNAL_COMMAND", key.aggregateType() + "." + command
+          + " is internal: only the domain (the model's policies) sends it");
+    }
     byte[] body = Bodies.read(req, node.config().maxBodyBytes());
     Map<String, Object> payload = Json.readObject(body, "payload");
     String commandId = req.headers().first(IDEMPOTENCY_KEY).orElseGet(() -> UUID.randomUUID().toString());

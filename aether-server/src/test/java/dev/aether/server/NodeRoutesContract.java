@@ -237,6 +237,23 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void anInternalCommand_is403_andStoresNothing_whileThePolicyStillSendsIt() {
+    String id = id();
+    open(id, 10);
+    Api.Answer minted = api.command("Account", id, "ReceiveTransfer", "{\"from\":\"nobody\",\"amount\":1000000}");
+    assertThat(minted.status()).as(minted.toString()).isEqualTo(403);
+    assertThat(minted.json().get("error").asText()).isEqualTo("INTERNAL_COMMAND");
+    assertThat(minted.json().get("message").asText()).contains("Account.ReceiveTransfer");
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("state").get("balance").asLong()).isEqualTo(10);
+
+    String to = id();
+    open(to, 0);
+    assertThat(api.command("Account", id, "Transfer", "{\"to\":\"" + to + "\",\"amount\":4}").status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.get("/v1/actors/Account/" + to).json()
+        .get("state").get("balance").asLong()).as("credited by the policy").isEqualTo(4));
+  }
+
+  @Test
   void readModel_rowAfterCommands() {
     String id = id();
     open(id, 40);

@@ -29,6 +29,20 @@ public interface DomainModel {
   Map<String, List<String>> commandsByAggregate();
 
   /**
+   * Whether a command is internal: sent only by the domain itself (the model's policies, Java code in the
+   * process), so that the public entry points (the node's HTTP API, the cluster's any-language NATS subject)
+   * refuse it. The runtime's own gateway takes it: this is an API boundary, not access control (NATS
+   * permissions are).
+   *
+   * @param aggregateType the aggregate type
+   * @param command the command name
+   * @return whether the model declares that command internal; {@code false} by default and for an unknown one
+   */
+  default boolean isInternal(String aggregateType, String command) {
+    return false;
+  }
+
+  /**
    * Compiles the model for one runtime: validates it (structure and expressions) and builds its plan.
    *
    * @param host what the runtime offers the plan
