@@ -146,14 +146,17 @@ public final class AetherNode implements AutoCloseable {
     if (config.cluster()) {
       ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).apply(config.clusterSettings())
           .nodeId(config.nodeId()).build();
+      ClusterModel clusterModel = ClusterModel.open(connection, bucket(storeConfig, "model"), config.commandTimeout());
+      resources.push(clusterModel);
+      Optional<CompiledModel> startModel = clusterModel.current().or(() -> model); // the cluster's decision wins
+      clusterModel.current().filter(c -> model.isPresent()).ifPresent(c -> LOG.info("starting with the cluster's"
+          + " model {} version {}, not the --model file's", c.model().name(), c.model().version()));
       ClusterNode node = ClusterNode.builder(clusterConfig).connection(connection).meterRegistry(registry)
           .runtime((Function<CommandGateway, Runtime>) gateway ->
-              runtime(store, readModels, runtimeConfig, registry, model, gateway))
+              runtime(store, readModels, runtimeConfig, registry, startModel, gateway))
           .start();
       resources.push(node::close);
-      ClusterModel clusterModel = ClusterModel.open(connection, bucket(storeConfig, "model"), node.runtime(),
-          config.commandTimeout());
-      resources.push(clusterModel);
+      clusterModel.follow(node.runtime(), config.commandTimeout());
       return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
           Optional.of(clusterModel), registry, signals, description + ", cluster node " + config.nodeId());
     }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,12 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The model of a cluster of nodes: one KV key that {@code PUT /v1/model} on any node writes, and that every
  * node watches and loads, so that the nodes decide with the same model. A node started with {@code --model}
- * runs that file until the cluster has a model set this way; from then on the cluster's model replaces it (at
- * start too: the newest decision wins, and a node that joins later does not bring an older model back).
+ * runs that file until the cluster has a model set this way; from then on the cluster's model replaces it, at
+ * start too: a node starts with the cluster's model when there is one (the newest decision wins, and a node
+ * that joins later does not bring an older model or its policies back, not even for a moment).
  *
- * <p>The value is {@code {"format": "yaml" | "json", "text": <the model as sent>}}; the bucket, {@code
- * aether-model-<namespace token>} ({@code _} as {@code __}, {@code .} as {@code _d}), keeps the last 5 models. A node that cannot compile the
- * cluster's model (an older node that lacks a feature the model uses) logs it at ERROR and keeps its model.
+ * <p>The value is {@code {"format": "yaml" | "json", "text": <the model as sent>}}; the bucket,
+ * {@code aether-model-<namespace token>} ({@code _} as {@code __}, {@code .} as {@code _d}), keeps the last 5
+ * models. A node that cannot compile the cluster's model (an older node that lacks a feature the model uses)
+ * logs it at ERROR and keeps its model.
  *
  * <p>Thread-safe: the watcher runs on the connection's dispatcher; {@code applied} is guarded by this object.
  */
@@ -44,42 +47,71 @@ final class ClusterModel implements AutoCloseable {
   static final String KEY = "model";
 
   private final KeyValue kv;
-  private final Runtime runtime;
+  private final String bucket;
+  private final Optional<CompiledModel> current;
   private final CountDownLatch initial = new CountDownLatch(1);
+  private volatile Runtime runtime; // set by follow, before the watch starts
   private long applied; // the newest revision this node has loaded (or refused)
   private NatsKeyValueWatchSubscription watch;
 
-  private ClusterModel(KeyValue kv, Runtime runtime) {
+  private ClusterModel(KeyValue kv, String bucket, Optional<CompiledModel> current, long revision) {
     this.kv = kv;
-    this.runtime = runtime;
+    this.bucket = bucket;
+    this.current = current;
+    this.applied = revision;
   }
 
   /**
-   * Opens (creating it when absent) the namespace's model bucket and loads the cluster's model into the
-   * runtime, when it has one, before returning; then follows its changes.
+   * Opens (creating it when absent) the namespace's model bucket and reads the cluster's model, if it has one:
+   * the model the node starts with, before its {@code --model} file, so that a node restarted with an older
+   * file never runs that file's policies for a moment. {@link #follow} then loads every change.
    *
    * @param connection the node's connection
    * @param bucket the namespace's model bucket ({@code aether-model-<namespace token>})
-   * @param runtime the node's runtime
    * @param timeout how long to wait for the bucket and its current value
    * @throws StoreUnavailableException when the bucket cannot be opened or read in time
    */
-  static ClusterModel open(Connection connection, String bucket, Runtime runtime, Duration timeout) {
+  static ClusterModel open(Connection connection, String bucket, Duration timeout) {
     try {
       PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
           .description("Aether: the cluster's model").maxHistoryPerKey(5).storageType(StorageType.File).build(),
           PlacementRetry.budget(timeout));
-      ClusterModel model = new ClusterModel(connection.keyValue(bucket), runtime);
-      model.watch = model.kv.watch(KEY, model.new Watcher());
-      if (!model.initial.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        model.close();
-        throw new StoreUnavailableException("the cluster's model (bucket " + bucket + ") was not read within "
-            + timeout, null);
+      KeyValue kv = connection.keyValue(bucket);
+      KeyValueEntry entry = kv.get(KEY);
+      if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
+        return new ClusterModel(kv, bucket, Optional.empty(), 0);
       }
-      return model;
+      return new ClusterModel(kv, bucket, compile(entry), entry.getRevision());
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open the cluster's model bucket " + bucket + ": " + e.getMessage(),
           e);
+    }
+  }
+
+  /** @return the cluster's model when it had one at {@link #open} and this node can compile it */
+  Optional<CompiledModel> current() {
+    return current;
+  }
+
+  /**
+   * Loads every model written after the one {@link #open} read into the runtime, as it is written; returns once
+   * any written meanwhile is loaded.
+   *
+   * @param runtime the node's runtime (running the model {@link #current()} gave, or its file's)
+   * @param timeout how long to wait for the bucket's current value
+   * @throws StoreUnavailableException when the bucket cannot be read in time
+   */
+  void follow(Runtime runtime, Duration timeout) {
+    this.runtime = runtime;
+    try {
+      watch = kv.watch(KEY, new Watcher());
+      if (!initial.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new StoreUnavailableException("the cluster's model (bucket " + bucket + ") was not read within "
+            + timeout, null);
+      }
+    } catch (IOException | JetStreamApiException e) {
+      throw new StoreUnavailableException("cannot watch the cluster's model bucket " + bucket + ": "
+          + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("interrupted while reading the cluster's model", e);
@@ -124,27 +156,39 @@ final class ClusterModel implements AutoCloseable {
   }
 
   private void load(KeyValueEntry entry) {
+    synchronized (this) {
+      if (entry.getRevision() <= applied) {
+        return; // the model this node started with (or one loaded already)
+      }
+    }
     if (entry.getOperation() == KeyValueOperation.PUT) {
-      try {
-        JsonNode value = JSON.readTree(entry.getValue());
-        String text = value.path("text").asText();
-        CompiledModel compiled = "json".equals(value.path("format").asText()) ? CompiledModel.fromJson(text)
-            : CompiledModel.fromYaml(text);
+      compile(entry).ifPresent(compiled -> {
         runtime.loadModel(compiled.model());
         LOG.info("loaded the cluster's model {} version {} (revision {})", compiled.model().name(),
             compiled.model().version(), entry.getRevision());
-      } catch (InvalidModelException e) {
-        LOG.error("the cluster's model (revision {}) has errors on this node; it keeps the model it runs: {}",
-            entry.getRevision(), e.getMessage());
-      } catch (IOException | RuntimeException e) {
-        LOG.error("the cluster's model (revision {}) cannot be read on this node; it keeps the model it runs: {}",
-            entry.getRevision(), e.toString());
-      }
+      });
     }
     synchronized (this) {
       applied = Math.max(applied, entry.getRevision());
       notifyAll();
     }
+  }
+
+  /** A stored model, compiled; empty (logged at ERROR) when this node cannot read or compile it. */
+  private static Optional<CompiledModel> compile(KeyValueEntry entry) {
+    try {
+      JsonNode value = JSON.readTree(entry.getValue());
+      String text = value.path("text").asText();
+      return Optional.of("json".equals(value.path("format").asText()) ? CompiledModel.fromJson(text)
+          : CompiledModel.fromYaml(text));
+    } catch (InvalidModelException e) {
+      LOG.error("the cluster's model (revision {}) has errors on this node; it keeps the model it runs: {}",
+          entry.getRevision(), e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.error("the cluster's model (revision {}) cannot be read on this node; it keeps the model it runs: {}",
+          entry.getRevision(), e.toString());
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -91,6 +91,31 @@ class ClusterNodeIT {
   }
 
   @Test
+  void aNodeStartedWithAnOlderModelFile_neverRunsAPolicyTheClustersModelRemoved(NatsServer server) throws Exception {
+    String policy = TestModels.bankYaml().substring(TestModels.bankYaml().indexOf("policies:"),
+        TestModels.bankYaml().indexOf("readModels:"));
+    String withoutPolicy = TestModels.bankYaml().replace(policy, "").replace("version: \"1\"", "version: \"2\"");
+    try (AetherNode a = node(server, "clu-p", "n-a")) {
+      Api apiA = new Api(a.uri());
+      assertThat(apiA.put("/v1/model", "application/yaml", withoutPolicy).status()).isEqualTo(200);
+      for (String id : new String[] {"p-from", "p-to"}) {
+        assertThat(apiA.command("Account", id, "Open", "{\"owner\":\"o\",\"initialDeposit\":10}").status())
+            .isEqualTo(200);
+      }
+      assertThat(apiA.command("Account", "p-from", "Transfer", "{\"to\":\"p-to\",\"amount\":3}").status())
+          .isEqualTo(200);
+
+      try (AetherNode b = node(server, "clu-p", "n-b")) { // its file (version 1) still has creditTransfer
+        Api apiB = new Api(b.uri());
+        assertThat(apiB.get("/v1/model").json().get("version").asText()).isEqualTo("2");
+        Thread.sleep(3_000); // what the file's policy, had it run at all, would have delivered by now
+        assertThat(apiB.get("/v1/actors/Account/p-to").json().get("state").get("balance").asLong())
+            .as("no credit from the removed policy").isEqualTo(10);
+      }
+    }
+  }
+
+  @Test
   void namespacesThatDifferOnlyByDotAndUnderscore_shareNeitherTheModelNorTheReadModels(NatsServer server) {
     try (AetherNode dotted = node(server, "iso.bank", "n-x"); AetherNode underscored = node(server, "iso_bank", "n-y")) {
       Api x = new Api(dotted.uri());
