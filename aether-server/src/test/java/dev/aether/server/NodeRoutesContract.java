@@ -254,6 +254,46 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void aPolicysRefusedCommand_isADeadLetter_listedAndReplayedOverHttp() {
+    String from = id();
+    String to = id(); // never opened: the policy's ReceiveTransfer is refused
+    open(from, 20);
+    assertThat(api.command("Account", from, "Transfer", "{\"to\":\"" + to + "\",\"amount\":7}").status())
+        .isEqualTo(200);
+    JsonNode letter = await().atMost(Duration.ofSeconds(20)).until(() -> letterOf(from), java.util.Objects::nonNull);
+    assertThat(letter.get("policy").asText()).isEqualTo("creditTransfer");
+    assertThat(letter.get("eventType").asText()).isEqualTo("TransferSent");
+    assertThat(letter.get("attempts").asLong()).isEqualTo(1);
+    assertThat(letter.get("lastError").asText()).contains("BUSINESS_RULE", "not open");
+    String path = "/v1/dead-letters/" + URLEncoder.encode(letter.get("id").asText(), StandardCharsets.UTF_8)
+        + "/replay";
+
+    Api.Answer again = api.post(path, "");
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(again.json().get("resolved").asBoolean()).isFalse();
+    assertThat(again.json().get("reason").asText()).isEqualTo("BUSINESS_RULE");
+    assertThat(letterOf(from).get("attempts").asLong()).isEqualTo(2);
+
+    open(to, 0);
+    Api.Answer replayed = api.post(path, "");
+    assertThat(replayed.json().get("resolved").asBoolean()).as(replayed.toString()).isTrue();
+    assertThat(replayed.json().get("outcome").asText()).isEqualTo("accepted");
+    assertThat(letterOf(from)).isNull();
+    assertThat(api.get("/v1/actors/Account/" + to).json().get("state").get("balance").asLong()).isEqualTo(7);
+    assertThat(api.post(path, "").status()).isEqualTo(404);
+  }
+
+  /** The dead letter of the event an actor stored, or null. */
+  private JsonNode letterOf(String actorId) {
+    for (JsonNode letter : api.get("/v1/dead-letters").json().get("deadLetters")) {
+      if (letter.get("streamId").asText().equals("Account/" + actorId)) {
+        return letter;
+      }
+    }
+    return null;
+  }
+
+  @Test
   void readModel_rowAfterCommands() {
     String id = id();
     open(id, 40);

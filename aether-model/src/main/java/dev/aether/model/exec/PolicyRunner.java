@@ -6,6 +6,7 @@ import dev.aether.event.Event;
 import dev.aether.model.expr.Bindings;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
@@ -350,7 +351,7 @@ final class PolicyRunner implements AutoCloseable {
           (accepted.duplicate() ? meters.duplicate : meters.accepted).increment();
           delivery.ack();
         }
-        case CommandResult.Rejected r when r.isTransient() -> retryOrDeadLetter(delivery,
+        case CommandResult.Rejected r when r.isTransient() || awaitsTheModel(r) -> retryOrDeadLetter(delivery,
             r.reason() + ": " + r.message());
         case CommandResult.Rejected r -> deadLetter(delivery, r.reason() + ": " + r.message());
       }
@@ -388,6 +389,16 @@ final class PolicyRunner implements AutoCloseable {
       } catch (RuntimeException e) {
         return false;
       }
+    }
+
+    /**
+     * Whether the target's runtime does not know the command this policy's own model declares (the model checks
+     * that every policy's command exists): on a cluster, the node owning the target has not loaded the model yet
+     * (a model rolling out takes a second or two), so the delivery is retried like a transient cause, not
+     * dead-lettered at its first attempt.
+     */
+    private static boolean awaitsTheModel(CommandResult.Rejected r) {
+      return r.reason() == RejectionReason.UNKNOWN_AGGREGATE || r.reason() == RejectionReason.UNKNOWN_COMMAND;
     }
 
     /** Delivers again after a back-off (10 ms doubling to 2 s), or dead-letters the last attempt. */

@@ -10,7 +10,9 @@ import dev.aether.event.Event;
 import dev.aether.model.ModelLoader;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.InvalidModelException;
+import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.behavior.Effect;
@@ -36,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +177,27 @@ class FeedPoliciesTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> execution(one).pendingPolicyDeliveries() == 0
         && execution(two).pendingPolicyDeliveries() == 0);
     assertThat(store.getLatestVersion("Account/b")).isEqualTo(21); // 20 credits, none twice
+  }
+
+  @Test
+  void aTargetWhoseRuntimeDoesNotKnowTheCommandYet_isRetried_notDeadLettered() {
+    // a cluster rolling a model out: the node owning the target answers UNKNOWN_AGGREGATE / UNKNOWN_COMMAND
+    // until it has loaded the model that declares the policy's command
+    AtomicInteger refusals = new AtomicInteger();
+    CompletableFuture<Runtime> self = new CompletableFuture<>();
+    Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
+        message -> refusals.incrementAndGet() <= 2
+            ? CompletableFuture.completedFuture(Rejected.of(message.commandId(), refusals.get() == 1
+                ? RejectionReason.UNKNOWN_AGGREGATE : RejectionReason.UNKNOWN_COMMAND, "not in this node's model"))
+            : self.join().sendMessage(message)));
+    self.complete(runtime);
+    send(runtime, "b", "Open", Map.of());
+    send(runtime, "a", "Transfer", Map.of("to", "b", "amount", 9));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.getLatestVersion("Account/b") == 2);
+    assertThat(store.getEvents("Account/b", 2).getFirst().data()).containsEntry("amount", 9L);
+    assertThat(refusals.get()).isEqualTo(3);
+    assertThat(execution(runtime).deadLetters()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,103 @@
+package dev.aether.server;
+
+import dev.aether.model.exec.DeadLetter;
+import dev.aether.model.exec.ModelExecution;
+import dev.aether.runtime.CommandResult;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The policies' dead letters: {@code GET /v1/dead-letters} lists them (every node's: they are kept in the
+ * shared read-model store), {@code POST /v1/dead-letters/{id}/replay} delivers one's event to its policy once
+ * more; the record goes when the command is accepted (or the policy no longer sends one), and stays with one
+ * more attempt otherwise.
+ */
+final class DeadLetterService implements HttpService {
+
+  /** Where {@link HttpApi} mounts this service. */
+  static final String PREFIX = "/v1/dead-letters";
+
+  private final NodeServices node;
+
+  DeadLetterService(NodeServices node) {
+    this.node = node;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/", this::list).post("/{id}/replay", this::replay);
+  }
+
+  private void list(ServerRequest req, ServerResponse res) {
+    List<Map<String, Object>> letters = execution().deadLetters().stream().map(DeadLetterService::describe).toList();
+    Json.send(res, 200, Map.of("deadLetters", letters));
+  }
+
+  private void replay(ServerRequest req, ServerResponse res) {
+    Optional<List<String>> path = RawPath.segments(req, PREFIX, 2);
+    if (path.isEmpty() || !path.get().get(1).equals("replay")) {
+      res.next();
+      return;
+    }
+    String id = path.get().get(0);
+    ModelExecution execution = execution();
+    if (execution.deadLetters().stream().noneMatch(l -> l.id().equals(id))) {
+      throw ApiException.notFound("NOT_FOUND", "no dead letter " + id);
+    }
+    Optional<CommandResult> outcome = await(execution, id);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("resolved", outcome.map(CommandResult::isAccepted).orElse(true));
+    outcome.ifPresentOrElse(result -> {
+      body.put("outcome", result.isAccepted() ? "accepted" : "rejected");
+      if (result instanceof CommandResult.Rejected rejected) {
+        body.put("reason", rejected.reason().name());
+        body.put("message", rejected.message());
+      }
+    }, () -> body.put("outcome", "no-command"));
+    Json.send(res, 200, body);
+  }
+
+  private Optional<CommandResult> await(ModelExecution execution, String id) {
+    try {
+      return execution.replayDeadLetter(id).get(node.config().commandTimeout().toMillis() + 5_000,
+          TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(504, "TIMEOUT", "no outcome for the replay of " + id + " in time; list the dead"
+          + " letters to see whether it is still there");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "NOT_RUNNING", "the node is stopping");
+    } catch (ExecutionException e) {
+      throw ErrorTable.of(e.getCause());
+    }
+  }
+
+  private ModelExecution execution() {
+    return ModelExecution.of(node.runtime()).orElseThrow(() -> ApiException.notFound("NO_MODEL",
+        "no model is loaded (PUT /v1/model, or start the node with --model FILE)"));
+  }
+
+  private static Map<String, Object> describe(DeadLetter letter) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", letter.id());
+    out.put("policy", letter.policy());
+    out.put("eventId", letter.eventId());
+    out.put("eventType", letter.eventType());
+    out.put("streamId", letter.streamId());
+    out.put("version", letter.version());
+    out.put("attempts", letter.attempts());
+    out.put("lastError", letter.lastError());
+    out.put("failedAt", letter.failedAt().toString());
+    return out;
+  }
+}
