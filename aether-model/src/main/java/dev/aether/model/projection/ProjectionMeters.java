@@ -41,23 +41,25 @@ class ProjectionMeters {
     repeated = counter(registry, projection, "repeated");
     failed = counter(registry, projection, "failed");
     gauges = List.of(
-        gauge(registry, projection, Gauge.builder("aether.projection.lag", lag, AtomicLong::get)
-            .description("commits stored and not yet handled").baseUnit("commits")),
-        gauge(registry, projection, Gauge.builder("aether.projection.rebuild.progress", progressPerMille,
-            v -> v.get() / 1000.0).description("share of the current catch-up or rebuild done")));
+        gauge(registry, projection, "aether.projection.lag", Gauge.builder("aether.projection.lag", lag,
+            AtomicLong::get).description("commits stored and not yet handled").baseUnit("commits")),
+        gauge(registry, projection, "aether.projection.rebuild.progress", Gauge.builder(
+            "aether.projection.rebuild.progress", progressPerMille, v -> v.get() / 1000.0)
+            .description("share of the current catch-up or rebuild done")));
   }
 
   /**
    * Registers a projection's gauge in place of one of the same id: the projection of a model loaded again starts
    * before the one it replaces stops, and a registry answers a registration with the gauge it already has of that
-   * id, which would go on sampling the stopped projection. So whatever the first registration returns is removed,
-   * and the second registers this one.
+   * id (logging a warning), which would go on sampling the stopped projection. So the one there is removed first.
    */
-  private static Gauge gauge(MeterRegistry registry, String projection, Gauge.Builder<?> builder) {
-    builder.tag("projection", projection);
+  private static Gauge gauge(MeterRegistry registry, String projection, String name, Gauge.Builder<?> builder) {
     synchronized (GAUGES) {
-      registry.remove(builder.register(registry));
-      return builder.register(registry);
+      Gauge previous = registry.find(name).tags("projection", projection).gauge();
+      if (previous != null) {
+        registry.remove(previous);
+      }
+      return builder.tag("projection", projection).register(registry);
     }
   }
 
