@@ -232,6 +232,37 @@ class CliAgainstNodeTest {
   }
 
   @Test
+  void deadLetters_areListed_andReplayedOnceTheCauseIsFixed() throws IOException {
+    Path model = dir.resolve("guarded-bank.yaml"); // its ReceiveTransfer refuses an account that is not open
+    try (var in = AetherNode.class.getResourceAsStream("/dev/aether/server/bank.yaml")) {
+      Files.write(model, in.readAllBytes());
+    }
+    try (AetherNode guarded = AetherNode.start(NodeConfig.builder().store(StoreKind.MEMORY).model(model).httpPort(0)
+        .dataDir(dir.resolve("dead-letters")).build(), Map.of())) {
+      String at = guarded.uri().toString();
+      assertThat(CliRun.of("--url", at, "send", "Account", "dl-from", "Open",
+          "{\"owner\": \"o\", \"initialDeposit\": 9}").code()).isZero();
+      assertThat(CliRun.of("--url", at, "send", "Account", "dl-from", "Transfer", "{\"to\": \"dl-to\", \"amount\": 4}")
+          .code()).isZero();
+      JsonNode letters = await().atMost(Duration.ofSeconds(20)).until(() -> Console.JSON.readTree(
+          CliRun.of("--url", at, "dead-letters").out()).get("deadLetters"), l -> l.size() == 1);
+      String id = letters.get(0).get("id").asText();
+      assertThat(letters.get(0).get("lastError").asText()).contains("not open");
+
+      CliRun stillRefused = CliRun.of("--url", at, "dead-letters", "replay", id);
+      assertThat(stillRefused.code()).as(stillRefused.err()).isZero();
+      assertThat(Console.JSON.readTree(stillRefused.out()).get("resolved").asBoolean()).isFalse();
+      assertThat(CliRun.of("--url", at, "send", "Account", "dl-to", "Open", "{\"owner\": \"p\"}").code()).isZero();
+      CliRun replayed = CliRun.of("--url", at, "dead-letters", "replay", id);
+      assertThat(Console.JSON.readTree(replayed.out()).get("resolved").asBoolean()).as(replayed.out()).isTrue();
+      assertThat(Console.JSON.readTree(CliRun.of("--url", at, "dead-letters").out()).get("deadLetters")).isEmpty();
+      CliRun gone = CliRun.of("--url", at, "dead-letters", "replay", id);
+      assertThat(gone.code()).isEqualTo(1);
+      assertThat(gone.err()).contains("NOT_FOUND");
+    }
+  }
+
+  @Test
   void clusterStatus_single_node_exit0() throws IOException {
     CliRun run = cli("cluster", "status");
     assertThat(run.code()).isZero();

@@ -1,0 +1,50 @@
+package dev.aether.server.cli;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aether dead-letters}: the policies' deliveries that could not succeed ({@code GET /v1/dead-letters}),
+ * and {@code aether dead-letters replay ID} to deliver one again once its cause is fixed
+ * ({@code POST /v1/dead-letters/{id}/replay}).
+ */
+@Command(name = "dead-letters", description = "Lists the policies' dead letters (every node's), oldest first.",
+    subcommands = DeadLettersCommand.Replay.class)
+final class DeadLettersCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    AetherCli root = AetherCli.root(spec);
+    return root.console().answer(root.client().get(NodeClient.path("dead-letters")));
+  }
+
+  /** {@code aether dead-letters replay ID}. */
+  @Command(name = "replay", description = "Delivers a dead letter's event to its policy once more; the letter is"
+      + " gone when its command is accepted (\"resolved\": true), else it stays with one more attempt.")
+  static final class Replay implements Callable<Integer> {
+
+    /** How long the node may take: its command timeout (5 s by default) and a margin. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The dead letter's id, as listed (policy|eventId).")
+    private String id;
+
+    @Override
+    public Integer call() {
+      AetherCli root = AetherCli.root(spec);
+      return root.console().answer(root.client().post(NodeClient.path("dead-letters", id, "replay"), "", Map.of(),
+          TIMEOUT));
+    }
+  }
+}
