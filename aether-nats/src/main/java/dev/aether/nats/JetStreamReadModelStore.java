@@ -141,10 +141,8 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   public Map<String, Map<String, Object>> rows(String readModel) {
     String prefix = token(readModel) + ".row.";
     Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
-    for (String key : keys()) {
-      if (key.startsWith(prefix)) {
-        entry(key).ifPresent(e -> rows.put(untoken(key.substring(prefix.length())), row(e)));
-      }
+    for (String key : keys(prefix + ">")) { // the server lists this read model's rows only
+      entry(key).ifPresent(e -> rows.put(untoken(key.substring(prefix.length())), row(e)));
     }
     return Collections.unmodifiableMap(rows);
   }
@@ -158,7 +156,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   public Set<String> streams(String readModel) {
     String prefix = token(readModel) + ".cp.";
     Set<String> streams = new HashSet<>();
-    keys().stream().filter(k -> k.startsWith(prefix)).forEach(k -> streams.add(untoken(k.substring(prefix.length()))));
+    keys(prefix + ">").forEach(k -> streams.add(untoken(k.substring(prefix.length()))));
     return Set.copyOf(streams);
   }
 
@@ -270,7 +268,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   public void reset(String readModel, String schema) {
     String rows = token(readModel) + ".row.";
     String checkpoints = token(readModel) + ".cp.";
-    for (String key : keys()) {
+    for (String key : keys(token(readModel) + ".>")) {
       if (key.startsWith(rows)) {
         purge(key);
       } else if (key.startsWith(checkpoints)) {
@@ -351,9 +349,10 @@ public final class JetStreamReadModelStore implements ReadModelStore {
     }
   }
 
-  private List<String> keys() {
+  /** The keys matching a filter ({@code <token>.row.>}): the server filters, so other read models cost nothing. */
+  private List<String> keys(String filter) {
     try {
-      return kv.keys();
+      return kv.keys(filter);
     } catch (IOException | JetStreamApiException e) {
       throw unavailable("listing keys", e);
     } catch (InterruptedException e) {

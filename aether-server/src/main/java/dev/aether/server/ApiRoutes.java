@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * The routes of the API as the OpenAPI document ({@link OpenApiService}) declares them, which a test keeps
  * equal to the routes the services register: the methods each path takes (a request for a route with another
  * method is answered {@code 405} with an {@code Allow} header instead of {@code 404}) and the query parameters
- * each operation takes (any other is refused, so a typo such as {@code ?frm=2} is not ignored silently). A path
+ * each operation takes, its own and its path's (any other is refused on the {@code /v1} routes, so a typo such
+ * as {@code ?frm=2} is not ignored silently; {@code $ref} parameters are not resolved: the document has none). A path
  * template's parameter matches one encoded segment (an id holding {@code %2F} stays one). Immutable;
  * thread-safe.
  */
@@ -49,12 +50,15 @@ final class ApiRoutes {
     for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> path = it.next();
       Map<String, Set<String>> queryByMethod = new HashMap<>();
+      JsonNode shared = path.getValue().path("parameters"); // a path's parameters apply to all its operations
       path.getValue().fields().forEachRemaining(operation -> {
         if (METHODS.contains(operation.getKey())) {
           Set<String> query = new LinkedHashSet<>();
-          for (JsonNode parameter : operation.getValue().path("parameters")) {
-            if (parameter.path("in").asText().equals("query")) {
-              query.add(parameter.path("name").asText());
+          for (JsonNode parameters : List.of(shared, operation.getValue().path("parameters"))) {
+            for (JsonNode parameter : parameters) {
+              if (parameter.path("in").asText().equals("query")) {
+                query.add(parameter.path("name").asText());
+              }
             }
           }
           queryByMethod.put(operation.getKey().toUpperCase(Locale.ROOT), Collections.unmodifiableSet(query));

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The policies' dead letters: {@code GET /v1/dead-letters} lists them (every node's: they are kept in the
  * shared read-model store), {@code POST /v1/dead-letters/{id}/replay} delivers one's event to its policy once
- * more; the record goes when the command is accepted (or the policy no longer sends one), and stays with one
- * more attempt otherwise.
+ * more (the record goes when the command is accepted, or the policy no longer sends one, and stays with one
+ * more attempt otherwise), {@code DELETE /v1/dead-letters/{id}} discards one without delivering it.
  */
 final class DeadLetterService implements HttpService {
 
@@ -34,7 +34,8 @@ final class DeadLetterService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list).post("/{id}/replay", this::replay);
+    // {id:.+}: an id holding "/" (sent as %2F), as ActorService's ids
+    rules.get("/", this::list).post("/{id:.+}/replay", this::replay).delete("/{id:.+}", this::discard);
   }
 
   private void list(ServerRequest req, ServerResponse res) {
@@ -50,8 +51,8 @@ final class DeadLetterService implements HttpService {
     }
     String id = path.get().get(0);
     ModelExecution execution = execution();
-    if (execution.deadLetters().stream().noneMatch(l -> l.id().equals(id))) {
-      throw ApiException.notFound("NOT_FOUND", "no dead letter " + id);
+    if (execution.deadLetter(id).isEmpty()) {
+      throw noSuchLetter(id);
     }
     Optional<CommandResult> outcome = await(execution, id);
     Map<String, Object> body = new LinkedHashMap<>();
@@ -65,6 +66,23 @@ final class DeadLetterService implements HttpService {
       }
     }, () -> body.put("outcome", "no-command"));
     Json.send(res, 200, body);
+  }
+
+  private void discard(ServerRequest req, ServerResponse res) {
+    Optional<List<String>> path = RawPath.segments(req, PREFIX, 1);
+    if (path.isEmpty()) {
+      res.next();
+      return;
+    }
+    String id = path.get().get(0);
+    if (!execution().discardDeadLetter(id)) {
+      throw noSuchLetter(id);
+    }
+    Json.send(res, 200, Map.of("id", id, "discarded", true));
+  }
+
+  private static ApiException noSuchLetter(String id) {
+    return ApiException.notFound("NOT_FOUND", "no dead letter " + id);
   }
 
   private Optional<CommandResult> await(ModelExecution execution, String id) {

@@ -104,11 +104,14 @@ final class HttpApi {
         .error(Throwable.class, HttpApi::fail);
   }
 
-  /** A query parameter the operation does not take is refused (400 naming it) before the route runs. */
+  /**
+   * A query parameter an API operation does not take is refused (400 naming it) before the route runs; health and
+   * metrics, which probes and scrapers may call with parameters of their own, are left alone.
+   */
   private static void refuseUnknownQuery(ApiRoutes routes, FilterChain chain, RoutingRequest req,
       RoutingResponse res) {
     Set<String> names = req.query().names();
-    if (!names.isEmpty()) {
+    if (!names.isEmpty() && req.path().absolute().rawPath().startsWith("/v1/")) {
       Optional<Set<String>> known = routes.queryParameters(req.prologue().method().text(),
           req.path().absolute().rawPath());
       Optional<String> unknown = known.flatMap(k -> names.stream().filter(n -> !k.contains(n)).sorted().findFirst());

@@ -93,6 +93,10 @@ final class Api {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Answer delete(String path, String... headers) {
+    return send(request(path, headers).DELETE());
+  }
+
   Answer put(String path, String contentType, String body, String... headers) {
     return send(request(path, headers).header("Content-Type", contentType)
         .PUT(HttpRequest.BodyPublishers.ofString(body)));

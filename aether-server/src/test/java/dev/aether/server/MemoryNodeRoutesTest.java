@@ -98,12 +98,14 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(command.json().get("message").asText()).contains("takes none");
     assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).isEqualTo(version);
     for (String path : List.of("/v1/actors/Account/" + id + "?v=2", "/v1/model?format=yaml", "/v1/cluster?x",
-        "/health/ready?verbose=1", "/metrics?name=x")) {
+        "/v1/dead-letters?policy=p")) {
       Api.Answer answer = api.get(path);
       assertThat(answer.status()).as(path).isEqualTo(400);
       assertThat(answer.json().get("error").asText()).as(path).isEqualTo("INVALID_INPUT");
     }
     assertThat(api.get("/v1/nothing?x=1").status()).isEqualTo(404);
+    assertThat(api.get("/health/ready?verbose=1").status()).as("probes' own parameters").isEqualTo(200);
+    assertThat(api.get("/metrics?name=x").status()).as("scrapers' own parameters").isEqualTo(200);
   }
 
   @Test

@@ -281,6 +281,7 @@ abstract class NodeRoutesContract {
     assertThat(letterOf(from)).isNull();
     assertThat(api.get("/v1/actors/Account/" + to).json().get("state").get("balance").asLong()).isEqualTo(7);
     assertThat(api.post(path, "").status()).isEqualTo(404);
+    assertThat(api.delete(path.substring(0, path.length() - "/replay".length())).status()).isEqualTo(404);
   }
 
   /** The dead letter of the event an actor stored, or null. */

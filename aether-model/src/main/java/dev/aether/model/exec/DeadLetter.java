@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * A policy delivery that kept failing: the policy, the event it reacted to, how often it was tried and the
- * last error. Kept in the read-model store (under {@value PolicyRunner#DEAD_LETTERS}) until it is replayed
+ * last error. Kept in the read-model store (under {@value DeadLetterStore#TABLE}) until it is replayed
  * successfully ({@link ModelExecution#replayDeadLetter}).
  *
  * @param id the record's id: {@code <policy>|<eventId>}

@@ -211,7 +211,7 @@ final class ModelCompiler {
   private ReadModelProgram readModel(ReadModelDef rm, String path) {
     if (rm.name() != null && rm.name().startsWith("$")) {
       error(ModelError.INVALID_NAME, path, "read-model names starting with '$' are reserved ("
-          + PolicyRunner.DEAD_LETTERS + " holds the policies' dead letters)");
+          + DeadLetterStore.TABLE + " holds the policies' dead letters)");
     }
     Typed row = types(stateDefs(rm.fields()), paths(rm.fields(), StateFieldDef::name, path + ".fields"));
     Map<String, Object> initial = new LinkedHashMap<>();

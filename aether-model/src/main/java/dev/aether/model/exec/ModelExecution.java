@@ -61,11 +61,30 @@ public interface ModelExecution {
   long failedPolicyDeliveries();
 
   /**
-   * The policies' dead letters, of every process (kept in the runtime's read-model store), oldest first.
+   * The policies' dead letters, of every process (kept in the runtime's read-model store), oldest first; those
+   * of policies the loaded model no longer has too.
    *
    * @return the records
    */
   List<DeadLetter> deadLetters();
+
+  /**
+   * One dead letter, read directly (no listing).
+   *
+   * @param id the record's id ({@link DeadLetter#id()})
+   * @return the record, when there is one
+   * @throws dev.aether.InvalidInputException naming {@code id} when blank
+   */
+  Optional<DeadLetter> deadLetter(String id);
+
+  /**
+   * Removes a dead letter without delivering it again (its event was handled another way, or must not be).
+   *
+   * @param id the record's id ({@link DeadLetter#id()})
+   * @return whether there was such a record
+   * @throws dev.aether.InvalidInputException naming {@code id} when blank
+   */
+  boolean discardDeadLetter(String id);
 
   /**
    * Delivers a dead letter's event to its policy once more. The record is removed when the command is

@@ -60,8 +60,6 @@ import org.slf4j.LoggerFactory;
 final class PolicyRunner implements AutoCloseable {
 
   static final int MAX_ATTEMPTS = 30;
-  /** Where dead letters are kept in the read-model store. */
-  static final String DEAD_LETTERS = "$dead-letters";
   private static final Logger LOG = LoggerFactory.getLogger(PolicyRunner.class);
   private static final int BATCH = 32;
   private static final Duration POLL_WAIT = Duration.ofMillis(250);
@@ -83,18 +81,18 @@ final class PolicyRunner implements AutoCloseable {
   private final CommandGateway gateway;
   private final EventFeed feed;
   private final EventStore events;
-  private final ReadModelStore store;
+  private final DeadLetterStore deadLetters;
   private final Clock clock;
   private final MeterRegistry registry;
   private final AtomicLong deadLettered = new AtomicLong();
   private volatile boolean closed;
 
   PolicyRunner(String modelName, List<PolicyProgram> policies, CommandGateway gateway, EventFeed feed,
-      EventStore events, ReadModelStore store, Clock clock, MeterRegistry registry) {
+      EventStore events, DeadLetterStore deadLetters, Clock clock, MeterRegistry registry) {
     this.gateway = gateway;
     this.feed = feed;
     this.events = events;
-    this.store = store;
+    this.deadLetters = deadLetters;
     this.clock = clock;
     this.registry = registry;
     // read when the model is loaded, so a test or an operator can set them as system properties
@@ -153,14 +151,6 @@ final class PolicyRunner implements AutoCloseable {
     return deadLettered.get();
   }
 
-  /** @return the dead letters of every process (they are kept in the read-model store) */
-  List<DeadLetter> deadLetters() {
-    List<DeadLetter> letters = new ArrayList<>();
-    store.rows(DEAD_LETTERS).forEach((id, row) -> letters.add(deadLetter(id, row)));
-    letters.sort(java.util.Comparator.comparing(DeadLetter::failedAt).thenComparing(DeadLetter::id));
-    return letters;
-  }
-
   /**
    * Delivers a dead letter's event to its policy again, once; the record goes when the command is accepted
    * (or the policy no longer sends one), else it is updated with the new error.
@@ -168,9 +158,8 @@ final class PolicyRunner implements AutoCloseable {
    * @return the command's outcome, or empty when the policy's condition is now false
    */
   CompletableFuture<Optional<CommandResult>> replay(String id) {
-    Map<String, Object> row = store.get(DEAD_LETTERS, dev.aether.support.Checks.notBlank(id, "id"))
+    DeadLetter letter = deadLetters.get(dev.aether.support.Checks.notBlank(id, "id"))
         .orElseThrow(() -> new InvalidInputException("id", "no dead letter \"" + id + "\""));
-    DeadLetter letter = deadLetter(id, row);
     PolicyProgram policy = byName.get(letter.policy());
     if (policy == null) {
       throw new InvalidInputException("id", "dead letter " + id + " is of policy " + letter.policy()
@@ -183,37 +172,18 @@ final class PolicyRunner implements AutoCloseable {
             + " is no longer in the store"));
     RuntimeMessage message = message(policy, event);
     if (message == null) {
-      store.remove(DEAD_LETTERS, id);
+      deadLetters.remove(id);
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return gateway.sendMessage(message).thenApply(result -> {
       if (result instanceof CommandResult.Accepted) {
-        store.remove(DEAD_LETTERS, id);
+        deadLetters.remove(id);
       } else if (result instanceof CommandResult.Rejected r) {
-        writeDeadLetter(policy, event, letter.attempts() + 1, r.reason() + ": " + r.message());
+        deadLetters.write(policy.name(), event, letter.attempts() + 1, r.reason() + ": " + r.message(),
+            clock.instant());
       }
       return Optional.of(result);
     });
-  }
-
-  private void writeDeadLetter(PolicyProgram p, Event event, long attempts, String error) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("policy", p.name());
-    row.put("eventId", event.id());
-    row.put("eventType", event.eventType());
-    row.put("streamId", event.streamId());
-    row.put("version", event.version());
-    row.put("attempts", attempts);
-    row.put("lastError", error);
-    row.put("failedAt", clock.instant().toString());
-    store.write(DEAD_LETTERS, p.name() + "|" + event.id(), row);
-  }
-
-  private static DeadLetter deadLetter(String id, Map<String, Object> row) {
-    return new DeadLetter(id, (String) row.get("policy"), (String) row.get("eventId"),
-        (String) row.get("eventType"), (String) row.get("streamId"), ((Number) row.get("version")).longValue(),
-        ((Number) row.get("attempts")).longValue(), (String) row.get("lastError"),
-        Instant.parse((String) row.get("failedAt")));
   }
 
   /** The command id of a policy's reaction to an event: a name-based UUID of both, the same every time. */
@@ -413,7 +383,7 @@ final class PolicyRunner implements AutoCloseable {
 
     private void deadLetter(FeedDelivery delivery, String error) {
       Event event = delivery.entry().event();
-      writeDeadLetter(policy, event, delivery.attempt(), error);
+      deadLetters.write(policy.name(), event, delivery.attempt(), error, clock.instant());
       deadLettered.incrementAndGet();
       meters.deadLettered.increment();
       LOG.warn("policy {}: event {} ({} v{}) dead-lettered after {} attempt(s): {}", policy.name(), event.id(),

@@ -3,6 +3,7 @@ package dev.aether.model.exec;
 import dev.aether.InvalidInputException;
 import dev.aether.store.EventFeed;
 import dev.aether.store.ReadModelStore;
+import dev.aether.support.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.aether.runtime.ModelError;
 import dev.aether.runtime.CommandResult;
@@ -29,6 +30,7 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
   private final CompiledModel model;
   private final List<Behavior<?>> behaviors = new ArrayList<>();
   private final PolicyRunner policies;
+  private final DeadLetterStore deadLetters;
   private final Map<String, ModelReadModel> readModels = new LinkedHashMap<>();
   /** Whether the runtime runs this plan: its read models project and its policies take deliveries. */
   private volatile boolean started;
@@ -45,8 +47,9 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
           + ") does not implement " + EventFeed.class.getName());
     }
     MeterRegistry registry = host.meterRegistry().orElse(null);
+    this.deadLetters = new DeadLetterStore(store);
     this.policies = model.policies().isEmpty() ? null : new PolicyRunner(model.model().name(), model.policies(),
-        host::sendMessage, feed, host.eventStore(), store, host.clock(), registry);
+        host::sendMessage, feed, host.eventStore(), deadLetters, host.clock(), registry);
     try {
       ReactionPlacement placement = host.reactionPlacement();
       model.readModels().forEach(p -> {
@@ -100,15 +103,30 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
 
   @Override
   public List<DeadLetter> deadLetters() {
-    return policies == null ? List.of() : policies.deadLetters();
+    return deadLetters.all();
+  }
+
+  @Override
+  public Optional<DeadLetter> deadLetter(String id) {
+    return deadLetters.get(Checks.notBlank(id, "id"));
   }
 
   @Override
   public CompletableFuture<Optional<CommandResult>> replayDeadLetter(String id) {
     if (policies == null) {
-      throw new InvalidInputException("id", "the model has no policies, so no dead letter \"" + id + "\"");
+      throw new InvalidInputException("id", deadLetter(id).isEmpty() ? "no dead letter \"" + id + "\""
+          : "dead letter " + id + " is of a policy the loaded model does not have (it has none)");
     }
     return policies.replay(id);
+  }
+
+  @Override
+  public boolean discardDeadLetter(String id) {
+    if (deadLetter(id).isEmpty()) {
+      return false;
+    }
+    deadLetters.remove(id);
+    return true;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A projection's meters, tagged {@code projection=<name>}: {@code aether.projection.events} (counter, tag
@@ -41,11 +42,10 @@ class ProjectionMeters {
     repeated = counter(registry, projection, "repeated");
     failed = counter(registry, projection, "failed");
     gauges = List.of(
-        gauge(registry, projection, "aether.projection.lag", Gauge.builder("aether.projection.lag", lag,
-            AtomicLong::get).description("commits stored and not yet handled").baseUnit("commits")),
-        gauge(registry, projection, "aether.projection.rebuild.progress", Gauge.builder(
-            "aether.projection.rebuild.progress", progressPerMille, v -> v.get() / 1000.0)
-            .description("share of the current catch-up or rebuild done")));
+        gauge(registry, projection, "aether.projection.lag", lag, AtomicLong::get,
+            "commits stored and not yet handled", "commits"),
+        gauge(registry, projection, "aether.projection.rebuild.progress", progressPerMille, v -> v.get() / 1000.0,
+            "share of the current catch-up or rebuild done", null));
   }
 
   /**
@@ -53,13 +53,15 @@ class ProjectionMeters {
    * before the one it replaces stops, and a registry answers a registration with the gauge it already has of that
    * id (logging a warning), which would go on sampling the stopped projection. So the one there is removed first.
    */
-  private static Gauge gauge(MeterRegistry registry, String projection, String name, Gauge.Builder<?> builder) {
+  private static <T> Gauge gauge(MeterRegistry registry, String projection, String name, T state,
+      ToDoubleFunction<T> value, String description, String baseUnit) {
     synchronized (GAUGES) {
       Gauge previous = registry.find(name).tags("projection", projection).gauge();
       if (previous != null) {
         registry.remove(previous);
       }
-      return builder.tag("projection", projection).register(registry);
+      return Gauge.builder(name, state, value).tag("projection", projection).description(description)
+          .baseUnit(baseUnit).register(registry);
     }
   }
 

@@ -235,6 +235,24 @@ class FeedPoliciesTest {
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("id"));
   }
 
+  @Test
+  void aDeadLetterIsReadById_listedEvenWhenTheModelLostItsPolicy_andCanBeDiscarded() {
+    Runtime runtime = runtime();
+    send(runtime, "a", "Transfer", Map.of("to", "closed", "amount", 7));
+    await().atMost(Duration.ofSeconds(5)).until(() -> execution(runtime).deadLetters().size() == 1);
+    DeadLetter letter = execution(runtime).deadLetters().getFirst();
+    assertThat(execution(runtime).deadLetter(letter.id())).contains(letter);
+    assertThat(execution(runtime).deadLetter("credit|nope")).isEmpty();
+
+    runtime.loadModel(ModelLoader.fromYaml(STRICT_BANK.substring(0, STRICT_BANK.indexOf("policies:"))));
+    assertThat(execution(runtime).deadLetters()).as("the store keeps it").containsExactly(letter);
+    assertThatThrownBy(() -> execution(runtime).replayDeadLetter(letter.id()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage()).contains("does not"));
+    assertThat(execution(runtime).discardDeadLetter(letter.id())).isTrue();
+    assertThat(execution(runtime).deadLetters()).isEmpty();
+    assertThat(execution(runtime).discardDeadLetter(letter.id())).isFalse();
+  }
+
   /**
    * A runtime whose policy credits b for a transfer from a (the credit is applied) and then stops before it
    * acknowledges the event, as a process that crashes between handling and acknowledging.

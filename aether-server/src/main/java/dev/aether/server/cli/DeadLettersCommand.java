@@ -9,12 +9,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aether dead-letters}: the policies' deliveries that could not succeed ({@code GET /v1/dead-letters}),
- * and {@code aether dead-letters replay ID} to deliver one again once its cause is fixed
- * ({@code POST /v1/dead-letters/{id}/replay}).
+ * {@code aether dead-letters}: the policies' deliveries that could not succeed ({@code GET /v1/dead-letters});
+ * {@code aether dead-letters replay ID} delivers one again once its cause is fixed
+ * ({@code POST /v1/dead-letters/{id}/replay}), {@code aether dead-letters discard ID} drops one
+ * ({@code DELETE /v1/dead-letters/{id}}).
  */
 @Command(name = "dead-letters", description = "Lists the policies' dead letters (every node's), oldest first.",
-    subcommands = DeadLettersCommand.Replay.class)
+    subcommands = {DeadLettersCommand.Replay.class, DeadLettersCommand.Discard.class})
 final class DeadLettersCommand implements Callable<Integer> {
 
   @Spec
@@ -26,9 +27,10 @@ final class DeadLettersCommand implements Callable<Integer> {
     return root.console().answer(root.client().get(NodeClient.path("dead-letters")));
   }
 
-  /** {@code aether dead-letters replay ID}. */
+  /** {@code aether dead-letters replay ID}: exit 0 when the letter is resolved, 4 when it is still refused. */
   @Command(name = "replay", description = "Delivers a dead letter's event to its policy once more; the letter is"
-      + " gone when its command is accepted (\"resolved\": true), else it stays with one more attempt.")
+      + " gone when its command is accepted (\"resolved\": true, exit 0), else it stays with one more attempt"
+      + " (exit 4).")
   static final class Replay implements Callable<Integer> {
 
     /** How long the node may take: its command timeout (5 s by default) and a margin. */
@@ -43,8 +45,29 @@ final class DeadLettersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       AetherCli root = AetherCli.root(spec);
-      return root.console().answer(root.client().post(NodeClient.path("dead-letters", id, "replay"), "", Map.of(),
-          TIMEOUT));
+      NodeClient.Answer answer = root.client().post(NodeClient.path("dead-letters", id, "replay"), "", Map.of(),
+          TIMEOUT);
+      int code = root.console().answer(answer);
+      boolean stays = code == ExitCodes.OK && Console.parse(answer.body())
+          .map(body -> !body.path("resolved").asBoolean(true)).orElse(false);
+      return stays ? ExitCodes.REJECTED : code;
+    }
+  }
+
+  /** {@code aether dead-letters discard ID}. */
+  @Command(name = "discard", description = "Drops a dead letter without delivering its event again.")
+  static final class Discard implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The dead letter's id, as listed (policy|eventId).")
+    private String id;
+
+    @Override
+    public Integer call() {
+      AetherCli root = AetherCli.root(spec);
+      return root.console().answer(root.client().delete(NodeClient.path("dead-letters", id)));
     }
   }
 }

@@ -77,6 +77,10 @@ final class NodeClient {
     return send(r.build());
   }
 
+  Answer delete(String path) {
+    return send(request(path).DELETE().build());
+  }
+
   Answer put(String path, String body, String contentType) {
     return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body))
         .header("Content-Type", contentType).build());

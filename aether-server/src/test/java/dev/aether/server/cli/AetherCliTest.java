@@ -25,7 +25,8 @@ class AetherCliTest {
   void help_onEveryCommand_listsTheExitCodes() {
     for (String[] args : new String[][] {{"--help"}, {"send", "--help"}, {"state", "--help"},
         {"events", "--help"}, {"tail", "--help"}, {"model", "validate", "--help"}, {"model", "load", "--help"},
-        {"cluster", "status", "--help"}, {"dead-letters", "--help"}, {"dead-letters", "replay", "--help"}}) {
+        {"cluster", "status", "--help"}, {"dead-letters", "--help"}, {"dead-letters", "replay", "--help"},
+        {"dead-letters", "discard", "--help"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.code()).as(String.join(" ", args)).isZero();
       assertThat(run.out()).as(String.join(" ", args))
