@@ -147,16 +147,18 @@ public final class AetherNode implements AutoCloseable {
       ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).apply(config.clusterSettings())
           .nodeId(config.nodeId()).build();
       ClusterModel clusterModel = ClusterModel.open(connection, bucket(storeConfig, "model"), config.commandTimeout());
-      resources.push(clusterModel);
       Optional<CompiledModel> startModel = clusterModel.current().or(() -> model); // the cluster's decision wins
-      clusterModel.current().filter(c -> model.isPresent()).ifPresent(c -> LOG.info("starting with the cluster's"
-          + " model {} version {}, not the --model file's", c.model().name(), c.model().version()));
+      clusterModel.current().ifPresent(c -> model.filter(file -> !sameModel(file, c)).ifPresent(file -> LOG.warn(
+          "starting with the cluster's model {} version {}, not the --model file's {} version {} (PUT /v1/model"
+          + " makes a model the cluster's)", c.model().name(), c.model().version(), file.model().name(),
+          file.model().version())));
       ClusterNode node = ClusterNode.builder(clusterConfig).connection(connection).meterRegistry(registry)
           .runtime((Function<CommandGateway, Runtime>) gateway ->
               runtime(store, readModels, runtimeConfig, registry, startModel, gateway))
           .start();
       resources.push(node::close);
       clusterModel.follow(node.runtime(), config.commandTimeout());
+      resources.push(clusterModel); // closed first: no model change reaches a node that is leaving
       return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
           Optional.of(clusterModel), registry, signals, description + ", cluster node " + config.nodeId());
     }
@@ -187,6 +189,10 @@ public final class AetherNode implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new NodeStartException("cannot load model " + file + ": " + message(e), e);
     }
+  }
+
+  private static boolean sameModel(CompiledModel a, CompiledModel b) {
+    return a.model().name().equals(b.model().name()) && a.model().version().equals(b.model().version());
   }
 
   /**

@@ -106,6 +106,7 @@ final class ClusterModel implements AutoCloseable {
     try {
       watch = kv.watch(KEY, new Watcher());
       if (!initial.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        close();
         throw new StoreUnavailableException("the cluster's model (bucket " + bucket + ") was not read within "
             + timeout, null);
       }

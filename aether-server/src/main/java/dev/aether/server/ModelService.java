@@ -98,6 +98,7 @@ final class ModelService implements HttpService {
       Map<String, Object> aggregates = new LinkedHashMap<>();
       for (AggregateDef a : model.aggregates()) {
         aggregates.put(a.name(), Map.of("commands", a.commands().stream().map(CommandDef::name).toList(),
+            "internalCommands", a.commands().stream().filter(CommandDef::internal).map(CommandDef::name).toList(),
             "state", a.state().stream().map(f -> f.name()).toList()));
       }
       out.put("aggregates", aggregates);

@@ -245,6 +245,8 @@ abstract class NodeRoutesContract {
     assertThat(minted.json().get("error").asText()).isEqualTo("INTERNAL_COMMAND");
     assertThat(minted.json().get("message").asText()).contains("Account.ReceiveTransfer");
     assertThat(api.get("/v1/actors/Account/" + id).json().get("state").get("balance").asLong()).isEqualTo(10);
+    assertThat(api.get("/v1/model").json().get("aggregates").get("Account").get("internalCommands").toString())
+        .isEqualTo("[\"ReceiveTransfer\"]");
 
     String to = id();
     open(to, 0);

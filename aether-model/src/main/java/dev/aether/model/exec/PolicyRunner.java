@@ -362,13 +362,15 @@ final class PolicyRunner implements AutoCloseable {
     }
 
     /**
-     * Whether the target's runtime does not know the command this policy's own model declares (the model checks
-     * that every policy's command exists): on a cluster, the node owning the target has not loaded the model yet
-     * (a model rolling out takes a second or two), so the delivery is retried like a transient cause, not
-     * dead-lettered at its first attempt.
+     * Whether the target's runtime may not run this policy's model yet: it does not know the command the model
+     * declares (the model checks that every policy's command exists), or refuses the payload the model maps (a
+     * field the new model added). On a cluster, the node owning the target loads a new model a second or two
+     * after the first node, so such a delivery is retried like a transient cause; a payload the model itself
+     * maps wrongly is still dead-lettered, after the last attempt.
      */
     private static boolean awaitsTheModel(CommandResult.Rejected r) {
-      return r.reason() == RejectionReason.UNKNOWN_AGGREGATE || r.reason() == RejectionReason.UNKNOWN_COMMAND;
+      return r.reason() == RejectionReason.UNKNOWN_AGGREGATE || r.reason() == RejectionReason.UNKNOWN_COMMAND
+          || r.reason() == RejectionReason.INVALID_PAYLOAD;
     }
 
     /** Delivers again after a back-off (10 ms doubling to 2 s), or dead-letters the last attempt. */

@@ -181,14 +181,15 @@ class FeedPoliciesTest {
 
   @Test
   void aTargetWhoseRuntimeDoesNotKnowTheCommandYet_isRetried_notDeadLettered() {
-    // a cluster rolling a model out: the node owning the target answers UNKNOWN_AGGREGATE / UNKNOWN_COMMAND
-    // until it has loaded the model that declares the policy's command
+    // a cluster rolling a model out: the node owning the target answers UNKNOWN_AGGREGATE / UNKNOWN_COMMAND /
+    // INVALID_PAYLOAD (a field it does not know yet) until it has loaded the model the policy runs
     AtomicInteger refusals = new AtomicInteger();
     CompletableFuture<Runtime> self = new CompletableFuture<>();
     Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
-        message -> refusals.incrementAndGet() <= 2
-            ? CompletableFuture.completedFuture(Rejected.of(message.commandId(), refusals.get() == 1
-                ? RejectionReason.UNKNOWN_AGGREGATE : RejectionReason.UNKNOWN_COMMAND, "not in this node's model"))
+        message -> refusals.incrementAndGet() <= 3
+            ? CompletableFuture.completedFuture(Rejected.of(message.commandId(), List.of(
+                RejectionReason.UNKNOWN_AGGREGATE, RejectionReason.UNKNOWN_COMMAND, RejectionReason.INVALID_PAYLOAD)
+                .get(refusals.get() - 1), "not in this node's model"))
             : self.join().sendMessage(message)));
     self.complete(runtime);
     send(runtime, "b", "Open", Map.of());
@@ -196,7 +197,7 @@ class FeedPoliciesTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> store.getLatestVersion("Account/b") == 2);
     assertThat(store.getEvents("Account/b", 2).getFirst().data()).containsEntry("amount", 9L);
-    assertThat(refusals.get()).isEqualTo(3);
+    assertThat(refusals.get()).isEqualTo(4);
     assertThat(execution(runtime).deadLetters()).isEmpty();
   }
 
