@@ -53,6 +53,10 @@ public final class RuntimeConfig {
   public static final int DEFAULT_MAX_CONCURRENT_ACTIVATIONS = 50;
   /** Default {@link #commandTimeout()}: 5 seconds. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final Duration MIN_DURATION = Duration.ofMillis(1);
+  private static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(365);
+  private static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
   /** Default {@link #conflictRetries()}: 3. */
   public static final int DEFAULT_CONFLICT_RETRIES = 3;
   /** Default {@link #groupCommitLimit()}: 64 commands per commit. */
@@ -191,10 +195,11 @@ public final class RuntimeConfig {
         + ", mailboxCapacity=" + mailboxCapacity + ", idempotencyWindow=" + idempotencyWindow + "]";
   }
 
-  private static void positive(Duration value, String field) {
+  /** A duration from 1 ms to {@code max}: a smaller one is a unit mistake, a larger one overflows the timers. */
+  private static void within(Duration value, Duration max, String field) {
     Checks.notNull(value, field);
-    if (value.isZero() || value.isNegative()) {
-      throw new InvalidInputException(field, "must be > 0, was " + value);
+    if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(max) > 0) {
+      throw new InvalidInputException(field, "must be from " + MIN_DURATION + " to " + max + ", was " + value);
     }
   }
 
@@ -225,11 +230,11 @@ public final class RuntimeConfig {
     /**
      * Sets the idle time after which an actor is passivated.
      *
-     * @param value more than zero
+     * @param value from 1 ms to 365 days
      * @return this builder
      */
     public Builder idleTimeout(Duration value) {
-      positive(value, "idleTimeout");
+      within(value, MAX_IDLE_TIMEOUT, "idleTimeout");
       idleTimeout = value;
       return this;
     }
@@ -273,11 +278,11 @@ public final class RuntimeConfig {
     /**
      * Sets how long a command may wait for its outcome.
      *
-     * @param value more than zero
+     * @param value from 1 ms to 1 day
      * @return this builder
      */
     public Builder commandTimeout(Duration value) {
-      positive(value, "commandTimeout");
+      within(value, MAX_COMMAND_TIMEOUT, "commandTimeout");
       commandTimeout = value;
       return this;
     }

@@ -101,6 +101,11 @@ class RuntimeConfigTest {
     refusedKey("aether.runtime.snapshot-interval", "-1");
     refusedKey("aether.runtime.max-concurrent-activations", "0");
     refusedKey("aether.runtime.command-timeout", "-PT1S");
+    // regression: accepted, then every sendMessage threw ArithmeticException (the timer's milliseconds overflowed)
+    refusedKey("aether.runtime.command-timeout", "9999999999999d");
+    refusedKey("aether.runtime.command-timeout", "2d");
+    refusedKey("aether.runtime.idle-timeout", "400d");
+    refusedKey("aether.runtime.idle-timeout", "PT0.0000001S");
     refusedKey("aether.runtime.conflict-retries", "-1");
     refusedKey("aether.runtime.group-commit-limit", "10001");
     refusedKey("aether.runtime.mailbox-capacity", "0");

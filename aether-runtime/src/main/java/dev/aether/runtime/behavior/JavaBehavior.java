@@ -176,6 +176,28 @@ public final class JavaBehavior<S> implements Behavior<S> {
   }
 
   /**
+   * The command a command record is sent as: the name its class is registered under with {@code .command(...)}
+   * and its fields as the payload a client would send (test fixtures send records this way). Thread-safe.
+   *
+   * @param record an instance of a class registered with {@code .command(...)} under one name
+   * @return the command's name and payload
+   * @throws dev.aether.InvalidInputException naming {@code record} when null
+   * @throws IllegalStateException when the record's class is registered under no command, or under several
+   *     (then send it by name)
+   */
+  public Map.Entry<String, Map<String, Object>> toCommand(Object record) {
+    Class<?> type = Checks.notNull(record, "record").getClass();
+    List<String> names = commands.entrySet().stream().filter(c -> c.getValue().type() == type).map(Map.Entry::getKey)
+        .toList();
+    if (names.size() != 1) {
+      throw new IllegalStateException("command class " + type.getName() + " is registered " + (names.isEmpty()
+          ? "under no command; add .command(\"Name\", " + type.getSimpleName() + ".class, handler)"
+          : "under " + names + ": send it by name"));
+    }
+    return Map.entry(names.getFirst(), mapper.write(record));
+  }
+
+  /**
    * The event an event record is stored as: its registered name and its fields, as a handler's
    * {@code Effect.persist(record)} stores it (test fixtures use it to write a given history). Thread-safe.
    *

@@ -61,6 +61,18 @@ class JavaBehaviorTest {
   }
 
   @Test
+  void toCommand_namesARecordByItsOnlyRegistration_andRefusesAnAmbiguousOrUnknownOne() {
+    JavaBehavior<Cart> single = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .command("AddLines", AddLines.class, (s, c) -> Effect.none()).build();
+    assertThat(single.toCommand(new AddLines(List.of(new Line("A", 2)), true))).isEqualTo(Map.entry("AddLines",
+        Map.of("lines", List.of(Map.of("sku", "A", "quantity", 2L)), "gift", true)));
+    assertThatThrownBy(() -> cart.toCommand(new AddLines(List.of(), false))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("AddLines").hasMessageContaining("Wrap");
+    assertThatThrownBy(() -> single.toCommand(new Line("A", 1))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("under no command");
+  }
+
+  @Test
   void command_isMappedToItsRecord_andEventsToData() {
     Decision d = decide("AddLines", Map.of("lines", List.of(Map.of("sku", "A", "quantity", 2L)), "gift", true));
 

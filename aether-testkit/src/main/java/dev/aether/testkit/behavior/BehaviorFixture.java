@@ -16,6 +16,7 @@ import dev.aether.support.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -110,6 +111,14 @@ public final class BehaviorFixture<S> implements AutoCloseable {
         + ": give NewEvent.of(type, data) for a behaviour that is not a JavaBehavior");
   }
 
+  private Map.Entry<String, Map<String, Object>> toCommand(Object command) {
+    if (behavior instanceof JavaBehavior<?> java) {
+      return java.toCommand(command);
+    }
+    throw new IllegalStateException("a command record needs a JavaBehavior; send " + behavior
+        + " its commands by name: when(\"Name\", payload)");
+  }
+
   private S stateOf(ActorKey actor) {
     return behavior.stateFromJson(runtime.createVM(actor).join().getState());
   }
@@ -139,6 +148,20 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      */
     public Then<S> when(String command, Map<String, ?> payload) {
       return send(RuntimeMessage.builder(actor.aggregateType(), actor.actorId(), command).payload(payload));
+    }
+
+    /**
+     * Sends a command record of a {@link JavaBehavior} (its registered name, its fields as the payload) and waits
+     * for its outcome.
+     *
+     * @param command an instance of a class the behaviour registered with {@code .command(...)} under one name
+     * @return the outcome, to check
+     * @throws IllegalStateException when the behaviour is no {@link JavaBehavior}, or the record's class is
+     *     registered under no command or several (send it by name then)
+     */
+    public Then<S> when(Object command) {
+      Map.Entry<String, Map<String, Object>> named = fixture.toCommand(command);
+      return when(named.getKey(), named.getValue());
     }
 
     /**
@@ -185,10 +208,27 @@ public final class BehaviorFixture<S> implements AutoCloseable {
       return result;
     }
 
-    /** @return the events the command stored (none when it was rejected) */
+    /**
+     * @return the events the command stored: none when it was rejected, or answered as a duplicate (its first
+     *     outcome stored them: {@link #result()} has them)
+     */
     public List<NewEvent> events() {
-      return result instanceof Accepted accepted
+      return result instanceof Accepted accepted && !accepted.duplicate()
           ? accepted.events().stream().map(e -> new NewEvent(e.eventType(), e.data())).toList() : List.of();
+    }
+
+    /**
+     * Checks that the command was answered as a duplicate: its command id was applied before, so nothing more
+     * was stored and the first outcome was given again.
+     *
+     * @return this
+     * @throws AssertionError when it was rejected, or accepted as a new command
+     */
+    public Then<S> expectDuplicate() {
+      if (!(result instanceof Accepted accepted) || !accepted.duplicate()) {
+        throw new AssertionError("expected a duplicate of an applied command, but the command was " + result);
+      }
+      return this;
     }
 
     /**
@@ -283,6 +323,32 @@ public final class BehaviorFixture<S> implements AutoCloseable {
     public Then<S> expectState(Consumer<? super S> check) {
       check.accept(given.state());
       return this;
+    }
+
+    /**
+     * Checks that the actor's state now equals this one.
+     *
+     * @param expected the state expected (compared with {@code equals}: a record compares its components)
+     * @return this
+     * @throws AssertionError naming both states when they differ
+     */
+    public Then<S> expectState(S expected) {
+      S actual = given.state();
+      if (!Objects.equals(expected, actual)) {
+        throw new AssertionError("expected the state " + expected + ", but it is " + actual);
+      }
+      return this;
+    }
+
+    /**
+     * Sends the scenario's next command, a command record, to the same actor.
+     *
+     * @param command an instance of a class the behaviour registered with {@code .command(...)} under one name
+     * @return the next outcome
+     * @throws IllegalStateException as {@link Given#when(Object)}
+     */
+    public Then<S> andWhen(Object command) {
+      return given.when(command);
     }
 
     /**

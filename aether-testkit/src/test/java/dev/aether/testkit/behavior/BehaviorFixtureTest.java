@@ -75,7 +75,23 @@ class BehaviorFixtureTest {
         .when("Withdraw", Map.of("amount", 30), "w-1");
     BehaviorFixture.Then<Account> again = first.andWhen("Withdraw", Map.of("amount", 30), "w-1");
     assertThat(again.result()).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.duplicate()).isTrue());
-    again.expectState(s -> assertThat(s.balance()).isEqualTo(70));
+    again.expectDuplicate().expectNoEvents().expectState(s -> assertThat(s.balance()).isEqualTo(70));
+    assertThatThrownBy(first::expectDuplicate).isInstanceOf(AssertionError.class).hasMessageContaining("duplicate");
+  }
+
+  @Test
+  void commandRecords_areSentByTheirRegisteredName_andAStateComparesByEquality() {
+    account.given(new Opened(), new Deposited(100))
+        .when(new Withdraw(30))
+        .expectEvents(new Withdrawn(30))
+        .expectState(new Account(true, 70))
+        .andWhen(new Withdraw(80))
+        .expectRejected(RejectionReason.BUSINESS_RULE, "insufficient funds");
+    BehaviorFixture.Then<Account> opened = account.given().when(new Open()).expectEvents(new Opened());
+    assertThatThrownBy(() -> opened.expectState(new Account(true, 1))).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("balance=1").hasMessageContaining("balance=0");
+    assertThatThrownBy(() -> account.given().when(new Deposited(1))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("under no command");
   }
 
   @Test
