@@ -57,6 +57,8 @@ public sealed interface Effect {
    * Refuses the command because of its fields, as a payload that breaks the command's declared fields is; the
    * caller gets {@link dev.aether.runtime.RejectionReason#INVALID_PAYLOAD} with these errors (over HTTP: 400,
    * {@code fields} naming each path), for rules the record's types cannot say (an end date before a start date).
+   * Name the fields as the runtime names a payload's own errors, {@code payload.<field>}
+   * ({@code payload.lines[2].sku}): the path is passed on as written.
    *
    * @param errors the fields and what is wrong with each, at least one
    * @return the effect
