@@ -45,4 +45,9 @@ final class ApiException extends RuntimeException {
   static ApiException notFound(String code, String message) {
     return new ApiException(404, code, message);
   }
+
+  /** @return the answer of a route that needs a model when the node has none */
+  static ApiException noModel() {
+    return notFound("NO_MODEL", "no model is loaded (PUT /v1/model, or start the node with --model FILE)");
+  }
 }

@@ -101,8 +101,7 @@ final class DeadLetterService implements HttpService {
   }
 
   private ModelExecution execution() {
-    return ModelExecution.of(node.runtime()).orElseThrow(() -> ApiException.notFound("NO_MODEL",
-        "no model is loaded (PUT /v1/model, or start the node with --model FILE)"));
+    return ModelExecution.of(node.runtime()).orElseThrow(ApiException::noModel);
   }
 
   private static Map<String, Object> describe(DeadLetter letter) {

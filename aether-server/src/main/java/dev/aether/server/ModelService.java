@@ -46,8 +46,7 @@ final class ModelService implements HttpService {
   }
 
   private void get(ServerRequest req, ServerResponse res) {
-    DomainModel model = node.runtime().model().orElseThrow(() -> ApiException.notFound("NO_MODEL",
-        "no model is loaded (PUT /v1/model, or start the node with --model FILE)"));
+    DomainModel model = node.runtime().model().orElseThrow(ApiException::noModel);
     Json.send(res, 200, describe(model, List.of()));
   }
 
