@@ -129,6 +129,9 @@ public final class ClusterNode implements AutoCloseable {
     planner = new Planner(kv, maps, membership, config, connection, names);
     if (!config.rememberActors().isEmpty()) {
       remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps);
+      config.rememberActors().stream().filter(type -> !runtime.aggregateTypes().contains(type))
+          .forEach(type -> LOG.warn("cluster: node {} remembers actors of {}, which its runtime has no behaviour for"
+              + " (yet); a misspelt type remembers nothing", self, type));
     }
     endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status,
         detector::suspect, () -> membership.incarnation());

@@ -16,9 +16,12 @@ import dev.aether.store.SnapshotStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -101,6 +104,11 @@ final class LocalRuntime implements Runtime {
   @Override
   public boolean isRunning() {
     return state.get() == RUNNING;
+  }
+
+  @Override
+  public SortedSet<String> aggregateTypes() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(aggregates.keySet()));
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.aether.store.EventStored;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,6 +43,14 @@ public interface RuntimeManagement {
 
   /** @return the last model loaded */
   Optional<DomainModel> model();
+
+  /**
+   * The aggregate types this runtime can run now: those of its Java behaviours and of the loaded model's
+   * model-driven ones.
+   *
+   * @return the types, sorted; a copy
+   */
+  SortedSet<String> aggregateTypes();
 
   /** @return the plan of the last model loaded */
   Optional<ModelPlan> modelPlan();

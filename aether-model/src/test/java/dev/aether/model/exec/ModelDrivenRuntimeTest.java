@@ -48,7 +48,9 @@ class ModelDrivenRuntimeTest {
 
   @Test
   void loadModel_runsAggregatesWithoutJavaBehaviour_fromTheModel() {
+    assertThat(runtime.aggregateTypes()).as("no behaviour yet").isEmpty();
     started();
+    assertThat(runtime.aggregateTypes()).containsExactly("Account");
 
     assertThat(send("a", "Open", Map.of("owner", "Ann", "initialDeposit", 100))).isInstanceOfSatisfying(
         Accepted.class, a -> assertThat(a.events()).extracting(Event::eventType).containsExactly("Opened", "Deposited"));
