@@ -53,10 +53,6 @@ public final class RuntimeConfig {
   public static final int DEFAULT_MAX_CONCURRENT_ACTIVATIONS = 50;
   /** Default {@link #commandTimeout()}: 5 seconds. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
-
-  private static final Duration MIN_DURATION = Duration.ofMillis(1);
-  private static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(365);
-  private static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
   /** Default {@link #conflictRetries()}: 3. */
   public static final int DEFAULT_CONFLICT_RETRIES = 3;
   /** Default {@link #groupCommitLimit()}: 64 commands per commit. */
@@ -71,6 +67,10 @@ public final class RuntimeConfig {
   private static final Set<String> KEY_NAMES = Set.of("idle-timeout", "max-active-vms", "snapshot-interval",
       "max-concurrent-activations", "command-timeout", "conflict-retries", "group-commit-limit",
       "mailbox-capacity", "idempotency-window");
+
+  private static final Duration MIN_DURATION = Duration.ofMillis(1);
+  private static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(365);
+  private static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
 
   private final Duration idleTimeout;
   private final int maxActiveVMs;
