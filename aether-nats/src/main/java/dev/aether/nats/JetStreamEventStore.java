@@ -596,9 +596,19 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     }
   }
 
+  /**
+   * Refuses an operation of a closed store, and one while the connection is not connected: a request sent then
+   * would wait in the client's reconnect buffer for its whole timeout, where the caller can be told at once that
+   * nothing was sent (a 503 to retry, not a 504 "may have been applied").
+   */
   private void requireOpen(String operation) {
     if (closed.get()) {
       throw new JetStreamStoreException("the JetStream event store is closed: cannot " + operation, 0, null);
+    }
+    Connection.Status status = connection.getStatus();
+    if (status != Connection.Status.CONNECTED) {
+      throw new StoreUnavailableException("not connected to NATS (connection " + status + "): cannot " + operation
+          + "; nothing was sent", null);
     }
   }
 

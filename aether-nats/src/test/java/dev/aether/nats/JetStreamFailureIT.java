@@ -255,6 +255,29 @@ class JetStreamFailureIT {
   }
 
   @Test
+  void whileDisconnected_readsAndWritesAreRefusedAtOnce_asNothingSent_notAfterTheirRequestTimeout() {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "down")
+            .requestTimeout(Duration.ofMinutes(5)).build())) { // a request that waited would hang the test
+      String streamId = newStreamId();
+      store.append(streamId, 0, List.of(event(streamId, 1)));
+      server.kill();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !store.health().isHealthy());
+      // regression: a read while the client reconnected waited its whole request timeout in the reconnect
+      // buffer, so every command of an outage was a 504 "may have been applied" instead of a 503
+      for (Runnable operation : List.<Runnable>of(() -> store.getLatestVersion(streamId),
+          () -> store.getEvents(streamId, 0), () -> store.append(streamId, 1, List.of(event(streamId, 2))),
+          () -> store.getLatestSnapshot(streamId))) {
+        assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(operation::run)
+            .withMessageContaining("not connected to NATS").withMessageContaining("nothing was sent");
+      }
+      server.start();
+      await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StoreUnavailableException.class)
+          .until(() -> store.getLatestVersion(streamId) == 1);
+    }
+  }
+
+  @Test
   void aServerThatDiesMidAppend_givesTransientErrors_andNoCommitIsHalfStored() throws InterruptedException {
     try (NatsServer server = NatsServer.builder().start();
         JetStreamEventStore store = JetStreamEventStore.connect(config(server, "crash")
