@@ -44,7 +44,7 @@ final class ConnectionHealth {
       default -> StoreHealth.Status.RECONNECTING;
     };
     String url = connection.getConnectedUrl();
-    String server = url != null && !url.isBlank() ? url : String.join(",", servers);
+    String server = JetStreamConfig.redacted(url != null && !url.isBlank() ? url : String.join(",", servers));
     return new StoreHealth(status, server, lastError(connection));
   }
 

@@ -82,6 +82,8 @@ public final class JetStreamConfig {
     MEMORY
   }
 
+  private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile(
+      "//(?:([^:@/]*):)?[^@/]*@");
   private static final Set<String> KEY_NAMES = Set.of("servers", "user", "password", "token", "creds-file", "tls",
       "namespace", "subject-prefix", "partitions", "replicas", "max-age", "duplicate-window", "connect-timeout",
       "request-timeout", "storage");
@@ -245,9 +247,20 @@ public final class JetStreamConfig {
         maxAge, duplicateWindow, connectTimeout, requestTimeout, storage);
   }
 
+  /**
+   * A text as logs may show it: the secret of every server URL's user info in it ({@code nats://user:secret@host}
+   * or {@code nats://token@host}) replaced by {@code ****}. Stateless.
+   *
+   * @param text a server URL, or a message holding some (the NATS client names the URLs it could not reach)
+   * @return the text without their secrets
+   */
+  public static String redacted(String text) {
+    return USER_INFO.matcher(text).replaceAll(m -> m.group(1) == null ? "//****@" : "//" + m.group(1) + ":****@");
+  }
+
   @Override
   public String toString() {
-    return "JetStreamConfig[servers=" + servers + ", credentials=" + credentials + ", tls=" + tls
+    return "JetStreamConfig[servers=" + servers.stream().map(JetStreamConfig::redacted).toList() + ", credentials=" + credentials + ", tls=" + tls
         + ", sslContext=" + sslContext() + ", namespace=" + namespace + ", subjectPrefix=" + subjectPrefix
         + ", partitions=" + partitions + ", replicas=" + replicas + ", maxAge=" + maxAge()
         + ", duplicateWindow=" + duplicateWindow + ", connectTimeout=" + connectTimeout + ", requestTimeout="

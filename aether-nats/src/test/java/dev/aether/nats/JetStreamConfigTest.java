@@ -18,6 +18,17 @@ import org.junit.jupiter.api.Test;
 class JetStreamConfigTest {
 
   @Test
+  void redacted_hidesTheSecretOfAUrlsUserInfo_andToStringShowsNoSecret() {
+    assertThat(JetStreamConfig.redacted("nats://aether:S3cret@10.0.0.1:4222")).isEqualTo("nats://aether:****@10.0.0.1:4222");
+    assertThat(JetStreamConfig.redacted("tls://t0ken@host:4222")).isEqualTo("tls://****@host:4222");
+    assertThat(JetStreamConfig.redacted("nats://host:4222")).isEqualTo("nats://host:4222");
+    assertThat(JetStreamConfig.redacted("no servers: [nats://a:x@h:1, nats://b:y@h:2]"))
+        .isEqualTo("no servers: [nats://a:****@h:1, nats://b:****@h:2]");
+    assertThat(JetStreamConfig.builder().servers("nats://u:S3cret@127.0.0.1:4222", "nats://127.0.0.1:4223").build()
+        .toString()).doesNotContain("S3cret").contains("nats://u:****@127.0.0.1:4222", "nats://127.0.0.1:4223");
+  }
+
+  @Test
   void builder_withoutSettings_holdsTheNamedDefaults() {
     JetStreamConfig config = JetStreamConfig.builder().build();
     assertThat(config.servers()).containsExactly(JetStreamConfig.DEFAULT_SERVER);

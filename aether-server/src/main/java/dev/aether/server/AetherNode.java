@@ -142,7 +142,8 @@ public final class AetherNode implements AutoCloseable {
     resources.push(store::close);
     store.bindTo(registry);
     ReadModelStore readModels = JetStreamReadModelStore.create(connection, bucket(storeConfig, "readmodels"));
-    String description = "nats " + url + (config.natsUrl().isEmpty() ? " (embedded)" : "");
+    String description = "nats " + String.join(",", storeConfig.servers().stream().map(JetStreamConfig::redacted)
+        .toList()) + (config.natsUrl().isEmpty() ? " (embedded)" : "");
     if (config.cluster()) {
       ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).apply(config.clusterSettings())
           .nodeId(config.nodeId()).build();

@@ -34,8 +34,9 @@ final class NatsConnections {
     try {
       return Nats.connect(builder.build());
     } catch (IOException e) {
-      throw new NodeStartException("cannot connect to NATS at " + String.join(",", config.servers()) + ": "
-          + AetherNode.message(e), e);
+      // no cause: the client's exception names the URLs as given, secrets included
+      throw new NodeStartException(JetStreamConfig.redacted("cannot connect to NATS at "
+          + String.join(",", config.servers()) + ": " + AetherNode.message(e)), null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NodeStartException("interrupted while connecting to NATS", e);
