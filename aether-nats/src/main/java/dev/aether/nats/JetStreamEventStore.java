@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,12 +111,14 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   private final Replayer replayer;
   private final SnapshotBucket snapshots;
   private final JetStreamFeeds feeds;
+  private final StreamProbe probe;
   /** The last snapshot read or saved per actor, a hint bounded like the positions ({@link BoundedMaps}). */
   private final ConcurrentMap<String, Position> snapshotPositions = BoundedMaps.create(MAX_SNAPSHOT_HINTS);
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JetStreamEventStore(Connection connection, boolean ownsConnection, JetStreamConfig config,
-      EventStoredListener listener, JetStreamOptions jso, JetStream js, JetStreamManagement jsm, KeyValue kv) {
+      EventStoredListener listener, JetStreamOptions jso, JetStream js, JetStreamManagement jsm, KeyValue kv)
+      throws IOException {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.config = config;
@@ -129,6 +132,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout());
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
     this.feeds = new JetStreamFeeds(connection, jso, jsm, js, layout, retry, config.requestTimeout());
+    this.probe = new StreamProbe(connection, IntStream.range(0, config.partitions()).mapToObj(layout::streamName)
+        .toList());
   }
 
   /**
@@ -253,6 +258,22 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   @Override
   public StoreHealth health() {
     return ConnectionHealth.of(connection, closed.get(), config.servers());
+  }
+
+  /**
+   * Whether JetStream serves this store now, asked of the server (a stream-info request per partition, each
+   * within 1 s; at most one probe every 2 s, whatever the callers: between probes, the last answer): what a
+   * readiness check needs beyond {@link #health()}, since a connected client does not mean the server runs
+   * JetStream, is not frozen, or still has the streams. Never throws.
+   *
+   * @return empty when it serves, else the problem (not connected, no answer in time, a stream not found)
+   */
+  public Optional<String> jetStreamProblem() {
+    StoreHealth health = health();
+    if (!health.isHealthy()) {
+      return Optional.of("the NATS connection is " + health.status());
+    }
+    return probe.problem();
   }
 
   /**

@@ -70,6 +70,25 @@ class JetStreamHealthIT {
   }
 
   @Test
+  void jetStreamProblem_asksTheServer_soAConnectedClientWhoseStreamIsGoneIsNotReady() throws Exception {
+    try (NatsServer server = NatsServer.builder().start();
+        Connection connection = rawConnection(server);
+        JetStreamEventStore store = JetStreamEventStore.create(connection, config(server, "probe").build())) {
+      assertThat(store.jetStreamProblem()).isEmpty();
+      String stream = StoreLayout.of(store.config()).streamName(0);
+
+      connection.jetStreamManagement().deleteStream(stream); // a server restarted on an empty store, say
+
+      assertThat(store.health().isHealthy()).as("the connection alone looks fine").isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.jetStreamProblem().isPresent());
+      assertThat(store.jetStreamProblem()).get().asString().contains(stream);
+      server.stop();
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.jetStreamProblem().orElse("")
+          .contains("connection is RECONNECTING"));
+    }
+  }
+
+  @Test
   void storeOnTheCallersConnection_isClosedWhenClosed_whileTheConnectionStaysOpen() {
     try (NatsServer server = NatsServer.builder().start();
         Connection connection = rawConnection(server)) {

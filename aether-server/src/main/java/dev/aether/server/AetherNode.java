@@ -296,8 +296,11 @@ public final class AetherNode implements AutoCloseable {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  /** @return whether the store reports itself reachable (always for memory) */
+  /** @return whether the store can serve now (always for memory; JetStream is asked, at most every 2 s) */
   static boolean storeHealthy(EventStore store) {
+    if (store instanceof JetStreamEventStore jetStream) {
+      return jetStream.jetStreamProblem().isEmpty(); // the connection, and JetStream's answer for the streams
+    }
     return !(store instanceof HealthReporting reporting) || reporting.health().isHealthy();
   }
 }

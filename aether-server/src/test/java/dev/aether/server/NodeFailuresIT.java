@@ -77,9 +77,12 @@ class NodeFailuresIT {
       try {
         late = api.command("Account", "b", "Deposit", "{\"amount\":3}", "X-Aether-Timeout", "300ms",
             "Idempotency-Key", "dep-b");
+        // regression: the client's connection still looked up, so the node stayed ready while nothing was stored
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/health/ready").status() == 503);
       } finally {
         Processes.signal(process, "CONT");
       }
+      await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/health/ready").status() == 200);
       assertThat(late.status()).as(late.toString()).isEqualTo(504);
       assertThat(late.json().get("error").asText()).isEqualTo("TIMEOUT");
       assertThat(late.header("Idempotency-Key")).contains("dep-b");

@@ -1,0 +1,59 @@
+package dev.aether.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Asks the server whether it serves a store's streams (one stream-info request per partition, each within
+ * {@link #TIMEOUT}), at most once per {@link #EVERY}: between two probes every caller gets the last answer. A
+ * connected client does not mean JetStream works: the server may run without JetStream, be frozen, or have lost
+ * the streams. Thread-safe.
+ */
+final class StreamProbe {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(1);
+  static final Duration EVERY = Duration.ofSeconds(2);
+
+  private final JetStreamManagement jsm;
+  private final List<String> streams;
+  private long probedAt; // System.nanoTime() of the last probe; guarded by this
+  private Optional<String> problem = Optional.empty();
+  private boolean probed;
+
+  StreamProbe(Connection connection, List<String> streams) throws IOException {
+    this.jsm = connection.jetStreamManagement(JetStreamOptions.builder().requestTimeout(TIMEOUT).build());
+    this.streams = List.copyOf(streams);
+  }
+
+  /** @return empty when the server answered for every stream, else what is wrong */
+  synchronized Optional<String> problem() {
+    long now = System.nanoTime();
+    if (probed && now - probedAt < EVERY.toNanos()) {
+      return problem;
+    }
+    problem = probe();
+    probedAt = System.nanoTime();
+    probed = true;
+    return problem;
+  }
+
+  private Optional<String> probe() {
+    for (String stream : streams) {
+      try {
+        jsm.getStreamInfo(stream);
+      } catch (JetStreamApiException e) {
+        return Optional.of("stream " + stream + ": " + e.getMessage());
+      } catch (IOException | RuntimeException e) {
+        return Optional.of("JetStream did not answer for stream " + stream + " within " + TIMEOUT.toMillis()
+            + " ms: " + e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+}
