@@ -21,7 +21,9 @@ final class NatsConnections {
   static Connection connect(JetStreamConfig config) {
     Options.Builder builder = new Options.Builder().servers(config.servers().toArray(String[]::new))
         .connectionName("aether-node").connectionTimeout(config.connectTimeout()).maxReconnects(-1)
-        .reconnectWait(Duration.ofMillis(250)).errorListener(new NatsLogListener());
+        .reconnectWait(Duration.ofMillis(250));
+    NatsLogListener listener = new NatsLogListener();
+    builder.errorListener(listener).connectionListener(listener);
     switch (config.credentials()) {
       case NatsCredentials.None none -> { }
       case NatsCredentials.UserPassword up -> builder.userInfo(up.user(), up.password());
