@@ -263,6 +263,11 @@ public final class AetherNode implements AutoCloseable {
     if (services.markClosed()) {
       LOG.info("Aether node {} stopping", config.nodeId());
       closedCleanly = closeAll(resources);
+      if (closedCleanly) {
+        LOG.info("Aether node {} stopped", config.nodeId());
+      } else {
+        LOG.warn("Aether node {} stopped; a part failed to stop (above)", config.nodeId());
+      }
     }
   }
 
