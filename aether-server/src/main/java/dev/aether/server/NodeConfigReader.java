@@ -1,5 +1,8 @@
 package dev.aether.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -195,9 +198,15 @@ final class NodeConfigReader {
   private static Map<String, String> readFile(Path path) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(path));
+      root = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+          .readTree(Files.readString(path));
     } catch (NoSuchFileException e) {
       throw new InvalidConfigException("config", "no such file: " + path, "--config");
+    } catch (JsonProcessingException e) { // a YAML error or a key given twice: where it is
+      JsonLocation at = e.getLocation();
+      throw new InvalidConfigException("config", "cannot read " + path + ": " + firstLine(e.getOriginalMessage())
+          + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+          + ")"), "--config");
     } catch (IOException e) {
       throw new InvalidConfigException("config", "cannot read " + path + ": " + firstLine(e.getMessage()),
           "--config");
@@ -225,6 +234,8 @@ final class NodeConfigReader {
       } else if (!known(key)) {
         throw new InvalidConfigException(key, "unknown key (known: " + String.join(", ", NodeConfig.KEYS)
             + ", runtime.<name>, cluster.<name>)", path.toString());
+      } else if (out.containsKey(key)) {
+        throw new InvalidConfigException(key, "given twice (as a dotted key and inside a map)", path.toString());
       } else if (e.getValue().isArray() && LIST_KEYS.contains(key)) {
         out.put(key, list(key, e.getValue(), path));
       } else if (e.getValue().isContainerNode() || e.getValue().isNull()) {

@@ -189,6 +189,18 @@ class NodeConfigTest {
         .contains("no such file");
     assertThat(refused(Optional.of(file("http: [1, 2\n")), Map.of(), Map.of()).key()).isEqualTo("config");
     assertThat(refused(Optional.of(file("- 1\n")), Map.of(), Map.of()).getMessage()).contains("map of keys");
+    assertThat(refused(Optional.of(file("namespace: bank\nhttp:\n  port: [1, 2\n")), Map.of(), Map.of())
+        .getMessage()).as("where the YAML breaks").contains("(line 3, column");
+  }
+
+  @Test
+  void aKeyGivenTwiceInTheFile_isRefusedNamingIt_notTheLastOneSilentlyTaken() throws IOException {
+    InvalidConfigException both = refused(Optional.of(file("http.port: 1\nhttp:\n  port: 2\n")), Map.of(),
+        Map.of());
+    assertThat(both.key()).isEqualTo("http.port");
+    assertThat(both.getMessage()).contains("twice");
+    assertThat(refused(Optional.of(file("namespace: a\nnamespace: b\n")), Map.of(), Map.of()).getMessage())
+        .contains("namespace").contains("line 2");
   }
 
   @Test
