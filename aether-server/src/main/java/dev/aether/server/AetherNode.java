@@ -111,8 +111,8 @@ public final class AetherNode implements AutoCloseable {
   private static NodeServices startServices(NodeConfig config, Map<String, String> env,
       Deque<AutoCloseable> resources, List<EmbeddedNats> embedded) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Meters.bindJvm(registry);
     resources.push(registry::close);
+    resources.push(Meters.configure(registry));
     StreamSignals signals = new StreamSignals();
     resources.push(signals::close);
     Optional<CompiledModel> model = config.model().map(AetherNode::loadModel);

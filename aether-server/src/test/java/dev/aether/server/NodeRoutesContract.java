@@ -409,7 +409,9 @@ abstract class NodeRoutesContract {
         .as("the account just opened is active").isGreaterThan(active);
     Api.Answer metrics = api.get("/metrics");
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.body()).contains("aether_runtime_commands_total").contains("jvm_memory_used_bytes");
+    assertThat(metrics.body()).contains("aether_runtime_commands_total").contains("jvm_memory_used_bytes")
+        .contains("jvm_gc_").contains("process_files_open_files")
+        .containsPattern("aether_runtime_command_latency_seconds_bucket\\{[^}]*le=\"0\\.005\"");
     assertThat(api.get("/openapi.json").json().get("openapi").asText()).startsWith("3.");
     Api.Answer unknown = api.get("/v2/nothing");
     assertThat(unknown.status()).isEqualTo(404);
