@@ -461,7 +461,10 @@ public final class ClusterNode implements AutoCloseable {
     }
     ShardMap map = maps.map();
     int owned = map == null ? 0 : map.shardsOf(self).size();
-    if (owned > 0 && membership.activeNodes().stream().allMatch(self::equals)) {
+    if (owned > 0 && connection.getStatus() != Connection.Status.CONNECTED) {
+      LOG.warn("cluster: node {} leaves without its NATS connection ({}): its {} shards are not handed off; the"
+          + " other nodes take them once they declare it dead", self, connection.getStatus(), owned);
+    } else if (owned > 0 && membership.activeNodes().stream().allMatch(self::equals)) {
       LOG.info("cluster: node {} leaves as the last active node; its {} shards wait in the map for the next node",
           self, owned);
     } else if (owned > 0) {
