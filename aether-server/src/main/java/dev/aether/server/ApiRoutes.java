@@ -30,7 +30,7 @@ final class ApiRoutes {
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
   /** One path: its pattern and, per method (upper case), the query parameters the operation takes. */
-  private record Route(Pattern path, Map<String, Set<String>> queryByMethod) {}
+  private record Route(String template, Pattern path, Map<String, Set<String>> queryByMethod) {}
 
   private final List<Route> routes;
 
@@ -64,7 +64,7 @@ final class ApiRoutes {
           queryByMethod.put(operation.getKey().toUpperCase(Locale.ROOT), Collections.unmodifiableSet(query));
         }
       });
-      routes.add(new Route(template(path.getKey()), Map.copyOf(queryByMethod)));
+      routes.add(new Route(path.getKey(), template(path.getKey()), Map.copyOf(queryByMethod)));
     }
     return new ApiRoutes(routes);
   }
@@ -97,6 +97,22 @@ final class ApiRoutes {
       Set<String> query = route.queryByMethod().get(method);
       if (query != null && route.path().matcher(rawPath).matches()) {
         return Optional.of(query);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The route a request is, as the document names it: what metrics tag it with (bounded, unlike raw paths).
+   *
+   * @param method the request's method (upper case)
+   * @param rawPath the request's path as sent, without the query
+   * @return the path template ({@code /v1/actors/{type}/{id}}); empty when no route is this method and path
+   */
+  Optional<String> template(String method, String rawPath) {
+    for (Route route : routes) {
+      if (route.queryByMethod().containsKey(method) && route.path().matcher(rawPath).matches()) {
+        return Optional.of(route.template());
       }
     }
     return Optional.empty();

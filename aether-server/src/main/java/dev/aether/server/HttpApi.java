@@ -12,6 +12,8 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -93,15 +95,33 @@ final class HttpApi {
   }
 
   static void routing(HttpRouting.Builder routing, NodeConfig config, NodeServices node) {
+    ApiRoutes routes = ApiRoutes.fromOpenApi();
+    routing.addFilter((chain, req, res) -> count(routes, node.registry(), chain, req, res)); // first: sees all
     config.authToken().ifPresent(token -> routing.addFilter(
         (chain, req, res) -> authenticate(token.getBytes(StandardCharsets.UTF_8), chain, req, res)));
-    ApiRoutes routes = ApiRoutes.fromOpenApi();
     routing.addFilter((chain, req, res) -> refuseUnknownQuery(routes, chain, req, res));
     for (Mount mount : mounts(node)) {
       routing.register(mount.prefix(), mount.service());
     }
     routing.any((req, res) -> noRoute(routes, req, res))
         .error(Throwable.class, HttpApi::fail);
+  }
+
+  /**
+   * Counts every answer in {@code aether.http.requests}, tagged {@code method}, {@code route} (the OpenAPI path
+   * template, {@code other} for none: a 404) and {@code status}: the 400s, 401s and 413s no other meter sees.
+   */
+  private static void count(ApiRoutes routes, MeterRegistry registry, FilterChain chain, RoutingRequest req,
+      RoutingResponse res) {
+    try {
+      chain.proceed();
+    } finally {
+      String method = req.prologue().method().text();
+      Counter.builder("aether.http.requests").description("HTTP requests answered, by route and status")
+          .tags("method", method, "route", routes.template(method, req.path().absolute().rawPath()).orElse("other"),
+              "status", Integer.toString(res.status().code()))
+          .register(registry).increment();
+    }
   }
 
   /**

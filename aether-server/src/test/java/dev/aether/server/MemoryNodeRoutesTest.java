@@ -105,6 +105,14 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     }
     assertThat(api.get("/v1/nothing?x=1").status()).isEqualTo(404);
     assertThat(api.get("/health/ready?verbose=1").status()).as("probes' own parameters").isEqualTo(200);
+    assertThat(api.command("Nope", id, "Open", "{}").status()).isEqualTo(404);
+    String metrics = api.get("/metrics").body();
+    assertThat(metrics).as("every answer counted by route and status, the refused ones too")
+        .containsPattern("aether_http_requests_total\\{[^}]*route=\"/v1/actors/\\{type\\}/\\{id\\}/commands/"
+            + "\\{command\\}\",status=\"400\"")
+        .containsPattern("aether_http_requests_total\\{[^}]*route=\"/v1/actors/\\{type\\}/\\{id\\}/commands/"
+            + "\\{command\\}\",status=\"404\"")
+        .containsPattern("aether_http_requests_total\\{[^}]*route=\"other\",status=\"404\"");
     assertThat(api.get("/metrics?name=x").status()).as("scrapers' own parameters").isEqualTo(200);
   }
 
