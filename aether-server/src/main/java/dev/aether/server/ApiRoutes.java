@@ -93,13 +93,7 @@ final class ApiRoutes {
    * @return the parameters' names, in the document's order; empty when no route is this method and path
    */
   Optional<Set<String>> queryParameters(String method, String rawPath) {
-    for (Route route : routes) {
-      Set<String> query = route.queryByMethod().get(method);
-      if (query != null && route.path().matcher(rawPath).matches()) {
-        return Optional.of(query);
-      }
-    }
-    return Optional.empty();
+    return operation(method, rawPath).map(route -> route.queryByMethod().get(method));
   }
 
   /**
@@ -110,9 +104,14 @@ final class ApiRoutes {
    * @return the path template ({@code /v1/actors/{type}/{id}}); empty when no route is this method and path
    */
   Optional<String> template(String method, String rawPath) {
+    return operation(method, rawPath).map(Route::template);
+  }
+
+  /** The route that has this method at this raw path, if any. */
+  private Optional<Route> operation(String method, String rawPath) {
     for (Route route : routes) {
       if (route.queryByMethod().containsKey(method) && route.path().matcher(rawPath).matches()) {
-        return Optional.of(route.template());
+        return Optional.of(route);
       }
     }
     return Optional.empty();
