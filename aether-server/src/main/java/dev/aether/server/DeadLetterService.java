@@ -1,5 +1,6 @@
 package dev.aether.server;
 
+import dev.aether.InvalidInputException;
 import dev.aether.model.exec.DeadLetter;
 import dev.aether.model.exec.ModelExecution;
 import dev.aether.runtime.CommandResult;
@@ -11,13 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The policies' dead letters: {@code GET /v1/dead-letters} lists them (every node's: they are kept in the
- * shared read-model store), {@code POST /v1/dead-letters/{id}/replay} delivers one's event to its policy once
+ * shared read-model store; oldest first, at most {@code limit}, of one {@code policy} when it is given, with
+ * the number that matched and whether more are left), {@code POST /v1/dead-letters/{id}/replay} delivers one's event to its policy once
  * more (the record goes when the command is accepted, or the policy no longer sends one, and stays with one
  * more attempt otherwise), {@code DELETE /v1/dead-letters/{id}} discards one without delivering it.
  */
@@ -25,6 +28,10 @@ final class DeadLetterService implements HttpService {
 
   /** Where {@link HttpApi} mounts this service. */
   static final String PREFIX = "/v1/dead-letters";
+
+  /** Letters listed when the request sets no {@code limit}, and the most it may ask for. */
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 10_000;
 
   private final NodeServices node;
 
@@ -39,8 +46,19 @@ final class DeadLetterService implements HttpService {
   }
 
   private void list(ServerRequest req, ServerResponse res) {
-    List<Map<String, Object>> letters = execution().deadLetters().stream().map(DeadLetterService::describe).toList();
-    Json.send(res, 200, Map.of("deadLetters", letters));
+    int limit = (int) ActorService.number(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    Optional<String> policy = req.query().first("policy").map(String::strip);
+    if (policy.isPresent() && policy.get().isEmpty()) {
+      throw ApiException.badRequest("policy", "must not be blank");
+    }
+    List<DeadLetter> matching = execution().deadLetters().stream()
+        .filter(letter -> policy.isEmpty() || letter.policy().equals(policy.get()))
+        .toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("deadLetters", matching.stream().limit(limit).map(DeadLetterService::describe).toList());
+    body.put("total", matching.size());
+    body.put("more", matching.size() > limit);
+    Json.send(res, 200, body);
   }
 
   private void replay(ServerRequest req, ServerResponse res) {
@@ -86,8 +104,17 @@ final class DeadLetterService implements HttpService {
   }
 
   private Optional<CommandResult> await(ModelExecution execution, String id) {
+    CompletableFuture<Optional<CommandResult>> replay;
     try {
-      return execution.replayDeadLetter(id).get(node.config().commandTimeout().toMillis() + 5_000,
+      replay = execution.replayDeadLetter(id);
+    } catch (InvalidInputException e) {
+      if (execution.deadLetter(id).isEmpty()) {
+        throw noSuchLetter(id); // resolved or discarded by someone else since it was looked up
+      }
+      throw e;
+    }
+    try {
+      return replay.get(node.config().commandTimeout().toMillis() + 5_000,
           TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new ApiException(504, "TIMEOUT", "no outcome for the replay of " + id + " in time; list the dead"

@@ -98,7 +98,7 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(command.json().get("message").asText()).contains("takes none");
     assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).isEqualTo(version);
     for (String path : List.of("/v1/actors/Account/" + id + "?v=2", "/v1/model?format=yaml", "/v1/cluster?x",
-        "/v1/dead-letters?policy=p")) {
+        "/v1/dead-letters?after=p")) {
       Api.Answer answer = api.get(path);
       assertThat(answer.status()).as(path).isEqualTo(400);
       assertThat(answer.json().get("error").asText()).as(path).isEqualTo("INVALID_INPUT");

@@ -202,7 +202,7 @@ abstract class NodeRoutesContract {
     for (int i = 0; i < 58; i++) {
       api.command("Account", id, "Deposit", "{\"amount\":1}");
     }
-    java.util.List<Long> seen = new java.util.ArrayList<>();
+    java.util.List<Long> seen = new ArrayList<>();
     long from = 1;
     for (int page = 0; page < 3; page++) {
       JsonNode body = api.get("/v1/actors/Account/" + id + "/events?from=" + from + "&limit=25").json();
@@ -267,6 +267,24 @@ abstract class NodeRoutesContract {
     assertThat(letter.get("eventType").asText()).isEqualTo("TransferSent");
     assertThat(letter.get("attempts").asLong()).isEqualTo(1);
     assertThat(letter.get("lastError").asText()).contains("BUSINESS_RULE", "not open");
+    assertThat(api.command("Account", from, "Transfer", "{\"to\":\"" + to + "\",\"amount\":1}").status())
+        .isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> lettersOf(from).size() == 2);
+
+    JsonNode page = api.get("/v1/dead-letters?policy=creditTransfer&limit=1").json();
+    assertThat(page.get("deadLetters")).hasSize(1);
+    assertThat(page.get("total").asInt()).isGreaterThanOrEqualTo(2);
+    assertThat(page.get("more").asBoolean()).isTrue();
+    JsonNode none = api.get("/v1/dead-letters?policy=noSuchPolicy").json();
+    assertThat(none.get("deadLetters")).isEmpty();
+    assertThat(none.get("total").asInt()).isZero();
+    assertThat(none.get("more").asBoolean()).isFalse();
+    for (String bad : List.of("limit=0", "limit=10001", "limit=x", "policy=")) {
+      Api.Answer refused = api.get("/v1/dead-letters?" + bad);
+      assertThat(refused.status()).as(bad).isEqualTo(400);
+      assertThat(refused.json().get("fields").get(0).get("field").asText()).as(bad)
+          .isEqualTo(bad.substring(0, bad.indexOf('=')));
+    }
     String path = "/v1/dead-letters/" + URLEncoder.encode(letter.get("id").asText(), StandardCharsets.UTF_8)
         + "/replay";
 
@@ -274,26 +292,35 @@ abstract class NodeRoutesContract {
     assertThat(again.status()).as(again.toString()).isEqualTo(200);
     assertThat(again.json().get("resolved").asBoolean()).isFalse();
     assertThat(again.json().get("reason").asText()).isEqualTo("BUSINESS_RULE");
-    assertThat(letterOf(from).get("attempts").asLong()).isEqualTo(2);
+    String letterId = letter.get("id").asText();
+    assertThat(lettersOf(from)).filteredOn(l -> l.get("id").asText().equals(letterId))
+        .singleElement().satisfies(l -> assertThat(l.get("attempts").asLong()).isEqualTo(2));
 
     open(to, 0);
     Api.Answer replayed = api.post(path, "");
     assertThat(replayed.json().get("resolved").asBoolean()).as(replayed.toString()).isTrue();
     assertThat(replayed.json().get("outcome").asText()).isEqualTo("accepted");
-    assertThat(letterOf(from)).isNull();
+    assertThat(lettersOf(from)).extracting(l -> l.get("id").asText()).doesNotContain(letterId).hasSize(1);
     assertThat(api.get("/v1/actors/Account/" + to).json().get("state").get("balance").asLong()).isEqualTo(7);
     assertThat(api.post(path, "").status()).isEqualTo(404);
     assertThat(api.delete(path.substring(0, path.length() - "/replay".length())).status()).isEqualTo(404);
   }
 
-  /** The dead letter of the event an actor stored, or null. */
+  /** The first dead letter of the events an actor stored, or null. */
   private JsonNode letterOf(String actorId) {
-    for (JsonNode letter : api.get("/v1/dead-letters").json().get("deadLetters")) {
+    List<JsonNode> letters = lettersOf(actorId);
+    return letters.isEmpty() ? null : letters.get(0);
+  }
+
+  /** The dead letters of the events an actor stored, oldest first. */
+  private List<JsonNode> lettersOf(String actorId) {
+    List<JsonNode> letters = new ArrayList<>();
+    for (JsonNode letter : api.get("/v1/dead-letters?limit=10000").json().get("deadLetters")) {
       if (letter.get("streamId").asText().equals("Account/" + actorId)) {
-        return letter;
+        letters.add(letter);
       }
     }
-    return null;
+    return letters;
   }
 
   @Test

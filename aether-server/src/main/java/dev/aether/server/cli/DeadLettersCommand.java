@@ -1,15 +1,20 @@
 package dev.aether.server.cli;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aether dead-letters}: the policies' deliveries that could not succeed ({@code GET /v1/dead-letters});
+ * {@code aether dead-letters [--policy NAME] [--limit N]}: the policies' deliveries that could not succeed
+ * ({@code GET /v1/dead-letters}, oldest first);
  * {@code aether dead-letters replay ID} delivers one again once its cause is fixed
  * ({@code POST /v1/dead-letters/{id}/replay}), {@code aether dead-letters discard ID} drops one
  * ({@code DELETE /v1/dead-letters/{id}}).
@@ -21,10 +26,27 @@ final class DeadLettersCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
+  @Option(names = "--policy", paramLabel = "NAME", description = "Only this policy's letters.")
+  private String policy;
+
+  @Option(names = "--limit", paramLabel = "N", description = "At most this many, the oldest (the node's default,"
+      + " 100, when absent; \"more\": true tells that more are left).")
+  private Integer limit;
+
   @Override
   public Integer call() {
+    if (limit != null && limit < 1) {
+      throw new UsageException("--limit must be 1 or more, not " + limit);
+    }
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    if (policy != null) {
+      query.add("policy=" + URLEncoder.encode(policy, StandardCharsets.UTF_8));
+    }
+    if (limit != null) {
+      query.add("limit=" + limit);
+    }
     AetherCli root = AetherCli.root(spec);
-    return root.console().answer(root.client().get(NodeClient.path("dead-letters")));
+    return root.console().answer(root.client().get(NodeClient.path("dead-letters") + query));
   }
 
   /** {@code aether dead-letters replay ID}: exit 0 when the letter is resolved, 4 when it is still refused. */

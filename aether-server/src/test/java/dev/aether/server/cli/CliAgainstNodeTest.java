@@ -248,6 +248,13 @@ class CliAgainstNodeTest {
           CliRun.of("--url", at, "dead-letters").out()).get("deadLetters"), l -> l.size() == 1);
       String id = letters.get(0).get("id").asText();
       assertThat(letters.get(0).get("lastError").asText()).contains("not open");
+      JsonNode ofPolicy = Console.JSON.readTree(CliRun.of("--url", at, "dead-letters", "--policy", "creditTransfer",
+          "--limit", "1").out());
+      assertThat(ofPolicy.get("deadLetters")).hasSize(1);
+      assertThat(ofPolicy.get("more").asBoolean()).isFalse();
+      assertThat(Console.JSON.readTree(CliRun.of("--url", at, "dead-letters", "--policy", "other policy").out())
+          .get("total").asInt()).isZero();
+      assertThat(CliRun.of("--url", at, "dead-letters", "--limit", "0").code()).isEqualTo(2);
 
       CliRun stillRefused = CliRun.of("--url", at, "dead-letters", "replay", id);
       assertThat(stillRefused.code()).as("still refused: " + stillRefused.err()).isEqualTo(4);
