@@ -4,6 +4,10 @@ import static dev.aether.runtime.Fixtures.accepted;
 import static dev.aether.runtime.Fixtures.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.aether.event.ActorSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ActivationTest {
 
@@ -142,6 +147,34 @@ class ActivationTest {
 
     assertThat(r.reason()).isEqualTo(RejectionReason.BEHAVIOR_FAILED);
     assertThat(r.message()).contains("Renamed").contains("v1").contains("Account/f2");
+  }
+
+  @Test
+  void aHistoryTheBehaviourCannotReplay_isLoggedOnce_andItsRecoveryToo() {
+    store.foreignAppend(Bank.stream("f3"), "Renamed", Map.of("name", "x"));
+    start(RuntimeConfig.defaults());
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(ActorState.class);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    log.start();
+    logger.addAppender(log);
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(Fixtures.rejected(runtime.sendMessage(Bank.open("f3"))).reason())
+            .isEqualTo(RejectionReason.BEHAVIOR_FAILED);
+      }
+      assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Account/f3", "Renamed", "v1"));
+
+      store.inner = dev.aether.store.InMemoryEventStore.create(); // the history repaired: the actor starts afresh
+      assertThat(accepted(runtime.sendMessage(Bank.open("f3"))).newVersion()).isEqualTo(1);
+      assertThat(log.list).filteredOn(e -> e.getLevel() == Level.INFO).singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Account/f3", "activated"));
+    } finally {
+      logger.detachAppender(log);
+      logger.setLevel(level);
+    }
   }
 
   private Map<String, Object> state(String id) {
