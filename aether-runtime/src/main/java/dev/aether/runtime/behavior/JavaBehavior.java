@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Behavior} written in Java with typed records: an empty state, one handler per command and one per
@@ -43,6 +44,16 @@ import java.util.StringJoiner;
  * snapshots with Jackson and read back strictly; a snapshot that does not fit is ignored (full replay).
  * Records should use JSON-friendly component types (numbers, strings, booleans, lists, maps, records).
  *
+ * <h2>Evolving events</h2>
+ * Stored events are never rewritten; a behaviour reads old ones as they were stored. A record that gains a
+ * component reads it as its default from old events ({@code null}, {@code 0}, {@code false}); a component
+ * renamed keeps its stored name with Jackson's {@code @JsonAlias("oldName")} on it. Any other change (an
+ * event type renamed or split, a field renamed <em>and</em> a default of its own, a value's type changed)
+ * is an {@link Builder#upcast upcast}: stored events of a type are read as another (or the same) type, their
+ * data migrated by a function first, as Pekko's event adapters and Axon's upcasters do. Renaming a primitive
+ * component without either reads old events as {@code 0}: test old histories with the fixture's
+ * {@code given(NewEvent.of("Type", oldData))}.
+ *
  * <h2>Snapshot schema</h2>
  * By default the schema tag is derived from the state record's components ({@code Account(balance:long)}),
  * so changing the state's shape invalidates old snapshots by itself; {@link Builder#schema} sets it by hand.
@@ -60,6 +71,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
   private final Map<String, CommandBinding<S, ?>> commands;
   private final Map<String, EventBinding<S, ?>> eventsByName;
   private final Map<Class<?>, String> eventNames;
+  private final Map<String, Upcast> upcasts;
   private final boolean ignoreUnknownEvents;
   private final PayloadMapper mapper = new PayloadMapper();
 
@@ -73,6 +85,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
     Map<Class<?>, String> names = new LinkedHashMap<>();
     b.events.forEach((name, binding) -> names.put(binding.type(), name));
     this.eventNames = Map.copyOf(names);
+    this.upcasts = Map.copyOf(b.upcasts);
     this.ignoreUnknownEvents = b.ignoreUnknownEvents;
   }
 
@@ -122,7 +135,15 @@ public final class JavaBehavior<S> implements Behavior<S> {
 
   @Override
   public S evolve(S state, Event event) {
-    EventBinding<S, ?> binding = eventsByName.get(event.eventType());
+    String type = event.eventType();
+    Map<String, Object> data = event.data();
+    for (Upcast up = upcasts.isEmpty() ? null : upcasts.get(type); up != null; ) {
+      data = up.migrate(type, data);
+      boolean renamed = !up.eventType().equals(type);
+      type = up.eventType();
+      up = renamed ? upcasts.get(type) : null; // a chain of renames (acyclic: checked by build())
+    }
+    EventBinding<S, ?> binding = eventsByName.get(type);
     if (binding == null) {
       if (ignoreUnknownEvents) {
         return state;
@@ -130,7 +151,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
       throw new IllegalArgumentException("aggregate type " + aggregateType + " has no event handler for "
           + event.eventType() + "; known: " + eventsByName.keySet());
     }
-    return evolve(binding, state, event);
+    return evolve(binding, state, type, data);
   }
 
   @Override
@@ -215,9 +236,9 @@ public final class JavaBehavior<S> implements Behavior<S> {
     return new NewEvent(name, mapper.write(record));
   }
 
-  private <E> S evolve(EventBinding<S, E> binding, S state, Event event) {
-    E typed = mapper.readTolerant(event.data(), binding.type());
-    return Checks.notNull(binding.handler().apply(state, typed), "state after " + event.eventType());
+  private <E> S evolve(EventBinding<S, E> binding, S state, String type, Map<String, Object> data) {
+    E typed = mapper.readTolerant(data, binding.type());
+    return Checks.notNull(binding.handler().apply(state, typed), "state after " + type);
   }
 
   private static String defaultSchema(Class<?> type) {
@@ -235,6 +256,18 @@ public final class JavaBehavior<S> implements Behavior<S> {
 
   private record EventBinding<S, E>(Class<E> type, EventHandler<S, E> handler) {}
 
+  /** Stored events of one type are read as {@code eventType}, their data migrated first. */
+  private record Upcast(String eventType, UnaryOperator<Map<String, Object>> migration) {
+
+    Map<String, Object> migrate(String storedType, Map<String, Object> data) {
+      Map<String, Object> migrated = migration.apply(new LinkedHashMap<>(data));
+      if (migrated == null) {
+        throw new IllegalStateException("the upcast of " + storedType + " to " + eventType + " returned null");
+      }
+      return migrated;
+    }
+  }
+
   /**
    * Builds a {@link JavaBehavior}. Not thread-safe. Each method refuses a bad argument at once with an
    * {@link InvalidInputException} naming it.
@@ -247,6 +280,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
     private final S emptyState;
     private final Map<String, CommandBinding<S, ?>> commands = new LinkedHashMap<>();
     private final Map<String, EventBinding<S, ?>> events = new LinkedHashMap<>();
+    private final Map<String, Upcast> upcasts = new LinkedHashMap<>();
     private String schema;
     private boolean ignoreUnknownEvents;
 
@@ -308,6 +342,45 @@ public final class JavaBehavior<S> implements Behavior<S> {
     }
 
     /**
+     * Reads stored events of type {@code storedType} as events of type {@code eventType}, their data passed
+     * through {@code migration} first: an event type renamed ({@code upcast("FundsAdded", "MoneyDeposited",
+     * data -> data)}), or an event's stored shape changed in place ({@code upcast("MoneyDeposited",
+     * "MoneyDeposited", ...)}). Events are never rewritten in the store: the migration runs at every replay,
+     * and an in-place one also sees the events stored in the new shape, so it must leave those as they are:
+     *
+     * <pre>{@code
+     * .upcast("MoneyDeposited", "MoneyDeposited", data -> {
+     *   if (data.containsKey("amount")) { // stored before the field became "value"
+     *     data.put("value", data.remove("amount"));
+     *   }
+     *   return data;
+     * })
+     * }</pre>
+     *
+     * Renames chain ({@code A} to {@code B}, {@code B} to {@code C}: an {@code A} is read as a {@code C}, each
+     * migration in turn); each chain must end at an event with a handler. A migration gets a copy of the data
+     * it may change and returns the data to read (a failure or {@code null} fails the replay as the
+     * behaviour's, {@code BEHAVIOR_FAILED}); it is pure, and called from any thread. Old snapshots stay valid:
+     * change the {@link #schema} when the migration changes states that were already folded.
+     *
+     * @param storedType the event type as stored
+     * @param eventType the event type to read it as: {@code storedType} itself, or another; the end of the
+     *     chain needs a {@link #event handler}
+     * @param migration the stored data to the data {@code eventType}'s record reads
+     * @return this builder
+     * @throws InvalidInputException naming {@code storedType} when it is blank, already upcast, or (renamed)
+     *     has a handler of its own; {@code eventType} when blank; {@code migration} when null
+     */
+    public Builder<S> upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
+      Checks.notBlank(storedType, "storedType");
+      Upcast up = new Upcast(Checks.notBlank(eventType, "eventType"), Checks.notNull(migration, "migration"));
+      if (upcasts.putIfAbsent(storedType, up) != null) {
+        throw new InvalidInputException("storedType", "events of type " + storedType + " are already upcast");
+      }
+      return this;
+    }
+
+    /**
      * Skips stored events of types without a handler during replay, instead of failing the activation (the
      * default). Use it when an event type was retired on purpose.
      *
@@ -324,7 +397,34 @@ public final class JavaBehavior<S> implements Behavior<S> {
      * @return the behaviour
      */
     public JavaBehavior<S> build() {
+      upcasts.forEach(this::checkUpcast);
       return new JavaBehavior<>(this);
+    }
+
+    /** A renamed type has no handler of its own, and its chain of renames ends at a handler, without a loop. */
+    private void checkUpcast(String storedType, Upcast first) {
+      if (!first.eventType().equals(storedType) && events.containsKey(storedType)) {
+        throw new InvalidInputException("storedType", "events of type " + storedType + " are upcast to "
+            + first.eventType() + " and also handled as " + storedType + ": remove one (upcast it to "
+            + storedType + " itself to change its data)");
+      }
+      List<String> chain = new ArrayList<>(List.of(storedType));
+      for (Upcast up = first; up != null; ) {
+        String next = up.eventType();
+        if (next.equals(chain.getLast())) {
+          break; // an in-place migration ends the chain
+        }
+        if (chain.contains(next)) {
+          throw new InvalidInputException("eventType", "the upcasts loop: " + String.join(" -> ", chain) + " -> "
+              + next);
+        }
+        chain.add(next);
+        up = upcasts.get(next);
+      }
+      if (!events.containsKey(chain.getLast())) {
+        throw new InvalidInputException("eventType", "events of type " + storedType + " are upcast to "
+            + chain.getLast() + ", which has no handler; add .event(\"" + chain.getLast() + "\", ...)");
+      }
     }
   }
 }

@@ -179,6 +179,59 @@ class JavaBehaviorTest {
   }
 
   @Test
+  void upcasts_readRenamedTypesAndOldShapes_inChains_andLeaveTheNewShapeAlone() {
+    JavaBehavior<Cart> evolved = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .upcast("ItemsAdded", "SkusAdded", data -> {
+          data.put("skus", List.of(data.remove("sku"))); // v1: one sku per event
+          return data;
+        })
+        .upcast("SkusAdded", "LinesAdded", data -> data) // v2: renamed
+        .upcast("LinesAdded", "LinesAdded", data -> {
+          if (data.containsKey("amount")) { // v3's name of the field
+            data.put("total", data.remove("amount"));
+          }
+          return data;
+        })
+        .event("LinesAdded", LinesAdded.class, (s, e) -> new Cart(e.skus(), s.total() + e.total()))
+        .build();
+    Cart state = evolved.initialState();
+    state = evolved.evolve(state, event("ItemsAdded", 1, Map.of("sku", "A", "total", 1)));
+    assertThat(state).isEqualTo(new Cart(List.of("A"), 1));
+    state = evolved.evolve(state, event("SkusAdded", 2, Map.of("skus", List.of("B"), "amount", 2)));
+    assertThat(state).isEqualTo(new Cart(List.of("B"), 3));
+    state = evolved.evolve(state, event("LinesAdded", 3, Map.of("skus", List.of("C"), "total", 4)));
+    assertThat(state).isEqualTo(new Cart(List.of("C"), 7));
+
+    JavaBehavior<Cart> broken = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .upcast("Old", "LinesAdded", data -> null)
+        .event("LinesAdded", LinesAdded.class, (s, e) -> s).build();
+    assertThatThrownBy(() -> broken.evolve(broken.initialState(), event("Old", 1, Map.of())))
+        .hasMessageContaining("upcast of Old to LinesAdded returned null");
+  }
+
+  @Test
+  void upcasts_thatLoop_endWithoutAHandler_orShadowAHandler_areRefusedByBuild() {
+    var loop = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .upcast("A", "B", d -> d).upcast("B", "A", d -> d).event("LinesAdded", LinesAdded.class, (s, e) -> s);
+    assertThatThrownBy(loop::build).isInstanceOf(InvalidInputException.class).hasMessageContaining("A -> B -> A");
+    var nowhere = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0)).upcast("A", "B", d -> d);
+    assertThatThrownBy(nowhere::build).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("B, which has no handler");
+    var shadowed = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .upcast("LinesAdded", "Other", d -> d).event("LinesAdded", LinesAdded.class, (s, e) -> s)
+        .event("Other", Line.class, (s, e) -> s);
+    assertThatThrownBy(shadowed::build).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("also handled as LinesAdded");
+    var twice = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0)).upcast("A", "B", d -> d);
+    assertThatThrownBy(() -> twice.upcast("A", "C", d -> d)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("already upcast");
+  }
+
+  private static Event event(String type, long version, Map<String, Object> data) {
+    return Event.builder().eventType(type).streamId("Cart/c1").version(version).data(data).build();
+  }
+
+  @Test
   void state_roundTripsThroughJson_andAStateThatDoesNotFitIsRefused() {
     Cart state = new Cart(List.of("A", "B"), 7);
     assertThat(cart.stateFromJson(cart.stateToJson(state))).isEqualTo(state);
