@@ -35,6 +35,8 @@ final class ActorService implements HttpService {
 
   static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
   static final HeaderName CORRELATION_ID = HeaderNames.create("X-Correlation-Id");
+  /** The longest {@code Idempotency-Key} or {@code X-Correlation-Id}: a command id's limit. */
+  private static final int MAX_ID_HEADER = RuntimeMessage.MAX_COMMAND_ID_LENGTH;
   static final HeaderName TIMEOUT = HeaderNames.create("X-Aether-Timeout");
   /** Where {@link HttpApi} mounts this service and {@link EventStreamService}. */
   static final String PREFIX = "/v1/actors";
@@ -63,6 +65,8 @@ final class ActorService implements HttpService {
       res.next(); // an id holding "/commands/" that another route's path only seemed to end with
       return;
     }
+    String commandId = textHeader(req, IDEMPOTENCY_KEY).orElseGet(() -> UUID.randomUUID().toString());
+    res.header(IDEMPOTENCY_KEY, commandId); // on every answer from here on, errors included
     ActorKey key = key(path.get());
     String command = path.get().get(3);
     if (node.runtime().model().filter(m -> m.isInternal(key.aggregateType(), command)).isPresent()) {
@@ -71,24 +75,41 @@ final class ActorService implements HttpService {
     }
     byte[] body = Bodies.read(req, node.config().maxBodyBytes());
     Map<String, Object> payload = Json.readObject(body, "payload");
-    String commandId = req.headers().first(IDEMPOTENCY_KEY).orElseGet(() -> UUID.randomUUID().toString());
     Duration timeout = timeout(req);
     RuntimeMessage.Builder message = RuntimeMessage.builder(key.aggregateType(), key.actorId(), command)
         .payload(payload).deadline(Instant.now().plus(timeout));
     message.commandId(commandId);
-    req.headers().first(CORRELATION_ID).ifPresent(id -> {
+    textHeader(req, CORRELATION_ID).ifPresent(id -> {
       if (id.isBlank()) {
         throw ApiException.badRequest("X-Correlation-Id", "must not be blank (leave the header out instead)");
       }
       message.correlationId(id);
     });
     CommandResult result = send(build(message), timeout);
-    res.header(IDEMPOTENCY_KEY, commandId);
     switch (result) {
       case CommandResult.Accepted accepted -> res.status(200).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
           .send(Json.accepted(accepted));
       case CommandResult.Rejected rejected -> throw ErrorTable.of(rejected);
     }
+  }
+
+  /**
+   * A header whose value is an identifier: printable ASCII, at most {@value #MAX_ID_HEADER} characters. Bytes
+   * beyond ASCII reach the server decoded as replacement characters, so two different keys would read as one.
+   */
+  private static Optional<String> textHeader(ServerRequest req, HeaderName name) {
+    Optional<String> value = req.headers().first(name);
+    value.ifPresent(text -> {
+      if (text.length() > MAX_ID_HEADER) {
+        throw ApiException.badRequest(name.defaultCase(), "at most " + MAX_ID_HEADER + " characters, not "
+            + text.length());
+      }
+      if (!text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        throw ApiException.badRequest(name.defaultCase(), "only printable ASCII characters (a UUID, or any text"
+            + " percent-encoded): other bytes cannot be read back exactly");
+      }
+    });
+    return value;
   }
 
   private CommandResult send(RuntimeMessage message, Duration timeout) {

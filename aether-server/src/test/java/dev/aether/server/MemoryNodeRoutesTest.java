@@ -60,6 +60,23 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void idHeadersWithBytesBeyondAscii_are400_soTwoDifferentKeysNeverNameOneCommand() throws Exception {
+    api.command("Account", "utf-key", "Open", "{\"owner\": \"Ada\"}");
+    for (String header : List.of("Idempotency-Key: \u03b1\u03b2", "Idempotency-Key: \u03b3\u03b4",
+        "X-Correlation-Id: caf\u00e9")) {
+      String body = "{\"amount\": 7}";
+      byte[] head = ("POST /v1/actors/Account/utf-key/commands/Deposit HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n" + header + "\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8); // as a client that writes its headers in UTF-8
+      String answer = rawAnswer(new String(head, StandardCharsets.ISO_8859_1) + body);
+      assertThat(answer).as(header).startsWith("HTTP/1.1 400")
+          .contains("\"field\":\"" + header.substring(0, header.indexOf(':')) + "\"", "printable ASCII");
+    }
+    assertThat(api.get("/v1/actors/Account/utf-key").json().get("version").asLong()).as("nothing stored")
+        .isEqualTo(1);
+  }
+
+  @Test
   void aRouteAskedWithAnotherMethod_is405WithAllow_andAPathOfNoRoute404() {
     Api.Answer delete = api.send(api.request("/v1/actors/Account/acc-1").DELETE());
     assertThat(delete.status()).isEqualTo(405);
@@ -123,6 +140,32 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.json().get("fields").get(0).get("field").asText()).isEqualTo("payload.notes[1]");
     assertThat(a.json().get("message").asText()).contains("string length");
+  }
+
+  /** The status line, headers and body of one answer (the connection may stay open). */
+  private String rawAnswer(String request) throws IOException {
+    URI uri = api.uri("/");
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.UTF_8));
+      StringBuilder answer = new StringBuilder();
+      int length = 0;
+      for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+        answer.append(line).append('\n');
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
+        }
+      }
+      char[] body = new char[length];
+      int read = 0;
+      for (int n; read < length && (n = in.read(body, read, length - read)) > 0; ) {
+        read += n;
+      }
+      return answer.append('\n').append(body, 0, read).toString();
+    }
   }
 
   private String rawExchange(String request) throws IOException {

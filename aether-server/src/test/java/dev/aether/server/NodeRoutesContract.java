@@ -102,6 +102,26 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void command_idHeadersTooLong_are400_andTheKeyIsEchoedOnErrors() {
+    String id = id();
+    open(id, 1);
+    long version = api.get("/v1/actors/Account/" + id).json().get("version").asLong();
+    // bytes beyond ASCII: MemoryNodeRoutesTest (java.net.http sends them as "?")
+    for (String[] header : new String[][] {{"X-Correlation-Id", "c".repeat(257)},
+        {"Idempotency-Key", "k".repeat(257)}}) {
+      Api.Answer refused = api.command("Account", id, "Deposit", "{\"amount\":5}", header[0], header[1]);
+      assertThat(refused.status()).as(header[0]).isEqualTo(400);
+      assertThat(refused.json().get("fields").get(0).get("field").asText()).isEqualTo(header[0]);
+    }
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).as("nothing stored")
+        .isEqualTo(version);
+
+    Api.Answer malformed = api.command("Account", id, "Deposit", "{\"amount\":", "Idempotency-Key", "dep-bad-json");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.header("Idempotency-Key")).as("echoed on errors too").contains("dep-bad-json");
+  }
+
+  @Test
   void command_correlationId_reachesTheEvents() {
     String id = id();
     Api.Answer a = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "X-Correlation-Id", "corr-7");
