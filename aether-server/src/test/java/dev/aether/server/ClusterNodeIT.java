@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -112,6 +114,28 @@ class ClusterNodeIT {
         assertThat(apiB.get("/v1/actors/Account/p-to").json().get("state").get("balance").asLong())
             .as("no credit from the removed policy").isEqualTo(10);
       }
+    }
+  }
+
+  @Test
+  void aDeadLetterReplayedOnAClusterNode_isResolved_andAnswered200(NatsServer server) {
+    try (AetherNode a = node(server, "clu-dl", "n-a"); AetherNode b = node(server, "clu-dl", "n-b")) {
+      Api apiA = new Api(a.uri());
+      Api apiB = new Api(b.uri());
+      assertThat(apiA.command("Account", "dl-from", "Open", "{\"owner\":\"o\",\"initialDeposit\":10}").status())
+          .isEqualTo(200);
+      assertThat(apiA.command("Account", "dl-from", "Transfer", "{\"to\":\"dl-to\",\"amount\":3}").status())
+          .isEqualTo(200); // dl-to is not open: the policy's ReceiveTransfer is refused, a dead letter
+      String id = await().atMost(Duration.ofSeconds(20)).until(() -> apiB.get("/v1/dead-letters").json()
+          .get("deadLetters"), letters -> letters.size() == 1).get(0).get("id").asText();
+      assertThat(apiB.command("Account", "dl-to", "Open", "{\"owner\":\"p\"}").status()).isEqualTo(200);
+
+      Api.Answer replayed = apiA.post("/v1/dead-letters/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+          + "/replay", "");
+      assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
+      assertThat(replayed.json().get("resolved").asBoolean()).isTrue();
+      assertThat(apiB.get("/v1/dead-letters").json().get("deadLetters")).isEmpty();
+      assertThat(apiB.get("/v1/actors/Account/dl-to").json().get("state").get("balance").asLong()).isEqualTo(3);
     }
   }
 

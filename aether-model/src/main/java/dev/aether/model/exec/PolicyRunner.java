@@ -175,7 +175,9 @@ final class PolicyRunner implements AutoCloseable {
       deadLetters.remove(id);
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return gateway.sendMessage(message).thenApply(result -> {
+    // the outcome may complete on a NATS client's thread (a routed command's reply): writing the dead-letter
+    // store from there would wait for a reply that thread itself must deliver, so go on on a thread of our own
+    return gateway.sendMessage(message).thenApplyAsync(result -> {
       if (result instanceof CommandResult.Accepted) {
         deadLetters.remove(id);
       } else if (result instanceof CommandResult.Rejected r) {
@@ -183,7 +185,7 @@ final class PolicyRunner implements AutoCloseable {
             clock.instant());
       }
       return Optional.of(result);
-    });
+    }, task -> Thread.ofVirtual().name("aether-dead-letter-replay").start(task));
   }
 
   /** The command id of a policy's reaction to an event: a name-based UUID of both, the same every time. */
