@@ -66,6 +66,11 @@ final class ErrorTable {
       }
       case InvalidInputException invalid -> new ApiException(400, "INVALID_INPUT", invalid.getMessage(),
           List.of(new ApiException.Field(invalid.field(), problem(invalid))));
+      case io.helidon.http.BadRequestException unreadable -> { // a header Helidon cannot parse (an Accept)
+        String why = unreadable.getMessage() == null ? "a header cannot be read" : unreadable.getMessage();
+        yield new ApiException(400, "INVALID_INPUT", "request: " + why,
+            List.of(new ApiException.Field("request", why)));
+      }
       case StoreUnavailableException unavailable -> new ApiException(503, "STORE_UNAVAILABLE",
           "the store is unavailable" + detail(unavailable));
       case TransientAetherException transientFailure -> new ApiException(503, "UNAVAILABLE",

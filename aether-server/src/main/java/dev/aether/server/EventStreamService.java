@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webserver.sse.SseSink;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -54,6 +55,10 @@ final class EventStreamService implements HttpService {
     actors.requireKnownType(key.aggregateType());
     long next = req.headers().first(LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
         .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));
+    if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
+      throw new ApiException(406, "NOT_ACCEPTABLE", "this route answers text/event-stream only; accept it (or"
+          + " leave Accept out), or read the events as JSON from the events route");
+    }
     StreamSignals signals = node.signals();
     SseSink sink = res.sink(SseSink.TYPE);
     try {
@@ -93,8 +98,8 @@ final class EventStreamService implements HttpService {
   private static long lastEventId(String text) {
     try {
       long id = Long.parseLong(text.strip());
-      if (id < 0) {
-        throw ApiException.badRequest("Last-Event-ID", "must not be negative");
+      if (id < 0 || id == Long.MAX_VALUE) {
+        throw ApiException.badRequest("Last-Event-ID", "must be in 0.." + (Long.MAX_VALUE - 1));
       }
       return id;
     } catch (NumberFormatException e) {

@@ -257,6 +257,26 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void eventStream_refusesAnAcceptWithoutEventStreams_andALastEventIdWithNothingAfterIt() {
+    String id = id();
+    open(id, 1);
+    String path = "/v1/actors/Account/" + id + "/events/stream";
+    for (String accept : List.of("application/json", "text/plain")) {
+      Api.Answer refused = api.send(api.request(path, "Accept", accept).GET());
+      assertThat(refused.status()).as(accept + ": " + refused).isEqualTo(406);
+      assertThat(refused.json().get("error").asText()).isEqualTo("NOT_ACCEPTABLE");
+    }
+    Api.Answer garbage = api.send(api.request(path, "Accept", "garbage").GET());
+    assertThat(garbage.status()).as(garbage.toString()).isEqualTo(400);
+    assertThat(garbage.json().get("fields").get(0).get("field").asText()).isEqualTo("request");
+    assertThat(Sse.first(api.client(), api.request(path, "Accept", "text/event-stream, */*;q=0.1").GET().build(), 1))
+        .extracting(Sse.Event::id).containsExactly("1");
+    Api.Answer end = api.send(api.request(path, "Last-Event-ID", Long.toString(Long.MAX_VALUE)).GET());
+    assertThat(end.status()).as(end.toString()).isEqualTo(400);
+    assertThat(end.json().get("fields").get(0).get("field").asText()).isEqualTo("Last-Event-ID");
+  }
+
+  @Test
   void anInternalCommand_is403_andStoresNothing_whileThePolicyStillSendsIt() {
     String id = id();
     open(id, 10);
