@@ -1,5 +1,6 @@
 package dev.aether.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -23,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * JSON in and out of the HTTP API: responses written with one shared mapper, request bodies read within the
@@ -30,6 +32,10 @@ import java.util.Map;
  * the core's one event form ({@link EventJson}).
  */
 final class Json {
+
+  /** Jackson's hints about its own settings and its source excerpts: nothing a client can act on. */
+  private static final Pattern PARSER_HINT = Pattern.compile(
+      ": enable `[^`]*` to allow.*|\\s*\\((?:not recognized as one since Feature|start marker at)[^)]*\\)+.*");
 
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
@@ -146,6 +152,10 @@ final class Json {
     try (JsonParser parser = mapper.createParser(body)) {
       try {
         value = mapper.readValue(parser, Object.class);
+        if (parser.nextToken() != null) { // a second value, or text, after the first: no one JSON value
+          throw new ApiException(400, "INVALID_JSON", field + " is not valid JSON: more after the JSON value at "
+              + where(parser.currentTokenLocation()), List.of(new ApiException.Field(field, "not valid JSON")));
+        }
       } catch (StreamConstraintsException e) {
         // named where the reader stopped, as the Java API names it: the string (payload.lines[2].sku), or the
         // top field a too deep value sits in (payload.lines)
@@ -184,8 +194,22 @@ final class Json {
     return path.toString();
   }
 
+  /**
+   * The parser's message for a client: its first line, without the parser's own configuration hints (which
+   * name its features) or source excerpts, with the line and column it stopped at.
+   */
   private static String firstLine(IOException e) {
     String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-    return message == null ? "malformed" : message.lines().findFirst().orElse("malformed");
+    String line = message == null ? "malformed" : message.lines().findFirst().orElse("malformed");
+    line = PARSER_HINT.matcher(line).replaceAll("").strip();
+    if (line.isEmpty()) {
+      line = "malformed";
+    }
+    return e instanceof JsonProcessingException j && j.getLocation() != null
+        ? line + " at " + where(j.getLocation()) : line;
+  }
+
+  private static String where(JsonLocation location) {
+    return "line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 }

@@ -1,12 +1,14 @@
 package dev.aether.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aether.event.Event;
 import dev.aether.event.EventJson;
 import dev.aether.runtime.CommandResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,5 +65,22 @@ class JsonTest {
     out.put("duplicate", accepted.duplicate());
     return read(Json.MAPPER.writeValueAsBytes(out)); // number nodes as a reader makes them
 
+  }
+
+  @Test
+  void readObject_refusesMoreAfterTheValue_andWordsParserErrorsWithoutItsSettings() {
+    for (String body : List.of("{\"owner\":\"a\"} xyz", "{\"owner\":\"a\"}{\"owner\":\"b\"}", "{\"a\":1} 2")) {
+      assertThatThrownBy(() -> Json.readObject(body.getBytes(StandardCharsets.UTF_8), "payload"))
+          .as(body).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.code()).isEqualTo("INVALID_JSON");
+            assertThat(e.getMessage()).contains("line 1, column");
+          });
+    }
+    assertThat(Json.readObject("{\"a\":1}  \n".getBytes(StandardCharsets.UTF_8), "payload")).isEqualTo(Map.of("a", 1));
+    for (String body : List.of("{\"a\": NaN}", "{/* c */}", "{", "{\"a\":")) {
+      assertThatThrownBy(() -> Json.readObject(body.getBytes(StandardCharsets.UTF_8), "payload"))
+          .as(body).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
+              .doesNotContain("Feature", "`", "Source").contains("at line 1, column"));
+    }
   }
 }
