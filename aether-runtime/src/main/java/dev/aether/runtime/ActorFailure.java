@@ -3,6 +3,7 @@ package dev.aether.runtime;
 import dev.aether.TransientAetherException;
 import dev.aether.store.CommitTooLargeException;
 import dev.aether.store.OutcomeUnknownException;
+import dev.aether.store.StoreUnavailableException;
 import dev.aether.store.VersionConflictException;
 
 /**
@@ -43,6 +44,10 @@ final class ActorFailure extends RuntimeException {
    * @return the exception to report to a caller outside the runtime
    */
   RuntimeException toPublic() {
+    if (reason == RejectionReason.STORE_UNAVAILABLE) { // the store's own type, as its callers know it
+      return getCause() instanceof StoreUnavailableException unavailable ? unavailable
+          : new StoreUnavailableException(getMessage(), getCause());
+    }
     return reason.isTransient() ? new dev.aether.TransientAetherException(reason + ": " + getMessage(), getCause())
         : new ActorFailedException(reason, getMessage(), getCause());
   }

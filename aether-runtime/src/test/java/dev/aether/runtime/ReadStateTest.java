@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aether.InvalidInputException;
 import dev.aether.NonTransientAetherException;
 import dev.aether.event.ActorSnapshot;
+import dev.aether.store.StoreUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,20 @@ class ReadStateTest {
     assertThatThrownBy(() -> runtime.readState(ActorKey.of("Account", "r4")).join())
         .isInstanceOf(CompletionException.class).cause().isInstanceOf(NonTransientAetherException.class)
         .hasMessageContaining("Account/r4");
+  }
+
+  @Test
+  void readState_whileTheStoreIsUnavailable_failsWithTheStoresOwnException() {
+    history("r5", 1);
+    store.beforeRead = id -> {
+      throw new StoreUnavailableException("store down", null);
+    };
+
+    assertThatThrownBy(() -> runtime.readState(ActorKey.of("Account", "r5")).join())
+        .isInstanceOf(CompletionException.class).cause().isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("store down");
+    assertThatThrownBy(() -> runtime.createVM(ActorKey.of("Account", "r5")).join())
+        .isInstanceOf(CompletionException.class).cause().isInstanceOf(StoreUnavailableException.class);
   }
 
   @Test

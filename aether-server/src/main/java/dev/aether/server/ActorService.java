@@ -235,9 +235,13 @@ final class ActorService implements HttpService {
     }
   }
 
-  private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+  /** Waits for a read of an actor, at most the command timeout: a store that does not answer is 503 then. */
+  private <T> T join(java.util.concurrent.CompletableFuture<T> future) {
     try {
-      return future.get();
+      return future.get(node.config().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(503, "STORE_UNAVAILABLE", "the store did not answer within "
+          + node.config().commandTimeout() + "; read again later");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "NOT_RUNNING", "the node is stopping");
