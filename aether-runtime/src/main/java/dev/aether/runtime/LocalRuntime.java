@@ -168,11 +168,11 @@ final class LocalRuntime implements Runtime {
     AggregateContext<?> ctx = aggregates.get(message.aggregateType());
     if (ctx == null) {
       return rejected(commandId, RejectionReason.UNKNOWN_AGGREGATE, "no behaviour is registered for aggregate"
-          + " type " + message.aggregateType() + "; known: " + aggregates.keySet());
+          + " type " + message.aggregateType() + "; known: " + new java.util.TreeSet<>(aggregates.keySet()));
     }
     if (ctx.refuses(message.command())) {
       return rejected(commandId, RejectionReason.UNKNOWN_COMMAND, "aggregate type " + message.aggregateType()
-          + " has no command " + message.command() + "; known: " + ctx.commandNames);
+          + " has no command " + message.command() + "; known: " + new java.util.TreeSet<>(ctx.commandNames));
     }
     Rejected refused = models.check(message);
     if (refused != null) {

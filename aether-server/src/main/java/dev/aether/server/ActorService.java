@@ -224,7 +224,12 @@ final class ActorService implements HttpService {
     try {
       return ActorKey.of(path.get(0), path.get(1));
     } catch (InvalidInputException e) {
-      throw ErrorTable.of(e);
+      String param = switch (e.field()) { // named as the path's parameters are
+        case "aggregateType" -> "type";
+        case "actorId" -> "id";
+        default -> e.field();
+      };
+      throw ApiException.badRequest(param, e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip());
     }
   }
 
@@ -250,7 +255,10 @@ final class ActorService implements HttpService {
     }
   }
 
-  /** Builds the message; a refused command id or correlation id is named by its header. */
+  /**
+   * Builds the message; a refused command id or correlation id is named by its header, a payload's value past
+   * the wire's limits (an integer beyond 64 bits) is {@code INVALID_PAYLOAD}, as the behaviour's refusals are.
+   */
   private static RuntimeMessage build(RuntimeMessage.Builder message) {
     try {
       return message.build();
@@ -260,10 +268,15 @@ final class ActorService implements HttpService {
         case "metadata." + EventMetadata.CORRELATION_ID -> "X-Correlation-Id";
         default -> null;
       };
+      String problem = e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip();
+      if (header == null && e.field().startsWith("payload")) { // a value past the wire's limits: as the payload's
+        throw new ApiException(400, "INVALID_PAYLOAD", e.getMessage(), List.of(new ApiException.Field(e.field(),
+            problem)));
+      }
       if (header == null) {
         throw e;
       }
-      throw ApiException.badRequest(header, e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip());
+      throw ApiException.badRequest(header, problem);
     }
   }
 }

@@ -30,6 +30,8 @@ import java.util.Set;
  */
 final class HttpApi {
 
+  private static final io.helidon.http.HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+
   private HttpApi() {}
 
   static WebServer server(NodeConfig config, NodeServices node) {
@@ -148,18 +150,22 @@ final class HttpApi {
   private static void noRoute(ApiRoutes routes, ServerRequest req, ServerResponse res) {
     String method = req.prologue().method().text();
     Set<String> methods = routes.methods(req.path().absolute().rawPath());
+    String path = req.path().absolute().rawPath(); // as sent: a decoded path may hold line breaks
     if (methods.isEmpty() || methods.contains(method)) {
-      Json.send(res, 404, error(new ApiException(404, "NOT_FOUND", "no route " + method + " " + req.path().path())));
+      Json.send(res, 404, error(new ApiException(404, "NOT_FOUND", "no route " + method + " " + path)));
       return;
     }
     res.header(HeaderNames.ALLOW, String.join(", ", methods));
     Json.send(res, 405, error(new ApiException(405, "METHOD_NOT_ALLOWED", method + " is not a method of "
-        + req.path().path() + " (it takes " + String.join(", ", methods) + ")")));
+        + path + " (it takes " + String.join(", ", methods) + ")")));
   }
 
   private static void fail(ServerRequest req, ServerResponse res, Throwable e) {
     ApiException api = ErrorTable.of(e);
     if (!res.isSent()) {
+      if (api.status() == 429 || api.status() == 503) {
+        res.header(RETRY_AFTER, "1"); // overloaded or unavailable for now: a client may try again in a second
+      }
       Json.send(res, api.status(), error(api));
     }
   }

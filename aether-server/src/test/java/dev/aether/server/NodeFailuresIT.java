@@ -50,7 +50,12 @@ class NodeFailuresIT {
         Api.Answer a = api.command("Account", actor, "Deposit", "{\"amount\":1}");
         assertThat(a.status()).as(a.toString()).isEqualTo(503);
         assertThat(a.json().get("error").asText()).isEqualTo("STORE_UNAVAILABLE");
+        assertThat(a.header("Retry-After")).contains("1");
       }
+      // a read of an actor this node does not hold in memory: the same answer, the same code
+      Api.Answer read = api.get("/v1/actors/Account/never-seen-3");
+      assertThat(read.status()).as(read.toString()).isEqualTo(503);
+      assertThat(read.json().get("error").asText()).isEqualTo("STORE_UNAVAILABLE");
     }
   }
 

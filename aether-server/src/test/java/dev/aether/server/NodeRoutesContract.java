@@ -102,6 +102,19 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void command_anIntegerBeyond64Bits_isInvalidPayload_andABlankId400NamingTheParameter() {
+    Api.Answer huge = api.command("Account", id(), "Open", "{\"owner\":\"a\",\"initialDeposit\":99999999999999999999}");
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.json().get("error").asText()).isEqualTo("INVALID_PAYLOAD");
+    assertThat(huge.json().get("fields").get(0).get("field").asText()).isEqualTo("payload.initialDeposit");
+    Api.Answer blank = api.command("Account", "%20", "Open", "{\"owner\":\"a\"}");
+    assertThat(blank.status()).isEqualTo(400);
+    assertThat(blank.json().get("fields").get(0).get("field").asText()).isEqualTo("id");
+    Api.Answer unknown = api.command("Account", id(), "Nope", "{}");
+    assertThat(unknown.json().get("message").asText()).as("sorted").contains("[Deposit, Open, ReceiveTransfer,");
+  }
+
+  @Test
   void command_idHeadersTooLong_are400_andTheKeyIsEchoedOnErrors() {
     String id = id();
     open(id, 1);
