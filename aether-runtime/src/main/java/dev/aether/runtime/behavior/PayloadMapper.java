@@ -81,11 +81,23 @@ final class PayloadMapper {
    * @param json the object
    * @param type the record type
    * @return the value
-   * @throws IllegalArgumentException when it cannot be read at all
+   * @throws IllegalArgumentException when it cannot be read at all, naming the field ({@code data.amount})
    */
   <T> T readTolerant(Map<String, Object> json, Class<T> type) {
     T plain = plain(json, type, true);
-    return plain != null ? plain : tolerant.convertValue(json, type);
+    if (plain != null) {
+      return plain;
+    }
+    try {
+      return tolerant.convertValue(json, type);
+    } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof JsonMappingException mapping) { // worded as a field error, not Jackson's text
+        FieldError error = fieldError(mapping, type, "data");
+        throw new IllegalArgumentException(type.getSimpleName() + " cannot read " + error.path() + ": "
+            + error.problem(), e);
+      }
+      throw e;
+    }
   }
 
   /** A plain record read by its codec, or null when Jackson must decide (and word any error). */

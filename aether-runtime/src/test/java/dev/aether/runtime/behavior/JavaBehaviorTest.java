@@ -227,6 +227,15 @@ class JavaBehaviorTest {
         .hasMessageContaining("already upcast");
   }
 
+  @Test
+  void anEventWhoseDataItsRecordCannotRead_failsNamingTheField_inWordsNotJacksons() {
+    assertThatThrownBy(() -> cart.evolve(cart.initialState(),
+        event("LinesAdded", 1, Map.of("skus", List.of("A"), "total", "ref-3"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("LinesAdded cannot read data.total")
+        .hasMessageNotContaining("reference chain").hasMessageNotContaining("$");
+  }
+
   private static Event event(String type, long version, Map<String, Object> data) {
     return Event.builder().eventType(type).streamId("Cart/c1").version(version).data(data).build();
   }
