@@ -38,10 +38,13 @@ import java.util.function.UnaryOperator;
  * <h2>Mapping</h2>
  * A command's payload is mapped to its record with Jackson, strictly: an unknown field, a missing field, a
  * null for a primitive, a string for a number or a fraction for an integer rejects the command as
- * {@code INVALID_PAYLOAD} with a {@link FieldError} naming the field ({@code payload.amount}). Event records
- * are written to event data with Jackson and read back tolerantly (unknown fields ignored, missing ones
- * default), so stored events keep replaying when a record gains or loses a field. The state is written to
- * snapshots with Jackson and read back strictly; a snapshot that does not fit is ignored (full replay).
+ * {@code INVALID_PAYLOAD} with a {@link FieldError} naming the field ({@code payload.amount}). A
+ * reference-typed component marked with an annotation named {@code Nullable} (JSpecify's, Jakarta's, your own)
+ * may be left out and reads as {@code null}: a command gains a field without breaking the clients that do not
+ * send it yet. Event records are written to event data with Jackson and read back tolerantly (unknown fields
+ * ignored, missing ones default), so stored events keep replaying when a record gains or loses a field. The
+ * state is written to snapshots with Jackson and read back strictly; a snapshot that does not fit is ignored
+ * (full replay).
  * Records should use JSON-friendly component types (numbers, strings, booleans, lists, maps, records).
  *
  * <h2>Evolving events</h2>

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * hot path), anything else, and every input the codec does not take exactly, with Jackson, which then decides
  * and words the error, so that both paths give the same values and errors.
  *
- * <p>Commands and snapshot states are read strictly: unknown fields, missing fields, nulls for primitives,
+ * <p>Commands and snapshot states are read strictly: unknown fields, missing fields (but those marked
+ * {@code @Nullable}: {@link AbsentNullables}), nulls for primitives,
  * strings for numbers, numbers or booleans for strings and fractions for integers are refused, each as a
  * {@link FieldError} naming the field (an explicit {@code null} for a component of a reference type is a
  * value: the handler gets {@code null}).
@@ -60,7 +61,8 @@ final class PayloadMapper {
    * @param root the path prefix of errors, for example {@code payload}
    * @return the value, or the field errors
    */
-  <T> Read<T> readStrict(Map<String, Object> json, Class<T> type, String root) {
+  <T> Read<T> readStrict(Map<String, Object> given, Class<T> type, String root) {
+    Map<String, Object> json = AbsentNullables.fill(given, type);
     T plain = plain(json, type, false);
     if (plain != null) {
       return new Read<>(plain, List.of());

@@ -28,6 +28,16 @@ class JavaBehaviorTest {
 
   record Unregistered(int x) {}
 
+  /** Any annotation named Nullable marks a component a client may leave out (JSpecify's, Jakarta's, ...). */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target({java.lang.annotation.ElementType.TYPE_USE,
+      java.lang.annotation.ElementType.RECORD_COMPONENT})
+  @interface Nullable {}
+
+  record Note(String text, @Nullable String author) {}
+
+  record Order(long amount, @Nullable String channel, @Nullable Note note, List<Note> notes) {}
+
   private final JavaBehavior<Cart> cart = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
       .command("AddLines", AddLines.class, (s, c) -> c.lines().isEmpty() ? Effect.reject("no lines")
           : Effect.persist(new LinesAdded(c.lines().stream().map(Line::sku).toList(), c.lines().size())))
@@ -234,6 +244,26 @@ class JavaBehaviorTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("LinesAdded cannot read data.total")
         .hasMessageNotContaining("reference chain").hasMessageNotContaining("$");
+  }
+
+  @Test
+  void nullableComponents_mayBeLeftOut_atAnyDepth_andOthersAreStillRequired() {
+    List<Order> seen = new java.util.ArrayList<>();
+    JavaBehavior<Cart> orders = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .command("Order", Order.class, (s, c) -> {
+          seen.add(c);
+          return Effect.none();
+        }).build();
+    Command old = new Command(ActorKey.of("Cart", "c1"), "Order", Map.of("amount", 5,
+        "notes", List.of(Map.of("text", "a"))), "id", Map.of());
+    assertThat(orders.decide(orders.initialState(), old)).isEqualTo(Decision.emit(List.of()));
+    assertThat(seen).containsExactly(new Order(5, null, null, List.of(new Note("a", null))));
+
+    Command missing = new Command(ActorKey.of("Cart", "c1"), "Order", Map.of("channel", "web",
+        "notes", List.of(Map.of("author", "b"))), "id", Map.of());
+    Decision refused = orders.decide(orders.initialState(), missing);
+    assertThat(refused).isInstanceOfSatisfying(Decision.Reject.class, r -> assertThat(r.fieldErrors())
+        .extracting(FieldError::path).containsAnyOf("payload.amount", "payload.notes[0].text"));
   }
 
   private static Event event(String type, long version, Map<String, Object> data) {
