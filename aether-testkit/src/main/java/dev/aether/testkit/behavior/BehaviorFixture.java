@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -120,7 +121,27 @@ public final class BehaviorFixture<S> implements AutoCloseable {
   }
 
   private S stateOf(ActorKey actor) {
-    return behavior.stateFromJson(runtime.createVM(actor).join().getState());
+    try {
+      return behavior.stateFromJson(runtime.createVM(actor).join().getState());
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new AssertionError("actor " + actor + " cannot be activated: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Checks that folding the actor's stored events from the initial state gives the state it has. */
+  private void checkRecovers(ActorKey actor) {
+    S live = stateOf(actor);
+    List<Event> history = store.getEvents(actor.streamId(), 1);
+    S replayed = behavior.initialState();
+    for (Event event : history) {
+      replayed = behavior.evolve(replayed, event);
+    }
+    if (!Objects.equals(live, replayed)) {
+      throw new AssertionError("the actor's state is " + live + ", but its " + history.size() + " stored events"
+          + " replay to " + replayed + ": an event handler depends on something other than the state and the"
+          + " event (a clock, a random number, a mutable field), or the state does not survive its JSON");
+    }
   }
 
   /**
@@ -182,7 +203,10 @@ public final class BehaviorFixture<S> implements AutoCloseable {
       return new Then<>(this, fixture.runtime.sendMessage(message.build()).join());
     }
 
-    /** @return the actor's state now (after the given events and the commands sent so far) */
+    /**
+     * @return the actor's state now (after the given events and the commands sent so far)
+     * @throws AssertionError when the actor cannot be activated (its history does not replay)
+     */
     public S state() {
       return fixture.stateOf(actor);
     }
@@ -374,7 +398,25 @@ public final class BehaviorFixture<S> implements AutoCloseable {
       return given.when(command, payload, commandId);
     }
 
-    /** @return the actor's state now (after this command, and any sent since) */
+    /**
+     * Checks that the actor recovers the state it has now, as Pekko's {@code EventSourcedBehaviorTestKit.restart()}
+     * does: its stored events, replayed from the initial state by the behaviour (as an activation without a
+     * snapshot does), give a state equal to the one it has, which itself went through the state's JSON (as a
+     * snapshot does). Catches an event handler that reads a clock, a random number or a mutable field, and a
+     * state that does not survive its snapshot.
+     *
+     * @return this
+     * @throws AssertionError naming both states when they differ, or when the actor cannot be activated
+     */
+    public Then<S> expectRecovers() {
+      given.fixture.checkRecovers(given.actor);
+      return this;
+    }
+
+    /**
+     * @return the actor's state now (after this command, and any sent since)
+     * @throws AssertionError when the actor cannot be activated (its history does not replay)
+     */
     public S state() {
       return given.state();
     }

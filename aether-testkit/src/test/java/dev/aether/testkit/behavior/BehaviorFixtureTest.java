@@ -70,6 +70,29 @@ class BehaviorFixtureTest {
   }
 
   @Test
+  void expectRecovers_passesForAPureBehaviour_andNamesBothStatesForOneThatDoesNotReplay() {
+    account.given(new Opened(), new Deposited(100)).when("Withdraw", Map.of("amount", 30)).expectRecovers();
+
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    try (BehaviorFixture<Account> drifting = BehaviorFixture.of(JavaBehavior.builder("Account", Account.class,
+            new Account(false, 0))
+        .command("Open", Open.class, (s, c) -> Effect.persist(new Opened()))
+        .event("Opened", Opened.class, (s, e) -> new Account(true, clock.incrementAndGet())) // reads a "clock"
+        .build())) {
+      BehaviorFixture.Then<Account> opened = drifting.given().when("Open", Map.of());
+      assertThatThrownBy(opened::expectRecovers).isInstanceOf(AssertionError.class)
+          .hasMessageContaining("1 stored events replay to").hasMessageContaining("clock");
+    }
+  }
+
+  @Test
+  void stateOfAnActorWhoseHistoryDoesNotReplay_isAnAssertionError_namingTheCause() {
+    assertThatThrownBy(() -> account.given(NewEvent.of("Renamed", Map.of())).state())
+        .isInstanceOf(AssertionError.class).hasMessageContaining("cannot be activated")
+        .hasMessageContaining("Renamed");
+  }
+
+  @Test
   void aResendWithTheSameCommandId_isAnsweredAsADuplicate() {
     BehaviorFixture.Then<Account> first = account.given(new Opened(), new Deposited(100))
         .when("Withdraw", Map.of("amount", 30), "w-1");
