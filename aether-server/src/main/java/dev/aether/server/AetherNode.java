@@ -92,7 +92,8 @@ public final class AetherNode implements AutoCloseable {
       embedded.forEach(nats -> resources.push(nats::expectExit)); // first thing on close: no restart from now
       services.markServing();
       AetherNode node = new AetherNode(config, services, server, resources);
-      LOG.info("Aether node {} serving {} ({})", config.nodeId(), node.uri(), services.storeDescription());
+      LOG.info("Aether node {} serving {} ({}; model {})", config.nodeId(), node.uri(), services.storeDescription(),
+          services.runtime().model().map(m -> m.name() + " version " + m.version()).orElse("none"));
       return node;
     } catch (RuntimeException e) {
       closeAll(resources);

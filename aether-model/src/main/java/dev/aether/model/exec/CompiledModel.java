@@ -3,6 +3,8 @@ package dev.aether.model.exec;
 import dev.aether.support.Checks;
 import dev.aether.model.AggregateDef;
 import dev.aether.model.EventDef;
+import dev.aether.model.FieldDef;
+import dev.aether.model.expr.FieldType;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
 import dev.aether.runtime.ModelError;
@@ -15,6 +17,7 @@ import dev.aether.runtime.spi.Behavior;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,15 +174,58 @@ public final class CompiledModel {
         continue;
       }
       for (EventDef event : before.events()) {
-        if (event != null && event.name() != null && after.get().event(event.name()).isEmpty()) {
+        if (event == null || event.name() == null) {
+          continue;
+        }
+        Optional<EventDef> changed = after.get().event(event.name());
+        if (changed.isEmpty()) {
           out.add(new ModelError("event-removed", "aggregates." + before.name() + ".events", "event "
               + event.name() + " is no longer declared: an actor of " + before.name() + " whose history holds it"
               + " fails (BEHAVIOR_FAILED) whenever that history is replayed past it (no snapshot fitting this"
               + " model's state, a rebuild) until it is declared again"));
+        } else {
+          out.addAll(fieldChanges(before.name(), event, changed.get()));
         }
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * What a change of an event's fields means for the events already stored: a required field they may lack
+   * (added, or renamed: id {@code event-field-required}) and a field whose type changed (id
+   * {@code event-field-type-changed}); an {@code apply} reading either fails on the old events.
+   */
+  private static List<ModelError> fieldChanges(String aggregate, EventDef before, EventDef after) {
+    List<ModelError> out = new ArrayList<>();
+    Map<String, FieldDef> old = new HashMap<>();
+    before.fields().stream().filter(f -> f != null && f.name() != null).forEach(f -> old.put(f.name(), f));
+    for (FieldDef field : after.fields()) {
+      if (field == null || field.name() == null) {
+        continue;
+      }
+      String path = "aggregates." + aggregate + ".events." + after.name() + ".fields." + field.name();
+      FieldDef was = old.get(field.name());
+      if (was == null && !field.optional()) {
+        out.add(new ModelError("event-field-required", path, "stored " + after.name() + " events have no field "
+            + field.name() + " (it is new, or renamed): an apply reading event." + field.name() + " fails on them"
+            + " (BEHAVIOR_FAILED) when a history is replayed; declare it optional: true and test it with has(event."
+            + field.name() + ")"));
+      } else if (was != null && !sameType(was.type(), field.type())) {
+        out.add(new ModelError("event-field-type-changed", path, "stored " + after.name() + " events hold "
+            + field.name() + " as " + was.type() + ", not " + field.type() + ": an apply reading it fails on them"
+            + " (BEHAVIOR_FAILED) when a history is replayed; add a field of the new type instead"));
+      }
+    }
+    return out;
+  }
+
+  private static boolean sameType(String a, String b) {
+    try {
+      return FieldType.parse(a).equals(FieldType.parse(b));
+    } catch (RuntimeException e) {
+      return java.util.Objects.equals(a, b); // not a type this model compiles: compared as written
+    }
   }
 
   /**

@@ -108,6 +108,36 @@ class ModelVersionTest {
           assertThat(w.message()).contains("Withdrawn").contains("BEHAVIOR_FAILED");
         });
 
+    String counter = """
+        name: counter
+        version: "%s"
+        aggregates:
+          - name: Counter
+            state: [{name: n, type: int}]
+            commands:
+              - name: Add
+                fields: [{name: by, type: int}]
+                emits: [{event: Added, data: {by: %s}}]
+            events:
+              - name: Added
+                fields: [{name: by, type: %s}]
+                apply: {n: "%s"}
+        """;
+    Model ints = ModelLoader.fromYaml(counter.formatted("1", "cmd.by", "integer", "state.n + event.by"));
+    assertThat(CompiledModel.fromYaml(counter.formatted("2", "cmd.by", "int", "state.n + event.by"))
+        .warningsReplacing(ints)).as("an alias is the same type").isEmpty();
+    assertThat(CompiledModel.fromYaml(counter.formatted("3", "string(cmd.by)", "string", "state.n + int(event.by)"))
+        .warningsReplacing(ints))
+        .filteredOn(w -> w.id().equals("event-field-type-changed")).singleElement().satisfies(w -> {
+          assertThat(w.path()).isEqualTo("aggregates.Counter.events.Added.fields.by");
+          assertThat(w.message()).contains("as integer, not string");
+        });
+    String renamed = counter.replace("fields: [{name: by, type: %s}]", "fields: [{name: amount, type: %s}, "
+        + "{name: note, type: string, optional: true}]").replace("data: {by: %s}", "data: {amount: %s}");
+    assertThat(CompiledModel.fromYaml(renamed.formatted("4", "cmd.by", "int", "state.n + event.amount"))
+        .warningsReplacing(ints)).extracting(w -> w.id() + " " + w.path())
+        .containsExactly("event-field-required aggregates.Counter.events.Added.fields.amount");
+
     Model withLedger = ModelLoader.fromYaml(BankModel.yaml().replace("\npolicies:", "\n"
         + "  - name: Ledger\n"
         + "    state: [{name: n, type: int}]\n"
