@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The state of one actor and how it moves: activation (snapshot + replay), catch-up from the store, applying
@@ -315,8 +316,9 @@ final class ActorState<S> {
     }
     ActorSnapshot snapshot = found.get();
     if (!snapshot.schema().equals(ctx.snapshotSchema)) {
-      LOG.info("ignoring snapshot of {} at v{}: schema \"{}\" is not \"{}\"; replaying all events", streamId,
-          snapshot.version(), snapshot.schema(), ctx.snapshotSchema);
+      // said once by the writer's activation (its next snapshot fits); a read of the state would say it each time
+      LOG.atLevel(writer ? Level.INFO : Level.DEBUG).log("ignoring snapshot of {} at v{}: schema \"{}\" is not"
+          + " \"{}\"; replaying all events", streamId, snapshot.version(), snapshot.schema(), ctx.snapshotSchema);
       return false;
     }
     try {
@@ -330,8 +332,8 @@ final class ActorState<S> {
       lastEventId = SnapshotCodec.lastEventId(snapshot.state());
       return snapshot.version() > 0;
     } catch (RuntimeException e) {
-      LOG.warn("ignoring snapshot of {} at v{}: it does not fit the state ({}); replaying all events", streamId,
-          snapshot.version(), e.toString());
+      LOG.atLevel(writer ? Level.WARN : Level.DEBUG).log("ignoring snapshot of {} at v{}: it does not fit the"
+          + " state ({}); replaying all events", streamId, snapshot.version(), e.toString());
       reset();
       return false;
     }
