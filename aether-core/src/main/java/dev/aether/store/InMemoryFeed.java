@@ -387,6 +387,19 @@ final class InMemoryFeed {
     }
 
     @Override
+    public long backlog() {
+      lock.lock();
+      try {
+        if (closed) {
+          throw new FeedClosedException("the shared feed member of group \"" + name + "\" is closed");
+        }
+        return commits.size() - (group.cursor.next - 1) + group.pending.size();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
     public void close() {
       closed = true;
       lock.lock();

@@ -55,6 +55,17 @@ public interface SharedFeed extends AutoCloseable {
   List<FeedDelivery> poll(int max, Duration wait);
 
   /**
+   * The group's backlog: commits stored and not yet acknowledged by the group, over every partition (not handed
+   * out yet, or handed out to any member and not settled). What a consumer's lag gauge shows; it asks the store
+   * (on JetStream one request per partition), so it is for a monitor, not for a hot path. Thread-safe.
+   *
+   * @return the number of commits, 0 when the group has settled everything stored
+   * @throws FeedClosedException when the member is closed
+   * @throws StoreUnavailableException when the store cannot answer
+   */
+  long backlog();
+
+  /**
    * Leaves the group; idempotent. Deliveries not acknowledged yet are handed out again after the ack timeout.
    * The group itself (its progress) stays in the store.
    */

@@ -10,9 +10,12 @@ import dev.aether.store.SharedFeed;
 import dev.aether.store.StoreUnavailableException;
 import dev.aether.store.UnreadableFeedRecordException;
 import dev.aether.support.FeedChecks;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
+import io.nats.client.api.ConsumerInfo;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -278,6 +281,24 @@ final class JetStreamSharedFeed implements SharedFeed {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public long backlog() {
+    long commits = 0;
+    for (int p = 0; p < subscriptions.size(); p++) {
+      if (closed) {
+        throw new FeedClosedException("the shared feed member of group \"" + group + "\" is closed");
+      }
+      try {
+        ConsumerInfo info = subscriptions.get(p).getConsumerInfo();
+        commits += info.getNumPending() + info.getNumAckPending();
+      } catch (IOException | JetStreamApiException | IllegalStateException e) {
+        throw new StoreUnavailableException("the backlog of shared feed \"" + group + "\" on stream "
+            + layout.streamName(p) + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+    return commits;
   }
 
   @Override

@@ -493,6 +493,29 @@ public abstract class EventFeedContractTest {
   }
 
   @Test
+  void shared_backlog_countsTheCommitsNotYetAcknowledged_handedOutOrNot() {
+    SharedFeed member = openShared(newGroup(), FeedStart.now(), SharedFeedOptions.DEFAULTS);
+    assertThat(member.backlog()).isZero();
+    for (int i = 0; i < 3; i++) {
+      append(newStreamId(), 0, 2); // three commits of two events, on whatever partitions their streams fall
+    }
+    assertThat(member.backlog()).isEqualTo(3);
+
+    List<FeedDelivery> deliveries = pollDeliveries(member, 6);
+    assertThat(member.backlog()).as("handed out, not acknowledged").isEqualTo(3);
+    FeedEntry one = deliveries.getFirst().entry();
+    long commit = one.position().sequence(one.partition());
+    deliveries.stream().filter(d -> d.entry().partition() == one.partition()
+        && d.entry().position().sequence(one.partition()) == commit).forEach(FeedDelivery::ack);
+    assertThat(member.backlog()).as("one commit settled").isEqualTo(2);
+    deliveries.forEach(FeedDelivery::ack);
+    assertThat(member.backlog()).isZero();
+
+    member.close();
+    assertThatThrownBy(member::backlog).isInstanceOf(FeedClosedException.class);
+  }
+
+  @Test
   void shared_oneCommitInFlight_isHandedToOneMemberAtATime() {
     String streamId = newStreamId();
     List<Event> first = append(streamId, 0, 2);
