@@ -17,6 +17,7 @@ import dev.aether.store.ReadModelStore;
 import dev.aether.store.SharedFeed;
 import dev.aether.store.SharedFeedOptions;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -63,6 +64,8 @@ final class PolicyRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyRunner.class);
   private static final int BATCH = 32;
   private static final Duration POLL_WAIT = Duration.ofMillis(250);
+  /** How often a scrape of {@code aether.policy.backlog} asks the store again (one request per partition). */
+  private static final Duration BACKLOG_SAMPLE = Duration.ofSeconds(2);
   private static final int MAX_GROUP_PREFIX = 40;
   /**
    * Events read per page when a redelivery looks for its command in the target's log: a range that short is
@@ -229,6 +232,10 @@ final class PolicyRunner implements AutoCloseable {
     final AtomicLong inHand = new AtomicLong();
     final Thread thread;
     final Meters meters;
+    /** {@code aether.policy.backlog}, removed when the worker stops (a new model registers its own). */
+    private final Gauge backlog;
+    private volatile long backlogSampled;
+    private volatile double lastBacklog;
     /** A position every event up to which was handed out (to some member) and, if to this one, finished. */
     volatile FeedPosition seen = FeedPosition.START;
 
@@ -237,6 +244,24 @@ final class PolicyRunner implements AutoCloseable {
       this.shared = shared;
       this.thread = Thread.ofVirtual().name("aether-policy-" + policy.name()).unstarted(this::run);
       this.meters = new Meters(registry, policy.name());
+      this.backlog = registry == null ? null : Gauge.builder("aether.policy.backlog", this, Worker::backlog)
+          .tag("policy", policy.name()).description("commits stored and not yet handled by the policy (every"
+              + " node's share; sampled at most every " + BACKLOG_SAMPLE.toSeconds() + " s)")
+          .register(registry);
+    }
+
+    /** The group's backlog, asked of the store at most every {@link #BACKLOG_SAMPLE}; NaN when it cannot say. */
+    private double backlog() {
+      long now = System.nanoTime();
+      if (backlogSampled == 0 || now - backlogSampled > BACKLOG_SAMPLE.toNanos()) {
+        try {
+          lastBacklog = shared.backlog();
+        } catch (RuntimeException e) { // the store is unavailable, or the runner closed: nothing to show
+          lastBacklog = Double.NaN;
+        }
+        backlogSampled = now;
+      }
+      return lastBacklog;
     }
 
     void start() {
@@ -404,6 +429,9 @@ final class PolicyRunner implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (backlog != null) {
+        registry.remove(backlog);
       }
       shared.close();
     }

@@ -202,6 +202,21 @@ class FeedPoliciesTest {
   }
 
   @Test
+  void thePolicysBacklog_isAGauge_thatFallsToZeroOnceHandled_andGoesWithTheRunner() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(readModels)
+        .meterRegistry(registry));
+    send(runtime, "b", "Open", Map.of());
+    send(runtime, "a", "Transfer", Map.of("to", "b", "amount", 3));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.getLatestVersion("Account/b") == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("aether.policy.backlog").tag("policy", "credit")
+        .gauge().value() == 0);
+    runtime.close();
+    assertThat(registry.find("aether.policy.backlog").gauge()).as("removed with its runner").isNull();
+  }
+
+  @Test
   void aDeliveryThatCannotSucceed_becomesADeadLetter_whichReplaysOnceFixed() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(readModels)
