@@ -244,7 +244,7 @@ final class NodeEndpoints implements AutoCloseable {
   }
 
   private void badRequest(Message request, InvalidInputException e) {
-    reply(request, new Headers().put(Wire.STATUS, Wire.BAD_REQUEST).put(Wire.ERROR_FIELD, e.field()),
+    reply(request, new Headers().put(Wire.STATUS, Wire.BAD_REQUEST).put(Wire.ERROR_FIELD, Wire.text(e.field())),
         e.getMessage().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -315,7 +315,7 @@ final class Router implements CommandGateway, AutoCloseable {
       a.body = CommandJson.messageToBytes(a.message);
     }
     Headers headers = new Headers().put(Wire.SHARD, Integer.toString(shard)).put(Wire.EPOCH, Long.toString(epoch))
-        .put(Wire.COMMAND_ID, a.message.commandId())
+        .put(Wire.COMMAND_ID, Wire.text(a.message.commandId()))
         .put(Wire.DEADLINE, Long.toString(a.deadline.toEpochMilli()));
     Message request = NatsMessage.builder().subject(names.nodeCommands(owner)).headers(headers).data(a.body).build();
     // the owner answers TIMEOUT itself at the deadline; an owner that does not answer within the attempt

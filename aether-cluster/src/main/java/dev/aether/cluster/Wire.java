@@ -2,6 +2,8 @@ package dev.aether.cluster;
 
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The headers of a routed command and of its answer (the body is {@link dev.aether.runtime.CommandJson}'s
@@ -24,6 +26,21 @@ final class Wire {
   static final String BAD_REQUEST = "BAD_REQUEST";
 
   private Wire() {}
+
+  /**
+   * A header value for text of any characters (a command id, a field path): as it is when it is printable
+   * ASCII, else percent-encoded as UTF-8 (NATS headers hold printable ASCII only: the client refuses the rest,
+   * and the whole request with it).
+   */
+  static String text(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '%') {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+      }
+    }
+    return value;
+  }
 
   static String header(Message message, String name) {
     Headers headers = message.getHeaders();

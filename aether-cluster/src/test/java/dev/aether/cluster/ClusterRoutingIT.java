@@ -156,6 +156,25 @@ class ClusterRoutingIT {
   }
 
   @Test
+  void aCommandIdBeyondAscii_isRoutedToTheOwner_andItsResendIsADuplicate() {
+    String account = "unicode-1";
+    String owner = ownerOf(account);
+    ClusterNode via = cluster.running().stream().filter(n -> !n.nodeId().equals(owner)).findFirst().orElseThrow();
+    assertThat(cluster.node(owner).gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
+    for (String id : new String[] {"d\u00e9p\u00f4t-\u03b1\u03b2", "100%-sure", "tab\there"}) {
+      RuntimeMessage deposit = RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", 5))
+          .commandId(id).build();
+      CommandResult routed = via.gateway().sendMessage(deposit).join();
+      assertThat(routed).as(id + ": " + routed).isInstanceOfSatisfying(Accepted.class,
+          a -> assertThat(a.duplicate()).isFalse());
+      assertThat(via.gateway().sendMessage(deposit).join()).isInstanceOfSatisfying(Accepted.class,
+          a -> assertThat(a.duplicate()).as("the same id again").isTrue());
+    }
+    assertThat(Wire.text("d\u00e9p\u00f4t")).isEqualTo("d%C3%A9p%C3%B4t");
+    assertThat(Wire.text("plain-id_1.2")).isEqualTo("plain-id_1.2");
+  }
+
+  @Test
   void theAnyNodeSubject_refusesAMalformedMessage_namingTheField() throws Exception {
     Message reply = cluster.connect().request(cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken()
         + ".cmd", "{\"aggregateType\":\"Account\",\"actorId\":\"a\"}".getBytes(StandardCharsets.UTF_8),
