@@ -35,8 +35,11 @@ final class ClusterService implements HttpService {
       return;
     }
     String id = node.config().nodeId();
-    Map<String, Object> self = new LinkedHashMap<>(Map.of("id", id, "state", "ACTIVE", "alive", true, "shards", 0,
-        "activeActors", node.runtime().registry().size()));
+    Map<String, Object> self = new LinkedHashMap<>();
+    self.put("id", id);
+    self.put("incarnation", null); // a cluster's count of a node's joins: none here
+    self.putAll(Map.of("state", "ACTIVE", "alive", true, "shards", 0, "activeActors",
+        node.runtime().registry().size()));
     self.put("model", node.runtime().model().map(m -> m.name() + "@" + m.version()).orElse(null));
     Json.send(res, 200, Map.of("clustered", false, "reportedBy", id, "epoch", 0, "shards", 0, "leader", id,
         "nodes", List.of(self), "movesInProgress", 0, "unownedShards", 0));
