@@ -273,7 +273,8 @@ final class NodeEndpoints implements AutoCloseable {
           + " is internal: only the domain (the model's policies) sends it"));
       return;
     }
-    cluster.sendMessage(message).thenAccept(result -> reply(request, null, CommandJson.resultToBytes(result)));
+    cluster.sendMessageToRelay(message) // the callback only publishes the answer
+        .thenAccept(result -> reply(request, null, CommandJson.resultToBytes(result)));
   }
 
   private void onStatus(Message request) {

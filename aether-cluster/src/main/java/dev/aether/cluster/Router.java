@@ -230,7 +230,8 @@ final class Router implements CommandGateway, AutoCloseable {
     final Instant deadline;
     /** Whether the sender only relays the outcome (a local actor's reply may complete on the store's thread). */
     final boolean relay;
-    final CompletableFuture<CommandResult> result = new CompletableFuture<>();
+    /** The caller's future: callbacks handed off for a {@code sendMessage} caller, see {@link HandedOffFuture}. */
+    final CompletableFuture<CommandResult> result;
     byte[] body;
     int hops;
     long backoffMs = FIRST_BACKOFF_MS;
@@ -245,6 +246,7 @@ final class Router implements CommandGateway, AutoCloseable {
       this.message = message;
       this.deadline = deadline;
       this.relay = relay;
+      this.result = relay ? new CompletableFuture<>() : new HandedOffFuture<>();
     }
 
     long remainingMs() {

@@ -156,6 +156,23 @@ class ClusterRoutingIT {
   }
 
   @Test
+  void aCallbackOnARoutedReply_runsOffTheNatsThreads_andMaySendAndWaitForAnotherCommand() {
+    String account = "callback-1";
+    String owner = ownerOf(account);
+    ClusterNode via = cluster.running().stream().filter(n -> !n.nodeId().equals(owner)).findFirst().orElseThrow();
+    long opened = ((Accepted) cluster.node(owner).gateway().sendMessage(openAccount(account)).join()).newVersion();
+
+    // before: the callback ran on the NATS client's thread that delivered the reply, and the nested command's
+    // reply, which that thread must deliver too, came only after the nested request's timeout
+    CommandResult nested = via.gateway().sendMessage(deposit(account, 1)).thenApply(first -> {
+      assertThat(Thread.currentThread().isVirtual()).as(Thread.currentThread().getName()).isTrue();
+      return via.gateway().sendMessage(deposit(account, 2)).join();
+    }).thenCompose(second -> via.gateway().sendMessage(deposit(account, 3))).join();
+
+    assertThat(nested).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(opened + 3));
+  }
+
+  @Test
   void aCommandIdBeyondAscii_isRoutedToTheOwner_andItsResendIsADuplicate() {
     String account = "unicode-1";
     String owner = ownerOf(account);
