@@ -16,9 +16,10 @@ import dev.aether.store.FeedStart;
 import dev.aether.store.ReadModelStore;
 import dev.aether.store.SharedFeed;
 import dev.aether.store.SharedFeedOptions;
+import dev.aether.support.SharedGauges;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,7 +65,7 @@ final class PolicyRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyRunner.class);
   private static final int BATCH = 32;
   private static final Duration POLL_WAIT = Duration.ofMillis(250);
-  /** How often a scrape of {@code aether.policy.backlog} asks the store again (one request per partition). */
+  /** How often a worker asks the store for its backlog, {@code aether.policy.backlog} (a request per partition). */
   private static final Duration BACKLOG_SAMPLE = Duration.ofSeconds(2);
   private static final int MAX_GROUP_PREFIX = 40;
   /**
@@ -149,6 +150,20 @@ final class PolicyRunner implements AutoCloseable {
     return pending;
   }
 
+  /**
+   * A policy's backlog, asked of the store now.
+   *
+   * @throws InvalidInputException naming {@code policy} when this runner has no such policy
+   */
+  long backlog(String policy) {
+    for (Worker w : workers) {
+      if (w.policy.name().equals(policy)) {
+        return w.shared.backlog();
+      }
+    }
+    throw new InvalidInputException("policy", "no policy \"" + policy + "\"; the model has " + byName.keySet());
+  }
+
   /** @return deliveries that ended in a dead letter, in this process */
   long failed() {
     return deadLettered.get();
@@ -178,9 +193,7 @@ final class PolicyRunner implements AutoCloseable {
       deadLetters.remove(id);
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    // the outcome may complete on a NATS client's thread (a routed command's reply): writing the dead-letter
-    // store from there would wait for a reply that thread itself must deliver, so go on on a thread of our own
-    return gateway.sendMessage(message).thenApplyAsync(result -> {
+    return gateway.sendMessage(message).thenApply(result -> { // sendMessage's callbacks may block (the store)
       if (result instanceof CommandResult.Accepted) {
         deadLetters.remove(id);
       } else if (result instanceof CommandResult.Rejected r) {
@@ -188,7 +201,7 @@ final class PolicyRunner implements AutoCloseable {
             clock.instant());
       }
       return Optional.of(result);
-    }, task -> Thread.ofVirtual().name("aether-dead-letter-replay").start(task));
+    });
   }
 
   /** The command id of a policy's reaction to an event: a name-based UUID of both, the same every time. */
@@ -232,10 +245,12 @@ final class PolicyRunner implements AutoCloseable {
     final AtomicLong inHand = new AtomicLong();
     final Thread thread;
     final Meters meters;
-    /** {@code aether.policy.backlog}, removed when the worker stops (a new model registers its own). */
-    private final Gauge backlog;
-    private volatile long backlogSampled;
-    private volatile double lastBacklog;
+    /** This worker's {@code aether.policy.backlog}; null without a registry. */
+    private final SharedGauges.Registration backlogGauge;
+    /** When the backlog was last asked of the store; only on the worker's thread. */
+    private Instant backlogSampled;
+    /** The last sample, shown by the gauge; NaN when the store could not say. */
+    private volatile double backlog = Double.NaN;
     /** A position every event up to which was handed out (to some member) and, if to this one, finished. */
     volatile FeedPosition seen = FeedPosition.START;
 
@@ -244,24 +259,24 @@ final class PolicyRunner implements AutoCloseable {
       this.shared = shared;
       this.thread = Thread.ofVirtual().name("aether-policy-" + policy.name()).unstarted(this::run);
       this.meters = new Meters(registry, policy.name());
-      this.backlog = registry == null ? null : Gauge.builder("aether.policy.backlog", this, Worker::backlog)
-          .tag("policy", policy.name()).description("commits stored and not yet handled by the policy (every"
-              + " node's share; sampled at most every " + BACKLOG_SAMPLE.toSeconds() + " s)")
-          .register(registry);
+      this.backlogGauge = registry == null ? null : SharedGauges.register(registry, "aether.policy.backlog",
+          Tags.of("policy", policy.name()), "commits stored and not yet handled by the policy (every node's share;"
+              + " sampled every " + BACKLOG_SAMPLE.toSeconds() + " s)", "commits", () -> backlog);
     }
 
-    /** The group's backlog, asked of the store at most every {@link #BACKLOG_SAMPLE}; NaN when it cannot say. */
-    private double backlog() {
-      long now = System.nanoTime();
-      if (backlogSampled == 0 || now - backlogSampled > BACKLOG_SAMPLE.toNanos()) {
-        try {
-          lastBacklog = shared.backlog();
-        } catch (RuntimeException e) { // the store is unavailable, or the runner closed: nothing to show
-          lastBacklog = Double.NaN;
-        }
-        backlogSampled = now;
+    /** Asks the store for the group's backlog when the last sample is older than {@link #BACKLOG_SAMPLE}. */
+    private void sampleBacklog() {
+      Instant now = clock.instant();
+      if (backlogGauge == null || (backlogSampled != null
+          && Duration.between(backlogSampled, now).compareTo(BACKLOG_SAMPLE) < 0)) {
+        return;
       }
-      return lastBacklog;
+      backlogSampled = now;
+      try {
+        backlog = shared.backlog();
+      } catch (RuntimeException e) { // the store cannot say now: the gauge says so, the poll loop reports it
+        backlog = Double.NaN;
+      }
     }
 
     void start() {
@@ -273,6 +288,7 @@ final class PolicyRunner implements AutoCloseable {
       long pauseMillis = 100;
       while (!closed) {
         try {
+          sampleBacklog();
           List<FeedDelivery> batch = shared.poll(BATCH, POLL_WAIT);
           if (batch.isEmpty()) {
             if (headBefore != null) {
@@ -430,8 +446,8 @@ final class PolicyRunner implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (backlog != null) {
-        registry.remove(backlog);
+      if (backlogGauge != null) {
+        backlogGauge.close();
       }
       shared.close();
     }

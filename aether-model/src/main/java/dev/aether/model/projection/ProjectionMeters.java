@@ -1,11 +1,11 @@
 package dev.aether.model.projection;
 
+import dev.aether.support.SharedGauges;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToDoubleFunction;
 
 /**
  * A projection's meters, tagged {@code projection=<name>}: {@code aether.projection.events} (counter, tag
@@ -17,63 +17,40 @@ class ProjectionMeters {
 
   static final ProjectionMeters NONE = new ProjectionMeters();
 
-  /** Guards replacing and removing gauges, in every registry (rare: a projection's start and close). */
-  private static final Object GAUGES = new Object();
-
   private final Counter applied;
   private final Counter repeated;
   private final Counter failed;
   private final AtomicLong lag = new AtomicLong();
   private final AtomicLong progressPerMille = new AtomicLong(1000);
-  private final MeterRegistry registry;
-  private final List<Gauge> gauges;
+  private final List<SharedGauges.Registration> gauges;
 
   private ProjectionMeters() {
     applied = null;
     repeated = null;
     failed = null;
-    registry = null;
     gauges = List.of();
   }
 
+  /**
+   * Registers the projection's meters; its gauges through {@link SharedGauges}: the projection of a model loaded
+   * again starts before the one it replaces stops, and a refused model's projection starts and stops while the
+   * running one goes on, so each gauge shows the latest running projection of its name.
+   */
   ProjectionMeters(MeterRegistry registry, String projection) {
-    this.registry = registry;
     applied = counter(registry, projection, "applied");
     repeated = counter(registry, projection, "repeated");
     failed = counter(registry, projection, "failed");
+    Tags tags = Tags.of("projection", projection);
     gauges = List.of(
-        gauge(registry, projection, "aether.projection.lag", lag, AtomicLong::get,
-            "commits stored and not yet handled", "commits"),
-        gauge(registry, projection, "aether.projection.rebuild.progress", progressPerMille, v -> v.get() / 1000.0,
-            "share of the current catch-up or rebuild done", null));
+        SharedGauges.register(registry, "aether.projection.lag", tags, "commits stored and not yet handled",
+            "commits", lag::get),
+        SharedGauges.register(registry, "aether.projection.rebuild.progress", tags,
+            "share of the current catch-up or rebuild done", null, () -> progressPerMille.get() / 1000.0));
   }
 
-  /**
-   * Registers a projection's gauge in place of one of the same id: the projection of a model loaded again starts
-   * before the one it replaces stops, and a registry answers a registration with the gauge it already has of that
-   * id (logging a warning), which would go on sampling the stopped projection. So the one there is removed first.
-   */
-  private static <T> Gauge gauge(MeterRegistry registry, String projection, String name, T state,
-      ToDoubleFunction<T> value, String description, String baseUnit) {
-    synchronized (GAUGES) {
-      Gauge previous = registry.find(name).tags("projection", projection).gauge();
-      if (previous != null) {
-        registry.remove(previous);
-      }
-      return Gauge.builder(name, state, value).tag("projection", projection).description(description)
-          .baseUnit(baseUnit).register(registry);
-    }
-  }
-
-  /** Removes this projection's gauges unless another projection of its name replaced them; counters stay. */
+  /** Takes this projection off its gauges (they go with the last projection of the name); counters stay. */
   void close() {
-    synchronized (GAUGES) { // a registry removes by id: the check and the removal must not straddle a replacement
-      for (Gauge gauge : gauges) {
-        if (registry.find(gauge.getId().getName()).tags(gauge.getId().getTags()).gauge() == gauge) {
-          registry.remove(gauge);
-        }
-      }
-    }
+    gauges.forEach(SharedGauges.Registration::close);
   }
 
   private static Counter counter(MeterRegistry registry, String projection, String outcome) {

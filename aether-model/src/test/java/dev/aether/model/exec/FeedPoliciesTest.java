@@ -202,7 +202,7 @@ class FeedPoliciesTest {
   }
 
   @Test
-  void thePolicysBacklog_isAGauge_thatFallsToZeroOnceHandled_andGoesWithTheRunner() {
+  void thePolicysBacklog_isAGauge_thatFallsToZeroOnceHandled_survivesAReload_andGoesWithTheRunner() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(readModels)
         .meterRegistry(registry));
@@ -212,6 +212,9 @@ class FeedPoliciesTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> store.getLatestVersion("Account/b") == 2);
     await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("aether.policy.backlog").tag("policy", "credit")
         .gauge().value() == 0);
+    runtime.loadModel(ModelLoader.fromYaml(STRICT_BANK.replace("version: \"1\"", "version: \"2\"")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("aether.policy.backlog").tag("policy", "credit")
+        .gauge() != null && registry.get("aether.policy.backlog").tag("policy", "credit").gauge().value() == 0);
     runtime.close();
     assertThat(registry.find("aether.policy.backlog").gauge()).as("removed with its runner").isNull();
   }
