@@ -89,6 +89,7 @@ final class HttpApi {
         new Mount(ActorService.PREFIX, new EventStreamService(node, actors)),
         new Mount(ReadModelService.PREFIX, new ReadModelService(node)),
         new Mount(DeadLetterService.PREFIX, new DeadLetterService(node)),
+        new Mount("/v1/reactions", new ReactionsService(node)),
         new Mount("/v1/model", new ModelService(node)),
         new Mount("/v1/cluster", new ClusterService(node)),
         new Mount("/health", new HealthService(node)),

@@ -136,6 +136,16 @@ class ClusterNodeIT {
       assertThat(replayed.json().get("resolved").asBoolean()).isTrue();
       assertThat(apiB.get("/v1/dead-letters").json().get("deadLetters")).isEmpty();
       assertThat(apiB.get("/v1/actors/Account/dl-to").json().get("state").get("balance").asLong()).isEqualTo(3);
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        JsonNode onA = apiA.get("/v1/reactions").json();
+        JsonNode onB = apiB.get("/v1/reactions").json();
+        assertThat(onA.get("readModels").get(0).get("runsHere").asBoolean())
+            .as("the read model runs on one node, the other stands by: " + onA + " " + onB)
+            .isNotEqualTo(onB.get("readModels").get(0).get("runsHere").asBoolean());
+        assertThat(onB.get("policies").get(0).get("backlog").asLong()).isZero();
+        assertThat(onB.get("policies").get(0).get("deadLetters").asLong()).isZero();
+      });
     }
   }
 

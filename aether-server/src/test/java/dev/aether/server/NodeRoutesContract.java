@@ -359,6 +359,30 @@ abstract class NodeRoutesContract {
     assertThat(api.delete(path.substring(0, path.length() - "/replay".length())).status()).isEqualTo(404);
   }
 
+  @Test
+  void reactions_showEachPolicysBacklogAndDeadLetters_andEachReadModelsProgress() {
+    String from = id();
+    open(from, 10);
+    assertThat(api.command("Account", from, "Transfer", "{\"to\":\"" + id() + "\",\"amount\":1}").status())
+        .isEqualTo(200); // to an account never opened: a dead letter
+    await().atMost(Duration.ofSeconds(20)).until(() -> !lettersOf(from).isEmpty());
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode status = api.get("/v1/reactions").json();
+      JsonNode policy = status.get("policies").get(0);
+      assertThat(policy.get("name").asText()).isEqualTo("creditTransfer");
+      assertThat(policy.get("when").asText()).isEqualTo("Account.TransferSent");
+      assertThat(policy.get("backlog").asLong()).as("handled: " + status).isZero();
+      assertThat(policy.get("deadLetters").asLong()).isPositive();
+      JsonNode balances = status.get("readModels").get(0);
+      assertThat(balances.get("name").asText()).isEqualTo("Balances");
+      assertThat(balances.get("runsHere").asBoolean()).isTrue();
+      assertThat(balances.get("commitsBehind").asLong()).as("caught up: " + status).isZero();
+      assertThat(balances.get("eventsHandled").asLong()).isPositive();
+      assertThat(balances.get("rebuilding").asBoolean()).isFalse();
+    });
+  }
+
   /** The first dead letter of the events an actor stored, or null. */
   private JsonNode letterOf(String actorId) {
     List<JsonNode> letters = lettersOf(actorId);

@@ -57,6 +57,17 @@ public interface ModelExecution {
    */
   Optional<ReadModel> readModel(String name);
 
+  /**
+   * A policy's backlog: the commits stored and not yet handled by its group (every process's share), asked of
+   * the store: what {@code aether.policy.backlog} shows, read now.
+   *
+   * @param policy the policy's name
+   * @return the number of commits
+   * @throws dev.aether.InvalidInputException naming {@code policy} when the model has no such policy
+   * @throws dev.aether.store.StoreUnavailableException when the store cannot answer
+   */
+  long policyBacklog(String policy);
+
   /** @return policy deliveries of this process that ended in a dead letter (see the log) */
   long failedPolicyDeliveries();
 

@@ -112,6 +112,11 @@ final class ModelReadModel implements ReadModel {
   }
 
   @Override
+  public boolean runsHere() {
+    return running.runsHere();
+  }
+
+  @Override
   public void close() {
     running.close();
   }

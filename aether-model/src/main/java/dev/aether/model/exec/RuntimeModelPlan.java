@@ -102,6 +102,15 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
   }
 
   @Override
+  public long policyBacklog(String policy) {
+    Checks.notBlank(policy, "policy");
+    if (policies == null) {
+      throw new InvalidInputException("policy", "model " + model.model().name() + " has no policies");
+    }
+    return policies.backlog(policy);
+  }
+
+  @Override
   public List<DeadLetter> deadLetters() {
     return deadLetters.all();
   }

@@ -218,6 +218,11 @@ final class FeedProjector<V> implements RunningProjection<V> {
   }
 
   @Override
+  public boolean runsHere() {
+    return !closed && runsHere.getAsBoolean();
+  }
+
+  @Override
   public void checkRunsHere() {
     recheck = true;
     LockSupport.unpark(thread);

@@ -79,6 +79,17 @@ public interface RunningProjection<V> extends AutoCloseable {
    */
   default void checkRunsHere() {}
 
+  /**
+   * Whether this process projects now, or stands by while another does (a read model on a shared store in a
+   * cluster: it runs on one node; the others follow its saved position, so {@link #progress()} is close to the
+   * running one's there too). Thread-safe; asks the runs-here condition. The default: it always runs here.
+   *
+   * @return {@code true} when it projects here
+   */
+  default boolean runsHere() {
+    return true;
+  }
+
   /** Stops projecting (the rows stay); waits up to 2 s for the batch in hand. Idempotent. */
   @Override
   void close();

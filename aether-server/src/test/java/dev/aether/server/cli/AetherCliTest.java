@@ -26,7 +26,7 @@ class AetherCliTest {
     for (String[] args : new String[][] {{"--help"}, {"send", "--help"}, {"state", "--help"},
         {"events", "--help"}, {"tail", "--help"}, {"model", "validate", "--help"}, {"model", "load", "--help"},
         {"cluster", "status", "--help"}, {"dead-letters", "--help"}, {"dead-letters", "replay", "--help"},
-        {"dead-letters", "discard", "--help"}}) {
+        {"dead-letters", "discard", "--help"}, {"reactions", "--help"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.code()).as(String.join(" ", args)).isZero();
       assertThat(run.out()).as(String.join(" ", args))

@@ -255,6 +255,8 @@ class CliAgainstNodeTest {
       assertThat(Console.JSON.readTree(CliRun.of("--url", at, "dead-letters", "--policy", "other policy").out())
           .get("total").asInt()).isZero();
       assertThat(CliRun.of("--url", at, "dead-letters", "--limit", "0").code()).isEqualTo(2);
+      JsonNode reactions = Console.JSON.readTree(CliRun.of("--url", at, "reactions").out());
+      assertThat(reactions.get("policies").get(0).get("deadLetters").asLong()).isEqualTo(1);
 
       CliRun stillRefused = CliRun.of("--url", at, "dead-letters", "replay", id);
       assertThat(stillRefused.code()).as("still refused: " + stillRefused.err()).isEqualTo(4);
