@@ -38,6 +38,9 @@ class JavaBehaviorTest {
 
   record Order(long amount, @Nullable String channel, @Nullable Note note, List<Note> notes) {}
 
+  record Renamed(@com.fasterxml.jackson.annotation.JsonProperty("order_ref") @Nullable String orderRef,
+      @com.fasterxml.jackson.annotation.JsonAlias("old_note") @Nullable String note) {}
+
   private final JavaBehavior<Cart> cart = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
       .command("AddLines", AddLines.class, (s, c) -> c.lines().isEmpty() ? Effect.reject("no lines")
           : Effect.persist(new LinesAdded(c.lines().stream().map(Line::sku).toList(), c.lines().size())))
@@ -259,11 +262,26 @@ class JavaBehaviorTest {
     assertThat(orders.decide(orders.initialState(), old)).isEqualTo(Decision.emit(List.of()));
     assertThat(seen).containsExactly(new Order(5, null, null, List.of(new Note("a", null))));
 
-    Command missing = new Command(ActorKey.of("Cart", "c1"), "Order", Map.of("channel", "web",
-        "notes", List.of(Map.of("author", "b"))), "id", Map.of());
-    Decision refused = orders.decide(orders.initialState(), missing);
-    assertThat(refused).isInstanceOfSatisfying(Decision.Reject.class, r -> assertThat(r.fieldErrors())
-        .extracting(FieldError::path).containsAnyOf("payload.amount", "payload.notes[0].text"));
+    for (Map<String, Object> payload : List.<Map<String, Object>>of(
+        Map.of("notes", List.of()), Map.of("amount", 1, "notes", List.of(Map.of("author", "b"))))) {
+      Command missing = new Command(ActorKey.of("Cart", "c1"), "Order", payload, "id", Map.of());
+      assertThat(orders.decide(orders.initialState(), missing)).as(payload.toString())
+          .isInstanceOfSatisfying(Decision.Reject.class, r -> assertThat(r.fieldErrors()).extracting(FieldError::path)
+              .containsExactly(payload.containsKey("amount") ? "payload.notes[0].text" : "payload.amount"));
+    }
+
+    List<Renamed> named = new java.util.ArrayList<>();
+    JavaBehavior<Cart> renamed = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .command("Renamed", Renamed.class, (s, c) -> {
+          named.add(c);
+          return Effect.none();
+        }).build();
+    for (Map<String, Object> payload : List.<Map<String, Object>>of(Map.of("order_ref", "r1"),
+        Map.of("old_note", "n1"), Map.of())) {
+      assertThat(renamed.decide(renamed.initialState(), new Command(ActorKey.of("Cart", "c1"), "Renamed", payload,
+          "id", Map.of()))).as(payload.toString()).isEqualTo(Decision.emit(List.of()));
+    }
+    assertThat(named).containsExactly(new Renamed("r1", null), new Renamed(null, "n1"), new Renamed(null, null));
   }
 
   private static Event event(String type, long version, Map<String, Object> data) {
