@@ -49,8 +49,6 @@ final class ActorState<S> {
   boolean fenced;
   /** The id of the event at {@code version} (null when unknown or none), recorded in snapshots. */
   private String lastEventId;
-  /** The activation failure last logged, while the actor has not been activated since; only on its thread. */
-  private String failureLogged;
   private CommandWindow window;
   /**
    * Whether this is the state of a VM, which writes after what it reads: only then is a read of the history the
@@ -88,32 +86,23 @@ final class ActorState<S> {
     acquireActivation();
     long started = ctx.meters.activationStarted();
     try {
-      load();
+      loadLogged();
       active = true;
-      if (failureLogged != null) {
-        LOG.info("actor {}: activated at v{}; its history replays again", streamId, version);
-        failureLogged = null;
-      }
-    } catch (ActorFailure f) {
-      logBehaviorFailure(f);
-      throw f;
     } finally {
       ctx.meters.activated(started, active);
       ctx.rt.activations.release();
     }
   }
 
-  /**
-   * Logs (WARN) that the behaviour cannot replay this actor's history, once per cause while the actor stays
-   * in memory: every message retries the activation and would log it again. Other failures are logged where
-   * they happen (an undecodable record) or are the store's (an outage).
-   */
-  private void logBehaviorFailure(ActorFailure f) {
-    if (f.reason == RejectionReason.BEHAVIOR_FAILED && !f.getMessage().equals(failureLogged)) {
-      failureLogged = f.getMessage();
-      LOG.warn("actor {}: cannot be activated, its commands and reads answer BEHAVIOR_FAILED until the code"
-          + " can replay its history: {}", streamId, f.getMessage());
+  /** {@link #load()}, telling the runtime's {@link ReplayFailureLog} whether the history replayed. */
+  private void loadLogged() {
+    try {
+      load();
+    } catch (ActorFailure f) {
+      ctx.rt.replayFailures.failed(streamId, f);
+      throw f;
     }
+    ctx.rt.replayFailures.replayed(streamId, version);
   }
 
   /**
@@ -126,7 +115,7 @@ final class ActorState<S> {
   void fold() {
     acquireActivation();
     try {
-      load();
+      loadLogged();
     } finally {
       ctx.rt.activations.release();
     }

@@ -36,6 +36,8 @@ final class RuntimeServices {
   final RuntimeMetrics metrics;
   /** The registry given to the builder, or null: for what the runtime hosts (a model's reactions). */
   final MeterRegistry meterRegistry;
+  /** Says once that an actor's history does not replay, and when it does again. */
+  final ReplayFailureLog replayFailures = new ReplayFailureLog();
   /**
    * Whether an actor runs on this node: checked when a command is routed to its actor, and again before each
    * decision (a batch, and each decision again after a conflict), so that a node that lost an actor's shard

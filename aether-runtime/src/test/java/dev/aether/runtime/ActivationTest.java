@@ -152,9 +152,10 @@ class ActivationTest {
   @Test
   void aHistoryTheBehaviourCannotReplay_isLoggedOnce_andItsRecoveryToo() {
     store.foreignAppend(Bank.stream("f3"), "Renamed", Map.of("name", "x"));
+    store.foreignAppend(Bank.stream("f4"), "Renamed", Map.of("name", "y"));
     start(RuntimeConfig.defaults());
     ListAppender<ILoggingEvent> log = new ListAppender<>();
-    Logger logger = (Logger) LoggerFactory.getLogger(ActorState.class);
+    Logger logger = (Logger) LoggerFactory.getLogger(ReplayFailureLog.class);
     Level level = logger.getLevel();
     logger.setLevel(Level.INFO);
     log.start();
@@ -163,14 +164,19 @@ class ActivationTest {
       for (int i = 0; i < 3; i++) {
         assertThat(Fixtures.rejected(runtime.sendMessage(Bank.open("f3"))).reason())
             .isEqualTo(RejectionReason.BEHAVIOR_FAILED);
+        assertThat(runtime.readState(ActorKey.of("Account", "f3"))).as("reads fail too")
+            .failsWithin(java.time.Duration.ofSeconds(10));
       }
       assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
           .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Account/f3", "Renamed", "v1"));
+      assertThat(runtime.readState(ActorKey.of("Account", "f4"))).failsWithin(java.time.Duration.ofSeconds(10));
+      assertThat(log.list).as("an actor only read is said too").filteredOn(e -> e.getLevel() == Level.WARN)
+          .hasSize(2).last().satisfies(e -> assertThat(e.getFormattedMessage()).contains("Account/f4"));
 
       store.inner = dev.aether.store.InMemoryEventStore.create(); // the history repaired: the actor starts afresh
       assertThat(accepted(runtime.sendMessage(Bank.open("f3"))).newVersion()).isEqualTo(1);
       assertThat(log.list).filteredOn(e -> e.getLevel() == Level.INFO).singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Account/f3", "activated"));
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("Account/f3", "replays again"));
     } finally {
       logger.detachAppender(log);
       logger.setLevel(level);

@@ -206,12 +206,14 @@ public final class CompiledModel {
       }
       String path = "aggregates." + aggregate + ".events." + after.name() + ".fields." + field.name();
       FieldDef was = old.get(field.name());
-      if (was == null && !field.optional()) {
-        out.add(new ModelError("event-field-required", path, "stored " + after.name() + " events have no field "
-            + field.name() + " (it is new, or renamed): an apply reading event." + field.name() + " fails on them"
+      if ((was == null || was.optional()) && !field.optional()) {
+        out.add(new ModelError("event-field-required", path, "stored " + after.name() + " events may have no field "
+            + field.name() + " (it is new, renamed, or was optional): an apply reading event." + field.name()
+            + " fails on them"
             + " (BEHAVIOR_FAILED) when a history is replayed; declare it optional: true and test it with has(event."
             + field.name() + ")"));
-      } else if (was != null && !sameType(was.type(), field.type())) {
+      }
+      if (was != null && !sameType(was.type(), field.type())) {
         out.add(new ModelError("event-field-type-changed", path, "stored " + after.name() + " events hold "
             + field.name() + " as " + was.type() + ", not " + field.type() + ": an apply reading it fails on them"
             + " (BEHAVIOR_FAILED) when a history is replayed; add a field of the new type instead"));

@@ -137,6 +137,12 @@ class ModelVersionTest {
     assertThat(CompiledModel.fromYaml(renamed.formatted("4", "cmd.by", "int", "state.n + event.amount"))
         .warningsReplacing(ints)).extracting(w -> w.id() + " " + w.path())
         .containsExactly("event-field-required aggregates.Counter.events.Added.fields.amount");
+    String optional = counter.replace("fields: [{name: by, type: %s}]", "fields: [{name: by, type: %s, optional: true}]")
+        .replace("apply: {n: \"%s\"}", "apply: {n: \"%s\"}");
+    Model wasOptional = ModelLoader.fromYaml(optional.formatted("6", "cmd.by", "int", "has(event.by) ? state.n + event.by : state.n"));
+    assertThat(CompiledModel.fromYaml(counter.formatted("7", "cmd.by", "int", "state.n + event.by"))
+        .warningsReplacing(wasOptional)).extracting(w -> w.id() + " " + w.path())
+        .containsExactly("event-field-required aggregates.Counter.events.Added.fields.by");
 
     Model withLedger = ModelLoader.fromYaml(BankModel.yaml().replace("\npolicies:", "\n"
         + "  - name: Ledger\n"
