@@ -53,15 +53,15 @@ final class ActorFailure extends RuntimeException {
   }
 
   /**
-   * Describes a failure for a rejection message.
+   * Describes a failure for a rejection message, which callers (an HTTP client among them) read: the failure's
+   * message, or its kind when it has none (a {@code NullPointerException} without a message). The exception
+   * itself, with its class and stack, stays the rejection's cause and goes to the log where one is written.
    *
    * @param failure what was thrown
-   * @return its class and message
+   * @return its message, or its class's simple name
    */
   static String describe(Throwable failure) {
-    if (failure instanceof ActorFailure) {
-      return failure.getMessage();
-    }
-    return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    String message = failure.getMessage();
+    return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
   }
 }
