@@ -51,10 +51,12 @@ import java.util.function.UnaryOperator;
  * Stored events are never rewritten; a behaviour reads old ones as they were stored. A record that gains a
  * component reads it as its default from old events ({@code null}, {@code 0}, {@code false}); a component
  * renamed keeps its stored name with Jackson's {@code @JsonAlias("oldName")} on it. Any other change (an
- * event type renamed or split, a field renamed <em>and</em> a default of its own, a value's type changed)
- * is an {@link Builder#upcast upcast}: stored events of a type are read as another (or the same) type, their
- * data migrated by a function first, as Pekko's event adapters and Axon's upcasters do. Renaming a primitive
- * component without either reads old events as {@code 0}: test old histories with the fixture's
+ * event type renamed, a field renamed <em>and</em> given a default of its own, a value's type changed) is an
+ * {@link Builder#upcast upcast}: stored events of a type are read as another (or the same) type, their data
+ * migrated by a function first, one event to one event, as Pekko's event adapters and Axon's upcasters do.
+ * Upcasts apply where this behaviour folds events (an actor's replay); the store, the event feed (policies,
+ * read models, projections) and the events API keep showing events as stored. Renaming a primitive component
+ * without either reads old events as {@code 0}: test old histories with the fixture's
  * {@code given(NewEvent.of("Type", oldData))}.
  *
  * <h2>Snapshot schema</h2>
@@ -262,12 +264,28 @@ public final class JavaBehavior<S> implements Behavior<S> {
   /** Stored events of one type are read as {@code eventType}, their data migrated first. */
   private record Upcast(String eventType, UnaryOperator<Map<String, Object>> migration) {
 
+    @SuppressWarnings("unchecked")
     Map<String, Object> migrate(String storedType, Map<String, Object> data) {
-      Map<String, Object> migrated = migration.apply(new LinkedHashMap<>(data));
+      Map<String, Object> migrated = migration.apply((Map<String, Object>) mutableCopy(data));
       if (migrated == null) {
         throw new IllegalStateException("the upcast of " + storedType + " to " + eventType + " returned null");
       }
       return migrated;
+    }
+
+    /** A deep copy the migration may change anywhere (stored data is immutable; its depth is bounded). */
+    private static Object mutableCopy(Object value) {
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((key, item) -> copy.put((String) key, mutableCopy(item)));
+        return copy;
+      }
+      if (value instanceof List<?> list) {
+        List<Object> copy = new ArrayList<>(list.size());
+        list.forEach(item -> copy.add(mutableCopy(item)));
+        return copy;
+      }
+      return value;
     }
   }
 
@@ -361,8 +379,8 @@ public final class JavaBehavior<S> implements Behavior<S> {
      * }</pre>
      *
      * Renames chain ({@code A} to {@code B}, {@code B} to {@code C}: an {@code A} is read as a {@code C}, each
-     * migration in turn); each chain must end at an event with a handler. A migration gets a copy of the data
-     * it may change and returns the data to read (a failure or {@code null} fails the replay as the
+     * migration in turn); each chain must end at an event with a handler. A migration gets a deep copy of the
+     * data it may change anywhere and returns the data to read (a failure or {@code null} fails the replay as the
      * behaviour's, {@code BEHAVIOR_FAILED}); it is pure, and called from any thread. Old snapshots stay valid:
      * change the {@link #schema} when the migration changes states that were already folded.
      *
@@ -371,8 +389,8 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *     chain needs a {@link #event handler}
      * @param migration the stored data to the data {@code eventType}'s record reads
      * @return this builder
-     * @throws InvalidInputException naming {@code storedType} when it is blank, already upcast, or (renamed)
-     *     has a handler of its own; {@code eventType} when blank; {@code migration} when null
+     * @throws InvalidInputException naming {@code storedType} when it is blank or already upcast,
+     *     {@code eventType} when blank, {@code migration} when null ({@link #build()} checks the chains)
      */
     public Builder<S> upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
       Checks.notBlank(storedType, "storedType");
@@ -398,6 +416,8 @@ public final class JavaBehavior<S> implements Behavior<S> {
      * Builds the behaviour.
      *
      * @return the behaviour
+     * @throws InvalidInputException naming {@code storedType} when a renamed type still has a handler of its
+     *     own, {@code eventType} when upcasts loop or a chain ends at a type without a handler
      */
     public JavaBehavior<S> build() {
       upcasts.forEach(this::checkUpcast);

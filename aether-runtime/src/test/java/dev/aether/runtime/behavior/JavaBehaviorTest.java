@@ -215,6 +215,20 @@ class JavaBehaviorTest {
     state = evolved.evolve(state, event("LinesAdded", 3, Map.of("skus", List.of("C"), "total", 4)));
     assertThat(state).isEqualTo(new Cart(List.of("C"), 7));
 
+    JavaBehavior<Cart> nested = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .upcast("Wrapped", "LinesAdded", data -> {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> inner = (Map<String, Object>) data.get("inner");
+          ((List<Object>) inner.get("skus")).add("Z"); // changes the nested values in place
+          inner.put("total", 1);
+          return inner;
+        })
+        .event("LinesAdded", LinesAdded.class, (s, e) -> new Cart(e.skus(), s.total() + e.total())).build();
+    Event stored = event("Wrapped", 1, Map.of("inner", Map.of("skus", List.of("A"), "total", 9)));
+    assertThat(nested.evolve(nested.initialState(), stored)).isEqualTo(new Cart(List.of("A", "Z"), 1));
+    assertThat(stored.data()).as("the stored event is left as it was")
+        .isEqualTo(Map.of("inner", Map.of("skus", List.of("A"), "total", 9L)));
+
     JavaBehavior<Cart> broken = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
         .upcast("Old", "LinesAdded", data -> null)
         .event("LinesAdded", LinesAdded.class, (s, e) -> s).build();

@@ -81,7 +81,8 @@ class BehaviorFixtureTest {
         .build())) {
       BehaviorFixture.Then<Account> opened = drifting.given().when("Open", Map.of());
       assertThatThrownBy(opened::expectRecovers).isInstanceOf(AssertionError.class)
-          .hasMessageContaining("1 stored events replay to").hasMessageContaining("clock");
+          .hasMessageContaining("the actor's state is " + new Account(true, 1))
+          .hasMessageContaining("1 stored events replay to " + new Account(true, 2));
     }
   }
 
