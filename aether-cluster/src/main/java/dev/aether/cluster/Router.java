@@ -374,7 +374,7 @@ final class Router implements CommandGateway, AutoCloseable {
         }
       } else if (Wire.BAD_REQUEST.equals(status)) {
         a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.INVALID_PAYLOAD, "node " + owner
-            + " refused the message at " + Wire.header(reply, Wire.ERROR_FIELD) + ": "
+            + " refused the message at " + Wire.untext(Wire.header(reply, Wire.ERROR_FIELD)) + ": "
             + new String(reply.getData(), java.nio.charset.StandardCharsets.UTF_8)));
       } else {
         a.result.complete(CommandJson.resultFromBytes(reply.getData()));

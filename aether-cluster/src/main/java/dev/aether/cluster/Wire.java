@@ -2,6 +2,7 @@ package dev.aether.cluster;
 
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -36,10 +37,16 @@ final class Wire {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x20 || c >= 0x7f || c == '%') {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
       }
     }
     return value;
+  }
+
+  /** Reads a value {@link #text} wrote. */
+  static String untext(String value) {
+    return value == null || value.indexOf('%') < 0 ? value
+        : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   static String header(Message message, String name) {

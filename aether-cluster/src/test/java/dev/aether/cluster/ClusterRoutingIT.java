@@ -189,6 +189,10 @@ class ClusterRoutingIT {
     }
     assertThat(Wire.text("d\u00e9p\u00f4t")).isEqualTo("d%C3%A9p%C3%B4t");
     assertThat(Wire.text("plain-id_1.2")).isEqualTo("plain-id_1.2");
+    for (String text : new String[] {"a b+c", "100%", "d\u00e9p\u00f4t", "\u00e9 b+", "plain"}) {
+      assertThat(Wire.untext(Wire.text(text))).isEqualTo(text);
+    }
+    assertThat(Wire.text("\u00e9 b+")).isEqualTo("%C3%A9%20b%2B");
   }
 
   @Test

@@ -229,7 +229,7 @@ final class ActorService implements HttpService {
         case "actorId" -> "id";
         default -> e.field();
       };
-      throw ApiException.badRequest(param, e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip());
+      throw ApiException.badRequest(param, ErrorTable.problem(e));
     }
   }
 
@@ -268,7 +268,7 @@ final class ActorService implements HttpService {
         case "metadata." + EventMetadata.CORRELATION_ID -> "X-Correlation-Id";
         default -> null;
       };
-      String problem = e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip();
+      String problem = ErrorTable.problem(e);
       if (header == null && e.field().startsWith("payload")) { // a value past the wire's limits: as the payload's
         throw new ApiException(400, "INVALID_PAYLOAD", e.getMessage(), List.of(new ApiException.Field(e.field(),
             problem)));

@@ -19,10 +19,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The policies' dead letters: {@code GET /v1/dead-letters} lists them (every node's: they are kept in the
- * shared read-model store; oldest first, at most {@code limit}, of one {@code policy} when it is given, with
- * the number that matched and whether more are left), {@code POST /v1/dead-letters/{id}/replay} delivers one's event to its policy once
- * more (the record goes when the command is accepted, or the policy no longer sends one, and stays with one
- * more attempt otherwise), {@code DELETE /v1/dead-letters/{id}} discards one without delivering it.
+ * shared read-model store; the oldest {@code limit}, of one {@code policy} when it is given, with the number
+ * that matched and whether more are left: resolving or discarding the oldest shows the next),
+ * {@code POST /v1/dead-letters/{id}/replay} delivers one's event to its policy once more (the record goes when
+ * the command is accepted, or the policy no longer sends one, and stays with one more attempt otherwise),
+ * {@code DELETE /v1/dead-letters/{id}} discards one without delivering it.
  */
 final class DeadLetterService implements HttpService {
 

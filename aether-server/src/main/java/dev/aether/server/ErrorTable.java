@@ -88,7 +88,8 @@ final class ErrorTable {
     return message == null || message.isBlank() ? "" : ": " + message;
   }
 
-  private static String problem(InvalidInputException e) {
+  /** An input error's problem without its {@code field: } prefix (a field path may itself hold a colon). */
+  static String problem(InvalidInputException e) {
     String prefix = e.field() + ": ";
     String message = e.getMessage();
     return message.startsWith(prefix) ? message.substring(prefix.length()) : message;

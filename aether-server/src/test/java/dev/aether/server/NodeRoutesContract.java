@@ -381,6 +381,9 @@ abstract class NodeRoutesContract {
       assertThat(balances.get("eventsHandled").asLong()).isPositive();
       assertThat(balances.get("rebuilding").asBoolean()).isFalse();
     });
+    assertThat(api.get("/metrics").body()).as("the same lag as meters, named as docs/http.md says")
+        .containsPattern("aether_policy_backlog_commits\\{[^}]*policy=\"creditTransfer\"")
+        .containsPattern("aether_projection_lag_commits\\{[^}]*projection=\"Balances\"");
   }
 
   /** The first dead letter of the events an actor stored, or null. */
