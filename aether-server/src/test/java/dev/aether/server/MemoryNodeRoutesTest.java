@@ -144,13 +144,8 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
 
   /** The status line, headers and body of one answer (the connection may stay open). */
   private String rawAnswer(String request) throws IOException {
-    URI uri = api.uri("/");
-    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().flush();
-      var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-          StandardCharsets.UTF_8));
+    return raw(request, input -> {
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(input, StandardCharsets.UTF_8));
       StringBuilder answer = new StringBuilder();
       int length = 0;
       for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
@@ -165,16 +160,26 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
         read += n;
       }
       return answer.append('\n').append(body, 0, read).toString();
-    }
+    });
   }
 
+  /** Everything the server sends until it closes the connection. */
   private String rawExchange(String request) throws IOException {
+    return raw(request, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  private interface AnswerReader {
+    String read(java.io.InputStream in) throws IOException;
+  }
+
+  /** Sends a request over a socket, as a careless client would write it, and reads the answer. */
+  private String raw(String request, AnswerReader reader) throws IOException {
     URI uri = api.uri("/");
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return reader.read(socket.getInputStream());
     }
   }
 }
