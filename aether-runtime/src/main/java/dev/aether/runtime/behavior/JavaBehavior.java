@@ -69,6 +69,15 @@ import java.util.function.UnaryOperator;
  */
 public final class JavaBehavior<S> implements Behavior<S> {
 
+  /** The names of a record's primitive components (none for a class that is no record). */
+  private static final ClassValue<List<String>> PRIMITIVES = new ClassValue<>() {
+    @Override
+    protected List<String> computeValue(Class<?> type) {
+      return type.isRecord() ? java.util.Arrays.stream(type.getRecordComponents())
+          .filter(c -> c.getType().isPrimitive()).map(RecordComponent::getName).toList() : List.of();
+    }
+  };
+
   private final String aggregateType;
   private final String schema;
   private final Class<S> stateType;
@@ -156,7 +165,26 @@ public final class JavaBehavior<S> implements Behavior<S> {
       throw new IllegalArgumentException("aggregate type " + aggregateType + " has no event handler for "
           + event.eventType() + "; known: " + eventsByName.keySet());
     }
+    if (data != event.data()) {
+      requirePrimitives(binding.type(), data, event.eventType(), type);
+    }
     return evolve(binding, state, type, data);
+  }
+
+  /**
+   * Refuses an upcast's data holding {@code null} for a primitive component: no record writes one, so it is a
+   * migration's slip (an in-place upcast that moved a field the event, already in the new shape, did not have),
+   * which the tolerant read would turn into a silent {@code 0}.
+   */
+  private static void requirePrimitives(Class<?> record, Map<String, Object> data, String storedType,
+      String type) {
+    for (String name : PRIMITIVES.get(record)) {
+      if (data.containsKey(name) && data.get(name) == null) {
+        throw new IllegalArgumentException("the upcast of " + storedType + " to " + type + " left data." + name
+            + " null, which " + record.getSimpleName() + "'s primitive cannot hold: an in-place upcast must leave"
+            + " events already in the new shape as they are (test for the old field first)");
+      }
+    }
   }
 
   @Override

@@ -229,6 +229,17 @@ class JavaBehaviorTest {
     assertThat(stored.data()).as("the stored event is left as it was")
         .isEqualTo(Map.of("inner", Map.of("skus", List.of("A"), "total", 9L)));
 
+    JavaBehavior<Cart> sloppy = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
+        .upcast("LinesAdded", "LinesAdded", data -> {
+          data.put("total", data.remove("amount")); // no guard: an event already in the new shape loses total
+          return data;
+        })
+        .event("LinesAdded", LinesAdded.class, (s, e) -> new Cart(e.skus(), s.total() + e.total())).build();
+    assertThat(sloppy.evolve(sloppy.initialState(), event("LinesAdded", 1, Map.of("skus", List.of(), "amount", 2))))
+        .isEqualTo(new Cart(List.of(), 2));
+    assertThatThrownBy(() -> sloppy.evolve(sloppy.initialState(), event("LinesAdded", 2,
+        Map.of("skus", List.of(), "total", 3)))).hasMessageContaining("left data.total null");
+
     JavaBehavior<Cart> broken = JavaBehavior.builder("Cart", Cart.class, new Cart(List.of(), 0))
         .upcast("Old", "LinesAdded", data -> null)
         .event("LinesAdded", LinesAdded.class, (s, e) -> s).build();
