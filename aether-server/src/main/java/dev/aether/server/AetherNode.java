@@ -126,8 +126,8 @@ public final class AetherNode implements AutoCloseable {
       Runtime runtime = runtime(store, InMemoryReadModelStore.create(), runtimeConfig, registry, model, null);
       resources.push(runtime::close);
       runtime.start();
-      return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), registry,
-          signals, "memory");
+      return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), Optional.empty(),
+          registry, signals, "memory");
     }
     String url = config.natsUrl().orElseGet(() -> {
       EmbeddedNats nats = EmbeddedNats.start(config.dataDir(), env);
@@ -162,12 +162,16 @@ public final class AetherNode implements AutoCloseable {
       clusterModel.follow(node.runtime(), config.commandTimeout());
       resources.push(clusterModel); // closed first: no model change reaches a node that is leaving
       return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
-          Optional.of(clusterModel), registry, signals, description + ", cluster node " + config.nodeId());
+          Optional.of(clusterModel), Optional.empty(), registry, signals, description + ", cluster node "
+          + config.nodeId());
     }
+    Optional<ModelRecord> record = ModelRecord.open(connection, bucket(storeConfig, "model"),
+        config.commandTimeout());
+    record.ifPresent(r -> model.ifPresent(m -> r.starting(m, config.model().orElseThrow())));
     Runtime runtime = runtime(store, readModels, runtimeConfig, registry, model, null);
     resources.push(runtime::close);
     runtime.start();
-    return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), registry,
+    return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), record, registry,
         signals, description);
   }
 

@@ -73,19 +73,33 @@ final class ClusterModel implements AutoCloseable {
    */
   static ClusterModel open(Connection connection, String bucket, Duration timeout) {
     try {
-      PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
-          .description("Aether: the cluster's model").maxHistoryPerKey(5).storageType(StorageType.File).build(),
-          PlacementRetry.budget(timeout));
-      KeyValue kv = connection.keyValue(bucket);
+      KeyValue kv = openBucket(connection, bucket, timeout);
       KeyValueEntry entry = kv.get(KEY);
       if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
         return new ClusterModel(kv, bucket, Optional.empty(), 0);
       }
-      return new ClusterModel(kv, bucket, compile(entry), entry.getRevision());
+      return new ClusterModel(kv, bucket, compile(entry, "the cluster's model"), entry.getRevision());
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open the cluster's model bucket " + bucket + ": " + e.getMessage(),
           e);
     }
+  }
+
+  /** Opens the namespace's model bucket, creating it when absent (a cluster's model, a single node's record). */
+  static KeyValue openBucket(Connection connection, String bucket, Duration timeout)
+      throws IOException, JetStreamApiException {
+    PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
+        .description("Aether: the namespace's model").maxHistoryPerKey(5).storageType(StorageType.File).build(),
+        PlacementRetry.budget(timeout));
+    return connection.keyValue(bucket);
+  }
+
+  /** A model as the bucket keeps it: its text and how it is written. */
+  static byte[] encode(String format, String text) throws IOException {
+    Map<String, String> value = new LinkedHashMap<>();
+    value.put("format", format);
+    value.put("text", text);
+    return JSON.writeValueAsBytes(value);
   }
 
   /** @return the cluster's model when it had one at {@link #open} and this node can compile it */
@@ -129,12 +143,9 @@ final class ClusterModel implements AutoCloseable {
    * @throws StoreUnavailableException when it cannot be written, or this node did not load it in time
    */
   void publish(String format, String text, Duration timeout) {
-    Map<String, String> value = new LinkedHashMap<>();
-    value.put("format", format);
-    value.put("text", text);
     long revision;
     try {
-      revision = kv.put(KEY, JSON.writeValueAsBytes(value));
+      revision = kv.put(KEY, encode(format, text));
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot write the cluster's model: " + e.getMessage(), e);
     }
@@ -163,7 +174,7 @@ final class ClusterModel implements AutoCloseable {
       }
     }
     if (entry.getOperation() == KeyValueOperation.PUT) {
-      compile(entry).ifPresent(compiled -> {
+      compile(entry, "the cluster's model").ifPresent(compiled -> {
         runtime.loadModel(compiled.model());
         LOG.info("loaded the cluster's model {} version {} (revision {})", compiled.model().name(),
             compiled.model().version(), entry.getRevision());
@@ -175,18 +186,22 @@ final class ClusterModel implements AutoCloseable {
     }
   }
 
-  /** A stored model, compiled; empty (logged at ERROR) when this node cannot read or compile it. */
-  private static Optional<CompiledModel> compile(KeyValueEntry entry) {
+  /**
+   * A stored model, compiled; empty (logged at ERROR) when this node cannot read or compile it.
+   *
+   * @param what what the entry is, for the log ({@code the cluster's model})
+   */
+  static Optional<CompiledModel> compile(KeyValueEntry entry, String what) {
     try {
       JsonNode value = JSON.readTree(entry.getValue());
       String text = value.path("text").asText();
       return Optional.of("json".equals(value.path("format").asText()) ? CompiledModel.fromJson(text)
           : CompiledModel.fromYaml(text));
     } catch (InvalidModelException e) {
-      LOG.error("the cluster's model (revision {}) has errors on this node; it keeps the model it runs: {}",
+      LOG.error("{} (revision {}) has errors on this node; it keeps the model it runs: {}", what,
           entry.getRevision(), e.getMessage());
     } catch (IOException | RuntimeException e) {
-      LOG.error("the cluster's model (revision {}) cannot be read on this node; it keeps the model it runs: {}",
+      LOG.error("{} (revision {}) cannot be read on this node; it keeps the model it runs: {}", what,
           entry.getRevision(), e.toString());
     }
     return Optional.empty();

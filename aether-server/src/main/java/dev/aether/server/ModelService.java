@@ -72,6 +72,7 @@ final class ModelService implements HttpService {
         node.clusterModel().get().publish(json ? "json" : "yaml", text, node.config().commandTimeout());
       } else {
         node.runtime().loadModel(compiled.model());
+        node.modelRecord().ifPresent(record -> record.record(json ? "json" : "yaml", text));
         LOG.info("loaded model {} version {}", compiled.model().name(), compiled.model().version());
       }
     } catch (InvalidModelException e) {

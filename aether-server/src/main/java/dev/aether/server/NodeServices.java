@@ -34,20 +34,22 @@ final class NodeServices {
   private final EventStore store;
   private final Optional<ClusterNode> cluster;
   private final Optional<ClusterModel> clusterModel;
+  private final Optional<ModelRecord> modelRecord;
   private final PrometheusMeterRegistry registry;
   private final StreamSignals signals;
   private final String storeDescription;
   private final AtomicInteger state = new AtomicInteger(STARTING);
 
   NodeServices(NodeConfig config, CommandGateway gateway, Runtime runtime, EventStore store,
-      Optional<ClusterNode> cluster, Optional<ClusterModel> clusterModel, PrometheusMeterRegistry registry,
-      StreamSignals signals, String storeDescription) {
+      Optional<ClusterNode> cluster, Optional<ClusterModel> clusterModel, Optional<ModelRecord> modelRecord,
+      PrometheusMeterRegistry registry, StreamSignals signals, String storeDescription) {
     this.config = config;
     this.gateway = gateway;
     this.runtime = runtime;
     this.store = store;
     this.cluster = cluster;
     this.clusterModel = clusterModel;
+    this.modelRecord = modelRecord;
     this.registry = registry;
     this.signals = signals;
     this.storeDescription = storeDescription;
@@ -76,6 +78,11 @@ final class NodeServices {
   /** @return the cluster's model key, when clustered */
   Optional<ClusterModel> clusterModel() {
     return clusterModel;
+  }
+
+  /** @return the record of the model a single node runs, when it keeps its events on NATS */
+  Optional<ModelRecord> modelRecord() {
+    return modelRecord;
   }
 
   PrometheusMeterRegistry registry() {
