@@ -14,14 +14,16 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /**
- * Opens the NATS connection a {@link JetStreamEventStore} owns, and turns connect failures into Aether's
- * errors: an unreachable server into a {@link StoreUnavailableException} naming the URLs, refused
- * credentials into a {@link NatsAuthenticationException}. Stateless and thread-safe.
+ * Opens the NATS connections of Aether (the one a {@link JetStreamEventStore} owns, a node's), and turns
+ * connect failures into Aether's errors: an unreachable server into a {@link StoreUnavailableException} naming
+ * the URLs (passwords redacted), refused credentials into a {@link NatsAuthenticationException}, an unreadable
+ * credentials file into an {@link InvalidInputException}. The client's events go to SLF4J through one
+ * listener (an outage is one WARN and one INFO). Stateless and thread-safe.
  *
  * <p>The connection reconnects forever, waiting {@link #RECONNECT_WAIT} between attempts; while it is
  * disconnected the store refuses writes with a {@link StoreUnavailableException} instead of buffering them.
  */
-final class NatsConnector {
+public final class NatsConnector {
 
   /** The connection name the server shows for the store's connections. */
   static final String CONNECTION_NAME = "aether-event-store";
@@ -30,35 +32,51 @@ final class NatsConnector {
 
   private NatsConnector() {}
 
-  /** Connects as configured. */
+  /** Connects as configured, as the event store's connection. */
   static Connection connect(JetStreamConfig config) {
+    return connect(config, CONNECTION_NAME);
+  }
+
+  /**
+   * Connects as configured: the configuration's servers, credentials and TLS, reconnecting for ever.
+   *
+   * @param config the store's configuration
+   * @param connectionName the name the server shows for the connection
+   * @return the connection
+   * @throws StoreUnavailableException when no server can be reached in the connect timeout (the URLs named,
+   *     passwords redacted)
+   * @throws NatsAuthenticationException when the server refuses the credentials
+   * @throws InvalidInputException naming {@code credentials.file} when the credentials file cannot be used
+   */
+  public static Connection connect(JetStreamConfig config, String connectionName) {
     if (config.credentials() instanceof NatsCredentials.CredsFile file) {
       checkCredsFile(file.file());
     }
-    Options options = options(config);
+    Options options = options(config, connectionName);
+    String servers = JetStreamConfig.redacted(String.valueOf(config.servers()));
     try {
       return Nats.connect(options);
     } catch (AuthenticationException e) {
-      throw new NatsAuthenticationException("NATS server " + config.servers() + " refused the store's "
+      throw new NatsAuthenticationException("NATS server " + servers + " refused the store's "
           + describe(config.credentials()) + ": " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new StoreUnavailableException("cannot connect to NATS server " + config.servers() + " within "
-          + config.connectTimeout().toMillis() + " ms: " + e.getMessage(), e);
+      // no cause: the client's exception names the URLs as given, secrets included
+      throw new StoreUnavailableException("cannot connect to NATS server " + servers + " within "
+          + config.connectTimeout().toMillis() + " ms: " + redacted(e), null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("interrupted while connecting to " + config.servers(), e);
+      throw new StoreUnavailableException("interrupted while connecting to " + servers, e);
     } catch (IllegalStateException | IllegalArgumentException e) {
-      throw new StoreUnavailableException("cannot connect to NATS server " + config.servers() + ": "
-          + e.getMessage(), e);
+      throw new StoreUnavailableException("cannot connect to NATS server " + servers + ": " + redacted(e), null);
     }
   }
 
   /** The client options of a configuration. */
-  static Options options(JetStreamConfig config) {
+  static Options options(JetStreamConfig config, String connectionName) {
     Slf4jErrorListener listener = new Slf4jErrorListener();
     Options.Builder builder = new Options.Builder()
         .servers(config.servers().toArray(String[]::new))
-        .connectionName(CONNECTION_NAME)
+        .connectionName(connectionName)
         .connectionTimeout(config.connectTimeout())
         .maxReconnects(-1)
         .reconnectWait(RECONNECT_WAIT)
@@ -99,6 +117,11 @@ final class NatsConnector {
       case NatsCredentials.Token token -> "token";
       case NatsCredentials.CredsFile file -> "credentials file " + file.file();
     };
+  }
+
+  /** An exception's message with the passwords of the URLs it may quote redacted. */
+  private static String redacted(Exception e) {
+    return JetStreamConfig.redacted(String.valueOf(e.getMessage()));
   }
 
   private static SSLContext defaultSslContext() {

@@ -8,20 +8,27 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.support.Status;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes the NATS client's asynchronous errors and connection events to SLF4J instead of
- * {@code java.util.logging}. Errors the store reports to its caller anyway (a timeout, a refused
- * connection) are logged at debug level only. It remembers the last error or exception, for
- * {@link JetStreamEventStore#health()}. Thread-safe (one volatile field).
+ * {@code java.util.logging}, with the passwords of server URLs redacted. An outage is told twice, not at
+ * every reconnect attempt: one WARN when the connection is lost (the failed attempts then at DEBUG), one INFO
+ * when it is back, with how long it was down; a client exception while connected is a WARN. Routine pull
+ * statuses (a pull that expired without messages, every second for an idle consumer) are DEBUG instead of
+ * jnats' default WARN on stderr. It remembers the last error or exception, for
+ * {@link JetStreamEventStore#health()}. Thread-safe.
  */
 final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.aether.nats.client");
 
   private volatile String lastError;
+  /** {@link System#nanoTime()} when the connection was lost; 0 while connected. */
+  private final AtomicLong downSince = new AtomicLong();
 
   /** @return the last server error or client exception reported, if any */
   Optional<String> lastError() {
@@ -30,14 +37,19 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
 
   @Override
   public void errorOccurred(Connection conn, String error) {
-    lastError = "server error: " + error;
-    LOG.warn("NATS server error: {}", error);
+    lastError = "server error: " + JetStreamConfig.redacted(error);
+    LOG.warn("NATS server error: {}", JetStreamConfig.redacted(error));
   }
 
   @Override
   public void exceptionOccurred(Connection conn, Exception exp) {
-    lastError = exp.toString();
-    LOG.debug("NATS client exception: {}", exp.toString());
+    String problem = JetStreamConfig.redacted(exp.toString());
+    lastError = problem;
+    if (downSince.get() != 0) {
+      LOG.debug("NATS connection (reconnecting): {}", problem); // the outage was logged when it began
+    } else {
+      LOG.warn("NATS connection: {}", problem);
+    }
   }
 
   @Override
@@ -62,6 +74,11 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
   }
 
   @Override
+  public void pullStatusWarning(Connection conn, JetStreamSubscription sub, Status status) {
+    LOG.debug("NATS pull status {}", status);
+  }
+
+  @Override
   @Deprecated
   public void connectionEvent(Connection conn, Events type) {
     connectionEvent(conn, type, null, null);
@@ -69,11 +86,20 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
 
   @Override
   public void connectionEvent(Connection conn, Events type, Long time, String uriDetails) {
-    String where = uriDetails == null ? "" : " (" + uriDetails + ")";
-    if (type == Events.DISCONNECTED || type == Events.RECONNECTED) {
-      LOG.info("NATS connection {}{}", type.getEvent(), where);
-    } else {
-      LOG.debug("NATS connection {}{}", type.getEvent(), where);
+    switch (type) {
+      case DISCONNECTED -> {
+        if (downSince.compareAndSet(0, System.nanoTime())) {
+          LOG.warn("NATS connection lost; reconnecting (the store answers 503 meanwhile)");
+        }
+      }
+      case RECONNECTED -> {
+        long since = downSince.getAndSet(0);
+        if (since != 0) {
+          LOG.info("NATS connection back after {} ms ({})", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since),
+              uriDetails == null ? "reconnected" : JetStreamConfig.redacted(uriDetails));
+        }
+      }
+      default -> LOG.debug("NATS connection {}", type.getEvent());
     }
   }
 }

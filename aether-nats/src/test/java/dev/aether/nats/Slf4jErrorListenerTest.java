@@ -1,4 +1,4 @@
-package dev.aether.server;
+package dev.aether.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,11 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-class NatsLogListenerTest {
+class Slf4jErrorListenerTest {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(NatsLogListener.class);
+  private final Logger logger = (Logger) LoggerFactory.getLogger("dev.aether.nats.client");
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final NatsLogListener listener = new NatsLogListener();
+  private final Slf4jErrorListener listener = new Slf4jErrorListener();
 
   @BeforeEach
   void capture() {
