@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Routes the NATS client's asynchronous errors and connection events to SLF4J instead of
  * {@code java.util.logging}, with the passwords of server URLs redacted. An outage is told twice, not at
  * every reconnect attempt: one WARN when the connection is lost (the failed attempts then at DEBUG), one INFO
- * when it is back, with how long it was down; a client exception while connected is a WARN. Routine pull
+ * when it is back, with how long it was down; a client exception while connected is a WARN. Before the
+ * connection was first up, everything is DEBUG: a failed connect is its caller's error. Routine pull
  * statuses (a pull that expired without messages, every second for an idle consumer) are DEBUG instead of
  * jnats' default WARN on stderr. It remembers the last error or exception, for
  * {@link JetStreamEventStore#health()}. Thread-safe.
@@ -29,6 +30,8 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
   private volatile String lastError;
   /** {@link System#nanoTime()} when the connection was lost; 0 while connected. */
   private final AtomicLong downSince = new AtomicLong();
+  /** Whether the connection was ever up: before, a failed connect is its caller's error, not a log line. */
+  private volatile boolean connectedOnce;
 
   /** @return the last server error or client exception reported, if any */
   Optional<String> lastError() {
@@ -45,8 +48,8 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
   public void exceptionOccurred(Connection conn, Exception exp) {
     String problem = JetStreamConfig.redacted(exp.toString());
     lastError = problem;
-    if (downSince.get() != 0) {
-      LOG.debug("NATS connection (reconnecting): {}", problem); // the outage was logged when it began
+    if (!connectedOnce || downSince.get() != 0) {
+      LOG.debug("NATS connection (connecting): {}", problem); // the caller hears of it, or the outage was logged
     } else {
       LOG.warn("NATS connection: {}", problem);
     }
@@ -87,8 +90,12 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
   @Override
   public void connectionEvent(Connection conn, Events type, Long time, String uriDetails) {
     switch (type) {
+      case CONNECTED -> {
+        connectedOnce = true;
+        LOG.debug("NATS connection {}", type.getEvent());
+      }
       case DISCONNECTED -> {
-        if (downSince.compareAndSet(0, System.nanoTime())) {
+        if (connectedOnce && downSince.compareAndSet(0, System.nanoTime())) {
           LOG.warn("NATS connection lost; reconnecting (the store answers 503 meanwhile)");
         }
       }

@@ -39,6 +39,7 @@ class Slf4jErrorListenerTest {
 
   @Test
   void anOutage_isOneWarningAndOneRecovery_notAWarningPerReconnectAttempt_andNoPassword() {
+    listener.connectionEvent(null, Events.CONNECTED, null, null);
     listener.exceptionOccurred(null, new IOException("Connection refused: nats://u:S3cret@h:4222"));
     listener.connectionEvent(null, Events.DISCONNECTED, null, null);
     for (int attempt = 0; attempt < 50; attempt++) {
@@ -52,5 +53,16 @@ class Slf4jErrorListenerTest {
     assertThat(at(Level.INFO)).singleElement().asString().contains("back after").contains("nats://u:****@h:4222");
     listener.exceptionOccurred(null, new IOException("later"));
     assertThat(at(Level.WARN)).hasSize(3); // connected again: a new problem is a warning again
+  }
+
+  @Test
+  void aConnectThatNeverSucceeds_logsNothingAboveDebug_itsCallerHearsOfIt() {
+    listener.exceptionOccurred(null, new IOException("Connection refused"));
+    listener.connectionEvent(null, Events.DISCONNECTED, null, null);
+    listener.exceptionOccurred(null, new IOException("Connection refused"));
+
+    assertThat(at(Level.WARN)).isEmpty();
+    assertThat(at(Level.INFO)).isEmpty();
+    assertThat(listener.lastError()).get().asString().contains("Connection refused");
   }
 }
