@@ -55,7 +55,9 @@ public final class NatsConnector {
     Options options = options(config, connectionName);
     String servers = JetStreamConfig.redacted(String.valueOf(config.servers()));
     try {
-      return Nats.connect(options);
+      Connection connection = Nats.connect(options);
+      ((Slf4jErrorListener) options.getErrorListener()).connected(); // not only told by the CONNECTED event
+      return connection;
     } catch (AuthenticationException e) {
       throw new NatsAuthenticationException("NATS server " + servers + " refused the store's "
           + describe(config.credentials()) + ": " + e.getMessage(), e);

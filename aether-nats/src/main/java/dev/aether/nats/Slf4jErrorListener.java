@@ -33,6 +33,11 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
   /** Whether the connection was ever up: before, a failed connect is its caller's error, not a log line. */
   private volatile boolean connectedOnce;
 
+  /** Tells the listener that its connection is up (the connect call returned): from now on a loss is news. */
+  void connected() {
+    connectedOnce = true;
+  }
+
   /** @return the last server error or client exception reported, if any */
   Optional<String> lastError() {
     return Optional.ofNullable(lastError);
