@@ -52,7 +52,8 @@ public final class ClusterConfig {
   /** How long a graceful leave waits for its shards to be handed off, by default. */
   public static final Duration DEFAULT_LEAVE_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final Set<String> KEY_NAMES = Set.of("node-id", "lease-interval", "dead-after", "shards",
+  /** The names of the keys {@link #fromMap} reads, without {@link #PREFIX} ({@code dead-after}). */
+  public static final Set<String> KEY_NAMES = Set.of("node-id", "lease-interval", "dead-after", "shards",
       "virtual-nodes", "load-cap-percent", "handoff-batch", "warmup-actors", "warmup-concurrency", "warmup-timeout",
       "max-hops", "leave-timeout", "remember-actors");
 

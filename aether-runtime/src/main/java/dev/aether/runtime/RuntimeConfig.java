@@ -64,7 +64,8 @@ public final class RuntimeConfig {
   /** Largest accepted {@link #groupCommitLimit()}: one commit must stay a reasonable single message. */
   public static final int MAX_GROUP_COMMIT_LIMIT = 10_000;
 
-  private static final Set<String> KEY_NAMES = Set.of("idle-timeout", "max-active-vms", "snapshot-interval",
+  /** The names of the keys {@link #fromMap} reads, without {@link #PREFIX} ({@code idle-timeout}). */
+  public static final Set<String> KEY_NAMES = Set.of("idle-timeout", "max-active-vms", "snapshot-interval",
       "max-concurrent-activations", "command-timeout", "conflict-retries", "group-commit-limit",
       "mailbox-capacity", "idempotency-window");
 

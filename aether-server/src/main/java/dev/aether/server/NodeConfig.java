@@ -136,7 +136,9 @@ public final class NodeConfig {
    *
    * @param file the YAML file ({@code --config}), if any; keys nested ({@code http: {port: 8080}}) or dotted
    * @param env the environment; {@code AETHER_<KEY>} with {@code .} and {@code -} as {@code _}, upper case
-   *     ({@code AETHER_HTTP_PORT}); other variables are ignored
+   *     ({@code AETHER_HTTP_PORT}, {@code AETHER_RUNTIME_IDLE_TIMEOUT}, {@code AETHER_CLUSTER_DEAD_AFTER}) for
+   *     every key of {@link #KEYS} and every runtime and cluster setting; other variables are ignored (see
+   *     {@link #ignoredVariables})
    * @param flags values by key name ({@code http.port})
    * @return the validated configuration
    * @throws InvalidConfigException naming the key and the source of the first bad value, an unknown key in
@@ -147,9 +149,22 @@ public final class NodeConfig {
   }
 
   /**
+   * What {@link #resolve} ignores of an environment, for a node to warn about: each {@code AETHER_*} variable that
+   * sets no key (a misspelt {@code AETHER_HTTP_PROT}) and is not read by Aether's other tools ({@code AETHER_URL},
+   * {@code AETHER_TOKEN}, {@code AETHER_NATS_SERVER}, the scripts' own), named with the variable it probably meant.
+   *
+   * @param env the environment
+   * @return one message per such variable, in name order ({@code AETHER_HTTP_PROT is not a setting and is ignored
+   *     (did you mean AETHER_HTTP_PORT?)}); empty when there is none
+   */
+  public static List<String> ignoredVariables(Map<String, String> env) {
+    return EnvironmentKeys.ignored(env);
+  }
+
+  /**
    * The environment variable of a key.
    *
-   * @param key a key of {@link #KEYS}
+   * @param key a key of {@link #KEYS}, or a runtime or cluster setting ({@code runtime.idle-timeout})
    * @return {@code AETHER_} and the key in upper case with {@code .} and {@code -} as {@code _}
    */
   public static String envName(String key) {

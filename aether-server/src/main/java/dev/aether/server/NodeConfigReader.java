@@ -43,13 +43,12 @@ final class NodeConfigReader {
   static NodeConfig resolve(Optional<Path> file, Map<String, String> env, Map<String, String> flags) {
     Map<String, Value> values = new LinkedHashMap<>();
     file.ifPresent(path -> readFile(path).forEach((k, v) -> values.put(k, new Value(v, path.toString()))));
-    for (String key : NodeConfig.KEYS) {
-      String name = NodeConfig.envName(key);
+    EnvironmentKeys.keysByVariable().forEach((name, key) -> {
       String value = env.get(name);
       if (value != null) {
         values.put(key, new Value(value, name));
       }
-    }
+    });
     flags.forEach((key, value) -> {
       if (!known(key)) {
         throw new InvalidConfigException(key, "unknown key", "the command line");

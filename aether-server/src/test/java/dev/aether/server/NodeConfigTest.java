@@ -131,6 +131,43 @@ class NodeConfigTest {
   }
 
   @Test
+  void runtimeAndClusterSettings_fromTheEnvironment_belowFlagsAboveTheFile() throws IOException {
+    Path file = file("""
+        cluster: {enabled: true, dead-after: 9s}
+        runtime: {idle-timeout: 9m}
+        """);
+    NodeConfig config = NodeConfig.resolve(Optional.of(file), Map.of("AETHER_CLUSTER_DEAD_AFTER", "3s",
+        "AETHER_CLUSTER_REMEMBER_ACTORS", "Account,Order", "AETHER_RUNTIME_IDLE_TIMEOUT", "2m",
+        "AETHER_RUNTIME_MAILBOX_CAPACITY", "700"), Map.of("runtime.mailbox-capacity", "800"));
+    assertThat(config.clusterSettings()).containsOnly(Map.entry("aether.cluster.dead-after", "3s"),
+        Map.entry("aether.cluster.remember-actors", "Account,Order"));
+    assertThat(config.runtimeSettings()).containsOnly(Map.entry("aether.runtime.idle-timeout", "2m"),
+        Map.entry("aether.runtime.mailbox-capacity", "800"));
+    InvalidConfigException bad = refused(Optional.empty(), Map.of("AETHER_CLUSTER", "true",
+        "AETHER_CLUSTER_LEASE_INTERVAL", "soon"), Map.of());
+    assertThat(bad.key()).isEqualTo("cluster.lease-interval");
+    assertThat(bad.source()).isEqualTo("AETHER_CLUSTER_LEASE_INTERVAL");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_RUNTIME_GROUP_COMMIT_LIMIT", "0"), Map.of()).source())
+        .isEqualTo("AETHER_RUNTIME_GROUP_COMMIT_LIMIT");
+  }
+
+  @Test
+  void ignoredVariables_nameEachMisspeltAetherVariable_withTheOneItProbablyMeant() {
+    Map<String, String> env = Map.of("AETHER_HTTP_PROT", "9000", "AETHER_RUNTIME_IDLE_TIMOUT", "1m",
+        "AETHER_SOMETHING_ELSE", "x", "AETHER_HTTP_PORT", "9001", "AETHER_URL", "http://x", "AETHER_TOKEN", "t",
+        "AETHER_NATS_SERVER", "/bin/nats-server", "PATH", "/bin", "HOME", "/root");
+    assertThat(NodeConfig.ignoredVariables(env)).containsExactly(
+        "AETHER_HTTP_PROT is not a setting and is ignored (did you mean AETHER_HTTP_PORT?)",
+        "AETHER_RUNTIME_IDLE_TIMOUT is not a setting and is ignored (did you mean AETHER_RUNTIME_IDLE_TIMEOUT?)",
+        "AETHER_SOMETHING_ELSE is not a setting and is ignored");
+    assertThat(NodeConfig.ignoredVariables(Map.of("AETHER_HTTP_PORT", "1", "AETHER_CLUSTER_SHARDS", "256")))
+        .isEmpty();
+    for (String key : NodeConfig.KEYS) {
+      assertThat(NodeConfig.ignoredVariables(Map.of(NodeConfig.envName(key), "x"))).as(key).isEmpty();
+    }
+  }
+
+  @Test
   void badPort_fromEnv_namesKeyValueAndVariable() {
     InvalidConfigException e = refused(Optional.empty(), Map.of("AETHER_HTTP_PORT", "abc"), Map.of());
     assertThat(e.key()).isEqualTo("http.port");

@@ -113,6 +113,8 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
       return CONFIG_ERROR;
     }
+    NodeConfig.ignoredVariables(env).forEach(warning -> err.println("warning: " + warning));
+    err.flush();
     AetherNode node;
     try {
       node = AetherNode.start(nodeConfig, env);

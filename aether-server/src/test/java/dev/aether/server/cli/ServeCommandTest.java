@@ -60,6 +60,19 @@ class ServeCommandTest {
   }
 
   @Test
+  void aMisspeltEnvironmentVariable_isNamedInAWarning_andTheNodeStarts() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CommandLine cli = cli(Map.of("AETHER_HTTP_PROT", "9"), stop);
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--store", "memory",
+        "--http", "127.0.0.1:0"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("listening on"));
+    assertThat(err.toString()).contains(
+        "warning: AETHER_HTTP_PROT is not a setting and is ignored (did you mean AETHER_HTTP_PORT?)");
+    stop.countDown();
+    assertThat(exit.get()).isEqualTo(0);
+  }
+
+  @Test
   void noNatsServerForTheEmbeddedDefault_exit1_sayingWhatToDo() {
     int code = cli(Map.of("AETHER_NATS_SERVER", "/nonexistent/nats-server"), new CountDownLatch(1))
         .execute("--http", "127.0.0.1:0", "--data-dir", dir.toString());
