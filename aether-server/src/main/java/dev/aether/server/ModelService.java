@@ -35,6 +35,11 @@ final class ModelService implements HttpService {
   private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
 
   private final NodeServices node;
+  /** The warnings of the model loaded last, as its PUT answered them (or as GET found them); null: none yet. */
+  private volatile Warned warned;
+
+  /** A model and its warnings. */
+  private record Warned(DomainModel model, List<ModelError> warnings) {}
 
   ModelService(NodeServices node) {
     this.node = node;
@@ -47,7 +52,21 @@ final class ModelService implements HttpService {
 
   private void get(ServerRequest req, ServerResponse res) {
     DomainModel model = node.runtime().model().orElseThrow(ApiException::noModel);
-    Json.send(res, 200, describe(model, List.of()));
+    Json.send(res, 200, describe(model, warnings(model)));
+  }
+
+  /**
+   * The warnings of the running model: those its PUT answered when this node loaded it (what it takes away
+   * from the model it replaced included), else its own (a model put through another node, or loaded at start).
+   */
+  private List<ModelError> warnings(DomainModel model) {
+    Warned last = warned;
+    if (last != null && last.model().equals(model)) {
+      return last.warnings();
+    }
+    List<ModelError> own = model instanceof Model m ? CompiledModel.compile(m).warnings() : List.of();
+    warned = new Warned(model, own);
+    return own;
   }
 
   private void put(ServerRequest req, ServerResponse res) {
@@ -81,6 +100,7 @@ final class ModelService implements HttpService {
     warnings.stream().filter(w -> !compiled.warnings().contains(w)) // the runtime logs the model's own at load
         .forEach(w -> LOG.warn("model {} {}: {} at {}: {}", compiled.model().name(), compiled.model().version(),
             w.id(), w.path(), w.message()));
+    warned = new Warned(compiled.model(), List.copyOf(warnings));
     Json.send(res, 200, describe(compiled.model(), warnings));
   }
 

@@ -466,6 +466,8 @@ abstract class NodeRoutesContract {
       assertThat(dropped.status()).isEqualTo(200);
       assertThat(dropped.json().get("warnings").findValuesAsText("id")).contains("event-removed");
       assertThat(dropped.json().get("warnings").findValuesAsText("message")).anyMatch(m -> m.contains("Noted"));
+      assertThat(api.get("/v1/model").json().get("warnings")).as("GET keeps what the PUT warned of")
+          .isEqualTo(dropped.json().get("warnings"));
 
       Api.Answer read = api.get("/v1/actors/Account/" + id);
       Api.Answer write = api.command("Account", id, "Deposit", "{\"amount\":1}");
