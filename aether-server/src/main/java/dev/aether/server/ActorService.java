@@ -73,6 +73,7 @@ final class ActorService implements HttpService {
       throw new ApiException(403, "INTERNAL_COMMAND", key.aggregateType() + "." + command
           + " is internal: only the domain (the model's policies) sends it");
     }
+    Bodies.requireJson(req, "the command's payload");
     byte[] body = Bodies.read(req, node.config().maxBodyBytes());
     Map<String, Object> payload = Json.readObject(body, "payload");
     Duration timeout = timeout(req);

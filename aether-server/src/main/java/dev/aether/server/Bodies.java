@@ -31,6 +31,23 @@ final class Bodies {
     }
   }
 
+  /**
+   * Refuses a body declared as something else than JSON ({@code application/json}, {@code application/*+json},
+   * any parameters): 415 naming the type given. A request without {@code Content-Type} is read as JSON.
+   */
+  static void requireJson(ServerRequest req, String what) {
+    String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
+    if (type == null) {
+      return;
+    }
+    int semicolon = type.indexOf(';');
+    String media = (semicolon < 0 ? type : type.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+    if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+      throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send " + what + " as application/json (Content-Type was \""
+          + type + "\")");
+    }
+  }
+
   private static ApiException tooLarge(long size, long max) {
     return new ApiException(413, "BODY_TOO_LARGE", "the request body" + (size >= 0 ? " (" + size + " bytes)" : "")
         + " is larger than http.max-body-bytes = " + max);

@@ -166,6 +166,28 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void command_aBodyDeclaredAsAnotherType_415_nothingStored_jsonTypesAndNoTypeAccepted() {
+    String id = id();
+    String path = "/v1/actors/Account/" + id + "/commands/Open";
+    for (String type : List.of("application/x-www-form-urlencoded", "text/plain", "application/yaml")) {
+      Api.Answer refused = api.send(api.request(path).header("Content-Type", type)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"owner\":\"a\"}")));
+      assertThat(refused.status()).as(type).isEqualTo(415);
+      assertThat(refused.json().get("error").asText()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+      assertThat(refused.json().get("message").asText()).contains("application/json").contains(type);
+    }
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).isZero();
+    assertThat(api.send(api.request(path).header("Content-Type", "application/json; charset=UTF-8")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"owner\":\"a\"}"))).status()).isEqualTo(200);
+    assertThat(api.send(api.request("/v1/actors/Account/" + id + "/commands/Deposit")
+        .header("Content-Type", "application/vnd.bank+json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"amount\":1}"))).status()).isEqualTo(200);
+    assertThat(api.send(api.request("/v1/actors/Account/" + id + "/commands/Deposit")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"amount\":1}"))).status())
+        .as("no Content-Type: read as JSON").isEqualTo(200);
+  }
+
+  @Test
   void command_badTimeoutHeader_400NamingTheHeader() {
     Api.Answer a = api.command("Account", id(), "Open", "{\"owner\":\"a\"}", "X-Aether-Timeout", "soon");
     assertThat(a.status()).isEqualTo(400);
