@@ -5,6 +5,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
@@ -32,6 +33,9 @@ final class HttpApi {
 
   private static final io.helidon.http.HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
 
+  /** The longest request line read (Helidon's {@code max-prologue-length}). */
+  private static final int MAX_REQUEST_LINE = 64 * 1024;
+
   private HttpApi() {}
 
   static WebServer server(NodeConfig config, NodeServices node) {
@@ -43,6 +47,10 @@ final class HttpApi {
         // An HTTP/2 answer is several writes (HEADERS, DATA frames): with Nagle's algorithm on (Helidon's default)
         // the second waits for the client's delayed ACK, about 40 ms on Linux, per answer.
         .connectionOptions(socket -> socket.tcpNoDelay(true))
+        // Helidon closes a connection without a word when a first read of over max-prologue-length (4 KiB) holds
+        // no line end: a request line of 8 KiB and more got no answer at all. With 64 KiB such a request is read
+        // and refused in JSON like any other (an id too long); a longer one may still be closed without a word.
+        .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())
         .directHandlers(handlers -> handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, HttpApi::unreadable))
         .routing(routing -> routing(routing, config, node))
         .build();

@@ -142,6 +142,14 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(a.json().get("message").asText()).contains("string length");
   }
 
+  @Test
+  void aVeryLongRequestLine_isAnsweredInJson_notClosedWithoutAWord() throws IOException {
+    // a first read of over 4 KiB without a line end once made Helidon close the connection silently
+    String longId = "a".repeat(20_000);
+    String answer = rawAnswer("GET /v1/actors/Account/" + longId + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("\"field\":\"id\"").contains("more than 2048");
+  }
+
   /** The status line, headers and body of one answer (the connection may stay open). */
   private String rawAnswer(String request) throws IOException {
     return raw(request, input -> {
