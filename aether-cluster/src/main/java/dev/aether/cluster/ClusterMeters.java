@@ -47,7 +47,7 @@ class ClusterMeters {
         .tag("node", node.nodeId()).description("epoch of the newest shard map seen").register(registry);
     Gauge.builder("aether.cluster.leader", node, n -> n.isLeader() ? 1 : 0).tag("node", node.nodeId())
         .description("1 while this node leads").register(registry);
-    Gauge.builder("aether.cluster.moves", node, n -> n.status().movesInProgress()).tag("node", node.nodeId())
+    Gauge.builder("aether.cluster.moves", node, n -> n.isRunning() ? n.status().movesInProgress() : 0).tag("node", node.nodeId())
         .description("shard moves the leader's plan has left").register(registry);
   }
 

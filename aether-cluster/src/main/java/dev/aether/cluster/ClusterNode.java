@@ -68,6 +68,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
   private volatile boolean frozen;
+  /** Whether a stop closes the runtime: not one given built whose node failed to start (the caller keeps it). */
+  private boolean closesRuntime = true;
   private volatile IntPredicate forcedOwnership = shard -> false;
   private ClusterKv kv;
   private Membership membership;
@@ -82,6 +84,9 @@ public final class ClusterNode implements AutoCloseable {
   private Runtime runtime;
   private Thread leaseThread;
   private Thread plannerThread;
+
+  /** The runtimes serving a node, with the node's id: a runtime serves one node (its placement is the node's). */
+  private static final Map<Runtime, String> SERVING = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   private ClusterNode(ClusterConfig config, Connection connection, MeterRegistry meterRegistry) {
     this.config = config;
@@ -114,12 +119,22 @@ public final class ClusterNode implements AutoCloseable {
       planSignal.release();
     });
     membership.beforeRejoin(this::refreshMapQuietly);
-    runtime = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
+    Runtime given = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
+    String holder = SERVING.putIfAbsent(given, self);
+    if (holder != null) { // a second placement would take the first node's shards from its runtime
+      throw new InvalidInputException("runtime", "already serves cluster node " + holder
+          + ": give each node a runtime of its own");
+    }
+    runtime = given;
     // another node may have run an actor until just before: its outcomes that store nothing are fenced (README)
     runtime.setPlacement(ActorPlacement.fencing(this::allows));
     runtime.setReactionPlacement(this::runsReaction);
     if (!runtime.isRunning()) {
-      runtime.start();
+      try {
+        runtime.start();
+      } catch (IllegalStateException e) {
+        throw new InvalidInputException("runtime", "is closed: give the node a runtime that is not");
+      }
     }
     membership.report(() -> new Membership.Report(activeActors(), model()));
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
@@ -379,11 +394,26 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * Whether the node is in the cluster: started, and neither closed nor crashed ({@link #leave()} in progress
+   * counts as running until it stops serving).
+   *
+   * @return whether the node runs
+   */
+  public boolean isRunning() {
+    return running && !stopped.get();
+  }
+
+  /**
    * The cluster as this node sees it now.
    *
    * @return the status (also answered as JSON on {@code <prefix>.<ns>.cluster.status})
+   * @throws IllegalStateException when the node has stopped (closed, left or crashed): it sees nothing any more;
+   *     ask a running node
    */
   public ClusterStatus status() {
+    if (stopped.get()) {
+      throw new IllegalStateException("cluster node " + self + " has stopped: ask a running node for the status");
+    }
     ShardMap map = maps.map();
     Map<String, Integer> loads = map == null ? Map.of() : map.loads();
     Map<String, Membership.Seen> seen = membership.seen();
@@ -508,7 +538,7 @@ public final class ClusterNode implements AutoCloseable {
       if (detector != null) {
         quietly("stop its failure detector", detector::close);
       }
-      if (runtime != null) {
+      if (runtime != null && closesRuntime) {
         try {
           runtime.drain(runtime.registry().snapshot().keySet()).get(config.leaveTimeout().toMillis(),
               TimeUnit.MILLISECONDS);
@@ -516,6 +546,9 @@ public final class ClusterNode implements AutoCloseable {
           LOG.warn("cluster: node {} could not drain its actors: {}", self, e.toString());
         }
         quietly("close its runtime", runtime::close);
+      }
+      if (runtime != null) {
+        SERVING.remove(runtime, self);
       }
       if (router != null) {
         quietly("close its router", router::close);
@@ -610,6 +643,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterConfig config;
     private Connection connection;
     private Function<CommandGateway, Runtime> runtimeFactory;
+    private boolean runtimeGiven;
     private MeterRegistry meterRegistry;
 
     private Builder(ClusterConfig config) {
@@ -643,7 +677,8 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * The node's runtime, built from the node's gateway (pass it to {@code Runtime.Builder.reactionGateway}
      * so that policy commands are routed to their owners). The node starts the runtime if it is not running,
-     * sets its placement, and closes it when the node closes.
+     * sets its placement, and closes it when the node closes or fails to start. A runtime serves one node at a
+     * time: {@link #start()} refuses one that serves another, or is closed.
      *
      * @param factory builds the runtime from the cluster's gateway
      * @return this builder
@@ -651,6 +686,7 @@ public final class ClusterNode implements AutoCloseable {
      */
     public Builder runtime(Function<CommandGateway, Runtime> factory) {
       this.runtimeFactory = Checks.notNull(factory, "runtime");
+      this.runtimeGiven = false;
       return this;
     }
 
@@ -658,7 +694,9 @@ public final class ClusterNode implements AutoCloseable {
      * The node's runtime, already built. Its policies, if any, send through the runtime it was built with, which
      * refuses commands for other nodes' actors ({@code NOT_OWNER}): their deliveries are retried by other
      * members and may end as dead letters. A runtime with policies is built with {@link #runtime(Function)},
-     * which hands it the node's gateway.
+     * which hands it the node's gateway. The node closes the runtime when it closes; when {@link #start()}
+     * fails, the runtime is left open (the start can be tried again). A runtime serves one node at a time:
+     * {@link #start()} refuses one that serves another, or is closed.
      *
      * @param runtime the runtime
      * @return this builder
@@ -667,6 +705,7 @@ public final class ClusterNode implements AutoCloseable {
     public Builder runtime(Runtime runtime) {
       Checks.notNull(runtime, "runtime");
       this.runtimeFactory = gateway -> runtime;
+      this.runtimeGiven = true;
       return this;
     }
 
@@ -689,8 +728,8 @@ public final class ClusterNode implements AutoCloseable {
      * later nodes take the count the map has.
      *
      * @return the running node
-     * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, or {@code nodeId}
-     *     when a live node holds the id
+     * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, {@code runtime}
+     *     when it serves another node or is closed, or {@code nodeId} when a live node holds the id
      * @throws dev.aether.store.StoreUnavailableException when NATS cannot be reached
      */
     public ClusterNode start() {
@@ -704,6 +743,7 @@ public final class ClusterNode implements AutoCloseable {
       try {
         node.start(runtimeFactory);
       } catch (RuntimeException e) {
+        node.closesRuntime = !runtimeGiven;
         node.stop(false);
         throw e;
       }

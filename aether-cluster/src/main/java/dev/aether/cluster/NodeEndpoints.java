@@ -217,8 +217,15 @@ final class NodeEndpoints implements AutoCloseable {
       badRequest(request, e);
       return;
     }
-    if (map.shards().shardOf(message.target().streamId()) != shard || !owns.test(shard)) {
-      moved(request, map, map.shards().shardOf(message.target().streamId()));
+    int actorShard = map.shards().shardOf(message.target().streamId());
+    if (actorShard != shard) { // the cluster's own senders hash as the map does: a foreign client's mistake
+      badRequest(request, new InvalidInputException(Wire.SHARD, "is " + shard + ", but the shard of "
+          + message.target().streamId() + " is " + actorShard + " (StreamHash of the stream id modulo "
+          + map.shards().count() + "; a client without the shard map sends to <prefix>.<ns>.cmd instead)"));
+      return;
+    }
+    if (!owns.test(shard)) {
+      moved(request, map, shard);
       return;
     }
     // relayed: the reply may complete on the store's acknowledgement thread; all this callback does is answer

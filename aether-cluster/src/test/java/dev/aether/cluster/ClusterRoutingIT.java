@@ -220,7 +220,7 @@ class ClusterRoutingIT {
   }
 
   @Test
-  void aNodesSubject_refusesACommandWithoutAValidShardHeader_namingIt_andStoresNothing() throws Exception {
+  void aNodesSubject_refusesACommandWithoutTheActorsShardHeader_namingIt_andStoresNothing() throws Exception {
     String account = "no-shard-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     String owner = ownerOf(account);
@@ -240,6 +240,14 @@ class ClusterRoutingIT {
       assertThat(Wire.header(reply, Wire.ERROR_FIELD)).isEqualTo(Wire.SHARD);
       assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).contains("0.." + (count - 1), ".cmd");
     }
+    int actorShard = cluster.node("n1").map().orElseThrow().shards().shardOf("Account/" + account);
+    Message wrong = connection.request(NatsMessage.builder().subject(names.nodeCommands(owner))
+        .headers(new Headers().put(Wire.SHARD, Integer.toString((actorShard + 1) % count)))
+        .data(CommandJson.messageToBytes(deposit(account, 1))).build(), Duration.ofSeconds(10));
+    assertThat(Wire.header(wrong, Wire.STATUS)).as("another actor's shard, in range").isEqualTo(Wire.BAD_REQUEST);
+    assertThat(Wire.header(wrong, Wire.ERROR_FIELD)).isEqualTo(Wire.SHARD);
+    assertThat(new String(wrong.getData(), StandardCharsets.UTF_8)).contains("Account/" + account + " is "
+        + actorShard);
     assertThat(cluster.node(owner).runtime().registry().get(ActorKey.of("Account", account)).orElseThrow()
         .getVersion()).as("no deposit stored").isEqualTo(version);
   }

@@ -1,0 +1,137 @@
+package dev.aether.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.aether.InvalidInputException;
+import dev.aether.model.ModelLoader;
+import dev.aether.nats.JetStreamEventStore;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Starts that are refused leave what runs alone (found by a user's drill: a refused second start of the same
+ * builder closed the live node's runtime, and one runtime given to two nodes lost the first node's shards), and a
+ * stopped node says so instead of showing a stale view.
+ */
+@NatsTest
+class NodeStartIT {
+
+  private ClusterFixture cluster;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeEach
+  void cluster(NatsServer server) {
+    cluster = new ClusterFixture(server.url());
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable resource : open.reversed()) {
+      resource.close();
+    }
+    cluster.close();
+  }
+
+  private Runtime runtime() {
+    JetStreamEventStore events = JetStreamEventStore.create(cluster.connect(), cluster.store);
+    Runtime runtime = Runtime.builder().eventStore(events).build();
+    runtime.loadModel(ModelLoader.fromYaml(ClusterFixture.bankModel()));
+    open.add(runtime);
+    return runtime;
+  }
+
+  private ClusterNode.Builder builder(String nodeId, Runtime runtime) {
+    return ClusterNode.builder(ClusterConfig.builder(cluster.store).nodeId(nodeId).build())
+        .connection(cluster.connect()).setVMProvider(runtime);
+  }
+
+  private ClusterNode started(ClusterNode.Builder builder) {
+    ClusterNode node = builder.start();
+    open.add(node);
+    return node;
+  }
+
+  private static CommandResult open(ClusterNode node, String account) {
+    return node.gateway().sendMessage(RuntimeMessage.of("Account", account, "Open", Map.of("owner", "ann"))
+        .withDeadline(Instant.now().plusSeconds(10))).join();
+  }
+
+  @Test
+  void aSecondStartOfTheSameBuilder_isRefused_andTheRunningNodeKeepsItsRuntime() {
+    Runtime runtime = runtime();
+    ClusterNode.Builder builder = builder("solo", runtime);
+    ClusterNode node = started(builder);
+    assertThat(open(node, "a-1").isAccepted()).isTrue();
+
+    InvalidInputException refused = catchThrowableOfType(InvalidInputException.class, builder::start);
+    assertThat(refused.field()).isEqualTo("runtime");
+    assertThat(refused.getMessage()).contains("already serves cluster node solo");
+
+    assertThat(runtime.isRunning()).isTrue();
+    assertThat(node.isRunning()).isTrue();
+    assertThat(open(node, "a-2").isAccepted()).as("the live node still serves").isTrue();
+  }
+
+  @Test
+  void oneRuntimeForTwoNodes_isRefusedNamingTheNodeItServes() {
+    Runtime runtime = runtime();
+    ClusterNode first = started(builder("x", runtime));
+    InvalidInputException refused = catchThrowableOfType(InvalidInputException.class,
+        () -> started(builder("y", runtime)));
+    assertThat(refused.field()).isEqualTo("runtime");
+    assertThat(refused.getMessage()).contains("cluster node x");
+    for (int i = 0; i < 20; i++) {
+      assertThat(open(first, "shared-" + i).isAccepted()).as("every shard stays x's").isTrue();
+    }
+  }
+
+  @Test
+  void anIdALiveNodeHolds_isRefused_andTheGivenRuntimeIsLeftOpen_forAnotherTry() {
+    ClusterNode live = started(builder("dup", runtime()));
+    Runtime mine = runtime();
+    InvalidInputException refused = catchThrowableOfType(InvalidInputException.class,
+        () -> started(builder("dup", mine)));
+    assertThat(refused.field()).isEqualTo("nodeId");
+    assertThat(mine.isRunning()).as("a runtime given built is the caller's when the start fails").isTrue();
+    assertThat(open(live, "dup-1").isAccepted()).isTrue();
+
+    ClusterNode other = started(builder("dup-2", mine));
+    assertThat(other.isRunning()).isTrue();
+    assertThat(open(other, "dup-2").isAccepted()).as("the same runtime, under a free id").isTrue();
+  }
+
+  @Test
+  void aClosedRuntime_isRefusedNamingIt() {
+    Runtime closed = runtime();
+    closed.close();
+    InvalidInputException refused = catchThrowableOfType(InvalidInputException.class,
+        () -> started(builder("closed", closed)));
+    assertThat(refused.field()).isEqualTo("runtime");
+    assertThat(refused.getMessage()).contains("closed");
+    Runtime fresh = runtime();
+    assertThat(started(builder("closed", fresh)).isRunning()).as("the id was not left held").isTrue();
+  }
+
+  @Test
+  void aStoppedNode_saysSo_insteadOfAStaleStatus() {
+    ClusterNode node = started(builder("gone", runtime()));
+    assertThat(node.isRunning()).isTrue();
+    assertThat(node.status().nodes()).extracting(ClusterStatus.Node::id).contains("gone");
+    node.close();
+    assertThat(node.isRunning()).isFalse();
+    assertThatThrownBy(node::status).isInstanceOf(IllegalStateException.class).hasMessageContaining("gone")
+        .hasMessageContaining("stopped");
+  }
+}
