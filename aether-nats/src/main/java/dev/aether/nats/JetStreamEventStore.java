@@ -247,6 +247,11 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     return config;
   }
 
+  /** @return the store's connection (owned by the store or by its caller, as it was opened) */
+  Connection connection() {
+    return connection;
+  }
+
   /**
    * The health of the store's connection, read locally (no request): {@code CONNECTED}; {@code RECONNECTING}
    * while the connection is down and retrying (writes are refused as unavailable meanwhile); {@code CLOSED}

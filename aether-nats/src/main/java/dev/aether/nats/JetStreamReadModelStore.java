@@ -79,6 +79,32 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   /**
+   * Opens (and creates when missing) the read-model bucket of an event store's namespace, {@link
+   * #bucket(JetStreamConfig)} (the one an Aether node of that namespace uses), on the event store's connection:
+   * nothing more to connect or to close (the store is used as long as the event store is open).
+   *
+   * @param events an open event store
+   * @return the store
+   * @throws dev.aether.InvalidInputException naming {@code events} when null
+   * @throws StoreUnavailableException when the bucket cannot be created or opened
+   */
+  public static JetStreamReadModelStore create(JetStreamEventStore events) {
+    Checks.notNull(events, "events");
+    return create(events.connection(), bucket(events.config()));
+  }
+
+  /**
+   * The read-model bucket of a namespace: {@code <subjectPrefix>-readmodels-<namespace token>}
+   * ({@code aether-readmodels-default}).
+   *
+   * @param config the store's configuration
+   * @return the bucket's name
+   */
+  public static String bucket(JetStreamConfig config) {
+    return Checks.notNull(config, "config").subjectPrefix() + "-readmodels-" + config.namespaceToken();
+  }
+
+  /**
    * Opens (and creates when missing) a bucket.
    *
    * @param connection a connection the caller keeps owning

@@ -114,6 +114,9 @@ final class LocalRuntime implements Runtime {
   @Override
   public void register(Behavior<?> behavior) {
     Checks.notNull(behavior, "behavior");
+    if (state.get() == CLOSED) {
+      throw new IllegalStateException("the runtime is closed");
+    }
     String type = ActorKey.validAggregateType(behavior.aggregateType());
     Checks.notNull(behavior.schema(), "behavior.schema");
     AggregateContext<?> ctx = new AggregateContext<>(behavior, rt);

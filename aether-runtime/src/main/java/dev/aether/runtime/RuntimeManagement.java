@@ -25,6 +25,7 @@ public interface RuntimeManagement {
    *
    * @param behavior the behaviour
    * @throws dev.aether.InvalidInputException naming {@code behavior} when its aggregate type already has one
+   * @throws IllegalStateException when the runtime was closed
    */
   void register(Behavior<?> behavior);
 

@@ -317,41 +317,45 @@ public final class RuntimeMessage {
     /**
      * Sets the correlation id.
      *
-     * @param id the id
+     * @param id the id; not blank (leave it out instead)
      * @return this builder
+     * @throws dev.aether.InvalidInputException naming {@code correlationId} when null or blank
      */
     public Builder correlationId(String id) {
-      return metadata(EventMetadata.CORRELATION_ID, id);
+      return metadata(EventMetadata.CORRELATION_ID, Checks.notBlank(id, "correlationId"));
     }
 
     /**
      * Sets the causation id: the id of the message or event that caused this command.
      *
-     * @param id the id
+     * @param id the id; not blank (leave it out instead)
      * @return this builder
+     * @throws dev.aether.InvalidInputException naming {@code causationId} when null or blank
      */
     public Builder causationId(String id) {
-      return metadata(EventMetadata.CAUSATION_ID, id);
+      return metadata(EventMetadata.CAUSATION_ID, Checks.notBlank(id, "causationId"));
     }
 
     /**
      * Sets the user id.
      *
-     * @param id the id
+     * @param id the id; not blank (leave it out instead)
      * @return this builder
+     * @throws dev.aether.InvalidInputException naming {@code userId} when null or blank
      */
     public Builder userId(String id) {
-      return metadata(EventMetadata.USER_ID, id);
+      return metadata(EventMetadata.USER_ID, Checks.notBlank(id, "userId"));
     }
 
     /**
      * Sets the trace id.
      *
-     * @param id the id
+     * @param id the id; not blank (leave it out instead)
      * @return this builder
+     * @throws dev.aether.InvalidInputException naming {@code traceId} when null or blank
      */
     public Builder traceId(String id) {
-      return metadata(EventMetadata.TRACE_ID, id);
+      return metadata(EventMetadata.TRACE_ID, Checks.notBlank(id, "traceId"));
     }
 
     /**

@@ -52,4 +52,20 @@ class MetadataTest {
     assertThat(stored.metadata()).containsEntry(EventMetadata.CAUSATION_ID, "cmd-2")
         .containsEntry(EventMetadata.CORRELATION_ID, "cmd-2").containsEntry(EventMetadata.USER_ID, "bob");
   }
+
+  @Test
+  void aBlankWellKnownId_isRefusedNamingIt_notStampedOnEveryEvent() {
+    for (String blank : new String[] {"", " ", "\t"}) {
+      RuntimeMessage.Builder b = RuntimeMessage.builder("Account", "a", "Open");
+      assertThatField(() -> b.correlationId(blank), "correlationId");
+      assertThatField(() -> b.causationId(blank), "causationId");
+      assertThatField(() -> b.userId(blank), "userId");
+      assertThatField(() -> b.traceId(blank), "traceId");
+    }
+  }
+
+  private static void assertThatField(Runnable call, String field) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(call::run).isInstanceOfSatisfying(
+        dev.aether.InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(field));
+  }
 }

@@ -221,4 +221,13 @@ class RuntimeLifecycleTest {
     assertThat(r.isTransient()).isTrue();
     assertThat(store.events("Account/z")).isEmpty();
   }
+
+  @Test
+  void registeringOnAClosedRuntime_isRefused_likeStartingIt() {
+    Runtime closed = Runtime.builder().eventStore(store).build();
+    closed.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> closed.register(Bank.behavior()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThat(closed.aggregateTypes()).doesNotContain("Account");
+  }
 }

@@ -142,7 +142,7 @@ public final class AetherNode implements AutoCloseable {
     JetStreamEventStore store = JetStreamEventStore.create(connection, storeConfig, signals);
     resources.push(store::close);
     store.bindTo(registry);
-    ReadModelStore readModels = JetStreamReadModelStore.create(connection, bucket(storeConfig, "readmodels"));
+    ReadModelStore readModels = JetStreamReadModelStore.create(connection, JetStreamReadModelStore.bucket(storeConfig));
     String description = "nats " + String.join(",", storeConfig.servers().stream().map(JetStreamConfig::redacted)
         .toList()) + (config.natsUrl().isEmpty() ? " (embedded)" : "");
     if (config.cluster()) {

@@ -231,10 +231,15 @@ final class PolicyRunner implements AutoCloseable {
     p.data().forEach(m -> m.apply(bindings, event.data(), data));
     RuntimeMessage.Builder message = RuntimeMessage.builder(p.targetAggregate(), target, p.command())
         .payload(data).commandId(commandId(p.name(), event.id())).causationId(event.id())
-        .correlationId(event.correlationId().or(event::commandId).orElse(event.id()));
-    event.userId().ifPresent(message::userId);
-    event.traceId().ifPresent(message::traceId);
+        .correlationId(present(event.correlationId()).or(() -> present(event.commandId())).orElse(event.id()));
+    present(event.userId()).ifPresent(message::userId);
+    present(event.traceId()).ifPresent(message::traceId);
     return message.build();
+  }
+
+  /** A metadata entry with something in it: another writer may have stored a blank one. */
+  private static Optional<String> present(Optional<String> entry) {
+    return entry.filter(value -> !value.isBlank());
   }
 
   /** One policy's member of its shared group, on its own virtual thread. */

@@ -1,5 +1,7 @@
 package dev.aether.model.projection;
 
+import dev.aether.InvalidInputException;
+
 import dev.aether.event.Event;
 import dev.aether.store.EventFeed;
 import dev.aether.store.FeedPosition;
@@ -555,7 +557,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
   @Override
   public boolean awaitCaughtUp(String streamId, long version, Duration timeout) {
     Checks.notBlank(streamId, "streamId");
-    Checks.notNull(timeout, "timeout");
+    checkTimeout(timeout);
     if (projection.routes(streamId) == null) {
       return true;
     }
@@ -565,8 +567,14 @@ final class FeedProjector<V> implements RunningProjection<V> {
   @Override
   public boolean awaitPosition(FeedPosition target, Duration timeout) {
     Checks.notNull(target, "position");
-    Checks.notNull(timeout, "timeout");
+    checkTimeout(timeout);
     return awaitTrue(() -> position.covers(target), timeout);
+  }
+
+  private static void checkTimeout(Duration timeout) {
+    if (Checks.notNull(timeout, "timeout").isNegative()) {
+      throw new InvalidInputException("timeout", "must not be negative, was " + timeout);
+    }
   }
 
   private boolean awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout) {

@@ -275,12 +275,8 @@ public final class Projection<V> {
      */
     public <E> Builder<V> on(String aggregateType, String eventType, Class<E> dataType, KeyOf<E> key,
         Handler<V, E> handler) {
-      Checks.notBlank(aggregateType, "aggregateType");
+      dev.aether.runtime.ActorKey.validAggregateType(aggregateType); // the runtime's rule: a type it can run
       Checks.notBlank(eventType, "eventType");
-      if (aggregateType.contains(" ") || aggregateType.contains("/")) {
-        throw new InvalidInputException("aggregateType", "must not contain a space or '/', was \"" + aggregateType
-            + "\"");
-      }
       Route<V, E> route = new Route<>(Checks.notNull(dataType, "dataType"), Checks.notNull(key, "key"),
           Checks.notNull(handler, "handler"));
       if (routes.putIfAbsent(aggregateType + " " + eventType, route) != null) {

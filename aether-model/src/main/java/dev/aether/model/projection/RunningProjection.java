@@ -34,7 +34,7 @@ public interface RunningProjection<V> extends AutoCloseable {
    *
    * @param streamId the stream ({@code <aggregateType>/<actorId>})
    * @param version the version to wait for
-   * @param timeout how long to wait at most
+   * @param timeout how long to wait at most; not negative
    * @return {@code true} when handled (at once for a stream of an aggregate type the projection does not
    *     handle), {@code false} when the timeout passed first
    * @throws dev.aether.InvalidInputException naming a bad argument
@@ -45,8 +45,9 @@ public interface RunningProjection<V> extends AutoCloseable {
    * Waits until the projection's feed position covers a given one.
    *
    * @param position the position to reach (for example the feed's head after a batch of writes)
-   * @param timeout how long to wait at most
+   * @param timeout how long to wait at most; not negative
    * @return whether it was reached in time
+   * @throws dev.aether.InvalidInputException naming a bad argument
    */
   boolean awaitPosition(FeedPosition position, Duration timeout);
 

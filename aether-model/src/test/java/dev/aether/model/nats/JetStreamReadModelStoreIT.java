@@ -2,6 +2,7 @@ package dev.aether.model.nats;
 
 import dev.aether.nats.JetStreamReadModelStore;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.aether.model.ModelLoader;
@@ -42,6 +43,21 @@ class JetStreamReadModelStoreIT extends ReadModelStoreContractTest {
   @Override
   protected ReadModelStore store() {
     return JetStreamReadModelStore.create(connection);
+  }
+
+  @Test
+  void onAnEventStore_theNamespacesBucket_onItsConnection(NatsServer server) {
+    dev.aether.nats.JetStreamConfig config = dev.aether.nats.JetStreamConfig.builder().servers(server.url())
+        .namespace("rm.ns").build();
+    try (dev.aether.nats.JetStreamEventStore events = dev.aether.nats.JetStreamEventStore.connect(config)) {
+      JetStreamReadModelStore store = JetStreamReadModelStore.create(events);
+      store.write("r", "k", Map.of("n", 1L));
+      assertThat(JetStreamReadModelStore.bucket(config)).isEqualTo("aether-readmodels-" + config.namespaceToken());
+      assertThat(JetStreamReadModelStore.create(connection, JetStreamReadModelStore.bucket(config)).get("r", "k"))
+          .as("the same bucket a node of the namespace uses").contains(Map.of("n", 1L));
+    }
+    assertThatThrownBy(() -> JetStreamReadModelStore.create((dev.aether.nats.JetStreamEventStore) null))
+        .isInstanceOfSatisfying(dev.aether.InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("events"));
   }
 
   @Test

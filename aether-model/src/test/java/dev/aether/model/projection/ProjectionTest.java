@@ -91,6 +91,8 @@ class ProjectionTest {
     assertThat(balances.get("a")).contains(new Balance(70, 1));
     assertThat(balances.rows()).containsOnlyKeys("a", "b");
     assertThat(balances.get("x")).isEmpty();
+    assertRefused(() -> balances.awaitCaughtUp("Account/b", version, Duration.ofSeconds(-1)), "timeout");
+    assertRefused(() -> balances.awaitPosition(FeedPosition.START, Duration.ofMillis(-1)), "timeout");
   }
 
   @Test
@@ -474,8 +476,10 @@ class ProjectionTest {
     assertRefused(() -> Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
         .on("Account", "Deposited", Map.class, (v, e, ev) -> v)
         .on("Account", "Deposited", Map.class, (v, e, ev) -> v), "eventType");
-    assertRefused(() -> Projection.builder("p", Balance.class).on("Acc/ount", "E", Map.class, (v, e, ev) -> v),
-        "aggregateType");
+    for (String type : new String[] {"Acc/ount", "Acc!", "1Account", "Acc ount"}) {
+      assertRefused(() -> Projection.builder("p", Balance.class).on(type, "E", Map.class, (v, e, ev) -> v),
+          "aggregateType"); // the runtime's rule: a type no actor can have would never match an event
+    }
     assertRefused(() -> balances("1").start(null, views), "feed");
     assertRefused(() -> balances("1").start(events, null), "store");
   }

@@ -113,6 +113,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
   }
 
   private Map.Entry<String, Map<String, Object>> toCommand(Object command) {
+    Checks.notNull(command, "command");
     if (behavior instanceof JavaBehavior<?> java) {
       return java.toCommand(command);
     }
@@ -179,6 +180,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @return the outcome, to check
      * @throws IllegalStateException when the behaviour is no {@link JavaBehavior}, or the record's class is
      *     registered under no command or several (send it by name then)
+     * @throws dev.aether.InvalidInputException naming {@code command} when null
      */
     public Then<S> when(Object command) {
       Map.Entry<String, Map<String, Object>> named = fixture.toCommand(command);

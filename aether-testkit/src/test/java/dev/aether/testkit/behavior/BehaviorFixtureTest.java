@@ -142,6 +142,8 @@ class BehaviorFixtureTest {
         .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("events[1]");
     assertThatThrownBy(() -> account.given(new Unregistered(1))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Unregistered").hasMessageContaining(".event(");
+    assertThatThrownBy(() -> account.given().when((Object) null)).isInstanceOf(InvalidInputException.class)
+        .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("command");
   }
 
   record Balance(long balance) {}
