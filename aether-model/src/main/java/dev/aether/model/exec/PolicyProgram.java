@@ -1,8 +1,14 @@
 package dev.aether.model.exec;
 
+import dev.aether.event.Event;
+import dev.aether.model.expr.Bindings;
 import dev.aether.model.expr.CompiledExpression;
 import dev.aether.model.expr.ExpressionScope;
+import dev.aether.runtime.RuntimeMessage;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One policy, compiled: when {@code sourceAggregate.event} is stored and {@code condition} holds, send
@@ -12,4 +18,34 @@ import java.util.List;
  */
 record PolicyProgram(String name, String sourceAggregate, String event, ExpressionScope scope,
     CompiledExpression condition, CompiledExpression target, String targetAggregate, String command,
-    List<Mapping> data, boolean startsNow) {}
+    List<Mapping> data, boolean startsNow) implements PolicyDefinition {
+
+  @Override
+  public boolean reactsTo(Event e) {
+    String streamId = e.streamId();
+    return streamId.length() > sourceAggregate.length() && streamId.charAt(sourceAggregate.length()) == '/'
+        && streamId.startsWith(sourceAggregate) && e.eventType().equals(event);
+  }
+
+  @Override
+  public RuntimeMessage.Builder command(Event e) {
+    String streamId = e.streamId();
+    Map<String, Object> variables = new HashMap<>(4);
+    variables.put("event", e.data());
+    variables.put("actorId", streamId.substring(streamId.indexOf('/') + 1));
+    variables.put("now", e.timestamp());
+    Bindings bindings = scope.bind(variables);
+    if (condition != null && !(Boolean) condition.evaluate(bindings)) {
+      return null;
+    }
+    String actor = (String) target.evaluate(bindings);
+    Map<String, Object> payload = new LinkedHashMap<>();
+    data.forEach(m -> m.apply(bindings, e.data(), payload));
+    return RuntimeMessage.builder(targetAggregate, actor, command).payload(payload);
+  }
+
+  @Override
+  public String failure(RuntimeException e) {
+    return "the policy's expressions failed: " + e.getMessage();
+  }
+}

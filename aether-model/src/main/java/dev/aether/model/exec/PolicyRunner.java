@@ -3,7 +3,6 @@ package dev.aether.model.exec;
 import dev.aether.InvalidInputException;
 import dev.aether.config.ConfigKeys;
 import dev.aether.event.Event;
-import dev.aether.model.expr.Bindings;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RejectionReason;
@@ -27,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +78,8 @@ final class PolicyRunner implements AutoCloseable {
    */
   static final Duration CLOCK_SKEW_MARGIN = Duration.ofMinutes(1);
 
-  private final Map<String, PolicyProgram> byName = new LinkedHashMap<>();
+  private final Map<String, PolicyDefinition> byName = new LinkedHashMap<>();
+  private final String runs;
   private final List<Worker> workers = new ArrayList<>();
   private final CommandGateway gateway;
   private final EventFeed feed;
@@ -91,8 +90,27 @@ final class PolicyRunner implements AutoCloseable {
   private final AtomicLong deadLettered = new AtomicLong();
   private volatile boolean closed;
 
+  /**
+   * A runner of a model's policies.
+   *
+   * @param modelName the model's name, in each policy's group ({@link #group})
+   */
   PolicyRunner(String modelName, List<PolicyProgram> policies, CommandGateway gateway, EventFeed feed,
       EventStore events, DeadLetterStore deadLetters, Clock clock, MeterRegistry registry) {
+    this(policies, p -> group(modelName, p), "the loaded model", gateway, feed, events, deadLetters, clock,
+        registry);
+  }
+
+  /**
+   * A runner of any policies.
+   *
+   * @param groupOf a policy's shared group by its name
+   * @param runs what runs them, as an error says it ("the loaded model")
+   */
+  PolicyRunner(List<? extends PolicyDefinition> policies, java.util.function.UnaryOperator<String> groupOf,
+      String runs, CommandGateway gateway, EventFeed feed, EventStore events, DeadLetterStore deadLetters,
+      Clock clock, MeterRegistry registry) {
+    this.runs = runs;
     this.gateway = gateway;
     this.feed = feed;
     this.events = events;
@@ -101,10 +119,10 @@ final class PolicyRunner implements AutoCloseable {
     this.registry = registry;
     // read when the model is loaded, so a test or an operator can set them as system properties
     SharedFeedOptions options = SharedFeedOptions.fromMap(ConfigKeys.fromProperties(System.getProperties()));
-    for (PolicyProgram p : policies) {
+    for (PolicyDefinition p : policies) {
       byName.put(p.name(), p);
       FeedStart startIfNew = p.startsNow() ? FeedStart.now() : FeedStart.beginning();
-      workers.add(new Worker(p, feed.openShared(group(modelName, p.name()), startIfNew, options)));
+      workers.add(new Worker(p, feed.openShared(groupOf.apply(p.name()), startIfNew, options)));
     }
   }
 
@@ -119,12 +137,23 @@ final class PolicyRunner implements AutoCloseable {
    * two policies never share a group).
    */
   static String group(String modelName, String policyName) {
-    String plain = "policy-" + modelName + "-" + policyName;
+    return groupName("policy-" + modelName + "-" + policyName, modelName + "|" + policyName);
+  }
+
+  /**
+   * The shared group of a policy written in Java ({@link Policy}): {@code java-policy-<policy>}, made safe as
+   * {@link #group} does; never a model's policy's group.
+   */
+  static String javaGroup(String policyName) {
+    return groupName("java-policy-" + policyName, "java|" + policyName);
+  }
+
+  private static String groupName(String plain, String hashed) {
     String safe = plain.replaceAll("[^A-Za-z0-9_-]", "_");
     if (safe.equals(plain) && safe.length() <= SharedFeedOptions.MAX_GROUP_LENGTH) {
       return safe;
     }
-    return safe.substring(0, Math.min(safe.length(), MAX_GROUP_PREFIX)) + "-" + hash(modelName + "|" + policyName);
+    return safe.substring(0, Math.min(safe.length(), MAX_GROUP_PREFIX)) + "-" + hash(hashed);
   }
 
   private static String hash(String text) {
@@ -178,10 +207,10 @@ final class PolicyRunner implements AutoCloseable {
   CompletableFuture<Optional<CommandResult>> replay(String id) {
     DeadLetter letter = deadLetters.get(dev.aether.support.Checks.notBlank(id, "id"))
         .orElseThrow(() -> new InvalidInputException("id", "no dead letter \"" + id + "\""));
-    PolicyProgram policy = byName.get(letter.policy());
+    PolicyDefinition policy = byName.get(letter.policy());
     if (policy == null) {
       throw new InvalidInputException("id", "dead letter " + id + " is of policy " + letter.policy()
-          + ", which the loaded model does not have");
+          + ", which " + runs + " does not have");
     }
     Event event = events.getEventsWithErrors(letter.streamId(), letter.version(), letter.version())
         .eventsOrThrow(letter.streamId()).stream()
@@ -216,21 +245,12 @@ final class PolicyRunner implements AutoCloseable {
    * without one) the id of the command that produced the event, else the event's id, the same root the
    * runtime gives a command's events when it has none; user and trace ids = the event's, when it has them.
    */
-  static RuntimeMessage message(PolicyProgram p, Event event) {
-    String streamId = event.streamId();
-    Map<String, Object> variables = new HashMap<>(4);
-    variables.put("event", event.data());
-    variables.put("actorId", streamId.substring(streamId.indexOf('/') + 1));
-    variables.put("now", event.timestamp());
-    Bindings bindings = p.scope().bind(variables);
-    if (p.condition() != null && !(Boolean) p.condition().evaluate(bindings)) {
+  static RuntimeMessage message(PolicyDefinition p, Event event) {
+    RuntimeMessage.Builder message = p.command(event);
+    if (message == null) {
       return null;
     }
-    String target = (String) p.target().evaluate(bindings);
-    Map<String, Object> data = new LinkedHashMap<>();
-    p.data().forEach(m -> m.apply(bindings, event.data(), data));
-    RuntimeMessage.Builder message = RuntimeMessage.builder(p.targetAggregate(), target, p.command())
-        .payload(data).commandId(commandId(p.name(), event.id())).causationId(event.id())
+    message.commandId(commandId(p.name(), event.id())).causationId(event.id())
         .correlationId(present(event.correlationId()).or(() -> present(event.commandId())).orElse(event.id()));
     present(event.userId()).ifPresent(message::userId);
     present(event.traceId()).ifPresent(message::traceId);
@@ -245,7 +265,7 @@ final class PolicyRunner implements AutoCloseable {
   /** One policy's member of its shared group, on its own virtual thread. */
   private final class Worker {
 
-    final PolicyProgram policy;
+    final PolicyDefinition policy;
     final SharedFeed shared;
     final AtomicLong inHand = new AtomicLong();
     final Thread thread;
@@ -259,7 +279,7 @@ final class PolicyRunner implements AutoCloseable {
     /** A position every event up to which was handed out (to some member) and, if to this one, finished. */
     volatile FeedPosition seen = FeedPosition.START;
 
-    Worker(PolicyProgram policy, SharedFeed shared) {
+    Worker(PolicyDefinition policy, SharedFeed shared) {
       this.policy = policy;
       this.shared = shared;
       this.thread = Thread.ofVirtual().name("aether-policy-" + policy.name()).unstarted(this::run);
@@ -329,10 +349,7 @@ final class PolicyRunner implements AutoCloseable {
 
     private void handle(FeedDelivery delivery) {
       Event event = delivery.entry().event();
-      String streamId = event.streamId();
-      int slash = streamId.indexOf('/');
-      if (slash < 0 || !streamId.substring(0, slash).equals(policy.sourceAggregate())
-          || !event.eventType().equals(policy.event())) {
+      if (!policy.reactsTo(event)) {
         delivery.ack();
         return;
       }
@@ -340,7 +357,7 @@ final class PolicyRunner implements AutoCloseable {
       try {
         message = message(policy, event);
       } catch (RuntimeException e) {
-        deadLetter(delivery, "the policy's expressions failed: " + e.getMessage());
+        deadLetter(delivery, policy.failure(e));
         return;
       }
       if (message == null) {

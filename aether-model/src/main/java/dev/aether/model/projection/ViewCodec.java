@@ -8,12 +8,12 @@ import dev.aether.support.RecordCodec;
 import java.util.Map;
 
 /**
- * Converts between the JSON objects of rows and events and Java types: a {@code Map} passes unchanged, a
- * plain record goes through its {@link RecordCodec} (no data binding on the hot path), anything else (and
- * whatever the codec leaves to it) through Jackson's {@code convertValue}, tolerant of unknown fields. Both
- * paths give the same result. Thread-safe.
+ * Converts between the JSON objects of rows and events and Java types, as Java projections and policies read
+ * them: a {@code Map} passes unchanged, a plain record goes through its {@link RecordCodec} (no data binding on
+ * the hot path), anything else (and whatever the codec leaves to it) through Jackson's {@code convertValue},
+ * tolerant of unknown fields. Both paths give the same result. Thread-safe.
  */
-final class ViewCodec {
+public final class ViewCodec {
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -22,9 +22,17 @@ final class ViewCodec {
 
   private ViewCodec() {}
 
-  /** Reads a JSON object (a row or an event's data) as {@code type}. */
+  /**
+   * Reads a JSON object (a row or an event's data) as {@code type}.
+   *
+   * @param json the object
+   * @param type a record, a bean or {@code Map}
+   * @param <T> the type
+   * @return the value
+   * @throws IllegalArgumentException when the object does not fit the type
+   */
   @SuppressWarnings("unchecked")
-  static <T> T read(Map<String, Object> json, Class<T> type) {
+  public static <T> T read(Map<String, Object> json, Class<T> type) {
     if (type.isAssignableFrom(Map.class)) {
       return (T) json;
     }

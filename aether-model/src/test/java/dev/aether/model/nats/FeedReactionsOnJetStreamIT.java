@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.aether.event.Event;
 import dev.aether.model.ModelLoader;
 import dev.aether.model.exec.ModelExecution;
+import dev.aether.model.exec.Policy;
+import dev.aether.model.exec.RunningPolicy;
 import dev.aether.model.exec.ReadModel;
 import dev.aether.model.projection.Projection;
 import dev.aether.model.projection.RunningProjection;
@@ -183,6 +185,60 @@ class FeedReactionsOnJetStreamIT {
     }
     assertThat(appliedCommands).isEqualTo(expectedCommands);
     assertThat(execution.deadLetters()).isEmpty();
+  }
+
+  record Credit(long amount) {}
+
+  record Credited(long amount) {}
+
+  private static final Policy JAVA_CREDIT = Policy.builder("java-credit")
+      .on("Account", "TransferSent", TransferSent.class, (sent, event) -> RuntimeMessage.of("Account", sent.to(),
+          "Credit", Map.of("amount", sent.amount())))
+      .build();
+
+  /** A process running the Java policy: its own connection, store and runtime (credits only). */
+  private RunningPolicy javaMember(NatsServer server) throws Exception {
+    Connection connection = Nats.connect(server.url());
+    JetStreamEventStore store = JetStreamEventStore.create(connection, config);
+    Runtime runtime = Runtime.builder().eventStore(store).behavior(JavaBehavior.builder("Account", Long.class, 0L)
+        .command("Credit", Credit.class, (total, c) -> Effect.persist(new Credited(c.amount())))
+        .event("Credited", Credited.class, (total, e) -> total + e.amount()).build()).build();
+    runtime.start();
+    RunningPolicy running = JAVA_CREDIT.start(store, runtime, JetStreamReadModelStore.create(store));
+    open.add(connection);
+    open.add(runtime);
+    open.add(running);
+    return running;
+  }
+
+  @Test
+  void aJavaPolicyInTwoProcesses_handlesEachEventOnce_andASurvivorTakesOverAKilledMembersShare(NatsServer server)
+      throws Exception {
+    JetStreamEventStore writer = JetStreamEventStore.connect(config);
+    open.add(writer);
+    Runtime writing = writerRuntime(writer);
+    RunningPolicy first = javaMember(server);
+    RunningPolicy second = javaMember(server);
+    writeTransfers(writing, 0, 100);
+    await().atMost(Duration.ofSeconds(30)).until(() -> credits(writer) >= 20);
+    first.close(); // one member goes: what it held goes to the other after the ack timeout
+    writeTransfers(writing, 100, 100);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> credits(writer) == 200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> second.pending() == 0);
+    Set<String> expected = new HashSet<>();
+    for (int s = 0; s < 10; s++) {
+      writer.getEvents("Account/s" + s, 1).forEach(sent -> expected.add(
+          ModelExecution.policyCommandId("java-credit", sent.id())));
+    }
+    Set<String> applied = new HashSet<>();
+    for (int t = 0; t < 3; t++) {
+      writer.getEvents("Account/t" + t, 1).forEach(e -> assertThat(applied.add(e.commandId().orElseThrow()))
+          .as("credit %s applied once", e.commandId()).isTrue());
+    }
+    assertThat(applied).isEqualTo(expected);
+    assertThat(second.deadLetters()).isEmpty();
+    assertThat(second.backlog()).isZero();
   }
 
   record Sum(long total, long events) {}

@@ -1,0 +1,236 @@
+package dev.aether.model.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult;
+import dev.aether.runtime.Runtime;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
+import dev.aether.store.EventStore;
+import dev.aether.store.ForwardingEventStore;
+import dev.aether.store.InMemoryEventStore;
+import dev.aether.store.InMemoryReadModelStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A policy written in Java on the policies' machinery: every writer's events, once in effect, dead letters. */
+class JavaPolicyTest {
+
+  record Account(boolean open, long balance) {}
+
+  record Open() {}
+
+  record Deposit(long amount) {}
+
+  record Transfer(String to, long amount) {}
+
+  record Opened() {}
+
+  record Deposited(long amount) {}
+
+  record TransferSent(String to, long amount) {}
+
+  private static final JavaBehavior<Account> ACCOUNTS = JavaBehavior.builder("Account", Account.class,
+          new Account(false, 0))
+      .command("Open", Open.class, (s, c) -> Effect.persist(new Opened()))
+      .command("Deposit", Deposit.class, (s, c) -> s.open() ? Effect.persist(new Deposited(c.amount()))
+          : Effect.reject("the account is not open"))
+      .command("Transfer", Transfer.class, (s, c) -> Effect.persist(new TransferSent(c.to(), c.amount())))
+      .event("Opened", Opened.class, (s, e) -> new Account(true, s.balance()))
+      .event("Deposited", Deposited.class, (s, e) -> new Account(s.open(), s.balance() + e.amount()))
+      .event("TransferSent", TransferSent.class, (s, e) -> new Account(s.open(), s.balance() - e.amount()))
+      .build();
+
+  private static final Policy CREDIT = Policy.builder("credit")
+      .on("Account", "TransferSent", TransferSent.class, (sent, event) -> sent.amount() == 0 ? null
+          : RuntimeMessage.of("Account", sent.to(), "Deposit", Map.of("amount", sent.amount())))
+      .build();
+
+  private final InMemoryEventStore store = InMemoryEventStore.create();
+  private final InMemoryReadModelStore readModels = InMemoryReadModelStore.create();
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Runtime runtime = Runtime.builder().eventStore(store).behavior(ACCOUNTS).build();
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : open.reversed()) {
+      c.close();
+    }
+    runtime.close();
+  }
+
+  private RunningPolicy start(Policy policy) {
+    runtime.start();
+    RunningPolicy running = policy.start(store, runtime, readModels);
+    open.add(running);
+    return running;
+  }
+
+  private CommandResult send(String actor, String command, Map<String, ?> payload) {
+    return runtime.sendMessage(RuntimeMessage.of("Account", actor, command, payload)).join();
+  }
+
+  private long balance(String actor) {
+    return ((Number) runtime.readState(ActorKey.of("Account", actor)).join().state().get("balance")).longValue();
+  }
+
+  private static void idle(RunningPolicy running) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.pending() == 0);
+  }
+
+  @Test
+  void anEventOfAnyWriter_sendsTheCommand_withTheIdAndMetadataOfThePolicy() {
+    RunningPolicy running = start(CREDIT);
+    send("b", "Open", Map.of());
+    send("a", "Transfer", Map.of("to", "b", "amount", 25));
+    // another writer stores the event straight into the store
+    store.append("Account/c", 0, List.of(Event.builder().eventType("TransferSent").streamId("Account/c").version(1)
+        .data(Map.of("to", "b", "amount", 5)).correlationId("corr-7").build()));
+    idle(running);
+    await().atMost(Duration.ofSeconds(10)).until(() -> balance("b") == 30);
+
+    List<Event> credits = store.getEvents("Account/b", 2);
+    Event foreign = store.getEvents("Account/c", 1).getFirst();
+    assertThat(credits).extracting(e -> e.commandId().orElseThrow()).contains(
+        ModelExecution.policyCommandId("credit", foreign.id()));
+    assertThat(credits).filteredOn(e -> e.causationId().equals(Optional.of(foreign.id())))
+        .singleElement().satisfies(e -> assertThat(e.correlationId()).contains("corr-7"));
+    assertThat(running.failed()).isZero();
+    assertThat(running.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void aRedeliveredEvent_isAppliedOnce() {
+    RunningPolicy first = start(CREDIT);
+    send("b", "Open", Map.of());
+    send("a", "Transfer", Map.of("to", "b", "amount", 10));
+    idle(first);
+    first.close();
+    // the same event handed to the same command again (a member that stopped before acknowledging)
+    Event sent = store.getEvents("Account/a", 1).getFirst();
+    assertThat(runtime.sendMessage(PolicyRunner.message(CREDIT.definition(), sent)).join())
+        .isInstanceOfSatisfying(CommandResult.Accepted.class, a -> assertThat(a.duplicate()).isTrue());
+    assertThat(balance("b")).isEqualTo(10);
+  }
+
+  @Test
+  void aRestartedPolicy_resumesWhereItsGroupStood_andHandlesWhatCameMeanwhile() {
+    RunningPolicy first = start(CREDIT);
+    send("b", "Open", Map.of());
+    send("a", "Transfer", Map.of("to", "b", "amount", 1));
+    idle(first);
+    first.close();
+    send("a", "Transfer", Map.of("to", "b", "amount", 2)); // while no member runs
+    RunningPolicy second = start(CREDIT);
+    idle(second);
+    await().atMost(Duration.ofSeconds(10)).until(() -> balance("b") == 3);
+    assertThat(store.getLatestVersion("Account/b")).as("Opened + two credits, none twice").isEqualTo(3);
+  }
+
+  @Test
+  void aBusinessRejection_becomesADeadLetter_thatIsReplayedOnceTheTargetAcceptsIt() {
+    RunningPolicy running = start(CREDIT);
+    send("a", "Transfer", Map.of("to", "closed", "amount", 7)); // the target is not open
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.deadLetters().size() == 1);
+    DeadLetter letter = running.deadLetters().getFirst();
+    assertThat(letter.policy()).isEqualTo("credit");
+    assertThat(letter.lastError()).contains("BUSINESS_RULE").contains("not open");
+    assertThat(running.failed()).isEqualTo(1);
+
+    send("closed", "Open", Map.of());
+    assertThat(running.replayDeadLetter(letter.id()).join()).hasValueSatisfying(r -> assertThat(r.isAccepted()).isTrue());
+    assertThat(running.deadLetters()).isEmpty();
+    assertThat(balance("closed")).isEqualTo(7);
+    assertThatThrownBy(() -> running.replayDeadLetter(letter.id())).isInstanceOfSatisfying(
+        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("id"));
+  }
+
+  @Test
+  void aReactionThatThrows_orDataThatDoesNotFit_isDeadLettered_andTheOthersGoOn() {
+    Policy picky = Policy.builder("picky")
+        .on("Account", "TransferSent", TransferSent.class, (sent, event) -> {
+          if (sent.to().equals("boom")) {
+            throw new IllegalStateException("no transfers to boom");
+          }
+          return RuntimeMessage.of("Account", sent.to(), "Deposit", Map.of("amount", sent.amount()));
+        })
+        .build();
+    RunningPolicy running = start(picky);
+    send("ok", "Open", Map.of());
+    send("a", "Transfer", Map.of("to", "boom", "amount", 1));
+    store.append("Account/odd", 0, List.of(Event.builder().eventType("TransferSent").streamId("Account/odd")
+        .version(1).data(Map.of("to", "ok", "amount", "a lot")).build()));
+    send("a", "Transfer", Map.of("to", "ok", "amount", 4));
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.deadLetters().size() == 2 && balance("ok") == 4);
+    assertThat(running.deadLetters()).extracting(DeadLetter::lastError).anyMatch(e -> e.contains("no transfers to boom"))
+        .allMatch(e -> e.startsWith("the policy's reaction failed"));
+    String boom = running.deadLetters().stream().filter(l -> l.lastError().contains("boom")).findFirst()
+        .orElseThrow().id();
+    assertThat(running.discardDeadLetter(boom)).isTrue();
+    assertThat(running.discardDeadLetter(boom)).isFalse();
+    assertThat(running.deadLetters()).hasSize(1);
+  }
+
+  @Test
+  void aNullCommand_sendsNothing_andAnotherPolicysLettersAreNotItsOwn() {
+    RunningPolicy running = start(CREDIT);
+    send("b", "Open", Map.of());
+    send("a", "Transfer", Map.of("to", "b", "amount", 0)); // the reaction sends nothing for 0
+    idle(running);
+    assertThat(store.getLatestVersion("Account/b")).isEqualTo(1);
+    new DeadLetterStore(readModels).write("other", store.getEvents("Account/a", 1).getFirst(), 1, "x",
+        java.time.Instant.now());
+    assertThat(running.deadLetters()).isEmpty();
+    String otherId = "other|" + store.getEvents("Account/a", 1).getFirst().id();
+    assertThat(running.deadLetter(otherId)).isEmpty();
+    assertThat(running.discardDeadLetter(otherId)).isFalse();
+  }
+
+  @Test
+  void startAtEnd_leavesTheHistoryAlone() {
+    runtime.start();
+    send("b", "Open", Map.of());
+    send("a", "Transfer", Map.of("to", "b", "amount", 3)); // before the policy's group exists
+    Policy fresh = Policy.builder("fresh").startAtEnd()
+        .on("Account", "TransferSent", TransferSent.class,
+            (sent, event) -> RuntimeMessage.of("Account", sent.to(), "Deposit", Map.of("amount", sent.amount())))
+        .build();
+    RunningPolicy running = start(fresh);
+    idle(running);
+    send("a", "Transfer", Map.of("to", "b", "amount", 4));
+    await().atMost(Duration.ofSeconds(10)).until(() -> balance("b") == 4);
+  }
+
+  @Test
+  void badDefinitionsAndArguments_areRefusedNamingThem() {
+    assertRefused(() -> Policy.builder(" "), "name");
+    assertRefused(() -> Policy.builder("p").build(), "on");
+    assertRefused(() -> Policy.builder("p").on("Acc/x", "E", Map.class, (d, e) -> null), "aggregateType");
+    assertRefused(() -> Policy.builder("p").on("Account", " ", Map.class, (d, e) -> null), "eventType");
+    assertRefused(() -> Policy.builder("p").on("Account", "E", null, (d, e) -> null), "dataType");
+    assertRefused(() -> Policy.builder("p").on("Account", "E", Map.class, null), "reaction");
+    assertRefused(() -> Policy.builder("p").on("Account", "E", Map.class, (d, e) -> null)
+        .on("Account", "E", Map.class, (d, e) -> null), "eventType");
+    assertRefused(() -> CREDIT.start(null, runtime, readModels), "events");
+    assertRefused(() -> CREDIT.start(store, null, readModels), "gateway");
+    assertRefused(() -> CREDIT.start(store, runtime, null), "deadLetters");
+    EventStore notAFeed = new ForwardingEventStore(store) {};
+    assertRefused(() -> CREDIT.start(notAFeed, runtime, readModels), "events");
+  }
+
+  private static void assertRefused(Runnable call, String field) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidInputException.class,
+        e -> assertThat(e.field()).isEqualTo(field));
+  }
+}
