@@ -41,7 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a model's policies from the event feed: every writer's events, at least once. Each policy is a durable
+ * Runs policies from the event feed: every writer's events, at least once. A model's ({@link PolicyProgram}) and
+ * Java's ({@link Policy}) alike, through {@link PolicyDefinition}. Each policy is a durable
  * shared group of the feed ({@link #group}): every process that runs the model joins it, each event goes to one
  * member at a time, and an event a member took but did not acknowledge (it crashed, or closed) goes to another
  * after the ack timeout. A new group starts at the beginning of the feed. The groups' options (ack timeout,
