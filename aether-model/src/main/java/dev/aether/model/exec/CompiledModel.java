@@ -154,7 +154,8 @@ public final class CompiledModel {
    * takes away from stored histories: an aggregate no longer declared (id {@code aggregate-removed}: its actors
    * can no longer be reached) and an event no longer declared (id {@code event-removed}: an actor whose history
    * holds it fails, {@code BEHAVIOR_FAILED}, whenever that history is replayed past it, until the event is
-   * declared again).
+   * declared again), event fields stored events may lack or hold as another type, and policies that will run
+   * over the whole history ({@code policy-added}, {@code policy-group-new}).
    *
    * @param previous the model running now
    * @return the warnings, this model's own first
@@ -188,7 +189,37 @@ public final class CompiledModel {
         }
       }
     }
+    out.addAll(policiesFromTheBeginning(previous));
     return List.copyOf(out);
+  }
+
+  /**
+   * The policies that run over the whole stored history when this model replaces {@code previous}: with
+   * {@code start: beginning} (the default), a policy new to the running model (id {@code policy-added}: perhaps
+   * a renamed one, whose commands then get new ids) or every policy when the model's name changed (id
+   * {@code policy-group-new}: the groups are named by the model). Their commands for old events are sent again,
+   * and one older than its target's idempotency window is applied a second time.
+   */
+  private List<ModelError> policiesFromTheBeginning(Model previous) {
+    List<ModelError> out = new ArrayList<>();
+    java.util.Set<String> before = new java.util.HashSet<>();
+    previous.policies().stream().filter(p -> p != null && p.name() != null).forEach(p -> before.add(p.name()));
+    boolean renamed = !java.util.Objects.equals(previous.name(), model.name());
+    for (PolicyProgram policy : policies) {
+      if (policy.startsNow() || (!renamed && before.contains(policy.name()))) {
+        continue;
+      }
+      String what = renamed
+          ? "the model's name changed (" + previous.name() + " -> " + model.name() + ") and policy groups are named"
+              + " by it: policy " + policy.name() + " starts a new group"
+          : "policy " + policy.name() + " is new to the running model (" + previous.name() + " "
+              + previous.version() + "), perhaps renamed";
+      out.add(new ModelError(renamed ? "policy-group-new" : "policy-added", "policies." + policy.name(), what
+          + ", at the beginning of the feed: it sends its command for every stored " + policy.sourceAggregate()
+          + "." + policy.event() + " again, and one older than its target's last commands (the idempotency"
+          + " window) is applied a second time; give it start: now unless it must react to the history"));
+    }
+    return out;
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.aether.model.Model;
 import dev.aether.model.ModelLoader;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult.Rejected;
+import dev.aether.runtime.ModelError;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.InMemoryEventStore;
@@ -88,6 +89,29 @@ class ModelVersionTest {
 
     assertThat(runtime.model().orElseThrow().version()).isEqualTo("1");
     send("Open", Map.of("owner", "Ann"));
+  }
+
+  @Test
+  void warningsReplacing_namesThePoliciesThatWillRunOverTheWholeHistory() {
+    Model v1 = BankModel.load();
+    assertThat(CompiledModel.compile(v2()).warningsReplacing(v1)).extracting(ModelError::id)
+        .as("the same policy under the same model").doesNotContain("policy-added", "policy-group-new");
+
+    String renamedPolicy = BankModel.yaml().replace("name: creditTransfer", "name: creditTransfers");
+    assertThat(CompiledModel.fromYaml(renamedPolicy).warningsReplacing(v1))
+        .filteredOn(w -> w.id().equals("policy-added")).singleElement().satisfies(w -> {
+          assertThat(w.path()).isEqualTo("policies.creditTransfers");
+          assertThat(w.message()).contains("Account.TransferSent").contains("start: now").contains("second time");
+        });
+    assertThat(CompiledModel.fromYaml(renamedPolicy.replace("    then: Account.ReceiveTransfer\n",
+        "    then: Account.ReceiveTransfer\n    start: now\n")).warningsReplacing(v1)).extracting(ModelError::id)
+        .as("a new policy that starts at the end").doesNotContain("policy-added");
+
+    String renamedModel = BankModel.yaml().replaceFirst("name: bank", "name: bank-2");
+    assertThat(renamedModel).isNotEqualTo(BankModel.yaml());
+    assertThat(CompiledModel.fromYaml(renamedModel).warningsReplacing(v1))
+        .filteredOn(w -> w.id().equals("policy-group-new")).singleElement()
+        .satisfies(w -> assertThat(w.message()).contains("bank -> bank-2").contains("creditTransfer"));
   }
 
   @Test
