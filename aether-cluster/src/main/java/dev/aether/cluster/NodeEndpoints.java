@@ -285,7 +285,15 @@ final class NodeEndpoints implements AutoCloseable {
   }
 
   private void onStatus(Message request) {
-    workers.execute(() -> reply(request, null, ControlJson.write(status.get())));
+    workers.execute(() -> {
+      ClusterStatus now;
+      try {
+        now = status.get();
+      } catch (IllegalStateException stopped) { // the node stopped since: the asker's retry meets another member
+        return;
+      }
+      reply(request, null, ControlJson.write(now));
+    });
   }
 
   private void onControl(Message request) {
