@@ -50,11 +50,20 @@ final class ModelTypes {
           || value instanceof Byte;
       case "double" -> value instanceof Number;
       case "bool" -> value instanceof Boolean;
-      case "timestamp" -> value == null || value instanceof String;
+      case "timestamp" -> value == null || value instanceof String text && isTimestamp(text);
       default -> canonical.startsWith("list<")
           ? value instanceof List<?> list && list.stream().allMatch(v -> fits(inner(canonical, 5), v))
           : value instanceof Map<?, ?> map && map.values().stream().allMatch(v -> fits(inner(canonical, 11), v));
     };
+  }
+
+  private static boolean isTimestamp(String text) {
+    try {
+      dev.aether.support.Timestamps.parse(text);
+      return true;
+    } catch (java.time.DateTimeException e) {
+      return false;
+    }
   }
 
   private static String inner(String canonical, int start) {

@@ -252,4 +252,23 @@ class ModelLoaderTest {
     }
     assertThat(ModelValidator.isAggregateName(name)).isEqualTo(runtimeAccepts);
   }
+
+  @Test
+  void aTimestampsInitialValue_mustBeAnInstant_notTextThatFailsEveryCommandLater() {
+    String model = """
+        name: m
+        version: "1"
+        aggregates:
+          - name: A
+            state: [{name: since, type: timestamp, initial: %s}]
+            commands: [{name: Touch, emits: [Touched]}]
+            events: [{name: Touched}]
+        """;
+    assertThat(ModelLoader.fromYaml(model.formatted("\"2026-01-01T00:00:00Z\"")).aggregates()).hasSize(1);
+    assertThatThrownBy(() -> ModelLoader.fromYaml(model.formatted("yesterday")))
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors())
+            .extracting(ModelError::path, ModelError::id)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("aggregates.A.state.since.initial",
+                ModelError.INVALID_VALUE)));
+  }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,8 +136,31 @@ public final class CompiledModel {
     if (!errors.isEmpty()) {
       throw new InvalidModelException(errors);
     }
-    return new CompiledModel(model, Map.copyOf(behaviors), policies, readModels,
-        PolicyCycles.find(model.aggregates(), policies));
+    List<ModelError> warnings = new ArrayList<>(PolicyCycles.find(model.aggregates(), policies));
+    warnings.addAll(ignoredConstraints(model));
+    return new CompiledModel(model, Map.copyOf(behaviors), policies, readModels, warnings);
+  }
+
+  /**
+   * Constraints on events' fields (id {@code ignored-constraint}): nothing checks them (an event is a fact its
+   * command decided, replayed as stored), so they are named rather than left to look enforced.
+   */
+  private static List<ModelError> ignoredConstraints(Model model) {
+    List<ModelError> out = new ArrayList<>();
+    for (AggregateDef aggregate : model.aggregates()) {
+      for (EventDef event : aggregate.events()) {
+        for (FieldDef field : event.fields()) {
+          String key = field.min() != null ? "min" : field.max() != null ? "max" : field.pattern() != null
+              ? "pattern" : !field.allowed().isEmpty() ? "enum" : null;
+          if (key != null) {
+            out.add(new ModelError("ignored-constraint", "aggregates." + aggregate.name() + ".events."
+                + event.name() + ".fields." + field.name() + "." + key, key + " is not checked on an event's field"
+                + " (an event is a fact its command decided): put it on the command's field"));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** @return the model this was compiled from */
@@ -174,6 +198,7 @@ public final class CompiledModel {
             + " no longer be reached"));
         continue;
       }
+      stateChange(before, after.get()).ifPresent(out::add);
       for (EventDef event : before.events()) {
         if (event == null || event.name() == null) {
           continue;
@@ -244,13 +269,43 @@ public final class CompiledModel {
             + " (BEHAVIOR_FAILED) when a history is replayed; declare it optional: true and test it with has(event."
             + field.name() + ")"));
       }
-      if (was != null && !sameType(was.type(), field.type())) {
+      if (was != null && !sameType(was.type(), field.type()) && !widens(was.type(), field.type())) {
         out.add(new ModelError("event-field-type-changed", path, "stored " + after.name() + " events hold "
             + field.name() + " as " + was.type() + ", not " + field.type() + ": an apply reading it fails on them"
             + " (BEHAVIOR_FAILED) when a history is replayed; add a field of the new type instead"));
       }
     }
     return out;
+  }
+
+  /**
+   * A state whose fields (names or types) changed (id {@code state-changed}): the snapshots no longer fit, so each
+   * actor replays its whole history at its next activation, where an event no longer declared fails it.
+   */
+  private Optional<ModelError> stateChange(AggregateDef before, AggregateDef after) {
+    ModelBehavior now = behaviors.get(after.name());
+    Map<String, FieldType> types = new LinkedHashMap<>();
+    try {
+      before.state().forEach(f -> types.put(f.name(), FieldType.parse(f.type())));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // not a state this model's compiler reads: nothing to compare
+    }
+    if (now == null || now.schema().equals(ModelCompiler.schema(types))) {
+      return Optional.empty();
+    }
+    return Optional.of(new ModelError("state-changed", "aggregates." + after.name() + ".state", "the state of "
+        + after.name() + " changed (fields or types): stored snapshots no longer fit, so each actor replays its"
+        + " whole history at its next activation (slower at first), and one whose history holds an event no longer"
+        + " declared then fails (BEHAVIOR_FAILED)"));
+  }
+
+  /** Whether stored values of type {@code was} read as {@code now} unchanged: an int is a double. */
+  private static boolean widens(String was, String now) {
+    try {
+      return FieldType.parse(was) == FieldType.INT && FieldType.parse(now) == FieldType.DOUBLE;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static boolean sameType(String a, String b) {

@@ -92,6 +92,43 @@ class ModelVersionTest {
   }
 
   @Test
+  void warningsReplacing_namesAStateThatNoLongerFitsItsSnapshots_andAWidenedFieldIsNoChange() {
+    Model v1 = BankModel.load();
+    assertThat(CompiledModel.compile(v1).warningsReplacing(v1)).extracting(ModelError::id)
+        .doesNotContain("state-changed");
+    assertThat(CompiledModel.compile(v2()).warningsReplacing(v1)).filteredOn(w -> w.id().equals("state-changed"))
+        .singleElement().satisfies(w -> {
+          assertThat(w.path()).isEqualTo("aggregates.Account.state");
+          assertThat(w.message()).contains("replays its whole history");
+        });
+    String counter = """
+        name: counter
+        version: "1"
+        aggregates:
+          - name: Counter
+            state: [{name: n, type: double}]
+            commands: [{name: Add, fields: [{name: by, type: int}], emits: [{event: Added, data: {by: cmd.by}}]}]
+            events: [{name: Added, fields: [{name: by, type: %s}], apply: {n: "state.n + double(event.by)"}}]
+        """;
+    assertThat(CompiledModel.fromYaml(counter.formatted("double")).warningsReplacing(
+        ModelLoader.fromYaml(counter.formatted("int")))).as("stored ints read as doubles").isEmpty();
+  }
+
+  @Test
+  void constraintsOnAnEventsField_areNamedAsIgnored() {
+    String model = BankModel.yaml().replace("      - name: Deposited\n        fields: [{name: amount, type: int}]",
+        "      - name: Deposited\n        fields: [{name: amount, type: int, min: 5}]");
+    assertThat(model).isNotEqualTo(BankModel.yaml());
+    assertThat(CompiledModel.fromYaml(model).warnings()).filteredOn(w -> w.id().equals("ignored-constraint"))
+        .singleElement().satisfies(w -> {
+          assertThat(w.path()).isEqualTo("aggregates.Account.events.Deposited.fields.amount.min");
+          assertThat(w.message()).contains("command's field");
+        });
+    assertThat(CompiledModel.compile(BankModel.load()).warnings()).extracting(ModelError::id)
+        .doesNotContain("ignored-constraint");
+  }
+
+  @Test
   void warningsReplacing_namesThePoliciesThatWillRunOverTheWholeHistory() {
     Model v1 = BankModel.load();
     assertThat(CompiledModel.compile(v2()).warningsReplacing(v1)).extracting(ModelError::id)
