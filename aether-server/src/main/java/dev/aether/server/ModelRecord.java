@@ -29,6 +29,11 @@ final class ModelRecord {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRecord.class);
 
   private final KeyValue kv;
+  /** The model this node started with and its warnings against the one it ran before; null: none compared. */
+  private volatile Started started;
+
+  /** A model and the warnings its start gave. */
+  private record Started(dev.aether.runtime.spi.DomainModel model, List<ModelError> warnings) {}
 
   private ModelRecord(KeyValue kv) {
     this.kv = kv;
@@ -64,16 +69,30 @@ final class ModelRecord {
       if (entry != null && entry.getOperation() == KeyValueOperation.PUT) {
         ClusterModel.compile(entry, "the model this node ran before").ifPresent(before -> {
           List<ModelError> own = next.warnings();
-          next.warningsReplacing(before.model()).stream().filter(w -> !own.contains(w)).forEach(w -> LOG.warn(
+          List<ModelError> all = next.warningsReplacing(before.model());
+          all.stream().filter(w -> !own.contains(w)).forEach(w -> LOG.warn(
               "model {} {} in place of {} {} that this node ran before: {} at {}: {}", next.model().name(),
               next.model().version(), before.model().name(), before.model().version(), w.id(), w.path(),
               w.message()));
+          started = new Started(next.model(), all);
         });
       }
       record(file.toString().endsWith(".json") ? "json" : "yaml", Files.readString(file));
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       LOG.warn("cannot compare the model with the one this node ran before: {}", e.toString());
     }
+  }
+
+  /**
+   * The warnings the node's start gave for a model (against the model it ran before), when it is the one it
+   * started with.
+   *
+   * @param model the model running now
+   * @return the warnings, or empty when the model is another or nothing was compared
+   */
+  Optional<List<ModelError>> startWarnings(dev.aether.runtime.spi.DomainModel model) {
+    Started at = started;
+    return at != null && at.model().equals(model) ? Optional.of(at.warnings()) : Optional.empty();
   }
 
   /**

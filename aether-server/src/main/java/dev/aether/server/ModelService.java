@@ -56,17 +56,19 @@ final class ModelService implements HttpService {
   }
 
   /**
-   * The warnings of the running model: those its PUT answered when this node loaded it (what it takes away
-   * from the model it replaced included), else its own (a model put through another node, or loaded at start).
+   * The warnings of the running model: those its PUT answered when this node loaded it, or those the node's start
+   * gave (both include what it takes away from the model it replaced), else its own (a model put through another
+   * node, or a first start).
    */
   private List<ModelError> warnings(DomainModel model) {
     Warned last = warned;
     if (last != null && last.model().equals(model)) {
       return last.warnings();
     }
-    List<ModelError> own = model instanceof Model m ? CompiledModel.compile(m).warnings() : List.of();
-    warned = new Warned(model, own);
-    return own;
+    List<ModelError> found = node.modelRecord().flatMap(record -> record.startWarnings(model))
+        .orElseGet(() -> model instanceof Model m ? CompiledModel.compile(m).warnings() : List.of());
+    warned = new Warned(model, found);
+    return found;
   }
 
   private void put(ServerRequest req, ServerResponse res) {

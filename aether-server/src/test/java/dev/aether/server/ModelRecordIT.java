@@ -67,6 +67,8 @@ class ModelRecordIT {
       assertThat(warnings()).singleElement().asString().contains("event-removed", "Withdrawn", "bank 1");
       logged.list.clear();
       Api api = new Api(node.uri());
+      assertThat(api.get("/v1/model").json().get("warnings").findValuesAsText("id"))
+          .as("GET /v1/model shows what the start warned of").contains("event-removed");
       assertThat(api.put("/v1/model", "application/yaml", TestModels.bankYaml()).status()).isEqualTo(200);
     }
     try (AetherNode node = start(server, v2)) {
