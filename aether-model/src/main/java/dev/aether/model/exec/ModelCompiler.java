@@ -267,6 +267,14 @@ final class ModelCompiler {
       String at = path + "." + field.name();
       FieldType type = targetTypes.known().get(field.name());
       String expr = explicit.get(field.name());
+      Optional<FieldDef> optionalSource = expr == null || !field.optional() ? Optional.empty()
+          : bareReference(expr, sourceName, sourceFields).filter(FieldDef::optional);
+      if (optionalSource.isPresent() && type != null
+          && type.equals(sourceTypes.known().get(optionalSource.get().name()))) {
+        // an optional field mapped from an optional one: absent when it is, as a copy (the expression would fail)
+        mappings.add(new Mapping(field.name(), null, optionalSource.get().name()));
+        continue;
+      }
       if (expr != null) {
         mappings.add(new Mapping(field.name(), compile(scope, expr, type, at), null));
         continue;
@@ -288,7 +296,7 @@ final class ModelCompiler {
         error(ModelError.MISSING_VALUE, at, "required field " + field.name() + " of " + targetName
             + " would be copied from the optional " + sourceName + "." + field.name() + "; map it explicitly");
       } else {
-        mappings.add(new Mapping(field.name(), null, sourceName));
+        mappings.add(new Mapping(field.name(), null, field.name()));
       }
     }
     explicit.forEach((field, expr) -> {
@@ -297,6 +305,16 @@ final class ModelCompiler {
       }
     });
     return mappings;
+  }
+
+  /** The source field an expression only names ({@code cmd.note}, blanks around allowed), if it is one. */
+  private static Optional<FieldDef> bareReference(String expr, String sourceName, List<FieldDef> sourceFields) {
+    String text = expr.strip();
+    if (!text.startsWith(sourceName + ".")) {
+      return Optional.empty();
+    }
+    String name = text.substring(sourceName.length() + 1);
+    return sourceFields.stream().filter(s -> s != null && name.equals(s.name())).findFirst();
   }
 
   /** Compiles expressions whose targets are unknown (reported): syntax, names and types, not the result type. */
