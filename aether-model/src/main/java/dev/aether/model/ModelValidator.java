@@ -84,7 +84,7 @@ final class ModelValidator {
       String type = checkType(field.type(), paths.get(i));
       if (type != null && !ModelTypes.fits(type, field.initial())) {
         error(ModelError.INVALID_VALUE, paths.get(i) + ".initial", "initial value " + field.initial()
-            + " is not a " + type);
+            + " is not " + article(type) + " " + type);
       }
     }
   }
@@ -233,8 +233,25 @@ final class ModelValidator {
     }
   }
 
+  /** @return "an" before a type that starts with a vowel sound ({@code an int}), else "a" */
+  private static String article(String type) {
+    return type.startsWith("int") ? "an" : "a";
+  }
+
+  private void negativeLength(Number bound, String type, String path) {
+    if (bound != null && bound.doubleValue() < 0) {
+      error(ModelError.INVALID_VALUE, path, "a " + (type.equals("string") ? "length" : "size")
+          + " cannot be negative, was " + bound);
+    }
+  }
+
   private void checkConstraints(FieldDef field, String type, String path) {
     boolean sized = type.equals("int") || type.equals("double") || type.equals("string") || type.startsWith("list<");
+    boolean lengths = type.equals("string") || type.startsWith("list<");
+    if (lengths) {
+      negativeLength(field.min(), type, path + ".min");
+      negativeLength(field.max(), type, path + ".max");
+    }
     if ((field.min() != null || field.max() != null) && !sized) {
       error(ModelError.INVALID_VALUE, path + (field.min() != null ? ".min" : ".max"),
           "min/max apply to int, double, string (length) and list (size) fields, not " + type);
@@ -257,7 +274,7 @@ final class ModelValidator {
       Object value = field.allowed().get(v);
       boolean scalar = type.equals("string") || type.equals("int") || type.equals("double");
       if (!scalar || value == null || !ModelTypes.fits(type, value)) {
-        error(ModelError.INVALID_VALUE, path + ".enum[" + v + "]", scalar ? "value " + value + " is not a " + type
+        error(ModelError.INVALID_VALUE, path + ".enum[" + v + "]", scalar ? "value " + value + " is not " + article(type) + " " + type
             : "enum applies to string, int and double fields, not " + type);
       }
     }

@@ -271,4 +271,27 @@ class ModelLoaderTest {
             .containsExactly(org.assertj.core.groups.Tuple.tuple("aggregates.A.state.since.initial",
                 ModelError.INVALID_VALUE)));
   }
+
+  @Test
+  void aNegativeLength_isRefused_andMessagesSayAnInt() {
+    String model = """
+        name: m
+        version: "1"
+        aggregates:
+          - name: A
+            commands:
+              - name: C
+                fields:
+                  - {name: s, type: string, min: -5}
+                  - {name: n, type: int, enum: [1, fourteen]}
+                emits: [E]
+            events: [{name: E}]
+        """;
+    assertThatThrownBy(() -> ModelLoader.fromYaml(model)).isInstanceOfSatisfying(InvalidModelException.class,
+        e -> assertThat(e.errors()).extracting(ModelError::path, ModelError::message).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("aggregates.A.commands.C.fields.s.min",
+                "a length cannot be negative, was -5"),
+            org.assertj.core.groups.Tuple.tuple("aggregates.A.commands.C.fields.n.enum[1]",
+                "value fourteen is not an int")));
+  }
 }

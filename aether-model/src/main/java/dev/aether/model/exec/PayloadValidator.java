@@ -115,6 +115,15 @@ final class PayloadValidator {
     }
   }
 
+  /** A bound as the message says it: {@code 5}, {@code 1 character}, {@code 3 elements}. */
+  private static String counted(Number bound, Object value) {
+    if (value instanceof Number) {
+      return String.valueOf(bound);
+    }
+    String unit = value instanceof String ? "character" : "element";
+    return bound + " " + unit + (bound.doubleValue() == 1 ? "" : "s");
+  }
+
   private static void constraints(Check check, Object value, String path, List<FieldError> errors) {
     double measure = switch (value) {
       case Number n -> n.doubleValue();
@@ -122,14 +131,13 @@ final class PayloadValidator {
       case List<?> l -> l.size();
       default -> Double.NaN;
     };
-    String what = value instanceof Number ? "" : value instanceof String ? " characters" : " elements";
-    String subject = value instanceof Number ? "must be" : "length must be";
+    String subject = value instanceof Number ? "must be" : value instanceof String ? "must have" : "must hold";
     if (check.min() != null && measure < check.min().doubleValue()) {
-      errors.add(new FieldError(path, subject + " at least " + check.min() + what + ", was "
+      errors.add(new FieldError(path, subject + " at least " + counted(check.min(), value) + ", was "
           + (value instanceof Number ? value : (long) measure)));
     }
     if (check.max() != null && measure > check.max().doubleValue()) {
-      errors.add(new FieldError(path, subject + " at most " + check.max() + what + ", was "
+      errors.add(new FieldError(path, subject + " at most " + counted(check.max(), value) + ", was "
           + (value instanceof Number ? value : (long) measure)));
     }
     if (check.pattern() != null && value instanceof String s && !check.pattern().matcher(s).matches()) {

@@ -96,7 +96,7 @@ class ModelDrivenRuntimeTest {
       assertThat(r.fieldErrors()).extracting(FieldError::path).containsExactlyInAnyOrder(
           "payload.colour", "payload.owner", "payload.initialDeposit");
       assertThat(r.message()).contains("payload.initialDeposit: expected int, found string 'lots'")
-          .contains("payload.owner: length must be at least 1");
+          .contains("payload.owner: must have at least 1 character,");
     });
     assertThat(send("a", "Deposit", Map.of())).isInstanceOfSatisfying(Rejected.class, r -> assertThat(
         r.fieldErrors()).containsExactly(new FieldError("payload.amount", "required field is missing")));

@@ -59,9 +59,9 @@ class PayloadValidatorTest {
     assertThat(v.validate(Map.of("n", 11L, "s", "ABCD", "xs", List.of(1L, 2L), "c", "GBP", "k", 3L)))
         .extracting(FieldError::toString).containsExactlyInAnyOrder(
             "payload.n: must be at most 10, was 11",
-            "payload.s: length must be at most 3 characters, was 4",
+            "payload.s: must have at most 3 characters, was 4",
             "payload.s: must match [a-z]+",
-            "payload.xs: length must be at most 1 elements, was 2",
+            "payload.xs: must hold at most 1 element, was 2",
             "payload.c: must be one of [EUR, USD], was GBP",
             "payload.k: must be one of [1, 2], was 3");
     assertThat(v.validate(Map.of("n", 1L, "s", "ab", "xs", List.of(), "c", "EUR", "k", 2L))).isEmpty();
