@@ -190,26 +190,42 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** A curl sending the first command of the first aggregate of the model, with sample values. */
+  /**
+   * A curl sending the model's first command that a client may send (not internal) and whose required fields
+   * sample values can fill within their constraints; else a curl reading the model.
+   */
   static Optional<String> firstCurl(NodeConfig config, AetherNode node) {
+    String readModel = "curl " + node.uri() + "/v1/model";
     Optional<Model> model = config.model().flatMap(ServeCommand::readQuietly);
-    if (model.isEmpty() || model.get().aggregates().isEmpty()) {
-      return Optional.of("curl " + node.uri() + "/v1/model");
+    if (model.isEmpty()) {
+      return Optional.of(readModel);
     }
-    AggregateDef aggregate = model.get().aggregates().get(0);
-    if (aggregate.commands().isEmpty()) {
-      return Optional.of("curl " + node.uri() + "/v1/model");
+    String auth = config.authToken().isPresent() ? " -H 'Authorization: Bearer $AETHER_TOKEN'" : "";
+    for (AggregateDef aggregate : model.get().aggregates()) {
+      for (CommandDef command : aggregate.commands()) {
+        Optional<String> payload = command.internal() ? Optional.empty() : samplePayload(command);
+        if (payload.isPresent()) {
+          return Optional.of("curl -X POST " + node.uri() + "/v1/actors/" + aggregate.name() + "/first-1/commands/"
+              + command.name() + " -H 'Content-Type: application/json'" + auth + " -d '" + payload.get() + "'");
+        }
+      }
     }
-    CommandDef command = aggregate.commands().get(0);
+    return Optional.of(readModel);
+  }
+
+  /** Sample values for a command's required fields, when each can be made to fit its constraints. */
+  private static Optional<String> samplePayload(CommandDef command) {
     StringJoiner payload = new StringJoiner(", ", "{", "}");
     for (FieldDef field : command.fields()) {
       if (!field.optional()) {
-        payload.add("\"" + field.name() + "\": " + sample(field));
+        Optional<String> value = sample(field);
+        if (value.isEmpty()) {
+          return Optional.empty();
+        }
+        payload.add("\"" + field.name() + "\": " + value.get());
       }
     }
-    String auth = config.authToken().isPresent() ? " -H 'Authorization: Bearer $AETHER_TOKEN'" : "";
-    return Optional.of("curl -X POST " + node.uri() + "/v1/actors/" + aggregate.name() + "/" + "first-1"
-        + "/commands/" + command.name() + " -H 'Content-Type: application/json'" + auth + " -d '" + payload + "'");
+    return Optional.of(payload.toString());
   }
 
   private static Optional<Model> readQuietly(Path file) {
@@ -220,18 +236,32 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private static String sample(FieldDef field) {
+  /** A value of the field's type within its constraints, or empty when none is simple to make. */
+  private static Optional<String> sample(FieldDef field) {
     if (!field.allowed().isEmpty()) {
       Object first = field.allowed().get(0);
-      return first instanceof String s ? "\"" + s + "\"" : String.valueOf(first);
+      return Optional.of(first instanceof String s ? "\"" + s + "\"" : String.valueOf(first));
     }
     String type = field.type().strip();
+    double low = field.min() == null ? Double.NEGATIVE_INFINITY : field.min().doubleValue();
+    double high = field.max() == null ? Double.POSITIVE_INFINITY : field.max().doubleValue();
     return switch (type) {
-      case "int", "integer" -> field.min() != null ? String.valueOf(Math.max(1, field.min().longValue())) : "1";
-      case "double", "number" -> "1.5";
-      case "bool", "boolean" -> "true";
-      case "timestamp" -> "\"2026-01-01T00:00:00Z\"";
-      default -> type.startsWith("list") ? "[]" : type.startsWith("map") ? "{}" : "\"text\"";
+      case "int", "integer" -> {
+        long value = (long) Math.ceil(Math.max(low, Math.min(1, high)));
+        yield value <= high ? Optional.of(String.valueOf(value)) : Optional.empty();
+      }
+      case "double", "number" -> low <= 1.5 && 1.5 <= high ? Optional.of("1.5")
+          : Optional.of(String.valueOf(Math.max(low, Math.min(1.5, high))));
+      case "bool", "boolean" -> Optional.of("true");
+      case "timestamp" -> Optional.of("\"2026-01-01T00:00:00Z\"");
+      case "string" -> {
+        int length = (int) Math.max(4, Math.ceil(Math.max(low, 0)));
+        String text = length <= high ? "text" + "x".repeat(length - 4) : "x".repeat((int) Math.max(high, 0));
+        yield (field.pattern() == null || java.util.regex.Pattern.matches(field.pattern(), text)) && text.length() >= low
+            ? Optional.of("\"" + text + "\"") : Optional.empty();
+      }
+      default -> type.startsWith("list") ? (low <= 0 ? Optional.of("[]") : Optional.empty())
+          : type.startsWith("map") ? Optional.of("{}") : Optional.empty();
     };
   }
 }

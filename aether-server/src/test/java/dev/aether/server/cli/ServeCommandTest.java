@@ -92,10 +92,41 @@ class ServeCommandTest {
   }
 
   @Test
+  void theFirstCurl_skipsInternalCommandsAndFieldsItCannotFill_andFitsTheConstraints() throws Exception {
+    Path model = Files.writeString(dir.resolve("shop.yaml"), """
+        name: shop
+        version: "1"
+        aggregates:
+          - name: Shop
+            commands:
+              - {name: Restock, internal: true, emits: [Restocked]}
+              - name: Tag
+                fields: [{name: code, type: string, pattern: "[A-Z]{3}-[0-9]{3}"}]
+                emits: [Tagged]
+              - name: Add
+                fields:
+                  - {name: qty, type: int, min: 5, max: 9}
+                  - {name: label, type: string, min: 6}
+                  - {name: ratio, type: double, min: 2}
+                  - {name: note, type: string, optional: true}
+                emits: [Added]
+            events:
+              - {name: Restocked}
+              - {name: Tagged, fields: [{name: code, type: string}]}
+              - {name: Added, fields: [{name: qty, type: int}, {name: label, type: string}, {name: ratio, type: double}]}
+        """);
+    serveAndCheckTheFirstCurl(model, "/v1/actors/Shop/first-1/commands/Add");
+  }
+
+  @Test
   void serve_printsUrlAndAFirstCurlThatWorks_thenStopsWith0() throws Exception {
+    serveAndCheckTheFirstCurl(model(), "/v1/actors/Account/");
+  }
+
+  private void serveAndCheckTheFirstCurl(Path model, String expectedPath) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     CommandLine cli = cli(Map.of(), stop);
-    String modelPath = model().toString();
+    String modelPath = model.toString();
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--store", "memory",
         "--http", "127.0.0.1:0", "--model", modelPath));
     await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("Try: "));
@@ -107,7 +138,7 @@ class ServeCommandTest {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(curl.group(2))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    assertThat(curl.group(1)).startsWith(url.group(1) + "/v1/actors/Account/");
+    assertThat(curl.group(1)).startsWith(url.group(1) + expectedPath);
     stop.countDown();
     assertThat(exit.get()).isEqualTo(0);
   }
