@@ -84,7 +84,9 @@ final class ModelCommand implements Callable<Integer> {
       model.policies().forEach(p -> policies.add(p.name()));
       ArrayNode readModels = node.putArray("readModels");
       model.readModels().forEach(r -> readModels.add(r.name()));
-      node.put("warnings", compiled.warnings().size());
+      ArrayNode warnings = node.putArray("warnings"); // as PUT /v1/model answers them
+      compiled.warnings().forEach(w -> warnings.addObject().put("id", w.id()).put("path", w.path())
+          .put("message", w.message()));
       return node;
     }
   }

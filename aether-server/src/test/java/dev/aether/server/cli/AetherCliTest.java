@@ -204,7 +204,16 @@ class AetherCliTest {
     assertThat(run.err()).isEmpty();
     assertThat(Console.JSON.readTree(run.out()).toString()).isEqualTo("{\"valid\":true,\"name\":\"bank\","
         + "\"version\":\"1\",\"aggregates\":[{\"name\":\"Account\",\"commands\":[\"Open\",\"Deposit\"]}],"
-        + "\"policies\":[],\"readModels\":[],\"warnings\":0}");
+        + "\"policies\":[],\"readModels\":[],\"warnings\":[]}");
+  }
+
+  @Test
+  void modelValidate_listsTheWarnings_asPutModelAnswersThem() throws IOException {
+    Path file = Files.writeString(dir.resolve("warned.yaml"), Files.readString(modelFile()).replace(
+        "fields: [{name: amount, type: int}]", "fields: [{name: amount, type: int, min: 1}]"));
+    CliRun run = CliRun.of("model", "validate", file.toString());
+    assertThat(run.code()).isZero();
+    assertThat(Console.JSON.readTree(run.out()).get("warnings").findValuesAsText("id")).contains("ignored-constraint");
   }
 
   @Test
