@@ -8,7 +8,9 @@ import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.support.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.aether.nats.JetStreamConfig;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,6 +87,24 @@ public final class ClusterNode implements AutoCloseable {
   private Thread leaseThread;
   private Thread plannerThread;
 
+  /**
+   * How long after this node's connection came back a node that has no responders is not declared dead: the
+   * others reconnect within moments of a restarted server (jnats retries every 500 ms here), not at once.
+   */
+  private static final Duration SETTLE_AFTER_RECONNECT = Duration.ofSeconds(3);
+
+  /** When this node's connection last came back ({@link System#nanoTime()}); {@code Long.MIN_VALUE}: never. */
+  private volatile long reconnectedAt = Long.MIN_VALUE;
+
+  /** Watches again when the connection comes back (a restarted server lost the watches' consumers). */
+  private final ConnectionListener reconnects = (conn, event) -> {
+    if (event == ConnectionListener.Events.RECONNECTED) {
+      reconnectedAt = System.nanoTime();
+      membership.reconnected(settleAfterReconnect());
+      Thread.ofVirtual().name("aether-cluster-rewatch").start(this::rewatch); // not on jnats' thread
+    }
+  };
+
   /** The runtimes serving a node, with the node's id: a runtime serves one node (its placement is the node's). */
   private static final Map<Runtime, String> SERVING = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
@@ -95,6 +115,38 @@ public final class ClusterNode implements AutoCloseable {
     this.connection = connection;
     this.names = ClusterNames.of(config.store());
     this.gateway = new DistributedRuntime(self);
+  }
+
+  /**
+   * The nodes of a cluster that run in a namespace now: those holding a lease (a lease expires two dead-after
+   * times after its last renewal). A process that is no node of the cluster asks it before using the namespace
+   * on its own (the node server refuses to start alone there: its decisions would compete with the cluster's).
+   *
+   * @param connection an open connection
+   * @param store the namespace (and subject prefix) to look at
+   * @return the ids of the nodes holding a lease, sorted; empty when no cluster runs there (or never did)
+   * @throws InvalidInputException naming a null argument
+   * @throws dev.aether.store.StoreUnavailableException when NATS cannot answer
+   */
+  public static List<String> liveNodes(Connection connection, JetStreamConfig store) {
+    Checks.notNull(connection, "connection");
+    String bucket = ClusterNames.of(Checks.notNull(store, "store")).leaseBucket();
+    try {
+      connection.keyValueManagement().getStatus(bucket);
+    } catch (io.nats.client.JetStreamApiException e) {
+      return List.of(); // no lease bucket: no cluster ever ran in this namespace
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new dev.aether.store.StoreUnavailableException("cannot read the cluster's leases: " + e.getMessage(), e);
+    }
+    try {
+      return connection.keyValue(bucket).keys().stream().filter(k -> k.startsWith(ClusterNames.NODE_KEY_PREFIX))
+          .map(k -> k.substring(ClusterNames.NODE_KEY_PREFIX.length())).sorted().toList();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new dev.aether.store.StoreUnavailableException("interrupted reading the cluster's leases", e);
+    } catch (java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
+      throw new dev.aether.store.StoreUnavailableException("cannot read the cluster's leases: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -113,7 +165,8 @@ public final class ClusterNode implements AutoCloseable {
     membership = new Membership(kv, config);
     leadership = new Leadership(kv, membership, self);
     maps = new MapView(kv.mapBucket(), this::onMapChanged);
-    detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2));
+    detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2),
+        this::settling);
     membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
       leaseSignal.release();
       planSignal.release();
@@ -152,6 +205,7 @@ public final class ClusterNode implements AutoCloseable {
         detector::suspect, () -> membership.incarnation());
     maps.start();
     membership.watch();
+    connection.addConnectionListener(reconnects);
     membership.join(); // before serving: a node whose id a live node holds never answers on that id's subjects
     endpoints.start();
     running = true;
@@ -517,6 +571,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     try {
       running = false;
+      connection.removeConnectionListener(reconnects);
       gateway.bind(null);
       if (rememberThread != null) {
         rememberThread.interrupt();
@@ -586,6 +641,41 @@ public final class ClusterNode implements AutoCloseable {
       thread.join(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** @return how long after a reconnect other nodes are given to reconnect too: 3 s, or two dead-after times */
+  private Duration settleAfterReconnect() {
+    Duration twice = config.deadAfter().multipliedBy(2);
+    return twice.compareTo(SETTLE_AFTER_RECONNECT) > 0 ? twice : SETTLE_AFTER_RECONNECT;
+  }
+
+  /** Whether this node's connection came back within {@link #settleAfterReconnect()}. */
+  private boolean settling() {
+    long at = reconnectedAt;
+    return at != Long.MIN_VALUE && System.nanoTime() - at < settleAfterReconnect().toNanos();
+  }
+
+  /**
+   * Restarts the lease and map watches after a reconnect and reads the map, trying again (100 ms doubling to 2 s)
+   * while the server's JetStream is not ready yet, until it worked or the node stopped.
+   */
+  private void rewatch() {
+    long pauseMillis = 100;
+    while (running && !stopped.get()) {
+      try {
+        membership.rewatch();
+        maps.rewatch();
+        maps.refresh();
+        LOG.debug("cluster: node {} watches the leases and the map again after its reconnect", self);
+        return;
+      } catch (RuntimeException e) {
+        LOG.debug("cluster: node {} cannot watch again yet: {}", self, e.toString());
+        if (!pause(Duration.ofMillis(pauseMillis))) {
+          return;
+        }
+        pauseMillis = Math.min(2000, pauseMillis * 2);
+      }
     }
   }
 

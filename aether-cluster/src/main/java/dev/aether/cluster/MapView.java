@@ -85,6 +85,25 @@ final class MapView implements AutoCloseable {
     }
   }
 
+  /**
+   * Watches the map again and reads it, after the connection came back (see {@link Membership#rewatch}); nothing
+   * while the bucket is not open yet.
+   *
+   * @throws dev.aether.store.StoreUnavailableException when the watch cannot be started (yet)
+   */
+  void rewatch() {
+    opening.lock();
+    try {
+      if (bucket != null && !closed) {
+        NatsKeyValueWatchSubscription old = watch;
+        watch = ClusterKv.watch(bucket, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
+        ClusterKv.unwatch(old, "the old map watch");
+      }
+    } finally {
+      opening.unlock();
+    }
+  }
+
   /** @return the newest map seen with its revision, or null before the cluster has one */
   Versioned current() {
     return current;

@@ -58,6 +58,8 @@ final class Membership implements AutoCloseable {
   private volatile boolean renewedOnce;
   private volatile boolean caughtUp;
   private volatile long revision;
+  /** Leases count as renewed at least until then ({@link #reconnected}); {@code Long.MIN_VALUE}: no floor. */
+  private volatile long renewedFloorNanos = Long.MIN_VALUE;
   private NatsKeyValueWatchSubscription watch;
 
   Membership(ClusterKv kv, ClusterConfig config) {
@@ -71,6 +73,18 @@ final class Membership implements AutoCloseable {
   /** Starts watching every lease (the current ones first). */
   void watch() {
     watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
+  }
+
+  /**
+   * Watches again from the current leases, after the connection came back: a restarted server lost the watch's
+   * consumer, which jnats would only notice after three missed heartbeats (15 s), every node seen dead meanwhile.
+   *
+   * @throws dev.aether.store.StoreUnavailableException when the watch cannot be started (yet)
+   */
+  void rewatch() {
+    NatsKeyValueWatchSubscription old = watch;
+    watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
+    ClusterKv.unwatch(old, "the old lease watch");
   }
 
   /**
@@ -181,8 +195,10 @@ final class Membership implements AutoCloseable {
       }
       LOG.warn("cluster: node {} lost its lease (incarnation {}): it expired, was taken or was deleted by a node"
           + " that found it dead; joining again", self, incarnation);
+      String lost = incarnation;
       beforeRejoin.run();
       join();
+      LOG.info("cluster: node {} joined again as incarnation {} (was {})", self, incarnation, lost);
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: cannot renew the lease of {}: {}", self, e.getMessage());
     } catch (InvalidInputException e) {
@@ -202,10 +218,26 @@ final class Membership implements AutoCloseable {
         && System.nanoTime() - own.seenNanos() <= deadAfterNanos;
   }
 
+  /**
+   * Tells that this node's connection just came back: every lease seen counts as renewed until {@code grace}
+   * from now. Renewals stopped for everyone while the server was away, and the other nodes reconnect on their own
+   * schedule: the first node back would otherwise take them all for dead (their leases deleted, their shards moved
+   * cold, the leader replaced). A node that really died meanwhile is found {@code grace} later.
+   */
+  void reconnected(Duration grace) {
+    renewedFloorNanos = System.nanoTime() + grace.toNanos();
+  }
+
+  /** How long ago a lease counts as renewed: since it was seen, or since the reconnect floor, the later. */
+  private long age(Seen s, long now) {
+    long floor = renewedFloorNanos;
+    return now - (floor == Long.MIN_VALUE ? s.seenNanos() : Math.max(s.seenNanos(), floor));
+  }
+
   /** Forgets leases not written for four times the dead-after time (their keys expired long ago). */
   void forgetExpired() {
     long now = System.nanoTime();
-    seen.values().removeIf(s -> now - s.seenNanos() > 4 * deadAfterNanos);
+    seen.values().removeIf(s -> age(s, now) > 4 * deadAfterNanos);
   }
 
   /** Whether another live node took this node's id (this node must stop). */
@@ -261,7 +293,7 @@ final class Membership implements AutoCloseable {
     List<String> active = new ArrayList<>();
     long now = System.nanoTime();
     seen.forEach((node, s) -> {
-      if (s.lease().state() == State.ACTIVE && now - s.seenNanos() <= deadAfterNanos) {
+      if (s.lease().state() == State.ACTIVE && age(s, now) <= deadAfterNanos) {
         active.add(node);
       }
     });
@@ -271,7 +303,7 @@ final class Membership implements AutoCloseable {
   /** Whether a node was seen renewing within {@code deadAfter} (leaving or not). */
   boolean alive(String node) {
     Seen s = seen.get(node);
-    return s != null && System.nanoTime() - s.seenNanos() <= deadAfterNanos;
+    return s != null && age(s, System.nanoTime()) <= deadAfterNanos;
   }
 
   /** @return every lease seen (alive or not), by node */
@@ -310,7 +342,7 @@ final class Membership implements AutoCloseable {
     List<String> nodes = new ArrayList<>();
     long now = System.nanoTime();
     seen.forEach((node, s) -> {
-      if (!node.equals(self) && now - s.seenNanos() > late.toNanos()) {
+      if (!node.equals(self) && age(s, now) > late.toNanos()) {
         nodes.add(node);
       }
     });

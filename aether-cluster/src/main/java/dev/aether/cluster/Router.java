@@ -265,6 +265,16 @@ final class Router implements CommandGateway, AutoCloseable {
         timedOut(a);
         return;
       }
+      Connection.Status status = connection.getStatus();
+      if (status != Connection.Status.CONNECTED) { // at once, as the store does: nothing can be sent or stored
+        a.result.complete(a.mayHaveApplied
+            ? Rejected.of(a.message.commandId(), RejectionReason.OUTCOME_UNKNOWN, "the NATS connection is "
+                + status + " after " + a.problem + "; an attempt may have been applied: resend with the same"
+                + " command id")
+            : Rejected.of(a.message.commandId(), RejectionReason.STORE_UNAVAILABLE, "the NATS connection is "
+                + status + ": not sent, nothing applied; resend with the same command id"));
+        return;
+      }
       MapView.Versioned held = maps.current();
       if (held == null) {
         retryLater(a, "the cluster has no shard map yet", true);

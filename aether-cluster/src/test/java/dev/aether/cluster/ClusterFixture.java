@@ -191,6 +191,17 @@ final class ClusterFixture implements AutoCloseable {
     return nodes.get(id);
   }
 
+  /** @return whether an in-JVM node's connections are all disconnected (its server is down, say) */
+  boolean connectionsDown(String nodeId) {
+    return connections.get(nodeId).stream().noneMatch(c -> c.getStatus() == Connection.Status.CONNECTED);
+  }
+
+  /** Waits until every in-JVM node's connections are connected (after a server restart, say). */
+  void awaitConnected() {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> connections.values()
+        .stream().flatMap(List::stream).allMatch(c -> c.getStatus() == Connection.Status.CONNECTED));
+  }
+
   List<ClusterNode> running() {
     return List.copyOf(nodes.values());
   }

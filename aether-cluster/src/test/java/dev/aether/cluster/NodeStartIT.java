@@ -125,6 +125,16 @@ class NodeStartIT {
   }
 
   @Test
+  void liveNodes_namesTheNodesHoldingALease_inTheNamespaceOnly() {
+    assertThat(ClusterNode.liveNodes(cluster.connect(), cluster.store)).as("no cluster yet").isEmpty();
+    started(builder("b", runtime()));
+    started(builder("a", runtime()));
+    assertThat(ClusterNode.liveNodes(cluster.connect(), cluster.store)).containsExactly("a", "b");
+    assertThat(ClusterNode.liveNodes(cluster.connect(), dev.aether.nats.JetStreamConfig.builder()
+        .servers(cluster.store.servers().toArray(String[]::new)).namespace("elsewhere").build())).isEmpty();
+  }
+
+  @Test
   void aStoppedNode_saysSo_insteadOfAStaleStatus() {
     ClusterNode node = started(builder("gone", runtime()));
     assertThat(node.isRunning()).isTrue();

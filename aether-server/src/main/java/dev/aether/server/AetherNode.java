@@ -145,6 +145,14 @@ public final class AetherNode implements AutoCloseable {
     ReadModelStore readModels = JetStreamReadModelStore.create(connection, JetStreamReadModelStore.bucket(storeConfig));
     String description = "nats " + String.join(",", storeConfig.servers().stream().map(JetStreamConfig::redacted)
         .toList()) + (config.natsUrl().isEmpty() ? " (embedded)" : "");
+    if (!config.cluster()) { // alone on a namespace a cluster runs in: two deciders, two models, one policy group
+      List<String> live = ClusterNode.liveNodes(connection, storeConfig);
+      if (!live.isEmpty()) {
+        throw new InvalidConfigException(NodeConfig.CLUSTER, "namespace " + config.namespace() + " is a running"
+            + " cluster's (nodes " + String.join(", ", live) + "): start this node with --cluster (cluster=true) to"
+            + " join it, or give it another namespace", "default");
+      }
+    }
     if (config.cluster()) {
       ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).apply(config.clusterSettings())
           .nodeId(config.nodeId()).build();

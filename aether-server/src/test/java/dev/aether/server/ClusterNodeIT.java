@@ -67,6 +67,24 @@ class ClusterNodeIT {
   }
 
   @Test
+  void aNodeWithoutCluster_onANamespaceAClusterRuns_isRefused_andStartsOnceTheClusterIsGone(NatsServer server) {
+    // found by an operator's drill: it started silently, ran another model and took the policies' deliveries
+    NodeConfig alone = NodeConfig.builder().nodeId("s1").natsUrl(server.url()).namespace("clu-alone").httpPort(0)
+        .model(TestModels.bank(dir)).dataDir(dir).build();
+    try (AetherNode a = node(server, "clu-alone", "n-a")) {
+      assertThat(a.isLive()).isTrue();
+      assertThatThrownBy(() -> AetherNode.start(alone).close()).isInstanceOfSatisfying(InvalidConfigException.class,
+          e -> {
+            assertThat(e.key()).isEqualTo("cluster");
+            assertThat(e.getMessage()).contains("clu-alone").contains("n-a").contains("--cluster");
+          });
+    }
+    try (AetherNode single = AetherNode.start(alone)) {
+      assertThat(single.isLive()).as("the cluster left: its leases are gone").isTrue();
+    }
+  }
+
+  @Test
   void aSecondNodeWithALiveNodesId_isRefusedNamingTheKey(NatsServer server) {
     try (AetherNode a = node(server, "clu-d", "n-same")) {
       assertThat(a.isLive()).isTrue();
