@@ -2,13 +2,13 @@ package dev.aether.cluster;
 
 import dev.aether.InvalidInputException;
 import dev.aether.cluster.ControlJson.LeaderLease;
+import dev.aether.nats.JetStreamConfig;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.ActorPlacement;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.support.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.aether.nats.JetStreamConfig;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import java.time.Duration;
@@ -88,8 +88,9 @@ public final class ClusterNode implements AutoCloseable {
   private Thread plannerThread;
 
   /**
-   * How long after this node's connection came back a node that has no responders is not declared dead: the
-   * others reconnect within moments of a restarted server (jnats retries every 500 ms here), not at once.
+   * How long after this node's connection came back every lease counts as renewed and no responders is no proof
+   * of death: the others reconnect within moments of a restarted server (jnats retries every 500 ms here), not at
+   * once.
    */
   private static final Duration SETTLE_AFTER_RECONNECT = Duration.ofSeconds(3);
 

@@ -81,7 +81,7 @@ final class Membership implements AutoCloseable {
    *
    * @throws dev.aether.store.StoreUnavailableException when the watch cannot be started (yet)
    */
-  void rewatch() {
+  synchronized void rewatch() { // two reconnects in a row: one after the other, no watch left behind
     NatsKeyValueWatchSubscription old = watch;
     watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
     ClusterKv.unwatch(old, "the old lease watch");
