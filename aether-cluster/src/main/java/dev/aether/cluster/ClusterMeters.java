@@ -47,8 +47,17 @@ class ClusterMeters {
         .tag("node", node.nodeId()).description("epoch of the newest shard map seen").register(registry);
     Gauge.builder("aether.cluster.leader", node, n -> n.isLeader() ? 1 : 0).tag("node", node.nodeId())
         .description("1 while this node leads").register(registry);
-    Gauge.builder("aether.cluster.moves", node, n -> n.isRunning() ? n.status().movesInProgress() : 0).tag("node", node.nodeId())
+    Gauge.builder("aether.cluster.moves", node, ClusterMeters::moves).tag("node", node.nodeId())
         .description("shard moves the leader's plan has left").register(registry);
+  }
+
+  /** The moves the node's status shows; 0 once the node stopped (its status throws then). */
+  private static int moves(ClusterNode node) {
+    try {
+      return node.isRunning() ? node.status().movesInProgress() : 0;
+    } catch (IllegalStateException stopped) {
+      return 0;
+    }
   }
 
   void routedLocal() {

@@ -106,6 +106,9 @@ public final class ClusterNode implements AutoCloseable {
     }
   };
 
+  /** JetStream's answer for a stream (a KV bucket) that does not exist. */
+  private static final int STREAM_NOT_FOUND = 10059;
+
   /** The runtimes serving a node, with the node's id: a runtime serves one node (its placement is the node's). */
   private static final Map<Runtime, String> SERVING = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
@@ -135,7 +138,10 @@ public final class ClusterNode implements AutoCloseable {
     try {
       connection.keyValueManagement().getStatus(bucket);
     } catch (io.nats.client.JetStreamApiException e) {
-      return List.of(); // no lease bucket: no cluster ever ran in this namespace
+      if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+        return List.of(); // no lease bucket: no cluster ever ran in this namespace
+      }
+      throw new dev.aether.store.StoreUnavailableException("cannot read the cluster's leases: " + e.getMessage(), e);
     } catch (java.io.IOException | RuntimeException e) {
       throw new dev.aether.store.StoreUnavailableException("cannot read the cluster's leases: " + e.getMessage(), e);
     }
@@ -603,6 +609,10 @@ public final class ClusterNode implements AutoCloseable {
         }
         quietly("close its runtime", runtime::close);
       }
+      if (runtime != null && !closesRuntime) { // left to its caller: as it would run on its own again
+        runtime.setPlacement(key -> true);
+        runtime.setReactionPlacement(reaction -> true);
+      }
       if (runtime != null) {
         SERVING.remove(runtime, self);
       }
@@ -645,10 +655,22 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** @return how long after a reconnect other nodes are given to reconnect too: 3 s, or two dead-after times */
+  /**
+   * @return how long after a reconnect other nodes are given to reconnect too: 3 s, two dead-after times, or this
+   *     connection's reconnect wait with its jitter and a second (the others' are likely alike), the longest
+   */
   private Duration settleAfterReconnect() {
+    Duration longest = SETTLE_AFTER_RECONNECT;
     Duration twice = config.deadAfter().multipliedBy(2);
-    return twice.compareTo(SETTLE_AFTER_RECONNECT) > 0 ? twice : SETTLE_AFTER_RECONNECT;
+    longest = twice.compareTo(longest) > 0 ? twice : longest;
+    io.nats.client.Options options = connection.getOptions();
+    if (options != null) {
+      Duration jitter = options.getReconnectJitterTls().compareTo(options.getReconnectJitter()) > 0
+          ? options.getReconnectJitterTls() : options.getReconnectJitter();
+      Duration reconnect = options.getReconnectWait().plus(jitter).plusSeconds(1);
+      longest = reconnect.compareTo(longest) > 0 ? reconnect : longest;
+    }
+    return longest;
   }
 
   /** Whether this node's connection came back within {@link #settleAfterReconnect()}. */
@@ -663,7 +685,7 @@ public final class ClusterNode implements AutoCloseable {
    */
   private void rewatch() {
     long pauseMillis = 100;
-    while (running && !stopped.get()) {
+    while (!stopped.get()) { // also while the start is joining: a reconnect then is not lost
       try {
         membership.rewatch();
         maps.rewatch();
@@ -786,7 +808,8 @@ public final class ClusterNode implements AutoCloseable {
      * refuses commands for other nodes' actors ({@code NOT_OWNER}): their deliveries are retried by other
      * members and may end as dead letters. A runtime with policies is built with {@link #runtime(Function)},
      * which hands it the node's gateway. The node closes the runtime when it closes; when {@link #start()}
-     * fails, the runtime is left open (the start can be tried again). A runtime serves one node at a time:
+     * fails, the runtime is left open, with the placements it has on its own (it runs every actor and reaction:
+     * the start can be tried again, or the runtime used alone). A runtime serves one node at a time:
      * {@link #start()} refuses one that serves another, or is closed.
      *
      * @param runtime the runtime

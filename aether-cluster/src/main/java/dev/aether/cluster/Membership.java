@@ -61,6 +61,8 @@ final class Membership implements AutoCloseable {
   /** Leases count as renewed at least until then ({@link #reconnected}); {@code Long.MIN_VALUE}: no floor. */
   private volatile long renewedFloorNanos = Long.MIN_VALUE;
   private NatsKeyValueWatchSubscription watch;
+  /** Set by {@link #close()}: no watch is started after it. */
+  private boolean closed;
 
   Membership(ClusterKv kv, ClusterConfig config) {
     this.kv = kv;
@@ -82,6 +84,9 @@ final class Membership implements AutoCloseable {
    * @throws dev.aether.store.StoreUnavailableException when the watch cannot be started (yet)
    */
   synchronized void rewatch() { // two reconnects in a row: one after the other, no watch left behind
+    if (closed) {
+      return;
+    }
     NatsKeyValueWatchSubscription old = watch;
     watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
     ClusterKv.unwatch(old, "the old lease watch");
@@ -366,7 +371,8 @@ final class Membership implements AutoCloseable {
 
   /** Stops watching the leases. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     ClusterKv.unwatch(watch, "the lease watch");
   }
 

@@ -105,6 +105,9 @@ class NodeStartIT {
         () -> started(builder("dup", mine)));
     assertThat(refused.field()).isEqualTo("nodeId");
     assertThat(mine.isRunning()).as("a runtime given built is the caller's when the start fails").isTrue();
+    assertThat(mine.sendMessage(RuntimeMessage.of("Account", "alone-1", "Open", Map.of("owner", "ann"))
+        .withDeadline(Instant.now().plusSeconds(10))).join().isAccepted())
+        .as("with the placements it has on its own, not the failed node's").isTrue();
     assertThat(open(live, "dup-1").isAccepted()).isTrue();
 
     ClusterNode other = started(builder("dup-2", mine));

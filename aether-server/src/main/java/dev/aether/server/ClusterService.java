@@ -28,7 +28,12 @@ final class ClusterService implements HttpService {
 
   private void status(ServerRequest req, ServerResponse res) {
     if (node.cluster().isPresent()) {
-      var status = node.cluster().get().status();
+      dev.aether.cluster.ClusterStatus status;
+      try {
+        status = node.cluster().get().status();
+      } catch (IllegalStateException stopped) { // fenced or stopping: it sees the cluster no more
+        throw new ApiException(503, "NOT_RUNNING", "this node is no longer in the cluster: ask another node");
+      }
       var out = Json.MAPPER.valueToTree(status);
       ((com.fasterxml.jackson.databind.node.ObjectNode) out).put("clustered", true);
       Json.send(res, 200, out);

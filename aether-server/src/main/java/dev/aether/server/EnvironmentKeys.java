@@ -38,8 +38,8 @@ final class EnvironmentKeys {
       String key = NodeConfig.RUNTIME + name;
       keys.put(NodeConfig.envName(key), key);
     });
-    new TreeSet<>(ClusterConfig.KEY_NAMES).forEach(name -> {
-      String key = NodeConfig.CLUSTER_SETTING + name;
+    new TreeSet<>(ClusterConfig.KEY_NAMES).stream().filter(name -> !name.equals("node-id")).forEach(name -> {
+      String key = NodeConfig.CLUSTER_SETTING + name; // the node's id is node.id's (AETHER_NODE_ID)
       keys.put(NodeConfig.envName(key), key);
     });
     return java.util.Collections.unmodifiableMap(keys);

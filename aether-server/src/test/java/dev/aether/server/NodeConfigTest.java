@@ -162,6 +162,8 @@ class NodeConfigTest {
         "AETHER_SOMETHING_ELSE is not a setting and is ignored");
     assertThat(NodeConfig.ignoredVariables(Map.of("AETHER_HTTP_PORT", "1", "AETHER_CLUSTER_SHARDS", "256")))
         .isEmpty();
+    assertThat(NodeConfig.ignoredVariables(Map.of("AETHER_CLUSTER_NODE_ID", "n2"))).as("the id is AETHER_NODE_ID")
+        .singleElement().asString().startsWith("AETHER_CLUSTER_NODE_ID is not a setting");
     for (String key : NodeConfig.KEYS) {
       assertThat(NodeConfig.ignoredVariables(Map.of(NodeConfig.envName(key), "x"))).as(key).isEmpty();
     }

@@ -18,24 +18,32 @@ final class DeadLetterStore {
 
   /** Where dead letters are kept in the read-model store. */
   static final String TABLE = "$dead-letters";
+  /** Where Java policies' ({@link Policy}) dead letters are kept: apart from the model's, whose names they may share. */
+  static final String JAVA_TABLE = "$java-policy-dead-letters";
 
   private final ReadModelStore store;
+  private final String table;
 
   DeadLetterStore(ReadModelStore store) {
+    this(store, TABLE);
+  }
+
+  DeadLetterStore(ReadModelStore store, String table) {
+    this.table = table;
     this.store = store;
   }
 
   /** @return every dead letter, oldest first */
   List<DeadLetter> all() {
     List<DeadLetter> letters = new ArrayList<>();
-    store.rows(TABLE).forEach((id, row) -> letters.add(letter(id, row)));
+    store.rows(table).forEach((id, row) -> letters.add(letter(id, row)));
     letters.sort(Comparator.comparing(DeadLetter::failedAt).thenComparing(DeadLetter::id));
     return letters;
   }
 
   /** @return the dead letter of this id, when there is one */
   Optional<DeadLetter> get(String id) {
-    return store.get(TABLE, id).map(row -> letter(id, row));
+    return store.get(table, id).map(row -> letter(id, row));
   }
 
   /** Writes (or rewrites) a policy's dead letter for an event. */
@@ -49,12 +57,12 @@ final class DeadLetterStore {
     row.put("attempts", attempts);
     row.put("lastError", error);
     row.put("failedAt", failedAt.toString());
-    store.write(TABLE, policy + "|" + event.id(), row);
+    store.write(table, policy + "|" + event.id(), row);
   }
 
   /** Removes a dead letter; nothing when there is none of this id. */
   void remove(String id) {
-    store.remove(TABLE, id);
+    store.remove(table, id);
   }
 
   private static DeadLetter letter(String id, Map<String, Object> row) {

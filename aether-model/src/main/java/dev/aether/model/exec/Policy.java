@@ -23,9 +23,9 @@ import java.util.Set;
  * the same machinery as a model's policies ({@code docs/model.md}, "Policies"): a durable shared group of the
  * event feed, so every event is handled at least once, by one member at a time of all the processes that run the
  * policy, resumed by another after a crash; the command's id is derived from the policy's name and the event's id
- * ({@link ModelExecution#policyCommandId}), so a redelivery is answered as a duplicate and applied once; a
- * transient rejection is retried with back-off, a business rejection (or the 30th attempt, or a reaction that
- * throws) becomes a {@link DeadLetter} in the given read-model store, to replay or discard.
+ * ({@link #commandId}), so a redelivery is answered as a duplicate and applied once; a transient rejection is
+ * retried with back-off, a business rejection (or the 30th attempt, or a reaction that throws) becomes a {@link
+ * DeadLetter} in the given read-model store (a table of Java policies' own), to replay or discard.
  *
  * <pre>{@code
  * record TransferSent(String to, long amount) {}
@@ -101,6 +101,19 @@ public final class Policy {
     return name;
   }
 
+  /**
+   * The id of the command this policy sends for an event: a name-based UUID of the policy's name and the event's
+   * id, the same on every delivery (so a redelivery is answered as a duplicate), in a namespace of Java policies'
+   * own (never a model's policy's, whatever their names).
+   *
+   * @param eventId the event's id
+   * @return the command id
+   * @throws InvalidInputException naming {@code eventId} when null
+   */
+  public String commandId(String eventId) {
+    return PolicyRunner.javaCommandId(name, Checks.notNull(eventId, "eventId"));
+  }
+
   /** @return the aggregate types whose events the policy reacts to */
   public Set<String> aggregates() {
     return routes.keySet();
@@ -140,7 +153,8 @@ public final class Policy {
       throw new InvalidInputException("events", "must also be an EventFeed (JetStreamEventStore and "
           + "InMemoryEventStore are): a policy reads every writer's events from it");
     }
-    DeadLetterStore letters = new DeadLetterStore(Checks.notNull(deadLetters, "deadLetters"));
+    DeadLetterStore letters = new DeadLetterStore(Checks.notNull(deadLetters, "deadLetters"),
+        DeadLetterStore.JAVA_TABLE);
     PolicyRunner runner = new PolicyRunner(List.of(definition()), PolicyRunner::javaGroup,
         "this running policy", Checks.notNull(gateway, "gateway"), feed, events, letters, Clock.systemUTC(),
         registry);
@@ -176,6 +190,11 @@ public final class Policy {
       RuntimeMessage sent = route(event).react(event);
       return sent == null ? null : RuntimeMessage.builder(sent.aggregateType(), sent.actorId(), sent.command())
           .payload(sent.payload());
+    }
+
+    @Override
+    public String commandId(String eventId) {
+      return PolicyRunner.javaCommandId(name, eventId);
     }
 
     @Override

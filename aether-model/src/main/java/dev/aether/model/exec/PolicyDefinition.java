@@ -32,6 +32,17 @@ interface PolicyDefinition {
   RuntimeMessage.Builder command(Event event);
 
   /**
+   * The id of the command the policy sends for an event: the same on every delivery, so a redelivery is applied
+   * once. A model's policy: {@link PolicyRunner#commandId}.
+   *
+   * @param eventId the event's id
+   * @return the command id
+   */
+  default String commandId(String eventId) {
+    return PolicyRunner.commandId(name(), eventId);
+  }
+
+  /**
    * @param e what {@link #command} threw
    * @return how a dead letter says it
    */

@@ -218,7 +218,15 @@ final class PolicyRunner implements AutoCloseable {
         .filter(e -> e.id().equals(letter.eventId())).findFirst()
         .orElseThrow(() -> new InvalidInputException("id", "the event of dead letter " + id
             + " is no longer in the store"));
-    RuntimeMessage message = message(policy, event);
+    RuntimeMessage message;
+    try {
+      message = message(policy, event);
+    } catch (RuntimeException e) { // the policy still cannot compute its command: the letter says so again
+      String failure = policy.failure(e);
+      deadLetters.write(policy.name(), event, letter.attempts() + 1, failure, clock.instant());
+      return CompletableFuture.completedFuture(Optional.of(CommandResult.Rejected.of(
+          policy.commandId(event.id()), RejectionReason.BEHAVIOR_FAILED, failure)));
+    }
     if (message == null) {
       deadLetters.remove(id);
       return CompletableFuture.completedFuture(Optional.empty());
@@ -241,6 +249,15 @@ final class PolicyRunner implements AutoCloseable {
   }
 
   /**
+   * The command id of a Java policy's reaction to an event ({@link Policy#commandId}): as {@link #commandId}, in
+   * a namespace of their own, so a Java policy and a model's policy of the same name never share one.
+   */
+  static String javaCommandId(String policy, String eventId) {
+    return UUID.nameUUIDFromBytes(("aether.java-policy|" + policy + "|" + eventId).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  /**
    * The command a policy sends for an event, or {@code null} when its condition is false. Metadata: causation
    * = the event's id; correlation = the event's correlation id, else (an event stored by another writer
    * without one) the id of the command that produced the event, else the event's id, the same root the
@@ -251,7 +268,7 @@ final class PolicyRunner implements AutoCloseable {
     if (message == null) {
       return null;
     }
-    message.commandId(commandId(p.name(), event.id())).causationId(event.id())
+    message.commandId(p.commandId(event.id())).causationId(event.id())
         .correlationId(present(event.correlationId()).or(() -> present(event.commandId())).orElse(event.id()));
     present(event.userId()).ifPresent(message::userId);
     present(event.traceId()).ifPresent(message::traceId);

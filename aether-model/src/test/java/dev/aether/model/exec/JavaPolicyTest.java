@@ -103,7 +103,7 @@ class JavaPolicyTest {
     List<Event> credits = store.getEvents("Account/b", 2);
     Event foreign = store.getEvents("Account/c", 1).getFirst();
     assertThat(credits).extracting(e -> e.commandId().orElseThrow()).contains(
-        ModelExecution.policyCommandId("credit", foreign.id()));
+        CREDIT.commandId(foreign.id()));
     assertThat(credits).filteredOn(e -> e.causationId().equals(Optional.of(foreign.id())))
         .singleElement().satisfies(e -> assertThat(e.correlationId()).contains("corr-7"));
     assertThat(running.failed()).isZero();
@@ -177,6 +177,10 @@ class JavaPolicyTest {
         .allMatch(e -> e.startsWith("the policy's reaction failed"));
     String boom = running.deadLetters().stream().filter(l -> l.lastError().contains("boom")).findFirst()
         .orElseThrow().id();
+    assertThat(running.replayDeadLetter(boom).join()).as("the reaction throws again").hasValueSatisfying(r ->
+        assertThat(r).isInstanceOfSatisfying(CommandResult.Rejected.class, rejected -> assertThat(rejected.reason())
+            .isEqualTo(dev.aether.runtime.RejectionReason.BEHAVIOR_FAILED)));
+    assertThat(running.deadLetter(boom).orElseThrow().attempts()).isEqualTo(2);
     assertThat(running.discardDeadLetter(boom)).isTrue();
     assertThat(running.discardDeadLetter(boom)).isFalse();
     assertThat(running.deadLetters()).hasSize(1);
@@ -189,12 +193,16 @@ class JavaPolicyTest {
     send("a", "Transfer", Map.of("to", "b", "amount", 0)); // the reaction sends nothing for 0
     idle(running);
     assertThat(store.getLatestVersion("Account/b")).isEqualTo(1);
-    new DeadLetterStore(readModels).write("other", store.getEvents("Account/a", 1).getFirst(), 1, "x",
+    Event sent = store.getEvents("Account/a", 1).getFirst();
+    new DeadLetterStore(readModels, DeadLetterStore.JAVA_TABLE).write("other", sent, 1, "x", java.time.Instant.now());
+    new DeadLetterStore(readModels).write("credit", sent, 1, "a model's policy of the same name",
         java.time.Instant.now());
     assertThat(running.deadLetters()).isEmpty();
-    String otherId = "other|" + store.getEvents("Account/a", 1).getFirst().id();
-    assertThat(running.deadLetter(otherId)).isEmpty();
-    assertThat(running.discardDeadLetter(otherId)).isFalse();
+    assertThat(running.deadLetter("other|" + sent.id())).isEmpty();
+    assertThat(running.discardDeadLetter("other|" + sent.id())).isFalse();
+    assertThat(running.deadLetter("credit|" + sent.id())).as("a model's letter is not this policy's").isEmpty();
+    assertThat(CREDIT.commandId(sent.id())).as("nor are a model's policy's command ids")
+        .isNotEqualTo(ModelExecution.policyCommandId("credit", sent.id()));
   }
 
   @Test

@@ -229,7 +229,7 @@ class FeedReactionsOnJetStreamIT {
     Set<String> expected = new HashSet<>();
     for (int s = 0; s < 10; s++) {
       writer.getEvents("Account/s" + s, 1).forEach(sent -> expected.add(
-          ModelExecution.policyCommandId("java-credit", sent.id())));
+          JAVA_CREDIT.commandId(sent.id())));
     }
     Set<String> applied = new HashSet<>();
     for (int t = 0; t < 3; t++) {

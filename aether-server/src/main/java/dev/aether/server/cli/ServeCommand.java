@@ -255,6 +255,9 @@ public final class ServeCommand implements Callable<Integer> {
       case "bool", "boolean" -> Optional.of("true");
       case "timestamp" -> Optional.of("\"2026-01-01T00:00:00Z\"");
       case "string" -> {
+        if (low > 256) {
+          yield Optional.empty(); // a sample that long is no example
+        }
         int length = (int) Math.max(4, Math.ceil(Math.max(low, 0)));
         String text = length <= high ? "text" + "x".repeat(length - 4) : "x".repeat((int) Math.max(high, 0));
         yield (field.pattern() == null || java.util.regex.Pattern.matches(field.pattern(), text)) && text.length() >= low
