@@ -49,6 +49,15 @@ class ClusterMeters {
         .description("1 while this node leads").register(registry);
     Gauge.builder("aether.cluster.moves", node, ClusterMeters::moves).tag("node", node.nodeId())
         .description("shard moves the leader's plan has left").register(registry);
+    Gauge.builder("aether.cluster.members", node, ClusterNode::aliveMembers).tag("node", node.nodeId())
+        .description("nodes this node sees renewing their leases, itself included").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("aether.cluster.leaders", node, ClusterNode::leadersSeen)
+        .tag("node", node.nodeId()).description("leaders seen taking the leader key (a change: it grows)")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("aether.cluster.dead", node, ClusterNode::nodesFoundDead)
+        .tag("node", node.nodeId()).description("leases of dead nodes this node deleted (a probe's proof, or the leader's"
+            + " cold move)")
+        .register(registry);
   }
 
   /** The moves the node's status shows; 0 once the node stopped (its status throws then). */

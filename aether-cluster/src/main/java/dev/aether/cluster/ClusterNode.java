@@ -673,6 +673,21 @@ public final class ClusterNode implements AutoCloseable {
     return longest;
   }
 
+  /** @return the nodes this node sees renewing their leases (itself included) */
+  int aliveMembers() {
+    return membership.aliveCount();
+  }
+
+  /** @return leaders seen taking the key since this node joined */
+  long leadersSeen() {
+    return membership.leadersSeen();
+  }
+
+  /** @return the leases of dead nodes this node deleted (its probe's proof, or the leader's cold move) */
+  long nodesFoundDead() {
+    return membership.foundDead();
+  }
+
   /** Whether this node's connection came back within {@link #settleAfterReconnect()}. */
   private boolean settling() {
     long at = reconnectedAt;

@@ -61,6 +61,10 @@ final class Membership implements AutoCloseable {
   /** Leases count as renewed at least until then ({@link #reconnected}); {@code Long.MIN_VALUE}: no floor. */
   private volatile long renewedFloorNanos = Long.MIN_VALUE;
   private NatsKeyValueWatchSubscription watch;
+  /** Leaders seen taking the key (the first one included): the count of leader changes + 1. */
+  private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
+  /** Leases of dead nodes this node deleted. */
+  private final java.util.concurrent.atomic.AtomicLong foundDead = new java.util.concurrent.atomic.AtomicLong();
   /** Set by {@link #close()}: no watch is started after it. */
   private boolean closed;
 
@@ -115,6 +119,10 @@ final class Membership implements AutoCloseable {
       LeaderLease before = leader;
       leader = gone ? null : readOrNull(entry, LeaderLease.class);
       leaderRevision = entry.getRevision();
+      if (leader != null && (before == null || !before.node().equals(leader.node())
+          || !before.incarnation().equals(leader.incarnation()))) {
+        leaderChanges.incrementAndGet();
+      }
       if (leader == null || before == null || !before.node().equals(leader.node())) {
         onChange.run();
       }
@@ -305,6 +313,22 @@ final class Membership implements AutoCloseable {
     return active;
   }
 
+  /** @return how many nodes were seen renewing within {@code deadAfter} (leaving or not) */
+  int aliveCount() {
+    long now = System.nanoTime();
+    return (int) seen.values().stream().filter(s -> age(s, now) <= deadAfterNanos).count();
+  }
+
+  /** @return the leases of dead nodes this node deleted ({@link #forget}) since it joined */
+  long foundDead() {
+    return foundDead.get();
+  }
+
+  /** @return how many times a leader was seen taking the key since this node watched */
+  long leadersSeen() {
+    return leaderChanges.get();
+  }
+
   /** Whether a node was seen renewing within {@code deadAfter} (leaving or not). */
   boolean alive(String node) {
     Seen s = seen.get(node);
@@ -364,6 +388,7 @@ final class Membership implements AutoCloseable {
    * the watch to show the deletion.
    */
   void forget(String node, long revision) {
+    foundDead.incrementAndGet();
     if (seen.computeIfPresent(node, (n, s) -> s.revision() == revision ? null : s) == null) {
       onChange.run();
     }

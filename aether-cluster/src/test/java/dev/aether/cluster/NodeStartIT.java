@@ -138,6 +138,24 @@ class NodeStartIT {
   }
 
   @Test
+  void membershipMeters_countTheLiveMembers_theLeaders_andTheNodesFoundDead() {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    ClusterNode a = started(builder("meter-a", runtime()).meterRegistry(registry));
+    ClusterNode b = started(builder("meter-b", runtime()));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(registry.get("aether.cluster.members").tag("node", "meter-a").gauge().value()).isEqualTo(2));
+    assertThat(registry.get("aether.cluster.leaders").tag("node", "meter-a").functionCounter().count())
+        .isGreaterThanOrEqualTo(1);
+    b.crash(); // no goodbye: found dead by a's probe
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(registry.get("aether.cluster.members").tag("node", "meter-a").gauge().value()).isEqualTo(1);
+      assertThat(registry.get("aether.cluster.dead").tag("node", "meter-a").functionCounter().count())
+          .isGreaterThanOrEqualTo(1);
+    });
+    assertThat(a.isRunning()).isTrue();
+  }
+
+  @Test
   void aStoppedNode_saysSo_insteadOfAStaleStatus() {
     ClusterNode node = started(builder("gone", runtime()));
     assertThat(node.isRunning()).isTrue();
