@@ -57,7 +57,9 @@ class OptionalMappingTest {
         .isFalse();
     String noCopy = MODEL.replace(", copy: \"cmd.note + '!'\"", "");
     runtime.loadModel(ModelLoader.fromYaml(noCopy.replace("version: \"1\"", "version: \"2\"")));
-    assertThat(runtime.sendMessage(RuntimeMessage.of("Pad", "q", "Write", Map.of())).join().isAccepted()).isTrue();
-    assertThat(store.getEvents("Pad/q", 1).getFirst().data()).isEmpty();
+    // another actor: q's VM is being passivated by the model change (a command may meet it stopping)
+    var absent = runtime.sendMessage(RuntimeMessage.of("Pad", "r", "Write", Map.of())).join();
+    assertThat(absent.isAccepted()).as("%s", absent).isTrue();
+    assertThat(store.getEvents("Pad/r", 1).getFirst().data()).isEmpty();
   }
 }
