@@ -94,13 +94,9 @@ public final class ClusterNode implements AutoCloseable {
    */
   private static final Duration SETTLE_AFTER_RECONNECT = Duration.ofSeconds(3);
 
-  /** When this node's connection last came back ({@link System#nanoTime()}); {@code Long.MIN_VALUE}: never. */
-  private volatile long reconnectedAt = Long.MIN_VALUE;
-
   /** Watches again when the connection comes back (a restarted server lost the watches' consumers). */
   private final ConnectionListener reconnects = (conn, event) -> {
     if (event == ConnectionListener.Events.RECONNECTED) {
-      reconnectedAt = System.nanoTime();
       membership.reconnected(settleAfterReconnect());
       Thread.ofVirtual().name("aether-cluster-rewatch").start(this::rewatch); // not on jnats' thread
     }
@@ -172,8 +168,7 @@ public final class ClusterNode implements AutoCloseable {
     membership = new Membership(kv, config);
     leadership = new Leadership(kv, membership, self);
     maps = new MapView(kv.mapBucket(), this::onMapChanged);
-    detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2),
-        this::settling);
+    detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2));
     membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
       leaseSignal.release();
       planSignal.release();
@@ -686,12 +681,6 @@ public final class ClusterNode implements AutoCloseable {
   /** @return the leases of dead nodes this node deleted (its probe's proof, or the leader's cold move) */
   long nodesFoundDead() {
     return membership.foundDead();
-  }
-
-  /** Whether this node's connection came back within {@link #settleAfterReconnect()}. */
-  private boolean settling() {
-    long at = reconnectedAt;
-    return at != Long.MIN_VALUE && System.nanoTime() - at < settleAfterReconnect().toNanos();
   }
 
   /**

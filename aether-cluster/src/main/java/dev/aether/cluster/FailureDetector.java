@@ -60,11 +60,6 @@ final class FailureDetector implements AutoCloseable {
   private final Membership membership;
   private final String self;
   private final Duration probeTimeout;
-  /**
-   * Whether this node's connection came back a moment ago: the others may not have reconnected yet (a restarted
-   * server), so no responders is no proof of death then.
-   */
-  private final java.util.function.BooleanSupplier settling;
   private final Map<String, CompletableFuture<Verdict>> inFlight = new ConcurrentHashMap<>();
   private final ExecutorService probes =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-probe-", 0).factory());
@@ -73,8 +68,7 @@ final class FailureDetector implements AutoCloseable {
    * @param probeTimeout how long a ping waits for its answer (a timeout is no proof)
    */
   FailureDetector(ClusterKv kv, Connection connection, ClusterNames names, Membership membership, String self,
-      Duration probeTimeout, java.util.function.BooleanSupplier settling) {
-    this.settling = settling;
+      Duration probeTimeout) {
     this.kv = kv;
     this.connection = connection;
     this.names = names;
@@ -131,7 +125,7 @@ final class FailureDetector implements AutoCloseable {
       if (answer != null) {
         return answer;
       }
-      if (settling.getAsBoolean()) {
+      if (membership.settling()) { // this node just reconnected: the others may not have yet
         return Verdict.UNSURE; // asked again once the nodes had time to reconnect
       }
     }

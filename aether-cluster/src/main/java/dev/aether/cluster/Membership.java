@@ -241,6 +241,15 @@ final class Membership implements AutoCloseable {
     renewedFloorNanos = System.nanoTime() + grace.toNanos();
   }
 
+  /**
+   * Whether this node's connection came back within the grace of {@link #reconnected}: the others may not have
+   * reconnected yet, so no responders is no proof of death.
+   */
+  boolean settling() {
+    long floor = renewedFloorNanos;
+    return floor != Long.MIN_VALUE && System.nanoTime() < floor;
+  }
+
   /** How long ago a lease counts as renewed: since it was seen, or since the reconnect floor, the later. */
   private long age(Seen s, long now) {
     long floor = renewedFloorNanos;
