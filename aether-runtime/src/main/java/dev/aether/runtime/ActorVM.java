@@ -172,6 +172,14 @@ final class ActorVM<S> implements VirtualMachine {
     return stop(Passivation.DRAIN);
   }
 
+  /**
+   * @param ctx a behaviour
+   * @return whether this VM decides with that behaviour (a VM keeps the one it was created with)
+   */
+  boolean decidesWith(AggregateContext<?> ctx) {
+    return actor.ctx == ctx;
+  }
+
   /** @return whether a stop was requested (the VM will not take new LRU slots) */
   boolean isStopRequested() {
     return stopRequested;

@@ -169,15 +169,10 @@ final class LocalRuntime implements Runtime {
       return rejected(commandId, RejectionReason.NOT_RUNNING, "the runtime is " + stateName());
     }
     AggregateContext<?> ctx = aggregates.get(message.aggregateType());
-    if (ctx == null) {
-      return rejected(commandId, RejectionReason.UNKNOWN_AGGREGATE, "no behaviour is registered for aggregate"
-          + " type " + message.aggregateType() + "; known: " + new java.util.TreeSet<>(aggregates.keySet()));
+    Rejected refused = unknown(ctx, message);
+    if (refused == null) {
+      refused = models.check(message);
     }
-    if (ctx.refuses(message.command())) {
-      return rejected(commandId, RejectionReason.UNKNOWN_COMMAND, "aggregate type " + message.aggregateType()
-          + " has no command " + message.command() + "; known: " + new java.util.TreeSet<>(ctx.commandNames));
-    }
-    Rejected refused = models.check(message);
     if (refused != null) {
       return CompletableFuture.completedFuture(refused);
     }
@@ -188,12 +183,41 @@ final class LocalRuntime implements Runtime {
     return models.observe(message, route(ctx, message, relay));
   }
 
+  /** @return UNKNOWN_AGGREGATE or UNKNOWN_COMMAND when the behaviour (null: none) does not take the command */
+  private Rejected unknown(AggregateContext<?> ctx, RuntimeMessage message) {
+    if (ctx == null) {
+      return Rejected.of(message.commandId(), RejectionReason.UNKNOWN_AGGREGATE, "no behaviour is registered for"
+          + " aggregate type " + message.aggregateType() + "; known: " + new TreeSet<>(aggregates.keySet()));
+    }
+    if (ctx.refuses(message.command())) {
+      return Rejected.of(message.commandId(), RejectionReason.UNKNOWN_COMMAND, "aggregate type "
+          + message.aggregateType() + " has no command " + message.command() + "; known: "
+          + new TreeSet<>(ctx.commandNames));
+    }
+    return null;
+  }
+
   private CompletableFuture<CommandResult> route(AggregateContext<?> ctx, RuntimeMessage message, boolean relay) {
     CompletableFuture<CommandResult> reply = new CompletableFuture<>();
     QueuedCommand queued = withTimeout(message, reply, relay);
-    if (queued == null) {
-      return reply; // the deadline had passed: answered, nothing activated
+    if (queued != null) { // null: the deadline had passed, answered, nothing activated
+      offer(ctx, queued);
     }
+    return reply;
+  }
+
+  /**
+   * Queues a command in the mailbox of its actor's VM, or answers it.
+   *
+   * <p>A VM decides with the behaviour it was created with. When the aggregate type's behaviour was replaced
+   * since ({@link #loadModel}, {@link #register}), the VM found may still be finishing its mailbox with the old
+   * one: the command waits until that VM has stopped and then goes to a VM of the current behaviour, so a
+   * command sent after {@code loadModel} returned is never decided by the model it replaced.
+   *
+   * @param ctx the behaviour the command was checked against
+   */
+  private void offer(AggregateContext<?> ctx, QueuedCommand queued) {
+    RuntimeMessage message = queued.message();
     while (true) {
       ActorVM<?> vm = vmOf(ctx, message.target());
       if (!rt.placement.allows(message.target())) {
@@ -202,26 +226,54 @@ final class LocalRuntime implements Runtime {
         drain(List.of(message.target()));
         queued.complete(Rejected.of(message.commandId(), RejectionReason.NOT_OWNER, "actor " + message.target()
             + " was moved from this node while the command was routed; resend the command to its owner"));
-        return reply;
+        return;
+      }
+      if (!vm.decidesWith(ctx)) {
+        AggregateContext<?> current = aggregates.get(message.aggregateType());
+        if (current == ctx) { // the VM runs a replaced behaviour: let it finish, then route again
+          passivate(vm).whenComplete((stopped, failure) -> offerAgain(queued));
+        } else { // the behaviour was replaced while this command was routed: check it against the current one
+          offerAgain(queued);
+        }
+        return;
       }
       switch (vm.offer(queued, true)) {
         case QUEUED -> {
-          return reply;
+          return;
         }
         case FULL -> {
           queued.complete(Rejected.of(message.commandId(), RejectionReason.OVERLOADED, "the mailbox of "
               + message.target() + " holds " + rt.config.mailboxCapacity() + " commands"));
-          return reply;
+          return;
         }
         case CLOSED -> {
           rt.registry.remove(vm);
           if (state.get() != RUNNING) {
             queued.complete(Rejected.of(message.commandId(), RejectionReason.NOT_RUNNING, "the runtime is "
                 + stateName()));
-            return reply;
+            return;
           }
         }
       }
+    }
+  }
+
+  /** Routes a command again with the aggregate type's current behaviour (after a behaviour change). */
+  private void offerAgain(QueuedCommand queued) {
+    if (queued.isAbandoned()) {
+      return; // timed out meanwhile: not decided
+    }
+    if (state.get() != RUNNING) {
+      queued.complete(Rejected.of(queued.message().commandId(), RejectionReason.NOT_RUNNING, "the runtime is "
+          + stateName()));
+      return;
+    }
+    AggregateContext<?> ctx = aggregates.get(queued.message().aggregateType());
+    Rejected refused = unknown(ctx, queued.message());
+    if (refused != null) {
+      queued.complete(refused);
+    } else {
+      offer(ctx, queued);
     }
   }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 public interface RuntimeManagement {
 
   /**
-   * Registers the behaviour of one aggregate type. Allowed before and after the runtime starts.
+   * Registers the behaviour of one aggregate type. Allowed before and after the runtime starts. A Java behaviour
+   * replaces a model-driven one of the same type, as {@link #loadModel} replaces a model.
    *
    * @param behavior the behaviour
    * @throws dev.aether.InvalidInputException naming {@code behavior} when its aggregate type already has one
@@ -34,7 +35,9 @@ public interface RuntimeManagement {
    * runtime, every aggregate without a Java behaviour runs as a model-driven behaviour, every command is
    * checked against the model before it reaches an actor, and policies and read models react to accepted
    * commands. Loading another model (a new version) replaces the previous plan; actors of model-driven
-   * aggregates are passivated and reactivate under the new behaviour. Register Java behaviours first.
+   * aggregates are passivated and reactivate under the new behaviour: commands queued before the call returns
+   * may still be decided by the previous model, every command sent after it returns is decided by the new one
+   * (it waits, if need be, for its actor's previous VM to finish). Register Java behaviours first.
    *
    * @param model the model
    * @throws InvalidModelException listing every problem with its path, for example

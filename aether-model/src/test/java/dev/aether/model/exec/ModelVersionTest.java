@@ -216,4 +216,92 @@ class ModelVersionTest {
         .filteredOn(w -> w.id().equals("aggregate-removed")).singleElement()
         .satisfies(w -> assertThat(w.path()).isEqualTo("aggregates.Ledger"));
   }
+
+  private static final String PAD = """
+      name: notes
+      version: "V"
+      aggregates:
+        - name: Pad
+          commands:
+            - name: Write
+              emits: [{event: Written, data: {by: "'V'"}}]
+          events:
+            - name: Written
+              fields: [{name: by, type: string}]
+      """;
+
+  private Object lastWrittenBy(String actor) {
+    return store.getEvents("Pad/" + actor, 1).getLast().data().get("by");
+  }
+
+  private void write(String actor) {
+    var result = runtime.sendMessage(RuntimeMessage.of("Pad", actor, "Write", Map.of())).join();
+    assertThat(result.isAccepted()).as("%s", result).isTrue();
+  }
+
+  /** The actor is active and busy with the old version's commit when the new version loads (found in CI). */
+  @Test
+  void aCommandSentAfterLoadModelReturns_isDecidedByTheNewVersion_evenWhileTheOldVmFinishes() {
+    runtime.loadModel(ModelLoader.fromYaml(PAD.replace("V", "0")));
+    runtime.start();
+    for (int v = 1; v <= 150; v++) {
+      write("q");
+      runtime.loadModel(ModelLoader.fromYaml(PAD.replace("V", Integer.toString(v))));
+      write("q");
+      assertThat(lastWrittenBy("q")).as("the command after loading version %d", v).isEqualTo(Integer.toString(v));
+    }
+    assertThat(store.getEvents("Pad/q", 1)).hasSize(300);
+  }
+
+  @Test
+  void commandsInFlightWhileVersionsLoad_areEachDecidedOnce_inOneLinearHistory() throws Exception {
+    runtime.loadModel(ModelLoader.fromYaml(PAD.replace("V", "0")));
+    runtime.start();
+    var sent = new java.util.concurrent.atomic.AtomicInteger();
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread sender = Thread.ofVirtual().start(() -> {
+      while (!stop.get()) {
+        var pending = new java.util.ArrayList<java.util.concurrent.CompletableFuture<?>>();
+        for (String actor : java.util.List.of("a", "b", "c", "d")) {
+          pending.add(runtime.sendMessage(RuntimeMessage.of("Pad", actor, "Write", Map.of())).thenAccept(r -> {
+            assertThat(r.isAccepted()).as("%s", r).isTrue();
+            sent.incrementAndGet();
+          }));
+        }
+        pending.forEach(java.util.concurrent.CompletableFuture::join);
+      }
+    });
+    for (int v = 1; v <= 40; v++) {
+      runtime.loadModel(ModelLoader.fromYaml(PAD.replace("V", Integer.toString(v))));
+      Thread.sleep(2);
+    }
+    stop.set(true);
+    sender.join();
+    long stored = 0;
+    for (String actor : java.util.List.of("a", "b", "c", "d")) {
+      var events = store.getEvents("Pad/" + actor, 1);
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(events.get(i).version()).isEqualTo(i + 1L);
+      }
+      stored += events.size();
+      write(actor);
+      assertThat(lastWrittenBy(actor)).isEqualTo("40");
+    }
+    assertThat(stored).isEqualTo(sent.get()).isPositive();
+  }
+
+  @Test
+  void aJavaBehaviourRegisteredOverTheModel_decidesTheNextCommand() {
+    runtime.loadModel(ModelLoader.fromYaml(PAD.replace("V", "0")));
+    runtime.start();
+    write("q");
+    runtime.register(dev.aether.runtime.behavior.JavaBehavior.builder("Pad", String.class, "")
+        .command("Write", Map.class, (s, c) -> dev.aether.runtime.behavior.Effect.persist(new Written("java")))
+        .event("Written", Written.class, (s, e) -> e.by())
+        .build());
+    write("q");
+    assertThat(lastWrittenBy("q")).isEqualTo("java");
+  }
+
+  record Written(String by) {}
 }
