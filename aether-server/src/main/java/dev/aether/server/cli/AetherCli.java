@@ -58,6 +58,14 @@ public final class AetherCli implements Callable<Integer> {
 
   private Console console;
 
+  /** Logback's property naming its configuration (a class-path resource, a file or a URL). */
+  static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+  /**
+   * The command line's logging (INFO on standard error), a resource logback does not pick up by itself: an
+   * application that embeds {@code AetherNode} keeps its own logging configuration.
+   */
+  static final String NODE_LOGBACK = "dev/aether/server/cli/node-logback.xml";
+
   /** Created by picocli only. */
   AetherCli() {}
 
@@ -67,6 +75,9 @@ public final class AetherCli implements Callable<Integer> {
    * @param args the arguments
    */
   public static void main(String[] args) {
+    if (System.getProperty(LOGBACK_CONFIGURATION) == null) { // before anything logs; -D on the command line wins
+      System.setProperty(LOGBACK_CONFIGURATION, NODE_LOGBACK);
+    }
     SLF4JBridgeHandler.removeHandlersForRootLogger(); // Helidon's java.util.logging lines join the node's log
     SLF4JBridgeHandler.install();
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);

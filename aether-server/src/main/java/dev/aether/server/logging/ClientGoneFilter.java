@@ -9,13 +9,13 @@ import ch.qos.logback.core.spi.FilterReply;
  * Drops the warning, with its stack trace, that the HTTP server logs when a client closes its connection in the
  * middle of a request (its headers not all sent): that is the client's business, not the node's, and anyone who
  * reaches the port could otherwise fill the log with it. Every other event passes. Used by the node's
- * {@code logback.xml}; thread-safe.
+ * logging configuration ({@code dev/aether/server/cli/node-logback.xml}); thread-safe.
  */
 public final class ClientGoneFilter extends Filter<ILoggingEvent> {
 
   private static final String CLIENT_GONE = "io.helidon.common.buffers.DataReader$InsufficientDataAvailableException";
 
-  /** Creates the filter (logback does, from {@code logback.xml}). */
+  /** Creates the filter (logback does, from the node's logging configuration). */
   public ClientGoneFilter() {}
 
   @Override
