@@ -11,7 +11,9 @@ import java.util.List;
  * {@code number} and {@code boolean} are accepted as aliases. Constraints are checked on command payloads
  * before a command reaches its actor: {@code min}/{@code max} bound a number's value, or a string's or a
  * list's length (inclusive); {@code pattern} is a regular expression a string must match entirely;
- * {@code enum} lists the allowed values.
+ * {@code enum} lists the allowed values. A field with a {@code default} may be left out (of a command's
+ * payload, or of events stored before the field existed): it then reads as that value, so an expression
+ * never finds it absent, and an event whose emission maps nothing to it stores the default.
  *
  * @param name the field name
  * @param type the type (see above)
@@ -20,13 +22,31 @@ import java.util.List;
  * @param max the inclusive upper bound, when present
  * @param pattern the regular expression a string must match, when present
  * @param allowed the allowed values ({@code enum} in JSON/YAML); empty = any (unmodifiable)
+ * @param defaultValue the value of the field when it is absent ({@code default} in JSON/YAML), or {@code null}
+ *     for none; it must fit the type and the constraints ({@code invalid-value} otherwise)
  */
 public record FieldDef(String name, String type, boolean optional, Number min, Number max, String pattern,
-    @JsonProperty("enum") List<Object> allowed) {
+    @JsonProperty("enum") List<Object> allowed, @JsonProperty("default") Object defaultValue) {
 
   /** Replaces an absent value list with an empty one and copies it. */
   public FieldDef {
     allowed = Lists.copy(allowed);
+  }
+
+  /**
+   * Creates a field without a default.
+   *
+   * @param name the field name
+   * @param type the type
+   * @param optional whether the field may be absent
+   * @param min the inclusive lower bound, or {@code null}
+   * @param max the inclusive upper bound, or {@code null}
+   * @param pattern the regular expression a string must match, or {@code null}
+   * @param allowed the allowed values; {@code null} or empty = any
+   */
+  public FieldDef(String name, String type, boolean optional, Number min, Number max, String pattern,
+      List<Object> allowed) {
+    this(name, type, optional, min, max, pattern, allowed, null);
   }
 
   /**
@@ -49,6 +69,28 @@ public record FieldDef(String name, String type, boolean optional, Number min, N
    */
   public static FieldDef optional(String name, String type) {
     return new FieldDef(name, type, true, null, null, null, List.of());
+  }
+
+  /**
+   * Creates a field with a default: it may be absent, and then reads as {@code defaultValue}.
+   *
+   * @param name the name
+   * @param type the type
+   * @param defaultValue the value when absent (a JSON value of the type)
+   * @return the field
+   */
+  public static FieldDef withDefault(String name, String type, Object defaultValue) {
+    return new FieldDef(name, type, false, null, null, null, List.of(), defaultValue);
+  }
+
+  /** @return whether a sender or an older event may leave the field out ({@code optional}, or a default) */
+  public boolean mayBeAbsent() {
+    return optional || defaultValue != null;
+  }
+
+  /** @return whether a reader may find the field absent (optional without a default) */
+  public boolean mayReadAbsent() {
+    return defaultValue == null && optional;
   }
 
   /** @return whether any constraint is declared */

@@ -228,6 +228,10 @@ final class ModelValidator {
         String type = checkType(field.type(), paths.get(i));
         if (type != null) {
           checkConstraints(field, type, paths.get(i));
+          if (field.defaultValue() != null && !ModelTypes.fits(type, field.defaultValue())) {
+            error(ModelError.INVALID_VALUE, paths.get(i) + ".default", "default " + field.defaultValue() + " is not "
+                + article(type) + " " + type);
+          }
         }
       }
     }

@@ -6,10 +6,10 @@ import java.util.List;
 
 /**
  * One command, compiled: its scope ({@code state}, {@code cmd}, {@code actorId}, {@code now}), payload
- * validator, guards and emissions. Immutable.
+ * validator, the defaults of the fields a sender may leave out, guards and emissions. Immutable.
  */
-record CommandProgram(String name, ExpressionScope scope, PayloadValidator validator, List<Guard> guards,
-    List<Emission> emits) {
+record CommandProgram(String name, ExpressionScope scope, PayloadValidator validator, FieldDefaults defaults,
+    List<Guard> guards, List<Emission> emits) {
 
   /**
    * One emitted event: its optional condition and data mappings.

@@ -262,12 +262,12 @@ public final class CompiledModel {
       }
       String path = "aggregates." + aggregate + ".events." + after.name() + ".fields." + field.name();
       FieldDef was = old.get(field.name());
-      if ((was == null || was.optional()) && !field.optional()) {
+      if ((was == null || was.mayReadAbsent()) && !field.mayBeAbsent()) {
         out.add(new ModelError("event-field-required", path, "stored " + after.name() + " events may have no field "
             + field.name() + " (it is new, renamed, or was optional): an apply reading event." + field.name()
             + " fails on them"
-            + " (BEHAVIOR_FAILED) when a history is replayed; declare it optional: true and test it with has(event."
-            + field.name() + ")"));
+            + " (BEHAVIOR_FAILED) when a history is replayed; give it a default (what old events read), or declare"
+            + " it optional: true and test it with has(event." + field.name() + ")"));
       }
       if (was != null && !sameType(was.type(), field.type()) && !widens(was.type(), field.type())) {
         out.add(new ModelError("event-field-type-changed", path, "stored " + after.name() + " events hold "

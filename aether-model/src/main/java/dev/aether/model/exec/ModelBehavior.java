@@ -83,7 +83,8 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
     }
     Instant now = clock.instant();
     String actorId = command.target().actorId();
-    Bindings bindings = program.scope().bind(variables(state, "cmd", command.payload(), actorId, now));
+    Map<String, Object> payload = program.defaults().fill(command.payload());
+    Bindings bindings = program.scope().bind(variables(state, "cmd", payload, actorId, now));
     for (Guard guard : program.guards()) {
       if (!guard.holds(bindings)) {
         return Decision.reject(guard.message());
@@ -93,7 +94,7 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
     for (CommandProgram.Emission emission : program.emits()) {
       if (emission.when() == null || (Boolean) emission.when().evaluate(bindings)) {
         Map<String, Object> data = new LinkedHashMap<>();
-        emission.data().forEach(m -> m.apply(bindings, command.payload(), data));
+        emission.data().forEach(m -> m.apply(bindings, payload, data));
         emitted.add(new NewEvent(emission.event(), data));
       }
     }
@@ -133,7 +134,7 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
     if (program.apply().isEmpty()) {
       return state;
     }
-    Bindings bindings = program.scope().bind(variables(state, "event", data, actorId, now));
+    Bindings bindings = program.scope().bind(variables(state, "event", program.defaults().fill(data), actorId, now));
     Map<String, Object> next = new LinkedHashMap<>(state);
     for (Map.Entry<String, CompiledExpression> update : program.apply().entrySet()) {
       next.put(update.getKey(), update.getValue().evaluate(bindings));

@@ -146,8 +146,20 @@ final class ModelCompiler {
     }
     List<FieldDef> checkable = command.fields().stream()
         .filter(f -> f != null && cmd.known().containsKey(f.name()) && patternCompiles(f)).toList();
-    return new CommandProgram(command.name(), scope == null ? null : scope.scope(),
-        new PayloadValidator(checkable, cmd.known()), guards, emits);
+    PayloadValidator validator = new PayloadValidator(checkable, cmd.known());
+    FieldDefaults defaults = FieldDefaults.of(checkable, cmd.known());
+    List<String> fieldPaths = paths(command.fields(), FieldDef::name, path + ".fields");
+    for (int i = 0; i < command.fields().size(); i++) {
+      FieldDef field = command.fields().get(i);
+      if (field != null && field.name() != null && defaults.values().containsKey(field.name())) {
+        for (var problem : validator.constraintProblems(field.name(), defaults.values().get(field.name()))) {
+          error(ModelError.INVALID_VALUE, fieldPaths.get(i) + ".default", "default " + field.defaultValue() + ": "
+              + problem.problem());
+        }
+      }
+    }
+    return new CommandProgram(command.name(), scope == null ? null : scope.scope(), validator, defaults, guards,
+        emits);
   }
 
   private EventProgram event(EventDef event, Typed state, String path) {
@@ -158,7 +170,8 @@ final class ModelCompiler {
     Map<String, CompiledExpression> apply = new LinkedHashMap<>();
     event.apply().forEach((field, expr) ->
         apply.put(field, compile(scope, expr, state.known().get(field), path + ".apply." + field)));
-    return new EventProgram(event.name(), scope == null ? null : scope.scope(), apply);
+    return new EventProgram(event.name(), scope == null ? null : scope.scope(), apply,
+        FieldDefaults.of(event.fields(), eventTypes.known()));
   }
 
   List<PolicyProgram> policies() {
@@ -192,8 +205,8 @@ final class ModelCompiler {
         when.get().element().fields(), eventTypes, path + ".data",
         "command " + then.get().aggregate().name() + "." + command.name());
     return Optional.of(new PolicyProgram(policy.name(), when.get().aggregate().name(), when.get().element().name(),
-        scope == null ? null : scope.scope(), condition, target, then.get().aggregate().name(), command.name(),
-        data, policy.startsNow()));
+        FieldDefaults.of(when.get().element().fields(), eventTypes.known()), scope == null ? null : scope.scope(),
+        condition, target, then.get().aggregate().name(), command.name(), data, policy.startsNow()));
   }
 
   List<ReadModelProgram> readModels() {
@@ -240,8 +253,8 @@ final class ModelCompiler {
         continue;
       }
       String source = event.get().aggregate().name() + "." + event.get().element().name();
-      if (handlers.putIfAbsent(source, new ReadModelProgram.Handler(scope == null ? null : scope.scope(), key, set))
-          != null) {
+      if (handlers.putIfAbsent(source, new ReadModelProgram.Handler(scope == null ? null : scope.scope(), key, set,
+          FieldDefaults.of(event.get().element().fields(), eventTypes.known()))) != null) {
         error(ModelError.DUPLICATE_NAME, at + ".event", "read model " + rm.name() + " handles " + source
             + " twice; merge the updates");
       }
@@ -267,23 +280,27 @@ final class ModelCompiler {
       String at = path + "." + field.name();
       FieldType type = targetTypes.known().get(field.name());
       String expr = explicit.get(field.name());
-      Optional<FieldDef> optionalSource = expr == null || !field.optional() ? Optional.empty()
-          : bareReference(expr, sourceName, sourceFields).filter(FieldDef::optional);
+      Object fallback = type == null || field.defaultValue() == null ? null : FieldDefaults.value(field, type);
+      Optional<FieldDef> optionalSource = expr == null || !field.mayBeAbsent() ? Optional.empty()
+          : bareReference(expr, sourceName, sourceFields).filter(FieldDef::mayReadAbsent);
       if (optionalSource.isPresent() && type != null
           && type.equals(sourceTypes.known().get(optionalSource.get().name()))) {
-        // an optional field mapped from an optional one: absent when it is, as a copy (the expression would fail)
-        mappings.add(new Mapping(field.name(), null, optionalSource.get().name()));
+        // an optional field mapped from an optional one: absent (or its default) when the source is absent, as a
+        // copy (the expression would fail)
+        mappings.add(new Mapping(field.name(), null, optionalSource.get().name(), fallback));
         continue;
       }
       if (expr != null) {
-        mappings.add(new Mapping(field.name(), compile(scope, expr, type, at), null));
+        mappings.add(new Mapping(field.name(), compile(scope, expr, type, at), null, null));
         continue;
       }
       Optional<FieldDef> source = sourceFields.stream()
           .filter(s -> s != null && field.name().equals(s.name())).findFirst();
       FieldType sourceType = sourceTypes.known().get(field.name());
       if (source.isEmpty()) {
-        if (!field.optional()) {
+        if (fallback != null) {
+          mappings.add(new Mapping(field.name(), null, null, fallback));
+        } else if (!field.mayBeAbsent()) {
           error(ModelError.MISSING_VALUE, at, "required field " + field.name() + " of " + targetName
               + " has no mapping, and " + sourceName + " has no field of that name to copy");
         }
@@ -292,11 +309,12 @@ final class ModelCompiler {
       } else if (!type.equals(sourceType)) {
         error(ModelError.EXPRESSION_TYPE, at, "field " + field.name() + " of " + targetName + " is " + type
             + " but " + sourceName + "." + field.name() + " is " + sourceType + "; map it explicitly");
-      } else if (source.get().optional() && !field.optional()) {
+      } else if (source.get().mayReadAbsent() && !field.mayBeAbsent()) {
         error(ModelError.MISSING_VALUE, at, "required field " + field.name() + " of " + targetName
-            + " would be copied from the optional " + sourceName + "." + field.name() + "; map it explicitly");
+            + " would be copied from the optional " + sourceName + "." + field.name() + "; map it explicitly"
+            + " or give either field a default");
       } else {
-        mappings.add(new Mapping(field.name(), null, field.name()));
+        mappings.add(new Mapping(field.name(), null, field.name(), fallback));
       }
     }
     explicit.forEach((field, expr) -> {

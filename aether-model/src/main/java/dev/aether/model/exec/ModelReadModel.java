@@ -36,9 +36,10 @@ final class ModelReadModel implements ReadModel {
     program.handlers().forEach((source, handler) -> {
       int dot = source.lastIndexOf('.');
       b.on(source.substring(0, dot), source.substring(dot + 1), rowType,
-          (data, event) -> (String) handler.key().evaluate(handler.scope().bind(variables(data, event))),
+          (data, event) -> (String) handler.key().evaluate(handler.scope()
+              .bind(variables(handler.eventDefaults().fill(data), event))),
           (row, data, event) -> {
-            Map<String, Object> variables = variables(data, event);
+            Map<String, Object> variables = variables(handler.eventDefaults().fill(data), event);
             variables.put("row", row);
             Bindings bindings = handler.scope().bind(variables);
             Map<String, Object> next = new LinkedHashMap<>(row);

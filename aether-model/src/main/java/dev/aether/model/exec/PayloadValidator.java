@@ -27,7 +27,7 @@ final class PayloadValidator {
 
   PayloadValidator(List<FieldDef> fields, Map<String, FieldType> types) {
     for (FieldDef f : fields) {
-      checks.put(f.name(), new Check(f.name(), types.get(f.name()), f.optional(), f.min(), f.max(),
+      checks.put(f.name(), new Check(f.name(), types.get(f.name()), f.mayBeAbsent(), f.min(), f.max(),
           f.pattern() == null ? null : Pattern.compile(f.pattern()), f.allowed()));
     }
   }
@@ -49,6 +49,22 @@ final class PayloadValidator {
       } else if (typeOk(check.type(), value, path, errors)) {
         constraints(check, value, path, errors);
       }
+    }
+    return errors;
+  }
+
+  /**
+   * Checks one value of a declared field against its constraints (a field's {@code default}).
+   *
+   * @return the problems, each with the path {@code payload.<name>}; empty when it fits, or when it is not of
+   *     the field's type (the structural check reports that)
+   */
+  List<FieldError> constraintProblems(String name, Object value) {
+    Check check = checks.get(name);
+    String path = "payload." + name;
+    List<FieldError> errors = new ArrayList<>(0);
+    if (check != null && typeOk(check.type(), value, path, new ArrayList<>(0))) {
+      constraints(check, value, path, errors);
     }
     return errors;
   }

@@ -18,6 +18,8 @@ record ReadModelProgram(String name, String schema, Map<String, Object> initialR
    * @param scope the scope
    * @param key the row key expression
    * @param set row field to expression, evaluated against the row before the event
+   * @param eventDefaults what the fields the event was stored without read as
    */
-  record Handler(ExpressionScope scope, CompiledExpression key, Map<String, CompiledExpression> set) {}
+  record Handler(ExpressionScope scope, CompiledExpression key, Map<String, CompiledExpression> set,
+      FieldDefaults eventDefaults) {}
 }

@@ -217,7 +217,7 @@ public final class ServeCommand implements Callable<Integer> {
   private static Optional<String> samplePayload(CommandDef command) {
     StringJoiner payload = new StringJoiner(", ", "{", "}");
     for (FieldDef field : command.fields()) {
-      if (!field.optional()) {
+      if (!field.mayBeAbsent()) {
         Optional<String> value = sample(field);
         if (value.isEmpty()) {
           return Optional.empty();
