@@ -108,14 +108,14 @@ class JetStreamAppendAsyncIT {
       String streamId = newStreamId();
       store.append(streamId, 0, events(streamId, 1));
       List<Event> batch = events(streamId, 2, 3);
-      NatsTestSupport.freeze(server);
+      server.freeze();
       try {
         CompletableFuture<Long> unanswered = store.appendAsync(streamId, 1, batch);
         // then: after the ack timeout, an unknown outcome (not "nothing stored")
         assertThatThrownBy(unanswered::join).isInstanceOf(CompletionException.class).cause()
             .isInstanceOf(OutcomeUnknownException.class);
       } finally {
-        NatsTestSupport.thaw(server);
+        server.thaw();
       }
       // the server stores it once thawed, and another writer appends after it
       await().atMost(WAIT).until(() -> other.getLatestVersion(streamId) == 3);

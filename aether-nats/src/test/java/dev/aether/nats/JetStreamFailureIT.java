@@ -183,7 +183,7 @@ class JetStreamFailureIT {
       store.saveEvent(event(streamId, 1));
       List<Event> batch = events(streamId, 2, 3);
       // when: the server is frozen (SIGSTOP): it keeps the connection but answers nothing
-      NatsTestSupport.freeze(server);
+      server.freeze();
       try {
         assertThatExceptionOfType(OutcomeUnknownException.class)
             .isThrownBy(() -> store.append(streamId, 1, batch))
@@ -192,7 +192,7 @@ class JetStreamFailureIT {
               assertThat(e.isTransient()).isTrue();
             });
       } finally {
-        NatsTestSupport.thaw(server);
+        server.thaw();
       }
       // then: the retry of the same commit succeeds, and the commit is stored exactly once
       assertThat(store.append(streamId, 1, batch)).isEqualTo(3);
@@ -211,11 +211,11 @@ class JetStreamFailureIT {
       String streamId = newStreamId();
       store.saveEvent(event(streamId, 1));
       List<Event> batch = events(streamId, 2, 3);
-      NatsTestSupport.freeze(server);
+      server.freeze();
       try {
         assertThatExceptionOfType(OutcomeUnknownException.class).isThrownBy(() -> store.append(streamId, 1, batch));
       } finally {
-        NatsTestSupport.thaw(server);
+        server.thaw();
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> other.getLatestVersion(streamId) == 3);
       // and another writer appended after it

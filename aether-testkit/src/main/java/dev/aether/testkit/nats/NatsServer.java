@@ -140,6 +140,49 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /**
+     * Freezes the server with SIGSTOP, as a hung machine or a long pause would: it keeps its sockets open (clients
+     * stay connected) but answers nothing. Returns once every thread of the process is stopped. {@link #thaw()}
+     * lets it run again; {@link #stop()}, {@link #kill()}, {@link #restart()} and closing also work on a frozen
+     * server. Linux only (reads {@code /proc}).
+     *
+     * @throws IllegalStateException when the server is not running
+     * @throws NatsServerException   when the signal cannot be sent or the process does not stop
+     */
+    public void freeze() {
+        locked(() -> {
+            running("freeze").freeze();
+            return null;
+        });
+    }
+
+    /**
+     * Lets a server frozen by {@link #freeze()} run again (SIGCONT); its clients' connections are still there.
+     *
+     * @throws IllegalStateException when the server is not running
+     * @throws NatsServerException   when the signal cannot be sent
+     */
+    public void thaw() {
+        locked(() -> {
+            running("thaw").thaw();
+            return null;
+        });
+    }
+
+    /**
+     * Tells whether the server is frozen ({@link #freeze()}): every thread of its process stopped by a signal.
+     *
+     * @return true while frozen; false when running normally or not running
+     */
+    public boolean isFrozen() {
+        return locked(() -> process.map(ServerProcess::isFrozen).orElse(false));
+    }
+
+    private ServerProcess running(String action) {
+        return process.filter(ServerProcess::isAlive).orElseThrow(() -> new IllegalStateException("cannot " + action
+                + " nats-server " + name() + ": it is not running"));
+    }
+
+    /**
      * Stops the server if it is running, then starts it again on the same ports, with the same name
      * and the same store directory.
      *

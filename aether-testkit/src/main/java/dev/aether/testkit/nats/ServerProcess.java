@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * One running nats-server process: launched with a configuration file, its output appended to a log
@@ -88,8 +91,80 @@ final class ServerProcess {
         return process.isAlive();
     }
 
+    /**
+     * Stops every thread of the process with SIGSTOP and waits until the kernel reports each one stopped ({@code kill}
+     * returns before they are, and on a busy machine the server could still answer a publish sent right after).
+     */
+    void freeze() {
+        signal("STOP");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!allThreadsStopped()) {
+            if (System.nanoTime() - deadline > 0) {
+                signal("CONT");
+                throw new NatsServerException("nats-server " + name + " is not stopped 10 s after SIGSTOP");
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /** Lets a frozen process run again with SIGCONT. */
+    void thaw() {
+        signal("CONT");
+    }
+
+    /** @return whether every thread of the process is stopped by a signal (false once it has exited) */
+    boolean isFrozen() {
+        return process.isAlive() && allThreadsStopped();
+    }
+
+    private boolean allThreadsStopped() {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't' && state != 'Z' && state != 'X') {
+                    return false;
+                }
+            }
+            return true;
+        } catch (NoSuchFileException gone) {
+            return false; // exited
+        } catch (IOException e) {
+            throw new NatsServerException("cannot read the state of nats-server " + name + " (pid " + process.pid()
+                    + ") from /proc: " + e.getMessage(), e);
+        }
+    }
+
+    private void signal(String signal) {
+        if (!process.isAlive()) {
+            throw new NatsServerException("cannot send SIG" + signal + " to nats-server " + name + ": it has exited");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new NatsServerException("kill -" + signal + " " + process.pid() + " (nats-server " + name
+                        + ") failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new NatsServerException("cannot run kill -" + signal + " for nats-server " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NatsServerException("interrupted while sending SIG" + signal + " to nats-server " + name, e);
+        }
+    }
+
     /** Sends SIGTERM, waits up to {@code grace} for a clean exit, then kills the process tree. */
     void stop(Duration grace) {
+        if (process.isAlive()) {
+            signal("CONT"); // a frozen process would act on SIGTERM only once continued
+        }
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         if (!awaitExit(grace)) {
