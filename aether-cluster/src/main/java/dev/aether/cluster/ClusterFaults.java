@@ -63,4 +63,17 @@ public final class ClusterFaults {
   public static void thaw(ClusterNode node) {
     Checks.notNull(node, "node").thaw();
   }
+
+  /**
+   * Makes the lease and map watches of {@code node} stop delivering without an error, as when the server loses a
+   * watch's consumer and the client does not notice (seen once after nats-server was frozen for a few seconds):
+   * the node would no longer see renewals, leaves or new maps. The node notices within about two
+   * {@link ClusterConfig#deadAfter()} times (its own renewals succeed but never show) and watches again.
+   *
+   * @param node the node
+   * @throws dev.aether.InvalidInputException naming {@code node} when null
+   */
+  public static void stallWatches(ClusterNode node) {
+    Checks.notNull(node, "node").stallWatches();
+  }
 }

@@ -247,6 +247,11 @@ public final class ClusterNode implements AutoCloseable {
           // a node whose renewal is half an interval late is probed: a crash without traffic is confirmed long
           // before deadAfter (a slow node answers, or its ping times out: no proof)
           membership.late(config.leaseInterval().multipliedBy(3).dividedBy(2)).forEach(detector::suspect);
+          if (membership.watchStalled()) {
+            LOG.warn("cluster: node {} sees no lease renewal, not even its own, though its renewals succeed: the"
+                + " lease watch stalled; watching the leases and the map again", self);
+            Thread.ofVirtual().name("aether-cluster-rewatch").start(this::rewatch);
+          }
         }
         if (!frozen) {
           leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
@@ -704,6 +709,12 @@ public final class ClusterNode implements AutoCloseable {
         pauseMillis = Math.min(2000, pauseMillis * 2);
       }
     }
+  }
+
+  /** Stops the lease and map watches without a word: {@link ClusterFaults#stallWatches}. */
+  void stallWatches() {
+    membership.stallWatch();
+    maps.stallWatch();
   }
 
   /** Stops like a crash (no handoff, the lease left to expire): {@link ClusterFaults#crash}. */

@@ -104,6 +104,16 @@ final class MapView implements AutoCloseable {
     }
   }
 
+  /** Makes the map watch stop delivering, as a consumer lost by the server would: {@link ClusterFaults}. */
+  void stallWatch() {
+    opening.lock();
+    try {
+      ClusterKv.unwatch(watch, "the map watch (a fault injected)");
+    } finally {
+      opening.unlock();
+    }
+  }
+
   /** @return the newest map seen with its revision, or null before the cluster has one */
   Versioned current() {
     return current;

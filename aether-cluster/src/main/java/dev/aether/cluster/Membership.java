@@ -58,6 +58,8 @@ final class Membership implements AutoCloseable {
   private volatile boolean renewedOnce;
   private volatile boolean caughtUp;
   private volatile long revision;
+  /** When the watch last delivered a new revision of this node's own lease (or started): its heartbeat. */
+  private volatile long ownSeenNanos = System.nanoTime();
   /** Leases count as renewed at least until then ({@link #reconnected}); {@code Long.MIN_VALUE}: no floor. */
   private volatile long renewedFloorNanos = Long.MIN_VALUE;
   private NatsKeyValueWatchSubscription watch;
@@ -78,6 +80,7 @@ final class Membership implements AutoCloseable {
 
   /** Starts watching every lease (the current ones first). */
   void watch() {
+    ownSeenNanos = System.nanoTime();
     watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
   }
 
@@ -92,8 +95,31 @@ final class Membership implements AutoCloseable {
       return;
     }
     NatsKeyValueWatchSubscription old = watch;
+    ownSeenNanos = System.nanoTime();
     watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
     ClusterKv.unwatch(old, "the old lease watch");
+  }
+
+  /**
+   * Whether the lease watch has stopped delivering while the connection works: this node's renewals succeed (the
+   * last one within {@code deadAfter}) but the watch has shown none of them for two dead-after times. It happens
+   * when the server lost the watch's consumer without the connection breaking (a frozen server that expired it)
+   * and jnats did not make a new one; the node would then see nobody renew, never plan again as leader
+   * ({@link #seesMembership()}), and not see a node leave. {@link #rewatch()} mends it. A stall is reported once:
+   * the next report comes two dead-after times later, if the watch still shows nothing.
+   */
+  boolean watchStalled() {
+    long now = System.nanoTime();
+    if (renewedOnce && now - lastRenewedNanos <= deadAfterNanos && now - ownSeenNanos > 2 * deadAfterNanos) {
+      ownSeenNanos = now;
+      return true;
+    }
+    return false;
+  }
+
+  /** Makes the lease watch stop delivering, as a consumer lost by the server would: {@link ClusterFaults}. */
+  synchronized void stallWatch() {
+    ClusterKv.unwatch(watch, "the lease watch (a fault injected)");
   }
 
   /**
@@ -139,8 +165,11 @@ final class Membership implements AutoCloseable {
       }
     } else {
       // the same revision again (a watch restarted after a reconnect) is no sign of life
-      seen.compute(node, (n, before) -> before != null && before.revision() == entry.getRevision() ? before
+      Seen now = seen.compute(node, (n, before) -> before != null && before.revision() == entry.getRevision() ? before
           : new Seen(lease, entry.getRevision(), System.nanoTime()));
+      if (node.equals(self)) {
+        ownSeenNanos = now.seenNanos();
+      }
     }
   }
 

@@ -235,12 +235,16 @@ final class Router implements CommandGateway, AutoCloseable {
     byte[] body;
     int hops;
     long backoffMs = FIRST_BACKOFF_MS;
-    boolean mayHaveApplied;
+    volatile boolean mayHaveApplied; // volatile: also read by the deadline timer
+    /** Whether a timer answers TIMEOUT at the deadline (armed at the first back-off, off the common path). */
+    boolean deadlineArmed;
+    /** Whether a send waits for its outcome (then its own timeout, not the deadline timer, answers). */
+    volatile boolean awaiting;
     long epochSeen = -1;
     long routedEpoch = -1;
     /** Incremented by each send and by the one that takes its outcome (answer, or abandoning it). */
     final AtomicInteger sends = new AtomicInteger();
-    String problem = "not sent yet";
+    volatile String problem = "not sent yet";
 
     Attempt(RuntimeMessage message, Instant deadline, boolean relay) {
       this.message = message;
@@ -288,6 +292,7 @@ final class Router implements CommandGateway, AutoCloseable {
         retryLater(a, "no node owns shard " + shard + " at map epoch " + map.epoch(), true);
       } else if (owner.equals(self) && local != null) {
         meters.routedLocal();
+        a.awaiting = true;
         (a.relay ? local.sendMessageToRelay(a.message) : local.sendMessage(a.message))
             .whenComplete((r, failure) -> fromLocal(a, r, failure));
       } else {
@@ -303,6 +308,7 @@ final class Router implements CommandGateway, AutoCloseable {
   }
 
   private void fromLocal(Attempt a, CommandResult r, Throwable failure) {
+    a.awaiting = false;
     if (failure != null) {
       a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.BEHAVIOR_FAILED, String.valueOf(failure)));
     } else if (r instanceof Rejected rejected && rejected.reason() == RejectionReason.NOT_OWNER) {
@@ -312,6 +318,9 @@ final class Router implements CommandGateway, AutoCloseable {
       String owner = map == null ? null : map.ownerId(map.shards().shardOf(a.message.target().streamId()));
       if (owner != null && !owner.equals(self) && ++a.hops <= maxHops) {
         route(a, owner);
+      } else if (self.equals(owner)) { // the map names this node, which does not serve the shard now
+        retryLater(a, "this node owns the actor's shard in the map but does not serve it now (its own lease is not"
+            + " renewed in time: NATS does not answer it, or the node is stopping)");
       } else {
         retryLater(a, rejected.message());
       }
@@ -339,6 +348,7 @@ final class Router implements CommandGateway, AutoCloseable {
     Set<InFlight> toOwner = inFlight.computeIfAbsent(owner,
         n -> ConcurrentHashMap.newKeySet());
     toOwner.add(waiting);
+    a.awaiting = true;
     CompletableFuture<Message> sent = connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs));
     TimeoutWheel.shared().within(sent, timeoutMs).whenComplete((reply, failure) -> {
       toOwner.remove(waiting);
@@ -350,6 +360,7 @@ final class Router implements CommandGateway, AutoCloseable {
 
   private void fromRemote(Attempt a, String owner, long epoch, Message reply, Throwable failure,
       CompletableFuture<Message> sent) {
+    a.awaiting = false;
     try {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -419,6 +430,14 @@ final class Router implements CommandGateway, AutoCloseable {
       timedOut(a);
       return;
     }
+    if (!a.deadlineArmed) { // a resend's map read may wait on a server that does not answer: the deadline holds
+      a.deadlineArmed = true;
+      CompletableFuture.delayedExecutor(a.remainingMs() + 1, TimeUnit.MILLISECONDS).execute(() -> {
+        if (!a.awaiting) { // a send in flight has a timeout of its own, and knows whether it may have applied
+          timedOut(a);
+        }
+      });
+    }
     a.backoffMs = Math.min(a.backoffMs * 2, MAX_BACKOFF_MS);
     meters.retried();
     AtomicBoolean once = new AtomicBoolean();
@@ -450,11 +469,15 @@ final class Router implements CommandGateway, AutoCloseable {
   }
 
   private void timedOut(Attempt a) {
-    meters.timedOut();
-    a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.TIMEOUT, "no outcome by the deadline "
+    if (a.result.isDone()) {
+      return;
+    }
+    if (a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.TIMEOUT, "no outcome by the deadline "
         + a.deadline + ": " + a.problem + (a.mayHaveApplied
             ? "; an attempt may have been applied: resend with the same command id to learn its outcome"
-            : "; it was not applied")));
+            : "; it was not applied")))) {
+      meters.timedOut();
+    }
   }
 
   private void refreshQuietly() {

@@ -466,4 +466,45 @@ class ClusterRoutingIT {
     });
     assertThat(status.nodes().stream().mapToInt(ClusterStatus.Node::shards).sum()).isEqualTo(1024);
   }
+
+  /**
+   * A frozen nats-server keeps the node's connection open: the node cannot renew its lease, so it stops serving
+   * its shards, and a command for one of them is answered TIMEOUT at its deadline, not applied, saying why (the
+   * resends' map reads, which wait for the frozen server, do not hold the answer past the deadline; found by a
+   * drill: 6.3 s for a 5 s deadline).
+   */
+  @Test
+  void withNatsFrozen_aCommandForAShardOfThisNode_isAnsweredAtItsDeadline_notApplied_sayingWhy(NatsServer server)
+      throws Exception {
+    String account = "frozen-0";
+    ClusterNode owner = cluster.node(ownerOf(account));
+    assertThat(owner.gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
+    server.freeze();
+    try {
+      Thread.sleep(ClusterConfig.DEFAULT_DEAD_AFTER.toMillis() + 1000); // its own lease is no longer fresh
+      Instant deadline = Instant.now().plusMillis(1500);
+      CommandResult result = owner.gateway().sendMessage(deposit(account, 5).withDeadline(deadline)).join();
+      Duration late = Duration.between(deadline, Instant.now());
+
+      assertThat(result).isInstanceOfSatisfying(Rejected.class, r -> {
+        assertThat(r.reason()).isEqualTo(RejectionReason.TIMEOUT);
+        assertThat(r.message()).contains("does not serve it now").endsWith("it was not applied");
+      });
+      assertThat(late).as("answered after the deadline by").isLessThan(Duration.ofMillis(900));
+    } finally {
+      server.thaw();
+    }
+    // the cluster recovers: one node leads, every node is alive, and a node leaves with its shards handed off
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      ClusterStatus status = cluster.node("n1").status();
+      assertThat(status.leader()).isNotNull();
+      assertThat(status.movesInProgress()).isZero();
+      assertThat(status.nodes()).allSatisfy(n -> assertThat(n.alive()).as("%s", n).isTrue());
+    });
+    assertThat(owner.gateway().sendMessage(deposit(account, 5)).join()).isInstanceOf(Accepted.class);
+    ClusterNode leaving = cluster.running().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
+    leaving.close();
+    cluster.forget(leaving.nodeId());
+    assertThat(cluster.running().getFirst().map().orElseThrow().shardsOf(leaving.nodeId())).isEmpty();
+  }
 }

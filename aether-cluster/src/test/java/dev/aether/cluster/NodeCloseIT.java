@@ -104,4 +104,26 @@ class NodeCloseIT {
     assertThat(inFlight).as("the command's outcome").succeedsWithin(Duration.ofSeconds(60))
         .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.isTransient()).isTrue());
   }
+
+  /**
+   * Seen once after nats-server was frozen for four seconds: the leader's lease watch delivered nothing more
+   * (its consumer lost, the connection fine), so it never saw a node leave and every graceful leave waited its
+   * whole leave timeout and left its shards to be moved cold. The leader now notices that its own renewals never
+   * show and watches again.
+   */
+  @Test
+  void aLeaderWhoseWatchesStalled_watchesAgain_andAGracefulLeaveIsHandedOff() {
+    ClusterNode n1 = cluster.start("n1");
+    cluster.start("n2", b -> b.leaveTimeout(Duration.ofSeconds(20)));
+    cluster.awaitSettled("n1", "n2");
+    assertThat(n1.isLeader()).isTrue();
+
+    ClusterFaults.stallWatches(n1);
+    cluster.node("n2").close(); // graceful: its shards handed to n1 before it goes
+    cluster.forget("n2");
+
+    assertThat(n1.map().orElseThrow().shardsOf("n2")).as("n2's shards when its close() returned").isEmpty();
+    assertThat(n1.gateway().sendMessage(ClusterFixture.openAccount("after-the-stall")).join())
+        .isInstanceOf(CommandResult.Accepted.class);
+  }
 }
