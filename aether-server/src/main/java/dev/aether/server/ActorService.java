@@ -53,10 +53,10 @@ final class ActorService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    // {id:.+}: an id holding a "/" (sent as %2F) is decoded into several segments before routes are matched
-    rules.post("/{type}/{id:.+}/commands/{command}", this::command)
-        .get("/{type}/{id:.+}/events", this::events)
-        .get("/{type}/{id:.+}", this::state);
+    // RawPath.ANY: an id holding a "/" (sent as %2F) is decoded into several segments before routes are matched
+    rules.post("/{type}/{id:" + RawPath.ANY + "}/commands/{command}", this::command)
+        .get("/{type}/{id:" + RawPath.ANY + "}/events", this::events)
+        .get("/{type}/{id:" + RawPath.ANY + "}", this::state);
   }
 
   private void command(ServerRequest req, ServerResponse res) {

@@ -42,8 +42,9 @@ final class DeadLetterService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    // {id:.+}: an id holding "/" (sent as %2F), as ActorService's ids
-    rules.get("/", this::list).post("/{id:.+}/replay", this::replay).delete("/{id:.+}", this::discard);
+    // RawPath.ANY: an id holding "/" (sent as %2F) or a line break, as ActorService's ids
+    rules.get("/", this::list).post("/{id:" + RawPath.ANY + "}/replay", this::replay)
+        .delete("/{id:" + RawPath.ANY + "}", this::discard);
   }
 
   private void list(ServerRequest req, ServerResponse res) {

@@ -4,6 +4,7 @@ import dev.aether.event.Event;
 import dev.aether.event.EventJson;
 import dev.aether.runtime.ActorKey;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -42,7 +43,28 @@ final class EventStreamService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/{type}/{id:.+}/events/stream", this::stream); // {id:.+}: see ActorService.routing
+    rules.get("/{type}/{id:" + RawPath.ANY + "}/events/stream", this::stream); // RawPath.ANY: see ActorService.routing
+  }
+
+  /**
+   * Whether an {@code Accept} header takes {@code text/event-stream}: no header does; else the most specific range
+   * that matches it decides, and a quality of 0 refuses ({@code text/event-stream;q=0, *}{@code /*} refuses).
+   */
+  static boolean acceptsEventStream(List<HttpMediaType> accepted) {
+    if (accepted.isEmpty()) {
+      return true;
+    }
+    HttpMediaType best = null;
+    for (HttpMediaType range : accepted) {
+      if (range.test(MediaTypes.TEXT_EVENT_STREAM) && (best == null || specificity(range) > specificity(best))) {
+        best = range;
+      }
+    }
+    return best != null && best.qualityFactor() > 0;
+  }
+
+  private static int specificity(HttpMediaType range) {
+    return range.mediaType().isWildcardType() ? 0 : range.mediaType().isWildcardSubtype() ? 1 : 2;
   }
 
   private void stream(ServerRequest req, ServerResponse res) {
@@ -55,7 +77,7 @@ final class EventStreamService implements HttpService {
     actors.requireKnownType(key.aggregateType());
     long next = req.headers().first(LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
         .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));
-    if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
+    if (!acceptsEventStream(req.headers().acceptedTypes())) {
       throw new ApiException(406, "NOT_ACCEPTABLE", "this route answers text/event-stream only; accept it (or"
           + " leave Accept out), or read the events as JSON from the events route");
     }

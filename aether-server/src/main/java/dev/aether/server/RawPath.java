@@ -14,11 +14,17 @@ import java.util.Optional;
  * read-model key holding a {@code /} (sent as {@code %2F}) stays one segment.
  *
  * <p>Helidon matches routes against the decoded path, where {@code /v1/actors/Account/eu%2F42} becomes four
- * segments; so the routes with such a segment match it greedily ({@code {id:.+}}) and their handlers read
- * the segments here, passing the request on ({@code res.next()}) when its encoded shape is another route's.
- * Stateless; thread-safe.
+ * segments; so the routes with such a segment match it greedily ({@code {id:}}{@link #ANY}{@code }}) and their
+ * handlers read the segments here, passing the request on ({@code res.next()}) when its encoded shape is another
+ * route's. Stateless; thread-safe.
  */
 final class RawPath {
+
+  /**
+   * The pattern of a route segment that may span several decoded segments and hold any character: {@code .+}
+   * would stop at a line break ({@code %0A}, {@code %0D}), which an actor id may hold.
+   */
+  static final String ANY = "[\\s\\S]+";
 
   private RawPath() {}
 

@@ -24,7 +24,7 @@ final class ReadModelService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/{name}/{key:.+}", this::row); // {key:.+}: a key holding "/" (sent as %2F), as ActorService's ids
+    rules.get("/{name}/{key:" + RawPath.ANY + "}", this::row); // RawPath.ANY: a key holding "/" (sent as %2F), as ActorService's ids
   }
 
   private void row(ServerRequest req, ServerResponse res) {

@@ -296,7 +296,8 @@ abstract class NodeRoutesContract {
     String id = id();
     open(id, 1);
     String path = "/v1/actors/Account/" + id + "/events/stream";
-    for (String accept : List.of("application/json", "text/plain")) {
+    for (String accept : List.of("application/json", "text/plain", "text/event-stream;q=0",
+        "text/event-stream;q=0, */*", "text/*;q=0, application/json")) {
       Api.Answer refused = api.send(api.request(path, "Accept", accept).GET());
       assertThat(refused.status()).as(accept + ": " + refused).isEqualTo(406);
       assertThat(refused.json().get("error").asText()).isEqualTo("NOT_ACCEPTABLE");
@@ -304,8 +305,10 @@ abstract class NodeRoutesContract {
     Api.Answer garbage = api.send(api.request(path, "Accept", "garbage").GET());
     assertThat(garbage.status()).as(garbage.toString()).isEqualTo(400);
     assertThat(garbage.json().get("fields").get(0).get("field").asText()).isEqualTo("request");
-    assertThat(Sse.first(api.client(), api.request(path, "Accept", "text/event-stream, */*;q=0.1").GET().build(), 1))
-        .extracting(Sse.Event::id).containsExactly("1");
+    for (String accept : List.of("text/event-stream, */*;q=0.1", "text/*", "*/*;q=0.5, application/json;q=0")) {
+      assertThat(Sse.first(api.client(), api.request(path, "Accept", accept).GET().build(), 1))
+          .as(accept).extracting(Sse.Event::id).containsExactly("1");
+    }
     Api.Answer end = api.send(api.request(path, "Last-Event-ID", Long.toString(Long.MAX_VALUE)).GET());
     assertThat(end.status()).as(end.toString()).isEqualTo(400);
     assertThat(end.json().get("fields").get(0).get("field").asText()).isEqualTo("Last-Event-ID");
@@ -442,6 +445,18 @@ abstract class NodeRoutesContract {
   @Test
   void idsHoldingSlashes_areOneSegment_onEveryActorAndReadModelRoute() {
     String id = "eu/" + id() + "/events"; // a "/" (sent as %2F), and a tail that another route's path ends with
+    servesEveryActorRoute(id);
+    // the decoded path "Account/eu/<x>/events" is not the events of actor "eu/<x>"
+    assertThat(api.get("/v1/actors/Account/" + id).status()).isEqualTo(404);
+  }
+
+  /** Found by a drill: the routes' greedy id pattern stopped at a line break, and such an actor was a 404. */
+  @Test
+  void idsHoldingLineBreaks_andOtherControlCharacters_areServedOnEveryActorAndReadModelRoute() {
+    servesEveryActorRoute("line\nbreak\r\n\t/" + id());
+  }
+
+  private void servesEveryActorRoute(String id) {
     String actor = "/v1/actors/Account/" + segment(id);
     Api.Answer opened = api.post(actor + "/commands/Open", "{\"owner\":\"ann\",\"initialDeposit\":5}");
     assertThat(opened.status()).as(opened.toString()).isEqualTo(200);
@@ -458,8 +473,6 @@ abstract class NodeRoutesContract {
       assertThat(row.status()).as(row.toString()).isEqualTo(200);
       assertThat(row.json().get("key").asText()).isEqualTo(id);
     });
-    // the decoded path "Account/eu/<x>/events" is not the events of actor "eu/<x>"
-    assertThat(api.get("/v1/actors/Account/" + id).status()).isEqualTo(404);
   }
 
   /** One path segment, percent-encoded as a client encodes it ({@code /} as {@code %2F}). */

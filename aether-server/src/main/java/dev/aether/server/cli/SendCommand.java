@@ -84,8 +84,11 @@ final class SendCommand implements Callable<Integer> {
       answer = client.post(actor.path("commands", command), payload, headers,
           wait.plusSeconds(5));
     } catch (NodeUnreachableException e) {
-      throw e.withHint(e.requestSent() ? "; the outcome is unknown" + resend
-          : "; nothing was sent, so nothing was applied");
+      if (!e.requestSent()) {
+        throw e.withHint("; nothing was sent, so nothing was applied");
+      }
+      root.console().error(e.withHint("; the outcome is unknown" + resend).getMessage());
+      return ExitCodes.OUTCOME_UNKNOWN; // the node may have taken it: as a 504, not as an unreachable node
     }
     if (answer.status() == 504) {
       root.console().failure(answer, resend);
