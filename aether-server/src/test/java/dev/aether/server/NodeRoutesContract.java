@@ -443,6 +443,42 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void readModel_rowsAreListedInKeyOrder_aPageAtATime() {
+    String prefix = id() + "-";
+    List<String> mine = List.of(prefix + "a", prefix + "b c", prefix + "c/d");
+    mine.forEach(id -> api.command("Account", segment(id), "Open", "{\"owner\":\"o\",\"initialDeposit\":3}"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> mine.stream()
+        .allMatch(id -> api.get("/v1/readmodels/Balances/" + segment(id)).status() == 200));
+
+    List<String> keys = new ArrayList<>();
+    String after = null;
+    long total = -1;
+    do {
+      Api.Answer page = api.get("/v1/readmodels/Balances?limit=2" + (after == null ? "" : "&after=" + segment(after)));
+      assertThat(page.status()).as(page.toString()).isEqualTo(200);
+      JsonNode body = page.json();
+      assertThat(body.get("readModel").asText()).isEqualTo("Balances");
+      assertThat(body.get("rows").size()).isBetween(0, 2);
+      body.get("rows").forEach(r -> keys.add(r.get("key").asText()));
+      total = body.get("total").asLong();
+      after = body.get("next").isNull() ? null : body.get("next").asText();
+      if (after != null) {
+        assertThat(after).isEqualTo(keys.getLast());
+      }
+    } while (after != null);
+    assertThat(keys).containsAll(mine).isSorted().doesNotHaveDuplicates().hasSize((int) total);
+
+    JsonNode first = api.get("/v1/readmodels/Balances?after=" + segment(prefix + "a") + "&limit=1").json();
+    assertThat(first.get("rows").get(0).get("key").asText()).isEqualTo(prefix + "b c");
+    assertThat(first.get("rows").get(0).get("row").get("balance").asLong()).isEqualTo(3);
+    assertThat(api.get("/v1/readmodels/Nope").json().get("error").asText()).isEqualTo("UNKNOWN_READ_MODEL");
+    Api.Answer zero = api.get("/v1/readmodels/Balances?limit=0");
+    assertThat(zero.status()).isEqualTo(400);
+    assertThat(zero.json().get("fields").get(0).get("field").asText()).isEqualTo("limit");
+    assertThat(api.get("/v1/readmodels/Balances?from=3").status()).as("an unknown parameter").isEqualTo(400);
+  }
+
+  @Test
   void idsHoldingSlashes_areOneSegment_onEveryActorAndReadModelRoute() {
     String id = "eu/" + id() + "/events"; // a "/" (sent as %2F), and a tail that another route's path ends with
     servesEveryActorRoute(id);

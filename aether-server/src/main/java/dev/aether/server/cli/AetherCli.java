@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "aether",
     description = "Runs an Aether node, and talks to one over its HTTP API.",
     subcommands = {ServeCommand.class, SendCommand.class, StateCommand.class, EventsCommand.class, TailCommand.class,
-        ModelCommand.class, ClusterCommand.class, DeadLettersCommand.class, ReactionsCommand.class})
+        ModelCommand.class, ClusterCommand.class, DeadLettersCommand.class, ReactionsCommand.class,
+        ReadModelCommand.class})
 public final class AetherCli implements Callable<Integer> {
 
   /** The node the client commands talk to when neither {@code --url} nor {@code AETHER_URL} is given. */

@@ -63,6 +63,42 @@ class CliAgainstNodeTest {
   }
 
   @Test
+  void readModel_printsARow_orListsTheRowsAPageAtATime() throws IOException {
+    Path model = dir.resolve("bank-with-balances.yaml"); // examples/bank.yaml has no read model
+    try (var in = AetherNode.class.getResourceAsStream("/dev/aether/server/bank.yaml")) {
+      Files.write(model, in.readAllBytes());
+    }
+    try (AetherNode withBalances = AetherNode.start(NodeConfig.builder().store(StoreKind.MEMORY).model(model)
+        .httpPort(0).dataDir(dir.resolve("read-models")).build(), Map.of())) {
+      String at = withBalances.uri().toString();
+      for (String id : new String[] {"rm-a", "rm-b"}) {
+        assertThat(CliRun.of("--url", at, "send", "Account", id, "Open", "{\"owner\": \"o\", \"initialDeposit\": 4}")
+            .code()).isZero();
+      }
+      JsonNode row = await().atMost(Duration.ofSeconds(20)).until(() -> {
+        CliRun run = CliRun.of("--url", at, "read-model", "Balances", "rm-b");
+        return run.code() == 0 ? Console.JSON.readTree(run.out()) : null;
+      }, java.util.Objects::nonNull);
+      assertThat(row.get("row").get("balance").asLong()).isEqualTo(4);
+      await().atMost(Duration.ofSeconds(20)).until(() -> CliRun.of("--url", at, "read-model", "Balances", "rm-a")
+          .code() == 0);
+
+      JsonNode page = Console.JSON.readTree(CliRun.of("--url", at, "read-model", "Balances", "--limit", "1").out());
+      assertThat(page.get("rows")).extracting(r -> r.get("key").asText()).containsExactly("rm-a");
+      assertThat(page.get("next").asText()).isEqualTo("rm-a");
+      assertThat(page.get("total").asInt()).isEqualTo(2);
+      JsonNode rest = Console.JSON.readTree(CliRun.of("--url", at, "read-model", "Balances", "--after", "rm-a").out());
+      assertThat(rest.get("rows")).extracting(r -> r.get("key").asText()).containsExactly("rm-b");
+      assertThat(rest.get("next").isNull()).isTrue();
+      assertThat(CliRun.of("--url", at, "read-model", "Balances", "nobody").code()).isEqualTo(1);
+      assertThat(CliRun.of("--url", at, "read-model", "Nope").code()).isEqualTo(1);
+      assertThat(CliRun.of("--url", at, "read-model", "Balances", "rm-a", "--limit", "2").code())
+          .as("a row takes no --limit").isEqualTo(2);
+      assertThat(CliRun.of("--url", at, "read-model", "Balances", "--limit", "0").code()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void send_sameKeyTwice_storesOnce_secondIsADuplicate() throws IOException {
     String id = open();
     CliRun first = cli("send", "Account", id, "Deposit", "{\"amount\": 5}", "--key", "dep-" + id);

@@ -1,0 +1,59 @@
+package dev.aether.server.cli;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aether read-model NAME KEY}: one row of a read model ({@code GET /v1/readmodels/{name}/{key}});
+ * {@code aether read-model NAME [--after KEY] [--limit N]}: its rows in key order, a page at a time
+ * ({@code GET /v1/readmodels/{name}}; {@code "next"} is the {@code --after} of the next page).
+ */
+@Command(name = "read-model", description = "Prints a read model's row (NAME KEY), or its rows in key order (NAME).")
+final class ReadModelCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The read model, as the model names it.")
+  private String name;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "KEY", description = "A row's key; absent: list the rows.")
+  private String key;
+
+  @Option(names = "--after", paramLabel = "KEY", description = "List the rows after this key (the last page's"
+      + " \"next\").")
+  private String after;
+
+  @Option(names = "--limit", paramLabel = "N", description = "List at most this many rows (the node's default,"
+      + " 100, when absent).")
+  private Integer limit;
+
+  @Override
+  public Integer call() {
+    AetherCli root = AetherCli.root(spec);
+    if (key != null) {
+      if (after != null || limit != null) {
+        throw new UsageException("--after and --limit list rows: give them without a KEY");
+      }
+      return root.console().answer(root.client().get(NodeClient.path("readmodels", name, key)));
+    }
+    if (limit != null && limit < 1) {
+      throw new UsageException("--limit must be 1 or more, not " + limit);
+    }
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    if (after != null) {
+      query.add("after=" + URLEncoder.encode(after, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    if (limit != null) {
+      query.add("limit=" + limit);
+    }
+    return root.console().answer(root.client().get(NodeClient.path("readmodels", name) + query));
+  }
+}
