@@ -23,10 +23,12 @@ import java.util.List;
  * @param pattern the regular expression a string must match, when present
  * @param allowed the allowed values ({@code enum} in JSON/YAML); empty = any (unmodifiable)
  * @param defaultValue the value of the field when it is absent ({@code default} in JSON/YAML), or {@code null}
- *     for none; it must fit the type and the constraints ({@code invalid-value} otherwise)
+ *     for none; it must fit the type and the constraints ({@code invalid-value} otherwise); {@code default: null}
+ *     is refused when the model is read (it would leave the field required)
  */
 public record FieldDef(String name, String type, boolean optional, Number min, Number max, String pattern,
-    @JsonProperty("enum") List<Object> allowed, @JsonProperty("default") Object defaultValue) {
+    @JsonProperty("enum") List<Object> allowed,
+    @JsonProperty("default") Object defaultValue) {
 
   /** Replaces an absent value list with an empty one and copies it. */
   public FieldDef {

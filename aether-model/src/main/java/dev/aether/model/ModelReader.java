@@ -68,6 +68,7 @@ final class ModelReader {
       throw new IllegalStateException("reading a string failed", e);
     }
     reportDuplicates();
+    refuseNullDefaults();
     if (tree == null || tree.isNull()) {
       errors.add(new ModelError(ModelError.MISSING_VALUE, "(document)", "the document is empty"));
       return new ModelLoader.Reading(Optional.empty(), errors);
@@ -250,6 +251,43 @@ final class ModelReader {
   }
 
   /** Formats path segments against the tree: named list elements by name (the first of a name), others by index. */
+  /**
+   * Reports and removes each {@code default: null} of a field (an element of a {@code fields} list): bound, it
+   * would read as no default at all and leave the field required, which is not what its author meant. Iterative,
+   * as {@link #tree} is.
+   */
+  private void refuseNullDefaults() {
+    record Visit(JsonNode node, List<Object> at) {}
+    Deque<Visit> pending = new ArrayDeque<>();
+    pending.push(new Visit(tree, List.of()));
+    while (!pending.isEmpty()) {
+      Visit visit = pending.pop();
+      List<Object> at = visit.at();
+      if (visit.node() instanceof ObjectNode object) {
+        if (at.size() >= 2 && "fields".equals(at.get(at.size() - 2)) && object.has("default")
+            && object.get("default").isNull()) {
+          errors.add(new ModelError(ModelError.INVALID_VALUE, path(append(at, "default")), "default: null is no"
+              + " default (the field would stay required): leave it out, or declare the field optional: true"));
+          object.remove("default");
+        }
+        List<Visit> children = new ArrayList<>();
+        object.fields().forEachRemaining(e -> children.add(new Visit(e.getValue(), append(at, e.getKey()))));
+        children.reversed().forEach(pending::push); // the document's order
+      } else if (visit.node() instanceof ArrayNode array) {
+        for (int i = array.size() - 1; i >= 0; i--) {
+          pending.push(new Visit(array.get(i), append(at, i)));
+        }
+      }
+    }
+  }
+
+  private static List<Object> append(List<Object> segments, Object next) {
+    List<Object> longer = new ArrayList<>(segments.size() + 1);
+    longer.addAll(segments);
+    longer.add(next);
+    return longer;
+  }
+
   private String path(List<Object> segments) {
     StringBuilder b = new StringBuilder();
     JsonNode node = tree;

@@ -42,13 +42,13 @@ final class ModelTypes {
     };
   }
 
-  /** Tells whether a JSON value fits a canonical type ({@code null} fits only timestamps). */
+  /** Tells whether a JSON value fits a canonical type ({@code null} fits only timestamps; no infinity or NaN). */
   static boolean fits(String canonical, Object value) {
     return switch (canonical) {
       case "string" -> value instanceof String;
       case "int" -> value instanceof Long || value instanceof Integer || value instanceof Short
           || value instanceof Byte;
-      case "double" -> value instanceof Number;
+      case "double" -> value instanceof Number n && Double.isFinite(n.doubleValue());
       case "bool" -> value instanceof Boolean;
       case "timestamp" -> value == null || value instanceof String text && isTimestamp(text);
       default -> canonical.startsWith("list<")

@@ -250,6 +250,11 @@ final class ModelValidator {
   }
 
   private void checkConstraints(FieldDef field, String type, String path) {
+    for (var bound : new Object[][] {{field.min(), ".min"}, {field.max(), ".max"}}) {
+      if (bound[0] instanceof Number n && !Double.isFinite(n.doubleValue())) {
+        error(ModelError.INVALID_VALUE, path + bound[1], "a bound must be a finite number, was " + n);
+      }
+    }
     boolean sized = type.equals("int") || type.equals("double") || type.equals("string") || type.startsWith("list<");
     boolean lengths = type.equals("string") || type.startsWith("list<");
     if (lengths) {

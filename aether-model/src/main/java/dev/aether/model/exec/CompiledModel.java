@@ -4,6 +4,7 @@ import dev.aether.support.Checks;
 import dev.aether.model.AggregateDef;
 import dev.aether.model.EventDef;
 import dev.aether.model.FieldDef;
+import dev.aether.model.ReadModelDef;
 import dev.aether.model.expr.FieldType;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -205,7 +207,7 @@ public final class CompiledModel {
         }
         Optional<EventDef> changed = after.get().event(event.name());
         if (changed.isEmpty()) {
-          out.add(new ModelError("event-removed", "aggregates." + before.name() + ".events", "event "
+          out.add(new ModelError("event-removed", "aggregates." + before.name() + ".events." + event.name(), "event "
               + event.name() + " is no longer declared: an actor of " + before.name() + " whose history holds it"
               + " fails (BEHAVIOR_FAILED) whenever that history is replayed past it (no snapshot fitting this"
               + " model's state, a rebuild) until it is declared again"));
@@ -215,7 +217,27 @@ public final class CompiledModel {
       }
     }
     out.addAll(policiesFromTheBeginning(previous));
+    out.addAll(readModelsRebuilt(previous));
     return List.copyOf(out);
+  }
+
+  /**
+   * The read models whose row fields or rules changed (id {@code read-model-rebuilt}): each is rebuilt from the first
+   * event of the feed, and until the rebuild has passed them its rows are those of the old rules.
+   */
+  private List<ModelError> readModelsRebuilt(Model previous) {
+    List<ModelError> out = new ArrayList<>();
+    for (ReadModelDef before : previous.readModels()) {
+      if (before == null || before.name() == null) {
+        continue;
+      }
+      model.readModels().stream().filter(rm -> rm != null && before.name().equals(rm.name())).findFirst()
+          .filter(after -> !ModelCompiler.readModelSchema(after).equals(ModelCompiler.readModelSchema(before)))
+          .ifPresent(after -> out.add(new ModelError("read-model-rebuilt", "readModels." + after.name(), "read model "
+              + after.name() + " changed (its fields, key or updates): it is rebuilt from the first event of the"
+              + " feed, and until the rebuild has passed them its rows are those of the old version")));
+    }
+    return out;
   }
 
   /**
@@ -240,9 +262,11 @@ public final class CompiledModel {
           : "policy " + policy.name() + " is new to the running model (" + previous.name() + " "
               + previous.version() + "), perhaps renamed";
       out.add(new ModelError(renamed ? "policy-group-new" : "policy-added", "policies." + policy.name(), what
-          + ", at the beginning of the feed: it sends its command for every stored " + policy.sourceAggregate()
-          + "." + policy.event() + " again, and one older than its target's last commands (the idempotency"
-          + " window) is applied a second time; give it start: now unless it must react to the history"));
+          + ": unless a policy of this name ran before (its group then goes on from where it stopped, and reacts"
+          + " to everything stored since), it starts at the beginning of the feed: it sends its command for every"
+          + " stored " + policy.sourceAggregate() + "." + policy.event() + " again, and one older than its target's"
+          + " last commands (the idempotency window) is applied a second time; give it start: now unless it must"
+          + " react to the history"));
     }
     return out;
   }
@@ -256,18 +280,25 @@ public final class CompiledModel {
     List<ModelError> out = new ArrayList<>();
     Map<String, FieldDef> old = new HashMap<>();
     before.fields().stream().filter(f -> f != null && f.name() != null).forEach(f -> old.put(f.name(), f));
+    java.util.Set<String> kept = new java.util.HashSet<>();
     for (FieldDef field : after.fields()) {
       if (field == null || field.name() == null) {
         continue;
       }
+      kept.add(field.name());
       String path = "aggregates." + aggregate + ".events." + after.name() + ".fields." + field.name();
       FieldDef was = old.get(field.name());
-      if ((was == null || was.mayReadAbsent()) && !field.mayBeAbsent()) {
+      if ((was == null || was.mayBeAbsent()) && !field.mayBeAbsent()) {
         out.add(new ModelError("event-field-required", path, "stored " + after.name() + " events may have no field "
-            + field.name() + " (it is new, renamed, or was optional): an apply reading event." + field.name()
-            + " fails on them"
-            + " (BEHAVIOR_FAILED) when a history is replayed; give it a default (what old events read), or declare"
-            + " it optional: true and test it with has(event." + field.name() + ")"));
+            + field.name() + " (it is new, renamed, or was optional or defaulted): an apply reading event."
+            + field.name() + " fails on them (BEHAVIOR_FAILED) when a history is replayed; give it a default (what"
+            + " old events read), or declare it optional: true and test it with has(event." + field.name() + ")"));
+      }
+      if (was != null && was.defaultValue() != null && field.defaultValue() != null
+          && !Objects.equals(was.defaultValue(), field.defaultValue())) {
+        out.add(new ModelError("event-field-default-changed", path, "stored " + after.name() + " events without "
+            + field.name() + " read " + field.defaultValue() + " from now on, not " + was.defaultValue() + ": their"
+            + " replay (and a read model's rebuild) may give other results than before"));
       }
       if (was != null && !sameType(was.type(), field.type()) && !widens(was.type(), field.type())) {
         out.add(new ModelError("event-field-type-changed", path, "stored " + after.name() + " events hold "
@@ -275,6 +306,11 @@ public final class CompiledModel {
             + " (BEHAVIOR_FAILED) when a history is replayed; add a field of the new type instead"));
       }
     }
+    old.keySet().stream().filter(name -> !kept.contains(name)).sorted().forEach(name -> out.add(new ModelError(
+        "event-field-removed", "aggregates." + aggregate + ".events." + after.name() + ".fields",
+        "stored " + after.name() + " events hold " + name + ", which this version no longer declares: nothing reads"
+            + " it any more (renamed? a new field with a default reads that default on the old events, not their "
+            + name + "; keep " + name + " declared, optional, and read it with has(event." + name + ") instead)")));
     return out;
   }
 

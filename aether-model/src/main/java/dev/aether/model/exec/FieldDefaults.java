@@ -1,5 +1,6 @@
 package dev.aether.model.exec;
 
+import dev.aether.InvalidInputException;
 import dev.aether.model.FieldDef;
 import dev.aether.model.expr.FieldType;
 import dev.aether.support.JsonValues;
@@ -32,16 +33,27 @@ record FieldDefaults(Map<String, Object> values) {
   static FieldDefaults of(List<FieldDef> fields, Map<String, FieldType> types) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (FieldDef field : fields) {
-      if (field != null && field.defaultValue() != null && types.containsKey(field.name())) {
-        values.put(field.name(), value(field, types.get(field.name())));
+      Object value = field == null || !types.containsKey(field.name()) ? null : value(field, types.get(field.name()));
+      if (value != null) {
+        values.put(field.name(), value);
       }
     }
     return values.isEmpty() ? NONE : new FieldDefaults(values);
   }
 
-  /** The default as the field's type holds it: an integral default of a {@code double} field as a double. */
+  /**
+   * The default as the field's type holds it: an integral default of a {@code double} field as a double.
+   *
+   * @return the value; {@code null} when there is none, or it is no JSON value (an infinite number: reported by
+   *     the structural check, which refuses the model)
+   */
   static Object value(FieldDef field, FieldType type) {
-    Object value = JsonValues.copyValue(field.defaultValue(), field.name());
+    Object value;
+    try {
+      value = field.defaultValue() == null ? null : JsonValues.copyValue(field.defaultValue(), field.name());
+    } catch (InvalidInputException e) {
+      return null;
+    }
     return type == FieldType.DOUBLE && value instanceof Number n && !(value instanceof Double)
         ? (Object) n.doubleValue() : value;
   }

@@ -260,7 +260,7 @@ final class ModelCompiler {
       }
       aggregates.add(event.get().aggregate().name());
     }
-    return new ReadModelProgram(rm.name(), schema(row.known()), initial, handlers, aggregates);
+    return new ReadModelProgram(rm.name(), readModelSchema(rm), initial, handlers, aggregates);
   }
 
   /**
@@ -463,9 +463,43 @@ final class ModelCompiler {
   }
 
   private static Object initialValue(StateFieldDef field) {
-    Object value = field.initial() == null ? null : JsonValues.copyValue(field.initial(), field.name());
+    Object value;
+    try {
+      value = field.initial() == null ? null : JsonValues.copyValue(field.initial(), field.name());
+    } catch (InvalidInputException e) {
+      return null; // not a JSON value (an infinite number): reported by Model.validate()
+    }
     FieldType type = parse(field.type()).orElse(null);
     return type == FieldType.DOUBLE && value instanceof Long l ? (Object) l.doubleValue() : value;
+  }
+
+  /**
+   * A read model's schema tag: {@code model:} + the first 16 hex digits of SHA-256 over its row fields (names,
+   * types, initial values, in order) and its rules (the default key, and each handler's event, key and updates,
+   * blanks around expressions ignored). A read model whose tag changed is rebuilt from the first event: rows the
+   * old rules computed would otherwise stay next to rows of the new ones.
+   */
+  static String readModelSchema(ReadModelDef rm) {
+    StringBuilder text = new StringBuilder();
+    for (StateFieldDef f : rm.fields()) {
+      if (f != null) {
+        String type = parse(f.type()).map(FieldType::typeName).orElse(String.valueOf(f.type()));
+        text.append(f.name()).append(':').append(type).append('=').append(f.initial()).append(';');
+      }
+    }
+    text.append("|key=").append(rm.key().strip());
+    List<String> handlers = new ArrayList<>();
+    for (ProjectionDef on : rm.on()) {
+      if (on != null) {
+        StringBuilder handler = new StringBuilder("|on=").append(on.event()).append(",key=")
+            .append(on.key() == null ? "" : on.key().strip());
+        new java.util.TreeMap<>(on.set()).forEach((field, expr) -> handler.append(',').append(field).append('=')
+            .append(expr == null ? "" : expr.strip()));
+        handlers.add(handler.toString());
+      }
+    }
+    handlers.stream().sorted().forEach(text::append);
+    return "model:" + sha256(text.toString()).substring(0, 16);
   }
 
   /** {@code model:} + the first 16 hex digits of SHA-256 over the state fields' names and types, in order. */

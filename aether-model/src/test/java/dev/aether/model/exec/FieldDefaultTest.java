@@ -194,6 +194,36 @@ class FieldDefaultTest {
                 "invalid-value aggregates.Cart.events.Added.fields.channel.default: default 7 is not a string"));
   }
 
+  /** Found by a model author: `default: null` left the field required; an infinite number hid every other error. */
+  @Test
+  void aNullDefault_andInfiniteNumbers_areRefusedWithTheirPaths_nextToTheOtherErrors() {
+    String bad = """
+        name: t
+        version: "1"
+        aggregates:
+          - name: A
+            state: [{name: x, type: double, initial: 1e999}]
+            commands:
+              - name: C
+                fields:
+                  - {name: i, type: double, default: 1e999}
+                  - {name: dn, type: string, default: null}
+                  - {name: m, type: int, min: 1e999}
+                guards: ["cmd.nope"]
+                emits: [E]
+            events:
+              - name: E
+                fields: [{name: i, type: double}]
+        """;
+    assertThatThrownBy(() -> CompiledModel.fromYaml(bad)).isInstanceOfSatisfying(InvalidModelException.class,
+        e -> assertThat(e.errors()).extracting(err -> err.id() + " " + err.path()).containsExactlyInAnyOrder(
+            "invalid-value aggregates.A.commands.C.fields.dn.default",
+            "invalid-value aggregates.A.state.x.initial",
+            "invalid-value aggregates.A.commands.C.fields.i.default",
+            "invalid-value aggregates.A.commands.C.fields.m.min",
+            "unknown-reference aggregates.A.commands.C.guards[0]"));
+  }
+
   @Test
   void fieldDefApi_saysWhoMayFindTheFieldAbsent() {
     FieldDef withDefault = FieldDef.withDefault("n", "int", 3);

@@ -12,6 +12,7 @@ import dev.aether.runtime.ModelError;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.InMemoryEventStore;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -165,7 +166,7 @@ class ModelVersionTest {
     assertThat(withoutWithdrawn).doesNotContain("Withdrawn");
     assertThat(CompiledModel.fromYaml(withoutWithdrawn).warningsReplacing(v1))
         .filteredOn(w -> w.id().equals("event-removed")).singleElement().satisfies(w -> {
-          assertThat(w.path()).isEqualTo("aggregates.Account.events");
+          assertThat(w.path()).isEqualTo("aggregates.Account.events.Withdrawn");
           assertThat(w.message()).contains("Withdrawn").contains("BEHAVIOR_FAILED");
         });
 
@@ -197,7 +198,8 @@ class ModelVersionTest {
         + "{name: note, type: string, optional: true}]").replace("data: {by: %s}", "data: {amount: %s}");
     assertThat(CompiledModel.fromYaml(renamed.formatted("4", "cmd.by", "int", "state.n + event.amount"))
         .warningsReplacing(ints)).extracting(w -> w.id() + " " + w.path())
-        .containsExactly("event-field-required aggregates.Counter.events.Added.fields.amount");
+        .containsExactly("event-field-required aggregates.Counter.events.Added.fields.amount",
+            "event-field-removed aggregates.Counter.events.Added.fields");
     String optional = counter.replace("fields: [{name: by, type: %s}]", "fields: [{name: by, type: %s, optional: true}]")
         .replace("apply: {n: \"%s\"}", "apply: {n: \"%s\"}");
     Model wasOptional = ModelLoader.fromYaml(optional.formatted("6", "cmd.by", "int", "has(event.by) ? state.n + event.by : state.n"));
@@ -301,6 +303,77 @@ class ModelVersionTest {
         .build());
     write("q");
     assertThat(lastWrittenBy("q")).isEqualTo("java");
+  }
+
+  /** Found by a model author: taking a default away, or changing it, and a rename with a default were silent. */
+  @Test
+  void warningsReplacing_followDefaults_andNameARemovedField() {
+    String counter = """
+        name: counter
+        version: "1"
+        aggregates:
+          - name: Counter
+            state: [{name: n, type: int}]
+            commands: [{name: Add, fields: [{name: by, type: int}], emits: [Added]}]
+            events: [{name: Added, fields: [%s], apply: {n: "state.n + event.by"}}]
+        """;
+    Model defaulted = ModelLoader.fromYaml(counter.formatted("{name: by, type: int, default: 1}"));
+    assertThat(CompiledModel.fromYaml(counter.formatted("{name: by, type: int}")).warningsReplacing(defaulted))
+        .extracting(ModelError::id).as("old events may lack it").containsExactly("event-field-required");
+    assertThat(CompiledModel.fromYaml(counter.formatted("{name: by, type: int, default: 2}"))
+        .warningsReplacing(defaulted)).singleElement().satisfies(w -> {
+          assertThat(w.id()).isEqualTo("event-field-default-changed");
+          assertThat(w.path()).isEqualTo("aggregates.Counter.events.Added.fields.by");
+          assertThat(w.message()).contains("read 2 from now on, not 1");
+        });
+    assertThat(CompiledModel.fromYaml(counter.formatted("{name: by, type: int, default: 1}"))
+        .warningsReplacing(defaulted)).isEmpty();
+    String renamed = counter.replace("event.by", "event.amount");
+    assertThat(CompiledModel.fromYaml(renamed.formatted("{name: amount, type: int, default: 1}"))
+        .warningsReplacing(defaulted)).singleElement().satisfies(w -> {
+          assertThat(w.id()).isEqualTo("event-field-removed");
+          assertThat(w.message()).contains("hold by").contains("keep by declared, optional");
+        });
+  }
+
+  @Test
+  void warningsReplacing_namesAReadModelWhoseRulesChanged_itIsRebuilt() {
+    String shop = """
+        name: shop
+        version: "1"
+        aggregates:
+          - name: Cart
+            state: [{name: n, type: int}]
+            commands: [{name: Add, emits: [Added]}]
+            events: [{name: Added, apply: {n: "state.n + 1"}}]
+        readModels:
+          - name: Carts
+            key: %s
+            fields: [{name: adds, type: int}]
+            on: [{event: Added, set: {adds: "row.adds + 1"}}]
+        """;
+    Model byActor = ModelLoader.fromYaml(shop.formatted("actorId"));
+    assertThat(CompiledModel.fromYaml(shop.formatted("\" actorId \"")).warningsReplacing(byActor))
+        .as("blanks around an expression are no change").isEmpty();
+    assertThat(CompiledModel.fromYaml(shop.formatted("\"'cart-' + actorId\"")).warningsReplacing(byActor))
+        .singleElement().satisfies(w -> {
+          assertThat(w.id()).isEqualTo("read-model-rebuilt");
+          assertThat(w.path()).isEqualTo("readModels.Carts");
+        });
+
+    runtime.loadModel(byActor);
+    runtime.start();
+    for (String cart : List.of("a", "b")) {
+      assertThat(runtime.sendMessage(RuntimeMessage.of("Cart", cart, "Add", Map.of())).join().isAccepted()).isTrue();
+    }
+    ReadModel before = ModelExecution.of(runtime).orElseThrow().readModel("Carts").orElseThrow();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> before.rows().keySet().equals(java.util.Set.of("a", "b")));
+    runtime.loadModel(ModelLoader.fromYaml(shop.formatted("\"'cart-' + actorId\"")));
+    ReadModel after = ModelExecution.of(runtime).orElseThrow().readModel("Carts").orElseThrow();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> after.rows().keySet().equals(java.util.Set.of("cart-a", "cart-b")));
+    assertThat(after.get("cart-a").orElseThrow()).containsEntry("adds", 1L);
   }
 
   record Written(String by) {}
