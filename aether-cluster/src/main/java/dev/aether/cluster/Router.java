@@ -260,9 +260,11 @@ final class Router implements CommandGateway, AutoCloseable {
 
   private void route(Attempt a, String redirectedTo) {
     try {
-      if (closed) {
-        a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.NOT_RUNNING, "the gateway is closed"
-            + (a.mayHaveApplied ? "; an attempt may have been applied: resend with the same command id" : "")));
+      if (closed) { // NOT_RUNNING stores nothing (RejectionReason): an attempt that may have applied is unknown
+        a.result.complete(a.mayHaveApplied
+            ? Rejected.of(a.message.commandId(), RejectionReason.OUTCOME_UNKNOWN, "the gateway closed after "
+                + a.problem + "; an attempt may have been applied: resend with the same command id to a running node")
+            : Rejected.of(a.message.commandId(), RejectionReason.NOT_RUNNING, "the gateway is closed"));
         return;
       }
       if (a.remainingMs() <= 0) {

@@ -21,7 +21,8 @@ import javax.net.ssl.SSLContext;
  * listener (an outage is one WARN and one INFO). Stateless and thread-safe.
  *
  * <p>The connection reconnects forever, waiting {@link #RECONNECT_WAIT} between attempts; while it is
- * disconnected the store refuses writes with a {@link StoreUnavailableException} instead of buffering them.
+ * disconnected the store refuses writes with a {@link StoreUnavailableException} instead of buffering them. It
+ * pings every {@link #PING_INTERVAL}, so a server that stops answering (frozen) is left within seconds.
  */
 public final class NatsConnector {
 
@@ -29,6 +30,13 @@ public final class NatsConnector {
   static final String CONNECTION_NAME = "aether-event-store";
   /** The pause between reconnect attempts. */
   static final Duration RECONNECT_WAIT = Duration.ofMillis(500);
+  /**
+   * How often the client pings its server. With jnats' two unanswered pings allowed, a server that holds the
+   * connection but answers nothing (frozen, hung) is left within about three intervals for another server of the
+   * cluster, or reconnected to when it runs again; jnats' default (2 minutes) left a node on a hung server of a
+   * 3-server cluster for all that time.
+   */
+  static final Duration PING_INTERVAL = Duration.ofSeconds(2);
 
   private NatsConnector() {}
 
@@ -82,6 +90,7 @@ public final class NatsConnector {
         .connectionTimeout(config.connectTimeout())
         .maxReconnects(-1)
         .reconnectWait(RECONNECT_WAIT)
+        .pingInterval(PING_INTERVAL)
         .errorListener(listener)
         .connectionListener(listener);
     credentials(builder, config.credentials());

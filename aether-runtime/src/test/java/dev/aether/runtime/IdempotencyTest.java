@@ -47,6 +47,29 @@ class IdempotencyTest {
     assertThat(state("i1")).containsEntry("balance", 10L);
   }
 
+  /**
+   * Found by a drill on a 3-server NATS cluster: right after a frozen replica came back, it answered the read of a
+   * resent command's events from before them, and the applied command was answered STORE_FAILED (never resend).
+   */
+  @Test
+  void repeatedCommandId_whoseEventsTheStoreReadsDoNotReachYet_isTransient_thenTheFirstOutcome() {
+    accepted(runtime.sendMessage(Bank.open("i11")));
+    CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i11", 10, "pay-11")));
+    store.rangeReadsEndAt = first.newVersion() - 1;
+
+    assertThat(runtime.sendMessage(Bank.deposit("i11", 10, "pay-11")).join())
+        .isInstanceOfSatisfying(CommandResult.Rejected.class, r -> {
+          assertThat(r.reason()).isEqualTo(RejectionReason.STORE_UNAVAILABLE);
+          assertThat(r.reason().isTransient()).isTrue();
+          assertThat(r.message()).contains("pay-11").contains("resend with the same command id");
+        });
+    store.rangeReadsEndAt = Long.MAX_VALUE;
+    CommandResult.Accepted again = accepted(runtime.sendMessage(Bank.deposit("i11", 10, "pay-11")));
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.events()).isEqualTo(first.events());
+    assertThat(store.events("Account/i11")).hasSize(2);
+  }
+
   @Test
   void repeatedCommandId_readsBackOnlyTheFirstOutcomesEvents_notTheHistoryAfterThem() {
     accepted(runtime.sendMessage(Bank.open("i10")));

@@ -31,6 +31,8 @@ final class TestStore implements EventStore, SnapshotStore {
   final List<Long> readsFrom = new CopyOnWriteArrayList<>();
   /** The {from, to} of each read of a version range. */
   final List<List<Long>> rangeReads = new CopyOnWriteArrayList<>();
+  /** The last version a range read reaches, as a replica that is behind answers; {@code Long.MAX_VALUE}: all. */
+  volatile long rangeReadsEndAt = Long.MAX_VALUE;
   final List<ActorSnapshot> savedSnapshots = new CopyOnWriteArrayList<>();
   final AtomicInteger concurrentReads = new AtomicInteger();
   final AtomicInteger maxConcurrentReads = new AtomicInteger();
@@ -94,7 +96,10 @@ final class TestStore implements EventStore, SnapshotStore {
   @Override
   public ReplayResult getEventsWithErrors(String actorId, long fromVersion, long toVersion) {
     rangeReads.add(List.of(fromVersion, toVersion));
-    return EventStore.super.getEventsWithErrors(actorId, fromVersion, toVersion);
+    ReplayResult read = EventStore.super.getEventsWithErrors(actorId, fromVersion, toVersion);
+    long endAt = rangeReadsEndAt;
+    return endAt == Long.MAX_VALUE ? read
+        : new ReplayResult(read.events().stream().filter(e -> e.version() <= endAt).toList(), read.errors());
   }
 
   @Override
