@@ -165,10 +165,11 @@ final class Membership implements AutoCloseable {
       }
     } else {
       // the same revision again (a watch restarted after a reconnect) is no sign of life
-      Seen now = seen.compute(node, (n, before) -> before != null && before.revision() == entry.getRevision() ? before
+      Seen before = seen.get(node);
+      Seen now = seen.compute(node, (n, held) -> held != null && held.revision() == entry.getRevision() ? held
           : new Seen(lease, entry.getRevision(), System.nanoTime()));
-      if (node.equals(self)) {
-        ownSeenNanos = now.seenNanos();
+      if (node.equals(self) && now != before) {
+        ownSeenNanos = Math.max(ownSeenNanos, now.seenNanos()); // a new revision of its own: the watch delivers
       }
     }
   }
@@ -297,8 +298,12 @@ final class Membership implements AutoCloseable {
   }
 
   private void renewed(long newRevision) {
+    long now = System.nanoTime();
+    if (now - lastRenewedNanos > deadAfterNanos) {
+      ownSeenNanos = now; // renewals resume after a gap (a pause, an outage): the watch gets its time to show them
+    }
     revision = newRevision;
-    lastRenewedNanos = System.nanoTime();
+    lastRenewedNanos = now;
     renewedOnce = true;
   }
 

@@ -310,7 +310,6 @@ final class Router implements CommandGateway, AutoCloseable {
   }
 
   private void fromLocal(Attempt a, CommandResult r, Throwable failure) {
-    a.awaiting = false;
     if (failure != null) {
       a.result.complete(Rejected.of(a.message.commandId(), RejectionReason.BEHAVIOR_FAILED, String.valueOf(failure)));
     } else if (r instanceof Rejected rejected && rejected.reason() == RejectionReason.NOT_OWNER) {
@@ -362,7 +361,6 @@ final class Router implements CommandGateway, AutoCloseable {
 
   private void fromRemote(Attempt a, String owner, long epoch, Message reply, Throwable failure,
       CompletableFuture<Message> sent) {
-    a.awaiting = false;
     try {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -425,6 +423,7 @@ final class Router implements CommandGateway, AutoCloseable {
    * for the map: a dead owner's shards moving, the first map), whichever comes first.
    */
   private void retryLater(Attempt a, String problem, boolean untilMapChange) {
+    a.awaiting = false; // no send waits now: the deadline timer may answer
     a.problem = problem;
     a.hops = 0;
     long delay = Math.min(a.backoffMs, a.remainingMs());
@@ -434,11 +433,19 @@ final class Router implements CommandGateway, AutoCloseable {
     }
     if (!a.deadlineArmed) { // a resend's map read may wait on a server that does not answer: the deadline holds
       a.deadlineArmed = true;
-      CompletableFuture.delayedExecutor(a.remainingMs() + 1, TimeUnit.MILLISECONDS).execute(() -> {
-        if (!a.awaiting) { // a send in flight has a timeout of its own, and knows whether it may have applied
-          timedOut(a);
+      TimeoutWheel.Entry atDeadline = new TimeoutWheel.Entry() {
+        @Override
+        protected void expire() {
+          if (!a.awaiting) { // a send in flight has a timeout of its own, and knows whether it may have applied
+            timedOut(a);
+          }
         }
-      });
+
+        @Override
+        protected void expireOnClose() {}
+      };
+      TimeoutWheel.shared().register(atDeadline, a.deadline.toEpochMilli() + 1);
+      a.result.whenComplete((r, e) -> atDeadline.cancel());
     }
     a.backoffMs = Math.min(a.backoffMs * 2, MAX_BACKOFF_MS);
     meters.retried();

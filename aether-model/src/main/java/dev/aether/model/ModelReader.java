@@ -250,11 +250,10 @@ final class ModelReader {
     }
   }
 
-  /** Formats path segments against the tree: named list elements by name (the first of a name), others by index. */
   /**
-   * Reports and removes each {@code default: null} of a field (an element of a {@code fields} list): bound, it
-   * would read as no default at all and leave the field required, which is not what its author meant. Iterative,
-   * as {@link #tree} is.
+   * Reports and removes each {@code default: null} of a command's or an event's field: bound, it would read as no
+   * default at all and leave the field required, which is not what its author meant. Iterative, as {@link #tree}
+   * is.
    */
   private void refuseNullDefaults() {
     record Visit(JsonNode node, List<Object> at) {}
@@ -264,8 +263,9 @@ final class ModelReader {
       Visit visit = pending.pop();
       List<Object> at = visit.at();
       if (visit.node() instanceof ObjectNode object) {
-        if (at.size() >= 2 && "fields".equals(at.get(at.size() - 2)) && object.has("default")
-            && object.get("default").isNull()) {
+        if (at.size() >= 4 && "fields".equals(at.get(at.size() - 2))
+            && ("commands".equals(at.get(at.size() - 4)) || "events".equals(at.get(at.size() - 4)))
+            && object.has("default") && object.get("default").isNull()) {
           errors.add(new ModelError(ModelError.INVALID_VALUE, path(append(at, "default")), "default: null is no"
               + " default (the field would stay required): leave it out, or declare the field optional: true"));
           object.remove("default");
@@ -288,6 +288,7 @@ final class ModelReader {
     return longer;
   }
 
+  /** Formats path segments against the tree: named list elements by name (the first of a name), others by index. */
   private String path(List<Object> segments) {
     StringBuilder b = new StringBuilder();
     JsonNode node = tree;

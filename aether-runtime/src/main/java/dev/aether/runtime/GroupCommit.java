@@ -594,8 +594,8 @@ final class GroupCommit<S> {
    * The first outcome of a command id applied before, with its events read back from the store. Events the
    * store cannot decode, or no longer holds, are never dropped silently: the command is then rejected as
    * {@link RejectionReason#STORE_FAILED} naming the actor and the position; as
-   * {@link RejectionReason#STORE_UNAVAILABLE} (resend) when the store's read ends before them, as a replica that
-   * is behind answers.
+   * {@link RejectionReason#OUTCOME_UNKNOWN} (applied, but its outcome cannot be read back now: resend) when the
+   * store's read ends before them, as a replica that is behind answers.
    */
   private CommandResult duplicate(String commandId, CommandWindow.Entry entry) {
     if (!entry.hasEvents()) {
@@ -618,9 +618,9 @@ final class GroupCommit<S> {
     if (events.isEmpty() || events.getLast().version() < entry.lastVersion()) {
       // the read ends before versions this actor has stored: a replica answering reads that is behind (a
       // server of a NATS cluster catching up after an outage), or a history truncated by hand
-      return Rejected.of(commandId, RejectionReason.STORE_UNAVAILABLE, what + "are not in what the store reads"
+      return Rejected.of(commandId, RejectionReason.OUTCOME_UNKNOWN, what + "are not in what the store reads"
           + " now (up to v" + (events.isEmpty() ? entry.firstVersion() - 1 : events.getLast().version()) + "):"
-          + " a replica catching up answers reads; resend with the same command id");
+          + " a replica catching up answers reads (or the history was cut); resend with the same command id");
     }
     if (events.getFirst().version() != entry.firstVersion() || events.getLast().version() != entry.lastVersion()) {
       return Rejected.of(commandId, RejectionReason.STORE_FAILED, what + "are no longer all in the store");

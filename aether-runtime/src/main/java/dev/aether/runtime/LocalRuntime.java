@@ -258,7 +258,7 @@ final class LocalRuntime implements Runtime {
     }
   }
 
-  /** Routes a command again with the aggregate type's current behaviour (after a behaviour change). */
+  /** Routes a command again with the aggregate type's current behaviour and checks (after a behaviour change). */
   private void offerAgain(QueuedCommand queued) {
     if (queued.isAbandoned()) {
       return; // timed out meanwhile: not decided
@@ -270,6 +270,9 @@ final class LocalRuntime implements Runtime {
     }
     AggregateContext<?> ctx = aggregates.get(queued.message().aggregateType());
     Rejected refused = unknown(ctx, queued.message());
+    if (refused == null) {
+      refused = models.check(queued.message()); // checked against the model it is now decided by
+    }
     if (refused != null) {
       queued.complete(refused);
     } else {

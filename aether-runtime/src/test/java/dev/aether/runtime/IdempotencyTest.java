@@ -52,14 +52,14 @@ class IdempotencyTest {
    * resent command's events from before them, and the applied command was answered STORE_FAILED (never resend).
    */
   @Test
-  void repeatedCommandId_whoseEventsTheStoreReadsDoNotReachYet_isTransient_thenTheFirstOutcome() {
+  void repeatedCommandId_whoseEventsTheStoreReadsDoNotReachYet_isAnUnknownOutcome_thenTheFirstOutcome() {
     accepted(runtime.sendMessage(Bank.open("i11")));
     CommandResult.Accepted first = accepted(runtime.sendMessage(Bank.deposit("i11", 10, "pay-11")));
     store.rangeReadsEndAt = first.newVersion() - 1;
 
     assertThat(runtime.sendMessage(Bank.deposit("i11", 10, "pay-11")).join())
         .isInstanceOfSatisfying(CommandResult.Rejected.class, r -> {
-          assertThat(r.reason()).isEqualTo(RejectionReason.STORE_UNAVAILABLE);
+          assertThat(r.reason()).isEqualTo(RejectionReason.OUTCOME_UNKNOWN);
           assertThat(r.reason().isTransient()).isTrue();
           assertThat(r.message()).contains("pay-11").contains("resend with the same command id");
         });

@@ -232,7 +232,8 @@ public final class CompiledModel {
         continue;
       }
       model.readModels().stream().filter(rm -> rm != null && before.name().equals(rm.name())).findFirst()
-          .filter(after -> !ModelCompiler.readModelSchema(after).equals(ModelCompiler.readModelSchema(before)))
+          .filter(after -> !ModelCompiler.readModelSchema(model, after)
+              .equals(ModelCompiler.readModelSchema(previous, before)))
           .ifPresent(after -> out.add(new ModelError("read-model-rebuilt", "readModels." + after.name(), "read model "
               + after.name() + " changed (its fields, key or updates): it is rebuilt from the first event of the"
               + " feed, and until the rebuild has passed them its rows are those of the old version")));
@@ -295,7 +296,7 @@ public final class CompiledModel {
             + " old events read), or declare it optional: true and test it with has(event." + field.name() + ")"));
       }
       if (was != null && was.defaultValue() != null && field.defaultValue() != null
-          && !Objects.equals(was.defaultValue(), field.defaultValue())) {
+          && !sameValue(was.defaultValue(), field.defaultValue())) {
         out.add(new ModelError("event-field-default-changed", path, "stored " + after.name() + " events without "
             + field.name() + " read " + field.defaultValue() + " from now on, not " + was.defaultValue() + ": their"
             + " replay (and a read model's rebuild) may give other results than before"));
@@ -312,6 +313,12 @@ public final class CompiledModel {
             + " it any more (renamed? a new field with a default reads that default on the old events, not their "
             + name + "; keep " + name + " declared, optional, and read it with has(event." + name + ") instead)")));
     return out;
+  }
+
+  /** Whether two JSON values are equal, numbers by value ({@code 1}, {@code 1L} and {@code 1.0} are one). */
+  private static boolean sameValue(Object a, Object b) {
+    return a instanceof Number x && b instanceof Number y ? Double.compare(x.doubleValue(), y.doubleValue()) == 0
+        : Objects.equals(a, b);
   }
 
   /**

@@ -260,7 +260,7 @@ final class ModelCompiler {
       }
       aggregates.add(event.get().aggregate().name());
     }
-    return new ReadModelProgram(rm.name(), readModelSchema(rm), initial, handlers, aggregates);
+    return new ReadModelProgram(rm.name(), readModelSchema(model, rm), initial, handlers, aggregates);
   }
 
   /**
@@ -476,10 +476,13 @@ final class ModelCompiler {
   /**
    * A read model's schema tag: {@code model:} + the first 16 hex digits of SHA-256 over its row fields (names,
    * types, initial values, in order) and its rules (the default key, and each handler's event, key and updates,
-   * blanks around expressions ignored). A read model whose tag changed is rebuilt from the first event: rows the
-   * old rules computed would otherwise stay next to rows of the new ones.
+   * blanks around expressions ignored, events named {@code Aggregate.Event} however written). A read model whose
+   * tag changed is rebuilt from the first event: rows the old rules computed would otherwise stay next to rows of
+   * the new ones.
+   *
+   * @param model the model the read model belongs to (resolves an unqualified event name)
    */
-  static String readModelSchema(ReadModelDef rm) {
+  static String readModelSchema(Model model, ReadModelDef rm) {
     StringBuilder text = new StringBuilder();
     for (StateFieldDef f : rm.fields()) {
       if (f != null) {
@@ -491,7 +494,7 @@ final class ModelCompiler {
     List<String> handlers = new ArrayList<>();
     for (ProjectionDef on : rm.on()) {
       if (on != null) {
-        StringBuilder handler = new StringBuilder("|on=").append(on.event()).append(",key=")
+        StringBuilder handler = new StringBuilder("|on=").append(qualified(model, on.event())).append(",key=")
             .append(on.key() == null ? "" : on.key().strip());
         new java.util.TreeMap<>(on.set()).forEach((field, expr) -> handler.append(',').append(field).append('=')
             .append(expr == null ? "" : expr.strip()));
@@ -500,6 +503,12 @@ final class ModelCompiler {
     }
     handlers.stream().sorted().forEach(text::append);
     return "model:" + sha256(text.toString()).substring(0, 16);
+  }
+
+  /** An event reference as {@code Aggregate.Event} when it resolves, else as written. */
+  private static String qualified(Model model, String event) {
+    return ModelCompiler.<EventDef>resolve(model, event, true)
+        .map(ref -> ref.aggregate().name() + "." + ref.element().name()).orElse(event);
   }
 
   /** {@code model:} + the first 16 hex digits of SHA-256 over the state fields' names and types, in order. */
@@ -523,16 +532,16 @@ final class ModelCompiler {
 
   /** @return the event, or empty when the reference is missing, unknown or ambiguous (reported) */
   Optional<Ref<EventDef>> resolveEvent(String reference) {
-    return resolve(reference, true);
+    return resolve(model, reference, true);
   }
 
   /** @return the command, or empty when the reference is missing, unknown or ambiguous (reported) */
   Optional<Ref<CommandDef>> resolveCommand(String reference) {
-    return resolve(reference, false);
+    return resolve(model, reference, false);
   }
 
   @SuppressWarnings("unchecked")
-  private <T> Optional<Ref<T>> resolve(String reference, boolean event) {
+  private static <T> Optional<Ref<T>> resolve(Model model, String reference, boolean event) {
     if (reference == null || reference.isBlank()) {
       return Optional.empty();
     }

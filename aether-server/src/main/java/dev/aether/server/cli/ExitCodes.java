@@ -26,7 +26,7 @@ final class ExitCodes {
       "2:usage error (options, arguments, payload not JSON, file not found)",
       "3:node unreachable (the message names the URL)",
       "4:command rejected by a business rule or a conflict (HTTP 409)",
-      "5:no outcome within the deadline (HTTP 504): resend with the same --key",
+      "5:no outcome within the deadline (HTTP 504, or send had no answer): resend with the same --key",
   };
 
   private ExitCodes() {}

@@ -162,8 +162,12 @@ final class ServerProcess {
 
     /** Sends SIGTERM, waits up to {@code grace} for a clean exit, then kills the process tree. */
     void stop(Duration grace) {
-        if (process.isAlive()) {
-            signal("CONT"); // a frozen process would act on SIGTERM only once continued
+        if (isFrozen()) {
+            try {
+                signal("CONT"); // a frozen process would act on SIGTERM only once continued
+            } catch (NatsServerException exitedMeanwhile) {
+                // gone already: nothing to continue
+            }
         }
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
