@@ -339,8 +339,8 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** The placement seam: this node runs an actor when it owns the actor's shard. */
-  private boolean allows(ActorKey key) {
+  /** The placement seam: this node runs an actor when it owns the actor's shard (also for tests). */
+  boolean allows(ActorKey key) {
     ShardMap map = maps.map();
     return map != null && owns(map, map.shards().shardOf(key.streamId()));
   }

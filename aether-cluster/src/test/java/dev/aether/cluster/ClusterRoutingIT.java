@@ -481,7 +481,8 @@ class ClusterRoutingIT {
     assertThat(owner.gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     server.freeze();
     try {
-      Thread.sleep(ClusterConfig.DEFAULT_DEAD_AFTER.toMillis() + 1000); // its own lease is no longer fresh
+      // its own lease goes stale: the node stops serving its shards
+      await().atMost(Duration.ofSeconds(10)).until(() -> !owner.allows(ActorKey.of("Account", account)));
       Instant deadline = Instant.now().plusMillis(1500);
       CommandResult result = owner.gateway().sendMessage(deposit(account, 5).withDeadline(deadline)).join();
       Duration late = Duration.between(deadline, Instant.now());

@@ -275,7 +275,8 @@ class ModelVersionTest {
     });
     for (int v = 1; v <= 40; v++) {
       runtime.loadModel(ModelLoader.fromYaml(PAD.replace("V", Integer.toString(v))));
-      Thread.sleep(2);
+      int before = sent.get(); // commands flow under each version before the next one loads
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> sent.get() > before);
     }
     stop.set(true);
     sender.join();
