@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,8 +30,8 @@ import java.util.regex.Pattern;
  * <p>Each node is a {@link NatsServer} with its own store directory, a distinct server name and the
  * same cluster name; nodes route to each other on free 127.0.0.1 cluster ports. {@link Builder#start()}
  * returns once {@link #awaitHealthy()} holds: every node healthy, routed to all the others, and
- * following one JetStream meta leader that lists every other node as an online peer, so that a stream with
- * as many replicas as there are nodes can be placed.
+ * following one JetStream meta leader whose meta group counts every node and lists every other node as an
+ * online peer, so that a stream with as many replicas as there are nodes can be placed.
  *
  * <p>Thread-safety: the node list never changes; each node guards its own lifecycle.
  */
@@ -43,6 +44,8 @@ public final class NatsCluster implements AutoCloseable {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final int MAX_START_ATTEMPTS = 4;
+    /** How long a new cluster's meta group may stay smaller than the cluster before it is started again. */
+    private static final Duration SPLIT_GRACE = Duration.ofSeconds(5);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final Pattern ROUTE_PEER = Pattern.compile("\"remote_id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern LEADER = Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^}]*?\"leader\"\\s*:\\s*\"([^\"]+)\"");
@@ -50,6 +53,7 @@ public final class NatsCluster implements AutoCloseable {
             Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^\\[]*?\"replicas\"\\s*:\\s*\\[([^\\]]*)\\]");
     private static final Pattern PEER = Pattern.compile("\\{[^}]*\\}");
     private static final Pattern PEER_NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern META_SIZE = Pattern.compile("\"cluster_size\"\\s*:\\s*(\\d+)");
     private static final Pattern PEER_OFFLINE = Pattern.compile("\"offline\"\\s*:\\s*true");
 
     private final String name;
@@ -132,9 +136,9 @@ public final class NatsCluster implements AutoCloseable {
     /**
      * Waits, up to the form timeout, until every running node answers {@code /healthz} with 200, has a
      * route to every other running node, and follows the same JetStream meta leader, which is a running
-     * node and lists every other running node as an online peer of the meta group: the peers a stream's
-     * replicas are placed on (until it does, creating a stream with a replica on every node is refused
-     * with "no suitable peers for placement"). Call it after stopping, killing or restarting a node.
+     * node, counts every node in its meta group and lists every other running node as an online peer: the
+     * peers a stream's replicas are placed on (until it does, creating a stream with a replica on every node
+     * is refused with "no suitable peers for placement"). Call it after stopping, killing or restarting a node.
      *
      * @throws NatsServerException when the cluster is not healthy in time; the message says which node
      *                             is not and why
@@ -150,15 +154,38 @@ public final class NatsCluster implements AutoCloseable {
      * @throws NatsServerException when the cluster is not healthy in time
      */
     public void awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitHealthy(timeout, Optional.empty());
+    }
+
+    /**
+     * Waits until the cluster is healthy. With {@code giveUpSplit}, throws {@link SplitMetaGroupException}
+     * once the meta group has stayed smaller than the cluster for that long while every node is routed and
+     * follows one leader: a state nats-server does not leave by itself.
+     */
+    private void awaitHealthy(Duration timeout, Optional<Duration> giveUpSplit) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long splitSince = 0;
+        boolean split = false;
         while (true) {
-            Optional<String> problem = firstProblem();
+            Optional<Problem> problem = firstProblem();
             if (problem.isEmpty()) {
                 return;
             }
-            if (System.nanoTime() - deadline > 0) {
+            long now = System.nanoTime();
+            if (problem.get().splitMetaGroup()) {
+                splitSince = split ? splitSince : now;
+                split = true;
+                if (giveUpSplit.isPresent() && now - splitSince >= giveUpSplit.get().toNanos()) {
+                    throw new SplitMetaGroupException("cluster " + name + " formed apart: "
+                            + problem.get().text());
+                }
+            } else {
+                split = false;
+            }
+            if (now - deadline > 0) {
                 throw new NatsServerException("cluster " + name + " not healthy within " + timeout + ": "
-                        + problem.get());
+                        + problem.get().text());
             }
             LockSupport.parkNanos(POLL_NANOS);
             if (Thread.currentThread().isInterrupted()) {
@@ -198,54 +225,79 @@ public final class NatsCluster implements AutoCloseable {
         return servers.stream().filter(NatsServer::isRunning).toList();
     }
 
-    private Optional<String> firstProblem() {
+    /** Why the cluster is not healthy; {@code splitMetaGroup} when only the meta group's size is wrong. */
+    private record Problem(String text, boolean splitMetaGroup) {
+
+        static Optional<Problem> of(String text) {
+            return Optional.of(new Problem(text, false));
+        }
+    }
+
+    private Optional<Problem> firstProblem() {
         List<NatsServer> running = running();
         if (running.isEmpty()) {
-            return Optional.of("no node is running");
+            return Problem.of("no node is running");
         }
         List<String> names = running.stream().map(NatsServer::name).toList();
         Set<String> leaders = new HashSet<>();
         for (NatsServer server : running) {
-            Optional<String> problem = problemOf(server, running.size() - 1, names, leaders);
+            Optional<Problem> problem = problemOf(server, running.size() - 1, names, leaders);
             if (problem.isPresent()) {
                 return problem;
             }
         }
-        return leaders.size() > 1 ? Optional.of("nodes disagree on the meta leader: " + leaders) : Optional.empty();
+        return leaders.size() > 1 ? Problem.of("nodes disagree on the meta leader: " + leaders) : Optional.empty();
     }
 
-    /** Checks one node: healthy, routed to every other running node, following a running meta leader. */
-    private static Optional<String> problemOf(NatsServer server, int expectedRoutes, List<String> runningNames,
+    /**
+     * Checks one node: healthy, routed to every other running node, following a running meta leader, and,
+     * when it is that leader, counting every node of the cluster in its meta group and every running one
+     * as online.
+     */
+    private Optional<Problem> problemOf(NatsServer server, int expectedRoutes, List<String> runningNames,
             Set<String> leaders) {
         try {
             Monitor.Response health = Monitor.get(server.monitorPort(), "/healthz");
             if (!health.ok()) {
-                return Optional.of(server.name() + " /healthz " + health.status() + " " + health.body());
+                return Problem.of(server.name() + " /healthz " + health.status() + " " + health.body());
             }
             int peers = routedPeers(Monitor.get(server.monitorPort(), "/routez").body());
             if (peers != expectedRoutes) {
-                return Optional.of(server.name() + " has routes to " + peers + " servers, expected "
+                return Problem.of(server.name() + " has routes to " + peers + " servers, expected "
                         + expectedRoutes);
             }
             String jsz = Monitor.get(server.monitorPort(), "/jsz").body();
             Matcher leader = LEADER.matcher(jsz);
             if (!leader.find() || !runningNames.contains(leader.group(1))) {
-                return Optional.of(server.name() + " follows no running meta leader");
+                return Problem.of(server.name() + " follows no running meta leader");
             }
             leaders.add(leader.group(1));
             if (leader.group(1).equals(server.name())) {
                 Set<String> missing = new HashSet<>(runningNames);
                 missing.remove(server.name());
                 missing.removeAll(onlineMetaPeers(jsz));
+                OptionalInt groupSize = metaGroupSize(jsz);
+                if (groupSize.isPresent() && groupSize.getAsInt() < servers.size()) {
+                    return Optional.of(new Problem("the meta group of leader " + server.name() + " has "
+                            + groupSize.getAsInt() + " of " + servers.size() + " servers (missing " + missing
+                            + ")", true));
+                }
                 if (!missing.isEmpty()) {
-                    return Optional.of("meta leader " + server.name() + " does not list " + missing
+                    return Problem.of("meta leader " + server.name() + " does not list " + missing
                             + " as online peers");
                 }
             }
             return Optional.empty();
         } catch (IOException | NatsServerException e) {
-            return Optional.of(server.name() + " monitoring failed: " + e.getMessage());
+            return Problem.of(server.name() + " monitoring failed: " + e.getMessage());
         }
+    }
+
+    /** The {@code meta_cluster.cluster_size} of a {@code /jsz} answer: the servers in the meta group. */
+    static OptionalInt metaGroupSize(String jsz) {
+        int meta = jsz.indexOf("\"meta_cluster\"");
+        Matcher size = META_SIZE.matcher(jsz);
+        return meta >= 0 && size.find(meta) ? OptionalInt.of(Integer.parseInt(size.group(1))) : OptionalInt.empty();
     }
 
     /**
@@ -396,19 +448,23 @@ public final class NatsCluster implements AutoCloseable {
         }
 
         /**
-         * Starts all nodes and waits until the cluster has formed. Retries with new ports when one was
-         * taken by another process meanwhile.
+         * Starts all nodes and waits until the cluster has formed. Starts it again, with new ports and
+         * stores, when a port was taken by another process meanwhile, or when the nodes formed a JetStream
+         * meta group without one of them (a nats-server start-up race it does not recover from).
          *
          * @return the healthy cluster
          * @throws NatsServerNotFoundException when no nats-server binary is found
-         * @throws NatsServerException         when a node does not start or the cluster does not form
+         * @throws NatsServerException         when a node does not start or the cluster does not form within
+         *                                     the form timeout
          */
         public NatsCluster start() {
             String clusterName = name.orElseGet(() -> "aether-cluster-" + SEQUENCE.incrementAndGet());
+            long deadline = System.nanoTime() + formTimeout.toNanos();
             for (int attempt = 1; ; attempt++) {
+                Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0));
                 try {
-                    return startOnce(clusterName);
-                } catch (PortInUseException e) {
+                    return startOnce(clusterName, left);
+                } catch (PortInUseException | SplitMetaGroupException e) {
                     if (attempt == MAX_START_ATTEMPTS) {
                         throw e;
                     }
@@ -416,7 +472,7 @@ public final class NatsCluster implements AutoCloseable {
             }
         }
 
-        private NatsCluster startOnce(String clusterName) {
+        private NatsCluster startOnce(String clusterName, Duration timeout) {
             List<Integer> routePorts = reserve(size);
             List<Integer> reserved = new ArrayList<>(routePorts);
             List<NatsServer> nodes = new ArrayList<>();
@@ -426,7 +482,7 @@ public final class NatsCluster implements AutoCloseable {
                 }
                 NatsCluster cluster = new NatsCluster(clusterName, nodes, reserved, formTimeout);
                 nodes.forEach(NatsServer::start);
-                cluster.awaitHealthy();
+                cluster.awaitHealthy(timeout, Optional.of(SPLIT_GRACE));
                 return cluster;
             } catch (RuntimeException e) {
                 closeQuietly(nodes);

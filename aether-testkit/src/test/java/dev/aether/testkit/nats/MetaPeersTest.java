@@ -49,4 +49,14 @@ class MetaPeersTest {
 
         assertThat(NatsCluster.onlineMetaPeers(follower)).isEmpty();
     }
+
+    @Test
+    void theMetaGroupSize_isReadFromMetaCluster_afterItsReplicas() {
+        assertThat(NatsCluster.metaGroupSize(LEADER_JSZ)).hasValue(4);
+    }
+
+    @Test
+    void anAnswerWithoutMetaCluster_hasNoMetaGroupSize() {
+        assertThat(NatsCluster.metaGroupSize("{\"server_id\":\"NDY\",\"streams\":0}")).isEmpty();
+    }
 }
