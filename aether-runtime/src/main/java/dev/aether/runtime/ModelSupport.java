@@ -132,11 +132,13 @@ final class ModelSupport {
     ModelPlan previous = plan;
     plan = nextPlan;
     model = next;
+    if (previous != null) {
+      // first: a projector of the replaced plan still finishing its batch would write rows and a feed position
+      // into a read model the next plan resets and rebuilds
+      previous.close();
+    }
     if (running) {
       nextPlan.start(); // its reactions run only now that its behaviours are installed
-    }
-    if (previous != null) {
-      previous.close();
     }
     nextPlan.warnings().forEach(w -> LOG.warn("model {} {}: {}", next.name(), next.version(), w));
   }

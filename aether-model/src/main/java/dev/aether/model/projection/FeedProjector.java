@@ -652,9 +652,12 @@ final class FeedProjector<V> implements RunningProjection<V> {
     closed = true;
     LockSupport.unpark(thread);
     try {
-      if (!thread.join(Duration.ofSeconds(2))) {
-        LOG.warn("projection {}: still busy at close; it resumes from its saved position", projection.name());
+      if (!thread.join(Duration.ofSeconds(2))) { // a batch in flight: its writes may wait on a slow store
         thread.interrupt();
+        if (!thread.join(Duration.ofSeconds(10))) {
+          LOG.warn("projection {}: still writing 12 s after close; a rebuild started now may see its last row",
+              projection.name());
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -61,7 +61,11 @@ public interface ModelPlan extends AutoCloseable {
    */
   default void start() {}
 
-  /** Stops the plan's background work (policy deliveries, projections). Idempotent. */
+  /**
+   * Stops the plan's background work (policy deliveries, projections) and returns once it has stopped writing:
+   * the runtime closes a replaced plan before it starts the next one, whose projections may reset the same read
+   * models. Idempotent.
+   */
   @Override
   void close();
 }
