@@ -81,7 +81,8 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   /**
    * Opens (and creates when missing) the read-model bucket of an event store's namespace, {@link
    * #bucket(JetStreamConfig)} (the one an Aether node of that namespace uses), on the event store's connection:
-   * nothing more to connect or to close (the store is used as long as the event store is open).
+   * nothing more to connect or to close (the store is used as long as the event store is open). A bucket it
+   * creates has the event store's {@link JetStreamConfig#replicas()}.
    *
    * @param events an open event store
    * @return the store
@@ -90,7 +91,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
    */
   public static JetStreamReadModelStore create(JetStreamEventStore events) {
     Checks.notNull(events, "events");
-    return create(events.connection(), bucket(events.config()));
+    return open(events.connection(), bucket(events.config()), events.config().replicas());
   }
 
   /**
@@ -105,7 +106,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   /**
-   * Opens (and creates when missing) a bucket.
+   * Opens (and creates when missing) a bucket, with one replica.
    *
    * @param connection a connection the caller keeps owning
    * @param bucket the bucket name ({@code [A-Za-z0-9_-]+})
@@ -113,14 +114,18 @@ public final class JetStreamReadModelStore implements ReadModelStore {
    * @throws StoreUnavailableException when the bucket cannot be created or opened
    */
   public static JetStreamReadModelStore create(Connection connection, String bucket) {
+    return open(connection, bucket, 1);
+  }
+
+  private static JetStreamReadModelStore open(Connection connection, String bucket, int replicas) {
     Checks.notNull(connection, "connection");
     if (!Checks.notBlank(bucket, "bucket").matches("[A-Za-z0-9_-]+")) {
       throw new dev.aether.InvalidInputException("bucket", "must match [A-Za-z0-9_-]+, was " + bucket);
     }
     try {
       PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
-          .description("Aether read models").maxHistoryPerKey(1).storageType(StorageType.File).build(),
-          PlacementRetry.budget(JetStreamConfig.DEFAULT_REQUEST_TIMEOUT));
+          .description("Aether read models").maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas)
+          .build(), PlacementRetry.budget(JetStreamConfig.DEFAULT_REQUEST_TIMEOUT));
       return new JetStreamReadModelStore(connection.keyValue(bucket));
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open read-model bucket " + bucket + ": " + e.getMessage(), e);

@@ -142,7 +142,7 @@ public final class AetherNode implements AutoCloseable {
     JetStreamEventStore store = JetStreamEventStore.create(connection, storeConfig, signals);
     resources.push(store::close);
     store.bindTo(registry);
-    ReadModelStore readModels = JetStreamReadModelStore.create(connection, JetStreamReadModelStore.bucket(storeConfig));
+    ReadModelStore readModels = JetStreamReadModelStore.create(store);
     String description = "nats " + String.join(",", storeConfig.servers().stream().map(JetStreamConfig::redacted)
         .toList()) + (config.natsUrl().isEmpty() ? " (embedded)" : "");
     if (!config.cluster()) { // alone on a namespace a cluster runs in: two deciders, two models, one policy group
@@ -156,7 +156,8 @@ public final class AetherNode implements AutoCloseable {
     if (config.cluster()) {
       ClusterConfig clusterConfig = ClusterConfig.builder(storeConfig).apply(config.clusterSettings())
           .nodeId(config.nodeId()).build();
-      ClusterModel clusterModel = ClusterModel.open(connection, bucket(storeConfig, "model"), config.commandTimeout());
+      ClusterModel clusterModel = ClusterModel.open(connection, bucket(storeConfig, "model"), storeConfig.replicas(),
+          config.commandTimeout());
       Optional<CompiledModel> startModel = clusterModel.current().or(() -> model); // the cluster's decision wins
       clusterModel.current().ifPresent(c -> model.filter(file -> !sameModel(file, c)).ifPresent(file -> LOG.warn(
           "starting with the cluster's model {} version {}, not the --model file's {} version {} (PUT /v1/model"
@@ -174,7 +175,7 @@ public final class AetherNode implements AutoCloseable {
           + config.nodeId());
     }
     Optional<ModelRecord> record = ModelRecord.open(connection, bucket(storeConfig, "model"),
-        config.commandTimeout());
+        storeConfig.replicas(), config.commandTimeout());
     record.ifPresent(r -> model.ifPresent(m -> r.starting(m, config.model().orElseThrow())));
     Runtime runtime = runtime(store, readModels, runtimeConfig, registry, model, null);
     resources.push(runtime::close);

@@ -68,12 +68,13 @@ final class ClusterModel implements AutoCloseable {
    *
    * @param connection the node's connection
    * @param bucket the namespace's model bucket ({@code aether-model-<namespace token>})
+   * @param replicas the bucket's replicas when it is created (the store's)
    * @param timeout how long to wait for the bucket and its current value
    * @throws StoreUnavailableException when the bucket cannot be opened or read in time
    */
-  static ClusterModel open(Connection connection, String bucket, Duration timeout) {
+  static ClusterModel open(Connection connection, String bucket, int replicas, Duration timeout) {
     try {
-      KeyValue kv = openBucket(connection, bucket, timeout);
+      KeyValue kv = openBucket(connection, bucket, replicas, timeout);
       KeyValueEntry entry = kv.get(KEY);
       if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
         return new ClusterModel(kv, bucket, Optional.empty(), 0);
@@ -86,10 +87,11 @@ final class ClusterModel implements AutoCloseable {
   }
 
   /** Opens the namespace's model bucket, creating it when absent (a cluster's model, a single node's record). */
-  static KeyValue openBucket(Connection connection, String bucket, Duration timeout)
+  static KeyValue openBucket(Connection connection, String bucket, int replicas, Duration timeout)
       throws IOException, JetStreamApiException {
     PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
-        .description("Aether: the namespace's model").maxHistoryPerKey(5).storageType(StorageType.File).build(),
+        .description("Aether: the namespace's model").maxHistoryPerKey(5).storageType(StorageType.File)
+        .replicas(replicas).build(),
         PlacementRetry.budget(timeout));
     return connection.keyValue(bucket);
   }

@@ -44,11 +44,12 @@ final class ModelRecord {
    *
    * @param connection the node's connection
    * @param bucket the namespace's model bucket
+   * @param replicas the bucket's replicas when it is created (the store's)
    * @param timeout how long to wait for it
    */
-  static Optional<ModelRecord> open(Connection connection, String bucket, Duration timeout) {
+  static Optional<ModelRecord> open(Connection connection, String bucket, int replicas, Duration timeout) {
     try {
-      return Optional.of(new ModelRecord(ClusterModel.openBucket(connection, bucket, timeout)));
+      return Optional.of(new ModelRecord(ClusterModel.openBucket(connection, bucket, replicas, timeout)));
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       LOG.warn("cannot open the model bucket {}: the model this node runs is not recorded ({})", bucket,
           e.toString());

@@ -35,6 +35,8 @@ public final class NodeConfig {
   public static final String NATS_CREDS_FILE = "nats.creds-file";
   /** Key: TLS to NATS even for {@code nats://} URLs. */
   public static final String NATS_TLS = "nats.tls";
+  /** Key: the replicas of the streams and buckets the node creates (1 to 5; more than 1 needs a NATS cluster). */
+  public static final String NATS_REPLICAS = "nats.replicas";
   /** Key: {@code nats} or {@code memory}. */
   public static final String STORE = "store";
   /** Key: the HTTP listen address. */
@@ -67,9 +69,13 @@ public final class NodeConfig {
    */
   public static final String CLUSTER_SETTING = "cluster.";
 
+  /** The keys of {@link Builder#natsSetting}: passed to aether-nats' {@code JetStreamConfig}. */
+  static final List<String> NATS_SETTINGS = List.of(NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS_FILE,
+      NATS_TLS, NATS_REPLICAS);
+
   /** Every key, in the order of the documented table. */
   public static final List<String> KEYS = List.of(MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
-      NATS_CREDS_FILE, NATS_TLS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
+      NATS_CREDS_FILE, NATS_TLS, NATS_REPLICAS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
       HTTP_MAX_BODY_BYTES, COMMAND_TIMEOUT, CLUSTER);
 
   /** Default {@value #HTTP_HOST}: loopback only. */
@@ -402,12 +408,12 @@ public final class NodeConfig {
      * Sets a NATS connection setting other than the URL.
      *
      * @param key one of {@link #NATS_USER}, {@link #NATS_PASSWORD}, {@link #NATS_TOKEN},
-     *     {@link #NATS_CREDS_FILE}, {@link #NATS_TLS}
+     *     {@link #NATS_CREDS_FILE}, {@link #NATS_TLS}, {@link #NATS_REPLICAS}
      * @param value its value (checked by aether-nats' {@code JetStreamConfig} at {@link #build()})
      * @return this builder
      */
     public Builder natsSetting(String key, String value) {
-      if (!List.of(NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS_FILE, NATS_TLS).contains(key)) {
+      if (!NATS_SETTINGS.contains(key)) {
         throw new IllegalArgumentException("not a NATS connection setting: " + key);
       }
       natsSettings.put("aether." + key, Objects.requireNonNull(value, key));
@@ -547,7 +553,8 @@ public final class NodeConfig {
      *
      * @return the configuration
      * @throws IllegalArgumentException when {@code cluster} is set with {@code store=memory}, cluster settings
-     *     without {@code cluster}, or NATS settings with {@code store=memory}
+     *     without {@code cluster}, NATS settings with {@code store=memory}, or more than one replica without
+     *     {@code nats.url}
      * @throws dev.aether.InvalidInputException naming the runtime's or the cluster's key it refuses
      */
     public NodeConfig build() {
@@ -561,6 +568,12 @@ public final class NodeConfig {
       }
       if (store == StoreKind.MEMORY && natsUrl != null) {
         throw new IllegalArgumentException("store: memory takes no nats.url (" + natsUrl + ")");
+      }
+      String replicas = natsSettings.get("aether." + NATS_REPLICAS);
+      if (replicas != null && !replicas.strip().equals("1") && (store == StoreKind.MEMORY || natsUrl == null)) {
+        throw new IllegalArgumentException("nats.replicas: " + replicas.strip() + " needs a NATS cluster given"
+            + " by nats.url; " + (store == StoreKind.MEMORY ? "store=memory keeps nothing in NATS"
+                : "the embedded nats-server is one server"));
       }
       RuntimeConfig.fromMap(runtimeSettings); // throws InvalidInputException naming the key
       ClusterConfig.fromMap(JetStreamConfig.builder().build(), clusterSettings); // the same

@@ -68,7 +68,8 @@ final class NodeConfigReader {
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
-      String key = e.getMessage().startsWith("cluster") ? NodeConfig.CLUSTER : NodeConfig.STORE;
+      String named = e.getMessage().substring(0, Math.max(e.getMessage().indexOf(':'), 0));
+      String key = NodeConfig.KEYS.contains(named) ? named : NodeConfig.STORE;
       Value value = values.getOrDefault(key, new Value("", "default"));
       String problem = e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip();
       throw new InvalidConfigException(key, problem, value.source());
@@ -82,7 +83,7 @@ final class NodeConfigReader {
         case NodeConfig.MODEL -> b.model(existingFile(nonEmpty(text)));
         case NodeConfig.NATS_URL -> b.natsUrl(nonEmpty(text));
         case NodeConfig.NATS_USER, NodeConfig.NATS_PASSWORD, NodeConfig.NATS_TOKEN, NodeConfig.NATS_CREDS_FILE,
-            NodeConfig.NATS_TLS -> b.natsSetting(key, nonEmpty(text));
+            NodeConfig.NATS_TLS, NodeConfig.NATS_REPLICAS -> b.natsSetting(key, nonEmpty(text));
         case NodeConfig.STORE -> b.store(store(text));
         case NodeConfig.HTTP_HOST -> b.httpHost(text);
         case NodeConfig.HTTP_PORT -> b.httpPort(port(text));
@@ -111,8 +112,9 @@ final class NodeConfigReader {
   /** The namespace and the NATS settings are checked by aether-nats' own rules ({@code JetStreamConfig}). */
   private static void checkNats(Map<String, Value> values) {
     Map<String, String> settings = new LinkedHashMap<>();
-    for (String key : new String[] {NodeConfig.NAMESPACE, NodeConfig.NATS_USER, NodeConfig.NATS_PASSWORD,
-        NodeConfig.NATS_TOKEN, NodeConfig.NATS_CREDS_FILE, NodeConfig.NATS_TLS}) {
+    List<String> keys = new ArrayList<>(NodeConfig.NATS_SETTINGS);
+    keys.add(NodeConfig.NAMESPACE);
+    for (String key : keys) {
       Value value = values.get(key);
       if (value != null) {
         settings.put(natsKey(key), value.text().strip());

@@ -128,9 +128,10 @@ class ClusterNodeIT {
       try (AetherNode b = node(server, "clu-p", "n-b")) { // its file (version 1) still has creditTransfer
         Api apiB = new Api(b.uri());
         assertThat(apiB.get("/v1/model").json().get("version").asText()).isEqualTo("2");
-        Thread.sleep(3_000); // what the file's policy, had it run at all, would have delivered by now
-        assertThat(apiB.get("/v1/actors/Account/p-to").json().get("state").get("balance").asLong())
-            .as("no credit from the removed policy").isEqualTo(10);
+        // for as long as the file's policy, had it run at all, would have needed to deliver the credit
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+            .untilAsserted(() -> assertThat(apiB.get("/v1/actors/Account/p-to").json().get("state").get("balance")
+                .asLong()).as("no credit from the removed policy").isEqualTo(10));
       }
     }
   }

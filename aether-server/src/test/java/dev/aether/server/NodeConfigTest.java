@@ -263,6 +263,30 @@ class NodeConfigTest {
   }
 
   @Test
+  void natsReplicas_fromAFile_reachTheStoreSettings_andAreChecked() throws IOException {
+    NodeConfig config = NodeConfig.resolve(Optional.of(file("""
+        nats:
+          url: nats://h1:4222,nats://h2:4222
+          replicas: 3
+        """)), Map.of(), Map.of());
+    assertThat(config.natsSettings()).containsEntry("aether.nats.replicas", "3");
+
+    InvalidConfigException tooMany = refused(Optional.empty(), Map.of("AETHER_NATS_URL", "nats://h:1",
+        "AETHER_NATS_REPLICAS", "6"), Map.of());
+    assertThat(tooMany.key()).isEqualTo("nats.replicas");
+    assertThat(tooMany.getMessage()).contains("AETHER_NATS_REPLICAS");
+    InvalidConfigException notANumber = refused(Optional.empty(), Map.of("AETHER_NATS_URL", "nats://h:1",
+        "AETHER_NATS_REPLICAS", "three"), Map.of());
+    assertThat(notANumber.key()).isEqualTo("nats.replicas");
+    InvalidConfigException embedded = refused(Optional.empty(), Map.of("AETHER_NATS_REPLICAS", "3"), Map.of());
+    assertThat(embedded.key()).isEqualTo("nats.replicas");
+    assertThat(embedded.getMessage()).contains("needs a NATS cluster given by nats.url")
+        .contains("the embedded nats-server is one server");
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of("AETHER_NATS_REPLICAS", "1"), Map.of()).natsSettings())
+        .as("one replica is what the embedded server has").containsEntry("aether.nats.replicas", "1");
+  }
+
+  @Test
   void builder_refusesBadValuesAtOnce() {
     assertThatThrownBy(() -> NodeConfig.builder().httpPort(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> NodeConfig.builder().commandTimeout(Duration.ZERO))
