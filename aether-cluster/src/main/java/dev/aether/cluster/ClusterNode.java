@@ -216,6 +216,7 @@ public final class ClusterNode implements AutoCloseable {
     leaseThread = Thread.ofPlatform().daemon().name("aether-cluster-lease-" + self).start(this::leaseLoop);
     plannerThread = Thread.ofPlatform().daemon().name("aether-cluster-planner-" + self).start(this::plannerLoop);
     planSignal.release();
+    awaitMap();
     if (remembered != null) {
       rememberThread = Thread.ofVirtual().name("aether-cluster-remember-" + self).start(this::rememberLoop);
     }
@@ -223,6 +224,14 @@ public final class ClusterNode implements AutoCloseable {
       ClusterMeters.nodeGauges(meterRegistry, this);
     }
     LOG.info("cluster: node {} joined {} (incarnation {})", self, config.store().namespace(), membership.incarnation());
+  }
+
+  /** Waits until this node has a shard map (the first node's planner creates it), at most two dead-after times. */
+  private void awaitMap() {
+    long deadline = System.nanoTime() + config.deadAfter().multipliedBy(2).toNanos();
+    while (maps.map() == null && System.nanoTime() - deadline < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
   }
 
   /**
@@ -480,21 +489,19 @@ public final class ClusterNode implements AutoCloseable {
     Map<String, Membership.Seen> seen = membership.seen();
     TreeSet<String> ids = new TreeSet<>(seen.keySet());
     ids.addAll(loads.keySet());
+    ids.add(self);
     List<ClusterStatus.Node> nodes = new ArrayList<>();
     for (String id : ids) {
       Membership.Seen s = seen.get(id);
-      int actors = -1;
-      String model = null;
-      if (id.equals(self)) { // this node's own figures now, not as of its last renewal
-        actors = activeActors();
-        model = model();
-      } else if (s != null) {
-        actors = s.lease().activeActors() == null ? -1 : s.lease().activeActors();
-        model = s.lease().model();
+      if (id.equals(self)) { // its own figures now, not as its watch last showed its lease (maybe not yet)
+        nodes.add(new ClusterStatus.Node(id, membership.incarnation(), membership.state().name(),
+            membership.selfFresh(), loads.getOrDefault(id, 0), activeActors(), model()));
+      } else {
+        nodes.add(new ClusterStatus.Node(id, s == null ? null : s.lease().incarnation(),
+            s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0),
+            s == null || s.lease().activeActors() == null ? -1 : s.lease().activeActors(),
+            s == null ? null : s.lease().model()));
       }
-      nodes.add(new ClusterStatus.Node(id, s == null ? null : s.lease().incarnation(),
-          s == null ? "GONE" : s.lease().state().name(), membership.alive(id), loads.getOrDefault(id, 0), actors,
-          model));
     }
     Optional<LeaderLease> leader = membership.leader();
     int moves = leadership.leading() ? planner.pendingMoves() : leader.map(LeaderLease::pendingMoves).orElse(0);
@@ -854,7 +861,9 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * Joins the cluster: opens (or creates) the KV buckets, starts the runtime and the endpoints, creates the
      * lease and starts renewing it. The first node creates the shard map with the configured shard count;
-     * later nodes take the count the map has.
+     * later nodes take the count the map has. Returns once the node has the cluster's shard map, so that
+     * {@link ClusterNode#map()} and {@link ClusterNode#status()} describe the cluster it joined (or after two
+     * dead-after times without one; commands sent meanwhile wait for it).
      *
      * @return the running node
      * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, {@code runtime}

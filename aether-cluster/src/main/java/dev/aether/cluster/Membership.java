@@ -344,6 +344,11 @@ final class Membership implements AutoCloseable {
     return incarnation;
   }
 
+  /** @return this node's own state: active, or leaving once {@link #markLeaving} was called */
+  State state() {
+    return state;
+  }
+
   /** The nodes that take part in placement: seen alive within {@code deadAfter} and not leaving. */
   List<String> activeNodes() {
     List<String> active = new ArrayList<>();

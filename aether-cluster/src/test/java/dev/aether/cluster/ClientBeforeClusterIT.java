@@ -1,6 +1,7 @@
 package dev.aether.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Accepted;
@@ -47,8 +48,8 @@ class ClientBeforeClusterIT {
 
       CompletableFuture<CommandResult> waiting = client.sendMessage(RuntimeMessage.builder("Account", "early-1",
           "Open").payload(Map.of("owner", "Ada")).deadline(Instant.now().plusSeconds(30)).build());
-      Thread.sleep(500); // the client retries while there is no cluster
-      assertThat(waiting).isNotDone();
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)) // the client retries: no cluster yet
+          .until(() -> !waiting.isDone());
       cluster.start("n1");
 
       assertThat(waiting).succeedsWithin(Duration.ofSeconds(30)).isInstanceOf(Accepted.class);

@@ -314,6 +314,35 @@ class ClusterRoutingIT {
   }
 
   @Test
+  void aGatewayClosedWhileTheOwnerHasTheCommand_answersOutcomeUnknown_notNotRunning() throws Exception {
+    // NOT_RUNNING says nothing was stored (RejectionReason): a gateway closed after its attempt reached an owner
+    // that never answered cannot say so
+    String account = "gateway-closing-1";
+    ShardMap current = cluster.node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    ShardMap toGhost = current.step(current, List.of(new ShardMove(shard,
+        java.util.Optional.of(current.ownerId(shard)), java.util.Optional.of("ghost"))));
+    Connection connection = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+    CountDownLatch taken = silentGhost(names);
+    MapView frozen = new MapView(ClusterKv.findMapBucket(connection, names), (a, b) -> {});
+    frozen.offer(toGhost, Long.MAX_VALUE);
+    Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(30),
+        Duration.ofSeconds(1), ClusterMeters.NONE);
+    CompletableFuture<CommandResult> answer = router.sendMessage(deposit(account, 1));
+    assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
+    router.close();
+
+    CommandResult result = answer.get(10, TimeUnit.SECONDS); // the attempt's 1 s, then no resend
+
+    assertThat(result).isInstanceOfSatisfying(Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(RejectionReason.OUTCOME_UNKNOWN);
+      assertThat(r.message()).contains("the gateway closed after node ghost did not answer in time")
+          .contains("may have been applied");
+    });
+  }
+
+  @Test
   void aRequestTheOwnerNeverAnswers_isResentOnceANewerMapMovesItsShard_thoughThatOwnerKeepsOtherShards()
       throws Exception {
     // regression: only a map giving the silent node no shard at all resent its requests; a crashed owner whose

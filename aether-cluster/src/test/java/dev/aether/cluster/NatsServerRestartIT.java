@@ -74,11 +74,9 @@ class NatsServerRestartIT {
     cluster.awaitConnected(); // each jnats client reconnects on its own schedule (the fixture's: every 2 s)
 
     await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100)).untilAsserted(this::allSeenAlive);
-    long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-    while (System.nanoTime() < until) { // and they stay so (before, from dead-after on for 15-22 s)
-      allSeenAlive();
-      Thread.sleep(200);
-    }
+    // and they stay so (before, from dead-after on for 15-22 s)
+    await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(this::allSeenAlive);
     for (String id : incarnations.keySet()) {
       Map<String, String> seen = new TreeMap<>();
       cluster.node(id).status().nodes().forEach(n -> seen.put(n.id(), n.incarnation()));

@@ -69,6 +69,23 @@ class NodeStartIT {
   }
 
   @Test
+  void theFirstNode_onceStarted_hasTheMap_andReportsItselfAliveWithEveryShard() {
+    // found by a library user's drill: right after start() the map was empty and the status listed no node, or
+    // the node itself as not alive (its own lease only as its watch had shown it)
+    ClusterNode first = started(builder("first", runtime()));
+
+    assertThat(first.map()).as("the map the first node created").isPresent();
+    ClusterStatus status = first.status();
+    assertThat(status.epoch()).isNotNegative();
+    assertThat(status.nodes()).singleElement().satisfies(n -> {
+      assertThat(n.id()).isEqualTo("first");
+      assertThat(n.alive()).isTrue();
+      assertThat(n.state()).isEqualTo("ACTIVE");
+      assertThat(n.shards()).isEqualTo(status.shards());
+    });
+  }
+
+  @Test
   void aSecondStartOfTheSameBuilder_isRefused_andTheRunningNodeKeepsItsRuntime() {
     Runtime runtime = runtime();
     ClusterNode.Builder builder = builder("solo", runtime);
