@@ -179,7 +179,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
 
   /**
    * Opens a store on a connection owned by the caller; {@link #close()} leaves it open. The configuration's
-   * servers, credentials, TLS and connect timeout are not used.
+   * servers, credentials, TLS and connect timeout are not used. The event feed's pulls end with pull status
+   * warnings (404, 408) whenever nothing is new: give the connection an {@code ErrorListener} that keeps
+   * {@code pullStatusWarning} quiet (jnats' default logs each), or open it with
+   * {@link NatsConnector#connect(JetStreamConfig, String)}.
    *
    * @param connection an open connection
    * @param config the configuration
