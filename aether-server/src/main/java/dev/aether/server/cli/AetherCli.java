@@ -96,7 +96,7 @@ public final class AetherCli implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(AetherCli::usageError);
-    cli.setExecutionExceptionHandler((e, line, parsed) -> failed(e, root.console));
+    cli.setExecutionExceptionHandler((e, line, parsed) -> failed(e, line, root.console));
     int code = cli.execute(args);
     out.flush();
     err.flush();
@@ -177,10 +177,12 @@ public final class AetherCli implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  private static int failed(Exception e, Console console) {
+  private static int failed(Exception e, CommandLine line, Console console) {
     switch (e) {
-      case UsageException u -> {
+      case UsageException u -> { // as a parse error: the problem, then where to read the usage
         console.error(u.getMessage());
+        line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help'.");
+        line.getErr().flush();
         return ExitCodes.USAGE;
       }
       case NodeUnreachableException u -> {

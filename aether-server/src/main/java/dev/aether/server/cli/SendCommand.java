@@ -134,7 +134,8 @@ final class SendCommand implements Callable<Integer> {
   static Duration parseTimeout(String text) {
     Matcher m = TIMEOUT.matcher(text);
     if (!m.matches()) {
-      throw new UsageException("--timeout " + text + " is not a duration like 500ms, 5s or 1m");
+      throw new UsageException(text.matches("0+(ms|s|m)") ? "--timeout " + text + ": must be more than 0"
+          : "--timeout " + text + " is not a duration like 500ms, 5s or 1m");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -82,7 +82,8 @@ class AetherCliTest {
   void send_payloadNotAnObject_exit2() {
     CliRun run = CliRun.of("send", "Account", "a", "Deposit", "[1]");
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("error: the payload must be a JSON object ({...}), not [1]\n");
+    assertThat(run.err()).isEqualTo("error: the payload must be a JSON object ({...}), not [1]\n"
+        + "Try 'aether send --help'.\n");
   }
 
   @Test
@@ -96,21 +97,27 @@ class AetherCliTest {
   void send_payloadFileMissing_exit2() {
     CliRun run = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + dir.resolve("none.json"));
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).startsWith("error: cannot read the payload file ").contains("none.json");
+    assertThat(run.err()).startsWith("error: cannot read the payload file ").contains("none.json")
+        .endsWith("Try 'aether send --help'.\n");
   }
 
   @Test
   void send_badTimeout_exit2() {
     CliRun run = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "5 seconds");
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("error: --timeout 5 seconds is not a duration like 500ms, 5s or 1m\n");
+    assertThat(run.err()).isEqualTo("error: --timeout 5 seconds is not a duration like 500ms, 5s or 1m\n"
+        + "Try 'aether send --help'.\n");
+    CliRun zero = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "0s");
+    assertThat(zero.code()).isEqualTo(2);
+    assertThat(zero.err()).startsWith("error: --timeout 0s: must be more than 0\n");
   }
 
   @Test
   void badUrl_exit2() {
     CliRun run = CliRun.of("--url", "localhost:8080", "state", "Account", "a");
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("error: --url localhost:8080 is not an http:// or https:// address of a node\n");
+    assertThat(run.err()).isEqualTo("error: --url localhost:8080 is not an http:// or https:// address of a node\n"
+        + "Try 'aether state --help'.\n");
   }
 
   @Test
@@ -262,7 +269,7 @@ class AetherCliTest {
     Path missing = dir.resolve("missing.yaml");
     CliRun run = CliRun.of("model", "validate", missing.toString());
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\n");
+    assertThat(run.err()).isEqualTo("error: " + missing + ": no such file\nTry 'aether model validate --help'.\n");
   }
 
   @Test

@@ -188,7 +188,7 @@ class CliAgainstNodeTest {
   void events_badFrom_exit2() {
     CliRun run = cli("events", "Account", "a", "--from", "0");
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("error: --from must be 1 or more, not 0\n");
+    assertThat(run.err()).isEqualTo("error: --from must be 1 or more, not 0\nTry 'aether events --help'.\n");
   }
 
   @Test
