@@ -355,11 +355,18 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * A reaction that runs once per cluster (a read model on a shared store) runs on the owner of its name's
-   * shard, from {@link #REACTION_GRACE} after this node first saw itself own it: the previous owner stops before
-   * its next event once it sees the new map, so the two do not run at once.
+   * Tells whether a reaction that runs once per cluster (a read model on a shared store) runs on this node now:
+   * on the owner of its name's shard, from 1 s after this node first saw itself own it (the previous owner stops
+   * before its next event once it sees the new map, so the two do not run at once). A model's read models use
+   * it ({@code readModel/<name>}); give it to a Java projection as its condition, under a name of its own:
+   * {@code projection.start(feed, store, registry, () -> node.runsReaction("projection/Orders"))}. Thread-safe.
+   *
+   * @param reaction the reaction's name, the same on every node
+   * @return whether it runs here now
+   * @throws InvalidInputException naming {@code reaction} when null or blank
    */
-  private boolean runsReaction(String reaction) {
+  public boolean runsReaction(String reaction) {
+    Checks.notBlank(reaction, "reaction");
     ShardMap map = maps.map();
     if (map == null || !owns(map, map.shards().shardOf(reaction))) {
       reactionsOwnedSince.remove(reaction);

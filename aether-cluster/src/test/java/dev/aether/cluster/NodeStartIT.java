@@ -3,6 +3,7 @@ package dev.aether.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.aether.InvalidInputException;
 import dev.aether.model.ModelLoader;
@@ -12,6 +13,7 @@ import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +85,22 @@ class NodeStartIT {
       assertThat(n.state()).isEqualTo("ACTIVE");
       assertThat(n.shards()).isEqualTo(status.shards());
     });
+  }
+
+  @Test
+  void aReactionRunsOnExactlyOneNode_theOwnerOfItsNamesShard() {
+    ClusterNode a = started(builder("react-a", runtime()));
+    ClusterNode b = started(builder("react-b", runtime()));
+    String name = "projection/Orders";
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(a.map().orElseThrow().ownerOf(name)).isEqualTo(b.map().orElseThrow().ownerOf(name));
+      assertThat(List.of(a.runsReaction(name), b.runsReaction(name))).containsExactlyInAnyOrder(true, false);
+    });
+    ClusterNode owner = a.runsReaction(name) ? a : b;
+    assertThat(owner.map().orElseThrow().ownerOf(name)).contains(owner.nodeId());
+    assertThat(catchThrowableOfType(InvalidInputException.class, () -> a.runsReaction(" ")).field())
+        .isEqualTo("reaction");
   }
 
   @Test
