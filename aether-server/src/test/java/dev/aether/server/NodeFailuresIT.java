@@ -76,8 +76,7 @@ class NodeFailuresIT {
     try (AetherNode node = start(server, NodeConfig.builder())) {
       Api api = new Api(node.uri());
       assertThat(api.command("Account", "b", "Open", "{\"owner\":\"ann\"}").status()).isEqualTo(200);
-      ProcessHandle process = Processes.natsServerUnder(server.logFile().getParent());
-      Processes.signal(process, "STOP");
+      server.freeze(); // returns once every thread of it is stopped: kill -STOP returns before (CI met it once)
       Api.Answer late;
       try {
         late = api.command("Account", "b", "Deposit", "{\"amount\":3}", "X-Aether-Timeout", "300ms",
@@ -85,7 +84,7 @@ class NodeFailuresIT {
         // regression: the client's connection still looked up, so the node stayed ready while nothing was stored
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/health/ready").status() == 503);
       } finally {
-        Processes.signal(process, "CONT");
+        server.thaw();
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/health/ready").status() == 200);
       assertThat(late.status()).as(late.toString()).isEqualTo(504);
@@ -106,8 +105,7 @@ class NodeFailuresIT {
     try (AetherNode node = start(server, builder)) {
       Api api = new Api(node.uri());
       assertThat(api.command("Account", "c", "Open", "{\"owner\":\"ann\"}").status()).isEqualTo(200);
-      ProcessHandle process = Processes.natsServerUnder(server.logFile().getParent());
-      Processes.signal(process, "STOP");
+      server.freeze();
       List<Integer> statuses = new ArrayList<>();
       try {
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
@@ -125,7 +123,7 @@ class NodeFailuresIT {
             .filter(b -> b.contains("OVERLOADED")).findFirst().orElse("");
         assertThat(body).contains("\"error\":\"OVERLOADED\"");
       } finally {
-        Processes.signal(process, "CONT");
+        server.thaw();
       }
       assertThat(statuses).contains(429);
     }

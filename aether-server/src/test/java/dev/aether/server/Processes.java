@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Pauses and resumes a nats-server child of this JVM (SIGSTOP/SIGCONT): a server that answers nothing. */
+/** Finds a nats-server child of this JVM and signals it (the embedded server killed). */
 final class Processes {
 
   private Processes() {}
