@@ -229,7 +229,12 @@ public final class ClusterNode implements AutoCloseable {
   /** Waits until this node has a shard map (the first node's planner creates it), at most two dead-after times. */
   private void awaitMap() {
     long deadline = System.nanoTime() + config.deadAfter().multipliedBy(2).toNanos();
-    while (maps.map() == null && System.nanoTime() - deadline < 0) {
+    while (maps.map() == null && !stopped.get() && !Thread.currentThread().isInterrupted()) {
+      if (System.nanoTime() - deadline > 0) {
+        LOG.warn("cluster: node {} has no shard map {} after joining (no leader has made one yet); commands wait"
+            + " for it", self, config.deadAfter().multipliedBy(2));
+        return;
+      }
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
   }

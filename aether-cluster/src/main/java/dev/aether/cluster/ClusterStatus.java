@@ -29,8 +29,9 @@ public record ClusterStatus(String reportedBy, long epoch, int shards, String le
    * @param id the node id
    * @param incarnation the incarnation of its lease (null for a map member without a lease)
    * @param state {@code ACTIVE} or {@code LEAVING} as its lease last said, or {@code GONE} (in the map, no lease
-   *     seen for four times the dead-after time)
-   * @param alive whether its lease was renewed within the dead-after time, as the reporting node saw it
+   *     seen for four times the dead-after time); the reporting node's own state now (it is always listed)
+   * @param alive whether its lease was renewed within the dead-after time, as the reporting node saw it; for the
+   *     reporting node, whether its own renewals succeeded within that time
    * @param shards how many shards it owns in the map
    * @param activeActors its active (activated, not yet passivated) actors: the reporting node's own count now,
    *     another node's as of its last lease renewal (at most a lease interval old); -1 when unknown (no lease,

@@ -75,7 +75,7 @@ class NatsServerRestartIT {
 
     await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100)).untilAsserted(this::allSeenAlive);
     // and they stay so (before, from dead-after on for 15-22 s)
-    await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
+    await().during(Duration.ofSeconds(6)).atMost(Duration.ofMillis(6_500)).pollInterval(Duration.ofMillis(200))
         .untilAsserted(this::allSeenAlive);
     for (String id : incarnations.keySet()) {
       Map<String, String> seen = new TreeMap<>();

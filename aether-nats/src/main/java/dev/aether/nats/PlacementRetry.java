@@ -42,7 +42,8 @@ public final class PlacementRetry {
 
   /**
    * Creates a KV bucket unless it exists, as {@link #create} does; a creation that fails because another
-   * process created the bucket at the same moment is no failure.
+   * process created the bucket at the same moment is no failure. An existing bucket with fewer replicas than
+   * {@code bucket} asks for is kept as it is, with a WARN naming it and how to scale it.
    *
    * @param kvm the connection's KV management
    * @param bucket the bucket's configuration
@@ -55,6 +56,12 @@ public final class PlacementRetry {
       throws IOException, JetStreamApiException {
     String name = bucket.getBucketName();
     if (kvm.getBucketNames().contains(name)) {
+      int replicas = kvm.getStatus(name).getReplicas();
+      if (replicas < bucket.getReplicas()) {
+        LOG.warn("bucket {} has {} replica(s), the configuration asks for {}: it is used as it is; scale it with"
+            + " `nats stream edit KV_{} --replicas {}`", name, replicas, bucket.getReplicas(), name,
+            bucket.getReplicas());
+      }
       return false;
     }
     try {

@@ -553,8 +553,8 @@ public final class NodeConfig {
      *
      * @return the configuration
      * @throws IllegalArgumentException when {@code cluster} is set with {@code store=memory}, cluster settings
-     *     without {@code cluster}, NATS settings with {@code store=memory}, or more than one replica without
-     *     {@code nats.url}
+     *     without {@code cluster}, NATS settings with {@code store=memory}, a NATS setting aether-nats refuses
+     *     (named: {@code nats.replicas: ...}), or more than one replica without {@code nats.url}
      * @throws dev.aether.InvalidInputException naming the runtime's or the cluster's key it refuses
      */
     public NodeConfig build() {
@@ -569,15 +569,27 @@ public final class NodeConfig {
       if (store == StoreKind.MEMORY && natsUrl != null) {
         throw new IllegalArgumentException("store: memory takes no nats.url (" + natsUrl + ")");
       }
-      String replicas = natsSettings.get("aether." + NATS_REPLICAS);
-      if (replicas != null && !replicas.strip().equals("1") && (store == StoreKind.MEMORY || natsUrl == null)) {
-        throw new IllegalArgumentException("nats.replicas: " + replicas.strip() + " needs a NATS cluster given"
-            + " by nats.url; " + (store == StoreKind.MEMORY ? "store=memory keeps nothing in NATS"
+      int replicas = natsStoreSettings().replicas();
+      if (replicas > 1 && (store == StoreKind.MEMORY || natsUrl == null)) {
+        throw new IllegalArgumentException("nats.replicas: " + replicas + " needs a NATS cluster given by nats.url; "
+            + (store == StoreKind.MEMORY ? "store=memory keeps nothing in NATS"
                 : "the embedded nats-server is one server"));
       }
       RuntimeConfig.fromMap(runtimeSettings); // throws InvalidInputException naming the key
       ClusterConfig.fromMap(JetStreamConfig.builder().build(), clusterSettings); // the same
       return new NodeConfig(this);
+    }
+
+    /** The NATS settings as aether-nats reads them; a bad one refused naming our key ({@code nats.user}). */
+    private JetStreamConfig natsStoreSettings() {
+      try {
+        return JetStreamConfig.fromMap(natsSettings);
+      } catch (dev.aether.InvalidInputException e) {
+        String key = e.field().startsWith("aether.") ? e.field().substring("aether.".length()) : e.field();
+        String problem = e.getMessage().startsWith(e.field() + ": ")
+            ? e.getMessage().substring(e.field().length() + 2) : e.getMessage();
+        throw new IllegalArgumentException(key + ": " + problem);
+      }
     }
   }
 }

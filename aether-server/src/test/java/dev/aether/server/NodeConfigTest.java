@@ -282,8 +282,10 @@ class NodeConfigTest {
     assertThat(embedded.key()).isEqualTo("nats.replicas");
     assertThat(embedded.getMessage()).contains("needs a NATS cluster given by nats.url")
         .contains("the embedded nats-server is one server");
-    assertThat(NodeConfig.resolve(Optional.empty(), Map.of("AETHER_NATS_REPLICAS", "1"), Map.of()).natsSettings())
-        .as("one replica is what the embedded server has").containsEntry("aether.nats.replicas", "1");
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of("AETHER_NATS_REPLICAS", "01"), Map.of()).natsSettings())
+        .as("one replica is what the embedded server has").containsEntry("aether.nats.replicas", "01");
+    assertThatThrownBy(() -> NodeConfig.builder().natsSetting(NodeConfig.NATS_REPLICAS, "0").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("nats.replicas: ");
   }
 
   @Test

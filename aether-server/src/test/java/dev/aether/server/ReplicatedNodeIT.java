@@ -50,9 +50,8 @@ class ReplicatedNodeIT {
         replicas.put(info.getConfiguration().getName(), info.getConfiguration().getReplicas());
       }
       assertThat(replicas.keySet()).as("events, snapshots, read models, model, cluster map and leases")
-          .anyMatch(n -> n.contains("EVENTS")).anyMatch(n -> n.contains("SNAPSHOTS"))
-          .anyMatch(n -> n.contains("readmodels")).anyMatch(n -> n.contains("model"))
-          .hasSizeGreaterThanOrEqualTo(6);
+          .contains("aether_r3_EVENTS_0", "KV_aether_r3_SNAPSHOTS", "KV_aether-readmodels-r3", "KV_aether-model-r3",
+              "KV_aether_r3_CLUSTER", "KV_aether_r3_LEASES");
       assertThat(replicas).as("every stream and bucket").allSatisfy((name, r) -> assertThat(r).as(name).isEqualTo(3));
 
       cluster.server(0).kill();

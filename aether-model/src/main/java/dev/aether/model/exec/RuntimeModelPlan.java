@@ -152,11 +152,22 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
     }
   }
 
+  /** Closes the read models and the policies all at once: each waits for its own batch in hand. */
   @Override
   public void close() {
-    readModels.values().forEach(ModelReadModel::close);
+    List<Runnable> closes = new ArrayList<>();
+    readModels.values().forEach(readModel -> closes.add(readModel::close));
     if (policies != null) {
-      policies.close();
+      closes.add(policies::close);
+    }
+    List<Thread> closing = closes.stream().map(c -> Thread.ofVirtual().name("aether-plan-close").start(c)).toList();
+    for (Thread thread : closing) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }

@@ -91,7 +91,10 @@ public interface RunningProjection<V> extends AutoCloseable {
     return true;
   }
 
-  /** Stops projecting (the rows stay); waits up to 2 s for the batch in hand. Idempotent. */
+  /**
+   * Stops projecting (the rows stay); waits for the batch in hand: up to 2 s, then interrupts it and waits up to
+   * 10 s more (a WARN says when it is still writing after that). Idempotent.
+   */
   @Override
   void close();
 }

@@ -62,9 +62,9 @@ public interface ModelPlan extends AutoCloseable {
   default void start() {}
 
   /**
-   * Stops the plan's background work (policy deliveries, projections) and returns once it has stopped writing:
-   * the runtime closes a replaced plan before it starts the next one, whose projections may reset the same read
-   * models. Idempotent.
+   * Stops the plan's background work (policy deliveries, projections) and waits for the work in hand (a
+   * projection's batch: its rows and feed position): the runtime closes a replaced plan before it starts the next
+   * one, whose projections may reset the same read models. Idempotent.
    */
   @Override
   void close();

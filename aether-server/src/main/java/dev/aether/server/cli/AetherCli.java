@@ -172,8 +172,13 @@ public final class AetherCli implements Callable<Integer> {
     CommandLine line = e.getCommandLine();
     PrintWriter err = line.getErr();
     err.println("error: " + e.getMessage());
-    err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help'.");
-    err.flush();
+    return tryHelp(line);
+  }
+
+  /** Ends a usage error: where to read the command's usage. */
+  private static int tryHelp(CommandLine line) {
+    line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help'.");
+    line.getErr().flush();
     return ExitCodes.USAGE;
   }
 
@@ -181,9 +186,7 @@ public final class AetherCli implements Callable<Integer> {
     switch (e) {
       case UsageException u -> { // as a parse error: the problem, then where to read the usage
         console.error(u.getMessage());
-        line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help'.");
-        line.getErr().flush();
-        return ExitCodes.USAGE;
+        return tryHelp(line);
       }
       case NodeUnreachableException u -> {
         console.error(u.getMessage());

@@ -134,7 +134,7 @@ final class SendCommand implements Callable<Integer> {
   static Duration parseTimeout(String text) {
     Matcher m = TIMEOUT.matcher(text);
     if (!m.matches()) {
-      throw new UsageException(text.matches("0+(ms|s|m)") ? "--timeout " + text + ": must be more than 0"
+      throw new UsageException(text.matches("0+(ms|s|m)") ? "--timeout must be more than 0, not " + text
           : "--timeout " + text + " is not a duration like 500ms, 5s or 1m");
     }
     long n = Long.parseLong(m.group(1));

@@ -240,13 +240,15 @@ public final class NatsCluster implements AutoCloseable {
         }
         List<String> names = running.stream().map(NatsServer::name).toList();
         Set<String> leaders = new HashSet<>();
-        for (NatsServer server : running) {
+        Optional<Problem> split = Optional.empty();
+        for (NatsServer server : running) { // a split meta group counts only when nothing else is wrong
             Optional<Problem> problem = problemOf(server, running.size() - 1, names, leaders);
-            if (problem.isPresent()) {
+            if (problem.isPresent() && !problem.get().splitMetaGroup()) {
                 return problem;
             }
+            split = split.or(() -> problem);
         }
-        return leaders.size() > 1 ? Problem.of("nodes disagree on the meta leader: " + leaders) : Optional.empty();
+        return leaders.size() > 1 ? Problem.of("nodes disagree on the meta leader: " + leaders) : split;
     }
 
     /**
@@ -450,20 +452,18 @@ public final class NatsCluster implements AutoCloseable {
         /**
          * Starts all nodes and waits until the cluster has formed. Starts it again, with new ports and
          * stores, when a port was taken by another process meanwhile, or when the nodes formed a JetStream
-         * meta group without one of them (a nats-server start-up race it does not recover from).
+         * meta group without one of them (a nats-server start-up race it does not recover from), up to 4
+         * starts, each waiting up to the form timeout.
          *
          * @return the healthy cluster
          * @throws NatsServerNotFoundException when no nats-server binary is found
-         * @throws NatsServerException         when a node does not start or the cluster does not form within
-         *                                     the form timeout
+         * @throws NatsServerException         when a node does not start or the cluster does not form
          */
         public NatsCluster start() {
             String clusterName = name.orElseGet(() -> "aether-cluster-" + SEQUENCE.incrementAndGet());
-            long deadline = System.nanoTime() + formTimeout.toNanos();
             for (int attempt = 1; ; attempt++) {
-                Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0));
                 try {
-                    return startOnce(clusterName, left);
+                    return startOnce(clusterName);
                 } catch (PortInUseException | SplitMetaGroupException e) {
                     if (attempt == MAX_START_ATTEMPTS) {
                         throw e;
@@ -472,7 +472,7 @@ public final class NatsCluster implements AutoCloseable {
             }
         }
 
-        private NatsCluster startOnce(String clusterName, Duration timeout) {
+        private NatsCluster startOnce(String clusterName) {
             List<Integer> routePorts = reserve(size);
             List<Integer> reserved = new ArrayList<>(routePorts);
             List<NatsServer> nodes = new ArrayList<>();
@@ -482,7 +482,7 @@ public final class NatsCluster implements AutoCloseable {
                 }
                 NatsCluster cluster = new NatsCluster(clusterName, nodes, reserved, formTimeout);
                 nodes.forEach(NatsServer::start);
-                cluster.awaitHealthy(timeout, Optional.of(SPLIT_GRACE));
+                cluster.awaitHealthy(formTimeout, Optional.of(SPLIT_GRACE));
                 return cluster;
             } catch (RuntimeException e) {
                 closeQuietly(nodes);
