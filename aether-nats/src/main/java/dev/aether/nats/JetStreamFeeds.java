@@ -96,7 +96,12 @@ final class JetStreamFeeds {
     requireOpen();
     FeedPosition from = startPosition(start);
     JetStreamFeedReader[] holder = new JetStreamFeedReader[1];
-    JetStreamFeedReader reader = new JetStreamFeedReader(connection, jso, layout, from, () -> open.remove(holder[0]));
+    // a constructor that fails closes the reader before it is held: nothing to remove then (and its error stays)
+    JetStreamFeedReader reader = new JetStreamFeedReader(connection, jso, layout, from, () -> {
+      if (holder[0] != null) {
+        open.remove(holder[0]);
+      }
+    });
     holder[0] = reader;
     return register(reader);
   }

@@ -2,7 +2,9 @@ package dev.aether.nats;
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +44,14 @@ public final class PlacementRetry {
 
   /**
    * Creates a KV bucket unless it exists, as {@link #create} does; a creation that fails because another
-   * process created the bucket at the same moment is no failure. An existing bucket with fewer replicas than
-   * {@code bucket} asks for is kept as it is, with a WARN naming it and how to scale it.
+   * process created the bucket at the same moment is no failure. Returns once the bucket's stream has a leader
+   * (or the budget is spent): a replicated bucket created a moment ago, here or by another process, has none
+   * yet, and reads and writes to it fail meanwhile (no responders, timeouts). An existing bucket with fewer
+   * replicas than {@code bucket} asks for is kept as it is, with a WARN naming it and how to scale it.
    *
    * @param kvm the connection's KV management
    * @param bucket the bucket's configuration
-   * @param budget how long after the first attempt another may start
+   * @param budget how long after the first attempt another may start, and how long to wait for a leader
    * @return whether this call created the bucket
    * @throws IOException as the requests throw it
    * @throws JetStreamApiException as the creation throws it, unless the bucket exists afterwards
@@ -55,24 +59,51 @@ public final class PlacementRetry {
   public static boolean ensureBucket(KeyValueManagement kvm, KeyValueConfiguration bucket, Duration budget)
       throws IOException, JetStreamApiException {
     String name = bucket.getBucketName();
-    if (kvm.getBucketNames().contains(name)) {
-      int replicas = kvm.getStatus(name).getReplicas();
-      if (replicas < bucket.getReplicas()) {
-        LOG.warn("bucket {} has {} replica(s), the configuration asks for {}: it is used as it is; scale it with"
-            + " `nats stream edit KV_{} --replicas {}`", name, replicas, bucket.getReplicas(), name,
-            bucket.getReplicas());
+    boolean created = false;
+    if (!kvm.getBucketNames().contains(name)) {
+      try {
+        create("bucket " + name, budget, () -> kvm.create(bucket));
+        created = true;
+      } catch (JetStreamApiException e) {
+        if (!kvm.getBucketNames().contains(name)) {
+          throw e; // not a concurrent creation by another process
+        }
       }
-      return false;
     }
-    try {
-      create("bucket " + name, budget, () -> kvm.create(bucket));
-      return true;
-    } catch (JetStreamApiException e) {
-      if (!kvm.getBucketNames().contains(name)) {
-        throw e; // not a concurrent creation by another process
+    KeyValueStatus status = awaitLeader(kvm, name, budget);
+    if (!created && status != null && status.getReplicas() < bucket.getReplicas()) {
+      LOG.warn("bucket {} has {} replica(s), the configuration asks for {}: it is used as it is; scale it with"
+          + " `nats stream edit KV_{} --replicas {}`", name, status.getReplicas(), bucket.getReplicas(), name,
+          bucket.getReplicas());
+    }
+    return created;
+  }
+
+  /**
+   * Reads the bucket's status until its stream has a leader, within the budget (a stream without one answers no
+   * info request).
+   *
+   * @return the last status read; null when none could be read in time
+   */
+  private static KeyValueStatus awaitLeader(KeyValueManagement kvm, String name, Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    KeyValueStatus status = null;
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        status = kvm.getStatus(name);
+        ClusterInfo cluster = status.getBackingStreamInfo().getClusterInfo();
+        if (cluster == null || cluster.getLeader() != null) {
+          return status;
+        }
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        LOG.debug("bucket {}: no status yet ({})", name, e.toString());
       }
-      return false;
+      if (System.nanoTime() + FIRST_PAUSE_NANOS - deadline > 0) {
+        return status;
+      }
+      LockSupport.parkNanos(FIRST_PAUSE_NANOS);
     }
+    return status;
   }
 
   /** A creation request to the server. */

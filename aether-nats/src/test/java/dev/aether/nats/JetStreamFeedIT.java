@@ -101,6 +101,20 @@ class JetStreamFeedIT {
   }
 
   @Test
+  void aReaderOpenedWhileTheServerIsDown_failsWithTheStoresError_notANullPointer() {
+    // found by an operator's drill: the reader's failed constructor closed it before it was registered, and the
+    // removal of a null reader (NullPointerException) replaced the real cause in the projector's log
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "down").build())) {
+      server.stop();
+      await().atMost(PATIENCE).until(() -> !store.health().isHealthy());
+
+      assertThatThrownBy(() -> store.openFeed(FeedStart.beginning()))
+          .isInstanceOf(StoreUnavailableException.class);
+    }
+  }
+
+  @Test
   void reader_goesOnAcrossAServerRestart_withoutGapOrDuplicate() {
     try (NatsServer server = NatsServer.builder().start();
         JetStreamEventStore store = JetStreamEventStore.connect(config(server, "restart").partitions(2).build())) {

@@ -11,8 +11,13 @@ import io.nats.client.Nats;
 import io.nats.client.api.StreamInfo;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +37,31 @@ class ReplicatedNodeIT {
 
   @TempDir
   Path dir;
+
+  @Test
+  void threeNodesStartedAtOnce_onAFreshNamespace_eachOnItsOwnServer_allStart(NatsCluster cluster) throws Exception {
+    // found by an operator's drill (3 of 3 tries): a node read or wrote a bucket another node had created a moment
+    // before, whose stream had no leader yet ("no responders", a timeout), and failed to start
+    List<CompletableFuture<AetherNode>> starting = new ArrayList<>();
+    Path model = TestModels.bank(dir); // written once: a node reads it while the next one is configured
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 3; i++) {
+        NodeConfig config = NodeConfig.builder().cluster(true).nodeId("n" + i).natsUrl(cluster.server(i).url())
+            .natsSetting(NodeConfig.NATS_REPLICAS, "3").namespace("r3-at-once").httpPort(0)
+            .model(model).dataDir(dir.resolve("n" + i)).build();
+        starting.add(CompletableFuture.supplyAsync(() -> AetherNode.start(config), threads));
+      }
+      try {
+        for (CompletableFuture<AetherNode> node : starting) {
+          assertThat(node).succeedsWithin(Duration.ofSeconds(60));
+        }
+        Api api = new Api(starting.get(2).join().uri());
+        assertThat(api.command("Account", "a", "Open", "{\"owner\":\"o\"}").status()).isEqualTo(200);
+      } finally { // every start ended by now, or ends here: close those that started
+        starting.stream().map(f -> f.handle((n, e) -> n).join()).filter(n -> n != null).forEach(AetherNode::close);
+      }
+    }
+  }
 
   @Test
   void everyStreamAndBucket_hasTheConfiguredReplicas_andCommandsSurviveTheLossOfAServer(NatsCluster cluster)
