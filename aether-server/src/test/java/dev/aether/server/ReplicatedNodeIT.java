@@ -90,6 +90,10 @@ class ReplicatedNodeIT {
         assertThat(deposit.status()).as(deposit.toString()).isEqualTo(200);
       });
       assertThat(api.get("/v1/actors/Account/a").json().get("state").get("balance").asLong()).isEqualTo(6);
+      for (int i = 0; i < 6; i++) { // before, about every second listing timed out while a server was down
+        Api.Answer rows = api.get("/v1/readmodels/Balances");
+        assertThat(rows.status()).as(rows.toString()).isEqualTo(200);
+      }
     }
   }
 }
