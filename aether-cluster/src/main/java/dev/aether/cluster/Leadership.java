@@ -68,21 +68,28 @@ final class Leadership {
   }
 
   /**
-   * Whether a candidate may try to take the key: nobody holds it (as the watch shows), or its holder is dead,
-   * in which case the key is deleted first, by compare-and-set at the revision seen (a leader that renewed
-   * meanwhile keeps it).
+   * Whether a candidate may try to take the key: nobody holds it (as the watch shows), or its holder is dead or
+   * this node itself (which does not lead), in which case the key is deleted first, by compare-and-set at the
+   * revision seen (a leader that renewed meanwhile keeps it).
    */
   private boolean vacant() {
     LeaderLease held = membership.leader().orElse(null);
     if (held == null) {
       return true;
     }
-    if (!membership.leaderDead(held)) {
+    // a key naming this node, which does not lead: left behind when its renewal of it or its resignation's delete
+    // was refused (both held up by a frozen server); the others never take a live node's key, so it removes it
+    boolean own = held.node().equals(self);
+    if (!own && !membership.leaderDead(held)) {
       return false;
     }
     long seen = membership.leaderRevision();
     if (kv.deleteLeaseIf(ClusterNames.LEADER_KEY, seen)) {
-      LOG.info("cluster: node {} removed the leader key of dead node {} (revision {})", self, held.node(), seen);
+      if (own) {
+        LOG.info("cluster: node {} removed the leader key it no longer leads by (revision {})", self, seen);
+      } else {
+        LOG.info("cluster: node {} removed the leader key of dead node {} (revision {})", self, held.node(), seen);
+      }
     }
     return true;
   }

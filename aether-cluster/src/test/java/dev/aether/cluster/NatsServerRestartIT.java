@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsServerExtension;
+import io.nats.client.KeyValue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,6 +56,30 @@ class NatsServerRestartIT {
     bank.stopTransfers();
     System.out.println("NatsServerRestartIT: " + bank.summary() + ", " + maps.maps().size() + " maps");
     bank.verify(cluster.connect(), cluster.store, maps, false);
+  }
+
+  @Test
+  void aLeaderKeyItsLiveHolderNoLongerLeadsBy_isTakenBack_andALeaveIsHandedOff(NatsServer server) throws Exception {
+    // found by CI after NATS was frozen: the leader's renewal of the key, held up by the server, landed after its
+    // resignation's delete had been refused; the key named the live node, which no longer led, and no node takes
+    // a live node's key: nobody planned, and a leave waited its whole timeout (30 s). Here the key's revision is
+    // moved behind the leader's back, with the same content: its next renewal fails, as then.
+    cluster = new ClusterFixture(server.url());
+    cluster.start("n1");
+    cluster.start("n2");
+    cluster.awaitSettled("n1", "n2");
+    ClusterNode leader = cluster.running().stream().filter(ClusterNode::isLeader).findFirst().orElseThrow();
+    KeyValue leases = cluster.connect().keyValue(ClusterNames.of(cluster.store).leaseBucket());
+    leases.put(ClusterNames.LEADER_KEY, leases.get(ClusterNames.LEADER_KEY).getValue());
+    await().atMost(Duration.ofSeconds(5)).until(() -> !leader.isLeader()); // its renewal of the key was refused
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cluster.running())
+        .as("one node leads again").filteredOn(ClusterNode::isLeader).hasSize(1));
+    ClusterNode leaving = cluster.running().stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();
+    String left = leaving.nodeId();
+    leaving.close();
+    cluster.forget(left);
+    assertThat(cluster.running().getFirst().map().orElseThrow().shardsOf(left)).as("handed off").isEmpty();
   }
 
   @Test
