@@ -11,13 +11,13 @@ import dev.aether.store.ReadModelStore;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
@@ -62,13 +62,12 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final int CAS_ATTEMPTS = 100;
 
-  /** How long a listing of keys that got no answer is tried again. */
-  private static final ReadRetry LISTING_RETRY = new ReadRetry(Duration.ofSeconds(5));
-
   private final KeyValue kv;
+  private final JetStreamManagement jsm;
 
-  private JetStreamReadModelStore(KeyValue kv) {
+  private JetStreamReadModelStore(KeyValue kv, JetStreamManagement jsm) {
     this.kv = kv;
+    this.jsm = jsm;
   }
 
   /**
@@ -130,7 +129,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
       PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
           .description("Aether read models").maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas)
           .build(), PlacementRetry.budget(JetStreamConfig.DEFAULT_REQUEST_TIMEOUT));
-      return new JetStreamReadModelStore(connection.keyValue(bucket));
+      return new JetStreamReadModelStore(connection.keyValue(bucket), connection.jetStreamManagement());
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open read-model bucket " + bucket + ": " + e.getMessage(), e);
     }
@@ -385,24 +384,11 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   /**
-   * The keys matching a filter ({@code <token>.row.>}): the server filters, so other read models cost nothing.
-   * Tried again for up to 5 s: on a 3-server cluster with one server down, about every second listing got no
-   * answer (an operator's drill, nats-server 2.10.27; its consumer placed on the lost server) while reads and
-   * writes of a key did. That makes most listings succeed, not all: a run of failures was seen in CI.
+   * The keys matching a filter ({@code <token>.row.>}), deleted ones included ({@link KvKeys}: no consumer, so
+   * a replica's server being down does not matter): the server filters, so other read models cost nothing.
    */
   private List<String> keys(String filter) {
-    return LISTING_RETRY.run("listing the keys " + filter, () -> keysOnce(filter));
-  }
-
-  private List<String> keysOnce(String filter) {
-    try {
-      return kv.keys(filter);
-    } catch (IOException | JetStreamApiException e) {
-      throw unavailable("listing keys", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable("listing keys", e);
-    }
+    return KvKeys.list(jsm, kv.getBucketName(), filter);
   }
 
   private void write(String key, byte[] value) {

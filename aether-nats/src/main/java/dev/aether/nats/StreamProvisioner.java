@@ -47,6 +47,8 @@ final class StreamProvisioner {
   private final KeyValueManagement kvm;
   private final JetStreamConfig config;
   private final StoreLayout layout;
+  /** Reads of a stream's or bucket's state are tried again while they get no answer (a leader's election). */
+  private final ReadRetry reads;
   private ServerRequirements server;
   private long maxPayload;
 
@@ -57,6 +59,7 @@ final class StreamProvisioner {
     this.kvm = kvm;
     this.config = config;
     this.layout = layout;
+    this.reads = ReadRetry.forRequestTimeout(config.requestTimeout());
   }
 
   /** Makes sure every stream and the bucket exist and are usable. */
@@ -135,6 +138,10 @@ final class StreamProvisioner {
   }
 
   private StreamInfo streamInfo(String name) {
+    return reads.run("reading the configuration of stream " + name, () -> streamInfoOnce(name));
+  }
+
+  private StreamInfo streamInfoOnce(String name) {
     try {
       return jsm.getStreamInfo(name);
     } catch (JetStreamApiException e) {
@@ -181,6 +188,10 @@ final class StreamProvisioner {
   }
 
   private KeyValueStatus bucketStatus(String bucket) {
+    return reads.run("reading snapshot bucket " + bucket, () -> bucketStatusOnce(bucket));
+  }
+
+  private KeyValueStatus bucketStatusOnce(String bucket) {
     try {
       return kvm.getStatus(bucket);
     } catch (JetStreamApiException e) {

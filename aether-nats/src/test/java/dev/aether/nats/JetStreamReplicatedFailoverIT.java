@@ -73,6 +73,40 @@ class JetStreamReplicatedFailoverIT {
     assertReadsSurvive(cluster, true);
   }
 
+  @Test
+  void readModelListingsSurviveTheLossOfAServer(NatsCluster cluster) throws Exception {
+    String namespace = "lose-listing";
+    String bucket = JetStreamReadModelStore.bucket(config(cluster, 0, namespace));
+    int leader;
+    try (JetStreamEventStore events = store(cluster, 0, namespace)) {
+      JetStreamReadModelStore writer = JetStreamReadModelStore.create(events);
+      for (int i = 0; i < 10; i++) {
+        writer.put("balances", "row-" + i, Map.of("n", (long) i), "account-" + i, 1);
+      }
+      writer.remove("balances", "row-3");
+      leader = indexOf(cluster, streamLeader(cluster, "KV_" + bucket));
+    }
+    int client = (leader + 1) % cluster.size();
+    int victim = (leader + 2) % cluster.size(); // neither the client's server nor the bucket's leader
+    List<String> live = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      if (i != 3) {
+        live.add("row-" + i);
+      }
+    }
+    try (JetStreamEventStore events = store(cluster, client, namespace)) {
+      JetStreamReadModelStore reader = JetStreamReadModelStore.create(events);
+      cluster.server(victim).kill();
+      for (int round = 0; round < 20; round++) { // listings through a consumer failed about half of these
+        assertThat(timed(() -> reader.rows("balances"))).as("round %d", round).containsOnlyKeys(live);
+        assertThat(timed(() -> reader.streams("balances"))).hasSize(10);
+      }
+    } finally {
+      cluster.server(victim).restart();
+      cluster.awaitHealthy();
+    }
+  }
+
   /** Writes actors with snapshots, kills one server, then replays and reads every actor repeatedly. */
   private static void assertReadsSurvive(NatsCluster cluster, boolean killLeader) throws Exception {
     String namespace = killLeader ? "lose-leader" : "lose-other";
