@@ -1,6 +1,7 @@
 package dev.aether.cluster;
 
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
@@ -10,7 +11,6 @@ import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
@@ -33,10 +33,18 @@ final class ClusterKv {
   private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final int STREAM_NOT_FOUND = 10059;
 
+  /**
+   * How long a watch's start is tried again while the server does not answer: with a replica's server down,
+   * about half of the starts get no answer ({@link KvWatch}), each after the request timeout.
+   */
+  static final Duration WATCH_START_BUDGET = Duration.ofSeconds(30);
+
+  private final Connection connection;
   private final KeyValue cluster;
   private final KeyValue leases;
 
-  private ClusterKv(KeyValue cluster, KeyValue leases) {
+  private ClusterKv(Connection connection, KeyValue cluster, KeyValue leases) {
+    this.connection = connection;
     this.cluster = cluster;
     this.leases = leases;
   }
@@ -62,7 +70,8 @@ final class ClusterKv {
             + " give every node the same lease timings", names.leaseBucket(), ttl.toMillis(), deadAfter.toMillis(),
             deadAfter.multipliedBy(2).toMillis());
       }
-      return new ClusterKv(connection.keyValue(names.clusterBucket()), connection.keyValue(names.leaseBucket()));
+      return new ClusterKv(connection, connection.keyValue(names.clusterBucket()),
+          connection.keyValue(names.leaseBucket()));
     } catch (IOException | JetStreamApiException | IllegalStateException e) { // ISE: the connection is closed
       throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "
           + names.leaseBucket() + ": " + e.getMessage(), e);
@@ -87,6 +96,10 @@ final class ClusterKv {
     } catch (IOException | IllegalStateException e) { // ISE: the connection is closed
       throw unavailable("open the cluster bucket " + names.clusterBucket(), e);
     }
+  }
+
+  Connection connection() {
+    return connection;
   }
 
   KeyValue mapBucket() {
@@ -152,12 +165,13 @@ final class ClusterKv {
 
   /**
    * Watches one key of a bucket, or all of them ({@code key} null): the current values first, then
-   * {@code caughtUp}, then every change, on jnats' thread.
+   * {@code caughtUp}, then every change, on the watch's thread. A start that gets no answer is tried again for
+   * {@link #WATCH_START_BUDGET}.
    *
    * @param what what is watched, for the error
    * @throws StoreUnavailableException when the watch cannot be started
    */
-  static NatsKeyValueWatchSubscription watch(KeyValue kv, String key, Consumer<KeyValueEntry> onEntry,
+  static KvWatch watch(Connection connection, KeyValue kv, String key, Consumer<KeyValueEntry> onEntry,
       Runnable caughtUp, String what) {
     KeyValueWatcher watcher = new KeyValueWatcher() {
       @Override
@@ -171,23 +185,16 @@ final class ClusterKv {
       }
     };
     try {
-      return key == null ? kv.watchAll(watcher) : kv.watch(key, watcher);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+      return KvWatch.start(connection, kv.getBucketName(), key, watcher, WATCH_START_BUDGET);
+    } catch (RuntimeException e) {
       throw new StoreUnavailableException("cannot watch " + what + ": " + e.getMessage(), e);
     }
   }
 
-  /** Stops a watch started by {@link #watch}; null and failures are ignored (closing anyway). */
-  static void unwatch(NatsKeyValueWatchSubscription watch, String what) {
-    try {
-      if (watch != null) {
-        watch.unsubscribe();
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("cluster: unsubscribing {}: {}", what, e.getMessage());
+  /** Stops a watch started by {@link #watch}; null is ignored. */
+  static void unwatch(KvWatch watch) {
+    if (watch != null) {
+      watch.close();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.aether.cluster;
 import dev.aether.InvalidInputException;
 import dev.aether.cluster.ControlJson.LeaderLease;
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.nats.KvKeys;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.ActorPlacement;
 import dev.aether.runtime.CommandGateway;
@@ -11,6 +12,7 @@ import dev.aether.support.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.KeyValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -141,12 +143,15 @@ public final class ClusterNode implements AutoCloseable {
     } catch (java.io.IOException | RuntimeException e) {
       throw new dev.aether.store.StoreUnavailableException("cannot read the cluster's leases: " + e.getMessage(), e);
     }
-    try {
-      return connection.keyValue(bucket).keys().stream().filter(k -> k.startsWith(ClusterNames.NODE_KEY_PREFIX))
-          .map(k -> k.substring(ClusterNames.NODE_KEY_PREFIX.length())).sorted().toList();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new dev.aether.store.StoreUnavailableException("interrupted reading the cluster's leases", e);
+    try { // listed without a consumer (KvKeys); a lease deleted by a leave is left out by a read of each
+      KeyValue leases = connection.keyValue(bucket);
+      List<String> live = new ArrayList<>();
+      for (String key : KvKeys.list(connection.jetStreamManagement(), bucket, ClusterNames.NODE_KEY_PREFIX + ">")) {
+        if (leases.get(key) != null) {
+          live.add(key.substring(ClusterNames.NODE_KEY_PREFIX.length()));
+        }
+      }
+      return live;
     } catch (java.io.IOException | io.nats.client.JetStreamApiException | RuntimeException e) {
       throw new dev.aether.store.StoreUnavailableException("cannot read the cluster's leases: " + e.getMessage(), e);
     }
@@ -167,7 +172,7 @@ public final class ClusterNode implements AutoCloseable {
     kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
     membership = new Membership(kv, config);
     leadership = new Leadership(kv, membership, self);
-    maps = new MapView(kv.mapBucket(), this::onMapChanged);
+    maps = new MapView(connection, kv.mapBucket(), this::onMapChanged);
     detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2));
     membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
       leaseSignal.release();

@@ -1,10 +1,11 @@
 package dev.aether.cluster;
 
+import dev.aether.nats.KvWatch;
 import dev.aether.store.StoreUnavailableException;
+import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * on demand ({@link #refresh()}: a request that names a newer epoch, a {@code MOVED}, a failed send). Only a
  * map at a higher revision replaces the one held, so a late watch event never brings an older map back; a
  * value that does not decode is logged and the last good map kept. A client's view may start before the
- * cluster exists ({@link #MapView(Supplier, BiConsumer)}): it has no map until a read finds the bucket a first
+ * cluster exists ({@link #MapView(Connection, Supplier, BiConsumer)}): it has no map until a read finds the bucket a first
  * node created, and watches it from then on.
  *
  * <p>Thread-safe. The listener is called with (previous, new), one change at a time, in revision order, on
@@ -30,6 +31,8 @@ final class MapView implements AutoCloseable {
   /** A map and the KV revision it was read at (the compare-and-set token of the next write). */
   record Versioned(ShardMap map, long revision) {}
 
+  /** The connection the watch's messages come on. */
+  private final Connection connection;
   /** Opens the bucket: null while it does not exist; throws StoreUnavailableException when NATS is unreachable. */
   private final Supplier<KeyValue> opener;
   private final BiConsumer<ShardMap, ShardMap> listener;
@@ -41,11 +44,11 @@ final class MapView implements AutoCloseable {
   private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
   private volatile boolean frozen;
   private volatile boolean closed;
-  private NatsKeyValueWatchSubscription watch;
+  private KvWatch watch;
 
   /** A view of a bucket that exists (a node's: it created the bucket). */
-  MapView(KeyValue bucket, BiConsumer<ShardMap, ShardMap> listener) {
-    this(() -> bucket, listener);
+  MapView(Connection connection, KeyValue bucket, BiConsumer<ShardMap, ShardMap> listener) {
+    this(connection, () -> bucket, listener);
   }
 
   /**
@@ -53,7 +56,8 @@ final class MapView implements AutoCloseable {
    *
    * @param opener opens the bucket; null while it does not exist
    */
-  MapView(Supplier<KeyValue> opener, BiConsumer<ShardMap, ShardMap> listener) {
+  MapView(Connection connection, Supplier<KeyValue> opener, BiConsumer<ShardMap, ShardMap> listener) {
+    this.connection = connection;
     this.opener = opener;
     this.listener = listener;
   }
@@ -75,7 +79,7 @@ final class MapView implements AutoCloseable {
       if (bucket == null && !closed) {
         KeyValue found = opener.get();
         if (found != null) {
-          watch = ClusterKv.watch(found, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
+          watch = ClusterKv.watch(connection, found, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
           bucket = found;
         }
       }
@@ -95,9 +99,9 @@ final class MapView implements AutoCloseable {
     opening.lock();
     try {
       if (bucket != null && !closed) {
-        NatsKeyValueWatchSubscription old = watch;
-        watch = ClusterKv.watch(bucket, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
-        ClusterKv.unwatch(old, "the old map watch");
+        KvWatch old = watch;
+        watch = ClusterKv.watch(connection, bucket, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
+        ClusterKv.unwatch(old);
       }
     } finally {
       opening.unlock();
@@ -108,7 +112,7 @@ final class MapView implements AutoCloseable {
   void stallWatch() {
     opening.lock();
     try {
-      ClusterKv.unwatch(watch, "the map watch (a fault injected)");
+      ClusterKv.unwatch(watch);
     } finally {
       opening.unlock();
     }
@@ -207,7 +211,7 @@ final class MapView implements AutoCloseable {
     opening.lock();
     try {
       closed = true;
-      ClusterKv.unwatch(watch, "the map watch");
+      ClusterKv.unwatch(watch);
     } finally {
       opening.unlock();
     }

@@ -4,10 +4,10 @@ import dev.aether.InvalidInputException;
 import dev.aether.cluster.ControlJson.LeaderLease;
 import dev.aether.cluster.ControlJson.Lease;
 import dev.aether.cluster.ControlJson.State;
+import dev.aether.nats.KvWatch;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -62,7 +62,7 @@ final class Membership implements AutoCloseable {
   private volatile long ownSeenNanos = System.nanoTime();
   /** Leases count as renewed at least until then ({@link #reconnected}); {@code Long.MIN_VALUE}: no floor. */
   private volatile long renewedFloorNanos = Long.MIN_VALUE;
-  private NatsKeyValueWatchSubscription watch;
+  private KvWatch watch;
   /** Leaders seen taking the key (the first one included): the count of leader changes + 1. */
   private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
   /** Leases of dead nodes this node deleted. */
@@ -81,7 +81,7 @@ final class Membership implements AutoCloseable {
   /** Starts watching every lease (the current ones first). */
   void watch() {
     ownSeenNanos = System.nanoTime();
-    watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
+    watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
   }
 
   /**
@@ -94,10 +94,10 @@ final class Membership implements AutoCloseable {
     if (closed) {
       return;
     }
-    NatsKeyValueWatchSubscription old = watch;
+    KvWatch old = watch;
     ownSeenNanos = System.nanoTime();
-    watch = ClusterKv.watch(kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
-    ClusterKv.unwatch(old, "the old lease watch");
+    watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
+    ClusterKv.unwatch(old);
   }
 
   /**
@@ -119,7 +119,7 @@ final class Membership implements AutoCloseable {
 
   /** Makes the lease watch stop delivering, as a consumer lost by the server would: {@link ClusterFaults}. */
   synchronized void stallWatch() {
-    ClusterKv.unwatch(watch, "the lease watch (a fault injected)");
+    ClusterKv.unwatch(watch);
   }
 
   /**
@@ -446,7 +446,7 @@ final class Membership implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    ClusterKv.unwatch(watch, "the lease watch");
+    ClusterKv.unwatch(watch);
   }
 
   /** Deletes this node's lease at its revision: the node has left. */

@@ -1,13 +1,15 @@
 package dev.aether.cluster;
 
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.nats.KvKeys;
+import dev.aether.nats.PlacementRetry;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.Runtime;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueManagement;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
@@ -42,6 +44,7 @@ final class RememberedActors {
   private static final Base64.Encoder KEY = Base64.getUrlEncoder().withoutPadding();
 
   private final KeyValue bucket;
+  private final JetStreamManagement jsm;
   private final Set<String> types;
   private final Runtime runtime;
   private final IntPredicate owns;
@@ -49,9 +52,10 @@ final class RememberedActors {
   private final int concurrency;
   private final Set<String> recorded = new HashSet<>();
 
-  private RememberedActors(KeyValue bucket, Set<String> types, Runtime runtime, IntPredicate owns, MapView maps,
-      int concurrency) {
+  private RememberedActors(KeyValue bucket, JetStreamManagement jsm, Set<String> types, Runtime runtime,
+      IntPredicate owns, MapView maps, int concurrency) {
     this.bucket = bucket;
+    this.jsm = jsm;
     this.types = types;
     this.runtime = runtime;
     this.owns = owns;
@@ -68,21 +72,12 @@ final class RememberedActors {
   static RememberedActors open(Connection connection, JetStreamConfig store, ClusterNames names, ClusterConfig config,
       Runtime runtime, IntPredicate owns, MapView maps) {
     try {
-      KeyValueManagement kvm = connection.keyValueManagement();
-      if (!kvm.getBucketNames().contains(names.rememberBucket())) {
-        try {
-          kvm.create(KeyValueConfiguration.builder().name(names.rememberBucket())
-              .description("Aether cluster: remembered actors").maxHistoryPerKey(1)
-              .storageType(store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File)
-              .replicas(store.replicas()).build());
-        } catch (JetStreamApiException e) {
-          if (!kvm.getBucketNames().contains(names.rememberBucket())) {
-            throw e;
-          }
-        }
-      }
-      return new RememberedActors(connection.keyValue(names.rememberBucket()), config.rememberActors(), runtime, owns,
-          maps, config.warmupConcurrency());
+      PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder()
+          .name(names.rememberBucket()).description("Aether cluster: remembered actors").maxHistoryPerKey(1)
+          .storageType(store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File)
+          .replicas(store.replicas()).build(), PlacementRetry.budget(store.requestTimeout()));
+      return new RememberedActors(connection.keyValue(names.rememberBucket()), connection.jetStreamManagement(),
+          config.rememberActors(), runtime, owns, maps, config.warmupConcurrency());
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open the bucket " + names.rememberBucket() + ": " + e.getMessage(),
           e);
@@ -140,18 +135,16 @@ final class RememberedActors {
       return;
     }
     List<String> streams = new ArrayList<>();
-    try {
-      for (String key : bucket.keys()) {
+    try { // listed without a consumer (KvKeys), the deleted keys then left out by a read of each
+      for (String key : KvKeys.list(jsm, bucket.getBucketName(), ">")) {
         int dot = key.indexOf('.');
-        if (key.startsWith("s") && dot > 1 && gained.contains(Integer.parseInt(key.substring(1, dot)))) {
+        if (key.startsWith("s") && dot > 1 && gained.contains(Integer.parseInt(key.substring(1, dot)))
+            && bucket.get(key) != null) {
           streams.add(new String(Base64.getUrlDecoder().decode(key.substring(dot + 1)), StandardCharsets.UTF_8));
         }
       }
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       LOG.warn("cluster: cannot list the remembered actors of {} gained shards: {}", gained.size(), e.toString());
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return;
     }
     Semaphore slots = new Semaphore(concurrency);

@@ -272,7 +272,7 @@ class ClusterRoutingIT {
 
     ShardMap stale = current.step(current, List.of(new ShardMove(shard, java.util.Optional.of(owner),
         java.util.Optional.of(other))));
-    MapView frozen = new MapView(ClusterKv.findMapBucket(connection, names), (a, b) -> {});
+    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
     frozen.offer(stale, Long.MAX_VALUE); // never replaced by the watch: the sender keeps believing `other` owns it
     try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10),
         Duration.ofSeconds(2), ClusterMeters.NONE)) {
@@ -296,7 +296,7 @@ class ClusterRoutingIT {
     Connection connection = cluster.connect();
     ClusterNames names = ClusterNames.of(cluster.store);
     CountDownLatch taken = silentGhost(names);
-    MapView frozen = new MapView(ClusterKv.findMapBucket(connection, names), (a, b) -> {});
+    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
     frozen.offer(toGhost, Long.MAX_VALUE);
     try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10),
         Duration.ofSeconds(5), ClusterMeters.NONE)) {
@@ -325,7 +325,7 @@ class ClusterRoutingIT {
     Connection connection = cluster.connect();
     ClusterNames names = ClusterNames.of(cluster.store);
     CountDownLatch taken = silentGhost(names);
-    MapView frozen = new MapView(ClusterKv.findMapBucket(connection, names), (a, b) -> {});
+    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
     frozen.offer(toGhost, Long.MAX_VALUE);
     Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(30),
         Duration.ofSeconds(1), ClusterMeters.NONE);
@@ -360,7 +360,7 @@ class ClusterRoutingIT {
     Connection connection = cluster.connect();
     ClusterNames names = ClusterNames.of(cluster.store);
     CountDownLatch taken = silentGhost(names);
-    MapView maps = new MapView(ClusterKv.findMapBucket(connection, names), (a, b) -> {});
+    MapView maps = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
     maps.offer(toGhost, Long.MAX_VALUE - 1); // never replaced by the watch
     try (Router router = new Router(connection, names, maps, null, null, 3, Duration.ofSeconds(60),
         Duration.ofSeconds(60), ClusterMeters.NONE)) {

@@ -3,6 +3,7 @@ package dev.aether.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aether.model.exec.CompiledModel;
+import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.runtime.Runtime;
@@ -15,7 +16,6 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,15 +46,18 @@ final class ClusterModel implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String KEY = "model";
 
+  private final Connection connection;
   private final KeyValue kv;
   private final String bucket;
   private final Optional<CompiledModel> current;
   private final CountDownLatch initial = new CountDownLatch(1);
   private volatile Runtime runtime; // set by follow, before the watch starts
   private long applied; // the newest revision this node has loaded (or refused)
-  private NatsKeyValueWatchSubscription watch;
+  private KvWatch watch;
 
-  private ClusterModel(KeyValue kv, String bucket, Optional<CompiledModel> current, long revision) {
+  private ClusterModel(Connection connection, KeyValue kv, String bucket, Optional<CompiledModel> current,
+      long revision) {
+    this.connection = connection;
     this.kv = kv;
     this.bucket = bucket;
     this.current = current;
@@ -77,9 +80,9 @@ final class ClusterModel implements AutoCloseable {
       KeyValue kv = openBucket(connection, bucket, replicas, timeout);
       KeyValueEntry entry = kv.get(KEY);
       if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
-        return new ClusterModel(kv, bucket, Optional.empty(), 0);
+        return new ClusterModel(connection, kv, bucket, Optional.empty(), 0);
       }
-      return new ClusterModel(kv, bucket, compile(entry, "the cluster's model"), entry.getRevision());
+      return new ClusterModel(connection, kv, bucket, compile(entry, "the cluster's model"), entry.getRevision());
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open the cluster's model bucket " + bucket + ": " + e.getMessage(),
           e);
@@ -119,16 +122,19 @@ final class ClusterModel implements AutoCloseable {
    */
   void follow(Runtime runtime, Duration timeout) {
     this.runtime = runtime;
+    long start = System.nanoTime();
+    try { // a start that gets no answer is tried again within the timeout (KvWatch: a replica's server down)
+      watch = KvWatch.start(connection, bucket, KEY, new Watcher(), timeout);
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("cannot watch the cluster's model bucket " + bucket + ": "
+          + e.getMessage(), e);
+    }
     try {
-      watch = kv.watch(KEY, new Watcher());
-      if (!initial.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!initial.await(Math.max(0, timeout.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)) {
         close();
         throw new StoreUnavailableException("the cluster's model (bucket " + bucket + ") was not read within "
             + timeout, null);
       }
-    } catch (IOException | JetStreamApiException e) {
-      throw new StoreUnavailableException("cannot watch the cluster's model bucket " + bucket + ": "
-          + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("interrupted while reading the cluster's model", e);
@@ -212,11 +218,7 @@ final class ClusterModel implements AutoCloseable {
   @Override
   public void close() {
     if (watch != null) {
-      try {
-        watch.unsubscribe();
-      } catch (RuntimeException e) {
-        LOG.debug("closing the model watch: {}", e.toString()); // the connection is closing too
-      }
+      watch.close();
     }
   }
 
