@@ -131,7 +131,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     this.positions = new ActorPositions(reads, replayer);
     this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout());
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
-    this.feeds = new JetStreamFeeds(connection, jso, jsm, js, layout, retry, config.requestTimeout());
+    this.feeds = new JetStreamFeeds(connection, jso, layout, retry, config.requestTimeout());
     this.probe = new StreamProbe(connection, IntStream.range(0, config.partitions()).mapToObj(layout::streamName)
         .toList());
   }

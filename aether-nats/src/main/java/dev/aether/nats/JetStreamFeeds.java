@@ -50,6 +50,7 @@ final class JetStreamFeeds {
 
   private final Connection connection;
   private final JetStreamOptions jso;
+  /** For the feeds' setup requests and stream reads, tried again ({@link ReadRetry#ATTEMPT_TIMEOUT} each). */
   private final JetStreamManagement jsm;
   private final JetStream js;
   private final StoreLayout layout;
@@ -58,12 +59,16 @@ final class JetStreamFeeds {
   private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  JetStreamFeeds(Connection connection, JetStreamOptions jso, JetStreamManagement jsm, JetStream js,
-      StoreLayout layout, ReadRetry retry, Duration requestTimeout) {
+  JetStreamFeeds(Connection connection, JetStreamOptions jso, StoreLayout layout, ReadRetry retry,
+      Duration requestTimeout) {
     this.connection = connection;
     this.jso = jso;
-    this.jsm = jsm;
-    this.js = js;
+    try {
+      this.jsm = connection.jetStreamManagement(ReadRetry.attemptOptions(requestTimeout));
+      this.js = connection.jetStream(ReadRetry.attemptOptions(requestTimeout));
+    } catch (IOException e) {
+      throw NatsFailures.ofRequest("opening the JetStream context of shared feeds", e);
+    }
     this.layout = layout;
     this.retry = retry;
     this.requestTimeout = requestTimeout;
@@ -164,9 +169,22 @@ final class JetStreamFeeds {
     };
   }
 
+  /**
+   * Creates the group's durable consumer, or checks and updates it, tried again while the server does not
+   * answer: a consumer (and its stream) whose leader's server died answers nothing until another is elected.
+   * Each step is idempotent, so an attempt that timed out after the server did it is harmless.
+   */
   private void ensureConsumer(int partition, String group, FeedPosition from, SharedFeedOptions options) {
     String stream = layout.streamName(partition);
     String what = "setting up the consumer of shared feed \"" + group + "\" on stream " + stream;
+    retry.run(what, () -> {
+      ensureConsumerOnce(partition, group, from, options, stream, what);
+      return null;
+    });
+  }
+
+  private void ensureConsumerOnce(int partition, String group, FeedPosition from, SharedFeedOptions options,
+      String stream, String what) {
     try {
       ConsumerInfo existing = consumerInfo(stream, group);
       if (existing == null) {
@@ -234,12 +252,14 @@ final class JetStreamFeeds {
 
   private JetStreamSubscription subscribe(int partition, String group) {
     String stream = layout.streamName(partition);
-    try {
-      return js.subscribe(layout.streamSubject(partition), PullSubscribeOptions.bind(stream, group));
-    } catch (IOException | JetStreamApiException | RuntimeException e) {
-      throw NatsFailures.ofRequest("subscribing to the consumer of shared feed \"" + group + "\" on stream "
-          + stream, e);
-    }
+    String what = "subscribing to the consumer of shared feed \"" + group + "\" on stream " + stream;
+    return retry.run(what, () -> { // binding looks the consumer up: tried again as its setup is
+      try {
+        return js.subscribe(layout.streamSubject(partition), PullSubscribeOptions.bind(stream, group));
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        throw NatsFailures.ofRequest(what, e);
+      }
+    });
   }
 
   private static void unsubscribeQuietly(JetStreamSubscription subscription) {

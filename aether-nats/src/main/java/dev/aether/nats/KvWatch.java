@@ -1,5 +1,6 @@
 package dev.aether.nats;
 
+import dev.aether.store.StoreUnavailableException;
 import dev.aether.support.Checks;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -28,6 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class KvWatch implements AutoCloseable {
 
+  /**
+   * A start budget that rides out a server of a 3-server cluster being down: about half of the starts get no
+   * answer then, each after the request timeout (2 s by default), so 30 s gives about 15 tries.
+   */
+  public static final Duration DEFAULT_START_BUDGET = Duration.ofSeconds(30);
+
   private final Connection connection;
   private final Dispatcher dispatcher;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -49,8 +56,8 @@ public final class KvWatch implements AutoCloseable {
    * @return the watch, to close
    * @throws dev.aether.InvalidInputException naming the argument when {@code connection}, {@code bucket},
    *     {@code watcher} or {@code budget} is null, or {@code key} is blank
-   * @throws dev.aether.store.StoreUnavailableException when no start was answered within the budget, the
-   *     connection is closed or the thread was interrupted
+   * @throws StoreUnavailableException when no start was answered within the budget, the connection is closed
+   *     (at once) or the thread was interrupted
    * @throws JetStreamStoreException when the server refuses (the bucket does not exist, say)
    */
   public static KvWatch start(Connection connection, String bucket, String key, KeyValueWatcher watcher,
@@ -63,6 +70,9 @@ public final class KvWatch implements AutoCloseable {
     Checks.notNull(watcher, "watcher");
     String subject = "$KV." + bucket + "." + (key == null ? ">" : key);
     String what = "watching " + subject;
+    if (connection.getStatus() == Connection.Status.CLOSED) {
+      throw new StoreUnavailableException(what + ": the connection is closed", null);
+    }
     return new ReadRetry(Checks.notNull(budget, "budget")).run(what, () -> startOnce(connection, bucket, subject,
         watcher, what));
   }
@@ -70,7 +80,12 @@ public final class KvWatch implements AutoCloseable {
   private static KvWatch startOnce(Connection connection, String bucket, String subject, KeyValueWatcher watcher,
       String what) {
     AtomicBoolean caughtUp = new AtomicBoolean();
-    Dispatcher dispatcher = connection.createDispatcher();
+    Dispatcher dispatcher;
+    try {
+      dispatcher = connection.createDispatcher();
+    } catch (RuntimeException e) { // the connection closed meanwhile
+      throw NatsFailures.ofRequest(what, e);
+    }
     try {
       PushSubscribeOptions options = PushSubscribeOptions.builder().stream("KV_" + bucket).ordered(true)
           .configuration(ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)

@@ -7,6 +7,7 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueStatus;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Creates a JetStream stream or KV bucket, trying again while a NATS cluster cannot place it yet: right after
  * the cluster formed or a server came back, the meta leader answers "no suitable peers for placement, peer
  * offline" ({@value #NO_SUITABLE_PEERS}) until it has heard from enough servers (seen for a second or more on
- * nats-server 2.10.27). Used by the event store, the read-model store and the cluster's buckets.
+ * nats-server 2.10.27). A bucket's existence is asked again while no meta leader answers (one is being elected). Used by the event store, the read-model store and the cluster's buckets.
  *
  * <p>Pauses 50 ms, then twice as long each time, at most 1 s, until the budget is spent; then the last
  * refusal is thrown as it came. Any other failure is thrown at once. Stateless and thread-safe.
@@ -60,12 +61,12 @@ public final class PlacementRetry {
       throws IOException, JetStreamApiException {
     String name = bucket.getBucketName();
     boolean created = false;
-    if (!kvm.getBucketNames().contains(name)) {
+    if (!bucketNames(kvm, budget).contains(name)) {
       try {
         create("bucket " + name, budget, () -> kvm.create(bucket));
         created = true;
       } catch (JetStreamApiException e) {
-        if (!kvm.getBucketNames().contains(name)) {
+        if (!bucketNames(kvm, budget).contains(name)) {
           throw e; // not a concurrent creation by another process
         }
       }
@@ -77,6 +78,29 @@ public final class PlacementRetry {
           bucket.getReplicas());
     }
     return created;
+  }
+
+  /**
+   * The buckets' names, asked again while the server does not answer within the budget: the JetStream meta
+   * leader answers the request, and none does for a few seconds after its server died (a new one is elected).
+   */
+  private static List<String> bucketNames(KeyValueManagement kvm, Duration budget)
+      throws IOException, JetStreamApiException {
+    long deadline = System.nanoTime() + budget.toNanos();
+    long pause = FIRST_PAUSE_NANOS;
+    while (true) {
+      try {
+        return kvm.getBucketNames();
+      } catch (IOException e) {
+        if (!NatsFailures.isTimeout(e) || System.nanoTime() + pause - deadline > 0
+            || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        LOG.debug("listing buckets: no answer ({}); asking again", e.getMessage());
+        LockSupport.parkNanos(pause);
+        pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+      }
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.aether.nats;
 
 import dev.aether.store.StoreUnavailableException;
+import io.nats.client.JetStreamOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +32,25 @@ final class ReadRetry {
    */
   ReadRetry(Duration budget) {
     this.budget = budget;
+  }
+
+  /**
+   * The longest wait for one attempt of a request whose attempts are tried again: a replicated stream or
+   * consumer whose leader's server died answers nothing until its replicas elect another (up to ~8 s measured,
+   * nats-server 2.10.27), and a request sent meanwhile gets no answer at all; short attempts send one after the
+   * election within the budget.
+   */
+  static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * Options for the requests of retried attempts: the store's, with a request timeout of at most
+   * {@link #ATTEMPT_TIMEOUT}.
+   *
+   * @param requestTimeout the store's request timeout
+   */
+  static JetStreamOptions attemptOptions(Duration requestTimeout) {
+    return JetStreamOptions.builder().requestTimeout(requestTimeout.compareTo(ATTEMPT_TIMEOUT) < 0 ? requestTimeout
+        : ATTEMPT_TIMEOUT).build();
   }
 
   /** The budget of a store with a request timeout: twice that timeout. */

@@ -3,6 +3,8 @@ package dev.aether.nats;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.KeyValueOptions;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.KeyValueConfiguration;
@@ -47,8 +49,13 @@ final class StreamProvisioner {
   private final KeyValueManagement kvm;
   private final JetStreamConfig config;
   private final StoreLayout layout;
-  /** Reads of a stream's or bucket's state are tried again while they get no answer (a leader's election). */
+  /**
+   * Reads of a stream's or bucket's state are tried again while they get no answer (its leader's server died:
+   * another is being elected), each attempt waiting at most {@link ReadRetry#ATTEMPT_TIMEOUT}.
+   */
   private final ReadRetry reads;
+  private final JetStreamManagement readJsm;
+  private final KeyValueManagement readKvm;
   private ServerRequirements server;
   private long maxPayload;
 
@@ -60,6 +67,13 @@ final class StreamProvisioner {
     this.config = config;
     this.layout = layout;
     this.reads = ReadRetry.forRequestTimeout(config.requestTimeout());
+    JetStreamOptions options = ReadRetry.attemptOptions(config.requestTimeout());
+    try {
+      this.readJsm = connection.jetStreamManagement(options);
+      this.readKvm = connection.keyValueManagement(KeyValueOptions.builder().jetStreamOptions(options).build());
+    } catch (IOException e) {
+      throw NatsFailures.ofRequest("opening the JetStream management of stream reads", e);
+    }
   }
 
   /** Makes sure every stream and the bucket exist and are usable. */
@@ -143,7 +157,7 @@ final class StreamProvisioner {
 
   private StreamInfo streamInfoOnce(String name) {
     try {
-      return jsm.getStreamInfo(name);
+      return readJsm.getStreamInfo(name);
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NatsFailures.STREAM_NOT_FOUND) {
         return null;
@@ -193,7 +207,7 @@ final class StreamProvisioner {
 
   private KeyValueStatus bucketStatusOnce(String bucket) {
     try {
-      return kvm.getStatus(bucket);
+      return readKvm.getStatus(bucket);
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NatsFailures.STREAM_NOT_FOUND) {
         return null;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.aether.InvalidInputException;
+import dev.aether.store.StoreUnavailableException;
 import dev.aether.testkit.nats.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
@@ -97,6 +98,19 @@ class KvWatchIT {
     assertThatExceptionOfType(InvalidInputException.class)
         .isThrownBy(() -> KvWatch.start(connection, "b", null, null, Duration.ofSeconds(1)))
         .withMessageContaining("watcher");
+  }
+
+  @Test
+  void aWatchOnAClosedConnection_failsAtOnce() throws Exception {
+    bucket("closed");
+    Connection closed = rawConnection(server);
+    closed.close();
+    long start = System.nanoTime();
+    assertThatExceptionOfType(StoreUnavailableException.class)
+        .isThrownBy(() -> KvWatch.start(closed, "closed", null, new Recorder(), Duration.ofSeconds(30)))
+        .withMessageContaining("closed");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not tried again for the budget")
+        .isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
