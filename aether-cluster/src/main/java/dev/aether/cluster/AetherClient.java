@@ -38,7 +38,8 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
 
   private AetherClient(Builder b) {
     ClusterNames names = ClusterNames.of(b.store);
-    this.maps = new MapView(b.connection, () -> ClusterKv.findMapBucket(b.connection, names), (previous, next) -> {}).start();
+    this.maps = new MapView(b.connection, () -> ClusterKv.findMapBucket(b.connection, names), (previous, next) -> {})
+        .start();
     this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout,
         ClusterConfig.DEFAULT_DEAD_AFTER.plus(ClusterConfig.DEFAULT_LEASE_INTERVAL), b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
         node -> b.connection.publish(names.suspect(), node.getBytes(StandardCharsets.UTF_8)));

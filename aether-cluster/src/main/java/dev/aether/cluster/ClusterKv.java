@@ -33,12 +33,6 @@ final class ClusterKv {
   private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final int STREAM_NOT_FOUND = 10059;
 
-  /**
-   * How long a watch's start is tried again while the server does not answer: with a replica's server down,
-   * about half of the starts get no answer ({@link KvWatch}), each after the request timeout.
-   */
-  static final Duration WATCH_START_BUDGET = Duration.ofSeconds(30);
-
   private final Connection connection;
   private final KeyValue cluster;
   private final KeyValue leases;
@@ -166,7 +160,7 @@ final class ClusterKv {
   /**
    * Watches one key of a bucket, or all of them ({@code key} null): the current values first, then
    * {@code caughtUp}, then every change, on the watch's thread. A start that gets no answer is tried again for
-   * {@link #WATCH_START_BUDGET}.
+   * {@link KvWatch#DEFAULT_START_BUDGET}.
    *
    * @param what what is watched, for the error
    * @throws StoreUnavailableException when the watch cannot be started
@@ -185,7 +179,7 @@ final class ClusterKv {
       }
     };
     try {
-      return KvWatch.start(connection, kv.getBucketName(), key, watcher, WATCH_START_BUDGET);
+      return KvWatch.start(connection, kv.getBucketName(), key, watcher, KvWatch.DEFAULT_START_BUDGET);
     } catch (RuntimeException e) {
       throw new StoreUnavailableException("cannot watch " + what + ": " + e.getMessage(), e);
     }

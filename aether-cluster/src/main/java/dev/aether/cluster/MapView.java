@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * on demand ({@link #refresh()}: a request that names a newer epoch, a {@code MOVED}, a failed send). Only a
  * map at a higher revision replaces the one held, so a late watch event never brings an older map back; a
  * value that does not decode is logged and the last good map kept. A client's view may start before the
- * cluster exists ({@link #MapView(Connection, Supplier, BiConsumer)}): it has no map until a read finds the bucket a first
- * node created, and watches it from then on.
+ * cluster exists ({@link #MapView(Connection, Supplier, BiConsumer)}): it has no map until a read finds the bucket
+ * a first node created, and watches it from then on.
  *
  * <p>Thread-safe. The listener is called with (previous, new), one change at a time, in revision order, on
  * the thread that saw the change: it must be quick.
@@ -79,7 +79,8 @@ final class MapView implements AutoCloseable {
       if (bucket == null && !closed) {
         KeyValue found = opener.get();
         if (found != null) {
-          watch = ClusterKv.watch(connection, found, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
+          watch = ClusterKv.watch(connection, found, ClusterNames.MAP_KEY, this::offer, () -> {},
+              "the cluster's shard map");
           bucket = found;
         }
       }
@@ -100,7 +101,8 @@ final class MapView implements AutoCloseable {
     try {
       if (bucket != null && !closed) {
         KvWatch old = watch;
-        watch = ClusterKv.watch(connection, bucket, ClusterNames.MAP_KEY, this::offer, () -> {}, "the cluster's shard map");
+        watch = ClusterKv.watch(connection, bucket, ClusterNames.MAP_KEY, this::offer, () -> {},
+            "the cluster's shard map");
         ClusterKv.unwatch(old);
       }
     } finally {

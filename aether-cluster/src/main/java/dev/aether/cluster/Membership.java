@@ -81,7 +81,8 @@ final class Membership implements AutoCloseable {
   /** Starts watching every lease (the current ones first). */
   void watch() {
     ownSeenNanos = System.nanoTime();
-    watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
+    watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true,
+        "the cluster's leases");
   }
 
   /**
@@ -96,7 +97,8 @@ final class Membership implements AutoCloseable {
     }
     KvWatch old = watch;
     ownSeenNanos = System.nanoTime();
-    watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true, "the cluster's leases");
+    watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true,
+        "the cluster's leases");
     ClusterKv.unwatch(old);
   }
 

@@ -99,6 +99,22 @@ class ReplicatedNatsLossIT {
     }
   }
 
+  /**
+   * A node started the moment the server leading the event stream died: the stream (and maybe JetStream's meta
+   * group) elect new leaders for several seconds, during which nothing of them answers; the start waits for them
+   * instead of failing.
+   */
+  @Test
+  void aNodeStartedRightAfterTheEventStreamsLeaderDied_starts(NatsCluster nats) throws Exception {
+    cluster = new ClusterFixture(nats.url(), 3);
+    cluster.start("n1");
+    cluster.awaitSettled("n1");
+    Connection connection = cluster.connect();
+    streamLeader(nats, connection).kill();
+    cluster.start("n2");
+    cluster.awaitSettled("n1", "n2");
+  }
+
   /** The stream's leader's name; null while it has none or does not answer. */
   private static String leader(JetStreamManagement jsm, String stream) {
     try {

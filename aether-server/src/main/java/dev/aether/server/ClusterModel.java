@@ -122,15 +122,14 @@ final class ClusterModel implements AutoCloseable {
    */
   void follow(Runtime runtime, Duration timeout) {
     this.runtime = runtime;
-    long start = System.nanoTime();
-    try { // a start that gets no answer is tried again within the timeout (KvWatch: a replica's server down)
-      watch = KvWatch.start(connection, bucket, KEY, new Watcher(), timeout);
+    try { // a start that gets no answer is tried again (KvWatch: a replica's server down)
+      watch = KvWatch.start(connection, bucket, KEY, new Watcher(), KvWatch.DEFAULT_START_BUDGET);
     } catch (RuntimeException e) {
       throw new StoreUnavailableException("cannot watch the cluster's model bucket " + bucket + ": "
           + e.getMessage(), e);
     }
     try {
-      if (!initial.await(Math.max(0, timeout.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)) {
+      if (!initial.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         close();
         throw new StoreUnavailableException("the cluster's model (bucket " + bucket + ") was not read within "
             + timeout, null);
