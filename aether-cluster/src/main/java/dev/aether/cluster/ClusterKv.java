@@ -159,14 +159,16 @@ final class ClusterKv {
 
   /**
    * Watches one key of a bucket, or all of them ({@code key} null): the current values first, then
-   * {@code caughtUp}, then every change, on the watch's thread. A start that gets no answer is tried again for
-   * {@link KvWatch#DEFAULT_START_BUDGET}.
+   * {@code caughtUp}, then every change, on the watch's thread ({@link KvWatch}).
    *
+   * @param budget how long a start that gets no answer is tried again: {@link KvWatch#DEFAULT_START_BUDGET} when
+   *     starting (a replica's server down: about half of the starts get none), {@link Duration#ZERO} (one attempt)
+   *     where the caller tries again itself
    * @param what what is watched, for the error
    * @throws StoreUnavailableException when the watch cannot be started
    */
-  static KvWatch watch(Connection connection, KeyValue kv, String key, Consumer<KeyValueEntry> onEntry,
-      Runnable caughtUp, String what) {
+  static KvWatch watch(Connection connection, KeyValue bucket, String key, Consumer<KeyValueEntry> onEntry,
+      Runnable caughtUp, Duration budget, String what) {
     KeyValueWatcher watcher = new KeyValueWatcher() {
       @Override
       public void watch(KeyValueEntry entry) {
@@ -179,7 +181,7 @@ final class ClusterKv {
       }
     };
     try {
-      return KvWatch.start(connection, kv.getBucketName(), key, watcher, KvWatch.DEFAULT_START_BUDGET);
+      return KvWatch.start(connection, bucket.getBucketName(), key, watcher, budget);
     } catch (RuntimeException e) {
       throw new StoreUnavailableException("cannot watch " + what + ": " + e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
@@ -33,6 +34,8 @@ final class MapView implements AutoCloseable {
 
   /** The connection the watch's messages come on. */
   private final Connection connection;
+  /** How long the first watch's start is tried again (a node's: long; a client's: one attempt a read). */
+  private final Duration watchBudget;
   /** Opens the bucket: null while it does not exist; throws StoreUnavailableException when NATS is unreachable. */
   private final Supplier<KeyValue> opener;
   private final BiConsumer<ShardMap, ShardMap> listener;
@@ -48,7 +51,7 @@ final class MapView implements AutoCloseable {
 
   /** A view of a bucket that exists (a node's: it created the bucket). */
   MapView(Connection connection, KeyValue bucket, BiConsumer<ShardMap, ShardMap> listener) {
-    this(connection, () -> bucket, listener);
+    this(connection, () -> bucket, KvWatch.DEFAULT_START_BUDGET, listener);
   }
 
   /**
@@ -57,7 +60,13 @@ final class MapView implements AutoCloseable {
    * @param opener opens the bucket; null while it does not exist
    */
   MapView(Connection connection, Supplier<KeyValue> opener, BiConsumer<ShardMap, ShardMap> listener) {
+    this(connection, opener, Duration.ZERO, listener); // a read that fails is tried again by the next one
+  }
+
+  private MapView(Connection connection, Supplier<KeyValue> opener, Duration watchBudget,
+      BiConsumer<ShardMap, ShardMap> listener) {
     this.connection = connection;
+    this.watchBudget = watchBudget;
     this.opener = opener;
     this.listener = listener;
   }
@@ -79,7 +88,7 @@ final class MapView implements AutoCloseable {
       if (bucket == null && !closed) {
         KeyValue found = opener.get();
         if (found != null) {
-          watch = ClusterKv.watch(connection, found, ClusterNames.MAP_KEY, this::offer, () -> {},
+          watch = ClusterKv.watch(connection, found, ClusterNames.MAP_KEY, this::offer, () -> {}, watchBudget,
               "the cluster's shard map");
           bucket = found;
         }
@@ -101,8 +110,8 @@ final class MapView implements AutoCloseable {
     try {
       if (bucket != null && !closed) {
         KvWatch old = watch;
-        watch = ClusterKv.watch(connection, bucket, ClusterNames.MAP_KEY, this::offer, () -> {},
-            "the cluster's shard map");
+        watch = ClusterKv.watch(connection, bucket, ClusterNames.MAP_KEY, this::offer, () -> {}, Duration.ZERO,
+            "the cluster's shard map"); // one attempt: the caller tries again
         ClusterKv.unwatch(old);
       }
     } finally {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * and stops serving its shards ({@link #selfFresh()}), as an optimisation only: the store fences anyway.
  *
  * <p>{@link #renew()} and {@link #join()} run on the node's lease thread; the watch updates the seen leases
- * on jnats' thread; the queries are safe from any thread.
+ * on its dispatcher thread ({@code KvWatch}); the queries are safe from any thread.
  */
 final class Membership implements AutoCloseable {
 
@@ -82,7 +82,7 @@ final class Membership implements AutoCloseable {
   void watch() {
     ownSeenNanos = System.nanoTime();
     watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true,
-        "the cluster's leases");
+        KvWatch.DEFAULT_START_BUDGET, "the cluster's leases");
   }
 
   /**
@@ -98,7 +98,7 @@ final class Membership implements AutoCloseable {
     KvWatch old = watch;
     ownSeenNanos = System.nanoTime();
     watch = ClusterKv.watch(kv.connection(), kv.leaseBucket(), null, this::onLease, () -> caughtUp = true,
-        "the cluster's leases");
+        Duration.ZERO, "the cluster's leases"); // one attempt: the caller tries again, and holds this monitor
     ClusterKv.unwatch(old);
   }
 
@@ -127,7 +127,7 @@ final class Membership implements AutoCloseable {
   /**
    * Sets what runs when the watch shows a lease deleted (a node left or was confirmed dead) or the leader key
    * gone or changed hands: the node wakes its leadership and planning at once instead of at the next interval.
-   * Called on jnats' thread: must be quick.
+   * Called on the watch's thread: must be quick.
    */
   void onChange(Runnable listener) {
     this.onChange = listener;

@@ -144,7 +144,9 @@ final class RememberedActors {
         }
       }
     } catch (IOException | JetStreamApiException | RuntimeException e) {
-      LOG.warn("cluster: cannot list the remembered actors of {} gained shards: {}", gained.size(), e.toString());
+      if (!Thread.currentThread().isInterrupted()) { // else the node is stopping: nothing to say
+        LOG.warn("cluster: cannot list the remembered actors of {} gained shards: {}", gained.size(), e.toString());
+      }
       return;
     }
     Semaphore slots = new Semaphore(concurrency);

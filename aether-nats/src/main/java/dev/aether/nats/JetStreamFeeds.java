@@ -50,7 +50,7 @@ final class JetStreamFeeds {
 
   private final Connection connection;
   private final JetStreamOptions jso;
-  /** For the feeds' setup requests and stream reads, tried again ({@link ReadRetry#ATTEMPT_TIMEOUT} each). */
+  /** For the feeds' setup requests and stream reads, tried again ({@link ReadRetry#attemptOptions} each). */
   private final JetStreamManagement jsm;
   private final JetStream js;
   private final StoreLayout layout;

@@ -21,14 +21,14 @@ import java.util.List;
  */
 public final class KvKeys {
 
-  /** How long a listing that got no answer is tried again: a new stream leader's election. */
-  private static final ReadRetry RETRY = new ReadRetry(Duration.ofSeconds(5));
+  /** How long a listing that got no answer is tried again: a new stream leader's election (up to ~8 s). */
+  private static final ReadRetry RETRY = new ReadRetry(Duration.ofSeconds(10));
 
   private KvKeys() {}
 
   /**
-   * The keys of a bucket that match a filter, sorted, deleted ones included. Tried again for up to 5 s while
-   * the server does not answer.
+   * The keys of a bucket that match a filter, sorted, deleted ones included. Tried again while the server does
+   * not answer, for 10 s after the first attempt (each attempt waits {@code jsm}'s request timeout).
    *
    * @param jsm the connection's JetStream management
    * @param bucket the bucket's name
@@ -36,8 +36,7 @@ public final class KvKeys {
    * @return the keys
    * @throws dev.aether.InvalidInputException naming {@code jsm}, {@code bucket} or {@code filter} when null or
    *     blank
-   * @throws dev.aether.store.StoreUnavailableException when no answer came within 5 s, or the connection is
-   *     closed
+   * @throws dev.aether.store.StoreUnavailableException when no answer came in time, or the connection is closed
    * @throws JetStreamStoreException when the server refuses (the bucket does not exist, say)
    */
   public static List<String> list(JetStreamManagement jsm, String bucket, String filter) {

@@ -1,5 +1,6 @@
 package dev.aether.nats;
 
+import dev.aether.InvalidInputException;
 import dev.aether.store.StoreUnavailableException;
 import dev.aether.support.Checks;
 import io.nats.client.Connection;
@@ -9,53 +10,68 @@ import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatcher;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A watch of one key, or of every key, of a JetStream KV bucket: the current value of each key first, then
- * {@link KeyValueWatcher#endOfData()}, then every change (puts, deletes and purges), on the watch's own dispatcher
- * thread, in order. What jnats' {@code KeyValue.watch} does, with two differences that matter on a replicated
- * bucket with a server down: a start that gets no answer (the server placed the watch's ephemeral consumer on the
- * lost server: about half of the starts on nats-server 2.10.27, see {@link KvKeys}) is tried again within a
- * budget, and a failed start leaves nothing behind (jnats' keeps the dispatcher thread it created).
+ * {@link KeyValueWatcher#endOfData()} once, then every change (puts, deletes and purges), in revision order, on
+ * the watch's own dispatcher thread (the end of data of an empty bucket or key on the thread that starts the
+ * watch, as jnats does). What jnats' {@code KeyValue.watch} does, with two differences that matter on a
+ * replicated bucket with a server down: a start that gets no answer (the server placed the watch's ephemeral
+ * consumer on the lost server: about half of the starts on nats-server 2.10.27, see {@link KvKeys}) is tried
+ * again within a budget, and a failed start leaves nothing behind (jnats' keeps the dispatcher thread it created).
+ * An entry a failed attempt delivered before it failed (its answer came late) is not delivered again by the next:
+ * entries at or below the highest revision delivered are skipped, so the watcher sees each revision once.
  *
  * <p>The consumer is an ordered push consumer: jnats makes a new one from the last revision seen after a gap or
- * missed heartbeats. Thread-safe; {@link #close()} is idempotent.
+ * missed heartbeats. Thread-safe; {@link #close()} is idempotent, and once it returned the watcher is called no
+ * more, but for a call already under way.
  */
 public final class KvWatch implements AutoCloseable {
 
   /**
    * A start budget that rides out a server of a 3-server cluster being down: about half of the starts get no
-   * answer then, each after the request timeout (2 s by default), so 30 s gives about 15 tries.
+   * answer then, each after the connection's request timeout (jnats: its connect timeout, 2 s by default), so
+   * 30 s gives about 15 tries.
    */
   public static final Duration DEFAULT_START_BUDGET = Duration.ofSeconds(30);
 
   private final Connection connection;
-  private final Dispatcher dispatcher;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final String subject;
+  private final String stream;
+  private final KeyValueWatcher watcher;
+  /** The attempt whose deliveries count; earlier attempts' late deliveries are dropped. */
+  private final AtomicInteger live = new AtomicInteger();
+  private final AtomicBoolean caughtUp = new AtomicBoolean();
+  /** The highest revision handed to the watcher: a later attempt's current values below it are skipped. */
+  private volatile long delivered;
+  private volatile boolean closed;
+  private volatile Dispatcher dispatcher;
 
-  private KvWatch(Connection connection, Dispatcher dispatcher) {
+  private KvWatch(Connection connection, String bucket, String subject, KeyValueWatcher watcher) {
     this.connection = connection;
-    this.dispatcher = dispatcher;
+    this.subject = subject;
+    this.stream = "KV_" + bucket;
+    this.watcher = watcher;
   }
 
   /**
    * Starts watching, trying again while the server does not answer, until {@code budget} after the first
-   * attempt.
+   * attempt ({@link Duration#ZERO}: one attempt).
    *
    * @param connection the connection the watch's messages come on
    * @param bucket the bucket's name
-   * @param key the key to watch, or null for every key
-   * @param watcher told each entry and, once, the end of the current values; called on one thread, in order
+   * @param key the key to watch (wildcards allowed), or null for every key
+   * @param watcher told each entry and, once, the end of the current values; called one at a time, in order
    * @param budget how long after the first attempt another may start
    * @return the watch, to close
-   * @throws dev.aether.InvalidInputException naming the argument when {@code connection}, {@code bucket},
-   *     {@code watcher} or {@code budget} is null, or {@code key} is blank
+   * @throws InvalidInputException naming the argument when {@code connection}, {@code bucket}, {@code watcher}
+   *     or {@code budget} is null, or {@code bucket} or {@code key} is blank or not a valid KV name
    * @throws StoreUnavailableException when no start was answered within the budget, the connection is closed
    *     (at once) or the thread was interrupted
    * @throws JetStreamStoreException when the server refuses (the bucket does not exist, say)
@@ -63,67 +79,86 @@ public final class KvWatch implements AutoCloseable {
   public static KvWatch start(Connection connection, String bucket, String key, KeyValueWatcher watcher,
       Duration budget) {
     Checks.notNull(connection, "connection");
-    Checks.notBlank(bucket, "bucket");
+    if (!Checks.notBlank(bucket, "bucket").matches("[A-Za-z0-9_-]+")) {
+      throw new InvalidInputException("bucket", "must match [A-Za-z0-9_-]+, was " + bucket);
+    }
     if (key != null) {
       Checks.notBlank(key, "key");
     }
     Checks.notNull(watcher, "watcher");
-    String subject = "$KV." + bucket + "." + (key == null ? ">" : key);
-    String what = "watching " + subject;
+    KvWatch watch = new KvWatch(connection, bucket, "$KV." + bucket + "." + (key == null ? ">" : key), watcher);
+    String what = "watching " + watch.subject;
+    boolean empty = new ReadRetry(Checks.notNull(budget, "budget")).run(what, () -> watch.attempt(what),
+        () -> connection.getStatus() == Connection.Status.CLOSED);
+    if (empty && watch.caughtUp.compareAndSet(false, true)) {
+      watcher.endOfData(); // outside the attempts: a watcher's failure here is the caller's, not retried
+    }
+    return watch;
+  }
+
+  /**
+   * One attempt: subscribes on a new dispatcher; a failure closes it.
+   *
+   * @return whether the bucket (or key) had nothing to deliver when the consumer was made
+   */
+  private boolean attempt(String what) {
     if (connection.getStatus() == Connection.Status.CLOSED) {
       throw new StoreUnavailableException(what + ": the connection is closed", null);
     }
-    return new ReadRetry(Checks.notNull(budget, "budget")).run(what, () -> startOnce(connection, bucket, subject,
-        watcher, what));
-  }
-
-  private static KvWatch startOnce(Connection connection, String bucket, String subject, KeyValueWatcher watcher,
-      String what) {
-    AtomicBoolean caughtUp = new AtomicBoolean();
-    Dispatcher dispatcher;
+    int attempt = live.incrementAndGet();
+    Dispatcher next;
     try {
-      dispatcher = connection.createDispatcher();
+      next = connection.createDispatcher();
     } catch (RuntimeException e) { // the connection closed meanwhile
       throw NatsFailures.ofRequest(what, e);
     }
     try {
-      PushSubscribeOptions options = PushSubscribeOptions.builder().stream("KV_" + bucket).ordered(true)
+      PushSubscribeOptions options = PushSubscribeOptions.builder().stream(stream).ordered(true)
           .configuration(ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
               .deliverPolicy(DeliverPolicy.LastPerSubject).build())
           .build();
-      JetStreamSubscription subscription = connection.jetStream().subscribe(subject, dispatcher,
-          message -> deliver(message, watcher, caughtUp), false, options);
-      // nothing to deliver at all: no message will say so. Else the message with no pending after it does.
-      ConsumerInfo info = subscription.getConsumerInfo();
-      if (info.getDelivered().getConsumerSequence() == 0 && info.getCalculatedPending() == 0
-          && caughtUp.compareAndSet(false, true)) {
-        watcher.endOfData();
-      }
-      return new KvWatch(connection, dispatcher);
+      JetStreamSubscription subscription = connection.jetStream().subscribe(subject, next,
+          message -> deliver(attempt, message), false, options);
+      dispatcher = next;
+      // nothing to deliver at all: no message will say so (the message with no pending after it does otherwise)
+      return subscription.getConsumerInfo().getCalculatedPending() == 0;
+    } catch (IllegalArgumentException e) { // jnats refuses the subject: not worth another attempt
+      closeQuietly(next);
+      throw new InvalidInputException("key", "not a valid KV key or filter: " + e.getMessage());
     } catch (Exception e) {
-      closeQuietly(connection, dispatcher);
+      live.compareAndSet(attempt, attempt + 1); // its late deliveries no longer count
+      closeQuietly(next);
       throw NatsFailures.ofRequest(what, e);
     }
   }
 
-  private static void deliver(Message message, KeyValueWatcher watcher, AtomicBoolean caughtUp) {
-    watcher.watch(new KeyValueEntry(message));
+  private void deliver(int attempt, Message message) {
+    if (closed || attempt != live.get()) {
+      return;
+    }
+    KeyValueEntry entry = new KeyValueEntry(message);
+    if (entry.getRevision() > delivered) {
+      delivered = entry.getRevision();
+      watcher.watch(entry);
+    }
     if (message.metaData().pendingCount() == 0 && caughtUp.compareAndSet(false, true)) {
       watcher.endOfData();
     }
   }
 
-  /** Stops the watch: no entry is delivered after it returns, except one being delivered at that moment. */
+  /** Stops the watch: the watcher is called no more once this returns, but for a call under way. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      closeQuietly(connection, dispatcher);
+    closed = true;
+    Dispatcher open = dispatcher;
+    if (open != null) {
+      closeQuietly(open);
     }
   }
 
-  private static void closeQuietly(Connection connection, Dispatcher dispatcher) {
+  private void closeQuietly(Dispatcher open) {
     try {
-      connection.closeDispatcher(dispatcher); // unsubscribes its subscription; the server drops the consumer
+      connection.closeDispatcher(open); // unsubscribes its subscription; the server drops the consumer
     } catch (RuntimeException e) {
       // the connection is closed: nothing is left to stop
     }

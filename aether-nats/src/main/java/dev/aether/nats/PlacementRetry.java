@@ -8,6 +8,8 @@ import io.nats.client.api.KeyValueStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -17,10 +19,12 @@ import org.slf4j.LoggerFactory;
  * Creates a JetStream stream or KV bucket, trying again while a NATS cluster cannot place it yet: right after
  * the cluster formed or a server came back, the meta leader answers "no suitable peers for placement, peer
  * offline" ({@value #NO_SUITABLE_PEERS}) until it has heard from enough servers (seen for a second or more on
- * nats-server 2.10.27). A bucket's existence is asked again while no meta leader answers (one is being elected). Used by the event store, the read-model store and the cluster's buckets.
+ * nats-server 2.10.27). {@link #ensureBucket} also asks again for the bucket list while no meta leader answers
+ * (one is being elected after its server died). Used by the event store, the read-model store and the cluster's
+ * buckets.
  *
  * <p>Pauses 50 ms, then twice as long each time, at most 1 s, until the budget is spent; then the last
- * refusal is thrown as it came. Any other failure is thrown at once. Stateless and thread-safe.
+ * refusal (or timeout) is thrown as it came. Any other failure is thrown at once. Stateless and thread-safe.
  */
 public final class PlacementRetry {
 
@@ -86,21 +90,8 @@ public final class PlacementRetry {
    */
   private static List<String> bucketNames(KeyValueManagement kvm, Duration budget)
       throws IOException, JetStreamApiException {
-    long deadline = System.nanoTime() + budget.toNanos();
-    long pause = FIRST_PAUSE_NANOS;
-    while (true) {
-      try {
-        return kvm.getBucketNames();
-      } catch (IOException e) {
-        if (!NatsFailures.isTimeout(e) || System.nanoTime() + pause - deadline > 0
-            || Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-        LOG.debug("listing buckets: no answer ({}); asking again", e.getMessage());
-        LockSupport.parkNanos(pause);
-        pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
-      }
-    }
+    return retrying(budget, kvm::getBucketNames, e -> e instanceof IOException io && NatsFailures.isTimeout(io),
+        e -> LOG.debug("listing buckets: no answer ({}); asking again", e.getMessage()));
   }
 
   /**
@@ -156,18 +147,37 @@ public final class PlacementRetry {
    */
   public static void create(String what, Duration budget, Creation creation)
       throws IOException, JetStreamApiException {
+    retrying(budget, () -> {
+      creation.create();
+      return null;
+    }, e -> e instanceof JetStreamApiException api && api.getApiErrorCode() == NO_SUITABLE_PEERS,
+        e -> LOG.info("creating {}: the NATS cluster cannot place it yet ({}); trying again", what, e.getMessage()));
+  }
+
+  /** A request that may be tried again. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T call() throws IOException, JetStreamApiException;
+  }
+
+  /**
+   * Runs a call, again after a failure {@code retryable} accepts, pausing 50 ms doubling to 1 s, while the next
+   * attempt would start within the budget and the thread is not interrupted; then the failure is thrown as it
+   * came.
+   */
+  private static <T> T retrying(Duration budget, Call<T> call, Predicate<Exception> retryable,
+      Consumer<Exception> onRetry) throws IOException, JetStreamApiException {
     long deadline = System.nanoTime() + budget.toNanos();
     long pause = FIRST_PAUSE_NANOS;
     while (true) {
       try {
-        creation.create();
-        return;
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() != NO_SUITABLE_PEERS || System.nanoTime() + pause - deadline > 0
+        return call.call();
+      } catch (IOException | JetStreamApiException e) {
+        if (!retryable.test(e) || System.nanoTime() + pause - deadline > 0
             || Thread.currentThread().isInterrupted()) {
           throw e;
         }
-        LOG.info("creating {}: the NATS cluster cannot place it yet ({}); trying again", what, e.getMessage());
+        onRetry.accept(e);
         LockSupport.parkNanos(pause);
         pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
       }

@@ -5,6 +5,7 @@ import io.nats.client.JetStreamOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -35,22 +36,25 @@ final class ReadRetry {
   }
 
   /**
-   * The longest wait for one attempt of a request whose attempts are tried again: a replicated stream or
-   * consumer whose leader's server died answers nothing until its replicas elect another (up to ~8 s measured,
-   * nats-server 2.10.27), and a request sent meanwhile gets no answer at all; short attempts send one after the
-   * election within the budget.
+   * The shortest wait for one attempt of a request whose attempts are tried again ({@link #attemptOptions}): a
+   * replicated stream or consumer whose leader's server died answers nothing until its replicas elect another (up
+   * to ~8 s measured, nats-server 2.10.27), and a request sent meanwhile gets no answer at all; shorter attempts
+   * send one after the election within the budget.
    */
   static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
 
   /**
-   * Options for the requests of retried attempts: the store's, with a request timeout of at most
-   * {@link #ATTEMPT_TIMEOUT}.
+   * Options for the requests of retried attempts: the store's, with a request timeout of half the store's, at
+   * least {@link #ATTEMPT_TIMEOUT} (and at most the store's): 2.5 s for the default 5 s, so about four attempts
+   * fit the budget; a request timeout raised for a slow link raises it too.
    *
    * @param requestTimeout the store's request timeout
    */
   static JetStreamOptions attemptOptions(Duration requestTimeout) {
-    return JetStreamOptions.builder().requestTimeout(requestTimeout.compareTo(ATTEMPT_TIMEOUT) < 0 ? requestTimeout
-        : ATTEMPT_TIMEOUT).build();
+    Duration half = requestTimeout.dividedBy(2);
+    Duration attempt = half.compareTo(ATTEMPT_TIMEOUT) > 0 ? half
+        : requestTimeout.compareTo(ATTEMPT_TIMEOUT) < 0 ? requestTimeout : ATTEMPT_TIMEOUT;
+    return JetStreamOptions.builder().requestTimeout(attempt).build();
   }
 
   /** The budget of a store with a request timeout: twice that timeout. */
@@ -73,6 +77,14 @@ final class ReadRetry {
    *     thread was interrupted while pausing
    */
   <T> T run(String what, Supplier<T> read) {
+    return run(what, read, () -> false);
+  }
+
+  /**
+   * Runs a read as {@link #run(String, Supplier)} does, but gives up at once after a failure when {@code giveUp}
+   * says so (the connection is closed: no later attempt can succeed).
+   */
+  <T> T run(String what, Supplier<T> read, BooleanSupplier giveUp) {
     long start = System.nanoTime();
     long pause = FIRST_PAUSE_NANOS;
     for (int attempt = 1; ; attempt++) {
@@ -80,7 +92,7 @@ final class ReadRetry {
         return read.get();
       } catch (StoreUnavailableException e) {
         long left = start + budget.toNanos() - System.nanoTime();
-        if (left <= 0 || Thread.currentThread().isInterrupted()) {
+        if (left <= 0 || Thread.currentThread().isInterrupted() || giveUp.getAsBoolean()) {
           throw gaveUp(what, attempt, start, e);
         }
         LockSupport.parkNanos(Math.min(pause, left));

@@ -51,7 +51,7 @@ final class StreamProvisioner {
   private final StoreLayout layout;
   /**
    * Reads of a stream's or bucket's state are tried again while they get no answer (its leader's server died:
-   * another is being elected), each attempt waiting at most {@link ReadRetry#ATTEMPT_TIMEOUT}.
+   * another is being elected), each attempt waiting {@link ReadRetry#attemptOptions}'s timeout.
    */
   private final ReadRetry reads;
   private final JetStreamManagement readJsm;

@@ -84,7 +84,7 @@ class KvWatchIT {
   }
 
   @Test
-  void aWatchOfAMissingBucket_isRefusedAtOnce_namingIt_andBadArgumentsAreNamed() {
+  void aWatchOfAMissingBucket_isRefusedAtOnce_namingIt_andBadArgumentsAreNamed() throws Exception {
     Recorder recorder = new Recorder();
     assertThatExceptionOfType(JetStreamStoreException.class)
         .isThrownBy(() -> KvWatch.start(connection, "no-such-bucket", null, recorder, Duration.ofSeconds(30)))
@@ -98,6 +98,16 @@ class KvWatchIT {
     assertThatExceptionOfType(InvalidInputException.class)
         .isThrownBy(() -> KvWatch.start(connection, "b", null, null, Duration.ofSeconds(1)))
         .withMessageContaining("watcher");
+    assertThatExceptionOfType(InvalidInputException.class)
+        .isThrownBy(() -> KvWatch.start(connection, "bad name", null, recorder, Duration.ofSeconds(1)))
+        .withMessageContaining("bucket");
+    bucket("keys");
+    long start = System.nanoTime();
+    assertThatExceptionOfType(InvalidInputException.class)
+        .isThrownBy(() -> KvWatch.start(connection, "keys", "a b", recorder, Duration.ofSeconds(30)))
+        .withMessageContaining("key");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused, not tried again for the budget")
+        .isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
