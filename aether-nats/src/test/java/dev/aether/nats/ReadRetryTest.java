@@ -51,4 +51,28 @@ class ReadRetryTest {
   void theBudgetOfAStore_isTwiceItsRequestTimeout() {
     assertThat(ReadRetry.forRequestTimeout(Duration.ofSeconds(5)).budget()).isEqualTo(Duration.ofSeconds(10));
   }
+
+  @Test
+  void anAttempt_waitsHalfTheRequestTimeout_atLeastTwoSeconds_atMostTheRequestTimeout() {
+    assertThat(attempt(Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(2500));
+    assertThat(attempt(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(15));
+    assertThat(attempt(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(attempt(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aFailureAfterWhichTheCallerGivesUp_isThrownAtOnce() {
+    AtomicInteger attempts = new AtomicInteger();
+    assertThatExceptionOfType(StoreUnavailableException.class)
+        .isThrownBy(() -> new ReadRetry(Duration.ofSeconds(30)).run("watching k", () -> {
+          attempts.incrementAndGet();
+          throw new StoreUnavailableException("connection closed", null);
+        }, () -> true))
+        .withMessageContaining("watching k").withMessageContaining("connection closed");
+    assertThat(attempts).hasValue(1);
+  }
+
+  private static Duration attempt(Duration requestTimeout) {
+    return ReadRetry.attemptOptions(requestTimeout).getRequestTimeout();
+  }
 }
