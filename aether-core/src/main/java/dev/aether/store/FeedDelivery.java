@@ -40,4 +40,16 @@ public interface FeedDelivery {
    * @throws dev.aether.InvalidInputException naming {@code delay} when it is null or negative
    */
   void nak(Duration delay);
+
+  /**
+   * Tells the group the event is still being handled: its commit's ack timeout starts over (JetStream's
+   * in-progress acknowledgement), so a handler that may take longer than the ack timeout keeps its delivery
+   * instead of seeing it handed to another member. Call it again before each ack timeout runs out; a member
+   * that stops calling it (a crash, a handler that hangs) loses the delivery after one ack timeout, as before.
+   * Does nothing once the delivery is settled ({@link #ack()} or {@link #nak}).
+   *
+   * <p>Never waits for the store: a notice that does not reach it (the store unreachable) is not reported, and
+   * the commit may then come back after the ack timeout, as at-least-once delivery allows anyway.
+   */
+  void inProgress();
 }

@@ -275,6 +275,22 @@ final class InMemoryFeed {
         lock.unlock();
       }
     }
+
+    /** Starts this round's ack timeout over, while the round is the commit's current one and not settled. */
+    void inProgress() {
+      if (nakked.get() || remaining.get() == 0) {
+        return;
+      }
+      lock.lock();
+      try {
+        Pending p = group.pending.get(sequence);
+        if (p != null && p.round == round) {
+          p.due = System.nanoTime() + group.options.ackTimeout().toNanos();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   private record Delivery(FeedEntry entry, int attempt, RoundAcks acks, AtomicBoolean settled)
@@ -291,6 +307,13 @@ final class InMemoryFeed {
       FeedChecks.delay(delay);
       if (settled.compareAndSet(false, true)) {
         acks.nak(delay);
+      }
+    }
+
+    @Override
+    public void inProgress() {
+      if (!settled.get()) {
+        acks.inProgress();
       }
     }
   }

@@ -16,10 +16,12 @@ import java.util.Set;
  * <table>
  *   <caption>Settings</caption>
  *   <tr><th>key</th><th>builder</th><th>default</th><th>range</th></tr>
- *   <tr><td>{@value #ACK_TIMEOUT_KEY}</td><td>{@code ackTimeout}</td><td>30 s</td><td>100 ms to 1 day</td></tr>
+ *   <tr><td>{@value #ACK_TIMEOUT_KEY}</td><td>{@code ackTimeout}</td><td>5 s</td><td>100 ms to 1 day</td></tr>
  *   <tr><td>{@value #MAX_IN_FLIGHT_KEY}</td><td>{@code maxInFlight}</td><td>1,000</td><td>1 to 100,000</td></tr>
  * </table>
- * An ack timeout shorter than the handling of one delivery makes every delivery come back; a
+ * The ack timeout is also how long a crashed member's deliveries wait before another member gets them, so it
+ * is short; a handler that may take longer keeps its delivery with {@link FeedDelivery#inProgress()} (the
+ * model's policies do), else the delivery comes back while it is still being handled. A
  * {@code maxInFlight} of 1 gives strict order per partition (see {@link SharedFeed}, "Order").
  *
  * <p>Built only by {@link #builder()} or {@link #fromMap}; no public constructor, so a setting can be added
@@ -27,8 +29,11 @@ import java.util.Set;
  */
 public final class SharedFeedOptions {
 
-  /** Default {@link #ackTimeout()}: 30 seconds (JetStream's default ack wait). */
-  public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * Default {@link #ackTimeout()}: 5 seconds (JetStream's default ack wait is 30 s; shorter, a crashed member's
+   * deliveries go to another member sooner, and a long handling is kept with {@link FeedDelivery#inProgress()}).
+   */
+  public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(5);
   /** Shortest {@link #ackTimeout()}. */
   public static final Duration MIN_ACK_TIMEOUT = Duration.ofMillis(100);
   /** Longest {@link #ackTimeout()}. */
@@ -61,7 +66,8 @@ public final class SharedFeedOptions {
   }
 
   /**
-   * How long a member has to acknowledge a delivery before its commit is handed out again.
+   * How long a member has to acknowledge a delivery (or tell it is {@linkplain FeedDelivery#inProgress() still
+   * handling it}) before its commit is handed out again: also how long a crashed member's deliveries wait.
    *
    * @return {@link #MIN_ACK_TIMEOUT} to {@link #MAX_ACK_TIMEOUT}
    */

@@ -14,7 +14,7 @@ class SharedFeedOptionsTest {
   void defaults_areJetStreamsDefaults() {
     SharedFeedOptions options = SharedFeedOptions.builder().build();
 
-    assertThat(options.ackTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(options.ackTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(options.maxInFlight()).isEqualTo(1000);
     assertThat(options).isEqualTo(SharedFeedOptions.DEFAULTS).hasSameHashCodeAs(SharedFeedOptions.DEFAULTS);
   }

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Acknowledgement.</b> The events of one message (commit) share a {@link Round}: the message is acked
  * ({@code ackSync}) when all of them are, nakked ({@code nakWithDelay}) at the first nak; an event already
  * handled at a partial start position is never handed out, and a commit with nothing left is acked at once.
+ * {@link FeedDelivery#inProgress()} sends the message's in-progress acknowledgement ({@code +WPI}), which
+ * starts its ack wait over on the server.
  *
  * <p>Thread-safety: {@link #lock} guards {@link #items}, {@link #ready}, {@link #demand} and
  * {@link #demandDeadline}; {@link #changed} wakes the poll (an item came, close) and the partition threads
@@ -398,6 +400,18 @@ final class JetStreamSharedFeed implements SharedFeed {
       }
     }
 
+    /** Starts the message's ack wait over on the server ({@code +WPI}), while the round is not settled. */
+    void inProgress() {
+      if (nakked.get() || remaining.get() == 0) {
+        return;
+      }
+      try {
+        message.inProgress();
+      } catch (RuntimeException e) {
+        LOG.debug("an in-progress notice was not sent; the commit may come back after the ack timeout", e);
+      }
+    }
+
     static void nakQuietly(Message message) {
       try {
         message.nak();
@@ -432,6 +446,13 @@ final class JetStreamSharedFeed implements SharedFeed {
       FeedChecks.delay(delay);
       if (settled.compareAndSet(false, true)) {
         round.nak(delay);
+      }
+    }
+
+    @Override
+    public void inProgress() {
+      if (!settled.get()) {
+        round.inProgress();
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeConfig;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.store.SharedFeedOptions;
 import io.nats.client.JetStream;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.IterableConsumer;
@@ -45,8 +46,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Raw</b>: the same two JetStream publishes without Aether, on {@link FeedRig#POLICY_RAW}'s stream (the
  * same settings): the sender publishes the store's own bytes of a {@code TransferSent} event ({@code
  * publishAsync}, {@code Nats-Msg-Id}, expected last subject sequence), and one virtual thread consumes the
- * stream through a durable pull consumer configured as a shared feed's (explicit ack, ack wait 30 s, max ack
- * pending 1,000, filtered on the partition's subjects), read with jnats' simplified API ({@code
+ * stream through a durable pull consumer configured as a shared feed's (explicit ack, the default ack wait and
+ * max ack pending, filtered on the partition's subjects), read with jnats' simplified API ({@code
  * ConsumerContext.iterate}, batch 32), and per source message publishes the store's bytes of a {@code
  * TransferReceived} event to the target's subject (message id derived from the source's sequence, expected last
  * subject sequence) and waits for its ack, then {@code ackSync}s the source message; the credit messages it
@@ -346,7 +347,8 @@ final class PolicyLatency {
       String stream = FeedRig.stream(FeedRig.POLICY_RAW);
       rig.jsm().addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(DURABLE)
           .filterSubject(FeedRig.streamSubject(FeedRig.POLICY_RAW)).ackPolicy(AckPolicy.Explicit)
-          .ackWait(Duration.ofSeconds(30)).maxAckPending(1_000).maxDeliver(-1).deliverPolicy(DeliverPolicy.All)
+          .ackWait(SharedFeedOptions.DEFAULT_ACK_TIMEOUT).maxAckPending(SharedFeedOptions.DEFAULT_MAX_IN_FLIGHT)
+          .maxDeliver(-1).deliverPolicy(DeliverPolicy.All)
           .build());
       subscription = rig.raw().getConsumerContext(stream, DURABLE)
           .iterate(ConsumeOptions.builder().batchSize(BATCH).build());

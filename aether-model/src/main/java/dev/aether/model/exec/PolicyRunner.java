@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * Java's ({@link Policy}) alike, through {@link PolicyDefinition}. Each policy is a durable
  * shared group of the feed ({@link #group}): every process that runs the model joins it, each event goes to one
  * member at a time, and an event a member took but did not acknowledge (it crashed, or closed) goes to another
- * after the ack timeout. A new group starts at the beginning of the feed. The groups' options (ack timeout,
+ * after the ack timeout; while a member handles a batch it keeps the batch's deliveries in progress (every third of
+ * the ack timeout), so a slow command is not handed to another member meanwhile. A new group starts at the
+ * beginning of the feed. The groups' options (ack timeout,
  * commits in flight) are read from the system properties {@code aether.feed.*} when the model is loaded.
  *
  * <p>Per delivery, on the policy's virtual thread ({@code aether-policy-<name>}): an event the policy does not
@@ -123,7 +125,8 @@ final class PolicyRunner implements AutoCloseable {
     for (PolicyDefinition p : policies) {
       byName.put(p.name(), p);
       FeedStart startIfNew = p.startsNow() ? FeedStart.now() : FeedStart.beginning();
-      workers.add(new Worker(p, feed.openShared(groupOf.apply(p.name()), startIfNew, options)));
+      workers.add(new Worker(p, feed.openShared(groupOf.apply(p.name()), startIfNew, options),
+          options.ackTimeout()));
     }
   }
 
@@ -296,10 +299,16 @@ final class PolicyRunner implements AutoCloseable {
     private volatile double backlog = Double.NaN;
     /** A position every event up to which was handed out (to some member) and, if to this one, finished. */
     volatile FeedPosition seen = FeedPosition.START;
+    /** How often the deliveries in hand are kept ({@link FeedDelivery#inProgress()}): a third of the ack timeout. */
+    private final long keepNanos;
+    /** The batch being handled, and when its deliveries were last kept; only on the worker's thread. */
+    private List<FeedDelivery> batch = List.of();
+    private long keptAt;
 
-    Worker(PolicyDefinition policy, SharedFeed shared) {
+    Worker(PolicyDefinition policy, SharedFeed shared, Duration ackTimeout) {
       this.policy = policy;
       this.shared = shared;
+      this.keepNanos = ackTimeout.toNanos() / 3;
       this.thread = Thread.ofVirtual().name("aether-policy-" + policy.name()).unstarted(this::run);
       this.meters = new Meters(registry, policy.name());
       this.backlogGauge = registry == null ? null : SharedGauges.register(registry, "aether.policy.backlog",
@@ -342,8 +351,11 @@ final class PolicyRunner implements AutoCloseable {
           }
           headBefore = null;
           inHand.addAndGet(batch.size());
+          this.batch = batch;
+          keptAt = System.nanoTime();
           for (FeedDelivery delivery : batch) {
             try {
+              keepBatch();
               if (closed) {
                 delivery.nak(Duration.ZERO); // not started: handed out again at once
               } else {
@@ -353,6 +365,7 @@ final class PolicyRunner implements AutoCloseable {
               inHand.decrementAndGet();
             }
           }
+          this.batch = List.of();
           pauseMillis = 100;
         } catch (RuntimeException e) {
           if (closed) {
@@ -362,6 +375,20 @@ final class PolicyRunner implements AutoCloseable {
           sleep(pauseMillis);
           pauseMillis = Math.min(10_000, pauseMillis * 2);
         }
+      }
+    }
+
+    /**
+     * Keeps the batch's deliveries with this member while they wait or are handled (a slow command, a back-off
+     * of the gateway): every third of the ack timeout each one not settled yet is marked in progress, so none is
+     * handed to another member while this one is alive and working. A crash stops it, and the deliveries go to
+     * another member one ack timeout later.
+     */
+    private void keepBatch() {
+      long now = System.nanoTime();
+      if (now - keptAt >= keepNanos) {
+        keptAt = now;
+        batch.forEach(FeedDelivery::inProgress); // settled deliveries ignore it
       }
     }
 
@@ -390,7 +417,7 @@ final class PolicyRunner implements AutoCloseable {
       }
       Optional<CommandResult> result;
       try {
-        result = await(gateway.sendMessage(message));
+        result = await(gateway.sendMessage(message), this::keepBatch, keepNanos);
       } catch (RuntimeException e) { // a gateway that throws instead of answering: retried like a transient cause
         retryOrDeadLetter(delivery, "the gateway failed: " + e);
         return;
@@ -493,15 +520,20 @@ final class PolicyRunner implements AutoCloseable {
     }
   }
 
-  /** Waits for a reply; empty when the runner closes first. */
-  private Optional<CommandResult> await(CompletableFuture<CommandResult> reply) {
+  /**
+   * Waits for a reply, running {@code tick} every {@code tickNanos} (at most 100 ms) while it waits; empty when
+   * the runner closes first.
+   */
+  private Optional<CommandResult> await(CompletableFuture<CommandResult> reply, Runnable tick, long tickNanos) {
+    long wait = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(100), tickNanos));
     while (true) {
       try {
-        return Optional.of(reply.get(100, TimeUnit.MILLISECONDS));
+        return Optional.of(reply.get(wait, TimeUnit.NANOSECONDS));
       } catch (TimeoutException e) {
         if (closed) {
           return Optional.empty();
         }
+        tick.run();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Optional.empty();

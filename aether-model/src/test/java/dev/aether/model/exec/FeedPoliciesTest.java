@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -177,6 +178,40 @@ class FeedPoliciesTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> execution(one).pendingPolicyDeliveries() == 0
         && execution(two).pendingPolicyDeliveries() == 0);
     assertThat(store.getLatestVersion("Account/b")).isEqualTo(21); // 20 credits, none twice
+  }
+
+  @Test
+  void aCommandSlowerThanTheAckTimeout_keepsItsEventWithItsMember_andIsSentOnce() {
+    // two members of the policy's group, both with a reaction gateway that answers after three ack timeouts:
+    // the member handling the transfer keeps its delivery meanwhile, so the idle one never gets it
+    AtomicInteger sends = new AtomicInteger();
+    System.setProperty(SharedFeedOptions.ACK_TIMEOUT_KEY, "1s");
+    try {
+      Runtime one = slowReactions(sends, Duration.ofSeconds(3));
+      Runtime two = slowReactions(sends, Duration.ofSeconds(3));
+      send(one, "b", "Open", Map.of());
+      send(two, "a", "Transfer", Map.of("to", "b", "amount", 7));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> store.getLatestVersion("Account/b") == 2);
+      await().atMost(Duration.ofSeconds(5)).until(() -> execution(one).pendingPolicyDeliveries() == 0
+          && execution(two).pendingPolicyDeliveries() == 0);
+      assertThat(sends).as("commands the policy sent for the one transfer").hasValue(1);
+    } finally {
+      System.clearProperty(SharedFeedOptions.ACK_TIMEOUT_KEY);
+    }
+  }
+
+  /** A runtime whose policies' commands are answered {@code after} they are sent, each send counted. */
+  private Runtime slowReactions(AtomicInteger sends, Duration after) {
+    CompletableFuture<Runtime> self = new CompletableFuture<>();
+    Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(readModels).reactionGateway(
+        message -> {
+          sends.incrementAndGet();
+          return CompletableFuture.supplyAsync(() -> self.join().sendMessage(message).join(),
+              CompletableFuture.delayedExecutor(after.toMillis(), TimeUnit.MILLISECONDS));
+        }));
+    self.complete(runtime);
+    return runtime;
   }
 
   @Test

@@ -577,6 +577,37 @@ public abstract class EventFeedContractTest {
   }
 
   @Test
+  void shared_aDeliveryKeptInProgress_staysWithItsMemberPastTheAckTimeout_andASettledOneCannotBeKept() {
+    String streamId = newStreamId();
+    List<Event> commit = append(streamId, 0, 2);
+    String group = newGroup();
+    SharedFeedOptions options = SharedFeedOptions.builder().ackTimeout(SHORT_ACK_TIMEOUT).build();
+    SharedFeed working = openShared(group, FeedStart.beginning(), options);
+    SharedFeed other = openShared(group, FeedStart.beginning(), options);
+    List<FeedDelivery> held = pollDeliveries(working, 2);
+    held.getFirst().ack(); // the commit is settled only with both events
+
+    // three ack timeouts long, the second event is kept every third of one while the other member polls
+    List<FeedDelivery> taken = new ArrayList<>();
+    long until = System.nanoTime() + 3 * SHORT_ACK_TIMEOUT.toNanos();
+    while (System.nanoTime() < until) {
+      held.get(1).inProgress();
+      taken.addAll(other.poll(10, SHORT_ACK_TIMEOUT.dividedBy(3)));
+    }
+    assertThat(taken).as("handed out while its member kept it").isEmpty();
+
+    // "kept" through the settled first event only: that does nothing, the commit comes back
+    long patience = System.nanoTime() + PATIENCE.toNanos();
+    while (taken.size() < 2 && System.nanoTime() < patience) {
+      held.getFirst().inProgress();
+      taken.addAll(other.poll(10, SHORT_ACK_TIMEOUT.dividedBy(3)));
+    }
+    taken.forEach(FeedDelivery::ack);
+    assertThat(deliveredEvents(taken)).containsExactlyElementsOf(commit);
+    assertThat(taken).allSatisfy(d -> assertThat(d.attempt()).isGreaterThanOrEqualTo(2));
+  }
+
+  @Test
   void shared_anUnacknowledgedDelivery_comesBackAfterTheAckTimeout() {
     String streamId = newStreamId();
     List<Event> commit = append(streamId, 0, 1);
