@@ -197,10 +197,12 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     membership.report(() -> new Membership.Report(activeActors(), model()));
+    Duration attemptTimeout = config.deadAfter().plus(config.leaseInterval()); // a dead owner's replacement
     router = new Router(connection, names, maps, self, runtime, config.maxHops(), runtime.config().commandTimeout(),
-        config.deadAfter().plus(config.leaseInterval()),
-        meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self), detector::suspect);
-    gateway.bind(router);
+        attemptTimeout, meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(meterRegistry, self),
+        detector::suspect);
+    gateway.bind(router, new StateReads(connection, names, maps, self, this::owns, runtime, config.maxHops(),
+        attemptTimeout));
     planner = new Planner(kv, maps, membership, config, connection, names);
     if (!config.rememberActors().isEmpty()) {
       remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps);
@@ -603,7 +605,7 @@ public final class ClusterNode implements AutoCloseable {
     try {
       running = false;
       connection.removeConnectionListener(reconnects);
-      gateway.bind(null);
+      gateway.bind(null, null);
       if (rememberThread != null) {
         rememberThread.interrupt();
         joinQuietly(rememberThread, Duration.ofSeconds(5)); // no record after this: the drain below is no passivation

@@ -6,6 +6,7 @@ import dev.aether.InvalidInputException;
 import dev.aether.support.Json;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON of the cluster's small control values (leases, control requests, status): records bound with one
@@ -96,19 +97,35 @@ final class ControlJson {
   /** The answer to a {@link Ping}: the node and its current incarnation. */
   record Pong(String node, String incarnation) {}
 
+  /** Any node to an actor's owner: the actor's state, read through its VM there. */
+  record StateRequest(String aggregateType, String actorId) {}
+
+  /** The answer to a {@link StateRequest}: the state (JSON-ready) and its version. */
+  record StateAnswer(Map<String, Object> state, long version) {
+    StateAnswer {
+      if (state == null || version < 0) {
+        throw new InvalidInputException("StateAnswer", "needs a state and a version of at least 0");
+      }
+    }
+  }
+
   /** A control request: exactly one of the fields is set. */
-  record Control(WarmRequest warm, HotRequest hot, Ping ping) {
+  record Control(WarmRequest warm, HotRequest hot, Ping ping, StateRequest state) {
 
     static Control warm(WarmRequest request) {
-      return new Control(request, null, null);
+      return new Control(request, null, null, null);
     }
 
     static Control hot(HotRequest request) {
-      return new Control(null, request, null);
+      return new Control(null, request, null, null);
     }
 
     static Control ping(String from) {
-      return new Control(null, null, new Ping(from));
+      return new Control(null, null, new Ping(from), null);
+    }
+
+    static Control state(StateRequest request) {
+      return new Control(null, null, null, request);
     }
   }
 }

@@ -1,10 +1,12 @@
 package dev.aether.cluster;
 
+import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.support.Checks;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.StoredState;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -14,7 +16,8 @@ import java.util.function.Function;
  * {@code MOVED} when it no longer owns the shard (followed at most {@link ClusterConfig#maxHops()} times). No
  * responders, a timeout or a shard without owner read the map again and retry with the same command id,
  * backing off from 10 ms, within the message's deadline (or the runtime's command timeout). Policies, the HTTP
- * API and applications send through it and need not know where an actor lives. Obtained from
+ * API and applications send through it and need not know where an actor lives; {@link #readState} reads an
+ * actor's state on its owner the same way. Obtained from
  * {@link ClusterNode#gateway()}.
  *
  * <p>Thread-safe.
@@ -23,17 +26,47 @@ public final class DistributedRuntime implements CommandGateway {
 
   private final String nodeId;
   private volatile CommandGateway router;
+  private volatile StateReads reads;
 
   DistributedRuntime(String nodeId) {
     this.nodeId = nodeId;
   }
 
   /**
-   * Connects the gateway to its router once the node's runtime exists (the runtime is built with it), or
-   * disconnects it ({@code null}) when the node stops.
+   * Connects the gateway to its router and state reads once the node's runtime exists (the runtime is built
+   * with it), or disconnects it ({@code null}s) when the node stops.
    */
-  void bind(CommandGateway router) {
+  void bind(CommandGateway router, StateReads reads) {
     this.router = router;
+    this.reads = reads;
+  }
+
+  /**
+   * Reads an actor's state where it lives: the owner of its shard (this node, or one NATS request to it) reads
+   * it through the actor's VM, activated there if needed and caught up with the store first (one read), so the
+   * answer includes every command acknowledged before the read, by any node; the actor is then warm for its
+   * next command. An owner that no longer owns the shard answers {@code MOVED} (followed at most
+   * {@link ClusterConfig#maxHops()} times); when no owner answers in time (none in the map, a node crashed or
+   * paused, a node of an earlier version) the state is folded from the store on this node instead
+   * ({@link dev.aether.runtime.RuntimeManagement#readState}): slower, as current. Callbacks run on a virtual
+   * thread, never on a NATS client's thread.
+   *
+   * @param key the actor
+   * @return completes with the state and its version; exceptionally with an {@link IllegalStateException} when
+   *     the node is not running, with {@link dev.aether.InvalidInputException} naming {@code key.aggregateType}
+   *     for an aggregate type this node's runtime does not know, or with the store's failure (a
+   *     {@link dev.aether.TransientAetherException} when it is unavailable, an
+   *     {@link dev.aether.runtime.ActorFailedException} when a stored record cannot be decoded or applied)
+   * @throws dev.aether.InvalidInputException naming {@code key} when null
+   */
+  public CompletableFuture<StoredState> readState(ActorKey key) {
+    Checks.notNull(key, "key");
+    StateReads bound = reads;
+    if (bound == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the cluster node " + nodeId
+          + " is not running"));
+    }
+    return bound.read(key);
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.aether.cluster.ControlJson.Control;
 import dev.aether.cluster.ControlJson.HotRequest;
 import dev.aether.cluster.ControlJson.HotSet;
 import dev.aether.cluster.ControlJson.Pong;
+import dev.aether.cluster.ControlJson.StateAnswer;
+import dev.aether.cluster.ControlJson.StateRequest;
 import dev.aether.cluster.ControlJson.WarmMove;
 import dev.aether.cluster.ControlJson.WarmRequest;
 import dev.aether.cluster.ControlJson.Warmed;
@@ -305,12 +307,37 @@ final class NodeEndpoints implements AutoCloseable {
         reply(request, null, ControlJson.write(hotSet(control.hot())));
       } else if (control.warm() != null) {
         reply(request, null, ControlJson.write(warmUp(control.warm())));
+      } else if (control.state() != null) {
+        answerState(request, control.state());
       } else {
         throw new InvalidInputException("Control", "names no operation");
       }
     } catch (InvalidInputException e) {
       badRequest(request, e);
     }
+  }
+
+  /**
+   * Reads an actor's state through its VM here (activated if needed, current with the store) when this node
+   * owns its shard; else answers {@code MOVED} naming the owner in this node's map. A read that fails here
+   * answers {@code FAILED}: the asker reads the store itself and meets the failure in its own terms.
+   */
+  private void answerState(Message request, StateRequest asked) {
+    ActorKey key = ActorKey.of(asked.aggregateType(), asked.actorId());
+    ShardMap map = maps.map();
+    int shard = map == null ? -1 : map.shards().shardOf(key.streamId());
+    if (map == null || !owns.test(shard)) {
+      moved(request, map, shard);
+      return;
+    }
+    runtime.activeState(key).whenComplete((read, failure) -> {
+      if (read != null) {
+        reply(request, null, ControlJson.write(new StateAnswer(read.state(), read.version())));
+      } else {
+        reply(request, new Headers().put(Wire.STATUS, Wire.FAILED),
+            String.valueOf(failure).getBytes(StandardCharsets.UTF_8));
+      }
+    });
   }
 
   /** The most recently used active actors of some shards, most recent first. */

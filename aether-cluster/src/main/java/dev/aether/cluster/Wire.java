@@ -25,6 +25,8 @@ final class Wire {
   static final String ERROR_FIELD = "Aether-Error-Field";
   static final String MOVED = "MOVED";
   static final String BAD_REQUEST = "BAD_REQUEST";
+  /** The owner could not do what a control request asked (its store failed): the body says why. */
+  static final String FAILED = "FAILED";
 
   private Wire() {}
 

@@ -6,6 +6,7 @@ import dev.aether.support.Checks;
 import dev.aether.support.JsonValues;
 import dev.aether.runtime.MailboxItem.Apply;
 import dev.aether.runtime.MailboxItem.QueuedCommand;
+import dev.aether.runtime.MailboxItem.Read;
 import dev.aether.runtime.MailboxItem.Start;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -135,6 +136,15 @@ final class ActorVM<S> implements VirtualMachine {
     Checks.notNull(event, "event");
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     if (offer(new Apply(event, done), false) == Offer.CLOSED) {
+      done.completeExceptionally(new IllegalStateException("VM " + getId() + " is stopped"));
+    }
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<StoredState> readState() {
+    CompletableFuture<StoredState> done = new CompletableFuture<>();
+    if (offer(new Read(done), false) == Offer.CLOSED) {
       done.completeExceptionally(new IllegalStateException("VM " + getId() + " is stopped"));
     }
     return done;
@@ -415,6 +425,7 @@ final class ActorVM<S> implements VirtualMachine {
           s.done().complete(null);
         }
         case Apply a -> a.done().complete(applyStored(a.event()));
+        case Read r -> r.done().complete(readCurrent());
         case QueuedCommand c -> throw new IllegalStateException("commands are batched");
       }
     } catch (RuntimeException | Error e) {
@@ -422,9 +433,23 @@ final class ActorVM<S> implements VirtualMachine {
       switch (item) {
         case Start s -> s.done().completeExceptionally(reported);
         case Apply a -> a.done().completeExceptionally(reported);
+        case Read r -> r.done().completeExceptionally(reported);
         case QueuedCommand c -> throw e;
       }
     }
+  }
+
+  /**
+   * The state after every event the store holds now: activated if needed, else caught up (one read of the
+   * store when nothing is new), so events another writer stored since this VM's last read are in it too.
+   */
+  private StoredState readCurrent() {
+    actor.ctx.rt.registry.touch(this);
+    if (!ensureActive() || actor.stale) {
+      actor.catchUp();
+    }
+    return new StoredState(key, JsonValues.copyObject(actor.ctx.behavior.stateToJson(actor.state), "state"),
+        actor.version);
   }
 
   /**

@@ -362,6 +362,14 @@ final class LocalRuntime implements Runtime {
     return read;
   }
 
+  @Override
+  public CompletableFuture<StoredState> activeState(ActorKey key) {
+    return createVM(key).thenCompose(VirtualMachine::readState).exceptionallyCompose(failure ->
+        unwrap(failure) instanceof IllegalStateException && state.get() != CLOSED
+            ? activeState(key) // stopped (passivated, drained) between its activation and the read: again
+            : CompletableFuture.failedFuture(unwrap(failure)));
+  }
+
   /** The context of an actor's aggregate type, while the runtime is not closed. */
   private AggregateContext<?> openContext(ActorKey key) {
     Checks.notNull(key, "key");

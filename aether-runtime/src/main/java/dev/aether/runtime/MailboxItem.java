@@ -107,4 +107,11 @@ sealed interface MailboxItem {
    * @param done completed with whether it was applied
    */
   record Apply(Event event, CompletableFuture<Boolean> done) implements MailboxItem {}
+
+  /**
+   * Read the state, current with the store.
+   *
+   * @param done completed with the state and its version
+   */
+  record Read(CompletableFuture<StoredState> done) implements MailboxItem {}
 }

@@ -93,6 +93,19 @@ public interface RuntimeManagement {
   CompletableFuture<StoredState> readState(ActorKey key);
 
   /**
+   * Reads an actor's state through its VM here: activates the actor (as {@link #createVM}, not subject to the
+   * {@linkplain #setPlacement placement}: the caller decides) and reads its state in its turn, current with
+   * the store ({@link VirtualMachine#readState()}). Where this runtime hosts the actor, a read costs one
+   * request to the store instead of {@link #readState}'s fold, and the actor stays warm for its next command.
+   *
+   * @param key the actor
+   * @return completes with the state and its version; exceptionally with {@link dev.aether.InvalidInputException}
+   *     naming {@code key.aggregateType} for an unknown aggregate type, with an {@link IllegalStateException}
+   *     once the runtime is closed, or with the activation's or the read's failure
+   */
+  CompletableFuture<StoredState> activeState(ActorKey key);
+
+  /**
    * Stops an actor's VM once its mailbox is empty, writing a snapshot when its version moved.
    *
    * @param key the actor

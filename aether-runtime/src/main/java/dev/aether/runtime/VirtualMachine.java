@@ -71,6 +71,20 @@ public interface VirtualMachine {
   CompletableFuture<Boolean> processEvent(Event event);
 
   /**
+   * Reads the actor's state in its own turn, behind the commands queued before it: activates the VM if it is
+   * not active, else asks the store whether it holds events the VM has not applied (one read when it holds
+   * none) and applies them. So the state and its version belong together, and include every event stored
+   * before the read by any writer (another node, a migration), not only this VM's commits; unlike
+   * {@link #getState()}, which is the VM's view as of its last completed message.
+   *
+   * @return completes with the state and its version; exceptionally with the activation's or the read's failure
+   *     as {@link #start()}'s (a {@link dev.aether.TransientAetherException} when the store is unavailable, an
+   *     {@link ActorFailedException} when a stored record cannot be decoded or applied), or with an
+   *     {@link IllegalStateException} when the VM was already stopped
+   */
+  CompletableFuture<StoredState> readState();
+
+  /**
    * Stops the VM once its mailbox is empty: writes a snapshot when the version moved since the last one,
    * then removes the VM from its runtime. Messages that arrive later activate a new VM. Idempotent.
    *

@@ -10,7 +10,6 @@ import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.StoredState;
-import dev.aether.runtime.VirtualMachine;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -152,18 +151,12 @@ final class ActorService implements HttpService {
     }
     ActorKey key = key(path.get());
     requireKnownType(key.aggregateType());
+    // through the actor's VM on its owner (a cluster: maybe another node), current with the store
+    StoredState read = join(node.cluster().map(cluster -> cluster.gateway().readState(key))
+        .orElseGet(() -> node.runtime().activeState(key)));
     ObjectNode out = Json.object();
-    if (node.cluster().isPresent()) {
-      // the actor may live on another node: read the store (its snapshot and the events after it), not a VM
-      // here that the owner's commits would not update
-      StoredState read = join(node.runtime().readState(key));
-      out.set("state", Json.MAPPER.valueToTree(read.state()));
-      out.put("version", read.version());
-    } else {
-      VirtualMachine vm = join(node.runtime().createVM(key));
-      out.set("state", Json.MAPPER.valueToTree(vm.getState()));
-      out.put("version", vm.getVersion());
-    }
+    out.set("state", Json.MAPPER.valueToTree(read.state()));
+    out.put("version", read.version());
     Json.send(res, 200, out);
   }
 

@@ -1,0 +1,172 @@
+package dev.aether.cluster;
+
+import static dev.aether.cluster.ClusterFixture.openAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.cluster.ControlJson.Control;
+import dev.aether.cluster.ControlJson.StateRequest;
+import dev.aether.event.Event;
+import dev.aether.nats.JetStreamEventStore;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.StoredState;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DistributedRuntime#readState}: an actor's state read through its VM on the owner, from any node, current
+ * with the store; MOVED followed; read from the store where no owner answers.
+ */
+@NatsTest
+class StateReadsIT {
+
+  private ClusterFixture cluster;
+
+  @BeforeEach
+  void cluster(NatsServer server) {
+    cluster = new ClusterFixture(server.url());
+    cluster.startSettled("n1", "n2", "n3");
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  private static RuntimeMessage deposit(String account, long amount) {
+    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
+  }
+
+  private static ActorKey account(String id) {
+    return ActorKey.of("Account", id);
+  }
+
+  private String ownerOf(String account) {
+    return cluster.node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
+  }
+
+  private String notOwnerOf(String account) {
+    String owner = ownerOf(account);
+    return cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
+        .orElseThrow();
+  }
+
+  /** A reader with a map that never changes: {@code stale}, whatever the cluster's map says. */
+  private StateReads frozenReader(Connection connection, ShardMap stale) {
+    ClusterNames names = ClusterNames.of(cluster.store);
+    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
+    frozen.offer(stale, Long.MAX_VALUE);
+    return new StateReads(connection, names, frozen, "reader", shard -> false, cluster.node("n1").runtime(), 3,
+        Duration.ofSeconds(2));
+  }
+
+  /** The current map with the account's shard given to {@code node}. */
+  private ShardMap mapGiving(String account, String node) {
+    ShardMap current = cluster.node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    return current.step(current, List.of(new ShardMove(shard, Optional.of(ownerOf(account)), Optional.of(node))));
+  }
+
+  @Test
+  void aReadThroughAnyNode_isTheOwnersVm_andIncludesEveryAcknowledgedCommand_andActivatesOnlyThere() {
+    for (int i = 0; i < 12; i++) {
+      String id = "read-" + i;
+      List<ClusterNode> nodes = cluster.running();
+      assertThat(nodes.get(i % 3).gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+      assertThat(nodes.get((i + 1) % 3).gateway().sendMessage(deposit(id, i + 1)).join()).isInstanceOf(Accepted.class);
+      cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join(); // read from a passivated actor
+
+      for (ClusterNode via : nodes) {
+        StoredState read = via.gateway().readState(account(id)).join();
+        assertThat(read.version()).as("read via %s", via.nodeId()).isEqualTo(3);
+        assertThat(read.state()).containsEntry("balance", 100L + i + 1).containsEntry("open", true);
+      }
+      for (ClusterNode node : nodes) {
+        assertThat(node.runtime().registry().get(account(id)).isPresent())
+            .as("%s active on %s", id, node.nodeId()).isEqualTo(node.nodeId().equals(ownerOf(id)));
+      }
+    }
+  }
+
+  @Test
+  void aReadIncludesAnEventAnotherWriterStored_behindTheOwnersActiveVm() {
+    String id = "foreign-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+    JetStreamEventStore migration = cluster.reader();
+    migration.append("Account/" + id, 2, List.of(Event.builder().eventType("Deposited").streamId("Account/" + id)
+        .version(3).data(Map.of("amount", 9)).build()));
+
+    StoredState read = cluster.node(notOwnerOf(id)).gateway().readState(account(id)).join();
+
+    assertThat(read.version()).isEqualTo(3);
+    assertThat(read.state()).containsEntry("balance", 109L);
+  }
+
+  @Test
+  void aReaderWithAStaleMap_isAnsweredMoved_andFollowsItToTheOwner() throws Exception {
+    String id = "stale-read-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+    String other = notOwnerOf(id);
+    StateReads reads = frozenReader(cluster.connect(), mapGiving(id, other));
+
+    StoredState read = reads.read(account(id)).join();
+
+    assertThat(read.version()).isEqualTo(2);
+    assertThat(read.state()).containsEntry("balance", 100L);
+    assertThat(cluster.node(other).runtime().registry().get(account(id))).isEmpty();
+    assertThat(cluster.node(ownerOf(id)).runtime().registry().get(account(id))).isPresent();
+  }
+
+  @Test
+  void aReadWhoseOwnerDoesNotAnswer_orDoesNotKnowTheRequest_isFoldedFromTheStore() throws Exception {
+    String id = "fold-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+    assertThat(cluster.node("n2").gateway().sendMessage(deposit(id, 5)).join()).isInstanceOf(Accepted.class);
+    Connection connection = cluster.connect();
+
+    // "ghost" is in the map but nowhere: no responders
+    StateReads toNobody = frozenReader(connection, mapGiving(id, "ghost"));
+    assertThat(toNobody.read(account(id)).join()).extracting(StoredState::version).isEqualTo(3L);
+
+    // "elder" answers as a node of an earlier version, which knows no state request
+    Connection elder = cluster.connect();
+    elder.createDispatcher(m -> elder.publish(m.getReplyTo(), new Headers().put(Wire.STATUS, Wire.BAD_REQUEST)
+        .put(Wire.ERROR_FIELD, "Control"), "names no operation".getBytes()))
+        .subscribe(ClusterNames.of(cluster.store).nodeControl("elder"));
+    elder.flush(Duration.ofSeconds(5));
+    StateReads toElder = frozenReader(connection, mapGiving(id, "elder"));
+    StoredState read = toElder.read(account(id)).join();
+    assertThat(read.version()).isEqualTo(3);
+    assertThat(read.state()).containsEntry("balance", 105L);
+  }
+
+  @Test
+  void aStateRequestForAnInvalidActor_isABadRequestNamingTheField_andAStoppedNodeRefusesReads() throws Exception {
+    Connection connection = cluster.connect();
+    Message reply = connection.request(ClusterNames.of(cluster.store).nodeControl("n1"),
+        ControlJson.write(Control.state(new StateRequest("Account", ""))), Duration.ofSeconds(10));
+    assertThat(Wire.header(reply, Wire.STATUS)).isEqualTo(Wire.BAD_REQUEST);
+    assertThat(Wire.header(reply, Wire.ERROR_FIELD)).isNotBlank();
+
+    assertThatThrownBy(() -> cluster.node("n1").gateway().readState(null))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("key"));
+    ClusterNode n3 = cluster.node("n3");
+    n3.close();
+    cluster.forget("n3");
+    assertThatThrownBy(() -> n3.gateway().readState(account("any")).join())
+        .cause().isInstanceOf(IllegalStateException.class).hasMessageContaining("not running");
+  }
+}
