@@ -21,7 +21,8 @@ import java.util.function.Function;
  */
 final class HandedOffFuture<T> extends CompletableFuture<T> {
 
-  private static final Executor VIRTUAL = task -> Thread.ofVirtual().name("aether-command-reply").start(task);
+  /** Runs each task on a virtual thread of its own. */
+  static final Executor VIRTUAL = task -> Thread.ofVirtual().name("aether-command-reply").start(task);
 
   @Override
   public Executor defaultExecutor() {

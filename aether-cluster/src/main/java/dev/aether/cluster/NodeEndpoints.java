@@ -18,6 +18,7 @@ import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.StoredState;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
@@ -330,14 +331,21 @@ final class NodeEndpoints implements AutoCloseable {
       moved(request, map, shard);
       return;
     }
-    runtime.activeState(key).whenComplete((read, failure) -> {
-      if (read != null) {
+    StateReads.readOwned(runtime, key, () -> owns.test(shard))
+        .whenComplete((read, failure) -> sendState(request, read, failure));
+  }
+
+  private void sendState(Message request, StoredState read, Throwable failure) {
+    Throwable why = failure;
+    if (read != null) {
+      try {
         reply(request, null, ControlJson.write(new StateAnswer(read.state(), read.version())));
-      } else {
-        reply(request, new Headers().put(Wire.STATUS, Wire.FAILED),
-            String.valueOf(failure).getBytes(StandardCharsets.UTF_8));
+        return;
+      } catch (RuntimeException e) { // a state the JSON cannot hold: the asker reads the store and meets it there
+        why = e;
       }
-    });
+    }
+    reply(request, new Headers().put(Wire.STATUS, Wire.FAILED), String.valueOf(why).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The most recently used active actors of some shards, most recent first. */

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +81,9 @@ final class StateReads {
       fold(key, result);
     } else if (owner.equals(self)) {
       ShardMap map = maps.map();
-      if (map != null && owns.test(map.shards().shardOf(key.streamId()))) {
-        relay(runtime.activeState(key), result);
+      int shard = map == null ? -1 : map.shards().shardOf(key.streamId());
+      if (map != null && owns.test(shard)) {
+        relay(readOwned(runtime, key, () -> owns.test(shard)), result);
       } else {
         fold(key, result); // named in a map, but not serving it now (a stale lease, a lost connection)
       }
@@ -94,8 +96,9 @@ final class StateReads {
         fromOwner(key, owner, hop, null, closed, result);
         return;
       }
-      TimeoutWheel.shared().within(sent, attemptTimeoutMs).whenComplete((reply, failure) ->
-          fromOwner(key, owner, hop, reply, failure, result));
+      // on a virtual thread: the answer's JSON is read off the connection's reply thread
+      TimeoutWheel.shared().within(sent, attemptTimeoutMs).whenCompleteAsync((reply, failure) ->
+          fromOwner(key, owner, hop, reply, failure, result), HandedOffFuture.VIRTUAL);
     }
   }
 
@@ -124,6 +127,20 @@ final class StateReads {
       LOG.debug("cluster: reading {} on {}: {}; reading the store", key, owner, e.toString());
       fold(key, result);
     }
+  }
+
+  /**
+   * Reads an actor of a shard this node owns through its VM here. A read that began just before the shard moved
+   * away (its drain ran before this activation) stops the VM it made, which no map change would drain.
+   *
+   * @param stillOwned whether this node still owns the actor's shard
+   */
+  static CompletableFuture<StoredState> readOwned(Runtime runtime, ActorKey key, BooleanSupplier stillOwned) {
+    return runtime.activeState(key).whenComplete((read, failure) -> {
+      if (!stillOwned.getAsBoolean()) {
+        runtime.stopVM(key);
+      }
+    });
   }
 
   private void fold(ActorKey key, CompletableFuture<StoredState> result) {

@@ -87,16 +87,21 @@ class StateReadsIT {
       List<ClusterNode> nodes = cluster.running();
       assertThat(nodes.get(i % 3).gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
       assertThat(nodes.get((i + 1) % 3).gateway().sendMessage(deposit(id, i + 1)).join()).isInstanceOf(Accepted.class);
-      cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join(); // read from a passivated actor
+      String owner = ownerOf(id);
+      cluster.node(owner).runtime().stopVM(account(id)).join(); // read from a passivated actor
 
-      for (ClusterNode via : nodes) {
+      // the other nodes first: their reads activate the actor on its owner, and only there
+      List<ClusterNode> othersFirst = nodes.stream().sorted((a, b) -> Boolean.compare(
+          a.nodeId().equals(owner), b.nodeId().equals(owner))).toList();
+      for (ClusterNode via : othersFirst) {
         StoredState read = via.gateway().readState(account(id)).join();
         assertThat(read.version()).as("read via %s", via.nodeId()).isEqualTo(3);
         assertThat(read.state()).containsEntry("balance", 100L + i + 1).containsEntry("open", true);
-      }
-      for (ClusterNode node : nodes) {
-        assertThat(node.runtime().registry().get(account(id)).isPresent())
-            .as("%s active on %s", id, node.nodeId()).isEqualTo(node.nodeId().equals(ownerOf(id)));
+        for (ClusterNode node : nodes) {
+          assertThat(node.runtime().registry().get(account(id)).isPresent())
+              .as("%s active on %s after a read via %s", id, node.nodeId(), via.nodeId())
+              .isEqualTo(node.nodeId().equals(owner));
+        }
       }
     }
   }
@@ -120,6 +125,7 @@ class StateReadsIT {
     String id = "stale-read-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
     String other = notOwnerOf(id);
+    cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join(); // only the read can activate it again
     StateReads reads = frozenReader(cluster.connect(), mapGiving(id, other));
 
     StoredState read = reads.read(account(id)).join();
@@ -151,6 +157,18 @@ class StateReadsIT {
     StoredState read = toElder.read(account(id)).join();
     assertThat(read.version()).isEqualTo(3);
     assertThat(read.state()).containsEntry("balance", 105L);
+
+    // "broken" answers that its read failed; "mute" takes the request and never answers (a paused process)
+    Connection fakes = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+    fakes.createDispatcher(m -> fakes.publish(m.getReplyTo(), new Headers().put(Wire.STATUS, Wire.FAILED),
+        "store down".getBytes())).subscribe(names.nodeControl("broken"));
+    fakes.createDispatcher(m -> {}).subscribe(names.nodeControl("mute"));
+    fakes.flush(Duration.ofSeconds(5));
+    for (String node : List.of("broken", "mute")) {
+      assertThat(frozenReader(connection, mapGiving(id, node)).read(account(id)).join())
+          .as("read with the owner %s", node).isEqualTo(read);
+    }
   }
 
   @Test

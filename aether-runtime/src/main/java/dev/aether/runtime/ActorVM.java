@@ -440,12 +440,13 @@ final class ActorVM<S> implements VirtualMachine {
   }
 
   /**
-   * The state after every event the store holds now: activated if needed, else caught up (one read of the
-   * store when nothing is new), so events another writer stored since this VM's last read are in it too.
+   * The state after every event the store holds now: activated if needed; else the store's latest version is
+   * asked (one read, which leaves the writer's position and fences as they are) and, when another writer
+   * stored more, the VM catches up as its next decision would: in its turn, with no commit in flight.
    */
   private StoredState readCurrent() {
     actor.ctx.rt.registry.touch(this);
-    if (!ensureActive() || actor.stale) {
+    if (!ensureActive() && (actor.stale || actor.ctx.rt.store.getLatestVersion(actor.streamId) > actor.version)) {
       actor.catchUp();
     }
     return new StoredState(key, JsonValues.copyObject(actor.ctx.behavior.stateToJson(actor.state), "state"),

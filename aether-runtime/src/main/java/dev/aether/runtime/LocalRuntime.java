@@ -338,9 +338,23 @@ final class LocalRuntime implements Runtime {
     }
     ActorVM<?> vm = vmOf(ctx, key);
     return vm.start().<VirtualMachine>thenApply(ok -> vm).exceptionallyCompose(failure ->
-        unwrap(failure) instanceof IllegalStateException && state.get() != CLOSED
-            ? createVM(key) // stopped meanwhile: activate a new incarnation
+        stoppedMeanwhile(vm, failure)
+            ? createVM(key) // activate a new incarnation
             : CompletableFuture.failedFuture(unwrap(failure)));
+  }
+
+  /**
+   * Whether a request failed because its VM stopped before taking it (passivated, drained) while the runtime
+   * runs: then a new incarnation can take it. The stopped VM stays registered until its final snapshot is
+   * written; it is removed here (as a command's routing does), else the retry would meet it again, at once and
+   * on the same thread, until that write ends.
+   */
+  private boolean stoppedMeanwhile(ActorVM<?> vm, Throwable failure) {
+    if (unwrap(failure) instanceof IllegalStateException && vm.isStopRequested() && state.get() != CLOSED) {
+      rt.registry.remove(vm);
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -364,10 +378,10 @@ final class LocalRuntime implements Runtime {
 
   @Override
   public CompletableFuture<StoredState> activeState(ActorKey key) {
-    return createVM(key).thenCompose(VirtualMachine::readState).exceptionallyCompose(failure ->
-        unwrap(failure) instanceof IllegalStateException && state.get() != CLOSED
-            ? activeState(key) // stopped (passivated, drained) between its activation and the read: again
-            : CompletableFuture.failedFuture(unwrap(failure)));
+    return createVM(key).thenCompose(vm -> vm.readState().exceptionallyCompose(failure ->
+        stoppedMeanwhile((ActorVM<?>) vm, failure)
+            ? activeState(key) // stopped between its activation and the read: read a new incarnation
+            : CompletableFuture.failedFuture(unwrap(failure))));
   }
 
   /** The context of an actor's aggregate type, while the runtime is not closed. */

@@ -9,6 +9,8 @@ import dev.aether.store.StoreUnavailableException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,11 +50,12 @@ class ActiveStateTest {
   }
 
   @Test
-  void activeState_includesWhatAnotherWriterStored_whichTheVmsGetterDoesNotShowYet_withOneReadOfTheStore() {
+  void activeState_includesWhatAnotherWriterStored_whichTheVmsGetterDoesNotShowYet() {
     accepted(runtime.sendMessage(Bank.open("a2")));
     VirtualMachine vm = runtime.createVM(account("a2")).join();
     store.foreignAppend(Bank.stream("a2"), "Deposited", Map.of("amount", 7)); // another node's commit
-    int readsBefore = store.readsFrom.size();
+    int replaysBefore = store.readsFrom.size();
+    long latestBefore = store.latestVersionCalls.get();
     assertThat(vm.getState()).as("the getter before the read").containsEntry("balance", 0L);
 
     StoredState read = runtime.activeState(account("a2")).join();
@@ -60,12 +63,15 @@ class ActiveStateTest {
     assertThat(vm.getState()).as("the getter after it").containsEntry("balance", 7L);
     assertThat(read.version()).isEqualTo(2);
     assertThat(read.state()).containsEntry("balance", 7L);
-    assertThat(store.readsFrom).as("reads of the store").hasSize(readsBefore + 1);
+    assertThat(store.latestVersionCalls.get()).as("latest versions asked").isEqualTo(latestBefore + 1);
+    assertThat(store.readsFrom).as("the catch-up: events read from version 2").containsSubsequence(2L)
+        .hasSize(replaysBefore + 1);
 
-    StoredState again = vm.readState().join(); // nothing new: one more read, the same answer
+    StoredState again = vm.readState().join(); // nothing new: the latest version asked, nothing replayed
 
     assertThat(again).isEqualTo(read);
-    assertThat(store.readsFrom).hasSize(readsBefore + 2);
+    assertThat(store.latestVersionCalls.get()).isEqualTo(latestBefore + 2);
+    assertThat(store.readsFrom).hasSize(replaysBefore + 1);
   }
 
   @Test
@@ -94,10 +100,40 @@ class ActiveStateTest {
   }
 
   @Test
+  void activeState_whileTheOldVmStillWritesItsFinalSnapshot_readsANewIncarnation() throws Exception {
+    accepted(runtime.sendMessage(Bank.open("a7")));
+    VirtualMachine old = runtime.createVM(account("a7")).join();
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    store.beforeSnapshot = id -> {
+      writing.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    try {
+      CompletableFuture<Void> stopped = old.stop();
+      assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue(); // closed, and still registered until written
+
+      // regression: the retry met the closed VM again, at once and on the same thread: a StackOverflowError
+      StoredState read = runtime.activeState(account("a7")).get(10, TimeUnit.SECONDS);
+      VirtualMachine created = runtime.createVM(account("a7")).get(10, TimeUnit.SECONDS);
+
+      assertThat(read.version()).isEqualTo(1);
+      assertThat(created).isNotSameAs(old);
+      assertThat(stopped).isNotDone();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void activeState_whileTheStoreIsUnavailable_failsWithTheStoresOwnException() {
     accepted(runtime.sendMessage(Bank.open("a5")));
     runtime.createVM(account("a5")).join();
-    store.beforeRead = id -> {
+    store.beforeLatestVersion = id -> {
       throw new StoreUnavailableException("store down", null);
     };
 

@@ -83,8 +83,8 @@ public final class FeedSuite implements Suite {
         + " wrapped to take it) minus the time the `Transfer` completed accepted at its sender. Raw: the sender"
         + " publishes the store's bytes of a `TransferSent` event (`publishAsync`, message id, expected last"
         + " subject sequence); one consumer thread on a durable pull consumer configured as a shared feed's"
-        + " (explicit ack, ack wait 30 s, max ack pending 1,000), read with jnats' simplified API (`iterate`,"
-        + " batch 32), publishes the store's bytes"
+        + " (explicit ack, ack wait 5 s, max ack pending 1,000: the defaults), read with jnats' simplified API"
+        + " (`iterate`, batch 32), publishes the store's bytes"
         + " of a `TransferReceived` event to the target (message id, expected sequence), waits for its ack, then"
         + " `ackSync`s the source; latency = credit ack time minus transfer ack time. One at a time: "
         + String.format(Locale.ROOT, "%,d", PolicyLatency.SEQUENTIAL) + " transfers per run, each sent when the"
@@ -98,7 +98,7 @@ public final class FeedSuite implements Suite {
     try {
       Map<String, String> facts = rig.facts();
       facts.put("runtime", "defaults (group commit up to 64, snapshot every 100 versions, idempotency window 100)"
-          + " except a 60 s command timeout; policy shared group options: defaults (ack timeout 30 s, 1,000 in"
+          + " except a 60 s command timeout; policy shared group options: defaults (ack timeout 5 s, 1,000 in"
           + " flight); policy batch 32, one delivery handled at a time");
       return facts;
     } catch (Exception e) {
