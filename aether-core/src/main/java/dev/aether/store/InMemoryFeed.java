@@ -276,15 +276,15 @@ final class InMemoryFeed {
       }
     }
 
-    /** Starts this round's ack timeout over, while the round is the commit's current one and not settled. */
+    /**
+     * Starts this round's ack timeout over, while the round is the commit's current one and not settled (the
+     * nak's check under the lock: a nak's delay is never overwritten).
+     */
     void inProgress() {
-      if (nakked.get() || remaining.get() == 0) {
-        return;
-      }
       lock.lock();
       try {
         Pending p = group.pending.get(sequence);
-        if (p != null && p.round == round) {
+        if (p != null && p.round == round && !nakked.get() && remaining.get() > 0) {
           p.due = System.nanoTime() + group.options.ackTimeout().toNanos();
         }
       } finally {
@@ -401,10 +401,20 @@ final class InMemoryFeed {
       return true;
     }
 
+    /**
+     * Hands out up to {@code max} buffered deliveries; their ack timeout starts now (what waited in the buffer
+     * for this poll, a commit longer than the previous poll's {@code max}, was the member's to keep).
+     */
     private List<FeedDelivery> drain(int max) {
       List<FeedDelivery> out = new ArrayList<>(Math.min(max, buffer.size()));
+      long due = System.nanoTime() + group.options.ackTimeout().toNanos();
       while (out.size() < max && !buffer.isEmpty()) {
-        out.add(buffer.poll());
+        Delivery d = (Delivery) buffer.poll();
+        Pending p = group.pending.get(d.acks().sequence);
+        if (p != null && p.round == d.acks().round && !d.acks().nakked.get() && due - p.due > 0) {
+          p.due = due;
+        }
+        out.add(d);
       }
       return out;
     }

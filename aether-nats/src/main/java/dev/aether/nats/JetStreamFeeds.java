@@ -127,8 +127,8 @@ final class JetStreamFeeds {
       throw e;
     }
     JetStreamSharedFeed[] holder = new JetStreamSharedFeed[1];
-    JetStreamSharedFeed member = new JetStreamSharedFeed(group, layout, requestTimeout, subscriptions, from,
-        () -> open.remove(holder[0]));
+    JetStreamSharedFeed member = new JetStreamSharedFeed(group, layout, requestTimeout, options.ackTimeout(),
+        subscriptions, from, () -> open.remove(holder[0]));
     holder[0] = member;
     return register(member);
   }

@@ -19,10 +19,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -45,7 +48,16 @@ import org.slf4j.LoggerFactory;
  * ({@code ackSync}) when all of them are, nakked ({@code nakWithDelay}) at the first nak; an event already
  * handled at a partial start position is never handed out, and a commit with nothing left is acked at once.
  * {@link FeedDelivery#inProgress()} sends the message's in-progress acknowledgement ({@code +WPI}), which
- * starts its ack wait over on the server.
+ * starts its ack wait over on the server (at most one per commit per {@value #NOTICE_GAP_MILLIS} ms, never after
+ * its nak).
+ *
+ * <p><b>What the member holds is kept while its consumer is at work.</b> The server's ack wait runs from the
+ * delivery to this member, also for the commits pulled with a poll's first one and waiting here for the next
+ * poll (up to a batch per partition while the consumer handles the previous one): a keeper thread marks them
+ * in progress every quarter of the ack timeout, so none goes to another member while this one holds it, as
+ * long as the consumer polled or settled or kept one of its deliveries within the last ack timeout. A consumer
+ * that stopped (it neither polls nor settles) loses them to another member, as it loses what it took. What a
+ * poll handed out is its taker's to keep ({@link FeedDelivery#inProgress()}).
  *
  * <p>Thread-safety: {@link #lock} guards {@link #items}, {@link #ready}, {@link #demand} and
  * {@link #demandDeadline}; {@link #changed} wakes the poll (an item came, close) and the partition threads
@@ -54,6 +66,8 @@ import org.slf4j.LoggerFactory;
 final class JetStreamSharedFeed implements SharedFeed {
 
   static final long MIN_PULL_MILLIS = 10;
+  /** Shortest time between two in-progress notices of one commit: its events' deliveries share them. */
+  static final long NOTICE_GAP_MILLIS = 50;
   static final long MAX_PULL_MILLIS = 5_000;
   private static final Duration NO_WAIT_READ = Duration.ofSeconds(1);
   private static final int MAX_BATCH = 256;
@@ -68,6 +82,12 @@ final class JetStreamSharedFeed implements SharedFeed {
   private final RecentAcks[] recentAcks;
   private final Runnable onClose;
   private final List<Thread> threads = new ArrayList<>();
+  /** How often the keeper marks what this member holds in progress: a quarter of the ack timeout. */
+  private final long keepNanos;
+  /** The ack timeout: how long after its consumer's last sign of work the member keeps what it holds. */
+  private final long ackTimeoutNanos;
+  /** When the consumer last polled, or settled or kept one of this member's deliveries. */
+  private final AtomicLong consumerActiveAt = new AtomicLong(System.nanoTime());
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<FeedItem> items = new ArrayDeque<>();
@@ -82,13 +102,16 @@ final class JetStreamSharedFeed implements SharedFeed {
    * @param group the group's name
    * @param layout the store's layout
    * @param requestTimeout the store's request timeout (acks wait this long for the server)
+   * @param ackTimeout the group's ack timeout (its consumers' ack wait)
    * @param subscriptions one bound pull subscription per partition, in partition order
    * @param start where the group started when new: events inside a partly delivered commit are skipped
    * @param onClose told once when the member closes
    */
-  JetStreamSharedFeed(String group, StoreLayout layout, Duration requestTimeout,
+  JetStreamSharedFeed(String group, StoreLayout layout, Duration requestTimeout, Duration ackTimeout,
       List<JetStreamSubscription> subscriptions, FeedPosition start, Runnable onClose) {
     this.group = group;
+    this.keepNanos = Math.max(1, ackTimeout.toNanos() / 4);
+    this.ackTimeoutNanos = ackTimeout.toNanos();
     this.layout = layout;
     this.requestTimeout = requestTimeout;
     this.subscriptions = List.copyOf(subscriptions);
@@ -104,6 +127,36 @@ final class JetStreamSharedFeed implements SharedFeed {
       threads.add(Thread.ofVirtual().name("aether-feed-" + group + "-" + layout.streamName(p))
           .start(() -> run(partition, this.subscriptions.get(partition))));
     }
+    threads.add(Thread.ofVirtual().name("aether-feed-" + group + "-keeper").start(this::keepHeld));
+  }
+
+  /** The keeper: every quarter of the ack timeout, marks the commits pulled and not handed out in progress. */
+  private void keepHeld() {
+    while (!closed) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(keepNanos);
+      } catch (InterruptedException e) {
+        return; // closing
+      }
+      if (System.nanoTime() - consumerActiveAt.get() >= ackTimeoutNanos) {
+        continue; // the consumer stopped: what it would take next goes to another member
+      }
+      List<Message> pulled = new ArrayList<>();
+      Set<Round> expanded = new HashSet<>();
+      lock.lock();
+      try {
+        for (FeedItem item : items) {
+          if (item instanceof FeedItem.Commit commit) {
+            pulled.add(commit.message());
+          }
+        }
+        ready.forEach(d -> expanded.add(((Delivery) d).round()));
+      } finally {
+        lock.unlock();
+      }
+      pulled.forEach(Round::inProgressQuietly);
+      expanded.forEach(Round::keep);
+    }
   }
 
   @Override
@@ -114,6 +167,7 @@ final class JetStreamSharedFeed implements SharedFeed {
   @Override
   public List<FeedDelivery> poll(int max, Duration wait) {
     long nanos = FeedChecks.poll(max, wait);
+    consumerActiveAt.set(System.nanoTime());
     long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
     lock.lock();
     try {
@@ -195,7 +249,8 @@ final class JetStreamSharedFeed implements SharedFeed {
       Round.ackQuietly(commit.message()); // a server's repeat of a commit this member acknowledged (RecentAcks)
       return;
     }
-    Round round = new Round(commit.message(), events.size() - from, requestTimeout, recentAcks[p]);
+    Round round = new Round(commit.message(), events.size() - from, requestTimeout, recentAcks[p],
+        consumerActiveAt);
     for (int i = from; i < events.size(); i++) {
       FeedPosition at = i == events.size() - 1 ? FeedPosition.START.with(p, commit.sequence())
           : FeedPosition.START.with(p, commit.sequence(), i);
@@ -360,10 +415,17 @@ final class JetStreamSharedFeed implements SharedFeed {
     private final Message message;
     private final AtomicInteger remaining;
     private final AtomicBoolean nakked = new AtomicBoolean();
+    /** Held while a nak or an in-progress notice is sent, so that no notice follows the nak. */
+    private final ReentrantLock sending = new ReentrantLock();
     private final Duration timeout;
     private final RecentAcks acks;
+    private volatile long noticedAt = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(NOTICE_GAP_MILLIS);
 
-    Round(Message message, int events, Duration timeout, RecentAcks acks) {
+    /** The member's {@link #consumerActiveAt}: the consumer's ack, nak and in-progress calls set it. */
+    private final AtomicLong consumerActiveAt;
+
+    Round(Message message, int events, Duration timeout, RecentAcks acks, AtomicLong consumerActiveAt) {
+      this.consumerActiveAt = consumerActiveAt;
       this.message = message;
       this.remaining = new AtomicInteger(events);
       this.timeout = timeout;
@@ -371,6 +433,7 @@ final class JetStreamSharedFeed implements SharedFeed {
     }
 
     void acked() {
+      consumerActiveAt.set(System.nanoTime());
       if (remaining.decrementAndGet() == 0 && !nakked.get()) {
         try {
           message.ackSync(timeout);
@@ -387,7 +450,9 @@ final class JetStreamSharedFeed implements SharedFeed {
     }
 
     void nak(Duration delay) {
+      consumerActiveAt.set(System.nanoTime());
       if (nakked.compareAndSet(false, true)) {
+        sending.lock();
         try {
           if (delay.isZero()) {
             message.nak();
@@ -396,15 +461,41 @@ final class JetStreamSharedFeed implements SharedFeed {
           }
         } catch (RuntimeException e) {
           LOG.debug("a nak was not sent; the commit comes back after the ack timeout", e);
+        } finally {
+          sending.unlock();
         }
       }
     }
 
-    /** Starts the message's ack wait over on the server ({@code +WPI}), while the round is not settled. */
+    /**
+     * Starts the message's ack wait over on the server ({@code +WPI}) while the round is not settled: at most
+     * once per {@value #NOTICE_GAP_MILLIS} ms (the round's events share it), never after the nak (one being
+     * sent meanwhile makes this a no-op). Never blocks on the server.
+     */
     void inProgress() {
-      if (nakked.get() || remaining.get() == 0) {
-        return;
+      consumerActiveAt.set(System.nanoTime());
+      keep();
+    }
+
+    /** The keeper's {@link #inProgress()}: not a sign of the consumer's work. */
+    void keep() {
+      if (!sending.tryLock()) {
+        return; // a nak is being sent
       }
+      try {
+        long now = System.nanoTime();
+        if (nakked.get() || remaining.get() == 0
+            || now - noticedAt < TimeUnit.MILLISECONDS.toNanos(NOTICE_GAP_MILLIS)) {
+          return;
+        }
+        noticedAt = now;
+        inProgressQuietly(message);
+      } finally {
+        sending.unlock();
+      }
+    }
+
+    static void inProgressQuietly(Message message) {
       try {
         message.inProgress();
       } catch (RuntimeException e) {

@@ -241,6 +241,43 @@ class JetStreamFeedIT {
     }
   }
 
+  @Test
+  void sharedGroup_whatAMemberPulledWithAPollsFirstCommit_staysWithIt_whileItsConsumerWorksPastTheAckTimeout() {
+    try (NatsServer server = NatsServer.builder().start();
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "held").partitions(1).build())) {
+      for (int i = 0; i < 20; i++) {
+        store.saveEvent(event(newStreamId(), 1));
+      }
+      SharedFeedOptions options = SharedFeedOptions.builder().ackTimeout(Duration.ofSeconds(1)).build();
+      SharedFeed working = store.openShared("held", FeedStart.beginning(), options);
+      SharedFeed other = store.openShared("held", FeedStart.beginning(), options);
+      // the poll returns once the first commit came; the member goes on pulling the rest for the next poll
+      List<FeedDelivery> batch = working.poll(32, PATIENCE);
+      assertThat(batch).as("the first poll's batch (the rest waits in the member)").isNotEmpty().hasSizeLessThan(20);
+
+      // its consumer works on that batch for three ack timeouts, keeping it, while the other member polls
+      List<FeedDelivery> taken = new ArrayList<>();
+      long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (System.nanoTime() < until) {
+        batch.forEach(FeedDelivery::inProgress);
+        taken.addAll(other.poll(32, Duration.ofMillis(250)));
+      }
+      assertThat(taken).as("handed to the other member while the first held it").isEmpty();
+
+      batch.forEach(FeedDelivery::ack);
+      List<FeedDelivery> rest = new ArrayList<>();
+      long patience = System.nanoTime() + PATIENCE.toNanos();
+      while (batch.size() + rest.size() < 20 && System.nanoTime() < patience) {
+        rest.addAll(working.poll(32, Duration.ofMillis(200)));
+      }
+      rest.forEach(FeedDelivery::ack);
+      assertThat(batch.size() + rest.size()).isEqualTo(20);
+      assertThat(rest).as("each handed out once").allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
+      working.close();
+      other.close();
+    }
+  }
+
   /**
    * nats-server before 2.10.15 (nats-server#5305): a redelivery that meets only a pull request without a
    * subscriber moves the consumer back by one, and once that commit is redelivered and acknowledged it comes

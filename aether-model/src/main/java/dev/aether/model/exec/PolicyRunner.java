@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * Java's ({@link Policy}) alike, through {@link PolicyDefinition}. Each policy is a durable
  * shared group of the feed ({@link #group}): every process that runs the model joins it, each event goes to one
  * member at a time, and an event a member took but did not acknowledge (it crashed, or closed) goes to another
- * after the ack timeout; while a member handles a batch it keeps the batch's deliveries in progress (every third of
- * the ack timeout), so a slow command is not handed to another member meanwhile. A new group starts at the
- * beginning of the feed. The groups' options (ack timeout,
+ * after the ack timeout; while a member handles a batch a keeper thread marks the batch's deliveries in progress
+ * (every quarter of the ack timeout), so a slow command is not handed to another member meanwhile. A new group
+ * starts at the beginning of the feed. The groups' options (ack timeout,
  * commits in flight) are read from the system properties {@code aether.feed.*} when the model is loaded.
  *
  * <p>Per delivery, on the policy's virtual thread ({@code aether-policy-<name>}): an event the policy does not
@@ -92,6 +92,9 @@ final class PolicyRunner implements AutoCloseable {
   private final MeterRegistry registry;
   private final AtomicLong deadLettered = new AtomicLong();
   private volatile boolean closed;
+  /** How often the keeper marks the batches in hand in progress: a quarter of the ack timeout. */
+  private final long keepNanos;
+  private Thread keeper;
 
   /**
    * A runner of a model's policies.
@@ -125,14 +128,36 @@ final class PolicyRunner implements AutoCloseable {
     for (PolicyDefinition p : policies) {
       byName.put(p.name(), p);
       FeedStart startIfNew = p.startsNow() ? FeedStart.now() : FeedStart.beginning();
-      workers.add(new Worker(p, feed.openShared(groupOf.apply(p.name()), startIfNew, options),
-          options.ackTimeout()));
+      workers.add(new Worker(p, feed.openShared(groupOf.apply(p.name()), startIfNew, options)));
     }
+    keepNanos = Math.max(1, options.ackTimeout().toNanos() / 4);
   }
 
   /** Starts taking deliveries (one virtual thread per policy); once, when the runtime runs the model's plan. */
   void start() {
     workers.forEach(Worker::start);
+    if (!workers.isEmpty()) {
+      keeper = Thread.ofVirtual().name("aether-policy-keeper").start(this::keep);
+    }
+  }
+
+  /**
+   * The keeper: every quarter of the ack timeout, each worker's batch in hand is marked in progress, so no
+   * delivery of it goes to another member while this one works through it: a slow command, a blocking store
+   * write, the ack itself. A batch whose current delivery has been handled for {@link #KEEP_AT_MOST} (a gateway
+   * that never answers, a reaction that hangs) is no longer kept: it goes to another member one ack timeout
+   * later, as a crashed member's does.
+   */
+  private void keep() {
+    while (!closed) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(keepNanos);
+      } catch (InterruptedException e) {
+        return; // closing
+      }
+      long now = System.nanoTime();
+      workers.forEach(worker -> worker.keep(now));
+    }
   }
 
   /**
@@ -178,7 +203,7 @@ final class PolicyRunner implements AutoCloseable {
     FeedPosition head = feed.head();
     long pending = 0;
     for (Worker w : workers) {
-      pending += w.inHand.get() + (w.seen.covers(head) ? 0 : 1);
+      pending += w.inHandCount.get() + (w.seen.covers(head) ? 0 : 1);
     }
     return pending;
   }
@@ -283,12 +308,28 @@ final class PolicyRunner implements AutoCloseable {
     return entry.filter(value -> !value.isBlank());
   }
 
+  /**
+   * How long the handling of one delivery keeps its batch with this member ({@link #keep}); a command that takes
+   * longer (no default command timeout comes near) is handed to another member too, as a duplicate.
+   */
+  static final Duration KEEP_AT_MOST = Duration.ofMinutes(2);
+
+  /** A worker's batch in hand, and when its current delivery began (written by the worker, read by the keeper). */
+  private static final class InHand {
+    final List<FeedDelivery> batch;
+    volatile long progressAt = System.nanoTime();
+
+    InHand(List<FeedDelivery> batch) {
+      this.batch = batch;
+    }
+  }
+
   /** One policy's member of its shared group, on its own virtual thread. */
   private final class Worker {
 
     final PolicyDefinition policy;
     final SharedFeed shared;
-    final AtomicLong inHand = new AtomicLong();
+    final AtomicLong inHandCount = new AtomicLong();
     final Thread thread;
     final Meters meters;
     /** This worker's {@code aether.policy.backlog}; null without a registry. */
@@ -299,16 +340,12 @@ final class PolicyRunner implements AutoCloseable {
     private volatile double backlog = Double.NaN;
     /** A position every event up to which was handed out (to some member) and, if to this one, finished. */
     volatile FeedPosition seen = FeedPosition.START;
-    /** How often the deliveries in hand are kept ({@link FeedDelivery#inProgress()}): a third of the ack timeout. */
-    private final long keepNanos;
-    /** The batch being handled, and when its deliveries were last kept; only on the worker's thread. */
-    private List<FeedDelivery> batch = List.of();
-    private long keptAt;
+    /** The batch being handled; null between batches. Written by the worker's thread, read by the keeper. */
+    private volatile InHand inHand;
 
-    Worker(PolicyDefinition policy, SharedFeed shared, Duration ackTimeout) {
+    Worker(PolicyDefinition policy, SharedFeed shared) {
       this.policy = policy;
       this.shared = shared;
-      this.keepNanos = ackTimeout.toNanos() / 3;
       this.thread = Thread.ofVirtual().name("aether-policy-" + policy.name()).unstarted(this::run);
       this.meters = new Meters(registry, policy.name());
       this.backlogGauge = registry == null ? null : SharedGauges.register(registry, "aether.policy.backlog",
@@ -350,22 +387,22 @@ final class PolicyRunner implements AutoCloseable {
             continue;
           }
           headBefore = null;
-          inHand.addAndGet(batch.size());
-          this.batch = batch;
-          keptAt = System.nanoTime();
+          inHandCount.addAndGet(batch.size());
+          InHand hand = new InHand(batch);
+          inHand = hand;
           for (FeedDelivery delivery : batch) {
             try {
-              keepBatch();
+              hand.progressAt = System.nanoTime();
               if (closed) {
                 delivery.nak(Duration.ZERO); // not started: handed out again at once
               } else {
                 handle(delivery);
               }
             } finally {
-              inHand.decrementAndGet();
+              inHandCount.decrementAndGet();
             }
           }
-          this.batch = List.of();
+          inHand = null;
           pauseMillis = 100;
         } catch (RuntimeException e) {
           if (closed) {
@@ -378,17 +415,11 @@ final class PolicyRunner implements AutoCloseable {
       }
     }
 
-    /**
-     * Keeps the batch's deliveries with this member while they wait or are handled (a slow command, a back-off
-     * of the gateway): every third of the ack timeout each one not settled yet is marked in progress, so none is
-     * handed to another member while this one is alive and working. A crash stops it, and the deliveries go to
-     * another member one ack timeout later.
-     */
-    private void keepBatch() {
-      long now = System.nanoTime();
-      if (now - keptAt >= keepNanos) {
-        keptAt = now;
-        batch.forEach(FeedDelivery::inProgress); // settled deliveries ignore it
+    /** Marks the batch in hand in progress, unless its current delivery has been handled too long. */
+    void keep(long now) {
+      InHand hand = inHand;
+      if (hand != null && now - hand.progressAt < KEEP_AT_MOST.toNanos()) {
+        hand.batch.forEach(FeedDelivery::inProgress); // settled deliveries ignore it
       }
     }
 
@@ -417,7 +448,7 @@ final class PolicyRunner implements AutoCloseable {
       }
       Optional<CommandResult> result;
       try {
-        result = await(gateway.sendMessage(message), this::keepBatch, keepNanos);
+        result = await(gateway.sendMessage(message));
       } catch (RuntimeException e) { // a gateway that throws instead of answering: retried like a transient cause
         retryOrDeadLetter(delivery, "the gateway failed: " + e);
         return;
@@ -520,20 +551,15 @@ final class PolicyRunner implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits for a reply, running {@code tick} every {@code tickNanos} (at most 100 ms) while it waits; empty when
-   * the runner closes first.
-   */
-  private Optional<CommandResult> await(CompletableFuture<CommandResult> reply, Runnable tick, long tickNanos) {
-    long wait = Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(100), tickNanos));
+  /** Waits for a reply; empty when the runner closes first. */
+  private Optional<CommandResult> await(CompletableFuture<CommandResult> reply) {
     while (true) {
       try {
-        return Optional.of(reply.get(wait, TimeUnit.NANOSECONDS));
+        return Optional.of(reply.get(100, TimeUnit.MILLISECONDS));
       } catch (TimeoutException e) {
         if (closed) {
           return Optional.empty();
         }
-        tick.run();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Optional.empty();
@@ -581,6 +607,9 @@ final class PolicyRunner implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (keeper != null) {
+      keeper.interrupt();
+    }
     workers.forEach(Worker::stop);
   }
 }
