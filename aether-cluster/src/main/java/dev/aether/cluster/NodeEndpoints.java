@@ -258,14 +258,17 @@ final class NodeEndpoints implements AutoCloseable {
         e.getMessage().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void reply(Message request, Headers headers, byte[] body) {
+  /** @return false when the answer could not be published (too large for the server, a closed connection) */
+  private boolean reply(Message request, Headers headers, byte[] body) {
     if (request.getReplyTo() == null) {
-      return;
+      return true;
     }
     try {
       connection.publish(request.getReplyTo(), headers, body);
+      return true;
     } catch (RuntimeException e) {
       LOG.debug("cluster: cannot answer {}: {}", request.getSubject(), e.getMessage());
+      return false;
     }
   }
 
@@ -336,16 +339,18 @@ final class NodeEndpoints implements AutoCloseable {
   }
 
   private void sendState(Message request, StoredState read, Throwable failure) {
-    Throwable why = failure;
+    String why = String.valueOf(failure);
     if (read != null) {
       try {
-        reply(request, null, ControlJson.write(new StateAnswer(read.state(), read.version())));
-        return;
+        if (reply(request, null, ControlJson.write(new StateAnswer(read.state(), read.version())))) {
+          return;
+        }
+        why = "the state could not be sent (larger than the server's max payload?)";
       } catch (RuntimeException e) { // a state the JSON cannot hold: the asker reads the store and meets it there
-        why = e;
+        why = e.toString();
       }
     }
-    reply(request, new Headers().put(Wire.STATUS, Wire.FAILED), String.valueOf(why).getBytes(StandardCharsets.UTF_8));
+    reply(request, new Headers().put(Wire.STATUS, Wire.FAILED), why.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The most recently used active actors of some shards, most recent first. */

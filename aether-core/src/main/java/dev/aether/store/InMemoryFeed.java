@@ -347,8 +347,9 @@ final class InMemoryFeed {
           }
           long now = System.nanoTime();
           handOut(now, max);
-          if (!buffer.isEmpty()) {
-            return drain(max);
+          List<FeedDelivery> out = drain(max);
+          if (!out.isEmpty()) {
+            return out;
           }
           long left = deadline - now;
           if (left <= 0 || nanos == 0) {
@@ -403,7 +404,9 @@ final class InMemoryFeed {
 
     /**
      * Hands out up to {@code max} buffered deliveries; their ack timeout starts now (what waited in the buffer
-     * for this poll, a commit longer than the previous poll's {@code max}, was the member's to keep).
+     * for this poll, a commit longer than the previous poll's {@code max}, was the member's to keep). A buffered
+     * delivery whose commit was settled or handed out again meanwhile (its round is no longer the current one)
+     * is dropped: the commit's current round is someone else's.
      */
     private List<FeedDelivery> drain(int max) {
       List<FeedDelivery> out = new ArrayList<>(Math.min(max, buffer.size()));
@@ -411,7 +414,10 @@ final class InMemoryFeed {
       while (out.size() < max && !buffer.isEmpty()) {
         Delivery d = (Delivery) buffer.poll();
         Pending p = group.pending.get(d.acks().sequence);
-        if (p != null && p.round == d.acks().round && !d.acks().nakked.get() && due - p.due > 0) {
+        if (p == null || p.round != d.acks().round || d.acks().nakked.get()) {
+          continue;
+        }
+        if (due - p.due > 0) {
           p.due = due;
         }
         out.add(d);

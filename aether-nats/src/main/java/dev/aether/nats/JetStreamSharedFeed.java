@@ -56,12 +56,15 @@ import org.slf4j.LoggerFactory;
  * poll (up to a batch per partition while the consumer handles the previous one): a keeper thread marks them
  * in progress every quarter of the ack timeout, so none goes to another member while this one holds it, as
  * long as the consumer polled or settled or kept one of its deliveries within the last ack timeout. A consumer
- * that stopped (it neither polls nor settles) loses them to another member, as it loses what it took. What a
- * poll handed out is its taker's to keep ({@link FeedDelivery#inProgress()}).
+ * that stopped (it neither polls nor settles) loses them to another member, up to two ack timeouts after its
+ * last sign of work. What a poll handed out is its taker's to keep ({@link FeedDelivery#inProgress()}). The
+ * keeper's notices for commits not expanded yet are sent under {@link #lock} (a buffered publish each), so they
+ * precede any nak of them. The keeper counts time by this member's ack timeout: a group's members should share
+ * their options (the consumer's ack wait is the latest joining member's).
  *
  * <p>Thread-safety: {@link #lock} guards {@link #items}, {@link #ready}, {@link #demand} and
  * {@link #demandDeadline}; {@link #changed} wakes the poll (an item came, close) and the partition threads
- * (demand, close). No I/O happens under the lock.
+ * (demand, close). No I/O happens under the lock but the keeper's buffered in-progress notices.
  */
 final class JetStreamSharedFeed implements SharedFeed {
 
@@ -141,20 +144,22 @@ final class JetStreamSharedFeed implements SharedFeed {
       if (System.nanoTime() - consumerActiveAt.get() >= ackTimeoutNanos) {
         continue; // the consumer stopped: what it would take next goes to another member
       }
-      List<Message> pulled = new ArrayList<>();
       Set<Round> expanded = new HashSet<>();
       lock.lock();
       try {
+        // under the lock (a buffered publish each): a poll that expands one of them, and so its taker's nak, or
+        // the close's hand-back comes after its notice. Only up to a failure: what waits behind it is not handed
+        // out while polls meet the failure, and goes to another member after the ack timeout
         for (FeedItem item : items) {
-          if (item instanceof FeedItem.Commit commit) {
-            pulled.add(commit.message());
+          if (!(item instanceof FeedItem.Commit commit)) {
+            break;
           }
+          Round.inProgressQuietly(commit.message());
         }
         ready.forEach(d -> expanded.add(((Delivery) d).round()));
       } finally {
         lock.unlock();
       }
-      pulled.forEach(Round::inProgressQuietly);
       expanded.forEach(Round::keep);
     }
   }

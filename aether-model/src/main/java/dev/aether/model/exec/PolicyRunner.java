@@ -94,7 +94,7 @@ final class PolicyRunner implements AutoCloseable {
   private volatile boolean closed;
   /** How often the keeper marks the batches in hand in progress: a quarter of the ack timeout. */
   private final long keepNanos;
-  private Thread keeper;
+  private volatile Thread keeper;
 
   /**
    * A runner of a model's policies.
@@ -388,21 +388,7 @@ final class PolicyRunner implements AutoCloseable {
           }
           headBefore = null;
           inHandCount.addAndGet(batch.size());
-          InHand hand = new InHand(batch);
-          inHand = hand;
-          for (FeedDelivery delivery : batch) {
-            try {
-              hand.progressAt = System.nanoTime();
-              if (closed) {
-                delivery.nak(Duration.ZERO); // not started: handed out again at once
-              } else {
-                handle(delivery);
-              }
-            } finally {
-              inHandCount.decrementAndGet();
-            }
-          }
-          inHand = null;
+          handleBatch(batch);
           pauseMillis = 100;
         } catch (RuntimeException e) {
           if (closed) {
@@ -411,6 +397,37 @@ final class PolicyRunner implements AutoCloseable {
           LOG.warn("policy {}: {}; polling again in {} ms", policy.name(), e.toString(), pauseMillis);
           sleep(pauseMillis);
           pauseMillis = Math.min(10_000, pauseMillis * 2);
+        }
+      }
+    }
+
+    /**
+     * Handles a batch in order, kept by the keeper meanwhile. When a delivery's handling fails (the store cannot
+     * confirm an ack, a dead letter cannot be written), the deliveries after it are handed back at once, not
+     * kept: the failure goes to the poll loop's back-off.
+     */
+    private void handleBatch(List<FeedDelivery> batch) {
+      InHand hand = new InHand(batch);
+      inHand = hand;
+      int next = 0;
+      try {
+        for (; next < batch.size(); next++) {
+          try {
+            hand.progressAt = System.nanoTime();
+            if (closed) {
+              batch.get(next).nak(Duration.ZERO); // not started: handed out again at once
+            } else {
+              handle(batch.get(next));
+            }
+          } finally {
+            inHandCount.decrementAndGet();
+          }
+        }
+      } finally {
+        inHand = null;
+        for (int rest = next + 1; rest < batch.size(); rest++) { // after a failure: not started
+          batch.get(rest).nak(Duration.ZERO);
+          inHandCount.decrementAndGet();
         }
       }
     }

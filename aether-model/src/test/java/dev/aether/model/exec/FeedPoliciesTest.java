@@ -24,10 +24,14 @@ import dev.aether.store.FeedStart;
 import dev.aether.store.ForwardingEventStore;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.InMemoryReadModelStore;
+import dev.aether.store.ReadModelStore;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.SharedFeed;
 import dev.aether.store.SharedFeedOptions;
+import dev.aether.store.StoreUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,6 +200,37 @@ class FeedPoliciesTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> execution(one).pendingPolicyDeliveries() == 0
           && execution(two).pendingPolicyDeliveries() == 0);
       assertThat(sends).as("commands the policy sent for the one transfer").hasValue(1);
+    } finally {
+      System.clearProperty(SharedFeedOptions.ACK_TIMEOUT_KEY);
+    }
+  }
+
+  @Test
+  void aDeadLetterTheStoreCannotWrite_handsTheRestOfItsBatchBack_andLeavesNothingInHand() {
+    // three refused credits in one batch; the store refuses the first dead letter's write
+    for (int i = 0; i < 3; i++) {
+      store.append("Account/src-" + i, 0, List.of(Event.builder().eventType("TransferSent")
+          .streamId("Account/src-" + i).version(1).data(Map.of("to", "closed", "amount", 1)).build()));
+    }
+    AtomicInteger refusals = new AtomicInteger(1);
+    ReadModelStore flaky = (ReadModelStore) Proxy.newProxyInstance(ReadModelStore.class.getClassLoader(),
+        new Class<?>[] {ReadModelStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("write") && refusals.getAndDecrement() > 0) {
+            throw new StoreUnavailableException("the dead letters cannot be written now", null);
+          }
+          try {
+            return method.invoke(readModels, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    System.setProperty(SharedFeedOptions.ACK_TIMEOUT_KEY, "1s");
+    try {
+      Runtime runtime = runtime(Runtime.builder().eventStore(store).readModelStore(flaky));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> execution(runtime).deadLetters().size() == 3
+          && execution(runtime).pendingPolicyDeliveries() == 0);
+      assertThat(refusals.get()).as("the refused write happened").isNegative();
     } finally {
       System.clearProperty(SharedFeedOptions.ACK_TIMEOUT_KEY);
     }
