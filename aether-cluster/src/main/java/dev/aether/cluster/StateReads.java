@@ -13,6 +13,7 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -131,14 +132,15 @@ final class StateReads {
 
   /**
    * Reads an actor of a shard this node owns through its VM here. A read that began just before the shard moved
-   * away (its drain ran before this activation) stops the VM it made, which no map change would drain.
+   * away (its drain ran before this activation) drains the VM it made, as a command's routing does, since no map
+   * change would.
    *
    * @param stillOwned whether this node still owns the actor's shard
    */
   static CompletableFuture<StoredState> readOwned(Runtime runtime, ActorKey key, BooleanSupplier stillOwned) {
     return runtime.activeState(key).whenComplete((read, failure) -> {
       if (!stillOwned.getAsBoolean()) {
-        runtime.stopVM(key);
+        runtime.drain(List.of(key));
       }
     });
   }
