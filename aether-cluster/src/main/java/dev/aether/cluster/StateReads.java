@@ -106,28 +106,28 @@ final class StateReads {
   private void fromOwner(ActorKey key, String owner, int hop, Message reply, Throwable failure,
       CompletableFuture<StoredState> result) {
     if (failure != null) {
-      LOG.debug("cluster: reading {} on {}: {}; reading the store", key, owner, failure.toString());
-      fold(key, result);
+      foldInstead(key, owner, failure, result);
       return;
     }
     String status = Wire.header(reply, Wire.STATUS);
     if (Wire.MOVED.equals(status)) {
       attempt(key, Wire.header(reply, Wire.OWNER), hop + 1, result);
-      return;
+    } else if (status != null) {
+      foldInstead(key, owner, status + " " + new String(reply.getData(), StandardCharsets.UTF_8), result);
+    } else {
+      try {
+        StateAnswer answer = ControlJson.read(reply.getData(), StateAnswer.class);
+        result.complete(new StoredState(key, JsonValues.copyObject(answer.state(), "state"), answer.version()));
+      } catch (RuntimeException e) { // an answer that cannot be read: the store can
+        foldInstead(key, owner, e, result);
+      }
     }
-    if (status != null) {
-      LOG.debug("cluster: reading {} on {}: {} {}; reading the store", key, owner, status,
-          new String(reply.getData(), StandardCharsets.UTF_8));
-      fold(key, result);
-      return;
-    }
-    try {
-      StateAnswer answer = ControlJson.read(reply.getData(), StateAnswer.class);
-      result.complete(new StoredState(key, JsonValues.copyObject(answer.state(), "state"), answer.version()));
-    } catch (RuntimeException e) { // an answer that cannot be read: the store can
-      LOG.debug("cluster: reading {} on {}: {}; reading the store", key, owner, e.toString());
-      fold(key, result);
-    }
+  }
+
+  /** The owner did not answer with the state (why): the store is read here. */
+  private void foldInstead(ActorKey key, String owner, Object why, CompletableFuture<StoredState> result) {
+    LOG.debug("cluster: reading {} on {}: {}; reading the store", key, owner, why);
+    fold(key, result);
   }
 
   /**
