@@ -242,18 +242,33 @@ class JetStreamFeedIT {
   }
 
   @Test
-  void sharedGroup_whatAMemberPulledWithAPollsFirstCommit_staysWithIt_whileItsConsumerWorksPastTheAckTimeout() {
+  void sharedGroup_whatAMemberPulledBeyondWhatItsPollTook_staysWithIt_whileItsConsumerWorksPastTheAckTimeout()
+      throws Exception {
     try (NatsServer server = NatsServer.builder().start();
-        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "held").partitions(1).build())) {
-      for (int i = 0; i < 20; i++) {
-        store.saveEvent(event(newStreamId(), 1));
+        JetStreamEventStore store = JetStreamEventStore.connect(config(server, "held").partitions(1).build());
+        Connection raw = NatsTestSupport.rawConnection(server)) {
+      int commits = 8;
+      int perCommit = 4;
+      for (int c = 0; c < commits; c++) {
+        String streamId = newStreamId();
+        List<Event> events = new ArrayList<>();
+        for (int v = 1; v <= perCommit; v++) {
+          events.add(event(streamId, v));
+        }
+        store.append(streamId, 0, events);
       }
       SharedFeedOptions options = SharedFeedOptions.builder().ackTimeout(Duration.ofSeconds(1)).build();
       SharedFeed working = store.openShared("held", FeedStart.beginning(), options);
       SharedFeed other = store.openShared("held", FeedStart.beginning(), options);
-      // the poll returns once the first commit came; the member goes on pulling the rest for the next poll
-      List<FeedDelivery> batch = working.poll(32, PATIENCE);
-      assertThat(batch).as("the first poll's batch (the rest waits in the member)").isNotEmpty().hasSizeLessThan(20);
+      // a poll for 8 deliveries pulls up to 8 commits (32 events): it takes one or two, the rest waits in the member
+      List<FeedDelivery> batch = working.poll(commits, PATIENCE);
+      assertThat(batch).as("the first poll's batch").isNotEmpty().hasSizeLessThanOrEqualTo(commits);
+      JetStreamManagement jsm = raw.jetStreamManagement();
+      await().atMost(PATIENCE).untilAsserted(() -> {
+        ConsumerInfo info = jsm.getConsumerInfo(store.layout().streamName(0), "held");
+        assertThat(info.getNumAckPending()).as("every commit pulled by the working member").isEqualTo(commits);
+        assertThat(info.getNumPending()).isZero();
+      });
 
       // its consumer works on that batch for three ack timeouts, keeping it, while the other member polls
       List<FeedDelivery> taken = new ArrayList<>();
@@ -267,11 +282,11 @@ class JetStreamFeedIT {
       batch.forEach(FeedDelivery::ack);
       List<FeedDelivery> rest = new ArrayList<>();
       long patience = System.nanoTime() + PATIENCE.toNanos();
-      while (batch.size() + rest.size() < 20 && System.nanoTime() < patience) {
+      while (batch.size() + rest.size() < commits * perCommit && System.nanoTime() < patience) {
         rest.addAll(working.poll(32, Duration.ofMillis(200)));
       }
       rest.forEach(FeedDelivery::ack);
-      assertThat(batch.size() + rest.size()).isEqualTo(20);
+      assertThat(batch.size() + rest.size()).isEqualTo(commits * perCommit);
       assertThat(rest).as("each handed out once").allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
       working.close();
       other.close();
