@@ -2,10 +2,12 @@ package dev.aether.cluster;
 
 import dev.aether.InvalidInputException;
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.RuntimeConfig;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.StoredState;
 import dev.aether.support.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
@@ -17,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A thin client of a cluster, not a node: it watches the shard map read-only and sends each command straight
  * to the node that owns its actor's shard (one hop), following {@code MOVED} and retrying with the same
- * command id within the deadline exactly as a node's {@link DistributedRuntime} does. It runs no actors and
+ * command id within the deadline exactly as a node's {@link DistributedRuntime} does; it reads an actor's
+ * state from its owner the same way ({@link #readState}). It runs no actors and
  * holds no lease. Clients in other languages can do the same (the map is JSON in KV, the shard is FNV-1a of
  * the stream id, the wire is documented in the module README), or send to {@code <prefix>.<ns>.cmd}, which any
  * node forwards.
@@ -35,14 +38,18 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
 
   private final MapView maps;
   private final Router router;
+  private final ClientStateReads reads;
+  private volatile boolean closed;
 
   private AetherClient(Builder b) {
     ClusterNames names = ClusterNames.of(b.store);
     this.maps = new MapView(b.connection, () -> ClusterKv.findMapBucket(b.connection, names), (previous, next) -> {})
         .start();
-    this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout,
-        ClusterConfig.DEFAULT_DEAD_AFTER.plus(ClusterConfig.DEFAULT_LEASE_INTERVAL), b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
+    Duration attemptTimeout = ClusterConfig.DEFAULT_DEAD_AFTER.plus(ClusterConfig.DEFAULT_LEASE_INTERVAL);
+    this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout, attemptTimeout,
+        b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
         node -> b.connection.publish(names.suspect(), node.getBytes(StandardCharsets.UTF_8)));
+    this.reads = new ClientStateReads(b.connection, names, maps, b.maxHops, b.commandTimeout, attemptTimeout);
   }
 
   /**
@@ -71,6 +78,31 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
   }
 
   /**
+   * Reads an actor's state where it lives: one request to the owner of its shard, which reads it through the
+   * actor's VM (activated there if needed, caught up with the store first), so the answer includes every command
+   * acknowledged before the read, by any writer. {@code MOVED} is followed; when no owner answers with the state
+   * (none in the map yet, a node crashed or paused, a failure there) the read goes through any node, which asks
+   * the owner or folds the actor's events from the store. While no node runs, or the store is unavailable, it is
+   * asked again within the command timeout. Callbacks run on a virtual thread, never on a NATS client's thread.
+   *
+   * @param key the actor
+   * @return completes with the state and its version (version 0 and the initial state for an actor without
+   *     events); exceptionally with {@link InvalidInputException} naming {@code key.aggregateType} for a type the
+   *     cluster's nodes do not know, {@link dev.aether.runtime.ActorFailedException} when the actor's history
+   *     cannot be read (retrying cannot fix it), {@link dev.aether.store.StoreUnavailableException} when the
+   *     store stayed unavailable, {@link ClusterUnavailableException} when no node answered within the command
+   *     timeout, {@link IllegalStateException} once this client is closed
+   * @throws InvalidInputException naming {@code key} when null
+   */
+  public CompletableFuture<StoredState> readState(ActorKey key) {
+    Checks.notNull(key, "key");
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+    }
+    return reads.read(key);
+  }
+
+  /**
    * The newest shard map this client has seen.
    *
    * @return the map; empty before the cluster has one
@@ -79,9 +111,13 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     return Optional.ofNullable(maps.map());
   }
 
-  /** Stops the map watch; commands still being resent are answered {@code NOT_RUNNING}. Idempotent. */
+  /**
+   * Stops the map watch; commands still being resent are answered {@code NOT_RUNNING}, reads asked afterwards
+   * fail. Idempotent.
+   */
   @Override
   public void close() {
+    closed = true;
     router.close();
     maps.close();
   }

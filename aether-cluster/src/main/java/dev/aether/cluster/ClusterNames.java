@@ -11,7 +11,7 @@ record ClusterNames(String clusterBucket, String leaseBucket, String rememberBuc
   static final String MAP_KEY = "map";
   static final String LEADER_KEY = "leader";
   static final String NODE_KEY_PREFIX = "node.";
-  /** The queue group of the nodes' {@link #anyNodeCommands()} subscription. */
+  /** The queue group of the nodes' {@link #anyNodeCommands()} and {@link #anyNodeStates()} subscriptions. */
   static final String NODE_QUEUE = "aether-nodes";
 
   static ClusterNames of(JetStreamConfig store) {
@@ -38,6 +38,14 @@ record ClusterNames(String clusterBucket, String leaseBucket, String rememberBuc
   /** Commands any node takes and forwards to the owner: for clients in any language. */
   String anyNodeCommands() {
     return subjectStem + ".cmd";
+  }
+
+  /**
+   * State reads any node answers (through the actor's owner, or from the store when no owner answers): for thin
+   * clients and clients in any language.
+   */
+  String anyNodeStates() {
+    return subjectStem + ".state";
   }
 
   /**

@@ -6,13 +6,12 @@ import dev.aether.cluster.ControlJson.Control;
 import dev.aether.cluster.ControlJson.HotRequest;
 import dev.aether.cluster.ControlJson.HotSet;
 import dev.aether.cluster.ControlJson.Pong;
-import dev.aether.cluster.ControlJson.StateAnswer;
 import dev.aether.cluster.ControlJson.StateRequest;
 import dev.aether.cluster.ControlJson.WarmMove;
 import dev.aether.cluster.ControlJson.WarmRequest;
 import dev.aether.cluster.ControlJson.Warmed;
+import dev.aether.runtime.ActorFailedException;
 import dev.aether.runtime.ActorKey;
-import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.CommandJson;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
@@ -49,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * owns the shard at an epoch at least the sender's, else {@code MOVED}), control ({@code node.<id>.ctl}: warm
  * up shards that are about to move here; the most recently used actors of some shards), commands from
  * clients in any language ({@code <prefix>.<ns>.cmd}, a queue group of all nodes: forwarded through the
- * distributed runtime), the status ({@code cluster.status}, any node answers), liveness pings on the control
- * subject (answered with the node's incarnation) and suspicions from clients ({@code cluster.suspect}, a queue
- * group: handed to the failure detector). Thread-safe.
+ * distributed runtime), state reads from clients ({@code <prefix>.<ns>.state}, the same queue group: read
+ * through the distributed runtime, answered as {@link StateReplies} writes them), the status
+ * ({@code cluster.status}, any node answers), liveness pings on the control subject (answered with the node's
+ * incarnation) and suspicions from clients ({@code cluster.suspect}, a queue group: handed to the failure
+ * detector). Thread-safe.
  */
 final class NodeEndpoints implements AutoCloseable {
 
@@ -64,7 +65,7 @@ final class NodeEndpoints implements AutoCloseable {
   private final MapView maps;
   private final IntPredicate owns;
   private final Runtime runtime;
-  private final CommandGateway cluster;
+  private final DistributedRuntime cluster;
   private final Supplier<ClusterStatus> status;
   private final ClusterConfig config;
   private final Consumer<String> suspicions;
@@ -81,7 +82,7 @@ final class NodeEndpoints implements AutoCloseable {
    * @param incarnation this node's current incarnation, for the answer to a ping
    */
   NodeEndpoints(Connection connection, ClusterNames names, ClusterConfig config, MapView maps, IntPredicate owns,
-      Runtime runtime, CommandGateway cluster, Supplier<ClusterStatus> status, Consumer<String> suspicions,
+      Runtime runtime, DistributedRuntime cluster, Supplier<ClusterStatus> status, Consumer<String> suspicions,
       Supplier<String> incarnation) {
     this.suspicions = suspicions;
     this.incarnation = incarnation;
@@ -109,6 +110,10 @@ final class NodeEndpoints implements AutoCloseable {
     dispatcher.subscribe(names.anyNodeCommands(), ClusterNames.NODE_QUEUE, m -> {
       awaitThaw();
       onAnyNodeCommand(m);
+    });
+    dispatcher.subscribe(names.anyNodeStates(), ClusterNames.NODE_QUEUE, m -> {
+      awaitThaw();
+      workers.execute(() -> onAnyNodeState(m));
     });
     dispatcher.subscribe(names.status(), ClusterNames.NODE_QUEUE, m -> {
       awaitThaw();
@@ -290,6 +295,19 @@ final class NodeEndpoints implements AutoCloseable {
         .thenAccept(result -> reply(request, null, CommandJson.resultToBytes(result)));
   }
 
+  /** A state read from a client: through the owner, or from the store here when no owner answers. */
+  private void onAnyNodeState(Message request) {
+    ActorKey key;
+    try {
+      StateRequest asked = ControlJson.read(request.getData(), StateRequest.class);
+      key = ActorKey.of(asked.aggregateType(), asked.actorId());
+    } catch (InvalidInputException e) {
+      badRequest(request, e);
+      return;
+    }
+    cluster.readState(key).whenComplete((read, failure) -> sendState(request, read, failure));
+  }
+
   private void onStatus(Message request) {
     workers.execute(() -> {
       ClusterStatus now;
@@ -324,7 +342,7 @@ final class NodeEndpoints implements AutoCloseable {
   /**
    * Reads an actor's state through its VM here (activated if needed, current with the store) when this node
    * owns its shard; else answers {@code MOVED} naming the owner in this node's map. A read that fails here
-   * answers {@code FAILED}: the asker reads the store itself and meets the failure in its own terms.
+   * answers its failure ({@link StateReplies}): a node asking reads the store itself and meets it in its own terms.
    */
   private void answerState(Message request, StateRequest asked) {
     ActorKey key = ActorKey.of(asked.aggregateType(), asked.actorId());
@@ -338,19 +356,23 @@ final class NodeEndpoints implements AutoCloseable {
         .whenComplete((read, failure) -> sendState(request, read, failure));
   }
 
+  /** Answers a state read (a state too large for one NATS message is a failure the asker meets). */
   private void sendState(Message request, StoredState read, Throwable failure) {
-    String why = String.valueOf(failure);
+    Throwable failed = failure;
     if (read != null) {
       try {
-        if (reply(request, null, ControlJson.write(new StateAnswer(read.state(), read.version())))) {
+        StateReplies.Reply answer = StateReplies.state(read);
+        if (reply(request, answer.headers(), answer.body())) {
           return;
         }
-        why = "the state could not be sent (larger than the server's max payload?)";
-      } catch (RuntimeException e) { // a state the JSON cannot hold: the asker reads the store and meets it there
-        why = e.toString();
+        failed = new ActorFailedException(RejectionReason.STORE_FAILED, "the state of " + read.key() + " ("
+            + answer.body().length + " bytes of JSON) could not be sent: larger than the server's max payload?", null);
+      } catch (RuntimeException e) { // a state the JSON cannot hold
+        failed = e;
       }
     }
-    reply(request, new Headers().put(Wire.STATUS, Wire.FAILED), why.getBytes(StandardCharsets.UTF_8));
+    StateReplies.Reply answer = StateReplies.failure(failed);
+    reply(request, answer.headers(), answer.body());
   }
 
   /** The most recently used active actors of some shards, most recent first. */

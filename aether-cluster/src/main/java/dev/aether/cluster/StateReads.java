@@ -1,13 +1,11 @@
 package dev.aether.cluster;
 
 import dev.aether.cluster.ControlJson.Control;
-import dev.aether.cluster.ControlJson.StateAnswer;
 import dev.aether.cluster.ControlJson.StateRequest;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.StoredState;
 import dev.aether.support.Checks;
-import dev.aether.support.JsonValues;
 import dev.aether.support.TimeoutWheel;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -116,8 +114,7 @@ final class StateReads {
       foldInstead(key, owner, status + " " + new String(reply.getData(), StandardCharsets.UTF_8), result);
     } else {
       try {
-        StateAnswer answer = ControlJson.read(reply.getData(), StateAnswer.class);
-        result.complete(new StoredState(key, JsonValues.copyObject(answer.state(), "state"), answer.version()));
+        result.complete(StateReplies.read(key, reply));
       } catch (RuntimeException e) { // an answer that cannot be read: the store can
         foldInstead(key, owner, e, result);
       }

@@ -25,8 +25,15 @@ final class Wire {
   static final String ERROR_FIELD = "Aether-Error-Field";
   static final String MOVED = "MOVED";
   static final String BAD_REQUEST = "BAD_REQUEST";
-  /** The owner could not do what a control request asked (its store failed): the body says why. */
+  /**
+   * A state read failed for a reason retrying cannot fix (an actor whose history cannot be decoded or applied):
+   * {@value #REASON} names the rejection reason its commands get, the body says why.
+   */
   static final String FAILED = "FAILED";
+  /** A state read could not be done now (the store unavailable, the node stopping): the body says why. */
+  static final String UNAVAILABLE = "UNAVAILABLE";
+  /** The {@link dev.aether.runtime.RejectionReason} of a {@value #FAILED} answer. */
+  static final String REASON = "Aether-Reason";
 
   private Wire() {}
 

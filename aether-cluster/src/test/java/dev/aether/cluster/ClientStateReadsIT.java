@@ -1,0 +1,210 @@
+package dev.aether.cluster;
+
+import static dev.aether.cluster.ClusterFixture.openAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.aether.InvalidInputException;
+import dev.aether.cluster.ControlJson.StateAnswer;
+import dev.aether.cluster.ControlJson.StateRequest;
+import dev.aether.event.Event;
+import dev.aether.runtime.ActorFailedException;
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.CommandResult.Accepted;
+import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.StoredState;
+import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.nats.NatsTest;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AetherClient#readState}: a thin client reads an actor's state through its VM on the owner; MOVED followed;
+ * through any node ({@code <p>.<ns>.state}) when the owner does not answer; typed failures; no node running.
+ */
+@NatsTest
+class ClientStateReadsIT {
+
+  private ClusterFixture cluster;
+
+  @BeforeEach
+  void cluster(NatsServer server) {
+    cluster = new ClusterFixture(server.url());
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  private static RuntimeMessage deposit(String account, long amount) {
+    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
+  }
+
+  private static ActorKey account(String id) {
+    return ActorKey.of("Account", id);
+  }
+
+  private String ownerOf(String account) {
+    return cluster.node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
+  }
+
+  /** A client's reads with a map that never changes: the current one with the account's shard given to node. */
+  private ClientStateReads readerGiving(Connection connection, String account, String node) {
+    ShardMap current = cluster.node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    ShardMap stale = current.step(current, List.of(new ShardMove(shard, Optional.of(ownerOf(account)),
+        Optional.of(node))));
+    ClusterNames names = ClusterNames.of(cluster.store);
+    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
+    frozen.offer(stale, Long.MAX_VALUE);
+    return new ClientStateReads(connection, names, frozen, 3, Duration.ofSeconds(10), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aClientReadsThroughTheOwnersVm_andSeesEveryAcknowledgedCommand_andActivatesItOnlyThere() {
+    cluster.startSettled("n1", "n2", "n3");
+    try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store).build()) {
+      for (int i = 0; i < 6; i++) {
+        String id = "client-read-" + i;
+        assertThat(client.sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+        assertThat(cluster.running().get(i % 3).gateway().sendMessage(deposit(id, i + 1)).join())
+            .isInstanceOf(Accepted.class);
+        String owner = ownerOf(id);
+        cluster.node(owner).runtime().stopVM(account(id)).join();
+
+        StoredState read = client.readState(account(id)).join();
+
+        assertThat(read.key()).isEqualTo(account(id));
+        assertThat(read.version()).isEqualTo(3);
+        assertThat(read.state()).containsEntry("balance", 100L + i + 1).containsEntry("open", true);
+        for (ClusterNode node : cluster.running()) {
+          assertThat(node.runtime().registry().get(account(id)).isPresent())
+              .as("%s active on %s", id, node.nodeId()).isEqualTo(node.nodeId().equals(owner));
+        }
+      }
+      StoredState unknown = client.readState(account("never-written")).join();
+      assertThat(unknown.version()).as("an actor without events").isZero();
+    }
+  }
+
+  @Test
+  void aClientWithAStaleMap_orWhoseOwnerIsGoneMuteOrFailing_stillReadsTheStateTheOwnerWouldAnswer()
+      throws Exception {
+    cluster.startSettled("n1", "n2", "n3");
+    String id = "client-stale-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+    assertThat(cluster.node("n2").gateway().sendMessage(deposit(id, 7)).join()).isInstanceOf(Accepted.class);
+    String owner = ownerOf(id);
+    String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner))
+        .findFirst().orElseThrow();
+    cluster.node(owner).runtime().stopVM(account(id)).join();
+    Connection connection = cluster.connect();
+
+    StoredState moved = readerGiving(connection, id, other).read(account(id)).join();
+    assertThat(moved.version()).isEqualTo(3);
+    assertThat(moved.state()).containsEntry("balance", 107L);
+    assertThat(cluster.node(other).runtime().registry().get(account(id))).as("the stale owner").isEmpty();
+
+    // "ghost" is in the map but nowhere (no responders); "mute" takes the request and never answers; "broken"
+    // answers that its read failed; "elder" knows no state request (a node of an earlier version)
+    Connection fakes = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+    fakes.createDispatcher(m -> {}).subscribe(names.nodeControl("mute"));
+    fakes.createDispatcher(m -> fakes.publish(m.getReplyTo(), new Headers().put(Wire.STATUS, Wire.UNAVAILABLE),
+        "store down".getBytes(StandardCharsets.UTF_8))).subscribe(names.nodeControl("broken"));
+    fakes.createDispatcher(m -> fakes.publish(m.getReplyTo(), new Headers().put(Wire.STATUS, Wire.BAD_REQUEST)
+        .put(Wire.ERROR_FIELD, "Control"), "names no operation".getBytes(StandardCharsets.UTF_8)))
+        .subscribe(names.nodeControl("elder"));
+    fakes.flush(Duration.ofSeconds(5));
+    for (String node : List.of("ghost", "mute", "broken", "elder")) {
+      assertThat(readerGiving(connection, id, node).read(account(id)).join()).as("read with the owner %s", node)
+          .isEqualTo(moved);
+    }
+  }
+
+  @Test
+  void aReadOfAnUnknownType_orOfAHistoryTheBehaviourCannotApply_failsTyped_andNothingIsRetried() {
+    cluster.startSettled("n1", "n2");
+    String id = "client-broken-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+    cluster.reader().append("Account/" + id, 2, List.of(Event.builder().eventType("Mystery")
+        .streamId("Account/" + id).version(3).data(Map.of("what", "nobody knows")).build()));
+    cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join();
+
+    try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store).build()) {
+      assertThat(client.readState(ActorKey.of("Nonesuch", "x")))
+          .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(Exception.class).havingCause()
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.field()).isEqualTo("key.aggregateType");
+            assertThat(e.getMessage()).contains("Nonesuch").doesNotContain("key.aggregateType: key.aggregateType");
+          });
+      assertThat(client.readState(account(id))).failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(Exception.class).havingCause()
+          .isInstanceOfSatisfying(ActorFailedException.class, e -> {
+            assertThat(e.reason().isTransient()).isFalse();
+            assertThat(e.getMessage()).contains(id);
+          });
+      assertThatThrownBy(() -> client.readState(null))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("key"));
+      client.close();
+      assertThat(client.readState(account(id))).failsWithin(Duration.ofSeconds(1))
+          .withThrowableOfType(Exception.class).havingCause().isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void anyNodeAnswersAStateReadOnItsSubject_forClientsInAnyLanguage_andNamesTheFieldOfABadOne() throws Exception {
+    cluster.startSettled("n1", "n2");
+    String id = "client-raw-1";
+    assertThat(cluster.node("n2").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+    Connection raw = cluster.connect();
+    String subject = cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken() + ".state";
+
+    Message answer = raw.request(subject, "{\"aggregateType\":\"Account\",\"actorId\":\"client-raw-1\"}"
+        .getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
+    assertThat(Wire.header(answer, Wire.STATUS)).isNull();
+    StateAnswer read = ControlJson.read(answer.getData(), StateAnswer.class);
+    assertThat(read.version()).isEqualTo(2);
+    assertThat(read.state()).containsEntry("owner", id).containsEntry("open", true);
+
+    for (String bad : List.of("{\"aggregateType\":\"Account\",\"actorId\":\"\"}", "not json")) {
+      Message refused = raw.request(subject, bad.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
+      assertThat(Wire.header(refused, Wire.STATUS)).as(bad).isEqualTo(Wire.BAD_REQUEST);
+      assertThat(Wire.header(refused, Wire.ERROR_FIELD)).as(bad).isNotBlank();
+    }
+    Message unknown = raw.request(subject, ControlJson.write(new StateRequest("Nonesuch", "x")),
+        Duration.ofSeconds(10));
+    assertThat(Wire.header(unknown, Wire.ERROR_FIELD)).isEqualTo("key.aggregateType");
+  }
+
+  @Test
+  void aReadBeforeAnyNodeRuns_waitsForOne_andOneThatNoNodeAnswersInTime_failsAsClusterUnavailable()
+      throws Exception {
+    try (AetherClient quick = AetherClient.builder(cluster.connect(), cluster.store)
+        .commandTimeout(Duration.ofMillis(300)).build()) {
+      assertThat(quick.readState(account("early"))).failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(Exception.class).havingCause().isInstanceOf(ClusterUnavailableException.class)
+          .withMessageContaining("no node");
+    }
+    try (AetherClient patient = AetherClient.builder(cluster.connect(), cluster.store)
+        .commandTimeout(Duration.ofSeconds(30)).build()) {
+      CompletableFuture<StoredState> waiting = patient.readState(account("early"));
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
+      cluster.start("n1");
+      assertThat(waiting).succeedsWithin(Duration.ofSeconds(30))
+          .satisfies(read -> assertThat(read.version()).isZero());
+    }
+  }
+}
