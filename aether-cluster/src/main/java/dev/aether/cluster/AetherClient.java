@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * A thin client of a cluster, not a node: it watches the shard map read-only and sends each command straight
  * to the node that owns its actor's shard (one hop), following {@code MOVED} and retrying with the same
  * command id within the deadline exactly as a node's {@link DistributedRuntime} does; it reads an actor's
- * state from its owner the same way ({@link #readState}). It runs no actors and
+ * state from its owner the same way ({@link #readState}), and asks any node for the cluster's {@link #status()}. It runs no actors and
  * holds no lease. Clients in other languages can do the same (the map is JSON in KV, the shard is FNV-1a of
  * the stream id, the wire is documented in the module README), or send to {@code <prefix>.<ns>.cmd}, which any
  * node forwards.
@@ -39,6 +39,9 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
   private final MapView maps;
   private final Router router;
   private final ClientStateReads reads;
+  private final AnyNode anyNode;
+  private final ClusterNames names;
+  private final Duration commandTimeout;
   private volatile boolean closed;
 
   private AetherClient(Builder b) {
@@ -49,7 +52,12 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout, attemptTimeout,
         b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
         node -> b.connection.publish(names.suspect(), node.getBytes(StandardCharsets.UTF_8)));
-    this.reads = new ClientStateReads(b.connection, names, maps, b.maxHops, b.commandTimeout, attemptTimeout);
+    // a node asked for a read may wait an attempt timeout for the owner before it reads the store itself
+    this.anyNode = new AnyNode(b.connection, attemptTimeout.multipliedBy(2));
+    this.reads = new ClientStateReads(b.connection, names, maps, anyNode, b.maxHops, b.commandTimeout,
+        attemptTimeout);
+    this.names = names;
+    this.commandTimeout = b.commandTimeout;
   }
 
   /**
@@ -100,6 +108,24 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
     }
     return reads.read(key);
+  }
+
+  /**
+   * Asks any node for the cluster's status (what {@link ClusterNode#status()} answers there: nodes, leader,
+   * epoch, shard counts, moves in progress), asked again within the command timeout while no node runs or the
+   * node asked does not answer.
+   *
+   * @return completes with the status, on a virtual thread; exceptionally with {@link ClusterUnavailableException}
+   *     when no node answered within the command timeout, {@link IllegalStateException} once this client is
+   *     closed
+   */
+  public CompletableFuture<ClusterStatus> status() {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+    }
+    return anyNode.ask(names.status(), new byte[0], "the status request",
+            System.nanoTime() + commandTimeout.toNanos(), reply -> null)
+        .thenApply(reply -> ControlJson.read(reply.getData(), ClusterStatus.class));
   }
 
   /**

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link AetherClient#readState}: a thin client reads an actor's state through its VM on the owner; MOVED followed;
  * through any node ({@code <p>.<ns>.state}) when the owner does not answer; typed failures; no node running.
+ * {@link AetherClient#status()} from any node.
  */
 @NatsTest
 class ClientStateReadsIT {
@@ -69,7 +70,8 @@ class ClientStateReadsIT {
     ClusterNames names = ClusterNames.of(cluster.store);
     MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
     frozen.offer(stale, Long.MAX_VALUE);
-    return new ClientStateReads(connection, names, frozen, 3, Duration.ofSeconds(10), Duration.ofSeconds(1));
+    return new ClientStateReads(connection, names, frozen, new AnyNode(connection, Duration.ofSeconds(4)), 3,
+        Duration.ofSeconds(10), Duration.ofSeconds(1));
   }
 
   @Test
@@ -96,6 +98,11 @@ class ClientStateReadsIT {
       }
       StoredState unknown = client.readState(account("never-written")).join();
       assertThat(unknown.version()).as("an actor without events").isZero();
+
+      ClusterStatus status = client.status().join();
+      assertThat(status.nodes()).extracting(ClusterStatus.Node::id).containsExactlyInAnyOrder("n1", "n2", "n3");
+      assertThat(status.leader()).isNotNull();
+      assertThat(status.unownedShards()).isZero();
     }
   }
 
@@ -161,6 +168,8 @@ class ClientStateReadsIT {
       client.close();
       assertThat(client.readState(account(id))).failsWithin(Duration.ofSeconds(1))
           .withThrowableOfType(Exception.class).havingCause().isInstanceOf(IllegalStateException.class);
+      assertThat(client.status()).failsWithin(Duration.ofSeconds(1))
+          .withThrowableOfType(Exception.class).havingCause().isInstanceOf(IllegalStateException.class);
     }
   }
 
@@ -197,6 +206,8 @@ class ClientStateReadsIT {
       assertThat(quick.readState(account("early"))).failsWithin(Duration.ofSeconds(10))
           .withThrowableOfType(Exception.class).havingCause().isInstanceOf(ClusterUnavailableException.class)
           .withMessageContaining("no node");
+      assertThat(quick.status()).failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(Exception.class).havingCause().isInstanceOf(ClusterUnavailableException.class);
     }
     try (AetherClient patient = AetherClient.builder(cluster.connect(), cluster.store)
         .commandTimeout(Duration.ofSeconds(30)).build()) {

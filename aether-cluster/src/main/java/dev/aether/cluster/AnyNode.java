@@ -1,0 +1,110 @@
+package dev.aether.cluster;
+
+import dev.aether.support.TimeoutWheel;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * A thin client's requests that any node answers (a subject of the nodes' queue group): asked again while no
+ * node runs (no responders, with a backoff), when the node that took one does not answer within an attempt
+ * timeout (the queue group gives the next try to any node), and when an answer says to ask again later; within
+ * a deadline. Only for requests that may be answered twice (reads). Thread-safe.
+ */
+final class AnyNode {
+
+  private static final long FIRST_BACKOFF_MILLIS = 50;
+  private static final long MAX_BACKOFF_MILLIS = 500;
+
+  private final Connection connection;
+  private final long attemptMillis;
+
+  /** @param attemptTimeout how long one node is waited for before the request is asked again */
+  AnyNode(Connection connection, Duration attemptTimeout) {
+    this.connection = connection;
+    this.attemptMillis = attemptTimeout.toMillis();
+  }
+
+  /**
+   * Asks any node.
+   *
+   * @param what what is asked, for the failure's message ("the read of Account/acc-1")
+   * @param deadline when to stop asking ({@link System#nanoTime()})
+   * @param later the failure an answer reports when it says to ask again later; {@code null} for a final answer
+   * @return completes with the final answer, on a virtual thread; exceptionally with the last answer's
+   *     {@code later} failure or a {@link ClusterUnavailableException} when no node gave a final one by the deadline
+   */
+  CompletableFuture<Message> ask(String subject, byte[] body, String what, long deadline,
+      Function<Message, RuntimeException> later) {
+    CompletableFuture<Message> answer = new HandedOffFuture<>();
+    attempt(new Ask(subject, body, what, deadline, later, answer), FIRST_BACKOFF_MILLIS);
+    return answer;
+  }
+
+  private record Ask(String subject, byte[] body, String what, long deadline,
+      Function<Message, RuntimeException> later, CompletableFuture<Message> answer) {
+
+    long leftMillis() {
+      return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    }
+  }
+
+  private void attempt(Ask ask, long backoffMillis) {
+    long left = ask.leftMillis();
+    if (left < 1) {
+      ask.answer().completeExceptionally(new ClusterUnavailableException("no node of the cluster answered "
+          + ask.what() + " in time", null));
+      return;
+    }
+    send(connection, ask.subject(), ask.body(), Math.min(left, attemptMillis), (reply, failure) -> {
+      if (failure == null) {
+        RuntimeException again = ask.later().apply(reply);
+        if (again == null) {
+          ask.answer().complete(reply);
+        } else {
+          retry(ask, backoffMillis, again);
+        }
+        return;
+      }
+      Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+      if (cause instanceof CancellationException) { // no responders: no node runs (yet)
+        retry(ask, backoffMillis, new ClusterUnavailableException("no node of the cluster is running to answer "
+            + ask.what(), null));
+      } else if (connection.getStatus() == Connection.Status.CLOSED) {
+        ask.answer().completeExceptionally(new IllegalStateException("the connection is closed", cause));
+      } else {
+        attempt(ask, backoffMillis); // the node that took it did not answer: the queue group picks again
+      }
+    });
+  }
+
+  /** Asks again after the backoff, or fails with {@code last} when the deadline comes first. */
+  private void retry(Ask ask, long backoffMillis, RuntimeException last) {
+    if (ask.leftMillis() <= backoffMillis) {
+      ask.answer().completeExceptionally(last);
+      return;
+    }
+    CompletableFuture.delayedExecutor(backoffMillis, TimeUnit.MILLISECONDS, HandedOffFuture.VIRTUAL)
+        .execute(() -> attempt(ask, Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2)));
+  }
+
+  /** One request; {@code then} runs on a virtual thread, never on the connection's. */
+  static void send(Connection connection, String subject, byte[] body, long timeoutMillis,
+      BiConsumer<Message, Throwable> then) {
+    long timeout = Math.max(1, timeoutMillis);
+    CompletableFuture<Message> sent;
+    try {
+      sent = connection.requestWithTimeout(subject, body, Duration.ofMillis(timeout));
+    } catch (RuntimeException closed) { // the connection is closed
+      HandedOffFuture.VIRTUAL.execute(() -> then.accept(null, closed));
+      return;
+    }
+    TimeoutWheel.shared().within(sent, timeout).whenCompleteAsync(then, HandedOffFuture.VIRTUAL);
+  }
+}
