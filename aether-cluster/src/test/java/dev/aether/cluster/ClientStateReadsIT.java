@@ -1,5 +1,7 @@
 package dev.aether.cluster;
 
+import static dev.aether.cluster.ClusterFixture.account;
+import static dev.aether.cluster.ClusterFixture.deposit;
 import static dev.aether.cluster.ClusterFixture.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,14 +49,6 @@ class ClientStateReadsIT {
   @AfterEach
   void close() {
     cluster.close();
-  }
-
-  private static RuntimeMessage deposit(String account, long amount) {
-    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
-  }
-
-  private static ActorKey account(String id) {
-    return ActorKey.of("Account", id);
   }
 
   private String ownerOf(String account) {

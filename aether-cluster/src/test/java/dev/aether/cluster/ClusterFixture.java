@@ -2,6 +2,7 @@ package dev.aether.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.model.ModelLoader;
 import dev.aether.nats.JetStreamConfig;
@@ -228,6 +229,16 @@ final class ClusterFixture implements AutoCloseable {
   static RuntimeMessage openAccount(String account) {
     return RuntimeMessage.builder("Account", account, "Open").payload(Map.of("owner", account, "initialDeposit", 100))
         .build();
+  }
+
+  /** The bank model's {@code Deposit} of {@code amount} into an account. */
+  static RuntimeMessage deposit(String account, long amount) {
+    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
+  }
+
+  /** The key of a bank account. */
+  static ActorKey account(String id) {
+    return ActorKey.of("Account", id);
   }
 
   /** Waits until the map places every shard on exactly the given nodes and no move is pending. */

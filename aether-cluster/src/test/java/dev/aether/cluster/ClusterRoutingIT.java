@@ -1,5 +1,6 @@
 package dev.aether.cluster;
 
+import static dev.aether.cluster.ClusterFixture.deposit;
 import static dev.aether.cluster.ClusterFixture.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,10 +57,6 @@ class ClusterRoutingIT {
   @AfterEach
   void close() {
     cluster.close();
-  }
-
-  private static RuntimeMessage deposit(String account, long amount) {
-    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
   }
 
   private static RuntimeMessage withdraw(String account, String commandId) {

@@ -1,5 +1,7 @@
 package dev.aether.cluster;
 
+import static dev.aether.cluster.ClusterFixture.account;
+import static dev.aether.cluster.ClusterFixture.deposit;
 import static dev.aether.cluster.ClusterFixture.openAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +11,6 @@ import dev.aether.cluster.ControlJson.Control;
 import dev.aether.cluster.ControlJson.StateRequest;
 import dev.aether.event.Event;
 import dev.aether.nats.JetStreamEventStore;
-import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.StoredState;
@@ -44,14 +45,6 @@ class StateReadsIT {
   @AfterEach
   void close() {
     cluster.close();
-  }
-
-  private static RuntimeMessage deposit(String account, long amount) {
-    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", amount)).build();
-  }
-
-  private static ActorKey account(String id) {
-    return ActorKey.of("Account", id);
   }
 
   private String ownerOf(String account) {
