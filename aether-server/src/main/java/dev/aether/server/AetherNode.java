@@ -127,7 +127,7 @@ public final class AetherNode implements AutoCloseable {
       resources.push(runtime::close);
       runtime.start();
       return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), Optional.empty(),
-          registry, signals, "memory");
+          registry, signals, "memory", ReadModelRebuilds.local(runtime));
     }
     String url = config.natsUrl().orElseGet(() -> {
       EmbeddedNats nats = EmbeddedNats.start(config.dataDir(), env);
@@ -170,9 +170,13 @@ public final class AetherNode implements AutoCloseable {
       resources.push(node::close);
       clusterModel.follow(node.runtime(), config.commandTimeout());
       resources.push(clusterModel); // closed first: no model change reaches a node that is leaving
+      ReadModelRebuilds rebuilds = ReadModelRebuilds.clustered(node.runtime(), connection,
+          storeConfig.subjectPrefix() + "." + storeConfig.namespaceToken() + ".readmodels.rebuild", config.nodeId(),
+          config.commandTimeout());
+      resources.push(rebuilds);
       return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
           Optional.of(clusterModel), Optional.empty(), registry, signals, description + ", cluster node "
-          + config.nodeId());
+          + config.nodeId(), rebuilds);
     }
     Optional<ModelRecord> record = ModelRecord.open(connection, bucket(storeConfig, "model"),
         storeConfig.replicas(), config.commandTimeout());
@@ -181,7 +185,7 @@ public final class AetherNode implements AutoCloseable {
     resources.push(runtime::close);
     runtime.start();
     return new NodeServices(config, runtime, runtime, store, Optional.empty(), Optional.empty(), record, registry,
-        signals, description);
+        signals, description, ReadModelRebuilds.local(runtime));
   }
 
   private static Runtime runtime(EventStore store, ReadModelStore readModels, RuntimeConfig config,

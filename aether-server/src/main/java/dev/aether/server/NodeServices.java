@@ -38,11 +38,12 @@ final class NodeServices {
   private final PrometheusMeterRegistry registry;
   private final StreamSignals signals;
   private final String storeDescription;
+  private final ReadModelRebuilds rebuilds;
   private final AtomicInteger state = new AtomicInteger(STARTING);
 
   NodeServices(NodeConfig config, CommandGateway gateway, Runtime runtime, EventStore store,
       Optional<ClusterNode> cluster, Optional<ClusterModel> clusterModel, Optional<ModelRecord> modelRecord,
-      PrometheusMeterRegistry registry, StreamSignals signals, String storeDescription) {
+      PrometheusMeterRegistry registry, StreamSignals signals, String storeDescription, ReadModelRebuilds rebuilds) {
     this.config = config;
     this.gateway = gateway;
     this.runtime = runtime;
@@ -53,6 +54,7 @@ final class NodeServices {
     this.registry = registry;
     this.signals = signals;
     this.storeDescription = storeDescription;
+    this.rebuilds = rebuilds;
   }
 
   NodeConfig config() {
@@ -65,6 +67,11 @@ final class NodeServices {
 
   Runtime runtime() {
     return runtime;
+  }
+
+  /** Where a read model's rebuild asked over HTTP goes: here, or the cluster node that runs it. */
+  ReadModelRebuilds rebuilds() {
+    return rebuilds;
   }
 
   EventStore store() {

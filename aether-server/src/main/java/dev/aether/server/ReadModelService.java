@@ -16,8 +16,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The read-model resource: {@code GET /v1/readmodels/{name}/{key}}, one row of a model's read model, and
- * {@code GET /v1/readmodels/{name}?after=&limit=}, its rows in key order, a page at a time.
+ * The read-model resource: {@code GET /v1/readmodels/{name}/{key}}, one row of a model's read model,
+ * {@code GET /v1/readmodels/{name}?after=&limit=}, its rows in key order, a page at a time, and
+ * {@code POST /v1/readmodels/{name}/rebuild}, a rebuild from the first event where it runs
+ * ({@link ReadModelRebuilds}).
  */
 final class ReadModelService implements HttpService {
 
@@ -36,7 +38,8 @@ final class ReadModelService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/{name}", this::rows)
+    rules.post("/{name}/rebuild", this::rebuild)
+        .get("/{name}", this::rows)
         .get("/{name}/{key:" + RawPath.ANY + "}", this::row); // RawPath.ANY: a key holding "/" (sent as %2F), as ActorService's ids
   }
 
@@ -74,6 +77,22 @@ final class ReadModelService implements HttpService {
     out.put("total", sorted.size());
     out.put("next", page.size() == limit && from.size() > limit ? last : null);
     Json.send(res, 200, out);
+  }
+
+  /** Starts a rebuild where the read model runs; answers 202 at once (progress: {@code GET /v1/reactions}). */
+  private void rebuild(ServerRequest req, ServerResponse res) {
+    Optional<List<String>> path = RawPath.segments(req, PREFIX, 2);
+    if (path.isEmpty()) {
+      res.next();
+      return;
+    }
+    String name = path.get().getFirst();
+    Optional<String> where = node.rebuilds().rebuild(readModel(name));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("readModel", name);
+    out.put("rebuilding", true);
+    where.ifPresent(id -> out.put("node", id));
+    Json.send(res, 202, out);
   }
 
   private void row(ServerRequest req, ServerResponse res) {

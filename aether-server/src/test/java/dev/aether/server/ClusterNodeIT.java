@@ -67,6 +67,49 @@ class ClusterNodeIT {
   }
 
   @Test
+  void aReadModelRebuildAskedOfANodeThatDoesNotRunIt_isStartedByTheNodeThatDoes(NatsServer server) {
+    try (AetherNode a = node(server, "clu-rb", "n-a"); AetherNode b = node(server, "clu-rb", "n-b")) {
+      Api apiA = new Api(a.uri());
+      Api apiB = new Api(b.uri());
+      for (int i = 0; i < 4; i++) {
+        Api.Answer open = (i % 2 == 0 ? apiA : apiB).command("Account", "rb-" + i, "Open",
+            "{\"owner\":\"o\",\"initialDeposit\":" + (i + 1) + "}");
+        assertThat(open.status()).as(open.toString()).isEqualTo(200);
+      }
+      // the shared read-model store runs Balances on one of the two nodes
+      String[] runner = new String[1];
+      long[] before = new long[1];
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode onA = apiA.get("/v1/reactions").json().get("readModels").get(0);
+        JsonNode onB = apiB.get("/v1/reactions").json().get("readModels").get(0);
+        assertThat(onA.get("runsHere").asBoolean()).as("runs on exactly one node").isNotEqualTo(
+            onB.get("runsHere").asBoolean());
+        JsonNode running = onA.get("runsHere").asBoolean() ? onA : onB;
+        assertThat(running.get("commitsBehind").asLong()).isZero();
+        assertThat(apiA.get("/v1/readmodels/Balances/rb-3").status()).isEqualTo(200);
+        runner[0] = running == onA ? "n-a" : "n-b";
+        before[0] = running.get("eventsHandled").asLong();
+      });
+      Api runnerApi = runner[0].equals("n-a") ? apiA : apiB;
+      Api otherApi = runner[0].equals("n-a") ? apiB : apiA;
+
+      Api.Answer accepted = otherApi.post("/v1/readmodels/Balances/rebuild", "");
+
+      assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+      assertThat(accepted.json().get("node").asText()).isEqualTo(runner[0]);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode running = runnerApi.get("/v1/reactions").json().get("readModels").get(0);
+        assertThat(running.get("rebuilding").asBoolean()).isFalse();
+        assertThat(running.get("eventsHandled").asLong()).as("every event handled again on " + runner[0])
+            .isGreaterThanOrEqualTo(before[0] + 8);
+        Api.Answer row = otherApi.get("/v1/readmodels/Balances/rb-3");
+        assertThat(row.status()).isEqualTo(200);
+        assertThat(row.json().get("row").get("balance").asLong()).isEqualTo(4);
+      });
+    }
+  }
+
+  @Test
   void aNodeWithoutCluster_onANamespaceAClusterRuns_isRefused_andStartsOnceTheClusterIsGone(NatsServer server) {
     // found by an operator's drill: it started silently, ran another model and took the policies' deliveries
     NodeConfig alone = NodeConfig.builder().nodeId("s1").natsUrl(server.url()).namespace("clu-alone").httpPort(0)

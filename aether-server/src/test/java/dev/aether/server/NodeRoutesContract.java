@@ -429,6 +429,38 @@ abstract class NodeRoutesContract {
   }
 
   @Test
+  void readModel_rebuild_isAccepted_andProjectsEveryEventAgain_intoTheSameRows() {
+    String id = id();
+    open(id, 40);
+    api.command("Account", id, "Withdraw", "{\"amount\":15}");
+    long[] before = new long[1];
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode balances = api.get("/v1/reactions").json().get("readModels").get(0);
+      assertThat(balances.get("commitsBehind").asLong()).isZero();
+      assertThat(api.get("/v1/readmodels/Balances/" + id).status()).isEqualTo(200);
+      before[0] = balances.get("eventsHandled").asLong();
+    });
+
+    Api.Answer accepted = api.post("/v1/readmodels/Balances/rebuild", "");
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    assertThat(accepted.json().get("readModel").asText()).isEqualTo("Balances");
+    assertThat(accepted.json().get("rebuilding").asBoolean()).isTrue();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonNode balances = api.get("/v1/reactions").json().get("readModels").get(0);
+      assertThat(balances.get("rebuilding").asBoolean()).isFalse();
+      assertThat(balances.get("eventsHandled").asLong()).as("every event handled again")
+          .isGreaterThanOrEqualTo(before[0] + 3);
+      Api.Answer row = api.get("/v1/readmodels/Balances/" + id);
+      assertThat(row.status()).as(row.toString()).isEqualTo(200);
+      assertThat(row.json().get("row").get("balance").asLong()).isEqualTo(25);
+    });
+    Api.Answer unknown = api.post("/v1/readmodels/Nope/rebuild", "");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("error").asText()).isEqualTo("UNKNOWN_READ_MODEL");
+  }
+
+  @Test
   void readModel_rowAfterCommands() {
     String id = id();
     open(id, 40);

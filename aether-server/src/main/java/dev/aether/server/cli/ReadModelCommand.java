@@ -2,6 +2,8 @@ package dev.aether.server.cli;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,6 +19,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "read-model", description = "Prints a read model's row (NAME KEY), or its rows in key order (NAME).")
 final class ReadModelCommand implements Callable<Integer> {
+
+  /** How long the CLI waits for the node's answer (the node waits up to its command timeout for the runner). */
+  private static final Duration REBUILD_TIMEOUT = Duration.ofSeconds(30);
 
   @Spec
   private CommandSpec spec;
@@ -35,9 +40,20 @@ final class ReadModelCommand implements Callable<Integer> {
       + " 100, when absent).")
   private Integer limit;
 
+  @Option(names = "--rebuild", description = "Drop the read model's rows and project every event again, on the node"
+      + " that runs it; answers at once (progress: aether reactions).")
+  private boolean rebuild;
+
   @Override
   public Integer call() {
     AetherCli root = AetherCli.root(spec);
+    if (rebuild) {
+      if (key != null || after != null || limit != null) {
+        throw new UsageException("--rebuild takes the read model's NAME only");
+      }
+      return root.console().answer(root.client().post(NodeClient.path("readmodels", name, "rebuild"), "",
+          Map.of(), REBUILD_TIMEOUT));
+    }
     if (key != null) {
       if (after != null || limit != null) {
         throw new UsageException("--after and --limit list rows: give them without a KEY");

@@ -95,6 +95,18 @@ class CliAgainstNodeTest {
       assertThat(CliRun.of("--url", at, "read-model", "Balances", "rm-a", "--limit", "2").code())
           .as("a row takes no --limit").isEqualTo(2);
       assertThat(CliRun.of("--url", at, "read-model", "Balances", "--limit", "0").code()).isEqualTo(2);
+
+      CliRun rebuild = CliRun.of("--url", at, "read-model", "Balances", "--rebuild");
+      assertThat(rebuild.code()).as(rebuild.err()).isZero();
+      assertThat(Console.JSON.readTree(rebuild.out()).get("rebuilding").asBoolean()).isTrue();
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        JsonNode balances = Console.JSON.readTree(CliRun.of("--url", at, "reactions").out()).get("readModels").get(0);
+        assertThat(balances.get("rebuilding").asBoolean()).isFalse();
+        assertThat(balances.get("eventsHandled").asLong()).as("the four events, twice").isGreaterThanOrEqualTo(8);
+      });
+      assertThat(CliRun.of("--url", at, "read-model", "Nope", "--rebuild").code()).isEqualTo(1);
+      assertThat(CliRun.of("--url", at, "read-model", "Balances", "rm-a", "--rebuild").code())
+          .as("a rebuild takes no KEY").isEqualTo(2);
     }
   }
 
