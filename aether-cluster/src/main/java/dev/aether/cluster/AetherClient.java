@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * A thin client of a cluster, not a node: it watches the shard map read-only and sends each command straight
  * to the node that owns its actor's shard (one hop), following {@code MOVED} and retrying with the same
  * command id within the deadline exactly as a node's {@link DistributedRuntime} does; it reads an actor's
- * state from its owner the same way ({@link #readState}), and asks any node for the cluster's {@link #status()}. It runs no actors and
- * holds no lease. Clients in other languages can do the same (the map is JSON in KV, the shard is FNV-1a of
+ * state from its owner the same way ({@link #readState}), and asks any node for the cluster's {@link #status()}.
+ * It runs no actors and holds no lease. Clients in other languages can do the same (the map is JSON in KV, the shard is FNV-1a of
  * the stream id, the wire is documented in the module README), or send to {@code <prefix>.<ns>.cmd}, which any
  * node forwards.
  *
@@ -35,6 +35,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe. {@link #close()} stops the watch; the connection stays the caller's.
  */
 public final class AetherClient implements CommandGateway, AutoCloseable {
+
+  /** How long a read or a status request waits for the node asked before it asks another. */
+  private static final Duration ATTEMPT = Duration.ofSeconds(1);
 
   private final MapView maps;
   private final Router router;
@@ -52,10 +55,10 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout, attemptTimeout,
         b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
         node -> b.connection.publish(names.suspect(), node.getBytes(StandardCharsets.UTF_8)));
-    // a node asked for a read may wait an attempt timeout for the owner before it reads the store itself
-    this.anyNode = new AnyNode(b.connection, attemptTimeout.multipliedBy(2));
-    this.reads = new ClientStateReads(b.connection, names, maps, anyNode, b.maxHops, b.commandTimeout,
-        attemptTimeout);
+    // a read asks the owner for a second, then any node (a second each), which reads the store at once when the
+    // map names the owner this client could not reach; the status: any node answers it at once
+    this.anyNode = new AnyNode(b.connection, ATTEMPT);
+    this.reads = new ClientStateReads(b.connection, names, maps, anyNode, b.maxHops, b.commandTimeout, ATTEMPT);
     this.names = names;
     this.commandTimeout = b.commandTimeout;
   }
@@ -89,9 +92,9 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
    * Reads an actor's state where it lives: one request to the owner of its shard, which reads it through the
    * actor's VM (activated there if needed, caught up with the store first), so the answer includes every command
    * acknowledged before the read, by any writer. {@code MOVED} is followed; when no owner answers with the state
-   * (none in the map yet, a node crashed or paused, a failure there) the read goes through any node, which asks
-   * the owner or folds the actor's events from the store. While no node runs, or the store is unavailable, it is
-   * asked again within the command timeout. Callbacks run on a virtual thread, never on a NATS client's thread.
+   * within a second (none in the map yet, a node crashed or paused, a failure there) the read goes through any
+   * node, which folds the actor's events from the store (or asks an owner its newer map names). While no node
+   * runs, a node does not answer, or the store is unavailable, it is asked again within the command timeout. Callbacks run on a virtual thread, never on a NATS client's thread.
    *
    * @param key the actor
    * @return completes with the state and its version (version 0 and the initial state for an actor without

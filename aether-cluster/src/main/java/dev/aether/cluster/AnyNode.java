@@ -3,19 +3,22 @@ package dev.aether.cluster;
 import dev.aether.support.TimeoutWheel;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.support.NatsRequestCompletableFuture;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * A thin client's requests that any node answers (a subject of the nodes' queue group): asked again while no
- * node runs (no responders, with a backoff), when the node that took one does not answer within an attempt
- * timeout (the queue group gives the next try to any node), and when an answer says to ask again later; within
- * a deadline. Only for requests that may be answered twice (reads). Thread-safe.
+ * A thin client's requests that any node answers (a subject of the nodes' queue group), within a deadline: asked
+ * again at once when the node that took one did not answer within the attempt timeout (the queue group picks
+ * again, so a paused node costs one attempt), and after a backoff while no node runs (no responders), the
+ * connection cannot send now (reconnecting), or an answer says to ask again later. Only for requests that may be
+ * answered twice (reads). Thread-safe.
  */
 final class AnyNode {
 
@@ -38,12 +41,13 @@ final class AnyNode {
    * @param deadline when to stop asking ({@link System#nanoTime()})
    * @param later the failure an answer reports when it says to ask again later; {@code null} for a final answer
    * @return completes with the final answer, on a virtual thread; exceptionally with the last answer's
-   *     {@code later} failure or a {@link ClusterUnavailableException} when no node gave a final one by the deadline
+   *     {@code later} failure or a {@link ClusterUnavailableException} when no node gave a final one by the
+   *     deadline, with an {@link IllegalStateException} when the connection closed
    */
   CompletableFuture<Message> ask(String subject, byte[] body, String what, long deadline,
       Function<Message, RuntimeException> later) {
     CompletableFuture<Message> answer = new HandedOffFuture<>();
-    attempt(new Ask(subject, body, what, deadline, later, answer), FIRST_BACKOFF_MILLIS);
+    attempt(new Ask(subject, body, what, deadline, later, answer), FIRST_BACKOFF_MILLIS, null);
     return answer;
   }
 
@@ -55,11 +59,11 @@ final class AnyNode {
     }
   }
 
-  private void attempt(Ask ask, long backoffMillis) {
+  private void attempt(Ask ask, long backoffMillis, Throwable lastCause) {
     long left = ask.leftMillis();
     if (left < 1) {
       ask.answer().completeExceptionally(new ClusterUnavailableException("no node of the cluster answered "
-          + ask.what() + " in time", null));
+          + ask.what() + " in time", lastCause));
       return;
     }
     send(connection, ask.subject(), ask.body(), Math.min(left, attemptMillis), (reply, failure) -> {
@@ -70,18 +74,18 @@ final class AnyNode {
         } else {
           retry(ask, backoffMillis, again);
         }
-        return;
-      }
-      Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-      if (cause instanceof CancellationException) { // no responders: no node runs (yet)
+      } else if (failure instanceof TimeoutException) {
+        attempt(ask, backoffMillis, failure); // the node that took it did not answer: the queue group picks again
+      } else if (connection.getStatus() == Connection.Status.CLOSED) {
+        ask.answer().completeExceptionally(new IllegalStateException("the connection is closed", failure));
+      } else if (failure instanceof CancellationException) { // no responders: no node runs (yet)
         retry(ask, backoffMillis, new ClusterUnavailableException("no node of the cluster is running to answer "
             + ask.what(), null));
-      } else if (connection.getStatus() == Connection.Status.CLOSED) {
-        ask.answer().completeExceptionally(new IllegalStateException("the connection is closed", cause));
-      } else {
-        attempt(ask, backoffMillis); // the node that took it did not answer: the queue group picks again
+      } else { // the connection cannot send now (reconnecting, its buffer full, closing)
+        retry(ask, backoffMillis, new ClusterUnavailableException("could not ask the cluster for " + ask.what()
+            + ": " + failure.getMessage(), failure));
       }
-    });
+    }, ask.answer());
   }
 
   /** Asks again after the backoff, or fails with {@code last} when the deadline comes first. */
@@ -91,20 +95,35 @@ final class AnyNode {
       return;
     }
     CompletableFuture.delayedExecutor(backoffMillis, TimeUnit.MILLISECONDS, HandedOffFuture.VIRTUAL)
-        .execute(() -> attempt(ask, Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2)));
+        .execute(() -> attempt(ask, Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2), last));
   }
 
-  /** One request; {@code then} runs on a virtual thread, never on the connection's. */
+  /**
+   * One request. {@code then} runs on a virtual thread, never on the connection's, with the answer or the failure
+   * unwrapped ({@link TimeoutException}, {@link CancellationException} for no responders, the connection's
+   * refusal to send); what it throws fails {@code outcome}, so that a caller's future always completes.
+   */
   static void send(Connection connection, String subject, byte[] body, long timeoutMillis,
-      BiConsumer<Message, Throwable> then) {
+      BiConsumer<Message, Throwable> then, CompletableFuture<?> outcome) {
     long timeout = Math.max(1, timeoutMillis);
+    BiConsumer<Message, Throwable> guarded = (reply, failure) -> {
+      try {
+        then.accept(reply, failure instanceof CompletionException c && c.getCause() != null ? c.getCause()
+            : failure);
+      } catch (RuntimeException e) {
+        outcome.completeExceptionally(e);
+      }
+    };
     CompletableFuture<Message> sent;
     try {
       sent = connection.requestWithTimeout(subject, body, Duration.ofMillis(timeout));
-    } catch (RuntimeException closed) { // the connection is closed
-      HandedOffFuture.VIRTUAL.execute(() -> then.accept(null, closed));
+    } catch (RuntimeException refused) { // closed, draining, or its reconnect buffer full
+      HandedOffFuture.VIRTUAL.execute(() -> guarded.accept(null, refused));
       return;
     }
-    TimeoutWheel.shared().within(sent, timeout).whenCompleteAsync(then, HandedOffFuture.VIRTUAL);
+    TimeoutWheel.shared().within(sent, timeout).whenCompleteAsync((reply, failure) -> guarded.accept(reply,
+        failure instanceof CancellationException && sent instanceof NatsRequestCompletableFuture request
+            && request.wasCancelledClosing() ? new IllegalStateException("the connection closed", failure)
+            : failure), HandedOffFuture.VIRTUAL);
   }
 }

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  * A thin client's state reads: straight to the owner of the actor's shard (the {@code state} control request a
  * node sends, {@code MOVED} followed at most {@code maxHops} times), and when no owner answers with the state
  * (none in the map, no responders, the attempt timeout, a failure there, a node of an earlier version) through
- * any node ({@code <p>.<ns>.state}), which reads through the owner or folds the store and answers the outcome
- * in its own terms; asked again ({@link AnyNode}) while no node runs, a node does not answer, or one answers that
- * the store is unavailable, within the read's deadline.
+ * any node ({@code <p>.<ns>.state}), naming that owner unresponsive so that the node reads the store instead of
+ * asking it again, and answers the outcome in its own terms; asked again ({@link AnyNode}) while no node runs, a
+ * node does not answer, or one answers that the store is unavailable, within the read's deadline. A failure the
+ * owner names that retrying cannot fix (an unknown aggregate type, a history that cannot be read) is the outcome.
  *
  * <p>Thread-safe. The returned futures complete on virtual threads ({@link HandedOffFuture}).
  */
@@ -55,8 +56,8 @@ final class ClientStateReads {
       return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     }
 
-    StateRequest asked() {
-      return new StateRequest(key.aggregateType(), key.actorId());
+    StateRequest asked(String unresponsive) {
+      return new StateRequest(key.aggregateType(), key.actorId(), unresponsive);
     }
   }
 
@@ -70,29 +71,34 @@ final class ClientStateReads {
 
   private void toOwner(Read read, String owner, int hop) {
     if (owner == null || hop > maxHops) {
-      toAnyNode(read);
+      toAnyNode(read, null);
       return;
     }
-    byte[] request = ControlJson.write(Control.state(read.asked()));
+    byte[] request = ControlJson.write(Control.state(read.asked(null)));
     long timeout = Math.min(attemptMillis, read.leftMillis());
     AnyNode.send(connection, names.nodeControl(owner), request, timeout, (reply, failure) -> {
       String status = failure == null ? Wire.header(reply, Wire.STATUS) : null;
       if (Wire.MOVED.equals(status)) {
         toOwner(read, Wire.header(reply, Wire.OWNER), hop + 1);
-      } else if (failure == null && status == null) {
-        try {
-          read.result().complete(StateReplies.read(read.key(), reply));
-        } catch (RuntimeException unreadable) {
-          toAnyNode(read);
-        }
+      } else if (failure == null && (status == null || isFinal(reply, status))) {
+        read.result().complete(StateReplies.read(read.key(), reply)); // what it throws fails the read
       } else {
-        toAnyNode(read); // the node asked there meets any failure in its own terms
+        toAnyNode(read, owner); // another node reads the store instead of asking this owner again
       }
-    });
+    }, read.result());
   }
 
-  private void toAnyNode(Read read) {
-    anyNode.ask(names.anyNodeStates(), ControlJson.write(read.asked()), "the read of " + read.key(),
+  /**
+   * Whether an owner's failure is the read's outcome: one retrying cannot fix (a reason named: a node of an
+   * earlier version answers {@code FAILED} without one), or an aggregate type its runtime does not know.
+   */
+  private static boolean isFinal(Message reply, String status) {
+    return Wire.FAILED.equals(status) && Wire.header(reply, Wire.REASON) != null
+        || Wire.BAD_REQUEST.equals(status) && "key.aggregateType".equals(Wire.header(reply, Wire.ERROR_FIELD));
+  }
+
+  private void toAnyNode(Read read, String unresponsive) {
+    anyNode.ask(names.anyNodeStates(), ControlJson.write(read.asked(unresponsive)), "the read of " + read.key(),
         read.deadline(), reply -> Wire.UNAVAILABLE.equals(Wire.header(reply, Wire.STATUS))
             ? new StoreUnavailableException("reading " + read.key() + ": "
                 + new String(reply.getData(), StandardCharsets.UTF_8), null)

@@ -97,8 +97,19 @@ final class ControlJson {
   /** The answer to a {@link Ping}: the node and its current incarnation. */
   record Pong(String node, String incarnation) {}
 
-  /** Any node to an actor's owner: the actor's state, read through its VM there. */
-  record StateRequest(String aggregateType, String actorId) {}
+  /**
+   * An actor's state: to its owner (read through its VM there), or to any node ({@code <p>.<ns>.state}).
+   *
+   * @param unresponsive for any node: the owner the asker could not get the state from (timed out, no
+   *     responders, a failure there); a node whose map still names it reads the store instead of asking it
+   *     again. Null: none
+   */
+  record StateRequest(String aggregateType, String actorId, String unresponsive) {
+
+    StateRequest(String aggregateType, String actorId) {
+      this(aggregateType, actorId, null);
+    }
+  }
 
   /** The answer to a {@link StateRequest}: the state (JSON-ready) and its version. */
   record StateAnswer(Map<String, Object> state, long version) {

@@ -60,13 +60,20 @@ public final class DistributedRuntime implements CommandGateway {
    * @throws dev.aether.InvalidInputException naming {@code key} when null
    */
   public CompletableFuture<StoredState> readState(ActorKey key) {
-    Checks.notNull(key, "key");
+    return readState(Checks.notNull(key, "key"), null);
+  }
+
+  /**
+   * {@link #readState(ActorKey)} for a client that could not get the state from {@code unresponsive}: when the
+   * map still names that node the owner, the store is read here instead of asking it again.
+   */
+  CompletableFuture<StoredState> readState(ActorKey key, String unresponsive) {
     StateReads bound = reads;
     if (bound == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("the cluster node " + nodeId
           + " is not running"));
     }
-    return bound.read(key);
+    return bound.read(key, unresponsive);
   }
 
   /**

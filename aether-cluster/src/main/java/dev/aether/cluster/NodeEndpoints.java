@@ -297,15 +297,16 @@ final class NodeEndpoints implements AutoCloseable {
 
   /** A state read from a client: through the owner, or from the store here when no owner answers. */
   private void onAnyNodeState(Message request) {
+    StateRequest asked;
     ActorKey key;
     try {
-      StateRequest asked = ControlJson.read(request.getData(), StateRequest.class);
+      asked = ControlJson.read(request.getData(), StateRequest.class);
       key = ActorKey.of(asked.aggregateType(), asked.actorId());
     } catch (InvalidInputException e) {
       badRequest(request, e);
       return;
     }
-    cluster.readState(key).whenComplete((read, failure) -> sendState(request, read, failure));
+    cluster.readState(key, asked.unresponsive()).whenComplete((read, failure) -> sendState(request, read, failure));
   }
 
   private void onStatus(Message request) {
@@ -367,8 +368,9 @@ final class NodeEndpoints implements AutoCloseable {
         }
         failed = new ActorFailedException(RejectionReason.STORE_FAILED, "the state of " + read.key() + " ("
             + answer.body().length + " bytes of JSON) could not be sent: larger than the server's max payload?", null);
-      } catch (RuntimeException e) { // a state the JSON cannot hold
-        failed = e;
+      } catch (RuntimeException e) { // a state the JSON cannot hold: retrying cannot fix it
+        failed = new ActorFailedException(RejectionReason.STORE_FAILED, "the state of " + read.key()
+            + " cannot be written as JSON: " + e.getMessage(), e);
       }
     }
     StateReplies.Reply answer = StateReplies.failure(failed);

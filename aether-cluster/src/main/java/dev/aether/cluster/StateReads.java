@@ -6,7 +6,6 @@ import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.StoredState;
 import dev.aether.support.Checks;
-import dev.aether.support.TimeoutWheel;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.nio.charset.StandardCharsets;
@@ -62,16 +61,23 @@ final class StateReads {
   }
 
   /**
-   * Reads an actor's state, as {@link DistributedRuntime#readState} describes.
+   * Reads an actor's state, as {@link DistributedRuntime#readState} describes, not asking {@code unresponsive}
+   * (null: none) when the map names it the owner (a client could not get the state from it): the store is read
+   * here instead.
    *
    * @param key the actor
    * @return completes with the state and its version, or exceptionally as {@link Runtime#readState}
    */
-  CompletableFuture<StoredState> read(ActorKey key) {
+  CompletableFuture<StoredState> read(ActorKey key, String unresponsive) {
     Checks.notNull(key, "key");
     CompletableFuture<StoredState> result = new HandedOffFuture<>();
     ShardMap map = maps.map();
-    attempt(key, map == null ? null : map.ownerId(map.shards().shardOf(key.streamId())), 0, result);
+    String owner = map == null ? null : map.ownerId(map.shards().shardOf(key.streamId()));
+    if (owner != null && !owner.equals(self) && owner.equals(unresponsive)) {
+      foldInstead(key, owner, "the asker could not reach it", result);
+    } else {
+      attempt(key, owner, 0, result);
+    }
     return result;
   }
 
@@ -88,16 +94,9 @@ final class StateReads {
       }
     } else {
       byte[] request = ControlJson.write(Control.state(new StateRequest(key.aggregateType(), key.actorId())));
-      CompletableFuture<Message> sent;
-      try {
-        sent = connection.requestWithTimeout(names.nodeControl(owner), request, Duration.ofMillis(attemptTimeoutMs));
-      } catch (RuntimeException closed) { // the connection is closed: the store may still answer
-        fromOwner(key, owner, hop, null, closed, result);
-        return;
-      }
-      // on a virtual thread: the answer's JSON is read off the connection's reply thread
-      TimeoutWheel.shared().within(sent, attemptTimeoutMs).whenCompleteAsync((reply, failure) ->
-          fromOwner(key, owner, hop, reply, failure, result), HandedOffFuture.VIRTUAL);
+      // the answer's JSON is read on a virtual thread, off the connection's reply thread
+      AnyNode.send(connection, names.nodeControl(owner), request, attemptTimeoutMs,
+          (reply, failure) -> fromOwner(key, owner, hop, reply, failure, result), result);
     }
   }
 

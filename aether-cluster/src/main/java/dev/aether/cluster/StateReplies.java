@@ -18,8 +18,9 @@ import java.util.concurrent.CompletionException;
  * A state read's answer on the wire (a node's {@code state} control request and {@code <p>.<ns>.state}): the
  * state as {@link StateAnswer} JSON, or a {@link Wire#STATUS} naming the failure's kind so that the asker meets
  * it in its own terms: {@value Wire#BAD_REQUEST} with {@value Wire#ERROR_FIELD} (an invalid key, an aggregate type
- * the node does not know), {@value Wire#FAILED} with {@value Wire#REASON} (an actor whose history cannot be read:
- * retrying cannot fix it), {@value Wire#UNAVAILABLE} (the store unavailable, the node stopping: retrying may).
+ * the node does not know), {@value Wire#FAILED} with {@value Wire#REASON} (an actor whose history cannot be read,
+ * a state that cannot be sent, any failure of unknown kind: retrying cannot fix it), {@value Wire#UNAVAILABLE}
+ * (the store unavailable, the node stopping: retrying may).
  * The body of a failure is its text. Stateless.
  */
 final class StateReplies {
@@ -48,7 +49,10 @@ final class StateReplies {
           .put(Wire.REASON, e.reason().name()), utf8(e.problem()));
       case TransientAetherException e -> new Reply(new Headers().put(Wire.STATUS, Wire.UNAVAILABLE),
           utf8(e.getMessage()));
-      default -> new Reply(new Headers().put(Wire.STATUS, Wire.UNAVAILABLE), utf8(String.valueOf(cause)));
+      case IllegalStateException e -> new Reply(new Headers().put(Wire.STATUS, Wire.UNAVAILABLE),
+          utf8(e.getMessage())); // the node's runtime is not running (stopping)
+      default -> new Reply(new Headers().put(Wire.STATUS, Wire.FAILED)
+          .put(Wire.REASON, RejectionReason.STORE_FAILED.name()), utf8(String.valueOf(cause)));
     };
   }
 
@@ -56,16 +60,20 @@ final class StateReplies {
    * Reads an answer without a {@value Wire#MOVED} status (the caller follows those).
    *
    * @return the state it carries
-   * @throws InvalidInputException naming the field of a {@value Wire#BAD_REQUEST}, or {@code state} when the
-   *     answer cannot be read
-   * @throws ActorFailedException for a {@value Wire#FAILED}
+   * @throws InvalidInputException naming the field of a {@value Wire#BAD_REQUEST}
+   * @throws ActorFailedException for a {@value Wire#FAILED}, or a state answer that cannot be read
    * @throws StoreUnavailableException for an {@value Wire#UNAVAILABLE}, or a status this version does not know
    */
   static StoredState read(ActorKey key, Message reply) {
     String status = Wire.header(reply, Wire.STATUS);
     if (status == null) {
-      StateAnswer answer = ControlJson.read(reply.getData(), StateAnswer.class);
-      return new StoredState(key, JsonValues.copyObject(answer.state(), "state"), answer.version());
+      try {
+        StateAnswer answer = ControlJson.read(reply.getData(), StateAnswer.class);
+        return new StoredState(key, JsonValues.copyObject(answer.state(), "state"), answer.version());
+      } catch (RuntimeException e) {
+        throw new ActorFailedException(RejectionReason.STORE_FAILED, "the answer with the state of " + key
+            + " cannot be read: " + e.getMessage(), e);
+      }
     }
     String text = new String(reply.getData(), StandardCharsets.UTF_8);
     switch (status) {

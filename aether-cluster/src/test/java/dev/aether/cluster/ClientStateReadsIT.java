@@ -23,6 +23,7 @@ import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,6 +137,39 @@ class ClientStateReadsIT {
   }
 
   @Test
+  void aPausedOwner_isReadThroughTheOtherNodes_whileItIsPausedAndAfterItsShardsMoved() {
+    cluster.startSettled("n1", "n2", "n3");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; ids.size() < 4; i++) {
+      String id = "paused-read-" + i;
+      if (ownerOf(id).equals("n3")) {
+        assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+        ids.add(id);
+      }
+    }
+    ClusterNode paused = cluster.node("n3");
+    // a budget of ten seconds: each attempt the queue group gives the paused node costs one second
+    try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store)
+        .commandTimeout(Duration.ofSeconds(10)).build()) {
+      ClusterFaults.freeze(paused);
+      try {
+        for (int round = 0; round < 2; round++) { // the first at once, the second once the shards moved
+          for (String id : ids) {
+            assertThat(client.readState(account(id))).succeedsWithin(Duration.ofSeconds(30))
+                .satisfies(read -> assertThat(read.version()).isEqualTo(2));
+          }
+          if (round == 0) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.map().orElseThrow().ownerOf("Account/"
+                + ids.getFirst()).filter(owner -> !owner.equals("n3")).isPresent());
+          }
+        }
+      } finally {
+        ClusterFaults.thaw(paused);
+      }
+    }
+  }
+
+  @Test
   void aReadOfAnUnknownType_orOfAHistoryTheBehaviourCannotApply_failsTyped_andNothingIsRetried() {
     cluster.startSettled("n1", "n2");
     String id = "client-broken-1";
@@ -144,7 +178,9 @@ class ClientStateReadsIT {
         .streamId("Account/" + id).version(3).data(Map.of("what", "nobody knows")).build()));
     cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join();
 
-    try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store).build()) {
+    // a command timeout far longer than the waits below: a failure retrying cannot fix is not retried until then
+    try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store)
+        .commandTimeout(Duration.ofSeconds(60)).build()) {
       assertThat(client.readState(ActorKey.of("Nonesuch", "x")))
           .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(Exception.class).havingCause()
           .isInstanceOfSatisfying(InvalidInputException.class, e -> {

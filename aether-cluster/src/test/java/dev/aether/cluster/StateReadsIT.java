@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class StateReadsIT {
     cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join(); // only the read can activate it again
     StateReads reads = frozenReader(cluster.connect(), mapGiving(id, other));
 
-    StoredState read = reads.read(account(id)).join();
+    StoredState read = reads.read(account(id), null).join();
 
     assertThat(read.version()).isEqualTo(2);
     assertThat(read.state()).containsEntry("balance", 100L);
@@ -138,7 +139,7 @@ class StateReadsIT {
 
     // "ghost" is in the map but nowhere: no responders
     StateReads toNobody = frozenReader(connection, mapGiving(id, "ghost"));
-    assertThat(toNobody.read(account(id)).join()).extracting(StoredState::version).isEqualTo(3L);
+    assertThat(toNobody.read(account(id), null).join()).extracting(StoredState::version).isEqualTo(3L);
 
     // "elder" answers as a node of an earlier version, which knows no state request
     Connection elder = cluster.connect();
@@ -147,7 +148,7 @@ class StateReadsIT {
         .subscribe(ClusterNames.of(cluster.store).nodeControl("elder"));
     elder.flush(Duration.ofSeconds(5));
     StateReads toElder = frozenReader(connection, mapGiving(id, "elder"));
-    StoredState read = toElder.read(account(id)).join();
+    StoredState read = toElder.read(account(id), null).join();
     assertThat(read.version()).isEqualTo(3);
     assertThat(read.state()).containsEntry("balance", 105L);
 
@@ -159,9 +160,28 @@ class StateReadsIT {
     fakes.createDispatcher(m -> {}).subscribe(names.nodeControl("mute"));
     fakes.flush(Duration.ofSeconds(5));
     for (String node : List.of("broken", "mute")) {
-      assertThat(frozenReader(connection, mapGiving(id, node)).read(account(id)).join())
+      assertThat(frozenReader(connection, mapGiving(id, node)).read(account(id), null).join())
           .as("read with the owner %s", node).isEqualTo(read);
     }
+  }
+
+  @Test
+  void anOwnerTheAskerNamesUnresponsive_isNotAskedAgain_theStoreIsReadInstead() throws Exception {
+    String id = "unresponsive-1";
+    assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
+    Connection connection = cluster.connect();
+    Connection fake = cluster.connect();
+    AtomicInteger asked = new AtomicInteger();
+    fake.createDispatcher(m -> asked.incrementAndGet()).subscribe(ClusterNames.of(cluster.store).nodeControl("slow"));
+    fake.flush(Duration.ofSeconds(5));
+    StateReads reads = frozenReader(connection, mapGiving(id, "slow"));
+
+    assertThat(reads.read(account(id), "slow").join().version()).isEqualTo(2);
+    assertThat(asked).as("the unresponsive owner, not asked").hasValue(0);
+
+    assertThat(reads.read(account(id), "someone-else").join().version()).isEqualTo(2);
+    assertThat(asked).as("an owner nobody named unresponsive is asked (and folded from after its silence)")
+        .hasValue(1);
   }
 
   @Test

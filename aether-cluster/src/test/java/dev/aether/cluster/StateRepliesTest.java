@@ -61,6 +61,20 @@ class StateRepliesTest {
     assertThatThrownBy(() -> StateReplies.read(KEY, received(StateReplies.failure(
         new IllegalStateException("the runtime is closed")))))
         .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("the runtime is closed");
+    assertThatThrownBy(() -> StateReplies.read(KEY, received(StateReplies.failure(
+        new NullPointerException("a bug")))))
+        .as("a failure of unknown kind: retrying cannot be known to fix it")
+        .isInstanceOfSatisfying(ActorFailedException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectionReason.STORE_FAILED))
+        .hasMessageContaining("a bug");
+  }
+
+  @Test
+  void anAnswerWithoutAStatusThatIsNoState_isAStoreFailure_notTheCallersInvalidInput() {
+    assertThatThrownBy(() -> StateReplies.read(KEY, failedWith(new Headers(), "{\"state\": 7}")))
+        .isInstanceOfSatisfying(ActorFailedException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectionReason.STORE_FAILED))
+        .hasMessageContaining(KEY.toString());
   }
 
   @Test

@@ -265,6 +265,7 @@ class JetStreamFeedIT {
       assertThat(batch).as("the first poll's batch").isNotEmpty().hasSizeLessThanOrEqualTo(commits);
       JetStreamManagement jsm = raw.jetStreamManagement();
       await().atMost(PATIENCE).untilAsserted(() -> {
+        batch.forEach(FeedDelivery::inProgress); // its consumer works on the batch meanwhile
         ConsumerInfo info = jsm.getConsumerInfo(store.layout().streamName(0), "held");
         assertThat(info.getNumAckPending()).as("every commit pulled by the working member").isEqualTo(commits);
         assertThat(info.getNumPending()).isZero();

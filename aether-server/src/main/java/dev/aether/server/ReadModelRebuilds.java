@@ -109,8 +109,12 @@ final class ReadModelRebuilds implements AutoCloseable {
     }
     start(readModel.get());
     if (request.getReplyTo() != null) {
-      connection.publish(request.getReplyTo(), Json.MAPPER.valueToTree(Map.of("readModel", name, "node", nodeId))
-          .toString().getBytes(StandardCharsets.UTF_8));
+      try {
+        connection.publish(request.getReplyTo(), Json.MAPPER.valueToTree(Map.of("readModel", name, "node", nodeId))
+            .toString().getBytes(StandardCharsets.UTF_8));
+      } catch (RuntimeException e) { // closing: the asker times out, the rebuild runs
+        LOG.debug("rebuild of read model {}: cannot answer: {}", name, e.toString());
+      }
     }
   }
 

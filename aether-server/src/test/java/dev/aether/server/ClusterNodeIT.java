@@ -71,6 +71,13 @@ class ClusterNodeIT {
     try (AetherNode a = node(server, "clu-rb", "n-a"); AetherNode b = node(server, "clu-rb", "n-b")) {
       Api apiA = new Api(a.uri());
       Api apiB = new Api(b.uri());
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> { // settled: the read model stays where it runs
+        JsonNode status = apiA.get("/v1/cluster").json();
+        assertThat(status.get("nodes").findValues("shards")).allSatisfy(n -> assertThat(n.asInt()).isPositive())
+            .hasSize(2);
+        assertThat(status.get("movesInProgress").asInt()).isZero();
+        assertThat(status.get("unownedShards").asInt()).isZero();
+      });
       for (int i = 0; i < 4; i++) {
         Api.Answer open = (i % 2 == 0 ? apiA : apiB).command("Account", "rb-" + i, "Open",
             "{\"owner\":\"o\",\"initialDeposit\":" + (i + 1) + "}");

@@ -610,21 +610,21 @@ public abstract class EventFeedContractTest {
   @Test
   void shared_aCommitLargerThanAPoll_staysWithItsMemberWhileItPollsWithinTheAckTimeout() {
     String streamId = newStreamId();
-    List<Event> commit = append(streamId, 0, 4);
+    List<Event> commit = append(streamId, 0, 6);
     String group = newGroup();
     SharedFeedOptions options = SharedFeedOptions.builder().ackTimeout(SHORT_ACK_TIMEOUT).build();
     SharedFeed working = openShared(group, FeedStart.beginning(), options);
     SharedFeed other = openShared(group, FeedStart.beginning(), options);
 
-    // one event per poll, each handled for half an ack timeout while the other member polls: the commit's four
-    // events take two ack timeouts, each part handed out with a fresh one
+    // one event per poll, each handled for a third of an ack timeout while the other member polls: the commit's
+    // six events take two ack timeouts, each part handed out with a fresh one
     List<FeedDelivery> handled = new ArrayList<>();
     List<FeedDelivery> taken = new ArrayList<>();
     while (handled.size() < commit.size()) {
       List<FeedDelivery> one = pollDeliveries(working, 1);
-      long until = System.nanoTime() + SHORT_ACK_TIMEOUT.toNanos() / 2;
+      long until = System.nanoTime() + SHORT_ACK_TIMEOUT.toNanos() / 3;
       while (System.nanoTime() < until) {
-        taken.addAll(other.poll(10, SHORT_ACK_TIMEOUT.dividedBy(8)));
+        taken.addAll(other.poll(10, SHORT_ACK_TIMEOUT.dividedBy(10)));
       }
       one.forEach(FeedDelivery::ack);
       handled.addAll(one);
