@@ -153,6 +153,11 @@ final class FeedProjector<V> implements RunningProjection<V> {
             reader = null;
             views.clear();
           }
+          CompletableFuture<Void> elsewhere = rebuildRequest.getAndSet(null);
+          if (elsewhere != null) { // not kept for whenever it comes back here: that may be much later
+            elsewhere.completeExceptionally(new IllegalStateException("projection " + projection.name()
+                + " runs in another process now: rebuild it there"));
+          }
           standBy();
           continue;
         }
@@ -619,8 +624,15 @@ final class FeedProjector<V> implements RunningProjection<V> {
     }
     CompletableFuture<Void> earlier = rebuildRequest.getAndSet(done);
     if (earlier != null) {
-      done.whenComplete((v, e) -> earlier.complete(null)); // one rebuild serves both callers
+      done.whenComplete((v, e) -> { // one rebuild serves both callers
+        if (e != null) {
+          earlier.completeExceptionally(e);
+        } else {
+          earlier.complete(null);
+        }
+      });
     }
+    checkRunsHere(); // a projection standing by answers at once that it runs elsewhere
     return done;
   }
 

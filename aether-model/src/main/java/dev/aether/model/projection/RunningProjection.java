@@ -62,7 +62,9 @@ public interface RunningProjection<V> extends AutoCloseable {
    * Drops every row, checkpoint and the position, and projects again from the first event; progress is
    * logged every 5 s and published as meters.
    *
-   * @return completes once the rebuild has caught up with the events stored when it began
+   * @return completes once the rebuild has caught up with the events stored when it began; fails when the
+   *     projection is closed first, or when it runs in another process now (a projection on a shared store
+   *     standing by here): rebuild it there
    */
   CompletableFuture<Void> rebuild();
 

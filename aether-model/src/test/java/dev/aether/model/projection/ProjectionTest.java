@@ -215,6 +215,25 @@ class ProjectionTest {
   }
 
   @Test
+  void aRebuildAskedOfAProjectionStandingBy_failsAtOnce_andIsNotKeptForWhenItRunsHereAgain() {
+    AtomicBoolean runsHere = new AtomicBoolean(false);
+    long version = append("Account/a", "Deposited", Map.of("amount", 10));
+    RunningProjection<Balance> standingBy = FeedProjector.start(balances("1"), events, views,
+        ProjectionMeters.NONE, runsHere::get, Duration.ofHours(1)); // only checkRunsHere wakes it within the test
+
+    assertThat(standingBy.rebuild()).failsWithin(WAIT).withThrowableOfType(Exception.class).havingCause()
+        .isInstanceOf(IllegalStateException.class).withMessageContaining("runs in another process");
+
+    running.add(standingBy);
+    runsHere.set(true);
+    standingBy.checkRunsHere();
+    assertThat(standingBy.awaitCaughtUp("Account/a", version, WAIT)).isTrue();
+    standingBy.idle().orTimeout(5, TimeUnit.SECONDS).join();
+    assertThat(standingBy.progress().rebuilding()).as("no rebuild began when it came to run here").isFalse();
+    assertThat(handled).as("the event handled once: no rebuild replayed it").hasValue(1);
+  }
+
+  @Test
   void crashBetweenRowsAndPosition_repeatsEvents_whichChangeNothing() {
     // a store that loses every position save: as if the process died after writing rows, before the position
     ReadModelStore forgetful = new PositionLosingStore(views);
