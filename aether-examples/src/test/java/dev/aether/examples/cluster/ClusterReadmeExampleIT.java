@@ -9,9 +9,11 @@ import dev.aether.cluster.ClusterNode;
 import dev.aether.cluster.ClusterStatus;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
+import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.StoredState;
 import dev.aether.runtime.behavior.Effect;
 import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.testkit.nats.NatsServer;
@@ -62,6 +64,9 @@ class ClusterReadmeExampleIT {
               Map.of("amount", 5))).join();
           assertThat(viaClient).isInstanceOfSatisfying(CommandResult.Accepted.class,
               a -> assertThat(a.newVersion()).isEqualTo(2));
+          StoredState read = client.readState(ActorKey.of("Account", "acc-42")).join();
+          assertThat(read.version()).isEqualTo(2);
+          assertThat(read.state()).containsEntry("balance", 10L);
         }
 
         // a second node registers a runtime it built itself, under the seed's name
