@@ -22,6 +22,9 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import io.nats.service.Service;
+import io.nats.service.ServiceEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's NATS endpoints, on one dispatcher: routed commands ({@code node.<id>.cmd}: served when this node
+ * A node's NATS endpoints: routed commands ({@code node.<id>.cmd}: served when this node
  * owns the shard at an epoch at least the sender's, else {@code MOVED}), control ({@code node.<id>.ctl}: warm
  * up shards that are about to move here; the most recently used actors of some shards), commands from
  * clients in any language ({@code <prefix>.<ns>.cmd}, a queue group of all nodes: forwarded through the
@@ -52,12 +55,17 @@ import org.slf4j.LoggerFactory;
  * through the distributed runtime, answered as {@link StateReplies} writes them), the status
  * ({@code cluster.status}, any node answers), liveness pings on the control subject (answered with the node's
  * incarnation) and suspicions from clients ({@code cluster.suspect}, a queue group: handed to the failure
- * detector). Thread-safe.
+ * detector). The any-node subjects (commands, state reads, the status) are the endpoints of
+ * the NATS service {@value #SERVICE_NAME} ({@code nats micro ls}), on a dispatcher of their own. Thread-safe.
  */
 final class NodeEndpoints implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeEndpoints.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+  /** The name of the nodes' NATS service ({@code nats micro ls}); every node of every namespace is an instance. */
+  static final String SERVICE_NAME = "aether";
+  /** The version of the service's interface (its endpoints and their JSON), not of the node's code. */
+  static final String SERVICE_VERSION = "1.0.0";
 
   private final Connection connection;
   private final ClusterNames names;
@@ -76,6 +84,8 @@ final class NodeEndpoints implements AutoCloseable {
   private final ExecutorService workers =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-endpoint-", 0).factory());
   private Dispatcher dispatcher;
+  private Dispatcher serviceDispatcher;
+  private Service service;
 
   /**
    * @param suspicions told the node a client found without responders (probed by the failure detector)
@@ -107,18 +117,15 @@ final class NodeEndpoints implements AutoCloseable {
       awaitThaw();
       workers.execute(() -> onControl(m));
     });
-    dispatcher.subscribe(names.anyNodeCommands(), ClusterNames.NODE_QUEUE, m -> {
-      awaitThaw();
-      onAnyNodeCommand(m);
-    });
-    dispatcher.subscribe(names.anyNodeStates(), ClusterNames.NODE_QUEUE, m -> {
-      awaitThaw();
-      workers.execute(() -> onAnyNodeState(m));
-    });
-    dispatcher.subscribe(names.status(), ClusterNames.NODE_QUEUE, m -> {
-      awaitThaw();
-      onStatus(m);
-    });
+    serviceDispatcher = connection.createDispatcher();
+    service = Service.builder().connection(connection).name(SERVICE_NAME).version(SERVICE_VERSION)
+        .description("an Aether cluster node: commands, state reads and the cluster's status from any client")
+        .metadata(Map.of("node", self, "subjects", names.subjectStem()))
+        .addServiceEndpoint(endpoint("commands", names.anyNodeCommands(), this::onAnyNodeCommand))
+        .addServiceEndpoint(endpoint("state", names.anyNodeStates(), m -> workers.execute(() -> onAnyNodeState(m))))
+        .addServiceEndpoint(endpoint("status", names.status(), this::onStatus))
+        .build();
+    service.startService();
     dispatcher.subscribe(names.suspect(), ClusterNames.NODE_QUEUE, m -> {
       awaitThaw();
       String node = new String(m.getData(), StandardCharsets.UTF_8);
@@ -126,6 +133,18 @@ final class NodeEndpoints implements AutoCloseable {
         suspicions.accept(node);
       }
     });
+  }
+
+  /** An endpoint of the node's NATS service: a subject of the nodes' queue group, served on its dispatcher. */
+  private ServiceEndpoint endpoint(String name, String subject, Consumer<Message> handler) {
+    return ServiceEndpoint.builder().endpointName(name).endpointSubject(subject)
+        .endpointQueueGroup(ClusterNames.NODE_QUEUE).dispatcher(serviceDispatcher)
+        .handler(m -> {
+          awaitThaw();
+          handler.accept(NatsMessage.builder().subject(m.getSubject()).replyTo(m.getReplyTo())
+              .headers(m.getHeaders()).data(m.getData()).build());
+        })
+        .build();
   }
 
   /**
@@ -164,6 +183,18 @@ final class NodeEndpoints implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (service != null) { // what its endpoints took is answered first, as the routed commands below
+      try {
+        service.stop(true);
+        serviceDispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        LOG.debug("cluster: stopping the service of {}: {}", self, e.toString());
+      }
+      service = null;
+    }
     if (dispatcher != null) {
       try {
         dispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
