@@ -118,14 +118,21 @@ final class NodeEndpoints implements AutoCloseable {
       workers.execute(() -> onControl(m));
     });
     serviceDispatcher = connection.createDispatcher();
-    service = Service.builder().connection(connection).name(SERVICE_NAME).version(SERVICE_VERSION)
-        .description("an Aether cluster node: commands, state reads and the cluster's status from any client")
-        .metadata(Map.of("node", self, "subjects", names.subjectStem()))
-        .addServiceEndpoint(endpoint("commands", names.anyNodeCommands(), this::onAnyNodeCommand))
-        .addServiceEndpoint(endpoint("state", names.anyNodeStates(), m -> workers.execute(() -> onAnyNodeState(m))))
-        .addServiceEndpoint(endpoint("status", names.status(), this::onStatus))
-        .build();
-    service.startService();
+    try { // discovery too on this dispatcher: a frozen node (the test hook) answers nothing, as a stopped process
+      service = Service.builder().connection(connection).name(SERVICE_NAME).version(SERVICE_VERSION)
+          .description("an Aether cluster node: commands, state reads and the cluster's status from any client")
+          .metadata(Map.of("node", self, "subjects", names.subjectStem())).drainTimeout(DRAIN_TIMEOUT)
+          .pingDispatcher(serviceDispatcher).infoDispatcher(serviceDispatcher).statsDispatcher(serviceDispatcher)
+          .addServiceEndpoint(endpoint("commands", names.anyNodeCommands(), this::onAnyNodeCommand))
+          .addServiceEndpoint(endpoint("state", names.anyNodeStates(),
+              m -> workers.execute(() -> onAnyNodeState(m))))
+          .addServiceEndpoint(endpoint("status", names.status(), this::onStatus))
+          .build();
+      service.startService();
+    } catch (RuntimeException e) {
+      connection.closeDispatcher(serviceDispatcher);
+      throw e;
+    }
     dispatcher.subscribe(names.suspect(), ClusterNames.NODE_QUEUE, m -> {
       awaitThaw();
       String node = new String(m.getData(), StandardCharsets.UTF_8);
@@ -141,8 +148,12 @@ final class NodeEndpoints implements AutoCloseable {
         .endpointQueueGroup(ClusterNames.NODE_QUEUE).dispatcher(serviceDispatcher)
         .handler(m -> {
           awaitThaw();
-          handler.accept(NatsMessage.builder().subject(m.getSubject()).replyTo(m.getReplyTo())
-              .headers(m.getHeaders()).data(m.getData()).build());
+          try {
+            handler.accept(NatsMessage.builder().subject(m.getSubject()).replyTo(m.getReplyTo())
+                .headers(m.getHeaders()).data(m.getData()).build());
+          } catch (RuntimeException e) { // unanswered, as before (jnats would answer an empty body): asked again
+            LOG.warn("cluster: {} could not handle a request on {}", self, subject, e);
+          }
         })
         .build();
   }
@@ -183,15 +194,14 @@ final class NodeEndpoints implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (service != null) { // what its endpoints took is answered first, as the routed commands below
+    if (service != null) { // drains its dispatcher: what its endpoints took is answered first, as below
       try {
         service.stop(true);
-        serviceDispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
+      } catch (RuntimeException e) { // the connection is closed already (a crash)
         LOG.debug("cluster: stopping the service of {}: {}", self, e.toString());
+      }
+      if (serviceDispatcher.isActive()) { // the drain did not end it: no thread is left behind
+        closeDispatcher(serviceDispatcher);
       }
       service = null;
     }
@@ -203,7 +213,7 @@ final class NodeEndpoints implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         LOG.debug("cluster: draining the endpoints of {}: {}", self, e.toString());
-        closeDispatcher();
+        closeDispatcher(dispatcher);
       }
       dispatcher = null;
     }
@@ -211,9 +221,9 @@ final class NodeEndpoints implements AutoCloseable {
   }
 
   /** Closes the dispatcher; on a closed connection (closed first by its owner, or a crash) there is none left. */
-  private void closeDispatcher() {
+  private void closeDispatcher(Dispatcher which) {
     try {
-      connection.closeDispatcher(dispatcher);
+      connection.closeDispatcher(which);
     } catch (IllegalStateException closed) {
       LOG.debug("cluster: the connection of {} is closed already: {}", self, closed.getMessage());
     }

@@ -48,7 +48,7 @@ class NodeServiceIT {
   @Test
   void everyNodeIsAnInstanceOfTheAetherService_withItsEndpoints_andCountsTheirRequests() {
     Connection connection = cluster.connect();
-    Discovery discovery = new Discovery(connection, 2_000, 100);
+    Discovery discovery = new Discovery(connection, 2_000, 1_000);
     ClusterNames names = ClusterNames.of(cluster.store);
 
     assertThat(ours(discovery.ping(NodeEndpoints.SERVICE_NAME)))

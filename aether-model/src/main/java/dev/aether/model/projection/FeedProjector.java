@@ -156,7 +156,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
           CompletableFuture<Void> elsewhere = rebuildRequest.getAndSet(null);
           if (elsewhere != null) { // not kept for whenever it comes back here: that may be much later
             elsewhere.completeExceptionally(new IllegalStateException("projection " + projection.name()
-                + " runs in another process now: rebuild it there"));
+                + " does not run here now (it runs in another process, or its runtime is not started)"));
           }
           standBy();
           continue;

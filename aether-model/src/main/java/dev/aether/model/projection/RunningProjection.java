@@ -63,8 +63,8 @@ public interface RunningProjection<V> extends AutoCloseable {
    * logged every 5 s and published as meters.
    *
    * @return completes once the rebuild has caught up with the events stored when it began; fails when the
-   *     projection is closed first, or when it runs in another process now (a projection on a shared store
-   *     standing by here): rebuild it there
+   *     projection is closed first, or when it does not run here now (a projection on a shared store standing
+   *     by while another process runs it: rebuild it there)
    */
   CompletableFuture<Void> rebuild();
 
