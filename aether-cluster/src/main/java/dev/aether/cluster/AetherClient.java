@@ -21,9 +21,9 @@ import java.util.concurrent.CompletableFuture;
  * to the node that owns its actor's shard (one hop), following {@code MOVED} and retrying with the same
  * command id within the deadline exactly as a node's {@link DistributedRuntime} does; it reads an actor's
  * state from its owner the same way ({@link #readState}), and asks any node for the cluster's {@link #status()}.
- * It runs no actors and holds no lease. Clients in other languages can do the same (the map is JSON in KV, the shard is FNV-1a of
- * the stream id, the wire is documented in the module README), or send to {@code <prefix>.<ns>.cmd}, which any
- * node forwards.
+ * It runs no actors and holds no lease. Clients in other languages can do the same (the map is JSON in KV, the
+ * shard is FNV-1a of the stream id, the wire is documented in the module README), or send to
+ * {@code <prefix>.<ns>.cmd}, which any node forwards.
  *
  * <pre>{@code
  * try (AetherClient client = AetherClient.builder(connection, storeConfig).build()) {
@@ -94,7 +94,8 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
    * acknowledged before the read, by any writer. {@code MOVED} is followed; when no owner answers with the state
    * within a second (none in the map yet, a node crashed or paused, a failure there) the read goes through any
    * node, which folds the actor's events from the store (or asks an owner its newer map names). While no node
-   * runs, a node does not answer, or the store is unavailable, it is asked again within the command timeout. Callbacks run on a virtual thread, never on a NATS client's thread.
+   * runs, a node does not answer, or the store is unavailable, it is asked again within the command timeout.
+   * Callbacks run on a virtual thread, never on a NATS client's thread.
    *
    * @param key the actor
    * @return completes with the state and its version (version 0 and the initial state for an actor without
