@@ -164,14 +164,21 @@ final class FeedProjector<V> implements RunningProjection<V> {
         if (reader == null) {
           reader = open();
         }
-        CompletableFuture<Void> rebuild = rebuildRequest.getAndSet(null);
+        // asked again: opening took round trips, and a reset here after the projection moved would wipe the rows
+        // its new process writes
+        CompletableFuture<Void> rebuild = runsHere.getAsBoolean() ? rebuildRequest.getAndSet(null) : null;
         if (rebuild != null) {
-          reader.close();
-          reader = null;
-          store.reset(projection.name(), projection.schema());
-          views.clear();
-          position = FeedPosition.START;
-          reader = feed.openFeed(FeedStart.beginning());
+          try {
+            reader.close();
+            reader = null;
+            store.reset(projection.name(), projection.schema());
+            views.clear();
+            position = FeedPosition.START;
+            reader = feed.openFeed(FeedStart.beginning());
+          } catch (RuntimeException e) {
+            requeue(rebuild); // begun again after the pause below, not lost
+            throw e;
+          }
           beginCatchUp(true, rebuild);
         }
         List<Event> batch = reader.pollEvents(BATCH, POLL_WAIT);
@@ -624,16 +631,29 @@ final class FeedProjector<V> implements RunningProjection<V> {
     }
     CompletableFuture<Void> earlier = rebuildRequest.getAndSet(done);
     if (earlier != null) {
-      done.whenComplete((v, e) -> { // one rebuild serves both callers
-        if (e != null) {
-          earlier.completeExceptionally(e);
-        } else {
-          earlier.complete(null);
-        }
-      });
+      completeWith(done, earlier); // one rebuild serves both callers
     }
     checkRunsHere(); // a projection standing by answers at once that it runs elsewhere
     return done;
+  }
+
+  /** Puts a rebuild that could not begin back, or has it served by one requested meanwhile. */
+  private void requeue(CompletableFuture<Void> rebuild) {
+    CompletableFuture<Void> newer = rebuildRequest.getAndUpdate(current -> current == null ? rebuild : current);
+    if (newer != null) {
+      completeWith(newer, rebuild);
+    }
+  }
+
+  /** Completes {@code follower} as {@code leader} completes. */
+  private static void completeWith(CompletableFuture<Void> leader, CompletableFuture<Void> follower) {
+    leader.whenComplete((v, e) -> {
+      if (e != null) {
+        follower.completeExceptionally(e);
+      } else {
+        follower.complete(null);
+      }
+    });
   }
 
   @Override

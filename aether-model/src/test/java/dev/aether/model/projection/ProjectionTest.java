@@ -245,6 +245,30 @@ class ProjectionTest {
   }
 
   @Test
+  void aRebuildWhoseResetFails_isBegunAgainAfterThePause_andCompletes() {
+    long version = append("Account/a", "Deposited", Map.of("amount", 10));
+    AtomicInteger resets = new AtomicInteger();
+    ReadModelStore failingOnce = new ForwardingStore(views) {
+      @Override
+      public void reset(String readModel, String schema) {
+        if (resets.incrementAndGet() == 2) { // the first is the start's (no schema yet); the rebuild's fails once
+          throw new IllegalStateException("the store did not answer");
+        }
+        delegate.reset(readModel, schema);
+      }
+    };
+    RunningProjection<Balance> projection = start(balances("1"), failingOnce);
+    assertThat(projection.awaitCaughtUp("Account/a", version, WAIT)).isTrue();
+    projection.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(projection.rebuild()).succeedsWithin(WAIT);
+
+    assertThat(resets).as("the start's, the rebuild's that failed, and its second").hasValue(3);
+    assertThat(handled).as("the event handled again by the rebuild").hasValue(2);
+    assertThat(projection.get("a")).contains(new Balance(10, 1));
+  }
+
+  @Test
   void crashBetweenRowsAndPosition_repeatsEvents_whichChangeNothing() {
     // a store that loses every position save: as if the process died after writing rows, before the position
     ReadModelStore forgetful = new PositionLosingStore(views);
