@@ -15,9 +15,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code aether read-model NAME KEY}: one row of a read model ({@code GET /v1/readmodels/{name}/{key}});
  * {@code aether read-model NAME [--after KEY] [--limit N]}: its rows in key order, a page at a time
- * ({@code GET /v1/readmodels/{name}}; {@code "next"} is the {@code --after} of the next page).
+ * ({@code GET /v1/readmodels/{name}}; {@code "next"} is the {@code --after} of the next page);
+ * {@code aether read-model NAME --rebuild}: projects it again from the first event where it runs
+ * ({@code POST /v1/readmodels/{name}/rebuild}; progress in {@code aether reactions}).
  */
-@Command(name = "read-model", description = "Prints a read model's row (NAME KEY), or its rows in key order (NAME).")
+@Command(name = "read-model", description = "Prints a read model's row (NAME KEY), or its rows in key order (NAME);"
+    + " rebuilds it from the first event (NAME --rebuild).")
 final class ReadModelCommand implements Callable<Integer> {
 
   /** How long the CLI waits for the node's answer (the node waits up to its command timeout for the runner). */
