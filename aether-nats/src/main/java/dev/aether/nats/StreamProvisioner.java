@@ -15,6 +15,7 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -50,8 +51,16 @@ final class StreamProvisioner {
   private final JetStreamConfig config;
   private final StoreLayout layout;
   /**
+   * How long at least a read of a stream's or bucket's state at the store's open is tried again: a store opened
+   * the moment a server of a replicated cluster died waits for the streams it led to elect new leaders (~8 s
+   * measured; more than 10 s once on a loaded 2-core machine, nats-server 2.10.27), rather than fail to start.
+   */
+  static final Duration SETUP_BUDGET = Duration.ofSeconds(30);
+
+  /**
    * Reads of a stream's or bucket's state are tried again while they get no answer (its leader's server died:
-   * another is being elected), each attempt waiting {@link ReadRetry#attemptOptions}'s timeout.
+   * another is being elected), each attempt waiting {@link ReadRetry#attemptOptions}'s timeout, for
+   * {@link #SETUP_BUDGET} or twice the request timeout, whichever is longer.
    */
   private final ReadRetry reads;
   private final JetStreamManagement readJsm;
@@ -66,7 +75,8 @@ final class StreamProvisioner {
     this.kvm = kvm;
     this.config = config;
     this.layout = layout;
-    this.reads = ReadRetry.forRequestTimeout(config.requestTimeout());
+    Duration twice = ReadRetry.forRequestTimeout(config.requestTimeout()).budget();
+    this.reads = new ReadRetry(twice.compareTo(SETUP_BUDGET) > 0 ? twice : SETUP_BUDGET);
     JetStreamOptions options = ReadRetry.attemptOptions(config.requestTimeout());
     try {
       this.readJsm = connection.jetStreamManagement(options);
