@@ -14,7 +14,6 @@ import dev.aether.event.Event;
 import dev.aether.runtime.ActorFailedException;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandResult.Accepted;
-import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.StoredState;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,21 +50,11 @@ class ClientStateReadsIT {
     cluster.close();
   }
 
-  private String ownerOf(String account) {
-    return cluster.node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
-  }
-
   /** A client's reads with a map that never changes: the current one with the account's shard given to node. */
   private ClientStateReads readerGiving(Connection connection, String account, String node) {
-    ShardMap current = cluster.node("n1").map().orElseThrow();
-    int shard = current.shards().shardOf("Account/" + account);
-    ShardMap stale = current.step(current, List.of(new ShardMove(shard, Optional.of(ownerOf(account)),
-        Optional.of(node))));
-    ClusterNames names = ClusterNames.of(cluster.store);
-    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
-    frozen.offer(stale, Long.MAX_VALUE);
-    return new ClientStateReads(connection, names, frozen, new AnyNode(connection, Duration.ofSeconds(4)), 3,
-        Duration.ofSeconds(10), Duration.ofSeconds(1));
+    return new ClientStateReads(connection, ClusterNames.of(cluster.store),
+        cluster.frozenMap(connection, cluster.mapGiving(account, node)), new AnyNode(connection, Duration.ofSeconds(4)),
+        3, Duration.ofSeconds(10), Duration.ofSeconds(1));
   }
 
   @Test
@@ -78,7 +66,7 @@ class ClientStateReadsIT {
         assertThat(client.sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
         assertThat(cluster.running().get(i % 3).gateway().sendMessage(deposit(id, i + 1)).join())
             .isInstanceOf(Accepted.class);
-        String owner = ownerOf(id);
+        String owner = cluster.ownerOf(id);
         cluster.node(owner).runtime().stopVM(account(id)).join();
 
         StoredState read = client.readState(account(id)).join();
@@ -108,7 +96,7 @@ class ClientStateReadsIT {
     String id = "client-stale-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
     assertThat(cluster.node("n2").gateway().sendMessage(deposit(id, 7)).join()).isInstanceOf(Accepted.class);
-    String owner = ownerOf(id);
+    String owner = cluster.ownerOf(id);
     String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner))
         .findFirst().orElseThrow();
     cluster.node(owner).runtime().stopVM(account(id)).join();
@@ -142,7 +130,7 @@ class ClientStateReadsIT {
     List<String> ids = new ArrayList<>();
     for (int i = 0; ids.size() < 4; i++) {
       String id = "paused-read-" + i;
-      if (ownerOf(id).equals("n3")) {
+      if (cluster.ownerOf(id).equals("n3")) {
         assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
         ids.add(id);
       }
@@ -176,7 +164,7 @@ class ClientStateReadsIT {
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
     cluster.reader().append("Account/" + id, 2, List.of(Event.builder().eventType("Mystery")
         .streamId("Account/" + id).version(3).data(Map.of("what", "nobody knows")).build()));
-    cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join();
+    cluster.node(cluster.ownerOf(id)).runtime().stopVM(account(id)).join();
 
     // a command timeout far longer than the waits below: a failure retrying cannot fix is not retried until then
     try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store)

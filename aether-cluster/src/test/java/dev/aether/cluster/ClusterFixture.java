@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -239,6 +240,26 @@ final class ClusterFixture implements AutoCloseable {
   /** The key of a bank account. */
   static ActorKey account(String id) {
     return ActorKey.of("Account", id);
+  }
+
+  /** The node that owns an account in n1's map. */
+  String ownerOf(String account) {
+    return node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
+  }
+
+  /** n1's map with an account's shard given to {@code node} (a stale map, or one naming a node that is not). */
+  ShardMap mapGiving(String account, String node) {
+    ShardMap current = node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    return current.step(current, List.of(new ShardMove(shard, Optional.of(ownerOf(account)), Optional.of(node))));
+  }
+
+  /** A map view that never changes: {@code map}, whatever the cluster's map says (no watch replaces it). */
+  MapView frozenMap(Connection connection, ShardMap map) {
+    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, ClusterNames.of(store)),
+        (a, b) -> {});
+    frozen.offer(map, Long.MAX_VALUE);
+    return frozen;
   }
 
   /** Waits until the map places every shard on exactly the given nodes and no move is pending. */

@@ -73,10 +73,6 @@ class ClusterRoutingIT {
     return taken;
   }
 
-  private String ownerOf(String account) {
-    return cluster.node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
-  }
-
   @Test
   void aCommandThroughAnyNode_aClient_orTheAnyNodeSubject_reachesTheOwner_andRunsOnlyThere() throws Exception {
     Connection raw = cluster.connect();
@@ -91,7 +87,7 @@ class ClusterRoutingIT {
             CommandJson.messageToBytes(deposit(account, 7)), Duration.ofSeconds(10));
         CommandResult viaSubject = CommandJson.resultFromBytes(reply.getData());
         assertThat(viaSubject).isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(4));
-        String owner = ownerOf(account);
+        String owner = cluster.ownerOf(account);
         for (ClusterNode node : cluster.running()) {
           assertThat(node.runtime().registry().get(ActorKey.of("Account", account)).isPresent())
               .as("%s active on %s (owner %s)", account, node.nodeId(), owner)
@@ -107,7 +103,7 @@ class ClusterRoutingIT {
   @Test
   void aRejectionBeforeAnyWrite_fencesTheActorsHistory_once_andAWriteMakesFencesUnneeded() {
     String account = "fence-0";
-    CommandGateway owner = cluster.node(ownerOf(account)).gateway();
+    CommandGateway owner = cluster.node(cluster.ownerOf(account)).gateway();
     CommitLog log = new CommitLog(cluster.connect(), cluster.store);
     // the first outcome of the activation stores nothing: the node fences before answering (aether-cluster
     // README, "An outcome that stores nothing is fenced first")
@@ -131,7 +127,7 @@ class ClusterRoutingIT {
   void aRelayedCommand_onTheOwnerOrRouted_hasTheSameOutcome_andAResendIsADuplicate() {
     for (int i = 0; i < 12; i++) {
       String account = "relay-" + i;
-      String owner = ownerOf(account);
+      String owner = cluster.ownerOf(account);
       CommandResult opened = cluster.node(owner).gateway().sendMessageToRelay(openAccount(account)).join();
       assertThat(opened).isInstanceOf(Accepted.class);
       long version = ((Accepted) opened).newVersion();
@@ -155,7 +151,7 @@ class ClusterRoutingIT {
   @Test
   void aCallbackOnARoutedReply_runsOffTheNatsThreads_andMaySendAndWaitForAnotherCommand() {
     String account = "callback-1";
-    String owner = ownerOf(account);
+    String owner = cluster.ownerOf(account);
     ClusterNode via = cluster.running().stream().filter(n -> !n.nodeId().equals(owner)).findFirst().orElseThrow();
     long opened = ((Accepted) cluster.node(owner).gateway().sendMessage(openAccount(account)).join()).newVersion();
 
@@ -172,7 +168,7 @@ class ClusterRoutingIT {
   @Test
   void aCommandIdBeyondAscii_isRoutedToTheOwner_andItsResendIsADuplicate() {
     String account = "unicode-1";
-    String owner = ownerOf(account);
+    String owner = cluster.ownerOf(account);
     ClusterNode via = cluster.running().stream().filter(n -> !n.nodeId().equals(owner)).findFirst().orElseThrow();
     assertThat(cluster.node(owner).gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     for (String id : new String[] {"d\u00e9p\u00f4t-\u03b1\u03b2", "100%-sure", "tab\there"}) {
@@ -220,7 +216,7 @@ class ClusterRoutingIT {
   void aNodesSubject_refusesACommandWithoutTheActorsShardHeader_namingIt_andStoresNothing() throws Exception {
     String account = "no-shard-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
-    String owner = ownerOf(account);
+    String owner = cluster.ownerOf(account);
     long version = cluster.node(owner).runtime().registry().get(ActorKey.of("Account", account)).orElseThrow()
         .getVersion();
     Connection connection = cluster.connect();
@@ -253,7 +249,7 @@ class ClusterRoutingIT {
   void aNodeThatDoesNotOwnTheShard_answersMoved_andAStaleSenderFollowsIt() throws Exception {
     String account = "stale-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
-    String owner = ownerOf(account);
+    String owner = cluster.ownerOf(account);
     String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
         .orElseThrow();
     ShardMap current = cluster.node("n1").map().orElseThrow();
@@ -269,8 +265,7 @@ class ClusterRoutingIT {
 
     ShardMap stale = current.step(current, List.of(new ShardMove(shard, java.util.Optional.of(owner),
         java.util.Optional.of(other))));
-    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
-    frozen.offer(stale, Long.MAX_VALUE); // never replaced by the watch: the sender keeps believing `other` owns it
+    MapView frozen = cluster.frozenMap(connection, stale); // the sender keeps believing `other` owns it
     try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10),
         Duration.ofSeconds(2), ClusterMeters.NONE)) {
       CommandResult result = router.sendMessage(deposit(account, 1)).join();
@@ -293,8 +288,7 @@ class ClusterRoutingIT {
     Connection connection = cluster.connect();
     ClusterNames names = ClusterNames.of(cluster.store);
     CountDownLatch taken = silentGhost(names);
-    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
-    frozen.offer(toGhost, Long.MAX_VALUE);
+    MapView frozen = cluster.frozenMap(connection, toGhost);
     try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(10),
         Duration.ofSeconds(5), ClusterMeters.NONE)) {
       CompletableFuture<CommandResult> answer = router.sendMessage(deposit(account, 1));
@@ -322,8 +316,7 @@ class ClusterRoutingIT {
     Connection connection = cluster.connect();
     ClusterNames names = ClusterNames.of(cluster.store);
     CountDownLatch taken = silentGhost(names);
-    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
-    frozen.offer(toGhost, Long.MAX_VALUE);
+    MapView frozen = cluster.frozenMap(connection, toGhost);
     Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(30),
         Duration.ofSeconds(1), ClusterMeters.NONE);
     CompletableFuture<CommandResult> answer = router.sendMessage(deposit(account, 1));
@@ -377,7 +370,7 @@ class ClusterRoutingIT {
   void twoNodesForcedToOwnOneShard_keepItsLogLinear_andConverge() throws Exception {
     String account = "double-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
-    String owner = ownerOf(account);
+    String owner = cluster.ownerOf(account);
     String other = cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
         .orElseThrow();
     int shard = cluster.node(owner).map().orElseThrow().shards().shardOf("Account/" + account);
@@ -460,7 +453,7 @@ class ClusterRoutingIT {
     for (int i = 0; i < 12; i++) {
       String account = "counted-" + i;
       assertThat(cluster.node("n1").gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
-      expected.merge(ownerOf(account), 1, Integer::sum);
+      expected.merge(cluster.ownerOf(account), 1, Integer::sum);
     }
     String subject = cluster.store.subjectPrefix() + "." + cluster.store.namespaceToken() + ".cluster.status";
     try (Connection raw = cluster.connect()) {
@@ -503,7 +496,7 @@ class ClusterRoutingIT {
   void withNatsFrozen_aCommandForAShardOfThisNode_isAnsweredAtItsDeadline_notApplied_sayingWhy(NatsServer server)
       throws Exception {
     String account = "frozen-0";
-    ClusterNode owner = cluster.node(ownerOf(account));
+    ClusterNode owner = cluster.node(cluster.ownerOf(account));
     assertThat(owner.gateway().sendMessage(openAccount(account)).join()).isInstanceOf(Accepted.class);
     server.freeze();
     try {

@@ -12,7 +12,6 @@ import dev.aether.cluster.ControlJson.StateRequest;
 import dev.aether.event.Event;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.runtime.CommandResult.Accepted;
-import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.StoredState;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
@@ -22,7 +21,6 @@ import io.nats.client.impl.Headers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,30 +46,16 @@ class StateReadsIT {
     cluster.close();
   }
 
-  private String ownerOf(String account) {
-    return cluster.node("n1").map().orElseThrow().ownerOf("Account/" + account).orElseThrow();
-  }
-
   private String notOwnerOf(String account) {
-    String owner = ownerOf(account);
+    String owner = cluster.ownerOf(account);
     return cluster.running().stream().map(ClusterNode::nodeId).filter(n -> !n.equals(owner)).findFirst()
         .orElseThrow();
   }
 
   /** A reader with a map that never changes: {@code stale}, whatever the cluster's map says. */
   private StateReads frozenReader(Connection connection, ShardMap stale) {
-    ClusterNames names = ClusterNames.of(cluster.store);
-    MapView frozen = new MapView(connection, ClusterKv.findMapBucket(connection, names), (a, b) -> {});
-    frozen.offer(stale, Long.MAX_VALUE);
-    return new StateReads(connection, names, frozen, "reader", shard -> false, cluster.node("n1").runtime(), 3,
-        Duration.ofSeconds(2));
-  }
-
-  /** The current map with the account's shard given to {@code node}. */
-  private ShardMap mapGiving(String account, String node) {
-    ShardMap current = cluster.node("n1").map().orElseThrow();
-    int shard = current.shards().shardOf("Account/" + account);
-    return current.step(current, List.of(new ShardMove(shard, Optional.of(ownerOf(account)), Optional.of(node))));
+    return new StateReads(connection, ClusterNames.of(cluster.store), cluster.frozenMap(connection, stale),
+        "reader", shard -> false, cluster.node("n1").runtime(), 3, Duration.ofSeconds(2));
   }
 
   @Test
@@ -81,7 +65,7 @@ class StateReadsIT {
       List<ClusterNode> nodes = cluster.running();
       assertThat(nodes.get(i % 3).gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
       assertThat(nodes.get((i + 1) % 3).gateway().sendMessage(deposit(id, i + 1)).join()).isInstanceOf(Accepted.class);
-      String owner = ownerOf(id);
+      String owner = cluster.ownerOf(id);
       cluster.node(owner).runtime().stopVM(account(id)).join(); // read from a passivated actor
 
       // the other nodes first: their reads activate the actor on its owner, and only there
@@ -119,15 +103,15 @@ class StateReadsIT {
     String id = "stale-read-1";
     assertThat(cluster.node("n1").gateway().sendMessage(openAccount(id)).join()).isInstanceOf(Accepted.class);
     String other = notOwnerOf(id);
-    cluster.node(ownerOf(id)).runtime().stopVM(account(id)).join(); // only the read can activate it again
-    StateReads reads = frozenReader(cluster.connect(), mapGiving(id, other));
+    cluster.node(cluster.ownerOf(id)).runtime().stopVM(account(id)).join(); // only the read can activate it again
+    StateReads reads = frozenReader(cluster.connect(), cluster.mapGiving(id, other));
 
     StoredState read = reads.read(account(id), null).join();
 
     assertThat(read.version()).isEqualTo(2);
     assertThat(read.state()).containsEntry("balance", 100L);
     assertThat(cluster.node(other).runtime().registry().get(account(id))).isEmpty();
-    assertThat(cluster.node(ownerOf(id)).runtime().registry().get(account(id))).isPresent();
+    assertThat(cluster.node(cluster.ownerOf(id)).runtime().registry().get(account(id))).isPresent();
   }
 
   @Test
@@ -138,7 +122,7 @@ class StateReadsIT {
     Connection connection = cluster.connect();
 
     // "ghost" is in the map but nowhere: no responders
-    StateReads toNobody = frozenReader(connection, mapGiving(id, "ghost"));
+    StateReads toNobody = frozenReader(connection, cluster.mapGiving(id, "ghost"));
     assertThat(toNobody.read(account(id), null).join()).extracting(StoredState::version).isEqualTo(3L);
 
     // "elder" answers as a node of an earlier version, which knows no state request
@@ -147,7 +131,7 @@ class StateReadsIT {
         .put(Wire.ERROR_FIELD, "Control"), "names no operation".getBytes()))
         .subscribe(ClusterNames.of(cluster.store).nodeControl("elder"));
     elder.flush(Duration.ofSeconds(5));
-    StateReads toElder = frozenReader(connection, mapGiving(id, "elder"));
+    StateReads toElder = frozenReader(connection, cluster.mapGiving(id, "elder"));
     StoredState read = toElder.read(account(id), null).join();
     assertThat(read.version()).isEqualTo(3);
     assertThat(read.state()).containsEntry("balance", 105L);
@@ -160,7 +144,7 @@ class StateReadsIT {
     fakes.createDispatcher(m -> {}).subscribe(names.nodeControl("mute"));
     fakes.flush(Duration.ofSeconds(5));
     for (String node : List.of("broken", "mute")) {
-      assertThat(frozenReader(connection, mapGiving(id, node)).read(account(id), null).join())
+      assertThat(frozenReader(connection, cluster.mapGiving(id, node)).read(account(id), null).join())
           .as("read with the owner %s", node).isEqualTo(read);
     }
   }
@@ -174,7 +158,7 @@ class StateReadsIT {
     AtomicInteger asked = new AtomicInteger();
     fake.createDispatcher(m -> asked.incrementAndGet()).subscribe(ClusterNames.of(cluster.store).nodeControl("slow"));
     fake.flush(Duration.ofSeconds(5));
-    StateReads reads = frozenReader(connection, mapGiving(id, "slow"));
+    StateReads reads = frozenReader(connection, cluster.mapGiving(id, "slow"));
 
     assertThat(reads.read(account(id), "slow").join().version()).isEqualTo(2);
     assertThat(asked).as("the unresponsive owner, not asked").hasValue(0);
