@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.aether.InvalidInputException;
 import dev.aether.support.Json;
 import dev.aether.support.JsonValues;
+import dev.aether.support.Timestamps;
 import java.io.IOException;
 
 /**
@@ -64,7 +65,7 @@ final class EventJsonWriter {
       g.writeFieldName("metadata");
       JsonValues.write(g, event.metadata());
     }
-    g.writeStringField("timestamp", event.timestamp().toString());
+    g.writeStringField("timestamp", Timestamps.format(event.timestamp()));
     g.writeEndObject();
   }
 
@@ -83,7 +84,7 @@ final class EventJsonWriter {
         g.writeNumberField("version", snapshot.version());
         g.writeFieldName("state");
         JsonValues.write(g, snapshot.state());
-        g.writeStringField("timestamp", snapshot.timestamp().toString());
+        g.writeStringField("timestamp", Timestamps.format(snapshot.timestamp()));
         g.writeStringField("schema", snapshot.schema());
         g.writeEndObject();
       }

@@ -2,23 +2,92 @@ package dev.aether.support;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /**
- * Aether's one ISO-8601 timestamp parser, for event and snapshot JSON and for model expressions. The form
- * Aether writes ({@link Instant#toString()} for years 0000 to 9999: {@code 2024-01-15T08:30:00Z}, optionally
- * with 1 to 9 fractional digits) is read by hand, many times faster than {@link Instant#parse}; anything else
- * (offsets such as {@code +02:00}, lower-case separators, signed years, malformed text) goes to
- * {@link Instant#parse}, which accepts or refuses it. A helper for store, bus and runtime
- * implementations (see the package).
+ * Aether's one ISO-8601 timestamp writer and parser, for event, snapshot and command JSON and for model
+ * expressions. The form Aether writes is {@link Instant#toString()}'s ({@code 2024-01-15T08:30:00Z}, with 3, 6
+ * or 9 fractional digits when the nanoseconds need them): {@link #format} writes it by hand for years 0000 to
+ * 9999, without the JDK's formatter (which showed in the command path's profiles and is recompiled whenever a
+ * fraction of another length comes by). The parser reads that form with 1 to 9 fractional digits by hand, many
+ * times faster than {@link Instant#parse}; anything else (offsets such as {@code +02:00}, lower-case
+ * separators, signed years, malformed text) goes to {@link Instant#parse}, which accepts or refuses it. A
+ * helper for store, bus and runtime implementations (see the package).
  *
  * <p>Stateless and thread-safe.
  */
 public final class Timestamps {
 
   private static final int SECONDS_PER_DAY = 86_400;
+  /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the years {@link #format} writes itself. */
+  private static final long FIRST_SECOND = -62_167_219_200L;
+  private static final long END_SECOND = 253_402_300_800L;
+  /** Days from 0000-03-01 (the start of the 400-year era the date arithmetic counts in) to 1970-01-01. */
+  private static final long DAYS_0000_03_01_TO_EPOCH = 719_468L;
 
   private Timestamps() {}
+
+  /**
+   * Writes an instant as {@link Instant#toString()} does: the same text, for years 0000 to 9999 without the
+   * JDK's formatter, outside them by {@code toString()} itself.
+   *
+   * @param instant the instant
+   * @return its ISO-8601 text in UTC, such as {@code 2024-01-15T08:30:00.120Z}
+   * @throws NullPointerException when {@code instant} is null
+   */
+  public static String format(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    if (seconds < FIRST_SECOND || seconds >= END_SECOND) {
+      return instant.toString();
+    }
+    int nanos = instant.getNano();
+    int fractionDigits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+    byte[] text = new byte[20 + (fractionDigits == 0 ? 0 : 1 + fractionDigits)];
+    long days = Math.floorDiv(seconds, SECONDS_PER_DAY);
+    int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
+    writeDate(text, days);
+    text[10] = 'T';
+    put(text, 11, secondOfDay / 3600, 2);
+    text[13] = ':';
+    put(text, 14, secondOfDay / 60 % 60, 2);
+    text[16] = ':';
+    put(text, 17, secondOfDay % 60, 2);
+    if (fractionDigits > 0) {
+      text[19] = '.';
+      put(text, 20, fractionDigits == 3 ? nanos / 1_000_000 : fractionDigits == 6 ? nanos / 1_000 : nanos,
+          fractionDigits);
+    }
+    text[text.length - 1] = 'Z';
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Writes {@code yyyy-MM-dd} of a day since 1970-01-01 (years 0000 to 9999) at {@code text[0, 10)}. */
+  private static void writeDate(byte[] text, long epochDay) {
+    // civil-from-days in eras of 400 years (146,097 days) counted from March, so that leap days end a year
+    long days = epochDay + DAYS_0000_03_01_TO_EPOCH;
+    long era = Math.floorDiv(days, 146_097);
+    int dayOfEra = (int) (days - era * 146_097);
+    int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    int shiftedMonth = (5 * dayOfYear + 2) / 153; // 0 = March .. 11 = February
+    int day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+    int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+    long year = era * 400 + yearOfEra + (month <= 2 ? 1 : 0);
+    put(text, 0, (int) year, 4);
+    text[4] = '-';
+    put(text, 5, month, 2);
+    text[7] = '-';
+    put(text, 8, day, 2);
+  }
+
+  /** Writes {@code value} as {@code width} decimal digits, zero-padded, at {@code text[at, at + width)}. */
+  private static void put(byte[] text, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      text[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+  }
 
   /**
    * Parses an ISO-8601 instant.

@@ -8,6 +8,7 @@ import dev.aether.runtime.CommandResult.Accepted;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.support.Json;
 import dev.aether.support.JsonValues;
+import dev.aether.support.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -41,7 +42,7 @@ final class CommandJsonWriter {
       }
       Instant deadline = m.deadlineOrNull();
       if (deadline != null) {
-        g.writeStringField("deadline", deadline.toString());
+        g.writeStringField("deadline", Timestamps.format(deadline));
       }
     });
   }
