@@ -59,6 +59,8 @@ public final class ClusterNode implements AutoCloseable {
   static final Duration REACTION_GRACE = Duration.ofSeconds(1);
 
   private final ClusterConfig config;
+  /** A renewal this late (1.5 lease intervals) gets its node probed; kept, not computed every tick. */
+  private final Duration probeWhenLate;
   private final MeterRegistry meterRegistry;
   private final String self;
   private final Connection connection;
@@ -112,6 +114,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private ClusterNode(ClusterConfig config, Connection connection, MeterRegistry meterRegistry) {
     this.config = config;
+    this.probeWhenLate = Duration.ofNanos(config.leaseInterval().toNanos() * 3 / 2);
     this.meterRegistry = meterRegistry;
     this.self = config.nodeId();
     this.connection = connection;
@@ -267,7 +270,7 @@ public final class ClusterNode implements AutoCloseable {
           }
           // a node whose renewal is half an interval late is probed: a crash without traffic is confirmed long
           // before deadAfter (a slow node answers, or its ping times out: no proof)
-          membership.late(config.leaseInterval().multipliedBy(3).dividedBy(2)).forEach(detector::suspect);
+          membership.late(probeWhenLate).forEach(detector::suspect);
           if (membership.watchStalled()) {
             LOG.warn("cluster: node {} sees no lease renewal, not even its own, though its renewals succeed: the"
                 + " lease watch stalled; watching the leases and the map again", self);
