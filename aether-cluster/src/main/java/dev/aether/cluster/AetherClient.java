@@ -14,7 +14,9 @@ import io.nats.client.Connection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A thin client of a cluster, not a node: it watches the shard map read-only and sends each command straight
@@ -45,6 +47,8 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
   private final AnyNode anyNode;
   private final ClusterNames names;
   private final Duration commandTimeout;
+  /** The reads and status requests not answered yet: {@link #close()} fails them. */
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private AetherClient(Builder b) {
@@ -55,8 +59,9 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     this.router = new Router(b.connection, names, maps, null, null, b.maxHops, b.commandTimeout, attemptTimeout,
         b.meterRegistry == null ? ClusterMeters.NONE : new ClusterMeters(b.meterRegistry, null),
         node -> b.connection.publish(names.suspect(), node.getBytes(StandardCharsets.UTF_8)));
-    // a read asks the owner for a second, then any node (a second each), which reads the store at once when the
-    // map names the owner this client could not reach; the status: any node answers it at once
+    // a read asks the owner for a second, then the other members by name and then any node (a second each), which
+    // read the store at once when their map names the owner this client could not reach; the status: any node
+    // answers it at once
     this.anyNode = new AnyNode(b.connection, ATTEMPT);
     this.reads = new ClientStateReads(b.connection, names, maps, anyNode, b.maxHops, b.commandTimeout, ATTEMPT);
     this.names = names;
@@ -92,8 +97,10 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
    * Reads an actor's state where it lives: one request to the owner of its shard, which reads it through the
    * actor's VM (activated there if needed, caught up with the store first), so the answer includes every command
    * acknowledged before the read, by any writer. {@code MOVED} is followed; when no owner answers with the state
-   * within a second (none in the map yet, a node crashed or paused, a failure there) the read goes through any
-   * node, which folds the actor's events from the store (or asks an owner its newer map names). While no node
+   * within a second (none in the map yet, a node crashed or paused, a failure there) the read goes through the
+   * map's other members, one at a time by name (so a paused owner, which the nodes' queue group still counts,
+   * takes no second attempt), then through any node; the node asked folds the actor's events from the store (or
+   * asks an owner its newer map names). While no node
    * runs, a node does not answer, or the store is unavailable, it is asked again within the command timeout.
    * Callbacks run on a virtual thread, never on a NATS client's thread.
    *
@@ -103,7 +110,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
    *     cluster's nodes do not know, {@link dev.aether.runtime.ActorFailedException} when the actor's history
    *     cannot be read (retrying cannot fix it), {@link dev.aether.store.StoreUnavailableException} when the
    *     store stayed unavailable, {@link ClusterUnavailableException} when no node answered within the command
-   *     timeout, {@link IllegalStateException} once this client is closed
+   *     timeout, {@link IllegalStateException} once this client is closed (also a read still waiting then)
    * @throws InvalidInputException naming {@code key} when null
    */
   public CompletableFuture<StoredState> readState(ActorKey key) {
@@ -111,7 +118,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
     }
-    return reads.read(key);
+    return tracked(reads.read(key));
   }
 
   /**
@@ -121,15 +128,25 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
    *
    * @return completes with the status, on a virtual thread; exceptionally with {@link ClusterUnavailableException}
    *     when no node answered within the command timeout, {@link IllegalStateException} once this client is
-   *     closed
+   *     closed (also a request still waiting then)
    */
   public CompletableFuture<ClusterStatus> status() {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
     }
-    return anyNode.ask(names.status(), new byte[0], "the status request",
-            System.nanoTime() + commandTimeout.toNanos(), reply -> null)
+    return tracked(anyNode.ask(names.status(), new byte[0], "the status request",
+            System.nanoTime() + commandTimeout.toNanos(), reply -> null))
         .thenApply(reply -> ControlJson.read(reply.getData(), ClusterStatus.class));
+  }
+
+  /** Keeps a request's future until it completes, so that {@link #close()} can fail it. */
+  private <T> CompletableFuture<T> tracked(CompletableFuture<T> answer) {
+    pending.add(answer);
+    answer.whenComplete((value, failure) -> pending.remove(answer));
+    if (closed) { // closed while this request was being made: close() may have missed it
+      answer.completeExceptionally(new IllegalStateException("the client is closed"));
+    }
+    return answer;
   }
 
   /**
@@ -142,14 +159,17 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
   }
 
   /**
-   * Stops the map watch; commands still being resent are answered {@code NOT_RUNNING}, reads asked afterwards
-   * fail. Idempotent.
+   * Stops the map watch; commands still being resent are answered {@code NOT_RUNNING}; reads and status requests
+   * still waiting, and those asked afterwards, fail with {@link IllegalStateException}. Idempotent.
    */
   @Override
   public void close() {
     closed = true;
     router.close();
     maps.close();
+    for (CompletableFuture<?> answer : pending) {
+      answer.completeExceptionally(new IllegalStateException("the client was closed before the answer came"));
+    }
   }
 
   /** Builds an {@link AetherClient}. Not thread-safe. */

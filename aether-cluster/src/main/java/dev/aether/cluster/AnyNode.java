@@ -60,6 +60,9 @@ final class AnyNode {
   }
 
   private void attempt(Ask ask, long backoffMillis, Throwable lastCause) {
+    if (ask.answer().isDone()) { // failed by its asker meanwhile (a client that closed): ask no more
+      return;
+    }
     long left = ask.leftMillis();
     if (left < 1) {
       ask.answer().completeExceptionally(new ClusterUnavailableException("no node of the cluster answered "

@@ -383,15 +383,22 @@ final class NodeEndpoints implements AutoCloseable {
 
   /**
    * Reads an actor's state through its VM here (activated if needed, current with the store) when this node
-   * owns its shard; else answers {@code MOVED} naming the owner in this node's map. A read that fails here
-   * answers its failure ({@link StateReplies}): a node asking reads the store itself and meets it in its own terms.
+   * owns its shard; else answers {@code MOVED} naming the owner in this node's map, unless the asker names an
+   * owner it could not reach (a client whose owner did not answer asks other members by name): then the read
+   * goes on as one of the any-node subject ({@link DistributedRuntime#readState(ActorKey, String)}). A read that
+   * fails here answers its failure ({@link StateReplies}): a node asking reads the store itself and meets it in
+   * its own terms.
    */
   private void answerState(Message request, StateRequest asked) {
     ActorKey key = ActorKey.of(asked.aggregateType(), asked.actorId());
     ShardMap map = maps.map();
     int shard = map == null ? -1 : map.shards().shardOf(key.streamId());
     if (map == null || !owns.test(shard)) {
-      moved(request, map, shard);
+      if (asked.unresponsive() != null) {
+        cluster.readState(key, asked.unresponsive()).whenComplete((read, failure) -> sendState(request, read, failure));
+      } else {
+        moved(request, map, shard);
+      }
       return;
     }
     StateReads.readOwned(runtime, key, () -> owns.test(shard))
