@@ -202,7 +202,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
       }
     }
     closeQuietly(reader);
-    RuntimeException stopped = new IllegalStateException("projection " + projection.name() + " is closed");
+    RuntimeException stopped = closedFailure();
     waiters.forEach(w -> w.done().completeExceptionally(stopped));
     CompletableFuture<Void> rebuild = rebuildRequest.getAndSet(null);
     if (rebuild != null) {
@@ -615,23 +615,35 @@ final class FeedProjector<V> implements RunningProjection<V> {
     if (position.covers(head)) {
       done.complete(null);
     } else if (closed) {
-      done.completeExceptionally(new IllegalStateException("projection " + projection.name() + " is closed"));
+      done.completeExceptionally(closedFailure());
     } else {
-      waiters.add(new Waiter(head, done));
+      Waiter waiter = new Waiter(head, done);
+      waiters.add(waiter);
+      if (closed && waiters.remove(waiter)) { // closed meanwhile, its thread's last sweep may have passed
+        done.completeExceptionally(closedFailure());
+      }
     }
     return done;
+  }
+
+  private IllegalStateException closedFailure() {
+    return new IllegalStateException("projection " + projection.name() + " is closed");
   }
 
   @Override
   public CompletableFuture<Void> rebuild() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (closed) {
-      done.completeExceptionally(new IllegalStateException("projection " + projection.name() + " is closed"));
+      done.completeExceptionally(closedFailure());
       return done;
     }
     CompletableFuture<Void> earlier = rebuildRequest.getAndSet(done);
     if (earlier != null) {
       completeWith(done, earlier); // one rebuild serves both callers
+    }
+    if (closed && rebuildRequest.compareAndSet(done, null)) { // closed meanwhile: its thread may have ended
+      done.completeExceptionally(closedFailure());
+      return done;
     }
     checkRunsHere(); // a projection standing by answers at once that it runs elsewhere
     return done;
