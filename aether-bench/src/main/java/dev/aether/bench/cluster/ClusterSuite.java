@@ -333,8 +333,9 @@ public final class ClusterSuite implements Suite {
       smaller (one node warms up). At that commit the suite measured +64 ms (join) and +279 ms (leave) of p99. \
       aether-cluster then bounded the warm-up (`ClusterConfig.warmupConcurrency`, 4 activations at a time per \
       new owner, c4a2376) and resends a command drained by a moving shard straight to the new owner: +7 / +44 \
-      ms (3 runs, c44ebe4 + c4a2376), +8.5 / +26 ms in the run above. Left: activating by direct get when the \
-      snapshot leaves few events to replay (no replay consumer at all). The cross-node goal is not robust: other \
+      ms (3 runs, c44ebe4 + c4a2376), +8.5 / +26 ms in the run above. Since 6459f88 an activation whose \
+      snapshot leaves fewer than 32 versions to replay reads them by direct gets, with no replay consumer \
+      (aether-nats, `Replayer.WALK_BACK_VERSIONS`). The cross-node goal is not robust: other \
       runs of the same case measured p50 1.44x / p99 0.96x (64% of the CPU outside the JVM, 30896e5) and 1.39x / \
       1.70x (`--only cross --runs 5`, 23% outside, 74a1fb5); Aether adds about 0.1-0.2 ms per hop (the \
       message's and the result's JSON on both sides, the owner's runtime path and its thread hand-offs, against \
