@@ -1,8 +1,8 @@
 package dev.aether.support;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /**

@@ -69,7 +69,7 @@ final class LocalRuntime implements Runtime {
 
   static LocalRuntime create(Runtime.Builder b) {
     ExecutorService ownedExecutor = b.executor == null
-        ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-vm").factory()) : null;
+        ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-vm-", 0).factory()) : null;
     SystemScheduler ownedScheduler = b.scheduler == null ? new SystemScheduler() : null;
     Optional<SnapshotStore> snapshots = b.snapshotStoreSet ? Optional.ofNullable(b.snapshotStore)
         : Optional.ofNullable(b.eventStore instanceof SnapshotStore s ? s : null);
