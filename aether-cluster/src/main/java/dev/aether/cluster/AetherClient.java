@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} stops the watch; the connection stays the caller's.
+ * <p>Thread-safe. {@link #close()} stops the watch and fails the reads and status requests still waiting; the
+ * connection stays the caller's.
  */
 public final class AetherClient implements CommandGateway, AutoCloseable {
 

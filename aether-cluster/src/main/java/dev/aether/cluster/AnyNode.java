@@ -46,13 +46,26 @@ final class AnyNode {
    */
   CompletableFuture<Message> ask(String subject, byte[] body, String what, long deadline,
       Function<Message, RuntimeException> later) {
+    return ask(subject, body, what, deadline, later, null);
+  }
+
+  /**
+   * Asks any node, as {@link #ask(String, byte[], String, long, Function)} does, until {@code outcome} (what the
+   * answer is for, completed by the caller) is done: a request its caller gave up (a client that closed) is
+   * asked no more, and its answer is cancelled.
+   *
+   * @param outcome the caller's future; null: the answer's own
+   */
+  CompletableFuture<Message> ask(String subject, byte[] body, String what, long deadline,
+      Function<Message, RuntimeException> later, CompletableFuture<?> outcome) {
     CompletableFuture<Message> answer = new HandedOffFuture<>();
-    attempt(new Ask(subject, body, what, deadline, later, answer), FIRST_BACKOFF_MILLIS, null);
+    attempt(new Ask(subject, body, what, deadline, later, answer, outcome == null ? answer : outcome),
+        FIRST_BACKOFF_MILLIS, null);
     return answer;
   }
 
   private record Ask(String subject, byte[] body, String what, long deadline,
-      Function<Message, RuntimeException> later, CompletableFuture<Message> answer) {
+      Function<Message, RuntimeException> later, CompletableFuture<Message> answer, CompletableFuture<?> outcome) {
 
     long leftMillis() {
       return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -60,7 +73,8 @@ final class AnyNode {
   }
 
   private void attempt(Ask ask, long backoffMillis, Throwable lastCause) {
-    if (ask.answer().isDone()) { // failed by its asker meanwhile (a client that closed): ask no more
+    if (ask.outcome().isDone()) { // given up by its asker meanwhile (a client that closed): ask no more
+      ask.answer().cancel(false);
       return;
     }
     long left = ask.leftMillis();

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * A thin client's state reads: straight to the owner of the actor's shard (the {@code state} control request a
@@ -41,9 +42,10 @@ final class ClientStateReads {
   private final long attemptMillis;
 
   /**
-   * @param anyNode asks any node, when no owner answers
+   * @param anyNode asks any node, when neither the owner nor another member answers
    * @param timeout the whole read's budget
-   * @param attemptTimeout how long a request to the owner waits before the read goes through any node
+   * @param attemptTimeout how long a request to the owner, or to another member, waits before the next node is
+   *     asked
    */
   ClientStateReads(Connection connection, ClusterNames names, MapView maps, AnyNode anyNode, int maxHops,
       Duration timeout, Duration attemptTimeout) {
@@ -84,18 +86,13 @@ final class ClientStateReads {
       toAnyNode(read, null);
       return;
     }
-    byte[] request = ControlJson.write(Control.state(read.asked(null)));
-    long timeout = Math.min(attemptMillis, read.leftMillis());
-    AnyNode.send(connection, names.nodeControl(owner), request, timeout, (reply, failure) -> {
-      String status = failure == null ? Wire.header(reply, Wire.STATUS) : null;
-      if (Wire.MOVED.equals(status)) {
+    ask(read, owner, null, (reply, failure) -> {
+      if (failure == null && Wire.MOVED.equals(Wire.header(reply, Wire.STATUS))) {
         toOwner(read, Wire.header(reply, Wire.OWNER), hop + 1);
-      } else if (failure == null && (status == null || isFinal(reply, status))) {
-        read.result().complete(StateReplies.read(read.key(), reply)); // what it throws fails the read
-      } else {
+      } else if (!settled(read, reply, failure)) {
         toOthers(read, owner); // another node reads the store instead of asking this owner again
       }
-    }, read.result());
+    });
   }
 
   /** Asks the map's members but the unresponsive owner, in random order, then any node. */
@@ -104,61 +101,86 @@ final class ClientStateReads {
     List<String> others = new ArrayList<>(map == null ? List.of() : map.members());
     others.remove(unresponsive);
     Collections.shuffle(others);
-    toMember(read, unresponsive, others.iterator());
+    toMember(read, unresponsive, others.iterator(), null);
   }
 
   /**
    * Asks the next member by name, naming the owner unresponsive (a member that does not own the shard reads
-   * through the owner the map names now, or the store); any answer but a final one, or none within the attempt
-   * timeout, goes on with the next member, and after the last with any node.
+   * through the owner the map names now, or the store); any answer but the read's outcome, or none within the
+   * attempt timeout, goes on with the next member, and after the last with any node. When the read's time runs
+   * out here, it fails with what the last member's attempt met ({@code last}).
    */
-  private void toMember(Read read, String unresponsive, Iterator<String> members) {
+  private void toMember(Read read, String unresponsive, Iterator<String> members, RuntimeException last) {
     if (read.result().isDone()) {
       return;
     }
-    long timeout = Math.min(attemptMillis, read.leftMillis());
-    if (!members.hasNext() || timeout < 1) {
+    if (read.leftMillis() < 1 && last != null) {
+      read.result().completeExceptionally(last);
+    } else if (!members.hasNext() || read.leftMillis() < 1) {
       toAnyNode(read, unresponsive);
-      return;
+    } else {
+      String member = members.next();
+      ask(read, member, unresponsive, (reply, failure) -> {
+        if (!settled(read, reply, failure)) { // mute, paused, MOVED (an earlier version), the store unavailable
+          toMember(read, unresponsive, members, missed(read, member, reply, failure));
+        }
+      });
     }
+  }
+
+  /** One {@code state} control request to a node, waiting the attempt timeout or what is left of the read's. */
+  private void ask(Read read, String node, String unresponsive, BiConsumer<Message, Throwable> then) {
     byte[] request = ControlJson.write(Control.state(read.asked(unresponsive)));
-    AnyNode.send(connection, names.nodeControl(members.next()), request, timeout, (reply, failure) -> {
-      String status = failure == null ? Wire.header(reply, Wire.STATUS) : null;
-      if (failure == null && (status == null || isFinal(reply, status))) {
-        read.result().complete(StateReplies.read(read.key(), reply)); // what it throws fails the read
-      } else {
-        toMember(read, unresponsive, members); // mute, paused, MOVED (an earlier version), the store unavailable
-      }
-    }, read.result());
+    AnyNode.send(connection, names.nodeControl(node), request, Math.min(attemptMillis, read.leftMillis()), then,
+        read.result());
   }
 
   /**
-   * Whether an owner's failure is the read's outcome: one retrying cannot fix (a reason named: a node of an
-   * earlier version answers {@code FAILED} without one), or an aggregate type its runtime does not know.
+   * Completes the read when a node's answer is its outcome: the state, or a failure retrying cannot fix (a reason
+   * named: a node of an earlier version answers {@code FAILED} without one; an aggregate type the node's runtime
+   * does not know).
+   *
+   * @return false when another node is to be asked (no answer, or any other status)
    */
-  private static boolean isFinal(Message reply, String status) {
-    return Wire.FAILED.equals(status) && Wire.header(reply, Wire.REASON) != null
-        || Wire.BAD_REQUEST.equals(status) && "key.aggregateType".equals(Wire.header(reply, Wire.ERROR_FIELD));
+  private static boolean settled(Read read, Message reply, Throwable failure) {
+    String status = failure == null ? Wire.header(reply, Wire.STATUS) : null;
+    boolean outcome = failure == null && (status == null
+        || Wire.FAILED.equals(status) && Wire.header(reply, Wire.REASON) != null
+        || Wire.BAD_REQUEST.equals(status) && "key.aggregateType".equals(Wire.header(reply, Wire.ERROR_FIELD)));
+    if (outcome) {
+      read.result().complete(StateReplies.read(read.key(), reply)); // what it throws fails the read
+    }
+    return outcome;
+  }
+
+  /** What a member's attempt met, as the read's failure should its time run out. */
+  private static RuntimeException missed(Read read, String member, Message reply, Throwable failure) {
+    return failure == null && Wire.UNAVAILABLE.equals(Wire.header(reply, Wire.STATUS)) ? unavailable(read, reply)
+        : new ClusterUnavailableException("no node of the cluster answered the read of " + read.key() + " in time"
+            + " (the last asked, " + member + ": " + (failure != null ? failure : Wire.header(reply, Wire.STATUS))
+            + ")", failure);
+  }
+
+  private static StoreUnavailableException unavailable(Read read, Message reply) {
+    return new StoreUnavailableException("reading " + read.key() + ": "
+        + new String(reply.getData(), StandardCharsets.UTF_8), null);
   }
 
   private void toAnyNode(Read read, String unresponsive) {
     byte[] request = ControlJson.write(read.asked(unresponsive));
-    CompletableFuture<Message> asked = anyNode.ask(names.anyNodeStates(), request, "the read of " + read.key(),
-        read.deadline(), reply -> Wire.UNAVAILABLE.equals(Wire.header(reply, Wire.STATUS))
-            ? new StoreUnavailableException("reading " + read.key() + ": "
-                + new String(reply.getData(), StandardCharsets.UTF_8), null)
-            : null);
-    read.result().whenComplete((state, failure) -> asked.cancel(false)); // a read failed by close(): ask no more
-    asked.whenComplete((reply, failure) -> {
-      try {
-        if (failure != null) {
-          read.result().completeExceptionally(failure);
-        } else {
-          read.result().complete(StateReplies.read(read.key(), reply));
-        }
-      } catch (RuntimeException e) {
-        read.result().completeExceptionally(e);
-      }
-    });
+    anyNode.ask(names.anyNodeStates(), request, "the read of " + read.key(), read.deadline(),
+            reply -> Wire.UNAVAILABLE.equals(Wire.header(reply, Wire.STATUS)) ? unavailable(read, reply) : null,
+            read.result()) // a read failed by close() asks no more
+        .whenComplete((reply, failure) -> {
+          try {
+            if (failure != null) {
+              read.result().completeExceptionally(failure);
+            } else {
+              read.result().complete(StateReplies.read(read.key(), reply));
+            }
+          } catch (RuntimeException e) {
+            read.result().completeExceptionally(e);
+          }
+        });
   }
 }

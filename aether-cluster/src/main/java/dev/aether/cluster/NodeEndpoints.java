@@ -347,7 +347,12 @@ final class NodeEndpoints implements AutoCloseable {
       badRequest(request, e);
       return;
     }
-    cluster.readState(key, asked.unresponsive()).whenComplete((read, failure) -> sendState(request, read, failure));
+    readAsAnyNode(request, key, asked.unresponsive());
+  }
+
+  /** Reads through the owner, or the store here when the map names the {@code unresponsive} node the owner. */
+  private void readAsAnyNode(Message request, ActorKey key, String unresponsive) {
+    cluster.readState(key, unresponsive).whenComplete((read, failure) -> sendState(request, read, failure));
   }
 
   private void onStatus(Message request) {
@@ -395,7 +400,7 @@ final class NodeEndpoints implements AutoCloseable {
     int shard = map == null ? -1 : map.shards().shardOf(key.streamId());
     if (map == null || !owns.test(shard)) {
       if (asked.unresponsive() != null) {
-        cluster.readState(key, asked.unresponsive()).whenComplete((read, failure) -> sendState(request, read, failure));
+        readAsAnyNode(request, key, asked.unresponsive());
       } else {
         moved(request, map, shard);
       }
