@@ -32,10 +32,14 @@ class ClusterNodeIT {
     try (AetherNode a = node(server, "clu-a", "n-a"); AetherNode b = node(server, "clu-a", "n-b")) {
       Api apiA = new Api(a.uri());
       Api apiB = new Api(b.uri());
+      // settled: both nodes own shards and no move is left, so the accounts stay active where they are opened
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         JsonNode status = apiA.get("/v1/cluster").json();
         assertThat(status.get("clustered").asBoolean()).isTrue();
         assertThat(status.get("nodes").findValuesAsText("id")).contains("n-a", "n-b");
+        assertThat(status.get("nodes").findValues("shards")).allSatisfy(n -> assertThat(n.asInt()).isPositive())
+            .hasSize(2);
+        assertThat(status.get("movesInProgress").asInt()).isZero();
         assertThat(status.get("unownedShards").asInt()).isZero();
       });
       for (int i = 0; i < 10; i++) {
