@@ -101,9 +101,9 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
    * within a second (none in the map yet, a node crashed or paused, a failure there) the read goes through the
    * map's other members, one at a time by name (so a paused owner, which the nodes' queue group still counts,
    * takes no second attempt), then through any node; the node asked folds the actor's events from the store (or
-   * asks an owner its newer map names). While no node
-   * runs, a node does not answer, or the store is unavailable, it is asked again within the command timeout.
-   * Callbacks run on a virtual thread, never on a NATS client's thread.
+   * asks an owner its newer map names). While no node runs, a node does not answer, or the store is unavailable,
+   * it is asked again within the command timeout. Callbacks run on a virtual thread, never on a NATS client's
+   * thread.
    *
    * @param key the actor
    * @return completes with the state and its version (version 0 and the initial state for an actor without
