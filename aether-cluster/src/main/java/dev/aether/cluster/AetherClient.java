@@ -143,7 +143,8 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
   /** Keeps a request's future until it completes, so that {@link #close()} can fail it. */
   private <T> CompletableFuture<T> tracked(CompletableFuture<T> answer) {
     pending.add(answer);
-    answer.whenComplete((value, failure) -> pending.remove(answer));
+    // on the completing thread: a set removal needs no virtual thread of its own (HandedOffFuture's default)
+    answer.whenCompleteAsync((value, failure) -> pending.remove(answer), Runnable::run);
     if (closed) { // closed while this request was being made: close() may have missed it
       answer.completeExceptionally(new IllegalStateException("the client is closed"));
     }
