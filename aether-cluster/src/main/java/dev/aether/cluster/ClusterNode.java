@@ -101,7 +101,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Watches again when the connection comes back (a restarted server lost the watches' consumers). */
   private final ConnectionListener reconnects = (conn, event) -> {
     if (event == ConnectionListener.Events.RECONNECTED) {
-      membership.reconnected(settleAfterReconnect());
+      membership.reconnected();
       Thread.ofVirtual().name("aether-cluster-rewatch").start(this::rewatch); // not on jnats' thread
     }
   };
@@ -173,7 +173,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private void start(Function<CommandGateway, Runtime> runtimeFactory) {
     kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
-    membership = new Membership(kv, config);
+    membership = new Membership(kv, config, settleAfterReconnect());
     leadership = new Leadership(kv, membership, self);
     maps = new MapView(connection, kv.mapBucket(), this::onMapChanged);
     detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2));

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * incarnation. Every lease is watched: the time each key was last written is the node's liveness, because
  * nats-server 2.9 sends no watch event when a key expires (a node is dead when nothing was seen of it for
  * {@code deadAfter}). A node whose own renewal is older than {@code deadAfter} knows it may have been replaced
- * and stops serving its shards ({@link #selfFresh()}), as an optimisation only: the store fences anyway.
+ * and stops serving its shards ({@link #selfFresh()}), as an optimisation only: the store fences anyway. The
+ * others' silence counts only while this node can renew itself, and for a settle time after its own renewals
+ * resume or its connection comes back ({@link #age}): a lease bucket nobody can write takes nobody for dead.
  *
  * <p>{@link #renew()} and {@link #join()} run on the node's lease thread; the watch updates the seen leases
  * on its dispatcher thread ({@code KvWatch}); the queries are safe from any thread.
@@ -45,6 +47,8 @@ final class Membership implements AutoCloseable {
   private final String key;
   private final long deadAfterNanos;
   private final Duration deadAfter;
+  private final long settleNanos;
+  private final long intervalNanos;
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private volatile LeaderLease leader;
   private volatile long leaderRevision;
@@ -60,7 +64,10 @@ final class Membership implements AutoCloseable {
   private volatile long revision;
   /** When the watch last delivered a new revision of this node's own lease (or started): its heartbeat. */
   private volatile long ownSeenNanos = System.nanoTime();
-  /** Leases count as renewed at least until then ({@link #reconnected}); {@code Long.MIN_VALUE}: no floor. */
+  /**
+   * Leases count as renewed at least until then (after a reconnect or a gap in this node's own renewals);
+   * {@code Long.MIN_VALUE}: no floor.
+   */
   private volatile long renewedFloorNanos = Long.MIN_VALUE;
   private KvWatch watch;
   /** Leaders seen taking the key (the first one included): the count of leader changes + 1. */
@@ -70,12 +77,18 @@ final class Membership implements AutoCloseable {
   /** Set by {@link #close()}: no watch is started after it. */
   private boolean closed;
 
-  Membership(ClusterKv kv, ClusterConfig config) {
+  /**
+   * @param settle how long, after this node's renewals resume from a gap or its connection comes back, every
+   *     lease seen counts as renewed ({@link #reconnected}, {@link #renewed})
+   */
+  Membership(ClusterKv kv, ClusterConfig config, Duration settle) {
     this.kv = kv;
     this.self = config.nodeId();
     this.key = ClusterNames.nodeKey(self);
     this.deadAfter = config.deadAfter();
     this.deadAfterNanos = config.deadAfter().toNanos();
+    this.settleNanos = settle.toNanos();
+    this.intervalNanos = config.leaseInterval().toNanos();
   }
 
   /** Starts watching every lease (the current ones first). */
@@ -264,28 +277,37 @@ final class Membership implements AutoCloseable {
   }
 
   /**
-   * Tells that this node's connection just came back: every lease seen counts as renewed until {@code grace}
+   * Tells that this node's connection just came back: every lease seen counts as renewed for the settle time
    * from now. Renewals stopped for everyone while the server was away, and the other nodes reconnect on their own
    * schedule: the first node back would otherwise take them all for dead (their leases deleted, their shards moved
-   * cold, the leader replaced). A node that really died meanwhile is found {@code grace} later.
+   * cold, the leader replaced). A node that really died meanwhile is found that much later.
    */
-  void reconnected(Duration grace) {
-    renewedFloorNanos = System.nanoTime() + grace.toNanos();
+  void reconnected() {
+    renewedFloorNanos = System.nanoTime() + settleNanos;
   }
 
   /**
-   * Whether this node's connection came back within the grace of {@link #reconnected}: the others may not have
-   * reconnected yet, so no responders is no proof of death.
+   * Whether this node's connection came back, or its renewals resumed, within the settle time: the others may not
+   * have reconnected or renewed yet, so no responders is no proof of death.
    */
   boolean settling() {
     long floor = renewedFloorNanos;
     return floor != Long.MIN_VALUE && System.nanoTime() < floor;
   }
 
-  /** How long ago a lease counts as renewed: since it was seen, or since the reconnect floor, the later. */
+  /**
+   * How long a node has been silent as far as this node can tell: from when its lease was seen, or from the settle
+   * floor (the later), until now, or until this node's own last renewal plus one interval (the earlier). While
+   * this node cannot renew, the others most likely cannot either (the lease bucket electing a leader, a frozen
+   * server), so their silence from then on says nothing: before, a leader whose last renewal landed just after
+   * the others' took them for dead in the moments before its own lease went stale, and moved their shards to
+   * itself cold.
+   */
   private long age(Seen s, long now) {
     long floor = renewedFloorNanos;
-    return now - (floor == Long.MIN_VALUE ? s.seenNanos() : Math.max(s.seenNanos(), floor));
+    long since = floor == Long.MIN_VALUE ? s.seenNanos() : Math.max(s.seenNanos(), floor);
+    long writable = lastRenewedNanos + intervalNanos;
+    return (renewedOnce && now - writable > 0 ? writable : now) - since;
   }
 
   /** Forgets leases not written for four times the dead-after time (their keys expired long ago). */
@@ -303,6 +325,15 @@ final class Membership implements AutoCloseable {
     long now = System.nanoTime();
     if (now - lastRenewedNanos > deadAfterNanos) {
       ownSeenNanos = now; // renewals resume after a gap (a pause, an outage): the watch gets its time to show them
+      if (renewedOnce) {
+        // nobody could renew while this node could not (the lease bucket electing a leader for longer than its
+        // keys last, a frozen server, the whole cluster paused), and the others resume on their own schedule:
+        // the first node back would take them all for dead (their shards moved to it cold). So they are given
+        // the settle time, as after a reconnect
+        LOG.info("cluster: node {} renews again after {} ms without: every lease counts as renewed for {} ms more",
+            self, (now - lastRenewedNanos) / 1_000_000, settleNanos / 1_000_000);
+        renewedFloorNanos = now + settleNanos;
+      }
     }
     revision = newRevision;
     lastRenewedNanos = now;

@@ -110,6 +110,34 @@ class NatsServerRestartIT {
   }
 
   @Test
+  void aLeaseOutageLongerThanTheLeasesLast_takesNoNodeForDead_andMovesNoShard(NatsServer server) throws Exception {
+    // found by killing the server that led a replicated lease bucket: its election (4-9 s) outlasted the bucket's
+    // max age (two dead-after times), every lease had expired when writes resumed, and the first node to renew
+    // joined again, led, and moved every other node's shards to itself cold. A frozen server is that outage
+    // without a reconnect: the connections stay open and every key has expired when it runs again.
+    cluster = new ClusterFixture(server.url());
+    cluster.startSettled("n1", "n2", "n3");
+    long epoch = cluster.node("n1").map().orElseThrow().epoch();
+
+    server.freeze();
+    try { // every node stops serving once its own lease is stale, and the outage lasts past the leases' max age
+      await().during(Duration.ofMillis(3_500)).atMost(Duration.ofSeconds(10)).until(() -> cluster.running().stream()
+          .noneMatch(n -> n.allows(ClusterFixture.account("outage-0"))));
+    } finally {
+      server.thaw();
+    }
+
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(this::allSeenAlive);
+    cluster.awaitSettled("n1", "n2", "n3");
+    for (ClusterNode node : cluster.running()) {
+      assertThat(node.map().orElseThrow().epoch()).as("the map %s sees: no shard moved", node.nodeId())
+          .isEqualTo(epoch);
+    }
+    assertThat(cluster.node("n1").gateway().sendMessage(ClusterFixture.openAccount("outage-1")).join().isAccepted())
+        .isTrue();
+  }
+
+  @Test
   void whileTheServerIsDown_aCommandIsAnsweredStoreUnavailableAtOnce_nothingApplied(NatsServer server) {
     // found by an operator's drill: a cluster node answered 504 "may have been applied" after the whole timeout
     cluster = new ClusterFixture(server.url());

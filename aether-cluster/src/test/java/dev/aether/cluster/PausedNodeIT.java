@@ -108,4 +108,35 @@ class PausedNodeIT {
     assertThat(log.stream().map(Event::version).toList()).containsExactlyElementsOf(
         LongStream.rangeClosed(1, newVersion + 1).boxed().toList());
   }
+  /**
+   * Every node paused past the leases' max age (a suspended host; for the nodes the same as a lease bucket that
+   * cannot be written that long, as when it elects a leader) and let run again one after the other: the first one
+   * back finds every lease expired, the others' too. It must give them their time to renew: before, it led alone
+   * and moved every shard of theirs to itself cold, then back as they came.
+   */
+  @Test
+  void everyNodePausedPastTheLeasesMaxAge_thenLetRunOneByOne_noNodeIsTakenForDead_andNoShardMoves()
+      throws Exception {
+    long epoch = cluster.node("n1").map().orElseThrow().epoch();
+    KeyValue leases = cluster.connect().keyValue(ClusterNames.of(cluster.store).leaseBucket());
+    cluster.running().forEach(ClusterFaults::freeze);
+    await().atMost(Duration.ofSeconds(10)).until(() -> leases.get(ClusterNames.nodeKey("n1")) == null
+        && leases.get(ClusterNames.nodeKey("n2")) == null && leases.get(ClusterNames.nodeKey("n3")) == null);
+
+    ClusterFaults.thaw(cluster.node("n3"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> leases.get(ClusterNames.nodeKey("n3")) != null);
+    // alone for a while: it renews, may lead, but moves nothing
+    await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+        .until(() -> cluster.node("n3").map().orElseThrow().epoch() == epoch);
+    ClusterFaults.thaw(cluster.node("n1"));
+    ClusterFaults.thaw(cluster.node("n2"));
+
+    cluster.awaitSettled("n1", "n2", "n3");
+    for (ClusterNode node : cluster.running()) {
+      assertThat(node.map().orElseThrow().epoch()).as("the map %s sees: no shard moved", node.nodeId())
+          .isEqualTo(epoch);
+      assertThat(node.status().nodes()).as("as %s sees them", node.nodeId()).hasSize(3)
+          .allSatisfy(n -> assertThat(n.alive()).as(n.id()).isTrue());
+    }
+  }
 }

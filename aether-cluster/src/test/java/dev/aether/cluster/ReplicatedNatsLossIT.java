@@ -66,6 +66,41 @@ class ReplicatedNatsLossIT {
   }
 
   /**
+   * The server leading the lease bucket killed: the bucket elects a new leader for longer than its max age (two
+   * dead-after times), so every lease key, the leader's too, has expired when writes resume. No node may take the
+   * others for dead meanwhile: before, the first node to renew joined again alone, led, and moved every other
+   * node's shards to itself cold (epoch +1, one member), then back as the others joined again (+6). Every node
+   * still owns its shards and the map is not written.
+   */
+  @Test
+  void theLeaseBucketsLeaderServerKilled_noNodeIsTakenForDead_andNoShardMoves(NatsCluster nats) throws Exception {
+    cluster = new ClusterFixture(nats.url(), 3);
+    cluster.start("n1");
+    MapHistory maps = cluster.watchMaps();
+    cluster.start("n2");
+    cluster.start("n3");
+    cluster.awaitSettled("n1", "n2", "n3");
+    BankWorkload bank = new BankWorkload("lease", 40, cluster::anyGateway).resendFor(Duration.ofSeconds(60));
+    bank.openAccounts();
+    bank.startTransfers(4);
+    bank.awaitMoreCompleted(200);
+    Connection connection = cluster.connect();
+    long epoch = cluster.node("n1").map().orElseThrow().epoch();
+    NatsServer leader = leaderOf(nats, connection, "KV_" + ClusterNames.of(cluster.store).leaseBucket());
+    leader.kill();
+
+    bank.awaitMoreCompleted(300);
+    cluster.awaitSettled("n1", "n2", "n3");
+    bank.awaitMoreCompleted(100);
+    bank.stopTransfers();
+    System.out.println("ReplicatedNatsLossIT: killed " + leader.name() + " (lease bucket), " + bank.summary()
+        + ", " + maps.maps().size() + " maps");
+    assertThat(maps.maps()).as("maps written after the lease bucket's leader died")
+        .allSatisfy(map -> assertThat(map.epoch()).isLessThanOrEqualTo(epoch));
+    bank.verify(connection, cluster.store, maps, false);
+  }
+
+  /**
    * Each start watches the leases, the map and (a node server) the model: the server places each watch's consumer
    * on any of the bucket's three servers, also on the one that is down, and about half of the starts got no
    * answer (nats-server 2.10.27) while the server stayed down; the remembered actors and the live nodes were
@@ -126,7 +161,12 @@ class ReplicatedNatsLossIT {
 
   /** The server that leads the namespace's event stream (its first partition). */
   private NatsServer streamLeader(NatsCluster nats, Connection connection) throws Exception {
-    String stream = cluster.store.subjectPrefix() + "_" + cluster.store.namespaceToken() + "_EVENTS_0";
+    return leaderOf(nats, connection,
+        cluster.store.subjectPrefix() + "_" + cluster.store.namespaceToken() + "_EVENTS_0");
+  }
+
+  /** The server that leads a stream. */
+  private static NatsServer leaderOf(NatsCluster nats, Connection connection, String stream) throws Exception {
     String name = connection.jetStreamManagement().getStreamInfo(stream).getClusterInfo().getLeader();
     return nats.servers().stream().filter(s -> s.name().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalStateException("no server named " + name + " in " + nats));
