@@ -685,8 +685,9 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * @return how long after a reconnect other nodes are given to reconnect too: 3 s, two dead-after times, or this
-   *     connection's reconnect wait with its jitter and a second (the others' are likely alike), the longest
+   * @return how long after a reconnect, or after renewals resume from an outage of the lease bucket, other nodes
+   *     are given to reconnect or renew too: 3 s, two dead-after times, or this connection's reconnect wait with
+   *     its jitter and a second (the others' are likely alike), the longest
    */
   private Duration settleAfterReconnect() {
     Duration longest = SETTLE_AFTER_RECONNECT;

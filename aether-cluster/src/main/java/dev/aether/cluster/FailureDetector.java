@@ -125,7 +125,7 @@ final class FailureDetector implements AutoCloseable {
       if (answer != null) {
         return answer;
       }
-      if (membership.settling()) { // this node just reconnected: the others may not have yet
+      if (membership.settling()) { // this node just reconnected or renewed again: the others may not have yet
         return Verdict.UNSURE; // asked again once the nodes had time to reconnect
       }
     }

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * nats-server 2.9 sends no watch event when a key expires (a node is dead when nothing was seen of it for
  * {@code deadAfter}). A node whose own renewal is older than {@code deadAfter} knows it may have been replaced
  * and stops serving its shards ({@link #selfFresh()}), as an optimisation only: the store fences anyway. The
- * others' silence counts only while this node can renew itself, and for a settle time after its own renewals
- * resume or its connection comes back ({@link #age}): a lease bucket nobody can write takes nobody for dead.
+ * others' silence does not count while this node cannot renew itself, nor for a settle time after its own
+ * renewals resume from a gap longer than {@code deadAfter} or its connection comes back ({@link #age}): a lease
+ * bucket nobody can write takes nobody for dead. The price: a node that really died meanwhile is found that much
+ * later, also after a pause of this node alone (a long GC pause), and no probe proves a death meanwhile.
  *
  * <p>{@link #renew()} and {@link #join()} run on the node's lease thread; the watch updates the seen leases
  * on its dispatcher thread ({@code KvWatch}); the queries are safe from any thread.
@@ -299,15 +301,18 @@ final class Membership implements AutoCloseable {
    * How long a node has been silent as far as this node can tell: from when its lease was seen, or from the settle
    * floor (the later), until now, or until this node's own last renewal plus one interval (the earlier). While
    * this node cannot renew, the others most likely cannot either (the lease bucket electing a leader, a frozen
-   * server), so their silence from then on says nothing: before, a leader whose last renewal landed just after
-   * the others' took them for dead in the moments before its own lease went stale, and moved their shards to
-   * itself cold.
+   * server), so their silence from then on says nothing (and once this node renews again, {@link #renewed} moves
+   * the leases seen on by the time it could not): before, a leader whose last renewal landed just after the
+   * others' took them for dead in the moments before its own lease went stale, and moved their shards to itself
+   * cold.
    */
   private long age(Seen s, long now) {
+    boolean once = renewedOnce; // read in the reverse order renewed() writes them: a reader that sees a renewal
+    long last = lastRenewedNanos; // sees the floor it set
     long floor = renewedFloorNanos;
     long since = floor == Long.MIN_VALUE ? s.seenNanos() : Math.max(s.seenNanos(), floor);
-    long writable = lastRenewedNanos + intervalNanos;
-    return (renewedOnce && now - writable > 0 ? writable : now) - since;
+    long writable = last + intervalNanos;
+    return (once && now - writable > 0 ? writable : now) - since;
   }
 
   /** Forgets leases not written for four times the dead-after time (their keys expired long ago). */
@@ -323,17 +328,24 @@ final class Membership implements AutoCloseable {
 
   private void renewed(long newRevision) {
     long now = System.nanoTime();
-    if (now - lastRenewedNanos > deadAfterNanos) {
-      ownSeenNanos = now; // renewals resume after a gap (a pause, an outage): the watch gets its time to show them
-      if (renewedOnce) {
-        // nobody could renew while this node could not (the lease bucket electing a leader for longer than its
-        // keys last, a frozen server, the whole cluster paused), and the others resume on their own schedule:
-        // the first node back would take them all for dead (their shards moved to it cold). So they are given
-        // the settle time, as after a reconnect
+    long gap = now - lastRenewedNanos;
+    if (renewedOnce && gap > intervalNanos) {
+      // the time this node could not renew does not count against the others (age() stopped counting it): the
+      // leases seen move on by that much, so a short outage takes nobody for dead once this node renews again
+      long blind = gap - intervalNanos;
+      seen.replaceAll((node, s) -> node.equals(self) ? s
+          : new Seen(s.lease(), s.revision(), Math.min(now, s.seenNanos() + blind)));
+      if (gap > deadAfterNanos) {
+        // a long one may have outlasted the keys (the lease bucket electing a leader, a frozen server, the whole
+        // cluster paused): the others find their keys gone and join again on their own schedule, and the first
+        // node back would take them all for dead (their shards moved to it cold). They get the settle time
         LOG.info("cluster: node {} renews again after {} ms without: every lease counts as renewed for {} ms more",
-            self, (now - lastRenewedNanos) / 1_000_000, settleNanos / 1_000_000);
+            self, gap / 1_000_000, settleNanos / 1_000_000);
         renewedFloorNanos = now + settleNanos;
       }
+    }
+    if (gap > deadAfterNanos) {
+      ownSeenNanos = now; // renewals resume after a gap (a pause, an outage): the watch gets its time to show them
     }
     revision = newRevision;
     lastRenewedNanos = now;
