@@ -190,9 +190,11 @@ final class LocalRuntime implements Runtime {
           + " aggregate type " + message.aggregateType() + "; known: " + new TreeSet<>(aggregates.keySet()));
     }
     if (ctx.refuses(message.command())) {
+      Optional<DomainModel> model = models.model(); // the commands a client may send: a model's internal ones left out
       return Rejected.of(message.commandId(), RejectionReason.UNKNOWN_COMMAND, "aggregate type "
           + message.aggregateType() + " has no command " + message.command() + "; known: "
-          + new TreeSet<>(ctx.commandNames));
+          + new TreeSet<>(ctx.commandNames.stream()
+              .filter(name -> model.filter(m -> m.isInternal(message.aggregateType(), name)).isEmpty()).toList()));
     }
     return null;
   }

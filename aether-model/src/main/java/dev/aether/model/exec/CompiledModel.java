@@ -387,7 +387,8 @@ public final class CompiledModel {
     if (command == null) {
       return Optional.of(CommandResult.Rejected.of(message.commandId(), RejectionReason.UNKNOWN_COMMAND,
           "aggregate type " + message.aggregateType() + " has no command " + message.command() + " in model "
-              + model.name() + "; known: " + behavior.commandNames()));
+              + model.name() + "; known: " + behavior.commandNames().stream()
+              .filter(name -> !model.isInternal(message.aggregateType(), name)).sorted().toList()));
     }
     List<FieldError> errors = command.validator().validate(message.payload());
     if (errors.isEmpty()) {

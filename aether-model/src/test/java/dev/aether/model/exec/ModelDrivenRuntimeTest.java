@@ -137,11 +137,17 @@ class ModelDrivenRuntimeTest {
   }
 
   @Test
-  void unknownCommandOrAggregate_isRejected() {
-    started();
+  void unknownCommandOrAggregate_isRejected_namingTheCommandsAClientMaySend() {
+    String internalReceive = BankModel.yaml().replace("      - name: ReceiveTransfer\n",
+        "      - name: ReceiveTransfer\n        internal: true\n");
+    assertThat(internalReceive).isNotEqualTo(BankModel.yaml());
+    runtime.loadModel(dev.aether.model.ModelLoader.fromYaml(internalReceive));
+    runtime.start();
 
-    assertThat(send("a", "Close", Map.of())).isInstanceOfSatisfying(Rejected.class,
-        r -> assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_COMMAND));
+    assertThat(send("a", "Close", Map.of())).isInstanceOfSatisfying(Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_COMMAND);
+      assertThat(r.message()).endsWith("known: [Deposit, Open, Transfer, Withdraw]"); // not the internal one
+    });
     assertThat(runtime.sendMessage(RuntimeMessage.of("Loan", "l", "Grant", Map.of())).join())
         .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_AGGREGATE));
   }
