@@ -169,10 +169,11 @@ class LogCheckerIT {
     ClusterKv.open(connection, ns, ClusterNames.of(ns), Duration.ofMillis(1500));
     KeyValue kv = connection.keyValue(ClusterNames.of(ns).clusterBucket());
     MapHistory history = new MapHistory(connection, ns);
-    for (ShardMap map : maps) {
-      kv.put(ClusterNames.MAP_KEY, map.encode());
+    for (int i = 0; i < maps.length; i++) { // each seen before the next is written (CI once saw fewer in 10 s)
+      kv.put(ClusterNames.MAP_KEY, maps[i].encode());
+      int written = i + 1;
+      await().atMost(Duration.ofSeconds(10)).until(() -> history.maps().size() == written);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> history.maps().size() == maps.length);
     return history;
   }
 }

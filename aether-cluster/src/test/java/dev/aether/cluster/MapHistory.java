@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -33,8 +35,12 @@ final class MapHistory implements AutoCloseable {
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final NatsKeyValueWatchSubscription watch;
 
-  /** Starts watching; the cluster's buckets must exist (start it after the first node). */
+  /**
+   * Starts watching and returns once the watch delivered what the key held (a map written after this returns is
+   * seen); the cluster's buckets must exist (start it after the first node).
+   */
   MapHistory(Connection connection, JetStreamConfig store) {
+    CountDownLatch started = new CountDownLatch(1);
     try {
       KeyValue kv = connection.keyValue(ClusterNames.of(store).clusterBucket());
       watch = kv.watch(ClusterNames.MAP_KEY, new KeyValueWatcher() {
@@ -48,8 +54,14 @@ final class MapHistory implements AutoCloseable {
         }
 
         @Override
-        public void endOfData() {}
+        public void endOfData() {
+          started.countDown();
+        }
       });
+      if (!started.await(10, TimeUnit.SECONDS)) {
+        watch.unsubscribe();
+        throw new IllegalStateException("the shard map's watch did not start within 10 s");
+      }
     } catch (IOException | JetStreamApiException e) {
       throw new IllegalStateException("cannot watch the shard map: " + e.getMessage(), e);
     } catch (InterruptedException e) {
