@@ -3,6 +3,7 @@ package dev.aether.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.aether.nats.JetStreamConfig;
 import dev.aether.testkit.nats.NatsCluster;
 import dev.aether.testkit.nats.NatsClusterExtension;
 import dev.aether.testkit.nats.NatsServer;
@@ -10,6 +11,8 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,9 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Fault suite, loss of one NATS server: three in-JVM nodes on a 3-server NATS cluster (a server with the fix for
  * replicated streams, 2.9.21+: {@code ./scripts/test} provides 2.10.27), the namespace's streams and buckets with
- * 3 replicas, under the bank load; the server leading the event stream is killed ({@code kill -9}). Reads and
- * writes continue (transient outcomes while the stream leader moves, resent by the clients), nothing
- * acknowledged is lost, and the log read straight from JetStream keeps every invariant.
+ * 3 replicas, under the bank load; the server leading the event stream, or the lease bucket, is killed ({@code
+ * kill -9}). Reads and writes continue (transient outcomes while the stream leader moves, resent by the
+ * clients), nothing acknowledged is lost, and the log read straight from JetStream keeps every invariant.
  */
 @Tag("nats")
 class ReplicatedNatsLossIT {
@@ -41,28 +44,7 @@ class ReplicatedNatsLossIT {
   @Test
   void theEventStreamsLeaderServerKilledUnderLoad_writesContinue_nothingAcknowledgedLost(NatsCluster nats)
       throws Exception {
-    cluster = new ClusterFixture(nats.url(), 3);
-    cluster.start("n1");
-    MapHistory maps = cluster.watchMaps();
-    cluster.start("n2");
-    cluster.start("n3");
-    cluster.awaitSettled("n1", "n2", "n3");
-    BankWorkload bank = new BankWorkload("lose", 40, cluster::anyGateway).resendFor(Duration.ofSeconds(60));
-    bank.openAccounts();
-    bank.startTransfers(4);
-    bank.awaitMoreCompleted(200);
-
-    Connection connection = cluster.connect();
-    NatsServer leader = streamLeader(nats, connection);
-    leader.kill();
-
-    bank.awaitMoreCompleted(300);
-    cluster.awaitSettled("n1", "n2", "n3");
-    bank.awaitMoreCompleted(100);
-    bank.stopTransfers();
-    System.out.println("ReplicatedNatsLossIT: killed " + leader.name() + ", " + bank.summary() + ", "
-        + maps.maps().size() + " maps");
-    bank.verify(connection, cluster.store, maps, false);
+    killLeaderUnderBankLoad(nats, "lose", ReplicatedNatsLossIT::eventStream);
   }
 
   /**
@@ -74,30 +56,46 @@ class ReplicatedNatsLossIT {
    */
   @Test
   void theLeaseBucketsLeaderServerKilled_noNodeIsTakenForDead_andNoShardMoves(NatsCluster nats) throws Exception {
+    Killed killed = killLeaderUnderBankLoad(nats, "lease", store -> "KV_" + ClusterNames.of(store).leaseBucket());
+    assertThat(killed.maps()).as("maps written after the lease bucket's leader died")
+        .allSatisfy(map -> assertThat(map.epoch()).isLessThanOrEqualTo(killed.epochBefore()));
+  }
+
+  /** What {@link #killLeaderUnderBankLoad} saw: the map's epoch just before the kill, and every map written. */
+  private record Killed(long epochBefore, List<MapHistory.Seen> maps) {}
+
+  /**
+   * Three nodes under the bank load (clients resending transient outcomes with the same id); the server leading
+   * {@code stream} is killed; the load goes on until the nodes are settled again; then the log read straight from
+   * JetStream must keep every invariant, nothing acknowledged lost.
+   */
+  private Killed killLeaderUnderBankLoad(NatsCluster nats, String accounts, Function<JetStreamConfig, String> stream)
+      throws Exception {
     cluster = new ClusterFixture(nats.url(), 3);
     cluster.start("n1");
     MapHistory maps = cluster.watchMaps();
     cluster.start("n2");
     cluster.start("n3");
     cluster.awaitSettled("n1", "n2", "n3");
-    BankWorkload bank = new BankWorkload("lease", 40, cluster::anyGateway).resendFor(Duration.ofSeconds(60));
+    BankWorkload bank = new BankWorkload(accounts, 40, cluster::anyGateway).resendFor(Duration.ofSeconds(60));
     bank.openAccounts();
     bank.startTransfers(4);
     bank.awaitMoreCompleted(200);
+
     Connection connection = cluster.connect();
     long epoch = cluster.node("n1").map().orElseThrow().epoch();
-    NatsServer leader = leaderOf(nats, connection, "KV_" + ClusterNames.of(cluster.store).leaseBucket());
+    String led = stream.apply(cluster.store);
+    NatsServer leader = leaderOf(nats, connection, led);
     leader.kill();
 
     bank.awaitMoreCompleted(300);
     cluster.awaitSettled("n1", "n2", "n3");
     bank.awaitMoreCompleted(100);
     bank.stopTransfers();
-    System.out.println("ReplicatedNatsLossIT: killed " + leader.name() + " (lease bucket), " + bank.summary()
-        + ", " + maps.maps().size() + " maps");
-    assertThat(maps.maps()).as("maps written after the lease bucket's leader died")
-        .allSatisfy(map -> assertThat(map.epoch()).isLessThanOrEqualTo(epoch));
+    System.out.println("ReplicatedNatsLossIT: killed " + leader.name() + " (leading " + led + "), "
+        + bank.summary() + ", " + maps.maps().size() + " maps");
     bank.verify(connection, cluster.store, maps, false);
+    return new Killed(epoch, maps.maps());
   }
 
   /**
@@ -145,7 +143,7 @@ class ReplicatedNatsLossIT {
     cluster.start("n1");
     cluster.awaitSettled("n1");
     Connection connection = cluster.connect();
-    streamLeader(nats, connection).kill();
+    leaderOf(nats, connection, eventStream(cluster.store)).kill();
     cluster.start("n2");
     cluster.awaitSettled("n1", "n2");
   }
@@ -159,10 +157,9 @@ class ReplicatedNatsLossIT {
     }
   }
 
-  /** The server that leads the namespace's event stream (its first partition). */
-  private NatsServer streamLeader(NatsCluster nats, Connection connection) throws Exception {
-    return leaderOf(nats, connection,
-        cluster.store.subjectPrefix() + "_" + cluster.store.namespaceToken() + "_EVENTS_0");
+  /** The namespace's event stream (its first partition). */
+  private static String eventStream(JetStreamConfig store) {
+    return store.subjectPrefix() + "_" + store.namespaceToken() + "_EVENTS_0";
   }
 
   /** The server that leads a stream. */
