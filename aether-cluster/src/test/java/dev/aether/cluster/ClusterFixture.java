@@ -78,8 +78,21 @@ final class ClusterFixture implements AutoCloseable {
    */
   ClusterNode start(String nodeId, UnaryOperator<ClusterConfig.Builder> settings, String model,
       BiFunction<Runtime.Builder, Connection, Runtime.Builder> runtimeSettings) {
-    Connection cluster = connect();
-    Connection events = connect();
+    return start(url, nodeId, settings, model, runtimeSettings);
+  }
+
+  /**
+   * Starts a node with the default settings whose two connections go to {@code serverUrl} (a proxy in front of
+   * the fixture's server, say) instead of the fixture's URL.
+   */
+  ClusterNode startVia(String serverUrl, String nodeId) {
+    return start(serverUrl, nodeId, b -> b, bankModel(), (builder, events) -> builder);
+  }
+
+  private ClusterNode start(String serverUrl, String nodeId, UnaryOperator<ClusterConfig.Builder> settings,
+      String model, BiFunction<Runtime.Builder, Connection, Runtime.Builder> runtimeSettings) {
+    Connection cluster = connect(serverUrl);
+    Connection events = connect(serverUrl);
     JetStreamEventStore eventStore = JetStreamEventStore.create(events, store);
     ClusterNode node = ClusterNode.builder(settings.apply(ClusterConfig.builder(store).nodeId(nodeId)).build())
         .connection(cluster)
@@ -172,8 +185,12 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   Connection connect() {
+    return connect(url);
+  }
+
+  private Connection connect(String serverUrl) {
     try {
-      Connection c = Nats.connect(new Options.Builder().servers(url.split(",")).build());
+      Connection c = Nats.connect(new Options.Builder().servers(serverUrl.split(",")).build());
       open.add(c);
       return c;
     } catch (IOException e) {
