@@ -206,7 +206,8 @@ public final class ClusterNode implements AutoCloseable {
         detector::suspect);
     gateway.bind(router, new StateReads(connection, names, maps, self, this::owns, runtime, config.maxHops(),
         attemptTimeout));
-    planner = new Planner(kv, maps, membership, config, connection, names);
+    planner = new Planner(kv, maps, membership, config, connection, names,
+        moves -> leadership.publish(membership.incarnation(), moves));
     if (!config.rememberActors().isEmpty()) {
       remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps);
       config.rememberActors().stream().filter(type -> !runtime.aggregateTypes().contains(type))

@@ -3,6 +3,7 @@ package dev.aether.cluster;
 import dev.aether.cluster.ControlJson.LeaderLease;
 import dev.aether.store.StoreUnavailableException;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * compare-and-set at the revision it saw and creates it. So a crashed leader is replaced as soon as its node is
  * known dead, not when its key expires with the bucket's max age (twice {@code deadAfter}, the fallback). No
  * wait before leading: two leaders for a moment only race on the map's compare-and-set, which one of them
- * loses. Runs on the node's lease thread only.
+ * loses. The leader's value carries the moves its plan has left, for every node's status: renewed with each tick,
+ * and {@link #publish published} by the planner as soon as the count changes (a plan begins, a batch switched), so
+ * a status asked of another node never shows a plan under way as settled. {@link #tick} and {@link #resign} run on
+ * the node's lease thread, {@link #publish} on its planner thread; a lock orders them.
  */
 final class Leadership {
 
@@ -24,6 +28,7 @@ final class Leadership {
   private final ClusterKv kv;
   private final Membership membership;
   private final String self;
+  private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean leading;
   private long revision;
 
@@ -41,6 +46,7 @@ final class Leadership {
    * @param mayLead whether this node may lead now (its own lease is fresh and it is not leaving)
    */
   void tick(String incarnation, int pendingMoves, boolean mayLead) {
+    lock.lock();
     try {
       if (!mayLead) {
         resign();
@@ -49,21 +55,44 @@ final class Leadership {
       if (!leading && !vacant()) {
         return; // a live leader holds the key: keep watching it
       }
-      byte[] value = ControlJson.write(new LeaderLease(self, incarnation, pendingMoves));
-      OptionalLong next = leading ? kv.updateLease(ClusterNames.LEADER_KEY, value, revision)
-          : kv.createLease(ClusterNames.LEADER_KEY, value);
-      if (next.isPresent()) {
-        if (!leading) {
-          LOG.info("cluster: node {} leads", self);
-        }
-        revision = next.getAsLong();
-        leading = true;
-      } else if (leading) {
-        LOG.warn("cluster: node {} lost its leadership", self);
-        leading = false;
-      }
+      write(incarnation, pendingMoves);
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: leadership tick of {}: {}", self, e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Writes a new count of the plan's pending moves into the leader's value at once, if this node leads (a refused
+   * compare-and-set ends its leadership, as in a tick).
+   */
+  void publish(String incarnation, int pendingMoves) {
+    lock.lock();
+    try {
+      if (leading) {
+        write(incarnation, pendingMoves);
+      }
+    } catch (StoreUnavailableException e) {
+      LOG.debug("cluster: cannot publish the pending moves of {}: {}", self, e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void write(String incarnation, int pendingMoves) {
+    byte[] value = ControlJson.write(new LeaderLease(self, incarnation, pendingMoves));
+    OptionalLong next = leading ? kv.updateLease(ClusterNames.LEADER_KEY, value, revision)
+        : kv.createLease(ClusterNames.LEADER_KEY, value);
+    if (next.isPresent()) {
+      if (!leading) {
+        LOG.info("cluster: node {} leads", self);
+      }
+      revision = next.getAsLong();
+      leading = true;
+    } else if (leading) {
+      LOG.warn("cluster: node {} lost its leadership", self);
+      leading = false;
     }
   }
 
@@ -96,13 +125,16 @@ final class Leadership {
 
   /** Hands leadership back at once (a leaving or closing node) by deleting the key at its revision. */
   void resign() {
-    if (leading) {
-      leading = false;
-      try {
+    lock.lock();
+    try {
+      if (leading) {
+        leading = false;
         kv.deleteLease(ClusterNames.LEADER_KEY, revision);
-      } catch (StoreUnavailableException e) {
-        LOG.debug("cluster: cannot resign, the key expires by itself: {}", e.getMessage());
       }
+    } catch (StoreUnavailableException e) {
+      LOG.debug("cluster: cannot resign, the key expires by itself: {}", e.getMessage());
+    } finally {
+      lock.unlock();
     }
   }
 

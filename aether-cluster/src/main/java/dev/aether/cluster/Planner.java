@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +41,16 @@ final class Planner {
   private final ClusterNames names;
   private ShardMap target;
   private Set<String> targetMembers = Set.of();
+  private final IntConsumer pendingMovesChanged;
   private volatile int pendingMoves;
 
+  /**
+   * @param pendingMovesChanged told the new count whenever the plan's pending moves change (before a batch's
+   *     warm-up and after its switch), on the planner thread, for the status others show
+   */
   Planner(ClusterKv kv, MapView maps, Membership membership, ClusterConfig config, Connection connection,
-      ClusterNames names) {
+      ClusterNames names, IntConsumer pendingMovesChanged) {
+    this.pendingMovesChanged = pendingMovesChanged;
     this.kv = kv;
     this.maps = maps;
     this.membership = membership;
@@ -72,7 +79,7 @@ final class Planner {
     Set<String> members = new TreeSet<>(membership.activeNodes());
     MapView.Versioned held = maps.current();
     if (members.isEmpty()) {
-      pendingMoves = 0;
+      pending(0);
       return false;
     }
     if (held == null) {
@@ -92,7 +99,7 @@ final class Planner {
       targetMembers = members;
     }
     List<ShardMove> moves = current.movesTo(target);
-    pendingMoves = moves.size();
+    pending(moves.size());
     if (moves.isEmpty()) {
       return false;
     }
@@ -124,10 +131,17 @@ final class Planner {
     }
     maps.offer(next, revision.getAsLong());
     endIncarnations(batch);
-    pendingMoves = moves.size() - batch.size();
+    pending(moves.size() - batch.size());
     LOG.info("cluster: map epoch {}: moved {} shards ({} warm), {} left, members {}", next.epoch(), batch.size(),
         warm.size(), pendingMoves, members);
     return true;
+  }
+
+  private void pending(int moves) {
+    if (moves != pendingMoves) {
+      pendingMoves = moves;
+      pendingMovesChanged.accept(moves);
+    }
   }
 
   /**

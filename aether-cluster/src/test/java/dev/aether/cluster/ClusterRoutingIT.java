@@ -32,7 +32,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -484,6 +487,44 @@ class ClusterRoutingIT {
       assertThat(n.shards()).isBetween(1, 376); // under the load cap, ceil(1.1 * 1024 / 3)
     });
     assertThat(status.nodes().stream().mapToInt(ClusterStatus.Node::shards).sum()).isEqualTo(1024);
+  }
+
+  /**
+   * A join moves shards in several batches; a node that does not lead must show the moves still to come until the
+   * last batch switched, or a script that waits for "no moves in progress" (a rolling restart) goes on half-way:
+   * before, the count came with the leader's lease renewals only, and a status asked between them showed a plan
+   * under way as settled.
+   */
+  @Test
+  void aNodeThatDoesNotLead_showsAJoinsMovesInProgress_untilItsLastBatch() throws Exception {
+    String leader = cluster.node("n1").status().leader();
+    ClusterNode observer = cluster.node(leader.equals("n1") ? "n2" : "n1");
+    record Seen(long epoch, int moves, boolean joinerOwns) {}
+    List<Seen> seen = new CopyOnWriteArrayList<>();
+    AtomicBoolean polling = new AtomicBoolean(true);
+    Thread poller = Thread.ofVirtual().start(() -> {
+      while (polling.get()) {
+        ClusterStatus s = observer.status();
+        seen.add(new Seen(s.epoch(), s.movesInProgress(),
+            s.nodes().stream().anyMatch(n -> n.id().equals("n4") && n.shards() > 0)));
+        LockSupport.parkNanos(200_000);
+      }
+    });
+
+    cluster.start("n4");
+    ClusterNode leading = cluster.node(leader);
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      ClusterStatus s = leading.status(); // the leader's own count is its planner's
+      return s.movesInProgress() == 0 && s.nodes().stream().allMatch(n -> n.shards() > 0) && s.nodes().size() == 4;
+    });
+    long last = leading.map().orElseThrow().epoch();
+    await().atMost(Duration.ofSeconds(10)).until(() -> observer.map().orElseThrow().epoch() == last);
+    polling.set(false);
+    poller.join();
+
+    assertThat(seen).as("the observer saw the plan under way").anyMatch(s -> s.joinerOwns() && s.epoch() < last);
+    assertThat(seen).as("statuses of %s showing a map before the join's last (epoch %d) with no moves in progress",
+        observer.nodeId(), last).noneMatch(s -> s.joinerOwns() && s.epoch() < last && s.moves() == 0);
   }
 
   /**
