@@ -257,8 +257,8 @@ public final class AetherNode implements AutoCloseable {
   }
 
   /**
-   * Whether the node is ready: serving, its store reachable and a model loaded (what {@code /health/ready}
-   * answers).
+   * Whether the node is ready: serving, its store reachable and a model loaded, and a cluster node a live member
+   * of its cluster (its own lease renewed within {@code cluster.dead-after}); what {@code /health/ready} answers.
    *
    * @return true when ready
    */

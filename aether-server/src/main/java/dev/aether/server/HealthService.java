@@ -4,11 +4,12 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Health, {@code /health/live} (the node started and is not closing) and {@code /health/ready} (also: store
- * reachable, model loaded); 200 {@code {"status":"UP"}} or 503 {@code {"status":"DOWN", "checks": ...}}. Open
+ * reachable, model loaded, and on a cluster node its own lease fresh: the {@code cluster} check); 200 {@code {"status":"UP"}} or 503 {@code {"status":"DOWN", "checks": ...}}. Open
  * without the bearer token (probes of orchestrators carry none; nothing secret is in the answer).
  */
 final class HealthService implements HttpService {
@@ -31,8 +32,12 @@ final class HealthService implements HttpService {
 
   private void ready(ServerRequest req, ServerResponse res) {
     NodeServices.Readiness r = node.ready();
-    Json.send(res, r.ready() ? 200 : 503, Map.of("status", r.ready() ? "UP" : "DOWN", "checks",
-        Map.of("serving", up(r.serving()), "store", up(r.store()), "model", up(r.model()))));
+    Map<String, String> checks = new LinkedHashMap<>();
+    checks.put("serving", up(r.serving()));
+    checks.put("store", up(r.store()));
+    checks.put("model", up(r.model()));
+    r.cluster().ifPresent(member -> checks.put("cluster", up(member)));
+    Json.send(res, r.ready() ? 200 : 503, Map.of("status", r.ready() ? "UP" : "DOWN", "checks", checks));
   }
 
   private static String up(boolean ok) {

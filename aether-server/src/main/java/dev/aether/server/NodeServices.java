@@ -1,6 +1,7 @@
 package dev.aether.server;
 
 import dev.aether.cluster.ClusterNode;
+import dev.aether.cluster.ClusterStatus;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.store.EventStore;
@@ -21,10 +22,13 @@ final class NodeServices {
   private static final int SERVING = 1;
   private static final int CLOSED = 2;
 
-  /** Readiness and why. */
-  record Readiness(boolean serving, boolean store, boolean model) {
+  /**
+   * Readiness and why; {@code cluster} is empty on a single node, else whether the cluster node runs and its own
+   * lease is fresh (a node that cannot renew it, cut off from NATS or its lease bucket, serves no shard).
+   */
+  record Readiness(boolean serving, boolean store, boolean model, Optional<Boolean> cluster) {
     boolean ready() {
-      return serving && store && model;
+      return serving && store && model && cluster.orElse(true);
     }
   }
 
@@ -119,6 +123,18 @@ final class NodeServices {
 
   Readiness ready() {
     return new Readiness(state.get() == SERVING && runtime.isRunning(), AetherNode.storeHealthy(store),
-        runtime.model().isPresent());
+        runtime.model().isPresent(), cluster.map(NodeServices::member));
+  }
+
+  private static boolean member(ClusterNode node) {
+    if (!node.isRunning()) {
+      return false;
+    }
+    try {
+      ClusterStatus status = node.status();
+      return status.nodes().stream().anyMatch(n -> n.id().equals(status.reportedBy()) && n.alive());
+    } catch (IllegalStateException e) {
+      return false; // stopped meanwhile
+    }
   }
 }

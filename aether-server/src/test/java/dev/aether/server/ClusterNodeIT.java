@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
+import dev.aether.testkit.net.TcpProxy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,8 +24,38 @@ class ClusterNodeIT {
 
   /** A node of the test's own cluster (a namespace per test: a model put by one test is not the next one's). */
   private AetherNode node(NatsServer server, String namespace, String id) {
-    return AetherNode.start(NodeConfig.builder().cluster(true).nodeId(id).natsUrl(server.url()).namespace(namespace)
+    return node(server.url(), namespace, id);
+  }
+
+  private AetherNode node(String natsUrl, String namespace, String id) {
+    return AetherNode.start(NodeConfig.builder().cluster(true).nodeId(id).natsUrl(natsUrl).namespace(namespace)
         .httpPort(0).model(TestModels.bank(dir)).dataDir(dir).build());
+  }
+
+  /**
+   * A cluster node cut off from NATS cannot renew its lease and serves no shard: its readiness says so (the
+   * {@code cluster} check, which a single node does not have), so a load balancer stops sending it requests; it is
+   * ready again once the partition heals.
+   */
+  @Test
+  void aNodeCutOffFromNats_isNotReady_sayingClusterDown_andIsReadyAgainOnceThePartitionHeals(NatsServer server) {
+    try (TcpProxy proxy = TcpProxy.to(server.url()); AetherNode node = node(proxy.url(), "clu-cut", "n-a")) {
+      Api api = new Api(node.uri());
+      await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/health/ready").status() == 200);
+      assertThat(api.get("/health/ready").json().get("checks").get("cluster").asText()).isEqualTo("UP");
+
+      proxy.partition();
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        Api.Answer ready = api.get("/health/ready");
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("checks").get("cluster").asText()).as(ready.toString()).isEqualTo("DOWN");
+      });
+      assertThat(api.get("/health/live").status()).as("alive all the same").isEqualTo(200);
+
+      proxy.heal();
+      await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/health/ready").status() == 200);
+      assertThat(api.get("/health/ready").json().get("checks").get("cluster").asText()).isEqualTo("UP");
+    }
   }
 
   @Test

@@ -122,6 +122,8 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     }
     assertThat(api.get("/v1/nothing?x=1").status()).isEqualTo(404);
     assertThat(api.get("/health/ready?verbose=1").status()).as("probes' own parameters").isEqualTo(200);
+    assertThat(api.get("/health/ready").json().get("checks").fieldNames()).toIterable().as("a single node's checks")
+        .containsExactly("serving", "store", "model");
     assertThat(api.command("Nope", id, "Open", "{}").status()).isEqualTo(404);
     String metrics = api.get("/metrics").body();
     assertThat(metrics).as("every answer counted by route and status, the refused ones too")
