@@ -39,9 +39,9 @@ final class Planner {
   private final ClusterConfig config;
   private final Connection connection;
   private final ClusterNames names;
+  private final IntConsumer pendingMovesChanged;
   private ShardMap target;
   private Set<String> targetMembers = Set.of();
-  private final IntConsumer pendingMovesChanged;
   private volatile int pendingMoves;
 
   /**
@@ -50,13 +50,13 @@ final class Planner {
    */
   Planner(ClusterKv kv, MapView maps, Membership membership, ClusterConfig config, Connection connection,
       ClusterNames names, IntConsumer pendingMovesChanged) {
-    this.pendingMovesChanged = pendingMovesChanged;
     this.kv = kv;
     this.maps = maps;
     this.membership = membership;
     this.config = config;
     this.connection = connection;
     this.names = names;
+    this.pendingMovesChanged = pendingMovesChanged;
   }
 
   /** @return the moves the current plan has left (0 when placement is settled or this node does not lead) */

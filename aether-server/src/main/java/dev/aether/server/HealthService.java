@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Health, {@code /health/live} (the node started and is not closing) and {@code /health/ready} (also: store
- * reachable, model loaded, and on a cluster node its own lease fresh: the {@code cluster} check); 200 {@code {"status":"UP"}} or 503 {@code {"status":"DOWN", "checks": ...}}. Open
- * without the bearer token (probes of orchestrators carry none; nothing secret is in the answer).
+ * reachable, model loaded, and on a cluster node its own lease fresh: the {@code cluster} check); 200
+ * {@code {"status":"UP"}} or 503 {@code {"status":"DOWN", "checks": ...}}. Open without the bearer token (probes of
+ * orchestrators carry none; nothing secret is in the answer).
  */
 final class HealthService implements HttpService {
 
