@@ -66,6 +66,7 @@ public final class ClusterNode implements AutoCloseable {
   private final Connection connection;
   private final ClusterNames names;
   private final DistributedRuntime gateway;
+  private final ClusterEvents events;
   private final AtomicBoolean leaving = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
@@ -120,6 +121,7 @@ public final class ClusterNode implements AutoCloseable {
     this.connection = connection;
     this.names = ClusterNames.of(config.store());
     this.gateway = new DistributedRuntime(self);
+    this.events = new ClusterEvents(self, this::status, config.leaseInterval());
   }
 
   /**
@@ -180,6 +182,7 @@ public final class ClusterNode implements AutoCloseable {
     membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
       leaseSignal.release();
       planSignal.release();
+      events.changed();
     });
     membership.beforeRejoin(this::refreshMapQuietly);
     Runtime given = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
@@ -283,6 +286,7 @@ public final class ClusterNode implements AutoCloseable {
           if (leadership.leading()) {
             planSignal.release();
           }
+          events.changed();
         }
       } catch (RuntimeException e) {
         LOG.warn("cluster: lease work of {} failed, trying again: {}", self, e.toString());
@@ -415,6 +419,7 @@ public final class ClusterNode implements AutoCloseable {
    * also actors warmed up for a move that did not happen, or active before the node started.
    */
   private void onMapChanged(ShardMap previous, ShardMap next) {
+    events.changed();
     if (runtime == null) {
       return;
     }
@@ -547,6 +552,35 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * Adds a listener of the cluster's changes as this node sees them ({@link ClusterEvent}: members up, leaving,
+   * unreachable, reachable again and removed; the leader; the shard map and the leader's plan). It is first told
+   * what is now (a {@code MemberUp} for each member, then the leader and the placement), then every change, on a
+   * thread of this node, one event at a time ({@link ClusterListener}). A change shows within a lease interval; a
+   * new map and a lease deleted at once. Listeners are told nothing more once the node stops.
+   *
+   * @param listener the listener (added twice, it is told everything twice)
+   * @throws InvalidInputException naming {@code listener} when null
+   * @throws IllegalStateException when the node has stopped
+   */
+  public void addListener(ClusterListener listener) {
+    Checks.notNull(listener, "listener");
+    if (stopped.get()) {
+      throw new IllegalStateException("cluster node " + self + " has stopped: it tells no more changes");
+    }
+    events.add(listener);
+  }
+
+  /**
+   * Removes a listener: it is told nothing after the event it may be being told now. Does nothing for a listener
+   * not added.
+   *
+   * @param listener the listener
+   */
+  public void removeListener(ClusterListener listener) {
+    events.remove(listener);
+  }
+
+  /**
    * Leaves the cluster gracefully: marks the lease leaving, waits (at most {@link ClusterConfig#leaveTimeout()})
    * until the leader has handed this node's shards to the others, warm, or until no other node is active to
    * take them; then stops serving, drains and closes the runtime and deletes the lease. Idempotent.
@@ -608,6 +642,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     try {
       running = false;
+      quietly("stop telling its listeners", events::close);
       connection.removeConnectionListener(reconnects);
       gateway.bind(null, null);
       if (rememberThread != null) {
