@@ -13,8 +13,8 @@ import java.util.Optional;
  * {@code deadAfter} (paused, partitioned, or crashed and not yet proven dead), {@link MemberReachable} when it
  * renews again as the same incarnation; {@link MemberRemoved} when its incarnation ends (it left, or its lease was
  * deleted by a node that proved it dead or took it for dead). {@link LeaderChanged} follows the leader key, {@link
- * PlacementChanged} the shard map and the leader's plan. Derived from what the node's watches show, so nodes may see the same
- * change at slightly different times, and a change undone before the node looked again is not told.
+ * PlacementChanged} the shard map and the leader's plan. Derived from what the node's watches show, so nodes may
+ * see the same change at slightly different times, and a change undone before the node looked again is not told.
  */
 public sealed interface ClusterEvent {
 
@@ -75,5 +75,10 @@ public sealed interface ClusterEvent {
    * @param movesInProgress the moves the leader's plan has still to make
    */
   record PlacementChanged(long epoch, Map<String, Integer> shardsPerNode, int movesInProgress)
-      implements ClusterEvent {}
+      implements ClusterEvent {
+    /** Copies the counts (immutable). */
+    public PlacementChanged {
+      shardsPerNode = Map.copyOf(shardsPerNode);
+    }
+  }
 }

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's {@link ClusterListener}s and the virtual thread that tells them: it looks at the node's status when
- * woken ({@link #changed}: a lease tick, a new map) and at least every {@code interval}, and tells every listener
- * the events since the status before ({@link ClusterEventTracker}); a listener just added is first told what is
- * now. The thread starts with the first listener, so a node without listeners does nothing for them. Thread-safe.
+ * woken ({@link #changed}: a lease tick, a lease deleted, a new map) and at least every {@code interval}, and tells
+ * every listener the events since the status before ({@link ClusterEventTracker}); a listener just added is first
+ * told what is now. The thread starts with the first listener, so a node that never had one does nothing for them. Thread-safe.
  */
 final class ClusterEvents implements AutoCloseable {
 
@@ -26,10 +26,11 @@ final class ClusterEvents implements AutoCloseable {
   private final Supplier<ClusterStatus> status;
   private final Duration interval;
   private final ClusterEventTracker tracker = new ClusterEventTracker();
-  private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
-  private final Queue<ClusterListener> added = new ConcurrentLinkedQueue<>();
+  private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+  private final Queue<Registration> added = new ConcurrentLinkedQueue<>();
   private final Semaphore wake = new Semaphore(0);
   private final ReentrantLock lock = new ReentrantLock();
+  private Registration handing; // under lock: taken from added, being told what is now, not yet in listeners
   private volatile Thread thread;
   private volatile boolean closed;
 
@@ -43,13 +44,24 @@ final class ClusterEvents implements AutoCloseable {
     this.interval = interval;
   }
 
-  void add(ClusterListener listener) {
+  /** One addition of a listener; a removal ends it, also while it is being handed from {@link #added}. */
+  private static final class Registration {
+    final ClusterListener listener;
+    volatile boolean active = true;
+
+    Registration(ClusterListener listener) {
+      this.listener = listener;
+    }
+  }
+
+  /** @return false when closed (the node stopped): the listener is not added */
+  boolean add(ClusterListener listener) {
     lock.lock();
     try {
       if (closed) {
-        throw new IllegalStateException("cluster node " + self + " has stopped: it tells no more changes");
+        return false;
       }
-      added.add(listener);
+      added.add(new Registration(listener));
       if (thread == null) {
         thread = Thread.ofVirtual().name("aether-cluster-events-" + self).start(this::run);
       }
@@ -57,11 +69,23 @@ final class ClusterEvents implements AutoCloseable {
       lock.unlock();
     }
     wake.release();
+    return true;
   }
 
+  /** Ends every registration of {@code listener}: it is told nothing after the event it may be told now. */
   void remove(ClusterListener listener) {
-    added.remove(listener);
-    listeners.remove(listener);
+    lock.lock(); // a registration is always in added, in hand or in listeners while the lock is free
+    try {
+      added.forEach(r -> r.active &= r.listener != listener);
+      listeners.forEach(r -> r.active &= r.listener != listener);
+      if (handing != null && handing.listener == listener) {
+        handing.active = false;
+      }
+      added.removeIf(r -> !r.active);
+      listeners.removeIf(r -> !r.active);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Something may have changed: look at the status soon. */
@@ -89,23 +113,42 @@ final class ClusterEvents implements AutoCloseable {
         continue;
       }
       for (ClusterEvent event : tracker.update(now)) {
-        listeners.forEach(listener -> tell(listener, event));
+        listeners.forEach(registration -> tell(registration, event));
       }
-      for (ClusterListener listener; !closed && (listener = added.poll()) != null; ) {
+      for (Registration registration; !closed && (registration = take()) != null; ) {
         for (ClusterEvent event : tracker.current()) {
-          tell(listener, event);
+          tell(registration, event);
         }
-        listeners.add(listener);
+        lock.lock();
+        try {
+          handing = null;
+          if (registration.active) { // not removed while it was told what is now
+            listeners.add(registration);
+          }
+        } finally {
+          lock.unlock();
+        }
       }
     }
   }
 
-  private void tell(ClusterListener listener, ClusterEvent event) {
-    if (closed) {
+  /** @return the next listener added, now in hand; null when none is waiting */
+  private Registration take() {
+    lock.lock();
+    try {
+      handing = added.poll();
+      return handing;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void tell(Registration registration, ClusterEvent event) {
+    if (closed || !registration.active) {
       return;
     }
     try {
-      listener.onEvent(event);
+      registration.listener.onEvent(event);
     } catch (RuntimeException e) {
       LOG.warn("cluster: a listener of node {} failed on {}: {}", self, event, e.toString());
     }

@@ -114,7 +114,7 @@ class ClusterEventsIT {
   }
 
   @Test
-  void aListenerThatThrows_isToldTheNextChangesAllTheSame_andARemovedOneIsToldNothingMore() {
+  void aListenerThatThrows_isToldTheNextChangesAllTheSame_andARemovedOneIsToldNothingMore_evenWhileToldWhatIsNow() {
     ClusterNode n1 = cluster.node("n1");
     Recorder throwing = new Recorder() {
       @Override
@@ -124,8 +124,16 @@ class ClusterEventsIT {
       }
     };
     Recorder removed = new Recorder();
+    Recorder once = new Recorder() { // removes itself at its first event, while it is told what is now
+      @Override
+      public void onEvent(ClusterEvent event) {
+        super.onEvent(event);
+        n1.removeListener(this);
+      }
+    };
     n1.addListener(throwing);
     n1.addListener(removed);
+    n1.addListener(once);
     throwing.await("the current state", e -> e instanceof PlacementChanged);
     removed.await("the current state", e -> e instanceof PlacementChanged);
     n1.removeListener(removed);
@@ -135,6 +143,7 @@ class ClusterEventsIT {
     throwing.await("n3 up, after its exceptions", e -> e.equals(new MemberUp("n3", n3.incarnation())));
     await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node("n1").status().movesInProgress() == 0);
     assertThat(removed.events).as("told nothing after its removal").hasSize(told);
+    assertThat(once.events).as("told nothing after it removed itself").hasSize(1);
   }
 
   @Test
