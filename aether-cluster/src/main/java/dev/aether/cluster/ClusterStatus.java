@@ -12,7 +12,8 @@ import java.util.List;
  * @param shards the shard count (0 before the cluster has a map)
  * @param leader the leading node's id, or null while there is none
  * @param nodes every node with a lease or shards, by id
- * @param movesInProgress the shards the leader's plan has still to move (0 when placement is settled)
+ * @param movesInProgress the shards the leader's plan has still to move (0 when placement is settled; at least 1
+ *     while the node that reports it has not seen the map the leader counted from)
  * @param unownedShards the shards no node owns
  */
 public record ClusterStatus(String reportedBy, long epoch, int shards, String leader, List<Node> nodes,

@@ -69,8 +69,11 @@ final class ControlJson {
     LEAVING
   }
 
-  /** The leader's lease, the value of {@code leader}: who leads and how many moves its plan has left. */
-  record LeaderLease(String node, String incarnation, int pendingMoves) {
+  /**
+   * The leader's lease, the value of {@code leader}: who leads, how many moves its plan has left, and the epoch of
+   * the map it counted them from (null from a node that did not write it).
+   */
+  record LeaderLease(String node, String incarnation, int pendingMoves, Long epoch) {
     LeaderLease {
       NodeIds.check(node, "node");
     }

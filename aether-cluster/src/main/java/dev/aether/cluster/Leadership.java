@@ -4,6 +4,7 @@ import dev.aether.cluster.ControlJson.LeaderLease;
 import dev.aether.store.StoreUnavailableException;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * wait before leading: two leaders for a moment only race on the map's compare-and-set, which one of them
  * loses. The leader's value carries the moves its plan has left, for every node's status: renewed with each tick,
  * and {@link #publish published} by the planner as soon as the count changes (a plan begins, a batch switched), so
- * a status asked of another node never shows a plan under way as settled. {@link #tick} and {@link #resign} run on
- * the node's lease thread, {@link #publish} on its planner thread; a lock orders them.
+ * another node's status shows a plan under way until the leader counted its end (with the epoch of the map it
+ * counted from, so a node that has not seen that map yet does not show the plan settled either). {@link #tick}
+ * runs on the node's lease thread, {@link #publish} on its planner thread, {@link #resign} on either or on the
+ * thread that stops the node; a lock orders them.
  */
 final class Leadership {
 
@@ -28,24 +31,26 @@ final class Leadership {
   private final ClusterKv kv;
   private final Membership membership;
   private final String self;
+  private final Supplier<Planner.Progress> progress;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean leading;
   private long revision;
 
-  Leadership(ClusterKv kv, Membership membership, String self) {
+  /** @param progress the leader's plan's progress now, read under this class's lock for each write */
+  Leadership(ClusterKv kv, Membership membership, String self, Supplier<Planner.Progress> progress) {
     this.kv = kv;
     this.membership = membership;
     this.self = self;
+    this.progress = progress;
   }
 
   /**
    * Renews leadership, or tries to take it.
    *
-   * @param incarnation this node's incarnation (in the value, for the status)
-   * @param pendingMoves the moves the plan has left (in the value, for the status)
+   * @param incarnation this node's incarnation (in the value, for the status, with the plan's progress)
    * @param mayLead whether this node may lead now (its own lease is fresh and it is not leaving)
    */
-  void tick(String incarnation, int pendingMoves, boolean mayLead) {
+  void tick(String incarnation, boolean mayLead) {
     lock.lock();
     try {
       if (!mayLead) {
@@ -55,7 +60,7 @@ final class Leadership {
       if (!leading && !vacant()) {
         return; // a live leader holds the key: keep watching it
       }
-      write(incarnation, pendingMoves);
+      write(incarnation);
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: leadership tick of {}: {}", self, e.getMessage());
     } finally {
@@ -64,14 +69,14 @@ final class Leadership {
   }
 
   /**
-   * Writes a new count of the plan's pending moves into the leader's value at once, if this node leads (a refused
-   * compare-and-set ends its leadership, as in a tick).
+   * Writes the plan's progress into the leader's value at once, if this node leads (a refused compare-and-set ends
+   * its leadership, as in a tick; one that cannot be sent is left to the next tick).
    */
-  void publish(String incarnation, int pendingMoves) {
+  void publish(String incarnation) {
     lock.lock();
     try {
       if (leading) {
-        write(incarnation, pendingMoves);
+        write(incarnation);
       }
     } catch (StoreUnavailableException e) {
       LOG.debug("cluster: cannot publish the pending moves of {}: {}", self, e.getMessage());
@@ -80,8 +85,9 @@ final class Leadership {
     }
   }
 
-  private void write(String incarnation, int pendingMoves) {
-    byte[] value = ControlJson.write(new LeaderLease(self, incarnation, pendingMoves));
+  private void write(String incarnation) {
+    Planner.Progress now = progress.get();
+    byte[] value = ControlJson.write(new LeaderLease(self, incarnation, now.pendingMoves(), now.epoch()));
     OptionalLong next = leading ? kv.updateLease(ClusterNames.LEADER_KEY, value, revision)
         : kv.createLease(ClusterNames.LEADER_KEY, value);
     if (next.isPresent()) {

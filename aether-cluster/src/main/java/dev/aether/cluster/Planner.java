@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,35 +38,50 @@ final class Planner {
   private final ClusterConfig config;
   private final Connection connection;
   private final ClusterNames names;
-  private final IntConsumer pendingMovesChanged;
+  private final Runnable progressChanged;
   private ShardMap target;
   private Set<String> targetMembers = Set.of();
-  private volatile int pendingMoves;
+  private volatile Progress progress = Progress.NONE;
 
   /**
-   * @param pendingMovesChanged told the new count whenever the plan's pending moves change (before a batch's
-   *     warm-up and after its switch), on the planner thread, for the status others show
+   * The plan's progress, for the status: the moves it has left, counted from the map of {@code epoch} (-1: no
+   * plan yet).
+   */
+  record Progress(int pendingMoves, long epoch) {
+    static final Progress NONE = new Progress(0, -1);
+  }
+
+  /**
+   * @param progressChanged told whenever the plan's progress changes (before a batch's warm-up and after its
+   *     switch), on the planner thread, for the status others show
    */
   Planner(ClusterKv kv, MapView maps, Membership membership, ClusterConfig config, Connection connection,
-      ClusterNames names, IntConsumer pendingMovesChanged) {
+      ClusterNames names, Runnable progressChanged) {
     this.kv = kv;
     this.maps = maps;
     this.membership = membership;
     this.config = config;
     this.connection = connection;
     this.names = names;
-    this.pendingMovesChanged = pendingMovesChanged;
+    this.progressChanged = progressChanged;
   }
 
-  /** @return the moves the current plan has left (0 when placement is settled or this node does not lead) */
+  /** @return the moves the current plan has left (0 when placement is settled or this node never led) */
   int pendingMoves() {
-    return pendingMoves;
+    return progress.pendingMoves();
   }
 
-  /** Forgets the plan (this node stopped leading). */
+  /** @return the plan's progress as last counted */
+  Progress progress() {
+    return progress;
+  }
+
+  /**
+   * Forgets the plan (this node stopped leading, or cannot plan now); its progress stays as last counted, until
+   * a step counts again: a plan cut short is not shown as settled.
+   */
   void reset() {
     target = null;
-    pendingMoves = 0;
   }
 
   /**
@@ -79,7 +93,7 @@ final class Planner {
     Set<String> members = new TreeSet<>(membership.activeNodes());
     MapView.Versioned held = maps.current();
     if (members.isEmpty()) {
-      pending(0);
+      pending(0, held == null ? -1 : held.map().epoch());
       return false;
     }
     if (held == null) {
@@ -99,7 +113,7 @@ final class Planner {
       targetMembers = members;
     }
     List<ShardMove> moves = current.movesTo(target);
-    pending(moves.size());
+    pending(moves.size(), current.epoch());
     if (moves.isEmpty()) {
       return false;
     }
@@ -131,16 +145,17 @@ final class Planner {
     }
     maps.offer(next, revision.getAsLong());
     endIncarnations(batch);
-    pending(moves.size() - batch.size());
+    pending(moves.size() - batch.size(), next.epoch());
     LOG.info("cluster: map epoch {}: moved {} shards ({} warm), {} left, members {}", next.epoch(), batch.size(),
-        warm.size(), pendingMoves, members);
+        warm.size(), progress.pendingMoves(), members);
     return true;
   }
 
-  private void pending(int moves) {
-    if (moves != pendingMoves) {
-      pendingMoves = moves;
-      pendingMovesChanged.accept(moves);
+  private void pending(int moves, long epoch) {
+    Progress now = new Progress(moves, epoch);
+    if (!now.equals(progress)) {
+      progress = now;
+      progressChanged.run();
     }
   }
 
