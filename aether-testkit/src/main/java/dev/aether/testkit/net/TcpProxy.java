@@ -83,6 +83,11 @@ public final class TcpProxy implements AutoCloseable {
     return to(uri.getHost(), uri.getPort() == -1 ? 4222 : uri.getPort());
   }
 
+  /** @return the server the proxy forwards to */
+  public InetSocketAddress target() {
+    return target;
+  }
+
   /** @return the loopback port the proxy listens on */
   public int port() {
     return listener.getLocalPort();
@@ -116,6 +121,7 @@ public final class TcpProxy implements AutoCloseable {
   /** Closes every connection through the proxy (clients and server see them closed); new ones are accepted. */
   public void cutConnections() {
     for (Socket s : sockets) {
+      sockets.remove(s); // counted no more, also while its pump waits for a partition to heal
       closeQuietly(s);
     }
   }
@@ -146,6 +152,13 @@ public final class TcpProxy implements AutoCloseable {
       }
       sockets.add(client);
       sockets.add(server);
+      if (closed) { // closed while this one was being connected: close() may have missed it
+        sockets.remove(client);
+        sockets.remove(server);
+        closeQuietly(client);
+        closeQuietly(server);
+        return;
+      }
       Thread.ofVirtual().start(() -> pump(client, server));
       Thread.ofVirtual().start(() -> pump(server, client));
     }

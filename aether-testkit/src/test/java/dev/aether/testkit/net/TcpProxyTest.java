@@ -148,9 +148,25 @@ class TcpProxyTest {
   }
 
   @Test
-  void aUrl_namesTheServer_withNatsDefaultPort() {
-    try (TcpProxy viaUrl = TcpProxy.to("nats://127.0.0.1:" + server.getLocalPort() + ",nats://127.0.0.1:1")) {
-      assertThat(viaUrl.port()).isPositive().isNotEqualTo(server.getLocalPort());
+  void aUrl_namesTheServer_theFirstOfAList_withNatsDefaultPort() throws Exception {
+    try (TcpProxy viaUrl = TcpProxy.to("nats://127.0.0.1:" + server.getLocalPort() + ",nats://127.0.0.1:1");
+        Socket client = new Socket("127.0.0.1", viaUrl.port()); Socket far = serverSide()) {
+      send(client, "via url");
+      assertThat(read(far, 7)).isEqualTo("via url");
+    }
+    try (TcpProxy defaultPort = TcpProxy.to("nats://127.0.0.1"); TcpProxy noScheme = TcpProxy.to("127.0.0.1:5222")) {
+      assertThat(defaultPort.target().getPort()).isEqualTo(4222);
+      assertThat(noScheme.target().getPort()).isEqualTo(5222);
+    }
+  }
+
+  @Test
+  void cutConnections_duringAPartition_countsThemGoneAtOnce() throws Exception {
+    try (Socket client = new Socket("127.0.0.1", proxy.port()); Socket far = serverSide()) {
+      proxy.partition();
+      proxy.cutConnections();
+      assertThat(proxy.connections()).isZero();
+      proxy.heal();
     }
   }
 
