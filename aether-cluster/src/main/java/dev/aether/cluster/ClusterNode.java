@@ -85,6 +85,7 @@ public final class ClusterNode implements AutoCloseable {
   private Router router;
   private Planner planner;
   private FailureDetector detector;
+  private NatsServers servers;
   private RememberedActors remembered;
   private Thread rememberThread;
   private NodeEndpoints endpoints;
@@ -176,9 +177,11 @@ public final class ClusterNode implements AutoCloseable {
   private void start(Function<CommandGateway, Runtime> runtimeFactory) {
     kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
     membership = new Membership(kv, config, settleAfterReconnect());
-    leadership = new Leadership(kv, membership, self);
+    leadership = new Leadership(kv, membership, self, () -> planner.progress());
     maps = new MapView(connection, kv.mapBucket(), this::onMapChanged);
-    detector = new FailureDetector(kv, connection, names, membership, self, config.leaseInterval().dividedBy(2));
+    servers = new NatsServers(connection, self, settleAfterReconnect());
+    detector = new FailureDetector(kv, connection, names, membership, servers, self,
+        config.leaseInterval().dividedBy(2));
     membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
       leaseSignal.release();
       planSignal.release();
@@ -210,7 +213,7 @@ public final class ClusterNode implements AutoCloseable {
     gateway.bind(router, new StateReads(connection, names, maps, self, this::owns, runtime, config.maxHops(),
         attemptTimeout));
     planner = new Planner(kv, maps, membership, config, connection, names,
-        moves -> leadership.publish(membership.incarnation(), moves));
+        () -> leadership.publish(membership.incarnation()));
     if (!config.rememberActors().isEmpty()) {
       remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps);
       config.rememberActors().stream().filter(type -> !runtime.aggregateTypes().contains(type))
@@ -265,6 +268,7 @@ public final class ClusterNode implements AutoCloseable {
       try {
         if (!frozen && System.nanoTime() - nextRenewal >= 0) {
           nextRenewal = System.nanoTime() + interval;
+          servers.look();
           membership.renew();
           membership.forgetExpired();
           if (membership.fenced()) {
@@ -282,7 +286,7 @@ public final class ClusterNode implements AutoCloseable {
           }
         }
         if (!frozen) {
-          leadership.tick(membership.incarnation(), planner.pendingMoves(), !leaving.get() && membership.selfFresh());
+          leadership.tick(membership.incarnation(), !leaving.get() && membership.selfFresh());
           if (leadership.leading()) {
             planSignal.release();
           }
@@ -502,6 +506,17 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
+   * Whether this node is a live member of its cluster now: running, and its own lease renewed within {@code
+   * deadAfter}. A node that cannot renew (cut off from NATS or from its lease bucket) serves no shard: its commands
+   * wait for their deadline, and the others take its shards once they find it dead.
+   *
+   * @return whether the node runs and its lease is fresh
+   */
+  public boolean isLiveMember() {
+    return isRunning() && membership.selfFresh();
+  }
+
+  /**
    * The cluster as this node sees it now.
    *
    * @return the status (also answered as JSON on {@code <prefix>.<ns>.cluster.status})
@@ -532,13 +547,23 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     Optional<LeaderLease> leader = membership.leader();
-    int moves = leadership.leading() ? planner.pendingMoves() : leader.map(LeaderLease::pendingMoves).orElse(0);
+    int moves = leadership.leading() ? planner.pendingMoves()
+        : leader.map(lease -> pendingAsSeen(lease, map)).orElse(0);
     int unowned = 0;
     for (int s = 0; map != null && s < map.shards().count(); s++) {
       unowned += map.ownerId(s) == null ? 1 : 0;
     }
     return new ClusterStatus(self, map == null ? -1 : map.epoch(), map == null ? 0 : map.shards().count(),
         leader.map(LeaderLease::node).orElse(null), nodes, moves, unowned);
+  }
+
+  /**
+   * The leader's count of its plan's moves as this node shows it: at least one while this node has not seen the
+   * map the leader counted from (its last switch is still on its way here, through another watch than the count).
+   */
+  private static int pendingAsSeen(LeaderLease lease, ShardMap map) {
+    boolean behind = lease.epoch() != null && map != null && lease.epoch() > map.epoch();
+    return behind ? Math.max(1, lease.pendingMoves()) : lease.pendingMoves();
   }
 
   /** This node's active actors now. */
@@ -554,7 +579,8 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Adds a listener of the cluster's changes as this node sees them ({@link ClusterEvent}: members up, leaving,
    * unreachable, reachable again and removed; the leader; the shard map and the leader's plan). It is first told
-   * what is now (a {@code MemberUp} for each member, then the leader and the placement), then every change, on a
+   * what is now (a {@code MemberUp} for each member, then the leader if one leads, and the placement once there is a
+   * map), then every change, on a
    * thread of this node, one event at a time ({@link ClusterListener}). A change shows within a lease interval; a
    * new map and a lease deleted at once. Listeners are told nothing more once the node stops.
    *
@@ -564,15 +590,14 @@ public final class ClusterNode implements AutoCloseable {
    */
   public void addListener(ClusterListener listener) {
     Checks.notNull(listener, "listener");
-    if (stopped.get()) {
+    if (stopped.get() || !events.add(listener)) {
       throw new IllegalStateException("cluster node " + self + " has stopped: it tells no more changes");
     }
-    events.add(listener);
   }
 
   /**
-   * Removes a listener: it is told nothing after the event it may be being told now. Does nothing for a listener
-   * not added.
+   * Removes a listener (every time it was added): it is told nothing after the event it may be being told now.
+   * Does nothing for a listener not added.
    *
    * @param listener the listener
    */

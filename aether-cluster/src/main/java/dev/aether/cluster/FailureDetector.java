@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * renewal is late. The proof: the node's control subject has no responders twice, {@link #RECHECK} apart, and
  * its lease was not renewed meanwhile (the compare-and-set of the deletion fails otherwise). A probe that times
  * out proves nothing: a paused or slow node keeps its subscriptions (the server holds them), so it is left to
- * {@code deadAfter}; one that answers is alive. Deleting the lease of a node that was in fact alive (its
+ * {@code deadAfter}; one that answers is alive. Neither is no responders while this node just reconnected, nor
+ * for a moment after a server left the NATS cluster ({@link NatsServers}): the nodes that were connected to it are
+ * moving to another. Deleting the lease of a node that was in fact alive (its
  * connection dropped for a moment) costs that node its incarnation: its next renewal finds the key gone and it
  * joins again; the store fences whatever it still had in flight.
  *
@@ -58,6 +60,7 @@ final class FailureDetector implements AutoCloseable {
   private final Connection connection;
   private final ClusterNames names;
   private final Membership membership;
+  private final NatsServers servers;
   private final String self;
   private final Duration probeTimeout;
   private final Map<String, CompletableFuture<Verdict>> inFlight = new ConcurrentHashMap<>();
@@ -67,9 +70,10 @@ final class FailureDetector implements AutoCloseable {
   /**
    * @param probeTimeout how long a ping waits for its answer (a timeout is no proof)
    */
-  FailureDetector(ClusterKv kv, Connection connection, ClusterNames names, Membership membership, String self,
-      Duration probeTimeout) {
+  FailureDetector(ClusterKv kv, Connection connection, ClusterNames names, Membership membership, NatsServers servers,
+      String self, Duration probeTimeout) {
     this.kv = kv;
+    this.servers = servers;
     this.connection = connection;
     this.names = names;
     this.membership = membership;
@@ -127,6 +131,9 @@ final class FailureDetector implements AutoCloseable {
       }
       if (membership.settling()) { // this node just reconnected or renewed again: the others may not have yet
         return Verdict.UNSURE; // asked again once the nodes had time to reconnect
+      }
+      if (servers.lostRecently()) { // the node may be moving from a lost NATS server to another
+        return Verdict.UNSURE;
       }
     }
     if (!kv.deleteLeaseIf(key, lease.getRevision())) {

@@ -1,7 +1,6 @@
 package dev.aether.server;
 
 import dev.aether.cluster.ClusterNode;
-import dev.aether.cluster.ClusterStatus;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.Runtime;
 import dev.aether.store.EventStore;
@@ -123,18 +122,6 @@ final class NodeServices {
 
   Readiness ready() {
     return new Readiness(state.get() == SERVING && runtime.isRunning(), AetherNode.storeHealthy(store),
-        runtime.model().isPresent(), cluster.map(NodeServices::member));
-  }
-
-  private static boolean member(ClusterNode node) {
-    if (!node.isRunning()) {
-      return false;
-    }
-    try {
-      ClusterStatus status = node.status();
-      return status.nodes().stream().anyMatch(n -> n.id().equals(status.reportedBy()) && n.alive());
-    } catch (IllegalStateException e) {
-      return false; // stopped meanwhile
-    }
+        runtime.model().isPresent(), cluster.map(ClusterNode::isLiveMember));
   }
 }
