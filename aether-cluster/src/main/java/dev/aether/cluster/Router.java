@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures (issue 14): "no responders" on an owner's subject is reported as a suspicion (the node's failure
  * detector probes it); a sender waiting for the map (no responders, no owner) resends as soon as a newer map is
- * seen; a request unanswered for 250 ms makes its node suspect too; and a new map that gives a node no shard
+ * seen; a request unanswered for 100 ms makes its node suspect too, unless the node answered another request
+ * meanwhile (it is slow, not gone); and a new map that gives a node no shard
  * at all resends the requests still waiting for that node's
  * answer at once (a crashed owner swallowed them, a paused one holds them), ignoring any later answer.
  */
@@ -111,13 +112,19 @@ final class Router implements CommandGateway, AutoCloseable {
   /** One request in flight: the attempt, the send it belongs to, and the shard and map epoch it was sent by. */
   private record InFlight(Attempt attempt, int send, int shard, long epoch, long sentNanos) {}
 
-  /** A request unanswered this long makes its node suspect (a crashed owner swallowed what it had taken). */
-  static final long SUSPECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /**
+   * A request unanswered this long makes its node suspect, when the node answered nothing else for as long (a
+   * crashed owner swallowed what it had taken; a busy one answers other requests).
+   */
+  static final long SUSPECT_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** When each node last answered a request of this router (nanoTime). */
+  private final Map<String, Long> lastAnswers = new ConcurrentHashMap<>();
 
   /**
-   * Every 100 ms: each node with a request unanswered for {@link #SUSPECT_AFTER_NANOS} is reported as a suspect
-   * (once per sweep), and such a request whose shard a map newer than the one it was sent by gives to another
-   * node is resent to it now.
+   * Every 100 ms: each node with a request unanswered for {@link #SUSPECT_AFTER_NANOS} that answered nothing else
+   * for as long is reported as a suspect (once per sweep), and a request unanswered that long whose shard a map
+   * newer than the one it was sent by gives to another node is resent to it now.
    * The probe tells a crash (no responders) from a slow or paused node (proves nothing); the resend covers a
    * request sent to a crashed owner just after the map that moved its shards was seen, which no later map
    * change would resend before the attempt timeout.
@@ -132,7 +139,8 @@ final class Router implements CommandGateway, AutoCloseable {
       long now = System.nanoTime();
       ShardMap map = maps.map();
       inFlight.forEach((node, requests) -> {
-        boolean suspected = false;
+        Long answered = lastAnswers.get(node);
+        boolean suspected = answered != null && now - answered <= SUSPECT_AFTER_NANOS; // it answers: no suspicion
         for (InFlight request : requests) {
           if (now - request.sentNanos() <= SUSPECT_AFTER_NANOS) {
             continue;
@@ -353,6 +361,9 @@ final class Router implements CommandGateway, AutoCloseable {
     CompletableFuture<Message> sent = connection.requestWithTimeout(request, Duration.ofMillis(timeoutMs));
     TimeoutWheel.shared().within(sent, timeoutMs).whenComplete((reply, failure) -> {
       toOwner.remove(waiting);
+      if (reply != null) {
+        lastAnswers.put(owner, System.nanoTime());
+      }
       if (a.sends.compareAndSet(send, send + 1)) { // not abandoned for a newer map meanwhile
         fromRemote(a, owner, epoch, reply, failure, sent);
       }

@@ -306,6 +306,52 @@ class ClusterRoutingIT {
     }
   }
 
+  /**
+   * A request unanswered for a while makes its owner suspect (probed at once: a crashed owner swallowed what it had
+   * taken, and a closed-loop sender sends nothing more that could meet "no responders"), unless the owner answers
+   * other requests meanwhile: then it is slow for this one, not gone. Before, every request unanswered for 250 ms
+   * made its owner suspect; now 100 ms without any answer does.
+   */
+  private static RuntimeMessage ghostDeposit(String account, String commandId) {
+    return RuntimeMessage.builder("Account", account, "Deposit").payload(Map.of("amount", 1)).commandId(commandId)
+        .build();
+  }
+
+  @Test
+  void aRequestUnanswered_makesItsOwnerSuspect_onlyOnceTheOwnerAnswersNothingElse() throws Exception {
+    String account = "swallowed-1";
+    ShardMap current = cluster.node("n1").map().orElseThrow();
+    int shard = current.shards().shardOf("Account/" + account);
+    ShardMap toGhost = current.step(current, List.of(new ShardMove(shard,
+        java.util.Optional.of(current.ownerId(shard)), java.util.Optional.of("ghost"))));
+    Connection connection = cluster.connect();
+    ClusterNames names = ClusterNames.of(cluster.store);
+    Connection ghost = cluster.connect(); // answers every command but those it swallows
+    ghost.createDispatcher(m -> {
+      if (!Wire.header(m, Wire.COMMAND_ID).startsWith("swallow")) {
+        Headers refused = new Headers().put(Wire.STATUS, Wire.BAD_REQUEST).put(Wire.ERROR_FIELD, "payload");
+        ghost.publish(NatsMessage.builder().subject(m.getReplyTo()).headers(refused).data("no").build());
+      }
+    }).subscribe(names.nodeCommands("ghost"));
+    ghost.flush(Duration.ofSeconds(5));
+    List<String> suspects = new java.util.concurrent.CopyOnWriteArrayList<>();
+    MapView frozen = cluster.frozenMap(connection, toGhost);
+    try (Router router = new Router(connection, names, frozen, null, null, 3, Duration.ofSeconds(30),
+        Duration.ofSeconds(20), ClusterMeters.NONE, suspects::add)) {
+      CompletableFuture<CommandResult> swallowed = router.sendMessage(ghostDeposit(account, "swallow-1"));
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+      for (int i = 0; System.nanoTime() < until; i++) { // the ghost answers these: busy, not gone
+        assertThat(router.sendMessage(ghostDeposit(account, "answered-" + i)).get(5, TimeUnit.SECONDS))
+            .isInstanceOf(Rejected.class);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+      assertThat(suspects).as("suspected while it answered other requests").isEmpty();
+      assertThat(swallowed).isNotDone();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> suspects.contains("ghost")); // it answers nothing now
+    }
+  }
+
   @Test
   void aGatewayClosedWhileTheOwnerHasTheCommand_answersOutcomeUnknown_notNotRunning() throws Exception {
     // NOT_RUNNING says nothing was stored (RejectionReason): a gateway closed after its attempt reached an owner
