@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * a lost server move to another one, and until they have subscribed again there, their subjects have no
  * responders: for the grace time after a loss, "no responders" proves no node's death ({@link FailureDetector}). A
  * node that died with its server is then found by its silent lease after {@code deadAfter}. A single server lists
- * no URLs: nothing is ever lost. Thread-safe.
+ * no URLs, nor does a cluster that does not advertise them ({@code no_advertise}): nothing is ever lost. A server
+ * shut down gracefully (lame duck mode) announces its leave at the start and moves its clients over the next
+ * seconds to minutes, mostly after the grace time: not covered. Thread-safe.
  */
 final class NatsServers {
 
@@ -34,6 +36,7 @@ final class NatsServers {
     this.connection = connection;
     this.self = self;
     this.graceNanos = grace.toNanos();
+    look(); // the servers known from the start: one lost before the first lease tick counts too
   }
 
   /** Looks at the servers the connection knows now, and remembers when one of those known before is gone. */

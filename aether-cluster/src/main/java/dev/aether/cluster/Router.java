@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures (issue 14): "no responders" on an owner's subject is reported as a suspicion (the node's failure
  * detector probes it); a sender waiting for the map (no responders, no owner) resends as soon as a newer map is
- * seen; a request unanswered for 100 ms makes its node suspect too, unless the node answered another request
- * meanwhile (it is slow, not gone); and a new map that gives a node no shard
+ * seen; a request unanswered for 100 ms makes its node suspect too, unless the node answered another request of
+ * this sender meanwhile (it is busy, not gone); and a new map that gives a node no shard
  * at all resends the requests still waiting for that node's
  * answer at once (a crashed owner swallowed them, a paused one holds them), ignoring any later answer.
  */
@@ -165,6 +165,7 @@ final class Router implements CommandGateway, AutoCloseable {
         ShardMap map = maps.map();
         if (map != null) {
           abandonRequestsToNodesWithoutShards(map);
+          lastAnswers.keySet().retainAll(map.loads().keySet()); // nodes gone (a restart takes a new id by default)
         }
         watchMap();
       }

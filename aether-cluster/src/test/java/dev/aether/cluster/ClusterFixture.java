@@ -188,7 +188,13 @@ final class ClusterFixture implements AutoCloseable {
     return connect(url);
   }
 
-  private Connection connect(String serverUrl) {
+  /** Closes {@code resource} with the fixture (a test's own connection, closed also when the test fails). */
+  void closeAtEnd(AutoCloseable resource) {
+    open.add(resource);
+  }
+
+  /** A connection to {@code serverUrl} (one server of a cluster, say), closed with the fixture. */
+  Connection connect(String serverUrl) {
     try {
       Connection c = Nats.connect(new Options.Builder().servers(serverUrl.split(",")).build());
       open.add(c);

@@ -125,6 +125,7 @@ class ReplicatedNatsLossIT {
 
     ClusterNames names = ClusterNames.of(cluster.store);
     Connection ghost = Nats.connect(new Options.Builder().server(lost.url()).maxReconnects(0).build());
+    cluster.closeAtEnd(ghost);
     ghost.createDispatcher(m -> ghost.publish(m.getReplyTo(), new byte[0])).subscribe(names.nodeControl("ghost"));
     ghost.flush(Duration.ofSeconds(5));
     KeyValue bucket = connection.keyValue(names.leaseBucket());
@@ -132,8 +133,14 @@ class ReplicatedNatsLossIT {
     bucket.put(ClusterNames.nodeKey("ghost"), ghostLease);
     assertThat(judge.detector().suspect("ghost").join()).as("the ghost answers").isEqualTo(Verdict.ALIVE);
 
+    Connection onJudges = cluster.connect(judges.url());
     lost.kill();
     await().atMost(Duration.ofSeconds(10)).until(() -> ghost.getStatus() != Connection.Status.CONNECTED);
+    await().atMost(Duration.ofSeconds(10)).until(() -> onJudges.requestWithTimeout(names.nodeControl("ghost"),
+        new byte[0], Duration.ofSeconds(1)).handle((reply, failure) -> failure != null
+            && (failure instanceof java.util.concurrent.CancellationException
+                || failure.getCause() instanceof java.util.concurrent.CancellationException)).join());
+    // the judge's server has dropped the ghost's subscription: no responders, not a timeout, is what it meets
 
     assertThat(judge.detector().suspect("ghost").join()).as("probed right after its server left")
         .isEqualTo(Verdict.UNSURE);
@@ -143,7 +150,6 @@ class ReplicatedNatsLossIT {
       return judge.detector().suspect("ghost").join() == Verdict.DEAD;
     });
     assertThat(bucket.get(ClusterNames.nodeKey("ghost"))).as("its lease, once proven dead").isNull();
-    ghost.close();
   }
 
   /** What {@link #killLeaderUnderBankLoad} saw: the map's epoch just before the kill, and every map written. */
