@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * A node's {@link ClusterListener}s and the virtual thread that tells them: it looks at the node's status when
  * woken ({@link #changed}: a lease tick, a lease deleted, a new map) and at least every {@code interval}, and tells
  * every listener the events since the status before ({@link ClusterEventTracker}); a listener just added is first
- * told what is now. The thread starts with the first listener, so a node that never had one does nothing for them. Thread-safe.
+ * told what is now. The thread starts with the first listener, so a node that never had one does nothing for
+ * them. Thread-safe.
  */
 final class ClusterEvents implements AutoCloseable {
 

@@ -176,10 +176,11 @@ public final class ClusterNode implements AutoCloseable {
 
   private void start(Function<CommandGateway, Runtime> runtimeFactory) {
     kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
-    membership = new Membership(kv, config, settleAfterReconnect());
+    Duration settle = settleAfterReconnect();
+    membership = new Membership(kv, config, settle);
     leadership = new Leadership(kv, membership, self, () -> planner.progress());
     maps = new MapView(connection, kv.mapBucket(), this::onMapChanged);
-    servers = new NatsServers(connection, self, settleAfterReconnect());
+    servers = new NatsServers(connection, self, settle);
     detector = new FailureDetector(kv, connection, names, membership, servers, self,
         config.leaseInterval().dividedBy(2));
     membership.onChange(() -> { // a lease deleted, the leader key gone: elect and plan now, not at the next tick
@@ -580,9 +581,9 @@ public final class ClusterNode implements AutoCloseable {
    * Adds a listener of the cluster's changes as this node sees them ({@link ClusterEvent}: members up, leaving,
    * unreachable, reachable again and removed; the leader; the shard map and the leader's plan). It is first told
    * what is now (a {@code MemberUp} for each member, then the leader if one leads, and the placement once there is a
-   * map), then every change, on a
-   * thread of this node, one event at a time ({@link ClusterListener}). A change shows within a lease interval; a
-   * new map and a lease deleted at once. Listeners are told nothing more once the node stops.
+   * map), then every change, on a thread of this node, one event at a time ({@link ClusterListener}). A change
+   * shows within a lease interval; a new map and a lease deleted at once. Listeners are told nothing more once the
+   * node stops.
    *
    * @param listener the listener (added twice, it is told everything twice)
    * @throws InvalidInputException naming {@code listener} when null
