@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * entries at or below the highest revision delivered are skipped, so the watcher sees each revision once.
  *
  * <p>The consumer is an ordered push consumer: jnats makes a new one from the last revision seen after a gap or
- * missed heartbeats. Thread-safe; {@link #close()} is idempotent, and once it returned the watcher is called no
+ * three missed heartbeats. The server sends one each {@link #HEARTBEAT} while it has nothing else to send, so a
+ * consumer the server lost (its server killed, or a frozen server that expired it) is made again within about
+ * three of them, and again three later while that fails; with jnats' default (5 s) a lost map watch stayed silent
+ * for 15 s and more, and a node waited for a map it could not see. Thread-safe; {@link #close()} is idempotent, and once it returned the watcher is called no
  * more, but for a call already under way.
  */
 public final class KvWatch implements AutoCloseable {
@@ -40,6 +43,9 @@ public final class KvWatch implements AutoCloseable {
    * 30 s gives about 15 tries.
    */
   public static final Duration DEFAULT_START_BUDGET = Duration.ofSeconds(30);
+
+  /** How often the server says the watch's consumer is alive while there is nothing to deliver. */
+  public static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
   private final Connection connection;
   private final String subject;
@@ -115,7 +121,7 @@ public final class KvWatch implements AutoCloseable {
     try {
       PushSubscribeOptions options = PushSubscribeOptions.builder().stream(stream).ordered(true)
           .configuration(ConsumerConfiguration.builder().ackPolicy(AckPolicy.None)
-              .deliverPolicy(DeliverPolicy.LastPerSubject).build())
+              .deliverPolicy(DeliverPolicy.LastPerSubject).idleHeartbeat(HEARTBEAT).build())
           .build();
       JetStreamSubscription subscription = connection.jetStream().subscribe(subject, next,
           message -> deliver(attempt, message), false, options);

@@ -83,6 +83,31 @@ class KvWatchIT {
     }
   }
 
+  /**
+   * A consumer the server lost (deleted here; a killed server or an expired consumer of a frozen one in
+   * production) sends no more heartbeats: the watch makes a new one from the last revision it delivered within a
+   * few heartbeats (with jnats' default heartbeat, not before 15 s), and misses no change and repeats none.
+   */
+  @Test
+  void aWatchWhoseConsumerTheServerLost_deliversAgainSoon_fromWhereItWas() throws Exception {
+    KeyValue kv = bucket("lost");
+    kv.put("a", "1".getBytes());
+    Recorder recorder = new Recorder();
+    try (KvWatch watch = KvWatch.start(connection, "lost", null, recorder, Duration.ofSeconds(5))) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> recorder.seen().size() == 1);
+      var management = connection.jetStreamManagement();
+      List<String> consumers = management.getConsumerNames("KV_lost");
+      assertThat(consumers).as("the watch's consumer").hasSize(1);
+      management.deleteConsumer("KV_lost", consumers.get(0));
+      kv.put("a", "2".getBytes());
+      kv.put("b", "3".getBytes());
+      await().atMost(Duration.ofSeconds(10)).until(() -> recorder.seen().size() >= 3);
+      assertThat(recorder.seen()).containsExactly("a=1", "a=2", "b=3");
+      assertThat(management.getConsumerNames("KV_lost")).as("the new consumer").hasSize(1)
+          .doesNotContain(consumers.get(0));
+    }
+  }
+
   @Test
   void aWatchOfAMissingBucket_isRefusedAtOnce_namingIt_andBadArgumentsAreNamed() throws Exception {
     Recorder recorder = new Recorder();
