@@ -158,7 +158,7 @@ class ReplicatedNatsLossIT {
   /**
    * Three nodes under the bank load (clients resending transient outcomes with the same id); the server leading
    * {@code stream} is killed; the load goes on until the nodes are settled again; then the log read straight from
-   * JetStream must keep every invariant, nothing acknowledged lost.
+   * JetStream must keep every invariant, nothing acknowledged lost; and two nodes leave, handing their shards off.
    */
   private Killed killLeaderUnderBankLoad(NatsCluster nats, String accounts, Function<JetStreamConfig, String> stream)
       throws Exception {
@@ -186,7 +186,16 @@ class ReplicatedNatsLossIT {
     System.out.println("ReplicatedNatsLossIT: killed " + leader.name() + " (leading " + led + "), "
         + bank.summary() + ", " + maps.maps().size() + " maps");
     bank.verify(connection, cluster.store, maps, false);
-    return new Killed(epoch, maps.maps());
+    Killed killed = new Killed(epoch, maps.maps()); // before the leaves below write maps
+    // each watch's consumer may have been on the killed server: a node that leaves now must see the map that
+    // hands its shards off (a lost map watch made n3 wait its whole leave timeout, owning them by its stale view)
+    for (String id : List.of("n3", "n2")) {
+      ClusterNode leaving = cluster.node(id);
+      leaving.leave();
+      assertThat(leaving.map().orElseThrow().shardsOf(id)).as(id + "'s shards by the map it saw as it left")
+          .isEmpty();
+    }
+    return killed;
   }
 
   /**
