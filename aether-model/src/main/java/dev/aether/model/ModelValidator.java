@@ -305,12 +305,15 @@ final class ModelValidator {
     String aggregateName = dot < 0 ? null : reference.substring(0, dot);
     String name = reference.substring(dot + 1);
     List<T> matches = new ArrayList<>();
+    Set<String> aggregatesSeen = new HashSet<>();
     for (AggregateDef aggregate : model.aggregates()) {
-      if (aggregate == null || (aggregateName != null && !aggregateName.equals(aggregate.name()))) {
+      if (aggregate == null || (aggregateName != null && !aggregateName.equals(aggregate.name()))
+          || !aggregatesSeen.add(String.valueOf(aggregate.name()))) { // a repeated aggregate: its own error
         continue;
       }
-      elements.apply(aggregate).stream().filter(e -> e != null && name.equals(nameOf.apply(e)))
-          .forEach(matches::add);
+      // one match per aggregate: a name repeated inside one aggregate is a duplicate-name error of its own
+      elements.apply(aggregate).stream().filter(e -> e != null && name.equals(nameOf.apply(e))).findFirst()
+          .ifPresent(matches::add);
     }
     if (matches.isEmpty()) {
       error(ModelError.UNKNOWN_REFERENCE, path, "no " + kind + " " + reference + " in the model");

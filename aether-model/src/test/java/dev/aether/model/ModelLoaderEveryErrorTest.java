@@ -130,6 +130,35 @@ class ModelLoaderEveryErrorTest {
         }));
   }
 
+  /**
+   * A reference to a name repeated inside one aggregate (or to an element of an aggregate declared twice) is not
+   * ambiguous: the repetition is the one mistake, reported once, and writing {@code Aggregate.Name} would not help.
+   */
+  @Test
+  void aReferenceToANameRepeatedInOneAggregate_isNotCalledAmbiguous() {
+    String yaml = """
+        name: m
+        aggregates:
+          - name: Counter
+            commands:
+              - {name: Bump, emits: [Bumped]}
+              - {name: Bump, emits: [Bumped]}
+            events: [{name: Bumped}]
+          - name: Other
+            events: [{name: Seen}]
+          - name: Other
+            events: [{name: Seen}]
+        policies:
+          - {name: p, when: Bumped, then: Bump, target: "'c'"}
+          - {name: q, when: Seen, then: Counter.Bump, target: "'c'"}
+        """;
+
+    assertThatThrownBy(() -> ModelLoader.fromYaml(yaml)).isInstanceOfSatisfying(InvalidModelException.class,
+        errors(list -> assertThat(list).extracting(ModelError::path, ModelError::id).containsExactlyInAnyOrder(
+            tuple("aggregates.Counter.commands[1]", ModelError.DUPLICATE_NAME),
+            tuple("aggregates[2]", ModelError.DUPLICATE_NAME))));
+  }
+
   @Test
   void everyKindOfDuplicateName_isReported_atTheDuplicatesOwnPath() {
     String yaml = """
