@@ -349,19 +349,27 @@ public final class ClusterNode implements AutoCloseable {
       if (frozen) {
         continue;
       }
-      if (!leadership.leading() || !membership.selfFresh() || !membership.seesMembership()) {
+      if (!mayPlan()) {
         planner.reset();
         continue;
       }
       try {
-        while (running && leadership.leading() && planner.step()) {
-          // each step is one map update; go on while there are moves
+        while (planner.step() && mayPlan()) {
+          // each step is one map update (a warm-up first may take seconds); go on while there are moves
         }
       } catch (RuntimeException e) {
         LOG.warn("cluster: planning on {} failed, trying again: {}", self, e.toString());
         planner.reset();
       }
     }
+  }
+
+  /**
+   * Whether this node may write the next map: it runs, leads, is not frozen, its own lease is fresh and it sees
+   * the others' renewals (checked before every step, not only before a plan's first).
+   */
+  private boolean mayPlan() {
+    return running && !frozen && leadership.leading() && membership.selfFresh() && membership.seesMembership();
   }
 
   private static boolean pause(Duration duration) {
