@@ -110,6 +110,61 @@ class AetherCliTest {
     CliRun zero = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "0s");
     assertThat(zero.code()).isEqualTo(2);
     assertThat(zero.err()).isEqualTo("error: --timeout must be more than 0, not 0s\nTry 'aether send --help'.\n");
+    CliRun tooLong = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "61m");
+    assertThat(tooLong.code()).isEqualTo(2);
+    assertThat(tooLong.err()).isEqualTo("error: --timeout must be at most 1h (the node's limit), not 61m\n"
+        + "Try 'aether send --help'.\n");
+  }
+
+  @Test
+  void send_aKeyOrCorrelationIdThatIsNotPrintableAscii_isAUsageErrorNamingTheOption_nothingSent() throws IOException {
+    try (Requests node = Requests.start()) {
+      for (String[] option : new String[][] {{"--key", "héllo"}, {"--key", "ключ-1"}, {"--key", "a\tb"},
+          {"--correlation-id", "corr-é"}, {"--correlation-id", "line\nbreak"}}) {
+        CliRun run = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "{}", option[0], option[1]);
+        assertThat(run.code()).as(String.join(" ", option)).isEqualTo(2);
+        assertThat(run.err()).as(String.join(" ", option)).startsWith("error: " + option[0] + " ")
+            .contains("is not printable ASCII", "at most 256 characters").endsWith("Try 'aether send --help'.\n");
+      }
+      CliRun tooLong = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--key", "k".repeat(257));
+      assertThat(tooLong.code()).isEqualTo(2);
+      assertThat(tooLong.err()).startsWith("error: --key is 257 characters long: at most 256\n");
+      CliRun empty = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--correlation-id", "");
+      assertThat(empty.code()).isEqualTo(2);
+      assertThat(empty.err()).startsWith("error: --correlation-id must not be empty\n");
+      assertThat(node.requests()).as("nothing sent half-formed").isZero();
+      CliRun longest = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--key", "k".repeat(256),
+          "--correlation-id", "printable ~!#$%&'*+-.^_`|");
+      assertThat(longest.code()).as(longest.err()).isZero();
+      assertThat(node.requests()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aTokenThatIsNotPrintableAscii_isAUsageErrorNamingItsSource_onEveryCommand_neverPrinted() throws IOException {
+    try (Requests node = Requests.start()) {
+      for (String[] args : new String[][] {{"state", "Account", "a"}, {"send", "Account", "a", "Open"},
+          {"cluster", "status"}, {"dead-letters"}, {"reactions"}, {"read-model", "Balances"},
+          {"events", "Account", "a"}, {"dead-letters", "discard", "x"}}) {
+        CliRun fromEnv = CliRun.withEnv(Map.of("AETHER_TOKEN", "s3cret-tökén-0123456789", "AETHER_URL", node.url()),
+            args);
+        assertThat(fromEnv.code()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(fromEnv.err()).as(String.join(" ", args))
+            .startsWith("error: AETHER_TOKEN: the token's character 9 is not printable ASCII")
+            .doesNotContain("s3cret");
+        CliRun flag = CliRun.of(concat(args, "--url", node.url(), "--token", "s3cret token 0123456789"));
+        assertThat(flag.code()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(flag.err()).startsWith("error: --token: the token's character 7 is a space").doesNotContain("s3cret");
+      }
+      assertThat(node.requests()).as("nothing sent half-formed").isZero();
+    }
+  }
+
+  @Test
+  void badUrlFromTheEnvironment_namesTheVariable_exit2() {
+    CliRun run = CliRun.withEnv(Map.of("AETHER_URL", "localhost:8080"), "state", "Account", "a");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: AETHER_URL localhost:8080 is not an http:// or https:// address");
   }
 
   @Test
@@ -304,6 +359,44 @@ class AetherCliTest {
   private static int closedPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    }
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
+  /** A stand-in node that answers every request 200 {} and counts them. */
+  private record Requests(HttpServer server, java.util.concurrent.atomic.AtomicInteger count) implements AutoCloseable {
+
+    static Requests start() throws IOException {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+      server.createContext("/", exchange -> {
+        count.incrementAndGet();
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+      });
+      server.start();
+      return new Requests(server, count);
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    int requests() {
+      return count.get();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
     }
   }
 }

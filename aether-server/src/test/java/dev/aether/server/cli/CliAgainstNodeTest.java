@@ -124,6 +124,20 @@ class CliAgainstNodeTest {
   }
 
   @Test
+  void send_twoKeysThatDifferOnlyOutsideAscii_neverNameOneCommand_bothRefusedBeforeSending() throws IOException {
+    String id = open();
+    CliRun deposit = cli("send", "Account", id, "Deposit", "{\"amount\": 1}", "--key", "héllo-" + id);
+    CliRun withdraw = cli("send", "Account", id, "Withdraw", "{\"amount\": 2}", "--key", "hállo-" + id);
+    CliRun cyrillic = cli("send", "Account", id, "Deposit", "{\"amount\": 1}", "--key", "ключ-1");
+    for (CliRun run : new CliRun[] {deposit, withdraw, cyrillic}) {
+      assertThat(run.code()).as(run.err()).isEqualTo(2);
+      assertThat(run.err()).startsWith("error: --key ").contains("is not printable ASCII");
+      assertThat(run.out()).isEmpty();
+    }
+    assertThat(state(id).get("version").asLong()).as("nothing applied").isEqualTo(1);
+  }
+
+  @Test
   void send_payloadFromAFile_andTimeoutAndCorrelation() throws IOException {
     String id = open();
     Path payload = dir.resolve("deposit.json");
