@@ -111,7 +111,7 @@ final class ModelCommand implements Callable<Integer> {
       try {
         text = Files.readString(file);
       } catch (IOException e) {
-        throw new UsageException("cannot read " + file + ": " + NodeClient.describe(e));
+        throw UsageException.cannotRead("the model file", file, e);
       }
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       String type = name.endsWith(".yaml") || name.endsWith(".yml") ? "application/yaml" : "application/json";

@@ -131,7 +131,7 @@ final class SendCommand implements Callable<Integer> {
       }
       return Files.readString(Path.of(file));
     } catch (IOException e) {
-      throw new UsageException("cannot read the payload file " + file + ": " + NodeClient.describe(e));
+      throw UsageException.cannotRead("the payload file", Path.of(file), e);
     }
   }
 

@@ -94,11 +94,16 @@ class AetherCliTest {
   }
 
   @Test
-  void send_payloadFileMissing_exit2() {
-    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + dir.resolve("none.json"));
+  void send_payloadFileMissing_exit2_sayingWhy() {
+    Path missing = dir.resolve("none.json");
+    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + missing);
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).startsWith("error: cannot read the payload file ").contains("none.json")
-        .endsWith("Try 'aether send --help'.\n");
+    assertThat(run.err()).isEqualTo("error: cannot read the payload file " + missing + ": no such file\n"
+        + "Try 'aether send --help'.\n");
+    CliRun directory = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + dir);
+    assertThat(directory.code()).isEqualTo(2);
+    assertThat(directory.err()).startsWith("error: cannot read the payload file " + dir
+        + ": it is a directory, not a file\n");
   }
 
   @Test
