@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -265,13 +266,13 @@ class AetherCliTest {
   }
 
   @Test
-  void modelValidate_aValidModel_printsASummary_exit0() throws IOException {
+  void modelValidate_aValidModel_printsItAsGetModelDoes_exit0() throws IOException {
     CliRun run = CliRun.of("model", "validate", modelFile().toString());
     assertThat(run.code()).isZero();
     assertThat(run.err()).isEmpty();
-    assertThat(Console.JSON.readTree(run.out()).toString()).isEqualTo("{\"valid\":true,\"name\":\"bank\","
-        + "\"version\":\"1\",\"aggregates\":[{\"name\":\"Account\",\"commands\":[\"Open\",\"Deposit\"]}],"
-        + "\"policies\":[],\"readModels\":[],\"warnings\":[]}");
+    assertThat(Console.JSON.readTree(run.out()).toString()).isEqualTo("{\"name\":\"bank\",\"version\":\"1\","
+        + "\"aggregates\":{\"Account\":{\"commands\":[\"Open\",\"Deposit\"],\"internalCommands\":[],"
+        + "\"state\":[\"balance\"]}},\"policies\":[],\"readModels\":[],\"warnings\":[]}");
   }
 
   @Test
@@ -307,11 +308,13 @@ class AetherCliTest {
     CliRun run = CliRun.of("model", "validate", file.toString());
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err().lines()).allMatch(l -> l.startsWith("error: " + file + ": "))
-        .anyMatch(l -> l.contains("aggregates.Account.comands") && l.endsWith("[parse-error]"))
-        .anyMatch(l -> l.contains("aggregates.Account.commands.Deposit.guards[0]") && l.contains("amout"))
-        .anyMatch(l -> l.contains("aggregates.Account.events.Deposited.fields") && l.endsWith("[unknown-type]"))
-        .last().asString().endsWith("invalid model (" + (run.err().lines().count() - 1) + " problems)");
+    List<String> lines = run.err().lines().toList();
+    assertThat(lines.get(0)).as("one error line first, as the README shows")
+        .isEqualTo("error: " + file + ": the model has " + (lines.size() - 1) + " error(s) [INVALID_MODEL]");
+    assertThat(lines.subList(1, lines.size())).as(run.err()).hasSize(3).allMatch(l -> l.startsWith("  aggregates."))
+        .anyMatch(l -> l.startsWith("  aggregates.Account.comands: parse-error: "))
+        .anyMatch(l -> l.startsWith("  aggregates.Account.commands.Deposit.guards[0]: ") && l.contains("amout"))
+        .anyMatch(l -> l.startsWith("  aggregates.Account.events.Deposited.fields.amount.type: unknown-type: "));
   }
 
   @Test
@@ -320,8 +323,10 @@ class AetherCliTest {
     Files.writeString(file, "name: bank\naggregates: [\n  - {name: Account\n");
     CliRun run = CliRun.of("model", "validate", file.toString());
     assertThat(run.code()).isEqualTo(1);
-    assertThat(run.err().lines()).as(run.err()).hasSize(2).allMatch(l -> l.startsWith("error: " + file + ": "))
-        .first().asString().contains("[parse-error]");
+    List<String> lines = run.err().lines().toList();
+    assertThat(lines).as(run.err()).hasSize(2);
+    assertThat(lines.get(0)).isEqualTo("error: " + file + ": the model has 1 error(s) [INVALID_MODEL]");
+    assertThat(lines.get(1)).as("the parser's message on one line").contains(": parse-error: ").startsWith("  ");
   }
 
   @Test

@@ -284,6 +284,28 @@ class CliAgainstNodeTest {
   }
 
   @Test
+  void modelValidate_printsTheModelAsGetModelDoes_andAnInvalidOneAsModelLoadDoes() throws Exception {
+    CliRun valid = cli("model", "validate", BANK.toString());
+    assertThat(valid.code()).as(valid.err()).isZero();
+    java.net.http.HttpResponse<String> get = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v1/model")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(Console.JSON.readTree(valid.out())).isEqualTo(Console.JSON.readTree(get.body()));
+
+    Path broken = dir.resolve("broken-twice.yaml");
+    Files.writeString(broken, Files.readString(BANK).replace("state.balance >= cmd.amount", "state.balanse >= 1")
+        .replace("type: bool", "type: boolish"));
+    CliRun validated = cli("model", "validate", broken.toString());
+    CliRun loaded = cli("model", "load", broken.toString());
+    assertThat(validated.code()).isEqualTo(1);
+    assertThat(loaded.code()).isEqualTo(1);
+    assertThat(validated.err().lines().toList()).first().asString()
+        .isEqualTo("error: " + broken + ": the model has 3 error(s) [INVALID_MODEL]");
+    assertThat(validated.err().lines().skip(1).toList()).as("one line per problem, as model load prints them")
+        .hasSize(3).containsExactlyElementsOf(loaded.err().lines().skip(1).toList());
+  }
+
+  @Test
   void modelLoad_json_isSentAsJson() throws IOException {
     Path json = dir.resolve("bank.json");
     Files.writeString(json, Console.JSON.writeValueAsString(
