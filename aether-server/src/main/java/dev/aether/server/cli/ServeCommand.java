@@ -79,6 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default .aether)")
   String dataDir;
 
+  /** The option that gives each key, named when its value is refused. */
+  private static final Map<String, String> FLAG_NAMES = Map.of(NodeConfig.MODEL, "--model", NodeConfig.NATS_URL,
+      "--nats", NodeConfig.NAMESPACE, "--namespace", NodeConfig.NODE_ID, "--node-id", NodeConfig.STORE, "--store",
+      NodeConfig.DATA_DIR, "--data-dir", NodeConfig.CLUSTER, "--cluster", NodeConfig.HTTP_HOST, "--http",
+      NodeConfig.HTTP_PORT, "--http");
+
   private final Map<String, String> env;
   private final CountDownLatch stop;
 
@@ -107,7 +113,12 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     NodeConfig nodeConfig;
     try {
-      nodeConfig = NodeConfig.resolve(Optional.ofNullable(config), env, flags());
+      nodeConfig = NodeConfig.resolve(Optional.ofNullable(config), env, flags(), FLAG_NAMES);
+    } catch (UsageException e) { // as the other commands' usage errors, whether run by AetherCli or alone
+      err.println("error: " + e.getMessage());
+      err.println("Try '" + spec.qualifiedName() + " --help'.");
+      err.flush();
+      return CONFIG_ERROR;
     } catch (InvalidConfigException e) {
       err.println("error: " + e.getMessage());
       err.flush();
@@ -169,8 +180,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (http != null) {
       int colon = http.lastIndexOf(':');
-      if (colon < 0) {
-        throw new InvalidConfigException(NodeConfig.HTTP_PORT, "\"" + http + "\" is not HOST:PORT", "--http");
+      if (colon < 0 || http.endsWith("]")) { // no port ("localhost"), or an IPv6 address without one ("[::1]")
+        throw new UsageException("--http " + http + " has no port: give HOST:PORT, e.g. 127.0.0.1:8080 (port 0 = a"
+            + " free port; [::1]:8080 for an IPv6 address)");
       }
       String host = http.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {

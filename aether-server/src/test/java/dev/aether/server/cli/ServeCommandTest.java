@@ -49,7 +49,27 @@ class ServeCommandTest {
     int code = cli(Map.of(), new CountDownLatch(1)).execute("--http", "127.0.0.1:abc", "--store", "memory");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString().strip()).isEqualTo(
-        "error: http.port: \"abc\": is not a port (0..65535; 0 = a free port) (from the command line (http.port))");
+        "error: http.port: \"abc\": is not a port (0..65535; 0 = a free port) (from --http)");
+  }
+
+  @Test
+  void httpWithoutAPort_exit2_namesTheOptionAndWhatItTakes() {
+    int code = cli(Map.of(), new CountDownLatch(1)).execute("--http", "localhost", "--store", "memory");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("error: --http localhost has no port: give HOST:PORT, e.g. 127.0.0.1:8080"
+        + " (port 0 = a free port; [::1]:8080 for an IPv6 address)\nTry 'serve --help'.\n");
+  }
+
+  @Test
+  void aClusterSettingOnANodeWithoutACluster_exit2_namesTheVariableItCameFrom() {
+    int code = cli(Map.of("AETHER_CLUSTER_DEAD_AFTER", "3s"), new CountDownLatch(1)).execute("--store", "memory");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip()).startsWith("error: cluster: the settings [cluster.dead-after] apply to a "
+        + "cluster node only").endsWith("(from AETHER_CLUSTER_DEAD_AFTER)");
+    err.getBuffer().setLength(0);
+    assertThat(cli(Map.of(), new CountDownLatch(1)).execute("--store", "memory", "--cluster")).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("error: cluster: a cluster needs store=nats, not memory"
+        + " (from --cluster and --store)");
   }
 
   @Test
