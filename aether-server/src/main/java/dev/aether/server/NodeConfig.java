@@ -108,6 +108,7 @@ public final class NodeConfig {
   private final boolean cluster;
   private final Map<String, String> runtimeSettings;
   private final Map<String, String> clusterSettings;
+  private final Map<String, String> sources;
 
   private NodeConfig(Builder b) {
     this.model = Optional.ofNullable(b.model);
@@ -125,6 +126,18 @@ public final class NodeConfig {
     this.cluster = b.cluster;
     this.runtimeSettings = Map.copyOf(b.runtimeSettings);
     this.clusterSettings = Map.copyOf(b.clusterSettings);
+    this.sources = Map.copyOf(b.sources);
+  }
+
+  /**
+   * Where a key's value came from, for a message that refuses it later (at start, against a running cluster).
+   *
+   * @param key a key of {@link #KEYS}, or a runtime or cluster setting
+   * @return the environment variable, the file, the flag ({@code --cluster}), or {@code default} when none gave it
+   *     (or the configuration was built by the builder)
+   */
+  String source(String key) {
+    return sources.getOrDefault(key, "default");
   }
 
   /**
@@ -151,7 +164,24 @@ public final class NodeConfig {
    *     the file or flags, or a file that cannot be read
    */
   public static NodeConfig resolve(Optional<Path> file, Map<String, String> env, Map<String, String> flags) {
-    return NodeConfigReader.resolve(file, env, flags);
+    return NodeConfigReader.resolve(file, env, flags, Map.of());
+  }
+
+  /**
+   * As {@link #resolve(Optional, Map, Map)}, with what each flag is called on the command line, so that a refusal
+   * names the option the user typed ({@code --http}) rather than {@code the command line (http.port)}.
+   *
+   * @param file the YAML file ({@code --config}), if any
+   * @param env the environment
+   * @param flags values by key name ({@code http.port})
+   * @param flagNames the option that gave each key of {@code flags} ({@code http.port} to {@code --http}); a key
+   *     without one is named {@code the command line (key)}
+   * @return the validated configuration
+   * @throws InvalidConfigException naming the key and the source of the first bad value
+   */
+  public static NodeConfig resolve(Optional<Path> file, Map<String, String> env, Map<String, String> flags,
+      Map<String, String> flagNames) {
+    return NodeConfigReader.resolve(file, env, flags, flagNames);
   }
 
   /**
@@ -342,8 +372,15 @@ public final class NodeConfig {
     private boolean cluster;
     private final Map<String, String> runtimeSettings = new TreeMap<>();
     private final Map<String, String> clusterSettings = new TreeMap<>();
+    private final Map<String, String> sources = new TreeMap<>();
 
     private Builder() {}
+
+    /** Records where a key's value came from ({@link NodeConfig#source}); the reader's, not public. */
+    Builder source(String key, String source) {
+      sources.put(key, source);
+      return this;
+    }
 
     /**
      * Sets one of aether-runtime's settings (its {@code RuntimeConfig} table), such as
@@ -559,21 +596,23 @@ public final class NodeConfig {
      */
     public NodeConfig build() {
       if (cluster && store == StoreKind.MEMORY) {
-        throw new IllegalArgumentException("cluster: a cluster needs store=nats, not memory");
+        throw new RuleBroken("cluster: a cluster needs store=nats, not memory", CLUSTER, STORE);
       }
       if (!cluster && !clusterSettings.isEmpty()) {
-        throw new IllegalArgumentException("cluster: the settings " + clusterSettings.keySet().stream()
-            .map(k -> CLUSTER_SETTING + k.substring(ClusterConfig.PREFIX.length())).toList()
-            + " apply to a cluster node only: set cluster=true (cluster.enabled in a file's cluster map)");
+        List<String> given = clusterSettings.keySet().stream()
+            .map(k -> CLUSTER_SETTING + k.substring(ClusterConfig.PREFIX.length())).toList();
+        throw new RuleBroken("cluster: the settings " + given + " apply to a cluster node only: set cluster=true"
+            + " (cluster.enabled in a file's cluster map)", java.util.stream.Stream.concat(given.stream(),
+            java.util.stream.Stream.of(CLUSTER)).toArray(String[]::new));
       }
       if (store == StoreKind.MEMORY && natsUrl != null) {
-        throw new IllegalArgumentException("store: memory takes no nats.url (" + natsUrl + ")");
+        throw new RuleBroken("store: memory takes no nats.url (" + natsUrl + ")", STORE, NATS_URL);
       }
       int replicas = natsStoreSettings().replicas();
       if (replicas > 1 && (store == StoreKind.MEMORY || natsUrl == null)) {
-        throw new IllegalArgumentException("nats.replicas: " + replicas + " needs a NATS cluster given by nats.url; "
+        throw new RuleBroken("nats.replicas: " + replicas + " needs a NATS cluster given by nats.url; "
             + (store == StoreKind.MEMORY ? "store=memory keeps nothing in NATS"
-                : "the embedded nats-server is one server"));
+                : "the embedded nats-server is one server"), NATS_REPLICAS, STORE, NATS_URL);
       }
       RuntimeConfig.fromMap(runtimeSettings); // throws InvalidInputException naming the key
       ClusterConfig.fromMap(JetStreamConfig.builder().build(), clusterSettings); // the same
@@ -590,6 +629,22 @@ public final class NodeConfig {
             ? e.getMessage().substring(e.field().length() + 2) : e.getMessage();
         throw new IllegalArgumentException(key + ": " + problem);
       }
+    }
+  }
+
+  /** A rule between keys that the values break, with the keys it is about (their sources name the refusal). */
+  static final class RuleBroken extends IllegalArgumentException {
+
+    private final List<String> keys;
+
+    RuleBroken(String message, String... keys) {
+      super(message);
+      this.keys = List.of(keys);
+    }
+
+    /** @return the keys the rule is about, the one named first */
+    List<String> keys() {
+      return keys;
     }
   }
 }

@@ -40,7 +40,8 @@ final class NodeConfigReader {
 
   private NodeConfigReader() {}
 
-  static NodeConfig resolve(Optional<Path> file, Map<String, String> env, Map<String, String> flags) {
+  static NodeConfig resolve(Optional<Path> file, Map<String, String> env, Map<String, String> flags,
+      Map<String, String> flagNames) {
     Map<String, Value> values = new LinkedHashMap<>();
     file.ifPresent(path -> readFile(path).forEach((k, v) -> values.put(k, new Value(v, path.toString()))));
     EnvironmentKeys.keysByVariable().forEach((name, key) -> {
@@ -50,17 +51,18 @@ final class NodeConfigReader {
       }
     });
     flags.forEach((key, value) -> {
+      String source = flagNames.getOrDefault(key, "the command line (" + key + ")");
       if (!known(key)) {
-        throw new InvalidConfigException(key, "unknown key", "the command line");
+        throw new InvalidConfigException(key, "unknown key", source);
       }
-      values.put(key, new Value(value, "the command line (" + key + ")"));
+      values.put(key, new Value(value, source));
     });
     return build(values);
   }
 
   private static NodeConfig build(Map<String, Value> values) {
     NodeConfig.Builder builder = NodeConfig.builder();
-    values.forEach((key, value) -> apply(builder, key, value));
+    values.forEach((key, value) -> apply(builder.source(key, value.source()), key, value));
     checkNats(values);
     checkPassedThrough(values, NodeConfig.RUNTIME, RuntimeConfig::fromMap);
     checkPassedThrough(values, NodeConfig.CLUSTER_SETTING,
@@ -70,10 +72,20 @@ final class NodeConfigReader {
     } catch (IllegalArgumentException e) {
       String named = e.getMessage().substring(0, Math.max(e.getMessage().indexOf(':'), 0));
       String key = NodeConfig.KEYS.contains(named) ? named : NodeConfig.STORE;
-      Value value = values.getOrDefault(key, new Value("", "default"));
+      List<String> keys = e instanceof NodeConfig.RuleBroken rule ? rule.keys() : List.of(key);
       String problem = e.getMessage().substring(e.getMessage().indexOf(':') + 1).strip();
-      throw new InvalidConfigException(key, problem, value.source());
+      throw new InvalidConfigException(key, problem, sources(values, keys));
     }
+  }
+
+  /**
+   * Where the values of a rule's keys came from: each given key's source, in the rule's order ({@code
+   * AETHER_CLUSTER_DEAD_AFTER}, {@code --store and AETHER_CLUSTER}); {@code default} when none was given.
+   */
+  private static String sources(Map<String, Value> values, List<String> keys) {
+    List<String> given = keys.stream().filter(values::containsKey).map(k -> values.get(k).source()).distinct()
+        .toList();
+    return given.isEmpty() ? "default" : String.join(" and ", given);
   }
 
   private static void apply(NodeConfig.Builder b, String key, Value value) {

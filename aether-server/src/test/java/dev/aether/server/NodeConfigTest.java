@@ -243,13 +243,53 @@ class NodeConfigTest {
   }
 
   @Test
-  void crossKeyRules_clusterOrNatsUrlWithMemory_refused() {
+  void crossKeyRules_clusterOrNatsUrlWithMemory_refused_namingWhereEachValueCameFrom() throws IOException {
     InvalidConfigException cluster = refused(Optional.empty(), Map.of("AETHER_STORE", "memory"),
         Map.of("cluster", "true"));
     assertThat(cluster.key()).isEqualTo("cluster");
+    assertThat(cluster.source()).isEqualTo("the command line (cluster) and AETHER_STORE");
     InvalidConfigException nats = refused(Optional.empty(), Map.of("AETHER_NATS_URL", "nats://h:1"),
         Map.of("store", "memory"));
     assertThat(nats.key()).isEqualTo("store");
+    assertThat(nats.getMessage()).endsWith("(from the command line (store) and AETHER_NATS_URL)");
+    InvalidConfigException settings = refused(Optional.empty(), Map.of("AETHER_CLUSTER_DEAD_AFTER", "3s"),
+        Map.of("store", "memory"));
+    assertThat(settings.key()).isEqualTo("cluster");
+    assertThat(settings.source()).as("not \"default\": the setting that needs a cluster").isEqualTo(
+        "AETHER_CLUSTER_DEAD_AFTER");
+    Path file = file("cluster: {dead-after: 3s}\n");
+    assertThat(refused(Optional.of(file), Map.of("AETHER_CLUSTER", "false"), Map.of()).source())
+        .isEqualTo(file + " and AETHER_CLUSTER");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_NATS_REPLICAS", "3"), Map.of()).source())
+        .isEqualTo("AETHER_NATS_REPLICAS");
+  }
+
+  @Test
+  void flagNames_nameTheOptionTheUserTyped() {
+    InvalidConfigException port = assertThrowsConfig(() -> NodeConfig.resolve(Optional.empty(), Map.of(),
+        Map.of("http.port", "abc"), Map.of("http.port", "--http")));
+    assertThat(port.source()).isEqualTo("--http");
+    InvalidConfigException rule = assertThrowsConfig(() -> NodeConfig.resolve(Optional.empty(),
+        Map.of("AETHER_STORE", "memory"), Map.of("cluster", "true"), Map.of("cluster", "--cluster")));
+    assertThat(rule.getMessage()).endsWith("(from --cluster and AETHER_STORE)");
+  }
+
+  @Test
+  void theConfigurationKeepsEachValuesSource_forRefusalsAtStart() {
+    NodeConfig config = NodeConfig.resolve(Optional.empty(), Map.of("AETHER_NAMESPACE", "shop"),
+        Map.of("node-id", "n1"), Map.of("node-id", "--node-id"));
+    assertThat(config.source(NodeConfig.NAMESPACE)).isEqualTo("AETHER_NAMESPACE");
+    assertThat(config.source(NodeConfig.NODE_ID)).isEqualTo("--node-id");
+    assertThat(config.source(NodeConfig.CLUSTER)).isEqualTo("default");
+  }
+
+  private static InvalidConfigException assertThrowsConfig(Runnable resolve) {
+    try {
+      resolve.run();
+    } catch (InvalidConfigException e) {
+      return e;
+    }
+    throw new AssertionError("accepted");
   }
 
   @Test

@@ -58,6 +58,8 @@ public final class AetherCli implements Callable<Integer> {
   private String token;
 
   private Console console;
+  /** The environment of this run: AETHER_URL and AETHER_TOKEN when the flags are absent. */
+  private Map<String, String> env = Map.of();
 
   /** Logback's property naming its configuration (a class-path resource, a file or a URL). */
   static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
@@ -90,6 +92,7 @@ public final class AetherCli implements Callable<Integer> {
   static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
     AetherCli root = new AetherCli();
     root.console = new Console(out, err);
+    root.env = env;
     CommandLine cli = new CommandLine(root);
     cli.setExpandAtFiles(false); // "-d @file" is ours: picocli would otherwise expand it into arguments
     configure(cli, env);
@@ -114,9 +117,16 @@ public final class AetherCli implements Callable<Integer> {
     return console;
   }
 
-  /** @return a client of the node named by --url / AETHER_URL, with the token if any */
+  /**
+   * @return a client of the node named by --url / AETHER_URL, with the token of --token / AETHER_TOKEN if any
+   * @throws UsageException naming the option or variable whose value cannot be sent
+   */
   NodeClient client() {
-    return new NodeClient(nodeUrl(url), Optional.ofNullable(token).filter(t -> !t.isBlank()));
+    String urlSource = url != null ? "--url" : envValue(env, "AETHER_URL").isPresent() ? "AETHER_URL" : "--url";
+    URI node = nodeUrl(url != null ? url : envValue(env, "AETHER_URL").orElse(DEFAULT_URL), urlSource);
+    Optional<String> bearer = token != null ? Optional.of(HeaderValue.token(token, "--token"))
+        : envValue(env, "AETHER_TOKEN").map(t -> HeaderValue.token(t, "AETHER_TOKEN"));
+    return new NodeClient(node, bearer.filter(t -> !t.isBlank()));
   }
 
   /** @return the root command of the command that {@code spec} describes */
@@ -124,16 +134,17 @@ public final class AetherCli implements Callable<Integer> {
     return (AetherCli) spec.root().userObject();
   }
 
-  static URI nodeUrl(String text) {
+  /** @param source the option or variable the text came from ({@code --url}, {@code AETHER_URL}) */
+  static URI nodeUrl(String text, String source) {
     try {
       URI uri = new URI(text);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
           || uri.getQuery() != null || uri.getFragment() != null) {
-        throw new UsageException("--url " + text + " is not an http:// or https:// address of a node");
+        throw new UsageException(source + " " + text + " is not an http:// or https:// address of a node");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new UsageException("--url " + text + " is not a URL: " + e.getReason());
+      throw new UsageException(source + " " + text + " is not a URL: " + e.getReason());
     }
   }
 
@@ -153,8 +164,7 @@ public final class AetherCli implements Callable<Integer> {
     }
     line.setDefaultValueProvider(arg -> switch (arg instanceof CommandLine.Model.OptionSpec o ? o.longestName()
         : "") {
-      case "--url" -> envValue(env, "AETHER_URL").orElse(DEFAULT_URL);
-      case "--token" -> envValue(env, "AETHER_TOKEN").orElse(null);
+      case "--url", "--token" -> null; // the environment's value is taken in client(), which names its source
       default -> arg.defaultValue();
     });
     if (spec.userObject() instanceof ServeCommand) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -91,12 +93,30 @@ final class Console {
     }
     JsonNode b = body.get();
     String message = b.path("message").asText("");
+    List<Field> fields = new ArrayList<>();
+    b.path("fields").forEach(f -> fields.add(new Field(f.path("field").asText(), f.path("message").asText())));
     error((message.isEmpty() ? "" : message + " ") + "[" + b.get("error").asText() + ", HTTP "
-        + answer.status() + "]" + hint);
-    for (JsonNode field : b.path("fields")) {
-      err.println("  " + field.path("field").asText() + ": " + field.path("message").asText());
+        + answer.status() + "]" + hint, fields);
+  }
+
+  /** A field error, or an invalid model's problem: where ({@code payload.amount}, a model path) and what. */
+  record Field(String field, String message) {}
+
+  /**
+   * Prints one {@code error:} line, then one indented {@code field: message} line per field (a message over
+   * several lines, a YAML parser's, is joined with {@code |}): a node's field errors and an invalid model's
+   * problems, whether the node found them ({@code model load}) or the CLI did ({@code model validate}).
+   */
+  void error(String message, List<Field> fields) {
+    err.println("error: " + message);
+    for (Field field : fields) {
+      err.println("  " + field.field() + ": " + oneLine(field.message()));
     }
     err.flush();
+  }
+
+  private static String oneLine(String text) {
+    return text.strip().replaceAll("\\s*\\R\\s*", " | ");
   }
 
   static Optional<JsonNode> parse(String text) {

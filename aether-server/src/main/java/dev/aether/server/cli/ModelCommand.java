@@ -3,10 +3,10 @@ package dev.aether.server.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aether.model.AggregateDef;
+import dev.aether.model.CommandDef;
 import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
 import dev.aether.runtime.InvalidModelException;
-import dev.aether.runtime.ModelError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code aether model validate FILE} (local, no node: reads the model, checks its structure and compiles
- * every expression, printing every error with its path) and {@code aether model load FILE}
- * ({@code PUT /v1/model} on the node).
+ * every expression; prints the model as {@code GET /v1/model} describes it, or every error with its path as
+ * {@code model load} prints the node's) and {@code aether model load FILE} ({@code PUT /v1/model} on the node).
  */
 @Command(name = "model", description = "Model commands: validate a model file, load one into a node.",
     subcommands = {ModelCommand.Validate.class, ModelCommand.Load.class})
@@ -39,7 +39,8 @@ final class ModelCommand implements Callable<Integer> {
   /** {@code aether model validate FILE}. */
   @Command(name = "validate", description = {"Checks a model file (YAML or JSON) without a node: its "
       + "structure and every CEL expression.",
-      "Prints a summary on success; otherwise one 'error:' line per problem with its path, and exit code 1."})
+      "Prints the model as GET /v1/model describes it on success; otherwise one 'error:' line, then one "
+          + "indented line per problem with its path (as model load prints them), and exit code 1."})
   static final class Validate implements Callable<Integer> {
 
     @Spec
@@ -56,35 +57,42 @@ final class ModelCommand implements Callable<Integer> {
       try {
         compiled = CompiledModel.load(file);
       } catch (InvalidModelException e) {
-        for (ModelError error : e.errors()) {
-          // one line each, as --help says: a YAML parser's message spans several (the line, a caret under it)
-          console.error(file + ": " + error.toString().strip().replaceAll("\\s*\\R\\s*", " | "));
-        }
-        console.error(file + ": invalid model (" + e.errors().size() + " problem"
-            + (e.errors().size() == 1 ? ")" : "s)"));
+        // as model load prints the node's INVALID_MODEL: one error line, then "  path: id: message" per problem
+        console.error(file + ": the model has " + e.errors().size() + " error(s) [INVALID_MODEL]",
+            e.errors().stream().map(error -> new Console.Field(error.path(), error.id() + ": " + error.message()))
+                .toList());
         return ExitCodes.FAILED;
       } catch (UncheckedIOException e) {
-        throw new UsageException("cannot read " + file + ": " + NodeClient.describe(e.getCause()));
+        throw UsageException.cannotRead("the model file", file, e.getCause());
       }
       compiled.warnings().forEach(w -> console.warning(file + ": " + w));
-      console.json(summary(compiled));
+      console.json(describe(compiled));
       return ExitCodes.OK;
     }
 
-    private static ObjectNode summary(CompiledModel compiled) {
+    /**
+     * The model as {@code GET /v1/model} (and the {@code PUT} that loads it) describes it: name, version, each
+     * aggregate's commands, internal commands and state fields by its name, policies, read models, warnings.
+     */
+    static ObjectNode describe(CompiledModel compiled) {
       Model model = compiled.model();
       ObjectNode node = Console.JSON.createObjectNode();
-      node.put("valid", true).put("name", model.name()).put("version", model.version());
-      ArrayNode aggregates = node.putArray("aggregates");
+      node.put("name", model.name()).put("version", model.version());
+      ObjectNode aggregates = node.putObject("aggregates");
       for (AggregateDef a : model.aggregates()) {
-        ArrayNode commands = aggregates.addObject().put("name", a.name()).putArray("commands");
+        ObjectNode aggregate = aggregates.putObject(a.name());
+        ArrayNode commands = aggregate.putArray("commands");
         a.commands().forEach(c -> commands.add(c.name()));
+        ArrayNode internal = aggregate.putArray("internalCommands");
+        a.commands().stream().filter(CommandDef::internal).forEach(c -> internal.add(c.name()));
+        ArrayNode state = aggregate.putArray("state");
+        a.state().forEach(f -> state.add(f.name()));
       }
       ArrayNode policies = node.putArray("policies");
       model.policies().forEach(p -> policies.add(p.name()));
       ArrayNode readModels = node.putArray("readModels");
       model.readModels().forEach(r -> readModels.add(r.name()));
-      ArrayNode warnings = node.putArray("warnings"); // as PUT /v1/model answers them
+      ArrayNode warnings = node.putArray("warnings");
       compiled.warnings().forEach(w -> warnings.addObject().put("id", w.id()).put("path", w.path())
           .put("message", w.message()));
       return node;
@@ -111,7 +119,7 @@ final class ModelCommand implements Callable<Integer> {
       try {
         text = Files.readString(file);
       } catch (IOException e) {
-        throw new UsageException("cannot read " + file + ": " + NodeClient.describe(e));
+        throw UsageException.cannotRead("the model file", file, e);
       }
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       String type = name.endsWith(".yaml") || name.endsWith(".yml") ? "application/yaml" : "application/json";

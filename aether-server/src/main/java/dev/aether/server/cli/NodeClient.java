@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * The CLI's one HTTP client of a node's API ({@code java.net.http}, no other dependency): builds the
- * {@code /v1/...} URLs with every path segment encoded, adds the bearer token, and turns "nobody answers"
+ * {@code /v1/...} URLs with every path segment encoded, adds the bearer token, sends no header value that is not
+ * printable ASCII ({@link HeaderValue}: the JDK would send it changed), and turns "nobody answers"
  * into a {@link NodeUnreachableException} naming the URL. Answers of every status are returned as they are;
  * the commands decide what an error status means. Thread-safe (the JDK client is).
  */
@@ -73,7 +74,7 @@ final class NodeClient {
   Answer post(String path, String body, Map<String, String> headers, Duration timeout) {
     HttpRequest.Builder r = request(path).POST(HttpRequest.BodyPublishers.ofString(body))
         .header("Content-Type", "application/json").timeout(timeout);
-    headers.forEach(r::header);
+    headers.forEach((name, value) -> header(r, name, value));
     return send(r.build());
   }
 
@@ -94,7 +95,7 @@ final class NodeClient {
    */
   Optional<Answer> stream(String path, Optional<String> lastEventId, Consumer<SseEvent> onEvent) {
     HttpRequest.Builder r = request(path).GET().header("Accept", "text/event-stream");
-    lastEventId.ifPresent(id -> r.header("Last-Event-ID", id));
+    lastEventId.ifPresent(id -> header(r, "Last-Event-ID", id));
     HttpResponse<InputStream> response = exchange(r.build(), HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = response.body()) {
       if (response.statusCode() / 100 != 2) {
@@ -114,8 +115,14 @@ final class NodeClient {
   private HttpRequest.Builder request(String pathAndQuery) {
     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(prefix + pathAndQuery))
         .header("Accept", "application/json");
-    token.ifPresent(t -> r.header("Authorization", "Bearer " + t));
+    token.ifPresent(t -> r.header("Authorization", "Bearer " + t)); // checked where it was read (AetherCli)
     return r;
+  }
+
+  /** Adds a header whose value was checked ({@link HeaderValue}); one that was not is refused, never mangled. */
+  private static void header(HttpRequest.Builder r, String name, String value) {
+    HeaderValue.guard(name, value);
+    r.header(name, value);
   }
 
   private Answer send(HttpRequest request) {

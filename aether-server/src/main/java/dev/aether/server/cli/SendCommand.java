@@ -33,6 +33,8 @@ final class SendCommand implements Callable<Integer> {
 
   private static final Pattern TIMEOUT = Pattern.compile("([1-9][0-9]{0,8})(ms|s|m)");
   private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+  /** The longest X-Aether-Timeout the node takes (docs/http.md). */
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
   @Spec
   private CommandSpec spec;
@@ -53,31 +55,34 @@ final class SendCommand implements Callable<Integer> {
 
   @Option(names = "--key", paramLabel = "KEY",
       description = "Idempotency key (the command id): resending with the same key stores the command once. "
-          + "Generated when absent, and printed.")
+          + "Printable ASCII, at most 256 characters. Generated when absent, and printed.")
   private String key;
 
   @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "How long the node may take to give an outcome, e.g. 5s, 500ms, 1m (X-Aether-Timeout).")
+      description = "How long the node may take to give an outcome, e.g. 5s, 500ms, 1m; at most 1h "
+          + "(X-Aether-Timeout).")
   private String timeout;
 
-  @Option(names = "--correlation-id", paramLabel = "ID", description = "Correlation id (X-Correlation-Id).")
+  @Option(names = "--correlation-id", paramLabel = "ID", description = "Correlation id, recorded in every "
+      + "event's metadata (X-Correlation-Id; default: the command id). Printable ASCII, at most 256 characters.")
   private String correlationId;
 
   @Override
   public Integer call() {
     AetherCli root = AetherCli.root(spec);
-    String payload = payload();
-    Duration wait = timeout == null ? DEFAULT_WAIT : parseTimeout(timeout);
-    String commandId = key != null ? key : UUID.randomUUID().toString();
+    NodeClient client = root.client(); // every header value checked before anything is sent
+    String commandId = key != null ? HeaderValue.id(key, "--key") : UUID.randomUUID().toString();
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Idempotency-Key", commandId);
+    Duration wait = DEFAULT_WAIT;
     if (timeout != null) {
+      wait = parseTimeout(timeout);
       headers.put("X-Aether-Timeout", timeout);
     }
     if (correlationId != null) {
-      headers.put("X-Correlation-Id", correlationId);
+      headers.put("X-Correlation-Id", HeaderValue.id(correlationId, "--correlation-id"));
     }
-    NodeClient client = root.client();
+    String payload = payload();
     String resend = "; resend with --key " + commandId;
     NodeClient.Answer answer;
     try {
@@ -126,7 +131,7 @@ final class SendCommand implements Callable<Integer> {
       }
       return Files.readString(Path.of(file));
     } catch (IOException e) {
-      throw new UsageException("cannot read the payload file " + file + ": " + NodeClient.describe(e));
+      throw UsageException.cannotRead("the payload file", Path.of(file), e);
     }
   }
 
@@ -138,10 +143,14 @@ final class SendCommand implements Callable<Integer> {
           : "--timeout " + text + " is not a duration like 500ms, 5s or 1m");
     }
     long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
+    Duration duration = switch (m.group(2)) {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
       default -> Duration.ofMinutes(n);
     };
+    if (duration.compareTo(MAX_TIMEOUT) > 0) {
+      throw new UsageException("--timeout must be at most 1h (the node's limit), not " + text);
+    }
+    return duration;
   }
 }

@@ -79,6 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (default .aether)")
   String dataDir;
 
+  /** The option that gives each key, named when its value is refused. */
+  private static final Map<String, String> FLAG_NAMES = Map.of(NodeConfig.MODEL, "--model", NodeConfig.NATS_URL,
+      "--nats", NodeConfig.NAMESPACE, "--namespace", NodeConfig.NODE_ID, "--node-id", NodeConfig.STORE, "--store",
+      NodeConfig.DATA_DIR, "--data-dir", NodeConfig.CLUSTER, "--cluster", NodeConfig.HTTP_HOST, "--http",
+      NodeConfig.HTTP_PORT, "--http");
+
   private final Map<String, String> env;
   private final CountDownLatch stop;
 
@@ -107,7 +113,12 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     NodeConfig nodeConfig;
     try {
-      nodeConfig = NodeConfig.resolve(Optional.ofNullable(config), env, flags());
+      nodeConfig = NodeConfig.resolve(Optional.ofNullable(config), env, flags(), FLAG_NAMES);
+    } catch (UsageException e) { // as the other commands' usage errors, whether run by AetherCli or alone
+      err.println("error: " + e.getMessage());
+      err.println("Try '" + spec.qualifiedName() + " --help'.");
+      err.flush();
+      return CONFIG_ERROR;
     } catch (InvalidConfigException e) {
       err.println("error: " + e.getMessage());
       err.flush();
@@ -144,6 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     out.println("Aether node " + nodeConfig.nodeId() + " listening on " + node.uri());
     firstCurl(nodeConfig, node).ifPresent(curl -> out.println("Try: " + curl));
+    firstCurlNote(nodeConfig).ifPresent(out::println);
     out.flush();
     try {
       stopped.await();
@@ -169,8 +181,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (http != null) {
       int colon = http.lastIndexOf(':');
-      if (colon < 0) {
-        throw new InvalidConfigException(NodeConfig.HTTP_PORT, "\"" + http + "\" is not HOST:PORT", "--http");
+      if (colon < 0 || http.endsWith("]")) { // no port ("localhost"), or an IPv6 address without one ("[::1]")
+        throw new UsageException("--http " + http + " has no port: give HOST:PORT, e.g. 127.0.0.1:8080 (port 0 = a"
+            + " free port; [::1]:8080 for an IPv6 address)");
       }
       String host = http.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {
@@ -192,25 +205,44 @@ public final class ServeCommand implements Callable<Integer> {
 
   /**
    * A curl sending the model's first command that a client may send (not internal) and whose required fields
-   * sample values can fill within their constraints; else a curl reading the model.
+   * sample values can fill within their constraints; else a curl reading the model. It works when pasted into a
+   * POSIX shell: each argument is single-quoted but the token's header, double-quoted so that the shell puts
+   * {@code $AETHER_TOKEN} in.
    */
   static Optional<String> firstCurl(NodeConfig config, AetherNode node) {
-    String readModel = "curl " + node.uri() + "/v1/model";
+    String auth = config.authToken().isPresent() ? " -H \"Authorization: Bearer $AETHER_TOKEN\"" : "";
+    String readModel = "curl " + shellQuoted(node.uri() + "/v1/model") + auth;
     Optional<Model> model = config.model().flatMap(ServeCommand::readQuietly);
     if (model.isEmpty()) {
       return Optional.of(readModel);
     }
-    String auth = config.authToken().isPresent() ? " -H 'Authorization: Bearer $AETHER_TOKEN'" : "";
     for (AggregateDef aggregate : model.get().aggregates()) {
       for (CommandDef command : aggregate.commands()) {
         Optional<String> payload = command.internal() ? Optional.empty() : samplePayload(command);
         if (payload.isPresent()) {
-          return Optional.of("curl -X POST " + node.uri() + "/v1/actors/" + aggregate.name() + "/first-1/commands/"
-              + command.name() + " -H 'Content-Type: application/json'" + auth + " -d '" + payload.get() + "'");
+          String path = node.uri() + "/v1/actors/" + segment(aggregate.name()) + "/first-1/commands/"
+              + segment(command.name());
+          return Optional.of("curl -X POST " + shellQuoted(path) + " -H 'Content-Type: application/json'" + auth
+              + " -d " + shellQuoted(payload.get()));
         }
       }
     }
     return Optional.of(readModel);
+  }
+
+  /** What the first curl needs set in the shell: the token, when the node requires one. */
+  static Optional<String> firstCurlNote(NodeConfig config) {
+    return config.authToken().map(t -> "(with AETHER_TOKEN set to the node's token, as the aether client commands"
+        + " read it)");
+  }
+
+  /** One POSIX shell word: in single quotes, a single quote written as '\'' (nothing inside is expanded). */
+  static String shellQuoted(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
+  }
+
+  private static String segment(String name) {
+    return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** Sample values for a command's required fields, when each can be made to fit its constraints. */

@@ -16,6 +16,10 @@
  *   <li>{@code --url} (default {@code http://127.0.0.1:8080}, env {@code AETHER_URL}) and {@code --token}
  *       (env {@code AETHER_TOKEN}) may be given before or after the command; a flag beats the
  *       environment. Path segments are percent-encoded.</li>
+ *   <li>Every header value is checked before a request is sent ({@code HeaderValue}): {@code --key} and
+ *       {@code --correlation-id} printable ASCII, at most 256 characters, the token printable ASCII without
+ *       spaces; java.net.http would send other characters changed ({@code é} as {@code ?}, so two keys would
+ *       name one command). A bad one is a usage error naming the option or variable.</li>
  *   <li>{@code send} generates the {@code Idempotency-Key} when {@code --key} is absent, so that a failure
  *       without an outcome can name the key to resend with. {@code -d @FILE} / {@code -d @-} read the
  *       payload (picocli's own {@code @file} argument expansion is off).</li>

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,11 +95,16 @@ class AetherCliTest {
   }
 
   @Test
-  void send_payloadFileMissing_exit2() {
-    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + dir.resolve("none.json"));
+  void send_payloadFileMissing_exit2_sayingWhy() {
+    Path missing = dir.resolve("none.json");
+    CliRun run = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + missing);
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).startsWith("error: cannot read the payload file ").contains("none.json")
-        .endsWith("Try 'aether send --help'.\n");
+    assertThat(run.err()).isEqualTo("error: cannot read the payload file " + missing + ": no such file\n"
+        + "Try 'aether send --help'.\n");
+    CliRun directory = CliRun.of("send", "Account", "a", "Deposit", "-d", "@" + dir);
+    assertThat(directory.code()).isEqualTo(2);
+    assertThat(directory.err()).startsWith("error: cannot read the payload file " + dir
+        + ": it is a directory, not a file\n");
   }
 
   @Test
@@ -110,6 +116,61 @@ class AetherCliTest {
     CliRun zero = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "0s");
     assertThat(zero.code()).isEqualTo(2);
     assertThat(zero.err()).isEqualTo("error: --timeout must be more than 0, not 0s\nTry 'aether send --help'.\n");
+    CliRun tooLong = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "61m");
+    assertThat(tooLong.code()).isEqualTo(2);
+    assertThat(tooLong.err()).isEqualTo("error: --timeout must be at most 1h (the node's limit), not 61m\n"
+        + "Try 'aether send --help'.\n");
+  }
+
+  @Test
+  void send_aKeyOrCorrelationIdThatIsNotPrintableAscii_isAUsageErrorNamingTheOption_nothingSent() throws IOException {
+    try (Requests node = Requests.start()) {
+      for (String[] option : new String[][] {{"--key", "héllo"}, {"--key", "ключ-1"}, {"--key", "a\tb"},
+          {"--correlation-id", "corr-é"}, {"--correlation-id", "line\nbreak"}}) {
+        CliRun run = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "{}", option[0], option[1]);
+        assertThat(run.code()).as(String.join(" ", option)).isEqualTo(2);
+        assertThat(run.err()).as(String.join(" ", option)).startsWith("error: " + option[0] + " ")
+            .contains("is not printable ASCII", "at most 256 characters").endsWith("Try 'aether send --help'.\n");
+      }
+      CliRun tooLong = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--key", "k".repeat(257));
+      assertThat(tooLong.code()).isEqualTo(2);
+      assertThat(tooLong.err()).startsWith("error: --key is 257 characters long: at most 256\n");
+      CliRun empty = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--correlation-id", "");
+      assertThat(empty.code()).isEqualTo(2);
+      assertThat(empty.err()).startsWith("error: --correlation-id must not be empty\n");
+      assertThat(node.requests()).as("nothing sent half-formed").isZero();
+      CliRun longest = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--key", "k".repeat(256),
+          "--correlation-id", "printable ~!#$%&'*+-.^_`|");
+      assertThat(longest.code()).as(longest.err()).isZero();
+      assertThat(node.requests()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aTokenThatIsNotPrintableAscii_isAUsageErrorNamingItsSource_onEveryCommand_neverPrinted() throws IOException {
+    try (Requests node = Requests.start()) {
+      for (String[] args : new String[][] {{"state", "Account", "a"}, {"send", "Account", "a", "Open"},
+          {"cluster", "status"}, {"dead-letters"}, {"reactions"}, {"read-model", "Balances"},
+          {"events", "Account", "a"}, {"dead-letters", "discard", "x"}}) {
+        CliRun fromEnv = CliRun.withEnv(Map.of("AETHER_TOKEN", "s3cret-tökén-0123456789", "AETHER_URL", node.url()),
+            args);
+        assertThat(fromEnv.code()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(fromEnv.err()).as(String.join(" ", args))
+            .startsWith("error: AETHER_TOKEN: the token's character 9 is not printable ASCII")
+            .doesNotContain("s3cret");
+        CliRun flag = CliRun.of(concat(args, "--url", node.url(), "--token", "s3cret token 0123456789"));
+        assertThat(flag.code()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(flag.err()).startsWith("error: --token: the token's character 7 is a space").doesNotContain("s3cret");
+      }
+      assertThat(node.requests()).as("nothing sent half-formed").isZero();
+    }
+  }
+
+  @Test
+  void badUrlFromTheEnvironment_namesTheVariable_exit2() {
+    CliRun run = CliRun.withEnv(Map.of("AETHER_URL", "localhost:8080"), "state", "Account", "a");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: AETHER_URL localhost:8080 is not an http:// or https:// address");
   }
 
   @Test
@@ -205,13 +266,13 @@ class AetherCliTest {
   }
 
   @Test
-  void modelValidate_aValidModel_printsASummary_exit0() throws IOException {
+  void modelValidate_aValidModel_printsItAsGetModelDoes_exit0() throws IOException {
     CliRun run = CliRun.of("model", "validate", modelFile().toString());
     assertThat(run.code()).isZero();
     assertThat(run.err()).isEmpty();
-    assertThat(Console.JSON.readTree(run.out()).toString()).isEqualTo("{\"valid\":true,\"name\":\"bank\","
-        + "\"version\":\"1\",\"aggregates\":[{\"name\":\"Account\",\"commands\":[\"Open\",\"Deposit\"]}],"
-        + "\"policies\":[],\"readModels\":[],\"warnings\":[]}");
+    assertThat(Console.JSON.readTree(run.out()).toString()).isEqualTo("{\"name\":\"bank\",\"version\":\"1\","
+        + "\"aggregates\":{\"Account\":{\"commands\":[\"Open\",\"Deposit\"],\"internalCommands\":[],"
+        + "\"state\":[\"balance\"]}},\"policies\":[],\"readModels\":[],\"warnings\":[]}");
   }
 
   @Test
@@ -247,11 +308,13 @@ class AetherCliTest {
     CliRun run = CliRun.of("model", "validate", file.toString());
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err().lines()).allMatch(l -> l.startsWith("error: " + file + ": "))
-        .anyMatch(l -> l.contains("aggregates.Account.comands") && l.endsWith("[parse-error]"))
-        .anyMatch(l -> l.contains("aggregates.Account.commands.Deposit.guards[0]") && l.contains("amout"))
-        .anyMatch(l -> l.contains("aggregates.Account.events.Deposited.fields") && l.endsWith("[unknown-type]"))
-        .last().asString().endsWith("invalid model (" + (run.err().lines().count() - 1) + " problems)");
+    List<String> lines = run.err().lines().toList();
+    assertThat(lines.get(0)).as("one error line first, as the README shows")
+        .isEqualTo("error: " + file + ": the model has " + (lines.size() - 1) + " error(s) [INVALID_MODEL]");
+    assertThat(lines.subList(1, lines.size())).as(run.err()).hasSize(3).allMatch(l -> l.startsWith("  aggregates."))
+        .anyMatch(l -> l.startsWith("  aggregates.Account.comands: parse-error: "))
+        .anyMatch(l -> l.startsWith("  aggregates.Account.commands.Deposit.guards[0]: ") && l.contains("amout"))
+        .anyMatch(l -> l.startsWith("  aggregates.Account.events.Deposited.fields.amount.type: unknown-type: "));
   }
 
   @Test
@@ -260,8 +323,10 @@ class AetherCliTest {
     Files.writeString(file, "name: bank\naggregates: [\n  - {name: Account\n");
     CliRun run = CliRun.of("model", "validate", file.toString());
     assertThat(run.code()).isEqualTo(1);
-    assertThat(run.err().lines()).as(run.err()).hasSize(2).allMatch(l -> l.startsWith("error: " + file + ": "))
-        .first().asString().contains("[parse-error]");
+    List<String> lines = run.err().lines().toList();
+    assertThat(lines).as(run.err()).hasSize(2);
+    assertThat(lines.get(0)).isEqualTo("error: " + file + ": the model has 1 error(s) [INVALID_MODEL]");
+    assertThat(lines.get(1)).as("the parser's message on one line").contains(": parse-error: ").startsWith("  ");
   }
 
   @Test
@@ -304,6 +369,44 @@ class AetherCliTest {
   private static int closedPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    }
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
+  /** A stand-in node that answers every request 200 {} and counts them. */
+  private record Requests(HttpServer server, java.util.concurrent.atomic.AtomicInteger count) implements AutoCloseable {
+
+    static Requests start() throws IOException {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+      server.createContext("/", exchange -> {
+        count.incrementAndGet();
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+      });
+      server.start();
+      return new Requests(server, count);
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    int requests() {
+      return count.get();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
     }
   }
 }

@@ -124,6 +124,20 @@ class CliAgainstNodeTest {
   }
 
   @Test
+  void send_twoKeysThatDifferOnlyOutsideAscii_neverNameOneCommand_bothRefusedBeforeSending() throws IOException {
+    String id = open();
+    CliRun deposit = cli("send", "Account", id, "Deposit", "{\"amount\": 1}", "--key", "héllo-" + id);
+    CliRun withdraw = cli("send", "Account", id, "Withdraw", "{\"amount\": 2}", "--key", "hállo-" + id);
+    CliRun cyrillic = cli("send", "Account", id, "Deposit", "{\"amount\": 1}", "--key", "ключ-1");
+    for (CliRun run : new CliRun[] {deposit, withdraw, cyrillic}) {
+      assertThat(run.code()).as(run.err()).isEqualTo(2);
+      assertThat(run.err()).startsWith("error: --key ").contains("is not printable ASCII");
+      assertThat(run.out()).isEmpty();
+    }
+    assertThat(state(id).get("version").asLong()).as("nothing applied").isEqualTo(1);
+  }
+
+  @Test
   void send_payloadFromAFile_andTimeoutAndCorrelation() throws IOException {
     String id = open();
     Path payload = dir.resolve("deposit.json");
@@ -267,6 +281,28 @@ class CliAgainstNodeTest {
         "  aggregates.Account.commands.Transfer.guards[2]: ", "  aggregates.Account.state.open.type: ");
     assertThat(cli("send", "Account", open(), "Deposit", "{\"amount\": 1}").code())
         .as("the running model stays").isZero();
+  }
+
+  @Test
+  void modelValidate_printsTheModelAsGetModelDoes_andAnInvalidOneAsModelLoadDoes() throws Exception {
+    CliRun valid = cli("model", "validate", BANK.toString());
+    assertThat(valid.code()).as(valid.err()).isZero();
+    java.net.http.HttpResponse<String> get = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v1/model")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(Console.JSON.readTree(valid.out())).isEqualTo(Console.JSON.readTree(get.body()));
+
+    Path broken = dir.resolve("broken-twice.yaml");
+    Files.writeString(broken, Files.readString(BANK).replace("state.balance >= cmd.amount", "state.balanse >= 1")
+        .replace("type: bool", "type: boolish"));
+    CliRun validated = cli("model", "validate", broken.toString());
+    CliRun loaded = cli("model", "load", broken.toString());
+    assertThat(validated.code()).isEqualTo(1);
+    assertThat(loaded.code()).isEqualTo(1);
+    assertThat(validated.err().lines().toList()).first().asString()
+        .isEqualTo("error: " + broken + ": the model has 3 error(s) [INVALID_MODEL]");
+    assertThat(validated.err().lines().skip(1).toList()).as("one line per problem, as model load prints them")
+        .hasSize(3).containsExactlyElementsOf(loaded.err().lines().skip(1).toList());
   }
 
   @Test

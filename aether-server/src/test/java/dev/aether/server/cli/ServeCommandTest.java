@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,8 @@ import picocli.CommandLine;
 
 @Timeout(120) // a node that did not stop would otherwise hold the build
 class ServeCommandTest {
+
+  private static final String TOKEN = "s3cret-token-0123456789";
 
   @TempDir
   Path dir;
@@ -49,7 +52,27 @@ class ServeCommandTest {
     int code = cli(Map.of(), new CountDownLatch(1)).execute("--http", "127.0.0.1:abc", "--store", "memory");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString().strip()).isEqualTo(
-        "error: http.port: \"abc\": is not a port (0..65535; 0 = a free port) (from the command line (http.port))");
+        "error: http.port: \"abc\": is not a port (0..65535; 0 = a free port) (from --http)");
+  }
+
+  @Test
+  void httpWithoutAPort_exit2_namesTheOptionAndWhatItTakes() {
+    int code = cli(Map.of(), new CountDownLatch(1)).execute("--http", "localhost", "--store", "memory");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("error: --http localhost has no port: give HOST:PORT, e.g. 127.0.0.1:8080"
+        + " (port 0 = a free port; [::1]:8080 for an IPv6 address)\nTry 'serve --help'.\n");
+  }
+
+  @Test
+  void aClusterSettingOnANodeWithoutACluster_exit2_namesTheVariableItCameFrom() {
+    int code = cli(Map.of("AETHER_CLUSTER_DEAD_AFTER", "3s"), new CountDownLatch(1)).execute("--store", "memory");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip()).startsWith("error: cluster: the settings [cluster.dead-after] apply to a "
+        + "cluster node only").endsWith("(from AETHER_CLUSTER_DEAD_AFTER)");
+    err.getBuffer().setLength(0);
+    assertThat(cli(Map.of(), new CountDownLatch(1)).execute("--store", "memory", "--cluster")).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("error: cluster: a cluster needs store=nats, not memory"
+        + " (from --cluster and --store)");
   }
 
   @Test
@@ -109,6 +132,7 @@ class ServeCommandTest {
                   - {name: label, type: string, min: 6}
                   - {name: ratio, type: double, min: 2}
                   - {name: note, type: string, optional: true}
+                  - {name: mood, type: string, enum: ["it's fine"]}
                 emits: [Added]
             events:
               - {name: Restocked}
@@ -123,23 +147,74 @@ class ServeCommandTest {
     serveAndCheckTheFirstCurl(model(), "/v1/actors/Account/");
   }
 
-  private void serveAndCheckTheFirstCurl(Path model, String expectedPath) throws Exception {
+  @Test
+  void withAToken_theFirstCurlWorksPastedIntoAShell_withAETHER_TOKENSet() throws Exception {
+    serveAndCheckTheFirstCurl(Map.of("AETHER_AUTH_TOKEN", TOKEN), model(),
+        "/v1/actors/Account/");
+    assertThat(out.toString()).contains(" -H \"Authorization: Bearer $AETHER_TOKEN\" ",
+        "\n(with AETHER_TOKEN set to the node's token");
+  }
+
+  @Test
+  void withoutAModel_theCurlReadingTheModelWorksPasted_withTheTokenToo() throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
-    CommandLine cli = cli(Map.of(), stop);
+    CommandLine cli = cli(Map.of("AETHER_AUTH_TOKEN", TOKEN), stop);
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--store", "memory",
+        "--http", "127.0.0.1:0"));
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("Try: "));
+      assertThat(runPasted(tryLine())).as("no model loaded: 404 NO_MODEL, past the token check").startsWith("404\n");
+    } finally {
+      stop.countDown(); // also when a check failed: a node left running would hold the next test's thread
+    }
+    assertThat(exit.get()).isEqualTo(0);
+  }
+
+  private void serveAndCheckTheFirstCurl(Path model, String expectedPath) throws Exception {
+    serveAndCheckTheFirstCurl(Map.of(), model, expectedPath);
+  }
+
+  private void serveAndCheckTheFirstCurl(Map<String, String> env, Path model, String expectedPath) throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CommandLine cli = cli(env, stop);
     String modelPath = model.toString();
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--store", "memory",
         "--http", "127.0.0.1:0", "--model", modelPath));
-    await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("Try: "));
-    Matcher url = Pattern.compile("listening on (http://\\S+)").matcher(out.toString());
-    assertThat(url.find()).as(out.toString()).isTrue();
-    Matcher curl = Pattern.compile("curl -X POST (\\S+) .* -d '(.*)'").matcher(out.toString());
-    assertThat(curl.find()).as(out.toString()).isTrue();
-    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(curl.group(1)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(curl.group(2))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    assertThat(curl.group(1)).startsWith(url.group(1) + expectedPath);
-    stop.countDown();
+    try {
+      await().atMost(Duration.ofSeconds(30)).failFast("the node did not start (see its error output)", exit::isDone)
+          .until(() -> out.toString().contains("Try: "));
+      Matcher url = Pattern.compile("listening on (http://\\S+)").matcher(out.toString());
+      assertThat(url.find()).as(out.toString()).isTrue();
+      String curl = tryLine();
+      assertThat(curl).startsWith("curl -X POST '" + url.group(1) + expectedPath);
+      assertThat(runPasted(curl)).as(curl).startsWith("200\n");
+    } finally {
+      stop.countDown(); // also when a check failed: a node left running would hold the next test's thread
+    }
     assertThat(exit.get()).isEqualTo(0);
+  }
+
+  private String tryLine() {
+    Matcher line = Pattern.compile("Try: (curl .*)").matcher(out.toString());
+    assertThat(line.find()).as(out.toString()).isTrue();
+    return line.group(1);
+  }
+
+  /** Runs a printed command line as a user would paste it: in bash, with AETHER_TOKEN set; the HTTP status. */
+  private static String runPasted(String curl) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")) && onPath("curl"), "bash and curl to paste into");
+    ProcessBuilder shell = new ProcessBuilder("/bin/bash", "-c", curl + " -s -o /dev/null -w '%{http_code}\\n'")
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    shell.environment().put("AETHER_TOKEN", TOKEN);
+    Process process = shell.start();
+    process.getOutputStream().close();
+    String status = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return status;
+  }
+
+  private static boolean onPath(String command) {
+    return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
   }
 }
