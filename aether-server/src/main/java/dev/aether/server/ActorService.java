@@ -68,6 +68,7 @@ final class ActorService implements HttpService {
     res.header(IDEMPOTENCY_KEY, commandId); // on every answer from here on, errors included
     ActorKey key = key(path.get());
     String command = path.get().get(3);
+    requireBehaviourOrModel(key.aggregateType()); // else the runtime decides: UNKNOWN_AGGREGATE with the known types
     if (node.runtime().model().filter(m -> m.isInternal(key.aggregateType(), command)).isPresent()) {
       throw new ApiException(403, "INTERNAL_COMMAND", key.aggregateType() + "." + command
           + " is internal: only the domain (the model's policies) sends it");
@@ -227,10 +228,24 @@ final class ActorService implements HttpService {
     }
   }
 
+  /**
+   * Requires that this node runs an aggregate type: a Java behaviour registered in its runtime, or a model-driven
+   * one of the loaded model.
+   *
+   * @throws ApiException {@code 404 NO_MODEL} when it runs no such type and has no model (as the model's routes
+   *     answer), {@code 404 UNKNOWN_AGGREGATE} when the loaded model does not have it
+   */
   void requireKnownType(String type) {
-    boolean known = node.runtime().model().map(m -> m.commandsByAggregate().containsKey(type)).orElse(false);
-    if (!known) {
+    requireBehaviourOrModel(type);
+    if (!node.runtime().aggregateTypes().contains(type)) {
       throw ApiException.notFound("UNKNOWN_AGGREGATE", "no aggregate type " + type + " in the loaded model");
+    }
+  }
+
+  /** {@code 404 NO_MODEL} when the node has neither a model nor a Java behaviour of this type. */
+  private void requireBehaviourOrModel(String type) {
+    if (node.runtime().model().isEmpty() && !node.runtime().aggregateTypes().contains(type)) {
+      throw ApiException.noModel();
     }
   }
 
