@@ -99,7 +99,7 @@ final class ActorService implements HttpService {
    * beyond ASCII reach the server decoded as replacement characters, so two different keys would read as one.
    */
   private static Optional<String> textHeader(ServerRequest req, HeaderName name) {
-    Optional<String> value = req.headers().first(name);
+    Optional<String> value = SingleHeader.value(req, name);
     value.ifPresent(text -> {
       if (text.length() > MAX_ID_HEADER) {
         throw ApiException.badRequest(name.defaultCase(), "at most " + MAX_ID_HEADER + " characters, not "
@@ -130,7 +130,7 @@ final class ActorService implements HttpService {
   }
 
   private Duration timeout(ServerRequest req) {
-    return req.headers().first(TIMEOUT).map(text -> {
+    return SingleHeader.value(req, TIMEOUT).map(text -> {
       Duration d;
       try {
         d = ConfigKeys.parseDuration(text);

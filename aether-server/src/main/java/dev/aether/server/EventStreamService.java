@@ -75,7 +75,7 @@ final class EventStreamService implements HttpService {
     }
     ActorKey key = ActorService.key(path.get());
     actors.requireKnownType(key.aggregateType());
-    long next = req.headers().first(LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
+    long next = SingleHeader.value(req, LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
         .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));
     if (!acceptsEventStream(req.headers().acceptedTypes())) {
       throw new ApiException(406, "NOT_ACCEPTABLE", "this route answers text/event-stream only; accept it (or"

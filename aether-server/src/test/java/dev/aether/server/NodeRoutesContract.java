@@ -135,6 +135,30 @@ abstract class NodeRoutesContract {
     assertThat(malformed.header("Idempotency-Key")).as("echoed on errors too").contains("dep-bad-json");
   }
 
+  /** Found by a walkthrough: the first of two keys won, so two keys could name one command. */
+  @Test
+  void command_aRepeatedHeader_is400NamingIt_andNothingStored() {
+    String id = id();
+    open(id, 1);
+    for (String[] header : new String[][] {{"Idempotency-Key", "a1", "b1"}, {"X-Correlation-Id", "c1", "c2"},
+        {"X-Aether-Timeout", "5s", "1s"}, {"Content-Type", "text/plain", "application/json"}}) {
+      Api.Answer refused = api.command("Account", id, "Deposit", "{\"amount\":5}", header[0], header[1], header[0],
+          header[2]);
+      assertThat(refused.status()).as(header[0] + ": " + refused).isEqualTo(400);
+      assertThat(refused.json().get("error").asText()).isEqualTo("INVALID_INPUT");
+      assertThat(refused.json().get("fields").get(0).get("field").asText()).isEqualTo(header[0]);
+      assertThat(refused.json().get("message").asText()).contains("more than once");
+    }
+    Api.Answer twoKeys = api.command("Account", id, "Deposit", "{\"amount\":5}", "Idempotency-Key", "a1",
+        "Idempotency-Key", "b1");
+    assertThat(twoKeys.header("Idempotency-Key")).as("no key was read: none echoed").isEmpty();
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).as("nothing stored").isEqualTo(2);
+    Api.Answer stream = api.get("/v1/actors/Account/" + id + "/events/stream", "Last-Event-ID", "1", "Last-Event-ID",
+        "0");
+    assertThat(stream.status()).as(stream.toString()).isEqualTo(400);
+    assertThat(stream.json().get("fields").get(0).get("field").asText()).isEqualTo("Last-Event-ID");
+  }
+
   @Test
   void command_correlationId_reachesTheEvents() {
     String id = id();
@@ -605,6 +629,9 @@ abstract class NodeRoutesContract {
     assertThat(badJson.status()).as(badJson.toString()).isEqualTo(400);
     assertThat(badJson.json().get("fields").get(0).get("field").asText()).isEqualTo("aggregates");
     assertThat(api.put("/v1/model", "text/plain", "x").status()).isEqualTo(415);
+    Api.Answer twoTypes = api.put("/v1/model", "application/yaml", TestModels.bankYaml(), "Content-Type", "text/plain");
+    assertThat(twoTypes.status()).as(twoTypes.toString()).isEqualTo(400);
+    assertThat(twoTypes.json().get("fields").get(0).get("field").asText()).isEqualTo("Content-Type");
   }
 
   @Test
