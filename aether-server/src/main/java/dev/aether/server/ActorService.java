@@ -52,8 +52,9 @@ final class ActorService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    // RawPath.ANY: an id holding a "/" (sent as %2F) is decoded into several segments before routes are matched
-    rules.post("/{type}/{id:" + RawPath.ANY + "}/commands/{command}", this::command)
+    // RawPath.ANY: an id or a command holding a "/" (sent as %2F) is decoded into several segments before routes
+    // are matched; the handlers read the path's own segments (actorPath)
+    rules.post("/{type}/{id:" + RawPath.ANY + "}/commands/{command:" + RawPath.ANY + "}", this::command)
         .get("/{type}/{id:" + RawPath.ANY + "}/events", this::events)
         .get("/{type}/{id:" + RawPath.ANY + "}", this::state);
   }

@@ -229,6 +229,21 @@ abstract class NodeRoutesContract {
     assertThat(command.json().get("error").asText()).isEqualTo("UNKNOWN_COMMAND");
   }
 
+  /** Found by a walkthrough: a command segment holding %2F was "no route", while the type segment was decoded. */
+  @Test
+  void command_aCommandSegmentHoldingAnEscapedSlash_isDecodedAsOneSegment_asTheTypeSegmentIs() {
+    Api.Answer type = api.command("Acc%2Fount", id(), "Deposit", "{}");
+    assertThat(type.status()).as(type.toString()).isEqualTo(400);
+    assertThat(type.json().get("fields").get(0).get("field").asText()).isEqualTo("type");
+    Api.Answer command = api.command("Account", id(), "Dep%2Fosit", "{}");
+    assertThat(command.status()).as(command.toString()).isEqualTo(404);
+    assertThat(command.json().get("error").asText()).isEqualTo("UNKNOWN_COMMAND");
+    assertThat(command.json().get("message").asText()).contains("no command Dep/osit");
+    Api.Answer blank = api.command("Account", id(), "%20", "{}");
+    assertThat(blank.status()).as(blank.toString()).isEqualTo(400);
+    assertThat(blank.json().get("fields").get(0).get("field").asText()).isEqualTo("command");
+  }
+
   @Test
   void command_businessRule_409WithReason() {
     String id = id();
