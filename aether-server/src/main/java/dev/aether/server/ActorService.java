@@ -81,12 +81,7 @@ final class ActorService implements HttpService {
     RuntimeMessage.Builder message = RuntimeMessage.builder(key.aggregateType(), key.actorId(), command)
         .payload(payload).deadline(Instant.now().plus(timeout));
     message.commandId(commandId);
-    textHeader(req, CORRELATION_ID).ifPresent(id -> {
-      if (id.isBlank()) {
-        throw ApiException.badRequest("X-Correlation-Id", "must not be blank (leave the header out instead)");
-      }
-      message.correlationId(id);
-    });
+    textHeader(req, CORRELATION_ID).ifPresent(message::correlationId);
     CommandResult result = send(build(message), timeout);
     switch (result) {
       case CommandResult.Accepted accepted -> res.status(200).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
@@ -96,12 +91,16 @@ final class ActorService implements HttpService {
   }
 
   /**
-   * A header whose value is an identifier: printable ASCII, at most {@value #MAX_ID_HEADER} characters. Bytes
-   * beyond ASCII reach the server decoded as replacement characters, so two different keys would read as one.
+   * A header whose value is an identifier: sent once, not blank, printable ASCII, at most {@value #MAX_ID_HEADER}
+   * characters. Bytes beyond ASCII reach the server decoded as replacement characters, so two different keys
+   * would read as one. Checked before the key is echoed: the 400 that refuses a key carries none.
    */
   private static Optional<String> textHeader(ServerRequest req, HeaderName name) {
     Optional<String> value = SingleHeader.value(req, name);
     value.ifPresent(text -> {
+      if (text.isBlank()) {
+        throw ApiException.badRequest(name.defaultCase(), "must not be blank (leave the header out instead)");
+      }
       if (text.length() > MAX_ID_HEADER) {
         throw ApiException.badRequest(name.defaultCase(), "at most " + MAX_ID_HEADER + " characters, not "
             + text.length());

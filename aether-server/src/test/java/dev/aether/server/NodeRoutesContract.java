@@ -95,6 +95,7 @@ abstract class NodeRoutesContract {
     Api.Answer key = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "Idempotency-Key", "");
     assertThat(key.status()).as(key.toString()).isEqualTo(400);
     assertThat(key.json().get("fields").get(0).get("field").asText()).isEqualTo("Idempotency-Key");
+    assertThat(key.header("Idempotency-Key")).as("the 400 that refuses the key echoes none").isEmpty();
     Api.Answer correlation = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "X-Correlation-Id", "");
     assertThat(correlation.status()).as(correlation.toString()).isEqualTo(400);
     assertThat(correlation.json().get("fields").get(0).get("field").asText()).isEqualTo("X-Correlation-Id");
