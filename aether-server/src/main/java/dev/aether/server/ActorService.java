@@ -43,6 +43,8 @@ final class ActorService implements HttpService {
   static final String ANY = "*";
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
+  /** A whole number of any size, as a query may send one. */
+  private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
 
   private final NodeServices node;
 
@@ -183,18 +185,34 @@ final class ActorService implements HttpService {
     Json.send(res, 200, out);
   }
 
+  /**
+   * A whole-number query parameter in {@code min..max}.
+   *
+   * @return its value, or {@code fallback} when the query does not set it
+   * @throws ApiException {@code 400} naming the parameter when it is not a whole number, or one out of the range
+   *     (beyond 64 bits too)
+   */
   static long number(ServerRequest req, String name, long fallback, long min, long max) {
     return req.query().first(name).map(text -> {
+      String digits = text.strip();
+      long value;
       try {
-        long value = Long.parseLong(text.strip());
-        if (value < min || value > max) {
-          throw ApiException.badRequest(name, "must be in " + min + ".." + max);
-        }
-        return value;
+        value = Long.parseLong(digits);
       } catch (NumberFormatException e) {
-        throw ApiException.badRequest(name, "\"" + text + "\" is not a number");
+        if (WHOLE_NUMBER.matcher(digits).matches()) {
+          throw outOfRange(name, digits, min, max); // a number, beyond 64 bits
+        }
+        throw ApiException.badRequest(name, "\"" + text + "\" is not a whole number");
       }
+      if (value < min || value > max) {
+        throw outOfRange(name, digits, min, max);
+      }
+      return value;
     }).orElse(fallback);
+  }
+
+  private static ApiException outOfRange(String name, String number, long min, long max) {
+    return ApiException.badRequest(name, number + " is out of range: must be in " + min + ".." + max);
   }
 
   /**

@@ -175,6 +175,11 @@ abstract class NodeRoutesContract {
     List<String> fields = new ArrayList<>();
     a.json().get("fields").forEach(f -> fields.add(f.get("field").asText()));
     assertThat(fields).contains("payload.owner", "payload.extra");
+    Api.Answer nullAmount = api.command("Account", id(), "Deposit", "{\"amount\": null}");
+    assertThat(nullAmount.status()).as(nullAmount.toString()).isEqualTo(400);
+    assertThat(nullAmount.json().get("fields").get(0).get("field").asText()).isEqualTo("payload.amount");
+    assertThat(nullAmount.json().get("fields").get(0).get("message").asText()).as("null, not missing")
+        .isEqualTo("must not be null: the field is required");
   }
 
   @Test
@@ -289,6 +294,11 @@ abstract class NodeRoutesContract {
     assertThat(rest.get("events")).hasSize(2);
     assertThat(rest.get("next").asLong()).isEqualTo(6);
     assertThat(api.get("/v1/actors/Account/" + id + "/events?from=x").status()).isEqualTo(400);
+    Api.Answer huge = api.get("/v1/actors/Account/" + id + "/events?from=99999999999999999999");
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.json().get("fields").get(0).get("field").asText()).isEqualTo("from");
+    assertThat(huge.json().get("fields").get(0).get("message").asText()).as("a number, out of range")
+        .isEqualTo("99999999999999999999 is out of range: must be in 1.." + Long.MAX_VALUE);
   }
 
   @Test
