@@ -37,6 +37,33 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void deadLetters_ofAPolicyTheModelNoLongerHas_areStillListedByItsName_andAnUnknownPolicyIs400(
+      @org.junit.jupiter.api.io.TempDir Path dir) {
+    String bank = TestModels.bankYaml();
+    String withoutPolicy = bank.replace(bank.substring(bank.indexOf("policies:"), bank.indexOf("readModels:")), "")
+        .replace("version: \"1\"", "version: \"2\"");
+    try (AetherNode alone = AetherNode.start(store(NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)), dir)
+        .build())) {
+      Api own = new Api(alone.uri());
+      assertThat(own.command("Account", "from", "Open", "{\"owner\":\"o\",\"initialDeposit\":5}").status())
+          .isEqualTo(200);
+      assertThat(own.command("Account", "from", "Transfer", "{\"to\":\"never-opened\",\"amount\":1}").status())
+          .isEqualTo(200);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> own
+          .get("/v1/dead-letters?policy=creditTransfer").json().get("total").asInt() == 1);
+
+      assertThat(own.put("/v1/model", "application/yaml", withoutPolicy).status()).isEqualTo(200);
+
+      Api.Answer removed = own.get("/v1/dead-letters?policy=creditTransfer");
+      assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+      assertThat(removed.json().get("total").asInt()).isEqualTo(1);
+      Api.Answer unknown = own.get("/v1/dead-letters?policy=credit");
+      assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+      assertThat(unknown.json().get("fields").get(0).get("field").asText()).isEqualTo("policy");
+    }
+  }
+
+  @Test
   void aPathEscapeThatIsNotUtf8_is400NamingThePath_notAnotherActor() {
     Api.Answer latin1 = api.get("/v1/actors/Account/x%E9");
     assertThat(latin1.status()).isEqualTo(400);

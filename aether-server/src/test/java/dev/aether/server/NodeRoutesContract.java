@@ -404,10 +404,10 @@ abstract class NodeRoutesContract {
     assertThat(page.get("deadLetters")).hasSize(1);
     assertThat(page.get("total").asInt()).isGreaterThanOrEqualTo(2);
     assertThat(page.get("more").asBoolean()).isTrue();
-    JsonNode none = api.get("/v1/dead-letters?policy=noSuchPolicy").json();
-    assertThat(none.get("deadLetters")).isEmpty();
-    assertThat(none.get("total").asInt()).isZero();
-    assertThat(none.get("more").asBoolean()).isFalse();
+    Api.Answer none = api.get("/v1/dead-letters?policy=noSuchPolicy");
+    assertThat(none.status()).as("a policy neither the model nor a letter has: " + none).isEqualTo(400);
+    assertThat(none.json().get("fields").get(0).get("field").asText()).isEqualTo("policy");
+    assertThat(none.json().get("message").asText()).contains("creditTransfer");
     for (String bad : List.of("limit=0", "limit=10001", "limit=x", "policy=")) {
       Api.Answer refused = api.get("/v1/dead-letters?" + bad);
       assertThat(refused.status()).as(bad).isEqualTo(400);
