@@ -179,6 +179,16 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(answer).startsWith("HTTP/1.1 400").contains("\"field\":\"id\"").contains("more than 2048");
   }
 
+  @Test
+  void anActorsStreamIdOf2048Utf8Bytes_isServed_andOneByteMoreIs400NamingTheId() {
+    String longest = "\u00e9".repeat(1020); // 2040 bytes: "Account/" and the id make 2048, as docs/http.md says
+    assertThat(api.get("/v1/actors/Account/" + segment(longest)).status()).isEqualTo(200);
+    Api.Answer tooLong = api.get("/v1/actors/Account/" + segment(longest + "x"));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.json().get("fields").get(0).get("field").asText()).isEqualTo("id");
+    assertThat(tooLong.json().get("message").asText()).contains("2049 UTF-8 bytes, more than 2048");
+  }
+
   /** The status line, headers and body of one answer (the connection may stay open). */
   private String rawAnswer(String request) throws IOException {
     return raw(request, input -> {
