@@ -81,6 +81,10 @@ final class EventStreamService implements HttpService {
       throw new ApiException(406, "NOT_ACCEPTABLE", "this route answers text/event-stream only; accept it (or"
           + " leave Accept out), or read the events as JSON from the events route");
     }
+    if (HeadRequests.isHead(req)) { // the stream's headers, no stream
+      res.status(200).header(HeaderNames.CONTENT_TYPE, MediaTypes.TEXT_EVENT_STREAM.text()).send();
+      return;
+    }
     StreamSignals signals = node.signals();
     SseSink sink = res.sink(SseSink.TYPE);
     try {
