@@ -43,6 +43,8 @@ final class ActorService implements HttpService {
   static final String ANY = "*";
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
+  /** A whole number of any size, as a query may send one. */
+  private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
 
   private final NodeServices node;
 
@@ -52,8 +54,9 @@ final class ActorService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    // RawPath.ANY: an id holding a "/" (sent as %2F) is decoded into several segments before routes are matched
-    rules.post("/{type}/{id:" + RawPath.ANY + "}/commands/{command}", this::command)
+    // RawPath.ANY: an id or a command holding a "/" (sent as %2F) is decoded into several segments before routes
+    // are matched; the handlers read the path's own segments (actorPath)
+    rules.post("/{type}/{id:" + RawPath.ANY + "}/commands/{command:" + RawPath.ANY + "}", this::command)
         .get("/{type}/{id:" + RawPath.ANY + "}/events", this::events)
         .get("/{type}/{id:" + RawPath.ANY + "}", this::state);
   }
@@ -68,6 +71,7 @@ final class ActorService implements HttpService {
     res.header(IDEMPOTENCY_KEY, commandId); // on every answer from here on, errors included
     ActorKey key = key(path.get());
     String command = path.get().get(3);
+    requireBehaviourOrModel(key.aggregateType()); // else the runtime decides: UNKNOWN_AGGREGATE with the known types
     if (node.runtime().model().filter(m -> m.isInternal(key.aggregateType(), command)).isPresent()) {
       throw new ApiException(403, "INTERNAL_COMMAND", key.aggregateType() + "." + command
           + " is internal: only the domain (the model's policies) sends it");
@@ -79,12 +83,7 @@ final class ActorService implements HttpService {
     RuntimeMessage.Builder message = RuntimeMessage.builder(key.aggregateType(), key.actorId(), command)
         .payload(payload).deadline(Instant.now().plus(timeout));
     message.commandId(commandId);
-    textHeader(req, CORRELATION_ID).ifPresent(id -> {
-      if (id.isBlank()) {
-        throw ApiException.badRequest("X-Correlation-Id", "must not be blank (leave the header out instead)");
-      }
-      message.correlationId(id);
-    });
+    textHeader(req, CORRELATION_ID).ifPresent(message::correlationId);
     CommandResult result = send(build(message), timeout);
     switch (result) {
       case CommandResult.Accepted accepted -> res.status(200).header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON)
@@ -94,12 +93,16 @@ final class ActorService implements HttpService {
   }
 
   /**
-   * A header whose value is an identifier: printable ASCII, at most {@value #MAX_ID_HEADER} characters. Bytes
-   * beyond ASCII reach the server decoded as replacement characters, so two different keys would read as one.
+   * A header whose value is an identifier: sent once, not blank, printable ASCII, at most {@value #MAX_ID_HEADER}
+   * characters. Bytes beyond ASCII reach the server decoded as replacement characters, so two different keys
+   * would read as one. Checked before the key is echoed: the 400 that refuses a key carries none.
    */
   private static Optional<String> textHeader(ServerRequest req, HeaderName name) {
-    Optional<String> value = req.headers().first(name);
+    Optional<String> value = SingleHeader.value(req, name);
     value.ifPresent(text -> {
+      if (text.isBlank()) {
+        throw ApiException.badRequest(name.defaultCase(), "must not be blank (leave the header out instead)");
+      }
       if (text.length() > MAX_ID_HEADER) {
         throw ApiException.badRequest(name.defaultCase(), "at most " + MAX_ID_HEADER + " characters, not "
             + text.length());
@@ -129,7 +132,7 @@ final class ActorService implements HttpService {
   }
 
   private Duration timeout(ServerRequest req) {
-    return req.headers().first(TIMEOUT).map(text -> {
+    return SingleHeader.value(req, TIMEOUT).map(text -> {
       Duration d;
       try {
         d = ConfigKeys.parseDuration(text);
@@ -182,18 +185,34 @@ final class ActorService implements HttpService {
     Json.send(res, 200, out);
   }
 
+  /**
+   * A whole-number query parameter in {@code min..max}.
+   *
+   * @return its value, or {@code fallback} when the query does not set it
+   * @throws ApiException {@code 400} naming the parameter when it is not a whole number, or one out of the range
+   *     (beyond 64 bits too)
+   */
   static long number(ServerRequest req, String name, long fallback, long min, long max) {
     return req.query().first(name).map(text -> {
+      String digits = text.strip();
+      long value;
       try {
-        long value = Long.parseLong(text.strip());
-        if (value < min || value > max) {
-          throw ApiException.badRequest(name, "must be in " + min + ".." + max);
-        }
-        return value;
+        value = Long.parseLong(digits);
       } catch (NumberFormatException e) {
-        throw ApiException.badRequest(name, "\"" + text + "\" is not a number");
+        if (WHOLE_NUMBER.matcher(digits).matches()) {
+          throw outOfRange(name, digits, min, max); // a number, beyond 64 bits
+        }
+        throw ApiException.badRequest(name, "\"" + text + "\" is not a whole number");
       }
+      if (value < min || value > max) {
+        throw outOfRange(name, digits, min, max);
+      }
+      return value;
     }).orElse(fallback);
+  }
+
+  private static ApiException outOfRange(String name, String number, long min, long max) {
+    return ApiException.badRequest(name, number + " is out of range: must be in " + min + ".." + max);
   }
 
   /**
@@ -227,10 +246,24 @@ final class ActorService implements HttpService {
     }
   }
 
+  /**
+   * Requires that this node runs an aggregate type: a Java behaviour registered in its runtime, or a model-driven
+   * one of the loaded model.
+   *
+   * @throws ApiException {@code 404 NO_MODEL} when it runs no such type and has no model (as the model's routes
+   *     answer), {@code 404 UNKNOWN_AGGREGATE} when the loaded model does not have it
+   */
   void requireKnownType(String type) {
-    boolean known = node.runtime().model().map(m -> m.commandsByAggregate().containsKey(type)).orElse(false);
-    if (!known) {
+    requireBehaviourOrModel(type);
+    if (!node.runtime().aggregateTypes().contains(type)) {
       throw ApiException.notFound("UNKNOWN_AGGREGATE", "no aggregate type " + type + " in the loaded model");
+    }
+  }
+
+  /** {@code 404 NO_MODEL} when the node has neither a model nor a Java behaviour of this type. */
+  private void requireBehaviourOrModel(String type) {
+    if (node.runtime().model().isEmpty() && !node.runtime().aggregateTypes().contains(type)) {
+      throw ApiException.noModel();
     }
   }
 

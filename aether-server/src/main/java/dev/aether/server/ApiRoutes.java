@@ -22,12 +22,15 @@ import java.util.regex.Pattern;
  * method is answered {@code 405} with an {@code Allow} header instead of {@code 404}) and the query parameters
  * each operation takes, its own and its path's (any other is refused on the {@code /v1} routes, so a typo such
  * as {@code ?frm=2} is not ignored silently; {@code $ref} parameters are not resolved: the document has none). A path
- * template's parameter matches one encoded segment (an id holding {@code %2F} stays one). Immutable;
- * thread-safe.
+ * template's parameter matches one encoded segment (an id holding {@code %2F} stays one). {@code HEAD} is a method
+ * of every path that has {@code GET}, with its query parameters, as HTTP has it: the document lists {@code GET}
+ * only. Immutable; thread-safe.
  */
 final class ApiRoutes {
 
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+  private static final String GET = "GET";
+  private static final String HEAD = "HEAD";
 
   /** One path: its pattern and, per method (upper case), the query parameters the operation takes. */
   private record Route(String template, Pattern path, Map<String, Set<String>> queryByMethod) {}
@@ -82,6 +85,9 @@ final class ApiRoutes {
         methods.addAll(route.queryByMethod().keySet());
       }
     }
+    if (methods.contains(GET)) {
+      methods.add(HEAD);
+    }
     return methods;
   }
 
@@ -93,7 +99,7 @@ final class ApiRoutes {
    * @return the parameters' names, in the document's order; empty when no route is this method and path
    */
   Optional<Set<String>> queryParameters(String method, String rawPath) {
-    return operation(method, rawPath).map(route -> route.queryByMethod().get(method));
+    return operation(method, rawPath).map(route -> route.queryByMethod().get(documented(method)));
   }
 
   /**
@@ -107,14 +113,20 @@ final class ApiRoutes {
     return operation(method, rawPath).map(Route::template);
   }
 
-  /** The route that has this method at this raw path, if any. */
-  private Optional<Route> operation(String method, String rawPath) {
+  /** The route that has this method ({@code HEAD}: {@code GET}) at this raw path, if any. */
+  private Optional<Route> operation(String requested, String rawPath) {
+    String method = documented(requested);
     for (Route route : routes) {
       if (route.queryByMethod().containsKey(method) && route.path().matcher(rawPath).matches()) {
         return Optional.of(route);
       }
     }
     return Optional.empty();
+  }
+
+  /** The method the document lists for a request's: {@code GET} for {@code HEAD}, else the same. */
+  private static String documented(String method) {
+    return method.equals(HEAD) ? GET : method;
   }
 
   /** {@code /v1/actors/{type}/{id}} as a pattern of encoded segments. */

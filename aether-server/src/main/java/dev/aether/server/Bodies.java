@@ -33,10 +33,11 @@ final class Bodies {
 
   /**
    * Refuses a body declared as something else than JSON ({@code application/json}, {@code application/*+json},
-   * any parameters): 415 naming the type given. A request without {@code Content-Type} is read as JSON.
+   * any parameters): 415 naming the type given. A request without {@code Content-Type} is read as JSON; one that
+   * sends it twice is 400 naming it ({@link SingleHeader}).
    */
   static void requireJson(ServerRequest req, String what) {
-    String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
+    String type = SingleHeader.value(req, HeaderNames.CONTENT_TYPE).orElse(null);
     if (type == null) {
       return;
     }

@@ -53,7 +53,10 @@ final class DeadLetterService implements HttpService {
     if (policy.isPresent() && policy.get().isEmpty()) {
       throw ApiException.badRequest("policy", "must not be blank");
     }
-    List<DeadLetter> matching = execution().deadLetters().stream()
+    ModelExecution execution = execution();
+    List<DeadLetter> letters = execution.deadLetters();
+    policy.ifPresent(name -> requireKnownPolicy(execution, letters, name));
+    List<DeadLetter> matching = letters.stream()
         .filter(letter -> policy.isEmpty() || letter.policy().equals(policy.get()))
         .toList();
     Map<String, Object> body = new LinkedHashMap<>();
@@ -61,6 +64,20 @@ final class DeadLetterService implements HttpService {
     body.put("total", matching.size());
     body.put("more", matching.size() > limit);
     Json.send(res, 200, body);
+  }
+
+  /**
+   * Refuses a policy that neither the loaded model nor any letter has (a typo would list nothing, silently); the
+   * letters of a policy the model no longer has stay listable by its name.
+   */
+  private static void requireKnownPolicy(ModelExecution execution, List<DeadLetter> letters, String name) {
+    java.util.SortedSet<String> known = new java.util.TreeSet<>();
+    execution.compiled().model().policies().forEach(p -> known.add(p.name()));
+    letters.forEach(letter -> known.add(letter.policy()));
+    if (!known.contains(name)) {
+      throw ApiException.badRequest("policy", "no policy " + name + " in the loaded model or the dead letters"
+          + " (known: " + known + ")");
+    }
   }
 
   private void replay(ServerRequest req, ServerResponse res) {

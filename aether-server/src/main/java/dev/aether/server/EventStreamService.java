@@ -75,11 +75,15 @@ final class EventStreamService implements HttpService {
     }
     ActorKey key = ActorService.key(path.get());
     actors.requireKnownType(key.aggregateType());
-    long next = req.headers().first(LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
+    long next = SingleHeader.value(req, LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
         .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));
     if (!acceptsEventStream(req.headers().acceptedTypes())) {
       throw new ApiException(406, "NOT_ACCEPTABLE", "this route answers text/event-stream only; accept it (or"
           + " leave Accept out), or read the events as JSON from the events route");
+    }
+    if (HeadRequests.isHead(req)) { // the stream's headers, no stream
+      res.status(200).header(HeaderNames.CONTENT_TYPE, MediaTypes.TEXT_EVENT_STREAM.text()).send();
+      return;
     }
     StreamSignals signals = node.signals();
     SseSink sink = res.sink(SseSink.TYPE);

@@ -28,6 +28,8 @@ import java.util.Set;
  * the bearer token filter, and one error handler that writes every failure through {@link ErrorTable} as JSON. A
  * route that does not exist is {@code 404 NOT_FOUND} in the same JSON form, a route asked with another method
  * {@code 405 METHOD_NOT_ALLOWED} with {@code Allow}, and a request Helidon cannot read {@code 400 INVALID_INPUT}.
+ * Every {@code GET} route also answers {@code HEAD} ({@link HeadRequests}), every answer to a {@code HEAD} without
+ * a body.
  */
 final class HttpApi {
 
@@ -112,7 +114,7 @@ final class HttpApi {
         (chain, req, res) -> authenticate(token.getBytes(StandardCharsets.UTF_8), chain, req, res)));
     routing.addFilter((chain, req, res) -> refuseUnknownQuery(routes, chain, req, res));
     for (Mount mount : mounts(node)) {
-      routing.register(mount.prefix(), mount.service());
+      routing.register(mount.prefix(), HeadRequests.withHead(mount.service())); // HEAD wherever GET works
     }
     routing.any((req, res) -> noRoute(routes, req, res))
         .error(Throwable.class, HttpApi::fail);
@@ -147,7 +149,8 @@ final class HttpApi {
           req.path().absolute().rawPath());
       Optional<String> unknown = known.flatMap(k -> names.stream().filter(n -> !k.contains(n)).sorted().findFirst());
       if (unknown.isPresent()) {
-        Json.send(res, 400, error(ApiException.badRequest(unknown.get(), "unknown query parameter (this route takes "
+        Json.send(HeadRequests.answerOf(req, res), 400, error(ApiException.badRequest(unknown.get(),
+            "unknown query parameter (this route takes "
             + (known.get().isEmpty() ? "none" : String.join(", ", known.get())) + ")")));
         return;
       }
@@ -161,12 +164,13 @@ final class HttpApi {
     Set<String> methods = routes.methods(req.path().absolute().rawPath());
     String path = req.path().absolute().rawPath(); // as sent: a decoded path may hold line breaks
     if (methods.isEmpty() || methods.contains(method)) {
-      Json.send(res, 404, error(new ApiException(404, "NOT_FOUND", "no route " + method + " " + path)));
+      Json.send(HeadRequests.answerOf(req, res), 404, error(new ApiException(404, "NOT_FOUND", "no route " + method
+          + " " + path)));
       return;
     }
     res.header(HeaderNames.ALLOW, String.join(", ", methods));
-    Json.send(res, 405, error(new ApiException(405, "METHOD_NOT_ALLOWED", method + " is not a method of "
-        + path + " (it takes " + String.join(", ", methods) + ")")));
+    Json.send(HeadRequests.answerOf(req, res), 405, error(new ApiException(405, "METHOD_NOT_ALLOWED", method
+        + " is not a method of " + path + " (it takes " + String.join(", ", methods) + ")")));
   }
 
   private static void fail(ServerRequest req, ServerResponse res, Throwable e) {
@@ -175,7 +179,7 @@ final class HttpApi {
       if (api.status() == 429 || api.status() == 503) {
         res.header(RETRY_AFTER, "1"); // overloaded or unavailable for now: a client may try again in a second
       }
-      Json.send(res, api.status(), error(api));
+      Json.send(HeadRequests.answerOf(req, res), api.status(), error(api));
     }
   }
 
@@ -204,7 +208,7 @@ final class HttpApi {
       return;
     }
     res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-    Json.send(res, 401, error(new ApiException(401, "UNAUTHORIZED", header.isEmpty()
+    Json.send(HeadRequests.answerOf(req, res), 401, error(new ApiException(401, "UNAUTHORIZED", header.isEmpty()
         ? "this node requires Authorization: Bearer <token>" : "the bearer token is wrong")));
   }
 }

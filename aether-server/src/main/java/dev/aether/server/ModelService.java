@@ -72,7 +72,7 @@ final class ModelService implements HttpService {
   }
 
   private void put(ServerRequest req, ServerResponse res) {
-    String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+    String type = SingleHeader.value(req, HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
     String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
     CompiledModel compiled;
     List<ModelError> warnings;

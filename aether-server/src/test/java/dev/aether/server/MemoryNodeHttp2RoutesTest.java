@@ -48,6 +48,16 @@ class MemoryNodeHttp2RoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void head_isAnsweredOverHttp2_withTheGetsHeadersAndNoBody() {
+    Api.Answer get = api.get("/v1/model");
+    Api.Answer head = api.send(api.request("/v1/model").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.header("Content-Length")).contains(Integer.toString(get.body().length()));
+    assertThat(api.get("/health/live").status()).as("the connection still serves").isEqualTo(200);
+  }
+
+  @Test
   void priorKnowledge_theConnectionPrefaceIsAnsweredWithSettings() throws Exception {
     try (Socket socket = new Socket(node.uri().getHost(), node.uri().getPort())) {
       socket.setSoTimeout(10_000);

@@ -37,6 +37,33 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void deadLetters_ofAPolicyTheModelNoLongerHas_areStillListedByItsName_andAnUnknownPolicyIs400(
+      @org.junit.jupiter.api.io.TempDir Path dir) {
+    String bank = TestModels.bankYaml();
+    String withoutPolicy = bank.replace(bank.substring(bank.indexOf("policies:"), bank.indexOf("readModels:")), "")
+        .replace("version: \"1\"", "version: \"2\"");
+    try (AetherNode alone = AetherNode.start(store(NodeConfig.builder().httpPort(0).model(TestModels.bank(dir)), dir)
+        .build())) {
+      Api own = new Api(alone.uri());
+      assertThat(own.command("Account", "from", "Open", "{\"owner\":\"o\",\"initialDeposit\":5}").status())
+          .isEqualTo(200);
+      assertThat(own.command("Account", "from", "Transfer", "{\"to\":\"never-opened\",\"amount\":1}").status())
+          .isEqualTo(200);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> own
+          .get("/v1/dead-letters?policy=creditTransfer").json().get("total").asInt() == 1);
+
+      assertThat(own.put("/v1/model", "application/yaml", withoutPolicy).status()).isEqualTo(200);
+
+      Api.Answer removed = own.get("/v1/dead-letters?policy=creditTransfer");
+      assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+      assertThat(removed.json().get("total").asInt()).isEqualTo(1);
+      Api.Answer unknown = own.get("/v1/dead-letters?policy=credit");
+      assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+      assertThat(unknown.json().get("fields").get(0).get("field").asText()).isEqualTo("policy");
+    }
+  }
+
+  @Test
   void aPathEscapeThatIsNotUtf8_is400NamingThePath_notAnotherActor() {
     Api.Answer latin1 = api.get("/v1/actors/Account/x%E9");
     assertThat(latin1.status()).isEqualTo(400);
@@ -80,16 +107,63 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   void aRouteAskedWithAnotherMethod_is405WithAllow_andAPathOfNoRoute404() {
     Api.Answer delete = api.send(api.request("/v1/actors/Account/acc-1").DELETE());
     assertThat(delete.status()).isEqualTo(405);
-    assertThat(delete.header("Allow")).contains("GET");
+    assertThat(delete.header("Allow")).contains("GET, HEAD");
     assertThat(delete.json().get("error").asText()).isEqualTo("METHOD_NOT_ALLOWED");
     Api.Answer postModel = api.post("/v1/model", "{}");
     assertThat(postModel.status()).isEqualTo(405);
-    assertThat(postModel.header("Allow")).contains("GET, PUT");
+    assertThat(postModel.header("Allow")).contains("GET, HEAD, PUT");
     Api.Answer getCommand = api.get("/v1/actors/Account/eu%2F1/commands/Open");
     assertThat(getCommand.status()).isEqualTo(405);
     assertThat(getCommand.header("Allow")).contains("POST");
     assertThat(api.get("/v1/nothing/here").status()).isEqualTo(404);
     assertThat(api.get("/v1/nothing/here").json().get("error").asText()).isEqualTo("NOT_FOUND");
+  }
+
+  /** Found by a walkthrough: HEAD was 405 on every GET route (load balancers probe with HEAD). */
+  @Test
+  void head_onEveryGetRoute_answersTheGetsStatusAndHeaders_withoutABody() {
+    String id = id();
+    open(id, 3);
+    for (String path : List.of("/health/live", "/health/ready", "/v1/actors/Account/" + id,
+        "/v1/actors/Account/" + id + "/events?limit=1", "/v1/model", "/v1/cluster", "/v1/reactions",
+        "/v1/dead-letters", "/v1/readmodels/Balances", "/openapi.json", "/metrics", "/v1/actors/Nope/" + id,
+        "/v1/actors/Account/" + id + "?v=1")) {
+      Api.Answer get = api.get(path);
+      Api.Answer head = api.send(api.request(path).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+      assertThat(head.status()).as(path).isEqualTo(get.status());
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+      if (!path.equals("/metrics")) { // the scrape changes between the two requests
+        assertThat(head.header("Content-Length")).as(path).contains(Integer.toString(get.body().length()));
+      }
+    }
+    Api.Answer stream = api.send(api.request("/v1/actors/Account/" + id + "/events/stream")
+        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertThat(stream.status()).as("the stream's headers, no stream").isEqualTo(200);
+    assertThat(stream.header("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+    Api.Answer postOnly = api.send(api.request("/v1/actors/Account/" + id + "/commands/Open")
+        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertThat(postOnly.status()).isEqualTo(405);
+    assertThat(postOnly.header("Allow")).contains("POST");
+    assertThat(api.get("/metrics").body()).containsPattern(
+        "aether_http_requests_total\\{method=\"HEAD\",route=\"/health/live\",status=\"200\"");
+  }
+
+  @Test
+  void head_answersNoBodyOnTheWire_soTheNextAnswerOnTheConnectionIsIntact() throws IOException {
+    String getsBody = "{\"status\":\"UP\"}";
+    String answers = raw("HEAD /health/live HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "HEAD /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n", in -> {
+          StringBuilder read = new StringBuilder();
+          byte[] chunk = new byte[4096];
+          for (int n; !read.toString().endsWith(getsBody) && (n = in.read(chunk)) > 0; ) {
+            read.append(new String(chunk, 0, n, StandardCharsets.UTF_8));
+          }
+          return read.toString();
+        });
+    assertThat(answers).startsWith("HTTP/1.1 200").contains("\r\n\r\nHTTP/1.1 404").containsOnlyOnce("{")
+        .endsWith("\r\n\r\n" + getsBody);
   }
 
   @Test
@@ -150,6 +224,16 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     String longId = "a".repeat(20_000);
     String answer = rawAnswer("GET /v1/actors/Account/" + longId + " HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(answer).startsWith("HTTP/1.1 400").contains("\"field\":\"id\"").contains("more than 2048");
+  }
+
+  @Test
+  void anActorsStreamIdOf2048Utf8Bytes_isServed_andOneByteMoreIs400NamingTheId() {
+    String longest = "\u00e9".repeat(1020); // 2040 bytes: "Account/" and the id make 2048, as docs/http.md says
+    assertThat(api.get("/v1/actors/Account/" + segment(longest)).status()).isEqualTo(200);
+    Api.Answer tooLong = api.get("/v1/actors/Account/" + segment(longest + "x"));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.json().get("fields").get(0).get("field").asText()).isEqualTo("id");
+    assertThat(tooLong.json().get("message").asText()).contains("2049 UTF-8 bytes, more than 2048");
   }
 
   /** The status line, headers and body of one answer (the connection may stay open). */

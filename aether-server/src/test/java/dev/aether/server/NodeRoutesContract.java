@@ -95,6 +95,7 @@ abstract class NodeRoutesContract {
     Api.Answer key = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "Idempotency-Key", "");
     assertThat(key.status()).as(key.toString()).isEqualTo(400);
     assertThat(key.json().get("fields").get(0).get("field").asText()).isEqualTo("Idempotency-Key");
+    assertThat(key.header("Idempotency-Key")).as("the 400 that refuses the key echoes none").isEmpty();
     Api.Answer correlation = api.command("Account", id, "Open", "{\"owner\":\"ann\"}", "X-Correlation-Id", "");
     assertThat(correlation.status()).as(correlation.toString()).isEqualTo(400);
     assertThat(correlation.json().get("fields").get(0).get("field").asText()).isEqualTo("X-Correlation-Id");
@@ -135,6 +136,30 @@ abstract class NodeRoutesContract {
     assertThat(malformed.header("Idempotency-Key")).as("echoed on errors too").contains("dep-bad-json");
   }
 
+  /** Found by a walkthrough: the first of two keys won, so two keys could name one command. */
+  @Test
+  void command_aRepeatedHeader_is400NamingIt_andNothingStored() {
+    String id = id();
+    open(id, 1);
+    for (String[] header : new String[][] {{"Idempotency-Key", "a1", "b1"}, {"X-Correlation-Id", "c1", "c2"},
+        {"X-Aether-Timeout", "5s", "1s"}, {"Content-Type", "text/plain", "application/json"}}) {
+      Api.Answer refused = api.command("Account", id, "Deposit", "{\"amount\":5}", header[0], header[1], header[0],
+          header[2]);
+      assertThat(refused.status()).as(header[0] + ": " + refused).isEqualTo(400);
+      assertThat(refused.json().get("error").asText()).isEqualTo("INVALID_INPUT");
+      assertThat(refused.json().get("fields").get(0).get("field").asText()).isEqualTo(header[0]);
+      assertThat(refused.json().get("message").asText()).contains("more than once");
+    }
+    Api.Answer twoKeys = api.command("Account", id, "Deposit", "{\"amount\":5}", "Idempotency-Key", "a1",
+        "Idempotency-Key", "b1");
+    assertThat(twoKeys.header("Idempotency-Key")).as("no key was read: none echoed").isEmpty();
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).as("nothing stored").isEqualTo(2);
+    Api.Answer stream = api.get("/v1/actors/Account/" + id + "/events/stream", "Last-Event-ID", "1", "Last-Event-ID",
+        "0");
+    assertThat(stream.status()).as(stream.toString()).isEqualTo(400);
+    assertThat(stream.json().get("fields").get(0).get("field").asText()).isEqualTo("Last-Event-ID");
+  }
+
   @Test
   void command_correlationId_reachesTheEvents() {
     String id = id();
@@ -150,6 +175,11 @@ abstract class NodeRoutesContract {
     List<String> fields = new ArrayList<>();
     a.json().get("fields").forEach(f -> fields.add(f.get("field").asText()));
     assertThat(fields).contains("payload.owner", "payload.extra");
+    Api.Answer nullAmount = api.command("Account", id(), "Deposit", "{\"amount\": null}");
+    assertThat(nullAmount.status()).as(nullAmount.toString()).isEqualTo(400);
+    assertThat(nullAmount.json().get("fields").get(0).get("field").asText()).isEqualTo("payload.amount");
+    assertThat(nullAmount.json().get("fields").get(0).get("message").asText()).as("null, not missing")
+        .isEqualTo("must not be null: the field is required");
   }
 
   @Test
@@ -205,6 +235,21 @@ abstract class NodeRoutesContract {
     assertThat(command.json().get("error").asText()).isEqualTo("UNKNOWN_COMMAND");
   }
 
+  /** Found by a walkthrough: a command segment holding %2F was "no route", while the type segment was decoded. */
+  @Test
+  void command_aCommandSegmentHoldingAnEscapedSlash_isDecodedAsOneSegment_asTheTypeSegmentIs() {
+    Api.Answer type = api.command("Acc%2Fount", id(), "Deposit", "{}");
+    assertThat(type.status()).as(type.toString()).isEqualTo(400);
+    assertThat(type.json().get("fields").get(0).get("field").asText()).isEqualTo("type");
+    Api.Answer command = api.command("Account", id(), "Dep%2Fosit", "{}");
+    assertThat(command.status()).as(command.toString()).isEqualTo(404);
+    assertThat(command.json().get("error").asText()).isEqualTo("UNKNOWN_COMMAND");
+    assertThat(command.json().get("message").asText()).contains("no command Dep/osit");
+    Api.Answer blank = api.command("Account", id(), "%20", "{}");
+    assertThat(blank.status()).as(blank.toString()).isEqualTo(400);
+    assertThat(blank.json().get("fields").get(0).get("field").asText()).isEqualTo("command");
+  }
+
   @Test
   void command_businessRule_409WithReason() {
     String id = id();
@@ -249,6 +294,11 @@ abstract class NodeRoutesContract {
     assertThat(rest.get("events")).hasSize(2);
     assertThat(rest.get("next").asLong()).isEqualTo(6);
     assertThat(api.get("/v1/actors/Account/" + id + "/events?from=x").status()).isEqualTo(400);
+    Api.Answer huge = api.get("/v1/actors/Account/" + id + "/events?from=99999999999999999999");
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.json().get("fields").get(0).get("field").asText()).isEqualTo("from");
+    assertThat(huge.json().get("fields").get(0).get("message").asText()).as("a number, out of range")
+        .isEqualTo("99999999999999999999 is out of range: must be in 1.." + Long.MAX_VALUE);
   }
 
   @Test
@@ -354,10 +404,10 @@ abstract class NodeRoutesContract {
     assertThat(page.get("deadLetters")).hasSize(1);
     assertThat(page.get("total").asInt()).isGreaterThanOrEqualTo(2);
     assertThat(page.get("more").asBoolean()).isTrue();
-    JsonNode none = api.get("/v1/dead-letters?policy=noSuchPolicy").json();
-    assertThat(none.get("deadLetters")).isEmpty();
-    assertThat(none.get("total").asInt()).isZero();
-    assertThat(none.get("more").asBoolean()).isFalse();
+    Api.Answer none = api.get("/v1/dead-letters?policy=noSuchPolicy");
+    assertThat(none.status()).as("a policy neither the model nor a letter has: " + none).isEqualTo(400);
+    assertThat(none.json().get("fields").get(0).get("field").asText()).isEqualTo("policy");
+    assertThat(none.json().get("message").asText()).contains("creditTransfer");
     for (String bad : List.of("limit=0", "limit=10001", "limit=x", "policy=")) {
       Api.Answer refused = api.get("/v1/dead-letters?" + bad);
       assertThat(refused.status()).as(bad).isEqualTo(400);
@@ -605,6 +655,9 @@ abstract class NodeRoutesContract {
     assertThat(badJson.status()).as(badJson.toString()).isEqualTo(400);
     assertThat(badJson.json().get("fields").get(0).get("field").asText()).isEqualTo("aggregates");
     assertThat(api.put("/v1/model", "text/plain", "x").status()).isEqualTo(415);
+    Api.Answer twoTypes = api.put("/v1/model", "application/yaml", TestModels.bankYaml(), "Content-Type", "text/plain");
+    assertThat(twoTypes.status()).as(twoTypes.toString()).isEqualTo(400);
+    assertThat(twoTypes.json().get("fields").get(0).get("field").asText()).isEqualTo("Content-Type");
   }
 
   @Test

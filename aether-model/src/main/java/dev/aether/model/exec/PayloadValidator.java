@@ -43,8 +43,9 @@ final class PayloadValidator {
       Object value = payload.get(check.name());
       String path = "payload." + check.name();
       if (value == null) {
-        if (!check.optional()) {
-          errors.add(new FieldError(path, "required field is missing"));
+        if (!check.optional()) { // a JSON null is not a value either, but it is sent: say which it is
+          errors.add(new FieldError(path, payload.containsKey(check.name()) ? "must not be null: the field is required"
+              : "required field is missing"));
         }
       } else if (typeOk(check.type(), value, path, errors)) {
         constraints(check, value, path, errors);

@@ -100,6 +100,10 @@ class ModelDrivenRuntimeTest {
     });
     assertThat(send("a", "Deposit", Map.of())).isInstanceOfSatisfying(Rejected.class, r -> assertThat(
         r.fieldErrors()).containsExactly(new FieldError("payload.amount", "required field is missing")));
+    java.util.Map<String, Object> nullAmount = new java.util.HashMap<>();
+    nullAmount.put("amount", null);
+    assertThat(send("a", "Deposit", nullAmount)).isInstanceOfSatisfying(Rejected.class, r -> assertThat(
+        r.fieldErrors()).containsExactly(new FieldError("payload.amount", "must not be null: the field is required")));
     assertThat(send("a", "Deposit", Map.of("amount", 0))).isInstanceOfSatisfying(Rejected.class,
         r -> assertThat(r.fieldErrors()).extracting(FieldError::problem).containsExactly("must be at least 1, was 0"));
     assertThat(send("a", "Transfer", Map.of("to", "b c", "amount", 1))).isInstanceOfSatisfying(Rejected.class,
