@@ -148,9 +148,10 @@ public final class AetherNode implements AutoCloseable {
     if (!config.cluster()) { // alone on a namespace a cluster runs in: two deciders, two models, one policy group
       List<String> live = ClusterNode.liveNodes(connection, storeConfig);
       if (!live.isEmpty()) {
-        throw new InvalidConfigException(NodeConfig.CLUSTER, "namespace " + config.namespace() + " is a running"
-            + " cluster's (nodes " + String.join(", ", live) + "): start this node with --cluster (cluster=true) to"
-            + " join it, or give it another namespace", "default");
+        throw new InvalidConfigException(NodeConfig.CLUSTER, "namespace " + config.namespace() + " (from "
+            + config.source(NodeConfig.NAMESPACE) + ") is a running cluster's (nodes " + String.join(", ", live)
+            + "): start this node with --cluster (cluster=true) to join it, or give it another namespace",
+            config.source(NodeConfig.CLUSTER));
       }
     }
     if (config.cluster()) {

@@ -1,10 +1,6 @@
 package dev.aether.server;
 
-import dev.aether.model.AggregateDef;
-import dev.aether.model.CommandDef;
 import dev.aether.model.Model;
-import dev.aether.model.PolicyDef;
-import dev.aether.model.ReadModelDef;
 import dev.aether.model.exec.CompiledModel;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.runtime.ModelError;
@@ -15,10 +11,8 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +46,7 @@ final class ModelService implements HttpService {
 
   private void get(ServerRequest req, ServerResponse res) {
     DomainModel model = node.runtime().model().orElseThrow(ApiException::noModel);
-    Json.send(res, 200, describe(model, warnings(model)));
+    Json.send(res, 200, ModelDescription.of(model, warnings(model)));
   }
 
   /**
@@ -103,7 +97,7 @@ final class ModelService implements HttpService {
         .forEach(w -> LOG.warn("model {} {}: {} at {}: {}", compiled.model().name(), compiled.model().version(),
             w.id(), w.path(), w.message()));
     warned = new Warned(compiled.model(), List.copyOf(warnings));
-    Json.send(res, 200, describe(compiled.model(), warnings));
+    Json.send(res, 200, ModelDescription.of(compiled.model(), warnings));
   }
 
   private static ApiException invalid(InvalidModelException e) {
@@ -111,27 +105,5 @@ final class ModelService implements HttpService {
         .map(err -> new ApiException.Field(err.path(), err.id() + ": " + err.message())).toList();
     return new ApiException(400, "INVALID_MODEL", "the model has " + fields.size() + " error(s); the running "
         + "model is unchanged", fields);
-  }
-
-  private static Map<String, Object> describe(DomainModel domain, List<ModelError> warnings) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("name", domain.name());
-    out.put("version", domain.version());
-    if (domain instanceof Model model) {
-      Map<String, Object> aggregates = new LinkedHashMap<>();
-      for (AggregateDef a : model.aggregates()) {
-        aggregates.put(a.name(), Map.of("commands", a.commands().stream().map(CommandDef::name).toList(),
-            "internalCommands", a.commands().stream().filter(CommandDef::internal).map(CommandDef::name).toList(),
-            "state", a.state().stream().map(f -> f.name()).toList()));
-      }
-      out.put("aggregates", aggregates);
-      out.put("policies", model.policies().stream().map(PolicyDef::name).toList());
-      out.put("readModels", model.readModels().stream().map(ReadModelDef::name).toList());
-    } else {
-      out.put("aggregates", domain.commandsByAggregate());
-    }
-    out.put("warnings", warnings.stream().map(w -> Map.of("id", w.id(), "path", w.path(), "message", w.message()))
-        .toList());
-    return out;
   }
 }

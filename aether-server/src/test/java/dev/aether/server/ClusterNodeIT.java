@@ -154,14 +154,16 @@ class ClusterNodeIT {
   @Test
   void aNodeWithoutCluster_onANamespaceAClusterRuns_isRefused_andStartsOnceTheClusterIsGone(NatsServer server) {
     // found by an operator's drill: it started silently, ran another model and took the policies' deliveries
-    NodeConfig alone = NodeConfig.builder().nodeId("s1").natsUrl(server.url()).namespace("clu-alone").httpPort(0)
-        .model(TestModels.bank(dir)).dataDir(dir).build();
+    NodeConfig alone = NodeConfig.resolve(java.util.Optional.empty(), java.util.Map.of("AETHER_NAMESPACE",
+        "clu-alone"), java.util.Map.of("node-id", "s1", "nats.url", server.url(), "http.port", "0", "model",
+        TestModels.bank(dir).toString(), "data-dir", dir.toString()));
     try (AetherNode a = node(server, "clu-alone", "n-a")) {
       assertThat(a.isLive()).isTrue();
       assertThatThrownBy(() -> AetherNode.start(alone).close()).isInstanceOfSatisfying(InvalidConfigException.class,
           e -> {
             assertThat(e.key()).isEqualTo("cluster");
-            assertThat(e.getMessage()).contains("clu-alone").contains("n-a").contains("--cluster");
+            assertThat(e.getMessage()).contains("namespace clu-alone (from AETHER_NAMESPACE)").contains("n-a")
+                .contains("--cluster").endsWith("(from default)"); // cluster=false: nobody set it
           });
     }
     try (AetherNode single = AetherNode.start(alone)) {

@@ -1,12 +1,8 @@
 package dev.aether.server.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aether.model.AggregateDef;
-import dev.aether.model.CommandDef;
-import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
 import dev.aether.runtime.InvalidModelException;
+import dev.aether.server.ModelDescription;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,36 +62,8 @@ final class ModelCommand implements Callable<Integer> {
         throw UsageException.cannotRead("the model file", file, e.getCause());
       }
       compiled.warnings().forEach(w -> console.warning(file + ": " + w));
-      console.json(describe(compiled));
+      console.json(Console.JSON.valueToTree(ModelDescription.of(compiled.model(), compiled.warnings())));
       return ExitCodes.OK;
-    }
-
-    /**
-     * The model as {@code GET /v1/model} (and the {@code PUT} that loads it) describes it: name, version, each
-     * aggregate's commands, internal commands and state fields by its name, policies, read models, warnings.
-     */
-    static ObjectNode describe(CompiledModel compiled) {
-      Model model = compiled.model();
-      ObjectNode node = Console.JSON.createObjectNode();
-      node.put("name", model.name()).put("version", model.version());
-      ObjectNode aggregates = node.putObject("aggregates");
-      for (AggregateDef a : model.aggregates()) {
-        ObjectNode aggregate = aggregates.putObject(a.name());
-        ArrayNode commands = aggregate.putArray("commands");
-        a.commands().forEach(c -> commands.add(c.name()));
-        ArrayNode internal = aggregate.putArray("internalCommands");
-        a.commands().stream().filter(CommandDef::internal).forEach(c -> internal.add(c.name()));
-        ArrayNode state = aggregate.putArray("state");
-        a.state().forEach(f -> state.add(f.name()));
-      }
-      ArrayNode policies = node.putArray("policies");
-      model.policies().forEach(p -> policies.add(p.name()));
-      ArrayNode readModels = node.putArray("readModels");
-      model.readModels().forEach(r -> readModels.add(r.name()));
-      ArrayNode warnings = node.putArray("warnings");
-      compiled.warnings().forEach(w -> warnings.addObject().put("id", w.id()).put("path", w.path())
-          .put("message", w.message()));
-      return node;
     }
   }
 
