@@ -535,12 +535,14 @@ public final class NodeConfig {
     /**
      * Sets {@code auth.token}; a bad value is refused at once.
      *
-     * @param token the bearer token (at least 16 characters, no white space)
+     * @param token the bearer token: at least 16 characters, printable ASCII without spaces (what a client can
+     *     send in an {@code Authorization} header unchanged)
      * @return this builder
      */
     public Builder authToken(String token) {
-      if (token == null || token.length() < 16 || token.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("a token must have at least 16 characters and no white space");
+      if (token == null || token.length() < 16 || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        throw new IllegalArgumentException("a token must have at least 16 characters, printable ASCII without"
+            + " spaces");
       }
       this.authToken = token;
       return this;

@@ -195,6 +195,10 @@ class NodeConfigTest {
     InvalidConfigException token = refused(Optional.empty(), Map.of("AETHER_AUTH_TOKEN", "short"), Map.of());
     assertThat(token.key()).isEqualTo("auth.token");
     assertThat(token.getMessage()).doesNotContain("short");
+    InvalidConfigException nonAscii = refused(Optional.empty(), Map.of("AETHER_AUTH_TOKEN", "sécret-token-0123456789"),
+        Map.of()); // no client could send it unchanged: java.net.http writes é as '?'
+    assertThat(nonAscii.key()).isEqualTo("auth.token");
+    assertThat(nonAscii.getMessage()).contains("printable ASCII").doesNotContain("sécret");
     Path file = file("namespace: \"bad namespace!\"\n");
     InvalidConfigException ns = refused(Optional.of(file), Map.of(), Map.of());
     assertThat(ns.key()).isEqualTo("namespace");
