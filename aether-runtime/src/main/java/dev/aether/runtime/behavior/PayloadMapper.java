@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.aether.runtime.FieldError;
 import dev.aether.support.RecordCodec;
 import java.util.List;
@@ -36,7 +38,7 @@ final class PayloadMapper {
 
   private static final Pattern MISSING = Pattern.compile("Missing (?:required )?creator property '([^']+)'");
 
-  private final ObjectMapper strict = JsonMapper.builder()
+  private final ObjectMapper strict = withJavaTime(JsonMapper.builder())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
@@ -45,10 +47,23 @@ final class PayloadMapper {
       .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer,
           CoercionAction.Fail).setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
           .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)) // a number is no string either
+      .addModule(new IsoTimeOnly())
       .build();
-  private final ObjectMapper tolerant = JsonMapper.builder()
+  private final ObjectMapper tolerant = withJavaTime(JsonMapper.builder())
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
+
+  /**
+   * {@code java.time} components as ISO-8601 text, the form every JSON reader of an event understands
+   * ({@code "2026-12-07T08:00:00Z"}, {@code "2026-12-07"}, {@code "PT5S"}), never epoch numbers; an offset or
+   * zone read is kept as written, not moved to UTC, so a value reads back equal to the one written.
+   */
+  private static JsonMapper.Builder withJavaTime(JsonMapper.Builder builder) {
+    return builder.addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+  }
 
   /** The outcome of a strict read: a value or the refused fields. */
   record Read<T>(T value, List<FieldError> errors) {}
