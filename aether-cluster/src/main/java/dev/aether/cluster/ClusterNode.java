@@ -617,7 +617,9 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Leaves the cluster gracefully: marks the lease leaving, waits (at most {@link ClusterConfig#leaveTimeout()})
    * until the leader has handed this node's shards to the others, warm, or until no other node is active to
-   * take them; then stops serving, drains and closes the runtime and deletes the lease. Idempotent.
+   * take them, or no longer once its lease went unrenewed for {@link ClusterConfig#deadAfter()} (NATS
+   * unreachable: nobody sees it leave, the others take its shards once they find it dead); then stops serving,
+   * drains and closes the runtime and deletes the lease (not without a connection: the key expires). Idempotent.
    */
   public void leave() {
     if (!leaving.compareAndSet(false, true)) {
@@ -641,7 +643,8 @@ public final class ClusterNode implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       ShardMap map = maps.map();
       boolean othersActive = membership.activeNodes().stream().anyMatch(n -> !n.equals(self));
-      if (map == null || map.shardsOf(self).isEmpty() || !othersActive) {
+      // a node that cannot renew (NATS unreachable) cannot say it leaves: nobody would move its shards
+      if (map == null || map.shardsOf(self).isEmpty() || !othersActive || !reachesNats()) {
         break;
       }
       if (!pause(config.leaseInterval().dividedBy(5))) {
@@ -650,9 +653,11 @@ public final class ClusterNode implements AutoCloseable {
     }
     ShardMap map = maps.map();
     int owned = map == null ? 0 : map.shardsOf(self).size();
-    if (owned > 0 && connection.getStatus() != Connection.Status.CONNECTED) {
-      LOG.warn("cluster: node {} leaves without its NATS connection ({}): its {} shards are not handed off; the"
-          + " other nodes take them once they declare it dead", self, connection.getStatus(), owned);
+    if (owned > 0 && !reachesNats()) {
+      LOG.warn("cluster: node {} leaves without reaching NATS ({}): its {} shards are not handed off; the other"
+          + " nodes take them once they find it dead", self, connection.getStatus() != Connection.Status.CONNECTED
+          ? "its connection is " + connection.getStatus() : "its lease not renewed within " + config.deadAfter(),
+          owned);
     } else if (owned > 0 && membership.activeNodes().stream().allMatch(self::equals)) {
       LOG.info("cluster: node {} leaves as the last active node; its {} shards wait in the map for the next node",
           self, owned);
@@ -660,6 +665,14 @@ public final class ClusterNode implements AutoCloseable {
       LOG.warn("cluster: node {} leaves still owning {} shards (not handed off within {})", self, owned,
           config.leaveTimeout());
     }
+  }
+
+  /**
+   * Whether this node can write to the cluster's buckets: its connection is up and its own lease was renewed
+   * within dead-after (a connection jnats still shows up may hang: a network partition).
+   */
+  private boolean reachesNats() {
+    return connection.getStatus() == Connection.Status.CONNECTED && membership.selfFresh();
   }
 
   /** Leaves gracefully ({@link #leave()}); idempotent, and a second caller waits for the first. */
@@ -722,10 +735,10 @@ public final class ClusterNode implements AutoCloseable {
         quietly("stop its map watch", maps::close);
       }
       if (membership != null) {
-        if (graceful) {
+        if (graceful && reachesNats()) {
           quietly("resign its leadership", leadership::resign);
           quietly("delete its lease", membership::deleteLease);
-        }
+        } // else each would wait its request timeout: the keys expire with the bucket's max age
         quietly("stop its lease watch", membership::close);
       }
       LOG.info("cluster: node {} {}", self, graceful ? "left" : "stopped without leaving");

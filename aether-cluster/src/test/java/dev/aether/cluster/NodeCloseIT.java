@@ -8,6 +8,7 @@ import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.net.TcpProxy;
 import dev.aether.testkit.nats.NatsTest;
 import dev.aether.testkit.process.JvmProcess;
 import java.time.Duration;
@@ -30,9 +31,11 @@ import org.junit.jupiter.api.Test;
 class NodeCloseIT {
 
   private ClusterFixture cluster;
+  private NatsServer server;
 
   @BeforeEach
   void cluster(NatsServer server) {
+    this.server = server;
     cluster = new ClusterFixture(server.url());
   }
 
@@ -64,6 +67,31 @@ class NodeCloseIT {
     cluster.forget("n2");
     cluster.awaitSettled("n1");
     assertThat(n1.map().orElseThrow().shardsOf("n1")).hasSize(n1.map().orElseThrow().shards().count());
+  }
+
+  /**
+   * A node closed while NATS is unreachable (its connections hang: a network partition) cannot write that it
+   * leaves, so nobody would move its shards: its leave stops waiting once its lease went unrenewed for dead-after,
+   * and does not wait for the lease delete either (found by a new user's test: close took its whole leave timeout,
+   * and more). The others take its shards once they find it dead.
+   */
+  @Test
+  void close_whileNatsIsUnreachable_doesNotWaitTheLeaveTimeout_andTheOthersTakeItsShards() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(server.url())) {
+      ClusterNode n1 = cluster.start("n1");
+      ClusterNode n2 = cluster.startVia(proxy.url(), "n2");
+      cluster.awaitSettled("n1", "n2");
+      proxy.partition();
+
+      long start = System.nanoTime();
+      CompletableFuture<Void> closed = CompletableFuture.runAsync(n2::close);
+      // the leave timeout is 30 s; dead-after (1.5 s), then the runtime's drain and close, bounded by their timeouts
+      assertThat(closed).as("close() with NATS unreachable").succeedsWithin(Duration.ofSeconds(25));
+      System.out.println("NodeCloseIT: closed in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+      cluster.forget("n2");
+      cluster.awaitSettled("n1");
+      assertThat(n1.map().orElseThrow().shardsOf("n1")).hasSize(n1.map().orElseThrow().shards().count());
+    }
   }
 
   @Test
