@@ -231,9 +231,11 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
      * {@code TIMEOUT} ("it was not applied") when none has by their deadline.
      *
      * @return the client
+     * @throws InvalidInputException naming {@code connection} when it is closed
      * @throws dev.aether.store.StoreUnavailableException when NATS cannot be reached
      */
     public AetherClient build() {
+      ClusterKv.requireOpen(connection);
       return new AetherClient(this);
     }
   }

@@ -1,5 +1,6 @@
 package dev.aether.cluster;
 
+import dev.aether.InvalidInputException;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
@@ -41,6 +42,20 @@ final class ClusterKv {
     this.connection = connection;
     this.cluster = cluster;
     this.leases = leases;
+  }
+
+  /**
+   * Refuses a connection that is closed: a caller's mistake, not a transient outage to retry.
+   *
+   * @param connection the connection given, not null
+   * @return it
+   * @throws InvalidInputException naming {@code connection} when it is closed
+   */
+  static Connection requireOpen(Connection connection) {
+    if (connection.getStatus() == Connection.Status.CLOSED) {
+      throw new InvalidInputException("connection", "is closed: give it an open connection");
+    }
+    return connection;
   }
 
   /**

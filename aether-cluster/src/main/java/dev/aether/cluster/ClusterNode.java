@@ -133,11 +133,11 @@ public final class ClusterNode implements AutoCloseable {
    * @param connection an open connection
    * @param store the namespace (and subject prefix) to look at
    * @return the ids of the nodes holding a lease, sorted; empty when no cluster runs there (or never did)
-   * @throws InvalidInputException naming a null argument
+   * @throws InvalidInputException naming a null argument, or {@code connection} when it is closed
    * @throws dev.aether.store.StoreUnavailableException when NATS cannot answer
    */
   public static List<String> liveNodes(Connection connection, JetStreamConfig store) {
-    Checks.notNull(connection, "connection");
+    ClusterKv.requireOpen(Checks.notNull(connection, "connection"));
     String bucket = ClusterNames.of(Checks.notNull(store, "store")).leaseBucket();
     try {
       connection.keyValueManagement().getStatus(bucket);
@@ -972,14 +972,16 @@ public final class ClusterNode implements AutoCloseable {
      * dead-after times without one; commands sent meanwhile wait for it).
      *
      * @return the running node
-     * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, {@code runtime}
-     *     when it serves another node or is closed, or {@code nodeId} when a live node holds the id
+     * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, {@code connection}
+     *     when it is closed, {@code runtime} when it serves another node or is closed, or {@code nodeId} when a
+     *     live node holds the id
      * @throws dev.aether.store.StoreUnavailableException when NATS cannot be reached
      */
     public ClusterNode start() {
       if (connection == null) {
         throw new InvalidInputException("connection", "must be set");
       }
+      ClusterKv.requireOpen(connection);
       if (runtimeFactory == null) {
         throw new InvalidInputException("runtime", "must be set");
       }

@@ -162,6 +162,24 @@ class NodeStartIT {
     assertThat(started(builder("closed", fresh)).isRunning()).as("the id was not left held").isTrue();
   }
 
+  /** A closed connection is the caller's mistake, not an outage to retry (it was a StoreUnavailableException). */
+  @Test
+  void aClosedConnection_isRefusedNamingIt_byTheNode_theClient_andLiveNodes() throws Exception {
+    io.nats.client.Connection closed = cluster.connect();
+    closed.close();
+    Runtime runtime = runtime();
+    InvalidInputException node = catchThrowableOfType(InvalidInputException.class, () -> started(ClusterNode.builder(
+        ClusterConfig.builder(cluster.store).nodeId("c").build()).connection(closed).setVMProvider(runtime)));
+    assertThat(node.field()).isEqualTo("connection");
+    assertThat(node.getMessage()).contains("closed");
+    InvalidInputException client = catchThrowableOfType(InvalidInputException.class,
+        () -> AetherClient.builder(closed, cluster.store).build());
+    assertThat(client.field()).isEqualTo("connection");
+    assertThat(catchThrowableOfType(InvalidInputException.class,
+        () -> ClusterNode.liveNodes(closed, cluster.store)).field()).isEqualTo("connection");
+    assertThat(started(builder("c", runtime)).isRunning()).as("the runtime was left for another try").isTrue();
+  }
+
   @Test
   void liveNodes_namesTheNodesHoldingALease_inTheNamespaceOnly() {
     assertThat(ClusterNode.liveNodes(cluster.connect(), cluster.store)).as("no cluster yet").isEmpty();
