@@ -190,6 +190,11 @@ public final class ClusterNode implements AutoCloseable {
     });
     membership.beforeRejoin(this::refreshMapQuietly);
     Runtime given = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
+    String namespace = config.store().namespace();
+    given.storeNamespace().filter(other -> !other.equals(namespace)).ifPresent(other -> {
+      throw new InvalidInputException("runtime", "stores events in namespace " + other + ", the cluster runs in "
+          + namespace + ": build the runtime's store and the ClusterConfig from one JetStreamConfig");
+    });
     String holder = SERVING.putIfAbsent(given, self);
     if (holder != null) { // a second placement would take the first node's shards from its runtime
       throw new InvalidInputException("runtime", "already serves cluster node " + holder
@@ -973,8 +978,8 @@ public final class ClusterNode implements AutoCloseable {
      *
      * @return the running node
      * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, {@code connection}
-     *     when it is closed, {@code runtime} when it serves another node or is closed, or {@code nodeId} when a
-     *     live node holds the id
+     *     when it is closed, {@code runtime} when it serves another node, is closed or its store keeps another
+     *     namespace, or {@code nodeId} when a live node holds the id
      * @throws dev.aether.store.StoreUnavailableException when NATS cannot be reached
      */
     public ClusterNode start() {

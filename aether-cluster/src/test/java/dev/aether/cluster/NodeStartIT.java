@@ -162,6 +162,23 @@ class NodeStartIT {
     assertThat(started(builder("closed", fresh)).isRunning()).as("the id was not left held").isTrue();
   }
 
+  /**
+   * A runtime whose store keeps another namespace than the cluster's (two configurations that drifted apart):
+   * refused, not run with its events in one namespace and its leases and map in another.
+   */
+  @Test
+  void aRuntimeOnAnotherNamespacesStore_isRefusedNamingBoth() {
+    JetStreamEventStore elsewhere = JetStreamEventStore.create(cluster.connect(), dev.aether.nats.JetStreamConfig
+        .builder().servers(cluster.store.servers().toArray(String[]::new)).namespace("elsewhere").build());
+    Runtime runtime = Runtime.builder().eventStore(elsewhere).build();
+    open.add(runtime);
+    InvalidInputException refused = catchThrowableOfType(InvalidInputException.class,
+        () -> started(builder("ns", runtime)));
+    assertThat(refused.field()).isEqualTo("runtime");
+    assertThat(refused.getMessage()).contains("elsewhere").contains(cluster.store.namespace());
+    assertThat(started(builder("ns", runtime())).isRunning()).as("the id was not left held").isTrue();
+  }
+
   /** A closed connection is the caller's mistake, not an outage to retry (it was a StoreUnavailableException). */
   @Test
   void aClosedConnection_isRefusedNamingIt_byTheNode_theClient_andLiveNodes() throws Exception {

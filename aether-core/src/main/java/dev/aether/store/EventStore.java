@@ -4,6 +4,7 @@ import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
 import dev.aether.support.AppendChecks;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -205,6 +206,17 @@ public interface EventStore extends AutoCloseable {
    */
   default long maxCommitBytes() {
     return Long.MAX_VALUE;
+  }
+
+  /**
+   * The namespace whose histories this store keeps, so that parts that must work on one namespace can check it (a
+   * cluster node refuses a runtime whose store keeps another). The default: none, a store without namespaces
+   * (in memory).
+   *
+   * @return the namespace; empty when the store has none
+   */
+  default Optional<String> namespace() {
+    return Optional.empty();
   }
 
   /** Releases the store's resources. The default does nothing. */

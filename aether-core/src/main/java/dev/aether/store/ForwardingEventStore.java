@@ -3,13 +3,14 @@ package dev.aether.store;
 import dev.aether.event.Event;
 import dev.aether.support.Checks;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * An {@link EventStore} that passes every call to another one: the base of a decorator (metrics, tracing, a
  * test's counting store) that overrides only the calls it adds to. Every method of {@link EventStore} is
  * forwarded, those with a default included ({@link #fence}, {@link #appendAsync}, the range read,
- * {@link #getEventsForWriter}, {@link #maxCommitBytes}, {@link #close}), so a decorator keeps the delegate's own
+ * {@link #getEventsForWriter}, {@link #maxCommitBytes}, {@link #namespace}, {@link #close}), so a decorator keeps the delegate's own
  * behaviour there (its fences and its writers' reads, its asynchronous commits, its range reads), where a class
  * implementing {@link EventStore} directly falls back to the interface's defaults: a cluster on a decorator that
  * does not forward {@code fence} loses the fence without a sign. {@code ForwardingEventStoreTest} checks that
@@ -87,6 +88,11 @@ public abstract class ForwardingEventStore implements EventStore {
   @Override
   public long maxCommitBytes() {
     return delegate.maxCommitBytes();
+  }
+
+  @Override
+  public Optional<String> namespace() {
+    return delegate.namespace();
   }
 
   @Override

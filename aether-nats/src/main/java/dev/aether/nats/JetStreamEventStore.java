@@ -241,6 +241,12 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     }
   }
 
+  /** @return the configuration's namespace */
+  @Override
+  public Optional<String> namespace() {
+    return Optional.of(config.namespace());
+  }
+
   /**
    * The store's configuration.
    *

@@ -456,6 +456,11 @@ final class LocalRuntime implements Runtime {
   }
 
   @Override
+  public Optional<String> storeNamespace() {
+    return rt.store.namespace();
+  }
+
+  @Override
   public void close() {
     if (state.getAndSet(CLOSED) == CLOSED) {
       return;

@@ -153,4 +153,14 @@ public interface RuntimeManagement {
 
   /** @return the configuration */
   RuntimeConfig config();
+
+  /**
+   * The namespace of the runtime's event store ({@link dev.aether.store.EventStore#namespace()}), for a cluster
+   * node to check that it serves the namespace it runs in. The default: none.
+   *
+   * @return the namespace; empty for a store without namespaces
+   */
+  default Optional<String> storeNamespace() {
+    return Optional.empty();
+  }
 }
