@@ -419,8 +419,13 @@ final class NodeEndpoints implements AutoCloseable {
         if (reply(request, answer.headers(), answer.body())) {
           return;
         }
+        var server = connection.getServerInfo();
+        long maxPayload = server == null ? -1 : server.getMaxPayload();
         failed = new ActorFailedException(RejectionReason.STORE_FAILED, "the state of " + read.key() + " ("
-            + answer.body().length + " bytes of JSON) could not be sent: larger than the server's max payload?", null);
+            + answer.body().length + " bytes of JSON) could not be sent" + (maxPayload > 0
+            && answer.body().length > maxPayload ? ": above the NATS server's max payload (" + maxPayload
+            + " bytes); a state this large is read where it is kept (the owner's runtime), not over NATS" : ""),
+            null);
       } catch (RuntimeException e) { // a state the JSON cannot hold: retrying cannot fix it
         failed = new ActorFailedException(RejectionReason.STORE_FAILED, "the state of " + read.key()
             + " cannot be written as JSON: " + e.getMessage(), e);
