@@ -276,6 +276,10 @@ final class ActorState<S> {
   }
 
   private void save(ActorSnapshot snapshot) {
+    if (!ctx.rt.writes.enter()) {
+      LOG.debug("snapshot of {} at v{} not written: the runtime is closed", streamId, snapshot.version());
+      return;
+    }
     try {
       ctx.rt.snapshots.orElseThrow().saveSnapshot(snapshot);
       savedVersion = snapshot.version();
@@ -283,6 +287,8 @@ final class ActorState<S> {
     } catch (RuntimeException e) {
       LOG.warn("snapshot of {} at v{} failed; the actor will replay more events on activation", streamId,
           snapshot.version(), e);
+    } finally {
+      ctx.rt.writes.exit();
     }
   }
 

@@ -481,14 +481,30 @@ final class LocalRuntime implements Runtime {
     } catch (java.util.concurrent.ExecutionException e) {
       LOG.warn("stopping the actors failed", e);
     }
+    closeWrites();
     if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
+      ownedExecutor.shutdownNow(); // interrupts what still runs on it: a handler that outlived the wait
     }
     rt.timeouts.close(); // what is still pending now gets its TIMEOUT: no reply is left open
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }
     rt.metrics.close();
+  }
+
+  /**
+   * Closes the runtime's {@link WriteGate}: from now on no commit, fence or snapshot of this runtime reaches its
+   * stores; waits (up to the command timeout) for the writes already being handed to the store.
+   */
+  private void closeWrites() {
+    try {
+      if (!rt.writes.close(rt.config.commandTimeout())) {
+        LOG.warn("{} writes to the store were still being handed over {} after the runtime closed",
+            rt.writes.inFlight(), rt.config.commandTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private ActorVM<?> vmOf(AggregateContext<?> ctx, ActorKey key) {
