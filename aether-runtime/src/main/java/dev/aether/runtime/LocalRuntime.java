@@ -117,9 +117,8 @@ final class LocalRuntime implements Runtime {
     if (state.get() == CLOSED) {
       throw new IllegalStateException("the runtime is closed");
     }
-    String type = ActorKey.validAggregateType(behavior.aggregateType());
-    Checks.notNull(behavior.schema(), "behavior.schema");
-    AggregateContext<?> ctx = new AggregateContext<>(behavior, rt);
+    AggregateContext<?> ctx = new AggregateContext<>(behavior, rt); // checks the behaviour's contract
+    String type = behavior.aggregateType();
     if (models.isModelDriven(type)) { // a Java behaviour takes precedence over the model's
       aggregates.put(type, ctx);
       models.javaReplaced(type);

@@ -265,8 +265,8 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
      * Builds the runtime; it accepts messages once {@linkplain Runtime#start() started}.
      *
      * @return the runtime
-     * @throws dev.aether.InvalidInputException when the event store is missing or two behaviours share an
-     *     aggregate type
+     * @throws dev.aether.InvalidInputException when the event store is missing, two behaviours share an
+     *     aggregate type, or a behaviour breaks its contract (as {@link Runtime#register} says)
      * @throws dev.aether.bus.EventBusClosedException when the {@linkplain #eventStoredFeed feed}'s bus is
      *     closed
      * @throws dev.aether.bus.EventBusUnavailableException when the feed's bus cannot register the
