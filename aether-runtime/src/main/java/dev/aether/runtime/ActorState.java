@@ -4,6 +4,7 @@ import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
 import dev.aether.store.EventStore;
 import dev.aether.store.ReplayResult;
+import dev.aether.store.SnapshotTooLargeException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -284,6 +285,9 @@ final class ActorState<S> {
       ctx.rt.snapshots.orElseThrow().saveSnapshot(snapshot);
       savedVersion = snapshot.version();
       ctx.meters.snapshotWritten();
+      ctx.rt.snapshotSizes.saved(streamId, snapshot.version());
+    } catch (SnapshotTooLargeException e) {
+      ctx.rt.snapshotSizes.refused(streamId, e);
     } catch (RuntimeException e) {
       LOG.warn("snapshot of {} at v{} failed; the actor will replay more events on activation", streamId,
           snapshot.version(), e);
