@@ -15,6 +15,8 @@ public interface SnapshotStore {
    * Saves a snapshot.
    *
    * @param snapshot the snapshot
+   * @throws SnapshotTooLargeException when the snapshot is larger than the store accepts in one write (a
+   *     store with such a limit; non-transient)
    */
   void saveSnapshot(ActorSnapshot snapshot);
 

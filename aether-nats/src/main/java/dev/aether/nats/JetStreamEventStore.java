@@ -130,7 +130,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     this.replayer = new Replayer(connection, reads, config.requestTimeout());
     this.positions = new ActorPositions(reads, replayer);
     this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout());
-    this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry);
+    this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry, () -> maxPayloadOf(connection));
     this.feeds = new JetStreamFeeds(connection, jso, layout, retry, config.requestTimeout());
     this.probe = new StreamProbe(connection, IntStream.range(0, config.partitions()).mapToObj(layout::streamName)
         .toList());
@@ -474,6 +474,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
    * after {@link #getLatestSnapshot} starts there instead of at the beginning of the stream.
    *
    * @throws StoreUnavailableException when the server does not answer in time
+   * @throws dev.aether.store.SnapshotTooLargeException when the snapshot does not fit in one message (the
+   *     server's max payload); nothing is sent, the snapshot stored before stays
    */
   @Override
   public void saveSnapshot(ActorSnapshot snapshot) {
@@ -483,6 +485,12 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     long sequence = coveredSequence(address, snapshot.version());
     snapshots.save(address, snapshot, sequence);
     rememberSnapshotPosition(snapshot.streamId(), new Position(snapshot.version(), sequence));
+  }
+
+  /** @return the server's max payload as the connection last learnt it; 0 when it knows none */
+  private static long maxPayloadOf(Connection connection) {
+    io.nats.client.api.ServerInfo info = connection.getServerInfo();
+    return info == null ? 0 : info.getMaxPayload();
   }
 
   /**

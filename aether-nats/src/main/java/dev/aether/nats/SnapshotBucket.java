@@ -5,6 +5,7 @@ import dev.aether.event.EventDecodingException;
 import dev.aether.event.EventJson;
 import dev.aether.nats.JsonSlices.SnapshotEntry;
 import dev.aether.nats.StoreLayout.ActorAddress;
+import dev.aether.store.SnapshotTooLargeException;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * is logged and treated as absent (the actor is then rebuilt by a full replay) and is replaced by the next
  * save.
  *
+ * <p>An entry larger than the server's max payload (less {@value #HEADER_ALLOWANCE} bytes for the KV headers) is
+ * refused before it is sent, with {@link SnapshotTooLargeException} (non-transient: before, the client's refusal
+ * came out as a transient {@code StoreUnavailableException} at every attempt); so is one the server refuses as too
+ * large (a bucket with a smaller max message size). The snapshot stored before stays; activation replays the
+ * events after it.
+ *
  * <p>Thread-safe.
  */
 final class SnapshotBucket {
@@ -41,11 +49,16 @@ final class SnapshotBucket {
   /** How many keys' last known revision and version are remembered. */
   static final int MAX_KNOWN = 100_000;
 
+  /** Bytes kept free in a message for the KV's headers (an expected revision: about 60 bytes). */
+  static final int HEADER_ALLOWANCE = 256;
+
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotBucket.class);
 
   private final KeyValue kv;
   private final String bucket;
   private final ReadRetry retry;
+  /** The server's max payload now (0 or less: unknown). */
+  private final LongSupplier maxPayload;
   private final ConcurrentMap<String, Known> known = BoundedMaps.create(MAX_KNOWN);
   /** What {@link #known} holds for a key this store read and found no snapshot under. */
   private static final Known ABSENT = new Known(0, 0);
@@ -53,11 +66,13 @@ final class SnapshotBucket {
   /**
    * @param retry how a read that failed transiently is retried (a replicated bucket's replicas stop
    *     answering direct gets for about a second when its leader is lost)
+   * @param maxPayload the server's max payload now (0 or less: unknown)
    */
-  SnapshotBucket(KeyValue kv, String bucket, ReadRetry retry) {
+  SnapshotBucket(KeyValue kv, String bucket, ReadRetry retry, LongSupplier maxPayload) {
     this.kv = kv;
     this.bucket = bucket;
     this.retry = retry;
+    this.maxPayload = maxPayload;
   }
 
   /**
@@ -66,9 +81,15 @@ final class SnapshotBucket {
    * @param address the actor
    * @param snapshot the snapshot
    * @param sequence the stream sequence of the last commit it covers, or 0
+   * @throws SnapshotTooLargeException when the entry is larger than the server's max payload allows, or the
+   *     server refuses it as too large
    */
   void save(ActorAddress address, ActorSnapshot snapshot, long sequence) {
     byte[] value = entry(sequence, EventJson.snapshotToBytes(snapshot));
+    long limit = maxPayload.getAsLong();
+    if (limit > 0 && value.length > limit - HEADER_ALLOWANCE) {
+      throw tooLarge(address, snapshot, value, limit, null);
+    }
     String what = "saving the snapshot of actor \"" + address.streamId() + "\" in bucket " + bucket;
     try {
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -76,10 +97,24 @@ final class SnapshotBucket {
           return;
         }
       }
-    } catch (IOException | JetStreamApiException | RuntimeException e) {
+    } catch (JetStreamApiException e) {
+      throw e.getApiErrorCode() == NatsFailures.MESSAGE_TOO_LARGE ? tooLarge(address, snapshot, value, limit, e)
+          : NatsFailures.ofRequest(what, e);
+    } catch (IllegalArgumentException e) { // the client's own max payload check (a limit lowered meanwhile)
+      throw tooLarge(address, snapshot, value, limit, e);
+    } catch (IOException | RuntimeException e) {
       throw NatsFailures.ofRequest(what, e);
     }
     throw new StoreUnavailableException(what + ": lost " + MAX_ATTEMPTS + " compare-and-set races in a row", null);
+  }
+
+  private SnapshotTooLargeException tooLarge(ActorAddress address, ActorSnapshot snapshot, byte[] value,
+      long maxPayload, Exception refusal) {
+    String detail = refusal == null
+        ? "the NATS server's max payload of " + maxPayload + " bytes, less " + HEADER_ALLOWANCE + " for headers"
+        : "bucket " + bucket + " refused it: " + refusal.getMessage();
+    return new SnapshotTooLargeException(address.streamId(), snapshot.version(), value.length,
+        maxPayload > 0 ? maxPayload - HEADER_ALLOWANCE : 0, detail, refusal);
   }
 
   /**

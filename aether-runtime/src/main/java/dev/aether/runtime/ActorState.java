@@ -4,6 +4,7 @@ import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
 import dev.aether.store.EventStore;
 import dev.aether.store.ReplayResult;
+import dev.aether.store.SnapshotTooLargeException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -276,13 +277,22 @@ final class ActorState<S> {
   }
 
   private void save(ActorSnapshot snapshot) {
+    if (!ctx.rt.writes.enter()) {
+      LOG.debug("snapshot of {} at v{} not written: the runtime is closed", streamId, snapshot.version());
+      return;
+    }
     try {
       ctx.rt.snapshots.orElseThrow().saveSnapshot(snapshot);
       savedVersion = snapshot.version();
       ctx.meters.snapshotWritten();
+      ctx.rt.snapshotSizes.saved(streamId, snapshot.version());
+    } catch (SnapshotTooLargeException e) {
+      ctx.rt.snapshotSizes.refused(streamId, e);
     } catch (RuntimeException e) {
       LOG.warn("snapshot of {} at v{} failed; the actor will replay more events on activation", streamId,
           snapshot.version(), e);
+    } finally {
+      ctx.rt.writes.exit();
     }
   }
 

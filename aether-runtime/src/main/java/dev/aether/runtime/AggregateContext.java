@@ -1,5 +1,6 @@
 package dev.aether.runtime;
 
+import dev.aether.InvalidInputException;
 import dev.aether.runtime.spi.Behavior;
 import java.util.Set;
 
@@ -20,12 +21,29 @@ final class AggregateContext<S> {
   final Set<String> commandNames;
   final AggregateMetrics meters;
 
+  /**
+   * @throws InvalidInputException when the behaviour's aggregate type is not valid, or its {@code schema()},
+   *     {@code initialState()} or {@code commandNames()} is null (field {@code behavior.<method>}, the message
+   *     naming the aggregate type and the behaviour's class)
+   */
   AggregateContext(Behavior<S> behavior, RuntimeServices rt) {
+    String type = ActorKey.validAggregateType(behavior.aggregateType());
     this.behavior = behavior;
     this.rt = rt;
-    this.snapshotSchema = SNAPSHOT_FORMAT + behavior.schema();
-    this.commandNames = Set.copyOf(behavior.commandNames());
-    this.meters = rt.metrics.aggregate(behavior.aggregateType());
+    this.snapshotSchema = SNAPSHOT_FORMAT + present(behavior.schema(), behavior, "schema");
+    present(behavior.initialState(), behavior, "initialState");
+    this.commandNames = Set.copyOf(present(behavior.commandNames(), behavior, "commandNames"));
+    this.meters = rt.metrics.aggregate(type);
+  }
+
+  /** Refuses what a behaviour's method returned when it is null: the SPI's contract, checked at registration. */
+  private static <T> T present(T value, Behavior<?> behavior, String method) {
+    if (value == null) {
+      throw new InvalidInputException("behavior." + method, "the behaviour of aggregate type "
+          + behavior.aggregateType() + " (" + behavior.getClass().getName() + ") returned null from " + method
+          + "(); it must not be null");
+    }
+    return value;
   }
 
   /**

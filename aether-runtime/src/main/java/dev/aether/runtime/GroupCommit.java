@@ -170,6 +170,9 @@ final class GroupCommit<S> {
    * them. The fence also checks freshness: it is refused when the actor moved.
    */
   private Next fence(BatchPlan<S> plan) {
+    if (!actor.ctx.rt.writes.enter()) {
+      return closed(plan);
+    }
     try {
       actor.ctx.rt.store.fence(actor.streamId, plan.baseVersion);
       actor.fenced = true;
@@ -190,7 +193,21 @@ final class GroupCommit<S> {
           + " history against earlier writers failed: " + ActorFailure.describe(e) + "); nothing was stored,"
           + " resend with the same command id");
       return Next.DONE;
+    } finally {
+      actor.ctx.rt.writes.exit();
     }
+  }
+
+  /**
+   * The runtime closed before the plan's write was handed to the store ({@link WriteGate}): nothing is written,
+   * and the commands not settled yet are answered {@link RejectionReason#NOT_RUNNING} (their callers had
+   * {@code TIMEOUT} from the close already, unless a part of the batch was settled before).
+   */
+  private Next closed(BatchPlan<S> plan) {
+    actor.stale = true;
+    failPending(plan, RejectionReason.NOT_RUNNING, "the runtime closed before the events of actor " + key
+        + " were stored; nothing was stored for this command");
+    return Next.DONE;
   }
 
   /** Goes on from an attempt's result, deciding again as it says, until the replies are complete or waited for. */
@@ -257,11 +274,16 @@ final class GroupCommit<S> {
     if (isolate && plan.pendingWithEvents() > 1) {
       return storeInParts(plan, plan.singles());
     }
+    if (!actor.ctx.rt.writes.enter()) {
+      return closed(plan);
+    }
     CompletableFuture<Long> stored;
     try {
       stored = actor.ctx.rt.store.appendAsync(actor.streamId, plan.baseVersion, plan.events);
     } catch (RuntimeException failure) {
       stored = CompletableFuture.failedFuture(failure); // a store that throws instead of failing the future
+    } finally {
+      actor.ctx.rt.writes.exit(); // handed over: its acknowledgement may come after a close
     }
     if (answersOnAcknowledgement(plan)) {
       stored.whenComplete((version, failure) -> acknowledged(plan, failure));
@@ -413,6 +435,9 @@ final class GroupCommit<S> {
         refuse(plan, part.firstCommand(), RejectionReason.TOO_LARGE, part.refusal());
         return Next.REDECIDE;
       }
+      if (!actor.ctx.rt.writes.enter()) {
+        return closed(plan);
+      }
       try {
         actor.ctx.rt.store.append(actor.streamId, actor.version,
             plan.events.subList(part.fromEvent(), part.toEvent()));
@@ -437,6 +462,8 @@ final class GroupCommit<S> {
               + plan.commandId(part.firstCommand()) + " failed: " + ActorFailure.describe(failure));
         }
         return Next.REDECIDE;
+      } finally {
+        actor.ctx.rt.writes.exit();
       }
       commitPart(plan, part);
     }

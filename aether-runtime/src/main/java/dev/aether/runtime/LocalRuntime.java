@@ -117,9 +117,8 @@ final class LocalRuntime implements Runtime {
     if (state.get() == CLOSED) {
       throw new IllegalStateException("the runtime is closed");
     }
-    String type = ActorKey.validAggregateType(behavior.aggregateType());
-    Checks.notNull(behavior.schema(), "behavior.schema");
-    AggregateContext<?> ctx = new AggregateContext<>(behavior, rt);
+    AggregateContext<?> ctx = new AggregateContext<>(behavior, rt); // checks the behaviour's contract
+    String type = behavior.aggregateType();
     if (models.isModelDriven(type)) { // a Java behaviour takes precedence over the model's
       aggregates.put(type, ctx);
       models.javaReplaced(type);
@@ -486,14 +485,30 @@ final class LocalRuntime implements Runtime {
     } catch (java.util.concurrent.ExecutionException e) {
       LOG.warn("stopping the actors failed", e);
     }
+    closeWrites();
     if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
+      ownedExecutor.shutdownNow(); // interrupts what still runs on it: a handler that outlived the wait
     }
     rt.timeouts.close(); // what is still pending now gets its TIMEOUT: no reply is left open
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }
     rt.metrics.close();
+  }
+
+  /**
+   * Closes the runtime's {@link WriteGate}: from now on no commit, fence or snapshot of this runtime reaches its
+   * stores; waits (up to the command timeout) for the writes already being handed to the store.
+   */
+  private void closeWrites() {
+    try {
+      if (!rt.writes.close(rt.config.commandTimeout())) {
+        LOG.warn("{} writes to the store were still being handed over {} after the runtime closed",
+            rt.writes.inFlight(), rt.config.commandTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private ActorVM<?> vmOf(AggregateContext<?> ctx, ActorKey key) {

@@ -108,7 +108,13 @@ final class ModelSupport {
     modelDriven.forEach(proposed::remove);
     Map<String, AggregateContext<?>> driven = new HashMap<>();
     for (Behavior<?> behavior : nextPlan.behaviors()) {
-      AggregateContext<?> ctx = new AggregateContext<>(behavior, rt);
+      AggregateContext<?> ctx;
+      try {
+        ctx = new AggregateContext<>(behavior, rt);
+      } catch (RuntimeException broken) { // a behaviour that breaks the SPI's contract: the plan is not installed
+        nextPlan.close();
+        throw broken;
+      }
       driven.put(behavior.aggregateType(), ctx);
       proposed.put(behavior.aggregateType(), ctx);
     }

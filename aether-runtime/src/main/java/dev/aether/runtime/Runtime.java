@@ -64,6 +64,15 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
   /**
    * Stops accepting messages, stops every VM after its queued messages (each writes its snapshot), waits for
    * them up to the command timeout, and releases the threads the runtime created. Idempotent.
+   *
+   * <p>After the wait, no write of this runtime begins any more: a batch still being decided (a handler that
+   * outlived the wait) stores nothing and is answered {@code NOT_RUNNING}, a snapshot not yet written is not
+   * written; the runtime's own threads are interrupted (a given executor is neither shut down nor interrupted),
+   * and every reply still open is answered {@code TIMEOUT}. A write whose call to the store had begun before is
+   * waited for (up to the command timeout again) until the store has it: once this returns, nothing reaches the
+   * store but the commits handed to it before, whose outcome their callers do not know ({@code TIMEOUT}; an
+   * asynchronous store may acknowledge one later). Resending such a command with the same command id to a new
+   * runtime is safe: it is answered as a duplicate if the commit landed.
    */
   @Override
   void close();
@@ -256,8 +265,8 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
      * Builds the runtime; it accepts messages once {@linkplain Runtime#start() started}.
      *
      * @return the runtime
-     * @throws dev.aether.InvalidInputException when the event store is missing or two behaviours share an
-     *     aggregate type
+     * @throws dev.aether.InvalidInputException when the event store is missing, two behaviours share an
+     *     aggregate type, or a behaviour breaks its contract (as {@link Runtime#register} says)
      * @throws dev.aether.bus.EventBusClosedException when the {@linkplain #eventStoredFeed feed}'s bus is
      *     closed
      * @throws dev.aether.bus.EventBusUnavailableException when the feed's bus cannot register the

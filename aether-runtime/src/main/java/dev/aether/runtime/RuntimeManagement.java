@@ -25,7 +25,10 @@ public interface RuntimeManagement {
    * replaces a model-driven one of the same type, as {@link #loadModel} replaces a model.
    *
    * @param behavior the behaviour
-   * @throws dev.aether.InvalidInputException naming {@code behavior} when its aggregate type already has one
+   * @throws dev.aether.InvalidInputException naming {@code behavior} when its aggregate type already has one;
+   *     naming {@code behavior.aggregateType} when the type is not valid; naming {@code behavior.schema},
+   *     {@code behavior.initialState} or {@code behavior.commandNames} (and the aggregate type) when that
+   *     method returns null
    * @throws IllegalStateException when the runtime was closed
    */
   void register(Behavior<?> behavior);

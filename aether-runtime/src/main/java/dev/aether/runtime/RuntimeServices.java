@@ -36,6 +36,10 @@ final class RuntimeServices {
   final RuntimeMetrics metrics;
   /** The registry given to the builder, or null: for what the runtime hosts (a model's reactions). */
   final MeterRegistry meterRegistry;
+  /** Lets writes to the stores begin only while the runtime is open; closed by {@link Runtime#close()}. */
+  final WriteGate writes = new WriteGate();
+  /** Says once per actor that its state is too large for a snapshot. */
+  final SnapshotSizeLog snapshotSizes = new SnapshotSizeLog();
   /** Says once that an actor's history does not replay, and when it does again. */
   final ReplayFailureLog replayFailures = new ReplayFailureLog();
   /**

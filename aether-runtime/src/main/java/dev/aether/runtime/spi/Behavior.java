@@ -32,10 +32,13 @@ public interface Behavior<S> {
   /** @return the aggregate type this behaviour decides for, for example {@code Account} */
   String aggregateType();
 
-  /** @return the state schema tag stored with snapshots, for example {@code account-v2}; not null */
+  /**
+   * @return the state schema tag stored with snapshots, for example {@code account-v2}; not null (checked when
+   *     the behaviour is registered)
+   */
   String schema();
 
-  /** @return the state of an actor without events */
+  /** @return the state of an actor without events; not null (checked when the behaviour is registered) */
   S initialState();
 
   /**
@@ -77,7 +80,7 @@ public interface Behavior<S> {
    * Lists the commands this behaviour handles, so the runtime can refuse an unknown command without
    * activating the actor, and {@code loadModel} can check a model against it.
    *
-   * @return the command names; empty when the behaviour does not declare them (the default)
+   * @return the command names; empty when the behaviour does not declare them (the default); not null
    */
   default Set<String> commandNames() {
     return Set.of();

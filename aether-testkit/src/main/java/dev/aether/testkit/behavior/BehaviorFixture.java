@@ -8,6 +8,7 @@ import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.VirtualMachine;
 import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.runtime.spi.Behavior;
 import dev.aether.runtime.spi.NewEvent;
@@ -42,8 +43,11 @@ import java.util.function.Consumer;
  *
  * <p>Events, given or expected, are the behaviour's event records (a {@link JavaBehavior}'s registered classes)
  * or {@link NewEvent}s (any behaviour). A failed expectation throws {@link AssertionError} saying what was
- * expected and what happened, so it works with any test framework. A fixture runs one runtime: close it after
- * the tests. Thread-safe as the runtime is; scenarios of one fixture never share an actor.
+ * expected and what happened (also when the actor's state cannot be written as JSON, read back from it, or
+ * replayed), so it works with any test framework. A fixture runs one runtime: close it after the tests; every
+ * use of a closed fixture, of its scenarios and of their outcomes throws {@link IllegalStateException} ("the
+ * fixture is closed"), closing again does nothing. Thread-safe as the runtime is; scenarios of one fixture
+ * never share an actor.
  *
  * @param <S> the behaviour's state type
  */
@@ -53,6 +57,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
   private final InMemoryEventStore store = InMemoryEventStore.create();
   private final Runtime runtime;
   private final AtomicLong actors = new AtomicLong();
+  private volatile boolean closed;
 
   private BehaviorFixture(Behavior<S> behavior) {
     this.behavior = behavior;
@@ -78,9 +83,11 @@ public final class BehaviorFixture<S> implements AutoCloseable {
    * @param events event records of the behaviour, or {@link NewEvent}s; none for a new actor
    * @return the scenario, ready for {@link Given#when}
    * @throws dev.aether.InvalidInputException naming {@code events[i]} when one is null or is no event
-   * @throws IllegalStateException when a record's class is not one of the behaviour's events
+   * @throws IllegalStateException when a record's class is not one of the behaviour's events, or the fixture
+   *     is closed
    */
   public Given<S> given(Object... events) {
+    checkOpen();
     Checks.notNull(events, "events");
     ActorKey actor = ActorKey.of(behavior.aggregateType(), "fixture-" + actors.incrementAndGet());
     List<Event> history = new ArrayList<>(events.length);
@@ -95,10 +102,18 @@ public final class BehaviorFixture<S> implements AutoCloseable {
     return new Given<>(this, actor);
   }
 
-  /** Stops the fixture's runtime. */
+  /** Stops the fixture's runtime; from now on every use of the fixture throws. Idempotent. */
   @Override
   public void close() {
+    closed = true;
     runtime.close();
+  }
+
+  /** @throws IllegalStateException when the fixture is closed */
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the fixture is closed");
+    }
   }
 
   private NewEvent toNewEvent(Object event) {
@@ -121,12 +136,28 @@ public final class BehaviorFixture<S> implements AutoCloseable {
         + " its commands by name: when(\"Name\", payload)");
   }
 
+  /** The actor's state as the runtime holds it, through its JSON (as a snapshot stores it). */
   private S stateOf(ActorKey actor) {
+    checkOpen();
+    VirtualMachine vm;
     try {
-      return behavior.stateFromJson(runtime.createVM(actor).join().getState());
+      vm = runtime.createVM(actor).join();
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new AssertionError("actor " + actor + " cannot be activated: " + cause.getMessage(), cause);
+    }
+    Map<String, Object> json;
+    try {
+      json = vm.getState();
+    } catch (RuntimeException e) {
+      throw new AssertionError("actor " + actor + ": its state cannot be written as JSON (stateToJson of "
+          + behavior + ", as a snapshot writes it): " + e.getMessage(), e);
+    }
+    try {
+      return behavior.stateFromJson(json);
+    } catch (RuntimeException e) {
+      throw new AssertionError("actor " + actor + ": its state does not read back from its JSON " + json
+          + " (stateFromJson of " + behavior + ", as a snapshot is read): " + e.getMessage(), e);
     }
   }
 
@@ -136,7 +167,12 @@ public final class BehaviorFixture<S> implements AutoCloseable {
     List<Event> history = store.getEvents(actor.streamId(), 1);
     S replayed = behavior.initialState();
     for (Event event : history) {
-      replayed = behavior.evolve(replayed, event);
+      try {
+        replayed = behavior.evolve(replayed, event);
+      } catch (RuntimeException e) {
+        throw new AssertionError("actor " + actor + ": its stored event v" + event.version() + " ("
+            + event.eventType() + ") does not replay from the initial state: " + e.getMessage(), e);
+      }
     }
     if (!Objects.equals(live, replayed)) {
       throw new AssertionError("the actor's state is " + live + ", but its " + history.size() + " stored events"
@@ -183,6 +219,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws dev.aether.InvalidInputException naming {@code command} when null
      */
     public Then<S> when(Object command) {
+      fixture.checkOpen();
       Map.Entry<String, Map<String, Object>> named = fixture.toCommand(command);
       return when(named.getKey(), named.getValue());
     }
@@ -202,6 +239,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
     }
 
     private Then<S> send(RuntimeMessage.Builder message) {
+      fixture.checkOpen();
       return new Then<>(this, fixture.runtime.sendMessage(message.build()).join());
     }
 
@@ -231,6 +269,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
 
     /** @return the command's outcome */
     public CommandResult result() {
+      given.fixture.checkOpen();
       return result;
     }
 
@@ -239,6 +278,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      *     outcome stored them: {@link #result()} has them)
      */
     public List<NewEvent> events() {
+      given.fixture.checkOpen();
       return result instanceof Accepted accepted && !accepted.duplicate()
           ? accepted.events().stream().map(e -> new NewEvent(e.eventType(), e.data())).toList() : List.of();
     }
@@ -251,6 +291,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws AssertionError when it was rejected, or accepted as a new command
      */
     public Then<S> expectDuplicate() {
+      given.fixture.checkOpen();
       if (!(result instanceof Accepted accepted) || !accepted.duplicate()) {
         throw new AssertionError("expected a duplicate of an applied command, but the command was " + result);
       }
@@ -265,6 +306,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws AssertionError when it was rejected or stored other events
      */
     public Then<S> expectEvents(Object... expected) {
+      given.fixture.checkOpen();
       Checks.notNull(expected, "expected");
       List<NewEvent> wanted = new ArrayList<>(expected.length);
       for (int i = 0; i < expected.length; i++) {
@@ -286,6 +328,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws AssertionError when it stored events
      */
     public Then<S> expectNoEvents() {
+      given.fixture.checkOpen();
       if (!events().isEmpty()) {
         throw new AssertionError("expected no events, but the command stored " + events());
       }
@@ -300,6 +343,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws AssertionError when it was accepted or rejected for another reason
      */
     public Then<S> expectRejected(RejectionReason reason) {
+      given.fixture.checkOpen();
       if (!(result instanceof Rejected rejected) || rejected.reason() != reason) {
         throw new AssertionError("expected a rejection " + reason + ", but the command was " + result);
       }
@@ -315,6 +359,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws AssertionError when it was accepted, or rejected for another reason or with another message
      */
     public Then<S> expectRejected(RejectionReason reason, String messagePart) {
+      given.fixture.checkOpen();
       expectRejected(reason);
       if (!((Rejected) result).message().contains(messagePart)) {
         throw new AssertionError("expected a rejection message containing \"" + messagePart + "\", but it was \""
@@ -331,6 +376,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws AssertionError when it was not refused for that field
      */
     public Then<S> expectFieldError(String path) {
+      given.fixture.checkOpen();
       expectRejected(RejectionReason.INVALID_PAYLOAD);
       if (((Rejected) result).fieldErrors().stream().noneMatch(f -> f.path().equals(path))) {
         throw new AssertionError("expected a field error at " + path + ", but the errors were "
@@ -412,6 +458,7 @@ public final class BehaviorFixture<S> implements AutoCloseable {
      * @throws AssertionError naming both states when they differ, or when the actor cannot be activated
      */
     public Then<S> expectRecovers() {
+      given.fixture.checkOpen();
       given.fixture.checkRecovers(given.actor);
       return this;
     }

@@ -146,6 +146,78 @@ class BehaviorFixtureTest {
         .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("command");
   }
 
+  /** A part of a state with no type information in its JSON: written, but never read back. */
+  interface Shape {}
+
+  record Circle(double radius) implements Shape {}
+
+  record Drawing(Shape shape) {}
+
+  record Draw(double radius) {}
+
+  record Drawn(double radius) {}
+
+  record Holder(Object thing) {}
+
+  private static BehaviorFixture<Drawing> unreadableState() {
+    return BehaviorFixture.of(JavaBehavior.builder("Drawing", Drawing.class, new Drawing(null))
+        .command("Draw", Draw.class, (s, c) -> Effect.persist(new Drawn(c.radius())))
+        .event("Drawn", Drawn.class, (s, e) -> new Drawing(new Circle(e.radius())))
+        .build());
+  }
+
+  @Test
+  void expectRecovers_ofAStateThatDoesNotReadBackFromItsJson_isAnAssertionError_namingWhatFailed() {
+    try (BehaviorFixture<Drawing> drawing = unreadableState()) {
+      BehaviorFixture.Then<Drawing> drawn = drawing.given().when("Draw", Map.of("radius", 2.0));
+
+      assertThatThrownBy(drawn::expectRecovers).isInstanceOf(AssertionError.class)
+          .hasMessageContaining("Drawing/fixture-1").hasMessageContaining("stateFromJson")
+          .hasMessageContaining("Shape");
+      assertThatThrownBy(drawn::state).isInstanceOf(AssertionError.class).hasMessageContaining("stateFromJson");
+    }
+  }
+
+  @Test
+  void expectRecovers_ofAStateThatCannotBeWrittenAsJson_isAnAssertionError_namingWhatFailed() {
+    try (BehaviorFixture<Holder> holder = BehaviorFixture.of(JavaBehavior.builder("Holder", Holder.class,
+            new Holder(null))
+        .command("Open", Open.class, (s, c) -> Effect.persist(new Opened()))
+        .event("Opened", Opened.class, (s, e) -> new Holder(new Object())) // no JSON form
+        .build())) {
+      BehaviorFixture.Then<Holder> opened = holder.given().when("Open", Map.of());
+
+      assertThatThrownBy(opened::expectRecovers).isInstanceOf(AssertionError.class)
+          .hasMessageContaining("Holder/fixture-1").hasMessageContaining("stateToJson");
+    }
+  }
+
+  @Test
+  void everyUseOfAClosedFixture_isAnIllegalStateException_andClosingAgainIsFine() {
+    BehaviorFixture.Then<Account> opened = account.given().when("Open", Map.of());
+    BehaviorFixture.Given<Account> given = account.given(new Opened());
+    account.close();
+    account.close();
+
+    assertThatThrownBy(() -> account.given()).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+    assertThatThrownBy(() -> given.when("Withdraw", Map.of("amount", 1))).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+    assertThatThrownBy(() -> given.when(new Withdraw(1))).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+    assertThatThrownBy(given::state).isInstanceOf(IllegalStateException.class).hasMessage("the fixture is closed");
+    assertThatThrownBy(() -> opened.andWhen("Open", Map.of())).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+    assertThatThrownBy(opened::expectRecovers).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+    assertThatThrownBy(() -> opened.expectState(new Account(true, 0))).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+    assertThatThrownBy(() -> opened.expectEvents(new Opened())).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+    assertThatThrownBy(opened::result).isInstanceOf(IllegalStateException.class)
+        .hasMessage("the fixture is closed");
+  }
+
   record Balance(long balance) {}
 
   record Deposit(long amount) {}
