@@ -190,17 +190,17 @@ public final class ClusterNode implements AutoCloseable {
     });
     membership.beforeRejoin(this::refreshMapQuietly);
     Runtime given = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
-    String namespace = config.store().namespace();
-    given.storeNamespace().filter(other -> !other.equals(namespace)).ifPresent(other -> {
-      throw new InvalidInputException("runtime", "stores events in namespace " + other + ", the cluster runs in "
-          + namespace + ": build the runtime's store and the ClusterConfig from one JetStreamConfig");
-    });
     String holder = SERVING.putIfAbsent(given, self);
     if (holder != null) { // a second placement would take the first node's shards from its runtime
       throw new InvalidInputException("runtime", "already serves cluster node " + holder
           + ": give each node a runtime of its own");
     }
-    runtime = given;
+    runtime = given; // from here a failed start closes a runtime the factory built (Builder.start)
+    String namespace = config.store().namespace();
+    given.storeNamespace().filter(other -> !other.equals(namespace)).ifPresent(other -> {
+      throw new InvalidInputException("runtime", "stores events in namespace " + other + ", the cluster runs in "
+          + namespace + ": build the runtime's store and the ClusterConfig from one JetStreamConfig");
+    });
     // another node may have run an actor until just before: its outcomes that store nothing are fenced (README)
     runtime.setPlacement(ActorPlacement.fencing(this::allows));
     runtime.setReactionPlacement(this::runsReaction);
@@ -692,6 +692,9 @@ public final class ClusterNode implements AutoCloseable {
       left.join(); // stopping on another thread: wait for it
       return;
     }
+    // before the lease thread stops: afterwards nothing renews, and a drain longer than dead-after would make a
+    // node that reaches NATS look cut off, keeping its lease and leader key until they expire
+    boolean reachable = membership != null && reachesNats();
     try {
       running = false;
       quietly("stop telling its listeners", events::close);
@@ -740,7 +743,7 @@ public final class ClusterNode implements AutoCloseable {
         quietly("stop its map watch", maps::close);
       }
       if (membership != null) {
-        if (graceful && reachesNats()) {
+        if (graceful && reachable) {
           quietly("resign its leadership", leadership::resign);
           quietly("delete its lease", membership::deleteLease);
         } // else each would wait its request timeout: the keys expire with the bucket's max age

@@ -2,11 +2,14 @@ package dev.aether.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.net.TcpProxy;
 import dev.aether.testkit.nats.NatsTest;
@@ -14,6 +17,7 @@ import dev.aether.testkit.process.JvmProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +71,51 @@ class NodeCloseIT {
     cluster.forget("n2");
     cluster.awaitSettled("n1");
     assertThat(n1.map().orElseThrow().shardsOf("n1")).hasSize(n1.map().orElseThrow().shards().count());
+  }
+
+  record Waiting(int done) {}
+
+  record Wait() {}
+
+  record Waited() {}
+
+  /**
+   * A graceful leave whose drain outlasts dead-after (a command in flight for 6.5 s, dead-after 5 s) still resigns
+   * the leadership and deletes its lease: the lease thread stops before the drain, so judged after it, the node
+   * looked cut off from NATS and left both keys to expire (found by review: a leader's graceful leave delayed the
+   * next leader). The keys are read before they would expire by themselves (max age: twice dead-after).
+   */
+  @Test
+  void aGracefulLeave_thatDrainsLongerThanDeadAfter_stillDeletesItsLeaseAndLeaderKey() throws Exception {
+    CountDownLatch deciding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    JavaBehavior<Waiting> slow = JavaBehavior.builder("Slow", Waiting.class, new Waiting(0))
+        .command("Wait", Wait.class, (state, command) -> {
+          deciding.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Effect.persist(new Waited());
+        })
+        .event("Waited", Waited.class, (state, event) -> new Waiting(state.done() + 1))
+        .build();
+    ClusterNode n1 = cluster.start("n1", b -> b.leaseInterval(Duration.ofSeconds(1)).deadAfter(Duration.ofSeconds(5)),
+        ClusterFixture.bankModel(), (runtime, events) -> runtime.behavior(slow));
+    cluster.awaitSettled("n1");
+    await().atMost(Duration.ofSeconds(10)).until(n1::isLeader);
+    CompletableFuture<CommandResult> inFlight = n1.gateway().sendMessage(RuntimeMessage.of("Slow", "s1", "Wait",
+        Map.of()));
+    assertThat(deciding.await(10, TimeUnit.SECONDS)).as("the command is being decided").isTrue();
+    CompletableFuture.delayedExecutor(6500, TimeUnit.MILLISECONDS).execute(release::countDown);
+
+    n1.close(); // the last node: no handoff; the drain waits for the command
+
+    assertThat(inFlight).as("the command in flight").succeedsWithin(Duration.ofSeconds(10));
+    io.nats.client.KeyValue leases = cluster.connect().keyValue(ClusterNames.of(cluster.store).leaseBucket());
+    assertThat(leases.get(ClusterNames.nodeKey("n1"))).as("n1's lease").isNull();
+    assertThat(leases.get(ClusterNames.LEADER_KEY)).as("the leader key").isNull();
   }
 
   /**
