@@ -359,7 +359,7 @@ public final class ClusterNode implements AutoCloseable {
         continue;
       }
       try {
-        while (planner.step() && mayPlan()) {
+        while (planner.step(this::mayPlan) && mayPlan()) {
           // each step is one map update (a warm-up first may take seconds); go on while there are moves
         }
       } catch (RuntimeException e) {

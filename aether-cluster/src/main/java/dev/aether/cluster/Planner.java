@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -87,9 +88,11 @@ final class Planner {
   /**
    * Takes one step.
    *
+   * @param mayWrite whether this node may still write the map, asked again after a warm-up (which may take
+   *     seconds), just before the switch
    * @return whether the map changed (another step may follow at once)
    */
-  boolean step() {
+  boolean step(BooleanSupplier mayWrite) {
     Set<String> members = new TreeSet<>(membership.activeNodes());
     MapView.Versioned held = maps.current();
     if (members.isEmpty()) {
@@ -129,6 +132,10 @@ final class Planner {
     }
     if (!warm.isEmpty() && config.warmupActors() > 0) {
       warmUp(warm);
+      if (!mayWrite.getAsBoolean()) {
+        target = null; // it lost the leadership, its lease or its view of the others meanwhile
+        return false;
+      }
       if (!members.equals(new TreeSet<>(membership.activeNodes()))) {
         target = null; // a node came or went during the warm-up: plan again rather than move to a dead node
         return true;

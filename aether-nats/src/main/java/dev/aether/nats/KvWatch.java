@@ -30,10 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The consumer is an ordered push consumer: jnats makes a new one from the last revision seen after a gap or
  * three missed heartbeats. The server sends one each {@link #HEARTBEAT} while it has nothing else to send, so a
- * consumer the server lost (its server killed, or a frozen server that expired it) is made again within about
- * three of them, and again three later while that fails; with jnats' default (5 s) a lost map watch stayed silent
- * for 15 s and more, and a node waited for a map it could not see. Thread-safe; {@link #close()} is idempotent, and once it returned the watcher is called no
- * more, but for a call already under way.
+ * consumer the server lost (its server killed, or a frozen server that expired it) is made again 3-6 s after
+ * (jnats checks every three heartbeats for three heartbeats of silence), and again three later while that fails;
+ * with jnats' default (5 s) a lost map watch stayed silent for 15 s and more, and a node waited for a map it could
+ * not see. Thread-safe; {@link #close()} is idempotent, and once it returned the watcher is called no more, but
+ * for a call already under way.
  */
 public final class KvWatch implements AutoCloseable {
 

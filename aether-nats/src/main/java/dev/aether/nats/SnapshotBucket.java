@@ -100,8 +100,12 @@ final class SnapshotBucket {
     } catch (JetStreamApiException e) {
       throw e.getApiErrorCode() == NatsFailures.MESSAGE_TOO_LARGE ? tooLarge(address, snapshot, value, limit, e)
           : NatsFailures.ofRequest(what, e);
-    } catch (IllegalArgumentException e) { // the client's own max payload check (a limit lowered meanwhile)
-      throw tooLarge(address, snapshot, value, limit, e);
+    } catch (IllegalArgumentException e) { // the client's own max payload check (a server with a smaller limit)
+      long now = maxPayload.getAsLong();
+      if (now > 0 && value.length > now - HEADER_ALLOWANCE) {
+        throw tooLarge(address, snapshot, value, now, e);
+      }
+      throw NatsFailures.ofRequest(what, e);
     } catch (IOException | RuntimeException e) {
       throw NatsFailures.ofRequest(what, e);
     }

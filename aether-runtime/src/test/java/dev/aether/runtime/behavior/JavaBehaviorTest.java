@@ -368,10 +368,12 @@ class JavaBehaviorTest {
         assertThat(e.problem()).contains("Instant").doesNotContain("module");
       });
     });
-    bad.put("at", 1_700_000_000L); // seconds or milliseconds? not guessed
-    assertThat(booking.decide(booking.initialState(), new Command(ActorKey.of("Room", "r1"), "Book", bad, "id",
-        Map.of()))).isInstanceOfSatisfying(Decision.Reject.class, r -> assertThat(r.fieldErrors())
-            .extracting(FieldError::path).containsExactly("payload.at"));
+    for (Object epoch : List.of(1_700_000_000L, "1700000000", 1.7e9)) { // seconds or milliseconds? not guessed
+      bad.put("at", epoch);
+      assertThat(booking.decide(booking.initialState(), new Command(ActorKey.of("Room", "r1"), "Book", bad, "id",
+          Map.of()))).as("at = " + epoch).isInstanceOfSatisfying(Decision.Reject.class, r -> assertThat(
+              r.fieldErrors()).extracting(FieldError::path).containsExactly("payload.at"));
+    }
   }
 
   @Test

@@ -15,16 +15,16 @@ final class HeaderValue {
   private HeaderValue() {}
 
   /**
-   * Checks an id the node stores ({@code --key}, {@code --correlation-id}): printable ASCII, 1 to
-   * {@value #MAX_ID_LENGTH} characters.
+   * Checks an id the node stores ({@code --key}, {@code --correlation-id}): printable ASCII, not blank, at
+   * most {@value #MAX_ID_LENGTH} characters.
    *
    * @param source the option or variable the value came from, named in the error ({@code --key})
    * @return the value
    * @throws UsageException naming {@code source}, the value and why
    */
   static String id(String value, String source) {
-    if (value.isEmpty()) {
-      throw new UsageException(source + " must not be empty");
+    if (value.isBlank()) {
+      throw new UsageException(source + " must not be blank");
     }
     if (value.length() > MAX_ID_LENGTH) {
       throw new UsageException(source + " is " + value.length() + " characters long: at most " + MAX_ID_LENGTH);

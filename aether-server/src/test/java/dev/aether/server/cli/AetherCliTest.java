@@ -137,7 +137,10 @@ class AetherCliTest {
       assertThat(tooLong.err()).startsWith("error: --key is 257 characters long: at most 256\n");
       CliRun empty = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--correlation-id", "");
       assertThat(empty.code()).isEqualTo(2);
-      assertThat(empty.err()).startsWith("error: --correlation-id must not be empty\n");
+      assertThat(empty.err()).startsWith("error: --correlation-id must not be blank\n");
+      CliRun blank = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--key", "  ");
+      assertThat(blank.code()).isEqualTo(2);
+      assertThat(blank.err()).startsWith("error: --key must not be blank\n");
       assertThat(node.requests()).as("nothing sent half-formed").isZero();
       CliRun longest = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "--key", "k".repeat(256),
           "--correlation-id", "printable ~!#$%&'*+-.^_`|");
