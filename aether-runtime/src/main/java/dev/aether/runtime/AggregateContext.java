@@ -32,7 +32,12 @@ final class AggregateContext<S> {
     this.rt = rt;
     this.snapshotSchema = SNAPSHOT_FORMAT + present(behavior.schema(), behavior, "schema");
     present(behavior.initialState(), behavior, "initialState");
-    this.commandNames = Set.copyOf(present(behavior.commandNames(), behavior, "commandNames"));
+    Set<String> names = present(behavior.commandNames(), behavior, "commandNames");
+    if (names.stream().anyMatch(java.util.Objects::isNull)) { // Set.copyOf would throw a bare NullPointerException
+      throw new InvalidInputException("behavior.commandNames", "the behaviour of aggregate type " + type + " ("
+          + behavior.getClass().getName() + ") lists a null command name in commandNames()");
+    }
+    this.commandNames = Set.copyOf(names);
     this.meters = rt.metrics.aggregate(type);
   }
 

@@ -26,7 +26,7 @@ public interface RuntimeManagement {
    *
    * @param behavior the behaviour
    * @throws dev.aether.InvalidInputException naming {@code behavior} when its aggregate type already has one;
-   *     naming {@code behavior.aggregateType} when the type is not valid; naming {@code behavior.schema},
+   *     naming {@code aggregateType} when the type is not valid; naming {@code behavior.schema},
    *     {@code behavior.initialState} or {@code behavior.commandNames} (and the aggregate type) when that
    *     method returns null
    * @throws IllegalStateException when the runtime was closed

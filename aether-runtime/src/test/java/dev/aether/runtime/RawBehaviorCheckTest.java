@@ -71,6 +71,26 @@ class RawBehaviorCheckTest {
     }
   }
 
+  @Test
+  void register_withANullCommandName_isRefusedNamingTheTypeAndTheMethod() {
+    Behavior<Bank.AccountState> broken = new Delegating() {
+      @Override
+      public Set<String> commandNames() {
+        Set<String> names = new java.util.HashSet<>(Set.of("Deposit"));
+        names.add(null);
+        return names;
+      }
+    };
+    try (Runtime runtime = Runtime.builder().eventStore(store).build()) {
+      assertThatThrownBy(() -> runtime.register(broken))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.field()).isEqualTo("behavior.commandNames");
+            assertThat(e.getMessage()).contains("Account", "commandNames()", "null command name");
+          });
+      assertThat(runtime.aggregateTypes()).isEmpty();
+    }
+  }
+
   /** A raw behaviour that does what the bank's does; each test breaks one method. */
   private static class Delegating implements Behavior<Bank.AccountState> {
 
