@@ -647,9 +647,8 @@ public final class ClusterNode implements AutoCloseable {
     long deadline = System.nanoTime() + config.leaveTimeout().toNanos();
     while (System.nanoTime() < deadline) {
       ShardMap map = maps.map();
-      boolean othersActive = membership.activeNodes().stream().anyMatch(n -> !n.equals(self));
       // a node that cannot renew (NATS unreachable) cannot say it leaves: nobody would move its shards
-      if (map == null || map.shardsOf(self).isEmpty() || !othersActive || !reachesNats()) {
+      if (map == null || map.shardsOf(self).isEmpty() || alone() || !reachesNats()) {
         break;
       }
       if (!pause(config.leaseInterval().dividedBy(5))) {
@@ -663,13 +662,21 @@ public final class ClusterNode implements AutoCloseable {
           + " nodes take them once they find it dead", self, connection.getStatus() != Connection.Status.CONNECTED
           ? "its connection is " + connection.getStatus() : "its lease not renewed within " + config.deadAfter(),
           owned);
-    } else if (owned > 0 && membership.activeNodes().stream().allMatch(self::equals)) {
+    } else if (owned > 0 && alone()) {
       LOG.info("cluster: node {} leaves as the last active node; its {} shards wait in the map for the next node",
           self, owned);
     } else if (owned > 0) {
       LOG.warn("cluster: node {} leaves still owning {} shards (not handed off within {})", self, owned,
           config.leaveTimeout());
     }
+  }
+
+  /**
+   * Whether no other node is active to take this node's shards, by a lease view that is current: a stalled
+   * watch shows every lease stale, this node's own too, until the lease loop watches again.
+   */
+  private boolean alone() {
+    return membership.seesMembership() && membership.activeNodes().stream().allMatch(self::equals);
   }
 
   /**

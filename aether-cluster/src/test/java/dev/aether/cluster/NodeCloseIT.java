@@ -203,4 +203,27 @@ class NodeCloseIT {
     assertThat(n1.gateway().sendMessage(ClusterFixture.openAccount("after-the-stall")).join())
         .isInstanceOf(CommandResult.Accepted.class);
   }
+
+  /**
+   * Found by a review of {@code ReplicatedNatsLossIT}: a leaving node whose own lease watch stopped delivering
+   * (its consumer was on a NATS server that died) saw the others' leases go stale, took itself for the last active
+   * node and left at once, still owning its shards: they were moved cold once it was gone. A leave now takes
+   * "nobody to hand off to" only from a lease view that shows its own latest renewal.
+   */
+  @Test
+  void aLeavingNodeWhoseWatchesStalled_doesNotTakeItselfForTheLast_andHandsItsShardsOff() {
+    ClusterNode n1 = cluster.start("n1");
+    ClusterNode n2 = cluster.start("n2", b -> b.leaveTimeout(Duration.ofSeconds(20)));
+    cluster.awaitSettled("n1", "n2");
+
+    ClusterFaults.stallWatches(n2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> n2.status().nodes().stream()
+        .noneMatch(n -> n.id().equals("n1") && n.alive())); // by its view, n2 is the only node left
+    n2.close();
+    cluster.forget("n2");
+
+    assertThat(n1.map().orElseThrow().shardsOf("n2")).as("n2's shards when its close() returned").isEmpty();
+    assertThat(n1.gateway().sendMessage(ClusterFixture.openAccount("after-the-leave")).join())
+        .isInstanceOf(CommandResult.Accepted.class);
+  }
 }
