@@ -16,13 +16,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +60,12 @@ final class Failover implements Benchmark {
   static final List<String> NODES = List.of("f1", "f2", "f3");
   static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final Duration SETTLE = Duration.ofSeconds(120);
+  /**
+   * Where the node processes' INFO logs go ({@code -Daether.bench.failover.logs=<dir>}), one file per namespace and
+   * node, and each sample is printed with the time of its signal; unset (the default), their logs are discarded.
+   */
+  private static final Path LOG_DIR = Optional.ofNullable(System.getProperty("aether.bench.failover.logs"))
+      .map(Path::of).orElse(null);
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -165,6 +174,7 @@ final class Failover implements Benchmark {
       throw new IllegalStateException("the senders did not get going");
     }
     Process process = processes.get(victim);
+    LocalTime signalledAt = LocalTime.now();
     long t0 = System.nanoTime(); // samples run from before the signal; they count commands sent after it landed
     if (mode == Mode.KILL) {
       process.destroyForcibly();
@@ -189,6 +199,10 @@ final class Failover implements Benchmark {
     synchronized (samples) {
       samples.add(firstAccepted.get() - t0);
     }
+    if (LOG_DIR != null) { // to find a sample in the node logs
+      System.err.printf("%s failover %s of %s: %d ms%n", signalledAt, mode, victim,
+          TimeUnit.NANOSECONDS.toMillis(firstAccepted.get() - t0));
+    }
     if (mode == Mode.KILL) {
       start(victim);
     }
@@ -209,9 +223,17 @@ final class Failover implements Benchmark {
 
   private void start(String id) throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), FailoverNodeMain.class.getName(), rig.url(), namespace, id)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder.Redirect logs = ProcessBuilder.Redirect.DISCARD;
+    String logLevel = "WARN";
+    if (LOG_DIR != null) { // each node's INFO log, appended over its restarts, to explain a slow failover
+      Files.createDirectories(LOG_DIR);
+      logs = ProcessBuilder.Redirect.appendTo(LOG_DIR.resolve(namespace + "-" + id + ".log").toFile());
+      logLevel = "INFO";
+    }
+    Process process = new ProcessBuilder(java.toString(), "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
+        "-Daether.bench.log=" + logLevel, "-cp", System.getProperty("java.class.path"),
+        FailoverNodeMain.class.getName(), rig.url(), namespace, id)
+        .redirectError(logs).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null && !line.equals("READY " + id)) {
