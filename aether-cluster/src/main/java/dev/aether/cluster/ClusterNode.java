@@ -72,6 +72,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
   private final Semaphore planSignal = new Semaphore(0);
+  /** How long after a node's dead-after the lease loop looks (its age is then past dead-after, not equal). */
+  private static final long DEATH_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
   private volatile boolean frozen;
@@ -188,6 +190,11 @@ public final class ClusterNode implements AutoCloseable {
       planSignal.release();
       events.changed();
     });
+    membership.onOwnRenewalSeen(() -> { // a leader's renewal is echoed: it may plan again (seesMembership)
+      if (leadership.leading()) {
+        planSignal.release();
+      }
+    });
     membership.beforeRejoin(this::refreshMapQuietly);
     Runtime given = Checks.notNull(runtimeFactory.apply(gateway), "runtime");
     String holder = SERVING.putIfAbsent(given, self);
@@ -265,7 +272,7 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Renews the lease every lease interval, probes the nodes whose renewals are late, and keeps or seeks the
    * leadership; woken early (without renewing) when the lease watch shows a lease deleted or the leader key
-   * gone, so that a dead leader is replaced at once.
+   * gone, so that a dead leader is replaced at once, and when a node goes dead-after without a renewal.
    */
   private void leaseLoop() {
     long nextRenewal = System.nanoTime();
@@ -303,6 +310,12 @@ public final class ClusterNode implements AutoCloseable {
       }
       try {
         long wait = Math.max(0, nextRenewal - System.nanoTime());
+        // also when a node goes dead-after unrenewed: a paused or crashed node's shards move (or its leadership
+        // passes) then, not up to an interval later at the next renewal
+        long untilDeath = membership.nanosUntilNextDeath();
+        if (untilDeath < wait) {
+          wait = untilDeath + DEATH_MARGIN_NANOS;
+        }
         if (leaseSignal.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
           leaseSignal.drainPermits();
         }

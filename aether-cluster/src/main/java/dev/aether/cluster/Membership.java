@@ -55,6 +55,7 @@ final class Membership implements AutoCloseable {
   private volatile LeaderLease leader;
   private volatile long leaderRevision;
   private volatile Runnable onChange = () -> {};
+  private volatile Runnable onOwnRenewalSeen = () -> {};
   private volatile Runnable beforeRejoin = () -> {};
   private volatile String incarnation;
   private volatile State state = State.ACTIVE;
@@ -149,6 +150,15 @@ final class Membership implements AutoCloseable {
   }
 
   /**
+   * Sets what runs when the watch delivers a new revision of this node's own lease: from then on
+   * {@link #seesMembership()} holds again (it does not between a renewal and its echo), so a leader plans then.
+   * Called on the watch's thread: must be quick.
+   */
+  void onOwnRenewalSeen(Runnable listener) {
+    this.onOwnRenewalSeen = listener;
+  }
+
+  /**
    * Sets what runs when a renewal finds this node's lease gone or taken, before it joins again: the node reads
    * the shard map first, so that the new incarnation never serves by a map older than its replacement.
    */
@@ -187,6 +197,7 @@ final class Membership implements AutoCloseable {
           : new Seen(lease, entry.getRevision(), System.nanoTime()));
       if (node.equals(self) && now != before) {
         ownSeenNanos = Math.max(ownSeenNanos, now.seenNanos()); // a new revision of its own: the watch delivers
+        onOwnRenewalSeen.run();
       }
     }
   }
@@ -309,10 +320,32 @@ final class Membership implements AutoCloseable {
   private long age(Seen s, long now) {
     boolean once = renewedOnce; // read in the reverse order renewed() writes them: a reader that sees a renewal
     long last = lastRenewedNanos; // sees the floor it set
-    long floor = renewedFloorNanos;
-    long since = floor == Long.MIN_VALUE ? s.seenNanos() : Math.max(s.seenNanos(), floor);
+    long since = silentSince(s);
     long writable = last + intervalNanos;
     return (once && now - writable > 0 ? writable : now) - since;
+  }
+
+  /** @return from when a node's silence counts: when its lease was seen, or the settle floor (the later) */
+  private long silentSince(Seen s) {
+    long floor = renewedFloorNanos;
+    return floor == Long.MIN_VALUE ? s.seenNanos() : Math.max(s.seenNanos(), floor);
+  }
+
+  /**
+   * @return nanoseconds until the next other node seen alive goes {@code deadAfter} without a renewal (as
+   *     {@link #age} counts while this node renews), or {@link Long#MAX_VALUE} when none is alive: the leader plans
+   *     at that moment rather than at its next lease tick (up to a lease interval later)
+   */
+  long nanosUntilNextDeath() {
+    long now = System.nanoTime();
+    long next = Long.MAX_VALUE;
+    for (Map.Entry<String, Seen> e : seen.entrySet()) {
+      long until = silentSince(e.getValue()) + deadAfterNanos - now;
+      if (!e.getKey().equals(self) && until >= 0) {
+        next = Math.min(next, until);
+      }
+    }
+    return next;
   }
 
   /** Forgets leases not written for four times the dead-after time (their keys expired long ago). */
