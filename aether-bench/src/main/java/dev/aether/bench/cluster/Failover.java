@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,7 +175,7 @@ final class Failover implements Benchmark {
       throw new IllegalStateException("the senders did not get going");
     }
     Process process = processes.get(victim);
-    LocalTime signalledAt = LocalTime.now();
+    LocalTime signalledAt = LocalTime.now().truncatedTo(ChronoUnit.MILLIS);
     long t0 = System.nanoTime(); // samples run from before the signal; they count commands sent after it landed
     if (mode == Mode.KILL) {
       process.destroyForcibly();
