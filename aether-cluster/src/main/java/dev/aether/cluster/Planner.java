@@ -15,7 +15,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,7 +134,7 @@ final class Planner {
       }
     }
     if (!warm.isEmpty() && config.warmupActors() > 0) {
-      warmUp(warm);
+      warmUp(warm, () -> mayWrite.getAsBoolean() && members.equals(new TreeSet<>(membership.activeNodes())));
       if (!mayWrite.getAsBoolean()) {
         target = null; // it lost the leadership, its lease or its view of the others meanwhile
         return false;
@@ -157,6 +160,9 @@ final class Planner {
         warm.size(), progress.pendingMoves(), members);
     return true;
   }
+
+  /** How often a warm-up in progress asks whether its plan still holds. */
+  static final Duration WARMUP_CHECK = Duration.ofMillis(50);
 
   private void pending(int moves, long epoch) {
     Progress now = new Progress(moves, epoch);
@@ -193,26 +199,48 @@ final class Planner {
     }
   }
 
-  /** Asks each new owner to warm up its shards of the batch, and waits for all within the warm-up timeout. */
-  private void warmUp(List<ShardMove> warm) {
+  /**
+   * Asks each new owner to warm up its shards of the batch, and waits for all within the warm-up timeout, or
+   * until the plan no longer holds ({@code stillPlanned}, asked every {@link #WARMUP_CHECK}): a new owner that
+   * paused or died never answers, and the moves of a node that died meanwhile must not wait for it.
+   */
+  private void warmUp(List<ShardMove> warm, BooleanSupplier stillPlanned) {
     Map<String, List<WarmMove>> byNewOwner = new LinkedHashMap<>();
     for (ShardMove move : warm) {
       byNewOwner.computeIfAbsent(move.to().orElseThrow(), n -> new ArrayList<>())
           .add(new WarmMove(move.shard(), move.from().orElseThrow()));
     }
     Duration timeout = config.warmupTimeout();
+    AtomicBoolean abandoned = new AtomicBoolean();
     List<CompletableFuture<?>> replies = new ArrayList<>();
     byNewOwner.forEach((node, moves) -> replies.add(connection.requestWithTimeout(names.nodeControl(node),
             ControlJson.write(Control.warm(new WarmRequest(moves))), timeout)
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(failure -> {
-          LOG.info("cluster: warm-up on {} did not finish ({}); switching anyway", node, failure.toString());
+          if (!abandoned.get()) {
+            LOG.info("cluster: warm-up on {} did not finish ({}); switching anyway", node, failure.toString());
+          }
           return null;
         })));
+    CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
     try {
-      CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).join();
-    } catch (RuntimeException e) {
-      throw new StoreUnavailableException("warm-up interrupted: " + e.getMessage(), e);
+      while (!all.isDone() && stillPlanned.getAsBoolean()) {
+        try {
+          all.get(WARMUP_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // asks again whether the plan still holds
+        }
+      }
+      if (!all.isDone()) {
+        abandoned.set(true);
+        LOG.info("cluster: the plan no longer holds (a member came or went, or this node may not write the map): not"
+            + " waiting for the rest of its warm-up");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("warm-up interrupted", e);
+    } catch (ExecutionException e) {
+      throw new StoreUnavailableException("warm-up failed: " + e.getCause(), e.getCause());
     }
   }
 }
