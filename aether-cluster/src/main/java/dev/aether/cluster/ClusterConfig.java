@@ -148,7 +148,9 @@ public final class ClusterConfig {
 
   /**
    * How long a node may go without renewing its lease before the leader declares it dead and hands its
-   * shards to others; the lease bucket keeps a key twice this long (its max age).
+   * shards to others (at that moment, counted from when the leader saw its last renewal: with two lease intervals,
+   * one renewal more than an interval late is a death); the lease bucket keeps a key twice this long (its max
+   * age).
    *
    * @return at least two lease intervals
    */

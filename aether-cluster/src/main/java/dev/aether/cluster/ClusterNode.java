@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  /** How long after a node's dead-after the lease loop looks (its age is then past dead-after, not equal). */
+  private static final long DEATH_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   /** How long a node that gained a reaction's shard waits before it runs the reaction. */
   static final Duration REACTION_GRACE = Duration.ofSeconds(1);
 
@@ -72,8 +74,6 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
   private final Semaphore planSignal = new Semaphore(0);
-  /** How long after a node's dead-after the lease loop looks (its age is then past dead-after, not equal). */
-  private static final long DEATH_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
   private volatile boolean frozen;
@@ -309,12 +309,13 @@ public final class ClusterNode implements AutoCloseable {
         LOG.warn("cluster: lease work of {} failed, trying again: {}", self, e.toString());
       }
       try {
-        long wait = Math.max(0, nextRenewal - System.nanoTime());
+        // frozen (the test hook): nothing is renewed, so nextRenewal stays behind; thaw() wakes the loop
+        long wait = frozen ? interval : Math.max(0, nextRenewal - System.nanoTime());
         // also when a node goes dead-after unrenewed: a paused or crashed node's shards move (or its leadership
         // passes) then, not up to an interval later at the next renewal
         long untilDeath = membership.nanosUntilNextDeath();
         if (untilDeath < wait) {
-          wait = untilDeath + DEATH_MARGIN_NANOS;
+          wait = Math.min(wait, untilDeath + DEATH_MARGIN_NANOS);
         }
         if (leaseSignal.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
           leaseSignal.drainPermits();

@@ -332,9 +332,10 @@ final class Membership implements AutoCloseable {
   }
 
   /**
-   * @return nanoseconds until the next other node seen alive goes {@code deadAfter} without a renewal (as
-   *     {@link #age} counts while this node renews), or {@link Long#MAX_VALUE} when none is alive: the leader plans
-   *     at that moment rather than at its next lease tick (up to a lease interval later)
+   * @return nanoseconds until the next other node not yet silent for {@code deadAfter} will be (counted from when
+   *     its lease was seen or the settle floor, as {@link #age} counts while this node renews), or
+   *     {@link Long#MAX_VALUE} when there is none: the lease thread looks at that moment (a leader plans the dead
+   *     node's shards, the others replace a dead leader) rather than at its next renewal, up to an interval later
    */
   long nanosUntilNextDeath() {
     long now = System.nanoTime();

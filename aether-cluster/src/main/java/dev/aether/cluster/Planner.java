@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class Planner {
 
   private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+  /** How often a warm-up in progress asks whether its plan still holds. */
+  static final Duration WARMUP_CHECK = Duration.ofMillis(50);
 
   private final ClusterKv kv;
   private final MapView maps;
@@ -133,13 +135,16 @@ final class Planner {
         warm.add(move);
       }
     }
+    if (!batch.isEmpty() && config.warmupActors() > 0) {
+      warm.clear(); // a dead node's shards move first, at once, without waiting for a warm-up; those follow
+    }
     if (!warm.isEmpty() && config.warmupActors() > 0) {
-      warmUp(warm, () -> mayWrite.getAsBoolean() && members.equals(new TreeSet<>(membership.activeNodes())));
+      warmUp(warm, () -> sameMembers(members));
       if (!mayWrite.getAsBoolean()) {
         target = null; // it lost the leadership, its lease or its view of the others meanwhile
         return false;
       }
-      if (!members.equals(new TreeSet<>(membership.activeNodes()))) {
+      if (!sameMembers(members)) {
         target = null; // a node came or went during the warm-up: plan again rather than move to a dead node
         return true;
       }
@@ -161,8 +166,10 @@ final class Planner {
     return true;
   }
 
-  /** How often a warm-up in progress asks whether its plan still holds. */
-  static final Duration WARMUP_CHECK = Duration.ofMillis(50);
+  /** @return whether the active nodes are still {@code members} */
+  private boolean sameMembers(Set<String> members) {
+    return members.equals(new TreeSet<>(membership.activeNodes()));
+  }
 
   private void pending(int moves, long epoch) {
     Progress now = new Progress(moves, epoch);
@@ -202,7 +209,9 @@ final class Planner {
   /**
    * Asks each new owner to warm up its shards of the batch, and waits for all within the warm-up timeout, or
    * until the plan no longer holds ({@code stillPlanned}, asked every {@link #WARMUP_CHECK}): a new owner that
-   * paused or died never answers, and the moves of a node that died meanwhile must not wait for it.
+   * paused or died never answers, and the shards of a node that died meanwhile must not wait for it. (Whether
+   * this node may still write the map is asked after the wait: between a renewal and its echo it may not, for a
+   * moment, which would end a healthy warm-up.)
    */
   private void warmUp(List<ShardMove> warm, BooleanSupplier stillPlanned) {
     Map<String, List<WarmMove>> byNewOwner = new LinkedHashMap<>();
@@ -233,8 +242,7 @@ final class Planner {
       }
       if (!all.isDone()) {
         abandoned.set(true);
-        LOG.info("cluster: the plan no longer holds (a member came or went, or this node may not write the map): not"
-            + " waiting for the rest of its warm-up");
+        LOG.info("cluster: a member came or went during the warm-up: planning again, not waiting for the rest");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

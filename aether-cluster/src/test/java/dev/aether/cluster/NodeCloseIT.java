@@ -253,4 +253,28 @@ class NodeCloseIT {
       ClusterFaults.thaw(n3);
     }
   }
+
+  /**
+   * A dead node's shards (cold moves) used to wait in the same switch as a warm batch, so a warm-up that takes
+   * long (a new owner paused but not yet dead: dead-after 60 s here) held them up for the whole warm-up timeout.
+   * They now move first, alone, at once; the warm moves follow.
+   */
+  @Test
+  void aDeadNodesShards_moveAtOnce_whileAWarmUpElsewhereWaits() {
+    java.util.function.UnaryOperator<ClusterConfig.Builder> slow = b -> b.deadAfter(Duration.ofSeconds(60))
+        .warmupTimeout(Duration.ofSeconds(60));
+    ClusterNode n1 = cluster.start("n1", slow);
+    cluster.start("n2", slow);
+    cluster.start("n3", slow);
+    cluster.awaitSettled("n1", "n2", "n3");
+    assertThat(n1.isLeader()).isTrue();
+    ClusterNode n4 = cluster.start("n4", slow);
+    ClusterFaults.freeze(n4); // alive for a minute by its lease, and never answers the warm-up of its shards
+    try {
+      cluster.crash("n2"); // found dead by the probe at once (no responders): its shards move cold
+      await().atMost(Duration.ofSeconds(20)).until(() -> n1.map().orElseThrow().shardsOf("n2").isEmpty());
+    } finally {
+      ClusterFaults.thaw(n4);
+    }
+  }
 }
