@@ -45,10 +45,13 @@ final class IsoTimeOnly extends SimpleModule {
         ZonedDateTime.class);
 
     private final Class<?> type;
+    /** Whether the delegate reads a string of digits as epoch seconds (the Instant family): then refused too. */
+    private final boolean readsEpochText;
 
     TextOnly(JsonDeserializer<?> delegate, Class<?> type) {
       super(delegate);
       this.type = type;
+      this.readsEpochText = EPOCH_READERS.contains(type);
     }
 
     @Override
@@ -59,9 +62,8 @@ final class IsoTimeOnly extends SimpleModule {
     @Override
     public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
       JsonToken token = parser.currentToken();
-      // the Instant family also reads a string of digits as epoch seconds
-      if (token != null && (token.isNumeric() || token == JsonToken.VALUE_STRING && EPOCH.matcher(parser.getText())
-          .matches() && EPOCH_READERS.contains(type))) {
+      if (token != null && (token.isNumeric() || readsEpochText && token == JsonToken.VALUE_STRING
+          && EPOCH.matcher(parser.getText()).matches())) {
         return context.handleUnexpectedToken(type, parser); // worded by PayloadMapper as a wrong type
       }
       return super.deserialize(parser, context);
