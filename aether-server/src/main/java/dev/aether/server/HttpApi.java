@@ -193,14 +193,23 @@ final class HttpApi {
     return body;
   }
 
-  /** Requires {@code Authorization: Bearer <token>} on everything but {@code /health}; constant-time compare. */
+  /**
+   * Requires {@code Authorization: Bearer <token>} on everything but {@code /health}; constant-time compare. The
+   * header sent twice is refused ({@code 400 INVALID_INPUT}), whatever the two say.
+   */
   private static void authenticate(byte[] token, FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().path();
     if (path.equals("/health") || path.startsWith("/health/")) {
       chain.proceed();
       return;
     }
-    Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+    List<String> sent = req.headers().all(HeaderNames.AUTHORIZATION, List::of);
+    if (sent.size() > 1) { // two credentials: which one counts is ambiguous (RFC 9110 allows one), so neither
+      Json.send(HeadRequests.answerOf(req, res), 400, error(ApiException.badRequest("Authorization",
+          "sent more than once (" + sent.size() + " times): send one Bearer token")));
+      return;
+    }
+    Optional<String> header = sent.stream().findFirst();
     byte[] given = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(h -> h.substring(7).strip().getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
     if (MessageDigest.isEqual(given, token)) {

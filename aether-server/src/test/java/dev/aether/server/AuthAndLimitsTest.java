@@ -67,6 +67,22 @@ class AuthAndLimitsTest {
   }
 
   @Test
+  void authorizationSentTwice_400_namingTheHeader_evenWhenOneIsRight() {
+    Api right = anonymous.withHeader("Authorization", "Bearer " + TOKEN);
+    for (Api twice : new Api[] {right.withHeader("Authorization", "Bearer wrong"),
+        anonymous.withHeader("Authorization", "Bearer wrong").withHeader("Authorization", "Bearer " + TOKEN),
+        right.withHeader("Authorization", "Bearer " + TOKEN)}) {
+      Api.Answer a = twice.get("/v1/model");
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.json().get("error").asText()).isEqualTo("INVALID_INPUT");
+      assertThat(a.json().get("fields").get(0).get("field").asText()).isEqualTo("Authorization");
+      assertThat(twice.command("Account", "twice", "Open", "{\"owner\":\"x\"}").status()).isEqualTo(400);
+    }
+    assertThat(right.get("/v1/actors/Account/twice").json().get("version").asLong()).as("no command got through")
+        .isZero();
+  }
+
+  @Test
   void health_isOpenWithoutToken() {
     assertThat(anonymous.get("/health/live").status()).isEqualTo(200);
     assertThat(anonymous.get("/health/ready").status()).isEqualTo(200);
