@@ -179,8 +179,9 @@ public final class ClusterConfig {
   }
 
   /**
-   * How many warm-up activations a new owner runs at once: few, because a warm-up is background work and a
-   * burst of replays on the shared server would hold up every node's commits.
+   * How many warm-up activations a new owner runs at once, all its warm-ups and remembered actors together:
+   * few, because a warm-up is background work and a burst of replays on the shared server would hold up every
+   * node's commits.
    *
    * @return 1 or more
    */

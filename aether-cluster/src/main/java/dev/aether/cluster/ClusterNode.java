@@ -227,14 +227,16 @@ public final class ClusterNode implements AutoCloseable {
         attemptTimeout));
     planner = new Planner(kv, maps, membership, config, connection, names,
         () -> leadership.publish(membership.incarnation()));
+    BackgroundActivations activations = new BackgroundActivations(runtime, config.warmupConcurrency());
     if (!config.rememberActors().isEmpty()) {
-      remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps);
+      remembered = RememberedActors.open(connection, config.store(), names, config, runtime, this::owns, maps,
+          activations);
       config.rememberActors().stream().filter(type -> !runtime.aggregateTypes().contains(type))
           .forEach(type -> LOG.warn("cluster: node {} remembers actors of {}, which its runtime has no behaviour for"
               + " (yet); a misspelt type remembers nothing", self, type));
     }
-    endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, gateway, this::status,
-        detector::suspect, () -> membership.incarnation());
+    endpoints = new NodeEndpoints(connection, names, config, maps, this::owns, runtime, activations, gateway,
+        this::status, detector::suspect, () -> membership.incarnation());
     maps.start();
     membership.watch();
     connection.addConnectionListener(reconnects);

@@ -28,16 +28,18 @@ import io.nats.service.ServiceEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -73,6 +75,7 @@ final class NodeEndpoints implements AutoCloseable {
   private final MapView maps;
   private final IntPredicate owns;
   private final Runtime runtime;
+  private final BackgroundActivations activations;
   private final DistributedRuntime cluster;
   private final Supplier<ClusterStatus> status;
   private final ClusterConfig config;
@@ -92,8 +95,9 @@ final class NodeEndpoints implements AutoCloseable {
    * @param incarnation this node's current incarnation, for the answer to a ping
    */
   NodeEndpoints(Connection connection, ClusterNames names, ClusterConfig config, MapView maps, IntPredicate owns,
-      Runtime runtime, DistributedRuntime cluster, Supplier<ClusterStatus> status, Consumer<String> suspicions,
-      Supplier<String> incarnation) {
+      Runtime runtime, BackgroundActivations activations, DistributedRuntime cluster, Supplier<ClusterStatus> status,
+      Consumer<String> suspicions, Supplier<String> incarnation) {
+    this.activations = activations;
     this.suspicions = suspicions;
     this.incarnation = incarnation;
     this.connection = connection;
@@ -474,38 +478,29 @@ final class NodeEndpoints implements AutoCloseable {
   }
 
   /**
-   * Activates actors, at most {@code warmupConcurrency} at a time (a warm-up is background work: a burst of
-   * replays would hold up every node's commits on the shared server), starting none after the deadline.
+   * Activates actors among the node's background activations ({@link BackgroundActivations}: {@code
+   * warmupConcurrency} at a time, with every other warm-up and the remembered actors), starting none after the
+   * deadline.
    *
    * @return how many were activated by the deadline
    */
   private int activate(List<String> streams, long deadline) {
-    Semaphore slots = new Semaphore(config.warmupConcurrency());
-    AtomicInteger activated = new AtomicInteger();
+    Collection<CompletableFuture<?>> started = List.of();
     try {
-      for (String stream : streams) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-          break;
-        }
-        runtime.createVM(ActorKey.fromStreamId(stream)).whenComplete((vm, failure) -> {
-          if (failure == null) {
-            activated.incrementAndGet();
-          }
-          slots.release();
-        });
-      }
+      started = activations.start(streams, deadline, stream -> true).values();
       long left = deadline - System.nanoTime();
-      if (left > 0 && slots.tryAcquire(config.warmupConcurrency(), left, TimeUnit.NANOSECONDS)) {
-        slots.release(config.warmupConcurrency());
+      if (left > 0) {
+        CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(left, TimeUnit.NANOSECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // a failed activation or the deadline: counted below
     }
-    if (activated.get() < streams.size()) {
-      LOG.info("cluster: warmed up {} of {} actors within {}", activated.get(), streams.size(),
-          config.warmupTimeout());
+    int activated = (int) started.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+    if (activated < streams.size()) {
+      LOG.info("cluster: warmed up {} of {} actors within {}", activated, streams.size(), config.warmupTimeout());
     }
-    return activated.get();
+    return activated;
   }
 }

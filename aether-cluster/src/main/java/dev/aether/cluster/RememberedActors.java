@@ -14,13 +14,14 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ final class RememberedActors {
 
   private static final Logger LOG = LoggerFactory.getLogger(RememberedActors.class);
   private static final Base64.Encoder KEY = Base64.getUrlEncoder().withoutPadding();
+  /** How long after a gain its remembered actors may still start (a store that does not answer ends it). */
+  private static final Duration BUDGET = Duration.ofMinutes(10);
 
   private final KeyValue bucket;
   private final JetStreamManagement jsm;
@@ -49,18 +52,18 @@ final class RememberedActors {
   private final Runtime runtime;
   private final IntPredicate owns;
   private final MapView maps;
-  private final int concurrency;
+  private final BackgroundActivations activations;
   private final Set<String> recorded = new HashSet<>();
 
   private RememberedActors(KeyValue bucket, JetStreamManagement jsm, Set<String> types, Runtime runtime,
-      IntPredicate owns, MapView maps, int concurrency) {
+      IntPredicate owns, MapView maps, BackgroundActivations activations) {
     this.bucket = bucket;
     this.jsm = jsm;
     this.types = types;
     this.runtime = runtime;
     this.owns = owns;
     this.maps = maps;
-    this.concurrency = concurrency;
+    this.activations = activations;
   }
 
   /**
@@ -70,14 +73,14 @@ final class RememberedActors {
    * @throws StoreUnavailableException when the server cannot be reached
    */
   static RememberedActors open(Connection connection, JetStreamConfig store, ClusterNames names, ClusterConfig config,
-      Runtime runtime, IntPredicate owns, MapView maps) {
+      Runtime runtime, IntPredicate owns, MapView maps, BackgroundActivations activations) {
     try {
       PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder()
           .name(names.rememberBucket()).description("Aether cluster: remembered actors").maxHistoryPerKey(1)
           .storageType(store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File)
           .replicas(store.replicas()).build(), PlacementRetry.budget(store.requestTimeout()));
       return new RememberedActors(connection.keyValue(names.rememberBucket()), connection.jetStreamManagement(),
-          config.rememberActors(), runtime, owns, maps, config.warmupConcurrency());
+          config.rememberActors(), runtime, owns, maps, activations);
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open the bucket " + names.rememberBucket() + ": " + e.getMessage(),
           e);
@@ -125,8 +128,9 @@ final class RememberedActors {
   }
 
   /**
-   * Activates the remembered actors of shards this node just gained, at most {@code warmupConcurrency} at a
-   * time, each only while this node still owns its shard. Runs on the caller's thread until done.
+   * Activates the remembered actors of shards this node just gained among the node's background activations
+   * ({@link BackgroundActivations}: {@code warmupConcurrency} at a time with the warm-ups), each only while this
+   * node still owns its shard. Runs on the caller's thread until the last one has started.
    *
    * @param gained the shards this node owns now and did not before
    */
@@ -149,31 +153,23 @@ final class RememberedActors {
       }
       return;
     }
-    Semaphore slots = new Semaphore(concurrency);
-    int started = 0;
-    for (String stream : streams) {
-      ShardMap map = maps.map();
-      if (map == null || !owns.test(map.shards().shardOf(stream))) {
-        continue;
-      }
-      try {
-        if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      started++;
-      runtime.createVM(ActorKey.fromStreamId(stream)).whenComplete((vm, failure) -> {
-        slots.release();
-        if (failure != null) {
-          LOG.info("cluster: cannot activate the remembered actor {}: {}", stream, failure.toString());
-        }
+    Map<String, CompletableFuture<?>> started;
+    try { // each only while this node owns its shard
+      started = activations.start(streams, System.nanoTime() + BUDGET.toNanos(), stream -> {
+        ShardMap map = maps.map();
+        return map != null && owns.test(map.shards().shardOf(stream));
       });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
     }
-    if (started > 0) {
-      LOG.info("cluster: activating {} remembered actors of {} gained shards", started, gained.size());
+    started.forEach((stream, activation) -> activation.whenComplete((vm, failure) -> {
+      if (failure != null) {
+        LOG.info("cluster: cannot activate the remembered actor {}: {}", stream, failure.toString());
+      }
+    }));
+    if (!started.isEmpty()) {
+      LOG.info("cluster: activating {} remembered actors of {} gained shards", started.size(), gained.size());
     }
   }
 }

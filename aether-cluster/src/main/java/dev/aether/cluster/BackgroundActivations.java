@@ -1,0 +1,63 @@
+package dev.aether.cluster;
+
+import dev.aether.runtime.ActorKey;
+import dev.aether.runtime.Runtime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A node's activations that no command waits for: warm-ups of shards about to move here, remembered actors of
+ * shards it gained. They run at most {@link ClusterConfig#warmupConcurrency()} at a time on the node, all of them
+ * together, however many warm-ups and gained-shard batches run at once (a warm-up the leader gave up on still runs
+ * while the next one starts; maps that change quickly each gain shards): a burst of replays on the shared server
+ * would hold up every node's commits. Thread-safe.
+ */
+final class BackgroundActivations {
+
+  private final Runtime runtime;
+  private final Semaphore slots;
+
+  BackgroundActivations(Runtime runtime, int concurrency) {
+    this.runtime = runtime;
+    this.slots = new Semaphore(concurrency);
+  }
+
+  /**
+   * Starts activating the actors in order, each once a slot of the node is free; none after the deadline, and
+   * none that {@code wanted} refuses when its turn comes. Returns once the last one has started.
+   *
+   * @param streams the actors' stream ids
+   * @param deadlineNanos a {@link System#nanoTime()} after which none starts
+   * @param wanted whether an actor is still to be activated, asked just before it would wait for a slot
+   * @return the activations started, by stream id in the order started, each complete when its actor is active
+   *     (or failed: a type this node has no behaviour for, a store that does not answer)
+   * @throws InterruptedException when the caller is interrupted while waiting for a slot (those started go on)
+   */
+  Map<String, CompletableFuture<?>> start(List<String> streams, long deadlineNanos, Predicate<String> wanted)
+      throws InterruptedException {
+    Map<String, CompletableFuture<?>> started = new LinkedHashMap<>();
+    for (String stream : streams) {
+      if (!wanted.test(stream)) {
+        continue;
+      }
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+        break;
+      }
+      CompletableFuture<?> activation;
+      try {
+        activation = runtime.createVM(ActorKey.fromStreamId(stream));
+      } catch (RuntimeException e) { // an id of no known type, a closed runtime: this one fails, the rest go on
+        activation = CompletableFuture.failedFuture(e);
+      }
+      activation.whenComplete((vm, failure) -> slots.release());
+      started.put(stream, activation);
+    }
+    return started;
+  }
+}
