@@ -478,16 +478,16 @@ final class NodeEndpoints implements AutoCloseable {
   }
 
   /**
-   * Activates actors among the node's background activations ({@link BackgroundActivations}: {@code
-   * warmupConcurrency} at a time, with every other warm-up and the remembered actors), starting none after the
-   * deadline.
+   * Activates a warm-up's actors among the node's background activations ({@link BackgroundActivations}: {@code
+   * warmupConcurrency} at a time with the remembered actors; a newer warm-up ends this one's starts), starting
+   * none after the deadline.
    *
    * @return how many were activated by the deadline
    */
   private int activate(List<String> streams, long deadline) {
     Collection<CompletableFuture<?>> started = List.of();
     try {
-      started = activations.start(streams, deadline, stream -> true).values();
+      started = activations.warmUp(streams, deadline).values();
       long left = deadline - System.nanoTime();
       if (left > 0) {
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(left, TimeUnit.NANOSECONDS);

@@ -112,6 +112,44 @@ class BackgroundActivationsTest {
   }
 
   @Test
+  void aNewerWarmUp_endsTheStartsOfTheEarlierOne() throws Exception {
+    List<String> streams = storedActors(6);
+    BackgroundActivations activations = new BackgroundActivations(runtime, 1);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    CompletableFuture<Map<String, CompletableFuture<?>>> given = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        given.complete(activations.warmUp(streams.subList(0, 3), deadline));
+      } catch (Throwable e) {
+        given.completeExceptionally(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> replaying.get() == 1); // the first one's first actor
+    CompletableFuture<Map<String, CompletableFuture<?>>> newer = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        newer.complete(activations.warmUp(streams.subList(3, 6), deadline));
+      } catch (Throwable e) {
+        newer.completeExceptionally(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> activationsWaiting(activations));
+    replays.release(1_000);
+
+    assertThat(given.get(10, TimeUnit.SECONDS).keySet()).as("the earlier warm-up, given up").containsExactly(
+        streams.get(0));
+    Map<String, CompletableFuture<?>> started = newer.get(10, TimeUnit.SECONDS);
+    assertThat(started.keySet()).containsExactlyElementsOf(streams.subList(3, 6));
+    CompletableFuture.allOf(started.values().toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    assertThat(runtime.registry().snapshot()).hasSize(4);
+  }
+
+  /** Whether a second caller waits for the node's one slot (the first caller's second actor, or the newer one). */
+  private static boolean activationsWaiting(BackgroundActivations activations) {
+    return activations.waiting() >= 2;
+  }
+
+  @Test
   void unwantedActorsAreSkipped_failedActivationsFreeTheirSlot_andNoneStartsAfterTheDeadline() throws Exception {
     List<String> streams = storedActors(2);
     replays.release(1_000);
