@@ -579,6 +579,9 @@ public final class ClusterNode implements AutoCloseable {
     Optional<LeaderLease> leader = membership.leader();
     int moves = leadership.leading() ? planner.pendingMoves()
         : leader.map(lease -> pendingAsSeen(lease, map)).orElse(0);
+    if (moves == 0 && map != null && !ownersAreTheMembers(map, nodes)) {
+      moves = 1; // a member came or went, and no plan counts its moves yet (the leader has not planned them)
+    }
     int unowned = 0;
     for (int s = 0; map != null && s < map.shards().count(); s++) {
       unowned += map.ownerId(s) == null ? 1 : 0;
@@ -594,6 +597,25 @@ public final class ClusterNode implements AutoCloseable {
   private static int pendingAsSeen(LeaderLease lease, ShardMap map) {
     boolean behind = lease.epoch() != null && map != null && lease.epoch() > map.epoch();
     return behind ? Math.max(1, lease.pendingMoves()) : lease.pendingMoves();
+  }
+
+  /**
+   * Whether the map's owners are exactly the live active members (a member without shards has joined, an owner
+   * that is not one has left, died or paused): otherwise moves are due even before the leader has planned them.
+   * With more members than shards some must own none.
+   */
+  private static boolean ownersAreTheMembers(ShardMap map, List<ClusterStatus.Node> nodes) {
+    Set<String> members = new TreeSet<>();
+    Set<String> owners = new TreeSet<>();
+    for (ClusterStatus.Node n : nodes) {
+      if (n.alive() && ControlJson.State.ACTIVE.name().equals(n.state())) {
+        members.add(n.id());
+      }
+      if (n.shards() > 0) {
+        owners.add(n.id());
+      }
+    }
+    return members.containsAll(owners) && (owners.containsAll(members) || members.size() > map.shards().count());
   }
 
   /** This node's active actors now. */

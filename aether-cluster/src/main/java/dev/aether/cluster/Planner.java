@@ -158,9 +158,9 @@ final class Planner {
       maps.refresh();
       return false;
     }
+    pending(moves.size() - batch.size(), next.epoch()); // first: the new map's listeners show the count left
     maps.offer(next, revision.getAsLong());
     endIncarnations(batch);
-    pending(moves.size() - batch.size(), next.epoch());
     LOG.info("cluster: map epoch {}: moved {} shards ({} warm), {} left, members {}", next.epoch(), batch.size(),
         warm.size(), progress.pendingMoves(), members);
     return true;

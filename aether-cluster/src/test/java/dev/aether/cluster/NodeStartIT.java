@@ -88,6 +88,36 @@ class NodeStartIT {
   }
 
   @Test
+  void aNodeJustJoined_isNotShownSettled_untilItOwnsItsShare() {
+    // found by a library user's drill: right after a joiner's start() every node's status said movesInProgress 0
+    // (the leader had not planned the join yet) while the joiner owned nothing: "wait until 0 moves" returned at once
+    ClusterNode first = started(builder("first", runtime()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> first.status().movesInProgress() == 0);
+    ClusterNode second = started(builder("second", runtime()));
+
+    assertNotSettledWhileOwningNothing(second.status(), "second");
+    await().atMost(Duration.ofSeconds(10)).until(() -> first.status().nodes().stream()
+        .anyMatch(n -> n.id().equals("second") && n.alive()));
+    assertNotSettledWhileOwningNothing(first.status(), "second");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (ClusterNode node : List.of(first, second)) {
+        ClusterStatus status = node.status();
+        assertThat(status.movesInProgress()).isZero();
+        assertThat(status.nodes()).allSatisfy(n -> assertThat(n.shards()).isPositive());
+      }
+    });
+  }
+
+  private static void assertNotSettledWhileOwningNothing(ClusterStatus status, String joiner) {
+    int owned = status.nodes().stream().filter(n -> n.id().equals(joiner)).mapToInt(ClusterStatus.Node::shards)
+        .sum();
+    if (owned == 0) {
+      assertThat(status.movesInProgress()).as("%s's view while %s owns no shard", status.reportedBy(), joiner)
+          .isPositive();
+    }
+  }
+
+  @Test
   void aReactionRunsOnExactlyOneNode_theOwnerOfItsNamesShard() {
     ClusterNode a = started(builder("react-a", runtime()));
     ClusterNode b = started(builder("react-b", runtime()));
