@@ -37,7 +37,11 @@ public enum RejectionReason {
   TIMEOUT(true),
   /** The actor's mailbox is full. */
   OVERLOADED(true),
-  /** The runtime is not started, or is closing. */
+  /**
+   * The runtime (or cluster gateway, client) is not started, or is closing or closed: nothing was stored.
+   * Transient for the system, not for the one that answered: a closed runtime, node or client answers it for
+   * ever, so resend through a running one (another node, a restarted runtime).
+   */
   NOT_RUNNING(true),
   /**
    * The actor is not placed on this node (its shard is owned by another node, or is moving there): nothing
