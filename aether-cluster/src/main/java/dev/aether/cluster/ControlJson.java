@@ -37,7 +37,7 @@ final class ControlJson {
       }
       return value;
     } catch (IOException e) {
-      throw new InvalidInputException(type.getSimpleName(), "cannot be read: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+      throw new InvalidInputException(type.getSimpleName(), "cannot be read: " + Json.problem(e));
     }
   }
 

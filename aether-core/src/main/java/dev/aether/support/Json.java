@@ -1,10 +1,14 @@
 package dev.aether.support;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.aether.event.PayloadLimits;
+import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * The one Jackson {@link JsonFactory} for Aether's stored and transmitted JSON: the event codec
@@ -43,7 +47,31 @@ public final class Json {
       .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING).build())
       .build();
 
+  /** Jackson's hints about its own settings and its source excerpts: nothing a reader of the message can act on. */
+  private static final Pattern PARSER_HINT = Pattern.compile(
+      ": enable `[^`]*` to allow.*|\\s*\\((?:not recognized as one since Feature|start marker at)[^)]*\\)+.*");
+
   private Json() {}
+
+  /**
+   * What a JSON parser found wrong, for whoever sent the document: the first line of its message, without
+   * Jackson's hints about its own features or its source excerpts, and where it stopped ({@code Unexpected
+   * end-of-input: expected close marker for Object at line 1, column 16}).
+   *
+   * @param e the parser's exception
+   * @return the problem, never blank
+   */
+  public static String problem(IOException e) {
+    String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+    String line = message == null ? "" : message.lines().findFirst().orElse("");
+    line = PARSER_HINT.matcher(line).replaceAll("").strip();
+    if (line.isEmpty()) {
+      line = "malformed";
+    }
+    JsonLocation at = e instanceof JacksonException j ? j.getLocation() : null;
+    return at == null || at.getLineNr() < 0 ? line : line + " at line " + at.getLineNr() + ", column "
+        + at.getColumnNr();
+  }
 
   /**
    * The shared factory.

@@ -1,6 +1,7 @@
 package dev.aether.model;
 
 import dev.aether.runtime.ModelError;
+import dev.aether.support.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -62,7 +63,7 @@ final class ModelReader {
     try (JsonParser parser = mapper.getFactory().createParser(text)) {
       tree = tree(parser);
     } catch (JsonProcessingException e) {
-      errors.add(new ModelError(ModelError.PARSE_ERROR, "(document)", describe(e)));
+      errors.add(new ModelError(ModelError.PARSE_ERROR, "(document)", Json.problem(e)));
       return new ModelLoader.Reading(Optional.empty(), errors);
     } catch (IOException e) {
       throw new IllegalStateException("reading a string failed", e);
@@ -350,12 +351,6 @@ final class ModelReader {
       case NULL, MISSING -> "nothing";
       default -> "a value";
     };
-  }
-
-  private static String describe(JsonProcessingException e) {
-    String message = e.getOriginalMessage();
-    return e.getLocation() == null ? message
-        : message + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
   }
 
   /** Reports every repeated key once the tree is complete (paths need the names the tree holds). */

@@ -88,9 +88,7 @@ final class CommandJsonReader {
       }
       return value.get();
     } catch (IOException e) { // malformed JSON, a duplicate field, nesting beyond the ceiling
-      String problem = e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage()
-          : e.getMessage();
-      throw new InvalidInputException(reader.path(), "malformed JSON: " + problem, e);
+      throw new InvalidInputException(reader.path(), "malformed JSON: " + Json.problem(e), e);
     }
   }
 

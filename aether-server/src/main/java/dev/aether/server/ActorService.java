@@ -139,7 +139,7 @@ final class ActorService implements HttpService {
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest("X-Aether-Timeout", "\"" + text + "\" is not a duration (like 5s or 500ms)");
       }
-      if (d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
+      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
         throw ApiException.badRequest("X-Aether-Timeout", "must be more than 0 and at most 1h");
       }
       return d;

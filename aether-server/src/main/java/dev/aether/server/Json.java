@@ -24,7 +24,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * JSON in and out of the HTTP API: responses written with one shared mapper, request bodies read within the
@@ -32,10 +31,6 @@ import java.util.regex.Pattern;
  * the core's one event form ({@link EventJson}).
  */
 final class Json {
-
-  /** Jackson's hints about its own settings and its source excerpts: nothing a client can act on. */
-  private static final Pattern PARSER_HINT = Pattern.compile(
-      ": enable `[^`]*` to allow.*|\\s*\\((?:not recognized as one since Feature|start marker at)[^)]*\\)+.*");
 
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
@@ -165,7 +160,7 @@ final class Json {
                 + ")");
       }
     } catch (IOException e) {
-      throw new ApiException(400, "INVALID_JSON", field + " is not valid JSON: " + firstLine(e),
+      throw new ApiException(400, "INVALID_JSON", field + " is not valid JSON: " + dev.aether.support.Json.problem(e),
           List.of(new ApiException.Field(field, "not valid JSON")));
     }
     if (!(value instanceof Map<?, ?> map)) {
@@ -192,21 +187,6 @@ final class Json {
       path.append(steps.pop());
     }
     return path.toString();
-  }
-
-  /**
-   * The parser's message for a client: its first line, without the parser's own configuration hints (which
-   * name its features) or source excerpts, with the line and column it stopped at.
-   */
-  private static String firstLine(IOException e) {
-    String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-    String line = message == null ? "malformed" : message.lines().findFirst().orElse("malformed");
-    line = PARSER_HINT.matcher(line).replaceAll("").strip();
-    if (line.isEmpty()) {
-      line = "malformed";
-    }
-    return e instanceof JsonProcessingException j && j.getLocation() != null
-        ? line + " at " + where(j.getLocation()) : line;
   }
 
   private static String where(JsonLocation location) {

@@ -220,9 +220,15 @@ abstract class NodeRoutesContract {
 
   @Test
   void command_badTimeoutHeader_400NamingTheHeader() {
-    Api.Answer a = api.command("Account", id(), "Open", "{\"owner\":\"a\"}", "X-Aether-Timeout", "soon");
-    assertThat(a.status()).isEqualTo(400);
-    assertThat(a.json().get("fields").get(0).get("field").asText()).isEqualTo("X-Aether-Timeout");
+    for (String timeout : new String[] {"soon", "0s", "-PT5S", "61m", "2h"}) {
+      String actor = id();
+      Api.Answer a = api.command("Account", actor, "Open", "{\"owner\":\"a\"}", "X-Aether-Timeout", timeout);
+      assertThat(a.status()).as(timeout).isEqualTo(400);
+      assertThat(a.json().get("fields").get(0).get("field").asText()).isEqualTo("X-Aether-Timeout");
+      assertThat(api.get("/v1/actors/Account/" + actor).json().get("version").asLong()).as(timeout).isZero();
+    }
+    assertThat(api.command("Account", id(), "Open", "{\"owner\":\"a\"}", "X-Aether-Timeout", "1h").status())
+        .as("the limit itself").isEqualTo(200);
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.aether.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.aether.config.ConfigKeys;
+import dev.aether.support.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +31,6 @@ import picocli.CommandLine.Spec;
     "Example: aether send Account acc-1 Deposit '{\"amount\": 100}'"})
 final class SendCommand implements Callable<Integer> {
 
-  private static final Pattern TIMEOUT = Pattern.compile("([1-9][0-9]{0,8})(ms|s|m)");
   private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
   /** The longest X-Aether-Timeout the node takes (docs/http.md). */
   private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
@@ -113,8 +112,7 @@ final class SendCommand implements Callable<Integer> {
         throw new UsageException("the payload must be a JSON object ({...}), not " + text.strip());
       }
     } catch (JsonProcessingException e) {
-      throw new UsageException("the payload is not JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+      throw new UsageException("the payload is not JSON: " + Json.problem(e));
     }
     return text;
   }
@@ -135,19 +133,21 @@ final class SendCommand implements Callable<Integer> {
     }
   }
 
-  /** Parses {@code 500ms}, {@code 5s}, {@code 1m}. */
+  /**
+   * Parses the timeout as the node reads its {@code X-Aether-Timeout} ({@link ConfigKeys#parseDuration}: {@code
+   * 500ms}, {@code 5s}, {@code 1m}, {@code 1h}, ISO-8601), more than 0 and at most 1h, so what the node would
+   * refuse is a usage error here.
+   */
   static Duration parseTimeout(String text) {
-    Matcher m = TIMEOUT.matcher(text);
-    if (!m.matches()) {
-      throw new UsageException(text.matches("0+(ms|s|m)") ? "--timeout must be more than 0, not " + text
-          : "--timeout " + text + " is not a duration like 500ms, 5s or 1m");
+    Duration duration;
+    try {
+      duration = ConfigKeys.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--timeout " + text + " is not a duration like 500ms, 5s, 1m or 1h");
     }
-    long n = Long.parseLong(m.group(1));
-    Duration duration = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      default -> Duration.ofMinutes(n);
-    };
+    if (duration.isNegative() || duration.isZero()) {
+      throw new UsageException("--timeout must be more than 0, not " + text);
+    }
     if (duration.compareTo(MAX_TIMEOUT) > 0) {
       throw new UsageException("--timeout must be at most 1h (the node's limit), not " + text);
     }

@@ -11,12 +11,17 @@ import dev.aether.server.NodeConfig;
 import dev.aether.server.NodeStartException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -87,6 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   private final Map<String, String> env;
   private final CountDownLatch stop;
+  /** How long a stop signal during the start waits for it before interrupting it (then as long again). */
+  private static final Duration START_WAIT = Duration.ofSeconds(30);
 
   /** Creates the command with the process environment, stopped by SIGTERM/SIGINT. */
   public ServeCommand() {
@@ -126,32 +133,30 @@ public final class ServeCommand implements Callable<Integer> {
     }
     NodeConfig.ignoredVariables(env).forEach(warning -> err.println("warning: " + warning));
     err.flush();
+    CountDownLatch stopped = stop != null ? stop : new CountDownLatch(1);
+    CompletableFuture<AetherNode> started = new CompletableFuture<>(); // null: the start failed
+    if (stop == null) { // before the start: a signal during it (seconds with an embedded nats-server) stops it too
+      Thread starter = Thread.currentThread();
+      java.lang.Runtime.getRuntime().addShutdownHook(new Thread(
+          () -> stopOnSignal(starter, started, stopped, out, err), "aether-serve-shutdown"));
+    }
     AetherNode node;
     try {
       node = AetherNode.start(nodeConfig, env);
+      started.complete(node);
     } catch (InvalidConfigException e) {
+      started.complete(null);
       err.println("error: " + e.getMessage());
       err.flush();
       return CONFIG_ERROR;
     } catch (NodeStartException e) {
+      started.complete(null);
       err.println("error: " + e.getMessage());
       err.flush();
       return FAILED;
-    }
-    CountDownLatch stopped = stop != null ? stop : new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      node.close();
-      stopped.countDown();
-      out.flush();
-      err.flush();
-      // A JVM stopped by a signal exits with 128 + the signal (130, 143) once its hooks ran. This command says
-      // how the node stopped instead, as service managers (systemd, Docker) read it: 0 when every part closed
-      // cleanly, 1 when one failed (logged). The node has stopped its HTTP server itself (Helidon's own hook
-      // is off), so nothing of it is cut short; only this command calls System.exit in this process.
-      java.lang.Runtime.getRuntime().halt(node.closedCleanly() ? OK : FAILED);
-    }, "aether-serve-shutdown");
-    if (stop == null) {
-      java.lang.Runtime.getRuntime().addShutdownHook(hook);
+    } catch (RuntimeException | Error e) {
+      started.complete(null);
+      throw e;
     }
     out.println("Aether node " + nodeConfig.nodeId() + " listening on " + node.uri());
     firstCurl(nodeConfig, node).ifPresent(curl -> out.println("Try: " + curl));
@@ -166,6 +171,45 @@ public final class ServeCommand implements Callable<Integer> {
       node.close();
     }
     return OK;
+  }
+
+  /**
+   * The shutdown hook of a {@code serve} process (SIGTERM, SIGINT): stops the node, also one still starting (it
+   * waits for the start, at most {@link #START_WAIT}, then interrupts it: a start cut short stops what it had
+   * started, the embedded nats-server too). A JVM stopped by a signal exits with 128 + the signal (130, 143) once
+   * its hooks ran; this says how the node stopped instead, as service managers (systemd, Docker) read it: 0 when
+   * every part closed cleanly (a start cut short has closed what it started), 1 when one failed or the start
+   * failed by itself (logged). The node has stopped its HTTP server itself (Helidon's own hook is off), so nothing of it is
+   * cut short; only this command ends this process.
+   */
+  private static void stopOnSignal(Thread starter, CompletableFuture<AetherNode> started, CountDownLatch stopped,
+      PrintWriter out, PrintWriter err) {
+    boolean cutShort = false;
+    boolean clean;
+    try {
+      AetherNode node;
+      try {
+        node = started.get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        err.println("stopping: the node has not started within " + START_WAIT + "; cutting its start short");
+        err.flush();
+        cutShort = true;
+        starter.interrupt();
+        node = started.get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (node != null) {
+        node.close();
+        clean = node.closedCleanly();
+      } else {
+        clean = cutShort; // cut short, it closed what it had started; failed by itself, it said why (exit 1)
+      }
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      clean = false; // the start did not end even when interrupted: the process ends without it
+    }
+    stopped.countDown();
+    out.flush();
+    err.flush();
+    java.lang.Runtime.getRuntime().halt(clean ? OK : FAILED);
   }
 
   private Map<String, String> flags() {

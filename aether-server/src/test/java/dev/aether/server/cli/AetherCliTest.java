@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,9 @@ class AetherCliTest {
     CliRun run = CliRun.of("--url", "http://127.0.0.1:1", "send", "Account", "a", "Deposit", "{amount: 1}");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: the payload is not JSON: ").contains("line 1, column 2");
+    CliRun unclosed = CliRun.of("--url", "http://127.0.0.1:1", "send", "Account", "a", "Open", "{\"owner\": \"Ada\"");
+    assertThat(unclosed.err()).as("the parser's own notes left out").startsWith("error: the payload is not JSON: "
+        + "Unexpected end-of-input: expected close marker for Object at line 1, column 16\n");
   }
 
   @Test
@@ -111,15 +115,28 @@ class AetherCliTest {
   void send_badTimeout_exit2() {
     CliRun run = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "5 seconds");
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo("error: --timeout 5 seconds is not a duration like 500ms, 5s or 1m\n"
+    assertThat(run.err()).isEqualTo("error: --timeout 5 seconds is not a duration like 500ms, 5s, 1m or 1h\n"
         + "Try 'aether send --help'.\n");
     CliRun zero = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "0s");
     assertThat(zero.code()).isEqualTo(2);
     assertThat(zero.err()).isEqualTo("error: --timeout must be more than 0, not 0s\nTry 'aether send --help'.\n");
-    CliRun tooLong = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "61m");
-    assertThat(tooLong.code()).isEqualTo(2);
-    assertThat(tooLong.err()).isEqualTo("error: --timeout must be at most 1h (the node's limit), not 61m\n"
-        + "Try 'aether send --help'.\n");
+    CliRun negative = CliRun.of("send", "Account", "a", "Deposit", "--timeout", "-PT5S");
+    assertThat(negative.err()).startsWith("error: --timeout must be more than 0, not -PT5S\n");
+    for (String over : new String[] {"61m", "2h", "1d"}) {
+      CliRun tooLong = CliRun.of("send", "Account", "a", "Deposit", "--timeout", over);
+      assertThat(tooLong.code()).isEqualTo(2);
+      assertThat(tooLong.err()).isEqualTo("error: --timeout must be at most 1h (the node's limit), not " + over
+          + "\nTry 'aether send --help'.\n");
+    }
+  }
+
+  @Test
+  void send_timeout_takesWhatTheNodeTakes_upTo1h() {
+    // found by a README walkthrough: "at most 1h", but 1h itself was "not a duration" (only ms, s and m were read)
+    assertThat(SendCommand.parseTimeout("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(SendCommand.parseTimeout("60m")).isEqualTo(Duration.ofHours(1));
+    assertThat(SendCommand.parseTimeout("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(SendCommand.parseTimeout("PT30S")).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

@@ -69,6 +69,15 @@ class NodeSignalsIT {
 
   /** Starts {@code aether serve} in a session of its own; returns its URL once it serves. */
   private String serve(String output) throws Exception {
+    Path out = launch(output);
+    await().atMost(LIMIT).until(() -> !node.isAlive() || Files.readString(out).contains("Try: "));
+    Matcher url = LISTENING.matcher(Files.readString(out));
+    assertThat(url.find()).as(Files.readString(out)).isTrue();
+    return url.group(1);
+  }
+
+  /** Starts {@code aether serve} in a session of its own; returns the file its output goes to. */
+  private Path launch(String output) throws IOException {
     Path out = work.resolve(output);
     List<String> command = new ArrayList<>();
     if (RESETS_SIGINT) {
@@ -80,10 +89,7 @@ class NodeSignalsIT {
         "127.0.0.1:0"));
     node = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(out.toFile()).start();
-    await().atMost(LIMIT).until(() -> !node.isAlive() || Files.readString(out).contains("Try: "));
-    Matcher url = LISTENING.matcher(Files.readString(out));
-    assertThat(url.find()).as(Files.readString(out)).isTrue();
-    return url.group(1);
+    return out;
   }
 
   private HttpResponse<String> send(String url, String account, String command, String body) throws Exception {
@@ -157,6 +163,26 @@ class NodeSignalsIT {
     assertThat(Files.readString(work.resolve("term.out"))).as("the node's output").doesNotContain("Exception")
         .doesNotContain("left running");
     assertThat(state(serve("term-again.out"), "term-1")).contains("\"balance\":7");
+  }
+
+  @Test
+  void sigtermWhileTheNodeStarts_stopsItOnceStarted_andItsEmbeddedServer_exitCode0() throws Exception {
+    // found by a README walkthrough: the hook was installed only once the node had started, so a SIGTERM in the
+    // seconds after the embedded nats-server came up ended the JVM with 143 and left that server running
+    Path out = launch("starting.out");
+    await().atMost(LIMIT).pollInterval(Duration.ofMillis(5)).until(() -> !embeddedServers().isEmpty()
+        || !node.isAlive());
+    List<ProcessHandle> servers = embeddedServers();
+    boolean serving = Files.readString(out).contains("listening on");
+
+    signal("TERM", Long.toString(node.pid()));
+
+    assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the node stops").isTrue();
+    assertThat(servers).as("the embedded nats-server").hasSize(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !servers.getFirst().isAlive());
+    assertThat(node.exitValue()).as(Files.readString(out)).isZero();
+    assertThat(Files.readString(out)).doesNotContain("Exception");
+    assumeThat(serving).as("the signal came while the node was starting (not after)").isFalse();
   }
 
   @Test
