@@ -20,6 +20,9 @@ import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,15 +81,15 @@ public final class AetherNode implements AutoCloseable {
    * @throws NodeStartException when a part cannot start; whatever had started is stopped again
    */
   public static AetherNode start(NodeConfig config, Map<String, String> env) {
+    requireFreePort(config); // before anything starts, and before Helidon logs a failed bind with its stack trace
     Deque<AutoCloseable> resources = new ArrayDeque<>(); // closed in reverse order of creation
     try {
       List<EmbeddedNats> embedded = new ArrayList<>(1);
       NodeServices services = startServices(config, env, resources, embedded);
       WebServer server = HttpApi.server(config, services).start();
       resources.push(server::stop);
-      if (!server.isRunning() || server.port() <= 0) { // Helidon logs a failed bind and starts nothing
-        throw new NodeStartException("cannot listen on " + config.httpHost() + ":" + config.httpPort()
-            + " (the port is taken, or the host is not an address of this machine); see http.host, http.port", null);
+      if (!server.isRunning() || server.port() <= 0) { // taken since the check: Helidon logged it, started nothing
+        throw cannotListen(config, null);
       }
       resources.push(services.signals()::close); // event streams end before the server waits for requests
       embedded.forEach(nats -> resources.push(nats::expectExit)); // first thing on close: no restart from now
@@ -107,6 +110,24 @@ public final class AetherNode implements AutoCloseable {
       }
       throw new NodeStartException("the node could not start: " + message(e), e);
     }
+  }
+
+  /** Binds the configured HTTP address for a moment (as the server will: address reuse on) unless the port is 0. */
+  private static void requireFreePort(NodeConfig config) {
+    if (config.httpPort() == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(config.httpHost(), config.httpPort()));
+    } catch (IOException e) {
+      throw cannotListen(config, e);
+    }
+  }
+
+  private static NodeStartException cannotListen(NodeConfig config, IOException cause) {
+    return new NodeStartException("cannot listen on " + config.httpHost() + ":" + config.httpPort()
+        + " (the port is taken, or the host is not an address of this machine); see http.host, http.port", cause);
   }
 
   private static NodeServices startServices(NodeConfig config, Map<String, String> env,

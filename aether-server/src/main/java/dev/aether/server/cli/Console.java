@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.aether.runtime.InvalidModelException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +99,15 @@ final class Console {
     b.path("fields").forEach(f -> fields.add(new Field(f.path("field").asText(), f.path("message").asText())));
     error((message.isEmpty() ? "" : message + " ") + "[" + b.get("error").asText() + ", HTTP "
         + answer.status() + "]" + hint, fields);
+  }
+
+  /**
+   * Prints an invalid model file's problems as {@code model load} prints the node's {@code INVALID_MODEL}: one
+   * error line, then {@code   path: id: message} per problem ({@code model validate}, {@code serve --model}).
+   */
+  void invalidModel(Path file, InvalidModelException e) {
+    error(file + ": the model has " + e.errors().size() + " error(s) [INVALID_MODEL]", e.errors().stream()
+        .map(problem -> new Field(problem.path(), problem.id() + ": " + problem.message())).toList());
   }
 
   /** A field error, or an invalid model's problem: where ({@code payload.amount}, a model path) and what. */

@@ -53,10 +53,7 @@ final class ModelCommand implements Callable<Integer> {
       try {
         compiled = CompiledModel.load(file);
       } catch (InvalidModelException e) {
-        // as model load prints the node's INVALID_MODEL: one error line, then "  path: id: message" per problem
-        console.error(file + ": the model has " + e.errors().size() + " error(s) [INVALID_MODEL]",
-            e.errors().stream().map(error -> new Console.Field(error.path(), error.id() + ": " + error.message()))
-                .toList());
+        console.invalidModel(file, e);
         return ExitCodes.FAILED;
       } catch (UncheckedIOException e) {
         throw UsageException.cannotRead("the model file", file, e.getCause());

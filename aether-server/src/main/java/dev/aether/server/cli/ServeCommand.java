@@ -5,6 +5,7 @@ import dev.aether.model.CommandDef;
 import dev.aether.model.FieldDef;
 import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
+import dev.aether.runtime.InvalidModelException;
 import dev.aether.server.AetherNode;
 import dev.aether.server.InvalidConfigException;
 import dev.aether.server.NodeConfig;
@@ -151,8 +152,12 @@ public final class ServeCommand implements Callable<Integer> {
       return CONFIG_ERROR;
     } catch (NodeStartException e) {
       started.complete(null);
-      err.println("error: " + e.getMessage());
-      err.flush();
+      if (e.getCause() instanceof InvalidModelException invalid && nodeConfig.model().isPresent()) {
+        new Console(out, err).invalidModel(nodeConfig.model().get(), invalid); // as model validate prints it
+      } else {
+        err.println("error: " + e.getMessage());
+        err.flush();
+      }
       return FAILED;
     } catch (RuntimeException | Error e) {
       started.complete(null);

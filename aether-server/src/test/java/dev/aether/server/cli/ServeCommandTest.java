@@ -104,6 +104,21 @@ class ServeCommandTest {
   }
 
   @Test
+  void anInvalidModel_exit1_printedAsModelValidatePrintsIt() throws Exception {
+    // found by a README walkthrough: serve printed an invalid model in another format than model validate
+    Path model = Files.writeString(dir.resolve("broken.yaml"), Files.readString(Path.of("../examples/bank.yaml"))
+        .replace("state.balance >= cmd.amount", "state.balanse >= 1").replace("type: bool", "type: boolish"));
+    int code = cli(Map.of(), new CountDownLatch(1)).execute("--store", "memory", "--http", "127.0.0.1:0",
+        "--model", model.toString());
+    CliRun validated = CliRun.of("model", "validate", model.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().lines().toList()).first().asString()
+        .isEqualTo("error: " + model + ": the model has 3 error(s) [INVALID_MODEL]");
+    assertThat(err.toString()).isEqualTo(validated.err());
+  }
+
+  @Test
   void httpPortTaken_exit1_oneLine() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int code = cli(Map.of(), new CountDownLatch(1)).execute("--store", "memory", "--http",
