@@ -136,22 +136,22 @@ public final class ServeCommand implements Callable<Integer> {
     err.flush();
     CountDownLatch stopped = stop != null ? stop : new CountDownLatch(1);
     CompletableFuture<AetherNode> started = new CompletableFuture<>(); // null: the start failed
+    Thread starter = Thread.currentThread();
+    Thread hook = new Thread(() -> stopOnSignal(starter, started, stopped, out, err), "aether-serve-shutdown");
     if (stop == null) { // before the start: a signal during it (seconds with an embedded nats-server) stops it too
-      Thread starter = Thread.currentThread();
-      java.lang.Runtime.getRuntime().addShutdownHook(new Thread(
-          () -> stopOnSignal(starter, started, stopped, out, err), "aether-serve-shutdown"));
+      java.lang.Runtime.getRuntime().addShutdownHook(hook);
     }
     AetherNode node;
     try {
       node = AetherNode.start(nodeConfig, env);
       started.complete(node);
     } catch (InvalidConfigException e) {
-      started.complete(null);
+      startFailed(started, hook);
       err.println("error: " + e.getMessage());
       err.flush();
       return CONFIG_ERROR;
     } catch (NodeStartException e) {
-      started.complete(null);
+      startFailed(started, hook);
       if (e.getCause() instanceof InvalidModelException invalid && nodeConfig.model().isPresent()) {
         new Console(out, err).invalidModel(nodeConfig.model().get(), invalid); // as model validate prints it
       } else {
@@ -160,7 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
       }
       return FAILED;
     } catch (RuntimeException | Error e) {
-      started.complete(null);
+      startFailed(started, hook);
       throw e;
     }
     out.println("Aether node " + nodeConfig.nodeId() + " listening on " + node.uri());
@@ -179,13 +179,26 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /**
+   * A failed start exits with its own code (2, 1), not the hook's: the hook goes, unless a signal already runs it
+   * (then it exits, with 1: the start failed by itself).
+   */
+  private static void startFailed(CompletableFuture<AetherNode> started, Thread hook) {
+    started.complete(null);
+    try {
+      java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs: it ends the process
+    }
+  }
+
+  /**
    * The shutdown hook of a {@code serve} process (SIGTERM, SIGINT): stops the node, also one still starting (it
    * waits for the start, at most {@link #START_WAIT}, then interrupts it: a start cut short stops what it had
    * started, the embedded nats-server too). A JVM stopped by a signal exits with 128 + the signal (130, 143) once
    * its hooks ran; this says how the node stopped instead, as service managers (systemd, Docker) read it: 0 when
    * every part closed cleanly (a start cut short has closed what it started), 1 when one failed or the start
-   * failed by itself (logged). The node has stopped its HTTP server itself (Helidon's own hook is off), so nothing of it is
-   * cut short; only this command ends this process.
+   * failed by itself (logged). The node has stopped its HTTP server itself (Helidon's own hook is off), so
+   * nothing of it is cut short; only this command ends this process.
    */
   private static void stopOnSignal(Thread starter, CompletableFuture<AetherNode> started, CountDownLatch stopped,
       PrintWriter out, PrintWriter err) {

@@ -68,8 +68,8 @@ class NodeSignalsIT {
   }
 
   /** Starts {@code aether serve} in a session of its own; returns its URL once it serves. */
-  private String serve(String output) throws Exception {
-    Path out = launch(output);
+  private String serve(String output, String... flags) throws Exception {
+    Path out = launch(output, flags);
     await().atMost(LIMIT).until(() -> !node.isAlive() || Files.readString(out).contains("Try: "));
     Matcher url = LISTENING.matcher(Files.readString(out));
     assertThat(url.find()).as(Files.readString(out)).isTrue();
@@ -77,7 +77,7 @@ class NodeSignalsIT {
   }
 
   /** Starts {@code aether serve} in a session of its own; returns the file its output goes to. */
-  private Path launch(String output) throws IOException {
+  private Path launch(String output, String... flags) throws IOException {
     Path out = work.resolve(output);
     List<String> command = new ArrayList<>();
     if (RESETS_SIGINT) {
@@ -87,6 +87,7 @@ class NodeSignalsIT {
     }
     command.addAll(List.of("/usr/bin/setsid", "./aether", "serve", "--model", "examples/bank.yaml", "--http",
         "127.0.0.1:0"));
+    command.addAll(List.of(flags));
     node = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(out.toFile()).start();
     return out;
@@ -183,6 +184,23 @@ class NodeSignalsIT {
     assertThat(node.exitValue()).as(Files.readString(out)).isZero();
     assertThat(Files.readString(out)).doesNotContain("Exception");
     assumeThat(serving).as("the signal came while the node was starting (not after)").isFalse();
+  }
+
+  @Test
+  void aStartRefusingASetting_exits2_theHookInstalledBeforeTheStartDoesNotTakeOver() throws Exception {
+    // the hook is installed before the start now: a failed start must still exit with its own code
+    serve("cluster.out", "--cluster");
+    Matcher nats = Pattern.compile("on (nats://\\S+)").matcher(Files.readString(work.resolve("cluster.out")));
+    assertThat(nats.find()).as("the embedded server's URL in the log").isTrue();
+    Process clusterNode = node;
+    try {
+      Path out = launch("alone.out", "--nats", nats.group(1), "--data-dir", work.resolve("other").toString());
+      assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the refused node ends").isTrue();
+      assertThat(node.exitValue()).as(Files.readString(out)).isEqualTo(2);
+      assertThat(Files.readString(out)).contains("is a running cluster's");
+    } finally {
+      node = clusterNode;
+    }
   }
 
   @Test
