@@ -171,7 +171,8 @@ public final class AetherNode implements AutoCloseable {
       if (!live.isEmpty()) {
         throw new InvalidConfigException(NodeConfig.CLUSTER, "namespace " + config.namespace() + " (from "
             + config.source(NodeConfig.NAMESPACE) + ") is a running cluster's (nodes " + String.join(", ", live)
-            + "): start this node with --cluster (cluster=true) to join it, or give it another namespace",
+            + "): start this node with --cluster (cluster=true) to join it, or give it another namespace; cluster is"
+            + " false",
             config.source(NodeConfig.CLUSTER));
       }
     }
