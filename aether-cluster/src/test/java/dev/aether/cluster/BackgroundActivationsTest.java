@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -85,15 +86,7 @@ class BackgroundActivationsTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     List<CompletableFuture<Map<String, CompletableFuture<?>>>> callers = new ArrayList<>();
     for (List<String> half : List.of(streams.subList(0, 4), streams.subList(4, 8))) {
-      CompletableFuture<Map<String, CompletableFuture<?>>> started = new CompletableFuture<>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          started.complete(activations.start(half, deadline, stream -> true));
-        } catch (Throwable e) {
-          started.completeExceptionally(e);
-        }
-      });
-      callers.add(started);
+      callers.add(onVirtualThread(() -> activations.start(half, deadline, stream -> true)));
     }
 
     await().atMost(Duration.ofSeconds(10)).until(() -> replaying.get() >= 2);
@@ -116,24 +109,13 @@ class BackgroundActivationsTest {
     List<String> streams = storedActors(6);
     BackgroundActivations activations = new BackgroundActivations(runtime, 1);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    CompletableFuture<Map<String, CompletableFuture<?>>> given = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try {
-        given.complete(activations.warmUp(streams.subList(0, 3), deadline));
-      } catch (Throwable e) {
-        given.completeExceptionally(e);
-      }
-    });
+    CompletableFuture<Map<String, CompletableFuture<?>>> given =
+        onVirtualThread(() -> activations.warmUp(streams.subList(0, 3), deadline));
     await().atMost(Duration.ofSeconds(10)).until(() -> replaying.get() == 1); // the first one's first actor
-    CompletableFuture<Map<String, CompletableFuture<?>>> newer = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try {
-        newer.complete(activations.warmUp(streams.subList(3, 6), deadline));
-      } catch (Throwable e) {
-        newer.completeExceptionally(e);
-      }
-    });
-    await().atMost(Duration.ofSeconds(10)).until(() -> activationsWaiting(activations));
+    CompletableFuture<Map<String, CompletableFuture<?>>> newer =
+        onVirtualThread(() -> activations.warmUp(streams.subList(3, 6), deadline));
+    // both wait for the one slot: the first one's second actor, and the newer one's first
+    await().atMost(Duration.ofSeconds(10)).until(() -> activations.waiting() >= 2);
     replays.release(1_000);
 
     assertThat(given.get(10, TimeUnit.SECONDS).keySet()).as("the earlier warm-up, given up").containsExactly(
@@ -144,9 +126,17 @@ class BackgroundActivationsTest {
     assertThat(runtime.registry().snapshot()).hasSize(4);
   }
 
-  /** Whether a second caller waits for the node's one slot (the first caller's second actor, or the newer one). */
-  private static boolean activationsWaiting(BackgroundActivations activations) {
-    return activations.waiting() >= 2;
+  /** Runs a caller that blocks (waits for slots) on a virtual thread of its own. */
+  private static <T> CompletableFuture<T> onVirtualThread(Callable<T> caller) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        result.complete(caller.call());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
   }
 
   @Test
