@@ -111,10 +111,11 @@ class BackgroundActivationsTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     CompletableFuture<Map<String, CompletableFuture<?>>> given =
         onVirtualThread(() -> activations.warmUp(streams.subList(0, 3), deadline));
-    await().atMost(Duration.ofSeconds(10)).until(() -> replaying.get() == 1); // the first one's first actor
+    await().atMost(Duration.ofSeconds(10)).until(() -> replaying.get() == 1 // the first one's first actor,
+        && activations.waiting() == 1); // and its second waits for the slot
     CompletableFuture<Map<String, CompletableFuture<?>>> newer =
         onVirtualThread(() -> activations.warmUp(streams.subList(3, 6), deadline));
-    // both wait for the one slot: the first one's second actor, and the newer one's first
+    // both wait for the one slot now: the first one's second actor, and the newer one's first
     await().atMost(Duration.ofSeconds(10)).until(() -> activations.waiting() >= 2);
     replays.release(1_000);
 
