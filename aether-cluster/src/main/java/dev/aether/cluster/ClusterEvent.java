@@ -67,12 +67,13 @@ public sealed interface ClusterEvent {
   record LeaderChanged(Optional<String> leader) implements ClusterEvent {}
 
   /**
-   * A new shard map (shards moved), or a new count of the moves the leader's plan has still to make: a plan began,
-   * or ended ({@code movesInProgress} 0: placement settled, as far as the leader's plan goes).
+   * A new shard map (shards moved), or a new count of the moves to come, as {@link ClusterStatus#movesInProgress}
+   * counts them: a plan began, a member came or went (at least 1 before the leader planned it), or the plan ended
+   * ({@code movesInProgress} 0: placement settled).
    *
    * @param epoch the map's epoch
    * @param shardsPerNode how many shards each node owns in it (nodes owning none are not listed)
-   * @param movesInProgress the moves the leader's plan has still to make
+   * @param movesInProgress the moves still to come ({@link ClusterStatus#movesInProgress})
    */
   record PlacementChanged(long epoch, Map<String, Integer> shardsPerNode, int movesInProgress)
       implements ClusterEvent {

@@ -74,6 +74,7 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
   private final Semaphore planSignal = new Semaphore(0);
+  private volatile MovesDue movesDue;
   private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
   private volatile boolean frozen;
@@ -577,9 +578,10 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     Optional<LeaderLease> leader = membership.leader();
-    int moves = leadership.leading() ? planner.pendingMoves()
-        : leader.map(lease -> pendingAsSeen(lease, map)).orElse(0);
-    if (moves == 0 && map != null && !ownersAreTheMembers(map, nodes)) {
+    Planner.Progress planned = planner.progress();
+    int moves = leadership.leading() ? pendingAsSeen(planned.pendingMoves(), planned.epoch(), map)
+        : leader.map(lease -> pendingAsSeen(lease.pendingMoves(), lease.epoch(), map)).orElse(0);
+    if (moves == 0 && map != null && movesDue(map)) {
       moves = 1; // a member came or went, and no plan counts its moves yet (the leader has not planned them)
     }
     int unowned = 0;
@@ -592,31 +594,38 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * The leader's count of its plan's moves as this node shows it: at least one while this node has not seen the
-   * map the leader counted from (its last switch is still on its way here, through another watch than the count).
+   * map the leader counted from (its last switch is still on its way here, through another watch than the count;
+   * on the leader itself, for the moment between counting and offering the new map).
    */
-  private static int pendingAsSeen(LeaderLease lease, ShardMap map) {
-    boolean behind = lease.epoch() != null && map != null && lease.epoch() > map.epoch();
-    return behind ? Math.max(1, lease.pendingMoves()) : lease.pendingMoves();
+  private static int pendingAsSeen(int pendingMoves, Long countedAt, ShardMap map) {
+    boolean behind = countedAt != null && map != null && countedAt > map.epoch();
+    return behind ? Math.max(1, pendingMoves) : pendingMoves;
   }
 
   /**
-   * Whether the map's owners are exactly the live active members (a member without shards has joined, an owner
-   * that is not one has left, died or paused): otherwise moves are due even before the leader has planned them.
-   * With more members than shards some must own none.
+   * Whether the leader would move shards for the members this node sees ({@link ShardMap#next} of them differs
+   * from {@code map}): a member joined, or an owner is leaving, dead or paused, and no plan counts it yet. The
+   * members as the planner takes them ({@link Membership#activeNodes()}), this node by its own state now. Cached
+   * by map epoch and members.
    */
-  private static boolean ownersAreTheMembers(ShardMap map, List<ClusterStatus.Node> nodes) {
-    Set<String> members = new TreeSet<>();
-    Set<String> owners = new TreeSet<>();
-    for (ClusterStatus.Node n : nodes) {
-      if (n.alive() && ControlJson.State.ACTIVE.name().equals(n.state())) {
-        members.add(n.id());
-      }
-      if (n.shards() > 0) {
-        owners.add(n.id());
-      }
+  private boolean movesDue(ShardMap map) {
+    Set<String> members = new TreeSet<>(membership.activeNodes());
+    if (membership.state() == ControlJson.State.ACTIVE && membership.selfFresh()) {
+      members.add(self);
+    } else {
+      members.remove(self);
     }
-    return members.containsAll(owners) && (owners.containsAll(members) || members.size() > map.shards().count());
+    MovesDue last = movesDue;
+    if (last != null && last.epoch() == map.epoch() && last.members().equals(members)) {
+      return last.due();
+    }
+    boolean due = !members.isEmpty() && !map.movesTo(map.next(members)).isEmpty();
+    movesDue = new MovesDue(map.epoch(), members, due);
+    return due;
   }
+
+  /** {@link #movesDue}'s last answer. */
+  private record MovesDue(long epoch, Set<String> members, boolean due) {}
 
   /** This node's active actors now. */
   private int activeActors() {

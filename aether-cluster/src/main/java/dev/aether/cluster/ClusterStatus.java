@@ -13,10 +13,11 @@ import java.util.List;
  * @param leader the leading node's id, or null while there is none
  * @param nodes every node with a lease or shards, by id
  * @param movesInProgress the shards the leader's plan has still to move: 0 when placement is settled; at least 1
- *     while the node that reports it has not seen the map the leader counted from, and while the map's owners are
- *     not the live active members it sees (a node joined and owns nothing yet, an owner is leaving, dead or
- *     paused), before the leader has planned those moves too. The cluster is settled once every node reports 0
- *     here and in {@code unownedShards}, the same {@code epoch}, and shards for each live node it lists
+ *     while the node that reports it has not seen the map the leader counted from, and while the placement of the
+ *     live active members it sees differs from the map (a node joined, an owner is leaving, dead or paused)
+ *     before the leader has planned those moves. The cluster is settled once every node reports 0 here and in
+ *     {@code unownedShards}, at the same {@code epoch} (a member may own no shard: with few shards, or more nodes
+ *     than shards)
  * @param unownedShards the shards no node owns
  */
 public record ClusterStatus(String reportedBy, long epoch, int shards, String leader, List<Node> nodes,

@@ -3,6 +3,7 @@ package dev.aether.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.aether.InvalidInputException;
@@ -106,6 +107,29 @@ class NodeStartIT {
         assertThat(status.nodes()).allSatisfy(n -> assertThat(n.shards()).isPositive());
       }
     });
+  }
+
+  @Test
+  void withFewShards_aMemberMayOwnNone_andTheClusterStillSettles() {
+    // found by review: "a member without shards" was taken for a join not yet planned, so a cluster whose
+    // placement gives a member nothing (4 shards, n1 .. n4 joining in turn: n1 ends with none) showed a move in
+    // progress for ever; what counts is whether the placement of the members differs from the map
+    List<ClusterNode> nodes = new ArrayList<>();
+    for (String id : List.of("n1", "n2", "n3", "n4")) {
+      nodes.add(started(ClusterNode.builder(ClusterConfig.builder(cluster.store).nodeId(id).shards(new Shards(4))
+          .build()).connection(cluster.connect()).setVMProvider(runtime())));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        for (ClusterNode node : nodes) {
+          ClusterStatus status = node.status();
+          assertThat(status.movesInProgress()).as("%s's view", node.nodeId()).isZero();
+          assertThat(status.unownedShards()).isZero();
+          assertThat(status.epoch()).isEqualTo(nodes.getFirst().status().epoch());
+          assertThat(status.nodes()).hasSize(nodes.size()).allSatisfy(n -> assertThat(n.alive()).isTrue());
+        }
+      });
+    }
+    assumeThat(nodes.getFirst().status().nodes()).as("the placement left a member without shards (its history)")
+        .anyMatch(n -> n.shards() == 0);
   }
 
   private static void assertNotSettledWhileOwningNothing(ClusterStatus status, String joiner) {
