@@ -68,12 +68,12 @@ final class BackgroundActivations {
       if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
         break;
       }
-      if (!wanted.test(stream)) { // changed while it waited (a newer warm-up, a shard gone)
-        slots.release();
-        continue;
-      }
       CompletableFuture<?> activation;
       try {
+        if (!wanted.test(stream)) { // changed while it waited (a newer warm-up, a shard gone)
+          slots.release();
+          continue;
+        }
         activation = runtime.createVM(ActorKey.fromStreamId(stream));
       } catch (RuntimeException e) { // an id of no known type, a closed runtime: this one fails, the rest go on
         activation = CompletableFuture.failedFuture(e);

@@ -489,18 +489,18 @@ final class NodeEndpoints implements AutoCloseable {
     try {
       started = activations.warmUp(streams, deadline).values();
       long left = deadline - System.nanoTime();
-      if (left > 0) { // each to its end, a failed one too
-        CompletableFuture.allOf(started.stream().map(f -> f.handle((vm, failure) -> null))
-            .toArray(CompletableFuture[]::new)).get(left, TimeUnit.NANOSECONDS);
+      if (left > 0) { // allOf ends once each has ended, a failed one too
+        CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(left, TimeUnit.NANOSECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      // the deadline: counted below
+      // a failed activation, or the deadline: counted below
     }
     int activated = (int) started.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
     if (activated < streams.size()) {
-      LOG.info("cluster: warmed up {} of {} actors within {}", activated, streams.size(), config.warmupTimeout());
+      LOG.info("cluster: warmed up {} of {} actors within {}{}", activated, streams.size(), config.warmupTimeout(),
+          started.size() < streams.size() ? " (a newer warm-up, or the deadline, ended its starts)" : "");
     }
     return activated;
   }

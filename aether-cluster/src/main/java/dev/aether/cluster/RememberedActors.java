@@ -171,5 +171,9 @@ final class RememberedActors {
     if (!started.isEmpty()) {
       LOG.info("cluster: activating {} remembered actors of {} gained shards", started.size(), gained.size());
     }
+    if (started.size() < streams.size()) {
+      LOG.info("cluster: {} remembered actors of the gained shards were not activated (their shards left again, or"
+          + " none started within {})", streams.size() - started.size(), BUDGET);
+    }
   }
 }
