@@ -99,7 +99,11 @@ public final class AetherNode implements AutoCloseable {
           services.runtime().model().map(m -> m.name() + " version " + m.version()).orElse("none"));
       return node;
     } catch (RuntimeException e) {
-      closeAll(resources);
+      boolean interrupted = Thread.interrupted(); // a start cut short (serve's stop signal): stop what it started
+      closeAll(resources);                          // with the waits a clean stop takes, then say so again
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       if (e instanceof NodeStartException || e instanceof InvalidConfigException) {
         throw e;
       }
@@ -127,7 +131,8 @@ public final class AetherNode implements AutoCloseable {
 
   private static NodeStartException cannotListen(NodeConfig config, IOException cause) {
     return new NodeStartException("cannot listen on " + config.httpHost() + ":" + config.httpPort()
-        + " (the port is taken, or the host is not an address of this machine); see http.host, http.port", cause);
+        + " (" + (cause == null ? "the port is taken, or the host is not an address of this machine"
+            : cause.getMessage()) + "); see http.host, http.port", cause);
   }
 
   private static NodeServices startServices(NodeConfig config, Map<String, String> env,

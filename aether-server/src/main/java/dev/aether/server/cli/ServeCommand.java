@@ -196,8 +196,8 @@ public final class ServeCommand implements Callable<Integer> {
    * waits for the start, at most {@link #START_WAIT}, then interrupts it: a start cut short stops what it had
    * started, the embedded nats-server too). A JVM stopped by a signal exits with 128 + the signal (130, 143) once
    * its hooks ran; this says how the node stopped instead, as service managers (systemd, Docker) read it: 0 when
-   * every part closed cleanly (a start cut short has closed what it started), 1 when one failed or the start
-   * failed by itself (logged). The node has stopped its HTTP server itself (Helidon's own hook is off), so
+   * every part closed cleanly, 1 when one failed, the start failed, or it had to be cut short (logged; what it
+   * had started is stopped). The node has stopped its HTTP server itself (Helidon's own hook is off), so
    * nothing of it is cut short; only this command ends this process.
    */
   private static void stopOnSignal(Thread starter, CompletableFuture<AetherNode> started, CountDownLatch stopped,
@@ -217,9 +217,9 @@ public final class ServeCommand implements Callable<Integer> {
       }
       if (node != null) {
         node.close();
-        clean = node.closedCleanly();
+        clean = node.closedCleanly() && !cutShort;
       } else {
-        clean = cutShort; // cut short, it closed what it had started; failed by itself, it said why (exit 1)
+        clean = false; // failed by itself (it said why), or cut short after hanging: what it started is closed
       }
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       clean = false; // the start did not end even when interrupted: the process ends without it

@@ -171,7 +171,7 @@ class NodeSignalsIT {
     // found by a README walkthrough: the hook was installed only once the node had started, so a SIGTERM in the
     // seconds after the embedded nats-server came up ended the JVM with 143 and left that server running
     Path out = launch("starting.out");
-    await().atMost(LIMIT).pollInterval(Duration.ofMillis(5)).until(() -> !embeddedServers().isEmpty()
+    await().atMost(LIMIT).pollInterval(Duration.ofMillis(25)).until(() -> !embeddedServers().isEmpty()
         || !node.isAlive());
     List<ProcessHandle> servers = embeddedServers();
     boolean serving = Files.readString(out).contains("listening on");
