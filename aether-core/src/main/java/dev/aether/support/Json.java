@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.aether.event.PayloadLimits;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -48,28 +51,50 @@ public final class Json {
       .build();
 
   /** Jackson's hints about its own settings and its source excerpts: nothing a reader of the message can act on. */
+  /** A YAML parser's mark line, before an excerpt and a caret line. */
+  private static final Pattern MARK = Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?\\s*");
+  private static final Pattern CARET = Pattern.compile("\\s*\\^\\s*");
   private static final Pattern PARSER_HINT = Pattern.compile(
       ": enable `[^`]*` to allow.*|\\s*\\((?:not recognized as one since Feature|start marker at)[^)]*\\)+.*");
 
   private Json() {}
 
   /**
-   * What a JSON parser found wrong, for whoever sent the document: the first line of its message, without
-   * Jackson's hints about its own features or its source excerpts, and where it stopped ({@code Unexpected
-   * end-of-input: expected close marker for Object at line 1, column 16}).
+   * What a JSON (or YAML) parser found wrong, for whoever sent the document: its message without Jackson's hints
+   * about its own features, without source excerpts, on one line, and where the problem is ({@code Unexpected
+   * end-of-input: expected close marker for Object at line 1, column 16}). A YAML parser's message names its
+   * context and problem on lines of their own, each with a mark ({@code in 'reader', line 4, column 1:}), an
+   * excerpt and a caret: they become {@code while scanning a quoted scalar at line 1, column 7: found unexpected
+   * end of stream at line 4, column 1}, at the marks rather than where the parser stopped.
    *
    * @param e the parser's exception
    * @return the problem, never blank
    */
   public static String problem(IOException e) {
     String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-    String line = message == null ? "" : message.lines().findFirst().orElse("");
-    line = PARSER_HINT.matcher(line).replaceAll("").strip();
-    if (line.isEmpty()) {
-      line = "malformed";
+    List<String> lines = message == null ? List.of() : message.lines().toList();
+    List<String> said = new ArrayList<>();
+    boolean marked = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      Matcher mark = MARK.matcher(line);
+      if (mark.matches()) { // where the text before it is: the context's start, the problem
+        String at = " at line " + mark.group(1) + ", column " + mark.group(2);
+        said.add(said.isEmpty() ? "malformed" + at : said.removeLast() + at);
+        marked = true;
+        if (i + 2 < lines.size() && CARET.matcher(lines.get(i + 2)).matches()) {
+          i += 2; // the excerpt and its caret
+        }
+      } else if (!CARET.matcher(line).matches()) {
+        String text = PARSER_HINT.matcher(line).replaceAll("").strip();
+        if (!text.isEmpty()) {
+          said.add(text);
+        }
+      }
     }
-    JsonLocation at = e instanceof JacksonException j ? j.getLocation() : null;
-    return at == null || at.getLineNr() < 0 ? line : line + " at line " + at.getLineNr() + ", column "
+    String text = said.isEmpty() ? "malformed" : String.join(": ", said);
+    JsonLocation at = marked || !(e instanceof JacksonException j) ? null : j.getLocation();
+    return at == null || at.getLineNr() < 0 ? text : text + " at line " + at.getLineNr() + ", column "
         + at.getColumnNr();
   }
 

@@ -3,6 +3,8 @@ package dev.aether.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -41,6 +43,35 @@ class JsonProblemTest {
     }
     assertThat(comment).startsWith("Unexpected character ('/'");
     assertThat(token).startsWith("Unrecognized token 'nope'");
+  }
+
+  @Test
+  void aYamlParsersMarkedLines_becomeOneLine_atTheirMarks_withoutExcerptsOrCarets() {
+    // the shape of SnakeYAML's messages (jackson-dataformat-yaml passes them on): context, its mark, an excerpt and
+    // a caret, then the problem, its mark, an excerpt and a caret; the parser stopped elsewhere (line 1)
+    String yaml = """
+        while parsing a flow sequence
+         in 'reader', line 3, column 9:
+              port: [1, 2
+                    ^
+        expected ',' or ']', but got <stream end>
+         in 'reader', line 4, column 1:
+           \s
+            ^
+        """;
+    JsonParseException e = new JsonParseException(null, yaml, new JsonLocation(null, -1, 1, 5));
+    JsonParseException tab = new JsonParseException(null, """
+        while scanning for the next token
+        found character '\t(TAB)' that cannot start any token. (Do not use \t(TAB) for indentation)
+         in 'reader', line 2, column 1:
+            	x: 1
+            ^
+        """, new JsonLocation(null, -1, 1, 11));
+
+    assertThat(Json.problem(e)).isEqualTo("while parsing a flow sequence at line 3, column 9: expected ',' or ']',"
+        + " but got <stream end> at line 4, column 1");
+    assertThat(Json.problem(tab)).isEqualTo("while scanning for the next token: found character '\t(TAB)' that"
+        + " cannot start any token. (Do not use \t(TAB) for indentation) at line 2, column 1");
   }
 
   @Test

@@ -148,6 +148,23 @@ class ModelLoaderTest {
   }
 
   @Test
+  void aDocumentThatIsNotYaml_saysWhatTheYamlParserFound_andWhere() {
+    // found by review: only the first line of the parser's message was kept ("while scanning for the next token"),
+    // which names the context, not the problem
+    assertThatThrownBy(() -> ModelLoader.fromYaml("name: bank\n\taggregates: []\n"))
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors()).singleElement()
+            .satisfies(error -> {
+              assertThat(error.id()).isEqualTo(ModelError.PARSE_ERROR);
+              assertThat(error.message()).contains("found character '\\t(TAB)' that cannot start any token")
+                  .endsWith("at line 2, column 1").doesNotContain("\n").doesNotContain("^");
+            }));
+    assertThatThrownBy(() -> ModelLoader.fromYaml("name: 'bank\n\naggregates: []\n"))
+        .isInstanceOfSatisfying(InvalidModelException.class, e -> assertThat(e.errors().getFirst().message())
+            .isEqualTo("while scanning a quoted scalar at line 1, column 7: found unexpected end of stream at line"
+                + " 4, column 1"));
+  }
+
+  @Test
   void load_readsAFile_byItsExtension(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("bank.json");
     Files.writeString(json, BANK);

@@ -1,6 +1,5 @@
 package dev.aether.server;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -215,11 +214,9 @@ final class NodeConfigReader {
           .readTree(Files.readString(path));
     } catch (NoSuchFileException e) {
       throw new InvalidConfigException("config", "no such file: " + path, "--config");
-    } catch (JsonProcessingException e) { // a YAML error or a key given twice: where it is
-      JsonLocation at = e.getLocation();
-      throw new InvalidConfigException("config", "cannot read " + path + ": " + firstLine(e.getOriginalMessage())
-          + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
-          + ")"), "--config");
+    } catch (JsonProcessingException e) { // a YAML error or a key given twice: what and where
+      throw new InvalidConfigException("config", "cannot read " + path + ": " + dev.aether.support.Json.problem(e),
+          "--config");
     } catch (IOException e) {
       throw new InvalidConfigException("config", "cannot read " + path + ": " + firstLine(e.getMessage()),
           "--config");
