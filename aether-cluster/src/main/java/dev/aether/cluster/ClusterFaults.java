@@ -21,6 +21,12 @@ public final class ClusterFaults {
    * each, every command id once; a writer that lost the race catches up and decides again) and both nodes
    * converge on it; that is what a test of this drill checks.
    *
+   * <p>The node decides what reaches it directly: its {@link ClusterNode#runtime()}, and requests other senders
+   * address to it; its own {@code gateway()}, like every sender and {@link AetherClient}, still routes by the
+   * map, to the map's owner. Drive both owners through their runtimes. Ending the drill drains nothing at once:
+   * the node's actors of those shards stay active until the next map change drains them or they passivate idle
+   * (a command decided on one of them meanwhile is fenced by the store as any stale writer).
+   *
    * @param node the node that takes the shards too
    * @param shards the shards it serves besides its own ({@code s -> false} ends the drill)
    * @throws dev.aether.InvalidInputException naming {@code node} or {@code shards} when null

@@ -35,7 +35,8 @@ public sealed interface CommandResult {
    *     events, the version it was decided at)
    * @param events the stored events this command produced, in version order (unmodifiable)
    * @param duplicate whether this is the remembered outcome of an earlier command with the same id (nothing
-   *     was stored this time)
+   *     was stored this time); also for a command the caller sent once, when a cluster gateway or client resent it
+   *     itself (its first attempt was stored, its answer lost): a count of the caller's own resends it is not
    */
   record Accepted(String commandId, long newVersion, List<Event> events, boolean duplicate)
       implements CommandResult {
