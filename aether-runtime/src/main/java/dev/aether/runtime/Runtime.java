@@ -73,6 +73,9 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
    * store but the commits handed to it before, whose outcome their callers do not know ({@code TIMEOUT}; an
    * asynchronous store may acknowledge one later). Resending such a command with the same command id to a new
    * runtime is safe: it is answered as a duplicate if the commit landed.
+   *
+   * <p>Call it from a thread of your own: from a non-async callback of a reply, which may run on the actor's
+   * thread, it waits for that very actor until the command timeout, then goes on without its stop snapshot.
    */
   @Override
   void close();
