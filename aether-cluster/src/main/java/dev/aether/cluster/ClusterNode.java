@@ -74,10 +74,11 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
   private final Semaphore planSignal = new Semaphore(0);
-  private volatile MovesDue movesDue;
   private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
   private volatile boolean frozen;
+  /** {@link #movesDue}'s last answer, by map epoch and members. */
+  private volatile MovesDue movesDue;
   /** Whether a stop closes the runtime: not one given built whose node failed to start (the caller keeps it). */
   private boolean closesRuntime = true;
   private volatile IntPredicate forcedOwnership = shard -> false;

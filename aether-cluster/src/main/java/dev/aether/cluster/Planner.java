@@ -72,11 +72,6 @@ final class Planner {
     this.progressChanged = progressChanged;
   }
 
-  /** @return the moves the current plan has left (0 when placement is settled or this node never led) */
-  int pendingMoves() {
-    return progress.pendingMoves();
-  }
-
   /** @return the plan's progress as last counted */
   Progress progress() {
     return progress;

@@ -233,8 +233,8 @@ class NodeConfigTest {
     assertThat(refused(Optional.of(file("http: [1, 2\n")), Map.of(), Map.of()).key()).isEqualTo("config");
     assertThat(refused(Optional.of(file("- 1\n")), Map.of(), Map.of()).getMessage()).contains("map of keys");
     assertThat(refused(Optional.of(file("namespace: bank\nhttp:\n  port: [1, 2\n")), Map.of(), Map.of())
-        .getMessage()).as("what and where the YAML breaks").contains("flow sequence at line 3, column 9: expected ',' or"
-        + " ']', but got <stream end> at line 4, column 1");
+        .getMessage()).as("what and where the YAML breaks")
+        .contains("flow sequence at line 3, column 9: expected ',' or ']', but got <stream end> at line 4, column 1");
   }
 
   @Test
