@@ -29,11 +29,12 @@ public record Shards(int count) {
   /**
    * Checks the count.
    *
-   * @throws InvalidInputException naming {@code count} when it is not a power of two in {@code 1 .. MAX_COUNT}
+   * @throws InvalidInputException naming {@code shards} (the setting's name) when the count is not a power of
+   *     two in {@code 1 .. MAX_COUNT}
    */
   public Shards {
     if (count < 1 || count > MAX_COUNT || Integer.bitCount(count) != 1) {
-      throw new InvalidInputException("count", "must be a power of two from 1 to " + MAX_COUNT + ", was " + count);
+      throw new InvalidInputException("shards", "must be a power of two from 1 to " + MAX_COUNT + ", was " + count);
     }
   }
 

@@ -130,6 +130,12 @@ class ClusterConfigTest {
     assertRefused(Map.of("aether.cluster.node-id", "a b"), "aether.cluster.node-id");
   }
 
+  @Test
+  void fromMap_aBadShardCount_saysItOnceUnderItsKey() {
+    assertThatThrownBy(() -> ClusterConfig.fromMap(STORE, Map.of("aether.cluster.shards", "1000")))
+        .hasMessage("aether.cluster.shards: must be a power of two from 1 to 65536, was 1000");
+  }
+
   private static void assertRefused(Map<String, String> settings, String key) {
     assertThatThrownBy(() -> ClusterConfig.fromMap(STORE, settings)).isInstanceOf(InvalidInputException.class)
         .extracting(e -> ((InvalidInputException) e).field()).as(settings.toString()).isEqualTo(key);

@@ -65,7 +65,7 @@ class ShardsTest {
   void count_mustBeAPowerOfTwoInRange() {
     for (int bad : new int[] {0, -1, 3, 1000, 1025, Shards.MAX_COUNT * 2}) {
       assertThatThrownBy(() -> new Shards(bad)).isInstanceOf(InvalidInputException.class)
-          .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("count");
+          .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("shards");
     }
     assertThat(new Shards(1).shardOf("anything")).isZero();
     assertThat(new Shards(Shards.MAX_COUNT).count()).isEqualTo(65536);

@@ -29,7 +29,8 @@ import java.util.Set;
  *   <li>{@link #conflictRetries()} ({@code conflict-retries}): how many times a command is decided again
  *       after another writer changed the actor (0: report the first conflict);
  *   <li>{@link #groupCommitLimit()} ({@code group-commit-limit}): the most commands decided together and
- *       stored in one commit (1: one commit per command);
+ *       stored in one commit (1: one commit per command); unless set, 64 or {@code mailbox-capacity} when that
+ *       is smaller;
  *   <li>{@link #mailboxCapacity()} ({@code mailbox-capacity}): the most commands queued for one actor; more
  *       are rejected as {@link RejectionReason#OVERLOADED};
  *   <li>{@link #idempotencyWindow()} ({@code idempotency-window}): how many recent command ids each actor
@@ -55,7 +56,7 @@ public final class RuntimeConfig {
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
   /** Default {@link #conflictRetries()}: 3. */
   public static final int DEFAULT_CONFLICT_RETRIES = 3;
-  /** Default {@link #groupCommitLimit()}: 64 commands per commit. */
+  /** Default {@link #groupCommitLimit()}: 64 commands per commit, or {@link #mailboxCapacity()} when smaller. */
   public static final int DEFAULT_GROUP_COMMIT_LIMIT = 64;
   /** Default {@link #mailboxCapacity()}: 10,000 queued commands per actor. */
   public static final int DEFAULT_MAILBOX_CAPACITY = 10_000;
@@ -83,14 +84,14 @@ public final class RuntimeConfig {
   private final int mailboxCapacity;
   private final int idempotencyWindow;
 
-  private RuntimeConfig(Builder b) {
+  private RuntimeConfig(Builder b, int groupCommitLimit) {
     idleTimeout = b.idleTimeout;
     maxActiveVMs = b.maxActiveVMs;
     snapshotInterval = b.snapshotInterval;
     maxConcurrentActivations = b.maxConcurrentActivations;
     commandTimeout = b.commandTimeout;
     conflictRetries = b.conflictRetries;
-    groupCommitLimit = b.groupCommitLimit;
+    this.groupCommitLimit = groupCommitLimit;
     mailboxCapacity = b.mailboxCapacity;
     idempotencyWindow = b.idempotencyWindow;
   }
@@ -120,12 +121,23 @@ public final class RuntimeConfig {
     return builder.apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES)).build(builder::build);
   }
 
-  /** @return a builder holding this configuration's values */
+  /**
+   * A builder holding this configuration's values. A group commit limit equal to its default for this mailbox
+   * capacity stays a default, so that it follows a mailbox capacity set afterwards, as in a new builder.
+   *
+   * @return the builder
+   */
   public Builder toBuilder() {
-    return new Builder().idleTimeout(idleTimeout).maxActiveVMs(maxActiveVMs).snapshotInterval(snapshotInterval)
-        .maxConcurrentActivations(maxConcurrentActivations).commandTimeout(commandTimeout)
-        .conflictRetries(conflictRetries).mailboxCapacity(mailboxCapacity).groupCommitLimit(groupCommitLimit)
+    Builder builder = new Builder().idleTimeout(idleTimeout).maxActiveVMs(maxActiveVMs)
+        .snapshotInterval(snapshotInterval).maxConcurrentActivations(maxConcurrentActivations)
+        .commandTimeout(commandTimeout).conflictRetries(conflictRetries).mailboxCapacity(mailboxCapacity)
         .idempotencyWindow(idempotencyWindow);
+    return groupCommitLimit == defaultGroupCommitLimit(mailboxCapacity) ? builder
+        : builder.groupCommitLimit(groupCommitLimit);
+  }
+
+  private static int defaultGroupCommitLimit(int mailboxCapacity) {
+    return Math.min(DEFAULT_GROUP_COMMIT_LIMIT, mailboxCapacity);
   }
 
   /** @return the idle time after which an actor is passivated, &gt; 0 */
@@ -222,7 +234,7 @@ public final class RuntimeConfig {
     private int maxConcurrentActivations = DEFAULT_MAX_CONCURRENT_ACTIVATIONS;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private int conflictRetries = DEFAULT_CONFLICT_RETRIES;
-    private int groupCommitLimit = DEFAULT_GROUP_COMMIT_LIMIT;
+    private int groupCommitLimit; // 0: not set, the default for the mailbox capacity
     private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
     private int idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
 
@@ -301,7 +313,8 @@ public final class RuntimeConfig {
     }
 
     /**
-     * Sets the most commands stored in one commit.
+     * Sets the most commands stored in one commit. Unless set, {@value RuntimeConfig#DEFAULT_GROUP_COMMIT_LIMIT}
+     * or the mailbox capacity when that is smaller.
      *
      * @param value 1 to {@value RuntimeConfig#MAX_GROUP_COMMIT_LIMIT}
      * @return this builder
@@ -370,14 +383,15 @@ public final class RuntimeConfig {
      * Checks the cross-field rule and builds the configuration.
      *
      * @return the configuration
-     * @throws InvalidInputException naming {@code groupCommitLimit} when it is above {@code mailboxCapacity}
+     * @throws InvalidInputException naming {@code groupCommitLimit} when it was set above {@code mailboxCapacity}
      */
     public RuntimeConfig build() {
       if (groupCommitLimit > mailboxCapacity) {
         throw new InvalidInputException("groupCommitLimit", "must be <= mailboxCapacity (" + mailboxCapacity
             + "), was " + groupCommitLimit);
       }
-      return new RuntimeConfig(this);
+      return new RuntimeConfig(this, groupCommitLimit == 0 ? defaultGroupCommitLimit(mailboxCapacity)
+          : groupCommitLimit);
     }
   }
 }

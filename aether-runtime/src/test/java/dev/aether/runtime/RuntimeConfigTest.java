@@ -60,6 +60,21 @@ class RuntimeConfigTest {
   }
 
   @Test
+  void aSmallMailboxAlone_lowersTheDefaultGroupCommitLimit_insteadOfBeingRefusedForIt() {
+    assertThat(RuntimeConfig.builder().mailboxCapacity(1).build().groupCommitLimit()).isEqualTo(1);
+    assertThat(RuntimeConfig.fromMap(Map.of("aether.runtime.mailbox-capacity", "10")).groupCommitLimit())
+        .isEqualTo(10);
+    assertThat(RuntimeConfig.builder().mailboxCapacity(200).build().groupCommitLimit())
+        .isEqualTo(RuntimeConfig.DEFAULT_GROUP_COMMIT_LIMIT);
+
+    RuntimeConfig small = RuntimeConfig.builder().mailboxCapacity(10).build();
+    assertThat(small.toBuilder().mailboxCapacity(500).build().groupCommitLimit())
+        .isEqualTo(RuntimeConfig.DEFAULT_GROUP_COMMIT_LIMIT);
+    RuntimeConfig set = RuntimeConfig.builder().mailboxCapacity(10).groupCommitLimit(3).build();
+    assertThat(set.toBuilder().mailboxCapacity(500).build().groupCommitLimit()).isEqualTo(3);
+  }
+
+  @Test
   void config_hasNoPublicConstructor_soASettingCanBeAddedWithoutBreakingCallers() {
     assertThat(RuntimeConfig.class.getConstructors()).isEmpty();
     assertThat(RuntimeConfig.class.isRecord()).isFalse();
