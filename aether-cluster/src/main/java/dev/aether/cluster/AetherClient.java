@@ -47,6 +47,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
   private final ClientStateReads reads;
   private final AnyNode anyNode;
   private final ClusterNames names;
+  private final String namespace;
   private final Duration commandTimeout;
   /** The reads and status requests not answered yet: {@link #close()} fails them. */
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
@@ -66,6 +67,7 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     this.anyNode = new AnyNode(b.connection, ATTEMPT);
     this.reads = new ClientStateReads(b.connection, names, maps, anyNode, b.maxHops, b.commandTimeout, ATTEMPT);
     this.names = names;
+    this.namespace = b.store.namespace();
     this.commandTimeout = b.commandTimeout;
   }
 
@@ -172,6 +174,13 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     for (CompletableFuture<?> answer : pending) {
       answer.completeExceptionally(new IllegalStateException("the client was closed before the answer came"));
     }
+  }
+
+  @Override
+  public String toString() {
+    ShardMap map = maps.map();
+    return "AetherClient[namespace=" + namespace + ", epoch=" + (map == null ? "none" : map.epoch())
+        + (closed ? ", closed" : "") + "]";
   }
 
   /** Builds an {@link AetherClient}. Not thread-safe. */

@@ -38,7 +38,10 @@ class ClientBeforeClusterIT {
   @Test
   void aClientStartedBeforeAnyNode_waitsForTheCluster_andItsCommandIsAppliedOnceANodeStarts() throws Exception {
     // found by a new user's test: build() failed with "stream not found" when no node had run in the namespace
+    AetherClient closed;
     try (AetherClient client = AetherClient.builder(cluster.connect(), cluster.store).build()) {
+      closed = client;
+      assertThat(client).hasToString("AetherClient[namespace=" + cluster.store.namespace() + ", epoch=none]");
       CommandResult tooEarly = client.sendMessage(RuntimeMessage.builder("Account", "early-0", "Open")
           .payload(Map.of("owner", "Ada")).deadline(Instant.now().plusMillis(300)).build()).get(10, TimeUnit.SECONDS);
       assertThat(tooEarly).isInstanceOfSatisfying(Rejected.class, r -> {
@@ -57,6 +60,8 @@ class ClientBeforeClusterIT {
           .payload(Map.of("amount", 5)).build())).succeedsWithin(Duration.ofSeconds(10))
           .isInstanceOfSatisfying(Accepted.class, a -> assertThat(a.newVersion()).isEqualTo(2));
       assertThat(cluster.reader().getLatestVersion("Account/early-0")).as("the early command").isZero();
+      assertThat(client.toString()).matches("AetherClient\\[namespace=.+, epoch=[1-9][0-9]*]");
     }
+    assertThat(closed.toString()).endsWith(", closed]");
   }
 }
