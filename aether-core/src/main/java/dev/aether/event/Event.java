@@ -81,8 +81,8 @@ public final class Event {
     int size = EventJson.toBytes(event).length;
     if (size > maxBytes) {
       String field = JsonValues.encodedSize(event.metadata) > JsonValues.encodedSize(event.data) ? "metadata" : "data";
-      throw new InvalidInputException(field, "the event's JSON would be " + size + " bytes, more than "
-          + maxBytes + " (limit " + PayloadLimits.MAX_BYTES_KEY + ")");
+      throw new PayloadLimitException(field, "the event's JSON would be " + size + " bytes, more than "
+          + maxBytes + " (limit " + PayloadLimits.MAX_BYTES_KEY + ")", PayloadLimits.MAX_BYTES_KEY);
     }
     return event;
   }
@@ -125,17 +125,7 @@ public final class Event {
    * @throws InvalidInputException naming {@code streamId} when it is refused
    */
   public static String validStreamId(String streamId) {
-    Checks.notBlank(streamId, "streamId");
-    for (int i = 0, length = streamId.length(); i < length; i++) {
-      char c = streamId.charAt(i);
-      if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
-        if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(streamId.charAt(i + 1))) {
-          throw new InvalidInputException("streamId", "holds an unpaired UTF-16 surrogate at index " + i
-              + ", which has no UTF-8 form");
-        }
-        i++;
-      }
-    }
+    Checks.wellFormedUtf16(Checks.notBlank(streamId, "streamId"), "streamId");
     if (streamId.length() > MAX_STREAM_ID_BYTES / 3
         && streamId.getBytes(StandardCharsets.UTF_8).length > MAX_STREAM_ID_BYTES) {
       throw new InvalidInputException("streamId", "longer than " + MAX_STREAM_ID_BYTES + " UTF-8 bytes");

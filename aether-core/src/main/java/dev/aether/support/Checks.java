@@ -29,6 +29,28 @@ public final class Checks {
   }
 
   /**
+   * Refuses a string holding an unpaired UTF-16 surrogate: it has no UTF-8 form, so no store, subject or JSON
+   * document could keep it as it is.
+   *
+   * @param value the value to check, not null
+   * @param field the field name used in the error
+   * @return the value
+   */
+  public static String wellFormedUtf16(String value, String field) {
+    for (int i = 0, length = value.length(); i < length; i++) {
+      char c = value.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(value.charAt(i + 1))) {
+          throw new InvalidInputException(field, "holds an unpaired UTF-16 surrogate at index " + i
+              + ", which has no UTF-8 form");
+        }
+        i++;
+      }
+    }
+    return value;
+  }
+
+  /**
    * Refuses a null value.
    *
    * @param value the value to check

@@ -2,6 +2,7 @@ package dev.aether.support;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.aether.InvalidInputException;
+import dev.aether.event.PayloadLimitException;
 import dev.aether.event.PayloadLimits;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -362,7 +363,8 @@ public final class JsonValues {
      */
     public String string(String value, String path) {
       if (value.length() > maxStringLength) {
-        throw new InvalidInputException(path, tooLong("string", value.length()));
+        throw new PayloadLimitException(path, tooLong("string", value.length()),
+            PayloadLimits.MAX_STRING_LENGTH_KEY);
       }
       sizeBound += JsonValues.sizeBound(value);
       return value;
@@ -382,11 +384,13 @@ public final class JsonValues {
       for (Map.Entry<String, String> entry : map.entrySet()) {
         String key = entry.getKey();
         if (key.length() > maxStringLength) {
-          throw new InvalidInputException(path, tooLong("key", key.length()));
+          throw new PayloadLimitException(path, tooLong("key", key.length()),
+            PayloadLimits.MAX_STRING_LENGTH_KEY);
         }
         String value = entry.getValue();
         if (value.length() > maxStringLength) {
-          throw new InvalidInputException(path + "." + key, tooLong("string", value.length()));
+          throw new PayloadLimitException(path + "." + key, tooLong("string", value.length()),
+            PayloadLimits.MAX_STRING_LENGTH_KEY);
         }
         sizeBound += 2 + JsonValues.sizeBound(key) + JsonValues.sizeBound(value);
       }
@@ -404,7 +408,8 @@ public final class JsonValues {
         String key = frozen.key(i);
         keys[0] = key;
         if (key.length() > maxStringLength) {
-          throw new InvalidInputException(path(0), tooLong("key", key.length()));
+          throw new PayloadLimitException(path(0), tooLong("key", key.length()),
+            PayloadLimits.MAX_STRING_LENGTH_KEY);
         }
         sizeBound += JsonValues.sizeBound(key) + 2;
         scalar(frozen.value(i));
@@ -434,8 +439,8 @@ public final class JsonValues {
           if (scalar != CONTAINER) {
             add(top, scalar);
           } else if (depth == maxDepth) {
-            throw new InvalidInputException(path(depth), "nested deeper than " + maxDepth + " levels (limit "
-                + PayloadLimits.MAX_DEPTH_KEY + ")");
+            throw new PayloadLimitException(path(depth), "nested deeper than " + maxDepth + " levels (limit "
+                + PayloadLimits.MAX_DEPTH_KEY + ")", PayloadLimits.MAX_DEPTH_KEY);
           } else {
             push(element);
           }
@@ -464,7 +469,8 @@ public final class JsonValues {
         throw new InvalidInputException(path(top), "keys must be strings, found " + typeName(entry.getKey()));
       }
       if (key.length() > maxStringLength) {
-        throw new InvalidInputException(path(top), tooLong("key", key.length()));
+        throw new PayloadLimitException(path(top), tooLong("key", key.length()),
+            PayloadLimits.MAX_STRING_LENGTH_KEY);
       }
       sizeBound += JsonValues.sizeBound(key) + 1;
       keys[top] = key;
@@ -527,7 +533,8 @@ public final class JsonValues {
         }
         case String s -> {
           if (s.length() > maxStringLength) {
-            throw new InvalidInputException(path(depth), tooLong("string", s.length()));
+            throw new PayloadLimitException(path(depth), tooLong("string", s.length()),
+            PayloadLimits.MAX_STRING_LENGTH_KEY);
           }
           sizeBound += JsonValues.sizeBound(s);
           yield s;

@@ -27,6 +27,8 @@ class EventLimitsTest {
     InvalidInputException refused = refused(valid().data(nestedObjects(1_000)));
     assertThat(refused.field()).isEqualTo("data" + ".a".repeat(DEPTH));
     assertThat(refused.getMessage()).contains(Integer.toString(DEPTH)).contains("aether.payload.max-depth");
+    assertThat(refused).isInstanceOfSatisfying(PayloadLimitException.class,
+        e -> assertThat(e.limitKey()).isEqualTo(PayloadLimits.MAX_DEPTH_KEY));
   }
 
   @Test
@@ -82,6 +84,8 @@ class EventLimitsTest {
     InvalidInputException refused = refused(valid().data(Map.of("items", List.of("ok", tooLong))));
     assertThat(refused.field()).isEqualTo("data.items[1]");
     assertThat(refused.getMessage()).contains("aether.payload.max-string-length");
+    assertThat(refused).isInstanceOfSatisfying(PayloadLimitException.class,
+        e -> assertThat(e.limitKey()).isEqualTo(PayloadLimits.MAX_STRING_LENGTH_KEY));
   }
 
   @Test
@@ -126,6 +130,8 @@ class EventLimitsTest {
     assertThat(refused.field()).isEqualTo("data");
     assertThat(refused.getMessage()).contains(Integer.toString(PayloadLimits.DEFAULT_MAX_BYTES))
         .contains("aether.payload.max-bytes");
+    assertThat(refused).isInstanceOfSatisfying(PayloadLimitException.class,
+        e -> assertThat(e.limitKey()).isEqualTo(PayloadLimits.MAX_BYTES_KEY));
   }
 
   @Test

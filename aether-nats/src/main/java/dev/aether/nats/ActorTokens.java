@@ -2,6 +2,7 @@ package dev.aether.nats;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.support.Checks;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -46,7 +47,7 @@ final class ActorTokens {
     if (isPlain(streamId)) {
       return streamId;
     }
-    requireWellFormed(streamId);
+    Checks.wellFormedUtf16(streamId, "streamId");
     return MARKER + ENCODER.encodeToString(streamId.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -124,17 +125,5 @@ final class ActorTokens {
 
   private static boolean isTokenChar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-  }
-
-  private static void requireWellFormed(String id) {
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new InvalidInputException("streamId", "holds an unpaired UTF-16 surrogate at index " + i
-            + ", which has no UTF-8 form");
-      }
-    }
   }
 }

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * aggregate types never share a stream even when their ids are equal. An aggregate type starts with a
  * letter and holds only letters, digits, {@code _}, {@code -} and {@code .} (never {@code /}), so the
  * stream id splits back unambiguously at its first {@code /}. The actor id may hold any character but must
- * not be blank, and the stream id must fit in {@link Event#MAX_ACTOR_ID_BYTES} UTF-8 bytes.
+ * not be blank or hold an unpaired UTF-16 surrogate (which has no UTF-8 form), and the stream id must fit in
+ * {@link Event#MAX_ACTOR_ID_BYTES} UTF-8 bytes.
  *
  * @param aggregateType the aggregate type, for example {@code Account}
  * @param actorId the actor's id within the type, for example {@code acc-42}
@@ -29,7 +30,7 @@ public record ActorKey(String aggregateType, String actorId) {
    */
   public ActorKey {
     validAggregateType(aggregateType);
-    Checks.notBlank(actorId, "actorId");
+    Checks.wellFormedUtf16(Checks.notBlank(actorId, "actorId"), "actorId");
     // a char is at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): encode only ids that may be too long
     int bytes = aggregateType.length() + 1 + (actorId.length() * 3 + aggregateType.length() + 1
         <= Event.MAX_STREAM_ID_BYTES ? actorId.length() : actorId.getBytes(StandardCharsets.UTF_8).length);

@@ -2,6 +2,7 @@ package dev.aether.runtime;
 
 import dev.aether.event.Event;
 import dev.aether.event.EventMetadata;
+import dev.aether.event.PayloadLimitException;
 import dev.aether.runtime.BatchPlan.Outcome;
 import dev.aether.runtime.CommandResult.Rejected;
 import dev.aether.runtime.MailboxItem.QueuedCommand;
@@ -16,7 +17,8 @@ import java.util.List;
  * {@link BatchPlan}; stores and answers nothing ({@link GroupCommit} does). A command id seen before, in the
  * actor's window or earlier in the batch, is not decided again but answered as its first outcome; a command
  * already answered (timed out) is skipped; a behaviour that throws, returns no decision or cannot apply its
- * own events rejects only its command ({@link RejectionReason#BEHAVIOR_FAILED}).
+ * own events rejects only its command ({@link RejectionReason#BEHAVIOR_FAILED}); an event beyond the payload
+ * limits rejects it {@link RejectionReason#TOO_LARGE}.
  *
  * <p>Used by one batch's mailbox owner at a time; not thread-safe.
  *
@@ -86,7 +88,13 @@ final class BatchDecider<S> {
     List<Event> events = new ArrayList<>(newEvents.size());
     try {
       for (NewEvent newEvent : newEvents) {
-        Event event = toEvent(message, newEvent, ++version);
+        Event event;
+        try {
+          event = toEvent(message, newEvent, ++version);
+        } catch (PayloadLimitException e) { // the size of what the command asks for, not a broken behaviour
+          return new Outcome.Done(Rejected.of(message.commandId(), RejectionReason.TOO_LARGE, "an event of "
+              + message.command() + " exceeds a payload limit, nothing was stored: " + e.getMessage()));
+        }
         state = actor.ctx.behavior.evolve(state, event);
         events.add(event);
       }

@@ -8,6 +8,7 @@ import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
 import dev.aether.event.EventDecodingException;
 import dev.aether.event.EventJson;
+import dev.aether.event.PayloadLimitException;
 import dev.aether.event.PayloadLimits;
 import dev.aether.support.Checks;
 import dev.aether.support.Json;
@@ -199,8 +200,8 @@ final class CommandJsonReader {
   private Object value(JsonToken token, int parentDepth, int maxDepth) throws IOException {
     if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && parentDepth == maxDepth) {
       // the words of the message's own check (JsonValues.Copier), which never sees a deeper value from here
-      throw new InvalidInputException(path(), "nested deeper than " + maxDepth + " levels (limit "
-          + PayloadLimits.MAX_DEPTH_KEY + ")");
+      throw new PayloadLimitException(path(), "nested deeper than " + maxDepth + " levels (limit "
+          + PayloadLimits.MAX_DEPTH_KEY + ")", PayloadLimits.MAX_DEPTH_KEY);
     }
     return switch (token) {
       case START_OBJECT -> object(parentDepth + 1, maxDepth);

@@ -58,9 +58,10 @@ public enum RejectionReason {
    */
   STORE_FAILED(false),
   /**
-   * The command's own events are larger than the store accepts in one commit (the message gives their
-   * encoded size and the limit). Nothing was stored for it; the other commands of its group commit are
-   * decided and stored without it.
+   * The command's own events are larger than the store accepts in one commit, or one of them exceeds the
+   * payload limits ({@code aether.payload.max-bytes}, {@code max-string-length}, {@code max-depth}); the message
+   * gives the size and the limit. Nothing was stored for it; the other commands of its group commit are decided
+   * and stored without it.
    */
   TOO_LARGE(false);
 

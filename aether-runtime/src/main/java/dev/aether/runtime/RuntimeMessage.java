@@ -3,6 +3,7 @@ package dev.aether.runtime;
 import dev.aether.event.EventIds;
 import dev.aether.InvalidInputException;
 import dev.aether.event.EventMetadata;
+import dev.aether.event.PayloadLimitException;
 import dev.aether.event.PayloadLimits;
 import dev.aether.support.Checks;
 import dev.aether.support.JsonValues;
@@ -121,9 +122,9 @@ public final class RuntimeMessage {
     long payloadSize = JsonValues.encodedSize(payload);
     long metadataSize = JsonValues.encodedSize(metadata);
     if (payloadSize + metadataSize > maxBytes) {
-      throw new InvalidInputException(metadataSize > payloadSize ? "metadata" : "payload",
+      throw new PayloadLimitException(metadataSize > payloadSize ? "metadata" : "payload",
           "payload and metadata would be " + (payloadSize + metadataSize) + " bytes of JSON, more than "
-              + maxBytes + " (limit " + PayloadLimits.MAX_BYTES_KEY + ")");
+              + maxBytes + " (limit " + PayloadLimits.MAX_BYTES_KEY + ")", PayloadLimits.MAX_BYTES_KEY);
     }
   }
 

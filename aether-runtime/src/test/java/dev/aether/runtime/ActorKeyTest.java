@@ -44,6 +44,18 @@ class ActorKeyTest {
         .isInstanceOf(InvalidInputException.class);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"bad\uD800id", "\uDC00", "end\uD83D", "\uDE00\uD83D"})
+  void anActorIdWithAnUnpairedSurrogate_isRefusedWhenTheKeyIsBuilt(String id) {
+    // found by a new user: accepted here, then every command was a STORE_FAILED and left an active VM behind
+    assertThatThrownBy(() -> ActorKey.of("Account", id))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("actorId"))
+        .hasMessageContaining("unpaired UTF-16 surrogate");
+    assertThatThrownBy(() -> RuntimeMessage.of("Account", id, "Open", Map.of()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("actorId"));
+    assertThat(ActorKey.of("Account", "smile\uD83D\uDE00").actorId()).endsWith("\uD83D\uDE00");
+  }
+
   @Test
   void message_copiesPayloadAndMetadata_andGivesAFreshCommandId() {
     Map<String, Object> payload = new HashMap<>(Map.of("amount", 5));

@@ -46,7 +46,9 @@ class CommandJsonProperties {
   Arbitrary<RuntimeMessage> messages() {
     Arbitrary<String> aggregateTypes = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(8)
         .map(s -> "T" + s);
-    return Combinators.combine(aggregateTypes, text(1, 12), text(1, 10), text(1, 12), payloads(),
+    Arbitrary<String> actorIds = text(1, 12) // an unpaired surrogate (left alone by codePoints) is refused in one
+        .filter(id -> id.codePoints().noneMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE));
+    return Combinators.combine(aggregateTypes, actorIds, text(1, 10), text(1, 12), payloads(),
         metadata(), deadlines()).as((type, id, command, commandId, payload, metadata, deadline) -> {
           RuntimeMessage.Builder b = RuntimeMessage.builder(type, id, command).commandId(commandId)
               .payload(payload);

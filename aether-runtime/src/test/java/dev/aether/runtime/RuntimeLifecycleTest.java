@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aether.event.Event;
 import dev.aether.event.EventMetadata;
+import dev.aether.event.PayloadLimits;
 import dev.aether.runtime.behavior.Effect;
 import dev.aether.runtime.behavior.JavaBehavior;
 import java.util.ArrayList;
@@ -197,6 +198,30 @@ class RuntimeLifecycleTest {
     assertThat(r.message()).contains("boom: test");
     assertThat(store.events("Account/x1")).hasSize(1);
     assertThat(accepted(runtime.sendMessage(Bank.deposit("x1", 3))).newVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void anEventBeyondThePayloadLimits_isRejectedTooLarge_notAsABrokenBehaviour_andNothingIsStored() {
+    // found by a new user: BEHAVIOR_FAILED (HTTP 500) for an event the limits refuse; the store's own commit
+    // limit already answered TOO_LARGE (413)
+    record Pad(int length) {}
+    Runtime padded = Runtime.builder().eventStore(store).behavior(Bank.builder()
+        .command("Pad", Pad.class, (s, c) -> Effect.persist(new Bank.Opened("x".repeat(c.length()))))
+        .build()).build();
+    padded.start();
+    try {
+      accepted(padded.sendMessage(Bank.open("big")));
+      CommandResult.Rejected longString = rejected(padded.sendMessage(
+          RuntimeMessage.of("Account", "big", "Pad", Map.of("length", PayloadLimits.DEFAULT_MAX_STRING_LENGTH + 1))));
+
+      assertThat(longString.reason()).isEqualTo(RejectionReason.TOO_LARGE);
+      assertThat(longString.isTransient()).isFalse();
+      assertThat(longString.message()).contains("Pad", "data.owner", PayloadLimits.MAX_STRING_LENGTH_KEY);
+      assertThat(store.events("Account/big")).hasSize(1);
+      assertThat(accepted(padded.sendMessage(Bank.deposit("big", 3))).newVersion()).isEqualTo(2);
+    } finally {
+      padded.close();
+    }
   }
 
   @Test
