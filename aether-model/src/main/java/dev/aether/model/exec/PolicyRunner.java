@@ -9,6 +9,7 @@ import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
+import dev.aether.store.FeedClosedException;
 import dev.aether.store.FeedDelivery;
 import dev.aether.store.FeedPosition;
 import dev.aether.store.FeedStart;
@@ -214,9 +215,23 @@ final class PolicyRunner implements AutoCloseable {
    * @throws InvalidInputException naming {@code policy} when this runner has no such policy
    */
   long backlog(String policy) {
+    return worker(policy).shared.backlog();
+  }
+
+  /**
+   * Whether a policy still takes deliveries here: false once this runner is closed, or once the policy stopped
+   * because its feed was closed under it (its event store closed first; logged as an ERROR).
+   *
+   * @throws InvalidInputException naming {@code policy} when this runner has no such policy
+   */
+  boolean isRunning(String policy) {
+    return !closed && !worker(policy).stopped;
+  }
+
+  private Worker worker(String policy) {
     for (Worker w : workers) {
       if (w.policy.name().equals(policy)) {
-        return w.shared.backlog();
+        return w;
       }
     }
     throw new InvalidInputException("policy", "no policy \"" + policy + "\"; the model has " + byName.keySet());
@@ -342,6 +357,8 @@ final class PolicyRunner implements AutoCloseable {
     volatile FeedPosition seen = FeedPosition.START;
     /** The batch being handled; null between batches. Written by the worker's thread, read by the keeper. */
     private volatile InHand inHand;
+    /** Set when the worker ended on its own: its feed was closed under it. */
+    volatile boolean stopped;
 
     Worker(PolicyDefinition policy, SharedFeed shared) {
       this.policy = policy;
@@ -390,6 +407,13 @@ final class PolicyRunner implements AutoCloseable {
           inHandCount.addAndGet(batch.size());
           handleBatch(batch);
           pauseMillis = 100;
+        } catch (FeedClosedException e) { // its store closed under it: no retry can open this member again
+          if (!closed) {
+            stopped = true;
+            LOG.error("policy {} stopped: {} (close a policy before its event store)", policy.name(),
+                e.getMessage());
+          }
+          break;
         } catch (RuntimeException e) {
           if (closed) {
             break;

@@ -37,6 +37,11 @@ final class RunningJavaPolicy implements RunningPolicy {
   }
 
   @Override
+  public boolean isRunning() {
+    return !closed.get() && runner.isRunning(name);
+  }
+
+  @Override
   public long failed() {
     return runner.failed();
   }

@@ -32,6 +32,15 @@ public interface RunningPolicy extends AutoCloseable {
    */
   long backlog();
 
+  /**
+   * Whether the policy still takes deliveries in this process: false once {@linkplain #close() closed}, and once
+   * it stopped on its own because its event store was closed under it (no retry can undo that; logged as an
+   * ERROR: close a policy before its store).
+   *
+   * @return whether it runs
+   */
+  boolean isRunning();
+
   /** @return deliveries of this process that ended in a dead letter since the start (each is logged) */
   long failed();
 

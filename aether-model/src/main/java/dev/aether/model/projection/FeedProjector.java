@@ -4,6 +4,7 @@ import dev.aether.InvalidInputException;
 
 import dev.aether.event.Event;
 import dev.aether.store.EventFeed;
+import dev.aether.store.FeedClosedException;
 import dev.aether.store.FeedPosition;
 import dev.aether.store.FeedReader;
 import dev.aether.store.FeedStart;
@@ -86,6 +87,11 @@ final class FeedProjector<V> implements RunningProjection<V> {
   private final Object progressed = new Object();
   private volatile FeedPosition position = FeedPosition.START;
   private volatile boolean closed;
+  /**
+   * Why the projection stopped on its own: its feed was closed under it (its event store closed first), which
+   * no retry can undo. Null while it runs or after {@link #close()}.
+   */
+  private volatile FeedClosedException stoppedBy;
   /** Set by {@link #checkRunsHere()}: ends the stand-by wait at once. */
   private volatile boolean recheck;
   private volatile CatchUp catchUp;
@@ -189,6 +195,13 @@ final class FeedProjector<V> implements RunningProjection<V> {
         }
         settle();
         pauseMillis = 1000;
+      } catch (FeedClosedException e) {
+        if (!closed) {
+          stoppedBy = e;
+          LOG.error("projection {} stopped: {} (close a projection before its event store)", projection.name(),
+              e.getMessage());
+        }
+        break;
       } catch (RuntimeException e) {
         if (closed) {
           break;
@@ -233,7 +246,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
 
   @Override
   public boolean runsHere() {
-    return !closed && runsHere.getAsBoolean();
+    return !ended() && runsHere.getAsBoolean();
   }
 
   @Override
@@ -593,7 +606,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       long left = deadline - System.nanoTime();
-      if (left <= 0 || closed) {
+      if (left <= 0 || ended()) {
         return condition.getAsBoolean();
       }
       synchronized (progressed) {
@@ -614,26 +627,33 @@ final class FeedProjector<V> implements RunningProjection<V> {
     FeedPosition head = feed.head();
     if (position.covers(head)) {
       done.complete(null);
-    } else if (closed) {
+    } else if (ended()) {
       done.completeExceptionally(closedFailure());
     } else {
       Waiter waiter = new Waiter(head, done);
       waiters.add(waiter);
-      if (closed && waiters.remove(waiter)) { // closed meanwhile, its thread's last sweep may have passed
+      if (ended() && waiters.remove(waiter)) { // closed meanwhile, its thread's last sweep may have passed
         done.completeExceptionally(closedFailure());
       }
     }
     return done;
   }
 
+  /** Whether the projection ended: closed, or stopped because its feed was closed under it. */
+  private boolean ended() {
+    return closed || stoppedBy != null;
+  }
+
   private IllegalStateException closedFailure() {
-    return new IllegalStateException("projection " + projection.name() + " is closed");
+    FeedClosedException cause = stoppedBy;
+    return cause == null ? new IllegalStateException("projection " + projection.name() + " is closed")
+        : new IllegalStateException("projection " + projection.name() + " stopped: " + cause.getMessage(), cause);
   }
 
   @Override
   public CompletableFuture<Void> rebuild() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (closed) {
+    if (ended()) {
       done.completeExceptionally(closedFailure());
       return done;
     }
@@ -641,7 +661,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
     if (earlier != null) {
       completeWith(done, earlier); // one rebuild serves both callers
     }
-    if (closed && rebuildRequest.compareAndSet(done, null)) { // closed meanwhile: its thread may have ended
+    if (ended() && rebuildRequest.compareAndSet(done, null)) { // closed meanwhile: its thread may have ended
       done.completeExceptionally(closedFailure());
       return done;
     }

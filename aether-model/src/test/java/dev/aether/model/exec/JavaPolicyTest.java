@@ -130,7 +130,9 @@ class JavaPolicyTest {
     send("b", "Open", Map.of());
     send("a", "Transfer", Map.of("to", "b", "amount", 1));
     idle(first);
+    assertThat(first.isRunning()).isTrue();
     first.close();
+    assertThat(first.isRunning()).isFalse();
     send("a", "Transfer", Map.of("to", "b", "amount", 2)); // while no member runs
     RunningPolicy second = start(CREDIT);
     idle(second);

@@ -281,4 +281,28 @@ class FeedReactionsOnJetStreamIT {
     assertThat(after.rows()).isEqualTo(fold);
     assertThat(after.progress().commitsBehind()).isZero();
   }
+
+  @Test
+  void aPolicyAndAProjectionWhoseStoreIsClosedUnderThem_stopSayingWhy_insteadOfRetryingForEver() {
+    // found by a new user: both polled a closed store for as long as the process lived, a WARN every 10-30 s
+    JetStreamEventStore store = JetStreamEventStore.connect(config);
+    Runtime runtime = writerRuntime(store);
+    RunningPolicy policy = JAVA_CREDIT.start(store, runtime, JetStreamReadModelStore.create(store));
+    open.add(policy);
+    Projection<Sum> sums = Projection.builder("sums", Sum.class).initialView(() -> new Sum(0, 0))
+        .on("Meter", "Measured", Amount.class, (view, e, event) -> new Sum(view.total() + e.amount(),
+            view.events() + 1))
+        .build();
+    RunningProjection<Sum> projection = sums.start(store, InMemoryReadModelStore.create());
+    open.add(projection);
+    projection.idle().orTimeout(30, TimeUnit.SECONDS).join();
+    assertThat(policy.isRunning()).isTrue();
+
+    store.close();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !projection.runsHere());
+    assertThat(projection.rebuild()).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .havingRootCause().isInstanceOf(dev.aether.store.FeedClosedException.class);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !policy.isRunning());
+  }
 }
