@@ -101,7 +101,7 @@ final class Slf4jErrorListener implements ErrorListener, ConnectionListener {
       }
       case DISCONNECTED -> {
         if (connectedOnce && downSince.compareAndSet(0, System.nanoTime())) {
-          LOG.warn("NATS connection lost; reconnecting (the store answers 503 meanwhile)");
+          LOG.warn("NATS connection lost; reconnecting (the store answers STORE_UNAVAILABLE meanwhile)");
         }
       }
       case RECONNECTED -> {
