@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.aether.runtime.InvalidModelException;
 import java.io.PrintWriter;
@@ -19,9 +20,14 @@ import java.util.Optional;
  */
 final class Console {
 
+  /**
+   * Reads numbers with a fraction as {@code BigDecimal}, so a payload keeps its digits, and prints them as
+   * written ({@code 20.0}, not Jackson's stripped {@code 2E+1}): the node's answers print as the API sends them.
+   */
   static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .build();
 
   private final PrintWriter out;

@@ -270,6 +270,30 @@ class AetherCliTest {
   }
 
   @Test
+  void state_printsNumbersAsTheNodeSentThem_wholeDoublesKeepTheirFraction() throws IOException {
+    // found by a new user: 20.0 printed as 2E+1 and 3.0 as 3 (Jackson stripped the BigDecimal's zeros)
+    String state = "{\"state\":{\"total\":20.0,\"n\":3.0,\"price\":2.50,\"count\":7,"
+        + "\"exact\":0.1000000000000000055511151231257827},\"version\":2}";
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = state.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      CliRun run = CliRun.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "state", "Order", "o-2");
+      assertThat(run.code()).isZero();
+      assertThat(run.out()).contains("\"total\" : 20.0,", "\"n\" : 3.0,", "\"price\" : 2.50,", "\"count\" : 7,",
+          "\"exact\" : 0.1000000000000000055511151231257827").doesNotContain("E+");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void urlAndToken_fromTheEnvironment_flagWins() throws IOException {
     String url = "http://127.0.0.1:" + closedPort();
     CliRun fromEnv = CliRun.withEnv(Map.of("AETHER_URL", url), "state", "Account", "a");
