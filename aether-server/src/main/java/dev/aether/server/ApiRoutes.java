@@ -113,6 +113,42 @@ final class ApiRoutes {
     return operation(method, rawPath).map(Route::template);
   }
 
+  /**
+   * The parameter a request left empty, when its path is a route of its method but for an empty segment
+   * ({@code /v1/actors/Account//commands/Open}): the request names that route, so the answer names the blank
+   * parameter rather than saying there is no such route.
+   *
+   * @param method the request's method (upper case)
+   * @param rawPath the request's path as sent, without the query
+   * @return the first empty parameter's name ({@code id}); empty when the path is no route of the method's with
+   *     an empty segment
+   */
+  Optional<String> emptyParameter(String method, String rawPath) {
+    String[] segments = rawPath.split("/", -1);
+    for (Route route : routes) {
+      if (!route.queryByMethod().containsKey(documented(method))) {
+        continue;
+      }
+      String[] parts = route.template().split("/", -1);
+      if (parts.length != segments.length) {
+        continue;
+      }
+      String empty = null;
+      boolean matches = true;
+      for (int i = 0; i < parts.length && matches; i++) {
+        boolean parameter = parts[i].startsWith("{");
+        matches = parameter || parts[i].equals(segments[i]);
+        if (parameter && segments[i].isEmpty() && empty == null) {
+          empty = parts[i].substring(1, parts[i].length() - 1);
+        }
+      }
+      if (matches && empty != null) {
+        return Optional.of(empty);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The route that has this method ({@code HEAD}: {@code GET}) at this raw path, if any. */
   private Optional<Route> operation(String requested, String rawPath) {
     String method = documented(requested);

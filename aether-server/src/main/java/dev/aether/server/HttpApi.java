@@ -163,6 +163,12 @@ final class HttpApi {
     String method = req.prologue().method().text();
     Set<String> methods = routes.methods(req.path().absolute().rawPath());
     String path = req.path().absolute().rawPath(); // as sent: a decoded path may hold line breaks
+    Optional<String> empty = routes.emptyParameter(method, path);
+    if (empty.isPresent()) { // a route's path with an empty segment: the parameter is blank, as %20 would be
+      Json.send(HeadRequests.answerOf(req, res), 400, error(ApiException.badRequest(empty.get(),
+          "must not be blank (its path segment is empty)")));
+      return;
+    }
     if (methods.isEmpty() || methods.contains(method)) {
       Json.send(HeadRequests.answerOf(req, res), 404, error(new ApiException(404, "NOT_FOUND", "no route " + method
           + " " + path)));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +255,25 @@ abstract class NodeRoutesContract {
     Api.Answer blank = api.command("Account", id(), "%20", "{}");
     assertThat(blank.status()).as(blank.toString()).isEqualTo(400);
     assertThat(blank.json().get("fields").get(0).get("field").asText()).isEqualTo("command");
+  }
+
+  @Test
+  void anEmptyPathSegment_isTheBlankParameter_400NamingIt_notNoRoute() {
+    // found by a new user: "//" answered 404 "no route", where a blank %20 is 400 naming the parameter
+    String id = id();
+    List<Map.Entry<String, Api.Answer>> answers = List.of(
+        Map.entry("id", api.post("/v1/actors/Account//commands/Open", "{\"owner\":\"a\"}")),
+        Map.entry("command", api.post("/v1/actors/Account/" + id + "/commands/", "{}")),
+        Map.entry("type", api.post("/v1/actors//" + id + "/commands/Open", "{\"owner\":\"a\"}")),
+        Map.entry("id", api.get("/v1/actors/Account/")),
+        Map.entry("id", api.get("/v1/actors/Account//events")));
+    for (Map.Entry<String, Api.Answer> answer : answers) {
+      assertThat(answer.getValue().status()).as(answer.toString()).isEqualTo(400);
+      assertThat(answer.getValue().json().get("error").asText()).isEqualTo("INVALID_INPUT");
+      assertThat(answer.getValue().json().get("fields").get(0).get("field").asText()).isEqualTo(answer.getKey());
+    }
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).as("nothing stored").isZero();
+    assertThat(api.get("/v1/nothing//here").status()).as("no route of that shape: still 404").isEqualTo(404);
   }
 
   @Test

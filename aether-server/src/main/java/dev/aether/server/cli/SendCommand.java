@@ -85,7 +85,7 @@ final class SendCommand implements Callable<Integer> {
     String resend = "; resend with --key " + commandId;
     NodeClient.Answer answer;
     try {
-      answer = client.post(actor.path("commands", command), payload, headers,
+      answer = client.post(actor.path("commands", ActorArgs.notBlank(command, "COMMAND")), payload, headers,
           wait.plusSeconds(5));
     } catch (NodeUnreachableException e) {
       if (!e.requestSent()) {

@@ -67,6 +67,20 @@ class AetherCliTest {
   }
 
   @Test
+  void aBlankTypeIdOrCommand_isAUsageErrorNamingIt_exit2_nothingSent() throws IOException {
+    try (Requests node = Requests.start()) {
+      for (String[] args : new String[][] {{"send", "Account", "", "Open"}, {"send", "Account", "a", " "},
+          {"state", "", "a"}, {"events", "Account", " "}, {"tail", "Account", ""}}) {
+        CliRun run = CliRun.of(concat(args, "--url", node.url()));
+        assertThat(run.code()).as(String.join("|", args)).isEqualTo(2);
+        assertThat(run.err()).as(String.join("|", args))
+            .matches("error: (TYPE|ID|COMMAND) must not be blank\nTry 'aether [a-z]+ --help'\\.\n");
+      }
+      assertThat(node.requests()).isZero();
+    }
+  }
+
+  @Test
   void missingArgument_exit2() {
     CliRun run = CliRun.of("send", "Account", "a");
     assertThat(run.code()).isEqualTo(2);
