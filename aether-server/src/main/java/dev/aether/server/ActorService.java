@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -256,7 +257,9 @@ final class ActorService implements HttpService {
   void requireKnownType(String type) {
     requireBehaviourOrModel(type);
     if (!node.runtime().aggregateTypes().contains(type)) {
-      throw ApiException.notFound("UNKNOWN_AGGREGATE", "no aggregate type " + type + " in the loaded model");
+      // the words of the runtime's own UNKNOWN_AGGREGATE, which a command for this type gets
+      throw ApiException.notFound("UNKNOWN_AGGREGATE", "no behaviour is registered for aggregate type " + type
+          + "; known: " + new TreeSet<>(node.runtime().aggregateTypes()));
     }
   }
 

@@ -240,6 +240,11 @@ abstract class NodeRoutesContract {
     assertThat(type.json().get("error").asText()).isEqualTo("UNKNOWN_AGGREGATE");
     assertThat(command.status()).isEqualTo(404);
     assertThat(command.json().get("error").asText()).isEqualTo("UNKNOWN_COMMAND");
+    // found by a new user: the state and event routes said it in other words, without the known types
+    for (Api.Answer read : List.of(api.get("/v1/actors/Nope/x"), api.get("/v1/actors/Nope/x/events"))) {
+      assertThat(read.status()).isEqualTo(404);
+      assertThat(read.json()).isEqualTo(type.json());
+    }
   }
 
   /** Found by a walkthrough: a command segment holding %2F was "no route", while the type segment was decoded. */
