@@ -138,7 +138,8 @@ final class HttpApi {
   }
 
   /**
-   * A query parameter an API operation does not take is refused (400 naming it) before the route runs; health and
+   * A query parameter an API operation does not take, or one given twice, is refused (400 naming it) before the
+   * route runs; health and
    * metrics, which probes and scrapers may call with parameters of their own, are left alone.
    */
   private static void refuseUnknownQuery(ApiRoutes routes, FilterChain chain, RoutingRequest req,
@@ -152,6 +153,13 @@ final class HttpApi {
         Json.send(HeadRequests.answerOf(req, res), 400, error(ApiException.badRequest(unknown.get(),
             "unknown query parameter (this route takes "
             + (known.get().isEmpty() ? "none" : String.join(", ", known.get())) + ")")));
+        return;
+      }
+      // as a repeated header is: which of the values was meant is not for the node to guess
+      Optional<String> repeated = names.stream().filter(n -> req.query().all(n).size() > 1).sorted().findFirst();
+      if (repeated.isPresent()) {
+        Json.send(HeadRequests.answerOf(req, res), 400, error(ApiException.badRequest(repeated.get(),
+            "query parameter given " + req.query().all(repeated.get()).size() + " times; give it once")));
         return;
       }
     }

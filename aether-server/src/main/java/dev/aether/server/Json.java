@@ -130,15 +130,26 @@ final class Json {
     return MAPPER.createObjectNode();
   }
 
+  /** @return whether a body holds nothing but JSON's whitespace (space, tab, line feed, carriage return) */
+  private static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
-   * Reads a request body as a JSON object within the payload limits.
+   * Reads a request body as a JSON object within the payload limits; an empty body (or one of whitespace only)
+   * is the empty object.
    *
    * @param field the name errors are reported under ({@code payload})
    * @throws ApiException 400 for malformed JSON, a value other than an object, or too deep a document
    */
   @SuppressWarnings("unchecked")
   static Map<String, Object> readObject(byte[] body, String field) {
-    if (body.length == 0) {
+    if (isBlank(body)) { // no payload: as an empty body, whatever whitespace a client's tool added
       return Map.of();
     }
     PayloadLimits limits = PayloadLimits.current();

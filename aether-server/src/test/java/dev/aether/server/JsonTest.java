@@ -77,6 +77,10 @@ class JsonTest {
           });
     }
     assertThat(Json.readObject("{\"a\":1}  \n".getBytes(StandardCharsets.UTF_8), "payload")).isEqualTo(Map.of("a", 1));
+    // found by a new user: an empty body was {}, a body of whitespace only was "not valid JSON"
+    for (String blank : List.of("", " ", "\n", " \t\r\n ")) {
+      assertThat(Json.readObject(blank.getBytes(StandardCharsets.UTF_8), "payload")).as("[%s]", blank).isEmpty();
+    }
     for (String body : List.of("{\"a\": NaN}", "{/* c */}", "{", "{\"a\":")) {
       assertThatThrownBy(() -> Json.readObject(body.getBytes(StandardCharsets.UTF_8), "payload"))
           .as(body).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
