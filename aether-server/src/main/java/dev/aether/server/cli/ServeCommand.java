@@ -144,7 +144,6 @@ public final class ServeCommand implements Callable<Integer> {
     AetherNode node;
     try {
       node = AetherNode.start(nodeConfig, env);
-      started.complete(node);
     } catch (InvalidConfigException e) {
       startFailed(started, hook);
       err.println("error: " + e.getMessage());
@@ -167,6 +166,9 @@ public final class ServeCommand implements Callable<Integer> {
     firstCurl(nodeConfig, node).ifPresent(curl -> out.println("Try: " + curl));
     firstCurlNote(nodeConfig).ifPresent(out::println);
     out.flush();
+    // only now: a signal during the start waits for this to close the node, so these lines never follow its stop
+    // (nor name the closed server's port, -1)
+    started.complete(node);
     try {
       stopped.await();
     } catch (InterruptedException e) {
