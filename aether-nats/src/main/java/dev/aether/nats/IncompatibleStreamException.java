@@ -22,8 +22,21 @@ public class IncompatibleStreamException extends JetStreamStoreException {
    * @param wanted what the configuration requires
    */
   public IncompatibleStreamException(String streamName, String field, String existing, String wanted) {
+    this(streamName, field, existing, wanted, null);
+  }
+
+  /**
+   * Creates the refusal of one stream setting, saying how to fix it.
+   *
+   * @param streamName the stream (or {@code KV_<bucket>}) refused
+   * @param field the setting, for example {@code replicas}
+   * @param existing the stream's value
+   * @param wanted what the configuration requires
+   * @param fix how to make the stream fit, or null
+   */
+  public IncompatibleStreamException(String streamName, String field, String existing, String wanted, String fix) {
     super("existing stream " + streamName + " is incompatible with the store configuration: " + field
-        + " is " + existing + ", required " + wanted, 0, null);
+        + " is " + existing + ", required " + wanted + (fix == null ? "" : "; " + fix), 0, null);
     this.streamName = streamName;
     this.field = field;
     this.existing = existing;

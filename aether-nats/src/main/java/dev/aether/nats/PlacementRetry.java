@@ -31,6 +31,9 @@ public final class PlacementRetry {
   /** JetStream's API error code for "no suitable peers for placement". */
   public static final int NO_SUITABLE_PEERS = 10005;
 
+  /** JetStream's API error code for "replicas > 1 not supported in non-clustered mode". */
+  static final int REPLICAS_NOT_SUPPORTED = 10074;
+
   private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final Logger LOG = LoggerFactory.getLogger(PlacementRetry.class);
@@ -144,14 +147,26 @@ public final class PlacementRetry {
    * @throws IOException as the creation throws it
    * @throws JetStreamApiException as the creation throws it; a placement refusal once the budget is spent or
    *     the thread is interrupted
+   * @throws JetStreamStoreException when more than one replica is asked of a server without clustering (saying
+   *     so)
    */
   public static void create(String what, Duration budget, Creation creation)
       throws IOException, JetStreamApiException {
-    retrying(budget, () -> {
-      creation.create();
-      return null;
-    }, e -> e instanceof JetStreamApiException api && api.getApiErrorCode() == NO_SUITABLE_PEERS,
-        e -> LOG.info("creating {}: the NATS cluster cannot place it yet ({}); trying again", what, e.getMessage()));
+    try {
+      retrying(budget, () -> {
+        creation.create();
+        return null;
+      }, e -> e instanceof JetStreamApiException api && api.getApiErrorCode() == NO_SUITABLE_PEERS,
+          e -> LOG.info("creating {}: the NATS cluster cannot place it yet ({}); trying again", what,
+              e.getMessage()));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == REPLICAS_NOT_SUPPORTED) {
+        throw new JetStreamStoreException("cannot create " + what + ": " + e.getMessage() + ": the NATS server"
+            + " runs JetStream without clustering, which keeps one replica; give the store the URLs of a NATS"
+            + " cluster, or configure 1 replica", e.getApiErrorCode(), e);
+      }
+      throw e;
+    }
   }
 
   /** A request that may be tried again. */

@@ -202,8 +202,11 @@ final class StreamRequirements {
     boolean memoryForFile = config.storage() == JetStreamConfig.Storage.FILE
         && existing.getStorageType() == StorageType.Memory;
     require(!memoryForFile, name, "storage", existing.getStorageType(), StorageType.File);
-    require(existing.getReplicas() >= config.replicas(), name, "replicas", existing.getReplicas(),
-        "at least " + config.replicas());
+    if (existing.getReplicas() < config.replicas()) {
+      throw new IncompatibleStreamException(name, "replicas", Integer.toString(existing.getReplicas()),
+          "at least " + config.replicas(), "scale it with `nats stream edit " + name + " --replicas "
+              + config.replicas() + "`, or configure " + existing.getReplicas() + " replica(s)");
+    }
     Duration age = Optional.ofNullable(existing.getMaxAge()).orElse(Duration.ZERO);
     if (config.maxAge().isEmpty()) {
       require(age.isZero(), name, "maxAge", age, "unlimited");

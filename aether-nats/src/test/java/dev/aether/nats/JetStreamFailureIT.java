@@ -149,6 +149,7 @@ class JetStreamFailureIT {
       assertThatExceptionOfType(JetStreamStoreException.class)
           .isThrownBy(() -> JetStreamEventStore.connect(config(server, "r3").replicas(3).build()))
           .withMessageContaining("replicas")
+          .withMessageContaining("without clustering")
           .satisfies(e -> assertThat(e.apiErrorCode()).isEqualTo(10074));
     }
   }

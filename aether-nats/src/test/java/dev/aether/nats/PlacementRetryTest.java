@@ -33,9 +33,25 @@ class PlacementRetryTest {
     assertThatExceptionOfType(JetStreamApiException.class).isThrownBy(() -> PlacementRetry.create("stream S",
             Duration.ofSeconds(30), () -> {
               attempts.incrementAndGet();
+              throw refusal(10058, "stream name already in use with a different configuration");
+            }))
+        .satisfies(e -> assertThat(e.getApiErrorCode()).isEqualTo(10058));
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void replicasOnAServerWithoutClustering_isThrownAtOnce_sayingWhatToDo() {
+    // found by an operator: the server's words alone, naming neither the cause nor the setting
+    AtomicInteger attempts = new AtomicInteger();
+
+    assertThatExceptionOfType(JetStreamStoreException.class).isThrownBy(() -> PlacementRetry.create("stream S",
+            Duration.ofSeconds(30), () -> {
+              attempts.incrementAndGet();
               throw refusal(10074, "replicas > 1 not supported in non-clustered mode");
             }))
-        .satisfies(e -> assertThat(e.getApiErrorCode()).isEqualTo(10074));
+        .withMessageStartingWith("cannot create stream S: ")
+        .withMessageContaining("without clustering", "a NATS cluster", "configure 1 replica")
+        .satisfies(e -> assertThat(e.apiErrorCode()).isEqualTo(10074));
     assertThat(attempts).hasValue(1);
   }
 

@@ -74,6 +74,15 @@ class StreamRequirementsTest {
   }
 
   @Test
+  void tooFewReplicas_isRefusedSayingHowToScaleTheStream() {
+    // found by an operator: the refusal named neither the fix nor the setting
+    assertThatExceptionOfType(IncompatibleStreamException.class)
+        .isThrownBy(() -> check(b -> b.replicas(1)))
+        .withMessageEndingWith("replicas is 1, required at least 3; scale it with `nats stream edit "
+            + good().build().getName() + " --replicas 3`, or configure 1 replica(s)");
+  }
+
+  @Test
   void aSealedStream_isRefused() throws Exception {
     String json = good().build().toJson();
     StreamConfiguration sealed = StreamConfiguration.instance("{\"sealed\":true," + json.substring(1));
