@@ -38,7 +38,10 @@ final class HealthService implements HttpService {
     checks.put("store", up(r.store()));
     checks.put("model", up(r.model()));
     r.cluster().ifPresent(member -> checks.put("cluster", up(member)));
-    Json.send(res, r.ready() ? 200 : 503, Map.of("status", r.ready() ? "UP" : "DOWN", "checks", checks));
+    Map<String, Object> body = new LinkedHashMap<>(); // "status" first, every time (Map.of has no order)
+    body.put("status", r.ready() ? "UP" : "DOWN");
+    body.put("checks", checks);
+    Json.send(res, r.ready() ? 200 : 503, body);
   }
 
   private static String up(boolean ok) {

@@ -701,6 +701,7 @@ abstract class NodeRoutesContract {
     assertThat(api.get("/health/live").status()).isEqualTo(200);
     Api.Answer ready = api.get("/health/ready");
     assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+    assertThat(ready.body()).as("status first, every time (an operator saw it move)").startsWith("{\"status\":\"UP\",");
     open(id(), 1);
     assertThat(api.get("/v1/cluster").json().get("nodes").get(0).get("activeActors").asInt())
         .as("the account just opened is active").isGreaterThan(active);
