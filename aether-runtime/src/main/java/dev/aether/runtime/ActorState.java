@@ -1,5 +1,6 @@
 package dev.aether.runtime;
 
+import dev.aether.TransientAetherException;
 import dev.aether.event.ActorSnapshot;
 import dev.aether.event.Event;
 import dev.aether.store.EventStore;
@@ -288,6 +289,9 @@ final class ActorState<S> {
       ctx.rt.snapshotSizes.saved(streamId, snapshot.version());
     } catch (SnapshotTooLargeException e) {
       ctx.rt.snapshotSizes.refused(streamId, e);
+    } catch (TransientAetherException e) { // the store is away for a moment (it says so itself): no stack trace
+      LOG.warn("snapshot of {} at v{} failed ({}); the actor will replay more events on activation", streamId,
+          snapshot.version(), e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("snapshot of {} at v{} failed; the actor will replay more events on activation", streamId,
           snapshot.version(), e);
