@@ -2,8 +2,10 @@ package dev.aether.server;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.FilterChain;
@@ -18,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -109,7 +112,8 @@ final class HttpApi {
 
   static void routing(HttpRouting.Builder routing, NodeConfig config, NodeServices node) {
     ApiRoutes routes = ApiRoutes.fromOpenApi();
-    routing.addFilter((chain, req, res) -> count(routes, node.registry(), chain, req, res)); // first: sees all
+    routing.addFilter(HttpApi::closeWhenAsked); // outermost: after the answer, whatever answered it
+    routing.addFilter((chain, req, res) -> count(routes, node.registry(), chain, req, res)); // sees all
     config.authToken().ifPresent(token -> routing.addFilter(
         (chain, req, res) -> authenticate(token.getBytes(StandardCharsets.UTF_8), chain, req, res)));
     routing.addFilter((chain, req, res) -> refuseUnknownQuery(routes, chain, req, res));
@@ -118,6 +122,23 @@ final class HttpApi {
     }
     routing.any((req, res) -> noRoute(routes, req, res))
         .error(Throwable.class, HttpApi::fail);
+  }
+
+  /**
+   * Closes an HTTP/1.1 connection once answered when the request said {@code Connection: close}: Helidon 4.5.0
+   * answers with that header and then waits for another request on the connection (helidon-io/helidon#12324,
+   * fixed in releases not served to this build), so a client reading to the end of the stream would hang.
+   */
+  private static void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    boolean asked = req.headers().all(HeaderNames.CONNECTION, List::of).stream() // options: any case, a list
+        .flatMap(value -> Arrays.stream(value.split(","))).anyMatch(option -> option.strip().equalsIgnoreCase("close"));
+    if (!asked) {
+      chain.proceed();
+      return;
+    }
+    res.header(HeaderValues.CONNECTION_CLOSE);
+    chain.proceed();
+    throw new CloseConnectionException("the client asked to close the connection");
   }
 
   /**
