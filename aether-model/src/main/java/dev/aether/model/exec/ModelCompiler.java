@@ -244,7 +244,10 @@ final class ModelCompiler {
           ? b.record("row", row.declared()).variable("event", UNKNOWN_RECORD)
           : b.record("row", row.declared()).record("event", eventTypes.declared()))
           .variable("actorId", FieldType.STRING).variable("now", FieldType.TIMESTAMP));
-      CompiledExpression key = on.key().isBlank() ? compile(scope, rm.key(), FieldType.STRING, path + ".key")
+      // the read model's key is compiled for each handler's event: an error names the handler it does not fit
+      CompiledExpression key = on.key().isBlank()
+          ? compile(scope, rm.key(), FieldType.STRING, at + ".key", "the read model's key (this handler has none of"
+              + " its own): ")
           : compile(scope, on.key(), FieldType.STRING, at + ".key");
       Map<String, CompiledExpression> set = new LinkedHashMap<>();
       on.set().forEach((field, expr) -> set.put(field, compile(scope, expr, row.known().get(field),
@@ -361,6 +364,11 @@ final class ModelCompiler {
    *     structural check, or an absent optional condition) or its scope could not be built
    */
   private CompiledExpression compile(Scope scope, String source, FieldType type, String path) {
+    return compile(scope, source, type, path, "");
+  }
+
+  /** {@link #compile(Scope, String, FieldType, String)}, each error's message after {@code context}. */
+  private CompiledExpression compile(Scope scope, String source, FieldType type, String path, String context) {
     if (scope == null || source == null || source.isBlank()) {
       return null;
     }
@@ -370,7 +378,7 @@ final class ModelCompiler {
       boolean resultType = e.id().equals(ModelError.EXPRESSION_RESULT_TYPE);
       boolean typeError = resultType || e.id().equals(ModelError.EXPRESSION_TYPE);
       if (!(type == null && resultType) && !(!scope.typed() && typeError)) {
-        error(e.id(), e.path(), e.messageWithPosition());
+        error(e.id(), e.path(), context + e.messageWithPosition());
       }
     }
     return compilation.compiled().orElse(null);

@@ -164,6 +164,37 @@ class ModelEveryErrorTest {
   }
 
   @Test
+  void aReadModelKeyThatDoesNotFitAHandlersEvent_isReportedAtThatHandler_sayingItIsTheReadModelsKey() {
+    // found by a new user: two errors at readModels.Board.key, the handler left to guess from the field list
+    String yaml = """
+        name: m
+        aggregates:
+          - name: O
+            state: [{name: n, type: int}]
+            events:
+              - {name: Placed, fields: [{name: orderId, type: string}]}
+              - {name: Shipped, fields: [{name: carrier, type: string}]}
+              - {name: Weighed, fields: [{name: grams, type: int}]}
+        readModels:
+          - name: Board
+            key: event.orderId
+            fields: [{name: n, type: int}]
+            on:
+              - {event: O.Placed, set: {n: "1"}}
+              - {event: O.Shipped, set: {n: "2"}}
+              - {event: O.Weighed, key: "actorId", set: {n: "3"}}
+        """;
+
+    assertThatThrownBy(() -> CompiledModel.fromYaml(yaml)).isInstanceOfSatisfying(InvalidModelException.class,
+        e -> assertThat(e.errors()).singleElement().satisfies(error -> {
+          assertThat(error.path()).isEqualTo("readModels.Board.on[1].key");
+          assertThat(error.id()).isEqualTo(ModelError.UNKNOWN_REFERENCE);
+          assertThat(error.message()).startsWith("the read model's key (this handler has none of its own): ")
+              .contains("event.orderId", "carrier");
+        }));
+  }
+
+  @Test
   void duplicateCommands_areCompiledEach_atTheirOwnPaths() {
     String yaml = """
         name: m
