@@ -1,6 +1,7 @@
 package dev.aether.cluster;
 
 import dev.aether.InvalidInputException;
+import dev.aether.config.ConfigKeys;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandGateway;
@@ -205,7 +206,8 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     public Builder commandTimeout(Duration timeout) {
       Checks.notNull(timeout, "commandTimeout");
       if (timeout.isZero() || timeout.isNegative()) {
-        throw new InvalidInputException("commandTimeout", "must be positive, was " + timeout);
+        throw new InvalidInputException("commandTimeout", "must be positive, was "
+            + ConfigKeys.formatDuration(timeout));
       }
       this.commandTimeout = timeout;
       return this;

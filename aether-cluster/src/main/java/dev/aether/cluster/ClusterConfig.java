@@ -258,8 +258,8 @@ public final class ClusterConfig {
     public Builder leaseInterval(Duration interval) {
       Checks.notNull(interval, "leaseInterval");
       if (interval.compareTo(MIN_LEASE_INTERVAL) < 0) {
-        throw new InvalidInputException("leaseInterval", "must be at least " + MIN_LEASE_INTERVAL.toMillis()
-            + " ms, was " + interval.toMillis() + " ms");
+        throw new InvalidInputException("leaseInterval", "must be at least "
+            + ConfigKeys.formatDuration(MIN_LEASE_INTERVAL) + ", was " + ConfigKeys.formatDuration(interval));
       }
       this.leaseInterval = interval;
       return this;
@@ -420,7 +420,8 @@ public final class ClusterConfig {
     public ClusterConfig build() {
       if (deadAfter.compareTo(leaseInterval.multipliedBy(2)) < 0) {
         throw new InvalidInputException("deadAfter", "must be at least two lease intervals ("
-            + leaseInterval.multipliedBy(2).toMillis() + " ms), was " + deadAfter.toMillis() + " ms");
+            + ConfigKeys.formatDuration(leaseInterval.multipliedBy(2)) + "), was "
+            + ConfigKeys.formatDuration(deadAfter));
       }
       return new ClusterConfig(this);
     }
@@ -428,7 +429,7 @@ public final class ClusterConfig {
     private static Duration positive(Duration value, String field) {
       Checks.notNull(value, field);
       if (value.isZero() || value.isNegative()) {
-        throw new InvalidInputException(field, "must be positive, was " + value);
+        throw new InvalidInputException(field, "must be positive, was " + ConfigKeys.formatDuration(value));
       }
       return value;
     }

@@ -10,6 +10,7 @@ import dev.aether.cluster.ControlJson.StateRequest;
 import dev.aether.cluster.ControlJson.WarmMove;
 import dev.aether.cluster.ControlJson.WarmRequest;
 import dev.aether.cluster.ControlJson.Warmed;
+import dev.aether.config.ConfigKeys;
 import dev.aether.runtime.ActorFailedException;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandJson;
@@ -499,7 +500,8 @@ final class NodeEndpoints implements AutoCloseable {
     }
     int activated = (int) started.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
     if (activated < streams.size()) {
-      LOG.info("cluster: warmed up {} of {} actors within {}{}", activated, streams.size(), config.warmupTimeout(),
+      LOG.info("cluster: warmed up {} of {} actors within {}{}", activated, streams.size(),
+          ConfigKeys.formatDuration(config.warmupTimeout()),
           started.size() < streams.size() ? " (a newer warm-up, or the deadline, ended its starts)" : "");
     }
     return activated;

@@ -131,6 +131,15 @@ class ClusterConfigTest {
   }
 
   @Test
+  void fromMap_durationsInRefusals_areWrittenAsTheSettingIsWritten() {
+    // found by an operator: "was PT0S" next to "was 100 ms"
+    assertThatThrownBy(() -> ClusterConfig.fromMap(STORE, Map.of("aether.cluster.leave-timeout", "0s")))
+        .hasMessage("aether.cluster.leave-timeout: must be positive, was 0s");
+    assertThatThrownBy(() -> ClusterConfig.fromMap(STORE, Map.of("aether.cluster.dead-after", "600ms")))
+        .hasMessage("aether.cluster.dead-after: must be at least two lease intervals (1s), was 600ms");
+  }
+
+  @Test
   void fromMap_aBadShardCount_saysItOnceUnderItsKey() {
     assertThatThrownBy(() -> ClusterConfig.fromMap(STORE, Map.of("aether.cluster.shards", "1000")))
         .hasMessage("aether.cluster.shards: must be a power of two from 1 to 65536, was 1000");

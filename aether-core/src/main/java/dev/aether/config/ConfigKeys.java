@@ -309,6 +309,44 @@ public final class ConfigKeys {
   }
 
   /**
+   * Writes a duration as {@link #parseDuration} reads it, in the largest unit that keeps it whole: {@code 0s},
+   * {@code 500ms}, {@code 1500ms}, {@code 5s}, {@code 15m}, {@code 2h}, {@code 1d}; a negative one is ISO-8601
+   * ({@code -PT5S}, which it reads too). For messages that show a setting's value the way a user writes it.
+   *
+   * @param duration the duration, not null
+   * @return the text
+   */
+  public static String formatDuration(Duration duration) {
+    if (duration.isNegative()) { // -PT5S, which parseDuration reads (Duration's own PT-5S it reads too)
+      return duration.getSeconds() == Long.MIN_VALUE ? duration.toString() : "-" + duration.negated();
+    }
+    long nanos;
+    try {
+      nanos = duration.toNanos();
+    } catch (ArithmeticException e) { // beyond 292 years of nanoseconds: whole seconds at least
+      return duration.getNano() == 0 ? wholeSeconds(duration.getSeconds()) : duration.toString();
+    }
+    if (nanos % 1_000_000_000L != 0) {
+      return nanos % 1_000_000L == 0 ? nanos / 1_000_000L + "ms" : nanos % 1_000L == 0 ? nanos / 1_000L + "us"
+          : nanos + "ns";
+    }
+    return wholeSeconds(nanos / 1_000_000_000L);
+  }
+
+  private static String wholeSeconds(long seconds) {
+    if (seconds != 0 && seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds != 0 && seconds % 3_600 == 0) {
+      return seconds / 3_600 + "h";
+    }
+    if (seconds != 0 && seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
+  /**
    * Parses a decimal integer, optionally with {@code _} between digits ({@code 100_000}).
    *
    * @param text the value

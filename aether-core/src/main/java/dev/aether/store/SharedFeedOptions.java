@@ -145,8 +145,8 @@ public final class SharedFeedOptions {
     public Builder ackTimeout(Duration ackTimeout) {
       Checks.notNull(ackTimeout, "ackTimeout");
       if (ackTimeout.compareTo(MIN_ACK_TIMEOUT) < 0 || ackTimeout.compareTo(MAX_ACK_TIMEOUT) > 0) {
-        throw new InvalidInputException("ackTimeout", "must be between " + MIN_ACK_TIMEOUT + " and "
-            + MAX_ACK_TIMEOUT + ", was " + ackTimeout);
+        throw new InvalidInputException("ackTimeout", "must be between " + ConfigKeys.formatDuration(MIN_ACK_TIMEOUT)
+            + " and " + ConfigKeys.formatDuration(MAX_ACK_TIMEOUT) + ", was " + ConfigKeys.formatDuration(ackTimeout));
       }
       this.ackTimeout = ackTimeout;
       return this;

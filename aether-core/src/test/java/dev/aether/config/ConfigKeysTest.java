@@ -9,6 +9,7 @@ import dev.aether.bus.OverflowPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +21,27 @@ class ConfigKeysTest {
 
   private static final String PREFIX = "aether.test.";
   private static final Set<String> NAMES = Set.of("timeout", "size", "enabled", "policy", "hosts", "label");
+
+  @Test
+  void formatDuration_writesWhatParseDurationReadsBack_inTheLargestWholeUnit() {
+    Map<Duration, String> written = new LinkedHashMap<>();
+    written.put(Duration.ZERO, "0s");
+    written.put(Duration.ofMillis(500), "500ms");
+    written.put(Duration.ofMillis(1500), "1500ms");
+    written.put(Duration.ofSeconds(5), "5s");
+    written.put(Duration.ofSeconds(90), "90s");
+    written.put(Duration.ofMinutes(15), "15m");
+    written.put(Duration.ofHours(2), "2h");
+    written.put(Duration.ofDays(365), "365d");
+    written.put(Duration.ofNanos(250_000), "250us");
+    written.put(Duration.ofNanos(7), "7ns");
+    written.put(Duration.ofSeconds(-5), "-PT5S");
+    written.put(Duration.ofSeconds(Long.MAX_VALUE / 2), Long.MAX_VALUE / 2 + "s");
+    written.forEach((duration, text) -> {
+      assertThat(ConfigKeys.formatDuration(duration)).isEqualTo(text);
+      assertThat(ConfigKeys.parseDuration(text)).isEqualTo(duration);
+    });
+  }
 
   @Test
   void parseDuration_readsEveryUnitAndIso8601() {

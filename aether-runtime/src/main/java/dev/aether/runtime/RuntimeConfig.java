@@ -212,7 +212,8 @@ public final class RuntimeConfig {
   private static void within(Duration value, Duration max, String field) {
     Checks.notNull(value, field);
     if (value.compareTo(MIN_DURATION) < 0 || value.compareTo(max) > 0) {
-      throw new InvalidInputException(field, "must be from " + MIN_DURATION + " to " + max + ", was " + value);
+      throw new InvalidInputException(field, "must be from " + ConfigKeys.formatDuration(MIN_DURATION) + " to "
+          + ConfigKeys.formatDuration(max) + ", was " + ConfigKeys.formatDuration(value));
     }
   }
 
