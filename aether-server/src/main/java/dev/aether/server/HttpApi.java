@@ -130,8 +130,9 @@ final class HttpApi {
    * fixed in releases not served to this build), so a client reading to the end of the stream would hang.
    */
   private static void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    boolean asked = req.headers().all(HeaderNames.CONNECTION, List::of).stream() // options: any case, a list
-        .flatMap(value -> Arrays.stream(value.split(","))).anyMatch(option -> option.strip().equalsIgnoreCase("close"));
+    boolean asked = req.headers().contains(HeaderNames.CONNECTION) // options: any case, a list
+        && req.headers().all(HeaderNames.CONNECTION, List::of).stream()
+            .flatMap(value -> Arrays.stream(value.split(","))).anyMatch(option -> option.strip().equalsIgnoreCase("close"));
     if (!asked) {
       chain.proceed();
       return;
