@@ -132,7 +132,8 @@ final class HttpApi {
   private static void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     boolean asked = req.headers().contains(HeaderNames.CONNECTION) // options: any case, a list
         && req.headers().all(HeaderNames.CONNECTION, List::of).stream()
-            .flatMap(value -> Arrays.stream(value.split(","))).anyMatch(option -> option.strip().equalsIgnoreCase("close"));
+            .flatMap(value -> Arrays.stream(value.split(",")))
+            .anyMatch(option -> option.strip().equalsIgnoreCase("close"));
     if (!asked) {
       chain.proceed();
       return;
