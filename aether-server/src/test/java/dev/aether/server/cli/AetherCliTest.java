@@ -263,47 +263,23 @@ class AetherCliTest {
   void send_noOutcomeWithinTheDeadline504_exit5_namesTheKeyToResendWith() throws IOException {
     // The node's 504 is produced for real in the server's NodeFailuresIT (a paused nats-server); here a
     // socket that answers as the node does checks what the CLI makes of it.
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] body = ("{\"error\":\"TIMEOUT\",\"message\":\"no outcome within PT0.3S\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(504, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    try {
-      CliRun run = CliRun.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "send", "Account", "a",
-          "Deposit", "{}", "--key", "k-504");
+    try (Requests node = Requests.answering(504,
+        "{\"error\":\"TIMEOUT\",\"message\":\"no outcome within PT0.3S\"}")) {
+      CliRun run = CliRun.of("--url", node.url(), "send", "Account", "a", "Deposit", "{}", "--key", "k-504");
       assertThat(run.code()).isEqualTo(5);
       assertThat(run.err()).isEqualTo("error: no outcome within PT0.3S [TIMEOUT, HTTP 504]; resend with --key k-504\n");
-    } finally {
-      server.stop(0);
     }
   }
 
   @Test
   void state_printsNumbersAsTheNodeSentThem_wholeDoublesKeepTheirFraction() throws IOException {
     // found by a new user: 20.0 printed as 2E+1 and 3.0 as 3 (Jackson stripped the BigDecimal's zeros)
-    String state = "{\"state\":{\"total\":20.0,\"n\":3.0,\"price\":2.50,\"count\":7,"
-        + "\"exact\":0.1000000000000000055511151231257827},\"version\":2}";
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] body = state.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    try {
-      CliRun run = CliRun.of("--url", "http://127.0.0.1:" + server.getAddress().getPort(), "state", "Order", "o-2");
+    try (Requests node = Requests.answering(200, "{\"state\":{\"total\":20.0,\"n\":3.0,\"price\":2.50,"
+        + "\"count\":7,\"exact\":0.1000000000000000055511151231257827},\"version\":2}")) {
+      CliRun run = CliRun.of("--url", node.url(), "state", "Order", "o-2");
       assertThat(run.code()).isZero();
       assertThat(run.out()).contains("\"total\" : 20.0,", "\"n\" : 3.0,", "\"price\" : 2.50,", "\"count\" : 7,",
           "\"exact\" : 0.1000000000000000055511151231257827").doesNotContain("E+");
-    } finally {
-      server.stop(0);
     }
   }
 
@@ -436,17 +412,21 @@ class AetherCliTest {
     return all;
   }
 
-  /** A stand-in node that answers every request 200 {} and counts them. */
+  /** A stand-in node that answers every request with one status and JSON body (200 {}) and counts them. */
   private record Requests(HttpServer server, java.util.concurrent.atomic.AtomicInteger count) implements AutoCloseable {
 
     static Requests start() throws IOException {
+      return answering(200, "{}");
+    }
+
+    static Requests answering(int status, String json) throws IOException {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
       server.createContext("/", exchange -> {
         count.incrementAndGet();
-        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
+        exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
       });
