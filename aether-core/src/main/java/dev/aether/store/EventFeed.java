@@ -69,4 +69,14 @@ public interface EventFeed {
    * @throws StoreUnavailableException when the store cannot be reached
    */
   SharedFeed openShared(String group, FeedStart startIfNew, SharedFeedOptions options);
+
+  /**
+   * Whether the feed can never be read again: its store (or the connection it needs, which does not reconnect
+   * once closed) was closed. A reaction polling the feed stops then, instead of retrying for ever. Thread-safe.
+   *
+   * @return true once closed; the default: never (a feed without a close)
+   */
+  default boolean isClosed() {
+    return false;
+  }
 }

@@ -561,6 +561,12 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     }
   }
 
+  /** @return true once this store, or its connection (which never reconnects then), is closed */
+  @Override
+  public boolean isClosed() {
+    return closed.get() || connection.getStatus() == Connection.Status.CLOSED;
+  }
+
   @Override
   public String toString() {
     return "JetStreamEventStore[namespace=" + config.namespace() + ", partitions=" + config.partitions() + "]";

@@ -63,6 +63,8 @@ public final class PlacementRetry {
    * @return whether this call created the bucket
    * @throws IOException as the requests throw it
    * @throws JetStreamApiException as the creation throws it, unless the bucket exists afterwards
+   * @throws JetStreamStoreException as {@link #create} throws it (more than one replica on a server without
+   *     clustering)
    */
   public static boolean ensureBucket(KeyValueManagement kvm, KeyValueConfiguration bucket, Duration budget)
       throws IOException, JetStreamApiException {

@@ -121,9 +121,12 @@ final class ApiRoutes {
    * @param method the request's method (upper case)
    * @param rawPath the request's path as sent, without the query
    * @return the first empty parameter's name ({@code id}); empty when the path is no route of the method's with
-   *     an empty segment
+   *     an empty segment, or is a route with a trailing slash ({@code /v1/readmodels/Balances/})
    */
   Optional<String> emptyParameter(String method, String rawPath) {
+    if (rawPath.endsWith("/") && !methods(rawPath.substring(0, rawPath.length() - 1)).isEmpty()) {
+      return Optional.empty(); // a route's path with a slash after it, not a route with its last parameter blank
+    }
     String[] segments = rawPath.split("/", -1);
     for (Route route : routes) {
       if (!route.queryByMethod().containsKey(documented(method))) {

@@ -130,7 +130,8 @@ final class HttpApi {
    * fixed in releases not served to this build), so a client reading to the end of the stream would hang.
    */
   private static void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    boolean asked = req.headers().contains(HeaderNames.CONNECTION) // options: any case, a list
+    boolean asked = req.prologue().protocolVersion().startsWith("1.") // HTTP/2 has no Connection header
+        && req.headers().contains(HeaderNames.CONNECTION) // options: any case, a list
         && req.headers().all(HeaderNames.CONNECTION, List::of).stream()
             .flatMap(value -> Arrays.stream(value.split(",")))
             .anyMatch(option -> option.strip().equalsIgnoreCase("close"));
@@ -178,8 +179,10 @@ final class HttpApi {
             + (known.get().isEmpty() ? "none" : String.join(", ", known.get())) + ")")));
         return;
       }
-      // as a repeated header is: which of the values was meant is not for the node to guess
-      Optional<String> repeated = names.stream().filter(n -> req.query().all(n).size() > 1).sorted().findFirst();
+      // as a repeated header is: which of the values was meant is not for the node to guess (on a route: no route
+      // stays a 404 or 405)
+      Optional<String> repeated = known.flatMap(k -> names.stream().filter(n -> req.query().all(n).size() > 1)
+          .sorted().findFirst());
       if (repeated.isPresent()) {
         Json.send(HeadRequests.answerOf(req, res), 400, error(ApiException.badRequest(repeated.get(),
             "query parameter given " + req.query().all(repeated.get()).size() + " times; give it once")));

@@ -279,6 +279,8 @@ abstract class NodeRoutesContract {
     }
     assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).as("nothing stored").isZero();
     assertThat(api.get("/v1/nothing//here").status()).as("no route of that shape: still 404").isEqualTo(404);
+    assertThat(api.get("/v1/readmodels/Balances/").status()).as("a route and a slash, not a blank key: 404")
+        .isEqualTo(404);
   }
 
   @Test

@@ -394,6 +394,9 @@ final class PolicyRunner implements AutoCloseable {
       long pauseMillis = 100;
       while (!closed) {
         try {
+          if (feed.isClosed()) { // also when a call fails for it before the feed says so
+            throw new FeedClosedException("its event store is closed");
+          }
           sampleBacklog();
           List<FeedDelivery> batch = shared.poll(BATCH, POLL_WAIT);
           if (batch.isEmpty()) {
@@ -417,6 +420,9 @@ final class PolicyRunner implements AutoCloseable {
         } catch (RuntimeException e) {
           if (closed) {
             break;
+          }
+          if (feed.isClosed()) {
+            continue; // stopped at the loop's top, saying why
           }
           LOG.warn("policy {}: {}; polling again in {} ms", policy.name(), e.toString(), pauseMillis);
           sleep(pauseMillis);

@@ -152,6 +152,9 @@ final class FeedProjector<V> implements RunningProjection<V> {
     long pauseMillis = 1000;
     while (!closed) {
       try {
+        if (feed.isClosed()) { // also while standing by, and when the read-model store's calls fail first
+          throw new FeedClosedException("its event store is closed");
+        }
         if (!runsHere.getAsBoolean()) {
           if (reader != null) {
             LOG.info("projection {}: standing by, it runs elsewhere now", projection.name());
@@ -205,6 +208,9 @@ final class FeedProjector<V> implements RunningProjection<V> {
       } catch (RuntimeException e) {
         if (closed) {
           break;
+        }
+        if (feed.isClosed()) {
+          continue; // stopped at the loop's top, saying why
         }
         LOG.warn("projection {}: {}; resuming from its saved position in {} ms", projection.name(), e.toString(),
             pauseMillis);

@@ -70,6 +70,8 @@ final class SendCommand implements Callable<Integer> {
   public Integer call() {
     AetherCli root = AetherCli.root(spec);
     NodeClient client = root.client(); // every header value checked before anything is sent
+    String path = actor.path("commands", command); // a blank TYPE or ID, then COMMAND: refused before the payload
+    ActorArgs.notBlank(command, "COMMAND");
     String commandId = key != null ? HeaderValue.id(key, "--key") : UUID.randomUUID().toString();
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Idempotency-Key", commandId);
@@ -85,7 +87,7 @@ final class SendCommand implements Callable<Integer> {
     String resend = "; resend with --key " + commandId;
     NodeClient.Answer answer;
     try {
-      answer = client.post(actor.path("commands", ActorArgs.notBlank(command, "COMMAND")), payload, headers,
+      answer = client.post(path, payload, headers,
           wait.plusSeconds(5));
     } catch (NodeUnreachableException e) {
       if (!e.requestSent()) {

@@ -162,13 +162,16 @@ public final class ServeCommand implements Callable<Integer> {
       startFailed(started, hook);
       throw e;
     }
-    out.println("Aether node " + nodeConfig.nodeId() + " listening on " + node.uri());
-    firstCurl(nodeConfig, node).ifPresent(curl -> out.println("Try: " + curl));
-    firstCurlNote(nodeConfig).ifPresent(out::println);
-    out.flush();
-    // only now: a signal during the start waits for this to close the node, so these lines never follow its stop
-    // (nor name the closed server's port, -1)
-    started.complete(node);
+    try {
+      out.println("Aether node " + nodeConfig.nodeId() + " listening on " + node.uri());
+      firstCurl(nodeConfig, node).ifPresent(curl -> out.println("Try: " + curl));
+      firstCurlNote(nodeConfig).ifPresent(out::println);
+      out.flush();
+    } finally {
+      // only now: a signal during the start waits for this to close the node, so these lines never follow its
+      // stop (nor name the closed server's port, -1); whatever the printing did, the hook gets the node
+      started.complete(node);
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {
