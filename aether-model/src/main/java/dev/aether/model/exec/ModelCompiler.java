@@ -232,6 +232,7 @@ final class ModelCompiler {
         .forEach(f -> initial.put(f.name(), initialValue(f)));
     Map<String, ReadModelProgram.Handler> handlers = new LinkedHashMap<>();
     Set<String> aggregates = new LinkedHashSet<>();
+    Set<String> keySyntax = new HashSet<>(); // the read model's key's syntax errors, said once (at the first handler)
     for (int i = 0; i < rm.on().size(); i++) {
       ProjectionDef on = rm.on().get(i);
       String at = path + ".on[" + i + "]";
@@ -247,7 +248,7 @@ final class ModelCompiler {
       // the read model's key is compiled for each handler's event: an error names the handler it does not fit
       CompiledExpression key = on.key().isBlank()
           ? compile(scope, rm.key(), FieldType.STRING, at + ".key", "the read model's key (this handler has none of"
-              + " its own): ")
+              + " its own): ", keySyntax)
           : compile(scope, on.key(), FieldType.STRING, at + ".key");
       Map<String, CompiledExpression> set = new LinkedHashMap<>();
       on.set().forEach((field, expr) -> set.put(field, compile(scope, expr, row.known().get(field),
@@ -364,11 +365,15 @@ final class ModelCompiler {
    *     structural check, or an absent optional condition) or its scope could not be built
    */
   private CompiledExpression compile(Scope scope, String source, FieldType type, String path) {
-    return compile(scope, source, type, path, "");
+    return compile(scope, source, type, path, "", null);
   }
 
-  /** {@link #compile(Scope, String, FieldType, String)}, each error's message after {@code context}. */
-  private CompiledExpression compile(Scope scope, String source, FieldType type, String path, String context) {
+  /**
+   * {@link #compile(Scope, String, FieldType, String)}, each error's message after {@code context}; a syntax error
+   * already in {@code syntaxSaid} (null: none kept; one expression compiled in several scopes) is not said again.
+   */
+  private CompiledExpression compile(Scope scope, String source, FieldType type, String path, String context,
+      Set<String> syntaxSaid) {
     if (scope == null || source == null || source.isBlank()) {
       return null;
     }
@@ -377,7 +382,9 @@ final class ModelCompiler {
     for (ExpressionError e : compilation.errors()) {
       boolean resultType = e.id().equals(ModelError.EXPRESSION_RESULT_TYPE);
       boolean typeError = resultType || e.id().equals(ModelError.EXPRESSION_TYPE);
-      if (!(type == null && resultType) && !(!scope.typed() && typeError)) {
+      boolean saidBefore = syntaxSaid != null && e.id().equals(ModelError.EXPRESSION_SYNTAX)
+          && !syntaxSaid.add(e.messageWithPosition());
+      if (!(type == null && resultType) && !(!scope.typed() && typeError) && !saidBefore) {
         error(e.id(), e.path(), context + e.messageWithPosition());
       }
     }

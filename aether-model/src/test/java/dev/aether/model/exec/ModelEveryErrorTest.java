@@ -192,6 +192,10 @@ class ModelEveryErrorTest {
           assertThat(error.message()).startsWith("the read model's key (this handler has none of its own): ")
               .contains("event.orderId", "carrier");
         }));
+    assertThatThrownBy(() -> CompiledModel.fromYaml(yaml.replace("key: event.orderId", "key: \"event.orderId +\"")))
+        .as("a syntax error of the key: once, not once per handler").isInstanceOfSatisfying(
+            InvalidModelException.class, e -> assertThat(e.errors()).extracting(ModelError::path, ModelError::id)
+                .containsExactly(tuple("readModels.Board.on[0].key", ModelError.EXPRESSION_SYNTAX)));
   }
 
   @Test
