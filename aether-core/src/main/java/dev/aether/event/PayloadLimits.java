@@ -81,6 +81,9 @@ public final class PayloadLimits {
   public static final PayloadLimits CEILINGS =
       new PayloadLimits(MAX_DEPTH_CEILING, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
+  /** {@link #current()}, once read; null before (or while the system properties are refused). */
+  private static volatile PayloadLimits current;
+
   private final int maxDepth;
   private final int maxStringLength;
   private final int maxBytes;
@@ -121,14 +124,25 @@ public final class PayloadLimits {
   /**
    * The limits of this process: {@link #DEFAULTS}, overridden by the system properties
    * {@value #MAX_DEPTH_KEY}, {@value #MAX_STRING_LENGTH_KEY} and {@value #MAX_BYTES_KEY}, read at the first
-   * call.
+   * call that finds them valid (and kept from then on).
    *
    * @return the limits
    * @throws InvalidInputException naming the property when one is not a number in range, or when a system
-   *     property under {@value #PREFIX} is not one of the three (such as the old {@code aether.payload.maxDepth})
+   *     property under {@value #PREFIX} is not one of the three (such as the old {@code aether.payload.maxDepth}):
+   *     at every call while it is so (never an {@link Error} of a failed class initialisation)
    */
   public static PayloadLimits current() {
-    return Current.LIMITS;
+    PayloadLimits limits = current;
+    if (limits == null) {
+      limits = fromMap(ConfigKeys.fromProperties(System.getProperties()));
+      current = limits;
+    }
+    return limits;
+  }
+
+  /** Forgets the limits read from the system properties, so that the next {@link #current()} reads them (tests). */
+  static void forgetCurrent() {
+    current = null;
   }
 
   /**
@@ -180,9 +194,6 @@ public final class PayloadLimits {
   }
 
   /** Holds the process's limits, read at first use. */
-  private static final class Current {
-    static final PayloadLimits LIMITS = fromMap(ConfigKeys.fromProperties(System.getProperties()));
-  }
 
   /** Builds {@link PayloadLimits}. Each setter checks its range at once. Not thread-safe. */
   public static final class Builder {

@@ -99,6 +99,9 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     try {
       long current = history.latestVersion();
       if (event.version() <= current) {
+        if (isStored(history, List.of(event))) {
+          return; // a retry of a write that was stored: stored once, as the JetStream store de-duplicates it
+        }
         throw new VersionConflictException(event.streamId(), event.version(), current);
       }
       feed.append(history.add(List.of(event), compact));
@@ -117,6 +120,9 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     try {
       long current = history.latestVersion();
       if (current != expectedVersion) {
+        if (isStored(history, batch)) {
+          return batch.getLast().version(); // a retry of a commit that was stored: stored once, as on JetStream
+        }
         throw new VersionConflictException(streamId, batch.getFirst().version(), expectedVersion, current);
       }
       feed.append(history.add(batch, compact));
@@ -125,6 +131,27 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     } finally {
       history.lock.unlock();
     }
+  }
+
+  /**
+   * Whether these events are stored already, at their versions and with their ids: a retried write (the same
+   * commit sent again after an unknown outcome), which the JetStream store recognises by its message id (stream,
+   * event ids, versions) within its duplicate window. Called holding the history's lock.
+   */
+  private boolean isStored(History history, List<Event> batch) {
+    if (history.latestVersion() < batch.getLast().version()) {
+      return false;
+    }
+    List<Event> stored = history.range(batch.getFirst().version(), batch.getLast().version(), compact);
+    if (stored.size() != batch.size()) {
+      return false;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (!stored.get(i).id().equals(batch.get(i).id()) || stored.get(i).version() != batch.get(i).version()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -26,6 +26,25 @@ class PayloadLimitsTest {
   }
 
   @Test
+  void aBadSystemProperty_isRefusedAtEveryCall_asAnInvalidInputException_neverAnError() {
+    // found by a new user: the first call threw ExceptionInInitializerError, every later one NoClassDefFoundError
+    for (String[] bad : new String[][] {{"aether.payload.maxDepth", "32"}, {"aether.payload.max-depth", "abc"}}) {
+      System.setProperty(bad[0], bad[1]);
+      PayloadLimits.forgetCurrent();
+      try {
+        for (int call = 0; call < 2; call++) {
+          assertRefused(PayloadLimits::current, bad[0]);
+        }
+        assertRefused(() -> Event.builder().eventType("E").streamId("A/a").version(1).build(), bad[0]);
+      } finally {
+        System.clearProperty(bad[0]);
+        PayloadLimits.forgetCurrent();
+      }
+    }
+    assertThat(PayloadLimits.current()).isEqualTo(PayloadLimits.DEFAULTS);
+  }
+
+  @Test
   void emptyMap_givesTheBuilderDefaults() {
     assertThat(PayloadLimits.fromMap(Map.of())).isEqualTo(PayloadLimits.builder().build())
         .isEqualTo(PayloadLimits.DEFAULTS);

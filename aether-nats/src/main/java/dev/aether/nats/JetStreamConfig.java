@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,6 +59,8 @@ public final class JetStreamConfig {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   /** The default request (and acknowledgement) timeout. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  /** The longest {@link #connectTimeout()} and {@link #requestTimeout()}: a day. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
   /** The default storage. */
   public static final Storage DEFAULT_STORAGE = Storage.FILE;
   /** The namespace a store may not use, because its subjects would overlap the event bus subjects. */
@@ -116,7 +119,7 @@ public final class JetStreamConfig {
     partitions = b.partitions;
     replicas = b.replicas;
     maxAge = b.maxAge;
-    duplicateWindow = b.duplicateWindow;
+    duplicateWindow = b.duplicateWindow != null ? b.duplicateWindow : defaultDuplicateWindow(b.maxAge);
     connectTimeout = b.connectTimeout;
     requestTimeout = b.requestTimeout;
     storage = b.storage;
@@ -320,10 +323,24 @@ public final class JetStreamConfig {
     }
   }
 
+  /** The duplicate window unless one is set: {@link #DEFAULT_DUPLICATE_WINDOW}, or a shorter {@code maxAge}. */
+  private static Duration defaultDuplicateWindow(Duration maxAge) {
+    return maxAge != null && maxAge.compareTo(DEFAULT_DUPLICATE_WINDOW) < 0 ? maxAge : DEFAULT_DUPLICATE_WINDOW;
+  }
+
   private static Duration checkPositive(Duration value, String field) {
     Checks.notNull(value, field);
     if (value.isNegative() || value.isZero()) {
-      throw new InvalidInputException(field, "must be positive, was " + value);
+      throw new InvalidInputException(field, "must be positive, was " + ConfigKeys.formatDuration(value));
+    }
+    return value;
+  }
+
+  /** A positive timeout of at most {@link #MAX_TIMEOUT} (longer ones overflow the client's nanosecond clocks). */
+  private static Duration checkTimeout(Duration value, String field) {
+    if (checkPositive(value, field).compareTo(MAX_TIMEOUT) > 0) {
+      throw new InvalidInputException(field, "must be at most " + ConfigKeys.formatDuration(MAX_TIMEOUT) + ", was "
+          + ConfigKeys.formatDuration(value));
     }
     return value;
   }
@@ -342,7 +359,7 @@ public final class JetStreamConfig {
     private int partitions = DEFAULT_PARTITIONS;
     private int replicas = DEFAULT_REPLICAS;
     private Duration maxAge;
-    private Duration duplicateWindow = DEFAULT_DUPLICATE_WINDOW;
+    private Duration duplicateWindow; // null: not set, the default for maxAge
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Storage storage = DEFAULT_STORAGE;
@@ -359,7 +376,8 @@ public final class JetStreamConfig {
       partitions = c.partitions;
       replicas = c.replicas;
       maxAge = c.maxAge;
-      duplicateWindow = c.duplicateWindow;
+      // a window equal to its default for this maxAge stays a default, following a maxAge set afterwards
+      duplicateWindow = c.duplicateWindow.equals(defaultDuplicateWindow(c.maxAge)) ? null : c.duplicateWindow;
       connectTimeout = c.connectTimeout;
       requestTimeout = c.requestTimeout;
       storage = c.storage;
@@ -374,7 +392,7 @@ public final class JetStreamConfig {
      */
     public Builder servers(String... urls) {
       Checks.notNull(urls, "servers");
-      return servers(List.of(urls));
+      return servers(Arrays.asList(urls)); // a null URL is refused naming it, as in a list
     }
 
     /**
@@ -502,7 +520,7 @@ public final class JetStreamConfig {
 
     /**
      * Sets how long the server remembers a commit's id, so that a retried commit is stored once (default
-     * 2 minutes). Retry an unknown outcome well within it.
+     * 2 minutes, or {@code maxAge} when shorter). Retry an unknown outcome well within it.
      *
      * @param window positive, at most {@code maxAge}
      * @return this builder
@@ -515,11 +533,11 @@ public final class JetStreamConfig {
     /**
      * Sets how long connecting may take (default 2 s).
      *
-     * @param timeout positive
+     * @param timeout positive, at most a day
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = checkPositive(timeout, "connectTimeout");
+      this.connectTimeout = checkTimeout(timeout, "connectTimeout");
       return this;
     }
 
@@ -527,11 +545,11 @@ public final class JetStreamConfig {
      * Sets how long the store waits for a server answer (default 5 s). A commit whose acknowledgement does
      * not arrive in this time fails with an {@link dev.aether.store.OutcomeUnknownException}.
      *
-     * @param timeout positive
+     * @param timeout positive, at most a day
      * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = checkPositive(timeout, "requestTimeout");
+      this.requestTimeout = checkTimeout(timeout, "requestTimeout");
       return this;
     }
 
@@ -604,9 +622,9 @@ public final class JetStreamConfig {
      * @throws InvalidInputException when {@code duplicateWindow} is longer than {@code maxAge}
      */
     public JetStreamConfig build() {
-      if (maxAge != null && duplicateWindow.compareTo(maxAge) > 0) {
-        throw new InvalidInputException("duplicateWindow",
-            "must not be longer than maxAge (" + maxAge + "), was " + duplicateWindow);
+      if (duplicateWindow != null && maxAge != null && duplicateWindow.compareTo(maxAge) > 0) {
+        throw new InvalidInputException("duplicateWindow", "must not be longer than maxAge ("
+            + ConfigKeys.formatDuration(maxAge) + "), was " + ConfigKeys.formatDuration(duplicateWindow));
       }
       return new JetStreamConfig(this);
     }

@@ -109,10 +109,36 @@ class JetStreamConfigTest {
   }
 
   @Test
-  void build_refusesADuplicateWindowLongerThanMaxAge() {
-    JetStreamConfig.Builder b = JetStreamConfig.builder().maxAge(Duration.ofMinutes(1));
+  void build_refusesADuplicateWindowLongerThanMaxAge_setByTheCaller() {
+    JetStreamConfig.Builder b = JetStreamConfig.builder().maxAge(Duration.ofMinutes(1))
+        .duplicateWindow(Duration.ofMinutes(5));
     assertRefused(b::build, "duplicateWindow");
+    assertThatThrownBy(b::build).hasMessage("duplicateWindow: must not be longer than maxAge (1m), was 5m");
     assertThat(b.duplicateWindow(Duration.ofMinutes(1)).build().maxAge()).contains(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void aShortMaxAgeAlone_shortensTheDefaultDuplicateWindow_insteadOfBeingRefusedForIt() {
+    // found by a new user: max-age=1m alone was refused naming duplicate-window, which they had not set
+    JetStreamConfig short1m = JetStreamConfig.fromMap(Map.of("aether.nats.max-age", "1m"));
+    assertThat(short1m.duplicateWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(short1m.toBuilder().maxAge(Duration.ofDays(1)).build().duplicateWindow())
+        .isEqualTo(JetStreamConfig.DEFAULT_DUPLICATE_WINDOW);
+    assertThat(JetStreamConfig.builder().maxAge(Duration.ofHours(1)).build().duplicateWindow())
+        .isEqualTo(JetStreamConfig.DEFAULT_DUPLICATE_WINDOW);
+    JetStreamConfig set = JetStreamConfig.builder().duplicateWindow(Duration.ofSeconds(30)).build();
+    assertThat(set.toBuilder().maxAge(Duration.ofDays(1)).build().duplicateWindow()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void timeoutsAboveADay_andANullServer_areRefusedNamingTheField() {
+    // found by a new user: 200000d was accepted, then connecting failed with ArithmeticException: long overflow
+    assertRefused(() -> JetStreamConfig.builder().connectTimeout(Duration.ofDays(200_000)), "connectTimeout");
+    assertRefused(() -> JetStreamConfig.builder().requestTimeout(Duration.ofDays(2)), "requestTimeout");
+    assertThat(JetStreamConfig.builder().requestTimeout(Duration.ofDays(1)).build().requestTimeout())
+        .isEqualTo(JetStreamConfig.MAX_TIMEOUT);
+    assertRefused(() -> JetStreamConfig.builder().servers((String) null), "servers[0]");
+    assertRefused(() -> JetStreamConfig.builder().servers("nats://a:4222", null), "servers[1]");
   }
 
   @Test
@@ -203,6 +229,8 @@ class JetStreamConfigTest {
     refusedKey("aether.nats.duplicate-window", "2");
     refusedKey("aether.nats.connect-timeout", "-1s");
     refusedKey("aether.nats.request-timeout", "PT0S");
+    refusedKey("aether.nats.request-timeout", "100000d");
+    refusedKey("aether.nats.connect-timeout", "25h");
     refusedKey("aether.nats.storage", "disk");
     refusedKey("aether.nats.token", " ");
     refusedKey("aether.nats.url", "nats://a:4222");
@@ -221,7 +249,8 @@ class JetStreamConfigTest {
 
   @Test
   void fromMap_namesTheKeyWhenARuleBetweenSettingsIsBroken() {
-    refusedKeys("aether.nats.duplicate-window", Map.of("aether.nats.max-age", "1m"));
+    refusedKeys("aether.nats.duplicate-window", Map.of("aether.nats.max-age", "1m",
+        "aether.nats.duplicate-window", "5m"));
   }
 
   @Test

@@ -253,6 +253,23 @@ public abstract class EventStoreContractTest {
   }
 
   @Test
+  void aRetriedWriteOfTheSameEvents_returnsAsTheFirstDid_andStoresThemOnce() {
+    // a retry after an unknown outcome sends the very events again (found by a new user: the JetStream store took
+    // it, the in-memory store answered a conflict)
+    String streamId = newStreamId();
+    List<Event> batch = events(streamId, 1, 2);
+    assertThat(store.append(streamId, 0, batch)).isEqualTo(2);
+    assertThat(store.append(streamId, 0, batch)).as("the append's retry").isEqualTo(2);
+    Event single = event(streamId, 3);
+    store.saveEvent(single);
+    store.saveEvent(single); // the retry
+    assertThat(store.getEvents(streamId, 0)).containsExactly(batch.get(0), batch.get(1), single);
+    // other events at those versions are no retry
+    assertConflict(() -> store.append(streamId, 0, events(streamId, 1, 2)), streamId, 1, 3);
+    assertConflict(() -> store.saveEvent(event(streamId, 3)), streamId, 3, 3);
+  }
+
+  @Test
   void append_withStaleExpectedVersion_failsWithConflictAndStoresNoneOfTheBatch() {
     // given
     String streamId = newStreamId();
