@@ -334,7 +334,7 @@ public final class Event {
     // Like the id, the default time is taken by the first build(): decoding sets the stored one.
     private Instant timestamp;
     private boolean timestampSet;
-    private PayloadLimits limits = PayloadLimits.current();
+    private PayloadLimits limits; // null: PayloadLimits.current(), asked by build() (decoding sets CEILINGS)
 
     private Builder() {}
 
@@ -550,8 +550,9 @@ public final class Event {
       if (!timestampSet) {
         timestamp(Instant.now());
       }
-      JsonValues.Copier copier = new JsonValues.Copier(limits);
-      return checkSize(new Event(this, copier), copier, dataIsCopy, limits.maxBytes());
+      PayloadLimits checked = limits != null ? limits : PayloadLimits.current();
+      JsonValues.Copier copier = new JsonValues.Copier(checked);
+      return checkSize(new Event(this, copier), copier, dataIsCopy, checked.maxBytes());
     }
   }
 }

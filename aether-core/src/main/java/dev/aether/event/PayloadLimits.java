@@ -31,7 +31,8 @@ import java.util.Set;
  * is held to 1,000,000 bytes, leaving room for the commit's headers. A string may take a quarter of that.
  *
  * <p>The limits of a process are {@link #current()}: the defaults, overridden by the system properties above
- * (the keys of {@link #fromMap}), read once. {@link Event.Builder#limits} sets others for one event. Decoding
+ * (the keys of {@link #fromMap}), read at the first call that finds them valid. {@link Event.Builder#limits} sets
+ * others for one event. Decoding
  * stored JSON applies {@link #CEILINGS} instead, so that whatever any process accepted reads back everywhere.
  * Raising a limit above what the store's messages can hold only moves the refusal to the store.
  *
@@ -192,8 +193,6 @@ public final class PayloadLimits {
     }
     return value;
   }
-
-  /** Holds the process's limits, read at first use. */
 
   /** Builds {@link PayloadLimits}. Each setter checks its range at once. Not thread-safe. */
   public static final class Builder {

@@ -37,8 +37,8 @@ public interface EventStore extends AutoCloseable {
    * Stores one event if its version is above the actor's latest version.
    *
    * @param event the event; its {@code streamId} names the actor
-   * @throws VersionConflictException when the actor already has this or a later version (unless it is this very
-   *     event, stored already: a retry, as with {@link #append})
+   * @throws VersionConflictException when the actor already has this or a later version (unless this very event
+   *     is the actor's last commit: a retry, as with {@link #append})
    * @throws CommitTooLargeException when the event does not fit in one commit ({@link #maxCommitBytes()})
    */
   void saveEvent(Event event);
@@ -53,10 +53,10 @@ public interface EventStore extends AutoCloseable {
    *     {@code expectedVersion}
    * @return the actor's new latest version (the last event's version)
    * @throws VersionConflictException when the actor's latest version is not {@code expectedVersion}, unless
-   *     these very events (their ids at their versions) are stored already: a retry after an unknown outcome
-   *     returns as the first attempt did and stores nothing twice (the JetStream store recognises it within its
-   *     duplicate window, by stream id, event ids and versions only: send the same events, not others under
-   *     their ids; the in-memory store at any time)
+   *     these very events (their ids at their versions) are the actor's last commit: a retry after an unknown
+   *     outcome returns as the first attempt did and stores nothing twice (recognised by stream id, event ids and
+   *     versions only: send the same events, not others under their ids); once the actor has a later commit, a
+   *     retry may be a conflict
    * @throws InvalidInputException when the list is empty, an event belongs to another actor or the versions
    *     do not increase
    * @throws CommitTooLargeException (an {@link InvalidInputException}) when the events do not fit in one

@@ -99,8 +99,8 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     try {
       long current = history.latestVersion();
       if (event.version() <= current) {
-        if (isStored(history, List.of(event))) {
-          return; // a retry of a write that was stored: stored once, as the JetStream store de-duplicates it
+        if (isLastCommit(history, List.of(event))) {
+          return; // a retry of the last write: stored once, as the JetStream store de-duplicates it
         }
         throw new VersionConflictException(event.streamId(), event.version(), current);
       }
@@ -120,8 +120,8 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     try {
       long current = history.latestVersion();
       if (current != expectedVersion) {
-        if (isStored(history, batch)) {
-          return batch.getLast().version(); // a retry of a commit that was stored: stored once, as on JetStream
+        if (isLastCommit(history, batch)) {
+          return batch.getLast().version(); // a retry of the last commit: stored once, as on JetStream
         }
         throw new VersionConflictException(streamId, batch.getFirst().version(), expectedVersion, current);
       }
@@ -134,15 +134,12 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
   }
 
   /**
-   * Whether these events are stored already, at their versions and with their ids: a retried write (the same
-   * commit sent again after an unknown outcome), which the JetStream store recognises by its message id (stream,
-   * event ids, versions) within its duplicate window. Called holding the history's lock.
+   * Whether these events are the actor's last commit, at their versions and with their ids: a retried write (the
+   * same commit sent again after an unknown outcome), as the JetStream store recognises it (the actor's last
+   * message, by its id: stream, event ids, versions). Called holding the history's lock.
    */
-  private boolean isStored(History history, List<Event> batch) {
-    if (history.latestVersion() < batch.getLast().version()) {
-      return false;
-    }
-    List<Event> stored = history.range(batch.getFirst().version(), batch.getLast().version(), compact);
+  private boolean isLastCommit(History history, List<Event> batch) {
+    List<Event> stored = history.lastCommit(compact);
     if (stored.size() != batch.size()) {
       return false;
     }
@@ -293,6 +290,8 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
     final String streamId;
     private volatile byte[][] events = new byte[4][];
     private volatile int size;
+    /** The index of the last commit's first event (written and read under {@code lock}). */
+    private int lastCommitFrom;
 
     History(String streamId) {
       this.streamId = streamId;
@@ -315,8 +314,14 @@ public final class InMemoryEventStore implements EventStore, SnapshotStore, Even
       }
       events = array;
       size = from + batch.size(); // publishes the events written above
+      lastCommitFrom = from;
       int count = batch.size();
       return () -> read(from, from + count, compact);
+    }
+
+    /** The events of the last commit (under {@code lock}); empty for an actor without events. */
+    List<Event> lastCommit(CompactEvents compact) {
+      return read(lastCommitFrom, size, compact);
     }
 
     /** The events at indexes {@code [from, to)}, all of which are published. */

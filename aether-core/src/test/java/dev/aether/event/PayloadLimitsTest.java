@@ -28,6 +28,8 @@ class PayloadLimitsTest {
   @Test
   void aBadSystemProperty_isRefusedAtEveryCall_asAnInvalidInputException_neverAnError() {
     // found by a new user: the first call threw ExceptionInInitializerError, every later one NoClassDefFoundError
+    Event stored = Event.builder().eventType("E").streamId("A/a").version(1).data(Map.of("x", 1)).build();
+    byte[] json = EventJson.toBytes(stored);
     for (String[] bad : new String[][] {{"aether.payload.maxDepth", "32"}, {"aether.payload.max-depth", "abc"}}) {
       System.setProperty(bad[0], bad[1]);
       PayloadLimits.forgetCurrent();
@@ -36,6 +38,7 @@ class PayloadLimitsTest {
           assertRefused(PayloadLimits::current, bad[0]);
         }
         assertRefused(() -> Event.builder().eventType("E").streamId("A/a").version(1).build(), bad[0]);
+        assertThat(EventJson.fromBytes(json)).as("stored events still read (the ceilings apply)").isEqualTo(stored);
       } finally {
         System.clearProperty(bad[0]);
         PayloadLimits.forgetCurrent();

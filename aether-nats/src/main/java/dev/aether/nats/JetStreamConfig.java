@@ -61,6 +61,11 @@ public final class JetStreamConfig {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
   /** The longest {@link #connectTimeout()} and {@link #requestTimeout()}: a day. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+  /**
+   * The longest {@link #maxAge()} and {@link #duplicateWindow()}: 100 years (the server keeps them in
+   * nanoseconds; keep events for ever with no max age).
+   */
+  public static final Duration MAX_AGE = Duration.ofDays(36_500);
   /** The default storage. */
   public static final Storage DEFAULT_STORAGE = Storage.FILE;
   /** The namespace a store may not use, because its subjects would overlap the event bus subjects. */
@@ -336,10 +341,10 @@ public final class JetStreamConfig {
     return value;
   }
 
-  /** A positive timeout of at most {@link #MAX_TIMEOUT} (longer ones overflow the client's nanosecond clocks). */
-  private static Duration checkTimeout(Duration value, String field) {
-    if (checkPositive(value, field).compareTo(MAX_TIMEOUT) > 0) {
-      throw new InvalidInputException(field, "must be at most " + ConfigKeys.formatDuration(MAX_TIMEOUT) + ", was "
+  /** A positive duration of at most {@code max} (much longer ones overflow the client's nanoseconds). */
+  private static Duration checkAtMost(Duration value, Duration max, String field) {
+    if (checkPositive(value, field).compareTo(max) > 0) {
+      throw new InvalidInputException(field, "must be at most " + ConfigKeys.formatDuration(max) + ", was "
           + ConfigKeys.formatDuration(value));
     }
     return value;
@@ -500,11 +505,11 @@ public final class JetStreamConfig {
     /**
      * Keeps events only this long (default: forever). Existing streams keeping events for less are refused.
      *
-     * @param maxAge positive
+     * @param maxAge positive, at most {@link JetStreamConfig#MAX_AGE}
      * @return this builder
      */
     public Builder maxAge(Duration maxAge) {
-      this.maxAge = checkPositive(maxAge, "maxAge");
+      this.maxAge = checkAtMost(maxAge, MAX_AGE, "maxAge");
       return this;
     }
 
@@ -522,11 +527,11 @@ public final class JetStreamConfig {
      * Sets how long the server remembers a commit's id, so that a retried commit is stored once (default
      * 2 minutes, or {@code maxAge} when shorter). Retry an unknown outcome well within it.
      *
-     * @param window positive, at most {@code maxAge}
+     * @param window positive, at most {@code maxAge} (and {@link JetStreamConfig#MAX_AGE})
      * @return this builder
      */
     public Builder duplicateWindow(Duration window) {
-      this.duplicateWindow = checkPositive(window, "duplicateWindow");
+      this.duplicateWindow = checkAtMost(window, MAX_AGE, "duplicateWindow");
       return this;
     }
 
@@ -537,7 +542,7 @@ public final class JetStreamConfig {
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = checkTimeout(timeout, "connectTimeout");
+      this.connectTimeout = checkAtMost(timeout, MAX_TIMEOUT, "connectTimeout");
       return this;
     }
 
@@ -549,7 +554,7 @@ public final class JetStreamConfig {
      * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = checkTimeout(timeout, "requestTimeout");
+      this.requestTimeout = checkAtMost(timeout, MAX_TIMEOUT, "requestTimeout");
       return this;
     }
 

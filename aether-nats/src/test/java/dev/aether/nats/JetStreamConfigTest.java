@@ -231,6 +231,8 @@ class JetStreamConfigTest {
     refusedKey("aether.nats.request-timeout", "PT0S");
     refusedKey("aether.nats.request-timeout", "100000d");
     refusedKey("aether.nats.connect-timeout", "25h");
+    refusedKey("aether.nats.max-age", "200000d"); // overflowed the client's nanoseconds when the stream was made
+    refusedKey("aether.nats.duplicate-window", "200000d");
     refusedKey("aether.nats.storage", "disk");
     refusedKey("aether.nats.token", " ");
     refusedKey("aether.nats.url", "nats://a:4222");
