@@ -32,8 +32,8 @@ import java.util.Set;
  *
  * <p>The limits of a process are {@link #current()}: the defaults, overridden by the system properties above
  * (the keys of {@link #fromMap}), read at the first call that finds them valid. {@link Event.Builder#limits} sets
- * others for one event. Decoding
- * stored JSON applies {@link #CEILINGS} instead, so that whatever any process accepted reads back everywhere.
+ * others for one event. Decoding stored JSON applies {@link #CEILINGS} instead, so that whatever any process
+ * accepted reads back everywhere.
  * Raising a limit above what the store's messages can hold only moves the refusal to the store.
  *
  * <p>Built only by {@link #builder()} or {@link #fromMap}; no public constructor, so a limit can be added

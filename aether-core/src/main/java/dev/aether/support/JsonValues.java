@@ -385,12 +385,12 @@ public final class JsonValues {
         String key = entry.getKey();
         if (key.length() > maxStringLength) {
           throw new PayloadLimitException(path, tooLong("key", key.length()),
-            PayloadLimits.MAX_STRING_LENGTH_KEY);
+              PayloadLimits.MAX_STRING_LENGTH_KEY);
         }
         String value = entry.getValue();
         if (value.length() > maxStringLength) {
           throw new PayloadLimitException(path + "." + key, tooLong("string", value.length()),
-            PayloadLimits.MAX_STRING_LENGTH_KEY);
+              PayloadLimits.MAX_STRING_LENGTH_KEY);
         }
         sizeBound += 2 + JsonValues.sizeBound(key) + JsonValues.sizeBound(value);
       }
@@ -409,7 +409,7 @@ public final class JsonValues {
         keys[0] = key;
         if (key.length() > maxStringLength) {
           throw new PayloadLimitException(path(0), tooLong("key", key.length()),
-            PayloadLimits.MAX_STRING_LENGTH_KEY);
+              PayloadLimits.MAX_STRING_LENGTH_KEY);
         }
         sizeBound += JsonValues.sizeBound(key) + 2;
         scalar(frozen.value(i));
@@ -534,7 +534,7 @@ public final class JsonValues {
         case String s -> {
           if (s.length() > maxStringLength) {
             throw new PayloadLimitException(path(depth), tooLong("string", s.length()),
-            PayloadLimits.MAX_STRING_LENGTH_KEY);
+                PayloadLimits.MAX_STRING_LENGTH_KEY);
           }
           sizeBound += JsonValues.sizeBound(s);
           yield s;

@@ -163,8 +163,8 @@ final class HttpApi {
 
   /**
    * A query parameter an API operation does not take, or one given twice, is refused (400 naming it) before the
-   * route runs; health and
-   * metrics, which probes and scrapers may call with parameters of their own, are left alone.
+   * route runs; health and metrics, which probes and scrapers may call with parameters of their own, are left
+   * alone.
    */
   private static void refuseUnknownQuery(ApiRoutes routes, FilterChain chain, RoutingRequest req,
       RoutingResponse res) {
