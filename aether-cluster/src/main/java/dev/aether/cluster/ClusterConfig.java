@@ -227,6 +227,8 @@ public final class ClusterConfig {
     private Duration leaseInterval = DEFAULT_LEASE_INTERVAL;
     private Duration deadAfter = DEFAULT_DEAD_AFTER;
     private Shards shards = Shards.defaults();
+    /** The keys of the last {@link #apply(Map)}, whose names {@link #build()} gives a refused rule; or null. */
+    private ConfigKeys appliedKeys;
     private PlacementConfig placement = PlacementConfig.defaults();
     private int handoffBatch = DEFAULT_HANDOFF_BATCH;
     private int warmupActors = DEFAULT_WARMUP_ACTORS;
@@ -392,7 +394,7 @@ public final class ClusterConfig {
      *     {@value #PREFIX}, cannot be parsed or is out of range
      */
     public Builder apply(Map<String, String> settings) {
-      apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES));
+      appliedKeys = apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES)); // build() names their keys
       return this;
     }
 
@@ -415,9 +417,15 @@ public final class ClusterConfig {
 
     /**
      * @return the configuration
-     * @throws InvalidInputException naming {@code deadAfter} when it is shorter than two lease intervals
+     * @throws InvalidInputException naming {@code deadAfter} (its key, after {@link #apply(Map)}) when it is
+     *     shorter than two lease intervals
      */
     public ClusterConfig build() {
+      // a rule between settings read by apply(Map) names their keys, as fromMap does
+      return appliedKeys == null ? checked() : appliedKeys.build(this::checked);
+    }
+
+    private ClusterConfig checked() {
       if (deadAfter.compareTo(leaseInterval.multipliedBy(2)) < 0) {
         throw new InvalidInputException("deadAfter", "must be at least two lease intervals ("
             + ConfigKeys.formatDuration(leaseInterval.multipliedBy(2)) + "), was "

@@ -368,6 +368,8 @@ public final class JetStreamConfig {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Storage storage = DEFAULT_STORAGE;
+    /** The keys of the last {@link #apply(Map)}, whose names {@link #build()} gives a refused rule; or null. */
+    private ConfigKeys appliedKeys;
 
     private Builder() {}
 
@@ -579,7 +581,7 @@ public final class JetStreamConfig {
      *     naming a credentials key that conflicts with another
      */
     public Builder apply(Map<String, String> settings) {
-      apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES));
+      appliedKeys = apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES)); // build() names their keys
       return this;
     }
 
@@ -624,9 +626,15 @@ public final class JetStreamConfig {
      * Checks the rules between values and builds the configuration.
      *
      * @return the configuration
-     * @throws InvalidInputException when {@code duplicateWindow} is longer than {@code maxAge}
+     * @throws InvalidInputException naming {@code duplicateWindow} (its key, after {@link #apply(Map)}) when it
+     *     is longer than {@code maxAge}
      */
     public JetStreamConfig build() {
+      // a rule between settings read by apply(Map) names their keys, as fromMap does
+      return appliedKeys == null ? checked() : appliedKeys.build(this::checked);
+    }
+
+    private JetStreamConfig checked() {
       if (duplicateWindow != null && maxAge != null && duplicateWindow.compareTo(maxAge) > 0) {
         throw new InvalidInputException("duplicateWindow", "must not be longer than maxAge ("
             + ConfigKeys.formatDuration(maxAge) + "), was " + ConfigKeys.formatDuration(duplicateWindow));

@@ -253,6 +253,9 @@ class JetStreamConfigTest {
   void fromMap_namesTheKeyWhenARuleBetweenSettingsIsBroken() {
     refusedKeys("aether.nats.duplicate-window", Map.of("aether.nats.max-age", "1m",
         "aether.nats.duplicate-window", "5m"));
+    // and so does a builder's apply(map), then build() (it named the builder's field)
+    assertRefused(() -> JetStreamConfig.builder().apply(Map.of("aether.nats.max-age", "1m",
+        "aether.nats.duplicate-window", "5m")).build(), "aether.nats.duplicate-window");
   }
 
   @Test

@@ -238,6 +238,8 @@ public final class RuntimeConfig {
     private int groupCommitLimit; // 0: not set, the default for the mailbox capacity
     private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
     private int idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    /** The keys of the last {@link #apply(Map)}, whose names {@link #build()} gives a refused rule; or null. */
+    private ConfigKeys appliedKeys;
 
     private Builder() {}
 
@@ -363,7 +365,7 @@ public final class RuntimeConfig {
      * @throws InvalidInputException naming the key that is unknown, cannot be parsed or is out of range
      */
     public Builder apply(Map<String, String> settings) {
-      apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES));
+      appliedKeys = apply(ConfigKeys.of(settings, PREFIX, KEY_NAMES)); // build() names their keys
       return this;
     }
 
@@ -384,9 +386,15 @@ public final class RuntimeConfig {
      * Checks the cross-field rule and builds the configuration.
      *
      * @return the configuration
-     * @throws InvalidInputException naming {@code groupCommitLimit} when it was set above {@code mailboxCapacity}
+     * @throws InvalidInputException naming {@code groupCommitLimit} (its key, after {@link #apply(Map)}) when it
+     *     was set above {@code mailboxCapacity}
      */
     public RuntimeConfig build() {
+      // a rule between settings read by apply(Map) names their keys, as fromMap does
+      return appliedKeys == null ? checked() : appliedKeys.build(this::checked);
+    }
+
+    private RuntimeConfig checked() {
       if (groupCommitLimit > mailboxCapacity) {
         throw new InvalidInputException("groupCommitLimit", "must be <= mailboxCapacity (" + mailboxCapacity
             + "), was " + groupCommitLimit);

@@ -143,6 +143,17 @@ class RuntimeConfigTest {
   }
 
   @Test
+  void builderApply_thenBuild_namesTheKeyOfABrokenRule_asFromMapDoes() {
+    // found by a new user: fromMap named the key, builder().apply(map).build() the builder's field
+    assertThatThrownBy(() -> RuntimeConfig.builder().apply(Map.of("aether.runtime.mailbox-capacity", "10",
+        "aether.runtime.group-commit-limit", "11")).build())
+        .isInstanceOfSatisfying(InvalidInputException.class,
+            e -> assertThat(e.field()).isEqualTo("aether.runtime.group-commit-limit"));
+    assertThatThrownBy(() -> RuntimeConfig.builder().mailboxCapacity(10).groupCommitLimit(11).build())
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("groupCommitLimit"));
+  }
+
+  @Test
   void builderApply_overridesOnlyWhatTheMapSets_andToBuilderRoundTrips() {
     RuntimeConfig base = RuntimeConfig.builder().maxActiveVMs(7).build();
 
