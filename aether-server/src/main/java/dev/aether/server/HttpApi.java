@@ -56,6 +56,7 @@ final class HttpApi {
         // no line end: a request line of 8 KiB and more got no answer at all. With 64 KiB such a request is read
         // and refused in JSON like any other (an id too long); a longer one may still be closed without a word.
         .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())
+        .addConnectionSelector(new UnsupportedHttpVersion()) // HTTP/1.0: 505 in JSON, not a silent close
         .directHandlers(handlers -> handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, HttpApi::unreadable))
         .routing(routing -> routing(routing, config, node))
         .build();

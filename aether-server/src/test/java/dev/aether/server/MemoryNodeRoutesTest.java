@@ -275,6 +275,24 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).isEqualTo(1);
   }
 
+  @Test
+  void anHttp10Request_is505InJson_andTheConnectionClosed_notAnEmptyReply() throws IOException {
+    // found by us with curl --http1.0 (ApacheBench speaks HTTP/1.0): with HTTP/2 next to HTTP/1.1, Helidon closed
+    // such a connection without a byte
+    String id = id();
+    for (String request : List.of("GET /health/live HTTP/1.0\r\n\r\n",
+        "POST /v1/actors/Account/" + id + "/commands/Open HTTP/1.0\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 15\r\n\r\n{\"owner\":\"Ada\"}",
+        "GET /v1/actors/Account/" + id + " HTTP/1.2\r\nHost: x\r\n\r\n")) {
+      String answer = rawExchange(request); // to the close; a read timeout (10 s) fails the test
+      assertThat(answer).as(request).startsWith("HTTP/1.1 505 ").containsIgnoringCase("connection: close")
+          .contains("\"error\":\"HTTP_VERSION_NOT_SUPPORTED\"").contains("HTTP/1.1").endsWith("}");
+    }
+    assertThat(api.get("/v1/actors/Account/" + id).json().get("version").asLong()).as("nothing stored").isZero();
+    // HTTP/1.1 on a fresh connection is served as before
+    assertThat(rawAnswer("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+  }
+
   /** The status line, headers and body of one answer (the connection may stay open). */
   private String rawAnswer(String request) throws IOException {
     return raw(request, input -> {
