@@ -19,6 +19,7 @@ import java.util.List;
  *   <li>{@value #VERSIONS}: the commit's version range, {@code <first>-<last>}, or {@code <version>} for a
  *       commit of one event (one header, read with one lookup in a replay), so that an actor's
  *       current version is read from the last message's headers alone;
+ *       (Builds before it wrote {@value #FIRST_VERSION} and {@value #LAST_VERSION}; those are still read.)
  *   <li>{@value #MSG_ID}: {@code <lastVersion>-<hash>}, where the hash (SHA-256, 128 bits, base64url) covers
  *       the stream id and every event's id and version: a retried commit has the same id and is dropped by
  *       the server's de-duplication; commits of different actors never share one;
@@ -34,6 +35,10 @@ final class CommitCodec {
   static final String VERSIONS = "Aether-Versions";
   /** The header of a fence: the actor's version it was written at (a fence has no events). */
   static final String FENCE = "Aether-Fence";
+  /** The first version of a commit, as builds before {@value #VERSIONS} wrote it (read, never written). */
+  static final String FIRST_VERSION = "Aether-First-Version";
+  /** The last version of a commit, as builds before {@value #VERSIONS} wrote it (read, never written). */
+  static final String LAST_VERSION = "Aether-Last-Version";
   static final String MSG_ID = "Nats-Msg-Id";
   static final String EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence";
 
@@ -106,12 +111,28 @@ final class CommitCodec {
     String value = headers == null ? null : headers.getFirst(VERSIONS);
     if (value == null) {
       long fenced = fenceVersion(headers);
-      return fenced < 0 ? null : new Versions(fenced + 1, fenced); // no events after the version
+      return fenced >= 0 ? new Versions(fenced + 1, fenced) // no events after the version
+          : headers == null ? null : earlierVersions(headers);
     }
     int dash = value.indexOf('-');
     long first = positive(dash < 0 ? value : value.substring(0, dash));
     long last = dash < 0 ? first : positive(value.substring(dash + 1));
     return first > 0 && last >= first ? new Versions(first, last) : null;
+  }
+
+  /**
+   * The range as builds before {@value #VERSIONS} wrote it (November 2026): {@value #FIRST_VERSION} and
+   * {@value #LAST_VERSION}, so that their commits still read.
+   */
+  private static Versions earlierVersions(Headers headers) {
+    String first = headers.getFirst(FIRST_VERSION);
+    String last = headers.getFirst(LAST_VERSION);
+    if (first == null || last == null) {
+      return null;
+    }
+    long from = positive(first);
+    long to = positive(last);
+    return from > 0 && to >= from ? new Versions(from, to) : null;
   }
 
   /**

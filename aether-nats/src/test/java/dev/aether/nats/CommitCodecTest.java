@@ -80,6 +80,21 @@ class CommitCodecTest {
   }
 
   @Test
+  void aCommitOfAnEarlierBuild_withItsFirstAndLastVersionHeaders_stillReads() {
+    // found by a new user: builds before Aether-Versions wrote the range as two headers, and their commits were
+    // refused as "not a commit written by an Aether store"
+    Commit commit = CommitCodec.encode("a", List.of(event("a", 2), event("a", 3)));
+    Headers earlier = new Headers().put(CommitCodec.MSG_ID, commit.messageId())
+        .put("Aether-First-Version", "2").put("Aether-Last-Version", "3");
+    CommitCodec.Versions versions = CommitCodec.versions(earlier);
+    assertThat(versions).isEqualTo(new CommitCodec.Versions(2, 3));
+    assertThat(CommitCodec.decode("a", versions, commit.payload())).extracting(Event::version).containsExactly(2L, 3L);
+    assertThat(CommitCodec.versions(new Headers().put("Aether-First-Version", "3").put("Aether-Last-Version", "2")))
+        .as("a decreasing range").isNull();
+    assertThat(CommitCodec.versions(new Headers().put("Aether-First-Version", "2"))).as("one of the two").isNull();
+  }
+
+  @Test
   void versions_ignoresMissingZeroNonNumericOrDecreasingRanges() {
     assertThat(CommitCodec.versions(null)).isNull();
     assertThat(CommitCodec.versions(new Headers())).isNull();
