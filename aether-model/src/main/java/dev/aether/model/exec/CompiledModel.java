@@ -322,8 +322,9 @@ public final class CompiledModel {
   }
 
   /**
-   * A state whose fields (names or types) changed (id {@code state-changed}): the snapshots no longer fit, so each
-   * actor replays its whole history at its next activation, where an event no longer declared fails it.
+   * A state whose fields (names or types) changed (id {@code state-changed}), or whose fold rules did (id
+   * {@code apply-changed}: an {@code apply}, an initial value, an event field's default): the snapshots no longer
+   * fit, so each actor replays its whole history at its next activation, where an event no longer declared fails it.
    */
   private Optional<ModelError> stateChange(AggregateDef before, AggregateDef after) {
     ModelBehavior now = behaviors.get(after.name());
@@ -333,13 +334,22 @@ public final class CompiledModel {
     } catch (RuntimeException e) {
       return Optional.empty(); // not a state this model's compiler reads: nothing to compare
     }
-    if (now == null || now.schema().equals(ModelCompiler.schema(types))) {
+    if (now == null || now.schema().equals(ModelCompiler.schema(types, ModelCompiler.foldRules(before)))) {
       return Optional.empty();
     }
-    return Optional.of(new ModelError("state-changed", "aggregates." + after.name() + ".state", "the state of "
-        + after.name() + " changed (fields or types): stored snapshots no longer fit, so each actor replays its"
-        + " whole history at its next activation (slower at first), and one whose history holds an event no longer"
-        + " declared then fails (BEHAVIOR_FAILED)"));
+    String replays = ": stored snapshots no longer fit, so each actor replays its whole history at its next"
+        + " activation (slower at first), and one whose history holds an event no longer declared then fails"
+        + " (BEHAVIOR_FAILED)";
+    Map<String, FieldType> typesNow = new LinkedHashMap<>();
+    after.state().forEach(f -> typesNow.put(f.name(), FieldType.parse(f.type()))); // compiled: these parse
+    if (!ModelCompiler.stateText(types).equals(ModelCompiler.stateText(typesNow))) {
+      return Optional.of(new ModelError("state-changed", "aggregates." + after.name() + ".state", "the state of "
+          + after.name() + " changed (fields or types)" + replays));
+    }
+    return Optional.of(new ModelError("apply-changed", "aggregates." + after.name() + ".events", "the rules folding "
+        + after.name() + "'s events into its state changed (an apply, an initial value, or a default an event's"
+        + " field reads when stored without it)" + replays + "; every actor's state is then its whole history"
+        + " folded by the new rules, its old events too: to change only what comes, add an event instead"));
   }
 
   /** Whether stored values of type {@code was} read as {@code now} unchanged: an int is a double. */
@@ -361,7 +371,7 @@ public final class CompiledModel {
 
   /**
    * The model-driven behaviour of an aggregate: state = a JSON map of its state fields, snapshot schema =
-   * {@code model:} + a hash of the state fields' names and types.
+   * {@code model:} + a hash of the state fields' names and types and of the rules folding its events.
    *
    * @param aggregateType the aggregate type
    * @return the behaviour, when the model declares the aggregate

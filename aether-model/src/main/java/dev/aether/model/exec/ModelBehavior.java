@@ -25,7 +25,8 @@ import java.util.Set;
  * evaluates the event's state updates against the state before the event.
  *
  * <p>{@code now} is the clock's instant when deciding and the event's timestamp when evolving, so replays are
- * deterministic. The schema tag is a hash of the state fields' names and types. Immutable and thread-safe.
+ * deterministic. The schema tag is a hash of the state fields' names and types and of the fold rules (initial
+ * values, applies, event field defaults). Immutable and thread-safe.
  */
 final class ModelBehavior implements Behavior<Map<String, Object>> {
 

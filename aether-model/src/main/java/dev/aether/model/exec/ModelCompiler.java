@@ -117,7 +117,7 @@ final class ModelCompiler {
         putNamed(events, event.name(), event(event, state, eventPaths.get(i)));
       }
     }
-    return new ModelBehavior(aggregate.name(), schema(state.known()), initial, commands, events,
+    return new ModelBehavior(aggregate.name(), schema(state.known(), foldRules(aggregate)), initial, commands, events,
         invariantScope == null ? null : invariantScope.scope(), invariants, clock);
   }
 
@@ -526,11 +526,62 @@ final class ModelCompiler {
         .map(ref -> ref.aggregate().name() + "." + ref.element().name()).orElse(event);
   }
 
-  /** {@code model:} + the first 16 hex digits of SHA-256 over the state fields' names and types, in order. */
-  static String schema(Map<String, FieldType> stateTypes) {
+  /**
+   * An aggregate's snapshot schema tag: {@code model:} + the first 16 hex digits of SHA-256 over its state fields'
+   * names and types, in order, and its {@link #foldRules fold rules}. A snapshot whose tag differs is not used: the
+   * actor replays its history, so that every actor's state is its events folded by the rules now loaded (with the
+   * old tag, an actor with a snapshot would keep what the old rules folded while one without would not).
+   */
+  static String schema(Map<String, FieldType> stateTypes, String foldRules) {
+    return "model:" + sha256(stateText(stateTypes) + "|" + foldRules).substring(0, 16);
+  }
+
+  /** The state fields' names and types, in order, as the schema tag covers them. */
+  static String stateText(Map<String, FieldType> stateTypes) {
     StringBuilder text = new StringBuilder();
     stateTypes.forEach((name, type) -> text.append(name).append(':').append(type.typeName()).append(';'));
-    return "model:" + sha256(text.toString()).substring(0, 16);
+    return text.toString();
+  }
+
+  /**
+   * What folds an aggregate's events into its state, besides the state's fields: each field's initial value, and,
+   * per event (by name), its {@code apply} (blanks around expressions ignored) and the defaults its fields read on
+   * events stored without them. Guards, invariants and commands decide new events only, and are left out.
+   */
+  static String foldRules(AggregateDef aggregate) {
+    StringBuilder text = new StringBuilder("initial=");
+    for (StateFieldDef field : aggregate.state()) {
+      if (field != null) {
+        text.append(field.name()).append('=').append(canonical(field.initial())).append(';');
+      }
+    }
+    java.util.TreeMap<String, String> events = new java.util.TreeMap<>();
+    for (EventDef event : aggregate.events()) {
+      if (event != null && event.name() != null) {
+        StringBuilder rules = new StringBuilder();
+        new java.util.TreeMap<>(event.apply()).forEach((field, expr) -> rules.append(field).append('=')
+            .append(expr == null ? "" : expr.strip()).append(';'));
+        event.fields().stream().filter(f -> f != null && f.defaultValue() != null)
+            .sorted(java.util.Comparator.comparing(FieldDef::name, java.util.Comparator.nullsFirst(String::compareTo)))
+            .forEach(f -> rules.append("default:").append(f.name()).append('=').append(canonical(f.defaultValue()))
+                .append(';'));
+        events.put(event.name(), rules.toString());
+      }
+    }
+    events.forEach((event, rules) -> text.append("|on=").append(event).append(',').append(rules));
+    return text.toString();
+  }
+
+  /** A value as the tags cover it: a number by its value ({@code 1}, {@code 1L} and {@code 1.0} are one). */
+  private static String canonical(Object value) {
+    if (value instanceof Number number) {
+      try {
+        return new java.math.BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+      } catch (NumberFormatException e) {
+        return number.toString(); // NaN, infinities: not JSON, refused by the model's validation anyway
+      }
+    }
+    return String.valueOf(value);
   }
 
   static String sha256(String text) {

@@ -8,6 +8,7 @@ import dev.aether.runtime.InvalidModelException;
 import dev.aether.model.Model;
 import dev.aether.runtime.ModelError;
 import dev.aether.model.ModelLoader;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -153,14 +154,22 @@ class CompiledModelTest {
   }
 
   @Test
-  void stateSchema_changesWithTheStateFields_only() {
+  void stateSchema_changesWithTheStateFieldsAndTheRulesFoldingEvents_notWithWhatDecidesNewOnes() {
     String v1 = ACCOUNT.formatted("true", "cmd.amount", "state.balance - event.amount");
-    String v2 = v1.replace("message: no", "message: nope");
-    String v3 = v1.replace("{name: owner, type: string}", "{name: owner, type: string}, {name: x, type: bool}");
-
     String s1 = CompiledModel.compile(yaml(v1)).behavior("Account").orElseThrow().schema();
-    assertThat(CompiledModel.compile(yaml(v2)).behavior("Account").orElseThrow().schema()).isEqualTo(s1);
-    assertThat(CompiledModel.compile(yaml(v3)).behavior("Account").orElseThrow().schema()).isNotEqualTo(s1);
+    for (String same : List.of(v1.replace("message: no", "message: nope"), // a guard
+        v1.replace("amount: \"cmd.amount\"", "amount: \"cmd.amount + 0\""), // what a command emits
+        v1.replace("\"state.balance - event.amount\"", "\"  state.balance - event.amount \""))) { // blanks
+      assertThat(CompiledModel.compile(yaml(same)).behavior("Account").orElseThrow().schema()).as(same).isEqualTo(s1);
+    }
+    for (String other : List.of(
+        v1.replace("{name: owner, type: string}", "{name: owner, type: string}, {name: x, type: bool}"),
+        v1.replace("state.balance - event.amount", "state.balance - event.amount - 1"), // an apply
+        v1.replace("{name: balance, type: int}", "{name: balance, type: int, initial: 10}"), // an initial value
+        v1.replace("fields: [{name: amount, type: int}]", "fields: [{name: amount, type: int, default: 1}]"))) {
+      assertThat(CompiledModel.compile(yaml(other)).behavior("Account").orElseThrow().schema()).as(other)
+          .isNotEqualTo(s1);
+    }
     assertThat(CompiledModel.compile(yaml(v1)).behavior("Account").orElseThrow().initialState())
         .isEqualTo(Map.of("balance", 0L, "owner", ""));
   }
