@@ -485,11 +485,30 @@ public final class ConfigKeys {
     return field != null && name.replace("-", "").equalsIgnoreCase(field);
   }
 
-  private static InvalidInputException renamed(String key, String name, InvalidInputException e) {
+  private InvalidInputException renamed(String key, String name, InvalidInputException e) {
     String message = e.getMessage();
     String own = e.field() + ": ";
     String problem = sameName(name, e.field()) && message.startsWith(own) ? message.substring(own.length())
         : message;
-    return new InvalidInputException(key, problem, e);
+    return new InvalidInputException(key, keysNamedIn(problem), e);
+  }
+
+  /**
+   * A refusal's text with the other fields it names in Java ({@code mailboxCapacity}) named by their keys
+   * ({@code aether.runtime.mailbox-capacity}): a rule between two settings names both as the user wrote them.
+   * Only names of two words or more: a one-word name ({@code shards}) may be a plain word of the text.
+   */
+  private String keysNamedIn(String problem) {
+    String text = problem;
+    for (String name : names) {
+      if (name.indexOf('-') > 0) {
+        StringBuilder field = new StringBuilder();
+        for (String word : name.split("-")) {
+          field.append(field.isEmpty() ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+        }
+        text = text.replaceAll("\\b" + field + "\\b", Matcher.quoteReplacement(key(name)));
+      }
+    }
+    return text;
   }
 }

@@ -178,12 +178,15 @@ class ConfigKeysTest {
 
   @Test
   void build_namesTheKeyOfAFieldRefusedByARuleBetweenValues() {
-    ConfigKeys keys = ConfigKeys.of(Map.of(), "aether.test.", Set.of("group-commit-limit"));
+    ConfigKeys keys = ConfigKeys.of(Map.of(), "aether.test.", Set.of("group-commit-limit", "mailbox-capacity",
+        "shards"));
 
+    // the other field the rule names is named by its key too (found by a new user: "mailboxCapacity" in a
+    // refusal of settings that were all keys); a one-word name is left alone, it may be a plain word
     assertRefused(() -> keys.build(() -> {
-      throw new InvalidInputException("groupCommitLimit", "must be <= mailboxCapacity (10), was 11");
+      throw new InvalidInputException("groupCommitLimit", "must be <= mailboxCapacity (10) of shards, was 11");
     }), "aether.test.group-commit-limit").withMessage(
-        "aether.test.group-commit-limit: must be <= mailboxCapacity (10), was 11");
+        "aether.test.group-commit-limit: must be <= aether.test.mailbox-capacity (10) of shards, was 11");
     assertRefused(() -> keys.build(() -> {
       throw new InvalidInputException("other", "bad");
     }), "other");

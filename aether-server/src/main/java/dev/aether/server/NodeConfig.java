@@ -386,11 +386,17 @@ public final class NodeConfig {
      * Sets one of aether-runtime's settings (its {@code RuntimeConfig} table), such as
      * {@code mailbox-capacity}; checked by {@code RuntimeConfig} at {@link #build()}.
      *
-     * @param name the name after {@code aether.runtime.} ({@code mailbox-capacity})
+     * @param name the name after {@code aether.runtime.} ({@code mailbox-capacity}); not {@code command-timeout}
      * @param value its value
      * @return this builder
+     * @throws IllegalArgumentException for {@code command-timeout}, which the key {@code command.timeout} sets (it
+     *     is the runtime's command timeout too: the runtime's own would be overridden by it)
      */
     public Builder runtimeSetting(String name, String value) {
+      if (name.equals("command-timeout")) {
+        throw new IllegalArgumentException("is set by the key " + COMMAND_TIMEOUT + " (the default deadline of"
+            + " every command, the runtime's too)");
+      }
       runtimeSettings.put(RUNTIME_PREFIX + name, Objects.requireNonNull(value, name));
       return this;
     }

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@link NodeConfig} from its three sources. Each value is kept with its source, so that an error says
@@ -134,12 +136,34 @@ final class NodeConfigReader {
     try {
       JetStreamConfig.fromMap(settings);
     } catch (dev.aether.InvalidInputException e) {
-      String key = e.field().startsWith("aether.nats.") ? ourKey(e.field()) : NodeConfig.NAMESPACE;
-      Value value = values.getOrDefault(key, new Value("", "default"));
-      String problem = e.getMessage().startsWith(e.field() + ": ")
-          ? e.getMessage().substring(e.field().length() + 2) : e.getMessage();
-      throw new InvalidConfigException(key, problem, value.source());
+      throw refusal(e, values, e.field().startsWith("aether.nats.") ? ourKey(e.field()) : NodeConfig.NAMESPACE);
     }
+  }
+
+  /** A module's key as ours: {@code aether.nats.user} is {@code nats.user}, {@code aether.runtime.x} {@code runtime.x}. */
+  private static final Pattern MODULE_KEY = Pattern.compile(
+      "aether\\.(nats|runtime|cluster)\\.[a-z0-9-]+");
+
+  /**
+   * A module's refusal of a setting as ours: the keys its message names are our keys, and the source is that of
+   * every key it names that was given (a rule between two keys broken by the one given names where that came from,
+   * not the other's "default").
+   */
+  private static InvalidConfigException refusal(dev.aether.InvalidInputException e, Map<String, Value> values,
+      String key) {
+    String problem = e.getMessage().startsWith(e.field() + ": ")
+        ? e.getMessage().substring(e.field().length() + 2) : e.getMessage();
+    List<String> named = new ArrayList<>(List.of(key));
+    Matcher keys = MODULE_KEY.matcher(problem);
+    StringBuilder ours = new StringBuilder();
+    while (keys.find()) {
+      String our = keys.group().startsWith("aether.nats.") ? ourKey(keys.group())
+          : keys.group().substring("aether.".length());
+      named.add(our);
+      keys.appendReplacement(ours, Matcher.quoteReplacement(our));
+    }
+    keys.appendTail(ours);
+    return new InvalidConfigException(key, ours.toString(), sources(values, named));
   }
 
   /**
@@ -158,11 +182,7 @@ final class NodeConfigReader {
     try {
       check.accept(settings);
     } catch (dev.aether.InvalidInputException e) {
-      String key = e.field().startsWith("aether.") ? e.field().substring("aether.".length()) : e.field();
-      Value value = values.getOrDefault(key, new Value("", "default"));
-      String problem = e.getMessage().startsWith(e.field() + ": ")
-          ? e.getMessage().substring(e.field().length() + 2) : e.getMessage();
-      throw new InvalidConfigException(key, problem, value.source());
+      throw refusal(e, values, e.field().startsWith("aether.") ? e.field().substring("aether.".length()) : e.field());
     }
   }
 

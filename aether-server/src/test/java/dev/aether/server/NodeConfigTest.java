@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,35 @@ class NodeConfigTest {
     assertThat(cluster.shards().count()).isEqualTo(256);
     assertThat(cluster.rememberActors()).containsExactlyInAnyOrder("Account", "Order");
     assertThat(cluster.maxHops()).isEqualTo(5);
+  }
+
+  @Test
+  void aRuleBetweenTwoModuleKeys_namesOurKeys_andTheSourceOfTheOneGiven() {
+    // found by a new user: "nats.password: must be set together with aether.nats.user (from default)"
+    for (String given : List.of("USER", "PASSWORD")) {
+      InvalidConfigException alone = refused(Optional.empty(), Map.of("AETHER_NATS_" + given, "u"),
+          Map.of("nats.url", "nats://127.0.0.1:4222"));
+      String other = given.equals("USER") ? "nats.password" : "nats.user";
+      assertThat(alone.key()).isEqualTo(other);
+      assertThat(alone.getMessage()).as(given).contains("must be set together with nats." + given.toLowerCase())
+          .doesNotContain("aether.nats");
+      assertThat(alone.source()).isEqualTo("AETHER_NATS_" + given);
+    }
+    InvalidConfigException limit = refused(Optional.empty(), Map.of("AETHER_RUNTIME_GROUP_COMMIT_LIMIT", "100",
+        "AETHER_RUNTIME_MAILBOX_CAPACITY", "10"), Map.of());
+    assertThat(limit.key()).isEqualTo("runtime.group-commit-limit");
+    assertThat(limit.getMessage()).contains("runtime.mailbox-capacity").doesNotContain("aether.runtime");
+    assertThat(limit.source()).isEqualTo("AETHER_RUNTIME_GROUP_COMMIT_LIMIT and AETHER_RUNTIME_MAILBOX_CAPACITY");
+  }
+
+  @Test
+  void theRuntimesCommandTimeout_isRefused_namingTheKeyThatSetsIt() {
+    // found by a new user: it was taken, then overridden by command.timeout (5 s) without a word
+    InvalidConfigException timeout = refused(Optional.empty(), Map.of("AETHER_RUNTIME_COMMAND_TIMEOUT", "30s"),
+        Map.of());
+    assertThat(timeout.key()).isEqualTo("runtime.command-timeout");
+    assertThat(timeout.source()).isEqualTo("AETHER_RUNTIME_COMMAND_TIMEOUT");
+    assertThat(timeout.getMessage()).contains("command.timeout");
   }
 
   @Test
