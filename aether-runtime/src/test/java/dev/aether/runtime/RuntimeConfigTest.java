@@ -139,7 +139,7 @@ class RuntimeConfigTest {
         "aether.runtime.group-commit-limit", "11")))
         .isInstanceOfSatisfying(InvalidInputException.class,
             e -> assertThat(e.field()).isEqualTo("aether.runtime.group-commit-limit"))
-        .hasMessageContaining("mailboxCapacity");
+        .hasMessageContaining("aether.runtime.mailbox-capacity").hasMessageNotContaining("mailboxCapacity");
   }
 
   @Test
