@@ -130,6 +130,13 @@ public final class BenchMain {
       if (options.suites.isEmpty()) {
         options.suites.addAll(SUITES.keySet());
       }
+      if (options.runs < 1 || options.warmup < 0) {
+        throw new IllegalArgumentException("--runs must be at least 1 and --warmup at least 0");
+      }
+      if (options.write && options.runs < 3) { // the results file reports medians of at least three runs
+        throw new IllegalArgumentException("--runs " + options.runs + " writes no results: RESULTS.md reports"
+            + " medians of at least 3 runs; give --runs 3 or more, or --no-write for a quick look");
+      }
       return options;
     }
 

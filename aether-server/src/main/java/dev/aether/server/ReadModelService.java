@@ -44,7 +44,7 @@ final class ReadModelService implements HttpService {
   }
 
   private ReadModel readModel(String name) {
-    return ModelExecution.of(node.runtime()).flatMap(m -> m.readModel(name))
+    return ModelExecution.of(node.runtime()).orElseThrow(ApiException::noModel).readModel(name) // as the others
         .orElseThrow(() -> ApiException.notFound("UNKNOWN_READ_MODEL", "no read model " + name
             + " in the loaded model"));
   }

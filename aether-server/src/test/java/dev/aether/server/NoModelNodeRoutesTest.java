@@ -27,7 +27,7 @@ class NoModelNodeRoutesTest {
 
   /** Found by a walkthrough: commands answered UNKNOWN_AGGREGATE, state and events "not in the loaded model". */
   @Test
-  void everyActorRoute_ofANodeWithoutAModel_is404NoModel_asTheModelRouteIs() {
+  void everyActorAndReadModelRoute_ofANodeWithoutAModel_is404NoModel_asTheModelRouteIs() {
     try (AetherNode node = AetherNode.start(NodeConfig.builder().httpPort(0).store(StoreKind.MEMORY).dataDir(dir)
         .build())) {
       Api api = new Api(node.uri());
@@ -37,7 +37,11 @@ class NoModelNodeRoutesTest {
           api.command("Account", "a", "Open", "{\"owner\":\"ann\"}", "Idempotency-Key", "open-a"),
           api.get("/v1/actors/Account/a"),
           api.get("/v1/actors/Account/a/events"),
-          api.get("/v1/actors/Account/a/events/stream"));
+          api.get("/v1/actors/Account/a/events/stream"),
+          // found by a new user: these were 404 UNKNOWN_READ_MODEL "no read model x in the loaded model"
+          api.get("/v1/readmodels/Balances"),
+          api.get("/v1/readmodels/Balances/a"),
+          api.post("/v1/readmodels/Balances/rebuild", ""));
 
       assertThat(answers).allSatisfy(answer -> {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(404);
