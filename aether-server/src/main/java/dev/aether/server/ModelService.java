@@ -11,8 +11,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,7 @@ final class ModelService implements HttpService {
   }
 
   private void put(ServerRequest req, ServerResponse res) {
+    boolean dryRun = dryRun(req);
     String type = SingleHeader.value(req, HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
     String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
     CompiledModel compiled;
@@ -83,6 +86,12 @@ final class ModelService implements HttpService {
       }
       warnings = node.runtime().model().filter(Model.class::isInstance)
           .map(previous -> compiled.warningsReplacing((Model) previous)).orElse(compiled.warnings());
+      if (dryRun) { // valid, and what loading it would warn of; the running model is left as it is
+        Map<String, Object> answer = new LinkedHashMap<>(ModelDescription.of(compiled.model(), warnings));
+        answer.put("dryRun", true);
+        Json.send(res, 200, answer);
+        return;
+      }
       if (node.clusterModel().isPresent()) {
         node.clusterModel().get().publish(json ? "json" : "yaml", text, node.config().commandTimeout());
       } else {
@@ -98,6 +107,15 @@ final class ModelService implements HttpService {
             w.id(), w.path(), w.message()));
     warned = new Warned(compiled.model(), List.copyOf(warnings));
     Json.send(res, 200, ModelDescription.of(compiled.model(), warnings));
+  }
+
+  /** {@code ?dryRun=true}: validate and warn only; {@code false} or absent: load. */
+  private static boolean dryRun(ServerRequest req) {
+    return req.query().first("dryRun").map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiException.badRequest("dryRun", "must be true or false, was \"" + text + "\"");
+    }).orElse(false);
   }
 
   private static ApiException invalid(InvalidModelException e) {

@@ -181,7 +181,9 @@ public final class CompiledModel {
    * can no longer be reached) and an event no longer declared (id {@code event-removed}: an actor whose history
    * holds it fails, {@code BEHAVIOR_FAILED}, whenever that history is replayed past it, until the event is
    * declared again), event fields stored events may lack or hold as another type, and policies that will run
-   * over the whole history ({@code policy-added}, {@code policy-group-new}).
+   * over the whole history ({@code policy-added}, {@code policy-group-new}); then what the new version stops
+   * doing or starts refusing: {@code command-removed}, {@code policy-removed}, {@code read-model-removed},
+   * {@code invariant-added}.
    *
    * @param previous the model running now
    * @return the warnings, this model's own first
@@ -218,6 +220,7 @@ public final class CompiledModel {
     }
     out.addAll(policiesFromTheBeginning(previous));
     out.addAll(readModelsRebuilt(previous));
+    out.addAll(RemovedParts.of(previous, model));
     return List.copyOf(out);
   }
 

@@ -82,6 +82,36 @@ class ModelVersionTest {
   }
 
   @Test
+  void warningsReplacing_nameWhatTheNewVersionStopsDoingOrStartsRefusing() {
+    // found by a new user: a removed policy, read model or command and a new invariant loaded without a word
+    String v1 = BankModel.yaml();
+    String policyName = BankModel.load().policies().getFirst().name();
+    String withoutPolicy = v1.replaceAll("(?s)\npolicies:.*?(\nreadModels:|$)", "$1");
+    String v2 = v1.replace("version: \"1\"", "version: \"2\"");
+    Model previous = ModelLoader.fromYaml(v1);
+    List<ModelError> removed = CompiledModel.fromYaml(withoutPolicy.replace("version: \"1\"", "version: \"2\""))
+        .warningsReplacing(previous);
+    assertThat(removed).filteredOn(w -> w.id().equals("policy-removed")).singleElement()
+        .satisfies(w -> assertThat(w.path()).isEqualTo("policies." + policyName));
+    String noWithdraw = v2.replaceAll("(?s)      - name: Withdraw\n.*?emits: \\[Withdrawn\\]\n", "");
+    assertThat(noWithdraw).doesNotContain("name: Withdraw\n");
+    assertThat(CompiledModel.fromYaml(noWithdraw).warningsReplacing(previous))
+        .filteredOn(w -> w.id().equals("command-removed")).singleElement().satisfies(w -> {
+          assertThat(w.path()).isEqualTo("aggregates.Account.commands");
+          assertThat(w.message()).contains("Withdraw").contains("UNKNOWN_COMMAND");
+        });
+    String existing = "      - {expr: \"state.balance >= 0\", message: \"the balance must never be negative\"}\n";
+    String invariant = v2.replace(existing, existing + "      - {expr: \"state.balance <= 1000000\", message: capped}\n");
+    assertThat(invariant).isNotEqualTo(v2);
+    assertThat(CompiledModel.fromYaml(invariant).warningsReplacing(previous))
+        .filteredOn(w -> w.id().equals("invariant-added")).singleElement()
+        .satisfies(w -> assertThat(w.message()).contains("state.balance <= 1000000").contains("BUSINESS_RULE"));
+    assertThat(CompiledModel.fromYaml(invariant).warningsReplacing(ModelLoader.fromYaml(invariant)))
+        .as("the same model: nothing new").isEmpty();
+    assertThat(CompiledModel.fromYaml(v2).warningsReplacing(previous)).as("only the version changed").isEmpty();
+  }
+
+  @Test
   void newVersion_withTheSameStateSchema_keepsUsingSnapshots() {
     runtime.loadModel(BankModel.load());
     runtime.start();

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -64,11 +65,16 @@ final class ModelCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code aether model load FILE}. */
+  /** {@code aether model load FILE [--dry-run]}. */
   @Command(name = "load", description = {"Loads a model file (YAML or JSON) into the node (PUT /v1/model).",
       "The node validates it first; a refused model leaves the running one in place and every error is "
-          + "printed with its path."})
+          + "printed with its path. With --dry-run the node only validates it and answers what loading it in "
+          + "place of the running one would warn of (removed commands, policies that replay the history, ...)."})
   static final class Load implements Callable<Integer> {
+
+    @Option(names = "--dry-run", description = "validate against the running model and print the warnings; load "
+        + "nothing")
+    private boolean dryRun;
 
     @Spec
     private CommandSpec spec;
@@ -88,7 +94,8 @@ final class ModelCommand implements Callable<Integer> {
       }
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       String type = name.endsWith(".yaml") || name.endsWith(".yml") ? "application/yaml" : "application/json";
-      return root.console().answer(root.client().put(NodeClient.path("model"), text, type));
+      return root.console().answer(root.client().put(NodeClient.path("model") + (dryRun ? "?dryRun=true" : ""), text,
+          type));
     }
   }
 

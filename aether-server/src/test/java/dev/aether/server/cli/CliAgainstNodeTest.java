@@ -284,6 +284,36 @@ class CliAgainstNodeTest {
   }
 
   @Test
+  void modelLoad_dryRun_answersTheWarningsOfReplacingTheRunningModel_andLoadsNothing() throws Exception {
+    // found by a new user: what a model change warned of was known only once the change was live
+    assertThat(cli("model", "load", BANK.toString()).code()).isZero();
+    Path withoutWithdraw = dir.resolve("no-withdraw.yaml");
+    Files.writeString(withoutWithdraw, Files.readString(BANK).replace("version: \"1\"", "version: \"2\"")
+        .replaceAll("(?s)      - name: Withdraw\n.*?emits: \\[Withdrawn\\]\n", ""));
+
+    CliRun dry = cli("model", "load", withoutWithdraw.toString(), "--dry-run");
+
+    assertThat(dry.code()).as(dry.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode answer = Console.JSON.readTree(dry.out());
+    assertThat(answer.get("dryRun").asBoolean()).isTrue();
+    assertThat(answer.get("version").asText()).isEqualTo("2");
+    assertThat(answer.get("warnings").findValuesAsText("id")).contains("command-removed");
+    String account = open();
+    assertThat(cli("send", "Account", account, "Withdraw", "{\"amount\": 1}").code()).as("still version 1")
+        .isNotEqualTo(1);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    assertThat(Console.JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url
+        + "/v1/model")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()).get("version").asText())
+        .isEqualTo("1");
+    java.net.http.HttpResponse<String> bad = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url
+        + "/v1/model?dryRun=yes")).header("Content-Type", "application/yaml")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(Files.readString(BANK))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("\"field\":\"dryRun\"");
+  }
+
+  @Test
   void modelValidate_printsTheModelAsGetModelDoes_andAnInvalidOneAsModelLoadDoes() throws Exception {
     CliRun valid = cli("model", "validate", BANK.toString());
     assertThat(valid.code()).as(valid.err()).isZero();
