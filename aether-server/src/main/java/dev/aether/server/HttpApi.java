@@ -38,6 +38,10 @@ final class HttpApi {
 
   private static final io.helidon.http.HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
 
+  /** The methods of RFC 9110 and PATCH: the values of the {@code method} tag, besides {@code other}. */
+  private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+      "OPTIONS", "TRACE", "PATCH");
+
   /** The longest request line read (Helidon's {@code max-prologue-length}). */
   private static final int MAX_REQUEST_LINE = 64 * 1024;
 
@@ -154,9 +158,12 @@ final class HttpApi {
     try {
       chain.proceed();
     } finally {
-      String method = req.prologue().method().text();
+      String sent = req.prologue().method().text();
+      // a method name is the client's to make up: counted as "other" unless standard, so that no client can add
+      // time series (and memory) one made-up name at a time
+      String method = STANDARD_METHODS.contains(sent) ? sent : "other";
       Counter.builder("aether.http.requests").description("HTTP requests answered, by route and status")
-          .tags("method", method, "route", routes.template(method, req.path().absolute().rawPath()).orElse("other"),
+          .tags("method", method, "route", routes.template(sent, req.path().absolute().rawPath()).orElse("other"),
               "status", Integer.toString(res.status().code()))
           .register(registry).increment();
     }

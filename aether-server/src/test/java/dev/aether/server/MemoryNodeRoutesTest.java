@@ -276,6 +276,19 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void madeUpMethods_areCountedAsOther_soNoClientCanGrowTheMetrics() throws IOException {
+    // found by a new user: each made-up method name (any length, no token needed) became a time series
+    for (String method : List.of("EVIL1", "EVIL2", "X".repeat(3000))) {
+      assertThat(rawAnswer(method + " /anything HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 4");
+    }
+    assertThat(rawAnswer("PATCH /anything HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 4");
+    String metrics = api.get("/metrics").body();
+    assertThat(metrics).doesNotContain("EVIL").doesNotContain("XXXX")
+        .containsPattern("aether_http_requests_total\\{method=\"other\",route=\"other\",status=\"40[45]\"\\} 3\\.0")
+        .contains("method=\"PATCH\"");
+  }
+
+  @Test
   void anHttp10Request_is505InJson_andTheConnectionClosed_notAnEmptyReply() throws IOException {
     // found by us with curl --http1.0 (ApacheBench speaks HTTP/1.0): with HTTP/2 next to HTTP/1.1, Helidon closed
     // such a connection without a byte
