@@ -12,6 +12,9 @@ final class Bodies {
   private Bodies() {}
 
   static byte[] read(ServerRequest req, long max) {
+    if (req.headers().contains(HeaderNames.CONTENT_ENCODING)) { // HTTP/1.1 refuses it before the route: the same
+      throw encoded(req.headers().get(HeaderNames.CONTENT_ENCODING).values());
+    }
     long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Long::parseLong).orElse(-1L);
     if (declared > max) {
       throw tooLarge(declared, max);
@@ -28,6 +31,35 @@ final class Bodies {
       return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (NumberFormatException e) { // Helidon's chunk reader: a chunk size it cannot read
+      throw ApiException.badRequest("body", "the chunked body cannot be read: a chunk size is malformed, or has a"
+          + " chunk extension (;name=value), which this node does not read");
+    }
+  }
+
+  /** A body sent with a {@code Content-Encoding} (gzip, br, ...): the node reads bodies as they are sent only. */
+  static ApiException encoded(String coding) {
+    return new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "the body is sent with Content-Encoding: " + coding
+        + ", which this node does not decode: send it without Content-Encoding");
+  }
+
+  /**
+   * Refuses a declared charset other than UTF-8: JSON is UTF-8 (RFC 8259), and the node reads YAML models as
+   * UTF-8 too; a body in another charset would be misread, not refused.
+   *
+   * @param type the {@code Content-Type} as sent
+   * @param what what the body is, for the message
+   */
+  static void requireUtf8(String type, String what) {
+    for (String parameter : type.split(";")) {
+      int equals = parameter.indexOf('=');
+      if (equals > 0 && parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) {
+        String charset = parameter.substring(equals + 1).strip().replace("\"", "");
+        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+          throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send " + what + " in UTF-8 (Content-Type said"
+              + " charset=" + charset + ")");
+        }
+      }
     }
   }
 
@@ -47,6 +79,7 @@ final class Bodies {
       throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send " + what + " as application/json (Content-Type was \""
           + type + "\")");
     }
+    requireUtf8(type, what);
   }
 
   private static ApiException tooLarge(long size, long max) {

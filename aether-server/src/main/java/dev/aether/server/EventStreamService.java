@@ -63,6 +63,17 @@ final class EventStreamService implements HttpService {
     return best != null && best.qualityFactor() > 0;
   }
 
+  /** The {@code Accept} ranges; a quality value that is not a number is the client's error (400), not ours. */
+  private static List<HttpMediaType> acceptedTypes(ServerRequest req) {
+    List<HttpMediaType> accepted = req.headers().acceptedTypes();
+    try {
+      accepted.forEach(HttpMediaType::qualityFactor); // Helidon parses q lazily, and throws then
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Accept", "a quality value (q) is not a number from 0 to 1");
+    }
+    return accepted;
+  }
+
   private static int specificity(HttpMediaType range) {
     return range.mediaType().isWildcardType() ? 0 : range.mediaType().isWildcardSubtype() ? 1 : 2;
   }
@@ -77,7 +88,7 @@ final class EventStreamService implements HttpService {
     actors.requireKnownType(key.aggregateType());
     long next = SingleHeader.value(req, LAST_EVENT_ID).map(id -> lastEventId(id) + 1)
         .orElseGet(() -> ActorService.number(req, "from", 1, 1, Long.MAX_VALUE));
-    if (!acceptsEventStream(req.headers().acceptedTypes())) {
+    if (!acceptsEventStream(acceptedTypes(req))) {
       throw new ApiException(406, "NOT_ACCEPTABLE", "this route answers text/event-stream only; accept it (or"
           + " leave Accept out), or read the events as JSON from the events route");
     }

@@ -74,10 +74,13 @@ final class HttpApi {
   private static DirectHandler.TransportResponse unreadable(DirectHandler.TransportRequest req,
       DirectHandler.EventType type, Status status, ServerResponseHeaders headers, String message) {
     // Helidon's own message is not echoed: for some failures it is an exception's text, not meant for clients
-    String why = "the request cannot be read (its request line or headers are malformed or too large)";
-    ApiException refused = pathProblem(req.path()).orElseGet(() -> new ApiException(status.code(), "INVALID_INPUT",
-        "request: " + why, List.of(new ApiException.Field("request", why))));
-    return DirectHandler.TransportResponse.builder().status(status).headers(headers)
+    String why = "the request cannot be read (its request line, headers or body framing are malformed, or too"
+        + " large)";
+    Optional<String> coding = req.headers().first(HeaderNames.CONTENT_ENCODING);
+    ApiException refused = coding.map(Bodies::encoded) // HTTP/1.1 decodes none, and refuses before the route
+        .or(() -> pathProblem(req.path())).orElseGet(() -> new ApiException(status.code(), "INVALID_INPUT",
+            "request: " + why, List.of(new ApiException.Field("request", why))));
+    return DirectHandler.TransportResponse.builder().status(Status.create(refused.status())).headers(headers)
         .header(HeaderNames.CONTENT_TYPE, "application/json").keepAlive(false).entity(Json.bytes(error(refused)))
         .build();
   }

@@ -70,6 +70,7 @@ final class ModelService implements HttpService {
   private void put(ServerRequest req, ServerResponse res) {
     boolean dryRun = dryRun(req);
     String type = SingleHeader.value(req, HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+    Bodies.requireUtf8(type, "the model");
     String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
     CompiledModel compiled;
     List<ModelError> warnings;
