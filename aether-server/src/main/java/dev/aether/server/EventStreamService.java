@@ -1,5 +1,6 @@
 package dev.aether.server;
 
+import dev.aether.TransientAetherException;
 import dev.aether.event.Event;
 import dev.aether.event.EventJson;
 import dev.aether.runtime.ActorKey;
@@ -101,7 +102,22 @@ final class EventStreamService implements HttpService {
     try {
       while (!signals.isClosed()) {
         long seen = signals.generation();
-        List<Event> events = EventPages.page(node.store(), key.streamId(), next, PAGE);
+        List<Event> events;
+        try {
+          events = EventPages.page(node.store(), key.streamId(), next, PAGE);
+        } catch (TransientAetherException e) {
+          // the store is away for now: the stream stays open and reads again, as it polls anyway (it used to end,
+          // as a normal end of stream a client could not tell from one meant)
+          sink.emit(SseEvent.builder().comment("store unavailable; reading again").build());
+          if (!signals.awaitChange(seen, Duration.ofMillis(POLL_MILLIS))) {
+            return;
+          }
+          continue;
+        } catch (RuntimeException e) { // an answer cannot be reset once the stream began: the error as an event
+          sink.emit(SseEvent.builder().name("error").data(new String(Json.bytes(HttpApi.error(ErrorTable.of(e))),
+              java.nio.charset.StandardCharsets.UTF_8)).build());
+          return;
+        }
         for (Event e : events) {
           sink.emit(SseEvent.builder().id(Long.toString(e.version())).name(e.eventType()).data(EventJson.toJson(e))
               .build());

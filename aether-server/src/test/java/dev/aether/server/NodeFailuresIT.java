@@ -63,6 +63,27 @@ class NodeFailuresIT {
   }
 
   @Test
+  void anEventStream_staysOpenThroughAStoreOutage_andGoesOnWithTheNextEvent(NatsServer server) throws Exception {
+    // found by a new user: the stream ended at the first failed read, as a normal end of stream, with a WARN and a
+    // stack trace per stream
+    try (AetherNode node = start(server, NodeConfig.builder())) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "s", "Open", "{\"owner\":\"ann\"}").status()).isEqualTo(200);
+      CompletableFuture<List<Sse.Event>> stream = CompletableFuture.supplyAsync(() -> Sse.first(api.client(),
+          api.request("/v1/actors/Account/s/events/stream").GET().build(), 2));
+      server.stop();
+      await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/health/ready").status() == 503);
+      // the stream reads again every second: open through several failed reads
+      await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> !stream.isDone());
+      server.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> api.command("Account", "s", "Deposit",
+          "{\"amount\":1}").status() == 200);
+      assertThat(stream.get(30, java.util.concurrent.TimeUnit.SECONDS)).extracting(Sse.Event::id)
+          .containsExactly("1", "2");
+    }
+  }
+
+  @Test
   void aNatsUrlsPassword_isNeverPrinted() throws IOException {
     int port;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
