@@ -55,7 +55,8 @@ public final class Json {
   private static final Pattern MARK = Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?\\s*");
   private static final Pattern CARET = Pattern.compile("\\s*\\^\\s*");
   private static final Pattern PARSER_HINT = Pattern.compile(
-      ": enable `[^`]*` to allow.*|\\s*\\((?:not recognized as one since Feature|start marker at)[^)]*\\)+.*");
+      ": enable `[^`]*` to allow.*|\\s*\\((?:not recognized as one since Feature|start marker at)[^)]*\\)+.*"
+          + "|, from `StreamReadConstraints[^`]*`"); // a limit's value stays, the class that holds it goes
 
   private Json() {}
 

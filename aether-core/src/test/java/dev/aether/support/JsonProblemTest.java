@@ -46,6 +46,14 @@ class JsonProblemTest {
   }
 
   @Test
+  void aLimitsProblem_keepsTheLimit_withoutTheClassThatHoldsIt() {
+    // found by a new user: "exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)"
+    String deep = "[".repeat(1001) + "]".repeat(1001);
+    assertThat(problemOf(deep)).contains("nesting depth").contains("1000").doesNotContain("StreamReadConstraints")
+        .doesNotContain("`");
+  }
+
+  @Test
   void aYamlParsersMarkedLines_becomeOneLine_atTheirMarks_withoutExcerptsOrCarets() {
     // the shape of SnakeYAML's messages (jackson-dataformat-yaml passes them on): context, its mark, an excerpt and
     // a caret, then the problem, its mark, an excerpt and a caret; the parser stopped elsewhere (line 1)

@@ -51,7 +51,9 @@ final class ErrorTable {
   static ApiException of(CommandResult.Rejected rejected) {
     List<ApiException.Field> fields = rejected.fieldErrors().stream()
         .map(f -> new ApiException.Field(f.path(), f.problem())).toList();
-    return new ApiException(status(rejected.reason()), rejected.reason().name(), rejected.message(), fields);
+    // the runtime's advice names the command id; over HTTP that is the Idempotency-Key header
+    String message = rejected.message().replace("the same commandId", "the same Idempotency-Key");
+    return new ApiException(status(rejected.reason()), rejected.reason().name(), message, fields);
   }
 
   /** @return the error answer for an exception a handler let through */

@@ -179,7 +179,8 @@ final class HttpApi {
    */
   private static void refuseUnknownQuery(ApiRoutes routes, FilterChain chain, RoutingRequest req,
       RoutingResponse res) {
-    Set<String> names = req.query().names();
+    Set<String> names = new java.util.TreeSet<>(req.query().names());
+    names.remove(""); // a trailing or doubled '&' (?from=2&), as generated URLs have: no parameter
     if (!names.isEmpty() && req.path().absolute().rawPath().startsWith("/v1/")) {
       Optional<Set<String>> known = routes.queryParameters(req.prologue().method().text(),
           req.path().absolute().rawPath());
@@ -206,6 +207,7 @@ final class HttpApi {
   /** No route took the request: 405 with {@code Allow} when its path is a route of other methods, else 404. */
   private static void noRoute(ApiRoutes routes, ServerRequest req, ServerResponse res) {
     String method = req.prologue().method().text();
+    String named = HeadRequests.isHead(req) ? "GET" : method; // a HEAD's Content-Length is its GET's
     Set<String> methods = routes.methods(req.path().absolute().rawPath());
     String path = req.path().absolute().rawPath(); // as sent: a decoded path may hold line breaks
     Optional<String> empty = routes.emptyParameter(method, path);
@@ -215,12 +217,12 @@ final class HttpApi {
       return;
     }
     if (methods.isEmpty() || methods.contains(method)) {
-      Json.send(HeadRequests.answerOf(req, res), 404, error(new ApiException(404, "NOT_FOUND", "no route " + method
+      Json.send(HeadRequests.answerOf(req, res), 404, error(new ApiException(404, "NOT_FOUND", "no route " + named
           + " " + path)));
       return;
     }
     res.header(HeaderNames.ALLOW, String.join(", ", methods));
-    Json.send(HeadRequests.answerOf(req, res), 405, error(new ApiException(405, "METHOD_NOT_ALLOWED", method
+    Json.send(HeadRequests.answerOf(req, res), 405, error(new ApiException(405, "METHOD_NOT_ALLOWED", named
         + " is not a method of " + path + " (it takes " + String.join(", ", methods) + ")")));
   }
 

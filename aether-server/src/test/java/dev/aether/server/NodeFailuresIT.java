@@ -114,6 +114,8 @@ class NodeFailuresIT {
       assertThat(late.status()).as(late.toString()).isEqualTo(504);
       assertThat(late.json().get("error").asText()).isEqualTo("TIMEOUT");
       assertThat(late.header("Idempotency-Key")).contains("dep-b");
+      assertThat(late.json().get("message").asText()).as("what to resend with, in HTTP's terms")
+          .contains("the same Idempotency-Key").doesNotContain("commandId");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         Api.Answer resend = api.command("Account", "b", "Deposit", "{\"amount\":3}", "Idempotency-Key", "dep-b");
         assertThat(resend.status()).as(resend.toString()).isEqualTo(200);
