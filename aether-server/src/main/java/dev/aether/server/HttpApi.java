@@ -122,6 +122,7 @@ final class HttpApi {
     ApiRoutes routes = ApiRoutes.fromOpenApi();
     routing.addFilter(HttpApi::closeWhenAsked); // outermost: after the answer, whatever answered it
     routing.addFilter((chain, req, res) -> count(routes, node.registry(), chain, req, res)); // sees all
+    Cors.of(config.corsOrigins()).ifPresent(cors -> routing.addFilter(cors::filter)); // preflights before the token
     config.authToken().ifPresent(token -> routing.addFilter(
         (chain, req, res) -> authenticate(token.getBytes(StandardCharsets.UTF_8), chain, req, res)));
     routing.addFilter((chain, req, res) -> refuseUnknownQuery(routes, chain, req, res));

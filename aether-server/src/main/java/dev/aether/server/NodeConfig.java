@@ -53,6 +53,8 @@ public final class NodeConfig {
   public static final String AUTH_TOKEN = "auth.token";
   /** Key: the largest request body accepted (413 above it). */
   public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
+  /** Key: the browser origins allowed to call the API (CORS), comma-separated, or {@code *}; absent = none. */
+  public static final String HTTP_CORS_ORIGINS = "http.cors-origins";
   /** Key: the default deadline of a command (and the runtime's command timeout). */
   public static final String COMMAND_TIMEOUT = "command.timeout";
   /** Key: run as a cluster node of aether-cluster instead of a single runtime. */
@@ -76,7 +78,7 @@ public final class NodeConfig {
   /** Every key, in the order of the documented table. */
   public static final List<String> KEYS = List.of(MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
       NATS_CREDS_FILE, NATS_TLS, NATS_REPLICAS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
-      HTTP_MAX_BODY_BYTES, COMMAND_TIMEOUT, CLUSTER);
+      HTTP_MAX_BODY_BYTES, HTTP_CORS_ORIGINS, COMMAND_TIMEOUT, CLUSTER);
 
   /** Default {@value #HTTP_HOST}: loopback only. */
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
@@ -88,6 +90,10 @@ public final class NodeConfig {
   public static final String DEFAULT_NODE_ID = "node-1";
   /** Default {@value #DATA_DIR}, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIR = Path.of(".aether");
+  /** An origin as browsers send it: scheme, host, optional port; no path. */
+  private static final java.util.regex.Pattern CORS_ORIGIN = java.util.regex.Pattern.compile(
+      "https?://[A-Za-z0-9.\\-\\[\\]:]+(:\\d{1,5})?");
+
   /** Default {@value #HTTP_MAX_BODY_BYTES}: 1 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 1_048_576;
   /** Default {@value #COMMAND_TIMEOUT}. */
@@ -104,6 +110,7 @@ public final class NodeConfig {
   private final Path dataDir;
   private final Optional<String> authToken;
   private final long maxBodyBytes;
+  private final List<String> corsOrigins;
   private final Duration commandTimeout;
   private final boolean cluster;
   private final Map<String, String> runtimeSettings;
@@ -122,6 +129,7 @@ public final class NodeConfig {
     this.dataDir = b.dataDir;
     this.authToken = Optional.ofNullable(b.authToken);
     this.maxBodyBytes = b.maxBodyBytes;
+    this.corsOrigins = b.corsOrigins;
     this.commandTimeout = b.commandTimeout;
     this.cluster = b.cluster;
     this.runtimeSettings = Map.copyOf(b.runtimeSettings);
@@ -308,6 +316,16 @@ public final class NodeConfig {
   }
 
   /**
+   * Returns the browser origins allowed to call the API from another origin (CORS): {@code scheme://host[:port]}
+   * each, or the one entry {@code *} for any; empty = none (the default: no CORS headers at all).
+   *
+   * @return the allowed origins, in the order given
+   */
+  public List<String> corsOrigins() {
+    return corsOrigins;
+  }
+
+  /**
    * Returns the default deadline of a command.
    *
    * @return the default deadline of a command
@@ -351,7 +369,7 @@ public final class NodeConfig {
     return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + ", nats=" + natsUrl.orElse("embedded")
         + ", store=" + store + ", http=" + httpHost + ":" + httpPort + ", namespace=" + namespace
         + ", node-id=" + nodeId + ", data-dir=" + dataDir + ", auth=" + (authToken.isPresent() ? "token" : "none")
-        + ", max-body-bytes=" + maxBodyBytes + ", command.timeout=" + commandTimeout + ", cluster=" + cluster + "]";
+        + ", max-body-bytes=" + maxBodyBytes + ", cors-origins=" + corsOrigins + ", command.timeout=" + commandTimeout + ", cluster=" + cluster + "]";
   }
 
   /** Builds a {@link NodeConfig}; each setter refuses a bad value at once. Not thread-safe. */
@@ -368,6 +386,7 @@ public final class NodeConfig {
     private Path dataDir = DEFAULT_DATA_DIR;
     private String authToken;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private List<String> corsOrigins = List.of();
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private boolean cluster;
     private final Map<String, String> runtimeSettings = new TreeMap<>();
@@ -565,6 +584,28 @@ public final class NodeConfig {
         throw new IllegalArgumentException(bytes + " is out of range (1024..67108864 bytes)");
       }
       this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets {@code http.cors-origins}; a bad value is refused at once.
+     *
+     * @param origins each {@code http://host[:port]} or {@code https://host[:port]} as a browser sends it in
+     *     {@code Origin} (no path, no trailing slash), or the one entry {@code *} for any origin; none = no CORS
+     * @return this builder
+     */
+    public Builder corsOrigins(List<String> origins) {
+      List<String> given = List.copyOf(Objects.requireNonNull(origins, "origins"));
+      if (given.contains("*") && given.size() > 1) {
+        throw new IllegalArgumentException("* allows every origin: give it alone, or name the origins");
+      }
+      for (String origin : given) {
+        if (!origin.equals("*") && !CORS_ORIGIN.matcher(origin).matches()) {
+          throw new IllegalArgumentException("\"" + origin + "\" is not an origin: scheme://host[:port], http or"
+              + " https, without a path (what a browser sends in Origin, such as https://app.example.com)");
+        }
+      }
+      this.corsOrigins = given;
       return this;
     }
 

@@ -34,7 +34,8 @@ final class NodeConfigReader {
   private record Value(String text, String source) {}
 
   /** The keys whose value is a list: in a file, a YAML list or comma-separated text. */
-  private static final Set<String> LIST_KEYS = Set.of(NodeConfig.CLUSTER_SETTING + "remember-actors");
+  private static final Set<String> LIST_KEYS = Set.of(NodeConfig.CLUSTER_SETTING + "remember-actors",
+      NodeConfig.HTTP_CORS_ORIGINS);
 
   /** A file's {@code cluster.enabled}: the key {@code cluster} written inside a {@code cluster:} map. */
   private static final String CLUSTER_ENABLED = NodeConfig.CLUSTER + ".enabled";
@@ -105,6 +106,7 @@ final class NodeConfigReader {
         case NodeConfig.DATA_DIR -> b.dataDir(Path.of(nonEmpty(text)));
         case NodeConfig.AUTH_TOKEN -> b.authToken(value.text());
         case NodeConfig.HTTP_MAX_BODY_BYTES -> b.maxBodyBytes(ConfigKeys.parseInt(text));
+        case NodeConfig.HTTP_CORS_ORIGINS -> b.corsOrigins(ConfigKeys.parseList(text));
         case NodeConfig.COMMAND_TIMEOUT -> b.commandTimeout(ConfigKeys.parseDuration(text));
         case NodeConfig.CLUSTER -> b.cluster(ConfigKeys.parseBoolean(text));
         default -> {

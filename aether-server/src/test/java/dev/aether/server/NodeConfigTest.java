@@ -130,6 +130,22 @@ class NodeConfigTest {
   }
 
   @Test
+  void corsOrigins_fromAListOrText_andAnythingButAnOriginRefusedNamingTheKey() throws IOException {
+    assertThat(NodeConfig.resolve(Optional.of(file("http: {cors-origins: [\"https://app.example.com\","
+        + " \"http://localhost:3000\"]}\n")), Map.of(), Map.of()).corsOrigins())
+        .containsExactly("https://app.example.com", "http://localhost:3000");
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of("AETHER_HTTP_CORS_ORIGINS", "*"), Map.of()).corsOrigins())
+        .containsExactly("*");
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of(), Map.of()).corsOrigins()).isEmpty();
+    for (String bad : List.of("https://app.example.com/", "app.example.com", "ftp://x", "*,http://a",
+        "https://a.example/path")) {
+      InvalidConfigException refused = refused(Optional.empty(), Map.of("AETHER_HTTP_CORS_ORIGINS", bad), Map.of());
+      assertThat(refused.key()).as(bad).isEqualTo("http.cors-origins");
+      assertThat(refused.source()).isEqualTo("AETHER_HTTP_CORS_ORIGINS");
+    }
+  }
+
+  @Test
   void theRuntimesCommandTimeout_isRefused_namingTheKeyThatSetsIt() {
     // found by a new user: it was taken, then overridden by command.timeout (5 s) without a word
     InvalidConfigException timeout = refused(Optional.empty(), Map.of("AETHER_RUNTIME_COMMAND_TIMEOUT", "30s"),
