@@ -96,7 +96,7 @@ final class HttpApi {
         return Optional.of(refused);
       }
     }
-    return Optional.empty();
+    return Optional.empty(); // the query is not given to this handler: a malformed escape there is the general 400
   }
 
   /** A service and the path it is registered under. */
@@ -180,6 +180,11 @@ final class HttpApi {
    */
   private static void refuseUnknownQuery(ApiRoutes routes, FilterChain chain, RoutingRequest req,
       RoutingResponse res) {
+    Optional<ApiException> undecodable = RawPath.queryProblem(req.query().rawValue());
+    if (undecodable.isPresent()) { // Helidon would read %E9 as a replacement character
+      Json.send(HeadRequests.answerOf(req, res), 400, error(undecodable.get()));
+      return;
+    }
     Set<String> names = new java.util.TreeSet<>(req.query().names());
     names.remove(""); // a trailing or doubled '&' (?from=2&), as generated URLs have: no parameter
     if (!names.isEmpty() && req.path().absolute().rawPath().startsWith("/v1/")) {

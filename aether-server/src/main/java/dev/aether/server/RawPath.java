@@ -60,6 +60,34 @@ final class RawPath {
    * @throws ApiException (400, field {@code path}) on a malformed escape or bytes that are not UTF-8
    */
   static String decode(String segment) {
+    return decode(segment, "path", "path segment");
+  }
+
+  /**
+   * The refusal of a raw query's first malformed escape, or escaped bytes that are not UTF-8, naming the
+   * parameter: as in a path, a value is never read with replacement characters.
+   *
+   * @param rawQuery the query as sent, without {@code ?}; may be null
+   * @return the refusal, empty when every name and value decodes
+   */
+  static java.util.Optional<ApiException> queryProblem(String rawQuery) {
+    if (rawQuery == null || rawQuery.indexOf('%') < 0) {
+      return java.util.Optional.empty();
+    }
+    for (String pair : rawQuery.split("&")) {
+      int equals = pair.indexOf('=');
+      String name = equals < 0 ? pair : pair.substring(0, equals);
+      try {
+        String field = decode(name, "query", "query parameter name");
+        decode(equals < 0 ? "" : pair.substring(equals + 1), field, "query parameter " + field);
+      } catch (ApiException refused) {
+        return java.util.Optional.of(refused);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String decode(String segment, String field, String what) {
     if (segment.indexOf('%') < 0) {
       return segment;
     }
@@ -73,7 +101,7 @@ final class RawPath {
       int high = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
       int low = high < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
       if (low < 0) {
-        throw ApiException.badRequest("path", "malformed percent escape in path segment \"" + segment + "\"");
+        throw ApiException.badRequest(field, "malformed percent escape in " + what + " \"" + segment + "\"");
       }
       bytes.put((byte) (high << 4 | low));
       i += 2;
@@ -82,7 +110,7 @@ final class RawPath {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes.flip()).toString();
     } catch (CharacterCodingException e) {
-      throw ApiException.badRequest("path", "path segment \"" + segment + "\" is not UTF-8 once decoded");
+      throw ApiException.badRequest(field, what + " \"" + segment + "\" is not UTF-8 once decoded");
     }
   }
 }

@@ -176,7 +176,7 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
-  void anUnknownQueryParameter_is400NamingIt() {
+  void anUnknownQueryParameter_is400NamingIt() throws IOException {
     String id = id();
     open(id, 1);
     Api.Answer typo = api.get("/v1/actors/Account/" + id + "/events?frm=2");
@@ -185,6 +185,13 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
     assertThat(typo.json().get("message").asText()).contains("from, limit");
     assertThat(api.get("/v1/actors/Account/" + id + "/events?from=2&limit=1").json().get("events")).hasSize(1);
     assertThat(api.get("/v1/actors/Account/" + id + "/events/stream?form=1").status()).isEqualTo(400);
+    // found by a new user: %zz was the catch-all "cannot be read", %E9 read as a replacement character
+    Api.Answer notUtf8 = api.get("/v1/actors/Account/" + id + "/events?from=%E9");
+    assertThat(notUtf8.status()).as(notUtf8.toString()).isEqualTo(400);
+    assertThat(notUtf8.json().get("fields").get(0).get("field").asText()).isEqualTo("from");
+    assertThat(rawAnswer("GET /v1/actors/Account/" + id + "/events?from=%zz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .as("refused before the route, with the general 400").startsWith("HTTP/1.1 400");
+    assertThat(api.get("/v1/readmodels/Balances?after=%E9").status()).isEqualTo(400);
     // found by a new user: a trailing '&' was "unknown query parameter" with an empty name
     Api.Answer trailing = api.get("/v1/actors/Account/" + id + "/events?from=2&limit=1&");
     assertThat(trailing.status()).as(trailing.toString()).isEqualTo(200);
