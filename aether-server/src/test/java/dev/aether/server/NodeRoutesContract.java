@@ -587,6 +587,13 @@ abstract class NodeRoutesContract {
     });
     assertThat(api.get("/v1/readmodels/Nope/" + id).json().get("error").asText()).isEqualTo("UNKNOWN_READ_MODEL");
     assertThat(api.get("/v1/readmodels/Balances/nobody").status()).isEqualTo(404);
+    // found by a new user: a name holding %2F was "no route" on the list and the rebuild, while the row route
+    // answered it as an unknown read model
+    for (Api.Answer slashed : List.of(api.get("/v1/readmodels/Bal%2Fances"), api.get("/v1/readmodels/Bal%2Fances/"
+        + id), api.post("/v1/readmodels/Bal%2Fances/rebuild", ""))) {
+      assertThat(slashed.json().get("error").asText()).as(slashed.toString()).isEqualTo("UNKNOWN_READ_MODEL");
+    }
+    assertThat(api.post("/v1/readmodels/Balances/rebuilt", "").status()).as("a row: GET only").isEqualTo(405);
   }
 
   @Test
