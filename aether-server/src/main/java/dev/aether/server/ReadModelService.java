@@ -39,7 +39,7 @@ final class ReadModelService implements HttpService {
   @Override
   public void routing(HttpRules rules) {
     // RawPath.ANY: a name holding "/" (sent as %2F) is one segment too, and answered as an unknown read model
-    rules.post("/{name:" + RawPath.ANY + "}", this::rebuild) // <name>/rebuild, checked on the raw segments
+    rules.post("/{name:" + RawPath.ANY + "}/rebuild", this::rebuild)
         .get("/{name:" + RawPath.ANY + "}", this::rows)
         .get("/{name}/{key:" + RawPath.ANY + "}", this::row); // RawPath.ANY: a key holding "/" (sent as %2F), as ActorService's ids
   }
@@ -82,7 +82,7 @@ final class ReadModelService implements HttpService {
 
   /** Starts a rebuild where the read model runs; answers 202 at once (progress: {@code GET /v1/reactions}). */
   private void rebuild(ServerRequest req, ServerResponse res) {
-    Optional<List<String>> path = RawPath.segments(req, PREFIX, 2).filter(p -> p.get(1).equals("rebuild"));
+    Optional<List<String>> path = RawPath.segments(req, PREFIX, 2);
     if (path.isEmpty()) {
       res.next();
       return;
