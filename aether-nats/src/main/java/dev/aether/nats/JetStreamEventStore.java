@@ -38,7 +38,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +114,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   private final SnapshotBucket snapshots;
   private final JetStreamFeeds feeds;
   private final StreamProbe probe;
+  private final MissingStreams missing;
   /** The last snapshot read or saved per actor, a hint bounded like the positions ({@link BoundedMaps}). */
   private final ConcurrentMap<String, Position> snapshotPositions = BoundedMaps.create(MAX_SNAPSHOT_HINTS);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -132,8 +135,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     this.publisher = new CommitPublisher(connection, js, reads, positions, config.requestTimeout());
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry, () -> maxPayloadOf(connection));
     this.feeds = new JetStreamFeeds(connection, jso, layout, retry, config.requestTimeout());
-    this.probe = new StreamProbe(connection, IntStream.range(0, config.partitions()).mapToObj(layout::streamName)
+    List<String> streams = IntStream.range(0, config.partitions()).mapToObj(layout::streamName).toList();
+    this.missing = new MissingStreams(connection, Stream.concat(streams.stream(), Stream.of(bucketStream()))
         .toList());
+    this.probe = new StreamProbe(connection, streams, missing);
   }
 
   /**
@@ -353,7 +358,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   public void fence(String streamId, long version) {
     AppendChecks.checkFence(streamId, version);
     requireOpen("fence");
-    publisher.fence(layout.address(streamId), version);
+    ActorAddress address = layout.address(streamId);
+    guarded(address.stream(), "fencing actor \"" + streamId + "\"", () -> publisher.fence(address, version));
   }
 
   /**
@@ -374,6 +380,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
       batch = AppendChecks.check(streamId, expectedVersion, events);
       requireOpen("write");
       address = layout.address(streamId);
+      missing.require(address.stream(), commitTo(streamId));
       commit = CommitCodec.encode(address.streamId(), batch);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -385,8 +392,16 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
         appended.complete(result.position().version());
       } else {
         Throwable cause = CommitPublisher.unwrap(failure);
-        appended.completeExceptionally(cause instanceof VersionConflictException conflict
-            ? conflict.withExpectedVersion(expectedVersion) : cause);
+        if (cause instanceof VersionConflictException conflict) {
+          appended.completeExceptionally(conflict.withExpectedVersion(expectedVersion));
+        } else if (cause instanceof StoreUnavailableException unavailable
+            && NatsFailures.mayMeanMissingStream(unavailable)) {
+          // asking the server blocks: not on the connection's thread, which may be the one completing here
+          Thread.ofVirtual().name("aether-missing-stream-check").start(() -> appended.completeExceptionally(
+              missing.failed(address.stream(), commitTo(streamId), unavailable)));
+        } else {
+          appended.completeExceptionally(cause);
+        }
       }
     });
     return appended;
@@ -465,7 +480,9 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   public long getLatestVersion(String streamId) {
     Event.validStreamId(streamId);
     requireOpen("read the latest version");
-    return positions.read(layout.address(streamId)).position().version();
+    ActorAddress address = layout.address(streamId);
+    return guarded(address.stream(), "reading the version of actor \"" + streamId + "\"",
+        () -> positions.read(address).position().version());
   }
 
   /**
@@ -482,8 +499,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     Checks.notNull(snapshot, "snapshot");
     requireOpen("save a snapshot");
     ActorAddress address = layout.address(snapshot.streamId());
-    long sequence = coveredSequence(address, snapshot.version());
-    snapshots.save(address, snapshot, sequence);
+    String what = "saving the snapshot of actor \"" + snapshot.streamId() + "\"";
+    missing.require(bucketStream(), what);
+    long sequence = guarded(address.stream(), what, () -> coveredSequence(address, snapshot.version()));
+    guarded(bucketStream(), what, () -> {
+      snapshots.save(address, snapshot, sequence);
+      return null;
+    });
     rememberSnapshotPosition(snapshot.streamId(), new Position(snapshot.version(), sequence));
   }
 
@@ -502,7 +524,9 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   public Optional<ActorSnapshot> getLatestSnapshot(String streamId) {
     Event.validStreamId(streamId);
     requireOpen("read a snapshot");
-    return snapshots.get(layout.address(streamId)).map(stored -> {
+    ActorAddress address = layout.address(streamId);
+    return guarded(bucketStream(), "reading the snapshot of actor \"" + streamId + "\"",
+        () -> snapshots.get(address)).map(stored -> {
       rememberSnapshotPosition(streamId, new Position(stored.snapshot().version(), stored.sequence()));
       return stored.snapshot();
     });
@@ -529,7 +553,20 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   @Override
   public FeedPosition head() {
     requireOpen("read the feed's head");
-    return feeds.head();
+    for (int partition = 0; partition < layout.partitions(); partition++) {
+      missing.require(layout.streamName(partition), "reading the feed's head");
+    }
+    try {
+      return feeds.head();
+    } catch (StoreUnavailableException | JetStreamStoreException e) {
+      for (int partition = 0; partition < layout.partitions(); partition++) {
+        RuntimeException failure = missing.failed(layout.streamName(partition), "reading the feed's head", e);
+        if (failure != e) {
+          throw failure;
+        }
+      }
+      throw e;
+    }
   }
 
   /**
@@ -590,7 +627,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   private Result commit(String streamId, List<Event> events, LongPredicate accepts) {
     requireOpen("write");
     ActorAddress address = layout.address(streamId);
-    Result result = publisher.commit(address, CommitCodec.encode(address.streamId(), events), accepts);
+    Result result = guarded(address.stream(), commitTo(streamId),
+        () -> publisher.commit(address, CommitCodec.encode(address.streamId(), events), accepts));
     notifyStored(events);
     return result;
   }
@@ -608,12 +646,34 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     // runtime reads the snapshot's own event to check the store holds it), a read after it just after
     long start = snapshot == null || snapshot.sequence() <= 0 || snapshot.version() > fromVersion ? 0
         : snapshot.version() == fromVersion ? snapshot.sequence() : snapshot.sequence() + 1;
-    return replayer.replay(layout.address(streamId), fromVersion, toVersion, start,
-        seen -> {
+    ActorAddress address = layout.address(streamId);
+    return guarded(address.stream(), "reading the events of actor \"" + streamId + "\"",
+        () -> replayer.replay(address, fromVersion, toVersion, start, seen -> {
           if (writer || !seen.fence()) {
             positions.advance(streamId, seen);
           }
-        });
+        }));
+  }
+
+  /**
+   * Runs an operation on one of the store's streams: at once refused when the stream is known missing, and its
+   * failure told as a missing stream when the server says so (see {@link MissingStreams}).
+   */
+  private <T> T guarded(String stream, String what, Supplier<T> operation) {
+    missing.require(stream, what);
+    try {
+      return operation.get();
+    } catch (StoreUnavailableException | JetStreamStoreException e) {
+      throw missing.failed(stream, what, e);
+    }
+  }
+
+  private String bucketStream() {
+    return "KV_" + layout.bucketName();
+  }
+
+  private static String commitTo(String streamId) {
+    return "commit to actor \"" + streamId + "\"";
   }
 
   private long coveredSequence(ActorAddress address, long version) {

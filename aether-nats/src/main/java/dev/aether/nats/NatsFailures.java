@@ -132,6 +132,28 @@ final class NatsFailures {
         && (description.contains("maximum messages") || description.contains("maximum bytes"));
   }
 
+  /**
+   * Whether a failure is one that a missing stream also gives: 10059 (stream not found), 503 no responders to a
+   * publish (no stream takes the subject), or no answer to a request (a direct get of a missing stream gets
+   * none). An {@link OutcomeUnknownException} is not: a commit sent may have been stored.
+   *
+   * @param failure a failure as translated by this table, or its cause
+   */
+  static boolean mayMeanMissingStream(Throwable failure) {
+    if (failure instanceof OutcomeUnknownException) {
+      return false;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      boolean notFound = t instanceof JetStreamApiException api && api.getApiErrorCode() == STREAM_NOT_FOUND;
+      boolean unanswered = t instanceof IOException io
+          && (isTimeout(io) || String.valueOf(io.getMessage()).contains("No Responders"));
+      if (notFound || unanswered) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isTimeout(IOException e) {
     if (e instanceof RequestFailureException rfe) {
       return rfe.getReason() == RequestFailureReason.TIMEOUT;

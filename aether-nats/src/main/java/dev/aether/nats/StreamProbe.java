@@ -13,7 +13,7 @@ import java.util.Optional;
  * Asks the server whether it serves a store's streams (one stream-info request per partition, each within
  * {@link #TIMEOUT}), at most once per {@link #EVERY}: between two probes every caller gets the last answer. A
  * connected client does not mean JetStream works: the server may run without JetStream, be frozen, or have lost
- * the streams. Thread-safe.
+ * the streams. What it finds is told to the store's {@link MissingStreams}. Thread-safe.
  */
 final class StreamProbe {
 
@@ -22,13 +22,19 @@ final class StreamProbe {
 
   private final JetStreamManagement jsm;
   private final List<String> streams;
+  private final MissingStreams missing;
   private long probedAt; // System.nanoTime() of the last probe; guarded by this
   private Optional<String> problem = Optional.empty();
   private boolean probed;
 
-  StreamProbe(Connection connection, List<String> streams) throws IOException {
+  /**
+   * @param streams the streams to ask about
+   * @param missing told which streams the server has or has not
+   */
+  StreamProbe(Connection connection, List<String> streams, MissingStreams missing) throws IOException {
     this.jsm = connection.jetStreamManagement(JetStreamOptions.builder().requestTimeout(TIMEOUT).build());
     this.streams = List.copyOf(streams);
+    this.missing = missing;
   }
 
   /** @return empty when the server answered for every stream, else what is wrong */
@@ -47,7 +53,11 @@ final class StreamProbe {
     for (String stream : streams) {
       try {
         jsm.getStreamInfo(stream);
+        missing.seen(stream, true);
       } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == NatsFailures.STREAM_NOT_FOUND) {
+          missing.seen(stream, false);
+        }
         return Optional.of("stream " + stream + ": " + e.getMessage());
       } catch (IOException | RuntimeException e) {
         return Optional.of("JetStream did not answer for stream " + stream + " within " + TIMEOUT.toMillis()
