@@ -63,6 +63,44 @@ class NodeFailuresIT {
   }
 
   @Test
+  void natsRestartedOnAnEmptyStore_everyCommandAndRead503AtOnce_sayingTheStreamIsMissing(NatsServer server)
+      throws IOException {
+    try (AetherNode node = start(server, NodeConfig.builder())) {
+      Api api = new Api(node.uri());
+      assertThat(api.command("Account", "a", "Open", "{\"owner\":\"ann\"}").status()).isEqualTo(200);
+      server.stop();
+      try (var files = Files.walk(server.storeDir())) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          if (!p.equals(server.storeDir())) {
+            Files.delete(p);
+          }
+        }
+      }
+      server.start();
+      // reconnected: a read is no longer refused as "not connected" (the first one after the reconnect may wait)
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> !api.get("/v1/actors/Account/a").toString().contains("not connected"));
+      // regression: the first command was 503, the next ones 504 "may still be applied" after the command timeout,
+      // reads 503 after 5 to 10 s: a direct get of a missing stream gets no answer, it waited for its timeout
+      List<Api.Answer> answers = new ArrayList<>();
+      long start = System.nanoTime();
+      for (String actor : new String[] {"a", "a", "never-seen-1"}) {
+        answers.add(api.command("Account", actor, "Deposit", "{\"amount\":1}"));
+      }
+      answers.add(api.command("Account", "never-seen-2", "Open", "{\"owner\":\"bob\"}"));
+      answers.add(api.get("/v1/actors/Account/a"));
+      answers.add(api.get("/v1/actors/Account/a/events"));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      for (Api.Answer a : answers) {
+        assertThat(a.status()).as(a.toString()).isEqualTo(503);
+        assertThat(a.json().get("error").asText()).as(a.toString()).isEqualTo("STORE_UNAVAILABLE");
+        assertThat(a.json().toString()).as(a.toString()).contains("missing");
+      }
+      assertThat(api.get("/health/ready").status()).isEqualTo(503);
+    }
+  }
+
+  @Test
   void anEventStream_staysOpenThroughAStoreOutage_andGoesOnWithTheNextEvent(NatsServer server) throws Exception {
     // found by a new user: the stream ended at the first failed read, as a normal end of stream, with a WARN and a
     // stack trace per stream
