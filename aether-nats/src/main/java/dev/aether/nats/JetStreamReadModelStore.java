@@ -45,7 +45,9 @@ import java.util.function.UnaryOperator;
  * other's update; a checkpoint and a position only move forward. A lost race is computed again on the fresh
  * value.
  *
- * <p>Failures of the server surface as {@link StoreUnavailableException}. Thread-safe (the KV client is).
+ * <p>Failures of the server surface as {@link StoreUnavailableException}; while the bucket's stream is missing
+ * on the server (restarted on an empty store), at once, naming it ({@link MissingStreams}: a KV get of a missing
+ * bucket gets no answer and waited its timeout). Thread-safe (the KV client is; {@link MissingStreams} is).
  */
 public final class JetStreamReadModelStore implements ReadModelStore {
 
@@ -64,10 +66,15 @@ public final class JetStreamReadModelStore implements ReadModelStore {
 
   private final KeyValue kv;
   private final JetStreamManagement jsm;
+  /** The bucket's stream, {@code KV_<bucket>}. */
+  private final String stream;
+  private final MissingStreams missing;
 
-  private JetStreamReadModelStore(KeyValue kv, JetStreamManagement jsm) {
+  private JetStreamReadModelStore(KeyValue kv, JetStreamManagement jsm, MissingStreams missing) {
     this.kv = kv;
     this.jsm = jsm;
+    this.stream = streamOf(kv.getBucketName());
+    this.missing = missing;
   }
 
   /**
@@ -129,10 +136,15 @@ public final class JetStreamReadModelStore implements ReadModelStore {
       PlacementRetry.ensureBucket(connection.keyValueManagement(), KeyValueConfiguration.builder().name(bucket)
           .description("Aether read models").maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas)
           .build(), PlacementRetry.budget(JetStreamConfig.DEFAULT_REQUEST_TIMEOUT));
-      return new JetStreamReadModelStore(connection.keyValue(bucket), connection.jetStreamManagement());
+      return new JetStreamReadModelStore(connection.keyValue(bucket), connection.jetStreamManagement(),
+          new MissingStreams(connection, List.of(streamOf(bucket))));
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open read-model bucket " + bucket + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String streamOf(String bucket) {
+    return "KV_" + bucket;
   }
 
   private static String token(String text) {
@@ -242,6 +254,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   @Override
   public boolean removeIfUnchanged(String readModel, String key, Map<String, Object> base) {
     String rowKey = rowKey(readModel, Checks.notNull(key, "key"));
+    requireStream("removing " + rowKey);
     try {
       KeyValueEntry entry = kv.get(rowKey);
       Object stored = entry == null ? null : parse(entry.getValue(), key).get("row");
@@ -346,6 +359,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
    * nothing. A lost race is computed again on the fresh value, up to {@value #CAS_ATTEMPTS} times.
    */
   private void compareAndSet(String key, UnaryOperator<byte[]> change) {
+    requireStream("writing " + key);
     for (int attempt = 1; ; attempt++) {
       try {
         KeyValueEntry entry = kv.get(key);
@@ -375,6 +389,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   private Optional<byte[]> bytes(String key) {
+    requireStream("reading " + key);
     try {
       KeyValueEntry entry = kv.get(key);
       return entry == null || entry.getValue() == null ? Optional.empty() : Optional.of(entry.getValue());
@@ -388,10 +403,12 @@ public final class JetStreamReadModelStore implements ReadModelStore {
    * a replica's server being down does not matter): the server filters, so other read models cost nothing.
    */
   private List<String> keys(String filter) {
+    requireStream("listing " + filter);
     return KvKeys.list(jsm, kv.getBucketName(), filter);
   }
 
   private void write(String key, byte[] value) {
+    requireStream("writing " + key);
     try {
       kv.put(key, value);
     } catch (IOException | JetStreamApiException e) {
@@ -400,6 +417,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   private void purge(String key) {
+    requireStream("purging " + key);
     try {
       kv.purge(key);
     } catch (IOException | JetStreamApiException e) {
@@ -415,7 +433,14 @@ public final class JetStreamReadModelStore implements ReadModelStore {
     }
   }
 
-  private static StoreUnavailableException unavailable(String what, Exception e) {
-    return new StoreUnavailableException("read-model bucket: " + what + " failed: " + e.getMessage(), e);
+  /** Refuses at once while the bucket's stream is known missing (see {@link MissingStreams}). */
+  private void requireStream(String what) {
+    missing.require(stream, "read-model bucket: " + what);
+  }
+
+  /** The failure of a request, told as a missing bucket when the server says its stream is missing. */
+  private RuntimeException unavailable(String what, Exception e) {
+    return missing.failed(stream, "read-model bucket: " + what,
+        new StoreUnavailableException("read-model bucket: " + what + " failed: " + e.getMessage(), e));
   }
 }

@@ -45,6 +45,8 @@ class JetStreamMissingStreamsIT {
         String actor = newStreamId();
         store.saveEvent(event(actor, 1));
         store.saveSnapshot(new ActorSnapshot(actor, 1, Map.of("at", 1L), Instant.now(), ""));
+        JetStreamReadModelStore readModels = JetStreamReadModelStore.create(store);
+        readModels.write("Balances", actor, Map.of("balance", 1L));
 
         restartOnAnEmptyStore(server);
         await().atMost(Duration.ofSeconds(20)).until(() -> store.health().isHealthy());
@@ -57,6 +59,8 @@ class JetStreamMissingStreamsIT {
         failsFastAsMissing(() -> store.saveEvent(event(newStreamId(), 1)));
         failsFastAsMissing(() -> store.saveSnapshot(new ActorSnapshot(actor, 1, Map.of(), Instant.now(), "")));
         failsFastAsMissing(store::head);
+        failsFastAsMissing(() -> readModels.get("Balances", actor));
+        failsFastAsMissing(() -> readModels.write("Balances", actor, Map.of("balance", 2L)));
         assertThat(store.jetStreamProblem()).isPresent();
 
         JetStreamEventStore.connect(config).close(); // an operator restores them: here, a store provisions them

@@ -90,6 +90,7 @@ class NodeFailuresIT {
       answers.add(api.command("Account", "never-seen-2", "Open", "{\"owner\":\"bob\"}"));
       answers.add(api.get("/v1/actors/Account/a"));
       answers.add(api.get("/v1/actors/Account/a/events"));
+      answers.add(api.get("/v1/readmodels/Balances/a"));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
       for (Api.Answer a : answers) {
         assertThat(a.status()).as(a.toString()).isEqualTo(503);
