@@ -2,6 +2,7 @@ package dev.aether.cluster;
 
 import dev.aether.InvalidInputException;
 import dev.aether.nats.JetStreamConfig;
+import dev.aether.nats.KvKeys;
 import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
 import dev.aether.store.StoreUnavailableException;
@@ -60,9 +61,18 @@ final class ClusterKv {
 
   /**
    * Opens the buckets, creating them when absent: the cluster bucket without expiry, the lease bucket with
-   * a max age of twice {@code deadAfter} (a lease not renewed goes away by itself, also the leader's).
+   * a max age of twice {@code deadAfter} (a lease not renewed goes away by itself, also the leader's). An existing
+   * lease bucket with another max age holds the cluster's timings: a node that does not fit them is refused
+   * ({@link LeaseTimings}); when no node holds a lease in it (the whole cluster stopped), the bucket takes this
+   * node's timings.
+   *
+   * @throws InvalidInputException naming {@code leaseInterval} or {@code deadAfter} when they do not fit the
+   *     timings of the cluster's live nodes
+   * @throws StoreUnavailableException when the server cannot be reached
    */
-  static ClusterKv open(Connection connection, JetStreamConfig store, ClusterNames names, Duration deadAfter) {
+  static ClusterKv open(Connection connection, ClusterConfig config, ClusterNames names) {
+    JetStreamConfig store = config.store();
+    Duration deadAfter = config.deadAfter();
     try {
       KeyValueManagement kvm = connection.keyValueManagement();
       StorageType storage = store.storage() == JetStreamConfig.Storage.MEMORY ? StorageType.Memory : StorageType.File;
@@ -73,11 +83,17 @@ final class ClusterKv {
       PlacementRetry.ensureBucket(kvm, KeyValueConfiguration.builder().name(names.leaseBucket())
           .description("Aether cluster: leases").maxHistoryPerKey(1).storageType(storage).replicas(store.replicas())
           .ttl(deadAfter.multipliedBy(2)).build(), placement);
-      Duration ttl = kvm.getStatus(names.leaseBucket()).getTtl();
-      if (ttl != null && !ttl.equals(deadAfter.multipliedBy(2))) {
-        LOG.warn("cluster: the lease bucket {} keeps keys {} ms, this node's dead-after is {} ms (expects {} ms):"
-            + " give every node the same lease timings", names.leaseBucket(), ttl.toMillis(), deadAfter.toMillis(),
-            deadAfter.multipliedBy(2).toMillis());
+      KeyValueConfiguration leaseBucket = kvm.getStatus(names.leaseBucket()).getConfiguration();
+      Duration ttl = leaseBucket.getTtl();
+      if (ttl != null && !ttl.isZero() && !ttl.equals(deadAfter.multipliedBy(2))) {
+        if (anyLease(connection, names)) {
+          LeaseTimings.requireCompatible(config, ttl, names.leaseBucket());
+        } else {
+          LOG.info("cluster: the lease bucket {} keeps keys {} ms and no node holds a lease: it takes this node's"
+              + " timings ({} ms, twice dead-after)", names.leaseBucket(), ttl.toMillis(),
+              deadAfter.multipliedBy(2).toMillis());
+          kvm.update(KeyValueConfiguration.builder(leaseBucket).ttl(deadAfter.multipliedBy(2)).build());
+        }
       }
       return new ClusterKv(connection, connection.keyValue(names.clusterBucket()),
           connection.keyValue(names.leaseBucket()));
@@ -85,6 +101,19 @@ final class ClusterKv {
       throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "
           + names.leaseBucket() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Whether some node holds a lease (one not deleted by a leave nor expired) in the lease bucket. */
+  private static boolean anyLease(Connection connection, ClusterNames names)
+      throws IOException, JetStreamApiException {
+    KeyValue leases = connection.keyValue(names.leaseBucket());
+    for (String key : KvKeys.list(connection.jetStreamManagement(), names.leaseBucket(),
+        ClusterNames.NODE_KEY_PREFIX + ">")) {
+      if (leases.get(key) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

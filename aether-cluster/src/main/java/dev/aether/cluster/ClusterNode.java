@@ -179,7 +179,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void start(Function<CommandGateway, Runtime> runtimeFactory) {
-    kv = ClusterKv.open(connection, config.store(), names, config.deadAfter());
+    kv = ClusterKv.open(connection, config, names);
     Duration settle = settleAfterReconnect();
     membership = new Membership(kv, config, settle);
     leadership = new Leadership(kv, membership, self, () -> planner.progress());
@@ -1037,7 +1037,9 @@ public final class ClusterNode implements AutoCloseable {
      * @return the running node
      * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, {@code connection}
      *     when it is closed, {@code runtime} when it serves another node, is closed or its store keeps another
-     *     namespace, or {@code nodeId} when a live node holds the id
+     *     namespace, {@code nodeId} when a live node holds the id, or {@code leaseInterval} / {@code deadAfter}
+     *     when they do not fit the live nodes' timings (a lease interval longer than half the cluster's dead-after,
+     *     a dead-after shorter than the cluster's: the cluster README)
      * @throws dev.aether.store.StoreUnavailableException when NATS cannot be reached
      */
     public ClusterNode start() {

@@ -166,7 +166,7 @@ class LogCheckerIT {
   private MapHistory history(ShardMap... maps) throws Exception {
     JetStreamConfig ns = JetStreamConfig.builder().servers(store.servers()).namespace("map-" + UUID.randomUUID()
         .toString().substring(0, 8)).build();
-    ClusterKv.open(connection, ns, ClusterNames.of(ns), Duration.ofMillis(1500));
+    ClusterKv.open(connection, ClusterConfig.builder(ns).nodeId("history").build(), ClusterNames.of(ns));
     KeyValue kv = connection.keyValue(ClusterNames.of(ns).clusterBucket());
     MapHistory history = new MapHistory(connection, ns);
     for (int i = 0; i < maps.length; i++) { // each seen before the next is written (CI once saw fewer in 10 s)

@@ -47,8 +47,8 @@ class MembershipIT {
 
   private Membership member(Connection connection, String id) {
     ClusterConfig config = ClusterConfig.builder(cluster.store).nodeId(id).build();
-    return new Membership(ClusterKv.open(connection, cluster.store, ClusterNames.of(cluster.store),
-        config.deadAfter()), config, SETTLE);
+    return new Membership(ClusterKv.open(connection, config, ClusterNames.of(cluster.store)), config,
+        SETTLE);
   }
 
   @Test
