@@ -54,7 +54,13 @@ import org.slf4j.LoggerFactory;
  * <p>Per delivery, on the policy's virtual thread ({@code aether-policy-<name>}): an event the policy does not
  * react to, or whose condition is false, is acknowledged at once; otherwise the command (deterministic id
  * {@link #commandId}, so a redelivery is answered as a duplicate, never applied twice; metadata from the event)
- * goes through the reaction gateway. Accepted (also as a duplicate): acknowledged. A transient rejection:
+ * goes through the reaction gateway. Accepted (also as a duplicate): acknowledged. {@code NOT_RUNNING} (the
+ * gateway stopped: a cluster node closed, or its connection closed, under a policy that runs on): the delivery
+ * and the rest of its batch are handed back at once (nak without delay, as while closing; never dead-lettered:
+ * nothing was decided) and the member stops pulling while its gateway is not running, polling again for one
+ * delivery after a pause of 100 ms doubling to {@link #NOT_RUNNING_PAUSE_MAX}, so the group's other members
+ * take the events at once (found by a user: a stopped node's policy kept taking and retrying events, which
+ * reached the other nodes 20 s late). Another transient rejection:
  * delivered again after a back-off (10 ms doubling to 2 s), up to {@value #MAX_ATTEMPTS} deliveries. A
  * non-transient rejection, an expression that fails, or the last attempt: a {@link DeadLetter} is written and
  * the event acknowledged. Order: a redelivery may come after later events (see {@link SharedFeed}).
@@ -67,6 +73,10 @@ final class PolicyRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyRunner.class);
   private static final int BATCH = 32;
   private static final Duration POLL_WAIT = Duration.ofMillis(250);
+  /** The first pause of a member whose gateway answered {@code NOT_RUNNING}, doubled up to the next. */
+  private static final long NOT_RUNNING_PAUSE_MIN_MILLIS = 100;
+  /** The longest pause between two polls of a member whose gateway is not running. */
+  static final Duration NOT_RUNNING_PAUSE_MAX = Duration.ofSeconds(2);
   /** How often a worker asks the store for its backlog, {@code aether.policy.backlog} (a request per partition). */
   private static final Duration BACKLOG_SAMPLE = Duration.ofSeconds(2);
   private static final int MAX_GROUP_PREFIX = 40;
@@ -359,6 +369,11 @@ final class PolicyRunner implements AutoCloseable {
     private volatile InHand inHand;
     /** Set when the worker ended on its own: its feed was closed under it. */
     volatile boolean stopped;
+    /**
+     * The pause before the next poll while the gateway answers {@code NOT_RUNNING}, in ms; 0 while it runs. Only
+     * on the worker's thread.
+     */
+    private long notRunningPauseMillis;
 
     Worker(PolicyDefinition policy, SharedFeed shared) {
       this.policy = policy;
@@ -398,7 +413,11 @@ final class PolicyRunner implements AutoCloseable {
             throw new FeedClosedException("its event store is closed");
           }
           sampleBacklog();
-          List<FeedDelivery> batch = shared.poll(BATCH, POLL_WAIT);
+          if (notRunningPauseMillis > 0) { // the gateway is not running: the others take the events meanwhile
+            pauseUnlessClosed(notRunningPauseMillis);
+            notRunningPauseMillis = Math.min(NOT_RUNNING_PAUSE_MAX.toMillis(), notRunningPauseMillis * 2);
+          }
+          List<FeedDelivery> batch = shared.poll(notRunningPauseMillis > 0 ? 1 : BATCH, POLL_WAIT);
           if (batch.isEmpty()) {
             if (headBefore != null) {
               seen = headBefore; // nothing left that was stored before the previous poll
@@ -444,7 +463,7 @@ final class PolicyRunner implements AutoCloseable {
         for (; next < batch.size(); next++) {
           try {
             hand.progressAt = System.nanoTime();
-            if (closed) {
+            if (closed || notRunningPauseMillis > 0) {
               batch.get(next).nak(Duration.ZERO); // not started: handed out again at once
             } else {
               handle(batch.get(next));
@@ -504,6 +523,12 @@ final class PolicyRunner implements AutoCloseable {
         delivery.nak(Duration.ZERO); // closing: handed out again at once, here after a restart or elsewhere
         return;
       }
+      if (result.get() instanceof CommandResult.Rejected r && r.reason() == RejectionReason.NOT_RUNNING) {
+        delivery.nak(Duration.ZERO); // decided nothing: another member sends it at once
+        gatewayNotRunning(r);
+        return;
+      }
+      gatewayRuns();
       switch (result.get()) {
         case CommandResult.Accepted accepted -> {
           (accepted.duplicate() ? meters.duplicate : meters.accepted).increment();
@@ -512,6 +537,33 @@ final class PolicyRunner implements AutoCloseable {
         case CommandResult.Rejected r when r.isTransient() || awaitsTheModel(r) -> retryOrDeadLetter(delivery,
             r.reason() + ": " + r.message());
         case CommandResult.Rejected r -> deadLetter(delivery, r.reason() + ": " + r.message());
+      }
+    }
+
+    /** The gateway answered {@code NOT_RUNNING}: this member stops pulling until it runs again. */
+    private void gatewayNotRunning(CommandResult.Rejected r) {
+      if (notRunningPauseMillis == 0) {
+        notRunningPauseMillis = NOT_RUNNING_PAUSE_MIN_MILLIS;
+        LOG.warn("policy {}: its gateway is not running ({}); deliveries go back to the group's other members, and"
+            + " this one polls again every {} ms at most", policy.name(), r.message(),
+            NOT_RUNNING_PAUSE_MAX.toMillis());
+      }
+    }
+
+    /** The gateway answered something else than {@code NOT_RUNNING}: it runs (again). */
+    private void gatewayRuns() {
+      if (notRunningPauseMillis > 0) {
+        notRunningPauseMillis = 0;
+        LOG.info("policy {}: its gateway runs again; taking deliveries", policy.name());
+      }
+    }
+
+    /** Pauses for {@code millis}, in steps, so that a close ends the pause within a step. */
+    private void pauseUnlessClosed(long millis) {
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      for (long left = millis; left > 0 && !closed && !Thread.currentThread().isInterrupted();
+          left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+        sleep(Math.min(left, 50));
       }
     }
 

@@ -141,6 +141,31 @@ class JavaPolicyTest {
   }
 
   @Test
+  void aMemberWhoseGatewayIsNotRunning_handsEventsBackAtOnce_andStopsPulling_soAnotherMemberTakesThem() {
+    // found by a user: a cluster node closed under its policy; the policy kept taking events and retrying them
+    // against the stopped gateway with back-off, so the other nodes' members got them 20 s late
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    runtime.start();
+    RunningPolicy stopped = CREDIT.start(store, message -> {
+      asked.incrementAndGet();
+      return java.util.concurrent.CompletableFuture.completedFuture(CommandResult.Rejected.of(message.commandId(),
+          dev.aether.runtime.RejectionReason.NOT_RUNNING, "the cluster node n2 is not running"));
+    }, readModels);
+    open.add(stopped);
+    send("b", "Open", Map.of());
+    send("a", "Transfer", Map.of("to", "b", "amount", 1)); // the stopped member learns its gateway is down
+    await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() > 0);
+    RunningPolicy live = start(CREDIT);
+    for (int i = 0; i < 59; i++) {
+      send("a", "Transfer", Map.of("to", "b", "amount", 1));
+    }
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> balance("b") == 60);
+    assertThat(asked.get()).as("commands offered to the stopped gateway: it polls one now and then").isLessThan(15);
+    assertThat(stopped.failed() + live.failed()).isZero();
+  }
+
+  @Test
   void aBusinessRejection_becomesADeadLetter_thatIsReplayedOnceTheTargetAcceptsIt() {
     RunningPolicy running = start(CREDIT);
     send("a", "Transfer", Map.of("to", "closed", "amount", 7)); // the target is not open
