@@ -668,7 +668,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Leaves the cluster gracefully: marks the lease leaving, waits (at most {@link ClusterConfig#leaveTimeout()})
+   * Leaves the cluster gracefully: stops taking the any-node requests ({@code <prefix>.<ns>.cmd}, state reads,
+   * the status: the other nodes take them; those taken are answered), marks the lease leaving, waits (at most {@link ClusterConfig#leaveTimeout()})
    * until the leader has handed this node's shards to the others, warm, or until no other node is active to
    * take them, or no longer once its lease went unrenewed for {@link ClusterConfig#deadAfter()} (NATS
    * unreachable: nobody sees it leave, the others take its shards once they find it dead); then stops serving,
@@ -681,6 +682,9 @@ public final class ClusterNode implements AutoCloseable {
     }
     try {
       if (running) {
+        // first: the other nodes take the any-node requests from now on, while those taken here are still
+        // forwarded (after the gateway stops they would be answered NOT_RUNNING)
+        quietly("stop its any-node endpoints", endpoints::stopAnyNode);
         handOff();
       }
       stop(true);

@@ -89,7 +89,9 @@ final class NodeEndpoints implements AutoCloseable {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aether-cluster-endpoint-", 0).factory());
   private Dispatcher dispatcher;
   private Dispatcher serviceDispatcher;
-  private Service service;
+  /** Set by {@link #start}; taken (and stopped) once by {@link #stopAnyNode}, from a leave or a stop. */
+  private final java.util.concurrent.atomic.AtomicReference<Service> service =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
    * @param suspicions told the node a client found without responders (probed by the failure detector)
@@ -124,7 +126,7 @@ final class NodeEndpoints implements AutoCloseable {
     });
     serviceDispatcher = connection.createDispatcher();
     try { // discovery too on this dispatcher: a frozen node (the test hook) answers nothing, as a stopped process
-      service = Service.builder().connection(connection).name(SERVICE_NAME).version(SERVICE_VERSION)
+      Service built = Service.builder().connection(connection).name(SERVICE_NAME).version(SERVICE_VERSION)
           .description("an Aether cluster node: commands, state reads and the cluster's status from any client")
           .metadata(Map.of("node", self, "subjects", names.subjectStem())).drainTimeout(DRAIN_TIMEOUT)
           .pingDispatcher(serviceDispatcher).infoDispatcher(serviceDispatcher).statsDispatcher(serviceDispatcher)
@@ -133,7 +135,8 @@ final class NodeEndpoints implements AutoCloseable {
               m -> workers.execute(() -> onAnyNodeState(m))))
           .addServiceEndpoint(endpoint("status", names.status(), this::onStatus))
           .build();
-      service.startService();
+      built.startService();
+      service.set(built);
     } catch (RuntimeException e) {
       connection.closeDispatcher(serviceDispatcher);
       throw e;
@@ -194,22 +197,32 @@ final class NodeEndpoints implements AutoCloseable {
   }
 
   /**
-   * Stops taking requests (senders then meet no responders and go to the map's next owner) and answers those
-   * already taken: the dispatcher drains (waits up to {@link #DRAIN_TIMEOUT} for its queue) rather than drop them.
+   * Stops taking the any-node requests (commands, state reads, the status: the NATS service), answering those
+   * already taken; the queue group gives the next ones to the other nodes. First thing on a graceful leave, while
+   * the gateway still forwards what was taken (found by a user: requests that reached a leaving node after its
+   * gateway stopped were answered {@code NOT_RUNNING}). Idempotent.
    */
-  @Override
-  public void close() {
-    if (service != null) { // drains its dispatcher: what its endpoints took is answered first, as below
+  void stopAnyNode() {
+    Service running = service.getAndSet(null);
+    if (running != null) { // drains its dispatcher: what its endpoints took is answered first, as below
       try {
-        service.stop(true);
+        running.stop(true);
       } catch (RuntimeException e) { // the connection is closed already (a crash)
         LOG.debug("cluster: stopping the service of {}: {}", self, e.toString());
       }
       if (serviceDispatcher.isActive()) { // the drain did not end it: no thread is left behind
         closeDispatcher(serviceDispatcher);
       }
-      service = null;
     }
+  }
+
+  /**
+   * Stops taking requests (senders then meet no responders and go to the map's next owner) and answers those
+   * already taken: the dispatcher drains (waits up to {@link #DRAIN_TIMEOUT} for its queue) rather than drop them.
+   */
+  @Override
+  public void close() {
+    stopAnyNode();
     if (dispatcher != null) {
       try {
         dispatcher.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
