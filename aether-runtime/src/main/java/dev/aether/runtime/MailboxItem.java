@@ -78,9 +78,10 @@ sealed interface MailboxItem {
         case TIMEOUT_BEFORE_DEADLINE -> "no outcome within " + timeout + " (before the message's deadline "
             + message.deadlineOrNull() + "); the command may still be applied: resend it with the same commandId"
             + " to learn its outcome";
-        case DEADLINE -> "no outcome by the message's deadline " + message.deadlineOrNull() + " (before the"
-            + " command timeout " + timeout + "); the command may still be applied if it was being decided:"
-            + " resend it with the same commandId to learn its outcome";
+        // only what expired: the deadline is the sender's (a client sets it from its own command timeout), this
+        // runtime's command timeout had not passed and says nothing about it
+        case DEADLINE -> "no outcome by the message's deadline " + message.deadlineOrNull() + "; the command may"
+            + " still be applied if it was being decided: resend it with the same commandId to learn its outcome";
       };
       reply.complete(CommandResult.Rejected.of(message.commandId(), RejectionReason.TIMEOUT, text));
     }

@@ -87,11 +87,30 @@ class DeadlineTest {
     gate.countDown();
 
     assertThat(timedOut.reason()).isEqualTo(RejectionReason.TIMEOUT);
-    assertThat(timedOut.message()).contains("deadline", "before the command timeout " + COMMAND_TIMEOUT);
+    assertThat(timedOut.message()).contains("by the message's deadline");
     accepted(slow);
     assertThat(store.events(Bank.stream("d2"))).extracting(e -> e.data().get("amount")).containsExactly(null, 1L);
     CommandResult.Accepted resent = accepted(runtime.sendMessage(Bank.deposit("d2", 100, "late-1")));
     assertThat(resent.duplicate()).as("the queued command was never decided").isFalse();
+  }
+
+  @Test
+  void aTimeoutAtTheDeadline_namesTheDeadline_notThisRuntimesCommandTimeout() {
+    // found by a user: a client with a 1 s command timeout was told "(before the command timeout PT5S)", the
+    // owner runtime's timeout, which had not expired: the answer names only what did
+    start(time);
+    accepted(runtime.sendMessage(Bank.open("d5")));
+    holdNextAppend();
+    CompletableFuture<CommandResult> slow = runtime.sendMessage(deposit("d5", 5, "slow-2", Duration.ofSeconds(1)));
+    await(appendStarted);
+
+    time.advance(Duration.ofSeconds(1));
+    CommandResult.Rejected timedOut = rejected(slow);
+    gate.countDown();
+
+    assertThat(timedOut.reason()).isEqualTo(RejectionReason.TIMEOUT);
+    assertThat(timedOut.message()).contains("by the message's deadline").doesNotContain("command timeout")
+        .doesNotContain(COMMAND_TIMEOUT.toString());
   }
 
   @Test
