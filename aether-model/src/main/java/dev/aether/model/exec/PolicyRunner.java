@@ -235,7 +235,7 @@ final class PolicyRunner implements AutoCloseable {
    * @throws InvalidInputException naming {@code policy} when this runner has no such policy
    */
   boolean isRunning(String policy) {
-    return !closed && !worker(policy).stopped;
+    return !closed && !worker(policy).stopped && !feed.isClosed(); // the feed: before the worker sees it closed
   }
 
   private Worker worker(String policy) {

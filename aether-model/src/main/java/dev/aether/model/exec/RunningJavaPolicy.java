@@ -28,7 +28,20 @@ final class RunningJavaPolicy implements RunningPolicy {
 
   @Override
   public long pending() {
-    return runner.pending();
+    requireRunning();
+    try {
+      return runner.pending();
+    } catch (RuntimeException e) { // its store closed meanwhile: say so, not the store's error
+      requireRunning();
+      throw e;
+    }
+  }
+
+  private void requireRunning() {
+    if (!isRunning()) {
+      throw new IllegalStateException("policy " + name + " is not running (" + (closed.get() ? "closed"
+          : "stopped: its event store was closed") + "): it has nothing pending here");
+    }
   }
 
   @Override

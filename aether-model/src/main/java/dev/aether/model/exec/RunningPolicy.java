@@ -20,6 +20,10 @@ public interface RunningPolicy extends AutoCloseable {
    * is done with its share (another member may still hold some).
    *
    * @return the count
+   * @throws IllegalStateException naming the policy when it is not {@linkplain #isRunning() running} (closed, or
+   *     stopped because its event store was closed): a stopped policy has no work of its own to count, and "0"
+   *     would say it is done with a share it no longer takes
+   * @throws dev.aether.store.StoreUnavailableException when the store cannot answer
    */
   long pending();
 

@@ -166,6 +166,61 @@ class JavaPolicyTest {
   }
 
   @Test
+  void pending_ofAPolicyThatIsNotRunning_isRefusedNamingIt_closedOrItsStoreClosed() {
+    // found by a user: pending() of a policy whose store had closed threw the store's "the JetStream event store
+    // is closed: cannot read the feed's head" while isRunning() was false
+    RunningPolicy closedPolicy = start(CREDIT);
+    idle(closedPolicy);
+    closedPolicy.close();
+    assertThatThrownBy(closedPolicy::pending).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("policy credit is not running (closed)");
+
+    ClosableFeed feed = new ClosableFeed(store);
+    RunningPolicy orphan = CREDIT.start(feed, runtime, readModels);
+    open.add(orphan);
+    idle(orphan);
+    feed.closed = true;
+    assertThat(orphan.isRunning()).isFalse();
+    assertThatThrownBy(orphan::pending).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("policy credit is not running (stopped: its event store was closed)");
+  }
+
+  /** The in-memory store as a feed that can be closed, as a JetStream store's is when it closes. */
+  private static final class ClosableFeed extends ForwardingEventStore implements dev.aether.store.EventFeed {
+    private final InMemoryEventStore feed;
+    volatile boolean closed;
+
+    ClosableFeed(InMemoryEventStore store) {
+      super(store);
+      this.feed = store;
+    }
+
+    @Override
+    public dev.aether.store.FeedReader openFeed(dev.aether.store.FeedStart start) {
+      return feed.openFeed(start);
+    }
+
+    @Override
+    public dev.aether.store.FeedPosition head() {
+      if (closed) {
+        throw new IllegalStateException("the event store is closed: cannot read the feed's head");
+      }
+      return feed.head();
+    }
+
+    @Override
+    public dev.aether.store.SharedFeed openShared(String group, dev.aether.store.FeedStart startIfNew,
+        dev.aether.store.SharedFeedOptions options) {
+      return feed.openShared(group, startIfNew, options);
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
+  }
+
+  @Test
   void aBusinessRejection_becomesADeadLetter_thatIsReplayedOnceTheTargetAcceptsIt() {
     RunningPolicy running = start(CREDIT);
     send("a", "Transfer", Map.of("to", "closed", "amount", 7)); // the target is not open
