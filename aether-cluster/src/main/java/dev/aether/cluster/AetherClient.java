@@ -199,14 +199,18 @@ public final class AetherClient implements CommandGateway, AutoCloseable {
     }
 
     /**
-     * @param timeout the budget of a message without a deadline, positive (default 5 s)
+     * @param timeout the budget of a message without a deadline, from {@link RuntimeConfig#MIN_COMMAND_TIMEOUT}
+     *     to {@link RuntimeConfig#MAX_COMMAND_TIMEOUT} (1 ms to 1 d, as a runtime's; default 5 s)
      * @return this builder
-     * @throws InvalidInputException naming {@code commandTimeout}
+     * @throws InvalidInputException naming {@code commandTimeout} when null or out of that range
      */
     public Builder commandTimeout(Duration timeout) {
       Checks.notNull(timeout, "commandTimeout");
-      if (timeout.isZero() || timeout.isNegative()) {
-        throw new InvalidInputException("commandTimeout", "must be positive, was "
+      if (timeout.compareTo(RuntimeConfig.MIN_COMMAND_TIMEOUT) < 0
+          || timeout.compareTo(RuntimeConfig.MAX_COMMAND_TIMEOUT) > 0) {
+        throw new InvalidInputException("commandTimeout", "must be from "
+            + ConfigKeys.formatDuration(RuntimeConfig.MIN_COMMAND_TIMEOUT) + " to "
+            + ConfigKeys.formatDuration(RuntimeConfig.MAX_COMMAND_TIMEOUT) + ", was "
             + ConfigKeys.formatDuration(timeout));
       }
       this.commandTimeout = timeout;

@@ -39,6 +39,16 @@ public final class ClusterConfig {
   public static final Duration DEFAULT_DEAD_AFTER = Duration.ofMillis(1500);
   /** The fewest milliseconds between renewals. */
   public static final Duration MIN_LEASE_INTERVAL = Duration.ofMillis(50);
+  /**
+   * Longest {@link #leaseInterval()}: 1 minute. A node renewing less often is found dead minutes late at best; a
+   * bound also keeps a typo (10 d for 10 s) from a message about another field.
+   */
+  public static final Duration MAX_LEASE_INTERVAL = Duration.ofMinutes(1);
+  /**
+   * Longest {@link #deadAfter()}: 10 minutes (the lease bucket keeps a silent node's key twice as long; a test
+   * that wants only the fast failure paths to act sets a minute or two).
+   */
+  public static final Duration MAX_DEAD_AFTER = Duration.ofMinutes(10);
   /** Shards moved in one warm handoff step, by default. */
   public static final int DEFAULT_HANDOFF_BATCH = 128;
   /** Actors a new owner warms up per handoff step, by default (the old owner's most recently used). */
@@ -253,29 +263,33 @@ public final class ClusterConfig {
     }
 
     /**
-     * @param interval how often to renew the lease, at least {@link #MIN_LEASE_INTERVAL}
+     * @param interval how often to renew the lease, from {@link #MIN_LEASE_INTERVAL} to {@link #MAX_LEASE_INTERVAL}
      * @return this builder
-     * @throws InvalidInputException naming {@code leaseInterval}
+     * @throws InvalidInputException naming {@code leaseInterval} when null or out of that range
      */
     public Builder leaseInterval(Duration interval) {
-      Checks.notNull(interval, "leaseInterval");
-      if (interval.compareTo(MIN_LEASE_INTERVAL) < 0) {
-        throw new InvalidInputException("leaseInterval", "must be at least "
-            + ConfigKeys.formatDuration(MIN_LEASE_INTERVAL) + ", was " + ConfigKeys.formatDuration(interval));
-      }
-      this.leaseInterval = interval;
+      this.leaseInterval = within(interval, MIN_LEASE_INTERVAL, MAX_LEASE_INTERVAL, "leaseInterval");
       return this;
     }
 
     /**
-     * @param deadAfter how long without renewal before a node is dead; at least two lease intervals (checked
-     *     by {@link #build()})
+     * @param deadAfter how long without renewal before a node is dead, from two {@link #MIN_LEASE_INTERVAL}s to
+     *     {@link #MAX_DEAD_AFTER}; at least two lease intervals (checked by {@link #build()})
      * @return this builder
-     * @throws InvalidInputException naming {@code deadAfter} when null
+     * @throws InvalidInputException naming {@code deadAfter} when null or out of that range
      */
     public Builder deadAfter(Duration deadAfter) {
-      this.deadAfter = Checks.notNull(deadAfter, "deadAfter");
+      this.deadAfter = within(deadAfter, MIN_LEASE_INTERVAL.multipliedBy(2), MAX_DEAD_AFTER, "deadAfter");
       return this;
+    }
+
+    private static Duration within(Duration value, Duration min, Duration max, String field) {
+      Checks.notNull(value, field);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new InvalidInputException(field, "must be from " + ConfigKeys.formatDuration(min) + " to "
+            + ConfigKeys.formatDuration(max) + ", was " + ConfigKeys.formatDuration(value));
+      }
+      return value;
     }
 
     /**

@@ -63,6 +63,38 @@ class ClusterConfigTest {
     assertField(() -> b.placement(null), "placement");
   }
 
+  @Test
+  void leaseIntervalAndDeadAfter_haveUpperBounds_refusedNamingTheFieldSet() {
+    // found by a user: leaseInterval(10 days) was refused as "deadAfter: must be at least two lease intervals
+    // (20d)", a field they had not set, and no lease interval was too long
+    assertThatThrownBy(() -> ClusterConfig.builder(STORE).leaseInterval(Duration.ofDays(10)))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("leaseInterval"))
+        .hasMessageContaining("must be from 50ms to 1m, was 10d");
+    assertThatThrownBy(() -> ClusterConfig.builder(STORE).deadAfter(Duration.ofDays(1)))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("deadAfter"))
+        .hasMessageContaining("must be from 100ms to 10m, was 1d");
+    assertField(() -> ClusterConfig.builder(STORE).deadAfter(Duration.ofSeconds(-1)), "deadAfter");
+    assertThat(ClusterConfig.builder(STORE).leaseInterval(Duration.ofMinutes(1))
+        .deadAfter(Duration.ofMinutes(10)).build().deadAfter()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> ClusterConfig.fromMap(STORE, Map.of("aether.cluster.lease-interval", "10d")))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).contains("lease-interval"));
+  }
+
+  @Test
+  void aClientsCommandTimeout_hasTheRuntimesBounds_1msTo1d() {
+    // found by a user: AetherClient took commandTimeout(100 days) while RuntimeConfig refuses more than 1 d
+    io.nats.client.Connection unused = (io.nats.client.Connection) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {io.nats.client.Connection.class}, (proxy, method, args) -> {
+          throw new UnsupportedOperationException("the builder's setters do not use the connection");
+        });
+    AetherClient.Builder client = AetherClient.builder(unused, STORE);
+    assertThatThrownBy(() -> client.commandTimeout(Duration.ofDays(100)))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("commandTimeout"))
+        .hasMessageContaining("must be from 1ms to 1d, was 100d");
+    assertField(() -> client.commandTimeout(Duration.ZERO), "commandTimeout");
+    assertThat(client.commandTimeout(Duration.ofDays(1))).isSameAs(client);
+  }
+
   private static void assertField(ThrowingCallable call, String field) {
     assertThatThrownBy(call).isInstanceOfSatisfying(InvalidInputException.class,
         e -> assertThat(e.field()).isEqualTo(field));

@@ -70,9 +70,13 @@ public final class RuntimeConfig {
       "max-concurrent-activations", "command-timeout", "conflict-retries", "group-commit-limit",
       "mailbox-capacity", "idempotency-window");
 
-  private static final Duration MIN_DURATION = Duration.ofMillis(1);
+  /** Shortest {@link #commandTimeout()} (and other durations): 1 ms. */
+  public static final Duration MIN_COMMAND_TIMEOUT = Duration.ofMillis(1);
+  /** Longest {@link #commandTimeout()}: 1 day; a client's command timeout has the same bound. */
+  public static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
+
+  private static final Duration MIN_DURATION = MIN_COMMAND_TIMEOUT;
   private static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(365);
-  private static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
 
   private final Duration idleTimeout;
   private final int maxActiveVMs;
