@@ -160,6 +160,26 @@ class NodeCloseIT {
     assertThat(cluster.reader().getLatestVersion("Account/cut-off")).as("only the open is stored").isEqualTo(opened);
   }
 
+  @Test
+  void aCommandThroughANodeWhoseClusterConnectionClosed_isAnsweredNotRunningAtOnce_nothingApplied() throws Exception {
+    // found by a user: the answer was STORE_UNAVAILABLE (transient, "resend"), so a policy on that node kept
+    // retrying its events there with back-off, and the other nodes got them 20 s late; a closed connection never
+    // reconnects: the node can send nothing more, as a stopped one
+    cluster.start("n1");
+    ClusterNode n2 = cluster.start("n2");
+    cluster.awaitSettled("n1", "n2");
+
+    cluster.closeClusterConnection("n2");
+    CommandResult answer = n2.gateway().sendMessage(RuntimeMessage.builder("Account", "closed-conn", "Open")
+        .payload(Map.of("owner", "ann")).build()).get(5, TimeUnit.SECONDS);
+
+    assertThat(answer).isInstanceOfSatisfying(Rejected.class, r -> {
+      assertThat(r.reason()).isEqualTo(RejectionReason.NOT_RUNNING);
+      assertThat(r.message()).contains("CLOSED", "nothing applied");
+    });
+    assertThat(cluster.reader().getLatestVersion("Account/closed-conn")).isZero();
+  }
+
   private static CommandResult.Accepted accepted(CompletableFuture<CommandResult> result) {
     assertThat(result).succeedsWithin(Duration.ofSeconds(30)).isInstanceOf(CommandResult.Accepted.class);
     return (CommandResult.Accepted) result.join();
