@@ -23,8 +23,10 @@ import java.util.Set;
  * the same machinery as a model's policies ({@code docs/model.md}, "Policies"): a durable shared group of the
  * event feed, so every event is handled at least once, by one member at a time of all the processes that run the
  * policy, resumed by another after a crash; the command's id is derived from the policy's name and the event's id
- * ({@link #commandId}), so a redelivery is answered as a duplicate and applied once; a transient rejection is
- * retried with back-off, a business rejection (or the 30th attempt, or a reaction that throws) becomes a {@link
+ * ({@link #commandId}), so a redelivery is answered as a duplicate and applied once; a command answered
+ * {@code NOT_RUNNING} (the gateway stopped: its cluster node closed, or the node's connection closed, before the
+ * policy) is handed back at once to the group's other members, and this one takes no more events while its
+ * gateway is not running (it tries one every 2 s at most); another transient rejection is retried with back-off, a business rejection (or the 30th attempt, or a reaction that throws) becomes a {@link
  * DeadLetter} in the given read-model store (a table of Java policies' own), to replay or discard.
  *
  * <pre>{@code
