@@ -458,12 +458,13 @@ final class PolicyRunner implements AutoCloseable {
     private void handleBatch(List<FeedDelivery> batch) {
       InHand hand = new InHand(batch);
       inHand = hand;
+      boolean probe = notRunningPauseMillis > 0; // after a pause: the one delivery polled asks the gateway again
       int next = 0;
       try {
         for (; next < batch.size(); next++) {
           try {
             hand.progressAt = System.nanoTime();
-            if (closed || notRunningPauseMillis > 0) {
+            if (closed || (notRunningPauseMillis > 0 && !(probe && next == 0))) {
               batch.get(next).nak(Duration.ZERO); // not started: handed out again at once
             } else {
               handle(batch.get(next));

@@ -166,6 +166,27 @@ class JavaPolicyTest {
   }
 
   @Test
+  void aMemberWhoseGatewayRunsAgain_takesDeliveriesAgain() {
+    // found by a review: once paused, the member handed every delivery back without asking the gateway again,
+    // for ever
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    runtime.start();
+    RunningPolicy member = CREDIT.start(store, message -> running.get() ? runtime.sendMessage(message)
+        : java.util.concurrent.CompletableFuture.completedFuture(CommandResult.Rejected.of(message.commandId(),
+            dev.aether.runtime.RejectionReason.NOT_RUNNING, "the node is not running yet")), readModels);
+    open.add(member);
+    send("b", "Open", Map.of());
+    for (int i = 0; i < 5; i++) {
+      send("a", "Transfer", Map.of("to", "b", "amount", 1));
+    }
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> balance("b") == 0);
+    running.set(true);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> balance("b") == 5);
+    assertThat(member.failed()).isZero();
+  }
+
+  @Test
   void pending_ofAPolicyThatIsNotRunning_isRefusedNamingIt_closedOrItsStoreClosed() {
     // found by a user: pending() of a policy whose store had closed threw the store's "the JetStream event store
     // is closed: cannot read the feed's head" while isRunning() was false
