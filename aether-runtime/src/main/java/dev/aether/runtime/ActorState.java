@@ -318,7 +318,7 @@ final class ActorState<S> {
       return false;
     }
     ActorSnapshot snapshot = found.get();
-    if (!snapshot.schema().equals(ctx.snapshotSchema)) {
+    if (!ctx.readsSnapshotOf(snapshot.schema())) {
       // said once by the writer's activation (its next snapshot fits); a read of the state would say it each time
       LOG.atLevel(writer ? Level.INFO : Level.DEBUG).log("ignoring snapshot of {} at v{}: schema \"{}\" is not"
           + " \"{}\"; replaying all events", streamId, snapshot.version(), snapshot.schema(), ctx.snapshotSchema);

@@ -92,6 +92,44 @@ class RawBehaviorCheckTest {
   }
 
   /** A raw behaviour that does what the bank's does; each test breaks one method. */
+  @Test
+  void aSnapshotStoredUnderAnotherTag_isRead_whenTheBehaviourSaysItReadsIt_elseTheEventsAreReplayed() {
+    // the hook the model's behaviours use: an event added keeps their snapshots (Behavior.readsSnapshotOf)
+    try (Runtime first = Runtime.builder().eventStore(store).snapshotStore(store).behavior(tagged("v1", null))
+        .build()) {
+      first.start();
+      assertThat(first.sendMessage(RuntimeMessage.of("Account", "s", "Open", Map.of("owner", "ann"))).join()
+          .isAccepted()).isTrue();
+      first.stopVM(ActorKey.of("Account", "s")).join();
+    }
+    assertThat(store.getLatestSnapshot("Account/s")).isPresent();
+    for (String reads : new String[] {"v1", "v0"}) {
+      java.util.concurrent.atomic.AtomicInteger fromSnapshot = new java.util.concurrent.atomic.AtomicInteger();
+      try (Runtime next = Runtime.builder().eventStore(store).snapshotStore(store)
+          .behavior(tagged("v2", stored -> stored.equals(reads) && fromSnapshot.incrementAndGet() > 0)).build()) {
+        next.start();
+        next.createVM(ActorKey.of("Account", "s")).join();
+      }
+      assertThat(fromSnapshot.get()).as("snapshot of v1 read by a behaviour reading " + reads)
+          .isEqualTo(reads.equals("v1") ? 1 : 0);
+    }
+  }
+
+  /** The bank under a schema tag of its own, reading the snapshots {@code reads} accepts (null: the default). */
+  private static Behavior<Bank.AccountState> tagged(String schema, java.util.function.Predicate<String> reads) {
+    return new Delegating() {
+      @Override
+      public String schema() {
+        return schema;
+      }
+
+      @Override
+      public boolean readsSnapshotOf(String storedSchema) {
+        return reads == null ? super.readsSnapshotOf(storedSchema) : reads.test(storedSchema);
+      }
+    };
+  }
+
   private static class Delegating implements Behavior<Bank.AccountState> {
 
     private final Behavior<Bank.AccountState> bank = Bank.behavior();

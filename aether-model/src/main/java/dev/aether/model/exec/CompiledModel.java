@@ -337,7 +337,7 @@ public final class CompiledModel {
     } catch (RuntimeException e) {
       return Optional.empty(); // not a state this model's compiler reads: nothing to compare
     }
-    if (now == null || now.schema().equals(ModelCompiler.schema(types, ModelCompiler.foldRules(before)))) {
+    if (now == null || now.readsSnapshotOf(ModelCompiler.schema(types, before))) { // an event added, or removed
       return Optional.empty();
     }
     String replays = ": stored snapshots no longer fit, so each actor replays its whole history at its next"
@@ -350,8 +350,8 @@ public final class CompiledModel {
           + after.name() + " changed (fields or types)" + replays));
     }
     return Optional.of(new ModelError("apply-changed", "aggregates." + after.name() + ".events", "the rules folding "
-        + after.name() + "'s events into its state changed (an apply, an initial value, or a default an event's"
-        + " field reads when stored without it)" + replays + "; every actor's state is then its whole history"
+        + after.name() + "'s events into its state changed (an event's apply or the default one of its fields reads"
+        + " when stored without it, or a state field's initial value)" + replays + "; every actor's state is then its whole history"
         + " folded by the new rules, its old events too: to change only what comes, add an event instead"));
   }
 

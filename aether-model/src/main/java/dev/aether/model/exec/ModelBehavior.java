@@ -25,8 +25,8 @@ import java.util.Set;
  * evaluates the event's state updates against the state before the event.
  *
  * <p>{@code now} is the clock's instant when deciding and the event's timestamp when evolving, so replays are
- * deterministic. The schema tag is a hash of the state fields' names and types and of the fold rules (initial
- * values, applies, event field defaults). Immutable and thread-safe.
+ * deterministic. The schema tag is a hash of the state fields' names, types and initial values, and one hash per
+ * event of the rules that fold it ({@link ModelCompiler#schema}). Immutable and thread-safe.
  */
 final class ModelBehavior implements Behavior<Map<String, Object>> {
 
@@ -60,6 +60,37 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
   @Override
   public String schema() {
     return schema;
+  }
+
+  /**
+   * Reads a snapshot whose state part (fields, types, initial values) is this one's and whose events, those this
+   * behaviour still declares, fold as they do here: an event added since (it never occurred before the snapshot)
+   * or removed (the snapshot folded it; a replay past it fails) keeps the snapshot.
+   */
+  @Override
+  public boolean readsSnapshotOf(String storedSchema) {
+    if (storedSchema.equals(schema)) {
+      return true;
+    }
+    int bar = storedSchema.indexOf('|');
+    if (bar < 0 || !schema.startsWith(storedSchema.substring(0, bar + 1))) {
+      return false; // another state, or a tag of a build before the events' part
+    }
+    Map<String, String> ours = eventHashes(schema);
+    return eventHashes(storedSchema).entrySet().stream()
+        .allMatch(stored -> ours.getOrDefault(stored.getKey(), stored.getValue()).equals(stored.getValue()));
+  }
+
+  /** The {@code Name=hash} entries after a tag's {@code |}. */
+  private static Map<String, String> eventHashes(String tag) {
+    Map<String, String> out = new HashMap<>();
+    for (String entry : tag.substring(tag.indexOf('|') + 1).split(",")) {
+      int equals = entry.indexOf('=');
+      if (equals > 0) {
+        out.put(entry.substring(0, equals), entry.substring(equals + 1));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -117,7 +117,7 @@ final class ModelCompiler {
         putNamed(events, event.name(), event(event, state, eventPaths.get(i)));
       }
     }
-    return new ModelBehavior(aggregate.name(), schema(state.known(), foldRules(aggregate)), initial, commands, events,
+    return new ModelBehavior(aggregate.name(), schema(state.known(), aggregate), initial, commands, events,
         invariantScope == null ? null : invariantScope.scope(), invariants, clock);
   }
 
@@ -527,32 +527,19 @@ final class ModelCompiler {
   }
 
   /**
-   * An aggregate's snapshot schema tag: {@code model:} + the first 16 hex digits of SHA-256 over its state fields'
-   * names and types, in order, and its {@link #foldRules fold rules}. A snapshot whose tag differs is not used: the
-   * actor replays its history, so that every actor's state is its events folded by the rules now loaded (with the
-   * old tag, an actor with a snapshot would keep what the old rules folded while one without would not).
+   * An aggregate's snapshot schema tag: {@code model:} + 16 hex digits of SHA-256 over its state fields' names and
+   * types, in order, and their initial values, then {@code |} and, per event (by name), {@code Name=} + 8 hex
+   * digits of SHA-256 over the rules that fold it: its {@code apply} (blanks around expressions ignored) and the
+   * defaults its fields read on events stored without them. {@link ModelBehavior#readsSnapshotOf} reads a snapshot
+   * whose state part is the same and whose events, those it still declares, fold as they did: so every actor's
+   * state is its history folded by the loaded rules, snapshot or not, and an event added (or one removed) keeps
+   * the snapshots. Guards, invariants and commands decide new events only and are left out.
    */
-  static String schema(Map<String, FieldType> stateTypes, String foldRules) {
-    return "model:" + sha256(stateText(stateTypes) + "|" + foldRules).substring(0, 16);
-  }
-
-  /** The state fields' names and types, in order, as the schema tag covers them. */
-  static String stateText(Map<String, FieldType> stateTypes) {
-    StringBuilder text = new StringBuilder();
-    stateTypes.forEach((name, type) -> text.append(name).append(':').append(type.typeName()).append(';'));
-    return text.toString();
-  }
-
-  /**
-   * What folds an aggregate's events into its state, besides the state's fields: each field's initial value, and,
-   * per event (by name), its {@code apply} (blanks around expressions ignored) and the defaults its fields read on
-   * events stored without them. Guards, invariants and commands decide new events only, and are left out.
-   */
-  static String foldRules(AggregateDef aggregate) {
-    StringBuilder text = new StringBuilder("initial=");
+  static String schema(Map<String, FieldType> stateTypes, AggregateDef aggregate) {
+    StringBuilder initial = new StringBuilder("|initial=");
     for (StateFieldDef field : aggregate.state()) {
       if (field != null) {
-        text.append(field.name()).append('=').append(canonical(field.initial())).append(';');
+        initial.append(field.name()).append('=').append(canonical(field.initial())).append(';');
       }
     }
     java.util.TreeMap<String, String> events = new java.util.TreeMap<>();
@@ -565,10 +552,19 @@ final class ModelCompiler {
             .sorted(java.util.Comparator.comparing(FieldDef::name, java.util.Comparator.nullsFirst(String::compareTo)))
             .forEach(f -> rules.append("default:").append(f.name()).append('=').append(canonical(f.defaultValue()))
                 .append(';'));
-        events.put(event.name(), rules.toString());
+        events.put(event.name(), sha256(rules.toString()).substring(0, 8));
       }
     }
-    events.forEach((event, rules) -> text.append("|on=").append(event).append(',').append(rules));
+    StringBuilder tag = new StringBuilder("model:").append(sha256(stateText(stateTypes) + initial).substring(0, 16))
+        .append('|');
+    events.forEach((event, hash) -> tag.append(event).append('=').append(hash).append(','));
+    return tag.toString();
+  }
+
+  /** The state fields' names and types, in order, as the schema tag covers them. */
+  static String stateText(Map<String, FieldType> stateTypes) {
+    StringBuilder text = new StringBuilder();
+    stateTypes.forEach((name, type) -> text.append(name).append(':').append(type.typeName()).append(';'));
     return text.toString();
   }
 

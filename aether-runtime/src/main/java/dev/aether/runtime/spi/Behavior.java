@@ -38,6 +38,19 @@ public interface Behavior<S> {
    */
   String schema();
 
+  /**
+   * Whether a snapshot stored under another schema tag may still be read by this behaviour: by default only one
+   * stored under {@link #schema()} itself. A behaviour whose tag lists parts that may change on their own (the
+   * model's: one hash per event's fold rules) can accept a snapshot whose parts it still has unchanged; a
+   * snapshot not accepted is ignored and the actor replays its events.
+   *
+   * @param storedSchema the tag the snapshot was stored under (without the runtime's format prefix)
+   * @return true to read the snapshot's state with {@code stateFromJson}
+   */
+  default boolean readsSnapshotOf(String storedSchema) {
+    return schema().equals(storedSchema);
+  }
+
   /** @return the state of an actor without events; not null (checked when the behaviour is registered) */
   S initialState();
 
