@@ -41,6 +41,8 @@ final class MissingStreams {
   /** The streams known missing, each with the System.nanoTime() it was last asked about. */
   private final ConcurrentMap<String, Long> missing = new ConcurrentHashMap<>();
   private final AtomicLong checkedReconnects;
+  /** System.nanoTime() of the last question the server did not answer in time; 0: none. */
+  private volatile long unansweredAt;
 
   /**
    * @param connection the store's connection
@@ -118,6 +120,10 @@ final class MissingStreams {
    * @return whether it has it; empty when it did not say (no answer in time, not connected)
    */
   private Optional<Boolean> ask(String stream) {
+    long unanswered = unansweredAt;
+    if (unanswered != 0 && System.nanoTime() - unanswered < StreamProbe.EVERY.toNanos()) {
+      return Optional.empty(); // it did not answer lately (frozen, cut off): asking again would wait once more
+    }
     try {
       jsm.getStreamInfo(stream);
       seen(stream, true);
@@ -129,6 +135,7 @@ final class MissingStreams {
       }
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
+      unansweredAt = System.nanoTime() | 1; // never 0
       return Optional.empty();
     }
   }

@@ -40,6 +40,10 @@ final class ErrorTable {
     STATUS.put(RejectionReason.STORE_FAILED, 500);
   }
 
+  /** How the runtime and the cluster advise a resend: over HTTP the command id is the Idempotency-Key header. */
+  private static final java.util.regex.Pattern SAME_COMMAND_ID = java.util.regex.Pattern.compile(
+      "the same command ?id", java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private ErrorTable() {}
 
   /** @return the status of a rejection reason (every reason has one; checked by a test) */
@@ -52,7 +56,7 @@ final class ErrorTable {
     List<ApiException.Field> fields = rejected.fieldErrors().stream()
         .map(f -> new ApiException.Field(f.path(), f.problem())).toList();
     // the runtime's advice names the command id; over HTTP that is the Idempotency-Key header
-    String message = rejected.message().replace("the same commandId", "the same Idempotency-Key");
+    String message = SAME_COMMAND_ID.matcher(rejected.message()).replaceAll("the same Idempotency-Key");
     return new ApiException(status(rejected.reason()), rejected.reason().name(), message, fields);
   }
 

@@ -33,6 +33,17 @@ class ErrorTableTest {
   }
 
   @Test
+  void aResendAdvice_namesTheIdempotencyKey_inEitherWordingOfTheRuntimeAndTheCluster() {
+    // found by a review: only the single runtime's "the same commandId" was rewritten
+    for (String advice : List.of("resend it with the same commandId to learn its outcome",
+        "nothing was stored, resend with the same command id")) {
+      assertThat(ErrorTable.of(new CommandResult.Rejected("c1", RejectionReason.TIMEOUT, advice, List.of()))
+          .getMessage()).contains("the same Idempotency-Key").doesNotContainIgnoringCase("command id")
+          .doesNotContain("commandId");
+    }
+  }
+
+  @Test
   void exceptions_mappedWithoutClassNames() {
     assertThat(ErrorTable.of(new InvalidInputException("actorId", "must not be blank")).fields())
         .containsExactly(new ApiException.Field("actorId", "must not be blank"));
