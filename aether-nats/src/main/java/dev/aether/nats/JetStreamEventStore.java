@@ -115,6 +115,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   private final JetStreamFeeds feeds;
   private final StreamProbe probe;
   private final MissingStreams missing;
+  /** The snapshot bucket's stream, as the server names a KV bucket's. */
+  private final String bucketStream;
   /** The last snapshot read or saved per actor, a hint bounded like the positions ({@link BoundedMaps}). */
   private final ConcurrentMap<String, Position> snapshotPositions = BoundedMaps.create(MAX_SNAPSHOT_HINTS);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -136,7 +138,8 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     this.snapshots = new SnapshotBucket(kv, layout.bucketName(), retry, () -> maxPayloadOf(connection));
     this.feeds = new JetStreamFeeds(connection, jso, layout, retry, config.requestTimeout());
     List<String> streams = IntStream.range(0, config.partitions()).mapToObj(layout::streamName).toList();
-    this.missing = new MissingStreams(connection, Stream.concat(streams.stream(), Stream.of(bucketStream()))
+    this.bucketStream = "KV_" + layout.bucketName();
+    this.missing = new MissingStreams(connection, Stream.concat(streams.stream(), Stream.of(bucketStream))
         .toList());
     this.probe = new StreamProbe(connection, streams, missing);
   }
@@ -359,7 +362,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     AppendChecks.checkFence(streamId, version);
     requireOpen("fence");
     ActorAddress address = layout.address(streamId);
-    guarded(address.stream(), "fencing actor \"" + streamId + "\"", () -> publisher.fence(address, version));
+    guarded(address.stream(), () -> "fencing actor \"" + streamId + "\"", () -> publisher.fence(address, version));
   }
 
   /**
@@ -380,7 +383,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
       batch = AppendChecks.check(streamId, expectedVersion, events);
       requireOpen("write");
       address = layout.address(streamId);
-      missing.require(address.stream(), commitTo(streamId));
+      missing.require(address.stream(), () -> commitTo(streamId));
       commit = CommitCodec.encode(address.streamId(), batch);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -398,7 +401,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
             && NatsFailures.mayMeanMissingStream(unavailable)) {
           // asking the server blocks: not on the connection's thread, which may be the one completing here
           Thread.ofVirtual().name("aether-missing-stream-check").start(() -> appended.completeExceptionally(
-              missing.failed(address.stream(), commitTo(streamId), unavailable)));
+              missing.failed(address.stream(), () -> commitTo(streamId), unavailable)));
         } else {
           appended.completeExceptionally(cause);
         }
@@ -481,7 +484,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     Event.validStreamId(streamId);
     requireOpen("read the latest version");
     ActorAddress address = layout.address(streamId);
-    return guarded(address.stream(), "reading the version of actor \"" + streamId + "\"",
+    return guarded(address.stream(), () -> "reading the version of actor \"" + streamId + "\"",
         () -> positions.read(address).position().version());
   }
 
@@ -499,10 +502,10 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     Checks.notNull(snapshot, "snapshot");
     requireOpen("save a snapshot");
     ActorAddress address = layout.address(snapshot.streamId());
-    String what = "saving the snapshot of actor \"" + snapshot.streamId() + "\"";
-    missing.require(bucketStream(), what);
+    Supplier<String> what = () -> "saving the snapshot of actor \"" + snapshot.streamId() + "\"";
+    missing.require(bucketStream, what); // before the covered sequence is read: nothing is asked in vain
     long sequence = guarded(address.stream(), what, () -> coveredSequence(address, snapshot.version()));
-    guarded(bucketStream(), what, () -> {
+    guarded(bucketStream, what, () -> {
       snapshots.save(address, snapshot, sequence);
       return null;
     });
@@ -525,7 +528,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     Event.validStreamId(streamId);
     requireOpen("read a snapshot");
     ActorAddress address = layout.address(streamId);
-    return guarded(bucketStream(), "reading the snapshot of actor \"" + streamId + "\"",
+    return guarded(bucketStream, () -> "reading the snapshot of actor \"" + streamId + "\"",
         () -> snapshots.get(address)).map(stored -> {
       rememberSnapshotPosition(streamId, new Position(stored.snapshot().version(), stored.sequence()));
       return stored.snapshot();
@@ -554,13 +557,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   public FeedPosition head() {
     requireOpen("read the feed's head");
     for (int partition = 0; partition < layout.partitions(); partition++) {
-      missing.require(layout.streamName(partition), "reading the feed's head");
+      missing.require(layout.streamName(partition), () -> "reading the feed's head");
     }
     try {
       return feeds.head();
     } catch (StoreUnavailableException | JetStreamStoreException e) {
       for (int partition = 0; partition < layout.partitions(); partition++) {
-        RuntimeException failure = missing.failed(layout.streamName(partition), "reading the feed's head", e);
+        RuntimeException failure = missing.failed(layout.streamName(partition), () -> "reading the feed's head", e);
         if (failure != e) {
           throw failure;
         }
@@ -627,7 +630,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
   private Result commit(String streamId, List<Event> events, LongPredicate accepts) {
     requireOpen("write");
     ActorAddress address = layout.address(streamId);
-    Result result = guarded(address.stream(), commitTo(streamId),
+    Result result = guarded(address.stream(), () -> commitTo(streamId),
         () -> publisher.commit(address, CommitCodec.encode(address.streamId(), events), accepts));
     notifyStored(events);
     return result;
@@ -647,7 +650,7 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
     long start = snapshot == null || snapshot.sequence() <= 0 || snapshot.version() > fromVersion ? 0
         : snapshot.version() == fromVersion ? snapshot.sequence() : snapshot.sequence() + 1;
     ActorAddress address = layout.address(streamId);
-    return guarded(address.stream(), "reading the events of actor \"" + streamId + "\"",
+    return guarded(address.stream(), () -> "reading the events of actor \"" + streamId + "\"",
         () -> replayer.replay(address, fromVersion, toVersion, start, seen -> {
           if (writer || !seen.fence()) {
             positions.advance(streamId, seen);
@@ -659,17 +662,13 @@ public final class JetStreamEventStore implements EventStore, SnapshotStore, Eve
    * Runs an operation on one of the store's streams: at once refused when the stream is known missing, and its
    * failure told as a missing stream when the server says so (see {@link MissingStreams}).
    */
-  private <T> T guarded(String stream, String what, Supplier<T> operation) {
+  private <T> T guarded(String stream, Supplier<String> what, Supplier<T> operation) {
     missing.require(stream, what);
     try {
       return operation.get();
     } catch (StoreUnavailableException | JetStreamStoreException e) {
       throw missing.failed(stream, what, e);
     }
-  }
-
-  private String bucketStream() {
-    return "KV_" + layout.bucketName();
   }
 
   private static String commitTo(String streamId) {

@@ -435,12 +435,12 @@ public final class JetStreamReadModelStore implements ReadModelStore {
 
   /** Refuses at once while the bucket's stream is known missing (see {@link MissingStreams}). */
   private void requireStream(String what) {
-    missing.require(stream, "read-model bucket: " + what);
+    missing.require(stream, () -> "read-model bucket: " + what);
   }
 
   /** The failure of a request, told as a missing bucket when the server says its stream is missing. */
   private RuntimeException unavailable(String what, Exception e) {
-    return missing.failed(stream, "read-model bucket: " + what,
+    return missing.failed(stream, () -> "read-model bucket: " + what,
         new StoreUnavailableException("read-model bucket: " + what + " failed: " + e.getMessage(), e));
   }
 }

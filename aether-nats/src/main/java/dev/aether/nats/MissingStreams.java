@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Remembers which of a store's streams (its partition streams and its snapshot bucket's stream) the server said
@@ -59,10 +60,10 @@ final class MissingStreams {
    * Fails when a stream is known missing (asking the server again when it was last asked long enough ago).
    *
    * @param stream the stream the operation needs
-   * @param what the operation, for the message
+   * @param what the operation, for the message (asked only when it fails)
    * @throws StoreUnavailableException when the stream is missing; nothing was sent
    */
-  void require(String stream, String what) {
+  void require(String stream, Supplier<String> what) {
     checkAfterReconnect();
     Long askedAt = missing.get(stream);
     if (askedAt == null) {
@@ -73,7 +74,7 @@ final class MissingStreams {
         && ask(stream).orElse(false)) {
       return;
     }
-    throw missing(stream, what + ": nothing was sent", null);
+    throw missing(stream, what.get() + ": nothing was sent", null);
   }
 
   /**
@@ -81,13 +82,13 @@ final class MissingStreams {
    * is missing and the server says it is, else the failure itself.
    *
    * @param stream the stream the operation used
-   * @param what the operation, for the message
+   * @param what the operation, for the message (asked only when it fails)
    * @param failure its failure, as translated by {@link NatsFailures}
    * @return the error to throw
    */
-  RuntimeException failed(String stream, String what, RuntimeException failure) {
+  RuntimeException failed(String stream, Supplier<String> what, RuntimeException failure) {
     if (NatsFailures.mayMeanMissingStream(failure) && ask(stream).map(present -> !present).orElse(false)) {
-      return missing(stream, what, failure);
+      return missing(stream, what.get(), failure);
     }
     return failure;
   }
