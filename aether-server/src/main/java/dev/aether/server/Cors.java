@@ -49,15 +49,15 @@ final class Cors {
   }
 
   void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    if (!any) { // the answer differs by origin, also for those not allowed: caches must keep them apart
+      res.header(HeaderNames.VARY, "Origin");
+    }
     Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
     if (origin.isEmpty() || !(any || origins.contains(origin.get()))) {
       chain.proceed();
       return;
     }
     res.header(ALLOW_ORIGIN, any ? "*" : origin.get());
-    if (!any) {
-      res.header(HeaderNames.VARY, "Origin"); // the answer differs by origin: caches must keep them apart
-    }
     if (req.prologue().method().text().equals("OPTIONS") && req.headers().contains(REQUEST_METHOD)) {
       res.header(ALLOW_METHODS, METHODS).header(ALLOW_HEADERS, REQUEST_HEADERS).header(MAX_AGE, PREFLIGHT_SECONDS);
       res.status(204).send();

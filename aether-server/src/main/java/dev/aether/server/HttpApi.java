@@ -76,6 +76,7 @@ final class HttpApi {
     // Helidon's own message is not echoed: for some failures it is an exception's text, not meant for clients
     String why = "the request cannot be read (its request line, headers or body framing are malformed, or too"
         + " large)";
+    // Helidon's message does not say which part it refused: with a Content-Encoding that is taken as the cause
     Optional<String> coding = req.headers().first(HeaderNames.CONTENT_ENCODING);
     ApiException refused = coding.map(Bodies::encoded) // HTTP/1.1 decodes none, and refuses before the route
         .or(() -> pathProblem(req.path())).orElseGet(() -> new ApiException(status.code(), "INVALID_INPUT",

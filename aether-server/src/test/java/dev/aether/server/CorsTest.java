@@ -51,6 +51,7 @@ class CorsTest {
           "Access-Control-Request-Method", "GET").method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
       assertThat(other.status()).as("no preflight for another origin").isNotEqualTo(204);
       assertThat(other.header("Access-Control-Allow-Origin")).isEmpty();
+      assertThat(api.get("/health/live").header("Vary")).as("a cache keeps the answers by origin").contains("Origin");
     }
   }
 
