@@ -28,6 +28,7 @@ final class StreamProbe {
   private boolean probed;
 
   /**
+   * @param connection the store's connection
    * @param streams the streams to ask about
    * @param missing told which streams the server has or has not
    */

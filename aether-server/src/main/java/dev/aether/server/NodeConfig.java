@@ -369,7 +369,8 @@ public final class NodeConfig {
     return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + ", nats=" + natsUrl.orElse("embedded")
         + ", store=" + store + ", http=" + httpHost + ":" + httpPort + ", namespace=" + namespace
         + ", node-id=" + nodeId + ", data-dir=" + dataDir + ", auth=" + (authToken.isPresent() ? "token" : "none")
-        + ", max-body-bytes=" + maxBodyBytes + ", cors-origins=" + corsOrigins + ", command.timeout=" + commandTimeout + ", cluster=" + cluster + "]";
+        + ", max-body-bytes=" + maxBodyBytes + ", cors-origins=" + corsOrigins + ", command.timeout=" + commandTimeout
+        + ", cluster=" + cluster + "]";
   }
 
   /** Builds a {@link NodeConfig}; each setter refuses a bad value at once. Not thread-safe. */
@@ -593,6 +594,7 @@ public final class NodeConfig {
      * @param origins each {@code http://host[:port]} or {@code https://host[:port]} as a browser sends it in
      *     {@code Origin} (no path, no trailing slash), or the one entry {@code *} for any origin; none = no CORS
      * @return this builder
+     * @throws IllegalArgumentException when an entry is not an origin, or {@code *} is not alone
      */
     public Builder corsOrigins(List<String> origins) {
       List<String> given = List.copyOf(Objects.requireNonNull(origins, "origins"));

@@ -142,7 +142,7 @@ final class NodeConfigReader {
     }
   }
 
-  /** A module's key as ours: {@code aether.nats.user} is {@code nats.user}, {@code aether.runtime.x} {@code runtime.x}. */
+  /** A module's key in a message: {@code aether.nats.user} is our {@code nats.user}, {@code aether.runtime.x} ours. */
   private static final Pattern MODULE_KEY = Pattern.compile(
       "aether\\.(nats|runtime|cluster)\\.[a-z0-9-]+");
 

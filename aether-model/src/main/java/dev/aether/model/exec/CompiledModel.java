@@ -351,8 +351,9 @@ public final class CompiledModel {
     }
     return Optional.of(new ModelError("apply-changed", "aggregates." + after.name() + ".events", "the rules folding "
         + after.name() + "'s events into its state changed (an event's apply or the default one of its fields reads"
-        + " when stored without it, or a state field's initial value)" + replays + "; every actor's state is then its whole history"
-        + " folded by the new rules, its old events too: to change only what comes, add an event instead"));
+        + " when stored without it, or a state field's initial value)" + replays + "; every actor's state is then"
+        + " its whole history folded by the new rules, its old events too: to change only what comes, add an event"
+        + " instead"));
   }
 
   /** Whether stored values of type {@code was} read as {@code now} unchanged: an int is a double. */

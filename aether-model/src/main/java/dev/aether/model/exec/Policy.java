@@ -26,8 +26,8 @@ import java.util.Set;
  * ({@link #commandId}), so a redelivery is answered as a duplicate and applied once; a command answered
  * {@code NOT_RUNNING} (the gateway stopped: its cluster node closed, or the node's connection closed, before the
  * policy) is handed back at once to the group's other members, and this one takes no more events while its
- * gateway is not running (it tries one every 2 s at most); another transient rejection is retried with back-off, a business rejection (or the 30th attempt, or a reaction that throws) becomes a {@link
- * DeadLetter} in the given read-model store (a table of Java policies' own), to replay or discard.
+ * gateway is not running (it tries one every 2 s at most); another transient rejection is retried with back-off,
+ * a business rejection (or the 30th attempt, or a reaction that throws) becomes a {@link DeadLetter} in the given read-model store (a table of Java policies' own), to replay or discard.
  *
  * <pre>{@code
  * record TransferSent(String to, long amount) {}
