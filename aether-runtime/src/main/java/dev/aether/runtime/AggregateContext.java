@@ -26,15 +26,6 @@ final class AggregateContext<S> {
    *     {@code initialState()} or {@code commandNames()} is null (field {@code behavior.<method>}, the message
    *     naming the aggregate type and the behaviour's class)
    */
-  /**
-   * @param stored the schema tag a snapshot was stored under
-   * @return whether the behaviour reads it: the same tag, or one of this format its behaviour accepts
-   */
-  boolean readsSnapshotOf(String stored) {
-    return stored.equals(snapshotSchema) || (stored.startsWith(SNAPSHOT_FORMAT)
-        && behavior.readsSnapshotOf(stored.substring(SNAPSHOT_FORMAT.length())));
-  }
-
   AggregateContext(Behavior<S> behavior, RuntimeServices rt) {
     String type = ActorKey.validAggregateType(behavior.aggregateType());
     this.behavior = behavior;
@@ -48,6 +39,15 @@ final class AggregateContext<S> {
     }
     this.commandNames = Set.copyOf(names);
     this.meters = rt.metrics.aggregate(type);
+  }
+
+  /**
+   * @param stored the schema tag a snapshot was stored under
+   * @return whether the behaviour reads it: the same tag, or one of this format its behaviour accepts
+   */
+  boolean readsSnapshotOf(String stored) {
+    return stored.equals(snapshotSchema) || (stored.startsWith(SNAPSHOT_FORMAT)
+        && behavior.readsSnapshotOf(stored.substring(SNAPSHOT_FORMAT.length())));
   }
 
   /** Refuses what a behaviour's method returned when it is null: the SPI's contract, checked at registration. */
