@@ -670,8 +670,8 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Leaves the cluster gracefully: stops taking the any-node requests ({@code <prefix>.<ns>.cmd}, state reads,
    * the status: the other nodes take them; those taken are answered), marks the lease leaving, waits (at most
-   * {@link ClusterConfig#leaveTimeout()}) until the leader has handed this node's shards to the others, warm, or until no other node is active to
-   * take them, or no longer once its lease went unrenewed for {@link ClusterConfig#deadAfter()} (NATS
+   * {@link ClusterConfig#leaveTimeout()}) until the leader has handed this node's shards to the others, warm, or
+   * until no other node is active to take them, or no longer once its lease went unrenewed for {@link ClusterConfig#deadAfter()} (NATS
    * unreachable: nobody sees it leave, the others take its shards once they find it dead); then stops serving,
    * drains and closes the runtime and deletes the lease (not without a connection: the key expires). Idempotent.
    */

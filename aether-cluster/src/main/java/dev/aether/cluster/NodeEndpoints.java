@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -90,8 +91,7 @@ final class NodeEndpoints implements AutoCloseable {
   private Dispatcher dispatcher;
   private Dispatcher serviceDispatcher;
   /** Set by {@link #start}; taken (and stopped) once by {@link #stopAnyNode}, from a leave or a stop. */
-  private final java.util.concurrent.atomic.AtomicReference<Service> service =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<Service> service = new AtomicReference<>();
 
   /**
    * @param suspicions told the node a client found without responders (probed by the failure detector)

@@ -254,7 +254,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   @Override
   public boolean removeIfUnchanged(String readModel, String key, Map<String, Object> base) {
     String rowKey = rowKey(readModel, Checks.notNull(key, "key"));
-    requireStream("removing " + rowKey);
+    requireStream("removing", rowKey);
     try {
       KeyValueEntry entry = kv.get(rowKey);
       Object stored = entry == null ? null : parse(entry.getValue(), key).get("row");
@@ -359,7 +359,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
    * nothing. A lost race is computed again on the fresh value, up to {@value #CAS_ATTEMPTS} times.
    */
   private void compareAndSet(String key, UnaryOperator<byte[]> change) {
-    requireStream("writing " + key);
+    requireStream("writing", key);
     for (int attempt = 1; ; attempt++) {
       try {
         KeyValueEntry entry = kv.get(key);
@@ -389,7 +389,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   private Optional<byte[]> bytes(String key) {
-    requireStream("reading " + key);
+    requireStream("reading", key);
     try {
       KeyValueEntry entry = kv.get(key);
       return entry == null || entry.getValue() == null ? Optional.empty() : Optional.of(entry.getValue());
@@ -403,12 +403,12 @@ public final class JetStreamReadModelStore implements ReadModelStore {
    * a replica's server being down does not matter): the server filters, so other read models cost nothing.
    */
   private List<String> keys(String filter) {
-    requireStream("listing " + filter);
+    requireStream("listing", filter);
     return KvKeys.list(jsm, kv.getBucketName(), filter);
   }
 
   private void write(String key, byte[] value) {
-    requireStream("writing " + key);
+    requireStream("writing", key);
     try {
       kv.put(key, value);
     } catch (IOException | JetStreamApiException e) {
@@ -417,7 +417,7 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   private void purge(String key) {
-    requireStream("purging " + key);
+    requireStream("purging", key);
     try {
       kv.purge(key);
     } catch (IOException | JetStreamApiException e) {
@@ -434,8 +434,8 @@ public final class JetStreamReadModelStore implements ReadModelStore {
   }
 
   /** Refuses at once while the bucket's stream is known missing (see {@link MissingStreams}). */
-  private void requireStream(String what) {
-    missing.require(stream, () -> "read-model bucket: " + what);
+  private void requireStream(String action, String key) {
+    missing.require(stream, () -> "read-model bucket: " + action + " " + key); // the text only on a refusal
   }
 
   /** The failure of a request, told as a missing bucket when the server says its stream is missing. */

@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webserver.sse.SseSink;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -115,7 +116,7 @@ final class EventStreamService implements HttpService {
           continue;
         } catch (RuntimeException e) { // an answer cannot be reset once the stream began: the error as an event
           sink.emit(SseEvent.builder().name("error").data(new String(Json.bytes(HttpApi.error(ErrorTable.of(e))),
-              java.nio.charset.StandardCharsets.UTF_8)).build());
+              StandardCharsets.UTF_8)).build());
           return;
         }
         for (Event e : events) {

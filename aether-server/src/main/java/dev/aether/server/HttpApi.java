@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The node's HTTP server: Helidon SE 4 (a virtual thread per request; HTTP/1.1 and HTTP/2 on one port, h2c
@@ -186,7 +187,7 @@ final class HttpApi {
       Json.send(HeadRequests.answerOf(req, res), 400, error(undecodable.get()));
       return;
     }
-    Set<String> names = new java.util.TreeSet<>(req.query().names());
+    Set<String> names = new TreeSet<>(req.query().names());
     names.remove(""); // a trailing or doubled '&' (?from=2&), as generated URLs have: no parameter
     if (!names.isEmpty() && req.path().absolute().rawPath().startsWith("/v1/")) {
       Optional<Set<String>> known = routes.queryParameters(req.prologue().method().text(),

@@ -70,9 +70,9 @@ final class RawPath {
    * @param rawQuery the query as sent, without {@code ?}; may be null
    * @return the refusal, empty when every name and value decodes
    */
-  static java.util.Optional<ApiException> queryProblem(String rawQuery) {
+  static Optional<ApiException> queryProblem(String rawQuery) {
     if (rawQuery == null || rawQuery.indexOf('%') < 0) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     for (String pair : rawQuery.split("&")) {
       int equals = pair.indexOf('=');
@@ -81,10 +81,10 @@ final class RawPath {
         String field = decode(name, "query", "query parameter name");
         decode(equals < 0 ? "" : pair.substring(equals + 1), field, "query parameter " + field);
       } catch (ApiException refused) {
-        return java.util.Optional.of(refused);
+        return Optional.of(refused);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static String decode(String segment, String field, String what) {

@@ -20,11 +20,13 @@ import dev.aether.model.expr.ExpressionCompiler;
 import dev.aether.model.expr.ExpressionError;
 import dev.aether.model.expr.ExpressionScope;
 import dev.aether.model.expr.FieldType;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -511,7 +514,7 @@ final class ModelCompiler {
       if (on != null) {
         StringBuilder handler = new StringBuilder("|on=").append(qualified(model, on.event())).append(",key=")
             .append(on.key() == null ? "" : on.key().strip());
-        new java.util.TreeMap<>(on.set()).forEach((field, expr) -> handler.append(',').append(field).append('=')
+        new TreeMap<>(on.set()).forEach((field, expr) -> handler.append(',').append(field).append('=')
             .append(expr == null ? "" : expr.strip()));
         handlers.add(handler.toString());
       }
@@ -542,14 +545,14 @@ final class ModelCompiler {
         initial.append(field.name()).append('=').append(canonical(field.initial())).append(';');
       }
     }
-    java.util.TreeMap<String, String> events = new java.util.TreeMap<>();
+    TreeMap<String, String> events = new TreeMap<>();
     for (EventDef event : aggregate.events()) {
       if (event != null && event.name() != null) {
         StringBuilder rules = new StringBuilder();
-        new java.util.TreeMap<>(event.apply()).forEach((field, expr) -> rules.append(field).append('=')
+        new TreeMap<>(event.apply()).forEach((field, expr) -> rules.append(field).append('=')
             .append(expr == null ? "" : expr.strip()).append(';'));
         event.fields().stream().filter(f -> f != null && f.defaultValue() != null)
-            .sorted(java.util.Comparator.comparing(FieldDef::name, java.util.Comparator.nullsFirst(String::compareTo)))
+            .sorted(Comparator.comparing(FieldDef::name, Comparator.nullsFirst(String::compareTo)))
             .forEach(f -> rules.append("default:").append(f.name()).append('=').append(canonical(f.defaultValue()))
                 .append(';'));
         events.put(event.name(), sha256(rules.toString()).substring(0, 8));
@@ -572,7 +575,7 @@ final class ModelCompiler {
   private static String canonical(Object value) {
     if (value instanceof Number number) {
       try {
-        return new java.math.BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+        return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
       } catch (NumberFormatException e) {
         return number.toString(); // NaN, infinities: not JSON, refused by the model's validation anyway
       }
