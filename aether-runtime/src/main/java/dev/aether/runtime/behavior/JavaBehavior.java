@@ -54,8 +54,10 @@ import java.util.function.UnaryOperator;
  * event type renamed, a field renamed <em>and</em> given a default of its own, a value's type changed) is an
  * {@link Builder#upcast upcast}: stored events of a type are read as another (or the same) type, their data
  * migrated by a function first, one event to one event, as Pekko's event adapters and Axon's upcasters do.
- * Upcasts apply where this behaviour folds events (an actor's replay); the store, the event feed (policies,
- * read models, projections) and the events API keep showing events as stored. Renaming a primitive component
+ * Upcasts apply where this behaviour folds events (an actor's replay); give the same {@link EventUpcasts} to
+ * the behaviour ({@link Builder#upcasts}) and to the Java projections and policies that read its events, so they
+ * read old events as new ones too. The store, the event feed and the events API keep showing events as stored.
+ * Renaming a primitive component
  * without either reads old events as {@code 0}: test old histories with the fixture's
  * {@code given(NewEvent.of("Type", oldData))}.
  *
@@ -69,15 +71,6 @@ import java.util.function.UnaryOperator;
  */
 public final class JavaBehavior<S> implements Behavior<S> {
 
-  /** The names of a record's primitive components (none for a class that is no record). */
-  private static final ClassValue<List<String>> PRIMITIVES = new ClassValue<>() {
-    @Override
-    protected List<String> computeValue(Class<?> type) {
-      return type.isRecord() ? java.util.Arrays.stream(type.getRecordComponents())
-          .filter(c -> c.getType().isPrimitive()).map(RecordComponent::getName).toList() : List.of();
-    }
-  };
-
   private final String aggregateType;
   private final String schema;
   private final Class<S> stateType;
@@ -85,11 +78,11 @@ public final class JavaBehavior<S> implements Behavior<S> {
   private final Map<String, CommandBinding<S, ?>> commands;
   private final Map<String, EventBinding<S, ?>> eventsByName;
   private final Map<Class<?>, String> eventNames;
-  private final Map<String, Upcast> upcasts;
+  private final EventUpcasts upcasts;
   private final boolean ignoreUnknownEvents;
   private final PayloadMapper mapper = new PayloadMapper();
 
-  private JavaBehavior(Builder<S> b) {
+  private JavaBehavior(Builder<S> b, EventUpcasts upcasts) {
     this.aggregateType = b.aggregateType;
     this.schema = b.schema != null ? b.schema : defaultSchema(b.stateType);
     this.stateType = b.stateType;
@@ -99,7 +92,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
     Map<Class<?>, String> names = new LinkedHashMap<>();
     b.events.forEach((name, binding) -> names.put(binding.type(), name));
     this.eventNames = Map.copyOf(names);
-    this.upcasts = Map.copyOf(b.upcasts);
+    this.upcasts = upcasts;
     this.ignoreUnknownEvents = b.ignoreUnknownEvents;
   }
 
@@ -149,14 +142,9 @@ public final class JavaBehavior<S> implements Behavior<S> {
 
   @Override
   public S evolve(S state, Event event) {
-    String type = event.eventType();
-    Map<String, Object> data = event.data();
-    for (Upcast up = upcasts.isEmpty() ? null : upcasts.get(type); up != null; ) {
-      data = up.migrate(type, data);
-      boolean renamed = !up.eventType().equals(type);
-      type = up.eventType();
-      up = renamed ? upcasts.get(type) : null; // a chain of renames (acyclic: checked by build())
-    }
+    EventUpcasts.Upcasted read = upcasts.isEmpty() ? null : upcasts.upcast(event.eventType(), event.data());
+    String type = read == null ? event.eventType() : read.eventType();
+    Map<String, Object> data = read == null ? event.data() : read.data();
     EventBinding<S, ?> binding = eventsByName.get(type);
     if (binding == null) {
       if (ignoreUnknownEvents) {
@@ -166,25 +154,9 @@ public final class JavaBehavior<S> implements Behavior<S> {
           + event.eventType() + "; known: " + eventsByName.keySet());
     }
     if (data != event.data()) {
-      requirePrimitives(binding.type(), data, event.eventType(), type);
+      EventUpcasts.requirePrimitives(binding.type(), read);
     }
     return evolve(binding, state, type, data);
-  }
-
-  /**
-   * Refuses an upcast's data holding {@code null} for a primitive component: no record writes one, so it is a
-   * migration's slip (an in-place upcast that moved a field the event, already in the new shape, did not have),
-   * which the tolerant read would turn into a silent {@code 0}.
-   */
-  private static void requirePrimitives(Class<?> record, Map<String, Object> data, String storedType,
-      String type) {
-    for (String name : PRIMITIVES.get(record)) {
-      if (data.containsKey(name) && data.get(name) == null) {
-        throw new IllegalArgumentException("the upcast of " + storedType + " to " + type + " left data." + name
-            + " null, which " + record.getSimpleName() + "'s primitive cannot hold: an in-place upcast must leave"
-            + " events already in the new shape as they are (test for the old field first)");
-      }
-    }
   }
 
   @Override
@@ -289,34 +261,6 @@ public final class JavaBehavior<S> implements Behavior<S> {
 
   private record EventBinding<S, E>(Class<E> type, EventHandler<S, E> handler) {}
 
-  /** Stored events of one type are read as {@code eventType}, their data migrated first. */
-  private record Upcast(String eventType, UnaryOperator<Map<String, Object>> migration) {
-
-    @SuppressWarnings("unchecked")
-    Map<String, Object> migrate(String storedType, Map<String, Object> data) {
-      Map<String, Object> migrated = migration.apply((Map<String, Object>) mutableCopy(data));
-      if (migrated == null) {
-        throw new IllegalStateException("the upcast of " + storedType + " to " + eventType + " returned null");
-      }
-      return migrated;
-    }
-
-    /** A deep copy the migration may change anywhere (stored data is immutable; its depth is bounded). */
-    private static Object mutableCopy(Object value) {
-      if (value instanceof Map<?, ?> map) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((key, item) -> copy.put((String) key, mutableCopy(item)));
-        return copy;
-      }
-      if (value instanceof List<?> list) {
-        List<Object> copy = new ArrayList<>(list.size());
-        list.forEach(item -> copy.add(mutableCopy(item)));
-        return copy;
-      }
-      return value;
-    }
-  }
-
   /**
    * Builds a {@link JavaBehavior}. Not thread-safe. Each method refuses a bad argument at once with an
    * {@link InvalidInputException} naming it.
@@ -329,7 +273,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
     private final S emptyState;
     private final Map<String, CommandBinding<S, ?>> commands = new LinkedHashMap<>();
     private final Map<String, EventBinding<S, ?>> events = new LinkedHashMap<>();
-    private final Map<String, Upcast> upcasts = new LinkedHashMap<>();
+    private final EventUpcasts.Builder upcasts = EventUpcasts.builder();
     private String schema;
     private boolean ignoreUnknownEvents;
 
@@ -407,9 +351,11 @@ public final class JavaBehavior<S> implements Behavior<S> {
      * }</pre>
      *
      * Renames chain ({@code A} to {@code B}, {@code B} to {@code C}: an {@code A} is read as a {@code C}, each
-     * migration in turn); each chain must end at an event with a handler. A migration gets a deep copy of the
+     * migration in turn); each chain must end at an event with a handler. Upcasts shared with projections and
+     * policies are built once as {@link EventUpcasts} and given with {@link #upcasts}. A migration gets a deep
+     * copy of the
      * data it may change anywhere and returns the data to read (a failure or {@code null} fails the replay as the
-     * behaviour's, {@code BEHAVIOR_FAILED}); it is pure, and called from any thread. Old snapshots stay valid:
+     * behaviour's, {@code BEHAVIOR_FAILED}, naming the upcast); it is pure, and called from any thread. Old snapshots stay valid:
      * change the {@link #schema} when the migration changes states that were already folded.
      *
      * @param storedType the event type as stored
@@ -421,11 +367,22 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *     {@code eventType} when blank, {@code migration} when null ({@link #build()} checks the chains)
      */
     public Builder<S> upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
-      Checks.notBlank(storedType, "storedType");
-      Upcast up = new Upcast(Checks.notBlank(eventType, "eventType"), Checks.notNull(migration, "migration"));
-      if (upcasts.putIfAbsent(storedType, up) != null) {
-        throw new InvalidInputException("storedType", "events of type " + storedType + " are already upcast");
-      }
+      upcasts.upcast(storedType, eventType, migration);
+      return this;
+    }
+
+    /**
+     * Reads stored events through shared upcasts, the ones every projection and policy of the system is given
+     * too, so that all of them read an old event as the same new one; as {@link #upcast} for each of them, beside
+     * this builder's own.
+     *
+     * @param shared the upcasts
+     * @return this builder
+     * @throws InvalidInputException naming {@code upcasts} when null, {@code storedType} when one of its types is
+     *     already upcast here ({@link #build()} checks the chains against the handlers)
+     */
+    public Builder<S> upcasts(EventUpcasts shared) {
+      upcasts.upcasts(shared);
       return this;
     }
 
@@ -448,33 +405,22 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *     own, {@code eventType} when upcasts loop or a chain ends at a type without a handler
      */
     public JavaBehavior<S> build() {
-      upcasts.forEach(this::checkUpcast);
-      return new JavaBehavior<>(this);
+      EventUpcasts built = upcasts.build();
+      built.storedTypes().forEach(storedType -> checkUpcast(built, storedType));
+      return new JavaBehavior<>(this, built);
     }
 
-    /** A renamed type has no handler of its own, and its chain of renames ends at a handler, without a loop. */
-    private void checkUpcast(String storedType, Upcast first) {
-      if (!first.eventType().equals(storedType) && events.containsKey(storedType)) {
+    /** A renamed type has no handler of its own, and its chain of renames ends at a handler. */
+    private void checkUpcast(EventUpcasts built, String storedType) {
+      String type = built.typeOf(storedType);
+      if (!type.equals(storedType) && events.containsKey(storedType)) {
         throw new InvalidInputException("storedType", "events of type " + storedType + " are upcast to "
-            + first.eventType() + " and also handled as " + storedType + ": remove one (upcast it to "
+            + type + " and also handled as " + storedType + ": remove one (upcast it to "
             + storedType + " itself to change its data)");
       }
-      List<String> chain = new ArrayList<>(List.of(storedType));
-      for (Upcast up = first; up != null; ) {
-        String next = up.eventType();
-        if (next.equals(chain.getLast())) {
-          break; // an in-place migration ends the chain
-        }
-        if (chain.contains(next)) {
-          throw new InvalidInputException("eventType", "the upcasts loop: " + String.join(" -> ", chain) + " -> "
-              + next);
-        }
-        chain.add(next);
-        up = upcasts.get(next);
-      }
-      if (!events.containsKey(chain.getLast())) {
+      if (!events.containsKey(type)) {
         throw new InvalidInputException("eventType", "events of type " + storedType + " are upcast to "
-            + chain.getLast() + ", which has no handler; add .event(\"" + chain.getLast() + "\", ...)");
+            + type + ", which has no handler; add .event(\"" + type + "\", ...)");
       }
     }
   }

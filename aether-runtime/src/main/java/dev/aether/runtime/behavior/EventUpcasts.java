@@ -1,0 +1,297 @@
+package dev.aether.runtime.behavior;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import dev.aether.support.Checks;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The upcasts of a system's stored events, built once and given to every reader of events: a {@link JavaBehavior}
+ * ({@code .upcasts(shared)}), a Java projection and a Java policy of aether-model, so that all of them read an
+ * old event as the new one (Axon's upcaster chain, Pekko's event adapters). Stored events are never rewritten.
+ *
+ * <pre>{@code
+ * EventUpcasts upcasts = EventUpcasts.builder()
+ *     .upcast("FundsAdded", "MoneyDeposited", data -> data) // a type renamed
+ *     .upcast("MoneyDeposited", "MoneyDeposited", data -> { // a field renamed in place
+ *       if (data.containsKey("amount")) {
+ *         data.put("value", data.remove("amount"));
+ *       }
+ *       return data;
+ *     })
+ *     .build();
+ * }</pre>
+ *
+ * An upcast reads stored events of one type as another type (a rename) or as the same type (a change of shape),
+ * their data passed through a migration first, one event to one event. Renames chain ({@code A} to {@code B},
+ * {@code B} to {@code C}: an {@code A} is read as a {@code C}, each migration in turn; an in-place upcast of the
+ * last type ends the chain). A migration gets a deep copy of the data it may change anywhere and returns the data
+ * to read; it also sees events already stored in the new shape, so it must leave those as they are. Upcasts are
+ * keyed by event type alone: a reader over several aggregate types applies them to the events of each.
+ *
+ * <p>Immutable and thread-safe; migrations must be pure, as they run on any thread, at every read.
+ */
+public final class EventUpcasts {
+
+  private static final EventUpcasts NONE = new EventUpcasts(Map.of());
+
+  /** The names of a record's primitive components (none for a class that is no record). */
+  private static final ClassValue<List<String>> PRIMITIVES = new ClassValue<>() {
+    @Override
+    protected List<String> computeValue(Class<?> type) {
+      return type.isRecord() ? Arrays.stream(type.getRecordComponents())
+          .filter(c -> c.getType().isPrimitive()).map(RecordComponent::getName).toList() : List.of();
+    }
+  };
+
+  private final Map<String, Upcast> byStoredType;
+
+  private EventUpcasts(Map<String, Upcast> byStoredType) {
+    this.byStoredType = Map.copyOf(byStoredType);
+  }
+
+  /** @return upcasts that read every event as stored */
+  public static EventUpcasts none() {
+    return NONE;
+  }
+
+  /** @return a builder of upcasts, empty */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return whether no upcast is set: every event is read as stored */
+  public boolean isEmpty() {
+    return byStoredType.isEmpty();
+  }
+
+  /** @return the stored event types that are upcast (renamed or migrated in place) */
+  public Set<String> storedTypes() {
+    return byStoredType.keySet();
+  }
+
+  /**
+   * The type an event stored as {@code storedType} is read as, without migrating anything: the end of its
+   * chain of renames, or {@code storedType} itself.
+   *
+   * @param storedType an event type as stored
+   * @return the type it is read as
+   * @throws InvalidInputException naming {@code storedType} when null
+   */
+  public String typeOf(String storedType) {
+    String type = Checks.notNull(storedType, "storedType");
+    for (Upcast up = byStoredType.get(type); up != null && !up.eventType().equals(type); ) {
+      type = up.eventType();
+      up = byStoredType.get(type);
+    }
+    return type;
+  }
+
+  /**
+   * Reads a stored event's type and data through the upcasts.
+   *
+   * @param storedType the event type as stored
+   * @param data the data as stored; not changed
+   * @return the type and data to read; {@code data} itself when no upcast applies
+   * @throws InvalidInputException naming a null argument
+   * @throws IllegalStateException naming the upcast when its migration throws or returns {@code null}
+   */
+  public Upcasted upcast(String storedType, Map<String, Object> data) {
+    Checks.notNull(storedType, "storedType");
+    Checks.notNull(data, "data");
+    String type = storedType;
+    Map<String, Object> read = data;
+    for (Upcast up = byStoredType.get(type); up != null; ) {
+      read = up.migrate(type, read);
+      boolean renamed = !up.eventType().equals(type);
+      type = up.eventType();
+      up = renamed ? byStoredType.get(type) : null; // a chain of renames (acyclic: checked by build())
+    }
+    return new Upcasted(storedType, type, read);
+  }
+
+  /**
+   * Reads a stored event through the upcasts: an event of the type and data to read, with everything else as
+   * stored (id, stream id, version, command id, metadata, timestamp).
+   *
+   * @param stored the event as stored
+   * @return {@code stored} itself when no upcast applies to its type, else the upcast event
+   * @throws InvalidInputException naming {@code stored} when null
+   * @throws IllegalStateException naming the upcast when its migration throws, returns {@code null} or returns
+   *     data an event cannot hold
+   */
+  public Event upcast(Event stored) {
+    Checks.notNull(stored, "stored");
+    if (!byStoredType.containsKey(stored.eventType())) {
+      return stored;
+    }
+    Upcasted read = upcast(stored.eventType(), stored.data());
+    try {
+      return stored.toBuilder().eventType(read.eventType()).data(read.data()).build();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(read.name() + " returned data an event cannot hold: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses an upcast's data holding {@code null} for a primitive component of the record it is read as: no
+   * record writes one, so it is a migration's slip (an in-place upcast that moved a field the event, already in
+   * the new shape, did not have), which a tolerant read would turn into a silent {@code 0}. Every reader calls
+   * it before reading upcast data as a record.
+   *
+   * @param record the class the data is read as (nothing is checked for a class that is no record)
+   * @param upcasted the upcast's result
+   * @throws IllegalArgumentException naming the upcast and the field
+   */
+  public static void requirePrimitives(Class<?> record, Upcasted upcasted) {
+    Map<String, Object> data = upcasted.data();
+    for (String name : PRIMITIVES.get(record)) {
+      if (data.containsKey(name) && data.get(name) == null) {
+        throw new IllegalArgumentException(upcasted.name() + " left data." + name + " null, which "
+            + record.getSimpleName() + "'s primitive cannot hold: an in-place upcast must leave events already"
+            + " in the new shape as they are (test for the old field first)");
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder("EventUpcasts[");
+    byStoredType.forEach((stored, up) -> text.append(text.length() > 13 ? ", " : "").append(stored).append(" -> ")
+        .append(up.eventType()));
+    return text.append(']').toString();
+  }
+
+  /**
+   * A stored event's type and data as the upcasts read them.
+   *
+   * @param storedType the type as stored
+   * @param eventType the type to read it as
+   * @param data the data to read (the stored data itself when no upcast applied)
+   */
+  public record Upcasted(String storedType, String eventType, Map<String, Object> data) {
+
+    /** @return how messages name the upcast: {@code the upcast of <storedType> to <eventType>} */
+    public String name() {
+      return "the upcast of " + storedType + " to " + eventType;
+    }
+  }
+
+  /** Stored events of one type are read as {@code eventType}, their data migrated first. */
+  private record Upcast(String eventType, UnaryOperator<Map<String, Object>> migration) {
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> migrate(String storedType, Map<String, Object> data) {
+      Map<String, Object> migrated;
+      try {
+        migrated = migration.apply((Map<String, Object>) mutableCopy(data));
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("the upcast of " + storedType + " to " + eventType + " failed: " + e, e);
+      }
+      if (migrated == null) {
+        throw new IllegalStateException("the upcast of " + storedType + " to " + eventType + " returned null");
+      }
+      return migrated;
+    }
+
+    /** A deep copy the migration may change anywhere (stored data is immutable; its depth is bounded). */
+    private static Object mutableCopy(Object value) {
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((key, item) -> copy.put((String) key, mutableCopy(item)));
+        return copy;
+      }
+      if (value instanceof List<?> list) {
+        List<Object> copy = new ArrayList<>(list.size());
+        list.forEach(item -> copy.add(mutableCopy(item)));
+        return copy;
+      }
+      return value;
+    }
+  }
+
+  /**
+   * Builds {@link EventUpcasts}. Not thread-safe. Each method refuses a bad argument at once with an
+   * {@link InvalidInputException} naming it.
+   */
+  public static final class Builder {
+
+    private final Map<String, Upcast> byStoredType = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Reads stored events of type {@code storedType} as events of type {@code eventType}, their data passed
+     * through {@code migration} first: an event type renamed ({@code upcast("FundsAdded", "MoneyDeposited",
+     * data -> data)}), or an event's stored shape changed in place ({@code upcast("MoneyDeposited",
+     * "MoneyDeposited", ...)}, which must leave events already in the new shape as they are). A migration that
+     * throws or returns {@code null} fails the read naming the upcast.
+     *
+     * @param storedType the event type as stored
+     * @param eventType the event type to read it as: {@code storedType} itself, or another
+     * @param migration the stored data (a deep copy it may change) to the data {@code eventType}'s record reads
+     * @return this builder
+     * @throws InvalidInputException naming {@code storedType} when it is blank or already upcast,
+     *     {@code eventType} when blank, {@code migration} when null
+     */
+    public Builder upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
+      Checks.notBlank(storedType, "storedType");
+      Upcast up = new Upcast(Checks.notBlank(eventType, "eventType"), Checks.notNull(migration, "migration"));
+      if (byStoredType.putIfAbsent(storedType, up) != null) {
+        throw new InvalidInputException("storedType", "events of type " + storedType + " are already upcast");
+      }
+      return this;
+    }
+
+    /**
+     * Adds every upcast of a built value (shared upcasts, beside this builder's own).
+     *
+     * @param upcasts the upcasts to add
+     * @return this builder
+     * @throws InvalidInputException naming {@code upcasts} when null, {@code storedType} when one of its types is
+     *     already upcast here
+     */
+    public Builder upcasts(EventUpcasts upcasts) {
+      Checks.notNull(upcasts, "upcasts").byStoredType.forEach((stored, up) -> {
+        if (byStoredType.putIfAbsent(stored, up) != null) {
+          throw new InvalidInputException("storedType", "events of type " + stored + " are already upcast");
+        }
+      });
+      return this;
+    }
+
+    /**
+     * Builds the upcasts.
+     *
+     * @return the upcasts
+     * @throws InvalidInputException naming {@code eventType} when renames loop ({@code A -> B -> A})
+     */
+    public EventUpcasts build() {
+      byStoredType.forEach(this::checkNoLoop);
+      return byStoredType.isEmpty() ? NONE : new EventUpcasts(byStoredType);
+    }
+
+    private void checkNoLoop(String storedType, Upcast first) {
+      List<String> chain = new ArrayList<>(List.of(storedType));
+      for (Upcast up = first; up != null; ) {
+        String next = up.eventType();
+        if (next.equals(chain.getLast())) {
+          return; // an in-place migration ends the chain
+        }
+        if (chain.contains(next)) {
+          throw new InvalidInputException("eventType", "the upcasts loop: " + String.join(" -> ", chain) + " -> "
+              + next);
+        }
+        chain.add(next);
+        up = byStoredType.get(next);
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.aether.runtime.behavior;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aether.InvalidInputException;
+import dev.aether.event.Event;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventUpcastsTest {
+
+  record Deposited(long value, String note) {}
+
+  record Account(long balance) {}
+
+  /** v1 FundsAdded(amount), v2 renamed MoneyDeposited(amount), v3 MoneyDeposited(value). */
+  private static final EventUpcasts SHARED = EventUpcasts.builder()
+      .upcast("FundsAdded", "MoneyDeposited", data -> data)
+      .upcast("MoneyDeposited", "MoneyDeposited", data -> {
+        if (data.containsKey("amount")) {
+          data.put("value", data.remove("amount"));
+        }
+        return data;
+      })
+      .build();
+
+  private static Event stored(String type, Map<String, Object> data) {
+    return Event.builder().eventType(type).streamId("Account/a1").version(7).commandId("cmd-1")
+        .correlationId("corr-1").timestamp(Instant.parse("2026-01-02T03:04:05Z")).data(data).build();
+  }
+
+  @Test
+  void renamesChain_intoAnInPlaceMigration_andTheNewShapeIsLeftAlone() {
+    assertThat(SHARED.upcast("FundsAdded", Map.of("amount", 5L)))
+        .isEqualTo(new EventUpcasts.Upcasted("FundsAdded", "MoneyDeposited", Map.of("value", 5L)));
+    assertThat(SHARED.upcast("MoneyDeposited", Map.of("amount", 6L)).data()).isEqualTo(Map.of("value", 6L));
+    assertThat(SHARED.upcast("MoneyDeposited", Map.of("value", 7L)).data()).isEqualTo(Map.of("value", 7L));
+    Map<String, Object> other = Map.of("x", 1L);
+    assertThat(SHARED.upcast("Withdrawn", other).data()).as("no upcast: the very data").isSameAs(other);
+    assertThat(SHARED.typeOf("FundsAdded")).isEqualTo("MoneyDeposited");
+    assertThat(SHARED.typeOf("MoneyDeposited")).isEqualTo("MoneyDeposited");
+    assertThat(SHARED.typeOf("Withdrawn")).isEqualTo("Withdrawn");
+  }
+
+  @Test
+  void anUpcastEvent_hasTheNewTypeAndData_andEverythingElseAsStored() {
+    Event old = stored("FundsAdded", Map.of("amount", 5, "tags", List.of(Map.of("k", "v"))));
+    Event read = SHARED.upcast(old);
+    assertThat(read.eventType()).isEqualTo("MoneyDeposited");
+    assertThat(read.data()).isEqualTo(Map.of("value", 5L, "tags", List.of(Map.of("k", "v"))));
+    assertThat(read.id()).isEqualTo(old.id());
+    assertThat(read.streamId()).isEqualTo(old.streamId());
+    assertThat(read.version()).isEqualTo(7);
+    assertThat(read.commandId()).isEqualTo(old.commandId());
+    assertThat(read.metadata()).isEqualTo(old.metadata());
+    assertThat(read.timestamp()).isEqualTo(old.timestamp());
+    assertThat(old.eventType()).isEqualTo("FundsAdded");
+    assertThat(old.data()).as("the stored event is left as it was").containsKey("amount");
+
+    Event untouched = stored("Withdrawn", Map.of("amount", 1));
+    assertThat(SHARED.upcast(untouched)).isSameAs(untouched);
+    assertThat(EventUpcasts.none().upcast(old)).isSameAs(old);
+  }
+
+  @Test
+  void aMigrationGetsADeepCopy_itMayChangeAnywhere() {
+    EventUpcasts nested = EventUpcasts.builder().upcast("Wrapped", "Lines", data -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> inner = (Map<String, Object>) data.get("inner");
+      @SuppressWarnings("unchecked")
+      List<Object> skus = (List<Object>) inner.get("skus");
+      skus.add("Z");
+      return inner;
+    }).build();
+    Event old = stored("Wrapped", Map.of("inner", Map.of("skus", List.of("A"))));
+    assertThat(nested.upcast(old).data()).isEqualTo(Map.of("skus", List.of("A", "Z")));
+    assertThat(old.data()).isEqualTo(Map.of("inner", Map.of("skus", List.of("A"))));
+  }
+
+  @Test
+  void aMigrationThatFails_orReturnsNull_orLeavesAPrimitiveNull_isNamed() {
+    EventUpcasts throwing = EventUpcasts.builder().upcast("Old", "New", data -> {
+      throw new IllegalArgumentException("boom");
+    }).build();
+    assertThatThrownBy(() -> throwing.upcast(stored("Old", Map.of()))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the upcast of Old to New failed").hasMessageContaining("boom");
+    EventUpcasts empty = EventUpcasts.builder().upcast("Old", "New", data -> null).build();
+    assertThatThrownBy(() -> empty.upcast("Old", Map.of())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the upcast of Old to New returned null");
+    EventUpcasts unstorable = EventUpcasts.builder().upcast("Old", "New", data -> {
+      data.put("when", new Object());
+      return data;
+    }).build();
+    assertThatThrownBy(() -> unstorable.upcast(stored("Old", Map.of()))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the upcast of Old to New returned data an event cannot hold");
+
+    EventUpcasts sloppy = EventUpcasts.builder().upcast("MoneyDeposited", "MoneyDeposited", data -> {
+      data.put("value", data.remove("amount")); // no guard: an event already in the new shape loses value
+      return data;
+    }).build();
+    EventUpcasts.Upcasted read = sloppy.upcast("MoneyDeposited", Map.of("value", 3L));
+    assertThatThrownBy(() -> EventUpcasts.requirePrimitives(Deposited.class, read))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the upcast of MoneyDeposited to MoneyDeposited left data.value null");
+    EventUpcasts.requirePrimitives(Map.class, read); // no record: nothing to check
+  }
+
+  @Test
+  void badUpcasts_areRefused_namingTheField() {
+    assertThatThrownBy(() -> EventUpcasts.builder().upcast(" ", "New", d -> d))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("storedType"));
+    assertThatThrownBy(() -> EventUpcasts.builder().upcast("Old", "", d -> d))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("eventType"));
+    assertThatThrownBy(() -> EventUpcasts.builder().upcast("Old", "New", null))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("migration"));
+    assertThatThrownBy(() -> EventUpcasts.builder().upcast("Old", "New", d -> d).upcast("Old", "Other", d -> d))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("storedType"))
+        .hasMessageContaining("events of type Old are already upcast");
+    assertThatThrownBy(() -> EventUpcasts.builder().upcast("FundsAdded", "X", d -> d).upcasts(SHARED))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("storedType"))
+        .hasMessageContaining("FundsAdded");
+    assertThatThrownBy(() -> EventUpcasts.builder().upcasts(null))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("upcasts"));
+    var loop = EventUpcasts.builder().upcast("A", "B", d -> d).upcast("B", "C", d -> d).upcast("C", "A", d -> d);
+    assertThatThrownBy(loop::build)
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("eventType"))
+        .hasMessageContaining("A -> B -> C -> A");
+  }
+
+  @Test
+  void aBehaviourTakesSharedUpcasts_besideItsOwn_andStillChecksThemAgainstItsHandlers() {
+    JavaBehavior<Account> account = JavaBehavior.builder("Account", Account.class, new Account(0))
+        .upcasts(SHARED)
+        .upcast("Credited", "MoneyDeposited", data -> Map.of("value", data.get("cents")))
+        .event("MoneyDeposited", Deposited.class, (s, e) -> new Account(s.balance() + e.value()))
+        .build();
+    Account state = account.initialState();
+    state = account.evolve(state, stored("FundsAdded", Map.of("amount", 1)));
+    state = account.evolve(state, stored("MoneyDeposited", Map.of("amount", 10)));
+    state = account.evolve(state, stored("MoneyDeposited", Map.of("value", 100)));
+    state = account.evolve(state, stored("Credited", Map.of("cents", 1000)));
+    assertThat(state).isEqualTo(new Account(1111));
+
+    var withoutHandler = JavaBehavior.builder("Account", Account.class, new Account(0)).upcasts(SHARED)
+        .event("Other", Deposited.class, (s, e) -> s);
+    assertThatThrownBy(withoutHandler::build).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("MoneyDeposited, which has no handler");
+    var twice = JavaBehavior.builder("Account", Account.class, new Account(0)).upcast("FundsAdded", "X", d -> d);
+    assertThatThrownBy(() -> twice.upcasts(SHARED)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("events of type FundsAdded are already upcast");
+  }
+}
