@@ -6,6 +6,7 @@ import dev.aether.model.projection.ViewCodec;
 import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.CommandGateway;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.behavior.EventUpcasts;
 import dev.aether.store.EventFeed;
 import dev.aether.store.EventStore;
 import dev.aether.store.ReadModelStore;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A policy written in Java: when an event of a given aggregate and type is stored, by any writer, send a command
@@ -46,6 +48,12 @@ import java.util.Set;
  * command that stored the event, else the event's id), user and trace ids = the event's. Reactions run on the
  * policy's one thread, one event at a time; order across streams is not kept on redelivery.
  *
+ * <p>Events are read through the policy's {@linkplain Builder#upcasts upcasts} before a reaction is chosen: a
+ * reaction to the new type gets old events too, and both its {@code data} and its {@code event} carry the upcast
+ * type and data; the event's id (so the command's id), stream id, version, command id, metadata and timestamp
+ * stay as stored, and so does what the group acknowledges. A migration that fails dead-letters its event, as a
+ * reaction that throws does, naming the upcast; a dead letter names the event as stored.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Policy {
@@ -67,7 +75,13 @@ public final class Policy {
 
   /** One reaction with its data type. */
   private record Route<E>(Class<E> dataType, Reaction<E> reaction) {
-    RuntimeMessage react(Event event) {
+
+    /** Reacts to an event as the upcasts read it; when it is not the stored one, its data is checked first. */
+    RuntimeMessage react(Event event, Event stored) {
+      if (event != stored) {
+        EventUpcasts.requirePrimitives(dataType,
+            new EventUpcasts.Upcasted(stored.eventType(), event.eventType(), event.data()));
+      }
       return reaction.react(ViewCodec.read(event.data(), dataType), event);
     }
   }
@@ -76,9 +90,11 @@ public final class Policy {
   private final boolean startsAtEnd;
   /** Per aggregate type, its routes by event type. */
   private final Map<String, Map<String, Route<?>>> routes;
+  private final EventUpcasts upcasts;
 
   private Policy(Builder b) {
     this.name = b.name;
+    this.upcasts = b.upcasts.build();
     this.startsAtEnd = b.startsAtEnd;
     Map<String, Map<String, Route<?>>> byAggregate = new LinkedHashMap<>();
     b.routes.forEach((aggregate, byType) -> byAggregate.put(aggregate, Map.copyOf(byType)));
@@ -119,6 +135,11 @@ public final class Policy {
   /** @return the aggregate types whose events the policy reacts to */
   public Set<String> aggregates() {
     return routes.keySet();
+  }
+
+  /** @return the upcasts events are read through before a reaction is chosen */
+  public EventUpcasts upcasts() {
+    return upcasts;
   }
 
   /**
@@ -184,12 +205,18 @@ public final class Policy {
 
     @Override
     public boolean reactsTo(Event event) {
-      return route(event) != null;
+      return route(event.streamId(), upcasts.typeOf(event.eventType())) != null;
     }
 
     @Override
     public RuntimeMessage.Builder command(Event event) {
-      RuntimeMessage sent = route(event).react(event);
+      Event read;
+      try {
+        read = upcasts.upcast(event);
+      } catch (IllegalStateException e) {
+        throw new UpcastFailed(e);
+      }
+      RuntimeMessage sent = route(read.streamId(), read.eventType()).react(read, event);
       return sent == null ? null : RuntimeMessage.builder(sent.aggregateType(), sent.actorId(), sent.command())
           .payload(sent.payload());
     }
@@ -201,14 +228,21 @@ public final class Policy {
 
     @Override
     public String failure(RuntimeException e) {
-      return "the policy's reaction failed: " + e;
+      return e instanceof UpcastFailed ? "the policy could not read the event: " + e.getMessage()
+          : "the policy's reaction failed: " + e;
     }
 
-    private Route<?> route(Event event) {
-      String streamId = event.streamId();
+    private Route<?> route(String streamId, String eventType) {
       int slash = streamId.indexOf('/');
       Map<String, Route<?>> byType = slash < 0 ? null : routes.get(streamId.substring(0, slash));
-      return byType == null ? null : byType.get(event.eventType());
+      return byType == null ? null : byType.get(eventType);
+    }
+  }
+
+  /** A migration of the policy's upcasts failed: the dead letter says so, not "the reaction failed". */
+  private static final class UpcastFailed extends RuntimeException {
+    UpcastFailed(IllegalStateException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 
@@ -218,6 +252,7 @@ public final class Policy {
     private final String name;
     private boolean startsAtEnd;
     private final Map<String, Map<String, Route<?>>> routes = new LinkedHashMap<>();
+    private final EventUpcasts.Builder upcasts = EventUpcasts.builder();
 
     private Builder(String name) {
       this.name = name;
@@ -258,10 +293,43 @@ public final class Policy {
     }
 
     /**
+     * Reads stored events of type {@code storedType} as events of type {@code eventType}, their data passed
+     * through {@code migration} first, before a reaction is chosen: as {@link EventUpcasts.Builder#upcast}. Give
+     * the upcasts a behaviour has to every policy of its events, best as one shared {@link EventUpcasts}
+     * ({@link #upcasts}).
+     *
+     * @param storedType the event type as stored
+     * @param eventType the event type to read it as: {@code storedType} itself, or another
+     * @param migration the stored data (a deep copy it may change) to the data the reaction reads
+     * @return this builder
+     * @throws InvalidInputException naming {@code storedType} when it is blank or already upcast,
+     *     {@code eventType} when blank, {@code migration} when null
+     */
+    public Builder upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
+      upcasts.upcast(storedType, eventType, migration);
+      return this;
+    }
+
+    /**
+     * Reads stored events through shared upcasts (the ones the behaviour and the projections of these events are
+     * given too), beside this builder's own {@link #upcast}s.
+     *
+     * @param shared the upcasts
+     * @return this builder
+     * @throws InvalidInputException naming {@code upcasts} when null, {@code storedType} when one of its types is
+     *     already upcast here
+     */
+    public Builder upcasts(EventUpcasts shared) {
+      upcasts.upcasts(shared);
+      return this;
+    }
+
+    /**
      * Builds the policy.
      *
      * @return the policy
-     * @throws InvalidInputException naming {@code on} when no reaction was added
+     * @throws InvalidInputException naming {@code on} when no reaction was added, {@code eventType} when the
+     *     upcasts loop
      */
     public Policy build() {
       if (routes.isEmpty()) {

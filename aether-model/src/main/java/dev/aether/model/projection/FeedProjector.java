@@ -333,33 +333,52 @@ final class FeedProjector<V> implements RunningProjection<V> {
       lastCheckpoint = checkpoint;
       return;
     }
-    Projection.Route<V, ?> route = routes.get(event.eventType());
-    if (route == null) {
-      if (pendingKey != null) {
-        pendingVersion = event.version(); // the fold's write advances the checkpoint past it
-        pendingTo = index;
-      } else {
-        store.advance(name, streamId, event.version());
-      }
-    } else {
-      fold(route, batch, index);
+    Event read = read(event, batch); // null: skipped, its checkpoint advanced
+    Projection.Route<V, ?> route = read == null ? null : routes.get(read.eventType());
+    if (route != null) {
+      fold(route, read, batch, index);
+    } else if (read != null && pendingKey != null) {
+      pendingVersion = event.version(); // the fold's write advances the checkpoint past it
+      pendingTo = index;
+    } else if (read != null) {
+      store.advance(name, streamId, event.version());
     }
     // every way through fold (folded, or the event skipped after a flush) leaves the checkpoint here
     lastStream = streamId;
     lastCheckpoint = event.version();
   }
 
-  /** Applies an event to the fold of its row, flushing first when the fold is another row's. */
-  private <E> void fold(Projection.Route<V, E> route, List<Event> batch, int index) {
-    Event event = batch.get(index);
+  /**
+   * An event as the projection's upcasts read it, or null when an upcast failed: then the event is skipped as a
+   * failing handler's (after the fold in progress is written, when there is a batch).
+   */
+  private Event read(Event stored, List<Event> batch) {
+    try {
+      return projection.read(stored);
+    } catch (RuntimeException e) {
+      if (batch != null) {
+        flush(batch);
+      }
+      skip(stored, e);
+      return null;
+    }
+  }
+
+  /**
+   * Applies an event to the fold of its row, flushing first when the fold is another row's.
+   *
+   * @param event the event as the upcasts read it (the stored one is {@code batch.get(index)})
+   */
+  private <E> void fold(Projection.Route<V, E> route, Event event, List<Event> batch, int index) {
+    Event stored = batch.get(index);
     E data;
     String key;
     try {
-      data = ViewCodec.read(event.data(), route.dataType());
+      data = route.read(event, stored);
       key = Checks.notBlank(route.key().key(data, event), "key");
     } catch (RuntimeException e) {
       flush(batch);
-      skip(event, e);
+      skip(stored, e);
       return;
     }
     if (pendingKey != null && !pendingKey.equals(key)) {
@@ -373,13 +392,13 @@ final class FeedProjector<V> implements RunningProjection<V> {
       next = route.handler().apply(view, data, event);
     } catch (RuntimeException e) {
       flush(batch);
-      skip(event, e);
+      skip(stored, e);
       return;
     }
     if (fresh) {
       pendingKey = key;
       pendingBase = base;
-      pendingStream = event.streamId();
+      pendingStream = stored.streamId();
       pendingFrom = index;
       pendingApplied = 0;
     }
@@ -447,24 +466,33 @@ final class FeedProjector<V> implements RunningProjection<V> {
       meters.repeated();
       return;
     }
-    Projection.Route<V, ?> route = routes.get(event.eventType());
+    Event read = read(event, null);
+    if (read == null) {
+      return; // skipped: its checkpoint advanced
+    }
+    Projection.Route<V, ?> route = routes.get(read.eventType());
     if (route == null) {
       store.advance(name, streamId, event.version());
     } else {
-      update(route, event);
+      update(route, read, event);
     }
   }
 
-  /** One event's row update, read and written with compare-and-set, retried while another writer races. */
-  private <E> void update(Projection.Route<V, E> route, Event event) {
+  /**
+   * One event's row update, read and written with compare-and-set, retried while another writer races.
+   *
+   * @param event the event as the upcasts read it
+   * @param stored the event as stored
+   */
+  private <E> void update(Projection.Route<V, E> route, Event event, Event stored) {
     String name = projection.name();
     String key;
     E data;
     try {
-      data = ViewCodec.read(event.data(), route.dataType());
+      data = route.read(event, stored);
       key = Checks.notBlank(route.key().key(data, event), "key");
     } catch (RuntimeException e) {
-      skip(event, e);
+      skip(stored, e);
       return;
     }
     for (int attempt = 1; ; attempt++) {
@@ -476,7 +504,7 @@ final class FeedProjector<V> implements RunningProjection<V> {
         next = route.handler().apply(view, data, event);
         row = next == null ? null : ViewCodec.write(next);
       } catch (RuntimeException e) {
-        skip(event, e);
+        skip(stored, e);
         return;
       }
       // compare-and-set on the row read: another writer of this read model (a moment of overlap while it moves

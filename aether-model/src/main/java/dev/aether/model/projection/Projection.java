@@ -2,6 +2,7 @@ package dev.aether.model.projection;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.runtime.behavior.EventUpcasts;
 import dev.aether.store.EventFeed;
 import dev.aether.store.ReadModelStore;
 import dev.aether.support.Checks;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A projection written in Java: one handler per event type over a typed view, kept in a {@link ReadModelStore}
@@ -34,6 +36,11 @@ import java.util.function.Supplier;
  * Delivery is at least once and exactly-once in effect: each row remembers, per source stream, the version of
  * the last event applied, so a redelivered event changes nothing. A handler that throws skips its event
  * (counted in {@link RunningProjection#failures()}, logged); returning {@code null} removes the row.
+ *
+ * <p>Events are read through the projection's {@linkplain Builder#upcasts upcasts} before a handler is chosen:
+ * a handler of the new type gets old events too, and both its {@code data} and its {@code event} carry the
+ * upcast type and data; the stream id, version, id, command id, metadata and timestamp stay as stored, and so
+ * do the checkpoints and the feed position. A migration that fails skips its event as a failing handler does.
  *
  * <p>Immutable and thread-safe; handlers run on the projection's one thread, one event at a time.
  *
@@ -74,7 +81,23 @@ public final class Projection<V> {
   }
 
   /** One handler with its key function and data type. */
-  record Route<V, E>(Class<E> dataType, KeyOf<E> key, Handler<V, E> handler) {}
+  record Route<V, E>(Class<E> dataType, KeyOf<E> key, Handler<V, E> handler) {
+
+    /**
+     * Reads an event's data as the route's type.
+     *
+     * @param event the event as the upcasts read it
+     * @param stored the event as stored: when it is another, the upcast's data is checked first
+     * @throws RuntimeException when the data does not fit, naming the upcast when it left a primitive null
+     */
+    E read(Event event, Event stored) {
+      if (event != stored) {
+        EventUpcasts.requirePrimitives(dataType,
+            new EventUpcasts.Upcasted(stored.eventType(), event.eventType(), event.data()));
+      }
+      return ViewCodec.read(event.data(), dataType);
+    }
+  }
 
   private final String name;
   private final String schema;
@@ -83,6 +106,7 @@ public final class Projection<V> {
   /** Per aggregate type, its routes by event type. */
   private final Map<String, Map<String, Route<V, ?>>> routes;
   private final Set<String> aggregates;
+  private final EventUpcasts upcasts;
 
   private Projection(Builder<V> b) {
     this.name = b.name;
@@ -96,6 +120,7 @@ public final class Projection<V> {
     byAggregate.replaceAll((aggregate, byType) -> Map.copyOf(byType));
     this.routes = Map.copyOf(byAggregate);
     this.aggregates = Set.copyOf(byAggregate.keySet());
+    this.upcasts = b.upcasts.build();
   }
 
   /**
@@ -131,8 +156,24 @@ public final class Projection<V> {
     return aggregates;
   }
 
+  /** @return the upcasts events are read through before a handler is chosen */
+  public EventUpcasts upcasts() {
+    return upcasts;
+  }
+
   V initialView() {
     return initialView.get();
+  }
+
+  /**
+   * An event as the projection reads it.
+   *
+   * @param stored the event as stored
+   * @return {@code stored}, or the upcast event when an upcast applies to its type
+   * @throws IllegalStateException naming the upcast when its migration fails
+   */
+  Event read(Event stored) {
+    return upcasts.isEmpty() ? stored : upcasts.upcast(stored);
   }
 
   /**
@@ -216,6 +257,7 @@ public final class Projection<V> {
     private String schema = "1";
     private Supplier<V> initialView;
     private final Map<String, Route<V, ?>> routes = new LinkedHashMap<>();
+    private final EventUpcasts.Builder upcasts = EventUpcasts.builder();
 
     private Builder(String name, Class<V> viewType) {
       this.name = name;
@@ -286,11 +328,44 @@ public final class Projection<V> {
     }
 
     /**
+     * Reads stored events of type {@code storedType} as events of type {@code eventType}, their data passed
+     * through {@code migration} first, before a handler is chosen: as {@link EventUpcasts.Builder#upcast}. Give
+     * the upcasts a behaviour has to every projection of its events, best as one shared {@link EventUpcasts}
+     * ({@link #upcasts}). Changing the upcasts of a projection with rows already written does not rebuild them:
+     * change the {@link #schema} too when the old events should be read again.
+     *
+     * @param storedType the event type as stored
+     * @param eventType the event type to read it as: {@code storedType} itself, or another
+     * @param migration the stored data (a deep copy it may change) to the data the handler reads
+     * @return this builder
+     * @throws InvalidInputException naming {@code storedType} when it is blank or already upcast,
+     *     {@code eventType} when blank, {@code migration} when null
+     */
+    public Builder<V> upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
+      upcasts.upcast(storedType, eventType, migration);
+      return this;
+    }
+
+    /**
+     * Reads stored events through shared upcasts (the ones the behaviour and the policies of these events are
+     * given too), beside this builder's own {@link #upcast}s.
+     *
+     * @param shared the upcasts
+     * @return this builder
+     * @throws InvalidInputException naming {@code upcasts} when null, {@code storedType} when one of its types is
+     *     already upcast here
+     */
+    public Builder<V> upcasts(EventUpcasts shared) {
+      upcasts.upcasts(shared);
+      return this;
+    }
+
+    /**
      * Builds the projection.
      *
      * @return the projection
-     * @throws InvalidInputException naming {@code initialView} when it was not set, or {@code on} when no
-     *     handler was added
+     * @throws InvalidInputException naming {@code initialView} when it was not set, {@code on} when no
+     *     handler was added, or {@code eventType} when the upcasts loop
      */
     public Projection<V> build() {
       if (initialView == null) {

@@ -11,6 +11,7 @@ import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.Runtime;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.behavior.Effect;
+import dev.aether.runtime.behavior.EventUpcasts;
 import dev.aether.runtime.behavior.JavaBehavior;
 import dev.aether.store.EventStore;
 import dev.aether.store.ForwardingEventStore;
@@ -287,6 +288,71 @@ class JavaPolicyTest {
     assertThat(running.discardDeadLetter(boom)).isTrue();
     assertThat(running.discardDeadLetter(boom)).isFalse();
     assertThat(running.deadLetters()).hasSize(1);
+  }
+
+  /** v1 FundsSent(recipient, amount), renamed TransferSent(to, amount); one era stored cents instead. */
+  private static final EventUpcasts TRANSFER_UPCASTS = EventUpcasts.builder()
+      .upcast("FundsSent", "TransferSent", data -> {
+        data.put("to", data.remove("recipient"));
+        return data;
+      })
+      .upcast("TransferSent", "TransferSent", data -> {
+        if (data.containsKey("garbled")) {
+          throw new IllegalArgumentException("a garbled transfer");
+        }
+        if (data.containsKey("cents")) {
+          data.put("amount", ((Number) data.remove("cents")).longValue() / 100);
+        }
+        return data;
+      })
+      .build();
+
+  private void storeAsAnotherWriter(String stream, String type, Map<String, Object> data) {
+    store.append(stream, 0, List.of(Event.builder().eventType(type).streamId(stream).version(1).data(data).build()));
+  }
+
+  @Test
+  void sharedUpcasts_bringOldNamedAndOldShapedEventsToTheNewReaction_andAFailingOneIsDeadLetteredNamingIt() {
+    List<String> typesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Policy credit = Policy.builder("credit-upcast").upcasts(TRANSFER_UPCASTS)
+        .on("Account", "TransferSent", TransferSent.class, (sent, event) -> {
+          typesSeen.add(event.eventType() + " " + event.streamId() + " v" + event.version());
+          return RuntimeMessage.of("Account", sent.to(), "Deposit", Map.of("amount", sent.amount()));
+        })
+        .build();
+    RunningPolicy running = start(credit);
+    send("b", "Open", Map.of());
+    storeAsAnotherWriter("Account/old", "FundsSent", Map.of("recipient", "b", "amount", 1));
+    storeAsAnotherWriter("Account/cents", "TransferSent", Map.of("to", "b", "cents", 200));
+    storeAsAnotherWriter("Account/bad", "TransferSent", Map.of("to", "b", "amount", 50, "garbled", true));
+    send("a", "Transfer", Map.of("to", "b", "amount", 4));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.deadLetters().size() == 1 && balance("b") == 7);
+    idle(running);
+    assertThat(typesSeen).containsExactlyInAnyOrder("TransferSent Account/old v1", "TransferSent Account/cents v1",
+        "TransferSent Account/a v1");
+    Event old = store.getEvents("Account/old", 1).getFirst();
+    assertThat(store.getEvents("Account/b", 2)).extracting(e -> e.commandId().orElseThrow())
+        .as("the command's id is of the stored event's id").contains(credit.commandId(old.id()));
+    DeadLetter letter = running.deadLetters().getFirst();
+    assertThat(letter.streamId()).isEqualTo("Account/bad");
+    assertThat(letter.eventType()).as("as stored").isEqualTo("TransferSent");
+    assertThat(letter.lastError()).startsWith("the policy could not read the event: the upcast of TransferSent to"
+        + " TransferSent failed").contains("a garbled transfer");
+    assertThat(running.replayDeadLetter(letter.id()).join()).as("the migration fails again").hasValueSatisfying(r ->
+        assertThat(r).isInstanceOfSatisfying(CommandResult.Rejected.class, rejected -> assertThat(rejected.message())
+            .contains("the upcast of TransferSent to TransferSent failed")));
+  }
+
+  @Test
+  void upcastsOfAPolicy_areRefusedNamingTheField() {
+    assertRefused(() -> Policy.builder("p").upcast(" ", "E", d -> d), "storedType");
+    assertRefused(() -> Policy.builder("p").upcast("Old", "E", null), "migration");
+    assertRefused(() -> Policy.builder("p").upcasts(null), "upcasts");
+    assertRefused(() -> Policy.builder("p").upcast("FundsSent", "X", d -> d).upcasts(TRANSFER_UPCASTS),
+        "storedType");
+    assertRefused(() -> Policy.builder("p").upcast("A", "B", d -> d).upcast("B", "A", d -> d)
+        .on("Account", "A", Map.class, (d, e) -> null).build(), "eventType");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.runtime.behavior.EventUpcasts;
 import dev.aether.store.EventFeed;
 import dev.aether.store.FeedEntry;
 import dev.aether.store.FeedPosition;
@@ -498,6 +499,91 @@ class ProjectionTest {
     assertThat(r.failures()).isEqualTo(1);
     assertThat(r.get("a")).contains(new Balance(2, 1));
     assertThat(r.get("b")).isEmpty();
+  }
+
+  /** v1 FundsAdded(sum), renamed Deposited(amount); one era stored cents; a garbled one cannot be migrated. */
+  private static final EventUpcasts DEPOSIT_UPCASTS = EventUpcasts.builder()
+      .upcast("FundsAdded", "Deposited", data -> Map.of("amount", data.get("sum")))
+      .upcast("Deposited", "Deposited", data -> {
+        if (data.containsKey("garbled")) {
+          throw new IllegalArgumentException("a garbled deposit");
+        }
+        if (data.containsKey("cents")) {
+          data.put("amount", ((Number) data.remove("cents")).longValue() / 100);
+        }
+        return data;
+      })
+      .build();
+
+  private static Event stored(String stream, long version, String type, Map<String, Object> data) {
+    return Event.builder().eventType(type).streamId(stream).version(version).data(data).build();
+  }
+
+  private Projection<Balance> upcastBalances(List<String> seen) {
+    return Projection.builder("balances", Balance.class).upcasts(DEPOSIT_UPCASTS)
+        .initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> {
+          seen.add(event.eventType() + " v" + event.version());
+          return new Balance(view.amount() + e.amount(), view.deposits() + 1);
+        })
+        .build();
+  }
+
+  @Test
+  void sharedUpcasts_bringOldNamedAndOldShapedEventsToTheNewHandler_andAFailingMigrationSkipsItsEventOnly() {
+    // one commit: folded in memory, the failing migration in its middle
+    events.append("Account/a", 0, List.of(stored("Account/a", 1, "FundsAdded", Map.of("sum", 1)),
+        stored("Account/a", 2, "Deposited", Map.of("cents", 1000)),
+        stored("Account/a", 3, "Deposited", Map.of("amount", 100, "garbled", true)),
+        stored("Account/a", 4, "Deposited", Map.of("amount", 100))));
+    events.append("Account/b", 0, List.of(stored("Account/b", 1, "FundsAdded", Map.of("sum", 5))));
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ReadModelStore forgetful = new PositionLosingStore(views);
+    RunningProjection<Balance> first = start(upcastBalances(seen), forgetful);
+    first.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(first.get("a")).contains(new Balance(111, 3));
+    assertThat(first.get("b")).contains(new Balance(5, 1));
+    assertThat(first.failures()).as("the garbled deposit").isEqualTo(1);
+    assertThat(seen).containsExactly("Deposited v1", "Deposited v2", "Deposited v4", "Deposited v1");
+    assertThat(views.checkpoint("balances", "Account/a")).as("the stored versions").isEqualTo(4);
+    first.close();
+
+    RunningProjection<Balance> again = start(upcastBalances(seen), forgetful); // reads from the beginning
+    assertThat(again.awaitPosition(events.head(), WAIT)).isTrue();
+    assertThat(again.get("a")).as("repeated upcast events change nothing").contains(new Balance(111, 3));
+    assertThat(seen).hasSize(4);
+    assertThat(again.failures()).isZero();
+  }
+
+  @Test
+  void upcastEvents_ofAFoldAnotherWriterRaced_areAppliedAgainOneByOne_stillUpcast() {
+    events.append("Account/a", 0, List.of(stored("Account/a", 1, "FundsAdded", Map.of("sum", 1)),
+        stored("Account/a", 2, "Deposited", Map.of("amount", 100, "garbled", true)),
+        stored("Account/a", 3, "Deposited", Map.of("cents", 1000))));
+    RacingStore store = new RacingStore(views, true); // another writer changes row a before the first write
+    RunningProjection<Balance> balances = start(upcastBalances(new ArrayList<>()), store);
+    balances.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(balances.get("a")).contains(new Balance(511, 9)); // 500 and 7 deposits of theirs, then ours
+    assertThat(balances.failures()).isEqualTo(1);
+    assertThat(views.checkpoint("balances", "Account/a")).isEqualTo(3);
+  }
+
+  @Test
+  void upcastsOfAProjection_areRefusedNamingTheField() {
+    var builder = Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> view);
+    assertThatThrownBy(() -> builder.upcast("", "Deposited", d -> d)).isInstanceOfSatisfying(
+        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("storedType"));
+    assertThatThrownBy(() -> builder.upcasts(null)).isInstanceOfSatisfying(
+        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("upcasts"));
+    builder.upcast("Deposited", "Deposited", d -> d);
+    assertThatThrownBy(() -> builder.upcasts(DEPOSIT_UPCASTS)).isInstanceOfSatisfying(
+        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("storedType"));
+    builder.upcast("A", "B", d -> d).upcast("B", "A", d -> d);
+    assertThatThrownBy(builder::build).isInstanceOfSatisfying(
+        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("eventType"));
   }
 
   @Test
