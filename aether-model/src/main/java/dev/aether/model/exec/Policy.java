@@ -67,7 +67,7 @@ public final class Policy {
   public interface Reaction<E> {
     /**
      * @param data the event's data, read as the route's data type
-     * @param event the stored event (stream id, version, metadata)
+     * @param event the event (stream id, version, metadata as stored; type and data as the upcasts read them)
      * @return the command to send (target, name, payload), or {@code null} to send none for this event
      */
     RuntimeMessage react(E data, Event event);
@@ -95,6 +95,7 @@ public final class Policy {
   private Policy(Builder b) {
     this.name = b.name;
     this.upcasts = b.upcasts.build();
+    b.routes.values().forEach(byType -> upcasts.requireNoneRenamed(byType.keySet()));
     this.startsAtEnd = b.startsAtEnd;
     Map<String, Map<String, Route<?>>> byAggregate = new LinkedHashMap<>();
     b.routes.forEach((aggregate, byType) -> byAggregate.put(aggregate, Map.copyOf(byType)));
@@ -329,7 +330,8 @@ public final class Policy {
      *
      * @return the policy
      * @throws InvalidInputException naming {@code on} when no reaction was added, {@code eventType} when the
-     *     upcasts loop
+     *     upcasts loop, or {@code storedType} when a type with a reaction is renamed by the upcasts (its reaction
+     *     would never run)
      */
     public Policy build() {
       if (routes.isEmpty()) {

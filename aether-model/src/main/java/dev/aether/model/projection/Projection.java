@@ -57,7 +57,7 @@ public final class Projection<V> {
   public interface KeyOf<E> {
     /**
      * @param data the event's data
-     * @param event the stored event (stream id, version, metadata)
+     * @param event the event (stream id, version, metadata as stored; type and data as the upcasts read them)
      * @return the key of the row the event updates; not blank
      */
     String key(E data, Event event);
@@ -74,7 +74,7 @@ public final class Projection<V> {
     /**
      * @param view the row's current view, or the initial view for a new row
      * @param data the event's data
-     * @param event the stored event
+     * @param event the event (type and data as the upcasts read them, the rest as stored)
      * @return the new view, or {@code null} to remove the row
      */
     V apply(V view, E data, Event event);
@@ -121,6 +121,7 @@ public final class Projection<V> {
     this.routes = Map.copyOf(byAggregate);
     this.aggregates = Set.copyOf(byAggregate.keySet());
     this.upcasts = b.upcasts.build();
+    routes.values().forEach(byType -> upcasts.requireNoneRenamed(byType.keySet()));
   }
 
   /**
@@ -365,7 +366,8 @@ public final class Projection<V> {
      *
      * @return the projection
      * @throws InvalidInputException naming {@code initialView} when it was not set, {@code on} when no
-     *     handler was added, or {@code eventType} when the upcasts loop
+     *     handler was added, {@code eventType} when the upcasts loop, or {@code storedType} when a handled type is
+     *     renamed by the upcasts (its handler would never run)
      */
     public Projection<V> build() {
       if (initialView == null) {

@@ -353,6 +353,8 @@ class JavaPolicyTest {
         "storedType");
     assertRefused(() -> Policy.builder("p").upcast("A", "B", d -> d).upcast("B", "A", d -> d)
         .on("Account", "A", Map.class, (d, e) -> null).build(), "eventType");
+    assertRefused(() -> Policy.builder("p").upcasts(TRANSFER_UPCASTS)
+        .on("Account", "FundsSent", Map.class, (d, e) -> null).build(), "storedType");
   }
 
   @Test

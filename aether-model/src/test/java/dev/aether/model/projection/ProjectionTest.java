@@ -571,6 +571,26 @@ class ProjectionTest {
   }
 
   @Test
+  void anInPlaceUpcastThatLeavesAPrimitiveNull_failsItsEvent_insteadOfReadingZero() {
+    Projection<Balance> sloppy = Projection.builder("sloppy", Balance.class)
+        .upcast("Deposited", "Deposited", data -> {
+          data.put("amount", data.remove("cents")); // no guard: an event in the new shape loses its amount
+          return data;
+        })
+        .initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> new Balance(view.amount() + e.amount(),
+            view.deposits() + 1))
+        .build();
+    append("Account/a", "Deposited", Map.of("cents", 3));
+    append("Account/a", "Deposited", Map.of("amount", 4));
+    RunningProjection<Balance> r = start(sloppy, views);
+    r.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(r.get("a")).contains(new Balance(3, 1));
+    assertThat(r.failures()).isEqualTo(1);
+  }
+
+  @Test
   void upcastsOfAProjection_areRefusedNamingTheField() {
     var builder = Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
         .on("Account", "Deposited", Deposited.class, (view, e, event) -> view);
@@ -584,6 +604,11 @@ class ProjectionTest {
     builder.upcast("A", "B", d -> d).upcast("B", "A", d -> d);
     assertThatThrownBy(builder::build).isInstanceOfSatisfying(
         InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("eventType"));
+    var shadowed = Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
+        .upcast("Deposited", "Credited", d -> d)
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> view);
+    assertThatThrownBy(shadowed::build).isInstanceOfSatisfying(InvalidInputException.class,
+        e -> assertThat(e.field()).isEqualTo("storedType")).hasMessageContaining("also handled as Deposited");
   }
 
   @Test

@@ -6,10 +6,13 @@ import dev.aether.support.Checks;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.function.UnaryOperator;
 
 /**
@@ -54,7 +57,7 @@ public final class EventUpcasts {
   private final Map<String, Upcast> byStoredType;
 
   private EventUpcasts(Map<String, Upcast> byStoredType) {
-    this.byStoredType = Map.copyOf(byStoredType);
+    this.byStoredType = Collections.unmodifiableMap(new LinkedHashMap<>(byStoredType)); // in declaration order
   }
 
   /** @return upcasts that read every event as stored */
@@ -72,7 +75,7 @@ public final class EventUpcasts {
     return byStoredType.isEmpty();
   }
 
-  /** @return the stored event types that are upcast (renamed or migrated in place) */
+  /** @return the stored event types that are upcast (renamed or migrated in place), in declaration order */
   public Set<String> storedTypes() {
     return byStoredType.keySet();
   }
@@ -92,6 +95,24 @@ public final class EventUpcasts {
       up = byStoredType.get(type);
     }
     return type;
+  }
+
+  /**
+   * Refuses a reader's handler of a type these upcasts rename: its events are read as the new type, so the
+   * handler would never run (a behaviour, projection or policy calls it when built).
+   *
+   * @param handledTypes the event types the reader has handlers of
+   * @throws InvalidInputException naming {@code storedType} for the first handled type that is renamed
+   */
+  public void requireNoneRenamed(Collection<String> handledTypes) {
+    for (String handled : handledTypes) {
+      String type = typeOf(handled);
+      if (!type.equals(handled)) {
+        throw new InvalidInputException("storedType", "events of type " + handled + " are upcast to " + type
+            + " and also handled as " + handled + ": remove one (upcast it to " + handled + " itself to change"
+            + " its data)");
+      }
+    }
   }
 
   /**
@@ -163,10 +184,9 @@ public final class EventUpcasts {
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder("EventUpcasts[");
-    byStoredType.forEach((stored, up) -> text.append(text.length() > 13 ? ", " : "").append(stored).append(" -> ")
-        .append(up.eventType()));
-    return text.append(']').toString();
+    StringJoiner text = new StringJoiner(", ", "EventUpcasts[", "]");
+    byStoredType.forEach((stored, up) -> text.add(stored + " -> " + up.eventType()));
+    return text.toString();
   }
 
   /**
@@ -177,6 +197,17 @@ public final class EventUpcasts {
    * @param data the data to read (the stored data itself when no upcast applied)
    */
   public record Upcasted(String storedType, String eventType, Map<String, Object> data) {
+
+    /**
+     * Checks the components.
+     *
+     * @throws InvalidInputException naming a null component
+     */
+    public Upcasted {
+      Checks.notNull(storedType, "storedType");
+      Checks.notNull(eventType, "eventType");
+      Checks.notNull(data, "data");
+    }
 
     /** @return how messages name the upcast: {@code the upcast of <storedType> to <eventType>} */
     public String name() {

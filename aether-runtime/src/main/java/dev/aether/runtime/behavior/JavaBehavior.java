@@ -406,18 +406,14 @@ public final class JavaBehavior<S> implements Behavior<S> {
      */
     public JavaBehavior<S> build() {
       EventUpcasts built = upcasts.build();
-      built.storedTypes().forEach(storedType -> checkUpcast(built, storedType));
+      built.requireNoneRenamed(events.keySet());
+      built.storedTypes().forEach(storedType -> checkEndsAtAHandler(built, storedType));
       return new JavaBehavior<>(this, built);
     }
 
-    /** A renamed type has no handler of its own, and its chain of renames ends at a handler. */
-    private void checkUpcast(EventUpcasts built, String storedType) {
+    /** The chain of renames of an upcast type ends at a type with a handler. */
+    private void checkEndsAtAHandler(EventUpcasts built, String storedType) {
       String type = built.typeOf(storedType);
-      if (!type.equals(storedType) && events.containsKey(storedType)) {
-        throw new InvalidInputException("storedType", "events of type " + storedType + " are upcast to "
-            + type + " and also handled as " + storedType + ": remove one (upcast it to "
-            + storedType + " itself to change its data)");
-      }
       if (!events.containsKey(type)) {
         throw new InvalidInputException("eventType", "events of type " + storedType + " are upcast to "
             + type + ", which has no handler; add .event(\"" + type + "\", ...)");

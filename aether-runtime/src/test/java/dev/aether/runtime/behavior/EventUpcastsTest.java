@@ -43,6 +43,8 @@ class EventUpcastsTest {
     assertThat(SHARED.typeOf("FundsAdded")).isEqualTo("MoneyDeposited");
     assertThat(SHARED.typeOf("MoneyDeposited")).isEqualTo("MoneyDeposited");
     assertThat(SHARED.typeOf("Withdrawn")).isEqualTo("Withdrawn");
+    assertThat(SHARED).hasToString("EventUpcasts[FundsAdded -> MoneyDeposited, MoneyDeposited -> MoneyDeposited]");
+    assertThat(EventUpcasts.builder().build()).isSameAs(EventUpcasts.none());
   }
 
   @Test
