@@ -79,8 +79,12 @@ public final class Policy {
     /** Reacts to an event as the upcasts read it; when it is not the stored one, its data is checked first. */
     RuntimeMessage react(Event event, Event stored) {
       if (event != stored) {
-        EventUpcasts.requirePrimitives(dataType,
-            new EventUpcasts.Upcasted(stored.eventType(), event.eventType(), event.data()));
+        try {
+          EventUpcasts.requirePrimitives(dataType,
+              new EventUpcasts.Upcasted(stored.eventType(), event.eventType(), event.data()));
+        } catch (IllegalArgumentException e) {
+          throw new UpcastFailed(e);
+        }
       }
       return reaction.react(ViewCodec.read(event.data(), dataType), event);
     }
@@ -242,7 +246,7 @@ public final class Policy {
 
   /** A migration of the policy's upcasts failed: the dead letter says so, not "the reaction failed". */
   private static final class UpcastFailed extends RuntimeException {
-    UpcastFailed(IllegalStateException cause) {
+    UpcastFailed(RuntimeException cause) {
       super(cause.getMessage(), cause);
     }
   }

@@ -345,6 +345,26 @@ class JavaPolicyTest {
   }
 
   @Test
+  void anInPlaceUpcastThatLeavesAPrimitiveNull_deadLettersItsEvent_namingTheUpcast() {
+    Policy sloppy = Policy.builder("sloppy")
+        .upcast("TransferSent", "TransferSent", data -> {
+          data.put("amount", data.remove("cents")); // no guard: an event in the new shape loses its amount
+          return data;
+        })
+        .on("Account", "TransferSent", TransferSent.class, (sent, event) -> RuntimeMessage.of("Account", sent.to(),
+            "Deposit", Map.of("amount", sent.amount())))
+        .build();
+    RunningPolicy running = start(sloppy);
+    send("b", "Open", Map.of());
+    storeAsAnotherWriter("Account/cents", "TransferSent", Map.of("to", "b", "cents", 2));
+    send("a", "Transfer", Map.of("to", "b", "amount", 4)); // stored in the new shape
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.deadLetters().size() == 1 && balance("b") == 2);
+    assertThat(running.deadLetters().getFirst().lastError()).startsWith("the policy could not read the event: the"
+        + " upcast of TransferSent to TransferSent left data.amount null");
+  }
+
+  @Test
   void upcastsOfAPolicy_areRefusedNamingTheField() {
     assertRefused(() -> Policy.builder("p").upcast(" ", "E", d -> d), "storedType");
     assertRefused(() -> Policy.builder("p").upcast("Old", "E", null), "migration");
