@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} leaves gracefully: the node marks its lease leaving, the leader hands its shards to the
  * others (warm), then it stops serving, drains its actors, closes its runtime and deletes its lease. The NATS
- * connection stays the caller's. Thread-safe.
+ * connection stays the caller's; close the node before it: a node whose connection closes under it (or that
+ * jnats gives up reconnecting) stops by itself, as a crash looks to the others, and {@link #whenStopped()} says
+ * so. Thread-safe.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -73,6 +75,10 @@ public final class ClusterNode implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Map<String, Long> reactionsOwnedSince = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
+  /** Completed with why the node stopped, once it has stopped ({@link #whenStopped()}). */
+  private final CompletableFuture<StopReason> whenStopped = new CompletableFuture<>();
+  /** Why the node stopped, set by the stop that won {@code stopped}; null while it runs. */
+  private volatile StopReason stopReason;
   private final Semaphore planSignal = new Semaphore(0);
   private final Semaphore leaseSignal = new Semaphore(0);
   private volatile boolean running;
@@ -104,11 +110,16 @@ public final class ClusterNode implements AutoCloseable {
    */
   private static final Duration SETTLE_AFTER_RECONNECT = Duration.ofSeconds(3);
 
-  /** Watches again when the connection comes back (a restarted server lost the watches' consumers). */
+  /**
+   * Watches again when the connection comes back (a restarted server lost the watches' consumers); stops the node
+   * when it closes (the lease loop also checks, in case jnats tells its listeners nothing once closed).
+   */
   private final ConnectionListener reconnects = (conn, event) -> {
     if (event == ConnectionListener.Events.RECONNECTED) {
       membership.reconnected();
       Thread.ofVirtual().name("aether-cluster-rewatch").start(this::rewatch); // not on jnats' thread
+    } else if (event == ConnectionListener.Events.CLOSED && running) {
+      stopInBackground(StopReason.CONNECTION_CLOSED);
     }
   };
 
@@ -117,6 +128,15 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The runtimes serving a node, with the node's id: a runtime serves one node (its placement is the node's). */
   private static final Map<Runtime, String> SERVING = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * The running nodes by connection and namespace (the lease bucket's name): one node per connection and namespace
+   * ({@link Builder#start()}).
+   */
+  private static final Map<ConnectionUse, ClusterNode> CONNECTION_USERS = new ConcurrentHashMap<>();
+
+  /** A connection (by identity: jnats' connections do not override equals) used by a node of a namespace. */
+  private record ConnectionUse(Connection connection, String leaseBucket) {}
 
   private ClusterNode(ClusterConfig config, Connection connection, MeterRegistry meterRegistry) {
     this.config = config;
@@ -210,6 +230,7 @@ public final class ClusterNode implements AutoCloseable {
       throw new InvalidInputException("runtime", "stores events in namespace " + other + ", the cluster runs in "
           + namespace + ": build the runtime's store and the ClusterConfig from one JetStreamConfig");
     });
+    claimConnection(); // before anything subscribes (a runtime serving another node is named first)
     // another node may have run an actor until just before: its outcomes that store nothing are fenced (README)
     runtime.setPlacement(ActorPlacement.fencing(this::allows));
     runtime.setReactionPlacement(this::runsReaction);
@@ -283,14 +304,17 @@ public final class ClusterNode implements AutoCloseable {
     long interval = config.leaseInterval().toNanos();
     while (running) {
       try {
+        if (connection.getStatus() == Connection.Status.CLOSED) {
+          stopInBackground(StopReason.CONNECTION_CLOSED);
+          return;
+        }
         if (!frozen && System.nanoTime() - nextRenewal >= 0) {
           nextRenewal = System.nanoTime() + interval;
           servers.look();
           membership.renew();
           membership.forgetExpired();
           if (membership.fenced()) {
-            LOG.error("cluster: node {} lost its id to another live node; it stops serving and leaves nothing", self);
-            Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(false));
+            stopInBackground(StopReason.ID_TAKEN);
             return;
           }
           // a node whose renewal is half an interval late is probed: a crash without traffic is confirmed long
@@ -528,13 +552,29 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Whether the node is in the cluster: started, and neither closed nor crashed ({@link #leave()} in progress
-   * counts as running until it stops serving).
+   * Whether the node is in the cluster: started, and neither closed, crashed nor stopped by itself (its NATS
+   * connection closed under it: {@link #whenStopped()}); {@link #leave()} in progress counts as running until it
+   * stops serving.
    *
    * @return whether the node runs
    */
   public boolean isRunning() {
     return running && !stopped.get();
+  }
+
+  /**
+   * Completes once this node has stopped, with why: a leave ({@link #close()}, {@link #leave()}), or a stop that
+   * no caller asked for ({@link StopReason#CONNECTION_CLOSED}: its NATS connection closed under it, by the
+   * application or because jnats gave up reconnecting; {@link StopReason#ID_TAKEN}). Then {@link #isRunning()} is
+   * false, its runtime is closed, its gateway answers {@code NOT_RUNNING} and its reactions stop; the others take
+   * its shards (handed off on a leave, after {@link ClusterConfig#deadAfter()} otherwise). An application exits or
+   * starts a new node on a new connection then, as with Akka's {@code registerOnMemberRemoved}. Thread-safe.
+   *
+   * @return a future completed (never exceptionally) after the stop; its callbacks run on the stopping thread
+   *     unless given an executor, and may call {@link #close()}, which then returns at once
+   */
+  public CompletableFuture<StopReason> whenStopped() {
+    return whenStopped.copy();
   }
 
   /**
@@ -552,12 +592,14 @@ public final class ClusterNode implements AutoCloseable {
    * The cluster as this node sees it now.
    *
    * @return the status (also answered as JSON on {@code <prefix>.<ns>.cluster.status})
-   * @throws IllegalStateException when the node has stopped (closed, left or crashed): it sees nothing any more;
-   *     ask a running node
+   * @throws IllegalStateException when the node has stopped (closed, left, crashed or stopped by itself: {@link
+   *     #whenStopped()}), naming why: it sees nothing any more; ask a running node
    */
   public ClusterStatus status() {
     if (stopped.get()) {
-      throw new IllegalStateException("cluster node " + self + " has stopped: ask a running node for the status");
+      StopReason reason = stopReason;
+      throw new IllegalStateException("cluster node " + self + " has stopped" + (reason == null ? ""
+          : " (" + reason.description() + ")") + ": ask a running node for the status");
     }
     ShardMap map = maps.map();
     Map<String, Integer> loads = map == null ? Map.of() : map.loads();
@@ -687,7 +729,7 @@ public final class ClusterNode implements AutoCloseable {
         quietly("stop its any-node endpoints", endpoints::stopAnyNode);
         handOff();
       }
-      stop(true);
+      stop(StopReason.LEFT);
     } finally {
       left.complete(null);
     }
@@ -707,20 +749,38 @@ public final class ClusterNode implements AutoCloseable {
         break;
       }
     }
-    ShardMap map = maps.map();
-    int owned = map == null ? 0 : map.shardsOf(self).size();
+    logUnhandedShards();
+  }
+
+  /**
+   * Says why a leave ends with shards this node still owns, by the newest map it can read (the others may have
+   * taken them meanwhile: a node found dead while cut off, a switch just after the leave timeout).
+   */
+  private void logUnhandedShards() {
+    if (connection.getStatus() == Connection.Status.CONNECTED && ownedNow() > 0) {
+      refreshMapQuietly(); // its watch may lag, or may have stopped (a lease not renewed: a partition)
+    }
+    int owned = ownedNow();
+    long epoch = maps.map() == null ? -1 : maps.map().epoch();
     if (owned > 0 && !reachesNats()) {
-      LOG.warn("cluster: node {} leaves without reaching NATS ({}): its {} shards are not handed off; the other"
-          + " nodes take them once they find it dead", self, connection.getStatus() != Connection.Status.CONNECTED
+      LOG.warn("cluster: node {} leaves without reaching NATS ({}): by the newest map it could read (epoch {}) it"
+          + " still owns {} shards, which it cannot hand off; the other nodes take them once they find it dead (if"
+          + " they have not already)", self, connection.getStatus() != Connection.Status.CONNECTED
           ? "its connection is " + connection.getStatus() : "its lease not renewed within " + config.deadAfter(),
-          owned);
+          epoch, owned);
     } else if (owned > 0 && alone()) {
       LOG.info("cluster: node {} leaves as the last active node; its {} shards wait in the map for the next node",
           self, owned);
     } else if (owned > 0) {
-      LOG.warn("cluster: node {} leaves still owning {} shards (not handed off within {})", self, owned,
-          config.leaveTimeout());
+      LOG.warn("cluster: node {} leaves still owning {} shards at map epoch {} (not handed off within {})", self,
+          owned, epoch, config.leaveTimeout());
     }
+  }
+
+  /** @return the shards this node owns in the newest map it has */
+  private int ownedNow() {
+    ShardMap map = maps.map();
+    return map == null ? 0 : map.shardsOf(self).size();
   }
 
   /**
@@ -745,12 +805,29 @@ public final class ClusterNode implements AutoCloseable {
     leave();
   }
 
-  /** Stops everything; a graceful stop also deletes the lease (a crash leaves it to expire). */
-  private void stop(boolean graceful) {
+  /**
+   * Stops the node on a thread of its own because of {@code reason}, as a crash looks to the others (no handoff,
+   * the lease left to expire: it cannot be written), and says why once. Does nothing while a leave or another stop
+   * is under way.
+   */
+  private void stopInBackground(StopReason reason) {
+    if (!leaving.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.error("cluster: node {} stops: {}; the other nodes take its shards once they find it dead (within {}), its"
+        + " runtime closes and its gateway answers NOT_RUNNING; start a new node to serve again"
+        + " (ClusterNode.whenStopped() tells when)", self, reason.description(), config.deadAfter());
+    Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(reason));
+  }
+
+  /** Stops everything; a leave ({@link StopReason#LEFT}) also deletes the lease (a crash leaves it to expire). */
+  private void stop(StopReason reason) {
     if (!stopped.compareAndSet(false, true)) {
       left.join(); // stopping on another thread: wait for it
       return;
     }
+    stopReason = reason;
+    boolean graceful = reason == StopReason.LEFT;
     // before the lease thread stops: afterwards nothing renews, and a drain longer than dead-after would make a
     // node that reaches NATS look cut off, keeping its lease and leader key until they expire
     boolean reachable = membership != null && reachesNats();
@@ -758,7 +835,7 @@ public final class ClusterNode implements AutoCloseable {
       running = false;
       quietly("stop telling its listeners", events::close);
       connection.removeConnectionListener(reconnects);
-      gateway.bind(null, null);
+      gateway.unbind(reason.description());
       if (rememberThread != null) {
         rememberThread.interrupt();
         joinQuietly(rememberThread, Duration.ofSeconds(5)); // no record after this: the drain below is no passivation
@@ -810,8 +887,28 @@ public final class ClusterNode implements AutoCloseable {
       }
       LOG.info("cluster: node {} {}", self, graceful ? "left" : "stopped without leaving");
     } finally {
+      CONNECTION_USERS.remove(connectionUse(), this);
       left.complete(null); // whatever failed above: a later close() must not wait forever
+      whenStopped.complete(reason); // after left: a callback that calls close() returns at once
     }
+  }
+
+  /**
+   * Makes this node the one of its namespace on its connection. A second would share the first's failure domain
+   * (one closed connection stops both; one slow consumer delays both), its inbox and its connection listeners:
+   * no capacity or availability to gain over one node, and two nodes in one process on one connection are far
+   * more likely a mistake (a node started again before the first stopped) than a design.
+   */
+  private void claimConnection() {
+    ClusterNode other = CONNECTION_USERS.putIfAbsent(connectionUse(), this);
+    if (other != null) {
+      throw new InvalidInputException("connection", "already serves cluster node " + other.self + " in namespace "
+          + config.store().namespace() + ": give each node a connection of its own");
+    }
+  }
+
+  private ConnectionUse connectionUse() {
+    return new ConnectionUse(connection, names.leaseBucket());
   }
 
   /** Runs one step of a stop; a failure is logged and the stop goes on. */
@@ -900,7 +997,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Stops like a crash (no handoff, the lease left to expire): {@link ClusterFaults#crash}. */
   void crash() {
     leaving.set(true);
-    stop(false);
+    stop(StopReason.CRASHED);
   }
 
   /**
@@ -943,6 +1040,33 @@ public final class ClusterNode implements AutoCloseable {
   @Override
   public String toString() {
     return "ClusterNode[" + self + ", namespace=" + config.store().namespace() + "]";
+  }
+
+  /** Why a node stopped: what {@link ClusterNode#whenStopped()} completes with. */
+  public enum StopReason {
+    /** It left: {@link ClusterNode#close()} or {@link ClusterNode#leave()}. */
+    LEFT("it left"),
+    /**
+     * Its NATS connection closed under it (the application closed it before the node, or jnats gave up
+     * reconnecting): a closed connection never reconnects, so the node can neither renew its lease nor answer.
+     */
+    CONNECTION_CLOSED("its NATS connection is CLOSED (closed before the node, or jnats gave up reconnecting; it"
+        + " never reconnects)"),
+    /** Another live node holds its id (its lease was taken over): it stopped serving without a goodbye. */
+    ID_TAKEN("another live node holds its id"),
+    /** It was crashed by {@link ClusterFaults#crash} (tests). */
+    CRASHED("it crashed");
+
+    private final String description;
+
+    StopReason(String description) {
+      this.description = description;
+    }
+
+    /** @return the reason in words, as logs and errors give it */
+    String description() {
+      return description;
+    }
   }
 
   /** Builds and starts a {@link ClusterNode}. Not thread-safe. */
@@ -1040,7 +1164,8 @@ public final class ClusterNode implements AutoCloseable {
      *
      * @return the running node
      * @throws InvalidInputException naming {@code connection} or {@code runtime} when not set, {@code connection}
-     *     when it is closed, {@code runtime} when it serves another node, is closed or its store keeps another
+     *     when it is closed or a running node of the same namespace uses it (one node per connection and
+     *     namespace), {@code runtime} when it serves another node, is closed or its store keeps another
      *     namespace, {@code nodeId} when a live node holds the id, or {@code leaseInterval} / {@code deadAfter}
      *     when they do not fit the live nodes' timings (a lease interval longer than half the cluster's dead-after,
      *     a dead-after shorter than the cluster's: the cluster README)
@@ -1059,7 +1184,7 @@ public final class ClusterNode implements AutoCloseable {
         node.start(runtimeFactory);
       } catch (RuntimeException e) {
         node.closesRuntime = !runtimeGiven;
-        node.stop(false);
+        node.stop(StopReason.CRASHED); // nobody sees this node: no whenStopped() to tell
         throw e;
       }
       return node;

@@ -27,6 +27,8 @@ public final class DistributedRuntime implements CommandGateway {
   private final String nodeId;
   private volatile CommandGateway router;
   private volatile StateReads reads;
+  /** Why the node does not run, as a {@code NOT_RUNNING} answer says it. */
+  private volatile String notRunning = "is not running";
 
   DistributedRuntime(String nodeId) {
     this.nodeId = nodeId;
@@ -39,6 +41,12 @@ public final class DistributedRuntime implements CommandGateway {
   void bind(CommandGateway router, StateReads reads) {
     this.router = router;
     this.reads = reads;
+  }
+
+  /** Disconnects the gateway when the node stops: from now on it answers that the node stopped, and why. */
+  void unbind(String why) {
+    this.notRunning = "has stopped (" + why + ")";
+    bind(null, null);
   }
 
   /**
@@ -70,8 +78,8 @@ public final class DistributedRuntime implements CommandGateway {
   CompletableFuture<StoredState> readState(ActorKey key, String unresponsive) {
     StateReads bound = reads;
     if (bound == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the cluster node " + nodeId
-          + " is not running"));
+      return CompletableFuture.failedFuture(new IllegalStateException("the cluster node " + nodeId + " "
+          + notRunning));
     }
     return bound.read(key, unresponsive);
   }
@@ -110,7 +118,7 @@ public final class DistributedRuntime implements CommandGateway {
     CommandGateway bound = router;
     if (bound == null) {
       return CompletableFuture.completedFuture(CommandResult.Rejected.of(message.commandId(),
-          RejectionReason.NOT_RUNNING, "the cluster node " + nodeId + " is not running"));
+          RejectionReason.NOT_RUNNING, "the cluster node " + nodeId + " " + notRunning + "; nothing applied"));
     }
     return how.apply(bound);
   }
