@@ -814,9 +814,13 @@ public final class ClusterNode implements AutoCloseable {
     if (!leaving.compareAndSet(false, true)) {
       return;
     }
-    LOG.error("cluster: node {} stops: {}; the other nodes take its shards once they find it dead (within {}), its"
-        + " runtime closes and its gateway answers NOT_RUNNING; start a new node to serve again"
-        + " (ClusterNode.whenStopped() tells when)", self, reason.description(), config.deadAfter());
+    if (reason == StopReason.ID_TAKEN) {
+      LOG.error("cluster: node {} lost its id to another live node; it stops serving and leaves nothing", self);
+    } else {
+      LOG.error("cluster: node {} stops: {}; the other nodes take its shards once they find it dead (within {}),"
+          + " its runtime closes and its gateway answers NOT_RUNNING; start a new node to serve again"
+          + " (ClusterNode.whenStopped() tells when)", self, reason.description(), config.deadAfter());
+    }
     Thread.ofPlatform().daemon().name("aether-cluster-stop-" + self).start(() -> stop(reason));
   }
 

@@ -61,6 +61,7 @@ class NodeLifecycleIT {
         .isEqualTo(StopReason.CONNECTION_CLOSED);
     assertThat(n2.isRunning()).as("isRunning()").isFalse();
     assertThat(n2.runtime().isRunning()).as("its runtime runs").isFalse();
+    assertThat(n2.runsReaction("projection/Anything")).as("a reaction's condition").isFalse();
     assertThat(catchThrowableOfType(IllegalStateException.class, n2::status)).hasMessageContaining("CLOSED");
     CommandResult answer = n2.gateway().sendMessage(ClusterFixture.openAccount("after-the-stop"))
         .get(5, TimeUnit.SECONDS);
