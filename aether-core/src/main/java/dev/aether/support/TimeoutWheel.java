@@ -184,8 +184,12 @@ public final class TimeoutWheel {
 
   /**
    * The process's wheel on the system clock, for timeouts that belong to no runtime (a store's
-   * acknowledgements, a cluster's requests); its ticks run on one daemon thread, started on first use, that
-   * also completes the timed-out futures (their callbacks must not block). Never closed.
+   * acknowledgements, a cluster's requests); its ticks run on one daemon thread ({@code aether-timeouts}),
+   * started on first use, that also completes the timed-out futures (their callbacks must not block). Never
+   * closed, as Netty's shared {@code HashedWheelTimer}: while no entry is pending it schedules no tick and its
+   * thread waits without waking, and it holds an entry only until its deadline, or at most
+   * {@value #DRAIN_MILLIS} ms after its reply completed, so it keeps nothing of a closed user (a store, a
+   * cluster node) reachable for longer.
    *
    * @return the shared wheel
    */
