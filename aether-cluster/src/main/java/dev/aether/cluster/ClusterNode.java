@@ -753,12 +753,12 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Says why a leave ends with shards this node still owns, by the newest map it can read (the others may have
-   * taken them meanwhile: a node found dead while cut off, a switch just after the leave timeout).
+   * Says why a leave ends with shards this node still owns, by the newest map it can read (a switch may have come
+   * just as the leave timeout ended; a node cut off cannot read, and the others may have taken them already).
    */
   private void logUnhandedShards() {
-    if (connection.getStatus() == Connection.Status.CONNECTED && ownedNow() > 0) {
-      refreshMapQuietly(); // its watch may lag, or may have stopped (a lease not renewed: a partition)
+    if (ownedNow() > 0 && reachesNats()) {
+      refreshMapQuietly(); // its watch may lag a switch made as the leave timeout ended (cut off, it would hang)
     }
     int owned = ownedNow();
     long epoch = maps.map() == null ? -1 : maps.map().epoch();
@@ -807,11 +807,13 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Stops the node on a thread of its own because of {@code reason}, as a crash looks to the others (no handoff,
-   * the lease left to expire: it cannot be written), and says why once. Does nothing while a leave or another stop
-   * is under way.
+   * the lease left to expire: it cannot be written), and says why once. A closed connection does nothing while a
+   * leave or another stop is under way (the leave finds NATS unreachable and writes nothing); a lost id stops the
+   * node also during a leave, whose graceful stop would delete the lease of the node that now holds the id.
    */
   private void stopInBackground(StopReason reason) {
-    if (!leaving.compareAndSet(false, true)) {
+    boolean leaveUnderWay = !leaving.compareAndSet(false, true);
+    if ((leaveUnderWay && reason == StopReason.CONNECTION_CLOSED) || stopped.get()) {
       return;
     }
     if (reason == StopReason.ID_TAKEN) {

@@ -45,7 +45,7 @@ public final class DistributedRuntime implements CommandGateway {
 
   /** Disconnects the gateway when the node stops: from now on it answers that the node stopped, and why. */
   void unbind(String why) {
-    this.notRunning = "has stopped (" + why + ")";
+    this.notRunning = "is not running: it stopped (" + why + ")";
     bind(null, null);
   }
 
