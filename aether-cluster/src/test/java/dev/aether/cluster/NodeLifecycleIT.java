@@ -20,6 +20,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -117,30 +118,32 @@ class NodeLifecycleIT {
 
   /**
    * A JVM that starts and stops nodes (tests, an application restarting its node) must not keep the stopped ones:
-   * nothing of the connection (still open, the caller's), the shared timeout wheel or a static registry may
-   * reach a closed node.
+   * nothing of the connections (still open, the caller's: the cluster's, and the store's with its policy's feed),
+   * the shared timeout wheel or a static registry may reach a closed node or its runtime.
    */
   @Test
-  void aClosedNode_isCollected_whileItsConnectionStaysOpen() {
+  void aClosedNode_andItsRuntime_areCollected_whileTheirConnectionsStayOpen() {
     Connection kept = cluster.connect();
     Connection events = cluster.connect();
-    WeakReference<ClusterNode> node = startUseAndClose(kept, events);
+    List<WeakReference<Object>> closed = startUseAndClose(kept, events);
 
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
       System.gc();
-      return node.get() == null;
+      return closed.stream().allMatch(reference -> reference.get() == null);
     });
     assertThat(kept.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+    assertThat(events.getStatus()).isEqualTo(Connection.Status.CONNECTED);
   }
 
-  private WeakReference<ClusterNode> startUseAndClose(Connection connection, Connection events) {
+  /** @return weak references to the node and its runtime, closed after some commands */
+  private List<WeakReference<Object>> startUseAndClose(Connection connection, Connection events) {
     ClusterNode node = node(cluster, "collected", connection, events);
     for (int i = 0; i < 5; i++) {
       assertThat(node.gateway().sendMessage(ClusterFixture.openAccount("gc-" + i)).join())
           .isInstanceOf(CommandResult.Accepted.class);
     }
     node.close();
-    return new WeakReference<>(node);
+    return List.of(new WeakReference<>(node), new WeakReference<>(node.runtime()));
   }
 
   /** A node of {@code fixture}'s namespace on the given connections, running the bank model. */
