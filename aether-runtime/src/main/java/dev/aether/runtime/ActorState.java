@@ -289,12 +289,17 @@ final class ActorState<S> {
       ctx.rt.snapshotSizes.saved(streamId, snapshot.version());
     } catch (SnapshotTooLargeException e) {
       ctx.rt.snapshotSizes.refused(streamId, e);
-    } catch (TransientAetherException e) { // the store is away for a moment (it says so itself): no stack trace
-      LOG.warn("snapshot of {} at v{} failed ({}); the actor will replay more events on activation", streamId,
-          snapshot.version(), e.getMessage());
     } catch (RuntimeException e) {
-      LOG.warn("snapshot of {} at v{} failed; the actor will replay more events on activation", streamId,
-          snapshot.version(), e);
+      if (ctx.rt.lastSnapshots.taken(streamId, snapshot.version(), e)) {
+        return; // the runtime closes: said once for all actors
+      }
+      if (e instanceof TransientAetherException) { // the store is away for a moment (it says so): no stack trace
+        LOG.warn("snapshot of {} at v{} failed ({}); the actor will replay more events on activation", streamId,
+            snapshot.version(), e.getMessage());
+      } else {
+        LOG.warn("snapshot of {} at v{} failed; the actor will replay more events on activation", streamId,
+            snapshot.version(), e);
+      }
     } finally {
       ctx.rt.writes.exit();
     }

@@ -473,6 +473,7 @@ final class LocalRuntime implements Runtime {
     if (notices != null) {
       notices.unsubscribe();
     }
+    rt.lastSnapshots.closing();
     List<CompletableFuture<Void>> stops = rt.registry.all().stream().map(this::passivate).toList();
     try {
       CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
@@ -486,6 +487,7 @@ final class LocalRuntime implements Runtime {
       LOG.warn("stopping the actors failed", e);
     }
     closeWrites();
+    rt.lastSnapshots.report();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow(); // interrupts what still runs on it: a handler that outlived the wait
     }
