@@ -3,6 +3,7 @@ package dev.aether.server;
 import dev.aether.InvalidInputException;
 import dev.aether.cluster.ClusterConfig;
 import dev.aether.cluster.ClusterNode;
+import dev.aether.config.ConfigKeys;
 import dev.aether.model.exec.CompiledModel;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
@@ -24,12 +25,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * runtime with the configured model (or a {@link ClusterNode} of aether-cluster), and the HTTP API. Embeddable:
  * {@code try (AetherNode node = AetherNode.start(config)) { node.uri(); }}.
  *
- * <p>{@link #close()} is graceful: the HTTP server stops taking requests (and finishes those in hand), the
- * runtime (or cluster node) drains, the stores and the NATS connection close, and the embedded nats-server is
- * stopped last. Thread-safe.
+ * <p>{@link #close()} is graceful: first the HTTP API drains for {@link NodeConfig#drainPeriod()} (readiness DOWN,
+ * requests still answered, each HTTP/1.1 answer closing its connection, event streams ended), then the HTTP server
+ * stops taking requests (and finishes those in hand), the runtime (or cluster node) drains, the stores and the NATS
+ * connection close, and the embedded nats-server is stopped last. Thread-safe.
  */
 public final class AetherNode implements AutoCloseable {
 
@@ -51,6 +56,10 @@ public final class AetherNode implements AutoCloseable {
   private final NodeServices services;
   private final WebServer server;
   private final Deque<AutoCloseable> resources;
+  /** Counted down to end the drain before its period (tests). */
+  private final CountDownLatch drainCutShort = new CountDownLatch(1);
+  /** Counted down once the first {@link #close()} has closed everything: a second close waits for it. */
+  private final CountDownLatch closed = new CountDownLatch(1);
   private volatile boolean closedCleanly;
 
   private AetherNode(NodeConfig config, NodeServices services, WebServer server, Deque<AutoCloseable> resources) {
@@ -91,7 +100,7 @@ public final class AetherNode implements AutoCloseable {
       if (!server.isRunning() || server.port() <= 0) { // taken since the check: Helidon logged it, started nothing
         throw cannotListen(config, null);
       }
-      resources.push(services.signals()::close); // event streams end before the server waits for requests
+      resources.push(services.signals()::close); // streams end before the server waits (close(): as its drain begins)
       embedded.forEach(nats -> resources.push(nats::expectExit)); // first thing on close: no restart from now
       services.markServing();
       AetherNode node = new AetherNode(config, services, server, resources);
@@ -295,7 +304,7 @@ public final class AetherNode implements AutoCloseable {
   }
 
   /**
-   * Whether the node is live: started and not closed (what {@code /health/live} answers).
+   * Whether the node is live: started, and not closed beyond its drain (what {@code /health/live} answers).
    *
    * @return true when live
    */
@@ -303,17 +312,74 @@ public final class AetherNode implements AutoCloseable {
     return services.isLive();
   }
 
-  /** Stops the node gracefully (HTTP, runtime, stores, embedded nats-server last); idempotent. */
+  /**
+   * Stops the node gracefully: drains its HTTP API for {@link NodeConfig#drainPeriod()} ({@code /health/ready}
+   * answers 503 with the reason {@code stopping}, {@code /health/live} 200; requests are answered as before, each
+   * HTTP/1.1 answer with {@code Connection: close} and its connection then closed, so that clients and load
+   * balancers open their next connection elsewhere; event streams end at once), then stops the HTTP server (requests
+   * in hand are finished, for at most 5 s), the runtime or cluster node, the stores and the embedded nats-server
+   * last. Blocks until all that is done. Idempotent: a second call (a second signal, the end of a
+   * try-with-resources after an explicit close) changes nothing and returns once the first has closed the node.
+   */
   @Override
   public void close() {
-    if (services.markClosed()) {
+    if (!services.markStopping()) {
+      awaitClosed();
+      return;
+    }
+    try {
       LOG.info("Aether node {} stopping", config.nodeId());
+      boolean interrupted = drain();
+      services.markClosed();
       closedCleanly = closeAll(resources);
+      if (interrupted) { // the drain was cut short by an interrupt: the parts were closed with their waits; say so
+        Thread.currentThread().interrupt();
+      }
       if (closedCleanly) {
         LOG.info("Aether node {} stopped", config.nodeId());
       } else {
         LOG.warn("Aether node {} stopped; a part failed to stop (above)", config.nodeId());
       }
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  /**
+   * The drain: event streams end now (a long-lived stream would hold its connection through the drain), and the
+   * HTTP API serves on, not ready, for the drain period ({@link HttpApi} closes each HTTP/1.1 connection once
+   * answered meanwhile).
+   *
+   * @return whether the wait was interrupted (it then ends at once; the interrupt is cleared)
+   */
+  private boolean drain() {
+    services.signals().close();
+    Duration period = config.drainPeriod();
+    if (period.isZero()) {
+      return false;
+    }
+    LOG.info("Aether node {} draining for {} ({}): /health/ready answers 503, requests are answered, each HTTP/1.1"
+        + " connection closed once answered", config.nodeId(), ConfigKeys.formatDuration(period),
+        NodeConfig.HTTP_DRAIN_PERIOD);
+    try {
+      drainCutShort.await(period.toNanos(), TimeUnit.NANOSECONDS);
+      return false;
+    } catch (InterruptedException e) {
+      return true;
+    }
+  }
+
+  /** Ends a drain in progress now, as if its period had passed (tests drain for long and end it when done). */
+  void endDrain() {
+    drainCutShort.countDown();
+  }
+
+  /** Waits until the first {@link #close()} has closed the node; an interrupt ends the wait (and is kept). */
+  private void awaitClosed() {
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -26,7 +26,9 @@ import java.util.Optional;
  * (default 1); a long history is read and sent {@value #PAGE} events at a time. Once caught up, waits for this
  * node's commits (a signal from its store) and reads the store again at least every
  * {@value #POLL_MILLIS} ms (other writers); a comment is sent on each idle wait, so a gone client is noticed.
- * The stream ends when the client goes or the node closes. Runs on the request's virtual thread.
+ * The stream ends when the client goes or the node begins to stop (its drain: a client reconnects, with
+ * {@code Last-Event-ID}, to a node that runs on); one asked while the node drains sends what is stored and ends.
+ * Runs on the request's virtual thread.
  */
 final class EventStreamService implements HttpService {
 
@@ -101,7 +103,7 @@ final class EventStreamService implements HttpService {
     StreamSignals signals = node.signals();
     SseSink sink = res.sink(SseSink.TYPE);
     try {
-      while (!signals.isClosed()) {
+      while (true) {
         long seen = signals.generation();
         List<Event> events;
         try {
@@ -126,6 +128,9 @@ final class EventStreamService implements HttpService {
         }
         if (!events.isEmpty()) {
           continue; // a long history goes out page by page, without waiting between pages
+        }
+        if (signals.isClosed()) {
+          return; // the node is stopping: caught up, the stream ends
         }
         sink.emit(SseEvent.builder().comment("waiting").build());
         if (!signals.awaitChange(seen, Duration.ofMillis(POLL_MILLIS))) {

@@ -8,9 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Health, {@code /health/live} (the node started and is not closing) and {@code /health/ready} (also: store
- * reachable, model loaded, and on a cluster node its own lease fresh: the {@code cluster} check); 200
- * {@code {"status":"UP"}} or 503 {@code {"status":"DOWN", "checks": ...}}. Open without the bearer token (probes of
+ * Health, {@code /health/live} (the node started and has not stopped: it is live while it drains) and
+ * {@code /health/ready} (also: not stopping, store reachable, model loaded, and on a cluster node its own lease
+ * fresh: the {@code cluster} check); 200 {@code {"status":"UP"}} or 503 {@code {"status":"DOWN", "checks": ...}},
+ * with {@code "reason": "stopping"} once the node's close began. Open without the bearer token (probes of
  * orchestrators carry none; nothing secret is in the answer).
  */
 final class HealthService implements HttpService {
@@ -40,6 +41,9 @@ final class HealthService implements HttpService {
     r.cluster().ifPresent(member -> checks.put("cluster", up(member)));
     Map<String, Object> body = new LinkedHashMap<>(); // "status" first, every time (Map.of has no order)
     body.put("status", r.ready() ? "UP" : "DOWN");
+    if (r.stopping()) { // a load balancer's or an operator's question: why is it out
+      body.put("reason", "stopping");
+    }
     body.put("checks", checks);
     Json.send(res, r.ready() ? 200 : 503, body);
   }

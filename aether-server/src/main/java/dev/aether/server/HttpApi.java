@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The node's HTTP server: Helidon SE 4 (a virtual thread per request; HTTP/1.1 and HTTP/2 on one port, h2c
@@ -122,7 +123,7 @@ final class HttpApi {
 
   static void routing(HttpRouting.Builder routing, NodeConfig config, NodeServices node) {
     ApiRoutes routes = ApiRoutes.fromOpenApi();
-    routing.addFilter(HttpApi::closeWhenAsked); // outermost: after the answer, whatever answered it
+    routing.addFilter((chain, req, res) -> closeWhenAsked(node, chain, req, res)); // outermost: whatever answered
     routing.addFilter((chain, req, res) -> count(routes, node.registry(), chain, req, res)); // sees all
     Cors.of(config.corsOrigins()).ifPresent(cors -> routing.addFilter(cors::filter)); // preflights before the token
     config.authToken().ifPresent(token -> routing.addFilter(
@@ -136,23 +137,38 @@ final class HttpApi {
   }
 
   /**
-   * Closes an HTTP/1.1 connection once answered when the request said {@code Connection: close}: Helidon 4.5.0
-   * answers with that header and then waits for another request on the connection (helidon-io/helidon#12324,
-   * fixed in releases not served to this build), so a client reading to the end of the stream would hang.
+   * Closes an HTTP/1.1 connection once answered when the request said {@code Connection: close}, or when the node
+   * drains ({@link AetherNode#close()}): the answer then says {@code Connection: close} (decided as it is sent, so an
+   * answer that took long and ends in the drain says it too), and the client opens its next connection elsewhere
+   * instead of sending on one the node closes under it when its listener stops. Helidon 4.5.0 answers with that
+   * header and then waits for another request on the connection (helidon-io/helidon#12324, fixed in releases not
+   * served to this build), so the connection is closed here; a client reading to the end of the stream would hang.
+   * An error answer (a handler's exception, answered by {@link #fail} outside the filters) says it too, and the
+   * client closes the connection (RFC 9112 9.6); the node closes it when its listener stops. HTTP/2 has no
+   * {@code Connection} header, and Helidon gives a handler no way to send a GOAWAY: its connections are served
+   * through the drain and closed as the listener stops.
    */
-  private static void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    boolean asked = req.prologue().protocolVersion().startsWith("1.") // HTTP/2 has no Connection header
-        && req.headers().contains(HeaderNames.CONNECTION) // options: any case, a list
-        && req.headers().all(HeaderNames.CONNECTION, List::of).stream()
-            .flatMap(value -> Arrays.stream(value.split(",")))
-            .anyMatch(option -> option.strip().equalsIgnoreCase("close"));
-    if (!asked) {
+  private static void closeWhenAsked(NodeServices node, FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    if (!req.prologue().protocolVersion().startsWith("1.")) { // HTTP/2 has no Connection header
       chain.proceed();
       return;
     }
-    res.header(HeaderValues.CONNECTION_CLOSE);
+    boolean asked = req.headers().contains(HeaderNames.CONNECTION) // options: any case, a list
+        && req.headers().all(HeaderNames.CONNECTION, List::of).stream()
+            .flatMap(value -> Arrays.stream(value.split(",")))
+            .anyMatch(option -> option.strip().equalsIgnoreCase("close"));
+    AtomicBoolean closing = new AtomicBoolean(asked);
+    res.beforeSend(() -> {
+      if (closing.get() || node.isStopping()) {
+        closing.set(true);
+        res.header(HeaderValues.CONNECTION_CLOSE);
+      }
+    });
     chain.proceed();
-    throw new CloseConnectionException("the client asked to close the connection");
+    if (closing.get()) {
+      throw new CloseConnectionException(asked ? "the client asked to close the connection"
+          : "the node is stopping: the connection is closed once answered");
+    }
   }
 
   /**

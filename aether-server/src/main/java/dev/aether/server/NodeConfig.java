@@ -1,6 +1,7 @@
 package dev.aether.server;
 
 import dev.aether.cluster.ClusterConfig;
+import dev.aether.config.ConfigKeys;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.runtime.RuntimeConfig;
 import java.nio.file.Path;
@@ -55,6 +56,11 @@ public final class NodeConfig {
   public static final String HTTP_MAX_BODY_BYTES = "http.max-body-bytes";
   /** Key: the browser origins allowed to call the API (CORS), comma-separated, or {@code *}; absent = none. */
   public static final String HTTP_CORS_ORIGINS = "http.cors-origins";
+  /**
+   * Key: how long a node that is stopping keeps serving HTTP, readiness DOWN and every HTTP/1.1 answer closing its
+   * connection, before its listener stops ({@link AetherNode#close()}).
+   */
+  public static final String HTTP_DRAIN_PERIOD = "http.drain-period";
   /** Key: the default deadline of a command (and the runtime's command timeout). */
   public static final String COMMAND_TIMEOUT = "command.timeout";
   /** Key: run as a cluster node of aether-cluster instead of a single runtime. */
@@ -78,7 +84,7 @@ public final class NodeConfig {
   /** Every key, in the order of the documented table. */
   public static final List<String> KEYS = List.of(MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
       NATS_CREDS_FILE, NATS_TLS, NATS_REPLICAS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
-      HTTP_MAX_BODY_BYTES, HTTP_CORS_ORIGINS, COMMAND_TIMEOUT, CLUSTER);
+      HTTP_MAX_BODY_BYTES, HTTP_CORS_ORIGINS, HTTP_DRAIN_PERIOD, COMMAND_TIMEOUT, CLUSTER);
 
   /** Default {@value #HTTP_HOST}: loopback only. */
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
@@ -96,6 +102,19 @@ public final class NodeConfig {
 
   /** Default {@value #HTTP_MAX_BODY_BYTES}: 1 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 1_048_576;
+  /**
+   * Default {@value #HTTP_DRAIN_PERIOD} of a node reachable from other machines: longer than a load balancer or
+   * Kubernetes takes to stop sending it requests once told (endpoint removal, a readiness probe's period), shorter
+   * than Kubernetes' default grace of 30 s.
+   */
+  public static final Duration DEFAULT_DRAIN_PERIOD = Duration.ofSeconds(5);
+  /**
+   * Default {@value #HTTP_DRAIN_PERIOD} of a node listening on a loopback address (the default {@value #HTTP_HOST}):
+   * no load balancer on another machine sends it requests, so it stops at once (a development node, a test).
+   */
+  public static final Duration DEFAULT_LOOPBACK_DRAIN_PERIOD = Duration.ZERO;
+  /** The longest {@value #HTTP_DRAIN_PERIOD}. */
+  public static final Duration MAX_DRAIN_PERIOD = Duration.ofMinutes(5);
   /** Default {@value #COMMAND_TIMEOUT}. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
@@ -111,6 +130,7 @@ public final class NodeConfig {
   private final Optional<String> authToken;
   private final long maxBodyBytes;
   private final List<String> corsOrigins;
+  private final Duration drainPeriod;
   private final Duration commandTimeout;
   private final boolean cluster;
   private final Map<String, String> runtimeSettings;
@@ -130,6 +150,8 @@ public final class NodeConfig {
     this.authToken = Optional.ofNullable(b.authToken);
     this.maxBodyBytes = b.maxBodyBytes;
     this.corsOrigins = b.corsOrigins;
+    this.drainPeriod = b.drainPeriod != null ? b.drainPeriod
+        : isLoopback(b.httpHost) ? DEFAULT_LOOPBACK_DRAIN_PERIOD : DEFAULT_DRAIN_PERIOD;
     this.commandTimeout = b.commandTimeout;
     this.cluster = b.cluster;
     this.runtimeSettings = Map.copyOf(b.runtimeSettings);
@@ -326,6 +348,25 @@ public final class NodeConfig {
   }
 
   /**
+   * Returns how long a stopping node keeps serving HTTP before its listener stops: {@code /health/ready} answers
+   * 503 and every HTTP/1.1 answer says {@code Connection: close} meanwhile, so that load balancers and clients move
+   * to other nodes without a request lost on a connection closed under it.
+   *
+   * @return the drain period: as set, else {@link #DEFAULT_LOOPBACK_DRAIN_PERIOD} on a loopback {@link #httpHost()}
+   *     ({@code localhost}, {@code 127.x.x.x}, {@code ::1}) and {@link #DEFAULT_DRAIN_PERIOD} on any other
+   */
+  public Duration drainPeriod() {
+    return drainPeriod;
+  }
+
+  /** Whether a host is a loopback address as written: {@code localhost}, {@code 127.x.x.x}, {@code ::1}. */
+  static boolean isLoopback(String host) {
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return bare.equalsIgnoreCase("localhost") || bare.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+        || bare.equals("::1") || bare.equals("0:0:0:0:0:0:0:1");
+  }
+
+  /**
    * Returns the default deadline of a command.
    *
    * @return the default deadline of a command
@@ -369,7 +410,8 @@ public final class NodeConfig {
     return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + ", nats=" + natsUrl.orElse("embedded")
         + ", store=" + store + ", http=" + httpHost + ":" + httpPort + ", namespace=" + namespace
         + ", node-id=" + nodeId + ", data-dir=" + dataDir + ", auth=" + (authToken.isPresent() ? "token" : "none")
-        + ", max-body-bytes=" + maxBodyBytes + ", cors-origins=" + corsOrigins + ", command.timeout=" + commandTimeout
+        + ", max-body-bytes=" + maxBodyBytes + ", cors-origins=" + corsOrigins + ", drain-period=" + drainPeriod
+        + ", command.timeout=" + commandTimeout
         + ", cluster=" + cluster + "]";
   }
 
@@ -388,6 +430,7 @@ public final class NodeConfig {
     private String authToken;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private List<String> corsOrigins = List.of();
+    private Duration drainPeriod; // null: the default of the host (loopback or not)
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private boolean cluster;
     private final Map<String, String> runtimeSettings = new TreeMap<>();
@@ -608,6 +651,25 @@ public final class NodeConfig {
         }
       }
       this.corsOrigins = given;
+      return this;
+    }
+
+    /**
+     * Sets {@code http.drain-period}; a bad value is refused at once. Unset, it is
+     * {@link #DEFAULT_DRAIN_PERIOD}, or {@link #DEFAULT_LOOPBACK_DRAIN_PERIOD} when {@code http.host} is a loopback
+     * address.
+     *
+     * @param period 0 (stop at once) to {@link #MAX_DRAIN_PERIOD}
+     * @return this builder
+     * @throws IllegalArgumentException when negative or longer than {@link #MAX_DRAIN_PERIOD}
+     */
+    public Builder drainPeriod(Duration period) {
+      Objects.requireNonNull(period, HTTP_DRAIN_PERIOD);
+      if (period.isNegative() || period.compareTo(MAX_DRAIN_PERIOD) > 0) {
+        throw new IllegalArgumentException(ConfigKeys.formatDuration(period) + " is out of range (0s, no drain, to "
+            + ConfigKeys.formatDuration(MAX_DRAIN_PERIOD) + ")");
+      }
+      this.drainPeriod = period;
       return this;
     }
 

@@ -107,6 +107,7 @@ final class NodeConfigReader {
         case NodeConfig.AUTH_TOKEN -> b.authToken(value.text());
         case NodeConfig.HTTP_MAX_BODY_BYTES -> b.maxBodyBytes(ConfigKeys.parseInt(text));
         case NodeConfig.HTTP_CORS_ORIGINS -> b.corsOrigins(ConfigKeys.parseList(text));
+        case NodeConfig.HTTP_DRAIN_PERIOD -> b.drainPeriod(ConfigKeys.parseDuration(text));
         case NodeConfig.COMMAND_TIMEOUT -> b.commandTimeout(ConfigKeys.parseDuration(text));
         case NodeConfig.CLUSTER -> b.cluster(ConfigKeys.parseBoolean(text));
         default -> {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the HTTP services of one node work with: the configuration, the command gateway (the cluster's when
  * clustered), the local runtime (model, read models, actors), the event store, the meters and the event
- * signals; plus the node's life state (starting, serving, closed).
+ * signals; plus the node's life state (starting, serving, stopping: its HTTP drain, closed).
  *
  * <p>Thread-safe: the life state is one atomic; the parts are thread-safe themselves.
  */
@@ -19,13 +19,15 @@ final class NodeServices {
 
   private static final int STARTING = 0;
   private static final int SERVING = 1;
-  private static final int CLOSED = 2;
+  private static final int STOPPING = 2;
+  private static final int CLOSED = 3;
 
   /**
-   * Readiness and why; {@code cluster} is empty on a single node, else whether the cluster node runs and its own
-   * lease is fresh (a node that cannot renew it, cut off from NATS or its lease bucket, serves no shard).
+   * Readiness and why; {@code stopping} when the node's close began (it drains, then stops: never ready again);
+   * {@code cluster} is empty on a single node, else whether the cluster node runs and its own lease is fresh (a node
+   * that cannot renew it, cut off from NATS or its lease bucket, serves no shard).
    */
-  record Readiness(boolean serving, boolean store, boolean model, Optional<Boolean> cluster) {
+  record Readiness(boolean stopping, boolean serving, boolean store, boolean model, Optional<Boolean> cluster) {
     boolean ready() {
       return serving && store && model && cluster.orElse(true);
     }
@@ -111,17 +113,34 @@ final class NodeServices {
     state.compareAndSet(STARTING, SERVING);
   }
 
-  /** @return true for the first caller */
-  boolean markClosed() {
-    return state.getAndSet(CLOSED) != CLOSED;
+  /**
+   * Marks the start of the node's close: not ready from now on, still live while its HTTP API drains.
+   *
+   * @return true for the first caller only
+   */
+  boolean markStopping() {
+    return state.getAndUpdate(s -> Math.max(s, STOPPING)) < STOPPING;
   }
 
+  /** Marks the node closed: not live either. */
+  void markClosed() {
+    state.set(CLOSED);
+  }
+
+  /** @return whether the node's close began (it drains or has stopped) */
+  boolean isStopping() {
+    return state.get() >= STOPPING;
+  }
+
+  /** @return whether the node started and its close has not ended its HTTP API yet (it serves, or drains) */
   boolean isLive() {
-    return state.get() == SERVING;
+    int now = state.get();
+    return now == SERVING || now == STOPPING;
   }
 
   Readiness ready() {
-    return new Readiness(state.get() == SERVING && runtime.isRunning(), AetherNode.storeHealthy(store),
+    int now = state.get();
+    return new Readiness(now >= STOPPING, now == SERVING && runtime.isRunning(), AetherNode.storeHealthy(store),
         runtime.model().isPresent(), cluster.map(ClusterNode::isLiveMember));
   }
 }

@@ -146,6 +146,38 @@ class NodeConfigTest {
   }
 
   @Test
+  void drainPeriod_defaultsToNoneOnLoopback_andAFewSecondsOnAnAddressOthersReach() {
+    assertThat(NodeConfig.builder().build().drainPeriod()).as("127.0.0.1, the default host").isZero();
+    for (String loopback : List.of("localhost", "127.0.0.2", "::1", "[::1]")) {
+      assertThat(NodeConfig.builder().httpHost(loopback).build().drainPeriod()).as(loopback).isZero();
+    }
+    for (String reachable : List.of("0.0.0.0", "10.1.2.3", "::", "node-1.example.com", "127.example.com")) {
+      assertThat(NodeConfig.builder().httpHost(reachable).build().drainPeriod()).as(reachable)
+          .isEqualTo(NodeConfig.DEFAULT_DRAIN_PERIOD).isEqualTo(Duration.ofSeconds(5));
+    }
+    assertThat(NodeConfig.builder().drainPeriod(Duration.ofSeconds(3)).build().drainPeriod())
+        .as("set, on loopback too").isEqualTo(Duration.ofSeconds(3));
+    assertThat(NodeConfig.builder().httpHost("0.0.0.0").drainPeriod(Duration.ZERO).build().drainPeriod()).isZero();
+  }
+
+  @Test
+  void drainPeriod_fromTheFileOrTheEnvironment_andOutOfRangeRefusedNamingTheKey() throws IOException {
+    assertThat(NodeConfig.resolve(Optional.of(file("http: {drain-period: 20s}\n")), Map.of(), Map.of())
+        .drainPeriod()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of("AETHER_HTTP_DRAIN_PERIOD", "0s"),
+        Map.of("http.host", "0.0.0.0")).drainPeriod()).isZero();
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of(), Map.of("http.drain-period", "5m")).drainPeriod())
+        .isEqualTo(NodeConfig.MAX_DRAIN_PERIOD);
+    for (String bad : List.of("6m", "-1s", "soon", "")) {
+      InvalidConfigException refused = refused(Optional.empty(), Map.of("AETHER_HTTP_DRAIN_PERIOD", bad), Map.of());
+      assertThat(refused.key()).as(bad).isEqualTo("http.drain-period");
+      assertThat(refused.source()).isEqualTo("AETHER_HTTP_DRAIN_PERIOD");
+    }
+    assertThat(refused(Optional.empty(), Map.of("AETHER_HTTP_DRAIN_PERIOD", "6m"), Map.of()).getMessage())
+        .contains("out of range (0s, no drain, to 5m)");
+  }
+
+  @Test
   void theRuntimesCommandTimeout_isRefused_namingTheKeyThatSetsIt() {
     // found by a new user: it was taken, then overridden by command.timeout (5 s) without a word
     InvalidConfigException timeout = refused(Optional.empty(), Map.of("AETHER_RUNTIME_COMMAND_TIMEOUT", "30s"),
