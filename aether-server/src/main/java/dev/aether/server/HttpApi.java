@@ -1,5 +1,6 @@
 package dev.aether.server;
 
+import io.helidon.common.uri.UriValidator;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -61,7 +62,10 @@ final class HttpApi {
         // Helidon closes a connection without a word when a first read of over max-prologue-length (4 KiB) holds
         // no line end: a request line of 8 KiB and more got no answer at all. With 64 KiB such a request is read
         // and refused in JSON like any other (an id too long); a longer one may still be closed without a word.
-        .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())
+        // Helidon's check of the query (validatePrologue) refuses a malformed escape before any route, with a 400
+        // that cannot name the parameter (its direct handler is given the path only): the query is checked by
+        // refuseUnknownQuery instead, as strictly (RawPath.queryProblem), naming it.
+        .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).validatePrologue(false).build())
         .addConnectionSelector(new UnsupportedHttpVersion()) // HTTP/1.0: 505 in JSON, not a silent close
         .directHandlers(handlers -> handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, HttpApi::unreadable))
         .routing(routing -> routing(routing, config, node))
@@ -99,7 +103,7 @@ final class HttpApi {
         return Optional.of(refused);
       }
     }
-    return Optional.empty(); // the query is not given to this handler: a malformed escape there is the general 400
+    return Optional.empty(); // the query is not given to this handler: refuseUnknownQuery checks it
   }
 
   /** A service and the path it is registered under. */
@@ -198,8 +202,9 @@ final class HttpApi {
    */
   private static void refuseUnknownQuery(ApiRoutes routes, FilterChain chain, RoutingRequest req,
       RoutingResponse res) {
-    Optional<ApiException> undecodable = RawPath.queryProblem(req.query().rawValue());
-    if (undecodable.isPresent()) { // Helidon would read %E9 as a replacement character
+    // Helidon would read %E9 as a replacement character; %zz and a fragment it no longer checks (server())
+    Optional<ApiException> undecodable = RawPath.queryProblem(req.query().rawValue()).or(() -> fragmentProblem(req));
+    if (undecodable.isPresent()) {
       Json.send(HeadRequests.answerOf(req, res), 400, error(undecodable.get()));
       return;
     }
@@ -226,6 +231,20 @@ final class HttpApi {
       }
     }
     chain.proceed();
+  }
+
+  /** A fragment (never sent by browsers; the node reads none) holding what a URI's fragment may not: 400. */
+  private static Optional<ApiException> fragmentProblem(RoutingRequest req) {
+    if (!req.prologue().fragment().hasValue()) {
+      return Optional.empty();
+    }
+    try {
+      UriValidator.validateFragment(req.prologue().fragment().rawValue());
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(ApiException.badRequest("path", "the fragment holds a character a URI must percent-encode ("
+          + e.getMessage() + ")"));
+    }
   }
 
   /** No route took the request: 405 with {@code Allow} when its path is a route of other methods, else 404. */
