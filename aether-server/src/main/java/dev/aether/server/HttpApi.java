@@ -9,6 +9,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
@@ -51,6 +52,13 @@ final class HttpApi {
   private HttpApi() {}
 
   static WebServer server(NodeConfig config, NodeServices node) {
+    // Helidon closes a connection without a word when a first read of over max-prologue-length (4 KiB) holds
+    // no line end: a request line of 8 KiB and more got no answer at all. With 64 KiB such a request is read
+    // and refused in JSON like any other (an id too long); a longer one may still be closed without a word.
+    // Helidon's check of the query (validatePrologue) refuses a malformed escape before any route, with a 400
+    // that cannot name the parameter (its direct handler is given the path only): the query is checked by
+    // refuseUnknownQuery instead, as strictly (RawPath.queryProblem), naming it.
+    Http1Config http1 = Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).validatePrologue(false).build();
     return WebServer.builder()
         .host(config.httpHost())
         .port(config.httpPort())
@@ -59,14 +67,11 @@ final class HttpApi {
         // An HTTP/2 answer is several writes (HEADERS, DATA frames): with Nagle's algorithm on (Helidon's default)
         // the second waits for the client's delayed ACK, about 40 ms on Linux, per answer.
         .connectionOptions(socket -> socket.tcpNoDelay(true))
-        // Helidon closes a connection without a word when a first read of over max-prologue-length (4 KiB) holds
-        // no line end: a request line of 8 KiB and more got no answer at all. With 64 KiB such a request is read
-        // and refused in JSON like any other (an id too long); a longer one may still be closed without a word.
-        // Helidon's check of the query (validatePrologue) refuses a malformed escape before any route, with a 400
-        // that cannot name the parameter (its direct handler is given the path only): the query is checked by
-        // refuseUnknownQuery instead, as strictly (RawPath.queryProblem), naming it.
-        .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).validatePrologue(false).build())
+        .addProtocol(http1)
         .addConnectionSelector(new UnsupportedHttpVersion()) // HTTP/1.0: 505 in JSON, not a silent close
+        // HTTP/1.1 as Helidon's own selector serves it (which it then never sees), with the h2c upgrade checking the
+        // client's HTTP2-Settings: a bad one is a 400 in JSON, not Helidon's empty 500
+        .addConnectionSelector(Http1ConnectionSelector.builder().config(http1).addUpgrader(new H2cUpgrade()).build())
         .directHandlers(handlers -> handlers.addHandler(DirectHandler.EventType.BAD_REQUEST, HttpApi::unreadable))
         .routing(routing -> routing(routing, config, node))
         .build();
@@ -82,11 +87,12 @@ final class HttpApi {
     // Helidon's own message is not echoed: for some failures it is an exception's text, not meant for clients
     String why = "the request cannot be read (its request line, headers or body framing are malformed, or too"
         + " large)";
-    // Helidon's message does not say which part it refused: with a Content-Encoding that is taken as the cause
-    Optional<String> coding = req.headers().first(HeaderNames.CONTENT_ENCODING);
-    ApiException refused = coding.map(Bodies::encoded) // HTTP/1.1 decodes none, and refuses before the route
-        .or(() -> pathProblem(req.path())).orElseGet(() -> new ApiException(status.code(), "INVALID_INPUT",
-            "request: " + why, List.of(new ApiException.Field("request", why))));
+    // Helidon's message does not say which part it refused: each part is checked again, in the order Helidon reads
+    // them (the path, an h2c upgrade's settings, then a Content-Encoding, which HTTP/1.1 refuses before the route)
+    ApiException refused = pathProblem(req.path()).or(() -> H2cUpgrade.refusal(req.headers()))
+        .or(() -> req.headers().first(HeaderNames.CONTENT_ENCODING).map(Bodies::encoded))
+        .orElseGet(() -> new ApiException(status.code(), "INVALID_INPUT", "request: " + why,
+            List.of(new ApiException.Field("request", why))));
     return DirectHandler.TransportResponse.builder().status(Status.create(refused.status())).headers(headers)
         .header(HeaderNames.CONTENT_TYPE, "application/json").keepAlive(false).entity(Json.bytes(error(refused)))
         .build();

@@ -320,6 +320,22 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void anH2cUpgradeWithBadSettings_is400InJsonNamingTheHeader_notAnEmpty500() throws IOException {
+    // found by review: Helidon decodes HTTP2-Settings inside its upgrade, and failed a bad one as an internal error
+    String upgrade = "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+        + "Upgrade: h2c\r\n";
+    for (String settings : List.of("!not base64!", "AAAAAA" /* 4 bytes */, "AAUAAAAB" /* max frame size 1 */)) {
+      String answer = rawAnswer(upgrade + "HTTP2-Settings: " + settings + "\r\n\r\n");
+      assertThat(answer).as(settings).startsWith("HTTP/1.1 400").contains("\"error\":\"INVALID_INPUT\"")
+          .contains("\"field\":\"HTTP2-Settings\"");
+    }
+    assertThat(rawAnswer(upgrade + "\r\n")).as("no settings: not upgraded (RFC 7540 3.2.1), answered over HTTP/1.1")
+        .startsWith("HTTP/1.1 200").contains("\"status\":\"UP\"");
+    assertThat(rawAnswer(upgrade + "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n")).as("good settings")
+        .startsWith("HTTP/1.1 101");
+  }
+
+  @Test
   void anHttp10Request_is505InJson_andTheConnectionClosed_notAnEmptyReply() throws IOException {
     // found by us with curl --http1.0 (ApacheBench speaks HTTP/1.0): with HTTP/2 next to HTTP/1.1, Helidon closed
     // such a connection without a byte
