@@ -1069,8 +1069,8 @@ public final class ClusterNode implements AutoCloseable {
       this.description = description;
     }
 
-    /** @return the reason in words, as logs and errors give it */
-    String description() {
+    /** @return the reason in words, as logs and errors give it (e.g. "another live node holds its id") */
+    public String description() {
       return description;
     }
   }

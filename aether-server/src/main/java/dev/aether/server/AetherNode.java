@@ -32,6 +32,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -211,9 +212,15 @@ public final class AetherNode implements AutoCloseable {
           storeConfig.subjectPrefix() + "." + storeConfig.namespaceToken() + ".readmodels.rebuild", config.nodeId(),
           config.commandTimeout());
       resources.push(rebuilds);
-      return new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
+      NodeServices services = new NodeServices(config, node.gateway(), node.runtime(), store, Optional.of(node),
           Optional.of(clusterModel), Optional.empty(), registry, signals, description + ", cluster node "
           + config.nodeId(), rebuilds);
+      node.whenStopped().thenAccept(reason -> { // not by the node's close: it can serve nothing any more
+        if (!services.isStopping()) {
+          services.markFailed("its cluster node stopped: " + reason.description());
+        }
+      });
+      return services;
     }
     Optional<ModelRecord> record = ModelRecord.open(connection, bucket(storeConfig, "model"),
         storeConfig.replicas(), config.commandTimeout());
@@ -304,12 +311,26 @@ public final class AetherNode implements AutoCloseable {
   }
 
   /**
-   * Whether the node is live: started, and not closed beyond its drain (what {@code /health/live} answers).
+   * Whether the node is live: started, not closed beyond its drain, and no part of it stopped by itself ({@link
+   * #whenFailed()}); what {@code /health/live} answers.
    *
    * @return true when live
    */
   public boolean isLive() {
     return services.isLive();
+  }
+
+  /**
+   * Completes when a part of the node stopped by itself, not by {@link #close()}: its cluster node, when its NATS
+   * connection closed under it (jnats gave up reconnecting) or another live node took its id. The node then serves
+   * nothing any more: {@code /health/live} answers 503 with the reason (an orchestrator's liveness probe restarts
+   * it), and {@code aether serve} closes it and exits with 1. An embedding application closes it and starts a new
+   * one. Never completes for a node that is not clustered, nor exceptionally. Thread-safe.
+   *
+   * @return a future of why, in words; completing it does nothing to the node
+   */
+  public CompletableFuture<String> whenFailed() {
+    return services.whenFailed().copy();
   }
 
   /**

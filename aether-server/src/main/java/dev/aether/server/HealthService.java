@@ -29,7 +29,13 @@ final class HealthService implements HttpService {
 
   private void live(ServerRequest req, ServerResponse res) {
     boolean live = node.isLive();
-    Json.send(res, live ? 200 : 503, Map.of("status", live ? "UP" : "DOWN"));
+    Map<String, Object> body = new LinkedHashMap<>(); // "status" first
+    body.put("status", live ? "UP" : "DOWN");
+    String failure = node.whenFailed().getNow(null);
+    if (failure != null) { // what stopped it, for whoever restarts it
+      body.put("reason", failure);
+    }
+    Json.send(res, live ? 200 : 503, body);
   }
 
   private void ready(ServerRequest req, ServerResponse res) {
@@ -41,8 +47,11 @@ final class HealthService implements HttpService {
     r.cluster().ifPresent(member -> checks.put("cluster", up(member)));
     Map<String, Object> body = new LinkedHashMap<>(); // "status" first, every time (Map.of has no order)
     body.put("status", r.ready() ? "UP" : "DOWN");
+    String failure = node.whenFailed().getNow(null);
     if (r.stopping()) { // a load balancer's or an operator's question: why is it out
       body.put("reason", "stopping");
+    } else if (failure != null) {
+      body.put("reason", failure);
     }
     body.put("checks", checks);
     Json.send(res, r.ready() ? 200 : 503, body);

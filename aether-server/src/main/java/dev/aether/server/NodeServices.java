@@ -6,6 +6,7 @@ import dev.aether.runtime.Runtime;
 import dev.aether.store.EventStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,6 +46,8 @@ final class NodeServices {
   private final String storeDescription;
   private final ReadModelRebuilds rebuilds;
   private final AtomicInteger state = new AtomicInteger(STARTING);
+  /** Why a part of the node stopped by itself (its cluster node), or null: then it is neither live nor ready. */
+  private final CompletableFuture<String> failed = new CompletableFuture<>();
 
   NodeServices(NodeConfig config, CommandGateway gateway, Runtime runtime, EventStore store,
       Optional<ClusterNode> cluster, Optional<ClusterModel> clusterModel, Optional<ModelRecord> modelRecord,
@@ -132,10 +135,28 @@ final class NodeServices {
     return state.get() >= STOPPING;
   }
 
-  /** @return whether the node started and its close has not ended its HTTP API yet (it serves, or drains) */
+  /**
+   * @return whether the node started, its close has not ended its HTTP API yet (it serves, or drains), and no part
+   *     of it stopped by itself
+   */
   boolean isLive() {
     int now = state.get();
-    return now == SERVING || now == STOPPING;
+    return (now == SERVING || now == STOPPING) && !failed.isDone();
+  }
+
+  /**
+   * Marks the node failed: a part of it stopped by itself (not by the node's close), so it can serve nothing any
+   * more; {@code /health/live} answers 503 with the reason and {@code aether serve} exits with 1.
+   *
+   * @param reason why, in words
+   */
+  void markFailed(String reason) {
+    failed.complete(reason);
+  }
+
+  /** @return completed with why once a part of the node stopped by itself ({@link #markFailed}) */
+  CompletableFuture<String> whenFailed() {
+    return failed;
   }
 
   Readiness ready() {

@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
 import dev.aether.testkit.net.TcpProxy;
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.Nats;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +34,41 @@ class ClusterNodeIT {
   private AetherNode node(String natsUrl, String namespace, String id) {
     return AetherNode.start(NodeConfig.builder().cluster(true).nodeId(id).natsUrl(natsUrl).namespace(namespace)
         .httpPort(0).model(TestModels.bank(dir)).dataDir(dir).build());
+  }
+
+  /**
+   * A node whose cluster node stopped by itself (here: another node took its id, as after a pause longer than
+   * dead-after) serves nothing any more: it is not live, saying why, so an orchestrator restarts it, and {@link
+   * AetherNode#whenFailed()} completes with the reason.
+   */
+  @Test
+  void aNodeWhoseClusterNodeStoppedByItself_isNotLive_sayingWhy(NatsServer server) throws Exception {
+    try (AetherNode node = node(server, "clufenced", "n-f"); Connection nats = Nats.connect(server.url())) {
+      Api api = new Api(node.uri());
+      await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/health/ready").status() == 200);
+      assertThat(node.whenFailed()).isNotDone();
+
+      KeyValue leases = nats.keyValue(nats.keyValueManagement().getBucketNames().stream()
+          .filter(name -> name.endsWith("_clufenced_LEASES")).findFirst().orElseThrow());
+      Thread intruder = Thread.ofVirtual().start(() -> { // a live node with its id: renews as one does
+        while (!node.whenFailed().isDone()) {
+          try {
+            leases.put("node.n-f", "{\"node\":\"n-f\",\"incarnation\":\"another\",\"state\":\"ACTIVE\"}");
+            Thread.sleep(200);
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+
+      assertThat(node.whenFailed().get(30, TimeUnit.SECONDS)).contains("another live node holds its id");
+      intruder.join();
+      Api.Answer live = api.get("/health/live");
+      assertThat(live.status()).isEqualTo(503);
+      assertThat(live.json().get("reason").asText()).contains("its cluster node stopped", "holds its id");
+      assertThat(api.get("/health/ready").json().get("reason").asText()).contains("holds its id");
+      assertThat(node.isLive()).isFalse();
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
  * {@code aether serve}: starts a node ({@link AetherNode}) from the configuration file, the {@code AETHER_*}
  * environment and the flags (flags &gt; environment &gt; file &gt; defaults), prints its URL and a first
  * {@code curl}, and runs until SIGTERM or SIGINT, which close it gracefully. Exit codes: 0 stopped normally,
- * 2 a configuration or usage error (one line naming the key), 1 the node failed to start, run or stop cleanly.
+ * 2 a configuration or usage error (one line naming the key), 1 the node failed to start, run or stop cleanly,
+ * or stopped serving by itself ({@link AetherNode#whenFailed()}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Start an Aether node: the HTTP API on the embedded nats-server (default), a NATS server "
@@ -136,8 +138,10 @@ public final class ServeCommand implements Callable<Integer> {
     err.flush();
     CountDownLatch stopped = stop != null ? stop : new CountDownLatch(1);
     CompletableFuture<AetherNode> started = new CompletableFuture<>(); // null: the start failed
+    AtomicBoolean failed = new AtomicBoolean(); // a part of the node stopped by itself: exit with 1
     Thread starter = Thread.currentThread();
-    Thread hook = new Thread(() -> stopOnSignal(starter, started, stopped, out, err), "aether-serve-shutdown");
+    Thread hook = new Thread(() -> stopOnSignal(starter, started, stopped, failed, out, err),
+        "aether-serve-shutdown");
     if (stop == null) { // before the start: a signal during it (seconds with an embedded nats-server) stops it too
       java.lang.Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -172,15 +176,24 @@ public final class ServeCommand implements Callable<Integer> {
       // stop (nor name the closed server's port, -1); whatever the printing did, the hook gets the node
       started.complete(node);
     }
+    node.whenFailed().thenAccept(reason -> { // e.g. its cluster connection closed for good: a supervisor restarts it
+      err.println("error: the node stopped serving: " + reason + "; stopping it (exit code 1)");
+      err.flush();
+      failed.set(true);
+      stopped.countDown();
+    });
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (stop == null && failed.get()) {
+      System.exit(FAILED); // the hook closes the node and ends the process with 1
+    }
     if (stop != null) {
       node.close();
     }
-    return OK;
+    return failed.get() ? FAILED : OK;
   }
 
   /**
@@ -206,7 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
    * nothing of it is cut short; only this command ends this process.
    */
   private static void stopOnSignal(Thread starter, CompletableFuture<AetherNode> started, CountDownLatch stopped,
-      PrintWriter out, PrintWriter err) {
+      AtomicBoolean failed, PrintWriter out, PrintWriter err) {
     boolean cutShort = false;
     boolean clean;
     try {
@@ -232,7 +245,7 @@ public final class ServeCommand implements Callable<Integer> {
     stopped.countDown();
     out.flush();
     err.flush();
-    java.lang.Runtime.getRuntime().halt(clean ? OK : FAILED);
+    java.lang.Runtime.getRuntime().halt(clean && !failed.get() ? OK : FAILED);
   }
 
   private Map<String, String> flags() {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.Nats;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -207,6 +210,31 @@ class NodeSignalsIT {
     } finally {
       node = clusterNode;
     }
+  }
+
+  @Test
+  void aClusterNodeThatLostItsIdToALiveNode_stopsTheProcessWithExitCode1_sayingWhy() throws Exception {
+    // a serve process whose cluster node stopped by itself served nothing any more and never ended
+    serve("fenced.out", "--cluster");
+    Matcher nats = Pattern.compile("on (nats://\\S+)").matcher(Files.readString(work.resolve("fenced.out")));
+    assertThat(nats.find()).as("the embedded server's URL in the log").isTrue();
+    try (Connection connection = Nats.connect(nats.group(1))) {
+      KeyValue leases = connection.keyValue(connection.keyValueManagement().getBucketNames().stream()
+          .filter(name -> name.endsWith("_default_LEASES")).findFirst().orElseThrow());
+      long end = System.nanoTime() + LIMIT.toNanos();
+      while (node.isAlive() && System.nanoTime() < end) { // another live node with its id renews, as nodes do
+        leases.put("node.node-1", "{\"node\":\"node-1\",\"incarnation\":\"other\",\"state\":\"ACTIVE\"}");
+        node.waitFor(200, TimeUnit.MILLISECONDS);
+      }
+    } catch (IOException | RuntimeException serverGone) {
+      // the node stopped its embedded nats-server as it ended
+    }
+
+    assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the node stops").isTrue();
+    String printed = Files.readString(work.resolve("fenced.out"));
+    assertThat(node.exitValue()).as(printed).isEqualTo(1);
+    assertThat(printed).contains("error: the node stopped serving: its cluster node stopped: another live node"
+        + " holds its id");
   }
 
   @Test
