@@ -14,11 +14,11 @@ import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.FieldError;
 import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
+import dev.aether.runtime.RuntimeManagement;
 import dev.aether.runtime.spi.Behavior;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +44,17 @@ import java.util.Optional;
  * thread-safe.
  */
 public final class CompiledModel {
+
+  /** The id of a renamed model's policy that ran before and starts a new group at the beginning of the feed. */
+  public static final String POLICY_GROUP_NEW = "policy-group-new";
+  /** The id of another model under the running model's name and version label. */
+  public static final String VERSION_REUSED = "version-reused";
+  /**
+   * The ids of the changes a load refuses unless forced ({@link #refusalsReplacing}): {@value EventFieldTypeChange#ID},
+   * {@value #POLICY_GROUP_NEW}, {@value #VERSION_REUSED}.
+   */
+  public static final java.util.Set<String> REFUSED_CHANGES =
+      java.util.Set.of(EventFieldTypeChange.ID, POLICY_GROUP_NEW, VERSION_REUSED);
 
   private final Model model;
   private final Map<String, ModelBehavior> behaviors;
@@ -183,7 +194,8 @@ public final class CompiledModel {
    * declared again), event fields stored events may lack or hold as another type, and policies that will run
    * over the whole history ({@code policy-added}, {@code policy-group-new}); then what the new version stops
    * doing or starts refusing: {@code command-removed}, {@code policy-removed}, {@code read-model-removed},
-   * {@code invariant-added}.
+   * {@code invariant-added}. Those of {@link #refusalsReplacing} but {@value #VERSION_REUSED} are among them: a load
+   * refuses them unless forced ({@link #checkReplacing}).
    *
    * @param previous the model running now
    * @return the warnings, this model's own first
@@ -214,7 +226,7 @@ public final class CompiledModel {
               + " fails (BEHAVIOR_FAILED) whenever that history is replayed past it (no snapshot fitting this"
               + " model's state, a rebuild) until it is declared again"));
         } else {
-          out.addAll(fieldChanges(before.name(), event, changed.get()));
+          out.addAll(FieldChanges.of(before.name(), event, changed.get()));
         }
       }
     }
@@ -222,6 +234,104 @@ public final class CompiledModel {
     out.addAll(readModelsRebuilt(previous));
     out.addAll(RemovedParts.of(previous, model));
     return List.copyOf(out);
+  }
+
+  /**
+   * The changes of {@link #warningsReplacing} that loading this model in place of {@code previous} refuses unless
+   * forced, those that lose or corrupt what is stored for good: an event field whose type changed so that its
+   * stored events no longer read ({@value EventFieldTypeChange#ID}; models have no upcasts, and once events of the
+   * new type are stored, neither type reads every event), a renamed model's policy that ran before
+   * ({@value #POLICY_GROUP_NEW}: it sends its commands for the whole history again, and those older than their
+   * target's idempotency window are applied a second time), and another model under the running model's name and
+   * version ({@value #VERSION_REUSED}: nodes, logs and {@code GET /v1/cluster} tell models apart by that label).
+   * The other warnings stay warnings: what they take away comes back when the change is undone, or is a change
+   * of rules over histories that stay as they are.
+   *
+   * @param previous the model running now
+   * @return the refused changes, in the order of {@link #warningsReplacing}; empty when the load may go ahead
+   */
+  public List<ModelError> refusalsReplacing(Model previous) {
+    return refusals(warningsReplacing(Checks.notNull(previous, "previous")), previous);
+  }
+
+  /** The refused changes among a load's warnings, then {@link #versionReused}. */
+  private List<ModelError> refusals(List<ModelError> warned, Model previous) {
+    List<ModelError> out = new ArrayList<>(warned.stream().filter(w -> REFUSED_CHANGES.contains(w.id())).toList());
+    versionReused(previous).ifPresent(out::add);
+    return out;
+  }
+
+  /**
+   * Checks that this model may replace {@code previous}: refuses the changes of {@link #refusalsReplacing} unless
+   * {@code force} is set.
+   *
+   * @param previous the model running now, or empty when none runs (nothing to compare: only the model's own
+   *     warnings)
+   * @param force load all the same: the refused changes become warnings (the caller accepts the loss)
+   * @return the warnings of the load ({@link #warningsReplacing} and a forced {@value #VERSION_REUSED}, or
+   *     {@link #warnings()} without a previous model), the forced changes among them
+   * @throws IncompatibleModelException listing every refused change when {@code force} is not set
+   */
+  public List<ModelError> checkReplacing(Optional<Model> previous, boolean force) {
+    if (Checks.notNull(previous, "previous").isEmpty()) {
+      return warnings;
+    }
+    List<ModelError> all = new ArrayList<>(warningsReplacing(previous.get()));
+    List<ModelError> refused = refusals(all, previous.get());
+    if (!force && !refused.isEmpty()) {
+      throw new IncompatibleModelException(refused, fieldTypeChanges(previous.get()));
+    }
+    versionReused(previous.get()).ifPresent(all::add);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Loads this model into a runtime in place of the model it runs, after {@link #checkReplacing}: the Java form of
+   * {@code PUT /v1/model} ({@code ?force=true}). Two loads at once into one runtime are not checked against each
+   * other (the runtime loads one after the other); load from one place.
+   *
+   * @param runtime the runtime
+   * @param force load even when the change loses or corrupts stored data (see {@link #refusalsReplacing})
+   * @return the warnings of the load, those the runtime does not log itself (it logs {@link #warnings()})
+   * @throws IncompatibleModelException when a change is refused and {@code force} is not set; nothing is loaded
+   * @throws InvalidModelException when the runtime refuses the model (no behaviour for an aggregate, ...)
+   */
+  public List<ModelError> loadInto(RuntimeManagement runtime, boolean force) {
+    Checks.notNull(runtime, "runtime");
+    Optional<Model> previous = runtime.model().filter(Model.class::isInstance).map(Model.class::cast);
+    List<ModelError> warned = checkReplacing(previous, force);
+    runtime.loadModel(model);
+    return warned;
+  }
+
+  /** The event fields whose type this model changes so that stored events of {@code previous} no longer read. */
+  private List<EventFieldTypeChange> fieldTypeChanges(Model previous) {
+    List<EventFieldTypeChange> out = new ArrayList<>();
+    for (AggregateDef before : previous.aggregates()) {
+      if (before == null || before.name() == null) {
+        continue;
+      }
+      model.aggregate(before.name()).ifPresent(after -> before.events().stream()
+          .filter(e -> e != null && e.name() != null).forEach(event -> after.event(event.name())
+              .ifPresent(now -> out.addAll(FieldChanges.typeChanges(before.name(), event, now)))));
+    }
+    return out;
+  }
+
+  /**
+   * Another model under the running model's name and version label (id {@value #VERSION_REUSED}); an equal
+   * model (the same text, or one that differs only in blanks, comments or the order of a map's keys: it reads
+   * into equal values) is no such change.
+   */
+  private Optional<ModelError> versionReused(Model previous) {
+    if (!Objects.equals(previous.name(), model.name()) || !Objects.equals(previous.version(), model.version())
+        || previous.equals(model)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ModelError(VERSION_REUSED, "version", "model " + model.name() + " version "
+        + model.version() + " differs from the running model of that name and version: nodes, logs and GET"
+        + " /v1/cluster tell models apart by name@version, so two different models under one label cannot be told"
+        + " apart; give the new model another version"));
   }
 
   /**
@@ -247,9 +357,10 @@ public final class CompiledModel {
   /**
    * The policies that run over the whole stored history when this model replaces {@code previous}: with
    * {@code start: beginning} (the default), a policy new to the running model (id {@code policy-added}: perhaps
-   * a renamed one, whose commands then get new ids) or every policy when the model's name changed (id
-   * {@code policy-group-new}: the groups are named by the model). Their commands for old events are sent again,
-   * and one older than its target's idempotency window is applied a second time.
+   * a renamed one, whose commands then get new ids), and a policy the running model has too when the model's name
+   * changed (id {@value #POLICY_GROUP_NEW}: the groups are named by the model, the commands' ids are not, so it
+   * sends the commands it sent before again). Their commands for old events are sent again, and one older than its
+   * target's idempotency window is applied a second time.
    */
   private List<ModelError> policiesFromTheBeginning(Model previous) {
     List<ModelError> out = new ArrayList<>();
@@ -257,71 +368,28 @@ public final class CompiledModel {
     previous.policies().stream().filter(p -> p != null && p.name() != null).forEach(p -> before.add(p.name()));
     boolean renamed = !java.util.Objects.equals(previous.name(), model.name());
     for (PolicyProgram policy : policies) {
-      if (policy.startsNow() || (!renamed && before.contains(policy.name()))) {
+      boolean ranBefore = before.contains(policy.name());
+      if (policy.startsNow() || (!renamed && ranBefore)) {
         continue;
       }
-      String what = renamed
-          ? "the model's name changed (" + previous.name() + " -> " + model.name() + ") and policy groups are named"
-              + " by it: policy " + policy.name() + " starts a new group"
-          : "policy " + policy.name() + " is new to the running model (" + previous.name() + " "
-              + previous.version() + "), perhaps renamed";
-      out.add(new ModelError(renamed ? "policy-group-new" : "policy-added", "policies." + policy.name(), what
-          + ": unless a policy of this name ran before (its group then goes on from where it stopped, and reacts"
-          + " to everything stored since), it starts at the beginning of the feed: it sends its command for every"
-          + " stored " + policy.sourceAggregate() + "." + policy.event() + " again, and one older than its target's"
-          + " last commands (the idempotency window) is applied a second time; give it start: now unless it must"
-          + " react to the history"));
-    }
-    return out;
-  }
-
-  /**
-   * What a change of an event's fields means for the events already stored: a required field they may lack
-   * (added, or renamed: id {@code event-field-required}) and a field whose type changed (id
-   * {@code event-field-type-changed}); an {@code apply} reading either fails on the old events.
-   */
-  private static List<ModelError> fieldChanges(String aggregate, EventDef before, EventDef after) {
-    List<ModelError> out = new ArrayList<>();
-    Map<String, FieldDef> old = new HashMap<>();
-    before.fields().stream().filter(f -> f != null && f.name() != null).forEach(f -> old.put(f.name(), f));
-    java.util.Set<String> kept = new java.util.HashSet<>();
-    for (FieldDef field : after.fields()) {
-      if (field == null || field.name() == null) {
-        continue;
-      }
-      kept.add(field.name());
-      String path = "aggregates." + aggregate + ".events." + after.name() + ".fields." + field.name();
-      FieldDef was = old.get(field.name());
-      if ((was == null || was.mayBeAbsent()) && !field.mayBeAbsent()) {
-        out.add(new ModelError("event-field-required", path, "stored " + after.name() + " events may have no field "
-            + field.name() + " (it is new, renamed, or was optional or defaulted): an apply reading event."
-            + field.name() + " fails on them (BEHAVIOR_FAILED) when a history is replayed; give it a default (what"
-            + " old events read), or declare it optional: true and test it with has(event." + field.name() + ")"));
-      }
-      if (was != null && was.defaultValue() != null && field.defaultValue() != null
-          && !sameValue(was.defaultValue(), field.defaultValue())) {
-        out.add(new ModelError("event-field-default-changed", path, "stored " + after.name() + " events without "
-            + field.name() + " read " + field.defaultValue() + " from now on, not " + was.defaultValue() + ": their"
-            + " replay (and a read model's rebuild) may give other results than before"));
-      }
-      if (was != null && !sameType(was.type(), field.type()) && !widens(was.type(), field.type())) {
-        out.add(new ModelError("event-field-type-changed", path, "stored " + after.name() + " events hold "
-            + field.name() + " as " + was.type() + ", not " + field.type() + ": an apply reading it fails on them"
-            + " (BEHAVIOR_FAILED) when a history is replayed; add a field of the new type instead"));
+      String again = " again, and one older than its target's last commands (the idempotency window) is applied a"
+          + " second time; give it start: now unless it must react to the history";
+      if (ranBefore) {
+        out.add(new ModelError(POLICY_GROUP_NEW, "policies." + policy.name(), "the model's name changed ("
+            + previous.name() + " -> " + model.name() + ") and policy groups are named by it: policy " + policy.name()
+            + ", which ran under " + previous.name() + ", starts a new group at the beginning of the feed (unless it"
+            + " ran under " + model.name() + " before: its group then goes on from where it stopped): it sends the"
+            + " command it sent for every stored " + policy.sourceAggregate() + "." + policy.event() + " (same"
+            + " command ids)" + again));
+      } else {
+        out.add(new ModelError("policy-added", "policies." + policy.name(), "policy " + policy.name() + " is new to"
+            + " the running model (" + previous.name() + " " + previous.version() + "), perhaps renamed: unless a"
+            + " policy of this name ran before (its group then goes on from where it stopped, and reacts to"
+            + " everything stored since), it starts at the beginning of the feed: it sends its command for every"
+            + " stored " + policy.sourceAggregate() + "." + policy.event() + again));
       }
     }
-    old.keySet().stream().filter(name -> !kept.contains(name)).sorted().forEach(name -> out.add(new ModelError(
-        "event-field-removed", "aggregates." + aggregate + ".events." + after.name() + ".fields",
-        "stored " + after.name() + " events hold " + name + ", which this version no longer declares: nothing reads"
-            + " it any more (renamed? a new field with a default reads that default on the old events, not their "
-            + name + "; keep " + name + " declared, optional, and read it with has(event." + name + ") instead)")));
     return out;
-  }
-
-  /** Whether two JSON values are equal, numbers by value ({@code 1}, {@code 1L} and {@code 1.0} are one). */
-  private static boolean sameValue(Object a, Object b) {
-    return a instanceof Number x && b instanceof Number y ? Double.compare(x.doubleValue(), y.doubleValue()) == 0
-        : Objects.equals(a, b);
   }
 
   /**
@@ -354,23 +422,6 @@ public final class CompiledModel {
         + " when stored without it, or a state field's initial value)" + replays + "; every actor's state is then"
         + " its whole history folded by the new rules, its old events too: to change only what comes, add an event"
         + " instead"));
-  }
-
-  /** Whether stored values of type {@code was} read as {@code now} unchanged: an int is a double. */
-  private static boolean widens(String was, String now) {
-    try {
-      return FieldType.parse(was) == FieldType.INT && FieldType.parse(now) == FieldType.DOUBLE;
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static boolean sameType(String a, String b) {
-    try {
-      return FieldType.parse(a).equals(FieldType.parse(b));
-    } catch (RuntimeException e) {
-      return java.util.Objects.equals(a, b); // not a type this model compiles: compared as written
-    }
   }
 
   /**
