@@ -50,8 +50,18 @@ public final class ModelDescription {
     } else {
       out.put("aggregates", domain.commandsByAggregate());
     }
-    out.put("warnings", warnings.stream().map(ModelDescription::warning).toList());
+    out.put("warnings", warnings(warnings));
     return out;
+  }
+
+  /**
+   * Describes warnings (or refused changes) as the description lists them.
+   *
+   * @param warnings the warnings
+   * @return one {@code {"id", "path", "message"}} map per warning, in order
+   */
+  public static List<Map<String, Object>> warnings(List<ModelError> warnings) {
+    return warnings.stream().map(ModelDescription::warning).toList();
   }
 
   private static Map<String, Object> warning(ModelError warning) {

@@ -2,6 +2,7 @@ package dev.aether.server;
 
 import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
+import dev.aether.model.exec.IncompatibleModelException;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.runtime.ModelError;
 import dev.aether.runtime.spi.DomainModel;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * The model resource, {@code /v1/model}: {@code GET} describes the loaded model (name, version, aggregates with
  * their commands, policies, read models); {@code PUT} validates a model (YAML for {@code application/yaml},
  * {@code application/x-yaml} or {@code text/yaml}; JSON for {@code application/json}) and loads it, or answers
- * 400 {@code INVALID_MODEL} with every error and its path in {@code fields} (the running model stays). On a
+ * 400 {@code INVALID_MODEL} with every error and its path in {@code fields} (the running model stays), also for a
+ * change that loses or corrupts stored data or reuses the running model's version label
+ * ({@link CompiledModel#refusalsReplacing}) unless the query says {@code force=true}. On a
  * cluster node it becomes the cluster's model ({@link ClusterModel}): every node loads it; the answer comes once
  * this node has.
  */
@@ -68,7 +72,8 @@ final class ModelService implements HttpService {
   }
 
   private void put(ServerRequest req, ServerResponse res) {
-    boolean dryRun = dryRun(req);
+    boolean dryRun = flag(req, "dryRun");
+    boolean force = flag(req, "force");
     String type = SingleHeader.value(req, HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
     Bodies.requireUtf8(type, "the model");
     String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
@@ -85,14 +90,12 @@ final class ModelService implements HttpService {
         throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the model as application/json or "
             + "application/yaml (Content-Type was \"" + type + "\")");
       }
-      warnings = node.runtime().model().filter(Model.class::isInstance)
-          .map(previous -> compiled.warningsReplacing((Model) previous)).orElse(compiled.warnings());
-      if (dryRun) { // valid, and what loading it would warn of; the running model is left as it is
-        Map<String, Object> answer = new LinkedHashMap<>(ModelDescription.of(compiled.model(), warnings));
-        answer.put("dryRun", true);
-        Json.send(res, 200, answer);
+      Optional<Model> previous = node.runtime().model().filter(Model.class::isInstance).map(Model.class::cast);
+      if (dryRun) { // valid, and what loading it would warn of and refuse; the running model is left as it is
+        Json.send(res, 200, dryRunAnswer(compiled, previous));
         return;
       }
+      warnings = compiled.checkReplacing(previous, force);
       if (node.clusterModel().isPresent()) {
         node.clusterModel().get().publish(json ? "json" : "yaml", text, node.config().commandTimeout());
       } else {
@@ -100,6 +103,8 @@ final class ModelService implements HttpService {
         node.modelRecord().ifPresent(record -> record.record(json ? "json" : "yaml", text));
         LOG.info("loaded model {} version {}", compiled.model().name(), compiled.model().version());
       }
+    } catch (IncompatibleModelException e) {
+      throw incompatible(e);
     } catch (InvalidModelException e) {
       throw invalid(e);
     }
@@ -110,18 +115,49 @@ final class ModelService implements HttpService {
     Json.send(res, 200, ModelDescription.of(compiled.model(), warnings));
   }
 
-  /** {@code ?dryRun=true}: validate and warn only; {@code false} or absent: load. */
-  private static boolean dryRun(ServerRequest req) {
-    return req.query().first("dryRun").map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+  /**
+   * The answer of a dry run: the model as {@code GET} describes it, the warnings of loading it, and under
+   * {@code refused} the changes a load without {@code force=true} refuses ({@code id}, {@code path},
+   * {@code message}, as the warnings).
+   */
+  private static Map<String, Object> dryRunAnswer(CompiledModel compiled, Optional<Model> previous) {
+    List<ModelError> warnings = previous.map(compiled::warningsReplacing).orElse(compiled.warnings());
+    Map<String, Object> answer = new LinkedHashMap<>(ModelDescription.of(compiled.model(), warnings));
+    answer.put("refused", ModelDescription.warnings(previous.map(compiled::refusalsReplacing).orElse(List.of())));
+    answer.put("dryRun", true);
+    return answer;
+  }
+
+  /**
+   * A query flag: {@code ?dryRun=true} validates and warns only; {@code ?force=true} loads a model whose change
+   * loses or corrupts stored data; {@code false} or absent: neither.
+   */
+  private static boolean flag(ServerRequest req, String name) {
+    return req.query().first(name).map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw ApiException.badRequest("dryRun", "must be true or false, was \"" + text + "\"");
+      default -> throw ApiException.badRequest(name, "must be true or false, was \"" + text + "\"");
     }).orElse(false);
   }
 
+  /**
+   * A refused change: {@code 400 INVALID_MODEL} as for a broken model (one entry per change in {@code fields},
+   * {@code field} its path, {@code message} {@code id: message}), saying how to load it all the same.
+   */
+  private static ApiException incompatible(IncompatibleModelException e) {
+    List<ApiException.Field> fields = fields(e);
+    return new ApiException(400, "INVALID_MODEL", "the model would lose or corrupt stored data, or reuses the"
+        + " running model's version (" + fields.size() + " change(s)); the running model is unchanged; send"
+        + " force=true (aether model load --force) to load it all the same", fields);
+  }
+
+  private static List<ApiException.Field> fields(InvalidModelException e) {
+    return e.errors().stream().map(err -> new ApiException.Field(err.path(), err.id() + ": " + err.message()))
+        .toList();
+  }
+
   private static ApiException invalid(InvalidModelException e) {
-    List<ApiException.Field> fields = e.errors().stream()
-        .map(err -> new ApiException.Field(err.path(), err.id() + ": " + err.message())).toList();
+    List<ApiException.Field> fields = fields(e);
     return new ApiException(400, "INVALID_MODEL", "the model has " + fields.size() + " error(s); the running "
         + "model is unchanged", fields);
   }

@@ -65,16 +65,23 @@ final class ModelCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code aether model load FILE [--dry-run]}. */
+  /** {@code aether model load FILE [--dry-run] [--force]}. */
   @Command(name = "load", description = {"Loads a model file (YAML or JSON) into the node (PUT /v1/model).",
       "The node validates it first; a refused model leaves the running one in place and every error is "
           + "printed with its path. With --dry-run the node only validates it and answers what loading it in "
-          + "place of the running one would warn of (removed commands, policies that replay the history, ...)."})
+          + "place of the running one would warn of (removed commands, policies that replay the history, ...) "
+          + "and, under 'refused', what a load would refuse.",
+      "A change that loses or corrupts stored data (an event field's type changed, a renamed model's policies "
+          + "run again) or another model under the running model's version is refused unless --force is given."})
   static final class Load implements Callable<Integer> {
 
-    @Option(names = "--dry-run", description = "validate against the running model and print the warnings; load "
-        + "nothing")
+    @Option(names = "--dry-run", description = "validate against the running model and print the warnings and "
+        + "what a load would refuse; load nothing")
     private boolean dryRun;
+
+    @Option(names = "--force", description = "load even a change that loses or corrupts stored data (an event "
+        + "field's type changed, ...) or reuses the running model's version (PUT /v1/model?force=true)")
+    private boolean force;
 
     @Spec
     private CommandSpec spec;
@@ -94,8 +101,9 @@ final class ModelCommand implements Callable<Integer> {
       }
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       String type = name.endsWith(".yaml") || name.endsWith(".yml") ? "application/yaml" : "application/json";
-      return root.console().answer(root.client().put(NodeClient.path("model") + (dryRun ? "?dryRun=true" : ""), text,
-          type));
+      String query = dryRun && force ? "?dryRun=true&force=true" : dryRun ? "?dryRun=true" : force ? "?force=true"
+          : "";
+      return root.console().answer(root.client().put(NodeClient.path("model") + query, text, type));
     }
   }
 

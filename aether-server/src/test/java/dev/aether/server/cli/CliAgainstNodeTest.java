@@ -314,6 +314,63 @@ class CliAgainstNodeTest {
   }
 
   @Test
+  void modelLoad_anEventFieldsTypeChange_isRefusedNamingIt_dryRunListsIt_forceLoadsIt() throws Exception {
+    // found by a user evaluation: the change was only warned of, and every history holding the event was lost
+    try (AetherNode own = AetherNode.start(NodeConfig.builder().store(StoreKind.MEMORY).model(BANK).httpPort(0)
+        .dataDir(dir.resolve("type-change")).build(), Map.of())) {
+      String at = own.uri().toString();
+      Path retyped = dir.resolve("owner-as-int.yaml");
+      Files.writeString(retyped, Files.readString(BANK).replace("version: \"1\"", "version: \"2\"")
+          .replace("          - event: Opened\n", "          - event: Opened\n            data: {owner: \"size(cmd.owner)\"}\n")
+          .replace("fields: [{name: owner, type: string}]\n        apply: {open: \"true\", owner: event.owner}",
+              "fields: [{name: owner, type: int}]\n        apply: {open: \"true\", owner: \"string(event.owner)\"}"));
+
+      CliRun refused = CliRun.of("--url", at, "model", "load", retyped.toString());
+
+      assertThat(refused.code()).as(refused.out()).isEqualTo(1);
+      assertThat(refused.err().lines().toList()).first().asString().startsWith("error: ").contains("force")
+          .contains("INVALID_MODEL").endsWith("HTTP 400]");
+      assertThat(refused.err()).contains("  aggregates.Account.events.Opened.fields.owner: event-field-type-changed: "
+          + "stored Opened events hold owner as string, not int");
+      CliRun dry = CliRun.of("--url", at, "model", "load", retyped.toString(), "--dry-run");
+      assertThat(dry.code()).as(dry.err()).isZero();
+      JsonNode answer = Console.JSON.readTree(dry.out());
+      assertThat(answer.get("refused").findValuesAsText("id")).containsExactly("event-field-type-changed");
+      assertThat(answer.get("refused").findValuesAsText("path"))
+          .containsExactly("aggregates.Account.events.Opened.fields.owner");
+      assertThat(CliRun.of("--url", at, "model", "load", BANK.toString(), "--dry-run").out())
+          .contains("\"refused\" : [ ]");
+      assertThat(runningVersion(at)).as("refused: still version 1").isEqualTo("1");
+
+      CliRun forced = CliRun.of("--url", at, "model", "load", retyped.toString(), "--force");
+
+      assertThat(forced.code()).as(forced.err()).isZero();
+      assertThat(Console.JSON.readTree(forced.out()).get("warnings").findValuesAsText("id"))
+          .contains("event-field-type-changed");
+      assertThat(runningVersion(at)).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void modelLoad_anotherModelUnderTheRunningVersion_isRefused_theSameModelReloads() throws Exception {
+    try (AetherNode own = AetherNode.start(NodeConfig.builder().store(StoreKind.MEMORY).model(BANK).httpPort(0)
+        .dataDir(dir.resolve("version-label")).build(), Map.of())) {
+      String at = own.uri().toString();
+      Path sameLabel = dir.resolve("same-label.yaml");
+      Files.writeString(sameLabel, Files.readString(BANK).replace("the account is not open", "closed"));
+      Path reformatted = dir.resolve("reformatted.yaml");
+      Files.writeString(reformatted, "# reformatted\n" + Files.readString(BANK).replace(": ", ":   "));
+
+      CliRun refused = CliRun.of("--url", at, "model", "load", sameLabel.toString());
+
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.err()).contains("  version: version-reused: model bank version 1 differs");
+      assertThat(CliRun.of("--url", at, "model", "load", reformatted.toString()).code()).isZero();
+      assertThat(CliRun.of("--url", at, "model", "load", sameLabel.toString(), "--force").code()).isZero();
+    }
+  }
+
+  @Test
   void modelValidate_printsTheModelAsGetModelDoes_andAnInvalidOneAsModelLoadDoes() throws Exception {
     CliRun valid = cli("model", "validate", BANK.toString());
     assertThat(valid.code()).as(valid.err()).isZero();
@@ -432,6 +489,17 @@ class CliAgainstNodeTest {
 
   private static CliRun cli(String... args) {
     return CliRun.withEnv(Map.of("AETHER_URL", url), args);
+  }
+
+  private static String runningVersion(String at) throws IOException {
+    try {
+      return Console.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+          .newBuilder(java.net.URI.create(at + "/v1/model")).build(), java.net.http.HttpResponse.BodyHandlers
+          .ofString()).body()).get("version").asText();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
   }
 
   private static String fresh() {
