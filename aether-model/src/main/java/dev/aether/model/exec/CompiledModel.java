@@ -451,9 +451,7 @@ public final class CompiledModel {
     CommandProgram command = behavior.command(message.command());
     if (command == null) {
       return Optional.of(CommandResult.Rejected.of(message.commandId(), RejectionReason.UNKNOWN_COMMAND,
-          "aggregate type " + message.aggregateType() + " has no command " + message.command() + " in model "
-              + model.name() + "; known: " + behavior.commandNames().stream()
-              .filter(name -> !model.isInternal(message.aggregateType(), name)).sorted().toList()));
+          behavior.unknownCommand(message.command())));
     }
     List<FieldError> errors = command.validator().validate(message.payload());
     if (errors.isEmpty()) {

@@ -38,10 +38,12 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
   private final ExpressionScope invariantScope;
   private final List<Guard> invariants;
   private final Clock clock;
+  /** What an unknown command's rejection says after the command: the model and the commands a client may send. */
+  private final String knownCommands;
 
   ModelBehavior(String aggregateType, String schema, Map<String, Object> initial,
       Map<String, CommandProgram> commands, Map<String, EventProgram> events, ExpressionScope invariantScope,
-      List<Guard> invariants, Clock clock) {
+      List<Guard> invariants, Clock clock, String knownCommands) {
     this.aggregateType = aggregateType;
     this.schema = schema;
     this.initial = Collections.unmodifiableMap(new LinkedHashMap<>(initial));
@@ -50,6 +52,7 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
     this.invariantScope = invariantScope;
     this.invariants = List.copyOf(invariants);
     this.clock = clock;
+    this.knownCommands = knownCommands;
   }
 
   @Override
@@ -102,16 +105,32 @@ final class ModelBehavior implements Behavior<Map<String, Object>> {
     return commands.get(name);
   }
 
+  /**
+   * Lists no command, so that the runtime routes a command the model does not declare to its actor instead of
+   * refusing it at once: the actor answers a command id it already applied with that first outcome (a client
+   * resending an accepted command after the command was renamed or removed learns that it was applied), and
+   * {@link #decide} refuses any other as {@code UNKNOWN_COMMAND}. The model's check
+   * ({@link RuntimeModelPlan#check}) still refuses every declared command's bad payload before the actor.
+   */
   @Override
   public Set<String> commandNames() {
-    return commands.keySet();
+    return Set.of();
+  }
+
+  /**
+   * The rejection text of a command this behaviour does not declare.
+   *
+   * @param command the command's name
+   */
+  String unknownCommand(String command) {
+    return "aggregate type " + aggregateType + " has no command " + command + " " + knownCommands;
   }
 
   @Override
   public Decision decide(Map<String, Object> state, Command command) {
     CommandProgram program = commands.get(command.name());
     if (program == null) {
-      return Decision.unknownCommand("aggregate " + aggregateType + " has no command " + command.name());
+      return Decision.unknownCommand(unknownCommand(command.name()));
     }
     Instant now = clock.instant();
     String actorId = command.target().actorId();

@@ -120,8 +120,11 @@ final class ModelCompiler {
         putNamed(events, event.name(), event(event, state, eventPaths.get(i)));
       }
     }
+    List<String> sendable = aggregate.commands().stream().filter(c -> c != null && c.name() != null && !c.internal())
+        .map(CommandDef::name).distinct().sorted().toList();
     return new ModelBehavior(aggregate.name(), schema(state.known(), aggregate), initial, commands, events,
-        invariantScope == null ? null : invariantScope.scope(), invariants, clock);
+        invariantScope == null ? null : invariantScope.scope(), invariants, clock,
+        "in model " + model.name() + "; known: " + sendable);
   }
 
   private CommandProgram command(AggregateDef aggregate, CommandDef command, Typed state, String path) {

@@ -40,9 +40,9 @@ final class RemovedParts {
       for (CommandDef command : before.commands()) {
         if (command != null && command.name() != null && after.command(command.name()).isEmpty()) {
           out.add(new ModelError("command-removed", "aggregates." + after.name() + ".commands", "command "
-              + command.name() + " of " + after.name() + " is no longer declared: it is refused (UNKNOWN_COMMAND),"
-              + " also when resent with the key of one accepted before (a client retrying after a timeout then"
-              + " cannot tell that it was applied)"));
+              + command.name() + " of " + after.name() + " is no longer declared: it is refused (UNKNOWN_COMMAND);"
+              + " a resend with the key of one accepted before gets its first outcome (duplicate) while its actor"
+              + " remembers the key (its recent command ids), then UNKNOWN_COMMAND too"));
         }
       }
       Set<String> had = expressions(before.invariants());

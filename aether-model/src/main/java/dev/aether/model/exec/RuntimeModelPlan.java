@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.aether.runtime.ModelError;
 import dev.aether.runtime.CommandResult;
 import dev.aether.runtime.ReactionPlacement;
+import dev.aether.runtime.RejectionReason;
 import dev.aether.runtime.RuntimeMessage;
 import dev.aether.runtime.spi.Behavior;
 import dev.aether.runtime.spi.ModelHost;
@@ -28,6 +29,7 @@ import java.util.function.BooleanSupplier;
 final class RuntimeModelPlan implements ModelPlan, ModelExecution {
 
   private final CompiledModel model;
+  private final ModelHost host;
   private final List<Behavior<?>> behaviors = new ArrayList<>();
   private final PolicyRunner policies;
   private final DeadLetterStore deadLetters;
@@ -37,6 +39,7 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
 
   RuntimeModelPlan(CompiledModel model, ModelHost host, ReadModelStore store) {
     this.model = model;
+    this.host = host;
     model.aggregates().stream().filter(a -> !host.hasJavaBehavior(a.name()))
         .forEach(a -> behaviors.add(model.behavior(a.name()).orElseThrow()));
     boolean reacts = !model.policies().isEmpty() || !model.readModels().isEmpty();
@@ -76,9 +79,22 @@ final class RuntimeModelPlan implements ModelPlan, ModelExecution {
     return model.warnings();
   }
 
+  /**
+   * The model's check of a command ({@link CompiledModel#check}), but for a command the model does not declare to
+   * an aggregate that runs the model's behaviour: that one goes on to its actor, which answers a command id it
+   * applied before with its first outcome ({@code duplicate}: a resend of a command accepted before the command
+   * was renamed or removed) and refuses any other as {@code UNKNOWN_COMMAND} (the runtime remembers accepted
+   * command ids only in the actor, so an unknown command costs an activation, as any command to the actor does).
+   * An aggregate whose Java behaviour replaced the model's keeps the refusal here.
+   */
   @Override
   public Optional<CommandResult.Rejected> check(RuntimeMessage message) {
-    return model.check(message);
+    Optional<CommandResult.Rejected> refused = model.check(message);
+    if (refused.isPresent() && refused.get().reason() == RejectionReason.UNKNOWN_COMMAND
+        && !host.hasJavaBehavior(message.aggregateType())) {
+      return Optional.empty();
+    }
+    return refused;
   }
 
   @Override
