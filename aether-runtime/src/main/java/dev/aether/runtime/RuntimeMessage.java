@@ -30,6 +30,10 @@ import java.util.Optional;
  * events' causation id is the command id, and without a correlation id their correlation id is the command
  * id.
  *
+ * <p><b>Values.</b> The payload holds JSON values (maps with string keys, lists, strings, numbers, booleans,
+ * nulls); {@code java.time} values are taken too, as the ISO-8601 text Jackson's {@code JavaTimeModule} writes
+ * (see the constructor). Text with an unpaired UTF-16 surrogate is refused naming its field.
+ *
  * <p><b>Deadline.</b> A message may carry the instant after which its sender no longer waits for the
  * outcome ({@link Builder#deadline}), so that the runtime that owns the actor, perhaps on another node, does
  * not work for a caller that has given up. The runtime answers {@link RejectionReason#TIMEOUT} at the
@@ -60,6 +64,14 @@ public final class RuntimeMessage {
    * metadata, command, command id) at most {@code maxStringLength} characters, payload and metadata JSON
    * together at most {@code maxBytes}. Checked iteratively: no payload can overflow the caller's stack.
    *
+   * <p>A {@code java.time} value in the payload (an {@code Instant}, {@code LocalDate}, {@code OffsetDateTime},
+   * {@code Duration}, ...) becomes the ISO-8601 text Jackson's {@code JavaTimeModule} writes with
+   * {@code WRITE_DATES_AS_TIMESTAMPS} off, what Java behaviours read back as that type ({@code Instant}:
+   * {@code 2026-12-07T08:00:00Z}, as {@code Instant.toString}; {@code OffsetDateTime}: seconds always written,
+   * {@code 2026-12-07T09:00:00+01:00}, fractions without trailing zeros, unlike its {@code toString}). Text with an
+   * unpaired UTF-16 surrogate (command, command id, payload strings and keys, metadata) is refused: no UTF-8 JSON
+   * can carry it.
+   *
    * @throws dev.aether.InvalidInputException naming the refused field (for example {@code payload.lines[2]})
    *     and, for a limit, the limit
    */
@@ -69,7 +81,7 @@ public final class RuntimeMessage {
     PayloadLimits limits = PayloadLimits.current();
     JsonValues.Copier copier = new JsonValues.Copier(limits);
     this.command = copier.string(Checks.notBlank(command, "command"), "command");
-    this.payload = copier.copyObject(payload, "payload");
+    this.payload = copyPayload(copier, payload, limits);
     this.commandId = copier.string(Checks.notBlank(commandId, "commandId"), "commandId");
     if (commandId.length() > MAX_COMMAND_ID_LENGTH) {
       throw new InvalidInputException("commandId", "must be at most " + MAX_COMMAND_ID_LENGTH + " characters, has "
@@ -78,6 +90,41 @@ public final class RuntimeMessage {
     this.metadata = copyMetadata(metadata, copier);
     this.deadline = deadline == null ? null : checkDeadline(deadline);
     checkSize(this.payload, this.metadata, copier.sizeBound(), limits.maxBytes());
+    refuseUnpairedSurrogates(this.command, this.payload, this.commandId, this.metadata);
+  }
+
+  /**
+   * Copies the payload; when the copy refuses it, converts its {@code java.time} values to ISO-8601 text (as
+   * Jackson's {@code JavaTimeModule} writes them, see {@link CommandValues}) and copies that, so a payload without
+   * them pays nothing for the conversion.
+   */
+  private static Map<String, Object> copyPayload(JsonValues.Copier copier, Map<String, ?> payload,
+      PayloadLimits limits) {
+    try {
+      return copier.copyObject(payload, "payload");
+    } catch (InvalidInputException refused) {
+      Map<String, Object> converted = payload == null ? null
+          : CommandValues.withTimesAsText(payload, limits.maxDepth());
+      if (converted == null) {
+        throw refused;
+      }
+      return copier.copyObject(converted, "payload");
+    }
+  }
+
+  /**
+   * Refuses command text that is not well-formed UTF-16 (an unpaired surrogate), naming its field: commands only,
+   * stored events are read as they are.
+   */
+  private static void refuseUnpairedSurrogates(String command, Map<String, Object> payload, String commandId,
+      Map<String, String> metadata) {
+    CommandValues.refuseUnpaired(command, "command");
+    CommandValues.refuseUnpaired(commandId, "commandId");
+    CommandValues.refuseUnpairedSurrogates(payload);
+    metadata.forEach((key, value) -> {
+      CommandValues.refuseUnpaired(key, "metadata");
+      CommandValues.refuseUnpaired(value, "metadata." + key);
+    });
   }
 
   /** A copy of a validated message with another deadline: nothing to check again. */

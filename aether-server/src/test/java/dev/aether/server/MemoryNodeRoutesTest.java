@@ -22,6 +22,21 @@ class MemoryNodeRoutesTest extends NodeRoutesContract {
   }
 
   @Test
+  void aCommandBodyWithAnUnpairedSurrogate_is400NamingTheField_andNothingIsStored() {
+    // found by a user evaluation: JSON's \\ud800 escape reached the store as text no UTF-8 reader takes back
+    String id = id();
+
+    Api.Answer refused = api.command("Account", id, "Open", "{\"owner\":\"a\\ud800b\"}");
+
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.json().get("error").asText()).as("a payload field, as the node answers them").isEqualTo("INVALID_PAYLOAD");
+    assertThat(refused.json().get("fields").get(0).get("field").asText()).isEqualTo("payload.owner");
+    assertThat(api.get("/v1/actors/Account/" + id + "/events").json().get("events")).isEmpty();
+    assertThat(api.command("Account", id, "Open", "{\"owner\":\"a\\ud83d\\ude00b\"}").status())
+        .as("a surrogate pair is well-formed").isEqualTo(200);
+  }
+
+  @Test
   void eventStream_ofAHistoryLongerThanAPage_sendsEveryEventOnceInOrder() {
     String id = id();
     open(id, 1); // versions 1 and 2
