@@ -376,7 +376,7 @@ public final class AetherNode implements AutoCloseable {
   private boolean drain() {
     services.signals().close();
     Duration period = config.drainPeriod();
-    if (period.isZero()) {
+    if (period.isZero() || services.whenFailed().isDone()) { // a failed node serves nothing: nothing to drain
       return false;
     }
     LOG.info("Aether node {} draining for {} ({}): /health/ready answers 503, requests are answered, each HTTP/1.1"
