@@ -418,14 +418,22 @@ final class LocalRuntime implements Runtime {
   public CompletableFuture<Void> drain(Collection<ActorKey> keys) {
     Checks.notNull(keys, "keys");
     List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (ActorKey key : keys) {
-      ActorVM<?> vm = rt.registry.find(Checks.notNull(key, "keys[]").streamId());
-      if (vm != null) {
-        rt.registry.unlink(vm);
-        stops.add(vm.handOff());
+    rt.lastSnapshots.begin(); // their failed snapshots are said together
+    try {
+      for (ActorKey key : keys) {
+        ActorVM<?> vm = rt.registry.find(Checks.notNull(key, "keys[]").streamId());
+        if (vm != null) {
+          rt.registry.unlink(vm);
+          stops.add(vm.handOff());
+        }
       }
+    } catch (RuntimeException e) {
+      rt.lastSnapshots.end();
+      throw e;
     }
-    return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> all = CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+    all.whenComplete((done, failure) -> rt.lastSnapshots.end());
+    return all;
   }
 
   @Override
@@ -473,7 +481,7 @@ final class LocalRuntime implements Runtime {
     if (notices != null) {
       notices.unsubscribe();
     }
-    rt.lastSnapshots.closing();
+    rt.lastSnapshots.begin();
     List<CompletableFuture<Void>> stops = rt.registry.all().stream().map(this::passivate).toList();
     try {
       CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
@@ -487,7 +495,7 @@ final class LocalRuntime implements Runtime {
       LOG.warn("stopping the actors failed", e);
     }
     closeWrites();
-    rt.lastSnapshots.report();
+    rt.lastSnapshots.end();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow(); // interrupts what still runs on it: a handler that outlived the wait
     }

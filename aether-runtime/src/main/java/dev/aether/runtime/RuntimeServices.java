@@ -40,7 +40,7 @@ final class RuntimeServices {
   final WriteGate writes = new WriteGate();
   /** Says once per actor that its state is too large for a snapshot. */
   final SnapshotSizeLog snapshotSizes = new SnapshotSizeLog();
-  /** Says in one line which actors stopped without their last snapshot while the runtime closed. */
+  /** Says in one line which actors stopped without their last snapshot while many stopped together. */
   final LastSnapshotLog lastSnapshots = new LastSnapshotLog();
   /** Says once that an actor's history does not replay, and when it does again. */
   final ReplayFailureLog replayFailures = new ReplayFailureLog();

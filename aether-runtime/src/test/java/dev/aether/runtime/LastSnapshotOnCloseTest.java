@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A runtime closed after its store (the wrong order) cannot write its actors' last snapshots: that is said in one
- * WARN naming the count, the first actor and the order to close in, not in a WARN with a stack trace per actor.
+ * WARN naming the count, the first actor and the order to close in, not in a WARN with a stack trace per actor; so
+ * is a drain of many actors (a cluster node drains its actors before it closes its runtime).
  */
 class LastSnapshotOnCloseTest {
 
@@ -64,6 +66,21 @@ class LastSnapshotOnCloseTest {
           "the test's event store is closed", "close the runtime (or cluster node) first, then the store");
       assertThat(e.getThrowableProxy()).isNull();
     });
+  }
+
+  @Test
+  void aDrainOfManyActors_saysTheirFailedSnapshotsOnce_asAClusterNodeStoppingDoes() {
+    List<ActorKey> keys = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      accepted(runtime.sendMessage(Bank.open("drained-" + i)));
+      keys.add(ActorKey.of("Account", "drained-" + i));
+    }
+    storeClosed.set(true);
+
+    Fixtures.join(runtime.drain(keys));
+
+    assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains("4 actor(s) stopped without their last"));
   }
 
   @Test
