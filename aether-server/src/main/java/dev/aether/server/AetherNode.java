@@ -337,7 +337,7 @@ public final class AetherNode implements AutoCloseable {
    * Stops the node gracefully: drains its HTTP API for {@link NodeConfig#drainPeriod()} ({@code /health/ready}
    * answers 503 with the reason {@code stopping}, {@code /health/live} 200; requests are answered as before, each
    * HTTP/1.1 answer with {@code Connection: close} and its connection then closed, so that clients and load
-   * balancers open their next connection elsewhere; event streams end at once), then stops the HTTP server (requests
+   * balancers open their next connection elsewhere; event streams end once caught up), then stops the HTTP server (requests
    * in hand are finished, for at most 5 s), the runtime or cluster node, the stores and the embedded nats-server
    * last. Blocks until all that is done. Idempotent: a second call (a second signal, the end of a
    * try-with-resources after an explicit close) changes nothing and returns once the first has closed the node.
@@ -367,9 +367,9 @@ public final class AetherNode implements AutoCloseable {
   }
 
   /**
-   * The drain: event streams end now (a long-lived stream would hold its connection through the drain), and the
-   * HTTP API serves on, not ready, for the drain period ({@link HttpApi} closes each HTTP/1.1 connection once
-   * answered meanwhile).
+   * The drain: event streams end once caught up (a long-lived stream would hold its connection through the drain),
+   * and the HTTP API serves on, not ready, for the drain period ({@link HttpApi} closes each HTTP/1.1 connection
+   * once answered meanwhile).
    *
    * @return whether the wait was interrupted (it then ends at once; the interrupt is cleared)
    */

@@ -3,8 +3,10 @@ package dev.aether.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -103,10 +105,14 @@ class NodeDrainTest {
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(stream.statusCode()).isEqualTo(200);
 
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(node::close, closer);
-    String sent = CompletableFuture.supplyAsync(() -> readToEnd(stream.body()), closer).get(30, TimeUnit.SECONDS);
+    BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    CompletableFuture.runAsync(() -> untilWaiting(lines), closer).get(30, TimeUnit.SECONDS); // it waits: caught up
 
-    assertThat(sent).as("a comment while it waited, then its end").contains(":waiting");
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(node::close, closer);
+    String rest = CompletableFuture.supplyAsync(() -> String.join("\n", lines.lines().toList()), closer)
+        .get(30, TimeUnit.SECONDS);
+
+    assertThat(rest).as("the stream ended, sending no event").doesNotContain("id:");
     assertThat(closing).as("the stream did not hold the drain's end: it ended within it").isNotDone();
   }
 
@@ -157,9 +163,15 @@ class NodeDrainTest {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
-  private static String readToEnd(InputStream body) {
-    try (body) {
-      return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+  /** Reads the stream's lines until its first {@code :waiting} comment (it has sent what is stored). */
+  private static void untilWaiting(BufferedReader lines) {
+    try {
+      for (String line = lines.readLine(); line == null || !line.startsWith(":") || !line.contains("waiting");
+          line = lines.readLine()) {
+        if (line == null) {
+          throw new AssertionError("the stream ended before it waited");
+        }
+      }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
