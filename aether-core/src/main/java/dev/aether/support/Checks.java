@@ -37,17 +37,31 @@ public final class Checks {
    * @return the value
    */
   public static String wellFormedUtf16(String value, String field) {
+    int at = unpairedSurrogateAt(value);
+    if (at >= 0) {
+      throw new InvalidInputException(field, "holds an unpaired UTF-16 surrogate at index " + at
+          + ", which has no UTF-8 form");
+    }
+    return value;
+  }
+
+  /**
+   * Finds the first unpaired UTF-16 surrogate of a string (one that has no UTF-8 form).
+   *
+   * @param value the string, not null
+   * @return the index of its first unpaired surrogate, or -1 when it is well-formed
+   */
+  public static int unpairedSurrogateAt(String value) {
     for (int i = 0, length = value.length(); i < length; i++) {
       char c = value.charAt(i);
       if (Character.isSurrogate(c)) {
         if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(value.charAt(i + 1))) {
-          throw new InvalidInputException(field, "holds an unpaired UTF-16 surrogate at index " + i
-              + ", which has no UTF-8 form");
+          return i;
         }
         i++;
       }
     }
-    return value;
+    return -1;
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.aether.InvalidInputException;
+import dev.aether.support.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -107,7 +108,36 @@ final class CommandValues {
    * @throws InvalidInputException naming the value's path ({@code payload.lines[2]}), or the map's for a key
    */
   static void refuseUnpairedSurrogates(Map<String, Object> payload) {
-    refuseIn(payload, "payload");
+    if (holdsUnpaired(payload)) { // paths are built only then: a command's payload is scanned without allocating
+      refuseIn(payload, "payload");
+    }
+  }
+
+  private static boolean holdsUnpaired(Object value) {
+    switch (value) {
+      case String s -> {
+        return Checks.unpairedSurrogateAt(s) >= 0;
+      }
+      case Map<?, ?> map -> {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          if (holdsUnpaired(entry.getKey()) || holdsUnpaired(entry.getValue())) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case List<?> list -> {
+        for (Object item : list) {
+          if (holdsUnpaired(item)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case null, default -> {
+        return false;
+      }
+    }
   }
 
   private static void refuseIn(Object value, String path) {
@@ -116,7 +146,7 @@ final class CommandValues {
       case Map<?, ?> map -> {
         for (Map.Entry<?, ?> entry : map.entrySet()) {
           String key = (String) entry.getKey();
-          int at = unpairedAt(key);
+          int at = Checks.unpairedSurrogateAt(key);
           if (at >= 0) {
             throw unpaired(path, "a key", key, at);
           }
@@ -140,7 +170,7 @@ final class CommandValues {
    * @throws InvalidInputException naming {@code path}
    */
   static void refuseUnpaired(String s, String path) {
-    int at = unpairedAt(s);
+    int at = Checks.unpairedSurrogateAt(s);
     if (at >= 0) {
       throw unpaired(path, "the string", s, at);
     }
@@ -150,20 +180,5 @@ final class CommandValues {
     return new InvalidInputException(path, what + " holds an unpaired UTF-16 surrogate (\\u"
         + String.format("%04x", (int) s.charAt(at)) + " at index " + at + "), which no UTF-8 JSON can carry:"
         + " send well-formed Unicode text");
-  }
-
-  /** @return the index of the first unpaired surrogate, or -1 */
-  private static int unpairedAt(String s) {
-    for (int i = 0, length = s.length(); i < length; i++) {
-      char c = s.charAt(i);
-      if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-        } else {
-          return i;
-        }
-      }
-    }
-    return -1;
   }
 }

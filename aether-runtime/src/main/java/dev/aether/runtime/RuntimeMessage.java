@@ -123,7 +123,9 @@ public final class RuntimeMessage {
     CommandValues.refuseUnpairedSurrogates(payload);
     metadata.forEach((key, value) -> {
       CommandValues.refuseUnpaired(key, "metadata");
-      CommandValues.refuseUnpaired(value, "metadata." + key);
+      if (Checks.unpairedSurrogateAt(value) >= 0) { // the path only then
+        CommandValues.refuseUnpaired(value, "metadata." + key);
+      }
     });
   }
 
