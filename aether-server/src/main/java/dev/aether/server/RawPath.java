@@ -75,8 +75,8 @@ final class RawPath {
    * @return the refusal, empty when every name and value decodes
    */
   static Optional<ApiException> queryProblem(String rawQuery) {
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return Optional.empty();
+    if (rawQuery == null || rawQuery.isEmpty() || rawQuery.indexOf('%') < 0 && validQuery(rawQuery)) {
+      return Optional.empty(); // most requests: nothing to decode, no character to refuse
     }
     for (String pair : rawQuery.split("&")) {
       int equals = pair.indexOf('=');
@@ -90,6 +90,15 @@ final class RawPath {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean validQuery(String rawQuery) {
+    try {
+      UriValidator.validateQuery(rawQuery);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false; // named by the check of each parameter
+    }
   }
 
   private static void validQuery(String pair, String field) {
