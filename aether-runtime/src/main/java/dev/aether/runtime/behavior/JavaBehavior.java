@@ -142,7 +142,8 @@ public final class JavaBehavior<S> implements Behavior<S> {
 
   @Override
   public S evolve(S state, Event event) {
-    EventUpcasts.Upcasted read = upcasts.isEmpty() ? null : upcasts.upcast(event.eventType(), event.data());
+    EventUpcasts.Upcasted read = upcasts.storedTypes().contains(event.eventType()) // most events: not upcast
+        ? upcasts.upcast(event.eventType(), event.data()) : null;
     String type = read == null ? event.eventType() : read.eventType();
     Map<String, Object> data = read == null ? event.data() : read.data();
     EventBinding<S, ?> binding = eventsByName.get(type);
