@@ -570,8 +570,9 @@ public final class ClusterNode implements AutoCloseable {
    * its shards (handed off on a leave, after {@link ClusterConfig#deadAfter()} otherwise). An application exits or
    * starts a new node on a new connection then, as with Akka's {@code registerOnMemberRemoved}. Thread-safe.
    *
-   * @return a future completed (never exceptionally) after the stop; its callbacks run on the stopping thread
-   *     unless given an executor, and may call {@link #close()}, which then returns at once
+   * @return a future completed (never exceptionally) after the stop (a copy per call: completing it does nothing to
+   *     the node); a callback added before the stop runs on the stopping thread, one added after it on the caller's,
+   *     unless given an executor; it may call {@link #close()}, which then returns at once
    */
   public CompletableFuture<StopReason> whenStopped() {
     return whenStopped.copy();
@@ -1060,7 +1061,7 @@ public final class ClusterNode implements AutoCloseable {
         + " never reconnects)"),
     /** Another live node holds its id (its lease was taken over): it stopped serving without a goodbye. */
     ID_TAKEN("another live node holds its id"),
-    /** It was crashed by {@link ClusterFaults#crash} (tests). */
+    /** It was crashed by {@link ClusterFaults#crash} (tests), or its start failed (then nobody holds it). */
     CRASHED("it crashed");
 
     private final String description;

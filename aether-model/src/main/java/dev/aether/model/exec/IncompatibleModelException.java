@@ -25,7 +25,7 @@ public final class IncompatibleModelException extends InvalidModelException {
    * @param errors every refused change; at least one
    * @param fieldTypeChanges the event fields whose type changed, each also among {@code errors}
    */
-  public IncompatibleModelException(List<ModelError> errors, List<EventFieldTypeChange> fieldTypeChanges) {
+  IncompatibleModelException(List<ModelError> errors, List<EventFieldTypeChange> fieldTypeChanges) {
     super(errors);
     this.fieldTypeChanges = List.copyOf(fieldTypeChanges);
   }
