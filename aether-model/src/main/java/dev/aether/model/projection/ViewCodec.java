@@ -2,7 +2,9 @@ package dev.aether.model.projection;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.aether.support.JsonValues;
 import dev.aether.support.RecordCodec;
 import java.util.Map;
@@ -11,11 +13,21 @@ import java.util.Map;
  * Converts between the JSON objects of rows and events and Java types, as Java projections and policies read
  * them: a {@code Map} passes unchanged, a plain record goes through its {@link RecordCodec} (no data binding on
  * the hot path), anything else (and whatever the codec leaves to it) through Jackson's {@code convertValue},
- * tolerant of unknown fields. Both paths give the same result. Thread-safe.
+ * tolerant of unknown fields, {@code java.time} values as ISO-8601 text. Both paths give the same result.
+ * Thread-safe.
  */
 public final class ViewCodec {
 
+  /**
+   * Tolerant of unknown fields; {@code java.time} components read and written as ISO-8601 text, an offset kept as
+   * written, as Java behaviours write them in events (aether-runtime's payload mapping), so a projection or policy
+   * reads the records its behaviours wrote.
+   */
   private static final ObjectMapper JSON = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.USE_LONG_FOR_INTS)
       .build();

@@ -18,10 +18,12 @@ import dev.aether.store.ForwardingEventStore;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.InMemoryReadModelStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -258,6 +260,27 @@ class JavaPolicyTest {
     assertThat(balance("closed")).isEqualTo(7);
     assertThatThrownBy(() -> running.replayDeadLetter(letter.id())).isInstanceOfSatisfying(
         InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("id"));
+  }
+
+  record TransferStamped(String to, long amount, Instant at) {}
+
+  @Test
+  void aReaction_readsJavaTimeComponentsAsBehavioursWriteThem() {
+    // found by a user evaluation: every such event was dead-lettered (Jackson without JavaTimeModule)
+    List<Instant> seen = new CopyOnWriteArrayList<>();
+    RunningPolicy running = start(Policy.builder("stamped")
+        .on("Account", "TransferStamped", TransferStamped.class, (sent, event) -> {
+          seen.add(sent.at());
+          return RuntimeMessage.of("Account", sent.to(), "Deposit", Map.of("amount", sent.amount()));
+        })
+        .build());
+    send("to", "Open", Map.of());
+    store.append("Account/from", 0, List.of(Event.builder().eventType("TransferStamped").streamId("Account/from")
+        .version(1).data(Map.of("to", "to", "amount", 3, "at", "2026-12-07T08:00:00.25Z")).build()));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> balance("to") == 3);
+    assertThat(seen).containsExactly(Instant.parse("2026-12-07T08:00:00.25Z"));
+    assertThat(running.deadLetters()).isEmpty();
   }
 
   @Test

@@ -19,6 +19,8 @@ import dev.aether.store.SharedFeed;
 import dev.aether.store.SharedFeedOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,32 @@ class ProjectionTest {
     assertThat(balances.get("x")).isEmpty();
     assertRefused(() -> balances.awaitCaughtUp("Account/b", version, Duration.ofSeconds(-1)), "timeout");
     assertRefused(() -> balances.awaitPosition(FeedPosition.START, Duration.ofMillis(-1)), "timeout");
+  }
+
+  record Stamped(Instant at, LocalDate day, Duration took) {}
+
+  record LastSeen(Instant at, LocalDate day, Duration took, long count) {}
+
+  @Test
+  void javaTimeComponents_ofEventsAndViews_areReadAndWrittenAsIsoText_asBehavioursWriteThem() {
+    // found by a user evaluation: without JavaTimeModule every such event was skipped (failures() 1, a WARN)
+    RunningProjection<LastSeen> seen = start(Projection.builder("seen", LastSeen.class)
+        .initialView(() -> new LastSeen(null, null, null, 0))
+        .on("Account", "Stamped", Stamped.class, (view, e, event) ->
+            new LastSeen(e.at(), e.day(), e.took(), view.count() + 1))
+        .build(), views);
+    append("Account/t", "Stamped", Map.of("at", "2026-12-07T08:00:00.5Z", "day", "2026-12-07", "took", "PT5S"));
+    long version = append("Account/t", "Stamped", Map.of("at", "2026-12-07T09:00:00Z", "day", "2026-12-08",
+        "took", "PT1M"));
+
+    assertThat(seen.awaitCaughtUp("Account/t", version, WAIT)).isTrue();
+    seen.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(seen.failures()).isZero();
+    assertThat(seen.get("t")).contains(new LastSeen(Instant.parse("2026-12-07T09:00:00Z"),
+        LocalDate.parse("2026-12-08"), Duration.ofMinutes(1), 2));
+    assertThat(views.get("seen", "t").orElseThrow()).containsEntry("at", "2026-12-07T09:00:00Z")
+        .containsEntry("day", "2026-12-08").containsEntry("took", "PT1M");
   }
 
   @Test
