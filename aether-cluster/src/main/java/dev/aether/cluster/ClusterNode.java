@@ -545,10 +545,11 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Tells whether this node leads the cluster now (plans placement and detects failures).
    *
-   * @return {@code true} while it holds the leader key
+   * @return {@code true} while it runs and holds the leader key; {@code false} once it stopped, also when it stopped
+   *     by itself and its key has yet to expire (another node may lead already)
    */
   public boolean isLeader() {
-    return leadership.leading();
+    return !stopped.get() && leadership.leading();
   }
 
   /**

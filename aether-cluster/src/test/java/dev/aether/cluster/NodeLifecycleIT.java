@@ -89,12 +89,14 @@ class NodeLifecycleIT {
       cluster.closeAtEnd(giving);
       ClusterNode node = node(alone, "gives-up", giving, alone.connect());
       cluster.closeAtEnd(node);
+      await().atMost(Duration.ofSeconds(20)).until(node::isLeader); // alone: it leads
 
       own.stop(); // jnats tries once more, then closes the connection for good
 
       assertThat(node.whenStopped()).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(StopReason.CONNECTION_CLOSED);
       assertThat(giving.getStatus()).isEqualTo(Connection.Status.CLOSED);
       assertThat(node.isRunning()).isFalse();
+      assertThat(node.isLeader()).as("a stopped node leads nothing (its key has yet to expire)").isFalse();
     }
   }
 

@@ -40,7 +40,10 @@ public interface RuntimeManagement {
    * commands. Loading another model (a new version) replaces the previous plan; actors of model-driven
    * aggregates are passivated and reactivate under the new behaviour: commands queued before the call returns
    * may still be decided by the previous model, every command sent after it returns is decided by the new one
-   * (it waits, if need be, for its actor's previous VM to finish). Register Java behaviours first.
+   * (it waits, if need be, for its actor's previous VM to finish). Register Java behaviours first. It does not
+   * compare the model with the one it replaces: aether-model's {@code CompiledModel.loadInto(runtime, force)}
+   * refuses a new version that would leave stored events unreadable (an event field's type changed) unless forced,
+   * and warns of the rest.
    *
    * @param model the model
    * @throws InvalidModelException listing every problem with its path, for example
