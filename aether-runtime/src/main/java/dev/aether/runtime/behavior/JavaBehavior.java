@@ -11,6 +11,7 @@ import dev.aether.runtime.spi.Decision;
 import dev.aether.runtime.spi.NewEvent;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,6 +276,8 @@ public final class JavaBehavior<S> implements Behavior<S> {
     private final Map<String, CommandBinding<S, ?>> commands = new LinkedHashMap<>();
     private final Map<String, EventBinding<S, ?>> events = new LinkedHashMap<>();
     private final EventUpcasts.Builder upcasts = EventUpcasts.builder();
+    /** The stored types of this builder's own upcasts: their chains must end at a handler of this behaviour. */
+    private final Set<String> ownUpcasts = new HashSet<>();
     private String schema;
     private boolean ignoreUnknownEvents;
 
@@ -369,13 +372,16 @@ public final class JavaBehavior<S> implements Behavior<S> {
      */
     public Builder<S> upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
       upcasts.upcast(storedType, eventType, migration);
+      ownUpcasts.add(storedType);
       return this;
     }
 
     /**
      * Reads stored events through shared upcasts, the ones every projection and policy of the system is given
      * too, so that all of them read an old event as the same new one; as {@link #upcast} for each of them, beside
-     * this builder's own.
+     * this builder's own. Shared upcasts may rename other aggregates' events: unlike this builder's own, their
+     * chains need not end at a handler of this behaviour (an event of this aggregate read as a type it has no
+     * handler for fails its replay as any unknown event does, or is skipped with {@link #ignoreUnknownEvents}).
      *
      * @param shared the upcasts
      * @return this builder
@@ -403,12 +409,13 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *
      * @return the behaviour
      * @throws InvalidInputException naming {@code storedType} when a renamed type still has a handler of its
-     *     own, {@code eventType} when upcasts loop or a chain ends at a type without a handler
+     *     own, {@code eventType} when upcasts loop or a chain of this builder's own upcasts ends at a type without
+     *     a handler
      */
     public JavaBehavior<S> build() {
       EventUpcasts built = upcasts.build();
       built.requireNoneRenamed(events.keySet());
-      built.storedTypes().forEach(storedType -> checkEndsAtAHandler(built, storedType));
+      ownUpcasts.forEach(storedType -> checkEndsAtAHandler(built, storedType));
       return new JavaBehavior<>(this, built);
     }
 
