@@ -3,6 +3,7 @@ package dev.aether.runtime.behavior;
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
 import dev.aether.support.Checks;
+import dev.aether.support.JsonValues;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,7 +123,8 @@ public final class EventUpcasts {
    * @param data the data as stored; not changed
    * @return the type and data to read; {@code data} itself when no upcast applies
    * @throws InvalidInputException naming a null argument
-   * @throws IllegalStateException naming the upcast when its migration throws or returns {@code null}
+   * @throws IllegalStateException naming the upcast when its migration throws, returns {@code null} or returns
+   *     data that is not JSON values (maps, lists, strings, numbers, booleans, nulls)
    */
   public Upcasted upcast(String storedType, Map<String, Object> data) {
     Checks.notNull(storedType, "storedType");
@@ -229,7 +231,12 @@ public final class EventUpcasts {
       if (migrated == null) {
         throw new IllegalStateException("the upcast of " + storedType + " to " + eventType + " returned null");
       }
-      return migrated;
+      try { // JSON values only, as stored data holds: every reader (behaviour, projection, policy) reads the same
+        return JsonValues.copyObject(migrated, "data");
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("the upcast of " + storedType + " to " + eventType + " returned data an"
+            + " event cannot hold: " + e.getMessage() + " (a java.time value goes in as its ISO-8601 text)", e);
+      }
     }
 
     /** A deep copy the migration may change anywhere (stored data is immutable; its depth is bounded). */

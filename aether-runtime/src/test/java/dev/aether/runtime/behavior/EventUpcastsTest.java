@@ -98,6 +98,13 @@ class EventUpcastsTest {
     }).build();
     assertThatThrownBy(() -> unstorable.upcast(stored("Old", Map.of()))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("the upcast of Old to New returned data an event cannot hold");
+    // as a behaviour reads it too (it took a java.time object that projections and policies refused: one rule)
+    EventUpcasts timeObject = EventUpcasts.builder().upcast("Old", "New", data -> {
+      data.put("at", Instant.EPOCH);
+      return data;
+    }).build();
+    assertThatThrownBy(() -> timeObject.upcast("Old", Map.of())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("returned data an event cannot hold").hasMessageContaining("ISO-8601 text");
 
     EventUpcasts sloppy = EventUpcasts.builder().upcast("MoneyDeposited", "MoneyDeposited", data -> {
       data.put("value", data.remove("amount")); // no guard: an event already in the new shape loses value
