@@ -153,8 +153,9 @@ final class HttpApi {
    * instead of sending on one the node closes under it when its listener stops. Helidon 4.5.0 answers with that
    * header and then waits for another request on the connection (helidon-io/helidon#12324, fixed in releases not
    * served to this build), so the connection is closed here; a client reading to the end of the stream would hang.
-   * An error answer (a handler's exception, answered by {@link #fail} outside the filters) says it too, and the
-   * client closes the connection (RFC 9112 9.6); the node closes it when its listener stops. HTTP/2 has no
+   * An answer whose headers went out before the drain (an event stream that ends in it) closes its connection too
+   * once complete. An error answer (a handler's exception, answered by {@link #fail} outside the filters) says it
+   * too, and the client closes the connection (RFC 9112 9.6); the node closes it when its listener stops. HTTP/2 has no
    * {@code Connection} header, and Helidon gives a handler no way to send a GOAWAY: its connections are served
    * through the drain and closed as the listener stops.
    */
@@ -175,7 +176,7 @@ final class HttpApi {
       }
     });
     chain.proceed();
-    if (closing.get()) {
+    if (closing.get() || node.isStopping()) { // also an answer begun before the drain (an event stream): it ended
       throw new CloseConnectionException(asked ? "the client asked to close the connection"
           : "the node is stopping: the connection is closed once answered");
     }
