@@ -302,7 +302,6 @@ public final class JsonValues {
     private int[] indices;
     private int depth;
     private String rootPath;
-    private boolean wellFormedText;
 
     /**
      * Creates a copier.
@@ -312,18 +311,6 @@ public final class JsonValues {
     public Copier(PayloadLimits limits) {
       this.maxDepth = limits.maxDepth();
       this.maxStringLength = limits.maxStringLength();
-    }
-
-    /**
-     * From now on refuses text (strings, keys, {@link #string}s and {@link #stringMap}s) holding an unpaired
-     * UTF-16 surrogate, which no UTF-8 JSON can carry, naming its path: for what a client sends (a command);
-     * stored events are read as they are. Checked in the copy's own pass.
-     *
-     * @return this copier
-     */
-    public Copier refusingUnpairedSurrogates() {
-      this.wellFormedText = true;
-      return this;
     }
 
     /** @return an upper bound of the JSON size, in UTF-8 bytes, of everything this copier copied */
@@ -379,9 +366,6 @@ public final class JsonValues {
         throw new PayloadLimitException(path, tooLong("string", value.length()),
             PayloadLimits.MAX_STRING_LENGTH_KEY);
       }
-      if (wellFormedText && Checks.unpairedSurrogateAt(value) >= 0) {
-        throw unpaired(path, "the string", value);
-      }
       sizeBound += JsonValues.sizeBound(value);
       return value;
     }
@@ -408,12 +392,6 @@ public final class JsonValues {
           throw new PayloadLimitException(path + "." + key, tooLong("string", value.length()),
               PayloadLimits.MAX_STRING_LENGTH_KEY);
         }
-        if (wellFormedText && Checks.unpairedSurrogateAt(key) >= 0) {
-          throw unpaired(path, "a key", key);
-        }
-        if (wellFormedText && Checks.unpairedSurrogateAt(value) >= 0) {
-          throw unpaired(path + "." + key, "the string", value);
-        }
         sizeBound += 2 + JsonValues.sizeBound(key) + JsonValues.sizeBound(value);
       }
     }
@@ -432,9 +410,6 @@ public final class JsonValues {
         if (key.length() > maxStringLength) {
           throw new PayloadLimitException(path(0), tooLong("key", key.length()),
               PayloadLimits.MAX_STRING_LENGTH_KEY);
-        }
-        if (wellFormedText && Checks.unpairedSurrogateAt(key) >= 0) {
-          throw unpaired(path(0), "a key", key);
         }
         sizeBound += JsonValues.sizeBound(key) + 2;
         scalar(frozen.value(i));
@@ -496,9 +471,6 @@ public final class JsonValues {
       if (key.length() > maxStringLength) {
         throw new PayloadLimitException(path(top), tooLong("key", key.length()),
             PayloadLimits.MAX_STRING_LENGTH_KEY);
-      }
-      if (wellFormedText && Checks.unpairedSurrogateAt(key) >= 0) {
-        throw unpaired(path(top), "a key", key);
       }
       sizeBound += JsonValues.sizeBound(key) + 1;
       keys[top] = key;
@@ -564,9 +536,6 @@ public final class JsonValues {
             throw new PayloadLimitException(path(depth), tooLong("string", s.length()),
                 PayloadLimits.MAX_STRING_LENGTH_KEY);
           }
-          if (wellFormedText && Checks.unpairedSurrogateAt(s) >= 0) {
-            throw unpaired(path(depth), "the string", s);
-          }
           sizeBound += JsonValues.sizeBound(s);
           yield s;
         }
@@ -621,13 +590,6 @@ public final class JsonValues {
     /** A refusal of the element being copied (at {@link #depth}, or the root value itself). */
     private InvalidInputException refused(String problem) {
       return new InvalidInputException(path(depth), problem);
-    }
-
-    private static InvalidInputException unpaired(String path, String what, String text) {
-      int at = Checks.unpairedSurrogateAt(text);
-      return new InvalidInputException(path, what + " holds an unpaired UTF-16 surrogate (\\u"
-          + String.format("%04x", (int) text.charAt(at)) + " at index " + at + "), which no UTF-8 JSON can carry:"
-          + " send well-formed Unicode text");
     }
 
     private String tooLong(String what, int length) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.aether.InvalidInputException;
+import dev.aether.support.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -17,9 +18,10 @@ import java.util.Map;
  * What {@link RuntimeMessage} takes in a command beyond what every JSON value copy takes: {@code java.time} values
  * in a payload become the ISO-8601 text Jackson's {@code JavaTimeModule} writes with
  * {@code WRITE_DATES_AS_TIMESTAMPS} and {@code WRITE_DURATIONS_AS_TIMESTAMPS} off (the project's setup, the form
- * Java behaviours read back: {@code 2026-12-07T08:00:00Z}, {@code 2026-12-07T09:00:00+01:00}, {@code PT1.5S}).
- * (A command's text must also be well-formed UTF-16: its copier refuses an unpaired surrogate, {@code
- * JsonValues.Copier.refusingUnpairedSurrogates}.) Stateless and thread-safe.
+ * Java behaviours read back: {@code 2026-12-07T08:00:00Z}, {@code 2026-12-07T09:00:00+01:00}, {@code PT1.5S}); and
+ * a command's text must be well-formed UTF-16: a string or key with an unpaired surrogate (which no UTF-8 JSON
+ * can carry: it would be stored as a {@code ?} or an escape other readers refuse) is refused naming its path.
+ * Commands only: events as stored are read as they are. Stateless and thread-safe.
  */
 final class CommandValues {
 
@@ -97,5 +99,86 @@ final class CommandValues {
           + " an ISO-8601 string");
     }
     return written.textValue();
+  }
+
+  /**
+   * Refuses a string or key with an unpaired UTF-16 surrogate in a copied payload (maps, lists and scalars only).
+   *
+   * @param payload the copied payload
+   * @throws InvalidInputException naming the value's path ({@code payload.lines[2]}), or the map's for a key
+   */
+  static void refuseUnpairedSurrogates(Map<String, Object> payload) {
+    if (holdsUnpaired(payload)) { // paths are built only then: a command's payload is scanned without allocating
+      refuseIn(payload, "payload");
+    }
+  }
+
+  private static boolean holdsUnpaired(Object value) {
+    switch (value) {
+      case String s -> {
+        return Checks.unpairedSurrogateAt(s) >= 0;
+      }
+      case Map<?, ?> map -> {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          if (holdsUnpaired(entry.getKey()) || holdsUnpaired(entry.getValue())) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case List<?> list -> {
+        for (Object item : list) {
+          if (holdsUnpaired(item)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case null, default -> {
+        return false;
+      }
+    }
+  }
+
+  private static void refuseIn(Object value, String path) {
+    switch (value) {
+      case String s -> refuseUnpaired(s, path);
+      case Map<?, ?> map -> {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          String key = (String) entry.getKey();
+          int at = Checks.unpairedSurrogateAt(key);
+          if (at >= 0) {
+            throw unpaired(path, "a key", key, at);
+          }
+          refuseIn(entry.getValue(), path + "." + key);
+        }
+      }
+      case List<?> list -> {
+        for (int i = 0; i < list.size(); i++) {
+          refuseIn(list.get(i), path + "[" + i + "]");
+        }
+      }
+      case null, default -> { }
+    }
+  }
+
+  /**
+   * Refuses a string with an unpaired UTF-16 surrogate.
+   *
+   * @param s the string
+   * @param path its path, for the error
+   * @throws InvalidInputException naming {@code path}
+   */
+  static void refuseUnpaired(String s, String path) {
+    int at = Checks.unpairedSurrogateAt(s);
+    if (at >= 0) {
+      throw unpaired(path, "the string", s, at);
+    }
+  }
+
+  private static InvalidInputException unpaired(String path, String what, String s, int at) {
+    return new InvalidInputException(path, what + " holds an unpaired UTF-16 surrogate (\\u"
+        + String.format("%04x", (int) s.charAt(at)) + " at index " + at + "), which no UTF-8 JSON can carry:"
+        + " send well-formed Unicode text");
   }
 }

@@ -79,7 +79,7 @@ public final class RuntimeMessage {
       Map<String, String> metadata, Instant deadline) {
     this.target = Checks.notNull(target, "target");
     PayloadLimits limits = PayloadLimits.current();
-    JsonValues.Copier copier = new JsonValues.Copier(limits).refusingUnpairedSurrogates(); // commands only
+    JsonValues.Copier copier = new JsonValues.Copier(limits);
     this.command = copier.string(Checks.notBlank(command, "command"), "command");
     this.payload = copyPayload(copier, payload, limits);
     this.commandId = copier.string(Checks.notBlank(commandId, "commandId"), "commandId");
@@ -90,6 +90,7 @@ public final class RuntimeMessage {
     this.metadata = copyMetadata(metadata, copier);
     this.deadline = deadline == null ? null : checkDeadline(deadline);
     checkSize(this.payload, this.metadata, copier.sizeBound(), limits.maxBytes());
+    refuseUnpairedSurrogates(this.command, this.payload, this.commandId, this.metadata);
   }
 
   /**
@@ -109,6 +110,23 @@ public final class RuntimeMessage {
       }
       return copier.copyObject(converted, "payload");
     }
+  }
+
+  /**
+   * Refuses command text that is not well-formed UTF-16 (an unpaired surrogate), naming its field: commands only,
+   * stored events are read as they are.
+   */
+  private static void refuseUnpairedSurrogates(String command, Map<String, Object> payload, String commandId,
+      Map<String, String> metadata) {
+    CommandValues.refuseUnpaired(command, "command");
+    CommandValues.refuseUnpaired(commandId, "commandId");
+    CommandValues.refuseUnpairedSurrogates(payload);
+    metadata.forEach((key, value) -> {
+      CommandValues.refuseUnpaired(key, "metadata");
+      if (Checks.unpairedSurrogateAt(value) >= 0) { // the path only then
+        CommandValues.refuseUnpaired(value, "metadata." + key);
+      }
+    });
   }
 
   /** A copy of a validated message with another deadline: nothing to check again. */
