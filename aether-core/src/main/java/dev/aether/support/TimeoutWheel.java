@@ -76,13 +76,15 @@ public final class TimeoutWheel {
 
   /**
    * A reply with a deadline. {@code state} moves NEW (registered) to FILED (in a slot, tick thread) to DONE
-   * (completed) or EXPIRED; NEW may go to DONE directly (completed before the tick saw it).
+   * (completed), EXPIRED or CLOSED (expired by {@link #close()}); NEW may go to DONE directly (completed before
+   * the tick saw it).
    */
   public abstract static class Entry {
     private static final int NEW = 0;
     private static final int FILED = 1;
     private static final int DONE = 2;
     private static final int EXPIRED = 3;
+    private static final int CLOSED = 4;
 
     private volatile int state;
     private TimeoutWheel owner;
@@ -95,11 +97,38 @@ public final class TimeoutWheel {
     /** Creates an entry, to be registered once. */
     protected Entry() {}
 
-    /** Completes the reply with its timeout outcome (the message is built only now); runs on the tick. */
+    /**
+     * Completes the reply with its timeout outcome (the message is built only now); runs on the tick, and once
+     * more on the thread of a {@link #claim()} that lost: completing the reply must be idempotent.
+     */
     protected abstract void expire();
 
-    /** Completes the reply because the wheel closed before it had an outcome. */
+    /** Completes the reply because the wheel closed before it had an outcome; idempotent as {@link #expire()}. */
     protected abstract void expireOnClose();
+
+    /**
+     * Decides between the reply's own outcome and its timeout, before the caller completes the reply with its
+     * outcome. When the timeout fired first, its outcome stands and is completed here (the wheel's thread may
+     * not have completed it yet: between the expiry and the completion of an entry, others expire), so the
+     * reply never carries a later outcome than one the wheel had decided, whichever thread completes it first:
+     * once {@link #close()} returns, a reply it expired is answered with the close's outcome.
+     *
+     * @return whether the caller's outcome stands (the timeout is withdrawn); {@code false} when the timeout
+     *     fired first and the reply has its outcome
+     */
+    public final boolean claim() {
+      cancel();
+      int s = state;
+      if (s == EXPIRED) {
+        expire();
+        return false;
+      }
+      if (s == CLOSED) {
+        expireOnClose();
+        return false;
+      }
+      return true;
+    }
 
     /** Marks the reply complete: it will not expire, and leaves the wheel at the next tick. */
     public final void cancel() {
@@ -399,7 +428,7 @@ public final class TimeoutWheel {
       Entry e = (Entry) INCOMING.getAndSet(this, null);
       while (e != null) {
         Entry after = e.stackNext;
-        if (STATE.compareAndSet(e, Entry.NEW, Entry.EXPIRED)) {
+        if (STATE.compareAndSet(e, Entry.NEW, Entry.CLOSED)) {
           e.stackNext = expired;
           expired = e;
         } else {
@@ -412,7 +441,7 @@ public final class TimeoutWheel {
         while (slots[i] != null) {
           Entry head = slots[i];
           unlink(head);
-          if (STATE.compareAndSet(head, Entry.FILED, Entry.EXPIRED)) {
+          if (STATE.compareAndSet(head, Entry.FILED, Entry.CLOSED)) {
             head.stackNext = expired;
             expired = head;
           }

@@ -56,13 +56,15 @@ sealed interface MailboxItem {
     }
 
     /**
-     * Completes the reply (unless it timed out already) and withdraws its timeout.
+     * Completes the reply and withdraws its timeout, unless the timeout fired first: then the reply is its
+     * TIMEOUT, even while the wheel is still completing it ({@link #claim()}).
      *
      * @param result the outcome
      */
     void complete(CommandResult result) {
-      reply.complete(result);
-      cancel();
+      if (claim()) {
+        reply.complete(result);
+      }
     }
 
     /** @return whether the reply is complete already (timed out): the command need not be decided */

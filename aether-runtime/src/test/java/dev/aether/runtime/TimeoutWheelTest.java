@@ -2,11 +2,15 @@ package dev.aether.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aether.runtime.MailboxItem.QueuedCommand;
 import dev.aether.support.TimeoutWheel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -221,5 +225,86 @@ class TimeoutWheelTest {
     assertThat(done.reply).isCompletedWithValue("done");
     assertThat(done.expiries).hasValue(0);
     assertThat(timeouts.filed()).isZero();
+  }
+
+  @Test
+  void aCommandDecidedWhileTheTickIsStillExpiringIt_isAnsweredByTheTimeout() throws Exception {
+    Stall stall = registerStall();
+    QueuedCommand command = registerCommand();
+
+    Thread tick = Thread.ofPlatform().start(() -> time.advance(Duration.ofMillis(10)));
+    stall.awaitExpiring(); // the tick expired both entries and completes the first one now
+    decideLate(command);
+
+    assertThat(command.reply()).as("the timeout came first").isCompletedWithValueMatching(r ->
+        r instanceof CommandResult.Rejected rejected && rejected.reason() == RejectionReason.TIMEOUT
+            && rejected.message().startsWith("no outcome within"));
+    stall.resume();
+    tick.join();
+  }
+
+  @Test
+  void aCommandDecidedWhileCloseIsStillExpiringIt_isAnsweredByTheClose() throws Exception {
+    Stall stall = registerStall();
+    QueuedCommand command = registerCommand();
+
+    Thread closing = Thread.ofPlatform().start(timeouts::close);
+    stall.awaitExpiring();
+    decideLate(command);
+
+    assertThat(command.reply()).as("the close came first").isCompletedWithValueMatching(r ->
+        r instanceof CommandResult.Rejected rejected && rejected.reason() == RejectionReason.TIMEOUT
+            && rejected.message().startsWith("the runtime closed"));
+    stall.resume();
+    closing.join();
+  }
+
+  /** An entry due in 10 ms whose expiry waits for the test: the entries expired with it wait to be completed. */
+  private Stall registerStall() {
+    Stall stall = new Stall();
+    timeouts.register(stall, time.millis() + 10);
+    return stall;
+  }
+
+  /** Registers a command due in 10 ms, after the stall: it is completed after it. */
+  private QueuedCommand registerCommand() {
+    QueuedCommand command = new QueuedCommand(RuntimeMessage.of("Account", "a", "Open", Map.of()),
+        new CompletableFuture<>(), Duration.ofMillis(10), QueuedCommand.Limit.TIMEOUT, false);
+    timeouts.register(command, time.millis() + 10);
+    return command;
+  }
+
+  /** The command's batch comes back after its timeout, from a runtime that closed meanwhile. */
+  private static void decideLate(QueuedCommand command) {
+    command.complete(CommandResult.Rejected.of(command.message().commandId(), RejectionReason.NOT_RUNNING,
+        "the runtime closed before the events were stored"));
+  }
+
+  private static final class Stall extends TimeoutWheel.Entry {
+    private final CountDownLatch expiring = new CountDownLatch(1);
+    private final CountDownLatch resume = new CountDownLatch(1);
+
+    @Override
+    protected void expire() {
+      expiring.countDown();
+      try {
+        resume.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    protected void expireOnClose() {
+      expire();
+    }
+
+    void awaitExpiring() throws InterruptedException {
+      assertThat(expiring.await(10, TimeUnit.SECONDS)).as("the wheel expires the stall").isTrue();
+    }
+
+    void resume() {
+      resume.countDown();
+    }
   }
 }
