@@ -496,10 +496,12 @@ final class LocalRuntime implements Runtime {
     }
     closeWrites();
     rt.lastSnapshots.end();
+    // what is still pending now gets its TIMEOUT, before the interrupts below: a store call or handler they end
+    // early has no outcome to tell (its write, handed over before, may still land)
+    rt.timeouts.close();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow(); // interrupts what still runs on it: a handler that outlived the wait
     }
-    rt.timeouts.close(); // what is still pending now gets its TIMEOUT: no reply is left open
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }
