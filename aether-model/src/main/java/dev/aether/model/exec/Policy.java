@@ -99,7 +99,7 @@ public final class Policy {
   private Policy(Builder b) {
     this.name = b.name;
     this.upcasts = b.upcasts.build();
-    b.routes.values().forEach(byType -> upcasts.requireNoneRenamed(byType.keySet()));
+    b.routes.forEach((aggregate, byType) -> upcasts.forAggregate(aggregate).requireNoneRenamed(byType.keySet()));
     this.startsAtEnd = b.startsAtEnd;
     Map<String, Map<String, Route<?>>> byAggregate = new LinkedHashMap<>();
     b.routes.forEach((aggregate, byType) -> byAggregate.put(aggregate, Map.copyOf(byType)));
@@ -210,7 +210,7 @@ public final class Policy {
 
     @Override
     public boolean reactsTo(Event event) {
-      return route(event.streamId(), upcasts.typeOf(event.eventType())) != null;
+      return route(event.streamId(), upcasts.forStream(event.streamId()).typeOf(event.eventType())) != null;
     }
 
     @Override
@@ -312,6 +312,26 @@ public final class Policy {
      */
     public Builder upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
       upcasts.upcast(storedType, eventType, migration);
+      return this;
+    }
+
+    /**
+     * As {@link #upcast(String, String, String, UnaryOperator)} for the events of one aggregate type only
+     * ({@link EventUpcasts.Builder#upcast(String, String, String, UnaryOperator)}): another aggregate type's events
+     * of {@code storedType} are read as they are.
+     *
+     * @param aggregateType the aggregate type whose events are upcast
+     * @param storedType the event type as stored
+     * @param eventType the event type to read it as: {@code storedType} itself, or another
+     * @param migration the stored data (a deep copy it may change) to the data the reaction reads
+     * @return this builder
+     * @throws InvalidInputException naming {@code aggregateType} when it is no valid aggregate type,
+     *     {@code storedType} when it is blank or already upcast for that aggregate type, {@code eventType} when
+     *     blank, {@code migration} when null
+     */
+    public Builder upcast(String aggregateType, String storedType, String eventType,
+        UnaryOperator<Map<String, Object>> migration) {
+      upcasts.upcast(aggregateType, storedType, eventType, migration);
       return this;
     }
 

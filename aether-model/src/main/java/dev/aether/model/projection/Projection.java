@@ -121,7 +121,7 @@ public final class Projection<V> {
     this.routes = Map.copyOf(byAggregate);
     this.aggregates = Set.copyOf(byAggregate.keySet());
     this.upcasts = b.upcasts.build();
-    routes.values().forEach(byType -> upcasts.requireNoneRenamed(byType.keySet()));
+    routes.forEach((aggregate, byType) -> upcasts.forAggregate(aggregate).requireNoneRenamed(byType.keySet()));
   }
 
   /**
@@ -344,6 +344,26 @@ public final class Projection<V> {
      */
     public Builder<V> upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
       upcasts.upcast(storedType, eventType, migration);
+      return this;
+    }
+
+    /**
+     * As {@link #upcast(String, String, String, UnaryOperator)} for the events of one aggregate type only
+     * ({@link EventUpcasts.Builder#upcast(String, String, String, UnaryOperator)}): another aggregate type's events
+     * of {@code storedType} are read as they are.
+     *
+     * @param aggregateType the aggregate type whose events are upcast
+     * @param storedType the event type as stored
+     * @param eventType the event type to read it as: {@code storedType} itself, or another
+     * @param migration the stored data (a deep copy it may change) to the data the handler reads
+     * @return this builder
+     * @throws InvalidInputException naming {@code aggregateType} when it is no valid aggregate type,
+     *     {@code storedType} when it is blank or already upcast for that aggregate type, {@code eventType} when
+     *     blank, {@code migration} when null
+     */
+    public Builder<V> upcast(String aggregateType, String storedType, String eventType,
+        UnaryOperator<Map<String, Object>> migration) {
+      upcasts.upcast(aggregateType, storedType, eventType, migration);
       return this;
     }
 

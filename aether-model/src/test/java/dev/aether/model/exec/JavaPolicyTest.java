@@ -455,4 +455,29 @@ class JavaPolicyTest {
     assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidInputException.class,
         e -> assertThat(e.field()).isEqualTo(field));
   }
+
+  record FundsSent(String recipient, long amount) {}
+
+  @Test
+  void anUpcastOfOneAggregateType_readsOnlyThatTypesEvents_anotherTypesAreReadAsStored() {
+    Policy credit = Policy.builder("credit-legacy")
+        .upcast("Legacy", "FundsSent", "TransferSent", data -> {
+          data.put("to", data.remove("recipient"));
+          return data;
+        })
+        .on("Legacy", "TransferSent", TransferSent.class, (sent, event) ->
+            RuntimeMessage.of("Account", sent.to(), "Deposit", Map.of("amount", sent.amount())))
+        .on("Other", "FundsSent", FundsSent.class, (sent, event) -> // handled as stored: not renamed for Other
+            RuntimeMessage.of("Account", sent.recipient(), "Deposit", Map.of("amount", sent.amount() * 100)))
+        .build();
+    RunningPolicy running = start(credit);
+    send("b", "Open", Map.of());
+    storeAsAnotherWriter("Legacy/old", "FundsSent", Map.of("recipient", "b", "amount", 3));
+    storeAsAnotherWriter("Other/old", "FundsSent", Map.of("recipient", "b", "amount", 1));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> balance("b") == 103);
+    idle(running);
+    assertThat(balance("b")).isEqualTo(103);
+    assertThat(running.deadLetters()).isEmpty();
+  }
 }

@@ -767,4 +767,31 @@ class ProjectionTest {
       delegate.saveFeedPosition(readModel, position);
     }
   }
+
+  @Test
+  void anUpcastOfOneAggregateType_readsOnlyThatTypesEvents_inAProjectionOverSeveral() {
+    Projection<Balance> balances = Projection.builder("balances", Balance.class)
+        .upcast("Customer", "Deposited", "Refunded", data -> data) // a customer's Deposited was a refund
+        .initialView(() -> new Balance(0, 0))
+        .on("Account", "Deposited", Deposited.class, (view, e, event) ->
+            new Balance(view.amount() + e.amount(), view.deposits() + 1))
+        .on("Customer", "Refunded", Deposited.class, (view, e, event) ->
+            new Balance(view.amount() - e.amount(), view.deposits()))
+        .build();
+    append("Account/a", "Deposited", Map.of("amount", 5));
+    append("Customer/c", "Deposited", Map.of("amount", 3));
+    RunningProjection<Balance> running = start(balances, views);
+    running.idle().orTimeout(5, TimeUnit.SECONDS).join();
+
+    assertThat(running.get("a")).contains(new Balance(5, 1));
+    assertThat(running.get("c")).contains(new Balance(-3, 0));
+    assertThat(running.failures()).isZero();
+    assertThatThrownBy(() -> Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
+        .upcast("Customer", "Deposited", "Refunded", d -> d)
+        .on("Customer", "Deposited", Deposited.class, (view, e, event) -> view).build())
+        .as("a handler of a type renamed for its aggregate type").isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("also handled as Deposited");
+    Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
+        .upcast("Customer", "Deposited", "Refunded", d -> d).on("Account", "Deposited", Deposited.class, (view, e, event) -> view).build(); // another type's: fine
+  }
 }

@@ -2,6 +2,7 @@ package dev.aether.runtime.behavior;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
 import dev.aether.support.Checks;
 import dev.aether.support.JsonValues;
 import java.lang.reflect.RecordComponent;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,14 +39,20 @@ import java.util.function.UnaryOperator;
  * their data passed through a migration first, one event to one event. Renames chain ({@code A} to {@code B},
  * {@code B} to {@code C}: an {@code A} is read as a {@code C}, each migration in turn; an in-place upcast of the
  * last type ends the chain). A migration gets a deep copy of the data it may change anywhere and returns the data
- * to read; it also sees events already stored in the new shape, so it must leave those as they are. Upcasts are
- * keyed by event type alone: a reader over several aggregate types applies them to the events of each.
+ * to read; it also sees events already stored in the new shape, so it must leave those as they are.
+ *
+ * <p>An upcast applies to the events of every aggregate type, or of one
+ * ({@link Builder#upcast(String, String, String, UnaryOperator) upcast("Customer", "Opened", "CustomerOpened",
+ * ...)}: two aggregates may both have an {@code Opened} event, and only one of them renamed). For the events of
+ * an aggregate type, its own upcast of a stored type takes precedence over one of every aggregate type, and its
+ * chains of renames go on through both. {@link #upcast(Event)} picks by the event's stream id;
+ * {@link #forAggregate} gives the upcasts one aggregate type's events are read with (a behaviour's).
  *
  * <p>Immutable and thread-safe; migrations must be pure, as they run on any thread, at every read.
  */
 public final class EventUpcasts {
 
-  private static final EventUpcasts NONE = new EventUpcasts(Map.of());
+  private static final EventUpcasts NONE = new EventUpcasts(Map.of(), Map.of());
 
   /** The names of a record's primitive components (none for a class that is no record). */
   private static final ClassValue<List<String>> PRIMITIVES = new ClassValue<>() {
@@ -55,10 +63,34 @@ public final class EventUpcasts {
     }
   };
 
+  /** The upcasts of every aggregate type, by stored type. */
   private final Map<String, Upcast> byStoredType;
+  /** The upcasts of one aggregate type, by aggregate type, then by stored type. */
+  private final Map<String, Map<String, Upcast>> byAggregate;
+  /** How an aggregate type without upcasts of its own is read: these upcasts when none has any. */
+  private final EventUpcasts everyAggregate;
+  /** How each aggregate type with upcasts of its own is read: those over the ones of every aggregate type. */
+  private final Map<String, EventUpcasts> views;
+  /** {@code views}' aggregate types and views side by side, for a stream id's lookup without cutting it. */
+  private final String[] viewTypes;
+  private final EventUpcasts[] viewUpcasts;
 
-  private EventUpcasts(Map<String, Upcast> byStoredType) {
+  private EventUpcasts(Map<String, Upcast> byStoredType, Map<String, Map<String, Upcast>> byAggregate) {
     this.byStoredType = Collections.unmodifiableMap(new LinkedHashMap<>(byStoredType)); // in declaration order
+    Map<String, Map<String, Upcast>> scoped = new LinkedHashMap<>();
+    byAggregate.forEach((type, own) -> scoped.put(type, Collections.unmodifiableMap(new LinkedHashMap<>(own))));
+    this.byAggregate = Collections.unmodifiableMap(scoped);
+    this.everyAggregate = scoped.isEmpty() ? this
+        : byStoredType.isEmpty() ? NONE : new EventUpcasts(byStoredType, Map.of());
+    Map<String, EventUpcasts> read = new LinkedHashMap<>();
+    scoped.forEach((type, own) -> {
+      Map<String, Upcast> merged = new LinkedHashMap<>(byStoredType);
+      merged.putAll(own);
+      read.put(type, new EventUpcasts(merged, Map.of()));
+    });
+    this.views = Collections.unmodifiableMap(read);
+    this.viewTypes = read.keySet().toArray(String[]::new);
+    this.viewUpcasts = read.values().toArray(EventUpcasts[]::new);
   }
 
   /** @return upcasts that read every event as stored */
@@ -73,17 +105,62 @@ public final class EventUpcasts {
 
   /** @return whether no upcast is set: every event is read as stored */
   public boolean isEmpty() {
-    return byStoredType.isEmpty();
+    return byStoredType.isEmpty() && byAggregate.isEmpty();
   }
 
-  /** @return the stored event types that are upcast (renamed or migrated in place), in declaration order */
+  /**
+   * @return the stored event types that are upcast (renamed or migrated in place) for the events of every
+   *     aggregate type or of some, in declaration order
+   */
   public Set<String> storedTypes() {
+    if (byAggregate.isEmpty()) {
+      return byStoredType.keySet();
+    }
+    Set<String> types = new LinkedHashSet<>(byStoredType.keySet());
+    byAggregate.values().forEach(own -> types.addAll(own.keySet()));
+    return Collections.unmodifiableSet(types);
+  }
+
+  /** @return the stored types upcast for the events of every aggregate type (not of one only) */
+  Set<String> everyAggregateTypes() {
     return byStoredType.keySet();
   }
 
   /**
+   * The upcasts the events of one aggregate type are read with: its own, over those of every aggregate type.
+   * Every method of the result applies to that aggregate type's events ({@link #typeOf}, {@link #upcast}).
+   *
+   * @param aggregateType an aggregate type
+   * @return its upcasts (none of its own: those of every aggregate type)
+   * @throws InvalidInputException naming {@code aggregateType} when null
+   */
+  public EventUpcasts forAggregate(String aggregateType) {
+    return views.getOrDefault(Checks.notNull(aggregateType, "aggregateType"), everyAggregate);
+  }
+
+  /**
+   * The upcasts the events of a stream are read with: as {@link #forAggregate} of its aggregate type (the part
+   * of {@code <aggregateType>/<actorId>} before the first {@code /}), found without cutting the id.
+   *
+   * @param streamId a stream id
+   * @return the upcasts of its aggregate type
+   * @throws InvalidInputException naming {@code streamId} when null
+   */
+  public EventUpcasts forStream(String streamId) {
+    Checks.notNull(streamId, "streamId");
+    for (int i = 0; i < viewTypes.length; i++) {
+      String type = viewTypes[i];
+      if (streamId.length() > type.length() && streamId.charAt(type.length()) == '/' && streamId.startsWith(type)) {
+        return viewUpcasts[i];
+      }
+    }
+    return everyAggregate;
+  }
+
+  /**
    * The type an event stored as {@code storedType} is read as, without migrating anything: the end of its
-   * chain of renames, or {@code storedType} itself.
+   * chain of renames, or {@code storedType} itself. Only the upcasts of every aggregate type apply; those of one
+   * apply through {@link #forAggregate}.
    *
    * @param storedType an event type as stored
    * @return the type it is read as
@@ -117,7 +194,8 @@ public final class EventUpcasts {
   }
 
   /**
-   * Reads a stored event's type and data through the upcasts.
+   * Reads a stored event's type and data through the upcasts of every aggregate type (those of one apply
+   * through {@link #forAggregate}, or {@link #upcast(Event)}).
    *
    * @param storedType the event type as stored
    * @param data the data as stored; not changed
@@ -141,8 +219,8 @@ public final class EventUpcasts {
   }
 
   /**
-   * Reads a stored event through the upcasts: an event of the type and data to read, with everything else as
-   * stored (id, stream id, version, command id, metadata, timestamp).
+   * Reads a stored event through the upcasts of its aggregate type ({@link #forStream}): an event of the type
+   * and data to read, with everything else as stored (id, stream id, version, command id, metadata, timestamp).
    *
    * @param stored the event as stored
    * @return {@code stored} itself when no upcast applies to its type, else the upcast event
@@ -152,6 +230,9 @@ public final class EventUpcasts {
    */
   public Event upcast(Event stored) {
     Checks.notNull(stored, "stored");
+    if (!byAggregate.isEmpty()) {
+      return forStream(stored.streamId()).upcast(stored);
+    }
     if (!byStoredType.containsKey(stored.eventType())) {
       return stored;
     }
@@ -188,6 +269,8 @@ public final class EventUpcasts {
   public String toString() {
     StringJoiner text = new StringJoiner(", ", "EventUpcasts[", "]");
     byStoredType.forEach((stored, up) -> text.add(stored + " -> " + up.eventType()));
+    byAggregate.forEach((type, own) -> own.forEach((stored, up) -> text.add(type + ": " + stored + " -> "
+        + up.eventType())));
     return text.toString();
   }
 
@@ -262,6 +345,7 @@ public final class EventUpcasts {
   public static final class Builder {
 
     private final Map<String, Upcast> byStoredType = new LinkedHashMap<>();
+    private final Map<String, Map<String, Upcast>> byAggregate = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -282,9 +366,31 @@ public final class EventUpcasts {
     public Builder upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
       Checks.notBlank(storedType, "storedType");
       Upcast up = new Upcast(Checks.notBlank(eventType, "eventType"), Checks.notNull(migration, "migration"));
-      if (byStoredType.putIfAbsent(storedType, up) != null) {
-        throw new InvalidInputException("storedType", "events of type " + storedType + " are already upcast");
-      }
+      add(byStoredType, null, storedType, up);
+      return this;
+    }
+
+    /**
+     * As {@link #upcast(String, String, String, UnaryOperator)} for the events of one aggregate type only: the
+     * events of that type stored by other aggregate types are read as they are (or through an upcast of every
+     * aggregate type), and for this aggregate type's events it takes precedence over an upcast of every
+     * aggregate type of the same stored type.
+     *
+     * @param aggregateType the aggregate type whose events are upcast
+     * @param storedType the event type as stored
+     * @param eventType the event type to read it as: {@code storedType} itself, or another
+     * @param migration the stored data (a deep copy it may change) to the data {@code eventType}'s record reads
+     * @return this builder
+     * @throws InvalidInputException naming {@code aggregateType} when it is no valid aggregate type,
+     *     {@code storedType} when it is blank or already upcast for that aggregate type, {@code eventType} when
+     *     blank, {@code migration} when null
+     */
+    public Builder upcast(String aggregateType, String storedType, String eventType,
+        UnaryOperator<Map<String, Object>> migration) {
+      ActorKey.validAggregateType(aggregateType);
+      Checks.notBlank(storedType, "storedType");
+      Upcast up = new Upcast(Checks.notBlank(eventType, "eventType"), Checks.notNull(migration, "migration"));
+      add(byAggregate.computeIfAbsent(aggregateType, type -> new LinkedHashMap<>()), aggregateType, storedType, up);
       return this;
     }
 
@@ -297,12 +403,17 @@ public final class EventUpcasts {
      *     already upcast here
      */
     public Builder upcasts(EventUpcasts upcasts) {
-      Checks.notNull(upcasts, "upcasts").byStoredType.forEach((stored, up) -> {
-        if (byStoredType.putIfAbsent(stored, up) != null) {
-          throw new InvalidInputException("storedType", "events of type " + stored + " are already upcast");
-        }
-      });
+      Checks.notNull(upcasts, "upcasts").byStoredType.forEach((stored, up) -> add(byStoredType, null, stored, up));
+      upcasts.byAggregate.forEach((type, own) -> own.forEach((stored, up) ->
+          add(byAggregate.computeIfAbsent(type, t -> new LinkedHashMap<>()), type, stored, up)));
       return this;
+    }
+
+    private static void add(Map<String, Upcast> to, String aggregateType, String storedType, Upcast up) {
+      if (to.putIfAbsent(storedType, up) != null) {
+        throw new InvalidInputException("storedType", "events of type " + storedType
+            + (aggregateType == null ? "" : " of aggregate type " + aggregateType) + " are already upcast");
+      }
     }
 
     /**
@@ -312,11 +423,16 @@ public final class EventUpcasts {
      * @throws InvalidInputException naming {@code eventType} when renames loop ({@code A -> B -> A})
      */
     public EventUpcasts build() {
-      byStoredType.forEach(this::checkNoLoop);
-      return byStoredType.isEmpty() ? NONE : new EventUpcasts(byStoredType);
+      byStoredType.forEach((stored, up) -> checkNoLoop(byStoredType, stored, up));
+      byAggregate.values().forEach(own -> {
+        Map<String, Upcast> read = new LinkedHashMap<>(byStoredType);
+        read.putAll(own);
+        read.forEach((stored, up) -> checkNoLoop(read, stored, up));
+      });
+      return byStoredType.isEmpty() && byAggregate.isEmpty() ? NONE : new EventUpcasts(byStoredType, byAggregate);
     }
 
-    private void checkNoLoop(String storedType, Upcast first) {
+    private static void checkNoLoop(Map<String, Upcast> byStoredType, String storedType, Upcast first) {
       List<String> chain = new ArrayList<>(List.of(storedType));
       for (Upcast up = first; up != null; ) {
         String next = up.eventType();

@@ -278,6 +278,8 @@ public final class JavaBehavior<S> implements Behavior<S> {
     private final EventUpcasts.Builder upcasts = EventUpcasts.builder();
     /** The stored types of this builder's own upcasts: their chains must end at a handler of this behaviour. */
     private final Set<String> ownUpcasts = new HashSet<>();
+    /** The stored types the shared upcasts upcast for every aggregate type: an own upcast may not differ. */
+    private final Set<String> sharedEveryAggregate = new HashSet<>();
     private String schema;
     private boolean ignoreUnknownEvents;
 
@@ -356,11 +358,11 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *
      * Renames chain ({@code A} to {@code B}, {@code B} to {@code C}: an {@code A} is read as a {@code C}, each
      * migration in turn); each chain must end at an event with a handler. Upcasts shared with projections and
-     * policies are built once as {@link EventUpcasts} and given with {@link #upcasts}. A migration gets a deep
-     * copy of the
-     * data it may change anywhere and returns the data to read (a failure or {@code null} fails the replay as the
-     * behaviour's, {@code BEHAVIOR_FAILED}, naming the upcast); it is pure, and called from any thread. Old snapshots stay valid:
-     * change the {@link #schema} when the migration changes states that were already folded.
+     * policies are built once as {@link EventUpcasts} and given with {@link #upcasts}; this builder's own apply to
+     * this aggregate type's events only. A migration gets a deep copy of the data it may change anywhere and
+     * returns the data to read (a failure or {@code null} fails the replay as the behaviour's,
+     * {@code BEHAVIOR_FAILED}, naming the upcast); it is pure, and called from any thread. Old snapshots stay
+     * valid: change the {@link #schema} when the migration changes states that were already folded.
      *
      * @param storedType the event type as stored
      * @param eventType the event type to read it as: {@code storedType} itself, or another; the end of the
@@ -371,17 +373,31 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *     {@code eventType} when blank, {@code migration} when null ({@link #build()} checks the chains)
      */
     public Builder<S> upcast(String storedType, String eventType, UnaryOperator<Map<String, Object>> migration) {
-      upcasts.upcast(storedType, eventType, migration);
+      refuseUpcastTwice(sharedEveryAggregate, Checks.notBlank(storedType, "storedType"));
+      upcasts.upcast(aggregateType, storedType, eventType, migration); // of this aggregate type only
       ownUpcasts.add(storedType);
       return this;
     }
 
     /**
+     * Refuses an own upcast of a type the shared upcasts read for every aggregate type (it would take
+     * precedence, and this behaviour would read the events unlike the projections and policies).
+     */
+    private static void refuseUpcastTwice(Set<String> upcastAlready, String storedType) {
+      if (upcastAlready.contains(storedType)) {
+        throw new InvalidInputException("storedType", "events of type " + storedType + " are already upcast");
+      }
+    }
+
+    /**
      * Reads stored events through shared upcasts, the ones every projection and policy of the system is given
      * too, so that all of them read an old event as the same new one; as {@link #upcast} for each of them, beside
-     * this builder's own. Shared upcasts may rename other aggregates' events: unlike this builder's own, their
-     * chains need not end at a handler of this behaviour (an event of this aggregate read as a type it has no
-     * handler for fails its replay as any unknown event does, or is skipped with {@link #ignoreUnknownEvents}).
+     * this builder's own. The shared upcasts of another aggregate type
+     * ({@link EventUpcasts.Builder#upcast(String, String, String, UnaryOperator)}) do not apply to this one's
+     * events, and those of this aggregate type take precedence over those of every aggregate type. Shared upcasts
+     * of every aggregate type may rename other aggregates' events: unlike this builder's own, their chains need
+     * not end at a handler of this behaviour (an event of this aggregate read as a type it has no handler for
+     * fails its replay as any unknown event does, or is skipped with {@link #ignoreUnknownEvents}).
      *
      * @param shared the upcasts
      * @return this builder
@@ -389,7 +405,9 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *     already upcast here ({@link #build()} checks the chains against the handlers)
      */
     public Builder<S> upcasts(EventUpcasts shared) {
+      Checks.notNull(shared, "upcasts").everyAggregateTypes().forEach(type -> refuseUpcastTwice(ownUpcasts, type));
       upcasts.upcasts(shared);
+      sharedEveryAggregate.addAll(shared.everyAggregateTypes());
       return this;
     }
 
@@ -413,7 +431,7 @@ public final class JavaBehavior<S> implements Behavior<S> {
      *     a handler
      */
     public JavaBehavior<S> build() {
-      EventUpcasts built = upcasts.build();
+      EventUpcasts built = upcasts.build().forAggregate(aggregateType);
       built.requireNoneRenamed(events.keySet());
       ownUpcasts.forEach(storedType -> checkEndsAtAHandler(built, storedType));
       return new JavaBehavior<>(this, built);

@@ -16,6 +16,10 @@ class EventUpcastsTest {
 
   record Account(long balance) {}
 
+  record Opening(long value) {}
+
+  record Closing(String reason) {}
+
   /** v1 FundsAdded(amount), v2 renamed MoneyDeposited(amount), v3 MoneyDeposited(value). */
   private static final EventUpcasts SHARED = EventUpcasts.builder()
       .upcast("FundsAdded", "MoneyDeposited", data -> data)
@@ -168,5 +172,113 @@ class EventUpcastsTest {
     var twice = JavaBehavior.builder("Account", Account.class, new Account(0)).upcast("FundsAdded", "X", d -> d);
     assertThatThrownBy(() -> twice.upcasts(SHARED)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("events of type FundsAdded are already upcast");
+  }
+
+  /**
+   * Customers and accounts both store Opened and Closed: only the customer's Opened was renamed (then migrated in
+   * place for every aggregate type), and its Closed reads another reason than everyone else's.
+   */
+  private static final EventUpcasts PER_AGGREGATE = EventUpcasts.builder()
+      .upcast("Customer", "Opened", "CustomerOpened", data -> data)
+      .upcast("CustomerOpened", "CustomerOpened", data -> {
+        if (data.containsKey("name")) {
+          data.put("fullName", data.remove("name"));
+        }
+        return data;
+      })
+      .upcast("Closed", "Closed", data -> {
+        data.putIfAbsent("reason", "unknown");
+        return data;
+      })
+      .upcast("Customer", "Closed", "Closed", data -> {
+        data.put("reason", "customer");
+        return data;
+      })
+      .build();
+
+  private static Event storedIn(String streamId, String type, Map<String, Object> data) {
+    return Event.builder().eventType(type).streamId(streamId).version(1).data(data).build();
+  }
+
+  @Test
+  void anUpcastOfOneAggregateType_readsOnlyItsEvents_beforeAndThroughThoseOfEveryAggregateType() {
+    Event customer = PER_AGGREGATE.upcast(storedIn("Customer/c1", "Opened", Map.of("name", "Ada")));
+    assertThat(customer.eventType()).isEqualTo("CustomerOpened");
+    assertThat(customer.data()).as("renamed, then migrated by the upcast of every aggregate type")
+        .isEqualTo(Map.of("fullName", "Ada"));
+    Event account = storedIn("Account/a1", "Opened", Map.of("name", "Ada"));
+    assertThat(PER_AGGREGATE.upcast(account)).as("another aggregate type's Opened: as stored").isSameAs(account);
+    Event similar = storedIn("Customers/c1", "Opened", Map.of());
+    assertThat(PER_AGGREGATE.upcast(similar)).as("an aggregate type that only starts the same").isSameAs(similar);
+    assertThat(PER_AGGREGATE.upcast(storedIn("Account/a1", "Closed", Map.of())).data())
+        .isEqualTo(Map.of("reason", "unknown"));
+    assertThat(PER_AGGREGATE.upcast(storedIn("Customer/c1", "Closed", Map.of("reason", "moved"))).data())
+        .as("the aggregate type's own upcast takes precedence").isEqualTo(Map.of("reason", "customer"));
+
+    assertThat(PER_AGGREGATE.forAggregate("Customer").typeOf("Opened")).isEqualTo("CustomerOpened");
+    assertThat(PER_AGGREGATE.forAggregate("Account").typeOf("Opened")).isEqualTo("Opened");
+    assertThat(PER_AGGREGATE.typeOf("Opened")).as("the upcasts of every aggregate type").isEqualTo("Opened");
+    assertThat(PER_AGGREGATE.forStream("Customer/c/1")).isSameAs(PER_AGGREGATE.forAggregate("Customer"));
+    assertThat(PER_AGGREGATE.forStream("Account/a1")).isSameAs(PER_AGGREGATE.forAggregate("Account"));
+    assertThat(PER_AGGREGATE.forAggregate("Account").upcast("Opened", Map.of()).eventType()).isEqualTo("Opened");
+    assertThat(PER_AGGREGATE.storedTypes()).containsExactly("CustomerOpened", "Closed", "Opened");
+    assertThat(PER_AGGREGATE).hasToString("EventUpcasts[CustomerOpened -> CustomerOpened, Closed -> Closed,"
+        + " Customer: Opened -> CustomerOpened, Customer: Closed -> Closed]");
+    EventUpcasts shared = EventUpcasts.builder().upcasts(PER_AGGREGATE).build();
+    assertThat(shared.upcast(storedIn("Customer/c1", "Opened", Map.of())).eventType()).isEqualTo("CustomerOpened");
+    assertThat(shared.upcast(storedIn("Account/a1", "Opened", Map.of())).eventType()).isEqualTo("Opened");
+  }
+
+  @Test
+  void badUpcastsOfOneAggregateType_areRefused_namingTheField() {
+    for (String bad : new String[] {" ", "Customer/x", "1Customer"}) {
+      assertThatThrownBy(() -> EventUpcasts.builder().upcast(bad, "Opened", "X", d -> d)).as(bad)
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("aggregateType"));
+    }
+    var once = EventUpcasts.builder().upcast("Customer", "Opened", "X", d -> d).upcast("Account", "Opened", "Y",
+        d -> d).upcast("Opened", "Z", d -> d); // one per aggregate type, and one for every aggregate type
+    assertThatThrownBy(() -> once.upcast("Customer", "Opened", "W", d -> d))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("storedType"))
+        .hasMessageContaining("events of type Opened of aggregate type Customer are already upcast");
+    assertThatThrownBy(() -> EventUpcasts.builder().upcasts(PER_AGGREGATE).upcasts(PER_AGGREGATE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("already upcast");
+    var loopForOne = EventUpcasts.builder().upcast("B", "A", d -> d).upcast("Customer", "A", "B", d -> d);
+    assertThatThrownBy(loopForOne::build).as("a loop only the customer's events would run")
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("eventType"))
+        .hasMessageContaining("B -> A -> B");
+    assertThatThrownBy(() -> PER_AGGREGATE.forAggregate(null))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("aggregateType"));
+  }
+
+  @Test
+  void aBehaviourReadsOnlyTheSharedUpcastsOfItsAggregateType_andOfEveryAggregateType() {
+    JavaBehavior<Account> account = JavaBehavior.builder("Account", Account.class, new Account(0))
+        .upcasts(PER_AGGREGATE)
+        .event("Opened", Opening.class, (s, e) -> new Account(s.balance() + e.value()))
+        .event("Closed", Closing.class, (s, e) -> new Account(s.balance() + (e.reason().equals("unknown") ? 1 : 0)))
+        .build(); // Opened is handled here: before, the customer's rename of Opened refused this behaviour
+    Account state = account.evolve(account.initialState(), stored("Opened", Map.of("value", 10)));
+    state = account.evolve(state, stored("Closed", Map.of()));
+    assertThat(state).isEqualTo(new Account(11));
+
+    JavaBehavior<Account> customer = JavaBehavior.builder("Customer", Account.class, new Account(0))
+        .upcasts(PER_AGGREGATE)
+        .event("CustomerOpened", Opening.class, (s, e) -> new Account(e.value()))
+        .ignoreUnknownEvents()
+        .build();
+    assertThat(customer.evolve(customer.initialState(), storedIn("Customer/c1", "Opened", Map.of("value", 5))))
+        .isEqualTo(new Account(5));
+    assertThatThrownBy(() -> JavaBehavior.builder("Customer", Account.class, new Account(0))
+        .event("Opened", Opening.class, (s, e) -> s).upcasts(PER_AGGREGATE).build())
+        .as("its own type renamed by a shared upcast of its aggregate type, and still handled")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("also handled as Opened");
+    assertThatThrownBy(() -> JavaBehavior.builder("Customer", Account.class, new Account(0)).upcasts(PER_AGGREGATE)
+        .upcast("Opened", "Other", d -> d))
+        .as("an own upcast of a type the shared ones upcast for this aggregate type")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("already upcast");
+    assertThatThrownBy(() -> JavaBehavior.builder("Account", Account.class, new Account(0))
+        .upcast("Closed", "Closed", d -> d).upcasts(PER_AGGREGATE))
+        .as("an own upcast of a type the shared ones upcast for every aggregate type")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("already upcast");
   }
 }
