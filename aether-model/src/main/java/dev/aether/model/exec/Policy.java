@@ -76,17 +76,22 @@ public final class Policy {
   /** One reaction with its data type. */
   private record Route<E>(Class<E> dataType, Reaction<E> reaction) {
 
-    /** Reacts to an event as the upcasts read it; when it is not the stored one, its data is checked first. */
+    /**
+     * Reacts to an event as the upcasts read it; when it is not the stored one, its data is checked first. Data
+     * its record cannot read fails as {@link Unreadable}, not as the reaction's failure.
+     */
     RuntimeMessage react(Event event, Event stored) {
-      if (event != stored) {
-        try {
+      E data;
+      try {
+        if (event != stored) {
           EventUpcasts.requirePrimitives(dataType,
               new EventUpcasts.Upcasted(stored.eventType(), event.eventType(), event.data()));
-        } catch (IllegalArgumentException e) {
-          throw new UpcastFailed(e);
         }
+        data = ViewCodec.readData(event.data(), dataType);
+      } catch (IllegalArgumentException e) {
+        throw new Unreadable(e);
       }
-      return reaction.react(ViewCodec.read(event.data(), dataType), event);
+      return reaction.react(data, event);
     }
   }
 
@@ -219,7 +224,7 @@ public final class Policy {
       try {
         read = upcasts.upcast(event);
       } catch (IllegalStateException e) {
-        throw new UpcastFailed(e);
+        throw new Unreadable(e);
       }
       RuntimeMessage sent = route(read.streamId(), read.eventType()).react(read, event);
       return sent == null ? null : RuntimeMessage.builder(sent.aggregateType(), sent.actorId(), sent.command())
@@ -233,7 +238,7 @@ public final class Policy {
 
     @Override
     public String failure(RuntimeException e) {
-      return e instanceof UpcastFailed ? "the policy could not read the event: " + e.getMessage()
+      return e instanceof Unreadable ? "the policy could not read the event: " + e.getMessage()
           : "the policy's reaction failed: " + e;
     }
 
@@ -244,9 +249,12 @@ public final class Policy {
     }
   }
 
-  /** A migration of the policy's upcasts failed: the dead letter says so, not "the reaction failed". */
-  private static final class UpcastFailed extends RuntimeException {
-    UpcastFailed(RuntimeException cause) {
+  /**
+   * A migration of the policy's upcasts failed, or the event's data does not fit the reaction's record: the dead
+   * letter says so, not "the reaction failed".
+   */
+  private static final class Unreadable extends RuntimeException {
+    Unreadable(RuntimeException cause) {
       super(cause.getMessage(), cause);
     }
   }

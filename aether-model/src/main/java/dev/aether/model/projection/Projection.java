@@ -95,7 +95,7 @@ public final class Projection<V> {
         EventUpcasts.requirePrimitives(dataType,
             new EventUpcasts.Upcasted(stored.eventType(), event.eventType(), event.data()));
       }
-      return ViewCodec.read(event.data(), dataType);
+      return ViewCodec.readData(event.data(), dataType);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.aether.model.projection;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -51,6 +52,37 @@ public final class ViewCodec {
     RecordCodec<T> codec = RecordCodec.of(type).orElse(null);
     T value = codec == null ? null : codec.read(json, true);
     return value != null ? value : JSON.convertValue(json, type);
+  }
+
+  /**
+   * Reads an event's data as {@code type}, as {@link #read} does, with an error that names the field in words
+   * rather than Jackson's ({@code TransferSent cannot read data.amount: Cannot deserialize value of type
+   * `long` from String "a lot"...}).
+   *
+   * @param data the event's data
+   * @param type a record, a bean or {@code Map}
+   * @param <T> the type
+   * @return the value
+   * @throws IllegalArgumentException naming the type and the field when the data does not fit
+   */
+  public static <T> T readData(Map<String, Object> data, Class<T> type) {
+    try {
+      return read(data, type);
+    } catch (IllegalArgumentException e) {
+      if (!(e.getCause() instanceof JsonMappingException mapping)) {
+        throw e;
+      }
+      StringBuilder path = new StringBuilder("data");
+      for (JsonMappingException.Reference step : mapping.getPath()) {
+        if (step.getFieldName() != null) {
+          path.append('.').append(step.getFieldName());
+        } else if (step.getIndex() >= 0) {
+          path.append('[').append(step.getIndex()).append(']');
+        }
+      }
+      throw new IllegalArgumentException(type.getSimpleName() + " cannot read " + path + ": "
+          + mapping.getOriginalMessage().lines().findFirst().orElse(""), e);
+    }
   }
 
   /**
