@@ -11,6 +11,7 @@ import dev.aether.server.InvalidConfigException;
 import dev.aether.server.NodeConfig;
 import dev.aether.server.NodeStartException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -291,7 +292,8 @@ public final class ServeCommand implements Callable<Integer> {
    */
   static Optional<String> firstCurl(NodeConfig config, AetherNode node) {
     String auth = config.authToken().isPresent() ? " -H \"Authorization: Bearer $AETHER_TOKEN\"" : "";
-    String readModel = "curl " + shellQuoted(node.uri() + "/v1/model") + auth;
+    String base = reachableHere(node.uri());
+    String readModel = "curl " + shellQuoted(base + "/v1/model") + auth;
     Optional<Model> model = config.model().flatMap(ServeCommand::readQuietly);
     if (model.isEmpty()) {
       return Optional.of(readModel);
@@ -300,7 +302,7 @@ public final class ServeCommand implements Callable<Integer> {
       for (CommandDef command : aggregate.commands()) {
         Optional<String> payload = command.internal() ? Optional.empty() : samplePayload(command);
         if (payload.isPresent()) {
-          String path = node.uri() + "/v1/actors/" + segment(aggregate.name()) + "/first-1/commands/"
+          String path = base + "/v1/actors/" + segment(aggregate.name()) + "/first-1/commands/"
               + segment(command.name());
           return Optional.of("curl -X POST " + shellQuoted(path) + " -H 'Content-Type: application/json'" + auth
               + " -d " + shellQuoted(payload.get()));
@@ -308,6 +310,18 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }
     return Optional.of(readModel);
+  }
+
+  /**
+   * The node's address as a client on this machine reaches it: a node bound to every interface
+   * ({@code 0.0.0.0}, {@code [::]}) is reached on the loopback address ({@code curl http://0.0.0.0:8080} fails on
+   * some systems).
+   */
+  static String reachableHere(URI uri) {
+    String host = uri.getHost();
+    String loopback = "0.0.0.0".equals(host) ? "127.0.0.1"
+        : "[::]".equals(host) || "[0:0:0:0:0:0:0:0]".equals(host) ? "[::1]" : null;
+    return loopback == null ? uri.toString() : uri.getScheme() + "://" + loopback + ":" + uri.getPort();
   }
 
   /** What the first curl needs set in the shell: the token, when the node requires one. */

@@ -185,6 +185,29 @@ class ServeCommandTest {
     assertThat(exit.get()).isEqualTo(0);
   }
 
+  @Test
+  void boundToEveryInterface_theFirstCurlGoesToTheLoopbackAddress_andWorks() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CommandLine cli = cli(Map.of(), stop);
+    String modelPath = model().toString();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--store", "memory",
+        "--http", "0.0.0.0:0", "--model", modelPath));
+    try {
+      await().atMost(Duration.ofSeconds(30)).failFast("the node did not start (see its error output)", exit::isDone)
+          .until(() -> out.toString().contains("Try: "));
+      assertThat(out.toString()).contains("listening on http://0.0.0.0:");
+      String curl = tryLine();
+      assertThat(curl).startsWith("curl -X POST 'http://127.0.0.1:");
+      assertThat(runPasted(curl)).as(curl).startsWith("200\n");
+    } finally {
+      stop.countDown();
+    }
+    assertThat(exit.get()).isEqualTo(0);
+    assertThat(ServeCommand.reachableHere(URI.create("http://[::]:8080"))).isEqualTo("http://[::1]:8080");
+    assertThat(ServeCommand.reachableHere(URI.create("http://[::1]:8080"))).isEqualTo("http://[::1]:8080");
+    assertThat(ServeCommand.reachableHere(URI.create("http://10.0.0.5:8080"))).isEqualTo("http://10.0.0.5:8080");
+  }
+
   private void serveAndCheckTheFirstCurl(Path model, String expectedPath) throws Exception {
     serveAndCheckTheFirstCurl(Map.of(), model, expectedPath);
   }
