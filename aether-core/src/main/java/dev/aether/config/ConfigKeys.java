@@ -304,6 +304,10 @@ public final class ConfigKeys {
         throw new IllegalArgumentException(notA("duration", value) + ": " + e.getMessage(), e);
       }
     }
+    if (value.startsWith("-") && SHORT_DURATION.matcher(value.substring(1).trim()).matches()) {
+      throw new IllegalArgumentException(notA("duration", value) + ": it is negative (a duration here is 0 or"
+          + " more, like " + value.substring(1).trim() + ")");
+    }
     throw new IllegalArgumentException(notA("duration", value)
         + " (a number and a unit ns, us, ms, s, m, h or d, like 500ms or 15m; or ISO-8601 like PT15M)");
   }

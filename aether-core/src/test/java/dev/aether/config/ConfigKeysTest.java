@@ -69,6 +69,8 @@ class ConfigKeysTest {
         .withMessageContaining("500ms").withMessageContaining("PT15M");
     assertThatIllegalArgumentException().isThrownBy(() -> ConfigKeys.parseDuration(null))
         .withMessageContaining("no value");
+    assertThatIllegalArgumentException().isThrownBy(() -> ConfigKeys.parseDuration("-5s"))
+        .withMessageEndingWith("is not a duration: it is negative (a duration here is 0 or more, like 5s)");
   }
 
   @Test
