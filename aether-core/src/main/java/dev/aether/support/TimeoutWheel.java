@@ -526,13 +526,22 @@ public final class TimeoutWheel {
     }
   }
 
+  /**
+   * The thread of {@link #shared()}'s ticks: a daemon whose context class loader is this class's, not the one of
+   * the thread that happened to use the wheel first (a web application's, which the never-ending thread would
+   * keep from being collected after the application is undeployed).
+   */
+  static Thread sharedTickThread(Runnable task) {
+    Thread thread = new Thread(task, "aether-timeouts");
+    thread.setDaemon(true);
+    thread.setContextClassLoader(TimeoutWheel.class.getClassLoader());
+    return thread;
+  }
+
   /** The holder of {@link #shared()}: created on first use. */
   private static final class Shared {
-    private static final ScheduledExecutorService TICKS = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "aether-timeouts");
-      thread.setDaemon(true);
-      return thread;
-    });
+    private static final ScheduledExecutorService TICKS =
+        Executors.newSingleThreadScheduledExecutor(TimeoutWheel::sharedTickThread);
     static final TimeoutWheel WHEEL = new TimeoutWheel(Clock.systemUTC(),
         (tick, delay) -> TICKS.schedule(tick, delay.toNanos(), TimeUnit.NANOSECONDS));
   }

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,5 +86,19 @@ class TimeoutWheelWithinTest {
     public Clock withZone(ZoneId zone) {
       return this;
     }
+  }
+
+  @Test
+  void theSharedWheelsThread_isADaemon_thatKeepsNoClassLoaderOfTheThreadThatStartedIt() throws Exception {
+    ClassLoader application = new java.net.URLClassLoader(new java.net.URL[0], null);
+    AtomicReference<Thread> started = new AtomicReference<>();
+    Thread user = new Thread(() -> started.set(TimeoutWheel.sharedTickThread(() -> { })));
+    user.setContextClassLoader(application); // a web application's thread uses the wheel first
+    user.start();
+    user.join();
+
+    assertThat(started.get().isDaemon()).isTrue();
+    assertThat(started.get().getName()).isEqualTo("aether-timeouts");
+    assertThat(started.get().getContextClassLoader()).isSameAs(TimeoutWheel.class.getClassLoader());
   }
 }
