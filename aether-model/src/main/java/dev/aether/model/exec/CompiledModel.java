@@ -40,8 +40,11 @@ import java.util.Optional;
  * model text: what {@link ModelLoader} reports (repeated keys, unknown keys, values of the wrong shape,
  * structure) and every expression, in one exception. Policy cycles are {@linkplain #warnings() warnings}.
  * Usually the runtime has a model compile itself ({@code Runtime.loadModel}, through
- * {@link AetherModelEngine}); compile directly to check a model in a build or a test. Immutable and
- * thread-safe.
+ * {@link AetherModelEngine}); compile directly to check a model in a build or a test.
+ *
+ * <p>{@link #checkReplacing} and the methods it builds on say what loading a model in place of another does to
+ * the stored histories; they read this model's compiled parts (behaviours' snapshot schemas, policies, read
+ * models), which is why they live here and the file is longer than 500 lines. Immutable and thread-safe.
  */
 public final class CompiledModel {
 
@@ -251,14 +254,50 @@ public final class CompiledModel {
    * @return the refused changes, in the order of {@link #warningsReplacing}; empty when the load may go ahead
    */
   public List<ModelError> refusalsReplacing(Model previous) {
-    return refusals(warningsReplacing(Checks.notNull(previous, "previous")), previous);
+    return refusals(warningsReplacing(Checks.notNull(previous, "previous")), Optional.of(previous));
+  }
+
+  /**
+   * The warnings of loading this model in place of {@code previous} ({@link #warningsReplacing(Model)}) when the
+   * stored events may hold the types of earlier versions too: then each event field this model declares as a type
+   * that one of {@code stored} does not read as is a {@value EventFieldTypeChange#ID} as well (after the
+   * others), also when {@code previous} does not declare the field or its event (removed by an earlier version).
+   *
+   * @param previous the model running now
+   * @param stored the types the stored events may hold (every version loaded so far, {@code previous} too)
+   * @return the warnings, this model's own first
+   */
+  public List<ModelError> warningsReplacing(Model previous, StoredFieldTypes stored) {
+    List<ModelError> out = new ArrayList<>(warningsReplacing(Checks.notNull(previous, "previous")));
+    storedTypeChanges(Optional.of(previous), stored).forEach(change -> out.add(change.toError()));
+    return List.copyOf(out);
+  }
+
+  /**
+   * The changes of {@link #warningsReplacing(Model, StoredFieldTypes)} that a load refuses unless forced (see
+   * {@link #refusalsReplacing(Model)}): an event field's type is checked against every type {@code stored} names.
+   *
+   * @param previous the model running now
+   * @param stored the types the stored events may hold (every version loaded so far, {@code previous} too)
+   * @return the refused changes; empty when the load may go ahead
+   */
+  public List<ModelError> refusalsReplacing(Model previous, StoredFieldTypes stored) {
+    return refusals(warningsReplacing(previous, stored), Optional.of(previous));
   }
 
   /** The refused changes among a load's warnings, then {@link #versionReused}. */
-  private List<ModelError> refusals(List<ModelError> warned, Model previous) {
+  private List<ModelError> refusals(List<ModelError> warned, Optional<Model> previous) {
     List<ModelError> out = new ArrayList<>(warned.stream().filter(w -> REFUSED_CHANGES.contains(w.id())).toList());
-    versionReused(previous).ifPresent(out::add);
+    previous.flatMap(this::versionReused).ifPresent(out::add);
     return out;
+  }
+
+  /** The type changes against {@code stored} that comparing with {@code previous} alone does not find. */
+  private List<EventFieldTypeChange> storedTypeChanges(Optional<Model> previous, StoredFieldTypes stored) {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    previous.ifPresent(p -> fieldTypeChanges(p).forEach(change -> found.add(change.path())));
+    return Checks.notNull(stored, "stored").typeChanges(model).stream().filter(c -> !found.contains(c.path()))
+        .toList();
   }
 
   /**
@@ -273,15 +312,35 @@ public final class CompiledModel {
    * @throws IncompatibleModelException listing every refused change when {@code force} is not set
    */
   public List<ModelError> checkReplacing(Optional<Model> previous, boolean force) {
-    if (Checks.notNull(previous, "previous").isEmpty()) {
-      return warnings;
-    }
-    List<ModelError> all = new ArrayList<>(warningsReplacing(previous.get()));
-    List<ModelError> refused = refusals(all, previous.get());
+    return checkReplacing(previous, Checks.notNull(previous, "previous").map(StoredFieldTypes::of)
+        .orElse(StoredFieldTypes.none()), force);
+  }
+
+  /**
+   * Checks that this model may replace {@code previous} when the stored events may hold the types of earlier
+   * versions too: as {@link #checkReplacing(Optional, boolean)}, an event field's type checked against every type
+   * {@code stored} names ({@link #warningsReplacing(Model, StoredFieldTypes)}). Whoever keeps the loaded model
+   * keeps {@code stored} with it, and after the load {@code stored.with(model())}.
+   *
+   * @param previous the model running now, or empty when none runs (then only the types of {@code stored} are
+   *     compared)
+   * @param stored the types the stored events may hold (every version loaded so far, {@code previous} too)
+   * @param force load all the same: the refused changes become warnings (the caller accepts the loss)
+   * @return the warnings of the load, the forced changes among them
+   * @throws IncompatibleModelException listing every refused change when {@code force} is not set
+   */
+  public List<ModelError> checkReplacing(Optional<Model> previous, StoredFieldTypes stored, boolean force) {
+    Checks.notNull(previous, "previous");
+    List<EventFieldTypeChange> fromStored = storedTypeChanges(previous, stored);
+    List<ModelError> all = new ArrayList<>(previous.map(this::warningsReplacing).orElse(warnings));
+    fromStored.forEach(change -> all.add(change.toError()));
+    List<ModelError> refused = refusals(all, previous);
     if (!force && !refused.isEmpty()) {
-      throw new IncompatibleModelException(refused, fieldTypeChanges(previous.get()));
+      List<EventFieldTypeChange> changes = new ArrayList<>(previous.map(this::fieldTypeChanges).orElse(List.of()));
+      changes.addAll(fromStored);
+      throw new IncompatibleModelException(refused, changes);
     }
-    versionReused(previous.get()).ifPresent(all::add);
+    previous.flatMap(this::versionReused).ifPresent(all::add);
     return List.copyOf(all);
   }
 
@@ -298,10 +357,32 @@ public final class CompiledModel {
    */
   public List<ModelError> loadInto(RuntimeManagement runtime, boolean force) {
     Checks.notNull(runtime, "runtime");
-    Optional<Model> previous = runtime.model().filter(Model.class::isInstance).map(Model.class::cast);
-    List<ModelError> warned = checkReplacing(previous, force);
+    return loadInto(runtime, runningModel(runtime).map(StoredFieldTypes::of).orElse(StoredFieldTypes.none()), force);
+  }
+
+  /**
+   * Loads this model into a runtime in place of the model it runs, after
+   * {@link #checkReplacing(Optional, StoredFieldTypes, boolean)}: as {@link #loadInto(RuntimeManagement, boolean)},
+   * an event field's type checked against every type the stored events may hold (a runtime knows only the model it
+   * runs: the caller keeps {@code stored}, and after the load {@code stored.with(model())}).
+   *
+   * @param runtime the runtime
+   * @param stored the types the stored events may hold (every version loaded so far)
+   * @param force load even when the change loses or corrupts stored data (see {@link #refusalsReplacing})
+   * @return the warnings of the load, those the runtime does not log itself (it logs {@link #warnings()})
+   * @throws IncompatibleModelException when a change is refused and {@code force} is not set; nothing is loaded
+   * @throws InvalidModelException when the runtime refuses the model (no behaviour for an aggregate, ...)
+   */
+  public List<ModelError> loadInto(RuntimeManagement runtime, StoredFieldTypes stored, boolean force) {
+    Optional<Model> previous = runningModel(Checks.notNull(runtime, "runtime"));
+    List<ModelError> warned = checkReplacing(previous, previous.map(Checks.notNull(stored, "stored")::with)
+        .orElse(stored), force);
     runtime.loadModel(model);
     return warned;
+  }
+
+  private static Optional<Model> runningModel(RuntimeManagement runtime) {
+    return runtime.model().filter(Model.class::isInstance).map(Model.class::cast);
   }
 
   /** The event fields whose type this model changes so that stored events of {@code previous} no longer read. */
