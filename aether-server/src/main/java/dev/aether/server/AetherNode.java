@@ -4,6 +4,7 @@ import dev.aether.InvalidInputException;
 import dev.aether.cluster.ClusterConfig;
 import dev.aether.cluster.ClusterNode;
 import dev.aether.config.ConfigKeys;
+import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
 import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
@@ -197,10 +198,8 @@ public final class AetherNode implements AutoCloseable {
       ClusterModel clusterModel = ClusterModel.open(connection, bucket(storeConfig, "model"), storeConfig.replicas(),
           config.commandTimeout());
       Optional<CompiledModel> startModel = clusterModel.current().or(() -> model); // the cluster's decision wins
-      clusterModel.current().ifPresent(c -> model.filter(file -> !sameModel(file, c)).ifPresent(file -> LOG.warn(
-          "starting with the cluster's model {} version {}, not the --model file's {} version {} (PUT /v1/model"
-          + " makes a model the cluster's)", c.model().name(), c.model().version(), file.model().name(),
-          file.model().version())));
+      clusterModel.recorded().ifPresent(c -> model.filter(file -> !sameModel(file, c.compiled())).ifPresent(
+          file -> warnFileNotRun(c, file)));
       ClusterNode node = ClusterNode.builder(clusterConfig).connection(connection).meterRegistry(registry)
           .runtime((Function<CommandGateway, Runtime>) gateway ->
               runtime(store, readModels, runtimeConfig, registry, startModel, gateway))
@@ -224,7 +223,7 @@ public final class AetherNode implements AutoCloseable {
     }
     Optional<ModelRecord> record = ModelRecord.open(connection, bucket(storeConfig, "model"),
         storeConfig.replicas(), config.commandTimeout());
-    record.ifPresent(r -> model.ifPresent(m -> r.starting(m, config.model().orElseThrow())));
+    record.ifPresent(r -> model.ifPresent(m -> r.starting(m, config.model().orElseThrow(), config.forceModel())));
     Runtime runtime = runtime(store, readModels, runtimeConfig, registry, model, null);
     resources.push(runtime::close);
     runtime.start();
@@ -252,6 +251,20 @@ public final class AetherNode implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new NodeStartException("cannot load model " + file + ": " + message(e), e);
     }
+  }
+
+  /**
+   * A cluster node starts with the cluster's model, not its file: it says so, and names what a load of the file
+   * would refuse (the file is never loaded, so nothing is refused at start).
+   */
+  private static void warnFileNotRun(RecordedModel cluster, CompiledModel file) {
+    Model running = cluster.compiled().model();
+    List<String> refused = file.refusalsReplacing(running, cluster.storedTypes().with(running)).stream()
+        .map(r -> r.id() + " at " + r.path()).toList();
+    LOG.warn("starting with the cluster's model {} version {}, not the --model file's {} version {} (PUT /v1/model"
+        + " makes a model the cluster's){}", running.name(), running.version(), file.model().name(),
+        file.model().version(), refused.isEmpty() ? "" : "; a load of the file would be refused unless forced: "
+        + String.join(", ", refused));
   }
 
   private static boolean sameModel(CompiledModel a, CompiledModel b) {

@@ -1,8 +1,7 @@
 package dev.aether.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aether.model.exec.CompiledModel;
+import dev.aether.model.exec.StoredFieldTypes;
 import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
 import dev.aether.runtime.InvalidModelException;
@@ -18,8 +17,6 @@ import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * start too: a node starts with the cluster's model when there is one (the newest decision wins, and a node
  * that joins later does not bring an older model or its policies back, not even for a moment).
  *
- * <p>The value is {@code {"format": "yaml" | "json", "text": <the model as sent>}}; the bucket,
+ * <p>The value is a {@link RecordedModel}: the model as sent, and the event field types of every model the
+ * cluster recorded, so that {@code PUT /v1/model} checks a new version against all of them; the bucket,
  * {@code aether-model-<namespace token>} ({@code _} as {@code __}, {@code .} as {@code _d}), keeps the last 5
  * models. A node that cannot compile the cluster's model (an older node that lacks a feature the model uses)
  * logs it at ERROR and keeps its model.
@@ -43,19 +41,18 @@ import org.slf4j.LoggerFactory;
 final class ClusterModel implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterModel.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String KEY = "model";
 
   private final Connection connection;
   private final KeyValue kv;
   private final String bucket;
-  private final Optional<CompiledModel> current;
+  private final Optional<RecordedModel> current;
   private final CountDownLatch initial = new CountDownLatch(1);
   private volatile Runtime runtime; // set by follow, before the watch starts
   private long applied; // the newest revision this node has loaded (or refused)
   private KvWatch watch;
 
-  private ClusterModel(Connection connection, KeyValue kv, String bucket, Optional<CompiledModel> current,
+  private ClusterModel(Connection connection, KeyValue kv, String bucket, Optional<RecordedModel> current,
       long revision) {
     this.connection = connection;
     this.kv = kv;
@@ -99,17 +96,30 @@ final class ClusterModel implements AutoCloseable {
     return connection.keyValue(bucket);
   }
 
-  /** A model as the bucket keeps it: its text and how it is written. */
-  static byte[] encode(String format, String text) throws IOException {
-    Map<String, String> value = new LinkedHashMap<>();
-    value.put("format", format);
-    value.put("text", text);
-    return JSON.writeValueAsBytes(value);
-  }
-
   /** @return the cluster's model when it had one at {@link #open} and this node can compile it */
   Optional<CompiledModel> current() {
+    return current.map(RecordedModel::compiled);
+  }
+
+  /** @return the cluster's model and its stored event field types when it had one at {@link #open} (compiled) */
+  Optional<RecordedModel> recorded() {
     return current;
+  }
+
+  /**
+   * The event field types the cluster recorded with its model, read now (a {@code PUT} checks against them).
+   *
+   * @return the types, or empty when the cluster has no model (or none this node can compile)
+   * @throws StoreUnavailableException when the bucket cannot be read
+   */
+  Optional<StoredFieldTypes> storedTypes() {
+    try {
+      KeyValueEntry entry = kv.get(KEY);
+      return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty()
+          : compile(entry, "the cluster's model").map(RecordedModel::storedTypes);
+    } catch (IOException | JetStreamApiException e) {
+      throw new StoreUnavailableException("cannot read the cluster's model: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -146,13 +156,14 @@ final class ClusterModel implements AutoCloseable {
    *
    * @param format {@code yaml} or {@code json}: how {@code text} is written
    * @param text the model, already validated by the caller
+   * @param storedTypes the event field types of every model recorded, this one's included
    * @param timeout how long to wait for this node to load it
    * @throws StoreUnavailableException when it cannot be written, or this node did not load it in time
    */
-  void publish(String format, String text, Duration timeout) {
+  void publish(String format, String text, StoredFieldTypes storedTypes, Duration timeout) {
     long revision;
     try {
-      revision = kv.put(KEY, encode(format, text));
+      revision = kv.put(KEY, RecordedModel.encode(format, text, storedTypes));
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot write the cluster's model: " + e.getMessage(), e);
     }
@@ -181,7 +192,7 @@ final class ClusterModel implements AutoCloseable {
       }
     }
     if (entry.getOperation() == KeyValueOperation.PUT) {
-      compile(entry, "the cluster's model").ifPresent(compiled -> {
+      compile(entry, "the cluster's model").map(RecordedModel::compiled).ifPresent(compiled -> {
         runtime.loadModel(compiled.model());
         LOG.info("loaded the cluster's model {} version {} (revision {})", compiled.model().name(),
             compiled.model().version(), entry.getRevision());
@@ -194,16 +205,14 @@ final class ClusterModel implements AutoCloseable {
   }
 
   /**
-   * A stored model, compiled; empty (logged at ERROR) when this node cannot read or compile it.
+   * A stored model, compiled, with its stored event field types; empty (logged at ERROR) when this node cannot read
+   * or compile it.
    *
    * @param what what the entry is, for the log ({@code the cluster's model})
    */
-  static Optional<CompiledModel> compile(KeyValueEntry entry, String what) {
+  static Optional<RecordedModel> compile(KeyValueEntry entry, String what) {
     try {
-      JsonNode value = JSON.readTree(entry.getValue());
-      String text = value.path("text").asText();
-      return Optional.of("json".equals(value.path("format").asText()) ? CompiledModel.fromJson(text)
-          : CompiledModel.fromYaml(text));
+      return Optional.of(RecordedModel.decode(entry.getValue(), what));
     } catch (InvalidModelException e) {
       LOG.error("{} (revision {}) has errors on this node; it keeps the model it runs: {}", what,
           entry.getRevision(), e.getMessage());

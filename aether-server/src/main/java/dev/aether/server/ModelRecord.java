@@ -1,6 +1,9 @@
 package dev.aether.server;
 
+import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
+import dev.aether.model.exec.IncompatibleModelException;
+import dev.aether.model.exec.StoredFieldTypes;
 import dev.aether.runtime.ModelError;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -18,10 +21,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model a single node last ran, kept in its namespace's model bucket under {@value #KEY} (a cluster keeps
- * its model under {@link ClusterModel#KEY} instead): a node restarted with a changed {@code --model} file then
- * warns of what the change takes away from the stored histories ({@code event-removed},
- * {@code event-field-required}, ...), as {@code PUT /v1/model} does. Recording is best effort: a failure is
- * logged and the node runs on. Thread-safe.
+ * its model under {@link ClusterModel#KEY} instead) with the event field types of every model recorded before
+ * ({@link RecordedModel}): a node restarted with a changed {@code --model} file then refuses to start with a
+ * change that {@code PUT /v1/model} refuses ({@link CompiledModel#checkReplacing}: an event field type that
+ * contradicts one stored events may hold, another model under the recorded version, ...) unless forced
+ * ({@code force-model}), and warns of what the other changes take away from the stored histories
+ * ({@code event-removed}, {@code event-field-required}, ...). Recording is best effort: a failure to read or write
+ * the bucket is logged and the node runs on. Thread-safe.
  */
 final class ModelRecord {
 
@@ -58,30 +64,73 @@ final class ModelRecord {
   }
 
   /**
-   * Warns (once each, WARN) of what starting with {@code next} takes away from the histories the recorded model
-   * stored, then records {@code next} as the model this node runs.
+   * Checks starting with {@code next} against the recorded model and the types its stored events may hold: refuses
+   * a change {@link CompiledModel#checkReplacing} refuses unless {@code force}; warns (once each, WARN) of what the
+   * others (and forced ones) take away from the stored histories; then records {@code next} as the model this node
+   * runs.
    *
    * @param next the model the node starts with
    * @param file its file
+   * @param force start with it even when the recorded model refuses it
+   * @throws NodeStartException naming each refused change (id, path, message) and how to force the start, when
+   *     {@code force} is not set; nothing is recorded
    */
-  void starting(CompiledModel next, Path file) {
+  void starting(CompiledModel next, Path file, boolean force) {
+    Optional<RecordedModel> before = recorded();
+    StoredFieldTypes stored = before.map(RecordedModel::storedTypes).orElse(StoredFieldTypes.none());
+    before.ifPresent(was -> {
+      Model previous = was.compiled().model();
+      List<ModelError> all;
+      try {
+        all = next.checkReplacing(Optional.of(previous), stored.with(previous), force);
+      } catch (IncompatibleModelException e) {
+        throw refused(next, file, previous, e);
+      }
+      all.stream().filter(w -> !next.warnings().contains(w)).forEach(w -> LOG.warn(
+          "model {} {} in place of {} {} that this node ran before: {} at {}: {}", next.model().name(),
+          next.model().version(), previous.name(), previous.version(), w.id(), w.path(), w.message()));
+      started = new Started(next.model(), all);
+    });
+    try {
+      record(file.toString().endsWith(".json") ? "json" : "yaml", Files.readString(file),
+          before.map(was -> stored.with(was.compiled().model())).orElse(stored).with(next.model()));
+    } catch (IOException e) {
+      LOG.warn("cannot record the model this node runs: {}", e.toString());
+    }
+  }
+
+  /** The recorded model; empty when none is recorded, or it cannot be read (logged: nothing is compared). */
+  private Optional<RecordedModel> recorded() {
     try {
       KeyValueEntry entry = kv.get(KEY);
-      if (entry != null && entry.getOperation() == KeyValueOperation.PUT) {
-        ClusterModel.compile(entry, "the model this node ran before").ifPresent(before -> {
-          List<ModelError> own = next.warnings();
-          List<ModelError> all = next.warningsReplacing(before.model());
-          all.stream().filter(w -> !own.contains(w)).forEach(w -> LOG.warn(
-              "model {} {} in place of {} {} that this node ran before: {} at {}: {}", next.model().name(),
-              next.model().version(), before.model().name(), before.model().version(), w.id(), w.path(),
-              w.message()));
-          started = new Started(next.model(), all);
-        });
-      }
-      record(file.toString().endsWith(".json") ? "json" : "yaml", Files.readString(file));
+      return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty()
+          : ClusterModel.compile(entry, "the model this node ran before");
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       LOG.warn("cannot compare the model with the one this node ran before: {}", e.toString());
+      return Optional.empty();
     }
+  }
+
+  /**
+   * The event field types recorded with the model, read now ({@code PUT /v1/model} checks against them).
+   *
+   * @return the types; empty when no model is recorded, or the record cannot be read (logged)
+   */
+  Optional<StoredFieldTypes> storedTypes() {
+    return recorded().map(RecordedModel::storedTypes);
+  }
+
+  private static NodeStartException refused(CompiledModel next, Path file, Model previous,
+      IncompatibleModelException e) {
+    StringBuilder changes = new StringBuilder();
+    e.errors().forEach(error -> changes.append("\n  ").append(error.path()).append(": ").append(error.id())
+        .append(": ").append(error.message()));
+    return new NodeStartException("model " + file + " (" + next.model().name() + " " + next.model().version()
+        + ") is refused against the model this node ran before (" + previous.name() + " " + previous.version()
+        + ", recorded in the namespace's model bucket): " + e.errors().size() + " change(s) that lose or corrupt"
+        + " stored data or reuse its version:" + changes + "\nfix the file, or start with --force-model ("
+        + NodeConfig.FORCE_MODEL + ": true, " + NodeConfig.envName(NodeConfig.FORCE_MODEL) + "=true) to run it"
+        + " all the same", e);
   }
 
   /**
@@ -101,10 +150,11 @@ final class ModelRecord {
    *
    * @param format {@code yaml} or {@code json}
    * @param text the model
+   * @param storedTypes the event field types of every model recorded, this one's included
    */
-  void record(String format, String text) {
+  void record(String format, String text, StoredFieldTypes storedTypes) {
     try {
-      kv.put(KEY, ClusterModel.encode(format, text));
+      kv.put(KEY, RecordedModel.encode(format, text, storedTypes));
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       LOG.warn("cannot record the model this node runs: {}", e.toString());
     }

@@ -3,6 +3,7 @@ package dev.aether.server;
 import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
 import dev.aether.model.exec.IncompatibleModelException;
+import dev.aether.model.exec.StoredFieldTypes;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.runtime.ModelError;
 import dev.aether.runtime.spi.DomainModel;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code application/x-yaml} or {@code text/yaml}; JSON for {@code application/json}) and loads it, or answers
  * 400 {@code INVALID_MODEL} with every error and its path in {@code fields} (the running model stays), also for a
  * change that loses or corrupts stored data or reuses the running model's version label
- * ({@link CompiledModel#refusalsReplacing}) unless the query says {@code force=true}. On a
+ * ({@link CompiledModel#refusalsReplacing}; an event field's type checked against every type the recorded models gave
+ * it, {@link StoredFieldTypes}) unless the query says {@code force=true}. On a
  * cluster node it becomes the cluster's model ({@link ClusterModel}): every node loads it; the answer comes once
  * this node has.
  */
@@ -91,16 +93,18 @@ final class ModelService implements HttpService {
             + "application/yaml (Content-Type was \"" + type + "\")");
       }
       Optional<Model> previous = node.runtime().model().filter(Model.class::isInstance).map(Model.class::cast);
+      StoredFieldTypes stored = storedTypes(previous);
       if (dryRun) { // valid, and what loading it would warn of and refuse; the running model is left as it is
-        Json.send(res, 200, dryRunAnswer(compiled, previous));
+        Json.send(res, 200, dryRunAnswer(compiled, previous, stored));
         return;
       }
-      warnings = compiled.checkReplacing(previous, force);
+      warnings = compiled.checkReplacing(previous, stored, force);
+      StoredFieldTypes after = stored.with(compiled.model());
       if (node.clusterModel().isPresent()) {
-        node.clusterModel().get().publish(json ? "json" : "yaml", text, node.config().commandTimeout());
+        node.clusterModel().get().publish(json ? "json" : "yaml", text, after, node.config().commandTimeout());
       } else {
         node.runtime().loadModel(compiled.model());
-        node.modelRecord().ifPresent(record -> record.record(json ? "json" : "yaml", text));
+        node.modelRecord().ifPresent(record -> record.record(json ? "json" : "yaml", text, after));
         LOG.info("loaded model {} version {}", compiled.model().name(), compiled.model().version());
       }
     } catch (IncompatibleModelException e) {
@@ -116,14 +120,35 @@ final class ModelService implements HttpService {
   }
 
   /**
+   * The event field types the stored events may hold: those recorded with the model (the cluster's, or this single
+   * node's record), and the running model's (a record that could not be written, or none kept: a store in memory).
+   *
+   * @throws dev.aether.store.StoreUnavailableException when the cluster's model cannot be read
+   */
+  private StoredFieldTypes storedTypes(Optional<Model> previous) {
+    StoredFieldTypes recorded = node.clusterModel().map(ClusterModel::storedTypes)
+        .orElseGet(() -> node.modelRecord().flatMap(ModelRecord::storedTypes)).orElse(StoredFieldTypes.none());
+    return previous.map(recorded::with).orElse(recorded);
+  }
+
+  /**
    * The answer of a dry run: the model as {@code GET} describes it, the warnings of loading it, and under
    * {@code refused} the changes a load without {@code force=true} refuses ({@code id}, {@code path},
    * {@code message}, as the warnings).
    */
-  private static Map<String, Object> dryRunAnswer(CompiledModel compiled, Optional<Model> previous) {
-    List<ModelError> warnings = previous.map(compiled::warningsReplacing).orElse(compiled.warnings());
+  private static Map<String, Object> dryRunAnswer(CompiledModel compiled, Optional<Model> previous,
+      StoredFieldTypes stored) {
+    List<ModelError> warnings = previous.map(p -> compiled.warningsReplacing(p, stored))
+        .orElseGet(() -> compiled.checkReplacing(previous, stored, true));
+    List<ModelError> refused;
+    try {
+      compiled.checkReplacing(previous, stored, false);
+      refused = List.of();
+    } catch (IncompatibleModelException e) {
+      refused = e.errors();
+    }
     Map<String, Object> answer = new LinkedHashMap<>(ModelDescription.of(compiled.model(), warnings));
-    answer.put("refused", ModelDescription.warnings(previous.map(compiled::refusalsReplacing).orElse(List.of())));
+    answer.put("refused", ModelDescription.warnings(refused));
     answer.put("dryRun", true);
     return answer;
   }

@@ -24,6 +24,12 @@ public final class NodeConfig {
 
   /** Key: the model file loaded at start (YAML or JSON). */
   public static final String MODEL = "model";
+  /**
+   * Key: start a single node with its {@link #MODEL} file even when the model it ran before refuses it (a change
+   * that loses or corrupts stored data: {@code CompiledModel.REFUSED_CHANGES}); the refused changes are then
+   * logged as warnings and the file becomes the recorded model.
+   */
+  public static final String FORCE_MODEL = "force-model";
   /** Key: the NATS server URL(s), comma-separated; absent = the embedded nats-server. */
   public static final String NATS_URL = "nats.url";
   /** Key: NATS user (with {@link #NATS_PASSWORD}). */
@@ -82,7 +88,7 @@ public final class NodeConfig {
       NATS_TLS, NATS_REPLICAS);
 
   /** Every key, in the order of the documented table. */
-  public static final List<String> KEYS = List.of(MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
+  public static final List<String> KEYS = List.of(MODEL, FORCE_MODEL, NATS_URL, NATS_USER, NATS_PASSWORD, NATS_TOKEN,
       NATS_CREDS_FILE, NATS_TLS, NATS_REPLICAS, STORE, HTTP_HOST, HTTP_PORT, NAMESPACE, NODE_ID, DATA_DIR, AUTH_TOKEN,
       HTTP_MAX_BODY_BYTES, HTTP_CORS_ORIGINS, HTTP_DRAIN_PERIOD, COMMAND_TIMEOUT, CLUSTER);
 
@@ -119,6 +125,7 @@ public final class NodeConfig {
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
   private final Optional<Path> model;
+  private final boolean forceModel;
   private final Optional<String> natsUrl;
   private final Map<String, String> natsSettings;
   private final StoreKind store;
@@ -139,6 +146,7 @@ public final class NodeConfig {
 
   private NodeConfig(Builder b) {
     this.model = Optional.ofNullable(b.model);
+    this.forceModel = b.forceModel;
     this.natsUrl = Optional.ofNullable(b.natsUrl);
     this.natsSettings = Map.copyOf(b.natsSettings);
     this.store = b.store;
@@ -244,6 +252,15 @@ public final class NodeConfig {
    */
   public Optional<Path> model() {
     return model;
+  }
+
+  /**
+   * Returns whether a single node starts with its model file even when the model it ran before refuses it.
+   *
+   * @return whether the start loads a refused model file all the same ({@value #FORCE_MODEL})
+   */
+  public boolean forceModel() {
+    return forceModel;
   }
 
   /**
@@ -407,7 +424,7 @@ public final class NodeConfig {
   /** Secrets are not printed. */
   @Override
   public String toString() {
-    return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + ", nats=" + natsUrl.orElse("embedded")
+    return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + (forceModel ? " (forced)" : "") + ", nats=" + natsUrl.orElse("embedded")
         + ", store=" + store + ", http=" + httpHost + ":" + httpPort + ", namespace=" + namespace
         + ", node-id=" + nodeId + ", data-dir=" + dataDir + ", auth=" + (authToken.isPresent() ? "token" : "none")
         + ", max-body-bytes=" + maxBodyBytes + ", cors-origins=" + corsOrigins + ", drain-period=" + drainPeriod
@@ -419,6 +436,7 @@ public final class NodeConfig {
   public static final class Builder {
 
     private Path model;
+    private boolean forceModel;
     private String natsUrl;
     private final Map<String, String> natsSettings = new TreeMap<>();
     private StoreKind store = StoreKind.NATS;
@@ -489,6 +507,19 @@ public final class NodeConfig {
      */
     public Builder model(Path file) {
       this.model = Objects.requireNonNull(file, MODEL);
+      return this;
+    }
+
+    /**
+     * Sets {@code force-model}: a single node on NATS starts with its model file even when the model it ran before
+     * refuses it; needs {@code model}, and neither {@code cluster} nor {@code store=memory} (checked at
+     * {@link #build()}).
+     *
+     * @param force whether to start with a refused model file all the same
+     * @return this builder
+     */
+    public Builder forceModel(boolean force) {
+      this.forceModel = force;
       return this;
     }
 
@@ -711,6 +742,7 @@ public final class NodeConfig {
       if (cluster && store == StoreKind.MEMORY) {
         throw new RuleBroken("cluster: a cluster needs store=nats, not memory", CLUSTER, STORE);
       }
+      checkForceModel();
       if (!cluster && !clusterSettings.isEmpty()) {
         List<String> given = clusterSettings.keySet().stream()
             .map(k -> CLUSTER_SETTING + k.substring(ClusterConfig.PREFIX.length())).toList();
@@ -730,6 +762,26 @@ public final class NodeConfig {
       RuntimeConfig.fromMap(runtimeSettings); // throws InvalidInputException naming the key
       ClusterConfig.fromMap(JetStreamConfig.builder().build(), clusterSettings); // the same
       return new NodeConfig(this);
+    }
+
+    /** {@code force-model} forces a single node's model file against the model it recorded on NATS. */
+    private void checkForceModel() {
+      if (!forceModel) {
+        return;
+      }
+      if (model == null) {
+        throw new RuleBroken("force-model: forces the start with a model file, and no model is given", FORCE_MODEL,
+            MODEL);
+      }
+      if (cluster) {
+        throw new RuleBroken("force-model: a cluster node starts with the cluster's model when it has one and never"
+            + " loads a refused file; change the cluster's model with aether model load --force (PUT"
+            + " /v1/model?force=true)", FORCE_MODEL, CLUSTER);
+      }
+      if (store == StoreKind.MEMORY) {
+        throw new RuleBroken("force-model: store=memory keeps no model to compare the file with", FORCE_MODEL,
+            STORE);
+      }
     }
 
     /** The NATS settings as aether-nats reads them; a bad one refused naming our key ({@code nats.user}). */

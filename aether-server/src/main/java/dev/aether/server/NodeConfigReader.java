@@ -95,6 +95,7 @@ final class NodeConfigReader {
     try {
       switch (key) {
         case NodeConfig.MODEL -> b.model(existingFile(nonEmpty(text)));
+        case NodeConfig.FORCE_MODEL -> b.forceModel(ConfigKeys.parseBoolean(text));
         case NodeConfig.NATS_URL -> b.natsUrl(nonEmpty(text));
         case NodeConfig.NATS_USER, NodeConfig.NATS_PASSWORD, NodeConfig.NATS_TOKEN, NodeConfig.NATS_CREDS_FILE,
             NodeConfig.NATS_TLS, NodeConfig.NATS_REPLICAS -> b.natsSetting(key, nonEmpty(text));

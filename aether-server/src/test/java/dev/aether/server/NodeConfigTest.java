@@ -348,6 +348,31 @@ class NodeConfigTest {
   }
 
   @Test
+  void forceModel_fromTheFlagTheEnvironmentOrTheFile_andRefusedWithoutAModelOrOnAClusterOrInMemory()
+      throws IOException {
+    Path model = Files.writeString(dir.resolve("bank.yaml"), "read at start\n");
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of(), Map.of()).forceModel()).isFalse();
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of("AETHER_MODEL", model.toString()),
+        Map.of("force-model", "true"), Map.of("force-model", "--force-model")).forceModel()).isTrue();
+    assertThat(NodeConfig.resolve(Optional.empty(), Map.of("AETHER_MODEL", model.toString(),
+        "AETHER_FORCE_MODEL", "true"), Map.of()).forceModel()).isTrue();
+    assertThat(NodeConfig.resolve(Optional.of(file("model: " + model + "\nforce-model: true\n")), Map.of(),
+        Map.of()).forceModel()).isTrue();
+
+    InvalidConfigException noModel = assertThrowsConfig(() -> NodeConfig.resolve(Optional.empty(), Map.of(),
+        Map.of("force-model", "true"), Map.of("force-model", "--force-model")));
+    assertThat(noModel.key()).isEqualTo("force-model");
+    assertThat(noModel.getMessage()).contains("no model is given").endsWith("(from --force-model)");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_FORCE_MODEL", "true", "AETHER_MODEL", model.toString()),
+        Map.of("cluster", "true")).getMessage()).contains("aether model load --force")
+        .endsWith("(from AETHER_FORCE_MODEL and the command line (cluster))");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_FORCE_MODEL", "true", "AETHER_MODEL", model.toString(),
+        "AETHER_STORE", "memory"), Map.of()).getMessage()).contains("store=memory keeps no model");
+    assertThat(refused(Optional.empty(), Map.of("AETHER_FORCE_MODEL", "yes"), Map.of()).key())
+        .isEqualTo("force-model");
+  }
+
+  @Test
   void flagNames_nameTheOptionTheUserTyped() {
     InvalidConfigException port = assertThrowsConfig(() -> NodeConfig.resolve(Optional.empty(), Map.of(),
         Map.of("http.port", "abc"), Map.of("http.port", "--http")));

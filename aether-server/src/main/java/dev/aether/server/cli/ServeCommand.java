@@ -5,6 +5,7 @@ import dev.aether.model.CommandDef;
 import dev.aether.model.FieldDef;
 import dev.aether.model.Model;
 import dev.aether.model.exec.CompiledModel;
+import dev.aether.model.exec.IncompatibleModelException;
 import dev.aether.runtime.InvalidModelException;
 import dev.aether.server.AetherNode;
 import dev.aether.server.InvalidConfigException;
@@ -60,6 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "FILE", description = "model file (YAML or JSON) loaded at start")
   Path model;
 
+  @Option(names = "--force-model", description = "start with the --model file even when the model this node ran"
+      + " before refuses it (a change that loses or corrupts stored data, or reuses its version); the refused"
+      + " changes are logged as warnings")
+  boolean forceModel;
+
   @Option(names = "--nats", paramLabel = "URL", description = "NATS server URL(s); default: an embedded "
       + "nats-server with its data in <data-dir>/nats")
   String nats;
@@ -92,7 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
   private static final Map<String, String> FLAG_NAMES = Map.of(NodeConfig.MODEL, "--model", NodeConfig.NATS_URL,
       "--nats", NodeConfig.NAMESPACE, "--namespace", NodeConfig.NODE_ID, "--node-id", NodeConfig.STORE, "--store",
       NodeConfig.DATA_DIR, "--data-dir", NodeConfig.CLUSTER, "--cluster", NodeConfig.HTTP_HOST, "--http",
-      NodeConfig.HTTP_PORT, "--http");
+      NodeConfig.HTTP_PORT, "--http", NodeConfig.FORCE_MODEL, "--force-model");
 
   private final Map<String, String> env;
   private final CountDownLatch stop;
@@ -156,7 +162,8 @@ public final class ServeCommand implements Callable<Integer> {
       return CONFIG_ERROR;
     } catch (NodeStartException e) {
       startFailed(started, hook);
-      if (e.getCause() instanceof InvalidModelException invalid && nodeConfig.model().isPresent()) {
+      if (e.getCause() instanceof InvalidModelException invalid && !(invalid instanceof IncompatibleModelException)
+          && nodeConfig.model().isPresent()) {
         new Console(out, err).invalidModel(nodeConfig.model().get(), invalid); // as model validate prints it
       } else {
         err.println("error: " + e.getMessage());
@@ -259,6 +266,9 @@ public final class ServeCommand implements Callable<Integer> {
     put(flags, NodeConfig.DATA_DIR, dataDir);
     if (cluster) {
       flags.put(NodeConfig.CLUSTER, "true");
+    }
+    if (forceModel) {
+      flags.put(NodeConfig.FORCE_MODEL, "true");
     }
     if (http != null) {
       int colon = http.lastIndexOf(':');

@@ -257,4 +257,27 @@ class NodeSignalsIT {
     assertThat(Files.readString(work.resolve("second.out"))).contains("left running");
     assertThat(state(again, "killed-1")).contains("\"balance\":5");
   }
+
+  @Test
+  void aRestartWithAModelFileTheRecordedModelRefuses_exits1NamingTheChange_andStartsWithForceModel()
+      throws Exception {
+    serve("v1.out");
+    signal("TERM", Long.toString(node.pid()));
+    assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the node stops").isTrue();
+    Path model = work.resolve("examples/bank.yaml"); // another model under its version label
+    Files.writeString(model, Files.readString(model).replace("      - name: Deposited\n",
+        "      - name: Noted\n      - name: Deposited\n"));
+
+    Path out = launch("refused.out");
+
+    assertThat(node.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the refused node ends").isTrue();
+    String printed = Files.readString(out);
+    assertThat(node.exitValue()).as(printed).isEqualTo(1);
+    assertThat(printed).contains("error: model examples/bank.yaml (bank 1) is refused against the model this node"
+        + " ran before (bank 1", "version: version-reused: ", "--force-model").doesNotContain("Exception");
+    await().atMost(LIMIT).untilAsserted(() -> assertThat(embeddedServers())
+        .as("the refused start stopped its embedded server").isEmpty());
+
+    assertThat(serve("forced.out", "--force-model")).startsWith("http://");
+  }
 }
