@@ -5,6 +5,7 @@ import dev.aether.model.exec.CompiledModel;
 import dev.aether.model.exec.IncompatibleModelException;
 import dev.aether.model.exec.StoredFieldTypes;
 import dev.aether.runtime.ModelError;
+import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * contradicts one stored events may hold, another model under the recorded version, ...) unless forced
  * ({@code force-model}), and warns of what the other changes take away from the stored histories
  * ({@code event-removed}, {@code event-field-required}, ...). Recording is best effort: a failure to read or write
- * the bucket is logged and the node runs on. Thread-safe.
+ * the bucket at start is logged and the node runs on (a record it could not read is not written over: it keeps the
+ * types); a {@code PUT} that cannot read it is answered 503. Thread-safe.
  */
 final class ModelRecord {
 
@@ -76,7 +78,13 @@ final class ModelRecord {
    *     {@code force} is not set; nothing is recorded
    */
   void starting(CompiledModel next, Path file, boolean force) {
-    Optional<RecordedModel> before = recorded();
+    Optional<RecordedModel> before;
+    try {
+      before = recorded();
+    } catch (StoreUnavailableException e) { // not recorded either: the record keeps the types its events may hold
+      LOG.warn("cannot compare the model with the one this node ran before, nor record it: {}", e.getMessage());
+      return;
+    }
     StoredFieldTypes stored = before.map(RecordedModel::storedTypes).orElse(StoredFieldTypes.none());
     before.ifPresent(was -> {
       Model previous = was.compiled().model();
@@ -99,22 +107,26 @@ final class ModelRecord {
     }
   }
 
-  /** The recorded model; empty when none is recorded, or it cannot be read (logged: nothing is compared). */
+  /**
+   * The recorded model; empty when none is recorded, or this node cannot compile it (logged at ERROR).
+   *
+   * @throws StoreUnavailableException when the bucket cannot be read
+   */
   private Optional<RecordedModel> recorded() {
     try {
       KeyValueEntry entry = kv.get(KEY);
       return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty()
           : ClusterModel.compile(entry, "the model this node ran before");
     } catch (IOException | JetStreamApiException | RuntimeException e) {
-      LOG.warn("cannot compare the model with the one this node ran before: {}", e.toString());
-      return Optional.empty();
+      throw new StoreUnavailableException("cannot read the model this node ran before: " + e, e);
     }
   }
 
   /**
    * The event field types recorded with the model, read now ({@code PUT /v1/model} checks against them).
    *
-   * @return the types; empty when no model is recorded, or the record cannot be read (logged)
+   * @return the types; empty when no model is recorded (or none this node can compile)
+   * @throws StoreUnavailableException when the bucket cannot be read (a load would record a model without them)
    */
   Optional<StoredFieldTypes> storedTypes() {
     return recorded().map(RecordedModel::storedTypes);
