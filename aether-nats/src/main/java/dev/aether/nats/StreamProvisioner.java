@@ -1,5 +1,6 @@
 package dev.aether.nats;
 
+import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -108,10 +109,8 @@ final class StreamProvisioner {
     if (info == null) {
       server.checkReplicas("stream " + name, config.replicas());
       create(name, eventStream(config, layout, partition));
-      info = streamInfo(name);
-      if (info == null) {
-        throw new JetStreamStoreException("stream " + name + " vanished right after it was created", 0, null);
-      }
+      info = reads.run("reading the configuration of stream " + name + " after creating it",
+          () -> found(streamInfoOnce(name), "stream " + name));
     }
     StreamConfiguration existing = info.getConfiguration();
     server.checkReplicas("stream " + name, existing.getReplicas());
@@ -201,11 +200,8 @@ final class StreamProvisioner {
         throw NatsFailures.ofRequest("creating snapshot bucket " + bucket, e);
       }
     }
-    KeyValueStatus status = bucketStatus(bucket);
-    if (status == null) {
-      throw new JetStreamStoreException("snapshot bucket " + bucket + " vanished right after it was created", 0,
-          null);
-    }
+    KeyValueStatus status = reads.run("reading snapshot bucket " + bucket + " after creating it",
+        () -> found(bucketStatusOnce(bucket), "snapshot bucket " + bucket));
     StreamConfiguration existing = status.getBackingStreamInfo().getConfiguration();
     server.checkReplicas("snapshot bucket " + bucket, existing.getReplicas());
     warn(StreamRequirements.checkBucketStream(existing, config, maxPayload));
@@ -226,6 +222,18 @@ final class StreamProvisioner {
     } catch (IOException | RuntimeException e) {
       throw NatsFailures.ofRequest("reading snapshot bucket " + bucket, e);
     }
+  }
+
+  /**
+   * What a read right after a create found. Not found is transient then: on a cluster, a stream (or bucket)
+   * another store created a moment before may not be known yet to the server that answers (three nodes starting
+   * at once on a fresh namespace, found by a test under load), so the read is tried again within its budget.
+   */
+  private static <T> T found(T read, String what) {
+    if (read == null) {
+      throw new StoreUnavailableException(what + " was created but is not found yet", null);
+    }
+    return read;
   }
 
   private static StorageType storageType(JetStreamConfig config) {
