@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *
  * <h2>Values</h2>
  * <ul>
- *   <li><b>durations</b> ({@link #parseDuration}): a non-negative whole number with a unit, {@code ns},
+ *   <li><b>durations</b> ({@link #parseDuration}): a whole number with a unit, {@code ns},
  *       {@code us}, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms}, {@code 15m}), or
  *       ISO-8601 ({@code PT15M});
  *   <li><b>integers</b> ({@link #parseInt}): decimal, optionally with {@code _} between digits
@@ -61,7 +61,7 @@ public final class ConfigKeys {
 
   private static final Pattern AREA_PREFIX = Pattern.compile("aether(\\.[a-z0-9]+(-[a-z0-9]+)*)+\\.");
   private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)");
+  private static final Pattern SHORT_DURATION = Pattern.compile("(-?\\d+)\\s*(ns|us|ms|s|m|h|d)");
 
   private final String prefix;
   private final Set<String> names;
@@ -282,9 +282,10 @@ public final class ConfigKeys {
   }
 
   /**
-   * Parses a duration: a non-negative whole number and a unit ({@code ns}, {@code us}, {@code ms}, {@code s},
-   * {@code m}, {@code h}, {@code d}; {@code 500ms}, {@code 15m}), or ISO-8601 ({@code PT15M}, {@code P1D},
-   * any case). Ranges (zero, negative) are the configuration's to check.
+   * Parses a duration: a whole number and a unit ({@code ns}, {@code us}, {@code ms}, {@code s}, {@code m},
+   * {@code h}, {@code d}; {@code 500ms}, {@code 15m}, {@code -5s}), or ISO-8601 ({@code PT15M}, {@code P1D},
+   * {@code -PT5S}, any case). Ranges (zero, negative) are the configuration's to check, so that a negative value
+   * is refused naming the range the key takes.
    *
    * @param text the value
    * @return the duration
@@ -303,10 +304,6 @@ public final class ConfigKeys {
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(notA("duration", value) + ": " + e.getMessage(), e);
       }
-    }
-    if (value.startsWith("-") && SHORT_DURATION.matcher(value.substring(1).trim()).matches()) {
-      throw new IllegalArgumentException(notA("duration", value) + ": it is negative (a duration here is 0 or"
-          + " more, like " + value.substring(1).trim() + ")");
     }
     throw new IllegalArgumentException(notA("duration", value)
         + " (a number and a unit ns, us, ms, s, m, h or d, like 500ms or 15m; or ISO-8601 like PT15M)");

@@ -527,13 +527,14 @@ public final class TimeoutWheel {
   }
 
   /**
-   * The thread of {@link #shared()}'s ticks: a daemon whose context class loader is this class's, not the one of
-   * the thread that happened to use the wheel first (a web application's, which the never-ending thread would
-   * keep from being collected after the application is undeployed).
+   * The thread of {@link #shared()}'s ticks: a daemon that takes nothing from the thread that happened to use
+   * the wheel first (a web application's, whose class loader or inheritable thread-local values the never-ending
+   * thread would keep from being collected after the application is undeployed): its context class loader is
+   * this class's, and it inherits no inheritable thread-locals.
    */
   static Thread sharedTickThread(Runnable task) {
-    Thread thread = new Thread(task, "aether-timeouts");
-    thread.setDaemon(true);
+    Thread thread = Thread.ofPlatform().name("aether-timeouts").daemon(true).inheritInheritableThreadLocals(false)
+        .unstarted(task);
     thread.setContextClassLoader(TimeoutWheel.class.getClassLoader());
     return thread;
   }

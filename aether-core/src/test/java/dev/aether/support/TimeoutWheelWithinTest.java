@@ -89,16 +89,25 @@ class TimeoutWheelWithinTest {
   }
 
   @Test
-  void theSharedWheelsThread_isADaemon_thatKeepsNoClassLoaderOfTheThreadThatStartedIt() throws Exception {
+  void theSharedWheelsThread_isADaemon_thatKeepsNothingOfTheThreadThatStartedIt() throws Exception {
     ClassLoader application = new java.net.URLClassLoader(new java.net.URL[0], null);
+    InheritableThreadLocal<Object> request = new InheritableThreadLocal<>();
+    AtomicReference<Object> inherited = new AtomicReference<>("not run");
     AtomicReference<Thread> started = new AtomicReference<>();
-    Thread user = new Thread(() -> started.set(TimeoutWheel.sharedTickThread(() -> { })));
+    Thread user = new Thread(() -> {
+      request.set(new Object()); // an application's value, of its class loader
+      started.set(TimeoutWheel.sharedTickThread(() -> inherited.set(request.get())));
+    });
     user.setContextClassLoader(application); // a web application's thread uses the wheel first
     user.start();
     user.join();
+    Thread tick = started.get();
+    tick.start();
+    tick.join();
 
-    assertThat(started.get().isDaemon()).isTrue();
-    assertThat(started.get().getName()).isEqualTo("aether-timeouts");
-    assertThat(started.get().getContextClassLoader()).isSameAs(TimeoutWheel.class.getClassLoader());
+    assertThat(tick.isDaemon()).isTrue();
+    assertThat(tick.getName()).isEqualTo("aether-timeouts");
+    assertThat(tick.getContextClassLoader()).isSameAs(TimeoutWheel.class.getClassLoader());
+    assertThat(inherited.get()).as("the inheritable thread-local of the thread that started it").isNull();
   }
 }

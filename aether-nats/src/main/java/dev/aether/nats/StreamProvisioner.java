@@ -179,7 +179,8 @@ final class StreamProvisioner {
 
   private void ensureBucket() {
     String bucket = layout.bucketName();
-    if (bucketStatus(bucket) == null) {
+    KeyValueStatus status = bucketStatus(bucket);
+    if (status == null) {
       server.checkReplicas("snapshot bucket " + bucket, config.replicas());
       KeyValueConfiguration kv = KeyValueConfiguration.builder()
           .name(bucket)
@@ -199,9 +200,9 @@ final class StreamProvisioner {
       } catch (IOException | RuntimeException e) {
         throw NatsFailures.ofRequest("creating snapshot bucket " + bucket, e);
       }
+      status = reads.run("reading snapshot bucket " + bucket + " after creating it",
+          () -> found(bucketStatusOnce(bucket), "snapshot bucket " + bucket));
     }
-    KeyValueStatus status = reads.run("reading snapshot bucket " + bucket + " after creating it",
-        () -> found(bucketStatusOnce(bucket), "snapshot bucket " + bucket));
     StreamConfiguration existing = status.getBackingStreamInfo().getConfiguration();
     server.checkReplicas("snapshot bucket " + bucket, existing.getReplicas());
     warn(StreamRequirements.checkBucketStream(existing, config, maxPayload));

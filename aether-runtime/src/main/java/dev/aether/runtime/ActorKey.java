@@ -83,6 +83,19 @@ public record ActorKey(String aggregateType, String actorId) {
     return aggregateType;
   }
 
+  /**
+   * Whether a stream id is of an aggregate type ({@code <aggregateType>/<actorId>}), found without cutting the
+   * id: for a lookup per event among a few aggregate types.
+   *
+   * @param streamId a stream id
+   * @param aggregateType an aggregate type
+   * @return whether {@code streamId} starts with {@code aggregateType} and {@code /}
+   */
+  public static boolean isOfType(String streamId, String aggregateType) {
+    return streamId.length() > aggregateType.length() && streamId.charAt(aggregateType.length()) == '/'
+        && streamId.startsWith(aggregateType);
+  }
+
   /** @return the id the actor's events and snapshots are stored under: {@code <aggregateType>/<actorId>} */
   public String streamId() {
     return aggregateType + SEPARATOR + actorId;

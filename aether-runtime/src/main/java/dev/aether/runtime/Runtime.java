@@ -66,9 +66,10 @@ public interface Runtime extends CommandGateway, RuntimeManagement, AutoCloseabl
    * them up to the command timeout, and releases the threads the runtime created. Idempotent.
    *
    * <p>After the wait, no write of this runtime begins any more: a batch still being decided (a handler that
-   * outlived the wait) stores nothing and is answered {@code NOT_RUNNING}, a snapshot not yet written is not
-   * written; every reply still open is answered {@code TIMEOUT}, then the runtime's own threads are interrupted
-   * (a given executor is neither shut down nor interrupted). A write whose call to the store had begun before is
+   * outlived the wait) stores nothing, a snapshot not yet written is not written; every reply still open is
+   * answered {@code TIMEOUT} (so is such a batch's: its handler is still running when the replies are answered),
+   * then the runtime's own threads are interrupted (a given executor is neither shut down nor interrupted). A
+   * write whose call to the store had begun before is
    * waited for (up to the command timeout again) until the store has it: once this returns, nothing reaches the
    * store but the commits handed to it before, whose outcome their callers do not know ({@code TIMEOUT}; an
    * asynchronous store may acknowledge one later). Resending such a command with the same command id to a new

@@ -82,4 +82,14 @@ class ActorKeyTest {
     assertThatThrownBy(() -> RuntimeMessage.builder("Account", "a", "Open").payload(Map.of("x", new Object())).build())
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("payload.x"));
   }
+
+  @Test
+  void isOfType_isTheTypeThenASlash_notATypeThatOnlyStartsTheSame() {
+    assertThat(ActorKey.isOfType("Customer/c1", "Customer")).isTrue();
+    assertThat(ActorKey.isOfType("Customer/a/b", "Customer")).isTrue();
+    assertThat(ActorKey.isOfType("Customers/c1", "Customer")).isFalse();
+    assertThat(ActorKey.isOfType("Customer.x/c1", "Customer")).isFalse();
+    assertThat(ActorKey.isOfType("Customer", "Customer")).isFalse();
+    assertThat(ActorKey.isOfType("Cust/c1", "Customer")).isFalse();
+  }
 }

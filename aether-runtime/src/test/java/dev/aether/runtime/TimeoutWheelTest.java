@@ -234,6 +234,7 @@ class TimeoutWheelTest {
 
     Thread tick = Thread.ofPlatform().start(() -> time.advance(Duration.ofMillis(10)));
     stall.awaitExpiring(); // the tick expired both entries and completes the first one now
+    assertThat(command.reply()).as("expired, not yet completed by the tick").isNotDone();
     decideLate(command);
 
     assertThat(command.reply()).as("the timeout came first").isCompletedWithValueMatching(r ->
@@ -250,6 +251,7 @@ class TimeoutWheelTest {
 
     Thread closing = Thread.ofPlatform().start(timeouts::close);
     stall.awaitExpiring();
+    assertThat(command.reply()).as("expired, not yet completed by the close").isNotDone();
     decideLate(command);
 
     assertThat(command.reply()).as("the close came first").isCompletedWithValueMatching(r ->

@@ -2,6 +2,7 @@ package dev.aether.model.projection;
 
 import dev.aether.InvalidInputException;
 import dev.aether.event.Event;
+import dev.aether.runtime.ActorKey;
 import dev.aether.runtime.behavior.EventUpcasts;
 import dev.aether.store.EventFeed;
 import dev.aether.store.ReadModelStore;
@@ -185,9 +186,7 @@ public final class Projection<V> {
    */
   Map<String, Route<V, ?>> routes(String streamId) {
     for (Map.Entry<String, Map<String, Route<V, ?>>> entry : routes.entrySet()) {
-      String aggregate = entry.getKey();
-      if (streamId.length() > aggregate.length() && streamId.charAt(aggregate.length()) == '/'
-          && streamId.startsWith(aggregate)) {
+      if (ActorKey.isOfType(streamId, entry.getKey())) {
         return entry.getValue();
       }
     }

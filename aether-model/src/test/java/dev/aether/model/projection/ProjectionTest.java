@@ -791,7 +791,9 @@ class ProjectionTest {
         .on("Customer", "Deposited", Deposited.class, (view, e, event) -> view).build())
         .as("a handler of a type renamed for its aggregate type").isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("also handled as Deposited");
-    Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
-        .upcast("Customer", "Deposited", "Refunded", d -> d).on("Account", "Deposited", Deposited.class, (view, e, event) -> view).build(); // another type's: fine
+    assertThat(Projection.builder("p", Balance.class).initialView(() -> new Balance(0, 0))
+        .upcast("Customer", "Deposited", "Refunded", d -> d)
+        .on("Account", "Deposited", Deposited.class, (view, e, event) -> view).build().name())
+        .as("another aggregate type's Deposited: handled as stored").isEqualTo("p");
   }
 }

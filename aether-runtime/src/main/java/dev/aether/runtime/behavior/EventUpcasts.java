@@ -52,7 +52,7 @@ import java.util.function.UnaryOperator;
  */
 public final class EventUpcasts {
 
-  private static final EventUpcasts NONE = new EventUpcasts(Map.of(), Map.of());
+  private static final EventUpcasts NONE = new EventUpcasts(Map.of(), Map.of(), null);
 
   /** The names of a record's primitive components (none for a class that is no record). */
   private static final ClassValue<List<String>> PRIMITIVES = new ClassValue<>() {
@@ -74,19 +74,23 @@ public final class EventUpcasts {
   /** {@code views}' aggregate types and views side by side, for a stream id's lookup without cutting it. */
   private final String[] viewTypes;
   private final EventUpcasts[] viewUpcasts;
+  /** The aggregate type this value is the reading of ({@link #forAggregate}), its upcasts merged; else null. */
+  private final String viewOf;
 
-  private EventUpcasts(Map<String, Upcast> byStoredType, Map<String, Map<String, Upcast>> byAggregate) {
+  private EventUpcasts(Map<String, Upcast> byStoredType, Map<String, Map<String, Upcast>> byAggregate,
+      String viewOf) {
+    this.viewOf = viewOf;
     this.byStoredType = Collections.unmodifiableMap(new LinkedHashMap<>(byStoredType)); // in declaration order
     Map<String, Map<String, Upcast>> scoped = new LinkedHashMap<>();
     byAggregate.forEach((type, own) -> scoped.put(type, Collections.unmodifiableMap(new LinkedHashMap<>(own))));
     this.byAggregate = Collections.unmodifiableMap(scoped);
     this.everyAggregate = scoped.isEmpty() ? this
-        : byStoredType.isEmpty() ? NONE : new EventUpcasts(byStoredType, Map.of());
+        : byStoredType.isEmpty() ? NONE : new EventUpcasts(byStoredType, Map.of(), null);
     Map<String, EventUpcasts> read = new LinkedHashMap<>();
     scoped.forEach((type, own) -> {
       Map<String, Upcast> merged = new LinkedHashMap<>(byStoredType);
       merged.putAll(own);
-      read.put(type, new EventUpcasts(merged, Map.of()));
+      read.put(type, new EventUpcasts(merged, Map.of(), type));
     });
     this.views = Collections.unmodifiableMap(read);
     this.viewTypes = read.keySet().toArray(String[]::new);
@@ -128,7 +132,9 @@ public final class EventUpcasts {
 
   /**
    * The upcasts the events of one aggregate type are read with: its own, over those of every aggregate type.
-   * Every method of the result applies to that aggregate type's events ({@link #typeOf}, {@link #upcast}).
+   * Every method of the result applies to that aggregate type's events ({@link #typeOf}, {@link #upcast}); it is
+   * no set of upcasts to share ({@link Builder#upcasts} refuses it: its aggregate type's upcasts would apply to
+   * every aggregate type's events there).
    *
    * @param aggregateType an aggregate type
    * @return its upcasts (none of its own: those of every aggregate type)
@@ -149,8 +155,7 @@ public final class EventUpcasts {
   public EventUpcasts forStream(String streamId) {
     Checks.notNull(streamId, "streamId");
     for (int i = 0; i < viewTypes.length; i++) {
-      String type = viewTypes[i];
-      if (streamId.length() > type.length() && streamId.charAt(type.length()) == '/' && streamId.startsWith(type)) {
+      if (ActorKey.isOfType(streamId, viewTypes[i])) {
         return viewUpcasts[i];
       }
     }
@@ -399,11 +404,16 @@ public final class EventUpcasts {
      *
      * @param upcasts the upcasts to add
      * @return this builder
-     * @throws InvalidInputException naming {@code upcasts} when null, {@code storedType} when one of its types is
-     *     already upcast here
+     * @throws InvalidInputException naming {@code upcasts} when null or one aggregate type's reading
+     *     ({@link #forAggregate}), {@code storedType} when one of its types is already upcast here
      */
     public Builder upcasts(EventUpcasts upcasts) {
-      Checks.notNull(upcasts, "upcasts").byStoredType.forEach((stored, up) -> add(byStoredType, null, stored, up));
+      if (Checks.notNull(upcasts, "upcasts").viewOf != null) {
+        throw new InvalidInputException("upcasts", "are how aggregate type " + upcasts.viewOf + " reads its events"
+            + " (forAggregate, forStream), with its own upcasts applied to every event type: give the upcasts"
+            + " they came from");
+      }
+      upcasts.byStoredType.forEach((stored, up) -> add(byStoredType, null, stored, up));
       upcasts.byAggregate.forEach((type, own) -> own.forEach((stored, up) ->
           add(byAggregate.computeIfAbsent(type, t -> new LinkedHashMap<>()), type, stored, up)));
       return this;
@@ -429,7 +439,8 @@ public final class EventUpcasts {
         read.putAll(own);
         read.forEach((stored, up) -> checkNoLoop(read, stored, up));
       });
-      return byStoredType.isEmpty() && byAggregate.isEmpty() ? NONE : new EventUpcasts(byStoredType, byAggregate);
+      return byStoredType.isEmpty() && byAggregate.isEmpty() ? NONE
+          : new EventUpcasts(byStoredType, byAggregate, null);
     }
 
     private static void checkNoLoop(Map<String, Upcast> byStoredType, String storedType, Upcast first) {

@@ -248,6 +248,11 @@ class EventUpcastsTest {
         .hasMessageContaining("B -> A -> B");
     assertThatThrownBy(() -> PER_AGGREGATE.forAggregate(null))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("aggregateType"));
+    assertThatThrownBy(() -> EventUpcasts.builder().upcasts(PER_AGGREGATE.forAggregate("Customer")))
+        .as("one aggregate type's reading, whose own upcasts would apply to every type's events")
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("upcasts"))
+        .hasMessageContaining("aggregate type Customer");
+    EventUpcasts.builder().upcasts(PER_AGGREGATE.forAggregate("Account")); // no own upcasts: those of every type
   }
 
   @Test
