@@ -15,9 +15,9 @@ import dev.aether.event.Event;
 import dev.aether.store.OutcomeUnknownException;
 import dev.aether.store.StoreUnavailableException;
 import dev.aether.testkit.nats.NatsServer;
+import dev.aether.testkit.net.RefusingPort;
 import io.nats.client.NKey;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,19 +43,17 @@ import org.junit.jupiter.api.io.TempDir;
 class JetStreamFailureIT {
 
   @Test
-  void connect_toAnUnreachableServer_isUnavailableNamingTheUrl() throws IOException {
+  void connect_toAnUnreachableServer_isUnavailableNamingTheUrl() {
     // given: a port nothing listens on
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    try (RefusingPort down = RefusingPort.open()) {
+      String url = "nats://127.0.0.1:" + down.port();
+      // when / then
+      assertThatExceptionOfType(StoreUnavailableException.class)
+          .isThrownBy(() -> JetStreamEventStore.connect(JetStreamConfig.builder().servers(url)
+              .connectTimeout(Duration.ofMillis(500)).build()))
+          .withMessageContaining(url)
+          .satisfies(e -> assertThat(e.isTransient()).isTrue());
     }
-    String url = "nats://127.0.0.1:" + port;
-    // when / then
-    assertThatExceptionOfType(StoreUnavailableException.class)
-        .isThrownBy(() -> JetStreamEventStore.connect(JetStreamConfig.builder().servers(url)
-            .connectTimeout(Duration.ofMillis(500)).build()))
-        .withMessageContaining(url)
-        .satisfies(e -> assertThat(e.isTransient()).isTrue());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsServerExtension;
+import dev.aether.testkit.net.RefusingPort;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -123,14 +124,13 @@ class NodeFailuresIT {
 
   @Test
   void aNatsUrlsPassword_isNeverPrinted() throws IOException {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort(); // nothing listens there once closed
+    try (RefusingPort down = RefusingPort.open()) {
+      NodeConfig config = NodeConfig.builder().httpPort(0)
+          .natsUrl("nats://aether:S3cretPw@127.0.0.1:" + down.port()).model(TestModels.bank(dir))
+          .dataDir(dir.resolve("unreachable")).build();
+      assertThatThrownBy(() -> AetherNode.start(config)).isInstanceOf(NodeStartException.class)
+          .hasMessageNotContaining("S3cretPw").hasMessageContaining("nats://aether:****@127.0.0.1:" + down.port());
     }
-    NodeConfig config = NodeConfig.builder().httpPort(0).natsUrl("nats://aether:S3cretPw@127.0.0.1:" + port)
-        .model(TestModels.bank(dir)).dataDir(dir.resolve("unreachable")).build();
-    assertThatThrownBy(() -> AetherNode.start(config)).isInstanceOf(NodeStartException.class)
-        .hasMessageNotContaining("S3cretPw").hasMessageContaining("nats://aether:****@127.0.0.1:" + port);
   }
 
   @Test

@@ -7,10 +7,10 @@ import dev.aether.nats.JetStreamConfig;
 import dev.aether.nats.JetStreamEventStore;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsTest;
+import dev.aether.testkit.net.RefusingPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,15 +115,12 @@ class QuickStartDemoIT {
 
   @Test
   void main_withAnUnreachableServer_exitsWithANonZeroCode_andOneLine(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    try (RefusingPort down = RefusingPort.open()) {
+      Run run = mainInNewJvm(dir, "--nats", "nats://127.0.0.1:" + down.port());
+
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).startsWith("error: cannot connect to NATS server").hasLineCount(1);
     }
-
-    Run run = mainInNewJvm(dir, "--nats", "nats://127.0.0.1:" + port);
-
-    assertThat(run.code()).isEqualTo(1);
-    assertThat(run.out()).isEmpty();
-    assertThat(run.err()).startsWith("error: cannot connect to NATS server").hasLineCount(1);
   }
 }

@@ -12,10 +12,9 @@ import dev.aether.store.ForwardingEventStore;
 import dev.aether.store.InMemoryEventStore;
 import dev.aether.store.ReplayResult;
 import dev.aether.store.SnapshotStore;
+import dev.aether.testkit.net.RefusingPort;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -176,18 +175,15 @@ class QuickStartDemoTest {
   }
 
   @Test
-  void main_withAnUnreachableServer_printsOneLine_andExitsOne() throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    } // closed: nothing listens there now
+  void main_withAnUnreachableServer_printsOneLine_andExitsOne() {
+    try (RefusingPort down = RefusingPort.open()) {
+      Run run = main("--nats", "nats://127.0.0.1:" + down.port());
 
-    Run run = main("--nats", "nats://127.0.0.1:" + port);
-
-    assertThat(run.code()).isEqualTo(1);
-    assertThat(run.out()).isEmpty();
-    assertThat(run.err()).startsWith("error: cannot connect to NATS server [nats://127.0.0.1:" + port + "]")
-        .hasLineCount(1);
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).startsWith("error: cannot connect to NATS server [nats://127.0.0.1:" + down.port() + "]")
+          .hasLineCount(1);
+    }
   }
 
   /**

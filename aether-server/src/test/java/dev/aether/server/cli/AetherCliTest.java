@@ -3,6 +3,7 @@ package dev.aether.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.aether.testkit.net.RefusingPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -217,26 +218,30 @@ class AetherCliTest {
 
   @Test
   void unreachableNode_namesTheUrl_exit3_urlBeforeOrAfterTheCommand() throws IOException {
-    String url = "http://127.0.0.1:" + closedPort();
-    for (String[] args : new String[][] {{"--url", url, "state", "Account", "a"},
-        {"state", "Account", "a", "--url", url}, {"cluster", "status", "--url", url},
-        {"--url", url, "model", "load", modelFile().toString()}, {"events", "Account", "a", "--url", url},
-        {"tail", "Account", "a", "--url", url}}) {
-      CliRun run = CliRun.of(args);
-      assertThat(run.code()).as(String.join(" ", args)).isEqualTo(3);
-      assertThat(run.err()).as(String.join(" ", args))
-          .isEqualTo("error: cannot reach the node at " + url + " (connection refused)\n");
-      assertThat(run.out()).isEmpty();
+    try (RefusingPort down = RefusingPort.open()) {
+      String url = "http://127.0.0.1:" + down.port();
+      for (String[] args : new String[][] {{"--url", url, "state", "Account", "a"},
+          {"state", "Account", "a", "--url", url}, {"cluster", "status", "--url", url},
+          {"--url", url, "model", "load", modelFile().toString()}, {"events", "Account", "a", "--url", url},
+          {"tail", "Account", "a", "--url", url}}) {
+        CliRun run = CliRun.of(args);
+        assertThat(run.code()).as(String.join(" ", args)).isEqualTo(3);
+        assertThat(run.err()).as(String.join(" ", args))
+            .isEqualTo("error: cannot reach the node at " + url + " (connection refused)\n");
+        assertThat(run.out()).isEmpty();
+      }
     }
   }
 
   @Test
-  void unreachableNode_onSend_saysNothingWasSent() throws IOException {
-    String url = "http://127.0.0.1:" + closedPort();
-    CliRun run = CliRun.of("--url", url, "send", "Account", "a", "Deposit", "{}", "--key", "k-1");
-    assertThat(run.code()).isEqualTo(3);
-    assertThat(run.err()).isEqualTo("error: cannot reach the node at " + url
-        + " (connection refused; nothing was sent, so nothing was applied)\n");
+  void unreachableNode_onSend_saysNothingWasSent() {
+    try (RefusingPort down = RefusingPort.open()) {
+      String url = "http://127.0.0.1:" + down.port();
+      CliRun run = CliRun.of("--url", url, "send", "Account", "a", "Deposit", "{}", "--key", "k-1");
+      assertThat(run.code()).isEqualTo(3);
+      assertThat(run.err()).isEqualTo("error: cannot reach the node at " + url
+          + " (connection refused; nothing was sent, so nothing was applied)\n");
+    }
   }
 
   @Test
@@ -284,13 +289,15 @@ class AetherCliTest {
   }
 
   @Test
-  void urlAndToken_fromTheEnvironment_flagWins() throws IOException {
-    String url = "http://127.0.0.1:" + closedPort();
-    CliRun fromEnv = CliRun.withEnv(Map.of("AETHER_URL", url), "state", "Account", "a");
-    assertThat(fromEnv.err()).contains("cannot reach the node at " + url + " ");
-    String other = "http://127.0.0.1:" + closedPort() + "/";
-    CliRun flag = CliRun.withEnv(Map.of("AETHER_URL", url), "state", "Account", "a", "--url", other);
-    assertThat(flag.err()).contains("cannot reach the node at " + other + " ");
+  void urlAndToken_fromTheEnvironment_flagWins() {
+    try (RefusingPort down = RefusingPort.open(); RefusingPort otherDown = RefusingPort.open()) {
+      String url = "http://127.0.0.1:" + down.port();
+      CliRun fromEnv = CliRun.withEnv(Map.of("AETHER_URL", url), "state", "Account", "a");
+      assertThat(fromEnv.err()).contains("cannot reach the node at " + url + " ");
+      String other = "http://127.0.0.1:" + otherDown.port() + "/";
+      CliRun flag = CliRun.withEnv(Map.of("AETHER_URL", url), "state", "Account", "a", "--url", other);
+      assertThat(flag.err()).contains("cannot reach the node at " + other + " ");
+    }
   }
 
   @Test
@@ -398,12 +405,6 @@ class AetherCliTest {
                 apply: {balance: "state.balance + event.amount"}
         """);
     return file;
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static String[] concat(String[] args, String... more) {

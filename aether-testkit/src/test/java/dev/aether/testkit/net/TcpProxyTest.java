@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -132,14 +131,12 @@ class TcpProxyTest {
     // A port bound but not listening refuses every connection, and nothing else can take it meanwhile. (Closing
     // the test's listening server instead raced with its accept thread, which could still accept the proxy's
     // connection: 1 run in 100 then waited for bytes that never came.)
-    try (Socket noListener = new Socket()) {
-      noListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      try (TcpProxy toNothing = TcpProxy.to("127.0.0.1", noListener.getLocalPort());
-          Socket client = new Socket("127.0.0.1", toNothing.port())) {
-        client.setSoTimeout(5_000);
-        assertThat(readOrEnd(client.getInputStream())).isEqualTo(-1);
-        assertThat(toNothing.connections()).isZero();
-      }
+    try (RefusingPort down = RefusingPort.open();
+        TcpProxy toNothing = TcpProxy.to("127.0.0.1", down.port());
+        Socket client = new Socket("127.0.0.1", toNothing.port())) {
+      client.setSoTimeout(5_000);
+      assertThat(readOrEnd(client.getInputStream())).isEqualTo(-1);
+      assertThat(toNothing.connections()).isZero();
     }
   }
 
