@@ -86,7 +86,12 @@ final class ClusterFixture implements AutoCloseable {
    * the fixture's server, say) instead of the fixture's URL.
    */
   ClusterNode startVia(String serverUrl, String nodeId) {
-    return start(serverUrl, nodeId, b -> b, bankModel(), (builder, events) -> builder);
+    return startVia(serverUrl, nodeId, b -> b);
+  }
+
+  /** Starts a node with {@code settings} whose two connections go to {@code serverUrl}, as above. */
+  ClusterNode startVia(String serverUrl, String nodeId, UnaryOperator<ClusterConfig.Builder> settings) {
+    return start(serverUrl, nodeId, settings, bankModel(), (builder, events) -> builder);
   }
 
   private ClusterNode start(String serverUrl, String nodeId, UnaryOperator<ClusterConfig.Builder> settings,
