@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * refused on a server before {@link ServerVersion#REPLICATION_FIX}.
  *
  * <p>After creating a stream it reads the stream's info again: the server's echo is what is checked, and
- * reading it refreshes the NATS client's JVM-wide cache of the stream's direct-get flag.
+ * reading it refreshes the NATS client's JVM-wide cache of the stream's direct-get flag. A server of a cluster
+ * may answer "not found" for a moment right after the creation (it has not applied it yet): that read is tried
+ * again, as one without an answer is.
  *
  * <p>Settings that only weaken the store are logged as one WARN each, once per process for each stream,
  * setting and value (not again when another store opens the same stream).
@@ -109,8 +112,7 @@ final class StreamProvisioner {
     if (info == null) {
       server.checkReplicas("stream " + name, config.replicas());
       create(name, eventStream(config, layout, partition));
-      info = reads.run("reading the configuration of stream " + name + " after creating it",
-          () -> found(streamInfoOnce(name), "stream " + name));
+      info = readCreated("stream " + name, () -> streamInfoOnce(name));
     }
     StreamConfiguration existing = info.getConfiguration();
     server.checkReplicas("stream " + name, existing.getReplicas());
@@ -200,12 +202,46 @@ final class StreamProvisioner {
       } catch (IOException | RuntimeException e) {
         throw NatsFailures.ofRequest("creating snapshot bucket " + bucket, e);
       }
-      status = reads.run("reading snapshot bucket " + bucket + " after creating it",
-          () -> found(bucketStatusOnce(bucket), "snapshot bucket " + bucket));
+      status = readCreated("snapshot bucket " + bucket, () -> bucketStatusOnce(bucket));
     }
     StreamConfiguration existing = status.getBackingStreamInfo().getConfiguration();
     server.checkReplicas("snapshot bucket " + bucket, existing.getReplicas());
     warn(StreamRequirements.checkBucketStream(existing, config, maxPayload));
+  }
+
+  /**
+   * Reads what was just created, by this store or by another one at the same moment: a server that has not yet
+   * applied the JetStream meta group's latest assignment answers "not found" for a moment (three nodes started at
+   * once, each on its own server of a cluster: one found missing the stream another had just created), so that
+   * answer is read again, as no answer is, within the reads' budget.
+   *
+   * @throws JetStreamStoreException when it is still not found once the budget is spent
+   * @throws StoreUnavailableException when the reads got no answer within the budget
+   */
+  private <T> T readCreated(String what, Supplier<T> readOnce) {
+    try {
+      return reads.run("reading " + what + ", just created", () -> {
+        T found = readOnce.get();
+        if (found == null) {
+          throw new NotFoundYet(what);
+        }
+        return found;
+      });
+    } catch (StoreUnavailableException e) {
+      if (e.getCause() instanceof NotFoundYet) {
+        throw new JetStreamStoreException(what + " vanished right after it was created (" + e.getMessage() + ")",
+            0, e);
+      }
+      throw e;
+    }
+  }
+
+  /** A read of what was just created found nothing: read again, as after no answer. */
+  private static final class NotFoundYet extends StoreUnavailableException {
+
+    NotFoundYet(String what) {
+      super(what + " not found", null);
+    }
   }
 
   private KeyValueStatus bucketStatus(String bucket) {
@@ -223,18 +259,6 @@ final class StreamProvisioner {
     } catch (IOException | RuntimeException e) {
       throw NatsFailures.ofRequest("reading snapshot bucket " + bucket, e);
     }
-  }
-
-  /**
-   * What a read right after a create found. Not found is transient then: on a cluster, a stream (or bucket)
-   * another store created a moment before may not be known yet to the server that answers (three nodes starting
-   * at once on a fresh namespace, found by a test under load), so the read is tried again within its budget.
-   */
-  private static <T> T found(T read, String what) {
-    if (read == null) {
-      throw new StoreUnavailableException(what + " was created but is not found yet", null);
-    }
-    return read;
   }
 
   private static StorageType storageType(JetStreamConfig config) {
