@@ -142,7 +142,14 @@ class FailoverIT {
 
     crash(victim);
 
-    assertThat(detector.suspect(victim).join()).isIn(Verdict.DEAD, Verdict.GONE); // GONE: another prober won
+    // GONE: another prober won. RENEWED: the victim's last renewal, sent before its crash, landed after the probe
+    // read the lease (found once in a suite run under load); crash() stops the lease thread before the node's
+    // subscriptions go, so no later renewal can land, and the next probe proves the death
+    Verdict first = detector.suspect(victim).join();
+    assertThat(first).isIn(Verdict.DEAD, Verdict.GONE, Verdict.RENEWED);
+    if (first == Verdict.RENEWED) {
+      assertThat(detector.suspect(victim).join()).as("probed again").isIn(Verdict.DEAD, Verdict.GONE);
+    }
     assertThat(leases().get(ClusterNames.nodeKey(victim))).isNull();
     assertThat(leases().get(ClusterNames.nodeKey(other))).isNotNull();
   }
