@@ -257,9 +257,9 @@ public final class AetherNode implements AutoCloseable {
    * A cluster node starts with the cluster's model, not its file: it says so, and names what a load of the file
    * would refuse (the file is never loaded, so nothing is refused at start).
    */
-  private static void warnFileNotRun(RecordedModel cluster, CompiledModel file) {
+  private static void warnFileNotRun(ClusterModel.Started cluster, CompiledModel file) {
     Model running = cluster.compiled().model();
-    List<String> refused = file.refusalsReplacing(running, cluster.storedTypes().with(running)).stream()
+    List<String> refused = file.refusalsReplacing(running, cluster.storedTypes().including(running)).stream()
         .map(r -> r.id() + " at " + r.path()).toList();
     LOG.warn("starting with the cluster's model {} version {}, not the --model file's {} version {} (PUT /v1/model"
         + " makes a model the cluster's){}", running.name(), running.version(), file.model().name(),

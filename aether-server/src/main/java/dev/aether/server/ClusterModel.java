@@ -5,6 +5,7 @@ import dev.aether.model.exec.StoredFieldTypes;
 import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
 import dev.aether.runtime.InvalidModelException;
+import dev.aether.runtime.ModelError;
 import dev.aether.runtime.Runtime;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
@@ -17,9 +18,11 @@ import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * that joins later does not bring an older model or its policies back, not even for a moment).
  *
  * <p>The value is a {@link RecordedModel}: the model as sent, and the event field types of every model the
- * cluster recorded, so that {@code PUT /v1/model} checks a new version against all of them; the bucket,
+ * cluster recorded, so that {@code PUT /v1/model} checks a new version against all of them, and writes it only at
+ * the revision it read ({@link ModelKey}: two nodes' {@code PUT}s at once do not lose each other's types); the bucket,
  * {@code aether-model-<namespace token>} ({@code _} as {@code __}, {@code .} as {@code _d}), keeps the last 5
  * models. A node that cannot compile the cluster's model (an older node that lacks a feature the model uses)
  * logs it at ERROR and keeps its model.
@@ -44,18 +48,26 @@ final class ClusterModel implements AutoCloseable {
   static final String KEY = "model";
 
   private final Connection connection;
-  private final KeyValue kv;
+  private final ModelKey key;
   private final String bucket;
-  private final Optional<RecordedModel> current;
+  private final Optional<Started> current;
   private final CountDownLatch initial = new CountDownLatch(1);
   private volatile Runtime runtime; // set by follow, before the watch starts
   private long applied; // the newest revision this node has loaded (or refused)
   private KvWatch watch;
 
-  private ClusterModel(Connection connection, KeyValue kv, String bucket, Optional<RecordedModel> current,
+  /**
+   * The cluster's model a node starts with: compiled, and the types its stored events may hold.
+   *
+   * @param compiled the model
+   * @param storedTypes the types recorded with it
+   */
+  record Started(CompiledModel compiled, StoredFieldTypes storedTypes) {}
+
+  private ClusterModel(Connection connection, KeyValue kv, String bucket, Optional<Started> current,
       long revision) {
     this.connection = connection;
-    this.kv = kv;
+    this.key = new ModelKey(kv, KEY, "the cluster's model");
     this.bucket = bucket;
     this.current = current;
     this.applied = revision;
@@ -79,7 +91,7 @@ final class ClusterModel implements AutoCloseable {
       if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
         return new ClusterModel(connection, kv, bucket, Optional.empty(), 0);
       }
-      return new ClusterModel(connection, kv, bucket, compile(entry, "the cluster's model"), entry.getRevision());
+      return new ClusterModel(connection, kv, bucket, started(entry), entry.getRevision());
     } catch (IOException | JetStreamApiException e) {
       throw new StoreUnavailableException("cannot open the cluster's model bucket " + bucket + ": " + e.getMessage(),
           e);
@@ -98,28 +110,17 @@ final class ClusterModel implements AutoCloseable {
 
   /** @return the cluster's model when it had one at {@link #open} and this node can compile it */
   Optional<CompiledModel> current() {
-    return current.map(RecordedModel::compiled);
+    return current.map(Started::compiled);
   }
 
   /** @return the cluster's model and its stored event field types when it had one at {@link #open} (compiled) */
-  Optional<RecordedModel> recorded() {
+  Optional<Started> recorded() {
     return current;
   }
 
-  /**
-   * The event field types the cluster recorded with its model, read now (a {@code PUT} checks against them).
-   *
-   * @return the types, or empty when the cluster has no model (or none this node can compile)
-   * @throws StoreUnavailableException when the bucket cannot be read
-   */
-  Optional<StoredFieldTypes> storedTypes() {
-    try {
-      KeyValueEntry entry = kv.get(KEY);
-      return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty()
-          : compile(entry, "the cluster's model").map(RecordedModel::storedTypes);
-    } catch (IOException | JetStreamApiException e) {
-      throw new StoreUnavailableException("cannot read the cluster's model: " + e.getMessage(), e);
-    }
+  /** @return the key of the cluster's model, which {@code PUT /v1/model} reads and writes */
+  ModelKey key() {
+    return key;
   }
 
   /**
@@ -151,22 +152,18 @@ final class ClusterModel implements AutoCloseable {
   }
 
   /**
-   * Makes a model the cluster's: writes it, then waits until this node has loaded it (the other nodes load it
-   * as they see it, within moments).
+   * Makes a model the cluster's: checks it against the cluster's model read now and writes it at that revision
+   * (checked again against a model another node wrote meanwhile), then waits until this node has loaded it (the
+   * other nodes load it as they see it, within moments).
    *
-   * @param format {@code yaml} or {@code json}: how {@code text} is written
-   * @param text the model, already validated by the caller
-   * @param storedTypes the event field types of every model recorded, this one's included
+   * @param check the check against the cluster's model read ({@link ModelKey#write}); throws to refuse the model
    * @param timeout how long to wait for this node to load it
-   * @throws StoreUnavailableException when it cannot be written, or this node did not load it in time
+   * @return the warnings of the check written
+   * @throws StoreUnavailableException when it cannot be read or written, or this node did not load it in time
    */
-  void publish(String format, String text, StoredFieldTypes storedTypes, Duration timeout) {
-    long revision;
-    try {
-      revision = kv.put(KEY, RecordedModel.encode(format, text, storedTypes));
-    } catch (IOException | JetStreamApiException e) {
-      throw new StoreUnavailableException("cannot write the cluster's model: " + e.getMessage(), e);
-    }
+  List<ModelError> publish(Function<ModelKey.Current, ModelKey.Checked> check, Duration timeout) {
+    ModelKey.Written written = key.write(check);
+    long revision = written.revision();
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (this) {
       while (applied < revision) {
@@ -183,6 +180,7 @@ final class ClusterModel implements AutoCloseable {
         }
       }
     }
+    return written.warnings();
   }
 
   private void load(KeyValueEntry entry) {
@@ -192,7 +190,7 @@ final class ClusterModel implements AutoCloseable {
       }
     }
     if (entry.getOperation() == KeyValueOperation.PUT) {
-      compile(entry, "the cluster's model").map(RecordedModel::compiled).ifPresent(compiled -> {
+      compile(entry, "the cluster's model").ifPresent(compiled -> {
         runtime.loadModel(compiled.model());
         LOG.info("loaded the cluster's model {} version {} (revision {})", compiled.model().name(),
             compiled.model().version(), entry.getRevision());
@@ -204,23 +202,44 @@ final class ClusterModel implements AutoCloseable {
     }
   }
 
+  /** The cluster's model at start, compiled, with its types; empty (logged at ERROR) when this node cannot. */
+  private static Optional<Started> started(KeyValueEntry entry) {
+    try {
+      RecordedModel recorded = RecordedModel.decode(entry.getValue(), "the cluster's model");
+      return compile(recorded, entry.getRevision(), "the cluster's model")
+          .map(compiled -> new Started(compiled, recorded.recordedTypes().orElseGet(
+              () -> StoredFieldTypes.of(compiled.model()))));
+    } catch (IOException | RuntimeException e) {
+      LOG.error("the cluster's model (revision {}) cannot be read on this node; it keeps the model it runs: {}",
+          entry.getRevision(), e.toString());
+      return Optional.empty();
+    }
+  }
+
   /**
-   * A stored model, compiled, with its stored event field types; empty (logged at ERROR) when this node cannot read
-   * or compile it.
+   * A stored model, compiled; empty (logged at ERROR) when this node cannot read or compile it.
    *
    * @param what what the entry is, for the log ({@code the cluster's model})
    */
-  static Optional<RecordedModel> compile(KeyValueEntry entry, String what) {
+  static Optional<CompiledModel> compile(KeyValueEntry entry, String what) {
     try {
-      return Optional.of(RecordedModel.decode(entry.getValue(), what));
-    } catch (InvalidModelException e) {
-      LOG.error("{} (revision {}) has errors on this node; it keeps the model it runs: {}", what,
-          entry.getRevision(), e.getMessage());
+      return compile(RecordedModel.decode(entry.getValue(), what), entry.getRevision(), what);
     } catch (IOException | RuntimeException e) {
       LOG.error("{} (revision {}) cannot be read on this node; it keeps the model it runs: {}", what,
           entry.getRevision(), e.toString());
+      return Optional.empty();
     }
-    return Optional.empty();
+  }
+
+  /** A recorded model, compiled; empty (logged at ERROR) when it has errors on this node. */
+  static Optional<CompiledModel> compile(RecordedModel recorded, long revision, String what) {
+    try {
+      return Optional.of(recorded.compile());
+    } catch (InvalidModelException e) {
+      LOG.error("{} (revision {}) has errors on this node; it keeps the model it runs: {}", what, revision,
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -5,12 +5,11 @@ import dev.aether.model.exec.CompiledModel;
 import dev.aether.model.exec.IncompatibleModelException;
 import dev.aether.model.exec.StoredFieldTypes;
 import dev.aether.runtime.ModelError;
+import dev.aether.runtime.spi.DomainModel;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,24 +26,27 @@ import org.slf4j.LoggerFactory;
  * change that {@code PUT /v1/model} refuses ({@link CompiledModel#checkReplacing}: an event field type that
  * contradicts one stored events may hold, another model under the recorded version, ...) unless forced
  * ({@code force-model}), and warns of what the other changes take away from the stored histories
- * ({@code event-removed}, {@code event-field-required}, ...). Recording is best effort: a failure to read or write
- * the bucket at start is logged and the node runs on (a record it could not read is not written over: it keeps the
- * types); a {@code PUT} that cannot read it is answered 503. Thread-safe.
+ * ({@code event-removed}, {@code event-field-required}, ...); a forced start logs each forced change as
+ * {@code forced by force-model}. The recorded types are read without compiling the recorded model: when it does not
+ * compile on this node, the new model is checked against them all the same. Recording is best effort: a failure to
+ * read or write the bucket at start is logged and the node runs on (a record it could not read, types and model, is
+ * not written over: it keeps the types); a {@code PUT} that cannot read it is answered 503. A model is written only
+ * at the revision it was checked against ({@link ModelKey}). Thread-safe.
  */
 final class ModelRecord {
 
   static final String KEY = "single-node";
   private static final Logger LOG = LoggerFactory.getLogger(ModelRecord.class);
 
-  private final KeyValue kv;
+  private final ModelKey key;
   /** The model this node started with and its warnings against the one it ran before; null: none compared. */
   private volatile Started started;
 
-  /** A model and the warnings its start gave. */
-  private record Started(dev.aether.runtime.spi.DomainModel model, List<ModelError> warnings) {}
+  /** A model, the warnings its start gave, and the recorded model it replaced (name and version), for the log. */
+  private record Started(DomainModel model, List<ModelError> warnings, String replaced) {}
 
   private ModelRecord(KeyValue kv) {
-    this.kv = kv;
+    this.key = new ModelKey(kv, KEY, "the model this node ran before");
   }
 
   /**
@@ -78,71 +80,69 @@ final class ModelRecord {
    *     {@code force} is not set; nothing is recorded
    */
   void starting(CompiledModel next, Path file, boolean force) {
-    Optional<RecordedModel> before;
+    String text;
     try {
-      before = recorded();
-    } catch (StoreUnavailableException e) { // not recorded either: the record keeps the types its events may hold
+      text = Files.readString(file);
+    } catch (IOException e) {
+      LOG.warn("cannot compare the model with the one this node ran before, nor record it: {}", e.toString());
+      return;
+    }
+    String format = file.toString().endsWith(".json") ? "json" : "yaml";
+    ModelKey.Written written;
+    try {
+      written = key.write(current -> checked(next, file, format, text, current, force));
+    } catch (StoreUnavailableException e) { // not written over: the record keeps the types its events may hold
       LOG.warn("cannot compare the model with the one this node ran before, nor record it: {}", e.getMessage());
       return;
     }
-    StoredFieldTypes stored = before.map(RecordedModel::storedTypes).orElse(StoredFieldTypes.none());
-    before.ifPresent(was -> {
-      Model previous = was.compiled().model();
-      List<ModelError> all;
-      try {
-        all = next.checkReplacing(Optional.of(previous), stored.with(previous), force);
-      } catch (IncompatibleModelException e) {
-        throw refused(next, file, previous, e);
-      }
-      all.stream().filter(w -> !next.warnings().contains(w)).forEach(w -> LOG.warn(
-          "model {} {} in place of {} {} that this node ran before: {} at {}: {}", next.model().name(),
-          next.model().version(), previous.name(), previous.version(), w.id(), w.path(), w.message()));
-      started = new Started(next.model(), all);
-    });
-    try {
-      record(file.toString().endsWith(".json") ? "json" : "yaml", Files.readString(file),
-          before.map(was -> stored.with(was.compiled().model())).orElse(stored).with(next.model()));
-    } catch (IOException e) {
-      LOG.warn("cannot record the model this node runs: {}", e.toString());
-    }
+    List<ModelError> own = next.warnings();
+    String replaced = started.replaced();
+    written.warnings().stream().filter(w -> !own.contains(w)).forEach(w -> LOG.warn("model {} {} in place of {}"
+        + " that this node ran before: {}{} at {}: {}", next.model().name(), next.model().version(), replaced,
+        CompiledModel.REFUSED_CHANGES.contains(w.id()) ? "forced by force-model: " : "", w.id(), w.path(),
+        w.message()));
   }
 
   /**
-   * The recorded model; empty when none is recorded, or this node cannot compile it (logged at ERROR).
+   * Checks {@code next} against a record read: against its event field types (also when its model does not compile
+   * on this node) and its model.
    *
-   * @throws StoreUnavailableException when the bucket cannot be read
+   * @throws StoreUnavailableException when the record holds no types this node can read (it is not written over)
+   * @throws NodeStartException when a change is refused and {@code force} is not set
    */
-  private Optional<RecordedModel> recorded() {
+  private ModelKey.Checked checked(CompiledModel next, Path file, String format, String text,
+      ModelKey.Current current, boolean force) {
+    StoredFieldTypes recorded = key.storedTypes(current);
+    Optional<Model> previous = current.model()
+        .flatMap(was -> ClusterModel.compile(was, current.revision(), key.what())).map(CompiledModel::model);
+    StoredFieldTypes stored = previous.map(recorded::including).orElse(recorded);
+    List<ModelError> all;
     try {
-      KeyValueEntry entry = kv.get(KEY);
-      return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty()
-          : ClusterModel.compile(entry, "the model this node ran before");
-    } catch (IOException | JetStreamApiException | RuntimeException e) {
-      throw new StoreUnavailableException("cannot read the model this node ran before: " + e, e);
+      all = next.checkReplacing(previous, stored, force);
+    } catch (IncompatibleModelException e) {
+      throw refused(next, file, previous, e);
     }
+    started = new Started(next.model(), all, previous.map(p -> p.name() + " " + p.version())
+        .orElse("the recorded model"));
+    return new ModelKey.Checked(format, text, stored.afterLoad(next.model()), all);
   }
 
-  /**
-   * The event field types recorded with the model, read now ({@code PUT /v1/model} checks against them).
-   *
-   * @return the types; empty when no model is recorded (or none this node can compile)
-   * @throws StoreUnavailableException when the bucket cannot be read (a load would record a model without them)
-   */
-  Optional<StoredFieldTypes> storedTypes() {
-    return recorded().map(RecordedModel::storedTypes);
+  /** @return the record's key, which {@code PUT /v1/model} reads and writes */
+  ModelKey key() {
+    return key;
   }
 
-  private static NodeStartException refused(CompiledModel next, Path file, Model previous,
+  private static NodeStartException refused(CompiledModel next, Path file, Optional<Model> previous,
       IncompatibleModelException e) {
     StringBuilder changes = new StringBuilder();
     e.errors().forEach(error -> changes.append("\n  ").append(error.path()).append(": ").append(error.id())
         .append(": ").append(error.message()));
     return new NodeStartException("model " + file + " (" + next.model().name() + " " + next.model().version()
-        + ") is refused against the model this node ran before (" + previous.name() + " " + previous.version()
-        + ", recorded in the namespace's model bucket): " + e.errors().size() + " change(s) that lose or corrupt"
-        + " stored data or reuse its version:" + changes + "\nfix the file, or start with --force-model ("
-        + NodeConfig.FORCE_MODEL + ": true, " + NodeConfig.envName(NodeConfig.FORCE_MODEL) + "=true) to run it"
-        + " all the same", e);
+        + ") is refused against the model this node ran before (" + previous.map(p -> p.name() + " " + p.version())
+        .orElse("one this node cannot compile") + ", recorded in the namespace's model bucket): " + e.errors().size()
+        + " change(s) that lose or corrupt stored data or reuse its version:" + changes + "\nfix the file, or start"
+        + " with --force-model (" + NodeConfig.FORCE_MODEL + ": true, " + NodeConfig.envName(NodeConfig.FORCE_MODEL)
+        + "=true) to run it all the same", e);
   }
 
   /**
@@ -152,23 +152,8 @@ final class ModelRecord {
    * @param model the model running now
    * @return the warnings, or empty when the model is another or nothing was compared
    */
-  Optional<List<ModelError>> startWarnings(dev.aether.runtime.spi.DomainModel model) {
+  Optional<List<ModelError>> startWarnings(DomainModel model) {
     Started at = started;
     return at != null && at.model().equals(model) ? Optional.of(at.warnings()) : Optional.empty();
-  }
-
-  /**
-   * Records a model as the one this node runs (best effort: a failure is logged).
-   *
-   * @param format {@code yaml} or {@code json}
-   * @param text the model
-   * @param storedTypes the event field types of every model recorded, this one's included
-   */
-  void record(String format, String text, StoredFieldTypes storedTypes) {
-    try {
-      kv.put(KEY, RecordedModel.encode(format, text, storedTypes));
-    } catch (IOException | JetStreamApiException | RuntimeException e) {
-      LOG.warn("cannot record the model this node runs: {}", e.toString());
-    }
   }
 }

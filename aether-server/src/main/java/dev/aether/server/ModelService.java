@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +29,22 @@ import org.slf4j.LoggerFactory;
  * 400 {@code INVALID_MODEL} with every error and its path in {@code fields} (the running model stays), also for a
  * change that loses or corrupts stored data or reuses the running model's version label
  * ({@link CompiledModel#refusalsReplacing}; an event field's type checked against every type the recorded models gave
- * it, {@link StoredFieldTypes}) unless the query says {@code force=true}. On a
- * cluster node it becomes the cluster's model ({@link ClusterModel}): every node loads it; the answer comes once
- * this node has.
+ * it, {@link StoredFieldTypes}, or without a record, a store in memory, every model this node loaded) unless the
+ * query says {@code force=true}. On a cluster node it becomes the cluster's model ({@link ClusterModel}): every node
+ * loads it; the answer comes once this node has. A record that cannot be read or written answers 503.
+ *
+ * <p>Thread-safe: {@code PUT}s are serialised by {@code putLock}, which also guards {@code unrecorded}; the record
+ * is written only at the revision it was checked against ({@link ModelKey}).
  */
 final class ModelService implements HttpService {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
 
   private final NodeServices node;
+  /** Serialises this node's {@code PUT}s: each checks against the record the one before wrote. */
+  private final ReentrantLock putLock = new ReentrantLock();
+  /** The types of every model this node loaded, when no record keeps them (a store in memory); guarded by putLock. */
+  private StoredFieldTypes unrecorded = StoredFieldTypes.none();
   /** The warnings of the model loaded last, as its PUT answered them (or as GET found them); null: none yet. */
   private volatile Warned warned;
 
@@ -81,9 +89,10 @@ final class ModelService implements HttpService {
     String text = new String(Bodies.read(req, node.config().maxBodyBytes()), StandardCharsets.UTF_8);
     CompiledModel compiled;
     List<ModelError> warnings;
-    boolean json = type.startsWith("application/json");
+    String format = type.startsWith("application/json") ? "json" : "yaml";
+    putLock.lock();
     try {
-      if (json) {
+      if (format.equals("json")) {
         compiled = CompiledModel.fromJson(text);
       } else if (type.startsWith("application/yaml") || type.startsWith("application/x-yaml")
           || type.startsWith("text/yaml")) {
@@ -92,43 +101,82 @@ final class ModelService implements HttpService {
         throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the model as application/json or "
             + "application/yaml (Content-Type was \"" + type + "\")");
       }
-      Optional<Model> previous = node.runtime().model().filter(Model.class::isInstance).map(Model.class::cast);
-      StoredFieldTypes stored = storedTypes(previous);
       if (dryRun) { // valid, and what loading it would warn of and refuse; the running model is left as it is
-        Json.send(res, 200, dryRunAnswer(compiled, previous, stored));
+        Json.send(res, 200, dryRunAnswer(compiled, running(), recordedTypes()));
         return;
       }
-      warnings = compiled.checkReplacing(previous, stored, force);
-      StoredFieldTypes after = stored.with(compiled.model());
-      if (node.clusterModel().isPresent()) {
-        node.clusterModel().get().publish(json ? "json" : "yaml", text, after, node.config().commandTimeout());
-      } else {
-        node.runtime().loadModel(compiled.model());
-        node.modelRecord().ifPresent(record -> record.record(json ? "json" : "yaml", text, after));
-        LOG.info("loaded model {} version {}", compiled.model().name(), compiled.model().version());
-      }
+      warnings = load(compiled, format, text, force);
     } catch (IncompatibleModelException e) {
       throw incompatible(e);
     } catch (InvalidModelException e) {
       throw invalid(e);
+    } finally {
+      putLock.unlock();
     }
     warnings.stream().filter(w -> !compiled.warnings().contains(w)) // the runtime logs the model's own at load
-        .forEach(w -> LOG.warn("model {} {}: {} at {}: {}", compiled.model().name(), compiled.model().version(),
-            w.id(), w.path(), w.message()));
+        .forEach(w -> LOG.warn("model {} {}: {}{} at {}: {}", compiled.model().name(), compiled.model().version(),
+            CompiledModel.REFUSED_CHANGES.contains(w.id()) ? "forced by force=true: " : "", w.id(), w.path(),
+            w.message()));
     warned = new Warned(compiled.model(), List.copyOf(warnings));
     Json.send(res, 200, ModelDescription.of(compiled.model(), warnings));
   }
 
   /**
-   * The event field types the stored events may hold: those recorded with the model (the cluster's, or this single
-   * node's record), and the running model's (a record that could not be written, or none kept: a store in memory).
+   * Checks a model against the recorded one and the types the stored events may hold, records it (at the revision
+   * checked against: checked again when another node wrote meanwhile) and loads it. Called under {@link #putLock}.
    *
-   * @throws dev.aether.store.StoreUnavailableException when the cluster's model cannot be read
+   * @return the warnings of the load
+   * @throws IncompatibleModelException when a change is refused and {@code force} is not set; nothing is loaded
+   * @throws dev.aether.store.StoreUnavailableException when the record cannot be read or written
    */
-  private StoredFieldTypes storedTypes(Optional<Model> previous) {
-    StoredFieldTypes recorded = node.clusterModel().map(ClusterModel::storedTypes)
-        .orElseGet(() -> node.modelRecord().flatMap(ModelRecord::storedTypes)).orElse(StoredFieldTypes.none());
-    return previous.map(recorded::with).orElse(recorded);
+  private List<ModelError> load(CompiledModel compiled, String format, String text, boolean force) {
+    if (node.clusterModel().isPresent()) {
+      ClusterModel cluster = node.clusterModel().get();
+      return cluster.publish(current -> checked(compiled, format, text, cluster.key().storedTypes(current), force),
+          node.config().commandTimeout());
+    }
+    if (node.modelRecord().isPresent()) {
+      ModelKey key = node.modelRecord().get().key();
+      List<ModelError> warnings = key.write(current -> checked(compiled, format, text, key.storedTypes(current),
+          force)).warnings();
+      node.runtime().loadModel(compiled.model());
+      LOG.info("loaded model {} version {}", compiled.model().name(), compiled.model().version());
+      return warnings;
+    }
+    ModelKey.Checked checked = checked(compiled, format, text, unrecorded, force);
+    node.runtime().loadModel(compiled.model());
+    unrecorded = checked.storedTypes();
+    LOG.info("loaded model {} version {}", compiled.model().name(), compiled.model().version());
+    return checked.warnings();
+  }
+
+  /**
+   * Checks a model against the running one and the types the stored events may hold: those recorded and the
+   * running model's, none dropped (it can lag the record).
+   */
+  private ModelKey.Checked checked(CompiledModel compiled, String format, String text, StoredFieldTypes recorded,
+      boolean force) {
+    Optional<Model> previous = running();
+    StoredFieldTypes stored = previous.map(recorded::including).orElse(recorded);
+    List<ModelError> warnings = compiled.checkReplacing(previous, stored, force);
+    return new ModelKey.Checked(format, text, stored.afterLoad(compiled.model()), warnings);
+  }
+
+  private Optional<Model> running() {
+    return node.runtime().model().filter(Model.class::isInstance).map(Model.class::cast);
+  }
+
+  /**
+   * The event field types the stored events may hold, read now: those recorded with the model (the cluster's, or
+   * this single node's record), or, when no record is kept (a store in memory), those of every model this node
+   * loaded.
+   *
+   * @throws dev.aether.store.StoreUnavailableException when the record cannot be read
+   */
+  private StoredFieldTypes recordedTypes() {
+    Optional<ModelKey> key = node.clusterModel().map(ClusterModel::key)
+        .or(() -> node.modelRecord().map(ModelRecord::key));
+    return key.map(k -> k.storedTypes(k.read())).orElse(unrecorded);
   }
 
   /**
@@ -137,16 +185,12 @@ final class ModelService implements HttpService {
    * {@code message}, as the warnings).
    */
   private static Map<String, Object> dryRunAnswer(CompiledModel compiled, Optional<Model> previous,
-      StoredFieldTypes stored) {
+      StoredFieldTypes recorded) {
+    StoredFieldTypes stored = previous.map(recorded::including).orElse(recorded);
     List<ModelError> warnings = previous.map(p -> compiled.warningsReplacing(p, stored))
         .orElseGet(() -> compiled.checkReplacing(previous, stored, true));
-    List<ModelError> refused;
-    try {
-      compiled.checkReplacing(previous, stored, false);
-      refused = List.of();
-    } catch (IncompatibleModelException e) {
-      refused = e.errors();
-    }
+    List<ModelError> refused = previous.map(p -> compiled.refusalsReplacing(p, stored)).orElseGet(
+        () -> warnings.stream().filter(w -> CompiledModel.REFUSED_CHANGES.contains(w.id())).toList());
     Map<String, Object> answer = new LinkedHashMap<>(ModelDescription.of(compiled.model(), warnings));
     answer.put("refused", ModelDescription.warnings(refused));
     answer.put("dryRun", true);

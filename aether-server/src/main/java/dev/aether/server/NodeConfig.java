@@ -424,7 +424,8 @@ public final class NodeConfig {
   /** Secrets are not printed. */
   @Override
   public String toString() {
-    return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + (forceModel ? " (forced)" : "") + ", nats=" + natsUrl.orElse("embedded")
+    return "NodeConfig[model=" + model.map(Path::toString).orElse("-") + (forceModel ? " (forced)" : "")
+        + ", nats=" + natsUrl.orElse("embedded")
         + ", store=" + store + ", http=" + httpHost + ":" + httpPort + ", namespace=" + namespace
         + ", node-id=" + nodeId + ", data-dir=" + dataDir + ", auth=" + (authToken.isPresent() ? "token" : "none")
         + ", max-body-bytes=" + maxBodyBytes + ", cors-origins=" + corsOrigins + ", drain-period=" + drainPeriod

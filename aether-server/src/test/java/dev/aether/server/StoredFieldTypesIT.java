@@ -150,7 +150,8 @@ class StoredFieldTypesIT {
 
     logged.list.clear();
     try (AetherNode node = single(server, v3, true)) {
-      assertThat(warnings()).as("a forced start warns").anyMatch(w -> w.contains("event-field-type-changed"));
+      assertThat(warnings()).as("a forced start warns, saying it was forced")
+          .anyMatch(w -> w.contains("forced by force-model: event-field-type-changed"));
       assertThat(new Api(node.uri()).get("/v1/model").json().get("version").asText()).isEqualTo("3");
     }
     try (AetherNode node = single(server, v3, false)) {

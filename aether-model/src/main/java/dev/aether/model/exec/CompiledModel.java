@@ -1,5 +1,6 @@
 package dev.aether.model.exec;
 
+import dev.aether.InvalidInputException;
 import dev.aether.support.Checks;
 import dev.aether.model.AggregateDef;
 import dev.aether.model.EventDef;
@@ -19,11 +20,13 @@ import dev.aether.runtime.spi.Behavior;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An EventStorming model compiled for execution: every CEL expression (guards, invariants, event data
@@ -56,8 +59,8 @@ public final class CompiledModel {
    * The ids of the changes a load refuses unless forced ({@link #refusalsReplacing}): {@value EventFieldTypeChange#ID},
    * {@value #POLICY_GROUP_NEW}, {@value #VERSION_REUSED}.
    */
-  public static final java.util.Set<String> REFUSED_CHANGES =
-      java.util.Set.of(EventFieldTypeChange.ID, POLICY_GROUP_NEW, VERSION_REUSED);
+  public static final Set<String> REFUSED_CHANGES =
+      Set.of(EventFieldTypeChange.ID, POLICY_GROUP_NEW, VERSION_REUSED);
 
   private final Model model;
   private final Map<String, ModelBehavior> behaviors;
@@ -266,6 +269,7 @@ public final class CompiledModel {
    * @param previous the model running now
    * @param stored the types the stored events may hold (every version loaded so far, {@code previous} too)
    * @return the warnings, this model's own first
+   * @throws InvalidInputException when {@code previous} or {@code stored} is null
    */
   public List<ModelError> warningsReplacing(Model previous, StoredFieldTypes stored) {
     List<ModelError> out = new ArrayList<>(warningsReplacing(Checks.notNull(previous, "previous")));
@@ -280,6 +284,7 @@ public final class CompiledModel {
    * @param previous the model running now
    * @param stored the types the stored events may hold (every version loaded so far, {@code previous} too)
    * @return the refused changes; empty when the load may go ahead
+   * @throws InvalidInputException when {@code previous} or {@code stored} is null
    */
   public List<ModelError> refusalsReplacing(Model previous, StoredFieldTypes stored) {
     return refusals(warningsReplacing(previous, stored), Optional.of(previous));
@@ -294,7 +299,7 @@ public final class CompiledModel {
 
   /** The type changes against {@code stored} that comparing with {@code previous} alone does not find. */
   private List<EventFieldTypeChange> storedTypeChanges(Optional<Model> previous, StoredFieldTypes stored) {
-    java.util.Set<String> found = new java.util.HashSet<>();
+    Set<String> found = new HashSet<>();
     previous.ifPresent(p -> fieldTypeChanges(p).forEach(change -> found.add(change.path())));
     return Checks.notNull(stored, "stored").typeChanges(model).stream().filter(c -> !found.contains(c.path()))
         .toList();
@@ -320,7 +325,8 @@ public final class CompiledModel {
    * Checks that this model may replace {@code previous} when the stored events may hold the types of earlier
    * versions too: as {@link #checkReplacing(Optional, boolean)}, an event field's type checked against every type
    * {@code stored} names ({@link #warningsReplacing(Model, StoredFieldTypes)}). Whoever keeps the loaded model
-   * keeps {@code stored} with it, and after the load {@code stored.with(model())}.
+   * keeps {@code stored} with it, and after the load {@code stored.afterLoad(model())}
+   * ({@link StoredFieldTypes#afterLoad}).
    *
    * @param previous the model running now, or empty when none runs (then only the types of {@code stored} are
    *     compared)
@@ -364,7 +370,8 @@ public final class CompiledModel {
    * Loads this model into a runtime in place of the model it runs, after
    * {@link #checkReplacing(Optional, StoredFieldTypes, boolean)}: as {@link #loadInto(RuntimeManagement, boolean)},
    * an event field's type checked against every type the stored events may hold (a runtime knows only the model it
-   * runs: the caller keeps {@code stored}, and after the load {@code stored.with(model())}).
+   * runs: the caller keeps {@code stored}, and after the load {@code stored.afterLoad(model())}); the running model's
+   * types are added to {@code stored} ({@link StoredFieldTypes#including(Model)}: none dropped).
    *
    * @param runtime the runtime
    * @param stored the types the stored events may hold (every version loaded so far)
@@ -375,7 +382,7 @@ public final class CompiledModel {
    */
   public List<ModelError> loadInto(RuntimeManagement runtime, StoredFieldTypes stored, boolean force) {
     Optional<Model> previous = runningModel(Checks.notNull(runtime, "runtime"));
-    List<ModelError> warned = checkReplacing(previous, previous.map(Checks.notNull(stored, "stored")::with)
+    List<ModelError> warned = checkReplacing(previous, previous.map(Checks.notNull(stored, "stored")::including)
         .orElse(stored), force);
     runtime.loadModel(model);
     return warned;
@@ -445,9 +452,9 @@ public final class CompiledModel {
    */
   private List<ModelError> policiesFromTheBeginning(Model previous) {
     List<ModelError> out = new ArrayList<>();
-    java.util.Set<String> before = new java.util.HashSet<>();
+    Set<String> before = new HashSet<>();
     previous.policies().stream().filter(p -> p != null && p.name() != null).forEach(p -> before.add(p.name()));
-    boolean renamed = !java.util.Objects.equals(previous.name(), model.name());
+    boolean renamed = !Objects.equals(previous.name(), model.name());
     for (PolicyProgram policy : policies) {
       boolean ranBefore = before.contains(policy.name());
       if (policy.startsNow() || (!renamed && ranBefore)) {

@@ -3,12 +3,15 @@ package dev.aether.model.exec;
 import dev.aether.model.AggregateDef;
 import dev.aether.model.EventDef;
 import dev.aether.model.FieldDef;
+import dev.aether.InvalidInputException;
 import dev.aether.model.Model;
 import dev.aether.support.Checks;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The types stored events may hold, per aggregate, event type and field: every type any version of a model
@@ -18,8 +21,10 @@ import java.util.Map;
  * (a warning), the next declares it again as another type (nothing to compare with), and every event stored
  * before the first is then unreadable. Kept by whoever keeps the loaded model (the server records both).
  *
- * <p>{@link #with} adds a loaded version's types; a field whose new type does not read some stored type (a load
- * that was forced: the caller said the old events do not matter) holds the new type only from then on. Field
+ * <p>Two ways to add a model's types: {@link #including} adds them to each field's stored types and never drops one
+ * (for a model that ran, or may still run somewhere: the running model, which can lag the record); {@link #afterLoad}
+ * adds those of the model being loaded, and a field whose new type does not read some stored type (a load that was
+ * forced: the caller said the old events do not matter) holds the new type only from then on. Field
  * types are the model's text ({@code int}, {@code list<string>}); {@code readsAs} decides what a stored type reads
  * as. Immutable and thread-safe.
  */
@@ -46,7 +51,7 @@ public final class StoredFieldTypes {
    * @return its event fields' types
    */
   public static StoredFieldTypes of(Model model) {
-    return NONE.with(model);
+    return NONE.including(model);
   }
 
   /**
@@ -54,7 +59,7 @@ public final class StoredFieldTypes {
    *
    * @param types aggregate -> event -> field -> types
    * @return the types
-   * @throws dev.aether.InvalidInputException naming what is wrong when a name or type is blank or null, or a field
+   * @throws InvalidInputException naming what is wrong when a name or type is blank or null, or a field
    *     has no type
    */
   public static StoredFieldTypes fromMap(Map<String, Map<String, Map<String, List<String>>>> types) {
@@ -62,7 +67,7 @@ public final class StoredFieldTypes {
     Checks.notNull(types, "types").forEach((aggregate, events) -> Checks.notNull(events, "events").forEach(
         (event, fields) -> Checks.notNull(fields, "fields").forEach((field, stored) -> {
           if (Checks.notNull(stored, "types").isEmpty()) {
-            throw new dev.aether.InvalidInputException("types", "field " + field + " of " + event + " has no type");
+            throw new InvalidInputException("types", "field " + field + " of " + event + " has no type");
           }
           stored.forEach(type -> Checks.notBlank(type, "type"));
           fieldsOf(copy, Checks.notBlank(aggregate, "aggregate"), Checks.notBlank(event, "event"))
@@ -72,15 +77,54 @@ public final class StoredFieldTypes {
   }
 
   /**
-   * These types and those a loaded version declares: a field's new type is added to its stored types when each of
-   * them reads as it; otherwise (a forced load) it replaces them. Fields the version no longer declares keep theirs.
+   * These types and those a model declares, none dropped: each field's type is added to its stored types (when not
+   * among them already), also when it does not read as them. For a model that ran or may still run (the running
+   * model, which can lag the recorded types: a field it holds as {@code int} keeps {@code [int, double]}).
+   *
+   * @param model the model
+   * @return the types with the model's
+   * @throws InvalidInputException when {@code model} is null
+   */
+  public StoredFieldTypes including(Model model) {
+    return merged(Checks.notNull(model, "model"), StoredFieldTypes::append);
+  }
+
+  /**
+   * These types after loading a version: a field's new type is added to its stored types when each of them reads
+   * as it; otherwise (a forced load: the caller said the stored events do not matter) it replaces them. Fields the
+   * version no longer declares keep theirs. Only for the version actually loaded; a model that merely runs is
+   * added with {@link #including}.
    *
    * @param loaded the version loaded
    * @return the types after the load
+   * @throws InvalidInputException when {@code loaded} is null
    */
-  public StoredFieldTypes with(Model loaded) {
+  public StoredFieldTypes afterLoad(Model loaded) {
+    return merged(Checks.notNull(loaded, "loaded"), (stored, type) -> readBy(stored, type) ? append(stored, type)
+        : List.of(type));
+  }
+
+  /**
+   * These types and another set's, none dropped (as {@link #including} for each model behind {@code other}).
+   *
+   * @param other the other types
+   * @return the union
+   * @throws InvalidInputException when {@code other} is null
+   */
+  public StoredFieldTypes including(StoredFieldTypes other) {
     Map<String, Map<String, Map<String, List<String>>>> next = mutableCopy();
-    for (AggregateDef aggregate : Checks.notNull(loaded, "loaded").aggregates()) {
+    Checks.notNull(other, "other").types.forEach((aggregate, events) -> events.forEach((event, fields) -> {
+      Map<String, List<String>> into = fieldsOf(next, aggregate, event);
+      fields.forEach((field, stored) -> stored.forEach(type -> into.merge(field, List.of(type),
+          (was, now) -> append(was, type))));
+    }));
+    return new StoredFieldTypes(freeze(next));
+  }
+
+  /** These types and a model's: {@code merge} gives a field's types from its stored ones and the model's type. */
+  private StoredFieldTypes merged(Model model, BiFunction<List<String>, String, List<String>> merge) {
+    Map<String, Map<String, Map<String, List<String>>>> next = mutableCopy();
+    for (AggregateDef aggregate : model.aggregates()) {
       if (aggregate == null || aggregate.name() == null) {
         continue;
       }
@@ -90,7 +134,7 @@ public final class StoredFieldTypes {
         }
         Map<String, List<String>> fields = fieldsOf(next, aggregate.name(), event.name());
         declared(event).forEach(field -> fields.merge(field.name(), List.of(field.type()),
-            (stored, now) -> readBy(stored, field.type()) ? append(stored, field.type()) : now));
+            (stored, now) -> merge.apply(stored, field.type())));
       }
     }
     return new StoredFieldTypes(freeze(next));
@@ -183,10 +227,10 @@ public final class StoredFieldTypes {
     Map<String, Map<String, Map<String, List<String>>>> out = new LinkedHashMap<>();
     types.forEach((aggregate, events) -> {
       Map<String, Map<String, List<String>>> frozen = new LinkedHashMap<>();
-      events.forEach((event, fields) -> frozen.put(event, java.util.Collections.unmodifiableMap(
+      events.forEach((event, fields) -> frozen.put(event, Collections.unmodifiableMap(
           new LinkedHashMap<>(fields))));
-      out.put(aggregate, java.util.Collections.unmodifiableMap(frozen));
+      out.put(aggregate, Collections.unmodifiableMap(frozen));
     });
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 }

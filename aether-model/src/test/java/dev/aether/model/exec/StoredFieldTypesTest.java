@@ -74,7 +74,7 @@ class StoredFieldTypesTest {
   private static StoredFieldTypes after(CompiledModel... loaded) {
     StoredFieldTypes stored = StoredFieldTypes.none();
     for (CompiledModel model : loaded) {
-      stored = stored.with(model.model());
+      stored = stored.afterLoad(model.model());
     }
     return stored;
   }
@@ -113,7 +113,7 @@ class StoredFieldTypesTest {
     StoredFieldTypes stored = after(ints("1"), without("2"));
     assertThat(strings("3").checkReplacing(Optional.of(without("2").model()), stored, true))
         .extracting(ModelError::id).contains("event-field-type-changed");
-    StoredFieldTypes forced = stored.with(strings("3").model());
+    StoredFieldTypes forced = stored.afterLoad(strings("3").model());
 
     assertThat(forced.toMap().get("Account").get("Deposited")).containsEntry("amount", List.of("string"))
         .containsEntry("count", List.of("int"));
@@ -159,5 +159,36 @@ class StoredFieldTypesTest {
           .isInstanceOf(IncompatibleModelException.class);
       assertThat(runtime.model().orElseThrow().version()).isEqualTo("2");
     }
+  }
+
+  @Test
+  void loadInto_aRunningModelThatLagsTheStoredTypes_dropsNone_soNarrowingBackIsStillRefused() {
+    CompiledModel doubles = CompiledModel.fromYaml(ACCOUNT.formatted("2", "amount: double(cmd.amount)",
+        "{name: amount, type: double}", "state.balance + int(event.amount)"));
+    StoredFieldTypes stored = after(ints("1"), doubles);
+    try (Runtime runtime = Runtime.builder().eventStore(InMemoryEventStore.create()).build()) {
+      ints("1").loadInto(runtime, false); // a node that still runs v1: amount as int
+
+      assertThatThrownBy(() -> ints("3").loadInto(runtime, stored, false))
+          .isInstanceOf(IncompatibleModelException.class).hasMessageContaining("amount");
+      assertThat(runtime.model().orElseThrow().version()).isEqualTo("1");
+    }
+    assertThat(stored.including(ints("1").model()).toMap().get("Account").get("Deposited"))
+        .containsEntry("amount", List.of("int", "double"));
+    assertThat(stored.afterLoad(ints("3").model()).toMap().get("Account").get("Deposited"))
+        .as("a forced load replaces").containsEntry("amount", List.of("int"));
+  }
+
+  @Test
+  void including_anotherSet_keepsEveryTypeOfBoth() {
+    CompiledModel doubles = CompiledModel.fromYaml(ACCOUNT.formatted("2", "amount: double(cmd.amount)",
+        "{name: amount, type: double}", "state.balance + int(event.amount)"));
+
+    StoredFieldTypes union = after(strings("1")).including(after(ints("1"), doubles));
+
+    assertThat(union.toMap().get("Account").get("Deposited"))
+        .containsEntry("amount", List.of("string", "int", "double"));
+    assertThatThrownBy(() -> union.including((StoredFieldTypes) null)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> union.afterLoad(null)).isInstanceOf(InvalidInputException.class);
   }
 }
