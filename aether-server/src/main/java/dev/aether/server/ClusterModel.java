@@ -46,6 +46,7 @@ final class ClusterModel implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterModel.class);
   static final String KEY = "model";
+  private static final String KEEPS = "it keeps the model it runs";
 
   private final Connection connection;
   private final ModelKey key;
@@ -206,7 +207,7 @@ final class ClusterModel implements AutoCloseable {
   private static Optional<Started> started(KeyValueEntry entry) {
     try {
       RecordedModel recorded = RecordedModel.decode(entry.getValue(), "the cluster's model");
-      return compile(recorded, entry.getRevision(), "the cluster's model")
+      return compile(recorded, entry.getRevision(), "the cluster's model", KEEPS)
           .map(compiled -> new Started(compiled, recorded.recordedTypes().orElseGet(
               () -> StoredFieldTypes.of(compiled.model()))));
     } catch (IOException | RuntimeException e) {
@@ -223,7 +224,7 @@ final class ClusterModel implements AutoCloseable {
    */
   static Optional<CompiledModel> compile(KeyValueEntry entry, String what) {
     try {
-      return compile(RecordedModel.decode(entry.getValue(), what), entry.getRevision(), what);
+      return compile(RecordedModel.decode(entry.getValue(), what), entry.getRevision(), what, KEEPS);
     } catch (IOException | RuntimeException e) {
       LOG.error("{} (revision {}) cannot be read on this node; it keeps the model it runs: {}", what,
           entry.getRevision(), e.toString());
@@ -231,13 +232,16 @@ final class ClusterModel implements AutoCloseable {
     }
   }
 
-  /** A recorded model, compiled; empty (logged at ERROR) when it has errors on this node. */
-  static Optional<CompiledModel> compile(RecordedModel recorded, long revision, String what) {
+  /**
+   * A recorded model, compiled; empty (logged at ERROR) when it has errors on this node.
+   *
+   * @param consequence what the node does then, for the log ({@code it keeps the model it runs})
+   */
+  static Optional<CompiledModel> compile(RecordedModel recorded, long revision, String what, String consequence) {
     try {
       return Optional.of(recorded.compile());
     } catch (InvalidModelException e) {
-      LOG.error("{} (revision {}) has errors on this node; it keeps the model it runs: {}", what, revision,
-          e.getMessage());
+      LOG.error("{} (revision {}) has errors on this node; {}: {}", what, revision, consequence, e.getMessage());
       return Optional.empty();
     }
   }

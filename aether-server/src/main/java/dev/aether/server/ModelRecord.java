@@ -39,7 +39,7 @@ final class ModelRecord {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRecord.class);
 
   private final ModelKey key;
-  /** The model this node started with and its warnings against the one it ran before; null: none compared. */
+  /** The model this node started with and its warnings against the recorded one; null: the start compared none. */
   private volatile Started started;
 
   /** A model, the warnings its start gave, and the recorded model it replaced (name and version), for the log. */
@@ -114,7 +114,8 @@ final class ModelRecord {
       ModelKey.Current current, boolean force) {
     StoredFieldTypes recorded = key.storedTypes(current);
     Optional<Model> previous = current.model()
-        .flatMap(was -> ClusterModel.compile(was, current.revision(), key.what())).map(CompiledModel::model);
+        .flatMap(was -> ClusterModel.compile(was, current.revision(), key.what(),
+        "the new model is checked against its event field types only")).map(CompiledModel::model);
     StoredFieldTypes stored = previous.map(recorded::including).orElse(recorded);
     List<ModelError> all;
     try {
