@@ -1,5 +1,6 @@
 package dev.aether.server;
 
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.common.uri.UriValidator;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -169,14 +170,22 @@ final class HttpApi {
             .flatMap(value -> Arrays.stream(value.split(",")))
             .anyMatch(option -> option.strip().equalsIgnoreCase("close"));
     AtomicBoolean closing = new AtomicBoolean(asked);
+    AtomicBoolean stream = new AtomicBoolean();
     res.beforeSend(() -> {
       if (closing.get() || node.isStopping()) {
         closing.set(true);
         res.header(HeaderValues.CONNECTION_CLOSE);
+      } else {
+        stream.set(res.headers().first(HeaderNames.CONTENT_TYPE)
+            .filter(type -> type.startsWith(MediaTypes.TEXT_EVENT_STREAM.text())).isPresent());
       }
     });
     chain.proceed();
-    if (closing.get() || node.isStopping()) { // also an answer begun before the drain (an event stream): it ended
+    // an answer that said Connection: close; or an event stream begun before the drain that ended in it (its client
+    // reconnects anyway). Not any other answer sent without the header just before the drain began: its client
+    // may already be sending its next request on the connection (found by CI: NodeDrainTest's kept connection
+    // closed under its next request when the drain began right after an answer was sent)
+    if (closing.get() || (stream.get() && node.isStopping())) {
       throw new CloseConnectionException(asked ? "the client asked to close the connection"
           : "the node is stopping: the connection is closed once answered");
     }

@@ -1,5 +1,8 @@
 package dev.aether.server;
 
+import static dev.aether.server.DepositModels.ints;
+import static dev.aether.server.DepositModels.strings;
+import static dev.aether.server.DepositModels.withoutAmount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,21 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("nats")
 class RecordedTypesIT {
 
-  private static final String ACCOUNT = """
-      name: bank
-      version: "%s"
-      aggregates:
-        - name: Account
-          state: [{name: balance, type: int}]
-          commands:
-            - name: Deposit
-              fields: [{name: amount, type: int}]
-              emits: [{event: Deposited, data: {%s}}]
-          events:
-            - name: Deposited
-              fields: [%s]
-              apply: {balance: "%s"}
-      """;
   /** A model this node cannot compile (written by a newer Aether, or corrupt). */
   private static final String NOT_COMPILING = "name: bank\nversion: \"9\"\naggregates: [{name: Account, state: 7}]\n";
   private static final String BUCKET = "aether-model-default";
@@ -54,21 +42,6 @@ class RecordedTypesIT {
 
   @TempDir
   Path dir;
-
-  private static String ints(String version) {
-    return ACCOUNT.formatted(version, "amount: cmd.amount", "{name: amount, type: int}",
-        "state.balance + event.amount");
-  }
-
-  private static String withoutAmount(String version) {
-    return ACCOUNT.formatted(version, "count: 1", "{name: count, type: int, default: 1}",
-        "state.balance + event.count");
-  }
-
-  private static String strings(String version) {
-    return ACCOUNT.formatted(version, "amount: string(cmd.amount)", "{name: amount, type: string}",
-        "state.balance + int(event.amount)");
-  }
 
   private static byte[] record(String text, Map<String, Map<String, Map<String, List<String>>>> types)
       throws IOException {

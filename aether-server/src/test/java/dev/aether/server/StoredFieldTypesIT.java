@@ -1,5 +1,8 @@
 package dev.aether.server;
 
+import static dev.aether.server.DepositModels.ints;
+import static dev.aether.server.DepositModels.strings;
+import static dev.aether.server.DepositModels.withoutAmount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,21 +37,6 @@ import org.slf4j.LoggerFactory;
 @Tag("nats")
 class StoredFieldTypesIT {
 
-  private static final String ACCOUNT = """
-      name: bank
-      version: "%s"
-      aggregates:
-        - name: Account
-          state: [{name: balance, type: int}]
-          commands:
-            - name: Deposit
-              fields: [{name: amount, type: int}]
-              emits: [{event: Deposited, data: {%s}}]
-          events:
-            - name: Deposited
-              fields: [%s]
-              apply: {balance: "%s"}
-      """;
   private static final String AMOUNT = "aggregates.Account.events.Deposited.fields.amount";
 
   @RegisterExtension
@@ -69,24 +57,6 @@ class StoredFieldTypesIT {
   @AfterEach
   void release() {
     logger.detachAppender(logged);
-  }
-
-  /** Deposited holds amount as an int. */
-  private static String ints(String version) {
-    return ACCOUNT.formatted(version, "amount: cmd.amount", "{name: amount, type: int}",
-        "state.balance + event.amount");
-  }
-
-  /** Deposited no longer declares amount (a warning: event-field-removed). */
-  private static String withoutAmount(String version) {
-    return ACCOUNT.formatted(version, "count: 1", "{name: count, type: int, default: 1}",
-        "state.balance + event.count");
-  }
-
-  /** Deposited declares amount again, as a string. */
-  private static String strings(String version) {
-    return ACCOUNT.formatted(version, "amount: string(cmd.amount)", "{name: amount, type: string}",
-        "state.balance + int(event.amount)");
   }
 
   private Path file(String name, String yaml) throws IOException {
