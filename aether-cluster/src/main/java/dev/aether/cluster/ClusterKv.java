@@ -7,9 +7,12 @@ import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
+import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatcher;
@@ -26,6 +29,16 @@ import org.slf4j.LoggerFactory;
  * updated at the revision it was read at; a lease is created (join, leadership) and renewed at its revision.
  * A lost race answers "empty", never an exception; a server that cannot be reached is a
  * {@link StoreUnavailableException}. Thread-safe (jnats' {@link KeyValue} is).
+ *
+ * <p>A node's lease renewal ({@link #renewLease}, {@link #readLeaseToRenew}) waits at most one lease interval for
+ * each answer, not the connection's request timeout (2 s by default): a renewal sent into a connection that is
+ * breaking (its server killed) is never answered, and waiting longer kept the lease thread from renewing through
+ * the new connection until the others took the node for dead (its lease thread blocked 2 s of a 1.5 s
+ * dead-after). A renewal not answered within an interval is overtaken by the next one anyway; one that landed
+ * unanswered is adopted by that next one (same incarnation, at the revision read). jnats' {@link KeyValue#update}
+ * waits a fixed 2 s whatever the bucket's request timeout, so a renewal publishes to the key's subject itself, with
+ * the same compare-and-set ({@code Nats-Expected-Last-Subject-Sequence} at the revision): the buckets are this
+ * node's own, with no mirror and the default API prefix, so that subject is {@code $KV.<bucket>.<key>}.
  */
 final class ClusterKv {
 
@@ -34,15 +47,26 @@ final class ClusterKv {
   /** JetStream's "wrong last sequence": a create on a present key, or an update at a stale revision. */
   private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final int STREAM_NOT_FOUND = 10059;
+  /** The subjects a KV bucket's keys are written to (no mirror, the default API prefix): {@code $KV.<bucket>.}. */
+  private static final String KV_SUBJECT_PREFIX = "$KV.";
 
   private final Connection connection;
   private final KeyValue cluster;
   private final KeyValue leases;
+  /** The lease bucket with reads bounded by the lease interval: a node's renewals. */
+  private final KeyValue renewals;
+  private final JetStream jetStream;
+  /** How long a renewal's request waits for its answer: one lease interval. */
+  private final Duration renewalTimeout;
 
-  private ClusterKv(Connection connection, KeyValue cluster, KeyValue leases) {
+  private ClusterKv(Connection connection, KeyValue cluster, KeyValue leases, KeyValue renewals,
+      Duration renewalTimeout) throws IOException {
     this.connection = connection;
     this.cluster = cluster;
     this.leases = leases;
+    this.renewals = renewals;
+    this.jetStream = connection.jetStream();
+    this.renewalTimeout = renewalTimeout;
   }
 
   /**
@@ -96,7 +120,8 @@ final class ClusterKv {
         }
       }
       return new ClusterKv(connection, connection.keyValue(names.clusterBucket()),
-          connection.keyValue(names.leaseBucket()));
+          connection.keyValue(names.leaseBucket()), connection.keyValue(names.leaseBucket(),
+              KeyValueOptions.builder().jsRequestTimeout(config.leaseInterval()).build()), config.leaseInterval());
     } catch (IOException | JetStreamApiException | IllegalStateException e) { // ISE: the connection is closed
       throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "
           + names.leaseBucket() + ": " + e.getMessage(), e);
@@ -173,6 +198,39 @@ final class ClusterKv {
 
   OptionalLong updateLease(String key, byte[] value, long revision) {
     return update(leases, key, value, revision);
+  }
+
+  /**
+   * Renews a lease at {@code revision}, waiting at most one lease interval for the answer (see the class doc).
+   *
+   * @return the new revision; empty when the lease is no longer at {@code revision}
+   * @throws StoreUnavailableException when the server cannot be reached or answers not within a lease interval
+   *     (the renewal may have landed)
+   */
+  OptionalLong renewLease(String key, byte[] value, long revision) {
+    PublishOptions atRevision = PublishOptions.builder().expectedLastSubjectSequence(revision)
+        .streamTimeout(renewalTimeout).build();
+    try {
+      return OptionalLong.of(jetStream.publish(KV_SUBJECT_PREFIX + leases.getBucketName() + "." + key, value,
+          atRevision).getSeqno());
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+        return OptionalLong.empty();
+      }
+      throw unavailable("renew " + key, e);
+    } catch (IOException | IllegalStateException e) {
+      throw unavailable("renew " + key, e);
+    }
+  }
+
+  /**
+   * Reads a lease for a renewal that found it moved on, waiting at most one lease interval for the answer.
+   *
+   * @return the entry, or null when the lease is gone
+   * @throws StoreUnavailableException when the server cannot be reached or answers not within a lease interval
+   */
+  KeyValueEntry readLeaseToRenew(String key) {
+    return get(renewals, key);
   }
 
   /** Deletes a lease when it is still at {@code revision} (a graceful leave; leadership handed back). */

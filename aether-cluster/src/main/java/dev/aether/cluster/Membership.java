@@ -248,16 +248,18 @@ final class Membership implements AutoCloseable {
 
   /**
    * Renews the lease; when it was lost (expired while this node was paused), joins again as a new incarnation;
-   * when another live node holds the id now, the node is {@link #fenced()}.
+   * when another live node holds the id now, the node is {@link #fenced()}. Each request of a renewal waits at most
+   * one lease interval for its answer ({@link ClusterKv#renewLease}): one sent into a breaking connection is given
+   * up in time for the next renewal to go through the connection's new server before {@code deadAfter}.
    */
   void renew() {
     try {
-      OptionalLong next = kv.updateLease(key, value(), revision);
+      OptionalLong next = kv.renewLease(key, value(), revision);
       if (next.isEmpty()) { // our own earlier write whose answer was lost moved the revision on: adopt it
-        KeyValueEntry held = kv.readLease(key);
+        KeyValueEntry held = kv.readLeaseToRenew(key);
         Lease lease = held == null ? null : readOrNull(held, Lease.class);
         if (lease != null && lease.incarnation().equals(incarnation)) {
-          next = kv.updateLease(key, value(), held.getRevision());
+          next = kv.renewLease(key, value(), held.getRevision());
         }
       }
       if (next.isPresent()) {

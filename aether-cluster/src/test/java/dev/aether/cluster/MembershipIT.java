@@ -97,4 +97,31 @@ class MembershipIT {
       return !judge.alive("other"); // and dead once that reaches dead-after
     });
   }
+
+  /**
+   * A renewal the server does not answer (sent into a connection that is breaking: its server killed, here
+   * frozen) is given up after one lease interval, not after the connection's 2 s request timeout: the lease
+   * thread's next renewal, through the connection's new server, then still lands within dead-after (1.5 s). The
+   * one given up landed once the server went on: the next renewal adopts it, and the node keeps its incarnation.
+   */
+  @Test
+  void aRenewalTheServerDoesNotAnswer_isGivenUpAfterALeaseInterval_andTheNextAdoptsIt(NatsServer server) {
+    String incarnation = judge.incarnation();
+    long before = judge.seen("judge").orElseThrow().revision();
+    long start = System.nanoTime();
+    server.freeze();
+    try {
+      judge.renew();
+    } finally {
+      server.thaw();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the unanswered renewal waited")
+        .isLessThan(ClusterConfig.DEFAULT_LEASE_INTERVAL.plusMillis(700));
+
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      judge.renew(); // as the lease thread does: at once after one given up
+      return judge.seesMembership() && judge.seen("judge").orElseThrow().revision() > before;
+    });
+    assertThat(judge.incarnation()).as("the incarnation, its lost answer adopted").isEqualTo(incarnation);
+  }
 }
