@@ -14,11 +14,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * When a node renews its lease after its connection moved: a node whose own NATS server died reconnects to another
- * within milliseconds, and must renew there at once, not at its next lease interval (with one renewal lost in the
- * dying connection, waiting took it past the default dead-after under load: it lost its incarnation, its shards
- * moved cold). Here the node reaches the server through a {@link TcpProxy} whose connections are cut: jnats
- * reconnects through it at once.
+ * How a node's lease thread renews when its connection moves: a node whose own NATS server died reconnects to
+ * another within milliseconds, and must renew there within dead-after (with one renewal lost in the dying
+ * connection, its lease thread waited 2 s and then up to an interval more: under load it lost its incarnation, its
+ * shards moved cold). It renews at once after the reconnect (here the node reaches the server through a {@link
+ * TcpProxy} whose connections are cut: jnats reconnects through it at once), and no renewal on the lease thread
+ * waits longer than a lease interval for its answer (the node's own: {@code MembershipIT}; the leader key's: here,
+ * the server frozen).
  */
 @NatsTest
 class LeaseRenewalIT {
@@ -62,5 +64,29 @@ class LeaseRenewalIT {
   private static long revision(KeyValue leases) throws Exception {
     KeyValueEntry entry = leases.get(ClusterNames.nodeKey("n1"));
     return entry == null ? -1 : entry.getRevision();
+  }
+
+  @Test
+  void aLeaderKeyRenewalTheServerDoesNotAnswer_isGivenUpAfterALeaseInterval(NatsServer server) {
+    ClusterConfig config = ClusterConfig.builder(cluster.store).nodeId("n1").build();
+    Membership membership = new Membership(ClusterKv.open(cluster.connect(), config, ClusterNames.of(cluster.store)),
+        config, Duration.ofSeconds(3));
+    ClusterKv kv = ClusterKv.open(cluster.connect(), config, ClusterNames.of(cluster.store));
+    Leadership leadership = new Leadership(kv, membership, "n1", () -> Planner.Progress.NONE);
+    membership.join();
+    leadership.tick(membership.incarnation(), true);
+    assertThat(leadership.leading()).as("leads").isTrue();
+
+    long start = System.nanoTime();
+    server.freeze();
+    try {
+      leadership.tick(membership.incarnation(), true); // on the lease thread, before its next renewal
+    } finally {
+      server.thaw();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the unanswered renewal of the leader key waited")
+        .isLessThan(ClusterConfig.DEFAULT_LEASE_INTERVAL.plusMillis(700));
+    leadership.resign();
+    membership.close();
   }
 }
