@@ -97,7 +97,9 @@ public final class ClusterSuite implements Suite {
         + " (`Deposit` -> one `Deposited` event). Aether and raw alternate run by run in one JVM.\n\n"
         + "- **" + CROSS + "**: " + String.format(Locale.ROOT, "%,d", CrossNode.COMMANDS) + " deposits per run, one"
         + " at a time (`gateway().sendMessage(m).join()` on n1), rotating over " + CrossNode.ACTORS + " actors"
-        + " whose shards n2 owns (picked with `map().ownerOf(streamId)`), active before the run: one NATS request"
+        + " whose shards n2 owns (picked with `map().ownerOf(streamId)`), active before the run and moved on once"
+        + " by 0-99 versions so that their snapshots (every 100 events) fall evenly over the runs (in step, every"
+        + " snapshot write of a run came in the same 100 commands): one NATS request"
         + " n1 -> n2, n2's runtime decides and its store publishes the commit, the answer goes back. Raw: a jnats"
         + " `requestWithTimeout` with the routed command's bytes and headers to a responder on another connection"
         + " (a dispatcher), which `publishAsync`es the bytes the store wrote for such a deposit, on a third"
@@ -335,11 +337,24 @@ public final class ClusterSuite implements Suite {
       new owner, c4a2376) and resends a command drained by a moving shard straight to the new owner: +7 / +44 \
       ms (3 runs, c44ebe4 + c4a2376), +8.5 / +26 ms in the run above. Since 6459f88 an activation whose \
       snapshot leaves fewer than 32 versions to replay reads them by direct gets, with no replay consumer \
-      (aether-nats, `Replayer.WALK_BACK_VERSIONS`). The cross-node goal is not robust: other \
-      runs of the same case measured p50 1.44x / p99 0.96x (64% of the CPU outside the JVM, 30896e5) and 1.39x / \
-      1.70x (`--only cross --runs 5`, 23% outside, 74a1fb5); Aether adds about 0.1-0.2 ms per hop (the \
-      message's and the result's JSON on both sides, the owner's runtime path and its thread hand-offs, against \
-      a bare responder).
+      (aether-nats, `Replayer.WALK_BACK_VERSIONS`).
+
+      Where the cross-node p99 comes from (a diagnostic build of b14b528 that timed each step of 10,000 \
+      commands of each side, not committed): a slow command (over 2.5x the median) is slow in one of the three \
+      NATS round trips (the request to the owner, the commit's acknowledgement, the answer back), and those \
+      hops are alike on both sides: request hop p50 94 / 96 us (Aether / raw), p99 249 / 256 us; \
+      acknowledgement p50 105 / 111 us, p99 386 / 462 us; answer p50 130 / 115 us, p99 382 / 371 us; above 1 ms \
+      about 0.3% of each hop on both. What differs is Aether's work per command (about 60-90 us: the message's \
+      and the result's JSON on both nodes, the decision, the store's encoding, one thread hand-off on the owner) \
+      and its snapshots: one command in 100 makes its actor write a snapshot (the default interval), which the \
+      next command meets on the owner's store connection and the server; with snapshots off, the p99 ratio was \
+      1.28x where it was 1.35-1.42x with them (5,000 commands per run, same machine state); writing the \
+      snapshots over a NATS connection of their own did not lower it (1.62x, one invocation). Running the owner's \
+      turn on the NATS dispatcher thread (tried again: context switches per command down to raw's, p50 ratio \
+      1.22x -> 1.08-1.17x) did not move the p99 ratio, and is not kept. Until this commit a run had 1,000 \
+      commands, so its p99 was its 10th slowest, inside the tail of stalled round trips: the ratio of the medians \
+      swung from 0.98x to 2.43x between invocations of the same code (`--only cross-node`); with 5,000 commands \
+      per run three invocations measured 1.42x, 1.35x and 0.98x.
       """;
 
   private static void addedRow(StringBuilder md, String what, List<Cycle> cycles, Phase before, Phase during) {
