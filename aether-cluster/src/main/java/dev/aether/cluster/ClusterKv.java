@@ -16,10 +16,17 @@ import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +37,14 @@ import org.slf4j.LoggerFactory;
  * A lost race answers "empty", never an exception; a server that cannot be reached is a
  * {@link StoreUnavailableException}. Thread-safe (jnats' {@link KeyValue} is).
  *
- * <p>A node's lease renewal ({@link #renewLease}, {@link #readLeaseToRenew}) waits at most one lease interval for
- * each answer, not the connection's request timeout (2 s by default): a renewal sent into a connection that is
- * breaking (its server killed) is never answered, and waiting longer kept the lease thread from renewing through
- * the new connection until the others took the node for dead (its lease thread blocked 2 s of a 1.5 s
- * dead-after). A renewal not answered within an interval is overtaken by the next one anyway; one that landed
- * unanswered is adopted by that next one (same incarnation, at the revision read). jnats' {@link KeyValue#update}
+ * <p>A node's lease renewal ({@link #renewLease}) is given up as soon as the connection has reconnected since it
+ * was sent ({@link #reconnected}), and otherwise waits up to {@code deadAfter - leaseInterval} (1 s by default;
+ * at least one interval) for its answer, not the connection's request timeout (2 s by default): a renewal sent
+ * into a connection that is breaking (its server killed) is never answered, and waiting for it kept the lease
+ * thread from renewing through the new connection until the others took the node for dead (its lease thread
+ * blocked 2 s of a 1.5 s dead-after); a server that is only slow (loaded) still has most of dead-after to answer.
+ * The read of a renewal that found its lease moved on ({@link #readLeaseToRenew}) waits at most that long too.
+ * One that landed unanswered is adopted by the next (same incarnation, at the revision read). jnats' {@link KeyValue#update}
  * waits a fixed 2 s whatever the bucket's request timeout, so a renewal publishes to the key's subject itself, with
  * the same compare-and-set ({@code Nats-Expected-Last-Subject-Sequence} at the revision): the buckets are this
  * node's own, with no mirror and the default API prefix, so that subject is {@code $KV.<bucket>.<key>}.
@@ -53,11 +62,15 @@ final class ClusterKv {
   private final Connection connection;
   private final KeyValue cluster;
   private final KeyValue leases;
-  /** The lease bucket with reads bounded by the lease interval: a node's renewals. */
+  /** The lease bucket with reads bounded by the renewal timeout: a node's renewals. */
   private final KeyValue renewals;
   private final JetStream jetStream;
-  /** How long a renewal's request waits for its answer: one lease interval. */
+  /** How long a renewal's request waits for its answer at most: dead-after less one lease interval. */
   private final Duration renewalTimeout;
+  /** How many times the connection came back ({@link #reconnected}): a renewal sent before is given up. */
+  private final AtomicLong reconnects = new AtomicLong();
+  /** How often a renewal waiting for its answer looks whether the connection came back meanwhile. */
+  private static final long RECONNECT_CHECK_MS = 20;
 
   private ClusterKv(Connection connection, KeyValue cluster, KeyValue leases, KeyValue renewals,
       Duration renewalTimeout) throws IOException {
@@ -119,9 +132,10 @@ final class ClusterKv {
           kvm.update(KeyValueConfiguration.builder(leaseBucket).ttl(deadAfter.multipliedBy(2)).build());
         }
       }
+      Duration renewalTimeout = renewalTimeout(config);
       return new ClusterKv(connection, connection.keyValue(names.clusterBucket()),
           connection.keyValue(names.leaseBucket()), connection.keyValue(names.leaseBucket(),
-              KeyValueOptions.builder().jsRequestTimeout(config.leaseInterval()).build()), config.leaseInterval());
+              KeyValueOptions.builder().jsRequestTimeout(renewalTimeout).build()), renewalTimeout);
     } catch (IOException | JetStreamApiException | IllegalStateException e) { // ISE: the connection is closed
       throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "
           + names.leaseBucket() + ": " + e.getMessage(), e);
@@ -200,34 +214,74 @@ final class ClusterKv {
     return update(leases, key, value, revision);
   }
 
+  /** @return how long a renewal waits for its answer at most: dead-after less one interval, at least one interval */
+  static Duration renewalTimeout(ClusterConfig config) {
+    Duration rest = config.deadAfter().minus(config.leaseInterval());
+    return rest.compareTo(config.leaseInterval()) < 0 ? config.leaseInterval() : rest;
+  }
+
+  /** Tells that the connection came back: renewals waiting for an answer sent before are given up at once. */
+  void reconnected() {
+    reconnects.incrementAndGet();
+  }
+
   /**
-   * Renews a lease at {@code revision}, waiting at most one lease interval for the answer (see the class doc).
+   * Renews a lease at {@code revision} (see the class doc for how long it waits).
    *
    * @return the new revision; empty when the lease is no longer at {@code revision}
-   * @throws StoreUnavailableException when the server cannot be reached or answers not within a lease interval
-   *     (the renewal may have landed)
+   * @throws StoreUnavailableException when the server cannot be reached, does not answer in time, or the
+   *     connection came back meanwhile (the renewal may have landed)
    */
   OptionalLong renewLease(String key, byte[] value, long revision) {
+    long before = reconnects.get();
     PublishOptions atRevision = PublishOptions.builder().expectedLastSubjectSequence(revision)
         .streamTimeout(renewalTimeout).build();
+    String what = "renew " + key;
+    CompletableFuture<PublishAck> ack;
     try {
-      return OptionalLong.of(jetStream.publish(KV_SUBJECT_PREFIX + leases.getBucketName() + "." + key, value,
-          atRevision).getSeqno());
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+      ack = jetStream.publishAsync(KV_SUBJECT_PREFIX + leases.getBucketName() + "." + key, value, atRevision);
+    } catch (IllegalStateException e) {
+      throw unavailable(what, e);
+    }
+    long deadline = System.nanoTime() + renewalTimeout.toNanos();
+    try {
+      while (true) {
+        try {
+          return OptionalLong.of(ack.get(RECONNECT_CHECK_MS, TimeUnit.MILLISECONDS).getSeqno());
+        } catch (TimeoutException e) {
+          if (reconnects.get() != before) {
+            ack.cancel(false);
+            throw new StoreUnavailableException("cannot " + what + ": the connection came back (reconnected)"
+                + " while the renewal waited for its answer; it may have landed", null);
+          }
+          if (System.nanoTime() - deadline >= 0) {
+            ack.cancel(false);
+            throw new StoreUnavailableException("cannot " + what + ": no answer within "
+                + renewalTimeout.toMillis() + " ms; it may have landed", null);
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof RuntimeException r && r.getClass() == RuntimeException.class
+          && r.getCause() != null ? r.getCause() : e.getCause();
+      if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
         return OptionalLong.empty();
       }
-      throw unavailable("renew " + key, e);
-    } catch (IOException | IllegalStateException e) {
-      throw unavailable("renew " + key, e);
+      throw unavailable(what, cause instanceof Exception ex ? ex : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ack.cancel(false);
+      throw unavailable(what, e);
+    } catch (CancellationException e) {
+      throw unavailable(what, e);
     }
   }
 
   /**
-   * Reads a lease for a renewal that found it moved on, waiting at most one lease interval for the answer.
+   * Reads a lease for a renewal that found it moved on, waiting at most the renewal timeout for the answer.
    *
    * @return the entry, or null when the lease is gone
-   * @throws StoreUnavailableException when the server cannot be reached or answers not within a lease interval
+   * @throws StoreUnavailableException when the server cannot be reached or answers not within the renewal timeout
    */
   KeyValueEntry readLeaseToRenew(String key) {
     return get(renewals, key);

@@ -115,7 +115,7 @@ public final class ClusterNode implements AutoCloseable {
    * server died has renewed nothing since it was cut off, up to an interval and a renewal's timeout ago; waiting
    * another interval took it past dead-after under load).
    */
-  private final java.util.concurrent.atomic.AtomicBoolean renewNow = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean renewNow = new AtomicBoolean();
 
   /**
    * Renews at once and watches again when the connection comes back (a restarted server lost the watches'
@@ -124,6 +124,7 @@ public final class ClusterNode implements AutoCloseable {
    */
   private final ConnectionListener reconnects = (conn, event) -> {
     if (event == ConnectionListener.Events.RECONNECTED) {
+      kv.reconnected(); // first: a renewal waiting on the lost server gives up, the lease thread renews below
       membership.reconnected();
       renewNow.set(true);
       leaseSignal.release();
@@ -308,10 +309,10 @@ public final class ClusterNode implements AutoCloseable {
    * Renews the lease every lease interval, probes the nodes whose renewals are late, and keeps or seeks the
    * leadership; woken early (without renewing) when the lease watch shows a lease deleted or the leader key
    * gone, so that a dead leader is replaced at once, and when a node goes dead-after without a renewal; woken to
-   * renew at once when the connection comes back ({@link #renewNow}). A renewal waits at most one interval for
-   * each answer ({@link ClusterKv#renewLease}), and one given up is followed by the next at once: a node whose
-   * server dies with a renewal in flight renews through its new server about an interval after its last renewal
-   * landed, two at most, within the default dead-after (1.5 s for 500 ms renewals).
+   * renew at once when the connection comes back ({@link #renewNow}), which also gives up a renewal still
+   * waiting for its answer from the lost server ({@link ClusterKv#reconnected}): a node whose server dies with a
+   * renewal in flight renews through its new server moments after the reconnect, within the default dead-after
+   * (1.5 s for 500 ms renewals).
    */
   private void leaseLoop() {
     long nextRenewal = System.nanoTime();

@@ -88,9 +88,10 @@ final class Leadership {
   private void write(String incarnation) {
     Planner.Progress now = progress.get();
     byte[] value = ControlJson.write(new LeaderLease(self, incarnation, now.pendingMoves(), now.epoch()));
-    // a renewal waits at most a lease interval (ClusterKv.renewLease): one sent into a breaking connection no
-    // longer holds the lease thread (whose next node renewal it delays) past dead-after; given up but landed, it
-    // makes the next refused, as an answer lost always did: the leadership ends and the own key is taken back
+    // a renewal is given up on a reconnect or before dead-after (ClusterKv.renewLease): one sent into a breaking
+    // connection no longer holds the lease thread (whose next node renewal it delays) past dead-after; given up
+    // but landed, it makes the next refused, as an answer lost always did: the leadership ends and the own key is
+    // taken back
     OptionalLong next = leading ? kv.renewLease(ClusterNames.LEADER_KEY, value, revision)
         : kv.createLease(ClusterNames.LEADER_KEY, value);
     if (next.isPresent()) {

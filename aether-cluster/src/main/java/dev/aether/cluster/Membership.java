@@ -248,9 +248,10 @@ final class Membership implements AutoCloseable {
 
   /**
    * Renews the lease; when it was lost (expired while this node was paused), joins again as a new incarnation;
-   * when another live node holds the id now, the node is {@link #fenced()}. Each request of a renewal waits at most
-   * one lease interval for its answer ({@link ClusterKv#renewLease}): one sent into a breaking connection is given
-   * up in time for the next renewal to go through the connection's new server before {@code deadAfter}.
+   * when another live node holds the id now, the node is {@link #fenced()}. A request of a renewal is given up when
+   * the connection comes back meanwhile, or after dead-after less one interval ({@link ClusterKv#renewLease}): one
+   * sent into a breaking connection does not keep the next renewal, through the connection's new server, waiting
+   * past {@code deadAfter}.
    */
   void renew() {
     try {
