@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@link StoreUnavailableException}. Thread-safe (jnats' {@link KeyValue} is).
  *
  * <p>A node's lease renewal ({@link #renewLease}) is given up as soon as the connection has reconnected since it
- * was sent ({@link #reconnected}), and otherwise waits up to {@code deadAfter - leaseInterval} (1 s by default;
- * at least one interval) for its answer, not the connection's request timeout (2 s by default): a renewal sent
+ * was sent ({@link #reconnected}), and otherwise waits up to {@code deadAfter - leaseInterval} (1 s by default),
+ * at most the store's request timeout (2 s by default), for its answer: a renewal sent
  * into a connection that is breaking (its server killed) is never answered, and waiting for it kept the lease
  * thread from renewing through the new connection until the others took the node for dead (its lease thread
  * blocked 2 s of a 1.5 s dead-after); a server that is only slow (loaded) still has most of dead-after to answer.
@@ -214,10 +214,15 @@ final class ClusterKv {
     return update(leases, key, value, revision);
   }
 
-  /** @return how long a renewal waits for its answer at most: dead-after less one interval, at least one interval */
+  /**
+   * @return how long a renewal waits for its answer at most: dead-after less one interval (the configuration
+   *     keeps that at least one interval), and never longer than the store's request timeout (a node with a
+   *     dead-after of minutes would otherwise hold its lease thread that long on one unanswered request)
+   */
   static Duration renewalTimeout(ClusterConfig config) {
     Duration rest = config.deadAfter().minus(config.leaseInterval());
-    return rest.compareTo(config.leaseInterval()) < 0 ? config.leaseInterval() : rest;
+    Duration cap = config.store().requestTimeout();
+    return rest.compareTo(cap) > 0 ? cap : rest;
   }
 
   /** Tells that the connection came back: renewals waiting for an answer sent before are given up at once. */
@@ -234,8 +239,7 @@ final class ClusterKv {
    */
   OptionalLong renewLease(String key, byte[] value, long revision) {
     long before = reconnects.get();
-    PublishOptions atRevision = PublishOptions.builder().expectedLastSubjectSequence(revision)
-        .streamTimeout(renewalTimeout).build();
+    PublishOptions atRevision = PublishOptions.builder().expectedLastSubjectSequence(revision).build();
     String what = "renew " + key;
     CompletableFuture<PublishAck> ack;
     try {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  * another within milliseconds, and must renew there within dead-after (with one renewal lost in the dying
  * connection, its lease thread waited 2 s and then up to an interval more: under load it lost its incarnation, its
  * shards moved cold). It renews at once after the reconnect (here the node reaches the server through a {@link
- * TcpProxy} whose connections are cut: jnats reconnects through it at once), and no renewal on the lease thread
- * waits longer than a lease interval for its answer (the node's own: {@code MembershipIT}; the leader key's: here,
- * the server frozen).
+ * TcpProxy} whose connections are cut: jnats reconnects through it at once); a renewal still waiting then is given
+ * up ({@code MembershipIT}), and none on the lease thread waits past dead-after for its answer (the node's own:
+ * {@code MembershipIT}; the leader key's: here, the server frozen).
  */
 @NatsTest
 class LeaseRenewalIT {
@@ -86,6 +86,33 @@ class LeaseRenewalIT {
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the unanswered renewal of the leader key waited")
         .isLessThan(ClusterConfig.DEFAULT_DEAD_AFTER);
+    leadership.resign();
+    membership.close();
+  }
+
+  /**
+   * A renewal of the leader key that landed but whose answer was lost (given up on a reconnect) moved the key on:
+   * the next renewal, refused at the old revision, finds the key still naming this node and incarnation and renews
+   * at its revision, so the leadership stays (before, it ended and changed hands for a lost answer).
+   */
+  @Test
+  void aLeaderKeyRenewalThatLandedUnanswered_isAdopted_andTheLeadershipStays() {
+    ClusterConfig config = ClusterConfig.builder(cluster.store).nodeId("n1").build();
+    Membership membership = new Membership(ClusterKv.open(cluster.connect(), config, ClusterNames.of(cluster.store)),
+        config, Duration.ofSeconds(3));
+    ClusterKv kv = ClusterKv.open(cluster.connect(), config, ClusterNames.of(cluster.store));
+    Leadership leadership = new Leadership(kv, membership, "n1", () -> Planner.Progress.NONE);
+    membership.join();
+    leadership.tick(membership.incarnation(), true);
+    assertThat(leadership.leading()).as("leads").isTrue();
+    KeyValueEntry held = kv.readLeaseToRenew(ClusterNames.LEADER_KEY);
+    kv.renewLease(ClusterNames.LEADER_KEY, held.getValue(), held.getRevision()).orElseThrow(); // its answer "lost"
+
+    leadership.tick(membership.incarnation(), true);
+
+    assertThat(leadership.leading()).as("still leads").isTrue();
+    assertThat(kv.readLeaseToRenew(ClusterNames.LEADER_KEY).getRevision()).as("the key renewed again")
+        .isGreaterThan(held.getRevision() + 1);
     leadership.resign();
     membership.close();
   }

@@ -68,8 +68,8 @@ class ReplicatedNatsLossIT {
   /**
    * A node's own NATS server killed (one that does not lead the lease bucket; the node was given only its URL and
    * learnt the others from it): the node's connections move to another server within moments and it renews on,
-   * within the default dead-after (a renewal lost in the dying connection is given up after a lease interval, and
-   * the reconnected connection renews at once), so it keeps its incarnation and its shards, and no map is written
+   * within the default dead-after (a renewal lost in the dying connection is given up when the connection comes
+   * back, and the reconnected connection renews at once), so it keeps its incarnation and its shards, and no map is written
    * (a probe meeting "no responders" during its move proves nothing:
    * {@link #noRespondersJustAfterANatsServerLeft_provesNoDeath_untilTheGraceTimeIsOver}). The other nodes may be
    * connected to that server too, and move alike.
