@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.aether.testkit.nats.NatsServer;
 import dev.aether.testkit.nats.NatsServerExtension;
 import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,13 +70,19 @@ class NatsServerRestartIT {
     cluster.start("n1");
     cluster.start("n2");
     cluster.awaitSettled("n1", "n2");
-    ClusterNode leader = cluster.running().stream().filter(ClusterNode::isLeader).findFirst().orElseThrow();
     KeyValue leases = cluster.connect().keyValue(ClusterNames.of(cluster.store).leaseBucket());
     ControlJson.LeaderLease held = ControlJson.read(leases.get(ClusterNames.LEADER_KEY).getValue(),
         ControlJson.LeaderLease.class);
-    leases.put(ClusterNames.LEADER_KEY, ControlJson.write(new ControlJson.LeaderLease(held.node(),
-        held.incarnation() + "-earlier", held.pendingMoves(), held.epoch())));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !leader.isLeader()); // its renewal of the key was refused
+    String earlier = held.incarnation() + "-earlier";
+    leases.put(ClusterNames.LEADER_KEY, ControlJson.write(new ControlJson.LeaderLease(held.node(), earlier,
+        held.pendingMoves(), held.epoch())));
+    // its renewal of the key is refused and the key is taken back (within ms: the incarnation it names is no live
+    // node's), by a live incarnation
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      KeyValueEntry now = leases.get(ClusterNames.LEADER_KEY);
+      return now != null && now.getValue() != null && now.getValue().length > 0
+          && !ControlJson.read(now.getValue(), ControlJson.LeaderLease.class).incarnation().equals(earlier);
+    });
 
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cluster.running())
         .as("one node leads again").filteredOn(ClusterNode::isLeader).hasSize(1));
