@@ -7,26 +7,16 @@ import dev.aether.nats.KvWatch;
 import dev.aether.nats.PlacementRetry;
 import dev.aether.store.StoreUnavailableException;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
-import io.nats.client.KeyValueOptions;
-import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,18 +26,6 @@ import org.slf4j.LoggerFactory;
  * updated at the revision it was read at; a lease is created (join, leadership) and renewed at its revision.
  * A lost race answers "empty", never an exception; a server that cannot be reached is a
  * {@link StoreUnavailableException}. Thread-safe (jnats' {@link KeyValue} is).
- *
- * <p>A node's lease renewal ({@link #renewLease}) is given up as soon as the connection has reconnected since it
- * was sent ({@link #reconnected}), and otherwise waits up to {@code deadAfter - leaseInterval} (1 s by default),
- * at most the store's request timeout (2 s by default), for its answer: a renewal sent
- * into a connection that is breaking (its server killed) is never answered, and waiting for it kept the lease
- * thread from renewing through the new connection until the others took the node for dead (its lease thread
- * blocked 2 s of a 1.5 s dead-after); a server that is only slow (loaded) still has most of dead-after to answer.
- * The read of a renewal that found its lease moved on ({@link #readLeaseToRenew}) waits at most that long too.
- * One that landed unanswered is adopted by the next (same incarnation, at the revision read). jnats' {@link KeyValue#update}
- * waits a fixed 2 s whatever the bucket's request timeout, so a renewal publishes to the key's subject itself, with
- * the same compare-and-set ({@code Nats-Expected-Last-Subject-Sequence} at the revision): the buckets are this
- * node's own, with no mirror and the default API prefix, so that subject is {@code $KV.<bucket>.<key>}.
  */
 final class ClusterKv {
 
@@ -56,30 +34,15 @@ final class ClusterKv {
   /** JetStream's "wrong last sequence": a create on a present key, or an update at a stale revision. */
   private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final int STREAM_NOT_FOUND = 10059;
-  /** The subjects a KV bucket's keys are written to (no mirror, the default API prefix): {@code $KV.<bucket>.}. */
-  private static final String KV_SUBJECT_PREFIX = "$KV.";
 
   private final Connection connection;
   private final KeyValue cluster;
   private final KeyValue leases;
-  /** The lease bucket with reads bounded by the renewal timeout: a node's renewals. */
-  private final KeyValue renewals;
-  private final JetStream jetStream;
-  /** How long a renewal's request waits for its answer at most: dead-after less one lease interval. */
-  private final Duration renewalTimeout;
-  /** How many times the connection came back ({@link #reconnected}): a renewal sent before is given up. */
-  private final AtomicLong reconnects = new AtomicLong();
-  /** How often a renewal waiting for its answer looks whether the connection came back meanwhile. */
-  private static final long RECONNECT_CHECK_MS = 20;
 
-  private ClusterKv(Connection connection, KeyValue cluster, KeyValue leases, KeyValue renewals,
-      Duration renewalTimeout) throws IOException {
+  private ClusterKv(Connection connection, KeyValue cluster, KeyValue leases) {
     this.connection = connection;
     this.cluster = cluster;
     this.leases = leases;
-    this.renewals = renewals;
-    this.jetStream = connection.jetStream();
-    this.renewalTimeout = renewalTimeout;
   }
 
   /**
@@ -132,10 +95,8 @@ final class ClusterKv {
           kvm.update(KeyValueConfiguration.builder(leaseBucket).ttl(deadAfter.multipliedBy(2)).build());
         }
       }
-      Duration renewalTimeout = renewalTimeout(config);
       return new ClusterKv(connection, connection.keyValue(names.clusterBucket()),
-          connection.keyValue(names.leaseBucket()), connection.keyValue(names.leaseBucket(),
-              KeyValueOptions.builder().jsRequestTimeout(renewalTimeout).build()), renewalTimeout);
+          connection.keyValue(names.leaseBucket()));
     } catch (IOException | JetStreamApiException | IllegalStateException e) { // ISE: the connection is closed
       throw new StoreUnavailableException("cannot open the cluster's KV buckets " + names.clusterBucket() + " and "
           + names.leaseBucket() + ": " + e.getMessage(), e);
@@ -212,83 +173,6 @@ final class ClusterKv {
 
   OptionalLong updateLease(String key, byte[] value, long revision) {
     return update(leases, key, value, revision);
-  }
-
-  /**
-   * @return how long a renewal waits for its answer at most: dead-after less one interval (the configuration
-   *     keeps that at least one interval), and never longer than the store's request timeout (a node with a
-   *     dead-after of minutes would otherwise hold its lease thread that long on one unanswered request)
-   */
-  static Duration renewalTimeout(ClusterConfig config) {
-    Duration rest = config.deadAfter().minus(config.leaseInterval());
-    Duration cap = config.store().requestTimeout();
-    return rest.compareTo(cap) > 0 ? cap : rest;
-  }
-
-  /** Tells that the connection came back: renewals waiting for an answer sent before are given up at once. */
-  void reconnected() {
-    reconnects.incrementAndGet();
-  }
-
-  /**
-   * Renews a lease at {@code revision} (see the class doc for how long it waits).
-   *
-   * @return the new revision; empty when the lease is no longer at {@code revision}
-   * @throws StoreUnavailableException when the server cannot be reached, does not answer in time, or the
-   *     connection came back meanwhile (the renewal may have landed)
-   */
-  OptionalLong renewLease(String key, byte[] value, long revision) {
-    long before = reconnects.get();
-    PublishOptions atRevision = PublishOptions.builder().expectedLastSubjectSequence(revision).build();
-    String what = "renew " + key;
-    CompletableFuture<PublishAck> ack;
-    try {
-      ack = jetStream.publishAsync(KV_SUBJECT_PREFIX + leases.getBucketName() + "." + key, value, atRevision);
-    } catch (IllegalStateException e) {
-      throw unavailable(what, e);
-    }
-    long deadline = System.nanoTime() + renewalTimeout.toNanos();
-    try {
-      while (true) {
-        try {
-          return OptionalLong.of(ack.get(RECONNECT_CHECK_MS, TimeUnit.MILLISECONDS).getSeqno());
-        } catch (TimeoutException e) {
-          if (reconnects.get() != before) {
-            ack.cancel(false);
-            throw new StoreUnavailableException("cannot " + what + ": the connection came back (reconnected)"
-                + " while the renewal waited for its answer; it may have landed", null);
-          }
-          if (System.nanoTime() - deadline >= 0) {
-            ack.cancel(false);
-            throw new StoreUnavailableException("cannot " + what + ": no answer within "
-                + renewalTimeout.toMillis() + " ms; it may have landed", null);
-          }
-        }
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof RuntimeException r && r.getClass() == RuntimeException.class
-          && r.getCause() != null ? r.getCause() : e.getCause();
-      if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-        return OptionalLong.empty();
-      }
-      throw unavailable(what, cause instanceof Exception ex ? ex : e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      ack.cancel(false);
-      throw unavailable(what, e);
-    } catch (CancellationException e) {
-      throw unavailable(what, e);
-    }
-  }
-
-  /**
-   * Reads a lease for a renewal that found it moved on, waiting at most the renewal timeout for the answer.
-   *
-   * @return the entry, or null when the lease is gone
-   * @throws StoreUnavailableException when the server cannot be reached or answers not within the renewal timeout
-   */
-  KeyValueEntry readLeaseToRenew(String key) {
-    return get(renewals, key);
   }
 
   /** Deletes a lease when it is still at {@code revision} (a graceful leave; leadership handed back). */

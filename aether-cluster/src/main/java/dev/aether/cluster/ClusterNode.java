@@ -111,23 +111,12 @@ public final class ClusterNode implements AutoCloseable {
   private static final Duration SETTLE_AFTER_RECONNECT = Duration.ofSeconds(3);
 
   /**
-   * Set when the connection comes back: the lease loop renews at once, not at its next interval (a node whose own
-   * server died has renewed nothing since it was cut off, up to an interval and a renewal's timeout ago; waiting
-   * another interval took it past dead-after under load).
-   */
-  private final AtomicBoolean renewNow = new AtomicBoolean();
-
-  /**
-   * Renews at once and watches again when the connection comes back (a restarted server lost the watches'
-   * consumers); stops the node when it closes (the lease loop also checks, in case jnats tells its listeners
-   * nothing once closed).
+   * Watches again when the connection comes back (a restarted server lost the watches' consumers); stops the node
+   * when it closes (the lease loop also checks, in case jnats tells its listeners nothing once closed).
    */
   private final ConnectionListener reconnects = (conn, event) -> {
     if (event == ConnectionListener.Events.RECONNECTED) {
-      kv.reconnected(); // first: a renewal waiting on the lost server gives up, the lease thread renews below
       membership.reconnected();
-      renewNow.set(true);
-      leaseSignal.release();
       Thread.ofVirtual().name("aether-cluster-rewatch").start(this::rewatch); // not on jnats' thread
     } else if (event == ConnectionListener.Events.CLOSED && running) {
       stopInBackground(StopReason.CONNECTION_CLOSED);
@@ -308,11 +297,7 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Renews the lease every lease interval, probes the nodes whose renewals are late, and keeps or seeks the
    * leadership; woken early (without renewing) when the lease watch shows a lease deleted or the leader key
-   * gone, so that a dead leader is replaced at once, and when a node goes dead-after without a renewal; woken to
-   * renew at once when the connection comes back ({@link #renewNow}), which also gives up a renewal still
-   * waiting for its answer from the lost server ({@link ClusterKv#reconnected}): a node whose server dies with a
-   * renewal in flight renews through its new server moments after the reconnect, within the default dead-after
-   * (1.5 s for 500 ms renewals).
+   * gone, so that a dead leader is replaced at once, and when a node goes dead-after without a renewal.
    */
   private void leaseLoop() {
     long nextRenewal = System.nanoTime();
@@ -323,7 +308,7 @@ public final class ClusterNode implements AutoCloseable {
           stopInBackground(StopReason.CONNECTION_CLOSED);
           return;
         }
-        if (!frozen && (renewNow.getAndSet(false) || System.nanoTime() - nextRenewal >= 0)) {
+        if (!frozen && System.nanoTime() - nextRenewal >= 0) {
           nextRenewal = System.nanoTime() + interval;
           servers.look();
           membership.renew();

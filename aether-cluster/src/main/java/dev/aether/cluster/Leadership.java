@@ -1,9 +1,7 @@
 package dev.aether.cluster;
 
-import dev.aether.InvalidInputException;
 import dev.aether.cluster.ControlJson.LeaderLease;
 import dev.aether.store.StoreUnavailableException;
-import io.nats.client.api.KeyValueEntry;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -90,9 +88,8 @@ final class Leadership {
   private void write(String incarnation) {
     Planner.Progress now = progress.get();
     byte[] value = ControlJson.write(new LeaderLease(self, incarnation, now.pendingMoves(), now.epoch()));
-    // a renewal is given up on a reconnect or before dead-after (ClusterKv.renewLease): one sent into a breaking
-    // connection no longer holds the lease thread (whose next node renewal it delays) past dead-after
-    OptionalLong next = leading ? renew(value, incarnation) : kv.createLease(ClusterNames.LEADER_KEY, value);
+    OptionalLong next = leading ? kv.updateLease(ClusterNames.LEADER_KEY, value, revision)
+        : kv.createLease(ClusterNames.LEADER_KEY, value);
     if (next.isPresent()) {
       if (!leading) {
         LOG.info("cluster: node {} leads", self);
@@ -103,32 +100,6 @@ final class Leadership {
       LOG.warn("cluster: node {} lost its leadership", self);
       leading = false;
     }
-  }
-
-  /**
-   * Renews the leader key at the revision this node last wrote; when that is refused because an earlier renewal
-   * of its own landed unanswered (given up on a reconnect, its answer lost), the key still names this node and
-   * incarnation at a newer revision: renews at that one (compare-and-set, as every write of the key), so the
-   * leadership does not end and change hands for a lost answer.
-   *
-   * @return the new revision; empty when another node or incarnation holds the key, or it is gone
-   */
-  private OptionalLong renew(byte[] value, String incarnation) {
-    OptionalLong next = kv.renewLease(ClusterNames.LEADER_KEY, value, revision);
-    if (next.isPresent()) {
-      return next;
-    }
-    KeyValueEntry held = kv.readLeaseToRenew(ClusterNames.LEADER_KEY);
-    LeaderLease lease = null;
-    if (held != null && held.getValue() != null && held.getValue().length > 0) {
-      try {
-        lease = ControlJson.read(held.getValue(), LeaderLease.class);
-      } catch (InvalidInputException e) {
-        LOG.warn("cluster: ignoring the unreadable leader key: {}", e.getMessage());
-      }
-    }
-    return lease != null && lease.node().equals(self) && lease.incarnation().equals(incarnation)
-        ? kv.renewLease(ClusterNames.LEADER_KEY, value, held.getRevision()) : OptionalLong.empty();
   }
 
   /**

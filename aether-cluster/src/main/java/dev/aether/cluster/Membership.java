@@ -248,19 +248,16 @@ final class Membership implements AutoCloseable {
 
   /**
    * Renews the lease; when it was lost (expired while this node was paused), joins again as a new incarnation;
-   * when another live node holds the id now, the node is {@link #fenced()}. A request of a renewal is given up when
-   * the connection comes back meanwhile, or after dead-after less one interval ({@link ClusterKv#renewLease}): one
-   * sent into a breaking connection does not keep the next renewal, through the connection's new server, waiting
-   * past {@code deadAfter}.
+   * when another live node holds the id now, the node is {@link #fenced()}.
    */
   void renew() {
     try {
-      OptionalLong next = kv.renewLease(key, value(), revision);
+      OptionalLong next = kv.updateLease(key, value(), revision);
       if (next.isEmpty()) { // our own earlier write whose answer was lost moved the revision on: adopt it
-        KeyValueEntry held = kv.readLeaseToRenew(key);
+        KeyValueEntry held = kv.readLease(key);
         Lease lease = held == null ? null : readOrNull(held, Lease.class);
         if (lease != null && lease.incarnation().equals(incarnation)) {
-          next = kv.renewLease(key, value(), held.getRevision());
+          next = kv.updateLease(key, value(), held.getRevision());
         }
       }
       if (next.isPresent()) {
