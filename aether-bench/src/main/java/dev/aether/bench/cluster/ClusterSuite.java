@@ -11,6 +11,7 @@ import dev.aether.bench.Result;
 import dev.aether.bench.Suite;
 import dev.aether.bench.cluster.JoinUnderLoad.Cycle;
 import dev.aether.bench.cluster.JoinUnderLoad.Phase;
+import dev.aether.runtime.RuntimeConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -98,8 +99,9 @@ public final class ClusterSuite implements Suite {
         + "- **" + CROSS + "**: " + String.format(Locale.ROOT, "%,d", CrossNode.COMMANDS) + " deposits per run, one"
         + " at a time (`gateway().sendMessage(m).join()` on n1), rotating over " + CrossNode.ACTORS + " actors"
         + " whose shards n2 owns (picked with `map().ownerOf(streamId)`), active before the run and moved on once"
-        + " by 0-99 versions so that their snapshots (every 100 events) fall evenly over the runs (in step, every"
-        + " snapshot write of a run came in the same 100 commands): one NATS request"
+        + " by 0-" + (RuntimeConfig.DEFAULT_SNAPSHOT_INTERVAL - 1) + " versions so that their snapshots (every "
+        + RuntimeConfig.DEFAULT_SNAPSHOT_INTERVAL + " events) fall evenly over the runs (in step, every snapshot"
+        + " write of a run came in the same " + CrossNode.ACTORS + " commands): one NATS request"
         + " n1 -> n2, n2's runtime decides and its store publishes the commit, the answer goes back. Raw: a jnats"
         + " `requestWithTimeout` with the routed command's bytes and headers to a responder on another connection"
         + " (a dispatcher), which `publishAsync`es the bytes the store wrote for such a deposit, on a third"

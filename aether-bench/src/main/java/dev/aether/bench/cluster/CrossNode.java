@@ -36,9 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * invocations. Before the first run actor {@code i} gets {@code i * snapshotInterval / ACTORS} deposits, so
  * the actors' snapshots (every {@link RuntimeConfig#DEFAULT_SNAPSHOT_INTERVAL} events) fall evenly over the
  * runs, one per {@code snapshotInterval} commands, as in a workload whose actors are not in step; in step, all
- * {@value #ACTORS} snapshot writes came within the same {@value #ACTORS} commands of one run in two. Each is one NATS request from {@code n1}'s cluster
- * connection to {@code n2}'s, where the runtime decides and its store publishes the {@code Deposited} commit
- * on {@code n2}'s events connection, then the answer goes back.
+ * {@value #ACTORS} snapshot writes came within the same {@value #ACTORS} commands of one run in two. Each
+ * command is one NATS request from {@code n1}'s cluster connection to {@code n2}'s, where the runtime decides
+ * and its store publishes the {@code Deposited} commit on {@code n2}'s events connection, then the answer goes
+ * back.
  *
  * <p><b>Raw</b>: the same shape without Aether on three connections of the same server: a requester ({@code
  * requestWithTimeout(...).get()} with the bytes and headers of the routed command: shard, epoch, command id,
@@ -146,28 +147,17 @@ final class CrossNode {
         return rig.node(OWNER).store().getLatestVersion(ActorKey.of(Deposits.TYPE, actor).streamId());
       }
 
-      /** Moves actor {@code i} on by {@code i * snapshotInterval / ACTORS} versions, one deposit at a time each. */
+      /** Moves actor {@code i} on by {@code i * snapshotInterval / ACTORS} versions (in order: its mailbox). */
       private void stagger() throws Exception {
         var gateway = rig.node(OWNER).node().gateway();
-        List<CompletableFuture<CommandResult>> last = new ArrayList<>();
+        List<CompletableFuture<CommandResult>> sent = new ArrayList<>();
         for (int i = 0; i < ACTORS; i++) {
-          CompletableFuture<CommandResult> chain = CompletableFuture.completedFuture(null);
-          String actor = actors.get(i);
           for (int d = 0; d < i * RuntimeConfig.DEFAULT_SNAPSHOT_INTERVAL / ACTORS; d++) {
-            chain = chain.thenCompose(r -> {
-              if (r != null) {
-                Deposits.requireAccepted(r);
-              }
-              return gateway.sendMessage(Deposits.deposit(actor));
-            });
+            sent.add(gateway.sendMessage(Deposits.deposit(actors.get(i))));
           }
-          last.add(chain);
         }
-        for (CompletableFuture<CommandResult> chain : last) {
-          CommandResult result = chain.get(ClusterRig.COMMAND_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
-          if (result != null) {
-            Deposits.requireAccepted(result);
-          }
+        for (CompletableFuture<CommandResult> reply : sent) {
+          Deposits.requireAccepted(reply.get(ClusterRig.COMMAND_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS));
         }
       }
     };
